@@ -1,0 +1,124 @@
+//! The connection setup: the client's [`Hello`] (first frame it sends) and the server's
+//! [`SetupResponse`] (first frame it sends back).
+//!
+//! The client need not wait for the setup reply: it proposes its own id space in the hello
+//! and may send requests right behind it, with ids from that space. If the space is taken
+//! (two random 32-bit numbers colliding) the server refuses the connection.
+
+use crate::geometry::Color;
+use crate::ids::{Atom, ClientId, WindowId};
+use serde::{Deserialize, Serialize};
+
+/// The first frame a client sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hello {
+    /// Always [`crate::PROTOCOL_NAME`] (`"yonder"`).
+    pub protocol: String,
+    /// The client's protocol major version; must equal the server's.
+    pub major: u16,
+    /// The client's protocol minor version.
+    pub minor: u16,
+    /// The 16-byte display cookie (MessagePack bin).
+    #[serde(with = "serde_bytes")]
+    pub cookie: Vec<u8>,
+    /// A human-readable program name, shown by `yonder-info`.
+    pub app_name: String,
+    /// The id space the client's resource ids will use (nonzero; see [`crate::ids`]).
+    pub id_space: u32,
+}
+
+tagged! {
+    /// The server's answer to a hello: `[0, Setup]` or `[1, Refusal]`.
+    pub enum SetupResponse ("setup response") {
+        0 => Accepted(Setup),
+        1 => Refused(Refusal),
+    }
+}
+
+/// Why the server refused a connection; the server closes it right after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// A sentence for a human ("wrong cookie for display :3").
+    pub reason: String,
+}
+
+/// Everything a client needs to start, with no further round trip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Setup {
+    /// The server's protocol major version.
+    pub major: u16,
+    /// The server's protocol minor version.
+    pub minor: u16,
+    /// Server software name and version, e.g. `"yonder-server 0.1.0"`.
+    pub vendor: String,
+    /// This client's number.
+    pub client_id: ClientId,
+    /// The id space granted (the one proposed in the hello).
+    pub id_space: u32,
+    /// The screens (one for now).
+    pub screens: Vec<ScreenInfo>,
+    /// The server's limits.
+    pub limits: Limits,
+    /// Names of protocol extensions the server supports.
+    pub extensions: Vec<String>,
+    /// The predefined atoms, `[name, atom]` pairs.
+    pub atoms: Vec<(String, Atom)>,
+}
+
+/// One screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScreenInfo {
+    /// Its root window.
+    pub root: WindowId,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Physical width in millimetres (0 if unknown).
+    pub width_mm: u32,
+    /// Physical height in millimetres (0 if unknown).
+    pub height_mm: u32,
+    /// Device pixels per logical pixel (1.0 headless; the host's factor in a window).
+    pub scale_factor: f64,
+    /// How pixels are laid out in raw (`Bgrx`) images.
+    pub pixel_format: PixelFormat,
+    /// The root window's background color.
+    pub root_background: Color,
+}
+
+/// Raw pixel layout of the screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PixelFormat {
+    /// Bits per pixel in memory (32).
+    pub bits_per_pixel: u8,
+    /// Significant bits (24).
+    pub depth: u8,
+    /// Red mask of the little-endian u32 pixel.
+    pub red_mask: u32,
+    /// Green mask.
+    pub green_mask: u32,
+    /// Blue mask.
+    pub blue_mask: u32,
+}
+
+impl PixelFormat {
+    /// `0x00RRGGBB` in a little-endian u32: bytes B, G, R, unused.
+    pub fn xrgb8888() -> PixelFormat {
+        PixelFormat {
+            bits_per_pixel: 32,
+            depth: 24,
+            red_mask: 0xFF0000,
+            green_mask: 0xFF00,
+            blue_mask: 0xFF,
+        }
+    }
+}
+
+/// Limits the server enforces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Largest frame body the server accepts, in bytes.
+    pub max_frame_len: u32,
+    /// Largest window or pixmap side, in pixels.
+    pub max_drawable_side: u32,
+}

@@ -1,0 +1,209 @@
+//! Newtypes for everything that is a number on the wire but must not be mixed up:
+//! resource ids, atoms, sequence numbers, timestamps, client ids and bit masks.
+//!
+//! Resource ids are 64-bit and chosen by the *client*, so it can create and draw into its
+//! first window before the setup reply arrives (and keep its ids when it moves to another
+//! server). An id is `space << 32 | n`: `space` is the client's id space, a random nonzero
+//! 32-bit number it proposes in its hello, and `n` (nonzero) counts up. Windows, pixmaps
+//! and graphics contexts share one id space per client; space 0 is the server's own (the
+//! root window). Atoms are server-assigned 32-bit numbers with their own namespace.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($(#[$m:meta])* $name:ident($int:ty)) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $int);
+
+        impl $name {
+            /// The "no such thing" value, 0 on the wire.
+            pub const NONE: $name = $name(0);
+            /// Whether this is the NONE value.
+            pub fn is_none(self) -> bool { self.0 == 0 }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{:#x}", self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A window. The root window of screen 0 is [`WindowId::ROOT`].
+    WindowId(u64)
+);
+id_type!(
+    /// An offscreen drawable.
+    PixmapId(u64)
+);
+id_type!(
+    /// A graphics context: the drawing state (color, line width, clip...) used by draw requests.
+    GcId(u64)
+);
+id_type!(
+    /// A window or a pixmap: anything that can be drawn into.
+    Drawable(u64)
+);
+id_type!(
+    /// An interned string, used for property names, types and message types.
+    Atom(u32)
+);
+id_type!(
+    /// A connected client, as numbered by the server (for display and administration).
+    ClientId(u32)
+);
+
+impl WindowId {
+    /// The root window of the (single) screen; server-owned, never destroyed.
+    pub const ROOT: WindowId = WindowId(1);
+}
+
+impl From<WindowId> for Drawable {
+    fn from(w: WindowId) -> Drawable {
+        Drawable(w.0)
+    }
+}
+
+impl From<PixmapId> for Drawable {
+    fn from(p: PixmapId) -> Drawable {
+        Drawable(p.0)
+    }
+}
+
+/// A resource id is `space << ID_SPACE_SHIFT | n`.
+pub const ID_SPACE_SHIFT: u32 = 32;
+
+/// The id space (owner) of the resource with this raw id; 0 is the server itself.
+pub fn id_space_of(raw_id: u64) -> u32 {
+    (raw_id >> ID_SPACE_SHIFT) as u32
+}
+
+/// The resource id number `n` in id space `space`.
+pub fn make_id(space: u32, n: u32) -> u64 {
+    (space as u64) << ID_SPACE_SHIFT | n as u64
+}
+
+/// A request's sequence number: the n-th request a client sent after its hello is number n
+/// (starting at 1). Neither side sends it with requests; both count.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Seq(pub u64);
+
+/// Server time in milliseconds since the server started (wraps after ~49 days).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Timestamp(pub u32);
+
+macro_rules! mask_type {
+    ($(#[$m:meta])* $name:ident($int:ty) { $( $(#[$cm:meta])* $c:ident = $v:expr; )* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $int);
+
+        impl $name {
+            $( $(#[$cm])* pub const $c: $name = $name($v); )*
+            /// No bit set.
+            pub const EMPTY: $name = $name(0);
+            /// Whether every bit of `other` is set in `self`.
+            pub fn contains(self, other: $name) -> bool { self.0 & other.0 == other.0 }
+            /// Whether any bit of `other` is set in `self`.
+            pub fn intersects(self, other: $name) -> bool { self.0 & other.0 != 0 }
+            /// Whether no bit is set.
+            pub fn is_empty(self) -> bool { self.0 == 0 }
+        }
+
+        impl std::ops::BitOr for $name {
+            type Output = $name;
+            fn bitor(self, o: $name) -> $name { $name(self.0 | o.0) }
+        }
+        impl std::ops::BitOrAssign for $name {
+            fn bitor_assign(&mut self, o: $name) { self.0 |= o.0 }
+        }
+        impl std::ops::BitAnd for $name {
+            type Output = $name;
+            fn bitand(self, o: $name) -> $name { $name(self.0 & o.0) }
+        }
+        impl std::ops::Not for $name {
+            type Output = $name;
+            fn not(self) -> $name { $name(!self.0) }
+        }
+    };
+}
+
+mask_type!(
+    /// Which events a client wants from a window (X11's event-mask bits, same values).
+    EventMask(u32) {
+        /// Key press events.
+        KEY_PRESS = 1 << 0;
+        /// Key release events.
+        KEY_RELEASE = 1 << 1;
+        /// Button press (and wheel) events.
+        BUTTON_PRESS = 1 << 2;
+        /// Button release events.
+        BUTTON_RELEASE = 1 << 3;
+        /// Pointer entering the window.
+        ENTER_WINDOW = 1 << 4;
+        /// Pointer leaving the window.
+        LEAVE_WINDOW = 1 << 5;
+        /// Pointer motion.
+        POINTER_MOTION = 1 << 6;
+        /// Exposure (content must be redrawn).
+        EXPOSURE = 1 << 15;
+        /// Configure, map, unmap and destroy of the window itself.
+        STRUCTURE_NOTIFY = 1 << 17;
+        /// Configure, map, unmap and destroy of the window's children.
+        SUBSTRUCTURE_NOTIFY = 1 << 19;
+        /// Focus in and out.
+        FOCUS_CHANGE = 1 << 21;
+        /// Property changes.
+        PROPERTY_CHANGE = 1 << 22;
+    }
+);
+
+mask_type!(
+    /// Modifier keys and pointer buttons held during an input event (X11's values).
+    ModMask(u16) {
+        /// Shift.
+        SHIFT = 1 << 0;
+        /// Caps Lock.
+        LOCK = 1 << 1;
+        /// Control.
+        CONTROL = 1 << 2;
+        /// Alt.
+        MOD1 = 1 << 3;
+        /// Num Lock.
+        MOD2 = 1 << 4;
+        /// Super / logo key.
+        MOD4 = 1 << 6;
+        /// Pointer button 1 (left).
+        BUTTON1 = 1 << 8;
+        /// Pointer button 2 (middle).
+        BUTTON2 = 1 << 9;
+        /// Pointer button 3 (right).
+        BUTTON3 = 1 << 10;
+        /// Pointer button 4 (wheel up).
+        BUTTON4 = 1 << 11;
+        /// Pointer button 5 (wheel down).
+        BUTTON5 = 1 << 12;
+    }
+);
+
+impl ModMask {
+    /// The mask bit of pointer button `b` (1..=5), or empty for other buttons.
+    pub fn button(b: u8) -> ModMask {
+        if (1..=5).contains(&b) {
+            ModMask(1 << (7 + b as u16))
+        } else {
+            ModMask::EMPTY
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! The Yonder wire protocol as data: message types, framing and the MessagePack codec.
+//!
+//! This crate owns *what* travels on a connection, never *how*: it does no I/O, has no
+//! async runtime and no `unsafe`. The display server and the client library both build on
+//! it, so the two can never disagree about a byte. `protocol.md` at the repository root is
+//! the normative description; the golden tests in `tests/golden.rs` pin every message to
+//! the hex examples printed there.
+//!
+//! Layout:
+//! - [`ids`], [`geometry`]: newtypes for resource ids, atoms, coordinates, colors, masks.
+//! - [`frame`]: the length-prefixed framing and the sans-I/O frame splitter.
+//! - [`handshake`]: the client's hello and the server's setup reply.
+//! - [`request`]: one struct per request and the [`Request`] enum (opcode-tagged).
+//! - [`reply`], [`event`], [`error`]: what the server sends back, wrapped in [`ServerMessage`].
+//! - [`atoms`], [`keysym`]: the predefined atoms and the keysym table.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+#[macro_use]
+mod tagged;
+
+pub mod atoms;
+pub mod error;
+pub mod event;
+pub mod frame;
+pub mod geometry;
+pub mod handshake;
+pub mod ids;
+pub mod keysym;
+pub mod message;
+pub mod reply;
+pub mod request;
+
+pub use error::{ErrorCode, ProtocolError};
+pub use event::Event;
+pub use frame::{encode_frame, split_frame, FrameError, MAX_FRAME_LEN};
+pub use geometry::{Color, Point, Rect, Segment, Size};
+pub use handshake::{Hello, Refusal, Setup, SetupResponse};
+pub use ids::*;
+pub use message::{decode_request, DecodeError, ServerMessage};
+pub use reply::Reply;
+pub use request::Request;
+
+/// Protocol major version: a client and server must agree on it exactly.
+pub const PROTOCOL_MAJOR: u16 = 1;
+/// Protocol minor version: additions that older peers can ignore.
+pub const PROTOCOL_MINOR: u16 = 0;
+/// The first element of every hello: tells a Yonder server apart from anything else.
+pub const PROTOCOL_NAME: &str = "yonder";
+/// The TCP port of display `N` is `TCP_PORT_BASE + N`.
+pub const TCP_PORT_BASE: u16 = 7100;

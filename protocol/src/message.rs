@@ -1,0 +1,157 @@
+//! The envelopes: what a server frame holds ([`ServerMessage`]) and how a client frame is
+//! decoded into a [`Request`] with a clean distinction between "unknown opcode" (answered
+//! with a Request error, the connection goes on) and "malformed" (the connection closes).
+
+use crate::error::ProtocolError;
+use crate::event::Event;
+use crate::ids::Seq;
+use crate::reply::Reply;
+use crate::request::Request;
+use serde::de::{Error as _, SeqAccess, Visitor};
+use serde::ser::SerializeTuple;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A frame from the server after the setup response.
+///
+/// Wire forms: `[0, seq, reply]`, `[1, seq, event, sent]`, `[2, seq, error]`. For an event,
+/// `seq` is the number of the last request the server had processed when it was generated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServerMessage {
+    /// The reply to request `seq`.
+    Reply {
+        /// The request it answers.
+        seq: Seq,
+        /// The reply.
+        reply: Reply,
+    },
+    /// An event.
+    Event {
+        /// The last request processed.
+        seq: Seq,
+        /// The event.
+        event: Event,
+        /// True when another client sent it with SendEvent.
+        sent: bool,
+    },
+    /// Request `seq` failed.
+    Error {
+        /// The failed request.
+        seq: Seq,
+        /// What went wrong.
+        error: ProtocolError,
+    },
+}
+
+impl Serialize for ServerMessage {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            ServerMessage::Reply { seq, reply } => {
+                let mut t = s.serialize_tuple(3)?;
+                t.serialize_element(&0u8)?;
+                t.serialize_element(seq)?;
+                t.serialize_element(reply)?;
+                t.end()
+            }
+            ServerMessage::Event { seq, event, sent } => {
+                let mut t = s.serialize_tuple(4)?;
+                t.serialize_element(&1u8)?;
+                t.serialize_element(seq)?;
+                t.serialize_element(event)?;
+                t.serialize_element(sent)?;
+                t.end()
+            }
+            ServerMessage::Error { seq, error } => {
+                let mut t = s.serialize_tuple(3)?;
+                t.serialize_element(&2u8)?;
+                t.serialize_element(seq)?;
+                t.serialize_element(error)?;
+                t.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServerMessage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ServerMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a server message [kind, seq, body, ...]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<ServerMessage, A::Error> {
+                let kind: u8 = a
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let seq: Seq = a
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                let missing = || A::Error::invalid_length(2, &"a message body");
+                Ok(match kind {
+                    0 => ServerMessage::Reply {
+                        seq,
+                        reply: a.next_element()?.ok_or_else(missing)?,
+                    },
+                    1 => {
+                        let event = a.next_element()?.ok_or_else(missing)?;
+                        let sent = a.next_element()?.unwrap_or(false);
+                        ServerMessage::Event { seq, event, sent }
+                    }
+                    2 => ServerMessage::Error {
+                        seq,
+                        error: a.next_element()?.ok_or_else(missing)?,
+                    },
+                    k => {
+                        return Err(A::Error::custom(format_args!(
+                            "unknown server message kind {k}"
+                        )))
+                    }
+                })
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// Why a request frame could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    /// Well-formed `[opcode, body]` with an opcode this server does not know. The server
+    /// answers with a Request error and goes on.
+    #[error("unknown opcode {0}")]
+    UnknownOpcode(u8),
+    /// Not a valid request at all; the server closes the connection.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+}
+
+/// Decodes one request body (the bytes of a frame after its length).
+pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
+    let mut rd = body;
+    let len = rmp::decode::read_array_len(&mut rd)
+        .map_err(|e| DecodeError::Malformed(format!("not an array: {e:?}")))?;
+    if len != 2 {
+        return Err(DecodeError::Malformed(format!(
+            "request array has {len} elements, not 2"
+        )));
+    }
+    let opcode: u8 = rmp::decode::read_int(&mut rd)
+        .map_err(|e| DecodeError::Malformed(format!("bad opcode: {e:?}")))?;
+    if !Request::is_known_code(opcode) {
+        return Err(DecodeError::UnknownOpcode(opcode));
+    }
+    let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(body));
+    let req = Request::deserialize(&mut de).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    if de.get_ref().position() == body.len() as u64 {
+        Ok(req)
+    } else {
+        Err(DecodeError::Malformed(
+            "trailing bytes after the request".into(),
+        ))
+    }
+}
+
+/// Decodes one server message body.
+pub fn decode_server_message(body: &[u8]) -> Result<ServerMessage, DecodeError> {
+    rmp_serde::from_slice(body).map_err(|e| DecodeError::Malformed(e.to_string()))
+}

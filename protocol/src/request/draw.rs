@@ -1,0 +1,198 @@
+//! Drawing requests: clear, copy, points, lines, rectangles, arcs, polygons, images, text.
+//! Each draws into a window or pixmap with a graphics context; errors are Drawable, Gc,
+//! Match (GC and drawable of different screens) and Value.
+
+use crate::geometry::{Arc, Point, Rect, Segment};
+use crate::ids::{Drawable, GcId, WindowId};
+use serde::{Deserialize, Serialize};
+use serde_repr::{Deserialize_repr, Serialize_repr};
+
+/// Paints an area of a window with its background. A zero width or height extends to the
+/// window's edge (X's rule), so `[0,0,0,0]` clears the whole window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClearArea {
+    /// The window.
+    pub window: WindowId,
+    /// The area, window-relative.
+    pub rect: Rect,
+    /// Also send an Expose for the area.
+    pub exposures: bool,
+}
+
+/// Copies a rectangle from one drawable to another (or within one). A window's own pixels
+/// are always available (every window has a backing store), so no GraphicsExpose exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyArea {
+    /// Source drawable.
+    pub src: Drawable,
+    /// Destination drawable.
+    pub dst: Drawable,
+    /// GC (op and clip apply).
+    pub gc: GcId,
+    /// Source rectangle.
+    pub src_rect: Rect,
+    /// Destination top-left.
+    pub dst_origin: Point,
+}
+
+/// Draws single pixels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolyPoint {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The points.
+    pub points: Vec<Point>,
+}
+
+/// Draws connected lines through the points.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolyLine {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The vertices.
+    pub points: Vec<Point>,
+}
+
+/// Draws independent line segments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolySegment {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The segments.
+    pub segments: Vec<Segment>,
+}
+
+/// Draws rectangle outlines (X's rule: the outline of `[x,y,w,h]` spans `w+1`×`h+1` pixels).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolyRectangle {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The rectangles.
+    pub rects: Vec<Rect>,
+}
+
+/// Fills rectangles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolyFillRectangle {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The rectangles.
+    pub rects: Vec<Rect>,
+}
+
+/// Strokes arcs (ellipses when the extent is a full turn).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolyArc {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The arcs.
+    pub arcs: Vec<Arc>,
+}
+
+/// Fills arcs as pie slices or chords (GC arc mode).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolyFillArc {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The arcs.
+    pub arcs: Vec<Arc>,
+}
+
+/// Fills a polygon (closed automatically; GC fill rule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FillPoly {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// The vertices (at least 3 for anything to show).
+    pub points: Vec<Point>,
+}
+
+/// Pixel data formats for images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum ImageFormat {
+    /// 4 bytes per pixel: B, G, R, unused (a little-endian `0x00RRGGBB`, the screen's format).
+    Bgrx = 0,
+    /// 4 bytes per pixel: R, G, B, A with straight alpha.
+    Rgba = 1,
+    /// A PNG file.
+    Png = 2,
+    /// A JPEG file (put only).
+    Jpeg = 3,
+}
+
+/// Puts an image into a drawable at `dst`. For raw formats `width`×`height` gives the
+/// layout (data must be exactly 4·w·h bytes, else Length error); for PNG and JPEG the size
+/// comes from the file and `width`/`height` are ignored (send 0). Undecodable data is a
+/// Value error. GC op and clip apply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PutImage {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// Top-left of the image in the drawable.
+    pub dst: Point,
+    /// Width of a raw image.
+    pub width: u32,
+    /// Height of a raw image.
+    pub height: u32,
+    /// The data's format.
+    pub format: ImageFormat,
+    /// The pixels or file bytes (MessagePack bin).
+    #[serde(with = "serde_bytes")]
+    pub data: Vec<u8>,
+}
+
+/// Reads pixels back; reply [`crate::reply::ImageReply`]. For a window the result is what
+/// the window shows: its own pixels with its mapped descendants drawn over them (not
+/// including siblings or other windows that overlap it). The rectangle must lie inside the
+/// drawable (Match error otherwise). Format Jpeg is a Value error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetImage {
+    /// Source.
+    pub drawable: Drawable,
+    /// The area.
+    pub rect: Rect,
+    /// Bgrx, Rgba or Png.
+    pub format: ImageFormat,
+}
+
+/// Draws UTF-8 text with the server's font at the GC's font size, the left end of the
+/// baseline at `origin`, in the foreground color.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DrawText {
+    /// Target.
+    pub drawable: Drawable,
+    /// GC.
+    pub gc: GcId,
+    /// Baseline start.
+    pub origin: Point,
+    /// The text.
+    pub text: String,
+}
+
+/// Measures text at the GC's font size; reply [`crate::reply::TextExtentsReply`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryTextExtents {
+    /// GC whose font size is used.
+    pub gc: GcId,
+    /// The text.
+    pub text: String,
+}

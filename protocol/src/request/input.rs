@@ -1,0 +1,64 @@
+//! Input requests: focus, pointer query, synthetic input (XTEST's role), and the
+//! administrative requests sync and list-clients.
+
+use crate::ids::WindowId;
+use serde::{Deserialize, Serialize};
+use serde_repr::{Deserialize_repr, Serialize_repr};
+
+/// Gives the keyboard focus to a window (NONE: key events are discarded). The window must
+/// be viewable, else Match error. Sends FocusOut/FocusIn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetInputFocus {
+    /// The new focus window, or NONE.
+    pub window: WindowId,
+}
+
+/// Asks which window has the focus; reply [`crate::reply::InputFocusReply`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GetInputFocus {}
+
+/// Asks where the pointer is, relative to `window`; reply [`crate::reply::QueryPointerReply`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryPointer {
+    /// The window the coordinates are relative to.
+    pub window: WindowId,
+}
+
+/// The kind of a synthetic input event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum FakeKind {
+    /// Press the key whose keysym is `detail`.
+    KeyPress = 2,
+    /// Release the key whose keysym is `detail`.
+    KeyRelease = 3,
+    /// Press pointer button `detail` (4/5 are the wheel, 6/7 horizontal wheel).
+    ButtonPress = 4,
+    /// Release pointer button `detail`.
+    ButtonRelease = 5,
+    /// Move the pointer to (x, y) in root coordinates.
+    Motion = 6,
+}
+
+/// Injects input as if from the real devices. Refused (Access error) unless the server was
+/// started with `--allow-synthetic-input`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FakeInput {
+    /// What happens.
+    pub kind: FakeKind,
+    /// Keysym for keys, button number for buttons, 0 for motion.
+    pub detail: u32,
+    /// Root x for motion.
+    pub x: i32,
+    /// Root y for motion.
+    pub y: i32,
+}
+
+/// Does nothing but answer ([`crate::reply::SyncReply`]): a round trip. When the reply
+/// arrives, every earlier request has been carried out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sync {}
+
+/// Lists the connected clients; reply [`crate::reply::ListClientsReply`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListClients {}
