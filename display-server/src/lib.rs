@@ -1,2 +1,27 @@
-//! The Yonder display server as a library, so integration tests can run it in-process.
+//! The Yonder display server as a library: `main.rs` is a thin command line around
+//! [`server::start`], and integration tests run the same server in-process on a
+//! temporary socket.
+//!
+//! A request's way through: [`connection`] reads and decodes frames per client (one tokio
+//! task each) and sends them to the state thread ([`server`]); [`dispatch`] applies them
+//! in order to the one [`state::State`], delegating to [`handlers`]; drawing goes through
+//! [`render`] into per-drawable backing stores; damage is composed by [`compositor`] and
+//! shown by a [`screen`] backend; replies, events and errors go back through each
+//! client's writer task.
+
+pub mod auth;
+pub mod compositor;
+pub mod config;
+pub mod connection;
+pub mod dispatch;
+pub mod display;
+pub mod events;
+pub mod handlers;
+pub mod input;
 pub mod render;
+pub mod screen;
+pub mod server;
+pub mod state;
+
+pub use config::ServerConfig;
+pub use server::{start, ServerHandle};

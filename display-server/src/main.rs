@@ -1,1 +1,100 @@
-fn main() {}
+//! `yonder-server`: the command line around the server library.
+
+use clap::Parser;
+use std::io::Write;
+use std::path::PathBuf;
+use yonder_server::screen::Headless;
+use yonder_server::{auth, ServerConfig};
+
+/// The Yonder display server.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Display to serve, as `:N` (default: the first free number).
+    display: Option<String>,
+    /// Run without a window, on an in-memory screen of this size (like Xvfb), e.g. 1280x800.
+    #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1280x800")]
+    headless: Option<String>,
+    /// Also listen on a transport besides the Unix socket: `tcp` (port 7100+N).
+    #[arg(long, value_name = "tcp")]
+    listen: Vec<String>,
+    /// Address to bind TCP to.
+    #[arg(long, default_value = "0.0.0.0")]
+    tcp_addr: std::net::IpAddr,
+    /// Accept synthetic input (FakeInput) from clients, for tests and automation.
+    #[arg(long)]
+    allow_synthetic_input: bool,
+    /// Print the cookie line of the display (to copy to another machine) and exit.
+    #[arg(long)]
+    print_cookie: bool,
+    /// Directory of the display sockets.
+    #[arg(long)]
+    socket_dir: Option<PathBuf>,
+    /// Cookie file.
+    #[arg(long)]
+    cookie_file: Option<PathBuf>,
+}
+
+fn parse_display(s: &str) -> Result<u32, String> {
+    s.strip_prefix(':').and_then(|n| n.parse().ok()).ok_or_else(|| format!("display must look like :N, not {s:?}"))
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s.split_once('x').ok_or_else(|| format!("size must look like 1280x800, not {s:?}"))?;
+    let w: u32 = w.parse().map_err(|_| format!("bad width in {s:?}"))?;
+    let h: u32 = h.parse().map_err(|_| format!("bad height in {s:?}"))?;
+    if !(1..=16384).contains(&w) || !(1..=16384).contains(&h) {
+        return Err(format!("screen size {s} out of range (1..=16384 per side)"));
+    }
+    Ok((w, h))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_owned()).unwrap_or_else(|_| "localhost".into())
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let display = args.display.as_deref().map(parse_display).transpose()?;
+    if args.print_cookie {
+        let n = display.or_else(|| std::env::var("YONDER_DISPLAY").ok().and_then(|d| parse_display(&d).ok())).unwrap_or(0);
+        let path = auth::cookie_file_path(args.cookie_file.as_deref());
+        let cookie = auth::lookup_cookie(&path, &format!(":{n}")).ok_or_else(|| format!("no cookie for :{n} in {}", path.display()))?;
+        println!("{}:{n} {}", hostname(), hex::encode(cookie));
+        return Ok(());
+    }
+    let (w, h) = parse_size(args.headless.as_deref().unwrap_or("1280x800"))?;
+    let mut config = ServerConfig {
+        display,
+        socket_dir: args.socket_dir,
+        cookie_file: args.cookie_file,
+        tcp_addr: args.tcp_addr,
+        screen_width: w,
+        screen_height: h,
+        allow_synthetic_input: args.allow_synthetic_input,
+        ..ServerConfig::default()
+    };
+    for l in &args.listen {
+        match l.as_str() {
+            "tcp" => config.listen_tcp = true,
+            other => return Err(format!("unknown transport {other:?} (known: tcp)")),
+        }
+    }
+    let screen = Box::new(Headless::new(w, h));
+    let handle = yonder_server::start(config, screen).map_err(|e| format!("cannot start: {e}"))?;
+    println!("YONDER_DISPLAY={}", handle.display);
+    let _ = std::io::stdout().flush();
+    handle.wait_for_signal();
+    handle.shutdown();
+    Ok(())
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YONDER_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Args::parse()) {
+        eprintln!("yonder-server: {e}");
+        std::process::exit(1);
+    }
+}

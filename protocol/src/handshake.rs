@@ -122,3 +122,8 @@ pub struct Limits {
     /// Largest window or pixmap side, in pixels.
     pub max_drawable_side: u32,
 }
+
+/// Decodes a hello body.
+pub fn decode_hello(body: &[u8]) -> Result<Hello, crate::DecodeError> {
+    rmp_serde::from_slice(body).map_err(|e| crate::DecodeError::Malformed(e.to_string()))
+}

@@ -142,7 +142,10 @@ fn bands_from_mask(data: &[u8], stride: usize, bounds: IRect) -> Vec<IRect> {
             }
         } else {
             band_start = out.len();
-            out.extend(runs.iter().map(|&(s, e)| IRect::new(s, y, (e - s) as u32, 1)));
+            out.extend(
+                runs.iter()
+                    .map(|&(s, e)| IRect::new(s, y, (e - s) as u32, 1)),
+            );
         }
         std::mem::swap(&mut prev_runs, &mut runs);
     }
@@ -204,7 +207,12 @@ impl<'c> Region<'c> {
     }
 
     /// Calls `f` for each disjoint piece of `r ∩ pm ∩ region`; returns the damage.
-    pub(crate) fn for_pieces(&self, pm_area: IRect, r: IRect, mut f: impl FnMut(IRect)) -> Option<IRect> {
+    pub(crate) fn for_pieces(
+        &self,
+        pm_area: IRect,
+        r: IRect,
+        mut f: impl FnMut(IRect),
+    ) -> Option<IRect> {
         let r = r.intersect(&pm_area)?;
         match self {
             Region::All => {

@@ -35,7 +35,9 @@ mod tests_text_image;
 pub use arcs::{fill_arcs, stroke_arcs, ArcSpec};
 pub use clip::Clip;
 pub use compose::{copy_area, copy_within, fill_solid, put_image};
-pub use images::{decode_image, get_image, ImageError, ImageFormat, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE};
+pub use images::{
+    decode_image, get_image, ImageError, ImageFormat, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
+};
 pub use screen::{blit_to_xrgb, xrgb_to_pixmap};
 pub use shapes::{draw_points, fill_polygon, fill_rects, poly_line, segments, stroke_rects};
 pub use text::{draw_text, text_extents, TextExtents};
@@ -59,7 +61,12 @@ pub struct IRect {
 impl IRect {
     /// Creates a rectangle from its origin and size.
     pub const fn new(x: i32, y: i32, width: u32, height: u32) -> Self {
-        IRect { x, y, width, height }
+        IRect {
+            x,
+            y,
+            width,
+            height,
+        }
     }
 
     /// Builds a rectangle from left/top/right/bottom edges (right and bottom exclusive).
@@ -72,7 +79,12 @@ impl IRect {
         if r <= l || b <= t {
             return None;
         }
-        Some(IRect::new(l as i32, t as i32, (r - l) as u32, (b - t) as u32))
+        Some(IRect::new(
+            l as i32,
+            t as i32,
+            (r - l) as u32,
+            (b - t) as u32,
+        ))
     }
 
     /// True when the rectangle covers no pixel.
@@ -303,7 +315,14 @@ pub(crate) fn center_offset(antialias: bool) -> f32 {
 }
 
 /// Converts float bounds (plus `pad` pixels) into a damage rectangle clamped to `limit`.
-pub(crate) fn damage_from_bounds(l: f32, t: f32, r: f32, b: f32, pad: f32, limit: IRect) -> Option<IRect> {
+pub(crate) fn damage_from_bounds(
+    l: f32,
+    t: f32,
+    r: f32,
+    b: f32,
+    pad: f32,
+    limit: IRect,
+) -> Option<IRect> {
     if !(l.is_finite() && t.is_finite() && r.is_finite() && b.is_finite()) {
         return Some(limit);
     }

@@ -1,0 +1,316 @@
+//! The [`Connection`]: opening one (display name, cookie, hello), what it knows about
+//! itself (setup, id space, names, resource ids) and the shared data its methods work on.
+//! Moving bytes and waiting live in `transport`; typed requests in `requests`.
+
+use crate::auth::{find_cookie, CookieSources, COOKIE_LEN};
+use crate::display::{default_socket_dir, DisplayName, DISPLAY_ENV};
+use crate::error::{ConnectError, ConnectionError};
+use crate::io::{Input, Stream};
+use crate::state::State;
+use crate::transport::{Output, WRITE_TIMEOUT};
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+use yonder_protocol::handshake::ScreenInfo;
+use yonder_protocol::{
+    make_id, Atom, GcId, Hello, PixmapId, Request, Setup, WindowId, PROTOCOL_MAJOR,
+    PROTOCOL_MINOR, PROTOCOL_NAME,
+};
+
+/// How to open a connection; `Default` means "from the environment".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectOptions {
+    /// The display (`:N`, `host:N`, `unix:PATH`); default: `YONDER_DISPLAY`.
+    pub display: Option<String>,
+    /// The 16-byte cookie; default: looked up (`YONDER_COOKIE`, then the cookie file).
+    pub cookie: Option<Vec<u8>>,
+    /// The name the server shows for this client; default: the executable's file name.
+    pub app_name: Option<String>,
+}
+
+/// A connection to a Yonder display server. Every method takes `&self`; the connection is
+/// `Send + Sync`, so threads can share it (by reference or in an `Arc`).
+///
+/// Requests are buffered and sent when the buffer passes 64 KiB, when the app waits for
+/// anything, and on [`Connection::flush`]; dropping the connection flushes what is left.
+pub struct Connection {
+    /// The socket. Reads and writes go through `&Stream`, so a thread blocked reading does
+    /// not stop others from sending.
+    pub(crate) stream: Stream,
+    /// Output buffer and request counter. Locked to send a request and across a flush's
+    /// write calls (so frames are never interleaved and sequence numbers match the order
+    /// on the wire).
+    pub(crate) out: Mutex<Output>,
+    /// The read buffer. Locked only by the thread holding the reading token (so never
+    /// contended); a Mutex only to make the sharing safe without `unsafe`.
+    pub(crate) input: Mutex<Input>,
+    /// Slots, event queue, reading token, failure. Held only for short bookkeeping, never
+    /// across I/O or a call into user code. Lock order: `out`, then `input`, then `state`.
+    ///
+    /// Why not one lock around everything, like a single-threaded app would need? A
+    /// thread blocked in `wait_for_event` would then stop every other thread from even
+    /// sending a request until some event arrived. Instead, like x11rb, one thread at a
+    /// time holds the reading token and reads without any lock held; the others wait on
+    /// `changed` and look for their reply or event after each batch it routes.
+    pub(crate) state: Mutex<State>,
+    /// Signalled whenever the reader has routed a batch, failed, or given the token back.
+    pub(crate) changed: Condvar,
+    /// The setup reply, once it has arrived.
+    pub(crate) setup: OnceLock<Setup>,
+    display: String,
+    app_name: String,
+    id_space: u32,
+    next_id: AtomicU32,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field("display", &self.display)
+            .field("app_name", &self.app_name)
+            .field("id_space", &self.id_space)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The executable's file name, else `argv[0]`'s, else `"yonder-app"`.
+fn default_app_name() -> String {
+    let from_path = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned());
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| from_path(&p))
+        .or_else(|| std::env::args_os().next().and_then(|a| from_path(Path::new(&a))))
+        .unwrap_or_else(|| "yonder-app".to_string())
+}
+
+/// A random nonzero id space.
+fn random_id_space() -> Result<u32, ConnectError> {
+    loop {
+        match getrandom::u32() {
+            Ok(0) => continue,
+            Ok(n) => return Ok(n),
+            Err(e) => return Err(ConnectError::Random(e.to_string())),
+        }
+    }
+}
+
+impl Connection {
+    /// Connects to `display`, or to `YONDER_DISPLAY` when `None`, with the cookie from the
+    /// environment. Sends the hello but does not wait for the setup reply.
+    pub fn connect(display: Option<&str>) -> Result<Connection, ConnectError> {
+        Connection::connect_with(ConnectOptions {
+            display: display.map(str::to_string),
+            ..ConnectOptions::default()
+        })
+    }
+
+    /// [`Connection::connect`] then [`Connection::wait_for_setup`]: a refusal is
+    /// `ConnectError::Refused` with the server's reason.
+    pub fn connect_and_wait(display: Option<&str>) -> Result<Connection, ConnectError> {
+        let conn = Connection::connect(display)?;
+        conn.wait_for_setup()?;
+        Ok(conn)
+    }
+
+    /// Connects as `opts` says. Sends the hello at once and returns without waiting for
+    /// the setup reply: requests can be sent right away.
+    pub fn connect_with(opts: ConnectOptions) -> Result<Connection, ConnectError> {
+        let display = match opts.display {
+            Some(d) => d,
+            None => std::env::var(DISPLAY_ENV)
+                .ok()
+                .filter(|d| !d.is_empty())
+                .ok_or(ConnectError::NoDisplay)?,
+        };
+        let name = DisplayName::parse(&display)?;
+        let cookie = match opts.cookie {
+            Some(c) if c.len() == COOKIE_LEN => c,
+            Some(c) => {
+                return Err(ConnectError::BadCookie(format!(
+                    "ConnectOptions::cookie has {} bytes, not {COOKIE_LEN}",
+                    c.len()
+                )))
+            }
+            None => find_cookie(&display, &name, &CookieSources::from_env())?,
+        };
+        let socket_dir = match name {
+            DisplayName::Local { .. } => default_socket_dir().map_err(|e| ConnectError::Io {
+                context: "cannot find the socket directory (XDG_RUNTIME_DIR unset, user id unknown)"
+                    .into(),
+                source: e,
+            })?,
+            _ => Default::default(),
+        };
+        let addr = name.address(&socket_dir);
+        let stream = Stream::connect(&addr).map_err(|e| ConnectError::Io {
+            context: format!("cannot connect to display `{display}` ({addr})"),
+            source: e,
+        })?;
+        stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| ConnectError::Io {
+            context: "cannot configure the socket".into(),
+            source: e,
+        })?;
+        let app_name = opts.app_name.unwrap_or_else(default_app_name);
+        let id_space = random_id_space()?;
+        let conn = Connection {
+            stream,
+            out: Mutex::new(Output::default()),
+            input: Mutex::new(Input::default()),
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+            setup: OnceLock::new(),
+            display,
+            app_name,
+            id_space,
+            next_id: AtomicU32::new(1),
+        };
+        conn.send_hello(cookie)?;
+        Ok(conn)
+    }
+
+    fn send_hello(&self, cookie: Vec<u8>) -> Result<(), ConnectError> {
+        let hello = Hello {
+            protocol: PROTOCOL_NAME.to_string(),
+            major: PROTOCOL_MAJOR,
+            minor: PROTOCOL_MINOR,
+            cookie,
+            app_name: self.app_name.clone(),
+            id_space: self.id_space,
+        };
+        self.send_hello_frame(&hello)?;
+        Ok(())
+    }
+
+    /// Waits for the setup reply. A refusal is `ConnectError::Refused(reason)`, ready to be
+    /// shown to the user.
+    pub fn wait_for_setup(&self) -> Result<&Setup, ConnectError> {
+        Ok(self.setup()?)
+    }
+
+    /// The setup reply, waiting for it the first time. A refusal is
+    /// `ConnectionError::Refused`.
+    pub fn setup(&self) -> Result<&Setup, ConnectionError> {
+        if let Some(s) = self.setup.get() {
+            return Ok(s);
+        }
+        self.wait_until_setup()
+    }
+
+    /// The (first) screen, waiting for the setup reply.
+    pub fn screen(&self) -> Result<&ScreenInfo, ConnectionError> {
+        self.setup()?
+            .screens
+            .first()
+            .ok_or_else(|| ConnectionError::Malformed("the setup lists no screen".into()))
+    }
+
+    /// The root window. Always [`WindowId::ROOT`]; needs no setup reply.
+    pub fn root(&self) -> WindowId {
+        WindowId::ROOT
+    }
+
+    /// A predefined atom by name, from the setup reply (waits for it); `None` if the
+    /// server predefines no such atom. Other atoms need [`Connection::intern_atom`].
+    pub fn atom_by_name(&self, name: &str) -> Result<Option<Atom>, ConnectionError> {
+        Ok(self
+            .setup()?
+            .atoms
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, a)| *a))
+    }
+
+    /// A new resource id from this client's id space: `make_id(id_space, n)`, n = 1, 2, ...
+    ///
+    /// # Panics
+    /// After 2³²−1 ids (the id space is exhausted; ids are never reused).
+    pub fn generate_id(&self) -> u64 {
+        let n = self
+            .next_id
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
+            .unwrap_or(0);
+        assert!(n != 0, "yonder: the client's resource id space is exhausted");
+        make_id(self.id_space, n)
+    }
+
+    /// A new window id.
+    pub fn new_window_id(&self) -> WindowId {
+        WindowId(self.generate_id())
+    }
+
+    /// A new pixmap id.
+    pub fn new_pixmap_id(&self) -> PixmapId {
+        PixmapId(self.generate_id())
+    }
+
+    /// A new graphics-context id.
+    pub fn new_gc_id(&self) -> GcId {
+        GcId(self.generate_id())
+    }
+
+    /// The app name sent in the hello.
+    pub fn app_name(&self) -> &str {
+        &self.app_name
+    }
+
+    /// This client's id space (proposed in the hello).
+    pub fn id_space(&self) -> u32 {
+        self.id_space
+    }
+
+    /// The display string this connection was opened with.
+    pub fn display_name(&self) -> &str {
+        &self.display
+    }
+
+    /// Checks a setup reply against what this client proposed; stores it if it fits.
+    pub(crate) fn accept_setup(&self, setup: Setup) -> Result<(), ConnectionError> {
+        if setup.id_space != self.id_space {
+            return Err(ConnectionError::Malformed(format!(
+                "the setup grants id space {:#x}, not the proposed {:#x}",
+                setup.id_space, self.id_space
+            )));
+        }
+        if setup.screens.is_empty() {
+            return Err(ConnectionError::Malformed("the setup lists no screen".into()));
+        }
+        let _ = self.setup.set(setup);
+        Ok(())
+    }
+
+    /// Encodes a request without a cookie (fire and forget; see `send_request`).
+    pub(crate) fn send_plain(&self, request: &Request) -> yonder_protocol::Seq {
+        self.send_tracked(request, None)
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.flush_on_drop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Connection>();
+        check::<crate::Cookie<'static, yonder_protocol::reply::SyncReply>>();
+        check::<crate::VoidCookie<'static>>();
+    }
+
+    #[test]
+    fn app_name_defaults_to_the_executable() {
+        assert!(!default_app_name().is_empty());
+    }
+
+    #[test]
+    fn id_spaces_are_nonzero() {
+        for _ in 0..100 {
+            assert_ne!(random_id_space().unwrap(), 0);
+        }
+    }
+}

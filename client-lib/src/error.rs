@@ -1,0 +1,94 @@
+//! The library's error types: [`ConnectError`] (opening a connection), [`ConnectionError`]
+//! (the connection itself failed; it is unusable from then on) and [`ReplyError`] (waiting
+//! for the answer to one request).
+
+use std::sync::Arc;
+use yonder_protocol::{ProtocolError, Seq};
+
+/// Why a connection could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// No display was given and `YONDER_DISPLAY` is not set.
+    #[error("no display given and YONDER_DISPLAY is not set")]
+    NoDisplay,
+    /// The display string is not `:N`, `host:N` or `unix:PATH`.
+    #[error("bad display name `{display}`: {reason}")]
+    BadDisplay {
+        /// The display string as given.
+        display: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// No cookie was found; the message says where the library looked.
+    #[error("{0}")]
+    NoCookie(String),
+    /// A cookie was found but is not 16 bytes (32 hex digits); the message says where.
+    #[error("bad cookie: {0}")]
+    BadCookie(String),
+    /// The operating system failed us: no socket directory, connection refused, ...
+    #[error("{context}: {source}")]
+    Io {
+        /// What the library was doing (names the address for a failed connect).
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No random number could be had for the id space.
+    #[error("cannot get a random id space: {0}")]
+    Random(String),
+    /// The server refused the connection (wrong cookie, version mismatch, id space taken...).
+    #[error("the server refused the connection: {0}")]
+    Refused(String),
+    /// The connection failed while waiting for the setup reply.
+    #[error(transparent)]
+    Connection(ConnectionError),
+}
+
+/// The connection failed. After the first such error every later operation that needs the
+/// server returns the same error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ConnectionError {
+    /// Reading or writing the socket failed.
+    #[error("I/O error on the connection: {0}")]
+    Io(Arc<std::io::Error>),
+    /// The server closed the connection.
+    #[error("the server closed the connection")]
+    Closed,
+    /// The server refused the connection; the reason is the server's sentence.
+    #[error("the server refused the connection: {0}")]
+    Refused(String),
+    /// The server sent something that breaks the protocol (an undecodable or oversized
+    /// frame, a reply of the wrong kind, a missing reply...).
+    #[error("the server broke the protocol: {0}")]
+    Malformed(String),
+}
+
+impl From<std::io::Error> for ConnectionError {
+    fn from(e: std::io::Error) -> ConnectionError {
+        ConnectionError::Io(Arc::new(e))
+    }
+}
+
+impl From<ConnectionError> for ConnectError {
+    fn from(e: ConnectionError) -> ConnectError {
+        match e {
+            ConnectionError::Refused(reason) => ConnectError::Refused(reason),
+            other => ConnectError::Connection(other),
+        }
+    }
+}
+
+/// Why a cookie did not yield its reply (or its success).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReplyError {
+    /// The connection failed.
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    /// The server answered the request with an error.
+    #[error(transparent)]
+    Protocol(#[from] ProtocolError),
+    /// The request was sent with `send_request_with_reply` but has no reply; it succeeded.
+    #[error("request {} has no reply", .0 .0)]
+    NoReply(Seq),
+}

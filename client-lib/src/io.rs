@@ -1,0 +1,303 @@
+//! The socket and the read buffer. [`Stream`] is a Unix or TCP socket usable through
+//! `&self` (one thread may read while another writes); [`Input`] accumulates what the
+//! server sends and turns it into decoded messages. No locking, no routing: the
+//! `transport` module decides when to read, and `state` where each message goes.
+
+use crate::display::Address;
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::net::UnixStream;
+use std::time::{Duration, Instant};
+use yonder_protocol::message::decode_server_message;
+use yonder_protocol::{split_frame, ServerMessage, SetupResponse};
+
+/// The largest frame body accepted from the server (big images come back in one frame).
+pub const MAX_INCOMING_FRAME: usize = 64 * 1024 * 1024;
+
+/// How much to ask the socket for per read.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// A connected socket.
+#[derive(Debug)]
+pub(crate) enum Stream {
+    Unix(UnixStream),
+    Tcp(TcpStream),
+}
+
+impl Stream {
+    /// Connects to `addr`; TCP gets `TCP_NODELAY` (requests are small and latency matters).
+    pub(crate) fn connect(addr: &Address) -> io::Result<Stream> {
+        match addr {
+            Address::Unix(path) => UnixStream::connect(path).map(Stream::Unix),
+            Address::Tcp { host, port } => {
+                let s = TcpStream::connect((host.as_str(), *port))?;
+                s.set_nodelay(true)?;
+                Ok(Stream::Tcp(s))
+            }
+        }
+    }
+
+    pub(crate) fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Unix(s) => (&*s).read(buf),
+            Stream::Tcp(s) => (&*s).read(buf),
+        }
+    }
+
+    pub(crate) fn write(&self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Unix(s) => (&*s).write(buf),
+            Stream::Tcp(s) => (&*s).write(buf),
+        }
+    }
+
+    /// Note: this flag belongs to the open file, so it also affects writes. Only the thread
+    /// holding the reading token sets it, and only for the length of one poll.
+    fn set_nonblocking(&self, on: bool) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_nonblocking(on),
+            Stream::Tcp(s) => s.set_nonblocking(on),
+        }
+    }
+
+    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_read_timeout(t),
+            Stream::Tcp(s) => s.set_read_timeout(t),
+        }
+    }
+
+    pub(crate) fn set_write_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+        match self {
+            Stream::Unix(s) => s.set_write_timeout(t),
+            Stream::Tcp(s) => s.set_write_timeout(t),
+        }
+    }
+}
+
+/// How long one read may wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReadMode {
+    /// Until at least one byte (or end of stream) arrives.
+    Block,
+    /// Not at all: take what is already there.
+    Poll,
+    /// Until the deadline at most.
+    Until(Instant),
+}
+
+/// What one [`Input::fill`] got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Filled {
+    /// Some bytes.
+    Data,
+    /// Nothing (poll or timeout).
+    Nothing,
+    /// The server closed its side.
+    Eof,
+}
+
+/// One decoded frame from the server.
+#[derive(Debug)]
+pub(crate) enum Msg {
+    /// The first frame.
+    Setup(SetupResponse),
+    /// Any later frame.
+    Server(ServerMessage),
+}
+
+/// The read buffer: bytes `buf[start..]` are received but not yet decoded.
+#[derive(Debug, Default)]
+pub(crate) struct Input {
+    buf: Vec<u8>,
+    start: usize,
+    setup_seen: bool,
+    eof: bool,
+    /// The receive timeout currently set on the socket.
+    read_timeout: Option<Duration>,
+}
+
+fn is_would_block(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}
+
+impl Input {
+    /// Reads from the socket into the buffer, waiting as `mode` allows.
+    pub(crate) fn fill(&mut self, stream: &Stream, mode: ReadMode) -> io::Result<Filled> {
+        if self.eof {
+            return Ok(Filled::Eof);
+        }
+        match mode {
+            ReadMode::Block => {
+                self.set_timeout(stream, None)?;
+                self.read_once(stream)
+            }
+            ReadMode::Until(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return self.poll(stream);
+                }
+                self.set_timeout(stream, Some(left))?;
+                match self.read_once(stream) {
+                    Err(e) if is_would_block(&e) => Ok(Filled::Nothing),
+                    other => other,
+                }
+            }
+            ReadMode::Poll => self.poll(stream),
+        }
+    }
+
+    fn set_timeout(&mut self, stream: &Stream, t: Option<Duration>) -> io::Result<()> {
+        if self.read_timeout != t {
+            stream.set_read_timeout(t)?;
+            self.read_timeout = t;
+        }
+        Ok(())
+    }
+
+    /// Reads everything available without blocking.
+    fn poll(&mut self, stream: &Stream) -> io::Result<Filled> {
+        stream.set_nonblocking(true)?;
+        let mut got = Filled::Nothing;
+        // Bounded, so a server that never stops talking cannot keep a poll going forever.
+        let mut reads_left = 64;
+        let result = loop {
+            if reads_left == 0 {
+                break Ok(got);
+            }
+            reads_left -= 1;
+            match self.read_once(stream) {
+                Ok(Filled::Data) => got = Filled::Data,
+                Ok(other) => break Ok(other),
+                Err(e) if is_would_block(&e) => break Ok(got),
+                Err(e) => break Err(e),
+            }
+        };
+        // Writes must block again (with their timeout) whatever happened.
+        let restored = stream.set_nonblocking(false);
+        let filled = result?;
+        restored?;
+        Ok(filled)
+    }
+
+    /// One `read` call (retried on EINTR).
+    fn read_once(&mut self, stream: &Stream) -> io::Result<Filled> {
+        let old = self.buf.len();
+        self.buf.resize(old + READ_CHUNK, 0);
+        let result = loop {
+            match stream.read(&mut self.buf[old..]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other,
+            }
+        };
+        let n = *result.as_ref().unwrap_or(&0);
+        self.buf.truncate(old + n);
+        match result? {
+            0 => {
+                self.eof = true;
+                Ok(Filled::Eof)
+            }
+            _ => Ok(Filled::Data),
+        }
+    }
+
+    /// Decodes every whole frame in the buffer into `out`. An error (oversized or
+    /// undecodable frame) is fatal for the connection; frames before it are in `out`.
+    pub(crate) fn decode(&mut self, out: &mut Vec<Msg>) -> Result<(), String> {
+        let result = loop {
+            let rest = &self.buf[self.start..];
+            let (body_start, body_end) = match split_frame(rest, MAX_INCOMING_FRAME) {
+                Ok(Some(range)) => range,
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e.to_string()),
+            };
+            let body = &rest[body_start..body_end];
+            let msg = if self.setup_seen {
+                decode_server_message(body)
+                    .map(Msg::Server)
+                    .map_err(|e| format!("undecodable message: {e}"))
+            } else {
+                rmp_serde::from_slice::<SetupResponse>(body)
+                    .map(Msg::Setup)
+                    .map_err(|e| format!("undecodable setup response: {e}"))
+            };
+            self.start += body_end;
+            match msg {
+                Ok(m) => {
+                    self.setup_seen = true;
+                    out.push(m);
+                }
+                Err(e) => break Err(e),
+            }
+        };
+        self.compact();
+        result
+    }
+
+    /// Drops decoded bytes from the front once that is cheap relative to what remains.
+    fn compact(&mut self) {
+        if self.start == self.buf.len() {
+            self.buf.clear();
+            self.start = 0;
+            if self.buf.capacity() > 4 * READ_CHUNK {
+                self.buf.shrink_to(2 * READ_CHUNK);
+            }
+        } else if self.start > self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yonder_protocol::handshake::Refusal;
+    use yonder_protocol::reply::SyncReply;
+    use yonder_protocol::{encode_frame, Reply, Seq};
+
+    fn input_with(bytes: &[u8]) -> Input {
+        Input {
+            buf: bytes.to_vec(),
+            ..Input::default()
+        }
+    }
+
+    #[test]
+    fn decodes_setup_then_messages_and_keeps_partial_frames() {
+        let mut bytes = Vec::new();
+        encode_frame(
+            &SetupResponse::Refused(Refusal {
+                reason: "no".into(),
+            }),
+            &mut bytes,
+        );
+        encode_frame(
+            &ServerMessage::Reply {
+                seq: Seq(1),
+                reply: Reply::Sync(SyncReply {}),
+            },
+            &mut bytes,
+        );
+        let cut = bytes.len() - 2;
+        let mut input = input_with(&bytes[..cut]);
+        let mut out = Vec::new();
+        input.decode(&mut out).unwrap();
+        assert_eq!(out.len(), 1);
+        assert!(matches!(out[0], Msg::Setup(SetupResponse::Refused(_))));
+        input.buf.extend_from_slice(&bytes[cut..]);
+        input.decode(&mut out).unwrap();
+        assert!(matches!(out[1], Msg::Server(ServerMessage::Reply { seq: Seq(1), .. })));
+        assert!(input.buf.is_empty());
+    }
+
+    #[test]
+    fn garbage_and_oversized_frames_are_errors() {
+        let mut input = input_with(&[3, 0, 0, 0, 0xc1, 0xc1, 0xc1]);
+        assert!(input.decode(&mut Vec::new()).is_err());
+        let huge = (MAX_INCOMING_FRAME as u32 + 1).to_le_bytes();
+        let mut input = input_with(&huge);
+        input.setup_seen = true;
+        assert!(input.decode(&mut Vec::new()).is_err());
+    }
+}

@@ -1,0 +1,274 @@
+//! The bookkeeping behind the state lock: which sequence numbers have a live cookie, the
+//! replies and errors stored for them, the event queue, the reading token and whether the
+//! connection has failed. Pure data, no I/O: the rules that route each server message
+//! live here in one place.
+//!
+//! Routing: a reply goes to its cookie's slot, or is dropped when no cookie waits for it.
+//! An error goes to its cookie's slot, or is dropped if it was ignored, or else joins the
+//! event queue. Events always join the queue. The server processes requests in order, so
+//! once any message with seq ≥ n has arrived, nothing more will come for request n.
+
+use crate::error::{ConnectionError, ReplyError};
+use crate::event::{Incoming, RequestError};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use yonder_protocol::{ProtocolError, Reply, Seq, ServerMessage};
+
+/// What has arrived for a request with a live cookie.
+#[derive(Debug)]
+pub(crate) enum SlotState {
+    Waiting,
+    Reply(Reply),
+    Error(ProtocolError),
+}
+
+/// A request with a live cookie.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    /// Whether the request has a reply (else only an error can come).
+    pub(crate) expects_reply: bool,
+    pub(crate) state: SlotState,
+}
+
+/// Everything behind the state lock.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    /// Requests with a live cookie, by sequence number.
+    pub(crate) slots: HashMap<u64, Slot>,
+    /// Requests whose errors are to be dropped (cookie's `ignore_error`).
+    pub(crate) ignored: BTreeSet<u64>,
+    /// Events and unclaimed errors, oldest first.
+    pub(crate) events: VecDeque<Incoming>,
+    /// The highest sequence number seen in anything from the server.
+    pub(crate) last_seq: u64,
+    /// The reading token: true while some thread reads the socket.
+    pub(crate) reading: bool,
+    /// Set once the connection has failed; returned by every later wait.
+    pub(crate) broken: Option<ConnectionError>,
+}
+
+impl State {
+    /// Records the failure (the first one wins) and returns the error in force.
+    pub(crate) fn fail(&mut self, err: ConnectionError) -> ConnectionError {
+        self.broken.get_or_insert(err).clone()
+    }
+
+    /// A cookie was created for request `seq`.
+    pub(crate) fn track(&mut self, seq: u64, expects_reply: bool) {
+        self.slots.insert(
+            seq,
+            Slot {
+                expects_reply,
+                state: SlotState::Waiting,
+            },
+        );
+    }
+
+    /// Routes one message from the server.
+    pub(crate) fn apply(&mut self, msg: ServerMessage) {
+        match msg {
+            ServerMessage::Reply { seq, reply } => {
+                self.saw(seq);
+                match self.slots.get_mut(&seq.0) {
+                    Some(slot) if matches!(slot.state, SlotState::Waiting) => {
+                        slot.state = SlotState::Reply(reply)
+                    }
+                    _ => {
+                        self.ignored.remove(&seq.0);
+                    }
+                }
+            }
+            ServerMessage::Error { seq, error } => {
+                self.saw(seq);
+                if self.ignored.remove(&seq.0) {
+                    return;
+                }
+                match self.slots.get_mut(&seq.0) {
+                    Some(slot) if matches!(slot.state, SlotState::Waiting) => {
+                        slot.state = SlotState::Error(error)
+                    }
+                    _ => self.events.push_back(Incoming::Error(RequestError { seq, error })),
+                }
+            }
+            ServerMessage::Event { seq, event, sent } => {
+                self.saw(seq);
+                self.events.push_back(Incoming::Event { event, sent });
+            }
+        }
+        // Nothing more can come for requests before the last one seen.
+        if self.ignored.first().is_some_and(|&s| s < self.last_seq) {
+            self.ignored = self.ignored.split_off(&self.last_seq);
+        }
+    }
+
+    fn saw(&mut self, seq: Seq) {
+        self.last_seq = self.last_seq.max(seq.0);
+    }
+
+    /// A cookie was dropped: a stored error joins the event queue, a stored reply is
+    /// dropped, and whatever comes later is routed as if there never was a cookie.
+    /// Returns whether the event queue grew.
+    pub(crate) fn forget(&mut self, seq: u64) -> bool {
+        match self.slots.remove(&seq).map(|s| s.state) {
+            Some(SlotState::Error(error)) => {
+                self.events.push_back(Incoming::Error(RequestError {
+                    seq: Seq(seq),
+                    error,
+                }));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// A cookie's owner does not care how the request ends: drop whatever comes for it.
+    pub(crate) fn ignore(&mut self, seq: u64) {
+        if let Some(Slot {
+            state: SlotState::Waiting,
+            ..
+        }) = self.slots.remove(&seq)
+        {
+            if self.last_seq < seq {
+                self.ignored.insert(seq);
+            }
+        }
+    }
+
+    /// The outcome of request `seq` if it is known (a reply cookie waits on this).
+    pub(crate) fn take_reply(&mut self, seq: u64) -> Option<Result<Reply, ReplyError>> {
+        let Some(slot) = self.slots.get(&seq) else {
+            return Some(Err(ReplyError::Connection(ConnectionError::Malformed(
+                format!("no record of request {seq}"),
+            ))));
+        };
+        let done = match &slot.state {
+            SlotState::Waiting if !slot.expects_reply => self.last_seq >= seq,
+            // In order: anything after `seq` means its reply was never sent.
+            SlotState::Waiting => self.last_seq > seq,
+            _ => true,
+        };
+        if !done {
+            return None;
+        }
+        let slot = self.slots.remove(&seq)?;
+        Some(match slot.state {
+            SlotState::Reply(r) => Ok(r),
+            SlotState::Error(e) => Err(ReplyError::Protocol(e)),
+            SlotState::Waiting if !slot.expects_reply => Err(ReplyError::NoReply(Seq(seq))),
+            SlotState::Waiting => Err(ReplyError::Connection(self.fail(
+                ConnectionError::Malformed(format!("no reply to request {seq}")),
+            ))),
+        })
+    }
+
+    /// Whether request `seq` is known to have succeeded or failed (a void cookie's check).
+    pub(crate) fn take_check(&mut self, seq: u64) -> Option<Result<(), ProtocolError>> {
+        let done = match self.slots.get(&seq).map(|s| &s.state) {
+            Some(SlotState::Waiting) => self.last_seq >= seq,
+            _ => true,
+        };
+        if !done {
+            return None;
+        }
+        Some(match self.slots.remove(&seq).map(|s| s.state) {
+            Some(SlotState::Error(e)) => Err(e),
+            _ => Ok(()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yonder_protocol::event::FocusEvent;
+    use yonder_protocol::reply::SyncReply;
+    use yonder_protocol::{ErrorCode, Event, WindowId};
+
+    fn err(seq: u64) -> ServerMessage {
+        ServerMessage::Error {
+            seq: Seq(seq),
+            error: ProtocolError {
+                code: ErrorCode::Value,
+                bad_value: seq,
+                opcode: 1,
+                message: String::new(),
+            },
+        }
+    }
+
+    fn reply(seq: u64) -> ServerMessage {
+        ServerMessage::Reply {
+            seq: Seq(seq),
+            reply: Reply::Sync(SyncReply {}),
+        }
+    }
+
+    fn event(seq: u64) -> ServerMessage {
+        ServerMessage::Event {
+            seq: Seq(seq),
+            event: Event::FocusIn(FocusEvent { window: WindowId(1) }),
+            sent: false,
+        }
+    }
+
+    #[test]
+    fn errors_without_cookie_become_events() {
+        let mut st = State::default();
+        st.apply(err(1));
+        st.apply(event(1));
+        assert!(matches!(st.events[0], Incoming::Error(RequestError { seq: Seq(1), .. })));
+        assert!(st.events[1].event().is_some());
+    }
+
+    #[test]
+    fn replies_and_errors_fill_slots() {
+        let mut st = State::default();
+        st.track(1, true);
+        st.track(2, false);
+        st.track(3, true);
+        assert!(st.take_reply(1).is_none());
+        assert!(st.take_check(2).is_none());
+        st.apply(reply(1));
+        st.apply(err(2));
+        assert!(matches!(st.take_reply(1), Some(Ok(Reply::Sync(_)))));
+        assert!(matches!(st.take_check(2), Some(Err(_))));
+        // An event for request 3 does not prove its reply is missing; one for 4 does.
+        st.apply(event(3));
+        assert!(st.take_reply(3).is_none());
+        st.apply(event(4));
+        assert!(matches!(
+            st.take_reply(3),
+            Some(Err(ReplyError::Connection(ConnectionError::Malformed(_))))
+        ));
+        assert!(st.broken.is_some());
+        assert!(st.events.iter().all(|e| e.error().is_none()));
+    }
+
+    #[test]
+    fn void_check_succeeds_once_later_messages_arrive() {
+        let mut st = State::default();
+        st.track(5, false);
+        st.apply(reply(4));
+        assert!(st.take_check(5).is_none());
+        st.apply(reply(6));
+        assert_eq!(st.take_check(5), Some(Ok(())));
+        assert!(st.slots.is_empty());
+    }
+
+    #[test]
+    fn forget_and_ignore() {
+        let mut st = State::default();
+        st.track(1, false);
+        st.track(2, false);
+        st.track(3, true);
+        st.apply(err(1));
+        assert!(st.forget(1), "a stored error moves to the queue on drop");
+        assert_eq!(st.events.len(), 1);
+        st.ignore(2);
+        st.forget(3);
+        st.apply(err(2));
+        st.apply(reply(3));
+        st.apply(err(3));
+        assert_eq!(st.events.len(), 2, "ignored error dropped, dropped reply cookie's error queued");
+        assert!(st.ignored.is_empty() && st.slots.is_empty());
+    }
+}

@@ -1,0 +1,91 @@
+//! The compositor: the screen's framebuffer (`0x00RRGGBB` pixels) and the damage not yet
+//! drawn into it. Composing paints, for each damaged rectangle, the root's backing store
+//! and then every viewable window bottom to top, each clipped by its ancestors (the
+//! painter's algorithm over per-window backing stores). Nothing is recomposed without
+//! damage.
+
+use crate::render::{self, IRect, Pixmap};
+use crate::state::Window;
+use std::collections::HashMap;
+use yonder_protocol::{Drawable, Point, Rect, WindowId};
+
+/// Damage rectangles kept apart before they are merged into their bounding box.
+const MAX_DAMAGE_RECTS: usize = 16;
+
+/// The framebuffer and its pending damage.
+pub struct Compositor {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Row-major `0x00RRGGBB` pixels.
+    pub pixels: Vec<u32>,
+    damage: Vec<Rect>,
+}
+
+impl Compositor {
+    /// A black framebuffer of the given size.
+    pub fn new(width: u32, height: u32) -> Compositor {
+        Compositor { width, height, pixels: vec![0; width as usize * height as usize], damage: Vec::new() }
+    }
+
+    /// Marks a screen area as needing recomposition.
+    pub fn damage(&mut self, r: Rect) {
+        let Some(r) = r.intersect(&Rect::new(0, 0, self.width, self.height)) else { return };
+        if self.damage.iter().any(|d| d.intersect(&r) == Some(r)) {
+            return;
+        }
+        self.damage.retain(|d| r.intersect(d) != Some(*d));
+        self.damage.push(r);
+        if self.damage.len() > MAX_DAMAGE_RECTS {
+            let all = self.damage.iter().fold(Rect::default(), |a, d| a.union(d));
+            self.damage = vec![all];
+        }
+    }
+
+    /// Whether anything awaits composition.
+    pub fn has_damage(&self) -> bool {
+        !self.damage.is_empty()
+    }
+
+    /// Recomposes the damaged areas; returns them (empty when nothing changed).
+    pub fn compose(&mut self, windows: &HashMap<WindowId, Window>, surfaces: &HashMap<Drawable, Pixmap>) -> Vec<Rect> {
+        let damage = std::mem::take(&mut self.damage);
+        let stride = self.width as usize;
+        for d in &damage {
+            paint_tree(windows, surfaces, WindowId::ROOT, Point::new(0, 0), *d, &mut self.pixels, stride, Point::new(0, 0));
+        }
+        damage
+    }
+}
+
+/// Paints window `w` (whose origin is `origin` in the coordinates of `clip`) and its
+/// viewable descendants into `dst`, limited to `clip`. `dst` covers the area whose
+/// top-left is `dst_origin` in the same coordinates.
+#[allow(clippy::too_many_arguments)]
+pub fn paint_tree(
+    windows: &HashMap<WindowId, Window>,
+    surfaces: &HashMap<Drawable, Pixmap>,
+    w: WindowId,
+    origin: Point,
+    clip: Rect,
+    dst: &mut [u32],
+    stride: usize,
+    dst_origin: Point,
+) {
+    let Some(win) = windows.get(&w) else { return };
+    let r = Rect::new(origin.x, origin.y, win.rect.width, win.rect.height);
+    let Some(area) = r.intersect(&clip) else { return };
+    if let Some(pm) = surfaces.get(&Drawable(w.0)) {
+        let dst_rect = IRect::new(area.x - dst_origin.x, area.y - dst_origin.y, area.width, area.height);
+        render::blit_to_xrgb(pm, area.x - origin.x, area.y - origin.y, dst, stride, dst_rect);
+    }
+    for c in &win.children {
+        if let Some(cw) = windows.get(c) {
+            if cw.mapped {
+                let co = Point::new(origin.x.saturating_add(cw.rect.x), origin.y.saturating_add(cw.rect.y));
+                paint_tree(windows, surfaces, *c, co, area, dst, stride, dst_origin);
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! One client connection: the handshake (hello, cookie check, registration), then a
+//! reader that splits and decodes frames and a writer that drains the client's output.
+//!
+//! Faults stay here: a bad hello, a wrong cookie, an oversized or undecodable frame, or a
+//! socket error ends *this* connection (logged with the reason) and the state thread
+//! frees what the client owned. No other client notices anything but the usual events.
+
+use crate::auth;
+use crate::dispatch::Incoming;
+use crate::server::{Command, Shared};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::{mpsc, oneshot};
+use yonder_protocol::{decode_request, frame, DecodeError, Hello, Refusal, SetupResponse};
+
+/// How long a new connection may take to send its hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest hello frame.
+const MAX_HELLO_LEN: usize = 64 * 1024;
+/// Read chunk size.
+const READ_CHUNK: usize = 64 * 1024;
+/// Most output bytes gathered into one socket write.
+const MAX_WRITE_BATCH: usize = 1 << 20;
+
+/// Serves one connection until it ends.
+pub async fn serve<S>(stream: S, peer: String, shared: Arc<Shared>)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (mut rd, mut wr) = tokio::io::split(stream);
+    let mut buf = Vec::with_capacity(READ_CHUNK);
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_hello(&mut rd, &mut buf)).await {
+        Ok(Ok(h)) => h,
+        Ok(Err(reason)) => return refuse(&mut wr, &peer, &reason).await,
+        Err(_) => return refuse(&mut wr, &peer, "no hello within 10 seconds").await,
+    };
+    if let Err(reason) = check_hello(&hello, &shared.cookie) {
+        return refuse(&mut wr, &peer, &reason).await;
+    }
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (reply_tx, reply_rx) = oneshot::channel();
+    if shared.commands.send(Command::Connect { hello, tx, reply: reply_tx }).await.is_err() {
+        return; // server shutting down
+    }
+    let client = match reply_rx.await {
+        Ok(Ok(c)) => c,
+        Ok(Err(reason)) => return refuse(&mut wr, &peer, &reason).await,
+        Err(_) => return,
+    };
+    tokio::spawn(write_loop(wr, rx));
+    let reason = read_loop(&mut rd, buf, client, &shared).await;
+    let _ = shared.commands.send(Command::Disconnect { client, reason }).await;
+}
+
+async fn read_hello<R: AsyncRead + Unpin>(rd: &mut R, buf: &mut Vec<u8>) -> Result<Hello, String> {
+    loop {
+        match frame::split_frame(buf, MAX_HELLO_LEN) {
+            Ok(Some((start, end))) => {
+                let hello = rmp_serde_decode_hello(&buf[start..end])?;
+                buf.drain(..end);
+                return Ok(hello);
+            }
+            Ok(None) => {}
+            Err(e) => return Err(format!("hello rejected: {e}")),
+        }
+        if read_more(rd, buf).await.map_err(|e| e.to_string())? == 0 {
+            return Err("connection closed before the hello".into());
+        }
+    }
+}
+
+fn rmp_serde_decode_hello(body: &[u8]) -> Result<Hello, String> {
+    yonder_protocol::handshake::decode_hello(body).map_err(|e| format!("not a Yonder hello: {e}"))
+}
+
+fn check_hello(h: &Hello, cookie: &auth::Cookie) -> Result<(), String> {
+    if h.protocol != yonder_protocol::PROTOCOL_NAME {
+        return Err(format!("not a Yonder client (protocol {:?})", h.protocol));
+    }
+    if h.major != yonder_protocol::PROTOCOL_MAJOR {
+        return Err(format!("protocol version {}.{} is not supported; this server speaks {}.{}", h.major, h.minor, yonder_protocol::PROTOCOL_MAJOR, yonder_protocol::PROTOCOL_MINOR));
+    }
+    if h.cookie.is_empty() {
+        return Err("no cookie presented: set YONDER_COOKIE or add the display's line to the cookie file".into());
+    }
+    if !auth::cookies_equal(&h.cookie, cookie) {
+        return Err("wrong cookie for this display".into());
+    }
+    Ok(())
+}
+
+async fn refuse<W: AsyncWrite + Unpin>(wr: &mut W, peer: &str, reason: &str) {
+    tracing::warn!(peer, reason, "connection refused");
+    let mut out = Vec::new();
+    frame::encode_frame(&SetupResponse::Refused(Refusal { reason: reason.to_owned() }), &mut out);
+    let _ = wr.write_all(&out).await;
+    let _ = wr.shutdown().await;
+}
+
+async fn read_more<R: AsyncRead + Unpin>(rd: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let len = buf.len();
+    buf.resize(len + READ_CHUNK, 0);
+    let n = rd.read(&mut buf[len..]).await;
+    buf.truncate(len + *n.as_ref().unwrap_or(&0));
+    n
+}
+
+/// Reads and forwards requests until the connection ends; returns why it ended.
+async fn read_loop<R: AsyncRead + Unpin>(rd: &mut R, mut buf: Vec<u8>, client: yonder_protocol::ClientId, shared: &Shared) -> String {
+    loop {
+        let mut batch = Vec::new();
+        let mut consumed = 0;
+        let mut fatal = None;
+        loop {
+            match frame::split_frame(&buf[consumed..], shared.max_frame_len) {
+                Ok(Some((start, end))) => {
+                    let body = &buf[consumed + start..consumed + end];
+                    consumed += end;
+                    match decode_request(body) {
+                        Ok(req) => batch.push(Incoming::Request(req)),
+                        Err(DecodeError::UnknownOpcode(op)) => batch.push(Incoming::Unknown(op)),
+                        Err(e @ DecodeError::Malformed(_)) => {
+                            fatal = Some(e.to_string());
+                            break;
+                        }
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    fatal = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        buf.drain(..consumed);
+        if !batch.is_empty() && shared.commands.send(Command::Requests { client, batch }).await.is_err() {
+            return "server shutting down".into();
+        }
+        if let Some(reason) = fatal {
+            tracing::warn!(client = client.0, %reason, "closing connection");
+            return reason;
+        }
+        match read_more(rd, &mut buf).await {
+            Ok(0) => return "connection closed by the client".into(),
+            Ok(_) => {}
+            Err(e) => return format!("read error: {e}"),
+        }
+    }
+}
+
+/// Writes the client's output until the state thread drops its sender.
+async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut rx: mpsc::UnboundedReceiver<Vec<u8>>) {
+    while let Some(mut chunk) = rx.recv().await {
+        while chunk.len() < MAX_WRITE_BATCH {
+            match rx.try_recv() {
+                Ok(more) => chunk.extend_from_slice(&more),
+                Err(_) => break,
+            }
+        }
+        if wr.write_all(&chunk).await.is_err() {
+            return;
+        }
+    }
+    let _ = wr.shutdown().await;
+}

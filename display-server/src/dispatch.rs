@@ -1,0 +1,97 @@
+//! The dispatcher: one `match` over [`Request`] that only delegates to a handler, and the
+//! envelope around it (sequence numbers, replies, errors). A handler's error goes to the
+//! requesting client alone; the state stays as it was before the failed request.
+
+use crate::state::State;
+use yonder_protocol::{ClientId, ErrorCode, ProtocolError, Reply, Request, ServerMessage};
+
+/// What a handler returns: a reply for requests that have one, or an error for the client.
+pub type HandlerResult = Result<Option<Reply>, ProtocolError>;
+
+/// Builds an error; the dispatcher fills in the opcode.
+pub fn fail(code: ErrorCode, bad_value: u64, message: impl Into<String>) -> ProtocolError {
+    ProtocolError { code, bad_value, opcode: 0, message: message.into() }
+}
+
+/// One decoded frame from a client: a request, or the opcode of one this server does not know.
+#[derive(Debug)]
+pub enum Incoming {
+    /// A request.
+    Request(Request),
+    /// A well-formed frame with an unknown opcode.
+    Unknown(u8),
+}
+
+impl State {
+    /// Applies one request of `client` (the next in its sequence) and queues the answer.
+    pub fn handle_request(&mut self, client: ClientId, incoming: Incoming) {
+        let Some(c) = self.clients.get_mut(&client) else { return };
+        c.seq.0 += 1;
+        let seq = c.seq;
+        let (opcode, result) = match incoming {
+            Incoming::Request(req) => (req.code(), self.dispatch(client, req)),
+            Incoming::Unknown(op) => (op, Err(fail(ErrorCode::Request, op as u64, format!("unknown opcode {op}")))),
+        };
+        let msg = match result {
+            Ok(None) => return,
+            Ok(Some(reply)) => ServerMessage::Reply { seq, reply },
+            Err(mut error) => {
+                error.opcode = opcode;
+                tracing::debug!(client = client.0, seq = seq.0, %error, "request failed");
+                ServerMessage::Error { seq, error }
+            }
+        };
+        if let Some(c) = self.clients.get_mut(&client) {
+            c.send(&msg);
+        }
+    }
+
+    fn dispatch(&mut self, c: ClientId, req: Request) -> HandlerResult {
+        use Request as R;
+        match req {
+            R::CreateWindow(r) => self.create_window(c, r),
+            R::ChangeWindowAttributes(r) => self.change_window_attributes(c, r),
+            R::GetWindowAttributes(r) => self.get_window_attributes(c, r),
+            R::DestroyWindow(r) => self.destroy_window(c, r),
+            R::MapWindow(r) => self.map_window(c, r),
+            R::UnmapWindow(r) => self.unmap_window(c, r),
+            R::ConfigureWindow(r) => self.configure_window(c, r),
+            R::ReparentWindow(r) => self.reparent_window(c, r),
+            R::GetGeometry(r) => self.get_geometry(c, r),
+            R::QueryTree(r) => self.query_tree(c, r),
+            R::InternAtom(r) => self.intern_atom(c, r),
+            R::GetAtomName(r) => self.get_atom_name(c, r),
+            R::ChangeProperty(r) => self.change_property(c, r),
+            R::DeleteProperty(r) => self.delete_property(c, r),
+            R::GetProperty(r) => self.get_property(c, r),
+            R::ListProperties(r) => self.list_properties(c, r),
+            R::SendEvent(r) => self.send_event_request(c, r),
+            R::SetInputFocus(r) => self.set_input_focus(c, r),
+            R::GetInputFocus(r) => self.get_input_focus(c, r),
+            R::QueryPointer(r) => self.query_pointer(c, r),
+            R::FakeInput(r) => self.fake_input(c, r),
+            R::Sync(r) => self.sync(c, r),
+            R::ListClients(r) => self.list_clients(c, r),
+            R::CreatePixmap(r) => self.create_pixmap(c, r),
+            R::FreePixmap(r) => self.free_pixmap(c, r),
+            R::CreateGc(r) => self.create_gc(c, r),
+            R::ChangeGc(r) => self.change_gc(c, r),
+            R::SetClipRectangles(r) => self.set_clip_rectangles(c, r),
+            R::FreeGc(r) => self.free_gc(c, r),
+            R::ClearArea(r) => self.clear_area(c, r),
+            R::CopyArea(r) => self.copy_area(c, r),
+            R::PolyPoint(r) => self.poly_point(c, r),
+            R::PolyLine(r) => self.poly_line(c, r),
+            R::PolySegment(r) => self.poly_segment(c, r),
+            R::PolyRectangle(r) => self.poly_rectangle(c, r),
+            R::PolyFillRectangle(r) => self.poly_fill_rectangle(c, r),
+            R::PolyArc(r) => self.poly_arc(c, r),
+            R::PolyFillArc(r) => self.poly_fill_arc(c, r),
+            R::FillPoly(r) => self.fill_poly(c, r),
+            R::PutImage(r) => self.put_image(c, r),
+            R::GetImage(r) => self.get_image(c, r),
+            R::DrawText(r) => self.draw_text(c, r),
+            R::QueryTextExtents(r) => self.query_text_extents(c, r),
+        }
+    }
+}

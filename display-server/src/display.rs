@@ -1,0 +1,107 @@
+//! Display names and listening sockets: where display `:N` lives (a Unix socket in an
+//! owner-only directory, and TCP port 7100+N when asked), and how a server claims the
+//! first free number the way X servers do.
+
+use std::io;
+use std::net::{IpAddr, SocketAddr};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use yonder_protocol::TCP_PORT_BASE;
+
+/// The highest display number tried when looking for a free one.
+const MAX_DISPLAY: u32 = 200;
+
+/// The directory of the display sockets: the configured one, `$XDG_RUNTIME_DIR/yonder`,
+/// or `/tmp/yonder-UID`.
+pub fn socket_dir(configured: Option<&Path>) -> PathBuf {
+    if let Some(d) = configured {
+        return d.to_path_buf();
+    }
+    match std::env::var_os("XDG_RUNTIME_DIR") {
+        Some(x) if !x.is_empty() => PathBuf::from(x).join("yonder"),
+        _ => PathBuf::from(format!("/tmp/yonder-{}", current_uid())),
+    }
+}
+
+/// The real user id of this process (read from /proc, so no libc call is needed).
+pub fn current_uid() -> u32 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|u| u.parse().ok()))
+        })
+        .unwrap_or(0)
+}
+
+/// The socket path of display `n` in `dir`.
+pub fn socket_path(dir: &Path, n: u32) -> PathBuf {
+    dir.join(format!("display-{n}"))
+}
+
+/// Makes the socket directory with mode 0700, or checks an existing one is ours alone.
+pub fn prepare_socket_dir(dir: &Path) -> io::Result<()> {
+    if !dir.exists() {
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    }
+    let meta = std::fs::metadata(dir)?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// The sockets a display listens on.
+pub struct Listeners {
+    /// The display number claimed.
+    pub number: u32,
+    /// The Unix socket's path.
+    pub unix_path: PathBuf,
+    /// The Unix listener (std, non-blocking; converted to tokio by the server).
+    pub unix: std::os::unix::net::UnixListener,
+    /// The TCP listener, if TCP was asked for.
+    pub tcp: Option<std::net::TcpListener>,
+}
+
+/// Claims display `wanted` (or the first free number) in `dir`, binding the Unix socket
+/// and, if `tcp` is given, the TCP port. A socket file nobody answers on is stale and is
+/// replaced; a live one means the number is taken.
+pub fn claim(dir: &Path, wanted: Option<u32>, tcp: Option<IpAddr>) -> io::Result<Listeners> {
+    prepare_socket_dir(dir)?;
+    let numbers: Box<dyn Iterator<Item = u32>> = match wanted {
+        Some(n) => Box::new(std::iter::once(n)),
+        None => Box::new(0..MAX_DISPLAY),
+    };
+    let mut last_err = io::Error::new(io::ErrorKind::AddrInUse, "no free display number");
+    for n in numbers {
+        match try_claim(dir, n, tcp) {
+            Ok(l) => return Ok(l),
+            Err(e) => last_err = io::Error::new(e.kind(), format!("display :{n}: {e}")),
+        }
+    }
+    Err(last_err)
+}
+
+fn try_claim(dir: &Path, n: u32, tcp: Option<IpAddr>) -> io::Result<Listeners> {
+    let path = socket_path(dir, n);
+    if path.exists() {
+        if std::os::unix::net::UnixStream::connect(&path).is_ok() {
+            return Err(io::Error::new(io::ErrorKind::AddrInUse, "a server is running there"));
+        }
+        std::fs::remove_file(&path)?;
+    }
+    let tcp = match tcp {
+        Some(ip) => {
+            let port = u16::try_from(n).ok().and_then(|n| TCP_PORT_BASE.checked_add(n));
+            let port = port.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "display number too large for TCP"))?;
+            let l = std::net::TcpListener::bind(SocketAddr::new(ip, port))?;
+            l.set_nonblocking(true)?;
+            Some(l)
+        }
+        None => None,
+    };
+    let unix = std::os::unix::net::UnixListener::bind(&path)?;
+    unix.set_nonblocking(true)?;
+    Ok(Listeners { number: n, unix_path: path, unix, tcp })
+}

@@ -1,0 +1,235 @@
+//! The input devices' state and what input does: pointer position and buttons, modifier
+//! keys, the keyboard focus, the implicit grab while a button is held, and the
+//! enter/leave bookkeeping. Real devices (the windowed screen) and FakeInput both feed
+//! [`InputEvent`]s into [`State::handle_input`].
+
+use crate::state::State;
+use yonder_protocol::event::{ButtonEvent, CrossingEvent, FocusEvent, KeyEvent, MotionEvent};
+use yonder_protocol::{keysym, Event, EventMask, ModMask, Point, WindowId};
+
+/// One input happening, in root coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputEvent {
+    /// The pointer moved to a root position.
+    Motion(Point),
+    /// A button went down or up.
+    Button {
+        /// Button number (1 left, 2 middle, 3 right, 4–7 wheel).
+        button: u8,
+        /// Down (true) or up.
+        pressed: bool,
+    },
+    /// A key went down or up.
+    Key {
+        /// Its keysym.
+        keysym: u32,
+        /// The text it types (presses only).
+        text: String,
+        /// Down (true) or up.
+        pressed: bool,
+        /// Auto-repeat.
+        repeat: bool,
+    },
+}
+
+/// The devices' state.
+#[derive(Debug, Default)]
+pub struct InputState {
+    /// Pointer position on the root.
+    pub pointer: Point,
+    /// Buttons held (button bits of ModMask).
+    pub buttons: ModMask,
+    /// Modifier keys held.
+    pub modifiers: ModMask,
+    /// The window the pointer is in (deepest viewable), for enter/leave.
+    pub pointer_window: WindowId,
+    /// The window holding the implicit grab while a button is down.
+    pub grab: Option<WindowId>,
+    /// The focus window; NONE discards keys; ROOT means "the window under the pointer"
+    /// (X's PointerRoot), the default.
+    pub focus: WindowId,
+}
+
+fn modifier_bit(ks: u32) -> ModMask {
+    match ks {
+        keysym::SHIFT_L | keysym::SHIFT_R => ModMask::SHIFT,
+        keysym::CONTROL_L | keysym::CONTROL_R => ModMask::CONTROL,
+        keysym::ALT_L | keysym::ALT_R => ModMask::MOD1,
+        keysym::SUPER_L | keysym::SUPER_R => ModMask::MOD4,
+        keysym::CAPS_LOCK => ModMask::LOCK,
+        _ => ModMask::EMPTY,
+    }
+}
+
+impl State {
+    /// Modifiers and buttons as reported in events.
+    pub fn input_mask(&self) -> ModMask {
+        self.input.modifiers | self.input.buttons
+    }
+
+    /// Applies one input event: updates the devices' state and sends the events.
+    pub fn handle_input(&mut self, ev: InputEvent) {
+        match ev {
+            InputEvent::Motion(p) => self.pointer_motion(p),
+            InputEvent::Button { button, pressed } => self.pointer_button(button, pressed),
+            InputEvent::Key { keysym, text, pressed, repeat } => self.key(keysym, text, pressed, repeat),
+        }
+    }
+
+    fn pointer_motion(&mut self, p: Point) {
+        let (w, h) = (self.compositor.width as i32, self.compositor.height as i32);
+        let p = Point::new(p.x.clamp(0, w - 1), p.y.clamp(0, h - 1));
+        if p == self.input.pointer {
+            return;
+        }
+        self.input.pointer = p;
+        self.update_pointer_window();
+        let (source, stop) = match self.input.grab {
+            Some(g) => (g, Some(g)),
+            None => (self.input.pointer_window, None),
+        };
+        let time = self.now();
+        let modifiers = self.input_mask();
+        if let Some(w) = self.propagate(source, EventMask::POINTER_MOTION, stop) {
+            self.deliver_input(w, EventMask::POINTER_MOTION, p, |window, rel| {
+                Event::Motion(MotionEvent { window, time, x: rel.x, y: rel.y, root_x: p.x, root_y: p.y, modifiers })
+            });
+        }
+    }
+
+    fn pointer_button(&mut self, button: u8, pressed: bool) {
+        let bit = ModMask::button(button);
+        if pressed == self.input.buttons.contains(bit) && !bit.is_empty() {
+            return; // already in that state
+        }
+        let p = self.input.pointer;
+        let time = self.now();
+        let modifiers = self.input_mask();
+        let mask = if pressed { EventMask::BUTTON_PRESS } else { EventMask::BUTTON_RELEASE };
+        let target = match self.input.grab {
+            Some(g) => Some(g).filter(|g| self.windows.get(g).is_some_and(|w| w.all_masks().intersects(mask))),
+            None => self.propagate(self.input.pointer_window, mask, None),
+        };
+        if pressed {
+            if self.input.grab.is_none() {
+                // The implicit grab: the window that got the press keeps the pointer.
+                self.input.grab = self.propagate(self.input.pointer_window, EventMask::BUTTON_PRESS, None);
+            }
+            self.input.buttons |= bit;
+        } else {
+            self.input.buttons = self.input.buttons & !bit;
+        }
+        if let Some(w) = target {
+            self.deliver_input(w, mask, p, |window, rel| {
+                let e = ButtonEvent { window, time, x: rel.x, y: rel.y, root_x: p.x, root_y: p.y, button, modifiers };
+                if pressed {
+                    Event::ButtonPress(e)
+                } else {
+                    Event::ButtonRelease(e)
+                }
+            });
+        }
+        if !pressed && (self.input.buttons & ModMask(0x1F00)).is_empty() && self.input.grab.take().is_some() {
+            self.update_pointer_window();
+        }
+    }
+
+    fn key(&mut self, ks: u32, text: String, pressed: bool, repeat: bool) {
+        let modifiers = self.input_mask();
+        let bit = modifier_bit(ks);
+        if pressed {
+            self.input.modifiers |= bit;
+        } else {
+            self.input.modifiers = self.input.modifiers & !bit;
+        }
+        let focus = self.input.focus;
+        if focus.is_none() {
+            return;
+        }
+        // Like X: keys go to the window under the pointer if it is inside the focus
+        // window, else to the focus window itself.
+        let pw = self.input.pointer_window;
+        let source = if self.is_ancestor_or_self(focus, pw) { pw } else { focus };
+        let stop = if focus == WindowId::ROOT { None } else { Some(focus) };
+        let mask = if pressed { EventMask::KEY_PRESS } else { EventMask::KEY_RELEASE };
+        let Some(w) = self.propagate(source, mask, stop) else { return };
+        let p = self.input.pointer;
+        let time = self.now();
+        let text = if pressed { text } else { String::new() };
+        self.deliver_input(w, mask, p, |window, rel| {
+            let e = KeyEvent {
+                window,
+                time,
+                x: rel.x,
+                y: rel.y,
+                root_x: p.x,
+                root_y: p.y,
+                keysym: ks,
+                text: text.clone(),
+                modifiers,
+                repeat,
+            };
+            if pressed {
+                Event::KeyPress(e)
+            } else {
+                Event::KeyRelease(e)
+            }
+        });
+    }
+
+    /// Recomputes the window under the pointer and sends Leave/Enter for the windows the
+    /// pointer left and entered. Called after motion and after any change of the tree.
+    /// While a grab is held, crossing events are not sent (X sends them only to the grab).
+    pub fn update_pointer_window(&mut self) {
+        let new = self.window_at(self.input.pointer);
+        let old = self.input.pointer_window;
+        if new == old && self.windows.contains_key(&old) {
+            return;
+        }
+        self.input.pointer_window = new;
+        if self.input.grab.is_some() {
+            return;
+        }
+        let old_path = self.ancestry(old);
+        let new_path = self.ancestry(new);
+        let p = self.input.pointer;
+        let time = self.now();
+        let modifiers = self.input_mask();
+        let crossing = |window, rel: Point| CrossingEvent { window, time, x: rel.x, y: rel.y, root_x: p.x, root_y: p.y, modifiers };
+        for w in old_path.iter().rev().filter(|w| !new_path.contains(w)) {
+            self.deliver_input(*w, EventMask::LEAVE_WINDOW, p, |window, rel| Event::Leave(crossing(window, rel)));
+        }
+        for w in new_path.iter().filter(|w| !old_path.contains(w)) {
+            self.deliver_input(*w, EventMask::ENTER_WINDOW, p, |window, rel| Event::Enter(crossing(window, rel)));
+        }
+    }
+
+    /// Moves the keyboard focus, sending FocusOut and FocusIn.
+    pub fn set_focus(&mut self, w: WindowId) {
+        let old = self.input.focus;
+        if old == w {
+            return;
+        }
+        self.input.focus = w;
+        if !old.is_none() {
+            self.deliver(old, EventMask::FOCUS_CHANGE, Event::FocusOut(FocusEvent { window: old }));
+        }
+        if !w.is_none() {
+            self.deliver(w, EventMask::FOCUS_CHANGE, Event::FocusIn(FocusEvent { window: w }));
+        }
+    }
+
+    /// After `w` stopped being viewable: the focus reverts to the pointer root if it was
+    /// inside, and a grab inside it ends.
+    pub fn window_gone(&mut self, w: WindowId) {
+        let focus = self.input.focus;
+        if !focus.is_none() && focus != WindowId::ROOT && (!self.windows.contains_key(&focus) || self.is_ancestor_or_self(w, focus)) {
+            self.set_focus(WindowId::ROOT);
+        }
+        if let Some(g) = self.input.grab {
+            if !self.windows.contains_key(&g) || self.is_ancestor_or_self(w, g) {
+                self.input.grab = None;
+            }
+        }
+    }
+}

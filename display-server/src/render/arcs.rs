@@ -1,0 +1,185 @@
+//! X11 arcs: [`ArcSpec`] (bounding box plus angles in 1/64 degree), conversion of an arc to
+//! a tiny-skia path of cubic Béziers, and [`stroke_arcs`] / [`fill_arcs`] (pie or chord).
+
+use std::f64::consts::{FRAC_PI_2, TAU};
+
+use tiny_skia::{FillRule, PathBuilder, Pixmap};
+
+use super::clip::Region;
+use super::shapes::{fill_path_styled, stroke_path_styled};
+use super::{center_offset, union_opt, IRect, Style};
+
+/// One full turn in X's 1/64 degree units.
+const FULL_CIRCLE: i64 = 360 * 64;
+
+/// An X arc: part of the ellipse inscribed in the box `x, y, width, height`.
+///
+/// Angles are in 1/64 degree, 0 is three o'clock and positive is counter-clockwise;
+/// `angle2` is the extent relative to `angle1`. `|angle2| >= 360 * 64` is a full ellipse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ArcSpec {
+    /// Left of the bounding box.
+    pub x: i32,
+    /// Top of the bounding box.
+    pub y: i32,
+    /// Width of the bounding box (the ellipse's major/minor axis).
+    pub width: u32,
+    /// Height of the bounding box.
+    pub height: u32,
+    /// Start angle, 1/64 degree.
+    pub angle1: i32,
+    /// Extent, 1/64 degree, relative to `angle1`.
+    pub angle2: i32,
+}
+
+/// Outlines arcs (X PolyArc) with the style's line width and cap; each arc is drawn on its own.
+pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> {
+    let region = Region::resolve(s.clip, pm);
+    region.limit(pm)?;
+    let off = center_offset(s.antialias);
+    let mut damage = None;
+    for a in arcs {
+        if a.angle2 == 0 {
+            continue;
+        }
+        if let Some(path) = arc_path(a, off, ArcClose::Open) {
+            damage = union_opt(damage, stroke_path_styled(pm, s, &region, &path));
+        }
+    }
+    damage
+}
+
+/// Fills arcs (X PolyFillArc) as pie slices or chords according to `s.pie_slice`.
+pub fn fill_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> {
+    let region = Region::resolve(s.clip, pm);
+    region.limit(pm)?;
+    // Same geometry as the outline so that fill + outline of one box line up, as in X.
+    let off = center_offset(s.antialias);
+    let close = if s.pie_slice {
+        ArcClose::Pie
+    } else {
+        ArcClose::Chord
+    };
+    let mut damage = None;
+    for a in arcs {
+        if a.angle2 == 0 || a.width == 0 || a.height == 0 {
+            continue;
+        }
+        if let Some(path) = arc_path(a, off, close) {
+            damage = union_opt(
+                damage,
+                fill_path_styled(pm, s, &region, &path, FillRule::Winding),
+            );
+        }
+    }
+    damage
+}
+
+/// How an arc's path is closed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ArcClose {
+    Open,
+    Pie,
+    Chord,
+}
+
+/// Maps X's geometric angle (ray from the centre) to the ellipse's parametric angle,
+/// keeping whole turns so that the mapping is monotonic.
+fn parametric(theta: f64, rx: f64, ry: f64) -> f64 {
+    if rx <= 0.0 || ry <= 0.0 {
+        return theta;
+    }
+    let turns = (theta / TAU).floor();
+    let phi = theta - turns * TAU;
+    let mut t = (rx * phi.sin()).atan2(ry * phi.cos());
+    if t < 0.0 {
+        t += TAU;
+    }
+    turns * TAU + t
+}
+
+/// Builds the path of an arc; coordinates are shifted by `off` (pixel-centre convention).
+fn arc_path(a: &ArcSpec, off: f32, close: ArcClose) -> Option<tiny_skia::Path> {
+    let rx = a.width as f64 / 2.0;
+    let ry = a.height as f64 / 2.0;
+    let cx = a.x as f64 + rx + off as f64;
+    let cy = a.y as f64 + ry + off as f64;
+    let extent = (a.angle2 as i64).clamp(-FULL_CIRCLE, FULL_CIRCLE);
+    let full = extent.abs() == FULL_CIRCLE;
+    let deg = |v: i64| (v as f64 / 64.0).to_radians();
+    let t0 = parametric(deg(a.angle1 as i64), rx, ry);
+    let t1 = if full {
+        t0 + extent.signum() as f64 * TAU
+    } else {
+        parametric(deg(a.angle1 as i64 + extent), rx, ry)
+    };
+    let sweep = t1 - t0;
+    // Screen coordinates: y grows downwards, so counter-clockwise means -sin.
+    let point = |t: f64| ((cx + rx * t.cos()) as f32, (cy - ry * t.sin()) as f32);
+    let deriv = |t: f64| (-rx * t.sin(), -ry * t.cos());
+
+    let mut pb = PathBuilder::new();
+    let start = point(t0);
+    if close == ArcClose::Pie && !full {
+        pb.move_to(cx as f32, cy as f32);
+        pb.line_to(start.0, start.1);
+    } else {
+        pb.move_to(start.0, start.1);
+    }
+    let n = ((sweep.abs() / FRAC_PI_2).ceil() as usize).clamp(1, 4);
+    let dt = sweep / n as f64;
+    let k = 4.0 / 3.0 * (dt / 4.0).tan();
+    for i in 0..n {
+        let ta = t0 + dt * i as f64;
+        let tb = if i + 1 == n { t1 } else { ta + dt };
+        let (pa, pbp) = (point(ta), point(tb));
+        let (da, db) = (deriv(ta), deriv(tb));
+        pb.cubic_to(
+            pa.0 + (k * da.0) as f32,
+            pa.1 + (k * da.1) as f32,
+            pbp.0 - (k * db.0) as f32,
+            pbp.1 - (k * db.1) as f32,
+            pbp.0,
+            pbp.1,
+        );
+    }
+    if close != ArcClose::Open || full {
+        pb.close();
+    }
+    pb.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parametric_is_identity_for_circles_and_monotonic() {
+        for deg in [-720.0f64, -90.0, 0.0, 45.0, 90.0, 180.0, 359.0, 720.0] {
+            let th = deg.to_radians();
+            assert!((parametric(th, 5.0, 5.0) - th).abs() < 1e-9, "{deg}");
+        }
+        let mut prev = f64::NEG_INFINITY;
+        for i in -800..800 {
+            let t = parametric(i as f64 * 0.01, 10.0, 3.0);
+            assert!(t >= prev);
+            prev = t;
+        }
+    }
+
+    #[test]
+    fn quarter_arc_path_ends_on_axes() {
+        let a = ArcSpec {
+            x: 0,
+            y: 0,
+            width: 20,
+            height: 10,
+            angle1: 0,
+            angle2: 90 * 64,
+        };
+        let p = arc_path(&a, 0.0, ArcClose::Open).unwrap();
+        let b = p.bounds();
+        assert!((b.left() - 10.0).abs() < 1e-3 && (b.right() - 20.0).abs() < 1e-3);
+        assert!(b.top().abs() < 1e-3 && (b.bottom() - 5.0).abs() < 1e-3);
+    }
+}

@@ -1,0 +1,247 @@
+//! Pixel compositing between pixmaps: the per-pixel operator math (shared with text and
+//! points), [`put_image`], [`copy_area`], [`copy_within`] (overlap-safe scrolling) and
+//! [`fill_solid`]. All of these work on whole pixels, so the clip is applied exactly through
+//! its rectangle list rather than its mask.
+
+use std::cell::RefCell;
+
+use tiny_skia::{Pixmap, PremultipliedColorU8};
+
+use super::clip::Region;
+use super::{mul255, pixmap_rect, premul, IRect, Op, Style};
+
+/// Composites premultiplied `src` onto `dst` with `op`, scaled by `coverage` (0..=255).
+pub(crate) fn blend_pixel(
+    op: Op,
+    src: PremultipliedColorU8,
+    dst: PremultipliedColorU8,
+    coverage: u8,
+) -> PremultipliedColorU8 {
+    let s = [src.red(), src.green(), src.blue(), src.alpha()];
+    let d = [dst.red(), dst.green(), dst.blue(), dst.alpha()];
+    let o = blend_rgba(op, s, d, coverage);
+    PremultipliedColorU8::from_rgba(o[0], o[1], o[2], o[3])
+        .unwrap_or(PremultipliedColorU8::TRANSPARENT)
+}
+
+/// The operator math on premultiplied RGBA bytes; the result is valid premultiplied data.
+fn blend_rgba(op: Op, s: [u8; 4], d: [u8; 4], coverage: u8) -> [u8; 4] {
+    let (sa, da) = (s[3] as u32, d[3] as u32);
+    let mut out = [0u8; 4];
+    for i in 0..4 {
+        let (sc, dc) = (s[i] as u32, d[i] as u32);
+        let v = match op {
+            Op::Over => sc + mul255(dc, 255 - sa),
+            Op::Source => sc,
+            Op::Clear => 0,
+            Op::Xor => mul255(sc, 255 - da) + mul255(dc, 255 - sa),
+            Op::Add => sc + dc,
+            Op::Multiply => mul255(sc, dc) + mul255(sc, 255 - da) + mul255(dc, 255 - sa),
+            Op::Screen => sc + dc - mul255(sc, dc),
+        }
+        .min(255);
+        out[i] = if coverage == 255 {
+            v as u8
+        } else {
+            let c = coverage as u32;
+            (mul255(v, c) + mul255(dc, 255 - c)).min(255) as u8
+        };
+    }
+    for i in 0..3 {
+        out[i] = out[i].min(out[3]);
+    }
+    out
+}
+
+/// Composites one row of premultiplied RGBA bytes (`src.len() == dst.len()`).
+fn composite_row(op: Op, src: &[u8], dst: &mut [u8]) {
+    match op {
+        Op::Source => dst.copy_from_slice(src),
+        Op::Clear => dst.fill(0),
+        Op::Over => {
+            for (s, d) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
+                match s[3] {
+                    0 => {}
+                    255 => d.copy_from_slice(s),
+                    sa => {
+                        let inv = 255 - sa as u32;
+                        for i in 0..4 {
+                            d[i] = (s[i] as u32 + mul255(d[i] as u32, inv)).min(255) as u8;
+                        }
+                    }
+                }
+            }
+        }
+        _ => {
+            for (s, d) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
+                let o = blend_rgba(op, [s[0], s[1], s[2], s[3]], [d[0], d[1], d[2], d[3]], 255);
+                d.copy_from_slice(&o);
+            }
+        }
+    }
+}
+
+/// Byte range of row `y`, columns `x..x+w`, in a pixmap of `stride` pixels per row.
+fn row_range(stride: u32, x: i32, y: i32, w: u32) -> std::ops::Range<usize> {
+    let start = (y as usize * stride as usize + x as usize) * 4;
+    start..start + w as usize * 4
+}
+
+/// Draws `img` with its top-left corner at `(x, y)` (X PutImage), honouring `s.op`
+/// (`Over` blends by the image's alpha, `Source` replaces) and `s.clip`.
+pub fn put_image(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &Pixmap) -> Option<IRect> {
+    copy_area(img, pm, s, pixmap_rect(img), x, y)
+}
+
+/// Copies `src_rect` of `src` to `(dst_x, dst_y)` in `dst` (X CopyArea) with `s.op` and
+/// `s.clip`. Parts of `src_rect` outside `src` are not copied.
+pub fn copy_area(
+    src: &Pixmap,
+    dst: &mut Pixmap,
+    s: &Style,
+    src_rect: IRect,
+    dst_x: i32,
+    dst_y: i32,
+) -> Option<IRect> {
+    let (dx, dy) = (
+        dst_x as i64 - src_rect.x as i64,
+        dst_y as i64 - src_rect.y as i64,
+    );
+    let visible = src_rect.intersect(&pixmap_rect(src))?.translate(dx, dy)?;
+    let region = Region::resolve(s.clip, dst);
+    let area = pixmap_rect(dst);
+    let sw = src.width();
+    let dw = dst.width();
+    let src_data = src.data();
+    let dst_data = dst.data_mut();
+    region.for_pieces(area, visible, |p| {
+        let (sx, sy) = ((p.x as i64 - dx) as i32, (p.y as i64 - dy) as i32);
+        for row in 0..p.height as i32 {
+            let sr = row_range(sw, sx, sy + row, p.width);
+            let dr = row_range(dw, p.x, p.y + row, p.width);
+            if let (Some(sb), Some(db)) = (src_data.get(sr), dst_data.get_mut(dr)) {
+                composite_row(s.op, sb, db);
+            }
+        }
+    })
+}
+
+thread_local! {
+    /// Reusable snapshot buffer for overlapping copies.
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+/// Larger snapshot buffers are released after use.
+const MAX_KEPT_SCRATCH: usize = 16 << 20;
+
+/// Copies `src_rect` to `(dst_x, dst_y)` inside one pixmap (scrolling). Overlapping source
+/// and destination are handled correctly: the result is as if the source were copied first.
+pub fn copy_within(
+    pm: &mut Pixmap,
+    s: &Style,
+    src_rect: IRect,
+    dst_x: i32,
+    dst_y: i32,
+) -> Option<IRect> {
+    let (dx, dy) = (
+        dst_x as i64 - src_rect.x as i64,
+        dst_y as i64 - src_rect.y as i64,
+    );
+    let area = pixmap_rect(pm);
+    let src_vis = src_rect.intersect(&area)?;
+    let visible = src_vis.translate(dx, dy)?;
+    let region = Region::resolve(s.clip, pm);
+    let dst_vis = visible.intersect(&region.limit(pm)?)?;
+    // The source pixels that will actually be read.
+    let needed = dst_vis.translate(-dx, -dy)?;
+    let w = pm.width();
+
+    if s.op == Op::Source && matches!(region, Region::All) {
+        // Fast path: memmove rows in an order that never reads an overwritten row.
+        let data = pm.data_mut();
+        let h = needed.height as i32;
+        for i in 0..h {
+            let row = if dy > 0 { h - 1 - i } else { i };
+            let sr = row_range(w, needed.x, needed.y + row, needed.width);
+            let dr = row_range(w, dst_vis.x, dst_vis.y + row, dst_vis.width);
+            if sr.end <= data.len() && dr.end <= data.len() {
+                data.copy_within(sr, dr.start);
+            }
+        }
+        return Some(dst_vis);
+    }
+
+    with_scratch(|buf| {
+        // Snapshot the needed source rows.
+        buf.clear();
+        for row in 0..needed.height as i32 {
+            if let Some(src) = pm
+                .data()
+                .get(row_range(w, needed.x, needed.y + row, needed.width))
+            {
+                buf.extend_from_slice(src);
+            }
+        }
+        let damage = if buf.len() == needed.width as usize * needed.height as usize * 4 {
+            let snap_stride = needed.width;
+            let data = pm.data_mut();
+            region.for_pieces(area, dst_vis, |p| {
+                let (sx, sy) = (
+                    (p.x as i64 - dx) as i32 - needed.x,
+                    (p.y as i64 - dy) as i32 - needed.y,
+                );
+                for row in 0..p.height as i32 {
+                    let sr = row_range(snap_stride, sx, sy + row, p.width);
+                    let dr = row_range(w, p.x, p.y + row, p.width);
+                    if let (Some(sb), Some(db)) = (buf.get(sr), data.get_mut(dr)) {
+                        composite_row(s.op, sb, db);
+                    }
+                }
+            })
+        } else {
+            None
+        };
+        damage
+    })
+}
+
+/// Runs `f` with the thread's reusable scratch buffer (a fresh one if it is unavailable).
+fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let taken = SCRATCH.try_with(|cell| {
+        cell.try_borrow_mut()
+            .ok()
+            .map(|mut b| std::mem::take(&mut *b))
+    });
+    let mut buf = match taken {
+        Ok(Some(b)) => b,
+        _ => Vec::new(),
+    };
+    let res = f(&mut buf);
+    if buf.capacity() <= MAX_KEPT_SCRATCH {
+        let _ = SCRATCH.try_with(|cell| {
+            if let Ok(mut b) = cell.try_borrow_mut() {
+                *b = buf;
+            }
+        });
+    }
+    res
+}
+
+/// Replaces the pixels of `r` (clamped to the pixmap) with `color`, ignoring any clip and
+/// operator: used for window backgrounds.
+pub fn fill_solid(pm: &mut Pixmap, r: IRect, color: u32) -> Option<IRect> {
+    let r = r.intersect(&pixmap_rect(pm))?;
+    write_span_rect(pm, r, premul(color));
+    Some(r)
+}
+
+/// Overwrites every pixel of `r` (which should lie inside `pm`) with `c`.
+pub(crate) fn write_span_rect(pm: &mut Pixmap, r: IRect, c: PremultipliedColorU8) {
+    let stride = pm.width() as usize;
+    let pixels = pm.pixels_mut();
+    for y in r.y as usize..r.bottom() as usize {
+        let start = y * stride + r.x as usize;
+        if let Some(row) = pixels.get_mut(start..start + r.width as usize) {
+            row.fill(c);
+        }
+    }
+}

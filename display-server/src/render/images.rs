@@ -1,0 +1,242 @@
+//! Image data in and out of pixmaps: [`ImageFormat`], [`ImageError`], [`decode_image`]
+//! (raw BGRX / RGBA buffers, PNG, JPEG) and [`get_image`] (BGRX, RGBA, PNG), with the size
+//! limits that keep a client from making the server allocate unbounded memory.
+
+use std::io::Cursor;
+
+use ::image::codecs::png::PngEncoder;
+use ::image::{ExtendedColorType, ImageEncoder, ImageReader, Limits};
+use tiny_skia::{IntSize, Pixmap};
+
+use super::{mul255, pixmap_rect, IRect};
+
+/// Largest accepted width or height of an image.
+pub const MAX_IMAGE_SIDE: u32 = 16384;
+/// Largest accepted number of pixels of an image (64 Mpixels).
+pub const MAX_IMAGE_PIXELS: u64 = 64 << 20;
+
+/// Pixel data formats understood by [`decode_image`] and [`get_image`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// 4 bytes per pixel B, G, R, X (little-endian `0x00RRGGBB`, the screen format); opaque.
+    Bgrx,
+    /// 4 bytes per pixel R, G, B, A with straight alpha.
+    Rgba,
+    /// PNG file data.
+    Png,
+    /// JPEG file data (decode only).
+    Jpeg,
+}
+
+/// Why an image could not be decoded or encoded.
+#[derive(thiserror::Error, Debug)]
+pub enum ImageError {
+    /// The raw data does not have exactly `width × height × 4` bytes.
+    #[error("image data has {actual} bytes, expected {expected} for {width}x{height}")]
+    BadLength {
+        /// Bytes required.
+        expected: u64,
+        /// Bytes given.
+        actual: usize,
+        /// Requested width.
+        width: u32,
+        /// Requested height.
+        height: u32,
+    },
+    /// Zero size, a side above [`MAX_IMAGE_SIDE`] or more than [`MAX_IMAGE_PIXELS`] pixels.
+    #[error("invalid image size {width}x{height} (sides 1..={MAX_IMAGE_SIDE}, at most {MAX_IMAGE_PIXELS} pixels)")]
+    BadSize {
+        /// Width.
+        width: u32,
+        /// Height.
+        height: u32,
+    },
+    /// The codec rejected the data.
+    #[error("cannot decode {format:?} image: {message}")]
+    Decode {
+        /// Format being decoded.
+        format: ImageFormat,
+        /// The codec's message.
+        message: String,
+    },
+    /// The codec failed to encode.
+    #[error("cannot encode {format:?} image: {message}")]
+    Encode {
+        /// Format being encoded.
+        format: ImageFormat,
+        /// The codec's message.
+        message: String,
+    },
+    /// The format cannot be used for this operation (e.g. reading back as JPEG).
+    #[error("image format {0:?} is not supported for this operation")]
+    Unsupported(ImageFormat),
+    /// The requested rectangle is empty or not inside the drawable.
+    #[error("rectangle {rect:?} is not inside the {width}x{height} drawable")]
+    OutOfBounds {
+        /// The requested rectangle.
+        rect: IRect,
+        /// Drawable width.
+        width: u32,
+        /// Drawable height.
+        height: u32,
+    },
+}
+
+/// Checks an image size against the limits.
+fn check_size(width: u32, height: u32) -> Result<(), ImageError> {
+    let ok = width > 0
+        && height > 0
+        && width <= MAX_IMAGE_SIDE
+        && height <= MAX_IMAGE_SIDE
+        && width as u64 * height as u64 <= MAX_IMAGE_PIXELS;
+    if ok {
+        Ok(())
+    } else {
+        Err(ImageError::BadSize { width, height })
+    }
+}
+
+/// Decodes `data` into a premultiplied pixmap. `width`/`height` describe raw formats
+/// (`Bgrx`, `Rgba`) and are ignored for `Png`/`Jpeg`, whose files carry their own size.
+pub fn decode_image(
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+    data: &[u8],
+) -> Result<Pixmap, ImageError> {
+    match format {
+        ImageFormat::Bgrx | ImageFormat::Rgba => {
+            check_size(width, height)?;
+            let expected = width as u64 * height as u64 * 4;
+            if data.len() as u64 != expected {
+                return Err(ImageError::BadLength {
+                    expected,
+                    actual: data.len(),
+                    width,
+                    height,
+                });
+            }
+            let mut out = Vec::with_capacity(data.len());
+            if format == ImageFormat::Bgrx {
+                for p in data.chunks_exact(4) {
+                    out.extend_from_slice(&[p[2], p[1], p[0], 255]);
+                }
+            } else {
+                for p in data.chunks_exact(4) {
+                    out.extend_from_slice(&premultiply([p[0], p[1], p[2], p[3]]));
+                }
+            }
+            pixmap_from_vec(out, width, height)
+        }
+        ImageFormat::Png | ImageFormat::Jpeg => decode_file(format, data),
+    }
+}
+
+/// Decodes a PNG or JPEG file with size and allocation limits.
+fn decode_file(format: ImageFormat, data: &[u8]) -> Result<Pixmap, ImageError> {
+    let codec = match format {
+        ImageFormat::Png => ::image::ImageFormat::Png,
+        _ => ::image::ImageFormat::Jpeg,
+    };
+    let err = |e: ::image::ImageError| ImageError::Decode {
+        format,
+        message: e.to_string(),
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(data), codec);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_IMAGE_PIXELS * 8);
+    reader.limits(limits);
+    let img = reader.decode().map_err(err)?;
+    check_size(img.width(), img.height())?;
+    let rgba = img.into_rgba8();
+    let (width, height) = rgba.dimensions();
+    let mut out = rgba.into_raw();
+    for p in out.chunks_exact_mut(4) {
+        let v = premultiply([p[0], p[1], p[2], p[3]]);
+        p.copy_from_slice(&v);
+    }
+    pixmap_from_vec(out, width, height)
+}
+
+fn pixmap_from_vec(data: Vec<u8>, width: u32, height: u32) -> Result<Pixmap, ImageError> {
+    IntSize::from_wh(width, height)
+        .and_then(|size| Pixmap::from_vec(data, size))
+        .ok_or(ImageError::BadSize { width, height })
+}
+
+/// Straight RGBA to premultiplied RGBA.
+fn premultiply(p: [u8; 4]) -> [u8; 4] {
+    let a = p[3] as u32;
+    match p[3] {
+        255 => p,
+        0 => [0; 4],
+        _ => [
+            mul255(p[0] as u32, a) as u8,
+            mul255(p[1] as u32, a) as u8,
+            mul255(p[2] as u32, a) as u8,
+            p[3],
+        ],
+    }
+}
+
+/// Premultiplied RGBA to straight RGBA.
+fn demultiply(p: &[u8]) -> [u8; 4] {
+    let a = p[3] as u32;
+    match p[3] {
+        255 => [p[0], p[1], p[2], 255],
+        0 => [0; 4],
+        _ => {
+            let un = |c: u8| ((c as u32 * 255 + a / 2) / a).min(255) as u8;
+            [un(p[0]), un(p[1]), un(p[2]), p[3]]
+        }
+    }
+}
+
+/// Reads the pixels of `r`, which must be non-empty and lie within the pixmap.
+///
+/// `Bgrx` returns the colour as displayed on an opaque screen (premultiplied, i.e. over
+/// black) with a zero pad byte; `Rgba` returns straight alpha; `Png` returns an encoded
+/// RGBA PNG. `Jpeg` is not supported.
+pub fn get_image(pm: &Pixmap, r: IRect, format: ImageFormat) -> Result<Vec<u8>, ImageError> {
+    let inside = !r.is_empty() && r.intersect(&pixmap_rect(pm)) == Some(r);
+    if !inside {
+        return Err(ImageError::OutOfBounds {
+            rect: r,
+            width: pm.width(),
+            height: pm.height(),
+        });
+    }
+    if format == ImageFormat::Jpeg {
+        return Err(ImageError::Unsupported(format));
+    }
+    let stride = pm.width() as usize * 4;
+    let mut out = Vec::with_capacity(r.width as usize * r.height as usize * 4);
+    for y in r.y as usize..r.bottom() as usize {
+        let start = y * stride + r.x as usize * 4;
+        let Some(row) = pm.data().get(start..start + r.width as usize * 4) else {
+            continue;
+        };
+        if format == ImageFormat::Bgrx {
+            for p in row.chunks_exact(4) {
+                out.extend_from_slice(&[p[2], p[1], p[0], 0]);
+            }
+        } else {
+            for p in row.chunks_exact(4) {
+                out.extend_from_slice(&demultiply(p));
+            }
+        }
+    }
+    if format != ImageFormat::Png {
+        return Ok(out);
+    }
+    let mut png = Vec::new();
+    PngEncoder::new(&mut png)
+        .write_image(&out, r.width, r.height, ExtendedColorType::Rgba8)
+        .map_err(|e| ImageError::Encode {
+            format,
+            message: e.to_string(),
+        })?;
+    Ok(png)
+}

@@ -1,0 +1,251 @@
+//! Tests of pixmap compositing (put_image, copy_area, copy_within, fill_solid) and of the
+//! screen framebuffer conversions.
+
+use super::tests_shapes::{drawn, new_pm, rgba, RED};
+use super::*;
+
+/// A pixmap whose pixel (x, y) is opaque with red = x, green = y.
+fn gradient(w: u32, h: u32) -> Pixmap {
+    let mut pm = new_pm(w, h);
+    for y in 0..h {
+        for x in 0..w {
+            let c = 0xFF00_0000 | (x & 0xFF) << 16 | (y & 0xFF) << 8;
+            fill_solid(&mut pm, IRect::new(x as i32, y as i32, 1, 1), c);
+        }
+    }
+    pm
+}
+
+#[test]
+fn put_image_source_and_over() {
+    let img = decode_image(ImageFormat::Rgba, 2, 1, &[255, 0, 0, 255, 0, 0, 255, 128]).unwrap();
+    for (op, second) in [
+        (Op::Over, [127u8, 127, 255, 255]),
+        (Op::Source, [0, 0, 128, 128]),
+    ] {
+        let mut pm = new_pm(10, 10);
+        fill_solid(&mut pm, IRect::new(0, 0, 10, 10), 0xFFFF_FFFF);
+        let s = Style {
+            op,
+            ..Style::default()
+        };
+        assert_eq!(
+            put_image(&mut pm, &s, 3, 4, &img),
+            Some(IRect::new(3, 4, 2, 1))
+        );
+        assert_eq!(rgba(&pm, 3, 4), [255, 0, 0, 255]);
+        let got = rgba(&pm, 4, 4);
+        for i in 0..4 {
+            assert!(
+                (got[i] as i32 - second[i] as i32).abs() <= 1,
+                "{op:?} {got:?}"
+            );
+        }
+        assert_eq!(rgba(&pm, 5, 4), [255; 4]);
+    }
+    // Partly and fully outside, and clipped.
+    let img = gradient(4, 4);
+    let mut pm = new_pm(10, 10);
+    assert_eq!(
+        put_image(&mut pm, &Style::default(), -2, 8, &img),
+        Some(IRect::new(0, 8, 2, 2))
+    );
+    assert_eq!(rgba(&pm, 0, 8), [2, 0, 0, 255]);
+    assert_eq!(
+        put_image(&mut pm, &Style::default(), i32::MAX, i32::MIN, &img),
+        None
+    );
+    let clip = Clip::from_rects(&[IRect::new(5, 5, 1, 1)], 10, 10);
+    let mut pm = new_pm(10, 10);
+    put_image(
+        &mut pm,
+        &Style {
+            clip: Some(&clip),
+            ..Style::default()
+        },
+        4,
+        4,
+        &img,
+    );
+    assert_eq!(drawn(&pm), vec![(5, 5)]);
+    assert_eq!(rgba(&pm, 5, 5), [1, 1, 0, 255]);
+}
+
+#[test]
+fn copy_area_skips_parts_outside_the_source() {
+    let src = gradient(8, 8);
+    let mut dst = new_pm(20, 20);
+    let d = copy_area(
+        &src,
+        &mut dst,
+        &Style::default(),
+        IRect::new(-2, 6, 5, 5),
+        10,
+        10,
+    );
+    // Only src (0..3, 6..8) exists; it lands at (12.., 10..).
+    assert_eq!(d, Some(IRect::new(12, 10, 3, 2)));
+    assert_eq!(drawn(&dst).len(), 6);
+    assert_eq!(rgba(&dst, 12, 10), [0, 6, 0, 255]);
+    assert_eq!(rgba(&dst, 14, 11), [2, 7, 0, 255]);
+    let far = IRect::new(i32::MIN, i32::MIN, u32::MAX, u32::MAX);
+    assert_eq!(
+        copy_area(&src, &mut dst, &Style::default(), far, i32::MAX, i32::MAX),
+        None
+    );
+    copy_area(&src, &mut dst, &Style::default(), far, i32::MIN, 0);
+    copy_area(
+        &src,
+        &mut dst,
+        &Style::default(),
+        IRect::new(0, 0, 0, 0),
+        0,
+        0,
+    );
+}
+
+/// Reference result of copying within a pixmap through an intermediate copy.
+fn reference_copy(pm: &Pixmap, s: &Style, r: IRect, x: i32, y: i32) -> Pixmap {
+    let snapshot = pm.clone();
+    let mut out = pm.clone();
+    copy_area(&snapshot, &mut out, s, r, x, y);
+    out
+}
+
+#[test]
+fn overlapping_copy_within_is_correct() {
+    let base = gradient(30, 30);
+    let clip = Clip::from_rects(
+        &[IRect::new(0, 0, 30, 12), IRect::new(5, 15, 10, 10)],
+        30,
+        30,
+    );
+    let moves = [
+        (0, -3),
+        (0, 3),
+        (-3, 0),
+        (3, 0),
+        (2, 2),
+        (-2, -2),
+        (4, -1),
+        (0, 0),
+    ];
+    for &(dx, dy) in &moves {
+        for op in [Op::Source, Op::Over] {
+            for clipped in [false, true] {
+                let s = Style {
+                    op,
+                    clip: clipped.then_some(&clip),
+                    ..Style::default()
+                };
+                let r = IRect::new(5, 5, 20, 20);
+                let expect = reference_copy(&base, &s, r, 5 + dx, 5 + dy);
+                let mut pm = base.clone();
+                let d = copy_within(&mut pm, &s, r, 5 + dx, 5 + dy);
+                assert!(d.is_some());
+                assert_eq!(
+                    pm.data(),
+                    expect.data(),
+                    "move {dx},{dy} {op:?} clipped={clipped}"
+                );
+            }
+        }
+    }
+    // Scrolling a whole pixmap up by one row.
+    let mut pm = base.clone();
+    copy_within(
+        &mut pm,
+        &Style {
+            op: Op::Source,
+            ..Style::default()
+        },
+        IRect::new(0, 1, 30, 29),
+        0,
+        0,
+    );
+    assert_eq!(rgba(&pm, 7, 0), [7, 1, 0, 255]);
+    assert_eq!(rgba(&pm, 7, 28), [7, 29, 0, 255]);
+    assert_eq!(rgba(&pm, 7, 29), [7, 29, 0, 255]);
+    // Absurd requests.
+    let s = Style::default();
+    assert_eq!(
+        copy_within(
+            &mut pm,
+            &s,
+            IRect::new(i32::MAX, 0, u32::MAX, 5),
+            i32::MIN,
+            0
+        ),
+        None
+    );
+    copy_within(
+        &mut pm,
+        &s,
+        IRect::new(i32::MIN, i32::MIN, u32::MAX, u32::MAX),
+        0,
+        0,
+    );
+    copy_within(&mut pm, &s, IRect::new(0, 0, 30, 30), i32::MAX, i32::MIN);
+}
+
+#[test]
+fn fill_solid_replaces_without_blending() {
+    let mut pm = new_pm(6, 6);
+    fill_solid(&mut pm, IRect::new(0, 0, 6, 6), RED);
+    assert_eq!(
+        fill_solid(&mut pm, IRect::new(-3, -3, 5, 5), 0x0000_00FF),
+        Some(IRect::new(0, 0, 2, 2))
+    );
+    assert_eq!(rgba(&pm, 1, 1), [0, 0, 0, 0]);
+    assert_eq!(rgba(&pm, 2, 2), [255, 0, 0, 255]);
+    assert_eq!(fill_solid(&mut pm, IRect::new(6, 0, 5, 5), RED), None);
+}
+
+#[test]
+fn blit_to_xrgb_maps_and_clamps() {
+    let src = gradient(8, 8);
+    let stride = 10;
+    let mut fb = vec![0xDEAD_BEEFu32; stride * 6];
+    // Screen (3..7, 2..5) takes src (1.., 4..).
+    blit_to_xrgb(&src, 1, 4, &mut fb, stride, IRect::new(3, 2, 4, 3));
+    assert_eq!(fb[2 * stride + 3], 0x0001_0400);
+    assert_eq!(fb[4 * stride + 6], 0x0004_0600);
+    assert_eq!(fb[2 * stride + 2], 0xDEAD_BEEF);
+    assert_eq!(fb[5 * stride + 3], 0xDEAD_BEEF);
+    // Source running out: src rows 4..8 only → screen rows up to 2 + 4.
+    let mut fb2 = vec![0u32; stride * 6];
+    blit_to_xrgb(&src, 6, 4, &mut fb2, stride, IRect::new(0, 0, 10, 6));
+    assert_eq!(fb2[0], 0x0006_0400);
+    assert_eq!(fb2[1], 0x0007_0400);
+    assert_eq!(fb2[2], 0);
+    assert_eq!(fb2[4 * stride], 0);
+    // Nothing here may panic.
+    for r in [
+        IRect::new(i32::MIN, i32::MIN, u32::MAX, u32::MAX),
+        IRect::new(-5, -5, 3, 3),
+        IRect::new(8, 5, 100, 100),
+    ] {
+        for (sx, sy) in [(0, 0), (i32::MIN, i32::MAX), (-3, 2), (100, 0)] {
+            blit_to_xrgb(&src, sx, sy, &mut fb, stride, r);
+        }
+    }
+    blit_to_xrgb(&src, 0, 0, &mut fb, 0, IRect::new(0, 0, 5, 5));
+    blit_to_xrgb(&src, 0, 0, &mut [], 10, IRect::new(0, 0, 5, 5));
+    blit_to_xrgb(&src, 0, 0, &mut fb[..7], 10, IRect::new(0, 0, 5, 5));
+}
+
+#[test]
+fn xrgb_round_trip() {
+    let fb: Vec<u32> = (0..20u32).map(|i| i * 0x0001_0203).collect();
+    let pm = xrgb_to_pixmap(&fb, 5, 4, IRect::new(1, 1, 3, 2)).unwrap();
+    assert_eq!((pm.width(), pm.height()), (3, 2));
+    let [_, r, g, b] = fb[6].to_be_bytes();
+    assert_eq!(rgba(&pm, 0, 0), [r, g, b, 255]);
+    let mut back = vec![0u32; 3 * 2];
+    blit_to_xrgb(&pm, 0, 0, &mut back, 3, IRect::new(0, 0, 3, 2));
+    assert_eq!(back, vec![fb[6], fb[7], fb[8], fb[11], fb[12], fb[13]]);
+    assert!(xrgb_to_pixmap(&fb, 5, 4, IRect::new(3, 3, 3, 1)).is_none());
+    assert!(xrgb_to_pixmap(&fb, 5, 5, IRect::new(0, 0, 1, 1)).is_none());
+    assert!(xrgb_to_pixmap(&fb, 5, 4, IRect::new(0, 0, 0, 1)).is_none());
+    assert!(xrgb_to_pixmap(&fb, u32::MAX, u32::MAX, IRect::new(0, 0, 1, 1)).is_none());
+}

@@ -1,0 +1,209 @@
+//! Tests of text drawing and measurement, and of image decoding / reading back.
+
+use super::tests_shapes::{drawn, new_pm, rgba, RED};
+use super::*;
+
+#[test]
+fn text_draws_only_inside_its_extents() {
+    for size in [12.0, 14.0, 16.0, 40.0] {
+        for text in ["Hello, World! gjpq", "Ünïcødé ✓ \u{10FFFF}\u{E000}", "_"] {
+            let e = text_extents(size, text);
+            assert!(
+                e.width > 0 && e.font_ascent > 0 && e.font_descent > 0,
+                "{e:?}"
+            );
+            assert!(
+                e.ascent <= e.font_ascent + 2 && e.descent <= e.font_descent + 2,
+                "{e:?}"
+            );
+            let (x, y) = (20, 60);
+            let mut pm = new_pm(700, 120);
+            let d = draw_text(&mut pm, &Style::solid(RED), size, x, y, text).unwrap();
+            let px = drawn(&pm);
+            assert!(px.len() > 5, "{text}");
+            let inside = |px: i32, py: i32| {
+                px >= x + e.left && px < x + e.right && py >= y - e.ascent && py < y + e.descent
+            };
+            assert!(
+                px.iter().all(|&(a, b)| inside(a, b) && d.contains(a, b)),
+                "{text} {e:?}"
+            );
+            assert!(e.left >= -2 && e.right <= e.width as i32 + 4, "{e:?}");
+        }
+    }
+}
+
+#[test]
+fn text_is_legible_at_small_sizes() {
+    // "l" at 13 px is a vertical stem of solid pixels.
+    let mut pm = new_pm(20, 20);
+    draw_text(&mut pm, &Style::solid(0xFF00_0000), 13.0, 5, 15, "l");
+    let strong = drawn(&pm)
+        .iter()
+        .filter(|&&(x, y)| rgba(&pm, x as u32, y as u32)[3] > 200)
+        .count();
+    assert!(strong >= 7, "{strong}");
+    // Different strings give different widths; a space advances without ink.
+    assert!(text_extents(14.0, "WWW").width > text_extents(14.0, "iii").width);
+    let sp = text_extents(14.0, " ");
+    assert!(sp.width > 0 && sp.left == 0 && sp.right == 0);
+    assert_eq!(text_extents(14.0, "").width, 0);
+}
+
+#[test]
+fn text_honours_clip_and_op() {
+    let clip = Clip::from_rects(&[IRect::new(0, 0, 12, 40)], 60, 40);
+    let mut pm = new_pm(60, 40);
+    let s = Style {
+        clip: Some(&clip),
+        ..Style::solid(RED)
+    };
+    draw_text(&mut pm, &s, 16.0, 2, 25, "MMMM");
+    let px = drawn(&pm);
+    assert!(!px.is_empty() && px.iter().all(|&(x, _)| x < 12));
+    // Source with a translucent colour replaces covered pixels instead of blending.
+    for (op, max_alpha) in [(Op::Over, 255u8), (Op::Source, 128)] {
+        let mut pm = new_pm(60, 40);
+        fill_solid(&mut pm, IRect::new(0, 0, 60, 40), 0xFFFF_FFFF);
+        let s = Style {
+            op,
+            ..Style::solid(0x8000_0000)
+        };
+        draw_text(&mut pm, &s, 16.0, 2, 25, "MMMM");
+        let min_alpha = (0..40)
+            .flat_map(|y| (0..60).map(move |x| (x, y)))
+            .map(|(x, y)| rgba(&pm, x, y)[3])
+            .min();
+        assert!(min_alpha.unwrap() <= max_alpha);
+        if op == Op::Over {
+            assert_eq!(min_alpha, Some(255));
+        }
+    }
+}
+
+#[test]
+fn absurd_text_requests_do_not_panic() {
+    let mut pm = new_pm(10, 10);
+    let s = Style::solid(RED);
+    for size in [0.0, -5.0, f32::NAN, f32::INFINITY, 1e30, 0.01, 300.0] {
+        text_extents(size, "abc");
+        draw_text(&mut pm, &s, size, 0, 5, "abc");
+        draw_text(&mut pm, &s, size, i32::MAX, i32::MIN, "abc\n\t\0");
+        draw_text(&mut pm, &s, size, i32::MIN, i32::MAX, "");
+    }
+    assert_eq!(draw_text(&mut pm, &s, f32::NAN, 0, 5, "abc"), None);
+    assert_eq!(text_extents(-1.0, "abc"), TextExtents::default());
+    let long = "x".repeat(100_000);
+    assert!(text_extents(12.0, &long).width > 100_000);
+    draw_text(&mut pm, &s, 12.0, -50_000, 8, &long);
+}
+
+#[test]
+fn raw_image_round_trips() {
+    let bgrx: Vec<u8> = (0..6u8).flat_map(|i| [i * 10, i * 20, i * 30, 0]).collect();
+    let pm = decode_image(ImageFormat::Bgrx, 3, 2, &bgrx).unwrap();
+    assert_eq!(rgba(&pm, 1, 0), [30, 20, 10, 255]);
+    assert_eq!(
+        get_image(&pm, IRect::new(0, 0, 3, 2), ImageFormat::Bgrx).unwrap(),
+        bgrx
+    );
+    let part = get_image(&pm, IRect::new(1, 1, 2, 1), ImageFormat::Bgrx).unwrap();
+    assert_eq!(part, bgrx[16..24].to_vec());
+
+    let rgba_in = vec![
+        255, 0, 0, 255, 0, 255, 0, 128, 10, 20, 30, 0, 200, 100, 50, 51,
+    ];
+    let pm = decode_image(ImageFormat::Rgba, 2, 2, &rgba_in).unwrap();
+    let out = get_image(&pm, IRect::new(0, 0, 2, 2), ImageFormat::Rgba).unwrap();
+    for (i, (a, b)) in out.iter().zip(&rgba_in).enumerate() {
+        // Fully transparent pixels lose their colour; translucent ones round slightly.
+        let tolerance = if i / 4 == 2 { 255 } else { 3 };
+        assert!(
+            (*a as i32 - *b as i32).abs() <= tolerance,
+            "byte {i}: {a} vs {b}"
+        );
+    }
+    let png = get_image(&pm, IRect::new(0, 0, 2, 2), ImageFormat::Png).unwrap();
+    let back = decode_image(ImageFormat::Png, 0, 0, &png).unwrap();
+    assert_eq!(back.data(), pm.data());
+}
+
+#[test]
+fn jpeg_decodes() {
+    use ::image::codecs::jpeg::JpegEncoder;
+    use ::image::ImageEncoder;
+    let rgb: Vec<u8> = (0..16 * 8).flat_map(|_| [200u8, 40, 40]).collect();
+    let mut jpg = Vec::new();
+    JpegEncoder::new_with_quality(&mut jpg, 95)
+        .write_image(&rgb, 16, 8, ::image::ExtendedColorType::Rgb8)
+        .unwrap();
+    let pm = decode_image(ImageFormat::Jpeg, 1, 1, &jpg).unwrap();
+    assert_eq!((pm.width(), pm.height()), (16, 8));
+    let p = rgba(&pm, 5, 5);
+    assert!(
+        (p[0] as i32 - 200).abs() < 8 && p[1] < 60 && p[3] == 255,
+        "{p:?}"
+    );
+}
+
+#[test]
+fn bad_images_are_errors() {
+    let e = decode_image(ImageFormat::Bgrx, 2, 2, &[0; 15]).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ImageError::BadLength {
+                expected: 16,
+                actual: 15,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(matches!(
+        decode_image(ImageFormat::Rgba, 2, 2, &[0; 17]),
+        Err(ImageError::BadLength { .. })
+    ));
+    for (w, h) in [
+        (0, 5),
+        (5, 0),
+        (16385, 1),
+        (16384, 16384),
+        (u32::MAX, u32::MAX),
+    ] {
+        let e = decode_image(ImageFormat::Rgba, w, h, &[0; 16]).unwrap_err();
+        assert!(matches!(e, ImageError::BadSize { .. }), "{w}x{h}: {e}");
+    }
+    assert!(matches!(
+        decode_image(ImageFormat::Png, 1, 1, b"not a png"),
+        Err(ImageError::Decode { .. })
+    ));
+    assert!(matches!(
+        decode_image(ImageFormat::Jpeg, 1, 1, &[]),
+        Err(ImageError::Decode { .. })
+    ));
+    let pm = new_pm(4, 4);
+    for r in [
+        IRect::new(0, 0, 5, 4),
+        IRect::new(-1, 0, 2, 2),
+        IRect::new(0, 0, 0, 0),
+        IRect::new(3, 3, u32::MAX, 1),
+    ] {
+        assert!(matches!(
+            get_image(&pm, r, ImageFormat::Rgba),
+            Err(ImageError::OutOfBounds { .. })
+        ));
+    }
+    let e = get_image(&pm, IRect::new(0, 0, 4, 4), ImageFormat::Jpeg).unwrap_err();
+    assert!(matches!(e, ImageError::Unsupported(ImageFormat::Jpeg)));
+    assert!(!e.to_string().is_empty());
+}
+
+#[test]
+fn dump_l() {
+    for t in ["l", "Hello"] {
+    let mut pm = new_pm(50, 20);
+    draw_text(&mut pm, &Style::solid(0xFF00_0000), 13.0, 5, 15, t);
+    for y in 0..20 { let mut s = String::new(); for x in 0..50 { let a = rgba(&pm, x, y)[3]; s.push(match a { 0 => '.', 1..=85 => '-', 86..=170 => '+', _ => '#' }); } println!("{s}"); }
+    }
+}

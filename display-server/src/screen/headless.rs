@@ -1,0 +1,31 @@
+//! The headless screen: a framebuffer in memory only, like Xvfb. Presenting just counts
+//! frames; clients read the screen back with GetImage on the root window.
+
+use super::Screen;
+use crate::compositor::Compositor;
+use yonder_protocol::Rect;
+
+/// An in-memory screen of a fixed size.
+pub struct Headless {
+    width: u32,
+    height: u32,
+    /// Frames presented so far.
+    pub frames: u64,
+}
+
+impl Headless {
+    /// A screen of width × height.
+    pub fn new(width: u32, height: u32) -> Headless {
+        Headless { width, height, frames: 0 }
+    }
+}
+
+impl Screen for Headless {
+    fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    fn present(&mut self, _fb: &Compositor, _damage: &[Rect]) {
+        self.frames += 1;
+    }
+}

@@ -1,0 +1,22 @@
+//! Screen backends behind one small trait: where composed frames go. The headless backend
+//! (like Xvfb) keeps nothing beyond the compositor's framebuffer; the windowed backend
+//! (winit + softbuffer) will present frames in a host window.
+
+mod headless;
+
+pub use headless::Headless;
+
+use crate::compositor::Compositor;
+use yonder_protocol::Rect;
+
+/// A place that shows the composed screen.
+pub trait Screen: Send {
+    /// Screen size in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Device pixels per logical pixel.
+    fn scale_factor(&self) -> f64 {
+        1.0
+    }
+    /// Shows the framebuffer; `damage` lists what changed since the last call.
+    fn present(&mut self, fb: &Compositor, damage: &[Rect]);
+}

@@ -1,0 +1,216 @@
+//! Starting and stopping a server: claim the display, write the cookie, run the state
+//! thread and the tokio runtime that accepts connections.
+//!
+//! Threads and why:
+//! - the **state thread** owns [`State`] and applies every request in order. Drawing is
+//!   CPU-bound, so it runs on its own OS thread instead of blocking async workers;
+//! - the **tokio runtime** runs one reader task and one writer task per client. A slow or
+//!   stuck client only ever blocks its own tasks;
+//! - they talk through one bounded command channel (readers wait when the state thread is
+//!   behind, which throttles a flooding client at its socket) and per-client unbounded
+//!   output channels (the state thread never waits on a socket).
+
+use crate::auth::{self, Cookie};
+use crate::config::ServerConfig;
+use crate::connection;
+use crate::dispatch::Incoming;
+use crate::display;
+use crate::input::InputEvent;
+use crate::screen::Screen;
+use crate::state::State;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+use yonder_protocol::{ClientId, Hello};
+
+/// How many commands may wait for the state thread before readers pause.
+const COMMAND_QUEUE: usize = 1024;
+/// Commands applied between two compositions when many are waiting.
+const COMMANDS_PER_FRAME: usize = 256;
+
+/// What the I/O side (and the screen backend) asks of the state thread.
+pub enum Command {
+    /// A client passed authentication; register it and queue its setup reply.
+    Connect {
+        /// Its hello.
+        hello: Hello,
+        /// Where its frames go.
+        tx: mpsc::UnboundedSender<Vec<u8>>,
+        /// The client's number, or why it is refused.
+        reply: oneshot::Sender<Result<ClientId, String>>,
+    },
+    /// Requests decoded from one read, in order.
+    Requests {
+        /// From whom.
+        client: ClientId,
+        /// The requests.
+        batch: Vec<Incoming>,
+    },
+    /// A client's connection ended; free everything it owned.
+    Disconnect {
+        /// Who.
+        client: ClientId,
+        /// Why (for the log).
+        reason: String,
+    },
+    /// Input from the screen's devices.
+    Input(InputEvent),
+    /// Stop the server.
+    Shutdown,
+}
+
+/// What every connection task needs.
+pub struct Shared {
+    /// The display's cookie.
+    pub cookie: Cookie,
+    /// To the state thread.
+    pub commands: mpsc::Sender<Command>,
+    /// Largest request body.
+    pub max_frame_len: usize,
+}
+
+/// A running server. Dropping it shuts the server down.
+pub struct ServerHandle {
+    /// The display name, `:N`.
+    pub display: String,
+    /// The display number.
+    pub number: u32,
+    /// The Unix socket.
+    pub socket_path: PathBuf,
+    /// The cookie clients must present.
+    pub cookie: Cookie,
+    /// The TCP port, when listening on TCP.
+    pub tcp_port: Option<u16>,
+    commands: mpsc::Sender<Command>,
+    runtime: Option<tokio::runtime::Runtime>,
+    state_thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerHandle {
+    /// A display string that reaches this server's socket directly (`unix:PATH`).
+    pub fn unix_display(&self) -> String {
+        format!("unix:{}", self.socket_path.display())
+    }
+
+    /// Sends input from the screen's devices to the state thread.
+    pub fn input_sender(&self) -> mpsc::Sender<Command> {
+        self.commands.clone()
+    }
+
+    /// Blocks until SIGINT or SIGTERM, or until the state thread stops.
+    pub fn wait_for_signal(&self) {
+        if let Some(rt) = &self.runtime {
+            rt.block_on(async {
+                let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
+                }
+            });
+        }
+    }
+
+    /// Stops the server: every client is disconnected and the socket removed.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.commands.try_send(Command::Shutdown);
+        if let Some(t) = self.state_thread.take() {
+            let _ = t.join();
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_timeout(std::time::Duration::from_secs(1));
+        }
+        let _ = std::fs::remove_file(&self.socket_path);
+    }
+}
+
+impl Drop for ServerHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Starts a server with the given screen.
+pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<ServerHandle> {
+    let dir = display::socket_dir(config.socket_dir.as_deref());
+    let tcp = config.listen_tcp.then_some(config.tcp_addr);
+    let listeners = display::claim(&dir, config.display, tcp)?;
+    let number = listeners.number;
+    let display_name = format!(":{number}");
+    let cookie = auth::new_cookie()?;
+    auth::store_cookie(&auth::cookie_file_path(config.cookie_file.as_deref()), &display_name, &cookie)?;
+
+    let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
+    let state = State::new(&config, screen);
+    let state_thread = std::thread::Builder::new().name("yonder-state".into()).spawn(move || run_state(state, cmd_rx))?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("yonder-io").enable_all().build()?;
+    let shared = Arc::new(Shared { cookie, commands: cmd_tx.clone(), max_frame_len: config.max_frame_len });
+    let tcp_port = listeners.tcp.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port());
+    {
+        let _guard = runtime.enter();
+        let unix = tokio::net::UnixListener::from_std(listeners.unix)?;
+        let sh = shared.clone();
+        runtime.spawn(async move {
+            loop {
+                match unix.accept().await {
+                    Ok((s, _)) => {
+                        tokio::spawn(connection::serve(s, "unix".to_string(), sh.clone()));
+                    }
+                    Err(e) => tracing::warn!("accept on unix socket: {e}"),
+                }
+            }
+        });
+        if let Some(t) = listeners.tcp {
+            let tcp = tokio::net::TcpListener::from_std(t)?;
+            let sh = shared.clone();
+            runtime.spawn(async move {
+                loop {
+                    match tcp.accept().await {
+                        Ok((s, peer)) => {
+                            let _ = s.set_nodelay(true);
+                            tokio::spawn(connection::serve(s, peer.to_string(), sh.clone()));
+                        }
+                        Err(e) => tracing::warn!("accept on tcp: {e}"),
+                    }
+                }
+            });
+        }
+    }
+    tracing::info!(display = %display_name, socket = %listeners.unix_path.display(), ?tcp_port, "ready");
+    Ok(ServerHandle {
+        display: display_name,
+        number,
+        socket_path: listeners.unix_path,
+        cookie,
+        tcp_port,
+        commands: cmd_tx,
+        runtime: Some(runtime),
+        state_thread: Some(state_thread),
+    })
+}
+
+/// The state thread: apply commands in arrival order; after each burst, hand every
+/// client its output and present the damage.
+fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>) {
+    while let Some(cmd) = rx.blocking_recv() {
+        let mut stop = state.apply_command(cmd);
+        let mut n = 1;
+        while !stop && n < COMMANDS_PER_FRAME {
+            match rx.try_recv() {
+                Ok(cmd) => stop = state.apply_command(cmd),
+                Err(_) => break,
+            }
+            n += 1;
+        }
+        state.flush_clients();
+        state.present();
+        if stop {
+            break;
+        }
+    }
+    state.disconnect_all();
+}

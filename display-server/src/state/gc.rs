@@ -1,0 +1,138 @@
+//! A graphics context: resolved drawing values plus the clip rectangles, with the
+//! rasterizer's clip mask cached per drawable size so repeated draws do not rebuild it.
+
+use crate::render::{CapStyle, Clip, IRect, JoinStyle, Op, Style};
+use yonder_protocol::request::{self as rq, ArcMode, CompositeOp, FillRule, GcValues};
+use yonder_protocol::{Color, Point, Rect};
+
+/// A graphics context.
+#[derive(Debug)]
+pub struct Gc {
+    /// Drawing color.
+    pub foreground: Color,
+    /// Background color.
+    pub background: Color,
+    /// Line width (0: thin).
+    pub line_width: u32,
+    /// Anti-aliasing.
+    pub antialias: bool,
+    /// Text size in pixels.
+    pub font_size: f32,
+    /// Compositing operator.
+    pub op: CompositeOp,
+    /// Polygon fill rule.
+    pub fill_rule: FillRule,
+    /// Arc fill mode.
+    pub arc_mode: ArcMode,
+    /// Line caps.
+    pub cap: rq::CapStyle,
+    /// Line joins.
+    pub join: rq::JoinStyle,
+    /// Clip rectangles (already offset by the clip origin), or None.
+    clip: Option<Vec<Rect>>,
+    /// The clip mask for the last drawable size it was built for.
+    clip_cache: Option<Clip>,
+}
+
+impl Default for Gc {
+    fn default() -> Self {
+        Gc {
+            foreground: Color::BLACK,
+            background: Color::WHITE,
+            line_width: 0,
+            antialias: false,
+            font_size: 14.0,
+            op: CompositeOp::Over,
+            fill_rule: FillRule::EvenOdd,
+            arc_mode: ArcMode::PieSlice,
+            cap: rq::CapStyle::Butt,
+            join: rq::JoinStyle::Miter,
+            clip: None,
+            clip_cache: None,
+        }
+    }
+}
+
+/// Font sizes accepted: anything else is a Value error.
+pub const FONT_SIZE_RANGE: std::ops::RangeInclusive<f32> = 1.0..=512.0;
+
+impl Gc {
+    /// Applies the values that are present. Returns the name of a value out of range.
+    pub fn apply(&mut self, v: &GcValues) -> Result<(), &'static str> {
+        // Check everything first: a failed request changes nothing.
+        if v.font_size.is_some_and(|s| !FONT_SIZE_RANGE.contains(&s)) {
+            return Err("font_size must be between 1 and 512");
+        }
+        if v.line_width.is_some_and(|w| w > 4096) {
+            return Err("line_width must be at most 4096");
+        }
+        macro_rules! set {
+            ($($field:ident => $target:ident),*) => { $( if let Some(x) = v.$field { self.$target = x; } )* };
+        }
+        set!(font_size => font_size, line_width => line_width, foreground => foreground, background => background, antialias => antialias, op => op,
+             fill_rule => fill_rule, arc_mode => arc_mode, cap_style => cap, join_style => join);
+        Ok(())
+    }
+
+    /// Sets or removes the clip rectangles.
+    pub fn set_clip(&mut self, origin: Point, rects: Option<Vec<Rect>>) {
+        self.clip = rects.map(|rs| rs.into_iter().map(|r| r.translate(origin.x, origin.y)).collect());
+        self.clip_cache = None;
+    }
+
+    /// The rasterizer's style for drawing into a drawable of `size`.
+    pub fn style(&mut self, width: u32, height: u32) -> Style<'_> {
+        let clip = match &self.clip {
+            None => None,
+            Some(rects) => {
+                let stale = self.clip_cache.as_ref().is_none_or(|c| c.size() != (width, height));
+                if stale {
+                    let irects: Vec<IRect> = rects.iter().map(|r| IRect::new(r.x, r.y, r.width, r.height)).collect();
+                    self.clip_cache = Some(Clip::from_rects(&irects, width, height));
+                }
+                self.clip_cache.as_ref()
+            }
+        };
+        Style {
+            color: self.foreground.0,
+            line_width: self.line_width,
+            antialias: self.antialias,
+            op: op_of(self.op),
+            even_odd: self.fill_rule == FillRule::EvenOdd,
+            pie_slice: self.arc_mode == ArcMode::PieSlice,
+            cap: match self.cap {
+                rq::CapStyle::Butt => CapStyle::Butt,
+                rq::CapStyle::Round => CapStyle::Round,
+                rq::CapStyle::Square => CapStyle::Square,
+            },
+            join: match self.join {
+                rq::JoinStyle::Miter => JoinStyle::Miter,
+                rq::JoinStyle::Round => JoinStyle::Round,
+                rq::JoinStyle::Bevel => JoinStyle::Bevel,
+            },
+            clip,
+        }
+    }
+}
+
+fn op_of(op: CompositeOp) -> Op {
+    match op {
+        CompositeOp::Over => Op::Over,
+        CompositeOp::Source => Op::Source,
+        CompositeOp::Clear => Op::Clear,
+        CompositeOp::Xor => Op::Xor,
+        CompositeOp::Add => Op::Add,
+        CompositeOp::Multiply => Op::Multiply,
+        CompositeOp::Screen => Op::Screen,
+    }
+}
+
+/// Converts a protocol rectangle for the rasterizer.
+pub fn irect(r: Rect) -> IRect {
+    IRect::new(r.x, r.y, r.width, r.height)
+}
+
+/// Converts a rasterizer rectangle back.
+pub fn prect(r: IRect) -> Rect {
+    Rect::new(r.x, r.y, r.width, r.height)
+}

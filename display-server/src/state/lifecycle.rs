@@ -1,0 +1,120 @@
+//! Clients arriving and leaving, and the end of each burst of work: registering a client
+//! (its setup reply), freeing everything a client owned when it goes (however abruptly),
+//! handing queued output to the writers, and presenting damage.
+
+use super::{Client, State};
+use crate::server::Command;
+use tokio::sync::mpsc::UnboundedSender;
+use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Setup};
+use yonder_protocol::{atoms, frame, ClientId, Hello, SetupResponse, WindowId};
+
+impl State {
+    /// Applies one command; returns true when the server must stop.
+    pub fn apply_command(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Connect { hello, tx, reply } => {
+                let _ = reply.send(self.connect(hello, tx));
+            }
+            Command::Requests { client, batch } => {
+                for req in batch {
+                    self.handle_request(client, req);
+                }
+            }
+            Command::Disconnect { client, reason } => self.disconnect(client, &reason),
+            Command::Input(ev) => self.handle_input(ev),
+            Command::Shutdown => return true,
+        }
+        false
+    }
+
+    /// Registers a client and queues its setup reply, or says why it cannot connect.
+    pub fn connect(&mut self, hello: Hello, tx: UnboundedSender<Vec<u8>>) -> Result<ClientId, String> {
+        if hello.id_space == 0 {
+            return Err("id space 0 is reserved for the server".into());
+        }
+        if self.spaces.contains_key(&hello.id_space) {
+            return Err(format!("id space {:#x} is in use by another client", hello.id_space));
+        }
+        let id = self.next_client_id();
+        let mut client = Client::new(id, hello.app_name.clone(), hello.id_space, tx);
+        let mut out = Vec::new();
+        frame::encode_frame(&SetupResponse::Accepted(self.setup_for(id, hello.id_space)), &mut out);
+        client.send_raw(&out);
+        self.spaces.insert(hello.id_space, id);
+        self.clients.insert(id, client);
+        tracing::info!(client = id.0, app = %hello.app_name, "connected");
+        Ok(id)
+    }
+
+    fn setup_for(&self, client_id: ClientId, id_space: u32) -> Setup {
+        let (width, height) = (self.compositor.width, self.compositor.height);
+        Setup {
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            vendor: format!("yonder-server {}", env!("CARGO_PKG_VERSION")),
+            client_id,
+            id_space,
+            screens: vec![ScreenInfo {
+                root: WindowId::ROOT,
+                width,
+                height,
+                // 96 dpi, as X servers assume without better knowledge.
+                width_mm: width * 254 / 960,
+                height_mm: height * 254 / 960,
+                scale_factor: self.screen.scale_factor(),
+                pixel_format: PixelFormat::xrgb8888(),
+                root_background: super::ROOT_BACKGROUND,
+            }],
+            limits: Limits { max_frame_len: self.max_frame_len as u32, max_drawable_side: self.max_drawable_side },
+            extensions: Vec::new(),
+            atoms: atoms::PREDEFINED.iter().enumerate().map(|(i, n)| (n.to_string(), atoms::predefined(i))).collect(),
+        }
+    }
+
+    /// Frees everything `client` owned, with the events others would see had it
+    /// destroyed its windows itself, then forgets it (its writer then closes the socket).
+    pub fn disconnect(&mut self, client: ClientId, reason: &str) {
+        let (windows, pixmaps, gcs) = self.client_resources(client);
+        for w in windows {
+            if self.windows.contains_key(&w) {
+                self.destroy_subtree(w);
+            }
+        }
+        for p in pixmaps {
+            self.surfaces.remove(&p);
+        }
+        for g in gcs {
+            self.gcs.remove(&g);
+        }
+        for win in self.windows.values_mut() {
+            win.selections.retain(|(c, _)| *c != client);
+        }
+        if let Some(c) = self.clients.remove(&client) {
+            self.spaces.remove(&c.id_space);
+            tracing::info!(client = client.0, app = %c.app_name, reason, "disconnected");
+        }
+    }
+
+    /// Disconnects every client (at shutdown).
+    pub fn disconnect_all(&mut self) {
+        let ids: Vec<ClientId> = self.clients.keys().copied().collect();
+        for id in ids {
+            self.disconnect(id, "server shutting down");
+        }
+    }
+
+    /// Hands every client's queued frames to its writer.
+    pub fn flush_clients(&mut self) {
+        for c in self.clients.values_mut() {
+            c.flush();
+        }
+    }
+
+    /// Composes the damage and shows it.
+    pub fn present(&mut self) {
+        if self.compositor.has_damage() {
+            let damage = self.compositor.compose(&self.windows, &self.surfaces);
+            self.screen.present(&self.compositor, &damage);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Queries on the window tree: absolute positions, viewability, visible areas, the window
+//! under a point, ancestry and subtree walks.
+
+use super::State;
+use yonder_protocol::{Point, Rect, WindowId};
+
+impl State {
+    /// The window's origin in root coordinates.
+    pub fn abs_origin(&self, mut w: WindowId) -> Point {
+        let (mut x, mut y) = (0i32, 0i32);
+        while let Some(win) = self.windows.get(&w) {
+            x = x.saturating_add(win.rect.x);
+            y = y.saturating_add(win.rect.y);
+            w = win.parent;
+        }
+        Point::new(x, y)
+    }
+
+    /// The window's rectangle in root coordinates.
+    pub fn abs_rect(&self, w: WindowId) -> Option<Rect> {
+        let win = self.windows.get(&w)?;
+        let o = self.abs_origin(w);
+        Some(Rect::new(o.x, o.y, win.rect.width, win.rect.height))
+    }
+
+    /// Mapped, and every ancestor mapped.
+    pub fn is_viewable(&self, mut w: WindowId) -> bool {
+        loop {
+            match self.windows.get(&w) {
+                Some(win) if win.mapped => {
+                    if win.parent.is_none() {
+                        return true;
+                    }
+                    w = win.parent;
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    /// The part of the screen where the window (with its children) can show: its absolute
+    /// rectangle clipped by every ancestor. None if not viewable or clipped away.
+    pub fn visible_rect(&self, w: WindowId) -> Option<Rect> {
+        if !self.is_viewable(w) {
+            return None;
+        }
+        let mut r = self.abs_rect(w)?;
+        let mut p = self.windows.get(&w)?.parent;
+        while !p.is_none() {
+            r = r.intersect(&self.abs_rect(p)?)?;
+            p = self.windows.get(&p)?.parent;
+        }
+        Some(r)
+    }
+
+    /// Whether `a` is `b` or one of `b`'s ancestors.
+    pub fn is_ancestor_or_self(&self, a: WindowId, mut b: WindowId) -> bool {
+        loop {
+            if a == b {
+                return true;
+            }
+            match self.windows.get(&b) {
+                Some(win) if !win.parent.is_none() => b = win.parent,
+                _ => return false,
+            }
+        }
+    }
+
+    /// The window and all its descendants, children before parents (destroy order).
+    pub fn subtree_postorder(&self, w: WindowId) -> Vec<WindowId> {
+        let mut out = Vec::new();
+        self.postorder_into(w, &mut out);
+        out
+    }
+
+    fn postorder_into(&self, w: WindowId, out: &mut Vec<WindowId>) {
+        if let Some(win) = self.windows.get(&w) {
+            for c in &win.children {
+                self.postorder_into(*c, out);
+            }
+            out.push(w);
+        }
+    }
+
+    /// The deepest viewable window containing the root point (the root if none other).
+    pub fn window_at(&self, p: Point) -> WindowId {
+        let mut w = WindowId::ROOT;
+        let mut origin = Point::new(0, 0);
+        'descend: loop {
+            let Some(win) = self.windows.get(&w) else { return WindowId::ROOT };
+            for c in win.children.iter().rev() {
+                let Some(cw) = self.windows.get(c) else { continue };
+                let r = cw.rect.translate(origin.x, origin.y);
+                if cw.mapped && r.contains(p) {
+                    w = *c;
+                    origin = r.origin();
+                    continue 'descend;
+                }
+            }
+            return w;
+        }
+    }
+
+    /// The path from the root down to `w` (root first).
+    pub fn ancestry(&self, mut w: WindowId) -> Vec<WindowId> {
+        let mut path = Vec::new();
+        while let Some(win) = self.windows.get(&w) {
+            path.push(w);
+            if win.parent.is_none() {
+                break;
+            }
+            w = win.parent;
+        }
+        path.reverse();
+        path
+    }
+
+    /// Adds the visible part of a window-relative area of `w` to the screen damage.
+    pub fn damage_window_area(&mut self, w: WindowId, area: Rect) {
+        if let Some(vis) = self.visible_rect(w) {
+            let o = self.abs_origin(w);
+            if let Some(r) = area.translate(o.x, o.y).intersect(&vis) {
+                self.compositor.damage(r);
+            }
+        }
+    }
+
+    /// Adds the whole visible area of `w` to the screen damage.
+    pub fn damage_window(&mut self, w: WindowId) {
+        if let Some(vis) = self.visible_rect(w) {
+            self.compositor.damage(vis);
+        }
+    }
+}
