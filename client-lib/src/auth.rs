@@ -144,7 +144,10 @@ pub fn find_cookie(
                 .collect::<Vec<_>>()
                 .join(" or ")
         ))),
-        Err(msg) => Err(ConnectError::BadCookie(format!("{}: {msg}", path.display()))),
+        Err(msg) => Err(ConnectError::BadCookie(format!(
+            "{}: {msg}",
+            path.display()
+        ))),
     }
 }
 
@@ -223,7 +226,10 @@ mod tests {
     fn env_cookie_wins_over_file() {
         let (_dir, mut sources) = file_sources(&format!(":1 {A}\n"));
         sources.cookie = Some(B.into());
-        assert_eq!(find_cookie(":1", &name(":1"), &sources).unwrap(), parse_cookie_hex(B).unwrap());
+        assert_eq!(
+            find_cookie(":1", &name(":1"), &sources).unwrap(),
+            parse_cookie_hex(B).unwrap()
+        );
         sources.cookie = Some("bad".into());
         assert!(matches!(
             find_cookie(":1", &name(":1"), &sources),
@@ -234,7 +240,10 @@ mod tests {
     #[test]
     fn file_lookup_and_missing_cookie_messages() {
         let (_dir, sources) = file_sources(&format!(":1 {A}\n"));
-        assert_eq!(find_cookie(":1", &name(":1"), &sources).unwrap(), parse_cookie_hex(A).unwrap());
+        assert_eq!(
+            find_cookie(":1", &name(":1"), &sources).unwrap(),
+            parse_cookie_hex(A).unwrap()
+        );
         match find_cookie("h:2", &name("h:2"), &sources) {
             Err(ConnectError::NoCookie(msg)) => {
                 assert!(msg.contains("`h:2` or `:2`"), "{msg}");
@@ -254,7 +263,10 @@ mod tests {
             cookie_file: None,
             home: Some(dir.path().to_path_buf()),
         };
-        assert_eq!(find_cookie(":0", &name(":0"), &sources).unwrap(), parse_cookie_hex(B).unwrap());
+        assert_eq!(
+            find_cookie(":0", &name(":0"), &sources).unwrap(),
+            parse_cookie_hex(B).unwrap()
+        );
         let missing = CookieSources {
             home: Some(dir.path().join("nope")),
             ..sources

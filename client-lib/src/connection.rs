@@ -9,12 +9,12 @@ use crate::io::{Input, Stream};
 use crate::state::State;
 use crate::transport::{Output, WRITE_TIMEOUT};
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use yonder_protocol::handshake::ScreenInfo;
 use yonder_protocol::{
-    make_id, Atom, GcId, Hello, PixmapId, Request, Setup, WindowId, PROTOCOL_MAJOR,
-    PROTOCOL_MINOR, PROTOCOL_NAME,
+    make_id, Atom, GcId, Hello, PixmapId, Request, Setup, WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
+    PROTOCOL_NAME,
 };
 
 /// How to open a connection; `Default` means "from the environment".
@@ -57,6 +57,9 @@ pub struct Connection {
     pub(crate) changed: Condvar,
     /// The setup reply, once it has arrived.
     pub(crate) setup: OnceLock<Setup>,
+    /// Copy of the request counter, readable without the output lock: the reader checks
+    /// that the server never answers a request that was not sent.
+    pub(crate) requests_sent: AtomicU64,
     display: String,
     app_name: String,
     id_space: u32,
@@ -79,7 +82,11 @@ fn default_app_name() -> String {
     std::env::current_exe()
         .ok()
         .and_then(|p| from_path(&p))
-        .or_else(|| std::env::args_os().next().and_then(|a| from_path(Path::new(&a))))
+        .or_else(|| {
+            std::env::args_os()
+                .next()
+                .and_then(|a| from_path(Path::new(&a)))
+        })
         .unwrap_or_else(|| "yonder-app".to_string())
 }
 
@@ -135,8 +142,9 @@ impl Connection {
         };
         let socket_dir = match name {
             DisplayName::Local { .. } => default_socket_dir().map_err(|e| ConnectError::Io {
-                context: "cannot find the socket directory (XDG_RUNTIME_DIR unset, user id unknown)"
-                    .into(),
+                context:
+                    "cannot find the socket directory (XDG_RUNTIME_DIR unset, user id unknown)"
+                        .into(),
                 source: e,
             })?,
             _ => Default::default(),
@@ -146,26 +154,32 @@ impl Connection {
             context: format!("cannot connect to display `{display}` ({addr})"),
             source: e,
         })?;
-        stream.set_write_timeout(Some(WRITE_TIMEOUT)).map_err(|e| ConnectError::Io {
-            context: "cannot configure the socket".into(),
-            source: e,
-        })?;
+        stream
+            .set_write_timeout(Some(WRITE_TIMEOUT))
+            .map_err(|e| ConnectError::Io {
+                context: "cannot configure the socket".into(),
+                source: e,
+            })?;
         let app_name = opts.app_name.unwrap_or_else(default_app_name);
-        let id_space = random_id_space()?;
-        let conn = Connection {
+        let conn = Connection::new(stream, display, app_name, random_id_space()?);
+        conn.send_hello(cookie)?;
+        Ok(conn)
+    }
+
+    fn new(stream: Stream, display: String, app_name: String, id_space: u32) -> Connection {
+        Connection {
             stream,
             out: Mutex::new(Output::default()),
             input: Mutex::new(Input::default()),
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
             setup: OnceLock::new(),
+            requests_sent: AtomicU64::new(0),
             display,
             app_name,
             id_space,
             next_id: AtomicU32::new(1),
-        };
-        conn.send_hello(cookie)?;
-        Ok(conn)
+        }
     }
 
     fn send_hello(&self, cookie: Vec<u8>) -> Result<(), ConnectError> {
@@ -229,7 +243,10 @@ impl Connection {
             .next_id
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_add(1))
             .unwrap_or(0);
-        assert!(n != 0, "yonder: the client's resource id space is exhausted");
+        assert!(
+            n != 0,
+            "yonder: the client's resource id space is exhausted"
+        );
         make_id(self.id_space, n)
     }
 
@@ -272,7 +289,9 @@ impl Connection {
             )));
         }
         if setup.screens.is_empty() {
-            return Err(ConnectionError::Malformed("the setup lists no screen".into()));
+            return Err(ConnectionError::Malformed(
+                "the setup lists no screen".into(),
+            ));
         }
         let _ = self.setup.set(setup);
         Ok(())
@@ -305,6 +324,22 @@ mod tests {
     #[test]
     fn app_name_defaults_to_the_executable() {
         assert!(!default_app_name().is_empty());
+    }
+
+    #[test]
+    fn ids_count_up_in_the_id_space() {
+        let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let conn = Connection::new(Stream::Unix(a), ":0".into(), "t".into(), 0xABCD);
+        assert_eq!(conn.generate_id(), make_id(0xABCD, 1));
+        assert_eq!(conn.new_window_id(), WindowId(make_id(0xABCD, 2)));
+        assert_eq!(conn.new_pixmap_id(), PixmapId(make_id(0xABCD, 3)));
+        assert_eq!(conn.new_gc_id(), GcId(make_id(0xABCD, 4)));
+        assert_eq!(yonder_protocol::id_space_of(conn.generate_id()), 0xABCD);
+        assert_eq!(conn.root(), WindowId::ROOT);
+        assert_eq!(
+            (conn.app_name(), conn.id_space(), conn.display_name()),
+            ("t", 0xABCD, ":0")
+        );
     }
 
     #[test]

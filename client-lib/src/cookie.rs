@@ -96,7 +96,10 @@ impl<'c, R: ReplyType> Cookie<'c, R> {
                 "request {} got a {} reply, not {}",
                 this.seq.0,
                 other.name(),
-                std::any::type_name::<R>().rsplit("::").next().unwrap_or("?"),
+                std::any::type_name::<R>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("?"),
             ));
             ReplyError::Connection(this.conn.fail(err))
         })

@@ -134,7 +134,9 @@ impl DisplayName {
     /// [`socket_dir`]); only `:N` uses it.
     pub fn address(&self, socket_dir: &Path) -> Address {
         match self {
-            DisplayName::Local { number } => Address::Unix(socket_dir.join(format!("display-{number}"))),
+            DisplayName::Local { number } => {
+                Address::Unix(socket_dir.join(format!("display-{number}")))
+            }
             DisplayName::Tcp { host, number } => Address::Tcp {
                 host: host.clone(),
                 // Checked in `parse`; saturate rather than panic for hand-built values.
@@ -161,9 +163,21 @@ pub fn socket_dir(xdg_runtime_dir: Option<&Path>, uid: u32) -> PathBuf {
     }
 }
 
-/// The effective user id of this process (the owner of `/proc/self`).
+/// The real user id of this process: the `Uid:` line of `/proc/self/status` (as the
+/// server reads it), else the owner of `/proc/self`.
 pub fn current_uid() -> std::io::Result<u32> {
-    std::fs::metadata("/proc/self").map(|m| m.uid())
+    let from_status = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Uid:"))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|uid| uid.parse().ok())
+        });
+    match from_status {
+        Some(uid) => Ok(uid),
+        None => std::fs::metadata("/proc/self").map(|m| m.uid()),
+    }
 }
 
 /// [`socket_dir`] for this process: reads `XDG_RUNTIME_DIR` and the user id.
@@ -181,7 +195,10 @@ mod tests {
 
     #[test]
     fn parses_local() {
-        assert_eq!(DisplayName::parse(":3").unwrap(), DisplayName::Local { number: 3 });
+        assert_eq!(
+            DisplayName::parse(":3").unwrap(),
+            DisplayName::Local { number: 3 }
+        );
         assert_eq!(DisplayName::parse(":0").unwrap().number(), Some(0));
     }
 
@@ -222,7 +239,10 @@ mod tests {
                 number: Some(7)
             }
         );
-        assert_eq!(d.address(Path::new("/unused")), Address::Unix("/x/display-7".into()));
+        assert_eq!(
+            d.address(Path::new("/unused")),
+            Address::Unix("/x/display-7".into())
+        );
         let other = DisplayName::parse("unix:/run/sock").unwrap();
         assert_eq!(other.number(), None);
         assert_eq!(
@@ -234,8 +254,20 @@ mod tests {
     #[test]
     fn rejects_bad_names() {
         for s in [
-            "", "3", ":", ":x", ":-1", ":+1", "host:", "a:b", "unix:", ":70000", "host:60000",
-            "[::1:3", "ho st:1", "[]:1",
+            "",
+            "3",
+            ":",
+            ":x",
+            ":-1",
+            ":+1",
+            "host:",
+            "a:b",
+            "unix:",
+            ":70000",
+            "host:60000",
+            "[::1:3",
+            "ho st:1",
+            "[]:1",
         ] {
             match DisplayName::parse(s) {
                 Err(ConnectError::BadDisplay { display, .. }) => assert_eq!(display, s),
@@ -254,7 +286,10 @@ mod tests {
             Address::Unix("/run/user/1000/yonder/display-4".into())
         );
         assert_eq!(socket_dir(None, 42), PathBuf::from("/tmp/yonder-42"));
-        assert_eq!(socket_dir(Some(Path::new("")), 42), PathBuf::from("/tmp/yonder-42"));
+        assert_eq!(
+            socket_dir(Some(Path::new("")), 42),
+            PathBuf::from("/tmp/yonder-42")
+        );
     }
 
     #[test]

@@ -114,7 +114,10 @@ mod tests {
         assert!(err.event().is_none());
         assert_eq!(err.error().map(|e| e.seq), Some(Seq(3)));
         let text = err.error().unwrap().to_string();
-        assert!(text.contains("request 3") && text.contains("MapWindow"), "{text}");
+        assert!(
+            text.contains("request 3") && text.contains("MapWindow"),
+            "{text}"
+        );
         assert!(err.into_event().is_none());
     }
 }

@@ -118,7 +118,10 @@ pub(crate) struct Input {
 }
 
 fn is_would_block(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 impl Input {
@@ -287,7 +290,10 @@ mod tests {
         assert!(matches!(out[0], Msg::Setup(SetupResponse::Refused(_))));
         input.buf.extend_from_slice(&bytes[cut..]);
         input.decode(&mut out).unwrap();
-        assert!(matches!(out[1], Msg::Server(ServerMessage::Reply { seq: Seq(1), .. })));
+        assert!(matches!(
+            out[1],
+            Msg::Server(ServerMessage::Reply { seq: Seq(1), .. })
+        ));
         assert!(input.buf.is_empty());
     }
 

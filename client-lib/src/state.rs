@@ -46,6 +46,15 @@ pub(crate) struct State {
     pub(crate) broken: Option<ConnectionError>,
 }
 
+/// The sequence number a server message carries.
+pub(crate) fn message_seq(msg: &ServerMessage) -> Seq {
+    match msg {
+        ServerMessage::Reply { seq, .. }
+        | ServerMessage::Event { seq, .. }
+        | ServerMessage::Error { seq, .. } => *seq,
+    }
+}
+
 impl State {
     /// Records the failure (the first one wins) and returns the error in force.
     pub(crate) fn fail(&mut self, err: ConnectionError) -> ConnectionError {
@@ -86,7 +95,9 @@ impl State {
                     Some(slot) if matches!(slot.state, SlotState::Waiting) => {
                         slot.state = SlotState::Error(error)
                     }
-                    _ => self.events.push_back(Incoming::Error(RequestError { seq, error })),
+                    _ => self
+                        .events
+                        .push_back(Incoming::Error(RequestError { seq, error })),
                 }
             }
             ServerMessage::Event { seq, event, sent } => {
@@ -205,7 +216,9 @@ mod tests {
     fn event(seq: u64) -> ServerMessage {
         ServerMessage::Event {
             seq: Seq(seq),
-            event: Event::FocusIn(FocusEvent { window: WindowId(1) }),
+            event: Event::FocusIn(FocusEvent {
+                window: WindowId(1),
+            }),
             sent: false,
         }
     }
@@ -215,7 +228,10 @@ mod tests {
         let mut st = State::default();
         st.apply(err(1));
         st.apply(event(1));
-        assert!(matches!(st.events[0], Incoming::Error(RequestError { seq: Seq(1), .. })));
+        assert!(matches!(
+            st.events[0],
+            Incoming::Error(RequestError { seq: Seq(1), .. })
+        ));
         assert!(st.events[1].event().is_some());
     }
 
@@ -268,7 +284,11 @@ mod tests {
         st.apply(err(2));
         st.apply(reply(3));
         st.apply(err(3));
-        assert_eq!(st.events.len(), 2, "ignored error dropped, dropped reply cookie's error queued");
+        assert_eq!(
+            st.events.len(),
+            2,
+            "ignored error dropped, dropped reply cookie's error queued"
+        );
         assert!(st.ignored.is_empty() && st.slots.is_empty());
     }
 }

@@ -13,8 +13,9 @@
 use crate::connection::Connection;
 use crate::error::{ConnectionError, ReplyError};
 use crate::io::{Filled, Msg, ReadMode};
-use crate::state::State;
+use crate::state::{message_seq, State};
 use std::io;
+use std::sync::atomic::Ordering;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 use yonder_protocol::request::Sync;
@@ -23,7 +24,7 @@ use yonder_protocol::{encode_frame, Hello, Reply, Request, Seq, Setup, SetupResp
 /// The output buffer is flushed as soon as it holds this much.
 pub(crate) const FLUSH_THRESHOLD: usize = 64 * 1024;
 /// How long one write call may block before the writer checks for incoming data.
-pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_millis(20);
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_millis(5);
 /// How long dropping the connection keeps trying to send what is left.
 const DROP_FLUSH_LIMIT: Duration = Duration::from_secs(1);
 
@@ -52,7 +53,10 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn is_would_block(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 fn connection_error(e: io::Error) -> ConnectionError {
@@ -79,6 +83,7 @@ impl Connection {
         let mut out = lock(&self.out);
         out.seq += 1;
         let seq = out.seq;
+        self.requests_sent.store(seq, Ordering::Release);
         if let Some(expects_reply) = cookie {
             lock(&self.state).track(seq, expects_reply);
         }
@@ -110,6 +115,13 @@ impl Connection {
     ) -> Result<(), ConnectionError> {
         if out.dead {
             return Err(self.fail(ConnectionError::Closed));
+        }
+        let broken = lock(&self.state).broken.clone();
+        if let Some(e) = broken {
+            // Nothing will be sent any more: stop buffering.
+            out.dead = true;
+            out.buf = Vec::new();
+            return Err(e);
         }
         let mut written = 0;
         let result = loop {
@@ -189,7 +201,18 @@ impl Connection {
                 Msg::Setup(SetupResponse::Refused(r)) => {
                     st.fail(ConnectionError::Refused(r.reason));
                 }
-                Msg::Server(m) => st.apply(m),
+                Msg::Server(m) => {
+                    // Counted before it could be flushed, so an honest server is never ahead.
+                    let sent = self.requests_sent.load(Ordering::Acquire);
+                    match message_seq(&m) {
+                        Seq(n) if n > sent => {
+                            st.fail(ConnectionError::Malformed(format!(
+                                "a message for request {n}, but only {sent} were sent"
+                            )));
+                        }
+                        _ => st.apply(m),
+                    }
+                }
             }
         }
         if let Err(e) = outcome {
@@ -219,18 +242,20 @@ impl Connection {
             if let Some(e) = &st.broken {
                 return Err(e.clone());
             }
-            let mode = match wait {
-                Wait::Block => ReadMode::Block,
-                Wait::Poll if polled => return Ok(None),
-                Wait::Poll => ReadMode::Poll,
-                Wait::Until(deadline) if Instant::now() >= deadline => return Ok(None),
-                Wait::Until(deadline) => ReadMode::Until(deadline),
+            // Out of time: a poll, or a deadline that passed (even a zero timeout gets one
+            // look at what the socket already holds).
+            let expired = match wait {
+                Wait::Block => false,
+                Wait::Poll => true,
+                Wait::Until(deadline) => Instant::now() >= deadline,
             };
+            if expired && polled {
+                return Ok(None);
+            }
             if st.reading {
                 // Another thread reads; it wakes us after routing what it got.
                 st = match wait {
-                    Wait::Block => self.changed.wait(st).unwrap_or_else(PoisonError::into_inner),
-                    Wait::Poll => return Ok(None),
+                    _ if expired => return Ok(None),
                     Wait::Until(deadline) => {
                         let left = deadline.saturating_duration_since(Instant::now());
                         self.changed
@@ -238,9 +263,18 @@ impl Connection {
                             .unwrap_or_else(PoisonError::into_inner)
                             .0
                     }
+                    _ => self
+                        .changed
+                        .wait(st)
+                        .unwrap_or_else(PoisonError::into_inner),
                 };
                 continue;
             }
+            let mode = match wait {
+                _ if expired => ReadMode::Poll,
+                Wait::Until(deadline) => ReadMode::Until(deadline),
+                _ => ReadMode::Block,
+            };
             st.reading = true;
             drop(st);
             self.read_pass(mode);

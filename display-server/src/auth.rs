@@ -25,7 +25,9 @@ pub fn cookie_file_path(configured: Option<&Path>) -> PathBuf {
     if let Some(p) = std::env::var_os("YONDER_COOKIE_FILE") {
         return PathBuf::from(p);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/tmp"));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
     home.join(".yonder").join("cookies")
 }
 
@@ -35,7 +37,10 @@ pub fn cookie_file_path(configured: Option<&Path>) -> PathBuf {
 pub fn store_cookie(path: &Path, display: &str, cookie: &Cookie) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         if !dir.exists() {
-            fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+            fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
         }
     }
     let old = fs::read_to_string(path).unwrap_or_default();
@@ -47,7 +52,12 @@ pub fn store_cookie(path: &Path, display: &str, cookie: &Cookie) -> std::io::Res
     text.push_str(&format!("{display} {}\n", hex::encode(cookie)));
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     {
-        let mut f = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&tmp)?;
         f.write_all(text.as_bytes())?;
     }
     fs::set_permissions(&tmp, fs::Permissions::from_mode(0o600))?;
@@ -57,12 +67,14 @@ pub fn store_cookie(path: &Path, display: &str, cookie: &Cookie) -> std::io::Res
 /// The cookie stored for `display`, if any.
 pub fn lookup_cookie(path: &Path, display: &str) -> Option<Cookie> {
     let text = fs::read_to_string(path).ok()?;
-    text.lines().filter(|l| !l.trim_start().starts_with('#')).find_map(|l| {
-        let mut parts = l.split_whitespace();
-        (parts.next()? == display).then_some(())?;
-        let bytes = hex::decode(parts.next()?).ok()?;
-        bytes.try_into().ok()
-    })
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .find_map(|l| {
+            let mut parts = l.split_whitespace();
+            (parts.next()? == display).then_some(())?;
+            let bytes = hex::decode(parts.next()?).ok()?;
+            bytes.try_into().ok()
+        })
 }
 
 /// Compares two cookies in time independent of where they differ.
@@ -86,7 +98,11 @@ mod tests {
         assert_eq!(lookup_cookie(&path, ":9"), None);
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let dmode = fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        let dmode = fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(dmode, 0o700);
     }
 

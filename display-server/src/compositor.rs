@@ -26,12 +26,19 @@ pub struct Compositor {
 impl Compositor {
     /// A black framebuffer of the given size.
     pub fn new(width: u32, height: u32) -> Compositor {
-        Compositor { width, height, pixels: vec![0; width as usize * height as usize], damage: Vec::new() }
+        Compositor {
+            width,
+            height,
+            pixels: vec![0; width as usize * height as usize],
+            damage: Vec::new(),
+        }
     }
 
     /// Marks a screen area as needing recomposition.
     pub fn damage(&mut self, r: Rect) {
-        let Some(r) = r.intersect(&Rect::new(0, 0, self.width, self.height)) else { return };
+        let Some(r) = r.intersect(&Rect::new(0, 0, self.width, self.height)) else {
+            return;
+        };
         if self.damage.iter().any(|d| d.intersect(&r) == Some(r)) {
             return;
         }
@@ -49,11 +56,24 @@ impl Compositor {
     }
 
     /// Recomposes the damaged areas; returns them (empty when nothing changed).
-    pub fn compose(&mut self, windows: &HashMap<WindowId, Window>, surfaces: &HashMap<Drawable, Pixmap>) -> Vec<Rect> {
+    pub fn compose(
+        &mut self,
+        windows: &HashMap<WindowId, Window>,
+        surfaces: &HashMap<Drawable, Pixmap>,
+    ) -> Vec<Rect> {
         let damage = std::mem::take(&mut self.damage);
         let stride = self.width as usize;
         for d in &damage {
-            paint_tree(windows, surfaces, WindowId::ROOT, Point::new(0, 0), *d, &mut self.pixels, stride, Point::new(0, 0));
+            paint_tree(
+                windows,
+                surfaces,
+                WindowId::ROOT,
+                Point::new(0, 0),
+                *d,
+                &mut self.pixels,
+                stride,
+                Point::new(0, 0),
+            );
         }
         damage
     }
@@ -75,15 +95,32 @@ pub fn paint_tree(
 ) {
     let Some(win) = windows.get(&w) else { return };
     let r = Rect::new(origin.x, origin.y, win.rect.width, win.rect.height);
-    let Some(area) = r.intersect(&clip) else { return };
+    let Some(area) = r.intersect(&clip) else {
+        return;
+    };
     if let Some(pm) = surfaces.get(&Drawable(w.0)) {
-        let dst_rect = IRect::new(area.x - dst_origin.x, area.y - dst_origin.y, area.width, area.height);
-        render::blit_to_xrgb(pm, area.x - origin.x, area.y - origin.y, dst, stride, dst_rect);
+        let dst_rect = IRect::new(
+            area.x - dst_origin.x,
+            area.y - dst_origin.y,
+            area.width,
+            area.height,
+        );
+        render::blit_to_xrgb(
+            pm,
+            area.x - origin.x,
+            area.y - origin.y,
+            dst,
+            stride,
+            dst_rect,
+        );
     }
     for c in &win.children {
         if let Some(cw) = windows.get(c) {
             if cw.mapped {
-                let co = Point::new(origin.x.saturating_add(cw.rect.x), origin.y.saturating_add(cw.rect.y));
+                let co = Point::new(
+                    origin.x.saturating_add(cw.rect.x),
+                    origin.y.saturating_add(cw.rect.y),
+                );
                 paint_tree(windows, surfaces, *c, co, area, dst, stride, dst_origin);
             }
         }

@@ -40,7 +40,16 @@ where
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let (reply_tx, reply_rx) = oneshot::channel();
-    if shared.commands.send(Command::Connect { hello, tx, reply: reply_tx }).await.is_err() {
+    if shared
+        .commands
+        .send(Command::Connect {
+            hello,
+            tx,
+            reply: reply_tx,
+        })
+        .await
+        .is_err()
+    {
         return; // server shutting down
     }
     let client = match reply_rx.await {
@@ -50,7 +59,10 @@ where
     };
     tokio::spawn(write_loop(wr, rx));
     let reason = read_loop(&mut rd, buf, client, &shared).await;
-    let _ = shared.commands.send(Command::Disconnect { client, reason }).await;
+    let _ = shared
+        .commands
+        .send(Command::Disconnect { client, reason })
+        .await;
 }
 
 async fn read_hello<R: AsyncRead + Unpin>(rd: &mut R, buf: &mut Vec<u8>) -> Result<Hello, String> {
@@ -79,10 +91,19 @@ fn check_hello(h: &Hello, cookie: &auth::Cookie) -> Result<(), String> {
         return Err(format!("not a Yonder client (protocol {:?})", h.protocol));
     }
     if h.major != yonder_protocol::PROTOCOL_MAJOR {
-        return Err(format!("protocol version {}.{} is not supported; this server speaks {}.{}", h.major, h.minor, yonder_protocol::PROTOCOL_MAJOR, yonder_protocol::PROTOCOL_MINOR));
+        return Err(format!(
+            "protocol version {}.{} is not supported; this server speaks {}.{}",
+            h.major,
+            h.minor,
+            yonder_protocol::PROTOCOL_MAJOR,
+            yonder_protocol::PROTOCOL_MINOR
+        ));
     }
     if h.cookie.is_empty() {
-        return Err("no cookie presented: set YONDER_COOKIE or add the display's line to the cookie file".into());
+        return Err(
+            "no cookie presented: set YONDER_COOKIE or add the display's line to the cookie file"
+                .into(),
+        );
     }
     if !auth::cookies_equal(&h.cookie, cookie) {
         return Err("wrong cookie for this display".into());
@@ -93,7 +114,12 @@ fn check_hello(h: &Hello, cookie: &auth::Cookie) -> Result<(), String> {
 async fn refuse<W: AsyncWrite + Unpin>(wr: &mut W, peer: &str, reason: &str) {
     tracing::warn!(peer, reason, "connection refused");
     let mut out = Vec::new();
-    frame::encode_frame(&SetupResponse::Refused(Refusal { reason: reason.to_owned() }), &mut out);
+    frame::encode_frame(
+        &SetupResponse::Refused(Refusal {
+            reason: reason.to_owned(),
+        }),
+        &mut out,
+    );
     let _ = wr.write_all(&out).await;
     let _ = wr.shutdown().await;
 }
@@ -107,7 +133,12 @@ async fn read_more<R: AsyncRead + Unpin>(rd: &mut R, buf: &mut Vec<u8>) -> std::
 }
 
 /// Reads and forwards requests until the connection ends; returns why it ended.
-async fn read_loop<R: AsyncRead + Unpin>(rd: &mut R, mut buf: Vec<u8>, client: yonder_protocol::ClientId, shared: &Shared) -> String {
+async fn read_loop<R: AsyncRead + Unpin>(
+    rd: &mut R,
+    mut buf: Vec<u8>,
+    client: yonder_protocol::ClientId,
+    shared: &Shared,
+) -> String {
     loop {
         let mut batch = Vec::new();
         let mut consumed = 0;
@@ -134,7 +165,13 @@ async fn read_loop<R: AsyncRead + Unpin>(rd: &mut R, mut buf: Vec<u8>, client: y
             }
         }
         buf.drain(..consumed);
-        if !batch.is_empty() && shared.commands.send(Command::Requests { client, batch }).await.is_err() {
+        if !batch.is_empty()
+            && shared
+                .commands
+                .send(Command::Requests { client, batch })
+                .await
+                .is_err()
+        {
             return "server shutting down".into();
         }
         if let Some(reason) = fatal {

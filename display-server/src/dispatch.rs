@@ -10,7 +10,12 @@ pub type HandlerResult = Result<Option<Reply>, ProtocolError>;
 
 /// Builds an error; the dispatcher fills in the opcode.
 pub fn fail(code: ErrorCode, bad_value: u64, message: impl Into<String>) -> ProtocolError {
-    ProtocolError { code, bad_value, opcode: 0, message: message.into() }
+    ProtocolError {
+        code,
+        bad_value,
+        opcode: 0,
+        message: message.into(),
+    }
 }
 
 /// One decoded frame from a client: a request, or the opcode of one this server does not know.
@@ -25,12 +30,21 @@ pub enum Incoming {
 impl State {
     /// Applies one request of `client` (the next in its sequence) and queues the answer.
     pub fn handle_request(&mut self, client: ClientId, incoming: Incoming) {
-        let Some(c) = self.clients.get_mut(&client) else { return };
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
         c.seq.0 += 1;
         let seq = c.seq;
         let (opcode, result) = match incoming {
             Incoming::Request(req) => (req.code(), self.dispatch(client, req)),
-            Incoming::Unknown(op) => (op, Err(fail(ErrorCode::Request, op as u64, format!("unknown opcode {op}")))),
+            Incoming::Unknown(op) => (
+                op,
+                Err(fail(
+                    ErrorCode::Request,
+                    op as u64,
+                    format!("unknown opcode {op}"),
+                )),
+            ),
         };
         let msg = match result {
             Ok(None) => return,

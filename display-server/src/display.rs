@@ -43,7 +43,10 @@ pub fn socket_path(dir: &Path, n: u32) -> PathBuf {
 /// Makes the socket directory with mode 0700, or checks an existing one is ours alone.
 pub fn prepare_socket_dir(dir: &Path) -> io::Result<()> {
     if !dir.exists() {
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
     }
     let meta = std::fs::metadata(dir)?;
     if meta.permissions().mode() & 0o077 != 0 {
@@ -87,14 +90,24 @@ fn try_claim(dir: &Path, n: u32, tcp: Option<IpAddr>) -> io::Result<Listeners> {
     let path = socket_path(dir, n);
     if path.exists() {
         if std::os::unix::net::UnixStream::connect(&path).is_ok() {
-            return Err(io::Error::new(io::ErrorKind::AddrInUse, "a server is running there"));
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                "a server is running there",
+            ));
         }
         std::fs::remove_file(&path)?;
     }
     let tcp = match tcp {
         Some(ip) => {
-            let port = u16::try_from(n).ok().and_then(|n| TCP_PORT_BASE.checked_add(n));
-            let port = port.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "display number too large for TCP"))?;
+            let port = u16::try_from(n)
+                .ok()
+                .and_then(|n| TCP_PORT_BASE.checked_add(n));
+            let port = port.ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "display number too large for TCP",
+                )
+            })?;
             let l = std::net::TcpListener::bind(SocketAddr::new(ip, port))?;
             l.set_nonblocking(true)?;
             Some(l)
@@ -103,5 +116,10 @@ fn try_claim(dir: &Path, n: u32, tcp: Option<IpAddr>) -> io::Result<Listeners> {
     };
     let unix = std::os::unix::net::UnixListener::bind(&path)?;
     unix.set_nonblocking(true)?;
-    Ok(Listeners { number: n, unix_path: path, unix, tcp })
+    Ok(Listeners {
+        number: n,
+        unix_path: path,
+        unix,
+        tcp,
+    })
 }

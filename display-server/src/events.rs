@@ -11,7 +11,11 @@ impl State {
     /// Queues `event` for `client`, stamped with its last processed sequence number.
     pub fn send_event(&mut self, client: ClientId, event: Event, sent: bool) {
         if let Some(c) = self.clients.get_mut(&client) {
-            let msg = ServerMessage::Event { seq: c.seq, event, sent };
+            let msg = ServerMessage::Event {
+                seq: c.seq,
+                event,
+                sent,
+            };
             c.send(&msg);
         }
     }
@@ -41,7 +45,13 @@ impl State {
     /// MapNotify for `w`.
     pub fn notify_map(&mut self, w: WindowId) {
         let or = self.windows.get(&w).is_some_and(|x| x.override_redirect);
-        self.notify_structure(w, |event| Event::Map(MapEvent { event, window: w, override_redirect: or }));
+        self.notify_structure(w, |event| {
+            Event::Map(MapEvent {
+                event,
+                window: w,
+                override_redirect: or,
+            })
+        });
     }
 
     /// UnmapNotify for `w`.
@@ -62,21 +72,40 @@ impl State {
         }
         let mut stack = vec![w];
         while let Some(x) = stack.pop() {
-            let Some(win) = self.windows.get(&x) else { continue };
+            let Some(win) = self.windows.get(&x) else {
+                continue;
+            };
             let rect = Rect::new(0, 0, win.rect.width, win.rect.height);
-            stack.extend(win.children.iter().filter(|c| self.windows.get(c).is_some_and(|cw| cw.mapped)));
+            stack.extend(
+                win.children
+                    .iter()
+                    .filter(|c| self.windows.get(c).is_some_and(|cw| cw.mapped)),
+            );
             self.expose(x, rect);
         }
     }
 
     /// One Expose for an area of `w` (window coordinates).
     pub fn expose(&mut self, w: WindowId, rect: Rect) {
-        self.deliver(w, EventMask::EXPOSURE, Event::Expose(ExposeEvent { window: w, rect, count: 0 }));
+        self.deliver(
+            w,
+            EventMask::EXPOSURE,
+            Event::Expose(ExposeEvent {
+                window: w,
+                rect,
+                count: 0,
+            }),
+        );
     }
 
     /// Finds the window that gets an input event starting at `source`: the first window up
     /// the chain (stopping after `stop`, if given) where some client selected `mask`.
-    pub fn propagate(&self, source: WindowId, mask: EventMask, stop: Option<WindowId>) -> Option<WindowId> {
+    pub fn propagate(
+        &self,
+        source: WindowId,
+        mask: EventMask,
+        stop: Option<WindowId>,
+    ) -> Option<WindowId> {
         let mut w = source;
         loop {
             let win = self.windows.get(&w)?;
@@ -92,7 +121,13 @@ impl State {
 
     /// Delivers an input event to window `w`'s selecting clients with window-relative
     /// coordinates computed from the root point `root`.
-    pub fn deliver_input(&mut self, w: WindowId, mask: EventMask, root: Point, make: impl Fn(WindowId, Point) -> Event) {
+    pub fn deliver_input(
+        &mut self,
+        w: WindowId,
+        mask: EventMask,
+        root: Point,
+        make: impl Fn(WindowId, Point) -> Event,
+    ) {
         let o = self.abs_origin(w);
         let rel = Point::new(root.x.saturating_sub(o.x), root.y.saturating_sub(o.y));
         self.deliver(w, mask, make(w, rel));

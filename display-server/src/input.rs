@@ -33,7 +33,7 @@ pub enum InputEvent {
 }
 
 /// The devices' state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct InputState {
     /// Pointer position on the root.
     pub pointer: Point,
@@ -41,13 +41,27 @@ pub struct InputState {
     pub buttons: ModMask,
     /// Modifier keys held.
     pub modifiers: ModMask,
-    /// The window the pointer is in (deepest viewable), for enter/leave.
+    /// The window the pointer is in (deepest viewable) as last announced by enter/leave;
+    /// frozen while a grab is held.
     pub pointer_window: WindowId,
     /// The window holding the implicit grab while a button is down.
     pub grab: Option<WindowId>,
     /// The focus window; NONE discards keys; ROOT means "the window under the pointer"
     /// (X's PointerRoot), the default.
     pub focus: WindowId,
+}
+
+impl Default for InputState {
+    fn default() -> Self {
+        InputState {
+            pointer: Point::default(),
+            buttons: ModMask::EMPTY,
+            modifiers: ModMask::EMPTY,
+            pointer_window: WindowId::ROOT,
+            grab: None,
+            focus: WindowId::ROOT,
+        }
+    }
 }
 
 fn modifier_bit(ks: u32) -> ModMask {
@@ -72,7 +86,12 @@ impl State {
         match ev {
             InputEvent::Motion(p) => self.pointer_motion(p),
             InputEvent::Button { button, pressed } => self.pointer_button(button, pressed),
-            InputEvent::Key { keysym, text, pressed, repeat } => self.key(keysym, text, pressed, repeat),
+            InputEvent::Key {
+                keysym,
+                text,
+                pressed,
+                repeat,
+            } => self.key(keysym, text, pressed, repeat),
         }
     }
 
@@ -92,7 +111,15 @@ impl State {
         let modifiers = self.input_mask();
         if let Some(w) = self.propagate(source, EventMask::POINTER_MOTION, stop) {
             self.deliver_input(w, EventMask::POINTER_MOTION, p, |window, rel| {
-                Event::Motion(MotionEvent { window, time, x: rel.x, y: rel.y, root_x: p.x, root_y: p.y, modifiers })
+                Event::Motion(MotionEvent {
+                    window,
+                    time,
+                    x: rel.x,
+                    y: rel.y,
+                    root_x: p.x,
+                    root_y: p.y,
+                    modifiers,
+                })
             });
         }
     }
@@ -105,15 +132,24 @@ impl State {
         let p = self.input.pointer;
         let time = self.now();
         let modifiers = self.input_mask();
-        let mask = if pressed { EventMask::BUTTON_PRESS } else { EventMask::BUTTON_RELEASE };
+        let mask = if pressed {
+            EventMask::BUTTON_PRESS
+        } else {
+            EventMask::BUTTON_RELEASE
+        };
         let target = match self.input.grab {
-            Some(g) => Some(g).filter(|g| self.windows.get(g).is_some_and(|w| w.all_masks().intersects(mask))),
+            Some(g) => Some(g).filter(|g| {
+                self.windows
+                    .get(g)
+                    .is_some_and(|w| w.all_masks().intersects(mask))
+            }),
             None => self.propagate(self.input.pointer_window, mask, None),
         };
         if pressed {
             if self.input.grab.is_none() {
                 // The implicit grab: the window that got the press keeps the pointer.
-                self.input.grab = self.propagate(self.input.pointer_window, EventMask::BUTTON_PRESS, None);
+                self.input.grab =
+                    self.propagate(self.input.pointer_window, EventMask::BUTTON_PRESS, None);
             }
             self.input.buttons |= bit;
         } else {
@@ -121,7 +157,16 @@ impl State {
         }
         if let Some(w) = target {
             self.deliver_input(w, mask, p, |window, rel| {
-                let e = ButtonEvent { window, time, x: rel.x, y: rel.y, root_x: p.x, root_y: p.y, button, modifiers };
+                let e = ButtonEvent {
+                    window,
+                    time,
+                    x: rel.x,
+                    y: rel.y,
+                    root_x: p.x,
+                    root_y: p.y,
+                    button,
+                    modifiers,
+                };
                 if pressed {
                     Event::ButtonPress(e)
                 } else {
@@ -129,7 +174,10 @@ impl State {
                 }
             });
         }
-        if !pressed && (self.input.buttons & ModMask(0x1F00)).is_empty() && self.input.grab.take().is_some() {
+        if !pressed
+            && (self.input.buttons & ModMask(0x1F00)).is_empty()
+            && self.input.grab.take().is_some()
+        {
             self.update_pointer_window();
         }
     }
@@ -149,10 +197,24 @@ impl State {
         // Like X: keys go to the window under the pointer if it is inside the focus
         // window, else to the focus window itself.
         let pw = self.input.pointer_window;
-        let source = if self.is_ancestor_or_self(focus, pw) { pw } else { focus };
-        let stop = if focus == WindowId::ROOT { None } else { Some(focus) };
-        let mask = if pressed { EventMask::KEY_PRESS } else { EventMask::KEY_RELEASE };
-        let Some(w) = self.propagate(source, mask, stop) else { return };
+        let source = if self.is_ancestor_or_self(focus, pw) {
+            pw
+        } else {
+            focus
+        };
+        let stop = if focus == WindowId::ROOT {
+            None
+        } else {
+            Some(focus)
+        };
+        let mask = if pressed {
+            EventMask::KEY_PRESS
+        } else {
+            EventMask::KEY_RELEASE
+        };
+        let Some(w) = self.propagate(source, mask, stop) else {
+            return;
+        };
         let p = self.input.pointer;
         let time = self.now();
         let text = if pressed { text } else { String::new() };
@@ -183,24 +245,35 @@ impl State {
     pub fn update_pointer_window(&mut self) {
         let new = self.window_at(self.input.pointer);
         let old = self.input.pointer_window;
-        if new == old && self.windows.contains_key(&old) {
+        // While a grab is held, crossing is not reported (X reports it only to the grab);
+        // the windows crossed are announced when the grab ends.
+        if (new == old && self.windows.contains_key(&old)) || self.input.grab.is_some() {
             return;
         }
         self.input.pointer_window = new;
-        if self.input.grab.is_some() {
-            return;
-        }
         let old_path = self.ancestry(old);
         let new_path = self.ancestry(new);
         let p = self.input.pointer;
         let time = self.now();
         let modifiers = self.input_mask();
-        let crossing = |window, rel: Point| CrossingEvent { window, time, x: rel.x, y: rel.y, root_x: p.x, root_y: p.y, modifiers };
+        let crossing = |window, rel: Point| CrossingEvent {
+            window,
+            time,
+            x: rel.x,
+            y: rel.y,
+            root_x: p.x,
+            root_y: p.y,
+            modifiers,
+        };
         for w in old_path.iter().rev().filter(|w| !new_path.contains(w)) {
-            self.deliver_input(*w, EventMask::LEAVE_WINDOW, p, |window, rel| Event::Leave(crossing(window, rel)));
+            self.deliver_input(*w, EventMask::LEAVE_WINDOW, p, |window, rel| {
+                Event::Leave(crossing(window, rel))
+            });
         }
         for w in new_path.iter().filter(|w| !old_path.contains(w)) {
-            self.deliver_input(*w, EventMask::ENTER_WINDOW, p, |window, rel| Event::Enter(crossing(window, rel)));
+            self.deliver_input(*w, EventMask::ENTER_WINDOW, p, |window, rel| {
+                Event::Enter(crossing(window, rel))
+            });
         }
     }
 
@@ -212,10 +285,18 @@ impl State {
         }
         self.input.focus = w;
         if !old.is_none() {
-            self.deliver(old, EventMask::FOCUS_CHANGE, Event::FocusOut(FocusEvent { window: old }));
+            self.deliver(
+                old,
+                EventMask::FOCUS_CHANGE,
+                Event::FocusOut(FocusEvent { window: old }),
+            );
         }
         if !w.is_none() {
-            self.deliver(w, EventMask::FOCUS_CHANGE, Event::FocusIn(FocusEvent { window: w }));
+            self.deliver(
+                w,
+                EventMask::FOCUS_CHANGE,
+                Event::FocusIn(FocusEvent { window: w }),
+            );
         }
     }
 
@@ -223,7 +304,10 @@ impl State {
     /// inside, and a grab inside it ends.
     pub fn window_gone(&mut self, w: WindowId) {
         let focus = self.input.focus;
-        if !focus.is_none() && focus != WindowId::ROOT && (!self.windows.contains_key(&focus) || self.is_ancestor_or_self(w, focus)) {
+        if !focus.is_none()
+            && focus != WindowId::ROOT
+            && (!self.windows.contains_key(&focus) || self.is_ancestor_or_self(w, focus))
+        {
             self.set_focus(WindowId::ROOT);
         }
         if let Some(g) = self.input.grab {

@@ -36,11 +36,15 @@ struct Args {
 }
 
 fn parse_display(s: &str) -> Result<u32, String> {
-    s.strip_prefix(':').and_then(|n| n.parse().ok()).ok_or_else(|| format!("display must look like :N, not {s:?}"))
+    s.strip_prefix(':')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("display must look like :N, not {s:?}"))
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s.split_once('x').ok_or_else(|| format!("size must look like 1280x800, not {s:?}"))?;
+    let (w, h) = s
+        .split_once('x')
+        .ok_or_else(|| format!("size must look like 1280x800, not {s:?}"))?;
     let w: u32 = w.parse().map_err(|_| format!("bad width in {s:?}"))?;
     let h: u32 = h.parse().map_err(|_| format!("bad height in {s:?}"))?;
     if !(1..=16384).contains(&w) || !(1..=16384).contains(&h) {
@@ -50,15 +54,24 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
 }
 
 fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_owned()).unwrap_or_else(|_| "localhost".into())
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_else(|_| "localhost".into())
 }
 
 fn run(args: Args) -> Result<(), String> {
     let display = args.display.as_deref().map(parse_display).transpose()?;
     if args.print_cookie {
-        let n = display.or_else(|| std::env::var("YONDER_DISPLAY").ok().and_then(|d| parse_display(&d).ok())).unwrap_or(0);
+        let n = display
+            .or_else(|| {
+                std::env::var("YONDER_DISPLAY")
+                    .ok()
+                    .and_then(|d| parse_display(&d).ok())
+            })
+            .unwrap_or(0);
         let path = auth::cookie_file_path(args.cookie_file.as_deref());
-        let cookie = auth::lookup_cookie(&path, &format!(":{n}")).ok_or_else(|| format!("no cookie for :{n} in {}", path.display()))?;
+        let cookie = auth::lookup_cookie(&path, &format!(":{n}"))
+            .ok_or_else(|| format!("no cookie for :{n} in {}", path.display()))?;
         println!("{}:{n} {}", hostname(), hex::encode(cookie));
         return Ok(());
     }
@@ -90,7 +103,10 @@ fn run(args: Args) -> Result<(), String> {
 
 fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("YONDER_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("YONDER_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     if let Err(e) = run(Args::parse()) {

@@ -141,15 +141,33 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let number = listeners.number;
     let display_name = format!(":{number}");
     let cookie = auth::new_cookie()?;
-    auth::store_cookie(&auth::cookie_file_path(config.cookie_file.as_deref()), &display_name, &cookie)?;
+    auth::store_cookie(
+        &auth::cookie_file_path(config.cookie_file.as_deref()),
+        &display_name,
+        &cookie,
+    )?;
 
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let state = State::new(&config, screen);
-    let state_thread = std::thread::Builder::new().name("yonder-state".into()).spawn(move || run_state(state, cmd_rx))?;
+    let state_thread = std::thread::Builder::new()
+        .name("yonder-state".into())
+        .spawn(move || run_state(state, cmd_rx))?;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).thread_name("yonder-io").enable_all().build()?;
-    let shared = Arc::new(Shared { cookie, commands: cmd_tx.clone(), max_frame_len: config.max_frame_len });
-    let tcp_port = listeners.tcp.as_ref().and_then(|l| l.local_addr().ok()).map(|a| a.port());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("yonder-io")
+        .enable_all()
+        .build()?;
+    let shared = Arc::new(Shared {
+        cookie,
+        commands: cmd_tx.clone(),
+        max_frame_len: config.max_frame_len,
+    });
+    let tcp_port = listeners
+        .tcp
+        .as_ref()
+        .and_then(|l| l.local_addr().ok())
+        .map(|a| a.port());
     {
         let _guard = runtime.enter();
         let unix = tokio::net::UnixListener::from_std(listeners.unix)?;

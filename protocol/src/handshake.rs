@@ -127,3 +127,8 @@ pub struct Limits {
 pub fn decode_hello(body: &[u8]) -> Result<Hello, crate::DecodeError> {
     rmp_serde::from_slice(body).map_err(|e| crate::DecodeError::Malformed(e.to_string()))
 }
+
+/// Decodes a setup response body.
+pub fn decode_setup_response(body: &[u8]) -> Result<SetupResponse, crate::DecodeError> {
+    rmp_serde::from_slice(body).map_err(|e| crate::DecodeError::Malformed(e.to_string()))
+}

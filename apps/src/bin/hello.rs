@@ -40,27 +40,80 @@ fn sample_png() -> Vec<u8> {
         }
     });
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("encoding to memory cannot fail");
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("encoding to memory cannot fail");
     out.into_inner()
 }
 
 fn draw(conn: &Connection, win: WindowId, gc: GcId, png: &[u8]) {
     let set = |c: u32, width: u32| {
-        conn.change_gc(gc, GcValues { foreground: Some(Color::rgb(c)), line_width: Some(width), ..Default::default() });
+        conn.change_gc(
+            gc,
+            GcValues {
+                foreground: Some(Color::rgb(c)),
+                line_width: Some(width),
+                ..Default::default()
+            },
+        );
     };
     conn.clear_area(win, Rect::new(0, 0, 0, 0), false);
     set(0x3b82f6, 0);
-    conn.poly_fill_rectangle(win.into(), gc, &[Rect::new(20, 20, 120, 80), Rect::new(160, 20, 40, 40)]);
+    conn.poly_fill_rectangle(
+        win,
+        gc,
+        &[Rect::new(20, 20, 120, 80), Rect::new(160, 20, 40, 40)],
+    );
     set(0xef4444, 3);
-    conn.poly_line(win.into(), gc, &[Point::new(20, 130), Point::new(80, 110), Point::new(140, 130)]);
-    conn.poly_segment(win.into(), gc, &[Segment { x1: 20, y1: 150, x2: 140, y2: 150 }]);
+    conn.poly_line(
+        win,
+        gc,
+        &[
+            Point::new(20, 130),
+            Point::new(80, 110),
+            Point::new(140, 130),
+        ],
+    );
+    conn.poly_segment(
+        win,
+        gc,
+        &[Segment {
+            x1: 20,
+            y1: 150,
+            x2: 140,
+            y2: 150,
+        }],
+    );
     set(0x10b981, 2);
-    conn.poly_arc(win.into(), gc, &[Arc::ellipse(Rect::new(220, 20, 150, 90))]);
+    conn.poly_arc(win, gc, &[Arc::ellipse(Rect::new(220, 20, 150, 90))]);
     set(0xf59e0b, 0);
-    conn.poly_fill_arc(win.into(), gc, &[Arc { x: 230, y: 130, width: 60, height: 60, angle1: 0, angle2: 270 * 64 }]);
+    conn.poly_fill_arc(
+        win,
+        gc,
+        &[Arc {
+            x: 230,
+            y: 130,
+            width: 60,
+            height: 60,
+            angle1: 0,
+            angle2: 270 * 64,
+        }],
+    );
     set(0x111827, 0);
-    conn.draw_text(win.into(), gc, Point::new(20, 200), "Hello, Yonder! Press a key to quit.");
-    conn.put_image(win.into(), gc, Point::new(320, 200), 0, 0, ImageFormat::Png, png.to_vec());
+    conn.draw_text(
+        win,
+        gc,
+        Point::new(20, 200),
+        "Hello, Yonder! Press a key to quit.",
+    );
+    conn.put_image(
+        win,
+        gc,
+        Point::new(320, 200),
+        0,
+        0,
+        ImageFormat::Png,
+        png.to_vec(),
+    );
 }
 
 fn main() {
@@ -78,12 +131,35 @@ fn main() {
         | EventMask::LEAVE_WINDOW
         | EventMask::FOCUS_CHANGE
         | EventMask::STRUCTURE_NOTIFY;
-    let attrs = WindowAttributes { background: Some(Color::WHITE), event_mask: Some(mask), override_redirect: None };
-    conn.create_window(win, conn.root(), Rect::new(args.x, args.y, WIDTH, HEIGHT), attrs);
+    let attrs = WindowAttributes {
+        background: Some(Color::WHITE),
+        event_mask: Some(mask),
+        override_redirect: None,
+    };
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(args.x, args.y, WIDTH, HEIGHT),
+        attrs,
+    );
     conn.set_title(win, "hello");
-    conn.create_gc(gc, win.into(), GcValues { antialias: Some(true), font_size: Some(16.0), ..Default::default() });
+    conn.create_gc(
+        gc,
+        win,
+        GcValues {
+            antialias: Some(true),
+            font_size: Some(16.0),
+            ..Default::default()
+        },
+    );
     let protocols = (atoms::WM_DELETE_WINDOW.0).to_le_bytes().to_vec();
-    conn.change_property(win, atoms::WM_PROTOCOLS, atoms::ATOM, yonder_protocol::request::PropMode::Replace, protocols);
+    conn.change_property(
+        win,
+        atoms::WM_PROTOCOLS,
+        atoms::ATOM,
+        yonder_protocol::request::PropMode::Replace,
+        protocols,
+    );
     conn.map_window(win);
     let png = sample_png();
     // Draw at once, before the setup reply has even arrived: the first frame costs no round trip.

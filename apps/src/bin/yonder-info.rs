@@ -46,7 +46,11 @@ fn print_tree(conn: &Connection, w: WindowId, depth: usize) -> Result<(), yonder
         r.x,
         r.y,
         attrs.owner.0,
-        if attrs.override_redirect { " override-redirect" } else { "" },
+        if attrs.override_redirect {
+            " override-redirect"
+        } else {
+            ""
+        },
         indent = depth * 2
     );
     for c in tree.children.iter().rev() {
@@ -57,24 +61,50 @@ fn print_tree(conn: &Connection, w: WindowId, depth: usize) -> Result<(), yonder
 
 fn main() {
     let args = Args::parse();
-    let conn = Connection::connect(args.display.as_deref()).unwrap_or_else(|e| die("yonder-info", e));
-    let setup = conn.setup().unwrap_or_else(|e| die("yonder-info", e)).clone();
+    let conn =
+        Connection::connect(args.display.as_deref()).unwrap_or_else(|e| die("yonder-info", e));
+    let setup = conn
+        .setup()
+        .unwrap_or_else(|e| die("yonder-info", e))
+        .clone();
     println!("display:    {}", conn.display_name());
     println!("vendor:     {}", setup.vendor);
     println!("protocol:   {}.{}", setup.major, setup.minor);
-    println!("limits:     frames up to {} bytes, drawables up to {} px a side", setup.limits.max_frame_len, setup.limits.max_drawable_side);
-    println!("extensions: {}", if setup.extensions.is_empty() { "none".to_string() } else { setup.extensions.join(", ") });
+    println!(
+        "limits:     frames up to {} bytes, drawables up to {} px a side",
+        setup.limits.max_frame_len, setup.limits.max_drawable_side
+    );
+    println!(
+        "extensions: {}",
+        if setup.extensions.is_empty() {
+            "none".to_string()
+        } else {
+            setup.extensions.join(", ")
+        }
+    );
     println!("atoms:      {} predefined", setup.atoms.len());
     for (i, s) in setup.screens.iter().enumerate() {
         println!(
             "screen {i}:   {}x{} pixels ({}x{} mm), scale {}, depth {}, root {:#x}",
-            s.width, s.height, s.width_mm, s.height_mm, s.scale_factor, s.pixel_format.depth, s.root.0
+            s.width,
+            s.height,
+            s.width_mm,
+            s.height_mm,
+            s.scale_factor,
+            s.pixel_format.depth,
+            s.root.0
         );
     }
-    let clients = conn.list_clients().reply().unwrap_or_else(|e| die("yonder-info", e));
+    let clients = conn
+        .list_clients()
+        .reply()
+        .unwrap_or_else(|e| die("yonder-info", e));
     println!("clients:    {}", clients.clients.len());
     for c in &clients.clients {
-        println!("  client {} \"{}\": {} windows, {} pixmaps, {} GCs (id space {:#x})", c.id.0, c.app_name, c.windows, c.pixmaps, c.gcs, c.id_space);
+        println!(
+            "  client {} \"{}\": {} windows, {} pixmaps, {} GCs (id space {:#x})",
+            c.id.0, c.app_name, c.windows, c.pixmaps, c.gcs, c.id_space
+        );
     }
     println!("windows (top first):");
     if let Err(e) = print_tree(&conn, conn.root(), 1) {

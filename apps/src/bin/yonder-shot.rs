@@ -28,14 +28,29 @@ fn parse_id(s: &str) -> Option<u64> {
 
 fn main() {
     let args = Args::parse();
-    let conn = Connection::connect(args.display.as_deref()).unwrap_or_else(|e| die("yonder-shot", e));
+    let conn =
+        Connection::connect(args.display.as_deref()).unwrap_or_else(|e| die("yonder-shot", e));
     let window = match &args.window {
-        Some(s) => WindowId(parse_id(s).unwrap_or_else(|| die("yonder-shot", format!("bad window id {s:?}")))),
+        Some(s) => WindowId(
+            parse_id(s).unwrap_or_else(|| die("yonder-shot", format!("bad window id {s:?}"))),
+        ),
         None => conn.root(),
     };
-    let geom = conn.get_geometry(Drawable(window.0)).reply().unwrap_or_else(|e| die("yonder-shot", e));
+    let geom = conn
+        .get_geometry(Drawable(window.0))
+        .reply()
+        .unwrap_or_else(|e| die("yonder-shot", e));
     let rect = Rect::new(0, 0, geom.rect.width, geom.rect.height);
-    let img = conn.get_image(Drawable(window.0), rect, ImageFormat::Png).reply().unwrap_or_else(|e| die("yonder-shot", e));
-    std::fs::write(&args.file, &img.data).unwrap_or_else(|e| die("yonder-shot", format!("{}: {e}", args.file.display())));
-    println!("{}x{} saved to {}", img.width, img.height, args.file.display());
+    let img = conn
+        .get_image(Drawable(window.0), rect, ImageFormat::Png)
+        .reply()
+        .unwrap_or_else(|e| die("yonder-shot", e));
+    std::fs::write(&args.file, &img.data)
+        .unwrap_or_else(|e| die("yonder-shot", format!("{}: {e}", args.file.display())));
+    println!(
+        "{}x{} saved to {}",
+        img.width,
+        img.height,
+        args.file.display()
+    );
 }

@@ -17,15 +17,30 @@ fn pts(points: &[Point]) -> Vec<(i32, i32)> {
 
 fn arcs(arcs: &[yonder_protocol::geometry::Arc]) -> Vec<ArcSpec> {
     arcs.iter()
-        .map(|a| ArcSpec { x: a.x, y: a.y, width: a.width, height: a.height, angle1: a.angle1, angle2: a.angle2 })
+        .map(|a| ArcSpec {
+            x: a.x,
+            y: a.y,
+            width: a.width,
+            height: a.height,
+            angle1: a.angle1,
+            angle2: a.angle2,
+        })
         .collect()
 }
 
 impl State {
     /// Runs `f` on drawable `d` with the style of GC `g`, and records the damage.
-    pub(crate) fn draw(&mut self, d: Drawable, g: GcId, f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>) -> HandlerResult {
+    pub(crate) fn draw(
+        &mut self,
+        d: Drawable,
+        g: GcId,
+        f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>,
+    ) -> HandlerResult {
         let (w, h) = self.check_drawable(d)?;
-        let gc = self.gcs.get_mut(&g).ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))?;
+        let gc = self
+            .gcs
+            .get_mut(&g)
+            .ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))?;
         let pm = self.surfaces.get_mut(&d).expect("checked");
         let style = gc.style(w, h);
         if let Some(r) = f(pm, &style) {
@@ -47,10 +62,20 @@ impl State {
         let win = self.check_window(r.window)?;
         let (ww, wh) = (win.rect.width, win.rect.height);
         let bg = win.background;
-        let width = if r.rect.width == 0 { (ww as i64 - r.rect.x as i64).max(0) as u32 } else { r.rect.width };
-        let height = if r.rect.height == 0 { (wh as i64 - r.rect.y as i64).max(0) as u32 } else { r.rect.height };
+        let width = if r.rect.width == 0 {
+            (ww as i64 - r.rect.x as i64).max(0) as u32
+        } else {
+            r.rect.width
+        };
+        let height = if r.rect.height == 0 {
+            (wh as i64 - r.rect.y as i64).max(0) as u32
+        } else {
+            r.rect.height
+        };
         let area = Rect::new(r.rect.x, r.rect.y, width, height);
-        let Some(area) = area.intersect(&Rect::new(0, 0, ww, wh)) else { return Ok(None) };
+        let Some(area) = area.intersect(&Rect::new(0, 0, ww, wh)) else {
+            return Ok(None);
+        };
         if let Some(pm) = self.surfaces.get_mut(&Drawable(r.window.0)) {
             render::fill_solid(pm, irect(area), bg.0);
         }
@@ -65,7 +90,13 @@ impl State {
     pub(crate) fn copy_area(&mut self, _c: ClientId, r: CopyArea) -> HandlerResult {
         self.check_drawable(r.src)?;
         let (w, h) = self.check_drawable(r.dst)?;
-        let gc = self.gcs.get_mut(&r.gc).ok_or_else(|| fail(ErrorCode::Gc, r.gc.0, format!("no graphics context {}", r.gc)))?;
+        let gc = self.gcs.get_mut(&r.gc).ok_or_else(|| {
+            fail(
+                ErrorCode::Gc,
+                r.gc.0,
+                format!("no graphics context {}", r.gc),
+            )
+        })?;
         let style = gc.style(w, h);
         let (sr, dx, dy) = (irect(r.src_rect), r.dst_origin.x, r.dst_origin.y);
         let damage = if r.src == r.dst {
@@ -97,18 +128,28 @@ impl State {
 
     // PolySegment: [drawable, gc, [[x1, y1, x2, y2]...]]
     pub(crate) fn poly_segment(&mut self, _c: ClientId, r: PolySegment) -> HandlerResult {
-        let segs: Vec<_> = r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)).collect();
+        let segs: Vec<_> = r
+            .segments
+            .iter()
+            .map(|s| (s.x1, s.y1, s.x2, s.y2))
+            .collect();
         self.draw(r.drawable, r.gc, |pm, s| render::segments(pm, s, &segs))
     }
 
     // PolyRectangle: [drawable, gc, [[x, y, w, h]...]]
     pub(crate) fn poly_rectangle(&mut self, _c: ClientId, r: PolyRectangle) -> HandlerResult {
         let rects: Vec<IRect> = r.rects.iter().map(|r| irect(*r)).collect();
-        self.draw(r.drawable, r.gc, |pm, s| render::stroke_rects(pm, s, &rects))
+        self.draw(r.drawable, r.gc, |pm, s| {
+            render::stroke_rects(pm, s, &rects)
+        })
     }
 
     // PolyFillRectangle: [drawable, gc, [[x, y, w, h]...]]
-    pub(crate) fn poly_fill_rectangle(&mut self, _c: ClientId, r: PolyFillRectangle) -> HandlerResult {
+    pub(crate) fn poly_fill_rectangle(
+        &mut self,
+        _c: ClientId,
+        r: PolyFillRectangle,
+    ) -> HandlerResult {
         let rects: Vec<IRect> = r.rects.iter().map(|r| irect(*r)).collect();
         self.draw(r.drawable, r.gc, |pm, s| render::fill_rects(pm, s, &rects))
     }
@@ -134,12 +175,24 @@ impl State {
     // DrawText: [drawable, gc, [x, y], text]
     pub(crate) fn draw_text(&mut self, _c: ClientId, r: DrawText) -> HandlerResult {
         let size = self.gcs.get(&r.gc).map(|g| g.font_size).unwrap_or(14.0);
-        self.draw(r.drawable, r.gc, |pm, s| render::draw_text(pm, s, size, r.origin.x, r.origin.y, &r.text))
+        self.draw(r.drawable, r.gc, |pm, s| {
+            render::draw_text(pm, s, size, r.origin.x, r.origin.y, &r.text)
+        })
     }
 
     // QueryTextExtents: [gc, text] → [width, ascent, descent, font_ascent, font_descent]
-    pub(crate) fn query_text_extents(&mut self, _c: ClientId, r: QueryTextExtents) -> HandlerResult {
-        let gc = self.gcs.get(&r.gc).ok_or_else(|| fail(ErrorCode::Gc, r.gc.0, format!("no graphics context {}", r.gc)))?;
+    pub(crate) fn query_text_extents(
+        &mut self,
+        _c: ClientId,
+        r: QueryTextExtents,
+    ) -> HandlerResult {
+        let gc = self.gcs.get(&r.gc).ok_or_else(|| {
+            fail(
+                ErrorCode::Gc,
+                r.gc.0,
+                format!("no graphics context {}", r.gc),
+            )
+        })?;
         let e = render::text_extents(gc.font_size, &r.text);
         Ok(Some(Reply::TextExtents(TextExtentsReply {
             width: e.width,

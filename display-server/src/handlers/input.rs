@@ -4,8 +4,12 @@
 use crate::dispatch::{fail, HandlerResult};
 use crate::input::InputEvent;
 use crate::state::State;
-use yonder_protocol::reply::{ClientInfo, InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply};
-use yonder_protocol::request::{FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync};
+use yonder_protocol::reply::{
+    ClientInfo, InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply,
+};
+use yonder_protocol::request::{
+    FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync,
+};
 use yonder_protocol::{keysym, ClientId, ErrorCode, Point, Reply, WindowId};
 
 impl State {
@@ -14,7 +18,11 @@ impl State {
         if !r.window.is_none() {
             self.check_window(r.window)?;
             if !self.is_viewable(r.window) {
-                return Err(fail(ErrorCode::Match, r.window.0, "the focus window must be viewable"));
+                return Err(fail(
+                    ErrorCode::Match,
+                    r.window.0,
+                    "the focus window must be viewable",
+                ));
             }
         }
         self.set_focus(r.window);
@@ -23,7 +31,9 @@ impl State {
 
     // GetInputFocus: [] → [window]
     pub(crate) fn get_input_focus(&mut self, _c: ClientId, _r: GetInputFocus) -> HandlerResult {
-        Ok(Some(Reply::InputFocus(InputFocusReply { window: self.input.focus })))
+        Ok(Some(Reply::InputFocus(InputFocusReply {
+            window: self.input.focus,
+        })))
     }
 
     // QueryPointer: [window] → [root, root_x, root_y, child, win_x, win_y, mask]
@@ -32,7 +42,12 @@ impl State {
         let p = self.input.pointer;
         let o = self.abs_origin(r.window);
         let path = self.ancestry(self.input.pointer_window);
-        let child = path.iter().position(|w| *w == r.window).and_then(|i| path.get(i + 1)).copied().unwrap_or(WindowId::NONE);
+        let child = path
+            .iter()
+            .position(|w| *w == r.window)
+            .and_then(|i| path.get(i + 1))
+            .copied()
+            .unwrap_or(WindowId::NONE);
         Ok(Some(Reply::QueryPointer(QueryPointerReply {
             root: WindowId::ROOT,
             root_x: p.x,
@@ -47,18 +62,26 @@ impl State {
     // FakeInput: [kind, detail, x, y]
     pub(crate) fn fake_input(&mut self, _c: ClientId, r: FakeInput) -> HandlerResult {
         if !self.allow_synthetic_input {
-            return Err(fail(ErrorCode::Access, 0, "synthetic input is disabled (start the server with --allow-synthetic-input)"));
+            return Err(fail(
+                ErrorCode::Access,
+                0,
+                "synthetic input is disabled (start the server with --allow-synthetic-input)",
+            ));
         }
         let button = || u8::try_from(r.detail).ok().filter(|b| (1..=16).contains(b));
         let ev = match r.kind {
             FakeKind::Motion => InputEvent::Motion(Point::new(r.x, r.y)),
             FakeKind::ButtonPress | FakeKind::ButtonRelease => InputEvent::Button {
-                button: button().ok_or_else(|| fail(ErrorCode::Value, r.detail as u64, "buttons are 1..=16"))?,
+                button: button()
+                    .ok_or_else(|| fail(ErrorCode::Value, r.detail as u64, "buttons are 1..=16"))?,
                 pressed: r.kind == FakeKind::ButtonPress,
             },
             FakeKind::KeyPress | FakeKind::KeyRelease => InputEvent::Key {
                 keysym: r.detail,
-                text: keysym::to_char(r.detail).filter(|_| r.kind == FakeKind::KeyPress).map(String::from).unwrap_or_default(),
+                text: keysym::to_char(r.detail)
+                    .filter(|_| r.kind == FakeKind::KeyPress)
+                    .map(String::from)
+                    .unwrap_or_default(),
                 pressed: r.kind == FakeKind::KeyPress,
                 repeat: false,
             },
@@ -81,7 +104,14 @@ impl State {
             .map(|id| {
                 let (w, p, g) = self.client_resources(id);
                 let c = &self.clients[&id];
-                ClientInfo { id, app_name: c.app_name.clone(), id_space: c.id_space, windows: w.len() as u32, pixmaps: p.len() as u32, gcs: g.len() as u32 }
+                ClientInfo {
+                    id,
+                    app_name: c.app_name.clone(),
+                    id_space: c.id_space,
+                    windows: w.len() as u32,
+                    pixmaps: p.len() as u32,
+                    gcs: g.len() as u32,
+                }
             })
             .collect();
         Ok(Some(Reply::ListClients(ListClientsReply { clients })))

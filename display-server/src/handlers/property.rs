@@ -5,7 +5,9 @@ use crate::dispatch::{fail, HandlerResult};
 use crate::state::{Property, State};
 use yonder_protocol::event::{PropertyEvent, PropertyState};
 use yonder_protocol::reply::{ListPropertiesReply, PropertyReply};
-use yonder_protocol::request::{ChangeProperty, DeleteProperty, GetProperty, ListProperties, PropMode, SendEvent};
+use yonder_protocol::request::{
+    ChangeProperty, DeleteProperty, GetProperty, ListProperties, PropMode, SendEvent,
+};
 use yonder_protocol::{Atom, ClientId, ErrorCode, Event, EventMask, Reply, WindowId};
 
 /// Largest property value in bytes.
@@ -15,12 +17,24 @@ pub const MAX_CLIENT_MESSAGE_LEN: usize = 4096;
 
 impl State {
     fn check_atom(&self, a: Atom) -> Result<(), yonder_protocol::ProtocolError> {
-        self.atoms.name(a).map(|_| ()).ok_or_else(|| fail(ErrorCode::Atom, a.0 as u64, format!("no atom {}", a.0)))
+        self.atoms
+            .name(a)
+            .map(|_| ())
+            .ok_or_else(|| fail(ErrorCode::Atom, a.0 as u64, format!("no atom {}", a.0)))
     }
 
     fn notify_property(&mut self, window: WindowId, atom: Atom, state: PropertyState) {
         let time = self.now();
-        self.deliver(window, EventMask::PROPERTY_CHANGE, Event::Property(PropertyEvent { window, atom, state, time }));
+        self.deliver(
+            window,
+            EventMask::PROPERTY_CHANGE,
+            Event::Property(PropertyEvent {
+                window,
+                atom,
+                state,
+                time,
+            }),
+        );
     }
 
     // ChangeProperty: [window, property, type, mode, data]
@@ -30,17 +44,35 @@ impl State {
         self.check_atom(r.type_)?;
         let win = self.windows.get_mut(&r.window).expect("checked");
         let old_len = win.properties.get(&r.property).map_or(0, |p| p.data.len());
-        let new_len = if r.mode == PropMode::Replace { r.data.len() } else { old_len + r.data.len() };
+        let new_len = if r.mode == PropMode::Replace {
+            r.data.len()
+        } else {
+            old_len + r.data.len()
+        };
         if new_len > MAX_PROPERTY_LEN {
-            return Err(fail(ErrorCode::Alloc, new_len as u64, format!("property values are limited to {MAX_PROPERTY_LEN} bytes")));
+            return Err(fail(
+                ErrorCode::Alloc,
+                new_len as u64,
+                format!("property values are limited to {MAX_PROPERTY_LEN} bytes"),
+            ));
         }
         match (r.mode, win.properties.get_mut(&r.property)) {
             (PropMode::Replace, _) | (_, None) => {
-                win.properties.insert(r.property, Property { type_: r.type_, data: r.data });
+                win.properties.insert(
+                    r.property,
+                    Property {
+                        type_: r.type_,
+                        data: r.data,
+                    },
+                );
             }
             (mode, Some(p)) => {
                 if p.type_ != r.type_ {
-                    return Err(fail(ErrorCode::Match, r.type_.0 as u64, "type differs from the existing value's"));
+                    return Err(fail(
+                        ErrorCode::Match,
+                        r.type_.0 as u64,
+                        "type differs from the existing value's",
+                    ));
                 }
                 if mode == PropMode::Append {
                     p.data.extend_from_slice(&r.data);
@@ -57,7 +89,12 @@ impl State {
     pub(crate) fn delete_property(&mut self, _c: ClientId, r: DeleteProperty) -> HandlerResult {
         self.check_window(r.window)?;
         self.check_atom(r.property)?;
-        let removed = self.windows.get_mut(&r.window).expect("checked").properties.remove(&r.property);
+        let removed = self
+            .windows
+            .get_mut(&r.window)
+            .expect("checked")
+            .properties
+            .remove(&r.property);
         if removed.is_some() {
             self.notify_property(r.window, r.property, PropertyState::Deleted);
         }
@@ -70,11 +107,23 @@ impl State {
         self.check_atom(r.property)?;
         let win = self.windows.get(&r.window).expect("checked");
         let reply = match win.properties.get(&r.property) {
-            Some(p) => PropertyReply { type_: p.type_, data: p.data.clone() },
-            None => PropertyReply { type_: Atom::NONE, data: Vec::new() },
+            Some(p) => PropertyReply {
+                type_: p.type_,
+                data: p.data.clone(),
+            },
+            None => PropertyReply {
+                type_: Atom::NONE,
+                data: Vec::new(),
+            },
         };
         if r.delete && !reply.type_.is_none() {
-            self.delete_property(c, DeleteProperty { window: r.window, property: r.property })?;
+            self.delete_property(
+                c,
+                DeleteProperty {
+                    window: r.window,
+                    property: r.property,
+                },
+            )?;
         }
         Ok(Some(Reply::Property(reply)))
     }
@@ -92,13 +141,20 @@ impl State {
         self.check_window(r.destination)?;
         if let Event::ClientMessage(m) = &r.event {
             if m.data.len() > MAX_CLIENT_MESSAGE_LEN {
-                return Err(fail(ErrorCode::Length, m.data.len() as u64, format!("client messages carry at most {MAX_CLIENT_MESSAGE_LEN} bytes")));
+                return Err(fail(
+                    ErrorCode::Length,
+                    m.data.len() as u64,
+                    format!("client messages carry at most {MAX_CLIENT_MESSAGE_LEN} bytes"),
+                ));
             }
         }
         let targets: Vec<ClientId> = if r.event_mask.is_empty() {
             self.owner_of(r.destination.0).into_iter().collect()
         } else {
-            self.windows.get(&r.destination).map(|w| w.selecting(r.event_mask)).unwrap_or_default()
+            self.windows
+                .get(&r.destination)
+                .map(|w| w.selecting(r.event_mask))
+                .unwrap_or_default()
         };
         for t in targets {
             self.send_event(t, r.event.clone(), true);

@@ -3,7 +3,9 @@
 
 use crate::dispatch::{fail, HandlerResult};
 use crate::state::{Gc, State};
-use yonder_protocol::request::{ChangeGc, CreateGc, CreatePixmap, FreeGc, FreePixmap, SetClipRectangles};
+use yonder_protocol::request::{
+    ChangeGc, CreateGc, CreatePixmap, FreeGc, FreePixmap, SetClipRectangles,
+};
 use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, GcId, WindowId};
 
 /// Most clip rectangles in one GC.
@@ -11,7 +13,9 @@ pub const MAX_CLIP_RECTS: usize = 4096;
 
 impl State {
     fn check_gc(&mut self, g: GcId) -> Result<&mut Gc, yonder_protocol::ProtocolError> {
-        self.gcs.get_mut(&g).ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))
+        self.gcs
+            .get_mut(&g)
+            .ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))
     }
 
     // CreatePixmap: [id, drawable, width, height]
@@ -27,7 +31,11 @@ impl State {
     pub(crate) fn free_pixmap(&mut self, _c: ClientId, r: FreePixmap) -> HandlerResult {
         let d = Drawable(r.pixmap.0);
         if self.windows.contains_key(&WindowId(d.0)) || self.surfaces.remove(&d).is_none() {
-            return Err(fail(ErrorCode::Pixmap, r.pixmap.0, format!("no pixmap {}", r.pixmap)));
+            return Err(fail(
+                ErrorCode::Pixmap,
+                r.pixmap.0,
+                format!("no pixmap {}", r.pixmap),
+            ));
         }
         Ok(None)
     }
@@ -37,22 +45,33 @@ impl State {
         self.check_new_id(c, r.id.0)?;
         self.check_drawable(r.drawable)?;
         let mut gc = Gc::default();
-        gc.apply(&r.values).map_err(|m| fail(ErrorCode::Value, 0, m))?;
+        gc.apply(&r.values)
+            .map_err(|m| fail(ErrorCode::Value, 0, m))?;
         self.gcs.insert(r.id, gc);
         Ok(None)
     }
 
     // ChangeGc: [gc, values]
     pub(crate) fn change_gc(&mut self, _c: ClientId, r: ChangeGc) -> HandlerResult {
-        self.check_gc(r.gc)?.apply(&r.values).map_err(|m| fail(ErrorCode::Value, 0, m))?;
+        self.check_gc(r.gc)?
+            .apply(&r.values)
+            .map_err(|m| fail(ErrorCode::Value, 0, m))?;
         Ok(None)
     }
 
     // SetClipRectangles: [gc, origin, rects?]
-    pub(crate) fn set_clip_rectangles(&mut self, _c: ClientId, r: SetClipRectangles) -> HandlerResult {
+    pub(crate) fn set_clip_rectangles(
+        &mut self,
+        _c: ClientId,
+        r: SetClipRectangles,
+    ) -> HandlerResult {
         if let Some(rs) = &r.rects {
             if rs.len() > MAX_CLIP_RECTS {
-                return Err(fail(ErrorCode::Value, rs.len() as u64, format!("at most {MAX_CLIP_RECTS} clip rectangles")));
+                return Err(fail(
+                    ErrorCode::Value,
+                    rs.len() as u64,
+                    format!("at most {MAX_CLIP_RECTS} clip rectangles"),
+                ));
             }
         }
         self.check_gc(r.gc)?.set_clip(r.origin, r.rects);
@@ -61,7 +80,13 @@ impl State {
 
     // FreeGc: [gc]
     pub(crate) fn free_gc(&mut self, _c: ClientId, r: FreeGc) -> HandlerResult {
-        self.gcs.remove(&r.gc).ok_or_else(|| fail(ErrorCode::Gc, r.gc.0, format!("no graphics context {}", r.gc)))?;
+        self.gcs.remove(&r.gc).ok_or_else(|| {
+            fail(
+                ErrorCode::Gc,
+                r.gc.0,
+                format!("no graphics context {}", r.gc),
+            )
+        })?;
         Ok(None)
     }
 }

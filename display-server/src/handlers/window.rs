@@ -5,7 +5,8 @@ use crate::dispatch::{fail, HandlerResult};
 use crate::state::{State, Window};
 use yonder_protocol::reply::{GeometryReply, MapState, QueryTreeReply, WindowAttributesReply};
 use yonder_protocol::request::{
-    ChangeWindowAttributes, CreateWindow, DestroyWindow, GetGeometry, GetWindowAttributes, MapWindow, QueryTree, UnmapWindow,
+    ChangeWindowAttributes, CreateWindow, DestroyWindow, GetGeometry, GetWindowAttributes,
+    MapWindow, QueryTree, UnmapWindow,
 };
 use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, Rect, Reply, WindowId};
 
@@ -30,7 +31,11 @@ impl State {
     }
 
     // ChangeWindowAttributes: [window, [background?, event_mask?, override_redirect?]]
-    pub(crate) fn change_window_attributes(&mut self, c: ClientId, r: ChangeWindowAttributes) -> HandlerResult {
+    pub(crate) fn change_window_attributes(
+        &mut self,
+        c: ClientId,
+        r: ChangeWindowAttributes,
+    ) -> HandlerResult {
         self.check_window(r.window)?;
         let win = self.windows.get_mut(&r.window).expect("checked");
         if let Some(bg) = r.attributes.background {
@@ -46,7 +51,11 @@ impl State {
     }
 
     // GetWindowAttributes: [window] → WindowAttributesReply
-    pub(crate) fn get_window_attributes(&mut self, c: ClientId, r: GetWindowAttributes) -> HandlerResult {
+    pub(crate) fn get_window_attributes(
+        &mut self,
+        c: ClientId,
+        r: GetWindowAttributes,
+    ) -> HandlerResult {
         let win = self.check_window(r.window)?;
         let map_state = if !win.mapped {
             MapState::Unmapped
@@ -68,7 +77,11 @@ impl State {
     // DestroyWindow: [window]
     pub(crate) fn destroy_window(&mut self, _c: ClientId, r: DestroyWindow) -> HandlerResult {
         if r.window == WindowId::ROOT {
-            return Err(fail(ErrorCode::Access, r.window.0, "the root window cannot be destroyed"));
+            return Err(fail(
+                ErrorCode::Access,
+                r.window.0,
+                "the root window cannot be destroyed",
+            ));
         }
         self.check_window(r.window)?;
         self.destroy_subtree(r.window);
@@ -129,12 +142,19 @@ impl State {
             Some(win) => win.rect,
             None => Rect::new(0, 0, w, h),
         };
-        Ok(Some(Reply::Geometry(GeometryReply { root: WindowId::ROOT, rect })))
+        Ok(Some(Reply::Geometry(GeometryReply {
+            root: WindowId::ROOT,
+            rect,
+        })))
     }
 
     // QueryTree: [window] → QueryTreeReply
     pub(crate) fn query_tree(&mut self, _c: ClientId, r: QueryTree) -> HandlerResult {
         let win = self.check_window(r.window)?;
-        Ok(Some(Reply::QueryTree(QueryTreeReply { root: WindowId::ROOT, parent: win.parent, children: win.children.clone() })))
+        Ok(Some(Reply::QueryTree(QueryTreeReply {
+            root: WindowId::ROOT,
+            parent: win.parent,
+            children: win.children.clone(),
+        })))
     }
 }

@@ -12,18 +12,31 @@ impl State {
     pub(crate) fn configure_window(&mut self, _c: ClientId, r: ConfigureWindow) -> HandlerResult {
         let win = self.check_window(r.window)?;
         if r.window == WindowId::ROOT {
-            return Err(fail(ErrorCode::Match, r.window.0, "the root window cannot be configured"));
+            return Err(fail(
+                ErrorCode::Match,
+                r.window.0,
+                "the root window cannot be configured",
+            ));
         }
         let parent = win.parent;
         let old = win.rect;
-        let new = Rect::new(r.x.unwrap_or(old.x), r.y.unwrap_or(old.y), r.width.unwrap_or(old.width), r.height.unwrap_or(old.height));
+        let new = Rect::new(
+            r.x.unwrap_or(old.x),
+            r.y.unwrap_or(old.y),
+            r.width.unwrap_or(old.width),
+            r.height.unwrap_or(old.height),
+        );
         let resized = new.size() != old.size();
         if resized {
             self.check_size(new.width, new.height)?;
         }
         if let Some(s) = r.sibling {
             if r.stack_mode.is_none() {
-                return Err(fail(ErrorCode::Match, s.0, "sibling given without a stack mode"));
+                return Err(fail(
+                    ErrorCode::Match,
+                    s.0,
+                    "sibling given without a stack mode",
+                ));
             }
             let sib = self.check_window(s)?;
             if sib.parent != parent || s == r.window {
@@ -50,21 +63,51 @@ impl State {
 
     /// Replaces the backing store with one of the new size, keeping the old pixels at the
     /// top-left and painting the rest with the background.
-    fn resize_surface(&mut self, w: WindowId, width: u32, height: u32) -> Result<(), yonder_protocol::ProtocolError> {
-        let bg = self.windows.get(&w).map(|x| x.background).unwrap_or_default();
+    fn resize_surface(
+        &mut self,
+        w: WindowId,
+        width: u32,
+        height: u32,
+    ) -> Result<(), yonder_protocol::ProtocolError> {
+        let bg = self
+            .windows
+            .get(&w)
+            .map(|x| x.background)
+            .unwrap_or_default();
         let mut fresh = self.new_surface(width, height, bg)?;
         if let Some(old) = self.surfaces.get(&Drawable(w.0)) {
             let all = IRect::new(0, 0, old.width(), old.height());
-            render::copy_area(old, &mut fresh, &render::Style { op: render::Op::Source, ..Default::default() }, all, 0, 0);
+            render::copy_area(
+                old,
+                &mut fresh,
+                &render::Style {
+                    op: render::Op::Source,
+                    ..Default::default()
+                },
+                all,
+                0,
+                0,
+            );
         }
         self.surfaces.insert(Drawable(w.0), fresh);
         Ok(())
     }
 
-    fn restack(&mut self, w: WindowId, parent: WindowId, mode: StackMode, sibling: Option<WindowId>) {
-        let Some(p) = self.windows.get_mut(&parent) else { return };
+    fn restack(
+        &mut self,
+        w: WindowId,
+        parent: WindowId,
+        mode: StackMode,
+        sibling: Option<WindowId>,
+    ) {
+        let Some(p) = self.windows.get_mut(&parent) else {
+            return;
+        };
         p.children.retain(|k| *k != w);
-        let at = match (mode, sibling.and_then(|s| p.children.iter().position(|k| *k == s))) {
+        let at = match (
+            mode,
+            sibling.and_then(|s| p.children.iter().position(|k| *k == s)),
+        ) {
             (StackMode::Above, Some(i)) => i + 1,
             (StackMode::Below, Some(i)) => i,
             (StackMode::Above, None) => p.children.len(),
@@ -75,7 +118,9 @@ impl State {
 
     /// ConfigureNotify for `w` with its current geometry and stacking.
     pub fn notify_configure(&mut self, w: WindowId) {
-        let Some(win) = self.windows.get(&w) else { return };
+        let Some(win) = self.windows.get(&w) else {
+            return;
+        };
         let (rect, or) = (win.rect, win.override_redirect);
         let above_sibling = self
             .windows
@@ -86,7 +131,13 @@ impl State {
             })
             .unwrap_or(WindowId::NONE);
         self.notify_structure(w, |event| {
-            Event::Configure(ConfigureEvent { event, window: w, rect, above_sibling, override_redirect: or })
+            Event::Configure(ConfigureEvent {
+                event,
+                window: w,
+                rect,
+                above_sibling,
+                override_redirect: or,
+            })
         });
     }
 
@@ -97,13 +148,24 @@ impl State {
         let old_parent = win.parent;
         self.check_window(r.parent)?;
         if r.window == WindowId::ROOT {
-            return Err(fail(ErrorCode::Match, r.window.0, "the root window cannot be reparented"));
+            return Err(fail(
+                ErrorCode::Match,
+                r.window.0,
+                "the root window cannot be reparented",
+            ));
         }
         if self.is_ancestor_or_self(r.window, r.parent) {
-            return Err(fail(ErrorCode::Match, r.parent.0, "the new parent is the window or inside it"));
+            return Err(fail(
+                ErrorCode::Match,
+                r.parent.0,
+                "the new parent is the window or inside it",
+            ));
         }
         if was_mapped {
-            self.unmap_window(_c, yonder_protocol::request::UnmapWindow { window: r.window })?;
+            self.unmap_window(
+                _c,
+                yonder_protocol::request::UnmapWindow { window: r.window },
+            )?;
         }
         if let Some(p) = self.windows.get_mut(&old_parent) {
             p.children.retain(|k| *k != r.window);

@@ -6,6 +6,7 @@ use std::f64::consts::{FRAC_PI_2, TAU};
 use tiny_skia::{FillRule, PathBuilder, Pixmap};
 
 use super::clip::Region;
+use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
 use super::shapes::{fill_path_styled, stroke_path_styled};
 use super::{center_offset, union_opt, IRect, Style};
 
@@ -37,12 +38,13 @@ pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect
     let region = Region::resolve(s.clip, pm);
     region.limit(pm)?;
     let off = center_offset(s.antialias);
+    let bx = SafeBox::for_stroke(pm, s);
     let mut damage = None;
     for a in arcs {
         if a.angle2 == 0 {
             continue;
         }
-        if let Some(path) = arc_path(a, off, ArcClose::Open) {
+        if let Some(path) = arc_path(a, off, ArcClose::Open, &bx) {
             damage = union_opt(damage, stroke_path_styled(pm, s, &region, &path));
         }
     }
@@ -60,12 +62,13 @@ pub fn fill_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> 
     } else {
         ArcClose::Chord
     };
+    let bx = SafeBox::for_fill(pm);
     let mut damage = None;
     for a in arcs {
         if a.angle2 == 0 || a.width == 0 || a.height == 0 {
             continue;
         }
-        if let Some(path) = arc_path(a, off, close) {
+        if let Some(path) = arc_path(a, off, close, &bx) {
             damage = union_opt(
                 damage,
                 fill_path_styled(pm, s, &region, &path, FillRule::Winding),
@@ -98,8 +101,12 @@ fn parametric(theta: f64, rx: f64, ry: f64) -> f64 {
     turns * TAU + t
 }
 
+/// Most line segments used to flatten an arc that extends far outside the pixmap.
+const MAX_FLAT_SEGMENTS: f64 = (1 << 17) as f64;
+
 /// Builds the path of an arc; coordinates are shifted by `off` (pixel-centre convention).
-fn arc_path(a: &ArcSpec, off: f32, close: ArcClose) -> Option<tiny_skia::Path> {
+/// Arcs within `bx` become cubic Béziers; larger ones are flattened and clipped to `bx`.
+fn arc_path(a: &ArcSpec, off: f32, close: ArcClose, bx: &SafeBox) -> Option<tiny_skia::Path> {
     let rx = a.width as f64 / 2.0;
     let ry = a.height as f64 / 2.0;
     let cx = a.x as f64 + rx + off as f64;
@@ -115,16 +122,40 @@ fn arc_path(a: &ArcSpec, off: f32, close: ArcClose) -> Option<tiny_skia::Path> {
     };
     let sweep = t1 - t0;
     // Screen coordinates: y grows downwards, so counter-clockwise means -sin.
-    let point = |t: f64| ((cx + rx * t.cos()) as f32, (cy - ry * t.sin()) as f32);
-    let deriv = |t: f64| (-rx * t.sin(), -ry * t.cos());
-
+    let point = |t: f64| (cx + rx * t.cos(), cy - ry * t.sin());
+    let closed = close != ArcClose::Open || full;
     let mut pb = PathBuilder::new();
+
+    if !bx.contains_rect(cx - rx, cy - ry, cx + rx, cy + ry) {
+        // Flatten with segments whose sagitta stays around a tenth of a pixel.
+        let step = (0.8 / rx.max(ry).max(1.0)).sqrt();
+        let n = (sweep.abs() / step).ceil().clamp(8.0, MAX_FLAT_SEGMENTS) as usize;
+        let mut pts: Vec<Pt> = Vec::with_capacity(n + 2);
+        if close == ArcClose::Pie && !full {
+            pts.push((cx, cy));
+        }
+        pts.extend((0..=n).map(|i| {
+            point(if i == n {
+                t1
+            } else {
+                t0 + sweep * i as f64 / n as f64
+            })
+        }));
+        if close == ArcClose::Open {
+            add_polyline(&mut pb, &pts, full, bx);
+        } else {
+            add_polygon(&mut pb, &pts, bx);
+        }
+        return pb.finish();
+    }
+
+    let deriv = |t: f64| (-rx * t.sin(), -ry * t.cos());
     let start = point(t0);
     if close == ArcClose::Pie && !full {
         pb.move_to(cx as f32, cy as f32);
-        pb.line_to(start.0, start.1);
+        pb.line_to(start.0 as f32, start.1 as f32);
     } else {
-        pb.move_to(start.0, start.1);
+        pb.move_to(start.0 as f32, start.1 as f32);
     }
     let n = ((sweep.abs() / FRAC_PI_2).ceil() as usize).clamp(1, 4);
     let dt = sweep / n as f64;
@@ -132,18 +163,18 @@ fn arc_path(a: &ArcSpec, off: f32, close: ArcClose) -> Option<tiny_skia::Path> {
     for i in 0..n {
         let ta = t0 + dt * i as f64;
         let tb = if i + 1 == n { t1 } else { ta + dt };
-        let (pa, pbp) = (point(ta), point(tb));
-        let (da, db) = (deriv(ta), deriv(tb));
+        let (pa, pe) = (point(ta), point(tb));
+        let (da, de) = (deriv(ta), deriv(tb));
         pb.cubic_to(
-            pa.0 + (k * da.0) as f32,
-            pa.1 + (k * da.1) as f32,
-            pbp.0 - (k * db.0) as f32,
-            pbp.1 - (k * db.1) as f32,
-            pbp.0,
-            pbp.1,
+            (pa.0 + k * da.0) as f32,
+            (pa.1 + k * da.1) as f32,
+            (pe.0 - k * de.0) as f32,
+            (pe.1 - k * de.1) as f32,
+            pe.0 as f32,
+            pe.1 as f32,
         );
     }
-    if close != ArcClose::Open || full {
+    if closed {
         pb.close();
     }
     pb.finish()
@@ -177,7 +208,8 @@ mod tests {
             angle1: 0,
             angle2: 90 * 64,
         };
-        let p = arc_path(&a, 0.0, ArcClose::Open).unwrap();
+        let bx = SafeBox::around(&Pixmap::new(30, 30).unwrap(), 4.0);
+        let p = arc_path(&a, 0.0, ArcClose::Open, &bx).unwrap();
         let b = p.bounds();
         assert!((b.left() - 10.0).abs() < 1e-3 && (b.right() - 20.0).abs() < 1e-3);
         assert!(b.top().abs() < 1e-3 && (b.bottom() - 5.0).abs() < 1e-3);

@@ -8,6 +8,7 @@
 //! * `clip.rs`    – [`Clip`] (rectangle-list clips, cached per GC and pixmap size)
 //! * `shapes.rs`  – rectangles, points, lines, segments, polygons
 //! * `arcs.rs`    – X arcs (stroked, pie and chord fills)
+//! * `geom.rs`    – clipping of huge geometry before it reaches tiny-skia
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
 //! * `compose.rs` – pixel compositing: [`put_image`], [`copy_area`], [`copy_within`], [`fill_solid`]
@@ -20,13 +21,18 @@
 mod arcs;
 mod clip;
 mod compose;
+mod geom;
 mod images;
 mod screen;
 mod shapes;
 mod text;
 
 #[cfg(test)]
+mod tests_arcs_clip;
+#[cfg(test)]
 mod tests_compose;
+#[cfg(test)]
+mod tests_fuzz;
 #[cfg(test)]
 mod tests_shapes;
 #[cfg(test)]

@@ -78,3 +78,71 @@ pub fn xrgb_to_pixmap(buf: &[u32], width: u32, height: u32, r: IRect) -> Option<
     }
     Pixmap::from_vec(out, size)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests_shapes::rgba;
+    use super::super::{fill_solid, Pixmap};
+    use super::*;
+
+    /// A pixmap whose pixel (x, y) is opaque with red = x, green = y.
+    fn gradient(w: u32, h: u32) -> Pixmap {
+        let mut pm = Pixmap::new(w, h).unwrap();
+        for y in 0..h {
+            for x in 0..w {
+                let c = 0xFF00_0000 | (x & 0xFF) << 16 | (y & 0xFF) << 8;
+                fill_solid(&mut pm, IRect::new(x as i32, y as i32, 1, 1), c);
+            }
+        }
+        pm
+    }
+
+    #[test]
+    fn blit_to_xrgb_maps_and_clamps() {
+        let src = gradient(8, 8);
+        let stride = 10;
+        let mut fb = vec![0xDEAD_BEEFu32; stride * 6];
+        // Screen (3..7, 2..5) takes src (1.., 4..).
+        blit_to_xrgb(&src, 1, 4, &mut fb, stride, IRect::new(3, 2, 4, 3));
+        assert_eq!(fb[2 * stride + 3], 0x0001_0400);
+        assert_eq!(fb[4 * stride + 6], 0x0004_0600);
+        assert_eq!(fb[2 * stride + 2], 0xDEAD_BEEF);
+        assert_eq!(fb[5 * stride + 3], 0xDEAD_BEEF);
+        // Source running out: src rows 4..8 only → screen rows up to 2 + 4.
+        let mut fb2 = vec![0u32; stride * 6];
+        blit_to_xrgb(&src, 6, 4, &mut fb2, stride, IRect::new(0, 0, 10, 6));
+        assert_eq!(fb2[0], 0x0006_0400);
+        assert_eq!(fb2[1], 0x0007_0400);
+        assert_eq!(fb2[2], 0);
+        assert_eq!(fb2[4 * stride], 0);
+        // Nothing here may panic.
+        for r in [
+            IRect::new(i32::MIN, i32::MIN, u32::MAX, u32::MAX),
+            IRect::new(-5, -5, 3, 3),
+            IRect::new(8, 5, 100, 100),
+        ] {
+            for (sx, sy) in [(0, 0), (i32::MIN, i32::MAX), (-3, 2), (100, 0)] {
+                blit_to_xrgb(&src, sx, sy, &mut fb, stride, r);
+            }
+        }
+        blit_to_xrgb(&src, 0, 0, &mut fb, 0, IRect::new(0, 0, 5, 5));
+        blit_to_xrgb(&src, 0, 0, &mut [], 10, IRect::new(0, 0, 5, 5));
+        blit_to_xrgb(&src, 0, 0, &mut fb[..7], 10, IRect::new(0, 0, 5, 5));
+    }
+
+    #[test]
+    fn xrgb_round_trip() {
+        let fb: Vec<u32> = (0..20u32).map(|i| i * 0x0001_0203).collect();
+        let pm = xrgb_to_pixmap(&fb, 5, 4, IRect::new(1, 1, 3, 2)).unwrap();
+        assert_eq!((pm.width(), pm.height()), (3, 2));
+        let [_, r, g, b] = fb[6].to_be_bytes();
+        assert_eq!(rgba(&pm, 0, 0), [r, g, b, 255]);
+        let mut back = vec![0u32; 3 * 2];
+        blit_to_xrgb(&pm, 0, 0, &mut back, 3, IRect::new(0, 0, 3, 2));
+        assert_eq!(back, vec![fb[6], fb[7], fb[8], fb[11], fb[12], fb[13]]);
+        assert!(xrgb_to_pixmap(&fb, 5, 4, IRect::new(3, 3, 3, 1)).is_none());
+        assert!(xrgb_to_pixmap(&fb, 5, 5, IRect::new(0, 0, 1, 1)).is_none());
+        assert!(xrgb_to_pixmap(&fb, 5, 4, IRect::new(0, 0, 0, 1)).is_none());
+        assert!(xrgb_to_pixmap(&fb, u32::MAX, u32::MAX, IRect::new(0, 0, 1, 1)).is_none());
+    }
+}

@@ -9,6 +9,7 @@ use tiny_skia::{
 
 use super::clip::Region;
 use super::compose::{blend_pixel, write_span_rect};
+use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
 use super::{
     center_offset, damage_from_bounds, paint_for, pixmap_rect, premul, union_opt, CapStyle, IRect,
     JoinStyle, Op, Style,
@@ -38,7 +39,9 @@ fn fill_rects_in(pm: &mut Pixmap, s: &Style, region: &Region, rects: &[IRect]) -
         Op::Over if color.is_opaque() => Some(color),
         _ => None,
     };
-    let paint = paint_for(s);
+    let mut paint = paint_for(s);
+    // Integer rectangles need no anti-aliasing (and the aliased scan is exact).
+    paint.anti_alias = false;
     let use_mask = matches!(region, Region::Clipped(c) if c.rects().len() > MAX_CLIP_PIECES);
     let mut damage = None;
     for r in rects {
@@ -50,8 +53,6 @@ fn fill_rects_in(pm: &mut Pixmap, s: &Style, region: &Region, rects: &[IRect]) -
                 continue;
             };
             if let Some(rect) = to_rect(p) {
-                let mut paint = paint.clone();
-                paint.anti_alias = false;
                 pm.fill_rect(rect, &paint, Transform::identity(), region.mask());
             }
             damage = union_opt(damage, Some(p));
@@ -103,16 +104,13 @@ pub fn stroke_rects(pm: &mut Pixmap, s: &Style, rects: &[IRect]) -> Option<IRect
         }
         return damage;
     }
-    let off = center_offset(s.antialias);
+    let off = center_offset(s.antialias) as f64;
+    let bx = SafeBox::for_stroke(pm, s);
     for r in rects {
-        let (x, y) = (r.x as f32 + off, r.y as f32 + off);
-        let (w, h) = (r.width as f32, r.height as f32);
+        let (x, y) = (r.x as f64 + off, r.y as f64 + off);
+        let (x2, y2) = (x + r.width as f64, y + r.height as f64);
         let mut pb = PathBuilder::new();
-        pb.move_to(x, y);
-        pb.line_to(x + w, y);
-        pb.line_to(x + w, y + h);
-        pb.line_to(x, y + h);
-        pb.close();
+        add_polyline(&mut pb, &[(x, y), (x2, y), (x2, y2), (x, y2)], true, &bx);
         if let Some(path) = pb.finish() {
             damage = union_opt(damage, stroke_path_styled(pm, s, &region, &path));
         }
@@ -151,16 +149,17 @@ pub fn poly_line(pm: &mut Pixmap, s: &Style, pts: &[(i32, i32)]) -> Option<IRect
     if s.line_width <= 1 && pts.iter().all(|&p| p == first) {
         return draw_points(pm, s, &[first]);
     }
-    let off = center_offset(s.antialias);
-    let mut pb = PathBuilder::new();
-    pb.move_to(first.0 as f32 + off, first.1 as f32 + off);
-    for &(x, y) in &pts[1..] {
-        pb.line_to(x as f32 + off, y as f32 + off);
-    }
-    let closed = pts.len() > 2 && pts.last() == Some(&first);
+    let off = center_offset(s.antialias) as f64;
+    let mut pts: Vec<Pt> = pts
+        .iter()
+        .map(|&(x, y)| (x as f64 + off, y as f64 + off))
+        .collect();
+    let closed = pts.len() > 2 && pts.last() == pts.first();
     if closed {
-        pb.close();
+        pts.pop();
     }
+    let mut pb = PathBuilder::new();
+    add_polyline(&mut pb, &pts, closed, &SafeBox::for_stroke(pm, s));
     let path = pb.finish()?;
     stroke_path_styled(pm, s, &region, &path)
 }
@@ -169,8 +168,9 @@ pub fn poly_line(pm: &mut Pixmap, s: &Style, pts: &[(i32, i32)]) -> Option<IRect
 pub fn segments(pm: &mut Pixmap, s: &Style, segs: &[(i32, i32, i32, i32)]) -> Option<IRect> {
     let region = Region::resolve(s.clip, pm);
     region.limit(pm)?;
-    let off = center_offset(s.antialias);
+    let off = center_offset(s.antialias) as f64;
     let thin = s.line_width <= 1;
+    let bx = SafeBox::for_stroke(pm, s);
     let mut pb = PathBuilder::new();
     let mut damage = None;
     for &(x1, y1, x2, y2) in segs {
@@ -178,8 +178,13 @@ pub fn segments(pm: &mut Pixmap, s: &Style, segs: &[(i32, i32, i32, i32)]) -> Op
             damage = union_opt(damage, draw_points(pm, s, &[(x1, y1)]));
             continue;
         }
-        pb.move_to(x1 as f32 + off, y1 as f32 + off);
-        pb.line_to(x2 as f32 + off, y2 as f32 + off);
+        let a = (x1 as f64 + off, y1 as f64 + off);
+        add_polyline(
+            &mut pb,
+            &[a, (x2 as f64 + off, y2 as f64 + off)],
+            false,
+            &bx,
+        );
     }
     if let Some(path) = pb.finish() {
         damage = union_opt(damage, stroke_path_styled(pm, s, &region, &path));
@@ -198,14 +203,14 @@ pub fn fill_polygon(pm: &mut Pixmap, s: &Style, pts: &[(i32, i32)]) -> Option<IR
     let off = if s.antialias {
         0.0
     } else {
-        center_offset(false)
+        center_offset(false) as f64
     };
+    let pts: Vec<Pt> = pts
+        .iter()
+        .map(|&(x, y)| (x as f64 + off, y as f64 + off))
+        .collect();
     let mut pb = PathBuilder::new();
-    pb.move_to(pts[0].0 as f32 + off, pts[0].1 as f32 + off);
-    for &(x, y) in &pts[1..] {
-        pb.line_to(x as f32 + off, y as f32 + off);
-    }
-    pb.close();
+    add_polygon(&mut pb, &pts, &SafeBox::for_fill(pm));
     let path = pb.finish()?;
     let rule = if s.even_odd {
         FillRule::EvenOdd

@@ -16,7 +16,11 @@ pub struct Headless {
 impl Headless {
     /// A screen of width × height.
     pub fn new(width: u32, height: u32) -> Headless {
-        Headless { width, height, frames: 0 }
+        Headless {
+            width,
+            height,
+            frames: 0,
+        }
     }
 }
 

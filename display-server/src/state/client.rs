@@ -25,8 +25,20 @@ pub struct Client {
 
 impl Client {
     /// A client whose frames go to `tx`.
-    pub fn new(id: ClientId, app_name: String, id_space: u32, tx: UnboundedSender<Vec<u8>>) -> Client {
-        Client { id, app_name, id_space, seq: Seq(0), out: Vec::new(), tx }
+    pub fn new(
+        id: ClientId,
+        app_name: String,
+        id_space: u32,
+        tx: UnboundedSender<Vec<u8>>,
+    ) -> Client {
+        Client {
+            id,
+            app_name,
+            id_space,
+            seq: Seq(0),
+            out: Vec::new(),
+            tx,
+        }
     }
 
     /// Queues a message for this client.

@@ -76,7 +76,11 @@ impl Gc {
 
     /// Sets or removes the clip rectangles.
     pub fn set_clip(&mut self, origin: Point, rects: Option<Vec<Rect>>) {
-        self.clip = rects.map(|rs| rs.into_iter().map(|r| r.translate(origin.x, origin.y)).collect());
+        self.clip = rects.map(|rs| {
+            rs.into_iter()
+                .map(|r| r.translate(origin.x, origin.y))
+                .collect()
+        });
         self.clip_cache = None;
     }
 
@@ -85,9 +89,15 @@ impl Gc {
         let clip = match &self.clip {
             None => None,
             Some(rects) => {
-                let stale = self.clip_cache.as_ref().is_none_or(|c| c.size() != (width, height));
+                let stale = self
+                    .clip_cache
+                    .as_ref()
+                    .is_none_or(|c| c.size() != (width, height));
                 if stale {
-                    let irects: Vec<IRect> = rects.iter().map(|r| IRect::new(r.x, r.y, r.width, r.height)).collect();
+                    let irects: Vec<IRect> = rects
+                        .iter()
+                        .map(|r| IRect::new(r.x, r.y, r.width, r.height))
+                        .collect();
                     self.clip_cache = Some(Clip::from_rects(&irects, width, height));
                 }
                 self.clip_cache.as_ref()

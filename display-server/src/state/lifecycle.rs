@@ -28,17 +28,27 @@ impl State {
     }
 
     /// Registers a client and queues its setup reply, or says why it cannot connect.
-    pub fn connect(&mut self, hello: Hello, tx: UnboundedSender<Vec<u8>>) -> Result<ClientId, String> {
+    pub fn connect(
+        &mut self,
+        hello: Hello,
+        tx: UnboundedSender<Vec<u8>>,
+    ) -> Result<ClientId, String> {
         if hello.id_space == 0 {
             return Err("id space 0 is reserved for the server".into());
         }
         if self.spaces.contains_key(&hello.id_space) {
-            return Err(format!("id space {:#x} is in use by another client", hello.id_space));
+            return Err(format!(
+                "id space {:#x} is in use by another client",
+                hello.id_space
+            ));
         }
         let id = self.next_client_id();
         let mut client = Client::new(id, hello.app_name.clone(), hello.id_space, tx);
         let mut out = Vec::new();
-        frame::encode_frame(&SetupResponse::Accepted(self.setup_for(id, hello.id_space)), &mut out);
+        frame::encode_frame(
+            &SetupResponse::Accepted(self.setup_for(id, hello.id_space)),
+            &mut out,
+        );
         client.send_raw(&out);
         self.spaces.insert(hello.id_space, id);
         self.clients.insert(id, client);
@@ -65,9 +75,16 @@ impl State {
                 pixel_format: PixelFormat::xrgb8888(),
                 root_background: super::ROOT_BACKGROUND,
             }],
-            limits: Limits { max_frame_len: self.max_frame_len as u32, max_drawable_side: self.max_drawable_side },
+            limits: Limits {
+                max_frame_len: self.max_frame_len as u32,
+                max_drawable_side: self.max_drawable_side,
+            },
             extensions: Vec::new(),
-            atoms: atoms::PREDEFINED.iter().enumerate().map(|(i, n)| (n.to_string(), atoms::predefined(i))).collect(),
+            atoms: atoms::PREDEFINED
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
+                .collect(),
         }
     }
 

@@ -61,7 +61,10 @@ impl Atoms {
     }
     /// The name of `atom`.
     pub fn name(&self, atom: Atom) -> Option<&str> {
-        (atom.0 as usize).checked_sub(1).and_then(|i| self.names.get(i)).map(String::as_str)
+        (atom.0 as usize)
+            .checked_sub(1)
+            .and_then(|i| self.names.get(i))
+            .map(String::as_str)
     }
 }
 
@@ -124,7 +127,11 @@ impl State {
         let root = Window::new(WindowId::ROOT, WindowId::NONE, rect, ROOT_BACKGROUND, true);
         self.windows.insert(WindowId::ROOT, root);
         let mut pm = Pixmap::new(w, h).expect("screen size is nonzero");
-        crate::render::fill_solid(&mut pm, crate::render::IRect::new(0, 0, w, h), ROOT_BACKGROUND.0);
+        crate::render::fill_solid(
+            &mut pm,
+            crate::render::IRect::new(0, 0, w, h),
+            ROOT_BACKGROUND.0,
+        );
         self.surfaces.insert(Drawable(WindowId::ROOT.0), pm);
         self.compositor.damage(rect);
     }
@@ -136,7 +143,9 @@ impl State {
 
     /// The client that owns a resource id (None for the server's own, or unknown spaces).
     pub fn owner_of(&self, raw_id: u64) -> Option<ClientId> {
-        self.spaces.get(&yonder_protocol::id_space_of(raw_id)).copied()
+        self.spaces
+            .get(&yonder_protocol::id_space_of(raw_id))
+            .copied()
     }
 
     /// Every resource a client owns: its windows, pixmaps and GCs (raw ids).

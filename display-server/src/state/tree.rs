@@ -87,9 +87,13 @@ impl State {
         let mut w = WindowId::ROOT;
         let mut origin = Point::new(0, 0);
         'descend: loop {
-            let Some(win) = self.windows.get(&w) else { return WindowId::ROOT };
+            let Some(win) = self.windows.get(&w) else {
+                return WindowId::ROOT;
+            };
             for c in win.children.iter().rev() {
-                let Some(cw) = self.windows.get(c) else { continue };
+                let Some(cw) = self.windows.get(c) else {
+                    continue;
+                };
                 let r = cw.rect.translate(origin.x, origin.y);
                 if cw.mapped && r.contains(p) {
                     w = *c;

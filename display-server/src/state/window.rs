@@ -38,7 +38,13 @@ pub struct Window {
 
 impl Window {
     /// A new window with no children, selections or properties.
-    pub fn new(id: WindowId, parent: WindowId, rect: Rect, background: Color, mapped: bool) -> Window {
+    pub fn new(
+        id: WindowId,
+        parent: WindowId,
+        rect: Rect,
+        background: Color,
+        mapped: bool,
+    ) -> Window {
         Window {
             id,
             parent,
@@ -54,7 +60,11 @@ impl Window {
 
     /// The selection of `client` (empty if none).
     pub fn mask_of(&self, client: ClientId) -> EventMask {
-        self.selections.iter().find(|(c, _)| *c == client).map(|(_, m)| *m).unwrap_or_default()
+        self.selections
+            .iter()
+            .find(|(c, _)| *c == client)
+            .map(|(_, m)| *m)
+            .unwrap_or_default()
     }
 
     /// Sets the selection of `client` (empty removes it).
@@ -67,11 +77,17 @@ impl Window {
 
     /// The union of all selections.
     pub fn all_masks(&self) -> EventMask {
-        self.selections.iter().fold(EventMask::EMPTY, |a, (_, m)| a | *m)
+        self.selections
+            .iter()
+            .fold(EventMask::EMPTY, |a, (_, m)| a | *m)
     }
 
     /// The clients whose selection intersects `mask`.
     pub fn selecting(&self, mask: EventMask) -> Vec<ClientId> {
-        self.selections.iter().filter(|(_, m)| m.intersects(mask)).map(|(c, _)| *c).collect()
+        self.selections
+            .iter()
+            .filter(|(_, m)| m.intersects(mask))
+            .map(|(c, _)| *c)
+            .collect()
     }
 }

@@ -34,8 +34,8 @@ pub enum PropMode {
     Append = 2,
 }
 
-/// Sets a window property. Numbers inside property data are little-endian u32 by
-/// convention (type CARDINAL, ATOM, WINDOW: u64 little-endian for WINDOW). Sends
+/// Sets a window property. Numbers inside property data are little-endian by convention:
+/// u32 for types CARDINAL and ATOM, u64 for WINDOW and PIXMAP ids. Sends
 /// PropertyNotify(NewValue) to clients selecting PROPERTY_CHANGE on the window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeProperty {

@@ -1,0 +1,219 @@
+//! Drawing requests: clear, copy, points, lines, rectangles, arcs, polygons, images and
+//! text. Each draws into a window or pixmap (`impl Into<Drawable>`) with a GC.
+
+use crate::connection::Connection;
+use crate::cookie::{Cookie, VoidCookie};
+use yonder_protocol::geometry::Arc;
+use yonder_protocol::reply::{ImageReply, TextExtentsReply};
+use yonder_protocol::request::{
+    ClearArea, CopyArea, DrawText, FillPoly, GetImage, ImageFormat, PolyArc, PolyFillArc,
+    PolyFillRectangle, PolyLine, PolyPoint, PolyRectangle, PolySegment, PutImage, QueryTextExtents,
+};
+use yonder_protocol::{Drawable, GcId, Point, Rect, Request, Segment, WindowId};
+
+impl Connection {
+    /// Paints `rect` of `window` with its background (zero width or height: to the edge;
+    /// `Rect::default()` clears everything); with `exposures`, also sends an Expose.
+    pub fn clear_area(&self, window: WindowId, rect: Rect, exposures: bool) -> VoidCookie<'_> {
+        self.void_request(Request::ClearArea(ClearArea {
+            window,
+            rect,
+            exposures,
+        }))
+    }
+
+    /// Copies `src_rect` of `src` to `dst` at `dst_origin`.
+    pub fn copy_area(
+        &self,
+        src: impl Into<Drawable>,
+        dst: impl Into<Drawable>,
+        gc: GcId,
+        src_rect: Rect,
+        dst_origin: Point,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::CopyArea(CopyArea {
+            src: src.into(),
+            dst: dst.into(),
+            gc,
+            src_rect,
+            dst_origin,
+        }))
+    }
+
+    /// Draws single pixels.
+    pub fn poly_point(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        points: &[Point],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PolyPoint(PolyPoint {
+            drawable: drawable.into(),
+            gc,
+            points: points.to_vec(),
+        }))
+    }
+
+    /// Draws connected lines through `points`.
+    pub fn poly_line(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        points: &[Point],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PolyLine(PolyLine {
+            drawable: drawable.into(),
+            gc,
+            points: points.to_vec(),
+        }))
+    }
+
+    /// Draws independent line segments.
+    pub fn poly_segment(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        segments: &[Segment],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PolySegment(PolySegment {
+            drawable: drawable.into(),
+            gc,
+            segments: segments.to_vec(),
+        }))
+    }
+
+    /// Draws rectangle outlines.
+    pub fn poly_rectangle(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        rects: &[Rect],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PolyRectangle(PolyRectangle {
+            drawable: drawable.into(),
+            gc,
+            rects: rects.to_vec(),
+        }))
+    }
+
+    /// Fills rectangles.
+    pub fn poly_fill_rectangle(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        rects: &[Rect],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PolyFillRectangle(PolyFillRectangle {
+            drawable: drawable.into(),
+            gc,
+            rects: rects.to_vec(),
+        }))
+    }
+
+    /// Strokes arcs.
+    pub fn poly_arc(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        arcs: &[Arc],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PolyArc(PolyArc {
+            drawable: drawable.into(),
+            gc,
+            arcs: arcs.to_vec(),
+        }))
+    }
+
+    /// Fills arcs (pie slices or chords, per the GC's arc mode).
+    pub fn poly_fill_arc(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        arcs: &[Arc],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PolyFillArc(PolyFillArc {
+            drawable: drawable.into(),
+            gc,
+            arcs: arcs.to_vec(),
+        }))
+    }
+
+    /// Fills the polygon through `points` (closed automatically).
+    pub fn fill_poly(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        points: &[Point],
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::FillPoly(FillPoly {
+            drawable: drawable.into(),
+            gc,
+            points: points.to_vec(),
+        }))
+    }
+
+    /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,
+    /// `Rgba`) need `data` of exactly 4·width·height bytes; for `Png` and `Jpeg` the size
+    /// comes from the file (pass 0, 0). Keep the frame under the setup's
+    /// `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to avoid a copy.
+    #[allow(clippy::too_many_arguments)] // the request's own fields, in wire order
+    pub fn put_image(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        dst: Point,
+        width: u32,
+        height: u32,
+        format: ImageFormat,
+        data: impl Into<Vec<u8>>,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::PutImage(PutImage {
+            drawable: drawable.into(),
+            gc,
+            dst,
+            width,
+            height,
+            format,
+            data: data.into(),
+        }))
+    }
+
+    /// Reads back the pixels of `rect` in `drawable` (format Bgrx, Rgba or Png).
+    pub fn get_image(
+        &self,
+        drawable: impl Into<Drawable>,
+        rect: Rect,
+        format: ImageFormat,
+    ) -> Cookie<'_, ImageReply> {
+        self.reply_request(Request::GetImage(GetImage {
+            drawable: drawable.into(),
+            rect,
+            format,
+        }))
+    }
+
+    /// Draws UTF-8 text in the GC's foreground and font size, the baseline starting at
+    /// `origin`.
+    pub fn draw_text(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        origin: Point,
+        text: &str,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::DrawText(DrawText {
+            drawable: drawable.into(),
+            gc,
+            origin,
+            text: text.to_string(),
+        }))
+    }
+
+    /// Measures `text` at the GC's font size.
+    pub fn query_text_extents(&self, gc: GcId, text: &str) -> Cookie<'_, TextExtentsReply> {
+        self.reply_request(Request::QueryTextExtents(QueryTextExtents {
+            gc,
+            text: text.to_string(),
+        }))
+    }
+}

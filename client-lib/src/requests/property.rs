@@ -1,0 +1,101 @@
+//! Atom and property requests, SendEvent, and the window-title helper.
+
+use crate::connection::Connection;
+use crate::cookie::{Cookie, VoidCookie};
+use yonder_protocol::atoms;
+use yonder_protocol::reply::{AtomNameReply, InternAtomReply, ListPropertiesReply, PropertyReply};
+use yonder_protocol::request::{
+    ChangeProperty, DeleteProperty, GetAtomName, GetProperty, InternAtom, ListProperties, PropMode,
+    SendEvent,
+};
+use yonder_protocol::{Atom, Event, EventMask, Request, WindowId};
+
+impl Connection {
+    /// Returns the atom for `name`, creating it unless `only_if_exists` (then a missing
+    /// atom is `Atom::NONE`). Predefined atoms need no round trip: see
+    /// [`yonder_protocol::atoms`] and [`Connection::atom_by_name`].
+    pub fn intern_atom(&self, name: &str, only_if_exists: bool) -> Cookie<'_, InternAtomReply> {
+        self.reply_request(Request::InternAtom(InternAtom {
+            name: name.to_string(),
+            only_if_exists,
+        }))
+    }
+
+    /// Returns an atom's name.
+    pub fn get_atom_name(&self, atom: Atom) -> Cookie<'_, AtomNameReply> {
+        self.reply_request(Request::GetAtomName(GetAtomName { atom }))
+    }
+
+    /// Sets (replaces, prepends to or appends to) a window property of type `type_`.
+    /// Pass a `Vec<u8>` to avoid a copy of large data.
+    pub fn change_property(
+        &self,
+        window: WindowId,
+        property: Atom,
+        type_: Atom,
+        mode: PropMode,
+        data: impl Into<Vec<u8>>,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::ChangeProperty(ChangeProperty {
+            window,
+            property,
+            type_,
+            mode,
+            data: data.into(),
+        }))
+    }
+
+    /// Removes a property.
+    pub fn delete_property(&self, window: WindowId, property: Atom) -> VoidCookie<'_> {
+        self.void_request(Request::DeleteProperty(DeleteProperty { window, property }))
+    }
+
+    /// Reads a property (type `Atom::NONE` and no data if absent), deleting it after
+    /// reading if `delete`.
+    pub fn get_property(
+        &self,
+        window: WindowId,
+        property: Atom,
+        delete: bool,
+    ) -> Cookie<'_, PropertyReply> {
+        self.reply_request(Request::GetProperty(GetProperty {
+            window,
+            property,
+            delete,
+        }))
+    }
+
+    /// Lists the properties set on a window.
+    pub fn list_properties(&self, window: WindowId) -> Cookie<'_, ListPropertiesReply> {
+        self.reply_request(Request::ListProperties(ListProperties { window }))
+    }
+
+    /// Sends `event` to the clients selecting `event_mask` on `destination` (empty mask:
+    /// to its creator). It arrives with `sent: true`.
+    pub fn send_event(
+        &self,
+        destination: WindowId,
+        event_mask: EventMask,
+        event: Event,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::SendEvent(SendEvent {
+            destination,
+            event_mask,
+            event,
+        }))
+    }
+
+    /// Sets the window title: `WM_NAME` and `_NET_WM_NAME`, both as `UTF8_STRING`. Errors
+    /// arrive through the event queue.
+    pub fn set_title(&self, window: WindowId, title: &str) {
+        for property in [atoms::WM_NAME, atoms::NET_WM_NAME] {
+            self.send_plain(&Request::ChangeProperty(ChangeProperty {
+                window,
+                property,
+                type_: atoms::UTF8_STRING,
+                mode: PropMode::Replace,
+                data: title.as_bytes().to_vec(),
+            }));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Window requests: create, attributes, destroy, map, unmap, configure, reparent,
+//! geometry and tree.
+
+use crate::connection::Connection;
+use crate::cookie::{Cookie, VoidCookie};
+use yonder_protocol::reply::{GeometryReply, QueryTreeReply, WindowAttributesReply};
+use yonder_protocol::request::{
+    ChangeWindowAttributes, ConfigureWindow, CreateWindow, DestroyWindow, GetGeometry,
+    GetWindowAttributes, MapWindow, QueryTree, ReparentWindow, UnmapWindow, WindowAttributes,
+};
+use yonder_protocol::{Drawable, Rect, Request, WindowId};
+
+impl Connection {
+    /// Creates an unmapped window `id` (from [`Connection::new_window_id`]) as the topmost
+    /// child of `parent`, at `rect` relative to the parent.
+    pub fn create_window(
+        &self,
+        id: WindowId,
+        parent: WindowId,
+        rect: Rect,
+        attributes: WindowAttributes,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::CreateWindow(CreateWindow {
+            id,
+            parent,
+            rect,
+            attributes,
+        }))
+    }
+
+    /// Changes the window attributes that are `Some` (the event mask is this client's).
+    pub fn change_window_attributes(
+        &self,
+        window: WindowId,
+        attributes: WindowAttributes,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::ChangeWindowAttributes(ChangeWindowAttributes {
+            window,
+            attributes,
+        }))
+    }
+
+    /// Asks for a window's attributes.
+    pub fn get_window_attributes(&self, window: WindowId) -> Cookie<'_, WindowAttributesReply> {
+        self.reply_request(Request::GetWindowAttributes(GetWindowAttributes { window }))
+    }
+
+    /// Destroys a window and its descendants.
+    pub fn destroy_window(&self, window: WindowId) -> VoidCookie<'_> {
+        self.void_request(Request::DestroyWindow(DestroyWindow { window }))
+    }
+
+    /// Maps a window.
+    pub fn map_window(&self, window: WindowId) -> VoidCookie<'_> {
+        self.void_request(Request::MapWindow(MapWindow { window }))
+    }
+
+    /// Unmaps a window.
+    pub fn unmap_window(&self, window: WindowId) -> VoidCookie<'_> {
+        self.void_request(Request::UnmapWindow(UnmapWindow { window }))
+    }
+
+    /// Moves, resizes and/or restacks `values.window` (fields left `None` are unchanged).
+    pub fn configure_window(&self, values: ConfigureWindow) -> VoidCookie<'_> {
+        self.void_request(Request::ConfigureWindow(values))
+    }
+
+    /// Moves `window` under `parent`, at (x, y) relative to it.
+    pub fn reparent_window(
+        &self,
+        window: WindowId,
+        parent: WindowId,
+        x: i32,
+        y: i32,
+    ) -> VoidCookie<'_> {
+        self.void_request(Request::ReparentWindow(ReparentWindow {
+            window,
+            parent,
+            x,
+            y,
+        }))
+    }
+
+    /// Asks for a window's or pixmap's geometry.
+    pub fn get_geometry(&self, drawable: impl Into<Drawable>) -> Cookie<'_, GeometryReply> {
+        self.reply_request(Request::GetGeometry(GetGeometry {
+            drawable: drawable.into(),
+        }))
+    }
+
+    /// Asks for a window's root, parent and children.
+    pub fn query_tree(&self, window: WindowId) -> Cookie<'_, QueryTreeReply> {
+        self.reply_request(Request::QueryTree(QueryTree { window }))
+    }
+}

@@ -1,0 +1,630 @@
+//! The client library against a scripted fake server on a Unix socket in a temporary
+//! directory: handshake, replies, errors through cookies and the event queue, ordering,
+//! refusal, failures, and two threads sharing a connection.
+
+use std::io::{Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+use yonder::protocol::event::ExposeEvent;
+use yonder::protocol::handshake::{Limits, PixelFormat, Refusal, ScreenInfo};
+use yonder::protocol::reply::{GeometryReply, InputFocusReply, PropertyReply, SyncReply};
+use yonder::protocol::request::{GcValues, ImageFormat, WindowAttributes};
+use yonder::protocol::{
+    atoms, decode_request, encode_frame, make_id, split_frame, ClientId, Color, ErrorCode, Event,
+    Hello, Point, ProtocolError, Rect, Reply, Request, Seq, ServerMessage, Setup, SetupResponse,
+    WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
+};
+use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Incoming, ReplyError};
+
+const COOKIE: [u8; 16] = [7; 16];
+
+/// The server's end of one connection.
+struct Peer {
+    stream: UnixStream,
+    buf: Vec<u8>,
+}
+
+impl Peer {
+    /// The next frame's body; `None` when the client closed the connection.
+    fn frame(&mut self) -> Option<Vec<u8>> {
+        loop {
+            if let Some((s, e)) = split_frame(&self.buf, 64 << 20).unwrap() {
+                let body = self.buf[s..e].to_vec();
+                self.buf.drain(..e);
+                return Some(body);
+            }
+            let mut chunk = [0u8; 65536];
+            let n = match self.stream.read(&mut chunk) {
+                // The client may close with our setup reply unread: that resets the socket.
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => 0,
+                other => other.unwrap(),
+            };
+            if n == 0 {
+                return None;
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    fn hello(&mut self) -> Hello {
+        rmp_serde::from_slice(&self.frame().expect("hello")).unwrap()
+    }
+
+    fn request(&mut self) -> Request {
+        decode_request(&self.frame().expect("a request")).unwrap()
+    }
+
+    fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).unwrap();
+    }
+
+    fn setup(&mut self, resp: &SetupResponse) {
+        let mut out = Vec::new();
+        encode_frame(resp, &mut out);
+        self.send_bytes(&out);
+    }
+
+    /// Reads the hello and accepts it; returns the hello.
+    fn accept(&mut self) -> Hello {
+        let hello = self.hello();
+        self.setup(&SetupResponse::Accepted(setup_for(hello.id_space)));
+        hello
+    }
+
+    fn send(&mut self, msg: ServerMessage) {
+        let mut out = Vec::new();
+        encode_frame(&msg, &mut out);
+        self.send_bytes(&out);
+    }
+
+    fn reply(&mut self, seq: u64, reply: Reply) {
+        self.send(ServerMessage::Reply {
+            seq: Seq(seq),
+            reply,
+        });
+    }
+
+    fn error(&mut self, seq: u64, code: ErrorCode, opcode: u8) {
+        self.send(ServerMessage::Error {
+            seq: Seq(seq),
+            error: ProtocolError {
+                code,
+                bad_value: 0xBAD,
+                opcode,
+                message: "no such thing".into(),
+            },
+        });
+    }
+
+    fn expose(&mut self, seq: u64, window: WindowId) {
+        self.send(ServerMessage::Event {
+            seq: Seq(seq),
+            event: Event::Expose(ExposeEvent {
+                window,
+                rect: Rect::new(0, 0, 10, 10),
+                count: 0,
+            }),
+            sent: false,
+        });
+    }
+
+    /// Reads a Sync request (asserting it is one) and answers it as request `seq`.
+    fn answer_sync(&mut self, seq: u64) {
+        assert!(matches!(self.request(), Request::Sync(_)));
+        self.reply(seq, Reply::Sync(SyncReply {}));
+    }
+}
+
+fn setup_for(id_space: u32) -> Setup {
+    Setup {
+        major: PROTOCOL_MAJOR,
+        minor: PROTOCOL_MINOR,
+        vendor: "fake-server".into(),
+        client_id: ClientId(1),
+        id_space,
+        screens: vec![ScreenInfo {
+            root: WindowId::ROOT,
+            width: 800,
+            height: 600,
+            width_mm: 0,
+            height_mm: 0,
+            scale_factor: 1.0,
+            pixel_format: PixelFormat::xrgb8888(),
+            root_background: Color::BLACK,
+        }],
+        limits: Limits {
+            max_frame_len: 16 << 20,
+            max_drawable_side: 8192,
+        },
+        extensions: vec![],
+        atoms: atoms::PREDEFINED
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
+            .collect(),
+    }
+}
+
+/// A running fake server for one client.
+struct Server {
+    _dir: tempfile::TempDir,
+    display: String,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(script: impl FnOnce(&mut Peer) + Send + 'static) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("display-9");
+        let listener = UnixListener::bind(&path).unwrap();
+        let thread = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut peer = Peer {
+                stream,
+                buf: Vec::new(),
+            };
+            script(&mut peer);
+        });
+        Server {
+            _dir: dir,
+            display: format!("unix:{}", path.display()),
+            thread: Some(thread),
+        }
+    }
+
+    fn options(&self) -> ConnectOptions {
+        ConnectOptions {
+            display: Some(self.display.clone()),
+            cookie: Some(COOKIE.to_vec()),
+            app_name: Some("fake-test".into()),
+        }
+    }
+
+    fn connect(&self) -> Connection {
+        Connection::connect_with(self.options()).unwrap()
+    }
+
+    /// Waits for the script to end, failing the test if it panicked.
+    fn join(mut self) {
+        if let Some(t) = self.thread.take() {
+            t.join().expect("the fake server's script failed");
+        }
+    }
+}
+
+#[test]
+fn hello_setup_and_a_typed_reply() {
+    let server = Server::start(|peer| {
+        let hello = peer.accept();
+        assert_eq!(hello.protocol, "yonder");
+        assert_eq!((hello.major, hello.minor), (PROTOCOL_MAJOR, PROTOCOL_MINOR));
+        assert_eq!(hello.cookie, COOKIE);
+        assert_eq!(hello.app_name, "fake-test");
+        assert_ne!(hello.id_space, 0);
+        match peer.request() {
+            Request::GetGeometry(g) => assert_eq!(g.drawable.0, WindowId::ROOT.0),
+            other => panic!("{other:?}"),
+        }
+        peer.reply(
+            1,
+            Reply::Geometry(GeometryReply {
+                root: WindowId::ROOT,
+                rect: Rect::new(0, 0, 800, 600),
+            }),
+        );
+        assert!(peer.frame().is_none(), "the client closes after the test");
+    });
+    let conn = server.connect();
+    let geometry = conn.get_geometry(conn.root()).reply().unwrap();
+    assert_eq!(geometry.rect, Rect::new(0, 0, 800, 600));
+    let setup = conn.setup().unwrap();
+    assert_eq!(setup.vendor, "fake-server");
+    assert_eq!(setup.id_space, conn.id_space());
+    assert_eq!(conn.screen().unwrap().width, 800);
+    assert_eq!(conn.atom_by_name("WM_NAME").unwrap(), Some(atoms::WM_NAME));
+    assert_eq!(conn.atom_by_name("NOPE").unwrap(), None);
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn requests_sent_before_the_setup_arrive_in_order() {
+    let (tx, rx) = mpsc::channel();
+    let server = Server::start(move |peer| {
+        let hello = peer.hello();
+        // Every request is read before the setup reply is sent.
+        let reqs: Vec<Request> = (0..5).map(|_| peer.request()).collect();
+        let names: Vec<&str> = reqs.iter().map(|r| r.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "CreateWindow",
+                "CreateGc",
+                "PolyFillRectangle",
+                "MapWindow",
+                "Sync"
+            ]
+        );
+        if let Request::CreateWindow(cw) = &reqs[0] {
+            assert_eq!(cw.id.0, make_id(hello.id_space, 1));
+        }
+        tx.send(()).unwrap();
+        peer.setup(&SetupResponse::Accepted(setup_for(hello.id_space)));
+        peer.reply(5, Reply::Sync(SyncReply {}));
+    });
+    let conn = server.connect();
+    let win = conn.new_window_id();
+    let gc = conn.new_gc_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(1, 2, 30, 40),
+        WindowAttributes::default(),
+    );
+    conn.create_gc(gc, win, GcValues::default());
+    conn.poly_fill_rectangle(win, gc, &[Rect::new(0, 0, 5, 5)]);
+    conn.map_window(win);
+    let sync = conn.send_sync();
+    conn.flush().unwrap();
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("server got the requests");
+    assert_eq!(sync.seq(), Seq(5));
+    sync.reply().unwrap();
+    server.join();
+}
+
+#[test]
+fn error_of_a_dropped_void_cookie_comes_through_the_event_queue() {
+    let server = Server::start(|peer| {
+        peer.accept();
+        assert!(matches!(peer.request(), Request::MapWindow(_)));
+        peer.error(1, ErrorCode::Window, 5);
+        peer.expose(1, WindowId(77));
+    });
+    let conn = server.connect();
+    conn.map_window(WindowId(0xDEAD));
+    match conn.wait_for_event().unwrap() {
+        Incoming::Error(e) => {
+            assert_eq!(e.seq, Seq(1));
+            assert_eq!(e.error.code, ErrorCode::Window);
+        }
+        other => panic!("{other:?}"),
+    }
+    let ev = conn.wait_for_event().unwrap();
+    assert_eq!(ev.event().map(Event::window), Some(WindowId(77)));
+    server.join();
+}
+
+#[test]
+fn check_reports_the_error_of_its_request() {
+    let server = Server::start(|peer| {
+        peer.accept();
+        assert!(matches!(peer.request(), Request::MapWindow(_)));
+        peer.error(1, ErrorCode::Window, 5);
+        peer.answer_sync(2);
+        assert!(matches!(peer.request(), Request::UnmapWindow(_)));
+        peer.answer_sync(4);
+        assert!(matches!(peer.request(), Request::DestroyWindow(_)));
+        peer.error(5, ErrorCode::Access, 4);
+        peer.answer_sync(6);
+        peer.frame();
+    });
+    let conn = server.connect();
+    match conn.map_window(WindowId(0xDEAD)).check() {
+        Err(ReplyError::Protocol(e)) => {
+            assert_eq!(e.code, ErrorCode::Window);
+            assert_eq!(e.opcode, 5);
+        }
+        other => panic!("{other:?}"),
+    }
+    conn.unmap_window(WindowId(3)).check().unwrap();
+    conn.destroy_window(WindowId(4)).ignore_error();
+    conn.sync().unwrap();
+    assert_eq!(
+        conn.poll_for_event().unwrap(),
+        None,
+        "checked and ignored errors stay out"
+    );
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn reply_cookies_get_errors_and_dropped_ones_queue_them() {
+    let server = Server::start(|peer| {
+        peer.accept();
+        for seq in 1..=3 {
+            assert!(matches!(peer.request(), Request::GetProperty(_)));
+            match seq {
+                2 => peer.reply(
+                    2,
+                    Reply::Property(PropertyReply {
+                        type_: atoms::UTF8_STRING,
+                        data: b"hi".to_vec(),
+                    }),
+                ),
+                _ => peer.error(seq, ErrorCode::Window, 15),
+            }
+        }
+        peer.answer_sync(4);
+        peer.frame();
+    });
+    let conn = server.connect();
+    let failing = conn.get_property(WindowId(9), atoms::WM_NAME, false);
+    let ok = conn.get_property(WindowId(1), atoms::WM_NAME, false);
+    drop(conn.get_property(WindowId(9), atoms::WM_NAME, false));
+    assert!(matches!(failing.reply(), Err(ReplyError::Protocol(_))));
+    assert_eq!(ok.reply().unwrap().data, b"hi");
+    conn.sync().unwrap();
+    let queued = conn
+        .poll_for_event()
+        .unwrap()
+        .expect("the dropped cookie's error");
+    assert_eq!(queued.error().map(|e| e.seq), Some(Seq(3)));
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn refusal_is_a_clear_error() {
+    const REASON: &str = "wrong cookie for display :9";
+    let refuse = |peer: &mut Peer| {
+        peer.hello();
+        peer.setup(&SetupResponse::Refused(Refusal {
+            reason: REASON.into(),
+        }));
+    };
+    let server = Server::start(refuse);
+    let conn = server.connect();
+    match conn.wait_for_setup() {
+        Err(ConnectError::Refused(r)) => assert_eq!(r, REASON),
+        other => panic!("{other:?}"),
+    }
+    server.join();
+
+    let server = Server::start(refuse);
+    let conn = server.connect();
+    match conn.get_input_focus().reply() {
+        Err(ReplyError::Connection(ConnectionError::Refused(r))) => assert_eq!(r, REASON),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        conn.wait_for_event(),
+        Err(ConnectionError::Refused(_))
+    ));
+    server.join();
+}
+
+#[test]
+fn server_closing_and_garbage_are_connection_errors() {
+    let server = Server::start(|peer| {
+        peer.accept();
+    });
+    let conn = server.connect();
+    assert!(matches!(conn.sync(), Err(ConnectionError::Closed)));
+    assert!(matches!(conn.flush(), Err(ConnectionError::Closed)));
+    server.join();
+
+    let server = Server::start(|peer| {
+        peer.accept();
+        peer.send_bytes(&[3, 0, 0, 0, 0xc1, 0xc1, 0xc1]);
+        peer.frame();
+    });
+    let conn = server.connect();
+    assert!(matches!(
+        conn.wait_for_event(),
+        Err(ConnectionError::Malformed(_))
+    ));
+    drop(conn);
+    server.join();
+
+    let server = Server::start(|peer| {
+        peer.accept();
+        peer.request();
+        peer.reply(1, Reply::Sync(SyncReply {}));
+        peer.frame();
+    });
+    let conn = server.connect();
+    let wrong = conn.get_input_focus().reply();
+    assert!(
+        matches!(
+            wrong,
+            Err(ReplyError::Connection(ConnectionError::Malformed(_)))
+        ),
+        "{wrong:?}"
+    );
+    drop(conn);
+    server.join();
+
+    // A reply to a request that was never sent.
+    let server = Server::start(|peer| {
+        peer.accept();
+        peer.request();
+        peer.reply(2, Reply::Sync(SyncReply {}));
+        peer.frame();
+    });
+    let conn = server.connect();
+    let wrong = conn.send_sync().reply();
+    assert!(
+        matches!(
+            wrong,
+            Err(ReplyError::Connection(ConnectionError::Malformed(_)))
+        ),
+        "{wrong:?}"
+    );
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn timeouts_and_polls_return_none_without_events() {
+    let (tx, rx) = mpsc::channel();
+    let server = Server::start(move |peer| {
+        peer.accept();
+        peer.answer_sync(1);
+        peer.expose(1, WindowId(5));
+        tx.send(()).unwrap();
+        peer.frame();
+    });
+    let conn = server.connect();
+    conn.sync().unwrap();
+    rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    // The Expose is in the socket, not yet read: even a zero timeout finds it.
+    let ev = conn.wait_for_event_timeout(Duration::ZERO).unwrap();
+    assert!(matches!(
+        ev.and_then(Incoming::into_event),
+        Some(Event::Expose(_))
+    ));
+    let start = std::time::Instant::now();
+    assert_eq!(
+        conn.wait_for_event_timeout(Duration::from_millis(50))
+            .unwrap(),
+        None
+    );
+    assert!(start.elapsed() >= Duration::from_millis(50));
+    assert_eq!(conn.poll_for_event().unwrap(), None);
+    assert_eq!(conn.wait_for_event_timeout(Duration::ZERO).unwrap(), None);
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn large_requests_flush_on_their_own() {
+    let (tx, rx) = mpsc::channel();
+    let server = Server::start(move |peer| {
+        peer.accept();
+        match peer.request() {
+            Request::PutImage(p) => assert_eq!(p.data.len(), 100_000),
+            other => panic!("{other:?}"),
+        }
+        tx.send(()).unwrap();
+        peer.frame();
+    });
+    let conn = server.connect();
+    let gc = conn.new_gc_id();
+    conn.put_image(
+        conn.root(),
+        gc,
+        Point::new(0, 0),
+        25_000,
+        1,
+        ImageFormat::Bgrx,
+        vec![0; 100_000],
+    );
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("a request over 64 KiB is sent without an explicit flush");
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn writer_reads_while_the_server_is_busy_writing() {
+    // Both sides send megabytes before reading: the client must read while it writes.
+    const N: usize = 200;
+    const EVENTS: usize = 50_000;
+    let server = Server::start(|peer| {
+        peer.accept();
+        let mut batch = Vec::new();
+        for i in 0..EVENTS {
+            let msg = ServerMessage::Event {
+                seq: Seq(0),
+                event: Event::Expose(ExposeEvent {
+                    window: WindowId(1),
+                    rect: Rect::new(0, 0, 1, 1),
+                    count: 0,
+                }),
+                sent: false,
+            };
+            encode_frame(&msg, &mut batch);
+            if i % 1000 == 999 {
+                peer.send_bytes(&batch);
+                batch.clear();
+            }
+        }
+        for _ in 0..N {
+            assert!(matches!(peer.request(), Request::PutImage(_)));
+        }
+        peer.answer_sync(N as u64 + 1);
+        peer.frame();
+    });
+    let conn = server.connect();
+    for _ in 0..N {
+        let gc = conn.new_gc_id();
+        conn.put_image(
+            conn.root(),
+            gc,
+            Point::new(0, 0),
+            0,
+            0,
+            ImageFormat::Png,
+            vec![0; 50_000],
+        );
+    }
+    conn.sync().unwrap();
+    let mut events = 0;
+    while conn.poll_for_event().unwrap().is_some() {
+        events += 1;
+    }
+    assert_eq!(events, EVENTS);
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn another_thread_can_round_trip_while_one_waits_for_events() {
+    let server = Server::start(|peer| {
+        peer.accept();
+        assert!(matches!(peer.request(), Request::GetInputFocus(_)));
+        peer.reply(
+            1,
+            Reply::InputFocus(InputFocusReply {
+                window: WindowId(42),
+            }),
+        );
+        peer.answer_sync(2);
+        peer.expose(2, WindowId(8));
+        peer.frame();
+    });
+    let conn = server.connect();
+    conn.setup().unwrap();
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| conn.wait_for_event_timeout(Duration::from_secs(10)));
+        std::thread::sleep(Duration::from_millis(100)); // let the waiter start reading
+        let focus = conn.get_input_focus().reply().unwrap();
+        assert_eq!(focus.window, WindowId(42));
+        conn.sync().unwrap();
+        let ev = waiter.join().unwrap().unwrap().expect("the Expose");
+        assert_eq!(ev.event().map(Event::window), Some(WindowId(8)));
+    });
+    drop(conn);
+    server.join();
+}
+
+#[test]
+fn connect_errors_are_clear() {
+    let opts = |display: &str| ConnectOptions {
+        display: Some(display.into()),
+        cookie: Some(COOKIE.to_vec()),
+        app_name: None,
+    };
+    assert!(matches!(
+        Connection::connect_with(opts("nonsense")),
+        Err(ConnectError::BadDisplay { .. })
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    let missing = format!("unix:{}", dir.path().join("display-1").display());
+    match Connection::connect_with(opts(&missing)) {
+        Err(e @ ConnectError::Io { .. }) => assert!(e.to_string().contains("display-1"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    let short_cookie = ConnectOptions {
+        cookie: Some(vec![1, 2, 3]),
+        ..opts(":1")
+    };
+    assert!(matches!(
+        Connection::connect_with(short_cookie),
+        Err(ConnectError::BadCookie(_))
+    ));
+}
