@@ -34,6 +34,14 @@ impl Compositor {
         }
     }
 
+    /// Changes the framebuffer's size (contents are recomposed by the caller's damage).
+    pub fn resize(&mut self, width: u32, height: u32) {
+        self.width = width;
+        self.height = height;
+        self.pixels = vec![0; width as usize * height as usize];
+        self.damage.clear();
+    }
+
     /// Marks a screen area as needing recomposition.
     pub fn damage(&mut self, r: Rect) {
         let Some(r) = r.intersect(&Rect::new(0, 0, self.width, self.height)) else {

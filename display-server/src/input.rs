@@ -4,7 +4,10 @@
 //! [`InputEvent`]s into [`State::handle_input`].
 
 use crate::state::State;
-use yonder_protocol::event::{ButtonEvent, CrossingEvent, FocusEvent, KeyEvent, MotionEvent};
+use yonder_protocol::event::{
+    ButtonEvent, CrossingEvent, FocusEvent, KeyEvent, MotionEvent, ScrollEvent,
+};
+use yonder_protocol::request::Cursor;
 use yonder_protocol::{keysym, Event, EventMask, ModMask, Point, WindowId};
 
 /// One input happening, in root coordinates.
@@ -18,6 +21,13 @@ pub enum InputEvent {
         button: u8,
         /// Down (true) or up.
         pressed: bool,
+    },
+    /// Precise scrolling, in pixels (whole wheel steps come as buttons 4–7 too).
+    Scroll {
+        /// Horizontal delta.
+        dx: f64,
+        /// Vertical delta.
+        dy: f64,
     },
     /// A key went down or up.
     Key {
@@ -44,6 +54,8 @@ pub struct InputState {
     /// The window the pointer is in (deepest viewable) as last announced by enter/leave;
     /// frozen while a grab is held.
     pub pointer_window: WindowId,
+    /// The pointer shape last shown.
+    pub cursor: Cursor,
     /// The window holding the implicit grab while a button is down.
     pub grab: Option<WindowId>,
     /// The focus window; NONE discards keys; ROOT means "the window under the pointer"
@@ -59,6 +71,7 @@ impl Default for InputState {
             modifiers: ModMask::EMPTY,
             pointer_window: WindowId::ROOT,
             grab: None,
+            cursor: Cursor::Default,
             focus: WindowId::ROOT,
         }
     }
@@ -85,6 +98,7 @@ impl State {
     pub fn handle_input(&mut self, ev: InputEvent) {
         match ev {
             InputEvent::Motion(p) => self.pointer_motion(p),
+            InputEvent::Scroll { dx, dy } => self.scroll(dx, dy),
             InputEvent::Button { button, pressed } => self.pointer_button(button, pressed),
             InputEvent::Key {
                 keysym,
@@ -179,6 +193,53 @@ impl State {
             && self.input.grab.take().is_some()
         {
             self.update_pointer_window();
+        }
+    }
+
+    fn scroll(&mut self, delta_x: f64, delta_y: f64) {
+        let p = self.input.pointer;
+        let (source, stop) = match self.input.grab {
+            Some(g) => (g, Some(g)),
+            None => (self.input.pointer_window, None),
+        };
+        let time = self.now();
+        let modifiers = self.input_mask();
+        if let Some(w) = self.propagate(source, EventMask::SCROLL, stop) {
+            self.deliver_input(w, EventMask::SCROLL, p, |window, rel| {
+                Event::Scroll(ScrollEvent {
+                    window,
+                    time,
+                    x: rel.x,
+                    y: rel.y,
+                    root_x: p.x,
+                    root_y: p.y,
+                    delta_x,
+                    delta_y,
+                    modifiers,
+                })
+            });
+        }
+    }
+
+    /// The pointer shape of the window under the pointer (or of the grab window), walking
+    /// up to the first ancestor that sets one.
+    pub fn cursor_at_pointer(&self) -> Cursor {
+        let mut w = self.input.grab.unwrap_or(self.input.pointer_window);
+        while let Some(win) = self.windows.get(&w) {
+            if win.cursor != Cursor::Inherit {
+                return win.cursor;
+            }
+            w = win.parent;
+        }
+        Cursor::Default
+    }
+
+    /// Tells the screen the pointer shape if it changed.
+    pub fn update_cursor(&mut self) {
+        let c = self.cursor_at_pointer();
+        if c != self.input.cursor {
+            self.input.cursor = c;
+            self.screen.set_cursor(c);
         }
     }
 

@@ -55,6 +55,15 @@ pub enum Command {
     },
     /// Input from the screen's devices.
     Input(InputEvent),
+    /// The host window was resized (window backend).
+    ScreenResized {
+        /// New width in pixels.
+        width: u32,
+        /// New height in pixels.
+        height: u32,
+    },
+    /// The host's scale factor changed (window backend).
+    ScaleChanged(f64),
     /// Stop the server.
     Shutdown,
 }

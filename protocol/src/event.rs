@@ -26,6 +26,8 @@ tagged! {
         22 => Configure(ConfigureEvent),
         28 => Property(PropertyEvent),
         33 => ClientMessage(ClientMessage),
+        40 => Scroll(ScrollEvent),
+        41 => ScreenChange(ScreenChangeEvent),
     }
 }
 
@@ -45,6 +47,8 @@ impl Event {
             Event::Configure(e) => e.event,
             Event::Property(e) => e.window,
             Event::ClientMessage(e) => e.window,
+            Event::Scroll(e) => e.window,
+            Event::ScreenChange(e) => e.root,
         }
     }
 }
@@ -229,4 +233,44 @@ pub struct ClientMessage {
     /// The payload (MessagePack bin, at most 4096 bytes).
     #[serde(with = "serde_bytes")]
     pub data: Vec<u8>,
+}
+
+/// Precise scrolling (touchpads, smooth wheels), besides the button 4–7 events that whole
+/// wheel steps generate. Selected with [`crate::EventMask::SCROLL`]; delivered like button
+/// events (to the window under the pointer, propagating up).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScrollEvent {
+    /// The window reported on.
+    pub window: WindowId,
+    /// Server time.
+    pub time: Timestamp,
+    /// Pointer x relative to `window`.
+    pub x: i32,
+    /// Pointer y relative to `window`.
+    pub y: i32,
+    /// Pointer x on the root.
+    pub root_x: i32,
+    /// Pointer y on the root.
+    pub root_y: i32,
+    /// Horizontal scroll in pixels (positive: content moves right, i.e. scroll left).
+    pub delta_x: f64,
+    /// Vertical scroll in pixels (positive: content moves down, i.e. scroll up).
+    pub delta_y: f64,
+    /// Modifiers and buttons held.
+    pub modifiers: ModMask,
+}
+
+/// The screen changed size or scale factor (the host window was resized or moved to
+/// another monitor). Sent to every client that selected STRUCTURE_NOTIFY on the root, after
+/// the root's own Configure event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScreenChangeEvent {
+    /// The root window.
+    pub root: WindowId,
+    /// New width in pixels.
+    pub width: u32,
+    /// New height in pixels.
+    pub height: u32,
+    /// Device pixels per logical pixel.
+    pub scale_factor: f64,
 }

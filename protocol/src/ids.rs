@@ -166,6 +166,8 @@ mask_type!(
         FOCUS_CHANGE = 1 << 21;
         /// Property changes.
         PROPERTY_CHANGE = 1 << 22;
+        /// Precise scroll events (Yonder's own bit; X has none).
+        SCROLL = 1 << 25;
     }
 );
 

@@ -135,6 +135,7 @@ fn main() {
         background: Some(Color::WHITE),
         event_mask: Some(mask),
         override_redirect: None,
+        cursor: None,
     };
     conn.create_window(
         win,

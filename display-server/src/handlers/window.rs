@@ -19,6 +19,7 @@ impl State {
         let surface = self.new_surface(r.rect.width, r.rect.height, background)?;
         let mut win = Window::new(r.id, r.parent, r.rect, background, false);
         win.override_redirect = r.attributes.override_redirect.unwrap_or(false);
+        win.cursor = r.attributes.cursor.unwrap_or_default();
         if let Some(mask) = r.attributes.event_mask {
             win.select(c, mask);
         }
@@ -46,6 +47,10 @@ impl State {
         }
         if let Some(or) = r.attributes.override_redirect {
             win.override_redirect = or;
+        }
+        if let Some(cursor) = r.attributes.cursor {
+            win.cursor = cursor;
+            self.update_cursor();
         }
         Ok(None)
     }

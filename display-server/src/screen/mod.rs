@@ -7,6 +7,7 @@ mod headless;
 pub use headless::Headless;
 
 use crate::compositor::Compositor;
+use yonder_protocol::request::Cursor;
 use yonder_protocol::Rect;
 
 /// A place that shows the composed screen.
@@ -19,4 +20,6 @@ pub trait Screen: Send {
     }
     /// Shows the framebuffer; `damage` lists what changed since the last call.
     fn present(&mut self, fb: &Compositor, damage: &[Rect]);
+    /// Shows this pointer shape (the screen has a real pointer only in a window).
+    fn set_cursor(&mut self, _cursor: Cursor) {}
 }

@@ -22,6 +22,8 @@ impl State {
             }
             Command::Disconnect { client, reason } => self.disconnect(client, &reason),
             Command::Input(ev) => self.handle_input(ev),
+            Command::ScreenResized { width, height } => self.resize_screen(width, height),
+            Command::ScaleChanged(scale) => self.rescale_screen(scale),
             Command::Shutdown => return true,
         }
         false
@@ -71,7 +73,7 @@ impl State {
                 // 96 dpi, as X servers assume without better knowledge.
                 width_mm: width * 254 / 960,
                 height_mm: height * 254 / 960,
-                scale_factor: self.screen.scale_factor(),
+                scale_factor: self.scale_factor,
                 pixel_format: PixelFormat::xrgb8888(),
                 root_background: super::ROOT_BACKGROUND,
             }],

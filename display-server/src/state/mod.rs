@@ -10,6 +10,7 @@
 mod client;
 pub mod gc;
 mod lifecycle;
+mod screen_change;
 
 mod tree;
 mod window;
@@ -89,6 +90,8 @@ pub struct State {
     pub compositor: Compositor,
     /// The screen backend.
     pub screen: Box<dyn Screen>,
+    /// Device pixels per logical pixel, as the screen last reported.
+    pub scale_factor: f64,
     /// Accept FakeInput.
     pub allow_synthetic_input: bool,
     /// Largest window or pixmap side.
@@ -112,6 +115,7 @@ impl State {
             atoms: Atoms::with_predefined(),
             input: InputState::default(),
             compositor: Compositor::new(w, h),
+            scale_factor: screen.scale_factor(),
             screen,
             allow_synthetic_input: config.allow_synthetic_input,
             max_drawable_side: config.max_drawable_side,

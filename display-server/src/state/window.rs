@@ -2,6 +2,7 @@
 //! selections of every client, and its properties. Its pixels live in `State::surfaces`.
 
 use std::collections::HashMap;
+use yonder_protocol::request::Cursor;
 use yonder_protocol::{Atom, ClientId, Color, EventMask, Rect, WindowId};
 
 /// A property value.
@@ -30,6 +31,8 @@ pub struct Window {
     pub override_redirect: bool,
     /// Background color.
     pub background: Color,
+    /// Pointer shape over the window (Inherit: the parent's).
+    pub cursor: Cursor,
     /// Each client's event selection on this window.
     pub selections: Vec<(ClientId, EventMask)>,
     /// Properties by name.
@@ -53,6 +56,7 @@ impl Window {
             mapped,
             override_redirect: false,
             background,
+            cursor: Cursor::Inherit,
             selections: Vec::new(),
             properties: HashMap::new(),
         }

@@ -60,6 +60,7 @@ pub fn window(conn: &Connection, rect: Rect, bg: u32, mask: EventMask) -> Window
         background: Some(Color::rgb(bg)),
         event_mask: Some(mask),
         override_redirect: None,
+        cursor: None,
     };
     conn.create_window(w, conn.root(), rect, attrs);
     conn.map_window(w);

@@ -15,6 +15,55 @@ pub struct WindowAttributes {
     pub event_mask: Option<EventMask>,
     /// Bypass window management: no decorations, not managed (menus, tooltips). Default false.
     pub override_redirect: Option<bool>,
+    /// The pointer's shape over the window (default: inherited from the parent; the root's
+    /// is [`Cursor::Default`]). Added in 1.1: may be left out.
+    #[serde(default)]
+    pub cursor: Option<Cursor>,
+}
+
+/// Named pointer shapes (the CSS cursor names, as winit has them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum Cursor {
+    /// Inherit from the parent window (the root's is the arrow).
+    #[default]
+    Inherit = 0,
+    /// The platform's default arrow.
+    Default = 1,
+    /// A hand, for links and buttons.
+    Pointer = 2,
+    /// A text-insertion bar.
+    Text = 3,
+    /// A crosshair.
+    Crosshair = 4,
+    /// Four arrows: something will move.
+    Move = 5,
+    /// Busy.
+    Wait = 6,
+    /// Busy, but still interactive.
+    Progress = 7,
+    /// Not allowed.
+    NotAllowed = 8,
+    /// Help.
+    Help = 9,
+    /// An open hand: can be grabbed.
+    Grab = 10,
+    /// A closed hand: being dragged.
+    Grabbing = 11,
+    /// Horizontal resize.
+    EwResize = 12,
+    /// Vertical resize.
+    NsResize = 13,
+    /// Diagonal resize (top-left to bottom-right).
+    NwseResize = 14,
+    /// Diagonal resize (top-right to bottom-left).
+    NeswResize = 15,
+    /// Copy (drag and drop).
+    Copy = 16,
+    /// Alias / link (drag and drop).
+    Alias = 17,
+    /// No pointer shown.
+    Hidden = 18,
 }
 
 /// Creates an unmapped window as the topmost child of `parent`. Errors: Window (parent),

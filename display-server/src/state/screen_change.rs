@@ -1,0 +1,59 @@
+//! The screen itself changing: the host window resized (the root window follows, clients
+//! get its Configure and a ScreenChange event) or moved to a monitor with another scale.
+
+use super::State;
+use crate::render::{self, IRect};
+use yonder_protocol::event::ScreenChangeEvent;
+use yonder_protocol::{Drawable, Event, EventMask, Rect, WindowId};
+
+impl State {
+    /// Resizes the screen and the root window to width × height.
+    pub fn resize_screen(&mut self, width: u32, height: u32) {
+        let (width, height) = (
+            width.clamp(1, self.max_drawable_side),
+            height.clamp(1, self.max_drawable_side),
+        );
+        if (width, height) == (self.compositor.width, self.compositor.height) {
+            return;
+        }
+        self.compositor.resize(width, height);
+        let bg = self
+            .windows
+            .get(&WindowId::ROOT)
+            .map(|r| r.background)
+            .unwrap_or_default();
+        if let Some(mut pm) = tiny_skia::Pixmap::new(width, height) {
+            render::fill_solid(&mut pm, IRect::new(0, 0, width, height), bg.0);
+            self.surfaces.insert(Drawable(WindowId::ROOT.0), pm);
+        }
+        if let Some(root) = self.windows.get_mut(&WindowId::ROOT) {
+            root.rect = Rect::new(0, 0, width, height);
+        }
+        self.compositor.damage(Rect::new(0, 0, width, height));
+        self.notify_configure(WindowId::ROOT);
+        self.announce_screen();
+        self.update_pointer_window();
+    }
+
+    /// The host's scale factor changed.
+    pub fn rescale_screen(&mut self, scale: f64) {
+        if scale.is_finite() && scale > 0.0 && scale != self.scale_factor {
+            self.scale_factor = scale;
+            self.announce_screen();
+        }
+    }
+
+    fn announce_screen(&mut self) {
+        let e = ScreenChangeEvent {
+            root: WindowId::ROOT,
+            width: self.compositor.width,
+            height: self.compositor.height,
+            scale_factor: self.scale_factor,
+        };
+        self.deliver(
+            WindowId::ROOT,
+            EventMask::STRUCTURE_NOTIFY,
+            Event::ScreenChange(e),
+        );
+    }
+}
