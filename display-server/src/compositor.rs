@@ -1,16 +1,29 @@
 //! The compositor: the screen's framebuffer (`0x00RRGGBB` pixels) and the damage not yet
 //! drawn into it. Composing paints, for each damaged rectangle, the root's backing store
 //! and then every viewable window bottom to top, each clipped by its ancestors (the
-//! painter's algorithm over per-window backing stores). Nothing is recomposed without
-//! damage.
+//! painter's algorithm over per-window backing stores). A managed window's frame (see
+//! [`crate::wm`]) is painted just before the window itself, in the same stacking slot, so
+//! higher windows cover lower frames. Nothing is recomposed without damage.
 
 use crate::render::{self, IRect, Pixmap};
 use crate::state::Window;
+use crate::wm::Wm;
 use std::collections::HashMap;
 use yonder_protocol::{Drawable, Point, Rect, WindowId};
 
 /// Damage rectangles kept apart before they are merged into their bounding box.
 const MAX_DAMAGE_RECTS: usize = 16;
+
+/// What composing reads: the window tree, every drawable's pixels and the window
+/// manager's frames. Borrowed from the state for one composition.
+pub struct Scene<'a> {
+    /// The window tree.
+    pub windows: &'a HashMap<WindowId, Window>,
+    /// Backing stores by drawable.
+    pub surfaces: &'a HashMap<Drawable, Pixmap>,
+    /// The frames of managed windows.
+    pub wm: &'a Wm,
+}
 
 /// The framebuffer and its pending damage.
 pub struct Compositor {
@@ -64,17 +77,12 @@ impl Compositor {
     }
 
     /// Recomposes the damaged areas; returns them (empty when nothing changed).
-    pub fn compose(
-        &mut self,
-        windows: &HashMap<WindowId, Window>,
-        surfaces: &HashMap<Drawable, Pixmap>,
-    ) -> Vec<Rect> {
+    pub fn compose(&mut self, scene: &Scene) -> Vec<Rect> {
         let damage = std::mem::take(&mut self.damage);
         let stride = self.width as usize;
         for d in &damage {
             paint_tree(
-                windows,
-                surfaces,
+                scene,
                 WindowId::ROOT,
                 Point::new(0, 0),
                 *d,
@@ -89,11 +97,10 @@ impl Compositor {
 
 /// Paints window `w` (whose origin is `origin` in the coordinates of `clip`) and its
 /// viewable descendants into `dst`, limited to `clip`. `dst` covers the area whose
-/// top-left is `dst_origin` in the same coordinates.
-#[allow(clippy::too_many_arguments)]
+/// top-left is `dst_origin` in the same coordinates. Frames are painted only around
+/// children of the root, so a window's own image never includes one.
 pub fn paint_tree(
-    windows: &HashMap<WindowId, Window>,
-    surfaces: &HashMap<Drawable, Pixmap>,
+    scene: &Scene,
     w: WindowId,
     origin: Point,
     clip: Rect,
@@ -101,12 +108,14 @@ pub fn paint_tree(
     stride: usize,
     dst_origin: Point,
 ) {
-    let Some(win) = windows.get(&w) else { return };
+    let Some(win) = scene.windows.get(&w) else {
+        return;
+    };
     let r = Rect::new(origin.x, origin.y, win.rect.width, win.rect.height);
     let Some(area) = r.intersect(&clip) else {
         return;
     };
-    if let Some(pm) = surfaces.get(&Drawable(w.0)) {
+    if let Some(pm) = scene.surfaces.get(&Drawable(w.0)) {
         let dst_rect = IRect::new(
             area.x - dst_origin.x,
             area.y - dst_origin.y,
@@ -123,13 +132,17 @@ pub fn paint_tree(
         );
     }
     for c in &win.children {
-        if let Some(cw) = windows.get(c) {
+        if let Some(cw) = scene.windows.get(c) {
             if cw.mapped {
                 let co = Point::new(
                     origin.x.saturating_add(cw.rect.x),
                     origin.y.saturating_add(cw.rect.y),
                 );
-                paint_tree(windows, surfaces, *c, co, area, dst, stride, dst_origin);
+                if let Some(frame) = scene.wm.decoration_for(cw) {
+                    let client = Rect::new(co.x, co.y, cw.rect.width, cw.rect.height);
+                    frame.paint(client, area, dst, stride, dst_origin);
+                }
+                paint_tree(scene, *c, co, area, dst, stride, dst_origin);
             }
         }
     }

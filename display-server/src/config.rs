@@ -28,6 +28,8 @@ pub struct ServerConfig {
     pub max_frame_len: usize,
     /// Largest window or pixmap side.
     pub max_drawable_side: u32,
+    /// Manage top-level windows: frames, placement, click-to-focus (see [`crate::wm`]).
+    pub window_manager: bool,
 }
 
 impl Default for ServerConfig {
@@ -43,6 +45,7 @@ impl Default for ServerConfig {
             allow_synthetic_input: false,
             max_frame_len: MAX_FRAME_LEN,
             max_drawable_side: 16384,
+            window_manager: true,
         }
     }
 }

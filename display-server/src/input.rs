@@ -1,7 +1,8 @@
 //! The input devices' state and what input does: pointer position and buttons, modifier
 //! keys, the keyboard focus, the implicit grab while a button is held, and the
 //! enter/leave bookkeeping. Real devices (the windowed screen) and FakeInput both feed
-//! [`InputEvent`]s into [`State::handle_input`].
+//! [`InputEvent`]s into [`State::handle_input`]. Pointer input passes the window manager
+//! first ([`crate::wm`]): presses on frames and the drags they start are its own.
 
 use crate::state::State;
 use yonder_protocol::event::{
@@ -107,6 +108,7 @@ impl State {
                 repeat,
             } => self.key(keysym, text, pressed, repeat),
         }
+        self.update_cursor();
     }
 
     fn pointer_motion(&mut self, p: Point) {
@@ -116,6 +118,9 @@ impl State {
             return;
         }
         self.input.pointer = p;
+        if self.wm_motion(p) {
+            return;
+        }
         self.update_pointer_window();
         let (source, stop) = match self.input.grab {
             Some(g) => (g, Some(g)),
@@ -142,6 +147,9 @@ impl State {
         let bit = ModMask::button(button);
         if pressed == self.input.buttons.contains(bit) && !bit.is_empty() {
             return; // already in that state
+        }
+        if self.wm_button(button, pressed) {
+            return;
         }
         let p = self.input.pointer;
         let time = self.now();
@@ -222,8 +230,12 @@ impl State {
     }
 
     /// The pointer shape of the window under the pointer (or of the grab window), walking
-    /// up to the first ancestor that sets one.
+    /// up to the first ancestor that sets one; the window manager's over frames and
+    /// while it drags.
     pub fn cursor_at_pointer(&self) -> Cursor {
+        if let Some(c) = self.wm_cursor() {
+            return c;
+        }
         let mut w = self.input.grab.unwrap_or(self.input.pointer_window);
         while let Some(win) = self.windows.get(&w) {
             if win.cursor != Cursor::Inherit {
@@ -306,9 +318,10 @@ impl State {
     pub fn update_pointer_window(&mut self) {
         let new = self.window_at(self.input.pointer);
         let old = self.input.pointer_window;
-        // While a grab is held, crossing is not reported (X reports it only to the grab);
-        // the windows crossed are announced when the grab ends.
-        if (new == old && self.windows.contains_key(&old)) || self.input.grab.is_some() {
+        // While a grab (or a window manager drag) is held, crossing is not reported (X
+        // reports it only to the grab); the windows crossed are announced when it ends.
+        let held = self.input.grab.is_some() || self.wm.drag.is_some();
+        if (new == old && self.windows.contains_key(&old)) || held {
             return;
         }
         self.input.pointer_window = new;

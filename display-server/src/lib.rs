@@ -7,7 +7,8 @@
 //! in order to the one [`state::State`], delegating to [`handlers`]; drawing goes through
 //! [`render`] into per-drawable backing stores; damage is composed by [`compositor`] and
 //! shown by a [`screen`] backend; replies, events and errors go back through each
-//! client's writer task.
+//! client's writer task. [`wm`] is the built-in window manager (frames, placement,
+//! click-to-focus, move/resize/close), hooked into input, mapping and composition.
 
 pub mod auth;
 pub mod compositor;
@@ -22,6 +23,7 @@ pub mod render;
 pub mod screen;
 pub mod server;
 pub mod state;
+pub mod wm;
 
 pub use config::ServerConfig;
 pub use server::{start, ServerHandle};

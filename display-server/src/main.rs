@@ -15,6 +15,10 @@ struct Args {
     /// Run without a window, on an in-memory screen of this size (like Xvfb), e.g. 1280x800.
     #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1280x800")]
     headless: Option<String>,
+    /// Open a window of this size that is the screen (the default when a desktop display
+    /// is present), e.g. 1280x800.
+    #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1280x800", conflicts_with = "headless")]
+    window: Option<String>,
     /// Also listen on a transport besides the Unix socket: `tcp` (port 7100+N).
     #[arg(long, value_name = "tcp")]
     listen: Vec<String>,
@@ -24,6 +28,10 @@ struct Args {
     /// Accept synthetic input (FakeInput) from clients, for tests and automation.
     #[arg(long)]
     allow_synthetic_input: bool,
+    /// Do not manage top-level windows: no frames, placement or click-to-focus; windows
+    /// show exactly where and as their clients put them.
+    #[arg(long)]
+    no_window_manager: bool,
     /// Print the cookie line of the display (to copy to another machine) and exit.
     #[arg(long)]
     print_cookie: bool,
@@ -75,7 +83,17 @@ fn run(args: Args) -> Result<(), String> {
         println!("{}:{n} {}", hostname(), hex::encode(cookie));
         return Ok(());
     }
-    let (w, h) = parse_size(args.headless.as_deref().unwrap_or("1280x800"))?;
+    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let auto = args.window.is_none() && args.headless.is_none();
+    let windowed = args.window.is_some() || (auto && desktop);
+    let size = if windowed {
+        args.window.as_deref()
+    } else {
+        args.headless.as_deref()
+    };
+    let (w, h) = parse_size(size.unwrap_or("1280x800"))?;
     let mut config = ServerConfig {
         display,
         socket_dir: args.socket_dir,
@@ -84,6 +102,7 @@ fn run(args: Args) -> Result<(), String> {
         screen_width: w,
         screen_height: h,
         allow_synthetic_input: args.allow_synthetic_input,
+        window_manager: !args.no_window_manager,
         ..ServerConfig::default()
     };
     for l in &args.listen {
@@ -92,10 +111,20 @@ fn run(args: Args) -> Result<(), String> {
             other => return Err(format!("unknown transport {other:?} (known: tcp)")),
         }
     }
-    let screen = Box::new(Headless::new(w, h));
-    let handle = yonder_server::start(config, screen).map_err(|e| format!("cannot start: {e}"))?;
-    println!("YONDER_DISPLAY={}", handle.display);
-    let _ = std::io::stdout().flush();
+    let announce = |h: &yonder_server::ServerHandle| {
+        println!("YONDER_DISPLAY={}", h.display);
+        let _ = std::io::stdout().flush();
+    };
+    if windowed {
+        match yonder_server::screen::winit::run(config.clone(), announce) {
+            Ok(()) => return Ok(()),
+            Err(e) if auto => eprintln!("yonder-server: {e}; running headless instead"),
+            Err(e) => return Err(format!("{e} (use --headless to run without a window)")),
+        }
+    }
+    let handle = yonder_server::start(config, Box::new(Headless::new(w, h)))
+        .map_err(|e| format!("cannot start: {e}"))?;
+    announce(&handle);
     handle.wait_for_signal();
     handle.shutdown();
     Ok(())

@@ -64,6 +64,9 @@ pub enum Command {
     },
     /// The host's scale factor changed (window backend).
     ScaleChanged(f64),
+    /// A close request's deadline passed (sent by [`crate::wm::alarm`], only while one is
+    /// pending): the window manager offers to force-quit apps that did not answer.
+    Tick,
     /// Stop the server.
     Shutdown,
 }
@@ -106,15 +109,19 @@ impl ServerHandle {
         self.commands.clone()
     }
 
-    /// Blocks until SIGINT or SIGTERM, or until the state thread stops.
+    /// Blocks until SIGINT or SIGTERM.
     pub fn wait_for_signal(&self) {
         if let Some(rt) = &self.runtime {
-            rt.block_on(async {
-                let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending().await } } => {}
-                }
+            rt.block_on(signalled());
+        }
+    }
+
+    /// Calls `f` (on a runtime thread) when SIGINT or SIGTERM arrives.
+    pub fn on_signal(&self, f: impl FnOnce() + Send + 'static) {
+        if let Some(rt) = &self.runtime {
+            rt.spawn(async move {
+                signalled().await;
+                f();
             });
         }
     }
@@ -142,6 +149,22 @@ impl Drop for ServerHandle {
     }
 }
 
+async fn signalled() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let term = async {
+        match term.as_mut() {
+            Some(t) => {
+                t.recv().await;
+            }
+            None => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+}
+
 /// Starts a server with the given screen.
 pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<ServerHandle> {
     let dir = display::socket_dir(config.socket_dir.as_deref());
@@ -157,7 +180,8 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     )?;
 
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
-    let state = State::new(&config, screen);
+    let mut state = State::new(&config, screen);
+    let alarm = state.wm.alarm_receiver();
     let state_thread = std::thread::Builder::new()
         .name("yonder-state".into())
         .spawn(move || run_state(state, cmd_rx))?;
@@ -179,6 +203,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         .map(|a| a.port());
     {
         let _guard = runtime.enter();
+        runtime.spawn(crate::wm::alarm(alarm, cmd_tx.clone()));
         let unix = tokio::net::UnixListener::from_std(listeners.unix)?;
         let sh = shared.clone();
         runtime.spawn(async move {

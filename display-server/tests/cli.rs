@@ -303,13 +303,15 @@ fn server_command_line() {
     std::env::remove_var("YONDER_COOKIE");
     std::env::remove_var("YONDER_DISPLAY");
 
-    // --- Start display :57 with TCP; it says when it is ready. ---
+    // --- Start display :57 with TCP; it says when it is ready. Its screen is bare (no
+    // window manager), so windows show exactly where the clients put them. ---
     let mut server = Server::spawn(
         &env,
         &[
             ":57",
             "--headless",
             "320x200",
+            "--no-window-manager",
             "--listen",
             "tcp",
             "--tcp-addr",

@@ -212,12 +212,12 @@ fn goldens() -> Vec<Golden> {
                 app_name: "hello".into(),
                 id_space: SPACE,
             }),
-            "2700000096a6796f6e6465720100c41000112233445566778899aabbccddeeffa568656c6c6fce5eed0001",
+            "2700000096a6796f6e6465720101c41000112233445566778899aabbccddeeffa568656c6c6fce5eed0001",
         ),
         g(
             "SetupResponse Accepted",
             Msg::Setup(SetupResponse::Accepted(setup())),
-            "2d0100009200990100b3796f6e6465722d73657276657220302e312e3002ce5eed0001919801cd0500cd0320cd0152ccd3cb3ff0000000000000952018ce00ff0000cdff00ccffceff2e344092ce01000000cd400090dc001292a75052494d4152590192a95345434f4e444152590292a9434c4950424f4152440392a441544f4d0492a843415244494e414c0592a7494e54454745520692a6535452494e470792ab555446385f535452494e470892a657494e444f570992a65049584d41500a92a7574d5f4e414d450b92a8574d5f434c4153530c92ac574d5f50524f544f434f4c530d92b0574d5f44454c4554455f57494e444f570e92b0574d5f5452414e5349454e545f464f520f92ac5f4e45545f574d5f4e414d451092ab5f4e45545f574d5f5049441192a75441524745545312",
+            "2d0100009200990101b3796f6e6465722d73657276657220302e312e3002ce5eed0001919801cd0500cd0320cd0152ccd3cb3ff0000000000000952018ce00ff0000cdff00ccffceff2e344092ce01000000cd400090dc001292a75052494d4152590192a95345434f4e444152590292a9434c4950424f4152440392a441544f4d0492a843415244494e414c0592a7494e54454745520692a6535452494e470792ab555446385f535452494e470892a657494e444f570992a65049584d41500a92a7574d5f4e414d450b92a8574d5f434c4153530c92ac574d5f50524f544f434f4c530d92b0574d5f44454c4554455f57494e444f570e92b0574d5f5452414e5349454e545f464f520f92ac5f4e45545f574d5f4e414d451092ab5f4e45545f574d5f5049441192a75441524745545312",
         ),
         g(
             "SetupResponse Refused",
@@ -240,7 +240,7 @@ fn goldens() -> Vec<Golden> {
                     cursor: None,
                 },
             })),
-            "22000000920194cf5eed00010000000101946450cd0280cd01e093cefff0f0f0ce0002800fc0",
+            "23000000920194cf5eed00010000000101946450cd0280cd01e094cefff0f0f0ce0002800fc0c0",
         ),
         g(
             "ChangeWindowAttributes",
@@ -250,10 +250,10 @@ fn goldens() -> Vec<Golden> {
                     background: None,
                     event_mask: Some(client_mask() | EventMask::POINTER_MOTION),
                     override_redirect: None,
-                    cursor: None,
+                    cursor: Some(Cursor::Text),
                 },
             })),
-            "14000000920292cf5eed00010000000193c0ce0002804fc0",
+            "15000000920292cf5eed00010000000194c0ce0002804fc003",
         ),
         g(
             "GetWindowAttributes",
@@ -930,6 +930,39 @@ fn goldens() -> Vec<Golden> {
             ),
             "17000000940109922193cf5eed0001000000010dc4040e000000c3",
         ),
+        g(
+            "Scroll event",
+            event(
+                53,
+                Event::Scroll(ScrollEvent {
+                    window: WIN,
+                    time: Timestamp(50210),
+                    x: 312,
+                    y: 230,
+                    root_x: 412,
+                    root_y: 310,
+                    delta_x: 0.0,
+                    delta_y: -37.5,
+                    modifiers: ModMask::EMPTY,
+                }),
+                false,
+            ),
+            "31000000940135922899cf5eed000100000001cdc422cd0138cce6cd019ccd0136cb0000000000000000cbc042c0000000000000c2",
+        ),
+        g(
+            "ScreenChange event",
+            event(
+                53,
+                Event::ScreenChange(ScreenChangeEvent {
+                    root: WindowId::ROOT,
+                    width: 1440,
+                    height: 900,
+                    scale_factor: 2.0,
+                }),
+                false,
+            ),
+            "1700000094013592299401cd05a0cd0384cb4000000000000000c2",
+        ),
         // --- Errors -------------------------------------------------------------------------
         g(
             "Request error",
@@ -1315,6 +1348,47 @@ fn bytes_fields_accept_every_bin_width() {
                 data: b"abc".to_vec(),
             })),
             "{h}"
+        );
+    }
+}
+
+#[test]
+fn window_attributes_cursor_may_be_omitted() {
+    // A 1.0 client's WindowAttributes have 3 elements; `cursor` (added in 1.1) is then
+    // absent. These are the CreateWindow and ChangeWindowAttributes examples of 1.0.
+    let create = "920194cf5eed00010000000101946450cd0280cd01e093cefff0f0f0ce0002800fc0";
+    let mut want = body_of("CreateWindow");
+    assert_eq!(
+        decode_request(&hex::decode(create).unwrap()),
+        decode_request(&want)
+    );
+    let change = "920292cf5eed00010000000193c0ce0002804fc0";
+    want = body_of("ChangeWindowAttributes");
+    let Ok(Request::ChangeWindowAttributes(mut r)) = decode_request(&want) else {
+        panic!("ChangeWindowAttributes golden");
+    };
+    r.attributes.cursor = None;
+    assert_eq!(
+        decode_request(&hex::decode(change).unwrap()),
+        Ok(Request::ChangeWindowAttributes(r))
+    );
+    // Two elements are still too few, five too many; a cursor above 18 is malformed.
+    for h in [
+        "920292cf5eed00010000000192c0ce0002804f",
+        "920292cf5eed00010000000195c0ce0002804fc003c0",
+        "920292cf5eed00010000000194c0c0c013",
+    ] {
+        assert!(
+            is_malformed(decode_request(&hex::decode(h).unwrap())),
+            "{h} should be malformed"
+        );
+    }
+    // Every listed cursor value decodes.
+    for v in 0..=18u8 {
+        let h = format!("920292cf5eed00010000000194c0c0c0{v:02x}");
+        assert!(
+            decode_request(&hex::decode(&h).unwrap()).is_ok(),
+            "cursor {v}"
         );
     }
 }

@@ -1,7 +1,7 @@
 //! Images: PutImage (raw pixels, PNG, JPEG) and GetImage (a pixmap's pixels, or what a
 //! window shows: its backing store with its viewable descendants composed over it).
 
-use crate::compositor::paint_tree;
+use crate::compositor::{paint_tree, Scene};
 use crate::dispatch::{fail, HandlerResult};
 use crate::render::{self, ImageError};
 use crate::state::gc::irect;
@@ -83,12 +83,18 @@ impl State {
         }
         let window = WindowId(r.drawable.0);
         let data = if self.windows.contains_key(&window) {
-            // Compose the window's subtree into a buffer the size of the request.
+            // Compose the window's subtree into a buffer the size of the request (with the
+            // frames of managed windows when reading the root: a screenshot).
+            self.refresh_decorations();
             let (rw, rh) = (r.rect.width, r.rect.height);
             let mut buf = vec![0u32; rw as usize * rh as usize];
+            let scene = Scene {
+                windows: &self.windows,
+                surfaces: &self.surfaces,
+                wm: &self.wm,
+            };
             paint_tree(
-                &self.windows,
-                &self.surfaces,
+                &scene,
                 window,
                 Point::new(0, 0),
                 r.rect,

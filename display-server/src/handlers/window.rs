@@ -38,6 +38,10 @@ impl State {
         r: ChangeWindowAttributes,
     ) -> HandlerResult {
         self.check_window(r.window)?;
+        if r.attributes.override_redirect.is_some() {
+            // A window manager frame may come or go with it.
+            self.damage_window(r.window);
+        }
         let win = self.windows.get_mut(&r.window).expect("checked");
         if let Some(bg) = r.attributes.background {
             win.background = bg;
@@ -51,6 +55,9 @@ impl State {
         if let Some(cursor) = r.attributes.cursor {
             win.cursor = cursor;
             self.update_cursor();
+        }
+        if r.attributes.override_redirect.is_some() {
+            self.damage_window(r.window);
         }
         Ok(None)
     }
@@ -100,6 +107,7 @@ impl State {
         self.window_gone(w);
         for x in self.subtree_postorder(w) {
             self.notify_destroy(x);
+            self.wm_window_destroyed(x);
             if let Some(win) = self.windows.remove(&x) {
                 if let Some(p) = self.windows.get_mut(&win.parent) {
                     p.children.retain(|k| *k != x);
@@ -116,6 +124,7 @@ impl State {
         if win.mapped {
             return Ok(None);
         }
+        self.wm_window_mapping(r.window);
         self.windows.get_mut(&r.window).expect("checked").mapped = true;
         self.notify_map(r.window);
         if self.is_viewable(r.window) {
@@ -135,6 +144,7 @@ impl State {
         self.damage_window(r.window);
         self.windows.get_mut(&r.window).expect("checked").mapped = false;
         self.notify_unmap(r.window);
+        self.wm_window_unmapped(r.window);
         self.window_gone(r.window);
         self.update_pointer_window();
         Ok(None)

@@ -1,8 +1,10 @@
 //! Screen backends behind one small trait: where composed frames go. The headless backend
 //! (like Xvfb) keeps nothing beyond the compositor's framebuffer; the windowed backend
-//! (winit + softbuffer) will present frames in a host window.
+//! (winit + softbuffer) presents frames in a host window.
 
 mod headless;
+mod keymap;
+pub mod winit;
 
 pub use headless::Headless;
 

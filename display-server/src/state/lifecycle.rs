@@ -3,6 +3,7 @@
 //! handing queued output to the writers, and presenting damage.
 
 use super::{Client, State};
+use crate::compositor::Scene;
 use crate::server::Command;
 use tokio::sync::mpsc::UnboundedSender;
 use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Setup};
@@ -24,6 +25,7 @@ impl State {
             Command::Input(ev) => self.handle_input(ev),
             Command::ScreenResized { width, height } => self.resize_screen(width, height),
             Command::ScaleChanged(scale) => self.rescale_screen(scale),
+            Command::Tick => self.wm_tick(),
             Command::Shutdown => return true,
         }
         false
@@ -131,8 +133,14 @@ impl State {
 
     /// Composes the damage and shows it.
     pub fn present(&mut self) {
+        self.refresh_decorations();
         if self.compositor.has_damage() {
-            let damage = self.compositor.compose(&self.windows, &self.surfaces);
+            let scene = Scene {
+                windows: &self.windows,
+                surfaces: &self.surfaces,
+                wm: &self.wm,
+            };
+            let damage = self.compositor.compose(&scene);
             self.screen.present(&self.compositor, &damage);
         }
     }

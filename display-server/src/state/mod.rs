@@ -23,6 +23,7 @@ use crate::compositor::Compositor;
 use crate::config::ServerConfig;
 use crate::input::InputState;
 use crate::screen::Screen;
+use crate::wm::Wm;
 use std::collections::HashMap;
 use std::time::Instant;
 use tiny_skia::Pixmap;
@@ -98,6 +99,8 @@ pub struct State {
     pub max_drawable_side: u32,
     /// Largest request body (reported in the setup).
     pub max_frame_len: usize,
+    /// The built-in window manager's state (frames, drags, close requests).
+    pub wm: Wm,
     started: Instant,
 }
 
@@ -120,6 +123,7 @@ impl State {
             allow_synthetic_input: config.allow_synthetic_input,
             max_drawable_side: config.max_drawable_side,
             max_frame_len: config.max_frame_len,
+            wm: Wm::new(config.window_manager),
             started: Instant::now(),
         };
         s.create_root(w, h);

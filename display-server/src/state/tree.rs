@@ -1,5 +1,7 @@
 //! Queries on the window tree: absolute positions, viewability, visible areas, the window
-//! under a point, ancestry and subtree walks.
+//! under a point, ancestry and subtree walks, and screen damage. The window manager's
+//! frames (see [`crate::wm`]) count where the screen is concerned: a frame hides what is
+//! below it, and damaging a managed window damages its frame too.
 
 use super::State;
 use yonder_protocol::{Point, Rect, WindowId};
@@ -82,7 +84,8 @@ impl State {
         }
     }
 
-    /// The deepest viewable window containing the root point (the root if none other).
+    /// The deepest viewable window containing the root point (the root if none other). A
+    /// frame belongs to no client window: over one, this is the root.
     pub fn window_at(&self, p: Point) -> WindowId {
         let mut w = WindowId::ROOT;
         let mut origin = Point::new(0, 0);
@@ -99,6 +102,9 @@ impl State {
                     w = *c;
                     origin = r.origin();
                     continue 'descend;
+                }
+                if self.frame_rect(*c).is_some_and(|f| f.contains(p)) {
+                    return WindowId::ROOT;
                 }
             }
             return w;
@@ -129,9 +135,16 @@ impl State {
         }
     }
 
-    /// Adds the whole visible area of `w` to the screen damage.
+    /// Like [`State::visible_rect`], but for a window that shows a frame, the frame's
+    /// outer rectangle (which holds the window): what changes on the screen when the
+    /// window appears, moves, restacks or goes.
+    pub fn visible_rect_with_frame(&self, w: WindowId) -> Option<Rect> {
+        self.frame_rect(w).or_else(|| self.visible_rect(w))
+    }
+
+    /// Adds the whole visible area of `w` (with its frame, if any) to the screen damage.
     pub fn damage_window(&mut self, w: WindowId) {
-        if let Some(vis) = self.visible_rect(w) {
+        if let Some(vis) = self.visible_rect_with_frame(w) {
             self.compositor.damage(vis);
         }
     }

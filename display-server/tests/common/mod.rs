@@ -1,6 +1,8 @@
 //! Test harness: a real server (headless) on a temporary socket, and real clients.
 #![allow(dead_code)]
 
+pub mod wm;
+
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use yonder::{ConnectOptions, Connection, Incoming};
@@ -19,8 +21,15 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// A server with a bare screen: no window manager, so windows are exactly where their
+    /// clients put them (what most tests assume).
     pub fn start() -> TestServer {
         TestServer::start_with(|_| {})
+    }
+
+    /// A server whose built-in window manager frames, places and focuses top-levels.
+    pub fn start_managed() -> TestServer {
+        TestServer::start_with(|c| c.window_manager = true)
     }
 
     pub fn start_with(f: impl FnOnce(&mut ServerConfig)) -> TestServer {
@@ -31,6 +40,7 @@ impl TestServer {
             screen_width: SCREEN_W,
             screen_height: SCREEN_H,
             allow_synthetic_input: true,
+            window_manager: false,
             ..ServerConfig::default()
         };
         f(&mut config);

@@ -1,0 +1,244 @@
+//! Window-manager behaviour on a bare [`State`] (no sockets, no runtime): the pointer
+//! shape over frames and during drags, redrawing frames only when they change, the close
+//! state machine without the alarm task, and the switch that turns it all off.
+
+use super::{CloseState, CLOSE_TIMEOUT};
+use crate::config::ServerConfig;
+use crate::dispatch::Incoming;
+use crate::input::InputEvent;
+use crate::screen::Headless;
+use crate::state::State;
+use std::time::Instant;
+use tokio::sync::mpsc;
+use yonder_protocol::request::{
+    ChangeProperty, CreateWindow, Cursor, MapWindow, PropMode, WindowAttributes,
+};
+use yonder_protocol::{atoms, make_id, ClientId, Hello, Point, Rect, Request, WindowId};
+
+struct Setup {
+    state: State,
+    client: ClientId,
+    // Keeps the client's output channel open.
+    _out: mpsc::UnboundedReceiver<Vec<u8>>,
+}
+
+fn setup(window_manager: bool) -> Setup {
+    let config = ServerConfig {
+        screen_width: 320,
+        screen_height: 240,
+        window_manager,
+        ..ServerConfig::default()
+    };
+    let mut state = State::new(&config, Box::new(Headless::new(320, 240)));
+    let (tx, out) = mpsc::unbounded_channel();
+    let hello = Hello {
+        protocol: yonder_protocol::PROTOCOL_NAME.into(),
+        major: yonder_protocol::PROTOCOL_MAJOR,
+        minor: yonder_protocol::PROTOCOL_MINOR,
+        cookie: Vec::new(),
+        app_name: "unit".into(),
+        id_space: 7,
+    };
+    let client = state.connect(hello, tx).expect("connects");
+    Setup {
+        state,
+        client,
+        _out: out,
+    }
+}
+
+impl Setup {
+    fn request(&mut self, r: Request) {
+        self.state.handle_request(self.client, Incoming::Request(r));
+    }
+
+    /// Creates and maps a top-level window number `n` at `rect`.
+    fn window(&mut self, n: u32, rect: Rect) -> WindowId {
+        let id = WindowId(make_id(7, n));
+        self.request(Request::CreateWindow(CreateWindow {
+            id,
+            parent: WindowId::ROOT,
+            rect,
+            attributes: WindowAttributes::default(),
+        }));
+        self.request(Request::MapWindow(MapWindow { window: id }));
+        id
+    }
+
+    fn input(&mut self, ev: InputEvent) {
+        self.state.handle_input(ev);
+    }
+
+    fn motion(&mut self, x: i32, y: i32) {
+        self.input(InputEvent::Motion(Point::new(x, y)));
+    }
+
+    fn button(&mut self, pressed: bool) {
+        self.input(InputEvent::Button { button: 1, pressed });
+    }
+
+    fn close_state(&self, w: WindowId) -> Option<CloseState> {
+        self.state.wm.managed.get(&w).map(|m| m.close)
+    }
+}
+
+#[test]
+fn the_pointer_shape_follows_frame_parts_and_drags() {
+    let mut s = setup(true);
+    // Frame: (96, 26) to (184, 114).
+    s.window(1, Rect::new(100, 50, 80, 60));
+    s.motion(182, 112);
+    assert_eq!(s.state.input.cursor, Cursor::NwseResize, "over the grip");
+    s.motion(120, 30);
+    assert_eq!(s.state.input.cursor, Cursor::Default, "over the title bar");
+    s.button(true);
+    assert_eq!(s.state.input.cursor, Cursor::Move, "moving");
+    s.motion(130, 40);
+    assert_eq!(s.state.input.cursor, Cursor::Move);
+    s.button(false);
+    assert_eq!(s.state.input.cursor, Cursor::Default, "the drag ended");
+    // The window followed: (+10, +10). Now resize from the grip at (192, 122).
+    s.motion(192, 122);
+    s.button(true);
+    s.motion(200, 130);
+    assert_eq!(s.state.input.cursor, Cursor::NwseResize, "resizing");
+    s.button(false);
+    let w = s.state.windows[&WindowId(make_id(7, 1))].rect;
+    assert_eq!(w, Rect::new(110, 60, 88, 68));
+}
+
+#[test]
+fn frames_are_redrawn_only_when_what_they_show_changes() {
+    let mut s = setup(true);
+    let w = s.window(1, Rect::new(100, 50, 80, 60));
+    s.state.present();
+    assert!(
+        s.state.wm.managed[&w].decoration.is_some(),
+        "drawn for the screen"
+    );
+    s.state.refresh_decorations();
+    assert!(
+        !s.state.compositor.has_damage(),
+        "nothing changed, nothing redrawn"
+    );
+    s.state.set_focus(w);
+    s.state.refresh_decorations();
+    assert!(s.state.compositor.has_damage(), "focus changes the frame");
+    assert!(
+        s.state.wm.managed[&w]
+            .decoration
+            .as_ref()
+            .unwrap()
+            .key
+            .active
+    );
+    s.state.present();
+    s.request(Request::ChangeProperty(ChangeProperty {
+        window: w,
+        property: atoms::WM_NAME,
+        type_: atoms::STRING,
+        mode: PropMode::Replace,
+        data: b"Renamed".to_vec(),
+    }));
+    s.state.refresh_decorations();
+    assert!(
+        s.state.compositor.has_damage(),
+        "a new title changes the frame"
+    );
+    assert_eq!(
+        s.state.wm.managed[&w]
+            .decoration
+            .as_ref()
+            .unwrap()
+            .key
+            .title,
+        "Renamed"
+    );
+}
+
+#[test]
+fn an_expired_close_request_offers_force_quit_before_killing() {
+    let mut s = setup(true);
+    let w = s.window(1, Rect::new(100, 50, 80, 60));
+    s.request(Request::ChangeProperty(ChangeProperty {
+        window: w,
+        property: atoms::WM_PROTOCOLS,
+        type_: atoms::ATOM,
+        mode: PropMode::Replace,
+        data: atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
+    }));
+    assert!(s.state.supports_delete_window(w));
+    let click = |s: &mut Setup| {
+        s.motion(172, 38);
+        s.button(true);
+        s.button(false);
+    };
+    click(&mut s);
+    assert!(matches!(s.close_state(w), Some(CloseState::Asked { .. })));
+    s.state.wm_tick();
+    assert!(
+        matches!(s.close_state(w), Some(CloseState::Asked { .. })),
+        "too early"
+    );
+    // Pretend the request is old: no alarm runs here, so the click itself notices.
+    let old = Instant::now() - CLOSE_TIMEOUT;
+    s.state.wm.managed.get_mut(&w).unwrap().close = CloseState::Asked { at: old };
+    click(&mut s);
+    assert_eq!(
+        s.close_state(w),
+        Some(CloseState::NotResponding),
+        "offered, not killed"
+    );
+    assert!(s.state.clients.contains_key(&s.client));
+    click(&mut s);
+    assert!(!s.state.clients.contains_key(&s.client), "killed");
+    assert!(!s.state.windows.contains_key(&w));
+    assert!(s.state.wm.managed.is_empty());
+}
+
+#[test]
+fn unmapping_answers_a_close_request() {
+    let mut s = setup(true);
+    let w = s.window(1, Rect::new(100, 50, 80, 60));
+    s.state.wm.managed.get_mut(&w).unwrap().close = CloseState::NotResponding;
+    s.request(Request::UnmapWindow(
+        yonder_protocol::request::UnmapWindow { window: w },
+    ));
+    assert_eq!(s.close_state(w), Some(CloseState::Idle));
+}
+
+#[test]
+fn without_the_window_manager_nothing_is_managed() {
+    let mut s = setup(false);
+    let w = s.window(1, Rect::new(0, 0, 80, 60));
+    assert!(s.state.wm.managed.is_empty());
+    assert_eq!(s.state.frame_rect(w), None);
+    assert_eq!(
+        s.state.windows[&w].rect,
+        Rect::new(0, 0, 80, 60),
+        "not placed"
+    );
+    s.motion(10, 10);
+    s.button(true);
+    assert_eq!(s.state.input.focus, WindowId::ROOT, "no click-to-focus");
+    assert!(s.state.wm.drag.is_none());
+}
+
+#[test]
+fn children_and_the_root_are_not_managed() {
+    let mut s = setup(true);
+    let top = s.window(1, Rect::new(100, 50, 80, 60));
+    let child = WindowId(make_id(7, 2));
+    s.request(Request::CreateWindow(CreateWindow {
+        id: child,
+        parent: top,
+        rect: Rect::new(0, 0, 10, 10),
+        attributes: WindowAttributes::default(),
+    }));
+    s.request(Request::MapWindow(MapWindow { window: child }));
+    assert!(s.state.is_manageable(top));
+    assert!(!s.state.is_manageable(child));
+    assert!(!s.state.is_manageable(WindowId::ROOT));
+    assert_eq!(s.state.frame_rect(child), None);
+    assert_eq!(s.state.frame_rect(top), Some(Rect::new(96, 26, 88, 88)));
+}

@@ -1,0 +1,350 @@
+//! The built-in window manager through the real server, driven the way a user would drive
+//! it (FakeInput motion and clicks) and checked by what a user would see (screen pixels)
+//! and what the apps get (events): frames, moving, resizing, click-to-focus, crossing over
+//! frames, placement, and override-redirect windows left alone. Closing is in
+//! `wm_close.rs`.
+
+mod common;
+
+use common::wm::*;
+use common::*;
+use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
+use yonder_protocol::{atoms, Color, Event, EventMask, Rect};
+use yonder_server::wm::{ACTIVE_TITLE, BORDER, GRIP_COLOR, INACTIVE_TITLE, TITLE_HEIGHT};
+
+#[test]
+fn frame_shows_title_bar_close_button_and_borders_outside_the_window() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let r = Rect::new(60, 60, 120, 80);
+    let w = titled(&app, r, 0x00FF00, EventMask::EMPTY, "Hello");
+    assert_eq!(geometry(&app, w), r, "the client keeps its geometry");
+    let scr = screen(&app);
+    assert_eq!(
+        scr.at(120, 37),
+        INACTIVE_TITLE,
+        "title bar above the window"
+    );
+    assert_eq!(scr.at(57, 100), INACTIVE_TITLE, "left border");
+    assert_eq!(scr.at(182, 100), INACTIVE_TITLE, "right border");
+    assert_eq!(scr.at(100, 142), INACTIVE_TITLE, "bottom border");
+    assert_eq!(scr.at(182, 142), GRIP_COLOR, "resize grip in the corner");
+    assert_eq!(scr.at(100, 100), 0x00FF00, "the window itself");
+    assert_eq!(scr.at(60, 60), 0x00FF00, "the window's top-left pixel");
+    assert_eq!(scr.at(55, 100), ROOT_BG, "left of the frame");
+    assert_eq!(scr.at(100, 35), ROOT_BG, "above the frame");
+    assert_eq!(scr.at(100, 144), ROOT_BG, "below the frame");
+    assert!(
+        ink(&app, Rect::new(64, 38, 50, 20), INACTIVE_TITLE) > 30,
+        "the title's text is drawn"
+    );
+    let (cx, cy) = close_button(r);
+    assert!(
+        ink(&app, Rect::new(cx - 6, cy - 6, 13, 13), INACTIVE_TITLE) > 10,
+        "the close button's × is drawn"
+    );
+    assert_eq!(
+        ink(&app, Rect::new(120, 38, 30, 20), INACTIVE_TITLE),
+        0,
+        "plain bar between title and ×"
+    );
+    let own = read(&app, w, Rect::new(0, 0, 120, 80));
+    assert_eq!(
+        own.count(0x00FF00),
+        120 * 80,
+        "GetImage of a window has no frame"
+    );
+
+    // A new title redraws the bar; a long one is cut before the close button.
+    let before = read(&app, app.root(), Rect::new(56, 36, 128, 24)).data;
+    app.change_property(
+        w,
+        atoms::NET_WM_NAME,
+        atoms::UTF8_STRING,
+        PropMode::Replace,
+        "A very long title that cannot fit in the bar",
+    );
+    app.sync().unwrap();
+    let after = read(&app, app.root(), Rect::new(56, 36, 128, 24)).data;
+    assert_ne!(before, after, "the title bar shows the new title");
+    assert_eq!(
+        ink(&app, Rect::new(cx - 12, 37, 3, 22), INACTIVE_TITLE),
+        0,
+        "the truncated title stops before the close button"
+    );
+}
+
+#[test]
+fn dragging_the_title_bar_moves_the_window() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let input = s.connect();
+    let mask = EventMask::STRUCTURE_NOTIFY | EventMask::BUTTON_PRESS | EventMask::BUTTON_RELEASE;
+    let w = titled(&app, Rect::new(40, 60, 100, 60), 0xFF0000, mask, "Move me");
+    drain(&app);
+    drag(&input, 70, 45, 170, 95);
+    assert_eq!(
+        geometry(&app, w),
+        Rect::new(140, 110, 100, 60),
+        "moved by (+100, +50)"
+    );
+    let evs = drain_events(&app);
+    assert!(
+        evs.iter().any(|e| matches!(e, Event::Configure(c)
+            if c.window == w && c.rect == Rect::new(140, 110, 100, 60))),
+        "{evs:?}"
+    );
+    assert!(
+        !evs.iter()
+            .any(|e| matches!(e, Event::ButtonPress(_) | Event::ButtonRelease(_))),
+        "presses on the frame are not the client's: {evs:?}"
+    );
+    let scr = screen(&app);
+    assert_eq!(scr.at(70, 45), ROOT_BG, "nothing left at the old title bar");
+    assert_eq!(scr.at(50, 80), ROOT_BG, "nothing left at the old window");
+    assert_eq!(scr.at(37, 80), ROOT_BG, "nothing left at the old border");
+    assert_eq!(
+        scr.at(200, 87),
+        ACTIVE_TITLE,
+        "title bar at the new place, focused"
+    );
+    assert_eq!(scr.at(150, 120), 0xFF0000, "the window at the new place");
+    assert_eq!(app.get_input_focus().reply().unwrap().window, w);
+}
+
+#[test]
+fn resizing_from_the_grip() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let input = s.connect();
+    let mask = EventMask::STRUCTURE_NOTIFY | EventMask::EXPOSURE;
+    let w = titled(
+        &app,
+        Rect::new(40, 60, 100, 60),
+        0x0000FF,
+        mask,
+        "Resize me",
+    );
+    drain(&app);
+    // The frame's bottom-right corner is at (143, 123).
+    drag(&input, 142, 122, 172, 142);
+    assert_eq!(geometry(&app, w), Rect::new(40, 60, 130, 80));
+    let evs = drain_events(&app);
+    assert!(
+        evs.iter().any(|e| matches!(e, Event::Configure(c)
+            if c.window == w && c.rect == Rect::new(40, 60, 130, 80))),
+        "{evs:?}"
+    );
+    assert!(
+        evs.iter().any(|e| matches!(e, Event::Expose(x)
+            if x.window == w && x.rect == Rect::new(0, 0, 130, 80))),
+        "{evs:?}"
+    );
+    let scr = screen(&app);
+    assert_eq!(scr.at(165, 135), 0x0000FF, "the window grew");
+    assert_eq!(scr.at(172, 142), GRIP_COLOR, "the grip followed the corner");
+    assert_eq!(scr.at(143, 123), 0x0000FF, "the old corner is inside now");
+    // Not smaller than 32 × 32.
+    drag(&input, 172, 142, 0, 0);
+    assert_eq!(geometry(&app, w), Rect::new(40, 60, 32, 32));
+}
+
+#[test]
+fn click_to_focus_raises_and_focuses() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let input = s.connect();
+    let mask = EventMask::FOCUS_CHANGE | EventMask::BUTTON_PRESS;
+    let a = titled(&app, Rect::new(40, 60, 100, 80), 0xFF0000, mask, "A");
+    let b = titled(&app, Rect::new(80, 90, 100, 80), 0x0000FF, mask, "B");
+    assert_eq!(screen(&app).at(100, 110), 0x0000FF, "b starts on top");
+    drain(&app);
+
+    click(&input, 50, 70); // inside a, outside b
+    let evs = drain_events(&app);
+    assert!(
+        evs.iter()
+            .any(|e| matches!(e, Event::FocusIn(f) if f.window == a)),
+        "{evs:?}"
+    );
+    assert!(
+        evs.iter()
+            .any(|e| matches!(e, Event::ButtonPress(p) if p.window == a && (p.x, p.y) == (10, 10))),
+        "the click still reaches the client: {evs:?}"
+    );
+    assert_eq!(
+        app.query_tree(app.root()).reply().unwrap().children,
+        vec![b, a]
+    );
+    let scr = screen(&app);
+    assert_eq!(scr.at(100, 110), 0xFF0000, "a raised over b");
+    assert_eq!(scr.at(90, 37), ACTIVE_TITLE, "a's title bar is active");
+    assert_eq!(scr.at(182, 100), INACTIVE_TITLE, "b's border is inactive");
+
+    click(&input, 170, 160); // inside b, outside a
+    let evs = drain_events(&app);
+    let focus: Vec<_> = evs
+        .iter()
+        .filter(|e| matches!(e, Event::FocusIn(_) | Event::FocusOut(_)))
+        .collect();
+    assert!(
+        matches!(focus.as_slice(), [Event::FocusOut(o), Event::FocusIn(i)] if o.window == a && i.window == b),
+        "{evs:?}"
+    );
+    assert_eq!(
+        app.query_tree(app.root()).reply().unwrap().children,
+        vec![a, b]
+    );
+    let scr = screen(&app);
+    assert_eq!(scr.at(100, 110), 0x0000FF, "b raised over a");
+    assert_eq!(
+        scr.at(90, 37),
+        INACTIVE_TITLE,
+        "a's title bar is inactive again"
+    );
+    assert_eq!(scr.at(182, 100), ACTIVE_TITLE, "b's border is active");
+}
+
+#[test]
+fn pointer_over_a_frame_is_over_no_client_window() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let input = s.connect();
+    let mask = EventMask::ENTER_WINDOW | EventMask::LEAVE_WINDOW | EventMask::POINTER_MOTION;
+    let w = titled(&app, Rect::new(60, 60, 100, 80), 0xFFFFFF, mask, "Cross");
+    input.fake_input(FakeKind::Motion, 0, 100, 100);
+    input.fake_input(FakeKind::Motion, 0, 100, 45); // the title bar
+    input.fake_input(FakeKind::Motion, 0, 90, 48);
+    input.fake_input(FakeKind::Motion, 0, 100, 100);
+    input.sync().unwrap();
+    let evs = drain_events(&app);
+    let kinds: Vec<&str> = evs
+        .iter()
+        .map(|e| match e {
+            Event::Enter(x) if x.window == w => "enter",
+            Event::Leave(x) if x.window == w => "leave",
+            Event::Motion(x) if x.window == w => "motion",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        ["enter", "motion", "leave", "enter", "motion"],
+        "{evs:?}"
+    );
+    let q = app.query_pointer(app.root()).reply().unwrap();
+    assert_eq!(q.child, w);
+}
+
+#[test]
+fn placement_cascades_windows_at_the_origin_and_keeps_title_bars_on_screen() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let a = titled(
+        &app,
+        Rect::new(0, 0, 100, 60),
+        0xFF0000,
+        EventMask::STRUCTURE_NOTIFY,
+        "A",
+    );
+    let b = titled(
+        &app,
+        Rect::new(0, 0, 100, 60),
+        0x00FF00,
+        EventMask::STRUCTURE_NOTIFY,
+        "B",
+    );
+    let c = titled(
+        &app,
+        Rect::new(150, 5, 60, 60),
+        0x0000FF,
+        EventMask::STRUCTURE_NOTIFY,
+        "C",
+    );
+    let (ga, gb, gc) = (geometry(&app, a), geometry(&app, b), geometry(&app, c));
+    assert_ne!(
+        ga.origin(),
+        gb.origin(),
+        "two windows at (0, 0) do not pile up"
+    );
+    for g in [ga, gb, gc] {
+        assert!(
+            g.x >= BORDER as i32 && g.y >= TITLE_HEIGHT as i32,
+            "title bar on screen: {g:?}"
+        );
+        assert!(g.right() <= 320 && g.bottom() <= 240, "{g:?}");
+    }
+    assert_eq!(gc, Rect::new(150, 24, 60, 60), "moved down just enough");
+    let evs = drain_events(&app);
+    for (w, g) in [(a, ga), (b, gb), (c, gc)] {
+        assert!(
+            evs.iter()
+                .any(|e| matches!(e, Event::Configure(x) if x.window == w && x.rect == g)),
+            "{w:?} told where it went: {evs:?}"
+        );
+    }
+    let scr = screen(&app);
+    assert_eq!(scr.at(ga.x + 30, ga.y - 20), INACTIVE_TITLE);
+    assert_eq!(scr.at(gb.x + 30, gb.y - 20), INACTIVE_TITLE);
+    assert_eq!(scr.at(gc.x + 30, gc.y - 20), INACTIVE_TITLE);
+}
+
+#[test]
+fn override_redirect_windows_are_left_alone() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let input = s.connect();
+    let normal = titled(
+        &app,
+        Rect::new(40, 60, 100, 80),
+        0xFF0000,
+        EventMask::FOCUS_CHANGE,
+        "N",
+    );
+    let menu = app.new_window_id();
+    let attrs = WindowAttributes {
+        background: Some(Color::rgb(0x00FF00)),
+        event_mask: Some(EventMask::BUTTON_PRESS | EventMask::FOCUS_CHANGE),
+        override_redirect: Some(true),
+        cursor: None,
+    };
+    app.create_window(menu, app.root(), Rect::new(0, 0, 60, 40), attrs);
+    app.map_window(menu);
+    app.sync().unwrap();
+    assert_eq!(geometry(&app, menu), Rect::new(0, 0, 60, 40), "not placed");
+    let menu2 = app.new_window_id();
+    let attrs = WindowAttributes {
+        background: Some(Color::rgb(0x00FFFF)),
+        override_redirect: Some(true),
+        ..Default::default()
+    };
+    app.create_window(menu2, app.root(), Rect::new(200, 100, 60, 40), attrs);
+    app.map_window(menu2);
+    app.sync().unwrap();
+    let scr = screen(&app);
+    assert_eq!(scr.at(230, 90), ROOT_BG, "no title bar above it");
+    assert_eq!(scr.at(198, 120), ROOT_BG, "no border beside it");
+    assert_eq!(scr.at(230, 120), 0x00FFFF);
+
+    click(&input, 60, 100); // focus the normal window
+    drain(&app);
+    click(&input, 10, 10); // the menu
+    let evs = drain_events(&app);
+    assert!(
+        evs.iter()
+            .any(|e| matches!(e, Event::ButtonPress(p) if p.window == menu)),
+        "{evs:?}"
+    );
+    assert!(
+        !evs.iter()
+            .any(|e| matches!(e, Event::FocusIn(_) | Event::FocusOut(_))),
+        "a click on an override-redirect window does not move the focus: {evs:?}"
+    );
+    assert_eq!(app.get_input_focus().reply().unwrap().window, normal);
+    let tree = app.query_tree(app.root()).reply().unwrap().children;
+    assert_eq!(
+        tree,
+        vec![normal, menu, menu2],
+        "the normal window stays below the menus"
+    );
+}
