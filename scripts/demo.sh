@@ -1,25 +1,10 @@
 #!/usr/bin/env bash
-# The demo: starts a headless yonder-server, runs the `hello` app on it, saves a
-# screenshot of the screen and prints where it is. Usage: scripts/demo.sh [OUT.png]
+# The demo: builds the server and the apps, then runs `yonder-demo`, which starts a
+# yonder-server (headless when there is no desktop, else in a window) and the apps hello,
+# yclock, yview and ypaint side by side on it; headless, it saves a screenshot to
+# shots/demo.png and exits. Options go to yonder-demo, e.g. `--exit-after SECONDS`,
+# `--screenshot FILE`, `--headless` (see `yonder-demo --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-shots/demo.png}
-mkdir -p "$(dirname "$out")"
-cargo build --release -q -p yonder-server -p yonder-apps
-bin=target/release
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-export YONDER_COOKIE_FILE=$work/cookies
-"$bin/yonder-server" --headless 1024x640 --socket-dir "$work" >"$work/server.out" 2>"$work/server.log" &
-server=$!
-for _ in $(seq 100); do grep -q YONDER_DISPLAY "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-display=$(sed -n 's/^YONDER_DISPLAY=//p' "$work/server.out")
-[ -n "$display" ] || { echo "server did not start:"; cat "$work/server.log"; exit 1; }
-export YONDER_DISPLAY="unix:$work/display-${display#:}"
-"$bin/hello" --exit-after 3 &
-hello=$!
-sleep 1.5
-"$bin/yonder-shot" "$out"
-"$bin/yonder-info"
-wait $hello
-echo "screenshot saved to $out"
+cargo build --release -p yonder-server -p yonder-apps
+exec target/release/yonder-demo "$@"

@@ -1,5 +1,15 @@
-//! Shared bits of the Yonder apps: argument helpers and the run-bounded support every app
-//! has so that tests and CI can run it as a smoke test.
+//! Shared bits of the Yonder apps: the options every windowed app takes, the run-bounded
+//! support that lets tests and CI run any app as a smoke test, and the modules the apps
+//! are built from:
+//!
+//! * [`ui`] – a tiny toolkit: a top-level window with a title, close support and a back
+//!   buffer, the event-loop step, and toolbar buttons
+//! * [`pixels`] – decoding image files and sending pixels to the server in bands
+//!
+//! What is one app's own idea (a clock face, a paint canvas) stays in its binary.
+
+pub mod pixels;
+pub mod ui;
 
 use std::time::{Duration, Instant};
 
@@ -23,10 +33,58 @@ impl Deadline {
             None => cap,
         }
     }
+    /// The instant itself, if there is a deadline.
+    pub fn instant(&self) -> Option<Instant> {
+        self.0
+    }
+}
+
+/// The options every windowed app takes (flattened into its own `clap` arguments).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WindowArgs {
+    /// Display to connect to (default: $YONDER_DISPLAY).
+    #[arg(long)]
+    pub display: Option<String>,
+    /// Exit cleanly after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub exit_after: Option<f64>,
+    /// Window position on the screen (0, 0: let the window manager place it).
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub x: i32,
+    /// Window position on the screen (0, 0: let the window manager place it).
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub y: i32,
+}
+
+/// Parses `WxH` (both sides 1..=16384), for `--size` options.
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once('x')
+        .ok_or_else(|| format!("size must look like 400x300, not {s:?}"))?;
+    let side = |v: &str| {
+        v.parse::<u32>()
+            .ok()
+            .filter(|n| (1..=16384).contains(n))
+            .ok_or_else(|| format!("bad side {v:?} in {s:?} (1..=16384)"))
+    };
+    Ok((side(w)?, side(h)?))
 }
 
 /// Prints `msg` to stderr with the program's name and exits with status 1.
 pub fn die(prog: &str, msg: impl std::fmt::Display) -> ! {
     eprintln!("{prog}: {msg}");
     std::process::exit(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("400x300"), Ok((400, 300)));
+        assert!(parse_size("400").is_err());
+        assert!(parse_size("0x10").is_err());
+        assert!(parse_size("10x99999").is_err());
+    }
 }

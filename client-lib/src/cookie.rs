@@ -61,6 +61,7 @@ reply_types! {
     ListClients => ListClientsReply,
     Image => ImageReply,
     TextExtents => TextExtentsReply,
+    SelectionOwner => SelectionOwnerReply,
 }
 
 /// The pending reply of a request that has one.

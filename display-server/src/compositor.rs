@@ -23,6 +23,8 @@ pub struct Scene<'a> {
     pub surfaces: &'a HashMap<Drawable, Pixmap>,
     /// The frames of managed windows.
     pub wm: &'a Wm,
+    /// The drag icon and its top-left on the screen, drawn over everything.
+    pub drag_icon: Option<(&'a Pixmap, Point)>,
 }
 
 /// The framebuffer and its pending damage.
@@ -90,6 +92,9 @@ impl Compositor {
                 stride,
                 Point::new(0, 0),
             );
+            if let Some((icon, at)) = scene.drag_icon {
+                blend_overlay(icon, at, *d, &mut self.pixels, stride, Point::new(0, 0));
+            }
         }
         damage
     }
@@ -144,6 +149,37 @@ pub fn paint_tree(
                 }
                 paint_tree(scene, *c, co, area, dst, stride, dst_origin);
             }
+        }
+    }
+}
+
+/// Blends `icon` (premultiplied RGBA) with its top-left at `at` over the part `clip` of an
+/// `0x00RRGGBB` buffer whose top-left is `dst_origin`.
+pub fn blend_overlay(
+    icon: &Pixmap,
+    at: Point,
+    clip: Rect,
+    dst: &mut [u32],
+    stride: usize,
+    dst_origin: Point,
+) {
+    let r = Rect::new(at.x, at.y, icon.width(), icon.height());
+    let Some(area) = r.intersect(&clip) else {
+        return;
+    };
+    let src = icon.pixels();
+    for y in area.y..area.bottom() as i32 {
+        for x in area.x..area.right() as i32 {
+            let s = src[(y - at.y) as usize * icon.width() as usize + (x - at.x) as usize];
+            let (dx, dy) = ((x - dst_origin.x) as usize, (y - dst_origin.y) as usize);
+            let Some(d) = dst.get_mut(dy * stride + dx) else {
+                continue;
+            };
+            let inv = 255 - s.alpha() as u32;
+            let mix = |sc: u8, shift: u32| {
+                (sc as u32 + ((*d >> shift) & 0xFF) * inv / 255).min(255) << shift
+            };
+            *d = mix(s.red(), 16) | mix(s.green(), 8) | mix(s.blue(), 0);
         }
     }
 }

@@ -106,6 +106,14 @@ impl State {
             R::GetImage(r) => self.get_image(c, r),
             R::DrawText(r) => self.draw_text(c, r),
             R::QueryTextExtents(r) => self.query_text_extents(c, r),
+            R::SetSelectionOwner(r) => self.set_selection_owner(c, r),
+            R::GetSelectionOwner(r) => self.get_selection_owner(c, r),
+            R::ConvertSelection(r) => self.convert_selection(c, r),
+            R::SendSelectionData(r) => self.send_selection_data(c, r),
+            R::StartDrag(r) => self.start_drag(c, r),
+            R::DndStatus(r) => self.dnd_status(c, r),
+            R::DndFinish(r) => self.dnd_finish(c, r),
+            R::ChangeSaveSet(r) => self.change_save_set(c, r),
         }
     }
 }

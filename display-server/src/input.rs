@@ -118,6 +118,9 @@ impl State {
             return;
         }
         self.input.pointer = p;
+        if self.dnd_motion(p) {
+            return;
+        }
         if self.wm_motion(p) {
             return;
         }
@@ -147,6 +150,9 @@ impl State {
         let bit = ModMask::button(button);
         if pressed == self.input.buttons.contains(bit) && !bit.is_empty() {
             return; // already in that state
+        }
+        if self.dnd_button(bit, pressed) {
+            return;
         }
         if self.wm_button(button, pressed) {
             return;
@@ -233,6 +239,9 @@ impl State {
     /// up to the first ancestor that sets one; the window manager's over frames and
     /// while it drags.
     pub fn cursor_at_pointer(&self) -> Cursor {
+        if let Some(c) = self.dnd_cursor() {
+            return c;
+        }
         if let Some(c) = self.wm_cursor() {
             return c;
         }
@@ -256,6 +265,9 @@ impl State {
     }
 
     fn key(&mut self, ks: u32, text: String, pressed: bool, repeat: bool) {
+        if self.dnd_key(ks, pressed) {
+            return;
+        }
         let modifiers = self.input_mask();
         let bit = modifier_bit(ks);
         if pressed {

@@ -23,6 +23,7 @@ pub mod render;
 pub mod screen;
 pub mod server;
 pub mod state;
+pub mod transfer;
 pub mod wm;
 
 pub use config::ServerConfig;

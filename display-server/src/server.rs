@@ -19,6 +19,7 @@ use crate::input::InputEvent;
 use crate::screen::Screen;
 use crate::state::State;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use yonder_protocol::{ClientId, Hello};
@@ -94,6 +95,8 @@ pub struct ServerHandle {
     /// The TCP port, when listening on TCP.
     pub tcp_port: Option<u16>,
     commands: mpsc::Sender<Command>,
+    /// Set by `stop`; read by the state thread after every command.
+    stopping: Arc<AtomicBool>,
     runtime: Option<tokio::runtime::Runtime>,
     state_thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -132,8 +135,17 @@ impl ServerHandle {
     }
 
     fn stop(&mut self) {
-        let _ = self.commands.try_send(Command::Shutdown);
+        // The flag stops a busy state thread between two commands, however long its queue;
+        // the Shutdown command wakes an idle one. If the queue is full the thread is busy
+        // and sees the flag; keep offering the command until it has ended.
+        self.stopping.store(true, Ordering::Release);
         if let Some(t) = self.state_thread.take() {
+            while !t.is_finished() {
+                if self.commands.try_send(Command::Shutdown).is_ok() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
             let _ = t.join();
         }
         if let Some(rt) = self.runtime.take() {
@@ -182,9 +194,13 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let mut state = State::new(&config, screen);
     let alarm = state.wm.alarm_receiver();
+    let stopping = Arc::new(AtomicBool::new(false));
     let state_thread = std::thread::Builder::new()
         .name("yonder-state".into())
-        .spawn(move || run_state(state, cmd_rx))?;
+        .spawn({
+            let stopping = stopping.clone();
+            move || run_state(state, cmd_rx, &stopping)
+        })?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -240,6 +256,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         cookie,
         tcp_port,
         commands: cmd_tx,
+        stopping,
         runtime: Some(runtime),
         state_thread: Some(state_thread),
     })
@@ -247,13 +264,13 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
 
 /// The state thread: apply commands in arrival order; after each burst, hand every
 /// client its output and present the damage.
-fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>) {
+fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
     while let Some(cmd) = rx.blocking_recv() {
-        let mut stop = state.apply_command(cmd);
+        let mut stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire);
         let mut n = 1;
         while !stop && n < COMMANDS_PER_FRAME {
             match rx.try_recv() {
-                Ok(cmd) => stop = state.apply_command(cmd),
+                Ok(cmd) => stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire),
                 Err(_) => break,
             }
             n += 1;

@@ -265,7 +265,8 @@ fn draw_window(conn: &Connection, rect: Rect, bg: u32, fill: Rect, fg: u32) -> W
         },
     );
     conn.poly_fill_rectangle(w, gc, &[fill]);
-    conn.sync().expect("sync after drawing");
+    let geom = conn.get_geometry(w).reply().expect("get_geometry");
+    assert_eq!(geom.rect, rect, "the window is not where it was put");
     w
 }
 
@@ -346,20 +347,21 @@ fn server_command_line() {
             "screen over {name}"
         );
     }
-    // What the local client draws, the TCP client sees...
+    // What the local client draws, the TCP client sees (the windows are where the built-in
+    // window manager keeps them as asked, their frames apart)...
     draw_window(
         &local,
-        Rect::new(10, 10, 100, 80),
+        Rect::new(10, 40, 100, 80),
         0x204080,
         Rect::new(10, 10, 30, 20),
         0xff8000,
     );
     assert_eq!(
-        pixel(&tcp, 60, 60),
+        pixel(&tcp, 60, 100),
         0x204080,
         "local window background over tcp"
     );
-    assert_eq!(pixel(&tcp, 25, 25), 0xff8000, "local fill over tcp");
+    assert_eq!(pixel(&tcp, 25, 55), 0xff8000, "local fill over tcp");
     // ...and the other way round.
     draw_window(
         &tcp,
@@ -375,7 +377,7 @@ fn server_command_line() {
     );
     assert_eq!(pixel(&local, 205, 105), 0x7c3aed, "tcp fill locally");
     assert_eq!(
-        pixel(&local, 25, 25),
+        pixel(&local, 25, 55),
         0xff8000,
         "the first window is untouched"
     );

@@ -175,3 +175,68 @@ fn closing_the_host_window_disconnects_clients_cleanly() {
     assert!(c.sync().is_err(), "the client sees its connection end");
     assert!(!h.socket.exists(), "the socket is removed");
 }
+
+#[test]
+fn title_bar_drag_and_close_button_with_xdotool() {
+    let Some(h) = host(640, 480) else { return };
+    let c = h.connect();
+    let w = c.new_window_id();
+    let attrs = WindowAttributes {
+        background: Some(Color::rgb(0x0000FF)),
+        event_mask: Some(EventMask::STRUCTURE_NOTIFY),
+        override_redirect: None,
+        cursor: None,
+    };
+    c.create_window(w, c.root(), Rect::new(100, 100, 200, 150), attrs);
+    c.set_title(w, "drag me");
+    let protocols = yonder_protocol::atoms::WM_DELETE_WINDOW
+        .0
+        .to_le_bytes()
+        .to_vec();
+    let (wm_protocols, atom) = (
+        yonder_protocol::atoms::WM_PROTOCOLS,
+        yonder_protocol::atoms::ATOM,
+    );
+    c.change_property(
+        w,
+        wm_protocols,
+        atom,
+        yonder_protocol::request::PropMode::Replace,
+        protocols,
+    );
+    c.map_window(w);
+    c.sync().unwrap();
+    h.wait_pixel(150, 150, [0, 0, 255]);
+    // The title bar is the 24 pixels above the window; drag it by (+100, +50).
+    h.xdo(&["mousemove", "--window", &h.wid, "150", "88"]);
+    h.xdo(&["mousedown", "1"]);
+    h.xdo(&["mousemove", "--window", &h.wid, "200", "113"]);
+    h.xdo(&["mousemove", "--window", &h.wid, "250", "138"]);
+    h.xdo(&["mouseup", "1"]);
+    next_event(
+        &c,
+        "configure at the new place",
+        |e| matches!(e, Event::Configure(x) if x.window == w && (x.rect.x, x.rect.y) == (200, 150)),
+    );
+    assert_eq!(
+        c.get_geometry(w).reply().unwrap().rect,
+        Rect::new(200, 150, 200, 150)
+    );
+    h.wait_pixel(250, 200, [0, 0, 255]);
+    // The close button is the right end of the title bar: the app is asked politely.
+    h.xdo(&["mousemove", "--window", &h.wid, "392", "138"]);
+    h.xdo(&["click", "1"]);
+    let e = next_event(&c, "close request", |e| {
+        matches!(e, Event::ClientMessage(_))
+    });
+    match e {
+        Event::ClientMessage(m) => {
+            assert_eq!((m.window, m.type_), (w, wm_protocols));
+            assert_eq!(
+                m.data,
+                yonder_protocol::atoms::WM_DELETE_WINDOW.0.to_le_bytes()
+            );
+        }
+        _ => unreachable!(),
+    }
+}

@@ -23,6 +23,12 @@ pub const PREDEFINED: &[&str] = &[
     "_NET_WM_NAME",
     "_NET_WM_PID",
     "TARGETS",
+    "YONDER_DND",
+    "text/plain;charset=utf-8",
+    "image/png",
+    "text/uri-list",
+    "_YONDER_EMBED",
+    "_YONDER_PART_DATA",
 ];
 
 /// The atom for a predefined name.
@@ -66,6 +72,18 @@ pub const NET_WM_NAME: Atom = predefined(15);
 pub const NET_WM_PID: Atom = predefined(16);
 /// Selection target listing the available types.
 pub const TARGETS: Atom = predefined(17);
+/// The selection that carries drag-and-drop data (owned by the drag source).
+pub const YONDER_DND: Atom = predefined(18);
+/// MIME type: UTF-8 text.
+pub const TEXT_PLAIN_UTF8: Atom = predefined(19);
+/// MIME type: a PNG image.
+pub const IMAGE_PNG: Atom = predefined(20);
+/// MIME type: a list of URIs, one per line (CRLF).
+pub const TEXT_URI_LIST: Atom = predefined(21);
+/// Client-message type of the embedding protocol.
+pub const YONDER_EMBED: Atom = predefined(22);
+/// Property where an embedded part publishes its content (e.g. a PNG).
+pub const YONDER_PART_DATA: Atom = predefined(23);
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 
 use crate::geometry::Rect;
 use crate::ids::{Atom, ModMask, Timestamp, WindowId};
+use crate::request::{DndAction, DndActions};
 use serde::{Deserialize, Serialize};
 use serde_repr::{Deserialize_repr, Serialize_repr};
 
@@ -28,6 +29,16 @@ tagged! {
         33 => ClientMessage(ClientMessage),
         40 => Scroll(ScrollEvent),
         41 => ScreenChange(ScreenChangeEvent),
+        42 => SelectionClear(SelectionClearEvent),
+        43 => SelectionOwner(SelectionOwnerEvent),
+        44 => SelectionRequest(SelectionRequestEvent),
+        45 => SelectionData(SelectionDataEvent),
+        46 => DndEnter(DndEnterEvent),
+        47 => DndPosition(DndPositionEvent),
+        48 => DndLeave(DndLeaveEvent),
+        49 => DndDrop(DndDropEvent),
+        50 => DndStatus(DndStatusEvent),
+        51 => DndFinished(DndFinishedEvent),
     }
 }
 
@@ -49,6 +60,16 @@ impl Event {
             Event::ClientMessage(e) => e.window,
             Event::Scroll(e) => e.window,
             Event::ScreenChange(e) => e.root,
+            Event::SelectionClear(e) => e.owner,
+            Event::SelectionOwner(e) => e.root,
+            Event::SelectionRequest(e) => e.owner,
+            Event::SelectionData(e) => e.requestor,
+            Event::DndEnter(e) => e.target,
+            Event::DndPosition(e) => e.target,
+            Event::DndLeave(e) => e.target,
+            Event::DndDrop(e) => e.target,
+            Event::DndStatus(e) => e.source,
+            Event::DndFinished(e) => e.source,
         }
     }
 }
@@ -273,4 +294,144 @@ pub struct ScreenChangeEvent {
     pub height: u32,
     /// Device pixels per logical pixel.
     pub scale_factor: f64,
+}
+
+/// The receiver's window lost ownership of a selection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionClearEvent {
+    /// The window that owned it.
+    pub owner: WindowId,
+    /// The selection.
+    pub selection: Atom,
+    /// When.
+    pub time: Timestamp,
+}
+
+/// A selection changed owner; sent to clients that selected OWNER_CHANGE on the root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionOwnerEvent {
+    /// The root window.
+    pub root: WindowId,
+    /// The selection.
+    pub selection: Atom,
+    /// The new owner, or NONE.
+    pub owner: WindowId,
+    /// When.
+    pub time: Timestamp,
+}
+
+/// Someone wants the receiver's selection in type `target`: answer with SendSelectionData
+/// requests carrying `transfer`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionRequestEvent {
+    /// The owner window.
+    pub owner: WindowId,
+    /// The transfer to answer (server-assigned).
+    pub transfer: u64,
+    /// The window asking.
+    pub requestor: WindowId,
+    /// The selection.
+    pub selection: Atom,
+    /// The type wanted.
+    pub target: Atom,
+}
+
+/// A chunk of selection data for the requestor of ConvertSelection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionDataEvent {
+    /// The requesting window.
+    pub requestor: WindowId,
+    /// The requestor's tag from ConvertSelection.
+    pub tag: u32,
+    /// The selection.
+    pub selection: Atom,
+    /// The type.
+    pub target: Atom,
+    /// This chunk's bytes (MessagePack bin).
+    #[serde(with = "serde_bytes")]
+    pub data: Vec<u8>,
+    /// Last chunk.
+    pub done: bool,
+    /// No data: no owner, the owner refused the type, or the owner went away.
+    pub refused: bool,
+}
+
+/// A drag entered a window that selected DND.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DndEnterEvent {
+    /// The drop-target window.
+    pub target: WindowId,
+    /// The window the drag started from.
+    pub source: WindowId,
+    /// The types offered.
+    pub types: Vec<Atom>,
+    /// The actions allowed.
+    pub actions: DndActions,
+}
+
+/// The drag moved over the target: answer with a DndStatus request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DndPositionEvent {
+    /// The drop-target window.
+    pub target: WindowId,
+    /// Pointer x relative to the target.
+    pub x: i32,
+    /// Pointer y relative to the target.
+    pub y: i32,
+    /// Pointer x on the root.
+    pub root_x: i32,
+    /// Pointer y on the root.
+    pub root_y: i32,
+    /// Server time.
+    pub time: Timestamp,
+}
+
+/// The drag left the target (or was cancelled over it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DndLeaveEvent {
+    /// The drop-target window.
+    pub target: WindowId,
+}
+
+/// The data was dropped on the target (which had accepted): fetch it with ConvertSelection
+/// of YONDER_DND, then send DndFinish.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DndDropEvent {
+    /// The drop-target window.
+    pub target: WindowId,
+    /// Drop x relative to the target.
+    pub x: i32,
+    /// Drop y relative to the target.
+    pub y: i32,
+    /// The action the target accepted with.
+    pub action: DndAction,
+    /// Server time.
+    pub time: Timestamp,
+}
+
+/// The target's answer, for the drag source (cursor feedback).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DndStatusEvent {
+    /// The drag source window.
+    pub source: WindowId,
+    /// The target under the pointer.
+    pub target: WindowId,
+    /// Whether it would accept a drop.
+    pub accept: bool,
+    /// With which action.
+    pub action: DndAction,
+}
+
+/// The drag is over: dropped and finished by the target (`success`), or cancelled
+/// (Escape, released over nothing or over a window that refused, the target went away).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DndFinishedEvent {
+    /// The drag source window.
+    pub source: WindowId,
+    /// The target, or NONE when the drag was cancelled before a drop.
+    pub target: WindowId,
+    /// The target took the data.
+    pub success: bool,
+    /// The action performed (Move: delete the source's copy).
+    pub action: DndAction,
 }

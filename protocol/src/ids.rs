@@ -168,6 +168,10 @@ mask_type!(
         PROPERTY_CHANGE = 1 << 22;
         /// Precise scroll events (Yonder's own bit; X has none).
         SCROLL = 1 << 25;
+        /// Selection owner changes (select on the root).
+        OWNER_CHANGE = 1 << 26;
+        /// Drag-and-drop events: the window accepts drops (like XdndAware).
+        DND = 1 << 27;
     }
 );
 

@@ -44,7 +44,7 @@ pub use request::Request;
 /// Protocol major version: a client and server must agree on it exactly.
 pub const PROTOCOL_MAJOR: u16 = 1;
 /// Protocol minor version: additions that older peers can ignore.
-pub const PROTOCOL_MINOR: u16 = 1;
+pub const PROTOCOL_MINOR: u16 = 2;
 /// The first element of every hello: tells a Yonder server apart from anything else.
 pub const PROTOCOL_NAME: &str = "yonder";
 /// The TCP port of display `N` is `TCP_PORT_BASE + N`.

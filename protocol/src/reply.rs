@@ -24,6 +24,7 @@ tagged! {
         23 => ListClients(ListClientsReply),
         51 => Image(ImageReply),
         53 => TextExtents(TextExtentsReply),
+        61 => SelectionOwner(SelectionOwnerReply),
     }
 }
 
@@ -188,4 +189,11 @@ pub struct TextExtentsReply {
     pub font_ascent: i32,
     /// The font's descent at this size.
     pub font_descent: i32,
+}
+
+/// Answer to GetSelectionOwner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectionOwnerReply {
+    /// The owning window, or NONE.
+    pub owner: WindowId,
 }

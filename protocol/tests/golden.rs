@@ -35,6 +35,11 @@ const PIX: PixmapId = PixmapId(0x5eed_0001_0000_0003);
 const CHILD: WindowId = WindowId(0x5eed_0001_0000_0004);
 /// Another client's window (a window manager's frame).
 const FRAME: WindowId = WindowId(0x7a11_ce00_0000_0001);
+/// A third client's top-level window (an editor, id space 0xed170001): the other side of
+/// the clipboard and drag-and-drop examples.
+const EDITOR: WindowId = WindowId(0xed17_0001_0000_0001);
+/// The editor's second window: a part embedded in WIN (§18 of protocol.md).
+const PART: WindowId = WindowId(0xed17_0001_0000_0002);
 
 fn win() -> Drawable {
     WIN.into()
@@ -212,12 +217,12 @@ fn goldens() -> Vec<Golden> {
                 app_name: "hello".into(),
                 id_space: SPACE,
             }),
-            "2700000096a6796f6e6465720101c41000112233445566778899aabbccddeeffa568656c6c6fce5eed0001",
+            "2700000096a6796f6e6465720102c41000112233445566778899aabbccddeeffa568656c6c6fce5eed0001",
         ),
         g(
             "SetupResponse Accepted",
             Msg::Setup(SetupResponse::Accepted(setup())),
-            "2d0100009200990101b3796f6e6465722d73657276657220302e312e3002ce5eed0001919801cd0500cd0320cd0152ccd3cb3ff0000000000000952018ce00ff0000cdff00ccffceff2e344092ce01000000cd400090dc001292a75052494d4152590192a95345434f4e444152590292a9434c4950424f4152440392a441544f4d0492a843415244494e414c0592a7494e54454745520692a6535452494e470792ab555446385f535452494e470892a657494e444f570992a65049584d41500a92a7574d5f4e414d450b92a8574d5f434c4153530c92ac574d5f50524f544f434f4c530d92b0574d5f44454c4554455f57494e444f570e92b0574d5f5452414e5349454e545f464f520f92ac5f4e45545f574d5f4e414d451092ab5f4e45545f574d5f5049441192a75441524745545312",
+            "950100009200990102b3796f6e6465722d73657276657220302e312e3002ce5eed0001919801cd0500cd0320cd0152ccd3cb3ff0000000000000952018ce00ff0000cdff00ccffceff2e344092ce01000000cd400090dc001892a75052494d4152590192a95345434f4e444152590292a9434c4950424f4152440392a441544f4d0492a843415244494e414c0592a7494e54454745520692a6535452494e470792ab555446385f535452494e470892a657494e444f570992a65049584d41500a92a7574d5f4e414d450b92a8574d5f434c4153530c92ac574d5f50524f544f434f4c530d92b0574d5f44454c4554455f57494e444f570e92b0574d5f5452414e5349454e545f464f520f92ac5f4e45545f574d5f4e414d451092ab5f4e45545f574d5f5049441192a7544152474554531292aa594f4e4445525f444e441392b8746578742f706c61696e3b636861727365743d7574662d381492a9696d6167652f706e671592ad746578742f7572692d6c6973741692ad5f594f4e4445525f454d4245441792b15f594f4e4445525f504152545f4441544118",
         ),
         g(
             "SetupResponse Refused",
@@ -322,8 +327,8 @@ fn goldens() -> Vec<Golden> {
         ),
         g(
             "GetAtomName",
-            req(Request::GetAtomName(GetAtomName { atom: Atom(19) })),
-            "04000000920c9113",
+            req(Request::GetAtomName(GetAtomName { atom: Atom(25) })),
+            "04000000920c9119",
         ),
         g(
             "ChangeProperty",
@@ -617,6 +622,95 @@ fn goldens() -> Vec<Golden> {
             })),
             "12000000923592cf5eed000100000002a548656c6c6f",
         ),
+        // Selections: the example client copies to the clipboard, the editor pastes.
+        g(
+            "SetSelectionOwner",
+            req(Request::SetSelectionOwner(SetSelectionOwner {
+                selection: atoms::CLIPBOARD,
+                owner: WIN,
+                time: Timestamp(48213),
+            })),
+            "10000000923c9303cf5eed000100000001cdbc55",
+        ),
+        g(
+            "GetSelectionOwner",
+            req(Request::GetSelectionOwner(GetSelectionOwner {
+                selection: atoms::CLIPBOARD,
+            })),
+            "04000000923d9103",
+        ),
+        g(
+            "ConvertSelection",
+            req(Request::ConvertSelection(ConvertSelection {
+                selection: atoms::CLIPBOARD,
+                target: atoms::TEXT_PLAIN_UTF8,
+                requestor: EDITOR,
+                tag: 7,
+            })),
+            "0f000000923e940314cfed1700010000000107",
+        ),
+        g(
+            "SendSelectionData",
+            req(Request::SendSelectionData(SendSelectionData {
+                transfer: 1,
+                data: b"Hello, Yonder".to_vec(),
+                done: true,
+                refused: false,
+            })),
+            "15000000923f9401c40d48656c6c6f2c20596f6e646572c3c2",
+        ),
+        // Drag-and-drop: text dragged from WIN to the editor and moved there.
+        g(
+            "StartDrag",
+            req(Request::StartDrag(StartDrag {
+                source: WIN,
+                types: vec![atoms::TEXT_PLAIN_UTF8, atoms::UTF8_STRING],
+                actions: DndActions::COPY | DndActions::MOVE,
+                icon: PIX,
+                hotspot: Point::new(8, 8),
+            })),
+            "1c000000924095cf5eed00010000000192140803cf5eed000100000003920808",
+        ),
+        g(
+            "DndStatus",
+            req(Request::DndStatus(DndStatus {
+                target: EDITOR,
+                accept: true,
+                action: DndAction::Move,
+            })),
+            "0e000000924193cfed17000100000001c302",
+        ),
+        g(
+            "DndFinish",
+            req(Request::DndFinish(DndFinish {
+                target: EDITOR,
+                success: true,
+                action: DndAction::Move,
+            })),
+            "0e000000924293cfed17000100000001c302",
+        ),
+        // Embedding: WIN is a container, PART the editor's part inside it.
+        g(
+            "ChangeSaveSet",
+            req(Request::ChangeSaveSet(ChangeSaveSet {
+                window: PART,
+                insert: true,
+            })),
+            "0d000000924392cfed17000100000002c3",
+        ),
+        g(
+            "SendEvent (EMBED_READY)",
+            req(Request::SendEvent(SendEvent {
+                destination: WIN,
+                event_mask: EventMask::EMPTY,
+                event: Event::ClientMessage(ClientMessage {
+                    window: WIN,
+                    type_: atoms::YONDER_EMBED,
+                    data: [1u32.to_le_bytes().as_slice(), &PART.0.to_le_bytes()].concat(),
+                }),
+            })),
+            "28000000921193cf5eed00010000000100922193cf5eed00010000000117c40c0100000002000000010017ed",
+        ),
         // --- Replies ------------------------------------------------------------------------
         g(
             "WindowAttributes reply",
@@ -658,8 +752,8 @@ fn goldens() -> Vec<Golden> {
         ),
         g(
             "InternAtom reply",
-            reply(11, Reply::InternAtom(InternAtomReply { atom: Atom(19) })),
-            "0700000093000b920b9113",
+            reply(11, Reply::InternAtom(InternAtomReply { atom: Atom(25) })),
+            "0700000093000b920b9119",
         ),
         g(
             "AtomName reply",
@@ -767,6 +861,11 @@ fn goldens() -> Vec<Golden> {
                 }),
             ),
             "0b000000930035923595260b000f04",
+        ),
+        g(
+            "SelectionOwner reply",
+            reply(61, Reply::SelectionOwner(SelectionOwnerReply { owner: WIN })),
+            "0f00000093003d923d91cf5eed000100000001",
         ),
         // --- Events -------------------------------------------------------------------------
         g(
@@ -962,6 +1061,143 @@ fn goldens() -> Vec<Golden> {
                 false,
             ),
             "1700000094013592299401cd05a0cd0384cb4000000000000000c2",
+        ),
+        g(
+            "SelectionClear event",
+            event(
+                12,
+                Event::SelectionClear(SelectionClearEvent {
+                    owner: EDITOR,
+                    selection: atoms::CLIPBOARD,
+                    time: Timestamp(48213),
+                }),
+                false,
+            ),
+            "1400000094010c922a93cfed1700010000000103cdbc55c2",
+        ),
+        g(
+            "SelectionOwner event",
+            event(
+                60,
+                Event::SelectionOwner(SelectionOwnerEvent {
+                    root: WindowId::ROOT,
+                    selection: atoms::CLIPBOARD,
+                    owner: WIN,
+                    time: Timestamp(48213),
+                }),
+                false,
+            ),
+            "1500000094013c922b940103cf5eed000100000001cdbc55c2",
+        ),
+        g(
+            "SelectionRequest event",
+            event(
+                60,
+                Event::SelectionRequest(SelectionRequestEvent {
+                    owner: WIN,
+                    transfer: 1,
+                    requestor: EDITOR,
+                    selection: atoms::CLIPBOARD,
+                    target: atoms::TEXT_PLAIN_UTF8,
+                }),
+                false,
+            ),
+            "1c00000094013c922c95cf5eed00010000000101cfed170001000000010314c2",
+        ),
+        g(
+            "SelectionData event",
+            event(
+                14,
+                Event::SelectionData(SelectionDataEvent {
+                    requestor: EDITOR,
+                    tag: 7,
+                    selection: atoms::CLIPBOARD,
+                    target: atoms::TEXT_PLAIN_UTF8,
+                    data: b"Hello, Yonder".to_vec(),
+                    done: true,
+                    refused: false,
+                }),
+                false,
+            ),
+            "2400000094010e922d97cfed17000100000001070314c40d48656c6c6f2c20596f6e646572c3c2c2",
+        ),
+        g(
+            "DndEnter event",
+            event(
+                14,
+                Event::DndEnter(DndEnterEvent {
+                    target: EDITOR,
+                    source: WIN,
+                    types: vec![atoms::TEXT_PLAIN_UTF8, atoms::UTF8_STRING],
+                    actions: DndActions::COPY | DndActions::MOVE,
+                }),
+                false,
+            ),
+            "1d00000094010e922e94cfed17000100000001cf5eed00010000000192140803c2",
+        ),
+        g(
+            "DndPosition event",
+            event(
+                14,
+                Event::DndPosition(DndPositionEvent {
+                    target: EDITOR,
+                    x: 80,
+                    y: 160,
+                    root_x: 900,
+                    root_y: 260,
+                    time: Timestamp(50480),
+                }),
+                false,
+            ),
+            "1c00000094010e922f96cfed1700010000000150cca0cd0384cd0104cdc530c2",
+        ),
+        g(
+            "DndLeave event",
+            event(15, Event::DndLeave(DndLeaveEvent { target: EDITOR }), false),
+            "1000000094010f923091cfed17000100000001c2",
+        ),
+        g(
+            "DndDrop event",
+            event(
+                15,
+                Event::DndDrop(DndDropEvent {
+                    target: EDITOR,
+                    x: 80,
+                    y: 160,
+                    action: DndAction::Move,
+                    time: Timestamp(50730),
+                }),
+                false,
+            ),
+            "1700000094010f923195cfed1700010000000150cca002cdc62ac2",
+        ),
+        g(
+            "DndStatus event",
+            event(
+                64,
+                Event::DndStatus(DndStatusEvent {
+                    source: WIN,
+                    target: EDITOR,
+                    accept: true,
+                    action: DndAction::Move,
+                }),
+                false,
+            ),
+            "1b000000940140923294cf5eed000100000001cfed17000100000001c302c2",
+        ),
+        g(
+            "DndFinished event",
+            event(
+                64,
+                Event::DndFinished(DndFinishedEvent {
+                    source: WIN,
+                    target: EDITOR,
+                    success: true,
+                    action: DndAction::Move,
+                }),
+                false,
+            ),
+            "1b000000940140923394cf5eed000100000001cfed17000100000001c302c2",
         ),
         // --- Errors -------------------------------------------------------------------------
         g(
@@ -1454,7 +1690,7 @@ fn predefined_atoms_are_numbered_from_one() {
     for (i, (name, atom)) in s.atoms.iter().enumerate() {
         assert_eq!(atom.0 as usize, i + 1, "{name}");
     }
-    assert_eq!(s.atoms.len(), 18);
+    assert_eq!(s.atoms.len(), 24);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ mod draw;
 mod gc;
 mod input;
 mod property;
+mod transfer;
 mod window;
 
 use crate::connection::Connection;

@@ -92,6 +92,7 @@ impl State {
                 windows: &self.windows,
                 surfaces: &self.surfaces,
                 wm: &self.wm,
+                drag_icon: None,
             };
             paint_tree(
                 &scene,
@@ -102,6 +103,19 @@ impl State {
                 rw as usize,
                 r.rect.origin(),
             );
+            // Screenshots of the root show the drag icon, as the screen does.
+            if let (WindowId::ROOT, Some((icon, at))) =
+                (window, self.transfers.drag_icon(self.input.pointer))
+            {
+                crate::compositor::blend_overlay(
+                    icon,
+                    at,
+                    r.rect,
+                    &mut buf,
+                    rw as usize,
+                    r.rect.origin(),
+                );
+            }
             let pm = render::xrgb_to_pixmap(&buf, rw, rh, render::IRect::new(0, 0, rw, rh))
                 .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate the image"))?;
             render::get_image(&pm, render::IRect::new(0, 0, rw, rh), format(r.format))

@@ -108,6 +108,8 @@ impl State {
         for x in self.subtree_postorder(w) {
             self.notify_destroy(x);
             self.wm_window_destroyed(x);
+            self.selections_window_gone(x);
+            self.dnd_window_gone(x);
             if let Some(win) = self.windows.remove(&x) {
                 if let Some(p) = self.windows.get_mut(&win.parent) {
                     p.children.retain(|k| *k != x);

@@ -95,6 +95,9 @@ impl State {
     /// Frees everything `client` owned, with the events others would see had it
     /// destroyed its windows itself, then forgets it (its writer then closes the socket).
     pub fn disconnect(&mut self, client: ClientId, reason: &str) {
+        self.rescue_save_set(client);
+        self.dnd_client_gone(client);
+        self.selections_client_gone(client);
         let (windows, pixmaps, gcs) = self.client_resources(client);
         for w in windows {
             if self.windows.contains_key(&w) {
@@ -139,6 +142,7 @@ impl State {
                 windows: &self.windows,
                 surfaces: &self.surfaces,
                 wm: &self.wm,
+                drag_icon: self.transfers.drag_icon(self.input.pointer),
             };
             let damage = self.compositor.compose(&scene);
             self.screen.present(&self.compositor, &damage);

@@ -85,6 +85,8 @@ pub struct State {
     pub gcs: HashMap<GcId, Gc>,
     /// Interned atoms.
     pub atoms: Atoms,
+    /// Selections, transfers, the drag and the save-sets.
+    pub transfers: crate::transfer::Transfers,
     /// Pointer, buttons, modifiers, focus, grab.
     pub input: InputState,
     /// The screen's framebuffer and pending damage.
@@ -116,6 +118,7 @@ impl State {
             surfaces: HashMap::new(),
             gcs: HashMap::new(),
             atoms: Atoms::with_predefined(),
+            transfers: Default::default(),
             input: InputState::default(),
             compositor: Compositor::new(w, h),
             scale_factor: screen.scale_factor(),

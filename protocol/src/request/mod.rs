@@ -10,12 +10,14 @@ mod draw;
 mod input;
 mod property;
 mod resource;
+mod transfer;
 mod window;
 
 pub use draw::*;
 pub use input::*;
 pub use property::*;
 pub use resource::*;
+pub use transfer::*;
 pub use window::*;
 
 tagged! {
@@ -64,6 +66,14 @@ tagged! {
         51 => GetImage(GetImage),
         52 => DrawText(DrawText),
         53 => QueryTextExtents(QueryTextExtents),
+        60 => SetSelectionOwner(SetSelectionOwner),
+        61 => GetSelectionOwner(GetSelectionOwner),
+        62 => ConvertSelection(ConvertSelection),
+        63 => SendSelectionData(SendSelectionData),
+        64 => StartDrag(StartDrag),
+        65 => DndStatus(DndStatus),
+        66 => DndFinish(DndFinish),
+        67 => ChangeSaveSet(ChangeSaveSet),
     }
 }
 
@@ -85,6 +95,7 @@ impl Request {
                 | Request::ListClients(_)
                 | Request::GetImage(_)
                 | Request::QueryTextExtents(_)
+                | Request::GetSelectionOwner(_)
         )
     }
 }

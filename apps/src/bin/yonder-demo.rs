@@ -1,0 +1,445 @@
+//! `yonder-demo`: the README's demo. Uses the display server at `--display` or
+//! `$YONDER_DISPLAY` if one answers there, else starts its own `yonder-server` (the binary
+//! next to this one): in a window when a desktop display is present (`DISPLAY` or
+//! `WAYLAND_DISPLAY`), headless otherwise or with `--headless`. Its own server gets a
+//! private socket directory and cookie file in a temporary directory, so the demo never
+//! meets the user's servers; the apps find it through `YONDER_DISPLAY=unix:PATH` and
+//! `YONDER_COOKIE`.
+//!
+//! Then it starts `hello`, `yclock`, `yview` (on a picture it makes) and `ypaint` side by
+//! side, and after about three seconds, when headless or asked with `--screenshot`, saves
+//! the whole screen as PNG. It ends
+//!
+//! * after `--exit-after SECONDS`, or else
+//! * right after the screenshot when its own server is headless (nothing to look at), or
+//! * when its own server's window is closed (the server exits), or on Ctrl-C, or
+//! * on a server it did not start, when every app it started has ended.
+//!
+//! On the way out it ends the apps it started and its own server; a server it did not start
+//! keeps running.
+
+use clap::Parser;
+use image::{Rgb, RgbImage};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use yonder::{ConnectOptions, Connection};
+use yonder_apps::{die, Deadline};
+use yonder_protocol::reply::ListClientsReply;
+use yonder_protocol::request::ImageFormat;
+use yonder_protocol::Rect;
+
+/// Starts a Yonder server (unless one is running) and the demo apps on it.
+#[derive(Parser)]
+struct Args {
+    /// Display to use (default: $YONDER_DISPLAY if a server answers there, else a new one).
+    #[arg(long)]
+    display: Option<String>,
+    /// End after this many seconds, with everything the demo started.
+    #[arg(long, value_name = "SECONDS")]
+    exit_after: Option<f64>,
+    /// Save a screenshot of the whole screen to this file (always done, to
+    /// shots/demo.png, when the demo's own server is headless).
+    #[arg(long, value_name = "FILE")]
+    screenshot: Option<PathBuf>,
+    /// Start the server headless even when a desktop display is present.
+    #[arg(long)]
+    headless: bool,
+}
+
+/// The screen of a server the demo starts.
+const SCREEN: &str = "1280x800";
+/// How long after starting the apps the screenshot is taken, at the earliest.
+const SETTLE: Duration = Duration::from_secs(3);
+/// How long the server and the apps get to come up.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a server asked to stop gets before it is killed.
+const STOP_TIMEOUT: Duration = Duration::from_secs(3);
+/// Room the window manager's frame takes (borders and title bar), and space between frames.
+const FRAME: (u32, u32) = (8, 28);
+const GAP: i32 = 16;
+
+/// A server this demo started; dropping it stops it (SIGTERM, then SIGKILL).
+struct OwnServer {
+    child: Child,
+    headless: bool,
+}
+
+impl Drop for OwnServer {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        // SIGTERM lets it remove its socket and say goodbye to clients; `kill` is the
+        // portable way to send it without unsafe code.
+        let asked = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        let end = Instant::now() + if asked { STOP_TIMEOUT } else { Duration::ZERO };
+        while Instant::now() < end {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The apps this demo started; dropping this kills those still running.
+#[derive(Default)]
+struct Apps(Vec<(String, Child)>);
+
+impl Drop for Apps {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Apps {
+    /// Whether every app has ended.
+    fn all_ended(&mut self) -> bool {
+        self.0
+            .iter_mut()
+            .all(|(_, c)| matches!(c.try_wait(), Ok(Some(_))))
+    }
+}
+
+/// The display the demo works on.
+struct Target {
+    conn: Connection,
+    /// What the apps need in their environment to reach it.
+    env: Vec<(String, String)>,
+    /// `--display` to pass the apps.
+    display_arg: Option<String>,
+    server: Option<OwnServer>,
+}
+
+/// Connects to the display the user named, if any.
+fn existing(args: &Args) -> Result<Option<Target>, String> {
+    if let Some(d) = &args.display {
+        let conn = Connection::connect_and_wait(Some(d)).map_err(|e| e.to_string())?;
+        return Ok(Some(Target {
+            conn,
+            env: Vec::new(),
+            display_arg: Some(d.clone()),
+            server: None,
+        }));
+    }
+    // $YONDER_DISPLAY set but nobody answering (or a stale cookie): start our own.
+    Ok(Connection::connect_and_wait(None).ok().map(|conn| Target {
+        conn,
+        env: Vec::new(),
+        display_arg: None,
+        server: None,
+    }))
+}
+
+fn bin_dir() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    Ok(exe.parent().map(Path::to_path_buf).unwrap_or_default())
+}
+
+/// Starts `yonder-server` in `dir` and connects to it.
+fn start_server(dir: &Path, headless: bool) -> Result<Target, String> {
+    let path = bin_dir()?.join("yonder-server");
+    if !path.exists() {
+        return Err(format!(
+            "{} not found: build it with `cargo build -p yonder-server`",
+            path.display()
+        ));
+    }
+    let cookies = dir.join("cookies");
+    let mode = if headless { "--headless" } else { "--window" };
+    let mut child = Command::new(&path)
+        .args([mode, SCREEN, "--socket-dir"])
+        .arg(dir)
+        .arg("--cookie-file")
+        .arg(&cookies)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("server.log")).map_err(|e| e.to_string())?)
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", path.display()))?;
+    // The server prints `YONDER_DISPLAY=:N` once it accepts clients; a thread reads it so
+    // that the wait can time out (and keeps the pipe drained afterwards).
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(d) = line.strip_prefix("YONDER_DISPLAY=:") {
+                let _ = tx.send(d.trim().to_string());
+            }
+        }
+    });
+    let server = OwnServer { child, headless };
+    let (server, number) = wait_for_display(server, &rx, dir)?;
+    let cookie_hex = std::fs::read_to_string(&cookies)
+        .ok()
+        .and_then(|text| {
+            text.lines().find_map(|l| {
+                let (d, hex) = l.split_once(' ')?;
+                (d == format!(":{number}")).then(|| hex.trim().to_string())
+            })
+        })
+        .ok_or_else(|| format!("no cookie for :{number} in {}", cookies.display()))?;
+    let cookie = yonder::auth::parse_cookie_hex(&cookie_hex)
+        .ok_or_else(|| format!("bad cookie in {}", cookies.display()))?;
+    let display = format!("unix:{}/display-{number}", dir.display());
+    let conn = Connection::connect_with(ConnectOptions {
+        display: Some(display.clone()),
+        cookie: Some(cookie),
+        app_name: Some("yonder-demo".into()),
+    })
+    .map_err(|e| e.to_string())?;
+    conn.wait_for_setup().map_err(|e| e.to_string())?;
+    Ok(Target {
+        conn,
+        env: vec![
+            ("YONDER_DISPLAY".into(), display),
+            ("YONDER_COOKIE".into(), cookie_hex),
+        ],
+        display_arg: None,
+        server: Some(server),
+    })
+}
+
+/// Waits for the server's display number; fails if it exits or takes too long.
+fn wait_for_display(
+    mut server: OwnServer,
+    rx: &mpsc::Receiver<String>,
+    dir: &Path,
+) -> Result<(OwnServer, String), String> {
+    let end = Instant::now() + START_TIMEOUT;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(n) => return Ok((server, n)),
+            Err(mpsc::RecvTimeoutError::Timeout) if Instant::now() < end => {}
+            Err(_) => {
+                let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+                let why = match server.child.try_wait() {
+                    Ok(Some(status)) => format!("the server exited ({status})"),
+                    _ => "the server did not start in time".to_string(),
+                };
+                return Err(format!("{why}:\n{log}"));
+            }
+        }
+    }
+}
+
+/// A picture for `yview`: a landscape at sunset.
+fn landscape(w: u32, h: u32) -> RgbImage {
+    RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+        let hill = 0.72 - 0.12 * (fx * 7.0).sin() * (fx * 2.0).cos();
+        let (dx, dy) = (fx - 0.7, (fy - 0.45) * h as f32 / w as f32);
+        if fy > hill {
+            Rgb([40, (110.0 + 60.0 * fy) as u8, 60])
+        } else if (dx * dx + dy * dy).sqrt() < 0.08 {
+            Rgb([255, 214, 102])
+        } else {
+            Rgb([
+                (250.0 - 120.0 * fy) as u8,
+                (120.0 + 60.0 * fy) as u8,
+                (160.0 + 80.0 * fy) as u8,
+            ])
+        }
+    })
+}
+
+/// A picture for `ypaint` to start from: a few colored waves on white.
+fn doodle(w: u32, h: u32) -> RgbImage {
+    let colors = [[229, 57, 53], [30, 136, 229], [67, 160, 71]];
+    RgbImage::from_fn(w, h, |x, y| {
+        for (i, c) in colors.iter().enumerate() {
+            let t = x as f32 / w as f32 * std::f32::consts::TAU * (i as f32 + 1.0);
+            let wave = h as f32 * (0.3 + 0.2 * i as f32) + 30.0 * t.sin();
+            if (y as f32 - wave).abs() < 3.0 {
+                return Rgb(*c);
+            }
+        }
+        Rgb([255, 255, 255])
+    })
+}
+
+/// Where each app goes: left to right, wrapping to a new row, frames included.
+fn layout(sizes: &[(u32, u32)], screen_w: u32) -> Vec<(i32, i32)> {
+    let (mut x, mut y, mut row_h) = (GAP, GAP, 0);
+    let mut out = Vec::new();
+    for &(w, h) in sizes {
+        let (fw, fh) = ((w + FRAME.0) as i32, (h + FRAME.1) as i32);
+        if x > GAP && x + fw > screen_w as i32 {
+            (x, y, row_h) = (GAP, y + row_h + GAP, 0);
+        }
+        out.push((x + 4, y + 24));
+        x += fw + GAP;
+        row_h = row_h.max(fh);
+    }
+    out
+}
+
+fn launch(target: &Target, dir: &Path, screen_w: u32) -> Result<Apps, String> {
+    let save = |name: &str, img: RgbImage| -> Result<String, String> {
+        let p = dir.join(name);
+        img.save(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        Ok(p.display().to_string())
+    };
+    let picture = save("sunset.png", landscape(320, 200))?;
+    let drawing = save("ypaint.png", doodle(400, 300))?;
+    // (program, window size, its own arguments)
+    let apps: [(&str, (u32, u32), Vec<String>); 4] = [
+        ("hello", (400, 300), vec![]),
+        ("yclock", (240, 280), vec![]),
+        ("yview", (320, 200), vec![picture]),
+        ("ypaint", (440, 336), vec![drawing]),
+    ];
+    let places = layout(&apps.iter().map(|a| a.1).collect::<Vec<_>>(), screen_w);
+    let bin = bin_dir()?;
+    let mut started = Apps::default();
+    for ((name, _, own), (x, y)) in apps.into_iter().zip(places) {
+        let mut cmd = Command::new(bin.join(name));
+        cmd.args(["--x", &x.to_string(), "--y", &y.to_string()]);
+        if let Some(d) = &target.display_arg {
+            cmd.args(["--display", d]);
+        }
+        cmd.args(own)
+            .envs(target.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {name}: {e}"))?;
+        started.0.push((name.to_string(), child));
+    }
+    Ok(started)
+}
+
+/// Waits until every app has a window on the display (or has ended, or time is up).
+fn wait_for_windows(conn: &Connection, apps: &mut Apps, until: Instant) {
+    let names: Vec<String> = apps.0.iter().map(|(n, _)| n.clone()).collect();
+    while Instant::now() < until {
+        let up = |list: &ListClientsReply, name: &str| {
+            list.clients
+                .iter()
+                .any(|c| c.app_name == name && c.windows > 0)
+        };
+        match conn.list_clients().reply() {
+            Ok(list) if names.iter().all(|n| up(&list, n)) => return,
+            Err(_) => return,
+            Ok(_) if apps.all_ended() => return,
+            Ok(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+fn screenshot(conn: &Connection, path: &Path) -> Result<(), String> {
+    let s = conn.screen().map_err(|e| e.to_string())?;
+    let png = conn
+        .get_image(
+            conn.root(),
+            Rect::new(0, 0, s.width, s.height),
+            ImageFormat::Png,
+        )
+        .reply()
+        .map_err(|e| e.to_string())?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, &png.data).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let deadline = Deadline::after(args.exit_after);
+    let dir = tempfile::Builder::new()
+        .prefix("yonder-demo-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a temporary directory: {e}"))?;
+    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let target = match existing(&args)? {
+        Some(t) => t,
+        None if desktop && !args.headless => start_server(dir.path(), false).or_else(|e| {
+            eprintln!(
+                "yonder-demo: no server window ({}); running headless",
+                e.trim()
+            );
+            start_server(dir.path(), true)
+        })?,
+        None => start_server(dir.path(), true)?,
+    };
+    let own_headless = target.server.as_ref().map(|s| s.headless);
+    let screen_w = target.conn.screen().map_err(|e| e.to_string())?.width;
+    let started = Instant::now();
+    let mut apps = launch(&target, dir.path(), screen_w)?;
+    if own_headless == Some(false) {
+        println!("yonder-demo: close the server's window or press Ctrl-C to end");
+    }
+
+    let shot = args
+        .screenshot
+        .clone()
+        .or_else(|| (own_headless == Some(true)).then(|| PathBuf::from("shots/demo.png")));
+    let cap = |t: Instant| deadline.instant().map_or(t, |d| d.min(t));
+    if let Some(path) = &shot {
+        wait_for_windows(&target.conn, &mut apps, cap(started + START_TIMEOUT));
+        let settle = cap(started + SETTLE);
+        std::thread::sleep(settle.saturating_duration_since(Instant::now()));
+        screenshot(&target.conn, path)?;
+        println!("screenshot saved to {}", path.display());
+    }
+    let mut server = target.server;
+    loop {
+        if deadline.passed() {
+            break;
+        }
+        let server_gone = server
+            .as_mut()
+            .is_some_and(|s| matches!(s.child.try_wait(), Ok(Some(_))));
+        let done = match (&server, deadline.instant()) {
+            (_, Some(_)) => server_gone,
+            (Some(s), None) if s.headless => true,
+            (Some(_), None) => server_gone,
+            (None, None) => apps.all_ended(),
+        };
+        if done {
+            break;
+        }
+        std::thread::sleep(deadline.wait(Duration::from_millis(100)));
+    }
+    // Apps first, so they do not see their server vanish; then the server; then the files.
+    drop(apps);
+    drop(target.conn);
+    drop(server);
+    drop(dir);
+    Ok(())
+}
+
+fn main() {
+    if let Err(e) = run(Args::parse()) {
+        die("yonder-demo", e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_wraps_rows() {
+        let p = layout(&[(400, 300), (240, 280), (320, 200), (400, 336)], 1280);
+        assert_eq!(p[0], (GAP + 4, GAP + 24));
+        assert_eq!(p[1].1, p[0].1, "same row");
+        assert_eq!(p[2].1, p[0].1, "same row");
+        assert_eq!(p[3].0, GAP + 4, "new row");
+        assert_eq!(p[3].1, GAP + 328 + GAP + 24);
+    }
+}

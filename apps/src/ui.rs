@@ -1,0 +1,370 @@
+//! A tiny toolkit for the Yonder apps, on top of the `yonder` client library:
+//!
+//! * [`Window`] – a top-level window with a title, `WM_DELETE_WINDOW` support (the close
+//!   button of the server's window manager), one graphics context, and a back buffer: the
+//!   app draws a whole frame into a pixmap and [`Window::present`] copies it to the window
+//!   in one request, so the screen never shows a half-drawn frame.
+//! * [`next_step`] – one turn of an app's event loop: the next event, a wake-up time the
+//!   app asked for (a clock's next second), or the end (`--exit-after`, server gone).
+//! * [`Toolbar`] – a row of square buttons (color swatches, brush sizes), with hit testing
+//!   and highlighting of the chosen ones.
+//!
+//! It owns no policy of any app: what to draw and when is the app's.
+
+use crate::{die, Deadline};
+use std::time::{Duration, Instant};
+use yonder::{Connection, ConnectionError, Incoming};
+use yonder_protocol::event::ConfigureEvent;
+use yonder_protocol::geometry::Arc;
+use yonder_protocol::reply::TextExtentsReply;
+use yonder_protocol::request::{CapStyle, GcValues, JoinStyle, PropMode, WindowAttributes};
+use yonder_protocol::{
+    atoms, Color, Drawable, Event, EventMask, GcId, PixmapId, Point, Rect, Size, WindowId,
+};
+
+/// Room the server's window manager takes around a top-level window: 4-pixel borders left
+/// and right, a 24-pixel title bar above and a 4-pixel border below.
+pub const FRAME_ROOM: Size = Size::new(8, 28);
+
+/// The largest window that fits on the screen with its frame around it.
+pub fn max_window_size(conn: &Connection) -> Result<Size, ConnectionError> {
+    let s = conn.screen()?;
+    Ok(Size::new(
+        s.width.saturating_sub(FRAME_ROOM.width).max(1),
+        s.height.saturating_sub(FRAME_ROOM.height).max(1),
+    ))
+}
+
+/// What a new [`Window`] looks like.
+pub struct WindowSpec<'a> {
+    /// The title the window manager shows.
+    pub title: &'a str,
+    /// Position (0, 0: let the window manager place it) and size.
+    pub rect: Rect,
+    /// Background color, `0xRRGGBB`: what the window and a fresh back buffer show.
+    pub background: u32,
+    /// Input events wanted besides exposure and structure changes.
+    pub events: EventMask,
+}
+
+/// A top-level window with its graphics context and back buffer.
+pub struct Window<'c> {
+    conn: &'c Connection,
+    /// The window.
+    pub id: WindowId,
+    /// The graphics context the app draws with: anti-aliased, round caps and joins.
+    pub gc: GcId,
+    back: PixmapId,
+    size: Size,
+    background: u32,
+}
+
+impl<'c> Window<'c> {
+    /// Creates the window, its GC and back buffer, sets its title and `WM_PROTOCOLS`, and
+    /// maps it. Nothing waits for the server: the app can draw its first frame at once.
+    pub fn open(conn: &'c Connection, spec: WindowSpec) -> Window<'c> {
+        let id = conn.new_window_id();
+        let size = Size::new(spec.rect.width.max(1), spec.rect.height.max(1));
+        conn.create_window(
+            id,
+            conn.root(),
+            Rect::new(spec.rect.x, spec.rect.y, size.width, size.height),
+            WindowAttributes {
+                background: Some(Color::rgb(spec.background)),
+                event_mask: Some(EventMask::EXPOSURE | EventMask::STRUCTURE_NOTIFY | spec.events),
+                ..Default::default()
+            },
+        );
+        conn.set_title(id, spec.title);
+        conn.change_property(
+            id,
+            atoms::WM_PROTOCOLS,
+            atoms::ATOM,
+            PropMode::Replace,
+            atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
+        );
+        let gc = conn.new_gc_id();
+        conn.create_gc(
+            gc,
+            id,
+            GcValues {
+                antialias: Some(true),
+                cap_style: Some(CapStyle::Round),
+                join_style: Some(JoinStyle::Round),
+                ..Default::default()
+            },
+        );
+        let back = conn.new_pixmap_id();
+        conn.create_pixmap(back, id, size.width, size.height);
+        conn.map_window(id);
+        Window {
+            conn,
+            id,
+            gc,
+            back,
+            size,
+            background: spec.background,
+        }
+    }
+
+    /// The connection.
+    pub fn conn(&self) -> &'c Connection {
+        self.conn
+    }
+
+    /// The back buffer: draw a frame here, then [`Window::present`] it.
+    pub fn back(&self) -> PixmapId {
+        self.back
+    }
+
+    /// The window's current size.
+    pub fn size(&self) -> Size {
+        self.size
+    }
+
+    /// Takes a Configure event: when it resized this window, makes a back buffer of the
+    /// new size and returns true (the app should draw a new frame).
+    pub fn configure(&mut self, e: &ConfigureEvent) -> bool {
+        let new = Size::new(e.rect.width, e.rect.height);
+        if e.window != self.id || new == self.size || new.width == 0 || new.height == 0 {
+            return false;
+        }
+        self.conn.free_pixmap(self.back);
+        self.back = self.conn.new_pixmap_id();
+        self.conn
+            .create_pixmap(self.back, self.id, new.width, new.height);
+        self.size = new;
+        true
+    }
+
+    /// Whether `e` asks this app to end: the window manager's close request
+    /// (`WM_PROTOCOLS` / `WM_DELETE_WINDOW`) or the window's destruction.
+    pub fn wants_close(&self, e: &Event) -> bool {
+        match e {
+            Event::ClientMessage(m) => {
+                m.window == self.id
+                    && m.type_ == atoms::WM_PROTOCOLS
+                    && m.data.get(..4) == Some(&atoms::WM_DELETE_WINDOW.0.to_le_bytes()[..])
+            }
+            Event::Destroy(d) => d.window == self.id,
+            _ => false,
+        }
+    }
+
+    /// Sets the color (`0xRRGGBB`) and line width the GC draws with.
+    pub fn pen(&self, rgb: u32, line_width: u32) {
+        self.conn.change_gc(
+            self.gc,
+            GcValues {
+                foreground: Some(Color::rgb(rgb)),
+                line_width: Some(line_width),
+                ..Default::default()
+            },
+        );
+    }
+
+    /// Fills `rects` of `d` with `rgb`.
+    pub fn fill(&self, d: impl Into<Drawable>, rgb: u32, rects: &[Rect]) {
+        self.pen(rgb, 0);
+        self.conn.poly_fill_rectangle(d, self.gc, rects);
+    }
+
+    /// Fills the circle of diameter `diameter` centered at `c` with `rgb`.
+    pub fn disc(&self, d: impl Into<Drawable>, rgb: u32, c: Point, diameter: u32) {
+        self.pen(rgb, 0);
+        let r = diameter as i32 / 2;
+        let bounds = Rect::new(c.x - r, c.y - r, diameter, diameter);
+        self.conn.poly_fill_arc(d, self.gc, &[Arc::ellipse(bounds)]);
+    }
+
+    /// Draws a `width`-pixel outline just inside `r`.
+    pub fn outline(&self, d: impl Into<Drawable>, rgb: u32, r: Rect, width: u32) {
+        let w = width.min(r.width / 2).min(r.height / 2);
+        let (right, bottom) = (r.x + (r.width - w) as i32, r.y + (r.height - w) as i32);
+        self.fill(
+            d,
+            rgb,
+            &[
+                Rect::new(r.x, r.y, r.width, w),
+                Rect::new(r.x, bottom, r.width, w),
+                Rect::new(r.x, r.y, w, r.height),
+                Rect::new(right, r.y, w, r.height),
+            ],
+        );
+    }
+
+    /// Fills the whole back buffer with the window's background.
+    pub fn clear_back(&self) {
+        let Size { width, height } = self.size;
+        self.fill(
+            self.back,
+            self.background,
+            &[Rect::new(0, 0, width, height)],
+        );
+    }
+
+    /// Draws `text` in `rgb` at `px` pixels with the left end of its baseline at `origin`.
+    pub fn text(&self, d: impl Into<Drawable>, origin: Point, px: f32, rgb: u32, text: &str) {
+        self.set_font(px);
+        self.pen(rgb, 0);
+        self.conn.draw_text(d, self.gc, origin, text);
+    }
+
+    /// Measures `text` at `px` pixels (a round trip).
+    pub fn measure(&self, px: f32, text: &str) -> Option<TextExtentsReply> {
+        self.set_font(px);
+        self.conn.query_text_extents(self.gc, text).reply().ok()
+    }
+
+    fn set_font(&self, px: f32) {
+        self.conn.change_gc(
+            self.gc,
+            GcValues {
+                font_size: Some(px),
+                ..Default::default()
+            },
+        );
+    }
+
+    /// Copies `r` of the back buffer to the same place in the window, and sends what is
+    /// queued.
+    pub fn present_rect(&self, r: Rect) {
+        self.conn
+            .copy_area(self.back, self.id, self.gc, r, r.origin());
+        // A failed connection shows up at the next wait, where the loop ends.
+        let _ = self.conn.flush();
+    }
+
+    /// Shows the back buffer: copies all of it to the window.
+    pub fn present(&self) {
+        let Size { width, height } = self.size;
+        self.present_rect(Rect::new(0, 0, width, height));
+    }
+
+    /// Destroys the window and waits until the server has done so.
+    pub fn close(self) {
+        self.conn.destroy_window(self.id);
+        let _ = self.conn.sync();
+    }
+}
+
+/// What an app's event loop does next.
+#[derive(Debug)]
+pub enum Step {
+    /// Handle this event.
+    Event(Event),
+    /// The wake-up time given to [`next_step`] has come.
+    Wake,
+    /// End the app: `--exit-after` has run out or the server has gone.
+    Quit,
+}
+
+/// Waits for the next event, until `wake` at the latest. Request errors (a bug, not a
+/// user's mistake) are reported on stderr and the wait goes on; a server that closes the
+/// connection ends the app quietly, like a closed terminal ends a shell; any other
+/// connection failure ends it with a message.
+pub fn next_step(conn: &Connection, deadline: &Deadline, wake: Option<Instant>) -> Step {
+    loop {
+        if deadline.passed() {
+            return Step::Quit;
+        }
+        let now = Instant::now();
+        let cap = match wake {
+            Some(w) if w <= now => return Step::Wake,
+            Some(w) => w - now,
+            None => Duration::from_secs(3600),
+        };
+        match conn.wait_for_event_timeout(deadline.wait(cap)) {
+            Ok(Some(Incoming::Event { event, .. })) => return Step::Event(event),
+            Ok(Some(Incoming::Error(e))) => eprintln!("{}: {e}", conn.app_name()),
+            Ok(None) => {}
+            Err(ConnectionError::Closed) => return Step::Quit,
+            Err(e) => die(conn.app_name(), e),
+        }
+    }
+}
+
+/// What a toolbar button shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    /// A square of this color (`0xRRGGBB`).
+    Swatch(u32),
+    /// A black dot of this diameter on white: a brush size.
+    Dot(u32),
+}
+
+/// Side of a toolbar button.
+pub const BUTTON: u32 = 24;
+/// Space between toolbar buttons.
+const GAP: i32 = 6;
+/// Outline of a chosen button.
+const HIGHLIGHT: u32 = 0x1e66f5;
+/// Outline of the other buttons.
+const RIM: u32 = 0x9ca0b0;
+/// The toolbar's background.
+const TOOLBAR_BG: u32 = 0xe6e9ef;
+
+/// A strip of square buttons laid out left to right.
+pub struct Toolbar {
+    /// The strip, window-relative.
+    pub rect: Rect,
+    /// The buttons' faces and places.
+    pub buttons: Vec<(Face, Rect)>,
+    next_x: i32,
+}
+
+impl Toolbar {
+    /// An empty toolbar filling `rect`.
+    pub fn new(rect: Rect) -> Toolbar {
+        Toolbar {
+            rect,
+            buttons: Vec::new(),
+            next_x: rect.x + GAP,
+        }
+    }
+
+    /// Adds a button after the last one; returns its index.
+    pub fn add(&mut self, face: Face) -> usize {
+        let y = self.rect.y + (self.rect.height as i32 - BUTTON as i32) / 2;
+        self.buttons
+            .push((face, Rect::new(self.next_x, y, BUTTON, BUTTON)));
+        self.next_x += BUTTON as i32 + GAP;
+        self.buttons.len() - 1
+    }
+
+    /// Leaves extra room before the next button (between groups).
+    pub fn space(&mut self) {
+        self.next_x += 3 * GAP;
+    }
+
+    /// Where the next button would go: the free space starts here.
+    pub fn end(&self) -> i32 {
+        self.next_x
+    }
+
+    /// The button under `p`, if any.
+    pub fn hit(&self, p: Point) -> Option<usize> {
+        self.buttons.iter().position(|(_, r)| r.contains(p))
+    }
+
+    /// Draws the strip and its buttons into `d`; the buttons in `chosen` are highlighted.
+    pub fn draw(&self, win: &Window, d: Drawable, chosen: &[usize]) {
+        win.fill(d, TOOLBAR_BG, &[self.rect]);
+        for (i, (face, r)) in self.buttons.iter().enumerate() {
+            match *face {
+                Face::Swatch(rgb) => win.fill(d, rgb, &[*r]),
+                Face::Dot(diameter) => {
+                    win.fill(d, 0xffffff, &[*r]);
+                    let c = Point::new(r.x + r.width as i32 / 2, r.y + r.height as i32 / 2);
+                    win.disc(d, 0x000000, c, diameter.min(BUTTON - 4));
+                }
+            }
+            if chosen.contains(&i) {
+                let around = Rect::new(r.x - 3, r.y - 3, r.width + 6, r.height + 6);
+                win.outline(d, HIGHLIGHT, around, 2);
+            } else {
+                win.outline(d, RIM, *r, 1);
+            }
+        }
+    }
+}
