@@ -5,10 +5,19 @@
 //! * [`ui`] – a tiny toolkit: a top-level window with a title, close support and a back
 //!   buffer, the event-loop step, and toolbar buttons
 //! * [`pixels`] – decoding image files and sending pixels to the server in bands
+//! * [`transfer`] – selections and drag-and-drop: offering data, receiving it, drag
+//!   sources and drop targets, `text/uri-list`
+//! * [`icons`] – the file-kind icons of the file browser (and of anything showing files)
+//! * [`trash`] – the freedesktop trash can: putting files in, listing, restoring, emptying
+//! * [`embed`] – the embedding convention between a container and an in-place part
 //!
 //! What is one app's own idea (a clock face, a paint canvas) stays in its binary.
 
+pub mod embed;
+pub mod icons;
 pub mod pixels;
+pub mod transfer;
+pub mod trash;
 pub mod ui;
 
 use std::time::{Duration, Instant};

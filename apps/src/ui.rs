@@ -63,11 +63,18 @@ impl<'c> Window<'c> {
     /// Creates the window, its GC and back buffer, sets its title and `WM_PROTOCOLS`, and
     /// maps it. Nothing waits for the server: the app can draw its first frame at once.
     pub fn open(conn: &'c Connection, spec: WindowSpec) -> Window<'c> {
+        Window::open_in(conn, conn.root(), spec)
+    }
+
+    /// Like [`Window::open`], as a child of `parent` (which may be another client's
+    /// window: an embedded part inside its container). Not being top-level, the window
+    /// gets no frame from the window manager.
+    pub fn open_in(conn: &'c Connection, parent: WindowId, spec: WindowSpec) -> Window<'c> {
         let id = conn.new_window_id();
         let size = Size::new(spec.rect.width.max(1), spec.rect.height.max(1));
         conn.create_window(
             id,
-            conn.root(),
+            parent,
             Rect::new(spec.rect.x, spec.rect.y, size.width, size.height),
             WindowAttributes {
                 background: Some(Color::rgb(spec.background)),
@@ -291,6 +298,8 @@ pub enum Face {
     Swatch(u32),
     /// A black dot of this diameter on white: a brush size.
     Dot(u32),
+    /// Dark text on white: a command ("Done", "↻").
+    Label(&'static str),
 }
 
 /// Side of a toolbar button.
@@ -303,6 +312,9 @@ const HIGHLIGHT: u32 = 0x1e66f5;
 const RIM: u32 = 0x9ca0b0;
 /// The toolbar's background.
 const TOOLBAR_BG: u32 = 0xe6e9ef;
+/// Text size and color of [`Face::Label`] buttons.
+const LABEL_PX: f32 = 13.0;
+const LABEL_INK: u32 = 0x4c4f69;
 
 /// A strip of square buttons laid out left to right.
 pub struct Toolbar {
@@ -325,10 +337,16 @@ impl Toolbar {
 
     /// Adds a button after the last one; returns its index.
     pub fn add(&mut self, face: Face) -> usize {
+        self.add_wide(face, BUTTON)
+    }
+
+    /// Adds a button `width` pixels wide (and [`BUTTON`] high) after the last one, for a
+    /// label longer than a glyph; returns its index.
+    pub fn add_wide(&mut self, face: Face, width: u32) -> usize {
         let y = self.rect.y + (self.rect.height as i32 - BUTTON as i32) / 2;
         self.buttons
-            .push((face, Rect::new(self.next_x, y, BUTTON, BUTTON)));
-        self.next_x += BUTTON as i32 + GAP;
+            .push((face, Rect::new(self.next_x, y, width, BUTTON)));
+        self.next_x += width as i32 + GAP;
         self.buttons.len() - 1
     }
 
@@ -357,6 +375,15 @@ impl Toolbar {
                     win.fill(d, 0xffffff, &[*r]);
                     let c = Point::new(r.x + r.width as i32 / 2, r.y + r.height as i32 / 2);
                     win.disc(d, 0x000000, c, diameter.min(BUTTON - 4));
+                }
+                Face::Label(text) => {
+                    win.fill(d, 0xffffff, &[*r]);
+                    // Centered by an estimate of the advance (0.6 em a character), which
+                    // saves a round trip per button and is close enough for short labels.
+                    let guess = (text.chars().count() as f32 * LABEL_PX * 0.6) as i32;
+                    let x = r.x + (r.width as i32 - guess).max(0) / 2;
+                    let baseline = r.y + (r.height as i32 + LABEL_PX as i32 * 7 / 10) / 2;
+                    win.text(d, Point::new(x, baseline), LABEL_PX, LABEL_INK, text);
                 }
             }
             if chosen.contains(&i) {

@@ -211,6 +211,9 @@ impl State {
     }
 
     fn scroll(&mut self, delta_x: f64, delta_y: f64) {
+        if self.transfers.drag.is_some() {
+            return; // the drag owns the pointer
+        }
         let p = self.input.pointer;
         let (source, stop) = match self.input.grab {
             Some(g) => (g, Some(g)),
@@ -265,15 +268,16 @@ impl State {
     }
 
     fn key(&mut self, ks: u32, text: String, pressed: bool, repeat: bool) {
-        if self.dnd_key(ks, pressed) {
-            return;
-        }
         let modifiers = self.input_mask();
         let bit = modifier_bit(ks);
         if pressed {
             self.input.modifiers |= bit;
         } else {
             self.input.modifiers = self.input.modifiers & !bit;
+        }
+        // During a drag keys are the drag's (Escape cancels), but modifiers still count.
+        if self.dnd_key(ks, pressed) {
+            return;
         }
         let focus = self.input.focus;
         if focus.is_none() {

@@ -275,6 +275,9 @@ fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Atomi
             }
             n += 1;
         }
+        // Requests may have changed what is under the pointer (a window mapped, destroyed,
+        // restacked): the pointer's shape follows.
+        state.update_cursor();
         state.flush_clients();
         state.present();
         if stop {

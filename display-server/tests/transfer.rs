@@ -84,6 +84,7 @@ fn start_recorded() -> (TestServer, Arc<Mutex<Shown>>) {
 /// after each burst of commands, and the second Sync is read only after the first reply).
 fn settle(conn: &Connection) {
     conn.sync().unwrap();
+    conn.sync().unwrap();
 }
 
 /// The pixel at (x, y) of the last frame the screen showed.
@@ -147,8 +148,8 @@ fn selection_request(owner: &Connection) -> SelectionRequestEvent {
     }
 }
 
-/// Collects SelectionData events carrying `tag` until the one with `done` (at most
-/// `secs` seconds), checking the fields every chunk repeats.
+/// Collects the SelectionData events carrying `tag` up to the one with `done` (at most
+/// `secs` seconds).
 fn selection_data(requestor: &Connection, tag: u32, secs: u64) -> Vec<SelectionDataEvent> {
     let end = Instant::now() + Duration::from_secs(secs);
     let mut chunks = Vec::new();
@@ -196,8 +197,8 @@ fn select(conn: &Connection, w: WindowId, mask: EventMask) {
     conn.sync().unwrap();
 }
 
-/// Waits until the server has handled `gone`'s disconnect: `watcher` (selecting
-/// SUBSTRUCTURE_NOTIFY on the root) sees `gone_window` destroyed.
+/// Waits until the server has handled a client's disconnect: `watcher` (selecting
+/// SUBSTRUCTURE_NOTIFY on the root) sees that client's top-level `gone_window` destroyed.
 fn wait_destroyed(watcher: &Connection, gone_window: WindowId) {
     wait_for(
         watcher,
@@ -635,13 +636,14 @@ const TGT: Rect = Rect {
 /// A drag source (client `a`, window `src`) and a drop target (client `b`, window `tgt`,
 /// selecting DND) side by side; `user` drives the pointer and keyboard.
 struct Dnd {
-    s: TestServer,
     shown: Arc<Mutex<Shown>>,
     user: Connection,
     a: Option<Connection>,
     b: Option<Connection>,
     src: WindowId,
     tgt: WindowId,
+    /// Last, so it is dropped after the clients.
+    _server: TestServer,
 }
 
 fn dnd_scene() -> Dnd {
@@ -660,7 +662,7 @@ fn dnd_scene() -> Dnd {
     drain(&a);
     drain(&b);
     Dnd {
-        s,
+        _server: s,
         shown,
         user,
         a: Some(a),
@@ -718,7 +720,7 @@ impl Dnd {
     fn red_icon(&self) -> PixmapId {
         let pm = self.a().new_pixmap_id();
         self.a().create_pixmap(pm, self.src, 16, 16);
-        let g = gc(&self.a(), self.src, RED);
+        let g = gc(self.a(), self.src, RED);
         self.a()
             .poly_fill_rectangle(pm, g, &[Rect::new(0, 0, 16, 16)]);
         self.a().sync().unwrap();
@@ -731,7 +733,7 @@ impl Dnd {
         self.motion(x, y);
         self.button(true);
         wait_for(
-            &self.a(),
+            self.a(),
             "the press that starts the drag",
             |e| matches!(e, Event::ButtonPress(p) if p.window == self.src && p.button == 1),
         );
@@ -751,11 +753,11 @@ impl Dnd {
     /// Moves into the target and waits for its DndEnter and DndPosition.
     fn enter_target(&self, x: i32, y: i32) -> (DndEnterEvent, DndPositionEvent) {
         self.motion(x, y);
-        let enter = match wait_for(&self.b(), "DndEnter", |e| matches!(e, Event::DndEnter(_))) {
+        let enter = match wait_for(self.b(), "DndEnter", |e| matches!(e, Event::DndEnter(_))) {
             Event::DndEnter(e) => e,
             _ => unreachable!(),
         };
-        let pos = match wait_for(&self.b(), "DndPosition", |e| {
+        let pos = match wait_for(self.b(), "DndPosition", |e| {
             matches!(e, Event::DndPosition(_))
         }) {
             Event::DndPosition(p) => p,
@@ -765,14 +767,14 @@ impl Dnd {
     }
 
     fn status_for_source(&self) -> DndStatusEvent {
-        match wait_for(&self.a(), "DndStatus", |e| matches!(e, Event::DndStatus(_))) {
+        match wait_for(self.a(), "DndStatus", |e| matches!(e, Event::DndStatus(_))) {
             Event::DndStatus(s) => s,
             _ => unreachable!(),
         }
     }
 
     fn finished_for_source(&self) -> DndFinishedEvent {
-        match wait_for(&self.a(), "DndFinished", |e| {
+        match wait_for(self.a(), "DndFinished", |e| {
             matches!(e, Event::DndFinished(_))
         }) {
             Event::DndFinished(f) => f,
@@ -879,9 +881,7 @@ fn drag_and_drop_moves_text_from_source_to_target() {
     );
 
     d.motion(230, 90);
-    let e = wait_for(&d.b(), "DndPosition", |e| {
-        matches!(e, Event::DndPosition(_))
-    });
+    let e = wait_for(d.b(), "DndPosition", |e| matches!(e, Event::DndPosition(_)));
     assert!(
         matches!(&e, Event::DndPosition(p) if (p.x, p.y) == (50, 50)),
         "{e:?}"
@@ -906,7 +906,7 @@ fn drag_and_drop_moves_text_from_source_to_target() {
 
     // Drop.
     d.button(false);
-    let e = wait_for(&d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
+    let e = wait_for(d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
     assert!(
         matches!(&e, Event::DndDrop(x) if x.target == d.tgt && (x.x, x.y) == (50, 50) && x.action == DndAction::Move),
         "{e:?}"
@@ -936,7 +936,7 @@ fn drag_and_drop_moves_text_from_source_to_target() {
     d.b()
         .convert_selection(atoms::YONDER_DND, atoms::TEXT_PLAIN_UTF8, d.tgt, 99);
     d.b().sync().unwrap();
-    let req = selection_request(&d.a());
+    let req = selection_request(d.a());
     assert_eq!(
         (req.owner, req.selection, req.target, req.requestor),
         (d.src, atoms::YONDER_DND, atoms::TEXT_PLAIN_UTF8, d.tgt)
@@ -945,7 +945,7 @@ fn drag_and_drop_moves_text_from_source_to_target() {
         .send_selection_bytes(req.transfer, "dragged text ✓".as_bytes());
     d.a().sync().unwrap();
     assert_eq!(
-        joined(&selection_data(&d.b(), 99, 5)),
+        joined(&selection_data(d.b(), 99, 5)),
         "dragged text ✓".as_bytes()
     );
     d.b()
@@ -953,9 +953,7 @@ fn drag_and_drop_moves_text_from_source_to_target() {
         .check()
         .unwrap();
 
-    let evs = events_until(&d.a(), "DndFinished", |e| {
-        matches!(e, Event::DndFinished(_))
-    });
+    let evs = events_until(d.a(), "DndFinished", |e| matches!(e, Event::DndFinished(_)));
     let fin = match evs.last() {
         Some(Event::DndFinished(f)) => f.clone(),
         _ => unreachable!(),
@@ -982,7 +980,7 @@ fn drag_and_drop_moves_text_from_source_to_target() {
 
     // Input is normal again: a click on the target reaches it.
     d.button(true);
-    let e = wait_for(&d.b(), "a normal click", |e| {
+    let e = wait_for(d.b(), "a normal click", |e| {
         matches!(e, Event::ButtonPress(_))
     });
     assert!(
@@ -990,9 +988,8 @@ fn drag_and_drop_moves_text_from_source_to_target() {
         "{e:?}"
     );
     d.button(false);
-    assert_no_errors(&d.a());
-    assert_no_errors(&d.b());
-    drop(d.s);
+    assert_no_errors(d.a());
+    assert_no_errors(d.b());
 }
 
 #[test]
@@ -1052,7 +1049,7 @@ fn start_drag_needs_a_button_held_on_the_senders_window() {
     d.button(true);
     d.motion(60, 100);
     d.button(false);
-    let evs = drain_events(&d.a());
+    let evs = drain_events(d.a());
     assert!(
         evs.iter()
             .any(|e| matches!(e, Event::Motion(m) if m.window == d.src)),
@@ -1063,7 +1060,7 @@ fn start_drag_needs_a_button_held_on_the_senders_window() {
             .any(|e| matches!(e, Event::ButtonRelease(r) if r.window == d.src)),
         "{evs:?}"
     );
-    let evs = drain_events(&d.b());
+    let evs = drain_events(d.b());
     assert!(
         !evs.iter()
             .any(|e| matches!(e, Event::DndEnter(_) | Event::DndPosition(_))),
@@ -1091,7 +1088,7 @@ fn escape_cancels_the_drag_and_nothing_is_transferred() {
     d.status_for_source();
 
     d.key(keysym::ESCAPE, true);
-    let e = wait_for(&d.b(), "DndLeave", |e| matches!(e, Event::DndLeave(_)));
+    let e = wait_for(d.b(), "DndLeave", |e| matches!(e, Event::DndLeave(_)));
     assert!(
         matches!(&e, Event::DndLeave(l) if l.target == d.tgt),
         "{e:?}"
@@ -1118,7 +1115,7 @@ fn escape_cancels_the_drag_and_nothing_is_transferred() {
     d.key(keysym::ESCAPE, false);
     d.motion(240, 100);
     d.button(false);
-    let evs = drain_events(&d.b());
+    let evs = drain_events(d.b());
     assert!(
         !evs.iter().any(|e| matches!(
             e,
@@ -1126,7 +1123,7 @@ fn escape_cancels_the_drag_and_nothing_is_transferred() {
         )),
         "{evs:?}"
     );
-    let evs = drain_events(&d.a());
+    let evs = drain_events(d.a());
     assert!(
         !evs.iter()
             .any(|e| matches!(e, Event::SelectionRequest(_) | Event::DndFinished(_))),
@@ -1166,7 +1163,7 @@ fn a_drop_the_target_refused_fails() {
     assert_eq!(d.cursor(), Cursor::NotAllowed);
 
     d.button(false);
-    let e = wait_for(&d.b(), "DndLeave", |e| matches!(e, Event::DndLeave(_)));
+    let e = wait_for(d.b(), "DndLeave", |e| matches!(e, Event::DndLeave(_)));
     assert!(
         matches!(&e, Event::DndLeave(l) if l.target == d.tgt),
         "{e:?}"
@@ -1176,10 +1173,10 @@ fn a_drop_the_target_refused_fails() {
         !fin.success && fin.target == WindowId::NONE && fin.action == DndAction::None,
         "{fin:?}"
     );
-    assert!(!drain_events(&d.b())
+    assert!(!drain_events(d.b())
         .iter()
         .any(|e| matches!(e, Event::DndDrop(_))));
-    assert!(!drain_events(&d.a())
+    assert!(!drain_events(d.a())
         .iter()
         .any(|e| matches!(e, Event::SelectionRequest(_))));
     assert_eq!(d.screen_pixel(230, 90), TGT_BG, "the icon is gone");
@@ -1194,7 +1191,7 @@ fn a_drop_over_no_target_fails() {
     d.button(false);
     let fin = d.finished_for_source();
     assert!(!fin.success && fin.target == WindowId::NONE, "{fin:?}");
-    assert!(!drain_events(&d.b())
+    assert!(!drain_events(d.b())
         .iter()
         .any(|e| matches!(e, Event::DndEnter(_) | Event::DndDrop(_))));
     assert_eq!(d.screen_pixel(160, 200), ROOT_BG, "the icon is gone");
@@ -1213,7 +1210,7 @@ fn source_killed_mid_drag_ends_it_and_input_returns_to_normal() {
     d.assert_icon_at(230, 90);
 
     d.kill_a(); // the source application is killed while the user drags
-    let e = wait_for(&d.b(), "DndLeave", |e| matches!(e, Event::DndLeave(_)));
+    let e = wait_for(d.b(), "DndLeave", |e| matches!(e, Event::DndLeave(_)));
     assert!(
         matches!(&e, Event::DndLeave(l) if l.target == d.tgt),
         "{e:?}"
@@ -1246,11 +1243,11 @@ fn source_killed_mid_drag_ends_it_and_input_returns_to_normal() {
     // The user lets go and clicks the target: ordinary input reaches it.
     d.motion(240, 100);
     d.button(false);
-    assert!(!drain_events(&d.b())
+    assert!(!drain_events(d.b())
         .iter()
         .any(|e| matches!(e, Event::DndDrop(_) | Event::DndPosition(_))));
     d.button(true);
-    let e = wait_for(&d.b(), "a normal click", |e| {
+    let e = wait_for(d.b(), "a normal click", |e| {
         matches!(e, Event::ButtonPress(_))
     });
     assert!(
@@ -1258,7 +1255,7 @@ fn source_killed_mid_drag_ends_it_and_input_returns_to_normal() {
         "{e:?}"
     );
     d.button(false);
-    assert_no_errors(&d.b());
+    assert_no_errors(d.b());
 }
 
 #[test]
@@ -1272,7 +1269,7 @@ fn target_killed_after_the_drop_fails_the_drag() {
         .unwrap();
     d.status_for_source();
     d.button(false);
-    wait_for(&d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
+    wait_for(d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
     d.kill_b(); // dies before taking the data
 
     let fin = d.finished_for_source();
@@ -1285,7 +1282,7 @@ fn target_killed_after_the_drop_fails_the_drag() {
             action: DndAction::None
         }
     );
-    assert_no_errors(&d.a());
+    assert_no_errors(d.a());
 }
 
 #[test]
@@ -1299,7 +1296,7 @@ fn source_killed_after_the_drop_lets_the_target_finish_quietly() {
         .unwrap();
     d.status_for_source();
     d.button(false);
-    wait_for(&d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
+    wait_for(d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
     d.kill_a();
     wait_destroyed(&d.user, d.src);
 
@@ -1307,13 +1304,13 @@ fn source_killed_after_the_drop_lets_the_target_finish_quietly() {
     d.b()
         .convert_selection(atoms::YONDER_DND, atoms::TEXT_PLAIN_UTF8, d.tgt, 5);
     d.b().sync().unwrap();
-    let chunks = selection_data(&d.b(), 5, 5);
+    let chunks = selection_data(d.b(), 5, 5);
     assert!(chunks.len() == 1 && chunks[0].refused, "{chunks:?}");
     d.b()
         .dnd_finish(d.tgt, false, DndAction::None)
         .check()
         .expect("finishing a drop whose source went away is no error");
-    assert_no_errors(&d.b());
+    assert_no_errors(d.b());
 }
 
 #[test]

@@ -1630,6 +1630,42 @@ fn window_attributes_cursor_may_be_omitted() {
 }
 
 #[test]
+fn dnd_action_values() {
+    // DndAction is an enumeration: 0, 1, 2 and 4 decode, 3 and 8 are malformed. The body
+    // is the DndStatus example's with its last byte (the action) replaced.
+    let status = |action: u8| format!("924193cfed17000100000001c3{action:02x}");
+    for (v, want) in [
+        (0, DndAction::None),
+        (1, DndAction::Copy),
+        (2, DndAction::Move),
+        (4, DndAction::Link),
+    ] {
+        assert_eq!(
+            decode_request(&hex::decode(status(v)).unwrap()),
+            Ok(Request::DndStatus(DndStatus {
+                target: EDITOR,
+                accept: true,
+                action: want
+            })),
+            "action {v}"
+        );
+    }
+    for v in [3, 8] {
+        assert!(
+            is_malformed(decode_request(&hex::decode(status(v)).unwrap())),
+            "action {v}"
+        );
+    }
+    // DndActions is a bit set: bits beyond COPY, MOVE and LINK decode (the server ignores
+    // them). StartDrag's example with actions 0xff (uint 8).
+    let start = "924095cf5eed000100000001921408ccffcf5eed000100000003920808";
+    let Ok(Request::StartDrag(r)) = decode_request(&hex::decode(start).unwrap()) else {
+        panic!("StartDrag with actions 0xff");
+    };
+    assert_eq!(r.actions, DndActions(0xff));
+}
+
+#[test]
 fn event_sent_flag_may_be_omitted() {
     // [1, 5, [19, [WIN, WIN, false]]]: three elements, `sent` left out, means false.
     let h = "930105921393cf5eed000100000001cf5eed000100000001c2";

@@ -6,18 +6,33 @@
 //! server with GetImage; FILE is loaded at start when it exists (the canvas then takes its
 //! size, else `--size`).
 //!
+//! The "↻" button rotates the picture a quarter turn clockwise (width and height swap,
+//! and the window follows the canvas's new size).
+//!
+//! `ypaint --embed-into 0xWIN [FILE]` runs as an embedded part of a container (`ydoc`),
+//! following the convention of [`yonder_apps::embed`]: the window is a child of the
+//! container's window `WIN` (so it has no frame), sized to the canvas plus the toolbar;
+//! the initial picture is FILE (a temporary file the container wrote; never written
+//! back). ypaint sends EMBED_READY to `WIN`; on ACTIVATE it takes the keyboard focus;
+//! after every finished stroke and every rotation it publishes the canvas as PNG in
+//! `_YONDER_PART_DATA` of its window and sends CONTENT_CHANGED; the "Done" button and
+//! Escape publish and send REQUEST_DEACTIVATE; on DEACTIVATE it publishes once more and
+//! exits. `s` does not save in this mode.
+//!
 //! Each stroke segment is drawn into the canvas and only its bounding box is copied to
 //! the window; a whole frame (toolbar and canvas) is composed in the back buffer on
 //! expose and after a toolbar click.
 
 use clap::Parser;
+use image::RgbaImage;
 use std::path::{Path, PathBuf};
 use yonder::Connection;
+use yonder_apps::embed::{self, parse_window, EmbedMessage};
 use yonder_apps::pixels::{load, put_rgba};
 use yonder_apps::ui::{next_step, Face, Step, Toolbar, Window, WindowSpec};
 use yonder_apps::{die, parse_size, Deadline, WindowArgs};
-use yonder_protocol::request::ImageFormat;
-use yonder_protocol::{Event, EventMask, PixmapId, Point, Rect, Size};
+use yonder_protocol::request::{ConfigureWindow, ImageFormat};
+use yonder_protocol::{keysym, Event, EventMask, PixmapId, Point, Rect, Size, WindowId};
 
 /// Paints with the mouse and saves PNG files.
 #[derive(Parser)]
@@ -27,7 +42,10 @@ struct Args {
     /// Canvas size when FILE does not exist yet.
     #[arg(long, value_name = "WxH", value_parser = parse_size, default_value = "400x300")]
     size: (u32, u32),
-    /// The picture: loaded at start if it exists, saved with `s`.
+    /// Run as an embedded part inside this window of a container (`0x...`).
+    #[arg(long, value_name = "WINDOW", value_parser = parse_window)]
+    embed_into: Option<WindowId>,
+    /// The picture: loaded at start if it exists, saved with `s` (not when embedded).
     file: Option<PathBuf>,
 }
 
@@ -42,6 +60,16 @@ const WIDTHS: [u32; 3] = [2, 6, 14];
 /// Around the canvas when the window is larger.
 const BACKGROUND: u32 = 0x9ca0b0;
 const PAPER: u32 = 0xffffff;
+/// Width of the "Done" button.
+const DONE_W: u32 = 44;
+
+/// What a toolbar button does, by index (the palette first, then the widths).
+enum Button {
+    Color(usize),
+    Width(usize),
+    Rotate,
+    Done,
+}
 
 struct Paint<'c> {
     win: Window<'c>,
@@ -55,6 +83,8 @@ struct Paint<'c> {
     /// Where the stroke in progress last was, in canvas coordinates.
     last: Option<Point>,
     file: PathBuf,
+    /// The container's window when running as an embedded part.
+    container: Option<WindowId>,
 }
 
 impl Paint<'_> {
@@ -68,13 +98,15 @@ impl Paint<'_> {
         self.win.clear_back();
         let chosen = [self.color, PALETTE.len() + self.width];
         self.toolbar.draw(&self.win, back.into(), &chosen);
-        self.win.text(
-            back,
-            Point::new(self.toolbar.end() + 8, 23),
-            12.0,
-            0x5c5f77,
-            "s: save",
-        );
+        if self.container.is_none() {
+            self.win.text(
+                back,
+                Point::new(self.toolbar.end() + 8, 23),
+                12.0,
+                0x5c5f77,
+                "s: save",
+            );
+        }
         let Size { width, height } = self.canvas_size;
         self.conn().copy_area(
             self.canvas,
@@ -97,11 +129,24 @@ impl Paint<'_> {
         }
     }
 
+    /// What toolbar button `i` does.
+    fn button(i: usize) -> Button {
+        let rotate = PALETTE.len() + WIDTHS.len();
+        match i {
+            _ if i < PALETTE.len() => Button::Color(i),
+            _ if i < rotate => Button::Width(i - PALETTE.len()),
+            _ if i == rotate => Button::Rotate,
+            _ => Button::Done,
+        }
+    }
+
     fn press(&mut self, p: Point) {
         if let Some(i) = self.toolbar.hit(p) {
-            match i.checked_sub(PALETTE.len()) {
-                None => self.color = i,
-                Some(w) => self.width = w,
+            match Paint::button(i) {
+                Button::Color(c) => self.color = c,
+                Button::Width(w) => self.width = w,
+                Button::Rotate => return self.rotate(),
+                Button::Done => return self.done(),
             }
             return self.redraw();
         }
@@ -129,25 +174,114 @@ impl Paint<'_> {
         self.show(around(from, to, w));
     }
 
-    fn save(&self) {
+    /// The end of a stroke: an embedded part publishes the new picture.
+    fn release(&mut self) {
+        if self.last.take().is_some() {
+            self.publish(EmbedMessage::ContentChanged);
+        }
+    }
+
+    /// The canvas as a PNG file, read back from the server.
+    fn png(&self) -> Result<Vec<u8>, String> {
         let Size { width, height } = self.canvas_size;
-        let png = self
-            .conn()
+        self.conn()
             .get_image(
                 self.canvas,
                 Rect::new(0, 0, width, height),
                 ImageFormat::Png,
             )
-            .reply();
-        let result = match png {
-            Ok(img) => write_atomically(&self.file, &img.data),
-            Err(e) => Err(e.to_string()),
+            .reply()
+            .map(|img| img.data)
+            .map_err(|e| e.to_string())
+    }
+
+    /// When embedded: puts the canvas in `_YONDER_PART_DATA` and tells the container with
+    /// `then` (CONTENT_CHANGED or REQUEST_DEACTIVATE).
+    fn publish(&self, then: EmbedMessage) {
+        let Some(container) = self.container else {
+            return;
         };
+        match self.png() {
+            Ok(png) => {
+                if let Err(e) = embed::publish(self.conn(), self.win.id, &png) {
+                    die("ypaint", e);
+                }
+            }
+            Err(e) => eprintln!("ypaint: cannot read the canvas: {e}"),
+        }
+        then.send(self.conn(), container);
+        let _ = self.conn().flush();
+    }
+
+    /// The Done button or Escape: an embedded part asks its container to end editing.
+    fn done(&mut self) {
+        self.publish(EmbedMessage::RequestDeactivate);
+    }
+
+    /// Turns the picture a quarter turn clockwise: a new canvas of the swapped size, and
+    /// a window resized to fit it (an embedded part's container lays out again).
+    fn rotate(&mut self) {
+        let Size { width, height } = self.canvas_size;
+        let raw = self
+            .conn()
+            .get_image(
+                self.canvas,
+                Rect::new(0, 0, width, height),
+                ImageFormat::Rgba,
+            )
+            .reply();
+        let img = match raw.map(|r| RgbaImage::from_raw(r.width, r.height, r.data)) {
+            Ok(Some(img)) => image::imageops::rotate90(&img),
+            Ok(None) => return eprintln!("ypaint: the server sent a short image"),
+            Err(e) => return eprintln!("ypaint: cannot read the canvas: {e}"),
+        };
+        let (w, h) = img.dimensions();
+        let canvas = self.conn().new_pixmap_id();
+        self.conn().create_pixmap(canvas, self.win.id, w, h);
+        if let Err(e) = put_rgba(self.conn(), canvas, self.win.gc, Point::new(0, 0), &img) {
+            die("ypaint", e);
+        }
+        self.conn().free_pixmap(self.canvas);
+        self.canvas = canvas;
+        self.canvas_size = Size::new(w, h);
+        let size = window_size(&self.toolbar, self.canvas_size, self.container.is_some());
+        self.conn().configure_window(ConfigureWindow {
+            window: self.win.id,
+            x: None,
+            y: None,
+            width: Some(size.width),
+            height: Some(size.height),
+            stack_mode: None,
+            sibling: None,
+        });
+        // The Configure event brings a new back buffer and a full redraw; until then the
+        // old one shows what fits.
+        self.redraw();
+        self.publish(EmbedMessage::ContentChanged);
+    }
+
+    fn save(&self) {
+        if self.container.is_some() {
+            return; // the container keeps the picture
+        }
+        let result = self
+            .png()
+            .and_then(|png| write_atomically(&self.file, &png));
         match result {
             Ok(()) => println!("ypaint: saved {}", self.file.display()),
             Err(e) => eprintln!("ypaint: cannot save {}: {e}", self.file.display()),
         }
     }
+}
+
+/// The window's size for a canvas of `canvas` under `toolbar`: wide enough for the
+/// toolbar (and the "s: save" hint when not embedded).
+fn window_size(toolbar: &Toolbar, canvas: Size, embedded: bool) -> Size {
+    let hint = if embedded { 0 } else { 60 };
+    Size::new(
+        canvas.width.max(toolbar.end() as u32 + hint),
+        canvas.height + TOOLBAR_H,
+    )
 }
 
 /// The bounding box of a segment drawn `width` wide with round caps, plus a pixel of
@@ -188,24 +322,30 @@ fn main() {
     for w in WIDTHS {
         toolbar.add(Face::Dot(w));
     }
-    let win_w = cw.max(toolbar.end() as u32 + 60);
-    toolbar.rect.width = win_w;
+    toolbar.space();
+    toolbar.add(Face::Label("↻"));
+    if args.embed_into.is_some() {
+        toolbar.add_wide(Face::Label("Done"), DONE_W);
+    }
+    let size = window_size(&toolbar, Size::new(cw, ch), args.embed_into.is_some());
+    toolbar.rect.width = size.width;
     let name = file.file_name().map_or_else(
         || file.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let win = Window::open(
-        &conn,
-        WindowSpec {
-            title: &format!("ypaint — {name}"),
-            rect: Rect::new(w.x, w.y, win_w, ch + TOOLBAR_H),
-            background: BACKGROUND,
-            events: EventMask::KEY_PRESS
-                | EventMask::BUTTON_PRESS
-                | EventMask::BUTTON_RELEASE
-                | EventMask::POINTER_MOTION,
-        },
-    );
+    let spec = WindowSpec {
+        title: &format!("ypaint — {name}"),
+        rect: Rect::new(w.x, w.y, size.width, size.height),
+        background: BACKGROUND,
+        events: EventMask::KEY_PRESS
+            | EventMask::BUTTON_PRESS
+            | EventMask::BUTTON_RELEASE
+            | EventMask::POINTER_MOTION,
+    };
+    let win = match args.embed_into {
+        Some(container) => Window::open_in(&conn, container, spec),
+        None => Window::open(&conn, spec),
+    };
     let canvas = conn.new_pixmap_id();
     conn.create_pixmap(canvas, win.id, cw, ch);
     win.fill(canvas, PAPER, &[Rect::new(0, 0, cw, ch)]);
@@ -222,8 +362,13 @@ fn main() {
         width: 1,
         last: None,
         file,
+        container: args.embed_into,
     };
     app.redraw();
+    if let Some(container) = app.container {
+        EmbedMessage::EmbedReady { part: app.win.id }.send(&conn, container);
+        let _ = conn.flush();
+    }
     loop {
         let e = match next_step(&conn, &deadline, None) {
             Step::Quit | Step::Wake => break,
@@ -231,6 +376,18 @@ fn main() {
         };
         if app.win.wants_close(&e) {
             break;
+        }
+        match EmbedMessage::from_event(&e) {
+            Some((to, EmbedMessage::Activate)) if to == app.win.id => {
+                conn.set_input_focus(app.win.id);
+                let _ = conn.flush();
+                continue;
+            }
+            Some((to, EmbedMessage::Deactivate)) if to == app.win.id => {
+                app.publish(EmbedMessage::ContentChanged);
+                break;
+            }
+            _ => {}
         }
         match e {
             Event::Expose(e) if e.count == 0 => app.redraw(),
@@ -240,9 +397,10 @@ fn main() {
                 app.redraw();
             }
             Event::ButtonPress(b) if b.button == 1 => app.press(Point::new(b.x, b.y)),
-            Event::ButtonRelease(b) if b.button == 1 => app.last = None,
+            Event::ButtonRelease(b) if b.button == 1 => app.release(),
             Event::Motion(m) => app.drag(Point::new(m.x, m.y)),
             Event::KeyPress(k) if k.keysym == 's' as u32 || k.keysym == 'S' as u32 => app.save(),
+            Event::KeyPress(k) if k.keysym == keysym::ESCAPE => app.done(),
             _ => {}
         }
     }

@@ -252,7 +252,7 @@ impl State {
             return;
         };
         match d.target {
-            Some(t) if drop && d.accept && self.windows.contains_key(&t) => {
+            Some(t) if drop && d.accept && self.is_viewable(t) => {
                 let p = self.input.pointer;
                 let time = self.now();
                 let action = d.action;
@@ -287,7 +287,21 @@ impl State {
                     false,
                     DndAction::None,
                 );
+                self.release_dnd_selection(d.source);
             }
+        }
+    }
+
+    /// The drag is over for good: YONDER_DND stops being owned by its source, so a later
+    /// conversion cannot reach a stale source.
+    fn release_dnd_selection(&mut self, source: WindowId) {
+        let owned = self
+            .transfers
+            .owners
+            .get(&atoms::YONDER_DND)
+            .is_some_and(|o| o.window == source);
+        if owned && self.transfers.drag.is_none() {
+            self.change_selection_owner(atoms::YONDER_DND, None);
         }
     }
 
@@ -381,6 +395,9 @@ impl State {
         let x = self.transfers.dropped.remove(i);
         let action = if r.success { r.action } else { DndAction::None };
         self.finish_drag_for_source(x.source_client, x.source, x.target, r.success, action);
+        if !self.transfers.dropped.iter().any(|d| d.source == x.source) {
+            self.release_dnd_selection(x.source);
+        }
         Ok(None)
     }
 
@@ -429,6 +446,9 @@ impl State {
 
     /// A window was destroyed: it stops being the drag's target, and drops on it fail.
     pub(crate) fn dnd_window_gone(&mut self, w: WindowId) {
+        if self.transfers.drag.as_ref().is_some_and(|d| d.source == w) {
+            self.end_drag(false);
+        }
         self.dnd_target_lost(w);
         self.fail_drops_on(w);
     }

@@ -144,7 +144,7 @@ pub struct DndFinish {
 
 /// Adds or removes a window of *another* client to the sender's save-set: when the sender
 /// disconnects, save-set windows inside its windows are reparented to the root (keeping
-/// their screen position) and unmapped instead of being destroyed with them. Embedding
+/// their screen position) and mapped instead of being destroyed with them. Embedding
 /// containers put their parts' windows in their save-set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangeSaveSet {
