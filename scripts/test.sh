@@ -6,3 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --workspace --all-targets
 cargo test --workspace --no-fail-fast "$@"
+
+# Two network namespaces standing for two hosts: a drag between apps on either side
+# (needs root; prints SKIPPED otherwise).
+demo/cross-machine.sh
