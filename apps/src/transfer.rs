@@ -264,7 +264,9 @@ mod tests {
         );
         assert_eq!(r.take(&chunk(5, b"hel", false, false)), None);
         assert_eq!(r.take(&chunk(7, b"other", true, false)), None, "not ours");
-        let got = r.take(&chunk(6, b"", true, true)).expect("refusal is final");
+        let got = r
+            .take(&chunk(6, b"", true, true))
+            .expect("refusal is final");
         assert_eq!(got.data, None);
         let got = r.take(&chunk(5, b"lo", true, false)).expect("complete");
         assert_eq!(got.data.as_deref(), Some(&b"hello"[..]));

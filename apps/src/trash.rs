@@ -177,9 +177,8 @@ impl Trash {
     /// the path it went back to.
     pub fn restore(&self, name: &OsStr) -> io::Result<PathBuf> {
         let text = fs::read_to_string(self.info_path(name))?;
-        let (original, _) = parse_info(&text).ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidData, "unreadable .trashinfo")
-        })?;
+        let (original, _) = parse_info(&text)
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "unreadable .trashinfo"))?;
         // A relative Path= is relative to the trash's top directory (the spec's rule for
         // trashes on other volumes).
         let original = match original.is_absolute() {
@@ -313,7 +312,10 @@ mod tests {
         );
         let items = trash.items().unwrap();
         assert_eq!(items.len(), 1);
-        assert_eq!((items[0].name.as_os_str(), &items[0].original), (name.as_os_str(), &f));
+        assert_eq!(
+            (items[0].name.as_os_str(), &items[0].original),
+            (name.as_os_str(), &f)
+        );
     }
 
     #[test]

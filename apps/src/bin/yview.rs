@@ -8,14 +8,21 @@
 //!
 //! A missing or undecodable file is reported on stderr, with exit status 1, before any
 //! connection is made.
+//!
+//! The picture can be dragged out (button 1 and 5 pixels of motion): the drag offers
+//! `image/png` (the file's bytes when it is a PNG, else the picture re-encoded as PNG,
+//! made when a target asks) and `text/uri-list` (the file), with the action Copy; a
+//! small copy of the picture rides under the pointer.
 
 use clap::Parser;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use yonder::Connection;
 use yonder_apps::pixels::{load, put_rgba, scale_to_fit};
+use yonder_apps::transfer::{encode_uri_list, DragSource, Offer};
 use yonder_apps::ui::{max_window_size, next_step, Step, Window, WindowSpec};
 use yonder_apps::{die, Deadline, WindowArgs};
-use yonder_protocol::{keysym, Event, EventMask, Point, Rect};
+use yonder_protocol::request::DndActions;
+use yonder_protocol::{atoms, keysym, Event, EventMask, Point, Rect};
 
 /// Shows an image file.
 #[derive(Parser)]
@@ -28,12 +35,39 @@ struct Args {
 
 /// What shows through transparent parts of the image and around it.
 const BACKGROUND: u32 = 0x303446;
+/// Largest side of the drag icon.
+const DRAG_ICON: u32 = 96;
+/// How every PNG file starts.
+const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// The picture at `path` as PNG bytes: the file itself when it is a PNG, else decoded
+/// and encoded again.
+fn png_of(path: &Path) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.starts_with(PNG_MAGIC) {
+        return Ok(bytes);
+    }
+    let img = load(path)?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
+/// What a drag of the picture offers.
+fn offer(path: &Path) -> Offer {
+    let file = path.to_path_buf();
+    Offer::new()
+        .with_lazy(atoms::IMAGE_PNG, move || png_of(&file))
+        .with_bytes(atoms::TEXT_URI_LIST, encode_uri_list(&[path]))
+}
 
 fn main() {
     let args = Args::parse();
     let w = &args.window;
     let deadline = Deadline::after(w.exit_after);
     let img = load(&args.file).unwrap_or_else(|e| die("yview", e));
+    let file = std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone());
     let conn = Connection::connect(w.display.as_deref()).unwrap_or_else(|e| die("yview", e));
     let room = max_window_size(&conn).unwrap_or_else(|e| die("yview", e));
     let img = scale_to_fit(img, room.width, room.height);
@@ -48,9 +82,14 @@ fn main() {
             title: &format!("yview — {name}"),
             rect: Rect::new(w.x, w.y, iw, ih),
             background: BACKGROUND,
-            events: EventMask::KEY_PRESS,
+            events: EventMask::KEY_PRESS
+                | EventMask::BUTTON_PRESS
+                | EventMask::BUTTON_RELEASE
+                | EventMask::POINTER_MOTION,
         },
     );
+    let icon = scale_to_fit(img.clone(), DRAG_ICON, DRAG_ICON);
+    let mut drag = DragSource::new(win.id);
     // The picture lives in its own pixmap, sent once; the back buffer is composed from it.
     let picture = conn.new_pixmap_id();
     conn.create_pixmap(picture, win.id, iw, ih);
@@ -73,6 +112,19 @@ fn main() {
         match next_step(&conn, &deadline, None) {
             Step::Quit | Step::Wake => break,
             Step::Event(e) if win.wants_close(&e) => break,
+            // The drag's conversation; nothing to show for it.
+            Step::Event(e) if drag.handle(&conn, &e).is_some() => {}
+            Step::Event(Event::ButtonPress(b)) if b.button == 1 => {
+                drag.press(Point::new(b.x, b.y));
+            }
+            Step::Event(Event::ButtonRelease(b)) if b.button == 1 => {
+                drag.release();
+            }
+            Step::Event(Event::Motion(m)) if drag.moved(Point::new(m.x, m.y)) => {
+                let (w, h) = icon.dimensions();
+                let hotspot = Point::new(w as i32 / 2, h as i32 / 2);
+                drag.start(&conn, offer(&file), DndActions::COPY, Some(&icon), hotspot);
+            }
             Step::Event(Event::KeyPress(k))
                 if k.keysym == 'q' as u32 || k.keysym == keysym::ESCAPE =>
             {

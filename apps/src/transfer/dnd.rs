@@ -394,7 +394,10 @@ mod tests {
             &[DndAction::Copy, DndAction::Move],
         );
         assert_eq!(
-            doc.choose(&[atoms::TEXT_PLAIN_UTF8, atoms::IMAGE_PNG], DndActions::MOVE),
+            doc.choose(
+                &[atoms::TEXT_PLAIN_UTF8, atoms::IMAGE_PNG],
+                DndActions::MOVE
+            ),
             Some((atoms::IMAGE_PNG, DndAction::Move))
         );
     }

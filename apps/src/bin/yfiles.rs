@@ -1,0 +1,516 @@
+//! `yfiles [DIR]`: a file browser, in the line of `xfm`/`xfe`. The window shows the
+//! directory's entries as a grid of icons (folder, image — a thumbnail when the picture
+//! can be read —, text, other) with their names under them: `..` first (when there is a
+//! parent), then folders, then files, each sorted by name; names starting with `.` are
+//! hidden. Title: "yfiles — DIR".
+//!
+//! * A click selects an entry; a double click opens it: a folder (or `..`) is browsed
+//!   into, an image is shown in `yview` (the binary next to this one).
+//! * Dragging an entry (button 1 and 5 pixels of motion) offers it as `text/uri-list`
+//!   and `text/plain;charset=utf-8` (its path) with the actions Copy and Move, its icon
+//!   under the pointer. After a successful Move (the target, e.g. `ytrash`, moved the
+//!   file) the listing is read again.
+//! * The directory is polled every second and read again when its mtime changes. The
+//!   wheel scrolls; Backspace goes up.
+//!
+//! Layout (window coordinates; the tests rely on it): a [`HEADER_H`]-pixel strip with the
+//! path, then cells of [`CELL_W`] × [`CELL_H`] from (`MARGIN`, `HEADER_H + MARGIN`), as
+//! many columns as fit, left to right, then down. A cell's icon is [`ICON`] pixels square,
+//! centered, [`ICON_TOP`] pixels below the cell's top; the name's baseline is 14 pixels
+//! below the icon.
+
+use clap::Parser;
+use image::RgbaImage;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+use yonder::Connection;
+use yonder_apps::icons::{thumbnail, Kind, ICON};
+use yonder_apps::pixels::put_rgba;
+use yonder_apps::transfer::{encode_uri_list, DragEvent, DragSource, Offer};
+use yonder_apps::ui::{next_step, Step, Window, WindowSpec};
+use yonder_apps::{die, Deadline, WindowArgs};
+use yonder_protocol::event::ButtonEvent;
+use yonder_protocol::request::{DndAction, DndActions, GcValues};
+use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect};
+
+/// Browses a directory.
+#[derive(Parser)]
+struct Args {
+    #[command(flatten)]
+    window: WindowArgs,
+    /// The directory to show (default: the current one).
+    dir: Option<PathBuf>,
+}
+
+const WIDTH: u32 = 400;
+const HEIGHT: u32 = 320;
+/// Height of the strip with the path.
+const HEADER_H: i32 = 28;
+/// Space around the grid.
+const MARGIN: i32 = 8;
+/// A grid cell.
+const CELL_W: i32 = 88;
+const CELL_H: i32 = 80;
+/// The icon's distance from the top of its cell.
+const ICON_TOP: i32 = 6;
+/// Size of the names under the icons.
+const NAME_PX: f32 = 11.0;
+/// Two presses on the same entry within this many milliseconds open it.
+const DOUBLE_CLICK_MS: u32 = 400;
+/// How often the directory is looked at.
+const POLL: Duration = Duration::from_secs(1);
+
+const BACKGROUND: u32 = 0xffffff;
+const HEADER_BG: u32 = 0xe6e9ef;
+const INK: u32 = 0x4c4f69;
+const SELECTED: u32 = 0xcfe0fc;
+
+/// Which picture an entry shows: its kind's, or a thumbnail of an image file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum IconKey {
+    Kind(Kind),
+    Thumb(PathBuf, Option<SystemTime>),
+}
+
+/// A picture kept both here (for drag icons) and in a server pixmap (for the grid).
+struct Icon {
+    image: RgbaImage,
+    pixmap: PixmapId,
+}
+
+struct Entry {
+    name: String,
+    path: PathBuf,
+    kind: Kind,
+    icon: IconKey,
+}
+
+struct Browser<'c> {
+    win: Window<'c>,
+    dir: PathBuf,
+    dir_mtime: Option<SystemTime>,
+    entries: Vec<Entry>,
+    selected: Option<usize>,
+    /// How far the grid is scrolled up, in pixels.
+    scroll: i32,
+    icons: HashMap<IconKey, Icon>,
+    /// Each name as it fits under an icon, and its width.
+    labels: HashMap<String, (String, i32)>,
+    drag: DragSource,
+    /// The entry button 1 went down on.
+    pressed: Option<usize>,
+    /// The last press: which entry, when (server time).
+    last_click: Option<(usize, u32)>,
+    /// What the drag's target would do, shown in the header.
+    status: String,
+    display: Option<String>,
+}
+
+impl<'c> Browser<'c> {
+    fn conn(&self) -> &'c Connection {
+        self.win.conn()
+    }
+
+    /// Reads the directory again (keeping the selection by name).
+    fn reload(&mut self) {
+        let keep = self
+            .selected
+            .and_then(|i| self.entries.get(i))
+            .map(|e| e.name.clone());
+        self.dir_mtime = modified(&self.dir);
+        self.entries = read_entries(&self.dir).unwrap_or_else(|e| {
+            eprintln!("yfiles: {}: {e}", self.dir.display());
+            Vec::new()
+        });
+        self.selected = keep.and_then(|n| self.entries.iter().position(|e| e.name == n));
+        self.pressed = None;
+        self.last_click = None;
+        self.load_icons();
+        self.fit_labels();
+        self.scroll = self.scroll.clamp(0, self.max_scroll());
+    }
+
+    /// Makes the pixmaps of icons new entries need and frees those no entry uses.
+    fn load_icons(&mut self) {
+        let conn = self.conn();
+        for e in &mut self.entries {
+            if self.icons.contains_key(&e.icon) {
+                continue;
+            }
+            let image = match &e.icon {
+                IconKey::Kind(k) => k.icon(),
+                IconKey::Thumb(p, _) => match thumbnail(p) {
+                    Some(t) => t,
+                    None => {
+                        e.icon = IconKey::Kind(e.kind);
+                        if self.icons.contains_key(&e.icon) {
+                            continue;
+                        }
+                        e.kind.icon()
+                    }
+                },
+            };
+            let pixmap = conn.new_pixmap_id();
+            conn.create_pixmap(pixmap, self.win.id, ICON, ICON);
+            let _ = put_rgba(conn, pixmap, self.win.gc, Point::new(0, 0), &image);
+            self.icons.insert(e.icon.clone(), Icon { image, pixmap });
+        }
+        let used: Vec<&IconKey> = self.entries.iter().map(|e| &e.icon).collect();
+        self.icons.retain(|k, icon| {
+            let keep = used.contains(&k) || matches!(k, IconKey::Kind(_));
+            if !keep {
+                conn.free_pixmap(icon.pixmap);
+            }
+            keep
+        });
+    }
+
+    /// Measures the names not measured yet (all queries first, then the replies: one
+    /// round trip) and shortens the long ones with an ellipsis.
+    fn fit_labels(&mut self) {
+        let conn = self.conn();
+        let max = CELL_W - 6;
+        let new: Vec<String> = self
+            .entries
+            .iter()
+            .map(|e| e.name.clone())
+            .filter(|n| !self.labels.contains_key(n))
+            .collect();
+        conn.change_gc(
+            self.win.gc,
+            GcValues {
+                font_size: Some(NAME_PX),
+                ..Default::default()
+            },
+        );
+        let cookies: Vec<_> = new
+            .iter()
+            .map(|n| conn.query_text_extents(self.win.gc, n))
+            .collect();
+        for (name, cookie) in new.into_iter().zip(cookies) {
+            let width = cookie.reply().map_or(max, |r| r.width as i32);
+            let label = if width <= max {
+                (name.clone(), width)
+            } else {
+                // Keep the share of characters that fits, less one for the ellipsis.
+                let chars = name.chars().count() as i32;
+                let keep = (chars * max / width.max(1) - 1).max(1) as usize;
+                let short: String = name.chars().take(keep).chain(['…']).collect();
+                (short, width * (keep as i32 + 1) / chars.max(1))
+            };
+            self.labels.insert(name, label);
+        }
+    }
+
+    fn columns(&self) -> i32 {
+        ((self.win.size().width as i32 - 2 * MARGIN) / CELL_W).max(1)
+    }
+
+    /// Entry `i`'s cell, in window coordinates.
+    fn cell(&self, i: usize) -> Rect {
+        let cols = self.columns();
+        let (col, row) = (i as i32 % cols, i as i32 / cols);
+        Rect::new(
+            MARGIN + col * CELL_W,
+            HEADER_H + MARGIN + row * CELL_H - self.scroll,
+            CELL_W as u32,
+            CELL_H as u32,
+        )
+    }
+
+    fn max_scroll(&self) -> i32 {
+        let rows = (self.entries.len() as i32 + self.columns() - 1) / self.columns();
+        let content = rows * CELL_H + 2 * MARGIN;
+        (content - (self.win.size().height as i32 - HEADER_H)).max(0)
+    }
+
+    /// The entry under `p`, if any.
+    fn hit(&self, p: Point) -> Option<usize> {
+        if p.y < HEADER_H {
+            return None;
+        }
+        (0..self.entries.len()).find(|i| self.cell(*i).contains(p))
+    }
+
+    fn redraw(&self) {
+        let (win, back) = (&self.win, self.win.back());
+        let conn = self.conn();
+        win.clear_back();
+        let height = win.size().height as i32;
+        for (i, e) in self.entries.iter().enumerate() {
+            let c = self.cell(i);
+            if c.y + CELL_H < HEADER_H || c.y > height {
+                continue;
+            }
+            if self.selected == Some(i) {
+                let r = Rect::new(c.x + 2, c.y + 2, c.width - 4, c.height - 4);
+                win.fill(back, SELECTED, &[r]);
+            }
+            if let Some(icon) = self.icons.get(&e.icon) {
+                let at = Point::new(c.x + (CELL_W - ICON as i32) / 2, c.y + ICON_TOP);
+                conn.copy_area(icon.pixmap, back, win.gc, Rect::new(0, 0, ICON, ICON), at);
+            }
+            if let Some((label, w)) = self.labels.get(&e.name) {
+                let at = Point::new(c.x + (CELL_W - w) / 2, c.y + ICON_TOP + ICON as i32 + 14);
+                win.text(back, at, NAME_PX, INK, label);
+            }
+        }
+        // The header last, over any cell scrolled under it.
+        let width = win.size().width;
+        win.fill(back, HEADER_BG, &[Rect::new(0, 0, width, HEADER_H as u32)]);
+        let header = format!("{}  {}", self.dir.display(), self.status);
+        win.text(back, Point::new(8, 19), 13.0, INK, &header);
+        win.present();
+    }
+
+    fn press(&mut self, b: &ButtonEvent) {
+        let p = Point::new(b.x, b.y);
+        let Some(i) = self.hit(p) else {
+            self.selected = None;
+            self.last_click = None;
+            return self.redraw();
+        };
+        let double = self
+            .last_click
+            .is_some_and(|(j, t)| j == i && b.time.0.wrapping_sub(t) <= DOUBLE_CLICK_MS);
+        if double {
+            self.last_click = None;
+            return self.open(i);
+        }
+        self.last_click = Some((i, b.time.0));
+        self.selected = Some(i);
+        if self.entries[i].name != ".." {
+            self.pressed = Some(i);
+            self.drag.press(p);
+        }
+        self.redraw();
+    }
+
+    fn motion(&mut self, p: Point) {
+        let Some(i) = self.pressed else { return };
+        if !self.drag.moved(p) {
+            return;
+        }
+        let e = &self.entries[i];
+        let offer = Offer::new()
+            .with_bytes(atoms::TEXT_URI_LIST, encode_uri_list(&[&e.path]))
+            .with_bytes(
+                atoms::TEXT_PLAIN_UTF8,
+                e.path.to_string_lossy().into_owned(),
+            );
+        let icon = self.icons.get(&e.icon).map(|i| &i.image);
+        let half = ICON as i32 / 2;
+        self.drag.start(
+            self.conn(),
+            offer,
+            DndActions::COPY | DndActions::MOVE,
+            icon,
+            Point::new(half, half),
+        );
+        self.pressed = None;
+    }
+
+    fn release(&mut self) {
+        self.pressed = None;
+        if let Some(d) = self.drag.release() {
+            self.dragged(d);
+        }
+    }
+
+    fn dragged(&mut self, d: DragEvent) {
+        match d {
+            DragEvent::Status {
+                accept: true,
+                action,
+            } => {
+                self.status = format!("→ {action:?}");
+            }
+            DragEvent::Status { accept: false, .. } => self.status = "→ no".into(),
+            DragEvent::Finished { success, action } => {
+                self.status.clear();
+                // The target moved the file itself (files are moved by who takes them).
+                if success && action == DndAction::Move {
+                    self.reload();
+                }
+            }
+        }
+        self.redraw();
+    }
+
+    fn open(&mut self, i: usize) {
+        let e = &self.entries[i];
+        match e.kind {
+            Kind::Folder => {
+                let to = if e.name == ".." {
+                    self.dir.parent().map(Path::to_path_buf)
+                } else {
+                    Some(e.path.clone())
+                };
+                if let Some(to) = to {
+                    self.browse(to);
+                }
+            }
+            Kind::Image => view(&e.path, self.display.as_deref()),
+            Kind::Text | Kind::Other => eprintln!("yfiles: nothing opens {}", e.path.display()),
+        }
+    }
+
+    fn browse(&mut self, dir: PathBuf) {
+        self.dir = dir;
+        self.selected = None;
+        self.scroll = 0;
+        self.conn()
+            .set_title(self.win.id, &format!("yfiles — {}", self.dir.display()));
+        self.reload();
+        self.redraw();
+    }
+}
+
+fn modified(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).and_then(|m| m.modified()).ok()
+}
+
+/// The entries to show: `..`, folders, files; each group by name, ignoring case.
+fn read_entries(dir: &Path) -> std::io::Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for item in std::fs::read_dir(dir)? {
+        let item = item?;
+        let name = item.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = item.path();
+        let kind = Kind::of(&path);
+        let icon = match kind {
+            Kind::Image => IconKey::Thumb(path.clone(), modified(&path)),
+            k => IconKey::Kind(k),
+        };
+        entries.push(Entry {
+            name,
+            path,
+            kind,
+            icon,
+        });
+    }
+    entries.sort_by_cached_key(|e| (e.kind != Kind::Folder, e.name.to_lowercase()));
+    if let Some(parent) = dir.parent() {
+        entries.insert(
+            0,
+            Entry {
+                name: "..".into(),
+                path: parent.to_path_buf(),
+                kind: Kind::Folder,
+                icon: IconKey::Kind(Kind::Folder),
+            },
+        );
+    }
+    Ok(entries)
+}
+
+/// Shows `path` in `yview`, the binary next to this one, without waiting for it.
+fn view(path: &Path, display: Option<&str>) {
+    let exe = std::env::current_exe().map(|e| e.with_file_name("yview"));
+    let mut cmd = std::process::Command::new(exe.unwrap_or_else(|_| "yview".into()));
+    cmd.arg(path);
+    if let Some(d) = display {
+        cmd.args(["--display", d]);
+    }
+    match cmd.spawn() {
+        // Reaped by a thread so that no zombie is left behind.
+        Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
+        Err(e) => eprintln!("yfiles: cannot start yview: {e}"),
+    }
+}
+
+fn main() {
+    let args = Args::parse();
+    let w = &args.window;
+    let deadline = Deadline::after(w.exit_after);
+    let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let dir = std::fs::canonicalize(&dir)
+        .unwrap_or_else(|e| die("yfiles", format!("{}: {e}", dir.display())));
+    if !dir.is_dir() {
+        die("yfiles", format!("{}: not a directory", dir.display()));
+    }
+    let conn = Connection::connect(w.display.as_deref()).unwrap_or_else(|e| die("yfiles", e));
+    let win = Window::open(
+        &conn,
+        WindowSpec {
+            title: &format!("yfiles — {}", dir.display()),
+            rect: Rect::new(w.x, w.y, WIDTH, HEIGHT),
+            background: BACKGROUND,
+            events: EventMask::KEY_PRESS
+                | EventMask::BUTTON_PRESS
+                | EventMask::BUTTON_RELEASE
+                | EventMask::POINTER_MOTION
+                | EventMask::SCROLL,
+        },
+    );
+    let mut app = Browser {
+        drag: DragSource::new(win.id),
+        win,
+        dir,
+        dir_mtime: None,
+        entries: Vec::new(),
+        selected: None,
+        scroll: 0,
+        icons: HashMap::new(),
+        labels: HashMap::new(),
+        pressed: None,
+        last_click: None,
+        status: String::new(),
+        display: w.display.clone(),
+    };
+    app.reload();
+    app.redraw();
+    let mut poll = Instant::now() + POLL;
+    loop {
+        let e = match next_step(&conn, &deadline, Some(poll)) {
+            Step::Quit => break,
+            Step::Wake => {
+                poll = Instant::now() + POLL;
+                if modified(&app.dir) != app.dir_mtime {
+                    app.reload();
+                    app.redraw();
+                }
+                continue;
+            }
+            Step::Event(e) => e,
+        };
+        if app.win.wants_close(&e) {
+            break;
+        }
+        if let Some(d) = app.drag.handle(&conn, &e) {
+            app.dragged(d);
+            continue;
+        }
+        match e {
+            Event::Expose(e) if e.count == 0 => app.win.present(),
+            Event::Configure(e) if app.win.configure(&e) => {
+                app.scroll = app.scroll.clamp(0, app.max_scroll());
+                app.redraw();
+            }
+            Event::ButtonPress(b) if b.button == 1 => app.press(&b),
+            Event::ButtonRelease(b) if b.button == 1 => app.release(),
+            Event::Motion(m) => app.motion(Point::new(m.x, m.y)),
+            Event::Scroll(s) => {
+                let to = (app.scroll - s.delta_y.round() as i32).clamp(0, app.max_scroll());
+                if to != app.scroll {
+                    app.scroll = to;
+                    app.redraw();
+                }
+            }
+            Event::KeyPress(k) if k.keysym == keysym::BACKSPACE => {
+                if let Some(up) = app.dir.parent().map(Path::to_path_buf) {
+                    app.browse(up);
+                }
+            }
+            _ => {}
+        }
+    }
+    for icon in app.icons.values() {
+        conn.free_pixmap(icon.pixmap);
+    }
+    app.win.close();
+}
