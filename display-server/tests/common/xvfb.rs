@@ -58,7 +58,7 @@ pub fn host(w: u32, h: u32) -> Option<Host> {
     let dir = tempfile::tempdir().unwrap();
     let sockets = dir.path().join("sockets");
     let cookies = dir.path().join("cookies");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_yonder-server"))
+    let mut child = Command::new(server_binary())
         .args(["--window", &format!("{w}x{h}"), "--socket-dir"])
         .arg(&sockets)
         .arg("--cookie-file")
@@ -106,6 +106,23 @@ pub fn host(w: u32, h: u32) -> Option<Host> {
         dir,
         _xvfb: xvfb,
     })
+}
+
+/// The `yonder-server` binary: Cargo's own when this test is the server's, else the one
+/// built next to the test's executable (`scripts/test.sh` builds the whole workspace).
+fn server_binary() -> PathBuf {
+    if let Some(p) = option_env!("CARGO_BIN_EXE_yonder-server") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|d| d.parent()).unwrap();
+    let bin = dir.join("yonder-server");
+    assert!(
+        bin.exists(),
+        "{} not built: run `cargo build --workspace` first",
+        bin.display()
+    );
+    bin
 }
 
 fn start_xvfb() -> (Guard, String) {
