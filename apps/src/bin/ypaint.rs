@@ -17,7 +17,9 @@
 //! after every finished stroke and every rotation it publishes the canvas as PNG in
 //! `_YONDER_PART_DATA` of its window and sends CONTENT_CHANGED; the "Done" button and
 //! Escape publish and send REQUEST_DEACTIVATE; on DEACTIVATE it publishes once more and
-//! exits. `s` does not save in this mode.
+//! exits. `s` does not save in this mode. If the container's window is destroyed while
+//! ypaint's lives on (the container died and its save-set rescued the part), ypaint goes
+//! on as an ordinary paint program.
 //!
 //! Each stroke segment is drawn into the canvas and only its bounding box is copied to
 //! the window; a whole frame (toolbar and canvas) is composed in the back buffer on
@@ -31,7 +33,7 @@ use yonder_apps::embed::{self, parse_window, EmbedMessage};
 use yonder_apps::pixels::{load, put_rgba};
 use yonder_apps::ui::{next_step, Face, Step, Toolbar, Window, WindowSpec};
 use yonder_apps::{die, parse_size, Deadline, WindowArgs};
-use yonder_protocol::request::{ConfigureWindow, ImageFormat};
+use yonder_protocol::request::{ConfigureWindow, ImageFormat, WindowAttributes};
 use yonder_protocol::{keysym, Event, EventMask, PixmapId, Point, Rect, Size, WindowId};
 
 /// Paints with the mouse and saves PNG files.
@@ -366,6 +368,16 @@ fn main() {
     };
     app.redraw();
     if let Some(container) = app.container {
+        // STRUCTURE_NOTIFY on the container brings its Destroy: if it goes while this
+        // window lives on (rescued by the container's save-set), ypaint carries on as an
+        // ordinary paint program.
+        conn.change_window_attributes(
+            container,
+            WindowAttributes {
+                event_mask: Some(EventMask::STRUCTURE_NOTIFY),
+                ..Default::default()
+            },
+        );
         EmbedMessage::EmbedReady { part: app.win.id }.send(&conn, container);
         let _ = conn.flush();
     }
@@ -390,6 +402,7 @@ fn main() {
             _ => {}
         }
         match e {
+            Event::Destroy(d) if Some(d.window) == app.container => app.container = None,
             Event::Expose(e) if e.count == 0 => app.redraw(),
             // A new size needs a new back buffer and a wider (or narrower) toolbar.
             Event::Configure(e) if app.win.configure(&e) => {
@@ -404,6 +417,6 @@ fn main() {
             _ => {}
         }
     }
-    conn.free_pixmap(canvas);
+    conn.free_pixmap(app.canvas);
     app.win.close();
 }
