@@ -490,7 +490,7 @@ fn demo_runs_headless_saves_a_screenshot_and_cleans_up() {
         .unwrap_or_else(|e| panic!("{}: {e}", shot.display()))
         .to_rgb8();
     let (w, h) = img.dimensions();
-    assert_eq!((w, h), (1280, 800), "the demo's screen");
+    assert_eq!((w, h), (1600, 1000), "the demo's screen");
     let rgb = |x, y| {
         let [r, g, b] = img.get_pixel(x, y).0;
         u32::from_be_bytes([0, r, g, b])
@@ -517,7 +517,7 @@ fn demo_runs_headless_saves_a_screenshot_and_cleans_up() {
         .count();
     assert!(
         busy_cells >= 8,
-        "only {busy_cells} of 40 screen cells show windows"
+        "only {busy_cells} of 60 screen cells show windows"
     );
     // Each app's own colors: hello's blue rectangle, yclock's background, the sun in
     // yview's picture, ypaint's red swatch.

@@ -6,7 +6,8 @@
 //! meets the user's servers; the apps find it through `YONDER_DISPLAY=unix:PATH` and
 //! `YONDER_COOKIE`.
 //!
-//! Then it starts `hello`, `yclock`, `yview` (on a picture it makes) and `ypaint` side by
+//! Then it starts `hello`, `yclock`, `yview` (on a picture it makes), `ytrash`, `ypaint`,
+//! `ydoc` (on a sample document with a drawing part) and `yfiles` (on sample files) side by
 //! side, and after about three seconds, when headless or asked with `--screenshot`, saves
 //! the whole screen as PNG. It ends
 //!
@@ -50,7 +51,7 @@ struct Args {
 }
 
 /// The screen of a server the demo starts.
-const SCREEN: &str = "1280x800";
+const SCREEN: &str = "1600x1000";
 /// How long after starting the apps the screenshot is taken, at the earliest.
 const SETTLE: Duration = Duration::from_secs(3);
 /// How long the server and the apps get to come up.
@@ -286,6 +287,49 @@ fn layout(sizes: &[(u32, u32)], screen_w: u32) -> Vec<(i32, i32)> {
     out
 }
 
+/// Material for the compound-document apps: a folder of files for `yfiles`, a private
+/// trash for `ytrash`, and a document with text and a drawing for `ydoc` (its format is
+/// described in ydoc's `format.rs`). Returns their paths.
+fn compound_samples(dir: &Path) -> Result<(String, String, String), String> {
+    let err = |p: &Path, e: std::io::Error| format!("{}: {e}", p.display());
+    let files = dir.join("files");
+    std::fs::create_dir_all(files.join("photos")).map_err(|e| err(&files, e))?;
+    for (name, text) in [
+        ("notes.txt", "Drag me onto the trash can.\n"),
+        ("todo.txt", "Edit the drawing in the document.\n"),
+    ] {
+        std::fs::write(files.join(name), text).map_err(|e| err(&files, e))?;
+    }
+    landscape(160, 100)
+        .save(files.join("sunset.png"))
+        .map_err(|e| format!("sunset.png: {e}"))?;
+    let trash = dir.join("trash");
+    let mut png = std::io::Cursor::new(Vec::new());
+    doodle(200, 120)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    let png = png.into_inner();
+    let mut doc = b"ydoc 1\n".to_vec();
+    let mut record = |kind: &str, bytes: &[u8]| {
+        doc.extend_from_slice(format!("{kind} {}\n", bytes.len()).as_bytes());
+        doc.extend_from_slice(bytes);
+        doc.push(b'\n');
+    };
+    record(
+        "text",
+        "A compound document: this text is ydoc's, the drawing below is ypaint's.".as_bytes(),
+    );
+    record("drawing", &png);
+    record(
+        "text",
+        "Double-click the drawing to edit it in place; rotate it and the text follows.".as_bytes(),
+    );
+    let document = dir.join("demo.ydoc");
+    std::fs::write(&document, doc).map_err(|e| err(&document, e))?;
+    let s = |p: PathBuf| p.display().to_string();
+    Ok((s(files), s(trash), s(document)))
+}
+
 fn launch(target: &Target, dir: &Path, screen_w: u32) -> Result<Apps, String> {
     let save = |name: &str, img: RgbImage| -> Result<String, String> {
         let p = dir.join(name);
@@ -294,12 +338,20 @@ fn launch(target: &Target, dir: &Path, screen_w: u32) -> Result<Apps, String> {
     };
     let picture = save("sunset.png", landscape(320, 200))?;
     let drawing = save("ypaint.png", doodle(400, 300))?;
+    let (files, trash, document) = compound_samples(dir)?;
     // (program, window size, its own arguments)
-    let apps: [(&str, (u32, u32), Vec<String>); 4] = [
+    let apps: [(&str, (u32, u32), Vec<String>); 7] = [
         ("hello", (400, 300), vec![]),
         ("yclock", (240, 280), vec![]),
         ("yview", (320, 200), vec![picture]),
-        ("ypaint", (440, 336), vec![drawing]),
+        ("ytrash", (260, 280), vec!["--trash".into(), trash]),
+        ("ypaint", (452, 336), vec![drawing]),
+        (
+            "ydoc",
+            (520, 440),
+            vec!["--size".into(), "520x440".into(), document],
+        ),
+        ("yfiles", (400, 320), vec![files]),
     ];
     let places = layout(&apps.iter().map(|a| a.1).collect::<Vec<_>>(), screen_w);
     let bin = bin_dir()?;
