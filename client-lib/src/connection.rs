@@ -44,6 +44,10 @@ pub struct Connection {
     /// The read buffer. Locked only by the thread holding the reading token (so never
     /// contended); a Mutex only to make the sharing safe without `unsafe`.
     pub(crate) input: Mutex<Input>,
+    /// How raw images travel: options, the shared-memory segment, statistics. Held by
+    /// `put_image` across sending and, when the segment is full, across the wait for the
+    /// server to finish reading it. Lock order: `images`, `out`, `input`, `state`.
+    pub(crate) images: Mutex<crate::images::Images>,
     /// Slots, event queue, reading token, failure. Held only for short bookkeeping, never
     /// across I/O or a call into user code. Lock order: `out`, then `input`, then `state`.
     ///
@@ -170,6 +174,9 @@ impl Connection {
         Connection {
             stream,
             out: Mutex::new(Output::default()),
+            images: Mutex::new(crate::images::Images::new(
+                crate::images::ImageOptions::from_env(),
+            )),
             input: Mutex::new(Input::default()),
             state: Mutex::new(State::default()),
             changed: Condvar::new(),

@@ -2,10 +2,15 @@
 //! `&self` (one thread may read while another writes); [`Input`] accumulates what the
 //! server sends and turns it into decoded messages. No locking, no routing: the
 //! `transport` module decides when to read, and `state` where each message goes.
+//!
+//! A Unix socket can also carry a file descriptor with the bytes of a write
+//! ([`Stream::send_with_fd`]): how a shared-memory segment reaches the server.
 
 use crate::display::Address;
-use std::io::{self, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
+use std::mem::MaybeUninit;
 use std::net::TcpStream;
+use std::os::fd::BorrowedFd;
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 use yonder_protocol::message::decode_server_message;
@@ -49,6 +54,34 @@ impl Stream {
             Stream::Unix(s) => (&*s).write(buf),
             Stream::Tcp(s) => (&*s).write(buf),
         }
+    }
+
+    /// Writes (some of) `buf` with `fd` attached as `SCM_RIGHTS` to its first byte. When
+    /// this returns `Ok(n)` with `n > 0` the descriptor is on its way; on an error it is
+    /// not. Only Unix sockets carry descriptors.
+    pub(crate) fn send_with_fd(&self, buf: &[u8], fd: BorrowedFd<'_>) -> io::Result<usize> {
+        use rustix::net::{SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
+        let Stream::Unix(s) = self else {
+            return Err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "file descriptors travel over Unix sockets only",
+            ));
+        };
+        let fds = [fd];
+        let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+        let mut control = SendAncillaryBuffer::new(&mut space);
+        control.push(SendAncillaryMessage::ScmRights(&fds));
+        Ok(rustix::net::sendmsg(
+            s,
+            &[IoSlice::new(buf)],
+            &mut control,
+            SendFlags::NOSIGNAL,
+        )?)
+    }
+
+    /// Whether this is a Unix socket (a local server: shared memory may work).
+    pub(crate) fn is_unix(&self) -> bool {
+        matches!(self, Stream::Unix(_))
     }
 
     /// Note: this flag belongs to the open file, so it also affects writes. Only the thread

@@ -34,11 +34,16 @@
 //!   [`Incoming`].
 //! - A [`Connection`] is `Send + Sync`; threads can share one.
 //!
+//! - Raw images take the cheapest way the connection allows: shared memory with a local
+//!   server, lossless compression on TCP, else the request itself
+//!   ([`Connection::put_image`], [`ImageOptions`]).
+//!
 //! Modules: [`display`] (display names, socket paths), [`auth`] (cookie lookup),
 //! `connection` (opening, setup, ids), `transport` (buffers, reading, waiting), `io`
 //! (socket, frame decoding), `state` (routing replies, errors and events), [`cookie`],
-//! `requests` (typed request methods), [`event`], [`error`].
-#![forbid(unsafe_code)]
+//! `requests` (typed request methods), `images` (how raw images travel), `shm` (the
+//! memory of a shared-memory segment: the one place with `unsafe`), [`event`], [`error`].
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod auth;
@@ -47,8 +52,10 @@ pub mod cookie;
 pub mod display;
 pub mod error;
 pub mod event;
+mod images;
 mod io;
 mod requests;
+mod shm;
 mod state;
 mod transport;
 
@@ -57,6 +64,7 @@ pub use cookie::{Cookie, ReplyType, VoidCookie};
 pub use display::DisplayName;
 pub use error::{ConnectError, ConnectionError, ReplyError};
 pub use event::{Incoming, RequestError};
+pub use images::{Compression, ImageOptions, ImageStats, SHM_MIN_BYTES};
 pub use io::MAX_INCOMING_FRAME;
 /// The wire protocol crate, re-exported so apps need only this one dependency.
 pub use yonder_protocol as protocol;

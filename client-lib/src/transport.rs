@@ -9,12 +9,19 @@
 //! Writing: a flush holds the output lock across its write calls. Writes time out after
 //! [`WRITE_TIMEOUT`]; a write that cannot proceed reads what the server sent (when no
 //! other thread is reading), since a server blocked on writing to us stops reading too.
+//!
+//! File descriptors (a shared-memory segment's memfd, sent with its ShmAttach) wait in
+//! the output next to the offset of their frame. A flush writes up to that offset with
+//! plain writes and then starts the frame with a `sendmsg` carrying the descriptor, so the
+//! server receives it with the frame's first byte (protocol.md §15.3).
 
 use crate::connection::Connection;
 use crate::error::{ConnectionError, ReplyError};
 use crate::io::{Filled, Msg, ReadMode};
 use crate::state::{message_seq, State};
+use std::collections::VecDeque;
 use std::io;
+use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -32,6 +39,8 @@ const DROP_FLUSH_LIMIT: Duration = Duration::from_secs(1);
 #[derive(Debug, Default)]
 pub(crate) struct Output {
     buf: Vec<u8>,
+    /// Descriptors to send, each with the offset in `buf` of the frame it goes with.
+    fds: VecDeque<(usize, OwnedFd)>,
     /// Number of requests sent so far (the last sequence number handed out).
     seq: u64,
     /// A write failed: nothing more is buffered or sent.
@@ -80,6 +89,17 @@ impl Connection {
     /// Buffers a request and gives it the next sequence number. `cookie`: whether a cookie
     /// will follow the request, and if so whether the request has a reply.
     pub(crate) fn send_tracked(&self, request: &Request, cookie: Option<bool>) -> Seq {
+        self.send_tracked_with_fd(request, cookie, None)
+    }
+
+    /// [`Connection::send_tracked`], with a file descriptor sent along with the frame's
+    /// first byte (Unix sockets only; the caller checks).
+    pub(crate) fn send_tracked_with_fd(
+        &self,
+        request: &Request,
+        cookie: Option<bool>,
+        fd: Option<OwnedFd>,
+    ) -> Seq {
         let mut out = lock(&self.out);
         out.seq += 1;
         let seq = out.seq;
@@ -88,6 +108,10 @@ impl Connection {
             lock(&self.state).track(seq, expects_reply);
         }
         if !out.dead {
+            if let Some(fd) = fd {
+                let at = out.buf.len();
+                out.fds.push_back((at, fd));
+            }
             encode_frame(request, &mut out.buf);
             if out.buf.len() >= FLUSH_THRESHOLD {
                 // A failure is recorded in the state and reported by the next wait.
@@ -121,6 +145,7 @@ impl Connection {
             // Nothing will be sent any more: stop buffering.
             out.dead = true;
             out.buf = Vec::new();
+            out.fds.clear();
             return Err(e);
         }
         let mut written = 0;
@@ -128,7 +153,22 @@ impl Connection {
             if written == out.buf.len() {
                 break Ok(());
             }
-            match self.stream.write(&out.buf[written..]) {
+            // Plain writes stop at the next descriptor's frame, which starts a sendmsg.
+            let next_fd = out.fds.front().map(|(at, _)| *at);
+            let sent = match next_fd {
+                Some(at) if at == written => {
+                    let fd = out.fds.front().map(|(_, fd)| fd.as_fd()).expect("front");
+                    let n = self.stream.send_with_fd(&out.buf[written..], fd);
+                    if matches!(n, Ok(n) if n > 0) {
+                        // On its way: our copy of the descriptor can close.
+                        out.fds.pop_front();
+                    }
+                    n
+                }
+                Some(at) => self.stream.write(&out.buf[written..at]),
+                None => self.stream.write(&out.buf[written..]),
+            };
+            match sent {
                 Ok(0) => break Err(io::Error::from(io::ErrorKind::WriteZero)),
                 Ok(n) => written += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -143,6 +183,7 @@ impl Connection {
         };
         match result {
             Ok(()) => {
+                debug_assert!(out.fds.is_empty());
                 out.buf.clear();
                 if out.buf.capacity() > 4 * FLUSH_THRESHOLD {
                     out.buf.shrink_to(2 * FLUSH_THRESHOLD);
@@ -152,6 +193,7 @@ impl Connection {
             Err(e) => {
                 out.dead = true;
                 out.buf = Vec::new();
+                out.fds.clear();
                 // A server that refuses a client says why, then closes: read that first.
                 self.drain_if_idle();
                 Err(self.fail(connection_error(e)))

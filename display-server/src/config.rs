@@ -30,6 +30,8 @@ pub struct ServerConfig {
     pub max_drawable_side: u32,
     /// Manage top-level windows: frames, placement, click-to-focus (see [`crate::wm`]).
     pub window_manager: bool,
+    /// Offer shared-memory images (the `SHM` extension) to clients on the Unix socket.
+    pub shm: bool,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +48,7 @@ impl Default for ServerConfig {
             max_frame_len: MAX_FRAME_LEN,
             max_drawable_side: 16384,
             window_manager: true,
+            shm: cfg!(target_os = "linux"),
         }
     }
 }

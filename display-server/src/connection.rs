@@ -4,15 +4,19 @@
 //! Faults stay here: a bad hello, a wrong cookie, an oversized or undecodable frame, or a
 //! socket error ends *this* connection (logged with the reason) and the state thread
 //! frees what the client owned. No other client notices anything but the usual events.
+//!
+//! On a Unix socket the reader also receives file descriptors ([`ReadHalf`]) and pairs
+//! each decoded ShmAttach with the oldest one (protocol 1.3, shared-memory images).
 
 use crate::auth;
 use crate::dispatch::Incoming;
+use crate::read_half::ReadHalf;
 use crate::server::{Command, Shared};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot};
-use yonder_protocol::{decode_request, frame, DecodeError, Hello, Refusal, SetupResponse};
+use yonder_protocol::{decode_request, frame, DecodeError, Hello, Refusal, Request, SetupResponse};
 
 /// How long a new connection may take to send its hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -23,12 +27,25 @@ const READ_CHUNK: usize = 64 * 1024;
 /// Most output bytes gathered into one socket write.
 const MAX_WRITE_BATCH: usize = 1 << 20;
 
-/// Serves one connection until it ends.
+/// Serves one connection of a stream that carries bytes only (TCP) until it ends.
 pub async fn serve<S>(stream: S, peer: String, shared: Arc<Shared>)
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
-    let (mut rd, mut wr) = tokio::io::split(stream);
+    let (rd, wr) = tokio::io::split(stream);
+    serve_halves(ReadHalf::Plain(Box::new(rd)), wr, peer, shared).await;
+}
+
+/// Serves one Unix-socket connection, which may pass file descriptors, until it ends.
+pub async fn serve_unix(stream: tokio::net::UnixStream, shared: Arc<Shared>) {
+    let (rd, wr) = stream.into_split();
+    serve_halves(ReadHalf::unix(rd), wr, "unix".into(), shared).await;
+}
+
+async fn serve_halves<W>(mut rd: ReadHalf, mut wr: W, peer: String, shared: Arc<Shared>)
+where
+    W: AsyncWrite + Unpin + Send + 'static,
+{
     let mut buf = Vec::with_capacity(READ_CHUNK);
     let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_hello(&mut rd, &mut buf)).await {
         Ok(Ok(h)) => h,
@@ -45,6 +62,7 @@ where
         .send(Command::Connect {
             hello,
             tx,
+            shm: shared.shm && rd.passes_fds(),
             reply: reply_tx,
         })
         .await
@@ -65,7 +83,7 @@ where
         .await;
 }
 
-async fn read_hello<R: AsyncRead + Unpin>(rd: &mut R, buf: &mut Vec<u8>) -> Result<Hello, String> {
+async fn read_hello(rd: &mut ReadHalf, buf: &mut Vec<u8>) -> Result<Hello, String> {
     loop {
         match frame::split_frame(buf, MAX_HELLO_LEN) {
             Ok(Some((start, end))) => {
@@ -124,7 +142,7 @@ async fn refuse<W: AsyncWrite + Unpin>(wr: &mut W, peer: &str, reason: &str) {
     let _ = wr.shutdown().await;
 }
 
-async fn read_more<R: AsyncRead + Unpin>(rd: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+async fn read_more(rd: &mut ReadHalf, buf: &mut Vec<u8>) -> std::io::Result<usize> {
     let len = buf.len();
     buf.resize(len + READ_CHUNK, 0);
     let n = rd.read(&mut buf[len..]).await;
@@ -133,8 +151,8 @@ async fn read_more<R: AsyncRead + Unpin>(rd: &mut R, buf: &mut Vec<u8>) -> std::
 }
 
 /// Reads and forwards requests until the connection ends; returns why it ended.
-async fn read_loop<R: AsyncRead + Unpin>(
-    rd: &mut R,
+async fn read_loop(
+    rd: &mut ReadHalf,
     mut buf: Vec<u8>,
     client: yonder_protocol::ClientId,
     shared: &Shared,
@@ -149,6 +167,10 @@ async fn read_loop<R: AsyncRead + Unpin>(
                     let body = &buf[consumed + start..consumed + end];
                     consumed += end;
                     match decode_request(body) {
+                        // Its descriptor came with the frame's first byte: it is queued.
+                        Ok(Request::ShmAttach(r)) => {
+                            batch.push(Incoming::ShmAttach(r, rd.take_fd()))
+                        }
                         Ok(req) => batch.push(Incoming::Request(req)),
                         Err(DecodeError::UnknownOpcode(op)) => batch.push(Incoming::Unknown(op)),
                         Err(e @ DecodeError::Malformed(_)) => {

@@ -23,6 +23,11 @@ pub fn fail(code: ErrorCode, bad_value: u64, message: impl Into<String>) -> Prot
 pub enum Incoming {
     /// A request.
     Request(Request),
+    /// A ShmAttach with the file descriptor that came with its frame, if one did.
+    ShmAttach(
+        yonder_protocol::request::ShmAttach,
+        Option<std::os::fd::OwnedFd>,
+    ),
     /// A well-formed frame with an unknown opcode.
     Unknown(u8),
 }
@@ -37,6 +42,10 @@ impl State {
         let seq = c.seq;
         let (opcode, result) = match incoming {
             Incoming::Request(req) => (req.code(), self.dispatch(client, req)),
+            Incoming::ShmAttach(r, fd) => (
+                yonder_protocol::request::ShmAttach::OPCODE,
+                self.shm_attach(client, r, fd),
+            ),
             Incoming::Unknown(op) => (
                 op,
                 Err(fail(
@@ -114,6 +123,10 @@ impl State {
             R::DndStatus(r) => self.dnd_status(c, r),
             R::DndFinish(r) => self.dnd_finish(c, r),
             R::ChangeSaveSet(r) => self.change_save_set(c, r),
+            // Not through the reader (a test's State): no descriptor came with it.
+            R::ShmAttach(r) => self.shm_attach(c, r, None),
+            R::ShmDetach(r) => self.shm_detach(c, r),
+            R::ShmPutImage(r) => self.shm_put_image(c, r),
         }
     }
 }

@@ -3,7 +3,9 @@
 //! temporary socket.
 //!
 //! A request's way through: [`connection`] reads and decodes frames per client (one tokio
-//! task each) and sends them to the state thread ([`server`]); [`dispatch`] applies them
+//! task each; on Unix sockets [`read_half`] also takes the file descriptors of
+//! shared-memory segments, which [`shm`] maps) and sends them to the state thread
+//! ([`server`]); [`dispatch`] applies them
 //! in order to the one [`state::State`], delegating to [`handlers`]; drawing goes through
 //! [`render`] into per-drawable backing stores; damage is composed by [`compositor`] and
 //! shown by a [`screen`] backend; replies, events and errors go back through each
@@ -19,9 +21,11 @@ pub mod display;
 pub mod events;
 pub mod handlers;
 pub mod input;
+pub mod read_half;
 pub mod render;
 pub mod screen;
 pub mod server;
+pub mod shm;
 pub mod state;
 pub mod transfer;
 pub mod wm;

@@ -32,6 +32,10 @@ struct Args {
     /// show exactly where and as their clients put them.
     #[arg(long)]
     no_window_manager: bool,
+    /// Do not offer shared-memory images (the SHM extension) to local clients: their
+    /// images then travel through the socket like a remote client's.
+    #[arg(long)]
+    no_shm: bool,
     /// Print the cookie line of the display (to copy to another machine) and exit.
     #[arg(long)]
     print_cookie: bool,
@@ -105,6 +109,7 @@ fn run(args: Args) -> Result<(), String> {
         window_manager: !args.no_window_manager,
         ..ServerConfig::default()
     };
+    config.shm &= !args.no_shm;
     for l in &args.listen {
         match l.as_str() {
             "tcp" => config.listen_tcp = true,

@@ -37,6 +37,8 @@ pub enum Command {
         hello: Hello,
         /// Where its frames go.
         tx: mpsc::UnboundedSender<Vec<u8>>,
+        /// Offer it shared-memory images (a Unix socket, and the server allows them).
+        shm: bool,
         /// The client's number, or why it is refused.
         reply: oneshot::Sender<Result<ClientId, String>>,
     },
@@ -80,6 +82,8 @@ pub struct Shared {
     pub commands: mpsc::Sender<Command>,
     /// Largest request body.
     pub max_frame_len: usize,
+    /// Offer shared-memory images to Unix-socket clients.
+    pub shm: bool,
 }
 
 /// A running server. Dropping it shuts the server down.
@@ -211,6 +215,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         cookie,
         commands: cmd_tx.clone(),
         max_frame_len: config.max_frame_len,
+        shm: config.shm,
     });
     let tcp_port = listeners
         .tcp
@@ -226,7 +231,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
             loop {
                 match unix.accept().await {
                     Ok((s, _)) => {
-                        tokio::spawn(connection::serve(s, "unix".to_string(), sh.clone()));
+                        tokio::spawn(connection::serve_unix(s, sh.clone()));
                     }
                     Err(e) => tracing::warn!("accept on unix socket: {e}"),
                 }

@@ -56,6 +56,11 @@ id_type!(
     /// A connected client, as numbered by the server (for display and administration).
     ClientId(u32)
 );
+id_type!(
+    /// A shared-memory segment (version 1.3, the `SHM` extension): a number the client
+    /// chooses in ShmAttach, private to its connection (no two clients' segments meet).
+    ShmSegment(u32)
+);
 
 impl WindowId {
     /// The root window of the (single) screen; server-owned, never destroyed.

@@ -44,7 +44,10 @@ pub use request::Request;
 /// Protocol major version: a client and server must agree on it exactly.
 pub const PROTOCOL_MAJOR: u16 = 1;
 /// Protocol minor version: additions that older peers can ignore.
-pub const PROTOCOL_MINOR: u16 = 2;
+pub const PROTOCOL_MINOR: u16 = 3;
+/// The setup's `extensions` entry of a server that takes shared-memory images (ShmAttach,
+/// ShmDetach, ShmPutImage) on this connection: only Unix-socket connections get it.
+pub const SHM_EXTENSION: &str = "SHM";
 /// The first element of every hello: tells a Yonder server apart from anything else.
 pub const PROTOCOL_NAME: &str = "yonder";
 /// The TCP port of display `N` is `TCP_PORT_BASE + N`.

@@ -217,12 +217,12 @@ fn goldens() -> Vec<Golden> {
                 app_name: "hello".into(),
                 id_space: SPACE,
             }),
-            "2700000096a6796f6e6465720102c41000112233445566778899aabbccddeeffa568656c6c6fce5eed0001",
+            "2700000096a6796f6e6465720103c41000112233445566778899aabbccddeeffa568656c6c6fce5eed0001",
         ),
         g(
             "SetupResponse Accepted",
             Msg::Setup(SetupResponse::Accepted(setup())),
-            "950100009200990102b3796f6e6465722d73657276657220302e312e3002ce5eed0001919801cd0500cd0320cd0152ccd3cb3ff0000000000000952018ce00ff0000cdff00ccffceff2e344092ce01000000cd400090dc001892a75052494d4152590192a95345434f4e444152590292a9434c4950424f4152440392a441544f4d0492a843415244494e414c0592a7494e54454745520692a6535452494e470792ab555446385f535452494e470892a657494e444f570992a65049584d41500a92a7574d5f4e414d450b92a8574d5f434c4153530c92ac574d5f50524f544f434f4c530d92b0574d5f44454c4554455f57494e444f570e92b0574d5f5452414e5349454e545f464f520f92ac5f4e45545f574d5f4e414d451092ab5f4e45545f574d5f5049441192a7544152474554531292aa594f4e4445525f444e441392b8746578742f706c61696e3b636861727365743d7574662d381492a9696d6167652f706e671592ad746578742f7572692d6c6973741692ad5f594f4e4445525f454d4245441792b15f594f4e4445525f504152545f4441544118",
+            "950100009200990103b3796f6e6465722d73657276657220302e312e3002ce5eed0001919801cd0500cd0320cd0152ccd3cb3ff0000000000000952018ce00ff0000cdff00ccffceff2e344092ce01000000cd400090dc001892a75052494d4152590192a95345434f4e444152590292a9434c4950424f4152440392a441544f4d0492a843415244494e414c0592a7494e54454745520692a6535452494e470792ab555446385f535452494e470892a657494e444f570992a65049584d41500a92a7574d5f4e414d450b92a8574d5f434c4153530c92ac574d5f50524f544f434f4c530d92b0574d5f44454c4554455f57494e444f570e92b0574d5f5452414e5349454e545f464f520f92ac5f4e45545f574d5f4e414d451092ab5f4e45545f574d5f5049441192a7544152474554531292aa594f4e4445525f444e441392b8746578742f706c61696e3b636861727365743d7574662d381492a9696d6167652f706e671592ad746578742f7572692d6c6973741692ad5f594f4e4445525f454d4245441792b15f594f4e4445525f504152545f4441544118",
         ),
         g(
             "SetupResponse Refused",
@@ -596,6 +596,22 @@ fn goldens() -> Vec<Golden> {
             "25000000923297cf5eed000100000001cf5eed000100000002920808020100c4080000ff00ff000000",
         ),
         g(
+            "PutImage Qoi",
+            req(Request::PutImage(PutImage {
+                drawable: win(),
+                gc: GC,
+                dst: Point::new(8, 8),
+                width: 2,
+                height: 1,
+                format: ImageFormat::Qoi,
+                // The same two pixels as a QOI file: header "qoif", 2, 1, 3 channels,
+                // sRGB; QOI_OP_DIFF 5a (red) and 79 (blue); the end marker.
+                data: hex::decode("716f6966000000020000000103005a790000000000000001")
+                    .unwrap(),
+            })),
+            "35000000923297cf5eed000100000001cf5eed000100000002920808020104c418716f6966000000020000000103005a790000000000000001",
+        ),
+        g(
             "GetImage",
             req(Request::GetImage(GetImage {
                 drawable: win(),
@@ -697,6 +713,37 @@ fn goldens() -> Vec<Golden> {
                 insert: true,
             })),
             "0d000000924392cfed17000100000002c3",
+        ),
+        // --- Shared memory (1.3) -----------------------------------------------------------
+        g(
+            "ShmAttach",
+            req(Request::ShmAttach(ShmAttach {
+                segment: ShmSegment(1),
+                size: 4 << 20,
+            })),
+            "0900000092469201ce00400000",
+        ),
+        g(
+            "ShmPutImage",
+            req(Request::ShmPutImage(ShmPutImage {
+                drawable: win(),
+                gc: GC,
+                dst: Point::new(0, 0),
+                width: 640,
+                height: 480,
+                format: ImageFormat::Bgrx,
+                segment: ShmSegment(1),
+                offset: 0,
+                stride: 2560,
+            })),
+            "24000000924899cf5eed000100000001cf5eed000100000002920000cd0280cd01e0000100cd0a00",
+        ),
+        g(
+            "ShmDetach",
+            req(Request::ShmDetach(ShmDetach {
+                segment: ShmSegment(1),
+            })),
+            "0400000092479101",
         ),
         g(
             "SendEvent (EMBED_READY)",

@@ -1,5 +1,7 @@
 //! Drawing requests: clear, copy, points, lines, rectangles, arcs, polygons, images and
-//! text. Each draws into a window or pixmap (`impl Into<Drawable>`) with a GC.
+//! text. Each draws into a window or pixmap (`impl Into<Drawable>`) with a GC. PutImage
+//! lives in `images`, which chooses how the pixels travel; the shared-memory requests are
+//! in `shm`.
 
 use crate::connection::Connection;
 use crate::cookie::{Cookie, VoidCookie};
@@ -7,7 +9,7 @@ use yonder_protocol::geometry::Arc;
 use yonder_protocol::reply::{ImageReply, TextExtentsReply};
 use yonder_protocol::request::{
     ClearArea, CopyArea, DrawText, FillPoly, GetImage, ImageFormat, PolyArc, PolyFillArc,
-    PolyFillRectangle, PolyLine, PolyPoint, PolyRectangle, PolySegment, PutImage, QueryTextExtents,
+    PolyFillRectangle, PolyLine, PolyPoint, PolyRectangle, PolySegment, QueryTextExtents,
 };
 use yonder_protocol::{Drawable, GcId, Point, Rect, Request, Segment, WindowId};
 
@@ -149,32 +151,6 @@ impl Connection {
             drawable: drawable.into(),
             gc,
             points: points.to_vec(),
-        }))
-    }
-
-    /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,
-    /// `Rgba`) need `data` of exactly 4·width·height bytes; for `Png` and `Jpeg` the size
-    /// comes from the file (pass 0, 0). Keep the frame under the setup's
-    /// `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to avoid a copy.
-    #[allow(clippy::too_many_arguments)] // the request's own fields, in wire order
-    pub fn put_image(
-        &self,
-        drawable: impl Into<Drawable>,
-        gc: GcId,
-        dst: Point,
-        width: u32,
-        height: u32,
-        format: ImageFormat,
-        data: impl Into<Vec<u8>>,
-    ) -> VoidCookie<'_> {
-        self.void_request(Request::PutImage(PutImage {
-            drawable: drawable.into(),
-            gc,
-            dst,
-            width,
-            height,
-            format,
-            data: data.into(),
         }))
     }
 

@@ -9,6 +9,7 @@ mod draw;
 mod gc;
 mod input;
 mod property;
+mod shm;
 mod transfer;
 mod window;
 

@@ -1,5 +1,10 @@
-//! Images: PutImage (raw pixels, PNG, JPEG) and GetImage (a pixmap's pixels, or what a
-//! window shows: its backing store with its viewable descendants composed over it).
+//! Images: PutImage (raw pixels, QOI, PNG, JPEG) and GetImage (a pixmap's pixels, or what
+//! a window shows: its backing store with its viewable descendants composed over it).
+//! ShmPutImage, which takes raw pixels from shared memory, is in `shm.rs`.
+//!
+//! Compressed data (QOI) is bounded before anything is allocated: the request's width and
+//! height must match the file's header, and 4·width·height may not exceed the frame limit,
+//! so a small frame can never inflate into more than a raw frame could carry.
 
 use crate::compositor::{paint_tree, Scene};
 use crate::dispatch::{fail, HandlerResult};
@@ -13,16 +18,18 @@ use yonder_protocol::{ClientId, Drawable, ErrorCode, Point, ProtocolError, Rect,
 /// Most pixels one GetImage returns, so a raw reply stays under 64 MiB.
 pub const MAX_GET_IMAGE_PIXELS: u64 = 15 << 20;
 
-fn format(f: ImageFormat) -> render::ImageFormat {
+/// The renderer's name for a format it decodes itself (QOI is decoded here).
+pub(super) fn format(f: ImageFormat) -> Option<render::ImageFormat> {
     match f {
-        ImageFormat::Bgrx => render::ImageFormat::Bgrx,
-        ImageFormat::Rgba => render::ImageFormat::Rgba,
-        ImageFormat::Png => render::ImageFormat::Png,
-        ImageFormat::Jpeg => render::ImageFormat::Jpeg,
+        ImageFormat::Bgrx => Some(render::ImageFormat::Bgrx),
+        ImageFormat::Rgba => Some(render::ImageFormat::Rgba),
+        ImageFormat::Png => Some(render::ImageFormat::Png),
+        ImageFormat::Jpeg => Some(render::ImageFormat::Jpeg),
+        ImageFormat::Qoi => None,
     }
 }
 
-fn image_error(e: ImageError) -> ProtocolError {
+pub(super) fn image_error(e: ImageError) -> ProtocolError {
     let code = match &e {
         ImageError::BadLength { .. } => ErrorCode::Length,
         ImageError::OutOfBounds { .. } => ErrorCode::Match,
@@ -47,8 +54,10 @@ impl State {
                 format!("no graphics context {}", r.gc),
             ));
         }
-        let img = render::decode_image(format(r.format), r.width, r.height, &r.data)
-            .map_err(image_error)?;
+        let img = match format(r.format) {
+            Some(f) => render::decode_image(f, r.width, r.height, &r.data).map_err(image_error)?,
+            None => decode_qoi(r.width, r.height, &r.data, self.max_frame_len as u64)?,
+        };
         self.draw(r.drawable, r.gc, |pm, s| {
             render::put_image(pm, s, r.dst.x, r.dst.y, &img)
         })
@@ -74,13 +83,13 @@ impl State {
                 ),
             ));
         }
-        if r.format == ImageFormat::Jpeg {
+        let Some(read_format) = format(r.format).filter(|f| *f != render::ImageFormat::Jpeg) else {
             return Err(fail(
                 ErrorCode::Value,
                 r.format as u64,
                 "images are read back as Bgrx, Rgba or Png",
             ));
-        }
+        };
         let window = WindowId(r.drawable.0);
         let data = if self.windows.contains_key(&window) {
             // Compose the window's subtree into a buffer the size of the request (with the
@@ -118,12 +127,12 @@ impl State {
             }
             let pm = render::xrgb_to_pixmap(&buf, rw, rh, render::IRect::new(0, 0, rw, rh))
                 .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate the image"))?;
-            render::get_image(&pm, render::IRect::new(0, 0, rw, rh), format(r.format))
+            render::get_image(&pm, render::IRect::new(0, 0, rw, rh), read_format)
         } else {
             render::get_image(
                 &self.surfaces[&Drawable(r.drawable.0)],
                 irect(r.rect),
-                format(r.format),
+                read_format,
             )
         }
         .map_err(image_error)?;
@@ -133,5 +142,88 @@ impl State {
             format: r.format,
             data,
         })))
+    }
+}
+
+/// Decodes a QOI image of `width`×`height` (the request's numbers, which the header must
+/// repeat) whose raw size may be at most `max_raw` bytes.
+fn decode_qoi(
+    width: u32,
+    height: u32,
+    data: &[u8],
+    max_raw: u64,
+) -> Result<tiny_skia::Pixmap, ProtocolError> {
+    let raw = 4 * width as u64 * height as u64;
+    if raw == 0 || raw > max_raw {
+        return Err(fail(
+            ErrorCode::Value,
+            raw,
+            format!(
+                "a {width}x{height} QOI image inflates to {raw} bytes; at most {max_raw} \
+                 (the frame limit) are allowed: send large images in bands"
+            ),
+        ));
+    }
+    let bad = |e: qoi::Error| fail(ErrorCode::Value, 0, format!("cannot decode QOI image: {e}"));
+    let decoder = qoi::Decoder::new(data).map_err(bad)?;
+    let header = *decoder.header();
+    if (header.width, header.height) != (width, height) {
+        return Err(fail(
+            ErrorCode::Length,
+            4 * header.width as u64 * header.height as u64,
+            format!(
+                "the QOI header says {}x{}, the request {width}x{height}",
+                header.width, header.height
+            ),
+        ));
+    }
+    let mut rgba = vec![0u8; raw as usize];
+    decoder
+        .with_channels(qoi::Channels::Rgba)
+        .decode_to_buf(&mut rgba)
+        .map_err(bad)?;
+    render::decode_image(render::ImageFormat::Rgba, width, height, &rgba).map_err(image_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Red then blue, 2x1 (the example of protocol.md §9.50).
+    const RED_BLUE: &str = "716f6966000000020000000103005a790000000000000001";
+
+    #[test]
+    fn qoi_decodes_like_the_raw_pixels() {
+        let data = hex::decode(RED_BLUE).unwrap();
+        let pm = decode_qoi(2, 1, &data, 1 << 20).unwrap();
+        assert_eq!(pm.data(), &[255, 0, 0, 255, 0, 0, 255, 255]);
+    }
+
+    #[test]
+    fn qoi_that_inflates_beyond_the_request_is_refused_before_decoding() {
+        // A header claiming 4096x4096 (64 MiB of pixels) in a 24-byte file.
+        let mut data = hex::decode(RED_BLUE).unwrap();
+        data[4..8].copy_from_slice(&4096u32.to_be_bytes());
+        data[8..12].copy_from_slice(&4096u32.to_be_bytes());
+        let e = decode_qoi(2, 1, &data, 1 << 20).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Length);
+        // The same size in the request is over the limit: refused without decoding.
+        let e = decode_qoi(4096, 4096, &data, 16 << 20).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Value);
+    }
+
+    #[test]
+    fn truncated_and_garbage_qoi_are_value_errors() {
+        let data = hex::decode(RED_BLUE).unwrap();
+        for bad in [
+            &data[..15],
+            &data[..3],
+            b"not a qoi file at all!".as_slice(),
+        ] {
+            assert_eq!(
+                decode_qoi(2, 1, bad, 1 << 20).unwrap_err().code,
+                ErrorCode::Value
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ mod image;
 mod input;
 mod property;
 mod resource;
+mod shm;
 mod window;
 mod window_config;
 

@@ -1,9 +1,10 @@
 //! One connected client as the state thread sees it: identity, id space, the sequence
-//! number of the last request applied, and the frames produced for it but not yet handed
-//! to its writer task.
+//! number of the last request applied, its shared-memory segments, and the frames
+//! produced for it but not yet handed to its writer task.
 
+use std::collections::HashMap;
 use tokio::sync::mpsc::UnboundedSender;
-use yonder_protocol::{frame, ClientId, Seq, ServerMessage};
+use yonder_protocol::{frame, ClientId, Seq, ServerMessage, ShmSegment};
 
 /// A connected client.
 pub struct Client {
@@ -15,6 +16,10 @@ pub struct Client {
     pub id_space: u32,
     /// The last request applied.
     pub seq: Seq,
+    /// Whether its setup offered the `SHM` extension (it is on a Unix socket).
+    pub shm_offered: bool,
+    /// Its attached shared-memory segments, by its own numbers; unmapped when it goes.
+    pub segments: HashMap<ShmSegment, crate::shm::Segment>,
     /// Frames encoded during the current batch; handed to the writer in one piece by
     /// [`Client::flush`], so many small events cost one channel send.
     out: Vec<u8>,
@@ -36,6 +41,8 @@ impl Client {
             app_name,
             id_space,
             seq: Seq(0),
+            shm_offered: false,
+            segments: HashMap::new(),
             out: Vec::new(),
             tx,
         }

@@ -13,8 +13,13 @@ impl State {
     /// Applies one command; returns true when the server must stop.
     pub fn apply_command(&mut self, cmd: Command) -> bool {
         match cmd {
-            Command::Connect { hello, tx, reply } => {
-                let _ = reply.send(self.connect(hello, tx));
+            Command::Connect {
+                hello,
+                tx,
+                shm,
+                reply,
+            } => {
+                let _ = reply.send(self.connect_client(hello, tx, shm));
             }
             Command::Requests { client, batch } => {
                 for req in batch {
@@ -31,11 +36,23 @@ impl State {
         false
     }
 
-    /// Registers a client and queues its setup reply, or says why it cannot connect.
+    /// Registers a client that cannot pass file descriptors (no `SHM` extension) and
+    /// queues its setup reply, or says why it cannot connect.
     pub fn connect(
         &mut self,
         hello: Hello,
         tx: UnboundedSender<Vec<u8>>,
+    ) -> Result<ClientId, String> {
+        self.connect_client(hello, tx, false)
+    }
+
+    /// Registers a client and queues its setup reply, or says why it cannot connect.
+    /// `shm`: offer it shared-memory images (it is on a Unix socket and they are allowed).
+    pub fn connect_client(
+        &mut self,
+        hello: Hello,
+        tx: UnboundedSender<Vec<u8>>,
+        shm: bool,
     ) -> Result<ClientId, String> {
         if hello.id_space == 0 {
             return Err("id space 0 is reserved for the server".into());
@@ -48,11 +65,15 @@ impl State {
         }
         let id = self.next_client_id();
         let mut client = Client::new(id, hello.app_name.clone(), hello.id_space, tx);
+        client.shm_offered = shm;
+        let mut setup = self.setup_for(id, hello.id_space);
+        if shm {
+            setup
+                .extensions
+                .push(yonder_protocol::SHM_EXTENSION.to_string());
+        }
         let mut out = Vec::new();
-        frame::encode_frame(
-            &SetupResponse::Accepted(self.setup_for(id, hello.id_space)),
-            &mut out,
-        );
+        frame::encode_frame(&SetupResponse::Accepted(setup), &mut out);
         client.send_raw(&out);
         self.spaces.insert(hello.id_space, id);
         self.clients.insert(id, client);

@@ -4,7 +4,7 @@
 use super::State;
 use crate::render::{self, IRect};
 use yonder_protocol::event::ScreenChangeEvent;
-use yonder_protocol::{Drawable, Event, EventMask, Rect, WindowId};
+use yonder_protocol::{Drawable, Event, EventMask, Point, Rect, WindowId};
 
 impl State {
     /// Resizes the screen and the root window to width × height.
@@ -30,6 +30,10 @@ impl State {
             root.rect = Rect::new(0, 0, width, height);
         }
         self.compositor.damage(Rect::new(0, 0, width, height));
+        // The pointer stays on the screen, as motion keeps it (found by fuzzing: a shrink
+        // left it outside until the next motion).
+        let p = self.input.pointer;
+        self.input.pointer = Point::new(p.x.min(width as i32 - 1), p.y.min(height as i32 - 1));
         self.notify_configure(WindowId::ROOT);
         self.announce_screen();
         self.update_pointer_window();

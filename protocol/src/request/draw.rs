@@ -135,12 +135,25 @@ pub enum ImageFormat {
     Png = 2,
     /// A JPEG file (put only).
     Jpeg = 3,
+    /// A QOI image (version 1.3; put only), the lossless compression clients use on
+    /// slow links. Its header's width and height must equal the request's; RGB data is
+    /// opaque, RGBA data has straight alpha like [`ImageFormat::Rgba`].
+    Qoi = 4,
+}
+
+impl ImageFormat {
+    /// Whether the format is raw pixels, 4 bytes each (`Bgrx`, `Rgba`).
+    pub fn is_raw(self) -> bool {
+        matches!(self, ImageFormat::Bgrx | ImageFormat::Rgba)
+    }
 }
 
 /// Puts an image into a drawable at `dst`. For raw formats `width`×`height` gives the
-/// layout (data must be exactly 4·w·h bytes, else Length error); for PNG and JPEG the size
-/// comes from the file and `width`/`height` are ignored (send 0). Undecodable data is a
-/// Value error. GC op and clip apply.
+/// layout (data must be exactly 4·w·h bytes, else Length error); for QOI they must equal
+/// the file's header and 4·w·h may not exceed the frame limit (so a small frame cannot
+/// inflate into a huge one); for PNG and JPEG the size comes from the file and
+/// `width`/`height` are ignored (send 0). Undecodable data is a Value error. GC op and
+/// clip apply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PutImage {
     /// Target.
@@ -149,9 +162,9 @@ pub struct PutImage {
     pub gc: GcId,
     /// Top-left of the image in the drawable.
     pub dst: Point,
-    /// Width of a raw image.
+    /// Width of a raw or QOI image.
     pub width: u32,
-    /// Height of a raw image.
+    /// Height of a raw or QOI image.
     pub height: u32,
     /// The data's format.
     pub format: ImageFormat,

@@ -10,6 +10,7 @@ mod draw;
 mod input;
 mod property;
 mod resource;
+mod shm;
 mod transfer;
 mod window;
 
@@ -17,6 +18,7 @@ pub use draw::*;
 pub use input::*;
 pub use property::*;
 pub use resource::*;
+pub use shm::*;
 pub use transfer::*;
 pub use window::*;
 
@@ -74,6 +76,9 @@ tagged! {
         65 => DndStatus(DndStatus),
         66 => DndFinish(DndFinish),
         67 => ChangeSaveSet(ChangeSaveSet),
+        70 => ShmAttach(ShmAttach),
+        71 => ShmDetach(ShmDetach),
+        72 => ShmPutImage(ShmPutImage),
     }
 }
 

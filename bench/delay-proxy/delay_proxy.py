@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""A TCP proxy that delays every byte by a fixed time in each direction, like a long link.
+
+    delay_proxy.py --listen 7150 --target 127.0.0.1:7100 --delay-ms 50
+
+Each direction is a queue: a chunk read at time t is written at t + delay, in order, so
+the byte stream is preserved and the link has a round-trip time of twice the delay (100 ms
+with the default). Bandwidth is unlimited unless --rate-mbit sets one: then each chunk
+also waits for the chunks before it to pass through a link of that rate, in each
+direction. Half-closes travel with the same delay.
+Standard library only; runs until killed (or --max-seconds pass). Prints `listening PORT`
+once it accepts connections.
+"""
+
+import argparse
+import asyncio
+import socket
+import sys
+import time
+
+
+async def pump(reader, writer, delay, rate):
+    """Copies reader to writer, each chunk `delay` seconds after it was read (and after
+    the link, at `rate` bytes per second if not 0, has carried it)."""
+    queue = asyncio.Queue()
+    link_free = 0.0
+
+    async def read_side():
+        nonlocal link_free
+        while True:
+            data = await reader.read(1 << 16)
+            now = time.monotonic()
+            if rate:
+                link_free = max(link_free, now) + len(data) / rate
+                now = link_free
+            queue.put_nowait((now + delay, data))
+            if not data:
+                return
+
+    async def write_side():
+        while True:
+            due, data = await queue.get()
+            wait = due - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if not data:
+                if writer.can_write_eof():
+                    writer.write_eof()
+                return
+            writer.write(data)
+            await writer.drain()
+
+    try:
+        await asyncio.gather(read_side(), write_side())
+    except (ConnectionError, OSError):
+        pass
+
+
+async def serve(client_reader, client_writer, target, delay, rate):
+    host, port = target
+    try:
+        server_reader, server_writer = await asyncio.open_connection(host, port)
+    except OSError as e:
+        print(f"delay_proxy: cannot reach {host}:{port}: {e}", file=sys.stderr)
+        client_writer.close()
+        return
+    for w in (client_writer, server_writer):
+        sock = w.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    await asyncio.gather(
+        pump(client_reader, server_writer, delay, rate),
+        pump(server_reader, client_writer, delay, rate),
+    )
+    for w in (client_writer, server_writer):
+        w.close()
+
+
+async def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--listen", type=int, required=True, help="port to listen on (127.0.0.1)")
+    ap.add_argument("--target", required=True, help="HOST:PORT to forward to")
+    ap.add_argument("--delay-ms", type=float, default=50.0, help="one-way delay (default 50)")
+    ap.add_argument("--rate-mbit", type=float, default=0, help="bandwidth each way (0: unlimited)")
+    ap.add_argument("--max-seconds", type=float, default=0, help="exit after this long (0: never)")
+    args = ap.parse_args()
+    host, _, port = args.target.rpartition(":")
+    target = (host or "127.0.0.1", int(port))
+    delay = args.delay_ms / 1000.0
+    rate = args.rate_mbit * 1e6 / 8
+    server = await asyncio.start_server(
+        lambda r, w: serve(r, w, target, delay, rate), "127.0.0.1", args.listen
+    )
+    print(f"listening {args.listen}", flush=True)
+    async with server:
+        if args.max_seconds > 0:
+            await asyncio.sleep(args.max_seconds)
+        else:
+            await server.serve_forever()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,491 @@
+//! How raw images travel: [`Connection::put_image`] picks, for each `Bgrx`/`Rgba` image,
+//! the cheapest way the connection allows. Nothing here ever waits for the setup reply:
+//! an image put before it arrives goes in the request, so a first frame costs no round
+//! trip.
+//!
+//! 1. **Shared memory** (local clients, protocol 1.3 `SHM`): when the server offered `SHM`
+//!    and the image has at least [`SHM_MIN_BYTES`], the pixels go into a memfd segment the
+//!    server has mapped, and only a small ShmPutImage travels. One segment is reused as
+//!    a ring; it is replaced by a larger one when an image needs more than half of it.
+//!    Attaching a segment costs one round trip (once per segment), so that a descriptor
+//!    lost on the way (a Unix socket forwarded by SSH) or refused turns shared memory off
+//!    before any image depends on it.
+//! 2. **Compression** (slow links): otherwise, on TCP (or a Unix socket where shared memory
+//!    failed, which is forwarded), an image of at least 4 KiB is sent as QOI when that
+//!    is at least 1/8 smaller. QOI won the measurement (`bench/README.md`, protocol.md
+//!    §15.2): lossless, UI pixels ~70× and photos 1.6–2× smaller, at 0.7–6 GB/s.
+//! 3. **In the request**, as before.
+//!
+//! **Reuse rule.** The server reads a segment while it processes the ShmPutImage and never
+//! later, so a part of the segment may be written again once a message with that
+//! request's sequence number or a higher one has arrived (`State::last_seq`; an event
+//! carries the last request the server had carried out, §6.3 of protocol.md). Each put records `(range, seq)`; before writing over a
+//! range still in flight the library waits for its request, sending a Sync if nothing
+//! later has come back yet. With the ring, that wait happens only when the client is a
+//! whole segment ahead of the server, which is also the flow control it needs.
+
+use std::collections::VecDeque;
+
+use crate::connection::Connection;
+use crate::cookie::VoidCookie;
+use crate::shm::Mapping;
+use crate::transport::lock;
+use yonder_protocol::request::{ImageFormat, PutImage, ShmAttach, ShmDetach, ShmPutImage};
+use yonder_protocol::{Drawable, GcId, Point, Request, ShmSegment, SHM_EXTENSION};
+
+/// Raw images smaller than this go in the request: not worth shared memory.
+pub const SHM_MIN_BYTES: usize = 16 * 1024;
+/// Raw images smaller than this are not worth compressing.
+const COMPRESS_MIN_BYTES: usize = 4 * 1024;
+/// The first segment's size.
+const SEGMENT_MIN: usize = 8 << 20;
+/// The largest segment the library makes (the server accepts up to 1 GiB).
+const SEGMENT_MAX: usize = 512 << 20;
+/// The library numbers its segments from here up (apps that attach their own use lower).
+const LIBRARY_SEGMENTS: u32 = 0x8000_0000;
+/// Where puts start in a segment (cache-line aligned).
+const ALIGN: usize = 64;
+
+/// Whether [`Connection::put_image`] compresses raw images (losslessly, as QOI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compression {
+    /// On links that are likely slow: TCP (remote, or an SSH tunnel's local end), and a
+    /// Unix socket that could not pass shared memory (a forwarded one). The default.
+    #[default]
+    Auto,
+    /// Whenever it makes an image smaller, whatever the link.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How [`Connection::put_image`] may send raw images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImageOptions {
+    /// Use shared memory when the server offers it. Default: yes, unless the environment
+    /// variable `YONDER_SHM` is `0`, `no` or `off`.
+    pub shared_memory: bool,
+    /// When to compress. Default: `Auto`, or what `YONDER_COMPRESSION` (`auto`, `always`,
+    /// `never`) says.
+    pub compression: Compression,
+}
+
+impl Default for ImageOptions {
+    fn default() -> Self {
+        ImageOptions {
+            shared_memory: true,
+            compression: Compression::Auto,
+        }
+    }
+}
+
+impl ImageOptions {
+    /// The defaults, adjusted by `YONDER_SHM` and `YONDER_COMPRESSION`.
+    pub fn from_env() -> ImageOptions {
+        let var = |name| std::env::var(name).unwrap_or_default().to_ascii_lowercase();
+        let mut o = ImageOptions::default();
+        if matches!(var("YONDER_SHM").as_str(), "0" | "no" | "off" | "false") {
+            o.shared_memory = false;
+        }
+        match var("YONDER_COMPRESSION").as_str() {
+            "always" => o.compression = Compression::Always,
+            "never" | "off" | "0" => o.compression = Compression::Never,
+            _ => {}
+        }
+        o
+    }
+}
+
+/// What [`Connection::put_image`] did so far, for tests and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImageStats {
+    /// Raw images put from shared memory.
+    pub shared_memory: u64,
+    /// Raw images sent compressed.
+    pub compressed: u64,
+    /// Raw images sent in the request as they were.
+    pub plain: u64,
+    /// Bytes of those images, uncompressed.
+    pub raw_bytes: u64,
+    /// Bytes of image data that went through the socket for them.
+    pub sent_bytes: u64,
+}
+
+/// The image state behind `Connection::images`.
+#[derive(Debug)]
+pub(crate) struct Images {
+    options: ImageOptions,
+    shm: Shm,
+    /// Shared memory was offered but could not be attached: the socket is probably
+    /// forwarded, so treat the link as slow.
+    shm_failed: bool,
+    next_segment: u32,
+    stats: ImageStats,
+}
+
+impl Images {
+    pub(crate) fn new(options: ImageOptions) -> Images {
+        Images {
+            options,
+            shm: Shm::Untried,
+            shm_failed: false,
+            next_segment: LIBRARY_SEGMENTS,
+            stats: ImageStats::default(),
+        }
+    }
+}
+
+#[derive(Debug)]
+enum Shm {
+    /// No segment yet.
+    Untried,
+    /// Failed once: not for this connection.
+    Off,
+    /// A segment the server has attached.
+    On(Arena),
+}
+
+/// The segment in use, written as a ring.
+#[derive(Debug)]
+struct Arena {
+    mapping: Mapping,
+    segment: ShmSegment,
+    /// Where the next put goes if it fits before the end.
+    head: usize,
+    /// Puts the server may not have read yet: byte range and request number, oldest first.
+    in_flight: VecDeque<(usize, usize, u64)>,
+}
+
+/// 4·width·height, if it fits in memory.
+fn raw_len(width: u32, height: u32) -> Option<usize> {
+    usize::try_from(4 * width as u64 * height as u64).ok()
+}
+
+/// QOI of a raw image, if that is at least 1/8 smaller.
+fn compress(format: ImageFormat, width: u32, height: u32, data: &[u8]) -> Option<Vec<u8>> {
+    let encoded = match format {
+        ImageFormat::Bgrx => {
+            let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
+            for p in data.chunks_exact(4) {
+                rgb.extend_from_slice(&[p[2], p[1], p[0]]);
+            }
+            qoi::encode_to_vec(&rgb, width, height)
+        }
+        ImageFormat::Rgba => qoi::encode_to_vec(data, width, height),
+        _ => return None,
+    }
+    .ok()?;
+    (encoded.len() < data.len() - data.len() / 8).then_some(encoded)
+}
+
+impl Connection {
+    /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,
+    /// `Rgba`) need `data` of exactly 4·width·height bytes; for `Png`, `Jpeg` and `Qoi`
+    /// see [`ImageFormat`] (PNG and JPEG: pass 0, 0). Keep an in-request image under the
+    /// setup's `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to
+    /// avoid a copy.
+    ///
+    /// A raw image travels the cheapest way this connection allows (see
+    /// [`Connection::set_image_options`]): from shared memory on a local server that
+    /// offers it (the request is then a ShmPutImage, so an error names that request),
+    /// compressed on slow links, else in the request.
+    #[allow(clippy::too_many_arguments)] // the request's own fields, in wire order
+    pub fn put_image(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        dst: Point,
+        width: u32,
+        height: u32,
+        format: ImageFormat,
+        data: impl Into<Vec<u8>>,
+    ) -> VoidCookie<'_> {
+        let drawable = drawable.into();
+        let data = data.into();
+        let raw = format.is_raw() && raw_len(width, height) == Some(data.len());
+        if raw {
+            let put = (drawable, gc, dst, width, height, format);
+            if let Some(cookie) = self.put_from_shm(put, |px| px.copy_from_slice(&data)) {
+                return cookie;
+            }
+            if let Some(cookie) = self.put_compressed(put, &data) {
+                return cookie;
+            }
+            let mut images = lock(&self.images);
+            images.stats.plain += 1;
+            images.stats.raw_bytes += data.len() as u64;
+            images.stats.sent_bytes += data.len() as u64;
+        }
+        self.void_request(Request::PutImage(PutImage {
+            drawable,
+            gc,
+            dst,
+            width,
+            height,
+            format,
+            data,
+        }))
+    }
+
+    /// Puts a raw image (`Bgrx` or `Rgba`, else a Value error) that `fill` draws: it gets
+    /// the 4·width·height bytes to write, rows top to bottom without padding. On a local
+    /// server with shared memory those bytes are in the segment itself, so the pixels are
+    /// never copied at all; otherwise they are sent as [`Connection::put_image`] would.
+    #[allow(clippy::too_many_arguments)] // put_image's arguments
+    pub fn put_image_with(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        dst: Point,
+        width: u32,
+        height: u32,
+        format: ImageFormat,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> VoidCookie<'_> {
+        let drawable = drawable.into();
+        let len = raw_len(width, height).filter(|_| format.is_raw());
+        let mut fill = Some(fill);
+        if len.is_some() {
+            let put = (drawable, gc, dst, width, height, format);
+            let shm = self.put_from_shm(put, |px| (fill.take().expect("called once"))(px));
+            if let Some(cookie) = shm {
+                return cookie;
+            }
+        }
+        let mut data = vec![0; len.unwrap_or(0)];
+        if let Some(fill) = fill {
+            fill(&mut data);
+        }
+        self.put_image(drawable, gc, dst, width, height, format, data)
+    }
+
+    /// Chooses how raw images are sent from now on.
+    pub fn set_image_options(&self, options: ImageOptions) {
+        lock(&self.images).options = options;
+    }
+
+    /// How raw images are sent.
+    pub fn image_options(&self) -> ImageOptions {
+        lock(&self.images).options
+    }
+
+    /// How the raw images put so far travelled.
+    pub fn image_stats(&self) -> ImageStats {
+        lock(&self.images).stats
+    }
+
+    /// The shared-memory path: `None` when it does not apply (then `fill` was not called).
+    fn put_from_shm(&self, put: Put, fill: impl FnOnce(&mut [u8])) -> Option<VoidCookie<'_>> {
+        let (drawable, gc, dst, width, height, format) = put;
+        let len = raw_len(width, height)?;
+        if len < SHM_MIN_BYTES {
+            return None;
+        }
+        let mut images = lock(&self.images);
+        let offset = self.shm_slot(&mut images, len)?;
+        let Shm::On(arena) = &mut images.shm else {
+            return None;
+        };
+        fill(&mut arena.mapping.bytes_mut()[offset..offset + len]);
+        let segment = arena.segment;
+        let seq = self.send_tracked(
+            &Request::ShmPutImage(ShmPutImage {
+                drawable,
+                gc,
+                dst,
+                width,
+                height,
+                format,
+                segment,
+                offset: offset as u64,
+                stride: 4 * width,
+            }),
+            Some(false),
+        );
+        arena.in_flight.push_back((offset, offset + len, seq.0));
+        images.stats.shared_memory += 1;
+        images.stats.raw_bytes += len as u64;
+        Some(VoidCookie::new(self, seq))
+    }
+
+    /// Where in the segment `len` bytes can be written now: attaches or grows the segment
+    /// if needed, and waits for the server to finish with what is there (the reuse rule).
+    fn shm_slot(&self, images: &mut Images, len: usize) -> Option<usize> {
+        if !images.options.shared_memory || !self.stream.is_unix() {
+            return None;
+        }
+        // Never waits for the setup: before it arrives, images go through the socket.
+        let offered = self
+            .setup
+            .get()
+            .is_some_and(|s| s.extensions.iter().any(|e| e == SHM_EXTENSION));
+        if !offered || matches!(images.shm, Shm::Off) {
+            return None;
+        }
+        let current = match &images.shm {
+            Shm::On(a) => a.mapping.len(),
+            _ => 0,
+        };
+        if current < len.saturating_mul(2).min(SEGMENT_MAX) {
+            self.new_segment(images, len)?;
+        }
+        let Shm::On(arena) = &mut images.shm else {
+            return None;
+        };
+        if len > arena.mapping.len() {
+            return None;
+        }
+        let start = if arena.head + len <= arena.mapping.len() {
+            arena.head
+        } else {
+            0
+        };
+        let end = start + len;
+        let busy = arena
+            .in_flight
+            .iter()
+            .filter(|&&(s, e, _)| s < end && start < e)
+            .map(|&(_, _, seq)| seq)
+            .max();
+        if let Some(seq) = busy {
+            if lock(&self.state).last_seq < seq && self.sync().is_err() {
+                return None;
+            }
+        }
+        let done = lock(&self.state).last_seq;
+        arena.in_flight.retain(|&(_, _, seq)| seq > done);
+        arena.head = end.next_multiple_of(ALIGN);
+        Some(start)
+    }
+
+    /// Replaces the segment by one that holds at least two images of `len` bytes (or as
+    /// much as allowed), and checks with one round trip that the server attached it.
+    fn new_segment(&self, images: &mut Images, len: usize) -> Option<()> {
+        let size = len
+            .saturating_mul(2)
+            .max(SEGMENT_MIN)
+            .checked_next_power_of_two()
+            .unwrap_or(SEGMENT_MAX)
+            .min(SEGMENT_MAX);
+        if size < len {
+            return None;
+        }
+        let Ok((mapping, fd)) = Mapping::create(size) else {
+            images.shm = Shm::Off;
+            return None;
+        };
+        if let Shm::On(old) = &images.shm {
+            // The server handles requests in order: puts from the old segment come first.
+            self.send_plain(&Request::ShmDetach(ShmDetach {
+                segment: old.segment,
+            }));
+        }
+        let segment = ShmSegment(images.next_segment);
+        images.next_segment = images.next_segment.wrapping_add(1).max(LIBRARY_SEGMENTS);
+        let attach = Request::ShmAttach(ShmAttach {
+            segment,
+            size: size as u64,
+        });
+        let seq = self.send_tracked_with_fd(&attach, Some(false), Some(fd));
+        if VoidCookie::new(self, seq).check().is_err() {
+            images.shm = Shm::Off;
+            images.shm_failed = true;
+            return None;
+        }
+        images.shm = Shm::On(Arena {
+            mapping,
+            segment,
+            head: 0,
+            in_flight: VecDeque::new(),
+        });
+        Some(())
+    }
+
+    /// The compressed path: `None` when it does not apply or does not pay.
+    fn put_compressed(&self, put: Put, data: &[u8]) -> Option<VoidCookie<'_>> {
+        let (drawable, gc, dst, width, height, format) = put;
+        if data.len() < COMPRESS_MIN_BYTES {
+            return None;
+        }
+        // A 1.2 server would take format 4 for a malformed request: only with a 1.3 setup.
+        let setup = self.setup.get()?;
+        if setup.minor < 3 || data.len() as u64 > setup.limits.max_frame_len as u64 {
+            return None;
+        }
+        let slow_link = {
+            let images = lock(&self.images);
+            match images.options.compression {
+                Compression::Never => false,
+                Compression::Always => true,
+                Compression::Auto => !self.stream.is_unix() || images.shm_failed,
+            }
+        };
+        if !slow_link {
+            return None;
+        }
+        let qoi = compress(format, width, height, data)?;
+        {
+            let mut images = lock(&self.images);
+            images.stats.compressed += 1;
+            images.stats.raw_bytes += data.len() as u64;
+            images.stats.sent_bytes += qoi.len() as u64;
+        }
+        Some(self.void_request(Request::PutImage(PutImage {
+            drawable,
+            gc,
+            dst,
+            width,
+            height,
+            format: ImageFormat::Qoi,
+            data: qoi,
+        })))
+    }
+}
+
+/// A put's fields besides its pixels.
+type Put = (Drawable, GcId, Point, u32, u32, ImageFormat);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compression_is_lossless_and_only_when_smaller() {
+        // Flat UI-like pixels compress a lot; the decoded RGB is the BGRX without x.
+        let (w, h) = (64u32, 32u32);
+        let bgrx: Vec<u8> = (0..w * h)
+            .flat_map(|i| [10, 20, (i / 64) as u8, 0xaa])
+            .collect();
+        let qoi = compress(ImageFormat::Bgrx, w, h, &bgrx).unwrap();
+        assert!(qoi.len() * 20 < bgrx.len());
+        let (header, rgb) = qoi::decode_to_vec(&qoi).unwrap();
+        assert_eq!((header.width, header.height), (w, h));
+        let back: Vec<u8> = rgb
+            .chunks_exact(3)
+            .flat_map(|p| [p[2], p[1], p[0]])
+            .collect();
+        let expect: Vec<u8> = bgrx
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        assert_eq!(back, expect);
+        // Noise does not compress: sent as it is.
+        let mut x = 0x1234_5678u32;
+        let noise: Vec<u8> = (0..w * h * 4)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        assert!(compress(ImageFormat::Rgba, w, h, &noise).is_none());
+        assert!(compress(ImageFormat::Png, w, h, &noise).is_none());
+    }
+
+    #[test]
+    fn options_follow_the_environment_words() {
+        assert_eq!(ImageOptions::default().compression, Compression::Auto);
+        assert!(ImageOptions::default().shared_memory);
+    }
+}
