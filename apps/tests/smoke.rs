@@ -110,6 +110,11 @@ impl Display {
             .current_dir(self.dir.path())
             .env("YONDER_DISPLAY", self.handle.unix_display())
             .env("YONDER_COOKIE", cookie)
+            // Used only by apps that ask for trust (yonder-shot, protocol.md §19).
+            .env(
+                "YONDER_TRUSTED_COOKIE",
+                hex::encode(self.handle.trusted_cookie),
+            )
             .env(
                 "YONDER_COOKIE_FILE",
                 self.dir.path().join("no-such-cookie-file"),
@@ -195,10 +200,12 @@ impl Display {
 static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
 fn connect(handle: &ServerHandle, name: &str) -> Connection {
+    // Trusted: the test reads the whole screen (protocol.md §19).
     let conn = Connection::connect_with(ConnectOptions {
         display: Some(handle.unix_display()),
-        cookie: Some(handle.cookie.to_vec()),
+        cookie: Some(handle.trusted_cookie.to_vec()),
         app_name: Some(name.into()),
+        ..ConnectOptions::default()
     })
     .expect("connect");
     conn.setup().expect("setup");

@@ -1,24 +1,34 @@
-//! The display cookie: the 16-byte secret a client shows in its hello. This module owns
-//! where the cookie comes from and the cookie file format.
+//! The display cookie: the 16-byte secret a client shows in its hello, and for a TLS
+//! display the fingerprint of the server's certificate. This module owns where both come
+//! from and the cookie file format.
 //!
-//! Lookup order (unless `ConnectOptions::cookie` gives one):
+//! Cookie lookup order (unless `ConnectOptions::cookie` gives one):
 //! 1. `YONDER_COOKIE`: 32 hex digits.
 //! 2. The cookie file: `YONDER_COOKIE_FILE` if set, else `$HOME/.yonder/cookies`. One line
-//!    per display, `DISPLAY HEX32`; `#` comments and blank lines are ignored. The line whose
-//!    display equals the display string exactly wins; else, for `host:N` and
+//!    per display, `DISPLAY HEX32 [sha256=HEX64]`; `#` comments and blank lines are
+//!    ignored. The line whose display equals the display string exactly wins; else, for
+//!    `tls:host:N`, the line for `host:N`; else, for `host:N`, `tls:host:N` and
 //!    `unix:.../display-N`, the line for `:N`.
+//!
+//! Fingerprint lookup, for `tls:` displays (unless `ConnectOptions::fingerprint` gives
+//! one): `YONDER_FINGERPRINT`, else the `sha256=` field of the cookie-file line found as
+//! above. There is no fallback: without a fingerprint a TLS connection is not attempted.
 //!
 //! Everything here takes the environment's values as parameters ([`CookieSources`]), so
 //! it is tested without mutating the process environment.
 
 use crate::display::DisplayName;
 use crate::error::ConnectError;
+use crate::fingerprint::{Fingerprint, FINGERPRINT_PREFIX};
 use std::path::PathBuf;
 
 /// Environment variable holding the cookie itself, as 32 hex digits.
 pub const COOKIE_ENV: &str = "YONDER_COOKIE";
 /// Environment variable naming the cookie file.
 pub const COOKIE_FILE_ENV: &str = "YONDER_COOKIE_FILE";
+/// Environment variable holding the pinned certificate fingerprint of a TLS display
+/// (`sha256=HEX64` or just the hex); it overrides the cookie file's.
+pub const FINGERPRINT_ENV: &str = "YONDER_FINGERPRINT";
 /// The cookie file below `$HOME` when `YONDER_COOKIE_FILE` is not set.
 pub const DEFAULT_COOKIE_FILE: &str = ".yonder/cookies";
 /// Length of a cookie in bytes.
@@ -33,16 +43,20 @@ pub struct CookieSources {
     pub cookie_file: Option<PathBuf>,
     /// The value of `HOME`.
     pub home: Option<PathBuf>,
+    /// The value of `YONDER_FINGERPRINT`.
+    pub fingerprint: Option<String>,
 }
 
 impl CookieSources {
-    /// Reads `YONDER_COOKIE`, `YONDER_COOKIE_FILE` and `HOME` from the process environment.
+    /// Reads `YONDER_COOKIE`, `YONDER_COOKIE_FILE`, `HOME` and `YONDER_FINGERPRINT` from
+    /// the process environment.
     pub fn from_env() -> CookieSources {
         let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         CookieSources {
             cookie: var(COOKIE_ENV).map(|v| v.to_string_lossy().into_owned()),
             cookie_file: var(COOKIE_FILE_ENV).map(PathBuf::from),
             home: var("HOME").map(PathBuf::from),
+            fingerprint: var(FINGERPRINT_ENV).map(|v| v.to_string_lossy().into_owned()),
         }
     }
 
@@ -65,33 +79,80 @@ pub fn parse_cookie_hex(s: &str) -> Option<Vec<u8>> {
     hex::decode(s).ok()
 }
 
-/// The `(display, hex cookie)` pairs of a cookie file, in file order. Comment lines,
-/// blank lines and lines that do not have exactly two fields are skipped; the cookie text
-/// is checked only when its line is used.
-pub fn parse_cookie_file(text: &str) -> Vec<(String, String)> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| {
-            let mut fields = l.split_whitespace();
-            match (fields.next(), fields.next(), fields.next()) {
-                (Some(d), Some(c), None) => Some((d.to_string(), c.to_string())),
-                _ => None,
-            }
-        })
-        .collect()
+/// One line of a cookie file: `DISPLAY HEX32` or `DISPLAY HEX32 sha256=HEX64`. The texts
+/// are kept as written; they are checked only when the line is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieLine {
+    /// The display name the line is for (`:3`, `bigbox:3`, ...).
+    pub display: String,
+    /// The cookie, as written (32 hex digits when valid).
+    pub cookie: String,
+    /// The certificate fingerprint, as written after `sha256=`, when the line has one.
+    pub fingerprint: Option<String>,
 }
 
-/// The display strings to look for, best first: `display` itself, then `:N` for a TCP or
-/// `unix:` display that has a number.
+/// Parses one cookie-file line (a line as `yonder-server --print-cookie` prints it).
+/// `None` for comments, blank lines, and lines that have neither two fields nor a third
+/// one starting with `sha256=`.
+pub fn parse_cookie_line(line: &str) -> Option<CookieLine> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return None;
+    }
+    let mut fields = line.split_whitespace();
+    let (display, cookie) = (fields.next()?, fields.next()?);
+    let fingerprint = match (fields.next(), fields.next()) {
+        (None, _) => None,
+        (Some(f), None) => Some(f.strip_prefix(FINGERPRINT_PREFIX)?.to_string()),
+        (Some(_), Some(_)) => return None,
+    };
+    Some(CookieLine {
+        display: display.to_string(),
+        cookie: cookie.to_string(),
+        fingerprint,
+    })
+}
+
+/// The lines of a cookie file that [`parse_cookie_line`] accepts, in file order.
+pub fn parse_cookie_file(text: &str) -> Vec<CookieLine> {
+    text.lines().filter_map(parse_cookie_line).collect()
+}
+
+/// The display strings to look for, best first: `display` itself, then `host:N` for
+/// `tls:host:N`, then `:N` for a TCP, TLS or `unix:` display that has a number.
 pub fn lookup_keys(display: &str, name: &DisplayName) -> Vec<String> {
     let mut keys = vec![display.to_string()];
+    if let DisplayName::Tls { host, number } = name {
+        let plain = if host.contains(':') {
+            format!("[{host}]:{number}")
+        } else {
+            format!("{host}:{number}")
+        };
+        if let Some(rest) = display.strip_prefix("tls:") {
+            // As the user wrote it (`tls:[::1]:2` → `[::1]:2`), then normalized.
+            keys.push(rest.to_string());
+        }
+        if !keys.contains(&plain) {
+            keys.push(plain);
+        }
+    }
     if !matches!(name, DisplayName::Local { .. }) {
         if let Some(n) = name.number() {
             keys.push(format!(":{n}"));
         }
     }
     keys
+}
+
+/// The cookie-file line for `display`: the first key of [`lookup_keys`] that has a line.
+pub fn find_cookie_line<'a>(
+    lines: &'a [CookieLine],
+    display: &str,
+    name: &DisplayName,
+) -> Option<&'a CookieLine> {
+    lookup_keys(display, name)
+        .iter()
+        .find_map(|key| lines.iter().find(|l| l.display == *key))
 }
 
 /// Finds the cookie for `display` in cookie file text. `Ok(None)`: no line matches;
@@ -101,15 +162,13 @@ pub fn find_in_cookie_file(
     display: &str,
     name: &DisplayName,
 ) -> Result<Option<Vec<u8>>, String> {
-    let entries = parse_cookie_file(text);
-    for key in lookup_keys(display, name) {
-        if let Some((d, hex)) = entries.iter().find(|(d, _)| *d == key) {
-            return parse_cookie_hex(hex)
-                .map(Some)
-                .ok_or_else(|| format!("the cookie for `{d}` is not 32 hex digits"));
-        }
+    let lines = parse_cookie_file(text);
+    match find_cookie_line(&lines, display, name) {
+        Some(l) => parse_cookie_hex(&l.cookie)
+            .map(Some)
+            .ok_or_else(|| format!("the cookie for `{}` is not 32 hex digits", l.display)),
+        None => Ok(None),
     }
-    Ok(None)
 }
 
 /// Looks the cookie for `display` up as described in the module doc.
@@ -151,6 +210,66 @@ pub fn find_cookie(
     }
 }
 
+/// Finds the pinned certificate fingerprint for the TLS display `display`, as described
+/// in the module doc. Every failure is a [`ConnectError::NoFingerprint`] or
+/// [`ConnectError::BadFingerprint`] whose message says where the library looked and how
+/// to get the fingerprint.
+pub fn find_fingerprint(
+    display: &str,
+    name: &DisplayName,
+    sources: &CookieSources,
+) -> Result<Fingerprint, ConnectError> {
+    if let Some(f) = sources.fingerprint.as_deref().filter(|f| !f.is_empty()) {
+        return Fingerprint::parse(f)
+            .map_err(|e| ConnectError::BadFingerprint(format!("{FINGERPRINT_ENV}: {e}")));
+    }
+    let how = "run `yonder-server --print-cookie :N` on the server's machine and add the \
+               line it prints to this machine's cookie file, or set YONDER_FINGERPRINT";
+    let missing = |why: String| {
+        ConnectError::NoFingerprint(format!(
+            "display `{display}` is TLS, and the library connects only to a server whose \
+             certificate fingerprint it knows: {why}; {how}"
+        ))
+    };
+    let Some(path) = sources.cookie_file_path() else {
+        return Err(missing(format!(
+            "{FINGERPRINT_ENV}, {COOKIE_FILE_ENV} and HOME are all unset"
+        )));
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        missing(format!(
+            "{FINGERPRINT_ENV} is not set and the cookie file {} cannot be read ({e})",
+            path.display()
+        ))
+    })?;
+    let lines = parse_cookie_file(&text);
+    let line = find_cookie_line(&lines, display, name).ok_or_else(|| {
+        missing(format!(
+            "{FINGERPRINT_ENV} is not set and {} has no line for {}",
+            path.display(),
+            lookup_keys(display, name)
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ))
+    })?;
+    let Some(f) = &line.fingerprint else {
+        return Err(missing(format!(
+            "{FINGERPRINT_ENV} is not set and the line for `{}` in {} has no `sha256=` field",
+            line.display,
+            path.display()
+        )));
+    };
+    Fingerprint::parse(f).map_err(|e| {
+        ConnectError::BadFingerprint(format!(
+            "{}: the line for `{}`: {e}",
+            path.display(),
+            line.display
+        ))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +289,7 @@ mod tests {
             cookie: None,
             cookie_file: Some(path),
             home: Some("/nonexistent-home".into()),
+            fingerprint: None,
         };
         (dir, sources)
     }
@@ -185,9 +305,16 @@ mod tests {
     #[test]
     fn parses_file_skipping_comments_and_junk() {
         let text = format!("# comment\n\n:1 {A}\n  host:2   {B}  \nonly-one-field\n:3 a b\n");
+        let pairs: Vec<_> = parse_cookie_file(&text)
+            .into_iter()
+            .map(|l| (l.display, l.cookie, l.fingerprint))
+            .collect();
         assert_eq!(
-            parse_cookie_file(&text),
-            vec![(":1".into(), A.into()), ("host:2".into(), B.into())]
+            pairs,
+            vec![
+                (":1".into(), A.into(), None),
+                ("host:2".into(), B.into(), None)
+            ]
         );
     }
 
@@ -262,6 +389,7 @@ mod tests {
             cookie: None,
             cookie_file: None,
             home: Some(dir.path().to_path_buf()),
+            fingerprint: None,
         };
         assert_eq!(
             find_cookie(":0", &name(":0"), &sources).unwrap(),
@@ -277,6 +405,97 @@ mod tests {
         }
         match find_cookie(":0", &name(":0"), &CookieSources::default()) {
             Err(ConnectError::NoCookie(msg)) => assert!(msg.contains("all unset"), "{msg}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    const FP: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+    #[test]
+    fn parses_the_optional_fingerprint_field() {
+        let line = parse_cookie_line(&format!("bigbox:3 {A} sha256={FP}")).unwrap();
+        assert_eq!(line.display, "bigbox:3");
+        assert_eq!(line.cookie, A);
+        assert_eq!(line.fingerprint.as_deref(), Some(FP));
+        // A line as --print-cookie prints it, trailing newline and all.
+        assert_eq!(
+            parse_cookie_line(&format!("bigbox:3 {A} sha256={FP}\n")),
+            Some(line)
+        );
+        assert_eq!(
+            parse_cookie_line(&format!(":3 {A}")).unwrap().fingerprint,
+            None
+        );
+        // A third field that is not a fingerprint, or a fourth field: not a cookie line.
+        assert_eq!(parse_cookie_line(&format!(":3 {A} md5={FP}")), None);
+        assert_eq!(parse_cookie_line(&format!(":3 {A} sha256={FP} x")), None);
+        assert_eq!(parse_cookie_line("# :3 x"), None);
+    }
+
+    #[test]
+    fn tls_displays_look_up_host_lines_then_the_number() {
+        let keys = |d: &str| lookup_keys(d, &name(d));
+        assert_eq!(keys("tls:bigbox:3"), ["tls:bigbox:3", "bigbox:3", ":3"]);
+        assert_eq!(keys("tls:[::1]:2"), ["tls:[::1]:2", "[::1]:2", ":2"]);
+        let text = format!(":3 {B}\nbigbox:3 {A} sha256={FP}\n");
+        let got = find_in_cookie_file(&text, "tls:bigbox:3", &name("tls:bigbox:3")).unwrap();
+        assert_eq!(got, parse_cookie_hex(A));
+    }
+
+    #[test]
+    fn fingerprint_from_env_or_the_cookie_line() {
+        let (_dir, mut sources) = file_sources(&format!("bigbox:3 {A} sha256={FP}\n:4 {B}\n"));
+        let d = "tls:bigbox:3";
+        let want = Fingerprint::parse(FP).unwrap();
+        assert_eq!(find_fingerprint(d, &name(d), &sources).unwrap(), want);
+        // YONDER_FINGERPRINT overrides the file.
+        let other = "ff".repeat(32);
+        sources.fingerprint = Some(format!("sha256={other}"));
+        assert_eq!(
+            find_fingerprint(d, &name(d), &sources).unwrap(),
+            Fingerprint::parse(&other).unwrap()
+        );
+        sources.fingerprint = Some("sha256=1234".into());
+        match find_fingerprint(d, &name(d), &sources) {
+            Err(ConnectError::BadFingerprint(msg)) => {
+                assert!(msg.contains("YONDER_FINGERPRINT"), "{msg}");
+                assert!(msg.contains("64 hex digits"), "{msg}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_fingerprint_is_a_clear_error() {
+        let (_dir, sources) = file_sources(&format!(":4 {B}\nbad:5 {A} sha256=xyz\n"));
+        // A line without the field: no trust on first use, the error says how to pin.
+        let d = "tls:host:4";
+        match find_fingerprint(d, &name(d), &sources) {
+            Err(ConnectError::NoFingerprint(msg)) => {
+                assert!(msg.contains("`:4`"), "{msg}");
+                assert!(msg.contains("sha256="), "{msg}");
+                assert!(msg.contains("--print-cookie"), "{msg}");
+                assert!(msg.contains("YONDER_FINGERPRINT"), "{msg}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // No line at all.
+        let d = "tls:host:9";
+        match find_fingerprint(d, &name(d), &sources) {
+            Err(ConnectError::NoFingerprint(msg)) => {
+                assert!(msg.contains("`tls:host:9` or `host:9` or `:9`"), "{msg}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A malformed field.
+        let d = "tls:bad:5";
+        assert!(matches!(
+            find_fingerprint(d, &name(d), &sources),
+            Err(ConnectError::BadFingerprint(_))
+        ));
+        // Nothing to read.
+        match find_fingerprint(d, &name(d), &CookieSources::default()) {
+            Err(ConnectError::NoFingerprint(msg)) => assert!(msg.contains("all unset"), "{msg}"),
             other => panic!("{other:?}"),
         }
     }

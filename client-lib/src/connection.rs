@@ -2,11 +2,13 @@
 //! itself (setup, id space, names, resource ids) and the shared data its methods work on.
 //! Moving bytes and waiting live in `transport`; typed requests in `requests`.
 
-use crate::auth::{find_cookie, CookieSources, COOKIE_LEN};
-use crate::display::{default_socket_dir, DisplayName, DISPLAY_ENV};
+use crate::auth::{find_cookie, find_fingerprint, CookieSources, COOKIE_LEN};
+use crate::display::{default_socket_dir, Address, DisplayName, DISPLAY_ENV};
 use crate::error::{ConnectError, ConnectionError};
+use crate::fingerprint::Fingerprint;
 use crate::io::{Input, Stream};
 use crate::state::State;
+use crate::tls::TlsStream;
 use crate::transport::{Output, WRITE_TIMEOUT};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -20,12 +22,20 @@ use yonder_protocol::{
 /// How to open a connection; `Default` means "from the environment".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectOptions {
-    /// The display (`:N`, `host:N`, `unix:PATH`); default: `YONDER_DISPLAY`.
+    /// The display (`:N`, `host:N`, `tls:host:N`, `unix:PATH`); default: `YONDER_DISPLAY`.
     pub display: Option<String>,
     /// The 16-byte cookie; default: looked up (`YONDER_COOKIE`, then the cookie file).
     pub cookie: Option<Vec<u8>>,
+    /// For a `tls:` display, the SHA-256 fingerprint of the server's certificate, the only
+    /// one accepted; default: looked up (`YONDER_FINGERPRINT`, then the `sha256=` field of
+    /// the cookie-file line). Not used by other displays.
+    pub fingerprint: Option<Fingerprint>,
     /// The name the server shows for this client; default: the executable's file name.
     pub app_name: Option<String>,
+    /// Present the display's trusted cookie instead of the ordinary one, to see other
+    /// clients' pixels and input (screenshots, window managers; protocol.md §19). Also
+    /// asked for by `YONDER_TRUSTED=1`. Ignored when `cookie` is given. See [`crate::trust`].
+    pub trusted: bool,
 }
 
 /// A connection to a Yonder display server. Every method takes `&self`; the connection is
@@ -134,6 +144,7 @@ impl Connection {
                 .ok_or(ConnectError::NoDisplay)?,
         };
         let name = DisplayName::parse(&display)?;
+        let sources = CookieSources::from_env;
         let cookie = match opts.cookie {
             Some(c) if c.len() == COOKIE_LEN => c,
             Some(c) => {
@@ -142,7 +153,15 @@ impl Connection {
                     c.len()
                 )))
             }
-            None => find_cookie(&display, &name, &CookieSources::from_env())?,
+            None if opts.trusted || crate::trust::trust_requested_by_env() => {
+                crate::trust::find_trusted_cookie(
+                    &display,
+                    &name,
+                    crate::trust::trusted_cookie_from_env().as_deref(),
+                    &sources(),
+                )?
+            }
+            None => find_cookie(&display, &name, &sources())?,
         };
         let socket_dir = match name {
             DisplayName::Local { .. } => default_socket_dir().map_err(|e| ConnectError::Io {
@@ -154,10 +173,20 @@ impl Connection {
             _ => Default::default(),
         };
         let addr = name.address(&socket_dir);
-        let stream = Stream::connect(&addr).map_err(|e| ConnectError::Io {
-            context: format!("cannot connect to display `{display}` ({addr})"),
-            source: e,
-        })?;
+        let stream = match &addr {
+            Address::Tls { host, port } => {
+                // Pinned or nothing: without a fingerprint no connection is attempted.
+                let pin = match opts.fingerprint {
+                    Some(f) => f,
+                    None => find_fingerprint(&display, &name, &sources())?,
+                };
+                Stream::Tls(Box::new(TlsStream::connect(host, *port, pin, &display)?))
+            }
+            _ => Stream::connect(&addr).map_err(|e| ConnectError::Io {
+                context: format!("cannot connect to display `{display}` ({addr})"),
+                source: e,
+            })?,
+        };
         stream
             .set_write_timeout(Some(WRITE_TIMEOUT))
             .map_err(|e| ConnectError::Io {

@@ -5,6 +5,7 @@
 //! |--------------|------------------------------------------------------------------|
 //! | `:N`         | Unix socket `<dir>/display-N`, see [`socket_dir`]                 |
 //! | `host:N`     | TCP to `host`, port [`TCP_PORT_BASE`]` + N` (7100 + N)            |
+//! | `tls:host:N` | TLS over TCP to `host`, port [`TLS_PORT_BASE`]` + N` (7600 + N)   |
 //! | `unix:PATH`  | the Unix socket at `PATH` itself (tests, unusual setups)          |
 //!
 //! The functions that depend on the environment take its values as parameters, so they can
@@ -14,7 +15,7 @@ use crate::error::ConnectError;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use yonder_protocol::TCP_PORT_BASE;
+use yonder_protocol::{TCP_PORT_BASE, TLS_PORT_BASE};
 
 /// The environment variable naming the display when none is given to `connect`.
 pub const DISPLAY_ENV: &str = "YONDER_DISPLAY";
@@ -29,6 +30,14 @@ pub enum DisplayName {
     },
     /// `host:N`: display `N` on `host`, through TCP.
     Tcp {
+        /// Host name or address (IPv6 literals without their brackets).
+        host: String,
+        /// The display number.
+        number: u16,
+    },
+    /// `tls:host:N`: display `N` on `host`, through TLS (the server's certificate is
+    /// checked against a pinned fingerprint, see [`crate::fingerprint`]).
+    Tls {
         /// Host name or address (IPv6 literals without their brackets).
         host: String,
         /// The display number.
@@ -55,6 +64,13 @@ pub enum Address {
         /// Port number.
         port: u16,
     },
+    /// A TCP host and port that speaks TLS.
+    Tls {
+        /// Host name or address.
+        host: String,
+        /// Port number.
+        port: u16,
+    },
 }
 
 impl std::fmt::Display for Address {
@@ -62,6 +78,7 @@ impl std::fmt::Display for Address {
         match self {
             Address::Unix(p) => write!(f, "unix socket {}", p.display()),
             Address::Tcp { host, port } => write!(f, "tcp {host} port {port}"),
+            Address::Tls { host, port } => write!(f, "tls {host} port {port}"),
         }
     }
 }
@@ -82,8 +99,20 @@ fn parse_number(s: &str) -> Option<u16> {
 }
 
 impl DisplayName {
-    /// Parses `:N`, `host:N` or `unix:PATH`.
+    /// Parses `:N`, `host:N`, `tls:host:N` or `unix:PATH`. (A host named `unix` or `tls`
+    /// is reached by its address or a longer name.)
     pub fn parse(s: &str) -> Result<DisplayName, ConnectError> {
+        if let Some(rest) = s.strip_prefix("tls:") {
+            return match DisplayName::parse_host_number(s, rest)? {
+                DisplayName::Tcp { host, number } => {
+                    if TLS_PORT_BASE.checked_add(number).is_none() {
+                        return Err(bad(s, "display number too large for a TCP port"));
+                    }
+                    Ok(DisplayName::Tls { host, number })
+                }
+                _ => Err(bad(s, "`tls:` needs a host, as in `tls:localhost:0`")),
+            };
+        }
         if let Some(path) = s.strip_prefix("unix:") {
             if path.is_empty() {
                 return Err(bad(s, "`unix:` must be followed by a socket path"));
@@ -96,8 +125,16 @@ impl DisplayName {
                 .and_then(parse_number);
             return Ok(DisplayName::UnixPath { path, number });
         }
-        let Some((host, num)) = s.rsplit_once(':') else {
-            return Err(bad(s, "expected `:N`, `host:N` or `unix:PATH`"));
+        DisplayName::parse_host_number(s, s)
+    }
+
+    /// Parses `:N` or `host:N` (`rest`; `s` is the whole name, for messages).
+    fn parse_host_number(s: &str, rest: &str) -> Result<DisplayName, ConnectError> {
+        let Some((host, num)) = rest.rsplit_once(':') else {
+            return Err(bad(
+                s,
+                "expected `:N`, `host:N`, `tls:host:N` or `unix:PATH`",
+            ));
         };
         let number = parse_number(num)
             .ok_or_else(|| bad(s, "the display number must be a number from 0 to 65535"))?;
@@ -125,7 +162,9 @@ impl DisplayName {
     /// The display number, if the name has one.
     pub fn number(&self) -> Option<u16> {
         match self {
-            DisplayName::Local { number } | DisplayName::Tcp { number, .. } => Some(*number),
+            DisplayName::Local { number }
+            | DisplayName::Tcp { number, .. }
+            | DisplayName::Tls { number, .. } => Some(*number),
             DisplayName::UnixPath { number, .. } => *number,
         }
     }
@@ -141,6 +180,10 @@ impl DisplayName {
                 host: host.clone(),
                 // Checked in `parse`; saturate rather than panic for hand-built values.
                 port: TCP_PORT_BASE.saturating_add(*number),
+            },
+            DisplayName::Tls { host, number } => Address::Tls {
+                host: host.clone(),
+                port: TLS_PORT_BASE.saturating_add(*number),
             },
             DisplayName::UnixPath { path, .. } => Address::Unix(path.clone()),
         }
@@ -227,6 +270,39 @@ mod tests {
                 number: 2
             }
         );
+    }
+
+    #[test]
+    fn parses_tls() {
+        let d = DisplayName::parse("tls:bigbox:3").unwrap();
+        assert_eq!(
+            d,
+            DisplayName::Tls {
+                host: "bigbox".into(),
+                number: 3
+            }
+        );
+        assert_eq!(d.number(), Some(3));
+        assert_eq!(
+            d.address(Path::new("/unused")),
+            Address::Tls {
+                host: "bigbox".into(),
+                port: 7603
+            }
+        );
+        assert_eq!(
+            DisplayName::parse("tls:[::1]:2").unwrap(),
+            DisplayName::Tls {
+                host: "::1".into(),
+                number: 2
+            }
+        );
+        for s in ["tls:", "tls:3", "tls::3", "tls:host:", "tls:host:60000"] {
+            match DisplayName::parse(s) {
+                Err(ConnectError::BadDisplay { display, .. }) => assert_eq!(display, s),
+                other => panic!("{s:?} parsed as {other:?}"),
+            }
+        }
     }
 
     #[test]

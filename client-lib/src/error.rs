@@ -11,7 +11,7 @@ pub enum ConnectError {
     /// No display was given and `YONDER_DISPLAY` is not set.
     #[error("no display given and YONDER_DISPLAY is not set")]
     NoDisplay,
-    /// The display string is not `:N`, `host:N` or `unix:PATH`.
+    /// The display string is not `:N`, `host:N`, `tls:host:N` or `unix:PATH`.
     #[error("bad display name `{display}`: {reason}")]
     BadDisplay {
         /// The display string as given.
@@ -33,6 +33,40 @@ pub enum ConnectError {
         /// The underlying error.
         #[source]
         source: std::io::Error,
+    },
+    /// A TLS display (`tls:HOST:N`) without a pinned certificate fingerprint: the library
+    /// does not trust a server on first use. The message says where it looked and how to
+    /// get the fingerprint.
+    #[error("{0}")]
+    NoFingerprint(String),
+    /// A fingerprint was found but is not `sha256=` and 64 hex digits; the message says where.
+    #[error("bad certificate fingerprint: {0}")]
+    BadFingerprint(String),
+    /// The TLS server's certificate is not the pinned one: it is another server, or the
+    /// display's certificate was made anew.
+    #[error(
+        "the server at {address} is not the display `{display}` you trust: its certificate \
+         has the fingerprint {got}, not the pinned {expected} (if the server's key was made \
+         anew, copy the new line from `yonder-server --print-cookie`)"
+    )]
+    FingerprintMismatch {
+        /// The display string as given.
+        display: String,
+        /// Where the library connected.
+        address: String,
+        /// The pinned fingerprint.
+        expected: crate::Fingerprint,
+        /// The fingerprint of the certificate the server showed.
+        got: crate::Fingerprint,
+    },
+    /// The TLS handshake failed for another reason (not a TLS server, a broken
+    /// certificate signature, ...).
+    #[error("TLS handshake with {address} failed: {reason}")]
+    Tls {
+        /// Where the library connected.
+        address: String,
+        /// What went wrong.
+        reason: String,
     },
     /// No random number could be had for the id space.
     #[error("cannot get a random id space: {0}")]

@@ -1,12 +1,14 @@
-//! The socket and the read buffer. [`Stream`] is a Unix or TCP socket usable through
-//! `&self` (one thread may read while another writes); [`Input`] accumulates what the
-//! server sends and turns it into decoded messages. No locking, no routing: the
-//! `transport` module decides when to read, and `state` where each message goes.
+//! The socket and the read buffer. [`Stream`] is a Unix socket, a TCP socket or a TLS
+//! connection, usable through `&self` (one thread may read while another writes);
+//! [`Input`] accumulates what the server sends and turns it into decoded messages. No
+//! routing: the `transport` module decides when to read, and `state` where each message
+//! goes. (A TLS stream locks its own state briefly, see `tls`.)
 //!
 //! A Unix socket can also carry a file descriptor with the bytes of a write
 //! ([`Stream::send_with_fd`]): how a shared-memory segment reaches the server.
 
 use crate::display::Address;
+use crate::tls::TlsStream;
 use std::io::{self, IoSlice, Read, Write};
 use std::mem::MaybeUninit;
 use std::net::TcpStream;
@@ -27,10 +29,13 @@ const READ_CHUNK: usize = 64 * 1024;
 pub(crate) enum Stream {
     Unix(UnixStream),
     Tcp(TcpStream),
+    /// Boxed: the TLS state is large, and a connection has one stream for its life.
+    Tls(Box<TlsStream>),
 }
 
 impl Stream {
-    /// Connects to `addr`; TCP gets `TCP_NODELAY` (requests are small and latency matters).
+    /// Connects to a Unix or TCP `addr`; TCP gets `TCP_NODELAY` (requests are small and
+    /// latency matters). TLS needs a pinned fingerprint: [`TlsStream::connect`].
     pub(crate) fn connect(addr: &Address) -> io::Result<Stream> {
         match addr {
             Address::Unix(path) => UnixStream::connect(path).map(Stream::Unix),
@@ -39,6 +44,10 @@ impl Stream {
                 s.set_nodelay(true)?;
                 Ok(Stream::Tcp(s))
             }
+            Address::Tls { .. } => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a TLS address needs a certificate fingerprint",
+            )),
         }
     }
 
@@ -46,13 +55,26 @@ impl Stream {
         match self {
             Stream::Unix(s) => (&*s).read(buf),
             Stream::Tcp(s) => (&*s).read(buf),
+            Stream::Tls(s) => s.read(buf),
         }
     }
 
+    /// Writes (some of) `buf`. A TLS stream may keep the encrypted bytes for later:
+    /// [`Stream::flush_pending`] sends them.
     pub(crate) fn write(&self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Stream::Unix(s) => (&*s).write(buf),
             Stream::Tcp(s) => (&*s).write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+
+    /// Sends what earlier writes left in the stream (only TLS keeps any). `WouldBlock` or
+    /// `TimedOut`: some is still waiting; call again (after reading, see `transport`).
+    pub(crate) fn flush_pending(&self) -> io::Result<()> {
+        match self {
+            Stream::Unix(_) | Stream::Tcp(_) => Ok(()),
+            Stream::Tls(s) => s.flush(),
         }
     }
 
@@ -90,6 +112,7 @@ impl Stream {
         match self {
             Stream::Unix(s) => s.set_nonblocking(on),
             Stream::Tcp(s) => s.set_nonblocking(on),
+            Stream::Tls(s) => s.tcp().set_nonblocking(on),
         }
     }
 
@@ -97,6 +120,7 @@ impl Stream {
         match self {
             Stream::Unix(s) => s.set_read_timeout(t),
             Stream::Tcp(s) => s.set_read_timeout(t),
+            Stream::Tls(s) => s.tcp().set_read_timeout(t),
         }
     }
 
@@ -104,6 +128,7 @@ impl Stream {
         match self {
             Stream::Unix(s) => s.set_write_timeout(t),
             Stream::Tcp(s) => s.set_write_timeout(t),
+            Stream::Tls(s) => s.tcp().set_write_timeout(t),
         }
     }
 }

@@ -37,8 +37,11 @@
 //! - Raw images take the cheapest way the connection allows: shared memory with a local
 //!   server, lossless compression on TCP, else the request itself
 //!   ([`Connection::put_image`], [`ImageOptions`]).
+//! - `tls:HOST:N` displays are encrypted; the server is recognized by the pinned
+//!   fingerprint of its certificate alone ([`Fingerprint`], [`tls`]).
 //!
-//! Modules: [`display`] (display names, socket paths), [`auth`] (cookie lookup),
+//! Modules: [`display`] (display names, socket paths), [`auth`] (cookie and fingerprint
+//! lookup), [`fingerprint`], [`tls`] (the pinned-certificate check, the TLS stream),
 //! `connection` (opening, setup, ids), `transport` (buffers, reading, waiting), `io`
 //! (socket, frame decoding), `state` (routing replies, errors and events), [`cookie`],
 //! `requests` (typed request methods), `images` (how raw images travel), `shm` (the
@@ -52,18 +55,22 @@ pub mod cookie;
 pub mod display;
 pub mod error;
 pub mod event;
+pub mod fingerprint;
 mod images;
 mod io;
 mod requests;
 mod shm;
 mod state;
+pub mod tls;
 mod transport;
+pub mod trust;
 
 pub use connection::{ConnectOptions, Connection};
 pub use cookie::{Cookie, ReplyType, VoidCookie};
 pub use display::DisplayName;
 pub use error::{ConnectError, ConnectionError, ReplyError};
 pub use event::{Incoming, RequestError};
+pub use fingerprint::Fingerprint;
 pub use images::{Compression, ImageOptions, ImageStats, SHM_MIN_BYTES};
 pub use io::MAX_INCOMING_FRAME;
 /// The wire protocol crate, re-exported so apps need only this one dependency.

@@ -9,6 +9,8 @@
 //! Writing: a flush holds the output lock across its write calls. Writes time out after
 //! [`WRITE_TIMEOUT`]; a write that cannot proceed reads what the server sent (when no
 //! other thread is reading), since a server blocked on writing to us stops reading too.
+//! The same holds for the encrypted bytes a TLS stream keeps after taking a write: the
+//! flush ends only once they are out too.
 //!
 //! File descriptors (a shared-memory segment's memfd, sent with its ShmAttach) wait in
 //! the output next to the offset of their frame. A flush writes up to that offset with
@@ -150,12 +152,15 @@ impl Connection {
         }
         let mut written = 0;
         let result = loop {
-            if written == out.buf.len() {
-                break Ok(());
-            }
             // Plain writes stop at the next descriptor's frame, which starts a sendmsg.
             let next_fd = out.fds.front().map(|(at, _)| *at);
             let sent = match next_fd {
+                // All handed over; a TLS stream may still hold encrypted bytes, and they
+                // may wait for the socket like any write.
+                _ if written == out.buf.len() => match self.stream.flush_pending() {
+                    Ok(()) => break Ok(()),
+                    Err(e) => Err(e),
+                },
                 Some(at) if at == written => {
                     let fd = out.fds.front().map(|(_, fd)| fd.as_fd()).expect("front");
                     let n = self.stream.send_with_fd(&out.buf[written..], fd);

@@ -179,6 +179,7 @@ impl Server {
             display: Some(self.display.clone()),
             cookie: Some(COOKIE.to_vec()),
             app_name: Some("fake-test".into()),
+            ..ConnectOptions::default()
         }
     }
 
@@ -608,6 +609,7 @@ fn connect_errors_are_clear() {
         display: Some(display.into()),
         cookie: Some(COOKIE.to_vec()),
         app_name: None,
+        ..ConnectOptions::default()
     };
     assert!(matches!(
         Connection::connect_with(opts("nonsense")),

@@ -25,6 +25,10 @@ pub struct Scene<'a> {
     pub wm: &'a Wm,
     /// The drag icon and its top-left on the screen, drawn over everything.
     pub drag_icon: Option<(&'a Pixmap, Point)>,
+    /// When set, only windows of this id space are painted: other clients' windows
+    /// (and what is inside them) are left out. An untrusted client's GetImage of its
+    /// own window (client isolation, see `state::isolation`).
+    pub only_space: Option<u32>,
 }
 
 /// The framebuffer and its pending damage.
@@ -71,6 +75,12 @@ impl Compositor {
             let all = self.damage.iter().fold(Rect::default(), |a, d| a.union(d));
             self.damage = vec![all];
         }
+    }
+
+    /// Forgets the pending damage without composing (for a screen nobody sees; the
+    /// framebuffer is then stale, and nothing reads it).
+    pub fn discard_damage(&mut self) {
+        self.damage.clear();
     }
 
     /// Whether anything awaits composition.
@@ -138,7 +148,10 @@ pub fn paint_tree(
     }
     for c in &win.children {
         if let Some(cw) = scene.windows.get(c) {
-            if cw.mapped {
+            let foreign = scene
+                .only_space
+                .is_some_and(|s| yonder_protocol::id_space_of(c.0) != s);
+            if cw.mapped && !foreign {
                 let co = Point::new(
                     origin.x.saturating_add(cw.rect.x),
                     origin.y.saturating_add(cw.rect.y),

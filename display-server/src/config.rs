@@ -14,10 +14,17 @@ pub struct ServerConfig {
     pub socket_dir: Option<PathBuf>,
     /// Cookie file; `None` uses `$YONDER_COOKIE_FILE` or `~/.yonder/cookies`.
     pub cookie_file: Option<PathBuf>,
-    /// Also listen on TCP port 7100+N.
+    /// Also listen on TCP port 7100+N (unencrypted; the server logs a warning).
     pub listen_tcp: bool,
-    /// Address to bind TCP to (default all interfaces).
+    /// Also listen for TLS on TCP port 7600+N, with the display's key and self-signed
+    /// certificate (made on first start beside the cookie file, see [`crate::tls`]).
+    pub listen_tls: bool,
+    /// Address to bind TCP and TLS to (default all interfaces).
     pub tcp_addr: IpAddr,
+    /// Keepalive of accepted TCP and TLS sockets: a peer that vanished without closing
+    /// is dropped after about this long (see [`crate::keepalive`]); `None` leaves the
+    /// kernel's defaults (hours).
+    pub keepalive: Option<std::time::Duration>,
     /// Screen size in pixels.
     pub screen_width: u32,
     /// Screen size in pixels.
@@ -32,7 +39,22 @@ pub struct ServerConfig {
     pub window_manager: bool,
     /// Offer shared-memory images (the `SHM` extension) to clients on the Unix socket.
     pub shm: bool,
+    /// Most clients connected at once; one more is refused (protocol.md §19.3).
+    pub max_clients: usize,
+    /// Bytes of window backing stores and pixmaps one client may hold (4 a pixel);
+    /// beyond it requests fail with Alloc.
+    pub client_memory_quota: u64,
+    /// Bytes of replies, events and errors one client may leave unread (handed to its
+    /// writer and not yet written to its socket); a client past it is disconnected.
+    pub max_output_buffer: usize,
 }
+
+/// Default of [`ServerConfig::max_clients`].
+pub const DEFAULT_MAX_CLIENTS: usize = 256;
+/// Default of [`ServerConfig::client_memory_quota`]: 256 MiB.
+pub const DEFAULT_CLIENT_MEMORY_QUOTA: u64 = 256 << 20;
+/// Default of [`ServerConfig::max_output_buffer`]: 32 MiB.
+pub const DEFAULT_MAX_OUTPUT_BUFFER: usize = 32 << 20;
 
 impl Default for ServerConfig {
     fn default() -> Self {
@@ -41,7 +63,9 @@ impl Default for ServerConfig {
             socket_dir: None,
             cookie_file: None,
             listen_tcp: false,
+            listen_tls: false,
             tcp_addr: IpAddr::from([0, 0, 0, 0]),
+            keepalive: Some(crate::keepalive::DEFAULT_TOTAL),
             screen_width: 1280,
             screen_height: 800,
             allow_synthetic_input: false,
@@ -49,6 +73,9 @@ impl Default for ServerConfig {
             max_drawable_side: 16384,
             window_manager: true,
             shm: cfg!(target_os = "linux"),
+            max_clients: DEFAULT_MAX_CLIENTS,
+            client_memory_quota: DEFAULT_CLIENT_MEMORY_QUOTA,
+            max_output_buffer: DEFAULT_MAX_OUTPUT_BUFFER,
         }
     }
 }

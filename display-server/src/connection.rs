@@ -10,12 +10,14 @@
 
 use crate::auth;
 use crate::dispatch::Incoming;
+use crate::outbox::Outbox;
 use crate::read_half::ReadHalf;
 use crate::server::{Command, Shared};
+use crate::state::ClientLink;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Semaphore};
 use yonder_protocol::{decode_request, frame, DecodeError, Hello, Refusal, Request, SetupResponse};
 
 /// How long a new connection may take to send its hello.
@@ -26,6 +28,25 @@ const MAX_HELLO_LEN: usize = 64 * 1024;
 const READ_CHUNK: usize = 64 * 1024;
 /// Most output bytes gathered into one socket write.
 const MAX_WRITE_BATCH: usize = 1 << 20;
+/// Batches of one connection that may wait for (or be in) the state thread at once.
+/// With a few per connection, a client that floods requests is never more than a few
+/// batches ahead of anyone else in the state thread's queue.
+const BATCHES_IN_FLIGHT: usize = 4;
+/// Most requests in one batch.
+const MAX_BATCH_REQUESTS: usize = 64;
+/// A batch is closed once its cost reaches this: the bytes of its frames plus the bytes
+/// of the images its GetImage requests will read (a single costlier request makes a
+/// batch of its own). So a batch's work for the state thread stays small whatever the
+/// requests, and other clients wait behind at most a few of them.
+const MAX_BATCH_COST: usize = 1 << 20;
+
+/// What a request costs the state thread beyond its frame: the pixels GetImage reads.
+fn extra_cost(req: &Request) -> usize {
+    match req {
+        Request::GetImage(r) => 4 * r.rect.width as usize * r.rect.height as usize,
+        _ => 0,
+    }
+}
 
 /// Serves one connection of a stream that carries bytes only (TCP) until it ends.
 pub async fn serve<S>(stream: S, peer: String, shared: Arc<Shared>)
@@ -52,17 +73,29 @@ where
         Ok(Err(reason)) => return refuse(&mut wr, &peer, &reason).await,
         Err(_) => return refuse(&mut wr, &peer, "no hello within 10 seconds").await,
     };
-    if let Err(reason) = check_hello(&hello, &shared.cookie) {
+    // Trust is decided by which of the display's two cookies the hello carries (§19).
+    let trusted = auth::cookies_equal(&hello.cookie, &shared.trusted_cookie);
+    let cookie = match trusted {
+        true => &shared.trusted_cookie,
+        false => &shared.cookie,
+    };
+    if let Err(reason) = check_hello(&hello, cookie) {
         return refuse(&mut wr, &peer, &reason).await;
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let (reply_tx, reply_rx) = oneshot::channel();
+    let outbox = Outbox::new();
+    let link = ClientLink {
+        shm: shared.shm && rd.passes_fds(),
+        trusted,
+        outbox: outbox.clone(),
+    };
     if shared
         .commands
         .send(Command::Connect {
             hello,
             tx,
-            shm: shared.shm && rd.passes_fds(),
+            link,
             reply: reply_tx,
         })
         .await
@@ -75,8 +108,13 @@ where
         Ok(Err(reason)) => return refuse(&mut wr, &peer, &reason).await,
         Err(_) => return,
     };
-    tokio::spawn(write_loop(wr, rx));
-    let reason = read_loop(&mut rd, buf, client, &shared).await;
+    tokio::spawn(write_loop(wr, rx, outbox.clone()));
+    // The state thread closes the outbox when it disconnects the client itself (unread
+    // output past the limit): the client is already gone from the state then.
+    let reason = tokio::select! {
+        reason = read_loop(&mut rd, buf, client, &shared) => reason,
+        _ = outbox.closed() => return,
+    };
     let _ = shared
         .commands
         .send(Command::Disconnect { client, reason })
@@ -157,11 +195,18 @@ async fn read_loop(
     client: yonder_protocol::ClientId,
     shared: &Shared,
 ) -> String {
+    let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
     loop {
         let mut batch = Vec::new();
         let mut consumed = 0;
         let mut fatal = None;
+        let mut full = false;
+        let mut cost = 0;
         loop {
+            if batch.len() >= MAX_BATCH_REQUESTS || consumed + cost >= MAX_BATCH_COST {
+                full = true;
+                break;
+            }
             match frame::split_frame(&buf[consumed..], shared.max_frame_len) {
                 Ok(Some((start, end))) => {
                     let body = &buf[consumed + start..consumed + end];
@@ -171,7 +216,10 @@ async fn read_loop(
                         Ok(Request::ShmAttach(r)) => {
                             batch.push(Incoming::ShmAttach(r, rd.take_fd()))
                         }
-                        Ok(req) => batch.push(Incoming::Request(req)),
+                        Ok(req) => {
+                            cost += extra_cost(&req);
+                            batch.push(Incoming::Request(req))
+                        }
                         Err(DecodeError::UnknownOpcode(op)) => batch.push(Incoming::Unknown(op)),
                         Err(e @ DecodeError::Malformed(_)) => {
                             fatal = Some(e.to_string());
@@ -187,18 +235,26 @@ async fn read_loop(
             }
         }
         buf.drain(..consumed);
-        if !batch.is_empty()
-            && shared
-                .commands
-                .send(Command::Requests { client, batch })
-                .await
-                .is_err()
-        {
-            return "server shutting down".into();
+        if !batch.is_empty() {
+            // Waits while this connection already has its share of batches queued.
+            let Ok(permit) = permits.clone().acquire_owned().await else {
+                return "server shutting down".into();
+            };
+            let cmd = Command::Requests {
+                client,
+                batch,
+                permit,
+            };
+            if shared.commands.send(cmd).await.is_err() {
+                return "server shutting down".into();
+            }
         }
         if let Some(reason) = fatal {
             tracing::warn!(client = client.0, %reason, "closing connection");
             return reason;
+        }
+        if full {
+            continue; // more whole frames may be waiting in the buffer
         }
         match read_more(rd, &mut buf).await {
             Ok(0) => return "connection closed by the client".into(),
@@ -208,18 +264,34 @@ async fn read_loop(
     }
 }
 
-/// Writes the client's output until the state thread drops its sender.
-async fn write_loop<W: AsyncWrite + Unpin>(mut wr: W, mut rx: mpsc::UnboundedReceiver<Vec<u8>>) {
-    while let Some(mut chunk) = rx.recv().await {
-        while chunk.len() < MAX_WRITE_BATCH {
-            match rx.try_recv() {
-                Ok(more) => chunk.extend_from_slice(&more),
-                Err(_) => break,
+/// Writes the client's output until the state thread drops its sender, crediting the
+/// outbox with what was written. Stops at once when the server closes the outbox (a
+/// client that does not read would otherwise hold this task in `write_all` forever).
+async fn write_loop<W: AsyncWrite + Unpin>(
+    mut wr: W,
+    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
+    outbox: Arc<Outbox>,
+) {
+    let written = async {
+        while let Some(mut chunk) = rx.recv().await {
+            while chunk.len() < MAX_WRITE_BATCH {
+                match rx.try_recv() {
+                    Ok(more) => chunk.extend_from_slice(&more),
+                    Err(_) => break,
+                }
             }
+            if wr.write_all(&chunk).await.is_err() {
+                return false;
+            }
+            outbox.written(chunk.len());
         }
-        if wr.write_all(&chunk).await.is_err() {
-            return;
-        }
+        true
+    };
+    let finished = tokio::select! {
+        done = written => done,
+        _ = outbox.closed() => false,
+    };
+    if finished {
+        let _ = wr.shutdown().await;
     }
-    let _ = wr.shutdown().await;
 }

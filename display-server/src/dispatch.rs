@@ -38,6 +38,11 @@ impl State {
         let Some(c) = self.clients.get_mut(&client) else {
             return;
         };
+        if c.overflow.is_some() {
+            // Being disconnected for not reading (see `Client::check_output`): its
+            // remaining requests are dropped, not carried out for nobody.
+            return;
+        }
         c.seq.0 += 1;
         let seq = c.seq;
         let (opcode, result) = match incoming {

@@ -1,12 +1,12 @@
 //! Display names and listening sockets: where display `:N` lives (a Unix socket in an
-//! owner-only directory, and TCP port 7100+N when asked), and how a server claims the
-//! first free number the way X servers do.
+//! owner-only directory, and when asked TCP port 7100+N and TLS port 7600+N), and how a
+//! server claims the first free number the way X servers do.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use yonder_protocol::TCP_PORT_BASE;
+use yonder_protocol::{TCP_PORT_BASE, TLS_PORT_BASE};
 
 /// The highest display number tried when looking for a free one.
 const MAX_DISPLAY: u32 = 200;
@@ -65,12 +65,23 @@ pub struct Listeners {
     pub unix: std::os::unix::net::UnixListener,
     /// The TCP listener, if TCP was asked for.
     pub tcp: Option<std::net::TcpListener>,
+    /// The TLS listener (a TCP socket on port 7600+N), if TLS was asked for.
+    pub tls: Option<std::net::TcpListener>,
+}
+
+/// The network ports to bind besides the Unix socket, each with its address.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NetworkPorts {
+    /// Plain TCP, port 7100+N.
+    pub tcp: Option<IpAddr>,
+    /// TLS, port 7600+N.
+    pub tls: Option<IpAddr>,
 }
 
 /// Claims display `wanted` (or the first free number) in `dir`, binding the Unix socket
-/// and, if `tcp` is given, the TCP port. A socket file nobody answers on is stale and is
+/// and the network ports asked for. A socket file nobody answers on is stale and is
 /// replaced; a live one means the number is taken.
-pub fn claim(dir: &Path, wanted: Option<u32>, tcp: Option<IpAddr>) -> io::Result<Listeners> {
+pub fn claim(dir: &Path, wanted: Option<u32>, net: NetworkPorts) -> io::Result<Listeners> {
     prepare_socket_dir(dir)?;
     let numbers: Box<dyn Iterator<Item = u32>> = match wanted {
         Some(n) => Box::new(std::iter::once(n)),
@@ -78,7 +89,7 @@ pub fn claim(dir: &Path, wanted: Option<u32>, tcp: Option<IpAddr>) -> io::Result
     };
     let mut last_err = io::Error::new(io::ErrorKind::AddrInUse, "no free display number");
     for n in numbers {
-        match try_claim(dir, n, tcp) {
+        match try_claim(dir, n, net) {
             Ok(l) => return Ok(l),
             Err(e) => last_err = io::Error::new(e.kind(), format!("display :{n}: {e}")),
         }
@@ -86,7 +97,7 @@ pub fn claim(dir: &Path, wanted: Option<u32>, tcp: Option<IpAddr>) -> io::Result
     Err(last_err)
 }
 
-fn try_claim(dir: &Path, n: u32, tcp: Option<IpAddr>) -> io::Result<Listeners> {
+fn try_claim(dir: &Path, n: u32, net: NetworkPorts) -> io::Result<Listeners> {
     let path = socket_path(dir, n);
     if path.exists() {
         if std::os::unix::net::UnixStream::connect(&path).is_ok() {
@@ -97,23 +108,14 @@ fn try_claim(dir: &Path, n: u32, tcp: Option<IpAddr>) -> io::Result<Listeners> {
         }
         std::fs::remove_file(&path)?;
     }
-    let tcp = match tcp {
-        Some(ip) => {
-            let port = u16::try_from(n)
-                .ok()
-                .and_then(|n| TCP_PORT_BASE.checked_add(n));
-            let port = port.ok_or_else(|| {
-                io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    "display number too large for TCP",
-                )
-            })?;
-            let l = std::net::TcpListener::bind(SocketAddr::new(ip, port))?;
-            l.set_nonblocking(true)?;
-            Some(l)
-        }
-        None => None,
-    };
+    let tcp = net
+        .tcp
+        .map(|ip| bind_port(ip, TCP_PORT_BASE, n))
+        .transpose()?;
+    let tls = net
+        .tls
+        .map(|ip| bind_port(ip, TLS_PORT_BASE, n))
+        .transpose()?;
     let unix = std::os::unix::net::UnixListener::bind(&path)?;
     unix.set_nonblocking(true)?;
     Ok(Listeners {
@@ -121,5 +123,20 @@ fn try_claim(dir: &Path, n: u32, tcp: Option<IpAddr>) -> io::Result<Listeners> {
         unix_path: path,
         unix,
         tcp,
+        tls,
     })
+}
+
+/// Binds port `base + n` on `ip` (non-blocking, for tokio).
+fn bind_port(ip: IpAddr, base: u16, n: u32) -> io::Result<std::net::TcpListener> {
+    let port = u16::try_from(n).ok().and_then(|n| base.checked_add(n));
+    let port = port.ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("display number too large for port {base}+N"),
+        )
+    })?;
+    let l = std::net::TcpListener::bind(SocketAddr::new(ip, port))?;
+    l.set_nonblocking(true)?;
+    Ok(l)
 }

@@ -119,6 +119,67 @@ impl State {
         }
     }
 
+    /// The clients with a selection of `mask` on `w` that may receive an input event
+    /// whose source window belongs to `source_owner` (isolation, protocol.md §19.1: the
+    /// source's own client, and trusted clients).
+    pub fn input_recipients(
+        &self,
+        w: WindowId,
+        mask: EventMask,
+        source_owner: Option<ClientId>,
+    ) -> Vec<ClientId> {
+        let Some(win) = self.windows.get(&w) else {
+            return Vec::new();
+        };
+        win.selecting(mask)
+            .into_iter()
+            .filter(|c| self.may_receive_input(*c, source_owner))
+            .collect()
+    }
+
+    /// [`State::propagate`] for input events under isolation: the first window from
+    /// `source` up (stopping after `stop`) where a client that may receive input from
+    /// `source` selected `mask`, and those clients. Propagation never reaches another
+    /// client's selection: a key typed into an embedded part does not go on to the
+    /// container, and nothing reaches an untrusted snooper.
+    pub fn propagate_input(
+        &self,
+        source: WindowId,
+        mask: EventMask,
+        stop: Option<WindowId>,
+    ) -> Option<(WindowId, Vec<ClientId>)> {
+        let owner = self.owner_of(source.0);
+        let mut w = source;
+        loop {
+            let win = self.windows.get(&w)?;
+            let to = self.input_recipients(w, mask, owner);
+            if !to.is_empty() {
+                return Some((w, to));
+            }
+            if Some(w) == stop || win.parent.is_none() {
+                return None;
+            }
+            w = win.parent;
+        }
+    }
+
+    /// Sends an input event reported on `w` to the clients `to`, with window-relative
+    /// coordinates computed from the root point `root`.
+    pub fn deliver_input_to(
+        &mut self,
+        w: WindowId,
+        to: &[ClientId],
+        root: Point,
+        make: impl Fn(WindowId, Point) -> Event,
+    ) {
+        let o = self.abs_origin(w);
+        let rel = Point::new(root.x.saturating_sub(o.x), root.y.saturating_sub(o.y));
+        let event = make(w, rel);
+        for c in to {
+            self.send_event(*c, event.clone(), false);
+        }
+    }
+
     /// Delivers an input event to window `w`'s selecting clients with window-relative
     /// coordinates computed from the root point `root`.
     pub fn deliver_input(

@@ -131,8 +131,8 @@ impl State {
         };
         let time = self.now();
         let modifiers = self.input_mask();
-        if let Some(w) = self.propagate(source, EventMask::POINTER_MOTION, stop) {
-            self.deliver_input(w, EventMask::POINTER_MOTION, p, |window, rel| {
+        if let Some((w, to)) = self.propagate_input(source, EventMask::POINTER_MOTION, stop) {
+            self.deliver_input_to(w, &to, p, |window, rel| {
                 Event::Motion(MotionEvent {
                     window,
                     time,
@@ -166,25 +166,22 @@ impl State {
             EventMask::BUTTON_RELEASE
         };
         let target = match self.input.grab {
-            Some(g) => Some(g).filter(|g| {
-                self.windows
-                    .get(g)
-                    .is_some_and(|w| w.all_masks().intersects(mask))
-            }),
-            None => self.propagate(self.input.pointer_window, mask, None),
+            Some(g) => self.propagate_input(g, mask, Some(g)),
+            None => self.propagate_input(self.input.pointer_window, mask, None),
         };
         if pressed {
             if self.input.grab.is_none() {
                 // The implicit grab: the window that got the press keeps the pointer.
-                self.input.grab =
-                    self.propagate(self.input.pointer_window, EventMask::BUTTON_PRESS, None);
+                self.input.grab = self
+                    .propagate_input(self.input.pointer_window, EventMask::BUTTON_PRESS, None)
+                    .map(|(w, _)| w);
             }
             self.input.buttons |= bit;
         } else {
             self.input.buttons = self.input.buttons & !bit;
         }
-        if let Some(w) = target {
-            self.deliver_input(w, mask, p, |window, rel| {
+        if let Some((w, to)) = target {
+            self.deliver_input_to(w, &to, p, |window, rel| {
                 let e = ButtonEvent {
                     window,
                     time,
@@ -221,8 +218,8 @@ impl State {
         };
         let time = self.now();
         let modifiers = self.input_mask();
-        if let Some(w) = self.propagate(source, EventMask::SCROLL, stop) {
-            self.deliver_input(w, EventMask::SCROLL, p, |window, rel| {
+        if let Some((w, to)) = self.propagate_input(source, EventMask::SCROLL, stop) {
+            self.deliver_input_to(w, &to, p, |window, rel| {
                 Event::Scroll(ScrollEvent {
                     window,
                     time,
@@ -301,13 +298,13 @@ impl State {
         } else {
             EventMask::KEY_RELEASE
         };
-        let Some(w) = self.propagate(source, mask, stop) else {
+        let Some((w, to)) = self.propagate_input(source, mask, stop) else {
             return;
         };
         let p = self.input.pointer;
         let time = self.now();
         let text = if pressed { text } else { String::new() };
-        self.deliver_input(w, mask, p, |window, rel| {
+        self.deliver_input_to(w, &to, p, |window, rel| {
             let e = KeyEvent {
                 window,
                 time,
@@ -355,13 +352,17 @@ impl State {
             root_y: p.y,
             modifiers,
         };
+        // Crossing events do not propagate; each window's own client (or a trusted
+        // one) hears of it.
         for w in old_path.iter().rev().filter(|w| !new_path.contains(w)) {
-            self.deliver_input(*w, EventMask::LEAVE_WINDOW, p, |window, rel| {
+            let to = self.input_recipients(*w, EventMask::LEAVE_WINDOW, self.owner_of(w.0));
+            self.deliver_input_to(*w, &to, p, |window, rel| {
                 Event::Leave(crossing(window, rel))
             });
         }
         for w in new_path.iter().filter(|w| !old_path.contains(w)) {
-            self.deliver_input(*w, EventMask::ENTER_WINDOW, p, |window, rel| {
+            let to = self.input_recipients(*w, EventMask::ENTER_WINDOW, self.owner_of(w.0));
+            self.deliver_input_to(*w, &to, p, |window, rel| {
                 Event::Enter(crossing(window, rel))
             });
         }

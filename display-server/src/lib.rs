@@ -11,6 +11,9 @@
 //! shown by a [`screen`] backend; replies, events and errors go back through each
 //! client's writer task. [`wm`] is the built-in window manager (frames, placement,
 //! click-to-focus, move/resize/close), hooked into input, mapping and composition.
+//! Over the network, [`tls`] does the handshake on the TLS port (and keeps the display's
+//! certificate) before [`connection`] takes over, and [`keepalive`] makes a peer that
+//! vanished without closing count as closed.
 
 pub mod auth;
 pub mod compositor;
@@ -21,12 +24,15 @@ pub mod display;
 pub mod events;
 pub mod handlers;
 pub mod input;
+pub mod keepalive;
+pub mod outbox;
 pub mod read_half;
 pub mod render;
 pub mod screen;
 pub mod server;
 pub mod shm;
 pub mod state;
+pub mod tls;
 pub mod transfer;
 pub mod wm;
 

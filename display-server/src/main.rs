@@ -4,7 +4,7 @@ use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
 use yonder_server::screen::Headless;
-use yonder_server::{auth, ServerConfig};
+use yonder_server::{auth, keepalive, tls, ServerConfig};
 
 /// The Yonder display server.
 #[derive(Parser, Debug)]
@@ -19,12 +19,19 @@ struct Args {
     /// is present), e.g. 1280x800.
     #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1280x800", conflicts_with = "headless")]
     window: Option<String>,
-    /// Also listen on a transport besides the Unix socket: `tcp` (port 7100+N).
-    #[arg(long, value_name = "tcp")]
+    /// Also listen on a transport besides the Unix socket: `tls` (TCP port 7600+N,
+    /// encrypted, clients pin the certificate's fingerprint) or `tcp` (port 7100+N,
+    /// unencrypted). Repeat for both.
+    #[arg(long, value_name = "tls|tcp")]
     listen: Vec<String>,
-    /// Address to bind TCP to.
+    /// Address to bind TCP and TLS to.
     #[arg(long, default_value = "0.0.0.0")]
     tcp_addr: std::net::IpAddr,
+    /// Seconds after which a TCP or TLS client that vanished without closing (cable
+    /// pulled) is dropped and its resources freed: keepalive probes and TCP_USER_TIMEOUT
+    /// (at least 4; 0 leaves the kernel's defaults of hours).
+    #[arg(long, value_name = "SECS", default_value_t = yonder_server::keepalive::DEFAULT_TOTAL.as_secs())]
+    keepalive: u64,
     /// Accept synthetic input (FakeInput) from clients, for tests and automation.
     #[arg(long)]
     allow_synthetic_input: bool,
@@ -36,7 +43,8 @@ struct Args {
     /// images then travel through the socket like a remote client's.
     #[arg(long)]
     no_shm: bool,
-    /// Print the cookie line of the display (to copy to another machine) and exit.
+    /// Print the cookie line of the display (to copy to another machine) and exit; with
+    /// the TLS certificate's fingerprint when the display has one.
     #[arg(long)]
     print_cookie: bool,
     /// Directory of the display sockets.
@@ -45,6 +53,17 @@ struct Args {
     /// Cookie file.
     #[arg(long)]
     cookie_file: Option<PathBuf>,
+    /// Most clients connected at once; one more is refused with the reason.
+    #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_CLIENTS)]
+    max_clients: usize,
+    /// Mebibytes of window backing stores and pixmaps one client may hold; requests
+    /// beyond it fail with Alloc.
+    #[arg(long, value_name = "MIB", default_value_t = yonder_server::config::DEFAULT_CLIENT_MEMORY_QUOTA >> 20)]
+    client_memory_quota: u64,
+    /// Mebibytes of output (replies, events, errors) one client may leave unread before
+    /// it is disconnected.
+    #[arg(long, value_name = "MIB", default_value_t = yonder_server::config::DEFAULT_MAX_OUTPUT_BUFFER >> 20)]
+    max_output_buffer: usize,
 }
 
 fn parse_display(s: &str) -> Result<u32, String> {
@@ -84,7 +103,11 @@ fn run(args: Args) -> Result<(), String> {
         let path = auth::cookie_file_path(args.cookie_file.as_deref());
         let cookie = auth::lookup_cookie(&path, &format!(":{n}"))
             .ok_or_else(|| format!("no cookie for :{n} in {}", path.display()))?;
-        println!("{}:{n} {}", hostname(), hex::encode(cookie));
+        let fingerprint = tls::stored_fingerprint(&tls::identity_dir(&path), n)
+            .map_err(|e| e.to_string())?
+            .map(|f| format!(" {}", tls::fingerprint_field(&f)))
+            .unwrap_or_default();
+        println!("{}:{n} {}{fingerprint}", hostname(), hex::encode(cookie));
         return Ok(());
     }
     let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
@@ -107,15 +130,29 @@ fn run(args: Args) -> Result<(), String> {
         screen_height: h,
         allow_synthetic_input: args.allow_synthetic_input,
         window_manager: !args.no_window_manager,
+        max_clients: args.max_clients.max(1),
+        client_memory_quota: args.client_memory_quota.saturating_mul(1 << 20),
+        max_output_buffer: args.max_output_buffer.max(1).saturating_mul(1 << 20),
         ..ServerConfig::default()
     };
     config.shm &= !args.no_shm;
     for l in &args.listen {
         match l.as_str() {
             "tcp" => config.listen_tcp = true,
-            other => return Err(format!("unknown transport {other:?} (known: tcp)")),
+            "tls" => config.listen_tls = true,
+            other => return Err(format!("unknown transport {other:?} (known: tls, tcp)")),
         }
     }
+    config.keepalive = match args.keepalive {
+        0 => None,
+        s if s < keepalive::MIN_TOTAL.as_secs() => {
+            return Err(format!(
+                "--keepalive {s}: at least {} seconds (or 0 for the kernel's defaults)",
+                keepalive::MIN_TOTAL.as_secs()
+            ))
+        }
+        s => Some(std::time::Duration::from_secs(s)),
+    };
     let announce = |h: &yonder_server::ServerHandle| {
         println!("YONDER_DISPLAY={}", h.display);
         let _ = std::io::stdout().flush();

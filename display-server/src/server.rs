@@ -16,8 +16,10 @@ use crate::connection;
 use crate::dispatch::Incoming;
 use crate::display;
 use crate::input::InputEvent;
+use crate::keepalive::Keepalive;
 use crate::screen::Screen;
 use crate::state::State;
+use crate::tls;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -28,6 +30,10 @@ use yonder_protocol::{ClientId, Hello};
 const COMMAND_QUEUE: usize = 1024;
 /// Commands applied between two compositions when many are waiting.
 const COMMANDS_PER_FRAME: usize = 256;
+/// Longest stretch of commands before every client's output is handed over: replies
+/// queued during a burst wait for its end, so one client's costly requests (say large
+/// GetImages) must not make a burst long for everyone else.
+const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// What the I/O side (and the screen backend) asks of the state thread.
 pub enum Command {
@@ -37,8 +43,8 @@ pub enum Command {
         hello: Hello,
         /// Where its frames go.
         tx: mpsc::UnboundedSender<Vec<u8>>,
-        /// Offer it shared-memory images (a Unix socket, and the server allows them).
-        shm: bool,
+        /// Shared-memory images offered, trusted or not, output accounting.
+        link: crate::state::ClientLink,
         /// The client's number, or why it is refused.
         reply: oneshot::Sender<Result<ClientId, String>>,
     },
@@ -48,6 +54,10 @@ pub enum Command {
         client: ClientId,
         /// The requests.
         batch: Vec<Incoming>,
+        /// One of the connection's few batch permits, returned (dropped) once the batch
+        /// is applied: a flooding client can have only that many batches waiting, so
+        /// the others' batches are never far behind in the queue.
+        permit: tokio::sync::OwnedSemaphorePermit,
     },
     /// A client's connection ended; free everything it owned.
     Disconnect {
@@ -78,6 +88,8 @@ pub enum Command {
 pub struct Shared {
     /// The display's cookie.
     pub cookie: Cookie,
+    /// The display's trusted cookie: a client presenting it is not isolated (§19).
+    pub trusted_cookie: Cookie,
     /// To the state thread.
     pub commands: mpsc::Sender<Command>,
     /// Largest request body.
@@ -96,13 +108,22 @@ pub struct ServerHandle {
     pub socket_path: PathBuf,
     /// The cookie clients must present.
     pub cookie: Cookie,
+    /// The trusted cookie: clients presenting it instead are trusted (no isolation).
+    pub trusted_cookie: Cookie,
     /// The TCP port, when listening on TCP.
     pub tcp_port: Option<u16>,
+    /// The TLS port, when listening on TLS.
+    pub tls_port: Option<u16>,
+    /// The SHA-256 fingerprint of the TLS certificate, when listening on TLS: what
+    /// clients pin.
+    pub tls_fingerprint: Option<[u8; 32]>,
     commands: mpsc::Sender<Command>,
     /// Set by `stop`; read by the state thread after every command.
     stopping: Arc<AtomicBool>,
     runtime: Option<tokio::runtime::Runtime>,
     state_thread: Option<std::thread::JoinHandle<()>>,
+    /// Made at start, taken by the first `wait_for_signal` or `on_signal`.
+    signals: std::sync::Mutex<Option<Signals>>,
 }
 
 impl ServerHandle {
@@ -119,15 +140,17 @@ impl ServerHandle {
     /// Blocks until SIGINT or SIGTERM.
     pub fn wait_for_signal(&self) {
         if let Some(rt) = &self.runtime {
-            rt.block_on(signalled());
+            let early = self.signals.lock().ok().and_then(|mut s| s.take());
+            rt.block_on(signalled(early));
         }
     }
 
     /// Calls `f` (on a runtime thread) when SIGINT or SIGTERM arrives.
     pub fn on_signal(&self, f: impl FnOnce() + Send + 'static) {
         if let Some(rt) = &self.runtime {
+            let early = self.signals.lock().ok().and_then(|mut s| s.take());
             rt.spawn(async move {
-                signalled().await;
+                signalled(early).await;
                 f();
             });
         }
@@ -165,35 +188,76 @@ impl Drop for ServerHandle {
     }
 }
 
-async fn signalled() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    let term = async {
-        match term.as_mut() {
-            Some(t) => {
-                t.recv().await;
-            }
-            None => std::future::pending().await,
+/// SIGTERM and SIGINT listeners. They are made when the server starts, before it
+/// announces itself: a signal sent right after the announcement (a script, or
+/// tests/cli.rs, stopping the server at once) would otherwise meet the default action
+/// and kill the process before it removes its socket.
+type Signals = (
+    Option<tokio::signal::unix::Signal>,
+    Option<tokio::signal::unix::Signal>,
+);
+
+fn listen_for_signals() -> Signals {
+    use tokio::signal::unix::{signal, SignalKind};
+    (
+        signal(SignalKind::terminate()).ok(),
+        signal(SignalKind::interrupt()).ok(),
+    )
+}
+
+async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+    match s {
+        Some(s) => {
+            s.recv().await;
         }
-    };
+        None => std::future::pending().await,
+    }
+}
+
+/// Waits for SIGTERM or SIGINT on `early` (the listeners made at start), else on new ones.
+async fn signalled(early: Option<Signals>) {
+    let (mut term, mut int) = early.unwrap_or_else(listen_for_signals);
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
+        _ = recv(&mut term) => {}
+        _ = recv(&mut int) => {}
     }
 }
 
 /// Starts a server with the given screen.
 pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<ServerHandle> {
     let dir = display::socket_dir(config.socket_dir.as_deref());
-    let tcp = config.listen_tcp.then_some(config.tcp_addr);
-    let listeners = display::claim(&dir, config.display, tcp)?;
+    let net = display::NetworkPorts {
+        tcp: config.listen_tcp.then_some(config.tcp_addr),
+        tls: config.listen_tls.then_some(config.tcp_addr),
+    };
+    let listeners = display::claim(&dir, config.display, net)?;
     let number = listeners.number;
     let display_name = format!(":{number}");
     let cookie = auth::new_cookie()?;
-    auth::store_cookie(
-        &auth::cookie_file_path(config.cookie_file.as_deref()),
-        &display_name,
-        &cookie,
+    let trusted_cookie = auth::new_cookie()?;
+    let cookie_file = auth::cookie_file_path(config.cookie_file.as_deref());
+    auth::store_cookies(
+        &cookie_file,
+        &[
+            (display_name.clone(), cookie),
+            (auth::trusted_name(&display_name), trusted_cookie),
+        ],
     )?;
+    // The TLS identity lives beside the cookie file and is reused on every start.
+    let tls = match listeners.tls {
+        Some(l) => {
+            let identity = tls::Identity::load_or_create(&tls::identity_dir(&cookie_file), number)?;
+            let field = tls::fingerprint_field(&identity.fingerprint);
+            auth::store_fingerprint(&cookie_file, &display_name, &field)?;
+            let port = Arc::new(tls::TlsPort {
+                acceptor: identity.acceptor()?,
+                number,
+            });
+            Some((l, port, identity.fingerprint))
+        }
+        None => None,
+    };
+    let keepalive = config.keepalive.map(Keepalive::from_total);
 
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let mut state = State::new(&config, screen);
@@ -213,17 +277,19 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         .build()?;
     let shared = Arc::new(Shared {
         cookie,
+        trusted_cookie,
         commands: cmd_tx.clone(),
         max_frame_len: config.max_frame_len,
         shm: config.shm,
     });
-    let tcp_port = listeners
-        .tcp
-        .as_ref()
-        .and_then(|l| l.local_addr().ok())
-        .map(|a| a.port());
+    let port_of = |l: &std::net::TcpListener| l.local_addr().ok().map(|a| a.port());
+    let tcp_port = listeners.tcp.as_ref().and_then(port_of);
+    let tls_port = tls.as_ref().and_then(|(l, _, _)| port_of(l));
+    let tls_fingerprint = tls.as_ref().map(|(_, _, f)| *f);
+    let signals;
     {
         let _guard = runtime.enter();
+        signals = Some(listen_for_signals());
         runtime.spawn(crate::wm::alarm(alarm, cmd_tx.clone()));
         let unix = tokio::net::UnixListener::from_std(listeners.unix)?;
         let sh = shared.clone();
@@ -238,42 +304,76 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
             }
         });
         if let Some(t) = listeners.tcp {
+            tracing::warn!(
+                port = tcp_port,
+                "plain TCP is unencrypted: the cookie and everything drawn travel in clear; \
+                 across untrusted networks use --listen tls (display tls:HOST:N)"
+            );
             let tcp = tokio::net::TcpListener::from_std(t)?;
-            let sh = shared.clone();
-            runtime.spawn(async move {
-                loop {
-                    match tcp.accept().await {
-                        Ok((s, peer)) => {
-                            let _ = s.set_nodelay(true);
-                            tokio::spawn(connection::serve(s, peer.to_string(), sh.clone()));
-                        }
-                        Err(e) => tracing::warn!("accept on tcp: {e}"),
-                    }
-                }
-            });
+            runtime.spawn(accept_tcp(tcp, None, keepalive, shared.clone()));
+        }
+        if let Some((t, port, _)) = tls {
+            let tcp = tokio::net::TcpListener::from_std(t)?;
+            runtime.spawn(accept_tcp(tcp, Some(port), keepalive, shared.clone()));
         }
     }
-    tracing::info!(display = %display_name, socket = %listeners.unix_path.display(), ?tcp_port, "ready");
+    tracing::info!(display = %display_name, socket = %listeners.unix_path.display(), ?tcp_port, ?tls_port, "ready");
     Ok(ServerHandle {
         display: display_name,
         number,
         socket_path: listeners.unix_path,
         cookie,
+        trusted_cookie,
         tcp_port,
+        tls_port,
+        tls_fingerprint,
         commands: cmd_tx,
         stopping,
         runtime: Some(runtime),
         state_thread: Some(state_thread),
+        signals: std::sync::Mutex::new(signals),
     })
+}
+
+/// Accepts connections on a TCP port (plain, or TLS when `tls` is given) for ever. Each
+/// socket gets `TCP_NODELAY` (requests and events are small) and the keepalive settings,
+/// so that a peer that vanishes is noticed.
+async fn accept_tcp(
+    listener: tokio::net::TcpListener,
+    tls: Option<Arc<tls::TlsPort>>,
+    keepalive: Option<Keepalive>,
+    shared: Arc<Shared>,
+) {
+    loop {
+        let (s, peer) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!("accept on tcp: {e}");
+                continue;
+            }
+        };
+        let _ = s.set_nodelay(true);
+        if let Some(k) = keepalive {
+            if let Err(e) = k.apply(&s) {
+                tracing::warn!(%peer, "cannot set keepalive: {e}");
+            }
+        }
+        let peer = peer.to_string();
+        match &tls {
+            Some(port) => tokio::spawn(tls::serve(s, peer, port.clone(), shared.clone())),
+            None => tokio::spawn(connection::serve(s, peer, shared.clone())),
+        };
+    }
 }
 
 /// The state thread: apply commands in arrival order; after each burst, hand every
 /// client its output and present the damage.
 fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
     while let Some(cmd) = rx.blocking_recv() {
+        let burst = std::time::Instant::now();
         let mut stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire);
         let mut n = 1;
-        while !stop && n < COMMANDS_PER_FRAME {
+        while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
             match rx.try_recv() {
                 Ok(cmd) => stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire),
                 Err(_) => break,

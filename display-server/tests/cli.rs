@@ -333,10 +333,25 @@ fn server_command_line() {
         .cookie_hex(":57")
         .unwrap_or_else(|| panic!("no `:57` line in the cookie file"));
     assert!(is_hex32(&hex), "cookie {hex:?} is not 32 hex digits");
+    let trusted_hex = env
+        .cookie_hex(":57+trusted")
+        .unwrap_or_else(|| panic!("no `:57+trusted` line in the cookie file"));
+    assert!(
+        is_hex32(&trusted_hex) && trusted_hex != hex,
+        "{trusted_hex:?}"
+    );
 
-    // --- A local client and a TCP client share the screen. ---
-    let local = Connection::connect(Some(":57")).expect("connect to :57");
-    let tcp = Connection::connect(Some("127.0.0.1:57")).expect("connect to 127.0.0.1:57");
+    // --- A local client and a TCP client share the screen. They read it, so they ask
+    // for trust: the library finds the `:57+trusted` line for both display names. ---
+    let trusted = |display: &str| {
+        Connection::connect_with(yonder::ConnectOptions {
+            display: Some(display.into()),
+            trusted: true,
+            ..Default::default()
+        })
+    };
+    let local = trusted(":57").expect("connect to :57");
+    let tcp = trusted("127.0.0.1:57").expect("connect to 127.0.0.1:57");
     for (name, conn) in [(":57", &local), ("127.0.0.1:57", &tcp)] {
         let screen = conn
             .screen()
@@ -423,7 +438,8 @@ fn server_command_line() {
     assert_eq!((screen.width, screen.height), (64, 64));
     drop(conn);
     other.terminate();
-    assert!(other.wait(WAIT).success(), "stderr:\n{}", other.stderr());
+    let status = other.wait(WAIT);
+    assert!(status.success(), "{status}; stderr:\n{}", other.stderr());
     assert!(!env.socket(n).exists(), "socket of {display} left behind");
     assert!(
         is_socket(&socket),

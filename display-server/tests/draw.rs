@@ -14,7 +14,7 @@ const BLUE: u32 = 0x0000FF;
 #[test]
 fn fill_rectangles_exact_pixels() {
     let s = TestServer::start();
-    let c = s.connect();
+    let c = s.connect_trusted();
     let w = window(&c, Rect::new(10, 10, 100, 80), WHITE, EventMask::EMPTY);
     let g = gc(&c, w, RED);
     c.poly_fill_rectangle(w, g, &[Rect::new(5, 5, 10, 10), Rect::new(50, 40, 3, 2)]);

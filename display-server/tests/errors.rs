@@ -182,7 +182,7 @@ fn malformed_and_oversized_frames_close_only_that_connection() {
 #[test]
 fn requests_before_the_setup_reply_are_applied() {
     let s = TestServer::start();
-    let c = s.connect();
+    let c = s.connect_trusted();
     // Everything below is sent before the client has read a single byte.
     let w = c.new_window_id();
     c.create_window(

@@ -648,7 +648,7 @@ struct Dnd {
 
 fn dnd_scene() -> Dnd {
     let (s, shown) = start_recorded();
-    let user = s.connect();
+    let user = s.connect_trusted();
     select(&user, user.root(), EventMask::SUBSTRUCTURE_NOTIFY);
     let a = s.connect();
     let b = s.connect();
@@ -1394,7 +1394,7 @@ fn save_set_keeps_a_part_alive_when_its_container_dies() {
     let watcher = s.connect();
     select(&watcher, watcher.root(), EventMask::SUBSTRUCTURE_NOTIFY);
     let c = s.connect();
-    let p = s.connect();
+    let p = s.connect_trusted();
     let (w, part) = embed(&c, &p);
     c.change_save_set(part, true).check().unwrap();
     drain(&p);
@@ -1441,7 +1441,7 @@ fn without_a_save_set_entry_the_part_dies_with_its_container() {
     let watcher = s.connect();
     select(&watcher, watcher.root(), EventMask::SUBSTRUCTURE_NOTIFY);
     let c = s.connect();
-    let p = s.connect();
+    let p = s.connect_trusted();
     let (w, part) = embed(&c, &p);
     // In and out again: the entry is gone.
     c.change_save_set(part, true);
@@ -1460,7 +1460,7 @@ fn without_a_save_set_entry_the_part_dies_with_its_container() {
 fn save_set_takes_only_other_clients_windows() {
     let s = TestServer::start();
     let c = s.connect();
-    let p = s.connect();
+    let p = s.connect_trusted();
     let (w, part) = embed(&c, &p);
     assert_eq!(
         error_code(c.change_save_set(w, true).check()),

@@ -11,7 +11,7 @@ use yonder_protocol::{atoms, Color, Event, EventMask, Rect};
 #[test]
 fn expose_on_map_and_after_unmap_map() {
     let s = TestServer::start();
-    let c = s.connect();
+    let c = s.connect_trusted();
     let w = window(
         &c,
         Rect::new(10, 10, 50, 40),
@@ -60,7 +60,7 @@ fn expose_on_map_and_after_unmap_map() {
 #[test]
 fn stacking_restack_and_child_clipping() {
     let s = TestServer::start();
-    let c = s.connect();
+    let c = s.connect_trusted();
     let a = window(&c, Rect::new(0, 0, 100, 100), 0xFF0000, EventMask::EMPTY);
     let b = window(&c, Rect::new(50, 50, 100, 100), 0x0000FF, EventMask::EMPTY);
     assert_eq!(
@@ -306,7 +306,7 @@ fn client_message_between_two_clients() {
 #[test]
 fn killed_client_resources_are_freed() {
     let s = TestServer::start();
-    let watcher = s.connect();
+    let watcher = s.connect_trusted();
     watcher.change_window_attributes(
         watcher.root(),
         WindowAttributes {

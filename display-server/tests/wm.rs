@@ -15,7 +15,7 @@ use yonder_server::wm::{ACTIVE_TITLE, BORDER, GRIP_COLOR, INACTIVE_TITLE, TITLE_
 #[test]
 fn frame_shows_title_bar_close_button_and_borders_outside_the_window() {
     let s = TestServer::start_managed();
-    let app = s.connect();
+    let app = s.connect_trusted();
     let r = Rect::new(60, 60, 120, 80);
     let w = titled(&app, r, 0x00FF00, EventMask::EMPTY, "Hello");
     assert_eq!(geometry(&app, w), r, "the client keeps its geometry");
@@ -77,7 +77,7 @@ fn frame_shows_title_bar_close_button_and_borders_outside_the_window() {
 #[test]
 fn dragging_the_title_bar_moves_the_window() {
     let s = TestServer::start_managed();
-    let app = s.connect();
+    let app = s.connect_trusted();
     let input = s.connect();
     let mask = EventMask::STRUCTURE_NOTIFY | EventMask::BUTTON_PRESS | EventMask::BUTTON_RELEASE;
     let w = titled(&app, Rect::new(40, 60, 100, 60), 0xFF0000, mask, "Move me");
@@ -115,7 +115,7 @@ fn dragging_the_title_bar_moves_the_window() {
 #[test]
 fn resizing_from_the_grip() {
     let s = TestServer::start_managed();
-    let app = s.connect();
+    let app = s.connect_trusted();
     let input = s.connect();
     let mask = EventMask::STRUCTURE_NOTIFY | EventMask::EXPOSURE;
     let w = titled(
@@ -152,7 +152,7 @@ fn resizing_from_the_grip() {
 #[test]
 fn click_to_focus_raises_and_focuses() {
     let s = TestServer::start_managed();
-    let app = s.connect();
+    let app = s.connect_trusted();
     let input = s.connect();
     let mask = EventMask::FOCUS_CHANGE | EventMask::BUTTON_PRESS;
     let a = titled(&app, Rect::new(40, 60, 100, 80), 0xFF0000, mask, "A");
@@ -239,7 +239,7 @@ fn pointer_over_a_frame_is_over_no_client_window() {
 #[test]
 fn placement_cascades_windows_at_the_origin_and_keeps_title_bars_on_screen() {
     let s = TestServer::start_managed();
-    let app = s.connect();
+    let app = s.connect_trusted();
     let a = titled(
         &app,
         Rect::new(0, 0, 100, 60),
@@ -292,7 +292,7 @@ fn placement_cascades_windows_at_the_origin_and_keeps_title_bars_on_screen() {
 #[test]
 fn override_redirect_windows_are_left_alone() {
     let s = TestServer::start_managed();
-    let app = s.connect();
+    let app = s.connect_trusted();
     let input = s.connect();
     let normal = titled(
         &app,

@@ -14,7 +14,7 @@ use yonder_server::wm::{ACTIVE_TITLE, NOT_RESPONDING_TITLE};
 #[test]
 fn close_button_sends_wm_delete_window() {
     let s = TestServer::start_managed();
-    let app = s.connect();
+    let app = s.connect_trusted();
     let input = s.connect();
     let r = Rect::new(60, 60, 100, 80);
     let w = titled(&app, r, 0xFFFFFF, EventMask::EMPTY, "Close me");
@@ -50,7 +50,7 @@ fn close_button_sends_wm_delete_window() {
 #[test]
 fn an_ignored_close_request_leads_to_force_quit() {
     let s = TestServer::start_managed();
-    let watcher = s.connect();
+    let watcher = s.connect_trusted();
     let app = s.connect();
     watcher.change_window_attributes(
         watcher.root(),
@@ -100,7 +100,7 @@ fn an_ignored_close_request_leads_to_force_quit() {
 #[test]
 fn a_window_without_wm_delete_window_is_offered_force_quit_at_once() {
     let s = TestServer::start_managed();
-    let watcher = s.connect();
+    let watcher = s.connect_trusted();
     let app = s.connect();
     let r = Rect::new(60, 60, 100, 80);
     let w = titled(&app, r, 0xFFFFFF, EventMask::EMPTY, "No protocols");

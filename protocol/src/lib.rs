@@ -52,3 +52,6 @@ pub const SHM_EXTENSION: &str = "SHM";
 pub const PROTOCOL_NAME: &str = "yonder";
 /// The TCP port of display `N` is `TCP_PORT_BASE + N`.
 pub const TCP_PORT_BASE: u16 = 7100;
+/// The TLS port of display `N` is `TLS_PORT_BASE + N` (a server started with
+/// `--listen tls`; the display name is `tls:HOST:N`).
+pub const TLS_PORT_BASE: u16 = 7600;

@@ -231,6 +231,13 @@ fn goldens() -> Vec<Golden> {
             })),
             "1f000000920191bb77726f6e6720636f6f6b696520666f7220646973706c6179203a33",
         ),
+        g(
+            "SetupResponse Refused on the TLS port",
+            Msg::Setup(SetupResponse::Refused(Refusal {
+                reason: "this port speaks TLS: connect with tls:192.0.2.7:3".into(),
+            })),
+            "37000000920191d9327468697320706f727420737065616b7320544c533a20636f6e6e656374207769746820746c733a3139322e302e322e373a33",
+        ),
         // --- Requests -----------------------------------------------------------------------
         g(
             "CreateWindow",

@@ -127,7 +127,7 @@ struct Target {
 /// Connects to the display the user named, if any.
 fn existing(args: &Args) -> Result<Option<Target>, String> {
     if let Some(d) = &args.display {
-        let conn = Connection::connect_and_wait(Some(d)).map_err(|e| e.to_string())?;
+        let conn = connect_for_screenshot(Some(d))?;
         return Ok(Some(Target {
             conn,
             env: Vec::new(),
@@ -136,12 +136,30 @@ fn existing(args: &Args) -> Result<Option<Target>, String> {
         }));
     }
     // $YONDER_DISPLAY set but nobody answering (or a stale cookie): start our own.
-    Ok(Connection::connect_and_wait(None).ok().map(|conn| Target {
+    Ok(connect_for_screenshot(None).ok().map(|conn| Target {
         conn,
         env: Vec::new(),
         display_arg: None,
         server: None,
     }))
+}
+
+/// Connects to an existing display as a trusted client when its trusted cookie is at
+/// hand (the screenshot reads the whole screen), else as an ordinary one (whose
+/// screenshot the server then refuses).
+fn connect_for_screenshot(display: Option<&str>) -> Result<Connection, String> {
+    let opts = |trusted| ConnectOptions {
+        display: display.map(str::to_string),
+        trusted,
+        ..ConnectOptions::default()
+    };
+    let conn = match Connection::connect_with(opts(true)) {
+        Err(yonder::ConnectError::NoCookie(_)) => Connection::connect_with(opts(false)),
+        other => other,
+    }
+    .map_err(|e| e.to_string())?;
+    conn.wait_for_setup().map_err(|e| e.to_string())?;
+    Ok(conn)
 }
 
 fn bin_dir() -> Result<PathBuf, String> {
@@ -183,22 +201,28 @@ fn start_server(dir: &Path, headless: bool) -> Result<Target, String> {
     });
     let server = OwnServer { child, headless };
     let (server, number) = wait_for_display(server, &rx, dir)?;
-    let cookie_hex = std::fs::read_to_string(&cookies)
-        .ok()
-        .and_then(|text| {
-            text.lines().find_map(|l| {
-                let (d, hex) = l.split_once(' ')?;
-                (d == format!(":{number}")).then(|| hex.trim().to_string())
+    let line = |name: String| {
+        std::fs::read_to_string(&cookies)
+            .ok()
+            .and_then(|text| {
+                text.lines().find_map(|l| {
+                    let (d, hex) = l.split_once(' ')?;
+                    (d == name).then(|| hex.trim().to_string())
+                })
             })
-        })
-        .ok_or_else(|| format!("no cookie for :{number} in {}", cookies.display()))?;
-    let cookie = yonder::auth::parse_cookie_hex(&cookie_hex)
+            .ok_or_else(|| format!("no cookie for {name} in {}", cookies.display()))
+    };
+    let cookie_hex = line(format!(":{number}"))?;
+    // The demo itself takes the screenshot: it connects with the trusted cookie (the
+    // apps it starts get the ordinary one, protocol.md §19).
+    let trusted = yonder::auth::parse_cookie_hex(&line(format!(":{number}+trusted"))?)
         .ok_or_else(|| format!("bad cookie in {}", cookies.display()))?;
     let display = format!("unix:{}/display-{number}", dir.display());
     let conn = Connection::connect_with(ConnectOptions {
         display: Some(display.clone()),
-        cookie: Some(cookie),
+        cookie: Some(trusted),
         app_name: Some("yonder-demo".into()),
+        ..ConnectOptions::default()
     })
     .map_err(|e| e.to_string())?;
     conn.wait_for_setup().map_err(|e| e.to_string())?;

@@ -1,7 +1,9 @@
-//! `yonder-shot`: saves the screen, or one window, as a PNG file.
+//! `yonder-shot`: saves the screen, or one window, as a PNG file. It connects with the
+//! display's trusted cookie (protocol.md §19), which reading the screen or another
+//! client's window needs.
 
 use clap::Parser;
-use yonder::Connection;
+use yonder::{ConnectOptions, Connection};
 use yonder_apps::die;
 use yonder_protocol::request::ImageFormat;
 use yonder_protocol::{Drawable, Rect, WindowId};
@@ -28,8 +30,14 @@ fn parse_id(s: &str) -> Option<u64> {
 
 fn main() {
     let args = Args::parse();
-    let conn =
-        Connection::connect(args.display.as_deref()).unwrap_or_else(|e| die("yonder-shot", e));
+    // Reading the screen or another client's window needs the display's trusted cookie
+    // (protocol.md §19): `YONDER_TRUSTED_COOKIE`, or the `:N+trusted` cookie-file line.
+    let conn = Connection::connect_with(ConnectOptions {
+        display: args.display.clone(),
+        trusted: true,
+        ..ConnectOptions::default()
+    })
+    .unwrap_or_else(|e| die("yonder-shot", e));
     let window = match &args.window {
         Some(s) => WindowId(
             parse_id(s).unwrap_or_else(|| die("yonder-shot", format!("bad window id {s:?}"))),

@@ -80,10 +80,13 @@ impl Display {
         f(&mut config);
         let screen = Box::new(Headless::new(SCREEN_W, SCREEN_H));
         let handle = yonder_server::start(config, screen).expect("server starts");
+        // The observer is trusted: it reads the apps' windows and the screen, which an
+        // ordinary client may not (protocol.md §19).
         let conn = Connection::connect_with(ConnectOptions {
             display: Some(handle.unix_display()),
-            cookie: Some(handle.cookie.to_vec()),
+            cookie: Some(handle.trusted_cookie.to_vec()),
             app_name: Some("observer".into()),
+            ..ConnectOptions::default()
         })
         .expect("connect");
         conn.setup().expect("setup");
@@ -91,7 +94,9 @@ impl Display {
     }
 
     /// Runs `bin` with `args` in the background, with the display's name and cookie in
-    /// its environment and the temporary directory as its working directory.
+    /// its environment and the temporary directory as its working directory. The
+    /// trusted cookie is there too (`YONDER_TRUSTED_COOKIE`), but an app uses it only
+    /// when it asks for trust (`yonder-shot`); the others stay isolated.
     pub fn spawn(&self, bin: &str, args: &[&str]) -> App {
         spawn(
             bin,
@@ -100,6 +105,10 @@ impl Display {
             &[
                 ("YONDER_DISPLAY", self.handle.unix_display().as_str()),
                 ("YONDER_COOKIE", hex::encode(self.handle.cookie).as_str()),
+                (
+                    "YONDER_TRUSTED_COOKIE",
+                    hex::encode(self.handle.trusted_cookie).as_str(),
+                ),
             ],
         )
     }

@@ -87,8 +87,9 @@ impl State {
     }
 
     // CopyArea: [src, dst, gc, [x, y, w, h], [dst_x, dst_y]]
-    pub(crate) fn copy_area(&mut self, _c: ClientId, r: CopyArea) -> HandlerResult {
+    pub(crate) fn copy_area(&mut self, c: ClientId, r: CopyArea) -> HandlerResult {
         self.check_drawable(r.src)?;
+        self.check_read_pixels(c, r.src, "CopyArea from")?;
         let (w, h) = self.check_drawable(r.dst)?;
         let gc = self.gcs.get_mut(&r.gc).ok_or_else(|| {
             fail(

@@ -64,8 +64,9 @@ impl State {
     }
 
     // GetImage: [drawable, [x, y, w, h], format] → [width, height, format, data]
-    pub(crate) fn get_image(&mut self, _c: ClientId, r: GetImage) -> HandlerResult {
+    pub(crate) fn get_image(&mut self, c: ClientId, r: GetImage) -> HandlerResult {
         let (w, h) = self.check_drawable(r.drawable)?;
+        self.check_read_pixels(c, r.drawable, "GetImage")?;
         let inside = Rect::new(0, 0, w, h).intersect(&r.rect) == Some(r.rect) && !r.rect.is_empty();
         if !inside {
             return Err(fail(
@@ -102,6 +103,12 @@ impl State {
                 surfaces: &self.surfaces,
                 wm: &self.wm,
                 drag_icon: None,
+                // An untrusted client sees its own windows only, not parts embedded
+                // by other clients (isolation, protocol.md §19.1).
+                only_space: match self.is_trusted(c) {
+                    true => None,
+                    false => self.clients.get(&c).map(|c| c.id_space),
+                },
             };
             paint_tree(
                 &scene,

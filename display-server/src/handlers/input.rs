@@ -53,8 +53,9 @@ impl State {
             root_x: p.x,
             root_y: p.y,
             child,
-            win_x: p.x - o.x,
-            win_y: p.y - o.y,
+            // Saturating: a window may sit anywhere in i32 space (found by fuzzing).
+            win_x: p.x.saturating_sub(o.x),
+            win_y: p.y.saturating_sub(o.y),
             mask: self.input_mask(),
         })))
     }

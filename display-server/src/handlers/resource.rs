@@ -2,6 +2,7 @@
 //! SetClipRectangles, FreeGc.
 
 use crate::dispatch::{fail, HandlerResult};
+use crate::state::quota::drawable_bytes;
 use crate::state::{Gc, State};
 use yonder_protocol::request::{
     ChangeGc, CreateGc, CreatePixmap, FreeGc, FreePixmap, SetClipRectangles,
@@ -22,15 +23,17 @@ impl State {
     pub(crate) fn create_pixmap(&mut self, c: ClientId, r: CreatePixmap) -> HandlerResult {
         self.check_new_id(c, r.id.0)?;
         self.check_drawable(r.drawable)?;
+        self.check_size(r.width, r.height)?;
+        self.check_quota(r.id.0, drawable_bytes(r.width, r.height), 0)?;
         let pm = self.new_surface(r.width, r.height, Color::TRANSPARENT)?;
-        self.surfaces.insert(Drawable(r.id.0), pm);
+        self.put_surface(Drawable(r.id.0), pm);
         Ok(None)
     }
 
     // FreePixmap: [pixmap]
     pub(crate) fn free_pixmap(&mut self, _c: ClientId, r: FreePixmap) -> HandlerResult {
         let d = Drawable(r.pixmap.0);
-        if self.windows.contains_key(&WindowId(d.0)) || self.surfaces.remove(&d).is_none() {
+        if self.windows.contains_key(&WindowId(d.0)) || self.take_surface(d).is_none() {
             return Err(fail(
                 ErrorCode::Pixmap,
                 r.pixmap.0,

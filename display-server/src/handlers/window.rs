@@ -2,6 +2,7 @@
 //! GetWindowAttributes, DestroyWindow, MapWindow, UnmapWindow, GetGeometry, QueryTree.
 
 use crate::dispatch::{fail, HandlerResult};
+use crate::state::quota::drawable_bytes;
 use crate::state::{State, Window};
 use yonder_protocol::reply::{GeometryReply, MapState, QueryTreeReply, WindowAttributesReply};
 use yonder_protocol::request::{
@@ -15,6 +16,8 @@ impl State {
     pub(crate) fn create_window(&mut self, c: ClientId, r: CreateWindow) -> HandlerResult {
         self.check_new_id(c, r.id.0)?;
         self.check_window(r.parent)?;
+        self.check_size(r.rect.width, r.rect.height)?;
+        self.check_quota(r.id.0, drawable_bytes(r.rect.width, r.rect.height), 0)?;
         let background = r.attributes.background.unwrap_or(Color::WHITE);
         let surface = self.new_surface(r.rect.width, r.rect.height, background)?;
         let mut win = Window::new(r.id, r.parent, r.rect, background, false);
@@ -24,7 +27,7 @@ impl State {
             win.select(c, mask);
         }
         self.windows.insert(r.id, win);
-        self.surfaces.insert(Drawable(r.id.0), surface);
+        self.put_surface(Drawable(r.id.0), surface);
         if let Some(p) = self.windows.get_mut(&r.parent) {
             p.children.push(r.id);
         }
@@ -38,6 +41,9 @@ impl State {
         r: ChangeWindowAttributes,
     ) -> HandlerResult {
         self.check_window(r.window)?;
+        if let Some(mask) = r.attributes.event_mask {
+            self.check_select(c, r.window, mask)?;
+        }
         if r.attributes.override_redirect.is_some() {
             // A window manager frame may come or go with it.
             self.damage_window(r.window);
@@ -115,7 +121,7 @@ impl State {
                     p.children.retain(|k| *k != x);
                 }
             }
-            self.surfaces.remove(&Drawable(x.0));
+            self.take_surface(Drawable(x.0));
         }
         self.update_pointer_window();
     }

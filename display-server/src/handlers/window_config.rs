@@ -2,6 +2,7 @@
 
 use crate::dispatch::{fail, HandlerResult};
 use crate::render::{self, IRect};
+use crate::state::quota::drawable_bytes;
 use crate::state::State;
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::request::{ConfigureWindow, ReparentWindow, StackMode};
@@ -29,6 +30,13 @@ impl State {
         let resized = new.size() != old.size();
         if resized {
             self.check_size(new.width, new.height)?;
+            // The window's owner pays for its pixels, whoever resizes it.
+            let (now, then) = (new.size(), old.size());
+            self.check_quota(
+                r.window.0,
+                drawable_bytes(now.width, now.height),
+                drawable_bytes(then.width, then.height),
+            )?;
         }
         if let Some(s) = r.sibling {
             if r.stack_mode.is_none() {
@@ -89,7 +97,7 @@ impl State {
                 0,
             );
         }
-        self.surfaces.insert(Drawable(w.0), fresh);
+        self.put_surface(Drawable(w.0), fresh);
         Ok(())
     }
 

@@ -9,6 +9,8 @@
 //! * `shapes.rs`  – rectangles, points, lines, segments, polygons
 //! * `arcs.rs`    – X arcs (stroked, pie and chord fills)
 //! * `geom.rs`    – clipping of huge geometry before it reaches tiny-skia
+//! * `raster.rs`  – the direct span/pixel target of the aliased fast paths
+//! * `lines.rs`   – thin aliased lines (Bresenham)
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
 //! * `compose.rs` – pixel compositing: [`put_image`], [`copy_area`], [`copy_within`], [`fill_solid`]
@@ -23,6 +25,8 @@ mod clip;
 mod compose;
 mod geom;
 mod images;
+mod lines;
+mod raster;
 mod screen;
 mod shapes;
 mod text;

@@ -10,6 +10,8 @@ use tiny_skia::{
 use super::clip::Region;
 use super::compose::{blend_pixel, write_span_rect};
 use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
+use super::lines::{thin_poly_line, thin_segments};
+use super::raster::{direct_word, fill_rects_unclipped, Target};
 use super::{
     center_offset, damage_from_bounds, paint_for, pixmap_rect, premul, union_opt, CapStyle, IRect,
     JoinStyle, Op, Style,
@@ -30,6 +32,9 @@ pub fn fill_rects(pm: &mut Pixmap, s: &Style, rects: &[IRect]) -> Option<IRect> 
 
 /// Rectangle filling with an already resolved clip region.
 fn fill_rects_in(pm: &mut Pixmap, s: &Style, region: &Region, rects: &[IRect]) -> Option<IRect> {
+    if let (Region::All, Some(w)) = (region, direct_word(s)) {
+        return fill_rects_unclipped(pm, w, rects);
+    }
     let area = pixmap_rect(pm);
     let color = premul(s.color);
     // Ops whose result is independent of the destination can be written directly.
@@ -149,6 +154,11 @@ pub fn poly_line(pm: &mut Pixmap, s: &Style, pts: &[(i32, i32)]) -> Option<IRect
     if s.line_width <= 1 && pts.iter().all(|&p| p == first) {
         return draw_points(pm, s, &[first]);
     }
+    if s.line_width <= 1 && !s.antialias {
+        let mut t = Target::new(pm, s, &region)?;
+        thin_poly_line(&mut t, pts);
+        return t.damage();
+    }
     let off = center_offset(s.antialias) as f64;
     let mut pts: Vec<Pt> = pts
         .iter()
@@ -168,6 +178,11 @@ pub fn poly_line(pm: &mut Pixmap, s: &Style, pts: &[(i32, i32)]) -> Option<IRect
 pub fn segments(pm: &mut Pixmap, s: &Style, segs: &[(i32, i32, i32, i32)]) -> Option<IRect> {
     let region = Region::resolve(s.clip, pm);
     region.limit(pm)?;
+    if s.line_width <= 1 && !s.antialias {
+        let mut t = Target::new(pm, s, &region)?;
+        thin_segments(&mut t, segs);
+        return t.damage();
+    }
     let off = center_offset(s.antialias) as f64;
     let thin = s.line_width <= 1;
     let bx = SafeBox::for_stroke(pm, s);

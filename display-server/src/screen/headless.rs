@@ -1,5 +1,6 @@
-//! The headless screen: a framebuffer in memory only, like Xvfb. Presenting just counts
-//! frames; clients read the screen back with GetImage on the root window.
+//! The headless screen: a screen in memory only, like Xvfb. Nothing looks at composed
+//! frames (clients read the screen back with GetImage on the root window, which composes
+//! the windows' backing stores itself), so the server does not compose for it at all.
 
 use super::Screen;
 use crate::compositor::Compositor;
@@ -31,5 +32,9 @@ impl Screen for Headless {
 
     fn present(&mut self, _fb: &Compositor, _damage: &[Rect]) {
         self.frames += 1;
+    }
+
+    fn shows_frames(&self) -> bool {
+        false
     }
 }

@@ -22,6 +22,12 @@ pub trait Screen: Send {
     }
     /// Shows the framebuffer; `damage` lists what changed since the last call.
     fn present(&mut self, fb: &Compositor, damage: &[Rect]);
+    /// Whether anything looks at composed frames. A screen nobody sees (headless: clients
+    /// read pixels back with GetImage, which composes from the windows' backing stores)
+    /// says no, and the server then never composes: drawing costs only the drawing.
+    fn shows_frames(&self) -> bool {
+        true
+    }
     /// Shows this pointer shape (the screen has a real pointer only in a window).
     fn set_cursor(&mut self, _cursor: Cursor) {}
 }

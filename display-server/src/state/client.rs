@@ -1,10 +1,24 @@
 //! One connected client as the state thread sees it: identity, id space, the sequence
-//! number of the last request applied, its shared-memory segments, and the frames
-//! produced for it but not yet handed to its writer task.
+//! number of the last request applied, its shared-memory segments, whether it is trusted,
+//! what it holds against its quotas, and the frames produced for it but not yet handed
+//! to its writer task.
 
+use crate::outbox::Outbox;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use yonder_protocol::{frame, ClientId, Seq, ServerMessage, ShmSegment};
+
+/// What the connection task tells the state thread about a new client.
+#[derive(Debug, Default)]
+pub struct ClientLink {
+    /// Offer it shared-memory images (it is on a Unix socket and they are allowed).
+    pub shm: bool,
+    /// It presented the display's trusted cookie.
+    pub trusted: bool,
+    /// Its output accounting, shared with its writer task.
+    pub outbox: Arc<Outbox>,
+}
 
 /// A connected client.
 pub struct Client {
@@ -20,6 +34,17 @@ pub struct Client {
     pub shm_offered: bool,
     /// Its attached shared-memory segments, by its own numbers; unmapped when it goes.
     pub segments: HashMap<ShmSegment, crate::shm::Segment>,
+    /// It presented the display's trusted cookie: no isolation (see `state::isolation`).
+    pub trusted: bool,
+    /// Bytes of its windows' backing stores and its pixmaps (see `state::quota`).
+    pub drawable_bytes: u64,
+    /// Output handed to its writer and not yet written, shared with the writer task.
+    pub outbox: Arc<Outbox>,
+    /// Most bytes of output it may leave unread before it is disconnected.
+    pub max_output: usize,
+    /// Set when its output passed `max_output`: further output is dropped and the
+    /// client is disconnected at the end of the burst, for this reason.
+    pub overflow: Option<String>,
     /// Frames encoded during the current batch; handed to the writer in one piece by
     /// [`Client::flush`], so many small events cost one channel send.
     out: Vec<u8>,
@@ -43,6 +68,11 @@ impl Client {
             seq: Seq(0),
             shm_offered: false,
             segments: HashMap::new(),
+            trusted: false,
+            drawable_bytes: 0,
+            outbox: Outbox::new(),
+            max_output: usize::MAX,
+            overflow: None,
             out: Vec::new(),
             tx,
         }
@@ -50,19 +80,53 @@ impl Client {
 
     /// Queues a message for this client.
     pub fn send(&mut self, msg: &ServerMessage) {
+        if self.overflow.is_some() {
+            return;
+        }
+        let before = self.out.len();
         frame::encode_frame(msg, &mut self.out);
+        self.check_output(before);
     }
 
     /// Queues an already-encoded frame.
     pub fn send_raw(&mut self, frame_bytes: &[u8]) {
+        if self.overflow.is_some() {
+            return;
+        }
+        let before = self.out.len();
         self.out.extend_from_slice(frame_bytes);
+        self.check_output(before);
+    }
+
+    /// After a frame was appended at `before`: if the client's unread output (at its
+    /// writer plus queued here) now passes its limit, drop it all and mark the client
+    /// for disconnection. A single frame larger than the limit (a big GetImage reply)
+    /// is let through when nothing else is pending, so the limit never makes a valid
+    /// request impossible.
+    fn check_output(&mut self, before: usize) {
+        let pending = self.outbox.queued() + before;
+        let total = pending + (self.out.len() - before);
+        if pending > 0 && total > self.max_output {
+            self.out = Vec::new();
+            self.overflow = Some(format!(
+                "it left more than {} bytes of output unread (yonder-server --max-output-buffer)",
+                self.max_output
+            ));
+        }
     }
 
     /// Hands the queued frames to the writer. A closed channel means the connection is
     /// already gone; its reader will report the disconnect.
     pub fn flush(&mut self) {
         if !self.out.is_empty() {
-            let _ = self.tx.send(std::mem::take(&mut self.out));
+            let chunk = std::mem::take(&mut self.out);
+            let n = chunk.len();
+            // Counted before the send: the writer may have written it before `send`
+            // returns, and the counter must never be credited before it is charged.
+            self.outbox.handed(n);
+            if self.tx.send(chunk).is_err() {
+                self.outbox.written(n);
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! (its setup reply), freeing everything a client owned when it goes (however abruptly),
 //! handing queued output to the writers, and presenting damage.
 
-use super::{Client, State};
+use super::{Client, ClientLink, State};
 use crate::compositor::Scene;
 use crate::server::Command;
 use tokio::sync::mpsc::UnboundedSender;
@@ -16,15 +16,21 @@ impl State {
             Command::Connect {
                 hello,
                 tx,
-                shm,
+                link,
                 reply,
             } => {
-                let _ = reply.send(self.connect_client(hello, tx, shm));
+                let _ = reply.send(self.connect_client(hello, tx, link));
             }
-            Command::Requests { client, batch } => {
+            Command::Requests {
+                client,
+                batch,
+                permit,
+            } => {
                 for req in batch {
                     self.handle_request(client, req);
                 }
+                // Applied: the connection may queue another batch (fair scheduling).
+                drop(permit);
             }
             Command::Disconnect { client, reason } => self.disconnect(client, &reason),
             Command::Input(ev) => self.handle_input(ev),
@@ -43,17 +49,25 @@ impl State {
         hello: Hello,
         tx: UnboundedSender<Vec<u8>>,
     ) -> Result<ClientId, String> {
-        self.connect_client(hello, tx, false)
+        self.connect_client(hello, tx, ClientLink::default())
     }
 
-    /// Registers a client and queues its setup reply, or says why it cannot connect.
-    /// `shm`: offer it shared-memory images (it is on a Unix socket and they are allowed).
+    /// Registers a client and queues its setup reply, or says why it cannot connect
+    /// (among others: the server already has `max_clients` clients).
     pub fn connect_client(
         &mut self,
         hello: Hello,
         tx: UnboundedSender<Vec<u8>>,
-        shm: bool,
+        link: ClientLink,
     ) -> Result<ClientId, String> {
+        if self.clients.len() >= self.max_clients {
+            return Err(format!(
+                "too many clients: this server accepts at most {} at once \
+                 (yonder-server --max-clients)",
+                self.max_clients
+            ));
+        }
+        let shm = link.shm;
         if hello.id_space == 0 {
             return Err("id space 0 is reserved for the server".into());
         }
@@ -66,6 +80,9 @@ impl State {
         let id = self.next_client_id();
         let mut client = Client::new(id, hello.app_name.clone(), hello.id_space, tx);
         client.shm_offered = shm;
+        client.trusted = link.trusted;
+        client.outbox = link.outbox;
+        client.max_output = self.max_output_buffer;
         let mut setup = self.setup_for(id, hello.id_space);
         if shm {
             setup
@@ -77,7 +94,7 @@ impl State {
         client.send_raw(&out);
         self.spaces.insert(hello.id_space, id);
         self.clients.insert(id, client);
-        tracing::info!(client = id.0, app = %hello.app_name, "connected");
+        tracing::info!(client = id.0, app = %hello.app_name, trusted = link.trusted, "connected");
         Ok(id)
     }
 
@@ -126,7 +143,7 @@ impl State {
             }
         }
         for p in pixmaps {
-            self.surfaces.remove(&p);
+            self.take_surface(p);
         }
         for g in gcs {
             self.gcs.remove(&g);
@@ -148,8 +165,29 @@ impl State {
         }
     }
 
-    /// Hands every client's queued frames to its writer.
+    /// Hands every client's queued frames to its writer. A client whose unread output
+    /// passed its limit is disconnected instead (its socket closed at once, whether or
+    /// not it reads), so a client that never reads cannot make the server's memory grow.
     pub fn flush_clients(&mut self) {
+        // Disconnecting makes events for others (Destroy, ...), which may in turn push
+        // another non-reader over; each round removes at least one client.
+        loop {
+            let over: Vec<(ClientId, String)> = self
+                .clients
+                .values_mut()
+                .filter_map(|c| c.overflow.take().map(|r| (c.id, r)))
+                .collect();
+            if over.is_empty() {
+                break;
+            }
+            for (id, reason) in over {
+                tracing::warn!(client = id.0, %reason, "disconnecting a client");
+                if let Some(c) = self.clients.get(&id) {
+                    c.outbox.close();
+                }
+                self.disconnect(id, &reason);
+            }
+        }
         for c in self.clients.values_mut() {
             c.flush();
         }
@@ -158,12 +196,17 @@ impl State {
     /// Composes the damage and shows it.
     pub fn present(&mut self) {
         self.refresh_decorations();
+        if !self.screen.shows_frames() {
+            self.compositor.discard_damage();
+            return;
+        }
         if self.compositor.has_damage() {
             let scene = Scene {
                 windows: &self.windows,
                 surfaces: &self.surfaces,
                 wm: &self.wm,
                 drag_icon: self.transfers.drag_icon(self.input.pointer),
+                only_space: None,
             };
             let damage = self.compositor.compose(&scene);
             self.screen.present(&self.compositor, &damage);

@@ -9,13 +9,15 @@
 
 mod client;
 pub mod gc;
+pub mod isolation;
 mod lifecycle;
+pub mod quota;
 mod screen_change;
 
 mod tree;
 mod window;
 
-pub use client::Client;
+pub use client::{Client, ClientLink};
 pub use gc::Gc;
 pub use window::{Property, Window};
 
@@ -101,6 +103,12 @@ pub struct State {
     pub max_drawable_side: u32,
     /// Largest request body (reported in the setup).
     pub max_frame_len: usize,
+    /// Most clients connected at once (`--max-clients`).
+    pub max_clients: usize,
+    /// Bytes of windows and pixmaps one client may hold (`--client-memory-quota`).
+    pub memory_quota: u64,
+    /// Bytes of output one client may leave unread (`--max-output-buffer`).
+    pub max_output_buffer: usize,
     /// The built-in window manager's state (frames, drags, close requests).
     pub wm: Wm,
     started: Instant,
@@ -126,6 +134,9 @@ impl State {
             allow_synthetic_input: config.allow_synthetic_input,
             max_drawable_side: config.max_drawable_side,
             max_frame_len: config.max_frame_len,
+            max_clients: config.max_clients,
+            memory_quota: config.client_memory_quota,
+            max_output_buffer: config.max_output_buffer,
             wm: Wm::new(config.window_manager),
             started: Instant::now(),
         };

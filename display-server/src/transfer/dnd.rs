@@ -131,9 +131,10 @@ impl State {
         let d = self.transfers.drag.as_ref()?;
         let icon = d.icon.as_ref()?;
         let p = self.input.pointer;
+        // Saturating: the hotspot is any point the client chose.
         Some(Rect::new(
-            p.x - d.hotspot.x,
-            p.y - d.hotspot.y,
+            p.x.saturating_sub(d.hotspot.x),
+            p.y.saturating_sub(d.hotspot.y),
             icon.width(),
             icon.height(),
         ))
@@ -510,7 +511,10 @@ impl super::Transfers {
         let d = self.drag.as_ref()?;
         Some((
             d.icon.as_ref()?,
-            Point::new(pointer.x - d.hotspot.x, pointer.y - d.hotspot.y),
+            Point::new(
+                pointer.x.saturating_sub(d.hotspot.x),
+                pointer.y.saturating_sub(d.hotspot.y),
+            ),
         ))
     }
 }

@@ -49,16 +49,34 @@ impl TestServer {
         TestServer { handle, dir }
     }
 
+    /// An ordinary (untrusted, isolated) client's options.
     pub fn options(&self) -> ConnectOptions {
         ConnectOptions {
             display: Some(self.handle.unix_display()),
             cookie: Some(self.handle.cookie.to_vec()),
             app_name: Some("test".into()),
+            ..ConnectOptions::default()
         }
     }
 
+    /// A trusted client's options: the display's trusted cookie, so that the test can
+    /// read the whole screen and other clients' windows (protocol.md §19).
+    pub fn trusted_options(&self) -> ConnectOptions {
+        ConnectOptions {
+            cookie: Some(self.handle.trusted_cookie.to_vec()),
+            app_name: Some("trusted-test".into()),
+            ..self.options()
+        }
+    }
+
+    /// An ordinary client, isolated from the others.
     pub fn connect(&self) -> Connection {
         Connection::connect_with(self.options()).expect("connect")
+    }
+
+    /// A trusted client: it may read the screen and select input anywhere.
+    pub fn connect_trusted(&self) -> Connection {
+        Connection::connect_with(self.trusted_options()).expect("connect trusted")
     }
 }
 

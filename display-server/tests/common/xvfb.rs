@@ -85,9 +85,10 @@ pub fn host(w: u32, h: u32) -> Option<Host> {
         .expect("display line")
         .to_string();
     let text = std::fs::read_to_string(&cookies).unwrap();
+    // The trusted cookie: these tests read the screen (protocol.md §19).
     let hexc = text
         .lines()
-        .find_map(|l| l.strip_prefix(&format!(":{n} ")))
+        .find_map(|l| l.strip_prefix(&format!(":{n}+trusted ")))
         .unwrap();
     let wid = xdo(
         &x_display,
@@ -185,6 +186,7 @@ impl Host {
             display: Some(format!("unix:{}", self.socket.display())),
             cookie: Some(self.cookie.clone()),
             app_name: Some("xvfb-test".into()),
+            ..ConnectOptions::default()
         })
         .expect("connect")
     }

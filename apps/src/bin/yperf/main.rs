@@ -40,6 +40,10 @@ struct Args {
     /// Measure N round trips and print their latency percentiles instead.
     #[arg(long, value_name = "N")]
     latency: Option<u32>,
+    /// Run exactly N repetitions of each operation, untimed and without warm-up (for
+    /// instruction counts under a profiler); prints nothing but errors.
+    #[arg(long, value_name = "N", conflicts_with_all = ["latency", "json"])]
+    reps: Option<u64>,
     /// List the operations and what each counts, then exit.
     #[arg(long)]
     list: bool,
@@ -98,7 +102,6 @@ fn run_timed(conn: &Connection, p: &mut Prepared, time: Duration, chunk: &mut u6
     let start = Instant::now();
     let mut objects = 0u64;
     let mut in_flight = VecDeque::new();
-    let mut last_done = (start, 0u64);
     loop {
         let target = objects + *chunk;
         while objects < target {
@@ -109,16 +112,12 @@ fn run_timed(conn: &Connection, p: &mut Prepared, time: Duration, chunk: &mut u6
             if in_flight.len() > CHECKPOINTS_AHEAD {
                 let (cookie, done) = in_flight.pop_front().expect("not empty");
                 cookie.reply().unwrap_or_else(|e| die("yperf", e));
-                let now = Instant::now();
-                let secs = (now - last_done.0).as_secs_f64();
-                if secs > 0.0 {
-                    let rate = (done - last_done.1) as f64 / secs;
-                    *chunk = ((rate * CHUNK.as_secs_f64()) as u64).max(1);
-                }
-                last_done = (now, done);
+                // The server did at least `done` objects in the time so far: a cautious
+                // (and steady) estimate of its speed. The chunk at most doubles per step.
+                let rate = done as f64 / start.elapsed().as_secs_f64();
+                let ideal = (rate * CHUNK.as_secs_f64()) as u64;
+                *chunk = ideal.clamp(1, (*chunk * 2).max(1));
             }
-        } else {
-            *chunk = (*chunk * 2).min(64);
         }
         if start.elapsed() >= time {
             break;
@@ -208,6 +207,19 @@ fn main() {
     }
     let ops = selected(&args.only);
     let s = setup(&conn);
+    if let Some(n) = args.reps {
+        for op in ops {
+            let mut p = Prepared::new(op, s.win, s.gcs, s.pixmap);
+            for i in 1..=n {
+                p.rep(&conn);
+                if i % 64 == 0 {
+                    conn.sync().unwrap_or_else(|e| die("yperf", e));
+                }
+            }
+            conn.sync().unwrap_or_else(|e| die("yperf", e));
+        }
+        return;
+    }
     let time = Duration::from_secs_f64(args.time);
     let warm = Duration::from_secs_f64((args.time / 10.0).min(0.25));
     let mut results = Vec::new();

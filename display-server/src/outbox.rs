@@ -1,0 +1,116 @@
+//! What a client's output costs while it is on its way: the bytes the state thread has
+//! handed to the connection's writer task and the writer has not yet written to the
+//! socket, and the server's way of ending a connection from the state side.
+//!
+//! Why a counter shared by two threads: the state thread must know how much a client
+//! already owes before it queues more (a client that never reads would otherwise make
+//! the server's memory grow without end, see `--max-output-buffer`), and only the writer
+//! task knows when bytes have left. An [`AtomicUsize`] is all they share: the state
+//! thread adds what it hands over, the writer subtracts what it wrote. Nobody waits on
+//! it, and no lock is held across an `.await`.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use tokio::sync::Notify;
+
+/// One connection's output accounting and its "close now" signal. Shared (in an `Arc`)
+/// by the state thread's [`crate::state::Client`] and the connection's reader and writer
+/// tasks.
+#[derive(Debug, Default)]
+pub struct Outbox {
+    /// Bytes handed to the writer and not yet written to the socket.
+    queued: AtomicUsize,
+    /// Set once by [`Outbox::close`]; never cleared.
+    closed: AtomicBool,
+    /// Wakes the reader and writer tasks when the connection is closed.
+    notify: Notify,
+}
+
+impl Outbox {
+    /// An empty outbox, open.
+    pub fn new() -> std::sync::Arc<Outbox> {
+        std::sync::Arc::new(Outbox::default())
+    }
+
+    /// Bytes handed to the writer and not yet written.
+    pub fn queued(&self) -> usize {
+        self.queued.load(Ordering::Acquire)
+    }
+
+    /// The state thread hands `n` more bytes to the writer.
+    pub fn handed(&self, n: usize) {
+        self.queued.fetch_add(n, Ordering::AcqRel);
+    }
+
+    /// The writer wrote `n` bytes (or dropped them with the connection).
+    pub fn written(&self, n: usize) {
+        let _ = self
+            .queued
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |q| {
+                Some(q.saturating_sub(n))
+            });
+    }
+
+    /// Ends the connection from the server's side: the reader stops reading and the
+    /// writer stops writing, so the socket closes even if the client never reads.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.notify.notify_waiters();
+    }
+
+    /// Whether [`Outbox::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the connection is closed by the server.
+    pub async fn closed(&self) {
+        loop {
+            // Register before looking at the flag, so a close between the two is not
+            // missed (notify_waiters wakes only futures that exist).
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_closed() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_never_goes_below_zero() {
+        let o = Outbox::new();
+        o.handed(10);
+        o.handed(5);
+        o.written(12);
+        assert_eq!(o.queued(), 3);
+        o.written(7);
+        assert_eq!(o.queued(), 0);
+    }
+
+    #[test]
+    fn close_wakes_a_waiter() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let o = Outbox::new();
+        let o2 = o.clone();
+        rt.block_on(async move {
+            let waiter = tokio::spawn(async move { o2.closed().await });
+            tokio::task::yield_now().await;
+            o.close();
+            tokio::time::timeout(std::time::Duration::from_secs(5), waiter)
+                .await
+                .expect("woken")
+                .unwrap();
+            // Already closed: resolves at once.
+            o.closed().await;
+        });
+    }
+}

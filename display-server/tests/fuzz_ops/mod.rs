@@ -1,0 +1,409 @@
+//! The op interpreter behind the `server_state` fuzz target (`fuzz/fuzz_targets/
+//! server_state.rs`) and its regression replay (`tests/fuzz_regressions.rs`): both include
+//! this file, so a crashing input found by the fuzzer replays here byte for byte.
+//!
+//! The input bytes become, through `arbitrary`, a few clients and a sequence of [`Op`]s:
+//! requests from one client, disconnects and reconnects, host input, screen resizes and
+//! compositions, applied to a [`State`] with a small headless screen and no sockets. Ids
+//! come from a small pool (each client's own ids, the other clients' ids, ROOT, NONE and
+//! garbage) so that requests hit real resources, including other clients'. The clients
+//! differ as connections do: trusted or not, with shared-memory images (ShmAttach comes
+//! with a real memfd, sealed or not) or without.
+//!
+//! Checked: nothing panics; every frame the server queues for a client decodes; and after
+//! every op the invariants of [`Harness::check`] hold (a sound window tree, nothing left of
+//! disconnected clients, a framebuffer of the screen's size).
+
+use arbitrary::{Arbitrary, Unstructured};
+use tokio::sync::mpsc;
+use yonder_protocol::handshake::{decode_setup_response, SetupResponse};
+use yonder_protocol::message::decode_server_message;
+use yonder_protocol::{frame, ClientId, Drawable, Hello, Point, Rect, WindowId};
+use yonder_server::config::ServerConfig;
+use yonder_server::dispatch::Incoming;
+use yonder_server::input::InputEvent;
+use yonder_server::screen::Headless;
+use yonder_server::server::Command;
+use yonder_server::state::{ClientLink, State};
+
+pub mod ops;
+pub mod request;
+pub mod values;
+
+pub use ops::*;
+
+/// How many client slots there are (2 or 3 are connected at the start).
+pub const CLIENTS: usize = 3;
+/// The screen: small, so composing stays cheap.
+pub const SCREEN: (u32, u32) = (64, 48);
+/// Resource numbers `1..=IDS_PER_CLIENT` form each client's pool.
+pub(crate) const IDS_PER_CLIENT: u32 = 6;
+/// Id space of slot `i` is `SPACE_BASE + i` (kept across reconnects, so stale ids of a
+/// previous connection name the new connection's resources).
+const SPACE_BASE: u32 = 0x51;
+/// Longest op sequence one input runs (keeps each execution fast).
+const MAX_OPS: usize = 256;
+/// Largest window or pixmap side in this server (keeps allocations small).
+const MAX_SIDE: u32 = 512;
+
+/// Decodes a fuzz input: how many clients connect at the start (2 or 3), and the ops.
+/// Decoding does not depend on the server's state, so the ops can be read up front.
+pub fn decode(data: &[u8]) -> (usize, Vec<Op>) {
+    let mut u = Unstructured::new(data);
+    let initial = if u.arbitrary::<bool>().unwrap_or(false) {
+        3
+    } else {
+        2
+    };
+    let mut ops = Vec::new();
+    while !u.is_empty() && ops.len() < MAX_OPS {
+        match Op::arbitrary(&mut u) {
+            Ok(op) => ops.push(op),
+            Err(_) => break,
+        }
+    }
+    (initial, ops)
+}
+
+/// Runs one fuzz input and returns how many ops it applied; panics on a server panic or
+/// a broken invariant. Every client disconnects at the end, leaving nothing behind.
+pub fn run(data: &[u8]) -> usize {
+    let (initial, ops) = decode(data);
+    let n = ops.len();
+    let mut h = Harness::new(initial);
+    for op in ops {
+        h.apply(op);
+    }
+    h.state.present();
+    h.check();
+    for i in 0..CLIENTS {
+        h.disconnect(i);
+    }
+    h.check();
+    n
+}
+
+/// The id space of client slot `slot`.
+pub(crate) fn space_of(slot: usize) -> u32 {
+    SPACE_BASE + slot as u32
+}
+
+/// One client slot.
+#[derive(Default)]
+struct Slot {
+    /// Its client number while connected.
+    id: Option<ClientId>,
+    /// The receiving end of its output channel (None once dropped).
+    rx: Option<mpsc::UnboundedReceiver<Vec<u8>>>,
+    /// Bytes received and not yet split into frames.
+    buf: Vec<u8>,
+    /// Whether the setup response was seen on this connection.
+    setup_seen: bool,
+}
+
+/// A server state and its clients.
+pub struct Harness {
+    /// The server's state.
+    pub state: State,
+    slots: Vec<Slot>,
+    /// Every client number that has disconnected.
+    gone: Vec<ClientId>,
+}
+
+impl Harness {
+    /// A state with `initial` clients connected.
+    pub fn new(initial: usize) -> Harness {
+        let config = ServerConfig {
+            screen_width: SCREEN.0,
+            screen_height: SCREEN.1,
+            allow_synthetic_input: true,
+            window_manager: true,
+            max_drawable_side: MAX_SIDE,
+            ..ServerConfig::default()
+        };
+        let state = State::new(&config, Box::new(Headless::new(SCREEN.0, SCREEN.1)));
+        let mut h = Harness {
+            state,
+            slots: (0..CLIENTS).map(|_| Slot::default()).collect(),
+            gone: Vec::new(),
+        };
+        for i in 0..initial.min(CLIENTS) {
+            h.connect(i);
+        }
+        h
+    }
+
+    fn connect(&mut self, i: usize) {
+        if self.slots[i].id.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        let hello = Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            cookie: vec![0; 16],
+            app_name: format!("fuzz-{i}"),
+            id_space: space_of(i),
+        };
+        // The slots differ in what their connection gives them: slot 0 is a trusted local
+        // client, slot 1 an untrusted local one, slot 2 a trusted one on TCP (no
+        // shared-memory images).
+        let link = ClientLink {
+            shm: i != 2,
+            trusted: i != 1,
+            ..ClientLink::default()
+        };
+        let id = self
+            .state
+            .connect_client(hello, tx, link)
+            .expect("a free id space is accepted");
+        self.slots[i] = Slot {
+            id: Some(id),
+            rx: Some(rx),
+            buf: Vec::new(),
+            setup_seen: false,
+        };
+    }
+
+    fn disconnect(&mut self, i: usize) {
+        if let Some(id) = self.slots[i].id.take() {
+            self.state.disconnect(id, "fuzz");
+            self.gone.push(id);
+            self.slots[i].rx = None;
+        }
+    }
+
+    /// Applies one op, then hands output to the clients, reads it back and checks.
+    pub fn apply(&mut self, op: Op) {
+        let slot = |c: u8| c as usize % CLIENTS;
+        match op {
+            Op::Request { client, req } => {
+                let s = slot(client);
+                if let Some(id) = self.slots[s].id {
+                    let transfers: Vec<u64> =
+                        self.state.transfers.pending.keys().copied().collect();
+                    let incoming = req.build(s, &transfers);
+                    self.state.handle_request(id, incoming);
+                }
+            }
+            Op::Unknown { client, opcode } => {
+                if let Some(id) = self.slots[slot(client)].id {
+                    self.state.handle_request(id, Incoming::Unknown(opcode));
+                }
+            }
+            Op::Disconnect { client } => self.disconnect(slot(client)),
+            Op::Reconnect { client } => self.connect(slot(client)),
+            Op::DropReceiver { client } => self.slots[slot(client)].rx = None,
+            Op::Input(input) => {
+                let ev = match input {
+                    HostInput::Motion(x, y) => InputEvent::Motion(Point::new(x.value(), y.value())),
+                    HostInput::Button(b, pressed) => InputEvent::Button {
+                        button: 1 + b % 8,
+                        pressed,
+                    },
+                    HostInput::Scroll(dx, dy) => InputEvent::Scroll { dx, dy },
+                    HostInput::Key(k, pressed, repeat) => {
+                        let keysym = k.value();
+                        InputEvent::Key {
+                            keysym,
+                            text: yonder_protocol::keysym::to_char(keysym)
+                                .filter(|_| pressed)
+                                .map(String::from)
+                                .unwrap_or_default(),
+                            pressed,
+                            repeat,
+                        }
+                    }
+                };
+                self.state.apply_command(Command::Input(ev));
+            }
+            Op::Resize { width, height } => {
+                self.state.apply_command(Command::ScreenResized {
+                    width: width as u32 % 128,
+                    height: height as u32 % 128,
+                });
+            }
+            Op::Rescale(scale) => {
+                self.state.apply_command(Command::ScaleChanged(scale));
+            }
+            Op::Tick => {
+                self.state.apply_command(Command::Tick);
+            }
+            Op::Present => self.state.present(),
+        }
+        self.state.flush_clients();
+        self.read_output();
+        self.check();
+    }
+
+    /// Every frame queued for a client must decode: the setup response first, then server
+    /// messages.
+    fn read_output(&mut self) {
+        for slot in &mut self.slots {
+            let Some(rx) = slot.rx.as_mut() else {
+                continue;
+            };
+            while let Ok(chunk) = rx.try_recv() {
+                slot.buf.extend_from_slice(&chunk);
+            }
+            let mut at = 0;
+            while let Some((start, end)) =
+                frame::split_frame(&slot.buf[at..], usize::MAX).expect("no frame limit")
+            {
+                let body = &slot.buf[at + start..at + end];
+                if slot.setup_seen {
+                    if let Err(e) = decode_server_message(body) {
+                        panic!("server sent an undecodable message ({e}): {body:02x?}");
+                    }
+                } else {
+                    match decode_setup_response(body) {
+                        Ok(SetupResponse::Accepted(_)) => slot.setup_seen = true,
+                        other => panic!("bad setup response: {other:?}"),
+                    }
+                }
+                at += end;
+            }
+            slot.buf.drain(..at);
+        }
+    }
+
+    /// The invariants that must hold between any two ops.
+    pub fn check(&self) {
+        let st = &self.state;
+        let root = st.windows.get(&WindowId::ROOT).expect("the root exists");
+        assert!(root.parent.is_none(), "the root has no parent");
+        // The window tree.
+        for (id, win) in &st.windows {
+            assert_eq!(win.id, *id, "window keyed by its id");
+            let mut seen = std::collections::HashSet::new();
+            for c in &win.children {
+                assert!(seen.insert(*c), "{c} listed twice as a child of {id}");
+                let child = st
+                    .windows
+                    .get(c)
+                    .unwrap_or_else(|| panic!("child {c} of {id} does not exist"));
+                assert_eq!(child.parent, *id, "child {c} of {id} has another parent");
+            }
+            if *id != WindowId::ROOT {
+                let parent = st
+                    .windows
+                    .get(&win.parent)
+                    .unwrap_or_else(|| panic!("parent {} of {id} does not exist", win.parent));
+                assert!(
+                    parent.children.contains(id),
+                    "{id} is missing from its parent's children"
+                );
+                // Acyclic: the root is reached.
+                let mut w = win.parent;
+                let mut steps = 0;
+                while w != WindowId::ROOT {
+                    w = st.windows[&w].parent;
+                    steps += 1;
+                    assert!(steps <= st.windows.len(), "cycle above {id}");
+                }
+            }
+            let surface = st
+                .surfaces
+                .get(&Drawable(id.0))
+                .unwrap_or_else(|| panic!("window {id} has no backing store"));
+            assert_eq!(
+                (surface.width(), surface.height()),
+                (win.rect.width, win.rect.height),
+                "backing store of {id} has the window's size"
+            );
+            for (c, _) in &win.selections {
+                assert!(st.clients.contains_key(c), "selection of gone client {c}");
+            }
+        }
+        // Clients and their id spaces.
+        for (i, slot) in self.slots.iter().enumerate() {
+            let space = space_of(i);
+            match slot.id {
+                Some(id) => {
+                    assert_eq!(st.spaces.get(&space), Some(&id), "space of slot {i}");
+                    assert!(st.clients.contains_key(&id));
+                }
+                None => {
+                    assert!(!st.spaces.contains_key(&space), "space of gone slot {i}");
+                    let mine = |raw: u64| yonder_protocol::id_space_of(raw) == space;
+                    assert!(
+                        !st.windows.keys().any(|w| mine(w.0)),
+                        "windows of gone slot {i} remain"
+                    );
+                    assert!(
+                        !st.surfaces.keys().any(|d| mine(d.0)),
+                        "pixmaps of gone slot {i} remain"
+                    );
+                    assert!(
+                        !st.gcs.keys().any(|g| mine(g.0)),
+                        "GCs of gone slot {i} remain"
+                    );
+                }
+            }
+        }
+        for id in &self.gone {
+            assert!(
+                !st.clients.contains_key(id),
+                "gone client {id} still listed"
+            );
+            let (w, p, g) = st.client_resources(*id);
+            assert!(w.is_empty() && p.is_empty() && g.is_empty());
+            let t = &st.transfers;
+            assert!(
+                !t.owners.values().any(|o| o.client == *id),
+                "gone client {id} owns a selection"
+            );
+            assert!(
+                !t.pending
+                    .values()
+                    .any(|p| p.owner == *id || p.requestor_client == *id),
+                "transfer of gone client {id} pending"
+            );
+            assert!(
+                !t.save_sets.contains_key(id),
+                "save-set of gone client {id}"
+            );
+            assert!(
+                !t.dropped.iter().any(|d| d.source_client == *id),
+                "drop of gone client {id} pending"
+            );
+            assert!(
+                !matches!(&t.drag, Some(d) if d.client == *id),
+                "drag of gone client {id} goes on"
+            );
+        }
+        // Selections and drags name live windows.
+        for o in st.transfers.owners.values() {
+            assert!(st.windows.contains_key(&o.window), "selection owner gone");
+        }
+        if let Some(d) = &st.transfers.drag {
+            assert!(st.windows.contains_key(&d.source), "drag source gone");
+        }
+        // The window manager manages live windows only.
+        for w in st.wm.managed.keys() {
+            assert!(st.windows.contains_key(w), "managed window {w} gone");
+        }
+        // Input.
+        let f = st.input.focus;
+        assert!(f.is_none() || st.windows.contains_key(&f), "focus {f} gone");
+        if let Some(g) = st.input.grab {
+            assert!(st.windows.contains_key(&g), "grab window {g} gone");
+        }
+        // The screen.
+        let c = &st.compositor;
+        assert_eq!(c.pixels.len(), c.width as usize * c.height as usize);
+        assert_eq!(
+            root.rect,
+            Rect::new(0, 0, c.width, c.height),
+            "root is the screen"
+        );
+        let rs = &st.surfaces[&Drawable(WindowId::ROOT.0)];
+        assert_eq!((rs.width(), rs.height()), (c.width, c.height));
+        let p = st.input.pointer;
+        assert!(
+            p.x >= 0 && p.y >= 0 && (p.x as u32) < c.width && (p.y as u32) < c.height,
+            "pointer {p:?} off the screen"
+        );
+    }
+}

@@ -1,0 +1,173 @@
+//! Replays every input the `server_state` fuzz target crashed on (files under
+//! `tests/fuzz_regressions/server_state/`) through the same op interpreter
+//! ([`fuzz_ops`], shared with the target), so a fixed crash stays fixed without cargo-fuzz
+//! or a nightly toolchain.
+//!
+//! A byte file means what the op grammar of [`fuzz_ops`] makes of it, and a change to the
+//! grammar makes old files decode to other ops. So each crash is also written below as
+//! the readable op sequence its file must decode to ([`scenarios`]), and
+//! [`recorded_inputs_decode_to_their_scenarios`] fails when the grammar moved: then
+//! re-record the files (the scenarios say what they must hold).
+
+mod fuzz_ops;
+
+use fuzz_ops::request::Req;
+use fuzz_ops::values::Attrs;
+use fuzz_ops::{AtomRef, Coord, Dim, Harness, HostInput, Id, Op, P, R};
+use std::path::{Path, PathBuf};
+
+fn regression_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions/server_state")
+}
+
+/// A request from client slot 0.
+fn req(req: Req) -> Op {
+    Op::Request { client: 0, req }
+}
+
+/// A top-level window `n` of slot 0 at (x, y), 20×20, with attributes.
+fn window(n: u8, x: Coord, y: Coord, attrs: Attrs) -> Op {
+    let side = Dim::Small(20);
+    req(Req::CreateWindow(
+        Id::Own(n),
+        Id::Root,
+        R(x, y, side, side),
+        attrs,
+    ))
+}
+
+/// Each crash found, as the ops of its file (all start with 2 clients connected).
+fn scenarios() -> Vec<(&'static str, Vec<Op>)> {
+    vec![
+        // Shrinking the screen left the pointer outside it until the next motion, so
+        // QueryPointer and the drag icon used a position off the screen.
+        (
+            "pointer_off_screen_after_shrink",
+            vec![
+                Op::Input(HostInput::Motion(Coord::Small(6), Coord::Small(6))),
+                Op::Resize {
+                    width: 3,
+                    height: 3,
+                },
+            ],
+        ),
+        // QueryPointer on a window far to the left overflowed computing the pointer's
+        // window-relative position (a panic in debug builds, garbage in release).
+        (
+            "query_pointer_on_a_far_window",
+            vec![
+                window(0, Coord::Extreme(false), Coord::Small(0), Attrs::default()),
+                req(Req::MapWindow(Id::Own(0))),
+                req(Req::QueryPointer(Id::Own(0))),
+            ],
+        ),
+        // A drag icon's hotspot anywhere in i32 space: placing the icon at the pointer
+        // minus the hotspot overflowed (found looking for the QueryPointer overflow's
+        // arithmetic on other client-chosen points).
+        (
+            "drag_icon_with_an_extreme_hotspot",
+            vec![
+                window(
+                    0,
+                    Coord::Small(10),
+                    Coord::Small(10),
+                    Attrs {
+                        // BUTTON_PRESS: the press gives slot 0 the implicit grab.
+                        event_mask: Some(4),
+                        override_redirect: Some(true),
+                        ..Attrs::default()
+                    },
+                ),
+                req(Req::MapWindow(Id::Own(0))),
+                req(Req::CreatePixmap(
+                    Id::Own(1),
+                    Id::Own(0),
+                    Dim::Small(4),
+                    Dim::Small(4),
+                )),
+                Op::Input(HostInput::Motion(Coord::Small(15), Coord::Small(15))),
+                Op::Input(HostInput::Button(0, true)),
+                req(Req::StartDrag(
+                    Id::Own(0),
+                    vec![AtomRef::Predefined(19)],
+                    1,
+                    Id::Own(1),
+                    P(Coord::Extreme(false), Coord::Extreme(true)),
+                )),
+                Op::Present,
+                Op::Input(HostInput::Motion(Coord::Small(30), Coord::Small(30))),
+                Op::Present,
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn server_state_regressions() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(regression_dir()).expect("the regression directory exists") {
+        let path = entry.expect("readable directory").path();
+        let data = std::fs::read(&path).expect("readable input");
+        eprintln!("replaying {}", path.display());
+        fuzz_ops::run(&data);
+        n += 1;
+    }
+    assert!(n > 0, "no regression inputs");
+}
+
+#[test]
+fn recorded_inputs_decode_to_their_scenarios() {
+    for (file, ops) in scenarios() {
+        let data = std::fs::read(regression_dir().join(file)).expect("the file exists");
+        let (initial, decoded) = fuzz_ops::decode(&data);
+        assert_eq!(initial, 2, "{file}");
+        assert_eq!(format!("{decoded:?}"), format!("{ops:?}"), "{file}");
+    }
+}
+
+/// Runs a scenario's ops one by one (the harness checks the invariants after each).
+fn play(name: &str) -> Harness {
+    let (_, ops) = scenarios()
+        .into_iter()
+        .find(|(file, _)| *file == name)
+        .expect("a scenario of that name");
+    let mut h = Harness::new(2);
+    for op in ops {
+        h.apply(op);
+    }
+    h
+}
+
+#[test]
+fn pointer_stays_on_a_shrinking_screen() {
+    let h = play("pointer_off_screen_after_shrink");
+    assert_eq!(h.state.input.pointer, yonder_protocol::Point::new(2, 2));
+}
+
+#[test]
+fn query_pointer_on_a_far_window() {
+    play("query_pointer_on_a_far_window");
+}
+
+#[test]
+fn drag_icon_with_an_extreme_hotspot() {
+    let h = play("drag_icon_with_an_extreme_hotspot");
+    assert!(h.state.transfers.drag.is_some(), "the drag started");
+}
+
+#[test]
+fn server_state_smoke() {
+    // Inputs with no ops, and a few thousand pseudo-random bytes.
+    assert_eq!(fuzz_ops::run(&[]), 0);
+    assert_eq!(fuzz_ops::run(&[1]), 0);
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let bytes: Vec<u8> = (0..8192)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    assert!(fuzz_ops::run(&bytes) > 50, "random bytes make many ops");
+}

@@ -1,0 +1,307 @@
+//! A client that vanishes without closing (its network goes away) is noticed and its
+//! resources freed within a bounded time (`--keepalive`).
+//!
+//! Two network namespaces joined by a veth pair stand for two machines: the server runs
+//! in A (`--listen tcp --keepalive 4`), two clients connect from B, each makes a window.
+//! Then B's end of the link goes down: no FIN, no RST, the clients' sockets stay open.
+//! One client is idle (the keepalive probes find it gone); the server is writing to the
+//! other when the link goes (an event sent to it: TCP_USER_TIMEOUT gives up on the
+//! unacknowledged data). A local client watches on the Unix socket: both windows must be
+//! destroyed within 10 s.
+//!
+//! Needs root and iproute2 (`ip netns`); prints SKIPPED and passes without them.
+
+use std::io::{BufRead, BufReader};
+use std::os::fd::AsFd;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use yonder::{ConnectOptions, Connection, Incoming};
+use yonder_protocol::event::ClientMessage;
+use yonder_protocol::request::WindowAttributes;
+use yonder_protocol::{Color, Event, EventMask, Rect, WindowId};
+
+const SERVER: &str = env!("CARGO_BIN_EXE_yonder-server");
+const KEEPALIVE_SECS: u64 = 4;
+/// The bound the test asserts: the keepalive total plus slack.
+const NOTICE_WITHIN: Duration = Duration::from_secs(10);
+const ADDR_A: &str = "10.231.9.1";
+const ADDR_B: &str = "10.231.9.2";
+const DISPLAY: u32 = 5;
+
+fn ip(args: &[&str]) -> Result<(), String> {
+    let out = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| format!("ip {}: {e}", args.join(" ")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// Namespaces A and B joined by a veth pair; deleted (with the pair) on drop.
+struct Net {
+    a: String,
+    b: String,
+    vb: String,
+}
+
+impl Net {
+    fn make() -> Result<Net, String> {
+        let pid = std::process::id();
+        let net = Net {
+            a: format!("yka-{pid}"),
+            b: format!("ykb-{pid}"),
+            vb: format!("ykb{pid}"),
+        };
+        let va = format!("yka{pid}");
+        ip(&["netns", "add", &net.a])?;
+        ip(&["netns", "add", &net.b])?;
+        ip(&["link", "add", &va, "type", "veth", "peer", "name", &net.vb])?;
+        ip(&["link", "set", &va, "netns", &net.a])?;
+        ip(&["link", "set", &net.vb, "netns", &net.b])?;
+        ip(&[
+            "-n",
+            &net.a,
+            "addr",
+            "add",
+            &format!("{ADDR_A}/24"),
+            "dev",
+            &va,
+        ])?;
+        ip(&[
+            "-n",
+            &net.b,
+            "addr",
+            "add",
+            &format!("{ADDR_B}/24"),
+            "dev",
+            &net.vb,
+        ])?;
+        for (ns, dev) in [(&net.a, &va), (&net.b, &net.vb)] {
+            ip(&["-n", ns, "link", "set", "lo", "up"])?;
+            ip(&["-n", ns, "link", "set", dev, "up"])?;
+        }
+        Ok(net)
+    }
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        let _ = ip(&["netns", "del", &self.a]);
+        let _ = ip(&["netns", "del", &self.b]);
+    }
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs `f` on a thread that has entered network namespace `ns`: sockets it makes
+/// belong to that namespace for their whole life, whichever thread uses them later.
+fn in_namespace<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
+    let path = Path::new("/run/netns").join(ns);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let file =
+                std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            rustix::thread::move_into_link_name_space(
+                file.as_fd(),
+                Some(rustix::thread::LinkNameSpaceType::Network),
+            )
+            .expect("setns into the client's namespace");
+            f()
+        })
+        .join()
+        .expect("the thread in the namespace failed")
+    })
+}
+
+fn cookie_line(file: &Path, name: &str) -> Vec<u8> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let line = text
+        .lines()
+        .filter_map(yonder::auth::parse_cookie_line)
+        .find(|l| l.display == name)
+        .unwrap_or_else(|| panic!("no `{name}` line in:\n{text}"));
+    yonder::auth::parse_cookie_hex(&line.cookie).unwrap()
+}
+
+/// A client in B: one window, mapped, and the server has seen it all.
+fn remote_client(cookie: &[u8], name: &str, x: i32) -> (Connection, WindowId) {
+    let conn = Connection::connect_with(ConnectOptions {
+        display: Some(format!("{ADDR_A}:{DISPLAY}")),
+        cookie: Some(cookie.to_vec()),
+        app_name: Some(name.into()),
+        ..ConnectOptions::default()
+    })
+    .expect("connect across the veth pair");
+    let w = conn.new_window_id();
+    conn.create_window(
+        w,
+        conn.root(),
+        Rect::new(x, 10, 60, 40),
+        WindowAttributes {
+            background: Some(Color::rgb(0x336699)),
+            event_mask: Some(EventMask::EXPOSURE),
+            ..Default::default()
+        },
+    );
+    conn.map_window(w);
+    conn.sync().expect("sync across the veth pair");
+    (conn, w)
+}
+
+#[test]
+fn a_vanished_client_is_noticed_and_freed() {
+    let root = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|u| u == "0"))
+        })
+        .unwrap_or(false);
+    if !root || Command::new("ip").arg("-V").output().is_err() {
+        println!("SKIPPED: the keepalive test needs root and iproute2 (ip netns)");
+        return;
+    }
+    let net = match Net::make() {
+        Ok(n) => n,
+        Err(e) => {
+            println!("SKIPPED: cannot make network namespaces here: {e}");
+            return;
+        }
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let cookies = tmp.path().join("cookies");
+    let sockets = tmp.path().join("sockets");
+
+    // The server in A, on its veth address.
+    let mut child = Command::new("ip")
+        .args(["netns", "exec", &net.a, SERVER])
+        .args([
+            &format!(":{DISPLAY}"),
+            "--headless",
+            "320x200",
+            "--no-window-manager",
+        ])
+        .args(["--listen", "tcp", "--tcp-addr", ADDR_A])
+        .args(["--keepalive", &KEEPALIVE_SECS.to_string()])
+        .arg("--socket-dir")
+        .arg(&sockets)
+        .env("YONDER_COOKIE_FILE", &cookies)
+        .env("YONDER_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(tmp.path().join("server.err")).unwrap())
+        .spawn()
+        .expect("start the server in namespace A");
+    let stdout = child.stdout.take().unwrap();
+    let _server = Killed(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let first = BufReader::new(stdout).lines().next();
+        let _ = tx.send(first);
+    });
+    let stderr = || std::fs::read_to_string(tmp.path().join("server.err")).unwrap_or_default();
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(Some(Ok(l))) if l == format!("YONDER_DISPLAY=:{DISPLAY}") => {}
+        other => panic!("the server did not start: {other:?}\n{}", stderr()),
+    }
+
+    // The watcher: a trusted local client on the Unix socket (not namespaced), told of
+    // every top-level window's destruction.
+    let watcher = Connection::connect_with(ConnectOptions {
+        display: Some(format!("unix:{}/display-{DISPLAY}", sockets.display())),
+        cookie: Some(cookie_line(&cookies, &format!(":{DISPLAY}+trusted"))),
+        app_name: Some("watcher".into()),
+        ..ConnectOptions::default()
+    })
+    .expect("the watcher connects");
+    watcher.change_window_attributes(
+        watcher.root(),
+        WindowAttributes {
+            event_mask: Some(EventMask::SUBSTRUCTURE_NOTIFY),
+            ..Default::default()
+        },
+    );
+    watcher.sync().expect("watcher sync");
+
+    // Two clients in B.
+    let cookie = cookie_line(&cookies, &format!(":{DISPLAY}"));
+    let ((idle, idle_w), (busy, busy_w)) = in_namespace(&net.b, || {
+        (
+            remote_client(&cookie, "idle-remote", 10),
+            remote_client(&cookie, "busy-remote", 100),
+        )
+    });
+    let clients = watcher.list_clients().reply().expect("list_clients");
+    assert_eq!(clients.clients.len(), 3, "{:?}", clients.clients);
+
+    // B's end of the cable is pulled: nothing is closed, nothing more gets through.
+    ip(&["-n", &net.b, "link", "set", &net.vb, "down"]).expect("link down");
+    let pulled = Instant::now();
+    // The server writes to one of them now: that data is never acknowledged.
+    watcher.send_event(
+        busy_w,
+        EventMask::EMPTY,
+        Event::ClientMessage(ClientMessage {
+            window: busy_w,
+            type_: yonder_protocol::atoms::STRING,
+            data: vec![0; 4096],
+        }),
+    );
+    watcher.sync().expect("watcher sync");
+
+    let mut freed = Vec::new();
+    while freed.len() < 2 {
+        let left = (pulled + NOTICE_WITHIN).saturating_duration_since(Instant::now());
+        assert!(
+            !left.is_zero(),
+            "after {NOTICE_WITHIN:?} only {freed:?} of the vanished clients' windows were \
+             freed; server log:\n{}",
+            stderr()
+        );
+        if let Some(Incoming::Event {
+            event: Event::Destroy(d),
+            ..
+        }) = watcher
+            .wait_for_event_timeout(left)
+            .expect("the watcher's connection")
+        {
+            let who = if d.window == idle_w {
+                "idle"
+            } else if d.window == busy_w {
+                "busy"
+            } else {
+                continue;
+            };
+            println!(
+                "keepalive {KEEPALIVE_SECS} s: the {who} client's window was freed {:.1} s \
+                 after its link went down",
+                pulled.elapsed().as_secs_f64()
+            );
+            freed.push(who);
+        }
+    }
+    let clients = watcher.list_clients().reply().expect("list_clients");
+    assert_eq!(clients.clients.len(), 1, "{:?}", clients.clients);
+    let log = stderr();
+    let reasons: Vec<&str> = log.lines().filter(|l| l.contains("disconnected")).collect();
+    println!("server log:\n{}", reasons.join("\n"));
+    // The clients' sockets were never closed by their side.
+    drop((idle, busy));
+}

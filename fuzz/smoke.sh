@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# A short fuzzing smoke run for CI: each target for 30 seconds (FUZZ_SECONDS overrides),
+# starting from the crash inputs kept as regression tests. Fails on any crash. Prints
+# SKIPPED and succeeds where cargo-fuzz is not installed (`cargo install cargo-fuzz`).
+#
+# cargo fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP=1 lets the stable toolchain
+# take them. The first build takes several minutes (everything with sanitizer coverage).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "SKIPPED: fuzz smoke run (cargo-fuzz is not installed)"
+    exit 0
+fi
+
+seconds="${FUZZ_SECONDS:-30}"
+export RUSTC_BOOTSTRAP=1
+
+# target, then the directory of its regression inputs (read as seeds, never written).
+run() {
+    local target="$1" seeds="$2"
+    mkdir -p "corpus/$target"
+    echo "fuzzing $target for ${seconds}s"
+    cargo fuzz run "$target" "corpus/$target" "$seeds" -- \
+        -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
+}
+
+run frame_decode ../protocol/tests/fuzz_regressions/frame_decode
+run server_state ../display-server/tests/fuzz_regressions/server_state
+echo "fuzz smoke run: no crash"
