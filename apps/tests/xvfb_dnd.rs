@@ -72,7 +72,8 @@ fn drag_a_file_from_yfiles_onto_ytrash_with_xdotool() {
     std::thread::sleep(Duration::from_millis(400));
     h.xdo(&["mouseup", "1"]);
     let end = Instant::now() + Duration::from_secs(15);
-    while !(trash.join("files/report.txt").exists() && !files.join("report.txt").exists()) {
+    let moved = || trash.join("files/report.txt").exists() && !files.join("report.txt").exists();
+    while !moved() {
         assert!(Instant::now() < end, "the file did not move into the trash");
         std::thread::sleep(Duration::from_millis(100));
     }
