@@ -1,12 +1,15 @@
 //! X11 arcs: [`ArcSpec`] (bounding box plus angles in 1/64 degree), conversion of an arc to
 //! a tiny-skia path of cubic Béziers, and [`stroke_arcs`] / [`fill_arcs`] (pie or chord).
+//! Whole aliased ellipses (thin outlines and fills) go row by row through `ellipse.rs`.
 
 use std::f64::consts::{FRAC_PI_2, TAU};
 
 use tiny_skia::{FillRule, PathBuilder, Pixmap};
 
 use super::clip::Region;
+use super::ellipse;
 use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
+use super::raster::Target;
 use super::shapes::{fill_path_styled, stroke_path_styled};
 use super::{center_offset, union_opt, IRect, Style};
 
@@ -40,8 +43,22 @@ pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect
     let off = center_offset(s.antialias);
     let bx = SafeBox::for_stroke(pm, s);
     let mut damage = None;
+    let thin = s.line_width <= 1 && !s.antialias;
+    if thin && arcs.iter().all(ellipse::applies) {
+        let mut t = Target::new(pm, s, &region)?;
+        for a in arcs {
+            ellipse::outline_ellipse(&mut t, a);
+        }
+        return t.damage();
+    }
     for a in arcs {
         if a.angle2 == 0 {
+            continue;
+        }
+        if thin && ellipse::applies(a) {
+            let mut t = Target::new(pm, s, &region)?;
+            ellipse::outline_ellipse(&mut t, a);
+            damage = union_opt(damage, t.damage());
             continue;
         }
         if let Some(path) = arc_path(a, off, ArcClose::Open, &bx) {
@@ -64,8 +81,21 @@ pub fn fill_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> 
     };
     let bx = SafeBox::for_fill(pm);
     let mut damage = None;
+    if !s.antialias && arcs.iter().all(ellipse::applies) {
+        let mut t = Target::new(pm, s, &region)?;
+        for a in arcs {
+            ellipse::fill_ellipse(&mut t, a);
+        }
+        return t.damage();
+    }
     for a in arcs {
         if a.angle2 == 0 || a.width == 0 || a.height == 0 {
+            continue;
+        }
+        if !s.antialias && ellipse::applies(a) {
+            let mut t = Target::new(pm, s, &region)?;
+            ellipse::fill_ellipse(&mut t, a);
+            damage = union_opt(damage, t.damage());
             continue;
         }
         if let Some(path) = arc_path(a, off, close, &bx) {

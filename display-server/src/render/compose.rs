@@ -53,11 +53,25 @@ fn blend_rgba(op: Op, s: [u8; 4], d: [u8; 4], coverage: u8) -> [u8; 4] {
     out
 }
 
+/// Whether every pixel of a row of premultiplied RGBA bytes is opaque.
+fn row_opaque(row: &[u8]) -> bool {
+    match bytemuck::try_cast_slice::<u8, u32>(row) {
+        // Alpha is the fourth byte of each pixel: AND all words, look at those bytes.
+        Ok(words) => {
+            let all = words.iter().fold(u32::MAX, |a, &w| a & w);
+            all.to_ne_bytes()[3] == 255
+        }
+        Err(_) => row.chunks_exact(4).all(|p| p[3] == 255),
+    }
+}
+
 /// Composites one row of premultiplied RGBA bytes (`src.len() == dst.len()`).
 fn composite_row(op: Op, src: &[u8], dst: &mut [u8]) {
     match op {
         Op::Source => dst.copy_from_slice(src),
         Op::Clear => dst.fill(0),
+        // An opaque source row covers the destination: a plain copy.
+        Op::Over if row_opaque(src) => dst.copy_from_slice(src),
         Op::Over => {
             for (s, d) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
                 match s[3] {
@@ -155,16 +169,25 @@ pub fn copy_within(
     let needed = dst_vis.translate(-dx, -dy)?;
     let w = pm.width();
 
-    if s.op == Op::Source && matches!(region, Region::All) {
-        // Fast path: memmove rows in an order that never reads an overwritten row.
+    if matches!(region, Region::All) {
+        // Row by row, in an order that never reads an overwritten row: opaque rows (or
+        // `Source`) move with memmove; others are composited from a copy of the row.
         let data = pm.data_mut();
         let h = needed.height as i32;
+        let mut row_copy = Vec::new();
         for i in 0..h {
             let row = if dy > 0 { h - 1 - i } else { i };
             let sr = row_range(w, needed.x, needed.y + row, needed.width);
             let dr = row_range(w, dst_vis.x, dst_vis.y + row, dst_vis.width);
-            if sr.end <= data.len() && dr.end <= data.len() {
+            if sr.end > data.len() || dr.end > data.len() {
+                continue;
+            }
+            if s.op == Op::Source || (s.op == Op::Over && row_opaque(&data[sr.clone()])) {
                 data.copy_within(sr, dr.start);
+            } else {
+                row_copy.clear();
+                row_copy.extend_from_slice(&data[sr]);
+                composite_row(s.op, &row_copy, &mut data[dr]);
             }
         }
         return Some(dst_vis);

@@ -116,12 +116,13 @@ pub fn decode_image(
                     height,
                 });
             }
-            let mut out = Vec::with_capacity(data.len());
             if format == ImageFormat::Bgrx {
-                for p in data.chunks_exact(4) {
-                    out.extend_from_slice(&[p[2], p[1], p[0], 255]);
-                }
-            } else {
+                let mut out = vec![0; data.len()];
+                swap_red_blue(data, &mut out, 255);
+                return pixmap_from_vec(out, width, height);
+            }
+            let mut out = Vec::with_capacity(data.len());
+            {
                 for p in data.chunks_exact(4) {
                     out.extend_from_slice(&premultiply([p[0], p[1], p[2], p[3]]));
                 }
@@ -164,6 +165,42 @@ fn pixmap_from_vec(data: Vec<u8>, width: u32, height: u32) -> Result<Pixmap, Ima
     IntSize::from_wh(width, height)
         .and_then(|size| Pixmap::from_vec(data, size))
         .ok_or(ImageError::BadSize { width, height })
+}
+
+/// Copies 4-byte pixels from `src` to `dst` (same length) swapping the first and third
+/// byte and setting the fourth to `alpha`: BGRX to opaque RGBA and back. Written so the
+/// compiler turns it into vector shuffles.
+pub(crate) fn swap_red_blue(src: &[u8], dst: &mut [u8], alpha: u8) {
+    let words = (
+        bytemuck::try_cast_slice::<u8, u32>(src),
+        bytemuck::try_cast_slice_mut::<u8, u32>(dst),
+    );
+    if let (Ok(src), Ok(dst)) = words {
+        // Byte 1 stays, bytes 0 and 2 trade places, byte 3 becomes `alpha`.
+        let a = u32::from_ne_bytes([0, 0, 0, alpha]);
+        let (keep, low, high) = (
+            u32::from_ne_bytes([0, 255, 0, 0]),
+            u32::from_ne_bytes([255, 0, 0, 0]),
+            u32::from_ne_bytes([0, 0, 255, 0]),
+        );
+        let swap = |w: u32| {
+            if cfg!(target_endian = "little") {
+                (w & keep) | ((w & low) << 16) | ((w & high) >> 16) | a
+            } else {
+                (w & keep) | ((w & low) >> 16) | ((w & high) << 16) | a
+            }
+        };
+        for (d, &w) in dst.iter_mut().zip(src) {
+            *d = swap(w);
+        }
+        return;
+    }
+    for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+        d[0] = s[2];
+        d[1] = s[1];
+        d[2] = s[0];
+        d[3] = alpha;
+    }
 }
 
 /// Straight RGBA to premultiplied RGBA.
@@ -219,9 +256,9 @@ pub fn get_image(pm: &Pixmap, r: IRect, format: ImageFormat) -> Result<Vec<u8>, 
             continue;
         };
         if format == ImageFormat::Bgrx {
-            for p in row.chunks_exact(4) {
-                out.extend_from_slice(&[p[2], p[1], p[0], 0]);
-            }
+            let at = out.len();
+            out.resize(at + row.len(), 0);
+            swap_red_blue(row, &mut out[at..], 0);
         } else {
             for p in row.chunks_exact(4) {
                 out.extend_from_slice(&demultiply(p));

@@ -30,24 +30,52 @@ pub(crate) fn thin_segment(t: &mut Target, a: (i32, i32), b: (i32, i32), skip_la
         t.pixel(x1, y1);
         return;
     }
-    // Steps whose major coordinate is inside the drawable.
-    let (lo, hi) = if x_major { t.cols() } else { t.rows() };
-    let (i0, i1) = if maj_s > 0 {
-        ((lo - maj0).max(0), (hi - 1 - maj0).min(last))
+    let (cols, rows) = (t.cols(), t.rows());
+    let inside = |x: i64, y: i64| x >= cols.0 && x < cols.1 && y >= rows.0 && y < rows.1;
+    let (i0, i1, mut minor, end_minor, mut err) = if inside(x1, y1) && inside(x2, y2) {
+        // Wholly inside (the common case): no clipping, and small enough for i64.
+        let q_last = (2 * last * m + n) / (2 * n);
+        (0, last, min0, min0 + min_s * q_last, n)
     } else {
-        ((maj0 - (hi - 1)).max(0), (maj0 - lo).min(last))
+        match clip_steps(t, x_major, (maj0, maj_s, n, min0, min_s, m), last) {
+            Some(v) => v,
+            None => return,
+        }
     };
-    if i0 > i1 {
+    let (den, step) = (2 * n, 2 * m);
+    let mut major = maj0 + maj_s * i0;
+    let major_end = maj0 + maj_s * i1;
+    let (x, y) = if x_major {
+        (major, minor)
+    } else {
+        (minor, major)
+    };
+    let (xe, ye) = if x_major {
+        (major_end, end_minor)
+    } else {
+        (end_minor, major_end)
+    };
+    if let Some(w) = t.plain_word() {
+        // No clip, no blending: store words, the index walking along with the position.
+        let stride = t.stride() as isize;
+        let (maj_d, min_d) = if x_major {
+            (maj_s as isize, min_s as isize * stride)
+        } else {
+            (maj_s as isize * stride, min_s as isize)
+        };
+        t.add_damage(x.min(xe), y.min(ye), x.max(xe) + 1, y.max(ye) + 1);
+        let mut idx = y as isize * stride + x as isize;
+        let px = t.words_mut();
+        for _ in i0..=i1 {
+            px[idx as usize] = w;
+            idx += maj_d;
+            err += step;
+            let carry = (err >= den) as i64;
+            err -= carry * den;
+            idx += carry as isize * min_d;
+        }
         return;
     }
-    // Minor offset at step i: floor((2·i·m + n) / (2·n)); `err` is that division's
-    // remainder, carried from step to step.
-    let num = 2 * i0 as i128 * m as i128 + n as i128;
-    let den = 2 * n as i128;
-    let mut minor = min0 + min_s * (num / den) as i64;
-    let mut err = (num % den) as i64;
-    let (den, step) = (den as i64, 2 * m);
-    let mut major = maj0 + maj_s * i0;
     for _ in i0..=i1 {
         if x_major {
             t.pixel(major, minor);
@@ -61,6 +89,54 @@ pub(crate) fn thin_segment(t: &mut Target, a: (i32, i32), b: (i32, i32), skip_la
             minor += min_s;
         }
     }
+}
+
+/// The steps `i0..=i1` of a segment that land inside the drawable, with the minor
+/// coordinate and the error term at `i0` and the minor coordinate at `i1`; `None` when
+/// no step does. `axes` is (major start, major step, major length, minor start, minor
+/// step, minor length).
+fn clip_steps(
+    t: &Target,
+    x_major: bool,
+    axes: (i64, i64, i64, i64, i64, i64),
+    last: i64,
+) -> Option<(i64, i64, i64, i64, i64)> {
+    let (maj0, maj_s, n, min0, min_s, m) = axes;
+    // Steps whose major coordinate is inside the drawable...
+    let (lo, hi) = if x_major { t.cols() } else { t.rows() };
+    let (mut i0, mut i1) = if maj_s > 0 {
+        ((lo - maj0).max(0), (hi - 1 - maj0).min(last))
+    } else {
+        ((maj0 - (hi - 1)).max(0), (maj0 - lo).min(last))
+    };
+    // ...and whose minor coordinate is too. The minor offset at step i is
+    // q(i) = floor((2·i·m + n) / (2·n)), which is monotonic in i.
+    let (mlo, mhi) = if x_major { t.rows() } else { t.cols() };
+    let (qa, qb) = if min_s >= 0 {
+        (mlo - min0, mhi - 1 - min0)
+    } else {
+        (min0 - (mhi - 1), min0 - mlo)
+    };
+    let (n2, m2) = (2 * n as i128, 2 * m as i128);
+    if m == 0 {
+        if qa > 0 || qb < 0 {
+            return None;
+        }
+    } else {
+        // q(i) >= qa  <=>  i >= ceil((2n·qa − n) / 2m); q(i) <= qb likewise.
+        let ceil = |v: i128| -((-v).div_euclid(m2));
+        let ia = ceil(n2 * qa as i128 - n as i128);
+        let ib = ceil(n2 * (qb as i128 + 1) - n as i128) - 1;
+        i0 = i0.max(ia.clamp(0, i64::MAX as i128) as i64);
+        i1 = i1.min(ib.clamp(-1, i64::MAX as i128) as i64);
+    }
+    if i0 > i1 {
+        return None;
+    }
+    let q = |i: i64| (2 * i as i128 * m as i128 + n as i128) / n2;
+    let (minor, end_minor) = (min0 + min_s * q(i0) as i64, min0 + min_s * q(i1) as i64);
+    let err = ((2 * i0 as i128 * m as i128 + n as i128) % n2) as i64;
+    Some((i0, i1, minor, end_minor, err))
 }
 
 /// Draws thin segments, each with both end points.

@@ -11,6 +11,8 @@
 //! * `geom.rs`    – clipping of huge geometry before it reaches tiny-skia
 //! * `raster.rs`  – the direct span/pixel target of the aliased fast paths
 //! * `lines.rs`   – thin aliased lines (Bresenham)
+//! * `ellipse.rs` – whole aliased ellipses, outlined or filled, row by row
+//! * `polyfill.rs` – aliased fills of polygons with few vertices, row by row
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
 //! * `compose.rs` – pixel compositing: [`put_image`], [`copy_area`], [`copy_within`], [`fill_solid`]
@@ -23,9 +25,11 @@
 mod arcs;
 mod clip;
 mod compose;
+mod ellipse;
 mod geom;
 mod images;
 mod lines;
+mod polyfill;
 mod raster;
 mod screen;
 mod shapes;
@@ -35,6 +39,8 @@ mod text;
 mod tests_arcs_clip;
 #[cfg(test)]
 mod tests_compose;
+#[cfg(test)]
+mod tests_fast;
 #[cfg(test)]
 mod tests_fuzz;
 #[cfg(test)]

@@ -126,6 +126,31 @@ impl<'a> Target<'a> {
         self.span(y, x, x + 1);
     }
 
+    /// Row stride in pixels.
+    pub(crate) fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// The word that covered pixels take when it can be stored without looking at the
+    /// clip or the destination (no clip, destination-independent colour).
+    pub(crate) fn plain_word(&self) -> Option<u32> {
+        match self.region {
+            Region::All => self.direct,
+            _ => None,
+        }
+    }
+
+    /// The pixels, for callers that check bounds themselves and use [`Target::plain_word`].
+    pub(crate) fn words_mut(&mut self) -> &mut [u32] {
+        self.px
+    }
+
+    /// Adds `l..r` × `t..b` (already inside the limit) to the damage.
+    pub(crate) fn add_damage(&mut self, l: i64, t: i64, r: i64, b: i64) {
+        let d = &mut self.damage;
+        *d = (d.0.min(l), d.1.min(t), d.2.max(r), d.3.max(b));
+    }
+
     /// The damaged area so far.
     pub(crate) fn damage(&self) -> Option<IRect> {
         let (l, t, r, b) = self.damage;

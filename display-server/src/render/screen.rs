@@ -50,7 +50,7 @@ pub fn blit_to_xrgb(
             continue;
         };
         for (p, out) in srow.chunks_exact(4).zip(drow.iter_mut()) {
-            *out = (p[0] as u32) << 16 | (p[1] as u32) << 8 | p[2] as u32;
+            *out = u32::from_le_bytes([p[2], p[1], p[0], 0]);
         }
     }
 }
@@ -67,13 +67,14 @@ pub fn xrgb_to_pixmap(buf: &[u32], width: u32, height: u32, r: IRect) -> Option<
         return None;
     }
     let size = IntSize::from_wh(r.width, r.height)?;
-    let mut out = Vec::with_capacity(r.width as usize * r.height as usize * 4);
-    for y in r.y as usize..r.bottom() as usize {
+    let row_bytes = r.width as usize * 4;
+    let mut out = vec![0; row_bytes * r.height as usize];
+    for (y, orow) in (r.y as usize..r.bottom() as usize).zip(out.chunks_exact_mut(row_bytes)) {
         let start = y * width as usize + r.x as usize;
         let row = buf.get(start..start + r.width as usize)?;
-        for &v in row {
-            let [_, red, green, blue] = v.to_be_bytes();
-            out.extend_from_slice(&[red, green, blue, 255]);
+        for (&v, o) in row.iter().zip(orow.chunks_exact_mut(4)) {
+            let [blue, green, red, _] = v.to_le_bytes();
+            o.copy_from_slice(&[red, green, blue, 255]);
         }
     }
     Pixmap::from_vec(out, size)

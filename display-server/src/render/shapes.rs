@@ -11,6 +11,7 @@ use super::clip::Region;
 use super::compose::{blend_pixel, write_span_rect};
 use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
 use super::lines::{thin_poly_line, thin_segments};
+use super::polyfill;
 use super::raster::{direct_word, fill_rects_unclipped, Target};
 use super::{
     center_offset, damage_from_bounds, paint_for, pixmap_rect, premul, union_opt, CapStyle, IRect,
@@ -214,6 +215,11 @@ pub fn fill_polygon(pm: &mut Pixmap, s: &Style, pts: &[(i32, i32)]) -> Option<IR
     }
     let region = Region::resolve(s.clip, pm);
     region.limit(pm)?;
+    if !s.antialias && polyfill::applies(pts) {
+        let mut t = Target::new(pm, s, &region)?;
+        polyfill::fill_polygon(&mut t, pts, s.even_odd);
+        return t.damage();
+    }
     // Aliased fills follow X's pixel-centre rule; anti-aliased fills keep integer edges crisp.
     let off = if s.antialias {
         0.0

@@ -198,3 +198,29 @@ fn bad_images_are_errors() {
     assert!(matches!(e, ImageError::Unsupported(ImageFormat::Jpeg)));
     assert!(!e.to_string().is_empty());
 }
+
+#[test]
+fn opaque_text_word_route_matches_the_general_route() {
+    // A clip leaving out one far corner pixel forces the general (pixel by pixel) route.
+    let clip = Clip::from_rects(
+        &[IRect::new(0, 0, 200, 39), IRect::new(0, 39, 199, 1)],
+        200,
+        40,
+    );
+    let mut fast = new_pm(200, 40);
+    let mut slow = new_pm(200, 40);
+    for pm in [&mut fast, &mut slow] {
+        fill_solid(pm, IRect::new(0, 0, 200, 40), 0xFF20_4060);
+        fill_solid(pm, IRect::new(50, 0, 60, 40), 0x8010_1010);
+    }
+    let text = "Hello, Wörld! 0123 {[()]} ÿ";
+    for size in [9.0, 13.0, 21.5] {
+        draw_text(&mut fast, &Style::solid(0xFFE0_C010), size, 3, 30, text);
+        let s = Style {
+            clip: Some(&clip),
+            ..Style::solid(0xFFE0_C010)
+        };
+        draw_text(&mut slow, &s, size, 3, 30, text);
+    }
+    assert_eq!(fast.data(), slow.data());
+}

@@ -44,6 +44,10 @@ struct Args {
     /// instruction counts under a profiler); prints nothing but errors.
     #[arg(long, value_name = "N", conflicts_with_all = ["latency", "json"])]
     reps: Option<u64>,
+    /// Map N still windows with some content, then do nothing for `--time` seconds (for
+    /// measuring what a server with open but idle windows costs).
+    #[arg(long, value_name = "N", conflicts_with_all = ["latency", "reps"])]
+    still_windows: Option<u32>,
     /// List the operations and what each counts, then exit.
     #[arg(long)]
     list: bool,
@@ -79,7 +83,14 @@ fn setup(conn: &Connection) -> Setup {
     }
     let pixmap = conn.new_pixmap_id();
     conn.create_pixmap(pixmap, win, side, side);
-    // Stripes, so copies from the pixmap move visible content.
+    // Opaque, like an X pixmap, with stripes so copies from it move visible content.
+    let white = conn.new_gc_id();
+    let values = GcValues {
+        foreground: Some(Color::WHITE),
+        ..Default::default()
+    };
+    conn.create_gc(white, win, values);
+    conn.poly_fill_rectangle(pixmap, white, &[Rect::new(0, 0, side, side)]);
     for i in 0..SIDE / 20 {
         let r = Rect::new(0, i * 20, side, 10);
         conn.poly_fill_rectangle(pixmap, gcs[(i % 2) as usize], &[r]);
@@ -171,6 +182,29 @@ fn latency(conn: &Connection, n: u32, json: bool) {
     }
 }
 
+fn still_windows(conn: &Connection, n: u32, hold: Duration) {
+    let gc = conn.new_gc_id();
+    conn.create_gc(gc, conn.root(), GcValues::default());
+    for i in 0..n as i32 {
+        let win = conn.new_window_id();
+        let attrs = WindowAttributes {
+            background: Some(Color::rgb(0x406080 + (i as u32) * 0x020202)),
+            event_mask: None,
+            override_redirect: None,
+            cursor: None,
+        };
+        let r = Rect::new((i % 10) * 120, (i / 10) * 150, 110, 140);
+        conn.create_window(win, conn.root(), r, attrs);
+        conn.set_title(win, &format!("still {i}"));
+        conn.map_window(win);
+        conn.poly_fill_rectangle(win, gc, &[Rect::new(10, 10, 40, 30)]);
+        conn.draw_text(win, gc, yonder_protocol::Point::new(10, 80), "still");
+    }
+    conn.sync().unwrap_or_else(|e| die("yperf", e));
+    println!("yperf: {n} still windows mapped");
+    std::thread::sleep(hold);
+}
+
 fn selected(only: &[String]) -> Vec<&'static Op> {
     if only.is_empty() {
         return OPS.iter().collect();
@@ -205,11 +239,16 @@ fn main() {
         latency(&conn, n, args.json);
         return;
     }
+    if let Some(n) = args.still_windows {
+        still_windows(&conn, n, Duration::from_secs_f64(args.time));
+        return;
+    }
     let ops = selected(&args.only);
     let s = setup(&conn);
     if let Some(n) = args.reps {
         for op in ops {
             let mut p = Prepared::new(op, s.win, s.gcs, s.pixmap);
+            p.configure(&conn);
             for i in 1..=n {
                 p.rep(&conn);
                 if i % 64 == 0 {
@@ -225,6 +264,7 @@ fn main() {
     let mut results = Vec::new();
     for op in ops {
         let mut p = Prepared::new(op, s.win, s.gcs, s.pixmap);
+        p.configure(&conn);
         let mut chunk = 1;
         run_timed(&conn, &mut p, warm, &mut chunk);
         let mut runs: Vec<f64> = (0..args.repeat)

@@ -18,7 +18,7 @@ pub const SIDE: i32 = 600;
 const POLY: usize = 1000;
 
 /// How one operation is sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
     /// ChangeGc with no values: the server looks up the GC and changes nothing.
     Noop,
@@ -36,10 +36,11 @@ pub enum Kind {
     FilledCircles { size: i32, n: usize },
     /// FillPoly of one triangle whose area is `size`².
     Triangle { size: i32 },
-    /// DrawText of an 80-character line (counted in characters).
-    Text,
-    /// PutImage of a raw Bgrx square of side `size`.
-    PutImage { size: i32 },
+    /// DrawText of an 80-character line at `px` pixels (counted in characters).
+    Text { px: f32 },
+    /// PutImage of a raw Bgrx square of side `size`: in the request (`shm` false, like
+    /// X's PutImage) or from shared memory (like MIT-SHM's ShmPutImage).
+    PutImage { size: i32, shm: bool },
     /// GetImage of a Bgrx square of side `size` from the window, waiting for the reply.
     GetImage { size: i32 },
     /// CopyArea of a square of side `size` from the window to itself.
@@ -124,22 +125,60 @@ pub const OPS: &[Op] = &[
     Op {
         name: "ftext",
         what: "character in an 80-character line (server font, 13 px)",
-        kind: Kind::Text,
+        kind: Kind::Text { px: 13.0 },
+    },
+    Op {
+        name: "aa10text",
+        what: "character in an 80-character line (server font, 10 px)",
+        kind: Kind::Text { px: 10.0 },
     },
     Op {
         name: "putimage10",
-        what: "PutImage 10x10 Bgrx",
-        kind: Kind::PutImage { size: 10 },
+        what: "PutImage 10x10 Bgrx, pixels in the request",
+        kind: Kind::PutImage {
+            size: 10,
+            shm: false,
+        },
     },
     Op {
         name: "putimage100",
-        what: "PutImage 100x100 Bgrx",
-        kind: Kind::PutImage { size: 100 },
+        what: "PutImage 100x100 Bgrx, pixels in the request",
+        kind: Kind::PutImage {
+            size: 100,
+            shm: false,
+        },
     },
     Op {
         name: "putimage500",
-        what: "PutImage 500x500 Bgrx",
-        kind: Kind::PutImage { size: 500 },
+        what: "PutImage 500x500 Bgrx, pixels in the request",
+        kind: Kind::PutImage {
+            size: 500,
+            shm: false,
+        },
+    },
+    Op {
+        name: "shmput10",
+        what: "PutImage 10x10 Bgrx, shared memory allowed",
+        kind: Kind::PutImage {
+            size: 10,
+            shm: true,
+        },
+    },
+    Op {
+        name: "shmput100",
+        what: "PutImage 100x100 Bgrx, shared memory allowed",
+        kind: Kind::PutImage {
+            size: 100,
+            shm: true,
+        },
+    },
+    Op {
+        name: "shmput500",
+        what: "PutImage 500x500 Bgrx, shared memory allowed",
+        kind: Kind::PutImage {
+            size: 500,
+            shm: true,
+        },
     },
     Op {
         name: "getimage100",
@@ -222,7 +261,7 @@ impl Prepared {
             }
             Kind::Segments { size } => {
                 // Every direction in turn, each `size` pixels along its major axis.
-                let dirs = [
+                let dirs: [(i32, i32); 8] = [
                     (1, 0),
                     (2, 1),
                     (1, 1),
@@ -237,7 +276,7 @@ impl Prepared {
                     .enumerate()
                     .map(|(i, o)| {
                         let (dx, dy) = dirs[i % dirs.len()];
-                        let m = (dx as i32).abs().max(dy);
+                        let m = dx.abs().max(dy);
                         let (ex, ey) = (dx * (size - 1) / m, dy * (size - 1) / m);
                         let x = if ex < 0 { o.x - ex } else { o.x };
                         Segment {
@@ -275,11 +314,11 @@ impl Prepared {
                 let s = (size as f64 * std::f64::consts::SQRT_2).round() as i32;
                 p.points = vec![Point::new(0, 0), Point::new(s, s / 2), Point::new(0, s)];
             }
-            Kind::Text => {
+            Kind::Text { .. } => {
                 p.text = (0..80u8).map(|i| (b'!' + i % 94) as char).collect();
                 p.spots = (0..SIDE / 15).map(|r| Point::new(2, 13 + r * 15)).collect();
             }
-            Kind::PutImage { size } => {
+            Kind::PutImage { size, .. } => {
                 let s = size as usize;
                 p.image = (0..s * s)
                     .flat_map(|i| {
@@ -301,6 +340,28 @@ impl Prepared {
             }
         }
         p
+    }
+
+    /// Sets up what the operation needs beyond its data: the font size of the GCs for
+    /// text, how raw images travel for images.
+    pub fn configure(&self, conn: &Connection) {
+        match self.kind {
+            Kind::Text { px } => {
+                for gc in self.gcs {
+                    let values = GcValues {
+                        font_size: Some(px),
+                        ..Default::default()
+                    };
+                    conn.change_gc(gc, values);
+                }
+            }
+            Kind::PutImage { shm, .. } => conn.set_image_options(yonder::ImageOptions {
+                shared_memory: shm,
+                // Never compressed: the pixels travel as they are, as X's do.
+                compression: yonder::Compression::Never,
+            }),
+            _ => {}
+        }
     }
 
     /// Whether a repetition waits for the server itself (no checkpoints needed).
@@ -353,12 +414,12 @@ impl Prepared {
                 conn.fill_poly(self.win, gc, &pts);
                 1
             }
-            Kind::Text => {
+            Kind::Text { .. } => {
                 let o = spot(&self.spots, self.rep);
                 conn.draw_text(self.win, gc, o, &self.text);
                 self.text.len() as u64
             }
-            Kind::PutImage { size } => {
+            Kind::PutImage { size, .. } => {
                 let o = spot(&self.spots, self.rep);
                 let s = size as u32;
                 conn.put_image(self.win, gc, o, s, s, ImageFormat::Bgrx, self.image.clone());

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# bench/vs-x11.sh: x11perf on Xvfb against yperf on a headless yonder-server, side by side,
+# with both servers and both clients pinned to one core. Prints one Markdown table (X11
+# ops/s, Yonder ops/s and their ratio, the median of several alternating rounds), round-trip
+# latency over a Unix socket and TCP for both, and the CPU use of idle servers.
+#
+#   bench/vs-x11.sh [--rounds N] [--time SECONDS] [--only op,op] [--latency N] [--core C]
+#
+# Defaults: 3 rounds of 2 s per op, 20000 round trips, core 0; about 8 minutes once built.
+# Needs Xvfb and x11perf (Debian: xvfb, x11-apps; installed when missing and run as root).
+# A benchmark: it prints figures and fails only when something cannot run at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+ROUNDS=3
+TIME=2
+ONLY=""
+LATENCY=20000
+CORE=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --time) TIME=$2; shift 2 ;;
+        --only) ONLY=$2; shift 2 ;;
+        --latency) LATENCY=$2; shift 2 ;;
+        --core) CORE=$2; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        *) echo "vs-x11: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+# yperf op = x11perf test. x11perf has no bare round trip; QueryPointer is its cheapest.
+PAIRS="noop=noop roundtrip=pointer rect1=rect1 rect10=rect10 rect100=rect100 rect500=rect500
+seg10=seg10 seg100=seg100 line10=line10 circle10=circle10 fcircle100=fcircle100
+triangle10=triangle10 ftext=ftext aa10text=aa10text putimage10=putimage10
+putimage100=putimage100 putimage500=putimage500 shmput10=shmput10 shmput100=shmput100
+shmput500=shmput500 getimage100=getimage100 copywinwin100=copywinwin100
+copywinwin500=copywinwin500 copypixwin100=copypixwin100"
+if [ -n "$ONLY" ]; then
+    PAIRS=$(for p in $PAIRS; do case ",$ONLY," in *",${p%%=*},"*) echo "$p" ;; esac; done)
+fi
+
+# --- tools ------------------------------------------------------------------------------
+missing=""
+command -v Xvfb >/dev/null || missing="$missing xvfb"
+command -v x11perf >/dev/null || missing="$missing x11-apps"
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "vs-x11: please install:$missing" >&2
+        exit 1
+    fi
+    echo "vs-x11: installing$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >&2
+fi
+echo "vs-x11: building (release)" >&2
+cargo build --release -q -p yonder-server -p yonder-apps >&2
+CARGO_TARGET_DIR="$ROOT/target/x11-latency" \
+    cargo build --release -q --manifest-path bench/x11-latency/Cargo.toml >&2
+SERVER=$ROOT/target/release/yonder-server
+YPERF=$ROOT/target/release/yperf
+X11LAT=$ROOT/target/x11-latency/release/x11-latency
+PIN="taskset -c $CORE"
+
+# --- servers ----------------------------------------------------------------------------
+TMP=$(mktemp -d)
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+$PIN Xvfb -displayfd 3 -screen 0 1280x800x24 -listen tcp -nolisten unix-abstract \
+    3>"$TMP/xdisplay" >"$TMP/xvfb.log" 2>&1 &
+PIDS="$PIDS $!"
+XVFB_PID=$!
+$PIN "$SERVER" --headless 1280x800 --no-window-manager --listen tcp --tcp-addr 127.0.0.1 \
+    --socket-dir "$TMP/s" --cookie-file "$TMP/cookies" >"$TMP/yonder.out" 2>"$TMP/yonder.log" &
+PIDS="$PIDS $!"
+YONDER_PID=$!
+for _ in $(seq 100); do
+    [ -s "$TMP/xdisplay" ] && grep -q YONDER_DISPLAY "$TMP/yonder.out" && break
+    sleep 0.1
+done
+XN=$(head -1 "$TMP/xdisplay")
+YN=$(sed -n 's/^YONDER_DISPLAY=://p' "$TMP/yonder.out")
+[ -n "$XN" ] && [ -n "$YN" ] || { echo "vs-x11: a server did not start" >&2; cat "$TMP"/*.log >&2; exit 1; }
+export DISPLAY=:$XN
+export YONDER_COOKIE_FILE=$TMP/cookies
+YDISPLAY=unix:$TMP/s/display-$YN
+YCOOKIE=$("$SERVER" --print-cookie ":$YN" --cookie-file "$TMP/cookies" | awk '{print $2}')
+
+# --- helpers ----------------------------------------------------------------------------
+# x11perf prints "N reps @ T msec (R/sec): label", N counting objects.
+x11_rate() { # test reps -> objects/s
+    $PIN x11perf -repeat 1 -reps "$2" "-$1" 2>/dev/null |
+        sed -n 's/.*reps @ .*( *\([0-9.]*\)\/sec).*/\1/p' | head -1
+}
+y_rate() { # op -> objects/s
+    $PIN "$YPERF" --display "$YDISPLAY" --time "$TIME" --only "$1" --json |
+        sed -n 's/.*"per_second":\([0-9.]*\).*/\1/p'
+}
+median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+fmt() { awk -v v="$1" 'BEGIN { if (v == "") print "-"; else if (v >= 1e6) printf "%.2f M", v/1e6; else if (v >= 1e3) printf "%.1f k", v/1e3; else printf "%.0f", v }'; }
+
+# x11perf runs a given number of repetitions; pick the count that lasts TIME seconds.
+echo "vs-x11: calibrating x11perf" >&2
+declare -A REPS
+for pair in $PAIRS; do
+    x=${pair#*=}
+    reps=1
+    for _ in 1 2 3 4 5 6 7 8; do
+        out=$($PIN x11perf -repeat 1 -reps "$reps" "-$x" 2>/dev/null | grep 'reps @' | head -1 || true)
+        n=$(echo "$out" | awk '{print $1}')
+        r=$(echo "$out" | sed -n 's/.*( *\([0-9.]*\)\/sec).*/\1/p')
+        if [ -z "$n" ] || [ -z "$r" ]; then
+            echo "vs-x11: x11perf -$x did not run; skipped" >&2
+            reps=0
+            break
+        fi
+        secs=$(awk -v n="$n" -v r="$r" 'BEGIN { print (r > 0 ? n / r : 0) }')
+        if awk -v s="$secs" 'BEGIN { exit !(s >= 0.2) }'; then
+            break
+        fi
+        reps=$(awk -v s="$secs" -v k="$reps" 'BEGIN { f = (s > 0 ? 0.3 / s : 50); if (f > 50) f = 50; if (f < 2) f = 2; print int(k * f) + 1 }')
+    done
+    if [ "$reps" != 0 ]; then
+        reps=$(awk -v s="$secs" -v k="$reps" -v t="$TIME" 'BEGIN { v = int(k * t / (s > 0 ? s : 1)); print (v < 1 ? 1 : v) }')
+    fi
+    REPS[$x]=$reps
+done
+
+declare -A XR YR
+for round in $(seq "$ROUNDS"); do
+    echo "vs-x11: round $round of $ROUNDS" >&2
+    for pair in $PAIRS; do
+        y=${pair%%=*}
+        x=${pair#*=}
+        if [ "${REPS[$x]}" != 0 ]; then
+            XR[$y]="${XR[$y]:-} $(x11_rate "$x" "${REPS[$x]}")"
+        fi
+        YR[$y]="${YR[$y]:-} $(y_rate "$y")"
+    done
+done
+
+# --- latency ----------------------------------------------------------------------------
+echo "vs-x11: round-trip latency" >&2
+lat() { sed -n 's/.*"p50_us":\([0-9.]*\),"p99_us":\([0-9.]*\).*/\1 \2/p'; }
+X_UNIX=$($PIN "$X11LAT" "$LATENCY" --json | lat)
+X_TCP=$(DISPLAY=127.0.0.1:$XN $PIN "$X11LAT" "$LATENCY" --json | lat)
+Y_UNIX=$($PIN "$YPERF" --display "$YDISPLAY" --latency "$LATENCY" --json | lat)
+Y_TCP=$(YONDER_COOKIE=$YCOOKIE $PIN "$YPERF" --display "127.0.0.1:$YN" --latency "$LATENCY" --json | lat)
+
+# --- idle CPU ---------------------------------------------------------------------------
+# CPU time (utime + stime, in clock ticks) a process uses over 10 seconds, in percent.
+cpu10() {
+    local a b
+    a=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    sleep 10
+    b=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    awk -v d=$((b - a)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f %%", 100 * d / hz / 10 }'
+}
+echo "vs-x11: idle CPU (10 s each)" >&2
+$PIN "$SERVER" --headless 1280x800 --socket-dir "$TMP/i" --cookie-file "$TMP/icookies" \
+    >"$TMP/idle.out" 2>"$TMP/idle.log" &
+IDLE_PID=$!
+PIDS="$PIDS $IDLE_PID"
+for _ in $(seq 100); do grep -q YONDER_DISPLAY "$TMP/idle.out" && break; sleep 0.1; done
+IN=$(sed -n 's/^YONDER_DISPLAY=://p' "$TMP/idle.out")
+sleep 1
+IDLE_Y=$(cpu10 "$IDLE_PID")
+IDLE_X=$(cpu10 "$XVFB_PID")
+YONDER_COOKIE_FILE=$TMP/icookies $PIN "$YPERF" --display "unix:$TMP/i/display-$IN" \
+    --still-windows 50 --time 13 >/dev/null &
+STILL=$!
+sleep 2
+IDLE_Y50=$(cpu10 "$IDLE_PID")
+wait "$STILL" || true
+
+# --- report -----------------------------------------------------------------------------
+CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+echo "## x11perf (Xvfb) against yperf (yonder-server), $(date -u +%Y-%m-%d)"
+echo
+echo "Machine: $(nproc) × $CPU, $(uname -sr). Xvfb $(dpkg-query -W -f='${Version}' xvfb 2>/dev/null || echo '?'), x11perf $(dpkg-query -W -f='${Version}' x11-apps 2>/dev/null || echo '?')."
+echo
+echo "Pinning: Xvfb (1280x800x24) and \`yonder-server --headless 1280x800 --no-window-manager\`"
+echo "each run under \`taskset -c $CORE\`, and so do x11perf and yperf: server and client share"
+echo "core $CORE. $ROUNDS rounds, each running every x11perf test then the matching yperf op"
+echo "(about $TIME s each); the figures are the medians of the rounds, in objects per second"
+echo "(rectangles, segments, characters, images...), as x11perf counts them."
+echo
+echo "| op | x11perf test | X11 ops/s | Yonder ops/s | Yonder / X11 |"
+echo "|---|---|---:|---:|---:|"
+for pair in $PAIRS; do
+    y=${pair%%=*}
+    x=${pair#*=}
+    xr=$(echo "${XR[$y]:-}" | tr ' ' '\n' | grep -v '^$' | median || true)
+    yr=$(echo "${YR[$y]:-}" | tr ' ' '\n' | grep -v '^$' | median || true)
+    ratio=$(awk -v a="$yr" -v b="$xr" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f×", a / b }')
+    echo "| $y | -$x | $(fmt "$xr") | $(fmt "$yr") | $ratio |"
+done
+echo
+echo "Round-trip latency ($LATENCY round trips each, client and server on core $CORE; X11:"
+echo "GetInputFocus through x11rb, Yonder: Sync through the client library):"
+echo
+echo "| transport | X11 p50 | X11 p99 | Yonder p50 | Yonder p99 |"
+echo "|---|---:|---:|---:|---:|"
+read -r a b <<<"$X_UNIX"; read -r c d <<<"$Y_UNIX"
+echo "| Unix socket | $a µs | $b µs | $c µs | $d µs |"
+read -r a b <<<"$X_TCP"; read -r c d <<<"$Y_TCP"
+echo "| TCP (127.0.0.1) | $a µs | $b µs | $c µs | $d µs |"
+echo
+echo "CPU use over 10 s (from /proc/PID/stat, utime + stime): idle Xvfb $IDLE_X; idle"
+echo "yonder-server (headless, window manager on) $IDLE_Y; the same server with 50 still"
+echo "mapped windows of a connected client $IDLE_Y50."
