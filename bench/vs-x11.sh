@@ -6,7 +6,7 @@
 #
 #   bench/vs-x11.sh [--rounds N] [--time SECONDS] [--only op,op] [--latency N] [--core C]
 #
-# Defaults: 3 rounds of 2 s per op, 20000 round trips, core 0; about 8 minutes once built.
+# Defaults: 3 rounds of 2 s per op, 20000 round trips, core 0; about 6 minutes once built.
 # Needs Xvfb and x11perf (Debian: xvfb, x11-apps; installed when missing and run as root).
 # A benchmark: it prints figures and fails only when something cannot run at all.
 set -euo pipefail
@@ -186,7 +186,7 @@ wait "$STILL" || true
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "## x11perf (Xvfb) against yperf (yonder-server), $(date -u +%Y-%m-%d)"
 echo
-echo "Machine: $(nproc) × $CPU, $(uname -sr). Xvfb $(dpkg-query -W -f='${Version}' xvfb 2>/dev/null || echo '?'), x11perf $(dpkg-query -W -f='${Version}' x11-apps 2>/dev/null || echo '?')."
+echo "Machine: $(nproc) × $CPU, $(uname -sr). Xvfb $(dpkg-query -W -f='${Version}' xvfb 2>/dev/null || echo '?'), x11-apps (x11perf) $(dpkg-query -W -f='${Version}' x11-apps 2>/dev/null || echo '?')."
 echo
 echo "Pinning: Xvfb (1280x800x24) and \`yonder-server --headless 1280x800 --no-window-manager\`"
 echo "each run under \`taskset -c $CORE\`, and so do x11perf and yperf: server and client share"
