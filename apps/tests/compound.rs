@@ -13,7 +13,6 @@
 //! stderr; the tests wait on those lines where nothing else shows that an app has taken
 //! a step (a target's answer reaching the source). Every wait is bounded.
 
-#[allow(dead_code)]
 mod common;
 
 use common::*;

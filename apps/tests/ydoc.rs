@@ -15,7 +15,6 @@
 //! The tests read the saved files with their own small reader of the documented format
 //! (`ydoc 1`, then `KIND LENGTH\n` + content + `\n` per block). Every wait is bounded.
 
-#[allow(dead_code)]
 mod common;
 
 use common::*;

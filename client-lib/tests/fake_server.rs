@@ -2,150 +2,25 @@
 //! directory: handshake, replies, errors through cookies and the event queue, ordering,
 //! refusal, failures, and two threads sharing a connection.
 
-use std::io::{Read, Write};
+mod common;
+
+use common::{setup_for, COOKIE};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use yonder::protocol::event::ExposeEvent;
-use yonder::protocol::handshake::{Limits, PixelFormat, Refusal, ScreenInfo};
+use yonder::protocol::handshake::Refusal;
 use yonder::protocol::reply::{GeometryReply, InputFocusReply, PropertyReply, SyncReply};
 use yonder::protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder::protocol::{
-    atoms, decode_request, encode_frame, make_id, split_frame, ClientId, Color, ErrorCode, Event,
-    Hello, Point, ProtocolError, Rect, Reply, Request, Seq, ServerMessage, Setup, SetupResponse,
-    WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
+    atoms, encode_frame, make_id, ErrorCode, Event, Point, Rect, Reply, Request, Seq,
+    ServerMessage, SetupResponse, WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
 };
 use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Incoming, ReplyError};
 
-const COOKIE: [u8; 16] = [7; 16];
-
 /// The server's end of one connection.
-struct Peer {
-    stream: UnixStream,
-    buf: Vec<u8>,
-}
-
-impl Peer {
-    /// The next frame's body; `None` when the client closed the connection.
-    fn frame(&mut self) -> Option<Vec<u8>> {
-        loop {
-            if let Some((s, e)) = split_frame(&self.buf, 64 << 20).unwrap() {
-                let body = self.buf[s..e].to_vec();
-                self.buf.drain(..e);
-                return Some(body);
-            }
-            let mut chunk = [0u8; 65536];
-            let n = match self.stream.read(&mut chunk) {
-                // The client may close with our setup reply unread: that resets the socket.
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => 0,
-                other => other.unwrap(),
-            };
-            if n == 0 {
-                return None;
-            }
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-
-    fn hello(&mut self) -> Hello {
-        rmp_serde::from_slice(&self.frame().expect("hello")).unwrap()
-    }
-
-    fn request(&mut self) -> Request {
-        decode_request(&self.frame().expect("a request")).unwrap()
-    }
-
-    fn send_bytes(&mut self, bytes: &[u8]) {
-        self.stream.write_all(bytes).unwrap();
-    }
-
-    fn setup(&mut self, resp: &SetupResponse) {
-        let mut out = Vec::new();
-        encode_frame(resp, &mut out);
-        self.send_bytes(&out);
-    }
-
-    /// Reads the hello and accepts it; returns the hello.
-    fn accept(&mut self) -> Hello {
-        let hello = self.hello();
-        self.setup(&SetupResponse::Accepted(setup_for(hello.id_space)));
-        hello
-    }
-
-    fn send(&mut self, msg: ServerMessage) {
-        let mut out = Vec::new();
-        encode_frame(&msg, &mut out);
-        self.send_bytes(&out);
-    }
-
-    fn reply(&mut self, seq: u64, reply: Reply) {
-        self.send(ServerMessage::Reply {
-            seq: Seq(seq),
-            reply,
-        });
-    }
-
-    fn error(&mut self, seq: u64, code: ErrorCode, opcode: u8) {
-        self.send(ServerMessage::Error {
-            seq: Seq(seq),
-            error: ProtocolError {
-                code,
-                bad_value: 0xBAD,
-                opcode,
-                message: "no such thing".into(),
-            },
-        });
-    }
-
-    fn expose(&mut self, seq: u64, window: WindowId) {
-        self.send(ServerMessage::Event {
-            seq: Seq(seq),
-            event: Event::Expose(ExposeEvent {
-                window,
-                rect: Rect::new(0, 0, 10, 10),
-                count: 0,
-            }),
-            sent: false,
-        });
-    }
-
-    /// Reads a Sync request (asserting it is one) and answers it as request `seq`.
-    fn answer_sync(&mut self, seq: u64) {
-        assert!(matches!(self.request(), Request::Sync(_)));
-        self.reply(seq, Reply::Sync(SyncReply {}));
-    }
-}
-
-fn setup_for(id_space: u32) -> Setup {
-    Setup {
-        major: PROTOCOL_MAJOR,
-        minor: PROTOCOL_MINOR,
-        vendor: "fake-server".into(),
-        client_id: ClientId(1),
-        id_space,
-        screens: vec![ScreenInfo {
-            root: WindowId::ROOT,
-            width: 800,
-            height: 600,
-            width_mm: 0,
-            height_mm: 0,
-            scale_factor: 1.0,
-            pixel_format: PixelFormat::xrgb8888(),
-            root_background: Color::BLACK,
-        }],
-        limits: Limits {
-            max_frame_len: 16 << 20,
-            max_drawable_side: 8192,
-        },
-        extensions: vec![],
-        atoms: atoms::PREDEFINED
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
-            .collect(),
-    }
-}
+type Peer = common::Peer<UnixStream>;
 
 /// A running fake server for one client.
 struct Server {
@@ -161,10 +36,7 @@ impl Server {
         let listener = UnixListener::bind(&path).unwrap();
         let thread = std::thread::spawn(move || {
             let (stream, _) = listener.accept().unwrap();
-            let mut peer = Peer {
-                stream,
-                buf: Vec::new(),
-            };
+            let mut peer = Peer::new(stream);
             script(&mut peer);
         });
         Server {

@@ -3,6 +3,9 @@
 //! the server vanishing with or without a TLS close, a server that does not speak TLS,
 //! and a display without a pinned fingerprint (no connection is even attempted).
 
+mod common;
+
+use common::COOKIE;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -10,93 +13,17 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use yonder::protocol::event::ExposeEvent;
-use yonder::protocol::handshake::{Limits, PixelFormat, Refusal, ScreenInfo};
+use yonder::protocol::handshake::Refusal;
 use yonder::protocol::reply::SyncReply;
 use yonder::protocol::request::ImageFormat;
 use yonder::protocol::{
-    atoms, decode_request, encode_frame, split_frame, ClientId, Color, Event, Hello, Point, Rect,
-    Reply, Request, Seq, ServerMessage, Setup, SetupResponse, WindowId, PROTOCOL_MAJOR,
-    PROTOCOL_MINOR, TLS_PORT_BASE,
+    encode_frame, Event, Point, Rect, Reply, Request, Seq, ServerMessage, SetupResponse, WindowId,
+    TLS_PORT_BASE,
 };
 use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Fingerprint};
 
-const COOKIE: [u8; 16] = [7; 16];
-
 /// The server's end of one connection.
-struct Peer {
-    stream: rustls::StreamOwned<rustls::ServerConnection, TcpStream>,
-    buf: Vec<u8>,
-}
-
-impl Peer {
-    /// The next frame's body; `None` when the client closed the connection.
-    fn frame(&mut self) -> Option<Vec<u8>> {
-        loop {
-            if let Some((s, e)) = split_frame(&self.buf, 64 << 20).unwrap() {
-                let body = self.buf[s..e].to_vec();
-                self.buf.drain(..e);
-                return Some(body);
-            }
-            let mut chunk = [0u8; 65536];
-            let n = self.stream.read(&mut chunk).unwrap_or(0);
-            if n == 0 {
-                return None;
-            }
-            self.buf.extend_from_slice(&chunk[..n]);
-        }
-    }
-
-    fn send_bytes(&mut self, bytes: &[u8]) {
-        self.stream.write_all(bytes).unwrap();
-        self.stream.flush().unwrap();
-    }
-
-    fn accept(&mut self) -> Hello {
-        let hello: Hello = rmp_serde::from_slice(&self.frame().expect("hello")).unwrap();
-        assert_eq!(hello.cookie, COOKIE);
-        let mut out = Vec::new();
-        encode_frame(
-            &SetupResponse::Accepted(setup_for(hello.id_space)),
-            &mut out,
-        );
-        self.send_bytes(&out);
-        hello
-    }
-
-    fn request(&mut self) -> Request {
-        decode_request(&self.frame().expect("a request")).unwrap()
-    }
-}
-
-fn setup_for(id_space: u32) -> Setup {
-    Setup {
-        major: PROTOCOL_MAJOR,
-        minor: PROTOCOL_MINOR,
-        vendor: "fake-tls-server".into(),
-        client_id: ClientId(1),
-        id_space,
-        screens: vec![ScreenInfo {
-            root: WindowId::ROOT,
-            width: 800,
-            height: 600,
-            width_mm: 0,
-            height_mm: 0,
-            scale_factor: 1.0,
-            pixel_format: PixelFormat::xrgb8888(),
-            root_background: Color::BLACK,
-        }],
-        limits: Limits {
-            max_frame_len: 16 << 20,
-            max_drawable_side: 8192,
-        },
-        extensions: vec![],
-        atoms: atoms::PREDEFINED
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
-            .collect(),
-    }
-}
+type Peer = common::Peer<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>;
 
 /// A fake server on the TLS port of some display number, for one client.
 struct Server {
@@ -136,10 +63,7 @@ impl Server {
         let config = Arc::new(config);
         Server::raw(fingerprint, move |tcp| {
             let conn = rustls::ServerConnection::new(config).unwrap();
-            let mut peer = Peer {
-                stream: rustls::StreamOwned::new(conn, tcp),
-                buf: Vec::new(),
-            };
+            let mut peer = Peer::new(rustls::StreamOwned::new(conn, tcp));
             script(&mut peer);
         })
     }

@@ -9,7 +9,7 @@ use yonder_protocol::event::{
     ButtonEvent, CrossingEvent, FocusEvent, KeyEvent, MotionEvent, ScrollEvent,
 };
 use yonder_protocol::request::Cursor;
-use yonder_protocol::{keysym, Event, EventMask, ModMask, Point, WindowId};
+use yonder_protocol::{keysym, ClientId, Event, EventMask, ModMask, Point, WindowId};
 
 /// One input happening, in root coordinates.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,24 +125,36 @@ impl State {
             return;
         }
         self.update_pointer_window();
-        let (source, stop) = match self.input.grab {
-            Some(g) => (g, Some(g)),
-            None => (self.input.pointer_window, None),
-        };
         let time = self.now();
         let modifiers = self.input_mask();
-        if let Some((w, to)) = self.propagate_input(source, EventMask::POINTER_MOTION, stop) {
-            self.deliver_input_to(w, &to, p, |window, rel| {
-                Event::Motion(MotionEvent {
-                    window,
-                    time,
-                    x: rel.x,
-                    y: rel.y,
-                    root_x: p.x,
-                    root_y: p.y,
-                    modifiers,
-                })
-            });
+        self.deliver_pointer_event(EventMask::POINTER_MOTION, |window, rel| {
+            Event::Motion(MotionEvent {
+                window,
+                time,
+                x: rel.x,
+                y: rel.y,
+                root_x: p.x,
+                root_y: p.y,
+                modifiers,
+            })
+        });
+    }
+
+    /// Where a pointer event selected by `mask` goes: from the grab window (and no
+    /// further up) while there is a grab, else from the window under the pointer.
+    fn pointer_target(&self, mask: EventMask) -> Option<(WindowId, Vec<ClientId>)> {
+        match self.input.grab {
+            Some(g) => self.propagate_input(g, mask, Some(g)),
+            None => self.propagate_input(self.input.pointer_window, mask, None),
+        }
+    }
+
+    /// Sends the event `make` builds (from the window and the pointer relative to it) to
+    /// the [`Self::pointer_target`] of `mask`, if any.
+    fn deliver_pointer_event(&mut self, mask: EventMask, make: impl Fn(WindowId, Point) -> Event) {
+        if let Some((w, to)) = self.pointer_target(mask) {
+            let p = self.input.pointer;
+            self.deliver_input_to(w, &to, p, make);
         }
     }
 
@@ -165,10 +177,7 @@ impl State {
         } else {
             EventMask::BUTTON_RELEASE
         };
-        let target = match self.input.grab {
-            Some(g) => self.propagate_input(g, mask, Some(g)),
-            None => self.propagate_input(self.input.pointer_window, mask, None),
-        };
+        let target = self.pointer_target(mask);
         if pressed {
             if self.input.grab.is_none() {
                 // The implicit grab: the window that got the press keeps the pointer.
@@ -212,27 +221,21 @@ impl State {
             return; // the drag owns the pointer
         }
         let p = self.input.pointer;
-        let (source, stop) = match self.input.grab {
-            Some(g) => (g, Some(g)),
-            None => (self.input.pointer_window, None),
-        };
         let time = self.now();
         let modifiers = self.input_mask();
-        if let Some((w, to)) = self.propagate_input(source, EventMask::SCROLL, stop) {
-            self.deliver_input_to(w, &to, p, |window, rel| {
-                Event::Scroll(ScrollEvent {
-                    window,
-                    time,
-                    x: rel.x,
-                    y: rel.y,
-                    root_x: p.x,
-                    root_y: p.y,
-                    delta_x,
-                    delta_y,
-                    modifiers,
-                })
-            });
-        }
+        self.deliver_pointer_event(EventMask::SCROLL, |window, rel| {
+            Event::Scroll(ScrollEvent {
+                window,
+                time,
+                x: rel.x,
+                y: rel.y,
+                root_x: p.x,
+                root_y: p.y,
+                delta_x,
+                delta_y,
+                modifiers,
+            })
+        });
     }
 
     /// The pointer shape of the window under the pointer (or of the grab window), walking

@@ -766,6 +766,21 @@ impl Dnd {
         (enter, pos)
     }
 
+    /// The usual start: press in the source at (50, 90), start the drag, move into the
+    /// target at (230, 90), which accepts with `action`; returns the source's DndStatus.
+    fn drag_into_accepting_target(&self, action: DndAction) -> DndStatusEvent {
+        self.press_and_start_drag(50, 90);
+        self.enter_target(230, 90);
+        self.b().dnd_status(self.tgt, true, action).check().unwrap();
+        self.status_for_source()
+    }
+
+    /// Releases the button and waits for the target's DndDrop.
+    fn drop_and_wait(&self) {
+        self.button(false);
+        wait_for(self.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
+    }
+
     fn status_for_source(&self) -> DndStatusEvent {
         match wait_for(self.a(), "DndStatus", |e| matches!(e, Event::DndStatus(_))) {
             Event::DndStatus(s) => s,
@@ -1079,13 +1094,7 @@ fn start_drag_needs_a_button_held_on_the_senders_window() {
 #[test]
 fn escape_cancels_the_drag_and_nothing_is_transferred() {
     let d = dnd_scene();
-    d.press_and_start_drag(50, 90);
-    d.enter_target(230, 90);
-    d.b()
-        .dnd_status(d.tgt, true, DndAction::Copy)
-        .check()
-        .unwrap();
-    d.status_for_source();
+    d.drag_into_accepting_target(DndAction::Copy);
 
     d.key(keysym::ESCAPE, true);
     let e = wait_for(d.b(), "DndLeave", |e| matches!(e, Event::DndLeave(_)));
@@ -1200,13 +1209,7 @@ fn a_drop_over_no_target_fails() {
 #[test]
 fn source_killed_mid_drag_ends_it_and_input_returns_to_normal() {
     let mut d = dnd_scene();
-    d.press_and_start_drag(50, 90);
-    d.enter_target(230, 90);
-    d.b()
-        .dnd_status(d.tgt, true, DndAction::Move)
-        .check()
-        .unwrap();
-    d.status_for_source();
+    d.drag_into_accepting_target(DndAction::Move);
     d.assert_icon_at(230, 90);
 
     d.kill_a(); // the source application is killed while the user drags
@@ -1261,15 +1264,8 @@ fn source_killed_mid_drag_ends_it_and_input_returns_to_normal() {
 #[test]
 fn target_killed_after_the_drop_fails_the_drag() {
     let mut d = dnd_scene();
-    d.press_and_start_drag(50, 90);
-    d.enter_target(230, 90);
-    d.b()
-        .dnd_status(d.tgt, true, DndAction::Copy)
-        .check()
-        .unwrap();
-    d.status_for_source();
-    d.button(false);
-    wait_for(d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
+    d.drag_into_accepting_target(DndAction::Copy);
+    d.drop_and_wait();
     d.kill_b(); // dies before taking the data
 
     let fin = d.finished_for_source();
@@ -1288,15 +1284,8 @@ fn target_killed_after_the_drop_fails_the_drag() {
 #[test]
 fn source_killed_after_the_drop_lets_the_target_finish_quietly() {
     let mut d = dnd_scene();
-    d.press_and_start_drag(50, 90);
-    d.enter_target(230, 90);
-    d.b()
-        .dnd_status(d.tgt, true, DndAction::Copy)
-        .check()
-        .unwrap();
-    d.status_for_source();
-    d.button(false);
-    wait_for(d.b(), "DndDrop", |e| matches!(e, Event::DndDrop(_)));
+    d.drag_into_accepting_target(DndAction::Copy);
+    d.drop_and_wait();
     d.kill_a();
     wait_destroyed(&d.user, d.src);
 
@@ -1316,13 +1305,7 @@ fn source_killed_after_the_drop_lets_the_target_finish_quietly() {
 #[test]
 fn target_window_destroyed_mid_drag() {
     let d = dnd_scene();
-    d.press_and_start_drag(50, 90);
-    d.enter_target(230, 90);
-    d.b()
-        .dnd_status(d.tgt, true, DndAction::Copy)
-        .check()
-        .unwrap();
-    assert!(d.status_for_source().accept);
+    assert!(d.drag_into_accepting_target(DndAction::Copy).accept);
     assert_eq!(d.cursor(), Cursor::Copy);
     d.b().destroy_window(d.tgt);
     d.b().sync().unwrap();

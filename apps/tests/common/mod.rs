@@ -7,6 +7,9 @@
 //! Every wait has a timeout; spawned apps are killed when their guard drops; a watchdog
 //! kills them and aborts the test process if a test takes far too long.
 
+// Each test file uses a different part of the harness.
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Mutex};
@@ -15,7 +18,7 @@ use tempfile::TempDir;
 use yonder::{ConnectOptions, Connection};
 use yonder_protocol::reply::MapState;
 use yonder_protocol::request::{FakeKind, ImageFormat};
-use yonder_protocol::{Rect, WindowId};
+use yonder_protocol::{ClientId, Rect, WindowId};
 use yonder_server::screen::Headless;
 use yonder_server::{ServerConfig, ServerHandle};
 
@@ -98,13 +101,18 @@ impl Display {
     /// trusted cookie is there too (`YONDER_TRUSTED_COOKIE`), but an app uses it only
     /// when it asks for trust (`yonder-shot`); the others stay isolated.
     pub fn spawn(&self, bin: &str, args: &[&str]) -> App {
+        self.spawn_with_cookie(bin, args, &hex::encode(self.handle.cookie))
+    }
+
+    /// [`Display::spawn`] with `cookie` (hex) in place of the display's.
+    pub fn spawn_with_cookie(&self, bin: &str, args: &[&str], cookie: &str) -> App {
         spawn(
             bin,
             args,
             self.dir.path(),
             &[
                 ("YONDER_DISPLAY", self.handle.unix_display().as_str()),
-                ("YONDER_COOKIE", hex::encode(self.handle.cookie).as_str()),
+                ("YONDER_COOKIE", cookie),
                 (
                     "YONDER_TRUSTED_COOKIE",
                     hex::encode(self.handle.trusted_cookie).as_str(),
@@ -127,11 +135,35 @@ impl Display {
         found.unwrap()
     }
 
-    pub fn mapped_window_of(&self, name: &str) -> Option<WindowId> {
+    /// Runs `bin` with `args` to its end (at most [`WAIT`]).
+    pub fn run(&self, bin: &str, args: &[&str]) -> Finished {
+        self.spawn(bin, args).finish()
+    }
+
+    /// The connected client whose app name is `name`, if any.
+    pub fn client(&self, name: &str) -> Option<ClientId> {
         let clients = self.conn.list_clients().reply().expect("list_clients");
-        let owner = clients.clients.iter().find(|c| c.app_name == name)?.id;
-        let tree = self.conn.query_tree(self.conn.root()).reply().ok()?;
-        tree.children.into_iter().find(|w| {
+        clients
+            .clients
+            .iter()
+            .find(|c| c.app_name == name)
+            .map(|c| c.id)
+    }
+
+    /// The root's children, bottom to top.
+    pub fn top_levels(&self) -> Vec<WindowId> {
+        let root = self.conn.root();
+        self.conn
+            .query_tree(root)
+            .reply()
+            .expect("query_tree on the root")
+            .children
+    }
+
+    /// The viewable top-level window of the client named `name`, if there is one.
+    pub fn mapped_window_of(&self, name: &str) -> Option<WindowId> {
+        let owner = self.client(name)?;
+        self.top_levels().into_iter().find(|w| {
             // The window may be destroyed between the two requests: then it is not ours.
             self.conn
                 .get_window_attributes(*w)
@@ -169,6 +201,16 @@ impl Display {
             self.input(FakeKind::Motion, 0, x, y);
         }
         self.input(FakeKind::ButtonRelease, 1, to.0, to.1);
+    }
+
+    /// What the screen (the root window) shows in `rect`.
+    pub fn read_screen(&self, rect: Rect) -> Pixels {
+        read(&self.conn, self.conn.root(), rect)
+    }
+
+    /// One pixel of the screen.
+    pub fn pixel(&self, x: i32, y: i32) -> u32 {
+        self.read_screen(Rect::new(x, y, 1, 1)).data[0]
     }
 
     pub fn click(&self, x: i32, y: i32) {
@@ -256,6 +298,24 @@ impl App {
     pub fn finish(self) -> Finished {
         self.finish_within(WAIT)
     }
+
+    /// SIGKILL, and reap it.
+    pub fn kill(mut self) {
+        self.child.kill().expect("kill");
+        self.child.wait().expect("wait");
+    }
+}
+
+impl Finished {
+    pub fn assert_success(&self, what: &str) {
+        assert!(
+            self.status.success(),
+            "{what}: {}\nstdout:\n{}\nstderr:\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
+    }
 }
 
 impl Drop for App {
@@ -297,6 +357,19 @@ impl Pixels {
             }
         }
         n
+    }
+
+    /// Every pixel of `r` (in drawable coordinates) that is not `rgb`, as (x, y, value).
+    pub fn not(&self, r: Rect, rgb: u32) -> Vec<(i32, i32, u32)> {
+        let mut out = Vec::new();
+        for y in r.y..r.y + r.height as i32 {
+            for x in r.x..r.x + r.width as i32 {
+                if self.at(x, y) != rgb {
+                    out.push((x, y, self.at(x, y)));
+                }
+            }
+        }
+        out
     }
 }
 
