@@ -12,6 +12,7 @@
 //! * `raster.rs`  – the direct span/pixel target of the aliased fast paths
 //! * `lines.rs`   – thin aliased lines (Bresenham)
 //! * `ellipse.rs` – whole aliased ellipses, outlined or filled, row by row
+//! * `span_cache.rs` – those ellipses' spans, cached per size and reused
 //! * `polyfill.rs` – aliased fills of polygons with few vertices, row by row
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
@@ -33,10 +34,13 @@ mod polyfill;
 mod raster;
 mod screen;
 mod shapes;
+mod span_cache;
 mod text;
 
 #[cfg(test)]
 mod tests_arcs_clip;
+#[cfg(test)]
+mod tests_cache;
 #[cfg(test)]
 mod tests_compose;
 #[cfg(test)]
