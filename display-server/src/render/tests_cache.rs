@@ -1,6 +1,7 @@
 //! Tests of the cached fast paths (`span_cache.rs`) against the row-by-row routes they
 //! replace: identical pixels and damage, whatever the position, clip, colour or operator;
-//! and the direct route of thin lines (`lines.rs`) against their blending route.
+//! the direct route of thin lines (`lines.rs`) against their blending route; the
+//! allocation-free polygon fill (`polyfill.rs`) against its former version.
 
 use super::clip::Region;
 use super::ellipse;
@@ -203,6 +204,88 @@ fn direct_thin_lines_match_the_blending_route() {
             let (fast, _) = line_pixels(&pts, 0xFFFF_0000, as_segments);
             let (slow, _) = line_pixels(&pts, 0x80FF_0000, as_segments);
             assert_eq!(fast, slow, "{pts:?}");
+        }
+    }
+}
+
+/// The row-wise polygon fill as it was before its edges were set up once per call (with
+/// an allocated, sorted crossing list): the reference for the allocation-free version.
+fn reference_polygon(t: &mut Target, pts: &[(i32, i32)], even_odd: bool) {
+    let (top, bottom) = t.rows();
+    let ymin = pts.iter().map(|p| p.1 as i64).min().unwrap_or(0);
+    let ymax = pts.iter().map(|p| p.1 as i64).max().unwrap_or(0);
+    let mut crossings: Vec<(i64, i32)> = Vec::new();
+    for py in ymin.max(top)..ymax.min(bottom) {
+        let sy = 64 * py + 1;
+        crossings.clear();
+        for (i, &(xa, ya)) in pts.iter().enumerate() {
+            let (xb, yb) = pts[(i + 1) % pts.len()];
+            let (xa, ya, xb, yb) = (xa as i64, ya as i64, xb as i64, yb as i64);
+            let (lo, hi) = (64 * ya.min(yb), 64 * ya.max(yb));
+            if sy < lo || sy > hi || ya == yb {
+                continue;
+            }
+            let (mut n, mut d) = (64 * xa * (yb - ya) + (sy - 64 * ya) * (xb - xa), yb - ya);
+            if d < 0 {
+                (n, d) = (-n, -d);
+            }
+            let col = -((-(n - d)).div_euclid(64 * d));
+            crossings.push((col, if yb > ya { 1 } else { -1 }));
+        }
+        crossings.sort_unstable_by_key(|c| c.0);
+        let mut winding = 0;
+        for pair in crossings.windows(2) {
+            winding += pair[0].1;
+            let inside = if even_odd {
+                winding % 2 != 0
+            } else {
+                winding != 0
+            };
+            if inside {
+                t.span(py, pair[0].0, pair[1].0);
+            }
+        }
+    }
+}
+
+#[test]
+fn polygon_fill_matches_its_reference() {
+    let clip = Clip::from_rects(
+        &[IRect::new(4, 3, 25, 20), IRect::new(20, 20, 15, 9)],
+        40,
+        30,
+    );
+    let mut seed = 11u32;
+    let mut next = |m: i32| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        (seed >> 8) as i32 % m
+    };
+    for i in 0..600 {
+        let n = 3 + next(6) as usize;
+        let mut pts: Vec<(i32, i32)> = (0..n).map(|_| (next(60) - 10, next(50) - 10)).collect();
+        if i % 7 == 0 {
+            pts[1].1 = pts[0].1; // horizontal edge
+        }
+        for even_odd in [true, false] {
+            for color in [0xFFFF_0000, 0x80FF_0000] {
+                let s = Style {
+                    even_odd,
+                    clip: (i % 3 == 0).then_some(&clip),
+                    ..Style::solid(color)
+                };
+                let (mut a, mut b) = (new_pm(40, 30), new_pm(40, 30));
+                let ra = Region::resolve(s.clip, &a);
+                let da = Target::new(&mut a, &s, &ra).and_then(|mut t| {
+                    super::polyfill::fill_polygon(&mut t, &pts, even_odd);
+                    t.damage()
+                });
+                let db = Target::new(&mut b, &s, &ra).and_then(|mut t| {
+                    reference_polygon(&mut t, &pts, even_odd);
+                    t.damage()
+                });
+                assert_eq!(da, db, "{pts:?}");
+                assert!(a.data() == b.data(), "{pts:?} even_odd={even_odd}");
+            }
         }
     }
 }
