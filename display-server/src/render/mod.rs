@@ -15,6 +15,7 @@
 //! * `span_cache.rs` – those ellipses' spans, cached per size and reused
 //! * `polyfill.rs` – aliased fills of polygons with few vertices, row by row
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
+//! * `glyph_blend.rs` – blending an opaque colour by glyph coverage, with memo tables
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
 //! * `compose.rs` – pixel compositing: [`put_image`], [`copy_area`], [`copy_within`], [`fill_solid`]
 //! * `screen.rs`  – conversion to/from the XRGB screen framebuffer
@@ -28,6 +29,7 @@ mod clip;
 mod compose;
 mod ellipse;
 mod geom;
+mod glyph_blend;
 mod images;
 mod lines;
 mod polyfill;
