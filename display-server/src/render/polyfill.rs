@@ -7,7 +7,7 @@
 //! boundaries are included, right and bottom ones excluded. All arithmetic is exact
 //! integer arithmetic in 1/64 pixel, so the result never depends on rounding.
 
-use super::raster::Target;
+use super::raster::{fill_words, Target};
 
 /// Most vertices taken here (each row looks at every edge); more go the path route.
 pub(crate) const MAX_VERTICES: usize = 64;
@@ -58,22 +58,61 @@ impl Edge {
 
 /// Fills the polygon through `pts` (which [`applies`]), closed back to the first point.
 pub(crate) fn fill_polygon(t: &mut Target, pts: &[(i32, i32)], even_odd: bool) {
+    let rows = t.rows();
+    let (cx0, cx1) = t.cols();
+    if let Some(w) = t.plain_word() {
+        // No clip, no blending: rows go straight into the pixels (each span clamped to
+        // the drawable's columns; rows are within its rows), the damage added once.
+        let stride = t.stride();
+        let mut d = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
+        let px = t.words_mut();
+        let mut emit = |y: i64, xa: i64, xb: i64| {
+            let (xa, xb) = (xa.max(cx0), xb.min(cx1));
+            if xa >= xb {
+                return;
+            }
+            d = (d.0.min(xa), d.1.min(y), d.2.max(xb), d.3.max(y + 1));
+            let row = y as usize * stride;
+            if let Some(out) = px.get_mut(row + xa as usize..row + xb as usize) {
+                fill_words(out, w);
+            }
+        };
+        spans(pts, even_odd, rows, &mut emit);
+        if d.0 < d.2 {
+            t.add_damage(d.0, d.1, d.2, d.3);
+        }
+    } else {
+        spans(pts, even_odd, rows, &mut |y, xa, xb| t.span(y, xa, xb));
+    }
+}
+
+/// Produces the polygon's spans `(y, xa, xb)` for rows `rows.0..rows.1`, in order.
+fn spans(
+    pts: &[(i32, i32)],
+    even_odd: bool,
+    rows: (i64, i64),
+    emit: &mut impl FnMut(i64, i64, i64),
+) {
     // Fixed arrays instead of allocations, small ones for the common small polygons
     // (clearing them is part of the cost).
     if pts.len() <= SMALL {
-        fill_with::<SMALL>(t, pts, even_odd)
+        spans_with::<SMALL>(pts, even_odd, rows, emit)
     } else {
-        fill_with::<MAX_VERTICES>(t, pts, even_odd)
+        spans_with::<MAX_VERTICES>(pts, even_odd, rows, emit)
     }
 }
 
 /// Vertex count up to which the small arrays serve.
 const SMALL: usize = 8;
 
-/// [`fill_polygon`] with room for `N` edges and crossings (`pts` beyond `N` are ignored).
-fn fill_with<const N: usize>(t: &mut Target, pts: &[(i32, i32)], even_odd: bool) {
+/// [`spans`] with room for `N` edges and crossings (`pts` beyond `N` are ignored).
+fn spans_with<const N: usize>(
+    pts: &[(i32, i32)],
+    even_odd: bool,
+    (top, bottom): (i64, i64),
+    emit: &mut impl FnMut(i64, i64, i64),
+) {
     let pts = &pts[..pts.len().min(N)];
-    let (top, bottom) = t.rows();
     let mut edges = [Edge::default(); N];
     let mut ne = 0;
     let (mut ymin, mut ymax) = (i64::MAX, i64::MIN);
@@ -125,7 +164,7 @@ fn fill_with<const N: usize>(t: &mut Target, pts: &[(i32, i32)], even_odd: bool)
                 winding != 0
             };
             if inside {
-                t.span(py, pair[0].0, pair[1].0);
+                emit(py, pair[0].0, pair[1].0);
             }
         }
     }
