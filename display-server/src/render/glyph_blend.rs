@@ -29,7 +29,7 @@ pub(crate) fn mix(c: u32, d: u32, k: u32) -> u32 {
 }
 
 /// Entries of the result cache (a power of two).
-const SLOTS: usize = 256;
+const SLOTS: usize = 1024;
 
 /// Blends one opaque colour word by coverage, remembering what it has computed.
 pub(crate) struct GlyphBlend {
@@ -57,7 +57,7 @@ impl GlyphBlend {
     /// The colour word over destination `d` at coverage `k` (1..=254).
     #[inline]
     pub(crate) fn mix(&mut self, d: u32, k: u8) -> u32 {
-        let slot = ((d ^ (k as u32).wrapping_mul(0x0101_0101)).wrapping_mul(0x9E37_79B1) >> 24)
+        let slot = ((d ^ (k as u32).wrapping_mul(0x0101_0101)).wrapping_mul(0x9E37_79B1) >> 22)
             as usize
             % SLOTS;
         if self.cov[slot] == k && self.dest[slot] == d {
