@@ -212,7 +212,7 @@ pub(crate) fn fill_rects_unclipped(pm: &mut Pixmap, w: u32, rects: &[IRect]) -> 
         let (x0, x1) = (x0 as usize, x1 as usize);
         for y in y0 as usize..y1 as usize {
             let row = y * stride;
-            fill_words(&mut px[row + x0..row + x1], w);
+            px[row + x0..row + x1].fill(w);
         }
     }
     IRect::from_ltrb(l, t, r, b)
