@@ -11,6 +11,20 @@ use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::*;
 use yonder_protocol::{ClientId, Drawable, ErrorCode, GcId, Point, Rect, Reply, WindowId};
 
+/// Deepest window tree walked by [`State::screen_damage`] itself.
+const MAX_DEPTH: usize = 32;
+
+/// What a drawing's damage amounts to on the screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Damage {
+    /// Nothing visible changed (a pixmap, or a window not viewable there).
+    None,
+    /// This screen area changed.
+    Screen(Rect),
+    /// A window deeper than [`MAX_DEPTH`]: left to the general route.
+    Deep,
+}
+
 fn pts(points: &[Point]) -> Vec<(i32, i32)> {
     points.iter().map(|p| (p.x, p.y)).collect()
 }
@@ -51,9 +65,58 @@ impl State {
 
     /// Screen damage for a change inside drawable `d` (nothing for pixmaps).
     pub(crate) fn damage_drawable(&mut self, d: Drawable, r: IRect) {
-        let w = WindowId(d.0);
-        if self.windows.contains_key(&w) {
-            self.damage_window_area(w, prect(r));
+        match self.screen_damage(d, r) {
+            Damage::Screen(area) => self.compositor.damage(area),
+            Damage::Deep => self.damage_window_area(WindowId(d.0), prect(r)),
+            Damage::None => {}
+        }
+    }
+
+    /// The screen area that a change of `r` inside drawable `d` damages: exactly what
+    /// [`State::damage_window_area`] computes, in one walk up the tree instead of one per
+    /// ancestor and per query (drawing requests damage once each, and those walks' map
+    /// lookups were a large share of a small request's cost).
+    pub(crate) fn screen_damage(&self, d: Drawable, r: IRect) -> Damage {
+        // The window and its ancestors up to the root: position in the parent, size.
+        let mut chain = [Rect::default(); MAX_DEPTH];
+        let mut n = 0;
+        let mut at = WindowId(d.0);
+        loop {
+            let Some(win) = self.windows.get(&at) else {
+                return Damage::None; // a pixmap (n == 0), or a broken chain
+            };
+            if !win.mapped {
+                return Damage::None; // not viewable
+            }
+            if n == MAX_DEPTH {
+                return Damage::Deep;
+            }
+            chain[n] = win.rect;
+            n += 1;
+            if win.parent.is_none() {
+                break;
+            }
+            at = win.parent;
+        }
+        let chain = &chain[..n];
+        // Absolute rectangle of chain[i], its origin summed upwards as `abs_origin` does.
+        let abs = |i: usize| {
+            let (x, y) = chain[i..].iter().fold((0i32, 0i32), |(x, y), c| {
+                (x.saturating_add(c.x), y.saturating_add(c.y))
+            });
+            Rect::new(x, y, chain[i].width, chain[i].height)
+        };
+        let own = abs(0);
+        let mut vis = own;
+        for i in 1..n {
+            match vis.intersect(&abs(i)) {
+                Some(v) => vis = v,
+                None => return Damage::None,
+            }
+        }
+        match prect(r).translate(own.x, own.y).intersect(&vis) {
+            Some(area) => Damage::Screen(area),
+            None => Damage::None,
         }
     }
 
@@ -204,3 +267,7 @@ impl State {
         })))
     }
 }
+
+#[cfg(test)]
+#[path = "tests_draw_damage.rs"]
+mod tests;

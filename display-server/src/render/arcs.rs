@@ -1,6 +1,7 @@
 //! X11 arcs: [`ArcSpec`] (bounding box plus angles in 1/64 degree), conversion of an arc to
 //! a tiny-skia path of cubic Béziers, and [`stroke_arcs`] / [`fill_arcs`] (pie or chord).
-//! Whole aliased ellipses (thin outlines and fills) go row by row through `ellipse.rs`.
+//! Whole aliased ellipses (thin outlines and fills) go row by row through `ellipse.rs`,
+//! their spans cached per size by `span_cache.rs`.
 
 use std::f64::consts::{FRAC_PI_2, TAU};
 
@@ -11,6 +12,7 @@ use super::ellipse;
 use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
 use super::raster::Target;
 use super::shapes::{fill_path_styled, stroke_path_styled};
+use super::span_cache::{EllipseDrawer, Kind};
 use super::{center_offset, union_opt, IRect, Style};
 
 /// One full turn in X's 1/64 degree units.
@@ -44,10 +46,11 @@ pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect
     let bx = SafeBox::for_stroke(pm, s);
     let mut damage = None;
     let thin = s.line_width <= 1 && !s.antialias;
+    let mut drawer = EllipseDrawer::new(Kind::Outline);
     if thin && arcs.iter().all(ellipse::applies) {
         let mut t = Target::new(pm, s, &region)?;
         for a in arcs {
-            ellipse::outline_ellipse(&mut t, a);
+            drawer.draw(&mut t, a);
         }
         return t.damage();
     }
@@ -57,7 +60,7 @@ pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect
         }
         if thin && ellipse::applies(a) {
             let mut t = Target::new(pm, s, &region)?;
-            ellipse::outline_ellipse(&mut t, a);
+            drawer.draw(&mut t, a);
             damage = union_opt(damage, t.damage());
             continue;
         }
@@ -81,10 +84,11 @@ pub fn fill_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> 
     };
     let bx = SafeBox::for_fill(pm);
     let mut damage = None;
+    let mut drawer = EllipseDrawer::new(Kind::Fill);
     if !s.antialias && arcs.iter().all(ellipse::applies) {
         let mut t = Target::new(pm, s, &region)?;
         for a in arcs {
-            ellipse::fill_ellipse(&mut t, a);
+            drawer.draw(&mut t, a);
         }
         return t.damage();
     }
@@ -94,7 +98,7 @@ pub fn fill_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> 
         }
         if !s.antialias && ellipse::applies(a) {
             let mut t = Target::new(pm, s, &region)?;
-            ellipse::fill_ellipse(&mut t, a);
+            drawer.draw(&mut t, a);
             damage = union_opt(damage, t.damage());
             continue;
         }

@@ -1,4 +1,4 @@
-//! Whole aliased ellipses, row by row into the [`Target`]: the thin outline of PolyArc
+//! Whole aliased ellipses, row by row into a [`SpanSink`]: the thin outline of PolyArc
 //! and the fill of PolyFillArc when the arc is a full turn (partial arcs, wide or
 //! anti-aliased outlines take the path route in `arcs.rs`).
 //!
@@ -14,7 +14,7 @@
 //!   the path route with its 1/64 offset does).
 
 use super::arcs::ArcSpec;
-use super::raster::Target;
+use super::raster::SpanSink;
 
 /// Largest box side taken by the row-wise route (its products stay within 64-bit
 /// factors); larger ellipses, beyond any screen, take the path route.
@@ -111,7 +111,7 @@ impl Box2 {
 }
 
 /// Fills the whole ellipse of `a` (which [`applies`]).
-pub(crate) fn fill_ellipse(t: &mut Target, a: &ArcSpec) {
+pub(crate) fn fill_ellipse(t: &mut impl SpanSink, a: &ArcSpec) {
     let e = Box2::new(a, 0);
     let (top, bottom) = t.rows();
     let y0 = (a.y as i64).max(top);
@@ -124,7 +124,7 @@ pub(crate) fn fill_ellipse(t: &mut Target, a: &ArcSpec) {
 }
 
 /// Draws the thin outline of the whole ellipse of `a` (which [`applies`]).
-pub(crate) fn outline_ellipse(t: &mut Target, a: &ArcSpec) {
+pub(crate) fn outline_ellipse(t: &mut impl SpanSink, a: &ArcSpec) {
     // Half a pixel more on each side: the doubled radii grow by one.
     let e = Box2::new(a, 1);
     let (top, bottom) = t.rows();

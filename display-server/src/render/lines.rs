@@ -139,10 +139,85 @@ fn clip_steps(
     Some((i0, i1, minor, end_minor, err))
 }
 
+/// What an unclipped, unblended target needs for the direct route of [`Fast::segment`]:
+/// copied out once per request so that each segment's set-up is a few comparisons.
+#[derive(Clone, Copy)]
+struct Fast {
+    /// The drawable area, `x0..x1` × `y0..y1`.
+    x0: i64,
+    x1: i64,
+    y0: i64,
+    y1: i64,
+    stride: i64,
+    word: u32,
+}
+
+impl Fast {
+    /// The direct route's parameters, if `t` has no clip and a destination-independent colour.
+    fn of(t: &Target) -> Option<Fast> {
+        let word = t.plain_word()?;
+        let ((x0, x1), (y0, y1)) = (t.cols(), t.rows());
+        Some(Fast {
+            x0,
+            x1,
+            y0,
+            y1,
+            stride: t.stride() as i64,
+            word,
+        })
+    }
+
+    /// Draws segment `a`–`b` as [`thin_segment`] does when both ends lie inside the
+    /// drawable (every pixel of it then does too); returns false, drawing nothing,
+    /// otherwise.
+    #[inline]
+    fn segment(&self, t: &mut Target, a: (i32, i32), b: (i32, i32), skip_last: bool) -> bool {
+        let (x1, y1, x2, y2) = (a.0 as i64, a.1 as i64, b.0 as i64, b.1 as i64);
+        let inside = |x: i64, y: i64| x >= self.x0 && x < self.x1 && y >= self.y0 && y < self.y1;
+        if !(inside(x1, y1) && inside(x2, y2)) {
+            return false;
+        }
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let (adx, ady) = (dx.abs(), dy.abs());
+        let (sx, sy) = (dx.signum(), dy.signum() * self.stride);
+        let (n, m, maj_d, min_d) = if adx >= ady {
+            (adx, ady, sx, sy)
+        } else {
+            (ady, adx, sy, sx)
+        };
+        // Pixels drawn: steps 0..=n, or 0..n without the end point.
+        let count = n + 1 - skip_last as i64;
+        if count <= 0 {
+            return true;
+        }
+        t.add_damage(x1.min(x2), y1.min(y2), x1.max(x2) + 1, y1.max(y2) + 1);
+        let (den, step) = (2 * n, 2 * m);
+        let mut err = n;
+        let mut idx = y1 * self.stride + x1;
+        let px = t.words_mut();
+        for _ in 0..count {
+            if let Some(p) = px.get_mut(idx as usize) {
+                *p = self.word;
+            }
+            idx += maj_d;
+            err += step;
+            if err >= den {
+                err -= den;
+                idx += min_d;
+            }
+        }
+        true
+    }
+}
+
 /// Draws thin segments, each with both end points.
 pub(crate) fn thin_segments(t: &mut Target, segs: &[(i32, i32, i32, i32)]) {
+    let fast = Fast::of(t);
     for &(x1, y1, x2, y2) in segs {
-        thin_segment(t, (x1, y1), (x2, y2), false);
+        let (a, b) = ((x1, y1), (x2, y2));
+        if !fast.is_some_and(|f| f.segment(t, a, b, false)) {
+            thin_segment(t, a, b, false);
+        }
     }
 }
 
@@ -151,8 +226,11 @@ pub(crate) fn thin_segments(t: &mut Target, segs: &[(i32, i32, i32, i32)]) {
 pub(crate) fn thin_poly_line(t: &mut Target, pts: &[(i32, i32)]) {
     let closed = pts.len() > 2 && pts.first() == pts.last();
     let n = pts.len();
+    let fast = Fast::of(t);
     for (i, w) in pts.windows(2).enumerate() {
-        let final_one = i + 2 == n;
-        thin_segment(t, w[0], w[1], !final_one || closed);
+        let skip_last = i + 2 != n || closed;
+        if !fast.is_some_and(|f| f.segment(t, w[0], w[1], skip_last)) {
+            thin_segment(t, w[0], w[1], skip_last);
+        }
     }
 }

@@ -12,8 +12,10 @@
 //! * `raster.rs`  – the direct span/pixel target of the aliased fast paths
 //! * `lines.rs`   – thin aliased lines (Bresenham)
 //! * `ellipse.rs` – whole aliased ellipses, outlined or filled, row by row
+//! * `span_cache.rs` – those ellipses' spans, cached per size and reused
 //! * `polyfill.rs` – aliased fills of polygons with few vertices, row by row
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
+//! * `glyph_blend.rs` – blending an opaque colour by glyph coverage, with memo tables
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
 //! * `compose.rs` – pixel compositing: [`put_image`], [`copy_area`], [`copy_within`], [`fill_solid`]
 //! * `screen.rs`  – conversion to/from the XRGB screen framebuffer
@@ -27,16 +29,20 @@ mod clip;
 mod compose;
 mod ellipse;
 mod geom;
+mod glyph_blend;
 mod images;
 mod lines;
 mod polyfill;
 mod raster;
 mod screen;
 mod shapes;
+mod span_cache;
 mod text;
 
 #[cfg(test)]
 mod tests_arcs_clip;
+#[cfg(test)]
+mod tests_cache;
 #[cfg(test)]
 mod tests_compose;
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! boundaries are included, right and bottom ones excluded. All arithmetic is exact
 //! integer arithmetic in 1/64 pixel, so the result never depends on rounding.
 
-use super::raster::Target;
+use super::raster::{fill_words, Target};
 
 /// Most vertices taken here (each row looks at every edge); more go the path route.
 pub(crate) const MAX_VERTICES: usize = 64;
@@ -27,37 +27,136 @@ fn ceil_div(n: i64, d: i64) -> i64 {
     -((-n).div_euclid(d))
 }
 
+/// A non-horizontal edge from `(xa, ya)` to `(xb, yb)`, with its sampled row range.
+#[derive(Clone, Copy, Default)]
+struct Edge {
+    /// `64·min(ya, yb)` and `64·max(ya, yb)`: the sample rows it crosses lie in between.
+    lo: i64,
+    hi: i64,
+    xa: i64,
+    ya: i64,
+    dx: i64,
+    dy: i64,
+}
+
+impl Edge {
+    /// The first column whose sample point (`64·px + 1`) is at or right of the edge's
+    /// crossing of sample row `sy` (in 1/64 pixel).
+    #[inline]
+    fn column(&self, sy: i64) -> i64 {
+        // The edge's x at the sample row, in 1/64 pixel: n / d with d > 0.
+        let (mut n, mut d) = (
+            64 * self.xa * self.dy + (sy - 64 * self.ya) * self.dx,
+            self.dy,
+        );
+        if d < 0 {
+            (n, d) = (-n, -d);
+        }
+        ceil_div(n - d, 64 * d)
+    }
+}
+
 /// Fills the polygon through `pts` (which [`applies`]), closed back to the first point.
 pub(crate) fn fill_polygon(t: &mut Target, pts: &[(i32, i32)], even_odd: bool) {
-    let (top, bottom) = t.rows();
-    let ymin = pts.iter().map(|p| p.1 as i64).min().unwrap_or(0);
-    let ymax = pts.iter().map(|p| p.1 as i64).max().unwrap_or(0);
+    let rows = t.rows();
+    let (cx0, cx1) = t.cols();
+    if let Some(w) = t.plain_word() {
+        // No clip, no blending: rows go straight into the pixels (each span clamped to
+        // the drawable's columns; rows are within its rows), the damage added once.
+        let stride = t.stride();
+        let mut d = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
+        let px = t.words_mut();
+        let mut emit = |y: i64, xa: i64, xb: i64| {
+            let (xa, xb) = (xa.max(cx0), xb.min(cx1));
+            if xa >= xb {
+                return;
+            }
+            d = (d.0.min(xa), d.1.min(y), d.2.max(xb), d.3.max(y + 1));
+            let row = y as usize * stride;
+            if let Some(out) = px.get_mut(row + xa as usize..row + xb as usize) {
+                fill_words(out, w);
+            }
+        };
+        spans(pts, even_odd, rows, &mut emit);
+        if d.0 < d.2 {
+            t.add_damage(d.0, d.1, d.2, d.3);
+        }
+    } else {
+        spans(pts, even_odd, rows, &mut |y, xa, xb| t.span(y, xa, xb));
+    }
+}
+
+/// Produces the polygon's spans `(y, xa, xb)` for rows `rows.0..rows.1`, in order.
+fn spans(
+    pts: &[(i32, i32)],
+    even_odd: bool,
+    rows: (i64, i64),
+    emit: &mut impl FnMut(i64, i64, i64),
+) {
+    // Fixed arrays instead of allocations, small ones for the common small polygons
+    // (clearing them is part of the cost).
+    if pts.len() <= SMALL {
+        spans_with::<SMALL>(pts, even_odd, rows, emit)
+    } else {
+        spans_with::<MAX_VERTICES>(pts, even_odd, rows, emit)
+    }
+}
+
+/// Vertex count up to which the small arrays serve.
+const SMALL: usize = 8;
+
+/// [`spans`] with room for `N` edges and crossings (`pts` beyond `N` are ignored).
+fn spans_with<const N: usize>(
+    pts: &[(i32, i32)],
+    even_odd: bool,
+    (top, bottom): (i64, i64),
+    emit: &mut impl FnMut(i64, i64, i64),
+) {
+    let pts = &pts[..pts.len().min(N)];
+    let mut edges = [Edge::default(); N];
+    let mut ne = 0;
+    let (mut ymin, mut ymax) = (i64::MAX, i64::MIN);
+    for (i, &(xa, ya)) in pts.iter().enumerate() {
+        let (xb, yb) = pts[(i + 1) % pts.len()];
+        let (xa, ya, xb, yb) = (xa as i64, ya as i64, xb as i64, yb as i64);
+        (ymin, ymax) = (ymin.min(ya), ymax.max(ya));
+        if ya == yb {
+            continue;
+        }
+        edges[ne] = Edge {
+            lo: 64 * ya.min(yb),
+            hi: 64 * ya.max(yb),
+            xa,
+            ya,
+            dx: xb - xa,
+            dy: yb - ya,
+        };
+        ne += 1;
+    }
+    let edges = &edges[..ne];
     // Sample rows: 64·py + 1 must lie strictly between ymin and ymax (in 1/64 units).
     let y0 = ymin.max(top);
     let y1 = ymax.min(bottom);
-    let mut crossings: Vec<(i64, i32)> = Vec::with_capacity(pts.len());
+    let mut crossings = [(0i64, 0i32); N];
     for py in y0..y1 {
         let sy = 64 * py + 1;
-        crossings.clear();
-        for (i, &(xa, ya)) in pts.iter().enumerate() {
-            let (xb, yb) = pts[(i + 1) % pts.len()];
-            let (xa, ya, xb, yb) = (xa as i64, ya as i64, xb as i64, yb as i64);
-            let (lo, hi) = (64 * ya.min(yb), 64 * ya.max(yb));
-            if sy < lo || sy > hi || ya == yb {
+        let mut nc = 0;
+        for e in edges {
+            if sy < e.lo || sy > e.hi {
                 continue;
             }
-            // The edge's x at the sample row, in 1/64 pixel: n / d with d > 0.
-            let (mut n, mut d) = (64 * xa * (yb - ya) + (sy - 64 * ya) * (xb - xa), yb - ya);
-            if d < 0 {
-                (n, d) = (-n, -d);
+            let c = (e.column(sy), if e.dy > 0 { 1 } else { -1 });
+            // Insertion into the sorted prefix (a handful of crossings per row).
+            let mut j = nc;
+            while j > 0 && crossings[j - 1].0 > c.0 {
+                crossings[j] = crossings[j - 1];
+                j -= 1;
             }
-            // First column whose sample point (64·px + 1) is at or right of the crossing.
-            let col = ceil_div(n - d, 64 * d);
-            crossings.push((col, if yb > ya { 1 } else { -1 }));
+            crossings[j] = c;
+            nc += 1;
         }
-        crossings.sort_unstable_by_key(|c| c.0);
         let mut winding = 0;
-        for pair in crossings.windows(2) {
+        for pair in crossings[..nc].windows(2) {
             winding += pair[0].1;
             let inside = if even_odd {
                 winding % 2 != 0
@@ -65,7 +164,7 @@ pub(crate) fn fill_polygon(t: &mut Target, pts: &[(i32, i32)], even_odd: bool) {
                 winding != 0
             };
             if inside {
-                t.span(py, pair[0].0, pair[1].0);
+                emit(py, pair[0].0, pair[1].0);
             }
         }
     }

@@ -21,6 +21,21 @@ pub(crate) fn words(pm: &mut Pixmap) -> &mut [u32] {
     bytemuck::cast_slice_mut(pm.data_mut())
 }
 
+/// Stores `w` in every word of `out`: short runs one by one (no set-up cost), long ones
+/// sixteen words per step so that the compiler emits unrolled wide stores.
+#[inline]
+pub(crate) fn fill_words(out: &mut [u32], w: u32) {
+    let mut chunks = out.chunks_exact_mut(16);
+    for c in &mut chunks {
+        for p in c {
+            *p = w;
+        }
+    }
+    for p in chunks.into_remainder() {
+        *p = w;
+    }
+}
+
 /// The word of a premultiplied colour.
 pub(crate) fn word(c: PremultipliedColorU8) -> u32 {
     u32::from_ne_bytes([c.red(), c.green(), c.blue(), c.alpha()])
@@ -40,6 +55,26 @@ pub(crate) fn direct_word(s: &Style) -> Option<u32> {
         Op::Clear => Some(0),
         Op::Over if color.is_opaque() => Some(word(color)),
         _ => None,
+    }
+}
+
+/// Anything that takes horizontal spans row by row: the [`Target`] itself, or a
+/// recorder that keeps a shape's spans for later reuse (see `span_cache.rs`).
+pub(crate) trait SpanSink {
+    /// The rows worth producing, `top..bottom`.
+    fn rows(&self) -> (i64, i64);
+    /// Takes pixels `xa..xb` of row `y`.
+    fn span(&mut self, y: i64, xa: i64, xb: i64);
+}
+
+impl SpanSink for Target<'_> {
+    fn rows(&self) -> (i64, i64) {
+        Target::rows(self)
+    }
+
+    #[inline]
+    fn span(&mut self, y: i64, xa: i64, xb: i64) {
+        Target::span(self, y, xa, xb)
     }
 }
 
@@ -105,7 +140,7 @@ impl<'a> Target<'a> {
         let row = y as usize * self.stride;
         let (a, b) = (row + xa as usize, row + xb as usize);
         match (self.region, self.direct) {
-            (Region::All, Some(w)) => self.px[a..b].fill(w),
+            (Region::All, Some(w)) => fill_words(&mut self.px[a..b], w),
             _ => {
                 for x in xa..xb {
                     if self.region.allows(x as i32, y as i32) {

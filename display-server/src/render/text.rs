@@ -1,7 +1,8 @@
 //! Text: the single embedded font (DejaVu Sans regular, loaded once), a bounded cache of
 //! glyph rasters keyed by (char, pixel size) with ASCII tables for the size in use, text
 //! layout shared by [`text_extents`] and [`draw_text`], and blending of glyph coverage
-//! into a pixmap (whole words at a time for the common opaque colour).
+//! into a pixmap (whole words at a time for the common opaque colour, through
+//! `glyph_blend.rs`, over each glyph row's inked columns only).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -11,6 +12,7 @@ use tiny_skia::Pixmap;
 
 use super::clip::Region;
 use super::compose::blend_pixel;
+use super::glyph_blend::GlyphBlend;
 use super::raster::{word, words};
 use super::{premul, union_opt, IRect, Op, Style};
 
@@ -50,6 +52,27 @@ struct Glyph {
     height: usize,
     advance: f32,
     coverage: Vec<u8>,
+    /// Per row, the columns `l..r` holding all its non-zero coverage (`l == r`: none).
+    ink: Vec<(u16, u16)>,
+}
+
+/// Per row of a `width`-wide coverage bitmap, the extent of its non-zero coverage.
+fn ink_rows(coverage: &[u8], width: usize) -> Vec<(u16, u16)> {
+    if width == 0 {
+        return Vec::new();
+    }
+    coverage
+        .chunks(width)
+        .map(|row| {
+            let l = row.iter().position(|&k| k != 0).unwrap_or(0);
+            let r = row.iter().rposition(|&k| k != 0).map_or(l, |r| r + 1);
+            // Glyph rows are at most a few hundred pixels wide (sizes are clamped).
+            (
+                l.min(u16::MAX as usize) as u16,
+                r.min(u16::MAX as usize) as u16,
+            )
+        })
+        .collect()
 }
 
 /// ASCII characters get a table per size (the size last used), so that the common case
@@ -139,6 +162,11 @@ impl GlyphCache {
         // Missing characters map to glyph 0, the font's notdef box.
         let (m, coverage) = font.rasterize(ch, key as f32 / SIZE_STEPS);
         let ok = coverage.len() == m.width * m.height;
+        let ink = if ok {
+            ink_rows(&coverage, m.width)
+        } else {
+            Vec::new()
+        };
         let glyph = Arc::new(Glyph {
             xmin: m.xmin,
             ymin: m.ymin,
@@ -150,6 +178,7 @@ impl GlyphCache {
                 0.0
             },
             coverage: if ok { coverage } else { Vec::new() },
+            ink,
         });
         if self.map.len() >= CACHE_MAX_GLYPHS || self.bytes + glyph.coverage.len() > CACHE_MAX_BYTES
         {
@@ -225,22 +254,6 @@ fn glyph_area(g: &Glyph, pen_x: i64, base: i64, limit: IRect) -> Option<(IRect, 
     Some((r.intersect(&limit)?, gx, gy))
 }
 
-/// `c` over `d` at coverage `k` (1..=254) for an opaque `c`: each channel
-/// `c·k/255 + d·(255−k)/255`, rounded as the general operator rounds (`mul255` per
-/// product; the sum never exceeds 255). Two channels at a time, in 16-bit lanes.
-#[inline]
-fn mix(c: u32, d: u32, k: u32) -> u32 {
-    const LANES: u32 = 0x00FF_00FF;
-    let mul = |x: u32, k: u32| {
-        let t = (x & LANES) * k + 0x0080_0080;
-        ((t + ((t >> 8) & LANES)) >> 8) & LANES
-    };
-    let inv = 255 - k;
-    let even = mul(c, k) + mul(d, inv);
-    let odd = mul(c >> 8, k) + mul(d >> 8, inv);
-    even | (odd << 8)
-}
-
 /// Draws `text` (UTF-8) with its origin at `(x, y_baseline)`, blending anti-aliased glyph
 /// coverage with `s.color` using `s.op` and `s.clip`. Returns the damaged area.
 pub fn draw_text(
@@ -266,24 +279,38 @@ pub fn draw_text(
     let mut damage = None;
     if let Some(c) = opaque {
         let pixels = words(pm);
+        let mut blend = GlyphBlend::new(c);
         layout(fd, key, text, |pen, g| {
             let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit) else {
                 return;
             };
-            let (w, x0) = (r.width as usize, (r.x as i64 - gx) as usize);
+            // Visible glyph columns `x0..x1`.
+            let x0 = (r.x as i64 - gx) as usize;
+            let x1 = x0 + r.width as usize;
             for py in r.y..r.bottom() as i32 {
-                let row = (py as i64 - gy) as usize * g.width + x0;
-                let dst = py as usize * stride + r.x as usize;
-                let (Some(cov), Some(out)) =
-                    (g.coverage.get(row..row + w), pixels.get_mut(dst..dst + w))
-                else {
+                let gr = (py as i64 - gy) as usize;
+                // Only the row's inked columns.
+                let Some(&(l, rr)) = g.ink.get(gr) else {
+                    continue;
+                };
+                let (l, rr) = ((l as usize).max(x0), (rr as usize).min(x1));
+                if l >= rr {
+                    continue;
+                }
+                let row = gr * g.width;
+                let dst = py as usize * stride + (gx + l as i64) as usize;
+                let n = rr - l;
+                let (Some(cov), Some(out)) = (
+                    g.coverage.get(row + l..row + rr),
+                    pixels.get_mut(dst..dst + n),
+                ) else {
                     continue;
                 };
                 for (p, &k) in out.iter_mut().zip(cov) {
                     match k {
                         0 => {}
                         255 => *p = c,
-                        k => *p = mix(c, *p, k as u32),
+                        k => *p = blend.mix(*p, k),
                     }
                 }
             }

@@ -1,0 +1,97 @@
+//! The one-walk screen damage of drawing requests (`draw.rs`) against the general
+//! route through the window tree queries, on a bare [`State`] with nested windows.
+
+use super::Damage;
+use crate::config::ServerConfig;
+use crate::dispatch::Incoming;
+use crate::render::IRect;
+use crate::screen::Headless;
+use crate::state::gc::prect;
+use crate::state::State;
+use tokio::sync::mpsc;
+use yonder_protocol::request::{CreateWindow, MapWindow, UnmapWindow, WindowAttributes};
+use yonder_protocol::{make_id, Drawable, Hello, Rect, Request, WindowId};
+
+/// What `damage_window_area` would add to the compositor for `r` in window `w`.
+fn reference(state: &State, w: WindowId, r: IRect) -> Option<Rect> {
+    let vis = state.visible_rect(w)?;
+    let o = state.abs_origin(w);
+    prect(r).translate(o.x, o.y).intersect(&vis)
+}
+
+#[test]
+fn one_walk_damage_matches_the_tree_queries() {
+    let config = ServerConfig {
+        screen_width: 320,
+        screen_height: 240,
+        window_manager: false,
+        ..ServerConfig::default()
+    };
+    let mut state = State::new(&config, Box::new(Headless::new(320, 240)));
+    let (tx, _out) = mpsc::unbounded_channel();
+    let hello = Hello {
+        protocol: yonder_protocol::PROTOCOL_NAME.into(),
+        major: yonder_protocol::PROTOCOL_MAJOR,
+        minor: yonder_protocol::PROTOCOL_MINOR,
+        cookie: Vec::new(),
+        app_name: "unit".into(),
+        id_space: 7,
+    };
+    let client = state.connect(hello, tx).expect("connects");
+    let mut ids = Vec::new();
+    // A chain of nested windows, each partly outside its parent, one far off-screen.
+    let rects = [
+        Rect::new(10, 20, 200, 150),
+        Rect::new(-30, 40, 100, 300),
+        Rect::new(50, -10, 60, 60),
+        Rect::new(i32::MAX - 5, 3, 40, 40),
+        Rect::new(5, 5, 10, 10),
+    ];
+    let mut parent = WindowId::ROOT;
+    for (n, rect) in rects.into_iter().enumerate() {
+        let id = WindowId(make_id(7, n as u32 + 1));
+        for r in [
+            Request::CreateWindow(CreateWindow {
+                id,
+                parent,
+                rect,
+                attributes: WindowAttributes::default(),
+            }),
+            Request::MapWindow(MapWindow { window: id }),
+        ] {
+            state.handle_request(client, Incoming::Request(r));
+        }
+        ids.push(id);
+        parent = id;
+    }
+    let areas = [
+        IRect::new(0, 0, 5, 5),
+        IRect::new(-20, -20, 400, 400),
+        IRect::new(90, 30, 1, 1),
+        IRect::new(i32::MIN, i32::MIN, u32::MAX, u32::MAX),
+        IRect::new(i32::MAX - 1, 0, 10, 10),
+    ];
+    let check = |state: &State| {
+        for &w in ids
+            .iter()
+            .chain(&[WindowId::ROOT, WindowId(make_id(7, 99))])
+        {
+            for &r in &areas {
+                let want = match reference(state, w, r) {
+                    Some(a) => Damage::Screen(a),
+                    None => Damage::None,
+                };
+                assert_eq!(state.screen_damage(Drawable(w.0), r), want, "{w:?} {r:?}");
+            }
+        }
+    };
+    check(&state);
+    let top = state.screen_damage(Drawable(ids[0].0), IRect::new(0, 0, 5, 5));
+    assert_eq!(top, Damage::Screen(Rect::new(10, 20, 5, 5)));
+    // Unmapping a middle window hides its descendants.
+    state.handle_request(
+        client,
+        Incoming::Request(Request::UnmapWindow(UnmapWindow { window: ids[1] })),
+    );
+    check(&state);
+}
