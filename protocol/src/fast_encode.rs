@@ -23,59 +23,127 @@ fn array(out: &mut Vec<u8>, n: u32) {
     let _ = rmp::encode::write_array_len(out, n);
 }
 
-fn sint(out: &mut Vec<u8>, v: i32) {
-    if (0..0x80).contains(&v) {
-        out.push(v as u8); // positive fixint, the common case
-    } else {
-        let _ = rmp::encode::write_sint(out, v as i64);
+fn uint(out: &mut Vec<u8>, v: u64) {
+    let mut item = Item::default();
+    item.uint(v);
+    out.extend_from_slice(item.bytes());
+}
+
+/// One list item's bytes, gathered on the stack and appended to the output at once
+/// (one capacity check per item instead of one per byte). Integers take `rmp`'s
+/// shortest encoding, which is what rmp-serde writes.
+struct Item {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Default for Item {
+    fn default() -> Self {
+        Item {
+            buf: [0; 64],
+            len: 0,
+        }
     }
 }
 
-fn uint(out: &mut Vec<u8>, v: u64) {
-    if v < 0x80 {
-        out.push(v as u8);
-    } else {
-        let _ = rmp::encode::write_uint(out, v);
+impl Item {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    #[inline(always)]
+    fn uint(&mut self, v: u64) {
+        match v {
+            0..=0x7f => self.put(&[v as u8]),
+            0x80..=0xff => self.put(&[0xcc, v as u8]),
+            0x100..=0xffff => {
+                let b = (v as u16).to_be_bytes();
+                self.put(&[0xcd, b[0], b[1]]);
+            }
+            0x1_0000..=0xffff_ffff => {
+                let b = (v as u32).to_be_bytes();
+                self.put(&[0xce, b[0], b[1], b[2], b[3]]);
+            }
+            _ => {
+                self.put(&[0xcf]);
+                self.put(&v.to_be_bytes());
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn sint(&mut self, v: i32) {
+        match v {
+            0.. => self.uint(v as u64),
+            -32..=-1 => self.put(&[v as u8]),
+            -128..=-33 => self.put(&[0xd0, v as u8]),
+            -32768..=-129 => {
+                let b = (v as i16).to_be_bytes();
+                self.put(&[0xd1, b[0], b[1]]);
+            }
+            _ => {
+                let b = v.to_be_bytes();
+                self.put(&[0xd2, b[0], b[1], b[2], b[3]]);
+            }
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
     }
 }
 
 impl PolyItem for Point {
+    #[inline]
     fn write(&self, out: &mut Vec<u8>) {
-        out.push(0x92);
-        sint(out, self.x);
-        sint(out, self.y);
+        let mut i = Item::default();
+        i.put(&[0x92]);
+        i.sint(self.x);
+        i.sint(self.y);
+        out.extend_from_slice(i.bytes());
     }
 }
 
 impl PolyItem for Rect {
+    #[inline]
     fn write(&self, out: &mut Vec<u8>) {
-        out.push(0x94);
-        sint(out, self.x);
-        sint(out, self.y);
-        uint(out, self.width as u64);
-        uint(out, self.height as u64);
+        let mut i = Item::default();
+        i.put(&[0x94]);
+        i.sint(self.x);
+        i.sint(self.y);
+        i.uint(self.width as u64);
+        i.uint(self.height as u64);
+        out.extend_from_slice(i.bytes());
     }
 }
 
 impl PolyItem for Segment {
+    #[inline]
     fn write(&self, out: &mut Vec<u8>) {
-        out.push(0x94);
-        sint(out, self.x1);
-        sint(out, self.y1);
-        sint(out, self.x2);
-        sint(out, self.y2);
+        let mut i = Item::default();
+        i.put(&[0x94]);
+        i.sint(self.x1);
+        i.sint(self.y1);
+        i.sint(self.x2);
+        i.sint(self.y2);
+        out.extend_from_slice(i.bytes());
     }
 }
 
 impl PolyItem for Arc {
+    #[inline]
     fn write(&self, out: &mut Vec<u8>) {
-        out.push(0x96);
-        sint(out, self.x);
-        sint(out, self.y);
-        uint(out, self.width as u64);
-        uint(out, self.height as u64);
-        sint(out, self.angle1);
-        sint(out, self.angle2);
+        let mut i = Item::default();
+        i.put(&[0x96]);
+        i.sint(self.x);
+        i.sint(self.y);
+        i.uint(self.width as u64);
+        i.uint(self.height as u64);
+        i.sint(self.angle1);
+        i.sint(self.angle2);
+        out.extend_from_slice(i.bytes());
     }
 }
 
@@ -100,6 +168,8 @@ pub fn poly_frame<T: PolyItem>(
     // would fail the same way, so this mirrors `encode_frame`'s contract.
     let n = u32::try_from(items.len()).expect("a poly request holds fewer than 2^32 items");
     array(out, n);
+    // Most items are short; one reservation up front saves regrowing the buffer.
+    out.reserve(items.len() * 10);
     for item in items {
         item.write(out);
     }

@@ -444,3 +444,72 @@ fn a_huge_announced_length_is_no_allocation() {
     assert!(decode_request(&body).is_err());
     assert_eq!(decode_request(&body), decode_request_via_serde(&body));
 }
+
+#[test]
+fn every_integer_width_boundary_encodes_like_serde() {
+    let edges: Vec<i64> = vec![
+        0,
+        1,
+        31,
+        32,
+        127,
+        128,
+        255,
+        256,
+        65535,
+        65536,
+        -1,
+        -31,
+        -32,
+        -33,
+        -127,
+        -128,
+        -129,
+        -32767,
+        -32768,
+        -32769,
+        i32::MAX as i64,
+        i32::MIN as i64,
+        u32::MAX as i64,
+    ];
+    let i = |v: i64| v.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+    let u = |v: i64| v.clamp(0, u32::MAX as i64) as u32;
+    let (d, g) = (Drawable(u64::MAX), GcId(0x80));
+    for &a in &edges {
+        for &b in &edges {
+            let arcs = vec![Arc {
+                x: i(a),
+                y: i(b),
+                width: u(a),
+                height: u(b),
+                angle1: i(b),
+                angle2: i(a),
+            }];
+            let segments = vec![Segment {
+                x1: i(a),
+                y1: i(b),
+                x2: i(b),
+                y2: i(a),
+            }];
+            for req in [
+                Request::PolyArc(PolyArc {
+                    drawable: d,
+                    gc: g,
+                    arcs,
+                }),
+                Request::PolySegment(PolySegment {
+                    drawable: d,
+                    gc: g,
+                    segments,
+                }),
+            ] {
+                let mut fast = Vec::new();
+                encode_request_frame(&req, &mut fast);
+                let mut serde = Vec::new();
+                encode_frame(&req, &mut serde);
+                assert_eq!(fast, serde, "{req:?}");
+                assert_eq!(decode_request(&fast[4..]), Ok(req));
+            }
+        }
+    }
+}
