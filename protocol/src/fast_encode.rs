@@ -32,18 +32,11 @@ fn uint(out: &mut Vec<u8>, v: u64) {
 /// One list item's bytes, gathered on the stack and appended to the output at once
 /// (one capacity check per item instead of one per byte). Integers take `rmp`'s
 /// shortest encoding, which is what rmp-serde writes.
+#[derive(Default)]
 struct Item {
-    buf: [u8; 64],
+    /// Room for the longest item: an Arc, 1 + 6 × 5 bytes.
+    buf: [u8; 32],
     len: usize,
-}
-
-impl Default for Item {
-    fn default() -> Self {
-        Item {
-            buf: [0; 64],
-            len: 0,
-        }
-    }
 }
 
 impl Item {
@@ -93,6 +86,15 @@ impl Item {
     fn bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
+
+    /// Appends the item: the whole fixed-size buffer (a copy the compiler inlines, where
+    /// a variable length would call `memcpy`), then cuts off the unused tail.
+    #[inline(always)]
+    fn append_to(&self, out: &mut Vec<u8>) {
+        let at = out.len();
+        out.extend_from_slice(&self.buf);
+        out.truncate(at + self.len);
+    }
 }
 
 impl PolyItem for Point {
@@ -102,7 +104,7 @@ impl PolyItem for Point {
         i.put(&[0x92]);
         i.sint(self.x);
         i.sint(self.y);
-        out.extend_from_slice(i.bytes());
+        i.append_to(out);
     }
 }
 
@@ -115,7 +117,7 @@ impl PolyItem for Rect {
         i.sint(self.y);
         i.uint(self.width as u64);
         i.uint(self.height as u64);
-        out.extend_from_slice(i.bytes());
+        i.append_to(out);
     }
 }
 
@@ -128,7 +130,7 @@ impl PolyItem for Segment {
         i.sint(self.y1);
         i.sint(self.x2);
         i.sint(self.y2);
-        out.extend_from_slice(i.bytes());
+        i.append_to(out);
     }
 }
 
@@ -143,7 +145,7 @@ impl PolyItem for Arc {
         i.uint(self.height as u64);
         i.sint(self.angle1);
         i.sint(self.angle2);
-        out.extend_from_slice(i.bytes());
+        i.append_to(out);
     }
 }
 
