@@ -164,11 +164,13 @@ pub(crate) enum Msg {
     Server(ServerMessage),
 }
 
-/// The read buffer: bytes `buf[start..]` are received but not yet decoded.
+/// The read buffer: bytes `buf[start..end]` are received but not yet decoded. `buf` is
+/// initialized storage, zeroed when it grows and never per read.
 #[derive(Debug, Default)]
 pub(crate) struct Input {
     buf: Vec<u8>,
     start: usize,
+    end: usize,
     setup_seen: bool,
     eof: bool,
     /// The receive timeout currently set on the socket.
@@ -243,16 +245,23 @@ impl Input {
 
     /// One `read` call (retried on EINTR).
     fn read_once(&mut self, stream: &Stream) -> io::Result<Filled> {
-        let old = self.buf.len();
-        self.buf.resize(old + READ_CHUNK, 0);
+        if self.buf.len() - self.end < READ_CHUNK / 4 {
+            // Low on free space: move the undecoded rest to the front, grow if still low.
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            if self.buf.len() - self.end < READ_CHUNK / 4 {
+                let grown = (self.end + READ_CHUNK).max(2 * self.buf.len());
+                self.buf.resize(grown, 0);
+            }
+        }
         let result = loop {
-            match stream.read(&mut self.buf[old..]) {
+            match stream.read(&mut self.buf[self.end..]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 other => break other,
             }
         };
-        let n = *result.as_ref().unwrap_or(&0);
-        self.buf.truncate(old + n);
+        self.end += *result.as_ref().unwrap_or(&0);
         match result? {
             0 => {
                 self.eof = true;
@@ -266,7 +275,7 @@ impl Input {
     /// undecodable frame) is fatal for the connection; frames before it are in `out`.
     pub(crate) fn decode(&mut self, out: &mut Vec<Msg>) -> Result<(), String> {
         let result = loop {
-            let rest = &self.buf[self.start..];
+            let rest = &self.buf[self.start..self.end];
             let (body_start, body_end) = match split_frame(rest, MAX_INCOMING_FRAME) {
                 Ok(Some(range)) => range,
                 Ok(None) => break Ok(()),
@@ -295,17 +304,16 @@ impl Input {
         result
     }
 
-    /// Drops decoded bytes from the front once that is cheap relative to what remains.
+    /// Starts over at the front once everything is decoded (a partial frame is moved only
+    /// when the free space runs low, see `read_once`); gives back the memory of a huge
+    /// frame.
     fn compact(&mut self) {
-        if self.start == self.buf.len() {
-            self.buf.clear();
+        if self.start == self.end {
             self.start = 0;
-            if self.buf.capacity() > 4 * READ_CHUNK {
-                self.buf.shrink_to(2 * READ_CHUNK);
+            self.end = 0;
+            if self.buf.len() > 4 * READ_CHUNK {
+                self.buf = vec![0; READ_CHUNK];
             }
-        } else if self.start > self.buf.len() / 2 {
-            self.buf.drain(..self.start);
-            self.start = 0;
         }
     }
 }
@@ -320,6 +328,7 @@ mod tests {
     fn input_with(bytes: &[u8]) -> Input {
         Input {
             buf: bytes.to_vec(),
+            end: bytes.len(),
             ..Input::default()
         }
     }
@@ -346,13 +355,57 @@ mod tests {
         input.decode(&mut out).unwrap();
         assert_eq!(out.len(), 1);
         assert!(matches!(out[0], Msg::Setup(SetupResponse::Refused(_))));
+        input.buf.truncate(input.end);
         input.buf.extend_from_slice(&bytes[cut..]);
+        input.end = input.buf.len();
         input.decode(&mut out).unwrap();
         assert!(matches!(
             out[1],
             Msg::Server(ServerMessage::Reply { seq: Seq(1), .. })
         ));
-        assert!(input.buf.is_empty());
+        assert_eq!(input.start, input.end);
+    }
+
+    #[test]
+    fn reads_many_frames_across_reads_and_a_huge_one() {
+        let (a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        let mut bytes = Vec::new();
+        encode_frame(
+            &SetupResponse::Refused(Refusal { reason: "x".into() }),
+            &mut bytes,
+        );
+        let n = 50_000u64;
+        for i in 0..n {
+            let reply = Reply::Sync(SyncReply {});
+            encode_frame(&ServerMessage::Reply { seq: Seq(i), reply }, &mut bytes);
+        }
+        // One frame larger than the buffer: it grows, then shrinks back.
+        let big = ServerMessage::Error {
+            seq: Seq(n),
+            error: yonder_protocol::ProtocolError {
+                code: yonder_protocol::ErrorCode::Value,
+                bad_value: 0,
+                opcode: 0,
+                message: "y".repeat(5 * READ_CHUNK),
+            },
+        };
+        encode_frame(&big, &mut bytes);
+        let writer = std::thread::spawn(move || (&a).write_all(&bytes));
+        let stream = Stream::Unix(b);
+        let mut input = Input::default();
+        let mut out = Vec::new();
+        while input.fill(&stream, ReadMode::Block).unwrap() == Filled::Data {
+            input.decode(&mut out).unwrap();
+        }
+        writer.join().unwrap().unwrap();
+        assert_eq!(out.len() as u64, n + 2);
+        for (i, m) in out[1..=n as usize].iter().enumerate() {
+            assert!(
+                matches!(m, Msg::Server(ServerMessage::Reply { seq, .. }) if seq.0 == i as u64)
+            );
+        }
+        assert!(matches!(&out[n as usize + 1], Msg::Server(m) if *m == big));
+        assert!(input.buf.len() <= 4 * READ_CHUNK);
     }
 
     #[test]

@@ -29,11 +29,44 @@ pub(crate) struct Slot {
     pub(crate) state: SlotState,
 }
 
+/// Hashes the slots' keys, our own sequence numbers, with one multiplication: SipHash
+/// cost more than the rest of sending a request. (Its protection against chosen keys is
+/// not needed: the keys are our own counter, not the server's choice.)
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct SeqHashBuilder;
+
+impl std::hash::BuildHasher for SeqHashBuilder {
+    type Hasher = SeqHasher;
+    fn build_hasher(&self) -> SeqHasher {
+        SeqHasher(0)
+    }
+}
+
+/// See [`SeqHashBuilder`].
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct SeqHasher(u64);
+
+impl std::hash::Hasher for SeqHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing; the fold brings the well-mixed high bits down to the low
+        // ones, which pick the bucket.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+}
+
 /// Everything behind the state lock.
 #[derive(Debug, Default)]
 pub(crate) struct State {
     /// Requests with a live cookie, by sequence number.
-    pub(crate) slots: HashMap<u64, Slot>,
+    pub(crate) slots: HashMap<u64, Slot, SeqHashBuilder>,
     /// Requests whose errors are to be dropped (cookie's `ignore_error`).
     pub(crate) ignored: BTreeSet<u64>,
     /// Events and unclaimed errors, oldest first.

@@ -27,6 +27,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::request::Sync;
 use yonder_protocol::{encode_frame, Hello, Reply, Request, Seq, Setup, SetupResponse};
 
@@ -102,6 +103,18 @@ impl Connection {
         cookie: Option<bool>,
         fd: Option<OwnedFd>,
     ) -> Seq {
+        self.send_encoded(cookie, fd, |buf| encode_request_frame(request, buf))
+    }
+
+    /// Buffers the frame `encode` appends (exactly one request frame) and gives it the
+    /// next sequence number; `cookie` and `fd` as in [`Connection::send_tracked_with_fd`].
+    /// The drawing methods encode their slices here directly, with no `Request` built.
+    pub(crate) fn send_encoded(
+        &self,
+        cookie: Option<bool>,
+        fd: Option<OwnedFd>,
+        encode: impl FnOnce(&mut Vec<u8>),
+    ) -> Seq {
         let mut out = lock(&self.out);
         out.seq += 1;
         let seq = out.seq;
@@ -114,7 +127,7 @@ impl Connection {
                 let at = out.buf.len();
                 out.fds.push_back((at, fd));
             }
-            encode_frame(request, &mut out.buf);
+            encode(&mut out.buf);
             if out.buf.len() >= FLUSH_THRESHOLD {
                 // A failure is recorded in the state and reported by the next wait.
                 let _ = self.flush_locked(&mut out, None);

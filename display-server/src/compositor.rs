@@ -6,9 +6,8 @@
 //! higher windows cover lower frames. Nothing is recomposed without damage.
 
 use crate::render::{self, IRect, Pixmap};
-use crate::state::Window;
+use crate::state::{IdMap, Window};
 use crate::wm::Wm;
-use std::collections::HashMap;
 use yonder_protocol::{Drawable, Point, Rect, WindowId};
 
 /// Damage rectangles kept apart before they are merged into their bounding box.
@@ -18,9 +17,9 @@ const MAX_DAMAGE_RECTS: usize = 16;
 /// manager's frames. Borrowed from the state for one composition.
 pub struct Scene<'a> {
     /// The window tree.
-    pub windows: &'a HashMap<WindowId, Window>,
+    pub windows: &'a IdMap<WindowId, Window>,
     /// Backing stores by drawable.
-    pub surfaces: &'a HashMap<Drawable, Pixmap>,
+    pub surfaces: &'a IdMap<Drawable, Pixmap>,
     /// The frames of managed windows.
     pub wm: &'a Wm,
     /// The drag icon and its top-left on the screen, drawn over everything.

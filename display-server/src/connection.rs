@@ -10,8 +10,8 @@
 
 use crate::auth;
 use crate::dispatch::Incoming;
-use crate::outbox::Outbox;
-use crate::read_half::ReadHalf;
+use crate::outbox::{Outbox, SharedUnixWrite};
+use crate::read_half::{InBuf, ReadHalf};
 use crate::server::{Command, Shared};
 use crate::state::ClientLink;
 use std::sync::Arc;
@@ -24,8 +24,6 @@ use yonder_protocol::{decode_request, frame, DecodeError, Hello, Refusal, Reques
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest hello frame.
 const MAX_HELLO_LEN: usize = 64 * 1024;
-/// Read chunk size.
-const READ_CHUNK: usize = 64 * 1024;
 /// Most output bytes gathered into one socket write.
 const MAX_WRITE_BATCH: usize = 1 << 20;
 /// Batches of one connection that may wait for (or be in) the state thread at once.
@@ -54,20 +52,36 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     let (rd, wr) = tokio::io::split(stream);
-    serve_halves(ReadHalf::Plain(Box::new(rd)), wr, peer, shared).await;
+    serve_halves(
+        ReadHalf::Plain(Box::new(rd)),
+        wr,
+        Outbox::new(),
+        peer,
+        shared,
+    )
+    .await;
 }
 
 /// Serves one Unix-socket connection, which may pass file descriptors, until it ends.
 pub async fn serve_unix(stream: tokio::net::UnixStream, shared: Arc<Shared>) {
     let (rd, wr) = stream.into_split();
-    serve_halves(ReadHalf::unix(rd), wr, "unix".into(), shared).await;
+    // The write half is shared: the state thread writes small replies directly.
+    let wr = Arc::new(wr);
+    let outbox = Outbox::with_direct(wr.clone());
+    let wr = SharedUnixWrite(wr);
+    serve_halves(ReadHalf::unix(rd), wr, outbox, "unix".into(), shared).await;
 }
 
-async fn serve_halves<W>(mut rd: ReadHalf, mut wr: W, peer: String, shared: Arc<Shared>)
-where
+async fn serve_halves<W>(
+    mut rd: ReadHalf,
+    mut wr: W,
+    outbox: Arc<Outbox>,
+    peer: String,
+    shared: Arc<Shared>,
+) where
     W: AsyncWrite + Unpin + Send + 'static,
 {
-    let mut buf = Vec::with_capacity(READ_CHUNK);
+    let mut buf = InBuf::default();
     let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_hello(&mut rd, &mut buf)).await {
         Ok(Ok(h)) => h,
         Ok(Err(reason)) => return refuse(&mut wr, &peer, &reason).await,
@@ -84,7 +98,6 @@ where
     }
     let (tx, rx) = mpsc::unbounded_channel();
     let (reply_tx, reply_rx) = oneshot::channel();
-    let outbox = Outbox::new();
     let link = ClientLink {
         shm: shared.shm && rd.passes_fds(),
         trusted,
@@ -121,18 +134,18 @@ where
         .await;
 }
 
-async fn read_hello(rd: &mut ReadHalf, buf: &mut Vec<u8>) -> Result<Hello, String> {
+async fn read_hello(rd: &mut ReadHalf, buf: &mut InBuf) -> Result<Hello, String> {
     loop {
-        match frame::split_frame(buf, MAX_HELLO_LEN) {
+        match frame::split_frame(buf.bytes(), MAX_HELLO_LEN) {
             Ok(Some((start, end))) => {
-                let hello = rmp_serde_decode_hello(&buf[start..end])?;
-                buf.drain(..end);
+                let hello = rmp_serde_decode_hello(&buf.bytes()[start..end])?;
+                buf.consume(end);
                 return Ok(hello);
             }
             Ok(None) => {}
             Err(e) => return Err(format!("hello rejected: {e}")),
         }
-        if read_more(rd, buf).await.map_err(|e| e.to_string())? == 0 {
+        if buf.read_from(rd).await.map_err(|e| e.to_string())? == 0 {
             return Err("connection closed before the hello".into());
         }
     }
@@ -180,24 +193,16 @@ async fn refuse<W: AsyncWrite + Unpin>(wr: &mut W, peer: &str, reason: &str) {
     let _ = wr.shutdown().await;
 }
 
-async fn read_more(rd: &mut ReadHalf, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    let len = buf.len();
-    buf.resize(len + READ_CHUNK, 0);
-    let n = rd.read(&mut buf[len..]).await;
-    buf.truncate(len + *n.as_ref().unwrap_or(&0));
-    n
-}
-
 /// Reads and forwards requests until the connection ends; returns why it ended.
 async fn read_loop(
     rd: &mut ReadHalf,
-    mut buf: Vec<u8>,
+    mut buf: InBuf,
     client: yonder_protocol::ClientId,
     shared: &Shared,
 ) -> String {
     let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
     loop {
-        let mut batch = Vec::new();
+        let mut batch = Vec::with_capacity(16);
         let mut consumed = 0;
         let mut fatal = None;
         let mut full = false;
@@ -207,9 +212,9 @@ async fn read_loop(
                 full = true;
                 break;
             }
-            match frame::split_frame(&buf[consumed..], shared.max_frame_len) {
+            match frame::split_frame(&buf.bytes()[consumed..], shared.max_frame_len) {
                 Ok(Some((start, end))) => {
-                    let body = &buf[consumed + start..consumed + end];
+                    let body = &buf.bytes()[consumed + start..consumed + end];
                     consumed += end;
                     match decode_request(body) {
                         // Its descriptor came with the frame's first byte: it is queued.
@@ -234,7 +239,7 @@ async fn read_loop(
                 }
             }
         }
-        buf.drain(..consumed);
+        buf.consume(consumed);
         if !batch.is_empty() {
             // Waits while this connection already has its share of batches queued.
             let Ok(permit) = permits.clone().acquire_owned().await else {
@@ -256,7 +261,7 @@ async fn read_loop(
         if full {
             continue; // more whole frames may be waiting in the buffer
         }
-        match read_more(rd, &mut buf).await {
+        match buf.read_from(rd).await {
             Ok(0) => return "connection closed by the client".into(),
             Ok(_) => {}
             Err(e) => return format!("read error: {e}"),

@@ -8,8 +8,22 @@
 //! task knows when bytes have left. An [`AtomicUsize`] is all they share: the state
 //! thread adds what it hands over, the writer subtracts what it wrote. Nobody waits on
 //! it, and no lock is held across an `.await`.
+//!
+//! The short way for replies: on a Unix socket the outbox also holds the socket's write
+//! half, and when nothing waits at the writer (`queued` is 0) the state thread writes a
+//! flush itself with one nonblocking `try_write`, sparing a round trip the hop to the
+//! writer task (one thread wake-up fewer, as in X's single loop). Whatever that write
+//! does not take goes to the writer as before, so the order on the wire holds (the
+//! writer has nothing older), and a client that never reads still never blocks the
+//! state thread. The writer task writes through the same half ([`SharedUnixWrite`]).
 
+use std::io;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+use tokio::io::AsyncWrite;
+use tokio::net::unix::OwnedWriteHalf;
 use tokio::sync::Notify;
 
 /// One connection's output accounting and its "close now" signal. Shared (in an `Arc`)
@@ -23,12 +37,36 @@ pub struct Outbox {
     closed: AtomicBool,
     /// Wakes the reader and writer tasks when the connection is closed.
     notify: Notify,
+    /// The Unix socket's write half, for the state thread's direct writes (None for
+    /// TCP and TLS, whose writes stay with the writer task).
+    direct: Option<Arc<OwnedWriteHalf>>,
 }
 
 impl Outbox {
     /// An empty outbox, open.
-    pub fn new() -> std::sync::Arc<Outbox> {
-        std::sync::Arc::new(Outbox::default())
+    pub fn new() -> Arc<Outbox> {
+        Arc::new(Outbox::default())
+    }
+
+    /// An empty outbox whose owner may write straight to `half` (see the module doc).
+    pub fn with_direct(half: Arc<OwnedWriteHalf>) -> Arc<Outbox> {
+        Arc::new(Outbox {
+            direct: Some(half),
+            ..Outbox::default()
+        })
+    }
+
+    /// Writes what it can of `bytes` to the socket at once, without waiting, if that
+    /// keeps the order: only when nothing is queued at the writer. Returns how many
+    /// bytes went (0 when none could, or the way is closed; an error is left for the
+    /// writer task to meet). Called by the state thread only.
+    pub fn try_write_direct(&self, bytes: &[u8]) -> usize {
+        match &self.direct {
+            Some(half) if self.queued() == 0 && !self.is_closed() => {
+                half.try_write(bytes).unwrap_or(0)
+            }
+            _ => 0,
+        }
     }
 
     /// Bytes handed to the writer and not yet written.
@@ -75,6 +113,36 @@ impl Outbox {
             }
             notified.await;
         }
+    }
+}
+
+/// The writer task's side of a Unix socket whose write half is shared with the state
+/// thread's direct writes: `AsyncWrite` through `&` access (readiness plus `try_write`).
+pub struct SharedUnixWrite(pub Arc<OwnedWriteHalf>);
+
+impl AsyncWrite for SharedUnixWrite {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let sock: &tokio::net::UnixStream = (*self.0).as_ref();
+        loop {
+            ready!(sock.poll_write_ready(cx))?;
+            match sock.try_write(buf) {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                other => return Poll::Ready(other),
+            }
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let sock: &tokio::net::UnixStream = (*self.0).as_ref();
+        Poll::Ready(rustix::net::shutdown(sock, rustix::net::Shutdown::Write).map_err(Into::into))
     }
 }
 

@@ -11,6 +11,10 @@
 //!
 //! Every read of a Unix socket goes through `recvmsg` (a plain `read` would make the
 //! kernel close descriptors silently), from the hello on.
+//!
+//! [`InBuf`] holds what was read and not yet decoded. Its storage is zeroed once, when it
+//! grows, and never per read; consumed frames only move a start offset, and the
+//! leftover partial frame is moved to the front only when the free space runs low.
 
 use std::collections::VecDeque;
 use std::io;
@@ -108,4 +112,102 @@ fn recv(
         )));
     }
     Ok(got.bytes)
+}
+
+/// Read chunk: the free space a read is offered (at least a quarter of it).
+pub const READ_CHUNK: usize = 64 * 1024;
+
+/// A connection's input: `data[start..end]` is received and not yet consumed.
+#[derive(Debug)]
+pub struct InBuf {
+    /// Initialized storage; only `start..end` is meaningful.
+    data: Vec<u8>,
+    start: usize,
+    end: usize,
+}
+
+impl Default for InBuf {
+    fn default() -> Self {
+        InBuf {
+            data: vec![0; READ_CHUNK],
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
+impl InBuf {
+    /// The bytes received and not yet consumed.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[self.start..self.end]
+    }
+
+    /// Marks the first `n` bytes of [`InBuf::bytes`] as used.
+    pub fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.end);
+        if self.start == self.end {
+            self.start = 0;
+            self.end = 0;
+            // After a huge frame, give the memory back.
+            if self.data.len() > 4 * READ_CHUNK {
+                self.data = vec![0; READ_CHUNK];
+            }
+        }
+    }
+
+    /// Reads once from `rd` into the free space; 0 means the peer closed its side.
+    pub async fn read_from(&mut self, rd: &mut ReadHalf) -> io::Result<usize> {
+        if self.data.len() - self.end < READ_CHUNK / 4 {
+            self.data.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+            if self.data.len() - self.end < READ_CHUNK / 4 {
+                // A frame larger than the storage: grow (zeroing the new part only).
+                let grown = (self.end + READ_CHUNK).max(2 * self.data.len());
+                self.data.resize(grown, 0);
+            }
+        }
+        let n = rd.read(&mut self.data[self.end..]).await?;
+        self.end += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn inbuf_keeps_unconsumed_bytes_across_reads_and_growth() {
+        let input: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut rd = ReadHalf::Plain(Box::new(std::io::Cursor::new(input.clone())));
+        let mut buf = InBuf::default();
+        let mut seen = Vec::new();
+        rt().block_on(async {
+            let mut step = 0;
+            loop {
+                let n = buf.read_from(&mut rd).await.unwrap();
+                // Consume unevenly, sometimes nothing (a frame larger than the buffer).
+                let take = match step % 3 {
+                    0 => 0,
+                    1 => buf.bytes().len() / 3,
+                    _ => buf.bytes().len(),
+                };
+                seen.extend_from_slice(&buf.bytes()[..take]);
+                buf.consume(take);
+                step += 1;
+                if n == 0 {
+                    break;
+                }
+            }
+            seen.extend_from_slice(buf.bytes());
+        });
+        assert_eq!(seen, input);
+    }
 }

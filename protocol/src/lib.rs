@@ -13,6 +13,8 @@
 //! - [`request`]: one struct per request and the [`Request`] enum (opcode-tagged).
 //! - [`reply`], [`event`], [`error`]: what the server sends back, wrapped in [`ServerMessage`].
 //! - [`atoms`], [`keysym`]: the predefined atoms and the keysym table.
+//! - [`fast_encode`] (and the private `fast_decode`): the hot requests by hand, byte for
+//!   byte what serde writes and reads.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -22,6 +24,8 @@ mod tagged;
 pub mod atoms;
 pub mod error;
 pub mod event;
+mod fast_decode;
+pub mod fast_encode;
 pub mod frame;
 pub mod geometry;
 pub mod handshake;

@@ -127,6 +127,31 @@ pub enum DecodeError {
 
 /// Decodes one request body (the bytes of a frame after its length).
 pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
+    let (opcode, rest) = request_header(body)?;
+    // The hot requests' plain form, by hand; anything else (and every error) via serde.
+    match crate::fast_decode::decode_hot(opcode, rest) {
+        Some(req) => Ok(req),
+        None => decode_body_via_serde(body),
+    }
+}
+
+/// [`decode_request`] through serde alone, never the hand-written decoder: the
+/// reference the hand-written one is tested against (`tests/fast_codec.rs`).
+#[doc(hidden)]
+pub fn decode_request_via_serde(body: &[u8]) -> Result<Request, DecodeError> {
+    request_header(body)?;
+    decode_body_via_serde(body)
+}
+
+/// Checks the `[opcode, body]` envelope: the known opcode and the bytes of its body.
+fn request_header(body: &[u8]) -> Result<(u8, &[u8]), DecodeError> {
+    // The usual form first: a fixarray of 2 and a positive-fixint opcode.
+    if let [0x92, opcode @ 0..=0x7f, rest @ ..] = body {
+        return match Request::is_known_code(*opcode) {
+            true => Ok((*opcode, rest)),
+            false => Err(DecodeError::UnknownOpcode(*opcode)),
+        };
+    }
     let mut rd = body;
     let len = rmp::decode::read_array_len(&mut rd)
         .map_err(|e| DecodeError::Malformed(format!("not an array: {e:?}")))?;
@@ -140,6 +165,11 @@ pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
     if !Request::is_known_code(opcode) {
         return Err(DecodeError::UnknownOpcode(opcode));
     }
+    Ok((opcode, rd))
+}
+
+/// The whole request (envelope included) through serde, with no bytes left over.
+fn decode_body_via_serde(body: &[u8]) -> Result<Request, DecodeError> {
     let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(body));
     let req = Request::deserialize(&mut de).map_err(|e| DecodeError::Malformed(e.to_string()))?;
     if de.get_ref().position() == body.len() as u64 {

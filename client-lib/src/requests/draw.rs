@@ -5,6 +5,7 @@
 
 use crate::connection::Connection;
 use crate::cookie::{Cookie, VoidCookie};
+use yonder_protocol::fast_encode::{poly_frame, PolyItem};
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::reply::{ImageReply, TextExtentsReply};
 use yonder_protocol::request::{
@@ -14,6 +15,21 @@ use yonder_protocol::request::{
 use yonder_protocol::{Drawable, GcId, Point, Rect, Request, Segment, WindowId};
 
 impl Connection {
+    /// A poly request (the caller pairs `opcode` with its item type), encoded straight
+    /// from the slice by the protocol crate's hand-written encoder.
+    fn poly_request<T: PolyItem>(
+        &self,
+        opcode: u8,
+        drawable: Drawable,
+        gc: GcId,
+        items: &[T],
+    ) -> VoidCookie<'_> {
+        let seq = self.send_encoded(Some(false), None, |buf| {
+            poly_frame(opcode, drawable, gc, items, buf)
+        });
+        VoidCookie::new(self, seq)
+    }
+
     /// Paints `rect` of `window` with its background (zero width or height: to the edge;
     /// `Rect::default()` clears everything); with `exposures`, also sends an Expose.
     pub fn clear_area(&self, window: WindowId, rect: Rect, exposures: bool) -> VoidCookie<'_> {
@@ -49,11 +65,7 @@ impl Connection {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::PolyPoint(PolyPoint {
-            drawable: drawable.into(),
-            gc,
-            points: points.to_vec(),
-        }))
+        self.poly_request(PolyPoint::OPCODE, drawable.into(), gc, points)
     }
 
     /// Draws connected lines through `points`.
@@ -63,11 +75,7 @@ impl Connection {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::PolyLine(PolyLine {
-            drawable: drawable.into(),
-            gc,
-            points: points.to_vec(),
-        }))
+        self.poly_request(PolyLine::OPCODE, drawable.into(), gc, points)
     }
 
     /// Draws independent line segments.
@@ -77,11 +85,7 @@ impl Connection {
         gc: GcId,
         segments: &[Segment],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::PolySegment(PolySegment {
-            drawable: drawable.into(),
-            gc,
-            segments: segments.to_vec(),
-        }))
+        self.poly_request(PolySegment::OPCODE, drawable.into(), gc, segments)
     }
 
     /// Draws rectangle outlines.
@@ -91,11 +95,7 @@ impl Connection {
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::PolyRectangle(PolyRectangle {
-            drawable: drawable.into(),
-            gc,
-            rects: rects.to_vec(),
-        }))
+        self.poly_request(PolyRectangle::OPCODE, drawable.into(), gc, rects)
     }
 
     /// Fills rectangles.
@@ -105,11 +105,7 @@ impl Connection {
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::PolyFillRectangle(PolyFillRectangle {
-            drawable: drawable.into(),
-            gc,
-            rects: rects.to_vec(),
-        }))
+        self.poly_request(PolyFillRectangle::OPCODE, drawable.into(), gc, rects)
     }
 
     /// Strokes arcs.
@@ -119,11 +115,7 @@ impl Connection {
         gc: GcId,
         arcs: &[Arc],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::PolyArc(PolyArc {
-            drawable: drawable.into(),
-            gc,
-            arcs: arcs.to_vec(),
-        }))
+        self.poly_request(PolyArc::OPCODE, drawable.into(), gc, arcs)
     }
 
     /// Fills arcs (pie slices or chords, per the GC's arc mode).
@@ -133,11 +125,7 @@ impl Connection {
         gc: GcId,
         arcs: &[Arc],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::PolyFillArc(PolyFillArc {
-            drawable: drawable.into(),
-            gc,
-            arcs: arcs.to_vec(),
-        }))
+        self.poly_request(PolyFillArc::OPCODE, drawable.into(), gc, arcs)
     }
 
     /// Fills the polygon through `points` (closed automatically).
@@ -147,11 +135,7 @@ impl Connection {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        self.void_request(Request::FillPoly(FillPoly {
-            drawable: drawable.into(),
-            gc,
-            points: points.to_vec(),
-        }))
+        self.poly_request(FillPoly::OPCODE, drawable.into(), gc, points)
     }
 
     /// Reads back the pixels of `rect` in `drawable` (format Bgrx, Rgba or Png).

@@ -9,6 +9,9 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use yonder_protocol::{frame, ClientId, Seq, ServerMessage, ShmSegment};
 
+/// Largest output buffer kept for reuse after a direct write.
+const KEPT_BUFFER: usize = 64 * 1024;
+
 /// What the connection task tells the state thread about a new client.
 #[derive(Debug, Default)]
 pub struct ClientLink {
@@ -117,9 +120,22 @@ impl Client {
 
     /// Hands the queued frames to the writer. A closed channel means the connection is
     /// already gone; its reader will report the disconnect.
+    ///
+    /// On a Unix socket with nothing waiting at the writer, the frames are first offered
+    /// to the socket directly (see [`Outbox::try_write_direct`]); only the rest is handed.
     pub fn flush(&mut self) {
         if !self.out.is_empty() {
-            let chunk = std::mem::take(&mut self.out);
+            let mut chunk = std::mem::take(&mut self.out);
+            let direct = self.outbox.try_write_direct(&chunk);
+            if direct == chunk.len() {
+                // All written: keep the buffer for the next batch unless it grew large.
+                chunk.clear();
+                if chunk.capacity() <= KEPT_BUFFER {
+                    self.out = chunk;
+                }
+                return;
+            }
+            chunk.drain(..direct);
             let n = chunk.len();
             // Counted before the send: the writer may have written it before `send`
             // returns, and the counter must never be credited before it is charged.

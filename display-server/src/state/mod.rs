@@ -9,6 +9,7 @@
 
 mod client;
 pub mod gc;
+pub mod id_hash;
 pub mod isolation;
 mod lifecycle;
 pub mod quota;
@@ -19,6 +20,7 @@ mod window;
 
 pub use client::{Client, ClientLink};
 pub use gc::Gc;
+pub use id_hash::IdMap;
 pub use window::{Property, Window};
 
 use crate::compositor::Compositor;
@@ -75,16 +77,16 @@ impl Atoms {
 /// Everything the server knows. Owned by the state thread only.
 pub struct State {
     /// Connected clients by number.
-    pub clients: HashMap<ClientId, Client>,
+    pub clients: IdMap<ClientId, Client>,
     /// Which client owns each id space.
-    pub spaces: HashMap<u32, ClientId>,
+    pub spaces: IdMap<u32, ClientId>,
     next_client: u32,
     /// The window tree (metadata; pixels live in `surfaces`).
-    pub windows: HashMap<WindowId, Window>,
+    pub windows: IdMap<WindowId, Window>,
     /// Pixels of every drawable: windows' backing stores and pixmaps, keyed by id.
-    pub surfaces: HashMap<Drawable, Pixmap>,
+    pub surfaces: IdMap<Drawable, Pixmap>,
     /// Graphics contexts.
-    pub gcs: HashMap<GcId, Gc>,
+    pub gcs: IdMap<GcId, Gc>,
     /// Interned atoms.
     pub atoms: Atoms,
     /// Selections, transfers, the drag and the save-sets.
@@ -119,12 +121,12 @@ impl State {
     pub fn new(config: &ServerConfig, screen: Box<dyn Screen>) -> State {
         let (w, h) = screen.size();
         let mut s = State {
-            clients: HashMap::new(),
-            spaces: HashMap::new(),
+            clients: IdMap::default(),
+            spaces: IdMap::default(),
             next_client: 1,
-            windows: HashMap::new(),
-            surfaces: HashMap::new(),
-            gcs: HashMap::new(),
+            windows: IdMap::default(),
+            surfaces: IdMap::default(),
+            gcs: IdMap::default(),
             atoms: Atoms::with_predefined(),
             transfers: Default::default(),
             input: InputState::default(),

@@ -1,0 +1,280 @@
+//! Hand-written decoding of the hottest request bodies: the poly drawing requests
+//! (PolyPoint … FillPoly, opcodes 42–49), ChangeGc without values and Sync.
+//!
+//! Why by hand: through serde every coordinate costs a visitor call and a marker
+//! dispatch, several hundred instructions per rectangle. Here each integer is one marker
+//! byte compared against the common cases. This module only ever *accepts* the plain
+//! form of a body (arrays with exact lengths, integers in range); for anything else
+//! (a map, a float, an extra element, a cut-off frame) it answers `None` and
+//! [`crate::message::decode_request`] decodes the body through serde as before, so errors
+//! and the rare tolerated forms stay exactly what they were. A proptest in
+//! `tests/fast_codec.rs` checks that both decoders agree on arbitrary input.
+
+use crate::geometry::{Arc, Point, Rect, Segment};
+use crate::ids::{Drawable, GcId};
+use crate::request::{
+    ChangeGc, FillPoly, GcValues, PolyArc, PolyFillArc, PolyFillRectangle, PolyLine, PolyPoint,
+    PolyRectangle, PolySegment, Request, Sync,
+};
+
+/// A cursor over a MessagePack body. Every method returns `None` for anything but the
+/// plain form it expects, leaving the caller to fall back.
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    #[inline(always)]
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.buf.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    #[inline(always)]
+    fn bytes<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let end = self.pos.checked_add(N)?;
+        let s = self.buf.get(self.pos..end)?;
+        self.pos = end;
+        s.try_into().ok()
+    }
+
+    fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    /// An array header (fixarray, array 16, array 32): its length.
+    #[inline(always)]
+    fn array_len(&mut self) -> Option<usize> {
+        match self.byte()? {
+            m @ 0x90..=0x9f => Some((m & 0x0f) as usize),
+            0xdc => Some(u16::from_be_bytes(self.bytes()?) as usize),
+            0xdd => Some(u32::from_be_bytes(self.bytes()?) as usize),
+            _ => None,
+        }
+    }
+
+    /// An array header that must announce exactly `n` elements.
+    #[inline(always)]
+    fn array_of(&mut self, n: usize) -> Option<()> {
+        (self.array_len()? == n).then_some(())
+    }
+
+    /// Any MessagePack integer, widened.
+    fn int(&mut self) -> Option<i128> {
+        let m = self.byte()?;
+        Some(match m {
+            0x00..=0x7f => m as i128,
+            0xe0..=0xff => (m as i8) as i128,
+            0xcc => self.byte()? as i128,
+            0xcd => u16::from_be_bytes(self.bytes()?) as i128,
+            0xce => u32::from_be_bytes(self.bytes()?) as i128,
+            0xcf => u64::from_be_bytes(self.bytes()?) as i128,
+            0xd0 => i8::from_be_bytes(self.bytes()?) as i128,
+            0xd1 => i16::from_be_bytes(self.bytes()?) as i128,
+            0xd2 => i32::from_be_bytes(self.bytes()?) as i128,
+            0xd3 => i64::from_be_bytes(self.bytes()?) as i128,
+            _ => return None,
+        })
+    }
+
+    /// Gives back the marker byte just read, for the general path to read again.
+    fn unread(&mut self) {
+        self.pos -= 1;
+    }
+
+    // The three field readers below take the common encodings directly and leave the
+    // rest (wide forms, values out of range, non-integers) to `int`.
+
+    #[inline(always)]
+    fn i32(&mut self) -> Option<i32> {
+        let m = self.byte()?;
+        match m {
+            0x00..=0x7f => Some(m as i32),
+            0xe0..=0xff => Some(m as i8 as i32),
+            0xcc => Some(self.byte()? as i32),
+            0xcd => Some(u16::from_be_bytes(self.bytes()?) as i32),
+            0xd0 => Some(i8::from_be_bytes(self.bytes()?) as i32),
+            0xd1 => Some(i16::from_be_bytes(self.bytes()?) as i32),
+            0xd2 => Some(i32::from_be_bytes(self.bytes()?)),
+            _ => {
+                self.unread();
+                i32::try_from(self.int()?).ok()
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn u32(&mut self) -> Option<u32> {
+        let m = self.byte()?;
+        match m {
+            0x00..=0x7f => Some(m as u32),
+            0xcc => Some(self.byte()? as u32),
+            0xcd => Some(u16::from_be_bytes(self.bytes()?) as u32),
+            0xce => Some(u32::from_be_bytes(self.bytes()?)),
+            _ => {
+                self.unread();
+                u32::try_from(self.int()?).ok()
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn u64(&mut self) -> Option<u64> {
+        let m = self.byte()?;
+        match m {
+            0x00..=0x7f => Some(m as u64),
+            0xcf => Some(u64::from_be_bytes(self.bytes()?)),
+            _ => {
+                self.unread();
+                u64::try_from(self.int()?).ok()
+            }
+        }
+    }
+
+    /// `[drawable, gc, [item, ...]]`, the body of every poly request.
+    #[inline(always)]
+    fn poly<T>(
+        &mut self,
+        item: impl Fn(&mut Self) -> Option<T>,
+    ) -> Option<(Drawable, GcId, Vec<T>)> {
+        self.array_of(3)?;
+        let drawable = Drawable(self.u64()?);
+        let gc = GcId(self.u64()?);
+        let n = self.array_len()?;
+        // Each item takes at least 3 bytes: a hostile length cannot reserve much.
+        let mut items = Vec::with_capacity(n.min(self.remaining() / 3));
+        for _ in 0..n {
+            items.push(item(self)?);
+        }
+        Some((drawable, gc, items))
+    }
+
+    #[inline(always)]
+    fn point(&mut self) -> Option<Point> {
+        self.array_of(2)?;
+        Some(Point::new(self.i32()?, self.i32()?))
+    }
+
+    #[inline(always)]
+    fn rect(&mut self) -> Option<Rect> {
+        self.array_of(4)?;
+        Some(Rect::new(
+            self.i32()?,
+            self.i32()?,
+            self.u32()?,
+            self.u32()?,
+        ))
+    }
+
+    #[inline(always)]
+    fn segment(&mut self) -> Option<Segment> {
+        self.array_of(4)?;
+        Some(Segment {
+            x1: self.i32()?,
+            y1: self.i32()?,
+            x2: self.i32()?,
+            y2: self.i32()?,
+        })
+    }
+
+    #[inline(always)]
+    fn arc(&mut self) -> Option<Arc> {
+        self.array_of(6)?;
+        Some(Arc {
+            x: self.i32()?,
+            y: self.i32()?,
+            width: self.u32()?,
+            height: self.u32()?,
+            angle1: self.i32()?,
+            angle2: self.i32()?,
+        })
+    }
+
+    /// GcValues with every field absent (ten `nil`s): what a no-op ChangeGc carries.
+    fn empty_gc_values(&mut self) -> Option<GcValues> {
+        self.array_of(10)?;
+        let nils = self.bytes::<10>()?;
+        nils.iter().all(|&b| b == 0xc0).then(GcValues::default)
+    }
+}
+
+/// Decodes the body (`rest`: the bytes after the opcode) of a request with `opcode`, if
+/// the opcode is one of the hot ones and the body has the plain form; `None` otherwise
+/// (the caller then decodes through serde). A `Some` has consumed `rest` exactly.
+pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
+    let mut r = Reader { buf: rest, pos: 0 };
+    let req = match opcode {
+        22 => {
+            r.array_of(0)?;
+            Request::Sync(Sync {})
+        }
+        33 => {
+            r.array_of(2)?;
+            let gc = GcId(r.u64()?);
+            Request::ChangeGc(ChangeGc {
+                gc,
+                values: r.empty_gc_values()?,
+            })
+        }
+        42 => {
+            let (drawable, gc, points) = r.poly(Reader::point)?;
+            Request::PolyPoint(PolyPoint {
+                drawable,
+                gc,
+                points,
+            })
+        }
+        43 => {
+            let (drawable, gc, points) = r.poly(Reader::point)?;
+            Request::PolyLine(PolyLine {
+                drawable,
+                gc,
+                points,
+            })
+        }
+        44 => {
+            let (drawable, gc, segments) = r.poly(Reader::segment)?;
+            Request::PolySegment(PolySegment {
+                drawable,
+                gc,
+                segments,
+            })
+        }
+        45 => {
+            let (drawable, gc, rects) = r.poly(Reader::rect)?;
+            Request::PolyRectangle(PolyRectangle {
+                drawable,
+                gc,
+                rects,
+            })
+        }
+        46 => {
+            let (drawable, gc, rects) = r.poly(Reader::rect)?;
+            Request::PolyFillRectangle(PolyFillRectangle {
+                drawable,
+                gc,
+                rects,
+            })
+        }
+        47 => {
+            let (drawable, gc, arcs) = r.poly(Reader::arc)?;
+            Request::PolyArc(PolyArc { drawable, gc, arcs })
+        }
+        48 => {
+            let (drawable, gc, arcs) = r.poly(Reader::arc)?;
+            Request::PolyFillArc(PolyFillArc { drawable, gc, arcs })
+        }
+        49 => {
+            let (drawable, gc, points) = r.poly(Reader::point)?;
+            Request::FillPoly(FillPoly {
+                drawable,
+                gc,
+                points,
+            })
+        }
+        _ => return None,
+    };
+    (r.remaining() == 0).then_some(req)
+}

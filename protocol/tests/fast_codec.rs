@@ -1,0 +1,515 @@
+//! The hand-written codec of the hot requests against serde, the reference:
+//! - encoding: `encode_request_frame` (and `poly_frame` from a slice) writes exactly the
+//!   bytes of `encode_frame` for every request;
+//! - decoding: `decode_request` (hand-written for the plain form of the hot requests)
+//!   and `decode_request_via_serde` give the same result, value or error, on valid
+//!   frames, on frames whose integers use wider encodings or values out of range, on
+//!   wrong array lengths, and on valid frames with bytes changed, cut off or appended.
+
+// Shared with proptest.rs; the server-side strategies are not used here.
+#[allow(dead_code)]
+mod strategies;
+
+use proptest::prelude::*;
+use strategies::{point, rect, request};
+use yonder_protocol::fast_encode::{encode_request_frame, poly_frame};
+use yonder_protocol::frame::encode_frame;
+use yonder_protocol::geometry::Arc;
+use yonder_protocol::message::{decode_request, decode_request_via_serde};
+use yonder_protocol::request::*;
+use yonder_protocol::{Drawable, GcId, Request, Segment};
+
+/// The hot opcodes (Sync, ChangeGc, the poly requests) and a few neighbours.
+const OPCODES: &[u8] = &[21, 22, 23, 33, 34, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50];
+
+/// A MessagePack-ish value with the shape of a request, for the agreement test.
+#[derive(Debug, Clone)]
+enum V {
+    /// An integer and the encoding to write it in (0: shortest, 1..: wider forms).
+    Int(i128, u8),
+    Nil,
+    Bool(bool),
+    Float(f64),
+    Arr(Vec<V>),
+    /// A map (serde tolerates structs as maps; the fast path must not).
+    Map(Vec<(String, V)>),
+}
+
+fn write(v: &V, out: &mut Vec<u8>) {
+    match v {
+        V::Int(n, form) => write_int(*n, *form, out),
+        V::Nil => out.push(0xc0),
+        V::Bool(b) => out.push(if *b { 0xc3 } else { 0xc2 }),
+        V::Float(f) => rmp::encode::write_f64(out, *f).unwrap(),
+        V::Arr(items) => {
+            if items.len() == 7 {
+                // A wide header for an ordinary length.
+                out.push(0xdc);
+                out.extend_from_slice(&7u16.to_be_bytes());
+            } else {
+                rmp::encode::write_array_len(out, items.len() as u32).unwrap();
+            }
+            items.iter().for_each(|i| write(i, out));
+        }
+        V::Map(kv) => {
+            rmp::encode::write_map_len(out, kv.len() as u32).unwrap();
+            for (k, v) in kv {
+                rmp::encode::write_str(out, k).unwrap();
+                write(v, out);
+            }
+        }
+    }
+}
+
+/// Writes `n` in the shortest form (form 0) or one of the wider forms that hold it.
+fn write_int(n: i128, form: u8, out: &mut Vec<u8>) {
+    let fits_u = |max: u128| n >= 0 && (n as u128) <= max;
+    let fits_i = |bits: u32| n >= -(1i128 << (bits - 1)) && n < (1i128 << (bits - 1));
+    match form % 5 {
+        1 if fits_u(u64::MAX as u128) => {
+            out.push(0xcf);
+            out.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+        2 if fits_i(64) => {
+            out.push(0xd3);
+            out.extend_from_slice(&(n as i64).to_be_bytes());
+        }
+        3 if fits_i(32) => {
+            out.push(0xd2);
+            out.extend_from_slice(&(n as i32).to_be_bytes());
+        }
+        4 if fits_u(u32::MAX as u128) => {
+            out.push(0xce);
+            out.extend_from_slice(&(n as u32).to_be_bytes());
+        }
+        _ if n < 0 => rmp::encode::write_sint(out, n.max(i64::MIN as i128) as i64)
+            .map(|_| ())
+            .unwrap(),
+        _ => rmp::encode::write_uint(out, n.min(u64::MAX as i128) as u64)
+            .map(|_| ())
+            .unwrap(),
+    }
+}
+
+/// Integers around every boundary the fields care about.
+fn int() -> impl Strategy<Value = V> {
+    let edge = prop_oneof![
+        Just(0i128),
+        Just(-1),
+        Just(127),
+        Just(128),
+        Just(-32),
+        Just(-33),
+        Just(i32::MAX as i128),
+        Just(i32::MAX as i128 + 1),
+        Just(i32::MIN as i128),
+        Just(i32::MIN as i128 - 1),
+        Just(u32::MAX as i128),
+        Just(u32::MAX as i128 + 1),
+        Just(u64::MAX as i128),
+        Just(i64::MIN as i128),
+    ];
+    let n = prop_oneof![
+        4 => -200i128..200,
+        2 => any::<i32>().prop_map(i128::from),
+        1 => any::<u64>().prop_map(i128::from),
+        1 => any::<i64>().prop_map(i128::from),
+        2 => edge,
+    ];
+    (n, prop_oneof![4 => Just(0u8), 1 => 1u8..5]).prop_map(|(n, f)| V::Int(n, f))
+}
+
+/// A leaf: mostly integers, sometimes something a field does not take.
+fn leaf() -> impl Strategy<Value = V> {
+    prop_oneof![
+        12 => int(),
+        1 => Just(V::Nil),
+        1 => any::<bool>().prop_map(V::Bool),
+        1 => (-10.0f64..10.0).prop_map(V::Float),
+    ]
+}
+
+/// An item of a poly list: an array of 2, 4 or 6 leaves (or a wrong count), or a map.
+fn item() -> impl Strategy<Value = V> {
+    prop_oneof![
+        8 => prop::sample::select(vec![2usize, 4, 6])
+            .prop_flat_map(|n| prop::collection::vec(leaf(), n))
+            .prop_map(V::Arr),
+        1 => prop::collection::vec(leaf(), 0..8).prop_map(V::Arr),
+        1 => (int(), int()).prop_map(|(x, y)| V::Map(vec![("x".into(), x), ("y".into(), y)])),
+        1 => leaf(),
+    ]
+}
+
+/// A request-shaped value: `[opcode, body]` with a poly body, a GcValues body or noise.
+fn request_value() -> impl Strategy<Value = V> {
+    let opcode = prop::sample::select(OPCODES).prop_map(|o| V::Int(o as i128, 0));
+    let poly = (int(), int(), prop::collection::vec(item(), 0..9))
+        .prop_map(|(d, g, items)| V::Arr(vec![d, g, V::Arr(items)]));
+    let gc_values = prop_oneof![6 => Just(10usize), 1 => 0usize..12]
+        .prop_flat_map(|n| prop::collection::vec(prop_oneof![6 => Just(V::Nil), 1 => leaf()], n))
+        .prop_map(V::Arr);
+    let change_gc = (int(), gc_values).prop_map(|(g, v)| V::Arr(vec![g, v]));
+    let body = prop_oneof![
+        4 => poly,
+        2 => change_gc,
+        1 => Just(V::Arr(vec![])),
+        1 => prop::collection::vec(leaf(), 0..5).prop_map(V::Arr),
+    ];
+    (opcode, body).prop_map(|(o, b)| V::Arr(vec![o, b]))
+}
+
+fn bytes_of(v: &V) -> Vec<u8> {
+    let mut out = Vec::new();
+    write(v, &mut out);
+    out
+}
+
+/// A body with one change: a byte replaced, the end cut off, or bytes appended.
+fn mutated(body: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+    let len = body.len();
+    prop_oneof![
+        (0..len.max(1), any::<u8>()).prop_map({
+            let body = body.clone();
+            move |(i, b)| {
+                let mut m = body.clone();
+                if let Some(x) = m.get_mut(i) {
+                    *x = b;
+                }
+                m
+            }
+        }),
+        (0..=len).prop_map({
+            let body = body.clone();
+            move |cut| body[..cut].to_vec()
+        }),
+        prop::collection::vec(any::<u8>(), 1..4).prop_map(move |extra| {
+            let mut m = body.clone();
+            m.extend(extra);
+            m
+        }),
+    ]
+}
+
+fn body_of(req: &Request) -> Vec<u8> {
+    let mut out = Vec::new();
+    encode_frame(req, &mut out);
+    out.split_off(4)
+}
+
+fn assert_agree(body: &[u8]) -> Result<(), TestCaseError> {
+    prop_assert_eq!(
+        decode_request(body),
+        decode_request_via_serde(body),
+        "{:02x?}",
+        body
+    );
+    Ok(())
+}
+
+/// A hot request with items anywhere in their ranges.
+fn hot_request() -> impl Strategy<Value = Request> {
+    let ids = (
+        any::<u64>().prop_map(Drawable).boxed(),
+        any::<u64>().prop_map(GcId).boxed(),
+    );
+    let points = prop::collection::vec(point(), 0..20).boxed();
+    let rects = prop::collection::vec(rect(), 0..20).boxed();
+    let segments = prop::collection::vec(
+        (any::<i32>(), any::<i32>(), any::<i32>(), any::<i32>())
+            .prop_map(|(x1, y1, x2, y2)| Segment { x1, y1, x2, y2 }),
+        0..20,
+    )
+    .boxed();
+    let arcs = prop::collection::vec(
+        (rect(), any::<i32>(), any::<i32>()).prop_map(|(r, angle1, angle2)| Arc {
+            x: r.x,
+            y: r.y,
+            width: r.width,
+            height: r.height,
+            angle1,
+            angle2,
+        }),
+        0..20,
+    )
+    .boxed();
+    prop_oneof![
+        (ids.clone(), points.clone()).prop_map(|((drawable, gc), points)| {
+            Request::PolyPoint(PolyPoint {
+                drawable,
+                gc,
+                points,
+            })
+        }),
+        (ids.clone(), points.clone()).prop_map(|((drawable, gc), points)| {
+            Request::PolyLine(PolyLine {
+                drawable,
+                gc,
+                points,
+            })
+        }),
+        (ids.clone(), segments).prop_map(|((drawable, gc), segments)| {
+            Request::PolySegment(PolySegment {
+                drawable,
+                gc,
+                segments,
+            })
+        }),
+        (ids.clone(), rects.clone()).prop_map(|((drawable, gc), rects)| {
+            Request::PolyRectangle(PolyRectangle {
+                drawable,
+                gc,
+                rects,
+            })
+        }),
+        (ids.clone(), rects).prop_map(|((drawable, gc), rects)| {
+            Request::PolyFillRectangle(PolyFillRectangle {
+                drawable,
+                gc,
+                rects,
+            })
+        }),
+        (ids.clone(), arcs.clone()).prop_map(|((drawable, gc), arcs)| {
+            Request::PolyArc(PolyArc { drawable, gc, arcs })
+        }),
+        (ids.clone(), arcs).prop_map(|((drawable, gc), arcs)| {
+            Request::PolyFillArc(PolyFillArc { drawable, gc, arcs })
+        }),
+        (ids.clone(), points).prop_map(|((drawable, gc), points)| {
+            Request::FillPoly(FillPoly {
+                drawable,
+                gc,
+                points,
+            })
+        }),
+        ids.1.prop_map(|gc| Request::ChangeGc(ChangeGc {
+            gc,
+            values: GcValues::default()
+        })),
+        Just(Request::Sync(Sync {})),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn encoder_matches_serde_on_every_request(req in prop_oneof![request(), hot_request()]) {
+        let mut fast = Vec::new();
+        encode_request_frame(&req, &mut fast);
+        let mut serde = Vec::new();
+        encode_frame(&req, &mut serde);
+        prop_assert_eq!(fast, serde);
+    }
+
+    #[test]
+    fn hot_requests_round_trip(req in hot_request()) {
+        let body = body_of(&req);
+        prop_assert_eq!(decode_request(&body), Ok(req));
+        assert_agree(&body)?;
+    }
+
+    #[test]
+    fn decoders_agree_on_request_shaped_values(v in request_value()) {
+        assert_agree(&bytes_of(&v))?;
+    }
+
+    #[test]
+    fn decoders_agree_on_changed_frames(
+        body in prop_oneof![
+            hot_request().prop_map(|r| body_of(&r)),
+            request_value().prop_map(|v| bytes_of(&v)),
+        ].prop_flat_map(mutated)
+    ) {
+        assert_agree(&body)?;
+    }
+
+    #[test]
+    fn decoders_agree_on_arbitrary_bytes(
+        op in prop::sample::select(OPCODES),
+        rest in prop::collection::vec(any::<u8>(), 0..40),
+    ) {
+        let mut body = vec![0x92, op];
+        body.extend(rest);
+        assert_agree(&body)?;
+    }
+}
+
+#[test]
+fn slice_encoder_matches_the_request_encoder() {
+    let rects = [
+        yonder_protocol::Rect::new(-5, 7, 3, 4),
+        yonder_protocol::Rect::new(i32::MIN, i32::MAX, u32::MAX, 0),
+    ];
+    let (d, g) = (Drawable(0x1234_5678_9abc), GcId(7));
+    let mut fast = Vec::new();
+    poly_frame(PolyFillRectangle::OPCODE, d, g, &rects, &mut fast);
+    let req = Request::PolyFillRectangle(PolyFillRectangle {
+        drawable: d,
+        gc: g,
+        rects: rects.to_vec(),
+    });
+    let mut serde = Vec::new();
+    encode_frame(&req, &mut serde);
+    assert_eq!(fast, serde);
+}
+
+#[test]
+fn opcode_constants_match_the_enum() {
+    let (drawable, gc) = (Drawable(1), GcId(2));
+    let codes = [
+        (
+            Request::PolyPoint(PolyPoint {
+                drawable,
+                gc,
+                points: vec![],
+            })
+            .code(),
+            PolyPoint::OPCODE,
+        ),
+        (
+            Request::PolyLine(PolyLine {
+                drawable,
+                gc,
+                points: vec![],
+            })
+            .code(),
+            PolyLine::OPCODE,
+        ),
+        (
+            Request::PolySegment(PolySegment {
+                drawable,
+                gc,
+                segments: vec![],
+            })
+            .code(),
+            PolySegment::OPCODE,
+        ),
+        (
+            Request::PolyRectangle(PolyRectangle {
+                drawable,
+                gc,
+                rects: vec![],
+            })
+            .code(),
+            PolyRectangle::OPCODE,
+        ),
+        (
+            Request::PolyFillRectangle(PolyFillRectangle {
+                drawable,
+                gc,
+                rects: vec![],
+            })
+            .code(),
+            PolyFillRectangle::OPCODE,
+        ),
+        (
+            Request::PolyArc(PolyArc {
+                drawable,
+                gc,
+                arcs: vec![],
+            })
+            .code(),
+            PolyArc::OPCODE,
+        ),
+        (
+            Request::PolyFillArc(PolyFillArc {
+                drawable,
+                gc,
+                arcs: vec![],
+            })
+            .code(),
+            PolyFillArc::OPCODE,
+        ),
+        (
+            Request::FillPoly(FillPoly {
+                drawable,
+                gc,
+                points: vec![],
+            })
+            .code(),
+            FillPoly::OPCODE,
+        ),
+    ];
+    for (code, constant) in codes {
+        assert_eq!(code, constant);
+    }
+}
+
+#[test]
+fn a_huge_announced_length_is_no_allocation() {
+    // PolyPoint with an array-32 header of 2^32-1 points and no points.
+    let mut body = vec![0x92, 42, 0x93, 1, 2, 0xdd];
+    body.extend_from_slice(&u32::MAX.to_be_bytes());
+    assert!(decode_request(&body).is_err());
+    assert_eq!(decode_request(&body), decode_request_via_serde(&body));
+}
+
+#[test]
+fn every_integer_width_boundary_encodes_like_serde() {
+    let edges: Vec<i64> = vec![
+        0,
+        1,
+        31,
+        32,
+        127,
+        128,
+        255,
+        256,
+        65535,
+        65536,
+        -1,
+        -31,
+        -32,
+        -33,
+        -127,
+        -128,
+        -129,
+        -32767,
+        -32768,
+        -32769,
+        i32::MAX as i64,
+        i32::MIN as i64,
+        u32::MAX as i64,
+    ];
+    let i = |v: i64| v.clamp(i32::MIN as i64, i32::MAX as i64) as i32;
+    let u = |v: i64| v.clamp(0, u32::MAX as i64) as u32;
+    let (d, g) = (Drawable(u64::MAX), GcId(0x80));
+    for &a in &edges {
+        for &b in &edges {
+            let arcs = vec![Arc {
+                x: i(a),
+                y: i(b),
+                width: u(a),
+                height: u(b),
+                angle1: i(b),
+                angle2: i(a),
+            }];
+            let segments = vec![Segment {
+                x1: i(a),
+                y1: i(b),
+                x2: i(b),
+                y2: i(a),
+            }];
+            for req in [
+                Request::PolyArc(PolyArc {
+                    drawable: d,
+                    gc: g,
+                    arcs,
+                }),
+                Request::PolySegment(PolySegment {
+                    drawable: d,
+                    gc: g,
+                    segments,
+                }),
+            ] {
+                let mut fast = Vec::new();
+                encode_request_frame(&req, &mut fast);
+                let mut serde = Vec::new();
+                encode_frame(&req, &mut serde);
+                assert_eq!(fast, serde, "{req:?}");
+                assert_eq!(decode_request(&fast[4..]), Ok(req));
+            }
+        }
+    }
+}
