@@ -1,5 +1,5 @@
 //! Pixel compositing between pixmaps: the per-pixel operator math (shared with text and
-//! points), [`put_image`], [`copy_area`], [`copy_within`] (overlap-safe scrolling) and
+//! points), [`put_image`], [`put_raw`] (raw pixels without a pixmap), [`copy_area`], [`copy_within`] (overlap-safe scrolling) and
 //! [`fill_solid`]. All of these work on whole pixels, so the clip is applied exactly through
 //! its rectangle list rather than its mask.
 
@@ -8,7 +8,8 @@ use std::cell::RefCell;
 use tiny_skia::{Pixmap, PremultipliedColorU8};
 
 use super::clip::Region;
-use super::{mul255, pixmap_rect, premul, IRect, Op, Style};
+use super::images::{swap_red_blue, RawImage};
+use super::{mul255, pixmap_rect, premul, IRect, ImageFormat, Op, Style};
 
 /// Composites premultiplied `src` onto `dst` with `op`, scaled by `coverage` (0..=255).
 pub(crate) fn blend_pixel(
@@ -54,11 +55,22 @@ fn blend_rgba(op: Op, s: [u8; 4], d: [u8; 4], coverage: u8) -> [u8; 4] {
 }
 
 /// Whether every pixel of a row of premultiplied RGBA bytes is opaque.
-fn row_opaque(row: &[u8]) -> bool {
+pub(super) fn row_opaque(row: &[u8]) -> bool {
     match bytemuck::try_cast_slice::<u8, u32>(row) {
         // Alpha is the fourth byte of each pixel: AND all words, look at those bytes.
+        // Sixteen running ANDs (four vector registers) so the loop is mostly loads.
         Ok(words) => {
-            let all = words.iter().fold(u32::MAX, |a, &w| a & w);
+            let mut chunks = words.chunks_exact(16);
+            let mut acc = [u32::MAX; 16];
+            for c in &mut chunks {
+                for (a, &w) in acc.iter_mut().zip(c) {
+                    *a &= w;
+                }
+            }
+            let all = acc
+                .iter()
+                .chain(chunks.remainder())
+                .fold(u32::MAX, |a, &w| a & w);
             all.to_ne_bytes()[3] == 255
         }
         Err(_) => row.chunks_exact(4).all(|p| p[3] == 255),
@@ -105,6 +117,43 @@ fn row_range(stride: u32, x: i32, y: i32, w: u32) -> std::ops::Range<usize> {
 /// (`Over` blends by the image's alpha, `Source` replaces) and `s.clip`.
 pub fn put_image(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &Pixmap) -> Option<IRect> {
     copy_area(img, pm, s, pixmap_rect(img), x, y)
+}
+
+/// Draws raw pixels with their top-left corner at `(x, y)`: the same pixels as
+/// [`decode_image`](super::decode_image) followed by [`put_image`], without the
+/// intermediate pixmap. Opaque `Bgrx` with `Over` or `Source` (the common case) is one
+/// swizzle from the image's rows straight into the pixmap's; anything else converts one
+/// row at a time and composites it.
+pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Option<IRect> {
+    let (w, h) = img.size();
+    let region = Region::resolve(s.clip, pm);
+    let area = pixmap_rect(pm);
+    let pw = pm.width();
+    let data = pm.data_mut();
+    let direct = img.format() == ImageFormat::Bgrx && matches!(s.op, Op::Over | Op::Source);
+    with_scratch(|row_buf| {
+        region.for_pieces(area, IRect::new(x, y, w, h), |p| {
+            // Inside the image: `p` lies within `x..x+w` × `y..y+h`.
+            let sx = (p.x as i64 - x as i64) as usize;
+            let sy = (p.y as i64 - y as i64) as usize;
+            for row in 0..p.height as usize {
+                let dr = row_range(pw, p.x, p.y + row as i32, p.width);
+                let (Some(src), Some(dst)) =
+                    (img.row(sx, sy + row, p.width as usize), data.get_mut(dr))
+                else {
+                    continue;
+                };
+                if direct {
+                    swap_red_blue(src, dst, 255);
+                } else {
+                    row_buf.clear();
+                    row_buf.resize(src.len(), 0);
+                    img.premultiply_row(src, row_buf);
+                    composite_row(s.op, row_buf, dst);
+                }
+            }
+        })
+    })
 }
 
 /// Copies `src_rect` of `src` to `(dst_x, dst_y)` in `dst` (X CopyArea) with `s.op` and
