@@ -57,24 +57,52 @@ fn blend_rgba(op: Op, s: [u8; 4], d: [u8; 4], coverage: u8) -> [u8; 4] {
 /// Whether every pixel of a row of premultiplied RGBA bytes is opaque.
 pub(super) fn row_opaque(row: &[u8]) -> bool {
     match bytemuck::try_cast_slice::<u8, u32>(row) {
-        // Alpha is the fourth byte of each pixel: AND all words, look at those bytes.
-        // Sixteen running ANDs (four vector registers) so the loop is mostly loads.
-        Ok(words) => {
-            let mut chunks = words.chunks_exact(16);
-            let mut acc = [u32::MAX; 16];
-            for c in &mut chunks {
-                for (a, &w) in acc.iter_mut().zip(c) {
-                    *a &= w;
-                }
-            }
-            let all = acc
-                .iter()
-                .chain(chunks.remainder())
-                .fold(u32::MAX, |a, &w| a & w);
-            all.to_ne_bytes()[3] == 255
-        }
+        Ok(words) => words_opaque(words),
         Err(_) => row.chunks_exact(4).all(|p| p[3] == 255),
     }
+}
+
+/// [`row_opaque`] on native-endian words; compiled for AVX2 too, used where the
+/// processor has it (the standard library caches the check).
+fn words_opaque(words: &[u32]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the function only needs AVX2, which the processor was just found to have.
+        return unsafe { words_opaque_avx2(words) };
+    }
+    words_opaque_portable(words)
+}
+
+/// [`words_opaque_portable`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn words_opaque_avx2(words: &[u32]) -> bool {
+    words_opaque_portable(words)
+}
+
+/// Fixed blocks of 128 words, then of 32, AND together in vector registers (fully
+/// unrolled, one horizontal reduction per block); the first block with a non-opaque
+/// pixel ends the scan. Inlined so each caller's target features apply.
+#[inline(always)]
+fn words_opaque_portable(words: &[u32]) -> bool {
+    fn and<const N: usize>(b: &[u32]) -> u32 {
+        let b: &[u32; N] = b.try_into().expect("a block of N");
+        b.iter().fold(u32::MAX, |a, &w| a & w)
+    }
+    let opaque = |all: u32| all.to_ne_bytes()[3] == 255;
+    let mut large = words.chunks_exact(128);
+    for b in &mut large {
+        if !opaque(and::<128>(b)) {
+            return false;
+        }
+    }
+    let mut small = large.remainder().chunks_exact(32);
+    for b in &mut small {
+        if !opaque(and::<32>(b)) {
+            return false;
+        }
+    }
+    opaque(small.remainder().iter().fold(u32::MAX, |a, &w| a & w))
 }
 
 /// Composites one row of premultiplied RGBA bytes (`src.len() == dst.len()`).

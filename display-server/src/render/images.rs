@@ -296,8 +296,30 @@ pub(crate) fn swap_red_blue(src: &[u8], dst: &mut [u8], alpha: u8) {
     }
 }
 
-/// [`swap_red_blue`] on pixels already seen as native-endian words.
+/// [`swap_red_blue`] on pixels already seen as native-endian words. Where the processor
+/// has AVX2 (checked once, then cached by the standard library) the same loop is compiled
+/// for it: eight pixels per byte shuffle instead of four per shift-and-mask sequence.
 pub(crate) fn swap_red_blue_words(src: &[u32], dst: &mut [u32], alpha: u8) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the function only needs AVX2, which the processor was just found to have.
+        unsafe { swap_red_blue_avx2(src, dst, alpha) };
+        return;
+    }
+    swap_red_blue_portable(src, dst, alpha);
+}
+
+/// [`swap_red_blue_portable`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn swap_red_blue_avx2(src: &[u32], dst: &mut [u32], alpha: u8) {
+    swap_red_blue_portable(src, dst, alpha);
+}
+
+/// The swizzle loop itself, inlined into each caller so that it is compiled for the
+/// caller's target features.
+#[inline(always)]
+fn swap_red_blue_portable(src: &[u32], dst: &mut [u32], alpha: u8) {
     // Bytes 0 and 2 rotate into each other's place (on either endianness: they are two
     // bytes apart), byte 1 stays, byte 3 becomes `alpha`.
     let a = u32::from_ne_bytes([0, 0, 0, alpha]);
