@@ -345,3 +345,24 @@ pub(crate) fn write_span_rect(pm: &mut Pixmap, r: IRect, c: PremultipliedColorU8
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_and_dispatched_opacity_scans_agree() {
+        let opaque = u32::from_ne_bytes([1, 2, 3, 255]);
+        let clear = u32::from_ne_bytes([1, 2, 3, 254]);
+        for n in [0usize, 1, 31, 32, 33, 127, 128, 129, 200, 500] {
+            let mut row = vec![opaque; n];
+            assert!(words_opaque(&row) && words_opaque_portable(&row));
+            for hole in 0..n {
+                row[hole] = clear;
+                assert!(!words_opaque(&row), "{n} {hole}");
+                assert!(!words_opaque_portable(&row), "{n} {hole}");
+                row[hole] = opaque;
+            }
+        }
+    }
+}

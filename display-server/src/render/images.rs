@@ -404,3 +404,23 @@ pub fn get_image(pm: &Pixmap, r: IRect, format: ImageFormat) -> Result<Vec<u8>, 
         })?;
     Ok(png)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_and_dispatched_swizzles_agree() {
+        let src: Vec<u32> = (0..77u32).map(|i| i.wrapping_mul(0x9E37_79B9)).collect();
+        for n in [0, 1, 7, 8, 31, 32, 33, 77] {
+            let (mut a, mut b) = (vec![0; n], vec![0; n]);
+            swap_red_blue_words(&src[..n], &mut a, 0x80);
+            swap_red_blue_portable(&src[..n], &mut b, 0x80);
+            assert_eq!(a, b);
+            for (o, &w) in b.iter().zip(&src) {
+                let p = w.to_ne_bytes();
+                assert_eq!(o.to_ne_bytes(), [p[2], p[1], p[0], 0x80]);
+            }
+        }
+    }
+}
