@@ -80,29 +80,32 @@ fn words_opaque_avx2(words: &[u32]) -> bool {
     words_opaque_portable(words)
 }
 
-/// Fixed blocks of 128 words, then of 32, AND together in vector registers (fully
-/// unrolled, one horizontal reduction per block); the first block with a non-opaque
-/// pixel ends the scan. Inlined so each caller's target features apply.
+/// Fixed blocks of 128 words, then of 32, scanned in vector registers (fully unrolled);
+/// the first block with a non-opaque pixel ends the scan. Inlined so each caller's
+/// target features apply.
 #[inline(always)]
 fn words_opaque_portable(words: &[u32]) -> bool {
-    fn and<const N: usize>(b: &[u32]) -> u32 {
+    // The alpha bits that are clear anywhere, ORed together: zero when all are opaque
+    // (an OR reduction tested against zero, which vectorizes into a single test).
+    const ALPHA: u32 = u32::from_ne_bytes([0, 0, 0, 255]);
+    #[inline(always)]
+    fn clear<const N: usize>(b: &[u32]) -> u32 {
         let b: &[u32; N] = b.try_into().expect("a block of N");
-        b.iter().fold(u32::MAX, |a, &w| a & w)
+        b.iter().fold(0, |a, &w| a | (!w & ALPHA))
     }
-    let opaque = |all: u32| all.to_ne_bytes()[3] == 255;
     let mut large = words.chunks_exact(128);
     for b in &mut large {
-        if !opaque(and::<128>(b)) {
+        if clear::<128>(b) != 0 {
             return false;
         }
     }
     let mut small = large.remainder().chunks_exact(32);
     for b in &mut small {
-        if !opaque(and::<32>(b)) {
+        if clear::<32>(b) != 0 {
             return false;
         }
     }
-    opaque(small.remainder().iter().fold(u32::MAX, |a, &w| a & w))
+    small.remainder().iter().fold(0, |a, &w| a | (!w & ALPHA)) == 0
 }
 
 /// Composites one row of premultiplied RGBA bytes (`src.len() == dst.len()`).
