@@ -325,8 +325,22 @@ fn swap_red_blue_portable(src: &[u32], dst: &mut [u32], alpha: u8) {
     let a = u32::from_ne_bytes([0, 0, 0, alpha]);
     let outer = u32::from_ne_bytes([255, 0, 255, 0]);
     let keep = u32::from_ne_bytes([0, 255, 0, 0]);
-    for (d, &w) in dst.iter_mut().zip(src) {
-        *d = (w & outer).rotate_left(16) | (w & keep) | a;
+    let swap = |w: u32| (w & outer).rotate_left(16) | (w & keep) | a;
+    let n = src.len().min(dst.len());
+    let (src, dst) = (&src[..n], &mut dst[..n]);
+    // Blocks of 8 (one AVX2 register) so that rows of any width stay mostly in vector
+    // code; the last few pixels one by one.
+    let mut d8 = dst.chunks_exact_mut(8);
+    let mut s8 = src.chunks_exact(8);
+    for (d, s) in (&mut d8).zip(&mut s8) {
+        let d: &mut [u32; 8] = d.try_into().expect("a block of 8");
+        let s: &[u32; 8] = s.try_into().expect("a block of 8");
+        for (d, &w) in d.iter_mut().zip(s) {
+            *d = swap(w);
+        }
+    }
+    for (d, &w) in d8.into_remainder().iter_mut().zip(s8.remainder()) {
+        *d = swap(w);
     }
 }
 
