@@ -352,8 +352,15 @@ impl Connection {
                 return None;
             }
         }
+        // Puts are recorded in request order: the finished ones are at the front.
         let done = lock(&self.state).last_seq;
-        arena.in_flight.retain(|&(_, _, seq)| seq > done);
+        while arena
+            .in_flight
+            .front()
+            .is_some_and(|&(_, _, seq)| seq <= done)
+        {
+            arena.in_flight.pop_front();
+        }
         arena.head = end.next_multiple_of(ALIGN);
         Some(start)
     }

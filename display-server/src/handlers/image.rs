@@ -54,6 +54,15 @@ impl State {
                 format!("no graphics context {}", r.gc),
             ));
         }
+        if r.format.is_raw() {
+            // Raw pixels go from the request straight into the drawable.
+            let f = format(r.format).expect("raw formats are the renderer's");
+            let img =
+                render::RawImage::packed(f, r.width, r.height, &r.data).map_err(image_error)?;
+            return self.draw(r.drawable, r.gc, |pm, s| {
+                render::put_raw(pm, s, r.dst.x, r.dst.y, &img)
+            });
+        }
         let img = match format(r.format) {
             Some(f) => render::decode_image(f, r.width, r.height, &r.data).map_err(image_error)?,
             None => decode_qoi(r.width, r.height, &r.data, self.max_frame_len as u64)?,
@@ -93,62 +102,91 @@ impl State {
         };
         let window = WindowId(r.drawable.0);
         let data = if self.windows.contains_key(&window) {
-            // Compose the window's subtree into a buffer the size of the request (with the
-            // frames of managed windows when reading the root: a screenshot).
-            self.refresh_decorations();
-            let (rw, rh) = (r.rect.width, r.rect.height);
-            let mut buf = vec![0u32; rw as usize * rh as usize];
-            let scene = Scene {
-                windows: &self.windows,
-                surfaces: &self.surfaces,
-                wm: &self.wm,
-                drag_icon: None,
-                // An untrusted client sees its own windows only, not parts embedded
-                // by other clients (isolation, protocol.md §19.1).
-                only_space: match self.is_trusted(c) {
-                    true => None,
-                    false => self.clients.get(&c).map(|c| c.id_space),
-                },
-            };
-            paint_tree(
-                &scene,
-                window,
-                Point::new(0, 0),
-                r.rect,
-                &mut buf,
-                rw as usize,
-                r.rect.origin(),
-            );
-            // Screenshots of the root show the drag icon, as the screen does.
-            if let (WindowId::ROOT, Some((icon, at))) =
-                (window, self.transfers.drag_icon(self.input.pointer))
-            {
-                crate::compositor::blend_overlay(
-                    icon,
-                    at,
-                    r.rect,
-                    &mut buf,
-                    rw as usize,
-                    r.rect.origin(),
-                );
-            }
-            let pm = render::xrgb_to_pixmap(&buf, rw, rh, render::IRect::new(0, 0, rw, rh))
-                .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate the image"))?;
-            render::get_image(&pm, render::IRect::new(0, 0, rw, rh), read_format)
+            self.read_window(c, window, r.rect, read_format)?
         } else {
             render::get_image(
                 &self.surfaces[&Drawable(r.drawable.0)],
                 irect(r.rect),
                 read_format,
             )
-        }
-        .map_err(image_error)?;
+            .map_err(image_error)?
+        };
         Ok(Some(Reply::Image(ImageReply {
             width: r.rect.width,
             height: r.rect.height,
             format: r.format,
             data,
         })))
+    }
+}
+
+impl State {
+    /// What window `window` shows in `rect` (its own coordinates): its subtree composed
+    /// into `0x00RRGGBB` words (with the frames of managed windows when reading the root:
+    /// a screenshot), in `format`. On a little-endian machine those words are already
+    /// `Bgrx` bytes: a `Bgrx` read composes straight into the reply's buffer.
+    fn read_window(
+        &mut self,
+        c: ClientId,
+        window: WindowId,
+        rect: Rect,
+        format: render::ImageFormat,
+    ) -> Result<Vec<u8>, ProtocolError> {
+        self.refresh_decorations();
+        let (rw, rh) = (rect.width, rect.height);
+        let n = rw as usize * rh as usize;
+        let scene = Scene {
+            windows: &self.windows,
+            surfaces: &self.surfaces,
+            wm: &self.wm,
+            drag_icon: None,
+            // An untrusted client sees its own windows only, not parts embedded
+            // by other clients (isolation, protocol.md §19.1).
+            only_space: match self.is_trusted(c) {
+                true => None,
+                false => self.clients.get(&c).map(|c| c.id_space),
+            },
+        };
+        // Screenshots of the root show the drag icon, as the screen does.
+        let icon = match window {
+            WindowId::ROOT => self.transfers.drag_icon(self.input.pointer),
+            _ => None,
+        };
+        let paint = |buf: &mut [u32]| {
+            paint_tree(
+                &scene,
+                window,
+                Point::new(0, 0),
+                rect,
+                buf,
+                rw as usize,
+                rect.origin(),
+            );
+            if let Some((icon, at)) = icon {
+                crate::compositor::blend_overlay(icon, at, rect, buf, rw as usize, rect.origin());
+            }
+            if window == WindowId::ROOT {
+                // Frames may leave bits in the pad byte; Bgrx's is 0.
+                buf.iter_mut().for_each(|p| *p &= 0x00FF_FFFF);
+            }
+        };
+        if format == render::ImageFormat::Bgrx && cfg!(target_endian = "little") {
+            let mut data = vec![0u8; n * 4];
+            match bytemuck::try_cast_slice_mut::<u8, u32>(&mut data) {
+                Ok(words) => paint(words),
+                Err(_) => {
+                    let mut buf = vec![0u32; n];
+                    paint(&mut buf);
+                    data.copy_from_slice(bytemuck::cast_slice(&buf));
+                }
+            }
+            return Ok(data);
+        }
+        let mut buf = vec![0u32; n];
+        paint(&mut buf);
+        let pm = render::xrgb_to_pixmap(&buf, rw, rh, render::IRect::new(0, 0, rw, rh))
+            .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate the image"))?;
+        render::get_image(&pm, render::IRect::new(0, 0, rw, rh), format).map_err(image_error)
     }
 }
 

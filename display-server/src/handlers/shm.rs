@@ -86,7 +86,7 @@ impl State {
     // ShmPutImage: [drawable, gc, [x, y], width, height, format, segment, offset, stride]
     pub(crate) fn shm_put_image(&mut self, c: ClientId, r: ShmPutImage) -> HandlerResult {
         self.shm_segments(c, ShmPutImage::OPCODE)?;
-        self.check_drawable(r.drawable)?;
+        let (w, h) = self.check_drawable(r.drawable)?;
         if !self.gcs.contains_key(&r.gc) {
             return Err(fail(
                 ErrorCode::Gc,
@@ -108,23 +108,18 @@ impl State {
             .get(&r.segment)
             .ok_or_else(|| no_segment(r.segment))?;
         let range = rect_bytes(&r, segment.len())?;
+        // The rows are read where they are: no copy of the image is made.
         let bytes = &segment.bytes()[range];
-        let row = 4 * r.width as usize;
-        let img = if r.stride as usize == row {
-            render::decode_image(raw_format, r.width, r.height, bytes)
-        } else {
-            // Rows with gaps between them: gather them first (the library never does this).
-            let mut packed = Vec::with_capacity(row * r.height as usize);
-            for y in 0..r.height as usize {
-                let start = y * r.stride as usize;
-                packed.extend_from_slice(&bytes[start..start + row]);
-            }
-            render::decode_image(raw_format, r.width, r.height, &packed)
+        let img =
+            render::RawImage::strided(raw_format, r.width, r.height, r.stride as usize, bytes)
+                .map_err(image_error)?;
+        // Not through `State::draw`: the image borrows the client's segment meanwhile.
+        let style = self.gcs.get_mut(&r.gc).expect("checked above").style(w, h);
+        let pm = self.surfaces.get_mut(&r.drawable).expect("checked");
+        if let Some(d) = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img) {
+            self.damage_drawable(r.drawable, d);
         }
-        .map_err(image_error)?;
-        self.draw(r.drawable, r.gc, |pm, s| {
-            render::put_image(pm, s, r.dst.x, r.dst.y, &img)
-        })
+        Ok(None)
     }
 }
 

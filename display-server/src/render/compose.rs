@@ -1,5 +1,5 @@
 //! Pixel compositing between pixmaps: the per-pixel operator math (shared with text and
-//! points), [`put_image`], [`copy_area`], [`copy_within`] (overlap-safe scrolling) and
+//! points), [`put_image`], [`put_raw`] (raw pixels without a pixmap), [`copy_area`], [`copy_within`] (overlap-safe scrolling) and
 //! [`fill_solid`]. All of these work on whole pixels, so the clip is applied exactly through
 //! its rectangle list rather than its mask.
 
@@ -8,7 +8,8 @@ use std::cell::RefCell;
 use tiny_skia::{Pixmap, PremultipliedColorU8};
 
 use super::clip::Region;
-use super::{mul255, pixmap_rect, premul, IRect, Op, Style};
+use super::images::{swap_red_blue, RawImage};
+use super::{mul255, pixmap_rect, premul, IRect, ImageFormat, Op, Style};
 
 /// Composites premultiplied `src` onto `dst` with `op`, scaled by `coverage` (0..=255).
 pub(crate) fn blend_pixel(
@@ -54,15 +55,57 @@ fn blend_rgba(op: Op, s: [u8; 4], d: [u8; 4], coverage: u8) -> [u8; 4] {
 }
 
 /// Whether every pixel of a row of premultiplied RGBA bytes is opaque.
-fn row_opaque(row: &[u8]) -> bool {
+pub(super) fn row_opaque(row: &[u8]) -> bool {
     match bytemuck::try_cast_slice::<u8, u32>(row) {
-        // Alpha is the fourth byte of each pixel: AND all words, look at those bytes.
-        Ok(words) => {
-            let all = words.iter().fold(u32::MAX, |a, &w| a & w);
-            all.to_ne_bytes()[3] == 255
-        }
+        Ok(words) => words_opaque(words),
         Err(_) => row.chunks_exact(4).all(|p| p[3] == 255),
     }
+}
+
+/// [`row_opaque`] on native-endian words; compiled for AVX2 too, used where the
+/// processor has it (the standard library caches the check).
+fn words_opaque(words: &[u32]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the function only needs AVX2, which the processor was just found to have.
+        return unsafe { words_opaque_avx2(words) };
+    }
+    words_opaque_portable(words)
+}
+
+/// [`words_opaque_portable`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn words_opaque_avx2(words: &[u32]) -> bool {
+    words_opaque_portable(words)
+}
+
+/// Fixed blocks of 128 words, then of 32, scanned in vector registers (fully unrolled);
+/// the first block with a non-opaque pixel ends the scan. Inlined so each caller's
+/// target features apply.
+#[inline(always)]
+fn words_opaque_portable(words: &[u32]) -> bool {
+    // The alpha bits that are clear anywhere, ORed together: zero when all are opaque
+    // (an OR reduction tested against zero, which vectorizes into a single test).
+    const ALPHA: u32 = u32::from_ne_bytes([0, 0, 0, 255]);
+    #[inline(always)]
+    fn clear<const N: usize>(b: &[u32]) -> u32 {
+        let b: &[u32; N] = b.try_into().expect("a block of N");
+        b.iter().fold(0, |a, &w| a | (!w & ALPHA))
+    }
+    let mut large = words.chunks_exact(128);
+    for b in &mut large {
+        if clear::<128>(b) != 0 {
+            return false;
+        }
+    }
+    let mut small = large.remainder().chunks_exact(32);
+    for b in &mut small {
+        if clear::<32>(b) != 0 {
+            return false;
+        }
+    }
+    small.remainder().iter().fold(0, |a, &w| a | (!w & ALPHA)) == 0
 }
 
 /// Composites one row of premultiplied RGBA bytes (`src.len() == dst.len()`).
@@ -105,6 +148,43 @@ fn row_range(stride: u32, x: i32, y: i32, w: u32) -> std::ops::Range<usize> {
 /// (`Over` blends by the image's alpha, `Source` replaces) and `s.clip`.
 pub fn put_image(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &Pixmap) -> Option<IRect> {
     copy_area(img, pm, s, pixmap_rect(img), x, y)
+}
+
+/// Draws raw pixels with their top-left corner at `(x, y)`: the same pixels as
+/// [`decode_image`](super::decode_image) followed by [`put_image`], without the
+/// intermediate pixmap. Opaque `Bgrx` with `Over` or `Source` (the common case) is one
+/// swizzle from the image's rows straight into the pixmap's; anything else converts one
+/// row at a time and composites it.
+pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Option<IRect> {
+    let (w, h) = img.size();
+    let region = Region::resolve(s.clip, pm);
+    let area = pixmap_rect(pm);
+    let pw = pm.width();
+    let data = pm.data_mut();
+    let direct = img.format() == ImageFormat::Bgrx && matches!(s.op, Op::Over | Op::Source);
+    with_scratch(|row_buf| {
+        region.for_pieces(area, IRect::new(x, y, w, h), |p| {
+            // Inside the image: `p` lies within `x..x+w` × `y..y+h`.
+            let sx = (p.x as i64 - x as i64) as usize;
+            let sy = (p.y as i64 - y as i64) as usize;
+            for row in 0..p.height as usize {
+                let dr = row_range(pw, p.x, p.y + row as i32, p.width);
+                let (Some(src), Some(dst)) =
+                    (img.row(sx, sy + row, p.width as usize), data.get_mut(dr))
+                else {
+                    continue;
+                };
+                if direct {
+                    swap_red_blue(src, dst, 255);
+                } else {
+                    row_buf.clear();
+                    row_buf.resize(src.len(), 0);
+                    img.premultiply_row(src, row_buf);
+                    composite_row(s.op, row_buf, dst);
+                }
+            }
+        })
+    })
 }
 
 /// Copies `src_rect` of `src` to `(dst_x, dst_y)` in `dst` (X CopyArea) with `s.op` and
@@ -265,6 +345,27 @@ pub(crate) fn write_span_rect(pm: &mut Pixmap, r: IRect, c: PremultipliedColorU8
         let start = y * stride + r.x as usize;
         if let Some(row) = pixels.get_mut(start..start + r.width as usize) {
             row.fill(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_and_dispatched_opacity_scans_agree() {
+        let opaque = u32::from_ne_bytes([1, 2, 3, 255]);
+        let clear = u32::from_ne_bytes([1, 2, 3, 254]);
+        for n in [0usize, 1, 31, 32, 33, 127, 128, 129, 200, 500] {
+            let mut row = vec![opaque; n];
+            assert!(words_opaque(&row) && words_opaque_portable(&row));
+            for hole in 0..n {
+                row[hole] = clear;
+                assert!(!words_opaque(&row), "{n} {hole}");
+                assert!(!words_opaque_portable(&row), "{n} {hole}");
+                row[hole] = opaque;
+            }
         }
     }
 }

@@ -17,7 +17,7 @@
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
 //! * `glyph_blend.rs` – blending an opaque colour by glyph coverage, with memo tables
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
-//! * `compose.rs` – pixel compositing: [`put_image`], [`copy_area`], [`copy_within`], [`fill_solid`]
+//! * `compose.rs` – pixel compositing: [`put_image`], [`put_raw`], [`copy_area`], [`copy_within`], [`fill_solid`]
 //! * `screen.rs`  – conversion to/from the XRGB screen framebuffer
 //!
 //! Geometry follows X11: integer coordinates of lines and arcs name pixel centres, fills of
@@ -56,9 +56,9 @@ mod tests_text_image;
 
 pub use arcs::{fill_arcs, stroke_arcs, ArcSpec};
 pub use clip::Clip;
-pub use compose::{copy_area, copy_within, fill_solid, put_image};
+pub use compose::{copy_area, copy_within, fill_solid, put_image, put_raw};
 pub use images::{
-    decode_image, get_image, ImageError, ImageFormat, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
+    decode_image, get_image, ImageError, ImageFormat, RawImage, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
 };
 pub use screen::{blit_to_xrgb, xrgb_to_pixmap};
 pub use shapes::{draw_points, fill_polygon, fill_rects, poly_line, segments, stroke_rects};

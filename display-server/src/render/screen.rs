@@ -4,6 +4,7 @@
 
 use tiny_skia::{IntSize, Pixmap};
 
+use super::images::swap_red_blue;
 use super::IRect;
 
 /// Copies the `dst_rect` area of the framebuffer `dst` (row stride `dst_stride` u32s) from
@@ -49,8 +50,13 @@ pub fn blit_to_xrgb(
         ) else {
             continue;
         };
-        for (p, out) in srow.chunks_exact(4).zip(drow.iter_mut()) {
-            *out = u32::from_le_bytes([p[2], p[1], p[0], 0]);
+        if cfg!(target_endian = "little") {
+            // RGBA bytes → B, G, R, 0 bytes, which are the little-endian `0x00RRGGBB`.
+            swap_red_blue(srow, bytemuck::cast_slice_mut(drow), 0);
+        } else {
+            for (p, out) in srow.chunks_exact(4).zip(drow.iter_mut()) {
+                *out = u32::from_le_bytes([p[2], p[1], p[0], 0]);
+            }
         }
     }
 }

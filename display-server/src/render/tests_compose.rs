@@ -199,3 +199,121 @@ fn fill_solid_replaces_without_blending() {
     assert_eq!(rgba(&pm, 2, 2), [255, 0, 0, 255]);
     assert_eq!(fill_solid(&mut pm, IRect::new(6, 0, 5, 5), RED), None);
 }
+
+/// Pseudo-random bytes (xorshift), so every channel and alpha value shows up.
+fn noise(n: usize, seed: u32) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+#[test]
+fn put_raw_matches_decode_then_put_image() {
+    let clip = Clip::from_rects(&[IRect::new(0, 0, 30, 7), IRect::new(3, 12, 9, 11)], 30, 25);
+    let (w, h) = (13u32, 9u32);
+    let spots = [
+        (0, 0),
+        (5, 4),
+        (-4, -3),
+        (25, 20),
+        (-12, 24),
+        (29, -8),
+        (40, 0),
+        (i32::MIN, i32::MIN),
+        (i32::MAX, i32::MAX),
+        (i32::MAX - 5, 3),
+    ];
+    for format in [ImageFormat::Bgrx, ImageFormat::Rgba] {
+        let data = noise((w * h * 4) as usize, 7);
+        let img = decode_image(format, w, h, &data).unwrap();
+        let raw = RawImage::packed(format, w, h, &data).unwrap();
+        // The same pixels 24 bytes into rows of 76: a shared-memory layout.
+        let stride = w as usize * 4 + 24;
+        let mut strided = vec![0xEE; 24 + stride * h as usize];
+        for y in 0..h as usize {
+            let row = &data[y * w as usize * 4..(y + 1) * w as usize * 4];
+            strided[24 + y * stride..24 + y * stride + row.len()].copy_from_slice(row);
+        }
+        let strided = RawImage::strided(format, w, h, stride, &strided[24..]).unwrap();
+        for op in [Op::Over, Op::Source, Op::Xor, Op::Add, Op::Clear] {
+            for clipped in [false, true] {
+                let s = Style {
+                    op,
+                    clip: clipped.then_some(&clip),
+                    ..Style::default()
+                };
+                for &(x, y) in &spots {
+                    let under = noise(30 * 25 * 4, 99);
+                    let base = decode_image(ImageFormat::Rgba, 30, 25, &under).unwrap();
+                    let mut expect = base.clone();
+                    let want = put_image(&mut expect, &s, x, y, &img);
+                    for raw in [&raw, &strided] {
+                        let mut pm = base.clone();
+                        let got = put_raw(&mut pm, &s, x, y, raw);
+                        let what = format!("{format:?} {op:?} clip={clipped} at {x},{y}");
+                        assert_eq!(got, want, "{what}");
+                        assert_eq!(pm.data(), expect.data(), "{what}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn raw_images_are_checked_like_decoded_ones() {
+    let data = vec![0u8; 4 * 6];
+    assert!(RawImage::packed(ImageFormat::Bgrx, 3, 2, &data).is_ok());
+    for (w, h, len) in [(3, 2, 23), (3, 2, 25), (0, 2, 0), (2, 0, 0)] {
+        let r = RawImage::packed(ImageFormat::Bgrx, w, h, &data[..len.min(24)]);
+        let d = decode_image(ImageFormat::Bgrx, w, h, &data[..len.min(24)]);
+        assert_eq!(r.is_err(), d.is_err(), "{w}x{h} {len}");
+    }
+    let r = RawImage::packed(ImageFormat::Rgba, MAX_IMAGE_SIDE + 1, 1, &data);
+    assert!(matches!(r, Err(ImageError::BadSize { .. })));
+    assert!(RawImage::packed(ImageFormat::Png, 1, 1, &data[..4]).is_err());
+    // Strided: the last row needs only its own pixels; short strides and data fail.
+    assert!(RawImage::strided(ImageFormat::Bgrx, 2, 2, 12, &data[..20]).is_ok());
+    assert!(RawImage::strided(ImageFormat::Bgrx, 2, 2, 12, &data[..19]).is_err());
+    assert!(RawImage::strided(ImageFormat::Bgrx, 2, 2, 7, &data).is_err());
+    assert!(RawImage::strided(ImageFormat::Bgrx, 2, 16384, usize::MAX, &data).is_err());
+}
+
+#[test]
+fn swizzles_agree_on_any_alignment_and_length() {
+    let src = noise(4 * 70, 3);
+    for start in 0..4 {
+        for n in [0usize, 1, 7, 8, 9, 33, 64] {
+            let s = &src[start..start + 4 * n];
+            let mut out = vec![0u8; 4 * n + 4];
+            for off in 0..2 {
+                super::images::swap_red_blue(s, &mut out[off..off + 4 * n], 0x5A);
+                for (d, p) in out[off..].chunks_exact(4).zip(s.chunks_exact(4)) {
+                    assert_eq!(d, [p[2], p[1], p[0], 0x5A]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn opacity_of_rows_sees_every_pixel() {
+    for n in [1usize, 15, 16, 17, 40, 100] {
+        for hole in 0..n {
+            let mut row = vec![255u8; 4 * n];
+            assert!(super::compose::row_opaque(&row));
+            row[4 * hole + 3] = 254;
+            assert!(!super::compose::row_opaque(&row), "{n} {hole}");
+            // Unaligned rows take the byte path.
+            let mut shifted = vec![0u8; 4 * n + 1];
+            shifted[1..].copy_from_slice(&row);
+            assert!(!super::compose::row_opaque(&shifted[1..]));
+        }
+    }
+}
