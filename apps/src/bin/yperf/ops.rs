@@ -422,7 +422,11 @@ impl Prepared {
             Kind::PutImage { size, .. } => {
                 let o = spot(&self.spots, self.rep);
                 let s = size as u32;
-                conn.put_image(self.win, gc, o, s, s, ImageFormat::Bgrx, self.image.clone());
+                // The pixels are written once, where the library wants them (the frame or
+                // the shared segment), as Xlib copies the client's image once.
+                conn.put_image_with(self.win, gc, o, s, s, ImageFormat::Bgrx, |buf| {
+                    buf.copy_from_slice(&self.image)
+                });
                 1
             }
             Kind::GetImage { size } => {
