@@ -97,9 +97,9 @@ mod tests {
                 0 | 1 => {
                     next += 1 + r % 3;
                     // Now and then an out-of-order or repeated sequence number.
-                    let seq = if r % 17 == 0 { next / 2 } else { next };
-                    s.insert(seq, slot(r % 2 == 0));
-                    model.insert(seq, r % 2 == 0);
+                    let seq = if r.is_multiple_of(17) { next / 2 } else { next };
+                    s.insert(seq, slot(r.is_multiple_of(2)));
+                    model.insert(seq, r.is_multiple_of(2));
                 }
                 2 => {
                     let seq = next.saturating_sub(r % 4);
