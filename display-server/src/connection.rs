@@ -41,10 +41,17 @@ const MAX_BATCH_COST: usize = 1 << 20;
 /// Largest frame body whose decoding is left to the state thread (see [`deferred`]).
 const MAX_DEFERRED_BODY: usize = 4096;
 /// Opcodes of the drawing requests whose decoded form owns memory: PolyPoint to FillPoly
-/// (42–49, their items), PutImage (50, its pixels) and DrawText (52, its text).
-fn owns_memory(opcode: u8) -> bool {
-    matches!(opcode, 42..=50 | 52)
-}
+/// (42–49, their items), PutImage (50, its pixels) and DrawText (52, its text). A table,
+/// so that every frame pays one load for the question.
+const OWNS_MEMORY: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut op = 42;
+    while op <= 52 {
+        t[op] = op != 51;
+        op += 1;
+    }
+    t
+};
 
 /// Whether the reader leaves this frame body to the state thread to decode, as raw bytes.
 ///
@@ -52,13 +59,13 @@ fn owns_memory(opcode: u8) -> bool {
 /// and freed on the state thread, and the allocator makes such cross-thread frees and
 /// the refills they cause cost several times a same-thread pair, for a one-triangle
 /// request as much as its decoding. Decoded where it is applied, its memory comes and
-/// goes on one thread. Only those requests ([`owns_memory`]) are deferred: for the
+/// goes on one thread. Only those requests ([`OWNS_MEMORY`]) are deferred: for the
 /// others the copy of their bytes would cost more than it spares. Large bodies stay
 /// here too (an image would be copied once more), and so does any envelope that is
 /// not the plain `[opcode, body]` form.
 fn deferred(body: &[u8]) -> bool {
     match body {
-        [0x92, op @ 0..=0x7f, ..] => body.len() <= MAX_DEFERRED_BODY && owns_memory(*op),
+        [0x92, op @ 0..=0x7f, ..] => OWNS_MEMORY[*op as usize] && body.len() <= MAX_DEFERRED_BODY,
         _ => false,
     }
 }
