@@ -60,6 +60,7 @@ mod images;
 mod io;
 mod requests;
 mod shm;
+mod slots;
 mod state;
 pub mod tls;
 mod transport;

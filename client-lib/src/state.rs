@@ -10,15 +10,18 @@
 
 use crate::error::{ConnectionError, ReplyError};
 use crate::event::{Incoming, RequestError};
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use crate::slots::Slots;
+use std::collections::{BTreeSet, VecDeque};
 use yonder_protocol::{ProtocolError, Reply, Seq, ServerMessage};
 
-/// What has arrived for a request with a live cookie.
+/// What has arrived for a request with a live cookie. Boxed, so that a slot stays a
+/// few words: most slots are made and dropped while still `Waiting`, and moving a slot
+/// the size of the largest reply cost more than the rest of their bookkeeping.
 #[derive(Debug)]
 pub(crate) enum SlotState {
     Waiting,
-    Reply(Reply),
-    Error(ProtocolError),
+    Reply(Box<Reply>),
+    Error(Box<ProtocolError>),
 }
 
 /// A request with a live cookie.
@@ -29,44 +32,11 @@ pub(crate) struct Slot {
     pub(crate) state: SlotState,
 }
 
-/// Hashes the slots' keys, our own sequence numbers, with one multiplication: SipHash
-/// cost more than the rest of sending a request. (Its protection against chosen keys is
-/// not needed: the keys are our own counter, not the server's choice.)
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct SeqHashBuilder;
-
-impl std::hash::BuildHasher for SeqHashBuilder {
-    type Hasher = SeqHasher;
-    fn build_hasher(&self) -> SeqHasher {
-        SeqHasher(0)
-    }
-}
-
-/// See [`SeqHashBuilder`].
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct SeqHasher(u64);
-
-impl std::hash::Hasher for SeqHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        // Fibonacci hashing; the fold brings the well-mixed high bits down to the low
-        // ones, which pick the bucket.
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn finish(&self) -> u64 {
-        self.0 ^ (self.0 >> 32)
-    }
-}
-
 /// Everything behind the state lock.
 #[derive(Debug, Default)]
 pub(crate) struct State {
     /// Requests with a live cookie, by sequence number.
-    pub(crate) slots: HashMap<u64, Slot, SeqHashBuilder>,
+    pub(crate) slots: Slots,
     /// Requests whose errors are to be dropped (cookie's `ignore_error`).
     pub(crate) ignored: BTreeSet<u64>,
     /// Events and unclaimed errors, oldest first.
@@ -110,9 +80,9 @@ impl State {
         match msg {
             ServerMessage::Reply { seq, reply } => {
                 self.saw(seq);
-                match self.slots.get_mut(&seq.0) {
+                match self.slots.get_mut(seq.0) {
                     Some(slot) if matches!(slot.state, SlotState::Waiting) => {
-                        slot.state = SlotState::Reply(reply)
+                        slot.state = SlotState::Reply(Box::new(reply))
                     }
                     _ => {
                         self.ignored.remove(&seq.0);
@@ -124,9 +94,9 @@ impl State {
                 if self.ignored.remove(&seq.0) {
                     return;
                 }
-                match self.slots.get_mut(&seq.0) {
+                match self.slots.get_mut(seq.0) {
                     Some(slot) if matches!(slot.state, SlotState::Waiting) => {
-                        slot.state = SlotState::Error(error)
+                        slot.state = SlotState::Error(Box::new(error))
                     }
                     _ => self
                         .events
@@ -152,11 +122,11 @@ impl State {
     /// dropped, and whatever comes later is routed as if there never was a cookie.
     /// Returns whether the event queue grew.
     pub(crate) fn forget(&mut self, seq: u64) -> bool {
-        match self.slots.remove(&seq).map(|s| s.state) {
+        match self.slots.remove(seq).map(|s| s.state) {
             Some(SlotState::Error(error)) => {
                 self.events.push_back(Incoming::Error(RequestError {
                     seq: Seq(seq),
-                    error,
+                    error: *error,
                 }));
                 true
             }
@@ -169,7 +139,7 @@ impl State {
         if let Some(Slot {
             state: SlotState::Waiting,
             ..
-        }) = self.slots.remove(&seq)
+        }) = self.slots.remove(seq)
         {
             if self.last_seq < seq {
                 self.ignored.insert(seq);
@@ -179,7 +149,7 @@ impl State {
 
     /// The outcome of request `seq` if it is known (a reply cookie waits on this).
     pub(crate) fn take_reply(&mut self, seq: u64) -> Option<Result<Reply, ReplyError>> {
-        let Some(slot) = self.slots.get(&seq) else {
+        let Some(slot) = self.slots.get(seq) else {
             return Some(Err(ReplyError::Connection(ConnectionError::Malformed(
                 format!("no record of request {seq}"),
             ))));
@@ -193,10 +163,10 @@ impl State {
         if !done {
             return None;
         }
-        let slot = self.slots.remove(&seq)?;
+        let slot = self.slots.remove(seq)?;
         Some(match slot.state {
-            SlotState::Reply(r) => Ok(r),
-            SlotState::Error(e) => Err(ReplyError::Protocol(e)),
+            SlotState::Reply(r) => Ok(*r),
+            SlotState::Error(e) => Err(ReplyError::Protocol(*e)),
             SlotState::Waiting if !slot.expects_reply => Err(ReplyError::NoReply(Seq(seq))),
             SlotState::Waiting => Err(ReplyError::Connection(self.fail(
                 ConnectionError::Malformed(format!("no reply to request {seq}")),
@@ -206,15 +176,15 @@ impl State {
 
     /// Whether request `seq` is known to have succeeded or failed (a void cookie's check).
     pub(crate) fn take_check(&mut self, seq: u64) -> Option<Result<(), ProtocolError>> {
-        let done = match self.slots.get(&seq).map(|s| &s.state) {
+        let done = match self.slots.get(seq).map(|s| &s.state) {
             Some(SlotState::Waiting) => self.last_seq >= seq,
             _ => true,
         };
         if !done {
             return None;
         }
-        Some(match self.slots.remove(&seq).map(|s| s.state) {
-            Some(SlotState::Error(e)) => Err(e),
+        Some(match self.slots.remove(seq).map(|s| s.state) {
+            Some(SlotState::Error(e)) => Err(*e),
             _ => Ok(()),
         })
     }

@@ -38,6 +38,38 @@ const MAX_BATCH_REQUESTS: usize = 64;
 /// requests, and other clients wait behind at most a few of them.
 const MAX_BATCH_COST: usize = 1 << 20;
 
+/// Largest frame body whose decoding is left to the state thread (see [`deferred`]).
+const MAX_DEFERRED_BODY: usize = 4096;
+/// Opcodes of the drawing requests whose decoded form owns memory: PolyPoint to FillPoly
+/// (42–49, their items), PutImage (50, its pixels) and DrawText (52, its text). A table,
+/// so that every frame pays one load for the question.
+const OWNS_MEMORY: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut op = 42;
+    while op <= 52 {
+        t[op] = op != 51;
+        op += 1;
+    }
+    t
+};
+
+/// Whether the reader leaves this frame body to the state thread to decode, as raw bytes.
+///
+/// Why: a decoded request that owns memory (a FillPoly's points) was allocated here
+/// and freed on the state thread, and the allocator makes such cross-thread frees and
+/// the refills they cause cost several times a same-thread pair, for a one-triangle
+/// request as much as its decoding. Decoded where it is applied, its memory comes and
+/// goes on one thread. Only those requests ([`OWNS_MEMORY`]) are deferred: for the
+/// others the copy of their bytes would cost more than it spares. Large bodies stay
+/// here too (an image would be copied once more), and so does any envelope that is
+/// not the plain `[opcode, body]` form.
+fn deferred(body: &[u8]) -> bool {
+    match body {
+        [0x92, op @ 0..=0x7f, ..] => OWNS_MEMORY[*op as usize] && body.len() <= MAX_DEFERRED_BODY,
+        _ => false,
+    }
+}
+
 /// What a request costs the state thread beyond its frame: the pixels GetImage reads.
 fn extra_cost(req: &Request) -> usize {
     match req {
@@ -203,6 +235,8 @@ async fn read_loop(
     let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
     loop {
         let mut batch = Vec::with_capacity(16);
+        // The bodies of the deferred frames, one after the other.
+        let mut bodies = Vec::new();
         let mut consumed = 0;
         let mut fatal = None;
         let mut full = false;
@@ -216,6 +250,15 @@ async fn read_loop(
                 Ok(Some((start, end))) => {
                     let body = &buf.bytes()[consumed + start..consumed + end];
                     consumed += end;
+                    if deferred(body) {
+                        if bodies.capacity() == 0 {
+                            bodies.reserve(buf.bytes().len().min(8192));
+                        }
+                        let from = bodies.len();
+                        bodies.extend_from_slice(body);
+                        batch.push(Incoming::Raw(from..bodies.len()));
+                        continue;
+                    }
                     match decode_request(body) {
                         // Its descriptor came with the frame's first byte: it is queued.
                         Ok(Request::ShmAttach(r)) => {
@@ -248,6 +291,7 @@ async fn read_loop(
             let cmd = Command::Requests {
                 client,
                 batch,
+                bodies,
                 permit,
             };
             if shared.commands.send(cmd).await.is_err() {
@@ -298,5 +342,30 @@ async fn write_loop<W: AsyncWrite + Unpin>(
     };
     if finished {
         let _ = wr.shutdown().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_small_plain_drawing_frames_are_deferred() {
+        assert!(deferred(&[0x92, 49, 0x93]), "FillPoly");
+        assert!(deferred(&[0x92, 42]) && deferred(&[0x92, 50]) && deferred(&[0x92, 52]));
+        assert!(!deferred(&[0x92, 33, 0x92]), "ChangeGc owns nothing");
+        assert!(
+            !deferred(&[0x92, 51, 0x93]),
+            "GetImage: its cost is needed here"
+        );
+        assert!(
+            !deferred(&[0x92, 70, 0x93]),
+            "ShmAttach: its descriptor is paired here"
+        );
+        assert!(!deferred(&[0x92, 0xcc, 49]), "not the plain envelope");
+        assert!(!deferred(&[0x93, 49]) && !deferred(&[]) && !deferred(&[0x92]));
+        let mut big = vec![0x92, 50];
+        big.resize(MAX_DEFERRED_BODY + 1, 0);
+        assert!(!deferred(&big), "large bodies");
     }
 }

@@ -3,7 +3,9 @@
 //! requesting client alone; the state stays as it was before the failed request.
 
 use crate::state::State;
-use yonder_protocol::{ClientId, ErrorCode, ProtocolError, Reply, Request, ServerMessage};
+use yonder_protocol::{
+    ClientId, DecodeError, ErrorCode, ProtocolError, Reply, Request, ServerMessage,
+};
 
 /// What a handler returns: a reply for requests that have one, or an error for the client.
 pub type HandlerResult = Result<Option<Reply>, ProtocolError>;
@@ -30,9 +32,31 @@ pub enum Incoming {
     ),
     /// A well-formed frame with an unknown opcode.
     Unknown(u8),
+    /// A frame body not yet decoded: these bytes of its batch's bodies (see
+    /// `connection::deferred`), for [`State::handle_raw`].
+    Raw(std::ops::Range<usize>),
 }
 
 impl State {
+    /// Applies one request of `client` that came as its raw frame `body` (an
+    /// [`Incoming::Raw`] of a batch): decodes it first. A body that does not decode ends
+    /// the connection, as it would have in the reader.
+    pub fn handle_raw(&mut self, client: ClientId, body: &[u8]) {
+        match yonder_protocol::decode_request(body) {
+            Ok(req) => self.handle_request(client, Incoming::Request(req)),
+            Err(DecodeError::UnknownOpcode(op)) => {
+                self.handle_request(client, Incoming::Unknown(op))
+            }
+            Err(e @ DecodeError::Malformed(_)) => {
+                // The requests before it were applied; the ones after it are dropped.
+                if let Some(c) = self.clients.get_mut(&client) {
+                    tracing::warn!(client = client.0, reason = %e, "closing connection");
+                    c.overflow.get_or_insert_with(|| e.to_string());
+                }
+            }
+        }
+    }
+
     /// Applies one request of `client` (the next in its sequence) and queues the answer.
     pub fn handle_request(&mut self, client: ClientId, incoming: Incoming) {
         let Some(c) = self.clients.get_mut(&client) else {
@@ -51,6 +75,8 @@ impl State {
                 yonder_protocol::request::ShmAttach::OPCODE,
                 self.shm_attach(client, r, fd),
             ),
+            // For `handle_raw`; without its batch's bytes it is no request.
+            Incoming::Raw(_) => return,
             Incoming::Unknown(op) => (
                 op,
                 Err(fail(
@@ -133,5 +159,68 @@ impl State {
             R::ShmDetach(r) => self.shm_detach(c, r),
             R::ShmPutImage(r) => self.shm_put_image(c, r),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ServerConfig;
+    use crate::screen::Headless;
+    use yonder_protocol::request::FillPoly;
+    use yonder_protocol::{make_id, Drawable, GcId, Hello, Point};
+
+    fn state() -> (
+        State,
+        ClientId,
+        tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
+    ) {
+        let config = ServerConfig {
+            screen_width: 64,
+            screen_height: 64,
+            window_manager: false,
+            ..ServerConfig::default()
+        };
+        let mut state = State::new(&config, Box::new(Headless::new(64, 64)));
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let hello = Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            cookie: Vec::new(),
+            app_name: "unit".into(),
+            id_space: 7,
+        };
+        let client = state.connect(hello, tx).expect("connects");
+        (state, client, rx)
+    }
+
+    /// A raw body is applied exactly as its decoded request would be: same sequence
+    /// numbers, same errors; one that does not decode dooms the client.
+    #[test]
+    fn raw_bodies_decode_on_the_state_thread() {
+        let (mut s, c, _rx) = state();
+        let req = Request::FillPoly(FillPoly {
+            drawable: Drawable(make_id(7, 99)),
+            gc: GcId(make_id(7, 98)),
+            points: vec![Point::new(0, 0), Point::new(5, 5), Point::new(0, 5)],
+        });
+        let mut framed = Vec::new();
+        yonder_protocol::fast_encode::encode_request_frame(&req, &mut framed);
+        s.handle_raw(c, &framed[4..]);
+        // Counted, and answered like the decoded request (a Drawable error here).
+        assert_eq!(s.clients[&c].seq.0, 1);
+        assert!(s.clients[&c].overflow.is_none());
+        // An unknown opcode is an error, not a disconnect.
+        s.handle_raw(c, &[0x92, 0x7e, 0x90]);
+        assert_eq!(s.clients[&c].seq.0, 2);
+        assert!(s.clients[&c].overflow.is_none());
+        // A malformed body ends the connection; later requests are dropped.
+        s.handle_raw(c, &[0x92, 49, 0xc1]);
+        assert!(s.clients[&c].overflow.is_some());
+        s.handle_raw(c, &framed[4..]);
+        assert_eq!(s.clients[&c].seq.0, 2, "nothing applied after it");
+        // An empty body too (no panic).
+        s.handle_raw(c, &[]);
     }
 }

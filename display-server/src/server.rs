@@ -54,6 +54,8 @@ pub enum Command {
         client: ClientId,
         /// The requests.
         batch: Vec<Incoming>,
+        /// The bodies of its [`Incoming::Raw`] frames.
+        bodies: Vec<u8>,
         /// One of the connection's few batch permits, returned (dropped) once the batch
         /// is applied: a flooding client can have only that many batches waiting, so
         /// the others' batches are never far behind in the queue.

@@ -154,6 +154,11 @@ fn malformed_and_oversized_frames_close_only_that_connection() {
     bad.write_all(&[3, 0, 0, 0, 0xc1, 0xc1, 0xc1]).unwrap(); // 0xc1 is never valid MessagePack
     assert!(closed(bad), "malformed frame closes the connection");
 
+    // The same for a drawing request, whose body the state thread decodes.
+    let mut bad = raw_client(&s);
+    bad.write_all(&[3, 0, 0, 0, 0x92, 49, 0xc1]).unwrap();
+    assert!(closed(bad), "malformed FillPoly closes the connection");
+
     let mut huge = raw_client(&s);
     huge.write_all(&(64u32 << 20).to_le_bytes()).unwrap();
     assert!(closed(huge), "oversized frame closes the connection");

@@ -2,8 +2,8 @@
 //! 42–49) and of a ChangeGc without values, straight from a slice of items into the output buffer: no `Request` is built
 //! (so no copy of the items) and no serde call is made per coordinate.
 //!
-//! The bytes are exactly serde's (rmp-serde writes every integer with `rmp`'s shortest
-//! encoding, and so does this module through the same `rmp` functions);
+//! The bytes are exactly serde's (rmp-serde writes every integer and array header with
+//! `rmp`'s shortest encoding, and so does this module, by hand);
 //! `tests/fast_codec.rs` checks the two byte for byte on arbitrary requests, and the
 //! golden tests pin both to protocol.md.
 
@@ -18,23 +18,13 @@ pub trait PolyItem {
     fn write(&self, out: &mut Vec<u8>);
 }
 
-// Writing into a Vec cannot fail: the `rmp` results are always Ok.
-fn array(out: &mut Vec<u8>, n: u32) {
-    let _ = rmp::encode::write_array_len(out, n);
-}
-
-fn uint(out: &mut Vec<u8>, v: u64) {
-    let mut item = Item::default();
-    item.uint(v);
-    out.extend_from_slice(item.bytes());
-}
-
 /// One list item's bytes, gathered on the stack and appended to the output at once
 /// (one capacity check per item instead of one per byte). Integers take `rmp`'s
 /// shortest encoding, which is what rmp-serde writes.
 #[derive(Default)]
 struct Item {
-    /// Room for the longest item: an Arc, 1 + 6 × 5 bytes.
+    /// Room for the longest item, an Arc (1 + 6 × 5 bytes), and for the longest
+    /// request head (31 bytes, see [`poly_frame`]).
     buf: [u8; 32],
     len: usize,
 }
@@ -83,8 +73,20 @@ impl Item {
         }
     }
 
-    fn bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
+    /// An array header: `rmp`'s `write_array_len` (fixarray, array 16, array 32).
+    #[inline(always)]
+    fn array_len(&mut self, n: u32) {
+        match n {
+            0..=15 => self.put(&[0x90 | n as u8]),
+            16..=0xffff => {
+                let b = (n as u16).to_be_bytes();
+                self.put(&[0xdc, b[0], b[1]]);
+            }
+            _ => {
+                let b = n.to_be_bytes();
+                self.put(&[0xdd, b[0], b[1], b[2], b[3]]);
+            }
+        }
     }
 
     /// Appends the item: the whole fixed-size buffer (a copy the compiler inlines, where
@@ -160,18 +162,23 @@ pub fn poly_frame<T: PolyItem>(
     out: &mut Vec<u8>,
 ) {
     let start = out.len();
-    out.extend_from_slice(&[0; HEADER_LEN]);
-    out.push(0x92);
-    uint(out, opcode as u64);
-    out.push(0x93);
-    uint(out, drawable.0);
-    uint(out, gc.0);
     // More than u32::MAX items cannot be framed (the frame limit is far lower); serde
     // would fail the same way, so this mirrors `encode_frame`'s contract.
     let n = u32::try_from(items.len()).expect("a poly request holds fewer than 2^32 items");
-    array(out, n);
+    // Everything up to the first item in one stack buffer and one append: the length
+    // (filled in below), the envelope, drawable, gc and the list's header, at most
+    // 4 + 1 + 2 + 1 + 9 + 9 + 5 = 31 bytes.
+    let mut head = Item::default();
+    head.put(&[0; HEADER_LEN]);
+    head.put(&[0x92]);
+    head.uint(opcode as u64);
+    head.put(&[0x93]);
+    head.uint(drawable.0);
+    head.uint(gc.0);
+    head.array_len(n);
     // Most items are short; one reservation up front saves regrowing the buffer.
-    out.reserve(items.len() * 10);
+    out.reserve(head.len + items.len() * 10);
+    head.append_to(out);
     for item in items {
         item.write(out);
     }
@@ -194,14 +201,68 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         // A no-op ChangeGc (ten nils): x11perf's noop, and common in apps that reset a GC.
         Request::ChangeGc(r) if r.values == GcValues::default() => {
             let start = out.len();
-            out.extend_from_slice(&[0; HEADER_LEN]);
-            out.extend_from_slice(&[0x92, code, 0x92]);
-            uint(out, r.gc.0);
-            out.push(0x9a);
-            out.extend_from_slice(&[0xc0; 10]);
+            // At most 4 + 3 + 9 + 1 + 10 = 27 bytes, gathered and appended at once.
+            let mut frame = Item::default();
+            frame.put(&[0; HEADER_LEN]);
+            frame.put(&[0x92, code, 0x92]);
+            frame.uint(r.gc.0);
+            frame.put(&[0x9a]);
+            frame.put(&[0xc0; 10]);
+            frame.append_to(out);
             let len = (out.len() - start - HEADER_LEN) as u32;
             out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
         }
         other => encode_frame(other, out),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_headers_and_integers_are_rmps() {
+        for n in [0, 1, 15, 16, 17, 0xffff, 0x1_0000, u32::MAX] {
+            let mut item = Item::default();
+            item.array_len(n);
+            let mut want = Vec::new();
+            rmp::encode::write_array_len(&mut want, n).unwrap();
+            assert_eq!(&item.buf[..item.len], &want[..], "{n}");
+        }
+        for v in [
+            0,
+            0x7f,
+            0x80,
+            0xff,
+            0x100,
+            0xffff,
+            0x1_0000,
+            u32::MAX as u64,
+            u64::MAX,
+        ] {
+            let mut item = Item::default();
+            item.uint(v);
+            let mut want = Vec::new();
+            rmp::encode::write_uint(&mut want, v).unwrap();
+            assert_eq!(&item.buf[..item.len], &want[..], "{v}");
+        }
+    }
+
+    #[test]
+    fn the_longest_head_fits() {
+        let items = vec![Point::new(i32::MIN, i32::MAX); 0x1_0000];
+        let mut out = vec![7];
+        poly_frame(0x7f, Drawable(u64::MAX), GcId(u64::MAX), &items, &mut out);
+        let req = Request::FillPoly(crate::request::FillPoly {
+            drawable: Drawable(u64::MAX),
+            gc: GcId(u64::MAX),
+            points: items,
+        });
+        let mut want = vec![7];
+        encode_frame(&req, &mut want);
+        // Same bytes as serde's but the opcode (0x7f written here, 49 there).
+        assert_eq!(out.len(), want.len());
+        assert_eq!(out[..6], want[..6]);
+        assert_eq!(out[7..], want[7..]);
     }
 }

@@ -6,7 +6,7 @@
 use crate::dispatch::{fail, HandlerResult};
 use crate::render::{self, ArcSpec, IRect, Pixmap, Style};
 use crate::state::gc::{irect, prect};
-use crate::state::State;
+use crate::state::{scratch, State};
 use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::*;
 use yonder_protocol::{ClientId, Drawable, ErrorCode, GcId, Point, Rect, Reply, WindowId};
@@ -23,23 +23,6 @@ pub(crate) enum Damage {
     Screen(Rect),
     /// A window deeper than [`MAX_DEPTH`]: left to the general route.
     Deep,
-}
-
-fn pts(points: &[Point]) -> Vec<(i32, i32)> {
-    points.iter().map(|p| (p.x, p.y)).collect()
-}
-
-fn arcs(arcs: &[yonder_protocol::geometry::Arc]) -> Vec<ArcSpec> {
-    arcs.iter()
-        .map(|a| ArcSpec {
-            x: a.x,
-            y: a.y,
-            width: a.width,
-            height: a.height,
-            angle1: a.angle1,
-            angle2: a.angle2,
-        })
-        .collect()
 }
 
 impl State {
@@ -64,7 +47,15 @@ impl State {
     }
 
     /// Screen damage for a change inside drawable `d` (nothing for pixmaps).
+    ///
+    /// On a screen that shows no frames (headless) the damage would only be discarded at
+    /// the end of the burst (see `State::present`): it is not worked out at all. Walking
+    /// up the window tree and merging into the compositor's list cost a small drawing
+    /// request as much as a fifth of its time.
     pub(crate) fn damage_drawable(&mut self, d: Drawable, r: IRect) {
+        if !self.frames_shown {
+            return;
+        }
         match self.screen_damage(d, r) {
             Damage::Screen(area) => self.compositor.damage(area),
             Damage::Deep => self.damage_window_area(WindowId(d.0), prect(r)),
@@ -180,32 +171,26 @@ impl State {
 
     // PolyPoint: [drawable, gc, [[x, y]...]]
     pub(crate) fn poly_point(&mut self, _c: ClientId, r: PolyPoint) -> HandlerResult {
-        let p = pts(&r.points);
-        self.draw(r.drawable, r.gc, |pm, s| render::draw_points(pm, s, &p))
+        self.draw_points(r.drawable, r.gc, &r.points, render::draw_points)
     }
 
     // PolyLine: [drawable, gc, [[x, y]...]]
     pub(crate) fn poly_line(&mut self, _c: ClientId, r: PolyLine) -> HandlerResult {
-        let p = pts(&r.points);
-        self.draw(r.drawable, r.gc, |pm, s| render::poly_line(pm, s, &p))
+        self.draw_points(r.drawable, r.gc, &r.points, render::poly_line)
     }
 
     // PolySegment: [drawable, gc, [[x1, y1, x2, y2]...]]
     pub(crate) fn poly_segment(&mut self, _c: ClientId, r: PolySegment) -> HandlerResult {
-        let segs: Vec<_> = r
-            .segments
-            .iter()
-            .map(|s| (s.x1, s.y1, s.x2, s.y2))
-            .collect();
-        self.draw(r.drawable, r.gc, |pm, s| render::segments(pm, s, &segs))
+        let mut segs = scratch::take(&mut self.scratch.segments);
+        segs.extend(r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)));
+        let result = self.draw(r.drawable, r.gc, |pm, s| render::segments(pm, s, &segs));
+        scratch::give_back(&mut self.scratch.segments, segs);
+        result
     }
 
     // PolyRectangle: [drawable, gc, [[x, y, w, h]...]]
     pub(crate) fn poly_rectangle(&mut self, _c: ClientId, r: PolyRectangle) -> HandlerResult {
-        let rects: Vec<IRect> = r.rects.iter().map(|r| irect(*r)).collect();
-        self.draw(r.drawable, r.gc, |pm, s| {
-            render::stroke_rects(pm, s, &rects)
-        })
+        self.draw_rects(r.drawable, r.gc, &r.rects, render::stroke_rects)
     }
 
     // PolyFillRectangle: [drawable, gc, [[x, y, w, h]...]]
@@ -214,26 +199,74 @@ impl State {
         _c: ClientId,
         r: PolyFillRectangle,
     ) -> HandlerResult {
-        let rects: Vec<IRect> = r.rects.iter().map(|r| irect(*r)).collect();
-        self.draw(r.drawable, r.gc, |pm, s| render::fill_rects(pm, s, &rects))
+        self.draw_rects(r.drawable, r.gc, &r.rects, render::fill_rects)
     }
 
     // PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
     pub(crate) fn poly_arc(&mut self, _c: ClientId, r: PolyArc) -> HandlerResult {
-        let a = arcs(&r.arcs);
-        self.draw(r.drawable, r.gc, |pm, s| render::stroke_arcs(pm, s, &a))
+        self.draw_arcs(r.drawable, r.gc, &r.arcs, render::stroke_arcs)
     }
 
     // PolyFillArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
     pub(crate) fn poly_fill_arc(&mut self, _c: ClientId, r: PolyFillArc) -> HandlerResult {
-        let a = arcs(&r.arcs);
-        self.draw(r.drawable, r.gc, |pm, s| render::fill_arcs(pm, s, &a))
+        self.draw_arcs(r.drawable, r.gc, &r.arcs, render::fill_arcs)
     }
 
     // FillPoly: [drawable, gc, [[x, y]...]]
     pub(crate) fn fill_poly(&mut self, _c: ClientId, r: FillPoly) -> HandlerResult {
-        let p = pts(&r.points);
-        self.draw(r.drawable, r.gc, |pm, s| render::fill_polygon(pm, s, &p))
+        self.draw_points(r.drawable, r.gc, &r.points, render::fill_polygon)
+    }
+
+    /// Draws `points` with `f`, converted in the reusable point buffer.
+    fn draw_points(
+        &mut self,
+        d: Drawable,
+        g: GcId,
+        points: &[Point],
+        f: impl FnOnce(&mut Pixmap, &Style, &[(i32, i32)]) -> Option<IRect>,
+    ) -> HandlerResult {
+        let mut p = scratch::take(&mut self.scratch.points);
+        p.extend(points.iter().map(|p| (p.x, p.y)));
+        let result = self.draw(d, g, |pm, s| f(pm, s, &p));
+        scratch::give_back(&mut self.scratch.points, p);
+        result
+    }
+
+    /// Draws `rects` with `f`, converted in the reusable rectangle buffer.
+    fn draw_rects(
+        &mut self,
+        d: Drawable,
+        g: GcId,
+        rects: &[Rect],
+        f: impl FnOnce(&mut Pixmap, &Style, &[IRect]) -> Option<IRect>,
+    ) -> HandlerResult {
+        let mut v = scratch::take(&mut self.scratch.rects);
+        v.extend(rects.iter().map(|r| irect(*r)));
+        let result = self.draw(d, g, |pm, s| f(pm, s, &v));
+        scratch::give_back(&mut self.scratch.rects, v);
+        result
+    }
+
+    /// Draws `arcs` with `f`, converted in the reusable arc buffer.
+    fn draw_arcs(
+        &mut self,
+        d: Drawable,
+        g: GcId,
+        arcs: &[yonder_protocol::geometry::Arc],
+        f: impl FnOnce(&mut Pixmap, &Style, &[ArcSpec]) -> Option<IRect>,
+    ) -> HandlerResult {
+        let mut v = scratch::take(&mut self.scratch.arcs);
+        v.extend(arcs.iter().map(|a| ArcSpec {
+            x: a.x,
+            y: a.y,
+            width: a.width,
+            height: a.height,
+            angle1: a.angle1,
+            angle2: a.angle2,
+        }));
+        let result = self.draw(d, g, |pm, s| f(pm, s, &v));
+        scratch::give_back(&mut self.scratch.arcs, v);
+        result
     }
 
     // DrawText: [drawable, gc, [x, y], text]

@@ -9,8 +9,10 @@ use crate::screen::Headless;
 use crate::state::gc::prect;
 use crate::state::State;
 use tokio::sync::mpsc;
-use yonder_protocol::request::{CreateWindow, MapWindow, UnmapWindow, WindowAttributes};
-use yonder_protocol::{make_id, Drawable, Hello, Rect, Request, WindowId};
+use yonder_protocol::request::{
+    CreateGc, CreateWindow, FillPoly, GcValues, MapWindow, UnmapWindow, WindowAttributes,
+};
+use yonder_protocol::{make_id, Drawable, GcId, Hello, Point, Rect, Request, WindowId};
 
 /// What `damage_window_area` would add to the compositor for `r` in window `w`.
 fn reference(state: &State, w: WindowId, r: IRect) -> Option<Rect> {
@@ -94,4 +96,69 @@ fn one_walk_damage_matches_the_tree_queries() {
         Incoming::Request(Request::UnmapWindow(UnmapWindow { window: ids[1] })),
     );
     check(&state);
+}
+
+/// A drawing damages the screen only when the screen shows frames; either way its pixels
+/// land in the window's backing store.
+#[test]
+fn drawing_damage_is_skipped_on_a_screen_without_frames() {
+    for shown in [false, true] {
+        let config = ServerConfig {
+            screen_width: 64,
+            screen_height: 64,
+            window_manager: false,
+            ..ServerConfig::default()
+        };
+        let mut state = State::new(&config, Box::new(Headless::new(64, 64)));
+        assert!(!state.frames_shown, "headless shows no frames");
+        state.frames_shown = shown;
+        let (tx, _out) = mpsc::unbounded_channel();
+        let hello = Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            cookie: Vec::new(),
+            app_name: "unit".into(),
+            id_space: 7,
+        };
+        let client = state.connect(hello, tx).expect("connects");
+        let (win, gc) = (WindowId(make_id(7, 1)), GcId(make_id(7, 2)));
+        for r in [
+            Request::CreateWindow(CreateWindow {
+                id: win,
+                parent: WindowId::ROOT,
+                rect: Rect::new(4, 4, 32, 32),
+                attributes: WindowAttributes::default(),
+            }),
+            Request::MapWindow(MapWindow { window: win }),
+            Request::CreateGc(CreateGc {
+                id: gc,
+                drawable: Drawable(win.0),
+                values: GcValues::default(),
+            }),
+        ] {
+            state.handle_request(client, Incoming::Request(r));
+        }
+        state.compositor.discard_damage();
+        let points = vec![Point::new(0, 0), Point::new(20, 10), Point::new(0, 20)];
+        state.handle_request(
+            client,
+            Incoming::Request(Request::FillPoly(FillPoly {
+                drawable: Drawable(win.0),
+                gc,
+                points,
+            })),
+        );
+        assert_eq!(
+            state.compositor.has_damage(),
+            shown,
+            "frames shown: {shown}"
+        );
+        let pm = &state.surfaces[&Drawable(win.0)];
+        let inked = pm
+            .pixels()
+            .iter()
+            .filter(|p| p.alpha() == 255 && p.red() == 0);
+        assert!(inked.count() > 100, "the triangle was drawn");
+    }
 }

@@ -45,8 +45,10 @@ pub struct Client {
     pub outbox: Arc<Outbox>,
     /// Most bytes of output it may leave unread before it is disconnected.
     pub max_output: usize,
-    /// Set when its output passed `max_output`: further output is dropped and the
-    /// client is disconnected at the end of the burst, for this reason.
+    /// Set when the client must go: its output passed `max_output`, or it sent a frame
+    /// that does not decode (see `State::handle_raw`). Further requests and output
+    /// are dropped and the client is disconnected at the end of the burst, for this
+    /// reason.
     pub overflow: Option<String>,
     /// Frames encoded during the current batch; handed to the writer in one piece by
     /// [`Client::flush`], so many small events cost one channel send.

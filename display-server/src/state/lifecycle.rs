@@ -4,6 +4,7 @@
 
 use super::{Client, ClientLink, State};
 use crate::compositor::Scene;
+use crate::dispatch::Incoming;
 use crate::server::Command;
 use tokio::sync::mpsc::UnboundedSender;
 use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Setup};
@@ -24,10 +25,16 @@ impl State {
             Command::Requests {
                 client,
                 batch,
+                bodies,
                 permit,
             } => {
                 for req in batch {
-                    self.handle_request(client, req);
+                    match req {
+                        Incoming::Raw(r) => {
+                            self.handle_raw(client, bodies.get(r).unwrap_or_default())
+                        }
+                        req => self.handle_request(client, req),
+                    }
                 }
                 // Applied: the connection may queue another batch (fair scheduling).
                 drop(permit);

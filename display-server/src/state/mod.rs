@@ -13,6 +13,7 @@ pub mod id_hash;
 pub mod isolation;
 mod lifecycle;
 pub mod quota;
+pub mod scratch;
 mod screen_change;
 
 mod tree;
@@ -97,6 +98,10 @@ pub struct State {
     pub compositor: Compositor,
     /// The screen backend.
     pub screen: Box<dyn Screen>,
+    /// Whether the screen shows composed frames (`Screen::shows_frames`, fixed for the
+    /// screen's life). When it does not, nothing is ever composed and the damage of
+    /// drawing requests is not even worked out (see `State::damage_drawable`).
+    pub frames_shown: bool,
     /// Device pixels per logical pixel, as the screen last reported.
     pub scale_factor: f64,
     /// Accept FakeInput.
@@ -113,6 +118,8 @@ pub struct State {
     pub max_output_buffer: usize,
     /// The built-in window manager's state (frames, drags, close requests).
     pub wm: Wm,
+    /// Reusable conversion buffers of the drawing handlers.
+    pub scratch: scratch::Scratch,
     started: Instant,
 }
 
@@ -132,6 +139,7 @@ impl State {
             input: InputState::default(),
             compositor: Compositor::new(w, h),
             scale_factor: screen.scale_factor(),
+            frames_shown: screen.shows_frames(),
             screen,
             allow_synthetic_input: config.allow_synthetic_input,
             max_drawable_side: config.max_drawable_side,
@@ -140,6 +148,7 @@ impl State {
             memory_quota: config.client_memory_quota,
             max_output_buffer: config.max_output_buffer,
             wm: Wm::new(config.window_manager),
+            scratch: scratch::Scratch::default(),
             started: Instant::now(),
         };
         s.create_root(w, h);
