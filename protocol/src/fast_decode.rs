@@ -1,5 +1,5 @@
 //! Hand-written decoding of the hottest request bodies: the poly drawing requests
-//! (PolyPoint … FillPoly, opcodes 42–49), ChangeGc without values and Sync.
+//! (PolyPoint … FillPoly, opcodes 42–49), PutImage (50), ChangeGc without values and Sync.
 //!
 //! Why by hand: through serde every coordinate costs a visitor call and a marker
 //! dispatch, several hundred instructions per rectangle. Here each integer is one marker
@@ -13,8 +13,8 @@
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId};
 use crate::request::{
-    ChangeGc, FillPoly, GcValues, PolyArc, PolyFillArc, PolyFillRectangle, PolyLine, PolyPoint,
-    PolyRectangle, PolySegment, Request, Sync,
+    ChangeGc, FillPoly, GcValues, ImageFormat, PolyArc, PolyFillArc, PolyFillRectangle, PolyLine,
+    PolyPoint, PolyRectangle, PolySegment, PutImage, Request, Sync,
 };
 
 /// A cursor over a MessagePack body. Every method returns `None` for anything but the
@@ -151,6 +151,43 @@ impl<'a> Reader<'a> {
         Some((drawable, gc, items))
     }
 
+    /// A PutImage body: through serde its bytes were read into a growing buffer and
+    /// then copied again; here they are copied once, from the frame.
+    fn put_image(&mut self) -> Option<PutImage> {
+        self.array_of(7)?;
+        let drawable = Drawable(self.u64()?);
+        let gc = GcId(self.u64()?);
+        let dst = self.point()?;
+        let width = self.u32()?;
+        let height = self.u32()?;
+        let format = match self.byte()? {
+            0 => ImageFormat::Bgrx,
+            1 => ImageFormat::Rgba,
+            2 => ImageFormat::Png,
+            3 => ImageFormat::Jpeg,
+            4 => ImageFormat::Qoi,
+            _ => return None,
+        };
+        let len = match self.byte()? {
+            0xc4 => self.byte()? as usize,
+            0xc5 => u16::from_be_bytes(self.bytes()?) as usize,
+            0xc6 => u32::from_be_bytes(self.bytes()?) as usize,
+            _ => return None,
+        };
+        let end = self.pos.checked_add(len)?;
+        let data = self.buf.get(self.pos..end)?.to_vec();
+        self.pos = end;
+        Some(PutImage {
+            drawable,
+            gc,
+            dst,
+            width,
+            height,
+            format,
+            data,
+        })
+    }
+
     #[inline(always)]
     fn point(&mut self) -> Option<Point> {
         self.array_of(2)?;
@@ -274,6 +311,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 points,
             })
         }
+        50 => Request::PutImage(r.put_image()?),
         _ => return None,
     };
     (r.remaining() == 0).then_some(req)

@@ -19,8 +19,10 @@ use yonder_protocol::message::{decode_request, decode_request_via_serde};
 use yonder_protocol::request::*;
 use yonder_protocol::{Drawable, GcId, Request, Segment};
 
-/// The hot opcodes (Sync, ChangeGc, the poly requests) and a few neighbours.
-const OPCODES: &[u8] = &[21, 22, 23, 33, 34, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50];
+/// The hot opcodes (Sync, ChangeGc, the poly requests, PutImage) and a few neighbours.
+const OPCODES: &[u8] = &[
+    21, 22, 23, 33, 34, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51,
+];
 
 /// A MessagePack-ish value with the shape of a request, for the agreement test.
 #[derive(Debug, Clone)]
@@ -282,11 +284,39 @@ fn hot_request() -> impl Strategy<Value = Request> {
                 points,
             })
         }),
-        ids.1.prop_map(|gc| Request::ChangeGc(ChangeGc {
+        ids.1.clone().prop_map(|gc| Request::ChangeGc(ChangeGc {
             gc,
             values: GcValues::default()
         })),
         Just(Request::Sync(Sync {})),
+        (
+            ids,
+            point(),
+            (any::<u32>(), any::<u32>()),
+            prop::sample::select(vec![
+                ImageFormat::Bgrx,
+                ImageFormat::Rgba,
+                ImageFormat::Png,
+                ImageFormat::Jpeg,
+                ImageFormat::Qoi,
+            ]),
+            // Past 255 and 65535 bytes: every bin header size.
+            prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..300),
+                Just(vec![7u8; 70_000]),
+            ],
+        )
+            .prop_map(|((drawable, gc), dst, (width, height), format, data)| {
+                Request::PutImage(PutImage {
+                    drawable,
+                    gc,
+                    dst,
+                    width,
+                    height,
+                    format,
+                    data,
+                })
+            }),
     ]
 }
 
