@@ -1,6 +1,7 @@
 //! Hand-written encoding of the poly drawing requests (PolyPoint … FillPoly, opcodes
-//! 42–49) and of a ChangeGc without values, straight from a slice of items into the output buffer: no `Request` is built
-//! (so no copy of the items) and no serde call is made per coordinate.
+//! 42–49) and of a ChangeGc without values, straight from a slice of items into the
+//! output buffer: no `Request` is built (so no copy of the items) and no serde call is
+//! made per coordinate.
 //!
 //! The bytes are exactly serde's (rmp-serde writes every integer and array header with
 //! `rmp`'s shortest encoding, and so does this module, by hand);
