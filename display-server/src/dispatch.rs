@@ -165,34 +165,15 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::ServerConfig;
-    use crate::screen::Headless;
     use yonder_protocol::request::FillPoly;
-    use yonder_protocol::{make_id, Drawable, GcId, Hello, Point};
+    use yonder_protocol::{make_id, Drawable, GcId, Point};
 
     fn state() -> (
         State,
         ClientId,
         tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
     ) {
-        let config = ServerConfig {
-            screen_width: 64,
-            screen_height: 64,
-            window_manager: false,
-            ..ServerConfig::default()
-        };
-        let mut state = State::new(&config, Box::new(Headless::new(64, 64)));
-        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-        let hello = Hello {
-            protocol: yonder_protocol::PROTOCOL_NAME.into(),
-            major: yonder_protocol::PROTOCOL_MAJOR,
-            minor: yonder_protocol::PROTOCOL_MINOR,
-            cookie: Vec::new(),
-            app_name: "unit".into(),
-            id_space: 7,
-        };
-        let client = state.connect(hello, tx).expect("connects");
-        (state, client, rx)
+        crate::state::test_support::state_with_client(64, 64, false)
     }
 
     /// A raw body is applied exactly as its decoded request would be: same sequence

@@ -2,17 +2,15 @@
 //! route through the window tree queries, on a bare [`State`] with nested windows.
 
 use super::Damage;
-use crate::config::ServerConfig;
 use crate::dispatch::Incoming;
 use crate::render::IRect;
-use crate::screen::Headless;
 use crate::state::gc::prect;
+use crate::state::test_support::state_with_client;
 use crate::state::State;
-use tokio::sync::mpsc;
 use yonder_protocol::request::{
     CreateGc, CreateWindow, FillPoly, GcValues, MapWindow, UnmapWindow, WindowAttributes,
 };
-use yonder_protocol::{make_id, Drawable, GcId, Hello, Point, Rect, Request, WindowId};
+use yonder_protocol::{make_id, Drawable, GcId, Point, Rect, Request, WindowId};
 
 /// What `damage_window_area` would add to the compositor for `r` in window `w`.
 fn reference(state: &State, w: WindowId, r: IRect) -> Option<Rect> {
@@ -23,23 +21,7 @@ fn reference(state: &State, w: WindowId, r: IRect) -> Option<Rect> {
 
 #[test]
 fn one_walk_damage_matches_the_tree_queries() {
-    let config = ServerConfig {
-        screen_width: 320,
-        screen_height: 240,
-        window_manager: false,
-        ..ServerConfig::default()
-    };
-    let mut state = State::new(&config, Box::new(Headless::new(320, 240)));
-    let (tx, _out) = mpsc::unbounded_channel();
-    let hello = Hello {
-        protocol: yonder_protocol::PROTOCOL_NAME.into(),
-        major: yonder_protocol::PROTOCOL_MAJOR,
-        minor: yonder_protocol::PROTOCOL_MINOR,
-        cookie: Vec::new(),
-        app_name: "unit".into(),
-        id_space: 7,
-    };
-    let client = state.connect(hello, tx).expect("connects");
+    let (mut state, client, _out) = state_with_client(320, 240, false);
     let mut ids = Vec::new();
     // A chain of nested windows, each partly outside its parent, one far off-screen.
     let rects = [
@@ -103,25 +85,9 @@ fn one_walk_damage_matches_the_tree_queries() {
 #[test]
 fn drawing_damage_is_skipped_on_a_screen_without_frames() {
     for shown in [false, true] {
-        let config = ServerConfig {
-            screen_width: 64,
-            screen_height: 64,
-            window_manager: false,
-            ..ServerConfig::default()
-        };
-        let mut state = State::new(&config, Box::new(Headless::new(64, 64)));
+        let (mut state, client, _out) = state_with_client(64, 64, false);
         assert!(!state.frames_shown, "headless shows no frames");
         state.frames_shown = shown;
-        let (tx, _out) = mpsc::unbounded_channel();
-        let hello = Hello {
-            protocol: yonder_protocol::PROTOCOL_NAME.into(),
-            major: yonder_protocol::PROTOCOL_MAJOR,
-            minor: yonder_protocol::PROTOCOL_MINOR,
-            cookie: Vec::new(),
-            app_name: "unit".into(),
-            id_space: 7,
-        };
-        let client = state.connect(hello, tx).expect("connects");
         let (win, gc) = (WindowId(make_id(7, 1)), GcId(make_id(7, 2)));
         for r in [
             Request::CreateWindow(CreateWindow {

@@ -15,6 +15,8 @@ mod lifecycle;
 pub mod quota;
 pub mod scratch;
 mod screen_change;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 mod tree;
 mod window;

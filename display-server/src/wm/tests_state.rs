@@ -3,17 +3,15 @@
 //! state machine without the alarm task, and the switch that turns it all off.
 
 use super::{CloseState, CLOSE_TIMEOUT};
-use crate::config::ServerConfig;
 use crate::dispatch::Incoming;
 use crate::input::InputEvent;
-use crate::screen::Headless;
 use crate::state::State;
 use std::time::Instant;
 use tokio::sync::mpsc;
 use yonder_protocol::request::{
     ChangeProperty, CreateWindow, Cursor, MapWindow, PropMode, WindowAttributes,
 };
-use yonder_protocol::{atoms, make_id, ClientId, Hello, Point, Rect, Request, WindowId};
+use yonder_protocol::{atoms, make_id, ClientId, Point, Rect, Request, WindowId};
 
 struct Setup {
     state: State,
@@ -23,23 +21,8 @@ struct Setup {
 }
 
 fn setup(window_manager: bool) -> Setup {
-    let config = ServerConfig {
-        screen_width: 320,
-        screen_height: 240,
-        window_manager,
-        ..ServerConfig::default()
-    };
-    let mut state = State::new(&config, Box::new(Headless::new(320, 240)));
-    let (tx, out) = mpsc::unbounded_channel();
-    let hello = Hello {
-        protocol: yonder_protocol::PROTOCOL_NAME.into(),
-        major: yonder_protocol::PROTOCOL_MAJOR,
-        minor: yonder_protocol::PROTOCOL_MINOR,
-        cookie: Vec::new(),
-        app_name: "unit".into(),
-        id_space: 7,
-    };
-    let client = state.connect(hello, tx).expect("connects");
+    let (state, client, out) =
+        crate::state::test_support::state_with_client(320, 240, window_manager);
     Setup {
         state,
         client,
