@@ -202,8 +202,12 @@ impl Connection {
         match result {
             Ok(()) => {
                 debug_assert!(out.fds.is_empty());
+                // A buffer grown by a large request shrinks back once the requests are
+                // small again, not after each large one: an app putting large images one
+                // after another would otherwise regrow it (copies, page faults) every time.
+                let flushed = out.buf.len();
                 out.buf.clear();
-                if out.buf.capacity() > 4 * FLUSH_THRESHOLD {
+                if out.buf.capacity() > 4 * FLUSH_THRESHOLD && flushed <= FLUSH_THRESHOLD {
                     out.buf.shrink_to(2 * FLUSH_THRESHOLD);
                 }
                 Ok(())
