@@ -342,6 +342,9 @@ async fn write_loop<W: AsyncWrite + Unpin>(
     };
     if finished {
         let _ = wr.shutdown().await;
+        // The state thread has let go of the client (it dropped the sender): the reader
+        // stops too, if it has not (a client dropped for a frame that did not decode).
+        outbox.close();
     }
 }
 

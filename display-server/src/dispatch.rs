@@ -51,7 +51,10 @@ impl State {
                 // The requests before it were applied; the ones after it are dropped.
                 if let Some(c) = self.clients.get_mut(&client) {
                     tracing::warn!(client = client.0, reason = %e, "closing connection");
-                    c.overflow.get_or_insert_with(|| e.to_string());
+                    if c.overflow.is_none() {
+                        c.overflow = Some(e.to_string());
+                        c.malformed = true;
+                    }
                 }
             }
         }

@@ -159,6 +159,20 @@ fn malformed_and_oversized_frames_close_only_that_connection() {
     bad.write_all(&[3, 0, 0, 0, 0x92, 49, 0xc1]).unwrap();
     assert!(closed(bad), "malformed FillPoly closes the connection");
 
+    // What the requests before a bad frame earned still arrives before the end.
+    let mut bad = raw_client(&s);
+    let mut out = Vec::new();
+    frame::encode_frame(&(250u8, Vec::<u8>::new()), &mut out);
+    out.extend_from_slice(&[3, 0, 0, 0, 0x92, 49, 0xc1]);
+    bad.write_all(&out).unwrap();
+    match yonder_protocol::message::decode_server_message(&read_frame(&mut bad)).unwrap() {
+        yonder_protocol::ServerMessage::Error { seq, error } => {
+            assert_eq!((seq.0, error.code), (1, ErrorCode::Request))
+        }
+        other => panic!("expected the unknown opcode's error, got {other:?}"),
+    }
+    assert!(closed(bad), "then the connection ends");
+
     let mut huge = raw_client(&s);
     huge.write_all(&(64u32 << 20).to_le_bytes()).unwrap();
     assert!(closed(huge), "oversized frame closes the connection");

@@ -50,6 +50,9 @@ pub struct Client {
     /// are dropped and the client is disconnected at the end of the burst, for this
     /// reason.
     pub overflow: Option<String>,
+    /// The reason in `overflow` is a frame that did not decode, not unread output: what
+    /// it was owed before that frame is still written before its connection closes.
+    pub malformed: bool,
     /// Frames encoded during the current batch; handed to the writer in one piece by
     /// [`Client::flush`], so many small events cost one channel send.
     out: Vec<u8>,
@@ -78,6 +81,7 @@ impl Client {
             outbox: Outbox::new(),
             max_output: usize::MAX,
             overflow: None,
+            malformed: false,
             out: Vec::new(),
             tx,
         }

@@ -3,10 +3,12 @@
 //!
 //! Why not a fixed fast hash (FxHash)? Ids are chosen by the clients, and a client that
 //! knows the function could pick ids that all land in one bucket and slow every lookup
-//! of the state thread, which serves everyone. So the multiplier is random per process
-//! (odd, from the standard library's random keys): multiply-shift hashing, whose high
-//! product bits a client cannot steer without knowing it. `finish` folds those high bits
-//! onto the low ones, which pick the bucket.
+//! of the state thread, which serves everyone. So the key and multiplier are random per
+//! process (from the standard library's random keys), and each word is mixed by a folded
+//! multiply: the full 128-bit product of (word ^ key) and the multiplier, its high half
+//! XORed onto its low half. Every bit of the result then depends on every bit of the id
+//! (a plain 64-bit product's low bits, which pick the bucket, would ignore an id's high
+//! bits: clients choosing id spaces that agree in their low bits would share buckets).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -18,22 +20,28 @@ pub type IdMap<K, V> = HashMap<K, V, IdHashBuilder>;
 /// Makes [`IdHasher`]s with the process's random multiplier.
 #[derive(Debug, Clone, Copy)]
 pub struct IdHashBuilder {
+    seed: u64,
     k: u64,
 }
 
 impl Default for IdHashBuilder {
     fn default() -> Self {
-        static K: OnceLock<u64> = OnceLock::new();
-        let k =
-            *K.get_or_init(|| std::collections::hash_map::RandomState::new().hash_one(0u64) | 1);
-        IdHashBuilder { k }
+        static KEYS: OnceLock<(u64, u64)> = OnceLock::new();
+        let (seed, k) = *KEYS.get_or_init(|| {
+            let random = std::collections::hash_map::RandomState::new();
+            (random.hash_one(0u64), random.hash_one(1u64) | 1)
+        });
+        IdHashBuilder { seed, k }
     }
 }
 
 impl BuildHasher for IdHashBuilder {
     type Hasher = IdHasher;
     fn build_hasher(&self) -> IdHasher {
-        IdHasher { h: 0, k: self.k }
+        IdHasher {
+            h: self.seed,
+            k: self.k,
+        }
     }
 }
 
@@ -56,7 +64,8 @@ impl Hasher for IdHasher {
 
     #[inline]
     fn write_u64(&mut self, n: u64) {
-        self.h = (self.h.rotate_left(32) ^ n).wrapping_mul(self.k);
+        let p = ((self.h ^ n) as u128) * (self.k as u128);
+        self.h = (p as u64) ^ ((p >> 64) as u64);
     }
 
     #[inline]
@@ -66,7 +75,7 @@ impl Hasher for IdHasher {
 
     #[inline]
     fn finish(&self) -> u64 {
-        self.h ^ (self.h >> 32)
+        self.h
     }
 }
 
@@ -85,6 +94,21 @@ mod tests {
         }
         assert!(
             buckets.iter().all(|&c| c < 24),
+            "{:?}",
+            buckets.iter().max()
+        );
+    }
+
+    #[test]
+    fn id_spaces_that_differ_only_in_high_bits_spread_too() {
+        let b = IdHashBuilder::default();
+        // The same id number in 2048 spaces that agree in their low 20 bits.
+        let mut buckets = vec![0u32; 1024];
+        for j in 0..2048u64 {
+            buckets[(b.hash_one((j << 20) << 32 | 1) & 1023) as usize] += 1;
+        }
+        assert!(
+            buckets.iter().all(|&c| c < 16),
             "{:?}",
             buckets.iter().max()
         );

@@ -174,7 +174,8 @@ impl State {
 
     /// Hands every client's queued frames to its writer. A client whose unread output
     /// passed its limit is disconnected instead (its socket closed at once, whether or
-    /// not it reads), so a client that never reads cannot make the server's memory grow.
+    /// not it reads), so a client that never reads cannot make the server's memory grow;
+    /// one that sent a frame that does not decode gets its owed output, then the end.
     pub fn flush_clients(&mut self) {
         // Disconnecting makes events for others (Destroy, ...), which may in turn push
         // another non-reader over; each round removes at least one client.
@@ -189,8 +190,14 @@ impl State {
             }
             for (id, reason) in over {
                 tracing::warn!(client = id.0, %reason, "disconnecting a client");
-                if let Some(c) = self.clients.get(&id) {
-                    c.outbox.close();
+                if let Some(c) = self.clients.get_mut(&id) {
+                    if c.malformed {
+                        // Like a disconnect from the reader: what the requests before the
+                        // bad frame earned is written, then the connection ends.
+                        c.flush();
+                    } else {
+                        c.outbox.close();
+                    }
                 }
                 self.disconnect(id, &reason);
             }
