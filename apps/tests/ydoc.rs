@@ -483,7 +483,16 @@ fn edit_in_place(d: &Display, w: WindowId, top: i32) -> WindowId {
         part = descendant_of_client(d, w, "ypaint");
         part.is_some()
     });
-    part.unwrap()
+    let part = part.unwrap();
+    // ydoc has taken the part on (save set, ACTIVATE) when it gives it the focus; before
+    // that, ypaint's window is inside but not yet ydoc's part.
+    eventually("ydoc gives the part the focus", || {
+        d.conn
+            .get_input_focus()
+            .reply()
+            .is_ok_and(|f| f.window == part)
+    });
+    part
 }
 
 #[test]

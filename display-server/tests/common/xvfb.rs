@@ -15,8 +15,27 @@ pub struct Guard(pub Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        // SIGTERM first: Xvfb then removes its lock file and socket, which SIGKILL would
+        // leave behind for every later run to step around.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let end = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < end {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// Whether X display `n` is in use: its lock file names a live process. (A lock left by a
+/// killed server is stale; Xvfb replaces it.)
+fn display_in_use(n: u32) -> bool {
+    match std::fs::read_to_string(format!("/tmp/.X{n}-lock")) {
+        Ok(pid) => Path::new(&format!("/proc/{}", pid.trim())).exists(),
+        Err(_) => false,
     }
 }
 
@@ -130,9 +149,12 @@ fn start_xvfb() -> (Guard, String) {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     for _ in 0..40 {
         let n = 180 + (std::process::id() % 97) * 3 + NEXT.fetch_add(1, Ordering::Relaxed) % 300;
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
+        if display_in_use(n) {
+            continue;
+        }
+        // A socket left by a killed server would look ready before Xvfb listens.
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        if Path::new(&socket).exists() && std::fs::remove_file(&socket).is_err() {
             continue;
         }
         let child = Command::new("Xvfb")
