@@ -9,13 +9,12 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
-use yonder::protocol::event::ExposeEvent;
 use yonder::protocol::handshake::Refusal;
 use yonder::protocol::reply::{GeometryReply, InputFocusReply, PropertyReply, SyncReply};
 use yonder::protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder::protocol::{
-    atoms, encode_frame, make_id, ErrorCode, Event, Point, Rect, Reply, Request, Seq,
-    ServerMessage, SetupResponse, WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
+    atoms, make_id, ErrorCode, Event, Point, Rect, Reply, Request, Seq, SetupResponse, WindowId,
+    PROTOCOL_MAJOR, PROTOCOL_MINOR,
 };
 use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Incoming, ReplyError};
 
@@ -399,23 +398,7 @@ fn writer_reads_while_the_server_is_busy_writing() {
     const EVENTS: usize = 50_000;
     let server = Server::start(|peer| {
         peer.accept();
-        let mut batch = Vec::new();
-        for i in 0..EVENTS {
-            let msg = ServerMessage::Event {
-                seq: Seq(0),
-                event: Event::Expose(ExposeEvent {
-                    window: WindowId(1),
-                    rect: Rect::new(0, 0, 1, 1),
-                    count: 0,
-                }),
-                sent: false,
-            };
-            encode_frame(&msg, &mut batch);
-            if i % 1000 == 999 {
-                peer.send_bytes(&batch);
-                batch.clear();
-            }
-        }
+        peer.flood_exposes(EVENTS);
         for _ in 0..N {
             assert!(matches!(peer.request(), Request::PutImage(_)));
         }

@@ -12,13 +12,11 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
-use yonder::protocol::event::ExposeEvent;
 use yonder::protocol::handshake::Refusal;
 use yonder::protocol::reply::SyncReply;
 use yonder::protocol::request::ImageFormat;
 use yonder::protocol::{
-    encode_frame, Event, Point, Rect, Reply, Request, Seq, ServerMessage, SetupResponse, WindowId,
-    TLS_PORT_BASE,
+    encode_frame, Point, Reply, Request, Seq, ServerMessage, SetupResponse, TLS_PORT_BASE,
 };
 use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Fingerprint};
 
@@ -108,23 +106,7 @@ fn writer_reads_while_the_server_is_busy_writing_over_tls() {
     const EVENTS: usize = 50_000;
     let server = Server::tls(|peer| {
         peer.accept();
-        let mut batch = Vec::new();
-        for i in 0..EVENTS {
-            let msg = ServerMessage::Event {
-                seq: Seq(0),
-                event: Event::Expose(ExposeEvent {
-                    window: WindowId(1),
-                    rect: Rect::new(0, 0, 1, 1),
-                    count: 0,
-                }),
-                sent: false,
-            };
-            encode_frame(&msg, &mut batch);
-            if i % 1000 == 999 {
-                peer.send_bytes(&batch);
-                batch.clear();
-            }
-        }
+        peer.flood_exposes(EVENTS);
         for _ in 0..N {
             assert!(matches!(peer.request(), Request::PutImage(_)));
         }

@@ -116,6 +116,28 @@ impl<S: Read + Write> Peer<S> {
         });
     }
 
+    /// Sends `n` Expose events of window 1, a thousand frames per write, without
+    /// reading: megabytes the client must take while it is itself writing.
+    pub fn flood_exposes(&mut self, n: usize) {
+        let mut batch = Vec::new();
+        for i in 0..n {
+            let msg = ServerMessage::Event {
+                seq: Seq(0),
+                event: Event::Expose(ExposeEvent {
+                    window: WindowId(1),
+                    rect: Rect::new(0, 0, 1, 1),
+                    count: 0,
+                }),
+                sent: false,
+            };
+            encode_frame(&msg, &mut batch);
+            if i % 1000 == 999 || i + 1 == n {
+                self.send_bytes(&batch);
+                batch.clear();
+            }
+        }
+    }
+
     /// Reads a Sync request (asserting it is one) and answers it as request `seq`.
     pub fn answer_sync(&mut self, seq: u64) {
         assert!(matches!(self.request(), Request::Sync(_)));
