@@ -120,7 +120,9 @@ fn a_crate_without_a_layers_section_is_an_error() {
     std::fs::create_dir_all(&dir).unwrap();
     let root = dir.join("lib.rs");
     std::fs::write(&root, "//! No layers here.\npub mod a;\n").unwrap();
-    let err = Crate::read(&root).unwrap_err();
+    std::fs::write(dir.join("a.rs"), "//! A module.\n").unwrap();
+    let result = Crate::read(&root);
     std::fs::remove_dir_all(&dir).unwrap();
+    let err = result.unwrap_err();
     assert!(err.contains("no `# Layers` section"), "{err}");
 }
