@@ -5,8 +5,12 @@
 # latency over a Unix socket and TCP for both, and the CPU use of idle servers.
 #
 #   bench/vs-x11.sh [--rounds N] [--time SECONDS] [--only op,op] [--latency N] [--core C]
+#                   [--idle SECONDS] [--smoke]
 #
-# Defaults: 3 rounds of 2 s per op, 20000 round trips, core 0; about 6 minutes once built.
+# Defaults: 3 rounds of 2 s per op, 20000 round trips, 10 s per idle-CPU figure, core 0;
+# about 6 minutes once built. --smoke (CI) is one round of 0.2 s of noop, rect10 and
+# putimage100, 200 round trips and 1 s of idle: it checks that everything runs and the
+# tables come out, and its figures mean nothing.
 # Needs Xvfb and x11perf (Debian: xvfb, x11-apps; installed when missing and run as root).
 # A benchmark: it prints figures and fails only when something cannot run at all.
 set -euo pipefail
@@ -18,6 +22,7 @@ TIME=2
 ONLY=""
 LATENCY=20000
 CORE=0
+IDLE=10
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift 2 ;;
@@ -25,7 +30,9 @@ while [ $# -gt 0 ]; do
         --only) ONLY=$2; shift 2 ;;
         --latency) LATENCY=$2; shift 2 ;;
         --core) CORE=$2; shift 2 ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        --idle) IDLE=$2; shift 2 ;;
+        --smoke) ROUNDS=1; TIME=0.2; ONLY=noop,rect10,putimage100; LATENCY=200; IDLE=1; shift ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "vs-x11: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -157,15 +164,15 @@ Y_UNIX=$($PIN "$YPERF" --display "$YDISPLAY" --latency "$LATENCY" --json | lat)
 Y_TCP=$(YONDER_COOKIE=$YCOOKIE $PIN "$YPERF" --display "127.0.0.1:$YN" --latency "$LATENCY" --json | lat)
 
 # --- idle CPU ---------------------------------------------------------------------------
-# CPU time (utime + stime, in clock ticks) a process uses over 10 seconds, in percent.
+# CPU time (utime + stime, in clock ticks) a process uses over $IDLE seconds, in percent.
 cpu10() {
     local a b
     a=$(awk '{print $14 + $15}' "/proc/$1/stat")
-    sleep 10
+    sleep "$IDLE"
     b=$(awk '{print $14 + $15}' "/proc/$1/stat")
-    awk -v d=$((b - a)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f %%", 100 * d / hz / 10 }'
+    awk -v d=$((b - a)) -v hz="$(getconf CLK_TCK)" -v t="$IDLE" 'BEGIN { printf "%.2f %%", 100 * d / hz / t }'
 }
-echo "vs-x11: idle CPU (10 s each)" >&2
+echo "vs-x11: idle CPU ($IDLE s each)" >&2
 $PIN "$SERVER" --headless 1280x800 --socket-dir "$TMP/i" --cookie-file "$TMP/icookies" \
     >"$TMP/idle.out" 2>"$TMP/idle.log" &
 IDLE_PID=$!
@@ -176,7 +183,7 @@ sleep 1
 IDLE_Y=$(cpu10 "$IDLE_PID")
 IDLE_X=$(cpu10 "$XVFB_PID")
 YONDER_COOKIE_FILE=$TMP/icookies $PIN "$YPERF" --display "unix:$TMP/i/display-$IN" \
-    --still-windows 50 --time 13 >/dev/null &
+    --still-windows 50 --time $((IDLE + 3)) >/dev/null &
 STILL=$!
 sleep 2
 IDLE_Y50=$(cpu10 "$IDLE_PID")
@@ -215,6 +222,6 @@ echo "| Unix socket | $a µs | $b µs | $c µs | $d µs |"
 read -r a b <<<"$X_TCP"; read -r c d <<<"$Y_TCP"
 echo "| TCP (127.0.0.1) | $a µs | $b µs | $c µs | $d µs |"
 echo
-echo "CPU use over 10 s (from /proc/PID/stat, utime + stime): idle Xvfb $IDLE_X; idle"
+echo "CPU use over $IDLE s (from /proc/PID/stat, utime + stime): idle Xvfb $IDLE_X; idle"
 echo "yonder-server (headless, window manager on) $IDLE_Y; the same server with 50 still"
 echo "mapped windows of a connected client $IDLE_Y50."

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every script of bench/ in its smoke mode (one round, tiny counts), as CI does: it
+# checks only that each runs to the end and prints its table with figures in it. The
+# figures of a smoke run mean nothing; real runs are described in bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+# A figure: digits, maybe a decimal point, maybe a unit.
+num='[0-9]+(\.[0-9]+)?'
+check() { # file, extended regex, what
+    if ! grep -Eq "$2" "$1"; then
+        echo "bench smoke: $3 missing from the output:" >&2
+        cat "$1" >&2
+        exit 1
+    fi
+}
+
+echo "== bench/vs-x11.sh --smoke"
+bench/vs-x11.sh --smoke | tee "$out/vs-x11"
+for op in noop rect10 putimage100; do
+    check "$out/vs-x11" "^\| $op \| -[a-z0-9]+ \| $num( [kM])? \| $num( [kM])? \| $num× \|$" "the $op row"
+done
+check "$out/vs-x11" "^\| Unix socket \| $num µs \| $num µs \| $num µs \| $num µs \|$" "the Unix-socket latency row"
+check "$out/vs-x11" "^\| TCP \(127.0.0.1\) \| $num µs \| $num µs \| $num µs \| $num µs \|$" "the TCP latency row"
+
+echo "== bench/latency.sh --smoke"
+bench/latency.sh --smoke | tee "$out/latency"
+check "$out/latency" "^yonder hello: $num ms through the proxy \($num ms direct\)$" "Yonder's first frame"
+check "$out/latency" "^x11 xlogo: +$num ms through the proxy \($num ms direct\)$" "X11's first frame"
+
+echo "== bench/instructions.sh --smoke"
+bench/instructions.sh --smoke | tee "$out/instructions"
+check "$out/instructions" "^noop +-?$num +-?$num$" "the noop row"
+echo "bench smoke: every script ran and printed its table"
