@@ -20,6 +20,9 @@ pub struct Descriptor {
     /// Its reply's [`Reply`] variant (tagged with the request's opcode), or `None` for a
     /// request that only an error can answer.
     pub reply: Option<&'static str>,
+    /// The minor version (of major 1) that added it: a client sends it only to a server
+    /// of that minor version or a later one (protocol.md §5.3).
+    pub since_minor: u16,
     /// Its decoded form owns heap memory (a list of items, pixels, text), so a server may
     /// leave the decoding to the thread that applies it: see [`DEFERRABLE`].
     pub deferrable: bool,
@@ -145,17 +148,17 @@ requests! {
     51 => GetImage -> Image(ImageReply),
     52 => DrawText [Deferrable],
     53 => QueryTextExtents -> TextExtents(TextExtentsReply),
-    60 => SetSelectionOwner,
-    61 => GetSelectionOwner -> SelectionOwner(SelectionOwnerReply),
-    62 => ConvertSelection,
-    63 => SendSelectionData,
-    64 => StartDrag,
-    65 => DndStatus,
-    66 => DndFinish,
-    67 => ChangeSaveSet,
-    70 => ShmAttach,
-    71 => ShmDetach,
-    72 => ShmPutImage,
+    60 => SetSelectionOwner since 2,
+    61 => GetSelectionOwner -> SelectionOwner(SelectionOwnerReply) since 2,
+    62 => ConvertSelection since 2,
+    63 => SendSelectionData since 2,
+    64 => StartDrag since 2,
+    65 => DndStatus since 2,
+    66 => DndFinish since 2,
+    67 => ChangeSaveSet since 2,
+    70 => ShmAttach since 3,
+    71 => ShmDetach since 3,
+    72 => ShmPutImage since 3,
 }
 
 /// A check at compile time: the rows are in ascending order of opcode, each opcode once.

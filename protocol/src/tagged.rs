@@ -77,7 +77,8 @@ macro_rules! tagged {
 
 /// Declares the table of requests (see `descriptor.rs`, its one invocation): one row per
 /// request, `opcode => Struct`, then `-> ReplyVariant(ReplyStruct)` for a request with a
-/// reply and `[Flag, ...]` for its [`crate::descriptor::Flag`]s. From the rows it generates
+/// reply, `[Flag, ...]` for its [`crate::descriptor::Flag`]s and `since N` for one added
+/// by minor version N (else 0). From the rows it generates
 /// the `Request` and `Reply` enums (through [`tagged!`]), each request struct's
 /// `RequestInfo` impl, inherent `OPCODE` and `From` into `Request`, each reply struct's
 /// `ReplyType` impl, `Request::has_reply` and the `REQUESTS` table.
@@ -92,7 +93,8 @@ macro_rules! requests {
         $(
             $code:literal => $var:ident
             $( -> $reply_var:ident($reply_ty:ty) )?
-            $( [$($flag:ident),*] )?,
+            $( [$($flag:ident),*] )?
+            $( since $minor:literal )?,
         )*
     ) => {
         tagged! {
@@ -115,6 +117,7 @@ macro_rules! requests {
                     opcode: $code,
                     name: stringify!($var),
                     reply: requests!(@reply_name $($reply_var)?),
+                    since_minor: requests!(@since $($minor)?),
                     deferrable: Flag::Deferrable.is_in(&[$($(Flag::$flag),*)?]),
                     fast_decode: Flag::FastDecode.is_in(&[$($(Flag::$flag),*)?]),
                     fast_encode: Flag::FastEncode.is_in(&[$($(Flag::$flag),*)?]),
@@ -166,4 +169,6 @@ macro_rules! requests {
     (@reply_name $reply_var:ident) => { Some(stringify!($reply_var)) };
     (@reply_type) => { NoReply };
     (@reply_type $reply_ty:ty) => { $reply_ty };
+    (@since) => { 0 };
+    (@since $minor:literal) => { $minor };
 }

@@ -15,12 +15,13 @@ use yonder_protocol::{Descriptor, Reply, Request, REQUESTS};
 
 const SPEC: &str = include_str!("../../protocol.md");
 
-/// One row of Appendix B's table: opcode, request, reply (`—`: none).
+/// One row of Appendix B's table: opcode, request, reply (`—`: none), version (`1.N`).
 #[derive(Debug, PartialEq)]
 struct Row {
     opcode: u8,
     name: String,
     reply: Option<String>,
+    since_minor: u16,
 }
 
 /// The rows of the table in `spec`'s Appendix B (the first table after its heading).
@@ -45,7 +46,7 @@ fn appendix_b(spec: &str) -> Result<Vec<Row>, String> {
         if !in_table {
             // The header, then the separator row.
             in_table = true;
-            if cells != ["Opcode", "Request", "Reply"] {
+            if cells != ["Opcode", "Request", "Reply", "Since"] {
                 return Err(format!("unexpected header {line:?}"));
             }
             continue;
@@ -53,15 +54,17 @@ fn appendix_b(spec: &str) -> Result<Vec<Row>, String> {
         if cells.iter().all(|c| c.chars().all(|ch| "-:".contains(ch))) {
             continue;
         }
-        let [opcode, name, reply] = cells[..] else {
-            return Err(format!("not three cells: {line:?}"));
+        let [opcode, name, reply, since] = cells[..] else {
+            return Err(format!("not four cells: {line:?}"));
         };
+        let minor = since.strip_prefix("1.").and_then(|m| m.parse().ok());
         rows.push(Row {
             opcode: opcode
                 .parse()
                 .map_err(|e| format!("bad opcode in {line:?}: {e}"))?,
             name: name.to_string(),
             reply: (reply != "—").then(|| reply.to_string()),
+            since_minor: minor.ok_or_else(|| format!("bad version in {line:?}"))?,
         });
     }
     match rows.is_empty() {
@@ -113,6 +116,12 @@ fn disagreements(rows: &[Row], table: &[Descriptor]) -> Vec<String> {
                         d.name, r.reply, d.reply
                     ));
                 }
+                if r.since_minor != d.since_minor {
+                    out.push(format!(
+                        "{op} {}: protocol.md says since 1.{}, the table 1.{}",
+                        d.name, r.since_minor, d.since_minor
+                    ));
+                }
             }
             (None, None) => unreachable!(),
         }
@@ -151,12 +160,12 @@ fn the_comparison_fails_on_every_kind_of_disagreement() {
 
 Prose.
 
-| Opcode | Request | Reply |
-|-------:|---------|-------|
-| 1 | CreateWindow | Geometry |
-| 2 | ChangeWindowAttribute | — |
-| 99 | Frobnicate | — |
-| 4 | DestroyWindow | — |
+| Opcode | Request | Reply | Since |
+|-------:|---------|-------|-------|
+| 1 | CreateWindow | Geometry | 1.0 |
+| 2 | ChangeWindowAttribute | — | 1.3 |
+| 99 | Frobnicate | — | 1.0 |
+| 4 | DestroyWindow | — | 1.0 |
 
 Protocol constants.
 ";
@@ -170,14 +179,16 @@ Protocol constants.
             "protocol.md: opcode 4 after 99 (ascending, each once)",
             "1 CreateWindow: protocol.md's reply is Some(\"Geometry\"), the table's None",
             "2: protocol.md says ChangeWindowAttribute, the table ChangeWindowAttributes",
+            "2 ChangeWindowAttributes: protocol.md says since 1.3, the table 1.0",
             "the table has 3 GetWindowAttributes, protocol.md does not",
             "protocol.md lists 4 DestroyWindow, the table does not",
             "protocol.md lists 99 Frobnicate, the table does not",
         ]
     );
-    let agreeing = "# Spec\n\n## Appendix B\n\n| Opcode | Request | Reply |\n|---|---|---|\n\
-        | 1 | CreateWindow | — |\n| 2 | ChangeWindowAttributes | — |\n\
-        | 3 | GetWindowAttributes | WindowAttributes |\n";
+    let agreeing =
+        "# Spec\n\n## Appendix B\n\n| Opcode | Request | Reply | Since |\n|---|---|---|---|\n\
+        | 1 | CreateWindow | — | 1.0 |\n| 2 | ChangeWindowAttributes | — | 1.0 |\n\
+        | 3 | GetWindowAttributes | WindowAttributes | 1.0 |\n";
     assert!(disagreements(&appendix_b(agreeing).unwrap(), table).is_empty());
     assert!(appendix_b("# Spec\n\n## Appendix B\n\nNo table.\n").is_err());
 }
@@ -194,6 +205,46 @@ fn protocol_md_request_and_reply_headings_match_the_table() {
         .filter_map(|d| Some((d.reply?.to_string(), d.opcode)))
         .collect();
     assert_eq!(headings(SPEC, 10), replies, "§10 headings");
+}
+
+/// The requests that §5.3's table of versions names (`Name (opcode`), by minor version.
+fn added_by_version(spec: &str) -> Vec<(u16, &'static str)> {
+    let mut added = Vec::new();
+    for line in spec.lines() {
+        let Some(rest) = line.strip_prefix("| 1.") else {
+            continue;
+        };
+        let (minor, text) = rest.split_once(" |").expect("| 1.N | text |");
+        let minor: u16 = minor.parse().expect("a minor version");
+        // Every `Name (digits` whose name and opcode are a request's.
+        for (i, _) in text.match_indices(" (") {
+            let name = text[..i]
+                .rsplit(|c: char| !c.is_alphanumeric())
+                .next()
+                .unwrap();
+            let digits: String = text[i + 2..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let Ok(op) = digits.parse::<u8>() else {
+                continue;
+            };
+            if let Some(d) = descriptor(op).filter(|d| d.name == name) {
+                added.push((minor, d.name));
+            }
+        }
+    }
+    added
+}
+
+#[test]
+fn protocol_md_versions_name_the_requests_each_minor_version_added() {
+    let later: Vec<(u16, &str)> = REQUESTS
+        .iter()
+        .filter(|d| d.since_minor > 0)
+        .map(|d| (d.since_minor, d.name))
+        .collect();
+    assert_eq!(added_by_version(SPEC), later);
 }
 
 #[test]
