@@ -19,50 +19,11 @@ use crate::connection::Connection;
 use crate::error::{ConnectionError, ReplyError};
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
-use yonder_protocol::reply::*;
-use yonder_protocol::{Reply, Seq};
+use yonder_protocol::Seq;
 
-/// A typed reply: the payload of one [`Reply`] variant (or [`Reply`] itself, for any).
-pub trait ReplyType: Sized {
-    /// Takes the payload out of the right variant; gives the reply back if it is another.
-    fn from_reply(reply: Reply) -> Result<Self, Reply>;
-}
-
-impl ReplyType for Reply {
-    fn from_reply(reply: Reply) -> Result<Reply, Reply> {
-        Ok(reply)
-    }
-}
-
-macro_rules! reply_types {
-    ($($variant:ident => $ty:ty,)*) => {$(
-        impl ReplyType for $ty {
-            fn from_reply(reply: Reply) -> Result<$ty, Reply> {
-                match reply {
-                    Reply::$variant(r) => Ok(r),
-                    other => Err(other),
-                }
-            }
-        }
-    )*};
-}
-
-reply_types! {
-    WindowAttributes => WindowAttributesReply,
-    Geometry => GeometryReply,
-    QueryTree => QueryTreeReply,
-    InternAtom => InternAtomReply,
-    AtomName => AtomNameReply,
-    Property => PropertyReply,
-    ListProperties => ListPropertiesReply,
-    InputFocus => InputFocusReply,
-    QueryPointer => QueryPointerReply,
-    Sync => SyncReply,
-    ListClients => ListClientsReply,
-    Image => ImageReply,
-    TextExtents => TextExtentsReply,
-    SelectionOwner => SelectionOwnerReply,
-}
+/// A typed reply (the payload of one [`yonder_protocol::Reply`] variant, or `Reply` itself): the
+/// protocol's, implemented for each reply by its table of requests.
+pub use yonder_protocol::ReplyType;
 
 /// The pending reply of a request that has one.
 #[must_use = "dropping a Cookie discards the reply; call .reply() to get it"]
@@ -159,6 +120,8 @@ impl Drop for VoidCookie<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yonder_protocol::reply::{GeometryReply, SyncReply};
+    use yonder_protocol::Reply;
 
     #[test]
     fn reply_types_match_their_variant() {

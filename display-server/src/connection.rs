@@ -40,18 +40,10 @@ const MAX_BATCH_COST: usize = 1 << 20;
 
 /// Largest frame body whose decoding is left to the state thread (see [`deferred`]).
 const MAX_DEFERRED_BODY: usize = 4096;
-/// Opcodes of the drawing requests whose decoded form owns memory: PolyPoint to FillPoly
-/// (42–49, their items), PutImage (50, its pixels) and DrawText (52, its text). A table,
-/// so that every frame pays one load for the question.
-const OWNS_MEMORY: [bool; 128] = {
-    let mut t = [false; 128];
-    let mut op = 42;
-    while op <= 52 {
-        t[op] = op != 51;
-        op += 1;
-    }
-    t
-};
+/// By opcode, whether the request's decoded form owns memory: the protocol's `deferrable`
+/// flag (the poly requests' items, PutImage's pixels, DrawText's text). A table, so that
+/// every frame pays one load for the question.
+const OWNS_MEMORY: [bool; 256] = yonder_protocol::descriptor::DEFERRABLE;
 
 /// Whether the reader leaves this frame body to the state thread to decode, as raw bytes.
 ///

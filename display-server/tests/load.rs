@@ -13,9 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use yonder_protocol::request::{
-    CreateWindow, GetImage, ImageFormat, PolyFillRectangle, Request, WindowAttributes,
+    CreateWindow, GetImage, ImageFormat, PolyFillRectangle, WindowAttributes,
 };
-use yonder_protocol::{frame, make_id, Drawable, EventMask, GcId, Rect, WindowId};
+use yonder_protocol::{frame, make_id, Drawable, EventMask, GcId, Rect, Request, WindowId};
 
 const CLIENTS: usize = 200;
 const ROUNDS: usize = 10;

@@ -1,5 +1,6 @@
-//! Hand-written decoding of the hottest request bodies: the poly drawing requests
-//! (PolyPoint … FillPoly, opcodes 42–49), PutImage (50), ChangeGc without values and Sync.
+//! Hand-written decoding of the hottest request bodies, the rows flagged `FastDecode` in
+//! [`crate::descriptor`]: the poly drawing requests (PolyPoint … FillPoly), PutImage,
+//! ChangeGc without values and Sync.
 //!
 //! Why by hand: through serde every coordinate costs a visitor call and a marker
 //! dispatch, several hundred instructions per rectangle. Here each integer is one marker
@@ -10,11 +11,12 @@
 //! and the rare tolerated forms stay exactly what they were. A proptest in
 //! `tests/fast_codec.rs` checks that both decoders agree on arbitrary input.
 
+use crate::descriptor::Request;
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId};
 use crate::request::{
     ChangeGc, FillPoly, GcValues, ImageFormat, PolyArc, PolyFillArc, PolyFillRectangle, PolyLine,
-    PolyPoint, PolyRectangle, PolySegment, PutImage, Request, Sync,
+    PolyPoint, PolyRectangle, PolySegment, PutImage, Sync,
 };
 
 /// A cursor over a MessagePack body. Every method returns `None` for anything but the
@@ -240,14 +242,18 @@ impl<'a> Reader<'a> {
 /// Decodes the body (`rest`: the bytes after the opcode) of a request with `opcode`, if
 /// the opcode is one of the hot ones and the body has the plain form; `None` otherwise
 /// (the caller then decodes through serde). A `Some` has consumed `rest` exactly.
+///
+/// The opcodes taken here are the rows flagged `FastDecode` in the table
+/// ([`crate::descriptor`]); a debug build checks each `Some` against the flag, and a test
+/// checks that every flagged opcode is taken.
 pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
     let mut r = Reader { buf: rest, pos: 0 };
     let req = match opcode {
-        22 => {
+        Sync::OPCODE => {
             r.array_of(0)?;
             Request::Sync(Sync {})
         }
-        33 => {
+        ChangeGc::OPCODE => {
             r.array_of(2)?;
             let gc = GcId(r.u64()?);
             Request::ChangeGc(ChangeGc {
@@ -255,7 +261,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 values: r.empty_gc_values()?,
             })
         }
-        42 => {
+        PolyPoint::OPCODE => {
             let (drawable, gc, points) = r.poly(Reader::point)?;
             Request::PolyPoint(PolyPoint {
                 drawable,
@@ -263,7 +269,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 points,
             })
         }
-        43 => {
+        PolyLine::OPCODE => {
             let (drawable, gc, points) = r.poly(Reader::point)?;
             Request::PolyLine(PolyLine {
                 drawable,
@@ -271,7 +277,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 points,
             })
         }
-        44 => {
+        PolySegment::OPCODE => {
             let (drawable, gc, segments) = r.poly(Reader::segment)?;
             Request::PolySegment(PolySegment {
                 drawable,
@@ -279,7 +285,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 segments,
             })
         }
-        45 => {
+        PolyRectangle::OPCODE => {
             let (drawable, gc, rects) = r.poly(Reader::rect)?;
             Request::PolyRectangle(PolyRectangle {
                 drawable,
@@ -287,7 +293,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 rects,
             })
         }
-        46 => {
+        PolyFillRectangle::OPCODE => {
             let (drawable, gc, rects) = r.poly(Reader::rect)?;
             Request::PolyFillRectangle(PolyFillRectangle {
                 drawable,
@@ -295,15 +301,15 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 rects,
             })
         }
-        47 => {
+        PolyArc::OPCODE => {
             let (drawable, gc, arcs) = r.poly(Reader::arc)?;
             Request::PolyArc(PolyArc { drawable, gc, arcs })
         }
-        48 => {
+        PolyFillArc::OPCODE => {
             let (drawable, gc, arcs) = r.poly(Reader::arc)?;
             Request::PolyFillArc(PolyFillArc { drawable, gc, arcs })
         }
-        49 => {
+        FillPoly::OPCODE => {
             let (drawable, gc, points) = r.poly(Reader::point)?;
             Request::FillPoly(FillPoly {
                 drawable,
@@ -311,8 +317,117 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
                 points,
             })
         }
-        50 => Request::PutImage(r.put_image()?),
+        PutImage::OPCODE => Request::PutImage(r.put_image()?),
         _ => return None,
     };
+    debug_assert!(
+        req.descriptor().fast_decode,
+        "{} is not FastDecode",
+        req.name()
+    );
     (r.remaining() == 0).then_some(req)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::descriptor::REQUESTS;
+
+    /// A request of each opcode flagged `FastDecode`, in its plain form.
+    fn sample(opcode: u8) -> Option<Request> {
+        let (d, gc) = (Drawable(7), GcId(8));
+        let points = vec![Point::new(1, -2), Point::new(300, 4)];
+        let rects = vec![Rect::new(1, 2, 3, 4)];
+        let arcs = vec![Arc {
+            x: 1,
+            y: 2,
+            width: 3,
+            height: 4,
+            angle1: 0,
+            angle2: 90 * 64,
+        }];
+        let segments = vec![Segment {
+            x1: 1,
+            y1: 2,
+            x2: 3,
+            y2: 4,
+        }];
+        Some(match opcode {
+            Sync::OPCODE => Sync {}.into(),
+            ChangeGc::OPCODE => ChangeGc {
+                gc,
+                values: GcValues::default(),
+            }
+            .into(),
+            PolyPoint::OPCODE => PolyPoint {
+                drawable: d,
+                gc,
+                points: points.clone(),
+            }
+            .into(),
+            PolyLine::OPCODE => PolyLine {
+                drawable: d,
+                gc,
+                points: points.clone(),
+            }
+            .into(),
+            PolySegment::OPCODE => PolySegment {
+                drawable: d,
+                gc,
+                segments,
+            }
+            .into(),
+            PolyRectangle::OPCODE => PolyRectangle {
+                drawable: d,
+                gc,
+                rects: rects.clone(),
+            }
+            .into(),
+            PolyFillRectangle::OPCODE => PolyFillRectangle {
+                drawable: d,
+                gc,
+                rects,
+            }
+            .into(),
+            PolyArc::OPCODE => PolyArc {
+                drawable: d,
+                gc,
+                arcs: arcs.clone(),
+            }
+            .into(),
+            PolyFillArc::OPCODE => PolyFillArc {
+                drawable: d,
+                gc,
+                arcs,
+            }
+            .into(),
+            FillPoly::OPCODE => FillPoly {
+                drawable: d,
+                gc,
+                points,
+            }
+            .into(),
+            PutImage::OPCODE => PutImage {
+                drawable: d,
+                gc,
+                dst: Point::new(5, 6),
+                width: 1,
+                height: 1,
+                format: ImageFormat::Bgrx,
+                data: vec![1, 2, 3, 4],
+            }
+            .into(),
+            _ => return None,
+        })
+    }
+
+    #[test]
+    fn every_fast_decode_row_is_decoded_here() {
+        for d in REQUESTS.iter().filter(|d| d.fast_decode) {
+            let req = sample(d.opcode).unwrap_or_else(|| panic!("no sample for {}", d.name));
+            let body = rmp_serde::to_vec(&req).unwrap();
+            assert_eq!(body[..2], [0x92, d.opcode], "{}", d.name);
+            assert_eq!(decode_hot(d.opcode, &body[2..]), Some(req), "{}", d.name);
+        }
+    }
 }

@@ -1,5 +1,6 @@
-//! Hand-written encoding of the poly drawing requests (PolyPoint … FillPoly, opcodes
-//! 42–49) and of a ChangeGc without values, straight from a slice of items into the
+//! Hand-written encoding of the rows flagged `FastEncode` in [`crate::descriptor`]: the
+//! poly drawing requests (PolyPoint … FillPoly) and a ChangeGc without values, straight
+//! from a slice of items into the
 //! output buffer: no `Request` is built (so no copy of the items) and no serde call is
 //! made per coordinate.
 //!
@@ -8,10 +9,11 @@
 //! `tests/fast_codec.rs` checks the two byte for byte on arbitrary requests, and the
 //! golden tests pin both to protocol.md.
 
+use crate::descriptor::Request;
 use crate::frame::{encode_frame, HEADER_LEN};
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId};
-use crate::request::{GcValues, Request};
+use crate::request::GcValues;
 
 /// An element of a poly request's list, written as the array of its fields.
 pub trait PolyItem {
@@ -213,8 +215,13 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
             let len = (out.len() - start - HEADER_LEN) as u32;
             out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
         }
-        other => encode_frame(other, out),
+        other => return encode_frame(other, out),
     }
+    debug_assert!(
+        req.descriptor().fast_encode,
+        "{} is not FastEncode",
+        req.name()
+    );
 }
 
 #[cfg(test)]

@@ -10,8 +10,11 @@
 //! - [`ids`], [`geometry`]: newtypes for resource ids, atoms, coordinates, colors, masks.
 //! - [`frame`]: the length-prefixed framing and the sans-I/O frame splitter.
 //! - [`handshake`]: the client's hello and the server's setup reply.
-//! - [`request`]: one struct per request and the [`Request`] enum (opcode-tagged).
-//! - [`reply`], [`event`], [`error`]: what the server sends back, wrapped in [`ServerMessage`].
+//! - [`request`]: one struct per request; [`reply`]: one struct per reply.
+//! - [`descriptor`]: the one table of requests (opcode, name, reply, flags), and what is
+//!   generated from it: the [`Request`] and [`Reply`] enums, [`RequestInfo`], [`REQUESTS`].
+//! - [`event`], [`error`]: what else the server sends, wrapped with replies in
+//!   [`ServerMessage`].
 //! - [`atoms`], [`keysym`]: the predefined atoms and the keysym table.
 //! - [`fast_encode`] (and the private `fast_decode`): the hot requests by hand, byte for
 //!   byte what serde writes and reads.
@@ -22,6 +25,7 @@
 mod tagged;
 
 pub mod atoms;
+pub mod descriptor;
 pub mod error;
 pub mod event;
 mod fast_decode;
@@ -35,6 +39,7 @@ pub mod message;
 pub mod reply;
 pub mod request;
 
+pub use descriptor::{Descriptor, NoReply, Reply, ReplyType, Request, RequestInfo, REQUESTS};
 pub use error::{ErrorCode, ProtocolError};
 pub use event::Event;
 pub use frame::{encode_frame, split_frame, FrameError, MAX_FRAME_LEN};
@@ -42,8 +47,6 @@ pub use geometry::{Color, Point, Rect, Segment, Size};
 pub use handshake::{Hello, Refusal, Setup, SetupResponse};
 pub use ids::*;
 pub use message::{decode_request, DecodeError, ServerMessage};
-pub use reply::Reply;
-pub use request::Request;
 
 /// Protocol major version: a client and server must agree on it exactly.
 pub const PROTOCOL_MAJOR: u16 = 1;

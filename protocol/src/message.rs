@@ -2,11 +2,10 @@
 //! decoded into a [`Request`] with a clean distinction between "unknown opcode" (answered
 //! with a Request error, the connection goes on) and "malformed" (the connection closes).
 
+use crate::descriptor::{Reply, Request};
 use crate::error::ProtocolError;
 use crate::event::Event;
 use crate::ids::Seq;
-use crate::reply::Reply;
-use crate::request::Request;
 use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::ser::SerializeTuple;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -1,32 +1,13 @@
 //! Replies: the answers to requests that have one. On the wire a reply is
 //! `[opcode, [fields...]]` with the opcode of the request it answers, inside the
-//! server message `[0, seq, reply]`.
+//! server message `[0, seq, reply]`. Which request has which reply, and the one
+//! [`crate::Reply`] enum, come from the table in [`crate::descriptor`].
 
 use crate::geometry::{Color, Rect};
 use crate::ids::{Atom, ClientId, EventMask, ModMask, WindowId};
 use crate::request::ImageFormat;
 use serde::{Deserialize, Serialize};
 use serde_repr::{Deserialize_repr, Serialize_repr};
-
-tagged! {
-    /// Every reply, tagged with the opcode of its request.
-    pub enum Reply ("reply") {
-        3 => WindowAttributes(WindowAttributesReply),
-        9 => Geometry(GeometryReply),
-        10 => QueryTree(QueryTreeReply),
-        11 => InternAtom(InternAtomReply),
-        12 => AtomName(AtomNameReply),
-        15 => Property(PropertyReply),
-        16 => ListProperties(ListPropertiesReply),
-        19 => InputFocus(InputFocusReply),
-        20 => QueryPointer(QueryPointerReply),
-        22 => Sync(SyncReply),
-        23 => ListClients(ListClientsReply),
-        51 => Image(ImageReply),
-        53 => TextExtents(TextExtentsReply),
-        61 => SelectionOwner(SelectionOwnerReply),
-    }
-}
 
 /// Whether a window is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_repr, Deserialize_repr)]

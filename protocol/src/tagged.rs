@@ -74,3 +74,101 @@ macro_rules! tagged {
         }
     };
 }
+
+/// Declares the table of requests (see `descriptor.rs`, its one invocation): one row per
+/// request, `opcode => Struct`, then `-> ReplyVariant(ReplyStruct)` for a request with a
+/// reply, `[Flag, ...]` for its [`crate::descriptor::Flag`]s and `since N` for one added
+/// by minor version N (else 0). From the rows it generates
+/// the `Request` and `Reply` enums (through [`tagged!`]), each request struct's
+/// `RequestInfo` impl, inherent `OPCODE` and `From` into `Request`, each reply struct's
+/// `ReplyType` impl, `Request::has_reply` and the `REQUESTS` table.
+macro_rules! requests {
+    (
+        $(#[$request_meta:meta])*
+        pub enum Request;
+        $(#[$reply_meta:meta])*
+        pub enum Reply;
+        $(#[$table_meta:meta])*
+        pub const REQUESTS;
+        $(
+            $code:literal => $var:ident
+            $( -> $reply_var:ident($reply_ty:ty) )?
+            $( [$($flag:ident),*] )?
+            $( since $minor:literal )?,
+        )*
+    ) => {
+        tagged! {
+            $(#[$request_meta])*
+            pub enum Request ("request") {
+                $( $code => $var($var), )*
+            }
+        }
+
+        tagged! {
+            $(#[$reply_meta])*
+            pub enum Reply ("reply") {
+                $( $( $code => $reply_var($reply_ty), )? )*
+            }
+        }
+
+        $(
+            impl RequestInfo for $var {
+                const DESCRIPTOR: Descriptor = Descriptor {
+                    opcode: $code,
+                    name: stringify!($var),
+                    reply: requests!(@reply_name $($reply_var)?),
+                    since_minor: requests!(@since $($minor)?),
+                    deferrable: Flag::Deferrable.is_in(&[$($(Flag::$flag),*)?]),
+                    fast_decode: Flag::FastDecode.is_in(&[$($(Flag::$flag),*)?]),
+                    fast_encode: Flag::FastEncode.is_in(&[$($(Flag::$flag),*)?]),
+                };
+                type Reply = requests!(@reply_type $($reply_ty)?);
+            }
+
+            impl $var {
+                /// Its opcode: [`RequestInfo::OPCODE`], here too so that it needs no import
+                /// and serves as a `match` pattern.
+                pub const OPCODE: u8 = $code;
+            }
+
+            impl From<$var> for Request {
+                fn from(r: $var) -> Request {
+                    Request::$var(r)
+                }
+            }
+
+            $(
+                impl ReplyType for $reply_ty {
+                    fn from_reply(reply: Reply) -> Result<$reply_ty, Reply> {
+                        match reply {
+                            Reply::$reply_var(r) => Ok(r),
+                            other => Err(other),
+                        }
+                    }
+                }
+            )?
+        )*
+
+        impl Request {
+            /// Whether the server answers this request with a reply (else only errors can
+            /// come back).
+            pub fn has_reply(&self) -> bool {
+                match self { $( Request::$var(_) => <$var as RequestInfo>::DESCRIPTOR.has_reply(), )* }
+            }
+
+            /// This request's row of [`REQUESTS`].
+            pub fn descriptor(&self) -> &'static Descriptor {
+                match self { $( Request::$var(_) => &<$var as RequestInfo>::DESCRIPTOR, )* }
+            }
+        }
+
+        $(#[$table_meta])*
+        pub const REQUESTS: &[Descriptor] = &[ $( <$var as RequestInfo>::DESCRIPTOR, )* ];
+    };
+    (@reply_name) => { None };
+    (@reply_name $reply_var:ident) => { Some(stringify!($reply_var)) };
+    (@reply_type) => { NoReply };
+    (@reply_type $reply_ty:ty) => { $reply_ty };
+    (@since) => { 0 };
+    (@since $minor:literal) => { $minor };
+}

@@ -209,23 +209,3 @@ pub struct QueryTextExtents {
     /// The text.
     pub text: String,
 }
-
-macro_rules! opcodes {
-    ($($ty:ident = $code:literal),*) => {$(
-        impl $ty {
-            /// Its opcode (the client's hand-written encoder writes it, see `fast_encode`).
-            pub const OPCODE: u8 = $code;
-        }
-    )*};
-}
-
-opcodes!(
-    PolyPoint = 42,
-    PolyLine = 43,
-    PolySegment = 44,
-    PolyRectangle = 45,
-    PolyFillRectangle = 46,
-    PolyArc = 47,
-    PolyFillArc = 48,
-    FillPoly = 49
-);

@@ -23,21 +23,11 @@ pub struct ShmAttach {
     pub size: u64,
 }
 
-impl ShmAttach {
-    /// Its opcode (the server's reader pairs it with a file descriptor by type).
-    pub const OPCODE: u8 = 70;
-}
-
 /// Forgets a segment: the server unmaps it. Requests before it still read it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShmDetach {
     /// The segment.
     pub segment: ShmSegment,
-}
-
-impl ShmDetach {
-    /// Its opcode.
-    pub const OPCODE: u8 = 71;
 }
 
 /// Like PutImage with raw pixels, read from a segment: row `r` of the image starts at
@@ -64,11 +54,6 @@ pub struct ShmPutImage {
     pub offset: u64,
     /// Bytes from one row's start to the next's, at least `4 × width`.
     pub stride: u32,
-}
-
-impl ShmPutImage {
-    /// Its opcode.
-    pub const OPCODE: u8 = 72;
 }
 
 #[cfg(test)]
