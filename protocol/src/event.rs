@@ -3,8 +3,8 @@
 //! `[1, seq, event, sent]`.
 
 use crate::geometry::Rect;
+use crate::geometry::{DndAction, DndActions};
 use crate::ids::{Atom, ModMask, Timestamp, WindowId};
-use crate::request::{DndAction, DndActions};
 use serde::{Deserialize, Serialize};
 use serde_repr::{Deserialize_repr, Serialize_repr};
 

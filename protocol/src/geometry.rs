@@ -1,10 +1,12 @@
-//! Coordinates, sizes, rectangles and colors as they appear in messages.
+//! Coordinates, sizes, rectangles and colors as they appear in messages, and the other
+//! small value types that requests and events share (drag-and-drop actions).
 //!
 //! All positions are `i32` and sizes `u32` (X11 used 16 bits; we do not). A rectangle is
 //! the half-open pixel range `x..x+width` × `y..y+height`. On the wire each of these is a
 //! short MessagePack array: a point is `[x, y]`, a rectangle `[x, y, width, height]`.
 
 use serde::{Deserialize, Serialize};
+use serde_repr::{Deserialize_repr, Serialize_repr};
 
 /// A position in pixels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -198,4 +200,44 @@ impl Color {
     pub const fn alpha(self) -> u8 {
         (self.0 >> 24) as u8
     }
+}
+
+/// Drag-and-drop actions as a bit set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DndActions(pub u8);
+
+impl DndActions {
+    /// Copy the data.
+    pub const COPY: DndActions = DndActions(1);
+    /// Move it (the source deletes its copy after a successful drop).
+    pub const MOVE: DndActions = DndActions(2);
+    /// Link to it.
+    pub const LINK: DndActions = DndActions(4);
+    /// Whether `a` is in the set.
+    pub fn allows(self, a: DndAction) -> bool {
+        a != DndAction::None && self.0 & (a as u8) != 0
+    }
+}
+
+impl std::ops::BitOr for DndActions {
+    type Output = DndActions;
+    fn bitor(self, o: DndActions) -> DndActions {
+        DndActions(self.0 | o.0)
+    }
+}
+
+/// One drag-and-drop action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum DndAction {
+    /// No action (refused).
+    #[default]
+    None = 0,
+    /// Copy.
+    Copy = 1,
+    /// Move.
+    Move = 2,
+    /// Link.
+    Link = 4,
 }

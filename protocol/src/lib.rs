@@ -6,18 +6,24 @@
 //! the normative description; the golden tests in `tests/golden.rs` pin every message to
 //! the hex examples printed there.
 //!
-//! Layout:
-//! - [`ids`], [`geometry`]: newtypes for resource ids, atoms, coordinates, colors, masks.
-//! - [`frame`]: the length-prefixed framing and the sans-I/O frame splitter.
-//! - [`handshake`]: the client's hello and the server's setup reply.
-//! - [`request`]: one struct per request; [`reply`]: one struct per reply.
-//! - [`descriptor`]: the one table of requests (opcode, name, reply, flags), and what is
-//!   generated from it: the [`Request`] and [`Reply`] enums, [`RequestInfo`], [`REQUESTS`].
-//! - [`event`], [`error`]: what else the server sends, wrapped with replies in
-//!   [`ServerMessage`].
-//! - [`atoms`], [`keysym`]: the predefined atoms and the keysym table.
-//! - [`fast_encode`] (and the private `fast_decode`): the hot requests by hand, byte for
-//!   byte what serde writes and reads.
+//! # Layers
+//!
+//! Lowest first. A module may use the modules of its own line and of the lines above it,
+//! never one below, and no two modules may use each other (`tests/architecture.rs`).
+//!
+//! 1. `tagged`, `ids`, `geometry`, `atoms`, `keysym` — the `tagged!` macro; newtypes for
+//!    resource ids, atoms, coordinates, colors, masks and drag actions; the predefined
+//!    atoms and the keysym table.
+//! 2. `frame` — the length-prefixed framing and the sans-I/O frame splitter.
+//! 3. `event` — one struct per event and the [`Event`] enum.
+//! 4. `request`, `reply` — one struct per request, one per reply.
+//! 5. `descriptor` — the one table of requests (opcode, name, reply, flags) and what is
+//!    generated from it: the [`Request`] and [`Reply`] enums, [`RequestInfo`], [`REQUESTS`].
+//! 6. `error` — protocol errors and their codes.
+//! 7. `fast_decode`, `fast_encode` — the hot requests by hand, byte for byte what serde
+//!    writes and reads.
+//! 8. `message`, `handshake` — what the server sends ([`ServerMessage`]: replies, events,
+//!    errors) and decoding a request frame; the client's hello and the server's setup reply.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

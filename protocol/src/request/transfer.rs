@@ -6,7 +6,10 @@
 use crate::geometry::Point;
 use crate::ids::{Atom, PixmapId, Timestamp, WindowId};
 use serde::{Deserialize, Serialize};
-use serde_repr::{Deserialize_repr, Serialize_repr};
+
+/// The drag-and-drop actions are common types (events carry them too); here as well
+/// because requests name them.
+pub use crate::geometry::{DndAction, DndActions};
 
 /// Makes `owner` the owner of `selection` (NONE: no owner). The previous owner gets
 /// SelectionClear; clients selecting OWNER_CHANGE on the root get SelectionOwner.
@@ -57,46 +60,6 @@ pub struct SendSelectionData {
     pub done: bool,
     /// The owner cannot provide this type (implies done; `data` is ignored).
     pub refused: bool,
-}
-
-/// Drag-and-drop actions as a bit set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct DndActions(pub u8);
-
-impl DndActions {
-    /// Copy the data.
-    pub const COPY: DndActions = DndActions(1);
-    /// Move it (the source deletes its copy after a successful drop).
-    pub const MOVE: DndActions = DndActions(2);
-    /// Link to it.
-    pub const LINK: DndActions = DndActions(4);
-    /// Whether `a` is in the set.
-    pub fn allows(self, a: DndAction) -> bool {
-        a != DndAction::None && self.0 & (a as u8) != 0
-    }
-}
-
-impl std::ops::BitOr for DndActions {
-    type Output = DndActions;
-    fn bitor(self, o: DndActions) -> DndActions {
-        DndActions(self.0 | o.0)
-    }
-}
-
-/// One drag-and-drop action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize_repr, Deserialize_repr)]
-#[repr(u8)]
-pub enum DndAction {
-    /// No action (refused).
-    #[default]
-    None = 0,
-    /// Copy.
-    Copy = 1,
-    /// Move.
-    Move = 2,
-    /// Link.
-    Link = 4,
 }
 
 /// Starts a drag from `source`, which must hold the pointer (a button of the sender's was
