@@ -190,3 +190,27 @@ fn main() {
         std::process::exit(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse_display;
+
+    #[test]
+    fn the_display_argument_is_a_local_name() {
+        assert_eq!(parse_display(":0"), Ok(0));
+        assert_eq!(parse_display(":65535"), Ok(65535));
+        // What clients could not reach is refused here too (one parser for both).
+        for s in [
+            "0",
+            ":+1",
+            ":70000",
+            ":1.0",
+            "host:1",
+            "tls:host:1",
+            "unix:/x/display-1",
+        ] {
+            let err = parse_display(s).unwrap_err();
+            assert!(err.contains("display must look like :N"), "{s}: {err}");
+        }
+    }
+}
