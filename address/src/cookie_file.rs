@@ -72,7 +72,7 @@ impl CookieLine {
     }
 
     /// The cookie, if it is 32 hex digits.
-    pub fn cookie(&self) -> Option<Cookie> {
+    pub fn cookie_bytes(&self) -> Option<Cookie> {
         parse_cookie_hex(&self.cookie)?.try_into().ok()
     }
 }
@@ -123,7 +123,7 @@ pub fn line_named<'a>(lines: &'a [CookieLine], display: &str) -> Option<&'a Cook
 /// file cannot be read, has no such line, or that line's cookie is not 32 hex digits.
 pub fn read_cookie(path: &Path, display: &str) -> Option<Cookie> {
     let text = fs::read_to_string(path).ok()?;
-    line_named(&parse_cookie_file(&text), display)?.cookie()
+    line_named(&parse_cookie_file(&text), display)?.cookie_bytes()
 }
 
 /// Replaces (or adds) the line for `display` in the cookie file, keeping the others.

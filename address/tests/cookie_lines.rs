@@ -28,7 +28,7 @@ fn line_display_and_cookie() {
     assert_eq!(line.display, ":3");
     assert_eq!(line.cookie, A);
     assert_eq!(line.fingerprint, None);
-    assert_eq!(line.cookie(), Some(std::array::from_fn(|i| i as u8)));
+    assert_eq!(line.cookie_bytes(), Some(std::array::from_fn(|i| i as u8)));
     // Blanks around and between the fields do not matter.
     assert_eq!(parse_cookie_line(&format!("  :3   {A}  ")), Some(line));
 }
@@ -50,7 +50,10 @@ fn line_with_a_fingerprint() {
 fn line_of_a_trusted_cookie() {
     let line = parse_cookie_line(&format!(":3+trusted {B}")).unwrap();
     assert_eq!(line.display, trusted_name(":3"));
-    assert_eq!(line.cookie(), parse_cookie_hex(B).unwrap().try_into().ok());
+    assert_eq!(
+        line.cookie_bytes(),
+        parse_cookie_hex(B).unwrap().try_into().ok()
+    );
 }
 
 #[test]
@@ -73,7 +76,7 @@ fn a_third_field_that_is_not_a_fingerprint_or_a_fourth_makes_no_line() {
 fn a_bad_cookie_is_kept_as_written_and_checked_on_use() {
     let line = parse_cookie_line(":1 nothex").unwrap();
     assert_eq!(line.cookie, "nothex");
-    assert_eq!(line.cookie(), None);
+    assert_eq!(line.cookie_bytes(), None);
 }
 
 #[test]
