@@ -9,7 +9,8 @@
 //! display's TLS key and certificate are stored. It does no network I/O and has no async
 //! runtime: binding, connecting and handshakes belong to the server and the library.
 //!
-//! Layers, lowest first (a module uses only those above it in this list):
+//! Layers, lowest first (a module uses only those above it in this list; `tests/layers.rs`
+//! fails otherwise):
 //! - `hex` (private): hex digits of cookies and fingerprints.
 //! - [`fingerprint`]: a certificate's SHA-256 fingerprint and how it is spelled.
 //! - [`paths`]: the socket directory and socket paths, the cookie file's location, the
