@@ -41,7 +41,9 @@
 //!   fingerprint of its certificate alone ([`Fingerprint`], [`tls`]).
 //!
 //! Modules: [`display`] (display names, socket paths), [`auth`] (cookie and fingerprint
-//! lookup), [`fingerprint`], [`tls`] (the pinned-certificate check, the TLS stream),
+//! lookup), [`trust`] (the trusted cookie), [`fingerprint`] (these four are the
+//! `yonder-address` crate's rules, shared with the server, under the library's names),
+//! [`tls`] (the pinned-certificate check, the TLS stream),
 //! `connection` (opening, setup, ids), `transport` (buffers, reading, waiting), `io`
 //! (socket, frame decoding), `state` (routing replies, errors and events), [`cookie`],
 //! `requests` (typed request methods), `images` (how raw images travel), `shm` (the
@@ -55,7 +57,7 @@ pub mod cookie;
 pub mod display;
 pub mod error;
 pub mod event;
-pub mod fingerprint;
+pub use yonder_address::fingerprint;
 mod images;
 mod io;
 mod requests;

@@ -1,43 +1,25 @@
 //! Display names and listening sockets: where display `:N` lives (a Unix socket in an
 //! owner-only directory, and when asked TCP port 7100+N and TLS port 7600+N), and how a
-//! server claims the first free number the way X servers do.
+//! server claims the first free number the way X servers do. The names, paths and port
+//! numbers are the `yonder-address` crate's (shared with the client library); binding
+//! and claiming are the server's own.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use yonder_protocol::{TCP_PORT_BASE, TLS_PORT_BASE};
+use yonder_address::name::{tcp_port, tls_port, TCP_PORT_BASE, TLS_PORT_BASE};
+pub use yonder_address::paths::socket_path;
 
 /// The highest display number tried when looking for a free one.
 const MAX_DISPLAY: u32 = 200;
 
-/// The directory of the display sockets: the configured one, `$XDG_RUNTIME_DIR/yonder`,
-/// or `/tmp/yonder-UID`.
+/// The directory of the display sockets: the configured one (`--socket-dir`), else
+/// `$XDG_RUNTIME_DIR/yonder` or `/tmp/yonder-UID` ([`yonder_address::paths::socket_dir`]).
 pub fn socket_dir(configured: Option<&Path>) -> PathBuf {
-    if let Some(d) = configured {
-        return d.to_path_buf();
-    }
-    match std::env::var_os("XDG_RUNTIME_DIR") {
-        Some(x) if !x.is_empty() => PathBuf::from(x).join("yonder"),
-        _ => PathBuf::from(format!("/tmp/yonder-{}", current_uid())),
-    }
-}
-
-/// The real user id of this process (read from /proc, so no libc call is needed).
-pub fn current_uid() -> u32 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|u| u.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// The socket path of display `n` in `dir`.
-pub fn socket_path(dir: &Path, n: u32) -> PathBuf {
-    dir.join(format!("display-{n}"))
+    configured
+        .map(Path::to_path_buf)
+        .unwrap_or_else(yonder_address::paths::default_socket_dir)
 }
 
 /// Makes the socket directory with mode 0700, or checks an existing one is ours alone.
@@ -110,11 +92,11 @@ fn try_claim(dir: &Path, n: u32, net: NetworkPorts) -> io::Result<Listeners> {
     }
     let tcp = net
         .tcp
-        .map(|ip| bind_port(ip, TCP_PORT_BASE, n))
+        .map(|ip| bind_port(ip, tcp_port(n), TCP_PORT_BASE))
         .transpose()?;
     let tls = net
         .tls
-        .map(|ip| bind_port(ip, TLS_PORT_BASE, n))
+        .map(|ip| bind_port(ip, tls_port(n), TLS_PORT_BASE))
         .transpose()?;
     let unix = std::os::unix::net::UnixListener::bind(&path)?;
     unix.set_nonblocking(true)?;
@@ -127,9 +109,9 @@ fn try_claim(dir: &Path, n: u32, net: NetworkPorts) -> io::Result<Listeners> {
     })
 }
 
-/// Binds port `base + n` on `ip` (non-blocking, for tokio).
-fn bind_port(ip: IpAddr, base: u16, n: u32) -> io::Result<std::net::TcpListener> {
-    let port = u16::try_from(n).ok().and_then(|n| base.checked_add(n));
+/// Binds `port` (`base + N`, `None` when display number `N` is too large for a port) on
+/// `ip`, non-blocking, for tokio.
+fn bind_port(ip: IpAddr, port: Option<u16>, base: u16) -> io::Result<std::net::TcpListener> {
     let port = port.ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,

@@ -3,6 +3,7 @@
 use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
+use yonder_address::{CookieLine, DisplayName, Fingerprint};
 use yonder_server::screen::Headless;
 use yonder_server::{auth, keepalive, tls, ServerConfig};
 
@@ -66,10 +67,13 @@ struct Args {
     max_output_buffer: usize,
 }
 
+/// The number of a local display name `:N` (the one parser of display names, shared with
+/// the client library).
 fn parse_display(s: &str) -> Result<u32, String> {
-    s.strip_prefix(':')
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("display must look like :N, not {s:?}"))
+    match DisplayName::parse(s) {
+        Ok(DisplayName::Local { number }) => Ok(number.into()),
+        _ => Err(format!("display must look like :N, not {s:?}")),
+    }
 }
 
 fn parse_size(s: &str) -> Result<(u32, u32), String> {
@@ -100,14 +104,15 @@ fn run(args: Args) -> Result<(), String> {
                     .and_then(|d| parse_display(&d).ok())
             })
             .unwrap_or(0);
-        let path = auth::cookie_file_path(args.cookie_file.as_deref());
-        let cookie = auth::lookup_cookie(&path, &format!(":{n}"))
+        let path =
+            auth::cookie_file_path(args.cookie_file.as_deref()).map_err(|e| e.to_string())?;
+        let cookie = auth::read_cookie(&path, &format!(":{n}"))
             .ok_or_else(|| format!("no cookie for :{n} in {}", path.display()))?;
         let fingerprint = tls::stored_fingerprint(&tls::identity_dir(&path), n)
             .map_err(|e| e.to_string())?
-            .map(|f| format!(" {}", tls::fingerprint_field(&f)))
-            .unwrap_or_default();
-        println!("{}:{n} {}{fingerprint}", hostname(), hex::encode(cookie));
+            .map(Fingerprint);
+        let name = format!("{}:{n}", hostname());
+        println!("{}", CookieLine::new(&name, &cookie, fingerprint.as_ref()));
         return Ok(());
     }
     let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
@@ -183,5 +188,29 @@ fn main() {
     if let Err(e) = run(Args::parse()) {
         eprintln!("yonder-server: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_display;
+
+    #[test]
+    fn the_display_argument_is_a_local_name() {
+        assert_eq!(parse_display(":0"), Ok(0));
+        assert_eq!(parse_display(":65535"), Ok(65535));
+        // What clients could not reach is refused here too (one parser for both).
+        for s in [
+            "0",
+            ":+1",
+            ":70000",
+            ":1.0",
+            "host:1",
+            "tls:host:1",
+            "unix:/x/display-1",
+        ] {
+            let err = parse_display(s).unwrap_err();
+            assert!(err.contains("display must look like :N"), "{s}: {err}");
+        }
     }
 }

@@ -237,7 +237,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let display_name = format!(":{number}");
     let cookie = auth::new_cookie()?;
     let trusted_cookie = auth::new_cookie()?;
-    let cookie_file = auth::cookie_file_path(config.cookie_file.as_deref());
+    let cookie_file = auth::cookie_file_path(config.cookie_file.as_deref())?;
     auth::store_cookies(
         &cookie_file,
         &[
@@ -249,8 +249,8 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let tls = match listeners.tls {
         Some(l) => {
             let identity = tls::Identity::load_or_create(&tls::identity_dir(&cookie_file), number)?;
-            let field = tls::fingerprint_field(&identity.fingerprint);
-            auth::store_fingerprint(&cookie_file, &display_name, &field)?;
+            let fingerprint = yonder_address::Fingerprint(identity.fingerprint);
+            auth::store_fingerprint(&cookie_file, &display_name, &fingerprint)?;
             let port = Arc::new(tls::TlsPort {
                 acceptor: identity.acceptor()?,
                 number,

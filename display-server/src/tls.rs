@@ -8,6 +8,7 @@
 //! certificate's SHA-256 fingerprint stays what clients pinned. Clients check nothing
 //! but that fingerprint (no CA, no host name), which `--print-cookie` prints. Deleting
 //! the two files makes a new identity on the next start, and every client must re-pin.
+//! (The file names and the fingerprint's spelling are the `yonder-address` crate's.)
 //!
 //! **The port.** A client that speaks plain Yonder to the TLS port would otherwise see a
 //! connection that just closes. The server peeks at the first bytes: a TLS record starts
@@ -22,12 +23,13 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
+use yonder_address::Fingerprint;
 use yonder_protocol::{frame, Refusal, SetupResponse};
 
 /// How long a new connection may take to start and finish its TLS handshake.
@@ -35,36 +37,11 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a refused plaintext client has to read the refusal before the socket closes.
 const REFUSAL_LINGER: Duration = Duration::from_secs(2);
 
-/// The key file of display `n` in `dir`.
-pub fn key_path(dir: &Path, n: u32) -> PathBuf {
-    dir.join(format!("display-{n}.key"))
-}
-
-/// The certificate file of display `n` in `dir`.
-pub fn cert_path(dir: &Path, n: u32) -> PathBuf {
-    dir.join(format!("display-{n}.crt"))
-}
-
-/// Where keys and certificates live: the cookie file's directory.
-pub fn identity_dir(cookie_file: &Path) -> PathBuf {
-    match cookie_file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// A certificate fingerprint as written in a cookie-file line: `sha256=` and 64 lowercase
-/// hex digits.
-pub fn fingerprint_field(fingerprint: &[u8; 32]) -> String {
-    format!("sha256={}", hex::encode(fingerprint))
-}
+pub use yonder_address::paths::{cert_path, identity_dir, key_path};
 
 /// The SHA-256 digest of a certificate's DER bytes.
 pub fn fingerprint_of(cert_der: &[u8]) -> [u8; 32] {
-    let digest = ring::digest::digest(&ring::digest::SHA256, cert_der);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest.as_ref());
-    out
+    Fingerprint::of_certificate(cert_der).0
 }
 
 /// The fingerprint of display `n`'s stored certificate, if there is one.
@@ -269,10 +246,6 @@ mod tests {
         let other = Identity::load_or_create(&sub, 4).unwrap();
         assert_ne!(other.fingerprint, first.fingerprint);
         assert!(first.acceptor().is_ok());
-        assert_eq!(
-            fingerprint_field(&[0xab; 32]),
-            format!("sha256={}", "ab".repeat(32))
-        );
     }
 
     #[test]

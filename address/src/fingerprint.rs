@@ -1,9 +1,9 @@
 //! The pinned identity of a TLS display: the SHA-256 fingerprint of its server's
-//! certificate. A `tls:HOST:N` connection is made only to a server whose certificate has
-//! exactly this fingerprint (there is no certificate authority and no host name check), so
-//! the fingerprint must reach the client by a channel the user trusts: the line
-//! `yonder-server --print-cookie` prints on the server's machine (`HOST:N HEX32
-//! sha256=HEX64`), or `YONDER_FINGERPRINT`.
+//! certificate (protocol.md §2.2). A `tls:HOST:N` connection is made only to a server
+//! whose certificate has exactly this fingerprint (there is no certificate authority and
+//! no host name check), so the fingerprint must reach the client by a channel the user
+//! trusts: the line `yonder-server --print-cookie` prints on the server's machine
+//! (`HOST:N HEX32 sha256=HEX64`), or `YONDER_FINGERPRINT`.
 //!
 //! Written as `sha256=` and 64 lowercase hex digits; read with or without the `sha256=`
 //! prefix, in any case, with or without `:` between the bytes (as `openssl x509
@@ -42,8 +42,8 @@ impl Fingerprint {
                 digits.len()
             ));
         }
-        let bytes = hex::decode(&digits)
-            .map_err(|_| format!("a SHA-256 fingerprint is hex digits only (`{s}`)"))?;
+        let bytes = crate::hex::decode(&digits)
+            .ok_or_else(|| format!("a SHA-256 fingerprint is hex digits only (`{s}`)"))?;
         let mut out = [0u8; 32];
         out.copy_from_slice(&bytes);
         Ok(Fingerprint(out))
@@ -53,7 +53,7 @@ impl Fingerprint {
 impl fmt::Display for Fingerprint {
     /// `sha256=` and 64 lowercase hex digits, as in a cookie-file line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{FINGERPRINT_PREFIX}{}", hex::encode(self.0))
+        write!(f, "{FINGERPRINT_PREFIX}{}", crate::hex::encode(&self.0))
     }
 }
 
@@ -85,8 +85,7 @@ mod tests {
             format!("sha256={HEX}"),
             format!("SHA256={}", HEX.to_uppercase()),
             format!("  {HEX}\n"),
-            hex::decode(HEX)
-                .unwrap()
+            want.0
                 .iter()
                 .map(|b| format!("{b:02X}"))
                 .collect::<Vec<_>>()
@@ -96,6 +95,16 @@ mod tests {
         }
         assert_eq!(want.to_string(), format!("sha256={HEX}"));
         assert_eq!(want.to_string().parse::<Fingerprint>(), Ok(want));
+    }
+
+    #[test]
+    fn is_written_as_the_cookie_file_field() {
+        // What the server writes on a display's line (was display-server's
+        // `tls::fingerprint_field`).
+        assert_eq!(
+            Fingerprint([0xab; 32]).to_string(),
+            format!("sha256={}", "ab".repeat(32))
+        );
     }
 
     #[test]
