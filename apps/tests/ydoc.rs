@@ -15,13 +15,12 @@
 //! The tests read the saved files with their own small reader of the documented format
 //! (`ydoc 1`, then `KIND LENGTH\n` + content + `\n` per block). Every wait is bounded.
 
-mod common;
-
-use common::*;
 use std::time::{Duration, Instant};
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::{DndAction, DndActions, FakeKind, WindowAttributes};
 use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect, WindowId};
+use yonder_test_support::apps::*;
+use yonder_test_support::client::Pixels;
 
 const YDOC: &str = env!("CARGO_BIN_EXE_ydoc");
 
@@ -154,15 +153,15 @@ fn save(
 fn wait_drawn(d: &Display, w: WindowId) {
     eventually("ydoc draws its document", || {
         let px = d.read_window(w);
-        px.count(Rect::new(MARGIN, MARGIN, 4, 10), |p| p == CARET) > 0
-            || px.count(Rect::new(MARGIN, MARGIN, 300, 20), dark) > 0
+        px.count_in(Rect::new(MARGIN, MARGIN, 4, 10), |p| p == CARET) > 0
+            || px.count_in(Rect::new(MARGIN, MARGIN, 300, 20), dark) > 0
     });
 }
 
 /// The first row at or below `from` with text ink in columns `MARGIN..MARGIN + 250`.
 fn first_ink_row(px: &Pixels, from: i32) -> Option<i32> {
     let bottom = px.rect.y + px.rect.height as i32;
-    (from..bottom).find(|y| px.count(Rect::new(MARGIN, *y, 250, 1), dark) > 0)
+    (from..bottom).find(|y| px.count_in(Rect::new(MARGIN, *y, 250, 1), dark) > 0)
 }
 
 /// The events queued for the test's client now; a request error fails the test.
@@ -183,7 +182,7 @@ fn wait_event(conn: &Connection, what: &str, mut pred: impl FnMut(&Event) -> boo
 
 #[test]
 fn typed_text_is_saved_and_shows_again() {
-    let _watchdog = Watchdog::start("typed_text_is_saved_and_shows_again");
+    let _watchdog = watchdog("typed_text_is_saved_and_shows_again");
     let d = Display::start();
     let doc = d.spawn(
         YDOC,
@@ -222,7 +221,7 @@ fn typed_text_is_saved_and_shows_again() {
     let mut px = d.read_window(w);
     eventually("the saved text is shown", || {
         px = d.read_window(w);
-        px.count(Rect::new(MARGIN, MARGIN, 300, 20), dark) > 40
+        px.count_in(Rect::new(MARGIN, MARGIN, 300, 20), dark) > 40
     });
     let first = first_ink_row(&px, 0).expect("ink");
     let second = first_ink_row(&px, first + 22).expect("a second line");
@@ -230,15 +229,15 @@ fn typed_text_is_saved_and_shows_again() {
     // "Hello Yonder" at 16 pixels is about 100 pixels wide; nothing far right of it.
     let line = Rect::new(MARGIN, MARGIN, 300, 20);
     let right = Rect::new(MARGIN + 60, MARGIN, 50, 20);
-    assert!(px.count(right, dark) > 10, "the text's end is not shown");
+    assert!(px.count_in(right, dark) > 10, "the text's end is not shown");
     let beyond = Rect::new(MARGIN + 150, MARGIN, 150, 20);
-    assert_eq!(px.count(beyond, dark), 0, "ink beyond the text");
-    assert!(px.count(line, dark) > 100);
+    assert_eq!(px.count_in(beyond, dark), 0, "ink beyond the text");
+    assert!(px.count_in(line, dark) > 100);
 }
 
 #[test]
 fn text_copied_in_one_ydoc_pastes_into_another() {
-    let _watchdog = Watchdog::start("text_copied_in_one_ydoc_pastes_into_another");
+    let _watchdog = watchdog("text_copied_in_one_ydoc_pastes_into_another");
     let d = Display::start();
     let size = ["--size", "300x200", "--exit-after", "60"];
     let _a = d.spawn(
@@ -287,7 +286,7 @@ fn text_copied_in_one_ydoc_pastes_into_another() {
     chord(&d, keysym::CONTROL_L, 'v' as u32);
     eventually("the pasted text shows", || {
         d.read_window(b)
-            .count(Rect::new(MARGIN, MARGIN, 200, 20), dark)
+            .count_in(Rect::new(MARGIN, MARGIN, 200, 20), dark)
             > 20
     });
     let recs = save(&d, "b.ydoc", |r| !r.is_empty());
@@ -352,7 +351,7 @@ fn drop_on(d: &Display, to: (i32, i32), type_: u32, data: &[u8]) -> Event {
 
 #[test]
 fn dropped_pictures_and_text_go_into_the_document() {
-    let _watchdog = Watchdog::start("dropped_pictures_and_text_go_into_the_document");
+    let _watchdog = watchdog("dropped_pictures_and_text_go_into_the_document");
     let d = Display::start();
     let start = ydoc_file(&[("text", b"first"), ("text", b"last")]);
     std::fs::write(d.path("drops.ydoc"), start).unwrap();
@@ -378,7 +377,7 @@ fn dropped_pictures_and_text_go_into_the_document() {
     let mut px = d.read_window(w);
     eventually("the picture shows", || {
         px = d.read_window(w);
-        px.count(Rect::new(0, 0, 400, 300), |p| p == GREEN) == 60 * 40
+        px.count_in(Rect::new(0, 0, 400, 300), |p| p == GREEN) == 60 * 40
     });
     let top = (0..300).find(|y| px.at(MARGIN + 30, *y) == GREEN).unwrap();
     assert_eq!(px.at(MARGIN, top), GREEN, "the picture is at the margin");
@@ -465,7 +464,7 @@ fn start_with_drawing(d: &Display) -> (App, WindowId, i32) {
     let mut px = d.read_window(w);
     eventually("the drawing shows", || {
         px = d.read_window(w);
-        px.count(Rect::new(MARGIN, 0, 200, 460), |p| p == YELLOW) == 200 * 120
+        px.count_in(Rect::new(MARGIN, 0, 200, 460), |p| p == YELLOW) == 200 * 120
     });
     let top = (0..460)
         .find(|y| px.at(MARGIN + 100, *y) == YELLOW)
@@ -497,7 +496,7 @@ fn edit_in_place(d: &Display, w: WindowId, top: i32) -> WindowId {
 
 #[test]
 fn a_drawing_is_edited_in_place_with_ypaint() {
-    let _watchdog = Watchdog::start("a_drawing_is_edited_in_place_with_ypaint");
+    let _watchdog = watchdog("a_drawing_is_edited_in_place_with_ypaint");
     let d = Display::start();
     let (_doc, w, top) = start_with_drawing(&d);
     let mut px = d.read_window(w);
@@ -517,7 +516,7 @@ fn a_drawing_is_edited_in_place_with_ypaint() {
     // down to make room for the toolbar.
     eventually("ypaint shows in the document, the text below moves", || {
         px = d.read_window(w);
-        px.count(Rect::new(ox, oy, pw, PAINT_TOOLBAR_H as u32), |p| {
+        px.count_in(Rect::new(ox, oy, pw, PAINT_TOOLBAR_H as u32), |p| {
             p == PAINT_RED
         }) > 0
             && px.at(ox + 100, oy + PAINT_TOOLBAR_H + 60) == YELLOW
@@ -552,7 +551,7 @@ fn a_drawing_is_edited_in_place_with_ypaint() {
     });
     eventually("the rotated drawing shows in the document", || {
         px = d.read_window(w);
-        px.count(Rect::new(MARGIN, top, 120, 200), |p| p == YELLOW) > 100 * 180
+        px.count_in(Rect::new(MARGIN, top, 120, 200), |p| p == YELLOW) > 100 * 180
             && first_ink_row(&px, top + 200) == Some(below + 80)
     });
     let (x, y) = (MARGIN + 59, top + 60);
@@ -611,7 +610,7 @@ impl Drop for KillOnDrop {
 
 #[test]
 fn a_part_outlives_its_container_through_the_save_set() {
-    let _watchdog = Watchdog::start("a_part_outlives_its_container_through_the_save_set");
+    let _watchdog = watchdog("a_part_outlives_its_container_through_the_save_set");
     let d = Display::start();
     let (doc, w, top) = start_with_drawing(&d);
     let part = edit_in_place(&d, w, top);

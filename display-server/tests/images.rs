@@ -3,15 +3,14 @@
 //! given; a client that cannot use shared memory falls back; bad shared-memory requests
 //! and compressed data that would inflate too far get errors without hurting the server.
 
-mod common;
-
-use common::*;
 use std::os::fd::OwnedFd;
 use yonder::{Compression, ConnectOptions, Connection, ImageOptions, ReplyError};
 use yonder_protocol::request::{GcValues, ImageFormat, PutImage, ShmAttach, ShmPutImage};
 use yonder_protocol::{
     Drawable, ErrorCode, EventMask, GcId, PixmapId, Point, Rect, Request, ShmSegment, SHM_EXTENSION,
 };
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 /// A client that has its setup (shared memory is used only once the setup says `SHM`).
 fn client(s: &TestServer) -> Connection {

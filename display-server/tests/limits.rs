@@ -2,9 +2,6 @@
 //! of clients, and the cap on a client's unread output, which disconnects a client that
 //! never reads instead of letting the server's memory grow.
 
-mod common;
-
-use common::*;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
@@ -13,6 +10,7 @@ use yonder_protocol::request::{
     CreateWindow, GetImage, ImageFormat, PropMode, Request, WindowAttributes,
 };
 use yonder_protocol::{atoms, frame, make_id, ErrorCode, EventMask, Rect, WindowId};
+use yonder_test_support::server::*;
 
 fn code(r: Result<(), ReplyError>) -> ErrorCode {
     match r {

@@ -2,9 +2,6 @@
 //! lazy, chunked transfers; drag and drop driven by synthetic input, with the drag icon
 //! and pointer shape the user sees; and the save-set that keeps embedded parts alive.
 
-mod common;
-
-use common::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use yonder::{Connection, Incoming, ReplyError};
@@ -19,7 +16,8 @@ use yonder_protocol::{
 };
 use yonder_server::compositor::Compositor;
 use yonder_server::screen::Screen;
-use yonder_server::ServerConfig;
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 const ROOT_BG: u32 = 0x2e3440;
 const RED: u32 = 0xFF0000;
@@ -61,23 +59,17 @@ impl Screen for Recorder {
 
 /// A server without window manager whose screen records what it shows.
 fn start_recorded() -> (TestServer, Arc<Mutex<Shown>>) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ServerConfig {
-        socket_dir: Some(dir.path().join("sockets")),
-        cookie_file: Some(dir.path().join("cookies")),
-        screen_width: SCREEN_W,
-        screen_height: SCREEN_H,
-        allow_synthetic_input: true,
-        window_manager: false,
-        ..ServerConfig::default()
-    };
     let shown = Arc::new(Mutex::new(Shown::default()));
-    let screen = Box::new(Recorder {
-        size: (SCREEN_W, SCREEN_H),
-        shown: shown.clone(),
-    });
-    let handle = yonder_server::start(config, screen).expect("server starts");
-    (TestServer { handle, dir }, shown)
+    let server = TestServer::start_on(
+        |_| {},
+        |c| {
+            Box::new(Recorder {
+                size: (c.screen_width, c.screen_height),
+                shown: shown.clone(),
+            })
+        },
+    );
+    (server, shown)
 }
 
 /// Two round trips: the server has presented everything `conn` caused before (it presents
