@@ -6,15 +6,15 @@
 //! without a desktop starts its own headless server and the apps, saves a screenshot and
 //! leaves nothing running.
 
-mod common;
-
-use common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use yonder::Connection;
 use yonder_protocol::request::FakeKind;
 use yonder_protocol::{atoms, Rect, WindowId};
+use yonder_test_support::apps::*;
+use yonder_test_support::client::Pixels;
+use yonder_test_support::process::register;
 
 const YCLOCK: &str = env!("CARGO_BIN_EXE_yclock");
 const YVIEW: &str = env!("CARGO_BIN_EXE_yview");
@@ -62,7 +62,7 @@ const CLOCK_MARGIN: u32 = 8;
 
 #[test]
 fn yclock_shows_three_o_clock() {
-    let _watchdog = Watchdog::start("yclock_shows_three_o_clock");
+    let _watchdog = watchdog("yclock_shows_three_o_clock");
     let d = Display::start();
     let _clock = d.spawn(YCLOCK, &["--time", "03:00:00", "--exit-after", "20"]);
     let win = d.window_of("yclock");
@@ -78,7 +78,7 @@ fn yclock_shows_three_o_clock() {
     let mut px = d.read_window(win);
     eventually("the clock is drawn", || {
         px = d.read_window(win);
-        px.count(strip, dark) > 60
+        px.count_in(strip, dark) > 60
     });
 
     // A band 7 pixels across along a ray from the center, from `f0` to `f1` of the
@@ -139,7 +139,7 @@ fn yclock_shows_three_o_clock() {
         assert!(every_step_has(&mark, dark), "no hour mark at ({dx}, {dy})");
     }
     // The time as text in the strip under the face (seen above), and nothing else there.
-    let ink = px.count(strip, dark);
+    let ink = px.count_in(strip, dark);
     assert!(
         ink < 2000,
         "{ink} dark pixels under the face: more than text"
@@ -155,7 +155,7 @@ fn known_color(x: u32, y: u32) -> [u8; 3] {
 
 #[test]
 fn yview_shows_the_exact_pixels_sent_in_bands() {
-    let _watchdog = Watchdog::start("yview_shows_the_exact_pixels_sent_in_bands");
+    let _watchdog = watchdog("yview_shows_the_exact_pixels_sent_in_bands");
     // A frame limit of 4 KiB makes yview send the 12 KiB of pixels in several bands.
     let d = Display::start_with(|c| c.max_frame_len = 4096);
     let img = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb(known_color(x, y)));
@@ -186,7 +186,7 @@ fn yview_shows_the_exact_pixels_sent_in_bands() {
 
 #[test]
 fn yview_shrinks_a_huge_jpeg_to_fit_the_screen() {
-    let _watchdog = Watchdog::start("yview_shrinks_a_huge_jpeg_to_fit_the_screen");
+    let _watchdog = watchdog("yview_shrinks_a_huge_jpeg_to_fit_the_screen");
     let d = Display::start_with(|c| c.max_frame_len = 256 * 1024);
     // Left half red, right half blue, bottom quarter green.
     let (red_c, blue_c, green_c) = ([220, 30, 30], [30, 30, 220], [30, 200, 30]);
@@ -246,7 +246,7 @@ fn yview_shrinks_a_huge_jpeg_to_fit_the_screen() {
 
 #[test]
 fn yview_reports_missing_and_broken_files() {
-    let _watchdog = Watchdog::start("yview_reports_missing_and_broken_files");
+    let _watchdog = watchdog("yview_reports_missing_and_broken_files");
     let d = Display::start();
     let done = d.spawn(YVIEW, &["no-such-picture.png"]).finish();
     assert_eq!(
@@ -286,7 +286,7 @@ const PAPER: u32 = 0xffffff;
 
 #[test]
 fn ypaint_paints_chooses_colors_saves_and_loads() {
-    let _watchdog = Watchdog::start("ypaint_paints_chooses_colors_saves_and_loads");
+    let _watchdog = watchdog("ypaint_paints_chooses_colors_saves_and_loads");
     let d = Display::start();
     let paint = d.spawn(
         YPAINT,
@@ -299,7 +299,7 @@ fn ypaint_paints_chooses_colors_saves_and_loads() {
     eventually("the canvas is shown", || {
         let px = d.read_window(win);
         let (x, y) = canvas(299, 199);
-        px.at(x, y) == PAPER && px.count(Rect::new(0, 0, 300, 36), |p| p == RED) > 0
+        px.at(x, y) == PAPER && px.count_in(Rect::new(0, 0, 300, 36), |p| p == RED) > 0
     });
 
     // A stroke in the default color, black.
@@ -416,7 +416,7 @@ fn processes_mentioning(needle: &str) -> Vec<(u32, String)> {
 
 #[test]
 fn demo_runs_headless_saves_a_screenshot_and_cleans_up() {
-    let _watchdog = Watchdog::start("demo_runs_headless_saves_a_screenshot_and_cleans_up");
+    let _watchdog = watchdog("demo_runs_headless_saves_a_screenshot_and_cleans_up");
     ensure_server_binary();
     let dir = tempfile::tempdir().unwrap();
     // The demo's own temporary directory goes below this one, so every process it starts
@@ -443,7 +443,7 @@ fn demo_runs_headless_saves_a_screenshot_and_cleans_up() {
     cmd.stdout(std::fs::File::create(&out).unwrap())
         .stderr(std::fs::File::create(&err).unwrap());
     let child = cmd.spawn().expect("spawn yonder-demo");
-    LIVE.lock().unwrap().push(child.id());
+    register(&child);
     let demo = App {
         name: "yonder-demo".into(),
         child,

@@ -13,9 +13,6 @@
 //! stderr; the tests wait on those lines where nothing else shows that an app has taken
 //! a step (a target's answer reaching the source). Every wait is bounded.
 
-mod common;
-
-use common::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use yonder::{Connection, Incoming};
@@ -23,6 +20,7 @@ use yonder_apps::transfer::{decode_atoms, decode_uri_list, percent_decode};
 use yonder_apps::trash::Trash;
 use yonder_protocol::request::{DndAction, DndActions, FakeKind, WindowAttributes};
 use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect, WindowId};
+use yonder_test_support::apps::*;
 
 const YFILES: &str = env!("CARGO_BIN_EXE_yfiles");
 const YTRASH: &str = env!("CARGO_BIN_EXE_ytrash");
@@ -185,7 +183,7 @@ fn start_both(d: &Display, files: &Path, trash: &Path) -> (App, WindowId, App, W
     let tw = d.window_of("ytrash");
     // Entry 0 is "..", entry 1 the note.
     eventually("yfiles shows the note's icon", || {
-        d.read_window(fw).count(files_icon(1), |p| p != FILES_BG) > 200
+        d.read_window(fw).count_in(files_icon(1), |p| p != FILES_BG) > 200
     });
     wait_title(d, tw, "ytrash — 0 items");
     (yfiles, fw, ytrash, tw)
@@ -209,7 +207,7 @@ fn names_in(dir: &Path) -> Vec<String> {
 
 #[test]
 fn a_file_dragged_from_yfiles_onto_ytrash_is_trashed() {
-    let _watchdog = Watchdog::start("a_file_dragged_from_yfiles_onto_ytrash_is_trashed");
+    let _watchdog = watchdog("a_file_dragged_from_yfiles_onto_ytrash_is_trashed");
     let d = Display::start();
     let (files, note, trash) = files_and_trash(&d);
     let (yfiles, fw, ytrash, tw) = start_both(&d, &files, &trash);
@@ -256,7 +254,7 @@ fn a_file_dragged_from_yfiles_onto_ytrash_is_trashed() {
         now.data != can_before.data
     });
     eventually("yfiles no longer shows the note", || {
-        d.read_window(fw).count(files_icon(1), |p| p != FILES_BG) == 0
+        d.read_window(fw).count_in(files_icon(1), |p| p != FILES_BG) == 0
     });
     assert!(
         ytrash.stdout().contains("trashed"),
@@ -267,7 +265,7 @@ fn a_file_dragged_from_yfiles_onto_ytrash_is_trashed() {
 
 #[test]
 fn escape_cancels_a_drag_and_the_file_stays() {
-    let _watchdog = Watchdog::start("escape_cancels_a_drag_and_the_file_stays");
+    let _watchdog = watchdog("escape_cancels_a_drag_and_the_file_stays");
     let d = Display::start();
     let (files, note, trash) = files_and_trash(&d);
     let (yfiles, fw, ytrash, tw) = start_both(&d, &files, &trash);
@@ -293,12 +291,12 @@ fn escape_cancels_a_drag_and_the_file_stays() {
         "{}",
         ytrash.stderr()
     );
-    assert!(d.read_window(fw).count(files_icon(1), |p| p != FILES_BG) > 200);
+    assert!(d.read_window(fw).count_in(files_icon(1), |p| p != FILES_BG) > 200);
 }
 
 #[test]
 fn ytrash_refuses_a_drag_of_plain_text() {
-    let _watchdog = Watchdog::start("ytrash_refuses_a_drag_of_plain_text");
+    let _watchdog = watchdog("ytrash_refuses_a_drag_of_plain_text");
     let d = Display::start();
     let trash = d.path("trash");
     let t = trash.to_str().unwrap();
@@ -373,7 +371,7 @@ fn ytrash_refuses_a_drag_of_plain_text() {
 
 #[test]
 fn ytrash_restores_refuses_to_overwrite_and_empties() {
-    let _watchdog = Watchdog::start("ytrash_restores_refuses_to_overwrite_and_empties");
+    let _watchdog = watchdog("ytrash_restores_refuses_to_overwrite_and_empties");
     let d = Display::start();
     let home = d.path("home");
     std::fs::create_dir(&home).unwrap();
@@ -433,7 +431,7 @@ fn ytrash_restores_refuses_to_overwrite_and_empties() {
 
 #[test]
 fn yview_drags_its_picture_out_as_png() {
-    let _watchdog = Watchdog::start("yview_drags_its_picture_out_as_png");
+    let _watchdog = watchdog("yview_drags_its_picture_out_as_png");
     let d = Display::start();
     let pic = d.path("pic.png");
     // Noise compresses badly: the PNG is larger than one 1 MiB chunk of selection data.
@@ -545,7 +543,7 @@ fn yview_drags_its_picture_out_as_png() {
 
 #[test]
 fn yfiles_notices_new_files_and_browses_folders() {
-    let _watchdog = Watchdog::start("yfiles_notices_new_files_and_browses_folders");
+    let _watchdog = watchdog("yfiles_notices_new_files_and_browses_folders");
     let d = Display::start();
     let files = d.path("files");
     std::fs::create_dir_all(files.join("sub")).unwrap();
@@ -555,14 +553,17 @@ fn yfiles_notices_new_files_and_browses_folders() {
     let fw = d.window_of("yfiles");
     // "..", "sub", and nothing in the third cell yet.
     eventually("yfiles shows the folder", || {
-        d.read_window(fw).count(files_icon(1), |p| p != FILES_BG) > 200
+        d.read_window(fw).count_in(files_icon(1), |p| p != FILES_BG) > 200
     });
-    assert_eq!(d.read_window(fw).count(files_icon(2), |p| p != FILES_BG), 0);
+    assert_eq!(
+        d.read_window(fw).count_in(files_icon(2), |p| p != FILES_BG),
+        0
+    );
 
     // A file made by someone else shows up (the directory is polled every second).
     std::fs::write(files.join("new.txt"), "fresh").unwrap();
     eventually("yfiles shows the new file", || {
-        d.read_window(fw).count(files_icon(2), |p| p != FILES_BG) > 200
+        d.read_window(fw).count_in(files_icon(2), |p| p != FILES_BG) > 200
     });
 
     // A double click on "sub" browses into it; one on ".." comes back.

@@ -11,9 +11,6 @@
 //! kills them and aborts the test process if a test takes far too long (a reply that never
 //! comes would otherwise block forever).
 
-mod common;
-
-use common::{eventually, read, Display, Watchdog, SCREEN_H, SCREEN_W};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use yonder::{ConnectOptions, Connection};
@@ -21,6 +18,8 @@ use yonder_protocol::request::{FakeKind, GcValues, WindowAttributes};
 use yonder_protocol::{atoms, Color, Rect, WindowId};
 use yonder_server::wm::{BORDER, TITLE_HEIGHT};
 use yonder_server::ServerHandle;
+use yonder_test_support::apps::{eventually, watchdog, Display, SCREEN_H, SCREEN_W};
+use yonder_test_support::client::read;
 
 const HELLO: &str = env!("CARGO_BIN_EXE_hello");
 const SHOT: &str = env!("CARGO_BIN_EXE_yonder-shot");
@@ -74,7 +73,7 @@ fn rgb_of(img: &image::RgbImage, x: u32, y: u32) -> u32 {
 
 #[test]
 fn hello_draws_is_described_and_shot_and_quits_on_a_key() {
-    let _watchdog = Watchdog::start("hello_draws_is_described_and_shot_and_quits_on_a_key");
+    let _watchdog = watchdog("hello_draws_is_described_and_shot_and_quits_on_a_key");
     let d = start();
     let root_bg = d.pixel(10, 10);
     let hello = d.spawn(HELLO, &["--exit-after", "20", "--x", "30", "--y", "40"]);
@@ -209,7 +208,7 @@ fn hello_draws_is_described_and_shot_and_quits_on_a_key() {
 
 #[test]
 fn killed_hello_leaves_no_trace_and_others_go_on() {
-    let _watchdog = Watchdog::start("killed_hello_leaves_no_trace_and_others_go_on");
+    let _watchdog = watchdog("killed_hello_leaves_no_trace_and_others_go_on");
     let d = start();
     let root_bg = d.pixel(60, 70);
 
@@ -302,7 +301,7 @@ fn killed_hello_leaves_no_trace_and_others_go_on() {
 
 #[test]
 fn hello_exits_by_itself_after_the_given_time() {
-    let _watchdog = Watchdog::start("hello_exits_by_itself_after_the_given_time");
+    let _watchdog = watchdog("hello_exits_by_itself_after_the_given_time");
     let d = start();
     let started = Instant::now();
     let done = d.run(HELLO, &["--exit-after", "0.5"]);
@@ -324,7 +323,7 @@ fn hello_exits_by_itself_after_the_given_time() {
 
 #[test]
 fn wrong_cookie_is_reported() {
-    let _watchdog = Watchdog::start("wrong_cookie_is_reported");
+    let _watchdog = watchdog("wrong_cookie_is_reported");
     let d = start();
     let done = d.spawn_with_cookie(INFO, &[], &"0".repeat(32)).finish();
     assert!(

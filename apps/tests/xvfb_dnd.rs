@@ -2,16 +2,14 @@
 //! and `ytrash` on it, and xdotool pressing, moving and releasing the host's mouse. The
 //! file must end up in the trash. Skips without Xvfb unless YONDER_REQUIRE_XVFB=1.
 
-#[path = "../../display-server/tests/common/xvfb.rs"]
-mod xvfb;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use xvfb::Guard;
+use yonder_test_support::process::built_binary;
+use yonder_test_support::xvfb::{self, Guard};
 
 #[test]
 fn drag_a_file_from_yfiles_onto_ytrash_with_xdotool() {
-    let Some(h) = xvfb::host(900, 500) else {
+    let Some(h) = xvfb::host(&built_binary("yonder-server"), 900, 500) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -2,9 +2,6 @@
 //! directory: handshake, replies, errors through cookies and the event queue, ordering,
 //! refusal, failures, and two threads sharing a connection.
 
-mod common;
-
-use common::{setup_for, COOKIE};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -17,9 +14,10 @@ use yonder::protocol::{
     PROTOCOL_MAJOR, PROTOCOL_MINOR,
 };
 use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Incoming, ReplyError};
+use yonder_test_support::fake::{setup_for, COOKIE};
 
 /// The server's end of one connection.
-type Peer = common::Peer<UnixStream>;
+type Peer = yonder_test_support::fake::Peer<UnixStream>;
 
 /// A running fake server for one client.
 struct Server {

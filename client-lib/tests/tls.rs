@@ -3,9 +3,6 @@
 //! the server vanishing with or without a TLS close, a server that does not speak TLS,
 //! and a display without a pinned fingerprint (no connection is even attempted).
 
-mod common;
-
-use common::COOKIE;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,9 +16,11 @@ use yonder::protocol::{
     encode_frame, Point, Reply, Request, Seq, ServerMessage, SetupResponse, TLS_PORT_BASE,
 };
 use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Fingerprint};
+use yonder_test_support::fake::COOKIE;
 
 /// The server's end of one connection.
-type Peer = common::Peer<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>;
+type Peer =
+    yonder_test_support::fake::Peer<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>;
 
 /// A fake server on the TLS port of some display number, for one client.
 struct Server {

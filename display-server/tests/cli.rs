@@ -9,168 +9,21 @@
 //! Every wait has a timeout, and a watchdog kills the spawned servers (which makes any
 //! client call blocked on them fail) if the whole test takes far too long.
 
-use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 use yonder::Connection;
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{Color, EventMask, Rect, WindowId};
+use yonder_test_support::process::{wait_child, Watchdog};
+use yonder_test_support::server::ServerProcess;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_yonder-server");
 /// Generous bound for anything that should take milliseconds.
 const WAIT: Duration = Duration::from_secs(10);
 /// The whole test must finish within this, or the watchdog kills the servers.
 const WATCHDOG: Duration = Duration::from_secs(120);
-
-/// Pids of the servers still running, for the watchdog.
-static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-
-fn kill(signal: &str, pid: u32) {
-    let _ = Command::new("kill")
-        .arg(signal)
-        .arg(pid.to_string())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-}
-
-/// Kills every live server if the test has not finished after [`WATCHDOG`]; a client call
-/// blocked on a server then fails and the test ends with a panic.
-struct Watchdog(Option<mpsc::Sender<()>>);
-
-impl Watchdog {
-    fn start() -> Watchdog {
-        let (tx, rx) = mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(WATCHDOG) {
-                eprintln!("cli test: watchdog fired after {WATCHDOG:?}, killing the servers");
-                for pid in LIVE.lock().unwrap().iter() {
-                    kill("-KILL", *pid);
-                }
-            }
-        });
-        Watchdog(Some(tx))
-    }
-}
-
-impl Drop for Watchdog {
-    fn drop(&mut self) {
-        // Dropping the sender wakes the thread with `Disconnected`.
-        self.0.take();
-    }
-}
-
-/// A running `yonder-server`: its stdout lines arrive on a channel, its stderr is
-/// collected; dropping it kills the process.
-struct Server {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Server {
-    fn spawn(env: &Env, args: &[&str]) -> Server {
-        let mut child = env
-            .command(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn yonder-server");
-        LIVE.lock().unwrap().push(child.id());
-        let (tx, lines) = mpsc::channel();
-        let out = child.stdout.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let mut err = child.stderr.take().unwrap();
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = err.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        Server {
-            child,
-            lines,
-            stderr,
-        }
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// The next stdout line, waiting at most [`WAIT`].
-    fn line(&self) -> String {
-        match self.lines.recv_timeout(WAIT) {
-            Ok(l) => l,
-            Err(e) => panic!(
-                "no line on the server's stdout ({e:?}); stderr:\n{}",
-                self.stderr()
-            ),
-        }
-    }
-
-    /// Waits for the readiness line and returns the display it names.
-    fn ready(&self) -> String {
-        let line = self.line();
-        let display = line
-            .strip_prefix("YONDER_DISPLAY=")
-            .unwrap_or_else(|| panic!("first stdout line is {line:?}"));
-        display.to_string()
-    }
-
-    fn terminate(&self) {
-        kill("-TERM", self.child.id());
-    }
-
-    fn wait(&mut self, timeout: Duration) -> ExitStatus {
-        wait_child(&mut self.child, timeout).unwrap_or_else(|| {
-            panic!(
-                "server did not exit within {timeout:?}; stderr:\n{}",
-                self.stderr()
-            )
-        })
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        LIVE.lock().unwrap().retain(|p| *p != self.child.id());
-    }
-}
-
-/// Polls `child` until it exits or `timeout` passes.
-fn wait_child(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
-    let end = Instant::now() + timeout;
-    loop {
-        if let Some(s) = child.try_wait().expect("try_wait") {
-            return Some(s);
-        }
-        if Instant::now() >= end {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 /// Runs a short-lived `yonder-server` invocation to its end: (status, stdout, stderr).
 fn run(env: &Env, args: &[&str]) -> (ExitStatus, String, String) {
@@ -292,7 +145,7 @@ fn is_hex32(s: &str) -> bool {
 
 #[test]
 fn server_command_line() {
-    let _watchdog = Watchdog::start();
+    let _watchdog = Watchdog::start("server_command_line", WATCHDOG);
     let tmp = tempfile::tempdir().unwrap();
     let env = Env {
         runtime_dir: tmp.path().to_path_buf(),
@@ -306,19 +159,16 @@ fn server_command_line() {
 
     // --- Start display :57 with TCP; it says when it is ready. Its screen is bare (no
     // window manager), so windows show exactly where the clients put them. ---
-    let mut server = Server::spawn(
-        &env,
-        &[
-            ":57",
-            "--headless",
-            "320x200",
-            "--no-window-manager",
-            "--listen",
-            "tcp",
-            "--tcp-addr",
-            "127.0.0.1",
-        ],
-    );
+    let mut server = ServerProcess::spawn(env.command(&[
+        ":57",
+        "--headless",
+        "320x200",
+        "--no-window-manager",
+        "--listen",
+        "tcp",
+        "--tcp-addr",
+        "127.0.0.1",
+    ]));
     assert_eq!(server.line(), "YONDER_DISPLAY=:57");
 
     let socket = env.socket(57);
@@ -420,7 +270,7 @@ fn server_command_line() {
     drop(again);
 
     // --- Without a display argument, a free number is picked. ---
-    let mut other = Server::spawn(&env, &["--headless", "64x64"]);
+    let mut other = ServerProcess::spawn(env.command(&["--headless", "64x64"]));
     let display = other.ready();
     let n: u32 = display
         .strip_prefix(':')

@@ -1,11 +1,10 @@
 //! Every drawing primitive, drawn through the real server and read back with GetImage.
 
-mod common;
-
-use common::*;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::request::{CompositeOp, GcValues, ImageFormat};
 use yonder_protocol::{Color, EventMask, Point, Rect, Segment};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 const WHITE: u32 = 0xFFFFFF;
 const RED: u32 = 0xFF0000;

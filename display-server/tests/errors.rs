@@ -1,14 +1,13 @@
 //! Errors and faults: typed errors with the failed request's sequence number, refused
 //! connections, and bad frames that close only the offending connection.
 
-mod common;
-
-use common::*;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::GcValues;
 use yonder_protocol::{frame, Drawable, ErrorCode, EventMask, GcId, PixmapId, Rect, WindowId};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 #[test]
 fn bad_ids_give_typed_errors_with_their_sequence_numbers() {

@@ -8,9 +8,6 @@
 //! ignored test [`child`] then plays that role against the display in its environment
 //! (see [`spawn_child`]), so no separate helper binary is needed.
 
-mod common;
-
-use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -20,6 +17,8 @@ use yonder_protocol::request::{DndActions, FakeKind, GcValues, PropMode, WindowA
 use yonder_protocol::{
     atoms, frame, Color, Event, EventMask, PixmapId, Point, Rect, Timestamp, WindowId,
 };
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 const ROLE_ENV: &str = "YONDER_FAULT_ROLE";
 

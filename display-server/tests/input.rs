@@ -1,11 +1,10 @@
 //! Synthetic input (FakeInput) through the real server: focus, keys, buttons with the
 //! implicit grab, motion, enter/leave, and the permission it needs.
 
-mod common;
-
-use common::*;
 use yonder_protocol::request::FakeKind;
 use yonder_protocol::{keysym, ErrorCode, Event, EventMask, ModMask, Rect};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 #[test]
 fn keys_reach_the_focused_window_with_text_and_modifiers() {

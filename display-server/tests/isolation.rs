@@ -3,12 +3,11 @@
 //! never receives input that started in another client's window; a client with the
 //! display's trusted cookie can do all of that.
 
-mod common;
-
-use common::*;
 use yonder::{Connection, Incoming, ReplyError};
 use yonder_protocol::request::{FakeKind, ImageFormat, WindowAttributes};
 use yonder_protocol::{keysym, Color, ErrorCode, Event, EventMask, Point, Rect, WindowId};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 /// The error code a refused request came back with.
 fn refused<T: std::fmt::Debug>(r: Result<T, ReplyError>) -> ErrorCode {

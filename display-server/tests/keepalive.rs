@@ -11,15 +11,15 @@
 //!
 //! Needs root and iproute2 (`ip netns`); prints SKIPPED and passes without them.
 
-use std::io::{BufRead, BufReader};
 use std::os::fd::AsFd;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use yonder::{ConnectOptions, Connection, Incoming};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{Color, Event, EventMask, Rect, WindowId};
+use yonder_test_support::server::ServerProcess;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_yonder-server");
 const KEEPALIVE_SECS: u64 = 4;
@@ -96,15 +96,6 @@ impl Drop for Net {
     fn drop(&mut self) {
         let _ = ip(&["netns", "del", &self.a]);
         let _ = ip(&["netns", "del", &self.b]);
-    }
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 
@@ -189,8 +180,8 @@ fn a_vanished_client_is_noticed_and_freed() {
     let sockets = tmp.path().join("sockets");
 
     // The server in A, on its veth address.
-    let mut child = Command::new("ip")
-        .args(["netns", "exec", &net.a, SERVER])
+    let mut cmd = Command::new("ip");
+    cmd.args(["netns", "exec", &net.a, SERVER])
         .args([
             &format!(":{DISPLAY}"),
             "--headless",
@@ -203,24 +194,16 @@ fn a_vanished_client_is_noticed_and_freed() {
         .arg(&sockets)
         .env("YONDER_COOKIE_FILE", &cookies)
         .env("YONDER_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(tmp.path().join("server.err")).unwrap())
-        .spawn()
-        .expect("start the server in namespace A");
-    let stdout = child.stdout.take().unwrap();
-    let _server = Killed(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let first = BufReader::new(stdout).lines().next();
-        let _ = tx.send(first);
-    });
-    let stderr = || std::fs::read_to_string(tmp.path().join("server.err")).unwrap_or_default();
-    match rx.recv_timeout(Duration::from_secs(10)) {
-        Ok(Some(Ok(l))) if l == format!("YONDER_DISPLAY=:{DISPLAY}") => {}
-        other => panic!("the server did not start: {other:?}\n{}", stderr()),
-    }
+        .env("NO_COLOR", "1");
+    let server = ServerProcess::spawn(cmd);
+    let stderr = || server.stderr();
+    let first = server.line();
+    assert_eq!(
+        first,
+        format!("YONDER_DISPLAY=:{DISPLAY}"),
+        "the server did not start:\n{}",
+        stderr()
+    );
 
     // The watcher: a trusted local client on the Unix socket (not namespaced), told of
     // every top-level window's destruction.

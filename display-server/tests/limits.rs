@@ -2,15 +2,13 @@
 //! of clients, and the cap on a client's unread output, which disconnects a client that
 //! never reads instead of letting the server's memory grow.
 
-mod common;
-
-use common::*;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
 use yonder::{ConnectError, Connection, ReplyError};
 use yonder_protocol::request::{CreateWindow, GetImage, ImageFormat, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, frame, make_id, ErrorCode, EventMask, Rect, Request, WindowId};
+use yonder_test_support::server::*;
 
 fn code(r: Result<(), ReplyError>) -> ErrorCode {
     match r {

@@ -4,9 +4,6 @@
 //! (the worst round trip is printed; only a generous bound is asserted), the server's
 //! memory stays bounded, and nothing crashes.
 
-mod common;
-
-use common::*;
 use std::io::Write;
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +13,8 @@ use yonder_protocol::request::{
     CreateWindow, GetImage, ImageFormat, PolyFillRectangle, WindowAttributes,
 };
 use yonder_protocol::{frame, make_id, Drawable, EventMask, GcId, Rect, Request, WindowId};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 const CLIENTS: usize = 200;
 const ROUNDS: usize = 10;

@@ -7,21 +7,19 @@
 //!
 //! Servers listen on 127.0.0.1 only. Every wait is bounded.
 
-mod common;
-
-use common::{gc, read, window, TestServer};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 use yonder::{ConnectError, ConnectOptions, Connection, Fingerprint};
 use yonder_protocol::request::ImageFormat;
 use yonder_protocol::{frame, EventMask, Hello, Point, Rect, SetupResponse, TCP_PORT_BASE};
+use yonder_test_support::client::{gc, read, window};
+use yonder_test_support::server::{ServerProcess, TestServer};
 
 const SERVER: &str = env!("CARGO_BIN_EXE_yonder-server");
 /// Generous bound for anything that should take milliseconds.
@@ -124,7 +122,7 @@ fn a_pinned_client_draws_over_tls() {
 
     // One thread blocked reading (no event comes) while another makes round trips: the
     // reader holds no lock the writer needs.
-    common::drain(&conn);
+    yonder_test_support::client::drain(&conn);
     std::thread::scope(|scope| {
         let waiter = scope.spawn(|| conn.wait_for_event_timeout(Duration::from_secs(2)));
         std::thread::sleep(Duration::from_millis(100));
@@ -262,88 +260,16 @@ fn a_plaintext_client_on_the_tls_port_is_told_where_to_go() {
 
 // --- The command line ---
 
-/// A `yonder-server` process: stdout lines on a channel, stderr in a file; killed on drop.
-struct Server {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    stderr: PathBuf,
-}
-
-impl Server {
-    fn spawn(tmp: &Path, cookie_file: &Path, args: &[&str], name: &str) -> Server {
-        let stderr = tmp.join(format!("{name}.err"));
-        let mut child = Command::new(SERVER)
-            .args(args)
-            .env("XDG_RUNTIME_DIR", tmp)
-            .env("YONDER_COOKIE_FILE", cookie_file)
-            .env_remove("YONDER_LOG")
-            .env_remove("YONDER_DISPLAY")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&stderr).unwrap())
-            .spawn()
-            .expect("spawn yonder-server");
-        let out = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Server {
-            child,
-            lines,
-            stderr,
-        }
-    }
-
-    fn stderr(&self) -> String {
-        std::fs::read_to_string(&self.stderr).unwrap_or_default()
-    }
-
-    fn ready(&self) -> String {
-        self.lines
-            .recv_timeout(WAIT)
-            .unwrap_or_else(|e| panic!("no readiness line ({e}); stderr:\n{}", self.stderr()))
-    }
-
-    /// Waits (bounded) until stderr contains `text`.
-    fn stderr_shows(&self, text: &str) -> bool {
-        let end = Instant::now() + WAIT;
-        while Instant::now() < end {
-            if self.stderr().contains(text) {
-                return true;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-
-    fn stop(mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let end = Instant::now() + WAIT;
-        while Instant::now() < end {
-            if self.child.try_wait().unwrap().is_some() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!(
-            "the server did not stop on SIGTERM; stderr:\n{}",
-            self.stderr()
-        );
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A `yonder-server` process with its runtime directory in `tmp` and its cookies in
+/// `cookie_file`.
+fn spawn_server(tmp: &Path, cookie_file: &Path, args: &[&str]) -> ServerProcess {
+    let mut cmd = Command::new(SERVER);
+    cmd.args(args)
+        .env("XDG_RUNTIME_DIR", tmp)
+        .env("YONDER_COOKIE_FILE", cookie_file)
+        .env_remove("YONDER_LOG")
+        .env_remove("YONDER_DISPLAY");
+    ServerProcess::spawn(cmd)
 }
 
 /// `yonder-server --print-cookie :N`'s output.
@@ -409,8 +335,8 @@ fn the_command_line_keeps_the_identity_and_prints_the_fingerprint() {
         "--tcp-addr",
         "127.0.0.1",
     ];
-    let server = Server::spawn(tmp.path(), &cookies, &args, "first");
-    assert_eq!(server.ready(), format!("YONDER_DISPLAY=:{N}"));
+    let server = spawn_server(tmp.path(), &cookies, &args);
+    assert_eq!(server.line(), format!("YONDER_DISPLAY=:{N}"));
 
     // Key and certificate beside the cookie file, the owner's alone.
     let (key, crt) = (state.join("display-61.key"), state.join("display-61.crt"));
@@ -444,8 +370,8 @@ fn the_command_line_keeps_the_identity_and_prints_the_fingerprint() {
     server.stop();
 
     // A restart reuses the key and certificate: the pinned fingerprint still holds.
-    let server = Server::spawn(tmp.path(), &cookies, &args, "second");
-    assert_eq!(server.ready(), format!("YONDER_DISPLAY=:{N}"));
+    let server = spawn_server(tmp.path(), &cookies, &args);
+    assert_eq!(server.line(), format!("YONDER_DISPLAY=:{N}"));
     assert_eq!(std::fs::read(&key).unwrap(), key_bytes, "the key changed");
     assert_eq!(
         std::fs::read(&crt).unwrap(),
@@ -463,7 +389,7 @@ fn the_command_line_keeps_the_identity_and_prints_the_fingerprint() {
     server.stop();
 
     // Plain TCP says it is unencrypted.
-    let plain = Server::spawn(
+    let plain = spawn_server(
         tmp.path(),
         &cookies,
         &[
@@ -475,9 +401,8 @@ fn the_command_line_keeps_the_identity_and_prints_the_fingerprint() {
             "--tcp-addr",
             "127.0.0.1",
         ],
-        "plain",
     );
-    assert_eq!(plain.ready(), "YONDER_DISPLAY=:62");
+    assert_eq!(plain.line(), "YONDER_DISPLAY=:62");
     assert!(
         plain.stderr_shows("unencrypted"),
         "no warning for plain TCP:\n{}",

@@ -1,12 +1,11 @@
 //! Windows through the real server: expose, stacking, clipping, structure events,
 //! properties, client messages between clients, and cleanup when a client goes away.
 
-mod common;
-
-use common::*;
 use yonder_protocol::event::{ClientMessage, PropertyState};
 use yonder_protocol::request::{ConfigureWindow, PropMode, StackMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, Event, EventMask, Rect};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
 
 #[test]
 fn expose_on_map_and_after_unmap_map() {

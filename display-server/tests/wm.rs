@@ -4,13 +4,12 @@
 //! frames, placement, and override-redirect windows left alone. Closing is in
 //! `wm_close.rs`.
 
-mod common;
-
-use common::wm::*;
-use common::*;
 use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, Event, EventMask, Rect};
 use yonder_server::wm::{ACTIVE_TITLE, BORDER, GRIP_COLOR, INACTIVE_TITLE, TITLE_HEIGHT};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
+use yonder_test_support::wm::*;
 
 #[test]
 fn frame_shows_title_bar_close_button_and_borders_outside_the_window() {

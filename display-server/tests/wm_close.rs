@@ -2,14 +2,13 @@
 //! offer to force-quit an app that ignores it (after 2 s, without input) or does not
 //! understand it, and the force quit itself.
 
-mod common;
-
-use common::wm::*;
-use common::*;
 use std::time::Duration;
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{atoms, Event, EventMask, Rect};
 use yonder_server::wm::{ACTIVE_TITLE, NOT_RESPONDING_TITLE};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
+use yonder_test_support::wm::*;
 
 #[test]
 fn close_button_sends_wm_delete_window() {

@@ -2,14 +2,17 @@
 //! clicks, motion, wheel and keys reach the app with window-relative coordinates and the
 //! right keysyms; resizing the host window resizes the root; closing it stops the server.
 
-#[path = "common/xvfb.rs"]
-mod xvfb;
-
+use std::path::Path;
 use std::time::{Duration, Instant};
-use xvfb::host;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{Color, Event, EventMask, Rect, WindowId};
+use yonder_test_support::xvfb::{self, Host};
+
+/// Xvfb with this package's `yonder-server --window` of `w`×`h` on it, or None (skip).
+fn host(w: u32, h: u32) -> Option<Host> {
+    xvfb::host(Path::new(env!("CARGO_BIN_EXE_yonder-server")), w, h)
+}
 
 fn window(c: &Connection, rect: Rect, rgb: u32, mask: EventMask) -> WindowId {
     let w = c.new_window_id();

@@ -3,7 +3,7 @@
 //! This crate owns *what* travels on a connection, never *how*: it does no I/O, has no
 //! async runtime and no `unsafe`. The display server and the client library both build on
 //! it, so the two can never disagree about a byte. `protocol.md` at the repository root is
-//! the normative description; the golden tests in `tests/golden.rs` pin every message to
+//! the normative description; the golden tests in `tests/golden/` pin every message to
 //! the hex examples printed there.
 //!
 //! # Layers

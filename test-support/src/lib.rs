@@ -1,6 +1,26 @@
-//! What Yonder's tests share. Dev-only: no shipped crate depends on it.
+//! Test set-up shared by every crate's tests (dev-only, never published).
 //!
-//! - [`layers`]: the architecture test — reads a crate's sources and fails when a module
-//!   uses one in a higher layer than its own, or two modules use each other.
+//! - [`server`]: THE way to start a real server: headless, in this process, on a socket in a
+//!   temporary directory, with its cookies there too ([`server::TestServer`]); and the
+//!   `yonder-server` binary as a child process for the tests of the command line
+//!   ([`server::ServerProcess`]).
+//! - [`client`]: what a test client does with a server: windows, GCs, reading pixels back,
+//!   waiting for events.
+//! - [`apps`]: programs run as child processes against a [`server::TestServer`], with a
+//!   trusted observer, a watchdog and bounded waits (the apps' and examples' smoke tests).
+//! - [`fake`]: a byte-level fake server, the peer of the client library's tests.
+//! - [`xvfb`]: Xvfb with the real `yonder-server --window` on it; skips without Xvfb
+//!   unless `YONDER_REQUIRE_XVFB=1`.
+//! - [`wm`]: the window-manager tests' helpers: titled top-levels, clicks and drags,
+//!   where the parts of a frame are.
+//! - [`process`]: child processes of a test: a registry the watchdog kills, bounded waits.
+//!
+//! Layers, lowest first: `process`, `fake` → `server` → `client` → `wm`, `apps`, `xvfb`.
 
-pub mod layers;
+pub mod apps;
+pub mod client;
+pub mod fake;
+pub mod process;
+pub mod server;
+pub mod wm;
+pub mod xvfb;

@@ -1,7 +1,7 @@
 //! Helpers for the window-manager tests: titled top-level windows, clicks and drags with
 //! FakeInput, and where the parts of a frame are.
 
-use super::read;
+use crate::client::read;
 use yonder::Connection;
 use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, EventMask, Rect, WindowId};

@@ -2,7 +2,7 @@
 //! never compiled) whose layers hold or break in each way the checker must catch.
 
 use std::path::PathBuf;
-use yonder_test_support::layers::Crate;
+use yonder_architecture::layers::Crate;
 
 fn fixture(name: &str) -> Crate {
     let root: PathBuf = [

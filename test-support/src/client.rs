@@ -1,84 +1,11 @@
-//! Test harness: a real server (headless) on a temporary socket, and real clients.
-#![allow(dead_code)]
+//! What a test client does with a real server: creates windows and GCs, reads pixels back
+//! (GetImage, as 0xRRGGBB values) and waits, bounded, for events.
 
-pub mod wm;
-
+use crate::server::{SCREEN_H, SCREEN_W};
 use std::time::{Duration, Instant};
-use tempfile::TempDir;
-use yonder::{ConnectOptions, Connection, Incoming};
+use yonder::{Connection, Incoming};
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{Color, Event, EventMask, GcId, Rect, WindowId};
-use yonder_server::screen::Headless;
-use yonder_server::{ServerConfig, ServerHandle};
-
-pub const SCREEN_W: u32 = 320;
-pub const SCREEN_H: u32 = 240;
-
-/// A server running in this process, on a socket in a temporary directory.
-pub struct TestServer {
-    pub handle: ServerHandle,
-    pub dir: TempDir,
-}
-
-impl TestServer {
-    /// A server with a bare screen: no window manager, so windows are exactly where their
-    /// clients put them (what most tests assume).
-    pub fn start() -> TestServer {
-        TestServer::start_with(|_| {})
-    }
-
-    /// A server whose built-in window manager frames, places and focuses top-levels.
-    pub fn start_managed() -> TestServer {
-        TestServer::start_with(|c| c.window_manager = true)
-    }
-
-    pub fn start_with(f: impl FnOnce(&mut ServerConfig)) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = ServerConfig {
-            socket_dir: Some(dir.path().join("sockets")),
-            cookie_file: Some(dir.path().join("cookies")),
-            screen_width: SCREEN_W,
-            screen_height: SCREEN_H,
-            allow_synthetic_input: true,
-            window_manager: false,
-            ..ServerConfig::default()
-        };
-        f(&mut config);
-        let screen = Box::new(Headless::new(config.screen_width, config.screen_height));
-        let handle = yonder_server::start(config, screen).expect("server starts");
-        TestServer { handle, dir }
-    }
-
-    /// An ordinary (untrusted, isolated) client's options.
-    pub fn options(&self) -> ConnectOptions {
-        ConnectOptions {
-            display: Some(self.handle.unix_display()),
-            cookie: Some(self.handle.cookie.to_vec()),
-            app_name: Some("test".into()),
-            ..ConnectOptions::default()
-        }
-    }
-
-    /// A trusted client's options: the display's trusted cookie, so that the test can
-    /// read the whole screen and other clients' windows (protocol.md §19).
-    pub fn trusted_options(&self) -> ConnectOptions {
-        ConnectOptions {
-            cookie: Some(self.handle.trusted_cookie.to_vec()),
-            app_name: Some("trusted-test".into()),
-            ..self.options()
-        }
-    }
-
-    /// An ordinary client, isolated from the others.
-    pub fn connect(&self) -> Connection {
-        Connection::connect_with(self.options()).expect("connect")
-    }
-
-    /// A trusted client: it may read the screen and select input anywhere.
-    pub fn connect_trusted(&self) -> Connection {
-        Connection::connect_with(self.trusted_options()).expect("connect trusted")
-    }
-}
 
 /// Creates and maps a top-level window with the given background and event mask, and
 /// waits until it is on the screen.
@@ -117,14 +44,39 @@ pub struct Pixels {
 }
 
 impl Pixels {
-    /// The pixel at (x, y) relative to the drawable read.
+    /// The pixel at (x, y) in the coordinates of the drawable read.
     pub fn at(&self, x: i32, y: i32) -> u32 {
         let (lx, ly) = ((x - self.rect.x) as usize, (y - self.rect.y) as usize);
         self.data[ly * self.rect.width as usize + lx]
     }
+
     /// How many pixels have this color.
     pub fn count(&self, rgb: u32) -> usize {
         self.data.iter().filter(|p| **p == rgb).count()
+    }
+
+    /// How many pixels of `r` (in drawable coordinates) satisfy `pred`.
+    pub fn count_in(&self, r: Rect, pred: impl Fn(u32) -> bool) -> usize {
+        let mut n = 0;
+        for y in r.y..r.y + r.height as i32 {
+            for x in r.x..r.x + r.width as i32 {
+                n += pred(self.at(x, y)) as usize;
+            }
+        }
+        n
+    }
+
+    /// Every pixel of `r` (in drawable coordinates) that is not `rgb`, as (x, y, value).
+    pub fn not(&self, r: Rect, rgb: u32) -> Vec<(i32, i32, u32)> {
+        let mut out = Vec::new();
+        for y in r.y..r.y + r.height as i32 {
+            for x in r.x..r.x + r.width as i32 {
+                if self.at(x, y) != rgb {
+                    out.push((x, y, self.at(x, y)));
+                }
+            }
+        }
+        out
     }
 }
 
@@ -143,7 +95,7 @@ pub fn read(conn: &Connection, d: impl Into<yonder_protocol::Drawable>, rect: Re
     Pixels { rect, data }
 }
 
-/// Reads the whole screen.
+/// Reads the whole screen of a [`crate::server::TestServer`] of the default size.
 pub fn screen(conn: &Connection) -> Pixels {
     read(conn, conn.root(), Rect::new(0, 0, SCREEN_W, SCREEN_H))
 }

@@ -1,8 +1,7 @@
-//! The scripted fake server's end of a connection, shared by the tests that play a
-//! server to the library (over a Unix socket, over TLS): reading frames, answering the
-//! hello with a small setup, and sending replies, errors and events.
-
-#![allow(dead_code)] // each test file uses a different part
+//! A fake server: the scripted server's end of one connection, for the tests that play a
+//! server to the client library byte by byte (over a Unix socket, over TLS): reading
+//! frames, answering the hello with a small setup, and sending replies, errors and events,
+//! well-formed or not, exactly when the test says so.
 
 use std::io::{ErrorKind, Read, Write};
 use yonder::protocol::event::ExposeEvent;

@@ -1,27 +1,28 @@
-//! The harness of the apps' tests: a real server in this process (without its window
-//! manager, so windows are exactly where their apps put them) on a socket in a temporary
-//! directory, apps run as child processes against it, synthetic input, and reading pixels
-//! back.
+//! Programs run as child processes against a real server: a [`TestServer`] without window
+//! manager (so windows are exactly where their programs put them) and a trusted observer
+//! client of it to look with and inject input through; the programs, spawned with the
+//! display's name and cookie, synthetic input, and reading pixels back. Used by the apps'
+//! tests and the client library's example smoke tests.
 //!
-//! The apps find the server through `YONDER_DISPLAY=unix:PATH` and `YONDER_COOKIE`.
-//! Every wait has a timeout; spawned apps are killed when their guard drops; a watchdog
-//! kills them and aborts the test process if a test takes far too long.
+//! The programs find the server through `YONDER_DISPLAY=unix:PATH` and `YONDER_COOKIE`.
+//! Every wait has a timeout; spawned programs are killed when their guard drops; a
+//! [`watchdog`] kills them and ends the test process if a test takes far too long.
 
-// Each test file uses a different part of the harness.
-#![allow(dead_code)]
-
+use crate::client::{read, Pixels};
+use crate::process::{self, Watchdog};
+use crate::server::TestServer;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::{mpsc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use yonder::{ConnectOptions, Connection};
 use yonder_protocol::reply::MapState;
-use yonder_protocol::request::{FakeKind, ImageFormat};
+use yonder_protocol::request::FakeKind;
 use yonder_protocol::{ClientId, Rect, WindowId};
-use yonder_server::screen::Headless;
 use yonder_server::{ServerConfig, ServerHandle};
 
+/// The screen size of a [`Display`].
 pub const SCREEN_W: u32 = 640;
 pub const SCREEN_H: u32 = 480;
 /// Generous bound for anything that should take milliseconds.
@@ -29,35 +30,13 @@ pub const WAIT: Duration = Duration::from_secs(15);
 /// A test must finish within this, or the watchdog ends the test process.
 pub const WATCHDOG: Duration = Duration::from_secs(300);
 
-/// Pids of the apps still running, for the watchdog.
-pub static LIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-
-/// Kills every live app and aborts the process if the test has not finished after
-/// [`WATCHDOG`]. Ends quietly when dropped.
-pub struct Watchdog {
-    _cancel: mpsc::Sender<()>,
+/// The watchdog of a test that runs programs: [`WATCHDOG`] long.
+pub fn watchdog(test: &'static str) -> Watchdog {
+    Watchdog::start(test, WATCHDOG)
 }
 
-impl Watchdog {
-    pub fn start(test: &'static str) -> Watchdog {
-        let (tx, rx) = mpsc::channel::<()>();
-        std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(WATCHDOG) {
-                eprintln!("apps test {test}: watchdog fired after {WATCHDOG:?}, aborting");
-                for pid in LIVE.lock().unwrap().iter() {
-                    let _ = Command::new("kill")
-                        .args(["-KILL", &pid.to_string()])
-                        .status();
-                }
-                std::process::abort();
-            }
-        });
-        Watchdog { _cancel: tx }
-    }
-}
-
-/// A server in this process on a socket in a temporary directory, and a client of it
-/// for the test to look with and to inject input through.
+/// A server in this process on a socket in a temporary directory, and a trusted client of
+/// it for the test to look with and to inject input through.
 pub struct Display {
     pub handle: ServerHandle,
     pub dir: TempDir,
@@ -70,19 +49,11 @@ impl Display {
     }
 
     pub fn start_with(f: impl FnOnce(&mut ServerConfig)) -> Display {
-        let dir = tempfile::tempdir().unwrap();
-        let mut config = ServerConfig {
-            socket_dir: Some(dir.path().join("sockets")),
-            cookie_file: Some(dir.path().join("cookies")),
-            screen_width: SCREEN_W,
-            screen_height: SCREEN_H,
-            allow_synthetic_input: true,
-            window_manager: false,
-            ..ServerConfig::default()
-        };
-        f(&mut config);
-        let screen = Box::new(Headless::new(SCREEN_W, SCREEN_H));
-        let handle = yonder_server::start(config, screen).expect("server starts");
+        let TestServer { handle, dir } = TestServer::start_with(|c| {
+            c.screen_width = SCREEN_W;
+            c.screen_height = SCREEN_H;
+            f(c)
+        });
         // The observer is trusted: it reads the apps' windows and the screen, which an
         // ordinary client may not (protocol.md §19).
         let conn = Connection::connect_with(ConnectOptions {
@@ -220,12 +191,14 @@ impl Display {
     }
 }
 
-pub static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+/// Numbers the output files of spawned programs.
+static NEXT: AtomicU32 = AtomicU32::new(0);
 
-/// Runs `bin` in `dir` with `env` added; stdout and stderr go to files in `dir`.
+/// Runs `bin` in `dir` with `env` added; stdout and stderr go to files in `dir`. The
+/// program sees no cookie file and no runtime directory of the user's.
 pub fn spawn(bin: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> App {
     let name = Path::new(bin).file_name().unwrap().to_string_lossy();
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let out = dir.join(format!("{name}-{n}.out"));
     let err = dir.join(format!("{name}-{n}.err"));
     let child = Command::new(bin)
@@ -239,7 +212,7 @@ pub fn spawn(bin: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> App 
         .stderr(std::fs::File::create(&err).unwrap())
         .spawn()
         .unwrap_or_else(|e| panic!("spawn {bin}: {e}"));
-    LIVE.lock().unwrap().push(child.id());
+    process::register(&child);
     App {
         name: name.into_owned(),
         child,
@@ -248,7 +221,7 @@ pub fn spawn(bin: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> App 
     }
 }
 
-/// A running app; dropping it kills it.
+/// A running program; dropping it kills it.
 pub struct App {
     pub name: String,
     pub child: Child,
@@ -256,7 +229,7 @@ pub struct App {
     pub err: PathBuf,
 }
 
-/// What an app left behind.
+/// What a program left behind.
 pub struct Finished {
     pub status: ExitStatus,
     pub stdout: String,
@@ -272,22 +245,16 @@ impl App {
         std::fs::read_to_string(&self.err).unwrap_or_default()
     }
 
-    /// Waits (at most `limit`) for the app to exit by itself.
+    /// Waits (at most `limit`) for the program to exit by itself.
     pub fn finish_within(mut self, limit: Duration) -> Finished {
-        let end = Instant::now() + limit;
-        let status = loop {
-            if let Some(s) = self.child.try_wait().expect("try_wait") {
-                break s;
-            }
-            assert!(
-                Instant::now() < end,
+        let status = process::wait_child(&mut self.child, limit).unwrap_or_else(|| {
+            panic!(
                 "{} did not exit within {limit:?}; stdout:\n{}\nstderr:\n{}",
                 self.name,
                 self.stdout(),
                 self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        };
+            )
+        });
         Finished {
             status,
             stdout: self.stdout(),
@@ -322,7 +289,7 @@ impl Drop for App {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        LIVE.lock().unwrap().retain(|p| *p != self.child.id());
+        process::unregister(self.child.id());
     }
 }
 
@@ -333,56 +300,4 @@ pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
         assert!(Instant::now() < end, "timed out waiting until {what}");
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-/// Pixels as 0xRRGGBB, row-major.
-pub struct Pixels {
-    pub rect: Rect,
-    pub data: Vec<u32>,
-}
-
-impl Pixels {
-    /// The pixel at (x, y) in the coordinates of the drawable read.
-    pub fn at(&self, x: i32, y: i32) -> u32 {
-        let (lx, ly) = ((x - self.rect.x) as usize, (y - self.rect.y) as usize);
-        self.data[ly * self.rect.width as usize + lx]
-    }
-
-    /// How many pixels of `r` satisfy `pred`.
-    pub fn count(&self, r: Rect, pred: impl Fn(u32) -> bool) -> usize {
-        let mut n = 0;
-        for y in r.y..r.y + r.height as i32 {
-            for x in r.x..r.x + r.width as i32 {
-                n += pred(self.at(x, y)) as usize;
-            }
-        }
-        n
-    }
-
-    /// Every pixel of `r` (in drawable coordinates) that is not `rgb`, as (x, y, value).
-    pub fn not(&self, r: Rect, rgb: u32) -> Vec<(i32, i32, u32)> {
-        let mut out = Vec::new();
-        for y in r.y..r.y + r.height as i32 {
-            for x in r.x..r.x + r.width as i32 {
-                if self.at(x, y) != rgb {
-                    out.push((x, y, self.at(x, y)));
-                }
-            }
-        }
-        out
-    }
-}
-
-pub fn read(conn: &Connection, d: impl Into<yonder_protocol::Drawable>, rect: Rect) -> Pixels {
-    let img = conn
-        .get_image(d, rect, ImageFormat::Bgrx)
-        .reply()
-        .expect("get_image");
-    assert_eq!((img.width, img.height), (rect.width, rect.height));
-    let data = img
-        .data
-        .chunks_exact(4)
-        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], 0]))
-        .collect();
-    Pixels { rect, data }
 }

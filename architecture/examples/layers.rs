@@ -1,9 +1,9 @@
 //! Prints a crate's module graph as the architecture test sees it: every edge between
 //! top-level modules (with how many uses make it), the loops, and the layer breaches.
 //!
-//! `cargo run -p yonder-test-support --example layers -- display-server/src/lib.rs`
+//! `cargo run -p yonder-architecture --example layers -- display-server/src/lib.rs`
 
-use yonder_test_support::layers::Crate;
+use yonder_architecture::layers::Crate;
 
 fn main() {
     let Some(root) = std::env::args().nth(1) else {

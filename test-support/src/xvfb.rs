@@ -1,7 +1,8 @@
-//! Harness for tests of the windowed screen under Xvfb: an X server of our own, the real
-//! `yonder-server --window` on it, xdotool for input and screenshots of the host window.
-//! Without Xvfb the tests skip with a message, unless `YONDER_REQUIRE_XVFB=1` (CI).
-#![allow(dead_code)]
+//! The harness of tests of the windowed screen under Xvfb: an X server of our own, the
+//! real `yonder-server --window` on it, xdotool for input and screenshots of the host
+//! window. Without Xvfb (or xdotool, or ImageMagick's `import`) the tests skip with a
+//! message starting `SKIPPED:`, unless `YONDER_REQUIRE_XVFB=1` (CI), which makes that a
+//! failure.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -59,9 +60,11 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Starts Xvfb and a windowed yonder-server of `w`×`h` on it, or None (skip) when Xvfb
-/// is not installed and not required.
-pub fn host(w: u32, h: u32) -> Option<Host> {
+/// Starts Xvfb and a windowed `server` (the `yonder-server` binary: Cargo's
+/// `CARGO_BIN_EXE_yonder-server` in the server's tests, else
+/// [`crate::process::built_binary`]) of `w`×`h` on it, or None (skip) when Xvfb is not
+/// installed and not required.
+pub fn host(server: &Path, w: u32, h: u32) -> Option<Host> {
     let tools = ["Xvfb", "xdotool", "import"];
     let missing: Vec<_> = tools.iter().filter(|t| !have(t)).collect();
     if !missing.is_empty() {
@@ -77,7 +80,7 @@ pub fn host(w: u32, h: u32) -> Option<Host> {
     let dir = tempfile::tempdir().unwrap();
     let sockets = dir.path().join("sockets");
     let cookies = dir.path().join("cookies");
-    let mut child = Command::new(server_binary())
+    let mut child = Command::new(server)
         .args(["--window", &format!("{w}x{h}"), "--socket-dir"])
         .arg(&sockets)
         .arg("--cookie-file")
@@ -126,23 +129,6 @@ pub fn host(w: u32, h: u32) -> Option<Host> {
         dir,
         _xvfb: xvfb,
     })
-}
-
-/// The `yonder-server` binary: Cargo's own when this test is the server's, else the one
-/// built next to the test's executable (`scripts/test.sh` builds the whole workspace).
-fn server_binary() -> PathBuf {
-    if let Some(p) = option_env!("CARGO_BIN_EXE_yonder-server") {
-        return PathBuf::from(p);
-    }
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|d| d.parent()).unwrap();
-    let bin = dir.join("yonder-server");
-    assert!(
-        bin.exists(),
-        "{} not built: run `cargo build --workspace` first",
-        bin.display()
-    );
-    bin
 }
 
 fn start_xvfb() -> (Guard, String) {

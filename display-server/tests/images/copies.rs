@@ -1,0 +1,157 @@
+//! Puts clipped at window edges and read back through children, and overlapping copies
+//! and copies from partly outside, read back exactly.
+
+use super::*;
+
+/// Puts a picture partly off a window's top-left and bottom-right edges, in the request
+/// and from shared memory, with a mapped child covering part of the window: reading the
+/// window back gives the picture where it landed, the child's background over it, and
+/// the window's background elsewhere; the parent's own pixels under the child are kept.
+#[test]
+fn puts_are_clipped_at_window_edges_and_read_back_through_children() {
+    let s = TestServer::start();
+    let c = client(&s);
+    let (ww, wh) = (150u32, 120u32);
+    let win = window(
+        &c,
+        Rect::new(30, 20, ww, wh),
+        0x123456,
+        EventMask::default(),
+    );
+    let g = gc(&c, win, 0);
+    let child = c.new_window_id();
+    c.create_window(
+        child,
+        win,
+        Rect::new(60, 50, 30, 20),
+        yonder_protocol::request::WindowAttributes {
+            background: Some(yonder_protocol::Color::rgb(0xABCDEF)),
+            event_mask: None,
+            override_redirect: None,
+            cursor: None,
+        },
+    );
+    c.map_window(child);
+    // 100x90 Bgrx: 36000 bytes, over the shared-memory threshold.
+    let (iw, ih) = (100u32, 90u32);
+    for (shm, at) in [(false, Point::new(-30, -25)), (true, Point::new(80, 60))] {
+        c.set_image_options(ImageOptions {
+            shared_memory: shm,
+            compression: Compression::Never,
+        });
+        let before = c.image_stats().shared_memory;
+        let pic = picture(iw, ih, shm as u32 + 3);
+        c.put_image(win, g, at, iw, ih, ImageFormat::Bgrx, pic.clone());
+        let got = read_bgrx(&c, win, Rect::new(0, 0, ww, wh));
+        assert_eq!(c.image_stats().shared_memory, before + shm as u64);
+        let pic = opaque(&pic);
+        for y in 0..wh as i32 {
+            for x in 0..ww as i32 {
+                let o = (y as usize * ww as usize + x as usize) * 4;
+                let (ix, iy) = (x - at.x, y - at.y);
+                let in_child = (60..90).contains(&x) && (50..70).contains(&y);
+                let expect: [u8; 4] = if in_child {
+                    [0xEF, 0xCD, 0xAB, 0]
+                } else if (0..iw as i32).contains(&ix) && (0..ih as i32).contains(&iy) {
+                    let i = (iy as usize * iw as usize + ix as usize) * 4;
+                    pic[i..i + 4].try_into().unwrap()
+                } else if !shm {
+                    [0x56, 0x34, 0x12, 0]
+                } else {
+                    // The first put's pixels stay where the second did not land.
+                    got[o..o + 4].try_into().unwrap()
+                };
+                assert_eq!(got[o..o + 4], expect, "shm={shm} at {x},{y}");
+            }
+        }
+    }
+    // Under the child, the parent keeps what was put there (unmapping shows it).
+    c.unmap_window(child);
+    let got = read_bgrx(&c, win, Rect::new(85, 65, 1, 1));
+    let pic = opaque(&picture(iw, ih, 4));
+    let i = ((65 - 60) as usize * iw as usize + (85 - 80) as usize) * 4;
+    assert_eq!(got, pic[i..i + 4]);
+}
+
+/// CopyArea within a window in all four diagonal directions (source and destination
+/// overlapping), and from a pixmap with the source rectangle partly outside it: the
+/// window reads back as a model of the same copies computed here.
+#[test]
+fn overlapping_copies_and_copies_from_partly_outside_read_back_exactly() {
+    let s = TestServer::start();
+    let c = client(&s);
+    let (ww, wh) = (64u32, 48u32);
+    let win = window(
+        &c,
+        Rect::new(10, 10, ww, wh),
+        0x000000,
+        EventMask::default(),
+    );
+    let g = gc(&c, win, 0);
+    c.set_image_options(ImageOptions {
+        shared_memory: false,
+        compression: Compression::Never,
+    });
+    let mut model = opaque(&picture(ww, wh, 9));
+    c.put_image(
+        win,
+        g,
+        Point::new(0, 0),
+        ww,
+        wh,
+        ImageFormat::Bgrx,
+        picture(ww, wh, 9),
+    );
+    // Copies `r` to `to` in the model (through a snapshot, as X defines it), clipped to
+    // both the source and the destination.
+    let copy = |model: &mut Vec<u8>, src: &[u8], (sw, sh): (u32, u32), r: Rect, to: Point| {
+        let snap = src.to_vec();
+        for y in 0..r.height as i32 {
+            for x in 0..r.width as i32 {
+                let (sx, sy) = (r.x + x, r.y + y);
+                let (dx, dy) = (to.x + x, to.y + y);
+                let inside = |x: i32, y: i32, w: u32, h: u32| {
+                    (0..w as i32).contains(&x) && (0..h as i32).contains(&y)
+                };
+                if inside(sx, sy, sw, sh) && inside(dx, dy, ww, wh) {
+                    let si = (sy as usize * sw as usize + sx as usize) * 4;
+                    let di = (dy as usize * ww as usize + dx as usize) * 4;
+                    model[di..di + 4].copy_from_slice(&snap[si..si + 4]);
+                }
+            }
+        }
+    };
+    let r = Rect::new(10, 8, 40, 30);
+    for (dx, dy) in [(5, 3), (-5, -3), (5, -3), (-5, 3), (0, 7), (9, 0)] {
+        let to = Point::new(r.x + dx, r.y + dy);
+        c.copy_area(win, win, g, r, to);
+        let snap = model.clone();
+        copy(&mut model, &snap, (ww, wh), r, to);
+        assert_eq!(
+            read_bgrx(&c, win, Rect::new(0, 0, ww, wh)),
+            model,
+            "move {dx},{dy}"
+        );
+    }
+    // From a 20x20 pixmap, a rectangle hanging off its top-left and its bottom-right.
+    let (p, pg) = pixmap(&c, 20, 20);
+    let pic = picture(20, 20, 11);
+    c.put_image(
+        p,
+        pg,
+        Point::new(0, 0),
+        20,
+        20,
+        ImageFormat::Bgrx,
+        pic.clone(),
+    );
+    let pic = opaque(&pic);
+    for (r, to) in [
+        (Rect::new(-6, -4, 15, 12), Point::new(3, 30)),
+        (Rect::new(12, 14, 15, 12), Point::new(50, 40)),
+    ] {
+        c.copy_area(p, win, g, r, to);
+        copy(&mut model, &pic, (20, 20), r, to);
+        assert_eq!(read_bgrx(&c, win, Rect::new(0, 0, ww, wh)), model, "{r:?}");
+    }
+}

@@ -1,0 +1,43 @@
+//! Goldens of the handshake: the hello and both setup responses.
+
+use super::session::*;
+use super::{Golden, Msg};
+use yonder_protocol::*;
+
+/// The hello, the accepted setup, and refusals.
+pub(crate) fn messages() -> Vec<Golden> {
+    vec![
+        // --- Handshake ----------------------------------------------------------------------
+        g(
+            "Hello",
+            Msg::Hello(Hello {
+                protocol: PROTOCOL_NAME.into(),
+                major: PROTOCOL_MAJOR,
+                minor: PROTOCOL_MINOR,
+                cookie: hex::decode("00112233445566778899aabbccddeeff").unwrap(),
+                app_name: "hello".into(),
+                id_space: SPACE,
+            }),
+            "2700000096a6796f6e6465720103c41000112233445566778899aabbccddeeffa568656c6c6fce5eed0001",
+        ),
+        g(
+            "SetupResponse Accepted",
+            Msg::Setup(SetupResponse::Accepted(setup())),
+            "950100009200990103b3796f6e6465722d73657276657220302e312e3002ce5eed0001919801cd0500cd0320cd0152ccd3cb3ff0000000000000952018ce00ff0000cdff00ccffceff2e344092ce01000000cd400090dc001892a75052494d4152590192a95345434f4e444152590292a9434c4950424f4152440392a441544f4d0492a843415244494e414c0592a7494e54454745520692a6535452494e470792ab555446385f535452494e470892a657494e444f570992a65049584d41500a92a7574d5f4e414d450b92a8574d5f434c4153530c92ac574d5f50524f544f434f4c530d92b0574d5f44454c4554455f57494e444f570e92b0574d5f5452414e5349454e545f464f520f92ac5f4e45545f574d5f4e414d451092ab5f4e45545f574d5f5049441192a7544152474554531292aa594f4e4445525f444e441392b8746578742f706c61696e3b636861727365743d7574662d381492a9696d6167652f706e671592ad746578742f7572692d6c6973741692ad5f594f4e4445525f454d4245441792b15f594f4e4445525f504152545f4441544118",
+        ),
+        g(
+            "SetupResponse Refused",
+            Msg::Setup(SetupResponse::Refused(Refusal {
+                reason: "wrong cookie for display :3".into(),
+            })),
+            "1f000000920191bb77726f6e6720636f6f6b696520666f7220646973706c6179203a33",
+        ),
+        g(
+            "SetupResponse Refused on the TLS port",
+            Msg::Setup(SetupResponse::Refused(Refusal {
+                reason: "this port speaks TLS: connect with tls:192.0.2.7:3".into(),
+            })),
+            "37000000920191d9327468697320706f727420737065616b7320544c533a20636f6e6e656374207769746820746c733a3139322e302e322e373a33",
+        ),
+    ]
+}
