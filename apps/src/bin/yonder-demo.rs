@@ -201,15 +201,13 @@ fn start_server(dir: &Path, headless: bool) -> Result<Target, String> {
     });
     let server = OwnServer { child, headless };
     let (server, number) = wait_for_display(server, &rx, dir)?;
+    // The cookie file's lines as the library reads them (protocol.md §3).
     let line = |name: String| {
-        std::fs::read_to_string(&cookies)
-            .ok()
-            .and_then(|text| {
-                text.lines().find_map(|l| {
-                    let (d, hex) = l.split_once(' ')?;
-                    (d == name).then(|| hex.trim().to_string())
-                })
-            })
+        let text = std::fs::read_to_string(&cookies).unwrap_or_default();
+        yonder::auth::parse_cookie_file(&text)
+            .into_iter()
+            .find(|l| l.display == name)
+            .map(|l| l.cookie)
             .ok_or_else(|| format!("no cookie for {name} in {}", cookies.display()))
     };
     let cookie_hex = line(format!(":{number}"))?;
