@@ -9,11 +9,10 @@
 //! each decoded ShmAttach with the oldest one (protocol 1.3, shared-memory images).
 
 use crate::auth;
-use crate::dispatch::Incoming;
+use crate::command::{ClientLink, Command, Incoming};
 use crate::outbox::{Outbox, SharedUnixWrite};
 use crate::read_half::{InBuf, ReadHalf};
-use crate::server::{Command, Shared};
-use crate::state::ClientLink;
+use crate::server::Shared;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};

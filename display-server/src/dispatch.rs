@@ -2,40 +2,9 @@
 //! envelope around it (sequence numbers, replies, errors). A handler's error goes to the
 //! requesting client alone; the state stays as it was before the failed request.
 
+use crate::command::{fail, HandlerResult, Incoming};
 use crate::state::State;
-use yonder_protocol::{
-    ClientId, DecodeError, ErrorCode, ProtocolError, Reply, Request, ServerMessage,
-};
-
-/// What a handler returns: a reply for requests that have one, or an error for the client.
-pub type HandlerResult = Result<Option<Reply>, ProtocolError>;
-
-/// Builds an error; the dispatcher fills in the opcode.
-pub fn fail(code: ErrorCode, bad_value: u64, message: impl Into<String>) -> ProtocolError {
-    ProtocolError {
-        code,
-        bad_value,
-        opcode: 0,
-        message: message.into(),
-    }
-}
-
-/// One decoded frame from a client: a request, or the opcode of one this server does not know.
-#[derive(Debug)]
-pub enum Incoming {
-    /// A request.
-    Request(Request),
-    /// A ShmAttach with the file descriptor that came with its frame, if one did.
-    ShmAttach(
-        yonder_protocol::request::ShmAttach,
-        Option<std::os::fd::OwnedFd>,
-    ),
-    /// A well-formed frame with an unknown opcode.
-    Unknown(u8),
-    /// A frame body not yet decoded: these bytes of its batch's bodies (see
-    /// `connection::deferred`), for [`State::handle_raw`].
-    Raw(std::ops::Range<usize>),
-}
+use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage};
 
 impl State {
     /// Applies one request of `client` that came as its raw frame `body` (an

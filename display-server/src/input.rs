@@ -4,44 +4,13 @@
 //! [`InputEvent`]s into [`State::handle_input`]. Pointer input passes the window manager
 //! first ([`crate::wm`]): presses on frames and the drags they start are its own.
 
+use crate::command::InputEvent;
 use crate::state::State;
 use yonder_protocol::event::{
     ButtonEvent, CrossingEvent, FocusEvent, KeyEvent, MotionEvent, ScrollEvent,
 };
 use yonder_protocol::request::Cursor;
 use yonder_protocol::{keysym, ClientId, Event, EventMask, ModMask, Point, WindowId};
-
-/// One input happening, in root coordinates.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InputEvent {
-    /// The pointer moved to a root position.
-    Motion(Point),
-    /// A button went down or up.
-    Button {
-        /// Button number (1 left, 2 middle, 3 right, 4–7 wheel).
-        button: u8,
-        /// Down (true) or up.
-        pressed: bool,
-    },
-    /// Precise scrolling, in pixels (whole wheel steps come as buttons 4–7 too).
-    Scroll {
-        /// Horizontal delta.
-        dx: f64,
-        /// Vertical delta.
-        dy: f64,
-    },
-    /// A key went down or up.
-    Key {
-        /// Its keysym.
-        keysym: u32,
-        /// The text it types (presses only).
-        text: String,
-        /// Down (true) or up.
-        pressed: bool,
-        /// Auto-repeat.
-        repeat: bool,
-    },
-}
 
 /// The devices' state.
 #[derive(Debug)]

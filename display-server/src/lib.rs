@@ -16,6 +16,7 @@
 //! vanished without closing count as closed.
 
 pub mod auth;
+pub mod command;
 pub mod compositor;
 pub mod config;
 pub mod connection;

@@ -11,11 +11,10 @@
 //!   output channels (the state thread never waits on a socket).
 
 use crate::auth::{self, Cookie};
+use crate::command::Command;
 use crate::config::ServerConfig;
 use crate::connection;
-use crate::dispatch::Incoming;
 use crate::display;
-use crate::input::InputEvent;
 use crate::keepalive::Keepalive;
 use crate::screen::Screen;
 use crate::state::State;
@@ -23,8 +22,7 @@ use crate::tls;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
-use yonder_protocol::{ClientId, Hello};
+use tokio::sync::mpsc;
 
 /// How many commands may wait for the state thread before readers pause.
 const COMMAND_QUEUE: usize = 1024;
@@ -34,57 +32,6 @@ const COMMANDS_PER_FRAME: usize = 256;
 /// queued during a burst wait for its end, so one client's costly requests (say large
 /// GetImages) must not make a burst long for everyone else.
 const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
-
-/// What the I/O side (and the screen backend) asks of the state thread.
-pub enum Command {
-    /// A client passed authentication; register it and queue its setup reply.
-    Connect {
-        /// Its hello.
-        hello: Hello,
-        /// Where its frames go.
-        tx: mpsc::UnboundedSender<Vec<u8>>,
-        /// Shared-memory images offered, trusted or not, output accounting.
-        link: crate::state::ClientLink,
-        /// The client's number, or why it is refused.
-        reply: oneshot::Sender<Result<ClientId, String>>,
-    },
-    /// Requests decoded from one read, in order.
-    Requests {
-        /// From whom.
-        client: ClientId,
-        /// The requests.
-        batch: Vec<Incoming>,
-        /// The bodies of its [`Incoming::Raw`] frames.
-        bodies: Vec<u8>,
-        /// One of the connection's few batch permits, returned (dropped) once the batch
-        /// is applied: a flooding client can have only that many batches waiting, so
-        /// the others' batches are never far behind in the queue.
-        permit: tokio::sync::OwnedSemaphorePermit,
-    },
-    /// A client's connection ended; free everything it owned.
-    Disconnect {
-        /// Who.
-        client: ClientId,
-        /// Why (for the log).
-        reason: String,
-    },
-    /// Input from the screen's devices.
-    Input(InputEvent),
-    /// The host window was resized (window backend).
-    ScreenResized {
-        /// New width in pixels.
-        width: u32,
-        /// New height in pixels.
-        height: u32,
-    },
-    /// The host's scale factor changed (window backend).
-    ScaleChanged(f64),
-    /// A close request's deadline passed (sent by [`crate::wm::alarm`], only while one is
-    /// pending): the window manager offers to force-quit apps that did not answer.
-    Tick,
-    /// Stop the server.
-    Shutdown,
-}
 
 /// What every connection task needs.
 pub struct Shared {

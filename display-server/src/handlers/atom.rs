@@ -1,6 +1,6 @@
 //! Atoms: InternAtom and GetAtomName.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::State;
 use yonder_protocol::reply::{AtomNameReply, InternAtomReply};
 use yonder_protocol::request::{GetAtomName, InternAtom};

@@ -3,7 +3,7 @@
 //! draw goes through [`State::draw`], which resolves the drawable and GC, runs the
 //! rasterizer and turns its damage into screen damage when the target is a window.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::render::{self, ArcSpec, IRect, Pixmap, Style};
 use crate::state::gc::{irect, prect};
 use crate::state::{scratch, State};

@@ -6,8 +6,8 @@
 //! height must match the file's header, and 4·width·height may not exceed the frame limit,
 //! so a small frame can never inflate into more than a raw frame could carry.
 
+use crate::command::{fail, HandlerResult};
 use crate::compositor::{paint_tree, Scene};
-use crate::dispatch::{fail, HandlerResult};
 use crate::render::{self, ImageError};
 use crate::state::gc::irect;
 use crate::state::State;

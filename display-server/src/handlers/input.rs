@@ -1,8 +1,8 @@
 //! Focus, pointer and administrative requests: SetInputFocus, GetInputFocus, QueryPointer,
 //! FakeInput, Sync, ListClients.
 
-use crate::dispatch::{fail, HandlerResult};
-use crate::input::InputEvent;
+use crate::command::InputEvent;
+use crate::command::{fail, HandlerResult};
 use crate::state::State;
 use yonder_protocol::reply::{
     ClientInfo, InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply,

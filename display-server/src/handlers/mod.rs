@@ -12,7 +12,7 @@ mod shm;
 mod window;
 mod window_config;
 
-use crate::dispatch::fail;
+use crate::command::fail;
 use crate::state::State;
 use yonder_protocol::{ClientId, Drawable, ErrorCode, ProtocolError, WindowId};
 

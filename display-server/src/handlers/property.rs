@@ -1,7 +1,7 @@
 //! Window properties and client messages: ChangeProperty, DeleteProperty, GetProperty,
 //! ListProperties, SendEvent.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::{Property, State};
 use yonder_protocol::event::{PropertyEvent, PropertyState};
 use yonder_protocol::reply::{ListPropertiesReply, PropertyReply};

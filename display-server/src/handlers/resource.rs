@@ -1,7 +1,7 @@
 //! Pixmaps and graphics contexts: CreatePixmap, FreePixmap, CreateGc, ChangeGc,
 //! SetClipRectangles, FreeGc.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::quota::drawable_bytes;
 use crate::state::{Gc, State};
 use yonder_protocol::request::{

@@ -10,7 +10,7 @@
 
 use std::os::fd::OwnedFd;
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::render;
 use crate::shm::{Segment, MAX_SEGMENTS_PER_CLIENT, MAX_SEGMENT_SIZE};
 use crate::state::State;

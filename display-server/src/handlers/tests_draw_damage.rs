@@ -2,7 +2,7 @@
 //! route through the window tree queries, on a bare [`State`] with nested windows.
 
 use super::Damage;
-use crate::dispatch::Incoming;
+use crate::command::Incoming;
 use crate::render::IRect;
 use crate::state::gc::prect;
 use crate::state::test_support::state_with_client;

@@ -1,7 +1,7 @@
 //! Window lifetime and attributes: CreateWindow, ChangeWindowAttributes,
 //! GetWindowAttributes, DestroyWindow, MapWindow, UnmapWindow, GetGeometry, QueryTree.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::quota::drawable_bytes;
 use crate::state::{State, Window};
 use yonder_protocol::reply::{GeometryReply, MapState, QueryTreeReply, WindowAttributesReply};

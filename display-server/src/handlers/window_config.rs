@@ -1,6 +1,6 @@
 //! Moving windows around: ConfigureWindow (move, resize, restack) and ReparentWindow.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::render::{self, IRect};
 use crate::state::quota::drawable_bytes;
 use crate::state::State;

@@ -10,9 +10,9 @@
 
 use super::keymap::{self, Wheel};
 use super::Screen;
+use crate::command::Command;
+use crate::command::InputEvent;
 use crate::compositor::Compositor;
-use crate::input::InputEvent;
-use crate::server::Command;
 use crate::{ServerConfig, ServerHandle};
 use std::num::NonZeroU32;
 use std::rc::Rc;

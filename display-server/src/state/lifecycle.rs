@@ -2,10 +2,11 @@
 //! (its setup reply), freeing everything a client owned when it goes (however abruptly),
 //! handing queued output to the writers, and presenting damage.
 
-use super::{Client, ClientLink, State};
+use super::{Client, State};
+use crate::command::ClientLink;
+use crate::command::Command;
+use crate::command::Incoming;
 use crate::compositor::Scene;
-use crate::dispatch::Incoming;
-use crate::server::Command;
 use tokio::sync::mpsc::UnboundedSender;
 use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Setup};
 use yonder_protocol::{atoms, frame, ClientId, Hello, SetupResponse, WindowId};

@@ -21,7 +21,7 @@ pub(crate) mod test_support;
 mod tree;
 mod window;
 
-pub use client::{Client, ClientLink};
+pub use client::Client;
 pub use gc::Gc;
 pub use id_hash::IdMap;
 pub use window::{Property, Window};

@@ -7,7 +7,7 @@
 //! YONDER_DND selection, owned by the source for the drag's length.
 
 use super::{Dropped, Owner};
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::State;
 use tiny_skia::Pixmap;
 use yonder_protocol::event::{

@@ -2,7 +2,7 @@
 //! alive. When the container's client goes, those windows move to the root (at the same
 //! place on the screen, mapped) instead of being destroyed with the container's windows.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::State;
 use yonder_protocol::request::{ChangeSaveSet, MapWindow, ReparentWindow};
 use yonder_protocol::{ClientId, ErrorCode, WindowId};

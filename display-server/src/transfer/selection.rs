@@ -2,7 +2,7 @@
 //! and what happens to them when an owner or requestor goes away.
 
 use super::{Owner, Transfer};
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::State;
 use yonder_protocol::event::{
     SelectionClearEvent, SelectionDataEvent, SelectionOwnerEvent, SelectionRequestEvent,

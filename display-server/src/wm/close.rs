@@ -18,7 +18,7 @@
 //! when nothing is pending.
 
 use super::CLOSE_TIMEOUT;
-use crate::server::Command;
+use crate::command::Command;
 use crate::state::State;
 use std::time::Instant;
 use tokio::sync::{mpsc, watch};

@@ -89,7 +89,7 @@ pub struct Wm {
     /// The next slot of the cascade for windows mapped at (0, 0).
     pub cascade: u32,
     /// Where the state thread publishes the earliest close-request deadline for the
-    /// [`alarm`] task, which turns it into a [`crate::server::Command::Tick`]. None when no
+    /// [`alarm`] task, which turns it into a [`crate::command::Command::Tick`]. None when no
     /// runtime drives the alarm (unit tests): the deadline is then checked at the next click.
     alarm: Option<watch::Sender<Option<Instant>>>,
 }

@@ -3,8 +3,8 @@
 //! state machine without the alarm task, and the switch that turns it all off.
 
 use super::{CloseState, CLOSE_TIMEOUT};
-use crate::dispatch::Incoming;
-use crate::input::InputEvent;
+use crate::command::Incoming;
+use crate::command::InputEvent;
 use crate::state::State;
 use std::time::Instant;
 use tokio::sync::mpsc;

@@ -19,12 +19,13 @@ use tokio::sync::mpsc;
 use yonder_protocol::handshake::{decode_setup_response, SetupResponse};
 use yonder_protocol::message::decode_server_message;
 use yonder_protocol::{frame, ClientId, Drawable, Hello, Point, Rect, WindowId};
+use yonder_server::command::ClientLink;
+use yonder_server::command::Command;
+use yonder_server::command::Incoming;
+use yonder_server::command::InputEvent;
 use yonder_server::config::ServerConfig;
-use yonder_server::dispatch::Incoming;
-use yonder_server::input::InputEvent;
 use yonder_server::screen::Headless;
-use yonder_server::server::Command;
-use yonder_server::state::{ClientLink, State};
+use yonder_server::state::State;
 
 pub mod ops;
 pub mod request;
