@@ -12,41 +12,6 @@ use yonder_protocol::event::{
 use yonder_protocol::request::Cursor;
 use yonder_protocol::{keysym, ClientId, Event, EventMask, ModMask, Point, WindowId};
 
-/// The devices' state.
-#[derive(Debug)]
-pub struct InputState {
-    /// Pointer position on the root.
-    pub pointer: Point,
-    /// Buttons held (button bits of ModMask).
-    pub buttons: ModMask,
-    /// Modifier keys held.
-    pub modifiers: ModMask,
-    /// The window the pointer is in (deepest viewable) as last announced by enter/leave;
-    /// frozen while a grab is held.
-    pub pointer_window: WindowId,
-    /// The pointer shape last shown.
-    pub cursor: Cursor,
-    /// The window holding the implicit grab while a button is down.
-    pub grab: Option<WindowId>,
-    /// The focus window; NONE discards keys; ROOT means "the window under the pointer"
-    /// (X's PointerRoot), the default.
-    pub focus: WindowId,
-}
-
-impl Default for InputState {
-    fn default() -> Self {
-        InputState {
-            pointer: Point::default(),
-            buttons: ModMask::EMPTY,
-            modifiers: ModMask::EMPTY,
-            pointer_window: WindowId::ROOT,
-            grab: None,
-            cursor: Cursor::Default,
-            focus: WindowId::ROOT,
-        }
-    }
-}
-
 fn modifier_bit(ks: u32) -> ModMask {
     match ks {
         keysym::SHIFT_L | keysym::SHIFT_R => ModMask::SHIFT,
@@ -81,7 +46,10 @@ impl State {
     }
 
     fn pointer_motion(&mut self, p: Point) {
-        let (w, h) = (self.compositor.width as i32, self.compositor.height as i32);
+        let (w, h) = (
+            self.framebuffer.width as i32,
+            self.framebuffer.height as i32,
+        );
         let p = Point::new(p.x.clamp(0, w - 1), p.y.clamp(0, h - 1));
         if p == self.input.pointer {
             return;

@@ -17,7 +17,7 @@
 
 pub mod auth;
 pub mod command;
-pub mod compositor;
+pub mod compose;
 pub mod config;
 pub mod connection;
 pub mod dispatch;

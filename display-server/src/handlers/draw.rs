@@ -57,7 +57,7 @@ impl State {
             return;
         }
         match self.screen_damage(d, r) {
-            Damage::Screen(area) => self.compositor.damage(area),
+            Damage::Screen(area) => self.framebuffer.damage(area),
             Damage::Deep => self.damage_window_area(WindowId(d.0), prect(r)),
             Damage::None => {}
         }

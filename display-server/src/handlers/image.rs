@@ -7,7 +7,7 @@
 //! so a small frame can never inflate into more than a raw frame could carry.
 
 use crate::command::{fail, HandlerResult};
-use crate::compositor::{paint_tree, Scene};
+use crate::compose::{paint_tree, Scene};
 use crate::render::{self, ImageError};
 use crate::state::gc::irect;
 use crate::state::State;
@@ -163,7 +163,7 @@ impl State {
                 rect.origin(),
             );
             if let Some((icon, at)) = icon {
-                crate::compositor::blend_overlay(icon, at, rect, buf, rw as usize, rect.origin());
+                crate::compose::blend_overlay(icon, at, rect, buf, rw as usize, rect.origin());
             }
             if window == WindowId::ROOT {
                 // Frames may leave bits in the pad byte; Bgrx's is 0.

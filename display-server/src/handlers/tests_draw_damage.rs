@@ -105,7 +105,7 @@ fn drawing_damage_is_skipped_on_a_screen_without_frames() {
         ] {
             state.handle_request(client, Incoming::Request(r));
         }
-        state.compositor.discard_damage();
+        state.framebuffer.discard_damage();
         let points = vec![Point::new(0, 0), Point::new(20, 10), Point::new(0, 20)];
         state.handle_request(
             client,
@@ -116,7 +116,7 @@ fn drawing_damage_is_skipped_on_a_screen_without_frames() {
             })),
         );
         assert_eq!(
-            state.compositor.has_damage(),
+            state.framebuffer.has_damage(),
             shown,
             "frames shown: {shown}"
         );

@@ -8,26 +8,4 @@ pub mod winit;
 
 pub use headless::Headless;
 
-use crate::compositor::Compositor;
-use yonder_protocol::request::Cursor;
-use yonder_protocol::Rect;
-
-/// A place that shows the composed screen.
-pub trait Screen: Send {
-    /// Screen size in pixels.
-    fn size(&self) -> (u32, u32);
-    /// Device pixels per logical pixel.
-    fn scale_factor(&self) -> f64 {
-        1.0
-    }
-    /// Shows the framebuffer; `damage` lists what changed since the last call.
-    fn present(&mut self, fb: &Compositor, damage: &[Rect]);
-    /// Whether anything looks at composed frames. A screen nobody sees (headless: clients
-    /// read pixels back with GetImage, which composes from the windows' backing stores)
-    /// says no, and the server then never composes: drawing costs only the drawing.
-    fn shows_frames(&self) -> bool {
-        true
-    }
-    /// Shows this pointer shape (the screen has a real pointer only in a window).
-    fn set_cursor(&mut self, _cursor: Cursor) {}
-}
+pub use crate::state::Screen;

@@ -12,7 +12,7 @@ use super::keymap::{self, Wheel};
 use super::Screen;
 use crate::command::Command;
 use crate::command::InputEvent;
-use crate::compositor::Compositor;
+use crate::state::Framebuffer;
 use crate::{ServerConfig, ServerHandle};
 use std::num::NonZeroU32;
 use std::rc::Rc;
@@ -68,7 +68,7 @@ impl Screen for WinitScreen {
         self.scale
     }
 
-    fn present(&mut self, fb: &Compositor, damage: &[Rect]) {
+    fn present(&mut self, fb: &Framebuffer, damage: &[Rect]) {
         {
             let mut f = self.frame.lock().unwrap_or_else(|e| e.into_inner());
             let full = Rect::new(0, 0, fb.width, fb.height);

@@ -6,7 +6,7 @@ use super::{Client, State};
 use crate::command::ClientLink;
 use crate::command::Command;
 use crate::command::Incoming;
-use crate::compositor::Scene;
+use crate::compose::{self, Scene};
 use tokio::sync::mpsc::UnboundedSender;
 use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Setup};
 use yonder_protocol::{atoms, frame, ClientId, Hello, SetupResponse, WindowId};
@@ -107,7 +107,7 @@ impl State {
     }
 
     fn setup_for(&self, client_id: ClientId, id_space: u32) -> Setup {
-        let (width, height) = (self.compositor.width, self.compositor.height);
+        let (width, height) = (self.framebuffer.width, self.framebuffer.height);
         Setup {
             major: yonder_protocol::PROTOCOL_MAJOR,
             minor: yonder_protocol::PROTOCOL_MINOR,
@@ -212,10 +212,10 @@ impl State {
     pub fn present(&mut self) {
         self.refresh_decorations();
         if !self.screen.shows_frames() {
-            self.compositor.discard_damage();
+            self.framebuffer.discard_damage();
             return;
         }
-        if self.compositor.has_damage() {
+        if self.framebuffer.has_damage() {
             let scene = Scene {
                 windows: &self.windows,
                 surfaces: &self.surfaces,
@@ -223,8 +223,8 @@ impl State {
                 drag_icon: self.transfers.drag_icon(self.input.pointer),
                 only_space: None,
             };
-            let damage = self.compositor.compose(&scene);
-            self.screen.present(&self.compositor, &damage);
+            let damage = compose::compose(&mut self.framebuffer, &scene);
+            self.screen.present(&self.framebuffer, &damage);
         }
     }
 }

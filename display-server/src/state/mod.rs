@@ -8,29 +8,34 @@
 //! (see [`State::client_resources`]) for the day clients migrate between servers.
 
 mod client;
+mod framebuffer;
 pub mod gc;
 pub mod id_hash;
+mod input;
 pub mod isolation;
 mod lifecycle;
 pub mod quota;
 pub mod scratch;
+mod screen;
 mod screen_change;
 #[cfg(test)]
 pub(crate) mod test_support;
-
+pub mod transfer;
 mod tree;
 mod window;
+pub mod wm;
 
 pub use client::Client;
+pub use framebuffer::Framebuffer;
 pub use gc::Gc;
 pub use id_hash::IdMap;
+pub use input::InputState;
+pub use screen::Screen;
+pub use transfer::Transfers;
 pub use window::{Property, Window};
+pub use wm::Wm;
 
-use crate::compositor::Compositor;
 use crate::config::ServerConfig;
-use crate::input::InputState;
-use crate::screen::Screen;
-use crate::wm::Wm;
 use std::collections::HashMap;
 use std::time::Instant;
 use tiny_skia::Pixmap;
@@ -93,11 +98,11 @@ pub struct State {
     /// Interned atoms.
     pub atoms: Atoms,
     /// Selections, transfers, the drag and the save-sets.
-    pub transfers: crate::transfer::Transfers,
+    pub transfers: Transfers,
     /// Pointer, buttons, modifiers, focus, grab.
     pub input: InputState,
     /// The screen's framebuffer and pending damage.
-    pub compositor: Compositor,
+    pub framebuffer: Framebuffer,
     /// The screen backend.
     pub screen: Box<dyn Screen>,
     /// Whether the screen shows composed frames (`Screen::shows_frames`, fixed for the
@@ -139,7 +144,7 @@ impl State {
             atoms: Atoms::with_predefined(),
             transfers: Default::default(),
             input: InputState::default(),
-            compositor: Compositor::new(w, h),
+            framebuffer: Framebuffer::new(w, h),
             scale_factor: screen.scale_factor(),
             frames_shown: screen.shows_frames(),
             screen,
@@ -168,7 +173,7 @@ impl State {
             ROOT_BACKGROUND.0,
         );
         self.surfaces.insert(Drawable(WindowId::ROOT.0), pm);
-        self.compositor.damage(rect);
+        self.framebuffer.damage(rect);
     }
 
     /// Milliseconds since the server started.

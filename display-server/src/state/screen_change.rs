@@ -13,10 +13,10 @@ impl State {
             width.clamp(1, self.max_drawable_side),
             height.clamp(1, self.max_drawable_side),
         );
-        if (width, height) == (self.compositor.width, self.compositor.height) {
+        if (width, height) == (self.framebuffer.width, self.framebuffer.height) {
             return;
         }
-        self.compositor.resize(width, height);
+        self.framebuffer.resize(width, height);
         let bg = self
             .windows
             .get(&WindowId::ROOT)
@@ -29,7 +29,7 @@ impl State {
         if let Some(root) = self.windows.get_mut(&WindowId::ROOT) {
             root.rect = Rect::new(0, 0, width, height);
         }
-        self.compositor.damage(Rect::new(0, 0, width, height));
+        self.framebuffer.damage(Rect::new(0, 0, width, height));
         // The pointer stays on the screen, as motion keeps it (found by fuzzing: a shrink
         // left it outside until the next motion).
         let p = self.input.pointer;
@@ -50,8 +50,8 @@ impl State {
     fn announce_screen(&mut self) {
         let e = ScreenChangeEvent {
             root: WindowId::ROOT,
-            width: self.compositor.width,
-            height: self.compositor.height,
+            width: self.framebuffer.width,
+            height: self.framebuffer.height,
             scale_factor: self.scale_factor,
         };
         self.deliver(

@@ -6,42 +6,16 @@
 //! the one under the pointer that some client selected DND on. Data moves through the
 //! YONDER_DND selection, owned by the source for the drag's length.
 
-use super::{Dropped, Owner};
+use super::{Drag, Dropped, Owner};
 use crate::command::{fail, HandlerResult};
 use crate::state::State;
-use tiny_skia::Pixmap;
 use yonder_protocol::event::{
     DndDropEvent, DndEnterEvent, DndFinishedEvent, DndLeaveEvent, DndPositionEvent, DndStatusEvent,
 };
-use yonder_protocol::request::{Cursor, DndAction, DndActions, DndFinish, DndStatus, StartDrag};
+use yonder_protocol::request::{Cursor, DndAction, DndFinish, DndStatus, StartDrag};
 use yonder_protocol::{
-    atoms, keysym, Atom, ClientId, Drawable, ErrorCode, Event, EventMask, ModMask, Point, Rect,
-    WindowId,
+    atoms, keysym, ClientId, Drawable, ErrorCode, Event, EventMask, ModMask, Point, Rect, WindowId,
 };
-
-/// A drag in progress.
-pub struct Drag {
-    /// The source's client.
-    pub client: ClientId,
-    /// The source window.
-    pub source: WindowId,
-    /// Types offered.
-    pub types: Vec<Atom>,
-    /// Actions allowed.
-    pub actions: DndActions,
-    /// The icon drawn under the pointer (a copy of the client's pixmap).
-    pub icon: Option<Pixmap>,
-    /// The icon's point under the pointer.
-    pub hotspot: Point,
-    /// The window under the pointer that accepts drags, if any.
-    pub target: Option<WindowId>,
-    /// The target's last answer.
-    pub accept: bool,
-    /// The action of that answer.
-    pub action: DndAction,
-    /// Where the icon was last drawn on the screen (damaged again when it moves away).
-    pub shown: Option<Rect>,
-}
 
 /// Largest drag icon side.
 const MAX_ICON_SIDE: u32 = 512;
@@ -213,7 +187,7 @@ impl State {
         };
         let old = std::mem::replace(&mut d.shown, now);
         for r in [old, now].into_iter().flatten() {
-            self.compositor.damage(r);
+            self.framebuffer.damage(r);
         }
     }
 
@@ -310,7 +284,7 @@ impl State {
     fn take_drag(&mut self) -> Option<Drag> {
         let d = self.transfers.drag.take()?;
         if let Some(r) = d.shown {
-            self.compositor.damage(r);
+            self.framebuffer.damage(r);
         }
         Some(d)
     }
@@ -502,19 +476,5 @@ impl State {
                 DndAction::None,
             );
         }
-    }
-}
-
-impl super::Transfers {
-    /// The drag icon and its top-left on the screen with the pointer at `pointer`.
-    pub fn drag_icon(&self, pointer: Point) -> Option<(&Pixmap, Point)> {
-        let d = self.drag.as_ref()?;
-        Some((
-            d.icon.as_ref()?,
-            Point::new(
-                pointer.x.saturating_sub(d.hotspot.x),
-                pointer.y.saturating_sub(d.hotspot.y),
-            ),
-        ))
     }
 }

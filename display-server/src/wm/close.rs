@@ -17,27 +17,13 @@
 //! [`alarm`] task (a tokio timer) sends [`Command::Tick`] at its deadline. No timer runs
 //! when nothing is pending.
 
-use super::CLOSE_TIMEOUT;
+use super::{CloseState, CLOSE_TIMEOUT};
 use crate::command::Command;
 use crate::state::State;
 use std::time::Instant;
 use tokio::sync::{mpsc, watch};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::{atoms, Event, WindowId};
-
-/// Where the close button's conversation with a window's app stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CloseState {
-    /// Nothing asked.
-    Idle,
-    /// WM_DELETE_WINDOW was sent at `at`; no answer yet.
-    Asked {
-        /// When the (first) request was sent.
-        at: Instant,
-    },
-    /// The title bar offers to force-quit; the next click on × does.
-    NotResponding,
-}
 
 impl State {
     /// The close button of `w` was clicked (pressed and released on it).

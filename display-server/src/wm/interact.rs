@@ -8,99 +8,13 @@
 //! window manager's alone. While a drag lasts, the pointer is the window manager's the way
 //! an implicit grab makes it a client's: no crossing events, no motion to clients.
 
-use super::{frame_of, CLOSE_WIDTH, GRIP, MIN_SIZE, TITLE_HEIGHT};
+use super::{hit_test, Drag, DragKind, FramePart, MIN_SIZE};
 use crate::state::State;
 use yonder_protocol::request::{ConfigureWindow, Cursor, StackMode};
-use yonder_protocol::{ModMask, Point, Rect, Size, WindowId};
+use yonder_protocol::{ModMask, Point, Size, WindowId};
 
 /// The button bits of a modifier mask (buttons 1–5).
 const ALL_BUTTONS: ModMask = ModMask(0x1F00);
-
-/// A part of a frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FramePart {
-    /// The title bar, except the close button: moves the window.
-    Title,
-    /// The close button at the title bar's right end.
-    Close,
-    /// The bottom-right corner: resizes the window.
-    Grip,
-    /// The rest of the border.
-    Border,
-}
-
-/// Which part of the frame around the client rectangle `client` is at `p` (None inside
-/// the client or outside the frame).
-pub fn hit_test(client: Rect, p: Point) -> Option<FramePart> {
-    let f = frame_of(client);
-    if !f.contains(p) || client.contains(p) {
-        return None;
-    }
-    let (right, bottom) = (f.right(), f.bottom());
-    let (x, y) = (p.x as i64, p.y as i64);
-    if y < f.y as i64 + TITLE_HEIGHT as i64 {
-        return Some(if x >= right - CLOSE_WIDTH as i64 {
-            FramePart::Close
-        } else {
-            FramePart::Title
-        });
-    }
-    if x >= right - GRIP as i64 && y >= bottom - GRIP as i64 {
-        return Some(FramePart::Grip);
-    }
-    Some(FramePart::Border)
-}
-
-/// What a press on a frame turned into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DragKind {
-    /// Moving `window`: it keeps its offset from the pointer.
-    Move {
-        /// The window.
-        window: WindowId,
-        /// The pointer where the press happened.
-        from: Point,
-        /// The window's position then.
-        origin: Point,
-    },
-    /// Resizing `window` from its bottom-right corner.
-    Resize {
-        /// The window.
-        window: WindowId,
-        /// The pointer where the press happened.
-        from: Point,
-        /// The window's size then.
-        size: Size,
-    },
-    /// A press on the close button of `window`; a release on it closes.
-    Close {
-        /// The window.
-        window: WindowId,
-    },
-    /// Nothing to do, but the press and its release are the window manager's.
-    Swallow,
-}
-
-impl DragKind {
-    /// The window the drag acts on.
-    pub fn window(&self) -> Option<WindowId> {
-        match *self {
-            DragKind::Move { window, .. }
-            | DragKind::Resize { window, .. }
-            | DragKind::Close { window } => Some(window),
-            DragKind::Swallow => None,
-        }
-    }
-}
-
-/// A press on a frame, held until its button is released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Drag {
-    /// The button pressed.
-    pub button: u8,
-    /// What it does.
-    pub kind: DragKind,
-}
 
 impl State {
     /// The frame at root point `p`, if the topmost thing there is a frame (not a window).
@@ -302,46 +216,5 @@ impl State {
         if !self.is_ancestor_or_self(w, self.input.focus) {
             self.set_focus(w);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hit_test_finds_each_part() {
-        // Frame: (96, 26) to (184, 114); client (100, 50) to (180, 110).
-        let c = Rect::new(100, 50, 80, 60);
-        let at = |x, y| hit_test(c, Point::new(x, y));
-        assert_eq!(at(120, 80), None, "client area");
-        assert_eq!(at(95, 40), None, "left of the frame");
-        assert_eq!(at(120, 25), None, "above the frame");
-        assert_eq!(at(184, 60), None, "right of the frame");
-        assert_eq!(at(96, 26), Some(FramePart::Title));
-        assert_eq!(at(150, 49), Some(FramePart::Title));
-        assert_eq!(at(159, 30), Some(FramePart::Title));
-        assert_eq!(at(160, 30), Some(FramePart::Close));
-        assert_eq!(at(183, 49), Some(FramePart::Close));
-        assert_eq!(at(97, 80), Some(FramePart::Border));
-        assert_eq!(at(181, 80), Some(FramePart::Border));
-        assert_eq!(at(120, 112), Some(FramePart::Border));
-        assert_eq!(at(183, 113), Some(FramePart::Grip));
-        assert_eq!(at(168, 112), Some(FramePart::Grip));
-        assert_eq!(at(181, 98), Some(FramePart::Grip));
-        assert_eq!(at(167, 112), Some(FramePart::Border));
-        assert_eq!(at(181, 97), Some(FramePart::Border));
-    }
-
-    #[test]
-    fn frame_parts_are_outside_a_minimal_client() {
-        let c = Rect::new(10, 30, 1, 1);
-        assert_eq!(hit_test(c, Point::new(10, 30)), None);
-        assert_eq!(
-            hit_test(c, Point::new(6, 6)),
-            Some(FramePart::Close),
-            "a frame narrower than the close button is all close button"
-        );
-        assert_eq!(hit_test(c, Point::new(14, 34)), Some(FramePart::Grip));
     }
 }

@@ -28,135 +28,12 @@ mod interact;
 #[cfg(test)]
 mod tests_state;
 
-pub use close::{alarm, CloseState};
-pub use decoration::{
-    fit_title, Decoration, DecorationKey, ACTIVE_TEXT, ACTIVE_TITLE, GRIP_COLOR, INACTIVE_TEXT,
-    INACTIVE_TITLE, NOT_RESPONDING_TEXT, NOT_RESPONDING_TITLE, TITLE_FONT_PX,
-};
-pub use interact::{hit_test, Drag, DragKind, FramePart};
+pub use crate::state::wm::*;
+pub use close::alarm;
 
-use crate::state::{State, Window};
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
-use tokio::sync::watch;
+use crate::state::State;
 use yonder_protocol::request::ConfigureWindow;
 use yonder_protocol::{Point, Rect, Size, WindowId};
-
-/// Height of the title bar, above the client window.
-pub const TITLE_HEIGHT: u32 = 24;
-/// Width of the border on the left, right and bottom of the client window.
-pub const BORDER: u32 = 4;
-/// Width of the close button at the right end of the title bar.
-pub const CLOSE_WIDTH: u32 = 24;
-/// Side of the resize grip: the frame's bottom-right corner square (outside the client).
-pub const GRIP: u32 = 16;
-/// Smallest client size a resize drag makes.
-pub const MIN_SIZE: u32 = 32;
-/// How long an app may take to answer WM_DELETE_WINDOW before the server offers to kill it.
-pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
-/// Where the cascade of windows mapped at (0, 0) starts: the frame's top-left corner.
-pub const CASCADE_START: i32 = 40;
-/// How far each window of the cascade is from the previous one, on both axes.
-pub const CASCADE_STEP: i32 = 32;
-/// How much of the title bar placement keeps on the screen horizontally.
-pub const MIN_VISIBLE_TITLE: i32 = 64;
-
-/// What the window manager keeps about one managed window.
-pub struct Managed {
-    /// The frame as last drawn (None until the first composition after mapping). Cached
-    /// here so that composing only copies pixels; [`State::refresh_decorations`] redraws
-    /// it when what it shows (title, focus, width, close state) changed.
-    pub decoration: Option<Decoration>,
-    /// Where the close button's conversation with the app stands.
-    pub close: CloseState,
-}
-
-/// Every piece of window-manager state, in one struct so that it is easy to enumerate.
-///
-/// Owned by [`State`] (the state thread) like everything else the server knows: hit
-/// testing, restacking, focus and the frames' damage all need the window tree in the same
-/// step, so the window manager is part of the state rather than a separate task, and needs
-/// no locks. It is kept apart from [`Window`] because frames are this server's policy, not
-/// part of the protocol's window model.
-pub struct Wm {
-    /// Manage top-level windows at all (off with `--no-window-manager`).
-    pub enabled: bool,
-    /// The managed windows that have been mapped at least once (so they have been placed),
-    /// by id. An entry lives until its window is destroyed.
-    pub managed: HashMap<WindowId, Managed>,
-    /// The press on a frame being handled (a move, a resize, a close click), if any.
-    pub drag: Option<Drag>,
-    /// The next slot of the cascade for windows mapped at (0, 0).
-    pub cascade: u32,
-    /// Where the state thread publishes the earliest close-request deadline for the
-    /// [`alarm`] task, which turns it into a [`crate::command::Command::Tick`]. None when no
-    /// runtime drives the alarm (unit tests): the deadline is then checked at the next click.
-    alarm: Option<watch::Sender<Option<Instant>>>,
-}
-
-impl Wm {
-    /// A window manager, on or off.
-    pub fn new(enabled: bool) -> Wm {
-        Wm {
-            enabled,
-            managed: HashMap::new(),
-            drag: None,
-            cascade: 0,
-            alarm: None,
-        }
-    }
-
-    /// Creates the alarm channel; the server runs [`alarm`] on the receiver.
-    pub fn alarm_receiver(&mut self) -> watch::Receiver<Option<Instant>> {
-        let (tx, rx) = watch::channel(None);
-        self.alarm = Some(tx);
-        rx
-    }
-
-    /// Whether `win` shows a frame now: a mapped, managed child of the root.
-    pub fn is_framed(&self, win: &Window) -> bool {
-        win.parent == WindowId::ROOT
-            && win.mapped
-            && !win.override_redirect
-            && self.managed.contains_key(&win.id)
-    }
-
-    /// The frame to paint with `win`, if it shows one.
-    pub fn decoration_for(&self, win: &Window) -> Option<&Decoration> {
-        if !self.is_framed(win) {
-            return None;
-        }
-        self.managed.get(&win.id)?.decoration.as_ref()
-    }
-}
-
-/// The frame's outer rectangle around a client rectangle (same coordinates).
-pub fn frame_of(client: Rect) -> Rect {
-    Rect::new(
-        client.x.saturating_sub(BORDER as i32),
-        client.y.saturating_sub(TITLE_HEIGHT as i32),
-        client.width.saturating_add(2 * BORDER),
-        client.height.saturating_add(TITLE_HEIGHT + BORDER),
-    )
-}
-
-/// The parts of the frame outside the client: the title bar, the left, right and bottom
-/// borders (in that order; they do not overlap).
-pub fn frame_strips(client: Rect) -> [Rect; 4] {
-    let f = frame_of(client);
-    let below = client.y.saturating_add_unsigned(client.height);
-    [
-        Rect::new(f.x, f.y, f.width, TITLE_HEIGHT),
-        Rect::new(f.x, client.y, BORDER, client.height),
-        Rect::new(
-            client.x.saturating_add_unsigned(client.width),
-            client.y,
-            BORDER,
-            client.height,
-        ),
-        Rect::new(f.x, below, f.width, BORDER),
-    ]
-}
 
 /// Where a managed window mapped for the first time goes (its client origin). A window
 /// asking for (0, 0) (no preference) takes the next slot of a cascade whose first frame is
@@ -232,7 +109,7 @@ impl State {
         let Some(rect) = self.windows.get(&w).map(|x| x.rect) else {
             return;
         };
-        let screen = Size::new(self.compositor.width, self.compositor.height);
+        let screen = Size::new(self.framebuffer.width, self.framebuffer.height);
         let at = place(rect.origin(), rect.size(), screen, &mut self.wm.cascade);
         if at != rect.origin() {
             self.wm_configure(

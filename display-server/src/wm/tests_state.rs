@@ -101,12 +101,12 @@ fn frames_are_redrawn_only_when_what_they_show_changes() {
     );
     s.state.refresh_decorations();
     assert!(
-        !s.state.compositor.has_damage(),
+        !s.state.framebuffer.has_damage(),
         "nothing changed, nothing redrawn"
     );
     s.state.set_focus(w);
     s.state.refresh_decorations();
-    assert!(s.state.compositor.has_damage(), "focus changes the frame");
+    assert!(s.state.framebuffer.has_damage(), "focus changes the frame");
     assert!(
         s.state.wm.managed[&w]
             .decoration
@@ -125,7 +125,7 @@ fn frames_are_redrawn_only_when_what_they_show_changes() {
     }));
     s.state.refresh_decorations();
     assert!(
-        s.state.compositor.has_damage(),
+        s.state.framebuffer.has_damage(),
         "a new title changes the frame"
     );
     assert_eq!(

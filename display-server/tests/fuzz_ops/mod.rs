@@ -392,7 +392,7 @@ impl Harness {
             assert!(st.windows.contains_key(&g), "grab window {g} gone");
         }
         // The screen.
-        let c = &st.compositor;
+        let c = &st.framebuffer;
         assert_eq!(c.pixels.len(), c.width as usize * c.height as usize);
         assert_eq!(
             root.rect,

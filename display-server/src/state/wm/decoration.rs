@@ -1,0 +1,268 @@
+//! Drawing frames. A managed window's title bar (its background, the title text and the
+//! close button) is drawn with [`crate::render`] into a pixmap cached per window, and
+//! redrawn only when what it shows changes: the title, focus, width or close state (the
+//! [`DecorationKey`]). The borders are flat color and are filled straight into the
+//! framebuffer while composing, so a frame costs a title-bar-sized pixmap, not a second
+//! copy of the whole window.
+
+use super::{frame_of, frame_strips, BORDER, CLOSE_WIDTH, GRIP, TITLE_HEIGHT};
+use crate::render::{self, IRect, Pixmap, Style};
+use yonder_protocol::{Point, Rect};
+
+/// Title bar and border color of the focused window (`0xRRGGBB`).
+pub const ACTIVE_TITLE: u32 = 0x4c6a92;
+/// Title bar and border color of the other windows.
+pub const INACTIVE_TITLE: u32 = 0x3b4252;
+/// Title bar color while the server offers to force-quit the window's app.
+pub const NOT_RESPONDING_TITLE: u32 = 0xbf616a;
+/// Title text and × color of the focused window (and of the not-responding state).
+pub const ACTIVE_TEXT: u32 = 0xffffff;
+/// Title text and × color of the other windows.
+pub const INACTIVE_TEXT: u32 = 0xa9b1c0;
+/// Color of the resize grip in the frame's bottom-right corner.
+pub const GRIP_COLOR: u32 = 0x81a1c1;
+/// Pixel size of the title text.
+pub const TITLE_FONT_PX: f32 = 13.0;
+/// What the title bar says while the server offers to force-quit the app.
+pub const NOT_RESPONDING_TEXT: &str = "Not responding — click × again to force quit";
+
+/// Left margin of the title text.
+const TEXT_LEFT: i32 = 8;
+/// Longest title considered, in characters (the rest could never fit anyway).
+const MAX_TITLE_CHARS: usize = 512;
+
+/// Everything a title bar's pixels depend on: when it changes, the frame is redrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecorationKey {
+    /// The window's title.
+    pub title: String,
+    /// The frame's width.
+    pub width: u32,
+    /// The keyboard focus is in the window.
+    pub active: bool,
+    /// The server offers to force-quit the app.
+    pub not_responding: bool,
+}
+
+/// A drawn frame.
+pub struct Decoration {
+    /// What it was drawn from.
+    pub key: DecorationKey,
+    /// The title bar's pixels (frame width × [`TITLE_HEIGHT`]).
+    title_bar: Pixmap,
+    /// The borders' color, `0xRRGGBB`.
+    border: u32,
+}
+
+impl Decoration {
+    /// Draws the frame described by `key` (None if the width is zero or absurd).
+    pub fn render(key: DecorationKey) -> Option<Decoration> {
+        let (bg, fg) = match (key.not_responding, key.active) {
+            (true, _) => (NOT_RESPONDING_TITLE, ACTIVE_TEXT),
+            (false, true) => (ACTIVE_TITLE, ACTIVE_TEXT),
+            (false, false) => (INACTIVE_TITLE, INACTIVE_TEXT),
+        };
+        // The border follows focus; the red of the not-responding state is the bar's alone.
+        let border = if key.active {
+            ACTIVE_TITLE
+        } else {
+            INACTIVE_TITLE
+        };
+        let width = key.width;
+        let mut pm = Pixmap::new(width, TITLE_HEIGHT)?;
+        render::fill_solid(&mut pm, IRect::new(0, 0, width, TITLE_HEIGHT), opaque(bg));
+        let text = if key.not_responding {
+            NOT_RESPONDING_TEXT
+        } else {
+            key.title.as_str()
+        };
+        let room = width as i64 - TEXT_LEFT as i64 - CLOSE_WIDTH as i64 - 4;
+        let fitted = fit_title(text, room.max(0) as u32);
+        let ext = render::text_extents(TITLE_FONT_PX, &fitted);
+        let baseline =
+            (TITLE_HEIGHT as i32 - ext.font_ascent - ext.font_descent) / 2 + ext.font_ascent;
+        render::draw_text(
+            &mut pm,
+            &Style::solid(opaque(fg)),
+            TITLE_FONT_PX,
+            TEXT_LEFT,
+            baseline,
+            &fitted,
+        );
+        // The close button: an × centered in the last CLOSE_WIDTH pixels.
+        let cx = width as i32 - CLOSE_WIDTH as i32 / 2;
+        let cy = TITLE_HEIGHT as i32 / 2;
+        let arm = 4;
+        let stroke = Style {
+            line_width: 2,
+            antialias: true,
+            ..Style::solid(opaque(fg))
+        };
+        render::segments(
+            &mut pm,
+            &stroke,
+            &[
+                (cx - arm, cy - arm, cx + arm, cy + arm),
+                (cx - arm, cy + arm, cx + arm, cy - arm),
+            ],
+        );
+        Some(Decoration {
+            key,
+            title_bar: pm,
+            border,
+        })
+    }
+
+    /// Paints the frame of the client rectangle `client` into the framebuffer `dst` (row
+    /// stride `stride`, covering the area whose top-left is `dst_origin`), limited to
+    /// `clip`. All three share one coordinate space. The client area is left alone.
+    pub fn paint(
+        &self,
+        client: Rect,
+        clip: Rect,
+        dst: &mut [u32],
+        stride: usize,
+        dst_origin: Point,
+    ) {
+        let f = frame_of(client);
+        let to_dst =
+            |r: Rect| IRect::new(r.x - dst_origin.x, r.y - dst_origin.y, r.width, r.height);
+        let [title, borders @ ..] = frame_strips(client);
+        if let Some(a) = title.intersect(&clip) {
+            render::blit_to_xrgb(
+                &self.title_bar,
+                a.x - f.x,
+                a.y - f.y,
+                dst,
+                stride,
+                to_dst(a),
+            );
+        }
+        for strip in borders {
+            if let Some(a) = strip.intersect(&clip) {
+                fill_xrgb(dst, stride, to_dst(a), self.border);
+            }
+        }
+        // The grip: the frame's bottom-right GRIP × GRIP corner, outside the client.
+        let (right, bottom) = (f.x as i64 + f.width as i64, f.y as i64 + f.height as i64);
+        let grip_x = (right - GRIP as i64) as i32;
+        let grip_y = (bottom - GRIP as i64) as i32;
+        for r in [
+            Rect::new(grip_x, (bottom - BORDER as i64) as i32, GRIP, BORDER),
+            Rect::new((right - BORDER as i64) as i32, grip_y, BORDER, GRIP),
+        ] {
+            if let Some(a) = r.intersect(&clip) {
+                fill_xrgb(dst, stride, to_dst(a), GRIP_COLOR);
+            }
+        }
+    }
+}
+
+/// `0xRRGGBB` as an opaque `0xAARRGGBB`.
+fn opaque(rgb: u32) -> u32 {
+    0xFF00_0000 | rgb
+}
+
+/// Fills `r` of an `0x00RRGGBB` framebuffer, clamped to it.
+fn fill_xrgb(dst: &mut [u32], stride: usize, r: IRect, rgb: u32) {
+    if stride == 0 || stride > u32::MAX as usize {
+        return;
+    }
+    let rows = (dst.len() / stride).min(u32::MAX as usize) as u32;
+    let Some(r) = r.intersect(&IRect::new(0, 0, stride as u32, rows)) else {
+        return;
+    };
+    for y in r.y as usize..r.bottom() as usize {
+        let start = y * stride + r.x as usize;
+        if let Some(row) = dst.get_mut(start..start + r.width as usize) {
+            row.fill(rgb);
+        }
+    }
+}
+
+/// `text` as it fits in `max_width` pixels at the title size: whole, or cut and ended
+/// with an ellipsis (empty if not even the ellipsis fits). Control characters (newlines,
+/// tabs) become spaces.
+pub fn fit_title(text: &str, max_width: u32) -> String {
+    let chars: Vec<char> = text
+        .chars()
+        .take(MAX_TITLE_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let width = |s: &str| render::text_extents(TITLE_FONT_PX, s).width;
+    let whole: String = chars.iter().collect();
+    if width(&whole) <= max_width && chars.len() == text.chars().count() {
+        return whole;
+    }
+    // The longest prefix that fits with the ellipsis (widths grow with the prefix).
+    let with_ellipsis = |n: usize| {
+        let mut s: String = chars[..n].iter().collect();
+        s.push('…');
+        s
+    };
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if width(&with_ellipsis(mid)) <= max_width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let s = with_ellipsis(lo);
+    if width(&s) <= max_width {
+        s
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_titles_are_kept_and_long_ones_end_with_an_ellipsis() {
+        assert_eq!(fit_title("Hello", 200), "Hello");
+        let long = "A rather long window title that cannot possibly fit";
+        let fitted = fit_title(long, 120);
+        assert!(fitted.ends_with('…'), "{fitted:?}");
+        assert!(long.starts_with(fitted.trim_end_matches('…')));
+        assert!(render::text_extents(TITLE_FONT_PX, &fitted).width <= 120);
+        let longer = fit_title(long, 121 + 40);
+        assert!(longer.chars().count() > fitted.chars().count());
+        assert_eq!(fit_title(long, 2), "", "not even the ellipsis fits");
+        assert_eq!(fit_title("a\nb", 200), "a b");
+    }
+
+    #[test]
+    fn active_inactive_and_not_responding_bars_differ() {
+        let key = |active, not_responding| DecorationKey {
+            title: "Title".into(),
+            width: 120,
+            active,
+            not_responding,
+        };
+        let px = |d: &Decoration| {
+            d.title_bar
+                .pixel(2, 2)
+                .map(|p| (p.red(), p.green(), p.blue()))
+        };
+        let a = Decoration::render(key(true, false)).unwrap();
+        let i = Decoration::render(key(false, false)).unwrap();
+        let n = Decoration::render(key(true, true)).unwrap();
+        assert_eq!(px(&a), Some((0x4c, 0x6a, 0x92)));
+        assert_eq!(px(&i), Some((0x3b, 0x42, 0x52)));
+        assert_eq!(px(&n), Some((0xbf, 0x61, 0x6a)));
+        let ink = |d: &Decoration, x0: usize, x1: usize| {
+            let bg = d.title_bar.pixel(0, 0).unwrap();
+            (0..TITLE_HEIGHT)
+                .flat_map(|y| (x0..x1).map(move |x| (x as u32, y)))
+                .filter(|&(x, y)| d.title_bar.pixel(x, y) != Some(bg))
+                .count()
+        };
+        assert!(ink(&a, 0, 60) > 20, "the title is drawn");
+        assert!(ink(&a, 96, 120) > 10, "the × is drawn");
+        assert_eq!(ink(&a, 60, 96), 0, "nothing between them");
+    }
+}
