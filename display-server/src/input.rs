@@ -24,11 +24,6 @@ fn modifier_bit(ks: u32) -> ModMask {
 }
 
 impl State {
-    /// Modifiers and buttons as reported in events.
-    pub fn input_mask(&self) -> ModMask {
-        self.input.modifiers | self.input.buttons
-    }
-
     /// Applies one input event: updates the devices' state and sends the events.
     pub fn handle_input(&mut self, ev: InputEvent) {
         match ev {

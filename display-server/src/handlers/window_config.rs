@@ -38,17 +38,21 @@ impl State {
                 drawable_bytes(then.width, then.height),
             )?;
         }
-        if let Some(s) = r.sibling {
+        if let Some(sib_id) = r.sibling {
             if r.stack_mode.is_none() {
                 return Err(fail(
                     ErrorCode::Match,
-                    s.0,
+                    sib_id.0,
                     "sibling given without a stack mode",
                 ));
             }
-            let sib = self.check_window(s)?;
-            if sib.parent != parent || s == r.window {
-                return Err(fail(ErrorCode::Match, s.0, "not a sibling of the window"));
+            let sib = self.check_window(sib_id)?;
+            if sib.parent != parent || sib_id == r.window {
+                return Err(fail(
+                    ErrorCode::Match,
+                    sib_id.0,
+                    "not a sibling of the window",
+                ));
             }
         }
         self.damage_window(r.window);

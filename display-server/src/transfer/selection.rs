@@ -11,24 +11,9 @@ use yonder_protocol::reply::SelectionOwnerReply;
 use yonder_protocol::request::{
     ConvertSelection, GetSelectionOwner, SendSelectionData, SetSelectionOwner,
 };
-use yonder_protocol::{
-    Atom, ClientId, ErrorCode, Event, EventMask, ProtocolError, Reply, WindowId,
-};
+use yonder_protocol::{Atom, ClientId, ErrorCode, Event, EventMask, Reply, WindowId};
 
 impl State {
-    /// Checks that `w` exists and belongs to `c`.
-    pub(crate) fn check_own_window(&self, c: ClientId, w: WindowId) -> Result<(), ProtocolError> {
-        self.check_window(w)?;
-        if self.owner_of(w.0) != Some(c) {
-            return Err(fail(
-                ErrorCode::Match,
-                w.0,
-                format!("window {w} belongs to another client"),
-            ));
-        }
-        Ok(())
-    }
-
     // SetSelectionOwner: [selection, owner, time]
     pub(crate) fn set_selection_owner(
         &mut self,

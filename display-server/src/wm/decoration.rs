@@ -4,28 +4,9 @@
 
 use super::{frame_of, frame_strips, CloseState, Decoration, DecorationKey};
 use crate::state::State;
-use yonder_protocol::{atoms, WindowId};
+use yonder_protocol::WindowId;
 
 impl State {
-    /// The title of `w`: `_NET_WM_NAME`, else `WM_NAME` (read as UTF-8), else the name its
-    /// app gave when connecting.
-    pub fn window_title(&self, w: WindowId) -> String {
-        let Some(win) = self.windows.get(&w) else {
-            return String::new();
-        };
-        for name in [atoms::NET_WM_NAME, atoms::WM_NAME] {
-            if let Some(p) = win.properties.get(&name) {
-                if !p.data.is_empty() {
-                    return String::from_utf8_lossy(&p.data).into_owned();
-                }
-            }
-        }
-        self.owner_of(w.0)
-            .and_then(|c| self.clients.get(&c))
-            .map(|c| c.app_name.clone())
-            .unwrap_or_default()
-    }
-
     /// Redraws every shown frame whose key changed, and damages it. Called before
     /// composing and before GetImage reads the screen, so what is shown is never stale.
     pub fn refresh_decorations(&mut self) {

@@ -8,7 +8,7 @@
 //! window manager's alone. While a drag lasts, the pointer is the window manager's the way
 //! an implicit grab makes it a client's: no crossing events, no motion to clients.
 
-use super::{hit_test, Drag, DragKind, FramePart, MIN_SIZE};
+use super::{Drag, DragKind, FramePart, MIN_SIZE};
 use crate::state::State;
 use yonder_protocol::request::{ConfigureWindow, Cursor, StackMode};
 use yonder_protocol::{ModMask, Point, Size, WindowId};
@@ -17,28 +17,6 @@ use yonder_protocol::{ModMask, Point, Size, WindowId};
 const ALL_BUTTONS: ModMask = ModMask(0x1F00);
 
 impl State {
-    /// The frame at root point `p`, if the topmost thing there is a frame (not a window).
-    pub fn frame_at(&self, p: Point) -> Option<(WindowId, FramePart)> {
-        let root = self.windows.get(&WindowId::ROOT)?;
-        for c in root.children.iter().rev() {
-            let Some(win) = self.windows.get(c) else {
-                continue;
-            };
-            if !win.mapped {
-                continue;
-            }
-            if win.rect.contains(p) {
-                return None;
-            }
-            if self.wm.is_framed(win) {
-                if let Some(part) = hit_test(win.rect, p) {
-                    return Some((*c, part));
-                }
-            }
-        }
-        None
-    }
-
     /// Hook for a button going down or up. Returns true when the window manager consumed
     /// it: a press on a frame, and every button until all are up again. The drag's action
     /// (ending a move, closing) happens when its own button is released. A press in a

@@ -71,27 +71,6 @@ pub fn place(requested: Point, size: Size, screen: Size, next_slot: &mut u32) ->
 }
 
 impl State {
-    /// Whether the window manager manages `w`: a top-level (child of the root) that is not
-    /// override-redirect and belongs to a connected client.
-    pub fn is_manageable(&self, w: WindowId) -> bool {
-        let Some(win) = self.windows.get(&w) else {
-            return false;
-        };
-        self.wm.enabled
-            && w != WindowId::ROOT
-            && win.parent == WindowId::ROOT
-            && !win.override_redirect
-            && self
-                .owner_of(w.0)
-                .is_some_and(|c| self.clients.contains_key(&c))
-    }
-
-    /// The frame's outer rectangle in root coordinates, if `w` shows a frame now.
-    pub fn frame_rect(&self, w: WindowId) -> Option<Rect> {
-        let win = self.windows.get(&w)?;
-        self.wm.is_framed(win).then(|| frame_of(win.rect))
-    }
-
     /// Hook: `w` is about to be mapped. The first time a managed window is mapped it is
     /// taken into management and placed; a move is a ConfigureWindow, so the client gets
     /// its Configure event (before its Map event, as under an X window manager).
