@@ -5,11 +5,11 @@
 //! first ([`crate::wm`]): presses on frames and the drags they start are its own.
 
 use crate::command::InputEvent;
+use crate::command::{fail, HandlerResult};
 use crate::state::State;
-use yonder_protocol::event::{
-    ButtonEvent, CrossingEvent, FocusEvent, KeyEvent, MotionEvent, ScrollEvent,
-};
-use yonder_protocol::request::Cursor;
+use yonder_protocol::event::{ButtonEvent, KeyEvent, MotionEvent, ScrollEvent};
+use yonder_protocol::request::{FakeInput, FakeKind};
+use yonder_protocol::ErrorCode;
 use yonder_protocol::{keysym, ClientId, Event, EventMask, ModMask, Point, WindowId};
 
 fn modifier_bit(ks: u32) -> ModMask {
@@ -170,35 +170,6 @@ impl State {
         });
     }
 
-    /// The pointer shape of the window under the pointer (or of the grab window), walking
-    /// up to the first ancestor that sets one; the window manager's over frames and
-    /// while it drags.
-    pub fn cursor_at_pointer(&self) -> Cursor {
-        if let Some(c) = self.dnd_cursor() {
-            return c;
-        }
-        if let Some(c) = self.wm_cursor() {
-            return c;
-        }
-        let mut w = self.input.grab.unwrap_or(self.input.pointer_window);
-        while let Some(win) = self.windows.get(&w) {
-            if win.cursor != Cursor::Inherit {
-                return win.cursor;
-            }
-            w = win.parent;
-        }
-        Cursor::Default
-    }
-
-    /// Tells the screen the pointer shape if it changed.
-    pub fn update_cursor(&mut self) {
-        let c = self.cursor_at_pointer();
-        if c != self.input.cursor {
-            self.input.cursor = c;
-            self.screen.set_cursor(c);
-        }
-    }
-
     fn key(&mut self, ks: u32, text: String, pressed: bool, repeat: bool) {
         let modifiers = self.input_mask();
         let bit = modifier_bit(ks);
@@ -260,86 +231,34 @@ impl State {
         });
     }
 
-    /// Recomputes the window under the pointer and sends Leave/Enter for the windows the
-    /// pointer left and entered. Called after motion and after any change of the tree.
-    /// While a grab is held, crossing events are not sent (X sends them only to the grab).
-    pub fn update_pointer_window(&mut self) {
-        let new = self.window_at(self.input.pointer);
-        let old = self.input.pointer_window;
-        // While a grab (or a window manager drag) is held, crossing is not reported (X
-        // reports it only to the grab); the windows crossed are announced when it ends.
-        let held = self.input.grab.is_some() || self.wm.drag.is_some();
-        if (new == old && self.windows.contains_key(&old)) || held {
-            return;
+    // FakeInput: [kind, detail, x, y]
+    pub(crate) fn fake_input(&mut self, _c: ClientId, r: FakeInput) -> HandlerResult {
+        if !self.allow_synthetic_input {
+            return Err(fail(
+                ErrorCode::Access,
+                0,
+                "synthetic input is disabled (start the server with --allow-synthetic-input)",
+            ));
         }
-        self.input.pointer_window = new;
-        let old_path = self.ancestry(old);
-        let new_path = self.ancestry(new);
-        let p = self.input.pointer;
-        let time = self.now();
-        let modifiers = self.input_mask();
-        let crossing = |window, rel: Point| CrossingEvent {
-            window,
-            time,
-            x: rel.x,
-            y: rel.y,
-            root_x: p.x,
-            root_y: p.y,
-            modifiers,
+        let button = || u8::try_from(r.detail).ok().filter(|b| (1..=16).contains(b));
+        let ev = match r.kind {
+            FakeKind::Motion => InputEvent::Motion(Point::new(r.x, r.y)),
+            FakeKind::ButtonPress | FakeKind::ButtonRelease => InputEvent::Button {
+                button: button()
+                    .ok_or_else(|| fail(ErrorCode::Value, r.detail as u64, "buttons are 1..=16"))?,
+                pressed: r.kind == FakeKind::ButtonPress,
+            },
+            FakeKind::KeyPress | FakeKind::KeyRelease => InputEvent::Key {
+                keysym: r.detail,
+                text: keysym::to_char(r.detail)
+                    .filter(|_| r.kind == FakeKind::KeyPress)
+                    .map(String::from)
+                    .unwrap_or_default(),
+                pressed: r.kind == FakeKind::KeyPress,
+                repeat: false,
+            },
         };
-        // Crossing events do not propagate; each window's own client (or a trusted
-        // one) hears of it.
-        for w in old_path.iter().rev().filter(|w| !new_path.contains(w)) {
-            let to = self.input_recipients(*w, EventMask::LEAVE_WINDOW, self.owner_of(w.0));
-            self.deliver_input_to(*w, &to, p, |window, rel| {
-                Event::Leave(crossing(window, rel))
-            });
-        }
-        for w in new_path.iter().filter(|w| !old_path.contains(w)) {
-            let to = self.input_recipients(*w, EventMask::ENTER_WINDOW, self.owner_of(w.0));
-            self.deliver_input_to(*w, &to, p, |window, rel| {
-                Event::Enter(crossing(window, rel))
-            });
-        }
-    }
-
-    /// Moves the keyboard focus, sending FocusOut and FocusIn.
-    pub fn set_focus(&mut self, w: WindowId) {
-        let old = self.input.focus;
-        if old == w {
-            return;
-        }
-        self.input.focus = w;
-        if !old.is_none() {
-            self.deliver(
-                old,
-                EventMask::FOCUS_CHANGE,
-                Event::FocusOut(FocusEvent { window: old }),
-            );
-        }
-        if !w.is_none() {
-            self.deliver(
-                w,
-                EventMask::FOCUS_CHANGE,
-                Event::FocusIn(FocusEvent { window: w }),
-            );
-        }
-    }
-
-    /// After `w` stopped being viewable: the focus reverts to the pointer root if it was
-    /// inside, and a grab inside it ends.
-    pub fn window_gone(&mut self, w: WindowId) {
-        let focus = self.input.focus;
-        if !focus.is_none()
-            && focus != WindowId::ROOT
-            && (!self.windows.contains_key(&focus) || self.is_ancestor_or_self(w, focus))
-        {
-            self.set_focus(WindowId::ROOT);
-        }
-        if let Some(g) = self.input.grab {
-            if !self.windows.contains_key(&g) || self.is_ancestor_or_self(w, g) {
-                self.input.grab = None;
-            }
-        }
+        self.handle_input(ev);
+        Ok(None)
     }
 }

@@ -16,6 +16,7 @@
 //! vanished without closing count as closed.
 
 pub mod auth;
+pub mod clients;
 pub mod command;
 pub mod compose;
 pub mod config;
@@ -23,6 +24,7 @@ pub mod connection;
 pub mod dispatch;
 pub mod display;
 pub mod events;
+pub mod focus;
 pub mod handlers;
 pub mod input;
 pub mod keepalive;

@@ -1,16 +1,13 @@
 //! Focus, pointer and administrative requests: SetInputFocus, GetInputFocus, QueryPointer,
 //! FakeInput, Sync, ListClients.
 
-use crate::command::InputEvent;
 use crate::command::{fail, HandlerResult};
 use crate::state::State;
 use yonder_protocol::reply::{
     ClientInfo, InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply,
 };
-use yonder_protocol::request::{
-    FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync,
-};
-use yonder_protocol::{keysym, ClientId, ErrorCode, Point, Reply, WindowId};
+use yonder_protocol::request::{GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync};
+use yonder_protocol::{ClientId, ErrorCode, Reply, WindowId};
 
 impl State {
     // SetInputFocus: [window]
@@ -58,37 +55,6 @@ impl State {
             win_y: p.y.saturating_sub(o.y),
             mask: self.input_mask(),
         })))
-    }
-
-    // FakeInput: [kind, detail, x, y]
-    pub(crate) fn fake_input(&mut self, _c: ClientId, r: FakeInput) -> HandlerResult {
-        if !self.allow_synthetic_input {
-            return Err(fail(
-                ErrorCode::Access,
-                0,
-                "synthetic input is disabled (start the server with --allow-synthetic-input)",
-            ));
-        }
-        let button = || u8::try_from(r.detail).ok().filter(|b| (1..=16).contains(b));
-        let ev = match r.kind {
-            FakeKind::Motion => InputEvent::Motion(Point::new(r.x, r.y)),
-            FakeKind::ButtonPress | FakeKind::ButtonRelease => InputEvent::Button {
-                button: button()
-                    .ok_or_else(|| fail(ErrorCode::Value, r.detail as u64, "buttons are 1..=16"))?,
-                pressed: r.kind == FakeKind::ButtonPress,
-            },
-            FakeKind::KeyPress | FakeKind::KeyRelease => InputEvent::Key {
-                keysym: r.detail,
-                text: keysym::to_char(r.detail)
-                    .filter(|_| r.kind == FakeKind::KeyPress)
-                    .map(String::from)
-                    .unwrap_or_default(),
-                pressed: r.kind == FakeKind::KeyPress,
-                repeat: false,
-            },
-        };
-        self.handle_input(ev);
-        Ok(None)
     }
 
     // Sync: [] → []

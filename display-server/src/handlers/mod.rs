@@ -3,11 +3,14 @@
 //! or an error for the requesting client only.
 
 mod atom;
+mod dnd;
 mod draw;
 mod image;
 mod input;
 mod property;
 mod resource;
+mod saveset;
+mod selection;
 mod shm;
 mod window;
 mod window_config;

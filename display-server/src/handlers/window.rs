@@ -5,10 +5,12 @@ use crate::command::{fail, HandlerResult};
 use crate::state::quota::drawable_bytes;
 use crate::state::{State, Window};
 use yonder_protocol::reply::{GeometryReply, MapState, QueryTreeReply, WindowAttributesReply};
+use yonder_protocol::request::ConfigureWindow;
 use yonder_protocol::request::{
     ChangeWindowAttributes, CreateWindow, DestroyWindow, GetGeometry, GetWindowAttributes,
     MapWindow, QueryTree, UnmapWindow,
 };
+use yonder_protocol::Size;
 use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, Rect, Reply, WindowId};
 
 impl State {
@@ -113,7 +115,7 @@ impl State {
         self.window_gone(w);
         for x in self.subtree_postorder(w) {
             self.notify_destroy(x);
-            self.wm_window_destroyed(x);
+            self.wm.window_destroyed(x);
             self.selections_window_gone(x);
             self.dnd_window_gone(x);
             if let Some(win) = self.windows.remove(&x) {
@@ -152,7 +154,7 @@ impl State {
         self.damage_window(r.window);
         self.windows.get_mut(&r.window).expect("checked").mapped = false;
         self.notify_unmap(r.window);
-        self.wm_window_unmapped(r.window);
+        self.wm.window_unmapped(r.window);
         self.window_gone(r.window);
         self.update_pointer_window();
         Ok(None)
@@ -179,5 +181,31 @@ impl State {
             parent: win.parent,
             children: win.children.clone(),
         })))
+    }
+
+    /// Hook: `w` is about to be mapped. The first time a managed window is mapped the
+    /// window manager takes it into management and places it; a move is a ConfigureWindow
+    /// (as the window manager's moves are), so the client gets its Configure event before
+    /// its Map event, as under an X window manager.
+    fn wm_window_mapping(&mut self, w: WindowId) {
+        if !self.is_manageable(w) {
+            return;
+        }
+        let Some(rect) = self.windows.get(&w).map(|x| x.rect) else {
+            return;
+        };
+        let screen = Size::new(self.framebuffer.width, self.framebuffer.height);
+        if let Some(at) = self.wm.manage(w, rect, screen) {
+            let change = ConfigureWindow {
+                window: w,
+                x: Some(at.x),
+                y: Some(at.y),
+                ..Default::default()
+            };
+            let owner = self.owner_of(w.0).unwrap_or_default();
+            if let Err(e) = self.configure_window(owner, change) {
+                tracing::debug!(window = %w, error = %e, "window manager configure failed");
+            }
+        }
     }
 }

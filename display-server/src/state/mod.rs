@@ -18,7 +18,9 @@ mod lookup;
 pub mod quota;
 pub mod scratch;
 mod screen;
-mod screen_change;
+
+mod cursor;
+mod frames;
 #[cfg(test)]
 pub(crate) mod test_support;
 pub mod transfer;

@@ -7,7 +7,6 @@
 //! interleave half-way.
 
 mod dnd;
-mod saveset;
 mod selection;
 
 pub use crate::state::transfer::*;

@@ -10,7 +10,7 @@
 
 use super::{Drag, DragKind, FramePart, MIN_SIZE};
 use crate::state::State;
-use yonder_protocol::request::{ConfigureWindow, Cursor, StackMode};
+use yonder_protocol::request::{ConfigureWindow, StackMode};
 use yonder_protocol::{ModMask, Point, Size, WindowId};
 
 /// The button bits of a modifier mask (buttons 1–5).
@@ -124,25 +124,6 @@ impl State {
             DragKind::Close { .. } | DragKind::Swallow => {}
         }
         true
-    }
-
-    /// The pointer shape the window manager wants: Move or NwseResize while dragging, and
-    /// over a frame the arrow (NwseResize on the grip). None leaves it to the windows.
-    pub fn wm_cursor(&self) -> Option<Cursor> {
-        if let Some(d) = self.wm.drag {
-            return Some(match d.kind {
-                DragKind::Move { .. } => Cursor::Move,
-                DragKind::Resize { .. } => Cursor::NwseResize,
-                _ => Cursor::Default,
-            });
-        }
-        if !self.wm.enabled || self.input.grab.is_some() {
-            return None;
-        }
-        match self.frame_at(self.input.pointer)? {
-            (_, FramePart::Grip) => Some(Cursor::NwseResize),
-            _ => Some(Cursor::Default),
-        }
     }
 
     fn finish_drag(&mut self, kind: DragKind) {

@@ -23,7 +23,6 @@
 //! see exactly the events they would see if another client had done the same.
 
 mod close;
-mod decoration;
 mod interact;
 #[cfg(test)]
 mod tests_state;
@@ -33,93 +32,9 @@ pub use close::alarm;
 
 use crate::state::State;
 use yonder_protocol::request::ConfigureWindow;
-use yonder_protocol::{Point, Rect, Size, WindowId};
-
-/// Where a managed window mapped for the first time goes (its client origin). A window
-/// asking for (0, 0) (no preference) takes the next slot of a cascade whose first frame is
-/// at ([`CASCADE_START`], [`CASCADE_START`]), each [`CASCADE_STEP`] further down and right,
-/// starting over when the frame would leave the screen. Any other position is kept, moved
-/// just enough that the title bar is on the screen: its top edge inside it and at least
-/// [`MIN_VISIBLE_TITLE`] pixels of its left end.
-pub fn place(requested: Point, size: Size, screen: Size, next_slot: &mut u32) -> Point {
-    let (sw, sh) = (screen.width as i64, screen.height as i64);
-    if requested != Point::new(0, 0) {
-        let (b, t) = (BORDER as i64, TITLE_HEIGHT as i64);
-        let x = (requested.x as i64)
-            .min((sw - MIN_VISIBLE_TITLE as i64).max(b))
-            .max(b);
-        let y = (requested.y as i64).min(sh.max(t)).max(t);
-        return Point::new(x as i32, y as i32);
-    }
-    let slot_origin = |k: u32| CASCADE_START as i64 + CASCADE_STEP as i64 * k as i64;
-    let fits = |k: u32| {
-        let f = frame_of(Rect::new(0, 0, size.width, size.height));
-        let o = slot_origin(k);
-        o + f.width as i64 <= sw && o + f.height as i64 <= sh
-    };
-    let k = if *next_slot > 0 && !fits(*next_slot) {
-        0
-    } else {
-        *next_slot
-    };
-    *next_slot = k + 1;
-    let o = slot_origin(k);
-    Point::new(
-        (o + BORDER as i64).min(i32::MAX as i64) as i32,
-        (o + TITLE_HEIGHT as i64).min(i32::MAX as i64) as i32,
-    )
-}
+use yonder_protocol::WindowId;
 
 impl State {
-    /// Hook: `w` is about to be mapped. The first time a managed window is mapped it is
-    /// taken into management and placed; a move is a ConfigureWindow, so the client gets
-    /// its Configure event (before its Map event, as under an X window manager).
-    pub(crate) fn wm_window_mapping(&mut self, w: WindowId) {
-        if !self.is_manageable(w) || self.wm.managed.contains_key(&w) {
-            return;
-        }
-        self.wm.managed.insert(
-            w,
-            Managed {
-                decoration: None,
-                close: CloseState::Idle,
-            },
-        );
-        let Some(rect) = self.windows.get(&w).map(|x| x.rect) else {
-            return;
-        };
-        let screen = Size::new(self.framebuffer.width, self.framebuffer.height);
-        let at = place(rect.origin(), rect.size(), screen, &mut self.wm.cascade);
-        if at != rect.origin() {
-            self.wm_configure(
-                w,
-                ConfigureWindow {
-                    x: Some(at.x),
-                    y: Some(at.y),
-                    ..Default::default()
-                },
-            );
-        }
-    }
-
-    /// Hook: `w` was unmapped. An app that hides its window has answered a close request.
-    pub(crate) fn wm_window_unmapped(&mut self, w: WindowId) {
-        if let Some(m) = self.wm.managed.get_mut(&w) {
-            m.close = CloseState::Idle;
-        }
-    }
-
-    /// Hook: `w` is being destroyed (its frame's damage was taken with the window's).
-    pub(crate) fn wm_window_destroyed(&mut self, w: WindowId) {
-        self.wm.managed.remove(&w);
-        if let Some(d) = &mut self.wm.drag {
-            if d.kind.window() == Some(w) {
-                // The press still owns the button until it is released.
-                d.kind = DragKind::Swallow;
-            }
-        }
-    }
-
     /// Applies a configuration to `w` through the ConfigureWindow handler, so moves and
     /// resizes made by the window manager damage, notify and expose exactly as a client's
     /// would. Errors (a size out of range) leave the window as it was.
@@ -135,6 +50,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yonder_protocol::{Point, Rect, Size};
 
     const SCREEN: Size = Size::new(320, 240);
 

@@ -232,6 +232,80 @@ pub struct Drag {
     pub kind: DragKind,
 }
 
+/// Where a managed window mapped for the first time goes (its client origin). A window
+/// asking for (0, 0) (no preference) takes the next slot of a cascade whose first frame is
+/// at ([`CASCADE_START`], [`CASCADE_START`]), each [`CASCADE_STEP`] further down and right,
+/// starting over when the frame would leave the screen. Any other position is kept, moved
+/// just enough that the title bar is on the screen: its top edge inside it and at least
+/// [`MIN_VISIBLE_TITLE`] pixels of its left end.
+pub fn place(requested: Point, size: Size, screen: Size, next_slot: &mut u32) -> Point {
+    let (sw, sh) = (screen.width as i64, screen.height as i64);
+    if requested != Point::new(0, 0) {
+        let (b, t) = (BORDER as i64, TITLE_HEIGHT as i64);
+        let x = (requested.x as i64)
+            .min((sw - MIN_VISIBLE_TITLE as i64).max(b))
+            .max(b);
+        let y = (requested.y as i64).min(sh.max(t)).max(t);
+        return Point::new(x as i32, y as i32);
+    }
+    let slot_origin = |k: u32| CASCADE_START as i64 + CASCADE_STEP as i64 * k as i64;
+    let fits = |k: u32| {
+        let f = frame_of(Rect::new(0, 0, size.width, size.height));
+        let o = slot_origin(k);
+        o + f.width as i64 <= sw && o + f.height as i64 <= sh
+    };
+    let k = if *next_slot > 0 && !fits(*next_slot) {
+        0
+    } else {
+        *next_slot
+    };
+    *next_slot = k + 1;
+    let o = slot_origin(k);
+    Point::new(
+        (o + BORDER as i64).min(i32::MAX as i64) as i32,
+        (o + TITLE_HEIGHT as i64).min(i32::MAX as i64) as i32,
+    )
+}
+
+impl Wm {
+    /// Takes `w` (a manageable window about to be mapped, at `rect`) into management the
+    /// first time it is mapped, and places it on a screen of `screen`: returns where its
+    /// client origin goes when that differs from where it is. None when it was managed
+    /// already (a window is placed once).
+    pub fn manage(&mut self, w: WindowId, rect: Rect, screen: Size) -> Option<Point> {
+        if self.managed.contains_key(&w) {
+            return None;
+        }
+        self.managed.insert(
+            w,
+            Managed {
+                decoration: None,
+                close: CloseState::Idle,
+            },
+        );
+        let at = place(rect.origin(), rect.size(), screen, &mut self.cascade);
+        (at != rect.origin()).then_some(at)
+    }
+
+    /// Hook: `w` was unmapped. An app that hides its window has answered a close request.
+    pub fn window_unmapped(&mut self, w: WindowId) {
+        if let Some(m) = self.managed.get_mut(&w) {
+            m.close = CloseState::Idle;
+        }
+    }
+
+    /// Hook: `w` is being destroyed (its frame's damage was taken with the window's).
+    pub fn window_destroyed(&mut self, w: WindowId) {
+        self.managed.remove(&w);
+        if let Some(d) = &mut self.drag {
+            if d.kind.window() == Some(w) {
+                // The press still owns the button until it is released.
+                d.kind = DragKind::Swallow;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

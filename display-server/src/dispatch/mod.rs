@@ -2,6 +2,9 @@
 //! envelope around it (sequence numbers, replies, errors). A handler's error goes to the
 //! requesting client alone; the state stays as it was before the failed request.
 
+mod screen_change;
+mod state_thread;
+
 use crate::command::{fail, HandlerResult, Incoming};
 use crate::state::State;
 use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage};

@@ -1,8 +1,8 @@
 //! The screen itself changing: the host window resized (the root window follows, clients
 //! get its Configure and a ScreenChange event) or moved to a monitor with another scale.
 
-use super::State;
 use crate::render::{self, IRect};
+use crate::state::State;
 use yonder_protocol::event::ScreenChangeEvent;
 use yonder_protocol::{Drawable, Event, EventMask, Point, Rect, WindowId};
 

@@ -1,9 +1,9 @@
-//! Keeping frames current: a frame's title and colors follow the window's name, the
-//! focus and the close state; what changed is redrawn (see `state::wm::Decoration`) and
-//! damaged before the screen is composed.
+//! Keeping the window manager's frames current: a frame's title and colors follow the
+//! window's name, the focus and the close state; what changed is redrawn (see
+//! [`super::wm::Decoration`]) and damaged before the screen is composed or read.
 
-use super::{frame_of, frame_strips, CloseState, Decoration, DecorationKey};
-use crate::state::State;
+use super::wm::{frame_of, frame_strips, CloseState, Decoration, DecorationKey};
+use super::State;
 use yonder_protocol::WindowId;
 
 impl State {
