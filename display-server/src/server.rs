@@ -14,6 +14,7 @@ use crate::auth::{self, Cookie};
 use crate::command::Command;
 use crate::config::ServerConfig;
 use crate::connection;
+use crate::dispatch::state_thread;
 use crate::display;
 use crate::keepalive::Keepalive;
 use crate::screen::Screen;
@@ -320,11 +321,15 @@ async fn accept_tcp(
 fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
     while let Some(cmd) = rx.blocking_recv() {
         let burst = std::time::Instant::now();
-        let mut stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire);
+        let mut stop =
+            state_thread::apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire);
         let mut n = 1;
         while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
             match rx.try_recv() {
-                Ok(cmd) => stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire),
+                Ok(cmd) => {
+                    stop = state_thread::apply_command(&mut state, cmd)
+                        || stopping.load(Ordering::Acquire)
+                }
                 Err(_) => break,
             }
             n += 1;
@@ -332,11 +337,11 @@ fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Atomi
         // Requests may have changed what is under the pointer (a window mapped, destroyed,
         // restacked): the pointer's shape follows.
         state.update_cursor();
-        state.flush_clients();
-        state.present();
+        state_thread::flush_clients(&mut state);
+        state_thread::present(&mut state);
         if stop {
             break;
         }
     }
-    state.disconnect_all();
+    state_thread::disconnect_all(&mut state);
 }

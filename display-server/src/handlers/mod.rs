@@ -2,17 +2,17 @@
 //! changes anything, so a failed request leaves the state untouched, and returns a reply
 //! or an error for the requesting client only.
 
-mod atom;
-mod dnd;
-mod draw;
-mod image;
-mod input;
-mod property;
-mod resource;
-mod saveset;
-mod selection;
-mod shm;
-mod window;
-mod window_config;
+pub mod atom;
+pub mod dnd;
+pub mod draw;
+pub mod image;
+pub mod input;
+pub mod property;
+pub mod resource;
+pub mod saveset;
+pub mod selection;
+pub mod shm;
+pub mod window;
+pub mod window_config;
 
 pub use crate::state::MAX_DRAWABLE_PIXELS;

@@ -7,23 +7,21 @@ use crate::state::State;
 use yonder_protocol::request::ChangeSaveSet;
 use yonder_protocol::{ClientId, ErrorCode};
 
-impl State {
-    // ChangeSaveSet: [window, insert]
-    pub(crate) fn change_save_set(&mut self, c: ClientId, r: ChangeSaveSet) -> HandlerResult {
-        self.check_window(r.window)?;
-        if self.owner_of(r.window.0) == Some(c) {
-            return Err(fail(
-                ErrorCode::Match,
-                r.window.0,
-                "a client's own windows cannot be in its save-set",
-            ));
-        }
-        let set = self.transfers.save_sets.entry(c).or_default();
-        if r.insert {
-            set.insert(r.window);
-        } else {
-            set.remove(&r.window);
-        }
-        Ok(None)
+// ChangeSaveSet: [window, insert]
+pub(crate) fn change_save_set(s: &mut State, c: ClientId, r: ChangeSaveSet) -> HandlerResult {
+    s.check_window(r.window)?;
+    if s.owner_of(r.window.0) == Some(c) {
+        return Err(fail(
+            ErrorCode::Match,
+            r.window.0,
+            "a client's own windows cannot be in its save-set",
+        ));
     }
+    let set = s.transfers.save_sets.entry(c).or_default();
+    if r.insert {
+        set.insert(r.window);
+    } else {
+        set.remove(&r.window);
+    }
+    Ok(None)
 }

@@ -6,7 +6,7 @@
 //! [`crate::state::State`], so a transfer, a drag and a client's disconnect can never
 //! interleave half-way.
 
-mod dnd;
-mod selection;
+pub mod dnd;
+pub mod selection;
 
 pub use crate::state::transfer::*;

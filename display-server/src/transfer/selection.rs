@@ -2,114 +2,114 @@
 //! and what happens to them when an owner or requestor goes away.
 
 use super::Owner;
+use crate::events;
 use crate::state::State;
 use yonder_protocol::event::{SelectionClearEvent, SelectionDataEvent, SelectionOwnerEvent};
 use yonder_protocol::{Atom, ClientId, Event, EventMask, WindowId};
 
-impl State {
-    /// Sets (or clears) a selection's owner: SelectionClear to the previous owner, and
-    /// SelectionOwner to the clients watching OWNER_CHANGE on the root.
-    pub(crate) fn change_selection_owner(&mut self, selection: Atom, new: Option<Owner>) {
-        let time = new.as_ref().map_or(self.now(), |o| o.time);
-        let owner_window = new.as_ref().map_or(WindowId::NONE, |o| o.window);
-        let old = match new {
-            Some(o) => self.transfers.owners.insert(selection, o),
-            None => self.transfers.owners.remove(&selection),
-        };
-        if let Some(old) = old.filter(|o| o.window != owner_window) {
-            let e = Event::SelectionClear(SelectionClearEvent {
-                owner: old.window,
-                selection,
-                time,
-            });
-            self.send_event(old.client, e, false);
-        }
-        let e = Event::SelectionOwner(SelectionOwnerEvent {
-            root: WindowId::ROOT,
+/// Sets (or clears) a selection's owner: SelectionClear to the previous owner, and
+/// SelectionOwner to the clients watching OWNER_CHANGE on the root.
+pub(crate) fn change_selection_owner(s: &mut State, selection: Atom, new: Option<Owner>) {
+    let time = new.as_ref().map_or(s.now(), |o| o.time);
+    let owner_window = new.as_ref().map_or(WindowId::NONE, |o| o.window);
+    let old = match new {
+        Some(o) => s.transfers.owners.insert(selection, o),
+        None => s.transfers.owners.remove(&selection),
+    };
+    if let Some(old) = old.filter(|o| o.window != owner_window) {
+        let e = Event::SelectionClear(SelectionClearEvent {
+            owner: old.window,
             selection,
-            owner: owner_window,
             time,
         });
-        self.deliver(WindowId::ROOT, EventMask::OWNER_CHANGE, e);
+        events::send_event(s, old.client, e, false);
     }
+    let e = Event::SelectionOwner(SelectionOwnerEvent {
+        root: WindowId::ROOT,
+        selection,
+        owner: owner_window,
+        time,
+    });
+    events::deliver(s, WindowId::ROOT, EventMask::OWNER_CHANGE, e);
+}
 
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn selection_data(
-        &mut self,
-        to: ClientId,
-        requestor: WindowId,
-        tag: u32,
-        selection: Atom,
-        target: Atom,
-        data: Vec<u8>,
-        refused: bool,
-    ) {
-        let done = true;
-        let e = SelectionDataEvent {
-            requestor,
-            tag,
-            selection,
-            target,
-            data,
-            done,
-            refused,
-        };
-        self.send_event(to, Event::SelectionData(e), false);
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn selection_data(
+    s: &mut State,
+    to: ClientId,
+    requestor: WindowId,
+    tag: u32,
+    selection: Atom,
+    target: Atom,
+    data: Vec<u8>,
+    refused: bool,
+) {
+    let done = true;
+    let e = SelectionDataEvent {
+        requestor,
+        tag,
+        selection,
+        target,
+        data,
+        done,
+        refused,
+    };
+    events::send_event(s, to, Event::SelectionData(e), false);
+}
+
+/// A client left: its selections lose their owner and transfers it owed are refused
+/// to their requestors. Transfers it asked for stay open until their owner sends the
+/// last chunk (the data then goes nowhere): the owner cannot know the requestor left,
+/// and answering it is no error.
+pub(crate) fn selections_client_gone(s: &mut State, client: ClientId) {
+    let owned: Vec<Atom> = s
+        .transfers
+        .owners
+        .iter()
+        .filter(|(_, o)| o.client == client)
+        .map(|(a, _)| *a)
+        .collect();
+    for a in owned {
+        change_selection_owner(s, a, None);
     }
-
-    /// A client left: its selections lose their owner and transfers it owed are refused
-    /// to their requestors. Transfers it asked for stay open until their owner sends the
-    /// last chunk (the data then goes nowhere): the owner cannot know the requestor left,
-    /// and answering it is no error.
-    pub(crate) fn selections_client_gone(&mut self, client: ClientId) {
-        let owned: Vec<Atom> = self
-            .transfers
-            .owners
-            .iter()
-            .filter(|(_, o)| o.client == client)
-            .map(|(a, _)| *a)
-            .collect();
-        for a in owned {
-            self.change_selection_owner(a, None);
-        }
-        let ids: Vec<u64> = self
-            .transfers
-            .pending
-            .iter()
-            .filter(|(_, t)| t.owner == client)
-            .map(|(i, _)| *i)
-            .collect();
-        for id in ids {
-            if let Some(t) = self.transfers.pending.remove(&id) {
-                if t.requestor_client != client {
-                    self.selection_data(
-                        t.requestor_client,
-                        t.requestor,
-                        t.tag,
-                        t.selection,
-                        t.target,
-                        Vec::new(),
-                        true,
-                    );
-                }
+    let ids: Vec<u64> = s
+        .transfers
+        .pending
+        .iter()
+        .filter(|(_, t)| t.owner == client)
+        .map(|(i, _)| *i)
+        .collect();
+    for id in ids {
+        if let Some(t) = s.transfers.pending.remove(&id) {
+            if t.requestor_client != client {
+                selection_data(
+                    s,
+                    t.requestor_client,
+                    t.requestor,
+                    t.tag,
+                    t.selection,
+                    t.target,
+                    Vec::new(),
+                    true,
+                );
             }
         }
     }
+}
 
-    /// A window was destroyed: selections it owned lose their owner.
-    pub(crate) fn selections_window_gone(&mut self, w: WindowId) {
-        let owned: Vec<Atom> = self
-            .transfers
-            .owners
-            .iter()
-            .filter(|(_, o)| o.window == w)
-            .map(|(a, _)| *a)
-            .collect();
-        for a in owned {
-            self.change_selection_owner(a, None);
-        }
-        for set in self.transfers.save_sets.values_mut() {
-            set.remove(&w);
-        }
+/// A window was destroyed: selections it owned lose their owner.
+pub(crate) fn selections_window_gone(s: &mut State, w: WindowId) {
+    let owned: Vec<Atom> = s
+        .transfers
+        .owners
+        .iter()
+        .filter(|(_, o)| o.window == w)
+        .map(|(a, _)| *a)
+        .collect();
+    for a in owned {
+        change_selection_owner(s, a, None);
+    }
+    for set in s.transfers.save_sets.values_mut() {
+        set.remove(&w);
     }
 }

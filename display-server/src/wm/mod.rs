@@ -22,28 +22,27 @@
 //! through them (a move is a ConfigureWindow, focus goes through `set_focus`), so clients
 //! see exactly the events they would see if another client had done the same.
 
-mod close;
-mod interact;
+pub mod close;
+pub mod interact;
 #[cfg(test)]
 mod tests_state;
 
 pub use crate::state::wm::*;
 pub use close::alarm;
 
+use crate::handlers::window_config;
 use crate::state::State;
 use yonder_protocol::request::ConfigureWindow;
 use yonder_protocol::WindowId;
 
-impl State {
-    /// Applies a configuration to `w` through the ConfigureWindow handler, so moves and
-    /// resizes made by the window manager damage, notify and expose exactly as a client's
-    /// would. Errors (a size out of range) leave the window as it was.
-    pub(crate) fn wm_configure(&mut self, w: WindowId, mut change: ConfigureWindow) {
-        change.window = w;
-        let owner = self.owner_of(w.0).unwrap_or_default();
-        if let Err(e) = self.configure_window(owner, change) {
-            tracing::debug!(window = %w, error = %e, "window manager configure failed");
-        }
+/// Applies a configuration to `w` through the ConfigureWindow handler, so moves and
+/// resizes made by the window manager damage, notify and expose exactly as a client's
+/// would. Errors (a size out of range) leave the window as it was.
+pub(crate) fn wm_configure(s: &mut State, w: WindowId, mut change: ConfigureWindow) {
+    change.window = w;
+    let owner = s.owner_of(w.0).unwrap_or_default();
+    if let Err(e) = window_config::configure_window(s, owner, change) {
+        tracing::debug!(window = %w, error = %e, "window manager configure failed");
     }
 }
 
