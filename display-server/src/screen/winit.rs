@@ -12,8 +12,9 @@ use super::keymap::{self, Wheel};
 use super::Screen;
 use crate::command::Command;
 use crate::command::InputEvent;
+use crate::config::ServerConfig;
+use crate::net::server::{self, ServerHandle};
 use crate::state::Framebuffer;
-use crate::{ServerConfig, ServerHandle};
 use std::num::NonZeroU32;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -193,7 +194,7 @@ impl<F: FnMut(&ServerHandle)> HostApp<F> {
             ..self.config.clone()
         };
         let server =
-            crate::start(config, Box::new(screen)).map_err(|e| format!("cannot start: {e}"))?;
+            server::start(config, Box::new(screen)).map_err(|e| format!("cannot start: {e}"))?;
         window.set_title(&format!("Yonder {}", server.display));
         let proxy = self.proxy.clone();
         server.on_signal(move || {

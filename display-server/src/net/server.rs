@@ -10,16 +10,15 @@
 //!   behind, which throttles a flooding client at its socket) and per-client unbounded
 //!   output channels (the state thread never waits on a socket).
 
+use super::connection;
+use super::keepalive::Keepalive;
+use super::{tls, Shared};
 use crate::auth::{self, Cookie};
 use crate::command::Command;
 use crate::config::ServerConfig;
-use crate::connection;
 use crate::dispatch::state_thread;
 use crate::display;
-use crate::keepalive::Keepalive;
-use crate::screen::Screen;
-use crate::state::State;
-use crate::tls;
+use crate::state::{Screen, State};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -33,20 +32,6 @@ const COMMANDS_PER_FRAME: usize = 256;
 /// queued during a burst wait for its end, so one client's costly requests (say large
 /// GetImages) must not make a burst long for everyone else.
 const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
-
-/// What every connection task needs.
-pub struct Shared {
-    /// The display's cookie.
-    pub cookie: Cookie,
-    /// The display's trusted cookie: a client presenting it is not isolated (§19).
-    pub trusted_cookie: Cookie,
-    /// To the state thread.
-    pub commands: mpsc::Sender<Command>,
-    /// Largest request body.
-    pub max_frame_len: usize,
-    /// Offer shared-memory images to Unix-socket clients.
-    pub shm: bool,
-}
 
 /// A running server. Dropping it shuts the server down.
 pub struct ServerHandle {
