@@ -139,7 +139,7 @@ pub fn input_recipients(
         .collect()
 }
 
-/// [`State::propagate`] for input events under isolation: the first window from
+/// [`propagate`] for input events under isolation: the first window from
 /// `source` up (stopping after `stop`) where a client that may receive input from
 /// `source` selected `mask`, and those clients. Propagation never reaches another
 /// client's selection: a key typed into an embedded part does not go on to the

@@ -1,8 +1,9 @@
-//! The input devices' state and what input does: pointer position and buttons, modifier
-//! keys, the keyboard focus, the implicit grab while a button is held, and the
-//! enter/leave bookkeeping. Real devices (the windowed screen) and FakeInput both feed
-//! [`InputEvent`]s into [`State::handle_input`]. Pointer input passes the window manager
-//! first ([`crate::wm`]): presses on frames and the drags they start are its own.
+//! What input does: host devices (the windowed screen) and FakeInput both feed
+//! [`InputEvent`]s into [`handle_input`], which updates the devices' state
+//! (`state::InputState`) and sends key, button, motion and scroll events. Pointer input
+//! passes a drag ([`crate::transfer`]) and the window manager ([`crate::wm`]) first:
+//! presses on frames and the drags they start are theirs. Focus and crossing events are
+//! [`crate::focus`]'s.
 
 use crate::command::InputEvent;
 use crate::command::{fail, HandlerResult};

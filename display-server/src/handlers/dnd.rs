@@ -1,4 +1,6 @@
-//! XX
+//! Drag-and-drop requests: StartDrag, DndStatus and DndFinish. The drag's life between
+//! them (pointer motion, the drop, a target or source that goes away) is
+//! [`crate::transfer::dnd`]'s.
 
 use crate::command::{fail, HandlerResult};
 use crate::events;

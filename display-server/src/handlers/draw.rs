@@ -1,6 +1,6 @@
 //! Geometry drawing: ClearArea, CopyArea, PolyPoint, PolyLine, PolySegment, PolyRectangle,
 //! PolyFillRectangle, PolyArc, PolyFillArc, FillPoly, DrawText, QueryTextExtents. Every
-//! draw goes through [`State::draw`], which resolves the drawable and GC, runs the
+//! draw goes through `draw`, which resolves the drawable and GC, runs the
 //! rasterizer and turns its damage into screen damage when the target is a window.
 
 use crate::command::{fail, HandlerResult};

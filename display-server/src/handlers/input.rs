@@ -1,5 +1,6 @@
 //! Focus, pointer and administrative requests: SetInputFocus, GetInputFocus, QueryPointer,
-//! FakeInput, Sync, ListClients.
+//! Sync, ListClients. (FakeInput is [`crate::input::fake_input`], beside the device input
+//! it feeds.)
 
 use crate::command::{fail, HandlerResult};
 use crate::focus;

@@ -1,6 +1,9 @@
-//! Request handlers, one file per concern. Each handler checks every argument before it
-//! changes anything, so a failed request leaves the state untouched, and returns a reply
-//! or an error for the requesting client only.
+//! Request handlers: one function per request (`fn(s: &mut State, client, request) ->
+//! HandlerResult`), one file per request family, called from the one `match` in
+//! [`crate::dispatch`]. Each handler checks every argument before it changes anything, so
+//! a failed request leaves the state untouched, and returns a reply or an error for the
+//! requesting client only. Only FakeInput lives elsewhere ([`crate::input::fake_input`]):
+//! it feeds the device input that sits above the window manager.
 
 pub mod atom;
 pub mod dnd;

@@ -1,6 +1,7 @@
-//! The save-set (X's, for embedding): windows of other clients that a container keeps
-//! alive. When the container's client goes, those windows move to the root (at the same
-//! place on the screen, mapped) instead of being destroyed with the container's windows.
+//! ChangeSaveSet: a client adds windows of other clients to its save-set (X's, for
+//! embedding), which a container keeps alive: when the container's client goes, those
+//! windows move to the root (at the same place on the screen, mapped) instead of being
+//! destroyed with the container's windows (see `clients::rescue_save_set`).
 
 use crate::command::{fail, HandlerResult};
 use crate::state::State;

@@ -1,4 +1,6 @@
-//! XX
+//! Selection requests: SetSelectionOwner, GetSelectionOwner, ConvertSelection and
+//! SendSelectionData. The owners and transfers are `state::Transfers`; what happens to
+//! them when an owner or requestor goes away is [`crate::transfer::selection`]'s.
 
 use crate::command::{fail, HandlerResult};
 use crate::events;

@@ -1,4 +1,5 @@
-//! Drag-and-drop: StartDrag, DndStatus, DndFinish, and the drag's life in between.
+//! Drag-and-drop's life between StartDrag and DndFinish (the requests are in
+//! `handlers::dnd`).
 //!
 //! While a drag is on, the server owns the pointer: motion and buttons go to the drag,
 //! not to clients (the source's implicit grab is kept until the button is released);

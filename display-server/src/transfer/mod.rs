@@ -1,6 +1,7 @@
-//! Moving data between clients: selections (clipboard, primary) with lazy, chunked,
-//! server-mediated transfers; drag-and-drop on top of them; and the save-set that keeps
-//! embedded parts alive when their container dies.
+//! Moving data between clients, beyond the requests themselves (those are in
+//! [`crate::handlers`]): selections (clipboard, primary) with lazy, chunked,
+//! server-mediated transfers, and drag-and-drop on top of them, as the pointer moves and
+//! as windows and clients go.
 //!
 //! All of it is plain data in [`Transfers`], owned by the state thread like the rest of
 //! [`crate::state::State`], so a transfer, a drag and a client's disconnect can never

@@ -1,5 +1,6 @@
-//! Selections: SetSelectionOwner, GetSelectionOwner, ConvertSelection, SendSelectionData,
-//! and what happens to them when an owner or requestor goes away.
+//! Selections' upkeep: changing an owner (with the SelectionClear and notification events),
+//! sending a conversion's data, and what happens to selections and transfers when an
+//! owner or requestor goes away. The requests themselves are in `handlers::selection`.
 
 use super::Owner;
 use crate::events;

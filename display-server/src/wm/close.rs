@@ -11,7 +11,7 @@
 //! If it has not destroyed or unmapped the window [`CLOSE_TIMEOUT`] later, or if the window
 //! does not support `WM_DELETE_WINDOW` at all, the server offers to kill: the title bar
 //! turns red and says [`NOT_RESPONDING_TEXT`](super::NOT_RESPONDING_TEXT). A click on × in that state disconnects the
-//! owning client, which frees everything it owned ([`State::disconnect`]).
+//! owning client, which frees everything it owned (`clients::disconnect`).
 //!
 //! The switch to "not responding" happens without input: while a request is pending, the
 //! [`alarm`] task (a tokio timer) sends [`Command::Tick`] at its deadline. No timer runs

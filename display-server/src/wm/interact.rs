@@ -1,7 +1,7 @@
-//! What the pointer does to managed windows: hit testing of frames ([`hit_test`],
-//! [`State::frame_at`]), click-to-focus, and the press on a frame that becomes a move
-//! drag, a resize drag or a close click ([`Drag`]). `input.rs` calls [`State::wm_button`]
-//! and [`State::wm_motion`] first; what they consume never reaches a client.
+//! What the pointer does to managed windows: hit testing of frames (`hit_test`,
+//! `State::frame_at`), click-to-focus, and the press on a frame that becomes a move
+//! drag, a resize drag or a close click ([`Drag`]). `input.rs` calls `wm_button`
+//! and `wm_motion` first; what they consume never reaches a client.
 //!
 //! A frame belongs to no client window: for crossing, motion and `QueryPointer` the
 //! pointer over a frame is over the root (see `window_at`), and a press on it is the

@@ -8,17 +8,18 @@
 //! around it, drawn by the server outside the window's own geometry (the client keeps the
 //! geometry it set; GetGeometry and Configure events never include the frame).
 //!
-//! This file owns the policy and the geometry: [`Wm`] (every piece of window-manager
-//! state, in one place), the frame's measures ([`frame_of`], [`frame_strips`]), placement,
-//! and the hooks the request handlers call when a window is mapped, unmapped or destroyed.
-//! The siblings own the rest:
+//! Its state is data in [`crate::state::wm`] (re-exported here): [`Wm`], the frame's
+//! measures ([`frame_of`], [`frame_strips`]), placement ([`place`]) and the drawn frames.
+//! The frames are redrawn by `State::refresh_decorations` and painted by
+//! [`crate::compose`]; a window is taken into management when `handlers::window` maps it.
+//! This module does the rest:
 //!
-//! * `decoration.rs` – drawing a frame into a cached pixmap and painting it on the screen
-//! * `interact.rs`   – hit testing, click-to-focus, the move and resize drags
-//! * `close.rs`      – the close button: WM_DELETE_WINDOW, "not responding", force quit
+//! * `mod.rs`      – [`wm_configure`]: the window manager's moves, through ConfigureWindow
+//! * `interact.rs` – click-to-focus, the move and resize drags, a press on the close button
+//! * `close.rs`    – the close button: WM_DELETE_WINDOW, "not responding", force quit
 //!
 //! What it does not own: the window tree, stacking, focus and event delivery stay in
-//! [`crate::state`], [`crate::input`] and [`crate::events`]; the window manager acts only
+//! [`crate::state`], [`crate::focus`] and [`crate::events`]; the window manager acts only
 //! through them (a move is a ConfigureWindow, focus goes through `set_focus`), so clients
 //! see exactly the events they would see if another client had done the same.
 

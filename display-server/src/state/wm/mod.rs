@@ -38,7 +38,7 @@ pub const MIN_VISIBLE_TITLE: i32 = 64;
 /// What the window manager keeps about one managed window.
 pub struct Managed {
     /// The frame as last drawn (None until the first composition after mapping). Cached
-    /// here so that composing only copies pixels; [`State::refresh_decorations`] redraws
+    /// here so that composing only copies pixels; `State::refresh_decorations` redraws
     /// it when what it shows (title, focus, width, close state) changed.
     pub decoration: Option<Decoration>,
     /// Where the close button's conversation with the app stands.
@@ -47,7 +47,7 @@ pub struct Managed {
 
 /// Every piece of window-manager state, in one struct so that it is easy to enumerate.
 ///
-/// Owned by [`State`] (the state thread) like everything else the server knows: hit
+/// Owned by `State` (the state thread) like everything else the server knows: hit
 /// testing, restacking, focus and the frames' damage all need the window tree in the same
 /// step, so the window manager is part of the state rather than a separate task, and needs
 /// no locks. It is kept apart from [`Window`] because frames are this server's policy, not
@@ -63,7 +63,7 @@ pub struct Wm {
     /// The next slot of the cascade for windows mapped at (0, 0).
     pub cascade: u32,
     /// Where the state thread publishes the earliest close-request deadline for the
-    /// [`alarm`] task, which turns it into a [`crate::command::Command::Tick`]. None when no
+    /// alarm task (`wm::alarm`), which turns it into a [`crate::command::Command::Tick`]. None when no
     /// runtime drives the alarm (unit tests): the deadline is then checked at the next click.
     pub alarm: Option<watch::Sender<Option<Instant>>>,
 }
@@ -80,7 +80,7 @@ impl Wm {
         }
     }
 
-    /// Creates the alarm channel; the server runs [`alarm`] on the receiver.
+    /// Creates the alarm channel; the server runs `wm::alarm` on the receiver.
     pub fn alarm_receiver(&mut self) -> watch::Receiver<Option<Instant>> {
         let (tx, rx) = watch::channel(None);
         self.alarm = Some(tx);
