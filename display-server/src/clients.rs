@@ -3,7 +3,6 @@
 //! rescued first.
 
 use crate::handlers::window;
-use crate::handlers::window_config;
 use crate::state::State;
 use crate::transfer::dnd;
 use crate::transfer::selection;
@@ -53,7 +52,7 @@ pub(crate) fn rescue_save_set(s: &mut State, client: ClientId) {
         }
         let o = s.abs_origin(w);
         // The window's owner is someone else, so act as the server (client 0).
-        let _ = window_config::reparent_window(
+        let _ = window::reparent_window(
             s,
             ClientId(0),
             ReparentWindow {

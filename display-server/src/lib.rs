@@ -15,7 +15,7 @@
 //! 3. `state` — everything the server knows, as data owned by the state thread: clients,
 //!    windows, drawables, GCs, atoms, input, the window manager's and transfers' state, the
 //!    framebuffer and its damage, the `Screen` trait; lookups, tree walks, quota and
-//!    isolation checks. The only home of `impl State`.
+//!    isolation checks. State's methods live here and nowhere else.
 //! 4. `compose` — painting the window tree (and frames, and the drag icon) into pixels.
 //! 5. `events` — delivering events to the clients that selected them.
 //! 6. `focus` — the keyboard focus and the window under the pointer (focus and crossing

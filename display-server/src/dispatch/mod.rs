@@ -96,7 +96,7 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
         R::MapWindow(r) => window::map_window(s, c, r),
         R::UnmapWindow(r) => window::unmap_window(s, c, r),
         R::ConfigureWindow(r) => window_config::configure_window(s, c, r),
-        R::ReparentWindow(r) => window_config::reparent_window(s, c, r),
+        R::ReparentWindow(r) => window::reparent_window(s, c, r),
         R::GetGeometry(r) => window::get_geometry(s, c, r),
         R::QueryTree(r) => window::query_tree(s, c, r),
         R::InternAtom(r) => atom::intern_atom(s, c, r),

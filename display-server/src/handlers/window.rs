@@ -1,5 +1,6 @@
-//! Window lifetime and attributes: CreateWindow, ChangeWindowAttributes,
-//! GetWindowAttributes, DestroyWindow, MapWindow, UnmapWindow, GetGeometry, QueryTree.
+//! Window lifetime, place in the tree and attributes: CreateWindow,
+//! ChangeWindowAttributes, GetWindowAttributes, DestroyWindow, MapWindow, UnmapWindow,
+//! ReparentWindow, GetGeometry, QueryTree.
 
 use crate::command::{fail, HandlerResult};
 use crate::events;
@@ -10,11 +11,11 @@ use crate::state::{State, Window};
 use crate::transfer::dnd;
 use crate::transfer::selection;
 use yonder_protocol::reply::{GeometryReply, MapState, QueryTreeReply, WindowAttributesReply};
-use yonder_protocol::request::ConfigureWindow;
 use yonder_protocol::request::{
     ChangeWindowAttributes, CreateWindow, DestroyWindow, GetGeometry, GetWindowAttributes,
     MapWindow, QueryTree, UnmapWindow,
 };
+use yonder_protocol::request::{ConfigureWindow, ReparentWindow};
 use yonder_protocol::Size;
 use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, Rect, Reply, WindowId};
 
@@ -185,6 +186,54 @@ pub(crate) fn query_tree(s: &mut State, _c: ClientId, r: QueryTree) -> HandlerRe
         parent: win.parent,
         children: win.children.clone(),
     })))
+}
+
+// ReparentWindow: [window, parent, x, y]
+pub(crate) fn reparent_window(s: &mut State, _c: ClientId, r: ReparentWindow) -> HandlerResult {
+    let win = s.check_window(r.window)?;
+    let was_mapped = win.mapped;
+    let old_parent = win.parent;
+    s.check_window(r.parent)?;
+    if r.window == WindowId::ROOT {
+        return Err(fail(
+            ErrorCode::Match,
+            r.window.0,
+            "the root window cannot be reparented",
+        ));
+    }
+    if s.is_ancestor_or_self(r.window, r.parent) {
+        return Err(fail(
+            ErrorCode::Match,
+            r.parent.0,
+            "the new parent is the window or inside it",
+        ));
+    }
+    if was_mapped {
+        unmap_window(
+            s,
+            _c,
+            yonder_protocol::request::UnmapWindow { window: r.window },
+        )?;
+    }
+    if let Some(p) = s.windows.get_mut(&old_parent) {
+        p.children.retain(|k| *k != r.window);
+    }
+    if let Some(p) = s.windows.get_mut(&r.parent) {
+        p.children.push(r.window);
+    }
+    let win = s.windows.get_mut(&r.window).expect("checked");
+    win.parent = r.parent;
+    win.rect.x = r.x;
+    win.rect.y = r.y;
+    window_config::notify_configure(s, r.window);
+    if was_mapped {
+        map_window(
+            s,
+            _c,
+            yonder_protocol::request::MapWindow { window: r.window },
+        )?;
+    }
+    Ok(None)
 }
 
 /// Hook: `w` is about to be mapped. The first time a managed window is mapped the

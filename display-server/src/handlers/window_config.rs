@@ -1,14 +1,14 @@
-//! Moving windows around: ConfigureWindow (move, resize, restack) and ReparentWindow.
+//! Moving windows around: ConfigureWindow (move, resize, restack), and the
+//! ConfigureNotify that tells who selected it (also after a reparent or a screen resize).
 
 use crate::command::{fail, HandlerResult};
 use crate::events;
 use crate::focus;
-use crate::handlers::window;
 use crate::render::{self, IRect};
 use crate::state::quota::drawable_bytes;
 use crate::state::State;
 use yonder_protocol::event::ConfigureEvent;
-use yonder_protocol::request::{ConfigureWindow, ReparentWindow, StackMode};
+use yonder_protocol::request::{ConfigureWindow, StackMode};
 use yonder_protocol::{ClientId, Drawable, ErrorCode, Event, Rect, WindowId};
 
 // ConfigureWindow: [window, x?, y?, width?, height?, stack_mode?, sibling?]
@@ -149,52 +149,4 @@ pub fn notify_configure(s: &mut State, w: WindowId) {
             override_redirect: or,
         })
     });
-}
-
-// ReparentWindow: [window, parent, x, y]
-pub(crate) fn reparent_window(s: &mut State, _c: ClientId, r: ReparentWindow) -> HandlerResult {
-    let win = s.check_window(r.window)?;
-    let was_mapped = win.mapped;
-    let old_parent = win.parent;
-    s.check_window(r.parent)?;
-    if r.window == WindowId::ROOT {
-        return Err(fail(
-            ErrorCode::Match,
-            r.window.0,
-            "the root window cannot be reparented",
-        ));
-    }
-    if s.is_ancestor_or_self(r.window, r.parent) {
-        return Err(fail(
-            ErrorCode::Match,
-            r.parent.0,
-            "the new parent is the window or inside it",
-        ));
-    }
-    if was_mapped {
-        window::unmap_window(
-            s,
-            _c,
-            yonder_protocol::request::UnmapWindow { window: r.window },
-        )?;
-    }
-    if let Some(p) = s.windows.get_mut(&old_parent) {
-        p.children.retain(|k| *k != r.window);
-    }
-    if let Some(p) = s.windows.get_mut(&r.parent) {
-        p.children.push(r.window);
-    }
-    let win = s.windows.get_mut(&r.window).expect("checked");
-    win.parent = r.parent;
-    win.rect.x = r.x;
-    win.rect.y = r.y;
-    notify_configure(s, r.window);
-    if was_mapped {
-        window::map_window(
-            s,
-            _c,
-            yonder_protocol::request::MapWindow { window: r.window },
-        )?;
-    }
-    Ok(None)
 }
