@@ -38,14 +38,14 @@
 //! [`net::read_half`] also takes the file descriptors of shared-memory segments, which
 //! [`shm`] maps), decoded (or, for common drawing requests, kept raw) and sent in a
 //! [`command::Command::Requests`] batch over the command channel to the state thread
-//! ([`net::server`]). There [`dispatch::apply_command`] hands each request to
-//! [`dispatch::handle_request`], whose one `match` delegates to a function in
-//! [`handlers`] taking `&mut State`; the handler checks its arguments against [`state`],
+//! ([`dispatch::run`], started by [`net::server`]). There [`dispatch::apply_command`] hands
+//! each request to [`dispatch::handle_request`], whose one `match` delegates to a function
+//! in [`handlers`] taking `&mut State`; the handler checks its arguments against [`state`],
 //! draws through [`render`] into the drawable's backing store and marks the damage in the
 //! framebuffer. A reply, event or error is queued on the client ([`state::Client`]) and
 //! handed to its writer task at the end of the burst, when [`dispatch::present`] also has
 //! [`compose`] paint the damage and gives the framebuffer to the [`screen`] backend. A
-//! PolyFillRectangle crosses `net/connection.rs` → `command.rs` → `net/server.rs` →
+//! PolyFillRectangle crosses `net/connection.rs` → `command.rs` →
 //! `dispatch/state_thread.rs` → `dispatch/mod.rs` → `handlers/draw.rs` (with
 //! `state/lookup.rs`, `state/gc.rs`, `state/tree.rs`, `state/framebuffer.rs`) →
 //! `render/shapes.rs`.

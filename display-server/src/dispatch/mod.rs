@@ -5,7 +5,7 @@
 pub mod screen_change;
 pub mod state_thread;
 
-pub use state_thread::{apply_command, disconnect_all, flush_clients, present};
+pub use state_thread::{apply_command, disconnect_all, flush_clients, present, run};
 
 use crate::command::{fail, HandlerResult, Incoming};
 use crate::handlers::atom;

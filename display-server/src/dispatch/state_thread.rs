@@ -1,17 +1,26 @@
-//! What the state thread does with each [`Command`] and at the end of each burst: apply
-//! it (a batch of requests, a client arriving or leaving, host input, a screen change, the
-//! close alarm), hand every client its queued output, and compose and present the damage.
+//! The state thread's loop ([`run`]) and what it does with each [`Command`] and at the end
+//! of each burst: apply it (a batch of requests, a client arriving or leaving, host input,
+//! a screen change, the close alarm), hand every client its queued output, and compose and
+//! present the damage.
 
 use crate::clients;
-use crate::command::Command;
-use crate::command::Incoming;
+use crate::command::{Command, Incoming};
 use crate::compose::{self, Scene};
 use crate::dispatch;
 use crate::dispatch::screen_change;
 use crate::input;
 use crate::state::State;
 use crate::wm::close;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::mpsc;
 use yonder_protocol::ClientId;
+
+/// Commands applied between two compositions when many are waiting.
+const COMMANDS_PER_FRAME: usize = 256;
+/// Longest stretch of commands before every client's output is handed over: replies
+/// queued during a burst wait for its end, so one client's costly requests (say large
+/// GetImages) must not make a burst long for everyone else.
+const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Applies one command; returns true when the server must stop.
 pub fn apply_command(s: &mut State, cmd: Command) -> bool {
@@ -112,4 +121,33 @@ pub fn disconnect_all(s: &mut State) {
     for id in ids {
         clients::disconnect(s, id, "server shutting down");
     }
+}
+
+/// The state thread's loop (see `net::server` for why it is a thread of its own): apply
+/// commands in arrival order until told to stop (a `Shutdown` command, or `stopping`); after each burst, hand every
+/// client its output and present the damage.
+pub fn run(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
+    while let Some(cmd) = rx.blocking_recv() {
+        let burst = std::time::Instant::now();
+        let mut stop = apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire);
+        let mut n = 1;
+        while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
+            match rx.try_recv() {
+                Ok(cmd) => {
+                    stop = apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire)
+                }
+                Err(_) => break,
+            }
+            n += 1;
+        }
+        // Requests may have changed what is under the pointer (a window mapped, destroyed,
+        // restacked): the pointer's shape follows.
+        state.update_cursor();
+        flush_clients(&mut state);
+        present(&mut state);
+        if stop {
+            break;
+        }
+    }
+    disconnect_all(&mut state);
 }

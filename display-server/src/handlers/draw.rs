@@ -12,7 +12,7 @@ use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::*;
 use yonder_protocol::{ClientId, Drawable, ErrorCode, GcId, Point, Rect, Reply, WindowId};
 
-/// Deepest window tree walked by [`State::screen_damage`] itself.
+/// Deepest window tree walked by [`screen_damage`] itself.
 const MAX_DEPTH: usize = 32;
 
 /// What a drawing's damage amounts to on the screen.
@@ -49,7 +49,7 @@ pub(crate) fn draw(
 /// Screen damage for a change inside drawable `d` (nothing for pixmaps).
 ///
 /// On a screen that shows no frames (headless) the damage would only be discarded at
-/// the end of the burst (see `State::present`): it is not worked out at all. Walking
+/// the end of the burst (see `dispatch::present`): it is not worked out at all. Walking
 /// up the window tree and merging into the compositor's list cost a small drawing
 /// request as much as a fifth of its time.
 pub(crate) fn damage_drawable(s: &mut State, d: Drawable, r: IRect) {

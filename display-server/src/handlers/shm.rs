@@ -112,7 +112,7 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     let bytes = &segment.bytes()[range];
     let img = render::RawImage::strided(raw_format, r.width, r.height, r.stride as usize, bytes)
         .map_err(image_error)?;
-    // Not through `State::draw`: the image borrows the client's segment meanwhile.
+    // Not through `draw::draw`: the image borrows the client's segment meanwhile.
     let style = s.gcs.get_mut(&r.gc).expect("checked above").style(w, h);
     let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
     if let Some(d) = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img) {

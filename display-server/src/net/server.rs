@@ -1,5 +1,6 @@
-//! Starting and stopping a server: claim the display, write the cookie, run the state
-//! thread and the tokio runtime that accepts connections.
+//! Starting and stopping a server: claim the display, write the cookie, start the state
+//! thread (its loop is [`crate::dispatch::run`]) and the tokio runtime that accepts
+//! connections.
 //!
 //! Threads and why:
 //! - the **state thread** owns [`State`] and applies every request in order. Drawing is
@@ -16,7 +17,7 @@ use super::{tls, Shared};
 use crate::auth::{self, Cookie};
 use crate::command::Command;
 use crate::config::ServerConfig;
-use crate::dispatch::state_thread;
+use crate::dispatch;
 use crate::display;
 use crate::state::{Screen, State};
 use std::path::PathBuf;
@@ -26,12 +27,6 @@ use tokio::sync::mpsc;
 
 /// How many commands may wait for the state thread before readers pause.
 const COMMAND_QUEUE: usize = 1024;
-/// Commands applied between two compositions when many are waiting.
-const COMMANDS_PER_FRAME: usize = 256;
-/// Longest stretch of commands before every client's output is handed over: replies
-/// queued during a burst wait for its end, so one client's costly requests (say large
-/// GetImages) must not make a burst long for everyone else.
-const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// A running server. Dropping it shuts the server down.
 pub struct ServerHandle {
@@ -202,7 +197,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         .name("yonder-state".into())
         .spawn({
             let stopping = stopping.clone();
-            move || run_state(state, cmd_rx, &stopping)
+            move || dispatch::run(state, cmd_rx, &stopping)
         })?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -299,34 +294,4 @@ async fn accept_tcp(
             None => tokio::spawn(connection::serve(s, peer, shared.clone())),
         };
     }
-}
-
-/// The state thread: apply commands in arrival order; after each burst, hand every
-/// client its output and present the damage.
-fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
-    while let Some(cmd) = rx.blocking_recv() {
-        let burst = std::time::Instant::now();
-        let mut stop =
-            state_thread::apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire);
-        let mut n = 1;
-        while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
-            match rx.try_recv() {
-                Ok(cmd) => {
-                    stop = state_thread::apply_command(&mut state, cmd)
-                        || stopping.load(Ordering::Acquire)
-                }
-                Err(_) => break,
-            }
-            n += 1;
-        }
-        // Requests may have changed what is under the pointer (a window mapped, destroyed,
-        // restacked): the pointer's shape follows.
-        state.update_cursor();
-        state_thread::flush_clients(&mut state);
-        state_thread::present(&mut state);
-        if stop {
-            break;
-        }
-    }
-    state_thread::disconnect_all(&mut state);
 }

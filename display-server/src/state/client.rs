@@ -35,7 +35,7 @@ pub struct Client {
     /// Most bytes of output it may leave unread before it is disconnected.
     pub max_output: usize,
     /// Set when the client must go: its output passed `max_output`, or it sent a frame
-    /// that does not decode (see `State::handle_raw`). Further requests and output
+    /// that does not decode (see `dispatch::handle_raw`). Further requests and output
     /// are dropped and the client is disconnected at the end of the burst, for this
     /// reason.
     pub overflow: Option<String>,

@@ -111,7 +111,7 @@ pub struct State {
     pub screen: Box<dyn Screen>,
     /// Whether the screen shows composed frames (`Screen::shows_frames`, fixed for the
     /// screen's life). When it does not, nothing is ever composed and the damage of
-    /// drawing requests is not even worked out (see `State::damage_drawable`).
+    /// drawing requests is not even worked out (see `handlers::draw::damage_drawable`).
     pub frames_shown: bool,
     /// Device pixels per logical pixel, as the screen last reported.
     pub scale_factor: f64,
