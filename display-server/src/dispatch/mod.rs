@@ -8,18 +8,10 @@ pub mod state_thread;
 pub use state_thread::{apply_command, disconnect_all, flush_clients, present, run};
 
 use crate::command::{fail, HandlerResult, Incoming};
-use crate::handlers::atom;
-use crate::handlers::dnd;
-use crate::handlers::draw;
-use crate::handlers::image;
-use crate::handlers::input;
-use crate::handlers::property;
-use crate::handlers::resource;
-use crate::handlers::saveset;
-use crate::handlers::selection;
-use crate::handlers::shm;
-use crate::handlers::window;
-use crate::handlers::window_config;
+use crate::handlers::{
+    atom, dnd, draw, image, input, property, resource, saveset, selection, shm, window,
+    window_config,
+};
 use crate::state::State;
 use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage};
 

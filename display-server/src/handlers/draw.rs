@@ -183,7 +183,9 @@ pub(crate) fn poly_line(s: &mut State, _c: ClientId, r: PolyLine) -> HandlerResu
 pub(crate) fn poly_segment(s: &mut State, _c: ClientId, r: PolySegment) -> HandlerResult {
     let mut segs = scratch::take(&mut s.scratch.segments);
     segs.extend(r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)));
-    let result = draw(s, r.drawable, r.gc, |pm, s| render::segments(pm, s, &segs));
+    let result = draw(s, r.drawable, r.gc, |pm, style| {
+        render::segments(pm, style, &segs)
+    });
     scratch::give_back(&mut s.scratch.segments, segs);
     result
 }
@@ -227,7 +229,7 @@ fn draw_points(
 ) -> HandlerResult {
     let mut p = scratch::take(&mut s.scratch.points);
     p.extend(points.iter().map(|p| (p.x, p.y)));
-    let result = draw(s, d, g, |pm, s| f(pm, s, &p));
+    let result = draw(s, d, g, |pm, style| f(pm, style, &p));
     scratch::give_back(&mut s.scratch.points, p);
     result
 }
@@ -242,7 +244,7 @@ fn draw_rects(
 ) -> HandlerResult {
     let mut v = scratch::take(&mut s.scratch.rects);
     v.extend(rects.iter().map(|r| irect(*r)));
-    let result = draw(s, d, g, |pm, s| f(pm, s, &v));
+    let result = draw(s, d, g, |pm, style| f(pm, style, &v));
     scratch::give_back(&mut s.scratch.rects, v);
     result
 }
@@ -264,7 +266,7 @@ fn draw_arcs(
         angle1: a.angle1,
         angle2: a.angle2,
     }));
-    let result = draw(s, d, g, |pm, s| f(pm, s, &v));
+    let result = draw(s, d, g, |pm, style| f(pm, style, &v));
     scratch::give_back(&mut s.scratch.arcs, v);
     result
 }
@@ -272,8 +274,8 @@ fn draw_arcs(
 // DrawText: [drawable, gc, [x, y], text]
 pub(crate) fn draw_text(s: &mut State, _c: ClientId, r: DrawText) -> HandlerResult {
     let size = s.gcs.get(&r.gc).map(|g| g.font_size).unwrap_or(14.0);
-    draw(s, r.drawable, r.gc, |pm, s| {
-        render::draw_text(pm, s, size, r.origin.x, r.origin.y, &r.text)
+    draw(s, r.drawable, r.gc, |pm, style| {
+        render::draw_text(pm, style, size, r.origin.x, r.origin.y, &r.text)
     })
 }
 

@@ -58,16 +58,16 @@ pub(crate) fn put_image(s: &mut State, _c: ClientId, r: PutImage) -> HandlerResu
         // Raw pixels go from the request straight into the drawable.
         let f = format(r.format).expect("raw formats are the renderer's");
         let img = render::RawImage::packed(f, r.width, r.height, &r.data).map_err(image_error)?;
-        return draw::draw(s, r.drawable, r.gc, |pm, s| {
-            render::put_raw(pm, s, r.dst.x, r.dst.y, &img)
+        return draw::draw(s, r.drawable, r.gc, |pm, style| {
+            render::put_raw(pm, style, r.dst.x, r.dst.y, &img)
         });
     }
     let img = match format(r.format) {
         Some(f) => render::decode_image(f, r.width, r.height, &r.data).map_err(image_error)?,
         None => decode_qoi(r.width, r.height, &r.data, s.max_frame_len as u64)?,
     };
-    draw::draw(s, r.drawable, r.gc, |pm, s| {
-        render::put_image(pm, s, r.dst.x, r.dst.y, &img)
+    draw::draw(s, r.drawable, r.gc, |pm, style| {
+        render::put_image(pm, style, r.dst.x, r.dst.y, &img)
     })
 }
 
