@@ -1,7 +1,8 @@
-//! Composing: turning the state's windows into screen pixels. Composing paints, for each damaged rectangle, the root's backing store
-//! and then every viewable window bottom to top, each clipped by its ancestors (the
+//! Composing: turning the state's windows into screen pixels. Composing paints, for each
+//! damaged rectangle of the [`Framebuffer`], the root's backing store and then every
+//! viewable window bottom to top, each clipped by its ancestors (the
 //! painter's algorithm over per-window backing stores). A managed window's frame (see
-//! [`crate::wm`]) is painted just before the window itself, in the same stacking slot, so
+//! `crate::wm`) is painted just before the window itself, in the same stacking slot, so
 //! higher windows cover lower frames. Nothing is recomposed without damage.
 
 use crate::render::{self, IRect, Pixmap};

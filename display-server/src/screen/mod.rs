@@ -1,5 +1,6 @@
-//! Screen backends behind one small trait: where composed frames go. The headless backend
-//! (like Xvfb) keeps nothing beyond the compositor's framebuffer; the windowed backend
+//! Screen backends behind one small trait ([`Screen`], declared in `state` because the
+//! state owns its screen): where composed frames go. The headless backend (like Xvfb)
+//! keeps nothing beyond the state's framebuffer; the windowed backend
 //! (winit + softbuffer) presents frames in a host window.
 
 mod headless;

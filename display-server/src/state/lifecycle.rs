@@ -1,6 +1,6 @@
-//! Clients arriving and leaving, and the end of each burst of work: registering a client
-//! (its setup reply), freeing everything a client owned when it goes (however abruptly),
-//! handing queued output to the writers, and presenting damage.
+//! Clients arriving: registering a client (its number, id space and limits) and queueing
+//! its setup reply, or saying why it cannot connect. A client leaving is
+//! `crate::clients`'s; the end of each burst of work is `crate::dispatch`'s.
 
 use super::{Client, State};
 use crate::command::ClientLink;

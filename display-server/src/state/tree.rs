@@ -1,6 +1,6 @@
 //! Queries on the window tree: absolute positions, viewability, visible areas, the window
 //! under a point, ancestry and subtree walks, and screen damage. The window manager's
-//! frames (see [`crate::wm`]) count where the screen is concerned: a frame hides what is
+//! frames (see `state::wm`) count where the screen is concerned: a frame hides what is
 //! below it, and damaging a managed window damages its frame too.
 
 use super::State;
