@@ -2,7 +2,7 @@
 //! damaged rectangle of the [`Framebuffer`], the root's backing store and then every
 //! viewable window bottom to top, each clipped by its ancestors (the
 //! painter's algorithm over per-window backing stores). A managed window's frame (see
-//! `crate::wm`) is painted just before the window itself, in the same stacking slot, so
+//! `wm`) is painted just before the window itself, in the same stacking slot, so
 //! higher windows cover lower frames. Nothing is recomposed without damage.
 
 use crate::render::{self, IRect, Pixmap};

@@ -1,5 +1,5 @@
 //! Focus, pointer and administrative requests: SetInputFocus, GetInputFocus, QueryPointer,
-//! Sync, ListClients. (FakeInput is [`crate::input::fake_input`], beside the device input
+//! Sync, ListClients. (FakeInput is `input::fake_input`, beside the device input
 //! it feeds.)
 
 use crate::command::{fail, HandlerResult};

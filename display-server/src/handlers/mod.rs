@@ -1,8 +1,8 @@
 //! Request handlers: one function per request (`fn(s: &mut State, client, request) ->
 //! HandlerResult`), one file per request family, called from the one `match` in
-//! [`crate::dispatch`]. Each handler checks every argument before it changes anything, so
+//! `dispatch`. Each handler checks every argument before it changes anything, so
 //! a failed request leaves the state untouched, and returns a reply or an error for the
-//! requesting client only. Only FakeInput lives elsewhere ([`crate::input::fake_input`]):
+//! requesting client only. Only FakeInput lives elsewhere (`input::fake_input`):
 //! it feeds the device input that sits above the window manager.
 
 pub mod atom;

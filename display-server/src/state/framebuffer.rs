@@ -1,5 +1,5 @@
 //! The screen's framebuffer as data: its `0x00RRGGBB` pixels and the damage not yet
-//! composed into them (painting is [`crate::compose`]'s; showing it, a screen backend's).
+//! composed into them (painting is `compose`'s; showing it, a screen backend's).
 
 use yonder_protocol::Rect;
 

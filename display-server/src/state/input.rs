@@ -1,5 +1,5 @@
 //! The input devices' state as data: where the pointer is, what is held, where the focus
-//! and the implicit grab are. What input does with it is `crate::input`'s.
+//! and the implicit grab are. What input does with it is `input`'s.
 
 use yonder_protocol::request::Cursor;
 use yonder_protocol::{ModMask, Point, WindowId};

@@ -1,6 +1,6 @@
 //! Clients arriving: registering a client (its number, id space and limits) and queueing
 //! its setup reply, or saying why it cannot connect. A client leaving is
-//! `crate::clients`'s; the end of each burst of work is `crate::dispatch`'s.
+//! `clients`'s; the end of each burst of work is `dispatch`'s.
 
 use super::{Client, State};
 use crate::command::ClientLink;

@@ -1,5 +1,5 @@
 //! The server's state: every client, window, drawable, GC, atom and the input devices'
-//! state, owned by one thread (see [`crate::net::server`]) that applies requests in order.
+//! state, owned by one thread (see `net::server`) that applies requests in order.
 //!
 //! Why one owner and no locks: a request may touch many windows at once (destroying a
 //! subtree, restacking, delivering events to every selecting client), and X semantics

@@ -1,5 +1,5 @@
 //! What the state needs of a screen backend: the [`Screen`] trait, declared here because
-//! the state owns its screen (the backends themselves are `crate::screen`'s). A screen is
+//! the state owns its screen (the backends themselves are `screen`'s). A screen is
 //! handed the [`Framebuffer`], plain pixels, never the compositor or the state.
 
 use super::Framebuffer;

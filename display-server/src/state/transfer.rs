@@ -1,6 +1,6 @@
 //! Moving data between clients, as data: selection owners, conversions under way, the
 //! drag in progress, drops awaiting their finish, and each client's save-set. What the
-//! requests and the pointer do with them is `crate::transfer`'s (and the handlers').
+//! requests and the pointer do with them is `transfer`'s (and the handlers').
 
 use std::collections::{HashMap, HashSet};
 use tiny_skia::Pixmap;

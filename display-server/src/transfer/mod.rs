@@ -1,5 +1,5 @@
 //! Moving data between clients, beyond the requests themselves (those are in
-//! [`crate::handlers`]): selections (clipboard, primary) with lazy, chunked,
+//! `handlers`): selections (clipboard, primary) with lazy, chunked,
 //! server-mediated transfers, and drag-and-drop on top of them, as the pointer moves and
 //! as windows and clients go.
 //!

@@ -1,7 +1,7 @@
 //! The built-in window manager's state as data: every piece of it in [`Wm`], the frame's
 //! measures ([`frame_of`], [`frame_strips`], [`hit_test`]), the drags a press on a frame
 //! starts, the close button's state, and the drawn frames ([`Decoration`]). What the window
-//! manager does with it (placement, click-to-focus, drags, closing) is `crate::wm`'s.
+//! manager does with it (placement, click-to-focus, drags, closing) is `wm`'s.
 
 mod decoration;
 
