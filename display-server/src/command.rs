@@ -55,8 +55,9 @@ pub enum Command {
     },
     /// The host's scale factor changed (window backend).
     ScaleChanged(f64),
-    /// A close request's deadline passed (sent by the window manager's alarm task, only while one is
-    /// pending): the window manager offers to force-quit apps that did not answer.
+    /// A close request's deadline passed (sent by the window manager's alarm task, only
+    /// while one is pending): the window manager offers to force-quit apps that did not
+    /// answer.
     Tick,
     /// Stop the server.
     Shutdown,
