@@ -23,7 +23,8 @@
 //! 7. `transfer` — selections, drag-and-drop and their upkeep as windows and clients go.
 //! 8. `handlers` — one function per request, one file per request family.
 //! 9. `clients` — a client leaving: its save-set rescued, everything it owned freed.
-//! 10. `wm` — the built-in window manager: placement hooks, frame drags, the close button.
+//! 10. `wm` — the built-in window manager's actions: click-to-focus, frame drags (moves
+//!     and resizes through ConfigureWindow), the close button and force quit.
 //! 11. `input` — host and synthetic input, routed to a drag, the window manager or clients.
 //! 12. `dispatch` — the one `match` over requests, and the state thread's work per command
 //!     and per burst (output handed over, damage composed and presented).
