@@ -5,6 +5,10 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use yonder_protocol::frame::MAX_FRAME_LEN;
 
+/// Default of the total time after which a silent TCP or TLS peer is given up (the
+/// keepalive module explains how it is split into probes).
+pub const DEFAULT_KEEPALIVE: std::time::Duration = std::time::Duration::from_secs(45);
+
 /// How the server is set up.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -17,12 +21,12 @@ pub struct ServerConfig {
     /// Also listen on TCP port 7100+N (unencrypted; the server logs a warning).
     pub listen_tcp: bool,
     /// Also listen for TLS on TCP port 7600+N, with the display's key and self-signed
-    /// certificate (made on first start beside the cookie file, see [`crate::tls`]).
+    /// certificate (made on first start beside the cookie file, see `net::tls`).
     pub listen_tls: bool,
     /// Address to bind TCP and TLS to (default all interfaces).
     pub tcp_addr: IpAddr,
     /// Keepalive of accepted TCP and TLS sockets: a peer that vanished without closing
-    /// is dropped after about this long (see [`crate::keepalive`]); `None` leaves the
+    /// is dropped after about this long (see the `net::keepalive` module); `None` leaves the
     /// kernel's defaults (hours).
     pub keepalive: Option<std::time::Duration>,
     /// Screen size in pixels.
@@ -35,7 +39,7 @@ pub struct ServerConfig {
     pub max_frame_len: usize,
     /// Largest window or pixmap side.
     pub max_drawable_side: u32,
-    /// Manage top-level windows: frames, placement, click-to-focus (see [`crate::wm`]).
+    /// Manage top-level windows: frames, placement, click-to-focus (see `wm`).
     pub window_manager: bool,
     /// Offer shared-memory images (the `SHM` extension) to clients on the Unix socket.
     pub shm: bool,
@@ -65,7 +69,7 @@ impl Default for ServerConfig {
             listen_tcp: false,
             listen_tls: false,
             tcp_addr: IpAddr::from([0, 0, 0, 0]),
-            keepalive: Some(crate::keepalive::DEFAULT_TOTAL),
+            keepalive: Some(DEFAULT_KEEPALIVE),
             screen_width: 1280,
             screen_height: 800,
             allow_synthetic_input: false,

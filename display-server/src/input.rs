@@ -1,82 +1,21 @@
-//! The input devices' state and what input does: pointer position and buttons, modifier
-//! keys, the keyboard focus, the implicit grab while a button is held, and the
-//! enter/leave bookkeeping. Real devices (the windowed screen) and FakeInput both feed
-//! [`InputEvent`]s into [`State::handle_input`]. Pointer input passes the window manager
-//! first ([`crate::wm`]): presses on frames and the drags they start are its own.
+//! What input does: host devices (the windowed screen) and FakeInput both feed
+//! [`InputEvent`]s into [`handle_input`], which updates the devices' state
+//! (`state::InputState`) and sends key, button, motion and scroll events. Pointer input
+//! passes a drag ([`crate::transfer`]) and the window manager ([`crate::wm`]) first:
+//! presses on frames and the drags they start are theirs. Focus and crossing events are
+//! [`crate::focus`]'s.
 
+use crate::command::InputEvent;
+use crate::command::{fail, HandlerResult};
+use crate::events;
+use crate::focus;
 use crate::state::State;
-use yonder_protocol::event::{
-    ButtonEvent, CrossingEvent, FocusEvent, KeyEvent, MotionEvent, ScrollEvent,
-};
-use yonder_protocol::request::Cursor;
+use crate::transfer::dnd;
+use crate::wm::interact;
+use yonder_protocol::event::{ButtonEvent, KeyEvent, MotionEvent, ScrollEvent};
+use yonder_protocol::request::{FakeInput, FakeKind};
+use yonder_protocol::ErrorCode;
 use yonder_protocol::{keysym, ClientId, Event, EventMask, ModMask, Point, WindowId};
-
-/// One input happening, in root coordinates.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InputEvent {
-    /// The pointer moved to a root position.
-    Motion(Point),
-    /// A button went down or up.
-    Button {
-        /// Button number (1 left, 2 middle, 3 right, 4–7 wheel).
-        button: u8,
-        /// Down (true) or up.
-        pressed: bool,
-    },
-    /// Precise scrolling, in pixels (whole wheel steps come as buttons 4–7 too).
-    Scroll {
-        /// Horizontal delta.
-        dx: f64,
-        /// Vertical delta.
-        dy: f64,
-    },
-    /// A key went down or up.
-    Key {
-        /// Its keysym.
-        keysym: u32,
-        /// The text it types (presses only).
-        text: String,
-        /// Down (true) or up.
-        pressed: bool,
-        /// Auto-repeat.
-        repeat: bool,
-    },
-}
-
-/// The devices' state.
-#[derive(Debug)]
-pub struct InputState {
-    /// Pointer position on the root.
-    pub pointer: Point,
-    /// Buttons held (button bits of ModMask).
-    pub buttons: ModMask,
-    /// Modifier keys held.
-    pub modifiers: ModMask,
-    /// The window the pointer is in (deepest viewable) as last announced by enter/leave;
-    /// frozen while a grab is held.
-    pub pointer_window: WindowId,
-    /// The pointer shape last shown.
-    pub cursor: Cursor,
-    /// The window holding the implicit grab while a button is down.
-    pub grab: Option<WindowId>,
-    /// The focus window; NONE discards keys; ROOT means "the window under the pointer"
-    /// (X's PointerRoot), the default.
-    pub focus: WindowId,
-}
-
-impl Default for InputState {
-    fn default() -> Self {
-        InputState {
-            pointer: Point::default(),
-            buttons: ModMask::EMPTY,
-            modifiers: ModMask::EMPTY,
-            pointer_window: WindowId::ROOT,
-            grab: None,
-            cursor: Cursor::Default,
-            focus: WindowId::ROOT,
-        }
-    }
-}
 
 fn modifier_bit(ks: u32) -> ModMask {
     match ks {
@@ -89,264 +28,40 @@ fn modifier_bit(ks: u32) -> ModMask {
     }
 }
 
-impl State {
-    /// Modifiers and buttons as reported in events.
-    pub fn input_mask(&self) -> ModMask {
-        self.input.modifiers | self.input.buttons
+/// Applies one input event: updates the devices' state and sends the events.
+pub fn handle_input(s: &mut State, ev: InputEvent) {
+    match ev {
+        InputEvent::Motion(p) => pointer_motion(s, p),
+        InputEvent::Scroll { dx, dy } => scroll(s, dx, dy),
+        InputEvent::Button { button, pressed } => pointer_button(s, button, pressed),
+        InputEvent::Key {
+            keysym,
+            text,
+            pressed,
+            repeat,
+        } => key(s, keysym, text, pressed, repeat),
     }
+    s.update_cursor();
+}
 
-    /// Applies one input event: updates the devices' state and sends the events.
-    pub fn handle_input(&mut self, ev: InputEvent) {
-        match ev {
-            InputEvent::Motion(p) => self.pointer_motion(p),
-            InputEvent::Scroll { dx, dy } => self.scroll(dx, dy),
-            InputEvent::Button { button, pressed } => self.pointer_button(button, pressed),
-            InputEvent::Key {
-                keysym,
-                text,
-                pressed,
-                repeat,
-            } => self.key(keysym, text, pressed, repeat),
-        }
-        self.update_cursor();
+fn pointer_motion(s: &mut State, p: Point) {
+    let (w, h) = (s.framebuffer.width as i32, s.framebuffer.height as i32);
+    let p = Point::new(p.x.clamp(0, w - 1), p.y.clamp(0, h - 1));
+    if p == s.input.pointer {
+        return;
     }
-
-    fn pointer_motion(&mut self, p: Point) {
-        let (w, h) = (self.compositor.width as i32, self.compositor.height as i32);
-        let p = Point::new(p.x.clamp(0, w - 1), p.y.clamp(0, h - 1));
-        if p == self.input.pointer {
-            return;
-        }
-        self.input.pointer = p;
-        if self.dnd_motion(p) {
-            return;
-        }
-        if self.wm_motion(p) {
-            return;
-        }
-        self.update_pointer_window();
-        let time = self.now();
-        let modifiers = self.input_mask();
-        self.deliver_pointer_event(EventMask::POINTER_MOTION, |window, rel| {
-            Event::Motion(MotionEvent {
-                window,
-                time,
-                x: rel.x,
-                y: rel.y,
-                root_x: p.x,
-                root_y: p.y,
-                modifiers,
-            })
-        });
+    s.input.pointer = p;
+    if dnd::dnd_motion(s, p) {
+        return;
     }
-
-    /// Where a pointer event selected by `mask` goes: from the grab window (and no
-    /// further up) while there is a grab, else from the window under the pointer.
-    fn pointer_target(&self, mask: EventMask) -> Option<(WindowId, Vec<ClientId>)> {
-        match self.input.grab {
-            Some(g) => self.propagate_input(g, mask, Some(g)),
-            None => self.propagate_input(self.input.pointer_window, mask, None),
-        }
+    if interact::wm_motion(s, p) {
+        return;
     }
-
-    /// Sends the event `make` builds (from the window and the pointer relative to it) to
-    /// the [`Self::pointer_target`] of `mask`, if any.
-    fn deliver_pointer_event(&mut self, mask: EventMask, make: impl Fn(WindowId, Point) -> Event) {
-        if let Some((w, to)) = self.pointer_target(mask) {
-            let p = self.input.pointer;
-            self.deliver_input_to(w, &to, p, make);
-        }
-    }
-
-    fn pointer_button(&mut self, button: u8, pressed: bool) {
-        let bit = ModMask::button(button);
-        if pressed == self.input.buttons.contains(bit) && !bit.is_empty() {
-            return; // already in that state
-        }
-        if self.dnd_button(bit, pressed) {
-            return;
-        }
-        if self.wm_button(button, pressed) {
-            return;
-        }
-        let p = self.input.pointer;
-        let time = self.now();
-        let modifiers = self.input_mask();
-        let mask = if pressed {
-            EventMask::BUTTON_PRESS
-        } else {
-            EventMask::BUTTON_RELEASE
-        };
-        let target = self.pointer_target(mask);
-        if pressed {
-            if self.input.grab.is_none() {
-                // The implicit grab: the window that got the press keeps the pointer.
-                self.input.grab = self
-                    .propagate_input(self.input.pointer_window, EventMask::BUTTON_PRESS, None)
-                    .map(|(w, _)| w);
-            }
-            self.input.buttons |= bit;
-        } else {
-            self.input.buttons = self.input.buttons & !bit;
-        }
-        if let Some((w, to)) = target {
-            self.deliver_input_to(w, &to, p, |window, rel| {
-                let e = ButtonEvent {
-                    window,
-                    time,
-                    x: rel.x,
-                    y: rel.y,
-                    root_x: p.x,
-                    root_y: p.y,
-                    button,
-                    modifiers,
-                };
-                if pressed {
-                    Event::ButtonPress(e)
-                } else {
-                    Event::ButtonRelease(e)
-                }
-            });
-        }
-        if !pressed
-            && (self.input.buttons & ModMask(0x1F00)).is_empty()
-            && self.input.grab.take().is_some()
-        {
-            self.update_pointer_window();
-        }
-    }
-
-    fn scroll(&mut self, delta_x: f64, delta_y: f64) {
-        if self.transfers.drag.is_some() {
-            return; // the drag owns the pointer
-        }
-        let p = self.input.pointer;
-        let time = self.now();
-        let modifiers = self.input_mask();
-        self.deliver_pointer_event(EventMask::SCROLL, |window, rel| {
-            Event::Scroll(ScrollEvent {
-                window,
-                time,
-                x: rel.x,
-                y: rel.y,
-                root_x: p.x,
-                root_y: p.y,
-                delta_x,
-                delta_y,
-                modifiers,
-            })
-        });
-    }
-
-    /// The pointer shape of the window under the pointer (or of the grab window), walking
-    /// up to the first ancestor that sets one; the window manager's over frames and
-    /// while it drags.
-    pub fn cursor_at_pointer(&self) -> Cursor {
-        if let Some(c) = self.dnd_cursor() {
-            return c;
-        }
-        if let Some(c) = self.wm_cursor() {
-            return c;
-        }
-        let mut w = self.input.grab.unwrap_or(self.input.pointer_window);
-        while let Some(win) = self.windows.get(&w) {
-            if win.cursor != Cursor::Inherit {
-                return win.cursor;
-            }
-            w = win.parent;
-        }
-        Cursor::Default
-    }
-
-    /// Tells the screen the pointer shape if it changed.
-    pub fn update_cursor(&mut self) {
-        let c = self.cursor_at_pointer();
-        if c != self.input.cursor {
-            self.input.cursor = c;
-            self.screen.set_cursor(c);
-        }
-    }
-
-    fn key(&mut self, ks: u32, text: String, pressed: bool, repeat: bool) {
-        let modifiers = self.input_mask();
-        let bit = modifier_bit(ks);
-        if pressed {
-            self.input.modifiers |= bit;
-        } else {
-            self.input.modifiers = self.input.modifiers & !bit;
-        }
-        // During a drag keys are the drag's (Escape cancels), but modifiers still count.
-        if self.dnd_key(ks, pressed) {
-            return;
-        }
-        let focus = self.input.focus;
-        if focus.is_none() {
-            return;
-        }
-        // Like X: keys go to the window under the pointer if it is inside the focus
-        // window, else to the focus window itself.
-        let pw = self.input.pointer_window;
-        let source = if self.is_ancestor_or_self(focus, pw) {
-            pw
-        } else {
-            focus
-        };
-        let stop = if focus == WindowId::ROOT {
-            None
-        } else {
-            Some(focus)
-        };
-        let mask = if pressed {
-            EventMask::KEY_PRESS
-        } else {
-            EventMask::KEY_RELEASE
-        };
-        let Some((w, to)) = self.propagate_input(source, mask, stop) else {
-            return;
-        };
-        let p = self.input.pointer;
-        let time = self.now();
-        let text = if pressed { text } else { String::new() };
-        self.deliver_input_to(w, &to, p, |window, rel| {
-            let e = KeyEvent {
-                window,
-                time,
-                x: rel.x,
-                y: rel.y,
-                root_x: p.x,
-                root_y: p.y,
-                keysym: ks,
-                text: text.clone(),
-                modifiers,
-                repeat,
-            };
-            if pressed {
-                Event::KeyPress(e)
-            } else {
-                Event::KeyRelease(e)
-            }
-        });
-    }
-
-    /// Recomputes the window under the pointer and sends Leave/Enter for the windows the
-    /// pointer left and entered. Called after motion and after any change of the tree.
-    /// While a grab is held, crossing events are not sent (X sends them only to the grab).
-    pub fn update_pointer_window(&mut self) {
-        let new = self.window_at(self.input.pointer);
-        let old = self.input.pointer_window;
-        // While a grab (or a window manager drag) is held, crossing is not reported (X
-        // reports it only to the grab); the windows crossed are announced when it ends.
-        let held = self.input.grab.is_some() || self.wm.drag.is_some();
-        if (new == old && self.windows.contains_key(&old)) || held {
-            return;
-        }
-        self.input.pointer_window = new;
-        let old_path = self.ancestry(old);
-        let new_path = self.ancestry(new);
-        let p = self.input.pointer;
-        let time = self.now();
-        let modifiers = self.input_mask();
-        let crossing = |window, rel: Point| CrossingEvent {
+    focus::update_pointer_window(s);
+    let time = s.now();
+    let modifiers = s.input_mask();
+    deliver_pointer_event(s, EventMask::POINTER_MOTION, |window, rel| {
+        Event::Motion(MotionEvent {
             window,
             time,
             x: rel.x,
@@ -354,60 +69,194 @@ impl State {
             root_x: p.x,
             root_y: p.y,
             modifiers,
-        };
-        // Crossing events do not propagate; each window's own client (or a trusted
-        // one) hears of it.
-        for w in old_path.iter().rev().filter(|w| !new_path.contains(w)) {
-            let to = self.input_recipients(*w, EventMask::LEAVE_WINDOW, self.owner_of(w.0));
-            self.deliver_input_to(*w, &to, p, |window, rel| {
-                Event::Leave(crossing(window, rel))
-            });
-        }
-        for w in new_path.iter().filter(|w| !old_path.contains(w)) {
-            let to = self.input_recipients(*w, EventMask::ENTER_WINDOW, self.owner_of(w.0));
-            self.deliver_input_to(*w, &to, p, |window, rel| {
-                Event::Enter(crossing(window, rel))
-            });
-        }
-    }
+        })
+    });
+}
 
-    /// Moves the keyboard focus, sending FocusOut and FocusIn.
-    pub fn set_focus(&mut self, w: WindowId) {
-        let old = self.input.focus;
-        if old == w {
-            return;
-        }
-        self.input.focus = w;
-        if !old.is_none() {
-            self.deliver(
-                old,
-                EventMask::FOCUS_CHANGE,
-                Event::FocusOut(FocusEvent { window: old }),
-            );
-        }
-        if !w.is_none() {
-            self.deliver(
-                w,
-                EventMask::FOCUS_CHANGE,
-                Event::FocusIn(FocusEvent { window: w }),
-            );
-        }
+/// Where a pointer event selected by `mask` goes: from the grab window (and no
+/// further up) while there is a grab, else from the window under the pointer.
+fn pointer_target(s: &State, mask: EventMask) -> Option<(WindowId, Vec<ClientId>)> {
+    match s.input.grab {
+        Some(g) => events::propagate_input(s, g, mask, Some(g)),
+        None => events::propagate_input(s, s.input.pointer_window, mask, None),
     }
+}
 
-    /// After `w` stopped being viewable: the focus reverts to the pointer root if it was
-    /// inside, and a grab inside it ends.
-    pub fn window_gone(&mut self, w: WindowId) {
-        let focus = self.input.focus;
-        if !focus.is_none()
-            && focus != WindowId::ROOT
-            && (!self.windows.contains_key(&focus) || self.is_ancestor_or_self(w, focus))
-        {
-            self.set_focus(WindowId::ROOT);
+/// Sends the event `make` builds (from the window and the pointer relative to it) to
+/// the [`Self::pointer_target`] of `mask`, if any.
+fn deliver_pointer_event(s: &mut State, mask: EventMask, make: impl Fn(WindowId, Point) -> Event) {
+    if let Some((w, to)) = pointer_target(s, mask) {
+        let p = s.input.pointer;
+        events::deliver_input_to(s, w, &to, p, make);
+    }
+}
+
+fn pointer_button(s: &mut State, button: u8, pressed: bool) {
+    let bit = ModMask::button(button);
+    if pressed == s.input.buttons.contains(bit) && !bit.is_empty() {
+        return; // already in that state
+    }
+    if dnd::dnd_button(s, bit, pressed) {
+        return;
+    }
+    if interact::wm_button(s, button, pressed) {
+        return;
+    }
+    let p = s.input.pointer;
+    let time = s.now();
+    let modifiers = s.input_mask();
+    let mask = if pressed {
+        EventMask::BUTTON_PRESS
+    } else {
+        EventMask::BUTTON_RELEASE
+    };
+    let target = pointer_target(s, mask);
+    if pressed {
+        if s.input.grab.is_none() {
+            // The implicit grab: the window that got the press keeps the pointer.
+            let pointer_window = s.input.pointer_window;
+            s.input.grab =
+                events::propagate_input(s, pointer_window, EventMask::BUTTON_PRESS, None)
+                    .map(|(w, _)| w);
         }
-        if let Some(g) = self.input.grab {
-            if !self.windows.contains_key(&g) || self.is_ancestor_or_self(w, g) {
-                self.input.grab = None;
+        s.input.buttons |= bit;
+    } else {
+        s.input.buttons = s.input.buttons & !bit;
+    }
+    if let Some((w, to)) = target {
+        events::deliver_input_to(s, w, &to, p, |window, rel| {
+            let e = ButtonEvent {
+                window,
+                time,
+                x: rel.x,
+                y: rel.y,
+                root_x: p.x,
+                root_y: p.y,
+                button,
+                modifiers,
+            };
+            if pressed {
+                Event::ButtonPress(e)
+            } else {
+                Event::ButtonRelease(e)
             }
-        }
+        });
     }
+    if !pressed && (s.input.buttons & ModMask(0x1F00)).is_empty() && s.input.grab.take().is_some() {
+        focus::update_pointer_window(s);
+    }
+}
+
+fn scroll(s: &mut State, delta_x: f64, delta_y: f64) {
+    if s.transfers.drag.is_some() {
+        return; // the drag owns the pointer
+    }
+    let p = s.input.pointer;
+    let time = s.now();
+    let modifiers = s.input_mask();
+    deliver_pointer_event(s, EventMask::SCROLL, |window, rel| {
+        Event::Scroll(ScrollEvent {
+            window,
+            time,
+            x: rel.x,
+            y: rel.y,
+            root_x: p.x,
+            root_y: p.y,
+            delta_x,
+            delta_y,
+            modifiers,
+        })
+    });
+}
+
+fn key(s: &mut State, ks: u32, text: String, pressed: bool, repeat: bool) {
+    let modifiers = s.input_mask();
+    let bit = modifier_bit(ks);
+    if pressed {
+        s.input.modifiers |= bit;
+    } else {
+        s.input.modifiers = s.input.modifiers & !bit;
+    }
+    // During a drag keys are the drag's (Escape cancels), but modifiers still count.
+    if dnd::dnd_key(s, ks, pressed) {
+        return;
+    }
+    let focus = s.input.focus;
+    if focus.is_none() {
+        return;
+    }
+    // Like X: keys go to the window under the pointer if it is inside the focus
+    // window, else to the focus window itself.
+    let pw = s.input.pointer_window;
+    let source = if s.is_ancestor_or_self(focus, pw) {
+        pw
+    } else {
+        focus
+    };
+    let stop = if focus == WindowId::ROOT {
+        None
+    } else {
+        Some(focus)
+    };
+    let mask = if pressed {
+        EventMask::KEY_PRESS
+    } else {
+        EventMask::KEY_RELEASE
+    };
+    let Some((w, to)) = events::propagate_input(s, source, mask, stop) else {
+        return;
+    };
+    let p = s.input.pointer;
+    let time = s.now();
+    let text = if pressed { text } else { String::new() };
+    events::deliver_input_to(s, w, &to, p, |window, rel| {
+        let e = KeyEvent {
+            window,
+            time,
+            x: rel.x,
+            y: rel.y,
+            root_x: p.x,
+            root_y: p.y,
+            keysym: ks,
+            text: text.clone(),
+            modifiers,
+            repeat,
+        };
+        if pressed {
+            Event::KeyPress(e)
+        } else {
+            Event::KeyRelease(e)
+        }
+    });
+}
+
+// FakeInput: [kind, detail, x, y]
+pub(crate) fn fake_input(s: &mut State, _c: ClientId, r: FakeInput) -> HandlerResult {
+    if !s.allow_synthetic_input {
+        return Err(fail(
+            ErrorCode::Access,
+            0,
+            "synthetic input is disabled (start the server with --allow-synthetic-input)",
+        ));
+    }
+    let button = || u8::try_from(r.detail).ok().filter(|b| (1..=16).contains(b));
+    let ev = match r.kind {
+        FakeKind::Motion => InputEvent::Motion(Point::new(r.x, r.y)),
+        FakeKind::ButtonPress | FakeKind::ButtonRelease => InputEvent::Button {
+            button: button()
+                .ok_or_else(|| fail(ErrorCode::Value, r.detail as u64, "buttons are 1..=16"))?,
+            pressed: r.kind == FakeKind::ButtonPress,
+        },
+        FakeKind::KeyPress | FakeKind::KeyRelease => InputEvent::Key {
+            keysym: r.detail,
+            text: keysym::to_char(r.detail)
+                .filter(|_| r.kind == FakeKind::KeyPress)
+                .map(String::from)
+                .unwrap_or_default(),
+            pressed: r.kind == FakeKind::KeyPress,
+            repeat: false,
+        },
+    };
+    handle_input(s, ev);
+    Ok(None)
 }

@@ -1,40 +1,81 @@
 //! The Yonder display server as a library: `main.rs` is a thin command line around
-//! [`server::start`], and integration tests run the same server in-process on a
-//! temporary socket.
+//! [`start`], and integration tests run the same server in-process on a temporary
+//! socket.
 //!
-//! A request's way through: [`connection`] reads and decodes frames per client (one tokio
-//! task each; on Unix sockets [`read_half`] also takes the file descriptors of
-//! shared-memory segments, which [`shm`] maps) and sends them to the state thread
-//! ([`server`]); [`dispatch`] applies them
-//! in order to the one [`state::State`], delegating to [`handlers`]; drawing goes through
-//! [`render`] into per-drawable backing stores; damage is composed by [`compositor`] and
-//! shown by a [`screen`] backend; replies, events and errors go back through each
-//! client's writer task. [`wm`] is the built-in window manager (frames, placement,
-//! click-to-focus, move/resize/close), hooked into input, mapping and composition.
-//! Over the network, [`tls`] does the handshake on the TLS port (and keeps the display's
-//! certificate) before [`connection`] takes over, and [`keepalive`] makes a peer that
-//! vanished without closing count as closed.
+//! # Layers
+//!
+//! Lowest first. A module may use the modules of its own line and of the lines above it,
+//! never one below, and no two modules may use each other (directly or around a cycle).
+//!
+//! 1. `config`, `command`, `outbox` — plain data shared by every thread: the server's
+//!    settings, the messages between threads (commands, decoded requests, input, handler
+//!    results), and a client's output accounting shared by the state thread and its writer.
+//! 2. `render`, `shm` — pixels and bytes with no server state: the rasterizer, and mapped
+//!    shared-memory segments.
+//! 3. `state` — everything the server knows, as data owned by the state thread: clients,
+//!    windows, drawables, GCs, atoms, input, the window manager's and transfers' state, the
+//!    framebuffer and its damage, the `Screen` trait; lookups, tree walks, quota and
+//!    isolation checks. State's methods live here and nowhere else.
+//! 4. `compose` — painting the window tree (and frames, and the drag icon) into pixels.
+//! 5. `events` — delivering events to the clients that selected them.
+//! 6. `focus` — the keyboard focus and the window under the pointer (focus and crossing
+//!    events).
+//! 7. `transfer` — selections, drag-and-drop and their upkeep as windows and clients go.
+//! 8. `handlers` — one function per request, one file per request family.
+//! 9. `clients` — a client leaving: its save-set rescued, everything it owned freed.
+//! 10. `wm` — the built-in window manager's actions: click-to-focus, frame drags (moves
+//!     and resizes through ConfigureWindow), the close button and force quit.
+//! 11. `input` — host and synthetic input, routed to a drag, the window manager or clients.
+//! 12. `dispatch` — the one `match` over requests, and the state thread's work per command
+//!     and per burst (output handed over, damage composed and presented).
+//! 13. `net`, `auth`, `display` — sockets and tasks: start and stop, accept loops,
+//!     connections, TLS, keepalive; cookies; display names and socket paths.
+//! 14. `screen` — the screen backends (headless, and winit, which owns the main thread and
+//!     starts the server).
+//!
+//! # A request's way through
+//!
+//! A client's frame is read by its connection task ([`net::connection`]; on Unix sockets
+//! [`net::read_half`] also takes the file descriptors of shared-memory segments, which
+//! [`shm`] maps), decoded (or, for common drawing requests, kept raw) and sent in a
+//! [`command::Command::Requests`] batch over the command channel to the state thread
+//! ([`dispatch::run`], started by [`net::server`]). There [`dispatch::apply_command`] hands
+//! each request to [`dispatch::handle_request`], whose one `match` delegates to a function
+//! in [`handlers`] taking `&mut State`; the handler checks its arguments against [`state`],
+//! draws through [`render`] into the drawable's backing store and marks the damage in the
+//! framebuffer. A reply, event or error is queued on the client ([`state::Client`]) and
+//! handed to its writer task at the end of the burst, when [`dispatch::present`] also has
+//! [`compose`] paint the damage and gives the framebuffer to the [`screen`] backend. A
+//! PolyFillRectangle crosses `net/connection.rs` → `command.rs` →
+//! `dispatch/state_thread.rs` → `dispatch/mod.rs` → `handlers/draw.rs` (with
+//! `state/lookup.rs`, `state/gc.rs`, `state/tree.rs`, `state/framebuffer.rs`) →
+//! `render/shapes.rs`.
+//!
+//! [`wm`] is the built-in window manager (frames, placement, click-to-focus,
+//! move/resize/close), hooked into input, mapping and composition. Over the network,
+//! [`net::tls`] does the handshake on the TLS port (and keeps the display's certificate)
+//! before [`net::connection`] takes over, and [`net::keepalive`] makes a peer that vanished
+//! without closing count as closed.
 
 pub mod auth;
-pub mod compositor;
+pub mod clients;
+pub mod command;
+pub mod compose;
 pub mod config;
-pub mod connection;
 pub mod dispatch;
 pub mod display;
 pub mod events;
+pub mod focus;
 pub mod handlers;
 pub mod input;
-pub mod keepalive;
+pub mod net;
 pub mod outbox;
-pub mod read_half;
 pub mod render;
 pub mod screen;
-pub mod server;
 pub mod shm;
 pub mod state;
-pub mod tls;
 pub mod transfer;
 pub mod wm;
 
 pub use config::ServerConfig;
-pub use server::{start, ServerHandle};
+pub use net::server::{start, ServerHandle};

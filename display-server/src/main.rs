@@ -4,8 +4,9 @@ use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
 use yonder_address::{CookieLine, DisplayName, Fingerprint};
+use yonder_server::net::{keepalive, tls};
 use yonder_server::screen::Headless;
-use yonder_server::{auth, keepalive, tls, ServerConfig};
+use yonder_server::{auth, ServerConfig};
 
 /// The Yonder display server.
 #[derive(Parser, Debug)]
@@ -31,7 +32,7 @@ struct Args {
     /// Seconds after which a TCP or TLS client that vanished without closing (cable
     /// pulled) is dropped and its resources freed: keepalive probes and TCP_USER_TIMEOUT
     /// (at least 4; 0 leaves the kernel's defaults of hours).
-    #[arg(long, value_name = "SECS", default_value_t = yonder_server::keepalive::DEFAULT_TOTAL.as_secs())]
+    #[arg(long, value_name = "SECS", default_value_t = yonder_server::net::keepalive::DEFAULT_TOTAL.as_secs())]
     keepalive: u64,
     /// Accept synthetic input (FakeInput) from clients, for tests and automation.
     #[arg(long)]

@@ -27,7 +27,7 @@ use tokio::net::unix::OwnedWriteHalf;
 use tokio::sync::Notify;
 
 /// One connection's output accounting and its "close now" signal. Shared (in an `Arc`)
-/// by the state thread's [`crate::state::Client`] and the connection's reader and writer
+/// by the state thread's `state::Client` and the connection's reader and writer
 /// tasks.
 #[derive(Debug, Default)]
 pub struct Outbox {

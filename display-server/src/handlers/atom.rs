@@ -1,6 +1,6 @@
 //! Atoms: InternAtom and GetAtomName.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::state::State;
 use yonder_protocol::reply::{AtomNameReply, InternAtomReply};
 use yonder_protocol::request::{GetAtomName, InternAtom};
@@ -9,35 +9,33 @@ use yonder_protocol::{Atom, ClientId, ErrorCode, Reply};
 /// Longest atom name in bytes.
 pub const MAX_ATOM_NAME: usize = 256;
 
-impl State {
-    // InternAtom: [name, only_if_exists] → [atom]
-    pub(crate) fn intern_atom(&mut self, _c: ClientId, r: InternAtom) -> HandlerResult {
-        if r.name.is_empty() || r.name.len() > MAX_ATOM_NAME {
-            return Err(fail(
-                ErrorCode::Value,
-                r.name.len() as u64,
-                format!("atom names are 1..={MAX_ATOM_NAME} bytes"),
-            ));
-        }
-        let atom = if r.only_if_exists {
-            self.atoms.lookup(&r.name).unwrap_or(Atom::NONE)
-        } else {
-            self.atoms.intern(&r.name)
-        };
-        Ok(Some(Reply::InternAtom(InternAtomReply { atom })))
+// InternAtom: [name, only_if_exists] → [atom]
+pub(crate) fn intern_atom(s: &mut State, _c: ClientId, r: InternAtom) -> HandlerResult {
+    if r.name.is_empty() || r.name.len() > MAX_ATOM_NAME {
+        return Err(fail(
+            ErrorCode::Value,
+            r.name.len() as u64,
+            format!("atom names are 1..={MAX_ATOM_NAME} bytes"),
+        ));
     }
+    let atom = if r.only_if_exists {
+        s.atoms.lookup(&r.name).unwrap_or(Atom::NONE)
+    } else {
+        s.atoms.intern(&r.name)
+    };
+    Ok(Some(Reply::InternAtom(InternAtomReply { atom })))
+}
 
-    // GetAtomName: [atom] → [name]
-    pub(crate) fn get_atom_name(&mut self, _c: ClientId, r: GetAtomName) -> HandlerResult {
-        let name = self.atoms.name(r.atom).ok_or_else(|| {
-            fail(
-                ErrorCode::Atom,
-                r.atom.0 as u64,
-                format!("no atom {}", r.atom.0),
-            )
-        })?;
-        Ok(Some(Reply::AtomName(AtomNameReply {
-            name: name.to_owned(),
-        })))
-    }
+// GetAtomName: [atom] → [name]
+pub(crate) fn get_atom_name(s: &mut State, _c: ClientId, r: GetAtomName) -> HandlerResult {
+    let name = s.atoms.name(r.atom).ok_or_else(|| {
+        fail(
+            ErrorCode::Atom,
+            r.atom.0 as u64,
+            format!("no atom {}", r.atom.0),
+        )
+    })?;
+    Ok(Some(Reply::AtomName(AtomNameReply {
+        name: name.to_owned(),
+    })))
 }

@@ -1,9 +1,10 @@
 //! Geometry drawing: ClearArea, CopyArea, PolyPoint, PolyLine, PolySegment, PolyRectangle,
 //! PolyFillRectangle, PolyArc, PolyFillArc, FillPoly, DrawText, QueryTextExtents. Every
-//! draw goes through [`State::draw`], which resolves the drawable and GC, runs the
+//! draw goes through `draw`, which resolves the drawable and GC, runs the
 //! rasterizer and turns its damage into screen damage when the target is a window.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
+use crate::events;
 use crate::render::{self, ArcSpec, IRect, Pixmap, Style};
 use crate::state::gc::{irect, prect};
 use crate::state::{scratch, State};
@@ -11,7 +12,7 @@ use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::*;
 use yonder_protocol::{ClientId, Drawable, ErrorCode, GcId, Point, Rect, Reply, WindowId};
 
-/// Deepest window tree walked by [`State::screen_damage`] itself.
+/// Deepest window tree walked by [`screen_damage`] itself.
 const MAX_DEPTH: usize = 32;
 
 /// What a drawing's damage amounts to on the screen.
@@ -25,280 +26,280 @@ pub(crate) enum Damage {
     Deep,
 }
 
-impl State {
-    /// Runs `f` on drawable `d` with the style of GC `g`, and records the damage.
-    pub(crate) fn draw(
-        &mut self,
-        d: Drawable,
-        g: GcId,
-        f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>,
-    ) -> HandlerResult {
-        let (w, h) = self.check_drawable(d)?;
-        let gc = self
-            .gcs
-            .get_mut(&g)
-            .ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))?;
-        let pm = self.surfaces.get_mut(&d).expect("checked");
-        let style = gc.style(w, h);
-        if let Some(r) = f(pm, &style) {
-            self.damage_drawable(d, r);
-        }
-        Ok(None)
+/// Runs `f` on drawable `d` with the style of GC `g`, and records the damage.
+pub(crate) fn draw(
+    s: &mut State,
+    d: Drawable,
+    g: GcId,
+    f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>,
+) -> HandlerResult {
+    let (w, h) = s.check_drawable(d)?;
+    let gc = s
+        .gcs
+        .get_mut(&g)
+        .ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))?;
+    let pm = s.surfaces.get_mut(&d).expect("checked");
+    let style = gc.style(w, h);
+    if let Some(r) = f(pm, &style) {
+        damage_drawable(s, d, r);
     }
+    Ok(None)
+}
 
-    /// Screen damage for a change inside drawable `d` (nothing for pixmaps).
-    ///
-    /// On a screen that shows no frames (headless) the damage would only be discarded at
-    /// the end of the burst (see `State::present`): it is not worked out at all. Walking
-    /// up the window tree and merging into the compositor's list cost a small drawing
-    /// request as much as a fifth of its time.
-    pub(crate) fn damage_drawable(&mut self, d: Drawable, r: IRect) {
-        if !self.frames_shown {
-            return;
-        }
-        match self.screen_damage(d, r) {
-            Damage::Screen(area) => self.compositor.damage(area),
-            Damage::Deep => self.damage_window_area(WindowId(d.0), prect(r)),
-            Damage::None => {}
-        }
+/// Screen damage for a change inside drawable `d` (nothing for pixmaps).
+///
+/// On a screen that shows no frames (headless) the damage would only be discarded at
+/// the end of the burst (see `dispatch::present`): it is not worked out at all. Walking
+/// up the window tree and merging into the compositor's list cost a small drawing
+/// request as much as a fifth of its time.
+pub(crate) fn damage_drawable(s: &mut State, d: Drawable, r: IRect) {
+    if !s.frames_shown {
+        return;
     }
+    match screen_damage(s, d, r) {
+        Damage::Screen(area) => s.framebuffer.damage(area),
+        Damage::Deep => s.damage_window_area(WindowId(d.0), prect(r)),
+        Damage::None => {}
+    }
+}
 
-    /// The screen area that a change of `r` inside drawable `d` damages: exactly what
-    /// [`State::damage_window_area`] computes, in one walk up the tree instead of one per
-    /// ancestor and per query (drawing requests damage once each, and those walks' map
-    /// lookups were a large share of a small request's cost).
-    pub(crate) fn screen_damage(&self, d: Drawable, r: IRect) -> Damage {
-        // The window and its ancestors up to the root: position in the parent, size.
-        let mut chain = [Rect::default(); MAX_DEPTH];
-        let mut n = 0;
-        let mut at = WindowId(d.0);
-        loop {
-            let Some(win) = self.windows.get(&at) else {
-                return Damage::None; // a pixmap (n == 0), or a broken chain
-            };
-            if !win.mapped {
-                return Damage::None; // not viewable
-            }
-            if n == MAX_DEPTH {
-                return Damage::Deep;
-            }
-            chain[n] = win.rect;
-            n += 1;
-            if win.parent.is_none() {
-                break;
-            }
-            at = win.parent;
-        }
-        let chain = &chain[..n];
-        // Absolute rectangle of chain[i], its origin summed upwards as `abs_origin` does.
-        let abs = |i: usize| {
-            let (x, y) = chain[i..].iter().fold((0i32, 0i32), |(x, y), c| {
-                (x.saturating_add(c.x), y.saturating_add(c.y))
-            });
-            Rect::new(x, y, chain[i].width, chain[i].height)
+/// The screen area that a change of `r` inside drawable `d` damages: exactly what
+/// [`State::damage_window_area`] computes, in one walk up the tree instead of one per
+/// ancestor and per query (drawing requests damage once each, and those walks' map
+/// lookups were a large share of a small request's cost).
+pub(crate) fn screen_damage(s: &State, d: Drawable, r: IRect) -> Damage {
+    // The window and its ancestors up to the root: position in the parent, size.
+    let mut chain = [Rect::default(); MAX_DEPTH];
+    let mut n = 0;
+    let mut at = WindowId(d.0);
+    loop {
+        let Some(win) = s.windows.get(&at) else {
+            return Damage::None; // a pixmap (n == 0), or a broken chain
         };
-        let own = abs(0);
-        let mut vis = own;
-        for i in 1..n {
-            match vis.intersect(&abs(i)) {
-                Some(v) => vis = v,
-                None => return Damage::None,
-            }
+        if !win.mapped {
+            return Damage::None; // not viewable
         }
-        match prect(r).translate(own.x, own.y).intersect(&vis) {
-            Some(area) => Damage::Screen(area),
-            None => Damage::None,
+        if n == MAX_DEPTH {
+            return Damage::Deep;
+        }
+        chain[n] = win.rect;
+        n += 1;
+        if win.parent.is_none() {
+            break;
+        }
+        at = win.parent;
+    }
+    let chain = &chain[..n];
+    // Absolute rectangle of chain[i], its origin summed upwards as `abs_origin` does.
+    let abs = |i: usize| {
+        let (x, y) = chain[i..].iter().fold((0i32, 0i32), |(x, y), c| {
+            (x.saturating_add(c.x), y.saturating_add(c.y))
+        });
+        Rect::new(x, y, chain[i].width, chain[i].height)
+    };
+    let own = abs(0);
+    let mut vis = own;
+    for i in 1..n {
+        match vis.intersect(&abs(i)) {
+            Some(v) => vis = v,
+            None => return Damage::None,
         }
     }
+    match prect(r).translate(own.x, own.y).intersect(&vis) {
+        Some(area) => Damage::Screen(area),
+        None => Damage::None,
+    }
+}
 
-    // ClearArea: [window, [x, y, w, h], exposures]
-    pub(crate) fn clear_area(&mut self, _c: ClientId, r: ClearArea) -> HandlerResult {
-        let win = self.check_window(r.window)?;
-        let (ww, wh) = (win.rect.width, win.rect.height);
-        let bg = win.background;
-        let width = if r.rect.width == 0 {
-            (ww as i64 - r.rect.x as i64).max(0) as u32
-        } else {
-            r.rect.width
+// ClearArea: [window, [x, y, w, h], exposures]
+pub(crate) fn clear_area(s: &mut State, _c: ClientId, r: ClearArea) -> HandlerResult {
+    let win = s.check_window(r.window)?;
+    let (ww, wh) = (win.rect.width, win.rect.height);
+    let bg = win.background;
+    let width = if r.rect.width == 0 {
+        (ww as i64 - r.rect.x as i64).max(0) as u32
+    } else {
+        r.rect.width
+    };
+    let height = if r.rect.height == 0 {
+        (wh as i64 - r.rect.y as i64).max(0) as u32
+    } else {
+        r.rect.height
+    };
+    let area = Rect::new(r.rect.x, r.rect.y, width, height);
+    let Some(area) = area.intersect(&Rect::new(0, 0, ww, wh)) else {
+        return Ok(None);
+    };
+    if let Some(pm) = s.surfaces.get_mut(&Drawable(r.window.0)) {
+        render::fill_solid(pm, irect(area), bg.0);
+    }
+    s.damage_window_area(r.window, area);
+    if r.exposures {
+        events::expose(s, r.window, area);
+    }
+    Ok(None)
+}
+
+// CopyArea: [src, dst, gc, [x, y, w, h], [dst_x, dst_y]]
+pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResult {
+    s.check_drawable(r.src)?;
+    s.check_read_pixels(c, r.src, "CopyArea from")?;
+    let (w, h) = s.check_drawable(r.dst)?;
+    let gc = s.gcs.get_mut(&r.gc).ok_or_else(|| {
+        fail(
+            ErrorCode::Gc,
+            r.gc.0,
+            format!("no graphics context {}", r.gc),
+        )
+    })?;
+    let style = gc.style(w, h);
+    let (sr, dx, dy) = (irect(r.src_rect), r.dst_origin.x, r.dst_origin.y);
+    let damage = if r.src == r.dst {
+        let pm = s.surfaces.get_mut(&r.dst).expect("checked");
+        render::copy_within(pm, &style, sr, dx, dy)
+    } else {
+        let [Some(src), Some(dst)] = s.surfaces.get_disjoint_mut([&r.src, &r.dst]) else {
+            unreachable!("both drawables were checked and differ")
         };
-        let height = if r.rect.height == 0 {
-            (wh as i64 - r.rect.y as i64).max(0) as u32
-        } else {
-            r.rect.height
-        };
-        let area = Rect::new(r.rect.x, r.rect.y, width, height);
-        let Some(area) = area.intersect(&Rect::new(0, 0, ww, wh)) else {
-            return Ok(None);
-        };
-        if let Some(pm) = self.surfaces.get_mut(&Drawable(r.window.0)) {
-            render::fill_solid(pm, irect(area), bg.0);
-        }
-        self.damage_window_area(r.window, area);
-        if r.exposures {
-            self.expose(r.window, area);
-        }
-        Ok(None)
+        render::copy_area(src, dst, &style, sr, dx, dy)
+    };
+    if let Some(d) = damage {
+        damage_drawable(s, r.dst, d);
     }
+    Ok(None)
+}
 
-    // CopyArea: [src, dst, gc, [x, y, w, h], [dst_x, dst_y]]
-    pub(crate) fn copy_area(&mut self, c: ClientId, r: CopyArea) -> HandlerResult {
-        self.check_drawable(r.src)?;
-        self.check_read_pixels(c, r.src, "CopyArea from")?;
-        let (w, h) = self.check_drawable(r.dst)?;
-        let gc = self.gcs.get_mut(&r.gc).ok_or_else(|| {
-            fail(
-                ErrorCode::Gc,
-                r.gc.0,
-                format!("no graphics context {}", r.gc),
-            )
-        })?;
-        let style = gc.style(w, h);
-        let (sr, dx, dy) = (irect(r.src_rect), r.dst_origin.x, r.dst_origin.y);
-        let damage = if r.src == r.dst {
-            let pm = self.surfaces.get_mut(&r.dst).expect("checked");
-            render::copy_within(pm, &style, sr, dx, dy)
-        } else {
-            let [Some(src), Some(dst)] = self.surfaces.get_disjoint_mut([&r.src, &r.dst]) else {
-                unreachable!("both drawables were checked and differ")
-            };
-            render::copy_area(src, dst, &style, sr, dx, dy)
-        };
-        if let Some(d) = damage {
-            self.damage_drawable(r.dst, d);
-        }
-        Ok(None)
-    }
+// PolyPoint: [drawable, gc, [[x, y]...]]
+pub(crate) fn poly_point(s: &mut State, _c: ClientId, r: PolyPoint) -> HandlerResult {
+    draw_points(s, r.drawable, r.gc, &r.points, render::draw_points)
+}
 
-    // PolyPoint: [drawable, gc, [[x, y]...]]
-    pub(crate) fn poly_point(&mut self, _c: ClientId, r: PolyPoint) -> HandlerResult {
-        self.draw_points(r.drawable, r.gc, &r.points, render::draw_points)
-    }
+// PolyLine: [drawable, gc, [[x, y]...]]
+pub(crate) fn poly_line(s: &mut State, _c: ClientId, r: PolyLine) -> HandlerResult {
+    draw_points(s, r.drawable, r.gc, &r.points, render::poly_line)
+}
 
-    // PolyLine: [drawable, gc, [[x, y]...]]
-    pub(crate) fn poly_line(&mut self, _c: ClientId, r: PolyLine) -> HandlerResult {
-        self.draw_points(r.drawable, r.gc, &r.points, render::poly_line)
-    }
+// PolySegment: [drawable, gc, [[x1, y1, x2, y2]...]]
+pub(crate) fn poly_segment(s: &mut State, _c: ClientId, r: PolySegment) -> HandlerResult {
+    let mut segs = scratch::take(&mut s.scratch.segments);
+    segs.extend(r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)));
+    let result = draw(s, r.drawable, r.gc, |pm, style| {
+        render::segments(pm, style, &segs)
+    });
+    scratch::give_back(&mut s.scratch.segments, segs);
+    result
+}
 
-    // PolySegment: [drawable, gc, [[x1, y1, x2, y2]...]]
-    pub(crate) fn poly_segment(&mut self, _c: ClientId, r: PolySegment) -> HandlerResult {
-        let mut segs = scratch::take(&mut self.scratch.segments);
-        segs.extend(r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)));
-        let result = self.draw(r.drawable, r.gc, |pm, s| render::segments(pm, s, &segs));
-        scratch::give_back(&mut self.scratch.segments, segs);
-        result
-    }
+// PolyRectangle: [drawable, gc, [[x, y, w, h]...]]
+pub(crate) fn poly_rectangle(s: &mut State, _c: ClientId, r: PolyRectangle) -> HandlerResult {
+    draw_rects(s, r.drawable, r.gc, &r.rects, render::stroke_rects)
+}
 
-    // PolyRectangle: [drawable, gc, [[x, y, w, h]...]]
-    pub(crate) fn poly_rectangle(&mut self, _c: ClientId, r: PolyRectangle) -> HandlerResult {
-        self.draw_rects(r.drawable, r.gc, &r.rects, render::stroke_rects)
-    }
+// PolyFillRectangle: [drawable, gc, [[x, y, w, h]...]]
+pub(crate) fn poly_fill_rectangle(
+    s: &mut State,
+    _c: ClientId,
+    r: PolyFillRectangle,
+) -> HandlerResult {
+    draw_rects(s, r.drawable, r.gc, &r.rects, render::fill_rects)
+}
 
-    // PolyFillRectangle: [drawable, gc, [[x, y, w, h]...]]
-    pub(crate) fn poly_fill_rectangle(
-        &mut self,
-        _c: ClientId,
-        r: PolyFillRectangle,
-    ) -> HandlerResult {
-        self.draw_rects(r.drawable, r.gc, &r.rects, render::fill_rects)
-    }
+// PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
+pub(crate) fn poly_arc(s: &mut State, _c: ClientId, r: PolyArc) -> HandlerResult {
+    draw_arcs(s, r.drawable, r.gc, &r.arcs, render::stroke_arcs)
+}
 
-    // PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
-    pub(crate) fn poly_arc(&mut self, _c: ClientId, r: PolyArc) -> HandlerResult {
-        self.draw_arcs(r.drawable, r.gc, &r.arcs, render::stroke_arcs)
-    }
+// PolyFillArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
+pub(crate) fn poly_fill_arc(s: &mut State, _c: ClientId, r: PolyFillArc) -> HandlerResult {
+    draw_arcs(s, r.drawable, r.gc, &r.arcs, render::fill_arcs)
+}
 
-    // PolyFillArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
-    pub(crate) fn poly_fill_arc(&mut self, _c: ClientId, r: PolyFillArc) -> HandlerResult {
-        self.draw_arcs(r.drawable, r.gc, &r.arcs, render::fill_arcs)
-    }
+// FillPoly: [drawable, gc, [[x, y]...]]
+pub(crate) fn fill_poly(s: &mut State, _c: ClientId, r: FillPoly) -> HandlerResult {
+    draw_points(s, r.drawable, r.gc, &r.points, render::fill_polygon)
+}
 
-    // FillPoly: [drawable, gc, [[x, y]...]]
-    pub(crate) fn fill_poly(&mut self, _c: ClientId, r: FillPoly) -> HandlerResult {
-        self.draw_points(r.drawable, r.gc, &r.points, render::fill_polygon)
-    }
+/// Draws `points` with `f`, converted in the reusable point buffer.
+fn draw_points(
+    s: &mut State,
+    d: Drawable,
+    g: GcId,
+    points: &[Point],
+    f: impl FnOnce(&mut Pixmap, &Style, &[(i32, i32)]) -> Option<IRect>,
+) -> HandlerResult {
+    let mut p = scratch::take(&mut s.scratch.points);
+    p.extend(points.iter().map(|p| (p.x, p.y)));
+    let result = draw(s, d, g, |pm, style| f(pm, style, &p));
+    scratch::give_back(&mut s.scratch.points, p);
+    result
+}
 
-    /// Draws `points` with `f`, converted in the reusable point buffer.
-    fn draw_points(
-        &mut self,
-        d: Drawable,
-        g: GcId,
-        points: &[Point],
-        f: impl FnOnce(&mut Pixmap, &Style, &[(i32, i32)]) -> Option<IRect>,
-    ) -> HandlerResult {
-        let mut p = scratch::take(&mut self.scratch.points);
-        p.extend(points.iter().map(|p| (p.x, p.y)));
-        let result = self.draw(d, g, |pm, s| f(pm, s, &p));
-        scratch::give_back(&mut self.scratch.points, p);
-        result
-    }
+/// Draws `rects` with `f`, converted in the reusable rectangle buffer.
+fn draw_rects(
+    s: &mut State,
+    d: Drawable,
+    g: GcId,
+    rects: &[Rect],
+    f: impl FnOnce(&mut Pixmap, &Style, &[IRect]) -> Option<IRect>,
+) -> HandlerResult {
+    let mut v = scratch::take(&mut s.scratch.rects);
+    v.extend(rects.iter().map(|r| irect(*r)));
+    let result = draw(s, d, g, |pm, style| f(pm, style, &v));
+    scratch::give_back(&mut s.scratch.rects, v);
+    result
+}
 
-    /// Draws `rects` with `f`, converted in the reusable rectangle buffer.
-    fn draw_rects(
-        &mut self,
-        d: Drawable,
-        g: GcId,
-        rects: &[Rect],
-        f: impl FnOnce(&mut Pixmap, &Style, &[IRect]) -> Option<IRect>,
-    ) -> HandlerResult {
-        let mut v = scratch::take(&mut self.scratch.rects);
-        v.extend(rects.iter().map(|r| irect(*r)));
-        let result = self.draw(d, g, |pm, s| f(pm, s, &v));
-        scratch::give_back(&mut self.scratch.rects, v);
-        result
-    }
+/// Draws `arcs` with `f`, converted in the reusable arc buffer.
+fn draw_arcs(
+    s: &mut State,
+    d: Drawable,
+    g: GcId,
+    arcs: &[yonder_protocol::geometry::Arc],
+    f: impl FnOnce(&mut Pixmap, &Style, &[ArcSpec]) -> Option<IRect>,
+) -> HandlerResult {
+    let mut v = scratch::take(&mut s.scratch.arcs);
+    v.extend(arcs.iter().map(|a| ArcSpec {
+        x: a.x,
+        y: a.y,
+        width: a.width,
+        height: a.height,
+        angle1: a.angle1,
+        angle2: a.angle2,
+    }));
+    let result = draw(s, d, g, |pm, style| f(pm, style, &v));
+    scratch::give_back(&mut s.scratch.arcs, v);
+    result
+}
 
-    /// Draws `arcs` with `f`, converted in the reusable arc buffer.
-    fn draw_arcs(
-        &mut self,
-        d: Drawable,
-        g: GcId,
-        arcs: &[yonder_protocol::geometry::Arc],
-        f: impl FnOnce(&mut Pixmap, &Style, &[ArcSpec]) -> Option<IRect>,
-    ) -> HandlerResult {
-        let mut v = scratch::take(&mut self.scratch.arcs);
-        v.extend(arcs.iter().map(|a| ArcSpec {
-            x: a.x,
-            y: a.y,
-            width: a.width,
-            height: a.height,
-            angle1: a.angle1,
-            angle2: a.angle2,
-        }));
-        let result = self.draw(d, g, |pm, s| f(pm, s, &v));
-        scratch::give_back(&mut self.scratch.arcs, v);
-        result
-    }
+// DrawText: [drawable, gc, [x, y], text]
+pub(crate) fn draw_text(s: &mut State, _c: ClientId, r: DrawText) -> HandlerResult {
+    let size = s.gcs.get(&r.gc).map(|g| g.font_size).unwrap_or(14.0);
+    draw(s, r.drawable, r.gc, |pm, style| {
+        render::draw_text(pm, style, size, r.origin.x, r.origin.y, &r.text)
+    })
+}
 
-    // DrawText: [drawable, gc, [x, y], text]
-    pub(crate) fn draw_text(&mut self, _c: ClientId, r: DrawText) -> HandlerResult {
-        let size = self.gcs.get(&r.gc).map(|g| g.font_size).unwrap_or(14.0);
-        self.draw(r.drawable, r.gc, |pm, s| {
-            render::draw_text(pm, s, size, r.origin.x, r.origin.y, &r.text)
-        })
-    }
-
-    // QueryTextExtents: [gc, text] → [width, ascent, descent, font_ascent, font_descent]
-    pub(crate) fn query_text_extents(
-        &mut self,
-        _c: ClientId,
-        r: QueryTextExtents,
-    ) -> HandlerResult {
-        let gc = self.gcs.get(&r.gc).ok_or_else(|| {
-            fail(
-                ErrorCode::Gc,
-                r.gc.0,
-                format!("no graphics context {}", r.gc),
-            )
-        })?;
-        let e = render::text_extents(gc.font_size, &r.text);
-        Ok(Some(Reply::TextExtents(TextExtentsReply {
-            width: e.width,
-            ascent: e.ascent,
-            descent: e.descent,
-            font_ascent: e.font_ascent,
-            font_descent: e.font_descent,
-        })))
-    }
+// QueryTextExtents: [gc, text] → [width, ascent, descent, font_ascent, font_descent]
+pub(crate) fn query_text_extents(
+    s: &mut State,
+    _c: ClientId,
+    r: QueryTextExtents,
+) -> HandlerResult {
+    let gc = s.gcs.get(&r.gc).ok_or_else(|| {
+        fail(
+            ErrorCode::Gc,
+            r.gc.0,
+            format!("no graphics context {}", r.gc),
+        )
+    })?;
+    let e = render::text_extents(gc.font_size, &r.text);
+    Ok(Some(Reply::TextExtents(TextExtentsReply {
+        width: e.width,
+        ascent: e.ascent,
+        descent: e.descent,
+        font_ascent: e.font_ascent,
+        font_descent: e.font_descent,
+    })))
 }
 
 #[cfg(test)]

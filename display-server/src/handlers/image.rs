@@ -6,8 +6,9 @@
 //! height must match the file's header, and 4·width·height may not exceed the frame limit,
 //! so a small frame can never inflate into more than a raw frame could carry.
 
-use crate::compositor::{paint_tree, Scene};
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
+use crate::compose::{paint_tree, Scene};
+use crate::handlers::draw;
 use crate::render::{self, ImageError};
 use crate::state::gc::irect;
 use crate::state::State;
@@ -43,151 +44,146 @@ pub(super) fn image_error(e: ImageError) -> ProtocolError {
     fail(code, 0, e.to_string())
 }
 
-impl State {
-    // PutImage: [drawable, gc, [x, y], width, height, format, data]
-    pub(crate) fn put_image(&mut self, _c: ClientId, r: PutImage) -> HandlerResult {
-        self.check_drawable(r.drawable)?;
-        if !self.gcs.contains_key(&r.gc) {
-            return Err(fail(
-                ErrorCode::Gc,
-                r.gc.0,
-                format!("no graphics context {}", r.gc),
-            ));
-        }
-        if r.format.is_raw() {
-            // Raw pixels go from the request straight into the drawable.
-            let f = format(r.format).expect("raw formats are the renderer's");
-            let img =
-                render::RawImage::packed(f, r.width, r.height, &r.data).map_err(image_error)?;
-            return self.draw(r.drawable, r.gc, |pm, s| {
-                render::put_raw(pm, s, r.dst.x, r.dst.y, &img)
-            });
-        }
-        let img = match format(r.format) {
-            Some(f) => render::decode_image(f, r.width, r.height, &r.data).map_err(image_error)?,
-            None => decode_qoi(r.width, r.height, &r.data, self.max_frame_len as u64)?,
-        };
-        self.draw(r.drawable, r.gc, |pm, s| {
-            render::put_image(pm, s, r.dst.x, r.dst.y, &img)
-        })
+// PutImage: [drawable, gc, [x, y], width, height, format, data]
+pub(crate) fn put_image(s: &mut State, _c: ClientId, r: PutImage) -> HandlerResult {
+    s.check_drawable(r.drawable)?;
+    if !s.gcs.contains_key(&r.gc) {
+        return Err(fail(
+            ErrorCode::Gc,
+            r.gc.0,
+            format!("no graphics context {}", r.gc),
+        ));
     }
-
-    // GetImage: [drawable, [x, y, w, h], format] → [width, height, format, data]
-    pub(crate) fn get_image(&mut self, c: ClientId, r: GetImage) -> HandlerResult {
-        let (w, h) = self.check_drawable(r.drawable)?;
-        self.check_read_pixels(c, r.drawable, "GetImage")?;
-        let inside = Rect::new(0, 0, w, h).intersect(&r.rect) == Some(r.rect) && !r.rect.is_empty();
-        if !inside {
-            return Err(fail(
-                ErrorCode::Match,
-                0,
-                format!("rectangle {:?} is not inside the {w}x{h} drawable", r.rect),
-            ));
-        }
-        if r.rect.width as u64 * r.rect.height as u64 > MAX_GET_IMAGE_PIXELS {
-            return Err(fail(
-                ErrorCode::Value,
-                r.rect.width as u64 * r.rect.height as u64,
-                format!(
-                    "at most {MAX_GET_IMAGE_PIXELS} pixels per GetImage: read large areas in bands"
-                ),
-            ));
-        }
-        let Some(read_format) = format(r.format).filter(|f| *f != render::ImageFormat::Jpeg) else {
-            return Err(fail(
-                ErrorCode::Value,
-                r.format as u64,
-                "images are read back as Bgrx, Rgba or Png",
-            ));
-        };
-        let window = WindowId(r.drawable.0);
-        let data = if self.windows.contains_key(&window) {
-            self.read_window(c, window, r.rect, read_format)?
-        } else {
-            render::get_image(
-                &self.surfaces[&Drawable(r.drawable.0)],
-                irect(r.rect),
-                read_format,
-            )
-            .map_err(image_error)?
-        };
-        Ok(Some(Reply::Image(ImageReply {
-            width: r.rect.width,
-            height: r.rect.height,
-            format: r.format,
-            data,
-        })))
+    if r.format.is_raw() {
+        // Raw pixels go from the request straight into the drawable.
+        let f = format(r.format).expect("raw formats are the renderer's");
+        let img = render::RawImage::packed(f, r.width, r.height, &r.data).map_err(image_error)?;
+        return draw::draw(s, r.drawable, r.gc, |pm, style| {
+            render::put_raw(pm, style, r.dst.x, r.dst.y, &img)
+        });
     }
+    let img = match format(r.format) {
+        Some(f) => render::decode_image(f, r.width, r.height, &r.data).map_err(image_error)?,
+        None => decode_qoi(r.width, r.height, &r.data, s.max_frame_len as u64)?,
+    };
+    draw::draw(s, r.drawable, r.gc, |pm, style| {
+        render::put_image(pm, style, r.dst.x, r.dst.y, &img)
+    })
 }
 
-impl State {
-    /// What window `window` shows in `rect` (its own coordinates): its subtree composed
-    /// into `0x00RRGGBB` words (with the frames of managed windows when reading the root:
-    /// a screenshot), in `format`. On a little-endian machine those words are already
-    /// `Bgrx` bytes: a `Bgrx` read composes straight into the reply's buffer.
-    fn read_window(
-        &mut self,
-        c: ClientId,
-        window: WindowId,
-        rect: Rect,
-        format: render::ImageFormat,
-    ) -> Result<Vec<u8>, ProtocolError> {
-        self.refresh_decorations();
-        let (rw, rh) = (rect.width, rect.height);
-        let n = rw as usize * rh as usize;
-        let scene = Scene {
-            windows: &self.windows,
-            surfaces: &self.surfaces,
-            wm: &self.wm,
-            drag_icon: None,
-            // An untrusted client sees its own windows only, not parts embedded
-            // by other clients (isolation, protocol.md §19.1).
-            only_space: match self.is_trusted(c) {
-                true => None,
-                false => self.clients.get(&c).map(|c| c.id_space),
-            },
-        };
-        // Screenshots of the root show the drag icon, as the screen does.
-        let icon = match window {
-            WindowId::ROOT => self.transfers.drag_icon(self.input.pointer),
-            _ => None,
-        };
-        let paint = |buf: &mut [u32]| {
-            paint_tree(
-                &scene,
-                window,
-                Point::new(0, 0),
-                rect,
-                buf,
-                rw as usize,
-                rect.origin(),
-            );
-            if let Some((icon, at)) = icon {
-                crate::compositor::blend_overlay(icon, at, rect, buf, rw as usize, rect.origin());
-            }
-            if window == WindowId::ROOT {
-                // Frames may leave bits in the pad byte; Bgrx's is 0.
-                buf.iter_mut().for_each(|p| *p &= 0x00FF_FFFF);
-            }
-        };
-        if format == render::ImageFormat::Bgrx && cfg!(target_endian = "little") {
-            let mut data = vec![0u8; n * 4];
-            match bytemuck::try_cast_slice_mut::<u8, u32>(&mut data) {
-                Ok(words) => paint(words),
-                Err(_) => {
-                    let mut buf = vec![0u32; n];
-                    paint(&mut buf);
-                    data.copy_from_slice(bytemuck::cast_slice(&buf));
-                }
-            }
-            return Ok(data);
-        }
-        let mut buf = vec![0u32; n];
-        paint(&mut buf);
-        let pm = render::xrgb_to_pixmap(&buf, rw, rh, render::IRect::new(0, 0, rw, rh))
-            .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate the image"))?;
-        render::get_image(&pm, render::IRect::new(0, 0, rw, rh), format).map_err(image_error)
+// GetImage: [drawable, [x, y, w, h], format] → [width, height, format, data]
+pub(crate) fn get_image(s: &mut State, c: ClientId, r: GetImage) -> HandlerResult {
+    let (w, h) = s.check_drawable(r.drawable)?;
+    s.check_read_pixels(c, r.drawable, "GetImage")?;
+    let inside = Rect::new(0, 0, w, h).intersect(&r.rect) == Some(r.rect) && !r.rect.is_empty();
+    if !inside {
+        return Err(fail(
+            ErrorCode::Match,
+            0,
+            format!("rectangle {:?} is not inside the {w}x{h} drawable", r.rect),
+        ));
     }
+    if r.rect.width as u64 * r.rect.height as u64 > MAX_GET_IMAGE_PIXELS {
+        return Err(fail(
+            ErrorCode::Value,
+            r.rect.width as u64 * r.rect.height as u64,
+            format!(
+                "at most {MAX_GET_IMAGE_PIXELS} pixels per GetImage: read large areas in bands"
+            ),
+        ));
+    }
+    let Some(read_format) = format(r.format).filter(|f| *f != render::ImageFormat::Jpeg) else {
+        return Err(fail(
+            ErrorCode::Value,
+            r.format as u64,
+            "images are read back as Bgrx, Rgba or Png",
+        ));
+    };
+    let window = WindowId(r.drawable.0);
+    let data = if s.windows.contains_key(&window) {
+        read_window(s, c, window, r.rect, read_format)?
+    } else {
+        render::get_image(
+            &s.surfaces[&Drawable(r.drawable.0)],
+            irect(r.rect),
+            read_format,
+        )
+        .map_err(image_error)?
+    };
+    Ok(Some(Reply::Image(ImageReply {
+        width: r.rect.width,
+        height: r.rect.height,
+        format: r.format,
+        data,
+    })))
+}
+
+/// What window `window` shows in `rect` (its own coordinates): its subtree composed
+/// into `0x00RRGGBB` words (with the frames of managed windows when reading the root:
+/// a screenshot), in `format`. On a little-endian machine those words are already
+/// `Bgrx` bytes: a `Bgrx` read composes straight into the reply's buffer.
+fn read_window(
+    s: &mut State,
+    c: ClientId,
+    window: WindowId,
+    rect: Rect,
+    format: render::ImageFormat,
+) -> Result<Vec<u8>, ProtocolError> {
+    s.refresh_decorations();
+    let (rw, rh) = (rect.width, rect.height);
+    let n = rw as usize * rh as usize;
+    let scene = Scene {
+        windows: &s.windows,
+        surfaces: &s.surfaces,
+        wm: &s.wm,
+        drag_icon: None,
+        // An untrusted client sees its own windows only, not parts embedded
+        // by other clients (isolation, protocol.md §19.1).
+        only_space: match s.is_trusted(c) {
+            true => None,
+            false => s.clients.get(&c).map(|c| c.id_space),
+        },
+    };
+    // Screenshots of the root show the drag icon, as the screen does.
+    let icon = match window {
+        WindowId::ROOT => s.transfers.drag_icon(s.input.pointer),
+        _ => None,
+    };
+    let paint = |buf: &mut [u32]| {
+        paint_tree(
+            &scene,
+            window,
+            Point::new(0, 0),
+            rect,
+            buf,
+            rw as usize,
+            rect.origin(),
+        );
+        if let Some((icon, at)) = icon {
+            crate::compose::blend_overlay(icon, at, rect, buf, rw as usize, rect.origin());
+        }
+        if window == WindowId::ROOT {
+            // Frames may leave bits in the pad byte; Bgrx's is 0.
+            buf.iter_mut().for_each(|p| *p &= 0x00FF_FFFF);
+        }
+    };
+    if format == render::ImageFormat::Bgrx && cfg!(target_endian = "little") {
+        let mut data = vec![0u8; n * 4];
+        match bytemuck::try_cast_slice_mut::<u8, u32>(&mut data) {
+            Ok(words) => paint(words),
+            Err(_) => {
+                let mut buf = vec![0u32; n];
+                paint(&mut buf);
+                data.copy_from_slice(bytemuck::cast_slice(&buf));
+            }
+        }
+        return Ok(data);
+    }
+    let mut buf = vec![0u32; n];
+    paint(&mut buf);
+    let pm = render::xrgb_to_pixmap(&buf, rw, rh, render::IRect::new(0, 0, rw, rh))
+        .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate the image"))?;
+    render::get_image(&pm, render::IRect::new(0, 0, rw, rh), format).map_err(image_error)
 }
 
 /// Decodes a QOI image of `width`×`height` (the request's numbers, which the header must

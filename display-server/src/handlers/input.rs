@@ -1,120 +1,86 @@
 //! Focus, pointer and administrative requests: SetInputFocus, GetInputFocus, QueryPointer,
-//! FakeInput, Sync, ListClients.
+//! Sync, ListClients. (FakeInput is `input::fake_input`, beside the device input
+//! it feeds.)
 
-use crate::dispatch::{fail, HandlerResult};
-use crate::input::InputEvent;
+use crate::command::{fail, HandlerResult};
+use crate::focus;
 use crate::state::State;
 use yonder_protocol::reply::{
     ClientInfo, InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply,
 };
-use yonder_protocol::request::{
-    FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync,
-};
-use yonder_protocol::{keysym, ClientId, ErrorCode, Point, Reply, WindowId};
+use yonder_protocol::request::{GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync};
+use yonder_protocol::{ClientId, ErrorCode, Reply, WindowId};
 
-impl State {
-    // SetInputFocus: [window]
-    pub(crate) fn set_input_focus(&mut self, _c: ClientId, r: SetInputFocus) -> HandlerResult {
-        if !r.window.is_none() {
-            self.check_window(r.window)?;
-            if !self.is_viewable(r.window) {
-                return Err(fail(
-                    ErrorCode::Match,
-                    r.window.0,
-                    "the focus window must be viewable",
-                ));
-            }
-        }
-        self.set_focus(r.window);
-        Ok(None)
-    }
-
-    // GetInputFocus: [] → [window]
-    pub(crate) fn get_input_focus(&mut self, _c: ClientId, _r: GetInputFocus) -> HandlerResult {
-        Ok(Some(Reply::InputFocus(InputFocusReply {
-            window: self.input.focus,
-        })))
-    }
-
-    // QueryPointer: [window] → [root, root_x, root_y, child, win_x, win_y, mask]
-    pub(crate) fn query_pointer(&mut self, _c: ClientId, r: QueryPointer) -> HandlerResult {
-        self.check_window(r.window)?;
-        let p = self.input.pointer;
-        let o = self.abs_origin(r.window);
-        let path = self.ancestry(self.input.pointer_window);
-        let child = path
-            .iter()
-            .position(|w| *w == r.window)
-            .and_then(|i| path.get(i + 1))
-            .copied()
-            .unwrap_or(WindowId::NONE);
-        Ok(Some(Reply::QueryPointer(QueryPointerReply {
-            root: WindowId::ROOT,
-            root_x: p.x,
-            root_y: p.y,
-            child,
-            // Saturating: a window may sit anywhere in i32 space (found by fuzzing).
-            win_x: p.x.saturating_sub(o.x),
-            win_y: p.y.saturating_sub(o.y),
-            mask: self.input_mask(),
-        })))
-    }
-
-    // FakeInput: [kind, detail, x, y]
-    pub(crate) fn fake_input(&mut self, _c: ClientId, r: FakeInput) -> HandlerResult {
-        if !self.allow_synthetic_input {
+// SetInputFocus: [window]
+pub(crate) fn set_input_focus(s: &mut State, _c: ClientId, r: SetInputFocus) -> HandlerResult {
+    if !r.window.is_none() {
+        s.check_window(r.window)?;
+        if !s.is_viewable(r.window) {
             return Err(fail(
-                ErrorCode::Access,
-                0,
-                "synthetic input is disabled (start the server with --allow-synthetic-input)",
+                ErrorCode::Match,
+                r.window.0,
+                "the focus window must be viewable",
             ));
         }
-        let button = || u8::try_from(r.detail).ok().filter(|b| (1..=16).contains(b));
-        let ev = match r.kind {
-            FakeKind::Motion => InputEvent::Motion(Point::new(r.x, r.y)),
-            FakeKind::ButtonPress | FakeKind::ButtonRelease => InputEvent::Button {
-                button: button()
-                    .ok_or_else(|| fail(ErrorCode::Value, r.detail as u64, "buttons are 1..=16"))?,
-                pressed: r.kind == FakeKind::ButtonPress,
-            },
-            FakeKind::KeyPress | FakeKind::KeyRelease => InputEvent::Key {
-                keysym: r.detail,
-                text: keysym::to_char(r.detail)
-                    .filter(|_| r.kind == FakeKind::KeyPress)
-                    .map(String::from)
-                    .unwrap_or_default(),
-                pressed: r.kind == FakeKind::KeyPress,
-                repeat: false,
-            },
-        };
-        self.handle_input(ev);
-        Ok(None)
     }
+    focus::set_focus(s, r.window);
+    Ok(None)
+}
 
-    // Sync: [] → []
-    pub(crate) fn sync(&mut self, _c: ClientId, _r: Sync) -> HandlerResult {
-        Ok(Some(Reply::Sync(SyncReply {})))
-    }
+// GetInputFocus: [] → [window]
+pub(crate) fn get_input_focus(s: &mut State, _c: ClientId, _r: GetInputFocus) -> HandlerResult {
+    Ok(Some(Reply::InputFocus(InputFocusReply {
+        window: s.input.focus,
+    })))
+}
 
-    // ListClients: [] → [clients]
-    pub(crate) fn list_clients(&mut self, _c: ClientId, _r: ListClients) -> HandlerResult {
-        let mut ids: Vec<ClientId> = self.clients.keys().copied().collect();
-        ids.sort();
-        let clients = ids
-            .into_iter()
-            .map(|id| {
-                let (w, p, g) = self.client_resources(id);
-                let c = &self.clients[&id];
-                ClientInfo {
-                    id,
-                    app_name: c.app_name.clone(),
-                    id_space: c.id_space,
-                    windows: w.len() as u32,
-                    pixmaps: p.len() as u32,
-                    gcs: g.len() as u32,
-                }
-            })
-            .collect();
-        Ok(Some(Reply::ListClients(ListClientsReply { clients })))
-    }
+// QueryPointer: [window] → [root, root_x, root_y, child, win_x, win_y, mask]
+pub(crate) fn query_pointer(s: &mut State, _c: ClientId, r: QueryPointer) -> HandlerResult {
+    s.check_window(r.window)?;
+    let p = s.input.pointer;
+    let o = s.abs_origin(r.window);
+    let path = s.ancestry(s.input.pointer_window);
+    let child = path
+        .iter()
+        .position(|w| *w == r.window)
+        .and_then(|i| path.get(i + 1))
+        .copied()
+        .unwrap_or(WindowId::NONE);
+    Ok(Some(Reply::QueryPointer(QueryPointerReply {
+        root: WindowId::ROOT,
+        root_x: p.x,
+        root_y: p.y,
+        child,
+        // Saturating: a window may sit anywhere in i32 space (found by fuzzing).
+        win_x: p.x.saturating_sub(o.x),
+        win_y: p.y.saturating_sub(o.y),
+        mask: s.input_mask(),
+    })))
+}
+
+// Sync: [] → []
+pub(crate) fn sync(_s: &mut State, _c: ClientId, _r: Sync) -> HandlerResult {
+    Ok(Some(Reply::Sync(SyncReply {})))
+}
+
+// ListClients: [] → [clients]
+pub(crate) fn list_clients(s: &mut State, _c: ClientId, _r: ListClients) -> HandlerResult {
+    let mut ids: Vec<ClientId> = s.clients.keys().copied().collect();
+    ids.sort();
+    let clients = ids
+        .into_iter()
+        .map(|id| {
+            let (w, p, g) = s.client_resources(id);
+            let c = &s.clients[&id];
+            ClientInfo {
+                id,
+                app_name: c.app_name.clone(),
+                id_space: c.id_space,
+                windows: w.len() as u32,
+                pixmaps: p.len() as u32,
+                gcs: g.len() as u32,
+            }
+        })
+        .collect();
+    Ok(Some(Reply::ListClients(ListClientsReply { clients })))
 }

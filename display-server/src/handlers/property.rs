@@ -1,7 +1,8 @@
 //! Window properties and client messages: ChangeProperty, DeleteProperty, GetProperty,
 //! ListProperties, SendEvent.
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
+use crate::events;
 use crate::state::{Property, State};
 use yonder_protocol::event::{PropertyEvent, PropertyState};
 use yonder_protocol::reply::{ListPropertiesReply, PropertyReply};
@@ -15,150 +16,150 @@ pub const MAX_PROPERTY_LEN: usize = 8 * 1024 * 1024;
 /// Largest client-message payload in bytes.
 pub const MAX_CLIENT_MESSAGE_LEN: usize = 4096;
 
-impl State {
-    fn check_atom(&self, a: Atom) -> Result<(), yonder_protocol::ProtocolError> {
-        self.atoms
-            .name(a)
-            .map(|_| ())
-            .ok_or_else(|| fail(ErrorCode::Atom, a.0 as u64, format!("no atom {}", a.0)))
-    }
+fn check_atom(s: &State, a: Atom) -> Result<(), yonder_protocol::ProtocolError> {
+    s.atoms
+        .name(a)
+        .map(|_| ())
+        .ok_or_else(|| fail(ErrorCode::Atom, a.0 as u64, format!("no atom {}", a.0)))
+}
 
-    fn notify_property(&mut self, window: WindowId, atom: Atom, state: PropertyState) {
-        let time = self.now();
-        self.deliver(
+fn notify_property(s: &mut State, window: WindowId, atom: Atom, state: PropertyState) {
+    let time = s.now();
+    events::deliver(
+        s,
+        window,
+        EventMask::PROPERTY_CHANGE,
+        Event::Property(PropertyEvent {
             window,
-            EventMask::PROPERTY_CHANGE,
-            Event::Property(PropertyEvent {
-                window,
-                atom,
-                state,
-                time,
-            }),
-        );
-    }
+            atom,
+            state,
+            time,
+        }),
+    );
+}
 
-    // ChangeProperty: [window, property, type, mode, data]
-    pub(crate) fn change_property(&mut self, _c: ClientId, r: ChangeProperty) -> HandlerResult {
-        self.check_window(r.window)?;
-        self.check_atom(r.property)?;
-        self.check_atom(r.type_)?;
-        let win = self.windows.get_mut(&r.window).expect("checked");
-        let old_len = win.properties.get(&r.property).map_or(0, |p| p.data.len());
-        let new_len = if r.mode == PropMode::Replace {
-            r.data.len()
-        } else {
-            old_len + r.data.len()
-        };
-        if new_len > MAX_PROPERTY_LEN {
-            return Err(fail(
-                ErrorCode::Alloc,
-                new_len as u64,
-                format!("property values are limited to {MAX_PROPERTY_LEN} bytes"),
-            ));
-        }
-        match (r.mode, win.properties.get_mut(&r.property)) {
-            (PropMode::Replace, _) | (_, None) => {
-                win.properties.insert(
-                    r.property,
-                    Property {
-                        type_: r.type_,
-                        data: r.data,
-                    },
-                );
-            }
-            (mode, Some(p)) => {
-                if p.type_ != r.type_ {
-                    return Err(fail(
-                        ErrorCode::Match,
-                        r.type_.0 as u64,
-                        "type differs from the existing value's",
-                    ));
-                }
-                if mode == PropMode::Append {
-                    p.data.extend_from_slice(&r.data);
-                } else {
-                    p.data.splice(0..0, r.data);
-                }
-            }
-        }
-        self.notify_property(r.window, r.property, PropertyState::NewValue);
-        Ok(None)
+// ChangeProperty: [window, property, type, mode, data]
+pub(crate) fn change_property(s: &mut State, _c: ClientId, r: ChangeProperty) -> HandlerResult {
+    s.check_window(r.window)?;
+    check_atom(s, r.property)?;
+    check_atom(s, r.type_)?;
+    let win = s.windows.get_mut(&r.window).expect("checked");
+    let old_len = win.properties.get(&r.property).map_or(0, |p| p.data.len());
+    let new_len = if r.mode == PropMode::Replace {
+        r.data.len()
+    } else {
+        old_len + r.data.len()
+    };
+    if new_len > MAX_PROPERTY_LEN {
+        return Err(fail(
+            ErrorCode::Alloc,
+            new_len as u64,
+            format!("property values are limited to {MAX_PROPERTY_LEN} bytes"),
+        ));
     }
-
-    // DeleteProperty: [window, property]
-    pub(crate) fn delete_property(&mut self, _c: ClientId, r: DeleteProperty) -> HandlerResult {
-        self.check_window(r.window)?;
-        self.check_atom(r.property)?;
-        let removed = self
-            .windows
-            .get_mut(&r.window)
-            .expect("checked")
-            .properties
-            .remove(&r.property);
-        if removed.is_some() {
-            self.notify_property(r.window, r.property, PropertyState::Deleted);
-        }
-        Ok(None)
-    }
-
-    // GetProperty: [window, property, delete] → [type, data]
-    pub(crate) fn get_property(&mut self, c: ClientId, r: GetProperty) -> HandlerResult {
-        self.check_window(r.window)?;
-        self.check_atom(r.property)?;
-        let win = self.windows.get(&r.window).expect("checked");
-        let reply = match win.properties.get(&r.property) {
-            Some(p) => PropertyReply {
-                type_: p.type_,
-                data: p.data.clone(),
-            },
-            None => PropertyReply {
-                type_: Atom::NONE,
-                data: Vec::new(),
-            },
-        };
-        if r.delete && !reply.type_.is_none() {
-            self.delete_property(
-                c,
-                DeleteProperty {
-                    window: r.window,
-                    property: r.property,
+    match (r.mode, win.properties.get_mut(&r.property)) {
+        (PropMode::Replace, _) | (_, None) => {
+            win.properties.insert(
+                r.property,
+                Property {
+                    type_: r.type_,
+                    data: r.data,
                 },
-            )?;
+            );
         }
-        Ok(Some(Reply::Property(reply)))
-    }
-
-    // ListProperties: [window] → [atoms]
-    pub(crate) fn list_properties(&mut self, _c: ClientId, r: ListProperties) -> HandlerResult {
-        let win = self.check_window(r.window)?;
-        let mut atoms: Vec<Atom> = win.properties.keys().copied().collect();
-        atoms.sort();
-        Ok(Some(Reply::ListProperties(ListPropertiesReply { atoms })))
-    }
-
-    // SendEvent: [destination, event_mask, event]
-    pub(crate) fn send_event_request(&mut self, _c: ClientId, r: SendEvent) -> HandlerResult {
-        self.check_window(r.destination)?;
-        if let Event::ClientMessage(m) = &r.event {
-            if m.data.len() > MAX_CLIENT_MESSAGE_LEN {
+        (mode, Some(p)) => {
+            if p.type_ != r.type_ {
                 return Err(fail(
-                    ErrorCode::Length,
-                    m.data.len() as u64,
-                    format!("client messages carry at most {MAX_CLIENT_MESSAGE_LEN} bytes"),
+                    ErrorCode::Match,
+                    r.type_.0 as u64,
+                    "type differs from the existing value's",
                 ));
             }
+            if mode == PropMode::Append {
+                p.data.extend_from_slice(&r.data);
+            } else {
+                p.data.splice(0..0, r.data);
+            }
         }
-        let targets: Vec<ClientId> = if r.event_mask.is_empty() {
-            self.owner_of(r.destination.0).into_iter().collect()
-        } else {
-            self.windows
-                .get(&r.destination)
-                .map(|w| w.selecting(r.event_mask))
-                .unwrap_or_default()
-        };
-        for t in targets {
-            self.send_event(t, r.event.clone(), true);
-        }
-        Ok(None)
     }
+    notify_property(s, r.window, r.property, PropertyState::NewValue);
+    Ok(None)
+}
+
+// DeleteProperty: [window, property]
+pub(crate) fn delete_property(s: &mut State, _c: ClientId, r: DeleteProperty) -> HandlerResult {
+    s.check_window(r.window)?;
+    check_atom(s, r.property)?;
+    let removed = s
+        .windows
+        .get_mut(&r.window)
+        .expect("checked")
+        .properties
+        .remove(&r.property);
+    if removed.is_some() {
+        notify_property(s, r.window, r.property, PropertyState::Deleted);
+    }
+    Ok(None)
+}
+
+// GetProperty: [window, property, delete] → [type, data]
+pub(crate) fn get_property(s: &mut State, c: ClientId, r: GetProperty) -> HandlerResult {
+    s.check_window(r.window)?;
+    check_atom(s, r.property)?;
+    let win = s.windows.get(&r.window).expect("checked");
+    let reply = match win.properties.get(&r.property) {
+        Some(p) => PropertyReply {
+            type_: p.type_,
+            data: p.data.clone(),
+        },
+        None => PropertyReply {
+            type_: Atom::NONE,
+            data: Vec::new(),
+        },
+    };
+    if r.delete && !reply.type_.is_none() {
+        delete_property(
+            s,
+            c,
+            DeleteProperty {
+                window: r.window,
+                property: r.property,
+            },
+        )?;
+    }
+    Ok(Some(Reply::Property(reply)))
+}
+
+// ListProperties: [window] → [atoms]
+pub(crate) fn list_properties(s: &mut State, _c: ClientId, r: ListProperties) -> HandlerResult {
+    let win = s.check_window(r.window)?;
+    let mut atoms: Vec<Atom> = win.properties.keys().copied().collect();
+    atoms.sort();
+    Ok(Some(Reply::ListProperties(ListPropertiesReply { atoms })))
+}
+
+// SendEvent: [destination, event_mask, event]
+pub(crate) fn send_event_request(s: &mut State, _c: ClientId, r: SendEvent) -> HandlerResult {
+    s.check_window(r.destination)?;
+    if let Event::ClientMessage(m) = &r.event {
+        if m.data.len() > MAX_CLIENT_MESSAGE_LEN {
+            return Err(fail(
+                ErrorCode::Length,
+                m.data.len() as u64,
+                format!("client messages carry at most {MAX_CLIENT_MESSAGE_LEN} bytes"),
+            ));
+        }
+    }
+    let targets: Vec<ClientId> = if r.event_mask.is_empty() {
+        s.owner_of(r.destination.0).into_iter().collect()
+    } else {
+        s.windows
+            .get(&r.destination)
+            .map(|w| w.selecting(r.event_mask))
+            .unwrap_or_default()
+    };
+    for t in targets {
+        events::send_event(s, t, r.event.clone(), true);
+    }
+    Ok(None)
 }

@@ -10,7 +10,7 @@
 
 use std::os::fd::OwnedFd;
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
 use crate::render;
 use crate::shm::{Segment, MAX_SEGMENTS_PER_CLIENT, MAX_SEGMENT_SIZE};
 use crate::state::State;
@@ -18,109 +18,107 @@ use yonder_protocol::request::{ShmAttach, ShmDetach, ShmPutImage};
 use yonder_protocol::{ClientId, ErrorCode, ProtocolError, ShmSegment};
 
 use super::image::{format, image_error};
+use crate::handlers::draw;
 
-impl State {
-    /// The client's segments, if its setup offered the extension (else a Request error,
-    /// as for any request the server does not take).
-    fn shm_segments(
-        &mut self,
-        c: ClientId,
-        opcode: u8,
-    ) -> Result<&mut std::collections::HashMap<ShmSegment, Segment>, ProtocolError> {
-        match self.clients.get_mut(&c) {
-            Some(client) if client.shm_offered => Ok(&mut client.segments),
-            _ => Err(fail(
-                ErrorCode::Request,
-                opcode as u64,
-                "shared-memory images (SHM) are not offered on this connection",
-            )),
-        }
+/// The client's segments, if its setup offered the extension (else a Request error,
+/// as for any request the server does not take).
+fn shm_segments(
+    s: &mut State,
+    c: ClientId,
+    opcode: u8,
+) -> Result<&mut std::collections::HashMap<ShmSegment, Segment>, ProtocolError> {
+    match s.clients.get_mut(&c) {
+        Some(client) if client.shm_offered => Ok(&mut client.segments),
+        _ => Err(fail(
+            ErrorCode::Request,
+            opcode as u64,
+            "shared-memory images (SHM) are not offered on this connection",
+        )),
     }
+}
 
-    // ShmAttach: [segment, size]; the memfd travels as SCM_RIGHTS with the frame.
-    pub(crate) fn shm_attach(
-        &mut self,
-        c: ClientId,
-        r: ShmAttach,
-        fd: Option<OwnedFd>,
-    ) -> HandlerResult {
-        let segments = self.shm_segments(c, ShmAttach::OPCODE)?;
-        if r.segment.is_none() || segments.contains_key(&r.segment) {
-            return Err(fail(
-                ErrorCode::IdChoice,
-                r.segment.0 as u64,
-                format!("segment {} is 0 or already attached", r.segment.0),
-            ));
-        }
-        if r.size == 0 || r.size > MAX_SEGMENT_SIZE {
-            return Err(fail(
+// ShmAttach: [segment, size]; the memfd travels as SCM_RIGHTS with the frame.
+pub(crate) fn shm_attach(
+    s: &mut State,
+    c: ClientId,
+    r: ShmAttach,
+    fd: Option<OwnedFd>,
+) -> HandlerResult {
+    let segments = shm_segments(s, c, ShmAttach::OPCODE)?;
+    if r.segment.is_none() || segments.contains_key(&r.segment) {
+        return Err(fail(
+            ErrorCode::IdChoice,
+            r.segment.0 as u64,
+            format!("segment {} is 0 or already attached", r.segment.0),
+        ));
+    }
+    if r.size == 0 || r.size > MAX_SEGMENT_SIZE {
+        return Err(fail(
+            ErrorCode::Value,
+            r.size,
+            format!("segment size {} is not 1..={MAX_SEGMENT_SIZE}", r.size),
+        ));
+    }
+    if segments.len() >= MAX_SEGMENTS_PER_CLIENT {
+        return Err(fail(
+            ErrorCode::Alloc,
+            r.segment.0 as u64,
+            format!("at most {MAX_SEGMENTS_PER_CLIENT} segments per client"),
+        ));
+    }
+    let fd = fd.ok_or(crate::shm::AttachError::NoDescriptor);
+    let segment = fd
+        .and_then(|fd| Segment::attach(fd, r.size))
+        .map_err(|e| fail(ErrorCode::Access, r.segment.0 as u64, e.to_string()))?;
+    segments.insert(r.segment, segment);
+    Ok(None)
+}
+
+// ShmDetach: [segment]
+pub(crate) fn shm_detach(s: &mut State, c: ClientId, r: ShmDetach) -> HandlerResult {
+    let segments = shm_segments(s, c, ShmDetach::OPCODE)?;
+    match segments.remove(&r.segment) {
+        Some(_) => Ok(None),
+        None => Err(no_segment(r.segment)),
+    }
+}
+
+// ShmPutImage: [drawable, gc, [x, y], width, height, format, segment, offset, stride]
+pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> HandlerResult {
+    shm_segments(s, c, ShmPutImage::OPCODE)?;
+    let (w, h) = s.check_drawable(r.drawable)?;
+    if !s.gcs.contains_key(&r.gc) {
+        return Err(fail(
+            ErrorCode::Gc,
+            r.gc.0,
+            format!("no graphics context {}", r.gc),
+        ));
+    }
+    let raw_format = format(r.format)
+        .filter(|_| r.format.is_raw())
+        .ok_or_else(|| {
+            fail(
                 ErrorCode::Value,
-                r.size,
-                format!("segment size {} is not 1..={MAX_SEGMENT_SIZE}", r.size),
-            ));
-        }
-        if segments.len() >= MAX_SEGMENTS_PER_CLIENT {
-            return Err(fail(
-                ErrorCode::Alloc,
-                r.segment.0 as u64,
-                format!("at most {MAX_SEGMENTS_PER_CLIENT} segments per client"),
-            ));
-        }
-        let fd = fd.ok_or(crate::shm::AttachError::NoDescriptor);
-        let segment = fd
-            .and_then(|fd| Segment::attach(fd, r.size))
-            .map_err(|e| fail(ErrorCode::Access, r.segment.0 as u64, e.to_string()))?;
-        segments.insert(r.segment, segment);
-        Ok(None)
+                r.format as u64,
+                "shared-memory images are Bgrx or Rgba",
+            )
+        })?;
+    let segment = s.clients[&c]
+        .segments
+        .get(&r.segment)
+        .ok_or_else(|| no_segment(r.segment))?;
+    let range = rect_bytes(&r, segment.len())?;
+    // The rows are read where they are: no copy of the image is made.
+    let bytes = &segment.bytes()[range];
+    let img = render::RawImage::strided(raw_format, r.width, r.height, r.stride as usize, bytes)
+        .map_err(image_error)?;
+    // Not through `draw::draw`: the image borrows the client's segment meanwhile.
+    let style = s.gcs.get_mut(&r.gc).expect("checked above").style(w, h);
+    let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
+    if let Some(d) = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img) {
+        draw::damage_drawable(s, r.drawable, d);
     }
-
-    // ShmDetach: [segment]
-    pub(crate) fn shm_detach(&mut self, c: ClientId, r: ShmDetach) -> HandlerResult {
-        let segments = self.shm_segments(c, ShmDetach::OPCODE)?;
-        match segments.remove(&r.segment) {
-            Some(_) => Ok(None),
-            None => Err(no_segment(r.segment)),
-        }
-    }
-
-    // ShmPutImage: [drawable, gc, [x, y], width, height, format, segment, offset, stride]
-    pub(crate) fn shm_put_image(&mut self, c: ClientId, r: ShmPutImage) -> HandlerResult {
-        self.shm_segments(c, ShmPutImage::OPCODE)?;
-        let (w, h) = self.check_drawable(r.drawable)?;
-        if !self.gcs.contains_key(&r.gc) {
-            return Err(fail(
-                ErrorCode::Gc,
-                r.gc.0,
-                format!("no graphics context {}", r.gc),
-            ));
-        }
-        let raw_format = format(r.format)
-            .filter(|_| r.format.is_raw())
-            .ok_or_else(|| {
-                fail(
-                    ErrorCode::Value,
-                    r.format as u64,
-                    "shared-memory images are Bgrx or Rgba",
-                )
-            })?;
-        let segment = self.clients[&c]
-            .segments
-            .get(&r.segment)
-            .ok_or_else(|| no_segment(r.segment))?;
-        let range = rect_bytes(&r, segment.len())?;
-        // The rows are read where they are: no copy of the image is made.
-        let bytes = &segment.bytes()[range];
-        let img =
-            render::RawImage::strided(raw_format, r.width, r.height, r.stride as usize, bytes)
-                .map_err(image_error)?;
-        // Not through `State::draw`: the image borrows the client's segment meanwhile.
-        let style = self.gcs.get_mut(&r.gc).expect("checked above").style(w, h);
-        let pm = self.surfaces.get_mut(&r.drawable).expect("checked");
-        if let Some(d) = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img) {
-            self.damage_drawable(r.drawable, d);
-        }
-        Ok(None)
-    }
+    Ok(None)
 }
 
 fn no_segment(s: ShmSegment) -> ProtocolError {

@@ -2,7 +2,9 @@
 //! route through the window tree queries, on a bare [`State`] with nested windows.
 
 use super::Damage;
-use crate::dispatch::Incoming;
+use crate::command::Incoming;
+use crate::dispatch;
+use crate::handlers::draw;
 use crate::render::IRect;
 use crate::state::gc::prect;
 use crate::state::test_support::state_with_client;
@@ -43,7 +45,7 @@ fn one_walk_damage_matches_the_tree_queries() {
             }),
             Request::MapWindow(MapWindow { window: id }),
         ] {
-            state.handle_request(client, Incoming::Request(r));
+            dispatch::handle_request(&mut state, client, Incoming::Request(r));
         }
         ids.push(id);
         parent = id;
@@ -65,15 +67,20 @@ fn one_walk_damage_matches_the_tree_queries() {
                     Some(a) => Damage::Screen(a),
                     None => Damage::None,
                 };
-                assert_eq!(state.screen_damage(Drawable(w.0), r), want, "{w:?} {r:?}");
+                assert_eq!(
+                    draw::screen_damage(state, Drawable(w.0), r),
+                    want,
+                    "{w:?} {r:?}"
+                );
             }
         }
     };
     check(&state);
-    let top = state.screen_damage(Drawable(ids[0].0), IRect::new(0, 0, 5, 5));
+    let top = draw::screen_damage(&state, Drawable(ids[0].0), IRect::new(0, 0, 5, 5));
     assert_eq!(top, Damage::Screen(Rect::new(10, 20, 5, 5)));
     // Unmapping a middle window hides its descendants.
-    state.handle_request(
+    dispatch::handle_request(
+        &mut state,
         client,
         Incoming::Request(Request::UnmapWindow(UnmapWindow { window: ids[1] })),
     );
@@ -103,11 +110,12 @@ fn drawing_damage_is_skipped_on_a_screen_without_frames() {
                 values: GcValues::default(),
             }),
         ] {
-            state.handle_request(client, Incoming::Request(r));
+            dispatch::handle_request(&mut state, client, Incoming::Request(r));
         }
-        state.compositor.discard_damage();
+        state.framebuffer.discard_damage();
         let points = vec![Point::new(0, 0), Point::new(20, 10), Point::new(0, 20)];
-        state.handle_request(
+        dispatch::handle_request(
+            &mut state,
             client,
             Incoming::Request(Request::FillPoly(FillPoly {
                 drawable: Drawable(win.0),
@@ -116,7 +124,7 @@ fn drawing_damage_is_skipped_on_a_screen_without_frames() {
             })),
         );
         assert_eq!(
-            state.compositor.has_damage(),
+            state.framebuffer.has_damage(),
             shown,
             "frames shown: {shown}"
         );

@@ -1,194 +1,152 @@
-//! Moving windows around: ConfigureWindow (move, resize, restack) and ReparentWindow.
+//! Moving windows around: ConfigureWindow (move, resize, restack), and the
+//! ConfigureNotify that tells who selected it (also after a reparent or a screen resize).
 
-use crate::dispatch::{fail, HandlerResult};
+use crate::command::{fail, HandlerResult};
+use crate::events;
+use crate::focus;
 use crate::render::{self, IRect};
 use crate::state::quota::drawable_bytes;
 use crate::state::State;
 use yonder_protocol::event::ConfigureEvent;
-use yonder_protocol::request::{ConfigureWindow, ReparentWindow, StackMode};
+use yonder_protocol::request::{ConfigureWindow, StackMode};
 use yonder_protocol::{ClientId, Drawable, ErrorCode, Event, Rect, WindowId};
 
-impl State {
-    // ConfigureWindow: [window, x?, y?, width?, height?, stack_mode?, sibling?]
-    pub(crate) fn configure_window(&mut self, _c: ClientId, r: ConfigureWindow) -> HandlerResult {
-        let win = self.check_window(r.window)?;
-        if r.window == WindowId::ROOT {
+// ConfigureWindow: [window, x?, y?, width?, height?, stack_mode?, sibling?]
+pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) -> HandlerResult {
+    let win = s.check_window(r.window)?;
+    if r.window == WindowId::ROOT {
+        return Err(fail(
+            ErrorCode::Match,
+            r.window.0,
+            "the root window cannot be configured",
+        ));
+    }
+    let parent = win.parent;
+    let old = win.rect;
+    let new = Rect::new(
+        r.x.unwrap_or(old.x),
+        r.y.unwrap_or(old.y),
+        r.width.unwrap_or(old.width),
+        r.height.unwrap_or(old.height),
+    );
+    let resized = new.size() != old.size();
+    if resized {
+        s.check_size(new.width, new.height)?;
+        // The window's owner pays for its pixels, whoever resizes it.
+        let (now, then) = (new.size(), old.size());
+        s.check_quota(
+            r.window.0,
+            drawable_bytes(now.width, now.height),
+            drawable_bytes(then.width, then.height),
+        )?;
+    }
+    if let Some(sib_id) = r.sibling {
+        if r.stack_mode.is_none() {
             return Err(fail(
                 ErrorCode::Match,
-                r.window.0,
-                "the root window cannot be configured",
+                sib_id.0,
+                "sibling given without a stack mode",
             ));
         }
-        let parent = win.parent;
-        let old = win.rect;
-        let new = Rect::new(
-            r.x.unwrap_or(old.x),
-            r.y.unwrap_or(old.y),
-            r.width.unwrap_or(old.width),
-            r.height.unwrap_or(old.height),
+        let sib = s.check_window(sib_id)?;
+        if sib.parent != parent || sib_id == r.window {
+            return Err(fail(
+                ErrorCode::Match,
+                sib_id.0,
+                "not a sibling of the window",
+            ));
+        }
+    }
+    s.damage_window(r.window);
+    if resized {
+        resize_surface(s, r.window, new.width, new.height)?;
+    }
+    let win = s.windows.get_mut(&r.window).expect("checked");
+    win.rect = new;
+    if let Some(mode) = r.stack_mode {
+        restack(s, r.window, parent, mode, r.sibling);
+    }
+    s.damage_window(r.window);
+    notify_configure(s, r.window);
+    if resized {
+        events::expose_subtree(s, r.window);
+    }
+    focus::update_pointer_window(s);
+    Ok(None)
+}
+
+/// Replaces the backing store with one of the new size, keeping the old pixels at the
+/// top-left and painting the rest with the background.
+fn resize_surface(
+    s: &mut State,
+    w: WindowId,
+    width: u32,
+    height: u32,
+) -> Result<(), yonder_protocol::ProtocolError> {
+    let bg = s.windows.get(&w).map(|x| x.background).unwrap_or_default();
+    let mut fresh = s.new_surface(width, height, bg)?;
+    if let Some(old) = s.surfaces.get(&Drawable(w.0)) {
+        let all = IRect::new(0, 0, old.width(), old.height());
+        render::copy_area(
+            old,
+            &mut fresh,
+            &render::Style {
+                op: render::Op::Source,
+                ..Default::default()
+            },
+            all,
+            0,
+            0,
         );
-        let resized = new.size() != old.size();
-        if resized {
-            self.check_size(new.width, new.height)?;
-            // The window's owner pays for its pixels, whoever resizes it.
-            let (now, then) = (new.size(), old.size());
-            self.check_quota(
-                r.window.0,
-                drawable_bytes(now.width, now.height),
-                drawable_bytes(then.width, then.height),
-            )?;
-        }
-        if let Some(s) = r.sibling {
-            if r.stack_mode.is_none() {
-                return Err(fail(
-                    ErrorCode::Match,
-                    s.0,
-                    "sibling given without a stack mode",
-                ));
-            }
-            let sib = self.check_window(s)?;
-            if sib.parent != parent || s == r.window {
-                return Err(fail(ErrorCode::Match, s.0, "not a sibling of the window"));
-            }
-        }
-        self.damage_window(r.window);
-        if resized {
-            self.resize_surface(r.window, new.width, new.height)?;
-        }
-        let win = self.windows.get_mut(&r.window).expect("checked");
-        win.rect = new;
-        if let Some(mode) = r.stack_mode {
-            self.restack(r.window, parent, mode, r.sibling);
-        }
-        self.damage_window(r.window);
-        self.notify_configure(r.window);
-        if resized {
-            self.expose_subtree(r.window);
-        }
-        self.update_pointer_window();
-        Ok(None)
     }
+    s.put_surface(Drawable(w.0), fresh);
+    Ok(())
+}
 
-    /// Replaces the backing store with one of the new size, keeping the old pixels at the
-    /// top-left and painting the rest with the background.
-    fn resize_surface(
-        &mut self,
-        w: WindowId,
-        width: u32,
-        height: u32,
-    ) -> Result<(), yonder_protocol::ProtocolError> {
-        let bg = self
-            .windows
-            .get(&w)
-            .map(|x| x.background)
-            .unwrap_or_default();
-        let mut fresh = self.new_surface(width, height, bg)?;
-        if let Some(old) = self.surfaces.get(&Drawable(w.0)) {
-            let all = IRect::new(0, 0, old.width(), old.height());
-            render::copy_area(
-                old,
-                &mut fresh,
-                &render::Style {
-                    op: render::Op::Source,
-                    ..Default::default()
-                },
-                all,
-                0,
-                0,
-            );
-        }
-        self.put_surface(Drawable(w.0), fresh);
-        Ok(())
-    }
-
-    fn restack(
-        &mut self,
-        w: WindowId,
-        parent: WindowId,
-        mode: StackMode,
-        sibling: Option<WindowId>,
+fn restack(
+    s: &mut State,
+    w: WindowId,
+    parent: WindowId,
+    mode: StackMode,
+    sibling: Option<WindowId>,
+) {
+    let Some(p) = s.windows.get_mut(&parent) else {
+        return;
+    };
+    p.children.retain(|k| *k != w);
+    let at = match (
+        mode,
+        sibling.and_then(|s| p.children.iter().position(|k| *k == s)),
     ) {
-        let Some(p) = self.windows.get_mut(&parent) else {
-            return;
-        };
-        p.children.retain(|k| *k != w);
-        let at = match (
-            mode,
-            sibling.and_then(|s| p.children.iter().position(|k| *k == s)),
-        ) {
-            (StackMode::Above, Some(i)) => i + 1,
-            (StackMode::Below, Some(i)) => i,
-            (StackMode::Above, None) => p.children.len(),
-            (StackMode::Below, None) => 0,
-        };
-        p.children.insert(at, w);
-    }
+        (StackMode::Above, Some(i)) => i + 1,
+        (StackMode::Below, Some(i)) => i,
+        (StackMode::Above, None) => p.children.len(),
+        (StackMode::Below, None) => 0,
+    };
+    p.children.insert(at, w);
+}
 
-    /// ConfigureNotify for `w` with its current geometry and stacking.
-    pub fn notify_configure(&mut self, w: WindowId) {
-        let Some(win) = self.windows.get(&w) else {
-            return;
-        };
-        let (rect, or) = (win.rect, win.override_redirect);
-        let above_sibling = self
-            .windows
-            .get(&win.parent)
-            .and_then(|p| {
-                let i = p.children.iter().position(|k| *k == w)?;
-                i.checked_sub(1).map(|j| p.children[j])
-            })
-            .unwrap_or(WindowId::NONE);
-        self.notify_structure(w, |event| {
-            Event::Configure(ConfigureEvent {
-                event,
-                window: w,
-                rect,
-                above_sibling,
-                override_redirect: or,
-            })
-        });
-    }
-
-    // ReparentWindow: [window, parent, x, y]
-    pub(crate) fn reparent_window(&mut self, _c: ClientId, r: ReparentWindow) -> HandlerResult {
-        let win = self.check_window(r.window)?;
-        let was_mapped = win.mapped;
-        let old_parent = win.parent;
-        self.check_window(r.parent)?;
-        if r.window == WindowId::ROOT {
-            return Err(fail(
-                ErrorCode::Match,
-                r.window.0,
-                "the root window cannot be reparented",
-            ));
-        }
-        if self.is_ancestor_or_self(r.window, r.parent) {
-            return Err(fail(
-                ErrorCode::Match,
-                r.parent.0,
-                "the new parent is the window or inside it",
-            ));
-        }
-        if was_mapped {
-            self.unmap_window(
-                _c,
-                yonder_protocol::request::UnmapWindow { window: r.window },
-            )?;
-        }
-        if let Some(p) = self.windows.get_mut(&old_parent) {
-            p.children.retain(|k| *k != r.window);
-        }
-        if let Some(p) = self.windows.get_mut(&r.parent) {
-            p.children.push(r.window);
-        }
-        let win = self.windows.get_mut(&r.window).expect("checked");
-        win.parent = r.parent;
-        win.rect.x = r.x;
-        win.rect.y = r.y;
-        self.notify_configure(r.window);
-        if was_mapped {
-            self.map_window(_c, yonder_protocol::request::MapWindow { window: r.window })?;
-        }
-        Ok(None)
-    }
+/// ConfigureNotify for `w` with its current geometry and stacking.
+pub fn notify_configure(s: &mut State, w: WindowId) {
+    let Some(win) = s.windows.get(&w) else {
+        return;
+    };
+    let (rect, or) = (win.rect, win.override_redirect);
+    let above_sibling = s
+        .windows
+        .get(&win.parent)
+        .and_then(|p| {
+            let i = p.children.iter().position(|k| *k == w)?;
+            i.checked_sub(1).map(|j| p.children[j])
+        })
+        .unwrap_or(WindowId::NONE);
+    events::notify_structure(s, w, |event| {
+        Event::Configure(ConfigureEvent {
+            event,
+            window: w,
+            rect,
+            above_sibling,
+            override_redirect: or,
+        })
+    });
 }

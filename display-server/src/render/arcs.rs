@@ -1,5 +1,6 @@
-//! X11 arcs: [`ArcSpec`] (bounding box plus angles in 1/64 degree), conversion of an arc to
-//! a tiny-skia path of cubic Béziers, and [`stroke_arcs`] / [`fill_arcs`] (pie or chord).
+//! X11 arcs ([`ArcSpec`], in `geom.rs`: bounding box plus angles in 1/64 degree):
+//! conversion of an arc to a tiny-skia path of cubic Béziers, and [`stroke_arcs`] /
+//! [`fill_arcs`] (pie or chord).
 //! Whole aliased ellipses (thin outlines and fills) go row by row through `ellipse.rs`,
 //! their spans cached per size by `span_cache.rs`.
 
@@ -9,7 +10,7 @@ use tiny_skia::{FillRule, PathBuilder, Pixmap};
 
 use super::clip::Region;
 use super::ellipse;
-use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
+use super::geom::{add_polygon, add_polyline, ArcSpec, Pt, SafeBox};
 use super::raster::Target;
 use super::shapes::{fill_path_styled, stroke_path_styled};
 use super::span_cache::{EllipseDrawer, Kind};
@@ -17,26 +18,6 @@ use super::{center_offset, union_opt, IRect, Style};
 
 /// One full turn in X's 1/64 degree units.
 const FULL_CIRCLE: i64 = 360 * 64;
-
-/// An X arc: part of the ellipse inscribed in the box `x, y, width, height`.
-///
-/// Angles are in 1/64 degree, 0 is three o'clock and positive is counter-clockwise;
-/// `angle2` is the extent relative to `angle1`. `|angle2| >= 360 * 64` is a full ellipse.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct ArcSpec {
-    /// Left of the bounding box.
-    pub x: i32,
-    /// Top of the bounding box.
-    pub y: i32,
-    /// Width of the bounding box (the ellipse's major/minor axis).
-    pub width: u32,
-    /// Height of the bounding box.
-    pub height: u32,
-    /// Start angle, 1/64 degree.
-    pub angle1: i32,
-    /// Extent, 1/64 degree, relative to `angle1`.
-    pub angle2: i32,
-}
 
 /// Outlines arcs (X PolyArc) with the style's line width and cap; each arc is drawn on its own.
 pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> {

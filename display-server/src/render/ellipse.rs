@@ -13,7 +13,7 @@
 //!   strictly inside: `w` pixels across like a filled rectangle, as X fills arcs (and as
 //!   the path route with its 1/64 offset does).
 
-use super::arcs::ArcSpec;
+use super::geom::ArcSpec;
 use super::raster::SpanSink;
 
 /// Largest box side taken by the row-wise route (its products stay within 64-bit

@@ -6,8 +6,30 @@
 
 use tiny_skia::{PathBuilder, Pixmap};
 
-use super::shapes::MAX_LINE_WIDTH;
 use super::Style;
+
+/// Widest line drawn; wider requests are clamped (X line widths are 16-bit).
+pub(crate) const MAX_LINE_WIDTH: u32 = 32767;
+
+/// An X arc: part of the ellipse inscribed in the box `x, y, width, height`.
+///
+/// Angles are in 1/64 degree, 0 is three o'clock and positive is counter-clockwise;
+/// `angle2` is the extent relative to `angle1`. `|angle2| >= 360 * 64` is a full ellipse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct ArcSpec {
+    /// Left of the bounding box.
+    pub x: i32,
+    /// Top of the bounding box.
+    pub y: i32,
+    /// Width of the bounding box (the ellipse's major/minor axis).
+    pub width: u32,
+    /// Height of the bounding box.
+    pub height: u32,
+    /// Start angle, 1/64 degree.
+    pub angle1: i32,
+    /// Extent, 1/64 degree, relative to `angle1`.
+    pub angle2: i32,
+}
 
 /// A point in pixmap coordinates.
 pub(crate) type Pt = (f64, f64);

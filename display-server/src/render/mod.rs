@@ -54,9 +54,10 @@ mod tests_shapes;
 #[cfg(test)]
 mod tests_text_image;
 
-pub use arcs::{fill_arcs, stroke_arcs, ArcSpec};
+pub use arcs::{fill_arcs, stroke_arcs};
 pub use clip::Clip;
 pub use compose::{copy_area, copy_within, fill_solid, put_image, put_raw};
+pub use geom::ArcSpec;
 pub use images::{
     decode_image, get_image, ImageError, ImageFormat, RawImage, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
 };

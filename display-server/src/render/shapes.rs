@@ -9,7 +9,7 @@ use tiny_skia::{
 
 use super::clip::Region;
 use super::compose::{blend_pixel, write_span_rect};
-use super::geom::{add_polygon, add_polyline, Pt, SafeBox};
+use super::geom::{add_polygon, add_polyline, Pt, SafeBox, MAX_LINE_WIDTH};
 use super::lines::{thin_poly_line, thin_segments};
 use super::polyfill;
 use super::raster::{direct_word, fill_rects_unclipped, Target};
@@ -18,8 +18,6 @@ use super::{
     JoinStyle, Op, Style,
 };
 
-/// Widest line drawn; wider requests are clamped (X line widths are 16-bit).
-pub(crate) const MAX_LINE_WIDTH: u32 = 32767;
 /// X's miter limit (11 degrees) expressed as tiny-skia's miter ratio, 1 / sin(11° / 2).
 const X_MITER_LIMIT: f32 = 10.43;
 /// Clip lists longer than this are applied through the mask rather than piece by piece.

@@ -12,8 +12,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::arcs::ArcSpec;
 use super::ellipse;
+use super::geom::ArcSpec;
 use super::raster::{fill_words, SpanSink, Target};
 
 /// Largest box side whose spans are cached; larger ellipses are drawn row by row (their

@@ -3,7 +3,7 @@
 //! the windows' backing stores itself), so the server does not compose for it at all.
 
 use super::Screen;
-use crate::compositor::Compositor;
+use crate::state::Framebuffer;
 use yonder_protocol::Rect;
 
 /// An in-memory screen of a fixed size.
@@ -30,7 +30,7 @@ impl Screen for Headless {
         (self.width, self.height)
     }
 
-    fn present(&mut self, _fb: &Compositor, _damage: &[Rect]) {
+    fn present(&mut self, _fb: &Framebuffer, _damage: &[Rect]) {
         self.frames += 1;
     }
 

@@ -1,7 +1,7 @@
 //! Translating the host's input (winit's keys, buttons and wheel) into Yonder's terms:
 //! X11 keysyms, X button numbers, wheel steps as buttons 4–7 plus precise scroll deltas.
 
-use crate::input::InputEvent;
+use crate::command::InputEvent;
 use winit::event::{MouseButton, MouseScrollDelta};
 use winit::keyboard::{Key, KeyLocation, NamedKey};
 use yonder_protocol::keysym;

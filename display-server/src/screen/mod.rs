@@ -1,5 +1,6 @@
-//! Screen backends behind one small trait: where composed frames go. The headless backend
-//! (like Xvfb) keeps nothing beyond the compositor's framebuffer; the windowed backend
+//! Screen backends behind one small trait ([`Screen`], declared in `state` because the
+//! state owns its screen): where composed frames go. The headless backend (like Xvfb)
+//! keeps nothing beyond the state's framebuffer; the windowed backend
 //! (winit + softbuffer) presents frames in a host window.
 
 mod headless;
@@ -8,26 +9,4 @@ pub mod winit;
 
 pub use headless::Headless;
 
-use crate::compositor::Compositor;
-use yonder_protocol::request::Cursor;
-use yonder_protocol::Rect;
-
-/// A place that shows the composed screen.
-pub trait Screen: Send {
-    /// Screen size in pixels.
-    fn size(&self) -> (u32, u32);
-    /// Device pixels per logical pixel.
-    fn scale_factor(&self) -> f64 {
-        1.0
-    }
-    /// Shows the framebuffer; `damage` lists what changed since the last call.
-    fn present(&mut self, fb: &Compositor, damage: &[Rect]);
-    /// Whether anything looks at composed frames. A screen nobody sees (headless: clients
-    /// read pixels back with GetImage, which composes from the windows' backing stores)
-    /// says no, and the server then never composes: drawing costs only the drawing.
-    fn shows_frames(&self) -> bool {
-        true
-    }
-    /// Shows this pointer shape (the screen has a real pointer only in a window).
-    fn set_cursor(&mut self, _cursor: Cursor) {}
-}
+pub use crate::state::Screen;

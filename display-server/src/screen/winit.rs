@@ -10,10 +10,11 @@
 
 use super::keymap::{self, Wheel};
 use super::Screen;
-use crate::compositor::Compositor;
-use crate::input::InputEvent;
-use crate::server::Command;
-use crate::{ServerConfig, ServerHandle};
+use crate::command::Command;
+use crate::command::InputEvent;
+use crate::config::ServerConfig;
+use crate::net::server::{self, ServerHandle};
+use crate::state::Framebuffer;
 use std::num::NonZeroU32;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,7 +69,7 @@ impl Screen for WinitScreen {
         self.scale
     }
 
-    fn present(&mut self, fb: &Compositor, damage: &[Rect]) {
+    fn present(&mut self, fb: &Framebuffer, damage: &[Rect]) {
         {
             let mut f = self.frame.lock().unwrap_or_else(|e| e.into_inner());
             let full = Rect::new(0, 0, fb.width, fb.height);
@@ -193,7 +194,7 @@ impl<F: FnMut(&ServerHandle)> HostApp<F> {
             ..self.config.clone()
         };
         let server =
-            crate::start(config, Box::new(screen)).map_err(|e| format!("cannot start: {e}"))?;
+            server::start(config, Box::new(screen)).map_err(|e| format!("cannot start: {e}"))?;
         window.set_title(&format!("Yonder {}", server.display));
         let proxy = self.proxy.clone();
         server.on_signal(move || {

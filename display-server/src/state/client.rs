@@ -12,17 +12,6 @@ use yonder_protocol::{frame, ClientId, Seq, ServerMessage, ShmSegment};
 /// Largest output buffer kept for reuse after a direct write.
 const KEPT_BUFFER: usize = 64 * 1024;
 
-/// What the connection task tells the state thread about a new client.
-#[derive(Debug, Default)]
-pub struct ClientLink {
-    /// Offer it shared-memory images (it is on a Unix socket and they are allowed).
-    pub shm: bool,
-    /// It presented the display's trusted cookie.
-    pub trusted: bool,
-    /// Its output accounting, shared with its writer task.
-    pub outbox: Arc<Outbox>,
-}
-
 /// A connected client.
 pub struct Client {
     /// The server's number for it.
@@ -46,7 +35,7 @@ pub struct Client {
     /// Most bytes of output it may leave unread before it is disconnected.
     pub max_output: usize,
     /// Set when the client must go: its output passed `max_output`, or it sent a frame
-    /// that does not decode (see `State::handle_raw`). Further requests and output
+    /// that does not decode (see `dispatch::handle_raw`). Further requests and output
     /// are dropped and the client is disconnected at the end of the burst, for this
     /// reason.
     pub overflow: Option<String>,

@@ -14,7 +14,7 @@
 //! needs to know which clients are trusted.
 
 use super::State;
-use crate::dispatch::fail;
+use crate::command::fail;
 use yonder_protocol::{ClientId, Drawable, ErrorCode, EventMask, ProtocolError, WindowId};
 
 /// The events an untrusted client may select only on its own windows: keys, buttons,

@@ -1,54 +1,14 @@
-//! Clients arriving and leaving, and the end of each burst of work: registering a client
-//! (its setup reply), freeing everything a client owned when it goes (however abruptly),
-//! handing queued output to the writers, and presenting damage.
+//! Clients arriving: registering a client (its number, id space and limits) and queueing
+//! its setup reply, or saying why it cannot connect. A client leaving is
+//! `clients`'s; the end of each burst of work is `dispatch`'s.
 
-use super::{Client, ClientLink, State};
-use crate::compositor::Scene;
-use crate::dispatch::Incoming;
-use crate::server::Command;
+use super::{Client, State};
+use crate::command::ClientLink;
 use tokio::sync::mpsc::UnboundedSender;
 use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Setup};
 use yonder_protocol::{atoms, frame, ClientId, Hello, SetupResponse, WindowId};
 
 impl State {
-    /// Applies one command; returns true when the server must stop.
-    pub fn apply_command(&mut self, cmd: Command) -> bool {
-        match cmd {
-            Command::Connect {
-                hello,
-                tx,
-                link,
-                reply,
-            } => {
-                let _ = reply.send(self.connect_client(hello, tx, link));
-            }
-            Command::Requests {
-                client,
-                batch,
-                bodies,
-                permit,
-            } => {
-                for req in batch {
-                    match req {
-                        Incoming::Raw(r) => {
-                            self.handle_raw(client, bodies.get(r).unwrap_or_default())
-                        }
-                        req => self.handle_request(client, req),
-                    }
-                }
-                // Applied: the connection may queue another batch (fair scheduling).
-                drop(permit);
-            }
-            Command::Disconnect { client, reason } => self.disconnect(client, &reason),
-            Command::Input(ev) => self.handle_input(ev),
-            Command::ScreenResized { width, height } => self.resize_screen(width, height),
-            Command::ScaleChanged(scale) => self.rescale_screen(scale),
-            Command::Tick => self.wm_tick(),
-            Command::Shutdown => return true,
-        }
-        false
-    }
-
     /// Registers a client that cannot pass file descriptors (no `SHM` extension) and
     /// queues its setup reply, or says why it cannot connect.
     pub fn connect(
@@ -106,7 +66,7 @@ impl State {
     }
 
     fn setup_for(&self, client_id: ClientId, id_space: u32) -> Setup {
-        let (width, height) = (self.compositor.width, self.compositor.height);
+        let (width, height) = (self.framebuffer.width, self.framebuffer.height);
         Setup {
             major: yonder_protocol::PROTOCOL_MAJOR,
             minor: yonder_protocol::PROTOCOL_MINOR,
@@ -134,96 +94,6 @@ impl State {
                 .enumerate()
                 .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
                 .collect(),
-        }
-    }
-
-    /// Frees everything `client` owned, with the events others would see had it
-    /// destroyed its windows itself, then forgets it (its writer then closes the socket).
-    pub fn disconnect(&mut self, client: ClientId, reason: &str) {
-        self.rescue_save_set(client);
-        self.dnd_client_gone(client);
-        self.selections_client_gone(client);
-        let (windows, pixmaps, gcs) = self.client_resources(client);
-        for w in windows {
-            if self.windows.contains_key(&w) {
-                self.destroy_subtree(w);
-            }
-        }
-        for p in pixmaps {
-            self.take_surface(p);
-        }
-        for g in gcs {
-            self.gcs.remove(&g);
-        }
-        for win in self.windows.values_mut() {
-            win.selections.retain(|(c, _)| *c != client);
-        }
-        if let Some(c) = self.clients.remove(&client) {
-            self.spaces.remove(&c.id_space);
-            tracing::info!(client = client.0, app = %c.app_name, reason, "disconnected");
-        }
-    }
-
-    /// Disconnects every client (at shutdown).
-    pub fn disconnect_all(&mut self) {
-        let ids: Vec<ClientId> = self.clients.keys().copied().collect();
-        for id in ids {
-            self.disconnect(id, "server shutting down");
-        }
-    }
-
-    /// Hands every client's queued frames to its writer. A client whose unread output
-    /// passed its limit is disconnected instead (its socket closed at once, whether or
-    /// not it reads), so a client that never reads cannot make the server's memory grow;
-    /// one that sent a frame that does not decode gets its owed output, then the end.
-    pub fn flush_clients(&mut self) {
-        // Disconnecting makes events for others (Destroy, ...), which may in turn push
-        // another non-reader over; each round removes at least one client.
-        loop {
-            let over: Vec<(ClientId, String)> = self
-                .clients
-                .values_mut()
-                .filter_map(|c| c.overflow.take().map(|r| (c.id, r)))
-                .collect();
-            if over.is_empty() {
-                break;
-            }
-            for (id, reason) in over {
-                tracing::warn!(client = id.0, %reason, "disconnecting a client");
-                if let Some(c) = self.clients.get_mut(&id) {
-                    if c.malformed {
-                        // Like a disconnect from the reader: what the requests before the
-                        // bad frame earned is written, then the connection ends.
-                        c.flush();
-                    } else {
-                        c.outbox.close();
-                    }
-                }
-                self.disconnect(id, &reason);
-            }
-        }
-        for c in self.clients.values_mut() {
-            c.flush();
-        }
-    }
-
-    /// Composes the damage and shows it.
-    pub fn present(&mut self) {
-        self.refresh_decorations();
-        if !self.screen.shows_frames() {
-            self.compositor.discard_damage();
-            return;
-        }
-        if self.compositor.has_damage() {
-            let scene = Scene {
-                windows: &self.windows,
-                surfaces: &self.surfaces,
-                wm: &self.wm,
-                drag_icon: self.transfers.drag_icon(self.input.pointer),
-                only_space: None,
-            };
-            let damage = self.compositor.compose(&scene);
-            self.screen.present(&self.compositor, &damage);
         }
     }
 }

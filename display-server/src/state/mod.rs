@@ -1,5 +1,5 @@
 //! The server's state: every client, window, drawable, GC, atom and the input devices'
-//! state, owned by one thread (see [`crate::server`]) that applies requests in order.
+//! state, owned by one thread (see `net::server`) that applies requests in order.
 //!
 //! Why one owner and no locks: a request may touch many windows at once (destroying a
 //! subtree, restacking, delivering events to every selecting client), and X semantics
@@ -8,29 +8,38 @@
 //! (see [`State::client_resources`]) for the day clients migrate between servers.
 
 mod client;
+mod framebuffer;
 pub mod gc;
 pub mod id_hash;
+mod input;
 pub mod isolation;
 mod lifecycle;
+mod lookup;
 pub mod quota;
 pub mod scratch;
-mod screen_change;
+mod screen;
+
+mod cursor;
+mod frames;
 #[cfg(test)]
 pub(crate) mod test_support;
-
+pub mod transfer;
 mod tree;
 mod window;
+pub mod wm;
 
-pub use client::{Client, ClientLink};
+pub use client::Client;
+pub use framebuffer::Framebuffer;
 pub use gc::Gc;
 pub use id_hash::IdMap;
+pub use input::InputState;
+pub use lookup::MAX_DRAWABLE_PIXELS;
+pub use screen::Screen;
+pub use transfer::Transfers;
 pub use window::{Property, Window};
+pub use wm::Wm;
 
-use crate::compositor::Compositor;
 use crate::config::ServerConfig;
-use crate::input::InputState;
-use crate::screen::Screen;
-use crate::wm::Wm;
 use std::collections::HashMap;
 use std::time::Instant;
 use tiny_skia::Pixmap;
@@ -93,16 +102,16 @@ pub struct State {
     /// Interned atoms.
     pub atoms: Atoms,
     /// Selections, transfers, the drag and the save-sets.
-    pub transfers: crate::transfer::Transfers,
+    pub transfers: Transfers,
     /// Pointer, buttons, modifiers, focus, grab.
     pub input: InputState,
     /// The screen's framebuffer and pending damage.
-    pub compositor: Compositor,
+    pub framebuffer: Framebuffer,
     /// The screen backend.
     pub screen: Box<dyn Screen>,
     /// Whether the screen shows composed frames (`Screen::shows_frames`, fixed for the
     /// screen's life). When it does not, nothing is ever composed and the damage of
-    /// drawing requests is not even worked out (see `State::damage_drawable`).
+    /// drawing requests is not even worked out (see `handlers::draw::damage_drawable`).
     pub frames_shown: bool,
     /// Device pixels per logical pixel, as the screen last reported.
     pub scale_factor: f64,
@@ -139,7 +148,7 @@ impl State {
             atoms: Atoms::with_predefined(),
             transfers: Default::default(),
             input: InputState::default(),
-            compositor: Compositor::new(w, h),
+            framebuffer: Framebuffer::new(w, h),
             scale_factor: screen.scale_factor(),
             frames_shown: screen.shows_frames(),
             screen,
@@ -168,7 +177,7 @@ impl State {
             ROOT_BACKGROUND.0,
         );
         self.surfaces.insert(Drawable(WindowId::ROOT.0), pm);
-        self.compositor.damage(rect);
+        self.framebuffer.damage(rect);
     }
 
     /// Milliseconds since the server started.

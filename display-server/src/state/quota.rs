@@ -11,7 +11,7 @@
 //! [`Client::drawable_bytes`]: super::Client::drawable_bytes
 
 use super::State;
-use crate::dispatch::fail;
+use crate::command::fail;
 use tiny_skia::Pixmap;
 use yonder_protocol::{Drawable, ErrorCode, ProtocolError};
 

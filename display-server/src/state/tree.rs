@@ -1,6 +1,6 @@
 //! Queries on the window tree: absolute positions, viewability, visible areas, the window
 //! under a point, ancestry and subtree walks, and screen damage. The window manager's
-//! frames (see [`crate::wm`]) count where the screen is concerned: a frame hides what is
+//! frames (see `state::wm`) count where the screen is concerned: a frame hides what is
 //! below it, and damaging a managed window damages its frame too.
 
 use super::State;
@@ -130,7 +130,7 @@ impl State {
         if let Some(vis) = self.visible_rect(w) {
             let o = self.abs_origin(w);
             if let Some(r) = area.translate(o.x, o.y).intersect(&vis) {
-                self.compositor.damage(r);
+                self.framebuffer.damage(r);
             }
         }
     }
@@ -145,7 +145,7 @@ impl State {
     /// Adds the whole visible area of `w` (with its frame, if any) to the screen damage.
     pub fn damage_window(&mut self, w: WindowId) {
         if let Some(vis) = self.visible_rect_with_frame(w) {
-            self.compositor.damage(vis);
+            self.framebuffer.damage(vis);
         }
     }
 }

@@ -1,4 +1,5 @@
-//! Drag-and-drop: StartDrag, DndStatus, DndFinish, and the drag's life in between.
+//! Drag-and-drop's life between StartDrag and DndFinish (the requests are in
+//! `handlers::dnd`).
 //!
 //! While a drag is on, the server owns the pointer: motion and buttons go to the drag,
 //! not to clients (the source's implicit grab is kept until the button is released);
@@ -6,515 +7,316 @@
 //! the one under the pointer that some client selected DND on. Data moves through the
 //! YONDER_DND selection, owned by the source for the drag's length.
 
-use super::{Dropped, Owner};
-use crate::dispatch::{fail, HandlerResult};
+use super::{Drag, Dropped};
+use crate::events;
+use crate::focus;
 use crate::state::State;
-use tiny_skia::Pixmap;
+use crate::transfer::selection;
 use yonder_protocol::event::{
     DndDropEvent, DndEnterEvent, DndFinishedEvent, DndLeaveEvent, DndPositionEvent, DndStatusEvent,
 };
-use yonder_protocol::request::{Cursor, DndAction, DndActions, DndFinish, DndStatus, StartDrag};
-use yonder_protocol::{
-    atoms, keysym, Atom, ClientId, Drawable, ErrorCode, Event, EventMask, ModMask, Point, Rect,
-    WindowId,
-};
+use yonder_protocol::request::DndAction;
+use yonder_protocol::{atoms, keysym, ClientId, Event, EventMask, ModMask, Point, Rect, WindowId};
 
-/// A drag in progress.
-pub struct Drag {
-    /// The source's client.
-    pub client: ClientId,
-    /// The source window.
-    pub source: WindowId,
-    /// Types offered.
-    pub types: Vec<Atom>,
-    /// Actions allowed.
-    pub actions: DndActions,
-    /// The icon drawn under the pointer (a copy of the client's pixmap).
-    pub icon: Option<Pixmap>,
-    /// The icon's point under the pointer.
-    pub hotspot: Point,
-    /// The window under the pointer that accepts drags, if any.
-    pub target: Option<WindowId>,
-    /// The target's last answer.
-    pub accept: bool,
-    /// The action of that answer.
-    pub action: DndAction,
-    /// Where the icon was last drawn on the screen (damaged again when it moves away).
-    pub shown: Option<Rect>,
+/// Where the drag icon is on the screen.
+pub(crate) fn drag_icon_rect(s: &State) -> Option<Rect> {
+    let d = s.transfers.drag.as_ref()?;
+    let icon = d.icon.as_ref()?;
+    let p = s.input.pointer;
+    // Saturating: the hotspot is any point the client chose.
+    Some(Rect::new(
+        p.x.saturating_sub(d.hotspot.x),
+        p.y.saturating_sub(d.hotspot.y),
+        icon.width(),
+        icon.height(),
+    ))
 }
 
-/// Largest drag icon side.
-const MAX_ICON_SIDE: u32 = 512;
-
-impl State {
-    // StartDrag: [source, types, actions, icon, hotspot]
-    pub(crate) fn start_drag(&mut self, c: ClientId, r: StartDrag) -> HandlerResult {
-        self.check_own_window(c, r.source)?;
-        let holds_pointer = self
-            .input
-            .grab
-            .is_some_and(|g| self.owner_of(g.0) == Some(c))
-            && !(self.input.buttons & ModMask(0x1F00)).is_empty();
-        if !holds_pointer {
-            return Err(fail(
-                ErrorCode::Match,
-                r.source.0,
-                "a drag starts while a button pressed on one of the client's windows is held",
-            ));
-        }
-        if self.transfers.drag.is_some() {
-            return Err(fail(
-                ErrorCode::Access,
-                r.source.0,
-                "another drag is in progress",
-            ));
-        }
-        if r.types.is_empty() || r.actions.0 & 7 == 0 {
-            return Err(fail(
-                ErrorCode::Value,
-                0,
-                "a drag offers at least one type and one action",
-            ));
-        }
-        let icon = if r.icon.is_none() {
-            None
-        } else {
-            let d = Drawable(r.icon.0);
-            let pm = self
-                .surfaces
-                .get(&d)
-                .filter(|_| !self.windows.contains_key(&WindowId(d.0)));
-            let pm = pm.ok_or_else(|| {
-                fail(
-                    ErrorCode::Pixmap,
-                    r.icon.0,
-                    "no such pixmap for the drag icon",
-                )
-            })?;
-            if pm.width() > MAX_ICON_SIDE || pm.height() > MAX_ICON_SIDE {
-                return Err(fail(
-                    ErrorCode::Value,
-                    r.icon.0,
-                    format!("drag icons are at most {MAX_ICON_SIDE} pixels a side"),
-                ));
-            }
-            Some(pm.clone())
-        };
-        let time = self.now();
-        self.change_selection_owner(
-            atoms::YONDER_DND,
-            Some(Owner {
-                window: r.source,
-                client: c,
-                time,
-            }),
-        );
-        self.transfers.drag = Some(Drag {
-            client: c,
-            source: r.source,
-            types: r.types,
-            actions: r.actions,
-            icon,
-            hotspot: r.hotspot,
-            target: None,
-            accept: false,
-            action: DndAction::None,
-            shown: None,
-        });
-        self.dnd_motion(self.input.pointer);
-        self.update_cursor();
-        Ok(None)
+/// Pointer motion during a drag: move the icon, track the target. False when no drag.
+pub(crate) fn dnd_motion(s: &mut State, p: Point) -> bool {
+    if s.transfers.drag.is_none() {
+        return false;
     }
-
-    /// Where the drag icon is on the screen.
-    pub(crate) fn drag_icon_rect(&self) -> Option<Rect> {
-        let d = self.transfers.drag.as_ref()?;
-        let icon = d.icon.as_ref()?;
-        let p = self.input.pointer;
-        // Saturating: the hotspot is any point the client chose.
-        Some(Rect::new(
-            p.x.saturating_sub(d.hotspot.x),
-            p.y.saturating_sub(d.hotspot.y),
-            icon.width(),
-            icon.height(),
-        ))
-    }
-
-    /// The pointer shape during a drag.
-    pub(crate) fn dnd_cursor(&self) -> Option<Cursor> {
-        let d = self.transfers.drag.as_ref()?;
-        Some(match (d.target, d.accept, d.action) {
-            (Some(_), true, DndAction::Link) => Cursor::Alias,
-            (Some(_), true, DndAction::Copy) => Cursor::Copy,
-            (Some(_), true, _) => Cursor::Grabbing,
-            _ => Cursor::NotAllowed,
-        })
-    }
-
-    /// Pointer motion during a drag: move the icon, track the target. False when no drag.
-    pub(crate) fn dnd_motion(&mut self, p: Point) -> bool {
-        if self.transfers.drag.is_none() {
-            return false;
+    let under = s.window_at(p);
+    let target = events::propagate(s, under, EventMask::DND, None);
+    let drag = s.transfers.drag.as_ref().expect("checked");
+    let (old, source, types, actions) =
+        (drag.target, drag.source, drag.types.clone(), drag.actions);
+    if old != target {
+        if let Some(o) = old {
+            events::deliver(
+                s,
+                o,
+                EventMask::DND,
+                Event::DndLeave(DndLeaveEvent { target: o }),
+            );
         }
-        let under = self.window_at(p);
-        let target = self.propagate(under, EventMask::DND, None);
-        let drag = self.transfers.drag.as_ref().expect("checked");
-        let (old, source, types, actions) =
-            (drag.target, drag.source, drag.types.clone(), drag.actions);
-        if old != target {
-            if let Some(o) = old {
-                self.deliver(
-                    o,
-                    EventMask::DND,
-                    Event::DndLeave(DndLeaveEvent { target: o }),
-                );
-            }
-            if let Some(d) = self.transfers.drag.as_mut() {
-                d.target = target;
-                d.accept = false;
-                d.action = DndAction::None;
-            }
-            if let Some(t) = target {
-                self.deliver(
-                    t,
-                    EventMask::DND,
-                    Event::DndEnter(DndEnterEvent {
-                        target: t,
-                        source,
-                        types,
-                        actions,
-                    }),
-                );
-            }
+        if let Some(d) = s.transfers.drag.as_mut() {
+            d.target = target;
+            d.accept = false;
+            d.action = DndAction::None;
         }
         if let Some(t) = target {
-            let time = self.now();
-            self.deliver_input(t, EventMask::DND, p, |target, rel| {
-                Event::DndPosition(DndPositionEvent {
+            events::deliver(
+                s,
+                t,
+                EventMask::DND,
+                Event::DndEnter(DndEnterEvent {
+                    target: t,
+                    source,
+                    types,
+                    actions,
+                }),
+            );
+        }
+    }
+    if let Some(t) = target {
+        let time = s.now();
+        events::deliver_input(s, t, EventMask::DND, p, |target, rel| {
+            Event::DndPosition(DndPositionEvent {
+                target,
+                x: rel.x,
+                y: rel.y,
+                root_x: p.x,
+                root_y: p.y,
+                time,
+            })
+        });
+    }
+    move_drag_icon(s);
+    true
+}
+
+/// Redraws the drag icon at the pointer: damages where it was shown and where it
+/// is now (the pointer has already moved, so the old place must be remembered).
+fn move_drag_icon(s: &mut State) {
+    let now = drag_icon_rect(s);
+    let Some(d) = s.transfers.drag.as_mut() else {
+        return;
+    };
+    let old = std::mem::replace(&mut d.shown, now);
+    for r in [old, now].into_iter().flatten() {
+        s.framebuffer.damage(r);
+    }
+}
+
+/// A button during a drag: presses are swallowed; releasing the last button drops
+/// (or cancels). False when no drag.
+pub(crate) fn dnd_button(s: &mut State, bit: ModMask, pressed: bool) -> bool {
+    if s.transfers.drag.is_none() {
+        return false;
+    }
+    if pressed {
+        s.input.buttons |= bit;
+        return true;
+    }
+    s.input.buttons = s.input.buttons & !bit;
+    if (s.input.buttons & ModMask(0x1F00)).is_empty() {
+        s.input.grab = None;
+        end_drag(s, true);
+        focus::update_pointer_window(s);
+    }
+    true
+}
+
+/// A key during a drag: swallowed; Escape cancels. False when no drag.
+pub(crate) fn dnd_key(s: &mut State, ks: u32, pressed: bool) -> bool {
+    if s.transfers.drag.is_none() {
+        return false;
+    }
+    if pressed && ks == keysym::ESCAPE {
+        end_drag(s, false);
+    }
+    true
+}
+
+/// Ends the drag: a drop if `drop` and the target accepted, else a cancel.
+fn end_drag(s: &mut State, drop: bool) {
+    let Some(d) = take_drag(s) else {
+        return;
+    };
+    match d.target {
+        Some(t) if drop && d.accept && s.is_viewable(t) => {
+            let p = s.input.pointer;
+            let time = s.now();
+            let action = d.action;
+            events::deliver_input(s, t, EventMask::DND, p, |target, rel| {
+                Event::DndDrop(DndDropEvent {
                     target,
                     x: rel.x,
                     y: rel.y,
-                    root_x: p.x,
-                    root_y: p.y,
+                    action,
                     time,
                 })
             });
-        }
-        self.move_drag_icon();
-        true
-    }
-
-    /// Redraws the drag icon at the pointer: damages where it was shown and where it
-    /// is now (the pointer has already moved, so the old place must be remembered).
-    fn move_drag_icon(&mut self) {
-        let now = self.drag_icon_rect();
-        let Some(d) = self.transfers.drag.as_mut() else {
-            return;
-        };
-        let old = std::mem::replace(&mut d.shown, now);
-        for r in [old, now].into_iter().flatten() {
-            self.compositor.damage(r);
-        }
-    }
-
-    /// A button during a drag: presses are swallowed; releasing the last button drops
-    /// (or cancels). False when no drag.
-    pub(crate) fn dnd_button(&mut self, bit: ModMask, pressed: bool) -> bool {
-        if self.transfers.drag.is_none() {
-            return false;
-        }
-        if pressed {
-            self.input.buttons |= bit;
-            return true;
-        }
-        self.input.buttons = self.input.buttons & !bit;
-        if (self.input.buttons & ModMask(0x1F00)).is_empty() {
-            self.input.grab = None;
-            self.end_drag(true);
-            self.update_pointer_window();
-        }
-        true
-    }
-
-    /// A key during a drag: swallowed; Escape cancels. False when no drag.
-    pub(crate) fn dnd_key(&mut self, ks: u32, pressed: bool) -> bool {
-        if self.transfers.drag.is_none() {
-            return false;
-        }
-        if pressed && ks == keysym::ESCAPE {
-            self.end_drag(false);
-        }
-        true
-    }
-
-    /// Ends the drag: a drop if `drop` and the target accepted, else a cancel.
-    fn end_drag(&mut self, drop: bool) {
-        let Some(d) = self.take_drag() else {
-            return;
-        };
-        match d.target {
-            Some(t) if drop && d.accept && self.is_viewable(t) => {
-                let p = self.input.pointer;
-                let time = self.now();
-                let action = d.action;
-                self.deliver_input(t, EventMask::DND, p, |target, rel| {
-                    Event::DndDrop(DndDropEvent {
-                        target,
-                        x: rel.x,
-                        y: rel.y,
-                        action,
-                        time,
-                    })
-                });
-                self.transfers.dropped.push(Dropped {
-                    source_client: d.client,
-                    source: d.source,
-                    target: t,
-                    action,
-                });
-            }
-            target => {
-                if let Some(t) = target {
-                    self.deliver(
-                        t,
-                        EventMask::DND,
-                        Event::DndLeave(DndLeaveEvent { target: t }),
-                    );
-                }
-                self.finish_drag_for_source(
-                    d.client,
-                    d.source,
-                    WindowId::NONE,
-                    false,
-                    DndAction::None,
-                );
-                self.release_dnd_selection(d.source);
-            }
-        }
-    }
-
-    /// The drag is over for good: YONDER_DND stops being owned by its source, so a later
-    /// conversion cannot reach a stale source.
-    fn release_dnd_selection(&mut self, source: WindowId) {
-        let owned = self
-            .transfers
-            .owners
-            .get(&atoms::YONDER_DND)
-            .is_some_and(|o| o.window == source);
-        if owned && self.transfers.drag.is_none() {
-            self.change_selection_owner(atoms::YONDER_DND, None);
-        }
-    }
-
-    /// Ends the drag in the server's books: the icon is erased from the screen.
-    fn take_drag(&mut self) -> Option<Drag> {
-        let d = self.transfers.drag.take()?;
-        if let Some(r) = d.shown {
-            self.compositor.damage(r);
-        }
-        Some(d)
-    }
-
-    fn finish_drag_for_source(
-        &mut self,
-        client: ClientId,
-        source: WindowId,
-        target: WindowId,
-        success: bool,
-        action: DndAction,
-    ) {
-        let e = DndFinishedEvent {
-            source,
-            target,
-            success,
-            action,
-        };
-        self.send_event(client, Event::DndFinished(e), false);
-    }
-
-    // DndStatus: [target, accept, action]
-    pub(crate) fn dnd_status(&mut self, c: ClientId, r: DndStatus) -> HandlerResult {
-        self.check_window(r.target)?;
-        let Some(d) = self.transfers.drag.as_mut() else {
-            return Ok(None);
-        }; // late answer: drag over
-        if d.target != Some(r.target) {
-            return Ok(None); // an answer about a window the drag already left
-        }
-        if r.accept && !d.actions.allows(r.action) {
-            return Err(fail(
-                ErrorCode::Value,
-                r.action as u64,
-                "the source does not allow that action",
-            ));
-        }
-        let selected = self
-            .windows
-            .get(&r.target)
-            .is_some_and(|w| w.mask_of(c).contains(EventMask::DND));
-        if !selected {
-            return Err(fail(
-                ErrorCode::Match,
-                r.target.0,
-                "the client did not select DND on the target",
-            ));
-        }
-        let d = self.transfers.drag.as_mut().expect("checked");
-        d.accept = r.accept;
-        d.action = if r.accept { r.action } else { DndAction::None };
-        let (client, source, accept, action) = (d.client, d.source, d.accept, d.action);
-        self.send_event(
-            client,
-            Event::DndStatus(DndStatusEvent {
-                source,
-                target: r.target,
-                accept,
+            s.transfers.dropped.push(Dropped {
+                source_client: d.client,
+                source: d.source,
+                target: t,
                 action,
-            }),
-            false,
-        );
-        self.update_cursor();
-        Ok(None)
-    }
-
-    // DndFinish: [target, success, action]
-    pub(crate) fn dnd_finish(&mut self, c: ClientId, r: DndFinish) -> HandlerResult {
-        let found = self.transfers.dropped.iter().position(|x| {
-            x.target == r.target
-                && self
-                    .windows
-                    .get(&x.target)
-                    .is_none_or(|w| w.mask_of(c).contains(EventMask::DND))
-        });
-        let Some(i) = found else {
-            return Err(fail(
-                ErrorCode::Match,
-                r.target.0,
-                "no drop on this window awaits DndFinish",
-            ));
-        };
-        let x = self.transfers.dropped.remove(i);
-        let action = if r.success { r.action } else { DndAction::None };
-        self.finish_drag_for_source(x.source_client, x.source, x.target, r.success, action);
-        if !self.transfers.dropped.iter().any(|d| d.source == x.source) {
-            self.release_dnd_selection(x.source);
+            });
         }
-        Ok(None)
-    }
-
-    /// A client left. A drag it started is cancelled (the target hears DndLeave). A window
-    /// that only it took drops on stops being the drag's target, and drops on such a
-    /// window fail (their sources hear it). Drops it was the source of stay on the books,
-    /// so that their target can still report them finished without an error (the report
-    /// goes nowhere).
-    pub(crate) fn dnd_client_gone(&mut self, client: ClientId) {
-        if self
-            .transfers
-            .drag
-            .as_ref()
-            .is_some_and(|d| d.client == client)
-        {
-            if let Some(t) = self.take_drag().and_then(|d| d.target) {
-                self.deliver(
+        target => {
+            if let Some(t) = target {
+                events::deliver(
+                    s,
                     t,
                     EventMask::DND,
                     Event::DndLeave(DndLeaveEvent { target: t }),
                 );
             }
-        }
-        let only_listener = |s: &State, w: WindowId| {
-            s.windows
-                .get(&w)
-                .is_some_and(|win| win.selecting(EventMask::DND) == [client])
-        };
-        if let Some(t) = self.transfers.drag.as_ref().and_then(|d| d.target) {
-            if only_listener(self, t) {
-                self.dnd_target_lost(t);
-            }
-        }
-        let lost: Vec<WindowId> = self
-            .transfers
-            .dropped
-            .iter()
-            .map(|x| x.target)
-            .filter(|t| only_listener(self, *t))
-            .collect();
-        for t in lost {
-            self.fail_drops_on(t);
-        }
-        self.update_cursor();
-    }
-
-    /// A window was destroyed: it stops being the drag's target, and drops on it fail.
-    pub(crate) fn dnd_window_gone(&mut self, w: WindowId) {
-        if self.transfers.drag.as_ref().is_some_and(|d| d.source == w) {
-            self.end_drag(false);
-        }
-        self.dnd_target_lost(w);
-        self.fail_drops_on(w);
-    }
-
-    /// `w` can no longer take the drop: if it is the drag's target, the drag has no
-    /// target until the pointer moves to another, and the source hears the refusal.
-    fn dnd_target_lost(&mut self, w: WindowId) {
-        let stale = self
-            .transfers
-            .drag
-            .as_ref()
-            .and_then(|d| (d.target == Some(w)).then_some((d.client, d.source)));
-        let Some((client, source)) = stale else {
-            return;
-        };
-        if let Some(d) = self.transfers.drag.as_mut() {
-            d.target = None;
-            d.accept = false;
-            d.action = DndAction::None;
-        }
-        self.send_event(
-            client,
-            Event::DndStatus(DndStatusEvent {
-                source,
-                target: w,
-                accept: false,
-                action: DndAction::None,
-            }),
-            false,
-        );
-        self.update_cursor();
-    }
-
-    /// Drops on `w` awaiting DndFinish will never be finished: their sources hear failure.
-    fn fail_drops_on(&mut self, w: WindowId) {
-        let failed: Vec<_> = self
-            .transfers
-            .dropped
-            .iter()
-            .filter(|x| x.target == w)
-            .cloned()
-            .collect();
-        self.transfers.dropped.retain(|x| x.target != w);
-        for x in failed {
-            self.finish_drag_for_source(
-                x.source_client,
-                x.source,
-                x.target,
+            finish_drag_for_source(
+                s,
+                d.client,
+                d.source,
+                WindowId::NONE,
                 false,
                 DndAction::None,
             );
+            release_dnd_selection(s, d.source);
         }
     }
 }
 
-impl super::Transfers {
-    /// The drag icon and its top-left on the screen with the pointer at `pointer`.
-    pub fn drag_icon(&self, pointer: Point) -> Option<(&Pixmap, Point)> {
-        let d = self.drag.as_ref()?;
-        Some((
-            d.icon.as_ref()?,
-            Point::new(
-                pointer.x.saturating_sub(d.hotspot.x),
-                pointer.y.saturating_sub(d.hotspot.y),
-            ),
-        ))
+/// The drag is over for good: YONDER_DND stops being owned by its source, so a later
+/// conversion cannot reach a stale source.
+pub(crate) fn release_dnd_selection(s: &mut State, source: WindowId) {
+    let owned = s
+        .transfers
+        .owners
+        .get(&atoms::YONDER_DND)
+        .is_some_and(|o| o.window == source);
+    if owned && s.transfers.drag.is_none() {
+        selection::change_selection_owner(s, atoms::YONDER_DND, None);
+    }
+}
+
+/// Ends the drag in the server's books: the icon is erased from the screen.
+fn take_drag(s: &mut State) -> Option<Drag> {
+    let d = s.transfers.drag.take()?;
+    if let Some(r) = d.shown {
+        s.framebuffer.damage(r);
+    }
+    Some(d)
+}
+
+pub(crate) fn finish_drag_for_source(
+    s: &mut State,
+    client: ClientId,
+    source: WindowId,
+    target: WindowId,
+    success: bool,
+    action: DndAction,
+) {
+    let e = DndFinishedEvent {
+        source,
+        target,
+        success,
+        action,
+    };
+    events::send_event(s, client, Event::DndFinished(e), false);
+}
+
+/// A client left. A drag it started is cancelled (the target hears DndLeave). A window
+/// that only it took drops on stops being the drag's target, and drops on such a
+/// window fail (their sources hear it). Drops it was the source of stay on the books,
+/// so that their target can still report them finished without an error (the report
+/// goes nowhere).
+pub(crate) fn dnd_client_gone(s: &mut State, client: ClientId) {
+    if s.transfers
+        .drag
+        .as_ref()
+        .is_some_and(|d| d.client == client)
+    {
+        if let Some(t) = take_drag(s).and_then(|d| d.target) {
+            events::deliver(
+                s,
+                t,
+                EventMask::DND,
+                Event::DndLeave(DndLeaveEvent { target: t }),
+            );
+        }
+    }
+    let only_listener = |s: &State, w: WindowId| {
+        s.windows
+            .get(&w)
+            .is_some_and(|win| win.selecting(EventMask::DND) == [client])
+    };
+    if let Some(t) = s.transfers.drag.as_ref().and_then(|d| d.target) {
+        if only_listener(s, t) {
+            dnd_target_lost(s, t);
+        }
+    }
+    let lost: Vec<WindowId> = s
+        .transfers
+        .dropped
+        .iter()
+        .map(|x| x.target)
+        .filter(|t| only_listener(s, *t))
+        .collect();
+    for t in lost {
+        fail_drops_on(s, t);
+    }
+    s.update_cursor();
+}
+
+/// A window was destroyed: it stops being the drag's target, and drops on it fail.
+pub(crate) fn dnd_window_gone(s: &mut State, w: WindowId) {
+    if s.transfers.drag.as_ref().is_some_and(|d| d.source == w) {
+        end_drag(s, false);
+    }
+    dnd_target_lost(s, w);
+    fail_drops_on(s, w);
+}
+
+/// `w` can no longer take the drop: if it is the drag's target, the drag has no
+/// target until the pointer moves to another, and the source hears the refusal.
+fn dnd_target_lost(s: &mut State, w: WindowId) {
+    let stale = s
+        .transfers
+        .drag
+        .as_ref()
+        .and_then(|d| (d.target == Some(w)).then_some((d.client, d.source)));
+    let Some((client, source)) = stale else {
+        return;
+    };
+    if let Some(d) = s.transfers.drag.as_mut() {
+        d.target = None;
+        d.accept = false;
+        d.action = DndAction::None;
+    }
+    events::send_event(
+        s,
+        client,
+        Event::DndStatus(DndStatusEvent {
+            source,
+            target: w,
+            accept: false,
+            action: DndAction::None,
+        }),
+        false,
+    );
+    s.update_cursor();
+}
+
+/// Drops on `w` awaiting DndFinish will never be finished: their sources hear failure.
+fn fail_drops_on(s: &mut State, w: WindowId) {
+    let failed: Vec<_> = s
+        .transfers
+        .dropped
+        .iter()
+        .filter(|x| x.target == w)
+        .cloned()
+        .collect();
+    s.transfers.dropped.retain(|x| x.target != w);
+    for x in failed {
+        finish_drag_for_source(
+            s,
+            x.source_client,
+            x.source,
+            x.target,
+            false,
+            DndAction::None,
+        );
     }
 }

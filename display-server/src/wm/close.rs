@@ -11,125 +11,110 @@
 //! If it has not destroyed or unmapped the window [`CLOSE_TIMEOUT`] later, or if the window
 //! does not support `WM_DELETE_WINDOW` at all, the server offers to kill: the title bar
 //! turns red and says [`NOT_RESPONDING_TEXT`](super::NOT_RESPONDING_TEXT). A click on × in that state disconnects the
-//! owning client, which frees everything it owned ([`State::disconnect`]).
+//! owning client, which frees everything it owned (`clients::disconnect`).
 //!
 //! The switch to "not responding" happens without input: while a request is pending, the
 //! [`alarm`] task (a tokio timer) sends [`Command::Tick`] at its deadline. No timer runs
 //! when nothing is pending.
 
-use super::CLOSE_TIMEOUT;
-use crate::server::Command;
+use super::{CloseState, CLOSE_TIMEOUT};
+use crate::clients;
+use crate::command::Command;
+use crate::events;
 use crate::state::State;
 use std::time::Instant;
 use tokio::sync::{mpsc, watch};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::{atoms, Event, WindowId};
 
-/// Where the close button's conversation with a window's app stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CloseState {
-    /// Nothing asked.
-    Idle,
-    /// WM_DELETE_WINDOW was sent at `at`; no answer yet.
-    Asked {
-        /// When the (first) request was sent.
-        at: Instant,
-    },
-    /// The title bar offers to force-quit; the next click on × does.
-    NotResponding,
+/// The close button of `w` was clicked (pressed and released on it).
+pub(crate) fn wm_close_clicked(s: &mut State, w: WindowId) {
+    let Some(state) = s.wm.managed.get(&w).map(|m| m.close) else {
+        return;
+    };
+    let now = Instant::now();
+    let next = match state {
+        CloseState::NotResponding => return force_quit(s, w),
+        CloseState::Asked { at } if now.duration_since(at) >= CLOSE_TIMEOUT => {
+            CloseState::NotResponding
+        }
+        CloseState::Asked { at } => {
+            send_delete_window(s, w);
+            CloseState::Asked { at }
+        }
+        CloseState::Idle if supports_delete_window(s, w) => {
+            send_delete_window(s, w);
+            CloseState::Asked { at: now }
+        }
+        CloseState::Idle => CloseState::NotResponding,
+    };
+    if let Some(m) = s.wm.managed.get_mut(&w) {
+        m.close = next;
+    }
+    publish_close_deadline(s);
 }
 
-impl State {
-    /// The close button of `w` was clicked (pressed and released on it).
-    pub(crate) fn wm_close_clicked(&mut self, w: WindowId) {
-        let Some(state) = self.wm.managed.get(&w).map(|m| m.close) else {
-            return;
-        };
-        let now = Instant::now();
-        let next = match state {
-            CloseState::NotResponding => return self.force_quit(w),
-            CloseState::Asked { at } if now.duration_since(at) >= CLOSE_TIMEOUT => {
-                CloseState::NotResponding
-            }
-            CloseState::Asked { at } => {
-                self.send_delete_window(w);
-                CloseState::Asked { at }
-            }
-            CloseState::Idle if self.supports_delete_window(w) => {
-                self.send_delete_window(w);
-                CloseState::Asked { at: now }
-            }
-            CloseState::Idle => CloseState::NotResponding,
-        };
-        if let Some(m) = self.wm.managed.get_mut(&w) {
-            m.close = next;
-        }
-        self.publish_close_deadline();
-    }
+/// Whether `w`'s `WM_PROTOCOLS` property lists `WM_DELETE_WINDOW`.
+pub fn supports_delete_window(s: &State, w: WindowId) -> bool {
+    s.windows
+        .get(&w)
+        .and_then(|win| win.properties.get(&atoms::WM_PROTOCOLS))
+        .filter(|p| p.type_ == atoms::ATOM)
+        .is_some_and(|p| {
+            p.data
+                .chunks_exact(4)
+                .any(|a| u32::from_le_bytes([a[0], a[1], a[2], a[3]]) == atoms::WM_DELETE_WINDOW.0)
+        })
+}
 
-    /// Whether `w`'s `WM_PROTOCOLS` property lists `WM_DELETE_WINDOW`.
-    pub fn supports_delete_window(&self, w: WindowId) -> bool {
-        self.windows
-            .get(&w)
-            .and_then(|win| win.properties.get(&atoms::WM_PROTOCOLS))
-            .filter(|p| p.type_ == atoms::ATOM)
-            .is_some_and(|p| {
-                p.data.chunks_exact(4).any(|a| {
-                    u32::from_le_bytes([a[0], a[1], a[2], a[3]]) == atoms::WM_DELETE_WINDOW.0
-                })
-            })
-    }
+fn send_delete_window(s: &mut State, w: WindowId) {
+    let Some(owner) = s.owner_of(w.0) else {
+        return;
+    };
+    let msg = ClientMessage {
+        window: w,
+        type_: atoms::WM_PROTOCOLS,
+        data: atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
+    };
+    events::send_event(s, owner, Event::ClientMessage(msg), true);
+}
 
-    fn send_delete_window(&mut self, w: WindowId) {
-        let Some(owner) = self.owner_of(w.0) else {
-            return;
-        };
-        let msg = ClientMessage {
-            window: w,
-            type_: atoms::WM_PROTOCOLS,
-            data: atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
-        };
-        self.send_event(owner, Event::ClientMessage(msg), true);
+fn force_quit(s: &mut State, w: WindowId) {
+    if let Some(owner) = s.owner_of(w.0).filter(|c| s.clients.contains_key(c)) {
+        tracing::info!(client = owner.0, window = %w, "force quit with the close button");
+        clients::disconnect(s, owner, "force quit with the close button");
     }
+}
 
-    fn force_quit(&mut self, w: WindowId) {
-        if let Some(owner) = self.owner_of(w.0).filter(|c| self.clients.contains_key(c)) {
-            tracing::info!(client = owner.0, window = %w, "force quit with the close button");
-            self.disconnect(owner, "force quit with the close button");
-        }
-    }
-
-    /// [`Command::Tick`]: close requests older than [`CLOSE_TIMEOUT`] turn into the offer
-    /// to force-quit (the frames are redrawn before the next composition).
-    pub fn wm_tick(&mut self) {
-        let now = Instant::now();
-        for m in self.wm.managed.values_mut() {
-            if let CloseState::Asked { at } = m.close {
-                if now.duration_since(at) >= CLOSE_TIMEOUT {
-                    m.close = CloseState::NotResponding;
-                }
+/// [`Command::Tick`]: close requests older than [`CLOSE_TIMEOUT`] turn into the offer
+/// to force-quit (the frames are redrawn before the next composition).
+pub fn wm_tick(s: &mut State) {
+    let now = Instant::now();
+    for m in s.wm.managed.values_mut() {
+        if let CloseState::Asked { at } = m.close {
+            if now.duration_since(at) >= CLOSE_TIMEOUT {
+                m.close = CloseState::NotResponding;
             }
         }
-        self.publish_close_deadline();
     }
+    publish_close_deadline(s);
+}
 
-    /// Tells the alarm task when the next close request expires (None: none pending).
-    /// Always publishes, even an unchanged value: the task waits for it after each Tick.
-    fn publish_close_deadline(&self) {
-        let Some(tx) = &self.wm.alarm else {
-            return;
-        };
-        let next = self
-            .wm
-            .managed
+/// Tells the alarm task when the next close request expires (None: none pending).
+/// Always publishes, even an unchanged value: the task waits for it after each Tick.
+fn publish_close_deadline(s: &State) {
+    let Some(tx) = &s.wm.alarm else {
+        return;
+    };
+    let next =
+        s.wm.managed
             .values()
             .filter_map(|m| match m.close {
                 CloseState::Asked { at } => Some(at + CLOSE_TIMEOUT),
                 _ => None,
             })
             .min();
-        tx.send_replace(next);
-    }
+    tx.send_replace(next);
 }
 
 /// The close-request alarm, run on the server's tokio runtime: sleeps until the deadline

@@ -3,9 +3,14 @@
 //! state machine without the alarm task, and the switch that turns it all off.
 
 use super::{CloseState, CLOSE_TIMEOUT};
-use crate::dispatch::Incoming;
-use crate::input::InputEvent;
+use crate::command::Incoming;
+use crate::command::InputEvent;
+use crate::dispatch;
+use crate::dispatch::state_thread;
+use crate::focus;
+use crate::input;
 use crate::state::State;
+use crate::wm::close;
 use std::time::Instant;
 use tokio::sync::mpsc;
 use yonder_protocol::request::{
@@ -32,7 +37,7 @@ fn setup(window_manager: bool) -> Setup {
 
 impl Setup {
     fn request(&mut self, r: Request) {
-        self.state.handle_request(self.client, Incoming::Request(r));
+        dispatch::handle_request(&mut self.state, self.client, Incoming::Request(r));
     }
 
     /// Creates and maps a top-level window number `n` at `rect`.
@@ -49,7 +54,7 @@ impl Setup {
     }
 
     fn input(&mut self, ev: InputEvent) {
-        self.state.handle_input(ev);
+        input::handle_input(&mut self.state, ev);
     }
 
     fn motion(&mut self, x: i32, y: i32) {
@@ -94,19 +99,19 @@ fn the_pointer_shape_follows_frame_parts_and_drags() {
 fn frames_are_redrawn_only_when_what_they_show_changes() {
     let mut s = setup(true);
     let w = s.window(1, Rect::new(100, 50, 80, 60));
-    s.state.present();
+    state_thread::present(&mut s.state);
     assert!(
         s.state.wm.managed[&w].decoration.is_some(),
         "drawn for the screen"
     );
     s.state.refresh_decorations();
     assert!(
-        !s.state.compositor.has_damage(),
+        !s.state.framebuffer.has_damage(),
         "nothing changed, nothing redrawn"
     );
-    s.state.set_focus(w);
+    focus::set_focus(&mut s.state, w);
     s.state.refresh_decorations();
-    assert!(s.state.compositor.has_damage(), "focus changes the frame");
+    assert!(s.state.framebuffer.has_damage(), "focus changes the frame");
     assert!(
         s.state.wm.managed[&w]
             .decoration
@@ -115,7 +120,7 @@ fn frames_are_redrawn_only_when_what_they_show_changes() {
             .key
             .active
     );
-    s.state.present();
+    state_thread::present(&mut s.state);
     s.request(Request::ChangeProperty(ChangeProperty {
         window: w,
         property: atoms::WM_NAME,
@@ -125,7 +130,7 @@ fn frames_are_redrawn_only_when_what_they_show_changes() {
     }));
     s.state.refresh_decorations();
     assert!(
-        s.state.compositor.has_damage(),
+        s.state.framebuffer.has_damage(),
         "a new title changes the frame"
     );
     assert_eq!(
@@ -150,7 +155,7 @@ fn an_expired_close_request_offers_force_quit_before_killing() {
         mode: PropMode::Replace,
         data: atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
     }));
-    assert!(s.state.supports_delete_window(w));
+    assert!(close::supports_delete_window(&s.state, w));
     let click = |s: &mut Setup| {
         s.motion(172, 38);
         s.button(true);
@@ -158,7 +163,7 @@ fn an_expired_close_request_offers_force_quit_before_killing() {
     };
     click(&mut s);
     assert!(matches!(s.close_state(w), Some(CloseState::Asked { .. })));
-    s.state.wm_tick();
+    close::wm_tick(&mut s.state);
     assert!(
         matches!(s.close_state(w), Some(CloseState::Asked { .. })),
         "too early"

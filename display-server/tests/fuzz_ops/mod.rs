@@ -19,12 +19,11 @@ use tokio::sync::mpsc;
 use yonder_protocol::handshake::{decode_setup_response, SetupResponse};
 use yonder_protocol::message::decode_server_message;
 use yonder_protocol::{frame, ClientId, Drawable, Hello, Point, Rect, WindowId};
+use yonder_server::command::{ClientLink, Command, Incoming, InputEvent};
 use yonder_server::config::ServerConfig;
-use yonder_server::dispatch::Incoming;
-use yonder_server::input::InputEvent;
 use yonder_server::screen::Headless;
-use yonder_server::server::Command;
-use yonder_server::state::{ClientLink, State};
+use yonder_server::state::State;
+use yonder_server::{clients, dispatch};
 
 pub mod ops;
 pub mod request;
@@ -74,7 +73,7 @@ pub fn run(data: &[u8]) -> usize {
     for op in ops {
         h.apply(op);
     }
-    h.state.present();
+    dispatch::present(&mut h.state);
     h.check();
     for i in 0..CLIENTS {
         h.disconnect(i);
@@ -168,7 +167,7 @@ impl Harness {
 
     fn disconnect(&mut self, i: usize) {
         if let Some(id) = self.slots[i].id.take() {
-            self.state.disconnect(id, "fuzz");
+            clients::disconnect(&mut self.state, id, "fuzz");
             self.gone.push(id);
             self.slots[i].rx = None;
         }
@@ -184,12 +183,12 @@ impl Harness {
                     let transfers: Vec<u64> =
                         self.state.transfers.pending.keys().copied().collect();
                     let incoming = req.build(s, &transfers);
-                    self.state.handle_request(id, incoming);
+                    dispatch::handle_request(&mut self.state, id, incoming);
                 }
             }
             Op::Unknown { client, opcode } => {
                 if let Some(id) = self.slots[slot(client)].id {
-                    self.state.handle_request(id, Incoming::Unknown(opcode));
+                    dispatch::handle_request(&mut self.state, id, Incoming::Unknown(opcode));
                 }
             }
             Op::Disconnect { client } => self.disconnect(slot(client)),
@@ -216,23 +215,26 @@ impl Harness {
                         }
                     }
                 };
-                self.state.apply_command(Command::Input(ev));
+                dispatch::apply_command(&mut self.state, Command::Input(ev));
             }
             Op::Resize { width, height } => {
-                self.state.apply_command(Command::ScreenResized {
-                    width: width as u32 % 128,
-                    height: height as u32 % 128,
-                });
+                dispatch::apply_command(
+                    &mut self.state,
+                    Command::ScreenResized {
+                        width: width as u32 % 128,
+                        height: height as u32 % 128,
+                    },
+                );
             }
             Op::Rescale(scale) => {
-                self.state.apply_command(Command::ScaleChanged(scale));
+                dispatch::apply_command(&mut self.state, Command::ScaleChanged(scale));
             }
             Op::Tick => {
-                self.state.apply_command(Command::Tick);
+                dispatch::apply_command(&mut self.state, Command::Tick);
             }
-            Op::Present => self.state.present(),
+            Op::Present => dispatch::present(&mut self.state),
         }
-        self.state.flush_clients();
+        dispatch::flush_clients(&mut self.state);
         self.read_output();
         self.check();
     }
@@ -391,7 +393,7 @@ impl Harness {
             assert!(st.windows.contains_key(&g), "grab window {g} gone");
         }
         // The screen.
-        let c = &st.compositor;
+        let c = &st.framebuffer;
         assert_eq!(c.pixels.len(), c.width as usize * c.height as usize);
         assert_eq!(
             root.rect,

@@ -8,7 +8,7 @@ use super::values::*;
 use arbitrary::Arbitrary;
 use yonder_protocol::request as rq;
 use yonder_protocol::{Drawable, EventMask, GcId, PixmapId, Request, Segment, Timestamp, WindowId};
-use yonder_server::dispatch::Incoming;
+use yonder_server::command::Incoming;
 
 /// A request, with ids from the pool. One variant per protocol request.
 #[derive(Arbitrary, Debug)]

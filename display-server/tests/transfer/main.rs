@@ -22,8 +22,8 @@ use yonder_protocol::request::{Cursor, DndAction, DndActions, FakeKind, WindowAt
 use yonder_protocol::{
     atoms, keysym, Atom, Color, ErrorCode, Event, EventMask, PixmapId, Point, Rect, WindowId,
 };
-use yonder_server::compositor::Compositor;
 use yonder_server::screen::Screen;
+use yonder_server::state::Framebuffer;
 use yonder_test_support::client::*;
 use yonder_test_support::server::*;
 
@@ -50,7 +50,7 @@ impl Screen for Recorder {
         self.size
     }
 
-    fn present(&mut self, fb: &Compositor, _damage: &[Rect]) {
+    fn present(&mut self, fb: &Framebuffer, _damage: &[Rect]) {
         let mut s = self.shown.lock().unwrap();
         s.pixels.clone_from(&fb.pixels);
         s.width = fb.width;

@@ -1,5 +1,6 @@
-//! Starting and stopping a server: claim the display, write the cookie, run the state
-//! thread and the tokio runtime that accepts connections.
+//! Starting and stopping a server: claim the display, write the cookie, start the state
+//! thread (its loop is [`crate::dispatch::run`]) and the tokio runtime that accepts
+//! connections.
 //!
 //! Threads and why:
 //! - the **state thread** owns [`State`] and applies every request in order. Drawing is
@@ -10,95 +11,22 @@
 //!   behind, which throttles a flooding client at its socket) and per-client unbounded
 //!   output channels (the state thread never waits on a socket).
 
+use super::connection;
+use super::keepalive::Keepalive;
+use super::{tls, Shared};
 use crate::auth::{self, Cookie};
+use crate::command::Command;
 use crate::config::ServerConfig;
-use crate::connection;
-use crate::dispatch::Incoming;
+use crate::dispatch;
 use crate::display;
-use crate::input::InputEvent;
-use crate::keepalive::Keepalive;
-use crate::screen::Screen;
-use crate::state::State;
-use crate::tls;
+use crate::state::{Screen, State};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
-use yonder_protocol::{ClientId, Hello};
+use tokio::sync::mpsc;
 
 /// How many commands may wait for the state thread before readers pause.
 const COMMAND_QUEUE: usize = 1024;
-/// Commands applied between two compositions when many are waiting.
-const COMMANDS_PER_FRAME: usize = 256;
-/// Longest stretch of commands before every client's output is handed over: replies
-/// queued during a burst wait for its end, so one client's costly requests (say large
-/// GetImages) must not make a burst long for everyone else.
-const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
-
-/// What the I/O side (and the screen backend) asks of the state thread.
-pub enum Command {
-    /// A client passed authentication; register it and queue its setup reply.
-    Connect {
-        /// Its hello.
-        hello: Hello,
-        /// Where its frames go.
-        tx: mpsc::UnboundedSender<Vec<u8>>,
-        /// Shared-memory images offered, trusted or not, output accounting.
-        link: crate::state::ClientLink,
-        /// The client's number, or why it is refused.
-        reply: oneshot::Sender<Result<ClientId, String>>,
-    },
-    /// Requests decoded from one read, in order.
-    Requests {
-        /// From whom.
-        client: ClientId,
-        /// The requests.
-        batch: Vec<Incoming>,
-        /// The bodies of its [`Incoming::Raw`] frames.
-        bodies: Vec<u8>,
-        /// One of the connection's few batch permits, returned (dropped) once the batch
-        /// is applied: a flooding client can have only that many batches waiting, so
-        /// the others' batches are never far behind in the queue.
-        permit: tokio::sync::OwnedSemaphorePermit,
-    },
-    /// A client's connection ended; free everything it owned.
-    Disconnect {
-        /// Who.
-        client: ClientId,
-        /// Why (for the log).
-        reason: String,
-    },
-    /// Input from the screen's devices.
-    Input(InputEvent),
-    /// The host window was resized (window backend).
-    ScreenResized {
-        /// New width in pixels.
-        width: u32,
-        /// New height in pixels.
-        height: u32,
-    },
-    /// The host's scale factor changed (window backend).
-    ScaleChanged(f64),
-    /// A close request's deadline passed (sent by [`crate::wm::alarm`], only while one is
-    /// pending): the window manager offers to force-quit apps that did not answer.
-    Tick,
-    /// Stop the server.
-    Shutdown,
-}
-
-/// What every connection task needs.
-pub struct Shared {
-    /// The display's cookie.
-    pub cookie: Cookie,
-    /// The display's trusted cookie: a client presenting it is not isolated (§19).
-    pub trusted_cookie: Cookie,
-    /// To the state thread.
-    pub commands: mpsc::Sender<Command>,
-    /// Largest request body.
-    pub max_frame_len: usize,
-    /// Offer shared-memory images to Unix-socket clients.
-    pub shm: bool,
-}
 
 /// A running server. Dropping it shuts the server down.
 pub struct ServerHandle {
@@ -269,7 +197,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         .name("yonder-state".into())
         .spawn({
             let stopping = stopping.clone();
-            move || run_state(state, cmd_rx, &stopping)
+            move || dispatch::run(state, cmd_rx, &stopping)
         })?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -366,30 +294,4 @@ async fn accept_tcp(
             None => tokio::spawn(connection::serve(s, peer, shared.clone())),
         };
     }
-}
-
-/// The state thread: apply commands in arrival order; after each burst, hand every
-/// client its output and present the damage.
-fn run_state(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
-    while let Some(cmd) = rx.blocking_recv() {
-        let burst = std::time::Instant::now();
-        let mut stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire);
-        let mut n = 1;
-        while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
-            match rx.try_recv() {
-                Ok(cmd) => stop = state.apply_command(cmd) || stopping.load(Ordering::Acquire),
-                Err(_) => break,
-            }
-            n += 1;
-        }
-        // Requests may have changed what is under the pointer (a window mapped, destroyed,
-        // restacked): the pointer's shape follows.
-        state.update_cursor();
-        state.flush_clients();
-        state.present();
-        if stop {
-            break;
-        }
-    }
-    state.disconnect_all();
 }

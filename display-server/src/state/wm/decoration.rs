@@ -5,10 +5,9 @@
 //! framebuffer while composing, so a frame costs a title-bar-sized pixmap, not a second
 //! copy of the whole window.
 
-use super::{frame_of, frame_strips, CloseState, BORDER, CLOSE_WIDTH, GRIP, TITLE_HEIGHT};
+use super::{frame_of, frame_strips, BORDER, CLOSE_WIDTH, GRIP, TITLE_HEIGHT};
 use crate::render::{self, IRect, Pixmap, Style};
-use crate::state::State;
-use yonder_protocol::{atoms, Point, Rect, WindowId};
+use yonder_protocol::{Point, Rect};
 
 /// Title bar and border color of the focused window (`0xRRGGBB`).
 pub const ACTIVE_TITLE: u32 = 0x4c6a92;
@@ -215,56 +214,6 @@ pub fn fit_title(text: &str, max_width: u32) -> String {
         s
     } else {
         String::new()
-    }
-}
-
-impl State {
-    /// The title of `w`: `_NET_WM_NAME`, else `WM_NAME` (read as UTF-8), else the name its
-    /// app gave when connecting.
-    pub fn window_title(&self, w: WindowId) -> String {
-        let Some(win) = self.windows.get(&w) else {
-            return String::new();
-        };
-        for name in [atoms::NET_WM_NAME, atoms::WM_NAME] {
-            if let Some(p) = win.properties.get(&name) {
-                if !p.data.is_empty() {
-                    return String::from_utf8_lossy(&p.data).into_owned();
-                }
-            }
-        }
-        self.owner_of(w.0)
-            .and_then(|c| self.clients.get(&c))
-            .map(|c| c.app_name.clone())
-            .unwrap_or_default()
-    }
-
-    /// Redraws every shown frame whose key changed, and damages it. Called before
-    /// composing and before GetImage reads the screen, so what is shown is never stale.
-    pub fn refresh_decorations(&mut self) {
-        let ids: Vec<WindowId> = self.wm.managed.keys().copied().collect();
-        for w in ids {
-            let Some(client) = self.windows.get(&w).filter(|x| self.wm.is_framed(x)) else {
-                continue;
-            };
-            let client = client.rect;
-            let focus = self.input.focus;
-            let key = DecorationKey {
-                title: self.window_title(w),
-                width: frame_of(client).width,
-                active: !focus.is_none()
-                    && focus != WindowId::ROOT
-                    && self.is_ancestor_or_self(w, focus),
-                not_responding: self.wm.managed[&w].close == CloseState::NotResponding,
-            };
-            let m = self.wm.managed.get_mut(&w).expect("listed");
-            if m.decoration.as_ref().is_some_and(|d| d.key == key) {
-                continue;
-            }
-            m.decoration = Decoration::render(key);
-            for strip in frame_strips(client) {
-                self.compositor.damage(strip);
-            }
-        }
     }
 }
 

@@ -8,12 +8,11 @@
 //! On a Unix socket the reader also receives file descriptors ([`ReadHalf`]) and pairs
 //! each decoded ShmAttach with the oldest one (protocol 1.3, shared-memory images).
 
+use super::read_half::{InBuf, ReadHalf};
+use super::Shared;
 use crate::auth;
-use crate::dispatch::Incoming;
+use crate::command::{ClientLink, Command, Incoming};
 use crate::outbox::{Outbox, SharedUnixWrite};
-use crate::read_half::{InBuf, ReadHalf};
-use crate::server::{Command, Shared};
-use crate::state::ClientLink;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};

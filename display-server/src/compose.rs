@@ -1,17 +1,13 @@
-//! The compositor: the screen's framebuffer (`0x00RRGGBB` pixels) and the damage not yet
-//! drawn into it. Composing paints, for each damaged rectangle, the root's backing store
-//! and then every viewable window bottom to top, each clipped by its ancestors (the
+//! Composing: turning the state's windows into screen pixels. Composing paints, for each
+//! damaged rectangle of the [`Framebuffer`], the root's backing store and then every
+//! viewable window bottom to top, each clipped by its ancestors (the
 //! painter's algorithm over per-window backing stores). A managed window's frame (see
-//! [`crate::wm`]) is painted just before the window itself, in the same stacking slot, so
+//! `wm`) is painted just before the window itself, in the same stacking slot, so
 //! higher windows cover lower frames. Nothing is recomposed without damage.
 
 use crate::render::{self, IRect, Pixmap};
-use crate::state::{IdMap, Window};
-use crate::wm::Wm;
+use crate::state::{Framebuffer, IdMap, Window, Wm};
 use yonder_protocol::{Drawable, Point, Rect, WindowId};
-
-/// Damage rectangles kept apart before they are merged into their bounding box.
-const MAX_DAMAGE_RECTS: usize = 16;
 
 /// What composing reads: the window tree, every drawable's pixels and the window
 /// manager's frames. Borrowed from the state for one composition.
@@ -30,83 +26,25 @@ pub struct Scene<'a> {
     pub only_space: Option<u32>,
 }
 
-/// The framebuffer and its pending damage.
-pub struct Compositor {
-    /// Width in pixels.
-    pub width: u32,
-    /// Height in pixels.
-    pub height: u32,
-    /// Row-major `0x00RRGGBB` pixels.
-    pub pixels: Vec<u32>,
-    damage: Vec<Rect>,
-}
-
-impl Compositor {
-    /// A black framebuffer of the given size.
-    pub fn new(width: u32, height: u32) -> Compositor {
-        Compositor {
-            width,
-            height,
-            pixels: vec![0; width as usize * height as usize],
-            damage: Vec::new(),
+/// Recomposes the damaged areas of `fb`; returns them (empty when nothing changed).
+pub fn compose(fb: &mut Framebuffer, scene: &Scene) -> Vec<Rect> {
+    let damage = fb.take_damage();
+    let stride = fb.width as usize;
+    for d in &damage {
+        paint_tree(
+            scene,
+            WindowId::ROOT,
+            Point::new(0, 0),
+            *d,
+            &mut fb.pixels,
+            stride,
+            Point::new(0, 0),
+        );
+        if let Some((icon, at)) = scene.drag_icon {
+            blend_overlay(icon, at, *d, &mut fb.pixels, stride, Point::new(0, 0));
         }
     }
-
-    /// Changes the framebuffer's size (contents are recomposed by the caller's damage).
-    pub fn resize(&mut self, width: u32, height: u32) {
-        self.width = width;
-        self.height = height;
-        self.pixels = vec![0; width as usize * height as usize];
-        self.damage.clear();
-    }
-
-    /// Marks a screen area as needing recomposition.
-    pub fn damage(&mut self, r: Rect) {
-        let Some(r) = r.intersect(&Rect::new(0, 0, self.width, self.height)) else {
-            return;
-        };
-        if self.damage.iter().any(|d| d.intersect(&r) == Some(r)) {
-            return;
-        }
-        self.damage.retain(|d| r.intersect(d) != Some(*d));
-        self.damage.push(r);
-        if self.damage.len() > MAX_DAMAGE_RECTS {
-            let all = self.damage.iter().fold(Rect::default(), |a, d| a.union(d));
-            self.damage = vec![all];
-        }
-    }
-
-    /// Forgets the pending damage without composing (for a screen nobody sees; the
-    /// framebuffer is then stale, and nothing reads it).
-    pub fn discard_damage(&mut self) {
-        self.damage.clear();
-    }
-
-    /// Whether anything awaits composition.
-    pub fn has_damage(&self) -> bool {
-        !self.damage.is_empty()
-    }
-
-    /// Recomposes the damaged areas; returns them (empty when nothing changed).
-    pub fn compose(&mut self, scene: &Scene) -> Vec<Rect> {
-        let damage = std::mem::take(&mut self.damage);
-        let stride = self.width as usize;
-        for d in &damage {
-            paint_tree(
-                scene,
-                WindowId::ROOT,
-                Point::new(0, 0),
-                *d,
-                &mut self.pixels,
-                stride,
-                Point::new(0, 0),
-            );
-            if let Some((icon, at)) = scene.drag_icon {
-                blend_overlay(icon, at, *d, &mut self.pixels, stride, Point::new(0, 0));
-            }
-        }
-        damage
-    }
+    damage
 }
 
 /// Paints window `w` (whose origin is `origin` in the coordinates of `clip`) and its

@@ -16,8 +16,8 @@
 //! gets a plaintext Refusal frame ("this port speaks TLS: connect with tls:HOST:N") and
 //! the close. The peek and the handshake together have 10 seconds, like the hello.
 
-use crate::connection;
-use crate::server::Shared;
+use super::connection;
+use super::Shared;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::fs;

@@ -18,7 +18,7 @@ use std::io;
 use std::time::Duration;
 
 /// Default of the total time after which a silent peer is given up.
-pub const DEFAULT_TOTAL: Duration = Duration::from_secs(45);
+pub const DEFAULT_TOTAL: Duration = crate::config::DEFAULT_KEEPALIVE;
 /// The smallest total accepted (1 s of silence, 3 probes 1 s apart).
 pub const MIN_TOTAL: Duration = Duration::from_secs(4);
 /// Unanswered probes before the kernel gives up.

@@ -1,0 +1,67 @@
+//! A client leaving, however abruptly: everything it owned is freed, with the events
+//! others would see had it destroyed its windows itself; the windows of its save-set are
+//! rescued first.
+
+use crate::handlers::window;
+use crate::state::State;
+use crate::transfer::dnd;
+use crate::transfer::selection;
+use yonder_protocol::request::{MapWindow, ReparentWindow};
+use yonder_protocol::{ClientId, WindowId};
+
+/// Frees everything `client` owned, with the events others would see had it
+/// destroyed its windows itself, then forgets it (its writer then closes the socket).
+pub fn disconnect(s: &mut State, client: ClientId, reason: &str) {
+    rescue_save_set(s, client);
+    dnd::dnd_client_gone(s, client);
+    selection::selections_client_gone(s, client);
+    let (windows, pixmaps, gcs) = s.client_resources(client);
+    for w in windows {
+        if s.windows.contains_key(&w) {
+            window::destroy_subtree(s, w);
+        }
+    }
+    for p in pixmaps {
+        s.take_surface(p);
+    }
+    for g in gcs {
+        s.gcs.remove(&g);
+    }
+    for win in s.windows.values_mut() {
+        win.selections.retain(|(c, _)| *c != client);
+    }
+    if let Some(c) = s.clients.remove(&client) {
+        s.spaces.remove(&c.id_space);
+        tracing::info!(client = client.0, app = %c.app_name, reason, "disconnected");
+    }
+}
+
+/// Rescues the save-set of a leaving client: each window that sits inside one of the
+/// client's windows is reparented to the root at its screen position and mapped.
+pub(crate) fn rescue_save_set(s: &mut State, client: ClientId) {
+    let Some(set) = s.transfers.save_sets.remove(&client) else {
+        return;
+    };
+    for w in set {
+        let inside = s
+            .ancestry(w)
+            .iter()
+            .any(|a| *a != w && s.owner_of(a.0) == Some(client));
+        if !inside || !s.windows.contains_key(&w) {
+            continue;
+        }
+        let o = s.abs_origin(w);
+        // The window's owner is someone else, so act as the server (client 0).
+        let _ = window::reparent_window(
+            s,
+            ClientId(0),
+            ReparentWindow {
+                window: w,
+                parent: WindowId::ROOT,
+                x: o.x,
+                y: o.y,
+            },
+        );
+        let _ = window::map_window(s, ClientId(0), MapWindow { window: w });
+    }
+}

@@ -1,0 +1,137 @@
+//! The messages between threads, as plain data: what the I/O side and the screen send
+//! the state thread ([`Command`], with a client's decoded frames as [`Incoming`] and its
+//! connection's facts as [`ClientLink`]), host input ([`InputEvent`]), and what a
+//! request handler answers ([`HandlerResult`], errors built with [`fail`]).
+//!
+//! Nothing here does anything: every other layer may use these types, and this module
+//! uses none of the crate's (but the output accounting in [`crate::outbox`]).
+
+use crate::outbox::Outbox;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+use yonder_protocol::{ClientId, ErrorCode, Hello, Point, ProtocolError, Reply, Request};
+
+/// What the I/O side (and the screen backend) asks of the state thread.
+pub enum Command {
+    /// A client passed authentication; register it and queue its setup reply.
+    Connect {
+        /// Its hello.
+        hello: Hello,
+        /// Where its frames go.
+        tx: mpsc::UnboundedSender<Vec<u8>>,
+        /// Shared-memory images offered, trusted or not, output accounting.
+        link: ClientLink,
+        /// The client's number, or why it is refused.
+        reply: oneshot::Sender<Result<ClientId, String>>,
+    },
+    /// Requests decoded from one read, in order.
+    Requests {
+        /// From whom.
+        client: ClientId,
+        /// The requests.
+        batch: Vec<Incoming>,
+        /// The bodies of its [`Incoming::Raw`] frames.
+        bodies: Vec<u8>,
+        /// One of the connection's few batch permits, returned (dropped) once the batch
+        /// is applied: a flooding client can have only that many batches waiting, so
+        /// the others' batches are never far behind in the queue.
+        permit: tokio::sync::OwnedSemaphorePermit,
+    },
+    /// A client's connection ended; free everything it owned.
+    Disconnect {
+        /// Who.
+        client: ClientId,
+        /// Why (for the log).
+        reason: String,
+    },
+    /// Input from the screen's devices.
+    Input(InputEvent),
+    /// The host window was resized (window backend).
+    ScreenResized {
+        /// New width in pixels.
+        width: u32,
+        /// New height in pixels.
+        height: u32,
+    },
+    /// The host's scale factor changed (window backend).
+    ScaleChanged(f64),
+    /// A close request's deadline passed (sent by the window manager's alarm task, only
+    /// while one is pending): the window manager offers to force-quit apps that did not
+    /// answer.
+    Tick,
+    /// Stop the server.
+    Shutdown,
+}
+
+/// What a handler returns: a reply for requests that have one, or an error for the client.
+pub type HandlerResult = Result<Option<Reply>, ProtocolError>;
+
+/// Builds an error; the dispatcher fills in the opcode.
+pub fn fail(code: ErrorCode, bad_value: u64, message: impl Into<String>) -> ProtocolError {
+    ProtocolError {
+        code,
+        bad_value,
+        opcode: 0,
+        message: message.into(),
+    }
+}
+
+/// One decoded frame from a client: a request, or the opcode of one this server does not know.
+#[derive(Debug)]
+pub enum Incoming {
+    /// A request.
+    Request(Request),
+    /// A ShmAttach with the file descriptor that came with its frame, if one did.
+    ShmAttach(
+        yonder_protocol::request::ShmAttach,
+        Option<std::os::fd::OwnedFd>,
+    ),
+    /// A well-formed frame with an unknown opcode.
+    Unknown(u8),
+    /// A frame body not yet decoded: these bytes of its batch's bodies (see
+    /// `connection::deferred`), decoded on the state thread.
+    Raw(std::ops::Range<usize>),
+}
+
+/// What the connection task tells the state thread about a new client.
+#[derive(Debug, Default)]
+pub struct ClientLink {
+    /// Offer it shared-memory images (it is on a Unix socket and they are allowed).
+    pub shm: bool,
+    /// It presented the display's trusted cookie.
+    pub trusted: bool,
+    /// Its output accounting, shared with its writer task.
+    pub outbox: Arc<Outbox>,
+}
+
+/// One input happening, in root coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InputEvent {
+    /// The pointer moved to a root position.
+    Motion(Point),
+    /// A button went down or up.
+    Button {
+        /// Button number (1 left, 2 middle, 3 right, 4–7 wheel).
+        button: u8,
+        /// Down (true) or up.
+        pressed: bool,
+    },
+    /// Precise scrolling, in pixels (whole wheel steps come as buttons 4–7 too).
+    Scroll {
+        /// Horizontal delta.
+        dx: f64,
+        /// Vertical delta.
+        dy: f64,
+    },
+    /// A key went down or up.
+    Key {
+        /// Its keysym.
+        keysym: u32,
+        /// The text it types (presses only).
+        text: String,
+        /// Down (true) or up.
+        pressed: bool,
+        /// Auto-repeat.
+        repeat: bool,
+    },
+}

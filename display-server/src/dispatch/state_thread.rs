@@ -1,0 +1,153 @@
+//! The state thread's loop ([`run`]) and what it does with each [`Command`] and at the end
+//! of each burst: apply it (a batch of requests, a client arriving or leaving, host input,
+//! a screen change, the close alarm), hand every client its queued output, and compose and
+//! present the damage.
+
+use crate::clients;
+use crate::command::{Command, Incoming};
+use crate::compose::{self, Scene};
+use crate::dispatch;
+use crate::dispatch::screen_change;
+use crate::input;
+use crate::state::State;
+use crate::wm::close;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::mpsc;
+use yonder_protocol::ClientId;
+
+/// Commands applied between two compositions when many are waiting.
+const COMMANDS_PER_FRAME: usize = 256;
+/// Longest stretch of commands before every client's output is handed over: replies
+/// queued during a burst wait for its end, so one client's costly requests (say large
+/// GetImages) must not make a burst long for everyone else.
+const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Applies one command; returns true when the server must stop.
+pub fn apply_command(s: &mut State, cmd: Command) -> bool {
+    match cmd {
+        Command::Connect {
+            hello,
+            tx,
+            link,
+            reply,
+        } => {
+            let _ = reply.send(s.connect_client(hello, tx, link));
+        }
+        Command::Requests {
+            client,
+            batch,
+            bodies,
+            permit,
+        } => {
+            for req in batch {
+                match req {
+                    Incoming::Raw(r) => {
+                        dispatch::handle_raw(s, client, bodies.get(r).unwrap_or_default())
+                    }
+                    req => dispatch::handle_request(s, client, req),
+                }
+            }
+            // Applied: the connection may queue another batch (fair scheduling).
+            drop(permit);
+        }
+        Command::Disconnect { client, reason } => clients::disconnect(s, client, &reason),
+        Command::Input(ev) => input::handle_input(s, ev),
+        Command::ScreenResized { width, height } => screen_change::resize_screen(s, width, height),
+        Command::ScaleChanged(scale) => screen_change::rescale_screen(s, scale),
+        Command::Tick => close::wm_tick(s),
+        Command::Shutdown => return true,
+    }
+    false
+}
+
+/// Hands every client's queued frames to its writer. A client whose unread output
+/// passed its limit is disconnected instead (its socket closed at once, whether or
+/// not it reads), so a client that never reads cannot make the server's memory grow;
+/// one that sent a frame that does not decode gets its owed output, then the end.
+pub fn flush_clients(s: &mut State) {
+    // Disconnecting makes events for others (Destroy, ...), which may in turn push
+    // another non-reader over; each round removes at least one client.
+    loop {
+        let over: Vec<(ClientId, String)> = s
+            .clients
+            .values_mut()
+            .filter_map(|c| c.overflow.take().map(|r| (c.id, r)))
+            .collect();
+        if over.is_empty() {
+            break;
+        }
+        for (id, reason) in over {
+            tracing::warn!(client = id.0, %reason, "disconnecting a client");
+            if let Some(c) = s.clients.get_mut(&id) {
+                if c.malformed {
+                    // Like a disconnect from the reader: what the requests before the
+                    // bad frame earned is written, then the connection ends.
+                    c.flush();
+                } else {
+                    c.outbox.close();
+                }
+            }
+            clients::disconnect(s, id, &reason);
+        }
+    }
+    for c in s.clients.values_mut() {
+        c.flush();
+    }
+}
+
+/// Composes the damage and shows it.
+pub fn present(s: &mut State) {
+    s.refresh_decorations();
+    if !s.screen.shows_frames() {
+        s.framebuffer.discard_damage();
+        return;
+    }
+    if s.framebuffer.has_damage() {
+        let scene = Scene {
+            windows: &s.windows,
+            surfaces: &s.surfaces,
+            wm: &s.wm,
+            drag_icon: s.transfers.drag_icon(s.input.pointer),
+            only_space: None,
+        };
+        let damage = compose::compose(&mut s.framebuffer, &scene);
+        s.screen.present(&s.framebuffer, &damage);
+    }
+}
+
+/// Disconnects every client (at shutdown).
+pub fn disconnect_all(s: &mut State) {
+    let ids: Vec<ClientId> = s.clients.keys().copied().collect();
+    for id in ids {
+        clients::disconnect(s, id, "server shutting down");
+    }
+}
+
+/// The state thread's loop (see `net::server` for why it is a thread of its own): apply
+/// commands in arrival order until told to stop (a `Shutdown` command, or `stopping`); after each burst, hand every
+/// client its output and present the damage.
+pub fn run(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
+    while let Some(cmd) = rx.blocking_recv() {
+        let burst = std::time::Instant::now();
+        let mut stop = apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire);
+        let mut n = 1;
+        while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
+            match rx.try_recv() {
+                Ok(cmd) => {
+                    stop = apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire)
+                }
+                Err(_) => break,
+            }
+            n += 1;
+        }
+        // Requests may have changed what is under the pointer (a window mapped, destroyed,
+        // restacked): the pointer's shape follows.
+        state.update_cursor();
+        flush_clients(&mut state);
+        present(&mut state);
+        if stop {
+            break;
+        }
+    }
+    disconnect_all(&mut state);
+}

@@ -1,0 +1,93 @@
+//! The keyboard focus and the window under the pointer: moving the focus (with its
+//! FocusIn/FocusOut), following the pointer window as windows map, unmap, move and go
+//! (with Enter/Leave), and forgetting a window that is destroyed.
+
+use crate::events;
+use crate::state::State;
+use yonder_protocol::event::{CrossingEvent, FocusEvent};
+use yonder_protocol::{Event, EventMask, Point, WindowId};
+
+/// Recomputes the window under the pointer and sends Leave/Enter for the windows the
+/// pointer left and entered. Called after motion and after any change of the tree.
+/// While a grab is held, crossing events are not sent (X sends them only to the grab).
+pub fn update_pointer_window(s: &mut State) {
+    let new = s.window_at(s.input.pointer);
+    let old = s.input.pointer_window;
+    // While a grab (or a window manager drag) is held, crossing is not reported (X
+    // reports it only to the grab); the windows crossed are announced when it ends.
+    let held = s.input.grab.is_some() || s.wm.drag.is_some();
+    if (new == old && s.windows.contains_key(&old)) || held {
+        return;
+    }
+    s.input.pointer_window = new;
+    let old_path = s.ancestry(old);
+    let new_path = s.ancestry(new);
+    let p = s.input.pointer;
+    let time = s.now();
+    let modifiers = s.input_mask();
+    let crossing = |window, rel: Point| CrossingEvent {
+        window,
+        time,
+        x: rel.x,
+        y: rel.y,
+        root_x: p.x,
+        root_y: p.y,
+        modifiers,
+    };
+    // Crossing events do not propagate; each window's own client (or a trusted
+    // one) hears of it.
+    for w in old_path.iter().rev().filter(|w| !new_path.contains(w)) {
+        let to = events::input_recipients(s, *w, EventMask::LEAVE_WINDOW, s.owner_of(w.0));
+        events::deliver_input_to(s, *w, &to, p, |window, rel| {
+            Event::Leave(crossing(window, rel))
+        });
+    }
+    for w in new_path.iter().filter(|w| !old_path.contains(w)) {
+        let to = events::input_recipients(s, *w, EventMask::ENTER_WINDOW, s.owner_of(w.0));
+        events::deliver_input_to(s, *w, &to, p, |window, rel| {
+            Event::Enter(crossing(window, rel))
+        });
+    }
+}
+
+/// Moves the keyboard focus, sending FocusOut and FocusIn.
+pub fn set_focus(s: &mut State, w: WindowId) {
+    let old = s.input.focus;
+    if old == w {
+        return;
+    }
+    s.input.focus = w;
+    if !old.is_none() {
+        events::deliver(
+            s,
+            old,
+            EventMask::FOCUS_CHANGE,
+            Event::FocusOut(FocusEvent { window: old }),
+        );
+    }
+    if !w.is_none() {
+        events::deliver(
+            s,
+            w,
+            EventMask::FOCUS_CHANGE,
+            Event::FocusIn(FocusEvent { window: w }),
+        );
+    }
+}
+
+/// After `w` stopped being viewable: the focus reverts to the pointer root if it was
+/// inside, and a grab inside it ends.
+pub fn window_gone(s: &mut State, w: WindowId) {
+    let focus = s.input.focus;
+    if !focus.is_none()
+        && focus != WindowId::ROOT
+        && (!s.windows.contains_key(&focus) || s.is_ancestor_or_self(w, focus))
+    {
+        set_focus(s, WindowId::ROOT);
+    }
+    if let Some(g) = s.input.grab {
+        if !s.windows.contains_key(&g) || s.is_ancestor_or_self(w, g) {
+            s.input.grab = None;
+        }
+    }
+}

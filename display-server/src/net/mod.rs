@@ -1,0 +1,29 @@
+//! The network side, on the tokio runtime: the accept loops and the server's start and
+//! stop ([`server`]), each client's connection (its reader and writer tasks,
+//! [`connection`], with [`read_half`] taking file descriptors off Unix sockets), the TLS
+//! handshake ([`tls`]) and TCP keepalive ([`keepalive`]). It reaches the state thread only
+//! through [`crate::command::Command`]s on the channel in [`Shared`].
+
+pub mod connection;
+pub mod keepalive;
+pub mod read_half;
+pub mod server;
+pub mod tls;
+
+use crate::auth::Cookie;
+use crate::command::Command;
+use tokio::sync::mpsc;
+
+/// What every connection task needs.
+pub struct Shared {
+    /// The display's cookie.
+    pub cookie: Cookie,
+    /// The display's trusted cookie: a client presenting it is not isolated (§19).
+    pub trusted_cookie: Cookie,
+    /// To the state thread.
+    pub commands: mpsc::Sender<Command>,
+    /// Largest request body.
+    pub max_frame_len: usize,
+    /// Offer shared-memory images to Unix-socket clients.
+    pub shm: bool,
+}

@@ -1,0 +1,40 @@
+//! The input devices' state as data: where the pointer is, what is held, where the focus
+//! and the implicit grab are. What input does with it is `input`'s.
+
+use yonder_protocol::request::Cursor;
+use yonder_protocol::{ModMask, Point, WindowId};
+
+/// The devices' state.
+#[derive(Debug)]
+pub struct InputState {
+    /// Pointer position on the root.
+    pub pointer: Point,
+    /// Buttons held (button bits of ModMask).
+    pub buttons: ModMask,
+    /// Modifier keys held.
+    pub modifiers: ModMask,
+    /// The window the pointer is in (deepest viewable) as last announced by enter/leave;
+    /// frozen while a grab is held.
+    pub pointer_window: WindowId,
+    /// The pointer shape last shown.
+    pub cursor: Cursor,
+    /// The window holding the implicit grab while a button is down.
+    pub grab: Option<WindowId>,
+    /// The focus window; NONE discards keys; ROOT means "the window under the pointer"
+    /// (X's PointerRoot), the default.
+    pub focus: WindowId,
+}
+
+impl Default for InputState {
+    fn default() -> Self {
+        InputState {
+            pointer: Point::default(),
+            buttons: ModMask::EMPTY,
+            modifiers: ModMask::EMPTY,
+            pointer_window: WindowId::ROOT,
+            grab: None,
+            cursor: Cursor::Default,
+            focus: WindowId::ROOT,
+        }
+    }
+}

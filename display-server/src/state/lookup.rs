@@ -1,0 +1,174 @@
+//! Lookups and argument checks over the state that the request handlers, the window
+//! manager and input share: a window or drawable by id (or the protocol error saying it
+//! is missing), fresh ids and sizes, who owns what, a window's title, and where frames are.
+//! They read the state; none changes it (but [`State::new_surface`] makes a pixmap).
+
+use super::wm::{frame_of, hit_test, FramePart};
+use super::State;
+use crate::command::fail;
+use yonder_protocol::{
+    atoms, ClientId, Drawable, ErrorCode, ModMask, Point, ProtocolError, Rect, WindowId,
+};
+
+/// Largest area of one drawable (32 Mpixels, 128 MiB).
+pub const MAX_DRAWABLE_PIXELS: u64 = 1 << 25;
+
+impl State {
+    /// The window, or a Window error.
+    pub fn check_window(&self, w: WindowId) -> Result<&crate::state::Window, ProtocolError> {
+        self.windows
+            .get(&w)
+            .ok_or_else(|| fail(ErrorCode::Window, w.0, format!("no window {w}")))
+    }
+
+    /// The drawable's size, or a Drawable error.
+    pub fn check_drawable(&self, d: Drawable) -> Result<(u32, u32), ProtocolError> {
+        self.surfaces
+            .get(&d)
+            .map(|p| (p.width(), p.height()))
+            .ok_or_else(|| fail(ErrorCode::Drawable, d.0, format!("no window or pixmap {d}")))
+    }
+
+    /// Checks that `raw` is a fresh id in `client`'s space.
+    pub fn check_new_id(&self, client: ClientId, raw: u64) -> Result<(), ProtocolError> {
+        let space = self.clients.get(&client).map(|c| c.id_space).unwrap_or(0);
+        if yonder_protocol::id_space_of(raw) != space || raw as u32 == 0 {
+            return Err(fail(
+                ErrorCode::IdChoice,
+                raw,
+                format!("id {raw:#x} is not in this client's id space {space:#x}"),
+            ));
+        }
+        let used = self.surfaces.contains_key(&Drawable(raw))
+            || self.windows.contains_key(&WindowId(raw))
+            || self.gcs.contains_key(&yonder_protocol::GcId(raw));
+        if used {
+            return Err(fail(
+                ErrorCode::IdChoice,
+                raw,
+                format!("id {raw:#x} is already in use"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a drawable size against the limits.
+    pub fn check_size(&self, width: u32, height: u32) -> Result<(), ProtocolError> {
+        let max = self.max_drawable_side;
+        if width == 0 || height == 0 || width > max || height > max {
+            return Err(fail(
+                ErrorCode::Value,
+                width.max(height) as u64,
+                format!("size {width}x{height} must be 1..={max} on each side"),
+            ));
+        }
+        if width as u64 * height as u64 > MAX_DRAWABLE_PIXELS {
+            return Err(fail(
+                ErrorCode::Alloc,
+                width as u64 * height as u64,
+                format!("{width}x{height} exceeds {MAX_DRAWABLE_PIXELS} pixels"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A new backing store of the given size filled with `color`.
+    pub fn new_surface(
+        &self,
+        width: u32,
+        height: u32,
+        color: yonder_protocol::Color,
+    ) -> Result<tiny_skia::Pixmap, ProtocolError> {
+        self.check_size(width, height)?;
+        let mut pm = tiny_skia::Pixmap::new(width, height)
+            .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate"))?;
+        if color.0 != 0 {
+            crate::render::fill_solid(
+                &mut pm,
+                crate::render::IRect::new(0, 0, width, height),
+                color.0,
+            );
+        }
+        Ok(pm)
+    }
+
+    /// Checks that `w` exists and belongs to `c`.
+    pub fn check_own_window(&self, c: ClientId, w: WindowId) -> Result<(), ProtocolError> {
+        self.check_window(w)?;
+        if self.owner_of(w.0) != Some(c) {
+            return Err(fail(
+                ErrorCode::Match,
+                w.0,
+                format!("window {w} belongs to another client"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The title of `w`: `_NET_WM_NAME`, else `WM_NAME` (read as UTF-8), else the name its
+    /// app gave when connecting.
+    pub fn window_title(&self, w: WindowId) -> String {
+        let Some(win) = self.windows.get(&w) else {
+            return String::new();
+        };
+        for name in [atoms::NET_WM_NAME, atoms::WM_NAME] {
+            if let Some(p) = win.properties.get(&name) {
+                if !p.data.is_empty() {
+                    return String::from_utf8_lossy(&p.data).into_owned();
+                }
+            }
+        }
+        self.owner_of(w.0)
+            .and_then(|c| self.clients.get(&c))
+            .map(|c| c.app_name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether the window manager manages `w`: a top-level (child of the root) that is not
+    /// override-redirect and belongs to a connected client.
+    pub fn is_manageable(&self, w: WindowId) -> bool {
+        let Some(win) = self.windows.get(&w) else {
+            return false;
+        };
+        self.wm.enabled
+            && w != WindowId::ROOT
+            && win.parent == WindowId::ROOT
+            && !win.override_redirect
+            && self
+                .owner_of(w.0)
+                .is_some_and(|c| self.clients.contains_key(&c))
+    }
+
+    /// The frame's outer rectangle in root coordinates, if `w` shows a frame now.
+    pub fn frame_rect(&self, w: WindowId) -> Option<Rect> {
+        let win = self.windows.get(&w)?;
+        self.wm.is_framed(win).then(|| frame_of(win.rect))
+    }
+
+    /// The frame at root point `p`, if the topmost thing there is a frame (not a window).
+    pub fn frame_at(&self, p: Point) -> Option<(WindowId, FramePart)> {
+        let root = self.windows.get(&WindowId::ROOT)?;
+        for c in root.children.iter().rev() {
+            let Some(win) = self.windows.get(c) else {
+                continue;
+            };
+            if !win.mapped {
+                continue;
+            }
+            if win.rect.contains(p) {
+                return None;
+            }
+            if self.wm.is_framed(win) {
+                if let Some(part) = hit_test(win.rect, p) {
+                    return Some((*c, part));
+                }
+            }
+        }
+        None
+    }
+
+    /// Modifiers and buttons as reported in events.
+    pub fn input_mask(&self) -> ModMask {
+        self.input.modifiers | self.input.buttons
+    }
+}

@@ -1,0 +1,348 @@
+//! The built-in window manager's state as data: every piece of it in [`Wm`], the frame's
+//! measures ([`frame_of`], [`frame_strips`], [`hit_test`]), the drags a press on a frame
+//! starts, the close button's state, and the drawn frames ([`Decoration`]). What the window
+//! manager does with it (placement, click-to-focus, drags, closing) is `wm`'s.
+
+mod decoration;
+
+pub use decoration::{
+    fit_title, Decoration, DecorationKey, ACTIVE_TEXT, ACTIVE_TITLE, GRIP_COLOR, INACTIVE_TEXT,
+    INACTIVE_TITLE, NOT_RESPONDING_TEXT, NOT_RESPONDING_TITLE, TITLE_FONT_PX,
+};
+
+use super::Window;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use yonder_protocol::{Point, Rect, Size, WindowId};
+
+/// Height of the title bar, above the client window.
+pub const TITLE_HEIGHT: u32 = 24;
+/// Width of the border on the left, right and bottom of the client window.
+pub const BORDER: u32 = 4;
+/// Width of the close button at the right end of the title bar.
+pub const CLOSE_WIDTH: u32 = 24;
+/// Side of the resize grip: the frame's bottom-right corner square (outside the client).
+pub const GRIP: u32 = 16;
+/// Smallest client size a resize drag makes.
+pub const MIN_SIZE: u32 = 32;
+/// How long an app may take to answer WM_DELETE_WINDOW before the server offers to kill it.
+pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Where the cascade of windows mapped at (0, 0) starts: the frame's top-left corner.
+pub const CASCADE_START: i32 = 40;
+/// How far each window of the cascade is from the previous one, on both axes.
+pub const CASCADE_STEP: i32 = 32;
+/// How much of the title bar placement keeps on the screen horizontally.
+pub const MIN_VISIBLE_TITLE: i32 = 64;
+
+/// What the window manager keeps about one managed window.
+pub struct Managed {
+    /// The frame as last drawn (None until the first composition after mapping). Cached
+    /// here so that composing only copies pixels; `State::refresh_decorations` redraws
+    /// it when what it shows (title, focus, width, close state) changed.
+    pub decoration: Option<Decoration>,
+    /// Where the close button's conversation with the app stands.
+    pub close: CloseState,
+}
+
+/// Every piece of window-manager state, in one struct so that it is easy to enumerate.
+///
+/// Owned by `State` (the state thread) like everything else the server knows: hit
+/// testing, restacking, focus and the frames' damage all need the window tree in the same
+/// step, so the window manager is part of the state rather than a separate task, and needs
+/// no locks. It is kept apart from [`Window`] because frames are this server's policy, not
+/// part of the protocol's window model.
+pub struct Wm {
+    /// Manage top-level windows at all (off with `--no-window-manager`).
+    pub enabled: bool,
+    /// The managed windows that have been mapped at least once (so they have been placed),
+    /// by id. An entry lives until its window is destroyed.
+    pub managed: HashMap<WindowId, Managed>,
+    /// The press on a frame being handled (a move, a resize, a close click), if any.
+    pub drag: Option<Drag>,
+    /// The next slot of the cascade for windows mapped at (0, 0).
+    pub cascade: u32,
+    /// Where the state thread publishes the earliest close-request deadline for the
+    /// alarm task (`wm::alarm`), which turns it into a [`crate::command::Command::Tick`]. None when no
+    /// runtime drives the alarm (unit tests): the deadline is then checked at the next click.
+    pub alarm: Option<watch::Sender<Option<Instant>>>,
+}
+
+impl Wm {
+    /// A window manager, on or off.
+    pub fn new(enabled: bool) -> Wm {
+        Wm {
+            enabled,
+            managed: HashMap::new(),
+            drag: None,
+            cascade: 0,
+            alarm: None,
+        }
+    }
+
+    /// Creates the alarm channel; the server runs `wm::alarm` on the receiver.
+    pub fn alarm_receiver(&mut self) -> watch::Receiver<Option<Instant>> {
+        let (tx, rx) = watch::channel(None);
+        self.alarm = Some(tx);
+        rx
+    }
+
+    /// Whether `win` shows a frame now: a mapped, managed child of the root.
+    pub fn is_framed(&self, win: &Window) -> bool {
+        win.parent == WindowId::ROOT
+            && win.mapped
+            && !win.override_redirect
+            && self.managed.contains_key(&win.id)
+    }
+
+    /// The frame to paint with `win`, if it shows one.
+    pub fn decoration_for(&self, win: &Window) -> Option<&Decoration> {
+        if !self.is_framed(win) {
+            return None;
+        }
+        self.managed.get(&win.id)?.decoration.as_ref()
+    }
+}
+
+/// The frame's outer rectangle around a client rectangle (same coordinates).
+pub fn frame_of(client: Rect) -> Rect {
+    Rect::new(
+        client.x.saturating_sub(BORDER as i32),
+        client.y.saturating_sub(TITLE_HEIGHT as i32),
+        client.width.saturating_add(2 * BORDER),
+        client.height.saturating_add(TITLE_HEIGHT + BORDER),
+    )
+}
+
+/// The parts of the frame outside the client: the title bar, the left, right and bottom
+/// borders (in that order; they do not overlap).
+pub fn frame_strips(client: Rect) -> [Rect; 4] {
+    let f = frame_of(client);
+    let below = client.y.saturating_add_unsigned(client.height);
+    [
+        Rect::new(f.x, f.y, f.width, TITLE_HEIGHT),
+        Rect::new(f.x, client.y, BORDER, client.height),
+        Rect::new(
+            client.x.saturating_add_unsigned(client.width),
+            client.y,
+            BORDER,
+            client.height,
+        ),
+        Rect::new(f.x, below, f.width, BORDER),
+    ]
+}
+
+/// Where the close button's conversation with a window's app stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseState {
+    /// Nothing asked.
+    Idle,
+    /// WM_DELETE_WINDOW was sent at `at`; no answer yet.
+    Asked {
+        /// When the (first) request was sent.
+        at: Instant,
+    },
+    /// The title bar offers to force-quit; the next click on × does.
+    NotResponding,
+}
+
+/// A part of a frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FramePart {
+    /// The title bar, except the close button: moves the window.
+    Title,
+    /// The close button at the title bar's right end.
+    Close,
+    /// The bottom-right corner: resizes the window.
+    Grip,
+    /// The rest of the border.
+    Border,
+}
+
+/// Which part of the frame around the client rectangle `client` is at `p` (None inside
+/// the client or outside the frame).
+pub fn hit_test(client: Rect, p: Point) -> Option<FramePart> {
+    let f = frame_of(client);
+    if !f.contains(p) || client.contains(p) {
+        return None;
+    }
+    let (right, bottom) = (f.right(), f.bottom());
+    let (x, y) = (p.x as i64, p.y as i64);
+    if y < f.y as i64 + TITLE_HEIGHT as i64 {
+        return Some(if x >= right - CLOSE_WIDTH as i64 {
+            FramePart::Close
+        } else {
+            FramePart::Title
+        });
+    }
+    if x >= right - GRIP as i64 && y >= bottom - GRIP as i64 {
+        return Some(FramePart::Grip);
+    }
+    Some(FramePart::Border)
+}
+
+/// What a press on a frame turned into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DragKind {
+    /// Moving `window`: it keeps its offset from the pointer.
+    Move {
+        /// The window.
+        window: WindowId,
+        /// The pointer where the press happened.
+        from: Point,
+        /// The window's position then.
+        origin: Point,
+    },
+    /// Resizing `window` from its bottom-right corner.
+    Resize {
+        /// The window.
+        window: WindowId,
+        /// The pointer where the press happened.
+        from: Point,
+        /// The window's size then.
+        size: Size,
+    },
+    /// A press on the close button of `window`; a release on it closes.
+    Close {
+        /// The window.
+        window: WindowId,
+    },
+    /// Nothing to do, but the press and its release are the window manager's.
+    Swallow,
+}
+
+impl DragKind {
+    /// The window the drag acts on.
+    pub fn window(&self) -> Option<WindowId> {
+        match *self {
+            DragKind::Move { window, .. }
+            | DragKind::Resize { window, .. }
+            | DragKind::Close { window } => Some(window),
+            DragKind::Swallow => None,
+        }
+    }
+}
+
+/// A press on a frame, held until its button is released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drag {
+    /// The button pressed.
+    pub button: u8,
+    /// What it does.
+    pub kind: DragKind,
+}
+
+/// Where a managed window mapped for the first time goes (its client origin). A window
+/// asking for (0, 0) (no preference) takes the next slot of a cascade whose first frame is
+/// at ([`CASCADE_START`], [`CASCADE_START`]), each [`CASCADE_STEP`] further down and right,
+/// starting over when the frame would leave the screen. Any other position is kept, moved
+/// just enough that the title bar is on the screen: its top edge inside it and at least
+/// [`MIN_VISIBLE_TITLE`] pixels of its left end.
+pub fn place(requested: Point, size: Size, screen: Size, next_slot: &mut u32) -> Point {
+    let (sw, sh) = (screen.width as i64, screen.height as i64);
+    if requested != Point::new(0, 0) {
+        let (b, t) = (BORDER as i64, TITLE_HEIGHT as i64);
+        let x = (requested.x as i64)
+            .min((sw - MIN_VISIBLE_TITLE as i64).max(b))
+            .max(b);
+        let y = (requested.y as i64).min(sh.max(t)).max(t);
+        return Point::new(x as i32, y as i32);
+    }
+    let slot_origin = |k: u32| CASCADE_START as i64 + CASCADE_STEP as i64 * k as i64;
+    let fits = |k: u32| {
+        let f = frame_of(Rect::new(0, 0, size.width, size.height));
+        let o = slot_origin(k);
+        o + f.width as i64 <= sw && o + f.height as i64 <= sh
+    };
+    let k = if *next_slot > 0 && !fits(*next_slot) {
+        0
+    } else {
+        *next_slot
+    };
+    *next_slot = k + 1;
+    let o = slot_origin(k);
+    Point::new(
+        (o + BORDER as i64).min(i32::MAX as i64) as i32,
+        (o + TITLE_HEIGHT as i64).min(i32::MAX as i64) as i32,
+    )
+}
+
+impl Wm {
+    /// Takes `w` (a manageable window about to be mapped, at `rect`) into management the
+    /// first time it is mapped, and places it on a screen of `screen`: returns where its
+    /// client origin goes when that differs from where it is. None when it was managed
+    /// already (a window is placed once).
+    pub fn manage(&mut self, w: WindowId, rect: Rect, screen: Size) -> Option<Point> {
+        if self.managed.contains_key(&w) {
+            return None;
+        }
+        self.managed.insert(
+            w,
+            Managed {
+                decoration: None,
+                close: CloseState::Idle,
+            },
+        );
+        let at = place(rect.origin(), rect.size(), screen, &mut self.cascade);
+        (at != rect.origin()).then_some(at)
+    }
+
+    /// Hook: `w` was unmapped. An app that hides its window has answered a close request.
+    pub fn window_unmapped(&mut self, w: WindowId) {
+        if let Some(m) = self.managed.get_mut(&w) {
+            m.close = CloseState::Idle;
+        }
+    }
+
+    /// Hook: `w` is being destroyed (its frame's damage was taken with the window's).
+    pub fn window_destroyed(&mut self, w: WindowId) {
+        self.managed.remove(&w);
+        if let Some(d) = &mut self.drag {
+            if d.kind.window() == Some(w) {
+                // The press still owns the button until it is released.
+                d.kind = DragKind::Swallow;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hit_test_finds_each_part() {
+        // Frame: (96, 26) to (184, 114); client (100, 50) to (180, 110).
+        let c = Rect::new(100, 50, 80, 60);
+        let at = |x, y| hit_test(c, Point::new(x, y));
+        assert_eq!(at(120, 80), None, "client area");
+        assert_eq!(at(95, 40), None, "left of the frame");
+        assert_eq!(at(120, 25), None, "above the frame");
+        assert_eq!(at(184, 60), None, "right of the frame");
+        assert_eq!(at(96, 26), Some(FramePart::Title));
+        assert_eq!(at(150, 49), Some(FramePart::Title));
+        assert_eq!(at(159, 30), Some(FramePart::Title));
+        assert_eq!(at(160, 30), Some(FramePart::Close));
+        assert_eq!(at(183, 49), Some(FramePart::Close));
+        assert_eq!(at(97, 80), Some(FramePart::Border));
+        assert_eq!(at(181, 80), Some(FramePart::Border));
+        assert_eq!(at(120, 112), Some(FramePart::Border));
+        assert_eq!(at(183, 113), Some(FramePart::Grip));
+        assert_eq!(at(168, 112), Some(FramePart::Grip));
+        assert_eq!(at(181, 98), Some(FramePart::Grip));
+        assert_eq!(at(167, 112), Some(FramePart::Border));
+        assert_eq!(at(181, 97), Some(FramePart::Border));
+    }
+
+    #[test]
+    fn frame_parts_are_outside_a_minimal_client() {
+        let c = Rect::new(10, 30, 1, 1);
+        assert_eq!(hit_test(c, Point::new(10, 30)), None);
+        assert_eq!(
+            hit_test(c, Point::new(6, 6)),
+            Some(FramePart::Close),
+            "a frame narrower than the close button is all close button"
+        );
+        assert_eq!(hit_test(c, Point::new(14, 34)), Some(FramePart::Grip));
+    }
+}
