@@ -1,5 +1,5 @@
 //! The address crate keeps the layers its `lib.rs` states: no module uses one of a
-//! higher layer, and no two modules use each other (see yonder-test-support's `layers`).
+//! higher layer, and no two modules use each other (see the yonder-architecture crate).
 
 #[test]
 fn the_layers_stated_in_lib_rs_hold() {

@@ -12,6 +12,16 @@
 //! * [`embed`] – the embedding convention between a container and an in-place part
 //!
 //! What is one app's own idea (a clock face, a paint canvas) stays in its binary.
+//!
+//! # Layers
+//!
+//! Lowest first. A module may use the modules of its own line and of the lines above it,
+//! never one below, and no two modules may use each other (`tests/architecture.rs`).
+//!
+//! 1. `pixels`, `ui`, `embed` — image files and pixels in bands; the toolkit window and
+//!    loop step; the embedding convention.
+//! 2. `icons`, `transfer` — file-kind icons; selections and drag-and-drop.
+//! 3. `trash` — the trash can (takes drops of files).
 
 pub mod embed;
 pub mod icons;

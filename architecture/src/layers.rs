@@ -23,7 +23,8 @@
 //! tests may reach anything. Visibility paths (`pub(in crate::b)`) are not uses.
 //!
 //! The same walk finds loops among the sub-modules of one directory module
-//! ([`Crate::sibling_cycles`]); a crate's test decides whether those fail too.
+//! ([`Crate::sibling_cycles`], e.g. `render::arcs` and `render::shapes` using each
+//! other); [`Crate::assert_layers`] fails on those too.
 //!
 //! What it does not see: paths that reach a module through a local `use` alias of a
 //! parent (`use super::b; b::f()` is seen as `super::b`, but a later bare `b::f()` is
@@ -220,9 +221,11 @@ impl Crate {
         out
     }
 
-    /// Panics with every violation, one per line, when there is any.
+    /// Panics with every violation, one per line, when there is any: the breaches of
+    /// [`Crate::violations`] and the loops of [`Crate::sibling_cycles`].
     pub fn assert_layers(&self) {
-        let v = self.violations();
+        let mut v = self.violations();
+        v.extend(self.sibling_cycles());
         assert!(
             v.is_empty(),
             "{}: the layers stated in its doc are broken:\n  {}",
