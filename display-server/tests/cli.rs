@@ -212,6 +212,8 @@ fn server_command_line() {
             (320, 200),
             "screen over {name}"
         );
+        // protocol.md §5.2: millimetres at 96 dpi, rounded down (84.67 and 52.92).
+        assert_eq!((screen.width_mm, screen.height_mm), (84, 52), "{name}");
     }
     // What the local client draws, the TCP client sees (the windows are where the built-in
     // window manager keeps them as asked, their frames apart)...
@@ -287,6 +289,11 @@ fn server_command_line() {
     let conn = Connection::connect(Some(&display)).expect("connect to the picked display");
     let screen = conn.screen().expect("setup on the picked display");
     assert_eq!((screen.width, screen.height), (64, 64));
+    assert_eq!(
+        (screen.width_mm, screen.height_mm),
+        (16, 16),
+        "16.93 mm rounded down"
+    );
     drop(conn);
     other.terminate();
     let status = other.wait(WAIT);
