@@ -232,3 +232,63 @@ fn trusted_lines_follow_the_same_line_rules() {
         Err(LookupError::NoCookie(_))
     ));
 }
+
+#[test]
+fn host_names_are_matched_as_written_but_ipv6_gets_its_brackets() {
+    let keys = |d: &str| lookup_keys(d, &name(d));
+    // `localhost` is a host name like any other: no line of another spelling of this
+    // machine serves it, only its own line or `:N`.
+    assert_eq!(keys("localhost:3"), ["localhost:3", ":3"]);
+    assert_eq!(
+        keys("tls:localhost:3"),
+        ["tls:localhost:3", "localhost:3", ":3"]
+    );
+    // An IPv6 host of a TLS name is also tried in brackets, the way §2.1 writes it.
+    assert_eq!(keys("tls:::1:2"), ["tls:::1:2", "::1:2", "[::1]:2", ":2"]);
+    assert_eq!(keys("[::1]:2"), ["[::1]:2", ":2"]);
+    assert_eq!(keys("unix:/x/display-4"), ["unix:/x/display-4", ":4"]);
+    assert_eq!(keys("unix:/x/sock"), ["unix:/x/sock"]);
+    let text = format!("127.0.0.1:3 {A}\nLOCALHOST:3 {A}\n:3 {B}\n");
+    for d in ["localhost:3", "tls:localhost:3"] {
+        assert_eq!(
+            find_in_cookie_file(&text, d, &name(d)).unwrap(),
+            parse_cookie_hex(B),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn the_first_name_with_a_line_decides() {
+    // A bad cookie on the `host:N` line is an error, not a reason to try `:N`.
+    let text = format!("host:5 nothex\n:5 {A}\nhost:5 {B}\n");
+    assert!(find_in_cookie_file(&text, "host:5", &name("host:5")).is_err());
+    // Of several lines with one name the first wins, through the `:N` fallback too.
+    let text = format!(":5 {A}\n:5 {B}\n");
+    assert_eq!(
+        find_in_cookie_file(&text, "h:5", &name("h:5")).unwrap(),
+        parse_cookie_hex(A)
+    );
+    // The ordinary lookup never takes a `:N+trusted` line.
+    let text = format!(":3+trusted {T}\n");
+    assert_eq!(find_in_cookie_file(&text, ":3", &name(":3")).unwrap(), None);
+    // The fingerprint comes from the line the names find first: a `host:N` line without
+    // one stops the lookup even when `:N` has one.
+    let (_dir, mut sources) = file_sources(&format!("host:4 {A}\n:4 {B} sha256={FP}\n"));
+    let d = "tls:host:4";
+    assert!(matches!(
+        find_fingerprint(d, &name(d), &sources),
+        Err(LookupError::NoFingerprint(_))
+    ));
+    let d = "tls:other:4";
+    assert_eq!(
+        find_fingerprint(d, &name(d), &sources).unwrap(),
+        Fingerprint::parse(FP).unwrap()
+    );
+    // An empty YONDER_FINGERPRINT counts as unset.
+    sources.fingerprint = Some(String::new());
+    assert_eq!(
+        find_fingerprint(d, &name(d), &sources).unwrap(),
+        Fingerprint::parse(FP).unwrap()
+    );
+}

@@ -1,6 +1,7 @@
 //! The `yonder-server` binary as a user runs it: readiness line, socket and cookie files
 //! and their modes, local and TCP clients sharing one screen, `--print-cookie`, a second
-//! server on a taken display, picking a free display number, and a clean stop on SIGTERM.
+//! server on a taken display, picking a free display number, and a clean stop on SIGTERM;
+//! and protocol.md §2.3's synopsis against `--help`.
 //!
 //! The client library reads `XDG_RUNTIME_DIR` and `YONDER_COOKIE_FILE` from the process
 //! environment, so every check lives in ONE test function, which sets them first (this
@@ -211,6 +212,8 @@ fn server_command_line() {
             (320, 200),
             "screen over {name}"
         );
+        // protocol.md §5.2: millimetres at 96 dpi, rounded down (84.67 and 52.92).
+        assert_eq!((screen.width_mm, screen.height_mm), (84, 52), "{name}");
     }
     // What the local client draws, the TCP client sees (the windows are where the built-in
     // window manager keeps them as asked, their frames apart)...
@@ -286,6 +289,11 @@ fn server_command_line() {
     let conn = Connection::connect(Some(&display)).expect("connect to the picked display");
     let screen = conn.screen().expect("setup on the picked display");
     assert_eq!((screen.width, screen.height), (64, 64));
+    assert_eq!(
+        (screen.width_mm, screen.height_mm),
+        (16, 16),
+        "16.93 mm rounded down"
+    );
     drop(conn);
     other.terminate();
     let status = other.wait(WAIT);
@@ -328,4 +336,34 @@ fn server_command_line() {
         Connection::connect(Some(":57")).is_err(),
         "a client could connect to the stopped display"
     );
+}
+
+/// protocol.md §2.3's synopsis names every option `yonder-server --help` lists. (It runs
+/// only `--help`, and reads no environment.)
+#[test]
+fn the_spec_synopsis_lists_every_option() {
+    let spec = include_str!("../../protocol.md");
+    let start = spec.find("### 2.3 Starting a server").expect("§2.3");
+    let synopsis = &spec[start..start + spec[start..].find("This section").expect("its prose")];
+    let out = Command::new(SERVER)
+        .arg("--help")
+        .output()
+        .expect("run --help");
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    let options: std::collections::BTreeSet<&str> = help
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| w.starts_with("--") && w.len() > 2)
+        .filter(|w| !["--help", "--version"].contains(w))
+        .collect();
+    assert!(options.len() >= 14, "{help}");
+    for o in options {
+        assert!(
+            ["[", "| ", "yonder-server "]
+                .iter()
+                .any(|before| synopsis.contains(&format!("{before}{o} "))
+                    || synopsis.contains(&format!("{before}{o}]"))),
+            "§2.3's synopsis lacks {o}:\n{synopsis}"
+        );
+    }
 }

@@ -1,5 +1,5 @@
 //! Synthetic input (FakeInput) through the real server: focus, keys, buttons with the
-//! implicit grab, motion, enter/leave, and the permission it needs.
+//! implicit grab, motion, enter/leave, buttons beyond 5, and the permission it needs.
 
 use yonder_protocol::request::FakeKind;
 use yonder_protocol::{keysym, ErrorCode, Event, EventMask, ModMask, Rect};
@@ -103,6 +103,56 @@ fn buttons_motion_and_implicit_grab() {
     );
     let q = c.query_pointer(b).reply().unwrap();
     assert_eq!((q.root_x, q.root_y, q.win_x, q.win_y), (120, 30, 20, 20));
+}
+
+/// protocol.md §8.3, §9.21: buttons 6–16 have no ModMask bit and no held state: they
+/// never show in a mask, and every press and every release is an event.
+#[test]
+fn buttons_above_5_are_not_in_the_mask_and_are_not_deduplicated() {
+    let s = TestServer::start();
+    let c = s.connect();
+    let mask = EventMask::BUTTON_PRESS | EventMask::BUTTON_RELEASE;
+    let w = window(&c, Rect::new(10, 10, 50, 50), 0xFF0000, mask);
+    c.fake_input(FakeKind::Motion, 0, 20, 30);
+    drain(&c);
+    for b in [6, 16] {
+        c.fake_input(FakeKind::ButtonPress, b, 0, 0);
+        c.fake_input(FakeKind::ButtonPress, b, 0, 0);
+        let q = c.query_pointer(w).reply().unwrap();
+        assert_eq!(q.mask, ModMask::EMPTY, "button {b} held: no bit");
+        c.fake_input(FakeKind::ButtonRelease, b, 0, 0);
+        c.fake_input(FakeKind::ButtonRelease, b, 0, 0);
+        let evs = drain_events(&c);
+        let kinds: Vec<(bool, u8, ModMask)> = evs
+            .iter()
+            .filter_map(|e| match e {
+                Event::ButtonPress(p) => Some((true, p.button, p.modifiers)),
+                Event::ButtonRelease(r) => Some((false, r.button, r.modifiers)),
+                _ => None,
+            })
+            .collect();
+        let none = ModMask::EMPTY;
+        assert_eq!(
+            kinds,
+            [
+                (true, b as u8, none),
+                (true, b as u8, none),
+                (false, b as u8, none),
+                (false, b as u8, none)
+            ],
+            "{evs:?}"
+        );
+    }
+    // Buttons 1–5 have their bit, and a second press of a held one does nothing.
+    c.fake_input(FakeKind::ButtonPress, 5, 0, 0);
+    c.fake_input(FakeKind::ButtonPress, 5, 0, 0);
+    assert_eq!(c.query_pointer(w).reply().unwrap().mask, ModMask::BUTTON5);
+    c.fake_input(FakeKind::ButtonRelease, 5, 0, 0);
+    let presses = drain_events(&c)
+        .iter()
+        .filter(|e| matches!(e, Event::ButtonPress(_)))
+        .count();
+    assert_eq!(presses, 1);
 }
 
 #[test]

@@ -302,6 +302,39 @@ fn client_message_between_two_clients() {
     }
 }
 
+/// protocol.md §7: `sent` is true for every SendEvent, one to the sender's own window too.
+#[test]
+fn client_message_to_ones_own_window_is_marked_sent() {
+    let s = TestServer::start();
+    let c = s.connect();
+    let w = window(&c, Rect::new(0, 0, 10, 10), 0, EventMask::EMPTY);
+    let msg = Event::ClientMessage(ClientMessage {
+        window: w,
+        type_: atoms::WM_PROTOCOLS,
+        data: vec![1, 2, 3],
+    });
+    c.send_event(w, EventMask::EMPTY, msg.clone())
+        .check()
+        .unwrap();
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match c
+            .wait_for_event_timeout(end - std::time::Instant::now())
+            .unwrap()
+        {
+            Some(yonder::Incoming::Event { event, sent })
+                if matches!(event, Event::ClientMessage(_)) =>
+            {
+                assert_eq!(event, msg);
+                assert!(sent, "marked as sent, though the sender is the receiver");
+                break;
+            }
+            Some(_) => continue,
+            None => panic!("no client message arrived"),
+        }
+    }
+}
+
 #[test]
 fn killed_client_resources_are_freed() {
     let s = TestServer::start();

@@ -5,7 +5,7 @@
 //! `wm_close.rs`.
 
 use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
-use yonder_protocol::{atoms, Color, Event, EventMask, Rect};
+use yonder_protocol::{atoms, Color, Event, EventMask, Point, Rect};
 use yonder_server::wm::{ACTIVE_TITLE, BORDER, GRIP_COLOR, INACTIVE_TITLE, TITLE_HEIGHT};
 use yonder_test_support::client::*;
 use yonder_test_support::server::*;
@@ -286,6 +286,40 @@ fn placement_cascades_windows_at_the_origin_and_keeps_title_bars_on_screen() {
     assert_eq!(scr.at(ga.x + 30, ga.y - 20), INACTIVE_TITLE);
     assert_eq!(scr.at(gb.x + 30, gb.y - 20), INACTIVE_TITLE);
     assert_eq!(scr.at(gc.x + 30, gc.y - 20), INACTIVE_TITLE);
+}
+
+/// protocol.md §16.4: a requested client origin `(x, y)` other than `(0, 0)` is clamped
+/// to `[BORDER, max(BORDER, W - 64)]` × `[TITLE_HEIGHT, max(TITLE_HEIGHT, H)]`, whatever
+/// the window's size: the frame's left edge and the title bar's top stay on the screen,
+/// and the title bar's left end is at least 64 pixels from the right edge.
+#[test]
+fn placement_clamps_the_client_origin_to_the_screen() {
+    let s = TestServer::start_with(|c| {
+        c.window_manager = true;
+        c.screen_width = 640;
+        c.screen_height = 480;
+    });
+    let app = s.connect_trusted();
+    let placed = |x: i32, y: i32| {
+        let w = titled(
+            &app,
+            Rect::new(x, y, 50, 50),
+            0xFF0000,
+            EventMask::STRUCTURE_NOTIFY,
+            "P",
+        );
+        geometry(&app, w).origin()
+    };
+    // The whole frame (58 wide) would fit at x = 570, and it stays there.
+    assert_eq!(placed(570, 100), Point::new(570, 100));
+    // 576 = 640 - 64 is the largest x, even though the 50-wide window then shows whole.
+    assert_eq!(placed(600, 100), Point::new(576, 100));
+    assert_eq!(placed(5000, 100), Point::new(576, 100));
+    // Left and top: the frame's left border and the title bar at the screen's edge.
+    assert_eq!(placed(-30, 10), Point::new(4, 24));
+    // Bottom: the client may start at the screen's bottom edge (only its title bar shows).
+    assert_eq!(placed(100, 470), Point::new(100, 470));
+    assert_eq!(placed(100, 900), Point::new(100, 480));
 }
 
 #[test]

@@ -489,3 +489,48 @@ fn target_window_destroyed_mid_drag() {
     assert!(!fin.success && fin.target == WindowId::NONE, "{fin:?}");
     assert_eq!(d.screen_pixel(230, 90), ROOT_BG);
 }
+
+/// protocol.md §11.15, §17.5: when the drag is over the server takes `YONDER_DND` back,
+/// and the source hears it as any owner does: a SelectionClear right after its
+/// DndFinished, after a drop only once the target has finished, at once on a cancel.
+#[test]
+fn the_source_hears_selection_clear_for_yonder_dnd_when_the_drag_is_over() {
+    let is_clear =
+        |e: &Event| matches!(e, Event::SelectionClear(c) if c.selection == atoms::YONDER_DND);
+    let cleared_after_finished = |d: &Dnd| {
+        let evs = events_until(d.a(), "SelectionClear", is_clear);
+        let finished = evs
+            .iter()
+            .position(|e| matches!(e, Event::DndFinished(_)))
+            .unwrap_or_else(|| panic!("DndFinished before SelectionClear: {evs:?}"));
+        assert_eq!(finished, evs.len() - 2, "{evs:?}");
+        assert!(
+            matches!(evs.last(), Some(Event::SelectionClear(c)) if c.owner == d.src),
+            "{evs:?}"
+        );
+        let owner = d.b().get_selection_owner(atoms::YONDER_DND).reply();
+        assert_eq!(owner.unwrap().owner, WindowId::NONE);
+    };
+
+    // A drop: the source keeps YONDER_DND until the target's DndFinish.
+    let d = dnd_scene();
+    d.drag_into_accepting_target(DndAction::Copy);
+    d.drop_and_wait();
+    assert!(
+        !drain_events(d.a()).iter().any(is_clear),
+        "still the source's until DndFinish"
+    );
+    d.b()
+        .dnd_finish(d.tgt, true, DndAction::Copy)
+        .check()
+        .unwrap();
+    cleared_after_finished(&d);
+
+    // A cancel (Escape): at once.
+    let d = dnd_scene();
+    d.drag_into_accepting_target(DndAction::Copy);
+    d.key(keysym::ESCAPE, true);
+    cleared_after_finished(&d);
+    d.key(keysym::ESCAPE, false);
+    d.button(false);
+}

@@ -137,7 +137,7 @@ pub(crate) fn events() -> Vec<Golden> {
                     event: WIN,
                     window: WIN,
                     rect: Rect::new(100, 80, 800, 600),
-                    above_sibling: FRAME,
+                    above_sibling: OTHER,
                     override_redirect: false,
                 }),
                 false,

@@ -43,7 +43,7 @@ pub(crate) fn replies() -> Vec<Golden> {
                 Reply::QueryTree(QueryTreeReply {
                     root: WindowId::ROOT,
                     parent: WindowId::NONE,
-                    children: vec![FRAME, WIN],
+                    children: vec![OTHER, WIN],
                 }),
             ),
             "1b00000093000a920a93010092cf7a11ce0000000001cf5eed000100000001",
@@ -114,7 +114,7 @@ pub(crate) fn replies() -> Vec<Golden> {
                     clients: vec![
                         ClientInfo {
                             id: ClientId(1),
-                            app_name: "yonder-wm".into(),
+                            app_name: "yfiles".into(),
                             id_space: 0x7a11_ce00,
                             windows: 3,
                             pixmaps: 0,
@@ -131,7 +131,7 @@ pub(crate) fn replies() -> Vec<Golden> {
                     ],
                 }),
             ),
-            "2b000000930017921791929601a9796f6e6465722d776dce7a11ce000300019602a568656c6c6fce5eed0001010101",
+            "28000000930017921791929601a67966696c6573ce7a11ce000300019602a568656c6c6fce5eed0001010101",
         ),
         g(
             "Image reply",

@@ -8,8 +8,9 @@ use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo};
 use yonder_protocol::*;
 
 // ---------------------------------------------------------------------------------------
-// The example session: client "hello" with id space 0x5eed0001, next to a window manager
-// whose id space is 0x7a11ce00.
+// The example session: client "hello" with id space 0x5eed0001, next to another client (a
+// file manager, "yfiles", id space 0x7a11ce00; the window manager is the server's own and
+// has no client) and an editor.
 
 /// The example client's id space.
 pub(crate) const SPACE: u32 = 0x5eed_0001;
@@ -21,8 +22,8 @@ pub(crate) const GC: GcId = GcId(0x5eed_0001_0000_0002);
 pub(crate) const PIX: PixmapId = PixmapId(0x5eed_0001_0000_0003);
 /// A child window of WIN.
 pub(crate) const CHILD: WindowId = WindowId(0x5eed_0001_0000_0004);
-/// Another client's window (a window manager's frame).
-pub(crate) const FRAME: WindowId = WindowId(0x7a11_ce00_0000_0001);
+/// Another client's top-level window (the file manager's).
+pub(crate) const OTHER: WindowId = WindowId(0x7a11_ce00_0000_0001);
 /// A third client's top-level window (an editor, id space 0xed170001): the other side of
 /// the clipboard and drag-and-drop examples.
 pub(crate) const EDITOR: WindowId = WindowId(0xed17_0001_0000_0001);

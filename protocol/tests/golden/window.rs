@@ -78,7 +78,7 @@ pub(crate) fn requests() -> Vec<Golden> {
             "ReparentWindow",
             req(Request::ReparentWindow(ReparentWindow {
                 window: CHILD,
-                parent: FRAME,
+                parent: OTHER,
                 x: 10,
                 y: -4,
             })),
@@ -145,10 +145,10 @@ pub(crate) fn requests() -> Vec<Golden> {
         g(
             "SendEvent",
             req(Request::SendEvent(SendEvent {
-                destination: FRAME,
+                destination: OTHER,
                 event_mask: EventMask::EMPTY,
                 event: Event::ClientMessage(ClientMessage {
-                    window: FRAME,
+                    window: OTHER,
                     type_: atoms::WM_PROTOCOLS,
                     data: atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
                 }),
