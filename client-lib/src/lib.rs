@@ -58,6 +58,8 @@ pub mod event;
 pub mod fingerprint;
 mod images;
 mod io;
+mod lock;
+mod output;
 mod requests;
 mod shm;
 mod slots;

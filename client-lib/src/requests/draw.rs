@@ -24,10 +24,10 @@ impl Connection {
         gc: GcId,
         items: &[T],
     ) -> VoidCookie<'_> {
-        let seq = self.send_encoded(Some(false), None, |buf| {
+        let seq = self.transport.send_encoded(Some(false), None, |buf| {
             poly_frame(opcode, drawable, gc, items, buf)
         });
-        VoidCookie::new(self, seq)
+        VoidCookie::new(&self.transport, seq)
     }
 
     /// Paints `rect` of `window` with its background (zero width or height: to the edge;
@@ -175,5 +175,49 @@ impl Connection {
             gc,
             text: text.to_string(),
         }))
+    }
+
+    /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,
+    /// `Rgba`) need `data` of exactly 4·width·height bytes; for `Png`, `Jpeg` and `Qoi`
+    /// see [`ImageFormat`] (PNG and JPEG: pass 0, 0). Keep an in-request image under the
+    /// setup's `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to
+    /// avoid a copy.
+    ///
+    /// A raw image travels the cheapest way this connection allows (see
+    /// [`Connection::set_image_options`]): from shared memory on a local server that
+    /// offers it (the request is then a ShmPutImage, so an error names that request),
+    /// compressed on slow links, else in the request.
+    #[allow(clippy::too_many_arguments)] // the request's own fields, in wire order
+    pub fn put_image(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        dst: Point,
+        width: u32,
+        height: u32,
+        format: ImageFormat,
+        data: impl Into<Vec<u8>>,
+    ) -> VoidCookie<'_> {
+        let put = (drawable.into(), gc, dst, width, height, format);
+        self.images.put(&self.transport, put, data.into())
+    }
+
+    /// Puts a raw image (`Bgrx` or `Rgba`, else a Value error) that `fill` draws: it gets
+    /// the 4·width·height bytes to write, rows top to bottom without padding. On a local
+    /// server with shared memory those bytes are in the segment itself, so the pixels are
+    /// never copied at all; otherwise they are sent as [`Connection::put_image`] would.
+    #[allow(clippy::too_many_arguments)] // put_image's arguments
+    pub fn put_image_with(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        dst: Point,
+        width: u32,
+        height: u32,
+        format: ImageFormat,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> VoidCookie<'_> {
+        let put = (drawable.into(), gc, dst, width, height, format);
+        self.images.put_with(&self.transport, put, fill)
     }
 }

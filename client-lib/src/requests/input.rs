@@ -2,8 +2,8 @@
 //! (plus the [`Connection::sync`] round trip) and ListClients.
 
 use crate::connection::Connection;
-use crate::cookie::{Cookie, VoidCookie};
-use crate::error::{ConnectionError, ReplyError};
+use crate::cookie::{sync, Cookie, VoidCookie};
+use crate::error::ConnectionError;
 use yonder_protocol::reply::{InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply};
 use yonder_protocol::request::{
     FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync,
@@ -41,13 +41,7 @@ impl Connection {
     /// A round trip: sends Sync and waits for its reply, so every earlier request has been
     /// carried out (and their errors, if any, are queued) when this returns.
     pub fn sync(&self) -> Result<(), ConnectionError> {
-        match self.send_sync().reply() {
-            Ok(SyncReply {}) => Ok(()),
-            Err(ReplyError::Connection(e)) => Err(e),
-            Err(other) => {
-                Err(self.fail(ConnectionError::Malformed(format!("Sync failed: {other}"))))
-            }
-        }
+        sync(&self.transport)
     }
 
     /// Lists the connected clients.

@@ -22,7 +22,7 @@ impl Connection {
     /// Sends any request, fire and forget: a reply is discarded, an error arrives through
     /// the event queue. Returns its sequence number.
     pub fn send_request(&self, request: Request) -> Seq {
-        self.send_plain(&request)
+        self.transport.send_plain(&request)
     }
 
     /// Sends any request and returns a cookie for its reply; `R` may be [`yonder_protocol::Reply`]
@@ -30,28 +30,20 @@ impl Connection {
     /// `ReplyError::NoReply` (or the request's error).
     pub fn send_request_with_reply<R: ReplyType>(&self, request: Request) -> Cookie<'_, R> {
         let has_reply = request.has_reply();
-        let seq = self.send_tracked(&request, Some(has_reply));
+        let seq = self.transport.send_tracked(&request, Some(has_reply));
         if !has_reply {
             // Lets the cookie learn that the request is done.
-            self.send_plain(&Request::Sync(Sync {}));
+            self.transport.send_plain(&Request::Sync(Sync {}));
         }
-        Cookie::new(self, seq)
+        Cookie::new(&self.transport, seq)
     }
 
     /// Sends any request and returns a cookie for its success or error (a reply, if the
     /// request has one, is discarded).
     pub fn send_request_checked(&self, request: Request) -> VoidCookie<'_> {
-        let seq = self.send_tracked(&request, Some(request.has_reply()));
-        VoidCookie::new(self, seq)
-    }
-
-    /// A request without a reply.
-    pub(crate) fn void_request(&self, request: Request) -> VoidCookie<'_> {
-        VoidCookie::new(self, self.send_tracked(&request, Some(false)))
-    }
-
-    /// A request with a reply of type `R`.
-    pub(crate) fn reply_request<R: ReplyType>(&self, request: Request) -> Cookie<'_, R> {
-        Cookie::new(self, self.send_tracked(&request, Some(true)))
+        let seq = self
+            .transport
+            .send_tracked(&request, Some(request.has_reply()));
+        VoidCookie::new(&self.transport, seq)
     }
 }

@@ -89,13 +89,14 @@ impl Connection {
     /// arrive through the event queue.
     pub fn set_title(&self, window: WindowId, title: &str) {
         for property in [atoms::WM_NAME, atoms::NET_WM_NAME] {
-            self.send_plain(&Request::ChangeProperty(ChangeProperty {
-                window,
-                property,
-                type_: atoms::UTF8_STRING,
-                mode: PropMode::Replace,
-                data: title.as_bytes().to_vec(),
-            }));
+            self.transport
+                .send_plain(&Request::ChangeProperty(ChangeProperty {
+                    window,
+                    property,
+                    type_: atoms::UTF8_STRING,
+                    mode: PropMode::Replace,
+                    data: title.as_bytes().to_vec(),
+                }));
         }
     }
 }

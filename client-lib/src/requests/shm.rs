@@ -16,8 +16,12 @@ impl Connection {
     /// server answers with an Access error.
     pub fn shm_attach(&self, segment: ShmSegment, size: u64, fd: OwnedFd) -> VoidCookie<'_> {
         let request = Request::ShmAttach(ShmAttach { segment, size });
-        let fd = self.stream.is_unix().then_some(fd);
-        VoidCookie::new(self, self.send_tracked_with_fd(&request, Some(false), fd))
+        let fd = self.transport.is_unix().then_some(fd);
+        VoidCookie::new(
+            &self.transport,
+            self.transport
+                .send_tracked_with_fd(&request, Some(false), fd),
+        )
     }
 
     /// Detaches segment `segment`.
