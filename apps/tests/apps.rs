@@ -12,6 +12,7 @@ use common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::request::FakeKind;
 use yonder_protocol::{atoms, Rect, WindowId};

@@ -18,6 +18,7 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_apps::transfer::{decode_atoms, decode_uri_list, percent_decode};
 use yonder_apps::trash::Trash;

@@ -16,6 +16,7 @@ mod common;
 use common::{eventually, read, Display, Watchdog, SCREEN_H, SCREEN_W};
 use std::path::Path;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_protocol::request::{FakeKind, GcValues, WindowAttributes};
 use yonder_protocol::{atoms, Color, Rect, WindowId};

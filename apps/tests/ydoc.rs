@@ -19,6 +19,7 @@ mod common;
 
 use common::*;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::{DndAction, DndActions, FakeKind, WindowAttributes};
 use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect, WindowId};

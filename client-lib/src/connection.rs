@@ -228,7 +228,7 @@ impl Connection {
     }
 
     /// A predefined atom by name, from the setup reply (waits for it); `None` if the
-    /// server predefines no such atom. Other atoms need [`Connection::intern_atom`].
+    /// server predefines no such atom. Other atoms need [`PropertyExt::intern_atom`](crate::PropertyExt::intern_atom).
     pub fn atom_by_name(&self, name: &str) -> Result<Option<Atom>, ConnectionError> {
         Ok(self
             .setup()?

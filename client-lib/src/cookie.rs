@@ -16,8 +16,8 @@
 //! after events that arrived later.
 //!
 //! Besides the cookies, this module has the three ways the layers above send a typed
-//! request through the transport: [`void_request`], [`reply_request`] and the [`sync`]
-//! round trip.
+//! request through the transport: `void_request`, `reply_request` and the `sync` round
+//! trip.
 
 use crate::error::{ConnectionError, ReplyError};
 use crate::transport::Transport;

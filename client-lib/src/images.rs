@@ -1,4 +1,4 @@
-//! How raw images travel: [`Connection::put_image`] picks, for each `Bgrx`/`Rgba` image,
+//! How raw images travel: [`DrawExt::put_image`](crate::DrawExt::put_image) picks, for each `Bgrx`/`Rgba` image,
 //! the cheapest way the connection allows. Nothing here ever waits for the setup reply:
 //! an image put before it arrives goes in the request, so a first frame costs no round
 //! trip.
@@ -47,7 +47,7 @@ const LIBRARY_SEGMENTS: u32 = 0x8000_0000;
 /// Where puts start in a segment (cache-line aligned).
 const ALIGN: usize = 64;
 
-/// Whether [`Connection::put_image`] compresses raw images (losslessly, as QOI).
+/// Whether [`DrawExt::put_image`](crate::DrawExt::put_image) compresses raw images (losslessly, as QOI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Compression {
     /// On links that are likely slow: TCP (remote, or an SSH tunnel's local end), and a
@@ -60,7 +60,7 @@ pub enum Compression {
     Never,
 }
 
-/// How [`Connection::put_image`] may send raw images.
+/// How [`DrawExt::put_image`](crate::DrawExt::put_image) may send raw images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImageOptions {
     /// Use shared memory when the server offers it. Default: yes, unless the environment
@@ -97,7 +97,7 @@ impl ImageOptions {
     }
 }
 
-/// What [`Connection::put_image`] did so far, for tests and benchmarks.
+/// What [`DrawExt::put_image`](crate::DrawExt::put_image) did so far, for tests and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImageStats {
     /// Raw images put from shared memory.

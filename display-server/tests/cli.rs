@@ -16,6 +16,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{Color, EventMask, Rect, WindowId};

@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use yonder::prelude::*;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::request::{CompositeOp, GcValues, ImageFormat};
 use yonder_protocol::{Color, EventMask, Point, Rect, Segment};

@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use std::os::fd::OwnedFd;
+use yonder::prelude::*;
 use yonder::{Compression, ConnectOptions, Connection, ImageOptions, ReplyError};
 use yonder_protocol::request::{GcValues, ImageFormat, PutImage, ShmAttach, ShmPutImage};
 use yonder_protocol::{

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use yonder::prelude::*;
 use yonder_protocol::request::FakeKind;
 use yonder_protocol::{keysym, ErrorCode, Event, EventMask, ModMask, Rect};
 

@@ -6,6 +6,7 @@
 mod common;
 
 use common::*;
+use yonder::prelude::*;
 use yonder::{Connection, Incoming, ReplyError};
 use yonder_protocol::request::{FakeKind, ImageFormat, WindowAttributes};
 use yonder_protocol::{keysym, Color, ErrorCode, Event, EventMask, Point, Rect, WindowId};

@@ -16,6 +16,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection, Incoming};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::request::WindowAttributes;

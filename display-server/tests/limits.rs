@@ -8,6 +8,7 @@ use common::*;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectError, Connection, ReplyError};
 use yonder_protocol::request::{
     CreateWindow, GetImage, ImageFormat, PropMode, Request, WindowAttributes,

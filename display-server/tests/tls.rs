@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectError, ConnectOptions, Connection, Fingerprint};
 use yonder_protocol::request::ImageFormat;
 use yonder_protocol::{frame, EventMask, Hello, Point, Rect, SetupResponse, TCP_PORT_BASE};

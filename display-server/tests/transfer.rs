@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming, ReplyError};
 use yonder_protocol::event::{
     DndEnterEvent, DndFinishedEvent, DndPositionEvent, DndStatusEvent, SelectionDataEvent,

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use yonder::prelude::*;
 use yonder_protocol::event::{ClientMessage, PropertyState};
 use yonder_protocol::request::{ConfigureWindow, PropMode, StackMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, Event, EventMask, Rect};

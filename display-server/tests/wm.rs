@@ -8,6 +8,7 @@ mod common;
 
 use common::wm::*;
 use common::*;
+use yonder::prelude::*;
 use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, Event, EventMask, Rect};
 use yonder_server::wm::{ACTIVE_TITLE, BORDER, GRIP_COLOR, INACTIVE_TITLE, TITLE_HEIGHT};

@@ -7,6 +7,7 @@ mod common;
 use common::wm::*;
 use common::*;
 use std::time::Duration;
+use yonder::prelude::*;
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{atoms, Event, EventMask, Rect};
 use yonder_server::wm::{ACTIVE_TITLE, NOT_RESPONDING_TITLE};

@@ -7,6 +7,7 @@ mod xvfb;
 
 use std::time::{Duration, Instant};
 use xvfb::host;
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{Color, Event, EventMask, Rect, WindowId};

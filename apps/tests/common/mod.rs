@@ -15,6 +15,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_protocol::reply::MapState;
 use yonder_protocol::request::{FakeKind, ImageFormat};

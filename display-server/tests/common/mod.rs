@@ -5,6 +5,7 @@ pub mod wm;
 
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection, Incoming};
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{Color, Event, EventMask, GcId, Rect, WindowId};
