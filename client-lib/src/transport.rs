@@ -166,6 +166,7 @@ impl Transport {
     pub(crate) fn send_plain(&self, request: &Request) -> Seq {
         self.send_tracked(request, None)
     }
+
     /// Buffers a request and gives it the next sequence number. `cookie`: whether a cookie
     /// will follow the request, and if so whether the request has a reply.
     pub(crate) fn send_tracked(&self, request: &Request, cookie: Option<bool>) -> Seq {

@@ -1,7 +1,8 @@
-//! Drawing requests: clear, copy, points, lines, rectangles, arcs, polygons, images and
-//! text. Each draws into a window or pixmap (`impl Into<Drawable>`) with a GC. PutImage
-//! lives in `images`, which chooses how the pixels travel; the shared-memory requests are
-//! in `shm`.
+//! [`DrawExt`], the drawing requests: clear, copy, points, lines, rectangles, arcs,
+//! polygons, images and text. Each draws into a window or pixmap (`impl Into<Drawable>`)
+//! with a GC. The poly requests are encoded straight from the caller's slice; PutImage
+//! hands its pixels to the connection's `images`, which chooses how they travel. The
+//! shared-memory requests themselves are in `shm`.
 
 use super::Sealed;
 use crate::connection::Connection;

@@ -1,5 +1,5 @@
-//! Input requests (focus, pointer, synthetic input) and the administrative ones: Sync
-//! (plus the [`InputExt::sync`] round trip) and ListClients.
+//! [`InputExt`]: input requests (focus, pointer, synthetic input) and the administrative
+//! ones: Sync (plus the [`InputExt::sync`] round trip) and ListClients.
 
 use super::Sealed;
 use crate::connection::Connection;

@@ -1,4 +1,4 @@
-//! Atom and property requests, SendEvent, and the window-title helper.
+//! [`PropertyExt`]: atom and property requests, SendEvent, and the window-title helper.
 
 use super::Sealed;
 use crate::connection::Connection;

@@ -1,4 +1,4 @@
-//! Pixmap and graphics-context requests.
+//! [`ResourceExt`]: pixmap and graphics-context requests.
 
 use super::Sealed;
 use crate::connection::Connection;

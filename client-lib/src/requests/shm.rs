@@ -1,6 +1,7 @@
-//! The shared-memory requests of protocol 1.3 (`SHM`), for programs that manage segments
-//! themselves. [`DrawExt::put_image`](crate::DrawExt::put_image) uses shared memory on its own when it can; these
-//! are for tools and tests. Segment numbers from `0x8000_0000` up are the library's own.
+//! [`ShmExt`]: the shared-memory requests of protocol 1.3 (`SHM`), for programs that
+//! manage segments themselves. [`DrawExt::put_image`](crate::DrawExt::put_image) uses
+//! shared memory on its own when it can; these are for tools and tests. Segment numbers
+//! from `0x8000_0000` up are the library's own.
 
 use std::os::fd::OwnedFd;
 

@@ -1,6 +1,6 @@
-//! Selections, drag-and-drop and the save-set: the requests behind clipboard, drag and
-//! drop and embedding (protocol.md §9 and §17). Data is sent in chunks: see
-//! [`TransferExt::send_selection_bytes`], which splits a value of any size.
+//! [`TransferExt`]: selections, drag-and-drop and the save-set, the requests behind
+//! clipboard, drag and drop and embedding (protocol.md §9 and §17). Data is sent in
+//! chunks: see [`TransferExt::send_selection_bytes`], which splits a value of any size.
 
 use super::Sealed;
 use crate::connection::Connection;

@@ -1,5 +1,5 @@
-//! Window requests: create, attributes, destroy, map, unmap, configure, reparent,
-//! geometry and tree.
+//! [`WindowExt`]: window requests (create, attributes, destroy, map, unmap, configure,
+//! reparent, geometry and tree).
 
 use super::Sealed;
 use crate::connection::Connection;
