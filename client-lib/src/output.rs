@@ -70,6 +70,10 @@ impl Output {
     /// Writes everything buffered. When a write cannot proceed (it timed out or would
     /// block) `on_block` runs and the write is tried again, until `give_up` passes. An
     /// error leaves the buffer as it is; the caller decides (see `transport`).
+    ///
+    /// Inlined into the transport's flush, its only caller: as a separate call it cost
+    /// each flush ~65 more instructions, 1.5 % of a round trip (callgrind, `yperf --latency`).
+    #[inline]
     pub(crate) fn write_all(
         &mut self,
         stream: &Stream,
