@@ -4,5 +4,5 @@
 #[test]
 fn the_layers_stated_in_lib_rs_hold() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs");
-    yonder_architecture::layers::assert_crate_layers(&root);
+    yonder_architecture::assert_crate_layers(&root);
 }

@@ -23,6 +23,7 @@
 //! This module is the shared vocabulary: the messages, and publishing and reading the
 //! content. When to send what is each side's own business.
 
+use yonder::prelude::*;
 use yonder::{Connection, ConnectionError};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::request::PropMode;

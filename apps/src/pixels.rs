@@ -8,6 +8,7 @@
 
 use image::RgbaImage;
 use std::path::Path;
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::request::ImageFormat;
 use yonder_protocol::{Drawable, GcId, Point};

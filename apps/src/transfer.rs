@@ -31,6 +31,7 @@ pub use uri::{
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::event::{SelectionDataEvent, SelectionRequestEvent};
 use yonder_protocol::{atoms, Atom, WindowId};

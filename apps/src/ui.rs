@@ -13,6 +13,7 @@
 
 use crate::{die, Deadline};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, ConnectionError, Incoming};
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::geometry::Arc;

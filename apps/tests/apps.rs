@@ -9,6 +9,7 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::request::FakeKind;
 use yonder_protocol::{atoms, Rect, WindowId};

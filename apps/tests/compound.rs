@@ -15,6 +15,7 @@
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_apps::transfer::{decode_atoms, decode_uri_list, percent_decode};
 use yonder_apps::trash::Trash;

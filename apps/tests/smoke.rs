@@ -13,6 +13,7 @@
 
 use std::path::Path;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_protocol::request::{FakeKind, GcValues, WindowAttributes};
 use yonder_protocol::{atoms, Color, Rect, WindowId};

@@ -13,6 +13,7 @@
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::request::ImageFormat;
 use yonder_protocol::Rect;

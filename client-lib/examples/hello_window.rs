@@ -9,6 +9,7 @@
 use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::protocol::request::{GcValues, PropMode, WindowAttributes};
 use yonder::protocol::{atoms, Color, Event, EventMask, GcId, Point, Rect, WindowId};
 use yonder::{Connection, Incoming};

@@ -7,6 +7,7 @@
 
 use std::error::Error;
 use std::process::ExitCode;
+use yonder::prelude::*;
 use yonder::protocol::request::{PropMode, WindowAttributes};
 use yonder::protocol::{atoms, Atom, Rect};
 use yonder::Connection;

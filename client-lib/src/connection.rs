@@ -1,18 +1,21 @@
 //! The [`Connection`]: opening one (display name, cookie, hello), what it knows about
-//! itself (setup, id space, names, resource ids) and the shared data its methods work on.
-//! Moving bytes and waiting live in `transport`; typed requests in `requests`.
+//! itself (setup, id space, names, resource ids), flushing, and taking events from the
+//! queue. It is the transport (the sending core) plus the image state; its typed request
+//! methods are the traits of `requests`, one layer up.
 
 use crate::auth::{find_cookie, find_fingerprint, CookieSources, COOKIE_LEN};
+use crate::cookie::{reply_request, void_request, Cookie, ReplyType, VoidCookie};
 use crate::display::{default_socket_dir, Address, DisplayName, DISPLAY_ENV};
 use crate::error::{ConnectError, ConnectionError};
+use crate::event::Incoming;
 use crate::fingerprint::Fingerprint;
-use crate::io::{Input, Stream};
-use crate::state::State;
+use crate::images::{ImageOptions, ImageStats, Images};
+use crate::io::Stream;
 use crate::tls::TlsStream;
-use crate::transport::{Output, WRITE_TIMEOUT};
+use crate::transport::{Transport, Wait};
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, OnceLock};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 use yonder_protocol::handshake::ScreenInfo;
 use yonder_protocol::{
     make_id, Atom, GcId, Hello, PixmapId, Request, Setup, WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
@@ -43,40 +46,18 @@ pub struct ConnectOptions {
 ///
 /// Requests are buffered and sent when the buffer passes 64 KiB, when the app waits for
 /// anything, and on [`Connection::flush`]; dropping the connection flushes what is left.
+///
+/// The typed request methods (`create_window`, `poly_fill_rectangle`, `put_image`, ...)
+/// are listed below under *Trait Implementations*, one trait per family of requests;
+/// `use yonder::prelude::*;` brings them all into scope.
 pub struct Connection {
-    /// The socket. Reads and writes go through `&Stream`, so a thread blocked reading does
-    /// not stop others from sending.
-    pub(crate) stream: Stream,
-    /// Output buffer and request counter. Locked to send a request and across a flush's
-    /// write calls (so frames are never interleaved and sequence numbers match the order
-    /// on the wire).
-    pub(crate) out: Mutex<Output>,
-    /// The read buffer. Locked only by the thread holding the reading token (so never
-    /// contended); a Mutex only to make the sharing safe without `unsafe`.
-    pub(crate) input: Mutex<Input>,
-    /// How raw images travel: options, the shared-memory segment, statistics. Held by
-    /// `put_image` across sending and, when the segment is full, across the wait for the
-    /// server to finish reading it. Lock order: `images`, `out`, `input`, `state`.
-    pub(crate) images: Mutex<crate::images::Images>,
-    /// Slots, event queue, reading token, failure. Held only for short bookkeeping, never
-    /// across I/O or a call into user code. Lock order: `out`, then `input`, then `state`.
-    ///
-    /// Why not one lock around everything, like a single-threaded app would need? A
-    /// thread blocked in `wait_for_event` would then stop every other thread from even
-    /// sending a request until some event arrived. Instead, like x11rb, one thread at a
-    /// time holds the reading token and reads without any lock held; the others wait on
-    /// `changed` and look for their reply or event after each batch it routes.
-    pub(crate) state: Mutex<State>,
-    /// Signalled whenever the reader has routed a batch, failed, or given the token back.
-    pub(crate) changed: Condvar,
-    /// The setup reply, once it has arrived.
-    pub(crate) setup: OnceLock<Setup>,
-    /// Copy of the request counter, readable without the output lock: the reader checks
-    /// that the server never answers a request that was not sent.
-    pub(crate) requests_sent: AtomicU64,
+    /// The sending core: socket, buffers, sequence numbers, routing, waiting. Declared
+    /// first, so that dropping the connection flushes before anything else goes.
+    pub(crate) transport: Transport,
+    /// How raw images travel: options, the shared-memory segment, statistics.
+    pub(crate) images: Images,
     display: String,
     app_name: String,
-    id_space: u32,
     next_id: AtomicU32,
 }
 
@@ -85,7 +66,7 @@ impl std::fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("display", &self.display)
             .field("app_name", &self.app_name)
-            .field("id_space", &self.id_space)
+            .field("id_space", &self.id_space())
             .finish_non_exhaustive()
     }
 }
@@ -187,33 +168,23 @@ impl Connection {
                 source: e,
             })?,
         };
-        stream
-            .set_write_timeout(Some(WRITE_TIMEOUT))
-            .map_err(|e| ConnectError::Io {
-                context: "cannot configure the socket".into(),
-                source: e,
-            })?;
         let app_name = opts.app_name.unwrap_or_else(default_app_name);
-        let conn = Connection::new(stream, display, app_name, random_id_space()?);
+        let id_space = random_id_space()?;
+        let transport = Transport::new(stream, id_space).map_err(|e| ConnectError::Io {
+            context: "cannot configure the socket".into(),
+            source: e,
+        })?;
+        let conn = Connection::new(transport, display, app_name);
         conn.send_hello(cookie)?;
         Ok(conn)
     }
 
-    fn new(stream: Stream, display: String, app_name: String, id_space: u32) -> Connection {
+    fn new(transport: Transport, display: String, app_name: String) -> Connection {
         Connection {
-            stream,
-            out: Mutex::new(Output::default()),
-            images: Mutex::new(crate::images::Images::new(
-                crate::images::ImageOptions::from_env(),
-            )),
-            input: Mutex::new(Input::default()),
-            state: Mutex::new(State::default()),
-            changed: Condvar::new(),
-            setup: OnceLock::new(),
-            requests_sent: AtomicU64::new(0),
+            transport,
+            images: Images::new(ImageOptions::from_env()),
             display,
             app_name,
-            id_space,
             next_id: AtomicU32::new(1),
         }
     }
@@ -225,9 +196,9 @@ impl Connection {
             minor: PROTOCOL_MINOR,
             cookie,
             app_name: self.app_name.clone(),
-            id_space: self.id_space,
+            id_space: self.id_space(),
         };
-        self.send_hello_frame(&hello)?;
+        self.transport.send_hello(&hello)?;
         Ok(())
     }
 
@@ -240,10 +211,7 @@ impl Connection {
     /// The setup reply, waiting for it the first time. A refusal is
     /// `ConnectionError::Refused`.
     pub fn setup(&self) -> Result<&Setup, ConnectionError> {
-        if let Some(s) = self.setup.get() {
-            return Ok(s);
-        }
-        self.wait_until_setup()
+        self.transport.setup()
     }
 
     /// The (first) screen, waiting for the setup reply.
@@ -260,7 +228,7 @@ impl Connection {
     }
 
     /// A predefined atom by name, from the setup reply (waits for it); `None` if the
-    /// server predefines no such atom. Other atoms need [`Connection::intern_atom`].
+    /// server predefines no such atom. Other atoms need [`PropertyExt::intern_atom`](crate::PropertyExt::intern_atom).
     pub fn atom_by_name(&self, name: &str) -> Result<Option<Atom>, ConnectionError> {
         Ok(self
             .setup()?
@@ -283,7 +251,7 @@ impl Connection {
             n != 0,
             "yonder: the client's resource id space is exhausted"
         );
-        make_id(self.id_space, n)
+        make_id(self.id_space(), n)
     }
 
     /// A new window id.
@@ -308,7 +276,7 @@ impl Connection {
 
     /// This client's id space (proposed in the hello).
     pub fn id_space(&self) -> u32 {
-        self.id_space
+        self.transport.id_space()
     }
 
     /// The display string this connection was opened with.
@@ -316,32 +284,70 @@ impl Connection {
         &self.display
     }
 
-    /// Checks a setup reply against what this client proposed; stores it if it fits.
-    pub(crate) fn accept_setup(&self, setup: Setup) -> Result<(), ConnectionError> {
-        if setup.id_space != self.id_space {
-            return Err(ConnectionError::Malformed(format!(
-                "the setup grants id space {:#x}, not the proposed {:#x}",
-                setup.id_space, self.id_space
-            )));
-        }
-        if setup.screens.is_empty() {
-            return Err(ConnectionError::Malformed(
-                "the setup lists no screen".into(),
-            ));
-        }
-        let _ = self.setup.set(setup);
-        Ok(())
+    /// Sends every buffered request.
+    pub fn flush(&self) -> Result<(), ConnectionError> {
+        self.transport.flush()
     }
 
-    /// Encodes a request without a cookie (fire and forget; see `send_request`).
-    pub(crate) fn send_plain(&self, request: &Request) -> yonder_protocol::Seq {
-        self.send_tracked(request, None)
+    /// The next event or unclaimed error, waiting as long as it takes. Flushes first.
+    pub fn wait_for_event(&self) -> Result<Incoming, ConnectionError> {
+        match self
+            .transport
+            .wait_until(Wait::Block, |st| st.events.pop_front())?
+        {
+            Some(incoming) => Ok(incoming),
+            None => Err(ConnectionError::Closed),
+        }
     }
-}
 
-impl Drop for Connection {
-    fn drop(&mut self) {
-        self.flush_on_drop();
+    /// The next event or unclaimed error if one is queued or can be read without waiting.
+    /// Flushes first (which waits only if the server does not take our requests). When
+    /// another thread is reading the socket, only the queue is looked at.
+    pub fn poll_for_event(&self) -> Result<Option<Incoming>, ConnectionError> {
+        self.transport
+            .wait_until(Wait::Poll, |st| st.events.pop_front())
+    }
+
+    /// The next event or unclaimed error, waiting at most `timeout` (`Ok(None)` when it
+    /// runs out). Flushes first.
+    pub fn wait_for_event_timeout(
+        &self,
+        timeout: Duration,
+    ) -> Result<Option<Incoming>, ConnectionError> {
+        let deadline = Instant::now()
+            .checked_add(timeout)
+            .unwrap_or_else(|| Instant::now() + Duration::from_secs(86400 * 365));
+        self.transport
+            .wait_until(Wait::Until(deadline), |st| st.events.pop_front())
+    }
+
+    /// Chooses how raw images are sent from now on (see [`DrawExt::put_image`]).
+    ///
+    /// [`DrawExt::put_image`]: crate::DrawExt::put_image
+    pub fn set_image_options(&self, options: ImageOptions) {
+        self.images.set_options(options);
+    }
+
+    /// How raw images are sent.
+    pub fn image_options(&self) -> ImageOptions {
+        self.images.options()
+    }
+
+    /// How the raw images put so far travelled.
+    pub fn image_stats(&self) -> ImageStats {
+        self.images.stats()
+    }
+
+    /// Sends a request without a reply (for the typed methods).
+    #[inline]
+    pub(crate) fn void_request(&self, request: Request) -> VoidCookie<'_> {
+        void_request(&self.transport, request)
+    }
+
+    /// Sends a request with a reply of type `R` (for the typed methods).
+    #[inline]
+    pub(crate) fn reply_request<R: ReplyType>(&self, request: Request) -> Cookie<'_, R> {
+        reply_request(&self.transport, request)
     }
 }
 
@@ -365,7 +371,8 @@ mod tests {
     #[test]
     fn ids_count_up_in_the_id_space() {
         let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
-        let conn = Connection::new(Stream::Unix(a), ":0".into(), "t".into(), 0xABCD);
+        let transport = Transport::new(Stream::Unix(a), 0xABCD).unwrap();
+        let conn = Connection::new(transport, ":0".into(), "t".into());
         assert_eq!(conn.generate_id(), make_id(0xABCD, 1));
         assert_eq!(conn.new_window_id(), WindowId(make_id(0xABCD, 2)));
         assert_eq!(conn.new_pixmap_id(), PixmapId(make_id(0xABCD, 3)));

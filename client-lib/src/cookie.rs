@@ -14,12 +14,18 @@
 //! waits for it. Dropping a [`Cookie`] discards its reply. An error that arrived while the
 //! cookie was alive joins the event queue when the cookie is dropped, so it may come
 //! after events that arrived later.
+//!
+//! Besides the cookies, this module has the three ways the layers above send a typed
+//! request through the transport: `void_request`, `reply_request` and the `sync` round
+//! trip.
 
-use crate::connection::Connection;
 use crate::error::{ConnectionError, ReplyError};
+use crate::transport::Transport;
 use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
-use yonder_protocol::Seq;
+use yonder_protocol::reply::*;
+use yonder_protocol::request::Sync;
+use yonder_protocol::{Request, Seq};
 
 /// A typed reply (the payload of one [`yonder_protocol::Reply`] variant, or `Reply` itself): the
 /// protocol's, implemented for each reply by its table of requests.
@@ -29,15 +35,15 @@ pub use yonder_protocol::ReplyType;
 #[must_use = "dropping a Cookie discards the reply; call .reply() to get it"]
 #[derive(Debug)]
 pub struct Cookie<'c, R: ReplyType> {
-    conn: &'c Connection,
+    transport: &'c Transport,
     seq: Seq,
     _reply: PhantomData<fn() -> R>,
 }
 
 impl<'c, R: ReplyType> Cookie<'c, R> {
-    pub(crate) fn new(conn: &'c Connection, seq: Seq) -> Cookie<'c, R> {
+    pub(crate) fn new(transport: &'c Transport, seq: Seq) -> Cookie<'c, R> {
         Cookie {
-            conn,
+            transport,
             seq,
             _reply: PhantomData,
         }
@@ -52,7 +58,7 @@ impl<'c, R: ReplyType> Cookie<'c, R> {
     /// `ReplyError::Protocol`.
     pub fn reply(self) -> Result<R, ReplyError> {
         let this = ManuallyDrop::new(self);
-        let reply = this.conn.wait_for_reply(this.seq)?;
+        let reply = this.transport.wait_for_reply(this.seq)?;
         R::from_reply(reply).map_err(|other| {
             let err = ConnectionError::Malformed(format!(
                 "request {} got a {} reply, not {}",
@@ -63,33 +69,33 @@ impl<'c, R: ReplyType> Cookie<'c, R> {
                     .next()
                     .unwrap_or("?"),
             ));
-            ReplyError::Connection(this.conn.fail(err))
+            ReplyError::Connection(this.transport.fail(err))
         })
     }
 
     /// Drops the reply and any error for the request (an error does not reach the queue).
     pub fn discard_reply_and_errors(self) {
         let this = ManuallyDrop::new(self);
-        this.conn.ignore_seq(this.seq);
+        this.transport.ignore_seq(this.seq);
     }
 }
 
 impl<R: ReplyType> Drop for Cookie<'_, R> {
     fn drop(&mut self) {
-        self.conn.forget_seq(self.seq);
+        self.transport.forget_seq(self.seq);
     }
 }
 
 /// The outcome of a request that has no reply: success or a protocol error.
 #[derive(Debug)]
 pub struct VoidCookie<'c> {
-    conn: &'c Connection,
+    transport: &'c Transport,
     seq: Seq,
 }
 
 impl<'c> VoidCookie<'c> {
-    pub(crate) fn new(conn: &'c Connection, seq: Seq) -> VoidCookie<'c> {
-        VoidCookie { conn, seq }
+    pub(crate) fn new(transport: &'c Transport, seq: Seq) -> VoidCookie<'c> {
+        VoidCookie { transport, seq }
     }
 
     /// The request's sequence number.
@@ -101,19 +107,44 @@ impl<'c> VoidCookie<'c> {
     /// something later already arrived).
     pub fn check(self) -> Result<(), ReplyError> {
         let this = ManuallyDrop::new(self);
-        this.conn.check_seq(this.seq)
+        this.transport.check_seq(this.seq)
     }
 
     /// Drops any error for the request.
     pub fn ignore_error(self) {
         let this = ManuallyDrop::new(self);
-        this.conn.ignore_seq(this.seq);
+        this.transport.ignore_seq(this.seq);
     }
 }
 
 impl Drop for VoidCookie<'_> {
     fn drop(&mut self) {
-        self.conn.forget_seq(self.seq);
+        self.transport.forget_seq(self.seq);
+    }
+}
+
+/// Sends a request without a reply; the cookie reports its success or error.
+pub(crate) fn void_request(transport: &Transport, request: Request) -> VoidCookie<'_> {
+    VoidCookie::new(transport, transport.send_tracked(&request, Some(false)))
+}
+
+/// Sends a request with a reply of type `R`.
+pub(crate) fn reply_request<R: ReplyType>(
+    transport: &Transport,
+    request: Request,
+) -> Cookie<'_, R> {
+    Cookie::new(transport, transport.send_tracked(&request, Some(true)))
+}
+
+/// A round trip: sends Sync and waits for its reply, so every earlier request has been
+/// carried out (and their errors, if any, are queued) when this returns.
+pub(crate) fn sync(transport: &Transport) -> Result<(), ConnectionError> {
+    match reply_request::<SyncReply>(transport, Request::Sync(Sync {})).reply() {
+        Ok(SyncReply {}) => Ok(()),
+        Err(ReplyError::Connection(e)) => Err(e),
+        Err(other) => {
+            Err(transport.fail(ConnectionError::Malformed(format!("Sync failed: {other}"))))
+        }
     }
 }
 

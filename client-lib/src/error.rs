@@ -55,9 +55,9 @@ pub enum ConnectError {
         /// Where the library connected.
         address: String,
         /// The pinned fingerprint.
-        expected: crate::Fingerprint,
+        expected: crate::fingerprint::Fingerprint,
         /// The fingerprint of the certificate the server showed.
-        got: crate::Fingerprint,
+        got: crate::fingerprint::Fingerprint,
     },
     /// The TLS handshake failed for another reason (not a TLS server, a broken
     /// certificate signature, ...).

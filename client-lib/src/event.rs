@@ -1,10 +1,8 @@
-//! The event queue: what it holds ([`Incoming`]: an event, or the error of a request whose
-//! cookie was dropped, like in Xlib/x11rb) and the [`Connection`] methods that take from it.
+//! What the event queue holds: [`Incoming`], an event or the error of a request whose
+//! cookie was dropped (like in Xlib/x11rb). Plain data; the queue itself is in `state`,
+//! and [`Connection::wait_for_event`](crate::Connection::wait_for_event) and its siblings
+//! take from it.
 
-use crate::connection::Connection;
-use crate::error::ConnectionError;
-use crate::transport::Wait;
-use std::time::{Duration, Instant};
 use yonder_protocol::{Event, ProtocolError, Seq};
 
 /// The error of one request, reported through the event queue.
@@ -54,35 +52,6 @@ impl Incoming {
             Incoming::Error(e) => Some(e),
             Incoming::Event { .. } => None,
         }
-    }
-}
-
-impl Connection {
-    /// The next event or unclaimed error, waiting as long as it takes. Flushes first.
-    pub fn wait_for_event(&self) -> Result<Incoming, ConnectionError> {
-        match self.wait_until(Wait::Block, |st| st.events.pop_front())? {
-            Some(incoming) => Ok(incoming),
-            None => Err(ConnectionError::Closed),
-        }
-    }
-
-    /// The next event or unclaimed error if one is queued or can be read without waiting.
-    /// Flushes first (which waits only if the server does not take our requests). When
-    /// another thread is reading the socket, only the queue is looked at.
-    pub fn poll_for_event(&self) -> Result<Option<Incoming>, ConnectionError> {
-        self.wait_until(Wait::Poll, |st| st.events.pop_front())
-    }
-
-    /// The next event or unclaimed error, waiting at most `timeout` (`Ok(None)` when it
-    /// runs out). Flushes first.
-    pub fn wait_for_event_timeout(
-        &self,
-        timeout: Duration,
-    ) -> Result<Option<Incoming>, ConnectionError> {
-        let deadline = Instant::now()
-            .checked_add(timeout)
-            .unwrap_or_else(|| Instant::now() + Duration::from_secs(86400 * 365));
-        self.wait_until(Wait::Until(deadline), |st| st.events.pop_front())
     }
 }
 

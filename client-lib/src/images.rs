@@ -1,4 +1,4 @@
-//! How raw images travel: [`Connection::put_image`] picks, for each `Bgrx`/`Rgba` image,
+//! How raw images travel: [`DrawExt::put_image`](crate::DrawExt::put_image) picks, for each `Bgrx`/`Rgba` image,
 //! the cheapest way the connection allows. Nothing here ever waits for the setup reply:
 //! an image put before it arrives goes in the request, so a first frame costs no round
 //! trip.
@@ -26,10 +26,11 @@
 
 use std::collections::VecDeque;
 
-use crate::connection::Connection;
-use crate::cookie::VoidCookie;
+use crate::cookie::{sync, void_request, VoidCookie};
+use crate::lock::lock;
 use crate::shm::Mapping;
-use crate::transport::lock;
+use crate::transport::Transport;
+use std::sync::Mutex;
 use yonder_protocol::request::{ImageFormat, PutImage, ShmAttach, ShmDetach, ShmPutImage};
 use yonder_protocol::{Drawable, GcId, Point, Request, ShmSegment, SHM_EXTENSION};
 
@@ -46,7 +47,7 @@ const LIBRARY_SEGMENTS: u32 = 0x8000_0000;
 /// Where puts start in a segment (cache-line aligned).
 const ALIGN: usize = 64;
 
-/// Whether [`Connection::put_image`] compresses raw images (losslessly, as QOI).
+/// Whether [`DrawExt::put_image`](crate::DrawExt::put_image) compresses raw images (losslessly, as QOI).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Compression {
     /// On links that are likely slow: TCP (remote, or an SSH tunnel's local end), and a
@@ -59,7 +60,7 @@ pub enum Compression {
     Never,
 }
 
-/// How [`Connection::put_image`] may send raw images.
+/// How [`DrawExt::put_image`](crate::DrawExt::put_image) may send raw images.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImageOptions {
     /// Use shared memory when the server offers it. Default: yes, unless the environment
@@ -96,7 +97,7 @@ impl ImageOptions {
     }
 }
 
-/// What [`Connection::put_image`] did so far, for tests and benchmarks.
+/// What [`DrawExt::put_image`](crate::DrawExt::put_image) did so far, for tests and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImageStats {
     /// Raw images put from shared memory.
@@ -111,9 +112,19 @@ pub struct ImageStats {
     pub sent_bytes: u64,
 }
 
-/// The image state behind `Connection::images`.
+/// How a connection sends raw images: its options, its shared-memory segment, its
+/// statistics. Every method takes the connection's transport to send through.
+///
+/// The lock is held by a put across sending and, when the segment is full, across the
+/// wait for the server to finish reading it. Lock order: this one, then the transport's.
 #[derive(Debug)]
 pub(crate) struct Images {
+    state: Mutex<ImageState>,
+}
+
+/// What is behind the image lock.
+#[derive(Debug)]
+struct ImageState {
     options: ImageOptions,
     shm: Shm,
     /// Shared memory was offered but could not be attached: the socket is probably
@@ -126,11 +137,13 @@ pub(crate) struct Images {
 impl Images {
     pub(crate) fn new(options: ImageOptions) -> Images {
         Images {
-            options,
-            shm: Shm::Untried,
-            shm_failed: false,
-            next_segment: LIBRARY_SEGMENTS,
-            stats: ImageStats::default(),
+            state: Mutex::new(ImageState {
+                options,
+                shm: Shm::Untried,
+                shm_failed: false,
+                next_segment: LIBRARY_SEGMENTS,
+                stats: ImageStats::default(),
+            }),
         }
     }
 }
@@ -178,76 +191,52 @@ fn compress(format: ImageFormat, width: u32, height: u32, data: &[u8]) -> Option
     (encoded.len() < data.len() - data.len() / 8).then_some(encoded)
 }
 
-impl Connection {
-    /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,
-    /// `Rgba`) need `data` of exactly 4·width·height bytes; for `Png`, `Jpeg` and `Qoi`
-    /// see [`ImageFormat`] (PNG and JPEG: pass 0, 0). Keep an in-request image under the
-    /// setup's `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to
-    /// avoid a copy.
-    ///
-    /// A raw image travels the cheapest way this connection allows (see
-    /// [`Connection::set_image_options`]): from shared memory on a local server that
-    /// offers it (the request is then a ShmPutImage, so an error names that request),
-    /// compressed on slow links, else in the request.
-    #[allow(clippy::too_many_arguments)] // the request's own fields, in wire order
-    pub fn put_image(
-        &self,
-        drawable: impl Into<Drawable>,
-        gc: GcId,
-        dst: Point,
-        width: u32,
-        height: u32,
-        format: ImageFormat,
-        data: impl Into<Vec<u8>>,
-    ) -> VoidCookie<'_> {
-        let drawable = drawable.into();
-        let data = data.into();
+impl Images {
+    /// Puts an image (see `DrawExt::put_image`): a raw one of the right length the
+    /// cheapest way the connection allows, anything else in the request.
+    pub(crate) fn put<'c>(&self, t: &'c Transport, put: Put, data: Vec<u8>) -> VoidCookie<'c> {
+        let (drawable, gc, dst, width, height, format) = put;
         let raw = format.is_raw() && raw_len(width, height) == Some(data.len());
         if raw {
-            let put = (drawable, gc, dst, width, height, format);
-            if let Some(cookie) = self.put_from_shm(put, |px| px.copy_from_slice(&data)) {
+            if let Some(cookie) = self.put_from_shm(t, put, |px| px.copy_from_slice(&data)) {
                 return cookie;
             }
-            if let Some(cookie) = self.put_compressed(put, &data) {
+            if let Some(cookie) = self.put_compressed(t, put, &data) {
                 return cookie;
             }
-            let mut images = lock(&self.images);
+            let mut images = lock(&self.state);
             images.stats.plain += 1;
             images.stats.raw_bytes += data.len() as u64;
             images.stats.sent_bytes += data.len() as u64;
         }
-        self.void_request(Request::PutImage(PutImage {
-            drawable,
-            gc,
-            dst,
-            width,
-            height,
-            format,
-            data,
-        }))
+        void_request(
+            t,
+            Request::PutImage(PutImage {
+                drawable,
+                gc,
+                dst,
+                width,
+                height,
+                format,
+                data,
+            }),
+        )
     }
 
-    /// Puts a raw image (`Bgrx` or `Rgba`, else a Value error) that `fill` draws: it gets
-    /// the 4·width·height bytes to write, rows top to bottom without padding. On a local
-    /// server with shared memory those bytes are in the segment itself, so the pixels are
-    /// never copied at all; otherwise they are sent as [`Connection::put_image`] would.
-    #[allow(clippy::too_many_arguments)] // put_image's arguments
-    pub fn put_image_with(
+    /// Puts a raw image that `fill` draws (see `DrawExt::put_image_with`): straight into
+    /// the shared-memory segment when it can, else into a buffer sent as [`Images::put`]
+    /// would.
+    pub(crate) fn put_with<'c>(
         &self,
-        drawable: impl Into<Drawable>,
-        gc: GcId,
-        dst: Point,
-        width: u32,
-        height: u32,
-        format: ImageFormat,
+        t: &'c Transport,
+        put: Put,
         fill: impl FnOnce(&mut [u8]),
-    ) -> VoidCookie<'_> {
-        let drawable = drawable.into();
+    ) -> VoidCookie<'c> {
+        let (_, _, _, width, height, format) = put;
         let len = raw_len(width, height).filter(|_| format.is_raw());
         let mut fill = Some(fill);
         if len.is_some() {
-            let put = (drawable, gc, dst, width, height, format);
-            let shm = self.put_from_shm(put, |px| (fill.take().expect("called once"))(px));
+            let shm = self.put_from_shm(t, put, |px| (fill.take().expect("called once"))(px));
             if let Some(cookie) = shm {
                 return cookie;
             }
@@ -256,39 +245,44 @@ impl Connection {
         if let Some(fill) = fill {
             fill(&mut data);
         }
-        self.put_image(drawable, gc, dst, width, height, format, data)
+        self.put(t, put, data)
     }
 
     /// Chooses how raw images are sent from now on.
-    pub fn set_image_options(&self, options: ImageOptions) {
-        lock(&self.images).options = options;
+    pub(crate) fn set_options(&self, options: ImageOptions) {
+        lock(&self.state).options = options;
     }
 
     /// How raw images are sent.
-    pub fn image_options(&self) -> ImageOptions {
-        lock(&self.images).options
+    pub(crate) fn options(&self) -> ImageOptions {
+        lock(&self.state).options
     }
 
     /// How the raw images put so far travelled.
-    pub fn image_stats(&self) -> ImageStats {
-        lock(&self.images).stats
+    pub(crate) fn stats(&self) -> ImageStats {
+        lock(&self.state).stats
     }
 
     /// The shared-memory path: `None` when it does not apply (then `fill` was not called).
-    fn put_from_shm(&self, put: Put, fill: impl FnOnce(&mut [u8])) -> Option<VoidCookie<'_>> {
+    fn put_from_shm<'c>(
+        &self,
+        t: &'c Transport,
+        put: Put,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> Option<VoidCookie<'c>> {
         let (drawable, gc, dst, width, height, format) = put;
         let len = raw_len(width, height)?;
         if len < SHM_MIN_BYTES {
             return None;
         }
-        let mut images = lock(&self.images);
-        let offset = self.shm_slot(&mut images, len)?;
+        let mut images = lock(&self.state);
+        let offset = images.shm_slot(t, len)?;
         let Shm::On(arena) = &mut images.shm else {
             return None;
         };
         fill(&mut arena.mapping.bytes_mut()[offset..offset + len]);
         let segment = arena.segment;
-        let seq = self.send_tracked(
+        let seq = t.send_tracked(
             &Request::ShmPutImage(ShmPutImage {
                 drawable,
                 gc,
@@ -305,31 +299,80 @@ impl Connection {
         arena.in_flight.push_back((offset, offset + len, seq.0));
         images.stats.shared_memory += 1;
         images.stats.raw_bytes += len as u64;
-        Some(VoidCookie::new(self, seq))
+        Some(VoidCookie::new(t, seq))
     }
 
+    /// The compressed path: `None` when it does not apply or does not pay.
+    fn put_compressed<'c>(
+        &self,
+        t: &'c Transport,
+        put: Put,
+        data: &[u8],
+    ) -> Option<VoidCookie<'c>> {
+        let (drawable, gc, dst, width, height, format) = put;
+        if data.len() < COMPRESS_MIN_BYTES {
+            return None;
+        }
+        // A 1.2 server would take format 4 for a malformed request: only with a 1.3 setup.
+        let setup = t.setup_if_arrived()?;
+        if setup.minor < 3 || data.len() as u64 > setup.limits.max_frame_len as u64 {
+            return None;
+        }
+        let slow_link = {
+            let images = lock(&self.state);
+            match images.options.compression {
+                Compression::Never => false,
+                Compression::Always => true,
+                Compression::Auto => !t.is_unix() || images.shm_failed,
+            }
+        };
+        if !slow_link {
+            return None;
+        }
+        let qoi = compress(format, width, height, data)?;
+        {
+            let mut images = lock(&self.state);
+            images.stats.compressed += 1;
+            images.stats.raw_bytes += data.len() as u64;
+            images.stats.sent_bytes += qoi.len() as u64;
+        }
+        Some(void_request(
+            t,
+            Request::PutImage(PutImage {
+                drawable,
+                gc,
+                dst,
+                width,
+                height,
+                format: ImageFormat::Qoi,
+                data: qoi,
+            }),
+        ))
+    }
+}
+
+impl ImageState {
     /// Where in the segment `len` bytes can be written now: attaches or grows the segment
     /// if needed, and waits for the server to finish with what is there (the reuse rule).
-    fn shm_slot(&self, images: &mut Images, len: usize) -> Option<usize> {
-        if !images.options.shared_memory || !self.stream.is_unix() {
+    fn shm_slot(&mut self, t: &Transport, len: usize) -> Option<usize> {
+        if !self.options.shared_memory || !t.is_unix() {
             return None;
         }
         // Never waits for the setup: before it arrives, images go through the socket.
-        let offered = self
-            .setup
-            .get()
+        let offered = t
+            .setup_if_arrived()
             .is_some_and(|s| s.extensions.iter().any(|e| e == SHM_EXTENSION));
-        if !offered || matches!(images.shm, Shm::Off) {
+        if !offered || matches!(self.shm, Shm::Off) {
             return None;
         }
-        let current = match &images.shm {
+        let current = match &self.shm {
             Shm::On(a) => a.mapping.len(),
             _ => 0,
         };
         if current < len.saturating_mul(2).min(SEGMENT_MAX) {
-            self.new_segment(images, len)?;
+            self.new_segment(t, len)?;
         }
-        let Shm::On(arena) = &mut images.shm else {
+        let Shm::On(arena) = &mut self.shm else {
             return None;
         };
         if len > arena.mapping.len() {
@@ -348,12 +391,12 @@ impl Connection {
             .map(|&(_, _, seq)| seq)
             .max();
         if let Some(seq) = busy {
-            if lock(&self.state).last_seq < seq && self.sync().is_err() {
+            if t.last_seq() < seq && sync(t).is_err() {
                 return None;
             }
         }
         // Puts are recorded in request order: the finished ones are at the front.
-        let done = lock(&self.state).last_seq;
+        let done = t.last_seq();
         while arena
             .in_flight
             .front()
@@ -367,7 +410,7 @@ impl Connection {
 
     /// Replaces the segment by one that holds at least two images of `len` bytes (or as
     /// much as allowed), and checks with one round trip that the server attached it.
-    fn new_segment(&self, images: &mut Images, len: usize) -> Option<()> {
+    fn new_segment(&mut self, t: &Transport, len: usize) -> Option<()> {
         let size = len
             .saturating_mul(2)
             .max(SEGMENT_MIN)
@@ -378,28 +421,28 @@ impl Connection {
             return None;
         }
         let Ok((mapping, fd)) = Mapping::create(size) else {
-            images.shm = Shm::Off;
+            self.shm = Shm::Off;
             return None;
         };
-        if let Shm::On(old) = &images.shm {
+        if let Shm::On(old) = &self.shm {
             // The server handles requests in order: puts from the old segment come first.
-            self.send_plain(&Request::ShmDetach(ShmDetach {
+            t.send_plain(&Request::ShmDetach(ShmDetach {
                 segment: old.segment,
             }));
         }
-        let segment = ShmSegment(images.next_segment);
-        images.next_segment = images.next_segment.wrapping_add(1).max(LIBRARY_SEGMENTS);
+        let segment = ShmSegment(self.next_segment);
+        self.next_segment = self.next_segment.wrapping_add(1).max(LIBRARY_SEGMENTS);
         let attach = Request::ShmAttach(ShmAttach {
             segment,
             size: size as u64,
         });
-        let seq = self.send_tracked_with_fd(&attach, Some(false), Some(fd));
-        if VoidCookie::new(self, seq).check().is_err() {
-            images.shm = Shm::Off;
-            images.shm_failed = true;
+        let seq = t.send_tracked_with_fd(&attach, Some(false), Some(fd));
+        if VoidCookie::new(t, seq).check().is_err() {
+            self.shm = Shm::Off;
+            self.shm_failed = true;
             return None;
         }
-        images.shm = Shm::On(Arena {
+        self.shm = Shm::On(Arena {
             mapping,
             segment,
             head: 0,
@@ -407,50 +450,10 @@ impl Connection {
         });
         Some(())
     }
-
-    /// The compressed path: `None` when it does not apply or does not pay.
-    fn put_compressed(&self, put: Put, data: &[u8]) -> Option<VoidCookie<'_>> {
-        let (drawable, gc, dst, width, height, format) = put;
-        if data.len() < COMPRESS_MIN_BYTES {
-            return None;
-        }
-        // A 1.2 server would take format 4 for a malformed request: only with a 1.3 setup.
-        let setup = self.setup.get()?;
-        if setup.minor < 3 || data.len() as u64 > setup.limits.max_frame_len as u64 {
-            return None;
-        }
-        let slow_link = {
-            let images = lock(&self.images);
-            match images.options.compression {
-                Compression::Never => false,
-                Compression::Always => true,
-                Compression::Auto => !self.stream.is_unix() || images.shm_failed,
-            }
-        };
-        if !slow_link {
-            return None;
-        }
-        let qoi = compress(format, width, height, data)?;
-        {
-            let mut images = lock(&self.images);
-            images.stats.compressed += 1;
-            images.stats.raw_bytes += data.len() as u64;
-            images.stats.sent_bytes += qoi.len() as u64;
-        }
-        Some(self.void_request(Request::PutImage(PutImage {
-            drawable,
-            gc,
-            dst,
-            width,
-            height,
-            format: ImageFormat::Qoi,
-            data: qoi,
-        })))
-    }
 }
 
 /// A put's fields besides its pixels.
-type Put = (Drawable, GcId, Point, u32, u32, ImageFormat);
+pub(crate) type Put = (Drawable, GcId, Point, u32, u32, ImageFormat);
 
 #[cfg(test)]
 mod tests {

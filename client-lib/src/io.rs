@@ -177,7 +177,8 @@ pub(crate) struct Input {
     read_timeout: Option<Duration>,
 }
 
-fn is_would_block(e: &io::Error) -> bool {
+/// Whether a read or write only ran out of time (or would have blocked).
+pub(crate) fn is_would_block(e: &io::Error) -> bool {
     matches!(
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut

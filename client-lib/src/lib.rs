@@ -4,8 +4,8 @@
 //! The API is blocking and x11rb-shaped:
 //!
 //! ```no_run
+//! use yonder::prelude::*; // Connection and the request traits
 //! use yonder::protocol::{request::WindowAttributes, Color, EventMask, Event, Rect};
-//! use yonder::Connection;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let conn = Connection::connect(None)?; // YONDER_DISPLAY; sends the hello, does not wait
@@ -24,6 +24,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! - **Where the methods are.** [`Connection`]'s own methods open it, give its setup and
+//!   ids, flush and take events. Its typed request methods (`create_window`,
+//!   `poly_fill_rectangle`, `put_image`, ...) are provided by one extension trait per
+//!   family of requests, all implemented for `Connection` and all listed on its page:
+//!   [`WindowExt`], [`ResourceExt`], [`DrawExt`], [`PropertyExt`], [`InputExt`],
+//!   [`TransferExt`], [`ShmExt`], and [`RequestExt`] for any [`protocol::Request`] value.
+//!   `use yonder::prelude::*;` ([`prelude`]) brings them all into scope.
 //! - Requests are buffered; each typed method returns a [`Cookie`] (request with a
 //!   reply) or a [`VoidCookie`] at once. See [`cookie`] for what dropping, checking or
 //!   ignoring them does with replies and errors.
@@ -36,18 +43,38 @@
 //!
 //! - Raw images take the cheapest way the connection allows: shared memory with a local
 //!   server, lossless compression on TCP, else the request itself
-//!   ([`Connection::put_image`], [`ImageOptions`]).
+//!   ([`DrawExt::put_image`], [`ImageOptions`]).
 //! - `tls:HOST:N` displays are encrypted; the server is recognized by the pinned
 //!   fingerprint of its certificate alone ([`Fingerprint`], [`tls`]).
 //!
-//! Modules: [`display`] (display names, socket paths), [`auth`] (cookie and fingerprint
-//! lookup), [`trust`] (the trusted cookie), [`fingerprint`] (these four are the
-//! `yonder-address` crate's rules, shared with the server, under the library's names),
-//! [`tls`] (the pinned-certificate check, the TLS stream),
-//! `connection` (opening, setup, ids), `transport` (buffers, reading, waiting), `io`
-//! (socket, frame decoding), `state` (routing replies, errors and events), [`cookie`],
-//! `requests` (typed request methods), `images` (how raw images travel), `shm` (the
-//! memory of a shared-memory segment: the one place with `unsafe`), [`event`], [`error`].
+//! # Layers
+//!
+//! Lowest first. A module may use the modules of its own line and of the lines above it,
+//! never one below, and no two modules may use each other (directly or around a cycle).
+//!
+//! 1. `error`, `lock`, `display`, `auth`, `trust` — what exists before a connection: the
+//!    error types, the one way to lock, display names and socket paths, cookie and
+//!    fingerprint lookup, the trusted cookie (the last three, and [`fingerprint`], are
+//!    the `yonder-address` crate's rules, shared with the server, under the library's
+//!    names).
+//! 2. `event`, `slots`, `state` — the bookkeeping of what arrives, pure data without I/O:
+//!    the event-queue items, the table of live cookies, the routing of replies, errors
+//!    and events.
+//! 3. `tls`, `io`, `output` — bytes on the socket: the pinned-certificate TLS stream, the
+//!    socket and frame decoding, the output buffer and its writes.
+//! 4. `transport`, `cookie` — the sending core: sequence numbers, buffering and flushing,
+//!    the reading token and every wait (`Transport`); the cookies that collect a
+//!    request's reply or error, and the sends that make them.
+//! 5. `shm`, `images` — how raw images travel over the transport: the shared-memory
+//!    segment (the one place with `unsafe`), compression, or the request itself.
+//! 6. `connection` — the [`Connection`]: the transport plus the image state; opening,
+//!    setup, ids, flushing, events.
+//! 7. `requests`, `prelude` — the typed request methods, one sealed trait per family,
+//!    implemented for `Connection`; the prelude that brings them into scope.
+//!
+//! A request's way, e.g. `conn.poly_fill_rectangle(..)`: `requests/draw.rs` (encodes the
+//! slice straight into the output) → `transport.rs` (sequence number, buffering, flush)
+//! → `output.rs` (the write loop) → `io.rs` (the socket).
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -60,6 +87,9 @@ pub mod event;
 pub use yonder_address::fingerprint;
 mod images;
 mod io;
+mod lock;
+mod output;
+pub mod prelude;
 mod requests;
 mod shm;
 mod slots;
@@ -76,5 +106,9 @@ pub use event::{Incoming, RequestError};
 pub use fingerprint::Fingerprint;
 pub use images::{Compression, ImageOptions, ImageStats, SHM_MIN_BYTES};
 pub use io::MAX_INCOMING_FRAME;
+pub use requests::{
+    DrawExt, InputExt, PropertyExt, RequestExt, ResourceExt, ShmExt, TransferExt, WindowExt,
+    SELECTION_CHUNK,
+};
 /// The wire protocol crate, re-exported so apps need only this one dependency.
 pub use yonder_protocol as protocol;

@@ -1,4 +1,5 @@
-//! The table of requests with a live cookie, by sequence number ([`Slots`]).
+//! The table of requests with a live cookie, by sequence number ([`Slots`]), and what one
+//! entry holds ([`Slot`]).
 //!
 //! Why not a hash map: sequence numbers are handed out in order under the output lock
 //! and cookies are tracked in that order, so the table is a queue sorted by sequence
@@ -8,8 +9,26 @@
 //! is a binary search. (A hash map insert and remove were a third of what sending a
 //! small request cost the client.)
 
-use crate::state::Slot;
 use std::collections::VecDeque;
+use yonder_protocol::{ProtocolError, Reply};
+
+/// What has arrived for a request with a live cookie. Boxed, so that a slot stays a
+/// few words: most slots are made and dropped while still `Waiting`, and moving a slot
+/// the size of the largest reply cost more than the rest of their bookkeeping.
+#[derive(Debug)]
+pub(crate) enum SlotState {
+    Waiting,
+    Reply(Box<Reply>),
+    Error(Box<ProtocolError>),
+}
+
+/// A request with a live cookie.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    /// Whether the request has a reply (else only an error can come).
+    pub(crate) expects_reply: bool,
+    pub(crate) state: SlotState,
+}
 
 /// Requests with a live cookie, sorted by sequence number.
 #[derive(Debug, Default)]
@@ -72,7 +91,6 @@ impl Slots {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::SlotState;
 
     fn slot(expects_reply: bool) -> Slot {
         Slot {

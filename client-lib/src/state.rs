@@ -10,27 +10,9 @@
 
 use crate::error::{ConnectionError, ReplyError};
 use crate::event::{Incoming, RequestError};
-use crate::slots::Slots;
+use crate::slots::{Slot, SlotState, Slots};
 use std::collections::{BTreeSet, VecDeque};
 use yonder_protocol::{ProtocolError, Reply, Seq, ServerMessage};
-
-/// What has arrived for a request with a live cookie. Boxed, so that a slot stays a
-/// few words: most slots are made and dropped while still `Waiting`, and moving a slot
-/// the size of the largest reply cost more than the rest of their bookkeeping.
-#[derive(Debug)]
-pub(crate) enum SlotState {
-    Waiting,
-    Reply(Box<Reply>),
-    Error(Box<ProtocolError>),
-}
-
-/// A request with a live cookie.
-#[derive(Debug)]
-pub(crate) struct Slot {
-    /// Whether the request has a reply (else only an error can come).
-    pub(crate) expects_reply: bool,
-    pub(crate) state: SlotState,
-}
 
 /// Everything behind the state lock.
 #[derive(Debug, Default)]

@@ -21,7 +21,7 @@
 
 use crate::error::ConnectError;
 use crate::fingerprint::Fingerprint;
-use crate::transport::lock;
+use crate::lock::lock;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};

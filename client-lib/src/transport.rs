@@ -1,54 +1,36 @@
-//! Moving bytes: encoding requests into the output buffer and flushing it, the reading
-//! token and the read pass that routes what arrives, and the one waiting loop behind
-//! every blocking call (replies, checks, events, setup).
+//! The sending core: the [`Transport`] of a connection. It numbers and buffers requests,
+//! flushes them, holds the reading token and routes what arrives, and runs the one
+//! waiting loop behind every blocking call (replies, checks, events, setup). It knows
+//! nothing of request types beyond their encoding, nor of images or resource ids: those
+//! are the layers above (`cookie`, `images`, `connection`, `requests`).
 //!
 //! Reading: one thread at a time holds the reading token (`State::reading`). It reads
 //! with no lock held, then routes the decoded messages under the state lock and wakes
-//! everyone waiting on `Connection::changed`; each waiter then looks for what it wants.
+//! everyone waiting on `Transport::changed`; each waiter then looks for what it wants.
 //!
 //! Writing: a flush holds the output lock across its write calls. Writes time out after
 //! [`WRITE_TIMEOUT`]; a write that cannot proceed reads what the server sent (when no
 //! other thread is reading), since a server blocked on writing to us stops reading too.
 //! The same holds for the encrypted bytes a TLS stream keeps after taking a write: the
-//! flush ends only once they are out too.
-//!
-//! File descriptors (a shared-memory segment's memfd, sent with its ShmAttach) wait in
-//! the output next to the offset of their frame. A flush writes up to that offset with
-//! plain writes and then starts the frame with a `sendmsg` carrying the descriptor, so the
-//! server receives it with the frame's first byte (protocol.md §15.3).
+//! flush ends only once they are out too. The buffer itself, with the descriptors that
+//! travel with their frames, is the `output` module's.
 
-use crate::connection::Connection;
 use crate::error::{ConnectionError, ReplyError};
-use crate::io::{Filled, Msg, ReadMode};
+use crate::io::{Filled, Input, Msg, ReadMode, Stream};
+use crate::lock::lock;
+use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, State};
-use std::collections::VecDeque;
 use std::io;
-use std::os::fd::{AsFd, OwnedFd};
-use std::sync::atomic::Ordering;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::os::fd::OwnedFd;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::request::Sync;
 use yonder_protocol::{encode_frame, Hello, Reply, Request, Seq, Setup, SetupResponse};
 
-/// The output buffer is flushed as soon as it holds this much.
-pub(crate) const FLUSH_THRESHOLD: usize = 64 * 1024;
-/// How long one write call may block before the writer checks for incoming data.
-pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_millis(5);
 /// How long dropping the connection keeps trying to send what is left.
 const DROP_FLUSH_LIMIT: Duration = Duration::from_secs(1);
-
-/// The output side: the encoded requests not yet written, and the request counter.
-#[derive(Debug, Default)]
-pub(crate) struct Output {
-    buf: Vec<u8>,
-    /// Descriptors to send, each with the offset in `buf` of the frame it goes with.
-    fds: VecDeque<(usize, OwnedFd)>,
-    /// Number of requests sent so far (the last sequence number handed out).
-    seq: u64,
-    /// A write failed: nothing more is buffered or sent.
-    dead: bool,
-}
 
 /// How long a wait may last.
 #[derive(Debug, Clone, Copy)]
@@ -58,17 +40,46 @@ pub(crate) enum Wait {
     Until(Instant),
 }
 
-/// Locks, ignoring poisoning: no invariant of ours spans a panic in user code, which
-/// never runs under our locks anyway.
-pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
+/// The socket and everything that moves bytes over it, shared by all threads using the
+/// connection (every method takes `&self`). Dropping it flushes what is left.
+pub(crate) struct Transport {
+    /// The socket. Reads and writes go through `&Stream`, so a thread blocked reading does
+    /// not stop others from sending.
+    stream: Stream,
+    /// Output buffer and request counter. Locked to send a request and across a flush's
+    /// write calls (so frames are never interleaved and sequence numbers match the order
+    /// on the wire).
+    out: Mutex<Output>,
+    /// The read buffer. Locked only by the thread holding the reading token (so never
+    /// contended); a Mutex only to make the sharing safe without `unsafe`.
+    input: Mutex<Input>,
+    /// Slots, event queue, reading token, failure. Held only for short bookkeeping, never
+    /// across I/O or a call into user code. Lock order: `out`, then `input`, then `state`
+    /// (the image lock, when held, comes before all three).
+    ///
+    /// Why not one lock around everything, like a single-threaded app would need? A
+    /// thread blocked in `wait_for_event` would then stop every other thread from even
+    /// sending a request until some event arrived. Instead, like x11rb, one thread at a
+    /// time holds the reading token and reads without any lock held; the others wait on
+    /// `changed` and look for their reply or event after each batch it routes.
+    state: Mutex<State>,
+    /// Signalled whenever the reader has routed a batch, failed, or given the token back.
+    changed: Condvar,
+    /// The setup reply, once it has arrived.
+    setup: OnceLock<Setup>,
+    /// Copy of the request counter, readable without the output lock: the reader checks
+    /// that the server never answers a request that was not sent.
+    requests_sent: AtomicU64,
+    /// The id space proposed in the hello; the setup must grant this one.
+    id_space: u32,
 }
 
-fn is_would_block(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("id_space", &self.id_space)
+            .finish_non_exhaustive()
+    }
 }
 
 fn connection_error(e: io::Error) -> ConnectionError {
@@ -81,12 +92,79 @@ fn connection_error(e: io::Error) -> ConnectionError {
     }
 }
 
-impl Connection {
+impl Transport {
+    /// Takes over a connected socket (its writes get [`WRITE_TIMEOUT`]) for a client that
+    /// proposes `id_space`. Nothing is sent yet: [`Transport::send_hello`] comes first.
+    pub(crate) fn new(stream: Stream, id_space: u32) -> io::Result<Transport> {
+        stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+        Ok(Transport {
+            stream,
+            out: Mutex::new(Output::default()),
+            input: Mutex::new(Input::default()),
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+            setup: OnceLock::new(),
+            requests_sent: AtomicU64::new(0),
+            id_space,
+        })
+    }
+
+    /// The id space proposed in the hello (and granted by the setup).
+    pub(crate) fn id_space(&self) -> u32 {
+        self.id_space
+    }
+
+    /// Whether the socket is a Unix socket (a local server: descriptors can travel).
+    pub(crate) fn is_unix(&self) -> bool {
+        self.stream.is_unix()
+    }
+
+    /// The highest sequence number seen in anything from the server.
+    pub(crate) fn last_seq(&self) -> u64 {
+        lock(&self.state).last_seq
+    }
+
+    /// The setup reply if it has arrived; never waits.
+    pub(crate) fn setup_if_arrived(&self) -> Option<&Setup> {
+        self.setup.get()
+    }
+
+    /// The setup reply, waiting for it the first time. A refusal is
+    /// `ConnectionError::Refused`.
+    pub(crate) fn setup(&self) -> Result<&Setup, ConnectionError> {
+        if let Some(s) = self.setup.get() {
+            return Ok(s);
+        }
+        self.wait_blocking(|_| self.setup.get())
+    }
+
+    /// Checks a setup reply against what this client proposed; stores it if it fits.
+    fn accept_setup(&self, setup: Setup) -> Result<(), ConnectionError> {
+        if setup.id_space != self.id_space {
+            return Err(ConnectionError::Malformed(format!(
+                "the setup grants id space {:#x}, not the proposed {:#x}",
+                setup.id_space, self.id_space
+            )));
+        }
+        if setup.screens.is_empty() {
+            return Err(ConnectionError::Malformed(
+                "the setup lists no screen".into(),
+            ));
+        }
+        let _ = self.setup.set(setup);
+        Ok(())
+    }
+
     /// Encodes and sends the hello, the one frame that is not a request.
-    pub(crate) fn send_hello_frame(&self, msg: &Hello) -> Result<(), ConnectionError> {
+    pub(crate) fn send_hello(&self, msg: &Hello) -> Result<(), ConnectionError> {
         let mut out = lock(&self.out);
-        encode_frame(msg, &mut out.buf);
+        out.push(None, |buf| encode_frame(msg, buf));
         self.flush_locked(&mut out, None)
+    }
+
+    /// Encodes a request without a cookie (fire and forget; see `send_tracked`).
+    pub(crate) fn send_plain(&self, request: &Request) -> Seq {
+        self.send_tracked(request, None)
     }
 
     /// Buffers a request and gives it the next sequence number. `cookie`: whether a cookie
@@ -95,7 +173,7 @@ impl Connection {
         self.send_tracked_with_fd(request, cookie, None)
     }
 
-    /// [`Connection::send_tracked`], with a file descriptor sent along with the frame's
+    /// [`Transport::send_tracked`], with a file descriptor sent along with the frame's
     /// first byte (Unix sockets only; the caller checks).
     pub(crate) fn send_tracked_with_fd(
         &self,
@@ -107,7 +185,7 @@ impl Connection {
     }
 
     /// Buffers the frame `encode` appends (exactly one request frame) and gives it the
-    /// next sequence number; `cookie` and `fd` as in [`Connection::send_tracked_with_fd`].
+    /// next sequence number; `cookie` and `fd` as in [`Transport::send_tracked_with_fd`].
     /// The drawing methods encode their slices here directly, with no `Request` built.
     pub(crate) fn send_encoded(
         &self,
@@ -116,35 +194,22 @@ impl Connection {
         encode: impl FnOnce(&mut Vec<u8>),
     ) -> Seq {
         let mut out = lock(&self.out);
-        out.seq += 1;
-        let seq = out.seq;
+        let seq = out.next_seq();
         self.requests_sent.store(seq, Ordering::Release);
         if let Some(expects_reply) = cookie {
             lock(&self.state).track(seq, expects_reply);
         }
-        if !out.dead {
-            if let Some(fd) = fd {
-                let at = out.buf.len();
-                out.fds.push_back((at, fd));
-            }
-            encode(&mut out.buf);
-            if out.buf.len() >= FLUSH_THRESHOLD {
-                // A failure is recorded in the state and reported by the next wait.
-                let _ = self.flush_locked(&mut out, None);
-            }
+        if out.push(fd, encode) {
+            // A failure is recorded in the state and reported by the next wait.
+            let _ = self.flush_locked(&mut out, None);
         }
         Seq(seq)
     }
 
     /// Sends every buffered request.
-    pub fn flush(&self) -> Result<(), ConnectionError> {
+    pub(crate) fn flush(&self) -> Result<(), ConnectionError> {
         let mut out = lock(&self.out);
         self.flush_locked(&mut out, None)
-    }
-
-    pub(crate) fn flush_on_drop(&self) {
-        let mut out = lock(&self.out);
-        let _ = self.flush_locked(&mut out, Some(Instant::now() + DROP_FLUSH_LIMIT));
     }
 
     fn flush_locked(
@@ -152,70 +217,19 @@ impl Connection {
         out: &mut Output,
         give_up: Option<Instant>,
     ) -> Result<(), ConnectionError> {
-        if out.dead {
+        if out.is_dead() {
             return Err(self.fail(ConnectionError::Closed));
         }
         let broken = lock(&self.state).broken.clone();
         if let Some(e) = broken {
             // Nothing will be sent any more: stop buffering.
-            out.dead = true;
-            out.buf = Vec::new();
-            out.fds.clear();
+            out.kill();
             return Err(e);
         }
-        let mut written = 0;
-        let result = loop {
-            // Plain writes stop at the next descriptor's frame, which starts a sendmsg.
-            let next_fd = out.fds.front().map(|(at, _)| *at);
-            let sent = match next_fd {
-                // All handed over; a TLS stream may still hold encrypted bytes, and they
-                // may wait for the socket like any write.
-                _ if written == out.buf.len() => match self.stream.flush_pending() {
-                    Ok(()) => break Ok(()),
-                    Err(e) => Err(e),
-                },
-                Some(at) if at == written => {
-                    let fd = out.fds.front().map(|(_, fd)| fd.as_fd()).expect("front");
-                    let n = self.stream.send_with_fd(&out.buf[written..], fd);
-                    if matches!(n, Ok(n) if n > 0) {
-                        // On its way: our copy of the descriptor can close.
-                        out.fds.pop_front();
-                    }
-                    n
-                }
-                Some(at) => self.stream.write(&out.buf[written..at]),
-                None => self.stream.write(&out.buf[written..]),
-            };
-            match sent {
-                Ok(0) => break Err(io::Error::from(io::ErrorKind::WriteZero)),
-                Ok(n) => written += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if is_would_block(&e) => {
-                    if give_up.is_some_and(|t| Instant::now() >= t) {
-                        break Err(e);
-                    }
-                    self.drain_if_idle();
-                }
-                Err(e) => break Err(e),
-            }
-        };
-        match result {
-            Ok(()) => {
-                debug_assert!(out.fds.is_empty());
-                // A buffer grown by a large request shrinks back once the requests are
-                // small again, not after each large one: an app putting large images one
-                // after another would otherwise regrow it (copies, page faults) every time.
-                let flushed = out.buf.len();
-                out.buf.clear();
-                if out.buf.capacity() > 4 * FLUSH_THRESHOLD && flushed <= FLUSH_THRESHOLD {
-                    out.buf.shrink_to(2 * FLUSH_THRESHOLD);
-                }
-                Ok(())
-            }
+        match out.write_all(&self.stream, give_up, || self.drain_if_idle()) {
+            Ok(()) => Ok(()),
             Err(e) => {
-                out.dead = true;
-                out.buf = Vec::new();
-                out.fds.clear();
+                out.kill();
                 // A server that refuses a client says why, then closes: read that first.
                 self.drain_if_idle();
                 Err(self.fail(connection_error(e)))
@@ -347,7 +361,7 @@ impl Connection {
         }
     }
 
-    /// [`Connection::wait_until`] with no time limit.
+    /// [`Transport::wait_until`] with no time limit.
     fn wait_blocking<T>(
         &self,
         cond: impl FnMut(&mut State) -> Option<T>,
@@ -364,10 +378,6 @@ impl Connection {
         let err = lock(&self.state).fail(err);
         self.changed.notify_all();
         err
-    }
-
-    pub(crate) fn wait_until_setup(&self) -> Result<&Setup, ConnectionError> {
-        self.wait_blocking(|_| self.setup.get())
     }
 
     pub(crate) fn wait_for_reply(&self, seq: Seq) -> Result<Reply, ReplyError> {
@@ -395,5 +405,12 @@ impl Connection {
 
     pub(crate) fn ignore_seq(&self, seq: Seq) {
         lock(&self.state).ignore(seq.0);
+    }
+}
+
+impl Drop for Transport {
+    fn drop(&mut self) {
+        let mut out = lock(&self.out);
+        let _ = self.flush_locked(&mut out, Some(Instant::now() + DROP_FLUSH_LIMIT));
     }
 }

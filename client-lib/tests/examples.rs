@@ -7,6 +7,7 @@
 //! filtered to `--test examples` alone finds the last build's.
 
 use std::time::Duration;
+use yonder::prelude::*;
 use yonder::protocol::request::FakeKind;
 use yonder::protocol::Rect;
 use yonder_test_support::apps::{eventually, watchdog, Display};

@@ -6,6 +6,7 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
+use yonder::prelude::*;
 use yonder::protocol::handshake::Refusal;
 use yonder::protocol::reply::{GeometryReply, InputFocusReply, PropertyReply, SyncReply};
 use yonder::protocol::request::{GcValues, ImageFormat, WindowAttributes};

@@ -9,6 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
+use yonder::prelude::*;
 use yonder::protocol::handshake::Refusal;
 use yonder::protocol::reply::SyncReply;
 use yonder::protocol::request::ImageFormat;

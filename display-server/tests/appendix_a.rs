@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_address::cookie_file::read_cookie;
 use yonder_protocol::request::FakeKind;

@@ -14,6 +14,7 @@ use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{Color, EventMask, Rect, WindowId};

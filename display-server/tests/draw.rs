@@ -1,5 +1,6 @@
 //! Every drawing primitive, drawn through the real server and read back with GetImage.
 
+use yonder::prelude::*;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::request::{CompositeOp, GcValues, ImageFormat};
 use yonder_protocol::{Color, EventMask, Point, Rect, Segment};

@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::GcValues;
 use yonder_protocol::{frame, Drawable, ErrorCode, EventMask, GcId, PixmapId, Rect, WindowId};

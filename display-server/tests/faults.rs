@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::{DndActions, FakeKind, GcValues, PropMode, WindowAttributes};
 use yonder_protocol::{

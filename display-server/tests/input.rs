@@ -1,6 +1,7 @@
 //! Synthetic input (FakeInput) through the real server: focus, keys, buttons with the
 //! implicit grab, motion, enter/leave, buttons beyond 5, and the permission it needs.
 
+use yonder::prelude::*;
 use yonder_protocol::request::FakeKind;
 use yonder_protocol::{keysym, ErrorCode, Event, EventMask, ModMask, Rect};
 use yonder_test_support::client::*;

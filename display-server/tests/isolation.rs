@@ -3,6 +3,7 @@
 //! never receives input that started in another client's window; a client with the
 //! display's trusted cookie can do all of that.
 
+use yonder::prelude::*;
 use yonder::{Connection, Incoming, ReplyError};
 use yonder_protocol::request::{FakeKind, ImageFormat, WindowAttributes};
 use yonder_protocol::{keysym, Color, ErrorCode, Event, EventMask, Point, Rect, WindowId};

@@ -15,6 +15,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection, Incoming};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::request::WindowAttributes;

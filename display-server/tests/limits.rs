@@ -5,6 +5,7 @@
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectError, Connection, ReplyError};
 use yonder_protocol::request::{CreateWindow, GetImage, ImageFormat, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, frame, make_id, ErrorCode, EventMask, Rect, Request, WindowId};

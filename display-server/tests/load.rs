@@ -9,6 +9,7 @@ use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder_protocol::request::{
     CreateWindow, GetImage, ImageFormat, PolyFillRectangle, WindowAttributes,
 };

@@ -15,6 +15,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectError, ConnectOptions, Connection, Fingerprint};
 use yonder_protocol::request::ImageFormat;
 use yonder_protocol::{frame, EventMask, Hello, Point, Rect, SetupResponse, TCP_PORT_BASE};

@@ -1,6 +1,7 @@
 //! Windows through the real server: expose, stacking, clipping, structure events,
 //! properties, client messages between clients, and cleanup when a client goes away.
 
+use yonder::prelude::*;
 use yonder_protocol::event::{ClientMessage, PropertyState};
 use yonder_protocol::request::{ConfigureWindow, PropMode, StackMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, Event, EventMask, Rect};

@@ -4,6 +4,7 @@
 //! frames, placement, and override-redirect windows left alone. Closing is in
 //! `wm_close.rs`.
 
+use yonder::prelude::*;
 use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, Event, EventMask, Point, Rect};
 use yonder_server::wm::{ACTIVE_TITLE, BORDER, GRIP_COLOR, INACTIVE_TITLE, TITLE_HEIGHT};

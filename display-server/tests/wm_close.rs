@@ -3,6 +3,7 @@
 //! understand it, and the force quit itself.
 
 use std::time::Duration;
+use yonder::prelude::*;
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{atoms, Event, EventMask, Rect};
 use yonder_server::wm::{ACTIVE_TITLE, NOT_RESPONDING_TITLE};

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{Color, Event, EventMask, Rect, WindowId};

@@ -16,6 +16,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_protocol::reply::MapState;
 use yonder_protocol::request::FakeKind;

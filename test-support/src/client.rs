@@ -3,6 +3,7 @@
 
 use crate::server::{SCREEN_H, SCREEN_W};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{Color, Event, EventMask, GcId, Rect, WindowId};

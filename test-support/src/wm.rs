@@ -2,6 +2,7 @@
 //! FakeInput, and where the parts of a frame are.
 
 use crate::client::read;
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, Color, EventMask, Rect, WindowId};

@@ -4,6 +4,7 @@
 
 use clap::Parser;
 use std::time::Duration;
+use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_apps::{die, Deadline};
 use yonder_protocol::geometry::Arc;

@@ -12,6 +12,7 @@ use chrono::Timelike;
 use clap::Parser;
 use std::f64::consts::PI;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::ui::{next_step, Step, Window, WindowSpec};
 use yonder_apps::{die, Deadline, WindowArgs};

@@ -24,6 +24,7 @@ use image::RgbaImage;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::icons::{thumbnail, Kind, ICON};
 use yonder_apps::pixels::put_rgba;

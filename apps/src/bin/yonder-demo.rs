@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_apps::{die, Deadline};
 use yonder_protocol::reply::ListClientsReply;

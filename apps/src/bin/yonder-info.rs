@@ -2,6 +2,7 @@
 //! server, its screen and limits, the connected clients, and the window tree.
 
 use clap::Parser;
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::die;
 use yonder_protocol::reply::MapState;

@@ -3,6 +3,7 @@
 //! client's window needs.
 
 use clap::Parser;
+use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_apps::die;
 use yonder_protocol::request::ImageFormat;

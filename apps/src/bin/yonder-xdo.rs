@@ -7,6 +7,7 @@
 //! `sleep SECONDS`. Example: `yonder-xdo mousemove 100 80 mousedown 1 mousemove 400 300 mouseup 1`.
 
 use std::time::Duration;
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::die;
 use yonder_protocol::keysym;

@@ -28,6 +28,7 @@
 use clap::Parser;
 use image::RgbaImage;
 use std::path::{Path, PathBuf};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::embed::{self, parse_window, EmbedMessage};
 use yonder_apps::pixels::{load, put_rgba};

@@ -23,6 +23,7 @@
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::transfer::{decode_uri_list, DropData, DropEvent, DropTarget};
 use yonder_apps::trash::{Item, Trash};

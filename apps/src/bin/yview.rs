@@ -16,6 +16,7 @@
 
 use clap::Parser;
 use std::path::{Path, PathBuf};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::pixels::{load, put_rgba, scale_to_fit};
 use yonder_apps::transfer::{encode_uri_list, DragSource, Offer};

@@ -18,6 +18,7 @@
 use super::{trace, Offer, Receiver};
 use crate::pixels::{put_rgba, scale_to_fit};
 use image::RgbaImage;
+use yonder::prelude::*;
 use yonder::{Connection, ReplyError};
 use yonder_protocol::request::{DndAction, DndActions, GcValues, WindowAttributes};
 use yonder_protocol::{atoms, Atom, Event, EventMask, PixmapId, Point, WindowId};

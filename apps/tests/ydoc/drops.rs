@@ -2,6 +2,7 @@
 //! shown and saved; dropped text goes into the paragraph.
 
 use super::*;
+use yonder::prelude::*;
 
 /// Drags from a window of this test's own, offering `types`, to `to` (screen), and
 /// serves the data: `data(type)` for each conversion. Returns the drop's DndFinished.

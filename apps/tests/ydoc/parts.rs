@@ -2,6 +2,7 @@
 //! container through the save-set.
 
 use super::*;
+use yonder::prelude::*;
 
 // ---------------------------------------------------------------------------------------
 // In-place editing

@@ -1,8 +1,10 @@
-//! Drawing requests: clear, copy, points, lines, rectangles, arcs, polygons, images and
-//! text. Each draws into a window or pixmap (`impl Into<Drawable>`) with a GC. PutImage
-//! lives in `images`, which chooses how the pixels travel; the shared-memory requests are
-//! in `shm`.
+//! [`DrawExt`], the drawing requests: clear, copy, points, lines, rectangles, arcs,
+//! polygons, images and text. Each draws into a window or pixmap (`impl Into<Drawable>`)
+//! with a GC. The poly requests are encoded straight from the caller's slice; PutImage
+//! hands its pixels to the connection's `images`, which chooses how they travel. The
+//! shared-memory requests themselves are in `shm`.
 
+use super::Sealed;
 use crate::connection::Connection;
 use crate::cookie::{Cookie, VoidCookie};
 use yonder_protocol::fast_encode::{poly_frame, PolyItem};
@@ -14,26 +16,34 @@ use yonder_protocol::request::{
 };
 use yonder_protocol::{Drawable, GcId, Point, Rect, Request, Segment, WindowId};
 
-impl Connection {
-    /// A poly request (the caller pairs `opcode` with its item type), encoded straight
-    /// from the slice by the protocol crate's hand-written encoder.
-    fn poly_request<T: PolyItem>(
-        &self,
-        opcode: u8,
-        drawable: Drawable,
-        gc: GcId,
-        items: &[T],
-    ) -> VoidCookie<'_> {
-        let seq = self.send_encoded(Some(false), None, |buf| {
-            poly_frame(opcode, drawable, gc, items, buf)
-        });
-        VoidCookie::new(self, seq)
-    }
+/// A poly request (the caller pairs `opcode` with its item type), encoded straight from
+/// the slice by the protocol crate's hand-written encoder: no `Request` is built.
+#[inline]
+fn poly_request<'c, T: PolyItem>(
+    conn: &'c Connection,
+    opcode: u8,
+    drawable: Drawable,
+    gc: GcId,
+    items: &[T],
+) -> VoidCookie<'c> {
+    let seq = conn.transport.send_encoded(Some(false), None, |buf| {
+        poly_frame(opcode, drawable, gc, items, buf)
+    });
+    VoidCookie::new(&conn.transport, seq)
+}
 
+/// Drawing requests: clear, copy, points, lines, rectangles, arcs, polygons, images (put
+/// and get) and text. Each draws into a window or pixmap (`impl Into<Drawable>`) with a
+/// GC. [`DrawExt::put_image`] chooses how raw pixels travel (shared memory, compression or
+/// in the request).
+///
+/// Implemented for [`Connection`] alone; `use yonder::prelude::*;` brings the trait into
+/// scope. Each method buffers its request and returns a cookie at once (see [`crate::cookie`]).
+pub trait DrawExt: Sealed {
     /// Paints `rect` of `window` with its background (zero width or height: to the edge;
     /// `Rect::default()` clears everything); with `exposures`, also sends an Expose.
-    pub fn clear_area(&self, window: WindowId, rect: Rect, exposures: bool) -> VoidCookie<'_> {
-        self.void_request(Request::ClearArea(ClearArea {
+    fn clear_area(&self, window: WindowId, rect: Rect, exposures: bool) -> VoidCookie<'_> {
+        self.conn().void_request(Request::ClearArea(ClearArea {
             window,
             rect,
             exposures,
@@ -41,7 +51,7 @@ impl Connection {
     }
 
     /// Copies `src_rect` of `src` to `dst` at `dst_origin`.
-    pub fn copy_area(
+    fn copy_area(
         &self,
         src: impl Into<Drawable>,
         dst: impl Into<Drawable>,
@@ -49,7 +59,7 @@ impl Connection {
         src_rect: Rect,
         dst_origin: Point,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::CopyArea(CopyArea {
+        self.conn().void_request(Request::CopyArea(CopyArea {
             src: src.into(),
             dst: dst.into(),
             gc,
@@ -59,93 +69,106 @@ impl Connection {
     }
 
     /// Draws single pixels.
-    pub fn poly_point(
+    fn poly_point(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        self.poly_request(PolyPoint::OPCODE, drawable.into(), gc, points)
+        poly_request(self.conn(), PolyPoint::OPCODE, drawable.into(), gc, points)
     }
 
     /// Draws connected lines through `points`.
-    pub fn poly_line(
+    fn poly_line(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        self.poly_request(PolyLine::OPCODE, drawable.into(), gc, points)
+        poly_request(self.conn(), PolyLine::OPCODE, drawable.into(), gc, points)
     }
 
     /// Draws independent line segments.
-    pub fn poly_segment(
+    fn poly_segment(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         segments: &[Segment],
     ) -> VoidCookie<'_> {
-        self.poly_request(PolySegment::OPCODE, drawable.into(), gc, segments)
+        poly_request(
+            self.conn(),
+            PolySegment::OPCODE,
+            drawable.into(),
+            gc,
+            segments,
+        )
     }
 
     /// Draws rectangle outlines.
-    pub fn poly_rectangle(
+    fn poly_rectangle(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        self.poly_request(PolyRectangle::OPCODE, drawable.into(), gc, rects)
+        poly_request(
+            self.conn(),
+            PolyRectangle::OPCODE,
+            drawable.into(),
+            gc,
+            rects,
+        )
     }
 
     /// Fills rectangles.
-    pub fn poly_fill_rectangle(
+    fn poly_fill_rectangle(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        self.poly_request(PolyFillRectangle::OPCODE, drawable.into(), gc, rects)
+        poly_request(
+            self.conn(),
+            PolyFillRectangle::OPCODE,
+            drawable.into(),
+            gc,
+            rects,
+        )
     }
 
     /// Strokes arcs.
-    pub fn poly_arc(
-        &self,
-        drawable: impl Into<Drawable>,
-        gc: GcId,
-        arcs: &[Arc],
-    ) -> VoidCookie<'_> {
-        self.poly_request(PolyArc::OPCODE, drawable.into(), gc, arcs)
+    fn poly_arc(&self, drawable: impl Into<Drawable>, gc: GcId, arcs: &[Arc]) -> VoidCookie<'_> {
+        poly_request(self.conn(), PolyArc::OPCODE, drawable.into(), gc, arcs)
     }
 
     /// Fills arcs (pie slices or chords, per the GC's arc mode).
-    pub fn poly_fill_arc(
+    fn poly_fill_arc(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         arcs: &[Arc],
     ) -> VoidCookie<'_> {
-        self.poly_request(PolyFillArc::OPCODE, drawable.into(), gc, arcs)
+        poly_request(self.conn(), PolyFillArc::OPCODE, drawable.into(), gc, arcs)
     }
 
     /// Fills the polygon through `points` (closed automatically).
-    pub fn fill_poly(
+    fn fill_poly(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        self.poly_request(FillPoly::OPCODE, drawable.into(), gc, points)
+        poly_request(self.conn(), FillPoly::OPCODE, drawable.into(), gc, points)
     }
 
     /// Reads back the pixels of `rect` in `drawable` (format Bgrx, Rgba or Png).
-    pub fn get_image(
+    fn get_image(
         &self,
         drawable: impl Into<Drawable>,
         rect: Rect,
         format: ImageFormat,
     ) -> Cookie<'_, ImageReply> {
-        self.reply_request(Request::GetImage(GetImage {
+        self.conn().reply_request(Request::GetImage(GetImage {
             drawable: drawable.into(),
             rect,
             format,
@@ -154,14 +177,14 @@ impl Connection {
 
     /// Draws UTF-8 text in the GC's foreground and font size, the baseline starting at
     /// `origin`.
-    pub fn draw_text(
+    fn draw_text(
         &self,
         drawable: impl Into<Drawable>,
         gc: GcId,
         origin: Point,
         text: &str,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::DrawText(DrawText {
+        self.conn().void_request(Request::DrawText(DrawText {
             drawable: drawable.into(),
             gc,
             origin,
@@ -170,10 +193,61 @@ impl Connection {
     }
 
     /// Measures `text` at the GC's font size.
-    pub fn query_text_extents(&self, gc: GcId, text: &str) -> Cookie<'_, TextExtentsReply> {
-        self.reply_request(Request::QueryTextExtents(QueryTextExtents {
-            gc,
-            text: text.to_string(),
-        }))
+    fn query_text_extents(&self, gc: GcId, text: &str) -> Cookie<'_, TextExtentsReply> {
+        self.conn()
+            .reply_request(Request::QueryTextExtents(QueryTextExtents {
+                gc,
+                text: text.to_string(),
+            }))
+    }
+
+    /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,
+    /// `Rgba`) need `data` of exactly 4·width·height bytes; for `Png`, `Jpeg` and `Qoi`
+    /// see [`ImageFormat`] (PNG and JPEG: pass 0, 0). Keep an in-request image under the
+    /// setup's `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to
+    /// avoid a copy.
+    ///
+    /// A raw image travels the cheapest way this connection allows (see
+    /// [`Connection::set_image_options`]): from shared memory on a local server that
+    /// offers it (the request is then a ShmPutImage, so an error names that request),
+    /// compressed on slow links, else in the request.
+    #[allow(clippy::too_many_arguments)] // the request's own fields, in wire order
+    fn put_image(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        dst: Point,
+        width: u32,
+        height: u32,
+        format: ImageFormat,
+        data: impl Into<Vec<u8>>,
+    ) -> VoidCookie<'_> {
+        let put = (drawable.into(), gc, dst, width, height, format);
+        self.conn()
+            .images
+            .put(&self.conn().transport, put, data.into())
+    }
+
+    /// Puts a raw image (`Bgrx` or `Rgba`, else a Value error) that `fill` draws: it gets
+    /// the 4·width·height bytes to write, rows top to bottom without padding. On a local
+    /// server with shared memory those bytes are in the segment itself, so the pixels are
+    /// never copied at all; otherwise they are sent as [`DrawExt::put_image`] would.
+    #[allow(clippy::too_many_arguments)] // put_image's arguments
+    fn put_image_with(
+        &self,
+        drawable: impl Into<Drawable>,
+        gc: GcId,
+        dst: Point,
+        width: u32,
+        height: u32,
+        format: ImageFormat,
+        fill: impl FnOnce(&mut [u8]),
+    ) -> VoidCookie<'_> {
+        let put = (drawable.into(), gc, dst, width, height, format);
+        self.conn()
+            .images
+            .put_with(&self.conn().transport, put, fill)
     }
 }
+
+impl DrawExt for Connection {}

@@ -1,57 +1,64 @@
-//! Input requests (focus, pointer, synthetic input) and the administrative ones: Sync
-//! (plus the [`Connection::sync`] round trip) and ListClients.
+//! [`InputExt`]: input requests (focus, pointer, synthetic input) and the administrative
+//! ones: Sync (plus the [`InputExt::sync`] round trip) and ListClients.
 
+use super::Sealed;
 use crate::connection::Connection;
-use crate::cookie::{Cookie, VoidCookie};
-use crate::error::{ConnectionError, ReplyError};
+use crate::cookie::{sync, Cookie, VoidCookie};
+use crate::error::ConnectionError;
 use yonder_protocol::reply::{InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply};
 use yonder_protocol::request::{
     FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync,
 };
 use yonder_protocol::{Request, WindowId};
 
-impl Connection {
+/// Input requests (focus, pointer, synthetic input) and the administrative ones: Sync
+/// (plus the [`InputExt::sync`] round trip) and ListClients.
+///
+/// Implemented for [`Connection`] alone; `use yonder::prelude::*;` brings the trait into
+/// scope. Each method buffers its request and returns a cookie at once (see [`crate::cookie`]).
+pub trait InputExt: Sealed {
     /// Gives the keyboard focus to `window` (NONE: key events are discarded).
-    pub fn set_input_focus(&self, window: WindowId) -> VoidCookie<'_> {
-        self.void_request(Request::SetInputFocus(SetInputFocus { window }))
+    fn set_input_focus(&self, window: WindowId) -> VoidCookie<'_> {
+        self.conn()
+            .void_request(Request::SetInputFocus(SetInputFocus { window }))
     }
 
     /// Asks which window has the focus.
-    pub fn get_input_focus(&self) -> Cookie<'_, InputFocusReply> {
-        self.reply_request(Request::GetInputFocus(GetInputFocus {}))
+    fn get_input_focus(&self) -> Cookie<'_, InputFocusReply> {
+        self.conn()
+            .reply_request(Request::GetInputFocus(GetInputFocus {}))
     }
 
     /// Asks where the pointer is, relative to `window`.
-    pub fn query_pointer(&self, window: WindowId) -> Cookie<'_, QueryPointerReply> {
-        self.reply_request(Request::QueryPointer(QueryPointer { window }))
+    fn query_pointer(&self, window: WindowId) -> Cookie<'_, QueryPointerReply> {
+        self.conn()
+            .reply_request(Request::QueryPointer(QueryPointer { window }))
     }
 
     /// Injects input as if from the real devices: `detail` is the keysym or button
     /// number, (x, y) the root position for motion. Needs a server started with
     /// `--allow-synthetic-input` (else an Access error).
-    pub fn fake_input(&self, kind: FakeKind, detail: u32, x: i32, y: i32) -> VoidCookie<'_> {
-        self.void_request(Request::FakeInput(FakeInput { kind, detail, x, y }))
+    fn fake_input(&self, kind: FakeKind, detail: u32, x: i32, y: i32) -> VoidCookie<'_> {
+        self.conn()
+            .void_request(Request::FakeInput(FakeInput { kind, detail, x, y }))
     }
 
     /// Sends a Sync request; its reply means every earlier request has been carried out.
-    pub fn send_sync(&self) -> Cookie<'_, SyncReply> {
-        self.reply_request(Request::Sync(Sync {}))
+    fn send_sync(&self) -> Cookie<'_, SyncReply> {
+        self.conn().reply_request(Request::Sync(Sync {}))
     }
 
     /// A round trip: sends Sync and waits for its reply, so every earlier request has been
     /// carried out (and their errors, if any, are queued) when this returns.
-    pub fn sync(&self) -> Result<(), ConnectionError> {
-        match self.send_sync().reply() {
-            Ok(SyncReply {}) => Ok(()),
-            Err(ReplyError::Connection(e)) => Err(e),
-            Err(other) => {
-                Err(self.fail(ConnectionError::Malformed(format!("Sync failed: {other}"))))
-            }
-        }
+    fn sync(&self) -> Result<(), ConnectionError> {
+        sync(&self.conn().transport)
     }
 
     /// Lists the connected clients.
-    pub fn list_clients(&self) -> Cookie<'_, ListClientsReply> {
-        self.reply_request(Request::ListClients(ListClients {}))
+    fn list_clients(&self) -> Cookie<'_, ListClientsReply> {
+        self.conn()
+            .reply_request(Request::ListClients(ListClients {}))
     }
 }
+
+impl InputExt for Connection {}

@@ -1,7 +1,8 @@
-//! Selections, drag-and-drop and the save-set: the requests behind clipboard, drag and
-//! drop and embedding (protocol.md §9 and §17). Data is sent in chunks: see
-//! [`Connection::send_selection_bytes`], which splits a value of any size.
+//! [`TransferExt`]: selections, drag-and-drop and the save-set, the requests behind
+//! clipboard, drag and drop and embedding (protocol.md §9 and §17). Data is sent in
+//! chunks: see [`TransferExt::send_selection_bytes`], which splits a value of any size.
 
+use super::Sealed;
 use crate::connection::Connection;
 use crate::cookie::{Cookie, VoidCookie};
 use yonder_protocol::reply::SelectionOwnerReply;
@@ -11,64 +12,74 @@ use yonder_protocol::request::{
 };
 use yonder_protocol::{Atom, PixmapId, Point, Request, Timestamp, WindowId};
 
-/// Size of the chunks [`Connection::send_selection_bytes`] sends.
+/// Size of the chunks [`TransferExt::send_selection_bytes`] sends.
 pub const SELECTION_CHUNK: usize = 1 << 20;
 
-impl Connection {
+/// Selections, drag-and-drop and the save-set: the requests behind clipboard, drag and
+/// drop and embedding (protocol.md §9 and §17). Data is sent in chunks:
+/// [`TransferExt::send_selection_bytes`] splits a value of any size.
+///
+/// Implemented for [`Connection`] alone; `use yonder::prelude::*;` brings the trait into
+/// scope. Each method buffers its request and returns a cookie at once (see [`crate::cookie`]).
+pub trait TransferExt: Sealed {
     /// Makes `owner` (one of this client's windows, or NONE) the owner of `selection`.
-    pub fn set_selection_owner(
+    fn set_selection_owner(
         &self,
         selection: Atom,
         owner: WindowId,
         time: Timestamp,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::SetSelectionOwner(SetSelectionOwner {
-            selection,
-            owner,
-            time,
-        }))
+        self.conn()
+            .void_request(Request::SetSelectionOwner(SetSelectionOwner {
+                selection,
+                owner,
+                time,
+            }))
     }
 
     /// Asks who owns `selection`.
-    pub fn get_selection_owner(&self, selection: Atom) -> Cookie<'_, SelectionOwnerReply> {
-        self.reply_request(Request::GetSelectionOwner(GetSelectionOwner { selection }))
+    fn get_selection_owner(&self, selection: Atom) -> Cookie<'_, SelectionOwnerReply> {
+        self.conn()
+            .reply_request(Request::GetSelectionOwner(GetSelectionOwner { selection }))
     }
 
     /// Asks for `selection` in type `target`; the data arrives as SelectionData events
     /// for `requestor` carrying `tag`.
-    pub fn convert_selection(
+    fn convert_selection(
         &self,
         selection: Atom,
         target: Atom,
         requestor: WindowId,
         tag: u32,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::ConvertSelection(ConvertSelection {
-            selection,
-            target,
-            requestor,
-            tag,
-        }))
+        self.conn()
+            .void_request(Request::ConvertSelection(ConvertSelection {
+                selection,
+                target,
+                requestor,
+                tag,
+            }))
     }
 
     /// Sends one chunk of selection data for `transfer` (from a SelectionRequest).
-    pub fn send_selection_data(
+    fn send_selection_data(
         &self,
         transfer: u64,
         data: impl Into<Vec<u8>>,
         done: bool,
     ) -> VoidCookie<'_> {
         let data = data.into();
-        self.void_request(Request::SendSelectionData(SendSelectionData {
-            transfer,
-            data,
-            done,
-            refused: false,
-        }))
+        self.conn()
+            .void_request(Request::SendSelectionData(SendSelectionData {
+                transfer,
+                data,
+                done,
+                refused: false,
+            }))
     }
 
     /// Sends a whole value for `transfer`, in chunks of [`SELECTION_CHUNK`] bytes.
-    pub fn send_selection_bytes(&self, transfer: u64, data: &[u8]) {
+    fn send_selection_bytes(&self, transfer: u64, data: &[u8]) {
         let mut chunks = data.chunks(SELECTION_CHUNK).peekable();
         if chunks.peek().is_none() {
             self.send_selection_data(transfer, Vec::new(), true);
@@ -79,18 +90,19 @@ impl Connection {
     }
 
     /// Refuses `transfer`: the type asked for cannot be provided.
-    pub fn refuse_selection(&self, transfer: u64) -> VoidCookie<'_> {
-        self.void_request(Request::SendSelectionData(SendSelectionData {
-            transfer,
-            data: Vec::new(),
-            done: true,
-            refused: true,
-        }))
+    fn refuse_selection(&self, transfer: u64) -> VoidCookie<'_> {
+        self.conn()
+            .void_request(Request::SendSelectionData(SendSelectionData {
+                transfer,
+                data: Vec::new(),
+                done: true,
+                refused: true,
+            }))
     }
 
     /// Starts a drag from `source` (a button pressed on it must still be held), offering
     /// `types` with `actions`; `icon` (or NONE) is drawn under the pointer at `hotspot`.
-    pub fn start_drag(
+    fn start_drag(
         &self,
         source: WindowId,
         types: &[Atom],
@@ -98,7 +110,7 @@ impl Connection {
         icon: PixmapId,
         hotspot: Point,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::StartDrag(StartDrag {
+        self.conn().void_request(Request::StartDrag(StartDrag {
             source,
             types: types.to_vec(),
             actions,
@@ -108,8 +120,8 @@ impl Connection {
     }
 
     /// Answers DndEnter/DndPosition for drop target `target`.
-    pub fn dnd_status(&self, target: WindowId, accept: bool, action: DndAction) -> VoidCookie<'_> {
-        self.void_request(Request::DndStatus(DndStatus {
+    fn dnd_status(&self, target: WindowId, accept: bool, action: DndAction) -> VoidCookie<'_> {
+        self.conn().void_request(Request::DndStatus(DndStatus {
             target,
             accept,
             action,
@@ -117,8 +129,8 @@ impl Connection {
     }
 
     /// Reports a drop on `target` as finished (after taking the data, or failing to).
-    pub fn dnd_finish(&self, target: WindowId, success: bool, action: DndAction) -> VoidCookie<'_> {
-        self.void_request(Request::DndFinish(DndFinish {
+    fn dnd_finish(&self, target: WindowId, success: bool, action: DndAction) -> VoidCookie<'_> {
+        self.conn().void_request(Request::DndFinish(DndFinish {
             target,
             success,
             action,
@@ -126,7 +138,10 @@ impl Connection {
     }
 
     /// Adds `window` (another client's) to this client's save-set, or removes it.
-    pub fn change_save_set(&self, window: WindowId, insert: bool) -> VoidCookie<'_> {
-        self.void_request(Request::ChangeSaveSet(ChangeSaveSet { window, insert }))
+    fn change_save_set(&self, window: WindowId, insert: bool) -> VoidCookie<'_> {
+        self.conn()
+            .void_request(Request::ChangeSaveSet(ChangeSaveSet { window, insert }))
     }
 }
+
+impl TransferExt for Connection {}

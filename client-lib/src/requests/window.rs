@@ -1,6 +1,7 @@
-//! Window requests: create, attributes, destroy, map, unmap, configure, reparent,
-//! geometry and tree.
+//! [`WindowExt`]: window requests (create, attributes, destroy, map, unmap, configure,
+//! reparent, geometry and tree).
 
+use super::Sealed;
 use crate::connection::Connection;
 use crate::cookie::{Cookie, VoidCookie};
 use yonder_protocol::reply::{GeometryReply, QueryTreeReply, WindowAttributesReply};
@@ -10,86 +11,101 @@ use yonder_protocol::request::{
 };
 use yonder_protocol::{Drawable, Rect, Request, WindowId};
 
-impl Connection {
+/// Window requests: create, attributes, destroy, map, unmap, configure, reparent,
+/// geometry and tree.
+///
+/// Implemented for [`Connection`] alone; `use yonder::prelude::*;` brings the trait into
+/// scope. Each method buffers its request and returns a cookie at once (see [`crate::cookie`]).
+pub trait WindowExt: Sealed {
     /// Creates an unmapped window `id` (from [`Connection::new_window_id`]) as the topmost
     /// child of `parent`, at `rect` relative to the parent.
-    pub fn create_window(
+    fn create_window(
         &self,
         id: WindowId,
         parent: WindowId,
         rect: Rect,
         attributes: WindowAttributes,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::CreateWindow(CreateWindow {
-            id,
-            parent,
-            rect,
-            attributes,
-        }))
+        self.conn()
+            .void_request(Request::CreateWindow(CreateWindow {
+                id,
+                parent,
+                rect,
+                attributes,
+            }))
     }
 
     /// Changes the window attributes that are `Some` (the event mask is this client's).
-    pub fn change_window_attributes(
+    fn change_window_attributes(
         &self,
         window: WindowId,
         attributes: WindowAttributes,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::ChangeWindowAttributes(ChangeWindowAttributes {
-            window,
-            attributes,
-        }))
+        self.conn()
+            .void_request(Request::ChangeWindowAttributes(ChangeWindowAttributes {
+                window,
+                attributes,
+            }))
     }
 
     /// Asks for a window's attributes.
-    pub fn get_window_attributes(&self, window: WindowId) -> Cookie<'_, WindowAttributesReply> {
-        self.reply_request(Request::GetWindowAttributes(GetWindowAttributes { window }))
+    fn get_window_attributes(&self, window: WindowId) -> Cookie<'_, WindowAttributesReply> {
+        self.conn()
+            .reply_request(Request::GetWindowAttributes(GetWindowAttributes { window }))
     }
 
     /// Destroys a window and its descendants.
-    pub fn destroy_window(&self, window: WindowId) -> VoidCookie<'_> {
-        self.void_request(Request::DestroyWindow(DestroyWindow { window }))
+    fn destroy_window(&self, window: WindowId) -> VoidCookie<'_> {
+        self.conn()
+            .void_request(Request::DestroyWindow(DestroyWindow { window }))
     }
 
     /// Maps a window.
-    pub fn map_window(&self, window: WindowId) -> VoidCookie<'_> {
-        self.void_request(Request::MapWindow(MapWindow { window }))
+    fn map_window(&self, window: WindowId) -> VoidCookie<'_> {
+        self.conn()
+            .void_request(Request::MapWindow(MapWindow { window }))
     }
 
     /// Unmaps a window.
-    pub fn unmap_window(&self, window: WindowId) -> VoidCookie<'_> {
-        self.void_request(Request::UnmapWindow(UnmapWindow { window }))
+    fn unmap_window(&self, window: WindowId) -> VoidCookie<'_> {
+        self.conn()
+            .void_request(Request::UnmapWindow(UnmapWindow { window }))
     }
 
     /// Moves, resizes and/or restacks `values.window` (fields left `None` are unchanged).
-    pub fn configure_window(&self, values: ConfigureWindow) -> VoidCookie<'_> {
-        self.void_request(Request::ConfigureWindow(values))
+    fn configure_window(&self, values: ConfigureWindow) -> VoidCookie<'_> {
+        self.conn().void_request(Request::ConfigureWindow(values))
     }
 
     /// Moves `window` under `parent`, at (x, y) relative to it.
-    pub fn reparent_window(
+    fn reparent_window(
         &self,
         window: WindowId,
         parent: WindowId,
         x: i32,
         y: i32,
     ) -> VoidCookie<'_> {
-        self.void_request(Request::ReparentWindow(ReparentWindow {
-            window,
-            parent,
-            x,
-            y,
-        }))
+        self.conn()
+            .void_request(Request::ReparentWindow(ReparentWindow {
+                window,
+                parent,
+                x,
+                y,
+            }))
     }
 
     /// Asks for a window's or pixmap's geometry.
-    pub fn get_geometry(&self, drawable: impl Into<Drawable>) -> Cookie<'_, GeometryReply> {
-        self.reply_request(Request::GetGeometry(GetGeometry {
+    fn get_geometry(&self, drawable: impl Into<Drawable>) -> Cookie<'_, GeometryReply> {
+        self.conn().reply_request(Request::GetGeometry(GetGeometry {
             drawable: drawable.into(),
         }))
     }
 
     /// Asks for a window's root, parent and children.
-    pub fn query_tree(&self, window: WindowId) -> Cookie<'_, QueryTreeReply> {
-        self.reply_request(Request::QueryTree(QueryTree { window }))
+    fn query_tree(&self, window: WindowId) -> Cookie<'_, QueryTreeReply> {
+        self.conn()
+            .reply_request(Request::QueryTree(QueryTree { window }))
     }
 }
+
+impl WindowExt for Connection {}

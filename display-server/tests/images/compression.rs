@@ -3,6 +3,7 @@
 
 use super::shm::memfd;
 use super::*;
+use yonder::prelude::*;
 
 /// A server listening on TCP (127.0.0.1) and a client connected to it that way.
 fn tcp_client(s: &TestServer) -> Connection {

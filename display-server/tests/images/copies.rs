@@ -2,6 +2,7 @@
 //! and copies from partly outside, read back exactly.
 
 use super::*;
+use yonder::prelude::*;
 
 /// Puts a picture partly off a window's top-left and bottom-right edges, in the request
 /// and from shared memory, with a mapped child covering part of the window: reading the

@@ -11,6 +11,7 @@ mod copies;
 mod shm;
 
 use std::os::fd::OwnedFd;
+use yonder::prelude::*;
 use yonder::{Compression, ConnectOptions, Connection, ImageOptions, ReplyError};
 use yonder_protocol::request::{GcValues, ImageFormat, PutImage, ShmAttach, ShmPutImage};
 use yonder_protocol::{

@@ -3,6 +3,7 @@
 //! answered without hurting the server.
 
 use super::*;
+use yonder::prelude::*;
 
 /// A memfd of `len` bytes, sealed against shrinking when `sealed`.
 pub(crate) fn memfd(len: u64, sealed: bool) -> OwnedFd {

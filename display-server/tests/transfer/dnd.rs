@@ -3,6 +3,7 @@
 
 use super::dnd_scene::*;
 use super::*;
+use yonder::prelude::*;
 
 #[test]
 fn drag_and_drop_moves_text_from_source_to_target() {

@@ -2,6 +2,7 @@
 //! driving pointer and keyboard, and what the screen shows meanwhile.
 
 use super::*;
+use yonder::prelude::*;
 
 pub(crate) const SRC_BG: u32 = 0xFFFFFF;
 pub(crate) const TGT_BG: u32 = 0x0000FF;

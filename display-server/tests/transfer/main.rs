@@ -12,6 +12,7 @@ mod selections;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::{Connection, Incoming, ReplyError};
 use yonder_protocol::event::{
     DndEnterEvent, DndFinishedEvent, DndPositionEvent, DndStatusEvent, SelectionDataEvent,

@@ -2,6 +2,7 @@
 //! takes only other clients' windows.
 
 use super::*;
+use yonder::prelude::*;
 
 const CONTAINER: Rect = Rect {
     x: 40,

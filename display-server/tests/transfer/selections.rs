@@ -2,6 +2,7 @@
 //! refusals, ownership changes, and either side disconnecting mid-transfer.
 
 use super::*;
+use yonder::prelude::*;
 
 #[test]
 fn clipboard_text_travels_from_owner_to_requestor() {

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::embed::{read_content, EmbedMessage};
 use yonder_protocol::request::{ConfigureWindow, WindowAttributes};

@@ -6,6 +6,7 @@
 //! goes in the document is the app's decision.
 
 use crate::model::{Part, PartKind};
+use yonder::prelude::*;
 use yonder::{Connection, ReplyError};
 use yonder_apps::transfer::{decode_uri_list, DropTarget, Offer, Receiver};
 use yonder_protocol::request::DndAction;

@@ -4,6 +4,7 @@
 //! only the [`Measure`] trait, which unit tests implement with a fixed-width font.
 
 use std::collections::HashMap;
+use yonder::prelude::*;
 use yonder::{Connection, ReplyError};
 use yonder_protocol::request::GcValues;
 use yonder_protocol::{Drawable, GcId};

@@ -9,6 +9,7 @@ use crate::measure::{Measure, FONT_PX};
 use crate::model::{Document, Part};
 use image::imageops::FilterType;
 use std::collections::{HashMap, HashSet};
+use yonder::prelude::*;
 use yonder_apps::pixels::put_rgba;
 use yonder_apps::ui::Window;
 use yonder_protocol::{PixmapId, Point, Rect, Size};

@@ -13,6 +13,7 @@ use clap::Parser;
 use ops::{Op, Prepared, OPS, SIDE};
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::die;
 use yonder_protocol::request::{GcValues, WindowAttributes};

@@ -7,6 +7,7 @@
 //! request (x11perf counts 4 per repetition, one request each); text is an 80-character
 //! line per request, counted in characters.
 
+use yonder::prelude::*;
 use yonder::Connection;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::request::{GcValues, ImageFormat};
