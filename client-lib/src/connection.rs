@@ -346,7 +346,11 @@ impl Connection {
 
     /// Sends a request with a reply of type `R` (for the typed methods).
     #[inline]
-    pub(crate) fn reply_request<R: ReplyType>(&self, request: Request) -> Cookie<'_, R> {
+    pub(crate) fn reply_request<Q>(&self, request: Q) -> Cookie<'_, Q::Reply>
+    where
+        Q: yonder_protocol::RequestInfo,
+        Q::Reply: ReplyType,
+    {
         reply_request(&self.transport, request)
     }
 }

@@ -25,7 +25,7 @@ use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use yonder_protocol::reply::*;
 use yonder_protocol::request::Sync;
-use yonder_protocol::{Request, Seq};
+use yonder_protocol::{Request, RequestInfo, Seq};
 
 /// A typed reply (the payload of one [`yonder_protocol::Reply`] variant, or `Reply` itself): the
 /// protocol's, implemented for each reply by its table of requests.
@@ -128,18 +128,25 @@ pub(crate) fn void_request(transport: &Transport, request: Request) -> VoidCooki
     VoidCookie::new(transport, transport.send_tracked(&request, Some(false)))
 }
 
-/// Sends a request with a reply of type `R`.
-pub(crate) fn reply_request<R: ReplyType>(
-    transport: &Transport,
-    request: Request,
-) -> Cookie<'_, R> {
-    Cookie::new(transport, transport.send_tracked(&request, Some(true)))
+/// Sends a request that has a reply; the cookie's reply type is the request's own, from
+/// the protocol's table of requests (`RequestInfo::Reply`), so a method cannot promise a
+/// reply its request does not get.
+pub(crate) fn reply_request<Q>(transport: &Transport, request: Q) -> Cookie<'_, Q::Reply>
+where
+    Q: RequestInfo,
+    Q::Reply: ReplyType,
+{
+    debug_assert!(Q::HAS_REPLY, "{} has no reply", Q::NAME);
+    Cookie::new(
+        transport,
+        transport.send_tracked(&request.into(), Some(true)),
+    )
 }
 
 /// A round trip: sends Sync and waits for its reply, so every earlier request has been
 /// carried out (and their errors, if any, are queued) when this returns.
 pub(crate) fn sync(transport: &Transport) -> Result<(), ConnectionError> {
-    match reply_request::<SyncReply>(transport, Request::Sync(Sync {})).reply() {
+    match reply_request(transport, Sync {}).reply() {
         Ok(SyncReply {}) => Ok(()),
         Err(ReplyError::Connection(e)) => Err(e),
         Err(other) => {

@@ -22,7 +22,9 @@ pub enum Incoming {
     Event {
         /// The event.
         event: Event,
-        /// True when another client sent it with SendEvent.
+        /// True when the event came through SendEvent, from any client (the receiver
+        /// included), or is the window manager's close ClientMessage; false for every
+        /// event the server makes itself (protocol.md §7).
         sent: bool,
     },
     /// A request failed and no cookie was waiting for its result.

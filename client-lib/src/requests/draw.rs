@@ -168,11 +168,11 @@ pub trait DrawExt: Sealed {
         rect: Rect,
         format: ImageFormat,
     ) -> Cookie<'_, ImageReply> {
-        self.conn().reply_request(Request::GetImage(GetImage {
+        self.conn().reply_request(GetImage {
             drawable: drawable.into(),
             rect,
             format,
-        }))
+        })
     }
 
     /// Draws UTF-8 text in the GC's foreground and font size, the baseline starting at
@@ -194,11 +194,10 @@ pub trait DrawExt: Sealed {
 
     /// Measures `text` at the GC's font size.
     fn query_text_extents(&self, gc: GcId, text: &str) -> Cookie<'_, TextExtentsReply> {
-        self.conn()
-            .reply_request(Request::QueryTextExtents(QueryTextExtents {
-                gc,
-                text: text.to_string(),
-            }))
+        self.conn().reply_request(QueryTextExtents {
+            gc,
+            text: text.to_string(),
+        })
     }
 
     /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,

@@ -25,14 +25,12 @@ pub trait InputExt: Sealed {
 
     /// Asks which window has the focus.
     fn get_input_focus(&self) -> Cookie<'_, InputFocusReply> {
-        self.conn()
-            .reply_request(Request::GetInputFocus(GetInputFocus {}))
+        self.conn().reply_request(GetInputFocus {})
     }
 
     /// Asks where the pointer is, relative to `window`.
     fn query_pointer(&self, window: WindowId) -> Cookie<'_, QueryPointerReply> {
-        self.conn()
-            .reply_request(Request::QueryPointer(QueryPointer { window }))
+        self.conn().reply_request(QueryPointer { window })
     }
 
     /// Injects input as if from the real devices: `detail` is the keysym or button
@@ -45,7 +43,7 @@ pub trait InputExt: Sealed {
 
     /// Sends a Sync request; its reply means every earlier request has been carried out.
     fn send_sync(&self) -> Cookie<'_, SyncReply> {
-        self.conn().reply_request(Request::Sync(Sync {}))
+        self.conn().reply_request(Sync {})
     }
 
     /// A round trip: sends Sync and waits for its reply, so every earlier request has been
@@ -56,8 +54,7 @@ pub trait InputExt: Sealed {
 
     /// Lists the connected clients.
     fn list_clients(&self) -> Cookie<'_, ListClientsReply> {
-        self.conn()
-            .reply_request(Request::ListClients(ListClients {}))
+        self.conn().reply_request(ListClients {})
     }
 }
 

@@ -21,16 +21,15 @@ pub trait PropertyExt: Sealed {
     /// atom is `Atom::NONE`). Predefined atoms need no round trip: see
     /// [`yonder_protocol::atoms`] and [`Connection::atom_by_name`].
     fn intern_atom(&self, name: &str, only_if_exists: bool) -> Cookie<'_, InternAtomReply> {
-        self.conn().reply_request(Request::InternAtom(InternAtom {
+        self.conn().reply_request(InternAtom {
             name: name.to_string(),
             only_if_exists,
-        }))
+        })
     }
 
     /// Returns an atom's name.
     fn get_atom_name(&self, atom: Atom) -> Cookie<'_, AtomNameReply> {
-        self.conn()
-            .reply_request(Request::GetAtomName(GetAtomName { atom }))
+        self.conn().reply_request(GetAtomName { atom })
     }
 
     /// Sets (replaces, prepends to or appends to) a window property of type `type_`.
@@ -67,17 +66,16 @@ pub trait PropertyExt: Sealed {
         property: Atom,
         delete: bool,
     ) -> Cookie<'_, PropertyReply> {
-        self.conn().reply_request(Request::GetProperty(GetProperty {
+        self.conn().reply_request(GetProperty {
             window,
             property,
             delete,
-        }))
+        })
     }
 
     /// Lists the properties set on a window.
     fn list_properties(&self, window: WindowId) -> Cookie<'_, ListPropertiesReply> {
-        self.conn()
-            .reply_request(Request::ListProperties(ListProperties { window }))
+        self.conn().reply_request(ListProperties { window })
     }
 
     /// Sends `event` to the clients selecting `event_mask` on `destination` (empty mask:

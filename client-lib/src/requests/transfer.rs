@@ -39,8 +39,7 @@ pub trait TransferExt: Sealed {
 
     /// Asks who owns `selection`.
     fn get_selection_owner(&self, selection: Atom) -> Cookie<'_, SelectionOwnerReply> {
-        self.conn()
-            .reply_request(Request::GetSelectionOwner(GetSelectionOwner { selection }))
+        self.conn().reply_request(GetSelectionOwner { selection })
     }
 
     /// Asks for `selection` in type `target`; the data arrives as SelectionData events

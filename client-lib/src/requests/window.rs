@@ -50,8 +50,7 @@ pub trait WindowExt: Sealed {
 
     /// Asks for a window's attributes.
     fn get_window_attributes(&self, window: WindowId) -> Cookie<'_, WindowAttributesReply> {
-        self.conn()
-            .reply_request(Request::GetWindowAttributes(GetWindowAttributes { window }))
+        self.conn().reply_request(GetWindowAttributes { window })
     }
 
     /// Destroys a window and its descendants.
@@ -96,15 +95,14 @@ pub trait WindowExt: Sealed {
 
     /// Asks for a window's or pixmap's geometry.
     fn get_geometry(&self, drawable: impl Into<Drawable>) -> Cookie<'_, GeometryReply> {
-        self.conn().reply_request(Request::GetGeometry(GetGeometry {
+        self.conn().reply_request(GetGeometry {
             drawable: drawable.into(),
-        }))
+        })
     }
 
     /// Asks for a window's root, parent and children.
     fn query_tree(&self, window: WindowId) -> Cookie<'_, QueryTreeReply> {
-        self.conn()
-            .reply_request(Request::QueryTree(QueryTree { window }))
+        self.conn().reply_request(QueryTree { window })
     }
 }
 
