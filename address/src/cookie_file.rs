@@ -156,7 +156,7 @@ pub fn store_cookies(path: &Path, entries: &[(String, Cookie)]) -> io::Result<()
     for (display, cookie) in entries {
         text.push_str(&format!("{}\n", CookieLine::new(display, cookie, None)));
     }
-    write_atomically(path, &text)
+    write_private(path, &text)
 }
 
 /// Puts the certificate fingerprint on `display`'s line (`:N HEX sha256=HEX64`), replacing
@@ -173,12 +173,13 @@ pub fn store_fingerprint(path: &Path, display: &str, fingerprint: &Fingerprint) 
             }
         })
         .collect();
-    write_atomically(path, &text)
+    write_private(path, &text)
 }
 
-/// Replaces the file's content through a temporary file (mode 0600) and a rename, so a
-/// reader never sees half a file.
-fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
+/// Replaces a file's content with `text`, readable by its owner only (mode 0600), through
+/// a temporary file that is synced and renamed, so a reader never sees half a file. The
+/// cookie file and a TLS display's key and certificate are written this way.
+pub fn write_private(path: &Path, text: &str) -> io::Result<()> {
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     {
         let mut f = fs::OpenOptions::new()
@@ -188,6 +189,7 @@ fn write_atomically(path: &Path, text: &str) -> io::Result<()> {
             .mode(0o600)
             .open(&tmp)?;
         f.write_all(text.as_bytes())?;
+        f.sync_all()?;
     }
     fs::set_permissions(&tmp, fs::Permissions::from_mode(0o600))?;
     fs::rename(&tmp, path)

@@ -21,14 +21,15 @@ use super::Shared;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::fs;
-use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
+use yonder_address::cookie_file::write_private;
 use yonder_address::Fingerprint;
 use yonder_protocol::{frame, Refusal, SetupResponse};
 
@@ -121,21 +122,6 @@ fn generate(n: u32) -> Result<(String, String), rcgen::Error> {
     );
     let cert = params.self_signed(&key)?;
     Ok((key.serialize_pem(), cert.pem()))
-}
-
-/// Writes a new file readable by its owner only, through a temporary file and a rename.
-fn write_private(path: &Path, text: &str) -> io::Result<()> {
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&tmp)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()?;
-    fs::set_permissions(&tmp, fs::Permissions::from_mode(0o600))?;
-    fs::rename(&tmp, path)
 }
 
 /// Makes a key or certificate file the owner's alone again if someone widened it.
