@@ -15,7 +15,15 @@
 //!   where the parts of a frame are.
 //! - [`process`]: child processes of a test: a registry the watchdog kills, bounded waits.
 //!
-//! Layers, lowest first: `process`, `fake` → `server` → `client` → `wm`, `apps`, `xvfb`.
+//! # Layers
+//!
+//! Lowest first. A module may use the modules of its own line and of the lines above it,
+//! never one below, and no two modules may use each other (`tests/architecture.rs`).
+//!
+//! 1. `process`, `fake` — child processes and the watchdog; the byte-level fake server.
+//! 2. `server` — the test server, in this process or as a child process.
+//! 3. `client` — what a test client does with a server.
+//! 4. `wm`, `apps`, `xvfb` — window-manager helpers, apps as child processes, Xvfb.
 
 pub mod apps;
 pub mod client;
