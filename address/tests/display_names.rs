@@ -68,6 +68,19 @@ fn ipv6_in_brackets_colon_n() {
 }
 
 #[test]
+fn ipv6_without_brackets_ends_at_the_last_colon() {
+    // §2.1: the same display as `[::1]:2`, and as `tls:` name too.
+    assert_eq!(parse("::1:2"), parse("[::1]:2"));
+    assert_eq!(
+        parse("tls:fe80::1:7"),
+        DisplayName::Tls {
+            host: "fe80::1".into(),
+            number: 7
+        }
+    );
+}
+
+#[test]
 fn tls_host_colon_n() {
     let d = parse("tls:bigbox:3");
     assert_eq!(

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use yonder_protocol::handshake::ScreenInfo;
 use yonder_protocol::{
-    make_id, Atom, GcId, Hello, PixmapId, Request, Setup, WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
+    make_id, Atom, GcId, Hello, PixmapId, Setup, WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
     PROTOCOL_NAME,
 };
 
@@ -340,7 +340,10 @@ impl Connection {
 
     /// Sends a request without a reply (for the typed methods).
     #[inline]
-    pub(crate) fn void_request(&self, request: Request) -> VoidCookie<'_> {
+    pub(crate) fn void_request<Q>(&self, request: Q) -> VoidCookie<'_>
+    where
+        Q: yonder_protocol::RequestInfo<Reply = yonder_protocol::NoReply>,
+    {
         void_request(&self.transport, request)
     }
 

@@ -25,7 +25,7 @@ use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use yonder_protocol::reply::*;
 use yonder_protocol::request::Sync;
-use yonder_protocol::{Request, RequestInfo, Seq};
+use yonder_protocol::{NoReply, RequestInfo, Seq};
 
 /// A typed reply (the payload of one [`yonder_protocol::Reply`] variant, or `Reply` itself): the
 /// protocol's, implemented for each reply by its table of requests.
@@ -123,9 +123,14 @@ impl Drop for VoidCookie<'_> {
     }
 }
 
-/// Sends a request without a reply; the cookie reports its success or error.
-pub(crate) fn void_request(transport: &Transport, request: Request) -> VoidCookie<'_> {
-    VoidCookie::new(transport, transport.send_tracked(&request, Some(false)))
+/// Sends a request without a reply (its descriptor says so at the type level: its
+/// `RequestInfo::Reply` is `NoReply`); the cookie reports its success or error.
+pub(crate) fn void_request<Q>(transport: &Transport, request: Q) -> VoidCookie<'_>
+where
+    Q: RequestInfo<Reply = NoReply>,
+{
+    let seq = transport.send_tracked(&request.into(), Some(Q::HAS_REPLY));
+    VoidCookie::new(transport, seq)
 }
 
 /// Sends a request that has a reply; the cookie's reply type is the request's own, from
@@ -139,7 +144,7 @@ where
     debug_assert!(Q::HAS_REPLY, "{} has no reply", Q::NAME);
     Cookie::new(
         transport,
-        transport.send_tracked(&request.into(), Some(true)),
+        transport.send_tracked(&request.into(), Some(Q::HAS_REPLY)),
     )
 }
 

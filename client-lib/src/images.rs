@@ -32,6 +32,7 @@ use crate::shm::Mapping;
 use crate::transport::Transport;
 use std::sync::Mutex;
 use yonder_protocol::request::{ImageFormat, PutImage, ShmAttach, ShmDetach, ShmPutImage};
+use yonder_protocol::RequestInfo;
 use yonder_protocol::{Drawable, GcId, Point, Request, ShmSegment, SHM_EXTENSION};
 
 /// Raw images smaller than this go in the request: not worth shared memory.
@@ -211,7 +212,7 @@ impl Images {
         }
         void_request(
             t,
-            Request::PutImage(PutImage {
+            PutImage {
                 drawable,
                 gc,
                 dst,
@@ -219,7 +220,7 @@ impl Images {
                 height,
                 format,
                 data,
-            }),
+            },
         )
     }
 
@@ -294,7 +295,7 @@ impl Images {
                 offset: offset as u64,
                 stride: 4 * width,
             }),
-            Some(false),
+            Some(ShmPutImage::HAS_REPLY),
         );
         arena.in_flight.push_back((offset, offset + len, seq.0));
         images.stats.shared_memory += 1;
@@ -338,7 +339,7 @@ impl Images {
         }
         Some(void_request(
             t,
-            Request::PutImage(PutImage {
+            PutImage {
                 drawable,
                 gc,
                 dst,
@@ -346,7 +347,7 @@ impl Images {
                 height,
                 format: ImageFormat::Qoi,
                 data: qoi,
-            }),
+            },
         ))
     }
 }
@@ -436,7 +437,7 @@ impl ImageState {
             segment,
             size: size as u64,
         });
-        let seq = t.send_tracked_with_fd(&attach, Some(false), Some(fd));
+        let seq = t.send_tracked_with_fd(&attach, Some(ShmAttach::HAS_REPLY), Some(fd));
         if VoidCookie::new(t, seq).check().is_err() {
             self.shm = Shm::Off;
             self.shm_failed = true;

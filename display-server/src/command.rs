@@ -88,6 +88,16 @@ pub enum Incoming {
     ),
     /// A well-formed frame with an unknown opcode.
     Unknown(u8),
+    /// A well-formed request with a value the protocol does not allow, found while
+    /// decoding ([`yonder_protocol::DecodeError::BadValue`]): answered with a Value error.
+    BadValue {
+        /// The request's opcode.
+        opcode: u8,
+        /// The error's `bad_value`.
+        value: u64,
+        /// The error's message.
+        message: String,
+    },
     /// A frame body not yet decoded: these bytes of its batch's bodies (see
     /// `connection::deferred`), decoded on the state thread.
     Raw(std::ops::Range<usize>),

@@ -39,6 +39,8 @@ pub struct ServerConfig {
     pub max_frame_len: usize,
     /// Largest window or pixmap side.
     pub max_drawable_side: u32,
+    /// Most pixels of one window or pixmap (announced in the setup from version 1.4).
+    pub max_drawable_pixels: u64,
     /// Manage top-level windows: frames, placement, click-to-focus (see `wm`).
     pub window_manager: bool,
     /// Offer shared-memory images (the `SHM` extension) to clients on the Unix socket.
@@ -53,6 +55,9 @@ pub struct ServerConfig {
     pub max_output_buffer: usize,
 }
 
+/// Default of [`ServerConfig::max_drawable_pixels`]: 32 Mpixels (128 MiB), so one
+/// drawable of the largest side, 16384², is refused with Alloc (protocol.md §19.3).
+pub const DEFAULT_MAX_DRAWABLE_PIXELS: u64 = 1 << 25;
 /// Default of [`ServerConfig::max_clients`].
 pub const DEFAULT_MAX_CLIENTS: usize = 256;
 /// Default of [`ServerConfig::client_memory_quota`]: 256 MiB.
@@ -75,6 +80,7 @@ impl Default for ServerConfig {
             allow_synthetic_input: false,
             max_frame_len: MAX_FRAME_LEN,
             max_drawable_side: 16384,
+            max_drawable_pixels: DEFAULT_MAX_DRAWABLE_PIXELS,
             window_manager: true,
             shm: cfg!(target_os = "linux"),
             max_clients: DEFAULT_MAX_CLIENTS,

@@ -1,13 +1,14 @@
 //! Errors and faults: typed errors with the failed request's sequence number, refused
 //! connections, and bad frames that close only the offending connection.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::net::UnixStream;
 use yonder::prelude::*;
 use yonder::{Connection, Incoming};
 use yonder_protocol::request::GcValues;
 use yonder_protocol::{frame, Drawable, ErrorCode, EventMask, GcId, PixmapId, Rect, WindowId};
 use yonder_test_support::client::*;
+use yonder_test_support::raw::{self, RawClient};
 use yonder_test_support::server::*;
 
 #[test]
@@ -89,59 +90,22 @@ fn wrong_or_missing_cookie_is_refused_clearly() {
     // A client that presents no cookie at all (the library would refuse to try).
     let mut sock = UnixStream::connect(&s.handle.socket_path).unwrap();
     let mut out = Vec::new();
-    frame::encode_frame(&hello(Vec::new()), &mut out);
+    frame::encode_frame(&raw::hello(0, Vec::new()), &mut out);
     sock.write_all(&out).unwrap();
-    match yonder_protocol::handshake::decode_setup_response(&read_frame(&mut sock)).unwrap() {
+    let answer = raw::read_frame(&mut sock).expect("a setup response");
+    match yonder_protocol::handshake::decode_setup_response(&answer).unwrap() {
         yonder_protocol::SetupResponse::Refused(r) => {
             assert!(r.reason.contains("no cookie"), "{}", r.reason)
         }
         other => panic!("{other:?}"),
     }
-    assert!(closed(sock));
+    assert!(
+        raw::read_frame(&mut sock).is_none(),
+        "then the connection ends"
+    );
     // The server still serves others.
     let c = s.connect();
     c.sync().unwrap();
-}
-
-fn hello(cookie: Vec<u8>) -> yonder_protocol::Hello {
-    yonder_protocol::Hello {
-        protocol: "yonder".into(),
-        major: yonder_protocol::PROTOCOL_MAJOR,
-        minor: 0,
-        cookie,
-        app_name: "raw".into(),
-        id_space: rand_space(),
-    }
-}
-
-fn rand_space() -> u32 {
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0x0BAD_0000);
-    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-}
-
-fn read_frame(sock: &mut UnixStream) -> Vec<u8> {
-    let mut len = [0u8; 4];
-    sock.read_exact(&mut len).unwrap();
-    let mut body = vec![0; u32::from_le_bytes(len) as usize];
-    sock.read_exact(&mut body).unwrap();
-    body
-}
-
-/// Opens a raw socket, sends a valid hello, and returns it after the setup reply.
-fn raw_client(s: &TestServer) -> UnixStream {
-    let mut sock = UnixStream::connect(&s.handle.socket_path).unwrap();
-    let mut out = Vec::new();
-    frame::encode_frame(&hello(s.handle.cookie.to_vec()), &mut out);
-    sock.write_all(&out).unwrap();
-    read_frame(&mut sock);
-    sock
-}
-
-fn closed(mut sock: UnixStream) -> bool {
-    sock.set_read_timeout(Some(std::time::Duration::from_secs(5)))
-        .unwrap();
-    let mut buf = [0u8; 64];
-    matches!(sock.read(&mut buf), Ok(0) | Err(_))
 }
 
 #[test]
@@ -150,39 +114,43 @@ fn malformed_and_oversized_frames_close_only_that_connection() {
     let good = s.connect();
     let w = window(&good, Rect::new(0, 0, 20, 20), 0x123456, EventMask::EMPTY);
 
-    let mut bad = raw_client(&s);
-    bad.write_all(&[3, 0, 0, 0, 0xc1, 0xc1, 0xc1]).unwrap(); // 0xc1 is never valid MessagePack
-    assert!(closed(bad), "malformed frame closes the connection");
+    let mut bad = RawClient::connect(&s, 0);
+    bad.sock.write_all(&[3, 0, 0, 0, 0xc1, 0xc1, 0xc1]).unwrap(); // 0xc1 is never valid MessagePack
+    assert!(bad.is_closed(), "malformed frame closes the connection");
 
     // The same for a drawing request, whose body the state thread decodes.
-    let mut bad = raw_client(&s);
-    bad.write_all(&[3, 0, 0, 0, 0x92, 49, 0xc1]).unwrap();
-    assert!(closed(bad), "malformed FillPoly closes the connection");
+    let mut bad = RawClient::connect(&s, 0);
+    bad.sock.write_all(&[3, 0, 0, 0, 0x92, 49, 0xc1]).unwrap();
+    assert!(bad.is_closed(), "malformed FillPoly closes the connection");
 
     // What the requests before a bad frame earned still arrives before the end.
-    let mut bad = raw_client(&s);
+    let mut bad = RawClient::connect(&s, 0);
     let mut out = Vec::new();
     frame::encode_frame(&(250u8, Vec::<u8>::new()), &mut out);
     out.extend_from_slice(&[3, 0, 0, 0, 0x92, 49, 0xc1]);
-    bad.write_all(&out).unwrap();
-    match yonder_protocol::message::decode_server_message(&read_frame(&mut bad)).unwrap() {
+    bad.sock.write_all(&out).unwrap();
+    match yonder_protocol::message::decode_server_message(&raw::read_frame(&mut bad.sock).unwrap())
+        .unwrap()
+    {
         yonder_protocol::ServerMessage::Error { seq, error } => {
             assert_eq!((seq.0, error.code), (1, ErrorCode::Request))
         }
         other => panic!("expected the unknown opcode's error, got {other:?}"),
     }
-    assert!(closed(bad), "then the connection ends");
+    assert!(bad.is_closed(), "then the connection ends");
 
-    let mut huge = raw_client(&s);
-    huge.write_all(&(64u32 << 20).to_le_bytes()).unwrap();
-    assert!(closed(huge), "oversized frame closes the connection");
+    let mut huge = RawClient::connect(&s, 0);
+    huge.sock.write_all(&(64u32 << 20).to_le_bytes()).unwrap();
+    assert!(huge.is_closed(), "oversized frame closes the connection");
 
     // Unknown opcodes are an error, not a disconnect.
-    let mut odd = raw_client(&s);
+    let mut odd = RawClient::connect(&s, 0);
     let mut out = Vec::new();
     frame::encode_frame(&(250u8, Vec::<u8>::new()), &mut out);
-    odd.write_all(&out).unwrap();
-    match yonder_protocol::message::decode_server_message(&read_frame(&mut odd)).unwrap() {
+    odd.sock.write_all(&out).unwrap();
+    match yonder_protocol::message::decode_server_message(&raw::read_frame(&mut odd.sock).unwrap())
+        .unwrap()
+    {
         yonder_protocol::ServerMessage::Error { seq, error } => {
             assert_eq!(
                 (seq.0, error.code, error.opcode),

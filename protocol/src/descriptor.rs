@@ -197,3 +197,15 @@ pub const DEFERRABLE: [bool; 256] = {
     }
     t
 };
+
+/// [`Descriptor::since_minor`] by opcode (0 for unknown opcodes, which are refused
+/// anyway): a server checks each request against its client's version with one load.
+pub const SINCE_MINOR: [u16; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < REQUESTS.len() {
+        t[REQUESTS[i].opcode as usize] = REQUESTS[i].since_minor;
+        i += 1;
+    }
+    t
+};

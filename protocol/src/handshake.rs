@@ -121,6 +121,11 @@ pub struct Limits {
     pub max_frame_len: u32,
     /// Largest window or pixmap side, in pixels.
     pub max_drawable_side: u32,
+    /// Most pixels in one window or pixmap (width × height). Added in 1.4: a server
+    /// sends it only to clients of 1.4 or later, and a server of 1.3 or earlier sends
+    /// none (it had the same limit, 33,554,432, unannounced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_drawable_pixels: Option<u64>,
 }
 
 /// Decodes a hello body.

@@ -208,6 +208,32 @@ mask_type!(
     }
 );
 
+impl EventMask {
+    /// The bits version 1.`minor` defines (protocol.md §8.3): the others are reserved and
+    /// a server answers a mask with any of them by a Value error.
+    pub const fn defined_in(minor: u16) -> EventMask {
+        let base = EventMask::KEY_PRESS.0
+            | EventMask::KEY_RELEASE.0
+            | EventMask::BUTTON_PRESS.0
+            | EventMask::BUTTON_RELEASE.0
+            | EventMask::ENTER_WINDOW.0
+            | EventMask::LEAVE_WINDOW.0
+            | EventMask::POINTER_MOTION.0
+            | EventMask::EXPOSURE.0
+            | EventMask::STRUCTURE_NOTIFY.0
+            | EventMask::SUBSTRUCTURE_NOTIFY.0
+            | EventMask::FOCUS_CHANGE.0
+            | EventMask::PROPERTY_CHANGE.0;
+        let v1_1 = if minor >= 1 { EventMask::SCROLL.0 } else { 0 };
+        let v1_2 = if minor >= 2 {
+            EventMask::OWNER_CHANGE.0 | EventMask::DND.0
+        } else {
+            0
+        };
+        EventMask(base | v1_1 | v1_2)
+    }
+}
+
 impl ModMask {
     /// The mask bit of pointer button `b` (1..=5), or empty for other buttons.
     pub fn button(b: u8) -> ModMask {

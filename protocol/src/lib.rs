@@ -45,7 +45,9 @@ pub mod message;
 pub mod reply;
 pub mod request;
 
-pub use descriptor::{Descriptor, NoReply, Reply, ReplyType, Request, RequestInfo, REQUESTS};
+pub use descriptor::{
+    Descriptor, NoReply, Reply, ReplyType, Request, RequestInfo, REQUESTS, SINCE_MINOR,
+};
 pub use error::{ErrorCode, ProtocolError};
 pub use event::Event;
 pub use frame::{encode_frame, split_frame, FrameError, MAX_FRAME_LEN};
@@ -57,7 +59,7 @@ pub use message::{decode_request, DecodeError, ServerMessage};
 /// Protocol major version: a client and server must agree on it exactly.
 pub const PROTOCOL_MAJOR: u16 = 1;
 /// Protocol minor version: additions that older peers can ignore.
-pub const PROTOCOL_MINOR: u16 = 3;
+pub const PROTOCOL_MINOR: u16 = 4;
 /// The setup's `extensions` entry of a server that takes shared-memory images (ShmAttach,
 /// ShmDetach, ShmPutImage) on this connection: only Unix-socket connections get it.
 pub const SHM_EXTENSION: &str = "SHM";

@@ -122,6 +122,19 @@ pub enum DecodeError {
     /// Not a valid request at all; the server closes the connection.
     #[error("malformed request: {0}")]
     Malformed(String),
+    /// A well-formed request of a known opcode with one field that the protocol does not
+    /// allow, which the server answers with a Value error and goes on: today only the
+    /// event of a SendEvent, whose code is unknown or whose body does not fit its code
+    /// (protocol.md §9.17). `value` is the error's `bad_value`: the event's code.
+    #[error("{message}")]
+    BadValue {
+        /// The request's opcode.
+        opcode: u8,
+        /// The offending value.
+        value: u64,
+        /// A sentence for a human.
+        message: String,
+    },
 }
 
 /// Decodes one request body (the bytes of a frame after its length).
@@ -169,15 +182,64 @@ fn request_header(body: &[u8]) -> Result<(u8, &[u8]), DecodeError> {
 
 /// The whole request (envelope included) through serde, with no bytes left over.
 fn decode_body_via_serde(body: &[u8]) -> Result<Request, DecodeError> {
-    let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(body));
-    let req = Request::deserialize(&mut de).map_err(|e| DecodeError::Malformed(e.to_string()))?;
-    if de.get_ref().position() == body.len() as u64 {
-        Ok(req)
-    } else {
-        Err(DecodeError::Malformed(
-            "trailing bytes after the request".into(),
-        ))
+    match decode_whole::<Request>(body) {
+        Ok(req) => Ok(req),
+        // Only a SendEvent's event can be wrong without the frame being malformed.
+        Err(e) => Err(bad_sent_event(body, e)),
     }
+}
+
+/// One MessagePack value of type `T` filling `bytes` exactly.
+fn decode_whole<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
+    let mut de = rmp_serde::Deserializer::new(std::io::Cursor::new(bytes));
+    let value = T::deserialize(&mut de).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    match de.position() == bytes.len() as u64 {
+        true => Ok(value),
+        false => Err(DecodeError::Malformed(
+            "trailing bytes after the value".into(),
+        )),
+    }
+}
+
+/// Why a SendEvent frame that serde refused was refused: [`DecodeError::BadValue`] when
+/// only its event is wrong (the envelope, destination and mask are well-formed and the
+/// event is one MessagePack value), else `whole`, the frame's own [`DecodeError::Malformed`].
+fn bad_sent_event(body: &[u8], whole: DecodeError) -> DecodeError {
+    let Some(event) = sent_event_bytes(body) else {
+        return whole;
+    };
+    let mut rd = event;
+    let code = match rmp::decode::read_array_len(&mut rd) {
+        Ok(2) => rmp::decode::read_int::<u64, _>(&mut rd).unwrap_or(0),
+        _ => 0,
+    };
+    let known = u8::try_from(code).ok().and_then(Event::name_of);
+    let message = match (known, decode_whole::<Event>(event)) {
+        (Some(name), Err(DecodeError::Malformed(why))) => {
+            format!("SendEvent: the {name} event (code {code}) does not fit its shape: {why}")
+        }
+        _ => format!("SendEvent: the event is not [code, body] with a code of §11 (code {code})"),
+    };
+    DecodeError::BadValue {
+        opcode: crate::request::SendEvent::OPCODE,
+        value: code,
+        message,
+    }
+}
+
+/// The bytes of a SendEvent's event, when everything else in the frame is well-formed:
+/// `[17, [destination, event_mask, event]]` with the event one MessagePack value that
+/// ends the frame.
+fn sent_event_bytes(body: &[u8]) -> Option<&[u8]> {
+    let mut rd = body;
+    (rmp::decode::read_array_len(&mut rd).ok()? == 2).then_some(())?;
+    let opcode: u8 = rmp::decode::read_int(&mut rd).ok()?;
+    (opcode == crate::request::SendEvent::OPCODE).then_some(())?;
+    (rmp::decode::read_array_len(&mut rd).ok()? == 3).then_some(())?;
+    rmp::decode::read_int::<u64, _>(&mut rd).ok()?;
+    rmp::decode::read_int::<u32, _>(&mut rd).ok()?;
+    decode_whole::<serde::de::IgnoredAny>(rd).ok()?;
+    Some(rd)
 }
 
 /// Decodes one server message body.

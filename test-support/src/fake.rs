@@ -165,6 +165,7 @@ pub fn setup_for(id_space: u32) -> Setup {
         limits: Limits {
             max_frame_len: 16 << 20,
             max_drawable_side: 8192,
+            max_drawable_pixels: Some(1 << 25),
         },
         extensions: vec![],
         atoms: atoms::PREDEFINED

@@ -9,6 +9,8 @@
 //! - [`apps`]: programs run as child processes against a [`server::TestServer`], with a
 //!   trusted observer, a watchdog and bounded waits (the apps' and examples' smoke tests).
 //! - [`fake`]: a byte-level fake server, the peer of the client library's tests.
+//! - [`raw`]: a byte-level client of a [`server::TestServer`]: any hello version,
+//!   hand-made or malformed frames.
 //! - [`xvfb`]: Xvfb with the real `yonder-server --window` on it; skips without Xvfb
 //!   unless `YONDER_REQUIRE_XVFB=1`.
 //! - [`wm`]: the window-manager tests' helpers: titled top-levels, clicks and drags,
@@ -22,13 +24,15 @@
 //!
 //! 1. `process`, `fake` — child processes and the watchdog; the byte-level fake server.
 //! 2. `server` — the test server, in this process or as a child process.
-//! 3. `client` — what a test client does with a server.
-//! 4. `wm`, `apps`, `xvfb` — window-manager helpers, apps as child processes, Xvfb.
+//! 3. `raw` — a byte-level client of the test server.
+//! 4. `client` — what a test client does with a server.
+//! 5. `wm`, `apps`, `xvfb` — window-manager helpers, apps as child processes, Xvfb.
 
 pub mod apps;
 pub mod client;
 pub mod fake;
 pub mod process;
+pub mod raw;
 pub mod server;
 pub mod wm;
 pub mod xvfb;

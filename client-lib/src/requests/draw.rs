@@ -14,21 +14,26 @@ use yonder_protocol::request::{
     ClearArea, CopyArea, DrawText, FillPoly, GetImage, ImageFormat, PolyArc, PolyFillArc,
     PolyFillRectangle, PolyLine, PolyPoint, PolyRectangle, PolySegment, QueryTextExtents,
 };
-use yonder_protocol::{Drawable, GcId, Point, Rect, Request, Segment, WindowId};
+use yonder_protocol::{Drawable, GcId, NoReply, Point, Rect, RequestInfo, Segment, WindowId};
 
 /// A poly request (the caller pairs `opcode` with its item type), encoded straight from
 /// the slice by the protocol crate's hand-written encoder: no `Request` is built.
 #[inline]
-fn poly_request<'c, T: PolyItem>(
+fn poly_request<'c, Q, T>(
     conn: &'c Connection,
-    opcode: u8,
     drawable: Drawable,
     gc: GcId,
     items: &[T],
-) -> VoidCookie<'c> {
-    let seq = conn.transport.send_encoded(Some(false), None, |buf| {
-        poly_frame(opcode, drawable, gc, items, buf)
-    });
+) -> VoidCookie<'c>
+where
+    Q: RequestInfo<Reply = NoReply>,
+    T: PolyItem,
+{
+    let seq = conn
+        .transport
+        .send_encoded(Some(Q::HAS_REPLY), None, |buf| {
+            poly_frame(Q::OPCODE, drawable, gc, items, buf)
+        });
     VoidCookie::new(&conn.transport, seq)
 }
 
@@ -43,11 +48,11 @@ pub trait DrawExt: Sealed {
     /// Paints `rect` of `window` with its background (zero width or height: to the edge;
     /// `Rect::default()` clears everything); with `exposures`, also sends an Expose.
     fn clear_area(&self, window: WindowId, rect: Rect, exposures: bool) -> VoidCookie<'_> {
-        self.conn().void_request(Request::ClearArea(ClearArea {
+        self.conn().void_request(ClearArea {
             window,
             rect,
             exposures,
-        }))
+        })
     }
 
     /// Copies `src_rect` of `src` to `dst` at `dst_origin`.
@@ -59,13 +64,13 @@ pub trait DrawExt: Sealed {
         src_rect: Rect,
         dst_origin: Point,
     ) -> VoidCookie<'_> {
-        self.conn().void_request(Request::CopyArea(CopyArea {
+        self.conn().void_request(CopyArea {
             src: src.into(),
             dst: dst.into(),
             gc,
             src_rect,
             dst_origin,
-        }))
+        })
     }
 
     /// Draws single pixels.
@@ -75,7 +80,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        poly_request(self.conn(), PolyPoint::OPCODE, drawable.into(), gc, points)
+        poly_request::<PolyPoint, _>(self.conn(), drawable.into(), gc, points)
     }
 
     /// Draws connected lines through `points`.
@@ -85,7 +90,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        poly_request(self.conn(), PolyLine::OPCODE, drawable.into(), gc, points)
+        poly_request::<PolyLine, _>(self.conn(), drawable.into(), gc, points)
     }
 
     /// Draws independent line segments.
@@ -95,13 +100,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         segments: &[Segment],
     ) -> VoidCookie<'_> {
-        poly_request(
-            self.conn(),
-            PolySegment::OPCODE,
-            drawable.into(),
-            gc,
-            segments,
-        )
+        poly_request::<PolySegment, _>(self.conn(), drawable.into(), gc, segments)
     }
 
     /// Draws rectangle outlines.
@@ -111,13 +110,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        poly_request(
-            self.conn(),
-            PolyRectangle::OPCODE,
-            drawable.into(),
-            gc,
-            rects,
-        )
+        poly_request::<PolyRectangle, _>(self.conn(), drawable.into(), gc, rects)
     }
 
     /// Fills rectangles.
@@ -127,18 +120,12 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        poly_request(
-            self.conn(),
-            PolyFillRectangle::OPCODE,
-            drawable.into(),
-            gc,
-            rects,
-        )
+        poly_request::<PolyFillRectangle, _>(self.conn(), drawable.into(), gc, rects)
     }
 
     /// Strokes arcs.
     fn poly_arc(&self, drawable: impl Into<Drawable>, gc: GcId, arcs: &[Arc]) -> VoidCookie<'_> {
-        poly_request(self.conn(), PolyArc::OPCODE, drawable.into(), gc, arcs)
+        poly_request::<PolyArc, _>(self.conn(), drawable.into(), gc, arcs)
     }
 
     /// Fills arcs (pie slices or chords, per the GC's arc mode).
@@ -148,7 +135,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         arcs: &[Arc],
     ) -> VoidCookie<'_> {
-        poly_request(self.conn(), PolyFillArc::OPCODE, drawable.into(), gc, arcs)
+        poly_request::<PolyFillArc, _>(self.conn(), drawable.into(), gc, arcs)
     }
 
     /// Fills the polygon through `points` (closed automatically).
@@ -158,7 +145,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        poly_request(self.conn(), FillPoly::OPCODE, drawable.into(), gc, points)
+        poly_request::<FillPoly, _>(self.conn(), drawable.into(), gc, points)
     }
 
     /// Reads back the pixels of `rect` in `drawable` (format Bgrx, Rgba or Png).
@@ -184,12 +171,12 @@ pub trait DrawExt: Sealed {
         origin: Point,
         text: &str,
     ) -> VoidCookie<'_> {
-        self.conn().void_request(Request::DrawText(DrawText {
+        self.conn().void_request(DrawText {
             drawable: drawable.into(),
             gc,
             origin,
             text: text.to_string(),
-        }))
+        })
     }
 
     /// Measures `text` at the GC's font size.

@@ -9,7 +9,7 @@ use yonder_protocol::reply::{InputFocusReply, ListClientsReply, QueryPointerRepl
 use yonder_protocol::request::{
     FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync,
 };
-use yonder_protocol::{Request, WindowId};
+use yonder_protocol::WindowId;
 
 /// Input requests (focus, pointer, synthetic input) and the administrative ones: Sync
 /// (plus the [`InputExt::sync`] round trip) and ListClients.
@@ -19,8 +19,7 @@ use yonder_protocol::{Request, WindowId};
 pub trait InputExt: Sealed {
     /// Gives the keyboard focus to `window` (NONE: key events are discarded).
     fn set_input_focus(&self, window: WindowId) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::SetInputFocus(SetInputFocus { window }))
+        self.conn().void_request(SetInputFocus { window })
     }
 
     /// Asks which window has the focus.
@@ -37,8 +36,7 @@ pub trait InputExt: Sealed {
     /// number, (x, y) the root position for motion. Needs a server started with
     /// `--allow-synthetic-input` (else an Access error).
     fn fake_input(&self, kind: FakeKind, detail: u32, x: i32, y: i32) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::FakeInput(FakeInput { kind, detail, x, y }))
+        self.conn().void_request(FakeInput { kind, detail, x, y })
     }
 
     /// Sends a Sync request; its reply means every earlier request has been carried out.

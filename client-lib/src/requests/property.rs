@@ -42,20 +42,19 @@ pub trait PropertyExt: Sealed {
         mode: PropMode,
         data: impl Into<Vec<u8>>,
     ) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::ChangeProperty(ChangeProperty {
-                window,
-                property,
-                type_,
-                mode,
-                data: data.into(),
-            }))
+        self.conn().void_request(ChangeProperty {
+            window,
+            property,
+            type_,
+            mode,
+            data: data.into(),
+        })
     }
 
     /// Removes a property.
     fn delete_property(&self, window: WindowId, property: Atom) -> VoidCookie<'_> {
         self.conn()
-            .void_request(Request::DeleteProperty(DeleteProperty { window, property }))
+            .void_request(DeleteProperty { window, property })
     }
 
     /// Reads a property (type `Atom::NONE` and no data if absent), deleting it after
@@ -86,11 +85,11 @@ pub trait PropertyExt: Sealed {
         event_mask: EventMask,
         event: Event,
     ) -> VoidCookie<'_> {
-        self.conn().void_request(Request::SendEvent(SendEvent {
+        self.conn().void_request(SendEvent {
             destination,
             event_mask,
             event,
-        }))
+        })
     }
 
     /// Sets the window title: `WM_NAME` and `_NET_WM_NAME`, both as `UTF8_STRING`. Errors

@@ -6,7 +6,7 @@ use crate::cookie::VoidCookie;
 use yonder_protocol::request::{
     ChangeGc, CreateGc, CreatePixmap, FreeGc, FreePixmap, GcValues, SetClipRectangles,
 };
-use yonder_protocol::{Drawable, GcId, PixmapId, Point, Rect, Request};
+use yonder_protocol::{Drawable, GcId, PixmapId, Point, Rect};
 
 /// Pixmap and graphics-context requests: create, change and free them.
 ///
@@ -22,19 +22,17 @@ pub trait ResourceExt: Sealed {
         width: u32,
         height: u32,
     ) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::CreatePixmap(CreatePixmap {
-                id,
-                drawable: drawable.into(),
-                width,
-                height,
-            }))
+        self.conn().void_request(CreatePixmap {
+            id,
+            drawable: drawable.into(),
+            width,
+            height,
+        })
     }
 
     /// Frees a pixmap.
     fn free_pixmap(&self, pixmap: PixmapId) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::FreePixmap(FreePixmap { pixmap }))
+        self.conn().void_request(FreePixmap { pixmap })
     }
 
     /// Creates graphics context `id` (from [`Connection::new_gc_id`]) for the screen of
@@ -45,17 +43,16 @@ pub trait ResourceExt: Sealed {
         drawable: impl Into<Drawable>,
         values: GcValues,
     ) -> VoidCookie<'_> {
-        self.conn().void_request(Request::CreateGc(CreateGc {
+        self.conn().void_request(CreateGc {
             id,
             drawable: drawable.into(),
             values,
-        }))
+        })
     }
 
     /// Changes the GC values that are `Some`.
     fn change_gc(&self, gc: GcId, values: GcValues) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::ChangeGc(ChangeGc { gc, values }))
+        self.conn().void_request(ChangeGc { gc, values })
     }
 
     /// Clips drawing with `gc` to the union of `rects` offset by `origin`; `None` removes
@@ -66,17 +63,16 @@ pub trait ResourceExt: Sealed {
         origin: Point,
         rects: Option<&[Rect]>,
     ) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::SetClipRectangles(SetClipRectangles {
-                gc,
-                origin,
-                rects: rects.map(<[Rect]>::to_vec),
-            }))
+        self.conn().void_request(SetClipRectangles {
+            gc,
+            origin,
+            rects: rects.map(<[Rect]>::to_vec),
+        })
     }
 
     /// Frees a graphics context.
     fn free_gc(&self, gc: GcId) -> VoidCookie<'_> {
-        self.conn().void_request(Request::FreeGc(FreeGc { gc }))
+        self.conn().void_request(FreeGc { gc })
     }
 }
 

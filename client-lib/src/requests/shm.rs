@@ -9,6 +9,7 @@ use super::Sealed;
 use crate::connection::Connection;
 use crate::cookie::VoidCookie;
 use yonder_protocol::request::{ImageFormat, ShmAttach, ShmDetach, ShmPutImage};
+use yonder_protocol::RequestInfo;
 use yonder_protocol::{Drawable, GcId, Point, Request, ShmSegment};
 
 /// The shared-memory requests of protocol 1.3 (`SHM`), for programs that manage segments
@@ -29,14 +30,13 @@ pub trait ShmExt: Sealed {
             &self.conn().transport,
             self.conn()
                 .transport
-                .send_tracked_with_fd(&request, Some(false), fd),
+                .send_tracked_with_fd(&request, Some(ShmAttach::HAS_REPLY), fd),
         )
     }
 
     /// Detaches segment `segment`.
     fn shm_detach(&self, segment: ShmSegment) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::ShmDetach(ShmDetach { segment }))
+        self.conn().void_request(ShmDetach { segment })
     }
 
     /// Puts raw pixels read from a segment: row `r` starts at `offset + r·stride`. Do not
@@ -55,7 +55,7 @@ pub trait ShmExt: Sealed {
         offset: u64,
         stride: u32,
     ) -> VoidCookie<'_> {
-        self.conn().void_request(Request::ShmPutImage(ShmPutImage {
+        self.conn().void_request(ShmPutImage {
             drawable: drawable.into(),
             gc,
             dst,
@@ -65,7 +65,7 @@ pub trait ShmExt: Sealed {
             segment,
             offset,
             stride,
-        }))
+        })
     }
 }
 

@@ -10,7 +10,7 @@ use yonder_protocol::request::{
     ChangeSaveSet, ConvertSelection, DndAction, DndActions, DndFinish, DndStatus,
     GetSelectionOwner, SendSelectionData, SetSelectionOwner, StartDrag,
 };
-use yonder_protocol::{Atom, PixmapId, Point, Request, Timestamp, WindowId};
+use yonder_protocol::{Atom, PixmapId, Point, Timestamp, WindowId};
 
 /// Size of the chunks [`TransferExt::send_selection_bytes`] sends.
 pub const SELECTION_CHUNK: usize = 1 << 20;
@@ -29,12 +29,11 @@ pub trait TransferExt: Sealed {
         owner: WindowId,
         time: Timestamp,
     ) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::SetSelectionOwner(SetSelectionOwner {
-                selection,
-                owner,
-                time,
-            }))
+        self.conn().void_request(SetSelectionOwner {
+            selection,
+            owner,
+            time,
+        })
     }
 
     /// Asks who owns `selection`.
@@ -51,13 +50,12 @@ pub trait TransferExt: Sealed {
         requestor: WindowId,
         tag: u32,
     ) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::ConvertSelection(ConvertSelection {
-                selection,
-                target,
-                requestor,
-                tag,
-            }))
+        self.conn().void_request(ConvertSelection {
+            selection,
+            target,
+            requestor,
+            tag,
+        })
     }
 
     /// Sends one chunk of selection data for `transfer` (from a SelectionRequest).
@@ -68,13 +66,12 @@ pub trait TransferExt: Sealed {
         done: bool,
     ) -> VoidCookie<'_> {
         let data = data.into();
-        self.conn()
-            .void_request(Request::SendSelectionData(SendSelectionData {
-                transfer,
-                data,
-                done,
-                refused: false,
-            }))
+        self.conn().void_request(SendSelectionData {
+            transfer,
+            data,
+            done,
+            refused: false,
+        })
     }
 
     /// Sends a whole value for `transfer`, in chunks of [`SELECTION_CHUNK`] bytes.
@@ -90,13 +87,12 @@ pub trait TransferExt: Sealed {
 
     /// Refuses `transfer`: the type asked for cannot be provided.
     fn refuse_selection(&self, transfer: u64) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::SendSelectionData(SendSelectionData {
-                transfer,
-                data: Vec::new(),
-                done: true,
-                refused: true,
-            }))
+        self.conn().void_request(SendSelectionData {
+            transfer,
+            data: Vec::new(),
+            done: true,
+            refused: true,
+        })
     }
 
     /// Starts a drag from `source` (a button pressed on it must still be held), offering
@@ -109,37 +105,36 @@ pub trait TransferExt: Sealed {
         icon: PixmapId,
         hotspot: Point,
     ) -> VoidCookie<'_> {
-        self.conn().void_request(Request::StartDrag(StartDrag {
+        self.conn().void_request(StartDrag {
             source,
             types: types.to_vec(),
             actions,
             icon,
             hotspot,
-        }))
+        })
     }
 
     /// Answers DndEnter/DndPosition for drop target `target`.
     fn dnd_status(&self, target: WindowId, accept: bool, action: DndAction) -> VoidCookie<'_> {
-        self.conn().void_request(Request::DndStatus(DndStatus {
+        self.conn().void_request(DndStatus {
             target,
             accept,
             action,
-        }))
+        })
     }
 
     /// Reports a drop on `target` as finished (after taking the data, or failing to).
     fn dnd_finish(&self, target: WindowId, success: bool, action: DndAction) -> VoidCookie<'_> {
-        self.conn().void_request(Request::DndFinish(DndFinish {
+        self.conn().void_request(DndFinish {
             target,
             success,
             action,
-        }))
+        })
     }
 
     /// Adds `window` (another client's) to this client's save-set, or removes it.
     fn change_save_set(&self, window: WindowId, insert: bool) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::ChangeSaveSet(ChangeSaveSet { window, insert }))
+        self.conn().void_request(ChangeSaveSet { window, insert })
     }
 }
 

@@ -9,7 +9,7 @@ use yonder_protocol::request::{
     ChangeWindowAttributes, ConfigureWindow, CreateWindow, DestroyWindow, GetGeometry,
     GetWindowAttributes, MapWindow, QueryTree, ReparentWindow, UnmapWindow, WindowAttributes,
 };
-use yonder_protocol::{Drawable, Rect, Request, WindowId};
+use yonder_protocol::{Drawable, Rect, WindowId};
 
 /// Window requests: create, attributes, destroy, map, unmap, configure, reparent,
 /// geometry and tree.
@@ -26,13 +26,12 @@ pub trait WindowExt: Sealed {
         rect: Rect,
         attributes: WindowAttributes,
     ) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::CreateWindow(CreateWindow {
-                id,
-                parent,
-                rect,
-                attributes,
-            }))
+        self.conn().void_request(CreateWindow {
+            id,
+            parent,
+            rect,
+            attributes,
+        })
     }
 
     /// Changes the window attributes that are `Some` (the event mask is this client's).
@@ -42,10 +41,7 @@ pub trait WindowExt: Sealed {
         attributes: WindowAttributes,
     ) -> VoidCookie<'_> {
         self.conn()
-            .void_request(Request::ChangeWindowAttributes(ChangeWindowAttributes {
-                window,
-                attributes,
-            }))
+            .void_request(ChangeWindowAttributes { window, attributes })
     }
 
     /// Asks for a window's attributes.
@@ -55,25 +51,22 @@ pub trait WindowExt: Sealed {
 
     /// Destroys a window and its descendants.
     fn destroy_window(&self, window: WindowId) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::DestroyWindow(DestroyWindow { window }))
+        self.conn().void_request(DestroyWindow { window })
     }
 
     /// Maps a window.
     fn map_window(&self, window: WindowId) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::MapWindow(MapWindow { window }))
+        self.conn().void_request(MapWindow { window })
     }
 
     /// Unmaps a window.
     fn unmap_window(&self, window: WindowId) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::UnmapWindow(UnmapWindow { window }))
+        self.conn().void_request(UnmapWindow { window })
     }
 
     /// Moves, resizes and/or restacks `values.window` (fields left `None` are unchanged).
     fn configure_window(&self, values: ConfigureWindow) -> VoidCookie<'_> {
-        self.conn().void_request(Request::ConfigureWindow(values))
+        self.conn().void_request(values)
     }
 
     /// Moves `window` under `parent`, at (x, y) relative to it.
@@ -84,13 +77,12 @@ pub trait WindowExt: Sealed {
         x: i32,
         y: i32,
     ) -> VoidCookie<'_> {
-        self.conn()
-            .void_request(Request::ReparentWindow(ReparentWindow {
-                window,
-                parent,
-                x,
-                y,
-            }))
+        self.conn().void_request(ReparentWindow {
+            window,
+            parent,
+            x,
+            y,
+        })
     }
 
     /// Asks for a window's or pixmap's geometry.

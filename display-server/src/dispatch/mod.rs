@@ -12,6 +12,7 @@ use crate::handlers::{
     atom, dnd, draw, image, input, property, resource, saveset, selection, shm, window,
     window_config,
 };
+use crate::state::versions::check_request;
 use crate::state::State;
 use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage};
 
@@ -22,6 +23,19 @@ pub fn handle_raw(s: &mut State, client: ClientId, body: &[u8]) {
     match yonder_protocol::decode_request(body) {
         Ok(req) => handle_request(s, client, Incoming::Request(req)),
         Err(DecodeError::UnknownOpcode(op)) => handle_request(s, client, Incoming::Unknown(op)),
+        Err(DecodeError::BadValue {
+            opcode,
+            value,
+            message,
+        }) => handle_request(
+            s,
+            client,
+            Incoming::BadValue {
+                opcode,
+                value,
+                message,
+            },
+        ),
         Err(e @ DecodeError::Malformed(_)) => {
             // The requests before it were applied; the ones after it are dropped.
             if let Some(c) = s.clients.get_mut(&client) {
@@ -46,13 +60,20 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
         return;
     }
     c.seq.0 += 1;
-    let seq = c.seq;
+    let (seq, minor) = (c.seq, c.minor);
     let (opcode, result) = match incoming {
-        Incoming::Request(req) => (req.code(), dispatch(s, client, req)),
-        Incoming::ShmAttach(r, fd) => (
-            yonder_protocol::request::ShmAttach::OPCODE,
-            shm::shm_attach(s, client, r, fd),
-        ),
+        Incoming::Request(req) => {
+            let op = req.code();
+            (
+                op,
+                check_request(op, minor).and_then(|()| dispatch(s, client, req)),
+            )
+        }
+        Incoming::ShmAttach(r, fd) => {
+            let op = yonder_protocol::request::ShmAttach::OPCODE;
+            let result = check_request(op, minor).and_then(|()| shm::shm_attach(s, client, r, fd));
+            (op, result)
+        }
         // For `handle_raw`; without its batch's bytes it is no request.
         Incoming::Raw(_) => return,
         Incoming::Unknown(op) => (
@@ -63,6 +84,11 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
                 format!("unknown opcode {op}"),
             )),
         ),
+        Incoming::BadValue {
+            opcode,
+            value,
+            message,
+        } => (opcode, Err(fail(ErrorCode::Value, value, message))),
     };
     let msg = match result {
         Ok(None) => return,

@@ -30,23 +30,33 @@ pub(super) fn format(f: ImageFormat) -> Option<render::ImageFormat> {
     }
 }
 
+/// The protocol error for an image the renderer refused, with protocol.md §12's
+/// `bad_value`: the length received for Length, the offending side for Value, else 0.
 pub(super) fn image_error(e: ImageError) -> ProtocolError {
-    let code = match &e {
-        ImageError::BadLength { .. } => ErrorCode::Length,
-        ImageError::OutOfBounds { .. } => ErrorCode::Match,
+    let (code, bad) = match &e {
+        ImageError::BadLength { actual, .. } => (ErrorCode::Length, *actual as u64),
+        ImageError::OutOfBounds { .. } => (ErrorCode::Match, 0),
         ImageError::BadSize { width, height }
             if (*width as u64 * *height as u64) > render::MAX_IMAGE_PIXELS =>
         {
-            ErrorCode::Alloc
+            (ErrorCode::Alloc, 0)
         }
-        _ => ErrorCode::Value,
+        ImageError::BadSize { width, height } => {
+            let side_ok = |n: u32| (1..=render::MAX_IMAGE_SIDE).contains(&n);
+            (
+                ErrorCode::Value,
+                if side_ok(*width) { *height } else { *width } as u64,
+            )
+        }
+        _ => (ErrorCode::Value, 0),
     };
-    fail(code, 0, e.to_string())
+    fail(code, bad, e.to_string())
 }
 
 // PutImage: [drawable, gc, [x, y], width, height, format, data]
-pub(crate) fn put_image(s: &mut State, _c: ClientId, r: PutImage) -> HandlerResult {
+pub(crate) fn put_image(s: &mut State, c: ClientId, r: PutImage) -> HandlerResult {
     s.check_drawable(r.drawable)?;
+    s.check_image_format(c, r.format)?;
     if !s.gcs.contains_key(&r.gc) {
         return Err(fail(
             ErrorCode::Gc,
@@ -75,6 +85,7 @@ pub(crate) fn put_image(s: &mut State, _c: ClientId, r: PutImage) -> HandlerResu
 pub(crate) fn get_image(s: &mut State, c: ClientId, r: GetImage) -> HandlerResult {
     let (w, h) = s.check_drawable(r.drawable)?;
     s.check_read_pixels(c, r.drawable, "GetImage")?;
+    s.check_image_format(c, r.format)?;
     let inside = Rect::new(0, 0, w, h).intersect(&r.rect) == Some(r.rect) && !r.rect.is_empty();
     if !inside {
         return Err(fail(

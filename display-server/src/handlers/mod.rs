@@ -17,5 +17,3 @@ pub mod selection;
 pub mod shm;
 pub mod window;
 pub mod window_config;
-
-pub use crate::state::MAX_DRAWABLE_PIXELS;

@@ -139,8 +139,9 @@ pub(crate) fn list_properties(s: &mut State, _c: ClientId, r: ListProperties) ->
 }
 
 // SendEvent: [destination, event_mask, event]
-pub(crate) fn send_event_request(s: &mut State, _c: ClientId, r: SendEvent) -> HandlerResult {
+pub(crate) fn send_event_request(s: &mut State, c: ClientId, r: SendEvent) -> HandlerResult {
     s.check_window(r.destination)?;
+    s.check_event_mask(c, r.event_mask)?;
     if let Event::ClientMessage(m) = &r.event {
         if m.data.len() > MAX_CLIENT_MESSAGE_LEN {
             return Err(fail(

@@ -22,9 +22,9 @@ fn check_gc(s: &mut State, g: GcId) -> Result<&mut Gc, yonder_protocol::Protocol
 pub(crate) fn create_pixmap(s: &mut State, c: ClientId, r: CreatePixmap) -> HandlerResult {
     s.check_new_id(c, r.id.0)?;
     s.check_drawable(r.drawable)?;
-    s.check_size(r.width, r.height)?;
+    s.check_size(r.id.0, r.width, r.height)?;
     s.check_quota(r.id.0, drawable_bytes(r.width, r.height), 0)?;
-    let pm = s.new_surface(r.width, r.height, Color::TRANSPARENT)?;
+    let pm = s.new_surface(r.id.0, r.width, r.height, Color::TRANSPARENT)?;
     s.put_surface(Drawable(r.id.0), pm);
     Ok(None)
 }
@@ -48,7 +48,7 @@ pub(crate) fn create_gc(s: &mut State, c: ClientId, r: CreateGc) -> HandlerResul
     s.check_drawable(r.drawable)?;
     let mut gc = Gc::default();
     gc.apply(&r.values)
-        .map_err(|m| fail(ErrorCode::Value, 0, m))?;
+        .map_err(|(bad, m)| fail(ErrorCode::Value, bad, m))?;
     s.gcs.insert(r.id, gc);
     Ok(None)
 }
@@ -57,7 +57,7 @@ pub(crate) fn create_gc(s: &mut State, c: ClientId, r: CreateGc) -> HandlerResul
 pub(crate) fn change_gc(s: &mut State, _c: ClientId, r: ChangeGc) -> HandlerResult {
     check_gc(s, r.gc)?
         .apply(&r.values)
-        .map_err(|m| fail(ErrorCode::Value, 0, m))?;
+        .map_err(|(bad, m)| fail(ErrorCode::Value, bad, m))?;
     Ok(None)
 }
 

@@ -23,10 +23,11 @@ use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, Rect, Reply, WindowI
 pub(crate) fn create_window(s: &mut State, c: ClientId, r: CreateWindow) -> HandlerResult {
     s.check_new_id(c, r.id.0)?;
     s.check_window(r.parent)?;
-    s.check_size(r.rect.width, r.rect.height)?;
+    s.check_size(r.id.0, r.rect.width, r.rect.height)?;
+    s.check_attributes(c, &r.attributes)?;
     s.check_quota(r.id.0, drawable_bytes(r.rect.width, r.rect.height), 0)?;
     let background = r.attributes.background.unwrap_or(Color::WHITE);
-    let surface = s.new_surface(r.rect.width, r.rect.height, background)?;
+    let surface = s.new_surface(r.id.0, r.rect.width, r.rect.height, background)?;
     let mut win = Window::new(r.id, r.parent, r.rect, background, false);
     win.override_redirect = r.attributes.override_redirect.unwrap_or(false);
     win.cursor = r.attributes.cursor.unwrap_or_default();
@@ -48,6 +49,7 @@ pub(crate) fn change_window_attributes(
     r: ChangeWindowAttributes,
 ) -> HandlerResult {
     s.check_window(r.window)?;
+    s.check_attributes(c, &r.attributes)?;
     if let Some(mask) = r.attributes.event_mask {
         s.check_select(c, r.window, mask)?;
     }

@@ -31,7 +31,7 @@ pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) 
     );
     let resized = new.size() != old.size();
     if resized {
-        s.check_size(new.width, new.height)?;
+        s.check_size(r.window.0, new.width, new.height)?;
         // The window's owner pays for its pixels, whoever resizes it.
         let (now, then) = (new.size(), old.size());
         s.check_quota(
@@ -84,7 +84,7 @@ fn resize_surface(
     height: u32,
 ) -> Result<(), yonder_protocol::ProtocolError> {
     let bg = s.windows.get(&w).map(|x| x.background).unwrap_or_default();
-    let mut fresh = s.new_surface(width, height, bg)?;
+    let mut fresh = s.new_surface(w.0, width, height, bg)?;
     if let Some(old) = s.surfaces.get(&Drawable(w.0)) {
         let all = IRect::new(0, 0, old.width(), old.height());
         render::copy_area(

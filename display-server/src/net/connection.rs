@@ -260,6 +260,15 @@ async fn read_loop(
                             batch.push(Incoming::Request(req))
                         }
                         Err(DecodeError::UnknownOpcode(op)) => batch.push(Incoming::Unknown(op)),
+                        Err(DecodeError::BadValue {
+                            opcode,
+                            value,
+                            message,
+                        }) => batch.push(Incoming::BadValue {
+                            opcode,
+                            value,
+                            message,
+                        }),
                         Err(e @ DecodeError::Malformed(_)) => {
                             fatal = Some(e.to_string());
                             break;

@@ -20,6 +20,10 @@ pub struct Client {
     pub app_name: String,
     /// Its resource id space.
     pub id_space: u32,
+    /// The minor version this connection speaks: the lower of its hello's and the
+    /// server's (protocol.md §5.3). Requests, event-mask bits and values of a later
+    /// version get errors, and its setup shows only what its version defines.
+    pub minor: u16,
     /// The last request applied.
     pub seq: Seq,
     /// Whether its setup offered the `SHM` extension (it is on a Unix socket).
@@ -62,6 +66,7 @@ impl Client {
             id,
             app_name,
             id_space,
+            minor: yonder_protocol::PROTOCOL_MINOR,
             seq: Seq(0),
             shm_offered: false,
             segments: HashMap::new(),

@@ -53,18 +53,23 @@ impl Default for Gc {
     }
 }
 
+/// The widest line a GC may have (protocol.md §9.32's GcValues).
+pub const MAX_LINE_WIDTH: u32 = 4096;
+
 /// Font sizes accepted: anything else is a Value error.
 pub const FONT_SIZE_RANGE: std::ops::RangeInclusive<f32> = 1.0..=512.0;
 
 impl Gc {
-    /// Applies the values that are present. Returns the name of a value out of range.
-    pub fn apply(&mut self, v: &GcValues) -> Result<(), &'static str> {
+    /// Applies the values that are present. Returns a value out of range, as its Value
+    /// error's `bad_value` (protocol.md §12: a font size rounded toward 0, NaN as 0) and
+    /// a sentence.
+    pub fn apply(&mut self, v: &GcValues) -> Result<(), (u64, &'static str)> {
         // Check everything first: a failed request changes nothing.
-        if v.font_size.is_some_and(|s| !FONT_SIZE_RANGE.contains(&s)) {
-            return Err("font_size must be between 1 and 512");
+        if let Some(size) = v.font_size.filter(|s| !FONT_SIZE_RANGE.contains(s)) {
+            return Err((size as u64, "font_size must be between 1 and 512"));
         }
-        if v.line_width.is_some_and(|w| w > 4096) {
-            return Err("line_width must be at most 4096");
+        if let Some(width) = v.line_width.filter(|&w| w > MAX_LINE_WIDTH) {
+            return Err((width as u64, "line_width must be at most 4096"));
         }
         macro_rules! set {
             ($($field:ident => $target:ident),*) => { $( if let Some(x) = v.$field { self.$target = x; } )* };

@@ -46,11 +46,14 @@ impl State {
         }
         let id = self.next_client_id();
         let mut client = Client::new(id, hello.app_name.clone(), hello.id_space, tx);
+        client.minor = hello.minor.min(yonder_protocol::PROTOCOL_MINOR);
+        // Shared memory is of 1.3: an older client is offered none (§5.2).
+        let shm = shm && client.minor >= 3;
         client.shm_offered = shm;
         client.trusted = link.trusted;
         client.outbox = link.outbox;
         client.max_output = self.max_output_buffer;
-        let mut setup = self.setup_for(id, hello.id_space);
+        let mut setup = self.setup_for(id, hello.id_space, client.minor);
         if shm {
             setup
                 .extensions
@@ -65,7 +68,8 @@ impl State {
         Ok(id)
     }
 
-    fn setup_for(&self, client_id: ClientId, id_space: u32) -> Setup {
+    /// The setup of a client of version 1.`minor`: only the fields that version has.
+    fn setup_for(&self, client_id: ClientId, id_space: u32, minor: u16) -> Setup {
         let (width, height) = (self.framebuffer.width, self.framebuffer.height);
         Setup {
             major: yonder_protocol::PROTOCOL_MAJOR,
@@ -87,6 +91,7 @@ impl State {
             limits: Limits {
                 max_frame_len: self.max_frame_len as u32,
                 max_drawable_side: self.max_drawable_side,
+                max_drawable_pixels: (minor >= 4).then_some(self.max_drawable_pixels),
             },
             extensions: Vec::new(),
             atoms: atoms::PREDEFINED

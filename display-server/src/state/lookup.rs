@@ -10,9 +10,6 @@ use yonder_protocol::{
     atoms, ClientId, Drawable, ErrorCode, ModMask, Point, ProtocolError, Rect, WindowId,
 };
 
-/// Largest area of one drawable (32 Mpixels, 128 MiB).
-pub const MAX_DRAWABLE_PIXELS: u64 = 1 << 25;
-
 impl State {
     /// The window, or a Window error.
     pub fn check_window(&self, w: WindowId) -> Result<&crate::state::Window, ProtocolError> {
@@ -52,21 +49,26 @@ impl State {
         Ok(())
     }
 
-    /// Checks a drawable size against the limits.
-    pub fn check_size(&self, width: u32, height: u32) -> Result<(), ProtocolError> {
+    /// Checks the size of drawable `id` (new or resized) against the setup's limits
+    /// (protocol.md §19.3): a side out of 1..=`max_drawable_side` is a Value error naming
+    /// that side (the width when both are), more than `max_drawable_pixels` an Alloc
+    /// error naming the drawable.
+    pub fn check_size(&self, id: u64, width: u32, height: u32) -> Result<(), ProtocolError> {
         let max = self.max_drawable_side;
-        if width == 0 || height == 0 || width > max || height > max {
+        let bad_side = |n: u32| n == 0 || n > max;
+        if bad_side(width) || bad_side(height) {
             return Err(fail(
                 ErrorCode::Value,
-                width.max(height) as u64,
+                if bad_side(width) { width } else { height } as u64,
                 format!("size {width}x{height} must be 1..={max} on each side"),
             ));
         }
-        if width as u64 * height as u64 > MAX_DRAWABLE_PIXELS {
+        let most = self.max_drawable_pixels;
+        if width as u64 * height as u64 > most {
             return Err(fail(
                 ErrorCode::Alloc,
-                width as u64 * height as u64,
-                format!("{width}x{height} exceeds {MAX_DRAWABLE_PIXELS} pixels"),
+                id,
+                format!("{width}x{height} exceeds the {most} pixels one drawable may have"),
             ));
         }
         Ok(())
@@ -75,11 +77,12 @@ impl State {
     /// A new backing store of the given size filled with `color`.
     pub fn new_surface(
         &self,
+        id: u64,
         width: u32,
         height: u32,
         color: yonder_protocol::Color,
     ) -> Result<tiny_skia::Pixmap, ProtocolError> {
-        self.check_size(width, height)?;
+        self.check_size(id, width, height)?;
         let mut pm = tiny_skia::Pixmap::new(width, height)
             .ok_or_else(|| fail(ErrorCode::Alloc, 0, "cannot allocate"))?;
         if color.0 != 0 {

@@ -25,6 +25,7 @@ mod frames;
 pub(crate) mod test_support;
 pub mod transfer;
 mod tree;
+pub mod versions;
 mod window;
 pub mod wm;
 
@@ -33,7 +34,6 @@ pub use framebuffer::Framebuffer;
 pub use gc::Gc;
 pub use id_hash::IdMap;
 pub use input::InputState;
-pub use lookup::MAX_DRAWABLE_PIXELS;
 pub use screen::Screen;
 pub use transfer::Transfers;
 pub use window::{Property, Window};
@@ -119,6 +119,8 @@ pub struct State {
     pub allow_synthetic_input: bool,
     /// Largest window or pixmap side.
     pub max_drawable_side: u32,
+    /// Most pixels of one window or pixmap.
+    pub max_drawable_pixels: u64,
     /// Largest request body (reported in the setup).
     pub max_frame_len: usize,
     /// Most clients connected at once (`--max-clients`).
@@ -154,6 +156,7 @@ impl State {
             screen,
             allow_synthetic_input: config.allow_synthetic_input,
             max_drawable_side: config.max_drawable_side,
+            max_drawable_pixels: config.max_drawable_pixels,
             max_frame_len: config.max_frame_len,
             max_clients: config.max_clients,
             memory_quota: config.client_memory_quota,

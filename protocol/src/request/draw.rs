@@ -146,6 +146,14 @@ impl ImageFormat {
     pub fn is_raw(self) -> bool {
         matches!(self, ImageFormat::Bgrx | ImageFormat::Rgba)
     }
+
+    /// The minor version (of major 1) that added the format (protocol.md §5.3).
+    pub fn since_minor(self) -> u16 {
+        match self {
+            ImageFormat::Qoi => 3,
+            _ => 0,
+        }
+    }
 }
 
 /// Puts an image into a drawable at `dst`. For raw formats `width`×`height` gives the

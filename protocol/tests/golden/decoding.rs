@@ -296,3 +296,89 @@ fn predefined_atoms_are_numbered_from_one() {
     }
     assert_eq!(s.atoms.len(), 24);
 }
+
+#[test]
+fn a_setup_for_a_client_before_1_4_has_two_limits() {
+    // What a 1.4 server sends a 1.3 client (and what a 1.3 server sends anyone): the
+    // limits without `max_drawable_pixels`, which decode as None and encode back the same.
+    let older = Setup {
+        limits: yonder_protocol::handshake::Limits {
+            max_drawable_pixels: None,
+            ..setup().limits
+        },
+        ..setup()
+    };
+    let mut frame = Vec::new();
+    encode_frame(&SetupResponse::Accepted(older.clone()), &mut frame);
+    let limits_at = hex::encode(&frame)
+        .find("92ce01000000cd4000")
+        .map(|i| i / 2);
+    assert!(limits_at.is_some(), "the limits are [16777216, 16384]");
+    match yonder_protocol::handshake::decode_setup_response(&frame[HEADER_LEN..]).unwrap() {
+        SetupResponse::Accepted(s) => assert_eq!(s, older),
+        other => panic!("{other:?}"),
+    }
+    let mut newer = Vec::new();
+    encode_frame(&SetupResponse::Accepted(setup()), &mut newer);
+    assert_eq!(
+        newer.len(),
+        frame.len() + 5,
+        "the third limit is `ce 02 00 00 00`"
+    );
+}
+
+/// `[17, [window 1, mask 0, event]]` with the event's bytes given.
+fn send_event_frame(event: &[u8]) -> Vec<u8> {
+    let mut body = vec![0x92, 17, 0x93, 0x01, 0x00];
+    body.extend_from_slice(event);
+    body
+}
+
+#[test]
+fn a_sent_event_that_does_not_fit_is_a_bad_value_not_a_malformed_frame() {
+    let bad = |event: &[u8]| decode_request(&send_event_frame(event));
+    // [99, [1, "x"]]: no event has code 99.
+    match bad(&[0x92, 99, 0x92, 0x01, 0xa1, b'x']) {
+        Err(DecodeError::BadValue {
+            opcode,
+            value,
+            message,
+        }) => {
+            assert_eq!((opcode, value), (17, 99));
+            assert!(message.contains("code 99"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // [34, []] and [12, []]: an unknown code, and Expose without its fields.
+    for (event, code) in [(&[0x92, 34, 0x90][..], 34), (&[0x92, 12, 0x90][..], 12)] {
+        match bad(event) {
+            Err(DecodeError::BadValue { value, .. }) => assert_eq!(value, code),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Not even [code, body]: a bad value, code 0.
+    assert!(matches!(
+        bad(&[0xa3, b'a', b'b', b'c']),
+        Err(DecodeError::BadValue { value: 0, .. })
+    ));
+    // A frame broken elsewhere stays malformed: a string for the window, a missing
+    // event, bytes after the event.
+    assert!(is_malformed(decode_request(&[
+        0x92, 17, 0x93, 0xa1, b'w', 0x00, 0x90
+    ])));
+    assert!(is_malformed(decode_request(&[0x92, 17, 0x92, 0x01, 0x00])));
+    let mut trailing = send_event_frame(&[0x92, 12, 0x90]);
+    trailing.push(0xc0);
+    assert!(is_malformed(decode_request(&trailing)));
+    // And a good one decodes, an integer where a float is due included (normalised).
+    let screen_change = [
+        0x92, 41, 0x94, 0x01, 0xcd, 0x02, 0x80, 0xcd, 0x01, 0xe0, 0x01,
+    ];
+    match decode_request(&send_event_frame(&screen_change)) {
+        Ok(Request::SendEvent(r)) => match r.event {
+            Event::ScreenChange(e) => assert_eq!((e.width, e.scale_factor), (640, 1.0)),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}

@@ -103,5 +103,27 @@ pub(crate) fn errors() -> Vec<Golden> {
             error(36, ErrorCode::Implementation, 0, 51, "PNG encoding failed"),
             "1b00000093022494110033b3504e4720656e636f64696e67206661696c6564",
         ),
+        g(
+            "Value error for a sent event of no known code",
+            error(
+                37,
+                ErrorCode::Value,
+                99,
+                17,
+                "SendEvent: the event is not [code, body] with a code of §11 (code 99)",
+            ),
+            "4f00000093022594026311d94653656e644576656e743a20746865206576656e74206973206e6f74205b636f64652c20626f64795d2077697468206120636f6465206f6620c2a731312028636f646520393929",
+        ),
+        g(
+            "Request error for a request of a later version",
+            error(
+                38,
+                ErrorCode::Request,
+                60,
+                60,
+                "SetSelectionOwner (60) is a request of version 1.2; this connection speaks 1.0",
+            ),
+            "5700000093022694013c3cd94e53657453656c656374696f6e4f776e6572202836302920697320612072657175657374206f662076657273696f6e20312e323b207468697320636f6e6e656374696f6e20737065616b7320312e30",
+        ),
     ]
 }

@@ -139,6 +139,7 @@ pub(crate) fn setup() -> Setup {
         limits: Limits {
             max_frame_len: MAX_FRAME_LEN as u32,
             max_drawable_side: 16384,
+            max_drawable_pixels: Some(1 << 25),
         },
         extensions: vec![],
         atoms: atoms::PREDEFINED

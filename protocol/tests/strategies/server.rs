@@ -423,12 +423,16 @@ prop_compose! {
     fn setup()(
         major in any::<u16>(), minor in any::<u16>(), vendor in text(), client_id in client_id(),
         id_space in any::<u32>(), screens in list(screen_info()),
-        limits in (any::<u32>(), any::<u32>()), extensions in list(text()),
+        limits in (any::<u32>(), any::<u32>(), any::<Option<u64>>()), extensions in list(text()),
         atoms in list((text(), atom())),
     ) -> Setup {
         Setup {
             major, minor, vendor, client_id, id_space, screens,
-            limits: Limits { max_frame_len: limits.0, max_drawable_side: limits.1 },
+            limits: Limits {
+                max_frame_len: limits.0,
+                max_drawable_side: limits.1,
+                max_drawable_pixels: limits.2,
+            },
             extensions, atoms,
         }
     }

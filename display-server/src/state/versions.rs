@@ -1,0 +1,87 @@
+//! What a client's protocol version lets it use (protocol.md §5.3): the server speaks to
+//! each client as a server of that client's version would. A request, an event-mask bit,
+//! a field or a value that a later version added gets the error an older server gives
+//! (a Request error for a request it does not know; a Value error for the rest, where an
+//! older server would have closed the connection on a value it cannot decode).
+
+use super::State;
+use crate::command::fail;
+use yonder_protocol::request::{ImageFormat, WindowAttributes};
+use yonder_protocol::{ClientId, ErrorCode, EventMask, ProtocolError, Request, SINCE_MINOR};
+
+/// A Request error for `opcode` if version 1.`minor` does not have it.
+#[inline]
+pub fn check_request(opcode: u8, minor: u16) -> Result<(), ProtocolError> {
+    let since = SINCE_MINOR[opcode as usize];
+    if since <= minor {
+        return Ok(());
+    }
+    let name = Request::name_of(opcode).unwrap_or("?");
+    Err(fail(
+        ErrorCode::Request,
+        opcode as u64,
+        format!(
+            "{name} ({opcode}) is a request of version 1.{since}; this connection speaks 1.{minor}"
+        ),
+    ))
+}
+
+impl State {
+    /// The minor version client `c` speaks (the server's own for a client that is gone).
+    pub fn minor_of(&self, c: ClientId) -> u16 {
+        self.clients
+            .get(&c)
+            .map_or(yonder_protocol::PROTOCOL_MINOR, |cl| cl.minor)
+    }
+
+    /// A Value error (naming the mask) if `mask` sets a bit that client `c`'s version
+    /// does not define: reserved bits in every version, `SCROLL` before 1.1,
+    /// `OWNER_CHANGE` and `DND` before 1.2 (§8.3).
+    pub fn check_event_mask(&self, c: ClientId, mask: EventMask) -> Result<(), ProtocolError> {
+        let minor = self.minor_of(c);
+        let undefined = mask.0 & !EventMask::defined_in(minor).0;
+        if undefined == 0 {
+            return Ok(());
+        }
+        Err(fail(
+            ErrorCode::Value,
+            mask.0 as u64,
+            format!(
+                "event mask {:#x} sets bits {undefined:#x}, which version 1.{minor} does not \
+                 define (§8.3)",
+                mask.0
+            ),
+        ))
+    }
+
+    /// The window attributes' event mask as [`State::check_event_mask`], and a `cursor`
+    /// (a field of 1.1) from a client of 1.0 is a Value error naming the cursor.
+    pub fn check_attributes(&self, c: ClientId, a: &WindowAttributes) -> Result<(), ProtocolError> {
+        if let Some(mask) = a.event_mask {
+            self.check_event_mask(c, mask)?;
+        }
+        match a.cursor {
+            Some(cursor) if self.minor_of(c) < 1 => Err(fail(
+                ErrorCode::Value,
+                cursor as u64,
+                "the cursor field of WindowAttributes is of version 1.1; this connection \
+                 speaks 1.0, whose WindowAttributes has 3 fields",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A Value error (naming the format) for an image format of a later version than
+    /// client `c`'s (`Qoi` is of 1.3).
+    pub fn check_image_format(&self, c: ClientId, f: ImageFormat) -> Result<(), ProtocolError> {
+        let (since, minor) = (f.since_minor(), self.minor_of(c));
+        if since <= minor {
+            return Ok(());
+        }
+        Err(fail(
+            ErrorCode::Value,
+            f as u64,
+            format!("image format {f:?} is of version 1.{since}; this connection speaks 1.{minor}"),
+        ))
+    }
+}

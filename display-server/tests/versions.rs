@@ -1,0 +1,365 @@
+//! The connection's version (protocol.md §5.3), the shape check of SendEvent's event
+//! (§9.17) and the errors' `bad_value`s (§12), through byte-level clients of each version.
+
+use yonder_protocol::event::ScreenChangeEvent;
+use yonder_protocol::request::*;
+use yonder_protocol::{
+    Atom, Drawable, ErrorCode, Event, EventMask, GcId, PixmapId, Point, ProtocolError, Rect, Reply,
+    Request, ServerMessage, ShmSegment, Timestamp, WindowId,
+};
+use yonder_test_support::client::*;
+use yonder_test_support::raw::RawClient;
+use yonder_test_support::server::*;
+
+/// The error answering the client's next request, which must be an error.
+fn error_of(c: &mut RawClient, req: Request) -> ProtocolError {
+    c.send(&req);
+    match c.next_answer() {
+        ServerMessage::Error { error, .. } => error,
+        other => panic!("expected an error for {}, got {other:?}", req.name()),
+    }
+}
+
+/// Sends `req` and a Sync, and reads up to the Sync's reply: no error may come first.
+fn succeeds(c: &mut RawClient, req: Request) {
+    let name = req.name();
+    c.send(&req);
+    c.send(&Request::Sync(Sync {}));
+    loop {
+        match c.next_answer() {
+            ServerMessage::Reply {
+                reply: Reply::Sync(_),
+                ..
+            } => return,
+            ServerMessage::Reply { .. } => continue,
+            other => panic!("{name} failed: {other:?}"),
+        }
+    }
+}
+
+fn create_window(id: u64, rect: Rect, attributes: WindowAttributes) -> Request {
+    Request::CreateWindow(CreateWindow {
+        id: WindowId(id),
+        parent: WindowId::ROOT,
+        rect,
+        attributes,
+    })
+}
+
+fn put_image(
+    w: u64,
+    gc: u64,
+    (width, height): (u32, u32),
+    f: ImageFormat,
+    data: Vec<u8>,
+) -> Request {
+    Request::PutImage(PutImage {
+        drawable: Drawable(w),
+        gc: GcId(gc),
+        dst: Point::new(0, 0),
+        width,
+        height,
+        format: f,
+        data,
+    })
+}
+
+#[test]
+fn a_1_0_client_is_served_as_a_1_0_server_would() {
+    let s = TestServer::start_with(|c| c.shm = true);
+    let mut c = RawClient::connect(&s, 0);
+    let w1 = c.id(1);
+    // Its setup: no SHM (of 1.3), Limits of two fields (the third is of 1.4).
+    assert!(c.setup.extensions.is_empty());
+    assert_eq!(c.setup.limits.max_drawable_pixels, None);
+    assert!(hex::encode(&c.setup_body).contains("92ce01000000cd4000"));
+    assert_eq!(c.setup.minor, yonder_protocol::PROTOCOL_MINOR);
+
+    // A request of 1.2: a Request error naming the opcode, and the connection goes on.
+    let e = error_of(
+        &mut c,
+        Request::SetSelectionOwner(SetSelectionOwner {
+            selection: Atom(3),
+            owner: WindowId::NONE,
+            time: Timestamp(0),
+        }),
+    );
+    assert_eq!(
+        (e.code, e.bad_value, e.opcode),
+        (ErrorCode::Request, 60, 60)
+    );
+    assert!(e.message.contains("version 1.2"), "{}", e.message);
+
+    // SCROLL (of 1.1) in a 1.0 event mask, and a cursor (a field of 1.1).
+    let scroll = EventMask::EXPOSURE | EventMask::SCROLL;
+    let attrs = WindowAttributes {
+        event_mask: Some(scroll),
+        ..Default::default()
+    };
+    let e = error_of(&mut c, create_window(w1, Rect::new(0, 0, 10, 10), attrs));
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, scroll.0 as u64));
+    let attrs = WindowAttributes {
+        cursor: Some(Cursor::Text),
+        ..Default::default()
+    };
+    let e = error_of(&mut c, create_window(w1, Rect::new(0, 0, 10, 10), attrs));
+    assert_eq!(
+        (e.code, e.bad_value),
+        (ErrorCode::Value, Cursor::Text as u64)
+    );
+
+    // What 1.0 has works: the same window with the bits of 1.0.
+    let attrs = WindowAttributes {
+        event_mask: Some(EventMask::EXPOSURE | EventMask::KEY_PRESS),
+        ..Default::default()
+    };
+    succeeds(&mut c, create_window(w1, Rect::new(0, 0, 10, 10), attrs));
+}
+
+#[test]
+fn a_1_2_client_gets_no_shared_memory_and_no_qoi() {
+    let s = TestServer::start_with(|c| c.shm = true);
+    let mut c = RawClient::connect(&s, 2);
+    let w1 = c.id(1);
+    assert!(c.setup.extensions.is_empty(), "{:?}", c.setup.extensions);
+    // A 1.3 client of the same server on the same socket is offered SHM.
+    let newer = RawClient::connect(&s, 3);
+    assert_eq!(newer.setup.extensions, ["SHM"]);
+    assert_eq!(newer.setup.limits.max_drawable_pixels, None);
+
+    // OWNER_CHANGE is of 1.2: fine here.
+    let attrs = WindowAttributes {
+        event_mask: Some(EventMask::OWNER_CHANGE),
+        ..Default::default()
+    };
+    succeeds(&mut c, create_window(w1, Rect::new(0, 0, 4, 4), attrs));
+    let (w, gc) = (c.id(1), c.id(2));
+    succeeds(
+        &mut c,
+        Request::CreateGc(CreateGc {
+            id: GcId(gc),
+            drawable: Drawable(w),
+            values: GcValues::default(),
+        }),
+    );
+    // QOI is of 1.3: a Value error naming the format, before the data is looked at.
+    let e = error_of(
+        &mut c,
+        put_image(w, gc, (1, 1), ImageFormat::Qoi, vec![0; 3]),
+    );
+    assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Value, 4, 50));
+    // ShmDetach is of 1.3: a Request error.
+    let e = error_of(
+        &mut c,
+        Request::ShmDetach(ShmDetach {
+            segment: ShmSegment(1),
+        }),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Request, 71));
+    // Raw pixels work.
+    succeeds(
+        &mut c,
+        put_image(w, gc, (1, 1), ImageFormat::Bgrx, vec![0, 0, 255, 0]),
+    );
+}
+
+#[test]
+fn reserved_event_mask_bits_are_refused_in_every_version() {
+    let s = TestServer::start();
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let w1 = c.id(1);
+    assert_eq!(c.setup.limits.max_drawable_pixels, Some(1 << 25));
+    let reserved = EventMask(EventMask::EXPOSURE.0 | 1 << 7);
+    let attrs = WindowAttributes {
+        event_mask: Some(reserved),
+        ..Default::default()
+    };
+    let e = error_of(&mut c, create_window(w1, Rect::new(0, 0, 4, 4), attrs));
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, reserved.0 as u64));
+    succeeds(
+        &mut c,
+        create_window(w1, Rect::new(0, 0, 4, 4), Default::default()),
+    );
+    let e = error_of(
+        &mut c,
+        Request::ChangeWindowAttributes(ChangeWindowAttributes {
+            window: WindowId(w1),
+            attributes: WindowAttributes {
+                event_mask: Some(EventMask(1 << 31)),
+                ..Default::default()
+            },
+        }),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 1 << 31));
+    let e = error_of(
+        &mut c,
+        Request::SendEvent(SendEvent {
+            destination: WindowId(w1),
+            event_mask: EventMask(1 << 28),
+            event: Event::ScreenChange(ScreenChangeEvent {
+                root: WindowId::ROOT,
+                width: 1,
+                height: 1,
+                scale_factor: 1.0,
+            }),
+        }),
+    );
+    assert_eq!(
+        (e.code, e.bad_value, e.opcode),
+        (ErrorCode::Value, 1 << 28, 17)
+    );
+}
+
+#[test]
+fn bad_values_name_the_offending_value() {
+    let s = TestServer::start();
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let (w1, p2) = (c.id(1), c.id(2));
+    // A zero side: that side (the width when both are out of range).
+    let e = error_of(
+        &mut c,
+        create_window(w1, Rect::new(0, 0, 0, 5), Default::default()),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 0));
+    let e = error_of(
+        &mut c,
+        create_window(w1, Rect::new(0, 0, 20000, 5), Default::default()),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 20000));
+    let e = error_of(
+        &mut c,
+        create_window(w1, Rect::new(0, 0, 5, 16385), Default::default()),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 16385));
+    // Within the sides, over the pixels: Alloc naming the new drawable.
+    let pixmap = |id: u64, w: u32, h: u32| {
+        Request::CreatePixmap(CreatePixmap {
+            id: PixmapId(id),
+            drawable: Drawable(1),
+            width: w,
+            height: h,
+        })
+    };
+    let e = error_of(&mut c, pixmap(p2, 16384, 16384));
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, p2));
+    // Exactly the limit is allowed: 16384 × 2048 = 33,554,432 pixels (128 MiB, within the
+    // client's default quota of 256 MiB).
+    let p4 = c.id(4);
+    succeeds(&mut c, pixmap(p4, 16384, 2048));
+    let e = error_of(&mut c, pixmap(p2, 16384, 2049));
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, p2));
+    succeeds(
+        &mut c,
+        Request::FreePixmap(FreePixmap {
+            pixmap: PixmapId(p4),
+        }),
+    );
+
+    // GC values: the value itself.
+    succeeds(
+        &mut c,
+        create_window(w1, Rect::new(0, 0, 4, 4), Default::default()),
+    );
+    let (w, gc) = (c.id(1), c.id(3));
+    let gc_with = |values: GcValues| {
+        Request::CreateGc(CreateGc {
+            id: GcId(gc),
+            drawable: Drawable(w),
+            values,
+        })
+    };
+    let e = error_of(
+        &mut c,
+        gc_with(GcValues {
+            line_width: Some(4097),
+            ..Default::default()
+        }),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 4097));
+    let e = error_of(
+        &mut c,
+        gc_with(GcValues {
+            font_size: Some(600.5),
+            ..Default::default()
+        }),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 600));
+    succeeds(
+        &mut c,
+        gc_with(GcValues {
+            line_width: Some(4096),
+            ..Default::default()
+        }),
+    );
+    // A raw image of the wrong length: Length with the bytes received.
+    let e = error_of(
+        &mut c,
+        put_image(w, gc, (1, 2), ImageFormat::Bgrx, vec![0; 7]),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Length, 7));
+    let e = error_of(
+        &mut c,
+        put_image(w, gc, (1, 2), ImageFormat::Rgba, vec![0; 9]),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Length, 9));
+}
+
+#[test]
+fn a_sent_event_that_does_not_fit_its_code_is_a_value_error_and_reaches_no_one() {
+    let s = TestServer::start();
+    let receiver = s.connect();
+    let w = window(
+        &receiver,
+        Rect::new(0, 0, 10, 10),
+        0xffffff,
+        EventMask::EMPTY,
+    );
+    drain(&receiver);
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    // [17, [w, 0, event]] with the events of protocol.md §9.17, by hand.
+    let bad: [(&[u8], u64); 4] = [
+        (&[0x92, 99, 0x92, 0x01, 0xa1, b'x'], 99), // [99, [1, "x"]]
+        (&[0x92, 34, 0x90], 34),                   // [34, []]
+        (&[0x92, 12, 0x90], 12),                   // [12, []]: Expose without fields
+        (&[0xa1, b'x'], 0),                        // "x": not [code, body]
+    ];
+    for (event, code) in bad {
+        let mut body = vec![0x92, 17, 0x93, 0xcf];
+        body.extend_from_slice(&w.0.to_be_bytes());
+        body.push(0x00);
+        body.extend_from_slice(event);
+        c.send_body(&body);
+        match c.next_answer() {
+            ServerMessage::Error { error, .. } => {
+                assert_eq!(
+                    (error.code, error.bad_value, error.opcode),
+                    (ErrorCode::Value, code, 17)
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // The connection goes on, and the receiver saw none of them.
+    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    assert!(drain_events(&receiver).is_empty());
+
+    // A ScreenChange whose scale_factor is the integer 1 arrives as the float 1.0.
+    let mut body = vec![0x92, 17, 0x93, 0xcf];
+    body.extend_from_slice(&w.0.to_be_bytes());
+    body.extend_from_slice(&[0x00, 0x92, 41, 0x94, 0x01, 0xcd, 0x02, 0x80, 0x10, 0x01]);
+    c.send_body(&body);
+    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    match wait_for(&receiver, "the sent ScreenChange", |e| {
+        matches!(e, Event::ScreenChange(_))
+    }) {
+        Event::ScreenChange(e) => {
+            assert_eq!((e.width, e.height, e.scale_factor), (640, 16, 1.0))
+        }
+        _ => unreachable!(),
+    }
+
+    // A frame broken outside the event is still malformed: the connection closes.
+    c.send_body(&[0x92, 17, 0x93, 0xa1, b'w', 0x00, 0x92, 12, 0x90]);
+    assert!(c.is_closed());
+    drain(&receiver);
+}
