@@ -69,7 +69,7 @@ impl Env {
     }
 
     fn socket(&self, n: u32) -> PathBuf {
-        self.runtime_dir.join("yonder").join(format!("display-{n}"))
+        yonder_address::paths::socket_path(&self.runtime_dir.join("yonder"), n)
     }
 
     /// The cookie file's `:N` line's hex, if there is one.

@@ -111,6 +111,29 @@ fn arcs_ellipses_and_polygons() {
 }
 
 #[test]
+fn text_sizes_up_to_512_are_drawn_at_their_size() {
+    // GcValues allows font_size 1 to 512 (protocol.md §9.32): each size its own extents.
+    let s = TestServer::start();
+    let c = s.connect();
+    let w = window(&c, Rect::new(0, 0, 20, 20), WHITE, EventMask::EMPTY);
+    let g = gc(&c, w, 0x000000);
+    let height_at = |size: f32| {
+        c.change_gc(
+            g,
+            GcValues {
+                font_size: Some(size),
+                ..Default::default()
+            },
+        );
+        let e = c.query_text_extents(g, "H").reply().unwrap();
+        e.font_ascent + e.font_descent
+    };
+    let (h256, h384, h512) = (height_at(256.0), height_at(384.0), height_at(512.0));
+    assert!(h256 < h384 && h384 < h512, "{h256} {h384} {h512}");
+    assert!((h512 - 2 * h256).abs() <= 2, "{h256} {h512}");
+}
+
+#[test]
 fn text_draws_within_its_extents() {
     let s = TestServer::start();
     let c = s.connect();

@@ -104,8 +104,8 @@ pub fn host(server: &Path, w: u32, h: u32) -> Option<Host> {
         .expect("yonder-server prints its display");
     let n = line
         .strip_prefix("YONDER_DISPLAY=:")
-        .expect("display line")
-        .to_string();
+        .and_then(|n| n.parse::<u32>().ok())
+        .expect("display line");
     let text = std::fs::read_to_string(&cookies).unwrap();
     // The trusted cookie: these tests read the screen (protocol.md §19).
     let hexc = text
@@ -122,7 +122,7 @@ pub fn host(server: &Path, w: u32, h: u32) -> Option<Host> {
     .to_string();
     Some(Host {
         x_display,
-        socket: sockets.join(format!("display-{n}")),
+        socket: yonder_address::paths::socket_path(&sockets, n),
         cookie: hex::decode(hexc.trim()).unwrap(),
         wid,
         server,

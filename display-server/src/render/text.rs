@@ -16,9 +16,10 @@ use super::glyph_blend::GlyphBlend;
 use super::raster::{word, words};
 use super::{premul, union_opt, IRect, Op, Style};
 
-/// Smallest and largest pixel sizes rendered; requests are clamped into this range.
+/// Smallest and largest pixel sizes rendered: the range of a GC's `font_size`
+/// (`state::gc::FONT_SIZE_RANGE`, protocol.md §9.32), which the GC checks first.
 const MIN_PX: f32 = 1.0;
-const MAX_PX: f32 = 256.0;
+const MAX_PX: f32 = 512.0;
 /// Sizes are quantised to 1/4 pixel for caching.
 const SIZE_STEPS: f32 = 4.0;
 /// The glyph cache is emptied when it holds more glyphs or raster bytes than this.
