@@ -12,9 +12,9 @@ use crate::handlers::{
     atom, dnd, draw, image, input, property, resource, saveset, selection, shm, window,
     window_config,
 };
-use crate::state::versions::check_request;
+use crate::state::versions::too_new;
 use crate::state::State;
-use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage};
+use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage, SINCE_MINOR};
 
 /// Applies one request of `client` that came as its raw frame `body` (an
 /// [`Incoming::Raw`] of a batch): decodes it first. A body that does not decode ends
@@ -64,15 +64,17 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
     let (opcode, result) = match incoming {
         Incoming::Request(req) => {
             let op = req.code();
-            (
-                op,
-                check_request(op, minor).and_then(|()| dispatch(s, client, req)),
-            )
+            match SINCE_MINOR[op as usize] <= minor {
+                true => (op, dispatch(s, client, req)),
+                false => (op, Err(too_new(op, minor))),
+            }
         }
         Incoming::ShmAttach(r, fd) => {
             let op = yonder_protocol::request::ShmAttach::OPCODE;
-            let result = check_request(op, minor).and_then(|()| shm::shm_attach(s, client, r, fd));
-            (op, result)
+            match SINCE_MINOR[op as usize] <= minor {
+                true => (op, shm::shm_attach(s, client, r, fd)),
+                false => (op, Err(too_new(op, minor))),
+            }
         }
         // For `handle_raw`; without its batch's bytes it is no request.
         Incoming::Raw(_) => return,

@@ -12,6 +12,7 @@ use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, GcId, WindowId};
 /// Most clip rectangles in one GC.
 pub const MAX_CLIP_RECTS: usize = 4096;
 
+#[inline]
 fn check_gc(s: &mut State, g: GcId) -> Result<&mut Gc, yonder_protocol::ProtocolError> {
     s.gcs
         .get_mut(&g)

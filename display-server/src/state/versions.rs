@@ -9,21 +9,21 @@ use crate::command::fail;
 use yonder_protocol::request::{ImageFormat, WindowAttributes};
 use yonder_protocol::{ClientId, ErrorCode, EventMask, ProtocolError, Request, SINCE_MINOR};
 
-/// A Request error for `opcode` if version 1.`minor` does not have it.
-#[inline]
-pub fn check_request(opcode: u8, minor: u16) -> Result<(), ProtocolError> {
+/// The Request error for `opcode`, of a later version than the connection's 1.`minor`
+/// (the dispatcher compares `SINCE_MINOR[opcode]` with the client's minor itself, inline,
+/// and calls this only when the request is too new).
+#[cold]
+#[inline(never)]
+pub fn too_new(opcode: u8, minor: u16) -> ProtocolError {
     let since = SINCE_MINOR[opcode as usize];
-    if since <= minor {
-        return Ok(());
-    }
     let name = Request::name_of(opcode).unwrap_or("?");
-    Err(fail(
+    fail(
         ErrorCode::Request,
         opcode as u64,
         format!(
             "{name} ({opcode}) is a request of version 1.{since}; this connection speaks 1.{minor}"
         ),
-    ))
+    )
 }
 
 impl State {
