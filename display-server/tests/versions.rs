@@ -342,24 +342,195 @@ fn a_sent_event_that_does_not_fit_its_code_is_a_value_error_and_reaches_no_one()
     // The connection goes on, and the receiver saw none of them.
     succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
     assert!(drain_events(&receiver).is_empty());
+    let _ = w;
 
-    // A ScreenChange whose scale_factor is the integer 1 arrives as the float 1.0.
+    // A ScreenChange whose scale_factor is the integer 1 and whose width is a uint 64
+    // arrives re-encoded: the float 1.0, the width as short as it fits.
+    let mut raw_receiver = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let rw = raw_receiver.id(1);
+    succeeds(
+        &mut raw_receiver,
+        create_window(rw, Rect::new(0, 0, 4, 4), Default::default()),
+    );
     let mut body = vec![0x92, 17, 0x93, 0xcf];
-    body.extend_from_slice(&w.0.to_be_bytes());
-    body.extend_from_slice(&[0x00, 0x92, 41, 0x94, 0x01, 0xcd, 0x02, 0x80, 0x10, 0x01]);
+    body.extend_from_slice(&rw.to_be_bytes());
+    body.extend_from_slice(&[
+        0x00, 0x92, 41, 0x94, 0x01, 0xcf, 0, 0, 0, 0, 0, 0, 0x02, 0x80,
+    ]);
+    body.extend_from_slice(&[0x10, 0x01]);
     c.send_body(&body);
     succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
-    match wait_for(&receiver, "the sent ScreenChange", |e| {
-        matches!(e, Event::ScreenChange(_))
-    }) {
-        Event::ScreenChange(e) => {
-            assert_eq!((e.width, e.height, e.scale_factor), (640, 16, 1.0))
-        }
-        _ => unreachable!(),
-    }
+    let event = yonder_test_support::raw::read_frame(&mut raw_receiver.sock).unwrap();
+    // [1, seq, [41, [1, 640, 16, 1.0]], true]
+    let want = "94010292299401cd028010cb3ff0000000000000c3";
+    assert_eq!(hex::encode(&event), want);
 
     // A frame broken outside the event is still malformed: the connection closes.
     c.send_body(&[0x92, 17, 0x93, 0xa1, b'w', 0x00, 0x92, 12, 0x90]);
     assert!(c.is_closed());
     drain(&receiver);
+}
+
+#[test]
+fn each_version_has_its_own_mask_bits_and_fields() {
+    let s = TestServer::start();
+    // 1.1: SCROLL yes, OWNER_CHANGE and DND (of 1.2) no.
+    let mut c = RawClient::connect(&s, 1);
+    let w1 = c.id(1);
+    let with_mask = |mask: EventMask| WindowAttributes {
+        event_mask: Some(mask),
+        ..Default::default()
+    };
+    succeeds(
+        &mut c,
+        create_window(w1, Rect::new(0, 0, 4, 4), with_mask(EventMask::SCROLL)),
+    );
+    for bit in [EventMask::OWNER_CHANGE, EventMask::DND] {
+        let e = error_of(
+            &mut c,
+            Request::ChangeWindowAttributes(ChangeWindowAttributes {
+                window: WindowId(w1),
+                attributes: with_mask(bit),
+            }),
+        );
+        assert_eq!((e.code, e.bad_value), (ErrorCode::Value, bit.0 as u64));
+    }
+    // A cursor is fine in 1.1 ...
+    let cursor = WindowAttributes {
+        cursor: Some(Cursor::Pointer),
+        ..Default::default()
+    };
+    let change = |w: u64, attributes: WindowAttributes| {
+        Request::ChangeWindowAttributes(ChangeWindowAttributes {
+            window: WindowId(w),
+            attributes,
+        })
+    };
+    succeeds(&mut c, change(w1, cursor.clone()));
+    // ... not in 1.0, nor SCROLL in its SendEvent.
+    let mut old = RawClient::connect(&s, 0);
+    let o1 = old.id(1);
+    succeeds(
+        &mut old,
+        create_window(o1, Rect::new(0, 0, 4, 4), Default::default()),
+    );
+    let e = error_of(&mut old, change(o1, cursor));
+    assert_eq!(
+        (e.code, e.bad_value),
+        (ErrorCode::Value, Cursor::Pointer as u64)
+    );
+    let e = error_of(
+        &mut old,
+        Request::SendEvent(SendEvent {
+            destination: WindowId(o1),
+            event_mask: EventMask::SCROLL,
+            event: Event::ScreenChange(ScreenChangeEvent {
+                root: WindowId::ROOT,
+                width: 1,
+                height: 1,
+                scale_factor: 1.0,
+            }),
+        }),
+    );
+    assert_eq!(
+        (e.code, e.bad_value),
+        (ErrorCode::Value, EventMask::SCROLL.0 as u64)
+    );
+    // The 1.0 client does not see the 1.1 client's SCROLL among the window's masks.
+    let ask = |w: u64| {
+        Request::GetWindowAttributes(GetWindowAttributes {
+            window: WindowId(w),
+        })
+    };
+    for (client, minor_sees_scroll) in [(&mut old, false), (&mut c, true)] {
+        client.send(&ask(w1));
+        match client.next_answer() {
+            ServerMessage::Reply {
+                reply: Reply::WindowAttributes(a),
+                ..
+            } => assert_eq!(
+                a.all_event_masks.contains(EventMask::SCROLL),
+                minor_sees_scroll
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+    // GetImage as QOI is of 1.3 (a Value error naming the format before anything else).
+    let mut v2 = RawClient::connect(&s, 2);
+    let own = v2.id(1);
+    succeeds(
+        &mut v2,
+        create_window(own, Rect::new(0, 0, 4, 4), Default::default()),
+    );
+    let e = error_of(
+        &mut v2,
+        Request::GetImage(GetImage {
+            drawable: Drawable(own),
+            rect: Rect::new(0, 0, 1, 1),
+            format: ImageFormat::Qoi,
+        }),
+    );
+    assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Value, 4, 51));
+}
+
+#[test]
+fn a_request_of_a_later_version_is_unknown_whatever_its_body() {
+    let s = TestServer::start();
+    let mut c = RawClient::connect(&s, 0);
+    // [60, []]: no valid SetSelectionOwner of 1.2, but to a 1.0 connection just an
+    // unknown opcode, answered and skipped.
+    c.send_body(&[0x92, 60, 0x90]);
+    match c.next_answer() {
+        ServerMessage::Error { seq, error } => {
+            assert_eq!(
+                (seq.0, error.code, error.bad_value),
+                (1, ErrorCode::Request, 60)
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    // The same for a deferred (state-thread-decoded) one of 1.3: ShmPutImage with junk.
+    c.send_body(&[0x92, 72, 0xa1, b'x']);
+    match c.next_answer() {
+        ServerMessage::Error { error, .. } => {
+            assert_eq!((error.code, error.bad_value), (ErrorCode::Request, 72))
+        }
+        other => panic!("{other:?}"),
+    }
+    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    // A 1.4 connection finds the same frame malformed, and is closed.
+    let mut newer = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    newer.send_body(&[0x92, 60, 0x90]);
+    assert!(newer.is_closed());
+}
+
+#[test]
+fn windows_have_the_pixel_limit_too_and_the_setup_says_it() {
+    let s = TestServer::start_with(|c| c.max_drawable_pixels = 10_000);
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    assert_eq!(c.setup.limits.max_drawable_pixels, Some(10_000));
+    let (w1, w2) = (c.id(1), c.id(2));
+    let e = error_of(
+        &mut c,
+        create_window(w1, Rect::new(0, 0, 101, 100), Default::default()),
+    );
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, w1));
+    succeeds(
+        &mut c,
+        create_window(w2, Rect::new(0, 0, 100, 100), Default::default()),
+    );
+    let grow = |height: u32| {
+        Request::ConfigureWindow(ConfigureWindow {
+            window: WindowId(w2),
+            x: None,
+            y: None,
+            width: None,
+            height: Some(height),
+            stack_mode: None,
+            sibling: None,
+        })
+    };
+    let e = error_of(&mut c, grow(101));
+    assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Alloc, w2, 7));
+    succeeds(&mut c, grow(50));
 }

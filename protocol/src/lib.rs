@@ -54,7 +54,7 @@ pub use frame::{encode_frame, split_frame, FrameError, MAX_FRAME_LEN};
 pub use geometry::{Color, Point, Rect, Segment, Size};
 pub use handshake::{Hello, Refusal, Setup, SetupResponse};
 pub use ids::*;
-pub use message::{decode_request, DecodeError, ServerMessage};
+pub use message::{decode_request, decode_request_of, DecodeError, ServerMessage};
 
 /// Protocol major version: a client and server must agree on it exactly.
 pub const PROTOCOL_MAJOR: u16 = 1;

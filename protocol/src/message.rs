@@ -147,6 +147,20 @@ pub fn decode_request(body: &[u8]) -> Result<Request, DecodeError> {
     }
 }
 
+/// [`decode_request`] on a connection of version 1.`minor` (protocol.md §5.3): a request
+/// of a later version is, to it, an unknown opcode, whatever its body holds, as it is to
+/// a server of that version ([`DecodeError::UnknownOpcode`], with the request's opcode).
+#[inline]
+pub fn decode_request_of(body: &[u8], minor: u16) -> Result<Request, DecodeError> {
+    if minor < crate::PROTOCOL_MINOR {
+        let (opcode, _) = request_header(body)?;
+        if crate::descriptor::SINCE_MINOR[opcode as usize] > minor {
+            return Err(DecodeError::UnknownOpcode(opcode));
+        }
+    }
+    decode_request(body)
+}
+
 /// [`decode_request`] through serde alone, never the hand-written decoder: the
 /// reference the hand-written one is tested against (`tests/fast_codec.rs`).
 #[doc(hidden)]

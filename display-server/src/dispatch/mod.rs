@@ -20,7 +20,7 @@ use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage, 
 /// [`Incoming::Raw`] of a batch): decodes it first. A body that does not decode ends
 /// the connection, as it would have in the reader.
 pub fn handle_raw(s: &mut State, client: ClientId, body: &[u8]) {
-    match yonder_protocol::decode_request(body) {
+    match yonder_protocol::decode_request_of(body, s.minor_of(client)) {
         Ok(req) => handle_request(s, client, Incoming::Request(req)),
         Err(DecodeError::UnknownOpcode(op)) => handle_request(s, client, Incoming::Unknown(op)),
         Err(DecodeError::BadValue {
@@ -78,6 +78,9 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
         }
         // For `handle_raw`; without its batch's bytes it is no request.
         Incoming::Raw(_) => return,
+        // Unknown to the connection's version: a request of a later one gets the message
+        // that says so.
+        Incoming::Unknown(op) if Request::is_known_code(op) => (op, Err(too_new(op, minor))),
         Incoming::Unknown(op) => (
             op,
             Err(fail(

@@ -222,7 +222,7 @@ fn decode_qoi(
     if (header.width, header.height) != (width, height) {
         return Err(fail(
             ErrorCode::Length,
-            4 * header.width as u64 * header.height as u64,
+            data.len() as u64,
             format!(
                 "the QOI header says {}x{}, the request {width}x{height}",
                 header.width, header.height

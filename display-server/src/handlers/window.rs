@@ -17,7 +17,7 @@ use yonder_protocol::request::{
 };
 use yonder_protocol::request::{ConfigureWindow, ReparentWindow};
 use yonder_protocol::Size;
-use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, Rect, Reply, WindowId};
+use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, EventMask, Rect, Reply, WindowId};
 
 // CreateWindow: [id, parent, [x, y, w, h], [background?, event_mask?, override_redirect?]]
 pub(crate) fn create_window(s: &mut State, c: ClientId, r: CreateWindow) -> HandlerResult {
@@ -96,7 +96,8 @@ pub(crate) fn get_window_attributes(
         override_redirect: win.override_redirect,
         background: win.background,
         your_event_mask: win.mask_of(c),
-        all_event_masks: win.all_masks(),
+        // Only the bits the client's version defines (others' SCROLL, OWNER_CHANGE, DND).
+        all_event_masks: win.all_masks() & EventMask::defined_in(s.minor_of(c)),
         owner: s.owner_of(r.window.0).unwrap_or_default(),
     })))
 }

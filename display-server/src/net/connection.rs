@@ -17,7 +17,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot, Semaphore};
-use yonder_protocol::{decode_request, frame, DecodeError, Hello, Refusal, Request, SetupResponse};
+use yonder_protocol::{
+    decode_request_of, frame, DecodeError, Hello, Refusal, Request, SetupResponse,
+};
 
 /// How long a new connection may take to send its hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -119,6 +121,8 @@ async fn serve_halves<W>(
     if let Err(reason) = check_hello(&hello, cookie) {
         return refuse(&mut wr, &peer, &reason).await;
     }
+    // The connection's version (§5.3): the reader decodes what it defines.
+    let minor = hello.minor.min(yonder_protocol::PROTOCOL_MINOR);
     let (tx, rx) = mpsc::unbounded_channel();
     let (reply_tx, reply_rx) = oneshot::channel();
     let link = ClientLink {
@@ -148,7 +152,7 @@ async fn serve_halves<W>(
     // The state thread closes the outbox when it disconnects the client itself (unread
     // output past the limit): the client is already gone from the state then.
     let reason = tokio::select! {
-        reason = read_loop(&mut rd, buf, client, &shared) => reason,
+        reason = read_loop(&mut rd, buf, client, minor, &shared) => reason,
         _ = outbox.closed() => return,
     };
     let _ = shared
@@ -221,6 +225,7 @@ async fn read_loop(
     rd: &mut ReadHalf,
     mut buf: InBuf,
     client: yonder_protocol::ClientId,
+    minor: u16,
     shared: &Shared,
 ) -> String {
     let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
@@ -250,7 +255,7 @@ async fn read_loop(
                         batch.push(Incoming::Raw(from..bodies.len()));
                         continue;
                     }
-                    match decode_request(body) {
+                    match decode_request_of(body, minor) {
                         // Its descriptor came with the frame's first byte: it is queued.
                         Ok(Request::ShmAttach(r)) => {
                             batch.push(Incoming::ShmAttach(r, rd.take_fd()))

@@ -75,7 +75,7 @@ fn out_of_range(v: &GcValues) -> (u64, &'static str) {
 
 impl Gc {
     /// Applies the values that are present. Returns a value out of range, as its Value
-    /// error's `bad_value` (protocol.md §12: a font size rounded toward 0, NaN as 0) and
+    /// error's `bad_value` (protocol.md §12: a font size cast with saturation, NaN as 0) and
     /// a sentence.
     #[inline]
     pub fn apply(&mut self, v: &GcValues) -> Result<(), (u64, &'static str)> {

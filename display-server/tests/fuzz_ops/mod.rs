@@ -107,6 +107,9 @@ pub struct Harness {
     slots: Vec<Slot>,
     /// Every client number that has disconnected.
     gone: Vec<ClientId>,
+    /// Connections made so far: slot 2's version cycles through 1.0 to the current one
+    /// with them, so the checks of every version run (protocol.md §5.3).
+    connects: u16,
 }
 
 impl Harness {
@@ -125,6 +128,7 @@ impl Harness {
             state,
             slots: (0..CLIENTS).map(|_| Slot::default()).collect(),
             gone: Vec::new(),
+            connects: 0,
         };
         for i in 0..initial.min(CLIENTS) {
             h.connect(i);
@@ -140,7 +144,10 @@ impl Harness {
         let hello = Hello {
             protocol: yonder_protocol::PROTOCOL_NAME.into(),
             major: yonder_protocol::PROTOCOL_MAJOR,
-            minor: yonder_protocol::PROTOCOL_MINOR,
+            minor: match i {
+                2 => self.connects % (yonder_protocol::PROTOCOL_MINOR + 1),
+                _ => yonder_protocol::PROTOCOL_MINOR,
+            },
             cookie: vec![0; 16],
             app_name: format!("fuzz-{i}"),
             id_space: space_of(i),
@@ -153,6 +160,7 @@ impl Harness {
             trusted: i != 1,
             ..ClientLink::default()
         };
+        self.connects = self.connects.wrapping_add(1);
         let id = self
             .state
             .connect_client(hello, tx, link)

@@ -7,7 +7,7 @@ use super::ops::*;
 use super::values::*;
 use arbitrary::Arbitrary;
 use yonder_protocol::request as rq;
-use yonder_protocol::{Drawable, EventMask, GcId, PixmapId, Request, Segment, Timestamp, WindowId};
+use yonder_protocol::{Drawable, GcId, PixmapId, Request, Segment, Timestamp, WindowId};
 use yonder_server::command::Incoming;
 
 /// A request, with ids from the pool. One variant per protocol request.
@@ -190,7 +190,7 @@ impl Req {
             }
             Req::SendEvent(dest, mask, ev) => Request::SendEvent(rq::SendEvent {
                 destination: w(dest),
-                event_mask: EventMask(mask),
+                event_mask: super::values::mask(mask),
                 event: ev.value(s),
             }),
             Req::SetInputFocus(win) => Request::SetInputFocus(rq::SetInputFocus { window: w(win) }),

@@ -40,10 +40,20 @@ impl Attrs {
     pub(crate) fn value(self) -> rq::WindowAttributes {
         rq::WindowAttributes {
             background: self.background.map(Color),
-            event_mask: self.event_mask.map(EventMask),
+            event_mask: self.event_mask.map(mask),
             override_redirect: self.override_redirect,
             cursor: self.cursor.map(cursor),
         }
+    }
+}
+
+/// An event mask from fuzzed bits: most of the time only bits the protocol defines (so
+/// selection and delivery are exercised), one time in 16 the bits as they come (so the
+/// Value error of reserved bits is too).
+pub(crate) fn mask(bits: u32) -> EventMask {
+    match bits & 0xf {
+        0 => EventMask(bits),
+        _ => EventMask(bits & EventMask::defined_in(yonder_protocol::PROTOCOL_MINOR).0),
     }
 }
 
