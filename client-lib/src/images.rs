@@ -170,9 +170,10 @@ struct Arena {
     in_flight: VecDeque<(usize, usize, u64)>,
 }
 
-/// 4·width·height, if it fits in memory.
+/// 4·width·height, if it fits in memory (any u32 sides: 4·(2³²−1)² does not fit a u64).
 fn raw_len(width: u32, height: u32) -> Option<usize> {
-    usize::try_from(4 * width as u64 * height as u64).ok()
+    let n = (width as u64).checked_mul(height as u64)?.checked_mul(4)?;
+    usize::try_from(n).ok()
 }
 
 /// QOI of a raw image, if that is at least 1/8 smaller.
@@ -459,6 +460,16 @@ pub(crate) type Put = (Drawable, GcId, Point, u32, u32, ImageFormat);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_lengths_of_any_sides_do_not_overflow() {
+        assert_eq!(raw_len(2, 3), Some(24));
+        assert_eq!(raw_len(u32::MAX, u32::MAX), None);
+        assert_eq!(
+            raw_len(u32::MAX, 1),
+            usize::try_from(4 * u32::MAX as u64).ok()
+        );
+    }
 
     #[test]
     fn compression_is_lossless_and_only_when_smaller() {

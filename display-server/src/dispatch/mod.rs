@@ -14,7 +14,7 @@ use crate::handlers::{
 };
 use crate::state::versions::too_new;
 use crate::state::State;
-use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, ServerMessage, SINCE_MINOR};
+use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, Seq, ServerMessage, SINCE_MINOR};
 
 /// Applies one request of `client` that came as its raw frame `body` (an
 /// [`Incoming::Raw`] of a batch): decodes it first. A body that does not decode ends
@@ -65,14 +65,20 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
         Incoming::Request(req) => {
             let op = req.code();
             match SINCE_MINOR[op as usize] <= minor {
-                true => (op, dispatch(s, client, req)),
+                true => {
+                    s.request_in_hand = op;
+                    (op, dispatch(s, client, req))
+                }
                 false => (op, Err(too_new(op, minor))),
             }
         }
         Incoming::ShmAttach(r, fd) => {
             let op = yonder_protocol::request::ShmAttach::OPCODE;
             match SINCE_MINOR[op as usize] <= minor {
-                true => (op, shm::shm_attach(s, client, r, fd)),
+                true => {
+                    s.request_in_hand = op;
+                    (op, shm::shm_attach(s, client, r, fd))
+                }
                 false => (op, Err(too_new(op, minor))),
             }
         }
@@ -106,6 +112,50 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
     };
     if let Some(c) = s.clients.get_mut(&client) {
         c.send(&msg);
+    }
+}
+
+/// A request of client `c` panicked (a bug of the server's, whatever the request; the
+/// state thread catches it around each batch of `c`'s requests, see
+/// `state_thread::apply_command`): the client is disconnected (what it was owed before is
+/// written first), the others go on, and the state's invariants are checked; when they
+/// no longer hold the server exits (status 70) instead of serving from a broken state.
+///
+/// Why going on is sound: every handler checks its arguments before it changes anything,
+/// so a panic in one almost always comes before its first change, or leaves a change that
+/// is whole in itself (an interned atom, a drawn pixel). What could be left half-done, the
+/// window tree and who owns what, is what [`State::check_invariants`] checks.
+#[cold]
+#[inline(never)]
+pub fn after_panic(s: &mut State, c: ClientId, payload: &(dyn std::any::Any + Send)) {
+    let seq = s.clients.get(&c).map_or(Seq(0), |cl| cl.seq);
+    let op = s.request_in_hand;
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into());
+    let request = Request::name_of(op).unwrap_or("?");
+    tracing::error!(
+        client = c.0,
+        seq = seq.0,
+        request,
+        "the server failed on request {seq} ({request}, opcode {op}): {what}; disconnecting \
+         that client",
+        seq = seq.0
+    );
+    if let Some(cl) = s.clients.get_mut(&c) {
+        if cl.overflow.is_none() {
+            cl.overflow = Some(format!(
+                "the server failed on its request {request}: {what}"
+            ));
+            cl.malformed = true;
+        }
+    }
+    if let Err(broken) = s.check_invariants() {
+        tracing::error!(%broken, "the server's state is broken after that failure: exiting");
+        eprintln!("yonder-server: state broken after a failed {request}: {broken}; exiting");
+        std::process::exit(70);
     }
 }
 

@@ -39,13 +39,20 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             bodies,
             permit,
         } => {
-            for req in batch {
-                match req {
-                    Incoming::Raw(r) => {
-                        dispatch::handle_raw(s, client, bodies.get(r).unwrap_or_default())
+            // One catch for the batch, not one a request (which cost a no-op request 40
+            // instructions): a panic ends this client's batch, and the client with it.
+            let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                for req in batch {
+                    match req {
+                        Incoming::Raw(r) => {
+                            dispatch::handle_raw(s, client, bodies.get(r).unwrap_or_default())
+                        }
+                        req => dispatch::handle_request(s, client, req),
                     }
-                    req => dispatch::handle_request(s, client, req),
                 }
+            }));
+            if let Err(payload) = applied {
+                dispatch::after_panic(s, client, payload.as_ref());
             }
             // Applied: the connection may queue another batch (fair scheduling).
             drop(permit);

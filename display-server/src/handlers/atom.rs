@@ -11,6 +11,12 @@ pub const MAX_ATOM_NAME: usize = 256;
 
 // InternAtom: [name, only_if_exists] → [atom]
 pub(crate) fn intern_atom(s: &mut State, _c: ClientId, r: InternAtom) -> HandlerResult {
+    #[cfg(feature = "fault-injection")]
+    if r.name == "_YONDER_TEST_PANIC" {
+        // A server bug, on purpose, after a first change to the state (tests/containment.rs).
+        s.atoms.intern("_YONDER_TEST_PANIC_WAS_HERE");
+        panic!("deliberate panic for the fault-containment tests");
+    }
     if r.name.is_empty() || r.name.len() > MAX_ATOM_NAME {
         return Err(fail(
             ErrorCode::Value,

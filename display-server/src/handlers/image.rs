@@ -205,7 +205,11 @@ fn decode_qoi(
     data: &[u8],
     max_raw: u64,
 ) -> Result<tiny_skia::Pixmap, ProtocolError> {
-    let raw = 4 * width as u64 * height as u64;
+    // Any u32 sides: 4·(2³²−1)² does not fit a u64, and saturates to be refused below.
+    let raw = (width as u64)
+        .checked_mul(height as u64)
+        .and_then(|n| n.checked_mul(4))
+        .unwrap_or(u64::MAX);
     if raw == 0 || raw > max_raw {
         return Err(fail(
             ErrorCode::Value,

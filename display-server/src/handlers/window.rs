@@ -25,6 +25,7 @@ pub(crate) fn create_window(s: &mut State, c: ClientId, r: CreateWindow) -> Hand
     s.check_window(r.parent)?;
     s.check_size(r.id.0, r.rect.width, r.rect.height)?;
     s.check_attributes(c, &r.attributes)?;
+    s.check_depth(r.id, r.parent, 1)?;
     s.check_quota(r.id.0, drawable_bytes(r.rect.width, r.rect.height), 0)?;
     let background = r.attributes.background.unwrap_or(Color::WHITE);
     let surface = s.new_surface(r.id.0, r.rect.width, r.rect.height, background)?;
@@ -211,6 +212,7 @@ pub(crate) fn reparent_window(s: &mut State, _c: ClientId, r: ReparentWindow) ->
             "the new parent is the window or inside it",
         ));
     }
+    s.check_depth(r.window, r.parent, s.subtree_height(r.window))?;
     if was_mapped {
         unmap_window(
             s,

@@ -12,6 +12,7 @@ use super::read_half::{InBuf, ReadHalf};
 use super::Shared;
 use crate::auth;
 use crate::command::{ClientLink, Command, Incoming};
+use crate::handlers::image::MAX_GET_IMAGE_PIXELS;
 use crate::outbox::{Outbox, SharedUnixWrite};
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,10 +64,18 @@ fn deferred(body: &[u8]) -> bool {
     }
 }
 
-/// What a request costs the state thread beyond its frame: the pixels GetImage reads.
+/// What a request costs the state thread beyond its frame: the bytes of the pixels
+/// GetImage reads. Any u32 sides: the count saturates just past what one GetImage may
+/// read (the state thread refuses more), so it neither overflows nor skews the batch.
 fn extra_cost(req: &Request) -> usize {
     match req {
-        Request::GetImage(r) => 4 * r.rect.width as usize * r.rect.height as usize,
+        // A bug of the reader's, on purpose, for tests/containment.rs.
+        #[cfg(feature = "fault-injection")]
+        Request::GetImage(r) if r.rect.width == 0xFA17 => panic!("deliberate reader panic"),
+        Request::GetImage(r) => {
+            let pixels = (r.rect.width as u64 * r.rect.height as u64).min(MAX_GET_IMAGE_PIXELS + 1);
+            (4 * pixels) as usize
+        }
         _ => 0,
     }
 }
@@ -151,9 +160,23 @@ async fn serve_halves<W>(
     tokio::spawn(write_loop(wr, rx, outbox.clone()));
     // The state thread closes the outbox when it disconnects the client itself (unread
     // output past the limit): the client is already gone from the state then.
+    // The reader runs as a task of its own so that a bug of the server's in it (a panic)
+    // ends this connection through the same Disconnect as any other end: the client's
+    // resources are freed, and it does not linger in the state holding a slot.
+    let reading = tokio::spawn({
+        let shared = shared.clone();
+        async move { read_loop(&mut rd, buf, client, minor, &shared).await }
+    });
+    let stop_reading = reading.abort_handle();
     let reason = tokio::select! {
-        reason = read_loop(&mut rd, buf, client, minor, &shared) => reason,
-        _ = outbox.closed() => return,
+        read = reading => read.unwrap_or_else(|e| {
+            tracing::error!(client = client.0, error = %e, "the server failed reading a connection");
+            format!("the server failed reading the connection: {e}")
+        }),
+        _ = outbox.closed() => {
+            stop_reading.abort();
+            return;
+        }
     };
     let _ = shared
         .commands
@@ -233,12 +256,13 @@ async fn read_loop(
         let mut batch = Vec::with_capacity(16);
         // The bodies of the deferred frames, one after the other.
         let mut bodies = Vec::new();
-        let mut consumed = 0;
+        let mut consumed: usize = 0;
         let mut fatal = None;
         let mut full = false;
-        let mut cost = 0;
+        let mut cost: usize = 0;
         loop {
-            if batch.len() >= MAX_BATCH_REQUESTS || consumed + cost >= MAX_BATCH_COST {
+            if batch.len() >= MAX_BATCH_REQUESTS || consumed.saturating_add(cost) >= MAX_BATCH_COST
+            {
                 full = true;
                 break;
             }
@@ -261,7 +285,7 @@ async fn read_loop(
                             batch.push(Incoming::ShmAttach(r, rd.take_fd()))
                         }
                         Ok(req) => {
-                            cost += extra_cost(&req);
+                            cost = cost.saturating_add(extra_cost(&req));
                             batch.push(Incoming::Request(req))
                         }
                         Err(DecodeError::UnknownOpcode(op)) => batch.push(Incoming::Unknown(op)),

@@ -117,8 +117,9 @@ impl<'a> RawImage<'a> {
         height: u32,
         data: &'a [u8],
     ) -> Result<RawImage<'a>, ImageError> {
-        let expected = width as u64 * height as u64 * 4;
+        // Checked first: the sides are then at most MAX_IMAGE_SIDE, so this cannot overflow.
         Self::check(format, width, height)?;
+        let expected = width as u64 * height as u64 * 4;
         if data.len() as u64 != expected {
             return Err(ImageError::BadLength {
                 expected,

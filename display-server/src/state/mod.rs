@@ -12,6 +12,7 @@ mod framebuffer;
 pub mod gc;
 pub mod id_hash;
 mod input;
+mod invariants;
 pub mod isolation;
 mod lifecycle;
 mod lookup;
@@ -133,6 +134,9 @@ pub struct State {
     pub wm: Wm,
     /// Reusable conversion buffers of the drawing handlers.
     pub scratch: scratch::Scratch,
+    /// The opcode of the request being handled, for the log of a request that fails with
+    /// a panic (`dispatch::after_panic`).
+    pub request_in_hand: u8,
     started: Instant,
 }
 
@@ -163,6 +167,7 @@ impl State {
             max_output_buffer: config.max_output_buffer,
             wm: Wm::new(config.window_manager),
             scratch: scratch::Scratch::default(),
+            request_in_hand: 0,
             started: Instant::now(),
         };
         s.create_root(w, h);

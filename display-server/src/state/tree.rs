@@ -4,7 +4,13 @@
 //! below it, and damaging a managed window damages its frame too.
 
 use super::State;
-use yonder_protocol::{Point, Rect, WindowId};
+use crate::command::fail;
+use yonder_protocol::{ErrorCode, Point, ProtocolError, Rect, WindowId};
+
+/// Most levels of windows under the root (its children are at level 1). A bound, so that
+/// no client can build a chain deep enough to make a walk of the tree (composing a
+/// frame, exposing, destroying) slow or deep (protocol.md §19.3).
+pub const MAX_WINDOW_DEPTH: usize = 256;
 
 impl State {
     /// The window's origin in root coordinates.
@@ -75,13 +81,77 @@ impl State {
         out
     }
 
+    /// Children before parents, in the order of `children`, with a stack of its own
+    /// rather than the thread's (whatever the tree's depth).
     fn postorder_into(&self, w: WindowId, out: &mut Vec<WindowId>) {
-        if let Some(win) = self.windows.get(&w) {
-            for c in &win.children {
-                self.postorder_into(*c, out);
-            }
-            out.push(w);
+        if !self.windows.contains_key(&w) {
+            return;
         }
+        // (window, index of its next child to visit)
+        let mut stack = vec![(w, 0usize)];
+        while let Some((top, next)) = stack.last_mut() {
+            let children = self.windows.get(top).map_or(&[][..], |x| &x.children[..]);
+            match children.get(*next) {
+                Some(&c) => {
+                    *next += 1;
+                    if self.windows.contains_key(&c) {
+                        stack.push((c, 0));
+                    }
+                }
+                None => {
+                    out.push(*top);
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    /// The window's level: 0 for the root, 1 for its children, and so on.
+    pub fn depth(&self, mut w: WindowId) -> usize {
+        let mut depth = 0;
+        while let Some(win) = self.windows.get(&w) {
+            if win.parent.is_none() {
+                break;
+            }
+            depth += 1;
+            w = win.parent;
+        }
+        depth
+    }
+
+    /// The levels of the window's subtree: 1 for a window without children.
+    pub fn subtree_height(&self, w: WindowId) -> usize {
+        let mut height = 0;
+        let mut stack = vec![(w, 1usize)];
+        while let Some((x, level)) = stack.pop() {
+            if let Some(win) = self.windows.get(&x) {
+                height = height.max(level);
+                stack.extend(win.children.iter().map(|c| (*c, level + 1)));
+            }
+        }
+        height
+    }
+
+    /// An Alloc error naming `window` if a subtree `height` levels high, put under
+    /// `parent`, would go deeper than [`MAX_WINDOW_DEPTH`].
+    pub fn check_depth(
+        &self,
+        window: WindowId,
+        parent: WindowId,
+        height: usize,
+    ) -> Result<(), ProtocolError> {
+        let deepest = self.depth(parent) + height;
+        if deepest <= MAX_WINDOW_DEPTH {
+            return Ok(());
+        }
+        Err(fail(
+            ErrorCode::Alloc,
+            window.0,
+            format!(
+                "the window tree may be at most {MAX_WINDOW_DEPTH} levels deep; this would \
+                 make it {deepest}"
+            ),
+        ))
     }
 
     /// The deepest viewable window containing the root point (the root if none other). A

@@ -1,0 +1,88 @@
+//! What must hold of the state between two requests, checked after a request's handler
+//! panicked (see `dispatch::contained`): the window tree is a tree rooted at the root,
+//! each window's parent and children agree, every window has its backing store, and the
+//! id spaces and the clients name each other. The check walks everything once; it is for
+//! the rare moment after a failure, never for the hot path.
+
+use super::State;
+use yonder_protocol::{Drawable, WindowId};
+
+impl State {
+    /// `Err` with the first broken rule found.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let Some(root) = self.windows.get(&WindowId::ROOT) else {
+            return Err("the root window is gone".into());
+        };
+        if !root.parent.is_none() {
+            return Err(format!("the root has a parent, {}", root.parent));
+        }
+        for (id, w) in &self.windows {
+            if w.id != *id {
+                return Err(format!("window {id} is filed as {}", w.id));
+            }
+            if *id != WindowId::ROOT {
+                let Some(parent) = self.windows.get(&w.parent) else {
+                    return Err(format!("window {id}'s parent {} does not exist", w.parent));
+                };
+                if parent.children.iter().filter(|c| **c == *id).count() != 1 {
+                    return Err(format!(
+                        "window {id} is not once among its parent's children"
+                    ));
+                }
+                if !self.surfaces.contains_key(&Drawable(id.0)) {
+                    return Err(format!("window {id} has no backing store"));
+                }
+            }
+            for c in &w.children {
+                match self.windows.get(c) {
+                    Some(child) if child.parent == *id => {}
+                    _ => return Err(format!("window {id} lists {c}, which is not its child")),
+                }
+            }
+        }
+        // Every window is reached from the root exactly once: no cycle, no stray tree.
+        if self.subtree_postorder(WindowId::ROOT).len() != self.windows.len() {
+            return Err("some windows are not under the root".into());
+        }
+        for (space, client) in &self.spaces {
+            match self.clients.get(client) {
+                Some(c) if c.id_space == *space => {}
+                _ => return Err(format!("id space {space:#x} names client {client:?}")),
+            }
+        }
+        for c in self.clients.values() {
+            if self.spaces.get(&c.id_space) != Some(&c.id) {
+                return Err(format!("client {:?}'s id space is not its own", c.id));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::command::Incoming;
+    use crate::state::test_support::state_with_client;
+    use yonder_protocol::request::CreateWindow;
+    use yonder_protocol::{make_id, Rect, Request, WindowId};
+
+    #[test]
+    fn a_whole_state_passes_and_a_broken_tree_is_named() {
+        let (mut s, c, _rx) = state_with_client(64, 64, false);
+        let w = WindowId(make_id(7, 1));
+        let create = Request::CreateWindow(CreateWindow {
+            id: w,
+            parent: WindowId::ROOT,
+            rect: Rect::new(0, 0, 4, 4),
+            attributes: Default::default(),
+        });
+        crate::dispatch::handle_request(&mut s, c, Incoming::Request(create));
+        assert!(s.windows.contains_key(&w));
+        assert_eq!(s.check_invariants(), Ok(()));
+        // A child its parent does not list.
+        let root = s.windows.get_mut(&WindowId::ROOT).unwrap();
+        root.children.retain(|x| *x != w);
+        let broken = s.check_invariants().unwrap_err();
+        assert!(broken.contains("among its parent's children"), "{broken}");
+    }
+}
