@@ -141,6 +141,21 @@ fn arc_path(a: &ArcSpec, off: f32, close: ArcClose, bx: &SafeBox) -> Option<tiny
     let closed = close != ArcClose::Open || full;
     let mut pb = PathBuilder::new();
 
+    // The arc, its pie lines and chord all lie in the ellipse's box: one that misses the
+    // safe box (which holds everything that can reach the pixmap) draws nothing, and is
+    // not flattened into up to 2¹⁷ segments for nothing.
+    if bx.misses_rect(cx - rx, cy - ry, cx + rx, cy + ry) {
+        return None;
+    }
+    // Likewise the curve of an open arc when the box lies inside the ellipse (which is
+    // convex: its four corners inside put the whole box inside, the curve outside it).
+    let inside = |(x, y): Pt| {
+        let (u, v) = ((x - cx) / rx, (y - cy) / ry);
+        u * u + v * v < 1.0
+    };
+    if close == ArcClose::Open && rx > 0.0 && ry > 0.0 && bx.corners().into_iter().all(inside) {
+        return None;
+    }
     if !bx.contains_rect(cx - rx, cy - ry, cx + rx, cy + ry) {
         // Flatten with segments whose sagitta stays around a tenth of a pixel.
         let step = (0.8 / rx.max(ry).max(1.0)).sqrt();
@@ -211,6 +226,27 @@ mod tests {
             assert!(t >= prev);
             prev = t;
         }
+    }
+
+    #[test]
+    fn arcs_that_cannot_reach_the_pixmap_make_no_path() {
+        let bx = SafeBox::around(&Pixmap::new(64, 64).unwrap(), 4.0);
+        let arc = |x: i32, y: i32, side: u32| ArcSpec {
+            x,
+            y,
+            width: side,
+            height: side,
+            angle1: 0,
+            angle2: 360 * 64,
+        };
+        // Far away, and a huge circle around the pixmap: nothing to flatten.
+        assert!(arc_path(&arc(1 << 30, 1 << 30, 100), 0.0, ArcClose::Open, &bx).is_none());
+        let around = arc(i32::MIN, i32::MIN, u32::MAX);
+        assert!(arc_path(&around, 0.0, ArcClose::Open, &bx).is_none());
+        // Filled, the same circle covers the pixmap; and one through the pixmap is drawn.
+        assert!(arc_path(&around, 0.0, ArcClose::Pie, &bx).is_some());
+        let through = arc(-(1 << 20), 32 - (1 << 19), 1 << 20);
+        assert!(arc_path(&through, 0.0, ArcClose::Open, &bx).is_some());
     }
 
     #[test]

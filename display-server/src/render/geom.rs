@@ -74,6 +74,21 @@ impl SafeBox {
     pub(crate) fn contains_rect(&self, l: f64, t: f64, r: f64, b: f64) -> bool {
         self.contains((l, t)) && self.contains((r, b))
     }
+
+    /// The box's four corners.
+    pub(crate) fn corners(&self) -> [Pt; 4] {
+        [
+            (self.l, self.t),
+            (self.r, self.t),
+            (self.l, self.b),
+            (self.r, self.b),
+        ]
+    }
+
+    /// Whether the rectangle from (l, t) to (r, b) lies wholly outside the box.
+    pub(crate) fn misses_rect(&self, l: f64, t: f64, r: f64, b: f64) -> bool {
+        r < self.l || l > self.r || b < self.t || t > self.b
+    }
 }
 
 /// Clips segment `a`–`b` to the box (Liang–Barsky); `None` if it misses the box.
