@@ -17,22 +17,33 @@ use crate::request::GcValues;
 
 /// An element of a poly request's list, written as the array of its fields.
 pub trait PolyItem {
-    /// Appends the item's MessagePack form.
-    fn write(&self, out: &mut Vec<u8>);
+    /// The most bytes [`PolyItem::write`] writes.
+    const MAX_LEN: usize;
+    /// Writes the item's MessagePack form.
+    fn write(&self, w: &mut Writer<'_>);
 }
 
-/// One list item's bytes, gathered on the stack and appended to the output at once
-/// (one capacity check per item instead of one per byte). Integers take `rmp`'s
-/// shortest encoding, which is what rmp-serde writes.
-#[derive(Default)]
-struct Item {
-    /// Room for the longest item, an Arc (1 + 6 × 5 bytes), and for the longest
-    /// request head (31 bytes, see [`poly_frame`]).
-    buf: [u8; 32],
+/// Writes MessagePack straight into room the caller made at the end of the output (a
+/// zeroed stretch, cut back to what was written). Writing in place matters: an item
+/// gathered on the stack and then copied out is read back wider than it was written,
+/// which stalls the processor on every item (store forwarding fails), and whether it
+/// does depended on how the compiler laid the loop out (10 % of rect1 came and went).
+/// Integers take `rmp`'s shortest encoding, which is what rmp-serde writes.
+pub struct Writer<'a> {
+    buf: &'a mut [u8],
     len: usize,
 }
 
-impl Item {
+/// The longest request head of a poly request (see [`poly_frame`]): length, envelope,
+/// opcode, arguments' header, drawable, gc, the list's header.
+const HEAD_MAX: usize = HEADER_LEN + 1 + 2 + 1 + 9 + 9 + 5;
+
+impl<'a> Writer<'a> {
+    /// A writer at the start of `buf`.
+    fn new(buf: &'a mut [u8]) -> Self {
+        Writer { buf, len: 0 }
+    }
+
     #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
@@ -91,58 +102,50 @@ impl Item {
             }
         }
     }
-
-    /// Appends the item: the whole fixed-size buffer (a copy the compiler inlines, where
-    /// a variable length would call `memcpy`), then cuts off the unused tail.
-    #[inline(always)]
-    fn append_to(&self, out: &mut Vec<u8>) {
-        let at = out.len();
-        out.extend_from_slice(&self.buf);
-        out.truncate(at + self.len);
-    }
 }
 
 impl PolyItem for Point {
+    const MAX_LEN: usize = 1 + 2 * 5;
+
     #[inline]
-    fn write(&self, out: &mut Vec<u8>) {
-        let mut i = Item::default();
+    fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x92]);
         i.sint(self.x);
         i.sint(self.y);
-        i.append_to(out);
     }
 }
 
 impl PolyItem for Rect {
+    const MAX_LEN: usize = 1 + 4 * 5;
+
     #[inline]
-    fn write(&self, out: &mut Vec<u8>) {
-        let mut i = Item::default();
+    fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x94]);
         i.sint(self.x);
         i.sint(self.y);
         i.uint(self.width as u64);
         i.uint(self.height as u64);
-        i.append_to(out);
     }
 }
 
 impl PolyItem for Segment {
+    const MAX_LEN: usize = 1 + 4 * 5;
+
     #[inline]
-    fn write(&self, out: &mut Vec<u8>) {
-        let mut i = Item::default();
+    fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x94]);
         i.sint(self.x1);
         i.sint(self.y1);
         i.sint(self.x2);
         i.sint(self.y2);
-        i.append_to(out);
     }
 }
 
 impl PolyItem for Arc {
+    const MAX_LEN: usize = 1 + 6 * 5;
+
     #[inline]
-    fn write(&self, out: &mut Vec<u8>) {
-        let mut i = Item::default();
+    fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x96]);
         i.sint(self.x);
         i.sint(self.y);
@@ -150,7 +153,6 @@ impl PolyItem for Arc {
         i.uint(self.height as u64);
         i.sint(self.angle1);
         i.sint(self.angle2);
-        i.append_to(out);
     }
 }
 
@@ -168,24 +170,23 @@ pub fn poly_frame<T: PolyItem>(
     // More than u32::MAX items cannot be framed (the frame limit is far lower); serde
     // would fail the same way, so this mirrors `encode_frame`'s contract.
     let n = u32::try_from(items.len()).expect("a poly request holds fewer than 2^32 items");
-    // Everything up to the first item in one stack buffer and one append: the length
-    // (filled in below), the envelope, drawable, gc and the list's header, at most
-    // 4 + 1 + 2 + 1 + 9 + 9 + 5 = 31 bytes.
-    let mut head = Item::default();
-    head.put(&[0; HEADER_LEN]);
-    head.put(&[0x92]);
-    head.uint(opcode as u64);
-    head.put(&[0x93]);
-    head.uint(drawable.0);
-    head.uint(gc.0);
-    head.array_len(n);
-    // Most items are short; one reservation up front saves regrowing the buffer.
-    out.reserve(head.len + items.len() * 10);
-    head.append_to(out);
+    // Room for the longest head and items (at most 2^32 × 31 bytes: no overflow), written
+    // in place and cut back to what was written.
+    out.resize(start + HEAD_MAX + items.len() * T::MAX_LEN, 0);
+    let mut w = Writer::new(&mut out[start..]);
+    w.put(&[0; HEADER_LEN]);
+    w.put(&[0x92]);
+    w.uint(opcode as u64);
+    w.put(&[0x93]);
+    w.uint(drawable.0);
+    w.uint(gc.0);
+    w.array_len(n);
     for item in items {
-        item.write(out);
+        item.write(&mut w);
     }
-    let len = (out.len() - start - HEADER_LEN) as u32;
+    let written = w.len;
+    out.truncate(start + written);
+    let len = (written - HEADER_LEN) as u32;
     out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
 }
 
@@ -204,15 +205,17 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         // A no-op ChangeGc (ten nils): x11perf's noop, and common in apps that reset a GC.
         Request::ChangeGc(r) if r.values == GcValues::default() => {
             let start = out.len();
-            // At most 4 + 3 + 9 + 1 + 10 = 27 bytes, gathered and appended at once.
-            let mut frame = Item::default();
-            frame.put(&[0; HEADER_LEN]);
-            frame.put(&[0x92, code, 0x92]);
-            frame.uint(r.gc.0);
-            frame.put(&[0x9a]);
-            frame.put(&[0xc0; 10]);
-            frame.append_to(out);
-            let len = (out.len() - start - HEADER_LEN) as u32;
+            // At most 4 + 3 + 9 + 1 + 10 = 27 bytes.
+            out.resize(start + 27, 0);
+            let mut w = Writer::new(&mut out[start..]);
+            w.put(&[0; HEADER_LEN]);
+            w.put(&[0x92, code, 0x92]);
+            w.uint(r.gc.0);
+            w.put(&[0x9a]);
+            w.put(&[0xc0; 10]);
+            let written = w.len;
+            out.truncate(start + written);
+            let len = (written - HEADER_LEN) as u32;
             out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
         }
         other => return encode_frame(other, out),
@@ -231,7 +234,8 @@ mod tests {
     #[test]
     fn array_headers_and_integers_are_rmps() {
         for n in [0, 1, 15, 16, 17, 0xffff, 0x1_0000, u32::MAX] {
-            let mut item = Item::default();
+            let mut buf = [0; 9];
+            let mut item = Writer::new(&mut buf);
             item.array_len(n);
             let mut want = Vec::new();
             rmp::encode::write_array_len(&mut want, n).unwrap();
@@ -248,7 +252,8 @@ mod tests {
             u32::MAX as u64,
             u64::MAX,
         ] {
-            let mut item = Item::default();
+            let mut buf = [0; 9];
+            let mut item = Writer::new(&mut buf);
             item.uint(v);
             let mut want = Vec::new();
             rmp::encode::write_uint(&mut want, v).unwrap();

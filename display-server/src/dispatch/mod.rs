@@ -17,10 +17,11 @@ use crate::state::State;
 use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, Seq, ServerMessage, SINCE_MINOR};
 
 /// Applies one request of `client` that came as its raw frame `body` (an
-/// [`Incoming::Raw`] of a batch): decodes it first. A body that does not decode ends
-/// the connection, as it would have in the reader.
-pub fn handle_raw(s: &mut State, client: ClientId, body: &[u8]) {
-    match yonder_protocol::decode_request_of(body, s.minor_of(client)) {
+/// [`Incoming::Raw`] of a batch): decodes it first, as the client's version `minor`
+/// reads it. A body that does not decode ends the connection, as it would have in the
+/// reader.
+pub fn handle_raw(s: &mut State, client: ClientId, minor: u16, body: &[u8]) {
+    match yonder_protocol::decode_request_of(body, minor) {
         Ok(req) => handle_request(s, client, Incoming::Request(req)),
         Err(DecodeError::UnknownOpcode(op)) => handle_request(s, client, Incoming::Unknown(op)),
         Err(DecodeError::BadValue {
@@ -224,6 +225,7 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
 mod tests {
     use super::*;
     use yonder_protocol::request::FillPoly;
+    use yonder_protocol::PROTOCOL_MINOR;
     use yonder_protocol::{make_id, Drawable, GcId, Point};
 
     fn state() -> (
@@ -246,20 +248,20 @@ mod tests {
         });
         let mut framed = Vec::new();
         yonder_protocol::fast_encode::encode_request_frame(&req, &mut framed);
-        handle_raw(&mut s, c, &framed[4..]);
+        handle_raw(&mut s, c, PROTOCOL_MINOR, &framed[4..]);
         // Counted, and answered like the decoded request (a Drawable error here).
         assert_eq!(s.clients[&c].seq.0, 1);
         assert!(s.clients[&c].overflow.is_none());
         // An unknown opcode is an error, not a disconnect.
-        handle_raw(&mut s, c, &[0x92, 0x7e, 0x90]);
+        handle_raw(&mut s, c, PROTOCOL_MINOR, &[0x92, 0x7e, 0x90]);
         assert_eq!(s.clients[&c].seq.0, 2);
         assert!(s.clients[&c].overflow.is_none());
         // A malformed body ends the connection; later requests are dropped.
-        handle_raw(&mut s, c, &[0x92, 49, 0xc1]);
+        handle_raw(&mut s, c, PROTOCOL_MINOR, &[0x92, 49, 0xc1]);
         assert!(s.clients[&c].overflow.is_some());
-        handle_raw(&mut s, c, &framed[4..]);
+        handle_raw(&mut s, c, PROTOCOL_MINOR, &framed[4..]);
         assert_eq!(s.clients[&c].seq.0, 2, "nothing applied after it");
         // An empty body too (no panic).
-        handle_raw(&mut s, c, &[]);
+        handle_raw(&mut s, c, PROTOCOL_MINOR, &[]);
     }
 }

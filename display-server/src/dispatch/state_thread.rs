@@ -42,14 +42,7 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             // One catch for the batch, not one a request (which cost a no-op request 40
             // instructions): a panic ends this client's batch, and the client with it.
             let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                for req in batch {
-                    match req {
-                        Incoming::Raw(r) => {
-                            dispatch::handle_raw(s, client, bodies.get(r).unwrap_or_default())
-                        }
-                        req => dispatch::handle_request(s, client, req),
-                    }
-                }
+                apply_batch(s, client, batch, &bodies)
             }));
             if let Err(payload) = applied {
                 dispatch::after_panic(s, client, payload.as_ref());
@@ -65,6 +58,21 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
         Command::Shutdown => return true,
     }
     false
+}
+
+/// Applies one batch of `client`'s requests in order. The client's version is looked up
+/// once for the batch (it is fixed for the connection), not once a raw request.
+#[inline(never)]
+fn apply_batch(s: &mut State, client: ClientId, batch: Vec<Incoming>, bodies: &[u8]) {
+    let minor = s.minor_of(client);
+    for req in batch {
+        match req {
+            Incoming::Raw(r) => {
+                dispatch::handle_raw(s, client, minor, bodies.get(r).unwrap_or_default())
+            }
+            req => dispatch::handle_request(s, client, req),
+        }
+    }
 }
 
 /// Hands every client's queued frames to its writer. A client whose unread output

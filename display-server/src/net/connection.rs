@@ -8,6 +8,7 @@
 //! On a Unix socket the reader also receives file descriptors ([`ReadHalf`]) and pairs
 //! each decoded ShmAttach with the oldest one (protocol 1.3, shared-memory images).
 
+use super::catch::CatchPanic;
 use super::read_half::{InBuf, ReadHalf};
 use super::Shared;
 use crate::auth;
@@ -160,23 +161,17 @@ async fn serve_halves<W>(
     tokio::spawn(write_loop(wr, rx, outbox.clone()));
     // The state thread closes the outbox when it disconnects the client itself (unread
     // output past the limit): the client is already gone from the state then.
-    // The reader runs as a task of its own so that a bug of the server's in it (a panic)
-    // ends this connection through the same Disconnect as any other end: the client's
-    // resources are freed, and it does not linger in the state holding a slot.
-    let reading = tokio::spawn({
-        let shared = shared.clone();
-        async move { read_loop(&mut rd, buf, client, minor, &shared).await }
-    });
-    let stop_reading = reading.abort_handle();
+    // A bug of the server's in the reader (a panic) ends this connection through the
+    // same Disconnect as any other end: the client's resources are freed, and it does
+    // not linger in the state holding a slot.
     let reason = tokio::select! {
-        read = reading => read.unwrap_or_else(|e| {
-            tracing::error!(client = client.0, error = %e, "the server failed reading a connection");
-            format!("the server failed reading the connection: {e}")
-        }),
-        _ = outbox.closed() => {
-            stop_reading.abort();
-            return;
+        read = CatchPanic::new(read_loop(&mut rd, buf, client, minor, &shared)) => {
+            read.unwrap_or_else(|e| {
+                tracing::error!(client = client.0, error = %e, "the server failed reading a connection");
+                format!("the server failed reading the connection: {e}")
+            })
         }
+        _ = outbox.closed() => return,
     };
     let _ = shared
         .commands

@@ -4,6 +4,7 @@
 //! handshake ([`tls`]) and TCP keepalive ([`keepalive`]). It reaches the state thread only
 //! through [`crate::command::Command`]s on the channel in [`Shared`].
 
+pub mod catch;
 pub mod connection;
 pub mod keepalive;
 pub mod read_half;
