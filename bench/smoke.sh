@@ -33,4 +33,9 @@ check "$out/latency" "^x11 xlogo: +$num ms through the proxy \($num ms direct\)$
 echo "== bench/instructions.sh --smoke"
 bench/instructions.sh --smoke | tee "$out/instructions"
 check "$out/instructions" "^noop +-?$num +-?$num$" "the noop row"
+echo "== bench/soak.sh --smoke"
+# Fails by itself when the server dies or does not come back to its baseline.
+bench/soak.sh --smoke | tee "$out/soak"
+check "$out/soak" "^ +$num +$num +$num +$num ms +$num +$num +$num +$num +$num$" "a per-interval line"
+check "$out/soak" "^back to baseline$" "the return to baseline"
 echo "bench smoke: every script ran and printed its table"
