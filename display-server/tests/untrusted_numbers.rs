@@ -5,37 +5,12 @@
 
 use yonder_protocol::request::*;
 use yonder_protocol::{
-    Drawable, ErrorCode, GcId, Point, ProtocolError, Rect, Reply, Request, ServerMessage, WindowId,
+    Drawable, ErrorCode, GcId, Point, Rect, Reply, Request, ServerMessage, WindowId,
 };
 use yonder_test_support::raw::RawClient;
 use yonder_test_support::server::*;
 
 const MAX: u32 = u32::MAX;
-
-fn error_of(c: &mut RawClient, req: Request) -> ProtocolError {
-    c.send(&req);
-    match c.next_answer() {
-        ServerMessage::Error { error, .. } => error,
-        other => panic!("expected an error for {}, got {other:?}", req.name()),
-    }
-}
-
-/// Sends `req` and a Sync, and reads up to the Sync's reply: no error may come first.
-fn succeeds(c: &mut RawClient, req: Request) {
-    let name = req.name();
-    c.send(&req);
-    c.send(&Request::Sync(Sync {}));
-    loop {
-        match c.next_answer() {
-            ServerMessage::Reply {
-                reply: Reply::Sync(_),
-                ..
-            } => return,
-            ServerMessage::Reply { .. } => continue,
-            other => panic!("{name} failed: {other:?}"),
-        }
-    }
-}
 
 fn create_window(id: u64, parent: u64, size: u32) -> Request {
     Request::CreateWindow(CreateWindow {
@@ -50,15 +25,12 @@ fn create_window(id: u64, parent: u64, size: u32) -> Request {
 fn client_with_window(s: &TestServer) -> RawClient {
     let mut c = RawClient::connect(s, yonder_protocol::PROTOCOL_MINOR);
     let (w, gc) = (c.id(1), c.id(2));
-    succeeds(&mut c, create_window(w, 1, 8));
-    succeeds(
-        &mut c,
-        Request::CreateGc(CreateGc {
-            id: GcId(gc),
-            drawable: Drawable(w),
-            values: GcValues::default(),
-        }),
-    );
+    c.succeeds(create_window(w, 1, 8));
+    c.succeeds(Request::CreateGc(CreateGc {
+        id: GcId(gc),
+        drawable: Drawable(w),
+        values: GcValues::default(),
+    }));
     c
 }
 
@@ -76,18 +48,15 @@ fn images_of_u32_max_sides_are_refused_in_every_format() {
         ),
     ] {
         for (width, height) in [(MAX, MAX), (MAX, 2), (1 << 31, 1 << 31)] {
-            let e = error_of(
-                &mut c,
-                Request::PutImage(PutImage {
-                    drawable: Drawable(w),
-                    gc: GcId(gc),
-                    dst: Point::new(0, 0),
-                    width,
-                    height,
-                    format,
-                    data: data.clone(),
-                }),
-            );
+            let e = c.error_of(Request::PutImage(PutImage {
+                drawable: Drawable(w),
+                gc: GcId(gc),
+                dst: Point::new(0, 0),
+                width,
+                height,
+                format,
+                data: data.clone(),
+            }));
             assert!(
                 matches!(
                     e.code,
@@ -97,7 +66,7 @@ fn images_of_u32_max_sides_are_refused_in_every_format() {
             );
         }
     }
-    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    c.succeeds(Request::GetInputFocus(GetInputFocus {}));
 }
 
 #[test]
@@ -108,17 +77,14 @@ fn a_get_image_of_u32_max_sides_is_refused_and_the_reader_goes_on() {
     let mut c = client_with_window(&s);
     let w = c.id(1);
     for rect in [Rect::new(0, 0, MAX, MAX), Rect::new(0, 0, MAX, 1 << 30)] {
-        let e = error_of(
-            &mut c,
-            Request::GetImage(GetImage {
-                drawable: Drawable(w),
-                rect,
-                format: ImageFormat::Bgrx,
-            }),
-        );
+        let e = c.error_of(Request::GetImage(GetImage {
+            drawable: Drawable(w),
+            rect,
+            format: ImageFormat::Bgrx,
+        }));
         assert_eq!(e.code, ErrorCode::Match, "{e:?}");
     }
-    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    c.succeeds(Request::GetInputFocus(GetInputFocus {}));
 }
 
 #[test]
@@ -132,14 +98,14 @@ fn the_window_tree_is_at_most_256_levels_deep() {
         c.send(&create_window(*id, parent, 1));
         parent = *id;
     }
-    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    c.succeeds(Request::GetInputFocus(GetInputFocus {}));
     // The 257th level is refused, naming the window.
-    let e = error_of(&mut c, create_window(ids[256], ids[255], 1));
+    let e = c.error_of(create_window(ids[256], ids[255], 1));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, ids[256]));
     // So is moving a two-level subtree under level 255.
     let (a, b) = (c.id(300), c.id(301));
-    succeeds(&mut c, create_window(a, 1, 1));
-    succeeds(&mut c, create_window(b, a, 1));
+    c.succeeds(create_window(a, 1, 1));
+    c.succeeds(create_window(b, a, 1));
     let reparent = |window: u64, parent: u64| {
         Request::ReparentWindow(ReparentWindow {
             window: WindowId(window),
@@ -148,22 +114,19 @@ fn the_window_tree_is_at_most_256_levels_deep() {
             y: 0,
         })
     };
-    let e = error_of(&mut c, reparent(a, ids[254]));
+    let e = c.error_of(reparent(a, ids[254]));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, a));
-    succeeds(&mut c, reparent(a, ids[253]));
+    c.succeeds(reparent(a, ids[253]));
     // Mapping the whole chain, composing it and destroying it from the top all work.
     for id in &ids[..256] {
         c.send(&Request::MapWindow(MapWindow {
             window: WindowId(*id),
         }));
     }
-    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
-    succeeds(
-        &mut c,
-        Request::DestroyWindow(DestroyWindow {
-            window: WindowId(ids[0]),
-        }),
-    );
+    c.succeeds(Request::GetInputFocus(GetInputFocus {}));
+    c.succeeds(Request::DestroyWindow(DestroyWindow {
+        window: WindowId(ids[0]),
+    }));
     c.send(&Request::QueryTree(QueryTree {
         window: WindowId::ROOT,
     }));

@@ -4,38 +4,12 @@
 use yonder_protocol::event::ScreenChangeEvent;
 use yonder_protocol::request::*;
 use yonder_protocol::{
-    Atom, Drawable, ErrorCode, Event, EventMask, GcId, PixmapId, Point, ProtocolError, Rect, Reply,
-    Request, ServerMessage, ShmSegment, Timestamp, WindowId,
+    Atom, Drawable, ErrorCode, Event, EventMask, GcId, PixmapId, Point, Rect, Reply, Request,
+    ServerMessage, ShmSegment, Timestamp, WindowId,
 };
 use yonder_test_support::client::*;
 use yonder_test_support::raw::RawClient;
 use yonder_test_support::server::*;
-
-/// The error answering the client's next request, which must be an error.
-fn error_of(c: &mut RawClient, req: Request) -> ProtocolError {
-    c.send(&req);
-    match c.next_answer() {
-        ServerMessage::Error { error, .. } => error,
-        other => panic!("expected an error for {}, got {other:?}", req.name()),
-    }
-}
-
-/// Sends `req` and a Sync, and reads up to the Sync's reply: no error may come first.
-fn succeeds(c: &mut RawClient, req: Request) {
-    let name = req.name();
-    c.send(&req);
-    c.send(&Request::Sync(Sync {}));
-    loop {
-        match c.next_answer() {
-            ServerMessage::Reply {
-                reply: Reply::Sync(_),
-                ..
-            } => return,
-            ServerMessage::Reply { .. } => continue,
-            other => panic!("{name} failed: {other:?}"),
-        }
-    }
-}
 
 fn create_window(id: u64, rect: Rect, attributes: WindowAttributes) -> Request {
     Request::CreateWindow(CreateWindow {
@@ -76,14 +50,11 @@ fn a_1_0_client_is_served_as_a_1_0_server_would() {
     assert_eq!(c.setup.minor, yonder_protocol::PROTOCOL_MINOR);
 
     // A request of 1.2: a Request error naming the opcode, and the connection goes on.
-    let e = error_of(
-        &mut c,
-        Request::SetSelectionOwner(SetSelectionOwner {
-            selection: Atom(3),
-            owner: WindowId::NONE,
-            time: Timestamp(0),
-        }),
-    );
+    let e = c.error_of(Request::SetSelectionOwner(SetSelectionOwner {
+        selection: Atom(3),
+        owner: WindowId::NONE,
+        time: Timestamp(0),
+    }));
     assert_eq!(
         (e.code, e.bad_value, e.opcode),
         (ErrorCode::Request, 60, 60)
@@ -96,13 +67,13 @@ fn a_1_0_client_is_served_as_a_1_0_server_would() {
         event_mask: Some(scroll),
         ..Default::default()
     };
-    let e = error_of(&mut c, create_window(w1, Rect::new(0, 0, 10, 10), attrs));
+    let e = c.error_of(create_window(w1, Rect::new(0, 0, 10, 10), attrs));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, scroll.0 as u64));
     let attrs = WindowAttributes {
         cursor: Some(Cursor::Text),
         ..Default::default()
     };
-    let e = error_of(&mut c, create_window(w1, Rect::new(0, 0, 10, 10), attrs));
+    let e = c.error_of(create_window(w1, Rect::new(0, 0, 10, 10), attrs));
     assert_eq!(
         (e.code, e.bad_value),
         (ErrorCode::Value, Cursor::Text as u64)
@@ -113,7 +84,7 @@ fn a_1_0_client_is_served_as_a_1_0_server_would() {
         event_mask: Some(EventMask::EXPOSURE | EventMask::KEY_PRESS),
         ..Default::default()
     };
-    succeeds(&mut c, create_window(w1, Rect::new(0, 0, 10, 10), attrs));
+    c.succeeds(create_window(w1, Rect::new(0, 0, 10, 10), attrs));
 }
 
 #[test]
@@ -132,35 +103,29 @@ fn a_1_2_client_gets_no_shared_memory_and_no_qoi() {
         event_mask: Some(EventMask::OWNER_CHANGE),
         ..Default::default()
     };
-    succeeds(&mut c, create_window(w1, Rect::new(0, 0, 4, 4), attrs));
+    c.succeeds(create_window(w1, Rect::new(0, 0, 4, 4), attrs));
     let (w, gc) = (c.id(1), c.id(2));
-    succeeds(
-        &mut c,
-        Request::CreateGc(CreateGc {
-            id: GcId(gc),
-            drawable: Drawable(w),
-            values: GcValues::default(),
-        }),
-    );
+    c.succeeds(Request::CreateGc(CreateGc {
+        id: GcId(gc),
+        drawable: Drawable(w),
+        values: GcValues::default(),
+    }));
     // QOI is of 1.3: a Value error naming the format, before the data is looked at.
-    let e = error_of(
-        &mut c,
-        put_image(w, gc, (1, 1), ImageFormat::Qoi, vec![0; 3]),
-    );
+    let e = c.error_of(put_image(w, gc, (1, 1), ImageFormat::Qoi, vec![0; 3]));
     assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Value, 4, 50));
     // ShmDetach is of 1.3: a Request error.
-    let e = error_of(
-        &mut c,
-        Request::ShmDetach(ShmDetach {
-            segment: ShmSegment(1),
-        }),
-    );
+    let e = c.error_of(Request::ShmDetach(ShmDetach {
+        segment: ShmSegment(1),
+    }));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Request, 71));
     // Raw pixels work.
-    succeeds(
-        &mut c,
-        put_image(w, gc, (1, 1), ImageFormat::Bgrx, vec![0, 0, 255, 0]),
-    );
+    c.succeeds(put_image(
+        w,
+        gc,
+        (1, 1),
+        ImageFormat::Bgrx,
+        vec![0, 0, 255, 0],
+    ));
 }
 
 #[test]
@@ -174,36 +139,27 @@ fn reserved_event_mask_bits_are_refused_in_every_version() {
         event_mask: Some(reserved),
         ..Default::default()
     };
-    let e = error_of(&mut c, create_window(w1, Rect::new(0, 0, 4, 4), attrs));
+    let e = c.error_of(create_window(w1, Rect::new(0, 0, 4, 4), attrs));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, reserved.0 as u64));
-    succeeds(
-        &mut c,
-        create_window(w1, Rect::new(0, 0, 4, 4), Default::default()),
-    );
-    let e = error_of(
-        &mut c,
-        Request::ChangeWindowAttributes(ChangeWindowAttributes {
-            window: WindowId(w1),
-            attributes: WindowAttributes {
-                event_mask: Some(EventMask(1 << 31)),
-                ..Default::default()
-            },
-        }),
-    );
+    c.succeeds(create_window(w1, Rect::new(0, 0, 4, 4), Default::default()));
+    let e = c.error_of(Request::ChangeWindowAttributes(ChangeWindowAttributes {
+        window: WindowId(w1),
+        attributes: WindowAttributes {
+            event_mask: Some(EventMask(1 << 31)),
+            ..Default::default()
+        },
+    }));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 1 << 31));
-    let e = error_of(
-        &mut c,
-        Request::SendEvent(SendEvent {
-            destination: WindowId(w1),
-            event_mask: EventMask(1 << 28),
-            event: Event::ScreenChange(ScreenChangeEvent {
-                root: WindowId::ROOT,
-                width: 1,
-                height: 1,
-                scale_factor: 1.0,
-            }),
+    let e = c.error_of(Request::SendEvent(SendEvent {
+        destination: WindowId(w1),
+        event_mask: EventMask(1 << 28),
+        event: Event::ScreenChange(ScreenChangeEvent {
+            root: WindowId::ROOT,
+            width: 1,
+            height: 1,
+            scale_factor: 1.0,
         }),
-    );
+    }));
     assert_eq!(
         (e.code, e.bad_value, e.opcode),
         (ErrorCode::Value, 1 << 28, 17)
@@ -216,20 +172,19 @@ fn bad_values_name_the_offending_value() {
     let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
     let (w1, p2) = (c.id(1), c.id(2));
     // A zero side: that side (the width when both are out of range).
-    let e = error_of(
-        &mut c,
-        create_window(w1, Rect::new(0, 0, 0, 5), Default::default()),
-    );
+    let e = c.error_of(create_window(w1, Rect::new(0, 0, 0, 5), Default::default()));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 0));
-    let e = error_of(
-        &mut c,
-        create_window(w1, Rect::new(0, 0, 20000, 5), Default::default()),
-    );
+    let e = c.error_of(create_window(
+        w1,
+        Rect::new(0, 0, 20000, 5),
+        Default::default(),
+    ));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 20000));
-    let e = error_of(
-        &mut c,
-        create_window(w1, Rect::new(0, 0, 5, 16385), Default::default()),
-    );
+    let e = c.error_of(create_window(
+        w1,
+        Rect::new(0, 0, 5, 16385),
+        Default::default(),
+    ));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 16385));
     // Within the sides, over the pixels: Alloc naming the new drawable.
     let pixmap = |id: u64, w: u32, h: u32| {
@@ -240,26 +195,20 @@ fn bad_values_name_the_offending_value() {
             height: h,
         })
     };
-    let e = error_of(&mut c, pixmap(p2, 16384, 16384));
+    let e = c.error_of(pixmap(p2, 16384, 16384));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, p2));
     // Exactly the limit is allowed: 16384 × 2048 = 33,554,432 pixels (128 MiB, within the
     // client's default quota of 256 MiB).
     let p4 = c.id(4);
-    succeeds(&mut c, pixmap(p4, 16384, 2048));
-    let e = error_of(&mut c, pixmap(p2, 16384, 2049));
+    c.succeeds(pixmap(p4, 16384, 2048));
+    let e = c.error_of(pixmap(p2, 16384, 2049));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, p2));
-    succeeds(
-        &mut c,
-        Request::FreePixmap(FreePixmap {
-            pixmap: PixmapId(p4),
-        }),
-    );
+    c.succeeds(Request::FreePixmap(FreePixmap {
+        pixmap: PixmapId(p4),
+    }));
 
     // GC values: the value itself.
-    succeeds(
-        &mut c,
-        create_window(w1, Rect::new(0, 0, 4, 4), Default::default()),
-    );
+    c.succeeds(create_window(w1, Rect::new(0, 0, 4, 4), Default::default()));
     let (w, gc) = (c.id(1), c.id(3));
     let gc_with = |values: GcValues| {
         Request::CreateGc(CreateGc {
@@ -268,39 +217,24 @@ fn bad_values_name_the_offending_value() {
             values,
         })
     };
-    let e = error_of(
-        &mut c,
-        gc_with(GcValues {
-            line_width: Some(4097),
-            ..Default::default()
-        }),
-    );
+    let e = c.error_of(gc_with(GcValues {
+        line_width: Some(4097),
+        ..Default::default()
+    }));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 4097));
-    let e = error_of(
-        &mut c,
-        gc_with(GcValues {
-            font_size: Some(600.5),
-            ..Default::default()
-        }),
-    );
+    let e = c.error_of(gc_with(GcValues {
+        font_size: Some(600.5),
+        ..Default::default()
+    }));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 600));
-    succeeds(
-        &mut c,
-        gc_with(GcValues {
-            line_width: Some(4096),
-            ..Default::default()
-        }),
-    );
+    c.succeeds(gc_with(GcValues {
+        line_width: Some(4096),
+        ..Default::default()
+    }));
     // A raw image of the wrong length: Length with the bytes received.
-    let e = error_of(
-        &mut c,
-        put_image(w, gc, (1, 2), ImageFormat::Bgrx, vec![0; 7]),
-    );
+    let e = c.error_of(put_image(w, gc, (1, 2), ImageFormat::Bgrx, vec![0; 7]));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Length, 7));
-    let e = error_of(
-        &mut c,
-        put_image(w, gc, (1, 2), ImageFormat::Rgba, vec![0; 9]),
-    );
+    let e = c.error_of(put_image(w, gc, (1, 2), ImageFormat::Rgba, vec![0; 9]));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Length, 9));
 }
 
@@ -340,7 +274,7 @@ fn a_sent_event_that_does_not_fit_its_code_is_a_value_error_and_reaches_no_one()
         }
     }
     // The connection goes on, and the receiver saw none of them.
-    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    c.succeeds(Request::GetInputFocus(GetInputFocus {}));
     assert!(drain_events(&receiver).is_empty());
     let _ = w;
 
@@ -348,10 +282,7 @@ fn a_sent_event_that_does_not_fit_its_code_is_a_value_error_and_reaches_no_one()
     // arrives re-encoded: the float 1.0, the width as short as it fits.
     let mut raw_receiver = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
     let rw = raw_receiver.id(1);
-    succeeds(
-        &mut raw_receiver,
-        create_window(rw, Rect::new(0, 0, 4, 4), Default::default()),
-    );
+    raw_receiver.succeeds(create_window(rw, Rect::new(0, 0, 4, 4), Default::default()));
     let mut body = vec![0x92, 17, 0x93, 0xcf];
     body.extend_from_slice(&rw.to_be_bytes());
     body.extend_from_slice(&[
@@ -359,7 +290,7 @@ fn a_sent_event_that_does_not_fit_its_code_is_a_value_error_and_reaches_no_one()
     ]);
     body.extend_from_slice(&[0x10, 0x01]);
     c.send_body(&body);
-    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    c.succeeds(Request::GetInputFocus(GetInputFocus {}));
     let event = yonder_test_support::raw::read_frame(&mut raw_receiver.sock).unwrap();
     // [1, seq, [41, [1, 640, 16, 1.0]], true]
     let want = "94010292299401cd028010cb3ff0000000000000c3";
@@ -381,18 +312,16 @@ fn each_version_has_its_own_mask_bits_and_fields() {
         event_mask: Some(mask),
         ..Default::default()
     };
-    succeeds(
-        &mut c,
-        create_window(w1, Rect::new(0, 0, 4, 4), with_mask(EventMask::SCROLL)),
-    );
+    c.succeeds(create_window(
+        w1,
+        Rect::new(0, 0, 4, 4),
+        with_mask(EventMask::SCROLL),
+    ));
     for bit in [EventMask::OWNER_CHANGE, EventMask::DND] {
-        let e = error_of(
-            &mut c,
-            Request::ChangeWindowAttributes(ChangeWindowAttributes {
-                window: WindowId(w1),
-                attributes: with_mask(bit),
-            }),
-        );
+        let e = c.error_of(Request::ChangeWindowAttributes(ChangeWindowAttributes {
+            window: WindowId(w1),
+            attributes: with_mask(bit),
+        }));
         assert_eq!((e.code, e.bad_value), (ErrorCode::Value, bit.0 as u64));
     }
     // A cursor is fine in 1.1 ...
@@ -406,32 +335,26 @@ fn each_version_has_its_own_mask_bits_and_fields() {
             attributes,
         })
     };
-    succeeds(&mut c, change(w1, cursor.clone()));
+    c.succeeds(change(w1, cursor.clone()));
     // ... not in 1.0, nor SCROLL in its SendEvent.
     let mut old = RawClient::connect(&s, 0);
     let o1 = old.id(1);
-    succeeds(
-        &mut old,
-        create_window(o1, Rect::new(0, 0, 4, 4), Default::default()),
-    );
-    let e = error_of(&mut old, change(o1, cursor));
+    old.succeeds(create_window(o1, Rect::new(0, 0, 4, 4), Default::default()));
+    let e = old.error_of(change(o1, cursor));
     assert_eq!(
         (e.code, e.bad_value),
         (ErrorCode::Value, Cursor::Pointer as u64)
     );
-    let e = error_of(
-        &mut old,
-        Request::SendEvent(SendEvent {
-            destination: WindowId(o1),
-            event_mask: EventMask::SCROLL,
-            event: Event::ScreenChange(ScreenChangeEvent {
-                root: WindowId::ROOT,
-                width: 1,
-                height: 1,
-                scale_factor: 1.0,
-            }),
+    let e = old.error_of(Request::SendEvent(SendEvent {
+        destination: WindowId(o1),
+        event_mask: EventMask::SCROLL,
+        event: Event::ScreenChange(ScreenChangeEvent {
+            root: WindowId::ROOT,
+            width: 1,
+            height: 1,
+            scale_factor: 1.0,
         }),
-    );
+    }));
     assert_eq!(
         (e.code, e.bad_value),
         (ErrorCode::Value, EventMask::SCROLL.0 as u64)
@@ -458,18 +381,16 @@ fn each_version_has_its_own_mask_bits_and_fields() {
     // GetImage as QOI is of 1.3 (a Value error naming the format before anything else).
     let mut v2 = RawClient::connect(&s, 2);
     let own = v2.id(1);
-    succeeds(
-        &mut v2,
-        create_window(own, Rect::new(0, 0, 4, 4), Default::default()),
-    );
-    let e = error_of(
-        &mut v2,
-        Request::GetImage(GetImage {
-            drawable: Drawable(own),
-            rect: Rect::new(0, 0, 1, 1),
-            format: ImageFormat::Qoi,
-        }),
-    );
+    v2.succeeds(create_window(
+        own,
+        Rect::new(0, 0, 4, 4),
+        Default::default(),
+    ));
+    let e = v2.error_of(Request::GetImage(GetImage {
+        drawable: Drawable(own),
+        rect: Rect::new(0, 0, 1, 1),
+        format: ImageFormat::Qoi,
+    }));
     assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Value, 4, 51));
 }
 
@@ -497,7 +418,7 @@ fn a_request_of_a_later_version_is_unknown_whatever_its_body() {
         }
         other => panic!("{other:?}"),
     }
-    succeeds(&mut c, Request::GetInputFocus(GetInputFocus {}));
+    c.succeeds(Request::GetInputFocus(GetInputFocus {}));
     // A 1.4 connection finds the same frame malformed, and is closed.
     let mut newer = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
     newer.send_body(&[0x92, 60, 0x90]);
@@ -510,15 +431,17 @@ fn windows_have_the_pixel_limit_too_and_the_setup_says_it() {
     let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
     assert_eq!(c.setup.limits.max_drawable_pixels, Some(10_000));
     let (w1, w2) = (c.id(1), c.id(2));
-    let e = error_of(
-        &mut c,
-        create_window(w1, Rect::new(0, 0, 101, 100), Default::default()),
-    );
+    let e = c.error_of(create_window(
+        w1,
+        Rect::new(0, 0, 101, 100),
+        Default::default(),
+    ));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Alloc, w1));
-    succeeds(
-        &mut c,
-        create_window(w2, Rect::new(0, 0, 100, 100), Default::default()),
-    );
+    c.succeeds(create_window(
+        w2,
+        Rect::new(0, 0, 100, 100),
+        Default::default(),
+    ));
     let grow = |height: u32| {
         Request::ConfigureWindow(ConfigureWindow {
             window: WindowId(w2),
@@ -530,7 +453,7 @@ fn windows_have_the_pixel_limit_too_and_the_setup_says_it() {
             sibling: None,
         })
     };
-    let e = error_of(&mut c, grow(101));
+    let e = c.error_of(grow(101));
     assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Alloc, w2, 7));
-    succeeds(&mut c, grow(50));
+    c.succeeds(grow(50));
 }

@@ -6,7 +6,10 @@ use crate::server::{TestServer, WAIT};
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicU32, Ordering};
-use yonder_protocol::{frame, Hello, ServerMessage, Setup, SetupResponse};
+use yonder_protocol::request::Sync;
+use yonder_protocol::{
+    frame, Hello, ProtocolError, Reply, Request, ServerMessage, Setup, SetupResponse,
+};
 
 /// A raw connection after its setup.
 pub struct RawClient {
@@ -89,6 +92,32 @@ impl RawClient {
             match self.next_message() {
                 ServerMessage::Event { .. } => continue,
                 m => return m,
+            }
+        }
+    }
+
+    /// Sends `req`, which must fail: the error answering it.
+    pub fn error_of(&mut self, req: Request) -> ProtocolError {
+        self.send(&req);
+        match self.next_answer() {
+            ServerMessage::Error { error, .. } => error,
+            other => panic!("expected an error for {}, got {other:?}", req.name()),
+        }
+    }
+
+    /// Sends `req` and a Sync, and reads up to the Sync's reply: no error may come first.
+    pub fn succeeds(&mut self, req: Request) {
+        let name = req.name();
+        self.send(&req);
+        self.send(&Request::Sync(Sync {}));
+        loop {
+            match self.next_answer() {
+                ServerMessage::Reply {
+                    reply: Reply::Sync(_),
+                    ..
+                } => return,
+                ServerMessage::Reply { .. } => continue,
+                other => panic!("{name} failed: {other:?}"),
             }
         }
     }
