@@ -46,11 +46,15 @@ impl Clip {
             Some(m) => m,
             None => return clip,
         };
+        let rects: Vec<IRect> = std::iter::once(first).chain(clamped).collect();
+        let bounds = rects.iter().skip(1).fold(first, |b, r| b.union(r));
+        // Bands first, then the mask from them: every pixel is written at most once,
+        // however many rectangles overlap (4096 screen-sized ones would otherwise fill
+        // the mask 4096 times over).
+        clip.rects = bands_from_rects(&rects);
         let stride = pixmap_width as usize;
-        let mut bounds = first;
-        for r in std::iter::once(first).chain(clamped) {
-            bounds = bounds.union(&r);
-            let data = mask.data_mut();
+        let data = mask.data_mut();
+        for r in &clip.rects {
             for y in r.y as usize..r.bottom() as usize {
                 let start = y * stride + r.x as usize;
                 if let Some(row) = data.get_mut(start..start + r.width as usize) {
@@ -58,7 +62,6 @@ impl Clip {
                 }
             }
         }
-        clip.rects = bands_from_mask(mask.data(), stride, bounds);
         clip.bounds = Some(bounds);
         let full = clip.rects.len() == 1 && clip.rects[0] == area;
         if !full {
@@ -113,38 +116,52 @@ impl Clip {
     }
 }
 
-/// Converts the rows of a binary mask into disjoint rectangles, merging identical rows.
-fn bands_from_mask(data: &[u8], stride: usize, bounds: IRect) -> Vec<IRect> {
+/// The union of `rects` (non-empty, inside the pixmap) as disjoint rectangles in bands:
+/// each stretch of rows between two rectangle edges becomes the runs of pixels its rows
+/// have (touching or overlapping rectangles make one run), and a stretch with the same
+/// runs as the one above it extends that band. The same rectangles a scan of the union's
+/// pixels, row by row, would give, in O(edges × rectangles) instead of O(pixels).
+fn bands_from_rects(rects: &[IRect]) -> Vec<IRect> {
+    let mut edges: Vec<i32> = rects
+        .iter()
+        .flat_map(|r| [r.y, r.bottom() as i32])
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
     let mut out: Vec<IRect> = Vec::new();
     let mut band_start = 0usize; // index in `out` of the current band's first rect
     let mut prev_runs: Vec<(i32, i32)> = Vec::new();
     let mut runs: Vec<(i32, i32)> = Vec::new();
-    for y in bounds.y..bounds.bottom() as i32 {
+    for w in edges.windows(2) {
+        let (y0, y1) = (w[0], w[1]);
         runs.clear();
-        let row_start = y as usize * stride;
-        let mut x = bounds.x;
-        let end = bounds.right() as i32;
-        while x < end {
-            let on = |x: i32| data.get(row_start + x as usize).is_some_and(|&v| v != 0);
-            if on(x) {
-                let s = x;
-                while x < end && on(x) {
-                    x += 1;
-                }
-                runs.push((s, x));
+        runs.extend(
+            rects
+                .iter()
+                .filter(|r| r.y <= y0 && (r.bottom() as i32) >= y1)
+                .map(|r| (r.x, r.right() as i32)),
+        );
+        runs.sort_unstable();
+        let mut merged = 0;
+        for i in 0..runs.len() {
+            if merged > 0 && runs[i].0 <= runs[merged - 1].1 {
+                runs[merged - 1].1 = runs[merged - 1].1.max(runs[i].1);
             } else {
-                x += 1;
+                runs[merged] = runs[i];
+                merged += 1;
             }
         }
+        runs.truncate(merged);
+        let height = (y1 - y0) as u32;
         if !runs.is_empty() && runs == prev_runs && out.len() > band_start {
             for r in &mut out[band_start..] {
-                r.height += 1;
+                r.height += height;
             }
         } else {
             band_start = out.len();
             out.extend(
                 runs.iter()
-                    .map(|&(s, e)| IRect::new(s, y, (e - s) as u32, 1)),
+                    .map(|&(s, e)| IRect::new(s, y0, (e - s) as u32, height)),
             );
         }
         std::mem::swap(&mut prev_runs, &mut runs);
@@ -235,5 +252,77 @@ impl<'c> Region<'c> {
                 damage
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The union's rows scanned pixel by pixel, merging identical rows: the reference
+    /// `bands_from_rects` must equal.
+    fn scanned(rects: &[IRect], w: i32, h: i32) -> Vec<IRect> {
+        let on = |x: i32, y: i32| rects.iter().any(|r| r.contains(x, y));
+        let mut out: Vec<IRect> = Vec::new();
+        let (mut band_start, mut prev): (usize, Vec<(i32, i32)>) = (0, Vec::new());
+        for y in 0..h {
+            let mut runs = Vec::new();
+            let mut x = 0;
+            while x < w {
+                if on(x, y) {
+                    let s = x;
+                    while x < w && on(x, y) {
+                        x += 1;
+                    }
+                    runs.push((s, x));
+                } else {
+                    x += 1;
+                }
+            }
+            if !runs.is_empty() && runs == prev && out.len() > band_start {
+                out[band_start..].iter_mut().for_each(|r| r.height += 1);
+            } else {
+                band_start = out.len();
+                out.extend(
+                    runs.iter()
+                        .map(|&(s, e)| IRect::new(s, y, (e - s) as u32, 1)),
+                );
+            }
+            prev = runs;
+        }
+        out
+    }
+
+    #[test]
+    fn bands_are_the_union_scanned_row_by_row() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |below: u32| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % below as u64) as u32
+        };
+        for round in 0..300 {
+            let n = 1 + next(8);
+            let rects: Vec<IRect> = (0..n)
+                .map(|_| {
+                    let (x, y) = (next(24) as i32, next(24) as i32);
+                    IRect::new(x, y, 1 + next(12), 1 + next(12))
+                })
+                .collect();
+            assert_eq!(
+                bands_from_rects(&rects),
+                scanned(&rects, 40, 40),
+                "round {round}: {rects:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn many_screen_sized_rectangles_make_one() {
+        let rects = vec![IRect::new(0, 0, 4096, 2048); 4096];
+        let clip = Clip::from_rects(&rects, 4096, 2048);
+        assert_eq!(clip.rects, vec![IRect::new(0, 0, 4096, 2048)]);
+        assert!(clip.contains(4095, 2047));
     }
 }
