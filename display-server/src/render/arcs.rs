@@ -25,6 +25,7 @@ pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect
     region.limit(pm)?;
     let off = center_offset(s.antialias);
     let bx = SafeBox::for_stroke(pm, s);
+    let mut budget = REQUEST_FLAT_SEGMENTS;
     let mut damage = None;
     let thin = s.line_width <= 1 && !s.antialias;
     let mut drawer = EllipseDrawer::new(Kind::Outline);
@@ -45,7 +46,7 @@ pub fn stroke_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect
             damage = union_opt(damage, t.damage());
             continue;
         }
-        if let Some(path) = arc_path(a, off, ArcClose::Open, &bx) {
+        if let Some(path) = arc_path(a, off, ArcClose::Open, &bx, &mut budget) {
             damage = union_opt(damage, stroke_path_styled(pm, s, &region, &path));
         }
     }
@@ -64,6 +65,7 @@ pub fn fill_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> 
         ArcClose::Chord
     };
     let bx = SafeBox::for_fill(pm);
+    let mut budget = REQUEST_FLAT_SEGMENTS;
     let mut damage = None;
     let mut drawer = EllipseDrawer::new(Kind::Fill);
     if !s.antialias && arcs.iter().all(ellipse::applies) {
@@ -83,7 +85,7 @@ pub fn fill_arcs(pm: &mut Pixmap, s: &Style, arcs: &[ArcSpec]) -> Option<IRect> 
             damage = union_opt(damage, t.damage());
             continue;
         }
-        if let Some(path) = arc_path(a, off, close, &bx) {
+        if let Some(path) = arc_path(a, off, close, &bx, &mut budget) {
             damage = union_opt(
                 damage,
                 fill_path_styled(pm, s, &region, &path, FillRule::Winding),
@@ -119,9 +121,23 @@ fn parametric(theta: f64, rx: f64, ry: f64) -> f64 {
 /// Most line segments used to flatten an arc that extends far outside the pixmap.
 const MAX_FLAT_SEGMENTS: f64 = (1 << 17) as f64;
 
+/// Line segments one request may flatten its arcs into, all arcs together. Past it each
+/// further arc that extends outside the pixmap gets the least (8, coarser but still the
+/// arc's shape): a request of 800 000 screen-crossing arcs of radius 2³⁰ would otherwise
+/// compute 10¹¹ points and stall the server for every client.
+const REQUEST_FLAT_SEGMENTS: usize = 1 << 20;
+
 /// Builds the path of an arc; coordinates are shifted by `off` (pixel-centre convention).
 /// Arcs within `bx` become cubic Béziers; larger ones are flattened and clipped to `bx`.
-fn arc_path(a: &ArcSpec, off: f32, close: ArcClose, bx: &SafeBox) -> Option<tiny_skia::Path> {
+/// `budget`: the segments the request may still flatten into (see
+/// [`REQUEST_FLAT_SEGMENTS`]); what this arc uses is taken from it.
+fn arc_path(
+    a: &ArcSpec,
+    off: f32,
+    close: ArcClose,
+    bx: &SafeBox,
+    budget: &mut usize,
+) -> Option<tiny_skia::Path> {
     let rx = a.width as f64 / 2.0;
     let ry = a.height as f64 / 2.0;
     let cx = a.x as f64 + rx + off as f64;
@@ -159,7 +175,9 @@ fn arc_path(a: &ArcSpec, off: f32, close: ArcClose, bx: &SafeBox) -> Option<tiny
     if !bx.contains_rect(cx - rx, cy - ry, cx + rx, cy + ry) {
         // Flatten with segments whose sagitta stays around a tenth of a pixel.
         let step = (0.8 / rx.max(ry).max(1.0)).sqrt();
-        let n = (sweep.abs() / step).ceil().clamp(8.0, MAX_FLAT_SEGMENTS) as usize;
+        let most = MAX_FLAT_SEGMENTS.min(*budget as f64).max(8.0);
+        let n = (sweep.abs() / step).ceil().clamp(8.0, most) as usize;
+        *budget = budget.saturating_sub(n);
         let mut pts: Vec<Pt> = Vec::with_capacity(n + 2);
         if close == ArcClose::Pie && !full {
             pts.push((cx, cy));
@@ -214,6 +232,33 @@ fn arc_path(a: &ArcSpec, off: f32, close: ArcClose, bx: &SafeBox) -> Option<tiny
 mod tests {
     use super::*;
 
+    /// The path of `a` as the first arc of a request.
+    fn path(a: &ArcSpec, close: ArcClose, bx: &SafeBox) -> Option<tiny_skia::Path> {
+        arc_path(a, 0.0, close, bx, &mut REQUEST_FLAT_SEGMENTS.clone())
+    }
+
+    #[test]
+    fn a_request_flattens_its_arcs_into_a_bounded_number_of_segments() {
+        let bx = SafeBox::around(&Pixmap::new(64, 64).unwrap(), 4.0);
+        // A circle of radius 2^19 through the pixmap: 5 087 segments at full precision.
+        let through = ArcSpec {
+            x: -(1 << 20),
+            y: 32 - (1 << 19),
+            width: 1 << 20,
+            height: 1 << 20,
+            angle1: 0,
+            angle2: 360 * 64,
+        };
+        let mut budget = 8_000;
+        assert!(arc_path(&through, 0.0, ArcClose::Open, &bx, &mut budget).is_some());
+        assert_eq!(budget, 8_000 - 5_087);
+        // The rest of the budget, then the least: still drawn.
+        assert!(arc_path(&through, 0.0, ArcClose::Open, &bx, &mut budget).is_some());
+        assert_eq!(budget, 0);
+        assert!(arc_path(&through, 0.0, ArcClose::Pie, &bx, &mut budget).is_some());
+        assert_eq!(budget, 0);
+    }
+
     #[test]
     fn parametric_is_identity_for_circles_and_monotonic() {
         for deg in [-720.0f64, -90.0, 0.0, 45.0, 90.0, 180.0, 359.0, 720.0] {
@@ -240,13 +285,13 @@ mod tests {
             angle2: 360 * 64,
         };
         // Far away, and a huge circle around the pixmap: nothing to flatten.
-        assert!(arc_path(&arc(1 << 30, 1 << 30, 100), 0.0, ArcClose::Open, &bx).is_none());
+        assert!(path(&arc(1 << 30, 1 << 30, 100), ArcClose::Open, &bx).is_none());
         let around = arc(i32::MIN, i32::MIN, u32::MAX);
-        assert!(arc_path(&around, 0.0, ArcClose::Open, &bx).is_none());
+        assert!(path(&around, ArcClose::Open, &bx).is_none());
         // Filled, the same circle covers the pixmap; and one through the pixmap is drawn.
-        assert!(arc_path(&around, 0.0, ArcClose::Pie, &bx).is_some());
+        assert!(path(&around, ArcClose::Pie, &bx).is_some());
         let through = arc(-(1 << 20), 32 - (1 << 19), 1 << 20);
-        assert!(arc_path(&through, 0.0, ArcClose::Open, &bx).is_some());
+        assert!(path(&through, ArcClose::Open, &bx).is_some());
     }
 
     #[test]
@@ -260,7 +305,7 @@ mod tests {
             angle2: 90 * 64,
         };
         let bx = SafeBox::around(&Pixmap::new(30, 30).unwrap(), 4.0);
-        let p = arc_path(&a, 0.0, ArcClose::Open, &bx).unwrap();
+        let p = path(&a, ArcClose::Open, &bx).unwrap();
         let b = p.bounds();
         assert!((b.left() - 10.0).abs() < 1e-3 && (b.right() - 20.0).abs() < 1e-3);
         assert!(b.top().abs() < 1e-3 && (b.bottom() - 5.0).abs() < 1e-3);
