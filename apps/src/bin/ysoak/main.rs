@@ -222,21 +222,37 @@ fn summary(
         counters.drop_failures.load(Ordering::Relaxed),
         counters.hostile_unclosed.load(Ordering::Relaxed),
     );
-    // Growth over the last 20 minutes (or the second half of a shorter run).
-    if let Some(&(t_end, ref last)) = samples.last() {
+    // Growth over the last 20 minutes (or the second half of a shorter run): the median
+    // of the window's last third against that of its first third, so that one sample
+    // taken while the never-reading client holds its 32 MiB of output is not "growth".
+    if let Some(&(t_end, _)) = samples.last() {
         let from = if t_end > 20.0 {
             t_end - 20.0
         } else {
             t_end / 2.0
         };
-        if let Some((_, first)) = samples.iter().find(|(t, _)| *t >= from) {
-            let growth = |a: u64, b: u64| (b as f64 - a as f64) * 100.0 / a.max(1) as f64;
-            println!(
-                "growth from minute {from:.1} to {t_end:.1}: rss {:+.1} %, fds {:+.1} %",
-                growth(first.rss_kib, last.rss_kib),
-                growth(first.fds, last.fds)
-            );
-        }
+        let window: Vec<&server_proc::Sample> = samples
+            .iter()
+            .filter(|(t, _)| *t >= from - 1e-9)
+            .map(|(_, s)| s)
+            .collect();
+        let third = (window.len() / 3).max(1);
+        let median = |part: &[&server_proc::Sample], f: fn(&server_proc::Sample) -> u64| {
+            let mut v: Vec<u64> = part.iter().map(|s| f(s)).collect();
+            v.sort_unstable();
+            v[v.len() / 2]
+        };
+        let (head, tail) = (&window[..third], &window[window.len() - third..]);
+        let growth = |f: fn(&server_proc::Sample) -> u64| {
+            let (a, b) = (median(head, f), median(tail, f));
+            (a, b, (b as f64 - a as f64) * 100.0 / a.max(1) as f64)
+        };
+        let (r0, r1, rg) = growth(|s| s.rss_kib);
+        let (f0, f1, fg) = growth(|s| s.fds);
+        let peak = window.iter().map(|s| s.rss_kib).max().unwrap_or(0);
+        println!(
+            "growth from minute {from:.1} to {t_end:.1} (median of the first third to median of the last): rss {r0} -> {r1} KiB ({rg:+.1} %, peak {peak}), fds {f0} -> {f1} ({fg:+.1} %)"
+        );
     }
     // The load has stopped: everything it opened must go away.
     let deadline = Instant::now() + Duration::from_secs(args.settle_seconds);
