@@ -25,7 +25,7 @@ pub fn disconnect(s: &mut State, client: ClientId, reason: &str) {
         s.take_surface(p);
     }
     for g in gcs {
-        s.gcs.remove(&g);
+        s.take_gc(g);
     }
     for win in s.windows.values_mut() {
         win.selections.retain(|(c, _)| *c != client);

@@ -53,6 +53,51 @@ pub struct ServerConfig {
     /// Bytes of replies, events and errors one client may leave unread (handed to its
     /// writer and not yet written to its socket); a client past it is disconnected.
     pub max_output_buffer: usize,
+    /// Counts of the tables that grow with what clients ask for (protocol.md §19.3).
+    pub bounds: Bounds,
+}
+
+/// The bounds on the server's tables that grow with clients' requests and are not
+/// memory charged to [`ServerConfig::client_memory_quota`]: each is a count, charged to
+/// the client that made the entry, and reaching one gives that client an Alloc error
+/// naming the limit (protocol.md §19.3). The defaults are far above what an ordinary
+/// program uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// Atoms in all, the predefined ones included. Atoms are shared and never freed, so
+    /// this is the last word on their memory: at most 256 bytes of name each.
+    pub max_atoms: u32,
+    /// Atoms one client may create (interning an existing name creates nothing).
+    pub max_client_atoms: u32,
+    /// Bytes of the names of the atoms one client created.
+    pub max_client_atom_bytes: u64,
+    /// Windows, pixmaps and graphics contexts one client may hold at once (they share
+    /// its id space; a window or pixmap also costs its pixels against the memory quota).
+    pub max_client_resources: u32,
+    /// Selections one client may own at once.
+    pub max_client_selections: u32,
+    /// Conversions one client may have asked for and not yet received the last chunk of.
+    pub max_client_conversions: u32,
+}
+
+/// Default of [`Bounds::max_atoms`].
+pub const DEFAULT_MAX_ATOMS: u32 = 1 << 18;
+/// Default of [`Bounds::max_client_atoms`].
+pub const DEFAULT_MAX_CLIENT_ATOMS: u32 = 1 << 14;
+/// Default of [`Bounds::max_client_resources`].
+pub const DEFAULT_MAX_CLIENT_RESOURCES: u32 = 1 << 16;
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            max_atoms: DEFAULT_MAX_ATOMS,
+            max_client_atoms: DEFAULT_MAX_CLIENT_ATOMS,
+            max_client_atom_bytes: 1 << 20,
+            max_client_resources: DEFAULT_MAX_CLIENT_RESOURCES,
+            max_client_selections: 1024,
+            max_client_conversions: 1024,
+        }
+    }
 }
 
 /// Default of [`ServerConfig::max_drawable_pixels`]: 32 Mpixels (128 MiB), so one
@@ -86,6 +131,7 @@ impl Default for ServerConfig {
             max_clients: DEFAULT_MAX_CLIENTS,
             client_memory_quota: DEFAULT_CLIENT_MEMORY_QUOTA,
             max_output_buffer: DEFAULT_MAX_OUTPUT_BUFFER,
+            bounds: Bounds::default(),
         }
     }
 }

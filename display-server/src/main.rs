@@ -66,6 +66,18 @@ struct Args {
     /// it is disconnected.
     #[arg(long, value_name = "MIB", default_value_t = yonder_server::config::DEFAULT_MAX_OUTPUT_BUFFER >> 20)]
     max_output_buffer: usize,
+    /// Atoms one client may create (interning a name that exists creates nothing);
+    /// beyond it InternAtom fails with Alloc.
+    #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_CLIENT_ATOMS)]
+    max_client_atoms: u32,
+    /// Atoms in all, the predefined ones included (atoms are never freed); beyond it
+    /// InternAtom of a new name fails with Alloc for every client.
+    #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_ATOMS)]
+    max_atoms: u32,
+    /// Windows, pixmaps and graphics contexts one client may hold at once; beyond it
+    /// the request creating one fails with Alloc.
+    #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_CLIENT_RESOURCES)]
+    max_client_resources: u32,
 }
 
 /// The number of a local display name `:N` (the one parser of display names, shared with
@@ -139,6 +151,12 @@ fn run(args: Args) -> Result<(), String> {
         max_clients: args.max_clients.max(1),
         client_memory_quota: args.client_memory_quota.saturating_mul(1 << 20),
         max_output_buffer: args.max_output_buffer.max(1).saturating_mul(1 << 20),
+        bounds: yonder_server::config::Bounds {
+            max_client_atoms: args.max_client_atoms,
+            max_atoms: args.max_atoms,
+            max_client_resources: args.max_client_resources,
+            ..Default::default()
+        },
         ..ServerConfig::default()
     };
     config.shm &= !args.no_shm;

@@ -1,4 +1,5 @@
-//! Atoms: InternAtom and GetAtomName.
+//! Atoms: InternAtom and GetAtomName. What a new atom costs its creator is
+//! `state::atoms`'s.
 
 use crate::command::{fail, HandlerResult};
 use crate::state::State;
@@ -10,7 +11,7 @@ use yonder_protocol::{Atom, ClientId, ErrorCode, Reply};
 pub const MAX_ATOM_NAME: usize = 256;
 
 // InternAtom: [name, only_if_exists] → [atom]
-pub(crate) fn intern_atom(s: &mut State, _c: ClientId, r: InternAtom) -> HandlerResult {
+pub(crate) fn intern_atom(s: &mut State, c: ClientId, r: InternAtom) -> HandlerResult {
     #[cfg(feature = "fault-injection")]
     if r.name == "_YONDER_TEST_PANIC" {
         // A server bug, on purpose, after a first change to the state (tests/containment.rs).
@@ -27,7 +28,7 @@ pub(crate) fn intern_atom(s: &mut State, _c: ClientId, r: InternAtom) -> Handler
     let atom = if r.only_if_exists {
         s.atoms.lookup(&r.name).unwrap_or(Atom::NONE)
     } else {
-        s.atoms.intern(&r.name)
+        s.intern_for(c, &r.name)?
     };
     Ok(Some(Reply::InternAtom(InternAtomReply { atom })))
 }

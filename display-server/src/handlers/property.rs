@@ -3,6 +3,7 @@
 
 use crate::command::{fail, HandlerResult};
 use crate::events;
+use crate::state::quota::property_cost;
 use crate::state::{Property, State};
 use yonder_protocol::event::{PropertyEvent, PropertyState};
 use yonder_protocol::reply::{ListPropertiesReply, PropertyReply};
@@ -43,12 +44,14 @@ pub(crate) fn change_property(s: &mut State, _c: ClientId, r: ChangeProperty) ->
     s.check_window(r.window)?;
     check_atom(s, r.property)?;
     check_atom(s, r.type_)?;
-    let win = s.windows.get_mut(&r.window).expect("checked");
-    let old_len = win.properties.get(&r.property).map_or(0, |p| p.data.len());
+    let old_len = s.windows[&r.window]
+        .properties
+        .get(&r.property)
+        .map(|p| p.data.len());
     let new_len = if r.mode == PropMode::Replace {
         r.data.len()
     } else {
-        old_len + r.data.len()
+        old_len.unwrap_or(0) + r.data.len()
     };
     if new_len > MAX_PROPERTY_LEN {
         return Err(fail(
@@ -57,6 +60,10 @@ pub(crate) fn change_property(s: &mut State, _c: ClientId, r: ChangeProperty) ->
             format!("property values are limited to {MAX_PROPERTY_LEN} bytes"),
         ));
     }
+    // Charged to the window's owner, whoever sets it (protocol.md §19.3).
+    let (add, release) = (property_cost(new_len), old_len.map_or(0, property_cost));
+    s.check_property_quota(r.window, add, release)?;
+    let win = s.windows.get_mut(&r.window).expect("checked");
     match (r.mode, win.properties.get_mut(&r.property)) {
         (PropMode::Replace, _) | (_, None) => {
             win.properties.insert(
@@ -82,6 +89,7 @@ pub(crate) fn change_property(s: &mut State, _c: ClientId, r: ChangeProperty) ->
             }
         }
     }
+    s.charge_property(r.window, add, release);
     notify_property(s, r.window, r.property, PropertyState::NewValue);
     Ok(None)
 }
@@ -96,7 +104,8 @@ pub(crate) fn delete_property(s: &mut State, _c: ClientId, r: DeleteProperty) ->
         .expect("checked")
         .properties
         .remove(&r.property);
-    if removed.is_some() {
+    if let Some(p) = removed {
+        s.charge_property(r.window, 0, property_cost(p.data.len()));
         notify_property(s, r.window, r.property, PropertyState::Deleted);
     }
     Ok(None)

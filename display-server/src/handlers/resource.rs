@@ -50,7 +50,7 @@ pub(crate) fn create_gc(s: &mut State, c: ClientId, r: CreateGc) -> HandlerResul
     let mut gc = Gc::default();
     gc.apply(&r.values)
         .map_err(|(bad, m)| fail(ErrorCode::Value, bad, m))?;
-    s.gcs.insert(r.id, gc);
+    s.put_gc(r.id, gc);
     Ok(None)
 }
 
@@ -83,7 +83,7 @@ pub(crate) fn set_clip_rectangles(
 
 // FreeGc: [gc]
 pub(crate) fn free_gc(s: &mut State, _c: ClientId, r: FreeGc) -> HandlerResult {
-    s.gcs.remove(&r.gc).ok_or_else(|| {
+    s.take_gc(r.gc).ok_or_else(|| {
         fail(
             ErrorCode::Gc,
             r.gc.0,

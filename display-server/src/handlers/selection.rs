@@ -25,6 +25,7 @@ pub(crate) fn set_selection_owner(
     }
     if !r.owner.is_none() {
         s.check_own_window(c, r.owner)?;
+        s.check_selection_count(c, r.selection, r.owner)?;
     }
     let time = if r.time.0 == 0 { s.now() } else { r.time };
     let new = (!r.owner.is_none()).then_some(Owner {
@@ -71,7 +72,6 @@ pub(crate) fn convert_selection(s: &mut State, c: ClientId, r: ConvertSelection)
         );
         return Ok(None);
     };
-    let id = s.transfers.next_transfer();
     let t = Transfer {
         owner: owner.client,
         requestor_client: c,
@@ -80,7 +80,7 @@ pub(crate) fn convert_selection(s: &mut State, c: ClientId, r: ConvertSelection)
         selection: r.selection,
         target: r.target,
     };
-    s.transfers.pending.insert(id, t);
+    let id = s.add_transfer(t)?;
     let e = SelectionRequestEvent {
         owner: owner.window,
         transfer: id,
@@ -113,7 +113,7 @@ pub(crate) fn send_selection_data(
     };
     let done = r.done || r.refused;
     if done {
-        s.transfers.pending.remove(&r.transfer);
+        s.remove_transfer(r.transfer);
     }
     let data = if r.refused { Vec::new() } else { r.data };
     let e = SelectionDataEvent {

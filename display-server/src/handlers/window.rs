@@ -127,7 +127,7 @@ pub fn destroy_subtree(s: &mut State, w: WindowId) {
         s.wm.window_destroyed(x);
         selection::selections_window_gone(s, x);
         dnd::dnd_window_gone(s, x);
-        if let Some(win) = s.windows.remove(&x) {
+        if let Some(win) = s.take_window(x) {
             if let Some(p) = s.windows.get_mut(&win.parent) {
                 p.children.retain(|k| *k != x);
             }

@@ -12,6 +12,27 @@ use yonder_protocol::{frame, ClientId, Seq, ServerMessage, ShmSegment};
 /// Largest output buffer kept for reuse after a direct write.
 const KEPT_BUFFER: usize = 64 * 1024;
 
+/// What a client holds of the server's tables besides its drawables' pixels, each
+/// against a bound of `config::Bounds` or the memory quota (protocol.md §19.3). Kept up
+/// to date where the tables change (`state::atoms`, `state::quota`,
+/// `transfer::selection`); a client's counts go with it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Held {
+    /// Atoms it created (they outlive it: the charge does not).
+    pub atoms: u32,
+    /// Bytes of those atoms' names.
+    pub atom_bytes: u64,
+    /// Its windows, pixmaps and graphics contexts.
+    pub resources: u32,
+    /// Bytes of the properties of its windows, whoever set them, each counted with
+    /// [`crate::state::quota::PROPERTY_OVERHEAD`]: charged to the memory quota.
+    pub property_bytes: u64,
+    /// Selections it owns.
+    pub selections: u32,
+    /// Conversions it asked for whose last chunk has not come.
+    pub conversions: u32,
+}
+
 /// A connected client.
 pub struct Client {
     /// The server's number for it.
@@ -34,6 +55,8 @@ pub struct Client {
     pub trusted: bool,
     /// Bytes of its windows' backing stores and its pixmaps (see `state::quota`).
     pub drawable_bytes: u64,
+    /// What else it holds against its bounds (protocol.md §19.3).
+    pub held: Held,
     /// Output handed to its writer and not yet written, shared with the writer task.
     pub outbox: Arc<Outbox>,
     /// Most bytes of output it may leave unread before it is disconnected.
@@ -72,6 +95,7 @@ impl Client {
             segments: HashMap::new(),
             trusted: false,
             drawable_bytes: 0,
+            held: Held::default(),
             outbox: Outbox::new(),
             max_output: usize::MAX,
             overflow: None,

@@ -26,7 +26,8 @@ impl State {
             .ok_or_else(|| fail(ErrorCode::Drawable, d.0, format!("no window or pixmap {d}")))
     }
 
-    /// Checks that `raw` is a fresh id in `client`'s space.
+    /// Checks that `raw` is a fresh id in `client`'s space, and that the client may
+    /// hold one more resource (`config::Bounds::max_client_resources`).
     pub fn check_new_id(&self, client: ClientId, raw: u64) -> Result<(), ProtocolError> {
         let space = self.clients.get(&client).map(|c| c.id_space).unwrap_or(0);
         if yonder_protocol::id_space_of(raw) != space || raw as u32 == 0 {
@@ -46,7 +47,7 @@ impl State {
                 format!("id {raw:#x} is already in use"),
             ));
         }
-        Ok(())
+        self.check_resource_count(client, raw)
     }
 
     /// Checks the size of drawable `id` (new or resized) against the setup's limits

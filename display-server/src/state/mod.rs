@@ -7,6 +7,7 @@
 //! one `&mut State` gives that for free, and keeps the per-client state easy to enumerate
 //! (see [`State::client_resources`]) for the day clients migrate between servers.
 
+pub mod atoms;
 mod client;
 mod framebuffer;
 pub mod gc;
@@ -30,7 +31,8 @@ pub mod versions;
 mod window;
 pub mod wm;
 
-pub use client::Client;
+pub use atoms::Atoms;
+pub use client::{Client, Held};
 pub use framebuffer::Framebuffer;
 pub use gc::Gc;
 pub use id_hash::IdMap;
@@ -41,51 +43,12 @@ pub use window::{Property, Window};
 pub use wm::Wm;
 
 use crate::config::ServerConfig;
-use std::collections::HashMap;
 use std::time::Instant;
 use tiny_skia::Pixmap;
-use yonder_protocol::{atoms, Atom, ClientId, Color, Drawable, GcId, Timestamp, WindowId};
+use yonder_protocol::{ClientId, Color, Drawable, GcId, Timestamp, WindowId};
 
 /// Color of the root window.
 pub const ROOT_BACKGROUND: Color = Color::rgb(0x2e3440);
-
-/// The interned atoms, both ways.
-#[derive(Default)]
-pub struct Atoms {
-    names: Vec<String>,
-    by_name: HashMap<String, Atom>,
-}
-
-impl Atoms {
-    fn with_predefined() -> Atoms {
-        let mut a = Atoms::default();
-        for name in atoms::PREDEFINED {
-            a.intern(name);
-        }
-        a
-    }
-    /// The atom for `name`, creating it.
-    pub fn intern(&mut self, name: &str) -> Atom {
-        if let Some(a) = self.by_name.get(name) {
-            return *a;
-        }
-        self.names.push(name.to_owned());
-        let atom = Atom(self.names.len() as u32);
-        self.by_name.insert(name.to_owned(), atom);
-        atom
-    }
-    /// The atom for `name`, if it exists.
-    pub fn lookup(&self, name: &str) -> Option<Atom> {
-        self.by_name.get(name).copied()
-    }
-    /// The name of `atom`.
-    pub fn name(&self, atom: Atom) -> Option<&str> {
-        (atom.0 as usize)
-            .checked_sub(1)
-            .and_then(|i| self.names.get(i))
-            .map(String::as_str)
-    }
-}
 
 /// Everything the server knows. Owned by the state thread only.
 pub struct State {
@@ -130,6 +93,11 @@ pub struct State {
     pub memory_quota: u64,
     /// Bytes of output one client may leave unread (`--max-output-buffer`).
     pub max_output_buffer: usize,
+    /// The counts of atoms, resources, selections and conversions (protocol.md §19.3).
+    pub bounds: crate::config::Bounds,
+    /// Bytes of the root window's properties (charged to the server, with the same
+    /// quota as a client: see `state::quota`).
+    pub root_property_bytes: u64,
     /// The built-in window manager's state (frames, drags, close requests).
     pub wm: Wm,
     /// Reusable conversion buffers of the drawing handlers.
@@ -165,6 +133,8 @@ impl State {
             max_clients: config.max_clients,
             memory_quota: config.client_memory_quota,
             max_output_buffer: config.max_output_buffer,
+            bounds: config.bounds,
+            root_property_bytes: 0,
             wm: Wm::new(config.window_manager),
             scratch: scratch::Scratch::default(),
             request_in_hand: 0,

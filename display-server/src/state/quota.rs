@@ -1,19 +1,38 @@
-//! The per-client memory quota: every backing store (a window's pixels) and pixmap is
-//! charged to the client whose id space its id is in, 4 bytes a pixel, whoever asked for
-//! it to be made or resized. [`Client::drawable_bytes`] is the running total; every change
-//! of `State::surfaces` for a client's drawable goes through [`State::put_surface`] and
-//! [`State::take_surface`] here, so the total cannot drift from what is really held.
-//! The root (the server's) is charged to nobody.
+//! The per-client memory quota and count of resources. Every backing store (a window's
+//! pixels) and pixmap is charged to the client whose id space its id is in, 4 bytes a
+//! pixel, whoever asked for it to be made or resized; so is every property of its
+//! windows, its bytes plus [`PROPERTY_OVERHEAD`], whoever set it. [`Client::drawable_bytes`]
+//! and [`Held::property_bytes`] are the running totals, and [`Held::resources`] counts its
+//! windows, pixmaps and GCs. Every change of `State::surfaces` for a client's drawable
+//! goes through [`State::put_surface`] and [`State::take_surface`] here, every GC through
+//! [`State::put_gc`] and [`State::take_gc`], every window leaving through
+//! [`State::take_window`] and every property through [`State::charge_property`], so the
+//! totals cannot drift from what is really held.
 //!
-//! A request that would take a client past its quota fails with Alloc (protocol.md §19.3)
-//! before anything is allocated; freeing a pixmap or destroying a window makes room again.
+//! The root (the server's) is charged to nobody; its properties are charged to the
+//! server, which has a quota of its own, the same size as a client's.
+//!
+//! A request that would take a client past its quota or count fails with Alloc
+//! (protocol.md §19.3) before anything is allocated; freeing a pixmap or GC, deleting a
+//! property or destroying a window makes room again.
 //!
 //! [`Client::drawable_bytes`]: super::Client::drawable_bytes
+//! [`Held::property_bytes`]: super::Held::property_bytes
+//! [`Held::resources`]: super::Held::resources
 
-use super::State;
+use super::{Gc, State, Window};
 use crate::command::fail;
 use tiny_skia::Pixmap;
-use yonder_protocol::{Drawable, ErrorCode, ProtocolError};
+use yonder_protocol::{ClientId, Drawable, ErrorCode, GcId, ProtocolError, WindowId};
+
+/// What a property costs besides its bytes (its entry in the window's table, its name
+/// and type): so that a window's count of properties is bounded by the quota too.
+pub const PROPERTY_OVERHEAD: u64 = 64;
+
+/// What a property of `len` bytes is charged.
+pub fn property_cost(len: usize) -> u64 {
+    len as u64 + PROPERTY_OVERHEAD
+}
 
 /// Bytes held by a drawable of `width` × `height` pixels.
 pub fn drawable_bytes(width: u32, height: u32) -> u64 {
@@ -28,17 +47,18 @@ impl State {
         let Some(c) = self.owner_of(id).and_then(|c| self.clients.get(&c)) else {
             return Ok(());
         };
-        let after = c.drawable_bytes.saturating_sub(release).saturating_add(add);
+        let held = c.drawable_bytes + c.held.property_bytes;
+        let after = held.saturating_sub(release).saturating_add(add);
         if add > release && after > self.memory_quota {
             return Err(fail(
                 ErrorCode::Alloc,
                 id,
                 format!(
-                    "over the per-client quota of drawable memory: {} holds {} bytes of \
-                     windows and pixmaps, this needs {} more, the limit is {} \
+                    "over the per-client memory quota: {} holds {} bytes of windows, \
+                     pixmaps and properties, this needs {} more, the limit is {} \
                      (yonder-server --client-memory-quota)",
                     c.app_name,
-                    c.drawable_bytes,
+                    held,
                     add - release,
                     self.memory_quota
                 ),
@@ -47,10 +67,116 @@ impl State {
         Ok(())
     }
 
+    /// Checks that `client` may create one more window, pixmap or GC: an Alloc error
+    /// naming `id` when it holds its limit.
+    pub(crate) fn check_resource_count(
+        &self,
+        client: ClientId,
+        id: u64,
+    ) -> Result<(), ProtocolError> {
+        let max = self.bounds.max_client_resources;
+        match self.clients.get(&client) {
+            Some(c) if c.held.resources >= max => Err(fail(
+                ErrorCode::Alloc,
+                id,
+                format!(
+                    "{} holds its limit of {max} windows, pixmaps and graphics contexts \
+                     (yonder-server --max-client-resources)",
+                    c.app_name
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks that the properties of `window` may go from costing `release` to `add`
+    /// (see [`property_cost`]): charged to the window's owner, or for the root to the
+    /// server's own quota.
+    pub(crate) fn check_property_quota(
+        &self,
+        window: WindowId,
+        add: u64,
+        release: u64,
+    ) -> Result<(), ProtocolError> {
+        if window != WindowId::ROOT {
+            return self.check_quota(window.0, add, release);
+        }
+        let after = self
+            .root_property_bytes
+            .saturating_sub(release)
+            .saturating_add(add);
+        if add > release && after > self.memory_quota {
+            return Err(fail(
+                ErrorCode::Alloc,
+                window.0,
+                format!(
+                    "the root window's properties hold {} bytes, this needs {} more, the \
+                     limit is {} (yonder-server --client-memory-quota)",
+                    self.root_property_bytes,
+                    add - release,
+                    self.memory_quota
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records that the properties of `window` went from costing `release` to `add`.
+    pub(crate) fn charge_property(&mut self, window: WindowId, add: u64, release: u64) {
+        let total = if window == WindowId::ROOT {
+            Some(&mut self.root_property_bytes)
+        } else {
+            let owner = self.owner_of(window.0);
+            owner
+                .and_then(|c| self.clients.get_mut(&c))
+                .map(|c| &mut c.held.property_bytes)
+        };
+        if let Some(t) = total {
+            *t = t.saturating_sub(release) + add;
+        }
+    }
+
+    /// Removes window `w` from the table (not from its parent's children), crediting its
+    /// owner with its properties. Its backing store is [`State::take_surface`]'s.
+    pub(crate) fn take_window(&mut self, w: WindowId) -> Option<Window> {
+        let win = self.windows.remove(&w)?;
+        let cost: u64 = win
+            .properties
+            .values()
+            .map(|p| property_cost(p.data.len()))
+            .sum();
+        self.charge_property(w, 0, cost);
+        Some(win)
+    }
+
+    /// Stores a new GC, counting it as its owner's resource.
+    pub(crate) fn put_gc(&mut self, id: GcId, gc: Gc) {
+        if self.gcs.insert(id, gc).is_none() {
+            self.count_resource(id.0, true);
+        }
+    }
+
+    /// Removes a GC, uncounting it.
+    pub(crate) fn take_gc(&mut self, id: GcId) -> Option<Gc> {
+        let gc = self.gcs.remove(&id)?;
+        self.count_resource(id.0, false);
+        Some(gc)
+    }
+
+    fn count_resource(&mut self, id: u64, more: bool) {
+        if let Some(c) = self.owner_of(id).and_then(|c| self.clients.get_mut(&c)) {
+            let n = &mut c.held.resources;
+            *n = if more { *n + 1 } else { n.saturating_sub(1) };
+        }
+    }
+
     /// Stores the pixels of `d` (replacing any), charging its owner.
     pub(crate) fn put_surface(&mut self, d: Drawable, pm: Pixmap) {
         let add = drawable_bytes(pm.width(), pm.height());
         let old = self.surfaces.insert(d, pm);
+        if old.is_none() {
+            self.count_resource(d.0, true);
+        }
         let release = old.map_or(0, |o| drawable_bytes(o.width(), o.height()));
         if let Some(c) = self.owner_of(d.0).and_then(|c| self.clients.get_mut(&c)) {
             c.drawable_bytes = c.drawable_bytes.saturating_sub(release) + add;
@@ -60,6 +186,7 @@ impl State {
     /// Removes the pixels of `d`, crediting its owner.
     pub(crate) fn take_surface(&mut self, d: Drawable) -> Option<Pixmap> {
         let old = self.surfaces.remove(&d)?;
+        self.count_resource(d.0, false);
         if let Some(c) = self.owner_of(d.0).and_then(|c| self.clients.get_mut(&c)) {
             c.drawable_bytes = c
                 .drawable_bytes

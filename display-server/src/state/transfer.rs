@@ -1,11 +1,18 @@
 //! Moving data between clients, as data: selection owners, conversions under way, the
 //! drag in progress, drops awaiting their finish, and each client's save-set. What the
 //! requests and the pointer do with them is `transfer`'s (and the handlers').
+//!
+//! Owners and conversions change only through [`State::set_owner`],
+//! [`State::add_transfer`] and [`State::remove_transfer`], which keep each client's
+//! count of selections owned and conversions asked for (`Held`) against its bounds
+//! (`config::Bounds`, protocol.md §19.3).
 
+use super::State;
+use crate::command::fail;
 use std::collections::{HashMap, HashSet};
 use tiny_skia::Pixmap;
 use yonder_protocol::request::{DndAction, DndActions};
-use yonder_protocol::{Atom, ClientId, Point, Rect, Timestamp, WindowId};
+use yonder_protocol::{Atom, ClientId, ErrorCode, Point, ProtocolError, Rect, Timestamp, WindowId};
 
 /// Who owns a selection.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,5 +114,86 @@ impl Transfers {
                 pointer.y.saturating_sub(d.hotspot.y),
             ),
         ))
+    }
+}
+
+impl State {
+    /// Sets (or clears) the owner of `selection`, moving the count of selections owned
+    /// from the previous owner's client to the new one's. Returns the previous owner.
+    pub fn set_owner(&mut self, selection: Atom, new: Option<Owner>) -> Option<Owner> {
+        if let Some(c) = new.as_ref().and_then(|o| self.clients.get_mut(&o.client)) {
+            c.held.selections += 1;
+        }
+        let old = match new {
+            Some(o) => self.transfers.owners.insert(selection, o),
+            None => self.transfers.owners.remove(&selection),
+        };
+        if let Some(c) = old.as_ref().and_then(|o| self.clients.get_mut(&o.client)) {
+            c.held.selections = c.held.selections.saturating_sub(1);
+        }
+        old
+    }
+
+    /// Checks that `client` may take `selection`: Alloc, naming `window`, when it
+    /// owns its limit of selections and this is not one of them.
+    pub fn check_selection_count(
+        &self,
+        client: ClientId,
+        selection: Atom,
+        window: WindowId,
+    ) -> Result<(), ProtocolError> {
+        let max = self.bounds.max_client_selections;
+        let Some(c) = self.clients.get(&client) else {
+            return Ok(());
+        };
+        let already = self
+            .transfers
+            .owners
+            .get(&selection)
+            .is_some_and(|o| o.client == client);
+        if c.held.selections >= max && !already {
+            return Err(fail(
+                ErrorCode::Alloc,
+                window.0,
+                format!(
+                    "{} owns its limit of {max} selections; it must give one up first",
+                    c.app_name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records a conversion asked for, charged to its requestor, and returns its id; or
+    /// Alloc, naming the requestor window, when the requestor already waits for its
+    /// limit of conversions.
+    pub fn add_transfer(&mut self, t: Transfer) -> Result<u64, ProtocolError> {
+        let max = self.bounds.max_client_conversions;
+        if let Some(c) = self.clients.get_mut(&t.requestor_client) {
+            if c.held.conversions >= max {
+                return Err(fail(
+                    ErrorCode::Alloc,
+                    t.requestor.0,
+                    format!(
+                        "{} waits for its limit of {max} conversions; it must receive \
+                         the last chunk of one first",
+                        c.app_name
+                    ),
+                ));
+            }
+            c.held.conversions += 1;
+        }
+        let id = self.transfers.next_transfer();
+        self.transfers.pending.insert(id, t);
+        Ok(id)
+    }
+
+    /// Ends a conversion, crediting its requestor.
+    pub fn remove_transfer(&mut self, id: u64) -> Option<Transfer> {
+        let t = self.transfers.pending.remove(&id)?;
+        if let Some(c) = self.clients.get_mut(&t.requestor_client) {
+            c.held.conversions = c.held.conversions.saturating_sub(1);
+        }
+        Some(t)
     }
 }

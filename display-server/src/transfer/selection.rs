@@ -13,10 +13,7 @@ use yonder_protocol::{Atom, ClientId, Event, EventMask, WindowId};
 pub(crate) fn change_selection_owner(s: &mut State, selection: Atom, new: Option<Owner>) {
     let time = new.as_ref().map_or(s.now(), |o| o.time);
     let owner_window = new.as_ref().map_or(WindowId::NONE, |o| o.window);
-    let old = match new {
-        Some(o) => s.transfers.owners.insert(selection, o),
-        None => s.transfers.owners.remove(&selection),
-    };
+    let old = s.set_owner(selection, new);
     if let Some(old) = old.filter(|o| o.window != owner_window) {
         let e = Event::SelectionClear(SelectionClearEvent {
             owner: old.window,
@@ -81,7 +78,7 @@ pub(crate) fn selections_client_gone(s: &mut State, client: ClientId) {
         .map(|(i, _)| *i)
         .collect();
     for id in ids {
-        if let Some(t) = s.transfers.pending.remove(&id) {
+        if let Some(t) = s.remove_transfer(id) {
             if t.requestor_client != client {
                 selection_data(
                     s,
