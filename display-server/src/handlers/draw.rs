@@ -40,8 +40,12 @@ pub(crate) fn draw(
         .ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))?;
     let pm = s.surfaces.get_mut(&d).expect("checked");
     let style = gc.style(w, h);
+    let clipped = style.clip.is_some();
     if let Some(r) = f(pm, &style) {
         damage_drawable(s, d, r);
+    }
+    if clipped {
+        s.settle_clip_cache(g);
     }
     Ok(None)
 }
@@ -163,8 +167,12 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
         };
         render::copy_area(src, dst, &style, sr, dx, dy)
     };
+    let clipped = style.clip.is_some();
     if let Some(d) = damage {
         damage_drawable(s, r.dst, d);
+    }
+    if clipped {
+        s.settle_clip_cache(r.gc);
     }
     Ok(None)
 }

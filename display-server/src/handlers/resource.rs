@@ -78,6 +78,7 @@ pub(crate) fn set_clip_rectangles(
         }
     }
     check_gc(s, r.gc)?.set_clip(r.origin, r.rects);
+    s.settle_clip_cache(r.gc);
     Ok(None)
 }
 

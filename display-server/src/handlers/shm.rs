@@ -115,8 +115,12 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     // Not through `draw::draw`: the image borrows the client's segment meanwhile.
     let style = s.gcs.get_mut(&r.gc).expect("checked above").style(w, h);
     let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
+    let clipped = style.clip.is_some();
     if let Some(d) = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img) {
         draw::damage_drawable(s, r.drawable, d);
+    }
+    if clipped {
+        s.settle_clip_cache(r.gc);
     }
     Ok(None)
 }

@@ -136,3 +136,77 @@ fn drawing_damage_is_skipped_on_a_screen_without_frames() {
         assert!(inked.count() > 100, "the triangle was drawn");
     }
 }
+
+/// GCs with clips drawing into a large pixmap each cache a mask of its size; together they
+/// keep at most `CLIP_CACHE_BUDGET`, and a GC whose cache was dropped still clips right.
+#[test]
+fn cached_clips_stay_within_their_budget_and_still_clip() {
+    use crate::state::quota::CLIP_CACHE_BUDGET;
+    use yonder_protocol::request::{CreatePixmap, FreeGc, PolyFillRectangle, SetClipRectangles};
+    use yonder_protocol::PixmapId;
+    let (mut state, client, _out) = state_with_client(64, 64, false);
+    let pm = PixmapId(make_id(7, 1));
+    let (w, h) = (4096, 4096); // a 16 MiB mask a GC
+    let send = |state: &mut State, r: Request| {
+        dispatch::handle_request(state, client, Incoming::Request(r))
+    };
+    send(
+        &mut state,
+        Request::CreatePixmap(CreatePixmap {
+            id: pm,
+            drawable: Drawable(WindowId::ROOT.0),
+            width: w,
+            height: h,
+        }),
+    );
+    let gcs: Vec<GcId> = (0..40).map(|n| GcId(make_id(7, 100 + n))).collect();
+    for (n, gc) in gcs.iter().enumerate() {
+        send(
+            &mut state,
+            Request::CreateGc(CreateGc {
+                id: *gc,
+                drawable: Drawable(pm.0),
+                values: GcValues {
+                    foreground: Some(yonder_protocol::Color::rgb(0xff0000)),
+                    ..Default::default()
+                },
+            }),
+        );
+        // Each GC may draw only in its own 2x2 square.
+        send(
+            &mut state,
+            Request::SetClipRectangles(SetClipRectangles {
+                gc: *gc,
+                origin: Point::new(0, 0),
+                rects: Some(vec![Rect::new(4 * n as i32, 0, 2, 2)]),
+            }),
+        );
+        send(
+            &mut state,
+            Request::PolyFillRectangle(PolyFillRectangle {
+                drawable: Drawable(pm.0),
+                gc: *gc,
+                rects: vec![Rect::new(0, 0, 200, 4)],
+            }),
+        );
+        assert!(state.clip_cache_bytes <= CLIP_CACHE_BUDGET, "GC {n}");
+    }
+    let cached: u64 = gcs.iter().map(|g| state.gcs[g].clip_charged).sum();
+    assert_eq!(cached, state.clip_cache_bytes);
+    assert!(
+        cached > CLIP_CACHE_BUDGET / 2,
+        "the budget is used: {cached}"
+    );
+    // Every square drawn, and nothing between them.
+    let pixels = &state.surfaces[&Drawable(pm.0)];
+    let red = |x: u32, y: u32| pixels.pixel(x, y).unwrap().red() == 255;
+    for n in 0..40u32 {
+        assert!(red(4 * n, 0) && red(4 * n + 1, 1), "square {n}");
+        assert!(!red(4 * n + 2, 0) && !red(4 * n, 2), "outside square {n}");
+    }
+    // Freeing the GCs gives the budget back.
+    for gc in &gcs {
+        send(&mut state, Request::FreeGc(FreeGc { gc: *gc }));
+    }
+    assert_eq!(state.clip_cache_bytes, 0);
+}

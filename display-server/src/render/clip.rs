@@ -70,6 +70,12 @@ impl Clip {
         clip
     }
 
+    /// The heap memory it holds: its rectangles and its mask.
+    pub fn heap_bytes(&self) -> u64 {
+        (self.rects.capacity() * std::mem::size_of::<IRect>()) as u64
+            + self.mask.as_ref().map_or(0, |m| m.data().len() as u64)
+    }
+
     /// True when pixel `(x, y)` may be drawn.
     pub fn contains(&self, x: i32, y: i32) -> bool {
         let Some(b) = self.bounds else { return false };

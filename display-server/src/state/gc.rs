@@ -32,6 +32,9 @@ pub struct Gc {
     clip: Option<Vec<Rect>>,
     /// The clip mask for the last drawable size it was built for.
     clip_cache: Option<Clip>,
+    /// The bytes of `clip_cache` counted in the server's budget of cached clips
+    /// (`State::settle_clip_cache`).
+    pub(crate) clip_charged: u64,
 }
 
 impl Default for Gc {
@@ -48,6 +51,7 @@ impl Default for Gc {
             cap: rq::CapStyle::Butt,
             join: rq::JoinStyle::Miter,
             clip: None,
+            clip_charged: 0,
             clip_cache: None,
         }
     }
@@ -100,6 +104,16 @@ impl Gc {
                 .map(|r| r.translate(origin.x, origin.y))
                 .collect()
         });
+        self.clip_cache = None;
+    }
+
+    /// The heap memory of its cached clip.
+    pub fn clip_cache_bytes(&self) -> u64 {
+        self.clip_cache.as_ref().map_or(0, Clip::heap_bytes)
+    }
+
+    /// Forgets its cached clip (built again at its next drawing).
+    pub fn drop_clip_cache(&mut self) {
         self.clip_cache = None;
     }
 

@@ -102,6 +102,8 @@ pub struct State {
     pub wm: Wm,
     /// Reusable conversion buffers of the drawing handlers.
     pub scratch: scratch::Scratch,
+    /// Bytes of the GCs' cached clips, all together (`quota::CLIP_CACHE_BUDGET`).
+    pub clip_cache_bytes: u64,
     /// The opcode of the request being handled, for the log of a request that fails with
     /// a panic (`dispatch::after_panic`).
     pub request_in_hand: u8,
@@ -137,6 +139,7 @@ impl State {
             root_property_bytes: 0,
             wm: Wm::new(config.window_manager),
             scratch: scratch::Scratch::default(),
+            clip_cache_bytes: 0,
             request_in_hand: 0,
             started: Instant::now(),
         };

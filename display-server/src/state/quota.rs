@@ -34,6 +34,12 @@ pub fn property_cost(len: usize) -> u64 {
     len as u64 + PROPERTY_OVERHEAD
 }
 
+/// What the GCs' cached clips (a mask the size of the drawable drawn into, and its
+/// rectangles) may hold together, server-wide. Past it a GC's clip is not kept between
+/// drawings but built again for each: slower for the client drawing with it, never an
+/// error, and 65 536 GCs of a client cannot each keep a 32 MiB mask.
+pub const CLIP_CACHE_BUDGET: u64 = 256 << 20;
+
 /// Bytes held by a drawable of `width` × `height` pixels.
 pub fn drawable_bytes(width: u32, height: u32) -> u64 {
     4 * width as u64 * height as u64
@@ -156,11 +162,30 @@ impl State {
         }
     }
 
-    /// Removes a GC, uncounting it.
+    /// Removes a GC, uncounting it and its cached clip.
     pub(crate) fn take_gc(&mut self, id: GcId) -> Option<Gc> {
         let gc = self.gcs.remove(&id)?;
         self.count_resource(id.0, false);
+        self.clip_cache_bytes = self.clip_cache_bytes.saturating_sub(gc.clip_charged);
         Some(gc)
+    }
+
+    /// Counts GC `id`'s cached clip as it is now (after a drawing or a clip change) in the
+    /// server's total, and forgets it if that passes [`CLIP_CACHE_BUDGET`].
+    pub(crate) fn settle_clip_cache(&mut self, id: GcId) {
+        let Some(gc) = self.gcs.get_mut(&id) else {
+            return;
+        };
+        let now = gc.clip_cache_bytes();
+        let others = self.clip_cache_bytes.saturating_sub(gc.clip_charged);
+        if others.saturating_add(now) > CLIP_CACHE_BUDGET {
+            gc.drop_clip_cache();
+            gc.clip_charged = 0;
+            self.clip_cache_bytes = others;
+        } else {
+            gc.clip_charged = now;
+            self.clip_cache_bytes = others + now;
+        }
     }
 
     fn count_resource(&mut self, id: u64, more: bool) {
