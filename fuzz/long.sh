@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Long fuzzing runs, counted: each target for a number of executions (the counts issue 11
-# asks for: server_state 2,000,000, frame_decode 10,000,000) or for a time, one after the
-# other, then one table of executions, speed, crashes, coverage (libFuzzer's `cov`: edges,
-# `ft`: features) and corpus size per target. A target that rejects most inputs early
+# asks for: server_state 2,000,000, frame_decode 10,000,000; socket_frames 1,000,000 and
+# client_messages 500,000, slower per run: real sockets and tasks) or for a time, one after
+# the other, then one table of executions, speed, crashes, coverage (libFuzzer's `cov`:
+# edges, `ft`: features) and corpus size per target. A target that rejects most inputs early
 # shows as low coverage for many executions.
 #
 #   fuzz/long.sh [--time SECONDS] [--scale F] [TARGET ...]
@@ -22,17 +23,19 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --time) time_limit=$2; shift 2 ;;
         --scale) scale=$2; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         -*) echo "long.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state)
+[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state socket_frames client_messages)
 
 count_of() {
     case "$1" in
         server_state) echo 2000000 ;;
         frame_decode) echo 10000000 ;;
+        socket_frames) echo 1000000 ;;
+        client_messages) echo 500000 ;;
         *) echo 1000000 ;;
     esac
 }
@@ -40,6 +43,8 @@ seeds_of() {
     case "$1" in
         server_state) echo ../display-server/tests/fuzz_regressions/server_state ;;
         frame_decode) echo ../protocol/tests/fuzz_regressions/frame_decode ;;
+        socket_frames) echo ../display-server/tests/fuzz_regressions/socket_frames ;;
+        client_messages) echo ../client-lib/tests/fuzz_regressions/client_messages ;;
         *) echo "" ;;
     esac
 }

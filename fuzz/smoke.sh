@@ -25,14 +25,16 @@ run() {
         -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
 }
 
-# FUZZ_TARGETS picks targets (default both). CI runs frame_decode only: server_state's
-# cold sanitizer build of the whole server takes ~10 minutes on 2 cores; its crash inputs
-# are replayed by `cargo test` (display-server/tests/fuzz_regressions.rs) in every run.
-targets="${FUZZ_TARGETS:-frame_decode server_state}"
+# FUZZ_TARGETS picks targets (default all four). CI runs frame_decode only: the other
+# targets' cold sanitizer build of the whole server takes ~10 minutes on 2 cores; their
+# kept inputs are replayed by `cargo test` in every run (see README.md).
+targets="${FUZZ_TARGETS:-frame_decode server_state socket_frames client_messages}"
 for t in $targets; do
     case "$t" in
         frame_decode) run frame_decode ../protocol/tests/fuzz_regressions/frame_decode ;;
         server_state) run server_state ../display-server/tests/fuzz_regressions/server_state ;;
+        socket_frames) run socket_frames ../display-server/tests/fuzz_regressions/socket_frames ;;
+        client_messages) run client_messages ../client-lib/tests/fuzz_regressions/client_messages ;;
         *) echo "unknown fuzz target $t"; exit 2 ;;
     esac
 done
