@@ -25,9 +25,10 @@ run() {
         -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
 }
 
-# FUZZ_TARGETS picks targets (default all four). CI runs frame_decode only: the other
-# targets' cold sanitizer build of the whole server takes ~10 minutes on 2 cores; their
-# kept inputs are replayed by `cargo test` in every run (see README.md).
+# FUZZ_TARGETS picks targets (default all four; CI runs all four). The targets are bins of
+# one package, so the first build compiles every dependency (the server and the library
+# with sanitizer coverage, ~10 minutes on 2 cores) and each further target only links.
+# Their kept inputs are also replayed by `cargo test` in every run (see README.md).
 targets="${FUZZ_TARGETS:-frame_decode server_state socket_frames client_messages}"
 for t in $targets; do
     case "$t" in
