@@ -12,6 +12,16 @@ use yonder_protocol::{ClientId, WindowId};
 /// Frees everything `client` owned, with the events others would see had it
 /// destroyed its windows itself, then forgets it (its writer then closes the socket).
 pub fn disconnect(s: &mut State, client: ClientId, reason: &str) {
+    // A bug while a client leaves, on purpose, for tests/containment.rs: outside any
+    // request, so the server must end (status 70) rather than go on without its state
+    // thread.
+    #[cfg(feature = "fault-injection")]
+    if s.clients
+        .get(&client)
+        .is_some_and(|c| c.app_name == "_YONDER_TEST_PANIC_ON_LEAVE")
+    {
+        panic!("deliberate panic while a client leaves");
+    }
     rescue_save_set(s, client);
     dnd::dnd_client_gone(s, client);
     selection::selections_client_gone(s, client);

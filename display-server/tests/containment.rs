@@ -55,8 +55,12 @@ fn a_panicking_request_costs_only_its_client() {
     late.sync().unwrap();
 }
 
-#[test]
-fn the_failure_is_logged_naming_the_request() {
+/// A server process on a temporary socket, and how to connect to it as `app`.
+fn server_process() -> (
+    ServerProcess,
+    tempfile::TempDir,
+    impl Fn(&str) -> ConnectOptions,
+) {
     let dir = tempfile::tempdir().unwrap();
     let cookies = dir.path().join("cookies");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_yonder-server"));
@@ -77,12 +81,18 @@ fn the_failure_is_logged_naming_the_request() {
         .map(|rest| hex::decode(rest.split_whitespace().next().unwrap()).unwrap())
         .expect("the display's cookie line");
     let socket = yonder_address::paths::socket_path(&dir.path().join("s"), n);
-    let options = |app: &str| ConnectOptions {
+    let options = move |app: &str| ConnectOptions {
         display: Some(format!("unix:{}", socket.display())),
         cookie: Some(cookie.clone()),
         app_name: Some(app.into()),
         ..Default::default()
     };
+    (server, dir, options)
+}
+
+#[test]
+fn the_failure_is_logged_naming_the_request() {
+    let (server, _dir, options) = server_process();
     let bad = Connection::connect_with(options("faulty")).unwrap();
     assert!(bad
         .intern_atom("_YONDER_TEST_PANIC", false)
@@ -97,6 +107,27 @@ fn the_failure_is_logged_naming_the_request() {
     // And the server still serves.
     let good = Connection::connect_with(options("good")).unwrap();
     good.sync().unwrap();
+}
+
+#[test]
+fn a_failure_outside_any_request_ends_the_server_with_status_70() {
+    // A bug while a client leaves has no client to blame: the server must not go on
+    // accepting connections with its state thread gone.
+    let (mut server, _dir, options) = server_process();
+    let other = Connection::connect_with(options("other")).unwrap();
+    other.sync().unwrap();
+    let leaving = Connection::connect_with(options("_YONDER_TEST_PANIC_ON_LEAVE")).unwrap();
+    leaving.sync().unwrap();
+    drop(leaving);
+    let status = server.wait(std::time::Duration::from_secs(10));
+    assert_eq!(status.code(), Some(70), "stderr:\n{}", server.stderr());
+    assert!(
+        server.stderr_shows("failed outside any client's request"),
+        "stderr:\n{}",
+        server.stderr()
+    );
+    // Its other client sees the end of the connection, not a hang.
+    assert!(other.sync().is_err());
 }
 
 #[test]

@@ -16,11 +16,16 @@ use crate::state::versions::too_new;
 use crate::state::State;
 use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, Seq, ServerMessage, SINCE_MINOR};
 
+/// `State::request_in_hand` while no decoded request is: an opcode no request has.
+const NO_REQUEST: u8 = 0xFF;
+
 /// Applies one request of `client` that came as its raw frame `body` (an
 /// [`Incoming::Raw`] of a batch): decodes it first, as the client's version `minor`
 /// reads it. A body that does not decode ends the connection, as it would have in the
 /// reader.
 pub fn handle_raw(s: &mut State, client: ClientId, minor: u16, body: &[u8]) {
+    // Not yet known: a failure while decoding names no earlier request.
+    s.request_in_hand = NO_REQUEST;
     match yonder_protocol::decode_request_of(body, minor) {
         Ok(req) => handle_request(s, client, Incoming::Request(req)),
         Err(DecodeError::UnknownOpcode(op)) => handle_request(s, client, Incoming::Unknown(op)),
@@ -62,6 +67,7 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
     }
     c.seq.0 += 1;
     let (seq, minor) = (c.seq, c.minor);
+    s.request_in_hand = NO_REQUEST;
     let (opcode, result) = match incoming {
         Incoming::Request(req) => {
             let op = req.code();
@@ -116,6 +122,15 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
     }
 }
 
+/// The message a panic was raised with.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
 /// A request of client `c` panicked (a bug of the server's, whatever the request; the
 /// state thread catches it around each batch of `c`'s requests, see
 /// `state_thread::apply_command`): the client is disconnected (what it was owed before is
@@ -131,11 +146,7 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
 pub fn after_panic(s: &mut State, c: ClientId, payload: &(dyn std::any::Any + Send)) {
     let seq = s.clients.get(&c).map_or(Seq(0), |cl| cl.seq);
     let op = s.request_in_hand;
-    let what = payload
-        .downcast_ref::<&str>()
-        .map(|m| m.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".into());
+    let what = panic_message(payload);
     let request = Request::name_of(op).unwrap_or("?");
     tracing::error!(
         client = c.0,

@@ -141,7 +141,24 @@ pub fn disconnect_all(s: &mut State) {
 /// The state thread's loop (see `net::server` for why it is a thread of its own): apply
 /// commands in arrival order until told to stop (a `Shutdown` command, or `stopping`); after each burst, hand every
 /// client its output and present the damage.
-pub fn run(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
+pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
+    // A failure outside a client's batch (disconnecting a client, host input, composing)
+    // has no client to blame and may leave anything half-done: the server ends (status
+    // 70, like a failed invariant check) rather than live on without its state thread,
+    // accepting connections it never serves.
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_loop(state, rx, stopping)
+    }));
+    if let Err(payload) = ran {
+        tracing::error!(
+            failure = dispatch::panic_message(payload.as_ref()),
+            "the server failed outside any client's request; exiting"
+        );
+        std::process::exit(70);
+    }
+}
+
+fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
     while let Some(cmd) = rx.blocking_recv() {
         let burst = std::time::Instant::now();
         let mut stop = apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire);

@@ -1,5 +1,5 @@
 //! What must hold of the state between two requests, checked after a request's handler
-//! panicked (see `dispatch::contained`): the window tree is a tree rooted at the root,
+//! panicked (see `dispatch::after_panic`): the window tree is a tree rooted at the root,
 //! each window's parent and children agree, every window has its backing store, and the
 //! id spaces and the clients name each other. The check walks everything once; it is for
 //! the rare moment after a failure, never for the hot path.

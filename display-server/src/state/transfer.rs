@@ -9,7 +9,7 @@
 
 use super::State;
 use crate::command::fail;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use tiny_skia::Pixmap;
 use yonder_protocol::request::{DndAction, DndActions};
 use yonder_protocol::{Atom, ClientId, ErrorCode, Point, ProtocolError, Rect, Timestamp, WindowId};
@@ -69,7 +69,15 @@ pub struct Transfers {
     pub dropped: Vec<Dropped>,
     /// Each client's save-set.
     pub save_sets: HashMap<ClientId, HashSet<WindowId>>,
+    /// Transfers whose requestor left while they were open, oldest first (some may have
+    /// ended since): at most [`MAX_ABANDONED_TRANSFERS`], the oldest dropped past it.
+    pub abandoned: VecDeque<u64>,
 }
+
+/// Transfers of departed requestors kept open, server-wide (protocol.md §17.2, §19.3):
+/// an owner may still answer them, but a requestor that asks and leaves, again and
+/// again, of an owner that never answers must not grow the table without end.
+pub const MAX_ABANDONED_TRANSFERS: usize = 4096;
 
 impl Transfers {
     /// A fresh transfer id.

@@ -4,6 +4,7 @@
 
 use super::Owner;
 use crate::events;
+use crate::state::transfer::MAX_ABANDONED_TRANSFERS;
 use crate::state::State;
 use yonder_protocol::event::{SelectionClearEvent, SelectionDataEvent, SelectionOwnerEvent};
 use yonder_protocol::{Atom, ClientId, Event, EventMask, WindowId};
@@ -58,7 +59,8 @@ pub(crate) fn selection_data(
 /// A client left: its selections lose their owner and transfers it owed are refused
 /// to their requestors. Transfers it asked for stay open until their owner sends the
 /// last chunk (the data then goes nowhere): the owner cannot know the requestor left,
-/// and answering it is no error.
+/// and answering it is no error. At most `MAX_ABANDONED_TRANSFERS` such transfers are
+/// kept, server-wide; past it the oldest is dropped (its number becomes unknown).
 pub(crate) fn selections_client_gone(s: &mut State, client: ClientId) {
     let owned: Vec<Atom> = s
         .transfers
@@ -77,6 +79,19 @@ pub(crate) fn selections_client_gone(s: &mut State, client: ClientId) {
         .filter(|(_, t)| t.owner == client)
         .map(|(i, _)| *i)
         .collect();
+    let asked: Vec<u64> = s
+        .transfers
+        .pending
+        .iter()
+        .filter(|(_, t)| t.requestor_client == client && t.owner != client)
+        .map(|(i, _)| *i)
+        .collect();
+    s.transfers.abandoned.extend(asked);
+    while s.transfers.abandoned.len() > MAX_ABANDONED_TRANSFERS {
+        if let Some(oldest) = s.transfers.abandoned.pop_front() {
+            s.remove_transfer(oldest);
+        }
+    }
     for id in ids {
         if let Some(t) = s.remove_transfer(id) {
             if t.requestor_client != client {

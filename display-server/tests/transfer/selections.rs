@@ -396,3 +396,54 @@ fn requestor_disconnecting_mid_transfer_leaves_the_owner_unharmed() {
     assert_eq!(joined(&selection_data(&c, 2, 5)), b"for C");
     assert_no_errors(&a);
 }
+
+#[test]
+fn transfers_of_departed_requestors_are_kept_up_to_a_bound() {
+    let s = TestServer::start();
+    let a = s.connect();
+    let aw = plain_window(&a);
+    a.set_selection_owner(atoms::CLIPBOARD, aw, yonder_protocol::Timestamp(0));
+    a.sync().unwrap();
+    // Five requestors in turn each ask 1024 pastes of an owner that does not answer, and
+    // leave: 5120 open transfers of departed requestors, over the bound of 4096.
+    for round in 0..5u32 {
+        let b = s.connect();
+        let bw = plain_window(&b);
+        for tag in 0..1024 {
+            b.convert_selection(
+                atoms::CLIPBOARD,
+                atoms::TEXT_PLAIN_UTF8,
+                bw,
+                round * 1024 + tag,
+            );
+        }
+        b.sync().unwrap();
+    }
+    let mut transfers = Vec::new();
+    while transfers.len() < 5120 {
+        transfers.push(selection_request(&a).transfer);
+    }
+    a.sync().unwrap();
+    // The oldest were dropped: their numbers are unknown now. The newest are still open,
+    // and the owner's answer to one is accepted as before.
+    assert_eq!(
+        error_code(
+            a.send_selection_data(transfers[0], Vec::new(), true)
+                .check()
+        ),
+        ErrorCode::Value
+    );
+    a.send_selection_data(transfers[5119], b"late".to_vec(), true)
+        .check()
+        .unwrap();
+    assert_eq!(
+        error_code(
+            a.send_selection_data(transfers[1023], Vec::new(), true)
+                .check()
+        ),
+        ErrorCode::Value
+    );
+    a.send_selection_data(transfers[1024], Vec::new(), true)
+        .check()
+        .unwrap();
+}
