@@ -78,6 +78,9 @@ pub struct Bounds {
     pub max_client_selections: u32,
     /// Conversions one client may have asked for and not yet received the last chunk of.
     pub max_client_conversions: u32,
+    /// Clip rectangles one client's graphics contexts may hold together (each GC at most
+    /// 4096, 16 bytes each).
+    pub max_client_clip_rects: u64,
 }
 
 /// Default of [`Bounds::max_atoms`].
@@ -96,6 +99,7 @@ impl Default for Bounds {
             max_client_resources: DEFAULT_MAX_CLIENT_RESOURCES,
             max_client_selections: 1024,
             max_client_conversions: 1024,
+            max_client_clip_rects: 1 << 20,
         }
     }
 }

@@ -219,3 +219,41 @@ fn conversions_waiting_are_bounded_per_requestor() {
         .unwrap();
     convert(4).expect("room after the last chunk");
 }
+
+#[test]
+fn clip_rectangles_are_bounded_per_client_across_its_gcs() {
+    let s = TestServer::start_with(|c| c.bounds.max_client_clip_rects = 5000);
+    let a = s.connect();
+    let w = window(&a, Rect::new(0, 0, 8, 8), 0, EventMask::EMPTY);
+    let rects = |n: usize| vec![Rect::new(0, 0, 1, 1); n];
+    let (g1, g2) = (a.new_gc_id(), a.new_gc_id());
+    a.create_gc(g1, w, GcValues::default());
+    a.create_gc(g2, w, GcValues::default());
+    let origin = yonder_protocol::Point::new(0, 0);
+    a.set_clip_rectangles(g1, origin, Some(&rects(4096)))
+        .check()
+        .unwrap();
+    let m = alloc(a.set_clip_rectangles(g2, origin, Some(&rects(1000))).check());
+    assert!(m.contains("clip rectangles"), "{m}");
+    // Within the limit, and after g1 gives some back, g2 may have them.
+    a.set_clip_rectangles(g2, origin, Some(&rects(900)))
+        .check()
+        .unwrap();
+    a.set_clip_rectangles(g1, origin, None).check().unwrap();
+    a.set_clip_rectangles(g2, origin, Some(&rects(4096)))
+        .check()
+        .unwrap();
+    // Freeing the GC gives its rectangles back.
+    a.free_gc(g2).check().unwrap();
+    a.set_clip_rectangles(g1, origin, Some(&rects(4096)))
+        .check()
+        .unwrap();
+    // Another client has its own count.
+    let b = s.connect();
+    let bw = window(&b, Rect::new(0, 0, 8, 8), 0, EventMask::EMPTY);
+    let g = b.new_gc_id();
+    b.create_gc(g, bw, GcValues::default());
+    b.set_clip_rectangles(g, origin, Some(&rects(4096)))
+        .check()
+        .unwrap();
+}

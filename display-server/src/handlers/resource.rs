@@ -77,6 +77,8 @@ pub(crate) fn set_clip_rectangles(
             ));
         }
     }
+    check_gc(s, r.gc)?;
+    s.charge_clip_rects(r.gc, r.rects.as_ref().map_or(0, Vec::len))?;
     check_gc(s, r.gc)?.set_clip(r.origin, r.rects);
     s.settle_clip_cache(r.gc);
     Ok(None)

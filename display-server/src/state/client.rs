@@ -31,6 +31,8 @@ pub struct Held {
     pub selections: u32,
     /// Conversions it asked for whose last chunk has not come.
     pub conversions: u32,
+    /// Clip rectangles its GCs hold.
+    pub clip_rects: u64,
 }
 
 /// A connected client.

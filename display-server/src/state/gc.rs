@@ -97,6 +97,11 @@ impl Gc {
         Ok(())
     }
 
+    /// How many clip rectangles it holds.
+    pub fn clip_len(&self) -> usize {
+        self.clip.as_ref().map_or(0, Vec::len)
+    }
+
     /// Sets or removes the clip rectangles.
     pub fn set_clip(&mut self, origin: Point, rects: Option<Vec<Rect>>) {
         self.clip = rects.map(|rs| {

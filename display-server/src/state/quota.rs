@@ -162,8 +162,37 @@ impl State {
         }
     }
 
-    /// Removes a GC, uncounting it and its cached clip.
+    /// Checks that GC `id`'s owner may go from the GC's clip rectangles to `rects` of them
+    /// (an Alloc error past `Bounds::max_client_clip_rects`), and counts them if so.
+    pub(crate) fn charge_clip_rects(
+        &mut self,
+        id: GcId,
+        rects: usize,
+    ) -> Result<(), ProtocolError> {
+        let old = self.gcs.get(&id).map_or(0, Gc::clip_len) as u64;
+        let max = self.bounds.max_client_clip_rects;
+        let Some(c) = self.owner_of(id.0).and_then(|c| self.clients.get_mut(&c)) else {
+            return Ok(());
+        };
+        let after = c.held.clip_rects.saturating_sub(old) + rects as u64;
+        if rects as u64 > old && after > max {
+            return Err(fail(
+                ErrorCode::Alloc,
+                id.0,
+                format!(
+                    "{}'s graphics contexts would hold {after} clip rectangles; the limit \
+                     is {max} for a client",
+                    c.app_name
+                ),
+            ));
+        }
+        c.held.clip_rects = after;
+        Ok(())
+    }
+
+    /// Removes a GC, uncounting it, its clip rectangles and its cached clip.
     pub(crate) fn take_gc(&mut self, id: GcId) -> Option<Gc> {
+        let _ = self.charge_clip_rects(id, 0);
         let gc = self.gcs.remove(&id)?;
         self.count_resource(id.0, false);
         self.clip_cache_bytes = self.clip_cache_bytes.saturating_sub(gc.clip_charged);
