@@ -233,7 +233,10 @@ fn clip_rectangles_are_bounded_per_client_across_its_gcs() {
     a.set_clip_rectangles(g1, origin, Some(&rects(4096)))
         .check()
         .unwrap();
-    let m = alloc(a.set_clip_rectangles(g2, origin, Some(&rects(1000))).check());
+    let m = alloc(
+        a.set_clip_rectangles(g2, origin, Some(&rects(1000)))
+            .check(),
+    );
     assert!(m.contains("clip rectangles"), "{m}");
     // Within the limit, and after g1 gives some back, g2 may have them.
     a.set_clip_rectangles(g2, origin, Some(&rects(900)))
