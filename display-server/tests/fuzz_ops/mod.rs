@@ -244,6 +244,18 @@ impl Harness {
         }
         dispatch::flush_clients(&mut self.state);
         self.read_output();
+        // The server may end a client itself (the window manager's force quit, unread
+        // output past its limit): that client is gone, and everything checked of gone
+        // clients must hold of it too.
+        for i in 0..self.slots.len() {
+            if let Some(id) = self.slots[i].id {
+                if !self.state.clients.contains_key(&id) {
+                    self.slots[i].id = None;
+                    self.slots[i].rx = None;
+                    self.gone.push(id);
+                }
+            }
+        }
         self.check();
     }
 
