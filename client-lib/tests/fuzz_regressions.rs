@@ -8,20 +8,12 @@
 mod client_messages;
 
 use client_messages::{check, Input, Msg, SeqRef, SetupKind, Step};
-use std::path::Path;
+use yonder_test_support::regressions;
 
 #[test]
 fn client_messages_regressions() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions/client_messages");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("the regression directory exists") {
-        let path = entry.expect("readable directory").path();
-        let data = std::fs::read(&path).expect("readable input");
-        eprintln!("replaying {}", path.display());
-        client_messages::run(&data);
-        n += 1;
-    }
-    assert!(n > 0, "no regression inputs in {}", dir.display());
+    let dir = regressions::dir(env!("CARGO_MANIFEST_DIR"), "client_messages");
+    regressions::replay(&dir, client_messages::run);
 }
 
 /// The app's usual life: a few cookies, collected, dropped and checked, events polled.

@@ -6,20 +6,14 @@
 mod fuzz_socket;
 
 use fuzz_socket::{check, HelloKind, Input, Limit, Piece, Template};
-use std::path::Path;
+use yonder_test_support::regressions;
 
 #[test]
 fn socket_frames_regressions() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions/socket_frames");
-    let mut n = 0;
-    for entry in std::fs::read_dir(&dir).expect("the regression directory exists") {
-        let path = entry.expect("readable directory").path();
-        let data = std::fs::read(&path).expect("readable input");
-        eprintln!("replaying {}", path.display());
-        fuzz_socket::run(&data);
-        n += 1;
-    }
-    assert!(n > 0, "no regression inputs in {}", dir.display());
+    let dir = regressions::dir(env!("CARGO_MANIFEST_DIR"), "socket_frames");
+    regressions::replay(&dir, |data| {
+        fuzz_socket::run(data);
+    });
 }
 
 /// Every kind of piece, valid and not, with descriptors.

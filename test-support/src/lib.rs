@@ -16,13 +16,15 @@
 //! - [`wm`]: the window-manager tests' helpers: titled top-levels, clicks and drags,
 //!   where the parts of a frame are.
 //! - [`process`]: child processes of a test: a registry the watchdog kills, bounded waits.
+//! - [`regressions`]: replaying the inputs a fuzz target crashed on.
 //!
 //! # Layers
 //!
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (`tests/architecture.rs`).
 //!
-//! 1. `process`, `fake` — child processes and the watchdog; the byte-level fake server.
+//! 1. `process`, `fake`, `regressions` — child processes and the watchdog; the byte-level
+//!    fake server; replaying fuzz inputs.
 //! 2. `server` — the test server, in this process or as a child process.
 //! 3. `raw` — a byte-level client of the test server.
 //! 4. `client` — what a test client does with a server.
@@ -33,6 +35,7 @@ pub mod client;
 pub mod fake;
 pub mod process;
 pub mod raw;
+pub mod regressions;
 pub mod server;
 pub mod wm;
 pub mod xvfb;

@@ -1,8 +1,9 @@
 //! What must hold of the state between two requests, checked after a request's handler
-//! panicked (see `dispatch::after_panic`): the window tree is a tree rooted at the root,
-//! each window's parent and children agree, every window has its backing store, and the
-//! id spaces and the clients name each other. The check walks everything once; it is for
-//! the rare moment after a failure, never for the hot path.
+//! panicked (see `dispatch::after_panic`) and after every op of the fuzz harness: the
+//! window tree is a tree rooted at the root, each window's parent and children agree,
+//! every window has a backing store of its size, the id spaces and the clients name each
+//! other, and every running total matches its recount (`recount`). The check walks
+//! everything once; it is for the rare moment after a failure, never for the hot path.
 
 use super::State;
 use yonder_protocol::{Drawable, WindowId};
@@ -29,8 +30,18 @@ impl State {
                         "window {id} is not once among its parent's children"
                     ));
                 }
-                if !self.surfaces.contains_key(&Drawable(id.0)) {
-                    return Err(format!("window {id} has no backing store"));
+                match self.surfaces.get(&Drawable(id.0)) {
+                    None => return Err(format!("window {id} has no backing store")),
+                    Some(pm) if (pm.width(), pm.height()) != (w.rect.width, w.rect.height) => {
+                        return Err(format!(
+                            "window {id}'s backing store is {}x{}, the window {}x{}",
+                            pm.width(),
+                            pm.height(),
+                            w.rect.width,
+                            w.rect.height
+                        ))
+                    }
+                    Some(_) => {}
                 }
             }
             for c in &w.children {
@@ -55,7 +66,7 @@ impl State {
                 return Err(format!("client {:?}'s id space is not its own", c.id));
             }
         }
-        Ok(())
+        self.check_counts()
     }
 }
 

@@ -18,6 +18,7 @@ pub mod isolation;
 mod lifecycle;
 mod lookup;
 pub mod quota;
+mod recount;
 pub mod scratch;
 mod screen;
 

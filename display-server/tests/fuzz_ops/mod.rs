@@ -293,47 +293,11 @@ impl Harness {
     /// The invariants that must hold between any two ops.
     pub fn check(&self) {
         let st = &self.state;
-        let root = st.windows.get(&WindowId::ROOT).expect("the root exists");
-        assert!(root.parent.is_none(), "the root has no parent");
-        // The window tree.
-        for (id, win) in &st.windows {
-            assert_eq!(win.id, *id, "window keyed by its id");
-            let mut seen = std::collections::HashSet::new();
-            for c in &win.children {
-                assert!(seen.insert(*c), "{c} listed twice as a child of {id}");
-                let child = st
-                    .windows
-                    .get(c)
-                    .unwrap_or_else(|| panic!("child {c} of {id} does not exist"));
-                assert_eq!(child.parent, *id, "child {c} of {id} has another parent");
-            }
-            if *id != WindowId::ROOT {
-                let parent = st
-                    .windows
-                    .get(&win.parent)
-                    .unwrap_or_else(|| panic!("parent {} of {id} does not exist", win.parent));
-                assert!(
-                    parent.children.contains(id),
-                    "{id} is missing from its parent's children"
-                );
-                // Acyclic: the root is reached.
-                let mut w = win.parent;
-                let mut steps = 0;
-                while w != WindowId::ROOT {
-                    w = st.windows[&w].parent;
-                    steps += 1;
-                    assert!(steps <= st.windows.len(), "cycle above {id}");
-                }
-            }
-            let surface = st
-                .surfaces
-                .get(&Drawable(id.0))
-                .unwrap_or_else(|| panic!("window {id} has no backing store"));
-            assert_eq!(
-                (surface.width(), surface.height()),
-                (win.rect.width, win.rect.height),
-                "backing store of {id} has the window's size"
-            );
+        // The tree, the backing stores, the id spaces and every running total.
+        if let Err(broken) = st.check_invariants() {
+            panic!("{broken}");
+        }
+        for win in st.windows.values() {
             for (c, _) in &win.selections {
                 assert!(st.clients.contains_key(c), "selection of gone client {c}");
             }
@@ -426,7 +390,7 @@ impl Harness {
         let c = &st.framebuffer;
         assert_eq!(c.pixels.len(), c.width as usize * c.height as usize);
         assert_eq!(
-            root.rect,
+            st.windows[&WindowId::ROOT].rect,
             Rect::new(0, 0, c.width, c.height),
             "root is the screen"
         );
