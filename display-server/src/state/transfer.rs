@@ -79,6 +79,11 @@ pub struct Transfers {
 /// again, of an owner that never answers must not grow the table without end.
 pub const MAX_ABANDONED_TRANSFERS: usize = 4096;
 
+/// Drops awaiting DndFinish, server-wide (protocol.md §17.3, §19.3): a drop needs the
+/// user's button, but a target that accepts and never finishes must not grow the list
+/// without end either. Past it the oldest drop fails, as if its target had gone.
+pub const MAX_DROPS_AWAITING: usize = 256;
+
 impl Transfers {
     /// A fresh transfer id.
     pub fn next_transfer(&mut self) -> u64 {

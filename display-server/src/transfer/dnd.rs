@@ -10,6 +10,7 @@
 use super::{Drag, Dropped};
 use crate::events;
 use crate::focus;
+use crate::state::transfer::MAX_DROPS_AWAITING;
 use crate::state::State;
 use crate::transfer::selection;
 use yonder_protocol::event::{
@@ -155,6 +156,11 @@ fn end_drag(s: &mut State, drop: bool) {
                 target: t,
                 action,
             });
+            // After the push: the new drop may come from the oldest one's source, which
+            // then keeps YONDER_DND for it.
+            if s.transfers.dropped.len() > MAX_DROPS_AWAITING {
+                fail_oldest_drop(s);
+            }
         }
         target => {
             if let Some(t) = target {
@@ -297,6 +303,30 @@ fn dnd_target_lost(s: &mut State, w: WindowId) {
         false,
     );
     s.update_cursor();
+}
+
+/// The oldest drop awaiting DndFinish fails (its source hears it) to make room for
+/// another (see [`MAX_DROPS_AWAITING`]); its target's DndFinish then gets Match.
+fn fail_oldest_drop(s: &mut State) {
+    if s.transfers.dropped.is_empty() {
+        return;
+    }
+    let x = s.transfers.dropped.remove(0);
+    tracing::info!(
+        target_window = %x.target,
+        "{MAX_DROPS_AWAITING} drops await DndFinish: the oldest fails"
+    );
+    finish_drag_for_source(
+        s,
+        x.source_client,
+        x.source,
+        x.target,
+        false,
+        DndAction::None,
+    );
+    if !s.transfers.dropped.iter().any(|d| d.source == x.source) {
+        release_dnd_selection(s, x.source);
+    }
 }
 
 /// Drops on `w` awaiting DndFinish will never be finished: their sources hear failure.

@@ -338,6 +338,11 @@ impl Harness {
             gone_requestors <= yonder_server::state::transfer::MAX_ABANDONED_TRANSFERS,
             "{gone_requestors} transfers of departed requestors kept"
         );
+        assert!(
+            st.transfers.dropped.len() <= yonder_server::state::transfer::MAX_DROPS_AWAITING,
+            "{} drops await their finish",
+            st.transfers.dropped.len()
+        );
         for id in &self.gone {
             assert!(
                 !st.clients.contains_key(id),

@@ -535,3 +535,38 @@ fn the_source_hears_selection_clear_for_yonder_dnd_when_the_drag_is_over() {
     d.key(keysym::ESCAPE, false);
     d.button(false);
 }
+
+/// A target that accepts drops and never finishes them holds at most
+/// `MAX_DROPS_AWAITING` of them: the next drop fails the oldest (its source hears
+/// DndFinished with no success), and the newest can still be taken and finished.
+#[test]
+fn drops_never_finished_are_bounded_and_the_oldest_fails() {
+    use yonder_server::state::transfer::MAX_DROPS_AWAITING;
+    let d = dnd_scene();
+    for _ in 0..MAX_DROPS_AWAITING {
+        d.drag_into_accepting_target(DndAction::Copy);
+        d.drop_and_wait();
+    }
+    assert_no_errors(d.a());
+    d.drag_into_accepting_target(DndAction::Copy);
+    d.drop_and_wait();
+    assert_eq!(
+        d.finished_for_source(),
+        DndFinishedEvent {
+            source: d.src,
+            target: d.tgt,
+            success: false,
+            action: DndAction::None
+        },
+        "the oldest drop failed"
+    );
+    // The rest, the newest included, still await their finish.
+    for _ in 0..MAX_DROPS_AWAITING {
+        d.b()
+            .dnd_finish(d.tgt, true, DndAction::Copy)
+            .check()
+            .expect("each kept drop can be finished");
+    }
+    let e = d.b().dnd_finish(d.tgt, true, DndAction::Copy).check();
+    assert!(e.is_err(), "one drop too many finished: {e:?}");
+}
