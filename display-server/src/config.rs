@@ -41,6 +41,12 @@ pub struct ServerConfig {
     pub max_drawable_side: u32,
     /// Most pixels of one window or pixmap (announced in the setup from version 1.4).
     pub max_drawable_pixels: u64,
+    /// Most pixels one drawing request may touch, as the server estimates them (see
+    /// `render::work`); past it the request fails with Value and draws nothing.
+    pub max_request_pixels: u64,
+    /// Pixels of drawing after which one client's batch stops and the other clients get
+    /// their turn (see `dispatch::backlog`). Only tests change it.
+    pub batch_work_budget: u64,
     /// Manage top-level windows: frames, placement, click-to-focus (see `wm`).
     pub window_manager: bool,
     /// Offer shared-memory images (the `SHM` extension) to clients on the Unix socket.
@@ -107,6 +113,11 @@ impl Default for Bounds {
 /// Default of [`ServerConfig::max_drawable_pixels`]: 32 Mpixels (128 MiB), so one
 /// drawable of the largest side, 16384², is refused with Alloc (protocol.md §19.3).
 pub const DEFAULT_MAX_DRAWABLE_PIXELS: u64 = 1 << 25;
+/// Default of [`ServerConfig::max_request_pixels`]: 256 Mpixels, about a second of
+/// drawing, eight times the largest drawable (protocol.md §19.3).
+pub const DEFAULT_MAX_REQUEST_PIXELS: u64 = 1 << 28;
+/// Default of [`ServerConfig::batch_work_budget`]: 128 Mpixels, a fraction of a second.
+pub const BATCH_WORK_BUDGET: u64 = 1 << 27;
 /// Default of [`ServerConfig::max_clients`].
 pub const DEFAULT_MAX_CLIENTS: usize = 256;
 /// Default of [`ServerConfig::client_memory_quota`]: 256 MiB.
@@ -130,6 +141,8 @@ impl Default for ServerConfig {
             max_frame_len: MAX_FRAME_LEN,
             max_drawable_side: 16384,
             max_drawable_pixels: DEFAULT_MAX_DRAWABLE_PIXELS,
+            max_request_pixels: DEFAULT_MAX_REQUEST_PIXELS,
+            batch_work_budget: BATCH_WORK_BUDGET,
             window_manager: true,
             shm: cfg!(target_os = "linux"),
             max_clients: DEFAULT_MAX_CLIENTS,

@@ -78,6 +78,10 @@ struct Args {
     /// the request creating one fails with Alloc.
     #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_CLIENT_RESOURCES)]
     max_client_resources: u32,
+    /// Pixels one drawing request may touch (as the server estimates them before
+    /// drawing); a larger one fails with Value and draws nothing.
+    #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_REQUEST_PIXELS)]
+    max_request_pixels: u64,
 }
 
 /// The number of a local display name `:N` (the one parser of display names, shared with
@@ -151,6 +155,7 @@ fn run(args: Args) -> Result<(), String> {
         max_clients: args.max_clients.max(1),
         client_memory_quota: args.client_memory_quota.saturating_mul(1 << 20),
         max_output_buffer: args.max_output_buffer.max(1).saturating_mul(1 << 20),
+        max_request_pixels: args.max_request_pixels,
         bounds: yonder_server::config::Bounds {
             max_client_atoms: args.max_client_atoms,
             max_atoms: args.max_atoms,

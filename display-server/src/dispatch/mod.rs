@@ -2,6 +2,7 @@
 //! envelope around it (sequence numbers, replies, errors). A handler's error goes to the
 //! requesting client alone; the state stays as it was before the failed request.
 
+pub mod backlog;
 pub mod screen_change;
 pub mod state_thread;
 

@@ -1,12 +1,13 @@
 //! The state thread's loop ([`run`]) and what it does with each [`Command`] and at the end
 //! of each burst: apply it (a batch of requests, a client arriving or leaving, host input,
 //! a screen change, the close alarm), hand every client its queued output, and compose and
-//! present the damage.
+//! present the damage; and when to go on with the set-aside work of `backlog`.
 
 use crate::clients;
 use crate::command::{Command, Incoming};
 use crate::compose::{self, Scene};
 use crate::dispatch;
+use crate::dispatch::backlog::{Backlog, Pending};
 use crate::dispatch::screen_change;
 use crate::input;
 use crate::state::State;
@@ -22,7 +23,9 @@ const COMMANDS_PER_FRAME: usize = 256;
 /// GetImages) must not make a burst long for everyone else.
 const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
 
-/// Applies one command; returns true when the server must stop.
+/// Applies one command; returns true when the server must stop. A batch of requests is
+/// applied whole, slice after slice (the run loop sets the rest of a long one aside
+/// instead, see [`step`]); tests apply commands this way.
 pub fn apply_command(s: &mut State, cmd: Command) -> bool {
     match cmd {
         Command::Connect {
@@ -39,13 +42,12 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             bodies,
             permit,
         } => {
-            // One catch for the batch, not one a request (which cost a no-op request 40
-            // instructions): a panic ends this client's batch, and the client with it.
-            let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                apply_batch(s, client, batch, &bodies)
-            }));
-            if let Err(payload) = applied {
-                dispatch::after_panic(s, client, payload.as_ref());
+            let mut rest = batch.into_iter();
+            loop {
+                s.batch_work = 0;
+                if !apply_slice(s, client, &mut rest, &bodies) {
+                    break;
+                }
             }
             // Applied: the connection may queue another batch (fair scheduling).
             drop(permit);
@@ -60,19 +62,121 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
     false
 }
 
-/// Applies one batch of `client`'s requests in order. The client's version is looked up
-/// once for the batch (it is fixed for the connection), not once a raw request.
+/// Applies a command the run loop received, as [`apply_command`] does, but a batch stops
+/// once it has drawn its budget and its rest is set aside in `backlog`; a command of a
+/// client with set-aside work queues up behind it. Returns true when the server must stop.
+fn step(s: &mut State, backlog: &mut Backlog, cmd: Command) -> bool {
+    let Some(cmd) = backlog.hold(cmd) else {
+        return false;
+    };
+    match cmd {
+        Command::Requests {
+            client,
+            batch,
+            bodies,
+            permit,
+        } => {
+            s.batch_work = 0;
+            let mut rest = batch.into_iter();
+            if apply_slice(s, client, &mut rest, &bodies) {
+                backlog.set_aside(
+                    client,
+                    Pending::Requests {
+                        rest,
+                        bodies,
+                        permit,
+                    },
+                );
+            }
+            false
+        }
+        cmd => apply_command(s, cmd),
+    }
+}
+
+/// Gives each client with set-aside work one turn, round robin: its work in order until
+/// it has drawn a budget's worth or has none left (a disconnection queued behind its
+/// requests is applied in its place).
+fn serve_backlog(s: &mut State, backlog: &mut Backlog) {
+    for _ in 0..backlog.len() {
+        let Some((client, mut queue)) = backlog.next_turn() else {
+            break;
+        };
+        s.batch_work = 0;
+        while let Some(work) = queue.pop_front() {
+            match work {
+                Pending::Requests {
+                    mut rest,
+                    bodies,
+                    permit,
+                } => {
+                    if apply_slice(s, client, &mut rest, &bodies) {
+                        queue.push_front(Pending::Requests {
+                            rest,
+                            bodies,
+                            permit,
+                        });
+                    }
+                }
+                Pending::Disconnect { reason } => clients::disconnect(s, client, &reason),
+            }
+            if s.batch_work >= s.batch_work_budget {
+                break;
+            }
+        }
+        backlog.end_turn(client, queue);
+    }
+}
+
+/// Applies `client`'s requests from `rest` until they run out or the slice has drawn
+/// `State::batch_work_budget` pixels (counted from where the caller last reset
+/// `State::batch_work`); true when requests remain.
+///
+/// One catch for the slice, not one a request (which cost a no-op request 40
+/// instructions): a panic ends this client's batch, and the client with it (the rest is
+/// dropped: false).
+fn apply_slice(
+    s: &mut State,
+    client: ClientId,
+    rest: &mut std::vec::IntoIter<Incoming>,
+    bodies: &[u8],
+) -> bool {
+    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        apply_batch(s, client, rest, bodies)
+    }));
+    match applied {
+        Ok(more) => more,
+        Err(payload) => {
+            dispatch::after_panic(s, client, payload.as_ref());
+            false
+        }
+    }
+}
+
+/// Applies `client`'s requests in order, stopping early when the slice's drawing passed
+/// its budget; true when requests remain. The client's version is looked up once for the
+/// batch (it is fixed for the connection), not once a raw request.
 #[inline(never)]
-fn apply_batch(s: &mut State, client: ClientId, batch: Vec<Incoming>, bodies: &[u8]) {
+fn apply_batch(
+    s: &mut State,
+    client: ClientId,
+    rest: &mut std::vec::IntoIter<Incoming>,
+    bodies: &[u8],
+) -> bool {
     let minor = s.minor_of(client);
-    for req in batch {
+    let budget = s.batch_work_budget;
+    while let Some(req) = rest.next() {
         match req {
             Incoming::Raw(r) => {
                 dispatch::handle_raw(s, client, minor, bodies.get(r).unwrap_or_default())
             }
             req => dispatch::handle_request(s, client, req),
         }
+        if s.batch_work >= budget && rest.len() > 0 {
+            return true;
+        }
     }
+    false
 }
 
 /// Hands every client's queued frames to its writer. A client whose unread output
@@ -139,8 +243,10 @@ pub fn disconnect_all(s: &mut State) {
 }
 
 /// The state thread's loop (see `net::server` for why it is a thread of its own): apply
-/// commands in arrival order until told to stop (a `Shutdown` command, or `stopping`); after each burst, hand every
-/// client its output and present the damage.
+/// commands in arrival order until told to stop (a `Shutdown` command, or `stopping`);
+/// after each burst, hand every client its output and present the damage. A client's
+/// heavy drawing is applied in slices between the others' commands (see
+/// `dispatch::backlog`).
 pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
     // A failure outside a client's batch (disconnecting a client, host input, composing)
     // has no client to blame and may leave anything half-done: the server ends (status
@@ -159,27 +265,52 @@ pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
 }
 
 fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
-    while let Some(cmd) = rx.blocking_recv() {
+    // Set-aside work: a local of the loop, owned by this thread alone.
+    let mut backlog = Backlog::default();
+    loop {
+        // Wait for a command only when there is no set-aside work to go on with.
+        let first = match backlog.is_empty() {
+            true => match rx.blocking_recv() {
+                Some(cmd) => Some(cmd),
+                None => break,
+            },
+            false => None,
+        };
         let burst = std::time::Instant::now();
-        let mut stop = apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire);
-        let mut n = 1;
+        let mut stop = stopping.load(Ordering::Acquire);
+        let mut n = 0;
+        if let Some(cmd) = first {
+            stop |= step(&mut state, &mut backlog, cmd);
+            n = 1;
+        }
         while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
             match rx.try_recv() {
                 Ok(cmd) => {
-                    stop = apply_command(&mut state, cmd) || stopping.load(Ordering::Acquire)
+                    stop = step(&mut state, &mut backlog, cmd) || stopping.load(Ordering::Acquire)
                 }
                 Err(_) => break,
             }
             n += 1;
+        }
+        if !stop && !backlog.is_empty() {
+            serve_backlog(&mut state, &mut backlog);
         }
         // Requests may have changed what is under the pointer (a window mapped, destroyed,
         // restacked): the pointer's shape follows.
         state.update_cursor();
         flush_clients(&mut state);
         present(&mut state);
+        if !backlog.is_empty() {
+            // Clients the server disconnected itself lose their set-aside work.
+            backlog.retain(|c| state.clients.contains_key(&c));
+        }
         if stop {
             break;
         }
     }
     disconnect_all(&mut state);
 }
+
+#[cfg(test)]
+#[path = "tests_backlog.rs"]
+mod tests;

@@ -5,12 +5,14 @@
 
 use crate::command::{fail, HandlerResult};
 use crate::events;
-use crate::render::{self, ArcSpec, IRect, Pixmap, Style};
+use crate::render::{self, work, ArcSpec, IRect, Pixmap, Style};
 use crate::state::gc::{irect, prect};
 use crate::state::{scratch, State};
 use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::*;
-use yonder_protocol::{ClientId, Drawable, ErrorCode, GcId, Point, Rect, Reply, WindowId};
+use yonder_protocol::{
+    ClientId, Drawable, ErrorCode, GcId, Point, ProtocolError, Rect, Reply, WindowId,
+};
 
 /// Deepest window tree walked by [`screen_damage`] itself.
 const MAX_DEPTH: usize = 32;
@@ -26,11 +28,33 @@ pub(crate) enum Damage {
     Deep,
 }
 
-/// Runs `f` on drawable `d` with the style of GC `g`, and records the damage.
+/// Runs `f` on drawable `d` with the style of GC `g`, and records the damage; the pixels
+/// of the damage count as the request's work (`State::batch_work`). For one item (an
+/// image): the poly requests go through [`draw_items`].
 pub(crate) fn draw(
     s: &mut State,
     d: Drawable,
     g: GcId,
+    f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>,
+) -> HandlerResult {
+    draw_items(s, d, g, 1, |_, _, _| 0, f)
+}
+
+/// [`draw`] for a request of `items` items (rectangles, points, characters...), which
+/// may ask for far more pixels than a drawable has: past `State::max_request_pixels` it
+/// fails with Value and draws nothing.
+///
+/// The check costs nothing when `items` times the drawable's area is within the cap
+/// (the common case); only beyond it does `estimate(line width, width, height)` go
+/// through the items (the bounds of `render::work`). The work counted is that estimate,
+/// or `items` times the damage's area, an upper bound either way.
+#[inline(always)]
+pub(crate) fn draw_items(
+    s: &mut State,
+    d: Drawable,
+    g: GcId,
+    items: u64,
+    estimate: impl FnOnce(u32, u32, u32) -> u64,
     f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>,
 ) -> HandlerResult {
     let (w, h) = s.check_drawable(d)?;
@@ -38,16 +62,50 @@ pub(crate) fn draw(
         .gcs
         .get_mut(&g)
         .ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))?;
+    let bound = items.saturating_mul(w as u64 * h as u64);
+    let estimated = match bound <= s.max_request_pixels {
+        true => None,
+        false => {
+            let e = estimate(gc.line_width, w, h);
+            if e > s.max_request_pixels {
+                return Err(too_much(e, s.max_request_pixels));
+            }
+            Some(e)
+        }
+    };
     let pm = s.surfaces.get_mut(&d).expect("checked");
     let style = gc.style(w, h);
     let clipped = style.clip.is_some();
-    if let Some(r) = f(pm, &style) {
+    let damage = f(pm, &style);
+    if let Some(r) = damage {
+        s.batch_work += estimated.unwrap_or(items * pixels(r));
         damage_drawable(s, d, r);
+    } else if let Some(e) = estimated {
+        s.batch_work += e;
     }
     if clipped {
         s.settle_clip_cache(g);
     }
     Ok(None)
+}
+
+/// The pixels of `r`: the work (`State::batch_work`) of a drawing that damaged it once.
+pub(crate) fn pixels(r: IRect) -> u64 {
+    r.width as u64 * r.height as u64
+}
+
+/// The Value error of a request that would touch `pixels`, more than `cap`.
+#[cold]
+#[inline(never)]
+fn too_much(pixels: u64, cap: u64) -> ProtocolError {
+    fail(
+        ErrorCode::Value,
+        pixels,
+        format!(
+            "the request would touch about {pixels} pixels, more than the {cap} one drawing \
+             request may (yonder-server --max-request-pixels); split it into smaller requests"
+        ),
+    )
 }
 
 /// Screen damage for a change inside drawable `d` (nothing for pixmaps).
@@ -137,6 +195,7 @@ pub(crate) fn clear_area(s: &mut State, _c: ClientId, r: ClearArea) -> HandlerRe
     if let Some(pm) = s.surfaces.get_mut(&Drawable(r.window.0)) {
         render::fill_solid(pm, irect(area), bg.0);
     }
+    s.batch_work += pixels(irect(area));
     s.damage_window_area(r.window, area);
     if r.exposures {
         events::expose(s, r.window, area);
@@ -169,6 +228,7 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
     };
     let clipped = style.clip.is_some();
     if let Some(d) = damage {
+        s.batch_work += pixels(d);
         damage_drawable(s, r.dst, d);
     }
     if clipped {
@@ -179,28 +239,54 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
 
 // PolyPoint: [drawable, gc, [[x, y]...]]
 pub(crate) fn poly_point(s: &mut State, _c: ClientId, r: PolyPoint) -> HandlerResult {
-    draw_points(s, r.drawable, r.gc, &r.points, render::draw_points)
+    draw_points(
+        s,
+        r.drawable,
+        r.gc,
+        &r.points,
+        render::draw_points,
+        |p, _, _, _| work::points(p.len()),
+    )
 }
 
 // PolyLine: [drawable, gc, [[x, y]...]]
 pub(crate) fn poly_line(s: &mut State, _c: ClientId, r: PolyLine) -> HandlerResult {
-    draw_points(s, r.drawable, r.gc, &r.points, render::poly_line)
+    draw_points(
+        s,
+        r.drawable,
+        r.gc,
+        &r.points,
+        render::poly_line,
+        work::poly_line,
+    )
 }
 
 // PolySegment: [drawable, gc, [[x1, y1, x2, y2]...]]
 pub(crate) fn poly_segment(s: &mut State, _c: ClientId, r: PolySegment) -> HandlerResult {
     let mut segs = scratch::take(&mut s.scratch.segments);
     segs.extend(r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)));
-    let result = draw(s, r.drawable, r.gc, |pm, style| {
-        render::segments(pm, style, &segs)
-    });
+    let result = draw_items(
+        s,
+        r.drawable,
+        r.gc,
+        segs.len() as u64,
+        |lw, w, h| work::segments(&segs, lw, w, h),
+        |pm, style| render::segments(pm, style, &segs),
+    );
     scratch::give_back(&mut s.scratch.segments, segs);
     result
 }
 
 // PolyRectangle: [drawable, gc, [[x, y, w, h]...]]
 pub(crate) fn poly_rectangle(s: &mut State, _c: ClientId, r: PolyRectangle) -> HandlerResult {
-    draw_rects(s, r.drawable, r.gc, &r.rects, render::stroke_rects)
+    draw_rects(
+        s,
+        r.drawable,
+        r.gc,
+        &r.rects,
+        render::stroke_rects,
+        work::stroke_rects,
+    )
 }
 
 // PolyFillRectangle: [drawable, gc, [[x, y, w, h]...]]
@@ -209,61 +295,115 @@ pub(crate) fn poly_fill_rectangle(
     _c: ClientId,
     r: PolyFillRectangle,
 ) -> HandlerResult {
-    draw_rects(s, r.drawable, r.gc, &r.rects, render::fill_rects)
+    draw_rects(
+        s,
+        r.drawable,
+        r.gc,
+        &r.rects,
+        render::fill_rects,
+        |v, _, w, h| work::fill_rects(v, w, h),
+    )
 }
 
 // PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
 pub(crate) fn poly_arc(s: &mut State, _c: ClientId, r: PolyArc) -> HandlerResult {
-    draw_arcs(s, r.drawable, r.gc, &r.arcs, render::stroke_arcs)
+    draw_arcs(
+        s,
+        r.drawable,
+        r.gc,
+        &r.arcs,
+        render::stroke_arcs,
+        work::stroke_arcs,
+    )
 }
 
 // PolyFillArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
 pub(crate) fn poly_fill_arc(s: &mut State, _c: ClientId, r: PolyFillArc) -> HandlerResult {
-    draw_arcs(s, r.drawable, r.gc, &r.arcs, render::fill_arcs)
+    draw_arcs(
+        s,
+        r.drawable,
+        r.gc,
+        &r.arcs,
+        render::fill_arcs,
+        |v, _, w, h| work::fill_arcs(v, w, h),
+    )
 }
 
 // FillPoly: [drawable, gc, [[x, y]...]]
 pub(crate) fn fill_poly(s: &mut State, _c: ClientId, r: FillPoly) -> HandlerResult {
-    draw_points(s, r.drawable, r.gc, &r.points, render::fill_polygon)
+    draw_points(
+        s,
+        r.drawable,
+        r.gc,
+        &r.points,
+        render::fill_polygon,
+        |p, _, w, h| work::fill_polygon(p, w, h),
+    )
 }
 
-/// Draws `points` with `f`, converted in the reusable point buffer.
+/// The bound of `render::work` for a request's items, given the GC's line width and the
+/// drawable's width and height.
+type Estimate<T> = fn(&[T], u32, u32, u32) -> u64;
+
+/// Draws `points` with `f`, converted in the reusable point buffer; `estimate` bounds
+/// their work (see [`draw_items`]).
 fn draw_points(
     s: &mut State,
     d: Drawable,
     g: GcId,
     points: &[Point],
     f: impl FnOnce(&mut Pixmap, &Style, &[(i32, i32)]) -> Option<IRect>,
+    estimate: Estimate<(i32, i32)>,
 ) -> HandlerResult {
     let mut p = scratch::take(&mut s.scratch.points);
     p.extend(points.iter().map(|p| (p.x, p.y)));
-    let result = draw(s, d, g, |pm, style| f(pm, style, &p));
+    let n = p.len() as u64;
+    let result = draw_items(
+        s,
+        d,
+        g,
+        n,
+        |lw, w, h| estimate(&p, lw, w, h),
+        |pm, style| f(pm, style, &p),
+    );
     scratch::give_back(&mut s.scratch.points, p);
     result
 }
 
-/// Draws `rects` with `f`, converted in the reusable rectangle buffer.
+/// Draws `rects` with `f`, converted in the reusable rectangle buffer; `estimate` bounds
+/// their work (see [`draw_items`]).
 fn draw_rects(
     s: &mut State,
     d: Drawable,
     g: GcId,
     rects: &[Rect],
     f: impl FnOnce(&mut Pixmap, &Style, &[IRect]) -> Option<IRect>,
+    estimate: Estimate<IRect>,
 ) -> HandlerResult {
     let mut v = scratch::take(&mut s.scratch.rects);
     v.extend(rects.iter().map(|r| irect(*r)));
-    let result = draw(s, d, g, |pm, style| f(pm, style, &v));
+    let n = v.len() as u64;
+    let result = draw_items(
+        s,
+        d,
+        g,
+        n,
+        |lw, w, h| estimate(&v, lw, w, h),
+        |pm, style| f(pm, style, &v),
+    );
     scratch::give_back(&mut s.scratch.rects, v);
     result
 }
 
-/// Draws `arcs` with `f`, converted in the reusable arc buffer.
+/// Draws `arcs` with `f`, converted in the reusable arc buffer; `estimate` bounds their
+/// work (see [`draw_items`]).
 fn draw_arcs(
     s: &mut State,
     d: Drawable,
     g: GcId,
     arcs: &[yonder_protocol::geometry::Arc],
     f: impl FnOnce(&mut Pixmap, &Style, &[ArcSpec]) -> Option<IRect>,
+    estimate: Estimate<ArcSpec>,
 ) -> HandlerResult {
     let mut v = scratch::take(&mut s.scratch.arcs);
     v.extend(arcs.iter().map(|a| ArcSpec {
@@ -274,7 +414,15 @@ fn draw_arcs(
         angle1: a.angle1,
         angle2: a.angle2,
     }));
-    let result = draw(s, d, g, |pm, style| f(pm, style, &v));
+    let n = v.len() as u64;
+    let result = draw_items(
+        s,
+        d,
+        g,
+        n,
+        |lw, w, h| estimate(&v, lw, w, h),
+        |pm, style| f(pm, style, &v),
+    );
     scratch::give_back(&mut s.scratch.arcs, v);
     result
 }
@@ -282,9 +430,15 @@ fn draw_arcs(
 // DrawText: [drawable, gc, [x, y], text]
 pub(crate) fn draw_text(s: &mut State, _c: ClientId, r: DrawText) -> HandlerResult {
     let size = s.gcs.get(&r.gc).map(|g| g.font_size).unwrap_or(14.0);
-    draw(s, r.drawable, r.gc, |pm, style| {
-        render::draw_text(pm, style, size, r.origin.x, r.origin.y, &r.text)
-    })
+    // Bytes bound the characters without counting them, for the quick check.
+    draw_items(
+        s,
+        r.drawable,
+        r.gc,
+        r.text.len() as u64,
+        |_, w, h| work::text(r.text.chars().count(), size, w, h),
+        |pm, style| render::draw_text(pm, style, size, r.origin.x, r.origin.y, &r.text),
+    )
 }
 
 // QueryTextExtents: [gc, text] → [width, ascent, descent, font_ascent, font_descent]

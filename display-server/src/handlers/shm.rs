@@ -117,6 +117,7 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
     let clipped = style.clip.is_some();
     if let Some(d) = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img) {
+        s.batch_work += draw::pixels(d);
         draw::damage_drawable(s, r.drawable, d);
     }
     if clipped {

@@ -19,6 +19,7 @@
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
 //! * `compose.rs` – pixel compositing: [`put_image`], [`put_raw`], [`copy_area`], [`copy_within`], [`fill_solid`]
 //! * `screen.rs`  – conversion to/from the XRGB screen framebuffer
+//! * `work.rs`    – upper bounds of the pixels a drawing request touches, before drawing
 //!
 //! Geometry follows X11: integer coordinates of lines and arcs name pixel centres, fills of
 //! `x, y, w, h` cover pixels `x..x+w` × `y..y+h`, thin lines include both end points. Every
@@ -38,6 +39,7 @@ mod screen;
 mod shapes;
 mod span_cache;
 mod text;
+pub mod work;
 
 #[cfg(test)]
 mod tests_arcs_clip;

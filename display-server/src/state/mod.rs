@@ -86,6 +86,15 @@ pub struct State {
     pub max_drawable_side: u32,
     /// Most pixels of one window or pixmap.
     pub max_drawable_pixels: u64,
+    /// Most pixels one drawing request may touch (`--max-request-pixels`; see
+    /// `handlers::draw`).
+    pub max_request_pixels: u64,
+    /// Pixels of drawing after which a client's batch stops for the others' turn.
+    pub batch_work_budget: u64,
+    /// Pixels drawn so far in the current slice of a client's batch: drawing handlers add
+    /// their work, the state thread resets it at each slice and stops the slice past
+    /// [`State::batch_work_budget`] (see `dispatch::backlog`).
+    pub batch_work: u64,
     /// Largest request body (reported in the setup).
     pub max_frame_len: usize,
     /// Most clients connected at once (`--max-clients`).
@@ -132,6 +141,9 @@ impl State {
             allow_synthetic_input: config.allow_synthetic_input,
             max_drawable_side: config.max_drawable_side,
             max_drawable_pixels: config.max_drawable_pixels,
+            max_request_pixels: config.max_request_pixels,
+            batch_work_budget: config.batch_work_budget,
+            batch_work: 0,
             max_frame_len: config.max_frame_len,
             max_clients: config.max_clients,
             memory_quota: config.client_memory_quota,
