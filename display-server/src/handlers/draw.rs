@@ -28,33 +28,32 @@ pub(crate) enum Damage {
     Deep,
 }
 
-/// Runs `f` on drawable `d` with the style of GC `g`, and records the damage; the pixels
-/// of the damage count as the request's work (`State::batch_work`). For one item (an
-/// image): the poly requests go through [`draw_items`].
+/// Runs `f` on drawable `d` with the style of GC `g`, and records the damage and its
+/// pixels as the request's work (`State::batch_work`). For one image: the poly requests
+/// go through [`draw_items`].
 pub(crate) fn draw(
     s: &mut State,
     d: Drawable,
     g: GcId,
     f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>,
 ) -> HandlerResult {
-    draw_items(s, d, g, 1, |_, _, _| 0, f)
+    draw_items(s, d, g, work::Image, f)
 }
 
-/// [`draw`] for a request of `items` items (rectangles, points, characters...), which
-/// may ask for far more pixels than a drawable has: past `State::max_request_pixels` it
-/// fails with Value and draws nothing.
+/// [`draw`] for a request of many `items` (rectangles, points, characters...), which may
+/// ask for far more pixels than a drawable has: past `State::max_request_pixels` it fails
+/// with Value and draws nothing.
 ///
-/// The check costs nothing when `items` times the drawable's area is within the cap
-/// (the common case); only beyond it does `estimate(line width, width, height)` go
-/// through the items (the bounds of `render::work`). The work counted is that estimate,
-/// or `items` times the damage's area, an upper bound either way.
+/// The check costs nothing when the items' count times the most one item can touch is
+/// within the cap (the common case); only beyond it does the estimate go through the
+/// items (`render::work`). The work counted is the least of the bounds known: the
+/// estimate if made, and the count times the damage's area or the most an item can touch.
 #[inline(always)]
-pub(crate) fn draw_items(
+pub(crate) fn draw_items<I: work::Items>(
     s: &mut State,
     d: Drawable,
     g: GcId,
-    items: u64,
-    estimate: impl FnOnce(u32, u32, u32) -> u64,
+    items: I,
     f: impl FnOnce(&mut Pixmap, &Style) -> Option<IRect>,
 ) -> HandlerResult {
     let (w, h) = s.check_drawable(d)?;
@@ -62,26 +61,21 @@ pub(crate) fn draw_items(
         .gcs
         .get_mut(&g)
         .ok_or_else(|| fail(ErrorCode::Gc, g.0, format!("no graphics context {g}")))?;
-    let bound = items.saturating_mul(w as u64 * h as u64);
-    let estimated = match bound <= s.max_request_pixels {
-        true => None,
-        false => {
-            let e = estimate(gc.line_width, w, h);
-            if e > s.max_request_pixels {
-                return Err(too_much(e, s.max_request_pixels));
-            }
-            Some(e)
+    let (n, each) = (items.count(), items.each(gc.line_width, w, h));
+    let cap = s.max_request_pixels;
+    let mut bound = n.saturating_mul(each);
+    if bound > cap && I::CAPPED {
+        bound = items.estimate(gc.line_width, w, h, cap);
+        if bound > cap {
+            return Err(too_much(bound, cap));
         }
-    };
+    }
     let pm = s.surfaces.get_mut(&d).expect("checked");
     let style = gc.style(w, h);
     let clipped = style.clip.is_some();
-    let damage = f(pm, &style);
-    if let Some(r) = damage {
-        s.batch_work += estimated.unwrap_or(items * pixels(r));
+    if let Some(r) = f(pm, &style) {
+        s.batch_work += bound.min(n.saturating_mul(pixels(r).min(each)));
         damage_drawable(s, d, r);
-    } else if let Some(e) = estimated {
-        s.batch_work += e;
     }
     if clipped {
         s.settle_clip_cache(g);
@@ -239,54 +233,41 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
 
 // PolyPoint: [drawable, gc, [[x, y]...]]
 pub(crate) fn poly_point(s: &mut State, _c: ClientId, r: PolyPoint) -> HandlerResult {
-    draw_points(
-        s,
-        r.drawable,
-        r.gc,
-        &r.points,
-        render::draw_points,
-        |p, _, _, _| work::points(p.len()),
-    )
+    let n = r.points.len();
+    draw_points(s, r.drawable, r.gc, &r.points, |s, d, g, p| {
+        draw_items(s, d, g, work::Points(n), |pm, style| {
+            render::draw_points(pm, style, p)
+        })
+    })
 }
 
 // PolyLine: [drawable, gc, [[x, y]...]]
 pub(crate) fn poly_line(s: &mut State, _c: ClientId, r: PolyLine) -> HandlerResult {
-    draw_points(
-        s,
-        r.drawable,
-        r.gc,
-        &r.points,
-        render::poly_line,
-        work::poly_line,
-    )
+    draw_points(s, r.drawable, r.gc, &r.points, |s, d, g, p| {
+        draw_items(s, d, g, work::PolyLine(p), |pm, style| {
+            render::poly_line(pm, style, p)
+        })
+    })
 }
 
 // PolySegment: [drawable, gc, [[x1, y1, x2, y2]...]]
 pub(crate) fn poly_segment(s: &mut State, _c: ClientId, r: PolySegment) -> HandlerResult {
     let mut segs = scratch::take(&mut s.scratch.segments);
     segs.extend(r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)));
-    let result = draw_items(
-        s,
-        r.drawable,
-        r.gc,
-        segs.len() as u64,
-        |lw, w, h| work::segments(&segs, lw, w, h),
-        |pm, style| render::segments(pm, style, &segs),
-    );
+    let result = draw_items(s, r.drawable, r.gc, work::Segments(&segs), |pm, style| {
+        render::segments(pm, style, &segs)
+    });
     scratch::give_back(&mut s.scratch.segments, segs);
     result
 }
 
 // PolyRectangle: [drawable, gc, [[x, y, w, h]...]]
 pub(crate) fn poly_rectangle(s: &mut State, _c: ClientId, r: PolyRectangle) -> HandlerResult {
-    draw_rects(
-        s,
-        r.drawable,
-        r.gc,
-        &r.rects,
-        render::stroke_rects,
-        work::stroke_rects,
-    )
+    draw_rects(s, r.drawable, r.gc, &r.rects, |s, d, g, v| {
+        draw_items(s, d, g, work::StrokeRects(v), |pm, style| {
+            render::stroke_rects(pm, style, v)
+        })
+    })
 }
 
 // PolyFillRectangle: [drawable, gc, [[x, y, w, h]...]]
@@ -295,115 +276,77 @@ pub(crate) fn poly_fill_rectangle(
     _c: ClientId,
     r: PolyFillRectangle,
 ) -> HandlerResult {
-    draw_rects(
-        s,
-        r.drawable,
-        r.gc,
-        &r.rects,
-        render::fill_rects,
-        |v, _, w, h| work::fill_rects(v, w, h),
-    )
+    draw_rects(s, r.drawable, r.gc, &r.rects, |s, d, g, v| {
+        draw_items(s, d, g, work::FillRects(v), |pm, style| {
+            render::fill_rects(pm, style, v)
+        })
+    })
 }
 
 // PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
 pub(crate) fn poly_arc(s: &mut State, _c: ClientId, r: PolyArc) -> HandlerResult {
-    draw_arcs(
-        s,
-        r.drawable,
-        r.gc,
-        &r.arcs,
-        render::stroke_arcs,
-        work::stroke_arcs,
-    )
+    draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v| {
+        draw_items(s, d, g, work::StrokeArcs(v), |pm, style| {
+            render::stroke_arcs(pm, style, v)
+        })
+    })
 }
 
 // PolyFillArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
 pub(crate) fn poly_fill_arc(s: &mut State, _c: ClientId, r: PolyFillArc) -> HandlerResult {
-    draw_arcs(
-        s,
-        r.drawable,
-        r.gc,
-        &r.arcs,
-        render::fill_arcs,
-        |v, _, w, h| work::fill_arcs(v, w, h),
-    )
+    draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v| {
+        draw_items(s, d, g, work::FillArcs(v), |pm, style| {
+            render::fill_arcs(pm, style, v)
+        })
+    })
 }
 
 // FillPoly: [drawable, gc, [[x, y]...]]
 pub(crate) fn fill_poly(s: &mut State, _c: ClientId, r: FillPoly) -> HandlerResult {
-    draw_points(
-        s,
-        r.drawable,
-        r.gc,
-        &r.points,
-        render::fill_polygon,
-        |p, _, w, h| work::fill_polygon(p, w, h),
-    )
+    draw_points(s, r.drawable, r.gc, &r.points, |s, d, g, p| {
+        draw_items(s, d, g, work::Polygon(p), |pm, style| {
+            render::fill_polygon(pm, style, p)
+        })
+    })
 }
 
-/// The bound of `render::work` for a request's items, given the GC's line width and the
-/// drawable's width and height.
-type Estimate<T> = fn(&[T], u32, u32, u32) -> u64;
-
-/// Draws `points` with `f`, converted in the reusable point buffer; `estimate` bounds
-/// their work (see [`draw_items`]).
+/// Runs `f` with `points` converted in the reusable point buffer.
 fn draw_points(
     s: &mut State,
     d: Drawable,
     g: GcId,
     points: &[Point],
-    f: impl FnOnce(&mut Pixmap, &Style, &[(i32, i32)]) -> Option<IRect>,
-    estimate: Estimate<(i32, i32)>,
+    f: impl FnOnce(&mut State, Drawable, GcId, &[(i32, i32)]) -> HandlerResult,
 ) -> HandlerResult {
     let mut p = scratch::take(&mut s.scratch.points);
     p.extend(points.iter().map(|p| (p.x, p.y)));
-    let n = p.len() as u64;
-    let result = draw_items(
-        s,
-        d,
-        g,
-        n,
-        |lw, w, h| estimate(&p, lw, w, h),
-        |pm, style| f(pm, style, &p),
-    );
+    let result = f(s, d, g, &p);
     scratch::give_back(&mut s.scratch.points, p);
     result
 }
 
-/// Draws `rects` with `f`, converted in the reusable rectangle buffer; `estimate` bounds
-/// their work (see [`draw_items`]).
+/// Runs `f` with `rects` converted in the reusable rectangle buffer.
 fn draw_rects(
     s: &mut State,
     d: Drawable,
     g: GcId,
     rects: &[Rect],
-    f: impl FnOnce(&mut Pixmap, &Style, &[IRect]) -> Option<IRect>,
-    estimate: Estimate<IRect>,
+    f: impl FnOnce(&mut State, Drawable, GcId, &[IRect]) -> HandlerResult,
 ) -> HandlerResult {
     let mut v = scratch::take(&mut s.scratch.rects);
     v.extend(rects.iter().map(|r| irect(*r)));
-    let n = v.len() as u64;
-    let result = draw_items(
-        s,
-        d,
-        g,
-        n,
-        |lw, w, h| estimate(&v, lw, w, h),
-        |pm, style| f(pm, style, &v),
-    );
+    let result = f(s, d, g, &v);
     scratch::give_back(&mut s.scratch.rects, v);
     result
 }
 
-/// Draws `arcs` with `f`, converted in the reusable arc buffer; `estimate` bounds their
-/// work (see [`draw_items`]).
+/// Runs `f` with `arcs` converted in the reusable arc buffer.
 fn draw_arcs(
     s: &mut State,
     d: Drawable,
     g: GcId,
     arcs: &[yonder_protocol::geometry::Arc],
-    f: impl FnOnce(&mut Pixmap, &Style, &[ArcSpec]) -> Option<IRect>,
-    estimate: Estimate<ArcSpec>,
+    f: impl FnOnce(&mut State, Drawable, GcId, &[ArcSpec]) -> HandlerResult,
 ) -> HandlerResult {
     let mut v = scratch::take(&mut s.scratch.arcs);
     v.extend(arcs.iter().map(|a| ArcSpec {
@@ -414,15 +357,7 @@ fn draw_arcs(
         angle1: a.angle1,
         angle2: a.angle2,
     }));
-    let n = v.len() as u64;
-    let result = draw_items(
-        s,
-        d,
-        g,
-        n,
-        |lw, w, h| estimate(&v, lw, w, h),
-        |pm, style| f(pm, style, &v),
-    );
+    let result = f(s, d, g, &v);
     scratch::give_back(&mut s.scratch.arcs, v);
     result
 }
@@ -430,15 +365,13 @@ fn draw_arcs(
 // DrawText: [drawable, gc, [x, y], text]
 pub(crate) fn draw_text(s: &mut State, _c: ClientId, r: DrawText) -> HandlerResult {
     let size = s.gcs.get(&r.gc).map(|g| g.font_size).unwrap_or(14.0);
-    // Bytes bound the characters without counting them, for the quick check.
-    draw_items(
-        s,
-        r.drawable,
-        r.gc,
-        r.text.len() as u64,
-        |_, w, h| work::text(r.text.chars().count(), size, w, h),
-        |pm, style| render::draw_text(pm, style, size, r.origin.x, r.origin.y, &r.text),
-    )
+    let items = work::Text {
+        text: &r.text,
+        size,
+    };
+    draw_items(s, r.drawable, r.gc, items, |pm, style| {
+        render::draw_text(pm, style, size, r.origin.x, r.origin.y, &r.text)
+    })
 }
 
 // QueryTextExtents: [gc, text] → [width, ascent, descent, font_ascent, font_descent]

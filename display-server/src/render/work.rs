@@ -1,14 +1,30 @@
 //! How many pixels a drawing request may touch, worked out before it is drawn: honest
-//! upper bounds of what the rasterizer routes of this module's siblings do for each item,
-//! for the per-request cap of `handlers::draw` (protocol.md §19.3). Each estimator takes
-//! the items as the rasterizer gets them and the drawable's size `w × h`; every item counts
-//! at most the drawable's area (no route touches a pixel outside it, nor any pixel of it
-//! more than a few times). Clips are ignored: they only ever take pixels away.
+//! upper bounds of what the rasterizer routes of this module's siblings do, for the
+//! per-request cap of `handlers::draw` and the state thread's budget of a batch
+//! (protocol.md §19.3). Each kind of request's items is an [`Items`]: the most one item
+//! can touch, known without looking at the items (the quick check that keeps small
+//! requests free), and an estimate that looks at each. No item counts more than the
+//! drawable's area (no route touches a pixel outside it, nor one inside it more than a
+//! few times). Clips are ignored: they only take pixels away.
 //!
-//! Nothing here draws or knows the server's state; the pixels counted are what the cap
-//! and the fairness budget of the state thread are measured in, not nanoseconds.
+//! Nothing here draws or knows the server's state; the "pixels" counted are the unit of
+//! the cap and the budget, not a measure of nanoseconds.
 
 use super::{polyfill, ArcSpec, IRect};
+
+/// A drawing request's items, as the rasterizer takes them, and the bounds of their work
+/// in a drawable of `w × h` drawn `lw` wide (the GC's line width).
+pub trait Items {
+    /// Whether the per-request cap applies (not to images, which their frame bounds).
+    const CAPPED: bool = true;
+    /// How many items.
+    fn count(&self) -> u64;
+    /// The most pixels any one item can touch: without looking at the items.
+    fn each(&self, lw: u32, w: u32, h: u32) -> u64;
+    /// An upper bound of all the items' pixels, looking at each: a quick one when that
+    /// is within `cap`, else the closest this module has.
+    fn estimate(&self, lw: u32, w: u32, h: u32, cap: u64) -> u64;
+}
 
 /// Pixels of the drawable `w × h`.
 fn area(w: u32, h: u32) -> u64 {
@@ -33,38 +49,121 @@ fn width(line_width: u32) -> u64 {
     line_width.max(1) as u64
 }
 
-/// PolyFillRectangle: each rectangle's part inside the drawable.
-pub fn fill_rects(rects: &[IRect], w: u32, h: u32) -> u64 {
-    rects
-        .iter()
-        .map(|r| inside(r.x as i64, r.y as i64, r.right(), r.bottom(), w, h))
-        .sum()
+/// The most a thin line (or outline) touches of each row or column it crosses, in a
+/// drawable of `w × h`: the aliased route walks only the steps inside the drawable, one
+/// pixel each; the anti-aliased one about two pixels a step, and a few beyond the edges.
+fn thin_line(w: u32, h: u32) -> u64 {
+    (2 * w.max(h) as u64 + 32).min(area(w, h))
 }
 
-/// PolyRectangle: each outline's perimeter (through pixel centres, `w + 1` by `h + 1`
-/// pixels) times the line width, plus the corners' joins (a miter reaches out about
-/// 1.5 widths at a right angle).
-pub fn stroke_rects(rects: &[IRect], line_width: u32, w: u32, h: u32) -> u64 {
-    let lw = width(line_width);
-    let most = area(w, h);
-    rects
-        .iter()
-        .map(|r| {
-            let perimeter = 2 * (r.width as u64 + r.height as u64) + 4;
-            ((perimeter + 4 * lw) * lw).min(most)
+/// The least `2^k − 1` at least every width and height of `sizes`: a bound of all the
+/// items' sides in one cheap pass (two ORs an item, on two independent chains: this is
+/// the only look at the items that PolyFillRectangle's common case pays for).
+#[inline]
+fn widest(sizes: impl Iterator<Item = (u32, u32)>) -> u64 {
+    let (w, h) = sizes.fold((0, 0), |(w, h), (a, b)| (w | a, h | b));
+    (u32::MAX >> (w | h).leading_zeros()) as u64
+}
+
+/// `count` items of at most `each` pixels, if within `cap`; else what `careful` finds.
+fn quick_or(count: u64, each: u64, cap: u64, careful: impl FnOnce() -> u64) -> u64 {
+    match count.saturating_mul(each) {
+        quick if quick <= cap => quick,
+        _ => careful(),
+    }
+}
+
+/// PolyFillRectangle: each rectangle's part inside the drawable.
+pub struct FillRects<'a>(pub &'a [IRect]);
+
+impl Items for FillRects<'_> {
+    fn count(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn each(&self, _: u32, w: u32, h: u32) -> u64 {
+        area(w, h)
+    }
+
+    fn estimate(&self, _: u32, w: u32, h: u32, cap: u64) -> u64 {
+        let s = widest(self.0.iter().map(|r| (r.width, r.height)));
+        quick_or(self.count(), s.min(w as u64) * s.min(h as u64), cap, || {
+            self.0
+                .iter()
+                .map(|r| inside(r.x as i64, r.y as i64, r.right(), r.bottom(), w, h))
+                .sum()
         })
-        .sum()
+    }
+}
+
+/// PolyRectangle: a thin outline crosses each row and column of the drawable at most
+/// twice; a wide one is its perimeter (through pixel centres, `w + 1` by `h + 1` pixels)
+/// times the line width, plus the corners' joins (a miter reaches out about 1.5 widths
+/// at a right angle).
+pub struct StrokeRects<'a>(pub &'a [IRect]);
+
+impl StrokeRects<'_> {
+    fn one(width: u64, height: u64, lw: u64, most: u64) -> u64 {
+        ((2 * (width + height) + 4 + 4 * lw) * lw).min(most)
+    }
+}
+
+impl Items for StrokeRects<'_> {
+    fn count(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn each(&self, lw: u32, w: u32, h: u32) -> u64 {
+        // Thin: its sides cross each row and each column at most twice, a thin line
+        // each (see `thin_line`).
+        match lw <= 1 {
+            true => (4 * (w as u64 + h as u64) + 64).min(area(w, h)),
+            false => area(w, h),
+        }
+    }
+
+    fn estimate(&self, lw: u32, w: u32, h: u32, cap: u64) -> u64 {
+        let most = self.each(lw, w, h);
+        let lw = width(lw);
+        let s = widest(self.0.iter().map(|r| (r.width, r.height)));
+        quick_or(self.count(), Self::one(s, s, lw, most), cap, || {
+            self.0
+                .iter()
+                .map(|r| Self::one(r.width as u64, r.height as u64, lw, most))
+                .sum()
+        })
+    }
 }
 
 /// PolyPoint: one pixel a point.
-pub fn points(n: usize) -> u64 {
-    n as u64
+pub struct Points(pub usize);
+
+impl Items for Points {
+    fn count(&self) -> u64 {
+        self.0 as u64
+    }
+
+    fn each(&self, _: u32, _: u32, _: u32) -> u64 {
+        1
+    }
+
+    fn estimate(&self, _: u32, _: u32, _: u32, _: u64) -> u64 {
+        self.count()
+    }
+}
+
+/// The most pixels a line of `n` items touches each: a thin one crosses the drawable
+/// once; a wide one is at most the drawable.
+fn line_each(lw: u32, w: u32, h: u32) -> u64 {
+    match lw <= 1 {
+        true => thin_line(w, h),
+        false => area(w, h),
+    }
 }
 
 /// One segment `a`–`b` stroked `lw` wide with `ends` widths of caps and joins: its
 /// length along the major axis (both end points included) plus the ends, times the
-/// width. A thin line draws one pixel per step of the major axis; a wide one is covered
-/// by that length and width.
+/// width, at most `most`.
 fn segment(a: (i32, i32), b: (i32, i32), lw: u64, ends: u64, most: u64) -> u64 {
     let dx = (a.0 as i64 - b.0 as i64).unsigned_abs();
     let dy = (a.1 as i64 - b.1 as i64).unsigned_abs();
@@ -73,195 +172,212 @@ fn segment(a: (i32, i32), b: (i32, i32), lw: u64, ends: u64, most: u64) -> u64 {
 
 /// PolySegment: each segment with its two caps (at most half a width each, square or
 /// round).
-pub fn segments(segs: &[(i32, i32, i32, i32)], line_width: u32, w: u32, h: u32) -> u64 {
-    let (lw, most) = (width(line_width), area(w, h));
-    segs.iter()
-        .map(|&(x1, y1, x2, y2)| segment((x1, y1), (x2, y2), lw, 1, most))
-        .sum()
+pub struct Segments<'a>(pub &'a [(i32, i32, i32, i32)]);
+
+impl Items for Segments<'_> {
+    fn count(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn each(&self, lw: u32, w: u32, h: u32) -> u64 {
+        line_each(lw, w, h)
+    }
+
+    fn estimate(&self, lw: u32, w: u32, h: u32, _: u64) -> u64 {
+        let (most, lw) = (self.each(lw, w, h), width(lw));
+        self.0
+            .iter()
+            .map(|&(x1, y1, x2, y2)| segment((x1, y1), (x2, y2), lw, 1, most))
+            .sum()
+    }
 }
 
 /// PolyLine: each segment with room for its joins (a miter reaches out up to X's miter
 /// limit, about 5.2 widths, over a width at most) and the line's caps.
-pub fn poly_line(pts: &[(i32, i32)], line_width: u32, w: u32, h: u32) -> u64 {
-    let (lw, most) = (width(line_width), area(w, h));
-    pts.windows(2)
-        .map(|p| segment(p[0], p[1], lw, 6, most))
-        .sum::<u64>()
-        .max(pts.len().min(1) as u64)
+pub struct PolyLine<'a>(pub &'a [(i32, i32)]);
+
+impl Items for PolyLine<'_> {
+    fn count(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn each(&self, lw: u32, w: u32, h: u32) -> u64 {
+        line_each(lw, w, h)
+    }
+
+    fn estimate(&self, lw: u32, w: u32, h: u32, _: u64) -> u64 {
+        let (most, lw) = (self.each(lw, w, h), width(lw));
+        self.0
+            .windows(2)
+            .map(|p| segment(p[0], p[1], lw, 6, most))
+            .sum::<u64>()
+            .max(self.0.len().min(1) as u64)
+    }
 }
 
-/// PolyArc: each arc's length is at most its box's perimeter; times the width, plus its
-/// caps; the rows of its box inside the drawable for the row-by-row routes.
-pub fn stroke_arcs(arcs: &[ArcSpec], line_width: u32, w: u32, h: u32) -> u64 {
-    let (lw, most) = (width(line_width), area(w, h));
-    arcs.iter()
-        .map(|a| {
-            let perimeter = 2 * (a.width as u64 + a.height as u64) + 4;
-            let rows = rows_inside(a.y as i64, a.y as i64 + a.height as i64 + 1, h);
-            ((perimeter + 2 * lw) * lw + rows).min(most)
+/// The rows of an arc's box (`height + 1` pixels) inside a drawable `h` rows high.
+fn arc_rows(a: &ArcSpec, h: u32) -> u64 {
+    rows_inside(a.y as i64, a.y as i64 + a.height as i64 + 1, h)
+}
+
+/// PolyArc: an arc's length is at most its box's perimeter; times the width, plus its
+/// caps, plus the rows of its box inside the drawable (the row-by-row routes visit each).
+pub struct StrokeArcs<'a>(pub &'a [ArcSpec]);
+
+impl StrokeArcs<'_> {
+    fn one(width: u64, height: u64, rows: u64, lw: u64, most: u64) -> u64 {
+        ((2 * (width + height) + 4 + 2 * lw) * lw + rows).min(most)
+    }
+}
+
+impl Items for StrokeArcs<'_> {
+    fn count(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn each(&self, _: u32, w: u32, h: u32) -> u64 {
+        area(w, h)
+    }
+
+    fn estimate(&self, lw: u32, w: u32, h: u32, cap: u64) -> u64 {
+        let (most, lw) = (area(w, h), width(lw));
+        let s = widest(self.0.iter().map(|a| (a.width, a.height)));
+        let rows = (s + 1).min(h as u64);
+        quick_or(self.count(), Self::one(s, s, rows, lw, most), cap, || {
+            self.0
+                .iter()
+                .map(|a| {
+                    let rows = arc_rows(a, h);
+                    Self::one(a.width as u64, a.height as u64, rows, lw, most)
+                })
+                .sum()
         })
-        .sum()
+    }
 }
 
 /// PolyFillArc: each arc's box (`w + 1` by `h + 1` pixels at most) inside the drawable,
-/// plus its rows (the row-by-row routes look at each).
-pub fn fill_arcs(arcs: &[ArcSpec], w: u32, h: u32) -> u64 {
-    let most = area(w, h);
-    arcs.iter()
-        .map(|a| {
-            let (l, t) = (a.x as i64, a.y as i64);
-            let (r, b) = (l + a.width as i64 + 1, t + a.height as i64 + 1);
-            (inside(l, t, r, b, w, h) + rows_inside(t, b, h)).min(most)
+/// plus its rows (the row-by-row routes visit each).
+pub struct FillArcs<'a>(pub &'a [ArcSpec]);
+
+impl Items for FillArcs<'_> {
+    fn count(&self) -> u64 {
+        self.0.len() as u64
+    }
+
+    fn each(&self, _: u32, w: u32, h: u32) -> u64 {
+        area(w, h)
+    }
+
+    fn estimate(&self, _: u32, w: u32, h: u32, cap: u64) -> u64 {
+        let most = area(w, h);
+        let s = widest(self.0.iter().map(|a| (a.width, a.height))) + 1;
+        let (cols, rows) = (s.min(w as u64), s.min(h as u64));
+        quick_or(self.count(), (cols * rows + rows).min(most), cap, || {
+            self.0
+                .iter()
+                .map(|a| {
+                    let (l, t) = (a.x as i64, a.y as i64);
+                    let (r, b) = (l + a.width as i64 + 1, t + a.height as i64 + 1);
+                    (inside(l, t, r, b, w, h) + arc_rows(a, h)).min(most)
+                })
+                .sum()
         })
-        .sum()
+    }
 }
 
 /// FillPoly: the polygon's box inside the drawable (its spans, disjoint in each row, lie
 /// there), plus the edge work of either route: the row-by-row fill (`polyfill.rs`, up to
 /// its most vertices) looks at every edge on every row of the box; the path route (and
-/// tiny-skia's scan converter) at each edge on the rows
-/// it crosses, and at the edges its clipping adds along the sides of the safe box (at
-/// most two for each edge that leaves the drawable, each over the box's rows).
-pub fn fill_polygon(pts: &[(i32, i32)], w: u32, h: u32) -> u64 {
-    let Some(&(x0, y0)) = pts.first() else {
-        return 0;
-    };
-    let (mut l, mut t, mut r, mut b) = (x0 as i64, y0 as i64, x0 as i64, y0 as i64);
-    let (mut edge_rows, mut leaving) = (0u64, 0u64);
-    let out = |x: i32, y: i32| x < 0 || y < 0 || x as i64 >= w as i64 || y as i64 >= h as i64;
-    for (i, &(xa, ya)) in pts.iter().enumerate() {
-        let (xb, yb) = pts[(i + 1) % pts.len()];
-        (l, t, r, b) = (
-            l.min(xa as i64),
-            t.min(ya as i64),
-            r.max(xa as i64),
-            b.max(ya as i64),
-        );
-        let (top, bottom) = (ya.min(yb) as i64, ya.max(yb) as i64 + 1);
-        edge_rows += rows_inside(top, bottom, h) + 1;
-        leaving += (out(xa, ya) || out(xb, yb)) as u64;
+/// tiny-skia's scan converter) at each edge on the rows it crosses, and at the edges its
+/// clipping adds along the sides of the safe box (at most two for each edge that leaves
+/// the drawable, each over the box's rows). Its items are its points.
+pub struct Polygon<'a>(pub &'a [(i32, i32)]);
+
+impl Items for Polygon<'_> {
+    fn count(&self) -> u64 {
+        self.0.len() as u64
     }
-    let rows = rows_inside(t, b + 1, h);
-    let fill = inside(l, t, r + 1, b + 1, w, h);
-    let row_by_row = match pts.len() <= polyfill::MAX_VERTICES {
-        true => rows * pts.len() as u64,
-        false => 0, // polygons of more vertices take the path route
-    };
-    let path = edge_rows + 2 * leaving * rows;
-    fill + row_by_row.max(path)
+
+    fn each(&self, _: u32, w: u32, h: u32) -> u64 {
+        area(w, h)
+    }
+
+    fn estimate(&self, _: u32, w: u32, h: u32, _: u64) -> u64 {
+        let pts = self.0;
+        let Some(&(x0, y0)) = pts.first() else {
+            return 0;
+        };
+        let (mut l, mut t, mut r, mut b) = (x0 as i64, y0 as i64, x0 as i64, y0 as i64);
+        let (mut edge_rows, mut leaving) = (0u64, 0u64);
+        let out = |x: i32, y: i32| x < 0 || y < 0 || x as i64 >= w as i64 || y as i64 >= h as i64;
+        for (i, &(xa, ya)) in pts.iter().enumerate() {
+            let (xb, yb) = pts[(i + 1) % pts.len()];
+            (l, t, r, b) = (
+                l.min(xa as i64),
+                t.min(ya as i64),
+                r.max(xa as i64),
+                b.max(ya as i64),
+            );
+            let (top, bottom) = (ya.min(yb) as i64, ya.max(yb) as i64 + 1);
+            edge_rows += rows_inside(top, bottom, h) + 1;
+            leaving += (out(xa, ya) || out(xb, yb)) as u64;
+        }
+        let rows = rows_inside(t, b + 1, h);
+        let fill = inside(l, t, r + 1, b + 1, w, h);
+        let row_by_row = match pts.len() <= polyfill::MAX_VERTICES {
+            true => rows * pts.len() as u64,
+            false => 0, // polygons of more vertices take the path route
+        };
+        let path = edge_rows + 2 * leaving * rows;
+        fill + row_by_row.max(path)
+    }
 }
 
 /// DrawText: each character's glyph box at `size` pixels (its ink lies within a square
-/// of about the size, and a pixel of margin around), at most the drawable's area.
-pub fn text(chars: usize, size: f32, w: u32, h: u32) -> u64 {
-    let side = size.clamp(0.0, 1e6).ceil() as u64 + 2;
-    (side * side).min(area(w, h)) * chars as u64
+/// of about the size, and a pixel of margin around). Its items are the text's bytes (at
+/// least its characters, and counted for free).
+pub struct Text<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// The font size in pixels.
+    pub size: f32,
+}
+
+impl Items for Text<'_> {
+    fn count(&self) -> u64 {
+        self.text.len() as u64
+    }
+
+    fn each(&self, _: u32, w: u32, h: u32) -> u64 {
+        let side = self.size.clamp(0.0, 1e6).ceil() as u64 + 2;
+        (side * side).min(area(w, h))
+    }
+
+    fn estimate(&self, lw: u32, w: u32, h: u32, _: u64) -> u64 {
+        self.text.chars().count() as u64 * self.each(lw, w, h)
+    }
+}
+
+/// PutImage and ShmPutImage: one image, at most the drawable; not capped (the frame or
+/// the shared segment bounds its size).
+pub struct Image;
+
+impl Items for Image {
+    const CAPPED: bool = false;
+
+    fn count(&self) -> u64 {
+        1
+    }
+
+    fn each(&self, _: u32, w: u32, h: u32) -> u64 {
+        area(w, h)
+    }
+
+    fn estimate(&self, lw: u32, w: u32, h: u32, _: u64) -> u64 {
+        self.each(lw, w, h)
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn arc(x: i32, y: i32, width: u32, height: u32) -> ArcSpec {
-        ArcSpec {
-            x,
-            y,
-            width,
-            height,
-            angle1: 0,
-            angle2: 360 * 64,
-        }
-    }
-
-    #[test]
-    fn fills_count_only_what_lies_inside_the_drawable() {
-        let r = |x, y, w, h| IRect::new(x, y, w, h);
-        assert_eq!(fill_rects(&[r(0, 0, 10, 10)], 100, 100), 100);
-        assert_eq!(fill_rects(&[r(-5, -5, 10, 10)], 100, 100), 25);
-        assert_eq!(fill_rects(&[r(95, 0, 10, 1)], 100, 100), 5);
-        assert_eq!(fill_rects(&[r(200, 0, 10, 10), r(0, 0, 0, 9)], 100, 100), 0);
-        // Huge rectangles are the drawable at most, and many add up exactly.
-        let huge = r(i32::MIN, i32::MIN, u32::MAX, u32::MAX);
-        assert_eq!(fill_rects(&[huge; 3], 8192, 4096), 3 << 25);
-        let far = r(i32::MAX, i32::MAX, u32::MAX, u32::MAX);
-        assert_eq!(fill_rects(&[far], 8192, 4096), 0);
-    }
-
-    #[test]
-    fn outlines_go_by_perimeter_and_width_clamped_to_the_drawable() {
-        let r = IRect::new(0, 0, 10, 20);
-        // Thin: the 11 × 21 outline (60 pixels) is within the bound.
-        let thin = stroke_rects(&[r], 0, 100, 100);
-        assert!((60..=100).contains(&thin), "{thin}");
-        assert_eq!(stroke_rects(&[r], 1, 100, 100), thin);
-        // Wide: about width times perimeter.
-        let wide = stroke_rects(&[r], 4, 100, 100);
-        assert!(wide >= 4 * 60 && wide <= 5 * thin, "{wide}");
-        // Never more than the drawable, however large.
-        let huge = IRect::new(-10, -10, u32::MAX, u32::MAX);
-        assert_eq!(stroke_rects(&[huge, huge], 4096, 64, 32), 2 * 64 * 32);
-        assert_eq!(points(7), 7);
-    }
-
-    #[test]
-    fn lines_go_by_their_major_axis() {
-        // A thin segment draws max(|dx|, |dy|) + 1 pixels; the bound is a little more.
-        let s = segments(&[(0, 0, 30, 10)], 0, 100, 100);
-        assert!((31..=40).contains(&s), "{s}");
-        assert_eq!(segments(&[(0, 0, 10, 30)], 0, 100, 100), s);
-        // Width multiplies; a point-long segment still counts.
-        assert!(segments(&[(0, 0, 30, 10)], 5, 100, 100) >= 5 * 31);
-        assert!(segments(&[(3, 3, 3, 3)], 0, 100, 100) >= 1);
-        // Clamped per segment to the drawable.
-        let long = (i32::MIN, 0, i32::MAX, 0);
-        assert_eq!(segments(&[long; 4], 4096, 10, 10), 400);
-        // A poly-line: its segments with room for joins.
-        let line = poly_line(&[(0, 0), (30, 0), (30, 30)], 0, 100, 100);
-        assert!((61..=80).contains(&line), "{line}");
-        assert_eq!(poly_line(&[(5, 5)], 0, 100, 100), 1);
-        assert_eq!(poly_line(&[], 0, 100, 100), 0);
-    }
-
-    #[test]
-    fn arcs_go_by_their_box() {
-        // A thin circle of diameter 20: about 63 pixels of outline, 21 rows.
-        let o = stroke_arcs(&[arc(0, 0, 20, 20)], 0, 100, 100);
-        assert!((63..=120).contains(&o), "{o}");
-        // A fill: its 21 × 21 box and rows.
-        assert_eq!(fill_arcs(&[arc(0, 0, 20, 20)], 100, 100), 21 * 21 + 21);
-        assert_eq!(fill_arcs(&[arc(-10, -10, 20, 20)], 100, 100), 11 * 11 + 11);
-        assert_eq!(fill_arcs(&[arc(500, 500, 20, 20)], 100, 100), 0);
-        // Giant arcs: the drawable at most each.
-        let giant = arc(i32::MIN / 2, i32::MIN / 2, u32::MAX, u32::MAX);
-        assert_eq!(fill_arcs(&[giant; 2], 50, 40), 2 * 2000);
-        assert_eq!(stroke_arcs(&[giant], 4096, 50, 40), 2000);
-    }
-
-    #[test]
-    fn polygons_count_their_box_and_their_edges_rows() {
-        // A triangle in a 10 × 10 box: its box, plus 3 edges looked at on 11 rows.
-        let tri = [(0, 0), (10, 0), (0, 10)];
-        assert_eq!(fill_polygon(&tri, 100, 100), 11 * 11 + 11 * 3);
-        // Far outside: nothing to fill, and the edges cost a little.
-        let away = [(1000, 1000), (1010, 1000), (1000, 1010)];
-        assert_eq!(fill_polygon(&away, 100, 100), 3);
-        // Many vertices: the edge work grows with the rows each edge crosses.
-        let zigzag: Vec<(i32, i32)> = (0..1000).map(|i| (i % 2 * 50, i / 10)).collect();
-        let z = fill_polygon(&zigzag, 100, 100);
-        assert!(z >= 51 * 100 + 1000 && z <= 51 * 100 + 4000, "{z}");
-        assert_eq!(fill_polygon(&[], 100, 100), 0);
-        // Huge coordinates stay within bounds (no overflow) and clip.
-        let huge = [(i32::MIN, i32::MIN), (i32::MAX, i32::MIN), (0, i32::MAX)];
-        let hz = fill_polygon(&huge, 64, 64);
-        assert!(hz >= 64 * 64 && hz <= 64 * 64 + 3 * 64 + 3 + 6 * 64, "{hz}");
-    }
-
-    #[test]
-    fn text_goes_by_characters_and_size() {
-        assert_eq!(text(10, 14.0, 1000, 1000), 10 * 16 * 16);
-        assert_eq!(text(1, 13.5, 1000, 1000), 16 * 16);
-        // A glyph larger than the drawable counts the drawable.
-        assert_eq!(text(3, 512.0, 10, 10), 300);
-        assert_eq!(text(0, 512.0, 10, 10), 0);
-    }
-}
+#[path = "tests_work.rs"]
+mod tests;
