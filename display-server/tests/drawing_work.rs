@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use yonder::prelude::*;
 use yonder::{Connection, ReplyError};
 use yonder_protocol::request::{
-    CreateGc, CreatePixmap, GcValues, GetImage, GetInputFocus, ImageFormat, PolyFillRectangle,
+    CreateGc, CreatePixmap, GcValues, GetImage, GetInputFocus, ImageFormat, PolyFillRectangle, Sync,
 };
 use yonder_protocol::{
     frame, Color, Drawable, ErrorCode, GcId, PixmapId, ProtocolError, Rect, Reply, Request,
@@ -107,22 +107,24 @@ fn the_cap_is_a_flag_and_a_request_just_under_it_draws() {
     assert_eq!(read(&conn, p, whole).count(0x0000ff), 64 * 64);
 }
 
-/// Client A sends a batch of heavy but legal fills and then a request with a reply, all
-/// in one write; client B then asks for a round trip. B's reply comes while A's batch is
-/// still being drawn, slice by slice: A's own reply has not come yet. (Without the
-/// budget, A's whole batch would be drawn first.)
+/// Client A sends, in one write, a Sync, a batch of heavy but legal fills and then a
+/// request with a reply. Once the Sync's answer shows that A's batch is under way, client B
+/// asks for a round trip: B's reply comes while A's batch is still being drawn, slice by
+/// slice, and A's own reply has not come yet. (Without the budget, A's whole batch would
+/// be drawn before anything is answered.)
 #[test]
 fn another_clients_round_trip_is_served_between_a_heavy_batchs_slices() {
     // Each fill below is one budget: every slice of A's batch is one request.
-    let s = TestServer::start_with(|c| c.batch_work_budget = 1 << 20);
+    let (side, budget) = (2048, 1 << 22);
+    let s = TestServer::start_with(|c| c.batch_work_budget = budget);
     let mut a = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
     let mut b = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
     let (p, gc) = (Drawable(a.id(1)), GcId(a.id(2)));
     a.succeeds(Request::CreatePixmap(CreatePixmap {
         id: PixmapId(p.0),
         drawable: Drawable(WindowId::ROOT.0),
-        width: 1024,
-        height: 1024,
+        width: side,
+        height: side,
     }));
     a.succeeds(Request::CreateGc(CreateGc {
         id: gc,
@@ -132,19 +134,28 @@ fn another_clients_round_trip_is_served_between_a_heavy_batchs_slices() {
             ..GcValues::default()
         },
     }));
-    // Four requests so far (two with their Syncs): A's GetInputFocus will be number 68.
+    // Four requests so far (two with their Syncs): the Sync is number 5, the fills 6 to
+    // 67, A's GetInputFocus 68.
     let heavy = Request::PolyFillRectangle(PolyFillRectangle {
         drawable: p,
         gc,
-        rects: vec![Rect::new(0, 0, 1024, 1024)],
+        rects: vec![Rect::new(0, 0, side, side)],
     });
     let mut bytes = Vec::new();
-    for _ in 0..63 {
+    frame::encode_frame(&Request::Sync(Sync {}), &mut bytes);
+    for _ in 0..62 {
         frame::encode_frame(&heavy, &mut bytes);
     }
     frame::encode_frame(&Request::GetInputFocus(GetInputFocus {}), &mut bytes);
     a.sock.write_all(&bytes).unwrap();
-    // B's round trip.
+    match a.next_answer() {
+        ServerMessage::Reply {
+            seq,
+            reply: Reply::Sync(_),
+        } => assert_eq!(seq.0, 5),
+        other => panic!("{other:?}"),
+    }
+    // B's round trip, while A's batch is under way.
     b.send(&Request::GetInputFocus(GetInputFocus {}));
     match b.next_answer() {
         ServerMessage::Reply {
@@ -153,7 +164,7 @@ fn another_clients_round_trip_is_served_between_a_heavy_batchs_slices() {
         } => {}
         other => panic!("{other:?}"),
     }
-    // A's work is still under way: nothing has come for it yet.
+    // A's work is still under way: nothing more has come for it yet.
     a.sock.set_nonblocking(true).unwrap();
     let mut byte = [0u8; 1];
     match a.sock.read(&mut byte) {
@@ -171,7 +182,7 @@ fn another_clients_round_trip_is_served_between_a_heavy_batchs_slices() {
     }
     a.send(&Request::GetImage(GetImage {
         drawable: p,
-        rect: Rect::new(1023, 1023, 1, 1),
+        rect: Rect::new(side as i32 - 1, side as i32 - 1, 1, 1),
         format: ImageFormat::Bgrx,
     }));
     match a.next_answer() {
