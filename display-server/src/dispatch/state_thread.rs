@@ -25,7 +25,7 @@ const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Applies one command; returns true when the server must stop. A batch of requests is
 /// applied whole, slice after slice (the run loop sets the rest of a long one aside
-/// instead, see [`step`]); tests apply commands this way.
+/// instead, see `step`); tests apply commands this way.
 pub fn apply_command(s: &mut State, cmd: Command) -> bool {
     match cmd {
         Command::Connect {

@@ -1,7 +1,11 @@
 //! Geometry drawing: ClearArea, CopyArea, PolyPoint, PolyLine, PolySegment, PolyRectangle,
 //! PolyFillRectangle, PolyArc, PolyFillArc, FillPoly, DrawText, QueryTextExtents. Every
-//! draw goes through `draw`, which resolves the drawable and GC, runs the
-//! rasterizer and turns its damage into screen damage when the target is a window.
+//! draw goes through `draw_items` (`draw` for one image), which resolves the drawable and
+//! GC, refuses a request that would touch more pixels than `--max-request-pixels`
+//! (bounded by `render::work` before anything is drawn), runs the rasterizer, counts the
+//! pixels drawn in the batch's work (`State::batch_work`, which the state thread's
+//! fairness budget reads) and turns the damage into screen damage when the target is a
+//! window.
 
 use crate::command::{fail, HandlerResult};
 use crate::events;

@@ -48,7 +48,7 @@ fn outlines_go_by_perimeter_and_width_clamped_to_the_drawable() {
     assert_eq!(careful(StrokeRects(&[r]), 1, 100, 100), thin);
     // Wide: about width times perimeter.
     let wide = careful(StrokeRects(&[r]), 4, 100, 100);
-    assert!(wide >= 4 * 60 && wide <= 5 * thin, "{wide}");
+    assert!((4 * 60..=5 * thin).contains(&wide), "{wide}");
     // However large, a thin outline crosses the drawable's rows and columns twice; a
     // wide one is the drawable at most.
     let huge = IRect::new(-10, -10, u32::MAX, u32::MAX);
@@ -118,12 +118,15 @@ fn polygons_count_their_box_and_their_edges_rows() {
     // Many vertices (the path route): each edge costs the rows it crosses.
     let zigzag: Vec<(i32, i32)> = (0..1000).map(|i| (i % 2 * 50, i / 10)).collect();
     let z = poly(&zigzag, 100, 100);
-    assert!(z >= 51 * 100 + 1000 && z <= 51 * 100 + 4000, "{z}");
+    assert!((51 * 100 + 1000..=51 * 100 + 4000).contains(&z), "{z}");
     assert_eq!(poly(&[], 100, 100), 0);
     // Huge coordinates stay within bounds (no overflow) and clip.
     let huge = [(i32::MIN, i32::MIN), (i32::MAX, i32::MIN), (0, i32::MAX)];
     let hz = poly(&huge, 64, 64);
-    assert!(hz >= 64 * 64 && hz <= 64 * 64 + 3 * 64 + 3 + 6 * 64, "{hz}");
+    assert!(
+        (64 * 64..=64 * 64 + 3 * 64 + 3 + 6 * 64).contains(&hz),
+        "{hz}"
+    );
 }
 
 #[test]
