@@ -18,7 +18,7 @@ use super::raster::{fill_words, SpanSink, Target};
 
 /// Largest box side whose spans are cached; larger ellipses are drawn row by row (their
 /// pixels dominate the cost anyway, and most of their rows may be clipped away).
-const MAX_CACHED_SIDE: u32 = 1024;
+pub(crate) const MAX_CACHED_SIDE: u32 = 1024;
 /// The cache is emptied when it holds this many shapes.
 const MAX_ENTRIES: usize = 256;
 

@@ -8,6 +8,11 @@ fn careful(items: impl Items, lw: u32, w: u32, h: u32) -> u64 {
     items.estimate(lw, w, h, 0)
 }
 
+/// The OR of the rectangles' sides, as `handlers::draw` takes it while converting them.
+fn or(rects: &[IRect]) -> u32 {
+    sides(rects.iter().map(|r| (r.width, r.height)))
+}
+
 fn arc(x: i32, y: i32, width: u32, height: u32) -> ArcSpec {
     ArcSpec {
         x,
@@ -22,7 +27,7 @@ fn arc(x: i32, y: i32, width: u32, height: u32) -> ArcSpec {
 #[test]
 fn fills_count_only_what_lies_inside_the_drawable() {
     let r = IRect::new;
-    let fill = |rects: &[IRect], w, h| careful(FillRects(rects), 0, w, h);
+    let fill = |rects: &[IRect], w, h| careful(FillRects(rects, or(rects)), 0, w, h);
     assert_eq!(fill(&[r(0, 0, 10, 10)], 100, 100), 100);
     assert_eq!(fill(&[r(-5, -5, 10, 10)], 100, 100), 25);
     assert_eq!(fill(&[r(95, 0, 10, 1)], 100, 100), 5);
@@ -34,30 +39,39 @@ fn fills_count_only_what_lies_inside_the_drawable() {
     assert_eq!(fill(&[far], 8192, 4096), 0);
     // Quick: sides up to 15 bound each rectangle by 15², when that is within the cap.
     let small = [r(3, 4, 10, 10), r(500, 500, 1, 15)];
-    assert_eq!(FillRects(&small).estimate(0, 100, 100, 1000), 2 * 225);
-    assert_eq!(FillRects(&small).estimate(0, 100, 100, 449), 100);
-    assert_eq!(FillRects(&small).each(0, 100, 100), 100 * 100);
+    assert_eq!(
+        FillRects(&small, or(&small)).estimate(0, 100, 100, 1000),
+        2 * 225
+    );
+    assert_eq!(
+        FillRects(&small, or(&small)).estimate(0, 100, 100, 449),
+        100
+    );
+    assert_eq!(FillRects(&small, or(&small)).each(0, 100, 100), 100 * 100);
 }
 
 #[test]
 fn outlines_go_by_perimeter_and_width_clamped_to_the_drawable() {
     let r = IRect::new(0, 0, 10, 20);
     // Thin: the 11 × 21 outline (60 pixels) is within the bound.
-    let thin = careful(StrokeRects(&[r]), 0, 100, 100);
+    let thin = careful(StrokeRects(&[r], or(&[r])), 0, 100, 100);
     assert!((60..=100).contains(&thin), "{thin}");
-    assert_eq!(careful(StrokeRects(&[r]), 1, 100, 100), thin);
+    assert_eq!(careful(StrokeRects(&[r], or(&[r])), 1, 100, 100), thin);
     // Wide: about width times perimeter.
-    let wide = careful(StrokeRects(&[r]), 4, 100, 100);
+    let wide = careful(StrokeRects(&[r], or(&[r])), 4, 100, 100);
     assert!((4 * 60..=5 * thin).contains(&wide), "{wide}");
     // However large, a thin outline crosses the drawable's rows and columns twice; a
     // wide one is the drawable at most.
     let huge = IRect::new(-10, -10, u32::MAX, u32::MAX);
-    assert_eq!(StrokeRects(&[]).each(0, 64, 32), 4 * 96 + 64);
+    assert_eq!(StrokeRects(&[], or(&[])).each(0, 64, 32), 4 * 96 + 64);
     assert_eq!(
-        careful(StrokeRects(&[huge; 2]), 0, 64, 32),
+        careful(StrokeRects(&[huge; 2], or(&[huge; 2])), 0, 64, 32),
         2 * (4 * 96 + 64)
     );
-    assert_eq!(careful(StrokeRects(&[huge; 2]), 4096, 64, 32), 2 * 64 * 32);
+    assert_eq!(
+        careful(StrokeRects(&[huge; 2], or(&[huge; 2])), 4096, 64, 32),
+        2 * 64 * 32
+    );
     assert_eq!(Points(7).estimate(0, 1, 1, 0), 7);
     assert_eq!(Points(7).each(0, 1000, 1000), 1);
 }
@@ -87,23 +101,31 @@ fn lines_go_by_their_major_axis() {
 
 #[test]
 fn arcs_go_by_their_box() {
-    // A thin circle of diameter 20: about 63 pixels of outline, 21 rows.
+    // A thin circle of diameter 20: about 63 pixels of outline, 21 rows, and 21 rows to
+    // record its spans.
     let o = careful(StrokeArcs(&[arc(0, 0, 20, 20)]), 0, 100, 100);
-    assert!((63..=120).contains(&o), "{o}");
-    // A fill: its 21 × 21 box and rows.
+    assert!((63 + 21..=150).contains(&o), "{o}");
+    // A fill: its 21 × 21 box and rows, and the recording.
     let fill = |a: &[ArcSpec], w, h| careful(FillArcs(a), 0, w, h);
-    assert_eq!(fill(&[arc(0, 0, 20, 20)], 100, 100), 21 * 21 + 21);
-    assert_eq!(fill(&[arc(-10, -10, 20, 20)], 100, 100), 11 * 11 + 11);
-    assert_eq!(fill(&[arc(500, 500, 20, 20)], 100, 100), 0);
-    // Giant arcs: the drawable at most each.
+    assert_eq!(fill(&[arc(0, 0, 20, 20)], 100, 100), 21 * 21 + 21 + 21);
+    assert_eq!(fill(&[arc(-10, -10, 20, 20)], 100, 100), 11 * 11 + 11 + 21);
+    // Outside the drawable, recording a new size costs the same.
+    assert_eq!(fill(&[arc(500, 500, 20, 20)], 100, 100), 21);
+    assert_eq!(fill(&[arc(500, 500, 20, 1024)], 1, 1), 1025);
+    assert_eq!(FillArcs(&[]).each(0, 1, 1), 1 + 1025);
+    // Giant arcs (never cached): the drawable at most each.
     let giant = arc(i32::MIN / 2, i32::MIN / 2, u32::MAX, u32::MAX);
     assert_eq!(fill(&[giant; 2], 50, 40), 2 * 2000);
     assert_eq!(careful(StrokeArcs(&[giant]), 4096, 50, 40), 2000);
-    // Quick: boxes up to 31 wide bound each fill by 32² and its rows.
+    // Quick: boxes up to 31 wide bound each fill by 32², its rows and its recording.
     let quick = FillArcs(&[arc(0, 0, 20, 20); 3]).estimate(0, 100, 100, 1 << 20);
-    assert_eq!(quick, 3 * (32 * 32 + 32));
+    assert_eq!(quick, 3 * (32 * 32 + 32 + 32));
     let quick = StrokeArcs(&[arc(0, 0, 20, 20); 3]).estimate(0, 100, 100, 1 << 20);
-    assert_eq!(quick, 3 * (4 * 31 + 4 + 2 + 32));
+    assert_eq!(quick, 3 * (4 * 31 + 4 + 2 + 32 + 32));
+    // One large arc among small ones: the quick bound still counts a recording each.
+    let mixed = [arc(0, 0, 5000, 5000), arc(0, 0, 3, 3)];
+    let quick = FillArcs(&mixed).estimate(0, 10, 10, 1 << 20);
+    assert_eq!(quick, 2 * (100 + 1025));
 }
 
 #[test]

@@ -10,6 +10,7 @@
 //! Nothing here draws or knows the server's state; the "pixels" counted are the unit of
 //! the cap and the budget, not a measure of nanoseconds.
 
+use super::span_cache::MAX_CACHED_SIDE;
 use super::{polyfill, ArcSpec, IRect};
 
 /// A drawing request's items, as the rasterizer takes them, and the bounds of their work
@@ -56,13 +57,18 @@ fn thin_line(w: u32, h: u32) -> u64 {
     (2 * w.max(h) as u64 + 32).min(area(w, h))
 }
 
-/// The least `2^k − 1` at least every width and height of `sizes`: a bound of all the
-/// items' sides in one cheap pass (two ORs an item, on two independent chains: this is
-/// the only look at the items that PolyFillRectangle's common case pays for).
+/// The least `2^k − 1` at least every side whose bits `sides` ORs together: a bound of
+/// all the items' widths and heights.
+fn widest(sides: u32) -> u64 {
+    (u32::MAX >> sides.leading_zeros()) as u64
+}
+
+/// The OR of every width and height of `sizes`, for [`widest`]: two ORs an item on two
+/// independent chains (rectangles get theirs in the pass that converts them).
 #[inline]
-fn widest(sizes: impl Iterator<Item = (u32, u32)>) -> u64 {
+fn sides(sizes: impl Iterator<Item = (u32, u32)>) -> u32 {
     let (w, h) = sizes.fold((0, 0), |(w, h), (a, b)| (w | a, h | b));
-    (u32::MAX >> (w | h).leading_zeros()) as u64
+    w | h
 }
 
 /// `count` items of at most `each` pixels, if within `cap`; else what `careful` finds.
@@ -73,8 +79,9 @@ fn quick_or(count: u64, each: u64, cap: u64, careful: impl FnOnce() -> u64) -> u
     }
 }
 
-/// PolyFillRectangle: each rectangle's part inside the drawable.
-pub struct FillRects<'a>(pub &'a [IRect]);
+/// PolyFillRectangle: each rectangle's part inside the drawable. With the OR of all the
+/// rectangles' widths and heights (see [`widest`]).
+pub struct FillRects<'a>(pub &'a [IRect], pub u32);
 
 impl Items for FillRects<'_> {
     fn count(&self) -> u64 {
@@ -86,7 +93,7 @@ impl Items for FillRects<'_> {
     }
 
     fn estimate(&self, _: u32, w: u32, h: u32, cap: u64) -> u64 {
-        let s = widest(self.0.iter().map(|r| (r.width, r.height)));
+        let s = widest(self.1);
         quick_or(self.count(), s.min(w as u64) * s.min(h as u64), cap, || {
             self.0
                 .iter()
@@ -99,8 +106,9 @@ impl Items for FillRects<'_> {
 /// PolyRectangle: a thin outline crosses each row and column of the drawable at most
 /// twice; a wide one is its perimeter (through pixel centres, `w + 1` by `h + 1` pixels)
 /// times the line width, plus the corners' joins (a miter reaches out about 1.5 widths
-/// at a right angle).
-pub struct StrokeRects<'a>(pub &'a [IRect]);
+/// at a right angle). With the OR of all the rectangles' widths and heights (see
+/// [`widest`]).
+pub struct StrokeRects<'a>(pub &'a [IRect], pub u32);
 
 impl StrokeRects<'_> {
     fn one(width: u64, height: u64, lw: u64, most: u64) -> u64 {
@@ -125,7 +133,7 @@ impl Items for StrokeRects<'_> {
     fn estimate(&self, lw: u32, w: u32, h: u32, cap: u64) -> u64 {
         let most = self.each(lw, w, h);
         let lw = width(lw);
-        let s = widest(self.0.iter().map(|r| (r.width, r.height)));
+        let s = widest(self.1);
         quick_or(self.count(), Self::one(s, s, lw, most), cap, || {
             self.0
                 .iter()
@@ -220,13 +228,34 @@ fn arc_rows(a: &ArcSpec, h: u32) -> u64 {
     rows_inside(a.y as i64, a.y as i64 + a.height as i64 + 1, h)
 }
 
+/// The rows of a box `height` high that recording its ellipse's spans for the cache
+/// works through (`span_cache.rs`, for boxes up to its side), wherever the arc lies: an
+/// arc outside the drawable, of a size not yet cached, costs them all the same.
+fn record_rows(width: u64, height: u64) -> u64 {
+    let cached = width.max(height) <= MAX_CACHED_SIDE as u64;
+    cached as u64 * (height + 1)
+}
+
+/// [`record_rows`] at most, of any box whose sides are at most `s`.
+fn record_most(s: u64) -> u64 {
+    s.min(MAX_CACHED_SIDE as u64) + 1
+}
+
+/// What one arc can cost at most: the drawable, and the recording of its spans.
+fn arc_each(w: u32, h: u32) -> u64 {
+    area(w, h) + MAX_CACHED_SIDE as u64 + 1
+}
+
 /// PolyArc: an arc's length is at most its box's perimeter; times the width, plus its
-/// caps, plus the rows of its box inside the drawable (the row-by-row routes visit each).
+/// caps, plus the rows of its box inside the drawable (the row-by-row routes visit each)
+/// and those of recording it.
 pub struct StrokeArcs<'a>(pub &'a [ArcSpec]);
 
 impl StrokeArcs<'_> {
-    fn one(width: u64, height: u64, rows: u64, lw: u64, most: u64) -> u64 {
-        ((2 * (width + height) + 4 + 2 * lw) * lw + rows).min(most)
+    /// An arc of a box `width × height`, with `rows` of it in the drawable and `record`
+    /// rows to record.
+    fn one(width: u64, height: u64, rows: u64, record: u64, lw: u64, most: u64) -> u64 {
+        ((2 * (width + height) + 4 + 2 * lw) * lw + rows).min(most) + record
     }
 }
 
@@ -236,19 +265,21 @@ impl Items for StrokeArcs<'_> {
     }
 
     fn each(&self, _: u32, w: u32, h: u32) -> u64 {
-        area(w, h)
+        arc_each(w, h)
     }
 
     fn estimate(&self, lw: u32, w: u32, h: u32, cap: u64) -> u64 {
         let (most, lw) = (area(w, h), width(lw));
-        let s = widest(self.0.iter().map(|a| (a.width, a.height)));
+        let s = widest(sides(self.0.iter().map(|a| (a.width, a.height))));
         let rows = (s + 1).min(h as u64);
-        quick_or(self.count(), Self::one(s, s, rows, lw, most), cap, || {
+        let quick = Self::one(s, s, rows, record_most(s), lw, most);
+        quick_or(self.count(), quick, cap, || {
             self.0
                 .iter()
                 .map(|a| {
-                    let rows = arc_rows(a, h);
-                    Self::one(a.width as u64, a.height as u64, rows, lw, most)
+                    let (width, height) = (a.width as u64, a.height as u64);
+                    let (rows, record) = (arc_rows(a, h), record_rows(width, height));
+                    Self::one(width, height, rows, record, lw, most)
                 })
                 .sum()
         })
@@ -256,7 +287,7 @@ impl Items for StrokeArcs<'_> {
 }
 
 /// PolyFillArc: each arc's box (`w + 1` by `h + 1` pixels at most) inside the drawable,
-/// plus its rows (the row-by-row routes visit each).
+/// plus its rows (the row-by-row routes visit each) and those of recording it.
 pub struct FillArcs<'a>(pub &'a [ArcSpec]);
 
 impl Items for FillArcs<'_> {
@@ -265,20 +296,22 @@ impl Items for FillArcs<'_> {
     }
 
     fn each(&self, _: u32, w: u32, h: u32) -> u64 {
-        area(w, h)
+        arc_each(w, h)
     }
 
     fn estimate(&self, _: u32, w: u32, h: u32, cap: u64) -> u64 {
         let most = area(w, h);
-        let s = widest(self.0.iter().map(|a| (a.width, a.height))) + 1;
-        let (cols, rows) = (s.min(w as u64), s.min(h as u64));
-        quick_or(self.count(), (cols * rows + rows).min(most), cap, || {
+        let s = widest(sides(self.0.iter().map(|a| (a.width, a.height))));
+        let (cols, rows) = ((s + 1).min(w as u64), (s + 1).min(h as u64));
+        let quick = (cols * rows + rows).min(most) + record_most(s);
+        quick_or(self.count(), quick, cap, || {
             self.0
                 .iter()
                 .map(|a| {
                     let (l, t) = (a.x as i64, a.y as i64);
                     let (r, b) = (l + a.width as i64 + 1, t + a.height as i64 + 1);
-                    (inside(l, t, r, b, w, h) + arc_rows(a, h)).min(most)
+                    let fill = (inside(l, t, r, b, w, h) + arc_rows(a, h)).min(most);
+                    fill + record_rows(a.width as u64, a.height as u64)
                 })
                 .sum()
         })
