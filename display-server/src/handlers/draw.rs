@@ -77,14 +77,31 @@ pub(crate) fn draw_items<I: work::Items>(
     let pm = s.surfaces.get_mut(&d).expect("checked");
     let style = gc.style(w, h);
     let clipped = style.clip.is_some();
-    if let Some(r) = f(pm, &style) {
-        s.batch_work += bound.min(n.saturating_mul(pixels(r).min(each)));
+    let damage = f(pm, &style);
+    let work = damage.map_or(0, |r| bound.min(n.saturating_mul(pixels(r).min(each))));
+    drawn(s, d, g, clipped, damage, work);
+    Ok(None)
+}
+
+/// What follows every drawing into `d` with GC `g`: its `work` (pixels) counted in the
+/// batch's, its damage recorded, and the GC's cached clip, if it drew `clipped`,
+/// settled against the server's budget (`State::settle_clip_cache`).
+#[inline(always)]
+pub(crate) fn drawn(
+    s: &mut State,
+    d: Drawable,
+    g: GcId,
+    clipped: bool,
+    damage: Option<IRect>,
+    work: u64,
+) {
+    s.batch_work += work;
+    if let Some(r) = damage {
         damage_drawable(s, d, r);
     }
     if clipped {
         s.settle_clip_cache(g);
     }
-    Ok(None)
 }
 
 /// The pixels of `r`: the work (`State::batch_work`) of a drawing that damaged it once.
@@ -225,13 +242,7 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
         render::copy_area(src, dst, &style, sr, dx, dy)
     };
     let clipped = style.clip.is_some();
-    if let Some(d) = damage {
-        s.batch_work += pixels(d);
-        damage_drawable(s, r.dst, d);
-    }
-    if clipped {
-        s.settle_clip_cache(r.gc);
-    }
+    drawn(s, r.dst, r.gc, clipped, damage, damage.map_or(0, pixels));
     Ok(None)
 }
 

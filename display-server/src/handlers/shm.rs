@@ -116,13 +116,9 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     let style = s.gcs.get_mut(&r.gc).expect("checked above").style(w, h);
     let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
     let clipped = style.clip.is_some();
-    if let Some(d) = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img) {
-        s.batch_work += draw::pixels(d);
-        draw::damage_drawable(s, r.drawable, d);
-    }
-    if clipped {
-        s.settle_clip_cache(r.gc);
-    }
+    let damage = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img);
+    let work = damage.map_or(0, draw::pixels);
+    draw::drawn(s, r.drawable, r.gc, clipped, damage, work);
     Ok(None)
 }
 
