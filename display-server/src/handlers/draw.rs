@@ -49,8 +49,8 @@ pub(crate) fn draw(
 /// with Value and draws nothing.
 ///
 /// The check costs nothing when the items' count times the most one item can touch is
-/// within the cap (the common case); only beyond it does the estimate go through the
-/// items (`render::work`). The work counted is the least of the bounds known: the
+/// small ([`COUNTED_AT_BOUND`], and within the cap); only beyond it does the estimate go
+/// through the items (`render::work`). The work counted is the least of the bounds known: the
 /// estimate if made, and the count times the damage's area or the most an item can touch.
 #[inline(always)]
 pub(crate) fn draw_items<I: work::Items>(
@@ -68,7 +68,7 @@ pub(crate) fn draw_items<I: work::Items>(
     let (n, each) = (items.count(), items.each(gc.line_width, w, h));
     let cap = s.max_request_pixels;
     let mut bound = n.saturating_mul(each);
-    if bound > cap && I::CAPPED {
+    if bound > cap.min(COUNTED_AT_BOUND) && I::CAPPED {
         bound = items.estimate(gc.line_width, w, h, cap);
         if bound > cap {
             return Err(too_much(bound, cap));
@@ -103,6 +103,13 @@ pub(crate) fn drawn(
         s.settle_clip_cache(g);
     }
 }
+
+/// A request whose items' count times the most one item can touch is at most this is
+/// counted at that bound without looking at its items; above it the estimate of
+/// `render::work` counts it (a few instructions an item), so that a request of 100
+/// small circles does not count as 100 times the drawable and end its batch's slice.
+/// A batch of such requests (64 at most) stays within the budget.
+const COUNTED_AT_BOUND: u64 = crate::config::BATCH_WORK_BUDGET / 64;
 
 /// The pixels of `r`: the work (`State::batch_work`) of a drawing that damaged it once.
 pub(crate) fn pixels(r: IRect) -> u64 {
@@ -300,8 +307,8 @@ pub(crate) fn poly_fill_rectangle(
 
 // PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
 pub(crate) fn poly_arc(s: &mut State, _c: ClientId, r: PolyArc) -> HandlerResult {
-    draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v| {
-        draw_items(s, d, g, work::StrokeArcs(v), |pm, style| {
+    draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v, sides| {
+        draw_items(s, d, g, work::StrokeArcs(v, sides), |pm, style| {
             render::stroke_arcs(pm, style, v)
         })
     })
@@ -309,8 +316,8 @@ pub(crate) fn poly_arc(s: &mut State, _c: ClientId, r: PolyArc) -> HandlerResult
 
 // PolyFillArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
 pub(crate) fn poly_fill_arc(s: &mut State, _c: ClientId, r: PolyFillArc) -> HandlerResult {
-    draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v| {
-        draw_items(s, d, g, work::FillArcs(v), |pm, style| {
+    draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v, sides| {
+        draw_items(s, d, g, work::FillArcs(v, sides), |pm, style| {
             render::fill_arcs(pm, style, v)
         })
     })
@@ -373,18 +380,24 @@ fn draw_arcs(
     d: Drawable,
     g: GcId,
     arcs: &[yonder_protocol::geometry::Arc],
-    f: impl FnOnce(&mut State, Drawable, GcId, &[ArcSpec]) -> HandlerResult,
+    f: impl FnOnce(&mut State, Drawable, GcId, &[ArcSpec], u32) -> HandlerResult,
 ) -> HandlerResult {
     let mut v = scratch::take(&mut s.scratch.arcs);
-    v.extend(arcs.iter().map(|a| ArcSpec {
-        x: a.x,
-        y: a.y,
-        width: a.width,
-        height: a.height,
-        angle1: a.angle1,
-        angle2: a.angle2,
+    // The OR of every side, for `render::work`'s quick bound, in the copy's pass (as for
+    // rectangles: a pass of its own cost PolyArc of 1000 small circles 2 % more).
+    let mut or = 0u32;
+    v.extend(arcs.iter().map(|a| {
+        or |= a.width | a.height;
+        ArcSpec {
+            x: a.x,
+            y: a.y,
+            width: a.width,
+            height: a.height,
+            angle1: a.angle1,
+            angle2: a.angle2,
+        }
     }));
-    let result = f(s, d, g, &v);
+    let result = f(s, d, g, &v, or);
     scratch::give_back(&mut s.scratch.arcs, v);
     result
 }

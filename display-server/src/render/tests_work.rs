@@ -8,9 +8,30 @@ fn careful(items: impl Items, lw: u32, w: u32, h: u32) -> u64 {
     items.estimate(lw, w, h, 0)
 }
 
+/// The OR of every width and height of `sizes`, for [`widest`].
+fn sides(sizes: impl Iterator<Item = (u32, u32)>) -> u32 {
+    let (w, h) = sizes.fold((0, 0), |(w, h), (a, b)| (w | a, h | b));
+    w | h
+}
+
 /// The OR of the rectangles' sides, as `handlers::draw` takes it while converting them.
 fn or(rects: &[IRect]) -> u32 {
     sides(rects.iter().map(|r| (r.width, r.height)))
+}
+
+/// The OR of the arcs' sides, as `handlers::draw` takes it while converting them.
+fn arc_or(arcs: &[ArcSpec]) -> u32 {
+    sides(arcs.iter().map(|a| (a.width, a.height)))
+}
+
+/// PolyArc's items, with their sides OR-ed.
+fn stroke(arcs: &[ArcSpec]) -> StrokeArcs<'_> {
+    StrokeArcs(arcs, arc_or(arcs))
+}
+
+/// PolyFillArc's items, with their sides OR-ed.
+fn fill_arcs(arcs: &[ArcSpec]) -> FillArcs<'_> {
+    FillArcs(arcs, arc_or(arcs))
 }
 
 fn arc(x: i32, y: i32, width: u32, height: u32) -> ArcSpec {
@@ -103,28 +124,28 @@ fn lines_go_by_their_major_axis() {
 fn arcs_go_by_their_box() {
     // A thin circle of diameter 20: about 63 pixels of outline, 21 rows, and 21 rows to
     // record its spans.
-    let o = careful(StrokeArcs(&[arc(0, 0, 20, 20)]), 0, 100, 100);
+    let o = careful(stroke(&[arc(0, 0, 20, 20)]), 0, 100, 100);
     assert!((63 + 21..=150).contains(&o), "{o}");
     // A fill: its 21 × 21 box and rows, and the recording.
-    let fill = |a: &[ArcSpec], w, h| careful(FillArcs(a), 0, w, h);
+    let fill = |a: &[ArcSpec], w, h| careful(fill_arcs(a), 0, w, h);
     assert_eq!(fill(&[arc(0, 0, 20, 20)], 100, 100), 21 * 21 + 21 + 21);
     assert_eq!(fill(&[arc(-10, -10, 20, 20)], 100, 100), 11 * 11 + 11 + 21);
     // Outside the drawable, recording a new size costs the same.
     assert_eq!(fill(&[arc(500, 500, 20, 20)], 100, 100), 21);
     assert_eq!(fill(&[arc(500, 500, 20, 1024)], 1, 1), 1025);
-    assert_eq!(FillArcs(&[]).each(0, 1, 1), 1 + 1025);
+    assert_eq!(fill_arcs(&[]).each(0, 1, 1), 1 + 1025);
     // Giant arcs (never cached): the drawable at most each.
     let giant = arc(i32::MIN / 2, i32::MIN / 2, u32::MAX, u32::MAX);
     assert_eq!(fill(&[giant; 2], 50, 40), 2 * 2000);
-    assert_eq!(careful(StrokeArcs(&[giant]), 4096, 50, 40), 2000);
+    assert_eq!(careful(stroke(&[giant]), 4096, 50, 40), 2000);
     // Quick: boxes up to 31 wide bound each fill by 32², its rows and its recording.
-    let quick = FillArcs(&[arc(0, 0, 20, 20); 3]).estimate(0, 100, 100, 1 << 20);
+    let quick = fill_arcs(&[arc(0, 0, 20, 20); 3]).estimate(0, 100, 100, 1 << 20);
     assert_eq!(quick, 3 * (32 * 32 + 32 + 32));
-    let quick = StrokeArcs(&[arc(0, 0, 20, 20); 3]).estimate(0, 100, 100, 1 << 20);
+    let quick = stroke(&[arc(0, 0, 20, 20); 3]).estimate(0, 100, 100, 1 << 20);
     assert_eq!(quick, 3 * (4 * 31 + 4 + 2 + 32 + 32));
     // One large arc among small ones: the quick bound still counts a recording each.
     let mixed = [arc(0, 0, 5000, 5000), arc(0, 0, 3, 3)];
-    let quick = FillArcs(&mixed).estimate(0, 10, 10, 1 << 20);
+    let quick = fill_arcs(&mixed).estimate(0, 10, 10, 1 << 20);
     assert_eq!(quick, 2 * (100 + 1025));
 }
 

@@ -63,14 +63,6 @@ fn widest(sides: u32) -> u64 {
     (u32::MAX >> sides.leading_zeros()) as u64
 }
 
-/// The OR of every width and height of `sizes`, for [`widest`]: two ORs an item on two
-/// independent chains (rectangles get theirs in the pass that converts them).
-#[inline]
-fn sides(sizes: impl Iterator<Item = (u32, u32)>) -> u32 {
-    let (w, h) = sizes.fold((0, 0), |(w, h), (a, b)| (w | a, h | b));
-    w | h
-}
-
 /// `count` items of at most `each` pixels, if within `cap`; else what `careful` finds.
 fn quick_or(count: u64, each: u64, cap: u64, careful: impl FnOnce() -> u64) -> u64 {
     match count.saturating_mul(each) {
@@ -248,8 +240,9 @@ fn arc_each(w: u32, h: u32) -> u64 {
 
 /// PolyArc: an arc's length is at most its box's perimeter; times the width, plus its
 /// caps, plus the rows of its box inside the drawable (the row-by-row routes visit each)
-/// and those of recording it.
-pub struct StrokeArcs<'a>(pub &'a [ArcSpec]);
+/// and those of recording it. With the OR of all the arcs' widths and heights (see
+/// [`widest`]).
+pub struct StrokeArcs<'a>(pub &'a [ArcSpec], pub u32);
 
 impl StrokeArcs<'_> {
     /// An arc of a box `width × height`, with `rows` of it in the drawable and `record`
@@ -270,7 +263,7 @@ impl Items for StrokeArcs<'_> {
 
     fn estimate(&self, lw: u32, w: u32, h: u32, cap: u64) -> u64 {
         let (most, lw) = (area(w, h), width(lw));
-        let s = widest(sides(self.0.iter().map(|a| (a.width, a.height))));
+        let s = widest(self.1);
         let rows = (s + 1).min(h as u64);
         let quick = Self::one(s, s, rows, record_most(s), lw, most);
         quick_or(self.count(), quick, cap, || {
@@ -287,8 +280,9 @@ impl Items for StrokeArcs<'_> {
 }
 
 /// PolyFillArc: each arc's box (`w + 1` by `h + 1` pixels at most) inside the drawable,
-/// plus its rows (the row-by-row routes visit each) and those of recording it.
-pub struct FillArcs<'a>(pub &'a [ArcSpec]);
+/// plus its rows (the row-by-row routes visit each) and those of recording it. With the
+/// OR of all the arcs' widths and heights.
+pub struct FillArcs<'a>(pub &'a [ArcSpec], pub u32);
 
 impl Items for FillArcs<'_> {
     fn count(&self) -> u64 {
@@ -301,7 +295,7 @@ impl Items for FillArcs<'_> {
 
     fn estimate(&self, _: u32, w: u32, h: u32, cap: u64) -> u64 {
         let most = area(w, h);
-        let s = widest(sides(self.0.iter().map(|a| (a.width, a.height))));
+        let s = widest(self.1);
         let (cols, rows) = ((s + 1).min(w as u64), (s + 1).min(h as u64));
         let quick = (cols * rows + rows).min(most) + record_most(s);
         quick_or(self.count(), quick, cap, || {
