@@ -316,14 +316,7 @@ fn fail_oldest_drop(s: &mut State) {
         target_window = %x.target,
         "{MAX_DROPS_AWAITING} drops await DndFinish: the oldest fails"
     );
-    finish_drag_for_source(
-        s,
-        x.source_client,
-        x.source,
-        x.target,
-        false,
-        DndAction::None,
-    );
+    fail_drop(s, &x);
     if !s.transfers.dropped.iter().any(|d| d.source == x.source) {
         release_dnd_selection(s, x.source);
     }
@@ -340,13 +333,18 @@ fn fail_drops_on(s: &mut State, w: WindowId) {
         .collect();
     s.transfers.dropped.retain(|x| x.target != w);
     for x in failed {
-        finish_drag_for_source(
-            s,
-            x.source_client,
-            x.source,
-            x.target,
-            false,
-            DndAction::None,
-        );
+        fail_drop(s, &x);
     }
+}
+
+/// A drop that will never be finished: its source hears DndFinished with no success.
+fn fail_drop(s: &mut State, x: &Dropped) {
+    finish_drag_for_source(
+        s,
+        x.source_client,
+        x.source,
+        x.target,
+        false,
+        DndAction::None,
+    );
 }
