@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
         *) targets+=("$1"); shift ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state socket_frames client_messages)
+[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state sessions socket_frames client_messages)
 
 count_of() {
     case "$1" in
@@ -41,7 +41,7 @@ count_of() {
 }
 seeds_of() {
     case "$1" in
-        server_state) echo ../display-server/tests/fuzz_regressions/server_state ;;
+        server_state | sessions) echo ../display-server/tests/fuzz_regressions/server_state ;;
         frame_decode) echo ../protocol/tests/fuzz_regressions/frame_decode ;;
         socket_frames) echo ../display-server/tests/fuzz_regressions/socket_frames ;;
         client_messages) echo ../client-lib/tests/fuzz_regressions/client_messages ;;

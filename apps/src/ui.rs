@@ -285,7 +285,8 @@ pub fn next_step(conn: &Connection, deadline: &Deadline, wake: Option<Instant>) 
         match conn.wait_for_event_timeout(deadline.wait(cap)) {
             Ok(Some(Incoming::Event { event, .. })) => return Step::Event(event),
             Ok(Some(Incoming::Error(e))) => eprintln!("{}: {e}", conn.app_name()),
-            Ok(None) => {}
+            // The library resumes by itself; the windows come back with Exposes.
+            Ok(Some(_)) | Ok(None) => {}
             Err(ConnectionError::Closed) => return Step::Quit,
             Err(e) => die(conn.app_name(), e),
         }

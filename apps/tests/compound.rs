@@ -134,6 +134,7 @@ fn drain(conn: &Connection) -> Vec<Event> {
         match i {
             Incoming::Event { event, .. } => out.push(event),
             Incoming::Error(e) => panic!("request failed: {e}"),
+            other => panic!("unexpected {other:?}"),
         }
     }
     out

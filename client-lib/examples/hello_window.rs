@@ -147,6 +147,8 @@ fn run() -> Result<(), Box<dyn Error>> {
                 _ => {}
             },
             Incoming::Error(e) => eprintln!("hello_window: {e}"),
+            // The display went away or came back: the library resumes by itself.
+            _ => {}
         }
     }
     conn.free_gc(box_gc);

@@ -3,20 +3,19 @@
 //! queue. It is the transport (the sending core) plus the image state; its typed request
 //! methods are the traits of `requests`, one layer up.
 
-use crate::auth::{find_cookie, find_fingerprint, CookieSources, COOKIE_LEN};
 use crate::cookie::{reply_request, void_request, Cookie, ReplyType, VoidCookie};
-use crate::display::{default_socket_dir, Address, DisplayName, DISPLAY_ENV};
+use crate::dial::{Dialer, Reconnect};
+use crate::display::DISPLAY_ENV;
 use crate::error::{ConnectError, ConnectionError};
 use crate::event::Incoming;
 use crate::fingerprint::Fingerprint;
 use crate::images::{ImageOptions, ImageStats, Images};
-use crate::io::Stream;
-use crate::tls::TlsStream;
 use crate::transport::{Transport, Wait};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 use yonder_protocol::handshake::ScreenInfo;
+use yonder_protocol::request::{CloseDownMode, SetCloseDownMode};
 use yonder_protocol::{
     make_id, Atom, GcId, Hello, PixmapId, Setup, WindowId, PROTOCOL_MAJOR, PROTOCOL_MINOR,
     PROTOCOL_NAME,
@@ -39,6 +38,10 @@ pub struct ConnectOptions {
     /// clients' pixels and input (screenshots, window managers; protocol.md §19). Also
     /// asked for by `YONDER_TRUSTED=1`. Ignored when `cookie` is given. See [`crate::trust`].
     pub trusted: bool,
+    /// What to do when the connection to the display is lost: by default keep running
+    /// and resume when it is back (over TCP and TLS, protocol.md §5.4); or end with it,
+    /// like an X11 app.
+    pub reconnect: Reconnect,
 }
 
 /// A connection to a Yonder display server. Every method takes `&self`; the connection is
@@ -124,58 +127,42 @@ impl Connection {
                 .filter(|d| !d.is_empty())
                 .ok_or(ConnectError::NoDisplay)?,
         };
-        let name = DisplayName::parse(&display)?;
-        let sources = CookieSources::from_env;
-        let cookie = match opts.cookie {
-            Some(c) if c.len() == COOKIE_LEN => c,
-            Some(c) => {
-                return Err(ConnectError::BadCookie(format!(
-                    "ConnectOptions::cookie has {} bytes, not {COOKIE_LEN}",
-                    c.len()
-                )))
-            }
-            None if opts.trusted || crate::trust::trust_requested_by_env() => {
-                crate::trust::find_trusted_cookie(
-                    &display,
-                    &name,
-                    crate::trust::trusted_cookie_from_env().as_deref(),
-                    &sources(),
-                )?
-            }
-            None => find_cookie(&display, &name, &sources())?,
-        };
-        let socket_dir = match name {
-            DisplayName::Local { .. } => default_socket_dir().map_err(|e| ConnectError::Io {
-                context:
-                    "cannot find the socket directory (XDG_RUNTIME_DIR unset, user id unknown)"
-                        .into(),
-                source: e,
-            })?,
-            _ => Default::default(),
-        };
-        let addr = name.address(&socket_dir);
-        let stream = match &addr {
-            Address::Tls { host, port } => {
-                // Pinned or nothing: without a fingerprint no connection is attempted.
-                let pin = match opts.fingerprint {
-                    Some(f) => f,
-                    None => find_fingerprint(&display, &name, &sources())?,
-                };
-                Stream::Tls(Box::new(TlsStream::connect(host, *port, pin, &display)?))
-            }
-            _ => Stream::connect(&addr).map_err(|e| ConnectError::Io {
-                context: format!("cannot connect to display `{display}` ({addr})"),
-                source: e,
-            })?,
-        };
         let app_name = opts.app_name.unwrap_or_else(default_app_name);
+        let dialer = Dialer::new(
+            &display,
+            opts.cookie,
+            opts.trusted,
+            opts.fingerprint,
+            app_name.clone(),
+            opts.reconnect,
+        )?;
+        let cookie = dialer.cookie()?;
+        let stream = dialer.dial()?;
         let id_space = random_id_space()?;
-        let transport = Transport::new(stream, id_space).map_err(|e| ConnectError::Io {
-            context: "cannot configure the socket".into(),
-            source: e,
-        })?;
+        // Over the network a lost link is survived (protocol.md §5.4); a local socket
+        // ends only with the server, whose restart needs the record of the app's state
+        // that resuming into a new session replays (not yet).
+        let resumes = dialer.resumes() && dialer.is_network();
+        let exit_at_once = !dialer.resumes();
+        let transport =
+            Transport::new(stream, id_space, resumes.then_some(dialer)).map_err(|e| {
+                ConnectError::Io {
+                    context: "cannot configure the socket".into(),
+                    source: e,
+                }
+            })?;
         let conn = Connection::new(transport, display, app_name);
         conn.send_hello(cookie)?;
+        if exit_at_once {
+            // The server frees this app's windows as soon as its connection ends (a
+            // server before 1.5 does so anyway, and its error for this request is
+            // dropped).
+            let mode = SetCloseDownMode {
+                mode: CloseDownMode::Destroy,
+            };
+            let seq = conn.transport.send_plain(&mode.into());
+            conn.transport.ignore_seq(seq);
+        }
         Ok(conn)
     }
 
@@ -197,6 +184,7 @@ impl Connection {
             cookie,
             app_name: self.app_name.clone(),
             id_space: self.id_space(),
+            resume: None,
         };
         self.transport.send_hello(&hello)?;
         Ok(())
@@ -378,7 +366,7 @@ mod tests {
     #[test]
     fn ids_count_up_in_the_id_space() {
         let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
-        let transport = Transport::new(Stream::Unix(a), 0xABCD).unwrap();
+        let transport = Transport::new(crate::io::Stream::Unix(a), 0xABCD, None).unwrap();
         let conn = Connection::new(transport, ":0".into(), "t".into());
         assert_eq!(conn.generate_id(), make_id(0xABCD, 1));
         assert_eq!(conn.new_window_id(), WindowId(make_id(0xABCD, 2)));

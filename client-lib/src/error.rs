@@ -98,6 +98,15 @@ pub enum ConnectionError {
     Malformed(String),
 }
 
+impl ConnectionError {
+    /// Whether this is the connection going away (an end of stream or an I/O error),
+    /// which a session may survive (protocol.md §5.4), rather than a refusal or a
+    /// server breaking the protocol.
+    pub fn is_lost_link(&self) -> bool {
+        matches!(self, ConnectionError::Closed | ConnectionError::Io(_))
+    }
+}
+
 impl From<std::io::Error> for ConnectionError {
     fn from(e: std::io::Error) -> ConnectionError {
         ConnectionError::Io(Arc::new(e))
@@ -125,4 +134,8 @@ pub enum ReplyError {
     /// The request was sent with `send_request_with_reply` but has no reply; it succeeded.
     #[error("request {} has no reply", .0 .0)]
     NoReply(Seq),
+    /// The connection was lost after the server carried out the request, and its reply
+    /// was lost with it; the session went on (protocol.md §5.4). Ask again if needed.
+    #[error("the reply to request {} was lost with the connection; the display came back", .0 .0)]
+    Lost(Seq),
 }

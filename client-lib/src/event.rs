@@ -15,8 +15,9 @@ pub struct RequestError {
     pub error: ProtocolError,
 }
 
-/// One item of the event queue.
+/// One item of the event queue. More kinds may come: match with a `_` arm.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Incoming {
     /// An event.
     Event {
@@ -29,6 +30,25 @@ pub enum Incoming {
     },
     /// A request failed and no cookie was waiting for its result.
     Error(RequestError),
+    /// The connection to the display went away or came back (protocol.md §5.4). Only
+    /// for apps that care: the library resumes by itself, and an app that ignores these
+    /// sees a pause.
+    Display(DisplayChange),
+}
+
+/// What happened to the connection to the display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DisplayChange {
+    /// The connection was lost; the library is reconnecting. Requests are kept meanwhile
+    /// and sent when it is back; waits for replies wait.
+    Lost,
+    /// The connection is back. `resumed`: the display kept everything (the session went
+    /// on); else it is a new session on a display that knows nothing of the app's earlier
+    /// windows.
+    Back {
+        /// The session went on.
+        resumed: bool,
+    },
 }
 
 impl Incoming {
@@ -36,7 +56,7 @@ impl Incoming {
     pub fn event(&self) -> Option<&Event> {
         match self {
             Incoming::Event { event, .. } => Some(event),
-            Incoming::Error(_) => None,
+            _ => None,
         }
     }
 
@@ -44,7 +64,7 @@ impl Incoming {
     pub fn into_event(self) -> Option<Event> {
         match self {
             Incoming::Event { event, .. } => Some(event),
-            Incoming::Error(_) => None,
+            _ => None,
         }
     }
 
@@ -52,7 +72,7 @@ impl Incoming {
     pub fn error(&self) -> Option<&RequestError> {
         match self {
             Incoming::Error(e) => Some(e),
-            Incoming::Event { .. } => None,
+            _ => None,
         }
     }
 }

@@ -41,7 +41,7 @@ impl Stream {
             Address::Unix(path) => UnixStream::connect(path).map(Stream::Unix),
             Address::Tcp { host, port } => {
                 let s = TcpStream::connect((host.as_str(), *port))?;
-                s.set_nodelay(true)?;
+                crate::tcp::tune_tcp(&s)?;
                 Ok(Stream::Tcp(s))
             }
             Address::Tls { .. } => Err(io::Error::new(
@@ -116,7 +116,7 @@ impl Stream {
         }
     }
 
-    fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
+    pub(crate) fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
         match self {
             Stream::Unix(s) => s.set_read_timeout(t),
             Stream::Tcp(s) => s.set_read_timeout(t),
@@ -186,6 +186,14 @@ pub(crate) fn is_would_block(e: &io::Error) -> bool {
 }
 
 impl Input {
+    /// The read buffer of a connection whose setup was read already (a resumed one).
+    pub(crate) fn after_setup() -> Input {
+        Input {
+            setup_seen: true,
+            ..Input::default()
+        }
+    }
+
     /// Reads from the socket into the buffer, waiting as `mode` allows.
     pub(crate) fn fill(&mut self, stream: &Stream, mode: ReadMode) -> io::Result<Filled> {
         if self.eof {

@@ -52,19 +52,22 @@
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (directly or around a cycle).
 //!
-//! 1. `error`, `lock`, `display`, `auth`, `trust` — what exists before a connection: the
-//!    error types, the one way to lock, display names and socket paths, cookie and
+//! 1. `error`, `lock`, `display`, `auth`, `trust`, `tcp` — what exists before a
+//!    connection: the error types, the one way to lock, TCP socket options, display
+//!    names and socket paths, cookie and
 //!    fingerprint lookup, the trusted cookie (the last three, and [`fingerprint`], are
 //!    the `yonder-address` crate's rules, shared with the server, under the library's
 //!    names).
 //! 2. `event`, `slots`, `state` — the bookkeeping of what arrives, pure data without I/O:
 //!    the event-queue items, the table of live cookies, the routing of replies, errors
 //!    and events.
-//! 3. `tls`, `io`, `output` — bytes on the socket: the pinned-certificate TLS stream, the
-//!    socket and frame decoding, the output buffer and its writes.
+//! 3. `tls`, `io`, `output`, `dial` — bytes on the socket: the pinned-certificate TLS
+//!    stream, the socket and frame decoding, the output buffer and its writes (and the
+//!    written requests kept for a resume), reaching a display again and again.
 //! 4. `transport`, `cookie` — the sending core: sequence numbers, buffering and flushing,
-//!    the reading token and every wait (`Transport`); the cookies that collect a
-//!    request's reply or error, and the sends that make them.
+//!    the reading token and every wait (`Transport`), and resuming a lost connection
+//!    (`transport::reconnect`); the cookies that collect a request's reply or error, and
+//!    the sends that make them.
 //! 5. `shm`, `images` — how raw images travel over the transport: the shared-memory
 //!    segment (the one place with `unsafe`), compression, or the request itself.
 //! 6. `connection` — the [`Connection`]: the transport plus the image state; opening,
@@ -81,6 +84,7 @@
 pub mod auth;
 mod connection;
 pub mod cookie;
+mod dial;
 pub mod display;
 pub mod error;
 pub mod event;
@@ -94,15 +98,17 @@ mod requests;
 mod shm;
 mod slots;
 mod state;
+mod tcp;
 pub mod tls;
 mod transport;
 pub mod trust;
 
 pub use connection::{ConnectOptions, Connection};
 pub use cookie::{Cookie, ReplyType, VoidCookie};
+pub use dial::{Reconnect, DEFAULT_GIVE_UP};
 pub use display::DisplayName;
 pub use error::{ConnectError, ConnectionError, ReplyError};
-pub use event::{Incoming, RequestError};
+pub use event::{DisplayChange, Incoming, RequestError};
 pub use fingerprint::Fingerprint;
 pub use images::{Compression, ImageOptions, ImageStats, SHM_MIN_BYTES};
 pub use io::MAX_INCOMING_FRAME;

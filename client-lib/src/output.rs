@@ -3,6 +3,10 @@
 //! socket. When to flush and what to do while a write cannot proceed is the
 //! `transport`'s business; this module only moves the bytes.
 //!
+//! Over the network the output also keeps what it wrote until the server has answered
+//! something later ([`Resend`]): after a lost link, a resumed session sends again what
+//! the server never processed (protocol.md §5.4).
+//!
 //! File descriptors (a shared-memory segment's memfd, sent with its ShmAttach) wait in
 //! the output next to the offset of their frame. A write pass writes up to that offset
 //! with plain writes and then starts the frame with a `sendmsg` carrying the descriptor,
@@ -18,6 +22,32 @@ use std::time::{Duration, Instant};
 pub(crate) const FLUSH_THRESHOLD: usize = 64 * 1024;
 /// How long one write call may block before the writer checks for incoming data.
 pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_millis(5);
+/// Most bytes of written requests kept for sending again after a resume; past it the
+/// oldest go (a resume that needs them starts a new session instead).
+pub(crate) const RESEND_LIMIT: usize = 4 << 20;
+
+/// Requests written but not yet known to be processed, kept to be sent again after a
+/// resume: whole buffers as they were written (no copy), each with the sequence numbers
+/// of its first and last frame, oldest first.
+#[derive(Debug, Default)]
+pub(crate) struct Resend {
+    chunks: VecDeque<(u64, u64, Vec<u8>)>,
+    bytes: usize,
+}
+
+impl Resend {
+    /// Forgets the chunks the server has processed (`acked`: the highest sequence number
+    /// it has answered anything for) and the oldest past [`RESEND_LIMIT`].
+    fn trim(&mut self, acked: u64) {
+        while let Some((_, last, bytes)) = self.chunks.front() {
+            if *last > acked && self.bytes <= RESEND_LIMIT {
+                break;
+            }
+            self.bytes -= bytes.len();
+            self.chunks.pop_front();
+        }
+    }
+}
 
 /// The output side: the encoded requests not yet written, and the request counter.
 #[derive(Debug, Default)]
@@ -29,6 +59,12 @@ pub(crate) struct Output {
     seq: u64,
     /// A write failed: nothing more is buffered or sent.
     dead: bool,
+    /// Keep written requests for a resume (a network connection of a 1.5 session).
+    retain: bool,
+    /// The last request written to the socket (or kept as if written, while detached).
+    written: u64,
+    /// The requests kept for a resume.
+    resend: Resend,
 }
 
 impl Output {
@@ -58,6 +94,85 @@ impl Output {
         }
         encode(&mut self.buf);
         self.buf.len() >= FLUSH_THRESHOLD
+    }
+
+    /// From now on written requests are kept for a resume (and trimmed by
+    /// [`Output::acked`]); those already written are not.
+    pub(crate) fn start_retaining(&mut self) {
+        self.retain = true;
+        self.written = self.seq - self.frames_unwritten();
+    }
+
+    /// Whether written requests are kept for a resume.
+    pub(crate) fn retains(&self) -> bool {
+        self.retain
+    }
+
+    /// The server has processed every request up to `acked`: their copies can go.
+    pub(crate) fn acked(&mut self, acked: u64) {
+        self.resend.trim(acked);
+    }
+
+    /// The number of the last request handed out (the next is one more).
+    pub(crate) fn last_seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The oldest request that can still be sent again: every request from it on is
+    /// kept or not yet written.
+    pub(crate) fn oldest_kept(&self) -> u64 {
+        match self.resend.chunks.front() {
+            Some((first, _, _)) => *first,
+            None => self.written + 1,
+        }
+    }
+
+    /// While no connection is up: the buffered requests count as written (kept for the
+    /// resume, within [`RESEND_LIMIT`]), so that an app sending meanwhile does not grow
+    /// the buffer without bound.
+    pub(crate) fn park(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let first = self.written + 1;
+        self.written = self.seq;
+        let chunk = std::mem::take(&mut self.buf);
+        self.resend.bytes += chunk.len();
+        self.resend.chunks.push_back((first, self.seq, chunk));
+        self.fds.clear();
+        self.resend.trim(0);
+    }
+
+    /// After a resume in which the server had processed requests up to `processed`:
+    /// the buffer becomes every kept request after it, then what was not yet written,
+    /// to be sent on the new connection. The caller checked that `processed + 1` is at
+    /// least [`Output::oldest_kept`].
+    pub(crate) fn rewind(&mut self, processed: u64) {
+        let mut again = Vec::new();
+        for (first, last, bytes) in self.resend.chunks.drain(..) {
+            if last <= processed {
+                continue;
+            }
+            let skip = processed.saturating_sub(first - 1);
+            again.extend_from_slice(&bytes[frames_len(&bytes, skip)..]);
+        }
+        again.append(&mut self.buf);
+        self.buf = again;
+        self.resend.bytes = 0;
+        self.written = processed;
+        self.dead = false;
+    }
+
+    /// How many whole frames the buffer holds (requests handed out, not yet written).
+    fn frames_unwritten(&self) -> u64 {
+        let mut n = 0;
+        let mut at = 0;
+        while at + 4 <= self.buf.len() {
+            let len = u32::from_le_bytes(self.buf[at..at + 4].try_into().expect("4 bytes"));
+            at += 4 + len as usize;
+            n += 1;
+        }
+        n
     }
 
     /// Stops buffering for good: drops what is left (the connection failed).
@@ -117,6 +232,26 @@ impl Output {
             }
         }
         debug_assert!(self.fds.is_empty());
+        if self.retain {
+            // Kept whole for a resume; a buffer the kept ones no longer need is reused.
+            let first = self.written + 1;
+            self.written = self.seq;
+            if first <= self.seq {
+                let spare = match self.resend.chunks.len() {
+                    n if n > 0 && self.resend.bytes > RESEND_LIMIT => {
+                        let (_, _, b) = self.resend.chunks.pop_front().expect("n > 0");
+                        self.resend.bytes -= b.len();
+                        b
+                    }
+                    _ => Vec::with_capacity(FLUSH_THRESHOLD),
+                };
+                let chunk = std::mem::replace(&mut self.buf, spare);
+                self.resend.bytes += chunk.len();
+                self.resend.chunks.push_back((first, self.seq, chunk));
+            }
+            self.buf.clear();
+            return Ok(());
+        }
         // A buffer grown by a large request shrinks back once the requests are small
         // again, not after each large one: an app putting large images one after another
         // would otherwise regrow it (copies, page faults) every time.
@@ -126,5 +261,87 @@ impl Output {
             self.buf.shrink_to(2 * FLUSH_THRESHOLD);
         }
         Ok(())
+    }
+}
+
+/// The length of the first `n` whole frames of `bytes` (all of them if fewer).
+fn frames_len(bytes: &[u8], n: u64) -> usize {
+    let mut at = 0;
+    for _ in 0..n {
+        if at + 4 > bytes.len() {
+            break;
+        }
+        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+        at = (at + 4 + len as usize).min(bytes.len());
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame of `n` bytes of body, each the byte `tag`.
+    fn frame(tag: u8, n: usize) -> Vec<u8> {
+        let mut f = (n as u32).to_le_bytes().to_vec();
+        f.extend(std::iter::repeat_n(tag, n));
+        f
+    }
+
+    fn push(out: &mut Output, tag: u8) {
+        out.next_seq();
+        out.push(None, |b| b.extend(frame(tag, 3)));
+    }
+
+    /// What `out` would write next, as the tags of its frames.
+    fn tags(out: &Output) -> Vec<u8> {
+        out.buf.chunks(7).map(|f| f[4]).collect()
+    }
+
+    #[test]
+    fn a_resume_sends_again_exactly_what_the_server_did_not_process() {
+        let mut out = Output::default();
+        push(&mut out, 0); // sent before retaining: never kept
+        out.start_retaining();
+        assert_eq!(out.written, 0, "request 1 is not written yet");
+        out.buf.clear();
+        out.written = 1;
+        for tag in 2..=4 {
+            push(&mut out, tag);
+        }
+        // Written in one piece (as a flush does), then two more parked while detached.
+        let (first, chunk) = (out.written + 1, std::mem::take(&mut out.buf));
+        out.written = out.seq;
+        out.resend.bytes += chunk.len();
+        out.resend.chunks.push_back((first, out.seq, chunk));
+        push(&mut out, 5);
+        out.park();
+        push(&mut out, 6);
+        assert_eq!(out.oldest_kept(), 2);
+        // The server processed up to 3: 4 and 5 again, then 6.
+        out.rewind(3);
+        assert_eq!(tags(&out), vec![4, 5, 6]);
+        assert_eq!(out.oldest_kept(), 4);
+    }
+
+    #[test]
+    fn acknowledged_and_overflowing_requests_are_dropped_oldest_first() {
+        let mut out = Output::default();
+        out.start_retaining();
+        for tag in 1..=3 {
+            push(&mut out, tag);
+            out.park();
+        }
+        out.acked(1);
+        assert_eq!(out.oldest_kept(), 2);
+        let big = RESEND_LIMIT / 2 + 1;
+        for tag in [7, 8] {
+            out.next_seq();
+            out.push(None, |b| b.extend(frame(tag, big)));
+            out.park();
+        }
+        // Past the limit: 2, 3 and the first big one went.
+        assert_eq!(out.oldest_kept(), 5);
+        assert!(out.resend.bytes <= RESEND_LIMIT);
     }
 }

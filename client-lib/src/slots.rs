@@ -18,6 +18,8 @@ use yonder_protocol::{ProtocolError, Reply};
 #[derive(Debug)]
 pub(crate) enum SlotState {
     Waiting,
+    /// Its reply was lost with a connection (a resumed session, protocol.md §5.4).
+    Lost,
     Reply(Box<Reply>),
     Error(Box<ProtocolError>),
 }
@@ -79,6 +81,19 @@ impl Slots {
             _ => self.items.remove(i),
         };
         taken.map(|(_, slot)| slot)
+    }
+
+    /// Marks as lost the replies awaited for requests up to `processed`: the server
+    /// carried them out and answered on a connection that is gone.
+    pub(crate) fn lose_replies_through(&mut self, processed: u64) {
+        for (seq, slot) in self.items.iter_mut() {
+            if *seq > processed {
+                break;
+            }
+            if slot.expects_reply && matches!(slot.state, SlotState::Waiting) {
+                slot.state = SlotState::Lost;
+            }
+        }
     }
 
     /// Whether no cookie is live.

@@ -29,6 +29,13 @@ pub(crate) struct State {
     pub(crate) reading: bool,
     /// Set once the connection has failed; returned by every later wait.
     pub(crate) broken: Option<ConnectionError>,
+    /// Since when the connection is lost and being resumed (protocol.md §5.4): nobody
+    /// reads, and waits wait for the reconnecting thread.
+    pub(crate) detached: Option<std::time::Instant>,
+    /// The server said it stops (ServerEnding, protocol.md §5.4): `true` when a server
+    /// comes back, so the end of the connection is survived; `false` when the display
+    /// ends for good, so it is not.
+    pub(crate) ending: Option<bool>,
 }
 
 /// The sequence number a server message carries.
@@ -87,6 +94,9 @@ impl State {
             }
             ServerMessage::Event { seq, event, sent } => {
                 self.saw(seq);
+                if let yonder_protocol::Event::ServerEnding(e) = &event {
+                    self.ending = Some(e.restart);
+                }
                 self.events.push_back(Incoming::Event { event, sent });
             }
         }
@@ -98,6 +108,14 @@ impl State {
 
     fn saw(&mut self, seq: Seq) {
         self.last_seq = self.last_seq.max(seq.0);
+    }
+
+    /// A resumed session: the server processed every request up to `processed`, and
+    /// whatever it answered that has not arrived was lost with the old connection. A
+    /// reply still awaited for one of them will not come (protocol.md §5.4).
+    pub(crate) fn lost_through(&mut self, processed: u64) {
+        self.slots.lose_replies_through(processed);
+        self.last_seq = self.last_seq.max(processed);
     }
 
     /// A cookie was dropped: a stored error joins the event queue, a stored reply is
@@ -137,6 +155,7 @@ impl State {
             ))));
         };
         let done = match &slot.state {
+            SlotState::Lost => true,
             SlotState::Waiting if !slot.expects_reply => self.last_seq >= seq,
             // In order: anything after `seq` means its reply was never sent.
             SlotState::Waiting => self.last_seq > seq,
@@ -149,6 +168,7 @@ impl State {
         Some(match slot.state {
             SlotState::Reply(r) => Ok(*r),
             SlotState::Error(e) => Err(ReplyError::Protocol(*e)),
+            SlotState::Lost => Err(ReplyError::Lost(Seq(seq))),
             SlotState::Waiting if !slot.expects_reply => Err(ReplyError::NoReply(Seq(seq))),
             SlotState::Waiting => Err(ReplyError::Connection(self.fail(
                 ConnectionError::Malformed(format!("no reply to request {seq}")),

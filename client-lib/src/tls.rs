@@ -165,7 +165,7 @@ impl TlsStream {
             "cannot connect to display `{display}` ({address})"
         )))?;
         let setup = |tcp: &TcpStream, t: Option<Duration>| {
-            tcp.set_nodelay(true)?;
+            crate::tcp::tune_tcp(tcp)?;
             tcp.set_read_timeout(t)?;
             tcp.set_write_timeout(t)
         };

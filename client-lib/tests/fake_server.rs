@@ -9,7 +9,7 @@ use std::time::Duration;
 use yonder::prelude::*;
 use yonder::protocol::handshake::Refusal;
 use yonder::protocol::reply::{GeometryReply, InputFocusReply, PropertyReply, SyncReply};
-use yonder::protocol::request::{GcValues, ImageFormat, WindowAttributes};
+use yonder::protocol::request::{CloseDownMode, GcValues, ImageFormat, WindowAttributes};
 use yonder::protocol::{
     atoms, make_id, ErrorCode, Event, Point, Rect, Reply, Request, Seq, SetupResponse, WindowId,
     PROTOCOL_MAJOR, PROTOCOL_MINOR,
@@ -85,6 +85,11 @@ fn hello_setup_and_a_typed_reply() {
                 rect: Rect::new(0, 0, 800, 600),
             }),
         );
+        // Dropping the connection ends the session on purpose (protocol.md §5.4).
+        match peer.request() {
+            Request::SetCloseDownMode(m) => assert_eq!(m.mode, CloseDownMode::Destroy),
+            other => panic!("{other:?}"),
+        }
         assert!(peer.frame().is_none(), "the client closes after the test");
     });
     let conn = server.connect();

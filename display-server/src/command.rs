@@ -28,6 +28,9 @@ pub enum Command {
     Requests {
         /// From whom.
         client: ClientId,
+        /// Over which of its connections ([`ClientLink::serial`]): a batch of a
+        /// connection the client no longer uses (it resumed on another) is dropped.
+        link: u64,
         /// The requests.
         batch: Vec<Incoming>,
         /// The bodies of its [`Incoming::Raw`] frames.
@@ -41,8 +44,14 @@ pub enum Command {
     Disconnect {
         /// Who.
         client: ClientId,
+        /// Which of its connections ended ([`ClientLink::serial`]); ignored when the
+        /// client uses another by now.
+        link: u64,
         /// Why (for the log).
         reason: String,
+        /// The link went (a client may then be kept for a resume); false when the
+        /// client broke the protocol (it is freed whatever its close-down mode).
+        lost: bool,
     },
     /// Input from the screen's devices.
     Input(InputEvent),
@@ -55,12 +64,16 @@ pub enum Command {
     },
     /// The host's scale factor changed (window backend).
     ScaleChanged(f64),
-    /// A close request's deadline passed (sent by the window manager's alarm task, only
-    /// while one is pending): the window manager offers to force-quit apps that did not
-    /// answer.
+    /// A deadline passed (sent by the alarm task, only while one is pending): a close
+    /// request's (the window manager offers to force-quit apps that did not answer) or
+    /// a detached client's grace period (it is freed).
     Tick,
-    /// Stop the server.
-    Shutdown,
+    /// Stop the server; `restart`: a server will come back on this display, and the
+    /// clients are told so (protocol.md §5.4).
+    Shutdown {
+        /// Tell the clients a server comes back.
+        restart: bool,
+    },
 }
 
 /// What a handler returns: a reply for requests that have one, or an error for the client.
@@ -106,6 +119,12 @@ pub enum Incoming {
 /// What the connection task tells the state thread about a new client.
 #[derive(Debug, Default)]
 pub struct ClientLink {
+    /// This connection's number, unique for the server's life: a client that resumes
+    /// on a new connection leaves the commands of its old one behind.
+    pub serial: u64,
+    /// It is a Unix socket: its end means the client process ended (so the default
+    /// close-down mode is Destroy, protocol.md §5.4).
+    pub unix: bool,
     /// Offer it shared-memory images (it is on a Unix socket and they are allowed).
     pub shm: bool,
     /// It presented the display's trusted cookie.

@@ -61,6 +61,12 @@ pub struct ServerConfig {
     pub max_output_buffer: usize,
     /// Counts of the tables that grow with what clients ask for (protocol.md §19.3).
     pub bounds: Bounds,
+    /// How long a client whose connection was lost is kept detached, its windows and
+    /// resources intact, for it to resume (protocol.md §5.4); zero: freed at once.
+    pub detach_grace: std::time::Duration,
+    /// Make new cookies at start instead of keeping the display's cookies from the
+    /// cookie file (which lets remote clients come back after a restart).
+    pub new_cookie: bool,
 }
 
 /// The bounds on the server's tables that grow with clients' requests and are not
@@ -122,6 +128,8 @@ pub const BATCH_WORK_BUDGET: u64 = 1 << 27;
 pub const DEFAULT_MAX_CLIENTS: usize = 256;
 /// Default of [`ServerConfig::client_memory_quota`]: 256 MiB.
 pub const DEFAULT_CLIENT_MEMORY_QUOTA: u64 = 256 << 20;
+/// Default of [`ServerConfig::detach_grace`]: 10 minutes.
+pub const DEFAULT_DETACH_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
 /// Default of [`ServerConfig::max_output_buffer`]: 32 MiB.
 pub const DEFAULT_MAX_OUTPUT_BUFFER: usize = 32 << 20;
 
@@ -149,6 +157,8 @@ impl Default for ServerConfig {
             client_memory_quota: DEFAULT_CLIENT_MEMORY_QUOTA,
             max_output_buffer: DEFAULT_MAX_OUTPUT_BUFFER,
             bounds: Bounds::default(),
+            detach_grace: DEFAULT_DETACH_GRACE,
+            new_cookie: false,
         }
     }
 }

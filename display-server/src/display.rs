@@ -122,3 +122,38 @@ fn bind_port(ip: IpAddr, port: Option<u16>, base: u16) -> io::Result<std::net::T
     l.set_nonblocking(true)?;
     Ok(l)
 }
+
+/// Asks the server of display `n` to make way for a new one (`yonder-server --restart`):
+/// sends it SIGUSR1 (its clients then hear that a server comes back, protocol.md §5.4)
+/// and waits, up to `limit`, until it has removed its socket. The server is found by
+/// its socket: the kernel names the process at the other end (`SO_PEERCRED`), so no
+/// pid file can be stale. Nothing running on `n` is not an error: there is nothing to
+/// replace.
+pub fn displace(dir: &Path, n: u32, limit: std::time::Duration) -> io::Result<()> {
+    let path = socket_path(dir, n);
+    let stream = match std::os::unix::net::UnixStream::connect(&path) {
+        Ok(s) => s,
+        Err(_) => return Ok(()),
+    };
+    let cred = rustix::net::sockopt::socket_peercred(&stream)?;
+    drop(stream);
+    if cred.uid != rustix::process::getuid() {
+        return Err(io::Error::other(format!(
+            "display :{n} is served by another user's process (pid {}): not replacing it",
+            cred.pid.as_raw_nonzero()
+        )));
+    }
+    rustix::process::kill_process(cred.pid, rustix::process::Signal::USR1)?;
+    let until = std::time::Instant::now() + limit;
+    while std::time::Instant::now() < until {
+        if std::os::unix::net::UnixStream::connect(&path).is_err() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Err(io::Error::other(format!(
+        "the server of display :{n} (pid {}) did not stop within {} s",
+        cred.pid.as_raw_nonzero(),
+        limit.as_secs()
+    )))
+}

@@ -78,6 +78,20 @@ struct Args {
     /// the request creating one fails with Alloc.
     #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_CLIENT_RESOURCES)]
     max_client_resources: u32,
+    /// Seconds a client whose network link broke is kept detached, its windows and
+    /// resources intact, for it to come back and continue (0: freed at once, as X
+    /// servers do). Local clients end with their process and are freed at once.
+    #[arg(long, value_name = "SECS", default_value_t = yonder_server::config::DEFAULT_DETACH_GRACE.as_secs())]
+    detach_grace: u64,
+    /// Make new cookies for the display instead of keeping those in the cookie file
+    /// (kept by default, so that apps on other machines can come back after a restart).
+    #[arg(long)]
+    new_cookie: bool,
+    /// Take the place of the server running on the display (give it as `:N`): it stops,
+    /// telling its apps that a server comes back, and they reconnect to this one. For
+    /// upgrades and restarts without losing the apps.
+    #[arg(long, requires = "display")]
+    restart: bool,
     /// Pixels one drawing request may touch (as the server estimates them before
     /// drawing); a larger one fails with Value and draws nothing.
     #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_REQUEST_PIXELS)]
@@ -156,6 +170,8 @@ fn run(args: Args) -> Result<(), String> {
         client_memory_quota: args.client_memory_quota.saturating_mul(1 << 20),
         max_output_buffer: args.max_output_buffer.max(1).saturating_mul(1 << 20),
         max_request_pixels: args.max_request_pixels,
+        detach_grace: std::time::Duration::from_secs(args.detach_grace),
+        new_cookie: args.new_cookie,
         bounds: yonder_server::config::Bounds {
             max_client_atoms: args.max_client_atoms,
             max_atoms: args.max_atoms,
@@ -182,6 +198,12 @@ fn run(args: Args) -> Result<(), String> {
         }
         s => Some(std::time::Duration::from_secs(s)),
     };
+    if args.restart {
+        let n = display.expect("clap requires the display with --restart");
+        let dir = yonder_server::display::socket_dir(config.socket_dir.as_deref());
+        yonder_server::display::displace(&dir, n, std::time::Duration::from_secs(10))
+            .map_err(|e| format!("--restart: {e}"))?;
+    }
     let announce = |h: &yonder_server::ServerHandle| {
         println!("YONDER_DISPLAY={}", h.display);
         let _ = std::io::stdout().flush();

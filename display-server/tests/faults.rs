@@ -184,6 +184,7 @@ fn clients_killed_at_random_moments_leave_nothing_behind() {
                 cookie: s.handle.cookie.to_vec(),
                 app_name: "half-a-frame".into(),
                 id_space: 0x4A1F_0000 + round,
+                resume: None,
             },
             &mut hello,
         );

@@ -126,6 +126,94 @@ fn server_state_regressions() {
     });
 }
 
+/// The `sessions` target on the kept inputs (its seeds: it has no crash of its own yet).
+#[test]
+fn sessions_on_the_kept_inputs() {
+    regressions::replay(&regression_dir(), |data| {
+        fuzz_ops::sessions::run(data);
+    });
+}
+
+/// The sessions grammar on a scenario: a client detached and resumed with its window, a
+/// forged resume refused, a new session after lost requests, grace periods expiring.
+#[test]
+fn sessions_scenario() {
+    use fuzz_ops::sessions::SessionOp as S;
+    let mut h = Harness::new(3);
+    let resume = |client, right_secret, oldest, next| S::Resume {
+        client,
+        right_secret,
+        oldest,
+        next,
+        minor: 5,
+        unix: false,
+    };
+    let ops = vec![
+        S::Base(window(
+            0,
+            Coord::Small(4),
+            Coord::Small(4),
+            Attrs::default(),
+        )),
+        S::Base(req(Req::MapWindow(Id::Own(0)))),
+        S::Mode {
+            client: 0,
+            retain: true,
+        },
+        S::LoseLink { client: 0 },
+        // Forged: refused, the window stays.
+        resume(0, false, 1, 1),
+        // Right secret, nothing lost: resumed.
+        resume(0, true, 1, 1),
+        S::Base(Op::Request {
+            client: 1,
+            req: Req::CreateWindow(
+                Id::Own(0),
+                Id::Root,
+                R(
+                    Coord::Small(8),
+                    Coord::Small(8),
+                    Dim::Small(20),
+                    Dim::Small(20),
+                ),
+                Attrs::default(),
+            ),
+        }),
+        S::Mode {
+            client: 1,
+            retain: true,
+        },
+        S::LoseLink { client: 1 },
+        // Requests lost between: a new session, the old window gone.
+        resume(1, true, 5, 6),
+        S::Mode {
+            client: 2,
+            retain: true,
+        },
+        S::LoseLink { client: 2 },
+        S::Expire,
+        // A claim of fewer requests than processed: refused.
+        resume(0, true, -3, -2),
+    ];
+    for op in ops {
+        h.apply_session(op);
+    }
+    let space = |slot: u32| 0x51 + slot;
+    let own =
+        |slot: u32, n: u32| yonder_protocol::WindowId(yonder_protocol::make_id(space(slot), n));
+    assert!(
+        h.state.windows.contains_key(&own(0, 1)),
+        "slot 0 resumed with its window"
+    );
+    assert!(
+        !h.state.windows.contains_key(&own(1, 1)),
+        "slot 1 started afresh"
+    );
+    assert!(h.state.spaces.contains_key(&space(1)), "in a new session");
+    assert!(!h.state.spaces.contains_key(&space(2)), "slot 2 expired");
+    assert!(h.state.clients.values().all(|c| c.detached.is_none()));
+}
+
 #[test]
 fn recorded_inputs_decode_to_their_scenarios() {
     for (file, ops) in scenarios() {

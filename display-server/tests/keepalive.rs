@@ -6,8 +6,10 @@
 //! Then B's end of the link goes down: no FIN, no RST, the clients' sockets stay open.
 //! One client is idle (the keepalive probes find it gone); the server is writing to the
 //! other when the link goes (an event sent to it: TCP_USER_TIMEOUT gives up on the
-//! unacknowledged data). A local client watches on the Unix socket: both windows must be
-//! destroyed within 10 s.
+//! unacknowledged data). Both are then detached (kept for a resume, protocol.md §5.4),
+//! and freed when the grace period (`--detach-grace 2`) ends. A local client watches on
+//! the Unix socket: both must show as detached, and both windows must be destroyed
+//! within 12 s.
 //!
 //! Needs root and iproute2 (`ip netns`); prints SKIPPED and passes without them.
 
@@ -25,7 +27,9 @@ use yonder_test_support::server::ServerProcess;
 const SERVER: &str = env!("CARGO_BIN_EXE_yonder-server");
 const KEEPALIVE_SECS: u64 = 4;
 /// The bound the test asserts: the keepalive total plus slack.
-const NOTICE_WITHIN: Duration = Duration::from_secs(10);
+const NOTICE_WITHIN: Duration = Duration::from_secs(12);
+/// How long the server keeps the vanished clients detached before freeing them.
+const GRACE_SECS: u64 = 2;
 const ADDR_A: &str = "10.231.9.1";
 const ADDR_B: &str = "10.231.9.2";
 const DISPLAY: u32 = 5;
@@ -191,6 +195,7 @@ fn a_vanished_client_is_noticed_and_freed() {
         ])
         .args(["--listen", "tcp", "--tcp-addr", ADDR_A])
         .args(["--keepalive", &KEEPALIVE_SECS.to_string()])
+        .args(["--detach-grace", &GRACE_SECS.to_string()])
         .arg("--socket-dir")
         .arg(&sockets)
         .env("YONDER_COOKIE_FILE", &cookies)
@@ -250,6 +255,30 @@ fn a_vanished_client_is_noticed_and_freed() {
     );
     watcher.sync().expect("watcher sync");
 
+    // Noticed: both are detached, their windows still there.
+    loop {
+        let clients = watcher.list_clients().reply().expect("list_clients");
+        let detached = clients
+            .clients
+            .iter()
+            .filter(|c| c.detached_secs.is_some())
+            .count();
+        if detached == 2 {
+            println!(
+                "keepalive {KEEPALIVE_SECS} s: both clients detached {:.1} s after their link \
+                 went down",
+                pulled.elapsed().as_secs_f64()
+            );
+            break;
+        }
+        assert!(
+            pulled.elapsed() < NOTICE_WITHIN,
+            "after {NOTICE_WITHIN:?} not both clients are detached: {:?}; server log:\n{}",
+            clients.clients,
+            stderr()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     let mut freed = Vec::new();
     while freed.len() < 2 {
         let left = (pulled + NOTICE_WITHIN).saturating_duration_since(Instant::now());

@@ -65,6 +65,7 @@ fn raw_client(s: &TestServer, space: u32) -> UnixStream {
         cookie: s.handle.cookie.to_vec(),
         app_name: "never-reads".into(),
         id_space: space,
+        resume: None,
     };
     let mut out = Vec::new();
     frame::encode_frame(&hello, &mut out);

@@ -37,6 +37,7 @@ fn hello_frame(s: &TestServer, space: u32) -> Vec<u8> {
         cookie: s.handle.cookie.to_vec(),
         app_name: "hostile".into(),
         id_space: space,
+        resume: None,
     };
     let mut out = Vec::new();
     frame::encode_frame(&hello, &mut out);

@@ -209,6 +209,7 @@ fn a_missing_or_wrong_cookie_is_refused_through_tls() {
         cookie: Vec::new(),
         app_name: "raw-tls".into(),
         id_space: 0x7e57,
+        resume: None,
     };
     match raw_tls_hello(s.handle.tls_port.unwrap(), pin(&s), &hello) {
         SetupResponse::Refused(r) => assert!(r.reason.contains("no cookie"), "{}", r.reason),
@@ -384,7 +385,10 @@ fn the_command_line_keeps_the_identity_and_prints_the_fingerprint() {
         again.trim_end().ends_with(&fingerprint.to_string()),
         "{again:?}"
     );
-    assert_ne!(again, line, "a new start has a new cookie");
+    assert_eq!(
+        again, line,
+        "a restart keeps the display's cookie (protocol.md §3)"
+    );
     draw_with_line(N, &again);
     // The old line's cookie is stale, but its fingerprint is what the new line has.
     server.stop();

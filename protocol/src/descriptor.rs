@@ -128,6 +128,7 @@ requests! {
     21 => FakeInput,
     22 => Sync -> Sync(SyncReply) [FastDecode],
     23 => ListClients -> ListClients(ListClientsReply),
+    24 => SetCloseDownMode since 5,
     30 => CreatePixmap,
     31 => FreePixmap,
     32 => CreateGc,

@@ -39,6 +39,7 @@ tagged! {
         49 => DndDrop(DndDropEvent),
         50 => DndStatus(DndStatusEvent),
         51 => DndFinished(DndFinishedEvent),
+        52 => ServerEnding(ServerEndingEvent),
     }
 }
 
@@ -70,6 +71,7 @@ impl Event {
             Event::DndDrop(e) => e.target,
             Event::DndStatus(e) => e.source,
             Event::DndFinished(e) => e.source,
+            Event::ServerEnding(e) => e.root,
         }
     }
 }
@@ -434,4 +436,17 @@ pub struct DndFinishedEvent {
     pub success: bool,
     /// The action performed (Move: delete the source's copy).
     pub action: DndAction,
+}
+
+/// The server is about to stop (1.5, protocol.md §5.4): sent to every client of 1.5 or
+/// later just before a clean stop. With `restart` a server will come back on the same
+/// display (an upgrade, `yonder-server --restart`): a client may wait for it and
+/// resume. Without it the display ends for good: a client should close its windows as
+/// if the window manager had asked (save, then exit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServerEndingEvent {
+    /// The root window.
+    pub root: WindowId,
+    /// A server comes back on this display.
+    pub restart: bool,
 }

@@ -25,6 +25,43 @@ pub struct Hello {
     pub app_name: String,
     /// The id space the client's resource ids will use (nonzero; see [`crate::ids`]).
     pub id_space: u32,
+    /// Added in 1.5: set when the client comes back after its connection was lost (the
+    /// server restarted, or the link broke), to continue where it was (protocol.md
+    /// §5.4). Absent in the hello of a first connection and of clients before 1.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resume: Option<Resume>,
+}
+
+/// What a client coming back sends in its hello (1.5, protocol.md §5.4): the proof that
+/// it is the client that had the id space, and what it can resend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resume {
+    /// The `secret` of its last setup's [`Session`] (16 bytes).
+    #[serde(with = "serde_bytes")]
+    pub secret: Vec<u8>,
+    /// The oldest request it can still send again: it holds every request from this
+    /// number on. The server continues the client only if it processed the requests
+    /// before this one.
+    pub oldest: u64,
+    /// The number of the next request it will send (one more than the last it sent).
+    pub next_seq: u64,
+}
+
+/// The session part of a setup (1.5, protocol.md §5.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// 16 random bytes: this client's proof of identity for a later resume. Kept
+    /// secret by the client; the same across resumes of one session.
+    #[serde(with = "serde_bytes")]
+    pub secret: Vec<u8>,
+    /// True when the connection continues a detached client: every resource, property,
+    /// selection and event selection it had is still there, and the server processed
+    /// its requests up to `last_seq`. False for a new session: nothing of an earlier
+    /// connection is kept.
+    pub resumed: bool,
+    /// The last request of this client the server processed; the first request sent on
+    /// this connection is numbered `last_seq + 1`.
+    pub last_seq: u64,
 }
 
 tagged! {
@@ -63,6 +100,10 @@ pub struct Setup {
     pub extensions: Vec<String>,
     /// The predefined atoms, `[name, atom]` pairs.
     pub atoms: Vec<(String, Atom)>,
+    /// Added in 1.5: the session, for resuming after a lost connection (protocol.md
+    /// §5.4). Sent only to clients of 1.5 or later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<Session>,
 }
 
 /// One screen.

@@ -134,6 +134,11 @@ pub struct ClientInfo {
     pub pixmaps: u32,
     /// How many GCs it owns.
     pub gcs: u32,
+    /// Added in 1.5: set when the client is detached (its connection was lost and the
+    /// server keeps it for a resume, protocol.md §5.4): the seconds since then. Absent
+    /// for a connected client, and always absent in a reply to a client before 1.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detached_secs: Option<u32>,
 }
 
 /// Answer to ListClients.

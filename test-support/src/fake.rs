@@ -173,5 +173,6 @@ pub fn setup_for(id_space: u32) -> Setup {
             .enumerate()
             .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
             .collect(),
+        session: None,
     }
 }

@@ -34,6 +34,7 @@ pub fn hello(minor: u16, cookie: Vec<u8>) -> Hello {
         cookie,
         app_name: "raw".into(),
         id_space: fresh_space(),
+        resume: None,
     }
 }
 

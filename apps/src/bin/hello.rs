@@ -191,6 +191,8 @@ fn main() {
                     _ => {}
                 }
             }
+            // The display went away or came back: the library resumes by itself.
+            _ => {}
         }
         let _ = conn.flush();
     }

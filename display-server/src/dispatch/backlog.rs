@@ -22,6 +22,8 @@ use yonder_protocol::ClientId;
 pub enum Pending {
     /// The requests of a batch not yet applied, in order.
     Requests {
+        /// The connection it came over.
+        link: u64,
         /// The rest of the batch.
         rest: std::vec::IntoIter<Incoming>,
         /// The bodies of its raw requests (ranges of the whole batch's bodies).
@@ -31,8 +33,12 @@ pub enum Pending {
     },
     /// The connection ended: applied after everything before it.
     Disconnect {
+        /// The connection that ended.
+        link: u64,
         /// Why (for the log).
         reason: String,
+        /// The link went, rather than the client breaking the protocol.
+        lost: bool,
     },
 }
 
@@ -79,16 +85,20 @@ impl Backlog {
         };
         queue.push_back(match cmd {
             Command::Requests {
+                link,
                 batch,
                 bodies,
                 permit,
                 ..
             } => Pending::Requests {
+                link,
                 rest: batch.into_iter(),
                 bodies,
                 permit,
             },
-            Command::Disconnect { reason, .. } => Pending::Disconnect { reason },
+            Command::Disconnect {
+                link, reason, lost, ..
+            } => Pending::Disconnect { link, reason, lost },
             _ => unreachable!("matched above"),
         });
         None

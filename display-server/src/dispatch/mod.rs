@@ -6,7 +6,7 @@ pub mod backlog;
 pub mod screen_change;
 pub mod state_thread;
 
-pub use state_thread::{apply_command, disconnect_all, flush_clients, present, run};
+pub use state_thread::{apply_command, disconnect_all, flush_clients, present, run, Stopping};
 
 use crate::command::{fail, HandlerResult, Incoming};
 use crate::handlers::{
@@ -198,6 +198,7 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
         R::FakeInput(r) => crate::input::fake_input(s, c, r),
         R::Sync(r) => input::sync(s, c, r),
         R::ListClients(r) => input::list_clients(s, c, r),
+        R::SetCloseDownMode(r) => input::set_close_down_mode(s, c, r),
         R::CreatePixmap(r) => resource::create_pixmap(s, c, r),
         R::FreePixmap(r) => resource::free_pixmap(s, c, r),
         R::CreateGc(r) => resource::create_gc(s, c, r),

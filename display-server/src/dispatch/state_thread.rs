@@ -4,6 +4,7 @@
 //! present the damage; and when to go on with the set-aside work of `backlog`.
 
 use crate::clients;
+use crate::clients::session;
 use crate::command::{Command, Incoming};
 use crate::compose::{self, Scene};
 use crate::dispatch;
@@ -34,10 +35,12 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             link,
             reply,
         } => {
-            let _ = reply.send(s.connect_client(hello, tx, link));
+            let _ = reply.send(session::connect(s, hello, tx, link));
+            crate::wm::publish_deadline(s);
         }
         Command::Requests {
             client,
+            link,
             batch,
             bodies,
             permit,
@@ -45,19 +48,33 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             let mut rest = batch.into_iter();
             loop {
                 s.batch_work = 0;
-                if !apply_slice(s, client, &mut rest, &bodies) {
+                if !apply_slice(s, client, link, &mut rest, &bodies) {
                     break;
                 }
             }
             // Applied: the connection may queue another batch (fair scheduling).
             drop(permit);
         }
-        Command::Disconnect { client, reason } => clients::disconnect(s, client, &reason),
+        Command::Disconnect {
+            client,
+            link,
+            reason,
+            lost,
+        } => {
+            session::connection_ended(s, client, link, &reason, lost);
+            crate::wm::publish_deadline(s);
+        }
         Command::Input(ev) => input::handle_input(s, ev),
         Command::ScreenResized { width, height } => screen_change::resize_screen(s, width, height),
         Command::ScaleChanged(scale) => screen_change::rescale_screen(s, scale),
-        Command::Tick => close::wm_tick(s),
-        Command::Shutdown => return true,
+        Command::Tick => {
+            session::expire_detached(s);
+            close::wm_tick(s);
+        }
+        Command::Shutdown { restart } => {
+            s.ending_restart |= restart;
+            return true;
+        }
     }
     false
 }
@@ -72,16 +89,18 @@ fn step(s: &mut State, backlog: &mut Backlog, cmd: Command) -> bool {
     match cmd {
         Command::Requests {
             client,
+            link,
             batch,
             bodies,
             permit,
         } => {
             s.batch_work = 0;
             let mut rest = batch.into_iter();
-            if apply_slice(s, client, &mut rest, &bodies) {
+            if apply_slice(s, client, link, &mut rest, &bodies) {
                 backlog.set_aside(
                     client,
                     Pending::Requests {
+                        link,
                         rest,
                         bodies,
                         permit,
@@ -106,19 +125,24 @@ fn serve_backlog(s: &mut State, backlog: &mut Backlog) {
         while let Some(work) = queue.pop_front() {
             match work {
                 Pending::Requests {
+                    link,
                     mut rest,
                     bodies,
                     permit,
                 } => {
-                    if apply_slice(s, client, &mut rest, &bodies) {
+                    if apply_slice(s, client, link, &mut rest, &bodies) {
                         queue.push_front(Pending::Requests {
+                            link,
                             rest,
                             bodies,
                             permit,
                         });
                     }
                 }
-                Pending::Disconnect { reason } => clients::disconnect(s, client, &reason),
+                Pending::Disconnect { link, reason, lost } => {
+                    session::connection_ended(s, client, link, &reason, lost);
+                    crate::wm::publish_deadline(s);
+                }
             }
             if s.batch_work >= s.batch_work_budget {
                 break;
@@ -138,9 +162,15 @@ fn serve_backlog(s: &mut State, backlog: &mut Backlog) {
 fn apply_slice(
     s: &mut State,
     client: ClientId,
+    link: u64,
     rest: &mut std::vec::IntoIter<Incoming>,
     bodies: &[u8],
 ) -> bool {
+    // A batch of a connection the client left for another (it resumed there): dropped,
+    // the client sends those requests again on the new one if they were not processed.
+    if s.clients.get(&client).is_none_or(|c| c.link != link) {
+        return false;
+    }
     let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         apply_batch(s, client, rest, bodies)
     }));
@@ -234,8 +264,11 @@ pub fn present(s: &mut State) {
     }
 }
 
-/// Disconnects every client (at shutdown).
+/// Ends every client (at shutdown): those of 1.5 or later first hear why
+/// (ServerEnding, with `State::ending_restart`), then each is disconnected.
 pub fn disconnect_all(s: &mut State) {
+    session::server_ending(s, s.ending_restart);
+    flush_clients(s);
     let ids: Vec<ClientId> = s.clients.keys().copied().collect();
     for id in ids {
         clients::disconnect(s, id, "server shutting down");
@@ -247,7 +280,7 @@ pub fn disconnect_all(s: &mut State) {
 /// after each burst, hand every client its output and present the damage. A client's
 /// heavy drawing is applied in slices between the others' commands (see
 /// `dispatch::backlog`).
-pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
+pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping) {
     // A failure outside a client's batch (disconnecting a client, host input, composing)
     // has no client to blame and may leave anything half-done: the server ends (status
     // 70, like a failed invariant check) rather than live on without its state thread,
@@ -264,7 +297,7 @@ pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
     }
 }
 
-fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &AtomicBool) {
+fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stopping) {
     // Set-aside work: a local of the loop, owned by this thread alone.
     let mut backlog = Backlog::default();
     loop {
@@ -277,7 +310,7 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Atomic
             false => None,
         };
         let burst = std::time::Instant::now();
-        let mut stop = stopping.load(Ordering::Acquire);
+        let mut stop = stopping.now.load(Ordering::Acquire);
         let mut n = 0;
         if let Some(cmd) = first {
             stop |= step(&mut state, &mut backlog, cmd);
@@ -286,7 +319,8 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Atomic
         while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
             match rx.try_recv() {
                 Ok(cmd) => {
-                    stop = step(&mut state, &mut backlog, cmd) || stopping.load(Ordering::Acquire)
+                    stop =
+                        step(&mut state, &mut backlog, cmd) || stopping.now.load(Ordering::Acquire)
                 }
                 Err(_) => break,
             }
@@ -308,7 +342,18 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Atomic
             break;
         }
     }
+    state.ending_restart |= stopping.restart.load(Ordering::Acquire);
     disconnect_all(&mut state);
+}
+
+/// How the server is told to stop from outside the state thread, between any two
+/// commands however long its queue (the Shutdown command wakes an idle thread).
+#[derive(Debug, Default)]
+pub struct Stopping {
+    /// Stop now.
+    pub now: AtomicBool,
+    /// A server comes back on this display: clients are told so (ServerEnding).
+    pub restart: AtomicBool,
 }
 
 #[cfg(test)]

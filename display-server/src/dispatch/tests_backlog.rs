@@ -23,6 +23,7 @@ const BUDGET: u64 = 10 * (SIDE * SIDE) as u64;
 fn batch(client: ClientId, reqs: Vec<Request>, permits: &Arc<Semaphore>) -> Command {
     Command::Requests {
         client,
+        link: 0,
         batch: reqs.into_iter().map(Incoming::Request).collect(),
         bodies: Vec::new(),
         permit: permits.clone().try_acquire_owned().expect("a permit"),
@@ -86,6 +87,7 @@ fn two_clients() -> (State, [ClientId; 2], [UnboundedReceiver<Vec<u8>>; 2]) {
         cookie: Vec::new(),
         app_name: "unit-b".into(),
         id_space: 8,
+        resume: None,
     };
     let b = s.connect(hello, tx).expect("connects");
     setup(&mut s, a, 7);
@@ -142,6 +144,8 @@ fn a_batch_goes_on_in_slices_in_order_behind_which_its_client_waits() {
     step(&mut s, &mut backlog, batch(a, vec![intern("A4")], &permits));
     let gone = Command::Disconnect {
         client: a,
+        link: 0,
+        lost: true,
         reason: "closed".into(),
     };
     step(&mut s, &mut backlog, gone);
@@ -240,7 +244,7 @@ fn the_run_loop_serves_another_client_between_a_heavy_batchs_slices() {
         .ok()
         .unwrap();
     drop(tx);
-    run_loop(s, rx, &AtomicBool::new(false));
+    run_loop(s, rx, &Stopping::default());
     let seen = interned(&mut out_a);
     assert_eq!(seen.len(), 1);
     assert_ne!(seen[0], Atom::NONE, "B's request came before A's last");

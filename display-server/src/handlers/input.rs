@@ -8,7 +8,9 @@ use crate::state::State;
 use yonder_protocol::reply::{
     ClientInfo, InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply,
 };
-use yonder_protocol::request::{GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync};
+use yonder_protocol::request::{
+    GetInputFocus, ListClients, QueryPointer, SetCloseDownMode, SetInputFocus, Sync,
+};
 use yonder_protocol::{ClientId, ErrorCode, Reply, WindowId};
 
 // SetInputFocus: [window]
@@ -64,7 +66,9 @@ pub(crate) fn sync(_s: &mut State, _c: ClientId, _r: Sync) -> HandlerResult {
 }
 
 // ListClients: [] → [clients]
-pub(crate) fn list_clients(s: &mut State, _c: ClientId, _r: ListClients) -> HandlerResult {
+pub(crate) fn list_clients(s: &mut State, asker: ClientId, _r: ListClients) -> HandlerResult {
+    // Detached clients are shown as such from 1.5 on (§5.4, §10).
+    let shows_detached = s.minor_of(asker) >= 5;
     let mut ids: Vec<ClientId> = s.clients.keys().copied().collect();
     ids.sort();
     let clients = ids
@@ -79,8 +83,24 @@ pub(crate) fn list_clients(s: &mut State, _c: ClientId, _r: ListClients) -> Hand
                 windows: w.len() as u32,
                 pixmaps: p.len() as u32,
                 gcs: g.len() as u32,
+                detached_secs: c
+                    .detached
+                    .filter(|_| shows_detached)
+                    .map(|at| at.elapsed().as_secs().min(u32::MAX as u64) as u32),
             }
         })
         .collect();
     Ok(Some(Reply::ListClients(ListClientsReply { clients })))
+}
+
+// SetCloseDownMode: [mode] → nothing (1.5)
+pub(crate) fn set_close_down_mode(
+    s: &mut State,
+    c: ClientId,
+    r: SetCloseDownMode,
+) -> HandlerResult {
+    if let Some(client) = s.clients.get_mut(&c) {
+        client.close_down = r.mode;
+    }
+    Ok(None)
 }

@@ -135,7 +135,12 @@ async fn serve_halves<W>(
     let minor = hello.minor.min(yonder_protocol::PROTOCOL_MINOR);
     let (tx, rx) = mpsc::unbounded_channel();
     let (reply_tx, reply_rx) = oneshot::channel();
+    let serial = shared
+        .serials
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let link = ClientLink {
+        serial,
+        unix: rd.passes_fds(),
         shm: shared.shm && rd.passes_fds(),
         trusted,
         outbox: outbox.clone(),
@@ -164,18 +169,23 @@ async fn serve_halves<W>(
     // A bug of the server's in the reader (a panic) ends this connection through the
     // same Disconnect as any other end: the client's resources are freed, and it does
     // not linger in the state holding a slot.
-    let reason = tokio::select! {
-        read = CatchPanic::new(read_loop(&mut rd, buf, client, minor, &shared)) => {
+    let End { reason, lost } = tokio::select! {
+        read = CatchPanic::new(read_loop(&mut rd, buf, (client, serial), minor, &shared)) => {
             read.unwrap_or_else(|e| {
                 tracing::error!(client = client.0, error = %e, "the server failed reading a connection");
-                format!("the server failed reading the connection: {e}")
+                End::fault(format!("the server failed reading the connection: {e}"))
             })
         }
         _ = outbox.closed() => return,
     };
     let _ = shared
         .commands
-        .send(Command::Disconnect { client, reason })
+        .send(Command::Disconnect {
+            client,
+            link: serial,
+            reason,
+            lost,
+        })
         .await;
 }
 
@@ -238,14 +248,36 @@ async fn refuse<W: AsyncWrite + Unpin>(wr: &mut W, peer: &str, reason: &str) {
     let _ = wr.shutdown().await;
 }
 
+/// Why a connection's reading ended.
+struct End {
+    /// For the log.
+    reason: String,
+    /// The link went (end of stream, an I/O error, the keepalive giving up): a client
+    /// may resume. Else the client broke the protocol or the server failed: it is freed.
+    lost: bool,
+}
+
+impl End {
+    fn lost(reason: String) -> End {
+        End { reason, lost: true }
+    }
+
+    fn fault(reason: String) -> End {
+        End {
+            reason,
+            lost: false,
+        }
+    }
+}
+
 /// Reads and forwards requests until the connection ends; returns why it ended.
 async fn read_loop(
     rd: &mut ReadHalf,
     mut buf: InBuf,
-    client: yonder_protocol::ClientId,
+    (client, link): (yonder_protocol::ClientId, u64),
     minor: u16,
     shared: &Shared,
-) -> String {
+) -> End {
     let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
     loop {
         let mut batch = Vec::with_capacity(16);
@@ -310,29 +342,30 @@ async fn read_loop(
         if !batch.is_empty() {
             // Waits while this connection already has its share of batches queued.
             let Ok(permit) = permits.clone().acquire_owned().await else {
-                return "server shutting down".into();
+                return End::fault("server shutting down".into());
             };
             let cmd = Command::Requests {
                 client,
+                link,
                 batch,
                 bodies,
                 permit,
             };
             if shared.commands.send(cmd).await.is_err() {
-                return "server shutting down".into();
+                return End::fault("server shutting down".into());
             }
         }
         if let Some(reason) = fatal {
             tracing::warn!(client = client.0, %reason, "closing connection");
-            return reason;
+            return End::fault(reason);
         }
         if full {
             continue; // more whole frames may be waiting in the buffer
         }
         match buf.read_from(rd).await {
-            Ok(0) => return "connection closed by the client".into(),
+            Ok(0) => return End::lost("connection closed by the client".into()),
             Ok(_) => {}
-            Err(e) => return format!("read error: {e}"),
+            Err(e) => return End::lost(format!("read error: {e}")),
         }
     }
 }

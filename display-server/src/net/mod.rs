@@ -27,4 +27,6 @@ pub struct Shared {
     pub max_frame_len: usize,
     /// Offer shared-memory images to Unix-socket clients.
     pub shm: bool,
+    /// The next connection's serial ([`crate::command::ClientLink::serial`]).
+    pub serials: std::sync::atomic::AtomicU64,
 }

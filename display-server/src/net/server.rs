@@ -21,7 +21,7 @@ use crate::dispatch;
 use crate::display;
 use crate::state::{Screen, State};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
@@ -49,7 +49,7 @@ pub struct ServerHandle {
     pub tls_fingerprint: Option<[u8; 32]>,
     commands: mpsc::Sender<Command>,
     /// Set by `stop`; read by the state thread after every command.
-    stopping: Arc<AtomicBool>,
+    stopping: Arc<dispatch::Stopping>,
     runtime: Option<tokio::runtime::Runtime>,
     state_thread: Option<std::thread::JoinHandle<()>>,
     /// Made at start, taken by the first `wait_for_signal` or `on_signal`.
@@ -67,27 +67,42 @@ impl ServerHandle {
         self.commands.clone()
     }
 
-    /// Blocks until SIGINT or SIGTERM.
+    /// Blocks until SIGINT, SIGTERM or SIGUSR1. SIGUSR1 means another server takes
+    /// this one's place (`yonder-server --restart`): the shutdown that follows tells
+    /// the clients a server comes back.
     pub fn wait_for_signal(&self) {
         if let Some(rt) = &self.runtime {
             let early = self.signals.lock().ok().and_then(|mut s| s.take());
-            rt.block_on(signalled(early));
+            let restart = rt.block_on(signalled(early));
+            self.stopping.restart.store(restart, Ordering::Release);
         }
     }
 
-    /// Calls `f` (on a runtime thread) when SIGINT or SIGTERM arrives.
+    /// Calls `f` (on a runtime thread) when SIGINT, SIGTERM or SIGUSR1 arrives (see
+    /// [`ServerHandle::wait_for_signal`]).
     pub fn on_signal(&self, f: impl FnOnce() + Send + 'static) {
         if let Some(rt) = &self.runtime {
             let early = self.signals.lock().ok().and_then(|mut s| s.take());
+            let stopping = self.stopping.clone();
             rt.spawn(async move {
-                signalled(early).await;
+                let restart = signalled(early).await;
+                stopping.restart.store(restart, Ordering::Release);
                 f();
             });
         }
     }
 
-    /// Stops the server: every client is disconnected and the socket removed.
+    /// Stops the server for good: clients of 1.5 or later hear that the display ends
+    /// (ServerEnding), every client is disconnected and the socket removed.
     pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    /// Stops the server because another comes in its place on the same display (an
+    /// upgrade, `yonder-server --restart`): clients hear that a server comes back and
+    /// wait for it; they are disconnected and the socket removed.
+    pub fn shutdown_for_restart(mut self) {
+        self.stopping.restart.store(true, Ordering::Release);
         self.stop();
     }
 
@@ -95,10 +110,15 @@ impl ServerHandle {
         // The flag stops a busy state thread between two commands, however long its queue;
         // the Shutdown command wakes an idle one. If the queue is full the thread is busy
         // and sees the flag; keep offering the command until it has ended.
-        self.stopping.store(true, Ordering::Release);
+        self.stopping.now.store(true, Ordering::Release);
+        let restart = self.stopping.restart.load(Ordering::Acquire);
         if let Some(t) = self.state_thread.take() {
             while !t.is_finished() {
-                if self.commands.try_send(Command::Shutdown).is_ok() {
+                if self
+                    .commands
+                    .try_send(Command::Shutdown { restart })
+                    .is_ok()
+                {
                     break;
                 }
                 std::thread::sleep(std::time::Duration::from_millis(5));
@@ -125,6 +145,7 @@ impl Drop for ServerHandle {
 type Signals = (
     Option<tokio::signal::unix::Signal>,
     Option<tokio::signal::unix::Signal>,
+    Option<tokio::signal::unix::Signal>,
 );
 
 fn listen_for_signals() -> Signals {
@@ -132,6 +153,7 @@ fn listen_for_signals() -> Signals {
     (
         signal(SignalKind::terminate()).ok(),
         signal(SignalKind::interrupt()).ok(),
+        signal(SignalKind::user_defined1()).ok(),
     )
 }
 
@@ -144,12 +166,14 @@ async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
     }
 }
 
-/// Waits for SIGTERM or SIGINT on `early` (the listeners made at start), else on new ones.
-async fn signalled(early: Option<Signals>) {
-    let (mut term, mut int) = early.unwrap_or_else(listen_for_signals);
+/// Waits for SIGTERM, SIGINT or SIGUSR1 on `early` (the listeners made at start), else
+/// on new ones; true for SIGUSR1 (a server comes back in this one's place).
+async fn signalled(early: Option<Signals>) -> bool {
+    let (mut term, mut int, mut usr1) = early.unwrap_or_else(listen_for_signals);
     tokio::select! {
-        _ = recv(&mut term) => {}
-        _ = recv(&mut int) => {}
+        _ = recv(&mut term) => false,
+        _ = recv(&mut int) => false,
+        _ = recv(&mut usr1) => true,
     }
 }
 
@@ -163,9 +187,21 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let listeners = display::claim(&dir, config.display, net)?;
     let number = listeners.number;
     let display_name = format!(":{number}");
-    let cookie = auth::new_cookie()?;
-    let trusted_cookie = auth::new_cookie()?;
     let cookie_file = auth::cookie_file_path(config.cookie_file.as_deref())?;
+    // The display keeps its cookies across restarts (as its TLS key), so that remote
+    // clients can come back (protocol.md §3); `--new-cookie` makes fresh ones.
+    let kept = |name: &str| match config.new_cookie {
+        true => None,
+        false => auth::read_cookie(&cookie_file, name),
+    };
+    let cookie = match kept(&display_name) {
+        Some(c) => c,
+        None => auth::new_cookie()?,
+    };
+    let trusted_cookie = match kept(&auth::trusted_name(&display_name)) {
+        Some(c) => c,
+        None => auth::new_cookie()?,
+    };
     auth::store_cookies(
         &cookie_file,
         &[
@@ -192,7 +228,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let mut state = State::new(&config, screen);
     let alarm = state.wm.alarm_receiver();
-    let stopping = Arc::new(AtomicBool::new(false));
+    let stopping = Arc::new(dispatch::Stopping::default());
     let state_thread = std::thread::Builder::new()
         .name("yonder-state".into())
         .spawn({
@@ -211,6 +247,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         commands: cmd_tx.clone(),
         max_frame_len: config.max_frame_len,
         shm: config.shm,
+        serials: AtomicU64::new(1),
     });
     let port_of = |l: &std::net::TcpListener| l.local_addr().ok().map(|a| a.port());
     let tcp_port = listeners.tcp.as_ref().and_then(port_of);

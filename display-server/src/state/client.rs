@@ -1,12 +1,15 @@
 //! One connected client as the state thread sees it: identity, id space, the sequence
 //! number of the last request applied, its shared-memory segments, whether it is trusted,
-//! what it holds against its quotas, and the frames produced for it but not yet handed
-//! to its writer task.
+//! what it holds against its quotas, its session (the secret that lets it resume, its
+//! close-down mode, whether it is detached), and the frames produced for it but not yet
+//! handed to its writer task.
 
 use crate::outbox::Outbox;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::mpsc::UnboundedSender;
+use yonder_protocol::request::CloseDownMode;
 use yonder_protocol::{frame, ClientId, Seq, ServerMessage, ShmSegment};
 
 /// Largest output buffer kept for reuse after a direct write.
@@ -71,6 +74,17 @@ pub struct Client {
     /// The reason in `overflow` is a frame that did not decode, not unread output: what
     /// it was owed before that frame is still written before its connection closes.
     pub malformed: bool,
+    /// Its session's secret (protocol.md §5.4): who presents it with the id space may
+    /// resume this client. Random; the same across resumes.
+    pub secret: [u8; 16],
+    /// What happens when its connection ends without it closing: freed at once, or
+    /// kept detached for the grace period.
+    pub close_down: CloseDownMode,
+    /// Since when it is detached (its connection was lost and it is kept for a resume):
+    /// nothing is sent to it meanwhile.
+    pub detached: Option<Instant>,
+    /// The serial of the connection it uses ([`crate::command::ClientLink::serial`]).
+    pub link: u64,
     /// Frames encoded during the current batch; handed to the writer in one piece by
     /// [`Client::flush`], so many small events cost one channel send.
     out: Vec<u8>,
@@ -102,9 +116,42 @@ impl Client {
             max_output: usize::MAX,
             overflow: None,
             malformed: false,
+            secret: [0; 16],
+            close_down: CloseDownMode::Destroy,
+            detached: None,
+            link: 0,
             out: Vec::new(),
             tx,
         }
+    }
+
+    /// The connection is lost and the client is kept for a resume: from now on what
+    /// the server would send it goes nowhere (a resume tells it what changed, see
+    /// `clients::resume`), and its writer is let go.
+    pub fn detach(&mut self) {
+        self.detached = Some(Instant::now());
+        self.out = Vec::new();
+        self.outbox.close();
+        self.outbox = Outbox::new();
+        let (tx, _) = tokio::sync::mpsc::unbounded_channel();
+        self.tx = tx;
+    }
+
+    /// The client continues on a new connection: its frames go to `tx`, accounted in
+    /// `outbox`, and commands of any other connection are ignored.
+    pub fn attach(&mut self, tx: UnboundedSender<Vec<u8>>, outbox: Arc<Outbox>, link: u64) {
+        if self.detached.is_none() {
+            // Taken over from a connection the server still thought alive: its writer
+            // and reader stop.
+            self.outbox.close();
+        }
+        self.detached = None;
+        self.out = Vec::new();
+        self.overflow = None;
+        self.malformed = false;
+        self.tx = tx;
+        self.outbox = outbox;
+        self.link = link;
     }
 
     /// Queues a message for this client.
@@ -115,6 +162,24 @@ impl Client {
         let before = self.out.len();
         frame::encode_frame(msg, &mut self.out);
         self.check_output(before);
+    }
+
+    /// Queues the setup response accepting it (the first frame of a connection).
+    pub fn send_setup(&mut self, setup: yonder_protocol::Setup) {
+        let mut out = Vec::new();
+        frame::encode_frame(&yonder_protocol::SetupResponse::Accepted(setup), &mut out);
+        self.send_raw(&out);
+    }
+
+    /// Whether `secret` is this client's session secret; compared in time independent
+    /// of where they differ.
+    pub fn secret_matches(&self, secret: &[u8]) -> bool {
+        secret.len() == self.secret.len()
+            && secret
+                .iter()
+                .zip(&self.secret)
+                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                == 0
     }
 
     /// Queues an already-encoded frame.

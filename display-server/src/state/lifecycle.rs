@@ -5,38 +5,50 @@
 use super::{Client, State};
 use crate::command::ClientLink;
 use tokio::sync::mpsc::UnboundedSender;
-use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Setup};
-use yonder_protocol::{atoms, frame, ClientId, Hello, SetupResponse, WindowId};
+use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Session, Setup};
+use yonder_protocol::request::CloseDownMode;
+use yonder_protocol::{atoms, ClientId, Hello, Seq, WindowId};
 
 impl State {
-    /// Registers a client that cannot pass file descriptors (no `SHM` extension) and
-    /// queues its setup reply, or says why it cannot connect.
+    /// Registers a local client without shared memory (no `SHM` extension; freed at
+    /// once when it leaves) and queues its setup reply, or says why it cannot connect.
     pub fn connect(
         &mut self,
         hello: Hello,
         tx: UnboundedSender<Vec<u8>>,
     ) -> Result<ClientId, String> {
-        self.connect_client(hello, tx, ClientLink::default())
+        let link = ClientLink {
+            unix: true,
+            ..ClientLink::default()
+        };
+        self.connect_client(hello, tx, link)
     }
 
-    /// Registers a client and queues its setup reply, or says why it cannot connect
-    /// (among others: the server already has `max_clients` clients).
+    /// Registers a new client and queues its setup reply, or says why it cannot connect
+    /// (among others: the server already has `max_clients` clients, or its id space is
+    /// taken). A hello that resumes (1.5) gets here when there is nothing to resume:
+    /// the client starts afresh, its requests numbered on from its `next_seq`
+    /// (`clients::connect` decides, protocol.md §5.4).
     pub fn connect_client(
         &mut self,
         hello: Hello,
         tx: UnboundedSender<Vec<u8>>,
         link: ClientLink,
     ) -> Result<ClientId, String> {
+        if hello.id_space == 0 {
+            return Err("id space 0 is reserved for the server".into());
+        }
+        let minor = hello.minor.min(yonder_protocol::PROTOCOL_MINOR);
+        let first_seq = match hello.resume.as_ref().filter(|_| minor >= 5) {
+            Some(r) => r.next_seq.saturating_sub(1),
+            None => 0,
+        };
         if self.clients.len() >= self.max_clients {
             return Err(format!(
                 "too many clients: this server accepts at most {} at once \
                  (yonder-server --max-clients)",
                 self.max_clients
             ));
-        }
-        let shm = link.shm;
-        if hello.id_space == 0 {
-            return Err("id space 0 is reserved for the server".into());
         }
         if self.spaces.contains_key(&hello.id_space) {
             return Err(format!(
@@ -46,30 +58,47 @@ impl State {
         }
         let id = self.next_client_id();
         let mut client = Client::new(id, hello.app_name.clone(), hello.id_space, tx);
-        client.minor = hello.minor.min(yonder_protocol::PROTOCOL_MINOR);
+        client.minor = minor;
+        client.seq = Seq(first_seq);
+        client.secret = new_secret()?;
+        // A 1.5 client over the network is kept when its link breaks; a Unix socket ends
+        // only with its process (§5.4).
+        client.close_down = match minor >= 5 && !link.unix {
+            true => CloseDownMode::Retain,
+            false => CloseDownMode::Destroy,
+        };
         // Shared memory is of 1.3: an older client is offered none (§5.2).
-        let shm = shm && client.minor >= 3;
-        client.shm_offered = shm;
+        client.shm_offered = link.shm && minor >= 3;
         client.trusted = link.trusted;
         client.outbox = link.outbox;
+        client.link = link.serial;
         client.max_output = self.max_output_buffer;
-        let mut setup = self.setup_for(id, hello.id_space, client.minor);
-        if shm {
-            setup
-                .extensions
-                .push(yonder_protocol::SHM_EXTENSION.to_string());
-        }
-        let mut out = Vec::new();
-        frame::encode_frame(&SetupResponse::Accepted(setup), &mut out);
-        client.send_raw(&out);
+        let session = Session {
+            secret: client.secret.to_vec(),
+            resumed: false,
+            last_seq: first_seq,
+        };
+        client.send_setup(self.setup_for(&client, session));
         self.spaces.insert(hello.id_space, id);
         self.clients.insert(id, client);
         tracing::info!(client = id.0, app = %hello.app_name, trusted = link.trusted, "connected");
         Ok(id)
     }
 
-    /// The setup of a client of version 1.`minor`: only the fields that version has.
-    fn setup_for(&self, client_id: ClientId, id_space: u32, minor: u16) -> Setup {
+    /// When the first detached client's grace period ends, if any client is detached
+    /// (the alarm task wakes the state thread then, see `wm::alarm`).
+    pub fn detach_deadline(&self) -> Option<std::time::Instant> {
+        self.clients
+            .values()
+            .filter_map(|c| c.detached)
+            .min()
+            .map(|at| at + self.detach_grace)
+    }
+
+    /// The setup of `client`: only the fields its version has (the session from 1.5,
+    /// the `SHM` extension when offered).
+    pub fn setup_for(&self, client: &Client, session: Session) -> Setup {
+        let (client_id, id_space, minor) = (client.id, client.id_space, client.minor);
         let (width, height) = (self.framebuffer.width, self.framebuffer.height);
         Setup {
             major: yonder_protocol::PROTOCOL_MAJOR,
@@ -93,12 +122,23 @@ impl State {
                 max_drawable_side: self.max_drawable_side,
                 max_drawable_pixels: (minor >= 4).then_some(self.max_drawable_pixels),
             },
-            extensions: Vec::new(),
             atoms: atoms::PREDEFINED
                 .iter()
                 .enumerate()
                 .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
                 .collect(),
+            extensions: match client.shm_offered {
+                true => vec![yonder_protocol::SHM_EXTENSION.to_string()],
+                false => Vec::new(),
+            },
+            session: (minor >= 5).then_some(session),
         }
     }
+}
+
+/// A session secret: 16 random bytes.
+fn new_secret() -> Result<[u8; 16], String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| format!("no random numbers for the session: {e}"))?;
+    Ok(b)
 }

@@ -101,6 +101,12 @@ pub struct State {
     pub max_clients: usize,
     /// Bytes of windows and pixmaps one client may hold (`--client-memory-quota`).
     pub memory_quota: u64,
+    /// How long a detached client is kept for a resume (`--detach-grace`; zero: never
+    /// kept, protocol.md §5.4).
+    pub detach_grace: std::time::Duration,
+    /// The server is stopping and a server comes back on the display: the clients'
+    /// ServerEnding says so.
+    pub ending_restart: bool,
     /// Bytes of output one client may leave unread (`--max-output-buffer`).
     pub max_output_buffer: usize,
     /// The counts of atoms, resources, selections and conversions (protocol.md §19.3).
@@ -147,6 +153,8 @@ impl State {
             max_frame_len: config.max_frame_len,
             max_clients: config.max_clients,
             memory_quota: config.client_memory_quota,
+            detach_grace: config.detach_grace,
+            ending_restart: false,
             max_output_buffer: config.max_output_buffer,
             bounds: config.bounds,
             root_property_bytes: 0,

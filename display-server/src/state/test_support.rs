@@ -30,6 +30,7 @@ pub(crate) fn state_with_client(
         cookie: Vec::new(),
         app_name: "unit".into(),
         id_space: 7,
+        resume: None,
     };
     let client = state.connect(hello, tx).expect("connects");
     (state, client, rx)

@@ -51,7 +51,7 @@ pub(crate) fn wm_close_clicked(s: &mut State, w: WindowId) {
     if let Some(m) = s.wm.managed.get_mut(&w) {
         m.close = next;
     }
-    publish_close_deadline(s);
+    publish_deadline(s);
 }
 
 /// Whether `w`'s `WM_PROTOCOLS` property lists `WM_DELETE_WINDOW`.
@@ -97,12 +97,13 @@ pub fn wm_tick(s: &mut State) {
             }
         }
     }
-    publish_close_deadline(s);
+    publish_deadline(s);
 }
 
-/// Tells the alarm task when the next close request expires (None: none pending).
-/// Always publishes, even an unchanged value: the task waits for it after each Tick.
-fn publish_close_deadline(s: &State) {
+/// Tells the alarm task when the next close request or detached client's grace period
+/// expires (None: none pending). Always publishes, even an unchanged value: the task
+/// waits for it after each Tick.
+pub fn publish_deadline(s: &State) {
     let Some(tx) = &s.wm.alarm else {
         return;
     };
@@ -113,6 +114,7 @@ fn publish_close_deadline(s: &State) {
                 CloseState::Asked { at } => Some(at + CLOSE_TIMEOUT),
                 _ => None,
             })
+            .chain(s.detach_deadline())
             .min();
     tx.send_replace(next);
 }

@@ -29,7 +29,7 @@ pub mod interact;
 mod tests_state;
 
 pub use crate::state::wm::*;
-pub use close::alarm;
+pub use close::{alarm, publish_deadline};
 
 use crate::handlers::window_config;
 use crate::state::State;

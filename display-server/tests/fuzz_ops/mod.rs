@@ -27,6 +27,7 @@ use yonder_server::{clients, dispatch};
 
 pub mod ops;
 pub mod request;
+pub mod sessions;
 pub mod values;
 
 pub use ops::*;
@@ -141,17 +142,7 @@ impl Harness {
             return;
         }
         let (tx, rx) = mpsc::unbounded_channel();
-        let hello = Hello {
-            protocol: yonder_protocol::PROTOCOL_NAME.into(),
-            major: yonder_protocol::PROTOCOL_MAJOR,
-            minor: match i {
-                2 => self.connects % (yonder_protocol::PROTOCOL_MINOR + 1),
-                _ => yonder_protocol::PROTOCOL_MINOR,
-            },
-            cookie: vec![0; 16],
-            app_name: format!("fuzz-{i}"),
-            id_space: space_of(i),
-        };
+        let hello = self.hello_for(i);
         // The slots differ in what their connection gives them: slot 0 is a trusted local
         // client, slot 1 an untrusted local one, slot 2 a trusted one on TCP (no
         // shared-memory images).
@@ -171,6 +162,22 @@ impl Harness {
             buf: Vec::new(),
             setup_seen: false,
         };
+    }
+
+    /// The hello of slot `i`'s next connection.
+    fn hello_for(&self, i: usize) -> Hello {
+        Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: match i {
+                2 => self.connects % (yonder_protocol::PROTOCOL_MINOR + 1),
+                _ => yonder_protocol::PROTOCOL_MINOR,
+            },
+            cookie: vec![0; 16],
+            app_name: format!("fuzz-{i}"),
+            id_space: space_of(i),
+            resume: None,
+        }
     }
 
     fn disconnect(&mut self, i: usize) {
@@ -242,6 +249,12 @@ impl Harness {
             }
             Op::Present => dispatch::present(&mut self.state),
         }
+        self.settle();
+    }
+
+    /// After an op: hands output to the clients, reads it back, notices clients the
+    /// server ended, and checks.
+    fn settle(&mut self) {
         dispatch::flush_clients(&mut self.state);
         self.read_output();
         // The server may end a client itself (the window manager's force quit, unread

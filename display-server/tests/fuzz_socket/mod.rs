@@ -182,6 +182,7 @@ fn hello_frame(minor: u16, cookie: &[u8]) -> Vec<u8> {
         cookie: cookie.to_vec(),
         app_name: "fuzz".into(),
         id_space: 7,
+        resume: None,
     };
     let mut out = Vec::new();
     frame::encode_frame(&hello, &mut out);
@@ -494,6 +495,7 @@ fn shared(limit: usize) -> (Arc<Shared>, mpsc::Receiver<Command>) {
         commands,
         max_frame_len: limit,
         shm: true,
+        serials: std::sync::atomic::AtomicU64::new(1),
     };
     (Arc::new(shared), rx)
 }

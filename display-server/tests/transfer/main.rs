@@ -113,6 +113,7 @@ fn events_until(conn: &Connection, what: &str, mut pred: impl FnMut(&Event) -> b
                 }
             }
             Some(Incoming::Error(e)) => panic!("unexpected error while waiting for {what}: {e}"),
+            Some(other) => panic!("unexpected {other:?} while waiting for {what}"),
             None => {}
         }
     }

@@ -62,3 +62,22 @@ pub struct Sync {}
 /// Lists the connected clients; reply [`crate::reply::ListClientsReply`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListClients {}
+
+/// What the server does with a client's resources when its connection ends without the
+/// client closing the session itself (1.5, protocol.md §5.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize_repr, Deserialize_repr)]
+#[repr(u8)]
+pub enum CloseDownMode {
+    /// Free everything at once, as for every client before 1.5.
+    Destroy = 0,
+    /// Keep the client detached for the server's grace period, so that it can resume.
+    Retain = 1,
+}
+
+/// Sets the client's [`CloseDownMode`] (1.5). A client ending its session on purpose
+/// sends `Destroy` and then closes its connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetCloseDownMode {
+    /// The new mode.
+    pub mode: CloseDownMode,
+}

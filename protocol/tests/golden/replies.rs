@@ -119,6 +119,7 @@ pub(crate) fn replies() -> Vec<Golden> {
                             windows: 3,
                             pixmaps: 0,
                             gcs: 1,
+                            detached_secs: Some(42),
                         },
                         ClientInfo {
                             id: ClientId(2),
@@ -127,11 +128,12 @@ pub(crate) fn replies() -> Vec<Golden> {
                             windows: 1,
                             pixmaps: 1,
                             gcs: 1,
+                            detached_secs: None,
                         },
                     ],
                 }),
             ),
-            "28000000930017921791929601a67966696c6573ce7a11ce000300019602a568656c6c6fce5eed0001010101",
+            "29000000930017921791929701a67966696c6573ce7a11ce000300012a9602a568656c6c6fce5eed0001010101",
         ),
         g(
             "Image reply",

@@ -147,5 +147,10 @@ pub(crate) fn setup() -> Setup {
             .enumerate()
             .map(|(i, name)| (name.to_string(), atoms::predefined(i)))
             .collect(),
+        session: Some(Session {
+            secret: hex::decode("a1b2c3d4e5f60718293a4b5c6d7e8f90").unwrap(),
+            resumed: false,
+            last_seq: 0,
+        }),
     }
 }

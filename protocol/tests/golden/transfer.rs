@@ -229,5 +229,17 @@ pub(crate) fn events() -> Vec<Golden> {
             ),
             "1b000000940140923394cf5eed000100000001cfed17000100000001c302c2",
         ),
+        g(
+            "ServerEnding event",
+            event(
+                64,
+                Event::ServerEnding(ServerEndingEvent {
+                    root: WindowId::ROOT,
+                    restart: true,
+                }),
+                false,
+            ),
+            "0900000094014092349201c3c2",
+        ),
     ]
 }

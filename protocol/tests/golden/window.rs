@@ -186,5 +186,12 @@ pub(crate) fn requests() -> Vec<Golden> {
             req(Request::ListClients(ListClients {})),
             "03000000921790",
         ),
+        g(
+            "SetCloseDownMode",
+            req(Request::SetCloseDownMode(SetCloseDownMode {
+                mode: CloseDownMode::Destroy,
+            })),
+            "0400000092189100",
+        ),
     ]
 }

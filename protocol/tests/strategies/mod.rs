@@ -317,6 +317,8 @@ fn input_request() -> BoxedStrategy<Request> {
             .prop_map(|(kind, detail, x, y)| Request::FakeInput(FakeInput { kind, detail, x, y })),
         Just(Request::Sync(Sync {})),
         Just(Request::ListClients(ListClients {})),
+        prop_oneof![Just(CloseDownMode::Destroy), Just(CloseDownMode::Retain)]
+            .prop_map(|mode| Request::SetCloseDownMode(SetCloseDownMode { mode })),
     ]
     .boxed()
 }

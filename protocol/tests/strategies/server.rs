@@ -3,7 +3,9 @@
 
 use super::*;
 use yonder_protocol::event::*;
-use yonder_protocol::handshake::{Limits, PixelFormat, Refusal, ScreenInfo, Setup};
+use yonder_protocol::handshake::{
+    Limits, PixelFormat, Refusal, Resume, ScreenInfo, Session, Setup,
+};
 use yonder_protocol::reply::*;
 
 fn client_id() -> impl Strategy<Value = ClientId> {
@@ -18,8 +20,9 @@ prop_compose! {
         windows in any::<u32>(),
         pixmaps in any::<u32>(),
         gcs in any::<u32>(),
+        detached_secs in any::<Option<u32>>(),
     ) -> ClientInfo {
-        ClientInfo { id, app_name, id_space, windows, pixmaps, gcs }
+        ClientInfo { id, app_name, id_space, windows, pixmaps, gcs, detached_secs }
     }
 }
 
@@ -334,6 +337,8 @@ fn transfer_event() -> BoxedStrategy<Event> {
                 })
             }
         ),
+        (window(), any::<bool>())
+            .prop_map(|(root, restart)| Event::ServerEnding(ServerEndingEvent { root, restart })),
     ]
     .boxed()
 }
@@ -396,8 +401,10 @@ prop_compose! {
         protocol in prop_oneof![Just(PROTOCOL_NAME.to_string()), text()],
         major in any::<u16>(), minor in any::<u16>(), cookie in bytes(), app_name in text(),
         id_space in any::<u32>(),
+        resume in proptest::option::of((bytes(), any::<u64>(), any::<u64>())),
     ) -> Hello {
-        Hello { protocol, major, minor, cookie, app_name, id_space }
+        let resume = resume.map(|(secret, oldest, next_seq)| Resume { secret, oldest, next_seq });
+        Hello { protocol, major, minor, cookie, app_name, id_space, resume }
     }
 }
 
@@ -425,7 +432,9 @@ prop_compose! {
         id_space in any::<u32>(), screens in list(screen_info()),
         limits in (any::<u32>(), any::<u32>(), any::<Option<u64>>()), extensions in list(text()),
         atoms in list((text(), atom())),
+        session in proptest::option::of((bytes(), any::<bool>(), any::<u64>())),
     ) -> Setup {
+        let session = session.map(|(secret, resumed, last_seq)| Session { secret, resumed, last_seq });
         Setup {
             major, minor, vendor, client_id, id_space, screens,
             limits: Limits {
@@ -433,7 +442,7 @@ prop_compose! {
                 max_drawable_side: limits.1,
                 max_drawable_pixels: limits.2,
             },
-            extensions, atoms,
+            extensions, atoms, session,
         }
     }
 }

@@ -182,7 +182,7 @@ fn convert(
                 _ => {}
             },
             Ok(Some(Incoming::Error(e))) => return Err(format!("request failed: {e}")),
-            Ok(None) => {}
+            Ok(Some(_)) | Ok(None) => {}
             Err(e) => return Err(format!("connection: {e}")),
         }
     }

@@ -62,8 +62,8 @@ pub struct Wm {
     pub drag: Option<Drag>,
     /// The next slot of the cascade for windows mapped at (0, 0).
     pub cascade: u32,
-    /// Where the state thread publishes the earliest close-request deadline for the
-    /// alarm task (`wm::alarm`), which turns it into a [`crate::command::Command::Tick`]. None when no
+    /// Where the state thread publishes the earliest deadline (a close request's, or a
+    /// detached client's grace period's) for the alarm task (`wm::alarm`), which turns it into a [`crate::command::Command::Tick`]. None when no
     /// runtime drives the alarm (unit tests): the deadline is then checked at the next click.
     pub alarm: Option<watch::Sender<Option<Instant>>>,
 }

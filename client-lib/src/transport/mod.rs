@@ -14,7 +14,18 @@
 //! The same holds for the encrypted bytes a TLS stream keeps after taking a write: the
 //! flush ends only once they are out too. The buffer itself, with the descriptors that
 //! travel with their frames, is the `output` module's.
+//!
+//! Losing the connection (protocol.md §5.4): over the network a 1.5 session is kept by
+//! the server for a while, so a lost link does not fail the connection. The transport
+//! *detaches* instead: requests are kept (within a bound) rather than written, waits for
+//! events wait on, and the `reconnect` thread dials the display again with backoff,
+//! resumes the session, sends again what the server never processed and swaps the new
+//! socket in. An app notices a pause, and an [`Incoming::Display`](crate::Incoming)
+//! item if it looks.
 
+mod reconnect;
+
+use crate::dial::Dialer;
 use crate::error::{ConnectionError, ReplyError};
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::lock::lock;
@@ -22,11 +33,11 @@ use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, State};
 use std::io;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, Weak};
 use std::time::{Duration, Instant};
 use yonder_protocol::fast_encode::encode_request_frame;
-use yonder_protocol::request::Sync;
+use yonder_protocol::request::{CloseDownMode, SetCloseDownMode, Sync};
 use yonder_protocol::{encode_frame, Hello, Reply, Request, Seq, Setup, SetupResponse};
 
 /// How long dropping the connection keeps trying to send what is left.
@@ -41,11 +52,27 @@ pub(crate) enum Wait {
 }
 
 /// The socket and everything that moves bytes over it, shared by all threads using the
-/// connection (every method takes `&self`). Dropping it flushes what is left.
-pub(crate) struct Transport {
+/// connection (every method takes `&self`, through [`Inner`]). Dropping it ends the
+/// session on purpose and flushes what is left.
+///
+/// Why an `Arc` inside: the reconnecting thread (see `reconnect`) works on the same
+/// state while the app goes on; it holds the other reference and ends when the
+/// transport is dropped.
+pub(crate) struct Transport(Arc<Inner>);
+
+impl std::ops::Deref for Transport {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+/// Everything a transport shares with its reconnecting thread.
+pub(crate) struct Inner {
     /// The socket. Reads and writes go through `&Stream`, so a thread blocked reading does
-    /// not stop others from sending.
-    stream: Stream,
+    /// not stop others from sending. Behind a lock only to be swapped after a resume:
+    /// each read pass and each flush takes a reference for its length.
+    stream: Mutex<Arc<Stream>>,
     /// Output buffer and request counter. Locked to send a request and across a flush's
     /// write calls (so frames are never interleaved and sequence numbers match the order
     /// on the wire).
@@ -72,6 +99,17 @@ pub(crate) struct Transport {
     requests_sent: AtomicU64,
     /// The id space proposed in the hello; the setup must grant this one.
     id_space: u32,
+    /// How to reach the display again, when a lost connection is to be resumed (a
+    /// network display and an app that did not choose to end with its connection).
+    dialer: Option<Dialer>,
+    /// The session's secret (from a 1.5 setup), for the resume's hello.
+    secret: Mutex<Option<Vec<u8>>>,
+    /// Set when the transport is dropped: the reconnecting thread stops.
+    closing: AtomicBool,
+    /// A lost connection is resumed: there is a dialer and the setup had a session.
+    resumable: AtomicBool,
+    /// This transport itself, for the reconnecting thread it starts.
+    me: Weak<Inner>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -80,6 +118,11 @@ impl std::fmt::Debug for Transport {
             .field("id_space", &self.id_space)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a write error means the link is gone (rather than a bug or a full socket).
+fn is_lost_link(e: &io::Error) -> bool {
+    !crate::io::is_would_block(e)
 }
 
 fn connection_error(e: io::Error) -> ConnectionError {
@@ -95,10 +138,15 @@ fn connection_error(e: io::Error) -> ConnectionError {
 impl Transport {
     /// Takes over a connected socket (its writes get [`WRITE_TIMEOUT`]) for a client that
     /// proposes `id_space`. Nothing is sent yet: [`Transport::send_hello`] comes first.
-    pub(crate) fn new(stream: Stream, id_space: u32) -> io::Result<Transport> {
+    /// With a `dialer`, a lost connection is resumed (protocol.md §5.4).
+    pub(crate) fn new(
+        stream: Stream,
+        id_space: u32,
+        dialer: Option<Dialer>,
+    ) -> io::Result<Transport> {
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
-        Ok(Transport {
-            stream,
+        Ok(Transport(Arc::new_cyclic(|me| Inner {
+            stream: Mutex::new(Arc::new(stream)),
             out: Mutex::new(Output::default()),
             input: Mutex::new(Input::default()),
             state: Mutex::new(State::default()),
@@ -106,7 +154,19 @@ impl Transport {
             setup: OnceLock::new(),
             requests_sent: AtomicU64::new(0),
             id_space,
-        })
+            dialer,
+            secret: Mutex::new(None),
+            closing: AtomicBool::new(false),
+            resumable: AtomicBool::new(false),
+            me: me.clone(),
+        })))
+    }
+}
+
+impl Inner {
+    /// The socket in use.
+    fn stream(&self) -> Arc<Stream> {
+        lock(&self.stream).clone()
     }
 
     /// The id space proposed in the hello (and granted by the setup).
@@ -116,7 +176,7 @@ impl Transport {
 
     /// Whether the socket is a Unix socket (a local server: descriptors can travel).
     pub(crate) fn is_unix(&self) -> bool {
-        self.stream.is_unix()
+        self.stream().is_unix()
     }
 
     /// The highest sequence number seen in anything from the server.
@@ -150,6 +210,12 @@ impl Transport {
             return Err(ConnectionError::Malformed(
                 "the setup lists no screen".into(),
             ));
+        }
+        if let Some(session) = &setup.session {
+            *lock(&self.secret) = Some(session.secret.clone());
+            if self.dialer.is_some() {
+                self.resumable.store(true, Ordering::Release);
+            }
         }
         let _ = self.setup.set(setup);
         Ok(())
@@ -220,14 +286,34 @@ impl Transport {
         if out.is_dead() {
             return Err(self.fail(ConnectionError::Closed));
         }
-        let broken = lock(&self.state).broken.clone();
+        let (broken, detached, acked) = {
+            let st = lock(&self.state);
+            (st.broken.clone(), st.detached.is_some(), st.last_seq)
+        };
         if let Some(e) = broken {
             // Nothing will be sent any more: stop buffering.
             out.kill();
             return Err(e);
         }
-        match out.write_all(&self.stream, give_up, || self.drain_if_idle()) {
+        let resumable = self.resumable.load(Ordering::Acquire);
+        if resumable {
+            if !out.retains() {
+                out.start_retaining();
+            }
+            out.acked(acked);
+        }
+        if detached {
+            // No connection: kept for the resume instead (see `reconnect`).
+            out.park();
+            return Ok(());
+        }
+        match out.write_all(&self.stream(), give_up, || self.drain_if_idle()) {
             Ok(()) => Ok(()),
+            Err(e) if resumable && is_lost_link(&e) && lock(&self.state).ending != Some(false) => {
+                out.park();
+                self.lost(&connection_error(e));
+                Ok(())
+            }
             Err(e) => {
                 out.kill();
                 // A server that refuses a client says why, then closes: read that first.
@@ -241,7 +327,7 @@ impl Transport {
     fn drain_if_idle(&self) {
         {
             let mut st = lock(&self.state);
-            if st.reading || st.broken.is_some() {
+            if st.reading || st.broken.is_some() || st.detached.is_some() {
                 drop(st);
                 std::thread::yield_now();
                 return;
@@ -257,7 +343,7 @@ impl Transport {
         let mut msgs = Vec::new();
         let outcome = {
             let mut input = lock(&self.input);
-            let filled = input.fill(&self.stream, mode);
+            let filled = input.fill(&self.stream(), mode);
             match (input.decode(&mut msgs), filled) {
                 (Err(e), _) => Err(ConnectionError::Malformed(e)),
                 (Ok(()), Err(e)) => Err(connection_error(e)),
@@ -293,11 +379,19 @@ impl Transport {
                 }
             }
         }
-        if let Err(e) = outcome {
-            st.fail(e);
-        }
         st.reading = false;
+        // A display that said it ends for good is not waited for.
+        let survivable = st.ending != Some(false);
         drop(st);
+        match outcome {
+            Err(e) if survivable && self.resumable.load(Ordering::Acquire) && e.is_lost_link() => {
+                self.lost(&e)
+            }
+            Err(e) => {
+                lock(&self.state).fail(e);
+            }
+            Ok(()) => {}
+        }
         self.changed.notify_all();
     }
 
@@ -330,8 +424,9 @@ impl Transport {
             if expired && polled {
                 return Ok(None);
             }
-            if st.reading {
-                // Another thread reads; it wakes us after routing what it got.
+            if st.reading || st.detached.is_some() {
+                // Another thread reads; it wakes us after routing what it got. Or the
+                // connection is being resumed: the reconnecting thread wakes us.
                 st = match wait {
                     _ if expired => return Ok(None),
                     Wait::Until(deadline) => {
@@ -410,6 +505,15 @@ impl Transport {
 
 impl Drop for Transport {
     fn drop(&mut self) {
+        self.closing.store(true, Ordering::Release);
+        self.changed.notify_all();
+        // The session ends here, on purpose: the server frees this client at once
+        // instead of keeping it for a resume (protocol.md §5.4). A server before 1.5
+        // answers with a Request error nobody reads.
+        let goodbye = Request::SetCloseDownMode(SetCloseDownMode {
+            mode: CloseDownMode::Destroy,
+        });
+        self.send_plain(&goodbye);
         let mut out = lock(&self.out);
         let _ = self.flush_locked(&mut out, Some(Instant::now() + DROP_FLUSH_LIMIT));
     }

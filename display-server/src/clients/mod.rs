@@ -1,6 +1,9 @@
 //! A client leaving, however abruptly: everything it owned is freed, with the events
 //! others would see had it destroyed its windows itself; the windows of its save-set are
-//! rescued first.
+//! rescued first. A client whose connection is lost may instead be kept detached for a
+//! while and resume (`session`).
+
+pub mod session;
 
 use crate::handlers::window;
 use crate::state::State;

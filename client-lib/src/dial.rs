@@ -1,0 +1,179 @@
+//! Reaching a display: from the display name to a connected socket and the cookie to
+//! present, the same way on the first connect and on every attempt to resume a lost
+//! session (protocol.md §5.4). The cookie file is read again at each attempt, so a
+//! restarted server's cookie is found; a `tls:` display is checked against the same
+//! pinned fingerprint every time.
+
+use crate::auth::{find_cookie, find_fingerprint, CookieSources, COOKIE_LEN};
+use crate::display::{default_socket_dir, Address, DisplayName};
+use crate::error::ConnectError;
+use crate::fingerprint::Fingerprint;
+use crate::io::Stream;
+use crate::tls::TlsStream;
+use std::time::Duration;
+
+/// What an app does when its connection to the display is lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reconnect {
+    /// Keep running and reconnect when the display is back (the default): requests are
+    /// kept meanwhile, and the session goes on where it was. With a give-up time, the
+    /// connection fails after that long without the display.
+    Wait {
+        /// How long to keep trying; `None`: for ever.
+        give_up: Option<Duration>,
+    },
+    /// End with the connection, like an X11 app: a lost connection fails every call,
+    /// and the server frees the app's windows at once.
+    ExitAtOnce,
+}
+
+impl Default for Reconnect {
+    /// Wait up to an hour.
+    fn default() -> Reconnect {
+        Reconnect::Wait {
+            give_up: Some(DEFAULT_GIVE_UP),
+        }
+    }
+}
+
+/// How long [`Reconnect::default`] keeps trying.
+pub const DEFAULT_GIVE_UP: Duration = Duration::from_secs(3600);
+
+/// Which cookie to present.
+#[derive(Debug, Clone)]
+enum CookieChoice {
+    /// The one the app gave ([`crate::ConnectOptions::cookie`]).
+    Given(Vec<u8>),
+    /// Looked up each time: the trusted one or the ordinary one.
+    Lookup { trusted: bool },
+}
+
+/// Everything needed to connect to one display, again and again.
+#[derive(Debug, Clone)]
+pub(crate) struct Dialer {
+    display: String,
+    name: DisplayName,
+    address: Address,
+    pin: Option<Fingerprint>,
+    cookie: CookieChoice,
+    app_name: String,
+    reconnect: Reconnect,
+}
+
+impl Dialer {
+    /// A dialer for `display`: its address (the socket directory looked up for a local
+    /// display) and, for `tls:`, the pinned fingerprint (`pin`, else looked up). Fails as
+    /// connecting would, before any socket is opened.
+    pub(crate) fn new(
+        display: &str,
+        cookie: Option<Vec<u8>>,
+        trusted: bool,
+        pin: Option<Fingerprint>,
+        app_name: String,
+        reconnect: Reconnect,
+    ) -> Result<Dialer, ConnectError> {
+        let name = DisplayName::parse(display)?;
+        let cookie = match cookie {
+            Some(c) if c.len() == COOKIE_LEN => CookieChoice::Given(c),
+            Some(c) => {
+                return Err(ConnectError::BadCookie(format!(
+                    "ConnectOptions::cookie has {} bytes, not {COOKIE_LEN}",
+                    c.len()
+                )))
+            }
+            None => CookieChoice::Lookup {
+                trusted: trusted || crate::trust::trust_requested_by_env(),
+            },
+        };
+        let socket_dir = match name {
+            DisplayName::Local { .. } => default_socket_dir().map_err(|e| ConnectError::Io {
+                context:
+                    "cannot find the socket directory (XDG_RUNTIME_DIR unset, user id unknown)"
+                        .into(),
+                source: e,
+            })?,
+            _ => Default::default(),
+        };
+        let address = name.address(&socket_dir);
+        let mut dialer = Dialer {
+            display: display.to_string(),
+            name,
+            address,
+            pin: None,
+            cookie,
+            app_name,
+            reconnect,
+        };
+        // The cookie first: without one there is nothing to try.
+        dialer.cookie()?;
+        dialer.pin = match (&dialer.address, pin) {
+            (Address::Tls { .. }, Some(p)) => Some(p),
+            // Pinned or nothing: without a fingerprint no connection is attempted.
+            (Address::Tls { .. }, None) => Some(find_fingerprint(
+                display,
+                &dialer.name,
+                &CookieSources::from_env(),
+            )?),
+            _ => None,
+        };
+        Ok(dialer)
+    }
+
+    /// The cookie to present, read again from the environment and the cookie file
+    /// unless the app gave one.
+    pub(crate) fn cookie(&self) -> Result<Vec<u8>, ConnectError> {
+        match &self.cookie {
+            CookieChoice::Given(c) => Ok(c.clone()),
+            CookieChoice::Lookup { trusted: true } => crate::trust::find_trusted_cookie(
+                &self.display,
+                &self.name,
+                crate::trust::trusted_cookie_from_env().as_deref(),
+                &CookieSources::from_env(),
+            ),
+            CookieChoice::Lookup { trusted: false } => {
+                find_cookie(&self.display, &self.name, &CookieSources::from_env())
+            }
+        }
+    }
+
+    /// Opens a socket to the display (with the TLS handshake and the pin check for
+    /// `tls:`).
+    pub(crate) fn dial(&self) -> Result<Stream, ConnectError> {
+        match (&self.address, &self.pin) {
+            (Address::Tls { host, port }, Some(pin)) => Ok(Stream::Tls(Box::new(
+                TlsStream::connect(host, *port, *pin, &self.display)?,
+            ))),
+            (addr, _) => Stream::connect(addr).map_err(|e| ConnectError::Io {
+                context: format!(
+                    "cannot connect to display `{}` ({addr}): is a server running there?",
+                    self.display
+                ),
+                source: e,
+            }),
+        }
+    }
+
+    /// The name the server shows for the app.
+    pub(crate) fn app_name(&self) -> &str {
+        &self.app_name
+    }
+
+    /// Whether a lost connection is to be resumed at all.
+    pub(crate) fn resumes(&self) -> bool {
+        !matches!(self.reconnect, Reconnect::ExitAtOnce)
+    }
+
+    /// Whether to stop trying after `waited` without the display.
+    pub(crate) fn gives_up(&self, waited: Duration) -> bool {
+        match self.reconnect {
+            Reconnect::Wait { give_up } => give_up.is_some_and(|g| waited >= g),
+            Reconnect::ExitAtOnce => true,
+        }
+    }
+
+    /// Whether the display is reached over the network (TCP or TLS): where a lost link
+    /// is survived.
+    pub(crate) fn is_network(&self) -> bool {
+        !matches!(self.address, Address::Unix(_))
+    }
+}

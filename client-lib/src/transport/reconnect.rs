@@ -1,0 +1,212 @@
+//! Resuming a session after the connection was lost (protocol.md §5.4): the transport
+//! detaches ([`Inner::lost`]) and one thread per loss dials the display again, with a
+//! backoff from 50 ms to 5 s, until it is back, the app gives up (its
+//! [`Reconnect`](crate::Reconnect) give-up time) or the connection is dropped.
+//!
+//! Once dialed: the output lock is taken (requests wait a round trip), the hello carries
+//! the session's secret, the oldest request kept and the next number, and the setup
+//! says what the server processed. The kept requests after that are put back in front of
+//! the buffer, the new socket is swapped in, replies that were lost are failed, and the
+//! waiting threads are woken. A new session (the server no longer knows this client)
+//! cannot be continued here: the connection fails, saying so.
+
+use super::Inner;
+use crate::error::ConnectionError;
+use crate::event::{DisplayChange, Incoming};
+use crate::io::{Input, Stream};
+use crate::lock::lock;
+use crate::output::WRITE_TIMEOUT;
+use std::io::{self, Read, Write};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use yonder_protocol::handshake::{decode_setup_response, Resume};
+use yonder_protocol::{encode_frame, Hello, SetupResponse};
+
+/// The first pause between two attempts; it doubles up to [`BACKOFF_MAX`].
+const BACKOFF_MIN: Duration = Duration::from_millis(50);
+/// The longest pause between two attempts.
+const BACKOFF_MAX: Duration = Duration::from_secs(5);
+/// How long the server may take to answer a resume's hello.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest setup response read.
+const MAX_SETUP: usize = 1 << 20;
+
+/// Why an attempt did not bring the connection back.
+enum Attempt {
+    /// Try again later (the display is not there yet, or refused for now).
+    Again(String),
+    /// Give up: the session cannot go on.
+    Fatal(ConnectionError),
+}
+
+impl Inner {
+    /// The connection is lost (`why`): detach, tell the app, and start resuming, once.
+    pub(super) fn lost(&self, why: &ConnectionError) {
+        let mut st = lock(&self.state);
+        if st.broken.is_some() || st.detached.is_some() {
+            return;
+        }
+        st.detached = Some(Instant::now());
+        st.events.push_back(Incoming::Display(DisplayChange::Lost));
+        drop(st);
+        let Some(me) = self.me.upgrade() else {
+            return;
+        };
+        let why = why.to_string();
+        let spawned = std::thread::Builder::new()
+            .name("yonder-reconnect".into())
+            .spawn(move || me.reconnect(&why));
+        if let Err(e) = spawned {
+            self.fail(ConnectionError::from(e));
+        }
+        self.changed.notify_all();
+    }
+
+    /// The reconnecting thread: attempts until back, given up, or dropped.
+    fn reconnect(self: Arc<Self>, why: &str) {
+        let dialer = self
+            .dialer
+            .as_ref()
+            .expect("only a transport with a dialer resumes");
+        let started = Instant::now();
+        let mut pause = BACKOFF_MIN;
+        let mut last = why.to_string();
+        loop {
+            if self.closing.load(Ordering::Acquire) {
+                return;
+            }
+            if dialer.gives_up(started.elapsed()) {
+                self.fail(ConnectionError::Refused(format!(
+                    "the display did not come back within {} s (last: {last})",
+                    started.elapsed().as_secs()
+                )));
+                return;
+            }
+            match self.attempt() {
+                Ok(resumed) => {
+                    let mut st = lock(&self.state);
+                    st.events
+                        .push_back(Incoming::Display(DisplayChange::Back { resumed }));
+                    drop(st);
+                    self.changed.notify_all();
+                    return;
+                }
+                Err(Attempt::Fatal(e)) => {
+                    self.fail(e);
+                    return;
+                }
+                Err(Attempt::Again(why)) => last = why,
+            }
+            self.pause(pause);
+            pause = (pause * 2).min(BACKOFF_MAX);
+        }
+    }
+
+    /// Sleeps `d`, or less when the transport is dropped meanwhile.
+    fn pause(&self, d: Duration) {
+        let st = lock(&self.state);
+        let _ = self
+            .changed
+            .wait_timeout_while(st, d, |_| !self.closing.load(Ordering::Acquire));
+    }
+
+    /// One attempt: dial, resume, and on success swap the new socket in.
+    fn attempt(&self) -> Result<bool, Attempt> {
+        let dialer = self.dialer.as_ref().expect("checked by the caller");
+        let stream = dialer.dial().map_err(|e| Attempt::Again(e.to_string()))?;
+        let cookie = dialer.cookie().map_err(|e| Attempt::Again(e.to_string()))?;
+        let secret = lock(&self.secret).clone().unwrap_or_default();
+        // Numbers stay still while the resume is settled: requests wait a round trip.
+        let mut out = lock(&self.out);
+        let hello = Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            cookie,
+            app_name: dialer.app_name().to_string(),
+            id_space: self.id_space,
+            resume: Some(Resume {
+                secret,
+                oldest: out.oldest_kept(),
+                next_seq: out.last_seq() + 1,
+            }),
+        };
+        let setup = handshake(&stream, &hello).map_err(|e| Attempt::Again(e.to_string()))?;
+        let session = match setup {
+            SetupResponse::Refused(r) if r.reason.contains("secret") => {
+                return Err(Attempt::Fatal(ConnectionError::Refused(r.reason)))
+            }
+            SetupResponse::Refused(r) => return Err(Attempt::Again(r.reason)),
+            SetupResponse::Accepted(s) => s.session.ok_or_else(|| {
+                Attempt::Fatal(ConnectionError::Refused(format!(
+                    "the display came back as a server of version 1.{}, which cannot resume \
+                     a session",
+                    s.minor
+                )))
+            })?,
+        };
+        if !session.resumed {
+            return Err(Attempt::Fatal(ConnectionError::Refused(
+                "the display came back without this app's windows (a new session: the \
+                 server was restarted or kept the app longer than its grace period)"
+                    .into(),
+            )));
+        }
+        stream
+            .set_write_timeout(Some(WRITE_TIMEOUT))
+            .map_err(|e| Attempt::Again(e.to_string()))?;
+        out.rewind(session.last_seq);
+        *lock(&self.input) = Input::after_setup();
+        *lock(&self.stream) = Arc::new(stream);
+        {
+            let mut st = lock(&self.state);
+            st.lost_through(session.last_seq);
+            st.detached = None;
+        }
+        // What the server never processed goes out now, on the new socket (a failure
+        // is a new loss, noticed by the next flush or read).
+        let _ = self.flush_locked(&mut out, None);
+        Ok(true)
+    }
+}
+
+/// Sends `hello` on a fresh `stream` and reads the setup response, within
+/// [`SETUP_TIMEOUT`].
+fn handshake(stream: &Stream, hello: &Hello) -> io::Result<SetupResponse> {
+    let mut frame = Vec::new();
+    encode_frame(hello, &mut frame);
+    stream.set_write_timeout(Some(SETUP_TIMEOUT))?;
+    let mut w = StreamIo(stream);
+    w.write_all(&frame)?;
+    stream.set_read_timeout(Some(SETUP_TIMEOUT))?;
+    let mut len = [0u8; 4];
+    w.read_exact(&mut len)?;
+    let len = u32::from_le_bytes(len) as usize;
+    if len > MAX_SETUP {
+        return Err(io::Error::other(format!("a setup response of {len} bytes")));
+    }
+    let mut body = vec![0; len];
+    w.read_exact(&mut body)?;
+    stream.set_read_timeout(None)?;
+    decode_setup_response(&body).map_err(|e| io::Error::other(e.to_string()))
+}
+
+/// `Read` and `Write` over a shared stream, for the handshake's blocking calls.
+struct StreamIo<'a>(&'a Stream);
+
+impl Read for StreamIo<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl Write for StreamIo<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush_pending()
+    }
+}

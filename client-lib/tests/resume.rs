@@ -1,0 +1,268 @@
+//! A lost network link is invisible to an app (protocol.md §5.4): the library detaches,
+//! keeps what the app sends, dials the display again and resumes the session, and the
+//! app's windows, ids and waits go on. Each test runs a real server listening on TCP
+//! (loopback) and a small proxy in between whose connections the test cuts: both ends
+//! see the link end, as when a proxy or a router between them dies.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use yonder::prelude::*;
+use yonder::protocol::request::WindowAttributes;
+use yonder::protocol::{Color, EventMask, Rect};
+use yonder::{ConnectOptions, Connection, ConnectionError, DisplayChange, Incoming, Reconnect};
+use yonder_test_support::server::TestServer;
+
+/// A TCP proxy on `127.0.0.1:7100+number` to the server's TCP port, whose links the test
+/// can cut and whose listening it can pause.
+struct Proxy {
+    number: u16,
+    links: Arc<Mutex<Vec<TcpStream>>>,
+    accepting: Arc<AtomicBool>,
+}
+
+impl Proxy {
+    fn start(server_port: u16) -> Proxy {
+        // A display number whose port is free.
+        let (listener, number) = (300..400)
+            .find_map(|n| {
+                TcpListener::bind(("127.0.0.1", 7100 + n))
+                    .ok()
+                    .map(|l| (l, n))
+            })
+            .expect("a free port");
+        let links: Arc<Mutex<Vec<TcpStream>>> = Arc::default();
+        let accepting = Arc::new(AtomicBool::new(true));
+        let (l2, a2) = (links.clone(), accepting.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                if !a2.load(Ordering::Acquire) {
+                    drop(client);
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", server_port)) else {
+                    continue;
+                };
+                l2.lock()
+                    .unwrap()
+                    .extend([client.try_clone().unwrap(), server.try_clone().unwrap()]);
+                pump(client.try_clone().unwrap(), server.try_clone().unwrap());
+                pump(server, client);
+            }
+        });
+        Proxy {
+            number,
+            links,
+            accepting,
+        }
+    }
+
+    /// Cuts every link: both ends see the connection end.
+    fn cut(&self) {
+        for s in self.links.lock().unwrap().drain(..) {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    /// Whether new connections get through (else they are closed at once).
+    fn accept(&self, on: bool) {
+        self.accepting.store(on, Ordering::Release);
+    }
+}
+
+/// Copies `from` to `to` on a thread until either ends.
+fn pump(mut from: TcpStream, mut to: TcpStream) {
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 16384];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 || to.write_all(&buf[..n]).is_err() {
+                break;
+            }
+        }
+        let _ = to.shutdown(std::net::Shutdown::Both);
+    });
+}
+
+fn tcp_server() -> TestServer {
+    TestServer::start_with(|c| {
+        c.listen_tcp = true;
+        c.tcp_addr = std::net::IpAddr::from([127, 0, 0, 1]);
+    })
+}
+
+fn through(s: &TestServer, proxy: &Proxy, reconnect: Reconnect) -> Connection {
+    Connection::connect_with(ConnectOptions {
+        display: Some(format!("127.0.0.1:{}", proxy.number)),
+        cookie: Some(s.handle.cookie.to_vec()),
+        app_name: Some("resume-test".into()),
+        reconnect,
+        ..ConnectOptions::default()
+    })
+    .expect("connect through the proxy")
+}
+
+/// The next item that is not an ordinary event, within 20 s.
+fn next_change(conn: &Connection) -> Result<Incoming, ConnectionError> {
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = end.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "no display change within 20 s");
+        match conn.wait_for_event_timeout(left)? {
+            Some(Incoming::Event { .. }) | None => continue,
+            Some(other) => return Ok(other),
+        }
+    }
+}
+
+#[test]
+fn a_cut_link_is_resumed_and_the_app_goes_on_with_its_window() {
+    let s = tcp_server();
+    let proxy = Proxy::start(s.handle.tcp_port.unwrap());
+    let watcher = s.connect_trusted();
+    let conn = through(&s, &proxy, Reconnect::default());
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(20, 20, 40, 30),
+        WindowAttributes {
+            background: Some(Color::rgb(0x3366cc)),
+            event_mask: Some(EventMask::EXPOSURE),
+            ..Default::default()
+        },
+    );
+    conn.map_window(win);
+    conn.sync().expect("sync before the cut");
+
+    proxy.cut();
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Lost)
+    );
+    // While the link is down the app goes on: this request waits in the library.
+    conn.change_window_attributes(
+        win,
+        WindowAttributes {
+            background: Some(Color::rgb(0xcc3300)),
+            ..Default::default()
+        },
+    );
+    conn.clear_area(win, Rect::default(), false);
+    conn.flush().expect("sending while detached is fine");
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Back { resumed: true })
+    );
+    // The same window, with the change made while away; replies work again.
+    let geometry = conn
+        .get_geometry(win)
+        .reply()
+        .expect("a reply after the resume");
+    assert_eq!(geometry.rect.width, 40);
+    let pixels = yonder_test_support::client::read(&watcher, win, Rect::new(0, 0, 40, 30));
+    assert_eq!(
+        pixels.at(5, 5) & 0xffffff,
+        0xcc3300,
+        "the request sent while away"
+    );
+    // One client, resumed: no duplicate left behind.
+    let clients = watcher.list_clients().reply().unwrap();
+    let mine: Vec<_> = clients
+        .clients
+        .iter()
+        .filter(|c| c.id_space == conn.id_space())
+        .collect();
+    assert_eq!(mine.len(), 1, "{:?}", clients.clients);
+    assert!(mine[0].detached_secs.is_none());
+}
+
+#[test]
+fn an_app_that_chose_to_end_with_its_connection_gets_an_error_and_is_freed() {
+    let s = tcp_server();
+    let proxy = Proxy::start(s.handle.tcp_port.unwrap());
+    let watcher = s.connect();
+    let conn = through(&s, &proxy, Reconnect::ExitAtOnce);
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(0, 0, 10, 10),
+        WindowAttributes::default(),
+    );
+    conn.sync().unwrap();
+    let space = conn.id_space();
+    proxy.cut();
+    let err = loop {
+        match conn.wait_for_event_timeout(Duration::from_secs(20)) {
+            Ok(Some(Incoming::Event { .. })) => continue,
+            Ok(other) => panic!("expected the end of the connection, got {other:?}"),
+            Err(e) => break e,
+        }
+    };
+    assert!(matches!(err, ConnectionError::Closed), "{err}");
+    let end = Instant::now() + Duration::from_secs(10);
+    while watcher
+        .list_clients()
+        .reply()
+        .unwrap()
+        .clients
+        .iter()
+        .any(|c| c.id_space == space)
+    {
+        assert!(Instant::now() < end, "the server still holds the app");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_app_gives_up_when_the_display_does_not_come_back_in_time() {
+    let s = tcp_server();
+    let proxy = Proxy::start(s.handle.tcp_port.unwrap());
+    let conn = through(
+        &s,
+        &proxy,
+        Reconnect::Wait {
+            give_up: Some(Duration::from_millis(500)),
+        },
+    );
+    conn.sync().unwrap();
+    proxy.accept(false);
+    proxy.cut();
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Lost)
+    );
+    let t = Instant::now();
+    let err = conn.sync().expect_err("the display never came back");
+    assert!(
+        err.to_string().contains("did not come back"),
+        "a clear reason: {err}"
+    );
+    assert!(t.elapsed() < Duration::from_secs(15), "{:?}", t.elapsed());
+}
+
+#[test]
+fn a_server_that_no_longer_knows_the_app_is_a_clear_error_not_a_hang() {
+    // No grace period: the server frees the app when the link goes, as a restarted
+    // server knows nothing of it. The resume then starts a new session.
+    let s = TestServer::start_with(|c| {
+        c.listen_tcp = true;
+        c.tcp_addr = std::net::IpAddr::from([127, 0, 0, 1]);
+        c.detach_grace = Duration::ZERO;
+    });
+    let proxy = Proxy::start(s.handle.tcp_port.unwrap());
+    let conn = through(&s, &proxy, Reconnect::default());
+    conn.sync().unwrap();
+    proxy.cut();
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Lost)
+    );
+    let err = conn.sync().expect_err("a new session cannot go on");
+    assert!(
+        err.to_string().contains("without this app's windows"),
+        "{err}"
+    );
+}
