@@ -10,8 +10,8 @@
 //! 1. `config`, `command`, `outbox` — plain data shared by every thread: the server's
 //!    settings, the messages between threads (commands, decoded requests, input, handler
 //!    results), and a client's output accounting shared by the state thread and its writer.
-//! 2. `render`, `shm` — pixels and bytes with no server state: the rasterizer, and mapped
-//!    shared-memory segments.
+//! 2. `render`, `shm`, `checkpoint` — pixels and bytes with no server state: the
+//!    rasterizer, mapped shared-memory segments, and the display's checkpoint files.
 //! 3. `state` — everything the server knows, as data owned by the state thread: clients,
 //!    windows, drawables, GCs, atoms, input, the window manager's and transfers' state, the
 //!    framebuffer and its damage, the `Screen` trait; lookups, tree walks, quota and
@@ -58,6 +58,7 @@
 //! without closing count as closed.
 
 pub mod auth;
+pub mod checkpoint;
 pub mod clients;
 pub mod command;
 pub mod compose;
