@@ -55,9 +55,9 @@ pub enum Command {
     },
     /// The host's scale factor changed (window backend).
     ScaleChanged(f64),
-    /// A close request's deadline passed (sent by the window manager's alarm task, only
-    /// while one is pending): the window manager offers to force-quit apps that did not
-    /// answer.
+    /// A deadline passed (sent by an alarm task, only while one is pending): a close
+    /// request's (the window manager offers to force-quit apps that did not answer), or
+    /// the checkpoint's (a write due, a restoration's hold or end; done at the burst's end).
     Tick,
     /// Stop the server.
     Shutdown,

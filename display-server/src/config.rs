@@ -61,6 +61,9 @@ pub struct ServerConfig {
     pub max_output_buffer: usize,
     /// Counts of the tables that grow with what clients ask for (protocol.md §19.3).
     pub bounds: Bounds,
+    /// Remove the display's checkpoint (state file and atom log) at start instead of
+    /// restoring it (`--forget-state`, protocol.md §16.6).
+    pub forget_state: bool,
 }
 
 /// The bounds on the server's tables that grow with clients' requests and are not
@@ -149,6 +152,7 @@ impl Default for ServerConfig {
             client_memory_quota: DEFAULT_CLIENT_MEMORY_QUOTA,
             max_output_buffer: DEFAULT_MAX_OUTPUT_BUFFER,
             bounds: Bounds::default(),
+            forget_state: false,
         }
     }
 }

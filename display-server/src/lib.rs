@@ -23,8 +23,10 @@
 //! 7. `transfer` — selections, drag-and-drop and their upkeep as windows and clients go.
 //! 8. `handlers` — one function per request, one file per request family.
 //! 9. `clients` — a client leaving: its save-set rescued, everything it owned freed.
-//! 10. `wm` — the built-in window manager's actions: click-to-focus, frame drags (moves
-//!     and resizes through ConfigureWindow), the close button and force quit.
+//! 10. `wm`, `restore` — the built-in window manager's actions: click-to-focus, frame
+//!     drags (moves and resizes through ConfigureWindow), the close button and force quit;
+//!     and the display's checkpoint read at start, kept written, and brought back as a
+//!     restarted server's apps recreate their windows.
 //! 11. `input` — host and synthetic input, routed to a drag, the window manager or clients.
 //! 12. `dispatch` — the one `match` over requests, and the state thread's work per command
 //!     and per burst (output handed over, damage composed and presented).
@@ -72,6 +74,7 @@ pub mod input;
 pub mod net;
 pub mod outbox;
 pub mod render;
+pub mod restore;
 pub mod screen;
 pub mod shm;
 pub mod state;

@@ -82,6 +82,11 @@ struct Args {
     /// drawing); a larger one fails with Value and draws nothing.
     #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_REQUEST_PIXELS)]
     max_request_pixels: u64,
+    /// Start afresh: remove the display's checkpoint (beside its socket: where windows
+    /// were, their stacking, embedding and focus, and the atoms' numbers, which a server
+    /// restarted on the display restores as apps come back) instead of restoring it.
+    #[arg(long)]
+    forget_state: bool,
 }
 
 /// The number of a local display name `:N` (the one parser of display names, shared with
@@ -156,6 +161,7 @@ fn run(args: Args) -> Result<(), String> {
         client_memory_quota: args.client_memory_quota.saturating_mul(1 << 20),
         max_output_buffer: args.max_output_buffer.max(1).saturating_mul(1 << 20),
         max_request_pixels: args.max_request_pixels,
+        forget_state: args.forget_state,
         bounds: yonder_server::config::Bounds {
             max_client_atoms: args.max_client_atoms,
             max_atoms: args.max_atoms,

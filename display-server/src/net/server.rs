@@ -192,6 +192,8 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let mut state = State::new(&config, screen);
     let alarm = state.wm.alarm_receiver();
+    let checkpoint_alarm =
+        crate::restore::open(&mut state, &listeners.unix_path, config.forget_state)?;
     let stopping = Arc::new(AtomicBool::new(false));
     let state_thread = std::thread::Builder::new()
         .name("yonder-state".into())
@@ -221,6 +223,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         let _guard = runtime.enter();
         signals = Some(listen_for_signals());
         runtime.spawn(crate::wm::alarm(alarm, cmd_tx.clone()));
+        runtime.spawn(crate::wm::alarm(checkpoint_alarm, cmd_tx.clone()));
         let unix = tokio::net::UnixListener::from_std(listeners.unix)?;
         let sh = shared.clone();
         runtime.spawn(async move {
