@@ -70,6 +70,11 @@ fn a_part_created_before_its_container_is_held_then_put_back_mapped_and_focused(
     assert_eq!(s.windows[&p].parent, WindowId::ROOT);
     assert!(!s.windows[&p].mapped, "held: not shown as a top-level");
     assert_eq!(s.check_invariants(), Ok(()));
+    // Should this server crash now, its checkpoint still has the embedding and the focus.
+    let c = s.checkpoint();
+    assert!(c.top_levels.is_empty(), "a held window is no top-level");
+    assert_eq!(c.embedded, embedded_part().embedded);
+    assert_eq!(c.focus, p);
 
     create(
         &mut s,

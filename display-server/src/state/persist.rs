@@ -240,3 +240,38 @@ impl State {
         c
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changes_to_what_spans_clients_call_for_a_checkpoint() {
+        let mut p = Persist::default();
+        let (top, child, part) = (
+            WindowId(7 << 32 | 1),
+            WindowId(7 << 32 | 2),
+            WindowId(8 << 32 | 1),
+        );
+        p.placed(child, top);
+        p.configured(child, top);
+        assert!(!p.dirty, "an app's own child window is its own business");
+        p.placed(top, WindowId::ROOT);
+        assert!(p.dirty, "a top-level");
+        p.dirty = false;
+        p.placed(part, child);
+        assert!(
+            p.dirty && p.embedded.contains_key(&part),
+            "a window in another's"
+        );
+        p.dirty = false;
+        p.configured(part, child);
+        assert!(p.dirty, "an embedded window moved");
+        p.dirty = false;
+        p.placed(part, WindowId(8 << 32 | 5));
+        assert!(
+            p.dirty && !p.embedded.contains_key(&part),
+            "taken out of it"
+        );
+    }
+}
