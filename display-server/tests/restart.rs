@@ -4,8 +4,8 @@
 //! windows; what spans the apps comes back from the checkpoint: the stacking order, where
 //! the user moved a window, one app's window inside the other's (the embedded one created
 //! first), the save-set, the focus and the atoms' numbers. Besides: the checkpoint is on
-//! disk soon after a change without any shutdown, a damaged one is logged and ignored, and
-//! `--forget-state` starts afresh.
+//! disk soon after a change without any shutdown, and a clean stop writes the last change;
+//! a damaged one is logged and ignored, and `--forget-state` starts afresh.
 //!
 //! Every wait is bounded; nothing asserts how fast the server was.
 
@@ -404,4 +404,42 @@ fn a_moved_window_is_on_disk_soon_and_the_file_is_the_owners_alone() {
         let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "{}", f.display());
     }
+}
+
+#[test]
+fn a_clean_restart_writes_the_last_change_and_a_returning_app_finds_it() {
+    let s = TestServer::start();
+    let h = |s: &TestServer| yonder_protocol::Hello {
+        id_space: DOC,
+        ..hello(yonder_protocol::PROTOCOL_MINOR, s.handle.cookie.to_vec())
+    };
+    let w = win(DOC, 1);
+    let asked = Rect::new(10, 10, 50, 40);
+    let mut app = RawClient::connect_with(&s, h(&s));
+    create(&mut app, w, WindowId::ROOT, asked, 0x00ff00);
+    map(&mut app, w);
+    // Moved and resized by someone else (a window manager, a user's tool) just before
+    // the stop: written by the stop itself if not before.
+    let other = s.connect();
+    other.configure_window(yonder_protocol::request::ConfigureWindow {
+        window: w,
+        x: Some(100),
+        y: Some(120),
+        width: Some(60),
+        height: Some(50),
+        ..Default::default()
+    });
+    other.sync().unwrap();
+    // The apps are connected when the server stops (an app that leaves takes its windows
+    // with it, out of the checkpoint too).
+    let s = s.restart_with(|_| {});
+    drop((app, other));
+    let mut app = RawClient::connect_with(&s, h(&s));
+    create(&mut app, w, WindowId::ROOT, asked, 0x00ff00);
+    map(&mut app, w);
+    let o = s.connect();
+    assert_eq!(
+        o.get_geometry(w).reply().unwrap().rect,
+        Rect::new(100, 120, 60, 50)
+    );
 }
