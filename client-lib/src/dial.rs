@@ -171,9 +171,52 @@ impl Dialer {
         }
     }
 
+    /// For a local display, a watch on its socket's directory: waiting on it wakes when
+    /// a server creates its socket there, so that a restarted server is noticed at once
+    /// without polling. `None` for a network display, or when the watch cannot be made.
+    pub(crate) fn watch(&self) -> Option<Watch> {
+        let Address::Unix(path) = &self.address else {
+            return None;
+        };
+        let dir = path.parent()?;
+        use rustix::fs::inotify;
+        let fd =
+            inotify::init(inotify::CreateFlags::CLOEXEC | inotify::CreateFlags::NONBLOCK).ok()?;
+        let events = inotify::WatchFlags::CREATE
+            | inotify::WatchFlags::MOVED_TO
+            | inotify::WatchFlags::ATTRIB;
+        inotify::add_watch(&fd, dir, events).ok()?;
+        Some(Watch { fd })
+    }
+
     /// Whether the display is reached over the network (TCP or TLS): where a lost link
     /// is survived.
     pub(crate) fn is_network(&self) -> bool {
         !matches!(self.address, Address::Unix(_))
+    }
+}
+
+/// A watch on a local display's socket directory (inotify).
+#[derive(Debug)]
+pub(crate) struct Watch {
+    fd: std::os::fd::OwnedFd,
+}
+
+impl Watch {
+    /// Waits until something is created in the directory, or `limit` passes. The
+    /// thread sleeps in the kernel meanwhile.
+    pub(crate) fn wait(&self, limit: Duration) {
+        use rustix::event::{poll, PollFd, PollFlags, Timespec};
+        let timeout = Timespec {
+            tv_sec: limit.as_secs() as i64,
+            tv_nsec: limit.subsec_nanos() as _,
+        };
+        let mut fds = [PollFd::new(&self.fd, PollFlags::IN)];
+        if matches!(poll(&mut fds, Some(&timeout)), Ok(n) if n > 0) {
+            // Drain what happened: one wake for the lot.
+            let mut buf = [std::mem::MaybeUninit::uninit(); 4096];
+            let mut reader = rustix::fs::inotify::Reader::new(&self.fd, &mut buf);
+            while reader.next().is_ok() {}
+        }
     }
 }

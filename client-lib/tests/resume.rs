@@ -255,11 +255,28 @@ fn a_server_that_no_longer_knows_the_app_is_a_clear_error_not_a_hang() {
     let proxy = Proxy::start(s.handle.tcp_port.unwrap());
     let conn = through(&s, &proxy, Reconnect::default());
     conn.sync().unwrap();
+    let watcher = s.connect();
+    // The way back opens only once the server has freed the app (else the resume could
+    // come first and take over a connection the server still thought alive).
+    proxy.accept(false);
     proxy.cut();
     assert_eq!(
         next_change(&conn).unwrap(),
         Incoming::Display(DisplayChange::Lost)
     );
+    let end = Instant::now() + Duration::from_secs(10);
+    while watcher
+        .list_clients()
+        .reply()
+        .unwrap()
+        .clients
+        .iter()
+        .any(|c| c.id_space == conn.id_space())
+    {
+        assert!(Instant::now() < end, "the server still holds the app");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    proxy.accept(true);
     let err = conn.sync().expect_err("a new session cannot go on");
     assert!(
         err.to_string().contains("without this app's windows"),

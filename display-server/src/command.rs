@@ -64,9 +64,10 @@ pub enum Command {
     },
     /// The host's scale factor changed (window backend).
     ScaleChanged(f64),
-    /// A deadline passed (sent by the alarm task, only while one is pending): a close
-    /// request's (the window manager offers to force-quit apps that did not answer) or
-    /// a detached client's grace period (it is freed).
+    /// A deadline passed (sent by an alarm task, only while one is pending): a close
+    /// request's (the window manager offers to force-quit apps that did not answer), a
+    /// detached client's grace period (it is freed), or the checkpoint's (a write due, a
+    /// restoration's hold or end; done at the burst's end).
     Tick,
     /// Stop the server; `restart`: a server will come back on this display, and the
     /// clients are told so (protocol.md §5.4).

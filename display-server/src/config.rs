@@ -67,6 +67,9 @@ pub struct ServerConfig {
     /// Make new cookies at start instead of keeping the display's cookies from the
     /// cookie file (which lets remote clients come back after a restart).
     pub new_cookie: bool,
+    /// Remove the display's checkpoint (state file and atom log) at start instead of
+    /// restoring it (`--forget-state`, protocol.md §16.6).
+    pub forget_state: bool,
 }
 
 /// The bounds on the server's tables that grow with clients' requests and are not
@@ -159,6 +162,7 @@ impl Default for ServerConfig {
             bounds: Bounds::default(),
             detach_grace: DEFAULT_DETACH_GRACE,
             new_cookie: false,
+            forget_state: false,
         }
     }
 }

@@ -57,6 +57,7 @@ pub fn set_focus(s: &mut State, w: WindowId) {
         return;
     }
     s.input.focus = w;
+    s.persist.mark();
     if !old.is_none() {
         events::deliver(
             s,

@@ -10,8 +10,8 @@
 //! 1. `config`, `command`, `outbox` — plain data shared by every thread: the server's
 //!    settings, the messages between threads (commands, decoded requests, input, handler
 //!    results), and a client's output accounting shared by the state thread and its writer.
-//! 2. `render`, `shm` — pixels and bytes with no server state: the rasterizer, and mapped
-//!    shared-memory segments.
+//! 2. `render`, `shm`, `checkpoint` — pixels and bytes with no server state: the
+//!    rasterizer, mapped shared-memory segments, and the display's checkpoint files.
 //! 3. `state` — everything the server knows, as data owned by the state thread: clients,
 //!    windows, drawables, GCs, atoms, input, the window manager's and transfers' state, the
 //!    framebuffer and its damage, the `Screen` trait; lookups, tree walks, quota and
@@ -23,8 +23,10 @@
 //! 7. `transfer` — selections, drag-and-drop and their upkeep as windows and clients go.
 //! 8. `handlers` — one function per request, one file per request family.
 //! 9. `clients` — a client leaving: its save-set rescued, everything it owned freed.
-//! 10. `wm` — the built-in window manager's actions: click-to-focus, frame drags (moves
-//!     and resizes through ConfigureWindow), the close button and force quit.
+//! 10. `wm`, `restore` — the built-in window manager's actions: click-to-focus, frame
+//!     drags (moves and resizes through ConfigureWindow), the close button and force quit;
+//!     and the display's checkpoint read at start, kept written, and brought back as a
+//!     restarted server's apps recreate their windows.
 //! 11. `input` — host and synthetic input, routed to a drag, the window manager or clients.
 //! 12. `dispatch` — the one `match` over requests, and the state thread's work per command
 //!     and per burst (output handed over, damage composed and presented).
@@ -58,6 +60,7 @@
 //! without closing count as closed.
 
 pub mod auth;
+pub mod checkpoint;
 pub mod clients;
 pub mod command;
 pub mod compose;
@@ -71,6 +74,7 @@ pub mod input;
 pub mod net;
 pub mod outbox;
 pub mod render;
+pub mod restore;
 pub mod screen;
 pub mod shm;
 pub mod state;

@@ -96,6 +96,11 @@ struct Args {
     /// drawing); a larger one fails with Value and draws nothing.
     #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_REQUEST_PIXELS)]
     max_request_pixels: u64,
+    /// Start afresh: remove the display's checkpoint (beside its socket: where windows
+    /// were, their stacking, embedding and focus, and the atoms' numbers, which a server
+    /// restarted on the display restores as apps come back) instead of restoring it.
+    #[arg(long)]
+    forget_state: bool,
 }
 
 /// The number of a local display name `:N` (the one parser of display names, shared with
@@ -172,6 +177,7 @@ fn run(args: Args) -> Result<(), String> {
         max_request_pixels: args.max_request_pixels,
         detach_grace: std::time::Duration::from_secs(args.detach_grace),
         new_cookie: args.new_cookie,
+        forget_state: args.forget_state,
         bounds: yonder_server::config::Bounds {
             max_client_atoms: args.max_client_atoms,
             max_atoms: args.max_atoms,

@@ -46,7 +46,13 @@ impl RawClient {
 
     /// Connects with this hello; panics unless the server accepts it.
     pub fn connect_with(s: &TestServer, hello: Hello) -> RawClient {
-        let mut sock = UnixStream::connect(&s.handle.socket_path).expect("connect");
+        RawClient::connect_at(&s.handle.socket_path, hello)
+    }
+
+    /// Connects to the server whose socket is `socket` (a test server, or a server
+    /// process) with this hello; panics unless the server accepts it.
+    pub fn connect_at(socket: &std::path::Path, hello: Hello) -> RawClient {
+        let mut sock = UnixStream::connect(socket).expect("connect");
         sock.set_read_timeout(Some(WAIT)).unwrap();
         let mut out = Vec::new();
         frame::encode_frame(&hello, &mut out);

@@ -56,7 +56,31 @@ impl TestServer {
         f: impl FnOnce(&mut ServerConfig),
         screen: impl FnOnce(&ServerConfig) -> Box<dyn Screen>,
     ) -> TestServer {
-        let dir = tempfile::tempdir().unwrap();
+        TestServer::start_in(tempfile::tempdir().unwrap(), f, screen)
+    }
+
+    /// Stops this server cleanly and starts another on the same display (its number,
+    /// socket directory and cookie file), as a user restarting it would; `f` adjusts the
+    /// new one's config as for [`TestServer::start_with`].
+    pub fn restart_with(self, f: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        let TestServer { handle, dir } = self;
+        let number = handle.number;
+        handle.shutdown();
+        let f = |c: &mut ServerConfig| {
+            c.display = Some(number);
+            f(c);
+        };
+        TestServer::start_in(dir, f, |c| {
+            Box::new(Headless::new(c.screen_width, c.screen_height))
+        })
+    }
+
+    /// A server whose sockets and cookie file are in `dir`.
+    fn start_in(
+        dir: TempDir,
+        f: impl FnOnce(&mut ServerConfig),
+        screen: impl FnOnce(&ServerConfig) -> Box<dyn Screen>,
+    ) -> TestServer {
         let mut config = ServerConfig {
             socket_dir: Some(dir.path().join("sockets")),
             cookie_file: Some(dir.path().join("cookies")),

@@ -1,6 +1,7 @@
 //! Resuming a session after the connection was lost (protocol.md §5.4): the transport
 //! detaches ([`Inner::lost`]) and one thread per loss dials the display again, with a
-//! backoff from 50 ms to 5 s, until it is back, the app gives up (its
+//! backoff from 50 ms to 5 s (a local display: also woken at once when a socket appears
+//! in its directory), until it is back, the app gives up (its
 //! [`Reconnect`](crate::Reconnect) give-up time) or the connection is dropped.
 //!
 //! Once dialed: the output lock is taken (requests wait a round trip), the hello carries
@@ -70,6 +71,8 @@ impl Inner {
             .as_ref()
             .expect("only a transport with a dialer resumes");
         let started = Instant::now();
+        // A local display's server is waited for by its socket appearing.
+        let watch = dialer.watch();
         let mut pause = BACKOFF_MIN;
         let mut last = why.to_string();
         loop {
@@ -98,7 +101,10 @@ impl Inner {
                 }
                 Err(Attempt::Again(why)) => last = why,
             }
-            self.pause(pause);
+            match &watch {
+                Some(w) => w.wait(pause),
+                None => self.pause(pause),
+            }
             pause = (pause * 2).min(BACKOFF_MAX);
         }
     }

@@ -13,6 +13,7 @@ use crate::handlers::{
     atom, dnd, draw, image, input, property, resource, saveset, selection, shm, window,
     window_config,
 };
+use crate::restore;
 use crate::state::versions::too_new;
 use crate::state::State;
 use yonder_protocol::{ClientId, DecodeError, ErrorCode, Request, Seq, ServerMessage, SINCE_MINOR};
@@ -175,12 +176,12 @@ pub fn after_panic(s: &mut State, c: ClientId, payload: &(dyn std::any::Any + Se
 fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
     use Request as R;
     match req {
-        R::CreateWindow(r) => window::create_window(s, c, r),
+        R::CreateWindow(r) => restore::create_window(s, c, r),
         R::ChangeWindowAttributes(r) => window::change_window_attributes(s, c, r),
         R::GetWindowAttributes(r) => window::get_window_attributes(s, c, r),
         R::DestroyWindow(r) => window::destroy_window(s, c, r),
-        R::MapWindow(r) => window::map_window(s, c, r),
-        R::UnmapWindow(r) => window::unmap_window(s, c, r),
+        R::MapWindow(r) => restore::map_window(s, c, r),
+        R::UnmapWindow(r) => restore::unmap_window(s, c, r),
         R::ConfigureWindow(r) => window_config::configure_window(s, c, r),
         R::ReparentWindow(r) => window::reparent_window(s, c, r),
         R::GetGeometry(r) => window::get_geometry(s, c, r),

@@ -11,6 +11,7 @@ use crate::dispatch;
 use crate::dispatch::backlog::{Backlog, Pending};
 use crate::dispatch::screen_change;
 use crate::input;
+use crate::restore;
 use crate::state::State;
 use crate::wm::close;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -329,6 +330,9 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stoppi
         if !stop && !backlog.is_empty() {
             serve_backlog(&mut state, &mut backlog);
         }
+        // The checkpoint's work (a due write, a restoration's deadline) before the output
+        // goes: a window put back makes events.
+        restore::after_burst(&mut state);
         // Requests may have changed what is under the pointer (a window mapped, destroyed,
         // restacked): the pointer's shape follows.
         state.update_cursor();
@@ -343,6 +347,8 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stoppi
         }
     }
     state.ending_restart |= stopping.restart.load(Ordering::Acquire);
+    // Written while the clients' windows still exist: they are what comes back.
+    state.final_checkpoint();
     disconnect_all(&mut state);
 }
 

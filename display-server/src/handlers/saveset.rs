@@ -24,5 +24,6 @@ pub(crate) fn change_save_set(s: &mut State, c: ClientId, r: ChangeSaveSet) -> H
     } else {
         set.remove(&r.window);
     }
+    s.persist.mark();
     Ok(None)
 }

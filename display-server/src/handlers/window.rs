@@ -40,6 +40,7 @@ pub(crate) fn create_window(s: &mut State, c: ClientId, r: CreateWindow) -> Hand
     if let Some(p) = s.windows.get_mut(&r.parent) {
         p.children.push(r.id);
     }
+    s.persist.placed(r.id, r.parent);
     Ok(None)
 }
 
@@ -122,9 +123,16 @@ pub(crate) fn destroy_window(s: &mut State, _c: ClientId, r: DestroyWindow) -> H
 pub fn destroy_subtree(s: &mut State, w: WindowId) {
     s.damage_window(w);
     focus::window_gone(s, w);
+    if s.windows
+        .get(&w)
+        .is_some_and(|x| x.parent == WindowId::ROOT)
+    {
+        s.persist.mark();
+    }
     for x in s.subtree_postorder(w) {
         events::notify_destroy(s, x);
         s.wm.window_destroyed(x);
+        s.forget_for_checkpoint(x);
         selection::selections_window_gone(s, x);
         dnd::dnd_window_gone(s, x);
         if let Some(win) = s.take_window(x) {
@@ -230,6 +238,10 @@ pub(crate) fn reparent_window(s: &mut State, _c: ClientId, r: ReparentWindow) ->
     win.parent = r.parent;
     win.rect.x = r.x;
     win.rect.y = r.y;
+    if old_parent == WindowId::ROOT {
+        s.persist.mark();
+    }
+    s.persist.placed(r.window, r.parent);
     window_config::notify_configure(s, r.window);
     if was_mapped {
         map_window(

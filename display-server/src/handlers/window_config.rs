@@ -66,6 +66,7 @@ pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) 
     if let Some(mode) = r.stack_mode {
         restack(s, r.window, parent, mode, r.sibling);
     }
+    s.persist.configured(r.window, parent);
     s.damage_window(r.window);
     notify_configure(s, r.window);
     if resized {

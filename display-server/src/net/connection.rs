@@ -163,7 +163,13 @@ async fn serve_halves<W>(
         Ok(Err(reason)) => return refuse(&mut wr, &peer, &reason).await,
         Err(_) => return,
     };
-    tokio::spawn(write_loop(wr, rx, outbox.clone()));
+    let writing = shared.writers.clone();
+    writing.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    let out = outbox.clone();
+    tokio::spawn(async move {
+        write_loop(wr, rx, out).await;
+        writing.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    });
     // The state thread closes the outbox when it disconnects the client itself (unread
     // output past the limit): the client is already gone from the state then.
     // A bug of the server's in the reader (a panic) ends this connection through the

@@ -29,4 +29,7 @@ pub struct Shared {
     pub shm: bool,
     /// The next connection's serial ([`crate::command::ClientLink::serial`]).
     pub serials: std::sync::atomic::AtomicU64,
+    /// Writer tasks still running: a stopping server lets them hand over what its
+    /// clients were last sent (ServerEnding among it) before the runtime goes.
+    pub writers: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }

@@ -21,10 +21,12 @@ use crate::dispatch;
 use crate::display;
 use crate::state::{Screen, State};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
+/// How long a stopping server waits for its writers to hand over the last output.
+const WRITERS_DRAIN: std::time::Duration = std::time::Duration::from_millis(500);
 /// How many commands may wait for the state thread before readers pause.
 const COMMAND_QUEUE: usize = 1024;
 
@@ -50,6 +52,8 @@ pub struct ServerHandle {
     commands: mpsc::Sender<Command>,
     /// Set by `stop`; read by the state thread after every command.
     stopping: Arc<dispatch::Stopping>,
+    /// The connections' writer tasks still running (see [`WRITERS_DRAIN`]).
+    writers: Arc<AtomicUsize>,
     runtime: Option<tokio::runtime::Runtime>,
     state_thread: Option<std::thread::JoinHandle<()>>,
     /// Made at start, taken by the first `wait_for_signal` or `on_signal`.
@@ -124,6 +128,12 @@ impl ServerHandle {
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
             let _ = t.join();
+        }
+        // Every client was told the server ends and let go: give their writers a moment
+        // to hand that over (a client that does not read is not waited for).
+        let until = std::time::Instant::now() + WRITERS_DRAIN;
+        while self.writers.load(Ordering::Acquire) > 0 && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(2));
         }
         if let Some(rt) = self.runtime.take() {
             rt.shutdown_timeout(std::time::Duration::from_secs(1));
@@ -228,7 +238,10 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let mut state = State::new(&config, screen);
     let alarm = state.wm.alarm_receiver();
+    let checkpoint_alarm =
+        crate::restore::open(&mut state, &listeners.unix_path, config.forget_state)?;
     let stopping = Arc::new(dispatch::Stopping::default());
+    let writers = Arc::new(AtomicUsize::new(0));
     let state_thread = std::thread::Builder::new()
         .name("yonder-state".into())
         .spawn({
@@ -248,6 +261,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         max_frame_len: config.max_frame_len,
         shm: config.shm,
         serials: AtomicU64::new(1),
+        writers: writers.clone(),
     });
     let port_of = |l: &std::net::TcpListener| l.local_addr().ok().map(|a| a.port());
     let tcp_port = listeners.tcp.as_ref().and_then(port_of);
@@ -258,6 +272,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         let _guard = runtime.enter();
         signals = Some(listen_for_signals());
         runtime.spawn(crate::wm::alarm(alarm, cmd_tx.clone()));
+        runtime.spawn(crate::wm::alarm(checkpoint_alarm, cmd_tx.clone()));
         let unix = tokio::net::UnixListener::from_std(listeners.unix)?;
         let sh = shared.clone();
         runtime.spawn(async move {
@@ -296,6 +311,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         tls_fingerprint,
         commands: cmd_tx,
         stopping,
+        writers,
         runtime: Some(runtime),
         state_thread: Some(state_thread),
         signals: std::sync::Mutex::new(signals),

@@ -59,6 +59,40 @@ impl Atoms {
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
+    /// The atoms after the first `n`, in the order they were made (for the atom log).
+    pub fn since(&self, n: usize) -> impl Iterator<Item = (Atom, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .skip(n)
+            .map(|(i, name)| (Atom(i as u32 + 1), name.as_str()))
+    }
+    /// Interns the atoms of a display's atom log (`checkpoint::atom_log`), each with its
+    /// logged number, charged to nobody, at most `max` atoms in all. Stops at the first
+    /// record it cannot take (a number that is not the next one, as a server with other
+    /// predefined atoms would see; a name that is not one; the bound) and says why; the
+    /// atoms before it are kept.
+    pub fn load_log(
+        &mut self,
+        log: &[(Atom, String)],
+        max: usize,
+        max_name: usize,
+    ) -> Result<(), String> {
+        for (atom, name) in log {
+            let next = self.names.len() as u32 + 1;
+            if atom.0 != next {
+                return Err(format!("atom {} ({name:?}) where {next} was next", atom.0));
+            }
+            if name.is_empty() || name.len() > max_name || self.by_name.contains_key(name) {
+                return Err(format!("atom {} has the name {name:?}", atom.0));
+            }
+            if self.names.len() >= max {
+                return Err(format!("the limit of {max} atoms (--max-atoms) is reached"));
+            }
+            self.intern(name);
+        }
+        Ok(())
+    }
 }
 
 impl State {

@@ -2,7 +2,8 @@
 //! panicked (see `dispatch::after_panic`) and after every op of the fuzz harness: the
 //! window tree is a tree rooted at the root, each window's parent and children agree,
 //! every window has a backing store of its size, the id spaces and the clients name each
-//! other, and every running total matches its recount (`recount`). The check walks
+//! other, every running total matches its recount (`recount`), and the checkpoint's tables
+//! (`persist`, `restoring`) name only windows that exist. The check walks
 //! everything once; it is for the rare moment after a failure, never for the hot path.
 
 use super::State;
@@ -65,6 +66,11 @@ impl State {
             if self.spaces.get(&c.id_space) != Some(&c.id) {
                 return Err(format!("client {:?}'s id space is not its own", c.id));
             }
+        }
+        let exists = |w: WindowId| self.windows.contains_key(&w);
+        self.persist.check(exists)?;
+        if let Some(r) = &self.restoring {
+            r.check(exists)?;
         }
         self.check_counts()
     }

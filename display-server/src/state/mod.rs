@@ -17,8 +17,10 @@ mod invariants;
 pub mod isolation;
 mod lifecycle;
 mod lookup;
+pub mod persist;
 pub mod quota;
 mod recount;
+pub mod restoring;
 pub mod scratch;
 mod screen;
 
@@ -38,6 +40,8 @@ pub use framebuffer::Framebuffer;
 pub use gc::Gc;
 pub use id_hash::IdMap;
 pub use input::InputState;
+pub use persist::Persist;
+pub use restoring::Restoring;
 pub use screen::Screen;
 pub use transfer::Transfers;
 pub use window::{Property, Window};
@@ -123,6 +127,10 @@ pub struct State {
     /// The opcode of the request being handled, for the log of a request that fails with
     /// a panic (`dispatch::after_panic`).
     pub request_in_hand: u8,
+    /// The display's checkpoint: what changed since the last, and the writer.
+    pub persist: Persist,
+    /// A loaded checkpoint whose windows are coming back (a restarted server only).
+    pub restoring: Option<Restoring>,
     started: Instant,
 }
 
@@ -162,6 +170,8 @@ impl State {
             scratch: scratch::Scratch::default(),
             clip_cache_bytes: 0,
             request_in_hand: 0,
+            persist: Persist::default(),
+            restoring: None,
             started: Instant::now(),
         };
         s.create_root(w, h);

@@ -121,7 +121,8 @@ pub fn publish_deadline(s: &State) {
 
 /// The close-request alarm, run on the server's tokio runtime: sleeps until the deadline
 /// the state thread publishes, then sends it [`Command::Tick`]. Idle while no request is
-/// pending; ends when the state thread or the command channel goes away.
+/// pending; ends when the state thread or the command channel goes away. The checkpoint's
+/// alarm is another one of these, on its own deadline (`state::persist`).
 pub async fn alarm(
     mut deadline: watch::Receiver<Option<Instant>>,
     commands: mpsc::Sender<Command>,

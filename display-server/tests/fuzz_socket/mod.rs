@@ -496,6 +496,7 @@ fn shared(limit: usize) -> (Arc<Shared>, mpsc::Receiver<Command>) {
         max_frame_len: limit,
         shm: true,
         serials: std::sync::atomic::AtomicU64::new(1),
+        writers: Default::default(),
     };
     (Arc::new(shared), rx)
 }

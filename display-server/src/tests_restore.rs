@@ -1,0 +1,158 @@
+//! The restoration on the state itself: a window created before its parent (another
+//! client's) is held, then put back when the parent comes, or released as a top-level when
+//! its hold ends; a top-level takes its old place; the state stays whole throughout.
+
+use super::*;
+use crate::checkpoint::{Checkpoint, Embedded, Placed};
+use crate::command::Incoming;
+use crate::dispatch::handle_request;
+use crate::state::restoring::Restoring;
+use crate::state::test_support::state_with_client;
+use yonder_protocol::{make_id, Hello, Request};
+
+const PART: u32 = 8;
+
+fn win(space: u32, n: u32) -> WindowId {
+    WindowId(make_id(space, n))
+}
+
+/// A state restoring this checkpoint, with the container's client (space 7) and the
+/// part's (space 8) connected.
+fn restoring(c: Checkpoint) -> (State, ClientId, ClientId, Vec<impl Sized>) {
+    let (mut s, doc, rx) = state_with_client(320, 240, true);
+    let (tx, rx2) = tokio::sync::mpsc::unbounded_channel();
+    let hello = Hello {
+        protocol: yonder_protocol::PROTOCOL_NAME.into(),
+        major: yonder_protocol::PROTOCOL_MAJOR,
+        minor: yonder_protocol::PROTOCOL_MINOR,
+        cookie: Vec::new(),
+        app_name: "part".into(),
+        id_space: PART,
+        resume: None,
+    };
+    let part = s.connect(hello, tx).unwrap();
+    s.restoring = Some(Restoring::new(c, Instant::now()));
+    (s, doc, part, vec![rx, rx2])
+}
+
+fn request(s: &mut State, c: ClientId, r: Request) {
+    handle_request(s, c, Incoming::Request(r));
+}
+
+fn create(s: &mut State, c: ClientId, id: WindowId, parent: WindowId, rect: Rect) {
+    let r = CreateWindow {
+        id,
+        parent,
+        rect,
+        attributes: Default::default(),
+    };
+    request(s, c, Request::CreateWindow(r));
+    assert!(s.windows.contains_key(&id), "{id} was created");
+}
+
+fn embedded_part() -> Checkpoint {
+    Checkpoint {
+        embedded: vec![Embedded {
+            window: win(PART, 1),
+            parent: win(7, 2),
+            rect: Rect::new(5, 6, 30, 20),
+        }],
+        focus: win(PART, 1),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_part_created_before_its_container_is_held_then_put_back_mapped_and_focused() {
+    let (mut s, doc, part, _rx) = restoring(embedded_part());
+    let (top, container, p) = (win(7, 1), win(7, 2), win(PART, 1));
+    create(&mut s, part, p, container, Rect::new(0, 0, 10, 10));
+    request(&mut s, part, Request::MapWindow(MapWindow { window: p }));
+    assert_eq!(s.windows[&p].parent, WindowId::ROOT);
+    assert!(!s.windows[&p].mapped, "held: not shown as a top-level");
+    assert_eq!(s.check_invariants(), Ok(()));
+    // Should this server crash now, its checkpoint still has the embedding and the focus.
+    let c = s.checkpoint();
+    assert!(c.top_levels.is_empty(), "a held window is no top-level");
+    assert_eq!(c.embedded, embedded_part().embedded);
+    assert_eq!(c.focus, p);
+
+    create(
+        &mut s,
+        doc,
+        top,
+        WindowId::ROOT,
+        Rect::new(40, 40, 100, 100),
+    );
+    create(&mut s, doc, container, top, Rect::new(10, 10, 60, 60));
+    assert_eq!(s.windows[&p].parent, container);
+    assert_eq!(s.windows[&p].rect, Rect::new(5, 6, 30, 20));
+    assert!(s.windows[&p].mapped, "its client had mapped it");
+    for w in [container, top] {
+        request(&mut s, doc, Request::MapWindow(MapWindow { window: w }));
+    }
+    assert_eq!(
+        s.input.focus, p,
+        "the focus is back once the part is viewable"
+    );
+    assert!(s.restoring.is_none(), "nothing is left to restore");
+    assert_eq!(s.check_invariants(), Ok(()));
+}
+
+#[test]
+fn a_held_window_whose_parent_never_comes_becomes_a_top_level() {
+    let (mut s, _doc, part, _rx) = restoring(embedded_part());
+    let p = win(PART, 1);
+    create(&mut s, part, p, win(7, 2), Rect::new(50, 60, 10, 10));
+    request(&mut s, part, Request::MapWindow(MapWindow { window: p }));
+    let until = s.restoring.as_ref().unwrap().deadline();
+    expire(&mut s, until - std::time::Duration::from_millis(1));
+    assert!(!s.windows[&p].mapped, "still held before its time");
+    expire(&mut s, until);
+    assert!(s.windows[&p].mapped, "mapped as its client asked");
+    assert_eq!(s.windows[&p].parent, WindowId::ROOT);
+    assert!(
+        s.wm.managed.contains_key(&p),
+        "a top-level of its own, framed"
+    );
+    assert_eq!(s.check_invariants(), Ok(()));
+}
+
+#[test]
+fn top_levels_take_their_old_geometry_and_place_in_the_stack_when_mapped() {
+    let placed = |n, x| Placed {
+        window: win(7, n),
+        rect: Rect::new(x, 50, 40, 30),
+    };
+    let c = Checkpoint {
+        top_levels: vec![placed(1, 100), placed(2, 150), placed(3, 200)],
+        ..Default::default()
+    };
+    let (mut s, doc, part, _rx) = restoring(c);
+    let stranger = win(PART, 9);
+    for n in [3, 1, 2] {
+        create(
+            &mut s,
+            doc,
+            win(7, n),
+            WindowId::ROOT,
+            Rect::new(0, 0, 10, 10),
+        );
+    }
+    create(
+        &mut s,
+        part,
+        stranger,
+        WindowId::ROOT,
+        Rect::new(0, 0, 10, 10),
+    );
+    for w in [win(7, 3), stranger, win(7, 1), win(7, 2)] {
+        let c = if w == stranger { part } else { doc };
+        request(&mut s, c, Request::MapWindow(MapWindow { window: w }));
+    }
+    let order = &s.windows[&WindowId::ROOT].children;
+    let pos = |w| order.iter().position(|x| *x == w).unwrap();
+    assert!(pos(win(7, 1)) < pos(win(7, 2)) && pos(win(7, 2)) < pos(win(7, 3)));
+    assert_eq!(s.windows[&win(7, 2)].rect, Rect::new(150, 50, 40, 30));
+    assert!(s.restoring.is_none());
+}
