@@ -17,14 +17,15 @@
 //!   where the parts of a frame are.
 //! - [`process`]: child processes of a test: a registry the watchdog kills, bounded waits.
 //! - [`regressions`]: replaying the inputs a fuzz target crashed on.
+//! - [`proxy`]: a TCP proxy whose links a test cuts (lost links, protocol.md §5.4).
 //!
 //! # Layers
 //!
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (`tests/architecture.rs`).
 //!
-//! 1. `process`, `fake`, `regressions` — child processes and the watchdog; the byte-level
-//!    fake server; replaying fuzz inputs.
+//! 1. `process`, `fake`, `regressions`, `proxy` — child processes and the watchdog; the
+//!    byte-level fake server; replaying fuzz inputs; a proxy whose links can be cut.
 //! 2. `server` — the test server, in this process or as a child process.
 //! 3. `raw` — a byte-level client of the test server.
 //! 4. `client` — what a test client does with a server.
@@ -34,6 +35,7 @@ pub mod apps;
 pub mod client;
 pub mod fake;
 pub mod process;
+pub mod proxy;
 pub mod raw;
 pub mod regressions;
 pub mod server;

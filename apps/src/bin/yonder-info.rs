@@ -102,8 +102,13 @@ fn main() {
         .unwrap_or_else(|e| die("yonder-info", e));
     println!("clients:    {}", clients.clients.len());
     for c in &clients.clients {
+        // A detached app lost its connection and is kept for it to come back.
+        let detached = c
+            .detached_secs
+            .map(|s| format!(", detached {s} s ago, waiting to resume"))
+            .unwrap_or_default();
         println!(
-            "  client {} \"{}\": {} windows, {} pixmaps, {} GCs (id space {:#x})",
+            "  client {} \"{}\": {} windows, {} pixmaps, {} GCs (id space {:#x}){detached}",
             c.id.0, c.app_name, c.windows, c.pixmaps, c.gcs, c.id_space
         );
     }
