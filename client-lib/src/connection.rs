@@ -241,7 +241,8 @@ impl Connection {
     /// A new resource id from this client's id space: `make_id(id_space, n)`, n = 1, 2, ...
     ///
     /// # Panics
-    /// After 2³²−1 ids (the id space is exhausted; ids are never reused).
+    /// After 2³²−2 ids (the id space is exhausted; ids are never reused). The number
+    /// 2³²−1 is never handed out: the library's journal uses it.
     pub fn generate_id(&self) -> u64 {
         let n = self
             .next_id
@@ -319,6 +320,19 @@ impl Connection {
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(86400 * 365));
         self.transport
             .wait_until(Wait::Until(deadline), |st| st.events.pop_front())
+    }
+
+    /// The bytes of memory the library's journal of this app's server-side state holds
+    /// (its windows, properties, GCs, pixmaps with their contents, ...): what surviving
+    /// a lost display costs the app.
+    pub fn journal_bytes(&self) -> usize {
+        self.transport.journal_bytes()
+    }
+
+    /// The requests that would recreate this app's server-side state on a fresh server
+    /// (what the library replays after the display came back), for tools and tests.
+    pub fn journal_replay(&self) -> crate::Replay {
+        self.transport.journal_replay()
     }
 
     /// Chooses how raw images are sent from now on (see [`DrawExt::put_image`]).

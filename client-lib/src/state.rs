@@ -12,6 +12,7 @@ use crate::error::{ConnectionError, ReplyError};
 use crate::event::{Incoming, RequestError};
 use crate::slots::{Slot, SlotState, Slots};
 use std::collections::{BTreeSet, VecDeque};
+use yonder_protocol::reply::ImageReply;
 use yonder_protocol::{ProtocolError, Reply, Seq, ServerMessage};
 
 /// Everything behind the state lock.
@@ -29,6 +30,12 @@ pub(crate) struct State {
     pub(crate) reading: bool,
     /// Set once the connection has failed; returned by every later wait.
     pub(crate) broken: Option<ConnectionError>,
+    /// Requests the library sent for itself (the journal's checkpoint GetImages), in
+    /// order: their reply or error goes to `library_answers`, not to a cookie or the
+    /// event queue.
+    pub(crate) library: VecDeque<u64>,
+    /// Answers to `library` requests, for the transport to hand to the journal.
+    pub(crate) library_answers: Vec<(Seq, Option<ImageReply>)>,
 }
 
 /// The sequence number a server message carries.
@@ -57,8 +64,39 @@ impl State {
         );
     }
 
+    /// Takes a reply or error to a request the library sent for itself; gives back
+    /// anything else.
+    fn for_library(&mut self, msg: ServerMessage) -> Option<ServerMessage> {
+        let seq = message_seq(&msg);
+        while self.library.front().is_some_and(|&s| s < seq.0) {
+            self.library.pop_front(); // never answered: the connection broke
+        }
+        if self.library.front() != Some(&seq.0) || matches!(msg, ServerMessage::Event { .. }) {
+            return Some(msg);
+        }
+        self.library.pop_front();
+        self.saw(seq);
+        let image = match msg {
+            ServerMessage::Reply {
+                reply: Reply::Image(image),
+                ..
+            } => Some(image),
+            _ => None,
+        };
+        self.library_answers.push((seq, image));
+        None
+    }
+
     /// Routes one message from the server.
     pub(crate) fn apply(&mut self, msg: ServerMessage) {
+        let msg = match msg {
+            ServerMessage::Event { .. } => msg,
+            _ if self.library.is_empty() => msg,
+            _ => match self.for_library(msg) {
+                Some(msg) => msg,
+                None => return,
+            },
+        };
         match msg {
             ServerMessage::Reply { seq, reply } => {
                 self.saw(seq);

@@ -17,6 +17,7 @@
 
 use crate::error::{ConnectionError, ReplyError};
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
+use crate::journal::{Replay, Sent, Shared};
 use crate::lock::lock;
 use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, State};
@@ -72,6 +73,9 @@ pub(crate) struct Transport {
     requests_sent: AtomicU64,
     /// The id space proposed in the hello; the setup must grant this one.
     id_space: u32,
+    /// The journal of the app's server-side state, fed every request under `out` (its
+    /// lock comes after `out`, before `input` and `state`: see `journal::Shared`).
+    journal: Shared,
 }
 
 impl std::fmt::Debug for Transport {
@@ -106,6 +110,7 @@ impl Transport {
             setup: OnceLock::new(),
             requests_sent: AtomicU64::new(0),
             id_space,
+            journal: Shared::new(id_space),
         })
     }
 
@@ -181,17 +186,21 @@ impl Transport {
         cookie: Option<bool>,
         fd: Option<OwnedFd>,
     ) -> Seq {
-        self.send_encoded(cookie, fd, |buf| encode_request_frame(request, buf))
+        self.send_encoded(cookie, fd, Sent::Request(request), |buf| {
+            encode_request_frame(request, buf)
+        })
     }
 
     /// Buffers the frame `encode` appends (exactly one request frame) and gives it the
     /// next sequence number; `cookie` and `fd` as in [`Transport::send_tracked_with_fd`].
     /// The drawing methods encode their slices here directly, with no `Request` built.
+    /// The journal notes the request (`sent`; `encode` again if it keeps the frame).
     pub(crate) fn send_encoded(
         &self,
         cookie: Option<bool>,
         fd: Option<OwnedFd>,
-        encode: impl FnOnce(&mut Vec<u8>),
+        sent: Sent<'_>,
+        encode: impl Fn(&mut Vec<u8>),
     ) -> Seq {
         let mut out = lock(&self.out);
         let seq = out.next_seq();
@@ -199,11 +208,44 @@ impl Transport {
         if let Some(expects_reply) = cookie {
             lock(&self.state).track(seq, expects_reply);
         }
-        if out.push(fd, encode) {
+        let full = out.push(fd, &encode);
+        if self.journal.note(Seq(seq), sent, &encode) {
+            self.send_checkpoints(&mut out);
+        }
+        if full {
             // A failure is recorded in the state and reported by the next wait.
             let _ = self.flush_locked(&mut out, None);
         }
         Seq(seq)
+    }
+
+    /// Sends the GetImages of the checkpoints the journal wants, as the library's own
+    /// requests (their answers go back to the journal, see `read_pass`).
+    #[cold]
+    fn send_checkpoints(&self, out: &mut Output) {
+        for (pixmap, requests) in self.journal.take_checkpoints() {
+            let first = out.next_seq();
+            let mut last = first;
+            for (i, request) in requests.iter().enumerate() {
+                if i > 0 {
+                    last = out.next_seq();
+                }
+                self.requests_sent.store(last, Ordering::Release);
+                lock(&self.state).library.push_back(last);
+                out.push(None, |buf| encode_request_frame(request, buf));
+            }
+            self.journal.checkpoint_sent(pixmap, Seq(first), Seq(last));
+        }
+    }
+
+    /// The memory the journal holds, in bytes.
+    pub(crate) fn journal_bytes(&self) -> usize {
+        self.journal.bytes()
+    }
+
+    /// The requests that recreate the app's server-side state on a fresh server.
+    pub(crate) fn journal_replay(&self) -> Replay {
+        self.journal.replay()
     }
 
     /// Sends every buffered request.
@@ -297,8 +339,12 @@ impl Transport {
             st.fail(e);
         }
         st.reading = false;
+        let answers = std::mem::take(&mut st.library_answers);
         drop(st);
         self.changed.notify_all();
+        if !answers.is_empty() {
+            self.journal.checkpoint_answers(answers);
+        }
     }
 
     /// Flushes, then reads until `cond` yields something, the connection fails, or `wait`

@@ -1,0 +1,129 @@
+//! The journal as the transport shares it ([`Shared`]): the [`Journal`] behind its lock,
+//! and a count of its pixmaps readable without the lock, so that drawing into a window
+//! costs nothing when the app has no pixmap and one lookup when it has.
+
+use super::{touch, Journal, Replay, Touch};
+use crate::lock::lock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use yonder_protocol::reply::ImageReply;
+use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq};
+
+/// What the transport sent, as the journal needs to know it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sent<'a> {
+    /// A request built as a value.
+    Request(&'a Request),
+    /// A poly drawing request encoded straight from a slice (`requests/draw.rs`), no
+    /// `Request` built: its target and GC, and the rectangles it fills if it is a
+    /// PolyFillRectangle (empty otherwise).
+    Draw {
+        /// The target.
+        drawable: Drawable,
+        /// The GC.
+        gc: GcId,
+        /// The filled rectangles of a PolyFillRectangle.
+        fills: &'a [Rect],
+    },
+}
+
+/// The journal of a connection, shared by the threads that send.
+///
+/// Lock order: the transport's `out`, then this lock, then the transport's `input` and
+/// `state`. Every request is noted while `out` is held, so the journal sees requests in
+/// the order of their sequence numbers; the checkpoint answers are handed over after the
+/// reader has let go of `state`. Nothing under this lock does I/O or calls user code.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    journal: Mutex<Journal>,
+    /// `Journal::pixmap_count`, written under the journal lock while `out` is held and
+    /// read under `out` alone: a drawing request with no pixmap journaled returns after
+    /// one load, never taking the journal lock.
+    pixmaps: AtomicUsize,
+}
+
+impl Shared {
+    /// An empty journal for the app of `id_space`.
+    pub(crate) fn new(id_space: u32) -> Shared {
+        Shared {
+            journal: Mutex::new(Journal::new(id_space)),
+            pixmaps: AtomicUsize::new(0),
+        }
+    }
+
+    /// Notes request `seq`, whose frame `encode` appends. Called with `out` held. Returns
+    /// whether checkpoints are wanted ([`Shared::take_checkpoints`]).
+    #[inline]
+    pub(crate) fn note(&self, seq: Seq, sent: Sent<'_>, encode: &dyn Fn(&mut Vec<u8>)) -> bool {
+        let target = match sent {
+            Sent::Draw { drawable, .. } => drawable,
+            Sent::Request(r) => match touch(r) {
+                Touch::Nothing => return false,
+                Touch::Drawing(d) => d,
+                Touch::State => {
+                    let mut j = lock(&self.journal);
+                    j.record(seq, r, encode);
+                    self.pixmaps.store(j.pixmap_count(), Ordering::Relaxed);
+                    return j.wants_checkpoint();
+                }
+            },
+        };
+        if self.pixmaps.load(Ordering::Relaxed) == 0 {
+            return false;
+        }
+        self.note_drawing(seq, sent, target, encode)
+    }
+
+    /// The rest of [`Shared::note`] for drawing while pixmaps exist: one lookup, and the
+    /// log entry if the target is one of them.
+    #[inline(never)]
+    fn note_drawing(
+        &self,
+        seq: Seq,
+        sent: Sent<'_>,
+        target: Drawable,
+        encode: &dyn Fn(&mut Vec<u8>),
+    ) -> bool {
+        let mut j = lock(&self.journal);
+        if !j.draws_into(target) {
+            return false;
+        }
+        match sent {
+            Sent::Request(r) => j.record(seq, r, encode),
+            Sent::Draw {
+                drawable,
+                gc,
+                fills,
+            } => j.draw(seq, drawable, gc, fills, encode),
+        }
+        j.wants_checkpoint()
+    }
+
+    /// The checkpoints to send: per pixmap, its GetImage requests.
+    pub(crate) fn take_checkpoints(&self) -> Vec<(PixmapId, Vec<Request>)> {
+        lock(&self.journal).take_checkpoints()
+    }
+
+    /// A checkpoint's GetImages went out as requests `first..=last`.
+    pub(crate) fn checkpoint_sent(&self, pixmap: PixmapId, first: Seq, last: Seq) {
+        lock(&self.journal).checkpoint_sent(pixmap, first, last);
+    }
+
+    /// The answers to checkpoint GetImages (`None`: an error came).
+    pub(crate) fn checkpoint_answers(&self, answers: Vec<(Seq, Option<ImageReply>)>) {
+        let mut j = lock(&self.journal);
+        for (seq, image) in answers {
+            j.checkpoint_answer(seq, image);
+        }
+    }
+
+    /// The bytes of memory the journal holds.
+    pub(crate) fn bytes(&self) -> usize {
+        lock(&self.journal).bytes()
+    }
+
+    /// The requests that recreate the journaled state on a fresh server.
+    pub(crate) fn replay(&self) -> Replay {
+        lock(&self.journal).replay()
+    }
+}
