@@ -66,6 +66,13 @@ use yonder_protocol::{Seq, WindowId};
 /// images with; `Connection::generate_id` never hands it out.
 pub(crate) const REPLAY_GC_N: u32 = u32::MAX;
 
+/// A resource id's bit in [`Journal::pixmap_filter`]: ids count up, so consecutive
+/// ones get different bits.
+#[inline]
+pub(crate) fn filter_bit(raw_id: u64) -> u64 {
+    1 << (raw_id % 64)
+}
+
 /// What a request may change, told without looking at the journal (no lock): most
 /// requests are decided by their kind alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,9 +192,10 @@ impl Journal {
         self.pixmaps.contains(PixmapId(drawable.0))
     }
 
-    /// How many pixmaps the journal holds (drawing is journaled only when nonzero).
-    pub(crate) fn pixmap_count(&self) -> usize {
-        self.pixmaps.len()
+    /// A filter of the journaled pixmaps' ids: bit [`filter_bit`] of each is set. A
+    /// drawable whose bit is clear is surely not one of them.
+    pub(crate) fn pixmap_filter(&self) -> u64 {
+        self.pixmaps.filter()
     }
 
     /// Records request `seq`. `encode` appends its frame (for a pixmap's log).

@@ -124,6 +124,8 @@ pub(super) struct Pixmaps {
     wanted: Vec<PixmapId>,
     /// Checkpoint GetImages in flight: sequence number → pixmap.
     pending: BTreeMap<Seq, PixmapId>,
+    /// The filter of the ids in `map`, kept as they come and go.
+    filter: u64,
 }
 
 impl Pixmaps {
@@ -132,9 +134,9 @@ impl Pixmaps {
         self.map.contains_key(&p)
     }
 
-    /// How many.
-    pub(super) fn len(&self) -> usize {
-        self.map.len()
+    /// The filter of their ids (see `Journal::pixmap_filter`).
+    pub(super) fn filter(&self) -> u64 {
+        self.filter
     }
 
     /// One pixmap.
@@ -154,6 +156,7 @@ impl Pixmaps {
 
     /// CreatePixmap of an own id.
     pub(super) fn create(&mut self, r: &CreatePixmap) {
+        self.filter |= super::filter_bit(r.id.0);
         self.map.entry(r.id).or_insert_with(|| Pixmap {
             width: r.width,
             height: r.height,
@@ -169,6 +172,10 @@ impl Pixmaps {
     /// FreePixmap: the pixmaps that copied from it lose their source.
     pub(super) fn free(&mut self, p: PixmapId) {
         if self.map.remove(&p).is_some() {
+            self.filter = self
+                .map
+                .keys()
+                .fold(0, |bits, q| bits | super::filter_bit(q.0));
             self.wanted.retain(|w| *w != p);
             self.history_gone(p, Seq(u64::MAX));
         }

@@ -1,10 +1,11 @@
 //! The journal as the transport shares it ([`Shared`]): the [`Journal`] behind its lock,
-//! and a count of its pixmaps readable without the lock, so that drawing into a window
-//! costs nothing when the app has no pixmap and one lookup when it has.
+//! and a filter of its pixmap ids readable without the lock, so that drawing into a
+//! window costs one load and a bit test, and takes the lock only when the window's id
+//! shares its filter bit with a pixmap's.
 
-use super::{touch, Journal, Replay, Touch};
+use super::{filter_bit, touch, Journal, Replay, Touch};
 use crate::lock::lock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use yonder_protocol::reply::ImageReply;
 use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq};
@@ -36,10 +37,10 @@ pub(crate) enum Sent<'a> {
 #[derive(Debug)]
 pub(crate) struct Shared {
     journal: Mutex<Journal>,
-    /// `Journal::pixmap_count`, written under the journal lock while `out` is held and
-    /// read under `out` alone: a drawing request with no pixmap journaled returns after
-    /// one load, never taking the journal lock.
-    pixmaps: AtomicUsize,
+    /// `Journal::pixmap_filter`: bit `id % 64` set for each journaled pixmap. Written
+    /// under the journal lock while `out` is held and read under `out` alone, so a
+    /// drawing request whose target's bit is clear returns after one load.
+    pixmaps: AtomicU64,
 }
 
 impl Shared {
@@ -47,7 +48,7 @@ impl Shared {
     pub(crate) fn new(id_space: u32) -> Shared {
         Shared {
             journal: Mutex::new(Journal::new(id_space)),
-            pixmaps: AtomicUsize::new(0),
+            pixmaps: AtomicU64::new(0),
         }
     }
 
@@ -63,19 +64,19 @@ impl Shared {
                 Touch::State => {
                     let mut j = lock(&self.journal);
                     j.record(seq, r, encode);
-                    self.pixmaps.store(j.pixmap_count(), Ordering::Relaxed);
+                    self.pixmaps.store(j.pixmap_filter(), Ordering::Relaxed);
                     return j.wants_checkpoint();
                 }
             },
         };
-        if self.pixmaps.load(Ordering::Relaxed) == 0 {
+        if self.pixmaps.load(Ordering::Relaxed) & filter_bit(target.0) == 0 {
             return false;
         }
         self.note_drawing(seq, sent, target, encode)
     }
 
-    /// The rest of [`Shared::note`] for drawing while pixmaps exist: one lookup, and the
-    /// log entry if the target is one of them.
+    /// The rest of [`Shared::note`] for drawing that may target a pixmap: one lookup,
+    /// and the log entry if the target is one of them.
     #[inline(never)]
     fn note_drawing(
         &self,

@@ -511,3 +511,14 @@ fn gcs_pixmaps_save_set_and_selections_come_back() {
     assert_eq!(r.windows(), &[win(1)]);
     assert_eq!(r.requests(), 7);
 }
+
+#[test]
+fn the_pixmap_filter_lets_windows_pass_without_a_lookup() {
+    let (mut f, p, _) = pixmap_feed(4, 4);
+    let w = win(12);
+    assert_ne!(f.j.pixmap_filter() & filter_bit(p.0), 0);
+    assert_eq!(f.j.pixmap_filter() & filter_bit(w.0), 0, "ids 10 and 12");
+    f.send(FreePixmap { pixmap: p });
+    assert_eq!(f.j.pixmap_filter(), 0);
+    assert!(!f.j.draws_into(Drawable(p.0)));
+}
