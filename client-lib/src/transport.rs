@@ -55,8 +55,8 @@ pub(crate) struct Transport {
     /// contended); a Mutex only to make the sharing safe without `unsafe`.
     input: Mutex<Input>,
     /// Slots, event queue, reading token, failure. Held only for short bookkeeping, never
-    /// across I/O or a call into user code. Lock order: `out`, then `input`, then `state`
-    /// (the image lock, when held, comes before all three).
+    /// across I/O or a call into user code. Lock order: `out`, then `journal`, then
+    /// `input`, then `state` (the image lock, when held, comes before all four).
     ///
     /// Why not one lock around everything, like a single-threaded app would need? A
     /// thread blocked in `wait_for_event` would then stop every other thread from even

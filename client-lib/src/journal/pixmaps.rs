@@ -364,7 +364,10 @@ impl Pixmaps {
         let Some(c) = &mut pm.checkpoint else {
             return; // reset by a full cover since: the image is out of date
         };
-        let band = (seq.0.wrapping_sub(c.first.0)) as usize;
+        if seq < c.first {
+            return; // of a checkpoint a full cover cancelled, before this one
+        }
+        let band = (seq.0 - c.first.0) as usize;
         let fits = |img: &ImageReply, rect: &Rect| {
             img.format == ImageFormat::Rgba
                 && img.data.len() as u64 == 4 * rect.width as u64 * rect.height as u64

@@ -522,3 +522,30 @@ fn the_pixmap_filter_lets_windows_pass_without_a_lookup() {
     assert_eq!(f.j.pixmap_filter(), 0);
     assert!(!f.j.draws_into(Drawable(p.0)));
 }
+
+#[test]
+fn a_late_answer_of_a_cancelled_checkpoint_leaves_the_next_one_alone() {
+    let (mut f, p, gc) = pixmap_feed(20, 10);
+    f.send(fill(p, gc, Rect::new(0, 0, 1, 1)));
+    f.j.pixmaps.want_for_test(p);
+    let old = f.checkpoints()[0].1[0].0;
+    f.send(ChangeGc {
+        gc,
+        values: GcValues {
+            op: Some(CompositeOp::Source),
+            ..Default::default()
+        },
+    });
+    f.send(fill(p, gc, Rect::new(0, 0, 20, 10))); // covers: the checkpoint is void
+    f.j.pixmaps.want_for_test(p);
+    let new = f.checkpoints()[0].1[0].0;
+    f.j.checkpoint_answer(old, None);
+    let image = ImageReply {
+        width: 20,
+        height: 10,
+        format: ImageFormat::Rgba,
+        data: vec![1; 800],
+    };
+    f.j.checkpoint_answer(new, Some(image));
+    assert!(names(&f.replay()).contains(&"PutImage"));
+}
