@@ -58,7 +58,9 @@ use properties::Properties;
 use std::collections::{BTreeMap, BTreeSet};
 use windows::Windows;
 use yonder_protocol::reply::ImageReply;
-use yonder_protocol::request::{ChangeGc, DeleteProperty, GcValues, SetSelectionOwner};
+use yonder_protocol::request::{
+    ChangeGc, ChangeSaveSet, DeleteProperty, GcValues, GetProperty, SetSelectionOwner,
+};
 use yonder_protocol::{id_space_of, make_id, Atom, Drawable, GcId, PixmapId, Rect, Request};
 use yonder_protocol::{Seq, WindowId};
 
@@ -205,12 +207,7 @@ impl Journal {
             R::CreateWindow(r) if self.is_own(r.id.0) => self.windows.create(r),
             R::CreateWindow(_) => {}
             R::ChangeWindowAttributes(r) => self.windows.change(self.id_space, r),
-            R::DestroyWindow(r) => {
-                for gone in self.windows.destroy(r.window) {
-                    self.properties.window_gone(gone);
-                    self.selections.retain(|_, owner| *owner != gone);
-                }
-            }
+            R::DestroyWindow(r) => self.destroy_window(r.window),
             R::MapWindow(r) => self.windows.set_mapped(r.window, true),
             R::UnmapWindow(r) => self.windows.set_mapped(r.window, false),
             R::ConfigureWindow(r) => self.windows.configure(r),
@@ -223,15 +220,7 @@ impl Journal {
                 let own = self.windows.contains(r.window);
                 self.properties.delete(own, r)
             }
-            R::GetProperty(r) if r.delete => {
-                let own = self.windows.contains(r.window);
-                let delete = DeleteProperty {
-                    window: r.window,
-                    property: r.property,
-                };
-                self.properties.delete_if_known(own, &delete)
-            }
-            R::GetProperty(_) => {}
+            R::GetProperty(r) => self.get_property(r),
             R::CreatePixmap(r) if self.is_own(r.id.0) => self.pixmaps.create(r),
             R::CreatePixmap(_) => {}
             R::FreePixmap(r) => {
@@ -247,18 +236,11 @@ impl Journal {
                 self.purge_gcs();
             }
             R::SetSelectionOwner(r) => self.set_selection_owner(r),
-            R::ChangeSaveSet(r) if r.insert => {
-                self.save_set.insert(r.window);
-            }
-            R::ChangeSaveSet(r) => {
-                self.save_set.remove(&r.window);
-            }
+            R::ChangeSaveSet(r) => self.change_save_set(r),
             R::CopyArea(r) => self.pixmaps.copy_area(&self.gcs, seq, r, encode),
             R::PutImage(r) => self.pixmaps.put_image(&self.gcs, seq, r, encode),
             R::ShmPutImage(r) => self.pixmaps.must_checkpoint(PixmapId(r.drawable.0), seq),
-            R::PolyFillRectangle(r) => {
-                self.draw(seq, r.drawable, r.gc, &r.rects, encode);
-            }
+            R::PolyFillRectangle(r) => self.draw(seq, r.drawable, r.gc, &r.rects, encode),
             R::PolyPoint(_)
             | R::PolyLine(_)
             | R::PolySegment(_)
@@ -266,12 +248,7 @@ impl Journal {
             | R::PolyArc(_)
             | R::PolyFillArc(_)
             | R::FillPoly(_)
-            | R::DrawText(_) => {
-                if let Touch::Drawing(d) = touch(request) {
-                    let gc = drawing_gc(request).unwrap_or(GcId::NONE);
-                    self.draw(seq, d, gc, &[], encode);
-                }
-            }
+            | R::DrawText(_) => self.draw_request(seq, request, encode),
             _ => debug_assert_eq!(touch(request), Touch::Nothing, "{}", request.name()),
         }
     }
@@ -295,6 +272,41 @@ impl Journal {
     ) {
         self.pixmaps
             .draw(&self.gcs, seq, PixmapId(drawable.0), gc, fills, encode);
+    }
+
+    /// A drawing request other than PolyFillRectangle, built as a value.
+    fn draw_request(&mut self, seq: Seq, request: &Request, encode: &dyn Fn(&mut Vec<u8>)) {
+        if let (Touch::Drawing(d), Some(gc)) = (touch(request), drawing_gc(request)) {
+            self.draw(seq, d, gc, &[], encode);
+        }
+    }
+
+    /// DestroyWindow: our windows that go take their properties and selections along.
+    fn destroy_window(&mut self, window: WindowId) {
+        for gone in self.windows.destroy(window) {
+            self.properties.window_gone(gone);
+            self.selections.retain(|_, owner| *owner != gone);
+        }
+    }
+
+    /// GetProperty: with `delete`, a DeleteProperty of a value we know.
+    fn get_property(&mut self, r: &GetProperty) {
+        if r.delete {
+            let own = self.windows.contains(r.window);
+            let delete = DeleteProperty {
+                window: r.window,
+                property: r.property,
+            };
+            self.properties.delete_if_known(own, &delete);
+        }
+    }
+
+    fn change_save_set(&mut self, r: &ChangeSaveSet) {
+        if r.insert {
+            self.save_set.insert(r.window);
+        } else {
+            self.save_set.remove(&r.window);
+        }
     }
 
     fn set_selection_owner(&mut self, r: &SetSelectionOwner) {
