@@ -54,19 +54,18 @@ impl Shared {
 
     /// Notes request `seq`, whose frame `encode` appends. Called with `out` held. Returns
     /// whether checkpoints are wanted ([`Shared::take_checkpoints`]).
-    #[inline]
+    ///
+    /// Inlined into every send, whose `sent` is known there: drawing into a window is a
+    /// load and a bit test, a request the journal ignores its kind's test; the rest is
+    /// out of line.
+    #[inline(always)]
     pub(crate) fn note(&self, seq: Seq, sent: Sent<'_>, encode: &dyn Fn(&mut Vec<u8>)) -> bool {
         let target = match sent {
             Sent::Draw { drawable, .. } => drawable,
             Sent::Request(r) => match touch(r) {
                 Touch::Nothing => return false,
                 Touch::Drawing(d) => d,
-                Touch::State => {
-                    let mut j = lock(&self.journal);
-                    j.record(seq, r, encode);
-                    self.pixmaps.store(j.pixmap_filter(), Ordering::Relaxed);
-                    return j.wants_checkpoint();
-                }
+                Touch::State => return self.note_state(seq, r, encode),
             },
         };
         if self.pixmaps.load(Ordering::Relaxed) & filter_bit(target.0) == 0 {
@@ -75,9 +74,19 @@ impl Shared {
         self.note_drawing(seq, sent, target, encode)
     }
 
+    /// The rest of [`Shared::note`] for a request that changes resource state.
+    #[inline(never)]
+    fn note_state(&self, seq: Seq, r: &Request, encode: &dyn Fn(&mut Vec<u8>)) -> bool {
+        let mut j = lock(&self.journal);
+        j.record(seq, r, encode);
+        self.pixmaps.store(j.pixmap_filter(), Ordering::Relaxed);
+        j.wants_checkpoint()
+    }
+
     /// The rest of [`Shared::note`] for drawing that may target a pixmap: one lookup,
     /// and the log entry if the target is one of them.
     #[inline(never)]
+    #[cold]
     fn note_drawing(
         &self,
         seq: Seq,
