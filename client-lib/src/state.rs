@@ -10,10 +10,10 @@
 
 use crate::error::{ConnectionError, ReplyError};
 use crate::event::{Incoming, RequestError};
+use crate::journal::News;
 use crate::slots::{Slot, SlotState, Slots};
 use std::collections::{BTreeSet, VecDeque};
-use yonder_protocol::reply::ImageReply;
-use yonder_protocol::{ProtocolError, Reply, Seq, ServerMessage};
+use yonder_protocol::{Event, ProtocolError, Reply, Seq, ServerMessage};
 
 /// Everything behind the state lock.
 #[derive(Debug, Default)]
@@ -31,11 +31,12 @@ pub(crate) struct State {
     /// Set once the connection has failed; returned by every later wait.
     pub(crate) broken: Option<ConnectionError>,
     /// Requests the library sent for itself (the journal's checkpoint GetImages), in
-    /// order: their reply or error goes to `library_answers`, not to a cookie or the
+    /// order: their reply or error goes to `journal_news`, not to a cookie or the
     /// event queue.
     pub(crate) library: VecDeque<u64>,
-    /// Answers to `library` requests, for the transport to hand to the journal.
-    pub(crate) library_answers: Vec<(Seq, Option<ImageReply>)>,
+    /// What the journal must learn (answers to `library` requests, selections lost),
+    /// for the transport to hand over once this lock is released.
+    pub(crate) journal_news: Vec<News>,
 }
 
 /// The sequence number a server message carries.
@@ -83,7 +84,7 @@ impl State {
             } => Some(image),
             _ => None,
         };
-        self.library_answers.push((seq, image));
+        self.journal_news.push(News::Checkpoint(seq, image));
         None
     }
 
@@ -125,6 +126,13 @@ impl State {
             }
             ServerMessage::Event { seq, event, sent } => {
                 self.saw(seq);
+                if let Event::SelectionClear(e) = &event {
+                    self.journal_news.push(News::SelectionLost {
+                        selection: e.selection,
+                        owner: e.owner,
+                        seq,
+                    });
+                }
                 self.events.push_back(Incoming::Event { event, sent });
             }
         }

@@ -339,11 +339,11 @@ impl Transport {
             st.fail(e);
         }
         st.reading = false;
-        let answers = std::mem::take(&mut st.library_answers);
+        let news = std::mem::take(&mut st.journal_news);
         drop(st);
         self.changed.notify_all();
-        if !answers.is_empty() {
-            self.journal.checkpoint_answers(answers);
+        if !news.is_empty() {
+            self.journal.learn(news);
         }
     }
 

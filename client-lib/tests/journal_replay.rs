@@ -378,3 +378,27 @@ fn a_replay_recreates_the_apps_state_on_a_fresh_server() {
     );
     assert_eq!(on_a, on_b);
 }
+
+#[test]
+fn a_selection_another_client_took_is_not_replayed() {
+    let a = TestServer::start();
+    let conn = a.connect();
+    let other = a.connect();
+    let (mine, theirs) = (conn.new_window_id(), other.new_window_id());
+    conn.create_window(mine, conn.root(), Rect::new(0, 0, 10, 10), attributes(0));
+    other.create_window(theirs, other.root(), Rect::new(0, 0, 10, 10), attributes(0));
+    conn.set_selection_owner(atoms::CLIPBOARD, mine, Default::default());
+    conn.set_selection_owner(atoms::PRIMARY, mine, Default::default());
+    conn.sync().unwrap();
+    other.set_selection_owner(atoms::CLIPBOARD, theirs, Default::default());
+    other.sync().unwrap();
+    conn.sync().unwrap(); // reads the SelectionClear
+    let owned: Vec<_> = decode(conn.journal_replay().frames())
+        .into_iter()
+        .filter_map(|r| match r {
+            Request::SetSelectionOwner(s) => Some(s.selection),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(owned, vec![atoms::PRIMARY]);
+}

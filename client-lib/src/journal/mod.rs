@@ -75,6 +75,24 @@ pub(crate) fn filter_bit(raw_id: u64) -> u64 {
     1 << (raw_id % 64)
 }
 
+/// What arrived from the server that the journal must know, collected by the reader
+/// under the state lock and handed over after it ([`Shared::learn`]).
+#[derive(Debug)]
+pub(crate) enum News {
+    /// The answer to checkpoint GetImage `seq` (`None`: an error came).
+    Checkpoint(Seq, Option<ImageReply>),
+    /// SelectionClear: another client took `selection` from our `owner`, after the
+    /// server had carried out request `seq`.
+    SelectionLost {
+        /// The selection.
+        selection: Atom,
+        /// Our window that owned it.
+        owner: WindowId,
+        /// The event's sequence number.
+        seq: Seq,
+    },
+}
+
 /// What a request may change, told without looking at the journal (no lock): most
 /// requests are decided by their kind alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,8 +206,8 @@ pub(crate) struct Journal {
     properties: Properties,
     gcs: Gcs,
     pixmaps: Pixmaps,
-    /// Selections owned by our windows.
-    selections: BTreeMap<Atom, WindowId>,
+    /// Selections owned by our windows, with the request that took each.
+    selections: BTreeMap<Atom, (WindowId, Seq)>,
     /// Other clients' windows in our save-set.
     save_set: BTreeSet<WindowId>,
 }
@@ -264,7 +282,7 @@ impl Journal {
                 self.gcs.free(r.gc);
                 self.purge_gcs();
             }
-            R::SetSelectionOwner(r) => self.set_selection_owner(r),
+            R::SetSelectionOwner(r) => self.set_selection_owner(seq, r),
             R::ChangeSaveSet(r) => self.change_save_set(r),
             R::CopyArea(r) => self.pixmaps.copy_area(&self.gcs, seq, r, encode),
             R::PutImage(r) => self.pixmaps.put_image(&self.gcs, seq, r, encode),
@@ -314,7 +332,7 @@ impl Journal {
     fn destroy_window(&mut self, window: WindowId) {
         for gone in self.windows.destroy(window) {
             self.properties.window_gone(gone);
-            self.selections.retain(|_, owner| *owner != gone);
+            self.selections.retain(|_, (owner, _)| *owner != gone);
         }
     }
 
@@ -338,11 +356,23 @@ impl Journal {
         }
     }
 
-    fn set_selection_owner(&mut self, r: &SetSelectionOwner) {
+    fn set_selection_owner(&mut self, seq: Seq, r: &SetSelectionOwner) {
         if !r.owner.is_none() && self.windows.contains(r.owner) {
-            self.selections.insert(r.selection, r.owner);
+            self.selections.insert(r.selection, (r.owner, seq));
         } else {
             self.selections.remove(&r.selection);
+        }
+    }
+
+    /// Another client took `selection` from our `owner` (the SelectionClear came after
+    /// request `seq`): forgotten, unless we took it again after.
+    pub(crate) fn selection_lost(&mut self, selection: Atom, owner: WindowId, seq: Seq) {
+        if self
+            .selections
+            .get(&selection)
+            .is_some_and(|&(o, taken)| o == owner && taken <= seq)
+        {
+            self.selections.remove(&selection);
         }
     }
 
@@ -376,7 +406,7 @@ impl Journal {
             + self.properties.bytes()
             + self.gcs.bytes()
             + self.pixmaps.bytes()
-            + self.selections.len() * std::mem::size_of::<(Atom, WindowId)>()
+            + self.selections.len() * std::mem::size_of::<(Atom, (WindowId, Seq))>()
             + self.save_set.len() * std::mem::size_of::<WindowId>()
     }
 

@@ -167,7 +167,7 @@ pub(super) fn build(j: &Journal) -> Replay {
     }
     out.windows = order;
     // 7. Selections.
-    for (&selection, &owner) in &j.selections {
+    for (&selection, &(owner, _)) in &j.selections {
         out.push(&Request::SetSelectionOwner(SetSelectionOwner {
             selection,
             owner,

@@ -3,11 +3,10 @@
 //! window costs one load and a bit test, and takes the lock only when the window's id
 //! shares its filter bit with a pixmap's.
 
-use super::{filter_bit, touch, Journal, Replay, Touch};
+use super::{filter_bit, touch, Journal, News, Replay, Touch};
 use crate::lock::lock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
-use yonder_protocol::reply::ImageReply;
 use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq};
 
 /// What the transport sent, as the journal needs to know it.
@@ -119,11 +118,18 @@ impl Shared {
         lock(&self.journal).checkpoint_sent(pixmap, first, last);
     }
 
-    /// The answers to checkpoint GetImages (`None`: an error came).
-    pub(crate) fn checkpoint_answers(&self, answers: Vec<(Seq, Option<ImageReply>)>) {
+    /// What arrived that the journal must know.
+    pub(crate) fn learn(&self, news: Vec<News>) {
         let mut j = lock(&self.journal);
-        for (seq, image) in answers {
-            j.checkpoint_answer(seq, image);
+        for n in news {
+            match n {
+                News::Checkpoint(seq, image) => j.checkpoint_answer(seq, image),
+                News::SelectionLost {
+                    selection,
+                    owner,
+                    seq,
+                } => j.selection_lost(selection, owner, seq),
+            }
         }
     }
 

@@ -549,3 +549,23 @@ fn a_late_answer_of_a_cancelled_checkpoint_leaves_the_next_one_alone() {
     f.j.checkpoint_answer(new, Some(image));
     assert!(names(&f.replay()).contains(&"PutImage"));
 }
+
+#[test]
+fn a_selection_taken_by_another_client_is_forgotten_unless_taken_back_after() {
+    let mut f = Feed::new();
+    f.send(create(1, WindowId::ROOT, Rect::new(0, 0, 10, 10)));
+    let own = |f: &mut Feed| {
+        f.send(SetSelectionOwner {
+            selection: Atom(9),
+            owner: win(1),
+            time: Timestamp(0),
+        })
+    };
+    let first = own(&mut f);
+    let second = own(&mut f);
+    // A clear that happened before our second SetSelectionOwner is about the first.
+    f.j.selection_lost(Atom(9), win(1), first);
+    assert!(names(&f.replay()).contains(&"SetSelectionOwner"));
+    f.j.selection_lost(Atom(9), win(1), second);
+    assert!(!names(&f.replay()).contains(&"SetSelectionOwner"));
+}
