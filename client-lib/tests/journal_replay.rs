@@ -281,6 +281,23 @@ fn run_app(conn: &Connection) -> App {
     conn.poly_line(busy, red, &[Point::new(0, 0), Point::new(31, 31)]); // after it
     conn.draw_text(busy, clipped, Point::new(1, 20), "Yo");
 
+    // Images put from the library's shared memory into a pixmap (the segment is written
+    // again by the next put): the journal keeps a copy of the pixels.
+    let photo = conn.new_pixmap_id();
+    conn.create_pixmap(photo, root, 80, 70);
+    conn.sync().unwrap(); // the setup has arrived: shared memory is offered
+    for (i, at) in [(1u8, Point::new(0, 0)), (2, Point::new(20, 10))] {
+        let pixels: Vec<u8> = (0..64 * 64 * 4)
+            .map(|k| (k as u8).wrapping_mul(i))
+            .collect();
+        conn.put_image(photo, red, at, 64, 64, ImageFormat::Bgrx, pixels);
+    }
+    assert_eq!(
+        conn.image_stats().shared_memory,
+        2,
+        "the shared-memory path"
+    );
+
     // Drawing into windows: not journaled, costs nothing.
     conn.poly_fill_rectangle(top, red, &[Rect::new(0, 0, 5, 5)]);
     conn.map_window(right);
@@ -293,7 +310,7 @@ fn run_app(conn: &Connection) -> App {
     App {
         windows: vec![top, left, right, inner],
         destroyed: vec![gone, gone_child],
-        pixmaps: vec![canvas, copy, busy],
+        pixmaps: vec![canvas, copy, busy, photo],
         checkpointed: busy,
     }
 }
@@ -327,20 +344,32 @@ fn a_replay_recreates_the_apps_state_on_a_fresh_server() {
     let replay = conn.journal_replay();
     let requests = decode(replay.frames());
     assert_eq!(requests.len() as u64, replay.requests());
+    // The photo's images came back as PutImages of 64×64 pixels, not by a checkpoint.
+    let photo_puts: Vec<_> = requests
+        .iter()
+        .filter_map(|r| match r {
+            Request::PutImage(p) if p.drawable == Drawable(app.pixmaps[3].0) => {
+                Some((p.width, p.height))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(photo_puts, vec![(64, 64), (64, 64)]);
     // The busy pixmap came back from its checkpoint image, not from 4000 requests.
     assert!(requests.iter().any(
         |r| matches!(r, Request::PutImage(p) if p.drawable == Drawable(app.checkpointed.0) && p.format == ImageFormat::Rgba)
     ));
     // 4000 points were drawn; the log keeps those after the checkpoint's GetImage, and
     // a log is bounded (64 KiB for a pixmap this small; in memory, with its vectors'
-    // spare room and frame marks, at most about three times that).
+    // spare room and frame marks, at most about three times that), plus the photo's
+    // two images.
     let points = requests
         .iter()
         .filter(|r| matches!(r, Request::PolyPoint(_)))
         .count();
     assert!(points < 2500, "{points} points replayed");
     assert!(
-        conn.journal_bytes() < 3 * 64 * 1024,
+        conn.journal_bytes() < 3 * 64 * 1024 + 2 * 64 * 64 * 4,
         "{} bytes",
         conn.journal_bytes()
     );

@@ -26,7 +26,8 @@
 //! | GetProperty with `delete` | as DeleteProperty |
 //! | CreatePixmap, FreePixmap | a pixmap record: size, contents (`pixmaps`) |
 //! | CreateGc, ChangeGc, SetClipRectangles, FreeGc | a GC record: merged values, clip (`gcs`) |
-//! | PolyPoint … FillPoly, PutImage, DrawText, CopyArea into a pixmap | the pixmap's log (CopyArea from a window or another client's drawable, ShmPutImage: a checkpoint instead) |
+//! | PolyPoint … FillPoly, PutImage, DrawText, CopyArea into a pixmap | the pixmap's log (CopyArea from a window or another client's drawable: a checkpoint instead) |
+//! | ShmPutImage into a pixmap | from the library's own segment (`put_image`): a PutImage of a copy of the pixels in the log; from a segment of the app's (`ShmExt`), whose memory the library cannot read: a checkpoint |
 //! | SetSelectionOwner | who of our windows owns each selection |
 //! | ChangeSaveSet | the save-set (other clients' windows embedded in ours) |
 //! | the same drawing into a window, ClearArea | not journaled: windows are redrawn on Expose |
@@ -57,9 +58,11 @@ use pixmaps::Pixmaps;
 use properties::Properties;
 use std::collections::{BTreeMap, BTreeSet};
 use windows::Windows;
+use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::reply::ImageReply;
 use yonder_protocol::request::{
-    ChangeGc, ChangeSaveSet, DeleteProperty, GcValues, GetProperty, SetSelectionOwner,
+    ChangeGc, ChangeSaveSet, DeleteProperty, GcValues, GetProperty, PutImage, SetSelectionOwner,
+    ShmPutImage,
 };
 use yonder_protocol::{id_space_of, make_id, Atom, Drawable, GcId, PixmapId, Rect, Request};
 use yonder_protocol::{Seq, WindowId};
@@ -319,6 +322,25 @@ impl Journal {
     ) {
         self.pixmaps
             .draw(&self.gcs, seq, PixmapId(drawable.0), gc, fills, encode);
+    }
+
+    /// A ShmPutImage from the library's own segment, whose `pixels` the caller has: kept
+    /// as the PutImage of a copy of them (a checkpoint would read back the whole pixmap,
+    /// which costs more than copying the image, the more so the larger the pixmap).
+    pub(crate) fn shm_put(&mut self, seq: Seq, r: &ShmPutImage, pixels: &[u8]) {
+        let put = Request::PutImage(PutImage {
+            drawable: r.drawable,
+            gc: r.gc,
+            dst: r.dst,
+            width: r.width,
+            height: r.height,
+            format: r.format,
+            data: pixels.to_vec(),
+        });
+        if let Request::PutImage(p) = &put {
+            let encode = |buf: &mut Vec<u8>| encode_request_frame(&put, buf);
+            self.pixmaps.put_image(&self.gcs, seq, p, &encode);
+        }
     }
 
     /// A drawing request other than PolyFillRectangle, built as a value.

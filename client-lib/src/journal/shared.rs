@@ -7,6 +7,7 @@ use super::{filter_bit, touch, Journal, News, Replay, Touch};
 use crate::lock::lock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use yonder_protocol::request::ShmPutImage;
 use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq};
 
 /// What the transport sent, as the journal needs to know it.
@@ -24,6 +25,14 @@ pub(crate) enum Sent<'a> {
         gc: GcId,
         /// The filled rectangles of a PolyFillRectangle.
         fills: &'a [Rect],
+    },
+    /// A ShmPutImage from the library's own segment (`images`), with the pixels it
+    /// reads there (rows packed): a pixmap's log keeps a copy of them, as a PutImage.
+    ShmPut {
+        /// The request.
+        put: &'a ShmPutImage,
+        /// Its pixels, 4·width·height bytes.
+        pixels: &'a [u8],
     },
 }
 
@@ -61,6 +70,7 @@ impl Shared {
     pub(crate) fn note(&self, seq: Seq, sent: Sent<'_>, encode: &dyn Fn(&mut Vec<u8>)) -> bool {
         let target = match sent {
             Sent::Draw { drawable, .. } => drawable,
+            Sent::ShmPut { put, .. } => put.drawable,
             Sent::Request(r) => match touch(r) {
                 Touch::Nothing => return false,
                 Touch::Drawing(d) => d,
@@ -104,6 +114,7 @@ impl Shared {
                 gc,
                 fills,
             } => j.draw(seq, drawable, gc, fills, encode),
+            Sent::ShmPut { put, pixels } => j.shm_put(seq, put, pixels),
         }
         j.wants_checkpoint()
     }
