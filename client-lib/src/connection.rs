@@ -139,10 +139,9 @@ impl Connection {
         let cookie = dialer.cookie()?;
         let stream = dialer.dial()?;
         let id_space = random_id_space()?;
-        // Over the network a lost link is survived (protocol.md §5.4); a local socket
-        // ends only with the server, whose restart needs the record of the app's state
-        // that resuming into a new session replays (not yet).
-        let resumes = dialer.resumes() && dialer.is_network();
+        // A lost link is resumed, and a restarted server gets the app's state replayed
+        // (protocol.md §5.4), unless the app chose to end with its connection.
+        let resumes = dialer.resumes();
         let exit_at_once = !dialer.resumes();
         let transport =
             Transport::new(stream, id_space, resumes.then_some(dialer)).map_err(|e| {
@@ -229,7 +228,8 @@ impl Connection {
     /// A new resource id from this client's id space: `make_id(id_space, n)`, n = 1, 2, ...
     ///
     /// # Panics
-    /// After 2³²−1 ids (the id space is exhausted; ids are never reused).
+    /// After 2³²−2 ids (the id space is exhausted; ids are never reused). The number
+    /// 2³²−1 is never handed out: the library's journal uses it.
     pub fn generate_id(&self) -> u64 {
         let n = self
             .next_id
@@ -307,6 +307,19 @@ impl Connection {
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(86400 * 365));
         self.transport
             .wait_until(Wait::Until(deadline), |st| st.events.pop_front())
+    }
+
+    /// The bytes of memory the library's journal of this app's server-side state holds
+    /// (its windows, properties, GCs, pixmaps with their contents, ...): what surviving
+    /// a lost display costs the app.
+    pub fn journal_bytes(&self) -> usize {
+        self.transport.journal_bytes()
+    }
+
+    /// The requests that would recreate this app's server-side state on a fresh server
+    /// (what the library replays after the display came back), for tools and tests.
+    pub fn journal_replay(&self) -> crate::Replay {
+        self.transport.journal_replay()
     }
 
     /// Chooses how raw images are sent from now on (see [`DrawExt::put_image`]).

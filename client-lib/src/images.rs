@@ -27,10 +27,12 @@
 use std::collections::VecDeque;
 
 use crate::cookie::{sync, void_request, VoidCookie};
+use crate::journal::Sent;
 use crate::lock::lock;
 use crate::shm::Mapping;
 use crate::transport::Transport;
 use std::sync::Mutex;
+use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::request::{ImageFormat, PutImage, ShmAttach, ShmDetach, ShmPutImage};
 use yonder_protocol::RequestInfo;
 use yonder_protocol::{Drawable, GcId, Point, Request, ShmSegment, SHM_EXTENSION};
@@ -282,22 +284,26 @@ impl Images {
         let Shm::On(arena) = &mut images.shm else {
             return None;
         };
-        fill(&mut arena.mapping.bytes_mut()[offset..offset + len]);
-        let segment = arena.segment;
-        let seq = t.send_tracked(
-            &Request::ShmPutImage(ShmPutImage {
-                drawable,
-                gc,
-                dst,
-                width,
-                height,
-                format,
-                segment,
-                offset: offset as u64,
-                stride: 4 * width,
-            }),
-            Some(ShmPutImage::HAS_REPLY),
-        );
+        let pixels = &mut arena.mapping.bytes_mut()[offset..offset + len];
+        fill(pixels);
+        let put = ShmPutImage {
+            drawable,
+            gc,
+            dst,
+            width,
+            height,
+            format,
+            segment: arena.segment,
+            offset: offset as u64,
+            stride: 4 * width,
+        };
+        let request = Request::ShmPutImage(put.clone());
+        // The journal copies the pixels if the target is one of its pixmaps: the
+        // segment is written again later.
+        let sent = Sent::ShmPut { put: &put, pixels };
+        let seq = t.send_encoded(Some(ShmPutImage::HAS_REPLY), None, sent, |buf| {
+            encode_request_frame(&request, buf)
+        });
         arena.in_flight.push_back((offset, offset + len, seq.0));
         images.stats.shared_memory += 1;
         images.stats.raw_bytes += len as u64;

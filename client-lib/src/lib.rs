@@ -58,9 +58,10 @@
 //!    fingerprint lookup, the trusted cookie (the last three, and [`fingerprint`], are
 //!    the `yonder-address` crate's rules, shared with the server, under the library's
 //!    names).
-//! 2. `event`, `slots`, `state` — the bookkeeping of what arrives, pure data without I/O:
+//! 2. `event`, `slots`, `state`, `journal` — the bookkeeping, pure data without I/O:
 //!    the event-queue items, the table of live cookies, the routing of replies, errors
-//!    and events.
+//!    and events; the journal of the app's server-side state, what a fresh server needs
+//!    to recreate it (issue 12).
 //! 3. `tls`, `io`, `output`, `dial` — bytes on the socket: the pinned-certificate TLS
 //!    stream, the socket and frame decoding, the output buffer and its writes (and the
 //!    written requests kept for a resume), reaching a display again and again.
@@ -91,6 +92,7 @@ pub mod event;
 pub use yonder_address::fingerprint;
 mod images;
 mod io;
+mod journal;
 mod lock;
 mod output;
 pub mod prelude;
@@ -112,6 +114,7 @@ pub use event::{DisplayChange, Incoming, RequestError};
 pub use fingerprint::Fingerprint;
 pub use images::{Compression, ImageOptions, ImageStats, SHM_MIN_BYTES};
 pub use io::MAX_INCOMING_FRAME;
+pub use journal::Replay;
 pub use requests::{
     DrawExt, InputExt, PropertyExt, RequestExt, ResourceExt, ShmExt, TransferExt, WindowExt,
     SELECTION_CHUNK,

@@ -163,6 +163,18 @@ impl Output {
         self.dead = false;
     }
 
+    /// A new session (protocol.md §5.4) numbered on after `processed`: nothing kept or
+    /// buffered is sent any more (the journal's replay recreates the state instead).
+    pub(crate) fn new_session(&mut self, processed: u64) {
+        self.resend.chunks.clear();
+        self.resend.bytes = 0;
+        self.buf.clear();
+        self.fds.clear();
+        self.seq = processed;
+        self.written = processed;
+        self.dead = false;
+    }
+
     /// How many whole frames the buffer holds (requests handed out, not yet written).
     fn frames_unwritten(&self) -> u64 {
         let mut n = 0;

@@ -10,9 +10,10 @@
 
 use crate::error::{ConnectionError, ReplyError};
 use crate::event::{Incoming, RequestError};
+use crate::journal::News;
 use crate::slots::{Slot, SlotState, Slots};
 use std::collections::{BTreeSet, VecDeque};
-use yonder_protocol::{ProtocolError, Reply, Seq, ServerMessage};
+use yonder_protocol::{Event, ProtocolError, Reply, Seq, ServerMessage};
 
 /// Everything behind the state lock.
 #[derive(Debug, Default)]
@@ -36,6 +37,13 @@ pub(crate) struct State {
     /// comes back, so the end of the connection is survived; `false` when the display
     /// ends for good, so it is not.
     pub(crate) ending: Option<bool>,
+    /// Requests the library sent for itself (the journal's checkpoint GetImages), in
+    /// order: their reply or error goes to `journal_news`, not to a cookie or the
+    /// event queue.
+    pub(crate) library: VecDeque<u64>,
+    /// What the journal must learn (answers to `library` requests, selections lost),
+    /// for the transport to hand over once this lock is released.
+    pub(crate) journal_news: Vec<News>,
 }
 
 /// The sequence number a server message carries.
@@ -64,8 +72,39 @@ impl State {
         );
     }
 
+    /// Takes a reply or error to a request the library sent for itself; gives back
+    /// anything else.
+    fn for_library(&mut self, msg: ServerMessage) -> Option<ServerMessage> {
+        let seq = message_seq(&msg);
+        while self.library.front().is_some_and(|&s| s < seq.0) {
+            self.library.pop_front(); // never answered: the connection broke
+        }
+        if self.library.front() != Some(&seq.0) || matches!(msg, ServerMessage::Event { .. }) {
+            return Some(msg);
+        }
+        self.library.pop_front();
+        self.saw(seq);
+        let image = match msg {
+            ServerMessage::Reply {
+                reply: Reply::Image(image),
+                ..
+            } => Some(image),
+            _ => None,
+        };
+        self.journal_news.push(News::Checkpoint(seq, image));
+        None
+    }
+
     /// Routes one message from the server.
     pub(crate) fn apply(&mut self, msg: ServerMessage) {
+        let msg = match msg {
+            ServerMessage::Event { .. } => msg,
+            _ if self.library.is_empty() => msg,
+            _ => match self.for_library(msg) {
+                Some(msg) => msg,
+                None => return,
+            },
+        };
         match msg {
             ServerMessage::Reply { seq, reply } => {
                 self.saw(seq);
@@ -96,6 +135,13 @@ impl State {
                 self.saw(seq);
                 if let yonder_protocol::Event::ServerEnding(e) = &event {
                     self.ending = Some(e.restart);
+                }
+                if let Event::SelectionClear(e) = &event {
+                    self.journal_news.push(News::SelectionLost {
+                        selection: e.selection,
+                        owner: e.owner,
+                        seq,
+                    });
                 }
                 self.events.push_back(Incoming::Event { event, sent });
             }

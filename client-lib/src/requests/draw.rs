@@ -7,6 +7,7 @@
 use super::Sealed;
 use crate::connection::Connection;
 use crate::cookie::{Cookie, VoidCookie};
+use crate::journal::Sent;
 use yonder_protocol::fast_encode::{poly_frame, PolyItem};
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::reply::{ImageReply, TextExtentsReply};
@@ -18,20 +19,28 @@ use yonder_protocol::{Drawable, GcId, NoReply, Point, Rect, RequestInfo, Segment
 
 /// A poly request (the caller pairs `opcode` with its item type), encoded straight from
 /// the slice by the protocol crate's hand-written encoder: no `Request` is built.
+/// `fills`: the rectangles of a PolyFillRectangle (the journal drops a pixmap's log
+/// before a fill that covers it), empty for the others.
 #[inline]
 fn poly_request<'c, Q, T>(
     conn: &'c Connection,
     drawable: Drawable,
     gc: GcId,
     items: &[T],
+    fills: &[Rect],
 ) -> VoidCookie<'c>
 where
     Q: RequestInfo<Reply = NoReply>,
     T: PolyItem,
 {
+    let sent = Sent::Draw {
+        drawable,
+        gc,
+        fills,
+    };
     let seq = conn
         .transport
-        .send_encoded(Some(Q::HAS_REPLY), None, |buf| {
+        .send_encoded(Some(Q::HAS_REPLY), None, sent, |buf| {
             poly_frame(Q::OPCODE, drawable, gc, items, buf)
         });
     VoidCookie::new(&conn.transport, seq)
@@ -80,7 +89,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        poly_request::<PolyPoint, _>(self.conn(), drawable.into(), gc, points)
+        poly_request::<PolyPoint, _>(self.conn(), drawable.into(), gc, points, &[])
     }
 
     /// Draws connected lines through `points`.
@@ -90,7 +99,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        poly_request::<PolyLine, _>(self.conn(), drawable.into(), gc, points)
+        poly_request::<PolyLine, _>(self.conn(), drawable.into(), gc, points, &[])
     }
 
     /// Draws independent line segments.
@@ -100,7 +109,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         segments: &[Segment],
     ) -> VoidCookie<'_> {
-        poly_request::<PolySegment, _>(self.conn(), drawable.into(), gc, segments)
+        poly_request::<PolySegment, _>(self.conn(), drawable.into(), gc, segments, &[])
     }
 
     /// Draws rectangle outlines.
@@ -110,7 +119,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        poly_request::<PolyRectangle, _>(self.conn(), drawable.into(), gc, rects)
+        poly_request::<PolyRectangle, _>(self.conn(), drawable.into(), gc, rects, &[])
     }
 
     /// Fills rectangles.
@@ -120,12 +129,12 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         rects: &[Rect],
     ) -> VoidCookie<'_> {
-        poly_request::<PolyFillRectangle, _>(self.conn(), drawable.into(), gc, rects)
+        poly_request::<PolyFillRectangle, _>(self.conn(), drawable.into(), gc, rects, rects)
     }
 
     /// Strokes arcs.
     fn poly_arc(&self, drawable: impl Into<Drawable>, gc: GcId, arcs: &[Arc]) -> VoidCookie<'_> {
-        poly_request::<PolyArc, _>(self.conn(), drawable.into(), gc, arcs)
+        poly_request::<PolyArc, _>(self.conn(), drawable.into(), gc, arcs, &[])
     }
 
     /// Fills arcs (pie slices or chords, per the GC's arc mode).
@@ -135,7 +144,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         arcs: &[Arc],
     ) -> VoidCookie<'_> {
-        poly_request::<PolyFillArc, _>(self.conn(), drawable.into(), gc, arcs)
+        poly_request::<PolyFillArc, _>(self.conn(), drawable.into(), gc, arcs, &[])
     }
 
     /// Fills the polygon through `points` (closed automatically).
@@ -145,7 +154,7 @@ pub trait DrawExt: Sealed {
         gc: GcId,
         points: &[Point],
     ) -> VoidCookie<'_> {
-        poly_request::<FillPoly, _>(self.conn(), drawable.into(), gc, points)
+        poly_request::<FillPoly, _>(self.conn(), drawable.into(), gc, points, &[])
     }
 
     /// Reads back the pixels of `rect` in `drawable` (format Bgrx, Rgba or Png).

@@ -28,6 +28,7 @@ mod reconnect;
 use crate::dial::Dialer;
 use crate::error::{ConnectionError, ReplyError};
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
+use crate::journal::{Replay, Sent, Shared};
 use crate::lock::lock;
 use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, State};
@@ -81,8 +82,8 @@ pub(crate) struct Inner {
     /// contended); a Mutex only to make the sharing safe without `unsafe`.
     input: Mutex<Input>,
     /// Slots, event queue, reading token, failure. Held only for short bookkeeping, never
-    /// across I/O or a call into user code. Lock order: `out`, then `input`, then `state`
-    /// (the image lock, when held, comes before all three).
+    /// across I/O or a call into user code. Lock order: `out`, then `journal`, then
+    /// `input`, then `state` (the image lock, when held, comes before all four).
     ///
     /// Why not one lock around everything, like a single-threaded app would need? A
     /// thread blocked in `wait_for_event` would then stop every other thread from even
@@ -110,6 +111,9 @@ pub(crate) struct Inner {
     resumable: AtomicBool,
     /// This transport itself, for the reconnecting thread it starts.
     me: Weak<Inner>,
+    /// The journal of the app's server-side state, fed every request under `out` (its
+    /// lock comes after `out`, before `input` and `state`: see `journal::Shared`).
+    journal: Shared,
 }
 
 impl std::fmt::Debug for Transport {
@@ -159,6 +163,7 @@ impl Transport {
             closing: AtomicBool::new(false),
             resumable: AtomicBool::new(false),
             me: me.clone(),
+            journal: Shared::new(id_space),
         })))
     }
 }
@@ -247,17 +252,21 @@ impl Inner {
         cookie: Option<bool>,
         fd: Option<OwnedFd>,
     ) -> Seq {
-        self.send_encoded(cookie, fd, |buf| encode_request_frame(request, buf))
+        self.send_encoded(cookie, fd, Sent::Request(request), |buf| {
+            encode_request_frame(request, buf)
+        })
     }
 
     /// Buffers the frame `encode` appends (exactly one request frame) and gives it the
     /// next sequence number; `cookie` and `fd` as in [`Transport::send_tracked_with_fd`].
     /// The drawing methods encode their slices here directly, with no `Request` built.
+    /// The journal notes the request (`sent`; `encode` again if it keeps the frame).
     pub(crate) fn send_encoded(
         &self,
         cookie: Option<bool>,
         fd: Option<OwnedFd>,
-        encode: impl FnOnce(&mut Vec<u8>),
+        sent: Sent<'_>,
+        encode: impl Fn(&mut Vec<u8>),
     ) -> Seq {
         let mut out = lock(&self.out);
         let seq = out.next_seq();
@@ -265,11 +274,44 @@ impl Inner {
         if let Some(expects_reply) = cookie {
             lock(&self.state).track(seq, expects_reply);
         }
-        if out.push(fd, encode) {
+        let full = out.push(fd, &encode);
+        if self.journal.note(Seq(seq), sent, &encode) {
+            self.send_checkpoints(&mut out);
+        }
+        if full {
             // A failure is recorded in the state and reported by the next wait.
             let _ = self.flush_locked(&mut out, None);
         }
         Seq(seq)
+    }
+
+    /// Sends the GetImages of the checkpoints the journal wants, as the library's own
+    /// requests (their answers go back to the journal, see `read_pass`).
+    #[cold]
+    fn send_checkpoints(&self, out: &mut Output) {
+        for (pixmap, requests) in self.journal.take_checkpoints() {
+            let first = out.next_seq();
+            let mut last = first;
+            for (i, request) in requests.iter().enumerate() {
+                if i > 0 {
+                    last = out.next_seq();
+                }
+                self.requests_sent.store(last, Ordering::Release);
+                lock(&self.state).library.push_back(last);
+                out.push(None, |buf| encode_request_frame(request, buf));
+            }
+            self.journal.checkpoint_sent(pixmap, Seq(first), Seq(last));
+        }
+    }
+
+    /// The memory the journal holds, in bytes.
+    pub(crate) fn journal_bytes(&self) -> usize {
+        self.journal.bytes()
+    }
+
+    /// The requests that recreate the app's server-side state on a fresh server.
+    pub(crate) fn journal_replay(&self) -> Replay {
+        self.journal.replay()
     }
 
     /// Sends every buffered request.
@@ -296,7 +338,9 @@ impl Inner {
             return Err(e);
         }
         let resumable = self.resumable.load(Ordering::Acquire);
-        if resumable {
+        // Only a network link can break under a live server and be resumed with the
+        // session; a local socket ends with its server, and a new one replays instead.
+        if resumable && self.dialer.as_ref().is_some_and(Dialer::is_network) {
             if !out.retains() {
                 out.start_retaining();
             }
@@ -382,6 +426,7 @@ impl Inner {
         st.reading = false;
         // A display that said it ends for good is not waited for.
         let survivable = st.ending != Some(false);
+        let news = std::mem::take(&mut st.journal_news);
         drop(st);
         match outcome {
             Err(e) if survivable && self.resumable.load(Ordering::Acquire) && e.is_lost_link() => {
@@ -393,6 +438,9 @@ impl Inner {
             Ok(()) => {}
         }
         self.changed.notify_all();
+        if !news.is_empty() {
+            self.journal.learn(news);
+        }
     }
 
     /// Flushes, then reads until `cond` yields something, the connection fails, or `wait`

@@ -8,8 +8,10 @@
 //! the session's secret, the oldest request kept and the next number, and the setup
 //! says what the server processed. The kept requests after that are put back in front of
 //! the buffer, the new socket is swapped in, replies that were lost are failed, and the
-//! waiting threads are woken. A new session (the server no longer knows this client)
-//! cannot be continued here: the connection fails, saying so.
+//! waiting threads are woken. A new session (a restarted server, or one that freed the
+//! client) gets the journal's replay instead: the app's windows, pixmaps, properties
+//! and selections are recreated with their ids, and Exposes follow as for any new
+//! window.
 
 use super::Inner;
 use crate::error::ConnectionError;
@@ -140,7 +142,7 @@ impl Inner {
         };
         let setup = handshake(&stream, &hello).map_err(|e| Attempt::Again(e.to_string()))?;
         let session = match setup {
-            SetupResponse::Refused(r) if r.reason.contains("secret") => {
+            SetupResponse::Refused(r) if r.reason.contains("secret is not its own") => {
                 return Err(Attempt::Fatal(ConnectionError::Refused(r.reason)))
             }
             SetupResponse::Refused(r) => return Err(Attempt::Again(r.reason)),
@@ -152,17 +154,32 @@ impl Inner {
                 )))
             })?,
         };
-        if !session.resumed {
-            return Err(Attempt::Fatal(ConnectionError::Refused(
-                "the display came back without this app's windows (a new session: the \
-                 server was restarted or kept the app longer than its grace period)"
-                    .into(),
-            )));
-        }
         stream
             .set_write_timeout(Some(WRITE_TIMEOUT))
             .map_err(|e| Attempt::Again(e.to_string()))?;
-        out.rewind(session.last_seq);
+        match session.resumed {
+            // The server kept everything: what it never processed goes again.
+            true => out.rewind(session.last_seq),
+            // A new session (a restarted server, or one that freed the app): the
+            // journal recreates the app's state, in one pipelined batch numbered after
+            // `last_seq`. What the app sent meanwhile is in the journal already
+            // (drawing into windows is redrawn on the Exposes that come).
+            false => {
+                out.new_session(session.last_seq);
+                let replay = self.journal.replay();
+                let frames = replay.frames();
+                let mut at = 0;
+                while at + 4 <= frames.len() {
+                    let len = u32::from_le_bytes(frames[at..at + 4].try_into().expect("4"));
+                    let end = (at + 4 + len as usize).min(frames.len());
+                    out.next_seq();
+                    out.push(None, |b| b.extend_from_slice(&frames[at..end]));
+                    at = end;
+                }
+                self.requests_sent.store(out.last_seq(), Ordering::Release);
+                *lock(&self.secret) = Some(session.secret.clone());
+            }
+        }
         *lock(&self.input) = Input::after_setup();
         *lock(&self.stream) = Arc::new(stream);
         {
@@ -173,7 +190,7 @@ impl Inner {
         // What the server never processed goes out now, on the new socket (a failure
         // is a new loss, noticed by the next flush or read).
         let _ = self.flush_locked(&mut out, None);
-        Ok(true)
+        Ok(session.resumed)
     }
 }
 
