@@ -151,14 +151,25 @@ where
 /// A round trip: sends Sync and waits for its reply, so every earlier request has been
 /// carried out (and their errors, if any, are queued) when this returns.
 pub(crate) fn sync(transport: &Transport) -> Result<(), ConnectionError> {
-    match reply_request(transport, Sync {}).reply() {
-        Ok(SyncReply {}) => Ok(()),
-        Err(ReplyError::Connection(e)) => Err(e),
-        Err(other) => {
-            Err(transport.fail(ConnectionError::Malformed(format!("Sync failed: {other}"))))
+    // A round trip whose answer was lost with a connection (protocol.md §5.4) is asked
+    // again on the new one: the app only wants to know that all is carried out.
+    for _ in 0..RESYNCS {
+        match reply_request(transport, Sync {}).reply() {
+            Ok(SyncReply {}) => return Ok(()),
+            Err(ReplyError::Lost(_)) => continue,
+            Err(ReplyError::Connection(e)) => return Err(e),
+            Err(other) => {
+                return Err(
+                    transport.fail(ConnectionError::Malformed(format!("Sync failed: {other}")))
+                )
+            }
         }
     }
+    Err(ConnectionError::Closed)
 }
+
+/// How many times [`sync`] asks again when the connection is lost under it.
+const RESYNCS: usize = 8;
 
 #[cfg(test)]
 mod tests {

@@ -37,6 +37,8 @@ pub(crate) struct State {
     /// comes back, so the end of the connection is survived; `false` when the display
     /// ends for good, so it is not.
     pub(crate) ending: Option<bool>,
+    /// The app was asked to close its windows for a display ending for good (once).
+    pub(crate) close_asked: bool,
     /// Requests the library sent for itself (the journal's checkpoint GetImages), in
     /// order: their reply or error goes to `journal_news`, not to a cookie or the
     /// event queue.

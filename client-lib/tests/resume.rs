@@ -171,9 +171,10 @@ fn an_app_gives_up_when_the_display_does_not_come_back_in_time() {
 }
 
 #[test]
-fn a_server_that_no_longer_knows_the_app_is_a_clear_error_not_a_hang() {
+fn a_server_that_no_longer_knows_the_app_gets_its_state_replayed() {
     // No grace period: the server frees the app when the link goes, as a restarted
-    // server knows nothing of it. The resume then starts a new session.
+    // server knows nothing of it. The resume then starts a new session, into which the
+    // library replays the app's windows.
     let s = TestServer::start_with(|c| {
         c.listen_tcp = true;
         c.tcp_addr = std::net::IpAddr::from([127, 0, 0, 1]);
@@ -181,7 +182,7 @@ fn a_server_that_no_longer_knows_the_app_is_a_clear_error_not_a_hang() {
     });
     let proxy = Proxy::start(s.handle.tcp_port.unwrap());
     let conn = through(&s, &proxy, Reconnect::default());
-    conn.sync().unwrap();
+    let (win, _) = app_window(&conn);
     let watcher = s.connect();
     // The way back opens only once the server has freed the app (else the resume could
     // come first and take over a connection the server still thought alive).
@@ -203,10 +204,135 @@ fn a_server_that_no_longer_knows_the_app_is_a_clear_error_not_a_hang() {
         assert!(Instant::now() < end, "the server still holds the app");
         std::thread::sleep(Duration::from_millis(20));
     }
+    assert!(watcher.get_geometry(win).reply().is_err(), "freed");
+    // A round trip asked while away is answered once the app is back.
+    let cookie = conn.get_geometry(win);
     proxy.accept(true);
-    let err = conn.sync().expect_err("a new session cannot go on");
     assert!(
-        err.to_string().contains("without this app's windows"),
-        "{err}"
+        matches!(cookie.reply(), Err(yonder::ReplyError::Lost(_))),
+        "a query of the old session fails clearly"
     );
+    conn.sync()
+        .expect("a sync is asked again on the new session");
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Back { resumed: false })
+    );
+    let g = watcher
+        .get_geometry(win)
+        .reply()
+        .expect("the window is back");
+    assert_eq!(g.rect, Rect::new(30, 40, 64, 48));
+}
+
+/// A window of `conn` that takes the close request, with a title and a pixmap drawn
+/// into (what a new session must bring back).
+fn app_window(conn: &Connection) -> (yonder::protocol::WindowId, yonder::protocol::PixmapId) {
+    use yonder::protocol::atoms;
+    use yonder::protocol::request::PropMode;
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(30, 40, 64, 48),
+        WindowAttributes {
+            background: Some(Color::rgb(0x224466)),
+            event_mask: Some(EventMask::EXPOSURE),
+            ..Default::default()
+        },
+    );
+    conn.change_property(
+        win,
+        atoms::WM_PROTOCOLS,
+        atoms::ATOM,
+        PropMode::Replace,
+        atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
+    );
+    conn.change_property(
+        win,
+        atoms::WM_NAME,
+        atoms::UTF8_STRING,
+        PropMode::Replace,
+        b"a journaled window".to_vec(),
+    );
+    conn.map_window(win);
+    let pix = conn.new_pixmap_id();
+    conn.create_pixmap(pix, conn.root(), 16, 16);
+    let gc = yonder_test_support::client::gc(conn, win, 0xff8800);
+    conn.poly_fill_rectangle(pix, gc, &[Rect::new(0, 0, 16, 16)]);
+    conn.poly_fill_rectangle(pix, gc, &[Rect::new(4, 4, 4, 4)]);
+    conn.sync().expect("sync");
+    (win, pix)
+}
+
+#[test]
+fn an_upgraded_server_gets_the_apps_state_replayed() {
+    let s = TestServer::start();
+    let conn = s.connect();
+    let (win, pix) = app_window(&conn);
+    let s = s.upgrade_with(|_| {});
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Lost)
+    );
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Back { resumed: false })
+    );
+    // The same ids on the new server: the window with its title, the pixmap's pixels.
+    let watcher = s.connect_trusted();
+    let g = watcher
+        .get_geometry(win)
+        .reply()
+        .expect("the window is back");
+    assert_eq!(g.rect, Rect::new(30, 40, 64, 48));
+    let title = watcher
+        .get_property(win, yonder::protocol::atoms::WM_NAME, false)
+        .reply()
+        .unwrap();
+    assert_eq!(title.data, b"a journaled window");
+    let px = yonder_test_support::client::read(&watcher, pix, Rect::new(0, 0, 16, 16));
+    assert_eq!(px.at(0, 0) & 0xffffff, 0xff8800);
+    // The app goes on drawing with its old ids.
+    conn.copy_area(
+        pix,
+        win,
+        yonder_test_support::client::gc(&conn, win, 0),
+        Rect::new(0, 0, 16, 16),
+        yonder::protocol::Point::new(0, 0),
+    );
+    conn.sync().expect("the app goes on");
+    let shown = yonder_test_support::client::read(&watcher, win, Rect::new(0, 0, 16, 16));
+    assert_eq!(shown.at(1, 1) & 0xffffff, 0xff8800);
+}
+
+#[test]
+fn a_display_ending_for_good_asks_the_app_to_close_its_windows() {
+    let s = TestServer::start();
+    let conn = s.connect();
+    let (win, _) = app_window(&conn);
+    let TestServer { handle, dir } = s;
+    handle.shutdown();
+    let mut closed = false;
+    let end = Instant::now() + Duration::from_secs(20);
+    let err = loop {
+        assert!(Instant::now() < end, "no end within 20 s");
+        match conn.wait_for_event_timeout(Duration::from_secs(1)) {
+            Ok(Some(Incoming::Event {
+                event: yonder::protocol::Event::ClientMessage(m),
+                sent: true,
+            })) if m.window == win && m.type_ == yonder::protocol::atoms::WM_PROTOCOLS => {
+                assert_eq!(
+                    m.data,
+                    yonder::protocol::atoms::WM_DELETE_WINDOW.0.to_le_bytes()
+                );
+                closed = true;
+            }
+            Ok(_) => continue,
+            Err(e) => break e,
+        }
+    };
+    assert!(closed, "the close request came before the end");
+    assert!(matches!(err, ConnectionError::Closed), "{err}");
+    drop(dir);
 }

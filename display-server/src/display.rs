@@ -125,10 +125,10 @@ fn bind_port(ip: IpAddr, port: Option<u16>, base: u16) -> io::Result<std::net::T
 
 /// Asks the server of display `n` to make way for a new one (`yonder-server --restart`):
 /// sends it SIGUSR1 (its clients then hear that a server comes back, protocol.md §5.4)
-/// and waits, up to `limit`, until it has removed its socket. The server is found by
-/// its socket: the kernel names the process at the other end (`SO_PEERCRED`), so no
-/// pid file can be stale. Nothing running on `n` is not an error: there is nothing to
-/// replace.
+/// and waits, up to `limit`, until that process has ended (its last checkpoint written,
+/// protocol.md §16.6). The server is found by its socket: the kernel names the process
+/// at the other end (`SO_PEERCRED`), so no pid file can be stale. Nothing running on `n`
+/// is not an error: there is nothing to replace.
 pub fn displace(dir: &Path, n: u32, limit: std::time::Duration) -> io::Result<()> {
     let path = socket_path(dir, n);
     let stream = match std::os::unix::net::UnixStream::connect(&path) {
@@ -145,8 +145,16 @@ pub fn displace(dir: &Path, n: u32, limit: std::time::Duration) -> io::Result<()
     }
     rustix::process::kill_process(cred.pid, rustix::process::Signal::USR1)?;
     let until = std::time::Instant::now() + limit;
+    let pid = cred.pid.as_raw_nonzero();
     while std::time::Instant::now() < until {
-        if std::os::unix::net::UnixStream::connect(&path).is_err() {
+        // Gone, or a zombie its parent has not reaped yet: it has ended either way.
+        let ended = match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            Ok(stat) => stat
+                .rsplit_once(") ")
+                .is_some_and(|(_, rest)| rest.starts_with('Z')),
+        };
+        if ended {
             return Ok(());
         }
         std::thread::sleep(std::time::Duration::from_millis(20));

@@ -443,3 +443,60 @@ fn a_clean_restart_writes_the_last_change_and_a_returning_app_finds_it() {
         Rect::new(100, 120, 60, 50)
     );
 }
+
+/// `yonder-server --restart :0` takes the running server's place: the old one tells its
+/// clients a server comes back and ends, the new one serves the same display, and an
+/// app of the old one is back on the new one with its window.
+#[test]
+fn the_restart_flag_takes_the_running_servers_place_and_its_apps_follow() {
+    let d = Display::new();
+    let mut old = d.start(&[]);
+    let conn = Connection::connect_with(ConnectOptions {
+        display: Some(format!("unix:{}", d.socket().display())),
+        cookie: Some(d.cookie(":0")),
+        app_name: Some("follower".into()),
+        ..ConnectOptions::default()
+    })
+    .expect("connect");
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(60, 80, 30, 20),
+        Default::default(),
+    );
+    conn.map_window(win);
+    conn.sync().unwrap();
+    // Where the window manager put it.
+    let placed = conn.get_geometry(win).reply().unwrap().rect;
+    let new = d.start(&["--restart"]);
+    let status = old.wait(WAIT);
+    assert!(status.success(), "the old server ends cleanly: {status}");
+    let mut heard = false;
+    let mut back = false;
+    let end = Instant::now() + WAIT;
+    while !(heard && back) {
+        assert!(Instant::now() < end, "heard {heard}, back {back}");
+        match conn.wait_for_event_timeout(Duration::from_secs(1)) {
+            Ok(Some(yonder::Incoming::Event {
+                event: yonder_protocol::Event::ServerEnding(e),
+                ..
+            })) => {
+                assert!(e.restart, "a restart says a server comes back");
+                heard = true;
+            }
+            Ok(Some(yonder::Incoming::Display(yonder::DisplayChange::Back { .. }))) => back = true,
+            Ok(_) => {}
+            Err(e) => panic!("the app should follow the display: {e}"),
+        }
+    }
+    let o = d.observer();
+    assert_eq!(
+        o.get_geometry(win)
+            .reply()
+            .expect("the window is back")
+            .rect,
+        placed
+    );
+    drop(new);
+}

@@ -75,6 +75,22 @@ impl TestServer {
         })
     }
 
+    /// [`TestServer::restart_with`], but the old server stops as for an upgrade
+    /// (`yonder-server --restart`): its clients are told a server comes back, and wait
+    /// for it (protocol.md §5.4).
+    pub fn upgrade_with(self, f: impl FnOnce(&mut ServerConfig)) -> TestServer {
+        let TestServer { handle, dir } = self;
+        let number = handle.number;
+        handle.shutdown_for_restart();
+        let f = |c: &mut ServerConfig| {
+            c.display = Some(number);
+            f(c);
+        };
+        TestServer::start_in(dir, f, |c| {
+            Box::new(Headless::new(c.screen_width, c.screen_height))
+        })
+    }
+
     /// A server whose sockets and cookie file are in `dir`.
     fn start_in(
         dir: TempDir,

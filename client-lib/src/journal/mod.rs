@@ -65,8 +65,8 @@ use yonder_protocol::request::{
     ChangeGc, ChangeSaveSet, DeleteProperty, GcValues, GetProperty, PutImage, SetSelectionOwner,
     ShmPutImage,
 };
+use yonder_protocol::{atoms, Seq, WindowId};
 use yonder_protocol::{id_space_of, make_id, Atom, Drawable, GcId, PixmapId, Rect, Request};
-use yonder_protocol::{Seq, WindowId};
 
 /// The id number reserved in the app's id space for the GC the replay puts checkpoint
 /// images with; `Connection::generate_id` never hands it out.
@@ -218,6 +218,23 @@ pub(crate) struct Journal {
 }
 
 impl Journal {
+    /// The app's mapped top-level windows that take the close request (their
+    /// `WM_PROTOCOLS` lists `WM_DELETE_WINDOW`): what a display ending for good asks to
+    /// close (protocol.md §5.4).
+    pub(crate) fn closable_windows(&self) -> Vec<WindowId> {
+        let takes_close = |w: WindowId| match self.properties.get(w, atoms::WM_PROTOCOLS) {
+            Some(properties::Prop::Value { data, .. }) => data
+                .chunks_exact(4)
+                .any(|a| u32::from_le_bytes([a[0], a[1], a[2], a[3]]) == atoms::WM_DELETE_WINDOW.0),
+            _ => false,
+        };
+        self.windows
+            .mapped_top_levels()
+            .into_iter()
+            .filter(|w| takes_close(*w))
+            .collect()
+    }
+
     /// An empty journal for the app of `id_space`.
     pub(crate) fn new(id_space: u32) -> Journal {
         Journal {

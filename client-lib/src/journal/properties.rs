@@ -138,7 +138,6 @@ impl Properties {
     }
 
     /// A property's journaled state.
-    #[cfg(test)]
     pub(super) fn get(&self, w: WindowId, property: Atom) -> Option<&Prop> {
         self.by_window.get(&w)?.get(&property)
     }

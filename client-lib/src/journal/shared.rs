@@ -8,7 +8,7 @@ use crate::lock::lock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use yonder_protocol::request::ShmPutImage;
-use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq};
+use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq, WindowId};
 
 /// What the transport sent, as the journal needs to know it.
 #[derive(Debug, Clone, Copy)]
@@ -142,6 +142,12 @@ impl Shared {
                 } => j.selection_lost(selection, owner, seq),
             }
         }
+    }
+
+    /// The windows a display ending for good asks to close (see
+    /// [`Journal::closable_windows`]).
+    pub(crate) fn closable_windows(&self) -> Vec<WindowId> {
+        lock(&self.journal).closable_windows()
     }
 
     /// The bytes of memory the journal holds.

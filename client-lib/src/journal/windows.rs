@@ -185,6 +185,19 @@ impl Windows {
         order
     }
 
+    /// Our top-level windows (children of the root) that are mapped.
+    pub(super) fn mapped_top_levels(&self) -> Vec<WindowId> {
+        self.children
+            .get(&WindowId::ROOT)
+            .map(|kids| {
+                kids.iter()
+                    .filter(|w| self.own.get(w).is_some_and(|x| x.mapped))
+                    .copied()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The attributes we set on other clients' windows.
     pub(super) fn foreign(&self) -> &BTreeMap<WindowId, WindowAttributes> {
         &self.foreign

@@ -27,6 +27,7 @@ mod reconnect;
 
 use crate::dial::Dialer;
 use crate::error::{ConnectionError, ReplyError};
+use crate::event::Incoming;
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Replay, Sent, Shared};
 use crate::lock::lock;
@@ -37,9 +38,12 @@ use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, Weak};
 use std::time::{Duration, Instant};
+use yonder_protocol::event::ClientMessage;
 use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::request::{CloseDownMode, SetCloseDownMode, Sync};
-use yonder_protocol::{encode_frame, Hello, Reply, Request, Seq, Setup, SetupResponse};
+use yonder_protocol::{
+    atoms, encode_frame, Event, Hello, Reply, Request, Seq, Setup, SetupResponse,
+};
 
 /// How long dropping the connection keeps trying to send what is left.
 const DROP_FLUSH_LIMIT: Duration = Duration::from_secs(1);
@@ -427,7 +431,12 @@ impl Inner {
         // A display that said it ends for good is not waited for.
         let survivable = st.ending != Some(false);
         let news = std::mem::take(&mut st.journal_news);
+        let ask_close = st.ending == Some(false) && !st.close_asked;
+        st.close_asked |= ask_close;
         drop(st);
+        if ask_close {
+            self.ask_to_close();
+        }
         match outcome {
             Err(e) if survivable && self.resumable.load(Ordering::Acquire) && e.is_lost_link() => {
                 self.lost(&e)
@@ -440,6 +449,27 @@ impl Inner {
         self.changed.notify_all();
         if !news.is_empty() {
             self.journal.learn(news);
+        }
+    }
+
+    /// The display ends for good (ServerEnding without restart, protocol.md §5.4): each
+    /// of the app's windows that takes the close request gets one, as from the window
+    /// manager's close button, so that the app may save and exit. Queued ahead of the
+    /// end of the connection.
+    #[cold]
+    fn ask_to_close(&self) {
+        let windows = self.journal.closable_windows();
+        let mut st = lock(&self.state);
+        for window in windows {
+            let msg = ClientMessage {
+                window,
+                type_: atoms::WM_PROTOCOLS,
+                data: atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
+            };
+            st.events.push_back(Incoming::Event {
+                event: Event::ClientMessage(msg),
+                sent: true,
+            });
         }
     }
 

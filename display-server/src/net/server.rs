@@ -54,6 +54,9 @@ pub struct ServerHandle {
     stopping: Arc<dispatch::Stopping>,
     /// The connections' writer tasks still running (see [`WRITERS_DRAIN`]).
     writers: Arc<AtomicUsize>,
+    /// The accept loops: a stopping server stops accepting first, so that a client
+    /// coming back meets the next server, not this one's last moments.
+    accepting: Vec<tokio::task::JoinHandle<()>>,
     runtime: Option<tokio::runtime::Runtime>,
     state_thread: Option<std::thread::JoinHandle<()>>,
     /// Made at start, taken by the first `wait_for_signal` or `on_signal`.
@@ -111,6 +114,12 @@ impl ServerHandle {
     }
 
     fn stop(&mut self) {
+        // No new connection from here on: the socket goes (a client waiting for the
+        // display sees it come back with the next server) and the ports close.
+        let _ = std::fs::remove_file(&self.socket_path);
+        for task in self.accepting.drain(..) {
+            task.abort();
+        }
         // The flag stops a busy state thread between two commands, however long its queue;
         // the Shutdown command wakes an idle one. If the queue is full the thread is busy
         // and sees the flag; keep offering the command until it has ended.
@@ -268,6 +277,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let tls_port = tls.as_ref().and_then(|(l, _, _)| port_of(l));
     let tls_fingerprint = tls.as_ref().map(|(_, _, f)| *f);
     let signals;
+    let mut accepting = Vec::new();
     {
         let _guard = runtime.enter();
         signals = Some(listen_for_signals());
@@ -275,7 +285,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         runtime.spawn(crate::wm::alarm(checkpoint_alarm, cmd_tx.clone()));
         let unix = tokio::net::UnixListener::from_std(listeners.unix)?;
         let sh = shared.clone();
-        runtime.spawn(async move {
+        accepting.push(runtime.spawn(async move {
             loop {
                 match unix.accept().await {
                     Ok((s, _)) => {
@@ -284,7 +294,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
                     Err(e) => tracing::warn!("accept on unix socket: {e}"),
                 }
             }
-        });
+        }));
         if let Some(t) = listeners.tcp {
             tracing::warn!(
                 port = tcp_port,
@@ -292,11 +302,11 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
                  across untrusted networks use --listen tls (display tls:HOST:N)"
             );
             let tcp = tokio::net::TcpListener::from_std(t)?;
-            runtime.spawn(accept_tcp(tcp, None, keepalive, shared.clone()));
+            accepting.push(runtime.spawn(accept_tcp(tcp, None, keepalive, shared.clone())));
         }
         if let Some((t, port, _)) = tls {
             let tcp = tokio::net::TcpListener::from_std(t)?;
-            runtime.spawn(accept_tcp(tcp, Some(port), keepalive, shared.clone()));
+            accepting.push(runtime.spawn(accept_tcp(tcp, Some(port), keepalive, shared.clone())));
         }
     }
     tracing::info!(display = %display_name, socket = %listeners.unix_path.display(), ?tcp_port, ?tls_port, "ready");
@@ -312,6 +322,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         commands: cmd_tx,
         stopping,
         writers,
+        accepting,
         runtime: Some(runtime),
         state_thread: Some(state_thread),
         signals: std::sync::Mutex::new(signals),
