@@ -114,7 +114,13 @@ fn a_failure_outside_any_request_ends_the_server_with_status_70() {
     // A bug while a client leaves has no client to blame: the server must not go on
     // accepting connections with its state thread gone.
     let (mut server, _dir, options) = server_process();
-    let other = Connection::connect_with(options("other")).unwrap();
+    // `other` ends with its connection: an app that waits for its display to come back
+    // instead is apps/tests/reconnect.rs's.
+    let other = Connection::connect_with(ConnectOptions {
+        reconnect: yonder::Reconnect::ExitAtOnce,
+        ..options("other")
+    })
+    .unwrap();
     other.sync().unwrap();
     let leaving = Connection::connect_with(options("_YONDER_TEST_PANIC_ON_LEAVE")).unwrap();
     leaving.sync().unwrap();
