@@ -339,10 +339,10 @@ impl Transport {
             st.fail(e);
         }
         st.reading = false;
-        let news = std::mem::take(&mut st.journal_news);
+        let news = (!st.journal_news.is_empty()).then(|| std::mem::take(&mut st.journal_news));
         drop(st);
         self.changed.notify_all();
-        if !news.is_empty() {
+        if let Some(news) = news {
             self.journal.learn(news);
         }
     }
