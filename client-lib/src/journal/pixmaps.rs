@@ -14,8 +14,10 @@
 //!   whole). Drawing after the GetImages starts with fresh GC snapshots, so the kept part
 //!   of the log never needs a snapshot it lost.
 //! - **What cannot be replayed** forces a checkpoint instead of a log entry: a CopyArea
-//!   from a window or another client's drawable, a ShmPutImage (the segment may change;
-//!   the server reads it before the GetImage that follows). A CopyArea from another of our
+//!   from a window or another client's drawable, a ShmPutImage from a segment of the
+//!   app's own (the library cannot read it, and it may change; the server reads it before
+//!   the GetImage that follows). One from the library's segment is logged as a PutImage
+//!   of a copy of its pixels (`Journal::shm_put`). A CopyArea from another of our
 //!   pixmaps is logged: the replay runs all logs in the order of their sequence numbers,
 //!   so the source is as it was then, until its history before the copy is dropped (its
 //!   checkpoint, a full cover, its FreePixmap); then the copy's target is checkpointed.
@@ -91,17 +93,19 @@ impl Pixmap {
     }
 
     /// Logs request `seq` drawing with `gc`, after a snapshot of the GC if the log has
-    /// none of its current state.
+    /// none of its current state. With a GC we do not have (freed, never made) the
+    /// server refused the request: nothing was drawn, nothing is logged.
     fn log(&mut self, gcs: &Gcs, seq: Seq, gc: GcId, encode: &dyn Fn(&mut Vec<u8>)) {
-        if let Some((version, snapshot)) = gcs.snapshot(gc) {
-            if self.seen.get(&gc) != Some(&version) {
-                self.seen.insert(gc, version);
-                for r in &snapshot {
-                    self.log.push_request(seq, r);
-                }
+        let Some((version, snapshot)) = gcs.snapshot(gc) else {
+            return;
+        };
+        if self.seen.get(&gc) != Some(&version) {
+            self.seen.insert(gc, version);
+            for r in &snapshot {
+                self.log.push_request(seq, r);
             }
-            self.refs.insert(gc);
         }
+        self.refs.insert(gc);
         self.log.push(seq, encode);
     }
 

@@ -569,3 +569,12 @@ fn a_selection_taken_by_another_client_is_forgotten_unless_taken_back_after() {
     f.j.selection_lost(Atom(9), win(1), second);
     assert!(!names(&f.replay()).contains(&"SetSelectionOwner"));
 }
+
+#[test]
+fn drawing_with_a_gc_the_server_does_not_have_is_not_logged() {
+    let (mut f, p, gc) = pixmap_feed(8, 8);
+    f.send(FreeGc { gc });
+    f.send(fill(p, gc, Rect::new(0, 0, 1, 1)));
+    f.send(fill(p, GcId(id(99)), Rect::new(0, 0, 1, 1)));
+    assert_eq!(names(&f.replay()), vec!["CreatePixmap"]);
+}

@@ -430,7 +430,7 @@ impl Inner {
         st.reading = false;
         // A display that said it ends for good is not waited for.
         let survivable = st.ending != Some(false);
-        let news = std::mem::take(&mut st.journal_news);
+        let news = (!st.journal_news.is_empty()).then(|| std::mem::take(&mut st.journal_news));
         let ask_close = st.ending == Some(false) && !st.close_asked;
         st.close_asked |= ask_close;
         drop(st);
@@ -447,7 +447,7 @@ impl Inner {
             Ok(()) => {}
         }
         self.changed.notify_all();
-        if !news.is_empty() {
+        if let Some(news) = news {
             self.journal.learn(news);
         }
     }
