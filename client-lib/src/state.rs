@@ -78,8 +78,10 @@ impl State {
     /// anything else.
     fn for_library(&mut self, msg: ServerMessage) -> Option<ServerMessage> {
         let seq = message_seq(&msg);
-        while self.library.front().is_some_and(|&s| s < seq.0) {
-            self.library.pop_front(); // never answered: the connection broke
+        while let Some(s) = self.library.front().copied().filter(|&s| s < seq.0) {
+            // Never answered (a connection broke): the journal counts it as failed.
+            self.library.pop_front();
+            self.journal_news.push(News::Checkpoint(Seq(s), None));
         }
         if self.library.front() != Some(&seq.0) || matches!(msg, ServerMessage::Event { .. }) {
             return Some(msg);
@@ -163,6 +165,11 @@ impl State {
     /// reply still awaited for one of them will not come (protocol.md §5.4).
     pub(crate) fn lost_through(&mut self, processed: u64) {
         self.slots.lose_replies_through(processed);
+        // The library's own requests among them (checkpoints) failed for the journal.
+        while let Some(s) = self.library.front().copied().filter(|&s| s <= processed) {
+            self.library.pop_front();
+            self.journal_news.push(News::Checkpoint(Seq(s), None));
+        }
         self.last_seq = self.last_seq.max(processed);
     }
 
