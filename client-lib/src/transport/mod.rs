@@ -357,15 +357,20 @@ impl Inner {
         }
         match out.write_all(&self.stream(), give_up, || self.drain_if_idle()) {
             Ok(()) => Ok(()),
-            Err(e) if resumable && is_lost_link(&e) && lock(&self.state).ending != Some(false) => {
-                out.park();
-                self.lost(&connection_error(e));
-                Ok(())
-            }
             Err(e) => {
-                out.kill();
-                // A server that refuses a client says why, then closes: read that first.
+                // What the server said before it closed comes first: a refusal says why,
+                // and a ServerEnding says whether to come back.
                 self.drain_if_idle();
+                let survivable = {
+                    let st = lock(&self.state);
+                    st.ending != Some(false) && st.broken.is_none()
+                };
+                if resumable && survivable && is_lost_link(&e) {
+                    out.park();
+                    self.lost(&connection_error(e));
+                    return Ok(());
+                }
+                out.kill();
                 Err(self.fail(connection_error(e)))
             }
         }

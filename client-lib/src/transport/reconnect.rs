@@ -78,7 +78,8 @@ impl Inner {
         let mut pause = BACKOFF_MIN;
         let mut last = why.to_string();
         loop {
-            if self.closing.load(Ordering::Acquire) {
+            // Dropped, or failed for good meanwhile (a ServerEnding read by another thread).
+            if self.closing.load(Ordering::Acquire) || lock(&self.state).broken.is_some() {
                 return;
             }
             if dialer.gives_up(started.elapsed()) {

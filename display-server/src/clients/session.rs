@@ -224,3 +224,23 @@ pub fn server_ending(s: &mut State, restart: bool) {
         send_event(s, id, event, false);
     }
 }
+
+/// The server ends `client` itself (the window manager's force quit): a client of 1.5 or
+/// later first hears ServerEnding without restart, handed to its writer at once, so that
+/// it does not come back as after a lost link.
+pub fn end_for_good(s: &mut State, client: ClientId) {
+    let Some(c) = s.clients.get(&client) else {
+        return;
+    };
+    if c.minor < 5 || c.detached.is_some() {
+        return;
+    }
+    let event = Event::ServerEnding(yonder_protocol::event::ServerEndingEvent {
+        root: WindowId::ROOT,
+        restart: false,
+    });
+    send_event(s, client, event, false);
+    if let Some(c) = s.clients.get_mut(&client) {
+        c.flush();
+    }
+}

@@ -82,6 +82,8 @@ fn send_delete_window(s: &mut State, w: WindowId) {
 fn force_quit(s: &mut State, w: WindowId) {
     if let Some(owner) = s.owner_of(w.0).filter(|c| s.clients.contains_key(c)) {
         tracing::info!(client = owner.0, window = %w, "force quit with the close button");
+        // Told first that this is for good: it must not come back (protocol.md §5.4).
+        clients::session::end_for_good(s, owner);
         clients::disconnect(s, owner, "force quit with the close button");
     }
 }
