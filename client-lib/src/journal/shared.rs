@@ -5,8 +5,8 @@
 
 use super::{filter_bit, touch, Journal, News, Replay, Touch};
 use crate::lock::lock;
+use crate::lock::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 use yonder_protocol::request::ShmPutImage;
 use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq, WindowId};
 

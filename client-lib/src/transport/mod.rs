@@ -30,13 +30,13 @@ use crate::error::{ConnectionError, ReplyError};
 use crate::event::Incoming;
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Replay, Sent, Shared};
-use crate::lock::lock;
+use crate::lock::{lock, Condvar, Mutex};
 use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, State};
 use std::io;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::fast_encode::encode_request_frame;
@@ -510,20 +510,13 @@ impl Inner {
             if st.reading || st.detached.is_some() {
                 // Another thread reads; it wakes us after routing what it got. Or the
                 // connection is being resumed: the reconnecting thread wakes us.
-                st = match wait {
+                match wait {
                     _ if expired => return Ok(None),
                     Wait::Until(deadline) => {
-                        let left = deadline.saturating_duration_since(Instant::now());
-                        self.changed
-                            .wait_timeout(st, left)
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .0
+                        let _ = self.changed.wait_until(&mut st, deadline);
                     }
-                    _ => self
-                        .changed
-                        .wait(st)
-                        .unwrap_or_else(PoisonError::into_inner),
-                };
+                    _ => self.changed.wait(&mut st),
+                }
                 continue;
             }
             let mode = match wait {

@@ -114,10 +114,10 @@ impl Inner {
 
     /// Sleeps `d`, or less when the transport is dropped meanwhile.
     fn pause(&self, d: Duration) {
-        let st = lock(&self.state);
+        let mut st = lock(&self.state);
         let _ = self
             .changed
-            .wait_timeout_while(st, d, |_| !self.closing.load(Ordering::Acquire));
+            .wait_while_for(&mut st, |_| !self.closing.load(Ordering::Acquire), d);
     }
 
     /// One attempt: dial, resume, and on success swap the new socket in.

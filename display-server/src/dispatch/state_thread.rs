@@ -36,7 +36,7 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             link,
             reply,
         } => {
-            let _ = reply.send(session::connect(s, hello, tx, link));
+            let _ = reply.send(session::connect(s, *hello, tx, link));
             crate::wm::publish_deadline(s);
         }
         Command::Requests {

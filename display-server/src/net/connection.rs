@@ -148,7 +148,7 @@ async fn serve_halves<W>(
     if shared
         .commands
         .send(Command::Connect {
-            hello,
+            hello: Box::new(hello),
             tx,
             link,
             reply: reply_tx,
