@@ -13,7 +13,8 @@ use crate::event::{Incoming, RequestError};
 use crate::journal::News;
 use crate::slots::{Slot, SlotState, Slots};
 use std::collections::{BTreeSet, VecDeque};
-use yonder_protocol::{Event, ProtocolError, Reply, Seq, ServerMessage};
+use yonder_protocol::event::ScreenChangeEvent;
+use yonder_protocol::{Event, ProtocolError, Reply, Seq, ServerMessage, Setup};
 
 /// Everything behind the state lock.
 #[derive(Debug, Default)]
@@ -46,6 +47,19 @@ pub(crate) struct State {
     /// What the journal must learn (answers to `library` requests, selections lost),
     /// for the transport to hand over once this lock is released.
     pub(crate) journal_news: Vec<News>,
+    /// The screen as the app last heard of it (the setup, then ScreenChange events): a
+    /// server that comes back with another screen makes the app hear of it too.
+    pub(crate) screen: Option<ScreenChangeEvent>,
+}
+
+/// A setup's (first) screen, as the ScreenChange event that would announce it.
+pub(crate) fn screen_of(setup: &Setup) -> Option<ScreenChangeEvent> {
+    setup.screens.first().map(|s| ScreenChangeEvent {
+        root: s.root,
+        width: s.width,
+        height: s.height,
+        scale_factor: s.scale_factor,
+    })
 }
 
 /// The sequence number a server message carries.
@@ -58,6 +72,20 @@ pub(crate) fn message_seq(msg: &ServerMessage) -> Seq {
 }
 
 impl State {
+    /// The server (a new one, or the same after a lost link) shows `now`: the app hears
+    /// of a change it missed as a ScreenChange event when it `watches` the screen
+    /// (selected STRUCTURE_NOTIFY on the root), as it would from a live server.
+    pub(crate) fn screen_is(&mut self, now: ScreenChangeEvent, watches: bool) {
+        let changed = self.screen.as_ref().is_some_and(|was| *was != now);
+        self.screen = Some(now.clone());
+        if changed && watches {
+            self.events.push_back(Incoming::Event {
+                event: Event::ScreenChange(now),
+                sent: false,
+            });
+        }
+    }
+
     /// Records the failure (the first one wins) and returns the error in force.
     pub(crate) fn fail(&mut self, err: ConnectionError) -> ConnectionError {
         self.broken.get_or_insert(err).clone()
@@ -139,6 +167,9 @@ impl State {
                 self.saw(seq);
                 if let yonder_protocol::Event::ServerEnding(e) = &event {
                     self.ending = Some(e.restart);
+                }
+                if let Event::ScreenChange(e) = &event {
+                    self.screen = Some(e.clone());
                 }
                 if let Event::SelectionClear(e) = &event {
                     self.journal_news.push(News::SelectionLost {

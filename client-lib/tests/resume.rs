@@ -336,3 +336,72 @@ fn a_display_ending_for_good_asks_the_app_to_close_its_windows() {
     assert!(matches!(err, ConnectionError::Closed), "{err}");
     drop(dir);
 }
+
+#[test]
+fn a_server_of_another_size_tells_the_app_and_keeps_its_window_reachable() {
+    let s = TestServer::start_with(|c| {
+        c.window_manager = true;
+        c.screen_width = 640;
+        c.screen_height = 480;
+    });
+    let conn = s.connect();
+    // The app follows the screen's size, as a desktop app placing its windows does.
+    conn.change_window_attributes(
+        conn.root(),
+        WindowAttributes {
+            event_mask: Some(EventMask::STRUCTURE_NOTIFY),
+            ..Default::default()
+        },
+    );
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(500, 380, 120, 80),
+        WindowAttributes {
+            event_mask: Some(EventMask::EXPOSURE),
+            ..Default::default()
+        },
+    );
+    conn.map_window(win);
+    conn.sync().expect("sync");
+
+    let s = s.upgrade_with(|c| {
+        c.window_manager = true;
+        c.screen_width = 320;
+        c.screen_height = 240;
+    });
+    // Everything up to the display's return: a ScreenChange with the new size among it.
+    let end = Instant::now() + Duration::from_secs(20);
+    let mut screen = None;
+    loop {
+        let left = end.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "the display did not come back within 20 s");
+        match conn.wait_for_event_timeout(left).unwrap() {
+            Some(Incoming::Event {
+                event: yonder::protocol::Event::ScreenChange(e),
+                ..
+            }) => screen = Some((e.width, e.height)),
+            Some(Incoming::Display(DisplayChange::Back { .. })) => break,
+            _ => {}
+        }
+    }
+    assert_eq!(screen, Some((320, 240)), "the app hears of the new size");
+    // The window is where the user can reach it: its title bar on the smaller screen.
+    let watcher = s.connect_trusted();
+    let end = Instant::now() + Duration::from_secs(10);
+    let g = loop {
+        if let Ok(g) = watcher.get_geometry(win).reply() {
+            break g;
+        }
+        assert!(Instant::now() < end, "the window did not come back");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // With its frame: a 4-pixel border, a 24-pixel title bar.
+    assert!(
+        g.rect.x >= 4 && g.rect.x + 120 + 4 <= 320 && g.rect.y >= 24 && g.rect.y + 80 + 4 <= 240,
+        "the window and its frame are on the 320×240 screen: {:?}",
+        g.rect
+    );
+    assert_eq!((g.rect.width, g.rect.height), (120, 80), "its size is kept");
+}

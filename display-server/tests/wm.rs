@@ -289,38 +289,40 @@ fn placement_cascades_windows_at_the_origin_and_keeps_title_bars_on_screen() {
     assert_eq!(scr.at(gc.x + 30, gc.y - 20), INACTIVE_TITLE);
 }
 
-/// protocol.md §16.4: a requested client origin `(x, y)` other than `(0, 0)` is clamped
-/// to `[BORDER, max(BORDER, W - 64)]` × `[TITLE_HEIGHT, max(TITLE_HEIGHT, H)]`, whatever
-/// the window's size: the frame's left edge and the title bar's top stay on the screen,
-/// and the title bar's left end is at least 64 pixels from the right edge.
+/// protocol.md §16.4: a requested client origin `(x, y)` other than `(0, 0)` is kept when
+/// the whole frame (a 4-pixel border, a 24-pixel title bar) is on the screen, else moved
+/// just enough that it is; a frame larger than the screen gets its left or top edge at
+/// the screen's.
 #[test]
-fn placement_clamps_the_client_origin_to_the_screen() {
+fn placement_keeps_the_frame_on_the_screen() {
     let s = TestServer::start_with(|c| {
         c.window_manager = true;
         c.screen_width = 640;
         c.screen_height = 480;
     });
     let app = s.connect_trusted();
-    let placed = |x: i32, y: i32| {
+    let placed = |x: i32, y: i32, w: u32, h: u32| {
         let w = titled(
             &app,
-            Rect::new(x, y, 50, 50),
+            Rect::new(x, y, w, h),
             0xFF0000,
             EventMask::STRUCTURE_NOTIFY,
             "P",
         );
         geometry(&app, w).origin()
     };
-    // The whole frame (58 wide) would fit at x = 570, and it stays there.
-    assert_eq!(placed(570, 100), Point::new(570, 100));
-    // 576 = 640 - 64 is the largest x, even though the 50-wide window then shows whole.
-    assert_eq!(placed(600, 100), Point::new(576, 100));
-    assert_eq!(placed(5000, 100), Point::new(576, 100));
+    // The whole frame (58 wide) fits at x = 570, and it stays there.
+    assert_eq!(placed(570, 100, 50, 50), Point::new(570, 100));
+    // Right: the frame's right edge at the screen's (640 - 4 - 50 = 586).
+    assert_eq!(placed(600, 100, 50, 50), Point::new(586, 100));
+    assert_eq!(placed(5000, 100, 50, 50), Point::new(586, 100));
     // Left and top: the frame's left border and the title bar at the screen's edge.
-    assert_eq!(placed(-30, 10), Point::new(4, 24));
-    // Bottom: the client may start at the screen's bottom edge (only its title bar shows).
-    assert_eq!(placed(100, 470), Point::new(100, 470));
-    assert_eq!(placed(100, 900), Point::new(100, 480));
+    assert_eq!(placed(-30, 10, 50, 50), Point::new(4, 24));
+    // Bottom: the frame's bottom border at the screen's (480 - 4 - 50 = 426).
+    assert_eq!(placed(100, 470, 50, 50), Point::new(100, 426));
+    assert_eq!(placed(100, 900, 50, 50), Point::new(100, 426));
+    // Wider than the screen: the title bar's left end shown.
+    assert_eq!(placed(50, 50, 700, 50), Point::new(4, 50));
 }
 
 #[test]

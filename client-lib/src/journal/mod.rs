@@ -65,7 +65,7 @@ use yonder_protocol::request::{
     ChangeGc, ChangeSaveSet, DeleteProperty, GcValues, GetProperty, PutImage, SetSelectionOwner,
     ShmPutImage,
 };
-use yonder_protocol::{atoms, Seq, WindowId};
+use yonder_protocol::{atoms, EventMask, Seq, WindowId};
 use yonder_protocol::{id_space_of, make_id, Atom, Drawable, GcId, PixmapId, Rect, Request};
 
 /// The id number reserved in the app's id space for the GC the replay puts checkpoint
@@ -218,6 +218,16 @@ pub(crate) struct Journal {
 }
 
 impl Journal {
+    /// Whether the app selected STRUCTURE_NOTIFY on the root: it follows the screen's
+    /// size through ScreenChange events.
+    pub(crate) fn watches_root_structure(&self) -> bool {
+        self.windows
+            .foreign()
+            .get(&WindowId::ROOT)
+            .and_then(|a| a.event_mask)
+            .is_some_and(|m| m.contains(EventMask::STRUCTURE_NOTIFY))
+    }
+
     /// The app's mapped top-level windows that take the close request (their
     /// `WM_PROTOCOLS` lists `WM_DELETE_WINDOW`): what a display ending for good asks to
     /// close (protocol.md §5.4).

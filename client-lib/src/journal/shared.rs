@@ -150,6 +150,12 @@ impl Shared {
         lock(&self.journal).closable_windows()
     }
 
+    /// Whether the app follows the screen's size (see
+    /// [`Journal::watches_root_structure`]).
+    pub(crate) fn watches_root_structure(&self) -> bool {
+        lock(&self.journal).watches_root_structure()
+    }
+
     /// The bytes of memory the journal holds.
     pub(crate) fn bytes(&self) -> usize {
         lock(&self.journal).bytes()

@@ -32,7 +32,7 @@ use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Replay, Sent, Shared};
 use crate::lock::{lock, Condvar, Mutex};
 use crate::output::{Output, WRITE_TIMEOUT};
-use crate::state::{message_seq, State};
+use crate::state::{message_seq, screen_of, State};
 use std::io;
 use std::os::fd::OwnedFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -208,6 +208,7 @@ impl Inner {
     }
 
     /// Checks a setup reply against what this client proposed; stores it if it fits.
+    /// Called by the reader with the state lock held: it must not take that lock.
     fn accept_setup(&self, setup: Setup) -> Result<(), ConnectionError> {
         if setup.id_space != self.id_space {
             return Err(ConnectionError::Malformed(format!(
@@ -411,6 +412,7 @@ impl Inner {
             }
             match msg {
                 Msg::Setup(SetupResponse::Accepted(setup)) => {
+                    st.screen = screen_of(&setup);
                     if let Err(e) = self.accept_setup(setup) {
                         st.fail(e);
                     }

@@ -19,6 +19,7 @@ use crate::event::{DisplayChange, Incoming};
 use crate::io::{Input, Stream};
 use crate::lock::lock;
 use crate::output::WRITE_TIMEOUT;
+use crate::state::screen_of;
 use std::io::{self, Read, Write};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -142,6 +143,10 @@ impl Inner {
             }),
         };
         let setup = handshake(&stream, &hello).map_err(|e| Attempt::Again(e.to_string()))?;
+        let screen = match &setup {
+            SetupResponse::Accepted(s) => screen_of(s),
+            SetupResponse::Refused(_) => None,
+        };
         let session = match setup {
             SetupResponse::Refused(r) if r.reason.contains("secret is not its own") => {
                 return Err(Attempt::Fatal(ConnectionError::Refused(r.reason)))
@@ -183,9 +188,13 @@ impl Inner {
         }
         *lock(&self.input) = Input::after_setup();
         *lock(&self.stream) = Arc::new(stream);
+        let watches = self.journal.watches_root_structure();
         {
             let mut st = lock(&self.state);
             st.lost_through(session.last_seq);
+            if let Some(screen) = screen {
+                st.screen_is(screen, watches);
+            }
             st.detached = None;
         }
         // What the server never processed goes out now, on the new socket (a failure

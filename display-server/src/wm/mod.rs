@@ -110,7 +110,7 @@ mod tests {
     }
 
     #[test]
-    fn requested_positions_are_kept_with_the_title_bar_on_screen() {
+    fn requested_positions_are_kept_with_the_frame_on_screen() {
         let mut slot = 0;
         let size = Size::new(50, 50);
         let mut at = |x, y| place(Point::new(x, y), size, SCREEN, &mut slot);
@@ -127,9 +127,24 @@ mod tests {
         );
         assert_eq!(
             at(1000, 1000),
-            Point::new(256, 240),
-            "pulled back onto the screen"
+            Point::new(266, 186),
+            "pulled back onto the screen, the whole frame"
+        );
+        assert_eq!(
+            place(Point::new(50, 50), Size::new(400, 300), SCREEN, &mut 0),
+            Point::new(4, 24),
+            "larger than the screen: the title bar's left end shown"
         );
         assert_eq!(slot, 0, "the cascade is untouched");
+    }
+
+    #[test]
+    fn the_placement_examples_of_protocol_md_hold() {
+        let screen = Size::new(640, 480);
+        let at = |x, y, w| place(Point::new(x, y), Size::new(w, 50), screen, &mut 0);
+        assert_eq!(at(570, 100, 50), Point::new(570, 100));
+        assert_eq!(at(600, 100, 50), Point::new(586, 100));
+        assert_eq!(at(-30, 10, 50), Point::new(4, 24));
+        assert_eq!(at(50, 50, 700), Point::new(4, 50));
     }
 }

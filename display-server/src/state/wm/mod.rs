@@ -32,8 +32,6 @@ pub const CLOSE_TIMEOUT: Duration = Duration::from_secs(2);
 pub const CASCADE_START: i32 = 40;
 /// How far each window of the cascade is from the previous one, on both axes.
 pub const CASCADE_STEP: i32 = 32;
-/// How much of the title bar placement keeps on the screen horizontally.
-pub const MIN_VISIBLE_TITLE: i32 = 64;
 
 /// What the window manager keeps about one managed window.
 pub struct Managed {
@@ -235,18 +233,23 @@ pub struct Drag {
 /// Where a managed window mapped for the first time goes (its client origin). A window
 /// asking for (0, 0) (no preference) takes the next slot of a cascade whose first frame is
 /// at ([`CASCADE_START`], [`CASCADE_START`]), each [`CASCADE_STEP`] further down and right,
-/// starting over when the frame would leave the screen. Any other position is kept, moved
-/// just enough that the title bar is on the screen: its top edge inside it and at least
-/// [`MIN_VISIBLE_TITLE`] pixels of its left end.
+/// starting over when the frame would leave the screen. Any other position is kept when
+/// the whole frame is on the screen, else moved just enough that it is (as a window
+/// coming back on a smaller screen after a restart must be, protocol.md §5.4); along a
+/// side where the frame is larger than the screen, its top or left edge goes to the
+/// screen's, so that the title bar can always be reached.
 pub fn place(requested: Point, size: Size, screen: Size, next_slot: &mut u32) -> Point {
     let (sw, sh) = (screen.width as i64, screen.height as i64);
     if requested != Point::new(0, 0) {
         let (b, t) = (BORDER as i64, TITLE_HEIGHT as i64);
-        let x = (requested.x as i64)
-            .min((sw - MIN_VISIBLE_TITLE as i64).max(b))
-            .max(b);
-        let y = (requested.y as i64).min(sh.max(t)).max(t);
-        return Point::new(x as i32, y as i32);
+        // The frame's start along one side: kept if the frame fits there, else moved in.
+        let fit = |at: i64, len: i64, screen: i64| at.min(screen - len).max(0);
+        let x = fit(requested.x as i64 - b, size.width as i64 + 2 * b, sw) + b;
+        let y = fit(requested.y as i64 - t, size.height as i64 + t + b, sh) + t;
+        return Point::new(
+            x.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+            y.clamp(i32::MIN as i64, i32::MAX as i64) as i32,
+        );
     }
     let slot_origin = |k: u32| CASCADE_START as i64 + CASCADE_STEP as i64 * k as i64;
     let fits = |k: u32| {
