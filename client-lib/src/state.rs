@@ -14,7 +14,7 @@ use crate::journal::News;
 use crate::slots::{Slot, SlotState, Slots};
 use std::collections::{BTreeSet, VecDeque};
 use yonder_protocol::event::ScreenChangeEvent;
-use yonder_protocol::{Event, ProtocolError, Reply, Seq, ServerMessage, Setup};
+use yonder_protocol::{ErrorCode, Event, ProtocolError, Reply, Seq, ServerMessage, Setup};
 
 /// Everything behind the state lock.
 #[derive(Debug, Default)]
@@ -50,6 +50,10 @@ pub(crate) struct State {
     /// The screen as the app last heard of it (the setup, then ScreenChange events): a
     /// server that comes back with another screen makes the app hear of it too.
     pub(crate) screen: Option<ScreenChangeEvent>,
+    /// The requests of the journal's replay into the last new session (first, last):
+    /// the server running out of room for them (an Alloc error: a quota, a limit) ends
+    /// the connection with a clear error, since the app's state is then not there.
+    pub(crate) replay: Option<(u64, u64)>,
 }
 
 /// A setup's (first) screen, as the ScreenChange event that would announce it.
@@ -151,6 +155,15 @@ impl State {
             }
             ServerMessage::Error { seq, error } => {
                 self.saw(seq);
+                if error.code == ErrorCode::Alloc
+                    && self.replay.is_some_and(|(a, b)| (a..=b).contains(&seq.0))
+                {
+                    self.fail(ConnectionError::Refused(format!(
+                        "the display did not take back the app's windows and resources \
+                         after it came back: {error}"
+                    )));
+                    return;
+                }
                 if self.ignored.remove(&seq.0) {
                     return;
                 }

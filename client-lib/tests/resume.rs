@@ -405,3 +405,36 @@ fn a_server_of_another_size_tells_the_app_and_keeps_its_window_reachable() {
     );
     assert_eq!((g.rect.width, g.rect.height), (120, 80), "its size is kept");
 }
+
+#[test]
+fn a_replay_the_new_server_has_no_room_for_ends_with_a_clear_error() {
+    let s = TestServer::start();
+    let conn = s.connect();
+    let (win, _) = app_window(&conn);
+    // Three pixmaps of 1 MiB each (4 bytes a pixel), with something drawn in them.
+    let gc = yonder_test_support::client::gc(&conn, win, 0x00ff00);
+    for _ in 0..3 {
+        let pix = conn.new_pixmap_id();
+        conn.create_pixmap(pix, conn.root(), 512, 512);
+        conn.poly_fill_rectangle(pix, gc, &[Rect::new(0, 0, 512, 512)]);
+    }
+    conn.sync().expect("the first server has room");
+    // The new server lets a client hold 2 MiB.
+    let _s = s.upgrade_with(|c| c.client_memory_quota = 2 << 20);
+    let end = Instant::now() + Duration::from_secs(20);
+    let err = loop {
+        assert!(Instant::now() < end, "no error within 20 s: the app hangs");
+        match conn.sync() {
+            Ok(()) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => break e,
+        }
+    };
+    let text = err.to_string();
+    assert!(
+        text.contains("did not take back the app's windows and resources")
+            && text.contains("Alloc"),
+        "a clear error: {text}"
+    );
+    // It stays: the app is not left half-restored.
+    assert!(conn.sync().is_err());
+}

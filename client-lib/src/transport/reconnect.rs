@@ -172,6 +172,7 @@ impl Inner {
             // (drawing into windows is redrawn on the Exposes that come).
             false => {
                 out.new_session(session.last_seq);
+                let first = session.last_seq + 1;
                 let replay = self.journal.replay();
                 let frames = replay.frames();
                 let mut at = 0;
@@ -183,6 +184,8 @@ impl Inner {
                     at = end;
                 }
                 self.requests_sent.store(out.last_seq(), Ordering::Release);
+                lock(&self.state).replay =
+                    (out.last_seq() >= first).then(|| (first, out.last_seq()));
                 *lock(&self.secret) = Some(session.secret.clone());
             }
         }
