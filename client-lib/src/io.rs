@@ -40,7 +40,7 @@ impl Stream {
         match addr {
             Address::Unix(path) => UnixStream::connect(path).map(Stream::Unix),
             Address::Tcp { host, port } => {
-                let s = TcpStream::connect((host.as_str(), *port))?;
+                let s = crate::tcp::connect(host, *port)?;
                 crate::tcp::tune_tcp(&s)?;
                 Ok(Stream::Tcp(s))
             }

@@ -1,8 +1,32 @@
 //! TCP sockets to a display: the options every one gets, whether plain or under TLS.
 
 use std::io;
-use std::net::TcpStream;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
+
+/// How long one TCP connect may wait for the display's answer. The kernel's own limit
+/// is about two minutes of SYN retries: a reconnecting app whose link was down would
+/// sit that long in one attempt after the link came back (protocol.md §5.4), where the
+/// next attempt after this bound finds it at once.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connects to `host`:`port`, trying each of its addresses in turn for at most
+/// [`CONNECT_TIMEOUT`]; the last failure if none answers.
+pub(crate) fn connect(host: &str, port: u16) -> io::Result<TcpStream> {
+    let mut last = None;
+    for addr in (host, port).to_socket_addrs()? {
+        match TcpStream::connect_timeout(&addr, CONNECT_TIMEOUT) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the host name {host} has no address"),
+        )
+    }))
+}
 
 /// How long a TCP link may stay silent before keepalive probes start.
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(10);

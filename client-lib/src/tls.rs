@@ -162,7 +162,7 @@ impl TlsStream {
         let address = format!("tls {host} port {port}");
         let io_err =
             |context: String| move |source: io::Error| ConnectError::Io { context, source };
-        let tcp = TcpStream::connect((host, port)).map_err(io_err(format!(
+        let tcp = crate::tcp::connect(host, port).map_err(io_err(format!(
             "cannot connect to display `{display}` ({address})"
         )))?;
         let setup = |tcp: &TcpStream, t: Option<Duration>| {
