@@ -177,14 +177,7 @@ impl Output {
 
     /// How many whole frames the buffer holds (requests handed out, not yet written).
     fn frames_unwritten(&self) -> u64 {
-        let mut n = 0;
-        let mut at = 0;
-        while at + 4 <= self.buf.len() {
-            let len = u32::from_le_bytes(self.buf[at..at + 4].try_into().expect("4 bytes"));
-            at += 4 + len as usize;
-            n += 1;
-        }
-        n
+        yonder_protocol::frames(&self.buf).count() as u64
     }
 
     /// Stops buffering for good: drops what is left (the connection failed).
@@ -278,15 +271,10 @@ impl Output {
 
 /// The length of the first `n` whole frames of `bytes` (all of them if fewer).
 fn frames_len(bytes: &[u8], n: u64) -> usize {
-    let mut at = 0;
-    for _ in 0..n {
-        if at + 4 > bytes.len() {
-            break;
-        }
-        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-        at = (at + 4 + len as usize).min(bytes.len());
-    }
-    at
+    yonder_protocol::frames(bytes)
+        .take(usize::try_from(n).unwrap_or(usize::MAX))
+        .map(<[u8]>::len)
+        .sum()
 }
 
 #[cfg(test)]

@@ -17,9 +17,7 @@ pub use yonder_address::cookie_file::{
 
 /// A fresh random cookie.
 pub fn new_cookie() -> std::io::Result<Cookie> {
-    let mut c = [0u8; 16];
-    getrandom::fill(&mut c).map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(c)
+    crate::secret::random_128()
 }
 
 /// The cookie file to use: the configured one (`--cookie-file`), else
@@ -39,17 +37,5 @@ pub fn cookie_file_path(configured: Option<&Path>) -> std::io::Result<PathBuf> {
 
 /// Compares two cookies in time independent of where they differ.
 pub fn cookies_equal(a: &[u8], b: &Cookie) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cookie_compare() {
-        assert!(cookies_equal(&[7; 16], &[7; 16]));
-        assert!(!cookies_equal(&[7; 15], &[7; 16]));
-        assert!(!cookies_equal(&[8; 16], &[7; 16]));
-    }
+    crate::secret::equal(a, b)
 }

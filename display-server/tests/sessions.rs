@@ -7,7 +7,7 @@
 //! `Destroy`, since a Unix socket ends with its process); one test checks the TCP
 //! default.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::Incoming;
@@ -346,10 +346,7 @@ fn over_tcp_a_client_is_kept_by_default() {
     let mut out = Vec::new();
     frame::encode_frame(&h, &mut out);
     sock.write_all(&out).unwrap();
-    let mut len = [0u8; 4];
-    sock.read_exact(&mut len).unwrap();
-    let mut body = vec![0; u32::from_le_bytes(len) as usize];
-    sock.read_exact(&mut body).unwrap();
+    let body = yonder_test_support::raw::read_frame(&mut sock).expect("a setup response");
     assert!(matches!(
         decode_setup_response(&body).unwrap(),
         SetupResponse::Accepted(_)

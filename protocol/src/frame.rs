@@ -43,6 +43,29 @@ pub fn split_frame(buf: &[u8], max_len: usize) -> Result<Option<(usize, usize)>,
     Ok((buf.len() >= end).then_some((HEADER_LEN, end)))
 }
 
+/// The whole frames at the start of `buf`, each with its header (a partial frame at the
+/// end is left out): for walking a buffer of frames this side made or already checked.
+pub fn frames(buf: &[u8]) -> Frames<'_> {
+    Frames { rest: buf }
+}
+
+/// The iterator of [`frames`].
+#[derive(Debug, Clone)]
+pub struct Frames<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Frames<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (_, end) = split_frame(self.rest, usize::MAX).ok().flatten()?;
+        let (frame, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(frame)
+    }
+}
+
 /// Appends one frame holding `msg` (MessagePack, structs as arrays) to `out`.
 pub fn encode_frame<T: Serialize + ?Sized>(msg: &T, out: &mut Vec<u8>) {
     let start = out.len();
@@ -62,6 +85,21 @@ pub fn encode_body<T: Serialize + ?Sized>(msg: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frames_walks_whole_frames_and_leaves_a_partial_one() {
+        let mut out = Vec::new();
+        encode_frame(&1u8, &mut out);
+        encode_frame(&"two", &mut out);
+        let whole = out.len();
+        encode_frame(&3u8, &mut out);
+        let got: Vec<&[u8]> = frames(&out[..out.len() - 1]).collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got.iter().map(|f| f.len()).sum::<usize>(), whole);
+        assert_eq!(got[1], &out[5..whole]);
+        assert_eq!(frames(&out).count(), 3);
+        assert_eq!(frames(&[]).count(), 0);
+    }
 
     #[test]
     fn split_waits_for_whole_frame() {

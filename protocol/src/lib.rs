@@ -50,7 +50,7 @@ pub use descriptor::{
 };
 pub use error::{ErrorCode, ProtocolError};
 pub use event::Event;
-pub use frame::{encode_frame, split_frame, FrameError, MAX_FRAME_LEN};
+pub use frame::{encode_frame, frames, split_frame, FrameError, Frames, MAX_FRAME_LEN};
 pub use geometry::{Color, Point, Rect, Segment, Size};
 pub use handshake::{Hello, Refusal, Resume, Session, Setup, SetupResponse};
 pub use ids::*;

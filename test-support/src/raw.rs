@@ -146,7 +146,7 @@ impl RawClient {
 }
 
 /// One frame's body, or None at the end of the stream.
-pub fn read_frame(sock: &mut UnixStream) -> Option<Vec<u8>> {
+pub fn read_frame(sock: &mut impl Read) -> Option<Vec<u8>> {
     let mut len = [0u8; 4];
     sock.read_exact(&mut len).ok()?;
     let mut body = vec![0; u32::from_le_bytes(len) as usize];

@@ -174,14 +174,9 @@ impl Inner {
                 out.new_session(session.last_seq);
                 let first = session.last_seq + 1;
                 let replay = self.journal.replay();
-                let frames = replay.frames();
-                let mut at = 0;
-                while at + 4 <= frames.len() {
-                    let len = u32::from_le_bytes(frames[at..at + 4].try_into().expect("4"));
-                    let end = (at + 4 + len as usize).min(frames.len());
+                for frame in yonder_protocol::frames(replay.frames()) {
                     out.next_seq();
-                    out.push(None, |b| b.extend_from_slice(&frames[at..end]));
-                    at = end;
+                    out.push(None, |b| b.extend_from_slice(frame));
                 }
                 self.requests_sent.store(out.last_seq(), Ordering::Release);
                 lock(&self.state).replay =

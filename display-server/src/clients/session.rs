@@ -11,7 +11,7 @@ use crate::state::State;
 use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc::UnboundedSender;
-use yonder_protocol::event::{ConfigureEvent, ExposeEvent};
+use yonder_protocol::event::ExposeEvent;
 use yonder_protocol::handshake::{Resume, Session};
 use yonder_protocol::request::CloseDownMode;
 use yonder_protocol::{ClientId, Event, EventMask, Hello, Rect, WindowId};
@@ -119,25 +119,11 @@ fn refresh(s: &mut State, id: ClientId) {
         let Some(win) = s.windows.get(&w) else {
             continue;
         };
-        let mask = win.mask_of(id);
-        let (rect, or, parent) = (win.rect, win.override_redirect, win.parent);
+        let (mask, rect) = (win.mask_of(id), win.rect);
         if mask.contains(EventMask::STRUCTURE_NOTIFY) {
-            let above_sibling = s
-                .windows
-                .get(&parent)
-                .and_then(|p| {
-                    let i = p.children.iter().position(|k| *k == w)?;
-                    i.checked_sub(1).map(|j| p.children[j])
-                })
-                .unwrap_or(WindowId::NONE);
-            let event = Event::Configure(ConfigureEvent {
-                event: w,
-                window: w,
-                rect,
-                above_sibling,
-                override_redirect: or,
-            });
-            send_event(s, id, event, false);
+            if let Some(configure) = s.configure_event(w) {
+                send_event(s, id, Event::Configure(configure), false);
+            }
         }
         if mask.contains(EventMask::EXPOSURE) && s.is_viewable(w) {
             let event = Event::Expose(ExposeEvent {

@@ -109,18 +109,14 @@ fn interned(out: &mut UnboundedReceiver<Vec<u8>>) -> Vec<Atom> {
         bytes.extend(chunk);
     }
     let mut atoms = Vec::new();
-    let mut at = 0;
-    while at + 4 <= bytes.len() {
-        let len = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-        let body = &bytes[at + 4..at + 4 + len];
+    for frame in yonder_protocol::frames(&bytes) {
         if let Ok(ServerMessage::Reply {
             reply: Reply::InternAtom(r),
             ..
-        }) = yonder_protocol::message::decode_server_message(body)
+        }) = yonder_protocol::message::decode_server_message(&frame[4..])
         {
             atoms.push(r.atom);
         }
-        at += 4 + len;
     }
     atoms
 }

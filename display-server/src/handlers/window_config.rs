@@ -129,25 +129,13 @@ fn restack(
 
 /// ConfigureNotify for `w` with its current geometry and stacking.
 pub fn notify_configure(s: &mut State, w: WindowId) {
-    let Some(win) = s.windows.get(&w) else {
+    let Some(configure) = s.configure_event(w) else {
         return;
     };
-    let (rect, or) = (win.rect, win.override_redirect);
-    let above_sibling = s
-        .windows
-        .get(&win.parent)
-        .and_then(|p| {
-            let i = p.children.iter().position(|k| *k == w)?;
-            i.checked_sub(1).map(|j| p.children[j])
-        })
-        .unwrap_or(WindowId::NONE);
     events::notify_structure(s, w, |event| {
         Event::Configure(ConfigureEvent {
             event,
-            window: w,
-            rect,
-            above_sibling,
-            override_redirect: or,
+            ..configure.clone()
         })
     });
 }

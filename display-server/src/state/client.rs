@@ -174,12 +174,7 @@ impl Client {
     /// Whether `secret` is this client's session secret; compared in time independent
     /// of where they differ.
     pub fn secret_matches(&self, secret: &[u8]) -> bool {
-        secret.len() == self.secret.len()
-            && secret
-                .iter()
-                .zip(&self.secret)
-                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-                == 0
+        crate::secret::equal(secret, &self.secret)
     }
 
     /// Queues an already-encoded frame.

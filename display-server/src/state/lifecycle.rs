@@ -60,7 +60,8 @@ impl State {
         let mut client = Client::new(id, hello.app_name.clone(), hello.id_space, tx);
         client.minor = minor;
         client.seq = Seq(first_seq);
-        client.secret = new_secret()?;
+        client.secret = crate::secret::random_128()
+            .map_err(|e| format!("no random numbers for the session: {e}"))?;
         // A 1.5 client over the network is kept when its link breaks; a Unix socket ends
         // only with its process (§5.4).
         client.close_down = match minor >= 5 && !link.unix {
@@ -134,11 +135,4 @@ impl State {
             session: (minor >= 5).then_some(session),
         }
     }
-}
-
-/// A session secret: 16 random bytes.
-fn new_secret() -> Result<[u8; 16], String> {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).map_err(|e| format!("no random numbers for the session: {e}"))?;
-    Ok(b)
 }

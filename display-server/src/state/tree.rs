@@ -5,6 +5,7 @@
 
 use super::State;
 use crate::command::fail;
+use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::{ErrorCode, Point, ProtocolError, Rect, WindowId};
 
 /// Most levels of windows under the root (its children are at level 1). A bound, so that
@@ -29,6 +30,27 @@ impl State {
         let win = self.windows.get(&w)?;
         let o = self.abs_origin(w);
         Some(Rect::new(o.x, o.y, win.rect.width, win.rect.height))
+    }
+
+    /// The Configure event telling `w`'s own selectors its present geometry and place in
+    /// the stacking order (`above_sibling`: the sibling just below it, or none).
+    pub fn configure_event(&self, w: WindowId) -> Option<ConfigureEvent> {
+        let win = self.windows.get(&w)?;
+        let above_sibling = self
+            .windows
+            .get(&win.parent)
+            .and_then(|p| {
+                let i = p.children.iter().position(|k| *k == w)?;
+                i.checked_sub(1).map(|j| p.children[j])
+            })
+            .unwrap_or(WindowId::NONE);
+        Some(ConfigureEvent {
+            event: w,
+            window: w,
+            rect: win.rect,
+            above_sibling,
+            override_redirect: win.override_redirect,
+        })
     }
 
     /// Mapped, and every ancestor mapped.
