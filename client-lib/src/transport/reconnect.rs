@@ -167,6 +167,7 @@ impl Inner {
             // (drawing into windows is redrawn on the Exposes that come).
             false => {
                 out.new_session(session.last_seq);
+                self.new_sessions.fetch_add(1, Ordering::AcqRel);
                 let replay = self.journal.replay();
                 let frames = replay.frames();
                 let mut at = 0;
