@@ -220,7 +220,7 @@ fn a_part_outlives_its_container_through_the_save_set() {
         px.at(70, PAINT_TOOLBAR_H + 60) == 0x000000
     });
     // It knows it has no container any more: Escape asks no one to end the editing.
-    key(&d, keysym::ESCAPE);
+    d.key(keysym::ESCAPE);
     std::thread::sleep(Duration::from_millis(300));
     let said = std::fs::read_to_string(&err).unwrap();
     assert!(!said.contains("ypaint"), "ypaint complained:\n{said}");
