@@ -64,6 +64,7 @@ struct Shown {
 
 /// The viewable top-level windows, bottom to top.
 fn shown(o: &Observer) -> Vec<Shown> {
+    // A window destroyed between two requests is not shown.
     o.top_levels()
         .into_iter()
         .filter(|w| {
@@ -72,10 +73,14 @@ fn shown(o: &Observer) -> Vec<Shown> {
                 .reply()
                 .is_ok_and(|a| a.map_state == MapState::Viewable)
         })
-        .map(|w| Shown {
-            window: w,
-            rect: o.conn.get_geometry(w).reply().expect("geometry").rect,
-            title: o.title_of(w),
+        .filter_map(|w| {
+            let rect = o.conn.get_geometry(w).reply().ok()?.rect;
+            let title = o.conn.get_property(w, atoms::WM_NAME, false).reply().ok()?;
+            Some(Shown {
+                window: w,
+                rect,
+                title: String::from_utf8_lossy(&title.data).into_owned(),
+            })
         })
         .collect()
 }
