@@ -10,9 +10,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
-use yonder::Connection;
 use yonder_protocol::request::FakeKind;
-use yonder_protocol::{atoms, Rect, WindowId};
+use yonder_protocol::Rect;
 use yonder_test_support::apps::*;
 use yonder_test_support::client::Pixels;
 use yonder_test_support::process::register;
@@ -46,14 +45,6 @@ fn red(rgb: u32) -> bool {
     r > 150 && g < 100 && b < 120
 }
 
-fn title_of(conn: &Connection, w: WindowId) -> String {
-    let p = conn
-        .get_property(w, atoms::WM_NAME, false)
-        .reply()
-        .expect("get_property WM_NAME");
-    String::from_utf8_lossy(&p.data).into_owned()
-}
-
 // ---------------------------------------------------------------------------------------
 // yclock
 
@@ -67,7 +58,7 @@ fn yclock_shows_three_o_clock() {
     let d = Display::start();
     let _clock = d.spawn(YCLOCK, &["--time", "03:00:00", "--exit-after", "20"]);
     let win = d.window_of("yclock");
-    assert_eq!(title_of(&d.conn, win), "yclock");
+    assert_eq!(d.title_of(win), "yclock");
     let (w, h) = d.size_of(win);
     let face_h = h - CLOCK_TEXT_STRIP;
     let radius = ((w.min(face_h) / 2) - CLOCK_MARGIN) as f64;
@@ -164,7 +155,7 @@ fn yview_shows_the_exact_pixels_sent_in_bands() {
     let _view = d.spawn(YVIEW, &["--exit-after", "20", "known.png"]);
     let win = d.window_of("yview");
     assert_eq!(d.size_of(win), (64, 48), "the window has the image's size");
-    assert_eq!(title_of(&d.conn, win), "yview — known.png");
+    assert_eq!(d.title_of(win), "yview — known.png");
     let want = |x: u32, y: u32| {
         let [r, g, b] = known_color(x, y);
         u32::from_be_bytes([0, r, g, b])
@@ -294,7 +285,7 @@ fn ypaint_paints_chooses_colors_saves_and_loads() {
         &["--exit-after", "60", "--size", "300x200", "picture.png"],
     );
     let win = d.window_of("ypaint");
-    assert_eq!(title_of(&d.conn, win), "ypaint — picture.png");
+    assert_eq!(d.title_of(win), "ypaint — picture.png");
     // The window is at (0, 0) (no window manager): window and root coordinates agree.
     let canvas = |x: i32, y: i32| (x, y + TOOLBAR_H);
     eventually("the canvas is shown", || {

@@ -61,18 +61,8 @@ fn spawn_traced(d: &Display, bin: &str, args: &[&str]) -> App {
     )
 }
 
-fn title_of(conn: &Connection, w: WindowId) -> String {
-    let p = conn
-        .get_property(w, atoms::WM_NAME, false)
-        .reply()
-        .expect("get_property WM_NAME");
-    String::from_utf8_lossy(&p.data).into_owned()
-}
-
 fn wait_title(d: &Display, w: WindowId, want: &str) {
-    eventually(&format!("the title is {want:?}"), || {
-        title_of(&d.conn, w) == want
-    });
+    eventually(&format!("the title is {want:?}"), || d.title_of(w) == want);
 }
 
 /// Waits until `app` has written `needle` to stderr.
@@ -213,10 +203,7 @@ fn a_file_dragged_from_yfiles_onto_ytrash_is_trashed() {
     let d = Display::start();
     let (files, note, trash) = files_and_trash(&d);
     let (yfiles, fw, ytrash, tw) = start_both(&d, &files, &trash);
-    assert_eq!(
-        title_of(&d.conn, fw),
-        format!("yfiles — {}", files.display())
-    );
+    assert_eq!(d.title_of(fw), format!("yfiles — {}", files.display()));
     let can_before = d.read_window(tw);
 
     begin_drag(&d, center(files_icon(1)), fw);
@@ -287,7 +274,7 @@ fn escape_cancels_a_drag_and_the_file_stays() {
     assert!(note.exists(), "the note left its directory");
     assert!(names_in(&trash.join("files")).is_empty());
     assert!(names_in(&trash.join("info")).is_empty());
-    assert_eq!(title_of(&d.conn, tw), "ytrash — 0 items");
+    assert_eq!(d.title_of(tw), "ytrash — 0 items");
     assert!(
         !ytrash.stderr().contains("dnd: drop"),
         "{}",
@@ -363,7 +350,7 @@ fn ytrash_refuses_a_drag_of_plain_text() {
         .iter()
         .any(|e| matches!(e, Event::SelectionRequest(_))));
     assert!(names_in(&trash.join("files")).is_empty());
-    assert_eq!(title_of(conn, tw), "ytrash — 0 items");
+    assert_eq!(d.title_of(tw), "ytrash — 0 items");
     assert!(
         !ytrash.stderr().contains("dnd: drop"),
         "{}",
@@ -421,7 +408,7 @@ fn ytrash_restores_refuses_to_overwrite_and_empties() {
     });
     assert_eq!(std::fs::read_to_string(&old).unwrap(), "new");
     assert_eq!(trash.items().unwrap().len(), 1);
-    assert_eq!(title_of(&d.conn, tw), "ytrash — 1 item");
+    assert_eq!(d.title_of(tw), "ytrash — 1 item");
 
     // Empty deletes it for good.
     d.click(TRASH_W - 72 + 32, 5 + 11);

@@ -9,7 +9,8 @@ use std::time::Duration;
 use yonder::prelude::*;
 use yonder_protocol::request::ConfigureWindow;
 use yonder_protocol::Rect;
-use yonder_test_support::apps::{eventually, spawn, watchdog, Display};
+use yonder_test_support::apps::{eventually, spawn, watchdog, Display, Observer};
+use yonder_test_support::home::Home;
 use yonder_test_support::proxy::Proxy;
 
 const YCLOCK: &str = env!("CARGO_BIN_EXE_yclock");
@@ -124,103 +125,13 @@ fn apps_survive_a_cut_link_and_go_on() {
     eventually("the clock's hands move", || face(&d) != before);
 }
 
-/// A display's directory that `yonder-server` processes come and go on.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn socket(&self) -> std::path::PathBuf {
-        yonder_server::display::socket_path(&self.dir.path().join("sockets"), 0)
-    }
-
-    /// `yonder-server :0` here, headless, without window manager, taking synthetic
-    /// input; waits until it serves.
-    fn serve(&self) -> yonder_test_support::server::ServerProcess {
-        let mut cmd =
-            std::process::Command::new(yonder_test_support::process::built_binary(SERVER));
-        cmd.args([":0", "--headless", "640x480", "--allow-synthetic-input"])
-            .arg("--no-window-manager")
-            .arg("--socket-dir")
-            .arg(self.dir.path().join("sockets"))
-            .arg("--cookie-file")
-            .arg(self.dir.path().join("cookies"));
-        let server = yonder_test_support::server::ServerProcess::spawn(cmd);
-        assert_eq!(server.ready(), ":0");
-        server
-    }
-
-    fn cookie(&self, name: &str) -> Vec<u8> {
-        yonder_server::auth::read_cookie(&self.dir.path().join("cookies"), name)
-            .expect("the display's cookies")
-            .to_vec()
-    }
-
-    fn display(&self) -> String {
-        format!("unix:{}", self.socket().display())
-    }
-
-    /// A trusted observer that ends with its connection (it is not under test).
-    fn observer(&self) -> yonder::Connection {
-        yonder::Connection::connect_with(yonder::ConnectOptions {
-            display: Some(self.display()),
-            cookie: Some(self.cookie(":0+trusted")),
-            app_name: Some("observer".into()),
-            reconnect: yonder::Reconnect::ExitAtOnce,
-            ..Default::default()
-        })
-        .expect("the observer connects")
-    }
-}
-
-/// The server, run as a process to be killed.
-const SERVER: &str = "yonder-server";
-
-/// The viewable top-level of the app named `name`, if any.
-fn window_named(o: &yonder::Connection, name: &str) -> Option<yonder_protocol::WindowId> {
-    let clients = o.list_clients().reply().ok()?;
-    let owner = clients.clients.iter().find(|c| c.app_name == name)?.id;
-    let tree = o.query_tree(o.root()).reply().ok()?;
-    tree.children.into_iter().find(|w| {
-        o.get_window_attributes(*w).reply().is_ok_and(|a| {
-            a.owner == owner && a.map_state == yonder_protocol::reply::MapState::Viewable
-        })
-    })
-}
-
-fn pixels_of(o: &yonder::Connection, w: yonder_protocol::WindowId) -> Vec<u32> {
-    let g = o.get_geometry(w).reply().expect("geometry");
-    yonder_test_support::client::read(o, w, Rect::new(0, 0, g.rect.width, g.rect.height)).data
-}
-
-fn drag(o: &yonder::Connection, from: (i32, i32), to: (i32, i32)) {
-    use yonder_protocol::request::FakeKind;
-    o.fake_input(FakeKind::Motion, 0, from.0, from.1);
-    o.fake_input(FakeKind::ButtonPress, 1, from.0, from.1);
-    for i in 1..=12 {
-        let (x, y) = (
-            from.0 + (to.0 - from.0) * i / 12,
-            from.1 + (to.1 - from.1) * i / 12,
-        );
-        o.fake_input(FakeKind::Motion, 0, x, y);
-    }
-    o.fake_input(FakeKind::ButtonRelease, 1, to.0, to.1);
-    o.sync().expect("sync");
-}
-
 #[test]
 fn apps_survive_their_server_killed_and_restarted() {
     let _watchdog = watchdog("apps_survive_their_server_killed_and_restarted");
-    let home = Home {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let home = Home::new(640, 480);
     let mut server = home.serve();
-    let cookie = hex::encode(home.cookie(":0"));
-    let display = home.display();
-    let env = [
-        ("YONDER_DISPLAY", display.as_str()),
-        ("YONDER_COOKIE", cookie.as_str()),
-    ];
+    let env = home.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut paint = spawn(
         YPAINT,
         &["--exit-after", "120", "--size", "300x200", "picture.png"],
@@ -231,11 +142,13 @@ fn apps_survive_their_server_killed_and_restarted() {
     let o = home.observer();
     let mut found = None;
     eventually("ypaint and yclock show their windows", || {
-        found = window_named(&o, "ypaint").zip(window_named(&o, "yclock"));
+        found = o
+            .mapped_window_of("ypaint")
+            .zip(o.mapped_window_of("yclock"));
         found.is_some()
     });
     let (canvas_win, clock_win) = found.unwrap();
-    o.configure_window(ConfigureWindow {
+    o.conn.configure_window(ConfigureWindow {
         window: clock_win,
         x: Some(400),
         y: Some(0),
@@ -244,19 +157,20 @@ fn apps_survive_their_server_killed_and_restarted() {
         stack_mode: None,
         sibling: None,
     });
-    let line = |o: &yonder::Connection, y: i32| {
-        let px = pixels_of(o, canvas_win);
-        let w = o.get_geometry(canvas_win).reply().unwrap().rect.width as usize;
+    let line = |o: &Observer, y: i32| {
+        let px = o.read_window(canvas_win).data;
+        let w = o.conn.get_geometry(canvas_win).reply().unwrap().rect.width as usize;
         (50..250).all(|x| px[(y + TOOLBAR_H) as usize * w + x] & 0xffffff == BLACK)
     };
     eventually("the canvas takes input", || {
-        pixels_of(&o, canvas_win)
+        o.read_window(canvas_win)
+            .data
             .iter()
             .any(|p| p & 0xffffff == RED)
     });
-    drag(&o, (40, 60 + TOOLBAR_H), (260, 60 + TOOLBAR_H));
+    o.drag((40, 60 + TOOLBAR_H), (260, 60 + TOOLBAR_H));
     eventually("the first stroke is shown", || line(&o, 60));
-    let before = pixels_of(&o, canvas_win);
+    let before = o.read_window(canvas_win).data;
     // Let the server's checkpoint see where the clock was put (debounced, ≤ 1 s).
     std::thread::sleep(Duration::from_millis(1200));
 
@@ -276,18 +190,20 @@ fn apps_survive_their_server_killed_and_restarted() {
     let _server = home.serve();
     let o = home.observer();
     eventually("both apps are back with the same windows", || {
-        window_named(&o, "ypaint") == Some(canvas_win)
-            && window_named(&o, "yclock") == Some(clock_win)
+        o.mapped_window_of("ypaint") == Some(canvas_win)
+            && o.mapped_window_of("yclock") == Some(clock_win)
     });
     eventually("ypaint's picture is back, pixel for pixel", || {
-        pixels_of(&o, canvas_win) == before
+        o.read_window(canvas_win).data == before
     });
-    let g = o.get_geometry(clock_win).reply().unwrap();
+    let g = o.conn.get_geometry(clock_win).reply().unwrap();
     assert_eq!(g.rect.x, 400, "the clock is where it was put");
-    drag(&o, (40, 140 + TOOLBAR_H), (260, 140 + TOOLBAR_H));
+    o.drag((40, 140 + TOOLBAR_H), (260, 140 + TOOLBAR_H));
     eventually("a new stroke after the restart", || line(&o, 140));
-    let face = pixels_of(&o, clock_win);
-    eventually("the clock ticks on", || pixels_of(&o, clock_win) != face);
+    let face = o.read_window(clock_win).data;
+    eventually("the clock ticks on", || {
+        o.read_window(clock_win).data != face
+    });
     assert!(paint.child.try_wait().unwrap().is_none());
     assert!(clock.child.try_wait().unwrap().is_none());
 }

@@ -10,6 +10,8 @@
 //!    Attaching a segment costs one round trip (once per segment), so that a descriptor
 //!    lost on the way (a Unix socket forwarded by SSH) or refused turns shared memory off
 //!    before any image depends on it.
+//!    A new session (a restarted server, protocol.md §5.4) knows no segment of the old:
+//!    the next image attaches a new one there.
 //! 2. **Compression** (slow links): otherwise, on TCP (or a Unix socket where shared memory
 //!    failed, which is forwarded), an image of at least 4 KiB is sent as QOI when that
 //!    is at least 1/8 smaller. QOI won the measurement (`bench/README.md`, protocol.md
@@ -170,6 +172,8 @@ struct Arena {
     head: usize,
     /// Puts the server may not have read yet: byte range and request number, oldest first.
     in_flight: VecDeque<(usize, usize, u64)>,
+    /// The session whose server attached it (`Transport::new_sessions`).
+    session: u64,
 }
 
 /// 4·width·height, if it fits in memory (any u32 sides: 4·(2³²−1)² does not fit a u64).
@@ -286,6 +290,7 @@ impl Images {
         };
         let pixels = &mut arena.mapping.bytes_mut()[offset..offset + len];
         fill(pixels);
+        let pixels: &[u8] = pixels;
         let put = ShmPutImage {
             drawable,
             gc,
@@ -298,10 +303,26 @@ impl Images {
             stride: 4 * width,
         };
         let request = Request::ShmPutImage(put.clone());
+        let session = arena.session;
         // The journal copies the pixels if the target is one of its pixmaps: the
         // segment is written again later.
         let sent = Sent::ShmPut { put: &put, pixels };
         let seq = t.send_encoded(Some(ShmPutImage::HAS_REPLY), None, sent, |buf| {
+            // A new session began since the segment was checked: its server does not
+            // know the segment, so the pixels go in the request (`encode` runs with the
+            // output lock held, which a new session takes too).
+            if t.new_sessions() != session {
+                let plain = Request::PutImage(PutImage {
+                    drawable,
+                    gc,
+                    dst,
+                    width,
+                    height,
+                    format,
+                    data: pixels.to_vec(),
+                });
+                return encode_request_frame(&plain, buf);
+            }
             encode_request_frame(&request, buf)
         });
         arena.in_flight.push_back((offset, offset + len, seq.0));
@@ -372,6 +393,11 @@ impl ImageState {
             .is_some_and(|s| s.extensions.iter().any(|e| e == SHM_EXTENSION));
         if !offered || matches!(self.shm, Shm::Off) {
             return None;
+        }
+        // A new session's server never attached the segment (protocol.md §5.4): a new
+        // one is attached there, and the old is not detached (that server is gone).
+        if matches!(&self.shm, Shm::On(a) if a.session != t.new_sessions()) {
+            self.shm = Shm::Untried;
         }
         let current = match &self.shm {
             Shm::On(a) => a.mapping.len(),
@@ -444,8 +470,16 @@ impl ImageState {
             segment,
             size: size as u64,
         });
+        let session = t.new_sessions();
         let seq = t.send_tracked_with_fd(&attach, Some(ShmAttach::HAS_REPLY), Some(fd));
-        if VoidCookie::new(t, seq).check().is_err() {
+        let attached = VoidCookie::new(t, seq).check();
+        if t.new_sessions() != session {
+            // The connection came back as a new session meanwhile: which server got the
+            // segment is not known. The next put tries again.
+            self.shm = Shm::Untried;
+            return None;
+        }
+        if attached.is_err() {
             self.shm = Shm::Off;
             self.shm_failed = true;
             return None;
@@ -455,6 +489,7 @@ impl ImageState {
             segment,
             head: 0,
             in_flight: VecDeque::new(),
+            session,
         });
         Some(())
     }

@@ -438,3 +438,53 @@ fn a_replay_the_new_server_has_no_room_for_ends_with_a_clear_error() {
     // It stays: the app is not left half-restored.
     assert!(conn.sync().is_err());
 }
+
+#[test]
+fn an_image_put_through_shared_memory_after_an_upgrade_shows() {
+    use yonder::protocol::request::ImageFormat;
+    use yonder::protocol::Point;
+    // 100 × 100 RGBA is above the size that goes through shared memory.
+    let image = |rgb: u32| -> Vec<u8> {
+        let [_, r, g, b] = rgb.to_be_bytes();
+        [r, g, b, 0xff].repeat(100 * 100)
+    };
+    let s = TestServer::start();
+    let conn = s.connect();
+    let (win, _) = app_window(&conn);
+    let pix = conn.new_pixmap_id();
+    conn.create_pixmap(pix, conn.root(), 100, 100);
+    let gc = yonder_test_support::client::gc(&conn, win, 0);
+    let put = |rgb: u32| {
+        let at = Point::new(0, 0);
+        conn.put_image(pix, gc, at, 100, 100, ImageFormat::Rgba, image(rgb));
+        conn.sync().expect("sync");
+    };
+    put(0x336699);
+    assert_eq!(conn.image_stats().shared_memory, 1, "through shared memory");
+
+    let s = s.upgrade_with(|_| {});
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Lost)
+    );
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Back { resumed: false })
+    );
+    // The new server never saw the old segment: the library attaches a new one.
+    put(0xcc3300);
+    while let Some(i) = conn.poll_for_event().expect("connection") {
+        assert!(
+            !matches!(i, Incoming::Error(_)),
+            "the put after the upgrade failed: {i:?}"
+        );
+    }
+    let watcher = s.connect_trusted();
+    let px = yonder_test_support::client::read(&watcher, pix, Rect::new(0, 0, 100, 100));
+    assert_eq!(px.count(0xcc3300), 100 * 100, "the new picture");
+    assert_eq!(
+        conn.image_stats().shared_memory,
+        2,
+        "still through shared memory"
+    );
+}

@@ -17,7 +17,12 @@
 //!   parent is created it goes in as ReparentWindow puts it (and is mapped if its client
 //!   mapped it). A window held [`HOLD_TIME`] becomes a top-level of its own, mapped if its
 //!   client mapped it, as if a save-set had rescued it;
-//! * save-set entries, once both the client (by id space) and the window are back;
+//! * save-set entries, once both the client (by id space) and the window are back (the
+//!   client's own ChangeSaveSet of such a window, before it is back, succeeds:
+//!   [`change_save_set`]);
+//! * another client's ChangeWindowAttributes of a window of the checkpoint that is not
+//!   back yet (a part selecting events on its container), carried out when the window is
+//!   created ([`change_window_attributes`]);
 //! * the focus, when its window is viewable again.
 //!
 //! The restoration ends when nothing is left, or
@@ -27,14 +32,15 @@ use crate::checkpoint::{atom_log, file, Embedded, Files, Writer};
 use crate::command::HandlerResult;
 use crate::focus;
 use crate::handlers::atom::MAX_ATOM_NAME;
-use crate::handlers::{window, window_config};
+use crate::handlers::{saveset, window, window_config};
 use crate::state::restoring::{Restoring, HOLD_TIME};
 use crate::state::State;
 use std::path::Path;
 use std::time::Instant;
 use tokio::sync::watch;
 use yonder_protocol::request::{
-    ConfigureWindow, CreateWindow, MapWindow, ReparentWindow, StackMode, UnmapWindow,
+    ChangeSaveSet, ChangeWindowAttributes, ConfigureWindow, CreateWindow, MapWindow,
+    ReparentWindow, StackMode, UnmapWindow,
 };
 use yonder_protocol::{ClientId, Rect, WindowId};
 
@@ -116,6 +122,7 @@ pub(crate) fn create_window(s: &mut State, c: ClientId, mut r: CreateWindow) -> 
         r.parent = WindowId::ROOT;
     }
     window::create_window(s, c, r)?;
+    apply_deferred(s, id);
     if hold {
         if let Some(rs) = &mut s.restoring {
             rs.hold(id, Instant::now() + HOLD_TIME);
@@ -159,6 +166,71 @@ pub(crate) fn map_window(s: &mut State, c: ClientId, r: MapWindow) -> HandlerRes
     restore_focus(s);
     end_if_done(s);
     Ok(None)
+}
+
+// ChangeSaveSet, while a restoration lasts: a window of the client's save-set in the
+// checkpoint that is not back yet is taken as if it were there (the container's app may
+// replay its save-set before the part's app has created the window again): an insert
+// leaves the entry to be restored when the window comes, a removal drops it.
+pub(crate) fn change_save_set(s: &mut State, c: ClientId, r: ChangeSaveSet) -> HandlerResult {
+    let space = s.clients.get(&c).map(|c| c.id_space);
+    let waits = match (&s.restoring, space) {
+        (Some(rs), Some(space)) => {
+            !s.windows.contains_key(&r.window) && rs.save_set_waits(space, r.window)
+        }
+        _ => false,
+    };
+    if !waits {
+        return saveset::change_save_set(s, c, r);
+    }
+    if let (false, Some(rs), Some(space)) = (r.insert, &mut s.restoring, space) {
+        rs.drop_save_set(space, r.window);
+        end_if_done(s);
+    }
+    Ok(None)
+}
+
+// ChangeWindowAttributes, while a restoration lasts: of another client's window of the
+// checkpoint that is not back yet, kept and carried out when the window is created (a
+// part's app may come back before its container's, and select events on the container).
+pub(crate) fn change_window_attributes(
+    s: &mut State,
+    c: ClientId,
+    r: ChangeWindowAttributes,
+) -> HandlerResult {
+    let defer = s.restoring.as_ref().is_some_and(|rs| {
+        !s.windows.contains_key(&r.window)
+            && s.owner_of(r.window.0) != Some(c)
+            && rs.knows(r.window)
+    });
+    let kept = defer
+        && s.restoring
+            .as_mut()
+            .is_some_and(|rs| rs.defer_attributes(r.window, c, r.attributes.clone()));
+    if kept {
+        return Ok(None);
+    }
+    window::change_window_attributes(s, c, r)
+}
+
+/// Carries out the changes other clients made to `w`'s attributes before it was created,
+/// for those of them still connected.
+fn apply_deferred(s: &mut State, w: WindowId) {
+    let Some(deferred) = s.restoring.as_mut().map(|rs| rs.take_deferred(w)) else {
+        return;
+    };
+    for (c, attributes) in deferred {
+        if !s.clients.contains_key(&c) {
+            continue;
+        }
+        let change = ChangeWindowAttributes {
+            window: w,
+            attributes,
+        };
+        if let Err(e) = window::change_window_attributes(s, c, change) {
+            tracing::debug!(window = %w, error = %e, "cannot carry out a deferred change");
+        }
+    }
 }
 
 // UnmapWindow, while a restoration lasts: a held window's unmap is noted.

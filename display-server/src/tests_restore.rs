@@ -1,6 +1,8 @@
 //! The restoration on the state itself: a window created before its parent (another
 //! client's) is held, then put back when the parent comes, or released as a top-level when
-//! its hold ends; a top-level takes its old place; the state stays whole throughout.
+//! its hold ends; a top-level takes its old place; a container's save-set and a part's
+//! event selection on its container may come back before the other's window; the state
+//! stays whole throughout.
 
 use super::*;
 use crate::checkpoint::{Checkpoint, Embedded, Placed};
@@ -155,4 +157,113 @@ fn top_levels_take_their_old_geometry_and_place_in_the_stack_when_mapped() {
     assert!(pos(win(7, 1)) < pos(win(7, 2)) && pos(win(7, 2)) < pos(win(7, 3)));
     assert_eq!(s.windows[&win(7, 2)].rect, Rect::new(150, 50, 40, 30));
     assert!(s.restoring.is_none());
+}
+
+#[test]
+fn a_container_may_put_a_part_not_back_yet_in_its_save_set() {
+    let c = Checkpoint {
+        save_sets: vec![crate::checkpoint::SaveSetEntry {
+            space: 7,
+            window: win(PART, 1),
+        }],
+        ..embedded_part()
+    };
+    let (mut s, doc, part, _rx) = restoring(c);
+    let (top, container, p) = (win(7, 1), win(7, 2), win(PART, 1));
+    // The container's app comes back first and replays its save-set.
+    create(
+        &mut s,
+        doc,
+        top,
+        WindowId::ROOT,
+        Rect::new(40, 40, 100, 100),
+    );
+    create(&mut s, doc, container, top, Rect::new(10, 10, 60, 60));
+    let insert = |window| ChangeSaveSet {
+        window,
+        insert: true,
+    };
+    assert_eq!(change_save_set(&mut s, doc, insert(p)), Ok(None));
+    assert!(
+        change_save_set(&mut s, doc, insert(win(PART, 2))).is_err(),
+        "a window the checkpoint does not have in its save-set does not exist"
+    );
+    // The part comes back: into the container, and into its save-set.
+    create(&mut s, part, p, container, Rect::new(0, 0, 10, 10));
+    assert_eq!(s.windows[&p].parent, container);
+    assert!(s.transfers.save_sets[&doc].contains(&p));
+    assert_eq!(s.check_invariants(), Ok(()));
+}
+
+#[test]
+fn a_part_taken_out_of_the_save_set_before_it_is_back_stays_out() {
+    let c = Checkpoint {
+        save_sets: vec![crate::checkpoint::SaveSetEntry {
+            space: 7,
+            window: win(PART, 1),
+        }],
+        ..embedded_part()
+    };
+    let (mut s, doc, part, _rx) = restoring(c);
+    let (top, container, p) = (win(7, 1), win(7, 2), win(PART, 1));
+    create(
+        &mut s,
+        doc,
+        top,
+        WindowId::ROOT,
+        Rect::new(40, 40, 100, 100),
+    );
+    create(&mut s, doc, container, top, Rect::new(10, 10, 60, 60));
+    let remove = ChangeSaveSet {
+        window: p,
+        insert: false,
+    };
+    assert_eq!(change_save_set(&mut s, doc, remove), Ok(None));
+    create(&mut s, part, p, container, Rect::new(0, 0, 10, 10));
+    assert!(!s
+        .transfers
+        .save_sets
+        .get(&doc)
+        .is_some_and(|set| set.contains(&p)));
+}
+
+#[test]
+fn a_part_selecting_events_on_its_container_before_it_is_back_gets_them() {
+    use yonder_protocol::request::WindowAttributes;
+    use yonder_protocol::EventMask;
+    let (mut s, doc, part, _rx) = restoring(embedded_part());
+    let (top, container, p) = (win(7, 1), win(7, 2), win(PART, 1));
+    // The part's app comes back first: its window is held, and it selects events on
+    // its container, which is not there yet.
+    create(&mut s, part, p, container, Rect::new(0, 0, 10, 10));
+    let select = |window| ChangeWindowAttributes {
+        window,
+        attributes: WindowAttributes {
+            event_mask: Some(EventMask::STRUCTURE_NOTIFY),
+            ..Default::default()
+        },
+    };
+    assert_eq!(
+        change_window_attributes(&mut s, part, select(container)),
+        Ok(None)
+    );
+    assert!(
+        change_window_attributes(&mut s, part, select(win(7, 9))).is_err(),
+        "a window the checkpoint does not know does not exist"
+    );
+    create(
+        &mut s,
+        doc,
+        top,
+        WindowId::ROOT,
+        Rect::new(40, 40, 100, 100),
+    );
+    create(&mut s, doc, container, top, Rect::new(10, 10, 60, 60));
+    assert_eq!(
+        s.windows[&container].selections,
+        [(part, EventMask::STRUCTURE_NOTIFY)],
+        "the part's selection, made when the container came"
+    );
+    assert_eq!(s.windows[&p].parent, container);
+    assert_eq!(s.check_invariants(), Ok(()));
 }

@@ -20,7 +20,7 @@ use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
 use yonder_protocol::reply::MapState;
 use yonder_protocol::request::FakeKind;
-use yonder_protocol::{ClientId, Rect, WindowId};
+use yonder_protocol::{atoms, keysym, ClientId, Rect, WindowId};
 use yonder_server::{ServerConfig, ServerHandle};
 
 /// The screen size of a [`Display`].
@@ -37,11 +37,20 @@ pub fn watchdog(test: &'static str) -> Watchdog {
 }
 
 /// A server in this process on a socket in a temporary directory, and a trusted client of
-/// it for the test to look with and to inject input through.
+/// it for the test to look with and to inject input through (its [`Observer`], whose
+/// methods and `conn` a `Display` offers as its own).
 pub struct Display {
     pub handle: ServerHandle,
     pub dir: TempDir,
-    pub conn: Connection,
+    observer: Observer,
+}
+
+impl std::ops::Deref for Display {
+    type Target = Observer;
+
+    fn deref(&self) -> &Observer {
+        &self.observer
+    }
 }
 
 impl Display {
@@ -55,17 +64,16 @@ impl Display {
             c.screen_height = SCREEN_H;
             f(c)
         });
-        // The observer is trusted: it reads the apps' windows and the screen, which an
-        // ordinary client may not (protocol.md §19).
-        let conn = Connection::connect_with(ConnectOptions {
+        let observer = Observer::connect(ConnectOptions {
             display: Some(handle.unix_display()),
             cookie: Some(handle.trusted_cookie.to_vec()),
-            app_name: Some("observer".into()),
             ..ConnectOptions::default()
-        })
-        .expect("connect");
-        conn.setup().expect("setup");
-        Display { handle, dir, conn }
+        });
+        Display {
+            handle,
+            dir,
+            observer,
+        }
     }
 
     /// Runs `bin` with `args` in the background, with the display's name and cookie in
@@ -97,6 +105,32 @@ impl Display {
         self.dir.path().join(file)
     }
 
+    /// Runs `bin` with `args` to its end (at most [`WAIT`]).
+    pub fn run(&self, bin: &str, args: &[&str]) -> Finished {
+        self.spawn(bin, args).finish()
+    }
+}
+
+/// A trusted client of a display for a test to look with and to inject input through;
+/// the programs under test never see it. It reads the apps' windows and the screen, which
+/// an ordinary client may not (protocol.md §19).
+pub struct Observer {
+    pub conn: Connection,
+}
+
+impl Observer {
+    /// Connects as `observer` with `options` (whose cookie must be the display's trusted
+    /// one), once the setup is there.
+    pub fn connect(options: ConnectOptions) -> Observer {
+        let conn = Connection::connect_with(ConnectOptions {
+            app_name: Some("observer".into()),
+            ..options
+        })
+        .expect("the observer connects");
+        conn.setup().expect("setup");
+        Observer { conn }
+    }
+
     /// The viewable top-level window of the client named `name`, once there is one.
     pub fn window_of(&self, name: &str) -> WindowId {
         let mut found = None;
@@ -105,11 +139,6 @@ impl Display {
             found.is_some()
         });
         found.unwrap()
-    }
-
-    /// Runs `bin` with `args` to its end (at most [`WAIT`]).
-    pub fn run(&self, bin: &str, args: &[&str]) -> Finished {
-        self.spawn(bin, args).finish()
     }
 
     /// The connected client whose app name is `name`, if any.
@@ -173,6 +202,36 @@ impl Display {
             self.input(FakeKind::Motion, 0, x, y);
         }
         self.input(FakeKind::ButtonRelease, 1, to.0, to.1);
+    }
+
+    /// A key pressed and released (`ks` a keysym).
+    pub fn key(&self, ks: u32) {
+        self.input(FakeKind::KeyPress, ks, 0, 0);
+        self.input(FakeKind::KeyRelease, ks, 0, 0);
+    }
+
+    /// `text` typed, one key per character.
+    pub fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.key(keysym::from_char(c));
+        }
+    }
+
+    /// `ks` with `modifier` (a modifier's keysym) held.
+    pub fn chord(&self, modifier: u32, ks: u32) {
+        self.input(FakeKind::KeyPress, modifier, 0, 0);
+        self.key(ks);
+        self.input(FakeKind::KeyRelease, modifier, 0, 0);
+    }
+
+    /// Window `w`'s title (`WM_NAME`).
+    pub fn title_of(&self, w: WindowId) -> String {
+        let p = self
+            .conn
+            .get_property(w, atoms::WM_NAME, false)
+            .reply()
+            .expect("get_property WM_NAME");
+        String::from_utf8_lossy(&p.data).into_owned()
     }
 
     /// What the screen (the root window) shows in `rect`.

@@ -18,6 +18,8 @@
 //! - [`process`]: child processes of a test: a registry the watchdog kills, bounded waits.
 //! - [`regressions`]: replaying the inputs a fuzz target crashed on.
 //! - [`proxy`]: a TCP proxy whose links a test cuts (lost links, protocol.md §5.4).
+//! - [`home`]: a display's directory that `yonder-server` processes come and go on
+//!   (killed and started again under running apps, protocol.md §5.4, §16.6).
 //!
 //! # Layers
 //!
@@ -30,10 +32,12 @@
 //! 3. `raw` — a byte-level client of the test server.
 //! 4. `client` — what a test client does with a server.
 //! 5. `wm`, `apps`, `xvfb` — window-manager helpers, apps as child processes, Xvfb.
+//! 6. `home` — server processes that come and go under running apps.
 
 pub mod apps;
 pub mod client;
 pub mod fake;
+pub mod home;
 pub mod process;
 pub mod proxy;
 pub mod raw;

@@ -32,6 +32,60 @@ pub fn kill(signal: &str, pid: u32) {
         .status();
 }
 
+/// The processes whose command line contains `needle`: (pid, command line with its
+/// arguments joined by spaces). For processes a test's programs start themselves.
+pub fn processes_with(needle: &str) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        if let Ok(raw) = std::fs::read(entry.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&raw).replace('\0', " ");
+            if cmd.contains(needle) {
+                out.push((pid, cmd));
+            }
+        }
+    }
+    out
+}
+
+/// A process a test's program started (a grandchild of the test, such as the ypaint a
+/// ydoc runs): registered in [`LIVE`] for the watchdog and killed when dropped, so that it
+/// does not outlive the test when its parent dies first.
+pub struct Adopted {
+    pub pid: u32,
+}
+
+impl Adopted {
+    pub fn new(pid: u32) -> Adopted {
+        LIVE.lock().unwrap().push(pid);
+        Adopted { pid }
+    }
+
+    /// Whether the process runs (exists and is not a zombie).
+    pub fn alive(&self) -> bool {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)) else {
+            return false;
+        };
+        // `pid (comm) S ...`: the state follows the last parenthesis.
+        let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+        !state.is_some_and(|s| s.starts_with('Z') || s.starts_with('X'))
+    }
+}
+
+impl Drop for Adopted {
+    fn drop(&mut self) {
+        if self.alive() {
+            kill("-KILL", self.pid);
+        }
+        unregister(self.pid);
+    }
+}
+
 /// How long the watchdog waits, after killing the children, for the test to end by
 /// itself (a client call blocked on a killed server fails, and the test panics with its
 /// own message) before it aborts the process.

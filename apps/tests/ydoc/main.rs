@@ -105,24 +105,6 @@ fn png_of(img: &image::RgbaImage) -> Vec<u8> {
     out
 }
 
-fn key(d: &Display, ks: u32) {
-    d.input(FakeKind::KeyPress, ks, 0, 0);
-    d.input(FakeKind::KeyRelease, ks, 0, 0);
-}
-
-fn type_text(d: &Display, text: &str) {
-    for c in text.chars() {
-        key(d, keysym::from_char(c));
-    }
-}
-
-/// `ks` with `modifier` held.
-fn chord(d: &Display, modifier: u32, ks: u32) {
-    d.input(FakeKind::KeyPress, modifier, 0, 0);
-    key(d, ks);
-    d.input(FakeKind::KeyRelease, modifier, 0, 0);
-}
-
 /// Ctrl+S, then waits until the file holds what `want` accepts; returns its blocks.
 fn save(
     d: &Display,
@@ -134,7 +116,7 @@ fn save(
     let end = Instant::now() + WAIT;
     loop {
         let _ = std::fs::remove_file(&path);
-        chord(d, keysym::CONTROL_L, 's' as u32);
+        d.chord(keysym::CONTROL_L, 's' as u32);
         let until = Instant::now() + Duration::from_secs(2);
         while Instant::now() < until {
             if let Ok(bytes) = std::fs::read(&path) {

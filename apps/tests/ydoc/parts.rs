@@ -3,6 +3,7 @@
 
 use super::*;
 use yonder::prelude::*;
+use yonder_test_support::process::{processes_with, Adopted};
 
 // ---------------------------------------------------------------------------------------
 // In-place editing
@@ -179,34 +180,6 @@ fn a_drawing_is_edited_in_place_with_ypaint() {
     assert_eq!(rgb(saved.get_pixel(100, 150)), YELLOW);
 }
 
-/// Processes whose command line contains `needle`: (pid, command line).
-fn processes_with(needle: &str) -> Vec<(u32, String)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
-            continue;
-        };
-        if let Ok(raw) = std::fs::read(entry.path().join("cmdline")) {
-            let cmd = String::from_utf8_lossy(&raw).replace('\0', " ");
-            if cmd.contains(needle) {
-                out.push((pid, cmd));
-            }
-        }
-    }
-    out
-}
-
-/// Kills the process `pid` when dropped (ypaint outlives the ydoc that started it).
-struct KillOnDrop(u32);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", &self.0.to_string()])
-            .status();
-    }
-}
-
 #[test]
 fn a_part_outlives_its_container_through_the_save_set() {
     let _watchdog = watchdog("a_part_outlives_its_container_through_the_save_set");
@@ -219,7 +192,7 @@ fn a_part_outlives_its_container_through_the_save_set() {
     let [(pid, cmd)] = &found[..] else {
         panic!("not one ypaint for {needle:?}: {found:?}")
     };
-    let _reaper = KillOnDrop(*pid);
+    let _reaper = Adopted::new(*pid);
     assert!(cmd.contains("ypaint"), "{cmd}");
     let (ox, oy) = origin_in_root(&d, part);
 
@@ -247,7 +220,7 @@ fn a_part_outlives_its_container_through_the_save_set() {
         px.at(70, PAINT_TOOLBAR_H + 60) == 0x000000
     });
     // It knows it has no container any more: Escape asks no one to end the editing.
-    key(&d, keysym::ESCAPE);
+    d.key(keysym::ESCAPE);
     std::thread::sleep(Duration::from_millis(300));
     let said = std::fs::read_to_string(&err).unwrap();
     assert!(!said.contains("ypaint"), "ypaint complained:\n{said}");

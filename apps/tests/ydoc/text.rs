@@ -23,12 +23,12 @@ fn typed_text_is_saved_and_shows_again() {
     assert_eq!(String::from_utf8_lossy(&title.data), "ydoc — notes.ydoc");
     wait_drawn(&d, w);
     d.input(FakeKind::Motion, 0, 200, 120);
-    type_text(&d, "Hello Yondr");
-    key(&d, keysym::LEFT);
-    type_text(&d, "e");
-    key(&d, keysym::END);
-    key(&d, keysym::RETURN);
-    type_text(&d, "Second line");
+    d.type_text("Hello Yondr");
+    d.key(keysym::LEFT);
+    d.type_text("e");
+    d.key(keysym::END);
+    d.key(keysym::RETURN);
+    d.type_text("Second line");
     let recs = save(&d, "notes.ydoc", |r| r.len() == 2);
     assert_eq!(texts(&recs), ["Hello Yonder", "Second line"]);
     let bytes = std::fs::read(d.path("notes.ydoc")).unwrap();
@@ -91,13 +91,13 @@ fn text_copied_in_one_ydoc_pastes_into_another() {
 
     // In the first: type, select the last word with Shift+Left, copy.
     d.input(FakeKind::Motion, 0, 150, 100);
-    type_text(&d, "copy me please");
+    d.type_text("copy me please");
     d.input(FakeKind::KeyPress, keysym::SHIFT_L, 0, 0);
     for _ in 0.."please".len() {
-        key(&d, keysym::LEFT);
+        d.key(keysym::LEFT);
     }
     d.input(FakeKind::KeyRelease, keysym::SHIFT_L, 0, 0);
-    chord(&d, keysym::CONTROL_L, 'c' as u32);
+    d.chord(keysym::CONTROL_L, 'c' as u32);
     eventually("the first ydoc owns the clipboard", || {
         d.conn
             .get_selection_owner(atoms::CLIPBOARD)
@@ -109,7 +109,7 @@ fn text_copied_in_one_ydoc_pastes_into_another() {
 
     // In the second: paste, and once it shows, save.
     d.input(FakeKind::Motion, 0, 470, 100);
-    chord(&d, keysym::CONTROL_L, 'v' as u32);
+    d.chord(keysym::CONTROL_L, 'v' as u32);
     eventually("the pasted text shows", || {
         d.read_window(b)
             .count_in(Rect::new(MARGIN, MARGIN, 200, 20), dark)

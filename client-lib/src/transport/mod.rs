@@ -118,6 +118,11 @@ pub(crate) struct Inner {
     /// The journal of the app's server-side state, fed every request under `out` (its
     /// lock comes after `out`, before `input` and `state`: see `journal::Shared`).
     journal: Shared,
+    /// How many new sessions replaced the first (protocol.md §5.4, case 1): the server
+    /// of each knows nothing the connection had attached before, such as the image
+    /// code's shared-memory segment. Only changed with `out` held, so a frame encoded
+    /// under `out` reads the session it goes to.
+    new_sessions: AtomicU64,
 }
 
 impl std::fmt::Debug for Transport {
@@ -168,6 +173,7 @@ impl Transport {
             resumable: AtomicBool::new(false),
             me: me.clone(),
             journal: Shared::new(id_space),
+            new_sessions: AtomicU64::new(0),
         })))
     }
 }
@@ -186,6 +192,11 @@ impl Inner {
     /// Whether the socket is a Unix socket (a local server: descriptors can travel).
     pub(crate) fn is_unix(&self) -> bool {
         self.stream().is_unix()
+    }
+
+    /// How many new sessions replaced the first so far (see `Inner::new_sessions`).
+    pub(crate) fn new_sessions(&self) -> u64 {
+        self.new_sessions.load(Ordering::Acquire)
     }
 
     /// The highest sequence number seen in anything from the server.

@@ -173,6 +173,7 @@ impl Inner {
             false => {
                 out.new_session(session.last_seq);
                 let first = session.last_seq + 1;
+                self.new_sessions.fetch_add(1, Ordering::AcqRel);
                 let replay = self.journal.replay();
                 for frame in yonder_protocol::frames(replay.frames()) {
                     out.next_seq();

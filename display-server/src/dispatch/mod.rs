@@ -10,8 +10,7 @@ pub use state_thread::{apply_command, disconnect_all, flush_clients, present, ru
 
 use crate::command::{fail, HandlerResult, Incoming};
 use crate::handlers::{
-    atom, dnd, draw, image, input, property, resource, saveset, selection, shm, window,
-    window_config,
+    atom, dnd, draw, image, input, property, resource, selection, shm, window, window_config,
 };
 use crate::restore;
 use crate::state::versions::too_new;
@@ -177,7 +176,7 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
     use Request as R;
     match req {
         R::CreateWindow(r) => restore::create_window(s, c, r),
-        R::ChangeWindowAttributes(r) => window::change_window_attributes(s, c, r),
+        R::ChangeWindowAttributes(r) => restore::change_window_attributes(s, c, r),
         R::GetWindowAttributes(r) => window::get_window_attributes(s, c, r),
         R::DestroyWindow(r) => window::destroy_window(s, c, r),
         R::MapWindow(r) => restore::map_window(s, c, r),
@@ -227,7 +226,7 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
         R::StartDrag(r) => dnd::start_drag(s, c, r),
         R::DndStatus(r) => dnd::dnd_status(s, c, r),
         R::DndFinish(r) => dnd::dnd_finish(s, c, r),
-        R::ChangeSaveSet(r) => saveset::change_save_set(s, c, r),
+        R::ChangeSaveSet(r) => restore::change_save_set(s, c, r),
         // Not through the reader (a test's State): no descriptor came with it.
         R::ShmAttach(r) => shm::shm_attach(s, c, r, None),
         R::ShmDetach(r) => shm::shm_detach(s, c, r),

@@ -1,18 +1,21 @@
 //! A loaded checkpoint while its windows come back (protocol.md §16.6): which top-levels
 //! are still to be placed and where they stood, which windows go back inside another
 //! client's window, which of them are held (created before their parent came back), the
-//! save-set entries and the focus still to be given back. Data and queries only; what is done with
-//! them when apps recreate their windows is `restore`'s.
+//! save-set entries and the focus still to be given back, and what other clients changed
+//! of windows not back yet. Data and queries only; what is done with them when apps
+//! recreate their windows is `restore`'s.
 //!
-//! Bounded: every table is at most a checkpoint's [`crate::checkpoint::MAX_ENTRIES`], entries only ever go,
-//! and the whole restoration ends [`RESTORE_TIME`] after the server started, or earlier
-//! when nothing is left.
+//! Bounded: every table is at most a checkpoint's [`crate::checkpoint::MAX_ENTRIES`];
+//! entries only ever go, but for the deferred changes (bounded the same), and the whole
+//! restoration ends [`RESTORE_TIME`] after the server started, or earlier when nothing
+//! is left.
 
 use super::IdMap;
-use crate::checkpoint::{Checkpoint, Embedded, Placed, SaveSetEntry};
+use crate::checkpoint::{Checkpoint, Embedded, Placed, SaveSetEntry, MAX_ENTRIES};
 use crate::state::Window;
 use std::time::{Duration, Instant};
-use yonder_protocol::{Rect, WindowId};
+use yonder_protocol::request::WindowAttributes;
+use yonder_protocol::{ClientId, Rect, WindowId};
 
 /// How long after its start a restarted server waits for the windows of its checkpoint.
 pub const RESTORE_TIME: Duration = Duration::from_secs(600);
@@ -46,6 +49,9 @@ pub struct Restoring {
     save_sets: Vec<SaveSetEntry>,
     /// The focus to give back when the window is viewable (NONE: none).
     focus: WindowId,
+    /// Other clients' ChangeWindowAttributes of windows of the checkpoint not back yet,
+    /// in arrival order, carried out when the window is created.
+    deferred: Vec<(WindowId, ClientId, WindowAttributes)>,
 }
 
 impl Restoring {
@@ -68,6 +74,7 @@ impl Restoring {
                 f if f == WindowId::ROOT => WindowId::NONE,
                 f => f,
             },
+            deferred: Vec::new(),
         }
     }
 
@@ -181,6 +188,44 @@ impl Restoring {
         let (now, later): (Vec<_>, Vec<_>) = self.save_sets.drain(..).partition(|e| ready(e));
         self.save_sets = later;
         now
+    }
+
+    /// Whether `w` is a window of the checkpoint: a top-level, a window inside another
+    /// client's window, or such a window's parent.
+    pub fn knows(&self, w: WindowId) -> bool {
+        self.slots.contains_key(&w)
+            || self.embeds.contains_key(&w)
+            || self.embeds.values().any(|e| e.parent == w)
+    }
+
+    /// Keeps client `c`'s change of the attributes of `w`, a window of the checkpoint not
+    /// back yet, for when `w` is created; false when [`MAX_ENTRIES`] are kept already.
+    pub fn defer_attributes(&mut self, w: WindowId, c: ClientId, a: WindowAttributes) -> bool {
+        if self.deferred.len() >= MAX_ENTRIES {
+            return false;
+        }
+        self.deferred.push((w, c, a));
+        true
+    }
+
+    /// The changes of `w`'s attributes kept for its creation, in arrival order.
+    pub fn take_deferred(&mut self, w: WindowId) -> Vec<(ClientId, WindowAttributes)> {
+        let (now, later): (Vec<_>, Vec<_>) = self.deferred.drain(..).partition(|d| d.0 == w);
+        self.deferred = later;
+        now.into_iter().map(|(_, c, a)| (c, a)).collect()
+    }
+
+    /// Whether the save-set of the client of id space `space` is still to get `w` back.
+    pub fn save_set_waits(&self, space: u32, w: WindowId) -> bool {
+        self.save_sets
+            .iter()
+            .any(|e| e.space == space && e.window == w)
+    }
+
+    /// The client of id space `space` took `w` out of its save-set before `w` came back.
+    pub fn drop_save_set(&mut self, space: u32, w: WindowId) {
+        self.save_sets
+            .retain(|e| !(e.space == space && e.window == w));
     }
 
     /// The focus still to give back (NONE: none).
