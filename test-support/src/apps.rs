@@ -354,10 +354,19 @@ impl Drop for App {
 }
 
 /// Polls `cond` until it holds, panicking with `what` after [`WAIT`].
-pub fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let end = Instant::now() + WAIT;
+pub fn eventually(what: &str, cond: impl FnMut() -> bool) {
+    eventually_within(WAIT, what, cond);
+}
+
+/// [`eventually`] with a limit of its own, for what takes longer by design (a dead
+/// link noticed by keepalive).
+pub fn eventually_within(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+    let end = Instant::now() + limit;
     while !cond() {
-        assert!(Instant::now() < end, "timed out waiting until {what}");
+        assert!(
+            Instant::now() < end,
+            "timed out waiting {limit:?} until {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }

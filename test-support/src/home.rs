@@ -43,13 +43,29 @@ impl Home {
 
     /// `yonder-server :0` here; waits until it serves.
     pub fn serve(&self) -> ServerProcess {
-        let mut cmd = Command::new(built_binary(SERVER));
+        self.serve_with(&[], &[])
+    }
+
+    /// [`Home::serve`] with `extra` arguments, started through `launcher` when it is not
+    /// empty (a command the server's path and arguments are appended to, as
+    /// [`crate::netns::NetPair::on_server`] gives).
+    pub fn serve_with(&self, launcher: &[&str], extra: &[&str]) -> ServerProcess {
+        let server = built_binary(SERVER);
+        let mut cmd = match launcher.split_first() {
+            Some((program, words)) => {
+                let mut c = Command::new(program);
+                c.args(words).arg(&server);
+                c
+            }
+            None => Command::new(&server),
+        };
         cmd.args([":0", "--headless", &self.screen, "--allow-synthetic-input"])
             .arg("--no-window-manager")
             .arg("--socket-dir")
             .arg(self.dir.path().join("sockets"))
             .arg("--cookie-file")
-            .arg(self.dir.path().join("cookies"));
+            .arg(self.dir.path().join("cookies"))
+            .args(extra);
         let server = ServerProcess::spawn(cmd);
         assert_eq!(server.ready(), ":0");
         server

@@ -38,6 +38,7 @@ pub mod apps;
 pub mod client;
 pub mod fake;
 pub mod home;
+pub mod netns;
 pub mod process;
 pub mod proxy;
 pub mod raw;
