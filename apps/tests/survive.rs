@@ -85,28 +85,6 @@ fn shown(o: &Observer) -> Vec<Shown> {
         .collect()
 }
 
-/// The window of the client named `name` inside `w`'s subtree, if any.
-fn descendant_of_client(o: &Observer, w: WindowId, name: &str) -> Option<WindowId> {
-    let owner = o.client(name)?;
-    let mut todo = vec![w];
-    while let Some(x) = todo.pop() {
-        let Ok(tree) = o.conn.query_tree(x).reply() else {
-            continue;
-        };
-        for c in tree.children {
-            if o.conn
-                .get_window_attributes(c)
-                .reply()
-                .is_ok_and(|a| a.owner == owner)
-            {
-                return Some(c);
-            }
-            todo.push(c);
-        }
-    }
-    None
-}
-
 /// `w`'s parent, and its geometry in it.
 fn placement(o: &Observer, w: WindowId) -> (WindowId, Rect) {
     let parent = o.conn.query_tree(w).reply().expect("query_tree").parent;
@@ -292,7 +270,7 @@ fn five_apps_survive_their_server_killed_and_go_on() {
     }
     let mut part = None;
     eventually("ypaint's window is inside ydoc's and has the focus", || {
-        part = descendant_of_client(&o, doc_win, "ypaint");
+        part = o.descendant_of_client(doc_win, "ypaint");
         part.is_some_and(|p| o.conn.get_input_focus().reply().unwrap().window == p)
     });
     let part = part.unwrap();

@@ -11,7 +11,8 @@
 //! the Unix socket: both must show as detached, and both windows must be destroyed
 //! within 12 s.
 //!
-//! Needs root and iproute2 (`ip netns`); prints SKIPPED and passes without them.
+//! Needs root and iproute2 (`ip netns`); prints SKIPPED and passes without them outside
+//! CI (`NetPair::or_skip`).
 
 use std::os::fd::AsFd;
 use std::path::Path;
@@ -22,6 +23,7 @@ use yonder::{ConnectOptions, Connection, Incoming};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::request::WindowAttributes;
 use yonder_protocol::{Color, Event, EventMask, Rect, WindowId};
+use yonder_test_support::netns::NetPair;
 use yonder_test_support::server::ServerProcess;
 
 const SERVER: &str = env!("CARGO_BIN_EXE_yonder-server");
@@ -30,79 +32,7 @@ const KEEPALIVE_SECS: u64 = 4;
 const NOTICE_WITHIN: Duration = Duration::from_secs(12);
 /// How long the server keeps the vanished clients detached before freeing them.
 const GRACE_SECS: u64 = 2;
-const ADDR_A: &str = "10.231.9.1";
-const ADDR_B: &str = "10.231.9.2";
 const DISPLAY: u32 = 5;
-
-fn ip(args: &[&str]) -> Result<(), String> {
-    let out = Command::new("ip")
-        .args(args)
-        .output()
-        .map_err(|e| format!("ip {}: {e}", args.join(" ")))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "ip {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
-/// Namespaces A and B joined by a veth pair; deleted (with the pair) on drop.
-struct Net {
-    a: String,
-    b: String,
-    vb: String,
-}
-
-impl Net {
-    fn make() -> Result<Net, String> {
-        let pid = std::process::id();
-        let net = Net {
-            a: format!("yka-{pid}"),
-            b: format!("ykb-{pid}"),
-            vb: format!("ykb{pid}"),
-        };
-        let va = format!("yka{pid}");
-        ip(&["netns", "add", &net.a])?;
-        ip(&["netns", "add", &net.b])?;
-        ip(&["link", "add", &va, "type", "veth", "peer", "name", &net.vb])?;
-        ip(&["link", "set", &va, "netns", &net.a])?;
-        ip(&["link", "set", &net.vb, "netns", &net.b])?;
-        ip(&[
-            "-n",
-            &net.a,
-            "addr",
-            "add",
-            &format!("{ADDR_A}/24"),
-            "dev",
-            &va,
-        ])?;
-        ip(&[
-            "-n",
-            &net.b,
-            "addr",
-            "add",
-            &format!("{ADDR_B}/24"),
-            "dev",
-            &net.vb,
-        ])?;
-        for (ns, dev) in [(&net.a, &va), (&net.b, &net.vb)] {
-            ip(&["-n", ns, "link", "set", "lo", "up"])?;
-            ip(&["-n", ns, "link", "set", dev, "up"])?;
-        }
-        Ok(net)
-    }
-}
-
-impl Drop for Net {
-    fn drop(&mut self) {
-        let _ = ip(&["netns", "del", &self.a]);
-        let _ = ip(&["netns", "del", &self.b]);
-    }
-}
 
 /// Runs `f` on a thread that has entered network namespace `ns`: sockets it makes
 /// belong to that namespace for their whole life, whichever thread uses them later.
@@ -135,9 +65,9 @@ fn cookie_line(file: &Path, name: &str) -> Vec<u8> {
 }
 
 /// A client in B: one window, mapped, and the server has seen it all.
-fn remote_client(cookie: &[u8], name: &str, x: i32) -> (Connection, WindowId) {
+fn remote_client(addr: &str, cookie: &[u8], name: &str, x: i32) -> (Connection, WindowId) {
     let conn = Connection::connect_with(ConnectOptions {
-        display: Some(format!("{ADDR_A}:{DISPLAY}")),
+        display: Some(format!("{addr}:{DISPLAY}")),
         cookie: Some(cookie.to_vec()),
         app_name: Some(name.into()),
         ..ConnectOptions::default()
@@ -161,39 +91,25 @@ fn remote_client(cookie: &[u8], name: &str, x: i32) -> (Connection, WindowId) {
 
 #[test]
 fn a_vanished_client_is_noticed_and_freed() {
-    let root = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(|u| u == "0"))
-        })
-        .unwrap_or(false);
-    if !root || Command::new("ip").arg("-V").output().is_err() {
-        println!("SKIPPED: the keepalive test needs root and iproute2 (ip netns)");
+    let Some(net) = NetPair::or_skip("a_vanished_client_is_noticed_and_freed") else {
         return;
-    }
-    let net = match Net::make() {
-        Ok(n) => n,
-        Err(e) => {
-            println!("SKIPPED: cannot make network namespaces here: {e}");
-            return;
-        }
     };
     let tmp = tempfile::tempdir().unwrap();
     let cookies = tmp.path().join("cookies");
     let sockets = tmp.path().join("sockets");
 
     // The server in A, on its veth address.
-    let mut cmd = Command::new("ip");
-    cmd.args(["netns", "exec", &net.a, SERVER])
+    let [program, words @ ..] = net.on_server();
+    let mut cmd = Command::new(program);
+    cmd.args(words)
+        .arg(SERVER)
         .args([
             &format!(":{DISPLAY}"),
             "--headless",
             "320x200",
             "--no-window-manager",
         ])
-        .args(["--listen", "tcp", "--tcp-addr", ADDR_A])
+        .args(["--listen", "tcp", "--tcp-addr", &net.server_addr])
         .args(["--keepalive", &KEEPALIVE_SECS.to_string()])
         .args(["--detach-grace", &GRACE_SECS.to_string()])
         .arg("--socket-dir")
@@ -231,17 +147,17 @@ fn a_vanished_client_is_noticed_and_freed() {
 
     // Two clients in B.
     let cookie = cookie_line(&cookies, &format!(":{DISPLAY}"));
-    let ((idle, idle_w), (busy, busy_w)) = in_namespace(&net.b, || {
+    let ((idle, idle_w), (busy, busy_w)) = in_namespace(&net.app_ns, || {
         (
-            remote_client(&cookie, "idle-remote", 10),
-            remote_client(&cookie, "busy-remote", 100),
+            remote_client(&net.server_addr, &cookie, "idle-remote", 10),
+            remote_client(&net.server_addr, &cookie, "busy-remote", 100),
         )
     });
     let clients = watcher.list_clients().reply().expect("list_clients");
     assert_eq!(clients.clients.len(), 3, "{:?}", clients.clients);
 
     // B's end of the cable is pulled: nothing is closed, nothing more gets through.
-    ip(&["-n", &net.b, "link", "set", &net.vb, "down"]).expect("link down");
+    net.link(false).expect("link down");
     let pulled = Instant::now();
     // The server writes to one of them now: that data is never acknowledged.
     watcher.send_event(

@@ -151,6 +151,30 @@ impl Observer {
             .map(|c| c.id)
     }
 
+    /// The window of the client named `name` inside `w`'s subtree (an embedded part),
+    /// if any.
+    pub fn descendant_of_client(&self, w: WindowId, name: &str) -> Option<WindowId> {
+        let owner = self.client(name)?;
+        let mut todo = vec![w];
+        while let Some(x) = todo.pop() {
+            let Ok(tree) = self.conn.query_tree(x).reply() else {
+                continue;
+            };
+            for c in tree.children {
+                if self
+                    .conn
+                    .get_window_attributes(c)
+                    .reply()
+                    .is_ok_and(|a| a.owner == owner)
+                {
+                    return Some(c);
+                }
+                todo.push(c);
+            }
+        }
+        None
+    }
+
     /// The root's children, bottom to top.
     pub fn top_levels(&self) -> Vec<WindowId> {
         let root = self.conn.root();

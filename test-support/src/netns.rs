@@ -8,8 +8,10 @@ use std::process::Command;
 
 /// A server-side and an app-side namespace, with the veth between them up.
 pub struct NetPair {
-    server_ns: String,
-    app_ns: String,
+    /// The server side's namespace (its name under `/run/netns`).
+    pub server_ns: String,
+    /// The app side's namespace.
+    pub app_ns: String,
     app_link: String,
     /// The server side's address on the link.
     pub server_addr: String,

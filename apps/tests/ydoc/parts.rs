@@ -8,29 +8,6 @@ use yonder_test_support::process::{processes_with, Adopted};
 // ---------------------------------------------------------------------------------------
 // In-place editing
 
-/// The window of the client named `name` inside `w`'s subtree, if any.
-fn descendant_of_client(d: &Display, w: WindowId, name: &str) -> Option<WindowId> {
-    let clients = d.conn.list_clients().reply().ok()?;
-    let owner = clients.clients.iter().find(|c| c.app_name == name)?.id;
-    let mut todo = vec![w];
-    while let Some(x) = todo.pop() {
-        let Ok(tree) = d.conn.query_tree(x).reply() else {
-            continue;
-        };
-        for c in tree.children {
-            if d.conn
-                .get_window_attributes(c)
-                .reply()
-                .is_ok_and(|a| a.owner == owner)
-            {
-                return Some(c);
-            }
-            todo.push(c);
-        }
-    }
-    None
-}
-
 /// A window's position in root coordinates (ydoc sits at the root's origin).
 fn origin_in_root(d: &Display, mut w: WindowId) -> (i32, i32) {
     let (mut x, mut y) = (0, 0);
@@ -79,7 +56,7 @@ fn edit_in_place(d: &Display, w: WindowId, top: i32) -> WindowId {
     d.click(cx, cy);
     let mut part = None;
     eventually("ypaint's window is inside ydoc's", || {
-        part = descendant_of_client(d, w, "ypaint");
+        part = d.descendant_of_client(w, "ypaint");
         part.is_some()
     });
     let part = part.unwrap();
