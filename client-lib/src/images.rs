@@ -176,6 +176,20 @@ struct Arena {
     session: u64,
 }
 
+/// The plain PutImage of `put`, its pixels `data` in the request.
+fn plain(put: Put, data: Vec<u8>) -> PutImage {
+    let (drawable, gc, dst, width, height, format) = put;
+    PutImage {
+        drawable,
+        gc,
+        dst,
+        width,
+        height,
+        format,
+        data,
+    }
+}
+
 /// 4·width·height, if it fits in memory (any u32 sides: 4·(2³²−1)² does not fit a u64).
 fn raw_len(width: u32, height: u32) -> Option<usize> {
     let n = (width as u64).checked_mul(height as u64)?.checked_mul(4)?;
@@ -203,7 +217,7 @@ impl Images {
     /// Puts an image (see `DrawExt::put_image`): a raw one of the right length the
     /// cheapest way the connection allows, anything else in the request.
     pub(crate) fn put<'c>(&self, t: &'c Transport, put: Put, data: Vec<u8>) -> VoidCookie<'c> {
-        let (drawable, gc, dst, width, height, format) = put;
+        let (_, _, _, width, height, format) = put;
         let raw = format.is_raw() && raw_len(width, height) == Some(data.len());
         if raw {
             if let Some(cookie) = self.put_from_shm(t, put, |px| px.copy_from_slice(&data)) {
@@ -217,18 +231,7 @@ impl Images {
             images.stats.raw_bytes += data.len() as u64;
             images.stats.sent_bytes += data.len() as u64;
         }
-        void_request(
-            t,
-            PutImage {
-                drawable,
-                gc,
-                dst,
-                width,
-                height,
-                format,
-                data,
-            },
-        )
+        void_request(t, plain(put, data))
     }
 
     /// Puts a raw image that `fill` draws (see `DrawExt::put_image_with`): straight into
@@ -312,15 +315,8 @@ impl Images {
             // know the segment, so the pixels go in the request (`encode` runs with the
             // output lock held, which a new session takes too).
             if t.new_sessions() != session {
-                let plain = Request::PutImage(PutImage {
-                    drawable,
-                    gc,
-                    dst,
-                    width,
-                    height,
-                    format,
-                    data: pixels.to_vec(),
-                });
+                let args = (drawable, gc, dst, width, height, format);
+                let plain = Request::PutImage(plain(args, pixels.to_vec()));
                 return encode_request_frame(&plain, buf);
             }
             encode_request_frame(&request, buf)
