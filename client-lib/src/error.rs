@@ -135,7 +135,11 @@ pub enum ReplyError {
     #[error("request {} has no reply", .0 .0)]
     NoReply(Seq),
     /// The connection was lost after the server carried out the request, and its reply
-    /// was lost with it; the session went on (protocol.md §5.4). Ask again if needed.
+    /// was lost with it; the session went on (protocol.md §5.4). The library asks again
+    /// by itself whatever only asks and it still holds, so this comes only for a
+    /// GetProperty that deletes, or a request older than what it keeps (4 MiB of
+    /// requests over the network; on a local socket, those written before the server
+    /// went). Ask again if needed.
     #[error("the reply to request {} was lost with the connection; the display came back", .0 .0)]
     Lost(Seq),
 }

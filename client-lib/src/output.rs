@@ -163,6 +163,26 @@ impl Output {
         self.dead = false;
     }
 
+    /// The frames of the requests `wanted` picks by sequence number, among those kept or
+    /// not yet written, with their numbers: what a reconnection asks again.
+    pub(crate) fn frames_of(&self, wanted: impl Fn(u64) -> bool) -> Vec<(u64, Vec<u8>)> {
+        let chunks = self
+            .resend
+            .chunks
+            .iter()
+            .map(|(first, _, b)| (*first, &b[..]));
+        let unwritten = std::iter::once((self.written + 1, &self.buf[..]));
+        let mut found = Vec::new();
+        for (first, bytes) in chunks.chain(unwritten) {
+            for (seq, frame) in (first..).zip(yonder_protocol::frames(bytes)) {
+                if wanted(seq) {
+                    found.push((seq, frame.to_vec()));
+                }
+            }
+        }
+        found
+    }
+
     /// A new session (protocol.md §5.4) numbered on after `processed`: nothing kept or
     /// buffered is sent any more (the journal's replay recreates the state instead).
     pub(crate) fn new_session(&mut self, processed: u64) {

@@ -98,6 +98,19 @@ impl Slots {
         }
     }
 
+    /// The requests whose reply is awaited and was lost with a connection, up to
+    /// `processed` (the candidates for asking again).
+    pub(crate) fn awaited_through(&self, processed: u64) -> Vec<u64> {
+        self.items
+            .iter()
+            .take_while(|(seq, _)| *seq <= processed)
+            .filter(|(_, slot)| {
+                slot.expects_reply && matches!(slot.state, SlotState::Waiting | SlotState::Lost)
+            })
+            .map(|(seq, _)| *seq)
+            .collect()
+    }
+
     /// Whether no cookie is live.
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {

@@ -12,7 +12,7 @@ use crate::error::{ConnectionError, ReplyError};
 use crate::event::{Incoming, RequestError};
 use crate::journal::News;
 use crate::slots::{Slot, SlotState, Slots};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use yonder_protocol::event::ScreenChangeEvent;
 use yonder_protocol::{ErrorCode, Event, ProtocolError, Reply, Seq, ServerMessage, Setup};
 
@@ -54,6 +54,11 @@ pub(crate) struct State {
     /// the server running out of room for them (an Alloc error: a quota, a limit) ends
     /// the connection with a clear error, since the app's state is then not there.
     pub(crate) replay: Option<(u64, u64)>,
+    /// Requests whose reply was lost with a connection and that were asked again on the
+    /// next (protocol.md §5.4): first number (the cookie's) → number on the wire now.
+    reasked: BTreeMap<u64, u64>,
+    /// The same, wire number → first number, to route the answers.
+    reasked_wire: BTreeMap<u64, u64>,
 }
 
 /// A setup's (first) screen, as the ScreenChange event that would announce it.
@@ -144,6 +149,7 @@ impl State {
         match msg {
             ServerMessage::Reply { seq, reply } => {
                 self.saw(seq);
+                let seq = self.first_number(seq);
                 match self.slots.get_mut(seq.0) {
                     Some(slot) if matches!(slot.state, SlotState::Waiting) => {
                         slot.state = SlotState::Reply(Box::new(reply))
@@ -167,6 +173,7 @@ impl State {
                 if self.ignored.remove(&seq.0) {
                     return;
                 }
+                let seq = self.first_number(seq);
                 match self.slots.get_mut(seq.0) {
                     Some(slot) if matches!(slot.state, SlotState::Waiting) => {
                         slot.state = SlotState::Error(Box::new(error))
@@ -204,6 +211,47 @@ impl State {
         self.last_seq = self.last_seq.max(seq.0);
     }
 
+    /// The cookie's number of an answer to request `wire` (they differ for a request
+    /// asked again on a later connection).
+    #[inline]
+    fn first_number(&mut self, wire: Seq) -> Seq {
+        if self.reasked_wire.is_empty() {
+            return wire;
+        }
+        match self.reasked_wire.remove(&wire.0) {
+            Some(first) => Seq(first),
+            None => wire,
+        }
+    }
+
+    /// The number on the wire now of request `seq` (its cookie's number).
+    #[inline]
+    fn wire_number(&self, seq: u64) -> u64 {
+        if self.reasked.is_empty() {
+            return seq;
+        }
+        self.reasked.get(&seq).copied().unwrap_or(seq)
+    }
+
+    /// Request `seq`'s cookie is done with: its renumbering goes.
+    fn settled(&mut self, seq: u64) {
+        if let Some(wire) = self.reasked.remove(&seq) {
+            self.reasked_wire.remove(&wire);
+        }
+    }
+
+    /// Requests whose reply the old connection lost were sent again, `(first, wire)`:
+    /// their cookies wait for the answers to the new numbers.
+    pub(crate) fn asked_again(&mut self, renumbered: &[(u64, u64)]) {
+        for &(first, wire) in renumbered {
+            if let Some(slot) = self.slots.get_mut(first) {
+                slot.state = SlotState::Waiting;
+                self.reasked.insert(first, wire);
+                self.reasked_wire.insert(wire, first);
+            }
+        }
+    }
+
     /// A resumed session: the server processed every request up to `processed`, and
     /// whatever it answered that has not arrived was lost with the old connection. A
     /// reply still awaited for one of them will not come (protocol.md §5.4).
@@ -221,6 +269,9 @@ impl State {
     /// dropped, and whatever comes later is routed as if there never was a cookie.
     /// Returns whether the event queue grew.
     pub(crate) fn forget(&mut self, seq: u64) -> bool {
+        if !self.reasked.is_empty() {
+            self.settled(seq);
+        }
         match self.slots.remove(seq).map(|s| s.state) {
             Some(SlotState::Error(error)) => {
                 self.events.push_back(Incoming::Error(RequestError {
@@ -235,13 +286,15 @@ impl State {
 
     /// A cookie's owner does not care how the request ends: drop whatever comes for it.
     pub(crate) fn ignore(&mut self, seq: u64) {
+        let wire = self.wire_number(seq);
+        self.settled(seq);
         if let Some(Slot {
             state: SlotState::Waiting,
             ..
         }) = self.slots.remove(seq)
         {
-            if self.last_seq < seq {
-                self.ignored.insert(seq);
+            if self.last_seq < wire {
+                self.ignored.insert(wire);
             }
         }
     }
@@ -253,15 +306,19 @@ impl State {
                 format!("no record of request {seq}"),
             ))));
         };
+        let wire = self.wire_number(seq);
         let done = match &slot.state {
             SlotState::Lost => true,
-            SlotState::Waiting if !slot.expects_reply => self.last_seq >= seq,
+            SlotState::Waiting if !slot.expects_reply => self.last_seq >= wire,
             // In order: anything after `seq` means its reply was never sent.
-            SlotState::Waiting => self.last_seq > seq,
+            SlotState::Waiting => self.last_seq > wire,
             _ => true,
         };
         if !done {
             return None;
+        }
+        if wire != seq {
+            self.settled(seq);
         }
         let slot = self.slots.remove(seq)?;
         Some(match slot.state {
@@ -372,6 +429,28 @@ mod tests {
         st.apply(reply(6));
         assert_eq!(st.take_check(5), Some(Ok(())));
         assert!(st.slots.is_empty());
+    }
+
+    #[test]
+    fn a_request_asked_again_is_answered_under_its_first_number() {
+        let mut st = State::default();
+        st.track(5, true);
+        st.track(6, true);
+        st.track(7, false);
+        st.lost_through(7);
+        st.asked_again(&[(5, 12), (6, 13)]);
+        assert!(st.take_reply(5).is_none(), "waits for the answer to 12");
+        st.apply(reply(12));
+        assert!(matches!(st.take_reply(5), Some(Ok(_))));
+        // One dropped before its answer comes: the answer goes nowhere.
+        st.ignore(6);
+        st.apply(err(13));
+        assert!(
+            st.events.is_empty(),
+            "an ignored request's error is dropped"
+        );
+        assert!(st.reasked.is_empty() && st.reasked_wire.is_empty());
+        assert!(matches!(st.take_check(7), Some(Ok(()))));
     }
 
     #[test]

@@ -205,15 +205,12 @@ fn a_server_that_no_longer_knows_the_app_gets_its_state_replayed() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(watcher.get_geometry(win).reply().is_err(), "freed");
-    // A round trip asked while away is answered once the app is back.
+    // A question asked while away is asked again, and answered, once the app is back.
     let cookie = conn.get_geometry(win);
     proxy.accept(true);
-    assert!(
-        matches!(cookie.reply(), Err(yonder::ReplyError::Lost(_))),
-        "a query of the old session fails clearly"
-    );
-    conn.sync()
-        .expect("a sync is asked again on the new session");
+    let g = cookie.reply().expect("answered by the new session");
+    assert_eq!(g.rect, Rect::new(30, 40, 64, 48));
+    conn.sync().expect("a sync on the new session");
     assert_eq!(
         next_change(&conn).unwrap(),
         Incoming::Display(DisplayChange::Back { resumed: false })
@@ -275,6 +272,8 @@ fn an_upgraded_server_gets_the_apps_state_replayed() {
         next_change(&conn).unwrap(),
         Incoming::Display(DisplayChange::Lost)
     );
+    // Asked while no server runs: answered by the new one, after the replay.
+    let title_asked_away = conn.get_property(win, yonder::protocol::atoms::WM_NAME, false);
     assert_eq!(
         next_change(&conn).unwrap(),
         Incoming::Display(DisplayChange::Back { resumed: false })
@@ -291,6 +290,11 @@ fn an_upgraded_server_gets_the_apps_state_replayed() {
         .reply()
         .unwrap();
     assert_eq!(title.data, b"a journaled window");
+    assert_eq!(
+        title_asked_away.reply().expect("asked again").data,
+        b"a journaled window",
+        "the app's own question asked while away is answered"
+    );
     let px = yonder_test_support::client::read(&watcher, pix, Rect::new(0, 0, 16, 16));
     assert_eq!(px.at(0, 0) & 0xffffff, 0xff8800);
     // The app goes on drawing with its old ids.

@@ -25,7 +25,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use yonder_protocol::handshake::{decode_setup_response, Resume};
-use yonder_protocol::{encode_frame, Hello, SetupResponse};
+use yonder_protocol::{encode_frame, Hello, Request, SetupResponse};
 
 /// The first pause between two attempts; it doubles up to [`BACKOFF_MAX`].
 const BACKOFF_MIN: Duration = Duration::from_millis(50);
@@ -163,6 +163,14 @@ impl Inner {
         stream
             .set_write_timeout(Some(WRITE_TIMEOUT))
             .map_err(|e| Attempt::Again(e.to_string()))?;
+        // Replies awaited for requests the server processed (or, in a new session, that
+        // no server will answer) were lost with the connection: the requests still kept
+        // that only ask are asked again, after what goes first.
+        let awaited = lock(&self.state).slots.awaited_through(session.last_seq);
+        let again = match awaited.is_empty() {
+            true => Vec::new(),
+            false => out.frames_of(|seq| awaited.binary_search(&seq).is_ok()),
+        };
         match session.resumed {
             // The server kept everything: what it never processed goes again.
             true => out.rewind(session.last_seq),
@@ -179,18 +187,24 @@ impl Inner {
                     out.next_seq();
                     out.push(None, |b| b.extend_from_slice(frame));
                 }
-                self.requests_sent.store(out.last_seq(), Ordering::Release);
                 lock(&self.state).replay =
                     (out.last_seq() >= first).then(|| (first, out.last_seq()));
                 *lock(&self.secret) = Some(session.secret.clone());
             }
         }
+        let mut renumbered = Vec::new();
+        for (first, frame) in again.into_iter().filter(|(_, f)| only_asks(f)) {
+            renumbered.push((first, out.next_seq()));
+            out.push(None, |b| b.extend_from_slice(&frame));
+        }
+        self.requests_sent.store(out.last_seq(), Ordering::Release);
         *lock(&self.input) = Input::after_setup();
         *lock(&self.stream) = Arc::new(stream);
         let watches = self.journal.watches_root_structure();
         {
             let mut st = lock(&self.state);
             st.lost_through(session.last_seq);
+            st.asked_again(&renumbered);
             if let Some(screen) = screen {
                 st.screen_is(screen, watches);
             }
@@ -200,6 +214,16 @@ impl Inner {
         // is a new loss, noticed by the next flush or read).
         let _ = self.flush_locked(&mut out, None);
         Ok(session.resumed)
+    }
+}
+
+/// Whether the request `frame` holds may be sent again whatever became of it: it only
+/// asks (a GetProperty that deletes does more).
+fn only_asks(frame: &[u8]) -> bool {
+    match yonder_protocol::message::decode_request(&frame[4.min(frame.len())..]) {
+        Ok(Request::GetProperty(r)) => !r.delete,
+        Ok(_) => true,
+        Err(_) => false,
     }
 }
 
