@@ -20,14 +20,17 @@
 //! - [`proxy`]: a TCP proxy whose links a test cuts (lost links, protocol.md §5.4).
 //! - [`home`]: a display's directory that `yonder-server` processes come and go on
 //!   (killed and started again under running apps, protocol.md §5.4, §16.6).
+//! - [`netns`]: two network namespaces joined by a veth pair, standing for two hosts
+//!   whose link a test takes down and up.
 //!
 //! # Layers
 //!
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (`tests/architecture.rs`).
 //!
-//! 1. `process`, `fake`, `regressions`, `proxy` — child processes and the watchdog; the
-//!    byte-level fake server; replaying fuzz inputs; a proxy whose links can be cut.
+//! 1. `process`, `fake`, `regressions`, `proxy`, `netns` — child processes and the
+//!    watchdog; the byte-level fake server; replaying fuzz inputs; a proxy whose links can
+//!    be cut; two hosts in network namespaces.
 //! 2. `server` — the test server, in this process or as a child process.
 //! 3. `raw` — a byte-level client of the test server.
 //! 4. `client` — what a test client does with a server.
