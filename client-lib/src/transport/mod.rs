@@ -24,6 +24,7 @@
 //! item if it looks.
 
 mod reconnect;
+mod stats;
 
 use crate::dial::Dialer;
 use crate::error::{ConnectionError, ReplyError};
@@ -118,6 +119,8 @@ pub(crate) struct Inner {
     /// The journal of the app's server-side state, fed every request under `out` (its
     /// lock comes after `out`, before `input` and `state`: see `journal::Shared`).
     journal: Shared,
+    /// `YONDER_DEBUG_JOURNAL=1`: a line on stderr at each resume and at the end (`stats`).
+    debug_journal: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -168,6 +171,7 @@ impl Transport {
             resumable: AtomicBool::new(false),
             me: me.clone(),
             journal: Shared::new(id_space),
+            debug_journal: stats::enabled(),
         })))
     }
 }
@@ -599,5 +603,9 @@ impl Drop for Transport {
         self.send_plain(&goodbye);
         let mut out = lock(&self.out);
         let _ = self.flush_locked(&mut out, Some(Instant::now() + DROP_FLUSH_LIMIT));
+        drop(out);
+        if let (true, Some(dialer)) = (self.debug_journal, &self.dialer) {
+            stats::report_exit(dialer.app_name(), self.journal.bytes());
+        }
     }
 }
