@@ -1,0 +1,135 @@
+//! The observer: a trusted client on the server's Unix socket that reads what the screen
+//! shows and waits until every app's windows are back.
+//!
+//! It polls cheaply so that it does not take the CPU the server and the apps need: first
+//! ListClients (a small reply) every millisecond until every app is connected again, then
+//! one GetImage per window not yet back (pipelined), a millisecond apart, until each
+//! shows its reference pixels; a window seen right is not read again.
+
+use std::time::{Duration, Instant};
+use yonder::prelude::*;
+use yonder::{ConnectOptions, Connection, Reconnect};
+use yonder_protocol::request::ImageFormat;
+use yonder_protocol::{Rect, WindowId};
+
+/// One top-level window of an app and what it must show.
+pub struct Target {
+    /// Index of its app.
+    pub app: usize,
+    pub window: WindowId,
+    /// Where it is on the screen.
+    pub rect: Rect,
+    /// Its pixels on the screen (Bgrx) before the first kill.
+    pub pixels: Vec<u8>,
+}
+
+/// A trusted observer on `display` (it ends with its connection: it is not under test).
+pub fn observer(display: &str, trusted_cookie: &str) -> Connection {
+    let cookie = (0..trusted_cookie.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&trusted_cookie[i..i + 2], 16).expect("a hex cookie"))
+        .collect();
+    let conn = Connection::connect_with(ConnectOptions {
+        display: Some(display.to_string()),
+        cookie: Some(cookie),
+        app_name: Some("yreconnect".into()),
+        reconnect: Reconnect::ExitAtOnce,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("yreconnect: the observer cannot connect: {e}"));
+    conn.wait_for_setup()
+        .unwrap_or_else(|e| panic!("yreconnect: the observer was refused: {e}"));
+    conn
+}
+
+/// The screen's pixels in `rect` (Bgrx).
+pub fn read_screen(o: &Connection, rect: Rect) -> Vec<u8> {
+    o.get_image(o.root(), rect, ImageFormat::Bgrx)
+        .reply()
+        .expect("GetImage of the screen")
+        .data
+}
+
+/// When each window came back, from `start`.
+pub struct Back {
+    /// Every app connected (not detached) again.
+    pub connected: Duration,
+    /// Per target, when its pixels were right.
+    pub windows: Vec<Duration>,
+}
+
+impl Back {
+    /// When the last window was back.
+    pub fn all(&self) -> Duration {
+        self.windows.iter().copied().max().unwrap_or(self.connected)
+    }
+}
+
+/// Waits until the clients of `id_spaces` are all connected and every target shows its
+/// pixels; `Err` names what was not back after `limit`.
+pub fn wait_back(
+    o: &Connection,
+    id_spaces: &[u32],
+    targets: &[Target],
+    start: Instant,
+    limit: Duration,
+) -> Result<Back, String> {
+    let end = start + limit;
+    let connected = loop {
+        let clients = o.list_clients().reply().map_err(|e| e.to_string())?;
+        let missing: Vec<u32> = id_spaces
+            .iter()
+            .copied()
+            .filter(|s| {
+                !clients
+                    .clients
+                    .iter()
+                    .any(|c| c.id_space == *s && c.detached_secs.is_none())
+            })
+            .collect();
+        if missing.is_empty() {
+            break start.elapsed();
+        }
+        if Instant::now() > end {
+            return Err(format!("clients of id spaces {missing:x?} not back"));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let mut windows: Vec<Option<Duration>> = vec![None; targets.len()];
+    loop {
+        let pending: Vec<usize> = (0..targets.len())
+            .filter(|i| windows[*i].is_none())
+            .collect();
+        if pending.is_empty() {
+            break;
+        }
+        let cookies: Vec<_> = pending
+            .iter()
+            .map(|i| {
+                (
+                    *i,
+                    o.get_image(o.root(), targets[*i].rect, ImageFormat::Bgrx),
+                )
+            })
+            .collect();
+        for (i, cookie) in cookies {
+            let img = cookie.reply().map_err(|e| e.to_string())?;
+            if img.data == targets[i].pixels {
+                windows[i] = Some(start.elapsed());
+            }
+        }
+        if Instant::now() > end {
+            let missing: Vec<String> = pending
+                .iter()
+                .filter(|i| windows[**i].is_none())
+                .map(|i| format!("{:#x}", targets[*i].window.0))
+                .collect();
+            return Err(format!("windows {missing:?} not back with their pixels"));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Ok(Back {
+        connected,
+        windows: windows.into_iter().map(|w| w.expect("all back")).collect(),
+    })
+}
