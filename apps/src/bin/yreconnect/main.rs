@@ -311,6 +311,7 @@ impl Run {
         kill(&mut self.server);
         let spawned = Instant::now();
         let (server, ready) = self.server_cmd.start();
+        let ready_wall = ready.wall;
         self.server = server;
         let (round, lines) = self.measure("restart", ready, ready.at - spawned);
         eprintln!(
@@ -322,6 +323,20 @@ impl Run {
             ms(round.startup),
             lines.iter().filter(|l| l.resumed).count(),
             lines.iter().map(|l| l.attempts).max().unwrap_or(0),
+        );
+        let each: Vec<String> = self
+            .apps
+            .iter()
+            .zip(&round.per_app)
+            .zip(&lines)
+            .map(|((a, d), l)| {
+                let done = l.done.duration_since(ready_wall).unwrap_or_default();
+                format!("{} {:.0}/{:.0}", a.name, ms(done), ms(*d))
+            })
+            .collect();
+        eprintln!(
+            "  each app, setup done / windows back (ms): {}",
+            each.join(", ")
         );
         (round, lines)
     }

@@ -50,6 +50,38 @@ pub fn read_screen(o: &Connection, rect: Rect) -> Vec<u8> {
         .data
 }
 
+/// After this long a window not back yet is described on stderr.
+const SLOW: Duration = Duration::from_millis(600);
+
+/// How many pixels differ from the target's, where (window coordinates), and the first.
+fn describe_diff(got: &[u8], t: &Target) -> String {
+    if got.len() != t.pixels.len() {
+        return format!("{} bytes instead of {}", got.len(), t.pixels.len());
+    }
+    let w = t.rect.width.max(1) as usize;
+    let mut n = 0;
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    let mut first = None;
+    for (k, (a, b)) in got
+        .chunks_exact(4)
+        .zip(t.pixels.chunks_exact(4))
+        .enumerate()
+    {
+        if a[..3] != b[..3] {
+            let (x, y) = (k % w, k / w);
+            n += 1;
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            first.get_or_insert((x, y, [a[2], a[1], a[0]], [b[2], b[1], b[0]]));
+        }
+    }
+    match first {
+        None => "the same pixels".into(),
+        Some((x, y, a, b)) => format!(
+            "{n} pixels differ in ({x0},{y0})-({x1},{y1}); at ({x},{y}) rgb {a:02x?}, not {b:02x?}"
+        ),
+    }
+}
+
 /// When each window came back, from `start`.
 pub struct Back {
     /// Every app connected (not detached) again.
@@ -96,6 +128,7 @@ pub fn wait_back(
         std::thread::sleep(Duration::from_millis(1));
     };
     let mut windows: Vec<Option<Duration>> = vec![None; targets.len()];
+    let mut told = vec![false; targets.len()];
     loop {
         let pending: Vec<usize> = (0..targets.len())
             .filter(|i| windows[*i].is_none())
@@ -116,6 +149,15 @@ pub fn wait_back(
             let img = cookie.reply().map_err(|e| e.to_string())?;
             if img.data == targets[i].pixels {
                 windows[i] = Some(start.elapsed());
+            } else if !told[i] && start.elapsed() > SLOW {
+                // Say what is still wrong, once: a window late by a lot is worth a look.
+                told[i] = true;
+                eprintln!(
+                    "  window {:#x} not back after {} ms: {}",
+                    targets[i].window.0,
+                    SLOW.as_millis(),
+                    describe_diff(&img.data, &targets[i])
+                );
             }
         }
         if Instant::now() > end {
