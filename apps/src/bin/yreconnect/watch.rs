@@ -1,10 +1,9 @@
 //! The observer: a trusted client on the server's Unix socket that reads what the screen
 //! shows and waits until every app's windows are back.
 //!
-//! It polls cheaply so that it does not take the CPU the server and the apps need: first
-//! ListClients (a small reply) every millisecond until every app is connected again, then
-//! one GetImage per window not yet back (pipelined), a millisecond apart, until each
-//! shows its reference pixels; a window seen right is not read again.
+//! It polls cheaply so that it does not take the CPU the server and the apps need: every
+//! millisecond, ListClients (a small reply), then one GetImage (pipelined) per window not
+//! yet back whose app is connected again; a window seen right is not read again.
 
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
@@ -107,42 +106,30 @@ pub fn wait_back(
     limit: Duration,
 ) -> Result<Back, String> {
     let end = start + limit;
-    let connected = loop {
-        let clients = o.list_clients().reply().map_err(|e| e.to_string())?;
-        let missing: Vec<u32> = id_spaces
-            .iter()
-            .copied()
-            .filter(|s| {
-                !clients
-                    .clients
-                    .iter()
-                    .any(|c| c.id_space == *s && c.detached_secs.is_none())
-            })
-            .collect();
-        if missing.is_empty() {
-            break start.elapsed();
-        }
-        if Instant::now() > end {
-            return Err(format!("clients of id spaces {missing:x?} not back"));
-        }
-        std::thread::sleep(Duration::from_millis(1));
-    };
+    let mut connected = None;
     let mut windows: Vec<Option<Duration>> = vec![None; targets.len()];
     let mut told = vec![false; targets.len()];
     loop {
-        let pending: Vec<usize> = (0..targets.len())
-            .filter(|i| windows[*i].is_none())
-            .collect();
-        if pending.is_empty() {
-            break;
+        // Which apps are connected; the windows of those are read, the others' not yet.
+        let clients = o.list_clients().reply().map_err(|e| e.to_string())?;
+        let is_back = |space: u32| {
+            clients
+                .clients
+                .iter()
+                .any(|c| c.id_space == space && c.detached_secs.is_none())
+        };
+        let missing: Vec<u32> = id_spaces.iter().copied().filter(|s| !is_back(*s)).collect();
+        if missing.is_empty() && connected.is_none() {
+            connected = Some(start.elapsed());
         }
+        let pending: Vec<usize> = (0..targets.len())
+            .filter(|i| windows[*i].is_none() && is_back(id_spaces[targets[*i].app]))
+            .collect();
         let cookies: Vec<_> = pending
             .iter()
             .map(|i| {
-                (
-                    *i,
-                    o.get_image(o.root(), targets[*i].rect, ImageFormat::Bgrx),
-                )
+                let cookie = o.get_image(o.root(), targets[*i].rect, ImageFormat::Bgrx);
+                (*i, cookie)
             })
             .collect();
         for (i, cookie) in cookies {
@@ -160,16 +147,22 @@ pub fn wait_back(
                 );
             }
         }
+        if connected.is_some() && windows.iter().all(Option::is_some) {
+            break;
+        }
         if Instant::now() > end {
-            let missing: Vec<String> = pending
-                .iter()
-                .filter(|i| windows[**i].is_none())
-                .map(|i| format!("{:#x}", targets[*i].window.0))
+            let late: Vec<String> = (0..targets.len())
+                .filter(|i| windows[*i].is_none())
+                .map(|i| format!("{:#x}", targets[i].window.0))
                 .collect();
-            return Err(format!("windows {missing:?} not back with their pixels"));
+            return Err(format!(
+                "clients of id spaces {missing:x?} not connected, windows {late:?} not back \
+                 with their pixels"
+            ));
         }
         std::thread::sleep(Duration::from_millis(1));
     }
+    let connected = connected.expect("all connected");
     Ok(Back {
         connected,
         windows: windows.into_iter().map(|w| w.expect("all back")).collect(),
