@@ -38,4 +38,19 @@ echo "== bench/soak.sh --smoke"
 bench/soak.sh --smoke | tee "$out/soak"
 check "$out/soak" "^ +$num +$num +$num +$num ms +$num +$num +$num +$num +$num$" "a per-interval line"
 check "$out/soak" "^back to baseline$" "the return to baseline"
+echo "== bench/reconnect.sh --smoke"
+# The figures of one round mean nothing; the apps must come back and survive a gone display.
+bench/reconnect.sh --smoke | tee "$out/reconnect"
+for link in "Unix socket" "TCP, proxy" "TLS, proxy"; do
+    check "$out/reconnect" "^\| kill -9, new server \| $link[^|]* \| $num \| $num \| ≤ [0-9]+ \|" "the $link restart row"
+done
+for link in "TCP, proxy" "TLS, proxy"; do
+    check "$out/reconnect" "^\| link cut, proxy back \| $link[^|]* \| $num \| $num \| ≤ [0-9]+ \|" "the $link link-cut row"
+done
+check "$out/reconnect" "^\| ypaint \| $num \| $num \| $num \| $num \| $num \| $num \| $num \|$" "ypaint's journal row"
+check "$out/reconnect" "^\| yclock \| Unix socket \| $num \| $num \| $num \| $num \| yes \|$" "yclock's idle row"
+if grep -q "| NO |$" "$out/reconnect"; then
+    echo "bench smoke: an app did not outlive its display" >&2
+    exit 1
+fi
 echo "bench smoke: every script ran and printed its table"

@@ -218,10 +218,18 @@ impl<'c> Window<'c> {
         self.conn.draw_text(d, self.gc, origin, text);
     }
 
-    /// Measures `text` at `px` pixels (a round trip).
+    /// Measures `text` at `px` pixels (a round trip). A question asked while the display
+    /// was away gets no answer (`ReplyError::Lost`, protocol.md §5.4); the display is
+    /// back by then, so it is asked once more (else yclock drew its time off-center
+    /// until its next tick, seen by bench/reconnect.sh).
     pub fn measure(&self, px: f32, text: &str) -> Option<TextExtentsReply> {
         self.set_font(px);
-        self.conn.query_text_extents(self.gc, text).reply().ok()
+        match self.conn.query_text_extents(self.gc, text).reply() {
+            Err(yonder::ReplyError::Lost(_)) => {
+                self.conn.query_text_extents(self.gc, text).reply().ok()
+            }
+            r => r.ok(),
+        }
     }
 
     fn set_font(&self, px: f32) {

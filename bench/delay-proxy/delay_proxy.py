@@ -7,7 +7,9 @@ Each direction is a queue: a chunk read at time t is written at t + delay, in or
 the byte stream is preserved and the link has a round-trip time of twice the delay (100 ms
 with the default). Bandwidth is unlimited unless --rate-mbit sets one: then each chunk
 also waits for the chunks before it to pass through a link of that rate, in each
-direction. Half-closes travel with the same delay.
+direction; with --shared-rate too, all connections share that link (one queue each way,
+as on one real line) instead of each having a link of that rate to itself.
+Half-closes travel with the same delay.
 Standard library only; runs until killed (or --max-seconds pass). Prints `listening PORT`
 once it accepts connections.
 """
@@ -19,20 +21,31 @@ import sys
 import time
 
 
-async def pump(reader, writer, delay, rate):
+class Link:
+    """One direction of a link of `rate` bytes per second (0: unlimited): when it is free
+    again."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.free = 0.0
+
+    def carry(self, n, now):
+        """The time at which `n` bytes read at `now` have passed through."""
+        if not self.rate:
+            return now
+        self.free = max(self.free, now) + n / self.rate
+        return self.free
+
+
+async def pump(reader, writer, delay, link):
     """Copies reader to writer, each chunk `delay` seconds after it was read (and after
-    the link, at `rate` bytes per second if not 0, has carried it)."""
+    `link` has carried it)."""
     queue = asyncio.Queue()
-    link_free = 0.0
 
     async def read_side():
-        nonlocal link_free
         while True:
             data = await reader.read(1 << 16)
-            now = time.monotonic()
-            if rate:
-                link_free = max(link_free, now) + len(data) / rate
-                now = link_free
+            now = link.carry(len(data), time.monotonic())
             queue.put_nowait((now + delay, data))
             if not data:
                 return
@@ -56,7 +69,8 @@ async def pump(reader, writer, delay, rate):
         pass
 
 
-async def serve(client_reader, client_writer, target, delay, rate):
+async def serve(client_reader, client_writer, target, delay, links):
+    """Forwards one connection; `links()` gives its two directions (up, down)."""
     host, port = target
     try:
         server_reader, server_writer = await asyncio.open_connection(host, port)
@@ -68,9 +82,10 @@ async def serve(client_reader, client_writer, target, delay, rate):
         sock = w.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    up, down = links()
     await asyncio.gather(
-        pump(client_reader, server_writer, delay, rate),
-        pump(server_reader, client_writer, delay, rate),
+        pump(client_reader, server_writer, delay, up),
+        pump(server_reader, client_writer, delay, down),
     )
     for w in (client_writer, server_writer):
         w.close()
@@ -82,14 +97,18 @@ async def main():
     ap.add_argument("--target", required=True, help="HOST:PORT to forward to")
     ap.add_argument("--delay-ms", type=float, default=50.0, help="one-way delay (default 50)")
     ap.add_argument("--rate-mbit", type=float, default=0, help="bandwidth each way (0: unlimited)")
+    ap.add_argument("--shared-rate", action="store_true",
+                    help="all connections share one link of --rate-mbit each way")
     ap.add_argument("--max-seconds", type=float, default=0, help="exit after this long (0: never)")
     args = ap.parse_args()
     host, _, port = args.target.rpartition(":")
     target = (host or "127.0.0.1", int(port))
     delay = args.delay_ms / 1000.0
     rate = args.rate_mbit * 1e6 / 8
+    shared = (Link(rate), Link(rate))
+    links = (lambda: shared) if args.shared_rate else (lambda: (Link(rate), Link(rate)))
     server = await asyncio.start_server(
-        lambda r, w: serve(r, w, target, delay, rate), "127.0.0.1", args.listen
+        lambda r, w: serve(r, w, target, delay, links), "127.0.0.1", args.listen
     )
     print(f"listening {args.listen}", flush=True)
     async with server:

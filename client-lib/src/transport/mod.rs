@@ -24,6 +24,7 @@
 //! item if it looks.
 
 mod reconnect;
+mod stats;
 
 use crate::dial::Dialer;
 use crate::error::{ConnectionError, ReplyError};
@@ -123,6 +124,8 @@ pub(crate) struct Inner {
     /// code's shared-memory segment. Only changed with `out` held, so a frame encoded
     /// under `out` reads the session it goes to.
     new_sessions: AtomicU64,
+    /// `YONDER_DEBUG_JOURNAL=1`: a line on stderr at each resume and at the end (`stats`).
+    debug_journal: bool,
 }
 
 impl std::fmt::Debug for Transport {
@@ -174,6 +177,7 @@ impl Transport {
             me: me.clone(),
             journal: Shared::new(id_space),
             new_sessions: AtomicU64::new(0),
+            debug_journal: stats::enabled(),
         })))
     }
 }
@@ -605,5 +609,9 @@ impl Drop for Transport {
         self.send_plain(&goodbye);
         let mut out = lock(&self.out);
         let _ = self.flush_locked(&mut out, Some(Instant::now() + DROP_FLUSH_LIMIT));
+        drop(out);
+        if let (true, Some(dialer)) = (self.debug_journal, &self.dialer) {
+            stats::report_exit(dialer.app_name(), self.journal.bytes());
+        }
     }
 }

@@ -13,6 +13,7 @@
 //! and selections are recreated with their ids, and Exposes follow as for any new
 //! window.
 
+use super::stats::{self, Back};
 use super::Inner;
 use crate::error::ConnectionError;
 use crate::event::{DisplayChange, Incoming};
@@ -23,7 +24,7 @@ use crate::state::screen_of;
 use std::io::{self, Read, Write};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use yonder_protocol::handshake::{decode_setup_response, Resume};
 use yonder_protocol::{encode_frame, Hello, Request, SetupResponse};
 
@@ -78,6 +79,7 @@ impl Inner {
         let watch = dialer.watch();
         let mut pause = BACKOFF_MIN;
         let mut last = why.to_string();
+        let mut attempts = 0;
         loop {
             // Dropped, or failed for good meanwhile (a ServerEnding read by another thread).
             if self.closing.load(Ordering::Acquire) || lock(&self.state).broken.is_some() {
@@ -90,13 +92,20 @@ impl Inner {
                 )));
                 return;
             }
+            attempts += 1;
             match self.attempt() {
-                Ok(resumed) => {
+                Ok(back) => {
                     let mut st = lock(&self.state);
-                    st.events
-                        .push_back(Incoming::Display(DisplayChange::Back { resumed }));
+                    st.events.push_back(Incoming::Display(DisplayChange::Back {
+                        resumed: back.resumed,
+                    }));
                     drop(st);
                     self.changed.notify_all();
+                    if self.debug_journal {
+                        let bytes = self.journal.bytes();
+                        let app = dialer.app_name();
+                        stats::report_back(app, bytes, &back, attempts, started.elapsed());
+                    }
                     return;
                 }
                 Err(Attempt::Fatal(e)) => {
@@ -122,8 +131,16 @@ impl Inner {
     }
 
     /// One attempt: dial, resume, and on success swap the new socket in.
-    fn attempt(&self) -> Result<bool, Attempt> {
+    fn attempt(&self) -> Result<Back, Attempt> {
         let dialer = self.dialer.as_ref().expect("checked by the caller");
+        let mut back = Back {
+            resumed: false,
+            replay_requests: 0,
+            replay_bytes: 0,
+            build: Duration::ZERO,
+            dialed: SystemTime::now(),
+            done: SystemTime::UNIX_EPOCH,
+        };
         let stream = dialer.dial().map_err(|e| Attempt::Again(e.to_string()))?;
         let cookie = dialer.cookie().map_err(|e| Attempt::Again(e.to_string()))?;
         let secret = lock(&self.secret).clone().unwrap_or_default();
@@ -182,7 +199,11 @@ impl Inner {
                 out.new_session(session.last_seq);
                 let first = session.last_seq + 1;
                 self.new_sessions.fetch_add(1, Ordering::AcqRel);
+                let built = Instant::now();
                 let replay = self.journal.replay();
+                back.build = built.elapsed();
+                back.replay_requests = replay.requests();
+                back.replay_bytes = replay.frames().len();
                 for frame in yonder_protocol::frames(replay.frames()) {
                     out.next_seq();
                     out.push(None, |b| b.extend_from_slice(frame));
@@ -213,7 +234,9 @@ impl Inner {
         // What the server never processed goes out now, on the new socket (a failure
         // is a new loss, noticed by the next flush or read).
         let _ = self.flush_locked(&mut out, None);
-        Ok(session.resumed)
+        back.resumed = session.resumed;
+        back.done = SystemTime::now();
+        Ok(back)
     }
 }
 

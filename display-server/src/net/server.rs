@@ -198,6 +198,7 @@ async fn signalled(early: Option<Signals>) -> bool {
 
 /// Starts a server with the given screen.
 pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<ServerHandle> {
+    crate::render::warm_up_font();
     let dir = display::socket_dir(config.socket_dir.as_deref());
     let net = display::NetworkPorts {
         tcp: config.listen_tcp.then_some(config.tcp_addr),

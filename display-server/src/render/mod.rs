@@ -65,7 +65,7 @@ pub use images::{
 };
 pub use screen::{blit_to_xrgb, xrgb_to_pixmap};
 pub use shapes::{draw_points, fill_polygon, fill_rects, poly_line, segments, stroke_rects};
-pub use text::{draw_text, text_extents, TextExtents};
+pub use text::{draw_text, text_extents, warm_up as warm_up_font, TextExtents};
 pub use tiny_skia::Pixmap;
 
 use tiny_skia::{BlendMode, Color, Paint, PremultipliedColorU8};

@@ -110,6 +110,22 @@ fn font() -> Option<&'static FontData> {
     .as_ref()
 }
 
+/// Parses the embedded font on a thread of its own, now, rather than on the state
+/// thread at the first text drawn. fontdue parses every glyph's outline up front (tens of
+/// milliseconds), and a restarted server gets its first text from every app at once, as
+/// they replay their state and redraw (bench/reconnect.sh): the state thread would stall
+/// them all meanwhile. Drawing before the parse is done waits for it (a `OnceLock`).
+pub fn warm_up() {
+    let spawned = std::thread::Builder::new()
+        .name("yonder-font".into())
+        .spawn(|| {
+            font();
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot parse the font ahead ({e}); it is parsed at first use");
+    }
+}
+
 /// Quantised size key, or `None` for non-positive / non-finite sizes.
 fn size_key(size_px: f32) -> Option<u32> {
     if !size_px.is_finite() || size_px <= 0.0 {

@@ -76,10 +76,19 @@ impl Measure for Measurer<'_> {
             .map(|t| self.conn.query_text_extents(self.gc, t))
             .collect();
         for (t, c) in missing.iter().zip(cookies) {
-            // A failed measurement (the connection going away) counts as zero width; the
-            // event loop ends on the next wait.
-            let w = c.reply().map_or(0, |r| r.width);
-            self.cache.insert((*t).to_owned(), w);
+            // A question asked while the display was away gets no answer; it is back by
+            // then, so ask once more (protocol.md §5.4). A failed measurement counts as
+            // zero width and is not kept: the event loop ends on the next wait, or the
+            // next layout asks again.
+            let reply = match c.reply() {
+                Err(yonder::ReplyError::Lost(_)) => {
+                    self.conn.query_text_extents(self.gc, t).reply()
+                }
+                r => r,
+            };
+            if let Ok(r) = reply {
+                self.cache.insert((*t).to_owned(), r.width);
+            }
         }
         texts
             .iter()
