@@ -166,14 +166,15 @@ impl Output {
     /// The frames of the requests `wanted` picks by sequence number, among those kept or
     /// not yet written, with their numbers: what a reconnection asks again.
     pub(crate) fn frames_of(&self, wanted: impl Fn(u64) -> bool) -> Vec<(u64, Vec<u8>)> {
-        let chunks = self
-            .resend
-            .chunks
-            .iter()
-            .map(|(first, _, b)| (*first, &b[..]));
-        let unwritten = std::iter::once((self.written + 1, &self.buf[..]));
+        let chunks = self.resend.chunks.iter().map(|(f, l, b)| (*f, *l, &b[..]));
+        let unwritten = std::iter::once((self.written + 1, self.seq, &self.buf[..]));
         let mut found = Vec::new();
-        for (first, bytes) in chunks.chain(unwritten) {
+        for (first, last, bytes) in chunks.chain(unwritten) {
+            // Numbered only when the frames are exactly the requests first..=last (the
+            // hello, which has no number, may lead the first buffer).
+            if yonder_protocol::frames(bytes).count() as u64 != (last + 1).saturating_sub(first) {
+                continue;
+            }
             for (seq, frame) in (first..).zip(yonder_protocol::frames(bytes)) {
                 if wanted(seq) {
                     found.push((seq, frame.to_vec()));
@@ -277,6 +278,7 @@ impl Output {
             self.buf.clear();
             return Ok(());
         }
+        self.written = self.seq;
         // A buffer grown by a large request shrinks back once the requests are small
         // again, not after each large one: an app putting large images one after another
         // would otherwise regrow it (copies, page faults) every time.
@@ -342,6 +344,26 @@ mod tests {
         out.rewind(3);
         assert_eq!(tags(&out), vec![4, 5, 6]);
         assert_eq!(out.oldest_kept(), 4);
+    }
+
+    #[test]
+    fn the_frames_asked_for_are_found_by_their_numbers() {
+        let mut out = Output::default();
+        // A hello with no number, then requests 1 and 2, parked with it: that buffer
+        // cannot be numbered, so nothing is taken from it.
+        out.push(None, |b| b.extend(frame(99, 3)));
+        push(&mut out, 1);
+        push(&mut out, 2);
+        out.park();
+        for tag in 3..=5 {
+            push(&mut out, tag);
+        }
+        out.park();
+        push(&mut out, 6);
+        push(&mut out, 7);
+        let found = out.frames_of(|seq| [2, 4, 7].contains(&seq));
+        let got: Vec<(u64, u8)> = found.iter().map(|(seq, f)| (*seq, f[4])).collect();
+        assert_eq!(got, vec![(4, 4), (7, 7)]);
     }
 
     #[test]

@@ -278,6 +278,8 @@ fn an_upgraded_server_gets_the_apps_state_replayed() {
         next_change(&conn).unwrap(),
         Incoming::Display(DisplayChange::Back { resumed: false })
     );
+    // The replay is in: a round trip of the app's behind it.
+    conn.sync().expect("sync on the new session");
     // The same ids on the new server: the window with its title, the pixmap's pixels.
     let watcher = s.connect_trusted();
     let g = watcher
