@@ -426,15 +426,17 @@ impl Inner {
                 break;
             }
             match msg {
-                Msg::Setup(SetupResponse::Accepted(setup)) => {
-                    st.screen = screen_of(&setup);
-                    if let Err(e) = self.accept_setup(setup) {
-                        st.fail(e);
+                Msg::Setup(response) => match *response {
+                    SetupResponse::Accepted(setup) => {
+                        st.screen = screen_of(&setup);
+                        if let Err(e) = self.accept_setup(setup) {
+                            st.fail(e);
+                        }
                     }
-                }
-                Msg::Setup(SetupResponse::Refused(r)) => {
-                    st.fail(ConnectionError::Refused(r.reason));
-                }
+                    SetupResponse::Refused(r) => {
+                        st.fail(ConnectionError::Refused(r.reason));
+                    }
+                },
                 Msg::Server(m) => {
                     // Counted before it could be flushed, so an honest server is never ahead.
                     let sent = self.requests_sent.load(Ordering::Acquire);
