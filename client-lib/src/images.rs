@@ -196,23 +196,6 @@ fn raw_len(width: u32, height: u32) -> Option<usize> {
     usize::try_from(n).ok()
 }
 
-/// QOI of a raw image, if that is at least 1/8 smaller.
-fn compress(format: ImageFormat, width: u32, height: u32, data: &[u8]) -> Option<Vec<u8>> {
-    let encoded = match format {
-        ImageFormat::Bgrx => {
-            let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
-            for p in data.chunks_exact(4) {
-                rgb.extend_from_slice(&[p[2], p[1], p[0]]);
-            }
-            qoi::encode_to_vec(&rgb, width, height)
-        }
-        ImageFormat::Rgba => qoi::encode_to_vec(data, width, height),
-        _ => return None,
-    }
-    .ok()?;
-    (encoded.len() < data.len() - data.len() / 8).then_some(encoded)
-}
-
 impl Images {
     /// Puts an image (see `DrawExt::put_image`): a raw one of the right length the
     /// cheapest way the connection allows, anything else in the request.
@@ -354,7 +337,7 @@ impl Images {
         if !slow_link {
             return None;
         }
-        let qoi = compress(format, width, height, data)?;
+        let qoi = crate::lossless::qoi(format, width, height, data)?;
         {
             let mut images = lock(&self.state);
             images.stats.compressed += 1;
@@ -515,7 +498,7 @@ mod tests {
         let bgrx: Vec<u8> = (0..w * h)
             .flat_map(|i| [10, 20, (i / 64) as u8, 0xaa])
             .collect();
-        let qoi = compress(ImageFormat::Bgrx, w, h, &bgrx).unwrap();
+        let qoi = crate::lossless::qoi(ImageFormat::Bgrx, w, h, &bgrx).unwrap();
         assert!(qoi.len() * 20 < bgrx.len());
         let (header, rgb) = qoi::decode_to_vec(&qoi).unwrap();
         assert_eq!((header.width, header.height), (w, h));
@@ -538,8 +521,8 @@ mod tests {
                 x as u8
             })
             .collect();
-        assert!(compress(ImageFormat::Rgba, w, h, &noise).is_none());
-        assert!(compress(ImageFormat::Png, w, h, &noise).is_none());
+        assert!(crate::lossless::qoi(ImageFormat::Rgba, w, h, &noise).is_none());
+        assert!(crate::lossless::qoi(ImageFormat::Png, w, h, &noise).is_none());
     }
 
     #[test]

@@ -58,10 +58,10 @@
 //!    fingerprint lookup, the trusted cookie (the last three, and [`fingerprint`], are
 //!    the `yonder-address` crate's rules, shared with the server, under the library's
 //!    names).
-//! 2. `event`, `slots`, `state`, `journal` — the bookkeeping, pure data without I/O:
-//!    the event-queue items, the table of live cookies, the routing of replies, errors
-//!    and events; the journal of the app's server-side state, what a fresh server needs
-//!    to recreate it (issue 12).
+//! 2. `event`, `slots`, `state`, `journal`, `lossless` — the bookkeeping, pure data
+//!    without I/O: the event-queue items, the table of live cookies, the routing of
+//!    replies, errors and events; the journal of the app's server-side state, what a
+//!    fresh server needs to recreate it (issue 12); QOI for raw images on slow links.
 //! 3. `tls`, `io`, `output`, `dial` — bytes on the socket: the pinned-certificate TLS
 //!    stream, the socket and frame decoding, the output buffer and its writes (and the
 //!    written requests kept for a resume), reaching a display again and again.
@@ -94,6 +94,7 @@ mod images;
 mod io;
 mod journal;
 mod lock;
+mod lossless;
 mod output;
 pub mod prelude;
 mod requests;

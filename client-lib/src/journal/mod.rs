@@ -51,6 +51,7 @@ mod shared;
 mod tests;
 mod windows;
 
+pub(crate) use replay::Images;
 pub use replay::Replay;
 pub(crate) use shared::{Sent, Shared};
 
@@ -463,7 +464,12 @@ impl Journal {
 
     /// The requests that recreate the journaled state on a fresh server (see `replay`).
     pub(crate) fn replay(&self) -> Replay {
-        replay::build(self)
+        replay::build(self, Images::Raw)
+    }
+
+    /// [`Journal::replay`], with pixmap contents carried as `images` says.
+    pub(crate) fn replay_with(&self, images: Images) -> Replay {
+        replay::build(self, images)
     }
 }
 

@@ -75,7 +75,7 @@ impl Replay {
 }
 
 /// The replay of `j` (see the module doc).
-pub(super) fn build(j: &Journal) -> Replay {
+pub(super) fn build(j: &Journal, images: Images) -> Replay {
     let mut out = Replay::default();
     let root = Drawable(WindowId::ROOT.0);
     let pixmaps = j.pixmaps.all();
@@ -122,7 +122,7 @@ pub(super) fn build(j: &Journal) -> Replay {
     for (_, _, item) in &items {
         match item {
             Item::Frame(f) => out.push_frame(f),
-            Item::Base(id) => put_base(&mut out, *id, j, replay_gc),
+            Item::Base(id) => put_base(&mut out, *id, j, replay_gc, images),
         }
     }
     // 3. GCs back to their state.
@@ -177,8 +177,18 @@ pub(super) fn build(j: &Journal) -> Replay {
     out
 }
 
+/// How the replay carries pixmap contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Images {
+    /// As raw pixels (a local socket: copying is cheaper than compressing).
+    Raw,
+    /// Compressed (QOI, protocol.md §15.2) where that is at least 1/8 smaller: a
+    /// network link to a server of 1.3 or later, where the bytes are the time.
+    Lossless,
+}
+
 /// The PutImages of pixmap `id`'s base image, band by band.
-fn put_base(out: &mut Replay, id: PixmapId, j: &Journal, gc: GcId) {
+fn put_base(out: &mut Replay, id: PixmapId, j: &Journal, gc: GcId, images: Images) {
     let Some(p) = j.pixmaps.get(id) else {
         return;
     };
@@ -188,14 +198,23 @@ fn put_base(out: &mut Replay, id: PixmapId, j: &Journal, gc: GcId) {
     let row = 4 * p.width as usize;
     let rows = (super::pixmaps::BAND_PIXELS / p.width.max(1) as u64).max(1) as usize;
     for (i, band) in base.rgba.chunks(row * rows).enumerate() {
+        let height = (band.len() / row) as u32;
+        let packed = match images {
+            Images::Lossless => crate::lossless::qoi(ImageFormat::Rgba, p.width, height, band),
+            Images::Raw => None,
+        };
+        let (format, data) = match packed {
+            Some(qoi) => (ImageFormat::Qoi, qoi),
+            None => (ImageFormat::Rgba, band.to_vec()),
+        };
         out.push(&Request::PutImage(PutImage {
             drawable: Drawable(id.0),
             gc,
             dst: Point::new(0, (i * rows) as i32),
             width: p.width,
-            height: (band.len() / row) as u32,
-            format: ImageFormat::Rgba,
-            data: band.to_vec(),
+            height,
+            format,
+            data,
         }));
     }
 }

@@ -3,7 +3,7 @@
 //! window costs one load and a bit test, and takes the lock only when the window's id
 //! shares its filter bit with a pixmap's.
 
-use super::{filter_bit, touch, Journal, News, Replay, Touch};
+use super::{filter_bit, touch, Images, Journal, News, Replay, Touch};
 use crate::lock::lock;
 use crate::lock::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -164,5 +164,10 @@ impl Shared {
     /// The requests that recreate the journaled state on a fresh server.
     pub(crate) fn replay(&self) -> Replay {
         lock(&self.journal).replay()
+    }
+
+    /// [`Shared::replay`], with pixmap contents carried as `images` says.
+    pub(crate) fn replay_with(&self, images: Images) -> Replay {
+        lock(&self.journal).replay_with(images)
     }
 }

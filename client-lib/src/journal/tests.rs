@@ -393,6 +393,16 @@ fn a_long_log_is_checkpointed_and_keeps_what_came_after_the_get_image() {
     assert_eq!((put.width, put.height, put.data.len()), (20, 10, 800));
     assert_eq!(put.gc, f.j.replay_gc());
     assert!(f.j.bytes() < 800 + 4096, "log gone: {}", f.j.bytes());
+    // Over the network the base image goes as QOI, the same pixels in fewer bytes.
+    let packed = decode_all(f.j.replay_with(super::Images::Lossless).frames());
+    let Request::PutImage(qoi) = &packed[3] else {
+        unreachable!()
+    };
+    assert_eq!(qoi.format, ImageFormat::Qoi);
+    assert!(qoi.data.len() < 100, "{} bytes", qoi.data.len());
+    let (header, pixels) = ::qoi::decode_to_vec(&qoi.data).unwrap();
+    assert_eq!((header.width, header.height), (20, 10));
+    assert_eq!(pixels, put.data);
 }
 
 #[test]

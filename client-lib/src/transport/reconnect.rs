@@ -18,6 +18,7 @@ use super::Inner;
 use crate::error::ConnectionError;
 use crate::event::{DisplayChange, Incoming};
 use crate::io::{Input, Stream};
+use crate::journal::Images;
 use crate::lock::lock;
 use crate::output::WRITE_TIMEOUT;
 use crate::state::screen_of;
@@ -160,9 +161,9 @@ impl Inner {
             }),
         };
         let setup = handshake(&stream, &hello).map_err(|e| Attempt::Again(e.to_string()))?;
-        let screen = match &setup {
-            SetupResponse::Accepted(s) => screen_of(s),
-            SetupResponse::Refused(_) => None,
+        let (screen, minor) = match &setup {
+            SetupResponse::Accepted(s) => (screen_of(s), s.minor),
+            SetupResponse::Refused(_) => (None, 0),
         };
         let session = match setup {
             SetupResponse::Refused(r) if r.reason.contains("secret is not its own") => {
@@ -200,7 +201,13 @@ impl Inner {
                 let first = session.last_seq + 1;
                 self.new_sessions.fetch_add(1, Ordering::AcqRel);
                 let built = Instant::now();
-                let replay = self.journal.replay();
+                // Over the network the bytes are the time: pixmap contents go compressed
+                // where that pays (a server of 1.3 or later takes QOI).
+                let images = match dialer.is_network() && minor >= 3 {
+                    true => Images::Lossless,
+                    false => Images::Raw,
+                };
+                let replay = self.journal.replay_with(images);
                 back.build = built.elapsed();
                 back.replay_requests = replay.requests();
                 back.replay_bytes = replay.frames().len();
