@@ -53,9 +53,12 @@ echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 awk -F'|' -v rtt="$RTT" '
     $1 == "restart" || $1 == "linkloss" {
         event = ($1 == "restart") ? "kill -9, new server" : "link cut, proxy back"
+        # The issue: the handshake round trips of the connection + 1 RTT + 100 ms. Through
+        # the proxy (which accepts TCP at once, locally) those are the hello and its setup
+        # (protocol.md §5.4: no request before the setup), and for TLS 1.3 one more.
         if ($2 ~ /^Unix/) target = 100
-        else if ($2 ~ /^TLS/) target = 2 * rtt + 100
-        else target = rtt + 100
+        else if ($2 ~ /^TLS/) target = 3 * rtt + 100
+        else target = 2 * rtt + 100
         met = sprintf("p50 %s, max %s", ($4 + 0 <= target) ? "yes" : "no", ($5 + 0 <= target) ? "yes" : "no")
         startup = ($1 == "restart") ? $9 : "—"
         printf "| %s | %s | %s | %s | ≤ %d | %s | %s | %s | %s |\n", event, $2, $4, $5, target, met, $7, $8, startup

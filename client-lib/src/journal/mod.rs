@@ -219,6 +219,12 @@ pub(crate) struct Journal {
 }
 
 impl Journal {
+    /// The app's windows a fresh server shows blank and that want to hear it (see
+    /// `Windows::exposed`), with their sizes.
+    pub(crate) fn exposed(&self) -> Vec<(WindowId, Rect)> {
+        self.windows.exposed()
+    }
+
     /// Whether the app selected STRUCTURE_NOTIFY on the root: it follows the screen's
     /// size through ScreenChange events.
     pub(crate) fn watches_root_structure(&self) -> bool {

@@ -150,6 +150,11 @@ impl Shared {
         lock(&self.journal).closable_windows()
     }
 
+    /// The windows to redraw on a fresh server (see [`Journal::exposed`]).
+    pub(crate) fn exposed(&self) -> Vec<(WindowId, Rect)> {
+        lock(&self.journal).exposed()
+    }
+
     /// Whether the app follows the screen's size (see
     /// [`Journal::watches_root_structure`]).
     pub(crate) fn watches_root_structure(&self) -> bool {

@@ -89,6 +89,35 @@ fn names(rs: &[Request]) -> Vec<&'static str> {
 }
 
 #[test]
+fn the_windows_a_fresh_server_shows_blank_are_those_shown_that_select_exposure() {
+    let mut f = Feed::new();
+    let exposure = |mut c: CreateWindow| {
+        c.attributes.event_mask = Some(EventMask::EXPOSURE);
+        c
+    };
+    f.send(exposure(create(
+        1,
+        WindowId::ROOT,
+        Rect::new(5, 5, 100, 80),
+    )));
+    f.send(exposure(create(2, win(1), Rect::new(1, 1, 10, 10))));
+    f.send(exposure(create(3, WindowId::ROOT, Rect::new(0, 0, 30, 30))));
+    f.send(exposure(create(4, win(3), Rect::new(0, 0, 5, 5))));
+    f.send(create(5, WindowId::ROOT, Rect::new(0, 0, 7, 7)));
+    for n in [1, 2, 4, 5] {
+        f.send(MapWindow { window: win(n) });
+    }
+    // 3 is not mapped, so neither is its child 4 shown; 5 did not ask for Exposes.
+    assert_eq!(
+        f.j.exposed(),
+        vec![
+            (win(1), Rect::new(5, 5, 100, 80)),
+            (win(2), Rect::new(1, 1, 10, 10))
+        ]
+    );
+}
+
+#[test]
 fn windows_fold_to_their_latest_state_and_replay_parents_first() {
     let mut f = Feed::new();
     f.send(create(1, WindowId::ROOT, Rect::new(0, 0, 100, 100)));

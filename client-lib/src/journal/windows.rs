@@ -8,7 +8,7 @@ use yonder_protocol::request::{
     ChangeWindowAttributes, ConfigureWindow, CreateWindow, ReparentWindow, StackMode,
     WindowAttributes,
 };
-use yonder_protocol::{id_space_of, Rect, WindowId};
+use yonder_protocol::{id_space_of, EventMask, Rect, WindowId};
 
 /// One of the app's windows, as it is now.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +196,28 @@ impl Windows {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Our windows shown as far as we know (mapped, and every ancestor of ours mapped)
+    /// that selected EXPOSURE, with their sizes: what a fresh server shows blank.
+    pub(super) fn exposed(&self) -> Vec<(WindowId, Rect)> {
+        let shown = |mut w: WindowId| loop {
+            match self.own.get(&w) {
+                Some(x) if x.mapped => w = x.parent,
+                Some(_) => return false,
+                None => return true,
+            }
+        };
+        self.own
+            .iter()
+            .filter(|(w, x)| {
+                x.attributes
+                    .event_mask
+                    .is_some_and(|m| m.contains(EventMask::EXPOSURE))
+                    && shown(**w)
+            })
+            .map(|(w, x)| (*w, x.rect))
+            .collect()
     }
 
     /// The attributes we set on other clients' windows.

@@ -26,8 +26,9 @@ use std::io::{self, Read, Write};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
+use yonder_protocol::event::ExposeEvent;
 use yonder_protocol::handshake::{decode_setup_response, Resume};
-use yonder_protocol::{encode_frame, Hello, Request, SetupResponse};
+use yonder_protocol::{encode_frame, Event, Hello, Rect, Request, SetupResponse};
 
 /// The first pause between two attempts; it doubles up to [`BACKOFF_MAX`].
 const BACKOFF_MIN: Duration = Duration::from_millis(50);
@@ -229,10 +230,27 @@ impl Inner {
         *lock(&self.input) = Input::after_setup();
         *lock(&self.stream) = Arc::new(stream);
         let watches = self.journal.watches_root_structure();
+        // A fresh server shows the app's windows blank: the app hears so now, and its
+        // redraw follows the replay at once instead of a round trip later, behind the
+        // server's own Exposes (protocol.md §5.4).
+        let exposed = match session.resumed {
+            true => Vec::new(),
+            false => self.journal.exposed(),
+        };
         {
             let mut st = lock(&self.state);
             st.lost_through(session.last_seq);
             st.asked_again(&renumbered);
+            for (window, rect) in exposed {
+                st.events.push_back(Incoming::Event {
+                    event: Event::Expose(ExposeEvent {
+                        window,
+                        rect: Rect::new(0, 0, rect.width, rect.height),
+                        count: 0,
+                    }),
+                    sent: false,
+                });
+            }
             if let Some(screen) = screen {
                 st.screen_is(screen, watches);
             }
