@@ -30,10 +30,17 @@ use yonder_protocol::event::ExposeEvent;
 use yonder_protocol::handshake::{decode_setup_response, Resume};
 use yonder_protocol::{encode_frame, Event, Hello, Rect, Request, SetupResponse};
 
-/// The first pause between two attempts; it doubles up to [`BACKOFF_MAX`].
+/// The first pause between two attempts; it doubles up to [`BRIEF_PAUSE`] during a
+/// brief outage, then up to [`BACKOFF_MAX`].
 const BACKOFF_MIN: Duration = Duration::from_millis(50);
 /// The longest pause between two attempts.
 const BACKOFF_MAX: Duration = Duration::from_secs(5);
+/// Over the network, the first part of an outage (a short drop, a proxy or router
+/// restarting: the common case) is retried at most [`BRIEF_PAUSE`] apart, so that the
+/// app is back within that of the link; later the pause grows to [`BACKOFF_MAX`].
+const BRIEF_OUTAGE: Duration = Duration::from_secs(2);
+/// The longest pause during a [`BRIEF_OUTAGE`].
+const BRIEF_PAUSE: Duration = Duration::from_millis(100);
 /// How long the server may take to answer a resume's hello.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest setup response read.
@@ -120,7 +127,11 @@ impl Inner {
                 Some(w) => w.wait(pause),
                 None => self.pause(pause),
             }
-            pause = (pause * 2).min(BACKOFF_MAX);
+            let cap = match watch.is_none() && started.elapsed() < BRIEF_OUTAGE {
+                true => BRIEF_PAUSE,
+                false => BACKOFF_MAX,
+            };
+            pause = (pause * 2).min(cap);
         }
     }
 
