@@ -116,6 +116,17 @@ impl Stream {
         }
     }
 
+    /// Ends the connection both ways, for every holder of the stream: the server sees
+    /// it end, and reads here return the end.
+    pub(crate) fn shutdown(&self) -> io::Result<()> {
+        let how = std::net::Shutdown::Both;
+        match self {
+            Stream::Unix(s) => s.shutdown(how),
+            Stream::Tcp(s) => s.shutdown(how),
+            Stream::Tls(s) => s.tcp().shutdown(how),
+        }
+    }
+
     pub(crate) fn set_read_timeout(&self, t: Option<Duration>) -> io::Result<()> {
         match self {
             Stream::Unix(s) => s.set_read_timeout(t),

@@ -54,6 +54,9 @@ pub(crate) struct State {
     /// the server running out of room for them (an Alloc error: a quota, a limit) ends
     /// the connection with a clear error, since the app's state is then not there.
     pub(crate) replay: Option<(u64, u64)>,
+    /// The server had no room for the replay: the session is to be ended on purpose
+    /// (the transport does it, once this lock is released).
+    pub(crate) replay_refused: bool,
     /// Requests whose reply was lost with a connection and that were asked again on the
     /// next (protocol.md §5.4): first number (the cookie's) → number on the wire now.
     reasked: BTreeMap<u64, u64>,
@@ -168,6 +171,7 @@ impl State {
                         "the display did not take back the app's windows and resources \
                          after it came back: {error}"
                     )));
+                    self.replay_refused = true;
                     return;
                 }
                 if self.ignored.remove(&seq.0) {
@@ -188,7 +192,9 @@ impl State {
                 if let yonder_protocol::Event::ServerEnding(e) = &event {
                     self.ending = Some(e.restart);
                 }
-                if let Event::ScreenChange(e) = &event {
+                // The server's word only: another client's SendEvent does not change
+                // what the app knows of the screen.
+                if let (Event::ScreenChange(e), false) = (&event, sent) {
                     self.screen = Some(e.clone());
                 }
                 if let Event::SelectionClear(e) = &event {
@@ -244,10 +250,16 @@ impl State {
     /// their cookies wait for the answers to the new numbers.
     pub(crate) fn asked_again(&mut self, renumbered: &[(u64, u64)]) {
         for &(first, wire) in renumbered {
-            if let Some(slot) = self.slots.get_mut(first) {
-                slot.state = SlotState::Waiting;
-                self.reasked.insert(first, wire);
-                self.reasked_wire.insert(wire, first);
+            match self.slots.get_mut(first) {
+                Some(slot) => {
+                    slot.state = SlotState::Waiting;
+                    self.reasked.insert(first, wire);
+                    self.reasked_wire.insert(wire, first);
+                }
+                // Its cookie went meanwhile: nobody wants the answer.
+                None => {
+                    self.ignored.insert(wire);
+                }
             }
         }
     }
@@ -438,13 +450,15 @@ mod tests {
         st.track(6, true);
         st.track(7, false);
         st.lost_through(7);
-        st.asked_again(&[(5, 12), (6, 13)]);
+        // 99's cookie went before it was asked again: its answer goes nowhere.
+        st.asked_again(&[(5, 12), (6, 13), (99, 14)]);
         assert!(st.take_reply(5).is_none(), "waits for the answer to 12");
         st.apply(reply(12));
         assert!(matches!(st.take_reply(5), Some(Ok(_))));
         // One dropped before its answer comes: the answer goes nowhere.
         st.ignore(6);
         st.apply(err(13));
+        st.apply(err(14));
         assert!(
             st.events.is_empty(),
             "an ignored request's error is dropped"

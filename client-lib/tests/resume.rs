@@ -414,8 +414,10 @@ fn a_server_of_another_size_tells_the_app_and_keeps_its_window_reachable() {
 
 #[test]
 fn a_replay_the_new_server_has_no_room_for_ends_with_a_clear_error() {
-    let s = TestServer::start();
-    let conn = s.connect();
+    // Over TCP, where a session is kept detached by default: the refused one must not be.
+    let s = tcp_server();
+    let proxy = Proxy::start(s.handle.tcp_port.unwrap());
+    let conn = through(&s, &proxy, Reconnect::default());
     let (win, _) = app_window(&conn);
     // Three pixmaps of 1 MiB each (4 bytes a pixel), with something drawn in them.
     let gc = yonder_test_support::client::gc(&conn, win, 0x00ff00);
@@ -426,7 +428,11 @@ fn a_replay_the_new_server_has_no_room_for_ends_with_a_clear_error() {
     }
     conn.sync().expect("the first server has room");
     // The new server lets a client hold 2 MiB.
-    let _s = s.upgrade_with(|c| c.client_memory_quota = 2 << 20);
+    let s = s.upgrade_with(|c| {
+        c.listen_tcp = true;
+        c.tcp_addr = std::net::IpAddr::from([127, 0, 0, 1]);
+        c.client_memory_quota = 2 << 20;
+    });
     let end = Instant::now() + Duration::from_secs(20);
     let err = loop {
         assert!(Instant::now() < end, "no error within 20 s: the app hangs");
@@ -443,6 +449,24 @@ fn a_replay_the_new_server_has_no_room_for_ends_with_a_clear_error() {
     );
     // It stays: the app is not left half-restored.
     assert!(conn.sync().is_err());
+    // And the session ended on purpose: the server frees what was replayed at once
+    // instead of keeping the app detached for its grace period.
+    let watcher = s.connect_trusted();
+    let end = Instant::now() + Duration::from_secs(10);
+    while watcher
+        .list_clients()
+        .reply()
+        .unwrap()
+        .clients
+        .iter()
+        .any(|c| c.id_space == conn.id_space())
+    {
+        assert!(
+            Instant::now() < end,
+            "the server still holds the refused app"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 #[test]

@@ -348,11 +348,20 @@ impl Inner {
         if out.is_dead() {
             return Err(self.fail(ConnectionError::Closed));
         }
-        let (broken, detached, acked) = {
-            let st = lock(&self.state);
-            (st.broken.clone(), st.detached.is_some(), st.last_seq)
+        let (broken, detached, acked, refused) = {
+            let mut st = lock(&self.state);
+            let refused = std::mem::take(&mut st.replay_refused);
+            (
+                st.broken.clone(),
+                st.detached.is_some(),
+                st.last_seq,
+                refused,
+            )
         };
         if let Some(e) = broken {
+            if refused {
+                self.end_refused_session(out);
+            }
             // Nothing will be sent any more: stop buffering.
             out.kill();
             return Err(e);
@@ -474,6 +483,24 @@ impl Inner {
         if let Some(news) = news {
             self.journal.learn(news);
         }
+    }
+
+    /// The display had no room for the app's state (protocol.md §5.4): the session ends
+    /// here, on purpose, so that the server frees what was replayed at once rather than
+    /// keep a half-restored app detached for its grace period.
+    /// Done by the first flush after the refusal was read (the app's next wait, or the
+    /// drop), which holds the output already.
+    #[cold]
+    fn end_refused_session(&self, out: &mut Output) {
+        let goodbye = Request::SetCloseDownMode(SetCloseDownMode {
+            mode: CloseDownMode::Destroy,
+        });
+        out.next_seq();
+        out.push(None, |buf| encode_request_frame(&goodbye, buf));
+        let stream = self.stream();
+        let _ = out.write_all(&stream, Some(Instant::now() + DROP_FLUSH_LIMIT), || {});
+        out.kill();
+        let _ = stream.shutdown();
     }
 
     /// The display ends for good (ServerEnding without restart, protocol.md §5.4): each

@@ -252,6 +252,10 @@ impl Inner {
             let mut st = lock(&self.state);
             st.lost_through(session.last_seq);
             st.asked_again(&renumbered);
+            // The screen first: an app laying out on ScreenChange then redraws once.
+            if let Some(screen) = screen {
+                st.screen_is(screen, watches);
+            }
             for (window, rect) in exposed {
                 st.events.push_back(Incoming::Event {
                     event: Event::Expose(ExposeEvent {
@@ -261,9 +265,6 @@ impl Inner {
                     }),
                     sent: false,
                 });
-            }
-            if let Some(screen) = screen {
-                st.screen_is(screen, watches);
             }
             st.detached = None;
         }
@@ -277,12 +278,28 @@ impl Inner {
 }
 
 /// Whether the request `frame` holds may be sent again whatever became of it: it only
-/// asks (a GetProperty that deletes does more).
+/// asks. A list of the queries, so that a request of a later version with a reply and an
+/// effect is never sent twice by default.
 fn only_asks(frame: &[u8]) -> bool {
+    use Request as R;
     match yonder_protocol::message::decode_request(&frame[4.min(frame.len())..]) {
-        Ok(Request::GetProperty(r)) => !r.delete,
-        Ok(_) => true,
-        Err(_) => false,
+        Ok(R::GetProperty(r)) => !r.delete,
+        Ok(
+            R::GetWindowAttributes(_)
+            | R::GetGeometry(_)
+            | R::QueryTree(_)
+            | R::InternAtom(_)
+            | R::GetAtomName(_)
+            | R::ListProperties(_)
+            | R::GetInputFocus(_)
+            | R::QueryPointer(_)
+            | R::Sync(_)
+            | R::ListClients(_)
+            | R::GetImage(_)
+            | R::QueryTextExtents(_)
+            | R::GetSelectionOwner(_),
+        ) => true,
+        _ => false,
     }
 }
 
