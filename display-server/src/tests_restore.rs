@@ -267,3 +267,53 @@ fn a_part_selecting_events_on_its_container_before_it_is_back_gets_them() {
     assert_eq!(s.windows[&p].parent, container);
     assert_eq!(s.check_invariants(), Ok(()));
 }
+
+#[test]
+fn a_client_changing_a_window_not_back_again_and_again_costs_only_itself() {
+    use yonder_protocol::request::WindowAttributes;
+    use yonder_protocol::EventMask;
+    let (mut s, doc, part, _rx) = restoring(embedded_part());
+    let (top, container) = (win(7, 1), win(7, 2));
+    let select = |mask| ChangeWindowAttributes {
+        window: container,
+        attributes: WindowAttributes {
+            event_mask: Some(mask),
+            ..Default::default()
+        },
+    };
+    // Far more changes than the restoration keeps: one entry, the last mask wins.
+    for _ in 0..(crate::checkpoint::MAX_ENTRIES + 10) {
+        assert_eq!(
+            change_window_attributes(&mut s, part, select(EventMask::EXPOSURE)),
+            Ok(None)
+        );
+    }
+    let rs = s.restoring.as_mut().unwrap();
+    assert!(rs.defer_attributes(
+        container,
+        doc,
+        WindowAttributes {
+            background: Some(yonder_protocol::Color::rgb(0x112233)),
+            ..Default::default()
+        }
+    ));
+    assert_eq!(
+        change_window_attributes(&mut s, part, select(EventMask::STRUCTURE_NOTIFY)),
+        Ok(None)
+    );
+    create(
+        &mut s,
+        doc,
+        top,
+        WindowId::ROOT,
+        Rect::new(40, 40, 100, 100),
+    );
+    create(&mut s, doc, container, top, Rect::new(10, 10, 60, 60));
+    assert_eq!(
+        s.windows[&container].selections,
+        [(part, EventMask::STRUCTURE_NOTIFY)],
+        "the part's last selection"
+    );
+    assert_eq!(s.windows[&container].background.0 & 0xffffff, 0x112233);
+    assert_eq!(s.check_invariants(), Ok(()));
+}

@@ -23,6 +23,10 @@ pub const RESTORE_TIME: Duration = Duration::from_secs(600);
 /// held for it; then it becomes a top-level window of its own.
 pub const HOLD_TIME: Duration = Duration::from_secs(60);
 
+/// The most windows of the checkpoint one client may have attribute changes deferred on
+/// (a part selects events on its container: one).
+pub const DEFERRED_PER_CLIENT: usize = 64;
+
 /// A window created before its parent came back: it waits, unmapped, under the root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Held {
@@ -200,8 +204,20 @@ impl Restoring {
 
     /// Keeps client `c`'s change of the attributes of `w`, a window of the checkpoint not
     /// back yet, for when `w` is created; false when [`MAX_ENTRIES`] are kept already.
+    ///
+    /// One entry per window and client, later changes merged into it, and at most
+    /// [`DEFERRED_PER_CLIENT`] windows a client: a client sending change after change
+    /// costs only itself, never another app's deferred selection.
     pub fn defer_attributes(&mut self, w: WindowId, c: ClientId, a: WindowAttributes) -> bool {
-        if self.deferred.len() >= MAX_ENTRIES {
+        if let Some((_, _, kept)) = self.deferred.iter_mut().find(|d| d.0 == w && d.1 == c) {
+            kept.background = a.background.or(kept.background);
+            kept.event_mask = a.event_mask.or(kept.event_mask);
+            kept.override_redirect = a.override_redirect.or(kept.override_redirect);
+            kept.cursor = a.cursor.or(kept.cursor);
+            return true;
+        }
+        let mine = self.deferred.iter().filter(|d| d.1 == c).count();
+        if mine >= DEFERRED_PER_CLIENT || self.deferred.len() >= MAX_ENTRIES {
             return false;
         }
         self.deferred.push((w, c, a));
