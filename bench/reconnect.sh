@@ -35,7 +35,8 @@ RTT=$((2 * DELAY_MS))
 
 cargo build --release -q -p yonder-server -p yonder-apps --bin yonder-server --bin yreconnect \
     --bin ypaint --bin ydoc --bin yclock --bin yview --bin yfiles --bin hello
-bin=${CARGO_TARGET_DIR:-target}/release
+# Absolute: yreconnect starts the apps from directories of their own.
+bin=$(cd "${CARGO_TARGET_DIR:-target}/release" && pwd)
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
