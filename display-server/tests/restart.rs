@@ -490,6 +490,9 @@ fn the_restart_flag_takes_the_running_servers_place_and_its_apps_follow() {
             Err(e) => panic!("the app should follow the display: {e}"),
         }
     }
+    // The replay is in the new server's hands once a round trip of the app's is back
+    // (Back says it was sent, not that another connection can see it yet).
+    conn.sync().expect("sync on the new server");
     let o = d.observer();
     assert_eq!(
         o.get_geometry(win)
