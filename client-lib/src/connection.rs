@@ -6,11 +6,11 @@
 use crate::cookie::{reply_request, void_request, Cookie, ReplyType, VoidCookie};
 use crate::dial::{Dialer, Reconnect};
 use crate::display::DISPLAY_ENV;
-use crate::error::{ConnectError, ConnectionError};
+use crate::error::{ConnectError, ConnectionError, MoveError};
 use crate::event::Incoming;
 use crate::fingerprint::Fingerprint;
 use crate::images::{ImageOptions, ImageStats, Images};
-use crate::transport::{Transport, Wait};
+use crate::transport::{Transport, Via, Wait};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -143,13 +143,18 @@ impl Connection {
         // (protocol.md §5.4), unless the app chose to end with its connection.
         let resumes = dialer.resumes();
         let exit_at_once = !dialer.resumes();
-        let transport =
-            Transport::new(stream, id_space, resumes.then_some(dialer)).map_err(|e| {
-                ConnectError::Io {
-                    context: "cannot configure the socket".into(),
-                    source: e,
-                }
-            })?;
+        let transport = Transport::new(
+            stream,
+            id_space,
+            resumes.then_some(dialer),
+            app_name.clone(),
+            opts.reconnect,
+            display.clone(),
+        )
+        .map_err(|e| ConnectError::Io {
+            context: "cannot configure the socket".into(),
+            source: e,
+        })?;
         let conn = Connection::new(transport, display, app_name);
         conn.send_hello(cookie)?;
         if exit_at_once {
@@ -184,6 +189,7 @@ impl Connection {
             app_name: self.app_name.clone(),
             id_space: self.id_space(),
             resume: None,
+            token: None,
         };
         self.transport.send_hello(&hello)?;
         Ok(())
@@ -267,9 +273,29 @@ impl Connection {
         self.transport.id_space()
     }
 
-    /// The display string this connection was opened with.
-    pub fn display_name(&self) -> &str {
-        &self.display
+    /// The display the app is on: the one it was opened with, or the one it last moved
+    /// to ([`Connection::move_to`], or a mover's request, protocol.md §5.5).
+    pub fn display_name(&self) -> String {
+        self.transport.display_name()
+    }
+
+    /// Moves this app, with all its windows, pixmaps, properties and selections, to the
+    /// display `to` (a display name, `tls:` included) while it runs (protocol.md §5.5).
+    /// The app presents that display's cookie (from `YONDER_COOKIE` or the cookie
+    /// file) and checks it as any display it connects to. Blocks until the move is done;
+    /// meanwhile other threads go on using the connection, and only the switch itself
+    /// (a freeze of a round trip or two) holds their requests.
+    ///
+    /// On success the app's requests go to `to` from then on, and an
+    /// [`Incoming::Display`] `Moved` item is queued; on failure nothing changed and the
+    /// app goes on where it was.
+    pub fn move_to(&self, to: &str) -> Result<(), MoveError> {
+        self.transport
+            .migrate(to, Via::Cookie, false)
+            .map_err(|reason| MoveError {
+                to: to.to_string(),
+                reason,
+            })
     }
 
     /// Sends every buffered request.
@@ -281,7 +307,7 @@ impl Connection {
     pub fn wait_for_event(&self) -> Result<Incoming, ConnectionError> {
         match self
             .transport
-            .wait_until(Wait::Block, |st| st.events.pop_front())?
+            .wait_until(Wait::Block, |st| st.take_event())?
         {
             Some(incoming) => Ok(incoming),
             None => Err(ConnectionError::Closed),
@@ -292,8 +318,7 @@ impl Connection {
     /// Flushes first (which waits only if the server does not take our requests). When
     /// another thread is reading the socket, only the queue is looked at.
     pub fn poll_for_event(&self) -> Result<Option<Incoming>, ConnectionError> {
-        self.transport
-            .wait_until(Wait::Poll, |st| st.events.pop_front())
+        self.transport.wait_until(Wait::Poll, |st| st.take_event())
     }
 
     /// The next event or unclaimed error, waiting at most `timeout` (`Ok(None)` when it
@@ -306,7 +331,7 @@ impl Connection {
             .checked_add(timeout)
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(86400 * 365));
         self.transport
-            .wait_until(Wait::Until(deadline), |st| st.events.pop_front())
+            .wait_until(Wait::Until(deadline), |st| st.take_event())
     }
 
     /// The bytes of memory the library's journal of this app's server-side state holds
@@ -379,7 +404,15 @@ mod tests {
     #[test]
     fn ids_count_up_in_the_id_space() {
         let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
-        let transport = Transport::new(crate::io::Stream::Unix(a), 0xABCD, None).unwrap();
+        let transport = Transport::new(
+            crate::io::Stream::Unix(a),
+            0xABCD,
+            None,
+            "t".into(),
+            Reconnect::default(),
+            ":0".into(),
+        )
+        .unwrap();
         let conn = Connection::new(transport, ":0".into(), "t".into());
         assert_eq!(conn.generate_id(), make_id(0xABCD, 1));
         assert_eq!(conn.new_window_id(), WindowId(make_id(0xABCD, 2)));
@@ -388,7 +421,11 @@ mod tests {
         assert_eq!(yonder_protocol::id_space_of(conn.generate_id()), 0xABCD);
         assert_eq!(conn.root(), WindowId::ROOT);
         assert_eq!(
-            (conn.app_name(), conn.id_space(), conn.display_name()),
+            (
+                conn.app_name(),
+                conn.id_space(),
+                conn.display_name().as_str()
+            ),
             ("t", 0xABCD, ":0")
         );
     }

@@ -46,6 +46,9 @@ enum CookieChoice {
     Given(Vec<u8>),
     /// Looked up each time: the trusted one or the ordinary one.
     Lookup { trusted: bool },
+    /// None: the app came to this display with a migration token, and its session's
+    /// secret alone takes it back in (protocol.md §5.5).
+    Absent,
 }
 
 /// Everything needed to connect to one display, again and again.
@@ -72,7 +75,6 @@ impl Dialer {
         app_name: String,
         reconnect: Reconnect,
     ) -> Result<Dialer, ConnectError> {
-        let name = DisplayName::parse(display)?;
         let cookie = match cookie {
             Some(c) if c.len() == COOKIE_LEN => CookieChoice::Given(c),
             Some(c) => {
@@ -85,6 +87,35 @@ impl Dialer {
                 trusted: trusted || crate::trust::trust_requested_by_env(),
             },
         };
+        Dialer::build(display, cookie, pin, app_name, reconnect)
+    }
+
+    /// A dialer for a display the app moves to (protocol.md §5.5): `with_token`, the
+    /// app presents no cookie there (a migration token first, then its session's
+    /// secret stand for one); else the display's ordinary cookie, looked up as usual.
+    pub(crate) fn for_move(
+        display: &str,
+        with_token: bool,
+        app_name: String,
+        reconnect: Reconnect,
+    ) -> Result<Dialer, ConnectError> {
+        let cookie = match with_token {
+            true => CookieChoice::Absent,
+            false => CookieChoice::Lookup {
+                trusted: crate::trust::trust_requested_by_env(),
+            },
+        };
+        Dialer::build(display, cookie, None, app_name, reconnect)
+    }
+
+    fn build(
+        display: &str,
+        cookie: CookieChoice,
+        pin: Option<Fingerprint>,
+        app_name: String,
+        reconnect: Reconnect,
+    ) -> Result<Dialer, ConnectError> {
+        let name = DisplayName::parse(display)?;
         let socket_dir = match name {
             DisplayName::Local { .. } => default_socket_dir().map_err(|e| ConnectError::Io {
                 context:
@@ -133,6 +164,7 @@ impl Dialer {
             CookieChoice::Lookup { trusted: false } => {
                 find_cookie(&self.display, &self.name, &CookieSources::from_env())
             }
+            CookieChoice::Absent => Ok(Vec::new()),
         }
     }
 
@@ -187,6 +219,11 @@ impl Dialer {
             | inotify::WatchFlags::ATTRIB;
         inotify::add_watch(&fd, dir, events).ok()?;
         Some(Watch { fd })
+    }
+
+    /// The display's name, as the app was given it.
+    pub(crate) fn display(&self) -> &str {
+        &self.display
     }
 
     /// Whether the display is reached over the network (TCP or TLS): where a lost link

@@ -98,6 +98,17 @@ pub enum ConnectionError {
     Malformed(String),
 }
 
+/// A move to another display did not happen (protocol.md §5.5): the app stays on the
+/// display it was on, as it was.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the app could not move to {to}: {reason}")]
+pub struct MoveError {
+    /// The display it was to move to.
+    pub to: String,
+    /// Why not.
+    pub reason: String,
+}
+
 impl ConnectionError {
     /// Whether this is the connection going away (an end of stream or an I/O error),
     /// which a session may survive (protocol.md §5.4), rather than a refusal or a

@@ -49,6 +49,19 @@ pub enum DisplayChange {
         /// The session went on.
         resumed: bool,
     },
+    /// The app moved to another display (protocol.md §5.5): its windows are there now,
+    /// and its requests go there.
+    Moved {
+        /// The display it is on now.
+        to: String,
+    },
+    /// A move to another display failed: the app stays where it was, as it was.
+    MoveFailed {
+        /// The display it was to move to.
+        to: String,
+        /// Why it did not.
+        reason: String,
+    },
 }
 
 impl Incoming {

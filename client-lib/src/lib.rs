@@ -110,7 +110,7 @@ pub use connection::{ConnectOptions, Connection};
 pub use cookie::{Cookie, ReplyType, VoidCookie};
 pub use dial::{Reconnect, DEFAULT_GIVE_UP};
 pub use display::DisplayName;
-pub use error::{ConnectError, ConnectionError, ReplyError};
+pub use error::{ConnectError, ConnectionError, MoveError, ReplyError};
 pub use event::{DisplayChange, Incoming, RequestError};
 pub use fingerprint::Fingerprint;
 pub use images::{Compression, ImageOptions, ImageStats, SHM_MIN_BYTES};

@@ -50,6 +50,15 @@ pub(crate) struct State {
     /// The screen as the app last heard of it (the setup, then ScreenChange events): a
     /// server that comes back with another screen makes the app hear of it too.
     pub(crate) screen: Option<ScreenChangeEvent>,
+    /// Moves asked of the app (MoveRequest events, protocol.md §5.5): the display to go
+    /// to and the token to present there, for the transport to start once this lock is
+    /// released.
+    pub(crate) move_asked: Vec<(String, Vec<u8>)>,
+    /// How many events the app has taken from `events` so far.
+    pub(crate) events_taken: u64,
+    /// `events_taken` when the app last looked for an event and found none: it had
+    /// handled (and sent what it drew for) every event it took before.
+    pub(crate) idle_at: u64,
     /// The requests of the journal's replay into the last new session (first, last):
     /// the server running out of room for them (an Alloc error: a quota, a limit) ends
     /// the connection with a clear error, since the app's state is then not there.
@@ -96,6 +105,16 @@ impl State {
                 sent: false,
             });
         }
+    }
+
+    /// The next event or unclaimed error for the app, counted.
+    pub(crate) fn take_event(&mut self) -> Option<Incoming> {
+        let Some(item) = self.events.pop_front() else {
+            self.idle_at = self.events_taken;
+            return None;
+        };
+        self.events_taken += 1;
+        Some(item)
     }
 
     /// Records the failure (the first one wins) and returns the error in force.
@@ -191,6 +210,11 @@ impl State {
                 self.saw(seq);
                 if let yonder_protocol::Event::ServerEnding(e) = &event {
                     self.ending = Some(e.restart);
+                }
+                // The library moves the app itself (the server's word only).
+                if let (Event::MoveRequest(m), false) = (&event, sent) {
+                    self.move_asked.push((m.to.clone(), m.token.clone()));
+                    return;
                 }
                 // The server's word only: another client's SendEvent does not change
                 // what the app knows of the screen.

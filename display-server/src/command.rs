@@ -133,8 +133,25 @@ pub struct ClientLink {
     pub shm: bool,
     /// It presented the display's trusted cookie.
     pub trusted: bool,
+    /// What it presented instead of a cookie, checked by the state thread (1.6).
+    pub credential: Credential,
     /// Its output accounting, shared with its writer task.
     pub outbox: Arc<Outbox>,
+}
+
+/// How a hello proves it may connect, beyond what the connection task checked itself
+/// (protocol.md §5.5).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// One of the display's cookies (checked already).
+    #[default]
+    Cookie,
+    /// No cookie but a migration token: it must be one this display granted for the
+    /// hello's app name, unexpired and unused.
+    Token(Vec<u8>),
+    /// No cookie, a resume: only the session's secret admits it, and only back into
+    /// that session (an app that came with a token has no cookie of this display).
+    Secret,
 }
 
 /// One input happening, in root coordinates.

@@ -31,6 +31,7 @@ fn restoring(c: Checkpoint) -> (State, ClientId, ClientId, Vec<impl Sized>) {
         app_name: "part".into(),
         id_space: PART,
         resume: None,
+        token: None,
     };
     let part = s.connect(hello, tx).unwrap();
     s.restoring = Some(Restoring::new(c, Instant::now()));

@@ -185,6 +185,7 @@ fn clients_killed_at_random_moments_leave_nothing_behind() {
                 app_name: "half-a-frame".into(),
                 id_space: 0x4A1F_0000 + round,
                 resume: None,
+                token: None,
             },
             &mut hello,
         );

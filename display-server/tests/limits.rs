@@ -66,6 +66,7 @@ fn raw_client(s: &TestServer, space: u32) -> UnixStream {
         app_name: "never-reads".into(),
         id_space: space,
         resume: None,
+        token: None,
     };
     let mut out = Vec::new();
     frame::encode_frame(&hello, &mut out);

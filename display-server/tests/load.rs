@@ -38,6 +38,7 @@ fn hello_frame(s: &TestServer, space: u32) -> Vec<u8> {
         app_name: "hostile".into(),
         id_space: space,
         resume: None,
+        token: None,
     };
     let mut out = Vec::new();
     frame::encode_frame(&hello, &mut out);

@@ -57,6 +57,7 @@ fn resuming(h: &Hello, secret: &[u8], oldest: u64, next_seq: u64) -> Hello {
             oldest,
             next_seq,
         }),
+        token: None,
         ..h.clone()
     }
 }

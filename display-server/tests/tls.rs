@@ -210,6 +210,7 @@ fn a_missing_or_wrong_cookie_is_refused_through_tls() {
         app_name: "raw-tls".into(),
         id_space: 0x7e57,
         resume: None,
+        token: None,
     };
     match raw_tls_hello(s.handle.tls_port.unwrap(), pin(&s), &hello) {
         SetupResponse::Refused(r) => assert!(r.reason.contains("no cookie"), "{}", r.reason),

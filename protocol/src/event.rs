@@ -4,7 +4,7 @@
 
 use crate::geometry::Rect;
 use crate::geometry::{DndAction, DndActions};
-use crate::ids::{Atom, ModMask, Timestamp, WindowId};
+use crate::ids::{Atom, ClientId, ModMask, Timestamp, WindowId};
 use serde::{Deserialize, Serialize};
 use serde_repr::{Deserialize_repr, Serialize_repr};
 
@@ -40,6 +40,8 @@ tagged! {
         50 => DndStatus(DndStatusEvent),
         51 => DndFinished(DndFinishedEvent),
         52 => ServerEnding(ServerEndingEvent),
+        53 => MoveRequest(MoveRequestEvent),
+        54 => MoveOutcome(MoveOutcomeEvent),
     }
 }
 
@@ -72,6 +74,8 @@ impl Event {
             Event::DndStatus(e) => e.source,
             Event::DndFinished(e) => e.source,
             Event::ServerEnding(e) => e.root,
+            Event::MoveRequest(e) => e.root,
+            Event::MoveOutcome(e) => e.root,
         }
     }
 }
@@ -449,4 +453,35 @@ pub struct ServerEndingEvent {
     pub root: WindowId,
     /// A server comes back on this display.
     pub restart: bool,
+}
+
+/// Someone asks this client to move to another display (1.6, protocol.md §5.5): sent by
+/// the display the client is on, after a MoveClient from the client itself or a trusted
+/// client. The client connects to `to` presenting `token`, moves its windows there, and
+/// reports with MoveDone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveRequestEvent {
+    /// The root window.
+    pub root: WindowId,
+    /// The display to move to (a display name).
+    pub to: String,
+    /// The token the other display granted (MessagePack bin).
+    #[serde(with = "serde_bytes")]
+    pub token: Vec<u8>,
+    /// The client that asked.
+    pub mover: ClientId,
+}
+
+/// How a move that this client asked for ended (1.6, protocol.md §5.5): the moved
+/// client's MoveDone, or its connection ending before it said.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveOutcomeEvent {
+    /// The root window.
+    pub root: WindowId,
+    /// The client asked to move.
+    pub client: ClientId,
+    /// It moved.
+    pub moved: bool,
+    /// Why not, when it did not.
+    pub reason: String,
 }

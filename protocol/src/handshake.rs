@@ -10,7 +10,11 @@ use crate::ids::{Atom, ClientId, WindowId};
 use serde::{Deserialize, Serialize};
 
 /// The first frame a client sends.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// On the wire an array of 6 to 8 fields: `resume` and `token` are trailing and left
+/// out when absent; a hello with a `token` but no `resume` carries nil in `resume`'s
+/// place (the manual `Serialize` below).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Hello {
     /// Always [`crate::PROTOCOL_NAME`] (`"yonder"`).
     pub protocol: String,
@@ -18,7 +22,8 @@ pub struct Hello {
     pub major: u16,
     /// The client's protocol minor version.
     pub minor: u16,
-    /// The 16-byte display cookie (MessagePack bin).
+    /// The 16-byte display cookie (MessagePack bin); empty when the client presents a
+    /// migration `token` or, resuming, only its session's secret (1.6, §5.5).
     #[serde(with = "serde_bytes")]
     pub cookie: Vec<u8>,
     /// A human-readable program name, shown by `yonder-info`.
@@ -28,8 +33,38 @@ pub struct Hello {
     /// Added in 1.5: set when the client comes back after its connection was lost (the
     /// server restarted, or the link broke), to continue where it was (protocol.md
     /// §5.4). Absent in the hello of a first connection and of clients before 1.5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A moving app (1.6) sends one too, to choose where its numbering starts.
+    #[serde(default)]
     pub resume: Option<Resume>,
+    /// Added in 1.6: a migration token from this display's GrantMove, presented instead
+    /// of a cookie by an app moving here (protocol.md §5.5).
+    #[serde(default, with = "serde_bytes")]
+    pub token: Option<Vec<u8>>,
+}
+
+impl Serialize for Hello {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let len = match (&self.resume, &self.token) {
+            (_, Some(_)) => 8,
+            (Some(_), None) => 7,
+            (None, None) => 6,
+        };
+        let mut t = s.serialize_tuple(len)?;
+        t.serialize_element(&self.protocol)?;
+        t.serialize_element(&self.major)?;
+        t.serialize_element(&self.minor)?;
+        t.serialize_element(serde_bytes::Bytes::new(&self.cookie))?;
+        t.serialize_element(&self.app_name)?;
+        t.serialize_element(&self.id_space)?;
+        if len > 6 {
+            t.serialize_element(&self.resume)?;
+        }
+        if let Some(token) = &self.token {
+            t.serialize_element(serde_bytes::Bytes::new(token))?;
+        }
+        t.end()
+    }
 }
 
 /// What a client coming back sends in its hello (1.5, protocol.md §5.4): the proof that

@@ -148,6 +148,16 @@ pub struct ListClientsReply {
     pub clients: Vec<ClientInfo>,
 }
 
+/// Answer to GrantMove (1.6): a migration token for the app named in the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveTokenReply {
+    /// 16 random bytes (MessagePack bin), presented in the moving app's hello.
+    #[serde(with = "serde_bytes")]
+    pub token: Vec<u8>,
+    /// How long the token stays valid, in milliseconds from the reply.
+    pub expires_ms: u32,
+}
+
 /// Answer to GetImage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImageReply {

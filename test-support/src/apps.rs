@@ -285,12 +285,13 @@ pub fn spawn(bin: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> App 
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let out = dir.join(format!("{name}-{n}.out"));
     let err = dir.join(format!("{name}-{n}.err"));
+    // No cookie file or runtime directory of the user's, unless `env` names one.
     let child = Command::new(bin)
         .args(args)
         .current_dir(dir)
-        .envs(env.iter().copied())
         .env("YONDER_COOKIE_FILE", dir.join("no-such-cookie-file"))
         .env("XDG_RUNTIME_DIR", dir.join("no-such-runtime-dir"))
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out).unwrap())
         .stderr(std::fs::File::create(&err).unwrap())

@@ -15,6 +15,8 @@ pub struct NetPair {
     app_link: String,
     /// The server side's address on the link.
     pub server_addr: String,
+    /// The app side's address on the link.
+    pub app_addr: String,
 }
 
 /// Runs `ip ARGS`; the error says what failed.
@@ -45,6 +47,7 @@ impl NetPair {
             app_ns: format!("yapp{id}"),
             app_link: format!("ya{id}"),
             server_addr: format!("10.232.{net}.1"),
+            app_addr: format!("10.232.{net}.2"),
         };
         ip(&["netns", "add", &pair.server_ns])?;
         ip(&["netns", "add", &pair.app_ns])?;
@@ -61,7 +64,7 @@ impl NetPair {
         ])?;
         ip(&["link", "set", &server_link, "netns", &pair.server_ns])?;
         ip(&["link", "set", &pair.app_link, "netns", &pair.app_ns])?;
-        let app_addr = format!("10.232.{net}.2/24");
+        let app_addr = format!("{}/24", pair.app_addr);
         let server_addr = format!("{}/24", pair.server_addr);
         ip(&[
             "-n",

@@ -35,6 +35,7 @@ pub fn hello(minor: u16, cookie: Vec<u8>) -> Hello {
         app_name: "raw".into(),
         id_space: fresh_space(),
         resume: None,
+        token: None,
     }
 }
 

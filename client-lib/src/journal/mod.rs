@@ -41,6 +41,7 @@
 //! 4): other clients' windows moved, restacked or mapped by this app, and where the
 //! stacking of our windows lies among other clients' windows.
 
+mod copy;
 mod gcs;
 mod pixlog;
 mod pixmaps;
@@ -51,6 +52,7 @@ mod shared;
 mod tests;
 mod windows;
 
+pub(crate) use copy::Copy;
 pub(crate) use replay::Images;
 pub use replay::Replay;
 pub(crate) use shared::{Sent, Shared};
@@ -199,7 +201,10 @@ pub(crate) fn touch(request: &Request) -> Touch {
         | R::DndFinish(_)
         | R::ShmAttach(_)
         | R::ShmDetach(_)
-        | R::SetCloseDownMode(_) => Touch::Nothing,
+        | R::SetCloseDownMode(_)
+        | R::GrantMove(_)
+        | R::MoveClient(_)
+        | R::MoveDone(_) => Touch::Nothing,
     }
 }
 
@@ -470,12 +475,29 @@ impl Journal {
 
     /// The requests that recreate the journaled state on a fresh server (see `replay`).
     pub(crate) fn replay(&self) -> Replay {
-        replay::build(self, Images::Raw)
+        replay::build(self, Images::Raw, replay::Parts::All)
     }
 
     /// [`Journal::replay`], with pixmap contents carried as `images` says.
     pub(crate) fn replay_with(&self, images: Images) -> Replay {
-        replay::build(self, images)
+        replay::build(self, images, replay::Parts::All)
+    }
+
+    /// The replay a move sends first (protocol.md §5.5): everything but the map state
+    /// and the selections, which [`Journal::appearance`] gives at the switch.
+    pub(crate) fn replay_hidden(&self, images: Images) -> Replay {
+        replay::build(self, images, replay::Parts::Hidden)
+    }
+
+    /// What makes the app appear on a display that has its state, hidden: its windows
+    /// mapped as they are, children first, and the selections it owns.
+    pub(crate) fn appearance(&self) -> Vec<Request> {
+        replay::appearance(self)
+    }
+
+    /// Whether `window` is one of the app's own windows.
+    pub(crate) fn owns_window(&self, window: WindowId) -> bool {
+        self.windows.contains(window)
     }
 }
 

@@ -74,8 +74,18 @@ impl Replay {
     }
 }
 
+/// Which parts of the state a replay recreates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Parts {
+    /// Everything (a new session of the same display, protocol.md §5.4).
+    All,
+    /// All but steps 6 and 7: the windows stay unmapped and no selection is taken (a
+    /// move's pre-copy, §5.5; the switch sends [`appearance`] later).
+    Hidden,
+}
+
 /// The replay of `j` (see the module doc).
-pub(super) fn build(j: &Journal, images: Images) -> Replay {
+pub(super) fn build(j: &Journal, images: Images, parts: Parts) -> Replay {
     let mut out = Replay::default();
     let root = Drawable(WindowId::ROOT.0);
     let pixmaps = j.pixmaps.all();
@@ -159,16 +169,26 @@ pub(super) fn build(j: &Journal, images: Images) -> Replay {
             insert: true,
         }));
     }
-    // 6. Map state, children first.
-    for &id in order.iter().rev() {
-        if j.windows.get(id).is_some_and(|w| w.mapped) {
-            out.push(&Request::MapWindow(MapWindow { window: id }));
+    if parts == Parts::All {
+        for r in appearance(j) {
+            out.push(&r);
         }
     }
     out.windows = order;
-    // 7. Selections.
+    out
+}
+
+/// Steps 6 and 7: the map state, children first (one Expose pass per tree), and the
+/// selections owned, with time 0 (now: another server's times mean nothing).
+pub(super) fn appearance(j: &Journal) -> Vec<Request> {
+    let mut out = Vec::new();
+    for &id in j.windows.creation_order().iter().rev() {
+        if j.windows.get(id).is_some_and(|w| w.mapped) {
+            out.push(Request::MapWindow(MapWindow { window: id }));
+        }
+    }
     for (&selection, &(owner, _)) in &j.selections {
-        out.push(&Request::SetSelectionOwner(SetSelectionOwner {
+        out.push(Request::SetSelectionOwner(SetSelectionOwner {
             selection,
             owner,
             time: Timestamp(0),

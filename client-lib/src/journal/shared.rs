@@ -175,4 +175,19 @@ impl Shared {
     pub(crate) fn replay_with(&self, images: Images) -> Replay {
         lock(&self.journal).replay_with(images)
     }
+
+    /// The replay a move sends first (see [`Journal::replay_hidden`]).
+    pub(crate) fn replay_hidden(&self, images: Images) -> Replay {
+        lock(&self.journal).replay_hidden(images)
+    }
+
+    /// What makes the app appear at a move's switch (see [`Journal::appearance`]).
+    pub(crate) fn appearance(&self) -> Vec<Request> {
+        lock(&self.journal).appearance()
+    }
+
+    /// Whether `window` is one of the app's own windows.
+    pub(crate) fn owns_window(&self, window: WindowId) -> bool {
+        lock(&self.journal).owns_window(window)
+    }
 }

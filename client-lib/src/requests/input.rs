@@ -1,15 +1,19 @@
 //! [`InputExt`]: input requests (focus, pointer, synthetic input) and the administrative
-//! ones: Sync (plus the [`InputExt::sync`] round trip) and ListClients.
+//! ones: Sync (plus the [`InputExt::sync`] round trip), ListClients, and the two of a
+//! move to another display (GrantMove, MoveClient).
 
 use super::Sealed;
 use crate::connection::Connection;
 use crate::cookie::{sync, Cookie, VoidCookie};
 use crate::error::ConnectionError;
-use yonder_protocol::reply::{InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply};
-use yonder_protocol::request::{
-    FakeInput, FakeKind, GetInputFocus, ListClients, QueryPointer, SetInputFocus, Sync,
+use yonder_protocol::reply::{
+    InputFocusReply, ListClientsReply, MoveTokenReply, QueryPointerReply, SyncReply,
 };
-use yonder_protocol::WindowId;
+use yonder_protocol::request::{
+    FakeInput, FakeKind, GetInputFocus, GrantMove, ListClients, MoveClient, QueryPointer,
+    SetInputFocus, Sync,
+};
+use yonder_protocol::{ClientId, WindowId};
 
 /// Input requests (focus, pointer, synthetic input) and the administrative ones: Sync
 /// (plus the [`InputExt::sync`] round trip) and ListClients.
@@ -53,6 +57,26 @@ pub trait InputExt: Sealed {
     /// Lists the connected clients.
     fn list_clients(&self) -> Cookie<'_, ListClientsReply> {
         self.conn().reply_request(ListClients {})
+    }
+
+    /// Asks this display for a migration token that lets the app named `app_name` move
+    /// here once, without a cookie of its own (protocol.md §5.5, 1.6).
+    fn grant_move(&self, app_name: &str) -> Cookie<'_, MoveTokenReply> {
+        self.conn().reply_request(GrantMove {
+            app_name: app_name.to_string(),
+        })
+    }
+
+    /// Asks client `client` of this display to move to display `to`, presenting `token`
+    /// there (from that display's [`InputExt::grant_move`]). Needs the trusted cookie,
+    /// unless `client` is this connection itself; the outcome arrives as a MoveOutcome
+    /// event (protocol.md §5.5, 1.6).
+    fn move_client(&self, client: ClientId, to: &str, token: &[u8]) -> VoidCookie<'_> {
+        self.conn().void_request(MoveClient {
+            client,
+            to: to.to_string(),
+            token: token.to_vec(),
+        })
     }
 }
 

@@ -23,14 +23,17 @@
 //! socket in. An app notices a pause, and an [`Incoming::Display`](crate::Incoming)
 //! item if it looks.
 
+mod migrate;
 mod reconnect;
+
+pub(crate) use migrate::Via;
 mod stats;
 
-use crate::dial::Dialer;
+use crate::dial::{Dialer, Reconnect};
 use crate::error::{ConnectionError, ReplyError};
 use crate::event::Incoming;
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
-use crate::journal::{Replay, Sent, Shared};
+use crate::journal::{Copy, Replay, Sent, Shared};
 use crate::lock::{lock, Condvar, Mutex};
 use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, screen_of, State};
@@ -107,7 +110,29 @@ pub(crate) struct Inner {
     id_space: u32,
     /// How to reach the display again, when a lost connection is to be resumed (a
     /// network display and an app that did not choose to end with its connection).
-    dialer: Option<Dialer>,
+    /// Swapped when the app moves to another display (`migrate`); behind a lock only
+    /// for that, read once per resume attempt.
+    dialer: Mutex<Option<Arc<Dialer>>>,
+    /// The dialer reaches its display over the network (a lost link is survived):
+    /// read by every flush, so kept apart from the dialer's lock.
+    network: AtomicBool,
+    /// A move to another display is under way (`migrate`): requests are copied for it
+    /// into `copy`. Changed only with `out` held; read under `out` by every send.
+    moving: AtomicBool,
+    /// The copy of the app's requests a move sends ahead (`journal::Copy`). Lock order:
+    /// after `out`, before `journal`.
+    copy: Mutex<Copy>,
+    /// A move is under way (one at a time).
+    migrating: AtomicBool,
+    /// A move's switch is shutting the old socket: the end a reader finds there is not
+    /// a lost connection.
+    leaving: AtomicBool,
+    /// The app's name, for the hello of a display it moves to.
+    app_name: String,
+    /// The display the app is on (changed by a move).
+    display: Mutex<String>,
+    /// What the app does when its connection is lost, for the display it moves to.
+    reconnect: Reconnect,
     /// The session's secret (from a 1.5 setup), for the resume's hello.
     secret: Mutex<Option<Vec<u8>>>,
     /// Set when the transport is dropped: the reconnecting thread stops.
@@ -159,6 +184,9 @@ impl Transport {
         stream: Stream,
         id_space: u32,
         dialer: Option<Dialer>,
+        app_name: String,
+        reconnect: Reconnect,
+        display: String,
     ) -> io::Result<Transport> {
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
         Ok(Transport(Arc::new_cyclic(|me| Inner {
@@ -170,7 +198,15 @@ impl Transport {
             setup: OnceLock::new(),
             requests_sent: AtomicU64::new(0),
             id_space,
-            dialer,
+            network: AtomicBool::new(dialer.as_ref().is_some_and(Dialer::is_network)),
+            dialer: Mutex::new(dialer.map(Arc::new)),
+            moving: AtomicBool::new(false),
+            copy: Mutex::new(Copy::default()),
+            migrating: AtomicBool::new(false),
+            leaving: AtomicBool::new(false),
+            app_name,
+            reconnect,
+            display: Mutex::new(display),
             secret: Mutex::new(None),
             closing: AtomicBool::new(false),
             resumable: AtomicBool::new(false),
@@ -183,6 +219,16 @@ impl Transport {
 }
 
 impl Inner {
+    /// The display the app is on.
+    pub(crate) fn display_name(&self) -> String {
+        lock(&self.display).clone()
+    }
+
+    /// How to reach the display again, if the connection is to be resumed.
+    fn dialer(&self) -> Option<Arc<Dialer>> {
+        lock(&self.dialer).clone()
+    }
+
     /// The socket in use.
     fn stream(&self) -> Arc<Stream> {
         lock(&self.stream).clone()
@@ -238,7 +284,7 @@ impl Inner {
         }
         if let Some(session) = &setup.session {
             *lock(&self.secret) = Some(session.secret.clone());
-            if self.dialer.is_some() {
+            if lock(&self.dialer).is_some() {
                 self.resumable.store(true, Ordering::Release);
             }
         }
@@ -295,6 +341,9 @@ impl Inner {
             lock(&self.state).track(seq, expects_reply);
         }
         let full = out.push(fd, &encode);
+        if self.moving.load(Ordering::Relaxed) {
+            lock(&self.copy).note(sent, &encode);
+        }
         if self.journal.note(Seq(seq), sent, &encode) {
             self.send_checkpoints(&mut out);
         }
@@ -369,7 +418,7 @@ impl Inner {
         let resumable = self.resumable.load(Ordering::Acquire);
         // Only a network link can break under a live server and be resumed with the
         // session; a local socket ends with its server, and a new one replays instead.
-        if resumable && self.dialer.as_ref().is_some_and(Dialer::is_network) {
+        if resumable && self.network.load(Ordering::Acquire) {
             if !out.retains() {
                 out.start_retaining();
             }
@@ -419,9 +468,11 @@ impl Inner {
     /// reading token; this gives it back and wakes the waiters.
     fn read_pass(&self, mode: ReadMode) {
         let mut msgs = Vec::new();
+        // The socket is taken with the read buffer held: a move swaps both together.
+        let mut input = lock(&self.input);
+        let stream = self.stream();
         let outcome = {
-            let mut input = lock(&self.input);
-            let filled = input.fill(&self.stream(), mode);
+            let filled = input.fill(&stream, mode);
             match (input.decode(&mut msgs), filled) {
                 (Err(e), _) => Err(ConnectionError::Malformed(e)),
                 (Ok(()), Err(e)) => Err(connection_error(e)),
@@ -429,6 +480,7 @@ impl Inner {
                 (Ok(()), Ok(_)) => Ok(()),
             }
         };
+        drop(input);
         let mut st = lock(&self.state);
         for msg in msgs {
             if st.broken.is_some() {
@@ -466,11 +518,20 @@ impl Inner {
         let news = (!st.journal_news.is_empty()).then(|| std::mem::take(&mut st.journal_news));
         let ask_close = st.ending == Some(false) && !st.close_asked;
         st.close_asked |= ask_close;
+        let moves = std::mem::take(&mut st.move_asked);
         drop(st);
         if ask_close {
             self.ask_to_close();
         }
+        for (to, token) in moves {
+            self.move_asked(to, token);
+        }
         match outcome {
+            // A move shut the old socket: the new one is being put in its place, or is
+            // there already.
+            Err(_)
+                if self.leaving.load(Ordering::Acquire)
+                    || !Arc::ptr_eq(&stream, &lock(&self.stream)) => {}
             Err(e) if survivable && self.resumable.load(Ordering::Acquire) && e.is_lost_link() => {
                 self.lost(&e)
             }
@@ -529,11 +590,21 @@ impl Inner {
     pub(crate) fn wait_until<T>(
         &self,
         wait: Wait,
-        mut cond: impl FnMut(&mut State) -> Option<T>,
+        cond: impl FnMut(&mut State) -> Option<T>,
     ) -> Result<Option<T>, ConnectionError> {
         // What we wait for may need requests still in the buffer. A failure is recorded
         // in the state; what already arrived can still be collected below.
         let _ = self.flush();
+        self.wait_unflushed(wait, cond)
+    }
+
+    /// [`Inner::wait_until`] without the flush first: for a caller that holds the
+    /// output lock and flushed itself (a move's switch).
+    fn wait_unflushed<T>(
+        &self,
+        wait: Wait,
+        mut cond: impl FnMut(&mut State) -> Option<T>,
+    ) -> Result<Option<T>, ConnectionError> {
         let mut polled = false;
         let mut st = lock(&self.state);
         loop {
@@ -639,7 +710,7 @@ impl Drop for Transport {
         let mut out = lock(&self.out);
         let _ = self.flush_locked(&mut out, Some(Instant::now() + DROP_FLUSH_LIMIT));
         drop(out);
-        if let (true, Some(dialer)) = (self.debug_journal, &self.dialer) {
+        if let (true, Some(dialer)) = (self.debug_journal, self.dialer()) {
             stats::report_exit(dialer.app_name(), self.journal.bytes());
         }
     }

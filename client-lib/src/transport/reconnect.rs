@@ -80,8 +80,7 @@ impl Inner {
     /// The reconnecting thread: attempts until back, given up, or dropped.
     fn reconnect(self: Arc<Self>, why: &str) {
         let dialer = self
-            .dialer
-            .as_ref()
+            .dialer()
             .expect("only a transport with a dialer resumes");
         let started = Instant::now();
         // A local display's server is waited for by its socket appearing.
@@ -145,7 +144,7 @@ impl Inner {
 
     /// One attempt: dial, resume, and on success swap the new socket in.
     fn attempt(&self) -> Result<Back, Attempt> {
-        let dialer = self.dialer.as_ref().expect("checked by the caller");
+        let dialer = self.dialer().expect("checked by the caller");
         let mut back = Back {
             resumed: false,
             replay_requests: 0,
@@ -171,6 +170,7 @@ impl Inner {
                 oldest: out.oldest_kept(),
                 next_seq: out.last_seq() + 1,
             }),
+            token: None,
         };
         let setup = handshake(&stream, &hello).map_err(|e| Attempt::Again(e.to_string()))?;
         let (screen, minor) = match &setup {
@@ -305,7 +305,7 @@ fn only_asks(frame: &[u8]) -> bool {
 
 /// Sends `hello` on a fresh `stream` and reads the setup response, within
 /// [`SETUP_TIMEOUT`].
-fn handshake(stream: &Stream, hello: &Hello) -> io::Result<SetupResponse> {
+pub(super) fn handshake(stream: &Stream, hello: &Hello) -> io::Result<SetupResponse> {
     let mut frame = Vec::new();
     encode_frame(hello, &mut frame);
     stream.set_write_timeout(Some(SETUP_TIMEOUT))?;

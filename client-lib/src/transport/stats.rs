@@ -77,3 +77,22 @@ pub(super) fn report_exit(app: &str, journal_bytes: usize) {
         std::process::id()
     );
 }
+
+/// Prints the line for a move to another display (protocol.md §5.5): what went ahead
+/// (the hidden replay, the copy in rounds) and the freeze (the output lock held by the
+/// switch).
+pub(super) fn report_move(
+    app: &str,
+    to: &str,
+    body_bytes: usize,
+    copied_bytes: usize,
+    rounds: u32,
+    freeze: Duration,
+) {
+    eprintln!(
+        "yonder-journal: app={app} pid={} event=moved to={to} replay_bytes={body_bytes} \
+         copied_bytes={copied_bytes} rounds={rounds} freeze_us={}",
+        std::process::id(),
+        freeze.as_micros(),
+    );
+}

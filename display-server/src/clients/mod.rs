@@ -25,6 +25,7 @@ pub fn disconnect(s: &mut State, client: ClientId, reason: &str) {
     {
         panic!("deliberate panic while a client leaves");
     }
+    crate::handlers::migrate::client_gone(s, client);
     rescue_save_set(s, client);
     dnd::dnd_client_gone(s, client);
     selection::selections_client_gone(s, client);

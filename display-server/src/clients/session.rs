@@ -5,7 +5,7 @@
 //! detached client not back in time is freed like any other leaving client.
 
 use super::disconnect;
-use crate::command::ClientLink;
+use crate::command::{ClientLink, Credential};
 use crate::events::send_event;
 use crate::state::State;
 use std::time::{Duration, Instant};
@@ -26,6 +26,41 @@ pub fn connect(
     link: ClientLink,
 ) -> Result<ClientId, String> {
     let minor = hello.minor.min(yonder_protocol::PROTOCOL_MINOR);
+    match &link.credential {
+        Credential::Cookie => {}
+        // A moving app (§5.5): a new client here, admitted by the token alone. The id
+        // space is checked first, so that an app whose space is taken here may try
+        // another with the same token.
+        Credential::Token(token) => {
+            if s.spaces.contains_key(&hello.id_space) {
+                return Err(format!(
+                    "id space {:#x} is in use on this display: choose another",
+                    hello.id_space
+                ));
+            }
+            let now = Instant::now();
+            s.moves.check(token, &hello.app_name, now)?;
+            let token = token.clone();
+            let id = s.connect_client(hello, tx, link)?;
+            s.moves.spend(&token, now);
+            return Ok(id);
+        }
+        // Only back into its own session: the secret is the credential.
+        Credential::Secret => {
+            let r = hello.resume.as_ref().expect("the connection task checked");
+            let known = s.spaces.get(&hello.id_space).copied();
+            let back = known.map(|id| (id, check_resume(s, id, r)));
+            return match back {
+                Some((id, Ok(Resumable::Yes))) => Ok(resume(s, id, tx, link)),
+                Some((_, Err(e))) => Err(e),
+                _ => Err(
+                    "no cookie presented, and the session it resumes is gone from \
+                          this display: it needs the display's cookie to start a new one"
+                        .into(),
+                ),
+            };
+        }
+    }
     if let Some(r) = hello.resume.as_ref().filter(|_| minor >= 5) {
         if r.next_seq == 0 || r.oldest > r.next_seq {
             return Err(format!(

@@ -10,7 +10,8 @@ pub use state_thread::{apply_command, disconnect_all, flush_clients, present, ru
 
 use crate::command::{fail, HandlerResult, Incoming};
 use crate::handlers::{
-    atom, dnd, draw, image, input, property, resource, selection, shm, window, window_config,
+    atom, dnd, draw, image, input, migrate, property, resource, selection, shm, window,
+    window_config,
 };
 use crate::restore;
 use crate::state::versions::too_new;
@@ -199,6 +200,9 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
         R::Sync(r) => input::sync(s, c, r),
         R::ListClients(r) => input::list_clients(s, c, r),
         R::SetCloseDownMode(r) => input::set_close_down_mode(s, c, r),
+        R::GrantMove(r) => migrate::grant_move(s, c, r),
+        R::MoveClient(r) => migrate::move_client(s, c, r),
+        R::MoveDone(r) => migrate::move_done(s, c, r),
         R::CreatePixmap(r) => resource::create_pixmap(s, c, r),
         R::FreePixmap(r) => resource::free_pixmap(s, c, r),
         R::CreateGc(r) => resource::create_gc(s, c, r),

@@ -88,6 +88,7 @@ fn two_clients() -> (State, [ClientId; 2], [UnboundedReceiver<Vec<u8>>; 2]) {
         app_name: "unit-b".into(),
         id_space: 8,
         resume: None,
+        token: None,
     };
     let b = s.connect(hello, tx).expect("connects");
     setup(&mut s, a, 7);

@@ -10,6 +10,7 @@ pub mod dnd;
 pub mod draw;
 pub mod image;
 pub mod input;
+pub mod migrate;
 pub mod property;
 pub mod resource;
 pub mod saveset;

@@ -12,7 +12,7 @@ use super::catch::CatchPanic;
 use super::read_half::{InBuf, ReadHalf};
 use super::Shared;
 use crate::auth;
-use crate::command::{ClientLink, Command, Incoming};
+use crate::command::{ClientLink, Command, Credential, Incoming};
 use crate::handlers::image::MAX_GET_IMAGE_PIXELS;
 use crate::outbox::{Outbox, SharedUnixWrite};
 use std::sync::Arc;
@@ -128,9 +128,10 @@ async fn serve_halves<W>(
         true => &shared.trusted_cookie,
         false => &shared.cookie,
     };
-    if let Err(reason) = check_hello(&hello, cookie) {
-        return refuse(&mut wr, &peer, &reason).await;
-    }
+    let credential = match check_hello(&hello, cookie) {
+        Ok(c) => c,
+        Err(reason) => return refuse(&mut wr, &peer, &reason).await,
+    };
     // The connection's version (§5.3): the reader decodes what it defines.
     let minor = hello.minor.min(yonder_protocol::PROTOCOL_MINOR);
     let (tx, rx) = mpsc::unbounded_channel();
@@ -143,6 +144,7 @@ async fn serve_halves<W>(
         unix: rd.passes_fds(),
         shm: shared.shm && rd.passes_fds(),
         trusted,
+        credential,
         outbox: outbox.clone(),
     };
     if shared
@@ -216,7 +218,9 @@ fn rmp_serde_decode_hello(body: &[u8]) -> Result<Hello, String> {
     yonder_protocol::handshake::decode_hello(body).map_err(|e| format!("not a Yonder hello: {e}"))
 }
 
-fn check_hello(h: &Hello, cookie: &auth::Cookie) -> Result<(), String> {
+/// Checks a hello's protocol, version and cookie; a hello without a cookie may carry a
+/// migration token or resume a session (1.6, §5.5), which the state thread checks.
+fn check_hello(h: &Hello, cookie: &auth::Cookie) -> Result<Credential, String> {
     if h.protocol != yonder_protocol::PROTOCOL_NAME {
         return Err(format!("not a Yonder client (protocol {:?})", h.protocol));
     }
@@ -229,6 +233,14 @@ fn check_hello(h: &Hello, cookie: &auth::Cookie) -> Result<(), String> {
             yonder_protocol::PROTOCOL_MINOR
         ));
     }
+    if h.cookie.is_empty() && h.minor >= 6 {
+        if let Some(token) = &h.token {
+            return Ok(Credential::Token(token.clone()));
+        }
+        if h.resume.is_some() {
+            return Ok(Credential::Secret);
+        }
+    }
     if h.cookie.is_empty() {
         return Err(
             "no cookie presented: set YONDER_COOKIE or add the display's line to the cookie file"
@@ -238,7 +250,7 @@ fn check_hello(h: &Hello, cookie: &auth::Cookie) -> Result<(), String> {
     if !auth::cookies_equal(&h.cookie, cookie) {
         return Err("wrong cookie for this display".into());
     }
-    Ok(())
+    Ok(Credential::Cookie)
 }
 
 async fn refuse<W: AsyncWrite + Unpin>(wr: &mut W, peer: &str, reason: &str) {

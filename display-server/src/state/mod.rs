@@ -17,6 +17,7 @@ mod invariants;
 pub mod isolation;
 mod lifecycle;
 mod lookup;
+pub mod moves;
 pub mod persist;
 pub mod quota;
 mod recount;
@@ -72,6 +73,8 @@ pub struct State {
     pub atoms: Atoms,
     /// Selections, transfers, the drag and the save-sets.
     pub transfers: Transfers,
+    /// Migration tokens granted and moves under way (protocol.md §5.5).
+    pub moves: moves::Moves,
     /// Pointer, buttons, modifiers, focus, grab.
     pub input: InputState,
     /// The screen's framebuffer and pending damage.
@@ -147,6 +150,7 @@ impl State {
             gcs: IdMap::default(),
             atoms: Atoms::with_predefined(),
             transfers: Default::default(),
+            moves: Default::default(),
             input: InputState::default(),
             framebuffer: Framebuffer::new(w, h),
             scale_factor: screen.scale_factor(),

@@ -31,6 +31,7 @@ pub(crate) fn state_with_client(
         app_name: "unit".into(),
         id_space: 7,
         resume: None,
+        token: None,
     };
     let client = state.connect(hello, tx).expect("connects");
     (state, client, rx)

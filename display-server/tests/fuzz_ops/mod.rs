@@ -177,6 +177,7 @@ impl Harness {
             app_name: format!("fuzz-{i}"),
             id_space: space_of(i),
             resume: None,
+            token: None,
         }
     }
 

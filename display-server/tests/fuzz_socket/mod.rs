@@ -183,6 +183,7 @@ fn hello_frame(minor: u16, cookie: &[u8]) -> Vec<u8> {
         app_name: "fuzz".into(),
         id_space: 7,
         resume: None,
+        token: None,
     };
     let mut out = Vec::new();
     frame::encode_frame(&hello, &mut out);

@@ -352,6 +352,7 @@ fn descriptors_without_shm_attach_frames_close_only_that_connection() {
             app_name: "fd-flood".into(),
             id_space: 0x0f0f_0001,
             resume: None,
+            token: None,
         },
         &mut hello,
     );

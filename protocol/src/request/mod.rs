@@ -9,6 +9,7 @@
 
 mod draw;
 mod input;
+mod migrate;
 mod property;
 mod resource;
 mod shm;
@@ -17,6 +18,7 @@ mod window;
 
 pub use draw::*;
 pub use input::*;
+pub use migrate::*;
 pub use property::*;
 pub use resource::*;
 pub use shm::*;

@@ -17,6 +17,7 @@ mod draw;
 mod errors;
 mod events;
 mod handshake;
+mod migrate;
 mod print;
 mod replies;
 mod session;
@@ -83,6 +84,7 @@ fn goldens() -> Vec<Golden> {
         events::events(),
         transfer::events(),
         errors::errors(),
+        migrate::messages(),
     ]
     .into_iter()
     .flatten()

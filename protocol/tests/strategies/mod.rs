@@ -319,6 +319,16 @@ fn input_request() -> BoxedStrategy<Request> {
         Just(Request::ListClients(ListClients {})),
         prop_oneof![Just(CloseDownMode::Destroy), Just(CloseDownMode::Retain)]
             .prop_map(|mode| Request::SetCloseDownMode(SetCloseDownMode { mode })),
+        text().prop_map(|app_name| Request::GrantMove(GrantMove { app_name })),
+        (any::<u32>(), text(), bytes()).prop_map(|(client, to, token)| {
+            Request::MoveClient(MoveClient {
+                client: ClientId(client),
+                to,
+                token,
+            })
+        }),
+        (any::<bool>(), text())
+            .prop_map(|(moved, reason)| Request::MoveDone(MoveDone { moved, reason })),
     ]
     .boxed()
 }

@@ -76,6 +76,9 @@ pub fn reply() -> BoxedStrategy<Reply> {
         }),
         Just(Reply::Sync(SyncReply {})),
         list(client_info()).prop_map(|clients| Reply::ListClients(ListClientsReply { clients })),
+        (bytes(), any::<u32>()).prop_map(|(token, expires_ms)| {
+            Reply::MoveToken(MoveTokenReply { token, expires_ms })
+        }),
         (any::<u32>(), any::<u32>(), one_of(IMAGE_FORMATS), bytes()).prop_map(
             |(width, height, format, data)| {
                 Reply::Image(ImageReply {
@@ -339,6 +342,22 @@ fn transfer_event() -> BoxedStrategy<Event> {
         ),
         (window(), any::<bool>())
             .prop_map(|(root, restart)| Event::ServerEnding(ServerEndingEvent { root, restart })),
+        (window(), text(), bytes(), client_id()).prop_map(|(root, to, token, mover)| {
+            Event::MoveRequest(MoveRequestEvent {
+                root,
+                to,
+                token,
+                mover,
+            })
+        }),
+        (window(), client_id(), any::<bool>(), text()).prop_map(|(root, client, moved, reason)| {
+            Event::MoveOutcome(MoveOutcomeEvent {
+                root,
+                client,
+                moved,
+                reason,
+            })
+        }),
     ]
     .boxed()
 }
@@ -402,9 +421,10 @@ prop_compose! {
         major in any::<u16>(), minor in any::<u16>(), cookie in bytes(), app_name in text(),
         id_space in any::<u32>(),
         resume in proptest::option::of((bytes(), any::<u64>(), any::<u64>())),
+        token in proptest::option::of(bytes()),
     ) -> Hello {
         let resume = resume.map(|(secret, oldest, next_seq)| Resume { secret, oldest, next_seq });
-        Hello { protocol, major, minor, cookie, app_name, id_space, resume }
+        Hello { protocol, major, minor, cookie, app_name, id_space, resume, token }
     }
 }
 

@@ -122,6 +122,7 @@ fn hello_frame(t: &Target) -> Vec<u8> {
         app_name: "ysoak-hostile".into(),
         id_space: SPACE.fetch_add(1, Ordering::Relaxed),
         resume: None,
+        token: None,
     };
     let mut out = Vec::new();
     encode_frame(&hello, &mut out);

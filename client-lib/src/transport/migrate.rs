@@ -1,0 +1,602 @@
+//! Moving the app to another display while it runs (protocol.md §5.5). The process
+//! stays; its windows leave the display it is on (A) for another (B):
+//!
+//! 1. **Connect** to B with a migration token (or B's cookie), the same id space, and a
+//!    resume that numbers its requests on B from 2³² past A's, so that numbers of the
+//!    two displays never meet in the cookie table.
+//! 2. **Pre-copy**, while the app goes on with A: the journal's replay with the windows
+//!    unmapped and no selection taken, then, round after round, the copy of what the app
+//!    sent meanwhile (`journal::Copy`, fed by every send while `moving` is set). The app
+//!    is handed an Expose of each shown window at the start, so its redraw lands in B's
+//!    hidden windows too: they are complete before they appear.
+//! 3. **Switch**, with the output lock held (the app's requests wait: this is the
+//!    freeze): the rest of the copy, the map state, selections and focus, and a Sync to
+//!    B; a Sync to A, so every answer A owes is in. Then MoveDone and SetCloseDownMode
+//!    Destroy to A, A's socket shut, B's socket and read buffer swapped in, and the
+//!    numbering continued from B's.
+//! 4. **Come home** on any failure before the switch: B is told to free what it made
+//!    and closed, A hears MoveDone false, and nothing on A was touched.
+//!
+//! Events B sends before its windows appear concern the hidden copy and are dropped;
+//! from the first request that shows them on, they go to the app.
+
+use super::reconnect::handshake;
+use super::stats;
+use super::{Inner, Wait};
+use crate::dial::Dialer;
+use crate::event::{DisplayChange, Incoming};
+use crate::io::{Filled, Input, Msg, ReadMode, Stream};
+use crate::journal::{Copy, Images};
+use crate::lock::lock;
+use crate::output::{Output, WRITE_TIMEOUT};
+use crate::state::{message_seq, screen_of};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use yonder_protocol::event::ExposeEvent;
+use yonder_protocol::fast_encode::encode_request_frame;
+use yonder_protocol::handshake::Resume;
+use yonder_protocol::request::{
+    CloseDownMode, GetInputFocus, MoveDone, SetCloseDownMode, SetInputFocus, Sync,
+};
+use yonder_protocol::{
+    id_space_of, ErrorCode, Event, Hello, Rect, Reply, Request, ServerMessage, Setup,
+    SetupResponse, WindowId,
+};
+
+/// How far past A's numbers the requests on B start (see the module doc).
+const NUMBER_GAP: u64 = 1 << 32;
+/// The pause between two rounds of the pre-copy.
+const ROUND_PAUSE: Duration = Duration::from_millis(3);
+/// The pre-copy ends once the app has handled its Exposes and a round carries at most
+/// this much: the rest goes during the switch.
+const SWITCH_BYTES: usize = 64 * 1024;
+/// The pre-copy ends after this long whatever is left (an app drawing without pause).
+const MAX_PRECOPY: Duration = Duration::from_secs(2);
+/// How long B may take to answer the switch's Sync, and A its own.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most the copy may hold before the move gives up: the app draws faster than the
+/// link to B carries.
+const MAX_COPY: usize = 256 << 20;
+
+/// How the app proves to B that it may come.
+#[derive(Debug, Clone)]
+pub(crate) enum Via {
+    /// A token B granted (GrantMove), passed on by A in a MoveRequest.
+    Token(Vec<u8>),
+    /// B's ordinary cookie, from the environment or the cookie file (an app moving
+    /// itself).
+    Cookie,
+}
+
+/// The connection to B while the move is under way: its socket, read buffer and output.
+struct Far {
+    stream: Stream,
+    input: Input,
+    out: Output,
+    /// The last request number used on B.
+    sent: u64,
+    /// Events from this request on go to the app (the windows are shown by then).
+    shown_from: u64,
+    /// Those events, in order.
+    events: Vec<Incoming>,
+    /// The first error that makes the move fail.
+    failed: Option<String>,
+    /// Requests of the move B failed otherwise (the app's own faults, copied along).
+    other_errors: u64,
+}
+
+impl Far {
+    /// Sends `n` requests' `frames`, reading what B says meanwhile.
+    fn send(&mut self, frames: &[u8], n: u64) -> Result<(), String> {
+        if frames.is_empty() {
+            return Ok(());
+        }
+        self.out.push(None, |b| b.extend_from_slice(frames));
+        self.sent += n;
+        let give_up = Instant::now() + ANSWER_TIMEOUT;
+        let Far {
+            stream,
+            input,
+            out,
+            shown_from,
+            events,
+            failed,
+            other_errors,
+            ..
+        } = self;
+        let mut sink = Sink {
+            shown_from: *shown_from,
+            events,
+            failed,
+            other_errors,
+        };
+        out.write_all(stream, Some(give_up), || {
+            let _ = read_far(input, stream, ReadMode::Poll, &mut sink, 0);
+        })
+        .map_err(|e| format!("writing to the display failed: {e}"))?;
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Reads until the reply to request `seq` (a Sync) arrives.
+    fn answered(&mut self, seq: u64) -> Result<(), String> {
+        let deadline = Instant::now() + ANSWER_TIMEOUT;
+        let mut sink = Sink {
+            shown_from: self.shown_from,
+            events: &mut self.events,
+            failed: &mut self.failed,
+            other_errors: &mut self.other_errors,
+        };
+        loop {
+            let done = read_far(
+                &mut self.input,
+                &self.stream,
+                ReadMode::Until(deadline),
+                &mut sink,
+                seq,
+            )?;
+            if let Some(e) = sink.failed.take() {
+                return Err(e);
+            }
+            if done {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "the display did not answer within {} s",
+                    ANSWER_TIMEOUT.as_secs()
+                ));
+            }
+        }
+    }
+
+    /// Leaves B on purpose: it frees what the move made there at once.
+    fn abandon(mut self) {
+        let goodbye = Request::SetCloseDownMode(SetCloseDownMode {
+            mode: CloseDownMode::Destroy,
+        });
+        self.out.push(None, |b| encode_request_frame(&goodbye, b));
+        let _ = self.out.write_all(
+            &self.stream,
+            Some(Instant::now() + Duration::from_secs(1)),
+            || {},
+        );
+        let _ = self.stream.shutdown();
+    }
+}
+
+/// Where what B says goes.
+struct Sink<'a> {
+    shown_from: u64,
+    events: &'a mut Vec<Incoming>,
+    failed: &'a mut Option<String>,
+    other_errors: &'a mut u64,
+}
+
+/// One read from B; routes what arrived into `sink`. Returns whether the reply to
+/// `until` (0: none awaited) came.
+fn read_far(
+    input: &mut Input,
+    stream: &Stream,
+    mode: ReadMode,
+    sink: &mut Sink<'_>,
+    until: u64,
+) -> Result<bool, String> {
+    let filled = input.fill(stream, mode);
+    let mut msgs = Vec::new();
+    input.decode(&mut msgs)?;
+    let mut done = false;
+    for msg in msgs {
+        let Msg::Server(m) = msg else {
+            continue;
+        };
+        let seq = message_seq(&m).0;
+        match m {
+            ServerMessage::Reply { .. } => done |= until != 0 && seq == until,
+            ServerMessage::Error { error, .. } => match error.code {
+                // Room or ids B lacks: the app's state would not be whole there.
+                ErrorCode::Alloc | ErrorCode::IdChoice if sink.failed.is_none() => {
+                    *sink.failed = Some(format!("the display refused the app's state: {error}"));
+                }
+                _ => *sink.other_errors += 1,
+            },
+            ServerMessage::Event { event, sent, .. } if seq >= sink.shown_from => {
+                sink.events.push(Incoming::Event { event, sent })
+            }
+            // About the hidden copy: the app hears the same from A.
+            ServerMessage::Event { .. } => {}
+        }
+    }
+    match filled {
+        Ok(Filled::Eof) => Err("the display closed the connection".into()),
+        Err(e) if !crate::io::is_would_block(&e) => Err(format!("reading from the display: {e}")),
+        _ => Ok(done),
+    }
+}
+
+/// What the switch learned, for the app and the statistics.
+struct Moved {
+    freeze: Duration,
+    body_bytes: usize,
+    copied_bytes: usize,
+    rounds: u32,
+}
+
+impl Inner {
+    /// A MoveRequest arrived (the reader saw it): the move runs on a thread of its own
+    /// and reports to A with MoveDone.
+    pub(super) fn move_asked(&self, to: String, token: Vec<u8>) {
+        let Some(me) = self.me.upgrade() else {
+            return;
+        };
+        let spawned = std::thread::Builder::new()
+            .name("yonder-move".into())
+            .spawn(move || {
+                let _ = me.migrate(&to, Via::Token(token), true);
+            });
+        if let Err(e) = spawned {
+            self.report_move(false, &format!("no thread for the move: {e}"));
+        }
+    }
+
+    /// Moves the app to display `to` (see the module doc); `report`: A asked, and hears
+    /// how it ended. On failure the app stays on A, and the reason is returned.
+    pub(crate) fn migrate(&self, to: &str, via: Via, report: bool) -> Result<(), String> {
+        if self.migrating.swap(true, Ordering::AcqRel) {
+            let reason = "a move of this app is under way already".to_string();
+            if report {
+                self.report_move(false, &reason);
+            }
+            return Err(reason);
+        }
+        let result = self.try_migrate(to, via, report);
+        let change = match &result {
+            Ok(()) => DisplayChange::Moved { to: to.to_string() },
+            Err(reason) => {
+                if report {
+                    self.report_move(false, reason);
+                }
+                DisplayChange::MoveFailed {
+                    to: to.to_string(),
+                    reason: reason.clone(),
+                }
+            }
+        };
+        lock(&self.state)
+            .events
+            .push_back(Incoming::Display(change));
+        self.changed.notify_all();
+        self.migrating.store(false, Ordering::Release);
+        result
+    }
+
+    /// Sends A the app's MoveDone.
+    fn report_move(&self, moved: bool, reason: &str) {
+        self.send_plain(&Request::MoveDone(MoveDone {
+            moved,
+            reason: reason.to_string(),
+        }));
+        let _ = self.flush();
+    }
+
+    fn try_migrate(&self, to: &str, via: Via, report: bool) -> Result<(), String> {
+        {
+            let st = lock(&self.state);
+            if let Some(e) = &st.broken {
+                return Err(format!("the connection has failed: {e}"));
+            }
+            if st.detached.is_some() {
+                return Err("the connection to the display is lost at the moment".into());
+            }
+        }
+        let dialer = Dialer::for_move(
+            to,
+            matches!(via, Via::Token(_)),
+            self.app_name.clone(),
+            self.reconnect,
+        )
+        .map_err(|e| format!("{to}: {e}"))?;
+        let stream = dialer.dial().map_err(|e| format!("{to}: {e}"))?;
+        let cookie = dialer.cookie().map_err(|e| format!("{to}: {e}"))?;
+        let base = lock(&self.out).last_seq() + 1 + NUMBER_GAP;
+        let hello = Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            cookie,
+            app_name: self.app_name.clone(),
+            id_space: self.id_space,
+            resume: Some(Resume {
+                secret: Vec::new(),
+                oldest: base,
+                next_seq: base,
+            }),
+            token: match via {
+                Via::Token(t) => Some(t),
+                Via::Cookie => None,
+            },
+        };
+        let setup = match handshake(&stream, &hello).map_err(|e| format!("{to}: {e}"))? {
+            SetupResponse::Accepted(s) => s,
+            SetupResponse::Refused(r) => return Err(format!("{to} refused: {}", r.reason)),
+        };
+        let session = setup.session.clone().ok_or_else(|| {
+            format!(
+                "{to} is a server of version 1.{}, which cannot take a moving app",
+                setup.minor
+            )
+        })?;
+        if session.resumed || session.last_seq + 1 != base || setup.id_space != self.id_space {
+            return Err(format!(
+                "{to} answered the move's hello with another session than asked for"
+            ));
+        }
+        stream
+            .set_write_timeout(Some(WRITE_TIMEOUT))
+            .map_err(|e| e.to_string())?;
+        let mut far = Far {
+            stream,
+            input: Input::after_setup(),
+            out: Output::default(),
+            sent: base - 1,
+            shown_from: u64::MAX,
+            events: Vec::new(),
+            failed: None,
+            other_errors: 0,
+        };
+        let network = dialer.is_network();
+        let images = match network && setup.minor >= 3 {
+            true => Images::Lossless,
+            false => Images::Raw,
+        };
+        match self.precopy(&mut far, images, network) {
+            Ok((body_bytes, copied, rounds)) => {
+                let focus = self.focus_here();
+                match self.switch(far, &setup, dialer, focus, report) {
+                    Ok(mut moved) => {
+                        moved.body_bytes = body_bytes;
+                        moved.copied_bytes += copied;
+                        moved.rounds = rounds;
+                        if self.debug_journal {
+                            stats::report_move(
+                                &self.app_name,
+                                to,
+                                moved.body_bytes,
+                                moved.copied_bytes,
+                                moved.rounds,
+                                moved.freeze,
+                            );
+                        }
+                        Ok(())
+                    }
+                    Err(e) => Err(format!("{to}: {e}")),
+                }
+            }
+            Err(e) => {
+                self.stop_copying();
+                far.abandon();
+                Err(format!("{to}: {e}"))
+            }
+        }
+    }
+
+    /// Stops copying the app's requests (with `out` taken, so no send is half noted).
+    fn stop_copying(&self) {
+        let _out = lock(&self.out);
+        self.moving.store(false, Ordering::Release);
+        *lock(&self.copy) = Copy::default();
+    }
+
+    /// Step 2: the hidden replay, then rounds of the copy. Returns the replay's bytes,
+    /// the copy's bytes sent and the rounds.
+    fn precopy(
+        &self,
+        far: &mut Far,
+        images: Images,
+        compress: bool,
+    ) -> Result<(usize, usize, u32), String> {
+        let body = {
+            let _out = lock(&self.out);
+            let body = self.journal.replay_hidden(images);
+            *lock(&self.copy) = Copy::new(compress);
+            self.moving.store(true, Ordering::Release);
+            body
+        };
+        let redrawn = self.ask_redraw();
+        far.send(body.frames(), body.requests())?;
+        let started = Instant::now();
+        let (mut copied, mut rounds) = (0, 0);
+        loop {
+            std::thread::sleep(ROUND_PAUSE);
+            let (frames, n) = lock(&self.copy).take();
+            if frames.len() > MAX_COPY {
+                return Err("the app draws faster than the link to the display carries".into());
+            }
+            copied += frames.len();
+            rounds += 1;
+            far.send(&frames, n)?;
+            // The app has handled its Exposes (it came back for more events and found
+            // none), so its redraw is in the copy.
+            if lock(&self.state).idle_at >= redrawn && frames.len() <= SWITCH_BYTES {
+                break;
+            }
+            if started.elapsed() >= MAX_PRECOPY {
+                break;
+            }
+        }
+        Ok((body.frames().len(), copied, rounds))
+    }
+
+    /// Hands the app an Expose of each of its shown windows, so that its redraw reaches
+    /// the hidden copy too; returns the count of events taken once the app has taken
+    /// them (`State::idle_at` reaches it when the app has handled them). A thread
+    /// blocked reading A is woken by the answer to a Sync.
+    fn ask_redraw(&self) -> u64 {
+        let exposed = self.journal.exposed();
+        let redrawn = {
+            let mut st = lock(&self.state);
+            for (window, rect) in exposed {
+                st.events.push_back(Incoming::Event {
+                    event: Event::Expose(ExposeEvent {
+                        window,
+                        rect: Rect::new(0, 0, rect.width, rect.height),
+                        count: 0,
+                    }),
+                    sent: false,
+                });
+            }
+            st.events_taken + st.events.len() as u64
+        };
+        // Nobody waits for this answer: it is dropped when it comes.
+        self.send_plain(&Request::Sync(Sync {}));
+        let _ = self.flush();
+        self.changed.notify_all();
+        redrawn
+    }
+
+    /// The app's window that has the focus on A, if one has.
+    fn focus_here(&self) -> Option<WindowId> {
+        let seq = self.send_tracked(&Request::GetInputFocus(GetInputFocus {}), Some(true));
+        match self.wait_for_reply(seq) {
+            Ok(Reply::InputFocus(r))
+                if id_space_of(r.window.0) == self.id_space
+                    && self.journal.owns_window(r.window) =>
+            {
+                Some(r.window)
+            }
+            _ => None,
+        }
+    }
+
+    /// Step 3 (see the module doc). On failure B is abandoned and A goes on.
+    fn switch(
+        &self,
+        mut far: Far,
+        setup: &Setup,
+        dialer: Dialer,
+        focus: Option<WindowId>,
+        report: bool,
+    ) -> Result<Moved, String> {
+        let mut out = lock(&self.out);
+        let frozen = Instant::now();
+        self.moving.store(false, Ordering::Release);
+        let (rest, n) = std::mem::take(&mut *lock(&self.copy)).take();
+        let copied_bytes = rest.len();
+        let mut finish = Vec::new();
+        let mut count = 0;
+        let mut push = |r: &Request| {
+            encode_request_frame(r, &mut finish);
+            count += 1;
+        };
+        for r in self.journal.appearance() {
+            push(&r);
+        }
+        if let Some(window) = focus {
+            push(&Request::SetInputFocus(SetInputFocus { window }));
+        }
+        push(&Request::Sync(Sync {}));
+        let b_outcome = (|| {
+            far.send(&rest, n)?;
+            far.shown_from = far.sent + 1;
+            far.send(&finish, count)?;
+            let last = far.sent;
+            far.answered(last)
+        })();
+        // Everything A owes arrives before the app leaves it.
+        let a_sync = out.next_seq();
+        self.requests_sent.store(a_sync, Ordering::Release);
+        lock(&self.state).track(a_sync, true);
+        out.push(None, |b| encode_request_frame(&Request::Sync(Sync {}), b));
+        let a_outcome = self
+            .flush_locked(&mut out, None)
+            .map_err(|e| e.to_string())
+            .and_then(|()| self.answer_locked(a_sync));
+        if let Err(e) = b_outcome.and(a_outcome) {
+            drop(out);
+            far.abandon();
+            return Err(e);
+        }
+        // Leave A: it frees the app's windows there.
+        if report {
+            out.next_seq();
+            let done = Request::MoveDone(MoveDone {
+                moved: true,
+                reason: String::new(),
+            });
+            out.push(None, |b| encode_request_frame(&done, b));
+        }
+        out.next_seq();
+        let goodbye = Request::SetCloseDownMode(SetCloseDownMode {
+            mode: CloseDownMode::Destroy,
+        });
+        out.push(None, |b| encode_request_frame(&goodbye, b));
+        let old = self.stream();
+        self.leaving.store(true, Ordering::Release);
+        let _ = out.write_all(
+            &old,
+            Some(Instant::now() + Duration::from_millis(500)),
+            || {},
+        );
+        let _ = old.shutdown();
+        // B in its place: a reader blocked on A returns (the end it finds is not a loss:
+        // `leaving`), then the read buffer and the socket are B's.
+        {
+            let mut input = lock(&self.input);
+            *input = std::mem::replace(&mut far.input, Input::after_setup());
+            *lock(&self.stream) = Arc::new(far.stream);
+        }
+        self.leaving.store(false, Ordering::Release);
+        out.new_session(far.sent);
+        self.requests_sent.store(far.sent, Ordering::Release);
+        self.new_sessions.fetch_add(1, Ordering::AcqRel);
+        *lock(&self.secret) = setup.session.as_ref().map(|s| s.secret.clone());
+        let resumes = dialer.resumes();
+        self.network
+            .store(resumes && dialer.is_network(), Ordering::Release);
+        self.resumable.store(resumes, Ordering::Release);
+        *lock(&self.display) = dialer.display().to_string();
+        *lock(&self.dialer) = resumes.then(|| Arc::new(dialer));
+        if !resumes {
+            // An app that ends with its connection ends with B's too.
+            out.next_seq();
+            out.push(None, |b| encode_request_frame(&goodbye, b));
+        }
+        let watches = self.journal.watches_root_structure();
+        {
+            let mut st = lock(&self.state);
+            st.last_seq = st.last_seq.max(far.sent);
+            if let Some(screen) = screen_of(setup) {
+                st.screen_is(screen, watches);
+            }
+            st.events.extend(far.events.drain(..));
+        }
+        let _ = self.flush_locked(&mut out, None);
+        let freeze = frozen.elapsed();
+        drop(out);
+        self.changed.notify_all();
+        Ok(Moved {
+            freeze,
+            body_bytes: 0,
+            copied_bytes,
+            rounds: 0,
+        })
+    }
+
+    /// Waits for the reply to request `seq` with the output lock held by the caller
+    /// (no flush), within [`ANSWER_TIMEOUT`].
+    fn answer_locked(&self, seq: u64) -> Result<(), String> {
+        let deadline = Instant::now() + ANSWER_TIMEOUT;
+        match self.wait_unflushed(Wait::Until(deadline), |st| st.take_reply(seq)) {
+            Ok(Some(Ok(_))) => Ok(()),
+            Ok(Some(Err(e))) => Err(format!("the display the app is on failed: {e}")),
+            Ok(None) => {
+                lock(&self.state).ignore(seq);
+                Err("the display the app is on did not answer in time".into())
+            }
+            Err(e) => Err(format!("the display the app is on failed: {e}")),
+        }
+    }
+}

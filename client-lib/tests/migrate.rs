@@ -1,0 +1,385 @@
+//! Live migration (protocol.md §5.5): an app moves with its windows from one display to
+//! another while it runs. Two real servers in this process stand for two machines; a
+//! mover holding both displays' cookies gets a token from the new display and asks the
+//! old one to pass it on, as `yonder-move` does; the app's library does the rest while
+//! its event loop runs on a thread of its own.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use yonder::prelude::*;
+use yonder::protocol::event::MoveOutcomeEvent;
+use yonder::protocol::request::ImageFormat;
+use yonder::protocol::request::WindowAttributes;
+use yonder::protocol::{ClientId, Color, ErrorCode, Event, EventMask, GcId, Rect, WindowId};
+use yonder::{Connection, DisplayChange, Incoming};
+use yonder_test_support::client::gc;
+use yonder_test_support::server::TestServer;
+
+/// The app: a window of one colour, redrawn on each Expose with the colour of the moment
+/// (`colour`), until `stop`. What the library says about displays goes to `changes`.
+fn run_app(
+    conn: &Connection,
+    win: WindowId,
+    gc_id: GcId,
+    colour: &AtomicU32,
+    stop: &AtomicBool,
+    changes: &Mutex<Vec<DisplayChange>>,
+) {
+    while !stop.load(Ordering::Acquire) {
+        match conn.wait_for_event_timeout(Duration::from_millis(20)) {
+            Ok(Some(Incoming::Event {
+                event: Event::Expose(_),
+                ..
+            })) => paint(conn, win, gc_id, colour.load(Ordering::Acquire)),
+            Ok(Some(Incoming::Display(c))) => changes.lock().unwrap().push(c),
+            Ok(_) => {}
+            Err(e) => panic!("the app's connection failed: {e}"),
+        }
+    }
+}
+
+/// Sets `stop` when dropped, so that a failing test ends its app's loop (and the scope
+/// waiting for it) instead of hanging.
+struct StopOnDrop<'a>(&'a AtomicBool);
+
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
+}
+
+/// The display changes the app heard, once there are `n` (within 10 s).
+fn heard(changes: &Mutex<Vec<DisplayChange>>, n: usize) -> Vec<DisplayChange> {
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        let now = changes.lock().unwrap().clone();
+        if now.len() >= n || Instant::now() > end {
+            return now;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn paint(conn: &Connection, win: WindowId, gc_id: GcId, rgb: u32) {
+    conn.change_gc(
+        gc_id,
+        yonder::protocol::request::GcValues {
+            foreground: Some(Color::rgb(rgb)),
+            ..Default::default()
+        },
+    );
+    conn.poly_fill_rectangle(win, gc_id, &[Rect::new(4, 4, 32, 16)]);
+    conn.flush().unwrap();
+}
+
+/// A mover's MoveOutcome, within 20 s.
+fn outcome(mover: &Connection) -> MoveOutcomeEvent {
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        let left = end.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "no MoveOutcome within 20 s");
+        if let Some(Incoming::Event {
+            event: Event::MoveOutcome(o),
+            ..
+        }) = mover.wait_for_event_timeout(left).unwrap()
+        {
+            return o;
+        }
+    }
+}
+
+/// The app's window on a display, seen by a trusted client there, or `None` if the
+/// display has no such window.
+fn shown(watcher: &Connection, win: WindowId) -> Option<Vec<u32>> {
+    let rect = Rect::new(0, 0, 40, 24);
+    let img = watcher
+        .get_image(win, rect, ImageFormat::Bgrx)
+        .reply()
+        .ok()?;
+    Some(
+        img.data
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], 0]))
+            .collect(),
+    )
+}
+
+/// The pixel at (x, y) of what [`shown`] read.
+trait At {
+    fn at(&self, x: usize, y: usize) -> u32;
+}
+
+impl At for Vec<u32> {
+    fn at(&self, x: usize, y: usize) -> u32 {
+        self[y * 40 + x]
+    }
+}
+
+/// Asks, as `yonder-move` does, that client `client` of `from` move to `to`; returns the
+/// outcome.
+fn move_app(
+    from: &TestServer,
+    to: &TestServer,
+    client: ClientId,
+    app_name: &str,
+) -> MoveOutcomeEvent {
+    let there = to.connect();
+    let token = there.grant_move(app_name).reply().expect("a token").token;
+    let mover = from.connect_trusted();
+    mover
+        .move_client(client, &to.display(), &token)
+        .check()
+        .expect("a trusted client may move an app");
+    outcome(&mover)
+}
+
+/// The client of id space `space` on the display `watcher` is connected to.
+fn client_of(watcher: &Connection, space: u32) -> ClientId {
+    let clients = watcher.list_clients().reply().unwrap().clients;
+    clients
+        .iter()
+        .find(|c| c.id_space == space)
+        .unwrap_or_else(|| panic!("no client of id space {space:#x}: {clients:?}"))
+        .id
+}
+
+struct App {
+    conn: Connection,
+    win: WindowId,
+    gc: GcId,
+}
+
+fn app_on(s: &TestServer) -> App {
+    let conn = s.connect();
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(30, 20, 40, 24),
+        WindowAttributes {
+            background: Some(Color::rgb(0x203040)),
+            event_mask: Some(EventMask::EXPOSURE),
+            ..Default::default()
+        },
+    );
+    conn.map_window(win);
+    let gc = gc(&conn, win, 0xcc2200);
+    conn.sync().unwrap();
+    App { conn, win, gc }
+}
+
+#[test]
+fn an_app_moves_to_another_display_and_back_with_its_window_and_pixels() {
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    let colour = AtomicU32::new(0xcc2200);
+    let stop = AtomicBool::new(false);
+    let changes = Mutex::new(Vec::new());
+    let watch_a = a.connect_trusted();
+    let watch_b = b.connect_trusted();
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| run_app(&app.conn, app.win, app.gc, &colour, &stop, &changes));
+        paint(&app.conn, app.win, app.gc, 0xcc2200);
+        app.conn.sync().unwrap();
+        let before = shown(&watch_a, app.win).expect("on A");
+        assert_eq!(before.at(10, 10) & 0xffffff, 0xcc2200);
+
+        let o = move_app(&a, &b, id, "test");
+        assert!(o.moved, "the move failed: {}", o.reason);
+        assert_eq!(o.client, id);
+        // On B with the same id and the same pixels; gone from A.
+        let on_b = shown(&watch_b, app.win).expect("the window is on B");
+        assert_eq!(
+            on_b.at(10, 10) & 0xffffff,
+            0xcc2200,
+            "drawn before it appeared"
+        );
+        assert_eq!(on_b.at(1, 1) & 0xffffff, 0x203040, "its background");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while shown(&watch_a, app.win).is_some() {
+            assert!(Instant::now() < deadline, "the window stays on A");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // The app goes on, on B: its requests go there.
+        colour.store(0x00aa44, Ordering::Release);
+        paint(&app.conn, app.win, app.gc, 0x00aa44);
+        app.conn.sync().unwrap();
+        assert_eq!(
+            shown(&watch_b, app.win).unwrap().at(10, 10) & 0xffffff,
+            0x00aa44
+        );
+        assert_eq!(app.conn.display_name(), b.display());
+
+        // And back to A, with the pixels it has now.
+        let id_b = client_of(&watch_b, app.conn.id_space());
+        let o = move_app(&b, &a, id_b, "test");
+        assert!(o.moved, "the move back failed: {}", o.reason);
+        let back = shown(&watch_a, app.win).expect("back on A");
+        assert_eq!(back.at(10, 10) & 0xffffff, 0x00aa44);
+        assert_eq!(back.at(1, 1) & 0xffffff, 0x203040);
+        assert_eq!(
+            heard(&changes, 2),
+            vec![
+                DisplayChange::Moved { to: b.display() },
+                DisplayChange::Moved { to: a.display() }
+            ]
+        );
+        stop.store(true, Ordering::Release);
+    });
+}
+
+#[test]
+fn bad_tokens_are_refused_and_the_app_stays_intact() {
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    let colour = AtomicU32::new(0xcc2200);
+    let stop = AtomicBool::new(false);
+    let changes = Mutex::new(Vec::new());
+    let watch_a = a.connect_trusted();
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| run_app(&app.conn, app.win, app.gc, &colour, &stop, &changes));
+        paint(&app.conn, app.win, app.gc, 0xcc2200);
+        app.conn.sync().unwrap();
+        let mover = a.connect_trusted();
+        // A token B never granted.
+        mover
+            .move_client(id, &b.display(), &[0x42; 16])
+            .check()
+            .unwrap();
+        let o = outcome(&mover);
+        assert!(!o.moved);
+        assert!(
+            o.reason.contains("not one this display granted"),
+            "{}",
+            o.reason
+        );
+        // A token for another app.
+        let token = b
+            .connect()
+            .grant_move("someone-else")
+            .reply()
+            .unwrap()
+            .token;
+        mover.move_client(id, &b.display(), &token).check().unwrap();
+        let o = outcome(&mover);
+        assert!(!o.moved);
+        assert!(o.reason.contains("granted for the app"), "{}", o.reason);
+        // The app is still on A, whole, and goes on drawing there.
+        paint(&app.conn, app.win, app.gc, 0x3355ff);
+        app.conn.sync().unwrap();
+        assert_eq!(
+            shown(&watch_a, app.win).unwrap().at(10, 10) & 0xffffff,
+            0x3355ff
+        );
+        // Nothing of it was left on B.
+        let on_b = b.connect_trusted().list_clients().reply().unwrap();
+        assert!(
+            on_b.clients
+                .iter()
+                .all(|c| c.id_space != app.conn.id_space()),
+            "{:?}",
+            on_b.clients
+        );
+        let changes = heard(&changes, 2);
+        assert_eq!(changes.len(), 2, "{changes:?}");
+        assert!(changes
+            .iter()
+            .all(|c| matches!(c, DisplayChange::MoveFailed { .. })));
+        stop.store(true, Ordering::Release);
+    });
+}
+
+#[test]
+fn a_spent_token_is_refused_the_second_time() {
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let first = app_on(&a);
+    let second = app_on(&a);
+    let colour = AtomicU32::new(0xcc2200);
+    let stop = AtomicBool::new(false);
+    let (c1, c2) = (Mutex::new(Vec::new()), Mutex::new(Vec::new()));
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| run_app(&first.conn, first.win, first.gc, &colour, &stop, &c1));
+        scope.spawn(|| run_app(&second.conn, second.win, second.gc, &colour, &stop, &c2));
+        let token = b.connect().grant_move("test").reply().unwrap().token;
+        let mover = a.connect_trusted();
+        let id1 = first.conn.setup().unwrap().client_id;
+        let id2 = second.conn.setup().unwrap().client_id;
+        mover
+            .move_client(id1, &b.display(), &token)
+            .check()
+            .unwrap();
+        assert!(outcome(&mover).moved);
+        mover
+            .move_client(id2, &b.display(), &token)
+            .check()
+            .unwrap();
+        let o = outcome(&mover);
+        assert!(!o.moved);
+        assert!(o.reason.contains("used already"), "{}", o.reason);
+        assert!(matches!(heard(&c1, 1)[..], [DisplayChange::Moved { .. }]));
+        assert!(matches!(
+            heard(&c2, 1)[..],
+            [DisplayChange::MoveFailed { .. }]
+        ));
+        stop.store(true, Ordering::Release);
+    });
+}
+
+#[test]
+fn an_ordinary_client_cannot_move_another() {
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    let token = b.connect().grant_move("test").reply().unwrap().token;
+    let stranger = a.connect();
+    let Err(yonder::ReplyError::Protocol(err)) =
+        stranger.move_client(id, &b.display(), &token).check()
+    else {
+        panic!("an ordinary client may not move another");
+    };
+    assert_eq!(err.code, ErrorCode::Access);
+    assert!(err.message.contains("trusted"), "{err}");
+    // A trusted one may, but not a client that is not there.
+    let trusted = a.connect_trusted();
+    let Err(yonder::ReplyError::Protocol(err)) = trusted
+        .move_client(ClientId(id.0 + 1000), &b.display(), &token)
+        .check()
+    else {
+        panic!("no such client");
+    };
+    assert_eq!(err.code, ErrorCode::Value, "{err}");
+}
+
+#[test]
+fn an_app_moves_itself_with_the_other_displays_cookie() {
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let app = app_on(&a);
+    paint(&app.conn, app.win, app.gc, 0x445566);
+    app.conn.sync().unwrap();
+    // No display there: the app says why and stays.
+    let err = app
+        .conn
+        .move_to("unix:/nonexistent/socket")
+        .expect_err("no display there");
+    assert!(err.reason.contains("nonexistent"), "{err}");
+    assert_eq!(app.conn.display_name(), a.display());
+    paint(&app.conn, app.win, app.gc, 0x445566);
+    app.conn.sync().unwrap();
+    let watch_a = a.connect_trusted();
+    assert_eq!(
+        shown(&watch_a, app.win).unwrap().at(10, 10) & 0xffffff,
+        0x445566
+    );
+    drop(b);
+}

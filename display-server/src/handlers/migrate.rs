@@ -1,0 +1,162 @@
+//! Live migration's requests (1.6, protocol.md §5.5): GrantMove (this display lets an
+//! app come here), MoveClient (an app here is asked to go elsewhere) and MoveDone (the
+//! app says how that ended). The tokens and pending moves are `state::moves`'s.
+
+use crate::command::{fail, HandlerResult};
+use crate::events::send_event;
+use crate::state::moves::TOKEN_TTL;
+use crate::state::State;
+use std::time::Instant;
+use yonder_protocol::event::{MoveOutcomeEvent, MoveRequestEvent};
+use yonder_protocol::reply::MoveTokenReply;
+use yonder_protocol::request::{GrantMove, MoveClient, MoveDone};
+use yonder_protocol::{ClientId, ErrorCode, Event, Reply, WindowId};
+
+/// The longest app name, display name, reason or token the requests take.
+const MAX_NAME: usize = 1024;
+/// The longest token MoveClient passes on.
+const MAX_TOKEN: usize = 64;
+
+fn too_long(what: &str, len: usize, max: usize) -> yonder_protocol::ProtocolError {
+    fail(
+        ErrorCode::Value,
+        len as u64,
+        format!("the {what} has {len} bytes; at most {max} are taken"),
+    )
+}
+
+// GrantMove: [app_name] → [token, expires_ms]
+pub(crate) fn grant_move(s: &mut State, c: ClientId, r: GrantMove) -> HandlerResult {
+    if r.app_name.is_empty() {
+        return Err(fail(ErrorCode::Value, 0, "GrantMove needs the app's name"));
+    }
+    if r.app_name.len() > MAX_NAME {
+        return Err(too_long("app name", r.app_name.len(), MAX_NAME));
+    }
+    let token = crate::secret::random_128().map_err(|e| {
+        fail(
+            ErrorCode::Alloc,
+            0,
+            format!("no random numbers for a token: {e}"),
+        )
+    })?;
+    s.moves
+        .grant(token, &r.app_name, Instant::now())
+        .map_err(|e| fail(ErrorCode::Alloc, 0, e))?;
+    tracing::info!(client = c.0, app = %r.app_name, "migration token granted");
+    Ok(Some(Reply::MoveToken(MoveTokenReply {
+        token: token.to_vec(),
+        expires_ms: TOKEN_TTL.as_millis() as u32,
+    })))
+}
+
+// MoveClient: [client, to, token]
+pub(crate) fn move_client(s: &mut State, c: ClientId, r: MoveClient) -> HandlerResult {
+    if r.to.is_empty() {
+        return Err(fail(
+            ErrorCode::Value,
+            0,
+            "MoveClient needs a display to move to",
+        ));
+    }
+    if r.to.len() > MAX_NAME {
+        return Err(too_long("display name", r.to.len(), MAX_NAME));
+    }
+    if r.token.is_empty() || r.token.len() > MAX_TOKEN {
+        return Err(fail(
+            ErrorCode::Value,
+            r.token.len() as u64,
+            format!(
+                "the token has {} bytes; MoveClient takes 1 to {MAX_TOKEN}",
+                r.token.len()
+            ),
+        ));
+    }
+    if c != r.client && !s.is_trusted(c) {
+        return Err(fail(
+            ErrorCode::Access,
+            r.client.0 as u64,
+            "only the app itself or a trusted client (the display's trusted cookie, as the \
+             window manager and yonder-move use) may move an app",
+        ));
+    }
+    let Some(target) = s.clients.get(&r.client) else {
+        return Err(fail(
+            ErrorCode::Value,
+            r.client.0 as u64,
+            format!("no client {} on this display", r.client.0),
+        ));
+    };
+    if target.detached.is_some() {
+        return Err(fail(
+            ErrorCode::Match,
+            r.client.0 as u64,
+            format!(
+                "client {} ({}) is detached: its connection is lost, it cannot move now",
+                r.client.0, target.app_name
+            ),
+        ));
+    }
+    if target.minor < 6 {
+        return Err(fail(
+            ErrorCode::Match,
+            r.client.0 as u64,
+            format!(
+                "client {} ({}) speaks version 1.{}, which cannot move (moving is of 1.6)",
+                r.client.0, target.app_name, target.minor
+            ),
+        ));
+    }
+    tracing::info!(client = r.client.0, mover = c.0, to = %r.to, "move asked");
+    s.moves.asked(r.client, c);
+    let event = Event::MoveRequest(MoveRequestEvent {
+        root: WindowId::ROOT,
+        to: r.to,
+        token: r.token,
+        mover: c,
+    });
+    send_event(s, r.client, event, false);
+    Ok(None)
+}
+
+// MoveDone: [moved, reason]
+pub(crate) fn move_done(s: &mut State, c: ClientId, r: MoveDone) -> HandlerResult {
+    let reason = match r.reason.len() > MAX_NAME {
+        true => {
+            let mut end = MAX_NAME;
+            while !r.reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            r.reason[..end].to_string()
+        }
+        false => r.reason,
+    };
+    tracing::info!(client = c.0, moved = r.moved, %reason, "move reported");
+    tell_movers(s, c, r.moved, &reason);
+    Ok(None)
+}
+
+/// Tells whoever asked `client` to move how it ended.
+pub(crate) fn tell_movers(s: &mut State, client: ClientId, moved: bool, reason: &str) {
+    for mover in s.moves.reported(client) {
+        let event = Event::MoveOutcome(MoveOutcomeEvent {
+            root: WindowId::ROOT,
+            client,
+            moved,
+            reason: reason.to_string(),
+        });
+        send_event(s, mover, event, false);
+    }
+}
+
+/// `client` is leaving: a move it was asked for ends without its word, and it is
+/// nobody's mover any more.
+pub(crate) fn client_gone(s: &mut State, client: ClientId) {
+    tell_movers(
+        s,
+        client,
+        false,
+        "its connection ended before it said whether it moved",
+    );
+    s.moves.mover_gone(client);
+}

@@ -1,0 +1,206 @@
+//! Live migration's bookkeeping (protocol.md §5.5): the migration tokens this display
+//! granted (GrantMove) and has seen spent, and the moves under way on this display
+//! (MoveClient: whom each moving client reports to). Pure data with the time passed
+//! in; the requests are `handlers::migrate`'s, the hello's check `clients::session`'s.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+use yonder_protocol::ClientId;
+
+/// How long a granted token is valid.
+pub const TOKEN_TTL: Duration = Duration::from_secs(30);
+/// How many tokens may be outstanding on a display at once (each a few dozen bytes;
+/// the bound keeps a client from filling the server with them).
+pub const MAX_GRANTED: usize = 64;
+/// How long a spent or expired token is remembered, to say so rather than "unknown".
+const REMEMBER: Duration = Duration::from_secs(300);
+/// How many spent or expired tokens are remembered at most.
+const MAX_REMEMBERED: usize = 256;
+
+/// A token not yet presented.
+#[derive(Debug, Clone)]
+struct Grant {
+    /// The app it admits (the hello's `app_name` must be this).
+    app_name: String,
+    /// Until when.
+    expires: Instant,
+}
+
+/// Why a token no longer admits anyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spent {
+    Used,
+    Expired,
+}
+
+/// Tokens and moves (see the module doc).
+#[derive(Debug, Default)]
+pub struct Moves {
+    granted: HashMap<[u8; 16], Grant>,
+    /// Spent or expired tokens, oldest first, with when they were.
+    spent: VecDeque<([u8; 16], Instant, Spent)>,
+    /// For each client asked to move, the clients to tell how it ended.
+    pending: HashMap<ClientId, Vec<ClientId>>,
+}
+
+impl Moves {
+    /// Records a new token `token` for the app `app_name`; fails when too many are
+    /// outstanding. Expired ones are dropped first.
+    pub fn grant(&mut self, token: [u8; 16], app_name: &str, now: Instant) -> Result<(), String> {
+        self.expire(now);
+        if self.granted.len() >= MAX_GRANTED {
+            return Err(format!(
+                "this display has {MAX_GRANTED} migration tokens outstanding already; \
+                 try again when some expire ({} s)",
+                TOKEN_TTL.as_secs()
+            ));
+        }
+        self.granted.insert(
+            token,
+            Grant {
+                app_name: app_name.to_string(),
+                expires: now + TOKEN_TTL,
+            },
+        );
+        Ok(())
+    }
+
+    /// Checks the token of a hello from `app_name` without spending it.
+    pub fn check(&mut self, token: &[u8], app_name: &str, now: Instant) -> Result<(), String> {
+        self.expire(now);
+        let Ok(key) = <[u8; 16]>::try_from(token) else {
+            return Err(format!(
+                "the migration token has {} bytes; this display's have 16",
+                token.len()
+            ));
+        };
+        match self.granted.get(&key) {
+            Some(g) if g.app_name == app_name => Ok(()),
+            Some(g) => Err(format!(
+                "the migration token was granted for the app {:?}, not {app_name:?}",
+                g.app_name
+            )),
+            None => Err(match self.spent.iter().find(|(t, _, _)| *t == key) {
+                Some((_, _, Spent::Used)) => "the migration token was used already: a token \
+                    admits one move (ask the display for another)"
+                    .to_string(),
+                Some((_, _, Spent::Expired)) => format!(
+                    "the migration token expired (tokens are valid {} s)",
+                    TOKEN_TTL.as_secs()
+                ),
+                None => "the migration token is not one this display granted".to_string(),
+            }),
+        }
+    }
+
+    /// Spends a token that [`Moves::check`] accepted.
+    pub fn spend(&mut self, token: &[u8], now: Instant) {
+        if let Ok(key) = <[u8; 16]>::try_from(token) {
+            if self.granted.remove(&key).is_some() {
+                self.remember(key, now, Spent::Used);
+            }
+        }
+    }
+
+    /// Drops the expired tokens (remembered as such).
+    fn expire(&mut self, now: Instant) {
+        let gone: Vec<[u8; 16]> = self
+            .granted
+            .iter()
+            .filter(|(_, g)| g.expires <= now)
+            .map(|(t, _)| *t)
+            .collect();
+        for t in gone {
+            self.granted.remove(&t);
+            self.remember(t, now, Spent::Expired);
+        }
+        while self
+            .spent
+            .front()
+            .is_some_and(|(_, at, _)| now.duration_since(*at) > REMEMBER)
+        {
+            self.spent.pop_front();
+        }
+    }
+
+    fn remember(&mut self, token: [u8; 16], now: Instant, why: Spent) {
+        if self.spent.len() >= MAX_REMEMBERED {
+            self.spent.pop_front();
+        }
+        self.spent.push_back((token, now, why));
+    }
+
+    /// `mover` asked `client` to move: it hears how that ends.
+    pub fn asked(&mut self, client: ClientId, mover: ClientId) {
+        let movers = self.pending.entry(client).or_default();
+        if !movers.contains(&mover) {
+            movers.push(mover);
+        }
+    }
+
+    /// `client` reported (or left): whom to tell.
+    pub fn reported(&mut self, client: ClientId) -> Vec<ClientId> {
+        self.pending.remove(&client).unwrap_or_default()
+    }
+
+    /// `client` left: it is nobody's mover any more.
+    pub fn mover_gone(&mut self, client: ClientId) {
+        for movers in self.pending.values_mut() {
+            movers.retain(|m| *m != client);
+        }
+    }
+
+    /// How many tokens are outstanding (for tests and the invariants).
+    pub fn outstanding(&self) -> usize {
+        self.granted.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T: [u8; 16] = [7; 16];
+
+    #[test]
+    fn a_token_admits_its_app_once() {
+        let now = Instant::now();
+        let mut m = Moves::default();
+        m.grant(T, "hello", now).unwrap();
+        let e = m.check(&T, "yclock", now).unwrap_err();
+        assert!(e.contains("granted for the app \"hello\""), "{e}");
+        m.check(&T, "hello", now).unwrap();
+        m.spend(&T, now);
+        let e = m.check(&T, "hello", now).unwrap_err();
+        assert!(e.contains("used already"), "{e}");
+    }
+
+    #[test]
+    fn an_expired_or_forged_token_says_so() {
+        let now = Instant::now();
+        let mut m = Moves::default();
+        m.grant(T, "hello", now).unwrap();
+        let later = now + TOKEN_TTL + Duration::from_millis(1);
+        let e = m.check(&T, "hello", later).unwrap_err();
+        assert!(e.contains("expired"), "{e}");
+        let e = m.check(&[8; 16], "hello", now).unwrap_err();
+        assert!(e.contains("not one this display granted"), "{e}");
+        let e = m.check(&[8; 3], "hello", now).unwrap_err();
+        assert!(e.contains("3 bytes"), "{e}");
+        assert_eq!(m.outstanding(), 0);
+    }
+
+    #[test]
+    fn outstanding_tokens_are_bounded() {
+        let now = Instant::now();
+        let mut m = Moves::default();
+        for i in 0..MAX_GRANTED {
+            let mut t = [0u8; 16];
+            t[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            m.grant(t, "a", now).unwrap();
+        }
+        assert!(m.grant([0xff; 16], "a", now).is_err());
+        // Once they expire there is room again.
+        m.grant([0xff; 16], "a", now + TOKEN_TTL).unwrap();
+    }
+}
