@@ -53,4 +53,12 @@ if grep -q "| NO |$" "$out/reconnect"; then
     echo "bench smoke: an app did not outlive its display" >&2
     exit 1
 fi
+echo "== bench/migrate.sh --smoke"
+# Apps moved between two network namespaces and back (SKIPPED without root).
+bench/migrate.sh --smoke | tee "$out/migrate"
+if ! grep -q "^SKIPPED" "$out/migrate"; then
+    for app in hello "ypaint 2000×2000" ydoc; do
+        check "$out/migrate" "^\| namespace link \| $app \| A→B \| $num \| $num \|" "$app's A→B row"
+    done
+fi
 echo "bench smoke: every script ran and printed its table"

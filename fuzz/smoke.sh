@@ -25,11 +25,11 @@ run() {
         -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
 }
 
-# FUZZ_TARGETS picks targets (default all five; CI runs all five). The targets are bins of
+# FUZZ_TARGETS picks targets (default all six; CI runs all six). The targets are bins of
 # one package, so the first build compiles every dependency (the server and the library
 # with sanitizer coverage, ~10 minutes on 2 cores) and each further target only links.
 # Their kept inputs are also replayed by `cargo test` in every run (see README.md).
-targets="${FUZZ_TARGETS:-frame_decode server_state sessions socket_frames client_messages}"
+targets="${FUZZ_TARGETS:-frame_decode server_state sessions moves socket_frames client_messages}"
 for t in $targets; do
     case "$t" in
         frame_decode) run frame_decode ../protocol/tests/fuzz_regressions/frame_decode ;;
@@ -37,6 +37,8 @@ for t in $targets; do
         # No crash of its own kept yet: server_state's inputs seed it (its grammar
         # contains theirs).
         sessions) run sessions ../display-server/tests/fuzz_regressions/server_state ;;
+        # The same seeds (its grammar contains the sessions grammar).
+        moves) run moves ../display-server/tests/fuzz_regressions/server_state ;;
         socket_frames) run socket_frames ../display-server/tests/fuzz_regressions/socket_frames ;;
         client_messages) run client_messages ../client-lib/tests/fuzz_regressions/client_messages ;;
         *) echo "unknown fuzz target $t"; exit 2 ;;

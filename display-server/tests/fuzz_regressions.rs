@@ -214,6 +214,109 @@ fn sessions_scenario() {
     assert!(h.state.clients.values().all(|c| c.detached.is_none()));
 }
 
+/// The `moves` target on the kept inputs (its seeds: it has no crash of its own yet).
+#[test]
+fn moves_on_the_kept_inputs() {
+    regressions::replay(&regression_dir(), |data| {
+        fuzz_ops::moves::run(data);
+    });
+}
+
+/// The moves grammar on a scenario: a token granted and spent by a hello without a
+/// cookie, the same token refused the second time, a forged one refused, a move asked
+/// by an ordinary client refused, and a secret-only resume of a detached client.
+#[test]
+fn moves_scenario() {
+    use fuzz_ops::moves::MoveOp as M;
+    use fuzz_ops::sessions::SessionOp as S;
+    let mut h = Harness::new(2);
+    let mut tokens = Vec::new();
+    let space = |slot: u32| 0x51 + slot;
+    let ops = vec![
+        M::Grant {
+            client: 0,
+            name: Some(1),
+            raw: String::new(),
+        },
+        M::Session(S::Base(Op::Disconnect { client: 1 })),
+        // Slot 1 comes back with the token instead of a cookie.
+        M::TokenHello {
+            client: 1,
+            token: Some(0),
+            bytes: Vec::new(),
+            name: 1,
+            next_seq: Some(1 << 32),
+        },
+    ];
+    for op in ops {
+        h.apply_move(op, &mut tokens);
+    }
+    assert_eq!(tokens.len(), 1);
+    assert!(
+        h.state.spaces.contains_key(&space(1)),
+        "admitted by the token"
+    );
+    assert_eq!(h.state.moves.outstanding(), 0, "the token is spent");
+    let ops = vec![
+        M::Session(S::Base(Op::Disconnect { client: 1 })),
+        // The same token again, and a forged one: refused.
+        M::TokenHello {
+            client: 1,
+            token: Some(0),
+            bytes: Vec::new(),
+            name: 1,
+            next_seq: None,
+        },
+        M::TokenHello {
+            client: 1,
+            token: None,
+            bytes: vec![7; 16],
+            name: 1,
+            next_seq: None,
+        },
+        // An ordinary client asks another to move: an Access error, nothing sent.
+        M::Move {
+            client: 0,
+            target: Some(1),
+            raw: 0,
+            to: ":9".into(),
+            token: None,
+            bytes: vec![1; 16],
+        },
+        M::Done {
+            client: 0,
+            moved: true,
+            reason: String::new(),
+        },
+        // Slot 0 detached, then back with its secret alone.
+        M::Session(S::Mode {
+            client: 0,
+            retain: true,
+        }),
+        M::Session(S::LoseLink { client: 0 }),
+        M::SecretHello {
+            client: 0,
+            right_secret: false,
+        },
+        M::SecretHello {
+            client: 0,
+            right_secret: true,
+        },
+    ];
+    for op in ops {
+        h.apply_move(op, &mut tokens);
+    }
+    assert!(
+        !h.state.spaces.contains_key(&space(1)),
+        "a spent or forged token admits nobody"
+    );
+    assert!(h.state.spaces.contains_key(&space(0)));
+    assert!(
+        h.state.clients.values().all(|c| c.detached.is_none()),
+        "slot 0 resumed with its secret"
+    );
+}
+
 #[test]
 fn recorded_inputs_decode_to_their_scenarios() {
     for (file, ops) in scenarios() {

@@ -26,6 +26,25 @@ struct Args {
     /// Window position on the screen.
     #[arg(long, default_value_t = 40)]
     y: i32,
+    /// Every this many milliseconds, paint the frame counter as the colour of a small
+    /// square in the top-right corner (`bench/migrate.sh` watches it to see frames).
+    #[arg(long)]
+    tick_ms: Option<u64>,
+}
+
+/// Where the frame counter is painted (`--tick-ms`).
+const TICK: Rect = Rect::new(376, 8, 16, 16);
+
+/// Paints frame `n`'s colour (its low 24 bits) in the counter's square.
+fn tick(conn: &Connection, win: WindowId, gc: GcId, n: u32) {
+    conn.change_gc(
+        gc,
+        GcValues {
+            foreground: Some(Color::rgb(n & 0xff_ffff)),
+            ..Default::default()
+        },
+    );
+    conn.poly_fill_rectangle(win, gc, &[TICK]);
 }
 
 const WIDTH: u32 = 400;
@@ -169,12 +188,27 @@ fn main() {
     if let Err(e) = conn.flush() {
         die("hello", e);
     }
+    let period = args.tick_ms.map(Duration::from_millis);
+    let mut frame = 0u32;
+    let mut next_tick = std::time::Instant::now();
     loop {
         if deadline.passed() {
             println!("hello: time is up");
             break;
         }
-        let incoming = match conn.wait_for_event_timeout(deadline.wait(Duration::from_secs(3600))) {
+        let wait = match period {
+            Some(p) => {
+                if std::time::Instant::now() >= next_tick {
+                    frame = frame.wrapping_add(1);
+                    tick(&conn, win, gc, frame);
+                    let _ = conn.flush();
+                    next_tick += p;
+                }
+                next_tick.saturating_duration_since(std::time::Instant::now())
+            }
+            None => Duration::from_secs(3600),
+        };
+        let incoming = match conn.wait_for_event_timeout(deadline.wait(wait)) {
             Ok(Some(i)) => i,
             Ok(None) => continue,
             Err(e) => die("hello", e),
@@ -182,9 +216,16 @@ fn main() {
         match incoming {
             Incoming::Error(e) => eprintln!("hello: error: {e}"),
             Incoming::Event { event, .. } => {
-                println!("{event:?}");
+                if period.is_none() {
+                    println!("{event:?}");
+                }
                 match event {
-                    Event::Expose(e) if e.count == 0 => draw(&conn, win, gc, &png),
+                    Event::Expose(e) if e.count == 0 => {
+                        draw(&conn, win, gc, &png);
+                        if period.is_some() {
+                            tick(&conn, win, gc, frame);
+                        }
+                    }
                     Event::KeyPress(_) => break,
                     Event::ClientMessage(m) if m.type_ == atoms::WM_PROTOCOLS => break,
                     Event::Destroy(_) => return,

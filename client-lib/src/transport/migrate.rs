@@ -364,6 +364,7 @@ impl Inner {
                             stats::report_move(
                                 &self.app_name,
                                 to,
+                                self.journal.bytes(),
                                 moved.body_bytes,
                                 moved.copied_bytes,
                                 moved.rounds,
@@ -427,6 +428,12 @@ impl Inner {
                 break;
             }
         }
+        // B has carried out all of it before the switch: the freeze then holds only the
+        // last round's work, not the whole replay's.
+        let mut sync = Vec::new();
+        encode_request_frame(&Request::Sync(Sync {}), &mut sync);
+        far.send(&sync, 1)?;
+        far.answered(far.sent)?;
         Ok((body.frames().len(), copied, rounds))
     }
 

@@ -84,13 +84,15 @@ pub(super) fn report_exit(app: &str, journal_bytes: usize) {
 pub(super) fn report_move(
     app: &str,
     to: &str,
+    journal_bytes: usize,
     body_bytes: usize,
     copied_bytes: usize,
     rounds: u32,
     freeze: Duration,
 ) {
     eprintln!(
-        "yonder-journal: app={app} pid={} event=moved to={to} replay_bytes={body_bytes} \
+        "yonder-journal: app={app} pid={} event=moved to={to} bytes={journal_bytes} \
+         replay_bytes={body_bytes} \
          copied_bytes={copied_bytes} rounds={rounds} freeze_us={}",
         std::process::id(),
         freeze.as_micros(),

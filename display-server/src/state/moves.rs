@@ -41,6 +41,8 @@ pub struct Moves {
     spent: VecDeque<([u8; 16], Instant, Spent)>,
     /// For each client asked to move, the clients to tell how it ended.
     pending: HashMap<ClientId, Vec<ClientId>>,
+    /// The token granted last (for tests and fuzzing, which do not read replies).
+    newest: Option<[u8; 16]>,
 }
 
 impl Moves {
@@ -55,6 +57,7 @@ impl Moves {
                 TOKEN_TTL.as_secs()
             ));
         }
+        self.newest = Some(token);
         self.granted.insert(
             token,
             Grant {
@@ -148,6 +151,11 @@ impl Moves {
         for movers in self.pending.values_mut() {
             movers.retain(|m| *m != client);
         }
+    }
+
+    /// The token granted last.
+    pub fn newest(&self) -> Option<[u8; 16]> {
+        self.newest
     }
 
     /// How many tokens are outstanding (for tests and the invariants).

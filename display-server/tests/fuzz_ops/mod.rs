@@ -25,6 +25,7 @@ use yonder_server::screen::Headless;
 use yonder_server::state::State;
 use yonder_server::{clients, dispatch};
 
+pub mod moves;
 pub mod ops;
 pub mod request;
 pub mod sessions;
