@@ -8,6 +8,7 @@
 //! ([`Stream::send_with_fd`]): how a shared-memory segment reaches the server.
 
 use crate::display::Address;
+use crate::swap::Swap;
 use crate::tls::TlsStream;
 use std::io::{self, IoSlice, Read, Write};
 use std::mem::MaybeUninit;
@@ -187,6 +188,9 @@ pub(crate) struct Input {
     eof: bool,
     /// The receive timeout currently set on the socket.
     read_timeout: Option<Duration>,
+    /// The display's id space for the app is not the app's own: messages come in with
+    /// the two exchanged back (see `swap`).
+    swap: Option<Swap>,
 }
 
 /// Whether a read or write only ran out of time (or would have blocked).
@@ -199,6 +203,11 @@ pub(crate) fn is_would_block(e: &io::Error) -> bool {
 
 impl Input {
     /// The read buffer of a connection whose setup was read already (a resumed one).
+    /// Exchanges `swap`'s id spaces in every message decoded from now on.
+    pub(crate) fn set_swap(&mut self, swap: Option<Swap>) {
+        self.swap = swap;
+    }
+
     pub(crate) fn after_setup() -> Input {
         Input {
             setup_seen: true,
@@ -302,7 +311,11 @@ impl Input {
                 Ok(None) => break Ok(()),
                 Err(e) => break Err(e.to_string()),
             };
-            let body = &rest[body_start..body_end];
+            let (s, e) = (self.start + body_start, self.start + body_end);
+            if let (Some(swap), true) = (&self.swap, self.setup_seen) {
+                swap.body(&mut self.buf[s..e]);
+            }
+            let body = &self.buf[s..e];
             let msg = if self.setup_seen {
                 decode_server_message(body)
                     .map(Msg::Server)
@@ -312,7 +325,7 @@ impl Input {
                     .map(|r| Msg::Setup(Box::new(r)))
                     .map_err(|e| format!("undecodable setup response: {e}"))
             };
-            self.start += body_end;
+            self.start = e;
             match msg {
                 Ok(m) => {
                     self.setup_seen = true;

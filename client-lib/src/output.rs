@@ -13,6 +13,7 @@
 //! so the server receives it with the frame's first byte (protocol.md §15.3).
 
 use crate::io::{is_would_block, Stream};
+use crate::swap::Swap;
 use std::collections::VecDeque;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
@@ -65,6 +66,8 @@ pub(crate) struct Output {
     written: u64,
     /// The requests kept for a resume.
     resend: Resend,
+    /// The app's ids go out in another id space (it moved where its own was taken).
+    swap: Option<Swap>,
 }
 
 impl Output {
@@ -92,8 +95,18 @@ impl Output {
             let at = self.buf.len();
             self.fds.push_back((at, fd));
         }
+        let start = self.buf.len();
         encode(&mut self.buf);
+        if let Some(swap) = &self.swap {
+            swap.frames(&mut self.buf[start..]);
+        }
         self.buf.len() >= FLUSH_THRESHOLD
+    }
+
+    /// From now on, every frame pushed has `swap`'s two id spaces exchanged (`None`:
+    /// as encoded).
+    pub(crate) fn set_swap(&mut self, swap: Option<Swap>) {
+        self.swap = swap;
     }
 
     /// From now on written requests are kept for a resume (and trimmed by

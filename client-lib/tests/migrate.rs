@@ -33,6 +33,7 @@ fn run_app(
                 ..
             })) => paint(conn, win, gc_id, colour.load(Ordering::Acquire)),
             Ok(Some(Incoming::Display(c))) => changes.lock().unwrap().push(c),
+            Ok(Some(Incoming::Error(e))) => panic!("the app got an error: {e:?}"),
             Ok(_) => {}
             Err(e) => panic!("the app's connection failed: {e}"),
         }
@@ -272,6 +273,7 @@ fn bad_tokens_are_refused_and_the_app_stays_intact() {
         assert!(!o.moved);
         assert!(o.reason.contains("granted for the app"), "{}", o.reason);
         // The app is still on A, whole, and goes on drawing there.
+        colour.store(0x3355ff, Ordering::Release);
         paint(&app.conn, app.win, app.gc, 0x3355ff);
         app.conn.sync().unwrap();
         assert_eq!(
@@ -382,4 +384,152 @@ fn an_app_moves_itself_with_the_other_displays_cookie() {
         0x445566
     );
     drop(b);
+}
+
+#[test]
+fn an_app_whose_id_space_is_taken_on_the_other_display_keeps_its_ids() {
+    use yonder_test_support::raw::{hello, RawClient};
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    // A client of B already holds the app's id space, with a window of the same id.
+    let mut h = hello(yonder::protocol::PROTOCOL_MINOR, b.handle.cookie.to_vec());
+    h.id_space = app.conn.id_space();
+    let mut squatter = RawClient::connect_with(&b, h);
+    squatter.send(&yonder::protocol::Request::CreateWindow(
+        yonder::protocol::request::CreateWindow {
+            id: app.win,
+            parent: WindowId::ROOT,
+            rect: Rect::new(200, 150, 10, 10),
+            attributes: WindowAttributes {
+                background: Some(Color::rgb(0x00ff00)),
+                ..Default::default()
+            },
+        },
+    ));
+    squatter.send(&yonder::protocol::Request::Sync(
+        yonder::protocol::request::Sync {},
+    ));
+    squatter.next_answer();
+    let colour = AtomicU32::new(0xcc2200);
+    let stop = AtomicBool::new(false);
+    let changes = Mutex::new(Vec::new());
+    let watch_b = b.connect_trusted();
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| run_app(&app.conn, app.win, app.gc, &colour, &stop, &changes));
+        paint(&app.conn, app.win, app.gc, 0xcc2200);
+        app.conn.sync().unwrap();
+        let o = move_app(&a, &b, id, "test");
+        assert!(o.moved, "the move failed: {}", o.reason);
+        // On B the app has another id space, and its window another id there.
+        let clients = watch_b.list_clients().reply().unwrap().clients;
+        let moved = clients
+            .iter()
+            .find(|c| c.app_name == "test" && c.id_space != app.conn.id_space() && c.windows == 1)
+            .unwrap_or_else(|| panic!("the app on B: {clients:?}"));
+        let there = WindowId(yonder::protocol::make_id(moved.id_space, app.win.0 as u32));
+        assert_eq!(
+            shown(&watch_b, there).unwrap().at(10, 10) & 0xffffff,
+            0xcc2200
+        );
+        // The squatter's window is untouched.
+        let g = watch_b.get_geometry(app.win).reply().unwrap();
+        assert_eq!(g.rect, Rect::new(200, 150, 10, 10));
+        // The app keeps using its own ids: requests and replies are translated.
+        let own = app
+            .conn
+            .get_geometry(app.win)
+            .reply()
+            .expect("its own id works on B");
+        assert_eq!((own.rect.width, own.rect.height), (40, 24));
+        let tree = app.conn.query_tree(app.conn.root()).reply().unwrap();
+        assert!(tree.children.contains(&app.win), "{:?}", tree.children);
+        colour.store(0x1122ee, Ordering::Release);
+        paint(&app.conn, app.win, app.gc, 0x1122ee);
+        app.conn.sync().unwrap();
+        assert_eq!(
+            shown(&watch_b, there).unwrap().at(10, 10) & 0xffffff,
+            0x1122ee
+        );
+        // And back to A, with its own space again.
+        let o = move_app(&b, &a, moved.id, "test");
+        assert!(o.moved, "the move back failed: {}", o.reason);
+        let watch_a = a.connect_trusted();
+        assert_eq!(
+            shown(&watch_a, app.win).unwrap().at(10, 10) & 0xffffff,
+            0x1122ee
+        );
+        assert_eq!(heard(&changes, 2).len(), 2);
+    });
+}
+
+#[test]
+fn a_selection_the_app_owns_moves_with_it() {
+    use yonder::protocol::atoms;
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    app.conn
+        .set_selection_owner(atoms::CLIPBOARD, app.win, yonder::protocol::Timestamp(0));
+    app.conn.sync().unwrap();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        // The app answers every request for the clipboard with its text.
+        scope.spawn(|| {
+            while !stop.load(Ordering::Acquire) {
+                match app.conn.wait_for_event_timeout(Duration::from_millis(20)) {
+                    Ok(Some(Incoming::Event {
+                        event: Event::SelectionRequest(r),
+                        ..
+                    })) => {
+                        app.conn
+                            .send_selection_data(r.transfer, b"moved along".to_vec(), true);
+                        app.conn.flush().unwrap();
+                    }
+                    Ok(_) => {}
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        });
+        let o = move_app(&a, &b, id, "test");
+        assert!(o.moved, "{}", o.reason);
+        let on_b = b.connect();
+        let owner = on_b.get_selection_owner(atoms::CLIPBOARD).reply().unwrap();
+        assert_eq!(owner.owner, app.win, "the app owns the clipboard on B");
+        // A client of B pastes.
+        let w = on_b.new_window_id();
+        on_b.create_window(
+            w,
+            on_b.root(),
+            Rect::new(0, 0, 5, 5),
+            WindowAttributes::default(),
+        );
+        on_b.convert_selection(atoms::CLIPBOARD, atoms::TEXT_PLAIN_UTF8, w, 7);
+        on_b.flush().unwrap();
+        let end = Instant::now() + Duration::from_secs(10);
+        let data = loop {
+            assert!(Instant::now() < end, "no SelectionData on B");
+            if let Some(Incoming::Event {
+                event: Event::SelectionData(d),
+                ..
+            }) = on_b.wait_for_event_timeout(Duration::from_secs(1)).unwrap()
+            {
+                break d;
+            }
+        };
+        assert_eq!(data.data, b"moved along");
+        // A no longer has it.
+        let on_a = a.connect();
+        assert_eq!(
+            on_a.get_selection_owner(atoms::CLIPBOARD)
+                .reply()
+                .unwrap()
+                .owner,
+            WindowId::NONE
+        );
+    });
 }

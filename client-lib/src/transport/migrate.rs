@@ -30,6 +30,7 @@ use crate::journal::{Copy, Images};
 use crate::lock::lock;
 use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, screen_of};
+use crate::swap::Swap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -59,6 +60,20 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// link to B carries.
 const MAX_COPY: usize = 256 << 20;
 
+/// How many other id spaces a move tries where the app's own is taken.
+const SPACE_TRIES: u32 = 3;
+
+/// A random nonzero id space other than `own`.
+fn fresh_space(own: u32) -> Result<u32, String> {
+    loop {
+        match getrandom::u32() {
+            Ok(n) if n != 0 && n != own => return Ok(n),
+            Ok(_) => continue,
+            Err(e) => return Err(format!("no random numbers for an id space: {e}")),
+        }
+    }
+}
+
 /// How the app proves to B that it may come.
 #[derive(Debug, Clone)]
 pub(crate) enum Via {
@@ -74,6 +89,8 @@ struct Far {
     stream: Stream,
     input: Input,
     out: Output,
+    /// The app's id space exchanged for another on B, if its own was taken there.
+    swap: Option<Swap>,
     /// The last request number used on B.
     sent: u64,
     /// Events from this request on go to the app (the windows are shown by then).
@@ -299,29 +316,40 @@ impl Inner {
             self.reconnect,
         )
         .map_err(|e| format!("{to}: {e}"))?;
-        let stream = dialer.dial().map_err(|e| format!("{to}: {e}"))?;
-        let cookie = dialer.cookie().map_err(|e| format!("{to}: {e}"))?;
         let base = lock(&self.out).last_seq() + 1 + NUMBER_GAP;
-        let hello = Hello {
-            protocol: yonder_protocol::PROTOCOL_NAME.into(),
-            major: yonder_protocol::PROTOCOL_MAJOR,
-            minor: yonder_protocol::PROTOCOL_MINOR,
-            cookie,
-            app_name: self.app_name.clone(),
-            id_space: self.id_space,
-            resume: Some(Resume {
-                secret: Vec::new(),
-                oldest: base,
-                next_seq: base,
-            }),
-            token: match via {
-                Via::Token(t) => Some(t),
-                Via::Cookie => None,
-            },
-        };
-        let setup = match handshake(&stream, &hello).map_err(|e| format!("{to}: {e}"))? {
-            SetupResponse::Accepted(s) => s,
-            SetupResponse::Refused(r) => return Err(format!("{to} refused: {}", r.reason)),
+        // The app's own id space first; where another client holds it, another one, with
+        // the app's ids exchanged for it on the wire (`swap`). A refused hello does not
+        // spend the token.
+        let mut space = self.id_space;
+        let mut tries = 0;
+        let (stream, setup) = loop {
+            let stream = dialer.dial().map_err(|e| format!("{to}: {e}"))?;
+            let cookie = dialer.cookie().map_err(|e| format!("{to}: {e}"))?;
+            let hello = Hello {
+                protocol: yonder_protocol::PROTOCOL_NAME.into(),
+                major: yonder_protocol::PROTOCOL_MAJOR,
+                minor: yonder_protocol::PROTOCOL_MINOR,
+                cookie,
+                app_name: self.app_name.clone(),
+                id_space: space,
+                resume: Some(Resume {
+                    secret: Vec::new(),
+                    oldest: base,
+                    next_seq: base,
+                }),
+                token: match &via {
+                    Via::Token(t) => Some(t.clone()),
+                    Via::Cookie => None,
+                },
+            };
+            match handshake(&stream, &hello).map_err(|e| format!("{to}: {e}"))? {
+                SetupResponse::Accepted(s) => break (stream, s),
+                SetupResponse::Refused(r) if r.reason.contains("in use") && tries < SPACE_TRIES => {
+                    tries += 1;
+                    space = fresh_space(self.id_space)?;
+                }
+                SetupResponse::Refused(r) => return Err(format!("{to} refused: {}", r.reason)),
+            }
         };
         let session = setup.session.clone().ok_or_else(|| {
             format!(
@@ -329,7 +357,7 @@ impl Inner {
                 setup.minor
             )
         })?;
-        if session.resumed || session.last_seq + 1 != base || setup.id_space != self.id_space {
+        if session.resumed || session.last_seq + 1 != base || setup.id_space != space {
             return Err(format!(
                 "{to} answered the move's hello with another session than asked for"
             ));
@@ -337,10 +365,19 @@ impl Inner {
         stream
             .set_write_timeout(Some(WRITE_TIMEOUT))
             .map_err(|e| e.to_string())?;
+        let swap = (space != self.id_space).then_some(Swap {
+            app: self.id_space,
+            wire: space,
+        });
+        let mut input = Input::after_setup();
+        input.set_swap(swap);
+        let mut out = Output::default();
+        out.set_swap(swap);
         let mut far = Far {
             stream,
-            input: Input::after_setup(),
-            out: Output::default(),
+            input,
+            out,
+            swap,
             sent: base - 1,
             shown_from: u64::MAX,
             events: Vec::new(),
@@ -554,9 +591,12 @@ impl Inner {
             let mut input = lock(&self.input);
             *input = std::mem::replace(&mut far.input, Input::after_setup());
             *lock(&self.stream) = Arc::new(far.stream);
+            let wire = far.swap.map_or(self.id_space, |s| s.wire);
+            self.wire_space.store(wire, Ordering::Release);
         }
         self.leaving.store(false, Ordering::Release);
         out.new_session(far.sent);
+        out.set_swap(far.swap);
         self.requests_sent.store(far.sent, Ordering::Release);
         self.new_sessions.fetch_add(1, Ordering::AcqRel);
         *lock(&self.secret) = setup.session.as_ref().map(|s| s.secret.clone());

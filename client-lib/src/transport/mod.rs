@@ -37,9 +37,10 @@ use crate::journal::{Copy, Replay, Sent, Shared};
 use crate::lock::{lock, Condvar, Mutex};
 use crate::output::{Output, WRITE_TIMEOUT};
 use crate::state::{message_seq, screen_of, State};
+use crate::swap::Swap;
 use std::io;
 use std::os::fd::OwnedFd;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 use yonder_protocol::event::ClientMessage;
@@ -106,8 +107,13 @@ pub(crate) struct Inner {
     /// Copy of the request counter, readable without the output lock: the reader checks
     /// that the server never answers a request that was not sent.
     requests_sent: AtomicU64,
-    /// The id space proposed in the hello; the setup must grant this one.
+    /// The id space proposed in the hello; the setup must grant this one. The app's ids
+    /// are in it for the connection's life.
     id_space: u32,
+    /// The id space on the wire: the app's own, or another where the app moved and its
+    /// own was taken (protocol.md §5.5; `swap` exchanges the two in every message).
+    /// Changed by a move's switch with `out` and `input` held.
+    wire_space: AtomicU32,
     /// How to reach the display again, when a lost connection is to be resumed (a
     /// network display and an app that did not choose to end with its connection).
     /// Swapped when the app moves to another display (`migrate`); behind a lock only
@@ -198,6 +204,7 @@ impl Transport {
             setup: OnceLock::new(),
             requests_sent: AtomicU64::new(0),
             id_space,
+            wire_space: AtomicU32::new(id_space),
             network: AtomicBool::new(dialer.as_ref().is_some_and(Dialer::is_network)),
             dialer: Mutex::new(dialer.map(Arc::new)),
             moving: AtomicBool::new(false),
@@ -237,6 +244,15 @@ impl Inner {
     /// The id space proposed in the hello (and granted by the setup).
     pub(crate) fn id_space(&self) -> u32 {
         self.id_space
+    }
+
+    /// The exchange of the app's id space with the one on the wire, if they differ.
+    fn swap(&self) -> Option<Swap> {
+        let wire = self.wire_space.load(Ordering::Acquire);
+        (wire != self.id_space).then_some(Swap {
+            app: self.id_space,
+            wire,
+        })
     }
 
     /// Whether the socket is a Unix socket (a local server: descriptors can travel).

@@ -164,7 +164,7 @@ impl Inner {
             minor: yonder_protocol::PROTOCOL_MINOR,
             cookie,
             app_name: dialer.app_name().to_string(),
-            id_space: self.id_space,
+            id_space: self.wire_space.load(Ordering::Acquire),
             resume: Some(Resume {
                 secret,
                 oldest: out.oldest_kept(),
@@ -238,7 +238,9 @@ impl Inner {
             out.push(None, |b| b.extend_from_slice(&frame));
         }
         self.requests_sent.store(out.last_seq(), Ordering::Release);
-        *lock(&self.input) = Input::after_setup();
+        let mut input = Input::after_setup();
+        input.set_swap(self.swap());
+        *lock(&self.input) = input;
         *lock(&self.stream) = Arc::new(stream);
         let watches = self.journal.watches_root_structure();
         // A fresh server shows the app's windows blank: the app hears so now, and its
