@@ -26,6 +26,8 @@ use yonder_test_support::apps::*;
 const YFILES: &str = env!("CARGO_BIN_EXE_yfiles");
 const YTRASH: &str = env!("CARGO_BIN_EXE_ytrash");
 const YVIEW: &str = env!("CARGO_BIN_EXE_yview");
+const HELLO: &str = env!("CARGO_BIN_EXE_hello");
+const MOVE: &str = env!("CARGO_BIN_EXE_yonder-move");
 
 /// yfiles' layout (see its module doc).
 const FILES_HEADER_H: i32 = 28;
@@ -249,6 +251,65 @@ fn a_file_dragged_from_yfiles_onto_ytrash_is_trashed() {
         ytrash.stdout().contains("trashed"),
         "ytrash: {}",
         ytrash.stdout()
+    );
+}
+
+/// A drag in progress is not broken by another app moving to another display meanwhile
+/// (protocol.md §5.5): the note still lands in the trash.
+#[test]
+fn a_drag_goes_on_while_another_app_moves_away() {
+    let _watchdog = watchdog("a_drag_goes_on_while_another_app_moves_away");
+    let d = Display::start();
+    let other = Display::start();
+    let (files, note, trash) = files_and_trash(&d);
+    let (yfiles, fw, _ytrash, tw) = start_both(&d, &files, &trash);
+    let _hello = d.spawn(HELLO, &["--x", "0", "--y", "420", "--exit-after", "120"]);
+    let hello = d.window_of("hello");
+
+    begin_drag(&d, center(files_icon(1)), fw);
+    move_to(&d, trash_center());
+    wait_stderr(&yfiles, "status accept=true action=Move");
+    // hello moves to the other display while the button is still down.
+    let mut lines = String::new();
+    for x in [&d, &other] {
+        let name = x.handle.unix_display();
+        lines += &format!("{name} {}\n", hex::encode(x.handle.cookie));
+        lines += &format!("{name}+trusted {}\n", hex::encode(x.handle.trusted_cookie));
+    }
+    let file = d.path("mover-cookies");
+    std::fs::write(&file, lines).unwrap();
+    let window = format!("{:#x}", hello.0);
+    let moved = spawn(
+        MOVE,
+        &[
+            "--window",
+            &window,
+            "--from",
+            &d.handle.unix_display(),
+            "--to",
+            &other.handle.unix_display(),
+        ],
+        d.dir.path(),
+        &[("YONDER_COOKIE_FILE", file.to_str().unwrap())],
+    )
+    .finish();
+    assert!(moved.status.success(), "{}{}", moved.stdout, moved.stderr);
+    eventually("hello left", || d.conn.get_geometry(hello).reply().is_err());
+    // The drag goes on and drops.
+    move_to(&d, (trash_center().0 + 10, trash_center().1 + 5));
+    d.input(
+        FakeKind::ButtonRelease,
+        1,
+        trash_center().0 + 10,
+        trash_center().1 + 5,
+    );
+    eventually("the note is in the trash", || {
+        trash.join("files/note.txt").exists() && !note.exists()
+    });
+    wait_title(&d, tw, "ytrash — 1 item");
+    assert!(
+        other.conn.get_geometry(hello).reply().is_ok(),
+        "hello is on the other display"
     );
 }
 

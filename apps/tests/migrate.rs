@@ -16,6 +16,8 @@ const HELLO: &str = env!("CARGO_BIN_EXE_hello");
 const YPAINT: &str = env!("CARGO_BIN_EXE_ypaint");
 const YVIEW: &str = env!("CARGO_BIN_EXE_yview");
 const YCLOCK: &str = env!("CARGO_BIN_EXE_yclock");
+const YDOC: &str = env!("CARGO_BIN_EXE_ydoc");
+const YFILES: &str = env!("CARGO_BIN_EXE_yfiles");
 const MOVE: &str = env!("CARGO_BIN_EXE_yonder-move");
 
 /// ypaint's toolbar height (see its source).
@@ -96,12 +98,31 @@ fn demo_apps_move_to_another_display_and_back_with_their_pixels() {
         image::Rgb([x as u8 * 2, y as u8 * 3, (x ^ y) as u8])
     });
     picture.save(a.path("view.png")).unwrap();
+    let text = "A paragraph that travels.";
+    let doc = format!("ydoc 1\ntext {}\n{text}\n", text.len());
+    std::fs::write(a.path("paper.ydoc"), doc).unwrap();
+    let files = a.path("files");
+    std::fs::create_dir(&files).unwrap();
+    std::fs::write(files.join("note.txt"), "remember the milk").unwrap();
     let mut apps = [
         a.spawn(HELLO, &["--x", "10", "--y", "10"]),
         a.spawn(YPAINT, &["--size", "200x150"]),
         a.spawn(YVIEW, &["--x", "60", "--y", "60", "view.png"]),
+        a.spawn(
+            YDOC,
+            &[
+                "--size",
+                "300x200",
+                "--x",
+                "330",
+                "--y",
+                "270",
+                "paper.ydoc",
+            ],
+        ),
+        a.spawn(YFILES, &["--x", "420", "--y", "10", "files"]),
     ];
-    let names = ["hello", "ypaint", "yview"];
+    let names = ["hello", "ypaint", "yview", "ydoc", "yfiles"];
     let windows: Vec<WindowId> = names.iter().map(|n| a.window_of(n)).collect();
     // A stroke on ypaint's canvas, so that it has a drawing of its own to move.
     let canvas = a.conn.get_geometry(windows[1]).reply().unwrap().rect;

@@ -533,3 +533,181 @@ fn a_selection_the_app_owns_moves_with_it() {
         );
     });
 }
+
+#[test]
+fn the_app_stays_home_when_the_other_display_dies_in_the_middle_of_the_move() {
+    use yonder_test_support::home::Home;
+    let a = TestServer::start();
+    let home_b = Home::new(320, 240);
+    let mut b = home_b.serve();
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    let stop = AtomicBool::new(false);
+    let colour = AtomicU32::new(0x778899);
+    let on_b = |cookie: &str| {
+        Connection::connect_with(yonder::ConnectOptions {
+            display: Some(home_b.display()),
+            cookie: Some(home_b.cookie(cookie)),
+            app_name: Some("b-side".into()),
+            reconnect: yonder::Reconnect::ExitAtOnce,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        // An app slow to redraw: the pre-copy waits for its redraw, long enough for B to
+        // die meanwhile.
+        scope.spawn(|| {
+            while !stop.load(Ordering::Acquire) {
+                match app.conn.wait_for_event_timeout(Duration::from_millis(20)) {
+                    Ok(Some(Incoming::Event {
+                        event: Event::Expose(_),
+                        ..
+                    })) => {
+                        std::thread::sleep(Duration::from_millis(400));
+                        paint(&app.conn, app.win, app.gc, colour.load(Ordering::Acquire));
+                    }
+                    Ok(_) => {}
+                    Err(e) => panic!("the app's connection failed: {e}"),
+                }
+            }
+        });
+        let token = on_b(":0").grant_move("test").reply().unwrap().token;
+        let watch_b = on_b(":0+trusted");
+        let mover = a.connect_trusted();
+        mover
+            .move_client(id, &home_b.display(), &token)
+            .check()
+            .unwrap();
+        // The app's hidden copy arrives on B: B dies then.
+        let end = Instant::now() + Duration::from_secs(10);
+        loop {
+            let clients = watch_b.list_clients().reply().unwrap().clients;
+            if clients.iter().any(|c| c.id_space == app.conn.id_space()) {
+                break;
+            }
+            assert!(Instant::now() < end, "the app never reached B");
+        }
+        b.child.kill().unwrap();
+        b.child.wait().unwrap();
+        let o = outcome(&mover);
+        assert!(!o.moved, "it cannot have moved");
+        assert!(!o.reason.is_empty());
+        // Still on A, whole, and going on.
+        let watch_a = a.connect_trusted();
+        assert!(shown(&watch_a, app.win).is_some());
+        colour.store(0x445566, Ordering::Release);
+        paint(&app.conn, app.win, app.gc, 0x445566);
+        app.conn.sync().unwrap();
+        let end = Instant::now() + Duration::from_secs(5);
+        while shown(&watch_a, app.win).unwrap().at(10, 10) & 0xffffff != 0x445566 {
+            assert!(Instant::now() < end, "the app no longer draws on A");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(app.conn.display_name(), a.display());
+    });
+}
+
+#[test]
+fn an_app_drawing_without_pause_loses_no_request_on_the_way() {
+    let a = TestServer::start();
+    let b = TestServer::start();
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    let black = gc(&app.conn, app.win, 0x000000);
+    let watch_b = b.connect_trusted();
+    let drawn = AtomicU32::new(0);
+    let all = 40 * 24;
+    std::thread::scope(|scope| {
+        // One pixel per request, the window filled in order; an Expose redraws what was
+        // drawn so far. Whatever is lost on the way leaves a pixel of the background.
+        scope.spawn(|| {
+            let pixel = |i: u32| Rect::new((i % 40) as i32, (i / 40) as i32, 1, 1);
+            for i in 0..all {
+                app.conn.poly_fill_rectangle(app.win, black, &[pixel(i)]);
+                app.conn.flush().unwrap();
+                drawn.store(i + 1, Ordering::Release);
+                std::thread::sleep(Duration::from_micros(300));
+                while let Some(item) = app.conn.poll_for_event().unwrap() {
+                    if let Incoming::Event {
+                        event: Event::Expose(_),
+                        ..
+                    } = item
+                    {
+                        let done: Vec<Rect> = (0..=i).map(pixel).collect();
+                        app.conn.poly_fill_rectangle(app.win, black, &done);
+                    }
+                }
+            }
+            app.conn.sync().unwrap();
+        });
+        while drawn.load(Ordering::Acquire) < all / 4 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let o = move_app(&a, &b, id, "test");
+        assert!(o.moved, "{}", o.reason);
+        assert!(
+            drawn.load(Ordering::Acquire) < all,
+            "the move happened while the app drew"
+        );
+    });
+    let px = shown(&watch_b, app.win).expect("on B");
+    let missing: Vec<usize> = (0..all as usize)
+        .filter(|i| px[*i] & 0xffffff != 0)
+        .collect();
+    assert!(missing.is_empty(), "pixels never drawn on B: {missing:?}");
+}
+
+#[test]
+fn an_app_moved_to_a_smaller_screen_stays_reachable() {
+    let a = TestServer::start();
+    let b = TestServer::start_with(|c| {
+        c.window_manager = true;
+        c.screen_width = 200;
+        c.screen_height = 150;
+    });
+    let conn = a.connect();
+    let win = conn.new_window_id();
+    // In the bottom-right corner of A's 320×240 screen: off B's screen as it is.
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(260, 200, 50, 30),
+        WindowAttributes {
+            background: Some(Color::rgb(0x336699)),
+            ..Default::default()
+        },
+    );
+    conn.map_window(win);
+    conn.sync().unwrap();
+    let id = conn.setup().unwrap().client_id;
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| {
+            while !stop.load(Ordering::Acquire) {
+                let _ = conn.wait_for_event_timeout(Duration::from_millis(20));
+            }
+        });
+        let o = move_app(&a, &b, id, "test");
+        assert!(o.moved, "{}", o.reason);
+        let watch_b = b.connect_trusted();
+        // The window manager put the whole frame on B's screen.
+        let (mut x, mut y) = (0, 0);
+        let mut w = win;
+        while w != WindowId::ROOT {
+            let g = watch_b.get_geometry(w).reply().unwrap().rect;
+            x += g.x;
+            y += g.y;
+            w = watch_b.query_tree(w).reply().unwrap().parent;
+        }
+        assert!(
+            x >= 0 && y >= 0 && x + 50 <= 200 && y + 30 <= 150,
+            "the window is at ({x}, {y}) on a 200×150 screen"
+        );
+        let screen = watch_b.get_image(WindowId::ROOT, Rect::new(x, y, 1, 1), ImageFormat::Bgrx);
+        let p = screen.reply().unwrap().data;
+        assert_eq!(u32::from_le_bytes([p[0], p[1], p[2], 0]), 0x336699);
+    });
+}

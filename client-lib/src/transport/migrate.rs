@@ -23,7 +23,7 @@
 use super::reconnect::handshake;
 use super::stats;
 use super::{Inner, Wait};
-use crate::dial::Dialer;
+use crate::dial::{Dialer, Reconnect};
 use crate::event::{DisplayChange, Incoming};
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Copy, Images};
@@ -444,6 +444,16 @@ impl Inner {
             body
         };
         let redrawn = self.ask_redraw();
+        // Until the switch, B frees the hidden copy as soon as the link to it ends: a move
+        // cut short leaves nothing behind there.
+        let mut first = Vec::new();
+        encode_request_frame(
+            &Request::SetCloseDownMode(SetCloseDownMode {
+                mode: CloseDownMode::Destroy,
+            }),
+            &mut first,
+        );
+        far.send(&first, 1)?;
         far.send(body.frames(), body.requests())?;
         let started = Instant::now();
         let (mut copied, mut rounds) = (0, 0);
@@ -538,6 +548,12 @@ impl Inner {
         for r in self.journal.appearance() {
             push(&r);
         }
+        // From now on the app's session on B is kept over a lost link as any other.
+        if self.reconnect != Reconnect::ExitAtOnce && dialer.is_network() {
+            push(&Request::SetCloseDownMode(SetCloseDownMode {
+                mode: CloseDownMode::Retain,
+            }));
+        }
         if let Some(window) = focus {
             push(&Request::SetInputFocus(SetInputFocus { window }));
         }
@@ -606,11 +622,6 @@ impl Inner {
         self.resumable.store(resumes, Ordering::Release);
         *lock(&self.display) = dialer.display().to_string();
         *lock(&self.dialer) = resumes.then(|| Arc::new(dialer));
-        if !resumes {
-            // An app that ends with its connection ends with B's too.
-            out.next_seq();
-            out.push(None, |b| encode_request_frame(&goodbye, b));
-        }
         let watches = self.journal.watches_root_structure();
         {
             let mut st = lock(&self.state);
