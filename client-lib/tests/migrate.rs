@@ -9,8 +9,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::protocol::event::MoveOutcomeEvent;
-use yonder::protocol::request::ImageFormat;
 use yonder::protocol::request::WindowAttributes;
+use yonder::protocol::request::{FakeKind, ImageFormat};
 use yonder::protocol::{ClientId, Color, ErrorCode, Event, EventMask, GcId, Rect, WindowId};
 use yonder::{Connection, DisplayChange, Incoming};
 use yonder_test_support::client::gc;
@@ -709,5 +709,132 @@ fn an_app_moved_to_a_smaller_screen_stays_reachable() {
         let screen = watch_b.get_image(WindowId::ROOT, Rect::new(x, y, 1, 1), ImageFormat::Bgrx);
         let p = screen.reply().unwrap().data;
         assert_eq!(u32::from_le_bytes([p[0], p[1], p[2], 0]), 0x336699);
+    });
+}
+
+/// The runs of at least `min` pixels of `rgb` in row `y` of `px` (`width` wide), as
+/// (start, end) x ranges.
+fn runs(px: &[u32], width: usize, y: usize, rgb: u32, min: usize) -> Vec<(usize, usize)> {
+    let row = &px[y * width..(y + 1) * width];
+    let mut out = Vec::new();
+    let mut x = 0;
+    while x < width {
+        if row[x] & 0xffffff == rgb {
+            let start = x;
+            while x < width && row[x] & 0xffffff == rgb {
+                x += 1;
+            }
+            if x - start >= min {
+                out.push((start, x));
+            }
+        } else {
+            x += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_window_managers_move_button_moves_an_app_to_the_display_chosen_in_its_menu() {
+    use yonder_server::config::Peer;
+    let b = TestServer::start();
+    let c = TestServer::start();
+    let peer = |s: &TestServer| Peer {
+        display: s.display(),
+        cookie: Some(s.handle.cookie.to_vec()),
+    };
+    let peers = vec![peer(&b), peer(&c)];
+    let a = TestServer::start_with(move |cfg| {
+        cfg.window_manager = true;
+        cfg.screen_width = 1280;
+        cfg.screen_height = 400;
+        cfg.peers = peers;
+    });
+    let conn = a.connect();
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(20, 60, 1200, 100),
+        WindowAttributes {
+            background: Some(Color::rgb(0x335577)),
+            event_mask: Some(EventMask::EXPOSURE),
+            ..Default::default()
+        },
+    );
+    conn.map_window(win);
+    conn.sync().unwrap();
+    let stop = AtomicBool::new(false);
+    let changes = Mutex::new(Vec::new());
+    let watch = a.connect_trusted();
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| {
+            while !stop.load(Ordering::Acquire) {
+                if let Ok(Some(Incoming::Display(d))) =
+                    conn.wait_for_event_timeout(Duration::from_millis(20))
+                {
+                    changes.lock().unwrap().push(d);
+                }
+            }
+        });
+        let client = watch.get_geometry(win).reply().unwrap().rect;
+        let click = |x: i32, y: i32| {
+            watch.fake_input(FakeKind::Motion, 0, x, y);
+            watch.fake_input(FakeKind::ButtonPress, 1, x, y);
+            watch.fake_input(FakeKind::ButtonRelease, 1, x, y);
+            watch.sync().unwrap();
+        };
+        // The ⇄ button: left of the close button at the title bar's right end.
+        let right = client.x + client.width as i32 + 4;
+        let title_y = client.y - 24;
+        click(right - 24 - 12, title_y + 12);
+        // The menu opens in the title bar: its entries are underlined, in the order of
+        // the displays; the second is C.
+        let bar = Rect::new(client.x - 4, title_y, client.width + 8, 24);
+        let entries = {
+            let end = Instant::now() + Duration::from_secs(5);
+            loop {
+                let img = watch
+                    .get_image(WindowId::ROOT, bar, ImageFormat::Bgrx)
+                    .reply()
+                    .unwrap();
+                let px: Vec<u32> = img
+                    .data
+                    .chunks_exact(4)
+                    .map(|p| u32::from_le_bytes([p[0], p[1], p[2], 0]))
+                    .collect();
+                let found = (0..24)
+                    .map(|y| runs(&px, bar.width as usize, y, 0xffffff, 40))
+                    .max_by_key(|r| r.len())
+                    .unwrap();
+                if found.len() == 2 {
+                    break found;
+                }
+                assert!(Instant::now() < end, "no menu of two displays: {found:?}");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        };
+        let (from, to) = entries[1];
+        click(bar.x + ((from + to) / 2) as i32, title_y + 12);
+        let on_c = c.connect_trusted();
+        let end = Instant::now() + Duration::from_secs(10);
+        while on_c.get_geometry(win).reply().is_err() {
+            assert!(Instant::now() < end, "the app did not reach C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            heard(&changes, 1),
+            vec![DisplayChange::Moved { to: c.display() }]
+        );
+        let end = Instant::now() + Duration::from_secs(5);
+        while watch.get_geometry(win).reply().is_ok() {
+            assert!(Instant::now() < end, "the window stays on A");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            b.connect_trusted().get_geometry(win).reply().is_err(),
+            "not on B"
+        );
     });
 }

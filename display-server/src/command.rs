@@ -72,6 +72,16 @@ pub enum Command {
     /// detached client's grace period (it is freed), or the checkpoint's (a write due, a
     /// restoration's hold or end; done at the burst's end).
     Tick,
+    /// The window manager's move of `client` to display `to` got its token there (from a
+    /// thread of its own, `wm::migrate`): the client is asked to move (protocol.md §5.5).
+    MoveGranted {
+        /// The client to move.
+        client: ClientId,
+        /// The display to move to.
+        to: String,
+        /// The token that display granted.
+        token: Vec<u8>,
+    },
     /// Stop the server; `restart`: a server will come back on this display, and the
     /// clients are told so (protocol.md §5.4).
     Shutdown {

@@ -49,6 +49,9 @@ pub struct ServerConfig {
     pub batch_work_budget: u64,
     /// Manage top-level windows: frames, placement, click-to-focus (see `wm`).
     pub window_manager: bool,
+    /// Other displays the window manager offers to move a window to (a button on each
+    /// title bar; protocol.md §5.5), in the order they are listed.
+    pub peers: Vec<Peer>,
     /// Offer shared-memory images (the `SHM` extension) to clients on the Unix socket.
     pub shm: bool,
     /// Most clients connected at once; one more is refused (protocol.md §19.3).
@@ -136,6 +139,16 @@ pub const DEFAULT_DETACH_GRACE: std::time::Duration = std::time::Duration::from_
 /// Default of [`ServerConfig::max_output_buffer`]: 32 MiB.
 pub const DEFAULT_MAX_OUTPUT_BUFFER: usize = 32 << 20;
 
+/// A display the window manager offers to move windows to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peer {
+    /// Its name, as the apps reach it (`:N`, `host:N`, `tls:host:N`).
+    pub display: String,
+    /// Its cookie, to ask it for migration tokens; `None`: looked up in the user's cookie
+    /// file (`YONDER_COOKIE_FILE`, `~/.yonder/cookies`) when needed.
+    pub cookie: Option<Vec<u8>>,
+}
+
 impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
@@ -155,6 +168,7 @@ impl Default for ServerConfig {
             max_request_pixels: DEFAULT_MAX_REQUEST_PIXELS,
             batch_work_budget: BATCH_WORK_BUDGET,
             window_manager: true,
+            peers: Vec::new(),
             shm: cfg!(target_os = "linux"),
             max_clients: DEFAULT_MAX_CLIENTS,
             client_memory_quota: DEFAULT_CLIENT_MEMORY_QUOTA,

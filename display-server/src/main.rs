@@ -41,6 +41,10 @@ struct Args {
     /// show exactly where and as their clients put them.
     #[arg(long)]
     no_window_manager: bool,
+    /// Another display the window manager offers to move windows to (a ⇄ button on each
+    /// title bar); repeat for several. Its cookie is read from the cookie file.
+    #[arg(long = "peer", value_name = "DISPLAY")]
+    peers: Vec<String>,
     /// Do not offer shared-memory images (the SHM extension) to local clients: their
     /// images then travel through the socket like a remote client's.
     #[arg(long)]
@@ -171,6 +175,14 @@ fn run(args: Args) -> Result<(), String> {
         screen_height: h,
         allow_synthetic_input: args.allow_synthetic_input,
         window_manager: !args.no_window_manager,
+        peers: args
+            .peers
+            .iter()
+            .map(|display| yonder_server::config::Peer {
+                display: display.clone(),
+                cookie: None,
+            })
+            .collect(),
         max_clients: args.max_clients.max(1),
         client_memory_quota: args.client_memory_quota.saturating_mul(1 << 20),
         max_output_buffer: args.max_output_buffer.max(1).saturating_mul(1 << 20),

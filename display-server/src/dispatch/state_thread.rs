@@ -72,6 +72,9 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             session::expire_detached(s);
             close::wm_tick(s);
         }
+        Command::MoveGranted { client, to, token } => {
+            crate::wm::migrate::granted(s, client, to, token)
+        }
         Command::Shutdown { restart } => {
             s.ending_restart |= restart;
             return true;

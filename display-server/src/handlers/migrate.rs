@@ -80,6 +80,20 @@ pub(crate) fn move_client(s: &mut State, c: ClientId, r: MoveClient) -> HandlerR
              window manager and yonder-move use) may move an app",
         ));
     }
+    ask_to_move(s, Some(c), r.client, r.to, r.token)?;
+    Ok(None)
+}
+
+/// Asks `client` to move to `to` with `token` (MoveClient from `mover`, or the window
+/// manager's own move when `None`); errors as MoveClient's.
+pub(crate) fn ask_to_move(
+    s: &mut State,
+    mover: Option<ClientId>,
+    client: ClientId,
+    to: String,
+    token: Vec<u8>,
+) -> Result<(), yonder_protocol::ProtocolError> {
+    let r = MoveClient { client, to, token };
     let Some(target) = s.clients.get(&r.client) else {
         return Err(fail(
             ErrorCode::Value,
@@ -107,16 +121,19 @@ pub(crate) fn move_client(s: &mut State, c: ClientId, r: MoveClient) -> HandlerR
             ),
         ));
     }
-    tracing::info!(client = r.client.0, mover = c.0, to = %r.to, "move asked");
-    s.moves.asked(r.client, c);
+    let by = mover.map_or(0, |m| m.0);
+    tracing::info!(client = r.client.0, mover = by, to = %r.to, "move asked");
+    if let Some(m) = mover {
+        s.moves.asked(r.client, m);
+    }
     let event = Event::MoveRequest(MoveRequestEvent {
         root: WindowId::ROOT,
         to: r.to,
         token: r.token,
-        mover: c,
+        mover: ClientId(by),
     });
     send_event(s, r.client, event, false);
-    Ok(None)
+    Ok(())
 }
 
 // MoveDone: [moved, reason]

@@ -248,6 +248,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let mut state = State::new(&config, screen);
     let alarm = state.wm.alarm_receiver();
+    state.wm.commands = Some(cmd_tx.clone());
     let checkpoint_alarm =
         crate::restore::open(&mut state, &listeners.unix_path, config.forget_state)?;
     let stopping = Arc::new(dispatch::Stopping::default());

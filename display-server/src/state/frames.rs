@@ -24,6 +24,10 @@ impl State {
                     && focus != WindowId::ROOT
                     && self.is_ancestor_or_self(w, focus),
                 not_responding: self.wm.managed[&w].close == CloseState::NotResponding,
+                movable: !self.wm.peers.is_empty(),
+                menu: self.wm.managed[&w]
+                    .menu
+                    .then(|| self.wm.peers.iter().map(|p| p.display.clone()).collect()),
             };
             let m = self.wm.managed.get_mut(&w).expect("listed");
             if m.decoration.as_ref().is_some_and(|d| d.key == key) {

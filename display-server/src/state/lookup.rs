@@ -164,7 +164,7 @@ impl State {
             }
             if self.wm.is_framed(win) {
                 if let Some(part) = hit_test(win.rect, p) {
-                    return Some((*c, part));
+                    return Some((*c, self.wm.refine(*c, win.rect, p, part)));
                 }
             }
         }

@@ -170,7 +170,11 @@ impl State {
             max_output_buffer: config.max_output_buffer,
             bounds: config.bounds,
             root_property_bytes: 0,
-            wm: Wm::new(config.window_manager),
+            wm: {
+                let mut wm = Wm::new(config.window_manager);
+                wm.peers = config.peers.clone();
+                wm
+            },
             scratch: scratch::Scratch::default(),
             clip_cache_bytes: 0,
             request_in_hand: 0,

@@ -74,6 +74,8 @@ pub(crate) fn wm_button(s: &mut State, button: u8, pressed: bool) -> bool {
                     size: rect.size(),
                 },
                 FramePart::Close => DragKind::Close { window: w },
+                FramePart::MoveButton => DragKind::MoveMenu { window: w },
+                FramePart::MenuItem(peer) => DragKind::MoveTo { window: w, peer },
                 FramePart::Border => DragKind::Swallow,
             }
         }
@@ -125,16 +127,27 @@ pub(crate) fn wm_motion(s: &mut State, p: Point) -> bool {
                 );
             }
         }
-        DragKind::Close { .. } | DragKind::Swallow => {}
+        DragKind::Close { .. }
+        | DragKind::MoveMenu { .. }
+        | DragKind::MoveTo { .. }
+        | DragKind::Swallow => {}
     }
     true
 }
 
 fn finish_drag(s: &mut State, kind: DragKind) {
-    if let DragKind::Close { window } = kind {
-        if s.frame_at(s.input.pointer) == Some((window, FramePart::Close)) {
+    let here = s.frame_at(s.input.pointer);
+    match kind {
+        DragKind::Close { window } if here == Some((window, FramePart::Close)) => {
             close::wm_close_clicked(s, window);
         }
+        DragKind::MoveMenu { window } if here == Some((window, FramePart::MoveButton)) => {
+            wm::migrate::move_button_clicked(s, window);
+        }
+        DragKind::MoveTo { window, peer } if here == Some((window, FramePart::MenuItem(peer))) => {
+            wm::migrate::menu_item_clicked(s, window, peer);
+        }
+        _ => {}
     }
 }
 

@@ -17,6 +17,7 @@
 //! * `mod.rs`      – [`wm_configure`]: the window manager's moves, through ConfigureWindow
 //! * `interact.rs` – click-to-focus, the move and resize drags, a press on the close button
 //! * `close.rs`    – the close button: WM_DELETE_WINDOW, "not responding", force quit
+//! * `migrate.rs`  – the move button (⇄) and its menu of other displays: moving an app
 //!
 //! What it does not own: the window tree, stacking, focus and event delivery stay in
 //! [`crate::state`], [`crate::focus`] and [`crate::events`]; the window manager acts only
@@ -25,6 +26,7 @@
 
 pub mod close;
 pub mod interact;
+pub mod migrate;
 #[cfg(test)]
 mod tests_state;
 

@@ -1,11 +1,12 @@
-//! Drawing frames. A managed window's title bar (its background, the title text and the
-//! close button) is drawn with [`crate::render`] into a pixmap cached per window, and
+//! Drawing frames. A managed window's title bar (its background, the title text, the move
+//! button when there are other displays, or the menu of them, and the close button) is
+//! drawn with [`crate::render`] into a pixmap cached per window, and
 //! redrawn only when what it shows changes: the title, focus, width or close state (the
 //! [`DecorationKey`]). The borders are flat color and are filled straight into the
 //! framebuffer while composing, so a frame costs a title-bar-sized pixmap, not a second
 //! copy of the whole window.
 
-use super::{frame_of, frame_strips, BORDER, CLOSE_WIDTH, GRIP, TITLE_HEIGHT};
+use super::{frame_of, frame_strips, BORDER, CLOSE_WIDTH, GRIP, MOVE_WIDTH, TITLE_HEIGHT};
 use crate::render::{self, IRect, Pixmap, Style};
 use yonder_protocol::{Point, Rect};
 
@@ -42,7 +43,16 @@ pub struct DecorationKey {
     pub active: bool,
     /// The server offers to force-quit the app.
     pub not_responding: bool,
+    /// The bar has a move button (there are displays to move to).
+    pub movable: bool,
+    /// The menu of displays to move to, shown in place of the title when open.
+    pub menu: Option<Vec<String>>,
 }
+
+/// What the open menu says first.
+pub const MENU_LABEL: &str = "Move to:";
+/// The room between two entries of the menu.
+const MENU_GAP: i32 = 14;
 
 /// A drawn frame.
 pub struct Decoration {
@@ -52,6 +62,8 @@ pub struct Decoration {
     title_bar: Pixmap,
     /// The borders' color, `0xRRGGBB`.
     border: u32,
+    /// Where the menu's entries are, as x ranges in the title bar (empty when closed).
+    menu_items: Vec<(i32, i32)>,
 }
 
 impl Decoration {
@@ -76,19 +88,49 @@ impl Decoration {
         } else {
             key.title.as_str()
         };
-        let room = width as i64 - TEXT_LEFT as i64 - CLOSE_WIDTH as i64 - 4;
-        let fitted = fit_title(text, room.max(0) as u32);
-        let ext = render::text_extents(TITLE_FONT_PX, &fitted);
+        let buttons = CLOSE_WIDTH + if key.movable { MOVE_WIDTH } else { 0 };
+        let room = width as i64 - TEXT_LEFT as i64 - buttons as i64 - 4;
+        let ext = render::text_extents(TITLE_FONT_PX, "Mg");
         let baseline =
             (TITLE_HEIGHT as i32 - ext.font_ascent - ext.font_descent) / 2 + ext.font_ascent;
-        render::draw_text(
-            &mut pm,
-            &Style::solid(opaque(fg)),
-            TITLE_FONT_PX,
-            TEXT_LEFT,
-            baseline,
-            &fitted,
-        );
+        let ink = Style::solid(opaque(fg));
+        let mut menu_items = Vec::new();
+        match &key.menu {
+            Some(names) => {
+                // "Move to:" and each display, the entries underlined.
+                let mut x = TEXT_LEFT;
+                let end = TEXT_LEFT as i64 + room.max(0);
+                render::draw_text(&mut pm, &ink, TITLE_FONT_PX, x, baseline, MENU_LABEL);
+                x += render::text_extents(TITLE_FONT_PX, MENU_LABEL).width as i32 + MENU_GAP;
+                for name in names {
+                    let left = (end - x as i64).max(0) as u32;
+                    let shown = fit_title(name, left);
+                    if shown.is_empty() {
+                        break;
+                    }
+                    let w = render::text_extents(TITLE_FONT_PX, &shown).width as i32;
+                    render::draw_text(&mut pm, &ink, TITLE_FONT_PX, x, baseline, &shown);
+                    render::fill_solid(
+                        &mut pm,
+                        IRect::new(x, baseline + 2, w as u32, 1),
+                        opaque(fg),
+                    );
+                    menu_items.push((x - MENU_GAP / 2, x + w + MENU_GAP / 2));
+                    x += w + MENU_GAP;
+                }
+            }
+            None => {
+                let fitted = fit_title(text, room.max(0) as u32);
+                render::draw_text(&mut pm, &ink, TITLE_FONT_PX, TEXT_LEFT, baseline, &fitted);
+            }
+        }
+        if key.movable {
+            // The move button: ⇄ centered left of the close button.
+            let arrows = "⇄";
+            let w = render::text_extents(TITLE_FONT_PX, arrows).width as i32;
+            let x = width as i32 - CLOSE_WIDTH as i32 - MOVE_WIDTH as i32 / 2 - w / 2;
+            render::draw_text(&mut pm, &ink, TITLE_FONT_PX, x, baseline, arrows);
+        }
         // The close button: an × centered in the last CLOSE_WIDTH pixels.
         let cx = width as i32 - CLOSE_WIDTH as i32 / 2;
         let cy = TITLE_HEIGHT as i32 / 2;
@@ -110,7 +152,15 @@ impl Decoration {
             key,
             title_bar: pm,
             border,
+            menu_items,
         })
+    }
+
+    /// The entry of the open menu at `x` in the title bar, if any.
+    pub fn menu_item_at(&self, x: i32) -> Option<usize> {
+        self.menu_items
+            .iter()
+            .position(|&(from, to)| (from..to).contains(&x))
     }
 
     /// Paints the frame of the client rectangle `client` into the framebuffer `dst` (row
@@ -242,6 +292,8 @@ mod tests {
             width: 120,
             active,
             not_responding,
+            movable: false,
+            menu: None,
         };
         let px = |d: &Decoration| {
             d.title_bar

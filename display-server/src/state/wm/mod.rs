@@ -11,8 +11,11 @@ pub use decoration::{
 };
 
 use super::Window;
+use crate::command::Command;
+use crate::config::Peer;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 use tokio::sync::watch;
 use yonder_protocol::{Point, Rect, Size, WindowId};
 
@@ -22,6 +25,8 @@ pub const TITLE_HEIGHT: u32 = 24;
 pub const BORDER: u32 = 4;
 /// Width of the close button at the right end of the title bar.
 pub const CLOSE_WIDTH: u32 = 24;
+/// Width of the move button (⇄), left of the close button when there are peers.
+pub const MOVE_WIDTH: u32 = 24;
 /// Side of the resize grip: the frame's bottom-right corner square (outside the client).
 pub const GRIP: u32 = 16;
 /// Smallest client size a resize drag makes.
@@ -41,6 +46,8 @@ pub struct Managed {
     pub decoration: Option<Decoration>,
     /// Where the close button's conversation with the app stands.
     pub close: CloseState,
+    /// The title bar shows the menu of displays to move the window to.
+    pub menu: bool,
 }
 
 /// Every piece of window-manager state, in one struct so that it is easy to enumerate.
@@ -64,6 +71,12 @@ pub struct Wm {
     /// detached client's grace period's) for the alarm task (`wm::alarm`), which turns it into a [`crate::command::Command::Tick`]. None when no
     /// runtime drives the alarm (unit tests): the deadline is then checked at the next click.
     pub alarm: Option<watch::Sender<Option<Instant>>>,
+    /// The displays a window can be moved to (`--peer`): with any, each title bar has a
+    /// move button (protocol.md §5.5).
+    pub peers: Vec<Peer>,
+    /// Where a move's worker thread hands its token to the state thread (None when no
+    /// server runs around the state: unit tests).
+    pub commands: Option<mpsc::Sender<Command>>,
 }
 
 impl Wm {
@@ -75,6 +88,30 @@ impl Wm {
             drag: None,
             cascade: 0,
             alarm: None,
+            peers: Vec::new(),
+            commands: None,
+        }
+    }
+
+    /// Refines a title-bar hit (`Title`) of `w`'s frame around `client` at `p`: the move
+    /// button, or an entry of the open menu of displays.
+    pub fn refine(&self, w: WindowId, client: Rect, p: Point, part: FramePart) -> FramePart {
+        if part != FramePart::Title || self.peers.is_empty() {
+            return part;
+        }
+        let f = frame_of(client);
+        let from_right = f.right() - p.x as i64;
+        if from_right > CLOSE_WIDTH as i64 && from_right <= (CLOSE_WIDTH + MOVE_WIDTH) as i64 {
+            return FramePart::MoveButton;
+        }
+        let x = (p.x as i64 - f.x as i64) as i32;
+        match self.managed.get(&w) {
+            Some(m) if m.menu => m
+                .decoration
+                .as_ref()
+                .and_then(|d| d.menu_item_at(x))
+                .map_or(part, FramePart::MenuItem),
+            _ => part,
         }
     }
 
@@ -153,6 +190,11 @@ pub enum FramePart {
     Close,
     /// The bottom-right corner: resizes the window.
     Grip,
+    /// The move button (⇄) left of the close button, when there are peers: opens the
+    /// menu of displays (or moves the window when there is one).
+    MoveButton,
+    /// Entry `n` of the menu of displays shown in the title bar.
+    MenuItem(usize),
     /// The rest of the border.
     Border,
 }
@@ -205,6 +247,18 @@ pub enum DragKind {
         /// The window.
         window: WindowId,
     },
+    /// A press on the move button of `window`; a release on it opens the menu.
+    MoveMenu {
+        /// The window.
+        window: WindowId,
+    },
+    /// A press on entry `peer` of `window`'s menu; a release on it moves the window.
+    MoveTo {
+        /// The window.
+        window: WindowId,
+        /// The entry (an index into [`Wm::peers`]).
+        peer: usize,
+    },
     /// Nothing to do, but the press and its release are the window manager's.
     Swallow,
 }
@@ -215,7 +269,9 @@ impl DragKind {
         match *self {
             DragKind::Move { window, .. }
             | DragKind::Resize { window, .. }
-            | DragKind::Close { window } => Some(window),
+            | DragKind::Close { window }
+            | DragKind::MoveMenu { window }
+            | DragKind::MoveTo { window, .. } => Some(window),
             DragKind::Swallow => None,
         }
     }
@@ -284,6 +340,7 @@ impl Wm {
             Managed {
                 decoration: None,
                 close: CloseState::Idle,
+                menu: false,
             },
         );
         let at = place(rect.origin(), rect.size(), screen, &mut self.cascade);
