@@ -106,7 +106,7 @@ fn demo_apps_move_to_another_display_and_back_with_their_pixels() {
     std::fs::write(files.join("note.txt"), "remember the milk").unwrap();
     let mut apps = [
         a.spawn(HELLO, &["--x", "10", "--y", "10"]),
-        a.spawn(YPAINT, &["--size", "200x150"]),
+        a.spawn(YPAINT, &["--size", "200x150", "--x", "430", "--y", "285"]),
         a.spawn(YVIEW, &["--x", "60", "--y", "60", "view.png"]),
         a.spawn(
             YDOC,
@@ -124,7 +124,15 @@ fn demo_apps_move_to_another_display_and_back_with_their_pixels() {
     ];
     let names = ["hello", "ypaint", "yview", "ydoc", "yfiles"];
     let windows: Vec<WindowId> = names.iter().map(|n| a.window_of(n)).collect();
-    // A stroke on ypaint's canvas, so that it has a drawing of its own to move.
+    // A stroke on ypaint's canvas, so that it has a drawing of its own to move (ypaint on
+    // top, whatever order the windows came in).
+    a.conn
+        .configure_window(yonder_protocol::request::ConfigureWindow {
+            window: windows[1],
+            stack_mode: Some(yonder_protocol::request::StackMode::Above),
+            ..Default::default()
+        });
+    a.conn.sync().unwrap();
     let canvas = a.conn.get_geometry(windows[1]).reply().unwrap().rect;
     let (x0, y0) = (canvas.x + 30, canvas.y + TOOLBAR_H + 40);
     a.drag((x0, y0), (x0 + 80, y0));
@@ -150,7 +158,14 @@ fn demo_apps_move_to_another_display_and_back_with_their_pixels() {
     for app in &mut apps {
         alive(app, "after moving to B");
     }
-    // ypaint goes on, on B: a second stroke.
+    // ypaint goes on, on B: a second stroke (ypaint on top there too).
+    b.conn
+        .configure_window(yonder_protocol::request::ConfigureWindow {
+            window: windows[1],
+            stack_mode: Some(yonder_protocol::request::StackMode::Above),
+            ..Default::default()
+        });
+    b.conn.sync().unwrap();
     let on_b = b.conn.get_geometry(windows[1]).reply().unwrap().rect;
     let (x1, y1) = (on_b.x + 30, on_b.y + TOOLBAR_H + 80);
     b.input(FakeKind::Motion, 0, x1, y1);
