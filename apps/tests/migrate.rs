@@ -289,3 +289,110 @@ fn an_app_moves_between_two_hosts() {
         ob.read_window(w).at(60, TOOLBAR_H + 90) == 0x000000
     });
 }
+
+/// A compound document moves with its parts: ydoc, with a drawing being edited in place
+/// (ypaint running inside ydoc's window, a process of its own), goes to the other display
+/// and ypaint follows it there, inside the same window, with its stroke.
+#[test]
+fn a_document_moves_with_the_part_embedded_in_it() {
+    let _watchdog = watchdog("a_document_moves_with_the_part_embedded_in_it");
+    let a = Display::start();
+    let b = Display::start();
+    let yellow = 0xfff5c0;
+    let drawing = image::RgbaImage::from_pixel(200, 120, image::Rgba([0xff, 0xf5, 0xc0, 255]));
+    let mut png = Vec::new();
+    drawing
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let mut doc_file = b"ydoc 1\ntext 17\nAbove the drawing\n".to_vec();
+    doc_file.extend_from_slice(format!("drawing {}\n", png.len()).as_bytes());
+    doc_file.extend_from_slice(&png);
+    doc_file.extend_from_slice(b"\ntext 17\nBelow the drawing\n");
+    std::fs::write(a.path("paper.ydoc"), doc_file).unwrap();
+    let mut doc = a.spawn(
+        YDOC,
+        &["--size", "560x400", "--x", "0", "--y", "0", "paper.ydoc"],
+    );
+    let doc_win = a.window_of("ydoc");
+    eventually("the drawing shows", || {
+        a.read_window(doc_win)
+            .count_in(Rect::new(16, 0, 200, 400), |p| p == yellow)
+            == 200 * 120
+    });
+    // A double click on the drawing edits it in place; a stroke on ypaint's canvas.
+    let px = a.read_window(doc_win);
+    let top = (0..400)
+        .find(|y| px.at(116, *y) == yellow)
+        .expect("the drawing");
+    for _ in 0..2 {
+        a.input(FakeKind::Motion, 0, 116, top + 60);
+        a.input(FakeKind::ButtonPress, 1, 116, top + 60);
+        a.input(FakeKind::ButtonRelease, 1, 116, top + 60);
+    }
+    let mut part = None;
+    eventually("ypaint runs inside ydoc's window", || {
+        part = a.descendant_of_client(doc_win, "ypaint");
+        part.is_some()
+    });
+    let part = part.unwrap();
+    let origin = |d: &Display, mut w: WindowId| {
+        let (mut x, mut y) = (0, 0);
+        while w != WindowId::ROOT {
+            let r = d.conn.get_geometry(w).reply().unwrap().rect;
+            (x, y) = (x + r.x, y + r.y);
+            w = d.conn.query_tree(w).reply().unwrap().parent;
+        }
+        (x, y)
+    };
+    let (ox, oy) = origin(&a, part);
+    a.drag(
+        (ox + 20, oy + TOOLBAR_H + 40),
+        (ox + 120, oy + TOOLBAR_H + 40),
+    );
+    eventually("the stroke shows", || {
+        a.read_window(part).at(60, TOOLBAR_H + 40) == 0x000000
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let part_px = a.read_window(part).data;
+    let lines = cookie_lines(&a, &b);
+    let said = move_window(
+        a.dir.path(),
+        doc_win,
+        &a.handle.unix_display(),
+        &b.handle.unix_display(),
+        &lines,
+    );
+    assert!(said.contains("moved its part ypaint"), "{said}");
+    eventually("ydoc is on B", || {
+        b.conn.get_geometry(doc_win).reply().is_ok()
+    });
+    eventually("ypaint is inside ydoc's window on B", || {
+        b.descendant_of_client(doc_win, "ypaint") == Some(part)
+    });
+    shows(&b, part, &part_px, "the part shows its stroke on B");
+    eventually("nothing of them is left on A", || {
+        gone(&a, doc_win) && gone(&a, part)
+    });
+    alive(&mut doc, "after the move");
+    assert!(
+        a.client("ypaint").is_none(),
+        "ypaint left A: {:?}",
+        a.client("ypaint")
+    );
+    // And back: on B, ydoc took the part into its save-set when it arrived (the entry
+    // waited for it, protocol.md §9.67), so the part outlives ydoc's leaving B and
+    // follows it home.
+    let said = move_window(
+        a.dir.path(),
+        doc_win,
+        &b.handle.unix_display(),
+        &a.handle.unix_display(),
+        &lines,
+    );
+    assert!(said.contains("moved its part ypaint"), "{said}");
+    eventually("ypaint is inside ydoc's window on A again", || {
+        a.descendant_of_client(doc_win, "ypaint") == Some(part)
+    });
+    shows(&a, part, &part_px, "the part shows its stroke on A");
+    alive(&mut doc, "after the move back");
+}

@@ -16,7 +16,9 @@
 //!   this machine's clock.
 //!   B's first frame is also checked to be no older than A's last (a correct frame);
 //! * `ypaint` with a 2000 × 2000 canvas with strokes on it;
-//! * `ydoc` with a document of a few paragraphs.
+//! * `ydoc` with a drawing being edited in place: ypaint runs inside ydoc's window, a
+//!   process and client of its own, and follows ydoc (moved right after it, as
+//!   `yonder-move` does).
 //!
 //! It prints lines `move|app|direction|freeze_us|visible_us|replay_bytes|copied_bytes|
 //! journal_bytes|total_us` that the script turns into tables.
@@ -241,9 +243,15 @@ fn main() {
         cookie: args.b_cookie.clone(),
         trusted: args.b_trusted.clone(),
     };
-    let text = "A document that moves from one display to another while it is open, with \
-                its text, its caret and its window, in one piece.";
-    let doc = format!("ydoc 1\ntext {}\n{text}\n", text.len());
+    let drawing = image::RgbaImage::from_pixel(200, 120, image::Rgba([0xff, 0xf5, 0xc0, 255]));
+    let mut png = Vec::new();
+    drawing
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("a PNG in memory");
+    let mut doc = b"ydoc 1\ntext 17\nAbove the drawing\n".to_vec();
+    doc.extend_from_slice(format!("drawing {}\n", png.len()).as_bytes());
+    doc.extend_from_slice(&png);
+    doc.extend_from_slice(b"\ntext 17\nBelow the drawing\n");
     std::fs::write(args.work.join("paper.ydoc"), doc).unwrap();
     let wa = connect(&a.display, &a.trusted, "ymigrate-watcher");
     let wb = connect(&b.display, &b.trusted, "ymigrate-watcher");
@@ -305,15 +313,44 @@ fn main() {
         report("ypaint 2000×2000", "B→A", &err, None, back);
     }
 
-    // ydoc with a document.
-    let (child, err) = spawn(&args, &a, "ydoc", &["paper.ydoc"]);
+    // ydoc with a drawing edited in place: ypaint runs inside ydoc's window (a process
+    // ydoc starts), and follows ydoc to each display as yonder-move makes it.
+    for mut c in children.drain(..).skip(1) {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    let (child, err) = spawn(&args, &a, "ydoc", &["--x", "0", "--y", "0", "paper.ydoc"]);
     children.push(child);
-    window_of(&wa, client_named(&wa, "ydoc"));
+    let doc = window_of(&wa, client_named(&wa, "ydoc"));
+    let yellow = |p: &[u8]| p[0] == 0xc0 && p[1] == 0xf5 && p[2] == 0xff;
+    let end = Instant::now() + Duration::from_secs(20);
+    let top = loop {
+        let img = wa
+            .get_image(doc, Rect::new(116, 0, 1, 400), ImageFormat::Bgrx)
+            .reply()
+            .expect("ydoc's window");
+        if let Some(y) = img.data.chunks_exact(4).position(yellow) {
+            break y as i32;
+        }
+        assert!(Instant::now() < end, "ydoc shows no drawing");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    for _ in 0..2 {
+        wa.fake_input(FakeKind::Motion, 0, 116, top + 60);
+        wa.fake_input(FakeKind::ButtonPress, 1, 116, top + 60);
+        wa.fake_input(FakeKind::ButtonRelease, 1, 116, top + 60);
+    }
+    client_named(&wa, "ypaint");
+    std::thread::sleep(Duration::from_millis(300));
     for _ in 0..args.moves {
         let total = move_app(&a, &b, "ydoc");
-        report("ydoc", "A→B", &err, None, total);
+        report("ydoc + part: ydoc", "A→B", &err, None, total);
+        let total = move_app(&a, &b, "ypaint");
+        report("ydoc + part: ypaint", "A→B", &err, None, total);
         let back = move_app(&b, &a, "ydoc");
-        report("ydoc", "B→A", &err, None, back);
+        report("ydoc + part: ydoc", "B→A", &err, None, back);
+        let back = move_app(&b, &a, "ypaint");
+        report("ydoc + part: ypaint", "B→A", &err, None, back);
     }
     for mut c in children {
         let _ = c.kill();

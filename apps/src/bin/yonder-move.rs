@@ -3,7 +3,8 @@
 //! display the app goes to for a one-time migration token (an ordinary cookie of that
 //! display is enough), and asks the display the app is on, with its trusted cookie, to
 //! pass the token on. The app's library does the move and reports; this prints how it
-//! ended and exits 0 only if the app moved.
+//! ended and exits 0 only if the app moved. The apps whose windows are embedded in the
+//! app's (the parts of a compound document) follow it, unless `--alone`.
 //!
 //! ```text
 //! yonder-move --window 0x5eed000100000001 --to tls:otherhost:1
@@ -14,7 +15,7 @@ use clap::Parser;
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::protocol::reply::ClientInfo;
-use yonder::protocol::{id_space_of, ClientId, Event};
+use yonder::protocol::{id_space_of, ClientId, Event, WindowId};
 use yonder::{ConnectOptions, Connection, Incoming, Reconnect, ReplyError};
 use yonder_apps::die;
 
@@ -40,9 +41,40 @@ struct Args {
     /// The display to move to (`:N`, `host:N`, `tls:host:N`).
     #[arg(long)]
     to: String,
-    /// How long to wait for the app to say how the move ended, in seconds.
+    /// How long to wait for each app to say how its move ended, in seconds.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Move the app alone, without the apps whose windows are embedded in its windows
+    /// (the parts of a compound document), which otherwise follow it.
+    #[arg(long)]
+    alone: bool,
+}
+
+/// The other clients that own windows inside `app`'s windows (embedded parts), in the
+/// order they are found (outermost first).
+fn parts_of(conn: &Connection, app: ClientId) -> Vec<ClientId> {
+    let owner = |w| conn.get_window_attributes(w).reply().ok().map(|a| a.owner);
+    let children = |w| {
+        conn.query_tree(w)
+            .reply()
+            .map(|t| t.children)
+            .unwrap_or_default()
+    };
+    let mut todo: Vec<WindowId> = children(conn.root())
+        .into_iter()
+        .filter(|w| owner(*w) == Some(app))
+        .collect();
+    let mut parts = Vec::new();
+    while let Some(w) = todo.pop() {
+        for c in children(w) {
+            match owner(c) {
+                Some(o) if o != app && o != ClientId(0) && !parts.contains(&o) => parts.push(o),
+                _ => {}
+            }
+            todo.push(c);
+        }
+    }
+    parts
 }
 
 fn parse_id(s: &str) -> Result<u64, String> {
@@ -112,31 +144,70 @@ fn main() {
         ..ConnectOptions::default()
     })
     .unwrap_or_else(|e| die(PROG, format!("the display to move to: {e}")));
+    // The parts embedded in the app's windows follow it, once its windows are there.
+    let parts = match args.alone {
+        true => Vec::new(),
+        false => parts_of(&here, app.id),
+    };
+    let deadline = Duration::from_secs(args.timeout);
+    let moved = move_one(&here, &there, app, &args.to, deadline)
+        .unwrap_or_else(|e| die(PROG, format!("{} stays on {from}: {e}", app.app_name)));
+    println!(
+        "moved {} (client {}) from {from} to {} in {} ms",
+        app.app_name,
+        app.id.0,
+        args.to,
+        moved.as_millis()
+    );
+    for part in parts {
+        let Some(info) = clients.iter().find(|c| c.id == part) else {
+            continue;
+        };
+        match move_one(&here, &there, info, &args.to, deadline) {
+            Ok(t) => println!(
+                "moved its part {} (client {}) in {} ms",
+                info.app_name,
+                info.id.0,
+                t.as_millis()
+            ),
+            Err(e) => die(
+                PROG,
+                format!("its part {} stays on {from}: {e}", info.app_name),
+            ),
+        }
+    }
+}
+
+/// Moves `app` from `here`'s display to `to`, with a token from `there`; returns how
+/// long until it said it moved, or why it did not.
+fn move_one(
+    here: &Connection,
+    there: &Connection,
+    app: &ClientInfo,
+    to: &str,
+    limit: Duration,
+) -> Result<Duration, String> {
     let token = there
         .grant_move(&app.app_name)
         .reply()
-        .unwrap_or_else(|e| die(PROG, format!("{}: no migration token: {e}", args.to)));
+        .map_err(|e| format!("{to}: no migration token: {e}"))?;
     let started = Instant::now();
-    match here.move_client(app.id, &args.to, &token.token).check() {
+    match here.move_client(app.id, to, &token.token).check() {
         Ok(()) => {}
-        Err(ReplyError::Protocol(e)) => die(PROG, format!("{from}: {}", e.message)),
-        Err(e) => die(PROG, format!("{from}: {e}")),
+        Err(ReplyError::Protocol(e)) => return Err(e.message),
+        Err(e) => return Err(e.to_string()),
     }
-    let deadline = started + Duration::from_secs(args.timeout);
     loop {
-        let left = deadline.saturating_duration_since(Instant::now());
+        let left = (started + limit).saturating_duration_since(Instant::now());
         if left.is_zero() {
-            die(
-                PROG,
-                format!(
-                    "{} did not say within {} s whether it moved",
-                    app.app_name, args.timeout
-                ),
-            );
+            return Err(format!(
+                "it did not say within {} s whether it moved",
+                limit.as_secs()
+            ));
         }
         let item = here
             .wait_for_event_timeout(left)
-            .unwrap_or_else(|e| die(PROG, format!("{from}: {e}")));
+            .map_err(|e| e.to_string())?;
         let Some(Incoming::Event {
             event: Event::MoveOutcome(o),
             ..
@@ -147,19 +218,9 @@ fn main() {
         if o.client != app.id {
             continue;
         }
-        if o.moved {
-            println!(
-                "moved {} (client {}) from {from} to {} in {} ms",
-                app.app_name,
-                app.id.0,
-                args.to,
-                started.elapsed().as_millis()
-            );
-            return;
-        }
-        die(
-            PROG,
-            format!("{} stays on {from}: {}", app.app_name, o.reason),
-        );
+        return match o.moved {
+            true => Ok(started.elapsed()),
+            false => Err(o.reason),
+        };
     }
 }

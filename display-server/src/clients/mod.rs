@@ -53,6 +53,7 @@ pub fn disconnect(s: &mut State, client: ClientId, reason: &str) {
 /// Rescues the save-set of a leaving client: each window that sits inside one of the
 /// client's windows is reparented to the root at its screen position and mapped.
 pub(crate) fn rescue_save_set(s: &mut State, client: ClientId) {
+    s.transfers.save_sets_waiting.remove(&client);
     let Some(set) = s.transfers.save_sets.remove(&client) else {
         return;
     };

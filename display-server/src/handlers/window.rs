@@ -41,6 +41,7 @@ pub(crate) fn create_window(s: &mut State, c: ClientId, r: CreateWindow) -> Hand
         p.children.push(r.id);
     }
     s.persist.placed(r.id, r.parent);
+    super::saveset::window_created(s, r.id);
     Ok(None)
 }
 

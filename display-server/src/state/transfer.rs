@@ -69,6 +69,11 @@ pub struct Transfers {
     pub dropped: Vec<Dropped>,
     /// Each client's save-set.
     pub save_sets: HashMap<ClientId, HashSet<WindowId>>,
+    /// Save-set entries of windows that do not exist yet (1.6, protocol.md §18.1): each
+    /// joins its client's save-set when a window of that id is created inside one of the
+    /// client's windows (a moving part arriving after its container). At most
+    /// [`MAX_WAITING_SAVE_SET`] per client.
+    pub save_sets_waiting: HashMap<ClientId, HashSet<WindowId>>,
     /// Transfers whose requestor left while they were open, oldest first (some may have
     /// ended since): at most [`MAX_ABANDONED_TRANSFERS`], the oldest dropped past it.
     pub abandoned: VecDeque<u64>,
@@ -78,6 +83,9 @@ pub struct Transfers {
 /// an owner may still answer them, but a requestor that asks and leaves, again and
 /// again, of an owner that never answers must not grow the table without end.
 pub const MAX_ABANDONED_TRANSFERS: usize = 4096;
+
+/// Most save-set entries one client may have waiting for their windows.
+pub const MAX_WAITING_SAVE_SET: usize = 64;
 
 /// Drops awaiting DndFinish, server-wide (protocol.md §17.3, §19.3): a drop needs the
 /// user's button, but a target that accepts and never finishes must not grow the list
