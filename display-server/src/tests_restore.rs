@@ -185,10 +185,10 @@ fn a_container_may_put_a_part_not_back_yet_in_its_save_set() {
         insert: true,
     };
     assert_eq!(change_save_set(&mut s, doc, insert(p)), Ok(None));
-    assert!(
-        change_save_set(&mut s, doc, insert(win(PART, 2))).is_err(),
-        "a window the checkpoint does not have in its save-set does not exist"
-    );
+    // A window the checkpoint does not have in its save-set waits for its window as any
+    // client's entry would (1.6, protocol.md §9.67).
+    assert_eq!(change_save_set(&mut s, doc, insert(win(PART, 2))), Ok(None));
+    assert!(s.transfers.save_sets_waiting[&doc].contains(&win(PART, 2)));
     // The part comes back: into the container, and into its save-set.
     create(&mut s, part, p, container, Rect::new(0, 0, 10, 10));
     assert_eq!(s.windows[&p].parent, container);

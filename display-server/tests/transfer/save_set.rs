@@ -128,10 +128,15 @@ fn save_set_takes_only_other_clients_windows() {
         ErrorCode::Match,
         "its own window"
     );
+    let own_missing = WindowId(yonder_protocol::make_id(c.id_space(), 999));
     assert_eq!(
-        error_code(c.change_save_set(WindowId(part.0 + 1000), true).check()),
+        error_code(c.change_save_set(own_missing, true).check()),
         ErrorCode::Window,
-        "no such window"
+        "no such window of its own"
     );
+    // Another client's window not there (yet): the entry waits for it (1.6, §9.67).
+    c.change_save_set(WindowId(part.0 + 1000), true)
+        .check()
+        .unwrap();
     c.change_save_set(part, true).check().unwrap();
 }
