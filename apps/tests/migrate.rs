@@ -290,14 +290,9 @@ fn an_app_moves_between_two_hosts() {
     });
 }
 
-/// A compound document moves with its parts: ydoc, with a drawing being edited in place
-/// (ypaint running inside ydoc's window, a process of its own), goes to the other display
-/// and ypaint follows it there, inside the same window, with its stroke.
-#[test]
-fn a_document_moves_with_the_part_embedded_in_it() {
-    let _watchdog = watchdog("a_document_moves_with_the_part_embedded_in_it");
-    let a = Display::start();
-    let b = Display::start();
+/// ydoc on `d` with a drawing being edited in place (ypaint inside ydoc's window) with a
+/// stroke on it: ydoc's window, ypaint's, and ypaint's pixels.
+fn document_with_part(d: &Display) -> (App, WindowId, WindowId, Vec<u32>) {
     let yellow = 0xfff5c0;
     let drawing = image::RgbaImage::from_pixel(200, 120, image::Rgba([0xff, 0xf5, 0xc0, 255]));
     let mut png = Vec::new();
@@ -308,52 +303,67 @@ fn a_document_moves_with_the_part_embedded_in_it() {
     doc_file.extend_from_slice(format!("drawing {}\n", png.len()).as_bytes());
     doc_file.extend_from_slice(&png);
     doc_file.extend_from_slice(b"\ntext 17\nBelow the drawing\n");
-    std::fs::write(a.path("paper.ydoc"), doc_file).unwrap();
-    let mut doc = a.spawn(
+    std::fs::write(d.path("paper.ydoc"), doc_file).unwrap();
+    let doc = d.spawn(
         YDOC,
-        &["--size", "560x400", "--x", "0", "--y", "0", "paper.ydoc"],
+        &["--size", "560x400", "--x", "30", "--y", "40", "paper.ydoc"],
     );
-    let doc_win = a.window_of("ydoc");
+    let doc_win = d.window_of("ydoc");
     eventually("the drawing shows", || {
-        a.read_window(doc_win)
+        d.read_window(doc_win)
             .count_in(Rect::new(16, 0, 200, 400), |p| p == yellow)
             == 200 * 120
     });
     // A double click on the drawing edits it in place; a stroke on ypaint's canvas.
-    let px = a.read_window(doc_win);
+    let (dx, dy) = origin(d, doc_win);
+    let px = d.read_window(doc_win);
     let top = (0..400)
         .find(|y| px.at(116, *y) == yellow)
         .expect("the drawing");
     for _ in 0..2 {
-        a.input(FakeKind::Motion, 0, 116, top + 60);
-        a.input(FakeKind::ButtonPress, 1, 116, top + 60);
-        a.input(FakeKind::ButtonRelease, 1, 116, top + 60);
+        d.input(FakeKind::Motion, 0, dx + 116, dy + top + 60);
+        d.input(FakeKind::ButtonPress, 1, dx + 116, dy + top + 60);
+        d.input(FakeKind::ButtonRelease, 1, dx + 116, dy + top + 60);
     }
     let mut part = None;
     eventually("ypaint runs inside ydoc's window", || {
-        part = a.descendant_of_client(doc_win, "ypaint");
+        part = d.descendant_of_client(doc_win, "ypaint");
         part.is_some()
     });
     let part = part.unwrap();
-    let origin = |d: &Display, mut w: WindowId| {
-        let (mut x, mut y) = (0, 0);
-        while w != WindowId::ROOT {
-            let r = d.conn.get_geometry(w).reply().unwrap().rect;
-            (x, y) = (x + r.x, y + r.y);
-            w = d.conn.query_tree(w).reply().unwrap().parent;
-        }
-        (x, y)
-    };
-    let (ox, oy) = origin(&a, part);
-    a.drag(
+    let (ox, oy) = origin(d, part);
+    d.drag(
         (ox + 20, oy + TOOLBAR_H + 40),
         (ox + 120, oy + TOOLBAR_H + 40),
     );
     eventually("the stroke shows", || {
-        a.read_window(part).at(60, TOOLBAR_H + 40) == 0x000000
+        d.read_window(part).at(60, TOOLBAR_H + 40) == 0x000000
     });
     std::thread::sleep(Duration::from_millis(300));
-    let part_px = a.read_window(part).data;
+    let part_px = d.read_window(part).data;
+    (doc, doc_win, part, part_px)
+}
+
+/// A window's position on the screen.
+fn origin(d: &Display, mut w: WindowId) -> (i32, i32) {
+    let (mut x, mut y) = (0, 0);
+    while w != WindowId::ROOT {
+        let r = d.conn.get_geometry(w).reply().unwrap().rect;
+        (x, y) = (x + r.x, y + r.y);
+        w = d.conn.query_tree(w).reply().unwrap().parent;
+    }
+    (x, y)
+}
+
+/// A compound document moves with its parts: ydoc, with a drawing being edited in place
+/// (ypaint running inside ydoc's window, a process of its own), goes to the other display
+/// and ypaint follows it there, inside the same window, with its stroke.
+#[test]
+fn a_document_moves_with_the_part_embedded_in_it() {
+    let _watchdog = watchdog("a_document_moves_with_the_part_embedded_in_it");
+    let a = Display::start();
+    let b = Display::start();
+    let (mut doc, doc_win, part, part_px) = document_with_part(&a);
     let lines = cookie_lines(&a, &b);
     let said = move_window(
         a.dir.path(),
@@ -395,4 +405,38 @@ fn a_document_moves_with_the_part_embedded_in_it() {
     });
     shows(&a, part, &part_px, "the part shows its stroke on A");
     alive(&mut doc, "after the move back");
+}
+
+/// The window manager's ⇄ button moves a compound document with its part: with one other
+/// display (`--peer`), a click on ydoc's title bar button, and ypaint follows inside it.
+#[test]
+fn the_window_managers_button_moves_a_document_with_its_part() {
+    let _watchdog = watchdog("the_window_managers_button_moves_a_document_with_its_part");
+    let b = Display::start();
+    let peer = yonder_server::config::Peer {
+        display: b.handle.unix_display(),
+        cookie: Some(b.handle.cookie.to_vec()),
+    };
+    let a = Display::start_with(move |c| {
+        c.window_manager = true;
+        c.peers = vec![peer];
+    });
+    let (mut doc, doc_win, part, part_px) = document_with_part(&a);
+    let client = a.conn.get_geometry(doc_win).reply().unwrap().rect;
+    let right = client.x + client.width as i32 + 4;
+    let (x, y) = (right - 24 - 12, client.y - 12);
+    a.input(FakeKind::Motion, 0, x, y);
+    a.input(FakeKind::ButtonPress, 1, x, y);
+    a.input(FakeKind::ButtonRelease, 1, x, y);
+    eventually("ydoc is on B", || {
+        b.conn.get_geometry(doc_win).reply().is_ok()
+    });
+    eventually("ypaint is inside ydoc's window on B", || {
+        b.descendant_of_client(doc_win, "ypaint") == Some(part)
+    });
+    shows(&b, part, &part_px, "the part shows its stroke on B");
+    eventually("nothing of them is left on A", || {
+        gone(&a, doc_win) && gone(&a, part)
+    });
+    alive(&mut doc, "after the move");
 }
