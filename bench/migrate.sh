@@ -95,9 +95,12 @@ if [ "$SMOKE" = 0 ]; then
     run "20 ms RTT, 10 Mbit/s" "127.0.0.1:50" >>"$work/all"
 fi
 
+stale=$(grep -c '^stale|' "$work/all" || true)
 echo "## Moves ($MOVES each way per app), p50 and max"
 echo
 echo "Freeze: the app's requests held by the switch (library). Visible: hello's frames, last on A to first newer on B (watchers). Goal: < 60 ms on the namespace link, < 1 RTT + 60 ms = 80 ms at 20 ms RTT."
+echo
+echo "hello's first frame on B older than its last on A, as the watchers saw them: $stale of $((2 * MOVES)) moves A→B."
 echo
 echo "| link | app | direction | freeze p50 (ms) | freeze max | visible p50 (ms) | visible max | move p50 (ms) | replay bytes (p50) | copied bytes (p50) | journal bytes | goal met |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -11,9 +11,10 @@
 //!    hidden windows too: they are complete before they appear.
 //! 3. **Switch**, with the output lock held (the app's requests wait: this is the
 //!    freeze): the rest of the copy, the map state, selections and focus, and a Sync to
-//!    B; a Sync to A, so every answer A owes is in. Then MoveDone and SetCloseDownMode
-//!    Destroy to A, A's socket shut, B's socket and read buffer swapped in, and the
-//!    numbering continued from B's.
+//!    B. Once B has answered, MoveDone, SetCloseDownMode Destroy and a Sync to A, so that
+//!    A frees the app's windows however the link ends and every answer A owes is in;
+//!    then A's socket shut, B's socket and read buffer swapped in, and the numbering
+//!    continued from B's.
 //! 4. **Come home** on any failure before the switch: B is told to free what it made
 //!    and closed, A hears MoveDone false, and nothing on A was touched.
 //!
@@ -54,6 +55,9 @@ const ROUND_PAUSE: Duration = Duration::from_millis(3);
 const SWITCH_BYTES: usize = 64 * 1024;
 /// The pre-copy ends after this long whatever is left (an app drawing without pause).
 const MAX_PRECOPY: Duration = Duration::from_secs(2);
+/// The same for an app moving itself (`Connection::move_to`): the thread that would
+/// handle the Exposes may be the one waiting in `move_to`, so the redraw follows on B.
+const SELF_MOVE_REDRAW: Duration = Duration::from_millis(100);
 /// How long B may take to answer the switch's Sync, and A its own.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most the copy may hold before the move gives up: the app draws faster than the
@@ -71,6 +75,15 @@ fn fresh_space(own: u32) -> Result<u32, String> {
             Ok(_) => continue,
             Err(e) => return Err(format!("no random numbers for an id space: {e}")),
         }
+    }
+}
+
+/// A move whose old display did not answer the switch's Sync (it went away meanwhile):
+/// the move stands; said on stderr only with `YONDER_DEBUG_JOURNAL`, as the library says
+/// nothing otherwise.
+fn tracing_free_note(app: &str, why: &str) {
+    if super::stats::enabled() {
+        eprintln!("yonder-journal: app={app} event=move-left-old-display-unanswered why={why}");
     }
 }
 
@@ -263,11 +276,9 @@ impl Inner {
     /// how it ended. On failure the app stays on A, and the reason is returned.
     pub(crate) fn migrate(&self, to: &str, via: Via, report: bool) -> Result<(), String> {
         if self.migrating.swap(true, Ordering::AcqRel) {
-            let reason = "a move of this app is under way already".to_string();
-            if report {
-                self.report_move(false, &reason);
-            }
-            return Err(reason);
+            // Whoever asked hears how the move under way ends (the display tells every
+            // mover of the app its one MoveDone).
+            return Err("a move of this app is under way already".to_string());
         }
         let result = self.try_migrate(to, via, report);
         let change = match &result {
@@ -389,7 +400,11 @@ impl Inner {
             true => Images::Lossless,
             false => Images::Raw,
         };
-        match self.precopy(&mut far, images, network) {
+        let redraw_wait = match report {
+            true => MAX_PRECOPY,
+            false => SELF_MOVE_REDRAW,
+        };
+        match self.precopy(&mut far, images, network, redraw_wait) {
             Ok((body_bytes, copied, rounds)) => {
                 let focus = self.focus_here();
                 match self.switch(far, &setup, dialer, focus, report) {
@@ -435,6 +450,7 @@ impl Inner {
         far: &mut Far,
         images: Images,
         compress: bool,
+        limit: Duration,
     ) -> Result<(usize, usize, u32), String> {
         let body = {
             let _out = lock(&self.out);
@@ -471,7 +487,7 @@ impl Inner {
             if lock(&self.state).idle_at >= redrawn && frames.len() <= SWITCH_BYTES {
                 break;
             }
-            if started.elapsed() >= MAX_PRECOPY {
+            if started.elapsed() >= limit {
                 break;
             }
         }
@@ -565,21 +581,15 @@ impl Inner {
             let last = far.sent;
             far.answered(last)
         })();
-        // Everything A owes arrives before the app leaves it.
-        let a_sync = out.next_seq();
-        self.requests_sent.store(a_sync, Ordering::Release);
-        lock(&self.state).track(a_sync, true);
-        out.push(None, |b| encode_request_frame(&Request::Sync(Sync {}), b));
-        let a_outcome = self
-            .flush_locked(&mut out, None)
-            .map_err(|e| e.to_string())
-            .and_then(|()| self.answer_locked(a_sync));
-        if let Err(e) = b_outcome.and(a_outcome) {
+        if let Err(e) = b_outcome {
             drop(out);
             far.abandon();
             return Err(e);
         }
-        // Leave A: it frees the app's windows there.
+        // The app is on B. A hears so, frees the app's windows as soon as the link ends
+        // however it ends (Destroy, carried out before the Sync's answer: a last write
+        // lost with the socket's end cannot leave a detached copy behind), and answers
+        // all it owes before the app leaves it.
         if report {
             out.next_seq();
             let done = Request::MoveDone(MoveDone {
@@ -593,14 +603,25 @@ impl Inner {
             mode: CloseDownMode::Destroy,
         });
         out.push(None, |b| encode_request_frame(&goodbye, b));
+        let a_sync = out.next_seq();
+        self.requests_sent.store(a_sync, Ordering::Release);
+        lock(&self.state).track(a_sync, true);
+        out.push(None, |b| encode_request_frame(&Request::Sync(Sync {}), b));
+        let a_outcome = self
+            .flush_locked(&mut out, None)
+            .map_err(|e| e.to_string())
+            .and_then(|()| self.answer_locked(a_sync));
+        if let Err(e) = a_outcome {
+            // A went away or is stuck: its answers are lost, the move stands.
+            tracing_free_note(&self.app_name, &e);
+            lock(&self.state).lost_through(a_sync);
+        }
         let old = self.stream();
         self.leaving.store(true, Ordering::Release);
-        let _ = out.write_all(
-            &old,
-            Some(Instant::now() + Duration::from_millis(500)),
-            || {},
-        );
         let _ = old.shutdown();
+        // B's numbers from now on, before a reader can see B's messages (it checks them
+        // against this count).
+        self.requests_sent.store(far.sent, Ordering::Release);
         // B in its place: a reader blocked on A returns (the end it finds is not a loss:
         // `leaving`), then the read buffer and the socket are B's.
         {

@@ -247,7 +247,7 @@ impl Inner {
     }
 
     /// The exchange of the app's id space with the one on the wire, if they differ.
-    fn swap(&self) -> Option<Swap> {
+    pub(super) fn swap(&self) -> Option<Swap> {
         let wire = self.wire_space.load(Ordering::Acquire);
         (wire != self.id_space).then_some(Swap {
             app: self.id_space,

@@ -233,7 +233,16 @@ impl Inner {
             }
         }
         let mut renumbered = Vec::new();
-        for (first, frame) in again.into_iter().filter(|(_, f)| only_asks(f)) {
+        let swap = self.swap();
+        for (first, mut frame) in again.into_iter() {
+            // The kept frames went out with the app's ids exchanged already; `push`
+            // exchanges them again, so they are turned back first.
+            if let Some(s) = &swap {
+                s.frames(&mut frame);
+            }
+            if !only_asks(&frame) {
+                continue;
+            }
             renumbered.push((first, out.next_seq()));
             out.push(None, |b| b.extend_from_slice(&frame));
         }

@@ -32,23 +32,32 @@ pub fn connect(
         // space is checked first, so that an app whose space is taken here may try
         // another with the same token.
         Credential::Token(token) => {
+            // The token first: a hello without a good one learns nothing of this display.
+            let now = Instant::now();
+            s.moves.check(token, &hello.app_name, now)?;
             if s.spaces.contains_key(&hello.id_space) {
                 return Err(format!(
                     "id space {:#x} is in use on this display: choose another",
                     hello.id_space
                 ));
             }
-            let now = Instant::now();
-            s.moves.check(token, &hello.app_name, now)?;
             let token = token.clone();
             let id = s.connect_client(hello, tx, link)?;
             s.moves.spend(&token, now);
+            if let Some(c) = s.clients.get_mut(&id) {
+                c.by_token = true;
+            }
             return Ok(id);
         }
         // Only back into its own session: the secret is the credential.
         Credential::Secret => {
             let r = hello.resume.as_ref().expect("the connection task checked");
-            let known = s.spaces.get(&hello.id_space).copied();
+            // Only a client that came with a token, and has no cookie of this display.
+            let known = s
+                .spaces
+                .get(&hello.id_space)
+                .copied()
+                .filter(|id| s.clients.get(id).is_some_and(|c| c.by_token));
             let back = known.map(|id| (id, check_resume(s, id, r)));
             return match back {
                 Some((id, Ok(Resumable::Yes))) => Ok(resume(s, id, tx, link)),

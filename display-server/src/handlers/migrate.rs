@@ -41,7 +41,7 @@ pub(crate) fn grant_move(s: &mut State, c: ClientId, r: GrantMove) -> HandlerRes
         )
     })?;
     s.moves
-        .grant(token, &r.app_name, Instant::now())
+        .grant(token, &r.app_name, c, Instant::now())
         .map_err(|e| fail(ErrorCode::Alloc, 0, e))?;
     tracing::info!(client = c.0, app = %r.app_name, "migration token granted");
     Ok(Some(Reply::MoveToken(MoveTokenReply {

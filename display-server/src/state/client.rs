@@ -58,6 +58,9 @@ pub struct Client {
     pub segments: HashMap<ShmSegment, crate::shm::Segment>,
     /// It presented the display's trusted cookie: no isolation (see `state::isolation`).
     pub trusted: bool,
+    /// It came in with a migration token (protocol.md §5.5), not a cookie: it alone may
+    /// come back into its session with the session's secret and no cookie.
+    pub by_token: bool,
     /// Bytes of its windows' backing stores and its pixmaps (see `state::quota`).
     pub drawable_bytes: u64,
     /// What else it holds against its bounds (protocol.md §19.3).
@@ -110,6 +113,7 @@ impl Client {
             shm_offered: false,
             segments: HashMap::new(),
             trusted: false,
+            by_token: false,
             drawable_bytes: 0,
             held: Held::default(),
             outbox: Outbox::new(),

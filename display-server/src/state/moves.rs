@@ -10,8 +10,11 @@ use yonder_protocol::ClientId;
 /// How long a granted token is valid.
 pub const TOKEN_TTL: Duration = Duration::from_secs(30);
 /// How many tokens may be outstanding on a display at once (each a few dozen bytes;
-/// the bound keeps a client from filling the server with them).
+/// the bound keeps clients from filling the server with them).
 pub const MAX_GRANTED: usize = 64;
+/// How many of them one client may hold (so that no client can take them all and stop
+/// every move to this display).
+pub const MAX_GRANTED_PER_CLIENT: usize = 8;
 /// How long a spent or expired token is remembered, to say so rather than "unknown".
 const REMEMBER: Duration = Duration::from_secs(300);
 /// How many spent or expired tokens are remembered at most.
@@ -24,6 +27,8 @@ struct Grant {
     app_name: String,
     /// Until when.
     expires: Instant,
+    /// Who asked for it.
+    issuer: ClientId,
 }
 
 /// Why a token no longer admits anyone.
@@ -48,8 +53,22 @@ pub struct Moves {
 impl Moves {
     /// Records a new token `token` for the app `app_name`; fails when too many are
     /// outstanding. Expired ones are dropped first.
-    pub fn grant(&mut self, token: [u8; 16], app_name: &str, now: Instant) -> Result<(), String> {
+    pub fn grant(
+        &mut self,
+        token: [u8; 16],
+        app_name: &str,
+        issuer: ClientId,
+        now: Instant,
+    ) -> Result<(), String> {
         self.expire(now);
+        let held = self.granted.values().filter(|g| g.issuer == issuer).count();
+        if held >= MAX_GRANTED_PER_CLIENT {
+            return Err(format!(
+                "this client holds {MAX_GRANTED_PER_CLIENT} migration tokens of this display \
+                 already; each expires {} s after it was granted",
+                TOKEN_TTL.as_secs()
+            ));
+        }
         if self.granted.len() >= MAX_GRANTED {
             return Err(format!(
                 "this display has {MAX_GRANTED} migration tokens outstanding already; \
@@ -63,6 +82,7 @@ impl Moves {
             Grant {
                 app_name: app_name.to_string(),
                 expires: now + TOKEN_TTL,
+                issuer,
             },
         );
         Ok(())
@@ -174,7 +194,7 @@ mod tests {
     fn a_token_admits_its_app_once() {
         let now = Instant::now();
         let mut m = Moves::default();
-        m.grant(T, "hello", now).unwrap();
+        m.grant(T, "hello", ClientId(1), now).unwrap();
         let e = m.check(&T, "yclock", now).unwrap_err();
         assert!(e.contains("granted for the app \"hello\""), "{e}");
         m.check(&T, "hello", now).unwrap();
@@ -187,7 +207,7 @@ mod tests {
     fn an_expired_or_forged_token_says_so() {
         let now = Instant::now();
         let mut m = Moves::default();
-        m.grant(T, "hello", now).unwrap();
+        m.grant(T, "hello", ClientId(1), now).unwrap();
         let later = now + TOKEN_TTL + Duration::from_millis(1);
         let e = m.check(&T, "hello", later).unwrap_err();
         assert!(e.contains("expired"), "{e}");
@@ -205,10 +225,14 @@ mod tests {
         for i in 0..MAX_GRANTED {
             let mut t = [0u8; 16];
             t[..8].copy_from_slice(&(i as u64).to_le_bytes());
-            m.grant(t, "a", now).unwrap();
+            let client = ClientId((i / MAX_GRANTED_PER_CLIENT) as u32);
+            m.grant(t, "a", client, now).unwrap();
         }
-        assert!(m.grant([0xff; 16], "a", now).is_err());
+        assert!(m.grant([0xff; 16], "a", ClientId(999), now).is_err());
+        // One client cannot take them all.
+        assert!(m.grant([0xfe; 16], "a", ClientId(0), now).is_err());
         // Once they expire there is room again.
-        m.grant([0xff; 16], "a", now + TOKEN_TTL).unwrap();
+        m.grant([0xff; 16], "a", ClientId(0), now + TOKEN_TTL)
+            .unwrap();
     }
 }

@@ -90,9 +90,22 @@ fn move_family(
     parts: &[(ClientId, String)],
     commands: &tokio::sync::mpsc::Sender<crate::command::Command>,
 ) -> Result<(), String> {
+    // The peer's line of the cookie file, never `YONDER_COOKIE` (which, set in the
+    // server's environment, would be this display's cookie or nobody's).
+    let cookie = match &peer.cookie {
+        Some(c) => c.clone(),
+        None => {
+            let name = yonder::DisplayName::parse(&peer.display).map_err(|e| e.to_string())?;
+            let sources = yonder::auth::CookieSources {
+                cookie: None,
+                ..yonder::auth::CookieSources::from_env()
+            };
+            yonder::auth::find_cookie(&peer.display, &name, &sources).map_err(|e| e.to_string())?
+        }
+    };
     let conn = yonder::Connection::connect_with(yonder::ConnectOptions {
         display: Some(peer.display.clone()),
-        cookie: peer.cookie.clone(),
+        cookie: Some(cookie),
         app_name: Some("yonder-server".into()),
         reconnect: yonder::Reconnect::ExitAtOnce,
         ..Default::default()
