@@ -313,7 +313,7 @@ impl Input {
             };
             let (s, e) = (self.start + body_start, self.start + body_end);
             if let (Some(swap), true) = (&self.swap, self.setup_seen) {
-                swap.body(&mut self.buf[s..e]);
+                swap.message(&mut self.buf[s..e]);
             }
             let body = &self.buf[s..e];
             let msg = if self.setup_seen {

@@ -7,9 +7,10 @@
 //! of a property or an image are never touched.
 //!
 //! The exchange is its own inverse: the same [`Swap`] maps requests out and messages in.
-//! A uint 64 that is not an id but has one of the two spaces in its high half would be
-//! changed too; no field of the protocol holds such a number (sequence numbers, sizes
-//! and offsets stay far below 2³²).
+//! A server message's sequence number is skipped ([`Swap::message`]): after moves it is
+//! 2³² and more. Any other uint 64 that is not an id but has one of the two spaces in its
+//! high half would be changed too; no other field of the protocol holds such a number
+//! (sizes and offsets stay far below 2³²).
 
 /// The two id spaces exchanged: the app's own and the one on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,10 +48,34 @@ impl Swap {
     /// Swaps the spaces in one MessagePack document; malformed input is left as it is
     /// from where it stops making sense (the decoder reports it).
     pub(crate) fn body(&self, body: &mut [u8]) {
-        let mut at = 0;
+        self.walk(body, 0, 1, true);
+    }
+
+    /// Swaps the spaces in a server message (`[kind, seq, body]` and its optional `sent`)
+    /// but not in its sequence number, which after moves is 2³² and more (§5.5).
+    pub(crate) fn message(&self, body: &mut [u8]) {
+        let Some(&m) = body.first() else {
+            return;
+        };
+        let n = match m {
+            0x90..=0x9f => (m & 0x0f) as u64,
+            _ => return self.body(body),
+        };
+        let Some(at) = self.walk(body, 1, 1, true) else {
+            return;
+        };
+        let Some(at) = self.walk(body, at, 1, false) else {
+            return;
+        };
+        self.walk(body, at, n.saturating_sub(2), true);
+    }
+
+    /// Walks `values` values from `at`, exchanging the spaces in their uint 64s when
+    /// `rewrite`; returns where they end (`None` where the input stops making sense).
+    fn walk(&self, body: &mut [u8], mut at: usize, values: u64, rewrite: bool) -> Option<usize> {
         // Values still to visit; arrays and maps add theirs. Bounded by the body's length
         // (each value is at least one byte).
-        let mut pending: u64 = 1;
+        let mut pending: u64 = values;
         while pending > 0 && at < body.len() {
             pending -= 1;
             let m = body[at];
@@ -75,7 +100,7 @@ impl Swap {
                 0xce | 0xd2 | 0xca => 4,
                 0xd3 | 0xcb => 8,
                 0xcf => {
-                    if let Some(b) = body.get_mut(at..at + 8) {
+                    if let Some(b) = body.get_mut(at..at + 8).filter(|_| rewrite) {
                         let v = u64::from_be_bytes(b.try_into().expect("8 bytes"));
                         b.copy_from_slice(&self.id(v).to_be_bytes());
                     }
@@ -83,43 +108,43 @@ impl Swap {
                 }
                 0xc4 | 0xd9 => match len_be(body, at, 1) {
                     Some(n) => 1 + n,
-                    None => return,
+                    None => return None,
                 },
                 0xc5 | 0xda => match len_be(body, at, 2) {
                     Some(n) => 2 + n,
-                    None => return,
+                    None => return None,
                 },
                 0xc6 | 0xdb => match len_be(body, at, 4) {
                     Some(n) => 4 + n,
-                    None => return,
+                    None => return None,
                 },
                 0xdc => match len_be(body, at, 2) {
                     Some(n) => {
                         pending += n as u64;
                         2
                     }
-                    None => return,
+                    None => return None,
                 },
                 0xdd => match len_be(body, at, 4) {
                     Some(n) => {
                         pending += n as u64;
                         4
                     }
-                    None => return,
+                    None => return None,
                 },
                 0xde => match len_be(body, at, 2) {
                     Some(n) => {
                         pending += 2 * n as u64;
                         2
                     }
-                    None => return,
+                    None => return None,
                 },
                 0xdf => match len_be(body, at, 4) {
                     Some(n) => {
                         pending += 2 * n as u64;
                         4
                     }
-                    None => return,
+                    None => return None,
                 },
                 // Extension types (never used by the protocol): fixext and ext 8/16/32.
                 0xd4 => 2,
@@ -129,20 +154,21 @@ impl Swap {
                 0xd8 => 17,
                 0xc7 => match len_be(body, at, 1) {
                     Some(n) => 2 + n,
-                    None => return,
+                    None => return None,
                 },
                 0xc8 => match len_be(body, at, 2) {
                     Some(n) => 3 + n,
-                    None => return,
+                    None => return None,
                 },
                 0xc9 => match len_be(body, at, 4) {
                     Some(n) => 5 + n,
-                    None => return,
+                    None => return None,
                 },
-                0xc1 => return,
+                0xc1 => return None,
             };
             at = at.saturating_add(step);
         }
+        (pending == 0 && at <= body.len()).then_some(at)
     }
 }
 
@@ -236,10 +262,45 @@ mod tests {
     }
 
     #[test]
+    fn a_server_messages_sequence_number_is_not_an_id() {
+        use yonder_protocol::{event::ExposeEvent, Event, Seq, ServerMessage};
+        // After a move the numbers are 2³² and more: one whose high half is a space.
+        let seq = make_id(SWAP.app, 7);
+        let msg = ServerMessage::Event {
+            seq: Seq(seq),
+            event: Event::Expose(ExposeEvent {
+                window: WindowId(make_id(SWAP.wire, 1)),
+                rect: Rect::new(0, 0, 5, 5),
+                count: 0,
+            }),
+            sent: false,
+        };
+        let mut b = Vec::new();
+        encode_frame(&msg, &mut b);
+        SWAP.message(&mut b[4..]);
+        let back = yonder_protocol::message::decode_server_message(&b[4..]).unwrap();
+        let ServerMessage::Event {
+            seq: s,
+            event: Event::Expose(e),
+            ..
+        } = back
+        else {
+            panic!()
+        };
+        assert_eq!(s, Seq(seq), "the sequence number is left alone");
+        assert_eq!(
+            e.window,
+            WindowId(make_id(SWAP.app, 1)),
+            "the id is turned back"
+        );
+    }
+
+    #[test]
     fn garbage_is_left_alone_without_panicking() {
         for len in 0..64u8 {
             let mut junk: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37) ^ 0xdc).collect();
             SWAP.body(&mut junk);
+            SWAP.message(&mut junk);
             SWAP.frames(&mut junk);
         }
     }

@@ -10,7 +10,7 @@ use yonder_protocol::request::ChangeSaveSet;
 use yonder_protocol::{id_space_of, ClientId, ErrorCode, WindowId};
 
 /// ChangeSaveSet of a window that does not exist (yet), from a client of 1.6 (protocol.md
-/// §18.1): kept, and carried out when a window of that id is created inside one of the
+/// §9.67): kept, and carried out when a window of that id is created inside one of the
 /// client's windows. Its own id space or the server's is a Window error as before.
 fn waiting(s: &mut State, c: ClientId, r: ChangeSaveSet) -> HandlerResult {
     let space = id_space_of(r.window.0);
