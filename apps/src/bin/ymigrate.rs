@@ -24,6 +24,7 @@
 //! journal_bytes|total_us` that the script turns into tables.
 
 use clap::Parser;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -221,9 +222,20 @@ fn spawn(args: &Args, a: &Side, bin: &str, extra: &[&str]) -> (Child, PathBuf) {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&err).unwrap())
+        // A group of its own: ydoc's part (a ypaint it starts) ends with it.
+        .process_group(0)
         .spawn()
         .unwrap_or_else(|e| panic!("{bin}: {e}"));
     (child, err)
+}
+
+/// Ends `child` and every process of its group (ydoc's part with ydoc).
+fn end_group(mut child: Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 fn main() {
@@ -358,9 +370,7 @@ fn main() {
     // ydoc with a drawing edited in place: ypaint runs inside ydoc's window (a process
     // ydoc starts), and follows ydoc to each display as yonder-move makes it.
     // The standalone ypaint goes first: the part is a ypaint too, and is found by name.
-    let mut paint = children.remove(1);
-    let _ = paint.kill();
-    let _ = paint.wait();
+    end_group(children.remove(1));
     let (child, err) = spawn(&args, &a, "ydoc", &["--x", "0", "--y", "0", "paper.ydoc"]);
     children.push(child);
     let doc = window_of(&wa, client_named(&wa, "ydoc"));
@@ -394,9 +404,8 @@ fn main() {
         let back = move_app(&b, &a, "ypaint");
         report("ydoc + part: ypaint", "B→A", &err, None, back);
     }
-    for mut c in children {
-        let _ = c.kill();
-        let _ = c.wait();
+    for c in children {
+        end_group(c);
     }
 }
 
