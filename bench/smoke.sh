@@ -57,7 +57,7 @@ echo "== bench/migrate.sh --smoke"
 # Apps moved between two network namespaces and back (SKIPPED without root).
 bench/migrate.sh --smoke | tee "$out/migrate"
 if ! grep -q "^SKIPPED" "$out/migrate"; then
-    for app in hello "ypaint 2000×2000" ydoc; do
+    for app in hello "ypaint 2000×2000" "ydoc \\+ part: ydoc" "ydoc \\+ part: ypaint"; do
         check "$out/migrate" "^\| namespace link \| $app \| A→B \| $num \| $num \|" "$app's A→B row"
     done
 fi
