@@ -231,6 +231,10 @@ impl Msg {
 }
 
 /// The listener every run connects to, and its display name.
+///
+/// Shared by every run in the process, so runs take turns (see [`check`]): two tests
+/// running at once would otherwise each accept the other's connection and play their
+/// script to the wrong client.
 fn listener() -> &'static (UnixListener, String) {
     static LISTENER: std::sync::OnceLock<(UnixListener, String)> = std::sync::OnceLock::new();
     LISTENER.get_or_init(|| {
@@ -251,6 +255,9 @@ pub fn run(data: &[u8]) {
 
 /// Runs one decoded input.
 pub fn check(input: &Input) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // A run that failed an assertion still leaves the listener fit for the next.
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let (listener, display) = listener();
     let conn = Connection::connect_with(ConnectOptions {
         display: Some(display.clone()),
