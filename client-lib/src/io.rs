@@ -8,6 +8,7 @@
 //! ([`Stream::send_with_fd`]): how a shared-memory segment reaches the server.
 
 use crate::display::Address;
+use crate::renumber::Renumber;
 use crate::swap::Swap;
 use crate::tls::TlsStream;
 use std::io::{self, IoSlice, Read, Write};
@@ -15,6 +16,7 @@ use std::mem::MaybeUninit;
 use std::net::TcpStream;
 use std::os::fd::BorrowedFd;
 use std::os::unix::net::UnixStream;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use yonder_protocol::message::decode_server_message;
 use yonder_protocol::{split_frame, ServerMessage, SetupResponse};
@@ -191,6 +193,8 @@ pub(crate) struct Input {
     /// The display's id space for the app is not the app's own: messages come in with
     /// the two exchanged back (see `swap`).
     swap: Option<Swap>,
+    /// The atoms of messages in, renumbered to the app's (and noted).
+    renumber: Option<Arc<Renumber>>,
 }
 
 /// Whether a read or write only ran out of time (or would have blocked).
@@ -206,6 +210,11 @@ impl Input {
     /// Exchanges `swap`'s id spaces in every message decoded from now on.
     pub(crate) fn set_swap(&mut self, swap: Option<Swap>) {
         self.swap = swap;
+    }
+
+    /// Renumbers (and notes) the atoms of every message decoded from now on.
+    pub(crate) fn set_renumber(&mut self, renumber: &Arc<Renumber>) {
+        self.renumber = Some(renumber.clone());
     }
 
     pub(crate) fn after_setup() -> Input {
@@ -318,7 +327,12 @@ impl Input {
             let body = &self.buf[s..e];
             let msg = if self.setup_seen {
                 decode_server_message(body)
-                    .map(Msg::Server)
+                    .map(|mut m| {
+                        if let Some(r) = &self.renumber {
+                            r.incoming(&mut m);
+                        }
+                        Msg::Server(m)
+                    })
                     .map_err(|e| format!("undecodable message: {e}"))
             } else {
                 rmp_serde::from_slice::<SetupResponse>(body)

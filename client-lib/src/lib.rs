@@ -58,11 +58,12 @@
 //!    fingerprint lookup, the trusted cookie (the last three, and [`fingerprint`], are
 //!    the `yonder-address` crate's rules, shared with the server, under the library's
 //!    names).
-//! 2. `event`, `slots`, `state`, `journal`, `lossless`, `swap` — the bookkeeping, pure
-//!    data without I/O: the event-queue items, the table of live cookies, the routing of
-//!    replies, errors and events; the journal of the app's server-side state, what a
-//!    fresh server needs to recreate it (issue 12); QOI for raw images on slow links; the
-//!    exchange of two id spaces in encoded messages (an app that moved keeps its ids).
+//! 2. `event`, `slots`, `state`, `journal`, `lossless`, `swap`, `renumber` — the
+//!    bookkeeping, pure data without I/O: the event-queue items, the table of live
+//!    cookies, the routing of replies, errors and events; the journal of the app's
+//!    server-side state, what a fresh server needs to recreate it (issue 12); QOI for raw
+//!    images on slow links; the exchange of two id spaces in encoded messages and the
+//!    atom numbers of each display (an app that moved keeps its ids and atoms).
 //! 3. `tls`, `io`, `output`, `dial` — bytes on the socket: the pinned-certificate TLS
 //!    stream, the socket and frame decoding, the output buffer and its writes (and the
 //!    written requests kept for a resume), reaching a display again and again.
@@ -98,6 +99,7 @@ mod lock;
 mod lossless;
 mod output;
 pub mod prelude;
+mod renumber;
 mod requests;
 mod shm;
 mod slots;

@@ -13,10 +13,12 @@
 //! so the server receives it with the frame's first byte (protocol.md §15.3).
 
 use crate::io::{is_would_block, Stream};
+use crate::renumber::Renumber;
 use crate::swap::Swap;
 use std::collections::VecDeque;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The output buffer is flushed as soon as it holds this much.
@@ -68,6 +70,9 @@ pub(crate) struct Output {
     resend: Resend,
     /// The app's ids go out in another id space (it moved where its own was taken).
     swap: Option<Swap>,
+    /// The app's atoms go out under the display's numbers (it moved): only set where
+    /// they differ.
+    renumber: Option<Arc<Renumber>>,
 }
 
 impl Output {
@@ -97,6 +102,9 @@ impl Output {
         }
         let start = self.buf.len();
         encode(&mut self.buf);
+        if let Some(r) = &self.renumber {
+            crate::renumber::frames_out(r, &mut self.buf, start);
+        }
         if let Some(swap) = &self.swap {
             swap.frames(&mut self.buf[start..]);
         }
@@ -107,6 +115,22 @@ impl Output {
     /// as encoded).
     pub(crate) fn set_swap(&mut self, swap: Option<Swap>) {
         self.swap = swap;
+    }
+
+    /// From now on, every frame pushed has its atoms renumbered by `renumber` (none
+    /// where the app's numbers are the display's).
+    pub(crate) fn set_renumber(&mut self, renumber: &Arc<Renumber>) {
+        self.renumber = renumber.rewrites().then(|| renumber.clone());
+    }
+
+    /// Appends a frame that went out before exactly as it did (its ids and atoms are
+    /// the display's already): a request asked again after a resume.
+    pub(crate) fn push_as_sent(&mut self, frame: &[u8]) -> bool {
+        if self.dead {
+            return false;
+        }
+        self.buf.extend_from_slice(frame);
+        self.buf.len() >= FLUSH_THRESHOLD
     }
 
     /// From now on written requests are kept for a resume (and trimmed by

@@ -11,7 +11,7 @@ use yonder::prelude::*;
 use yonder::protocol::event::MoveOutcomeEvent;
 use yonder::protocol::request::WindowAttributes;
 use yonder::protocol::request::{FakeKind, ImageFormat};
-use yonder::protocol::{ClientId, Color, ErrorCode, Event, EventMask, GcId, Rect, WindowId};
+use yonder::protocol::{Atom, ClientId, Color, ErrorCode, Event, EventMask, GcId, Rect, WindowId};
 use yonder::{Connection, DisplayChange, Incoming};
 use yonder_test_support::client::gc;
 use yonder_test_support::server::TestServer;
@@ -531,6 +531,207 @@ fn a_selection_the_app_owns_moves_with_it() {
                 .owner,
             WindowId::NONE
         );
+    });
+}
+
+/// The little-endian `u32` list of a property or selection of type `ATOM`.
+fn atom_list(atoms: &[Atom]) -> Vec<u8> {
+    atoms.iter().flat_map(|a| a.0.to_le_bytes()).collect()
+}
+
+/// Waits for the SelectionData of a conversion on `conn` (within 10 s).
+fn selection_data(conn: &Connection) -> Vec<u8> {
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        assert!(Instant::now() < end, "no SelectionData");
+        if let Some(Incoming::Event {
+            event: Event::SelectionData(d),
+            ..
+        }) = conn.wait_for_event_timeout(Duration::from_secs(1)).unwrap()
+        {
+            return d.data;
+        }
+    }
+}
+
+#[test]
+fn atoms_the_app_interned_keep_their_meaning_on_the_other_display() {
+    use yonder::protocol::atoms;
+    use yonder::protocol::request::PropMode;
+    let a = TestServer::start();
+    let b = TestServer::start();
+    // B numbers its atoms otherwise: five names interned there first take the numbers
+    // the app's atoms have on A.
+    let on_b = b.connect();
+    let padding: Vec<Atom> = (1..=5)
+        .map(|i| {
+            on_b.intern_atom(&format!("PADDING_{i}"), false)
+                .reply()
+                .unwrap()
+                .atom
+        })
+        .collect();
+
+    let app = app_on(&a);
+    let id = app.conn.setup().unwrap().client_id;
+    let prop = app.conn.intern_atom("YT_PROP", false).reply().unwrap().atom;
+    let mime = app.conn.intern_atom("YT_MIME", false).reply().unwrap().atom;
+    assert!(
+        padding.contains(&prop) && padding.contains(&mime),
+        "the test needs A's numbers taken on B"
+    );
+    app.conn.change_window_attributes(
+        app.win,
+        WindowAttributes {
+            event_mask: Some(EventMask::EXPOSURE | EventMask::PROPERTY_CHANGE),
+            ..Default::default()
+        },
+    );
+    app.conn.change_property(
+        app.win,
+        prop,
+        atoms::ATOM,
+        PropMode::Replace,
+        atom_list(&[mime]),
+    );
+    app.conn
+        .set_selection_owner(atoms::CLIPBOARD, app.win, yonder::protocol::Timestamp(0));
+    app.conn.sync().unwrap();
+
+    let stop = AtomicBool::new(false);
+    let properties_heard = Mutex::new(Vec::new());
+    let targets_asked = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        // The app offers the clipboard as YT_MIME (its own number for it) and text, and
+        // notes the properties it hears of.
+        scope.spawn(|| {
+            while !stop.load(Ordering::Acquire) {
+                match app.conn.wait_for_event_timeout(Duration::from_millis(20)) {
+                    Ok(Some(Incoming::Event {
+                        event: Event::SelectionRequest(r),
+                        ..
+                    })) => {
+                        targets_asked.lock().unwrap().push(r.target);
+                        let data = match r.target {
+                            atoms::TARGETS => atom_list(&[mime, atoms::TEXT_PLAIN_UTF8]),
+                            t if t == mime => b"as YT_MIME".to_vec(),
+                            _ => b"as text".to_vec(),
+                        };
+                        app.conn.send_selection_data(r.transfer, data, true);
+                        app.conn.flush().unwrap();
+                    }
+                    Ok(Some(Incoming::Event {
+                        event: Event::Property(p),
+                        ..
+                    })) => properties_heard.lock().unwrap().push(p.atom),
+                    Ok(_) => {}
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        });
+        let o = move_app(&a, &b, id, "test");
+        assert!(o.moved, "{}", o.reason);
+
+        // On B, the property is there under B's numbers, its ATOM data too.
+        let prop_b = on_b.intern_atom("YT_PROP", true).reply().unwrap().atom;
+        let mime_b = on_b.intern_atom("YT_MIME", true).reply().unwrap().atom;
+        assert!(prop_b != prop && mime_b != mime, "B has other numbers");
+        let p = on_b.get_property(app.win, prop_b, false).reply().unwrap();
+        assert_eq!((p.type_, p.data), (atoms::ATOM, atom_list(&[mime_b])));
+
+        // A client of B lists the clipboard's targets, and pastes as YT_MIME.
+        let w = on_b.new_window_id();
+        on_b.create_window(
+            w,
+            on_b.root(),
+            Rect::new(0, 0, 5, 5),
+            WindowAttributes::default(),
+        );
+        on_b.convert_selection(atoms::CLIPBOARD, atoms::TARGETS, w, 1);
+        on_b.flush().unwrap();
+        assert_eq!(
+            selection_data(&on_b),
+            atom_list(&[mime_b, atoms::TEXT_PLAIN_UTF8])
+        );
+        on_b.convert_selection(atoms::CLIPBOARD, mime_b, w, 2);
+        on_b.flush().unwrap();
+        assert_eq!(selection_data(&on_b), b"as YT_MIME");
+        assert_eq!(
+            targets_asked.lock().unwrap().clone(),
+            vec![atoms::TARGETS, mime]
+        );
+
+        // The app still reads its atoms with its own numbers.
+        let p = app.conn.get_property(app.win, prop, false).reply().unwrap();
+        assert_eq!((p.type_, p.data), (atoms::ATOM, atom_list(&[mime])));
+        assert_eq!(
+            app.conn.intern_atom("YT_MIME", true).reply().unwrap().atom,
+            mime
+        );
+        assert_eq!(
+            app.conn.get_atom_name(prop).reply().unwrap().name,
+            "YT_PROP"
+        );
+
+        // An atom of B the app never knew, whose number on B is one the app uses for
+        // another atom, reaches the app under a number of its own.
+        let clash = padding[padding.iter().position(|p| *p == prop).unwrap()];
+        // (The app heard of its own YT_PROP on A before the move.)
+        properties_heard.lock().unwrap().clear();
+        on_b.change_property(
+            app.win,
+            clash,
+            atoms::STRING,
+            PropMode::Replace,
+            b"x".to_vec(),
+        );
+        on_b.sync().unwrap();
+        let end = Instant::now() + Duration::from_secs(10);
+        let heard = loop {
+            if let Some(a) = properties_heard.lock().unwrap().first() {
+                break *a;
+            }
+            assert!(Instant::now() < end, "the app heard of no property change");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert_ne!(
+            heard, prop,
+            "B's atom is not mistaken for the app's YT_PROP"
+        );
+        let name = app.conn.get_atom_name(heard).reply().unwrap().name;
+        assert_eq!(
+            name,
+            format!(
+                "PADDING_{}",
+                1 + padding.iter().position(|p| *p == clash).unwrap()
+            )
+        );
+        let back = app
+            .conn
+            .get_property(app.win, heard, false)
+            .reply()
+            .unwrap();
+        assert_eq!(back.data, b"x");
+
+        // And home again: A's numbers are the app's, the fresh one is interned there.
+        let id_b = client_of(&on_b, app.conn.setup().unwrap().id_space);
+        let o = move_app(&b, &a, id_b, "test");
+        assert!(o.moved, "{}", o.reason);
+        let on_a = a.connect();
+        let p = on_a.get_property(app.win, prop, false).reply().unwrap();
+        assert_eq!((p.type_, p.data), (atoms::ATOM, atom_list(&[mime])));
+        assert_eq!(
+            app.conn.intern_atom("YT_MIME", true).reply().unwrap().atom,
+            mime
+        );
+        let padding_on_a = on_a.intern_atom(&name, true).reply().unwrap().atom;
+        assert_ne!(
+            padding_on_a,
+            Atom::NONE,
+            "the app's atom {name} was interned on A"
+        );
+        assert_eq!(app.conn.get_atom_name(heard).reply().unwrap().name, name);
     });
 }
 

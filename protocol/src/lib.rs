@@ -24,12 +24,14 @@
 //!    writes and reads.
 //! 8. `message`, `handshake` — what the server sends ([`ServerMessage`]: replies, events,
 //!    errors) and decoding a request frame; the client's hello and the server's setup reply.
+//! 9. `atom_fields` — every atom a message carries, for a client that renumbers atoms.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 #[macro_use]
 mod tagged;
 
+pub mod atom_fields;
 pub mod atoms;
 pub mod descriptor;
 pub mod error;

@@ -25,13 +25,17 @@ use super::reconnect::handshake;
 use super::stats;
 use super::{Inner, Wait};
 use crate::dial::{Dialer, Reconnect};
+use crate::error::ReplyError;
 use crate::event::{DisplayChange, Incoming};
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Copy, Images};
 use crate::lock::lock;
+use crate::lock::MutexGuard;
 use crate::output::{Output, WRITE_TIMEOUT};
+use crate::renumber::Renumber;
 use crate::state::{message_seq, screen_of};
 use crate::swap::Swap;
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,10 +43,11 @@ use yonder_protocol::event::ExposeEvent;
 use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::handshake::Resume;
 use yonder_protocol::request::{
-    CloseDownMode, GetInputFocus, MoveDone, SetCloseDownMode, SetInputFocus, Sync,
+    CloseDownMode, GetAtomName, GetInputFocus, InternAtom, MoveDone, SetCloseDownMode,
+    SetInputFocus, Sync,
 };
 use yonder_protocol::{
-    id_space_of, ErrorCode, Event, Hello, Rect, Reply, Request, ServerMessage, Setup,
+    id_space_of, Atom, ErrorCode, Event, Hello, Rect, Reply, Request, Seq, ServerMessage, Setup,
     SetupResponse, WindowId,
 };
 
@@ -104,6 +109,13 @@ struct Far {
     out: Output,
     /// The app's id space exchanged for another on B, if its own was taken there.
     swap: Option<Swap>,
+    /// The app's atoms under B's numbers (the output renumbers with it from the start;
+    /// events the app is to see are renumbered as they are kept).
+    renumber: Arc<Renumber>,
+    /// InternAtoms sent to B for the app's atoms: their numbers, by request.
+    interning: BTreeMap<u64, u32>,
+    /// B's answers to those: the app's atom and B's number for it.
+    interned: Vec<(u32, u32)>,
     /// The last request number used on B.
     sent: u64,
     /// Events from this request on go to the app (the windows are shown by then).
@@ -129,6 +141,9 @@ impl Far {
             stream,
             input,
             out,
+            renumber,
+            interning,
+            interned,
             shown_from,
             events,
             failed,
@@ -137,6 +152,9 @@ impl Far {
         } = self;
         let mut sink = Sink {
             shown_from: *shown_from,
+            renumber,
+            interning,
+            interned,
             events,
             failed,
             other_errors,
@@ -156,6 +174,9 @@ impl Far {
         let deadline = Instant::now() + ANSWER_TIMEOUT;
         let mut sink = Sink {
             shown_from: self.shown_from,
+            renumber: &self.renumber,
+            interning: &mut self.interning,
+            interned: &mut self.interned,
             events: &mut self.events,
             failed: &mut self.failed,
             other_errors: &mut self.other_errors,
@@ -201,6 +222,9 @@ impl Far {
 /// Where what B says goes.
 struct Sink<'a> {
     shown_from: u64,
+    renumber: &'a Renumber,
+    interning: &'a mut BTreeMap<u64, u32>,
+    interned: &'a mut Vec<(u32, u32)>,
     events: &'a mut Vec<Incoming>,
     failed: &'a mut Option<String>,
     other_errors: &'a mut u64,
@@ -220,11 +244,22 @@ fn read_far(
     input.decode(&mut msgs)?;
     let mut done = false;
     for msg in msgs {
-        let Msg::Server(m) = msg else {
+        let Msg::Server(mut m) = msg else {
             continue;
         };
         let seq = message_seq(&m).0;
+        if seq >= sink.shown_from {
+            sink.renumber.incoming(&mut m);
+        }
         match m {
+            ServerMessage::Reply {
+                reply: Reply::InternAtom(r),
+                ..
+            } => {
+                if let Some(app) = sink.interning.remove(&seq) {
+                    sink.interned.push((app, r.atom.0));
+                }
+            }
             ServerMessage::Reply { .. } => done |= until != 0 && seq == until,
             ServerMessage::Error { error, .. } => match error.code {
                 // Room or ids B lacks: the app's state would not be whole there.
@@ -382,13 +417,18 @@ impl Inner {
         });
         let mut input = Input::after_setup();
         input.set_swap(swap);
+        let renumber = Arc::new(Renumber::mapped([]));
         let mut out = Output::default();
         out.set_swap(swap);
+        out.set_renumber(&renumber);
         let mut far = Far {
             stream,
             input,
             out,
             swap,
+            renumber,
+            interning: BTreeMap::new(),
+            interned: Vec::new(),
             sent: base - 1,
             shown_from: u64::MAX,
             events: Vec::new(),
@@ -407,7 +447,15 @@ impl Inner {
         match self.precopy(&mut far, images, network, redraw_wait) {
             Ok((body_bytes, copied, rounds)) => {
                 let focus = self.focus_here();
-                match self.switch(far, &setup, dialer, focus, report) {
+                let out = match self.freeze_with_atoms(&mut far) {
+                    Ok(out) => out,
+                    Err(e) => {
+                        self.stop_copying();
+                        far.abandon();
+                        return Err(format!("{to}: {e}"));
+                    }
+                };
+                match self.switch(out, far, &setup, dialer, focus, report) {
                     Ok(mut moved) => {
                         moved.body_bytes = body_bytes;
                         moved.copied_bytes += copied;
@@ -470,6 +518,7 @@ impl Inner {
             &mut first,
         );
         far.send(&first, 1)?;
+        self.atoms_follow(far)?;
         far.send(body.frames(), body.requests())?;
         let started = Instant::now();
         let (mut copied, mut rounds) = (0, 0);
@@ -481,6 +530,8 @@ impl Inner {
             }
             copied += frames.len();
             rounds += 1;
+            // An atom the app learnt meanwhile has a number on B before it is used there.
+            self.atoms_follow(far)?;
             far.send(&frames, n)?;
             // The app has handled its Exposes (it came back for more events and found
             // none), so its redraw is in the copy.
@@ -544,13 +595,13 @@ impl Inner {
     /// Step 3 (see the module doc). On failure B is abandoned and A goes on.
     fn switch(
         &self,
+        mut out: MutexGuard<'_, Output>,
         mut far: Far,
         setup: &Setup,
         dialer: Dialer,
         focus: Option<WindowId>,
         report: bool,
     ) -> Result<Moved, String> {
-        let mut out = lock(&self.out);
         let frozen = Instant::now();
         self.moving.store(false, Ordering::Release);
         let (rest, n) = std::mem::take(&mut *lock(&self.copy)).take();
@@ -627,6 +678,8 @@ impl Inner {
         {
             let mut input = lock(&self.input);
             *input = std::mem::replace(&mut far.input, Input::after_setup());
+            input.set_renumber(&far.renumber);
+            *lock(&self.renumber) = far.renumber.clone();
             *lock(&self.stream) = Arc::new(far.stream);
             let wire = far.swap.map_or(self.id_space, |s| s.wire);
             self.wire_space.store(wire, Ordering::Release);
@@ -634,6 +687,7 @@ impl Inner {
         self.leaving.store(false, Ordering::Release);
         out.new_session(far.sent);
         out.set_swap(far.swap);
+        out.set_renumber(&far.renumber);
         self.requests_sent.store(far.sent, Ordering::Release);
         self.new_sessions.fetch_add(1, Ordering::AcqRel);
         *lock(&self.secret) = setup.session.as_ref().map(|s| s.secret.clone());
@@ -662,6 +716,83 @@ impl Inner {
             copied_bytes,
             rounds: 0,
         })
+    }
+
+    /// Gives every atom the app knows a number on B: names the app's atoms that have none
+    /// yet (GetAtomName on A), then interns on B the names B's numbering lacks. Quick
+    /// when nothing is new (no round trip).
+    fn atoms_follow(&self, far: &mut Far) -> Result<(), String> {
+        let here = lock(&self.renumber).clone();
+        let unnamed = here.unnamed();
+        if !unnamed.is_empty() {
+            let asked: Vec<(u32, Seq)> = unnamed
+                .into_iter()
+                .map(|a| {
+                    let ask = Request::GetAtomName(GetAtomName { atom: Atom(a) });
+                    (a, self.send_tracked(&ask, Some(true)))
+                })
+                .collect();
+            for (a, seq) in asked {
+                match self.wait_for_reply(seq) {
+                    Ok(Reply::AtomName(r)) => here.named(a, r.name),
+                    // Not an atom of A after all: nothing to carry.
+                    Ok(_) | Err(ReplyError::Protocol(_)) => {}
+                    Err(e) => return Err(format!("naming the app's atoms: {e}")),
+                }
+            }
+        }
+        let wanted: Vec<(u32, String)> = here
+            .names()
+            .into_iter()
+            .filter(|(a, _)| !far.renumber.knows(*a))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let mut frames = Vec::new();
+        let mut names = BTreeMap::new();
+        for (a, name) in wanted {
+            encode_request_frame(
+                &Request::InternAtom(InternAtom {
+                    name: name.clone(),
+                    only_if_exists: false,
+                }),
+                &mut frames,
+            );
+            far.interning.insert(far.sent + 1 + names.len() as u64, a);
+            names.insert(a, name);
+        }
+        encode_request_frame(&Request::Sync(Sync {}), &mut frames);
+        let n = names.len() as u64 + 1;
+        far.send(&frames, n)?;
+        far.answered(far.sent)?;
+        far.interning.clear();
+        for (app, display) in std::mem::take(&mut far.interned) {
+            if let Some(name) = names.remove(&app) {
+                far.renumber.add(app, display, name);
+            }
+        }
+        match names.into_keys().next() {
+            None => Ok(()),
+            Some(a) => Err(format!("the display did not intern the app's atom {a}")),
+        }
+    }
+
+    /// Takes the output lock (the freeze) once B has a number for every atom the app
+    /// knows; a few tries where the app keeps learning new ones, then it goes on with
+    /// what B has.
+    fn freeze_with_atoms(&self, far: &mut Far) -> Result<MutexGuard<'_, Output>, String> {
+        for _ in 0..3 {
+            let out = lock(&self.out);
+            let here = lock(&self.renumber).clone();
+            if here.unnamed().is_empty() && here.names().iter().all(|(a, _)| far.renumber.knows(*a))
+            {
+                return Ok(out);
+            }
+            drop(out);
+            self.atoms_follow(far)?;
+        }
+        Ok(lock(&self.out))
     }
 
     /// Waits for the reply to request `seq` with the output lock held by the caller

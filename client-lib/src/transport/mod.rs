@@ -36,6 +36,7 @@ use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Copy, Replay, Sent, Shared};
 use crate::lock::{lock, Condvar, Mutex};
 use crate::output::{Output, WRITE_TIMEOUT};
+use crate::renumber::Renumber;
 use crate::state::{message_seq, screen_of, State};
 use crate::swap::Swap;
 use std::io;
@@ -114,6 +115,10 @@ pub(crate) struct Inner {
     /// own was taken (protocol.md §5.5; `swap` exchanges the two in every message).
     /// Changed by a move's switch with `out` and `input` held.
     wire_space: AtomicU32,
+    /// The atom numbers of the display the app is on (`renumber`), shared with the read
+    /// buffer and the output. Replaced by a move's switch with `out` and `input` held;
+    /// behind a lock only for that, read when a read buffer is made (a resume).
+    renumber: Mutex<Arc<Renumber>>,
     /// How to reach the display again, when a lost connection is to be resumed (a
     /// network display and an app that did not choose to end with its connection).
     /// Swapped when the app moves to another display (`migrate`); behind a lock only
@@ -195,16 +200,20 @@ impl Transport {
         display: String,
     ) -> io::Result<Transport> {
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+        let renumber = Arc::new(Renumber::same());
+        let mut input = Input::default();
+        input.set_renumber(&renumber);
         Ok(Transport(Arc::new_cyclic(|me| Inner {
             stream: Mutex::new(Arc::new(stream)),
             out: Mutex::new(Output::default()),
-            input: Mutex::new(Input::default()),
+            input: Mutex::new(input),
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
             setup: OnceLock::new(),
             requests_sent: AtomicU64::new(0),
             id_space,
             wire_space: AtomicU32::new(id_space),
+            renumber: Mutex::new(renumber),
             network: AtomicBool::new(dialer.as_ref().is_some_and(Dialer::is_network)),
             dialer: Mutex::new(dialer.map(Arc::new)),
             moving: AtomicBool::new(false),

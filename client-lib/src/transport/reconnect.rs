@@ -233,22 +233,18 @@ impl Inner {
             }
         }
         let mut renumbered = Vec::new();
-        let swap = self.swap();
-        for (first, mut frame) in again.into_iter() {
-            // The kept frames went out with the app's ids exchanged already; `push`
-            // exchanges them again, so they are turned back first.
-            if let Some(s) = &swap {
-                s.frames(&mut frame);
-            }
+        for (first, frame) in again.into_iter() {
             if !only_asks(&frame) {
                 continue;
             }
             renumbered.push((first, out.next_seq()));
-            out.push(None, |b| b.extend_from_slice(&frame));
+            // The kept frames went out with the app's ids and atoms the display's already.
+            out.push_as_sent(&frame);
         }
         self.requests_sent.store(out.last_seq(), Ordering::Release);
         let mut input = Input::after_setup();
         input.set_swap(self.swap());
+        input.set_renumber(&lock(&self.renumber));
         *lock(&self.input) = input;
         *lock(&self.stream) = Arc::new(stream);
         let watches = self.journal.watches_root_structure();
