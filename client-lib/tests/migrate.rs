@@ -736,6 +736,69 @@ fn atoms_the_app_interned_keep_their_meaning_on_the_other_display() {
 }
 
 #[test]
+fn a_client_that_says_it_moved_leaves_the_screen_at_once_and_hears_no_more_events() {
+    use yonder::protocol::reply::MapState;
+    use yonder::protocol::request::MoveDone;
+    let a = TestServer::start();
+    let app = app_on(&a);
+    app.conn.change_window_attributes(
+        app.win,
+        WindowAttributes {
+            event_mask: Some(EventMask::EXPOSURE | EventMask::STRUCTURE_NOTIFY),
+            ..Default::default()
+        },
+    );
+    let watcher = a.connect_trusted();
+    watcher.change_window_attributes(
+        watcher.root(),
+        WindowAttributes {
+            event_mask: Some(EventMask::SUBSTRUCTURE_NOTIFY),
+            ..Default::default()
+        },
+    );
+    watcher.sync().unwrap();
+    app.conn.sync().unwrap();
+    // (The Expose of its mapping, from before.)
+    while app.conn.poll_for_event().unwrap().is_some() {}
+    // What the library sends A at a move's switch (here without a move: the display
+    // takes the client's word).
+    app.conn
+        .send_request_checked(yonder::protocol::Request::MoveDone(MoveDone {
+            moved: true,
+            reason: String::new(),
+        }))
+        .check()
+        .expect("MoveDone is taken");
+    // Its window left the screen while its connection is still open...
+    let attrs = watcher.get_window_attributes(app.win).reply().unwrap();
+    assert_eq!(attrs.map_state, MapState::Unmapped);
+    // ...as others see it, with the usual event...
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        assert!(Instant::now() < end, "the watcher heard no Unmap");
+        if let Some(Incoming::Event {
+            event: Event::Unmap(u),
+            ..
+        }) = watcher
+            .wait_for_event_timeout(Duration::from_secs(1))
+            .unwrap()
+        {
+            assert_eq!(u.window, app.win);
+            break;
+        }
+    }
+    // ...and the client still gets its answers, but no event.
+    app.conn.get_geometry(app.win).reply().unwrap();
+    app.conn.sync().unwrap();
+    while let Some(i) = app.conn.poll_for_event().unwrap() {
+        assert!(
+            !matches!(i, Incoming::Event { .. }),
+            "an event after MoveDone: {i:?}"
+        );
+    }
+}
+
+#[test]
 fn the_app_stays_home_when_the_other_display_dies_in_the_middle_of_the_move() {
     use yonder_test_support::home::Home;
     let a = TestServer::start();

@@ -7,9 +7,10 @@ use crate::state::State;
 use yonder_protocol::event::{DestroyEvent, ExposeEvent, MapEvent, UnmapEvent};
 use yonder_protocol::{ClientId, Event, EventMask, Point, Rect, ServerMessage, WindowId};
 
-/// Queues `event` for `client`, stamped with its last processed sequence number.
+/// Queues `event` for `client`, stamped with its last processed sequence number (not
+/// for a client that moved to another display: see `Client::moved_away`).
 pub fn send_event(s: &mut State, client: ClientId, event: Event, sent: bool) {
-    if let Some(c) = s.clients.get_mut(&client) {
+    if let Some(c) = s.clients.get_mut(&client).filter(|c| !c.moved_away) {
         let msg = ServerMessage::Event {
             seq: c.seq,
             event,

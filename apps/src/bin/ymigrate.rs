@@ -20,8 +20,13 @@
 //!   process and client of its own, and follows ydoc (moved right after it, as
 //!   `yonder-move` does).
 //!
+//! The servers run with `YONDER_LOG=...,yonder_server::move_times=info` and their logs
+//! are read too (`--a-log`, `--b-log`): the *servers' freeze* of every move is from the
+//! moment the old display got the app's last requests before the switch to the moment
+//! the new one first showed its window, both on this machine's clock.
+//!
 //! It prints lines `move|app|direction|freeze_us|visible_us|replay_bytes|copied_bytes|
-//! journal_bytes|total_us` that the script turns into tables.
+//! journal_bytes|total_us|server_freeze_us` that the script turns into tables.
 
 use clap::Parser;
 use std::os::unix::process::CommandExt;
@@ -72,6 +77,11 @@ struct Args {
     /// Where the apps' files and logs go.
     #[arg(long)]
     work: PathBuf,
+    /// The servers' logs (their stderr), with the move_times lines.
+    #[arg(long)]
+    a_log: PathBuf,
+    #[arg(long)]
+    b_log: PathBuf,
 }
 
 fn connect(display: &str, cookie: &str, name: &str) -> Connection {
@@ -153,18 +163,27 @@ fn watch(conn: &Connection, stop: &AtomicBool, seen: &Mutex<Vec<(Instant, u32)>>
     }
 }
 
-/// One side of a move: the display's watchers and mover connections.
+/// One side of a move: the display's watchers and mover connections, and its server's
+/// log.
 struct Side {
     display: String,
     /// Where the apps reach it.
     target: String,
     cookie: String,
     trusted: String,
+    log: PathBuf,
 }
 
-/// Moves the app named `name` from `from` to `to` as `yonder-move` does; returns how long
-/// until its MoveOutcome.
-fn move_app(from: &Side, to: &Side, name: &str) -> Duration {
+/// What a move took.
+struct Moved {
+    /// From MoveClient to MoveOutcome.
+    total: Duration,
+    /// The servers' freeze (see the module doc), if both lines were found.
+    servers: Option<i128>,
+}
+
+/// Moves the app named `name` from `from` to `to` as `yonder-move` does.
+fn move_app(from: &Side, to: &Side, name: &str) -> Moved {
     let there = connect(&to.display, &to.cookie, "ymigrate");
     let token = there.grant_move(name).reply().expect("a token").token;
     let here = connect(&from.display, &from.trusted, "ymigrate");
@@ -173,20 +192,67 @@ fn move_app(from: &Side, to: &Side, name: &str) -> Duration {
     here.move_client(id, &to.target, &token)
         .check()
         .unwrap_or_else(|e| panic!("MoveClient: {e}"));
-    loop {
+    let total = loop {
         match here.wait_for_event_timeout(Duration::from_secs(30)) {
             Ok(Some(Incoming::Event {
                 event: Event::MoveOutcome(o),
                 ..
             })) => {
                 assert!(o.moved, "{name} did not move: {}", o.reason);
-                return started.elapsed();
+                break started.elapsed();
             }
             Ok(Some(_)) => {}
             Ok(None) => panic!("{name}: no MoveOutcome within 30 s"),
             Err(e) => panic!("{e}"),
         }
+    };
+    let new_id = client_named(&there, name);
+    let last = log_time(&from.log, "moved away", id, "last_request_us");
+    let first = log_time(&to.log, "first shown", new_id, "first_frame_us");
+    Moved {
+        total,
+        servers: last.zip(first).map(|(l, f)| f as i128 - l as i128),
     }
+}
+
+/// The value of `key` on the server log's `what` line of client `id` (within 5 s).
+fn log_time(log: &Path, what: &str, id: ClientId, key: &str) -> Option<u128> {
+    let end = Instant::now() + Duration::from_secs(5);
+    let client = format!("client={}", id.0);
+    loop {
+        let text = strip_ansi(&std::fs::read_to_string(log).unwrap_or_default());
+        let found = text
+            .lines()
+            .rev()
+            .filter(|l| l.contains(what) && l.split_whitespace().any(|w| w == client))
+            .filter_map(|l| {
+                l.split_whitespace()
+                    .find_map(|w| w.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+            })
+            .next();
+        if found.is_some() || Instant::now() >= end {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// `text` without its terminal colour sequences (`ESC [ ... m`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The library's `event=moved` lines in an app's stderr, as `(key, value)` lists.
@@ -246,12 +312,14 @@ fn main() {
         target: args.a.clone(),
         cookie: args.a_cookie.clone(),
         trusted: args.a_trusted.clone(),
+        log: args.a_log.clone(),
     };
     let b = Side {
         display: args.b.clone(),
         target: args.b_net.clone(),
         cookie: args.b_cookie.clone(),
         trusted: args.b_trusted.clone(),
+        log: args.b_log.clone(),
     };
     let drawing = image::RgbaImage::from_pixel(200, 120, image::Rgba([0xff, 0xf5, 0xc0, 255]));
     let mut png = Vec::new();
@@ -302,7 +370,7 @@ fn main() {
                 eprintln!(
                     "DEBUG viewable on B after {:?}, outcome after {:?}",
                     m.map(|m| m - t0),
-                    total
+                    total.total
                 );
             }
             // Until B's screen shows a frame A's never did (at most 5 s).
@@ -410,7 +478,7 @@ fn main() {
 }
 
 /// Prints the line of the app's last move.
-fn report(app: &str, direction: &str, err: &Path, visible: Option<Duration>, total: Duration) {
+fn report(app: &str, direction: &str, err: &Path, visible: Option<Duration>, moved: Moved) {
     // The library writes its line right after the switch; the outcome may come first.
     let end = Instant::now() + Duration::from_secs(5);
     let mut lines = moved_lines(err);
@@ -430,12 +498,13 @@ fn report(app: &str, direction: &str, err: &Path, visible: Option<Duration>, tot
     seen.retain(|(k, _)| *k != key);
     seen.push((key, done + 1));
     println!(
-        "move|{app}|{direction}|{}|{}|{}|{}|{}|{}",
+        "move|{app}|{direction}|{}|{}|{}|{}|{}|{}|{}",
         field(&line, "freeze_us"),
         visible.map_or(String::new(), |v| v.as_micros().to_string()),
         field(&line, "replay_bytes"),
         field(&line, "copied_bytes"),
         field(&line, "bytes"),
-        total.as_micros()
+        moved.total.as_micros(),
+        moved.servers.map_or(String::new(), |s| s.to_string()),
     );
 }

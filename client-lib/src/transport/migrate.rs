@@ -455,7 +455,7 @@ impl Inner {
                         return Err(format!("{to}: {e}"));
                     }
                 };
-                match self.switch(out, far, &setup, dialer, focus, report) {
+                match self.switch(out, far, &setup, dialer, focus) {
                     Ok(mut moved) => {
                         moved.body_bytes = body_bytes;
                         moved.copied_bytes += copied;
@@ -600,7 +600,6 @@ impl Inner {
         setup: &Setup,
         dialer: Dialer,
         focus: Option<WindowId>,
-        report: bool,
     ) -> Result<Moved, String> {
         let frozen = Instant::now();
         self.moving.store(false, Ordering::Release);
@@ -637,11 +636,11 @@ impl Inner {
             far.abandon();
             return Err(e);
         }
-        // The app is on B. A hears so, frees the app's windows as soon as the link ends
-        // however it ends (Destroy, carried out before the Sync's answer: a last write
-        // lost with the socket's end cannot leave a detached copy behind), and answers
-        // all it owes before the app leaves it.
-        if report {
+        // The app is on B. A hears so (and hides its windows at once), frees them as
+        // soon as the link ends however it ends (Destroy, carried out before the Sync's
+        // answer: a last write lost with the socket's end cannot leave a detached copy
+        // behind), and answers all it owes before the app leaves it.
+        if self.display_minor.load(Ordering::Acquire) >= 6 {
             out.next_seq();
             let done = Request::MoveDone(MoveDone {
                 moved: true,
@@ -691,6 +690,8 @@ impl Inner {
         self.requests_sent.store(far.sent, Ordering::Release);
         self.new_sessions.fetch_add(1, Ordering::AcqRel);
         *lock(&self.secret) = setup.session.as_ref().map(|s| s.secret.clone());
+        self.display_minor
+            .store(setup.minor as u32, Ordering::Release);
         let resumes = dialer.resumes();
         self.network
             .store(resumes && dialer.is_network(), Ordering::Release);

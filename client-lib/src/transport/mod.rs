@@ -119,6 +119,9 @@ pub(crate) struct Inner {
     /// buffer and the output. Replaced by a move's switch with `out` and `input` held;
     /// behind a lock only for that, read when a read buffer is made (a resume).
     renumber: Mutex<Arc<Renumber>>,
+    /// The minor version of the display the app is on now (the first setup's, then a
+    /// resumed or moved-to display's): what it may be sent.
+    display_minor: AtomicU32,
     /// How to reach the display again, when a lost connection is to be resumed (a
     /// network display and an app that did not choose to end with its connection).
     /// Swapped when the app moves to another display (`migrate`); behind a lock only
@@ -214,6 +217,7 @@ impl Transport {
             id_space,
             wire_space: AtomicU32::new(id_space),
             renumber: Mutex::new(renumber),
+            display_minor: AtomicU32::new(0),
             network: AtomicBool::new(dialer.as_ref().is_some_and(Dialer::is_network)),
             dialer: Mutex::new(dialer.map(Arc::new)),
             moving: AtomicBool::new(false),
@@ -313,6 +317,8 @@ impl Inner {
                 self.resumable.store(true, Ordering::Release);
             }
         }
+        self.display_minor
+            .store(setup.minor as u32, Ordering::Release);
         let _ = self.setup.set(setup);
         Ok(())
     }

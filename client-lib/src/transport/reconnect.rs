@@ -190,6 +190,7 @@ impl Inner {
                 )))
             })?,
         };
+        self.display_minor.store(minor as u32, Ordering::Release);
         stream
             .set_write_timeout(Some(WRITE_TIMEOUT))
             .map_err(|e| Attempt::Again(e.to_string()))?;

@@ -47,6 +47,7 @@ pub fn connect(
             if let Some(c) = s.clients.get_mut(&id) {
                 c.by_token = true;
             }
+            s.moves.arrived(id, now);
             return Ok(id);
         }
         // Only back into its own session: the secret is the credential.

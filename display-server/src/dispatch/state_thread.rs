@@ -199,6 +199,11 @@ fn apply_batch(
 ) -> bool {
     let minor = s.minor_of(client);
     let budget = s.batch_work_budget;
+    // A client being moved away: when its requests stop here (a move's freeze, timed on
+    // the servers' clocks; see `handlers::migrate::MOVE_TIMES`).
+    if s.moves.times_batches() {
+        s.moves.batch_from(client, std::time::SystemTime::now());
+    }
     while let Some(req) = rest.next() {
         match req {
             Incoming::Raw(r) => {
@@ -251,6 +256,7 @@ pub fn flush_clients(s: &mut State) {
 /// Composes the damage and shows it.
 pub fn present(s: &mut State) {
     s.refresh_decorations();
+    crate::handlers::migrate::first_frames(s);
     if !s.screen.shows_frames() {
         s.framebuffer.discard_damage();
         return;

@@ -1,15 +1,16 @@
 //! Live migration's requests (1.6, protocol.md §5.5): GrantMove (this display lets an
 //! app come here), MoveClient (an app here is asked to go elsewhere) and MoveDone (the
-//! app says how that ended). The tokens and pending moves are `state::moves`'s.
+//! app says how that ended). The tokens and pending moves are `state::moves`'s. Also
+//! the log lines that time a move on the servers' own clocks ([`MOVE_TIMES`]).
 
 use crate::command::{fail, HandlerResult};
 use crate::events::send_event;
 use crate::state::moves::TOKEN_TTL;
 use crate::state::State;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 use yonder_protocol::event::{MoveOutcomeEvent, MoveRequestEvent};
 use yonder_protocol::reply::MoveTokenReply;
-use yonder_protocol::request::{GrantMove, MoveClient, MoveDone};
+use yonder_protocol::request::{GrantMove, MoveClient, MoveDone, UnmapWindow};
 use yonder_protocol::{ClientId, ErrorCode, Event, Reply, WindowId};
 
 /// The longest app name, display name, reason or token the requests take.
@@ -149,8 +150,84 @@ pub(crate) fn move_done(s: &mut State, c: ClientId, r: MoveDone) -> HandlerResul
         false => r.reason,
     };
     tracing::info!(client = c.0, moved = r.moved, %reason, "move reported");
+    let left = s.moves.left(c);
+    if r.moved {
+        moved_away(s, c);
+    }
+    if let (true, Some(last)) = (r.moved, left) {
+        let app = s.clients.get(&c).map_or("", |c| c.app_name.as_str());
+        tracing::info!(
+            target: MOVE_TIMES,
+            client = c.0,
+            app,
+            last_request_us = unix_us(last),
+            done_us = unix_us(SystemTime::now()),
+            "moved away"
+        );
+    }
     tell_movers(s, c, r.moved, &reason);
     Ok(None)
+}
+
+/// The log target of the lines that time moves on the servers' own clocks
+/// (`YONDER_LOG=yonder_server::move_times=info`; bench/migrate.sh reads them): a client
+/// moved away ("moved away", with when its last requests before the switch came), a
+/// client that came with a token first shown ("first shown").
+pub const MOVE_TIMES: &str = "yonder_server::move_times";
+
+/// Microseconds since the Unix epoch (the one clock of two servers on one machine).
+fn unix_us(t: SystemTime) -> u128 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros())
+}
+
+/// At the end of a burst: notes the first frame of each client that came with a token
+/// and now has a window shown (viewable; an embedded part's inside another client's
+/// window): what a composition now shows is its first frame here. Nothing to do, and
+/// nothing looked at, when no such client waits (a walk of the windows otherwise, for
+/// at most `state::moves`' 30 s per arriving client).
+pub(crate) fn first_frames(s: &mut State) {
+    let arriving = s.moves.arriving(Instant::now());
+    if arriving.is_empty() {
+        return;
+    }
+    for c in arriving {
+        let shown = s
+            .windows
+            .keys()
+            .any(|w| s.owner_of(w.0) == Some(c) && s.is_viewable(*w));
+        if shown {
+            s.moves.shown(c);
+            let app = s.clients.get(&c).map_or("", |c| c.app_name.as_str());
+            tracing::info!(
+                target: MOVE_TIMES,
+                client = c.0,
+                app,
+                first_frame_us = unix_us(SystemTime::now()),
+                "first shown"
+            );
+        }
+    }
+}
+
+/// `client` is on another display now: its windows leave this screen at once (not when
+/// its connection ends, which a slow link may hold up), and it hears no more events here
+/// (its library reads only the answers it awaits). Each window of its own that is not
+/// inside another of its own is unmapped, with the events others see when a client
+/// unmaps; the rest goes when the connection ends, as ever.
+fn moved_away(s: &mut State, c: ClientId) {
+    if let Some(client) = s.clients.get_mut(&c) {
+        client.moved_away = true;
+    }
+    let outermost: Vec<WindowId> = s
+        .windows
+        .values()
+        .filter(|w| w.mapped && s.owner_of(w.id.0) == Some(c) && s.owner_of(w.parent.0) != Some(c))
+        .map(|w| w.id)
+        .collect();
+    for window in outermost {
+        let _ = crate::handlers::window::unmap_window(s, c, UnmapWindow { window });
+    }
 }
 
 /// Tells whoever asked `client` to move how it ended.
@@ -176,4 +253,5 @@ pub(crate) fn client_gone(s: &mut State, client: ClientId) {
         "its connection ended before it said whether it moved",
     );
     s.moves.mover_gone(client);
+    s.moves.forget_times(client);
 }

@@ -61,6 +61,10 @@ pub struct Client {
     /// It came in with a migration token (protocol.md §5.5), not a cookie: it alone may
     /// come back into its session with the session's secret and no cookie.
     pub by_token: bool,
+    /// It said it moved to another display (MoveDone, moved): its windows here are
+    /// hidden and it hears no more events here (the few answers it still waits for are
+    /// replies).
+    pub moved_away: bool,
     /// Bytes of its windows' backing stores and its pixmaps (see `state::quota`).
     pub drawable_bytes: u64,
     /// What else it holds against its bounds (protocol.md §19.3).
@@ -114,6 +118,7 @@ impl Client {
             segments: HashMap::new(),
             trusted: false,
             by_token: false,
+            moved_away: false,
             drawable_bytes: 0,
             held: Held::default(),
             outbox: Outbox::new(),

@@ -1,10 +1,13 @@
 //! Live migration's bookkeeping (protocol.md §5.5): the migration tokens this display
-//! granted (GrantMove) and has seen spent, and the moves under way on this display
-//! (MoveClient: whom each moving client reports to). Pure data with the time passed
-//! in; the requests are `handlers::migrate`'s, the hello's check `clients::session`'s.
+//! granted (GrantMove) and has seen spent, the moves under way on this display
+//! (MoveClient: whom each moving client reports to), and the times that make a move's
+//! freeze on the servers' own clocks (when a client leaving sent its last requests here,
+//! when one arriving was first shown). Pure data with the time passed in; the requests
+//! are `handlers::migrate`'s, the hello's check `clients::session`'s, the times' log
+//! lines the state thread's.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use yonder_protocol::ClientId;
 
 /// How long a granted token is valid.
@@ -19,6 +22,9 @@ pub const MAX_GRANTED_PER_CLIENT: usize = 8;
 const REMEMBER: Duration = Duration::from_secs(300);
 /// How many spent or expired tokens are remembered at most.
 const MAX_REMEMBERED: usize = 256;
+/// How long a client that came with a token is watched for its first frame (one that
+/// shows no window by then is not watched any more).
+const ARRIVAL_WATCH: Duration = Duration::from_secs(30);
 
 /// A token not yet presented.
 #[derive(Debug, Clone)]
@@ -48,6 +54,11 @@ pub struct Moves {
     pending: HashMap<ClientId, Vec<ClientId>>,
     /// The token granted last (for tests and fuzzing, which do not read replies).
     newest: Option<[u8; 16]>,
+    /// For each client asked to move, when its last two batches of requests came (the
+    /// latest first): the one before its MoveDone's is where its requests stopped here.
+    batches: HashMap<ClientId, [Option<SystemTime>; 2]>,
+    /// Clients that came with a token and have not been shown yet, with when they came.
+    arriving: HashMap<ClientId, Instant>,
 }
 
 impl Moves {
@@ -153,8 +164,49 @@ impl Moves {
         self.spent.push_back((token, now, why));
     }
 
+    /// Whether batches of requests are to be timed ([`Moves::batch_from`]): a client is
+    /// being moved away.
+    #[inline]
+    pub fn times_batches(&self) -> bool {
+        !self.batches.is_empty()
+    }
+
+    /// A batch of `client`'s requests is being applied at `now`.
+    pub fn batch_from(&mut self, client: ClientId, now: SystemTime) {
+        if let Some(b) = self.batches.get_mut(&client) {
+            *b = [Some(now), b[0]];
+        }
+    }
+
+    /// `client` said it moved away, in the batch being applied: when the batch before
+    /// came (where its requests here stopped), if it was being timed.
+    pub fn left(&mut self, client: ClientId) -> Option<SystemTime> {
+        self.batches.remove(&client).and_then(|b| b[1])
+    }
+
+    /// `client` came with a token at `now`: its first frame is to be noted.
+    pub fn arrived(&mut self, client: ClientId, now: Instant) {
+        self.arriving.insert(client, now);
+    }
+
+    /// The clients whose first frame is still to come, those watched too long dropped.
+    pub fn arriving(&mut self, now: Instant) -> Vec<ClientId> {
+        if self.arriving.is_empty() {
+            return Vec::new();
+        }
+        self.arriving
+            .retain(|_, since| now.duration_since(*since) < ARRIVAL_WATCH);
+        self.arriving.keys().copied().collect()
+    }
+
+    /// `client` was shown: no longer watched.
+    pub fn shown(&mut self, client: ClientId) {
+        self.arriving.remove(&client);
+    }
+
     /// `mover` asked `client` to move: it hears how that ends.
     pub fn asked(&mut self, client: ClientId, mover: ClientId) {
+        self.batches.entry(client).or_default();
         let movers = self.pending.entry(client).or_default();
         if !movers.contains(&mover) {
             movers.push(mover);
@@ -164,6 +216,12 @@ impl Moves {
     /// `client` reported (or left): whom to tell.
     pub fn reported(&mut self, client: ClientId) -> Vec<ClientId> {
         self.pending.remove(&client).unwrap_or_default()
+    }
+
+    /// `client` is gone: nothing of it is timed any more.
+    pub fn forget_times(&mut self, client: ClientId) {
+        self.batches.remove(&client);
+        self.arriving.remove(&client);
     }
 
     /// `client` left: it is nobody's mover any more.
@@ -189,6 +247,34 @@ mod tests {
     use super::*;
 
     const T: [u8; 16] = [7; 16];
+
+    #[test]
+    fn a_leaving_clients_requests_stop_at_the_batch_before_its_move_done() {
+        let mut m = Moves::default();
+        let t = |ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms);
+        m.batch_from(ClientId(5), t(1));
+        assert!(!m.times_batches(), "nobody is moving: nothing timed");
+        m.asked(ClientId(5), ClientId(9));
+        assert!(m.times_batches());
+        m.batch_from(ClientId(5), t(10));
+        m.batch_from(ClientId(6), t(11));
+        m.batch_from(ClientId(5), t(20));
+        // MoveDone came in the batch of 20 ms.
+        assert_eq!(m.left(ClientId(5)), Some(t(10)));
+        assert!(!m.times_batches());
+        assert_eq!(m.left(ClientId(5)), None);
+
+        let now = Instant::now();
+        m.arrived(ClientId(7), now);
+        assert_eq!(m.arriving(now), vec![ClientId(7)]);
+        assert!(
+            m.arriving(now + ARRIVAL_WATCH).is_empty(),
+            "watched 30 s at most"
+        );
+        m.arrived(ClientId(8), now);
+        m.shown(ClientId(8));
+        assert!(m.arriving(now).is_empty());
+    }
 
     #[test]
     fn a_token_admits_its_app_once() {
