@@ -291,7 +291,18 @@ impl Connection {
     /// app goes on where it was.
     pub fn move_to(&self, to: &str) -> Result<(), MoveError> {
         self.transport
-            .migrate(to, Via::Cookie, false)
+            .migrate(to, Via::Cookie(None), false)
+            .map_err(|reason| MoveError {
+                to: to.to_string(),
+                reason,
+            })
+    }
+
+    /// [`Connection::move_to`] with `to`'s cookie given (as
+    /// [`crate::ConnectOptions::cookie`] gives one), not looked up.
+    pub fn move_to_with_cookie(&self, to: &str, cookie: &[u8]) -> Result<(), MoveError> {
+        self.transport
+            .migrate(to, Via::Cookie(Some(cookie.to_vec())), false)
             .map_err(|reason| MoveError {
                 to: to.to_string(),
                 reason,

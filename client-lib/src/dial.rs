@@ -92,16 +92,19 @@ impl Dialer {
 
     /// A dialer for a display the app moves to (protocol.md §5.5): `with_token`, the
     /// app presents no cookie there (a migration token first, then its session's
-    /// secret stand for one); else the display's ordinary cookie, looked up as usual.
+    /// secret stand for one); else `cookie`, or the display's ordinary cookie looked up
+    /// as usual.
     pub(crate) fn for_move(
         display: &str,
         with_token: bool,
+        cookie: Option<Vec<u8>>,
         app_name: String,
         reconnect: Reconnect,
     ) -> Result<Dialer, ConnectError> {
-        let cookie = match with_token {
-            true => CookieChoice::Absent,
-            false => CookieChoice::Lookup {
+        let cookie = match (with_token, cookie) {
+            (true, _) => CookieChoice::Absent,
+            (false, Some(c)) => CookieChoice::Given(c),
+            (false, None) => CookieChoice::Lookup {
                 trusted: crate::trust::trust_requested_by_env(),
             },
         };

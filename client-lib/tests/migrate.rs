@@ -383,7 +383,52 @@ fn an_app_moves_itself_with_the_other_displays_cookie() {
         shown(&watch_a, app.win).unwrap().at(10, 10) & 0xffffff,
         0x445566
     );
-    drop(b);
+
+    // With B's cookie it goes, while its event loop runs on, and comes back the same way.
+    let colour = AtomicU32::new(0x445566);
+    let stop = AtomicBool::new(false);
+    let changes = Mutex::new(Vec::new());
+    let watch_b = b.connect_trusted();
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| run_app(&app.conn, app.win, app.gc, &colour, &stop, &changes));
+        let cookie_b = b.options().cookie.unwrap();
+        app.conn
+            .move_to_with_cookie(&b.display(), &cookie_b)
+            .expect("the app moves itself to B");
+        assert_eq!(app.conn.display_name(), b.display());
+        // (The failed try is heard of first.)
+        let changes_now = heard(&changes, 2);
+        assert!(
+            matches!(
+                &changes_now[..],
+                [DisplayChange::MoveFailed { .. }, DisplayChange::Moved { to }]
+                    if *to == b.display()
+            ),
+            "{changes_now:?}"
+        );
+        // Drawn on B after the move; gone from A.
+        colour.store(0x99aa33, Ordering::Release);
+        paint(&app.conn, app.win, app.gc, 0x99aa33);
+        app.conn.sync().unwrap();
+        assert_eq!(
+            shown(&watch_b, app.win).unwrap().at(10, 10) & 0xffffff,
+            0x99aa33
+        );
+        let end = Instant::now() + Duration::from_secs(10);
+        while shown(&watch_a, app.win).is_some() {
+            assert!(Instant::now() < end, "the app's window stayed on A");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let cookie_a = a.options().cookie.unwrap();
+        app.conn
+            .move_to_with_cookie(&a.display(), &cookie_a)
+            .expect("and back to A");
+        assert_eq!(
+            shown(&watch_a, app.win).unwrap().at(10, 10) & 0xffffff,
+            0x99aa33
+        );
+    });
 }
 
 #[test]

@@ -97,9 +97,9 @@ fn tracing_free_note(app: &str, why: &str) {
 pub(crate) enum Via {
     /// A token B granted (GrantMove), passed on by A in a MoveRequest.
     Token(Vec<u8>),
-    /// B's ordinary cookie, from the environment or the cookie file (an app moving
-    /// itself).
-    Cookie,
+    /// B's cookie, the one given or else the ordinary one from the environment or the
+    /// cookie file (an app moving itself).
+    Cookie(Option<Vec<u8>>),
 }
 
 /// The connection to B while the move is under way: its socket, read buffer and output.
@@ -355,9 +355,14 @@ impl Inner {
                 return Err("the connection to the display is lost at the moment".into());
             }
         }
+        let given = match &via {
+            Via::Cookie(c) => c.clone(),
+            Via::Token(_) => None,
+        };
         let dialer = Dialer::for_move(
             to,
             matches!(via, Via::Token(_)),
+            given,
             self.app_name.clone(),
             self.reconnect,
         )
@@ -385,7 +390,7 @@ impl Inner {
                 }),
                 token: match &via {
                     Via::Token(t) => Some(t.clone()),
-                    Via::Cookie => None,
+                    Via::Cookie(_) => None,
                 },
             };
             match handshake(&stream, &hello).map_err(|e| format!("{to}: {e}"))? {
