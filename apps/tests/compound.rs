@@ -270,30 +270,14 @@ fn a_drag_goes_on_while_another_app_moves_away() {
     move_to(&d, trash_center());
     wait_stderr(&yfiles, "status accept=true action=Move");
     // hello moves to the other display while the button is still down.
-    let mut lines = String::new();
-    for x in [&d, &other] {
-        let name = x.handle.unix_display();
-        lines += &format!("{name} {}\n", hex::encode(x.handle.cookie));
-        lines += &format!("{name}+trusted {}\n", hex::encode(x.handle.trusted_cookie));
-    }
-    let file = d.path("mover-cookies");
-    std::fs::write(&file, lines).unwrap();
-    let window = format!("{:#x}", hello.0);
-    let moved = spawn(
+    move_window(
         MOVE,
-        &[
-            "--window",
-            &window,
-            "--from",
-            &d.handle.unix_display(),
-            "--to",
-            &other.handle.unix_display(),
-        ],
         d.dir.path(),
-        &[("YONDER_COOKIE_FILE", file.to_str().unwrap())],
-    )
-    .finish();
-    assert!(moved.status.success(), "{}{}", moved.stdout, moved.stderr);
+        hello,
+        &d.handle.unix_display(),
+        &other.handle.unix_display(),
+        &cookie_lines(&[&d, &other]),
+    );
     eventually("hello left", || d.conn.get_geometry(hello).reply().is_err());
     // The drag goes on and drops.
     move_to(&d, (trash_center().0 + 10, trash_center().1 + 5));

@@ -8,7 +8,7 @@ use std::time::Duration;
 use yonder::prelude::*;
 use yonder_protocol::request::{FakeKind, ImageFormat};
 use yonder_protocol::{Rect, WindowId};
-use yonder_test_support::apps::{eventually, spawn, watchdog, App, Display, Observer, WAIT};
+use yonder_test_support::apps::{self, eventually, spawn, watchdog, App, Display, Observer, WAIT};
 use yonder_test_support::home::Home;
 use yonder_test_support::netns::NetPair;
 
@@ -23,38 +23,14 @@ const MOVE: &str = env!("CARGO_BIN_EXE_yonder-move");
 /// ypaint's toolbar height (see its source).
 const TOOLBAR_H: i32 = 36;
 
-/// Runs `yonder-move --window W --from FROM --to TO` with a cookie file holding `lines`
-/// (the trusted cookie of FROM, a cookie of TO); returns its stdout, or panics with what
-/// it said.
+/// Runs `yonder-move --window W --from FROM --to TO` with a cookie file holding `lines`.
 fn move_window(dir: &std::path::Path, w: WindowId, from: &str, to: &str, lines: &str) -> String {
-    let file = dir.join("mover-cookies");
-    std::fs::write(&file, lines).unwrap();
-    let window = format!("{:#x}", w.0);
-    let done = spawn(
-        MOVE,
-        &["--window", &window, "--from", from, "--to", to],
-        dir,
-        &[("YONDER_COOKIE_FILE", file.to_str().unwrap())],
-    )
-    .finish_within(WAIT);
-    assert!(
-        done.status.success(),
-        "yonder-move failed: {}{}",
-        done.stdout,
-        done.stderr
-    );
-    done.stdout
+    apps::move_window(MOVE, dir, w, from, to, lines)
 }
 
 /// The cookie-file lines that let a mover move apps from `a` to `b` and back.
 fn cookie_lines(a: &Display, b: &Display) -> String {
-    let mut s = String::new();
-    for d in [a, b] {
-        let name = d.handle.unix_display();
-        s += &format!("{name} {}\n", hex::encode(d.handle.cookie));
-        s += &format!("{name}+trusted {}\n", hex::encode(d.handle.trusted_cookie));
-    }
-    s
+    apps::cookie_lines(&[a, b])
 }
 
 /// Waits until window `w` shows on `o` with exactly `pixels`.

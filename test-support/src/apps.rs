@@ -395,3 +395,45 @@ pub fn eventually_within(limit: Duration, what: &str, mut cond: impl FnMut() -> 
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// The cookie-file lines that let a mover move apps between `displays` (each display's
+/// cookie and trusted cookie).
+pub fn cookie_lines(displays: &[&Display]) -> String {
+    let mut s = String::new();
+    for d in displays {
+        let name = d.handle.unix_display();
+        s += &format!("{name} {}\n", hex::encode(d.handle.cookie));
+        s += &format!("{name}+trusted {}\n", hex::encode(d.handle.trusted_cookie));
+    }
+    s
+}
+
+/// Runs the mover `mover` (`yonder-move`) as `--window W --from FROM --to TO` in `dir`,
+/// with a cookie file holding `lines` (the trusted cookie of FROM, a cookie of TO, as
+/// [`cookie_lines`] writes them); returns its stdout, or panics with what it said.
+pub fn move_window(
+    mover: &str,
+    dir: &Path,
+    w: WindowId,
+    from: &str,
+    to: &str,
+    lines: &str,
+) -> String {
+    let file = dir.join("mover-cookies");
+    std::fs::write(&file, lines).unwrap();
+    let window = format!("{:#x}", w.0);
+    let done = spawn(
+        mover,
+        &["--window", &window, "--from", from, "--to", to],
+        dir,
+        &[("YONDER_COOKIE_FILE", file.to_str().unwrap())],
+    )
+    .finish_within(WAIT);
+    assert!(
+        done.status.success(),
+        "yonder-move failed: {}{}",
+        done.stdout,
+        done.stderr
+    );
+    done.stdout
+}
