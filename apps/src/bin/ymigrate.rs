@@ -334,6 +334,7 @@ fn main() {
     let wa = connect(&a.display, &a.trusted, "ymigrate-watcher");
     let wb = connect(&b.display, &b.trusted, "ymigrate-watcher");
     let mut children = Vec::new();
+    let mut reported = Reported::default();
 
     // hello, ticking: the visible freeze.
     let (child, err) = spawn(
@@ -343,7 +344,8 @@ fn main() {
         &["--tick-ms", "5", "--x", "0", "--y", "0"],
     );
     children.push(child);
-    let hello_win = window_of(&wa, client_named(&wa, "hello"));
+    // Its window is up before the first move.
+    window_of(&wa, client_named(&wa, "hello"));
     for _ in 0..args.moves {
         let stop = Arc::new(AtomicBool::new(false));
         let (seen_a, seen_b) = (Mutex::new(Vec::new()), Mutex::new(Vec::new()));
@@ -351,28 +353,7 @@ fn main() {
             s.spawn(|| watch(&wa, &stop, &seen_a));
             s.spawn(|| watch(&wb, &stop, &seen_b));
             std::thread::sleep(Duration::from_millis(50));
-            let t0 = Instant::now();
-            let mapped_at =
-                s.spawn(|| {
-                    let end = Instant::now() + Duration::from_secs(5);
-                    while Instant::now() < end {
-                        if wb.get_window_attributes(hello_win).reply().is_ok_and(|a| {
-                            a.map_state == yonder::protocol::reply::MapState::Viewable
-                        }) {
-                            return Some(Instant::now());
-                        }
-                    }
-                    None
-                });
             let total = move_app(&a, &b, "hello");
-            let m = mapped_at.join().unwrap();
-            if std::env::var_os("YMIGRATE_DEBUG").is_some() {
-                eprintln!(
-                    "DEBUG viewable on B after {:?}, outcome after {:?}",
-                    m.map(|m| m - t0),
-                    total.total
-                );
-            }
             // Until B's screen shows a frame A's never did (at most 5 s).
             let end = Instant::now() + Duration::from_secs(5);
             while Instant::now() < end {
@@ -409,9 +390,9 @@ fn main() {
             );
             println!("stale|hello|{first_b}|{last_a}");
         }
-        report("hello", "A→B", &err, Some(visible), total);
+        reported.report("hello", "A→B", &err, Some(visible), total);
         let back = move_app(&b, &a, "hello");
-        report("hello", "B→A", &err, None, back);
+        reported.report("hello", "B→A", &err, None, back);
     }
 
     // ypaint with a 2000 × 2000 canvas and strokes on it.
@@ -430,9 +411,9 @@ fn main() {
     std::thread::sleep(Duration::from_millis(500));
     for _ in 0..args.moves {
         let total = move_app(&a, &b, "ypaint");
-        report("ypaint 2000×2000", "A→B", &err, None, total);
+        reported.report("ypaint 2000×2000", "A→B", &err, None, total);
         let back = move_app(&b, &a, "ypaint");
-        report("ypaint 2000×2000", "B→A", &err, None, back);
+        reported.report("ypaint 2000×2000", "B→A", &err, None, back);
     }
 
     // ydoc with a drawing edited in place: ypaint runs inside ydoc's window (a process
@@ -464,47 +445,54 @@ fn main() {
     std::thread::sleep(Duration::from_millis(300));
     for _ in 0..args.moves {
         let total = move_app(&a, &b, "ydoc");
-        report("ydoc + part: ydoc", "A→B", &err, None, total);
+        reported.report("ydoc + part: ydoc", "A→B", &err, None, total);
         let total = move_app(&a, &b, "ypaint");
-        report("ydoc + part: ypaint", "A→B", &err, None, total);
+        reported.report("ydoc + part: ypaint", "A→B", &err, None, total);
         let back = move_app(&b, &a, "ydoc");
-        report("ydoc + part: ydoc", "B→A", &err, None, back);
+        reported.report("ydoc + part: ydoc", "B→A", &err, None, back);
         let back = move_app(&b, &a, "ypaint");
-        report("ydoc + part: ypaint", "B→A", &err, None, back);
+        reported.report("ydoc + part: ypaint", "B→A", &err, None, back);
     }
     for c in children {
         end_group(c);
     }
 }
 
-/// Prints the line of the app's last move.
-fn report(app: &str, direction: &str, err: &Path, visible: Option<Duration>, moved: Moved) {
-    // The library writes its line right after the switch; the outcome may come first.
-    let end = Instant::now() + Duration::from_secs(5);
-    let mut lines = moved_lines(err);
-    while lines.is_empty() && Instant::now() < end {
-        std::thread::sleep(Duration::from_millis(10));
-        lines = moved_lines(err);
+/// The library's move lines already reported, per app log: each move's report takes
+/// the next one.
+#[derive(Default)]
+struct Reported(std::collections::HashMap<PathBuf, usize>);
+
+impl Reported {
+    /// Prints the line of the app's last move (its library's line is the next one in
+    /// `err` not reported yet).
+    fn report(
+        &mut self,
+        app: &str,
+        direction: &str,
+        err: &Path,
+        visible: Option<Duration>,
+        moved: Moved,
+    ) {
+        let done = self.0.entry(err.to_path_buf()).or_default();
+        // The library writes its line right after the switch; the outcome may come first.
+        let end = Instant::now() + Duration::from_secs(5);
+        let mut lines = moved_lines(err);
+        while lines.len() <= *done && Instant::now() < end {
+            std::thread::sleep(Duration::from_millis(10));
+            lines = moved_lines(err);
+        }
+        let line = lines.get(*done).cloned().unwrap_or_default();
+        *done += 1;
+        println!(
+            "move|{app}|{direction}|{}|{}|{}|{}|{}|{}|{}",
+            field(&line, "freeze_us"),
+            visible.map_or(String::new(), |v| v.as_micros().to_string()),
+            field(&line, "replay_bytes"),
+            field(&line, "copied_bytes"),
+            field(&line, "bytes"),
+            moved.total.as_micros(),
+            moved.servers.map_or(String::new(), |s| s.to_string()),
+        );
     }
-    static SEEN: std::sync::Mutex<Vec<(String, usize)>> = std::sync::Mutex::new(Vec::new());
-    let key = err.display().to_string();
-    let mut seen = SEEN.lock().unwrap();
-    let done = seen.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n);
-    while lines.len() <= done && Instant::now() < end {
-        std::thread::sleep(Duration::from_millis(10));
-        lines = moved_lines(err);
-    }
-    let line = lines.get(done).cloned().unwrap_or_default();
-    seen.retain(|(k, _)| *k != key);
-    seen.push((key, done + 1));
-    println!(
-        "move|{app}|{direction}|{}|{}|{}|{}|{}|{}|{}",
-        field(&line, "freeze_us"),
-        visible.map_or(String::new(), |v| v.as_micros().to_string()),
-        field(&line, "replay_bytes"),
-        field(&line, "copied_bytes"),
-        field(&line, "bytes"),
-        moved.total.as_micros(),
-        moved.servers.map_or(String::new(), |s| s.to_string()),
-    );
 }

@@ -84,9 +84,9 @@ fn fresh_space(own: u32) -> Result<u32, String> {
 }
 
 /// A move whose old display did not answer the switch's Sync (it went away meanwhile):
-/// the move stands; said on stderr only with `YONDER_DEBUG_JOURNAL`, as the library says
-/// nothing otherwise.
-fn tracing_free_note(app: &str, why: &str) {
+/// the move stands; said on stderr only with `YONDER_DEBUG_JOURNAL` (the library writes
+/// nothing otherwise).
+fn note_old_display_unanswered(app: &str, why: &str) {
     if super::stats::enabled() {
         eprintln!("yonder-journal: app={app} event=move-left-old-display-unanswered why={why}");
     }
@@ -668,7 +668,7 @@ impl Inner {
             .and_then(|()| self.answer_locked(a_sync));
         if let Err(e) = a_outcome {
             // A went away or is stuck: its answers are lost, the move stands.
-            tracing_free_note(&self.app_name, &e);
+            note_old_display_unanswered(&self.app_name, &e);
             lock(&self.state).lost_through(a_sync);
         }
         let old = self.stream();
