@@ -28,11 +28,6 @@ fn move_window(dir: &std::path::Path, w: WindowId, from: &str, to: &str, lines: 
     apps::move_window(MOVE, dir, w, from, to, lines)
 }
 
-/// The cookie-file lines that let a mover move apps from `a` to `b` and back.
-fn cookie_lines(a: &Display, b: &Display) -> String {
-    apps::cookie_lines(&[a, b])
-}
-
 /// Waits until window `w` shows on `o` with exactly `pixels`.
 fn shows(o: &Observer, w: WindowId, pixels: &[u32], what: &str) {
     eventually(what, || {
@@ -117,7 +112,7 @@ fn demo_apps_move_to_another_display_and_back_with_their_pixels() {
     });
     std::thread::sleep(Duration::from_millis(300));
     let before: Vec<Vec<u32>> = windows.iter().map(|w| a.read_window(*w).data).collect();
-    let lines = cookie_lines(&a, &b);
+    let lines = apps::cookie_lines(&[&a, &b]);
     let (ad, bd) = (a.handle.unix_display(), b.handle.unix_display());
 
     for (i, w) in windows.iter().enumerate() {
@@ -175,7 +170,7 @@ fn a_clock_keeps_ticking_on_the_other_display() {
     let b = Display::start();
     let mut clock = a.spawn(YCLOCK, &[]);
     let w = a.window_of("yclock");
-    let lines = cookie_lines(&a, &b);
+    let lines = apps::cookie_lines(&[&a, &b]);
     move_window(
         a.dir.path(),
         w,
@@ -340,7 +335,7 @@ fn a_document_moves_with_the_part_embedded_in_it() {
     let a = Display::start();
     let b = Display::start();
     let (mut doc, doc_win, part, part_px) = document_with_part(&a);
-    let lines = cookie_lines(&a, &b);
+    let lines = apps::cookie_lines(&[&a, &b]);
     let said = move_window(
         a.dir.path(),
         doc_win,

@@ -10,20 +10,23 @@
 //! from the app's numbers to the display's, messages in the other way. An atom the new
 //! display sends that the app has never heard of keeps the display's number if the app
 //! does not use that number for another atom, else gets a fresh one. The predefined atoms
-//! are the same everywhere and never looked up.
+//! are the same everywhere and never looked up: those that every display the app has been
+//! on predefines (a display of 1.0 or 1.1 predefines 18, later ones 24; the setup lists
+//! them). The bad value of an Atom error is renumbered, never noted.
 //!
 //! The data of a SendSelectionData is a list of atoms only when it answers a conversion
-//! to `TARGETS`: the SelectionRequests asking for one are noted until their data is sent.
+//! to `TARGETS`: the SelectionRequests asking for one are noted until their data is sent
+//! (the last [`MAX_TARGETS`] of them).
 
 use crate::lock::{lock, Mutex};
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU32, Ordering};
 use yonder_protocol::atoms::{PREDEFINED, TARGETS};
-use yonder_protocol::{Atom, Event, Request, ServerMessage};
+use yonder_protocol::{Event, Request, ServerMessage};
 
-/// Whether `a` is one of the atoms every display has under the same number (or none).
-fn is_fixed(a: Atom) -> bool {
-    a.0 as usize <= PREDEFINED.len()
-}
+/// How many conversions to `TARGETS` the app may leave unanswered before the oldest is
+/// forgotten (its data, if it ever comes, then goes out as it is).
+pub(crate) const MAX_TARGETS: usize = 16;
 
 /// The first number given to an atom of the display whose own number the app already
 /// uses for another atom (far above what a display hands out).
@@ -35,6 +38,9 @@ const FRESH_FROM: u32 = 0x8000_0000;
 pub(crate) struct Renumber {
     /// The app's numbers are the display's (the display the app first connected to).
     same: bool,
+    /// Atoms up to this number are predefined alike on every display the app has been on
+    /// (set once the first display's setup is in; until then, the present version's).
+    fixed: AtomicU32,
     book: Mutex<Book>,
 }
 
@@ -48,8 +54,9 @@ struct Book {
     by_display: HashMap<u32, u32>,
     /// The next fresh app number.
     fresh: u32,
-    /// Transfers of a conversion to `TARGETS` whose data the app has still to send.
-    targets: HashSet<u64>,
+    /// Transfers of a conversion to `TARGETS` whose data the app has still to send,
+    /// oldest first.
+    targets: VecDeque<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -63,13 +70,29 @@ impl Renumber {
     pub(crate) fn same() -> Renumber {
         Renumber {
             same: true,
+            fixed: AtomicU32::new(PREDEFINED.len() as u32),
             book: Mutex::new(Book::default()),
         }
     }
 
-    /// A numbering that maps each app atom of `names` to its number on another display:
+    /// The display predefines `n` atoms (its setup's list): on the first display, the
+    /// app's own predefined ones.
+    pub(crate) fn predefines(&self, n: usize) {
+        self.fixed.store(n as u32, Ordering::Release);
+    }
+
+    /// The number of atoms predefined alike here.
+    pub(crate) fn fixed(&self) -> u32 {
+        self.fixed.load(Ordering::Acquire)
+    }
+
+    /// A numbering of another display that predefines `fixed` atoms alike with those the
+    /// app was on, and maps each app atom of `names` to its number there:
     /// `(app, display, name)`.
-    pub(crate) fn mapped(names: impl IntoIterator<Item = (u32, u32, String)>) -> Renumber {
+    pub(crate) fn mapped(
+        fixed: u32,
+        names: impl IntoIterator<Item = (u32, u32, String)>,
+    ) -> Renumber {
         let mut book = Book {
             fresh: FRESH_FROM,
             ..Book::default()
@@ -86,6 +109,7 @@ impl Renumber {
         }
         Renumber {
             same: false,
+            fixed: AtomicU32::new(fixed),
             book: Mutex::new(book),
         }
     }
@@ -114,16 +138,17 @@ impl Renumber {
         let mut book = lock(&self.book);
         let targets = match req {
             Request::SendSelectionData(s) => {
-                let t = book.targets.contains(&s.transfer);
-                if s.done || s.refused {
-                    book.targets.remove(&s.transfer);
+                let at = book.targets.iter().position(|t| *t == s.transfer);
+                if let (Some(i), true) = (at, s.done || s.refused) {
+                    book.targets.remove(i);
                 }
-                t
+                at.is_some()
             }
             _ => false,
         };
+        let fixed = self.fixed();
         req.visit_atoms(targets, &mut |a| {
-            if !is_fixed(*a) {
+            if a.0 > fixed {
                 if let Some(k) = book.by_app.get(&a.0) {
                     a.0 = k.display;
                 }
@@ -134,8 +159,21 @@ impl Renumber {
     /// Renumbers a message from the display's numbers to the app's, noting atoms it has
     /// not seen before.
     pub(crate) fn incoming(&self, msg: &mut ServerMessage) {
+        let fixed = self.fixed();
+        if let ServerMessage::Error { error, .. } = msg {
+            // A bad value is no atom the app has heard of: renumbered if known, not noted.
+            if !self.same {
+                let book = lock(&self.book);
+                error.visit_atoms(&mut |a| {
+                    if let Some(app) = book.by_display.get(&a.0).filter(|_| a.0 > fixed) {
+                        a.0 = *app;
+                    }
+                });
+            }
+            return;
+        }
         let mut any = false;
-        msg.visit_atoms(&mut |a| any |= !is_fixed(*a));
+        msg.visit_atoms(&mut |a| any |= a.0 > fixed);
         let asks_targets = match msg {
             ServerMessage::Event {
                 event: Event::SelectionRequest(r),
@@ -148,14 +186,26 @@ impl Renumber {
         }
         let mut book = lock(&self.book);
         if let Some(transfer) = asks_targets {
-            book.targets.insert(transfer);
+            if book.targets.len() >= MAX_TARGETS {
+                book.targets.pop_front();
+            }
+            book.targets.push_back(transfer);
         }
         let same = self.same;
         msg.visit_atoms(&mut |a| {
-            if !is_fixed(*a) {
+            if a.0 > fixed {
                 a.0 = book.app_number(a.0, same);
             }
         });
+    }
+
+    /// Forgets the app's atom `app`: the display says it is no atom (a number the app
+    /// made up and the display echoed), so there is nothing to carry.
+    pub(crate) fn forget(&self, app: u32) {
+        let mut book = lock(&self.book);
+        if let Some(k) = book.by_app.remove(&app) {
+            book.by_display.remove(&k.display);
+        }
     }
 
     /// The app's atoms whose names are not known yet.
@@ -276,7 +326,7 @@ mod tests {
     use yonder_protocol::event::{PropertyEvent, PropertyState, SelectionRequestEvent};
     use yonder_protocol::reply::InternAtomReply;
     use yonder_protocol::request::{ChangeProperty, PropMode, SendSelectionData};
-    use yonder_protocol::{encode_frame, Reply, Seq, Timestamp, WindowId};
+    use yonder_protocol::{encode_frame, Atom, Reply, Seq, Timestamp, WindowId};
 
     const W: WindowId = WindowId(1 << 32 | 1);
 
@@ -330,9 +380,31 @@ mod tests {
     }
 
     #[test]
+    fn an_old_displays_atoms_past_its_eighteen_are_the_apps_own_and_errors_are_not_atoms() {
+        let r = Renumber::same();
+        r.predefines(18);
+        let mut m = interned(20);
+        r.incoming(&mut m);
+        assert_eq!(r.unnamed(), vec![20], "an interned atom of a 1.1 display");
+        let mut e = ServerMessage::Error {
+            seq: Seq(1),
+            error: yonder_protocol::ProtocolError {
+                code: yonder_protocol::ErrorCode::Atom,
+                bad_value: 999,
+                opcode: 12,
+                message: String::new(),
+            },
+        };
+        r.incoming(&mut e);
+        assert_eq!(r.unnamed(), vec![20], "a bad value is not noted");
+        r.forget(20);
+        assert!(r.unnamed().is_empty());
+    }
+
+    #[test]
     fn after_a_move_both_ways_are_mapped_and_a_taken_number_gets_a_fresh_one() {
         // On A, FOO was 30 and BAR 31; on B they are 40 and 30.
-        let r = Renumber::mapped([(30, 40, "FOO".into()), (31, 30, "BAR".into())]);
+        let r = Renumber::mapped(24, [(30, 40, "FOO".into()), (31, 30, "BAR".into())]);
         let mut m = property(40);
         r.incoming(&mut m);
         assert_eq!(atom_in(&m), 30);
@@ -382,7 +454,7 @@ mod tests {
 
     #[test]
     fn a_targets_answer_is_renumbered_until_its_last_chunk() {
-        let r = Renumber::mapped([(30, 40, "FOO".into())]);
+        let r = Renumber::mapped(24, [(30, 40, "FOO".into())]);
         let mut ask = ServerMessage::Event {
             seq: Seq(1),
             event: Event::SelectionRequest(SelectionRequestEvent {

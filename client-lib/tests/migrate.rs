@@ -237,6 +237,8 @@ fn an_app_moves_to_another_display_and_back_with_its_window_and_pixels() {
 fn bad_tokens_are_refused_and_the_app_stays_intact() {
     let a = TestServer::start();
     let b = TestServer::start();
+    // Another display whose tokens expire after 300 ms (30 s by default).
+    let brief = TestServer::start_with(|c| c.move_token_ttl = Duration::from_millis(300));
     let app = app_on(&a);
     let id = app.conn.setup().unwrap().client_id;
     let colour = AtomicU32::new(0xcc2200);
@@ -272,6 +274,20 @@ fn bad_tokens_are_refused_and_the_app_stays_intact() {
         let o = outcome(&mover);
         assert!(!o.moved);
         assert!(o.reason.contains("granted for the app"), "{}", o.reason);
+        // A token that expired before it was presented.
+        let token = brief.connect().grant_move("test").reply().unwrap().token;
+        std::thread::sleep(Duration::from_millis(400));
+        mover
+            .move_client(id, &brief.display(), &token)
+            .check()
+            .unwrap();
+        let o = outcome(&mover);
+        assert!(!o.moved);
+        assert!(
+            o.reason.contains("expired (tokens are valid 300 ms)"),
+            "{}",
+            o.reason
+        );
         // The app is still on A, whole, and goes on drawing there.
         colour.store(0x3355ff, Ordering::Release);
         paint(&app.conn, app.win, app.gc, 0x3355ff);
@@ -289,8 +305,8 @@ fn bad_tokens_are_refused_and_the_app_stays_intact() {
             "{:?}",
             on_b.clients
         );
-        let changes = heard(&changes, 2);
-        assert_eq!(changes.len(), 2, "{changes:?}");
+        let changes = heard(&changes, 3);
+        assert_eq!(changes.len(), 3, "{changes:?}");
         assert!(changes
             .iter()
             .all(|c| matches!(c, DisplayChange::MoveFailed { .. })));
@@ -415,11 +431,15 @@ fn an_app_moves_itself_with_the_other_displays_cookie() {
             shown(&watch_b, app.win).unwrap().at(10, 10) & 0xffffff,
             0x99aa33
         );
-        let end = Instant::now() + Duration::from_secs(10);
-        while shown(&watch_a, app.win).is_some() {
-            assert!(Instant::now() < end, "the app's window stayed on A");
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // A hid it before it answered the switch's last Sync (the window itself goes
+        // when the connection's end reaches A).
+        assert!(
+            watch_a
+                .get_window_attributes(app.win)
+                .reply()
+                .is_ok_and(|w| w.map_state == yonder::protocol::reply::MapState::Unmapped)
+                || watch_a.get_window_attributes(app.win).reply().is_err()
+        );
         let cookie_a = a.options().cookie.unwrap();
         app.conn
             .move_to_with_cookie(&a.display(), &cookie_a)
@@ -642,10 +662,13 @@ fn atoms_the_app_interned_keep_their_meaning_on_the_other_display() {
     app.conn
         .set_selection_owner(atoms::CLIPBOARD, app.win, yonder::protocol::Timestamp(0));
     app.conn.sync().unwrap();
+    // (What A said so far: the Expose of the mapping, YT_PROP's PropertyNotify.)
+    while app.conn.poll_for_event().unwrap().is_some() {}
 
     let stop = AtomicBool::new(false);
     let properties_heard = Mutex::new(Vec::new());
     let targets_asked = Mutex::new(Vec::new());
+    let late = AtomicU32::new(0);
     std::thread::scope(|scope| {
         let _stop = StopOnDrop(&stop);
         // The app offers the clipboard as YT_MIME (its own number for it) and text, and
@@ -670,6 +693,24 @@ fn atoms_the_app_interned_keep_their_meaning_on_the_other_display() {
                         event: Event::Property(p),
                         ..
                     })) => properties_heard.lock().unwrap().push(p.atom),
+                    // The first Expose is the one the library hands the app when the
+                    // move's pre-copy starts: an atom learnt then, and used at once,
+                    // must reach B too.
+                    Ok(Some(Incoming::Event {
+                        event: Event::Expose(_),
+                        ..
+                    })) if late.load(Ordering::Acquire) == 0 => {
+                        let atom = app.conn.intern_atom("YT_LATE", false).reply().unwrap().atom;
+                        late.store(atom.0, Ordering::Release);
+                        app.conn.change_property(
+                            app.win,
+                            atom,
+                            atoms::STRING,
+                            PropMode::Replace,
+                            b"late".to_vec(),
+                        );
+                        app.conn.flush().unwrap();
+                    }
                     Ok(_) => {}
                     Err(e) => panic!("{e}"),
                 }
@@ -677,6 +718,15 @@ fn atoms_the_app_interned_keep_their_meaning_on_the_other_display() {
         });
         let o = move_app(&a, &b, id, "test");
         assert!(o.moved, "{}", o.reason);
+        assert_ne!(
+            late.load(Ordering::Acquire),
+            0,
+            "the app was asked to redraw"
+        );
+        let late_b = on_b.intern_atom("YT_LATE", true).reply().unwrap().atom;
+        assert_ne!(late_b, Atom::NONE, "YT_LATE was interned on B");
+        let p = on_b.get_property(app.win, late_b, false).reply().unwrap();
+        assert_eq!(p.data, b"late", "the property set during the pre-copy");
 
         // On B, the property is there under B's numbers, its ATOM data too.
         let prop_b = on_b.intern_atom("YT_PROP", true).reply().unwrap().atom;

@@ -67,6 +67,9 @@ pub struct ServerConfig {
     /// How long a client whose connection was lost is kept detached, its windows and
     /// resources intact, for it to resume (protocol.md §5.4); zero: freed at once.
     pub detach_grace: std::time::Duration,
+    /// How long a migration token (GrantMove, protocol.md §5.5) admits its app: 30 s.
+    /// For tests and embedders; there is no command-line option.
+    pub move_token_ttl: std::time::Duration,
     /// Make new cookies at start instead of keeping the display's cookies from the
     /// cookie file (which lets remote clients come back after a restart).
     pub new_cookie: bool,
@@ -175,6 +178,7 @@ impl Default for ServerConfig {
             max_output_buffer: DEFAULT_MAX_OUTPUT_BUFFER,
             bounds: Bounds::default(),
             detach_grace: DEFAULT_DETACH_GRACE,
+            move_token_ttl: crate::state::moves::TOKEN_TTL,
             new_cookie: false,
             forget_state: false,
         }

@@ -189,6 +189,9 @@ fn move_app(from: &Side, to: &Side, name: &str) -> Moved {
     let here = connect(&from.display, &from.trusted, "ymigrate");
     let id = client_named(&here, name);
     let started = Instant::now();
+    let started_us = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros());
     here.move_client(id, &to.target, &token)
         .check()
         .unwrap_or_else(|e| panic!("MoveClient: {e}"));
@@ -207,16 +210,18 @@ fn move_app(from: &Side, to: &Side, name: &str) -> Moved {
         }
     };
     let new_id = client_named(&there, name);
-    let last = log_time(&from.log, "moved away", id, "last_request_us");
-    let first = log_time(&to.log, "first shown", new_id, "first_frame_us");
+    // Lines of this move only (an earlier client of the same number cannot match).
+    let last = log_time(&from.log, "moved away", id, "last_request_us", started_us);
+    let first = log_time(&to.log, "first shown", new_id, "first_frame_us", started_us);
     Moved {
         total,
         servers: last.zip(first).map(|(l, f)| f as i128 - l as i128),
     }
 }
 
-/// The value of `key` on the server log's `what` line of client `id` (within 5 s).
-fn log_time(log: &Path, what: &str, id: ClientId, key: &str) -> Option<u128> {
+/// The value of `key` on the server log's `what` line of client `id`, if it is at least
+/// `since` (within 5 s).
+fn log_time(log: &Path, what: &str, id: ClientId, key: &str, since: u128) -> Option<u128> {
     let end = Instant::now() + Duration::from_secs(5);
     let client = format!("client={}", id.0);
     loop {
@@ -229,7 +234,7 @@ fn log_time(log: &Path, what: &str, id: ClientId, key: &str) -> Option<u128> {
                 l.split_whitespace()
                     .find_map(|w| w.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
             })
-            .next();
+            .find(|t: &u128| *t >= since);
         if found.is_some() || Instant::now() >= end {
             return found;
         }

@@ -8,13 +8,17 @@
 //!    unmapped and no selection taken, then, round after round, the copy of what the app
 //!    sent meanwhile (`journal::Copy`, fed by every send while `moving` is set). The app
 //!    is handed an Expose of each shown window at the start, so its redraw lands in B's
-//!    hidden windows too: they are complete before they appear.
+//!    hidden windows too: they are complete before they appear. Before the replay and
+//!    each round, the atoms the app has heard of get B's numbers (`atoms_follow`: named
+//!    on A, interned on B; see `renumber`), so that the frames B gets are renumbered.
 //! 3. **Switch**, with the output lock held (the app's requests wait: this is the
-//!    freeze): the rest of the copy, the map state, selections and focus, and a Sync to
-//!    B. Once B has answered, MoveDone, SetCloseDownMode Destroy and a Sync to A, so that
-//!    A frees the app's windows however the link ends and every answer A owes is in;
-//!    then A's socket shut, B's socket and read buffer swapped in, and the numbering
-//!    continued from B's.
+//!    freeze; taken once B knows every atom, `freeze_with_atoms`): the rest of the copy,
+//!    the map state, selections and focus, and a Sync to B. Once B has answered,
+//!    MoveDone (to a 1.6 display: A hides the app's windows at once), SetCloseDownMode
+//!    Destroy and a Sync to A, so that A frees the app's windows however the link ends
+//!    and every answer A owes is in; atoms heard of in those answers are carried too
+//!    (`atoms_heard_in_freeze`); then A's socket shut, B's socket, read buffer and
+//!    numbering of atoms swapped in, and the request numbering continued from B's.
 //! 4. **Come home** on any failure before the switch: B is told to free what it made
 //!    and closed, A hears MoveDone false, and nothing on A was touched.
 //!
@@ -47,8 +51,8 @@ use yonder_protocol::request::{
     SetInputFocus, Sync,
 };
 use yonder_protocol::{
-    id_space_of, Atom, ErrorCode, Event, Hello, Rect, Reply, Request, Seq, ServerMessage, Setup,
-    SetupResponse, WindowId,
+    id_space_of, Atom, ErrorCode, Event, Hello, ProtocolError, Rect, Reply, Request, Seq,
+    ServerMessage, Setup, SetupResponse, WindowId,
 };
 
 /// How far past A's numbers the requests on B start (see the module doc).
@@ -422,7 +426,8 @@ impl Inner {
         });
         let mut input = Input::after_setup();
         input.set_swap(swap);
-        let renumber = Arc::new(Renumber::mapped([]));
+        let fixed = lock(&self.renumber).fixed().min(setup.atoms.len() as u32);
+        let renumber = Arc::new(Renumber::mapped(fixed, []));
         let mut out = Output::default();
         out.set_swap(swap);
         out.set_renumber(&renumber);
@@ -666,10 +671,13 @@ impl Inner {
             .flush_locked(&mut out, None)
             .map_err(|e| e.to_string())
             .and_then(|()| self.answer_locked(a_sync));
-        if let Err(e) = a_outcome {
-            // A went away or is stuck: its answers are lost, the move stands.
-            note_old_display_unanswered(&self.app_name, &e);
-            lock(&self.state).lost_through(a_sync);
+        match a_outcome {
+            Ok(()) => self.atoms_heard_in_freeze(&mut out, &mut far),
+            Err(e) => {
+                // A went away or is stuck: its answers are lost, the move stands.
+                note_old_display_unanswered(&self.app_name, &e);
+                lock(&self.state).lost_through(a_sync);
+            }
         }
         let old = self.stream();
         self.leaving.store(true, Ordering::Release);
@@ -740,73 +748,83 @@ impl Inner {
                 .collect();
             for (a, seq) in asked {
                 match self.wait_for_reply(seq) {
-                    Ok(Reply::AtomName(r)) => here.named(a, r.name),
-                    // Not an atom of A after all: nothing to carry.
-                    Ok(_) | Err(ReplyError::Protocol(_)) => {}
+                    Ok(reply) => named(&here, a, Ok(reply)),
+                    Err(ReplyError::Protocol(e)) => named(&here, a, Err(e)),
                     Err(e) => return Err(format!("naming the app's atoms: {e}")),
                 }
             }
         }
-        let wanted: Vec<(u32, String)> = here
-            .names()
-            .into_iter()
-            .filter(|(a, _)| !far.renumber.knows(*a))
-            .collect();
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        let mut frames = Vec::new();
-        let mut names = BTreeMap::new();
-        for (a, name) in wanted {
-            encode_request_frame(
-                &Request::InternAtom(InternAtom {
-                    name: name.clone(),
-                    only_if_exists: false,
-                }),
-                &mut frames,
-            );
-            far.interning.insert(far.sent + 1 + names.len() as u64, a);
-            names.insert(a, name);
-        }
-        encode_request_frame(&Request::Sync(Sync {}), &mut frames);
-        let n = names.len() as u64 + 1;
-        far.send(&frames, n)?;
-        far.answered(far.sent)?;
-        far.interning.clear();
-        for (app, display) in std::mem::take(&mut far.interned) {
-            if let Some(name) = names.remove(&app) {
-                far.renumber.add(app, display, name);
-            }
-        }
-        match names.into_keys().next() {
-            None => Ok(()),
-            Some(a) => Err(format!("the display did not intern the app's atom {a}")),
-        }
+        intern_named(&here, far)
     }
 
     /// Takes the output lock (the freeze) once B has a number for every atom the app
-    /// knows; a few tries where the app keeps learning new ones, then it goes on with
-    /// what B has.
+    /// knows; a few tries where the app keeps learning new ones, then it goes on (the
+    /// switch carries the rest, [`Inner::atoms_heard_in_freeze`]). What the app buffered
+    /// for A goes out first, so that A's last requests of the app are carried out before
+    /// the switch, not with its MoveDone.
     fn freeze_with_atoms(&self, far: &mut Far) -> Result<MutexGuard<'_, Output>, String> {
         for _ in 0..3 {
-            let out = lock(&self.out);
+            let mut out = lock(&self.out);
             let here = lock(&self.renumber).clone();
             if here.unnamed().is_empty() && here.names().iter().all(|(a, _)| far.renumber.knows(*a))
             {
+                let _ = self.flush_locked(&mut out, None);
                 return Ok(out);
             }
             drop(out);
             self.atoms_follow(far)?;
         }
-        Ok(lock(&self.out))
+        let mut out = lock(&self.out);
+        let _ = self.flush_locked(&mut out, None);
+        Ok(out)
+    }
+
+    /// The atoms the app heard of during the freeze (in A's answers the switch read
+    /// while it waited): named on A, which still answers, and interned on B before B's
+    /// numbering takes over. A round trip to each, only when there are any.
+    fn atoms_heard_in_freeze(&self, out: &mut Output, far: &mut Far) {
+        let here = lock(&self.renumber).clone();
+        let unnamed = here.unnamed();
+        if !unnamed.is_empty() {
+            let mut asked = Vec::new();
+            for a in unnamed {
+                let seq = out.next_seq();
+                lock(&self.state).track(seq, true);
+                let ask = Request::GetAtomName(GetAtomName { atom: Atom(a) });
+                out.push(None, |b| encode_request_frame(&ask, b));
+                asked.push((a, seq));
+            }
+            self.requests_sent.store(out.last_seq(), Ordering::Release);
+            if self.flush_locked(out, None).is_err() {
+                return;
+            }
+            for (a, seq) in asked {
+                match self.reply_locked(seq) {
+                    Ok(Ok(reply)) => named(&here, a, Ok(reply)),
+                    Ok(Err(e)) => named(&here, a, Err(e)),
+                    // A went away: what is not named stays as it is.
+                    Err(_) => return,
+                }
+            }
+        }
+        let _ = intern_named(&here, far);
     }
 
     /// Waits for the reply to request `seq` with the output lock held by the caller
     /// (no flush), within [`ANSWER_TIMEOUT`].
     fn answer_locked(&self, seq: u64) -> Result<(), String> {
+        self.reply_locked(seq).and_then(|r| {
+            r.map(|_| ())
+                .map_err(|e| format!("the display the app is on failed: {e}"))
+        })
+    }
+
+    /// [`Inner::answer_locked`] with the reply, or the error the request got.
+    fn reply_locked(&self, seq: u64) -> Result<Result<Reply, ProtocolError>, String> {
         let deadline = Instant::now() + ANSWER_TIMEOUT;
         match self.wait_unflushed(Wait::Until(deadline), |st| st.take_reply(seq)) {
-            Ok(Some(Ok(_))) => Ok(()),
+            Ok(Some(Ok(reply))) => Ok(Ok(reply)),
+            Ok(Some(Err(ReplyError::Protocol(e)))) => Ok(Err(e)),
             Ok(Some(Err(e))) => Err(format!("the display the app is on failed: {e}")),
             Ok(None) => {
                 lock(&self.state).ignore(seq);
@@ -814,5 +832,54 @@ impl Inner {
             }
             Err(e) => Err(format!("the display the app is on failed: {e}")),
         }
+    }
+}
+
+/// Notes what A said to GetAtomName for the app's atom `a`: its name, or that it is no
+/// atom at all (nothing to carry).
+fn named(here: &Renumber, a: u32, answer: Result<Reply, ProtocolError>) {
+    match answer {
+        Ok(Reply::AtomName(r)) => here.named(a, r.name),
+        Ok(_) | Err(_) => here.forget(a),
+    }
+}
+
+/// Interns on B the named atoms of the app (`here`) that B's numbering lacks, and adds
+/// B's numbers for them: one round trip, none when nothing is missing.
+fn intern_named(here: &Renumber, far: &mut Far) -> Result<(), String> {
+    let wanted: Vec<(u32, String)> = here
+        .names()
+        .into_iter()
+        .filter(|(a, _)| !far.renumber.knows(*a))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    let mut frames = Vec::new();
+    let mut names = BTreeMap::new();
+    for (a, name) in wanted {
+        encode_request_frame(
+            &Request::InternAtom(InternAtom {
+                name: name.clone(),
+                only_if_exists: false,
+            }),
+            &mut frames,
+        );
+        far.interning.insert(far.sent + 1 + names.len() as u64, a);
+        names.insert(a, name);
+    }
+    encode_request_frame(&Request::Sync(Sync {}), &mut frames);
+    let n = names.len() as u64 + 1;
+    far.send(&frames, n)?;
+    far.answered(far.sent)?;
+    far.interning.clear();
+    for (app, display) in std::mem::take(&mut far.interned) {
+        if let Some(name) = names.remove(&app) {
+            far.renumber.add(app, display, name);
+        }
+    }
+    match names.into_keys().next() {
+        None => Ok(()),
+        Some(a) => Err(format!("the display did not intern the app's atom {a}")),
     }
 }

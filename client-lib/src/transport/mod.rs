@@ -319,6 +319,7 @@ impl Inner {
         }
         self.display_minor
             .store(setup.minor as u32, Ordering::Release);
+        lock(&self.renumber).predefines(setup.atoms.len());
         let _ = self.setup.set(setup);
         Ok(())
     }

@@ -5,7 +5,6 @@
 
 use crate::command::{fail, HandlerResult};
 use crate::events::send_event;
-use crate::state::moves::TOKEN_TTL;
 use crate::state::State;
 use std::time::{Instant, SystemTime};
 use yonder_protocol::event::{MoveOutcomeEvent, MoveRequestEvent};
@@ -47,7 +46,7 @@ pub(crate) fn grant_move(s: &mut State, c: ClientId, r: GrantMove) -> HandlerRes
     tracing::info!(client = c.0, app = %r.app_name, "migration token granted");
     Ok(Some(Reply::MoveToken(MoveTokenReply {
         token: token.to_vec(),
-        expires_ms: TOKEN_TTL.as_millis() as u32,
+        expires_ms: s.moves.ttl().as_millis() as u32,
     })))
 }
 

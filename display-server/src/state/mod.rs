@@ -150,7 +150,7 @@ impl State {
             gcs: IdMap::default(),
             atoms: Atoms::with_predefined(),
             transfers: Default::default(),
-            moves: Default::default(),
+            moves: moves::Moves::with_ttl(config.move_token_ttl),
             input: InputState::default(),
             framebuffer: Framebuffer::new(w, h),
             scale_factor: screen.scale_factor(),

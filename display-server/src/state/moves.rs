@@ -4,13 +4,14 @@
 //! freeze on the servers' own clocks (when a client leaving sent its last requests here,
 //! when one arriving was first shown). Pure data with the time passed in; the requests
 //! are `handlers::migrate`'s, the hello's check `clients::session`'s, the times' log
-//! lines the state thread's.
+//! lines `handlers::migrate`'s too (fed by the state thread's batches and bursts).
 
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime};
 use yonder_protocol::ClientId;
 
-/// How long a granted token is valid.
+/// How long a granted token is valid, unless the server was configured otherwise
+/// (`ServerConfig::move_token_ttl`).
 pub const TOKEN_TTL: Duration = Duration::from_secs(30);
 /// How many tokens may be outstanding on a display at once (each a few dozen bytes;
 /// the bound keeps clients from filling the server with them).
@@ -59,9 +60,32 @@ pub struct Moves {
     batches: HashMap<ClientId, [Option<SystemTime>; 2]>,
     /// Clients that came with a token and have not been shown yet, with when they came.
     arriving: HashMap<ClientId, Instant>,
+    /// How long a token is valid (`None`: [`TOKEN_TTL`]).
+    ttl: Option<Duration>,
+}
+
+/// `d` as a person says it: whole seconds, else milliseconds.
+fn span(d: Duration) -> String {
+    match d.subsec_millis() {
+        0 if d.as_secs() > 0 => format!("{} s", d.as_secs()),
+        _ => format!("{} ms", d.as_millis()),
+    }
 }
 
 impl Moves {
+    /// Tokens valid for `ttl`.
+    pub fn with_ttl(ttl: Duration) -> Moves {
+        Moves {
+            ttl: Some(ttl),
+            ..Moves::default()
+        }
+    }
+
+    /// How long a token is valid.
+    pub fn ttl(&self) -> Duration {
+        self.ttl.unwrap_or(TOKEN_TTL)
+    }
+
     /// Records a new token `token` for the app `app_name`; fails when too many are
     /// outstanding. Expired ones are dropped first.
     pub fn grant(
@@ -76,15 +100,15 @@ impl Moves {
         if held >= MAX_GRANTED_PER_CLIENT {
             return Err(format!(
                 "this client holds {MAX_GRANTED_PER_CLIENT} migration tokens of this display \
-                 already; each expires {} s after it was granted",
-                TOKEN_TTL.as_secs()
+                 already; each expires {} after it was granted",
+                span(self.ttl())
             ));
         }
         if self.granted.len() >= MAX_GRANTED {
             return Err(format!(
                 "this display has {MAX_GRANTED} migration tokens outstanding already; \
-                 try again when some expire ({} s)",
-                TOKEN_TTL.as_secs()
+                 try again when some expire ({})",
+                span(self.ttl())
             ));
         }
         self.newest = Some(token);
@@ -92,7 +116,7 @@ impl Moves {
             token,
             Grant {
                 app_name: app_name.to_string(),
-                expires: now + TOKEN_TTL,
+                expires: now + self.ttl(),
                 issuer,
             },
         );
@@ -119,8 +143,8 @@ impl Moves {
                     admits one move (ask the display for another)"
                     .to_string(),
                 Some((_, _, Spent::Expired)) => format!(
-                    "the migration token expired (tokens are valid {} s)",
-                    TOKEN_TTL.as_secs()
+                    "the migration token expired (tokens are valid {})",
+                    span(self.ttl())
                 ),
                 None => "the migration token is not one this display granted".to_string(),
             }),
