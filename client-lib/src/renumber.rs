@@ -98,14 +98,7 @@ impl Renumber {
             ..Book::default()
         };
         for (app, display, name) in names {
-            book.by_app.insert(
-                app,
-                Known {
-                    display,
-                    name: Some(name),
-                },
-            );
-            book.by_display.insert(display, app);
+            book.add(app, display, name);
         }
         Renumber {
             same: false,
@@ -247,19 +240,23 @@ impl Renumber {
 
     /// Adds the app's atom `app`, named `name`, as the display's `display`.
     pub(crate) fn add(&self, app: u32, display: u32, name: String) {
-        let mut book = lock(&self.book);
-        book.by_app.insert(
+        lock(&self.book).add(app, display, name);
+    }
+}
+
+impl Book {
+    /// Adds the app's atom `app`, named `name`, as the display's `display`.
+    fn add(&mut self, app: u32, display: u32, name: String) {
+        self.by_app.insert(
             app,
             Known {
                 display,
                 name: Some(name),
             },
         );
-        book.by_display.insert(display, app);
+        self.by_display.insert(display, app);
     }
-}
 
-impl Book {
     /// The app's number for the display's atom `display`, noted if new.
     fn app_number(&mut self, display: u32, same: bool) -> u32 {
         if same {

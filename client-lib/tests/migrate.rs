@@ -40,6 +40,17 @@ fn run_app(
     }
 }
 
+/// An app's event loop: each event to `on`, until `stop`; the connection must not fail.
+fn serve_events(conn: &Connection, stop: &AtomicBool, mut on: impl FnMut(Event)) {
+    while !stop.load(Ordering::Acquire) {
+        match conn.wait_for_event_timeout(Duration::from_millis(20)) {
+            Ok(Some(Incoming::Event { event, .. })) => on(event),
+            Ok(_) => {}
+            Err(e) => panic!("the app's connection failed: {e}"),
+        }
+    }
+}
+
 /// Sets `stop` when dropped, so that a failing test ends its app's loop (and the scope
 /// waiting for it) instead of hanging.
 struct StopOnDrop<'a>(&'a AtomicBool);
@@ -545,20 +556,13 @@ fn a_selection_the_app_owns_moves_with_it() {
         let _stop = StopOnDrop(&stop);
         // The app answers every request for the clipboard with its text.
         scope.spawn(|| {
-            while !stop.load(Ordering::Acquire) {
-                match app.conn.wait_for_event_timeout(Duration::from_millis(20)) {
-                    Ok(Some(Incoming::Event {
-                        event: Event::SelectionRequest(r),
-                        ..
-                    })) => {
-                        app.conn
-                            .send_selection_data(r.transfer, b"moved along".to_vec(), true);
-                        app.conn.flush().unwrap();
-                    }
-                    Ok(_) => {}
-                    Err(e) => panic!("{e}"),
+            serve_events(&app.conn, &stop, |event| {
+                if let Event::SelectionRequest(r) = event {
+                    app.conn
+                        .send_selection_data(r.transfer, b"moved along".to_vec(), true);
+                    app.conn.flush().unwrap();
                 }
-            }
+            })
         });
         let o = move_app(&a, &b, id, "test");
         assert!(o.moved, "{}", o.reason);
@@ -566,27 +570,10 @@ fn a_selection_the_app_owns_moves_with_it() {
         let owner = on_b.get_selection_owner(atoms::CLIPBOARD).reply().unwrap();
         assert_eq!(owner.owner, app.win, "the app owns the clipboard on B");
         // A client of B pastes.
-        let w = on_b.new_window_id();
-        on_b.create_window(
-            w,
-            on_b.root(),
-            Rect::new(0, 0, 5, 5),
-            WindowAttributes::default(),
-        );
+        let w = requestor(&on_b);
         on_b.convert_selection(atoms::CLIPBOARD, atoms::TEXT_PLAIN_UTF8, w, 7);
         on_b.flush().unwrap();
-        let end = Instant::now() + Duration::from_secs(10);
-        let data = loop {
-            assert!(Instant::now() < end, "no SelectionData on B");
-            if let Some(Incoming::Event {
-                event: Event::SelectionData(d),
-                ..
-            }) = on_b.wait_for_event_timeout(Duration::from_secs(1)).unwrap()
-            {
-                break d;
-            }
-        };
-        assert_eq!(data.data, b"moved along");
+        assert_eq!(selection_data(&on_b), b"moved along");
         // A no longer has it.
         let on_a = a.connect();
         assert_eq!(
@@ -602,6 +589,18 @@ fn a_selection_the_app_owns_moves_with_it() {
 /// The little-endian `u32` list of a property or selection of type `ATOM`.
 fn atom_list(atoms: &[Atom]) -> Vec<u8> {
     atoms.iter().flat_map(|a| a.0.to_le_bytes()).collect()
+}
+
+/// A window of `conn`'s for a conversion's data to come to.
+fn requestor(conn: &Connection) -> WindowId {
+    let w = conn.new_window_id();
+    conn.create_window(
+        w,
+        conn.root(),
+        Rect::new(0, 0, 5, 5),
+        WindowAttributes::default(),
+    );
+    w
 }
 
 /// Waits for the SelectionData of a conversion on `conn` (within 10 s).
@@ -674,47 +673,34 @@ fn atoms_the_app_interned_keep_their_meaning_on_the_other_display() {
         // The app offers the clipboard as YT_MIME (its own number for it) and text, and
         // notes the properties it hears of.
         scope.spawn(|| {
-            while !stop.load(Ordering::Acquire) {
-                match app.conn.wait_for_event_timeout(Duration::from_millis(20)) {
-                    Ok(Some(Incoming::Event {
-                        event: Event::SelectionRequest(r),
-                        ..
-                    })) => {
-                        targets_asked.lock().unwrap().push(r.target);
-                        let data = match r.target {
-                            atoms::TARGETS => atom_list(&[mime, atoms::TEXT_PLAIN_UTF8]),
-                            t if t == mime => b"as YT_MIME".to_vec(),
-                            _ => b"as text".to_vec(),
-                        };
-                        app.conn.send_selection_data(r.transfer, data, true);
-                        app.conn.flush().unwrap();
-                    }
-                    Ok(Some(Incoming::Event {
-                        event: Event::Property(p),
-                        ..
-                    })) => properties_heard.lock().unwrap().push(p.atom),
-                    // The first Expose is the one the library hands the app when the
-                    // move's pre-copy starts: an atom learnt then, and used at once,
-                    // must reach B too.
-                    Ok(Some(Incoming::Event {
-                        event: Event::Expose(_),
-                        ..
-                    })) if late.load(Ordering::Acquire) == 0 => {
-                        let atom = app.conn.intern_atom("YT_LATE", false).reply().unwrap().atom;
-                        late.store(atom.0, Ordering::Release);
-                        app.conn.change_property(
-                            app.win,
-                            atom,
-                            atoms::STRING,
-                            PropMode::Replace,
-                            b"late".to_vec(),
-                        );
-                        app.conn.flush().unwrap();
-                    }
-                    Ok(_) => {}
-                    Err(e) => panic!("{e}"),
+            serve_events(&app.conn, &stop, |event| match event {
+                Event::SelectionRequest(r) => {
+                    targets_asked.lock().unwrap().push(r.target);
+                    let data = match r.target {
+                        atoms::TARGETS => atom_list(&[mime, atoms::TEXT_PLAIN_UTF8]),
+                        t if t == mime => b"as YT_MIME".to_vec(),
+                        _ => b"as text".to_vec(),
+                    };
+                    app.conn.send_selection_data(r.transfer, data, true);
+                    app.conn.flush().unwrap();
                 }
-            }
+                Event::Property(p) => properties_heard.lock().unwrap().push(p.atom),
+                // The first Expose is the one the library hands the app when the move's
+                // pre-copy starts: an atom learnt then, and used at once, must reach B too.
+                Event::Expose(_) if late.load(Ordering::Acquire) == 0 => {
+                    let atom = app.conn.intern_atom("YT_LATE", false).reply().unwrap().atom;
+                    late.store(atom.0, Ordering::Release);
+                    app.conn.change_property(
+                        app.win,
+                        atom,
+                        atoms::STRING,
+                        PropMode::Replace,
+                        b"late".to_vec(),
+                    );
+                    app.conn.flush().unwrap();
+                }
+                _ => {}
+            })
         });
         let o = move_app(&a, &b, id, "test");
         assert!(o.moved, "{}", o.reason);
@@ -736,13 +722,7 @@ fn atoms_the_app_interned_keep_their_meaning_on_the_other_display() {
         assert_eq!((p.type_, p.data), (atoms::ATOM, atom_list(&[mime_b])));
 
         // A client of B lists the clipboard's targets, and pastes as YT_MIME.
-        let w = on_b.new_window_id();
-        on_b.create_window(
-            w,
-            on_b.root(),
-            Rect::new(0, 0, 5, 5),
-            WindowAttributes::default(),
-        );
+        let w = requestor(&on_b);
         on_b.convert_selection(atoms::CLIPBOARD, atoms::TARGETS, w, 1);
         on_b.flush().unwrap();
         assert_eq!(
