@@ -13,6 +13,7 @@ use crate::images::{ImageOptions, ImageStats, Images};
 use crate::transport::{Transport, Via, Wait};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use yonder_protocol::handshake::ScreenInfo;
 use yonder_protocol::request::{CloseDownMode, SetCloseDownMode};
@@ -197,21 +198,24 @@ impl Connection {
 
     /// Waits for the setup reply. A refusal is `ConnectError::Refused(reason)`, ready to be
     /// shown to the user.
-    pub fn wait_for_setup(&self) -> Result<&Setup, ConnectError> {
+    pub fn wait_for_setup(&self) -> Result<Arc<Setup>, ConnectError> {
         Ok(self.setup()?)
     }
 
-    /// The setup reply, waiting for it the first time. A refusal is
-    /// `ConnectionError::Refused`.
-    pub fn setup(&self) -> Result<&Setup, ConnectionError> {
+    /// The setup of the display the app is on, waiting for the first setup reply. A
+    /// refusal is `ConnectionError::Refused`. After the app moved to another display
+    /// (or came back to a restarted one), that display's: its client number, screen,
+    /// limits and predefined atoms. The id space is the app's own throughout.
+    pub fn setup(&self) -> Result<Arc<Setup>, ConnectionError> {
         self.transport.setup()
     }
 
-    /// The (first) screen, waiting for the setup reply.
-    pub fn screen(&self) -> Result<&ScreenInfo, ConnectionError> {
+    /// The (first) screen of the display the app is on, waiting for the setup reply.
+    pub fn screen(&self) -> Result<ScreenInfo, ConnectionError> {
         self.setup()?
             .screens
             .first()
+            .cloned()
             .ok_or_else(|| ConnectionError::Malformed("the setup lists no screen".into()))
     }
 

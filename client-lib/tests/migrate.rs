@@ -1048,6 +1048,20 @@ fn an_app_moved_to_a_smaller_screen_stays_reachable() {
         let screen = watch_b.get_image(WindowId::ROOT, Rect::new(x, y, 1, 1), ImageFormat::Bgrx);
         let p = screen.reply().unwrap().data;
         assert_eq!(u32::from_le_bytes([p[0], p[1], p[2], 0]), 0x336699);
+        // The app's setup is B's now: its screen and its client number there (once its
+        // library is done with the switch: A's MoveOutcome may come first).
+        let end = Instant::now() + Duration::from_secs(10);
+        while conn.display_name() != b.display() {
+            assert!(Instant::now() < end, "the app never said it is on B");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let setup = conn.setup().unwrap();
+        assert_eq!(
+            (setup.screens[0].width, setup.screens[0].height),
+            (200, 150)
+        );
+        assert_eq!(setup.client_id, client_of(&watch_b, conn.id_space()));
+        assert_eq!(conn.screen().unwrap().width, 200);
     });
 }
 

@@ -705,6 +705,7 @@ impl Inner {
         *lock(&self.secret) = setup.session.as_ref().map(|s| s.secret.clone());
         self.display_minor
             .store(setup.minor as u32, Ordering::Release);
+        self.setup_is(setup.clone());
         let resumes = dialer.resumes();
         self.network
             .store(resumes && dialer.is_network(), Ordering::Release);

@@ -103,8 +103,12 @@ pub(crate) struct Inner {
     state: Mutex<State>,
     /// Signalled whenever the reader has routed a batch, failed, or given the token back.
     changed: Condvar,
-    /// The setup reply, once it has arrived.
+    /// The first setup reply, once it has arrived (what the first wait waits for).
     setup: OnceLock<Setup>,
+    /// The setup of the display the app is on now: the first, then that of a restarted
+    /// display it came back to or of a display it moved to. Replaced under `out`; behind
+    /// a lock only for that, cloned out (an `Arc`) by whoever asks.
+    setup_now: Mutex<Option<Arc<Setup>>>,
     /// Copy of the request counter, readable without the output lock: the reader checks
     /// that the server never answers a request that was not sent.
     requests_sent: AtomicU64,
@@ -213,6 +217,7 @@ impl Transport {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
             setup: OnceLock::new(),
+            setup_now: Mutex::new(None),
             requests_sent: AtomicU64::new(0),
             id_space,
             wire_space: AtomicU32::new(id_space),
@@ -283,18 +288,25 @@ impl Inner {
         lock(&self.state).last_seq
     }
 
-    /// The setup reply if it has arrived; never waits.
-    pub(crate) fn setup_if_arrived(&self) -> Option<&Setup> {
-        self.setup.get()
+    /// The setup of the display the app is on, if the first has arrived; never waits.
+    pub(crate) fn setup_if_arrived(&self) -> Option<Arc<Setup>> {
+        lock(&self.setup_now).clone()
     }
 
-    /// The setup reply, waiting for it the first time. A refusal is
+    /// The setup of the display the app is on, waiting for the first. A refusal is
     /// `ConnectionError::Refused`.
-    pub(crate) fn setup(&self) -> Result<&Setup, ConnectionError> {
-        if let Some(s) = self.setup.get() {
-            return Ok(s);
+    pub(crate) fn setup(&self) -> Result<Arc<Setup>, ConnectionError> {
+        if self.setup.get().is_none() {
+            self.wait_blocking(|_| self.setup.get())?;
         }
-        self.wait_blocking(|_| self.setup.get())
+        Ok(self
+            .setup_if_arrived()
+            .expect("stored with the first setup"))
+    }
+
+    /// A display the app came back to or moved to answered with `setup`.
+    pub(super) fn setup_is(&self, setup: Setup) {
+        *lock(&self.setup_now) = Some(Arc::new(setup));
     }
 
     /// Checks a setup reply against what this client proposed; stores it if it fits.
@@ -320,6 +332,7 @@ impl Inner {
         self.display_minor
             .store(setup.minor as u32, Ordering::Release);
         lock(&self.renumber).predefines(setup.atoms.len());
+        *lock(&self.setup_now) = Some(Arc::new(setup.clone()));
         let _ = self.setup.set(setup);
         Ok(())
     }

@@ -182,13 +182,17 @@ impl Inner {
                 return Err(Attempt::Fatal(ConnectionError::Refused(r.reason)))
             }
             SetupResponse::Refused(r) => return Err(Attempt::Again(r.reason)),
-            SetupResponse::Accepted(s) => s.session.ok_or_else(|| {
-                Attempt::Fatal(ConnectionError::Refused(format!(
-                    "the display came back as a server of version 1.{}, which cannot resume \
-                     a session",
-                    s.minor
-                )))
-            })?,
+            SetupResponse::Accepted(s) => {
+                let session = s.session.clone().ok_or_else(|| {
+                    Attempt::Fatal(ConnectionError::Refused(format!(
+                        "the display came back as a server of version 1.{}, which cannot \
+                         resume a session",
+                        s.minor
+                    )))
+                })?;
+                self.setup_is(s);
+                session
+            }
         };
         self.display_minor.store(minor as u32, Ordering::Release);
         stream
