@@ -137,6 +137,9 @@ pub const BATCH_WORK_BUDGET: u64 = 1 << 27;
 pub const DEFAULT_MAX_CLIENTS: usize = 256;
 /// Default of [`ServerConfig::client_memory_quota`]: 256 MiB.
 pub const DEFAULT_CLIENT_MEMORY_QUOTA: u64 = 256 << 20;
+/// Default of [`ServerConfig::move_token_ttl`]: 30 s.
+pub const DEFAULT_MOVE_TOKEN_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Default of [`ServerConfig::detach_grace`]: 10 minutes.
 pub const DEFAULT_DETACH_GRACE: std::time::Duration = std::time::Duration::from_secs(600);
 /// Default of [`ServerConfig::max_output_buffer`]: 32 MiB.
@@ -178,7 +181,7 @@ impl Default for ServerConfig {
             max_output_buffer: DEFAULT_MAX_OUTPUT_BUFFER,
             bounds: Bounds::default(),
             detach_grace: DEFAULT_DETACH_GRACE,
-            move_token_ttl: crate::state::moves::TOKEN_TTL,
+            move_token_ttl: DEFAULT_MOVE_TOKEN_TTL,
             new_cookie: false,
             forget_state: false,
         }

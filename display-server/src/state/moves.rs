@@ -12,7 +12,7 @@ use yonder_protocol::ClientId;
 
 /// How long a granted token is valid, unless the server was configured otherwise
 /// (`ServerConfig::move_token_ttl`).
-pub const TOKEN_TTL: Duration = Duration::from_secs(30);
+pub const TOKEN_TTL: Duration = crate::config::DEFAULT_MOVE_TOKEN_TTL;
 /// How many tokens may be outstanding on a display at once (each a few dozen bytes;
 /// the bound keeps clients from filling the server with them).
 pub const MAX_GRANTED: usize = 64;
