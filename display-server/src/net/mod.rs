@@ -1,7 +1,8 @@
 //! The network side, on the tokio runtime: the accept loops and the server's start and
 //! stop ([`server`]), each client's connection (its reader and writer tasks,
 //! [`connection`], with [`read_half`] taking file descriptors off Unix sockets), the TLS
-//! handshake ([`tls`]) and TCP keepalive ([`keepalive`]). It reaches the state thread only
+//! handshake ([`tls`]) and TCP keepalive ([`keepalive`]); the web viewer's request heads
+//! ([`web_head`], issue 14). It reaches the state thread only
 //! through [`crate::command::Command`]s on the channel in [`Shared`].
 
 pub mod catch;
@@ -10,6 +11,7 @@ pub mod keepalive;
 pub mod read_half;
 pub mod server;
 pub mod tls;
+pub mod web_head;
 
 use crate::auth::Cookie;
 use crate::command::Command;
