@@ -262,18 +262,15 @@ fn bad_tokens_are_refused_and_the_app_stays_intact() {
         paint(&app.conn, app.win, app.gc, 0xcc2200);
         app.conn.sync().unwrap();
         let mover = a.connect_trusted();
+        // The move of client `id` to `to` with `token` fails, saying `why`.
+        let refused = |to: &TestServer, token: &[u8], why: &str| {
+            mover.move_client(id, &to.display(), token).check().unwrap();
+            let o = outcome(&mover);
+            assert!(!o.moved);
+            assert!(o.reason.contains(why), "{}", o.reason);
+        };
         // A token B never granted.
-        mover
-            .move_client(id, &b.display(), &[0x42; 16])
-            .check()
-            .unwrap();
-        let o = outcome(&mover);
-        assert!(!o.moved);
-        assert!(
-            o.reason.contains("not one this display granted"),
-            "{}",
-            o.reason
-        );
+        refused(&b, &[0x42; 16], "not one this display granted");
         // A token for another app.
         let token = b
             .connect()
@@ -281,24 +278,11 @@ fn bad_tokens_are_refused_and_the_app_stays_intact() {
             .reply()
             .unwrap()
             .token;
-        mover.move_client(id, &b.display(), &token).check().unwrap();
-        let o = outcome(&mover);
-        assert!(!o.moved);
-        assert!(o.reason.contains("granted for the app"), "{}", o.reason);
+        refused(&b, &token, "granted for the app");
         // A token that expired before it was presented.
         let token = brief.connect().grant_move("test").reply().unwrap().token;
         std::thread::sleep(Duration::from_millis(400));
-        mover
-            .move_client(id, &brief.display(), &token)
-            .check()
-            .unwrap();
-        let o = outcome(&mover);
-        assert!(!o.moved);
-        assert!(
-            o.reason.contains("expired (tokens are valid 300 ms)"),
-            "{}",
-            o.reason
-        );
+        refused(&brief, &token, "expired (tokens are valid 300 ms)");
         // The app is still on A, whole, and goes on drawing there.
         colour.store(0x3355ff, Ordering::Release);
         paint(&app.conn, app.win, app.gc, 0x3355ff);
