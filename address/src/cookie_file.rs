@@ -39,6 +39,13 @@ pub fn trusted_name(display: &str) -> String {
     format!("{display}{TRUSTED_SUFFIX}")
 }
 
+/// Suffix of the cookie-file name of a display's web-viewer cookie: `:3+web`. A browser
+/// presenting it sees the screen and drives it (protocol.md §21.3).
+pub const WEB_SUFFIX: &str = "+web";
+/// Suffix of the cookie-file name of a display's view-only cookie: `:3+view`. A browser
+/// presenting it sees the screen and cannot type or click.
+pub const VIEW_SUFFIX: &str = "+view";
+
 /// Decodes a cookie written as 32 hex digits (either case, blanks around ignored).
 pub fn parse_cookie_hex(s: &str) -> Option<Vec<u8>> {
     let s = s.trim();

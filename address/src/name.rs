@@ -17,7 +17,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-pub use yonder_protocol::{TCP_PORT_BASE, TLS_PORT_BASE};
+pub use yonder_protocol::{TCP_PORT_BASE, TLS_PORT_BASE, WEB_PORT_BASE};
 
 /// The environment variable naming the display when a program is given none.
 pub const DISPLAY_ENV: &str = "YONDER_DISPLAY";
@@ -117,6 +117,11 @@ pub fn tcp_port(number: u32) -> Option<u16> {
 /// The TLS port of display `number` (`7600 + N`), if it fits 16 bits.
 pub fn tls_port(number: u32) -> Option<u16> {
     port(TLS_PORT_BASE, number)
+}
+
+/// The web viewer's port of display `number` (`8100 + N`), if it fits 16 bits.
+pub fn web_port(number: u32) -> Option<u16> {
+    port(WEB_PORT_BASE, number)
 }
 
 fn port(base: u16, number: u32) -> Option<u16> {

@@ -8,11 +8,14 @@
 //! Each display has two cookies: the ordinary one (line `:N`) and the trusted one (line
 //! `:N+trusted`, see [`trusted_name`]), whose clients are not isolated from the others
 //! (protocol.md §19). The server decides trust only by which of the two a hello carries.
+//! A display serving web viewers (`--listen web`) has two more, which no client hello is
+//! admitted with: `:N+web` lets a browser see and drive the screen, `:N+view` only see it
+//! (protocol.md §21.3).
 
 use std::path::{Path, PathBuf};
 pub use yonder_address::cookie_file::{
     read_cookie, store_cookie, store_cookies, store_fingerprint, trusted_name, Cookie,
-    TRUSTED_SUFFIX,
+    TRUSTED_SUFFIX, VIEW_SUFFIX, WEB_SUFFIX,
 };
 
 /// A fresh random cookie.

@@ -82,6 +82,23 @@ pub enum Command {
         /// The token that display granted.
         token: Vec<u8>,
     },
+    /// A web viewer presented its credential: it starts watching the screen (all of it
+    /// dirty); `wake` is notified whenever there is more for it to take.
+    ViewerAttach {
+        /// Notified when the viewer's dirty area grows or the pointer's shape changes.
+        wake: Arc<tokio::sync::Notify>,
+        /// Its number and the screen's size.
+        reply: oneshot::Sender<(ViewerId, u32, u32)>,
+    },
+    /// A web viewer has room for another frame: the pixels it has not seen.
+    ViewerPull {
+        /// Which viewer.
+        viewer: ViewerId,
+        /// What it has not seen; None when it is not attached.
+        reply: oneshot::Sender<Option<ViewerFrame>>,
+    },
+    /// A web viewer's page went.
+    ViewerDetach(ViewerId),
     /// Stop the server; `restart`: a server will come back on this display, and the
     /// clients are told so (protocol.md §5.4).
     Shutdown {
@@ -162,6 +179,23 @@ pub enum Credential {
     /// No cookie, a resume: only the session's secret admits it, and only back into
     /// that session (an app that came with a token has no cookie of this display).
     Secret,
+}
+
+/// A web viewer's number, unique for the server's life (protocol.md §21).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ViewerId(pub u64);
+
+/// What a web viewer has not seen yet, taken from the composed framebuffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewerFrame {
+    /// The screen's width now.
+    pub width: u32,
+    /// The screen's height now.
+    pub height: u32,
+    /// The changed areas, each with its `0x00RRGGBB` pixels row by row.
+    pub rects: Vec<(yonder_protocol::Rect, Vec<u32>)>,
+    /// The pointer's shape now.
+    pub cursor: yonder_protocol::request::Cursor,
 }
 
 /// One input happening, in root coordinates.

@@ -25,6 +25,10 @@ pub struct ServerConfig {
     pub listen_tls: bool,
     /// Address to bind TCP and TLS to (default all interfaces).
     pub tcp_addr: IpAddr,
+    /// Serve web viewers on port 8100+N (protocol.md §21).
+    pub listen_web: bool,
+    /// How web viewers are served.
+    pub web: WebConfig,
     /// Keepalive of accepted TCP and TLS sockets: a peer that vanished without closing
     /// is dropped after about this long (see the `net::keepalive` module); `None` leaves the
     /// kernel's defaults (hours).
@@ -145,6 +149,43 @@ pub const DEFAULT_DETACH_GRACE: std::time::Duration = std::time::Duration::from_
 /// Default of [`ServerConfig::max_output_buffer`]: 32 MiB.
 pub const DEFAULT_MAX_OUTPUT_BUFFER: usize = 32 << 20;
 
+/// How the web viewer's port is served (`--listen web`, protocol.md §21).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebConfig {
+    /// The address to bind (default loopback: reach it through an SSH tunnel, or give
+    /// an address to serve HTTPS on).
+    pub addr: IpAddr,
+    /// A certificate chain and key (PEM files) to serve HTTPS with instead of the
+    /// display's self-signed certificate.
+    pub cert: Option<(PathBuf, PathBuf)>,
+    /// The port: `None` is 8100+N; tests give 0 (any free port).
+    pub port: Option<u16>,
+    /// Plain HTTP even on an address other than loopback (the server warns).
+    pub plain: bool,
+    /// More names the display answers to in `Host` (a DNS name users open it by).
+    pub hosts: Vec<String>,
+}
+
+impl WebConfig {
+    /// Whether the page is served over HTTPS: with a certificate given, or on an address
+    /// other than loopback unless plain HTTP is forced.
+    pub fn secure(&self) -> bool {
+        self.cert.is_some() || (!self.addr.is_loopback() && !self.plain)
+    }
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            addr: IpAddr::from([127, 0, 0, 1]),
+            cert: None,
+            port: None,
+            plain: false,
+            hosts: Vec::new(),
+        }
+    }
+}
+
 /// A display the window manager offers to move windows to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Peer {
@@ -164,6 +205,8 @@ impl Default for ServerConfig {
             listen_tcp: false,
             listen_tls: false,
             tcp_addr: IpAddr::from([0, 0, 0, 0]),
+            listen_web: false,
+            web: WebConfig::default(),
             keepalive: Some(DEFAULT_KEEPALIVE),
             screen_width: 1280,
             screen_height: 800,

@@ -1,5 +1,6 @@
 //! Display names and listening sockets: where display `:N` lives (a Unix socket in an
-//! owner-only directory, and when asked TCP port 7100+N and TLS port 7600+N), and how a
+//! owner-only directory, and when asked TCP port 7100+N, TLS port 7600+N and the web
+//! viewer's port 8100+N), and how a
 //! server claims the first free number the way X servers do. The names, paths and port
 //! numbers are the `yonder-address` crate's (shared with the client library); binding
 //! and claiming are the server's own.
@@ -8,7 +9,9 @@ use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use yonder_address::name::{tcp_port, tls_port, TCP_PORT_BASE, TLS_PORT_BASE};
+use yonder_address::name::{
+    tcp_port, tls_port, web_port, TCP_PORT_BASE, TLS_PORT_BASE, WEB_PORT_BASE,
+};
 pub use yonder_address::paths::socket_path;
 
 /// The highest display number tried when looking for a free one.
@@ -49,6 +52,8 @@ pub struct Listeners {
     pub tcp: Option<std::net::TcpListener>,
     /// The TLS listener (a TCP socket on port 7600+N), if TLS was asked for.
     pub tls: Option<std::net::TcpListener>,
+    /// The web viewer's listener (port 8100+N), if it was asked for.
+    pub web: Option<std::net::TcpListener>,
 }
 
 /// The network ports to bind besides the Unix socket, each with its address.
@@ -58,6 +63,8 @@ pub struct NetworkPorts {
     pub tcp: Option<IpAddr>,
     /// TLS, port 7600+N.
     pub tls: Option<IpAddr>,
+    /// The web viewer, port 8100+N (or the port given; 0: any free one).
+    pub web: Option<(IpAddr, Option<u16>)>,
 }
 
 /// Claims display `wanted` (or the first free number) in `dir`, binding the Unix socket
@@ -98,6 +105,10 @@ fn try_claim(dir: &Path, n: u32, net: NetworkPorts) -> io::Result<Listeners> {
         .tls
         .map(|ip| bind_port(ip, tls_port(n), TLS_PORT_BASE))
         .transpose()?;
+    let web = net
+        .web
+        .map(|(ip, port)| bind_port(ip, port.or(web_port(n)), WEB_PORT_BASE))
+        .transpose()?;
     let unix = std::os::unix::net::UnixListener::bind(&path)?;
     unix.set_nonblocking(true)?;
     Ok(Listeners {
@@ -106,6 +117,7 @@ fn try_claim(dir: &Path, n: u32, net: NetworkPorts) -> io::Result<Listeners> {
         unix,
         tcp,
         tls,
+        web,
     })
 }
 

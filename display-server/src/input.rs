@@ -17,6 +17,61 @@ use yonder_protocol::request::{FakeInput, FakeKind};
 use yonder_protocol::ErrorCode;
 use yonder_protocol::{keysym, ClientId, Event, EventMask, ModMask, Point, WindowId};
 
+/// Pixels one wheel line stands for in scroll events.
+pub const LINE_PIXELS: f64 = 20.0;
+/// Pixels of precise scrolling that make one wheel step (button 4–7 click).
+pub const PIXELS_PER_STEP: f64 = 40.0;
+
+/// Turns a host's wheel (the window's, a web viewer's) into a precise scroll event plus
+/// whole steps as clicks of buttons 4–7. Fractions of a step are kept between calls.
+/// Positive deltas move the content down and right: the wheel turned up (button 4).
+#[derive(Debug, Default)]
+pub struct Wheel {
+    acc_x: f64,
+    acc_y: f64,
+}
+
+impl Wheel {
+    /// A wheel that turned by lines: a line is one step.
+    pub fn lines(&mut self, x: f64, y: f64) -> Vec<InputEvent> {
+        self.steps((x * LINE_PIXELS, x), (y * LINE_PIXELS, y))
+    }
+
+    /// Precise scrolling by pixels: 40 make a step.
+    pub fn pixels(&mut self, x: f64, y: f64) -> Vec<InputEvent> {
+        self.steps((x, x / PIXELS_PER_STEP), (y, y / PIXELS_PER_STEP))
+    }
+
+    /// (pixels, steps) across and down.
+    fn steps(&mut self, (dx, sx): (f64, f64), (dy, sy): (f64, f64)) -> Vec<InputEvent> {
+        if !dx.is_finite() || !dy.is_finite() {
+            return Vec::new();
+        }
+        let mut out = vec![InputEvent::Scroll { dx, dy }];
+        self.acc_x += sx;
+        self.acc_y += sy;
+        for (acc, up, down) in [(&mut self.acc_y, 4u8, 5u8), (&mut self.acc_x, 6, 7)] {
+            // A huge delta clicks at most a screenful of steps, not millions.
+            *acc = acc.clamp(-64.0, 64.0);
+            while *acc >= 1.0 {
+                *acc -= 1.0;
+                click(&mut out, up);
+            }
+            while *acc <= -1.0 {
+                *acc += 1.0;
+                click(&mut out, down);
+            }
+        }
+        out
+    }
+}
+
+fn click(out: &mut Vec<InputEvent>, button: u8) {
+    for pressed in [true, false] {
+        out.push(InputEvent::Button { button, pressed });
+    }
+}
+
 fn modifier_bit(ks: u32) -> ModMask {
     match ks {
         keysym::SHIFT_L | keysym::SHIFT_R => ModMask::SHIFT,

@@ -22,10 +22,36 @@ struct Args {
     #[arg(long, value_name = "WxH", num_args = 0..=1, default_missing_value = "1280x800", conflicts_with = "headless")]
     window: Option<String>,
     /// Also listen on a transport besides the Unix socket: `tls` (TCP port 7600+N,
-    /// encrypted, clients pin the certificate's fingerprint) or `tcp` (port 7100+N,
-    /// unencrypted). Repeat for both.
-    #[arg(long, value_name = "tls|tcp")]
+    /// encrypted, clients pin the certificate's fingerprint), `tcp` (port 7100+N,
+    /// unencrypted) or `web` (port 8100+N: browsers see and drive the screen; see
+    /// --print-web-url). Repeat for several.
+    #[arg(long, value_name = "tls|tcp|web")]
     listen: Vec<String>,
+    /// Address to serve web viewers on: loopback by default (plain HTTP; reach it from
+    /// elsewhere through an SSH tunnel); any other address is served over HTTPS.
+    #[arg(long, default_value = "127.0.0.1")]
+    web_addr: std::net::IpAddr,
+    /// Certificate chain (PEM) to serve web viewers over HTTPS with, instead of the
+    /// display's self-signed certificate; needs --web-key.
+    #[arg(long, value_name = "PEM", requires = "web_key")]
+    web_cert: Option<PathBuf>,
+    /// The private key (PEM) of --web-cert.
+    #[arg(long, value_name = "PEM", requires = "web_cert")]
+    web_key: Option<PathBuf>,
+    /// Serve web viewers over plain HTTP even on an address other than loopback (the
+    /// credential and the screen then travel in clear).
+    #[arg(long, conflicts_with = "web_cert")]
+    web_plain: bool,
+    /// Another name browsers reach the web viewer by (a DNS name); repeat for several.
+    #[arg(long = "web-host", value_name = "NAME")]
+    web_hosts: Vec<String>,
+    /// Print the address that opens the display in a browser, credential included, and
+    /// exit (the display must be served with --listen web and the same --web-* options).
+    #[arg(long)]
+    print_web_url: bool,
+    /// With --print-web-url: the view-only address (sees, cannot type or click).
+    #[arg(long, requires = "print_web_url")]
+    view_only: bool,
     /// Address to bind TCP and TLS to.
     #[arg(long, default_value = "0.0.0.0")]
     tcp_addr: std::net::IpAddr,
@@ -155,6 +181,42 @@ fn run(args: Args) -> Result<(), String> {
         println!("{}", CookieLine::new(&name, &cookie, fingerprint.as_ref()));
         return Ok(());
     }
+    let web = yonder_server::config::WebConfig {
+        addr: args.web_addr,
+        cert: args.web_cert.clone().zip(args.web_key.clone()),
+        plain: args.web_plain,
+        port: None,
+        hosts: args.web_hosts.clone(),
+    };
+    if args.print_web_url {
+        let n = display
+            .or_else(|| {
+                std::env::var("YONDER_DISPLAY")
+                    .ok()
+                    .and_then(|d| parse_display(&d).ok())
+            })
+            .unwrap_or(0);
+        let path =
+            auth::cookie_file_path(args.cookie_file.as_deref()).map_err(|e| e.to_string())?;
+        let suffix = if args.view_only {
+            auth::VIEW_SUFFIX
+        } else {
+            auth::WEB_SUFFIX
+        };
+        let cookie = auth::read_cookie(&path, &format!(":{n}{suffix}")).ok_or_else(|| {
+            format!(
+                "no web credential for :{n} in {}: start the display with --listen web",
+                path.display()
+            )
+        })?;
+        let port = yonder_address::name::web_port(n)
+            .ok_or_else(|| format!("display :{n} has no web port (8100+N must fit 16 bits)"))?;
+        println!(
+            "{}",
+            yonder_server::net::web::url(web.addr, port, web.secure(), &cookie)
+        );
+        return Ok(());
+    }
     let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
         .iter()
         .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
@@ -190,6 +252,7 @@ fn run(args: Args) -> Result<(), String> {
         detach_grace: std::time::Duration::from_secs(args.detach_grace),
         new_cookie: args.new_cookie,
         forget_state: args.forget_state,
+        web,
         bounds: yonder_server::config::Bounds {
             max_client_atoms: args.max_client_atoms,
             max_atoms: args.max_atoms,
@@ -203,7 +266,12 @@ fn run(args: Args) -> Result<(), String> {
         match l.as_str() {
             "tcp" => config.listen_tcp = true,
             "tls" => config.listen_tls = true,
-            other => return Err(format!("unknown transport {other:?} (known: tls, tcp)")),
+            "web" => config.listen_web = true,
+            other => {
+                return Err(format!(
+                    "unknown transport {other:?} (known: tls, tcp, web)"
+                ))
+            }
         }
     }
     config.keepalive = match args.keepalive {
@@ -224,6 +292,9 @@ fn run(args: Args) -> Result<(), String> {
     }
     let announce = |h: &yonder_server::ServerHandle| {
         println!("YONDER_DISPLAY={}", h.display);
+        if let Some(url) = &h.web_url {
+            eprintln!("yonder-server: open {url} in a browser to see and drive the display");
+        }
         let _ = std::io::stdout().flush();
     };
     if windowed {

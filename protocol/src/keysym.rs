@@ -50,6 +50,8 @@ pub const ALT_R: u32 = 0xFFEA;
 pub const SUPER_L: u32 = 0xFFEB;
 /// Right Super.
 pub const SUPER_R: u32 = 0xFFEC;
+/// AltGr: the third level of a key (ISO_Level3_Shift).
+pub const ISO_LEVEL3_SHIFT: u32 = 0xFE03;
 /// Space.
 pub const SPACE: u32 = 0x20;
 

@@ -72,3 +72,6 @@ pub const TCP_PORT_BASE: u16 = 7100;
 /// The TLS port of display `N` is `TLS_PORT_BASE + N` (a server started with
 /// `--listen tls`; the display name is `tls:HOST:N`).
 pub const TLS_PORT_BASE: u16 = 7600;
+/// The web viewer's port of display `N` is `WEB_PORT_BASE + N` (a server started with
+/// `--listen web`; protocol.md §21).
+pub const WEB_PORT_BASE: u16 = 8100;

@@ -22,15 +22,17 @@
 //!   (killed and started again under running apps, protocol.md §5.4, §16.6).
 //! - [`netns`]: two network namespaces joined by a veth pair, standing for two hosts
 //!   whose link a test takes down and up.
+//! - [`browser`]: headless Chromium driven through its DevTools protocol (the web
+//!   viewer's tests); skips without Chromium unless `YONDER_REQUIRE_BROWSER=1`.
 //!
 //! # Layers
 //!
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (`tests/architecture.rs`).
 //!
-//! 1. `process`, `fake`, `regressions`, `proxy`, `netns` — child processes and the
-//!    watchdog; the byte-level fake server; replaying fuzz inputs; a proxy whose links can
-//!    be cut; two hosts in network namespaces.
+//! 1. `process`, `fake`, `regressions`, `proxy`, `netns`, `browser` — child processes
+//!    and the watchdog; the byte-level fake server; replaying fuzz inputs; a proxy whose
+//!    links can be cut; two hosts in network namespaces; a headless browser.
 //! 2. `server` — the test server, in this process or as a child process.
 //! 3. `raw` — a byte-level client of the test server.
 //! 4. `client` — what a test client does with a server.
@@ -38,6 +40,7 @@
 //! 6. `home` — server processes that come and go under running apps.
 
 pub mod apps;
+pub mod browser;
 pub mod client;
 pub mod fake;
 pub mod home;

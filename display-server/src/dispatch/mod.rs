@@ -5,6 +5,7 @@
 pub mod backlog;
 pub mod screen_change;
 pub mod state_thread;
+pub mod viewers;
 
 pub use state_thread::{apply_command, disconnect_all, flush_clients, present, run, Stopping};
 

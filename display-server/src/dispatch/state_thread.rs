@@ -9,7 +9,7 @@ use crate::command::{Command, Incoming};
 use crate::compose::{self, Scene};
 use crate::dispatch;
 use crate::dispatch::backlog::{Backlog, Pending};
-use crate::dispatch::screen_change;
+use crate::dispatch::{screen_change, viewers};
 use crate::input;
 use crate::restore;
 use crate::state::State;
@@ -75,6 +75,13 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
         Command::MoveGranted { client, to, token } => {
             crate::wm::migrate::granted(s, client, to, token)
         }
+        Command::ViewerAttach { wake, reply } => {
+            let _ = reply.send(viewers::attach(s, wake));
+        }
+        Command::ViewerPull { viewer, reply } => {
+            let _ = reply.send(viewers::pull(s, viewer));
+        }
+        Command::ViewerDetach(viewer) => viewers::detach(s, viewer),
         Command::Shutdown { restart } => {
             s.ending_restart |= restart;
             return true;
@@ -257,7 +264,7 @@ pub fn flush_clients(s: &mut State) {
 pub fn present(s: &mut State) {
     s.refresh_decorations();
     crate::handlers::migrate::first_frames(s);
-    if !s.screen.shows_frames() {
+    if !s.frames_shown {
         s.framebuffer.discard_damage();
         return;
     }
@@ -271,6 +278,7 @@ pub fn present(s: &mut State) {
         };
         let damage = compose::compose(&mut s.framebuffer, &scene);
         s.screen.present(&s.framebuffer, &damage);
+        s.viewers.damaged(&damage);
     }
 }
 

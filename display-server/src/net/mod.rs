@@ -1,8 +1,10 @@
 //! The network side, on the tokio runtime: the accept loops and the server's start and
 //! stop ([`server`]), each client's connection (its reader and writer tasks,
 //! [`connection`], with [`read_half`] taking file descriptors off Unix sockets), the TLS
-//! handshake ([`tls`]) and TCP keepalive ([`keepalive`]); the web viewer's request heads
-//! ([`web_head`], issue 14). It reaches the state thread only
+//! handshake ([`tls`]) and TCP keepalive ([`keepalive`]); and the web viewer's port
+//! ([`web`]: request heads judged by [`web_head`], each viewer's socket in
+//! [`web_viewer`], its page's messages in [`web_input`] and its frames in [`web_frame`],
+//! protocol.md §21). It reaches the state thread only
 //! through [`crate::command::Command`]s on the channel in [`Shared`].
 
 pub mod catch;
@@ -11,7 +13,11 @@ pub mod keepalive;
 pub mod read_half;
 pub mod server;
 pub mod tls;
+pub mod web;
+pub mod web_frame;
 pub mod web_head;
+pub mod web_input;
+pub mod web_viewer;
 
 use crate::auth::Cookie;
 use crate::command::Command;

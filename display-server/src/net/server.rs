@@ -13,7 +13,7 @@
 
 use super::connection;
 use super::keepalive::Keepalive;
-use super::{tls, Shared};
+use super::{tls, web, web_viewer, Shared};
 use crate::auth::{self, Cookie};
 use crate::command::Command;
 use crate::config::ServerConfig;
@@ -49,6 +49,13 @@ pub struct ServerHandle {
     /// The SHA-256 fingerprint of the TLS certificate, when listening on TLS: what
     /// clients pin.
     pub tls_fingerprint: Option<[u8; 32]>,
+    /// The web viewer's port, when serving web viewers.
+    pub web_port: Option<u16>,
+    /// The address that opens the web viewer, credential included (`:N+web`), when
+    /// serving web viewers.
+    pub web_url: Option<String>,
+    /// The view-only address (`:N+view`), when serving web viewers.
+    pub web_view_url: Option<String>,
     commands: mpsc::Sender<Command>,
     /// Set by `stop`; read by the state thread after every command.
     stopping: Arc<dispatch::Stopping>,
@@ -203,6 +210,9 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let net = display::NetworkPorts {
         tcp: config.listen_tcp.then_some(config.tcp_addr),
         tls: config.listen_tls.then_some(config.tcp_addr),
+        web: config
+            .listen_web
+            .then_some((config.web.addr, config.web.port)),
     };
     let listeners = display::claim(&dir, config.display, net)?;
     let number = listeners.number;
@@ -222,13 +232,27 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         Some(c) => c,
         None => auth::new_cookie()?,
     };
-    auth::store_cookies(
-        &cookie_file,
-        &[
-            (display_name.clone(), cookie),
-            (auth::trusted_name(&display_name), trusted_cookie),
-        ],
-    )?;
+    let mut cookies = vec![
+        (display_name.clone(), cookie),
+        (auth::trusted_name(&display_name), trusted_cookie),
+    ];
+    // The web viewers' two credentials (protocol.md §21.3), kept like the others.
+    let web_cookies = match listeners.web {
+        Some(_) => {
+            let mut pair = [[0; 16]; 2];
+            for (c, suffix) in pair.iter_mut().zip([auth::WEB_SUFFIX, auth::VIEW_SUFFIX]) {
+                let name = format!("{display_name}{suffix}");
+                *c = match kept(&name) {
+                    Some(c) => c,
+                    None => auth::new_cookie()?,
+                };
+                cookies.push((name, *c));
+            }
+            Some(pair)
+        }
+        None => None,
+    };
+    auth::store_cookies(&cookie_file, &cookies)?;
     // The TLS identity lives beside the cookie file and is reused on every start.
     let tls = match listeners.tls {
         Some(l) => {
@@ -244,6 +268,14 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         None => None,
     };
     let keepalive = config.keepalive.map(Keepalive::from_total);
+    let web_tls = match (&listeners.web, config.web.secure()) {
+        (Some(_), true) => Some(match &config.web.cert {
+            Some((cert, key)) => tls::acceptor_from_files(cert, key)?,
+            None => tls::Identity::load_or_create(&tls::identity_dir(&cookie_file), number)?
+                .acceptor()?,
+        }),
+        _ => None,
+    };
 
     let (cmd_tx, cmd_rx) = mpsc::channel(COMMAND_QUEUE);
     let mut state = State::new(&config, screen);
@@ -278,6 +310,11 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let tcp_port = listeners.tcp.as_ref().and_then(port_of);
     let tls_port = tls.as_ref().and_then(|(l, _, _)| port_of(l));
     let tls_fingerprint = tls.as_ref().map(|(_, _, f)| *f);
+    let web_port = listeners.web.as_ref().and_then(port_of);
+    let web_urls = web_port.zip(web_cookies).map(|(port, [drive, view])| {
+        let url = |c: &auth::Cookie| web::url(config.web.addr, port, config.web.secure(), c);
+        (url(&drive), url(&view))
+    });
     let signals;
     let mut accepting = Vec::new();
     {
@@ -310,8 +347,33 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
             let tcp = tokio::net::TcpListener::from_std(t)?;
             accepting.push(runtime.spawn(accept_tcp(tcp, Some(port), keepalive, shared.clone())));
         }
+        if let (Some(l), Some([web_cookie, view_cookie]), Some(port)) =
+            (listeners.web, web_cookies, web_port)
+        {
+            let secure = config.web.secure();
+            if !secure && !config.web.addr.is_loopback() {
+                tracing::warn!(
+                    port,
+                    "the web viewer on plain HTTP beyond loopback: its credential and the \
+                     screen travel in clear; leave out --web-plain to serve HTTPS"
+                );
+            }
+            let port = Arc::new(web::WebPort {
+                site: web::site(config.web.addr, port, secure, &config.web.hosts),
+                tls: web_tls,
+                viewing: Arc::new(web_viewer::Viewing {
+                    trusted: trusted_cookie,
+                    web: web_cookie,
+                    view: view_cookie,
+                    commands: cmd_tx.clone(),
+                    count: AtomicUsize::new(0),
+                }),
+            });
+            let l = tokio::net::TcpListener::from_std(l)?;
+            accepting.push(runtime.spawn(web::accept(l, port, keepalive)));
+        }
     }
-    tracing::info!(display = %display_name, socket = %listeners.unix_path.display(), ?tcp_port, ?tls_port, "ready");
+    tracing::info!(display = %display_name, socket = %listeners.unix_path.display(), ?tcp_port, ?tls_port, ?web_port, "ready");
     Ok(ServerHandle {
         display: display_name,
         number,
@@ -321,6 +383,9 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         tcp_port,
         tls_port,
         tls_fingerprint,
+        web_port,
+        web_url: web_urls.as_ref().map(|u| u.0.clone()),
+        web_view_url: web_urls.map(|u| u.1),
         commands: cmd_tx,
         stopping,
         writers,

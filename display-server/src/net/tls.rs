@@ -112,6 +112,35 @@ impl Identity {
     }
 }
 
+/// A TLS acceptor presenting the certificate chain and key in PEM files the user gives
+/// (`--web-cert`, `--web-key`): TLS 1.2 and 1.3, as browsers and public CAs expect.
+pub fn acceptor_from_files(cert: &Path, key: &Path) -> io::Result<TlsAcceptor> {
+    let chain = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| bad_file(cert, e))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad_file(cert, e))?;
+    if chain.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: no certificate in it", cert.display()),
+        ));
+    }
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| bad_file(key, e))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(io::Error::other)?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {e}", cert.display()),
+            )
+        })?;
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
 /// A new key and self-signed certificate, as PEM: (key, certificate).
 fn generate(n: u32) -> Result<(String, String), rcgen::Error> {
     let key = rcgen::KeyPair::generate()?;

@@ -7,7 +7,7 @@
 //! WebSocket's first message: it is in the page's URL fragment, which browsers never
 //! send.
 //!
-//! Not served yet: the listener that calls this arrives with the page.
+//! [`super::web`] calls it for every request on the web port.
 
 use base64::Engine;
 
@@ -25,6 +25,8 @@ pub enum Route {
     Page,
     /// `GET /app.js`: the page's script.
     Script,
+    /// `GET /app.css`: the page's style sheet.
+    Style,
     /// `GET /ws`: the WebSocket, with the accept key to answer.
     Socket {
         /// The `Sec-WebSocket-Accept` value.
@@ -113,6 +115,7 @@ pub fn judge(bytes: &[u8], site: &Site) -> Result<Option<(Route, usize)>, Reject
     let route = match path {
         "/" | "/index.html" => Route::Page,
         "/app.js" => Route::Script,
+        "/app.css" => Route::Style,
         "/ws" => Route::Socket {
             accept: upgrade(&fields, &site.origin(host))?,
         },

@@ -6,11 +6,6 @@ use winit::event::{MouseButton, MouseScrollDelta};
 use winit::keyboard::{Key, KeyLocation, NamedKey};
 use yonder_protocol::keysym;
 
-/// Pixels one wheel line stands for in scroll events.
-pub const LINE_PIXELS: f64 = 20.0;
-/// Pixels of precise scrolling that make one wheel step (button 4–7 click).
-pub const PIXELS_PER_STEP: f64 = 40.0;
-
 /// The keysym of a key as the host reports it; None for keys Yonder does not name.
 pub fn keysym_of(key: &Key, location: KeyLocation) -> Option<u32> {
     let right = location == KeyLocation::Right;
@@ -71,62 +66,24 @@ pub fn button_number(b: MouseButton) -> Option<u8> {
     })
 }
 
-/// Turns wheel input into a precise scroll event plus whole steps as button clicks.
-/// Fractions of a step are kept between calls.
+/// Turns winit's wheel input into Yonder's (see [`crate::input::Wheel`]).
 #[derive(Debug, Default)]
-pub struct Wheel {
-    acc_x: f64,
-    acc_y: f64,
-}
+pub struct Wheel(crate::input::Wheel);
 
 impl Wheel {
     /// The input events for one host wheel event.
     pub fn events(&mut self, delta: MouseScrollDelta) -> Vec<InputEvent> {
-        // (pixels, steps): a wheel line is one step; precise pixels make a step per 40.
-        let ((dx, sx), (dy, sy)) = match delta {
-            MouseScrollDelta::LineDelta(x, y) => (
-                (x as f64 * LINE_PIXELS, x as f64),
-                (y as f64 * LINE_PIXELS, y as f64),
-            ),
-            MouseScrollDelta::PixelDelta(p) => {
-                ((p.x, p.x / PIXELS_PER_STEP), (p.y, p.y / PIXELS_PER_STEP))
-            }
-        };
-        if !dx.is_finite() || !dy.is_finite() {
-            return Vec::new();
+        match delta {
+            MouseScrollDelta::LineDelta(x, y) => self.0.lines(x as f64, y as f64),
+            MouseScrollDelta::PixelDelta(p) => self.0.pixels(p.x, p.y),
         }
-        let mut out = vec![InputEvent::Scroll { dx, dy }];
-        self.acc_x += sx;
-        self.acc_y += sy;
-        // Positive y: content moves down, i.e. the wheel turned up: button 4 (X's rule).
-        for (acc, up, down) in [(&mut self.acc_y, 4u8, 5u8), (&mut self.acc_x, 6, 7)] {
-            while *acc >= 1.0 {
-                *acc -= 1.0;
-                click(&mut out, up);
-            }
-            while *acc <= -1.0 {
-                *acc += 1.0;
-                click(&mut out, down);
-            }
-        }
-        out
     }
-}
-
-fn click(out: &mut Vec<InputEvent>, button: u8) {
-    out.push(InputEvent::Button {
-        button,
-        pressed: true,
-    });
-    out.push(InputEvent::Button {
-        button,
-        pressed: false,
-    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::LINE_PIXELS;
 
     #[test]
     fn keys_map_to_keysyms() {

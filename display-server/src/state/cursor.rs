@@ -1,5 +1,6 @@
 //! The pointer's shape: what the drag, the window manager's frames or the window under
-//! the pointer ask for, and telling the screen when it changes.
+//! the pointer ask for, and telling the screen (and the web viewers)
+//! when it changes.
 
 use super::wm::{DragKind, FramePart};
 use super::State;
@@ -62,6 +63,7 @@ impl State {
         if c != self.input.cursor {
             self.input.cursor = c;
             self.screen.set_cursor(c);
+            self.viewers.wake_all();
         }
     }
 }

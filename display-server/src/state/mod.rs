@@ -32,6 +32,7 @@ pub(crate) mod test_support;
 pub mod transfer;
 mod tree;
 pub mod versions;
+pub mod viewers;
 mod window;
 pub mod wm;
 
@@ -79,11 +80,13 @@ pub struct State {
     pub input: InputState,
     /// The screen's framebuffer and pending damage.
     pub framebuffer: Framebuffer,
+    /// The web viewers watching the screen (protocol.md §21).
+    pub viewers: viewers::Viewers,
     /// The screen backend.
     pub screen: Box<dyn Screen>,
-    /// Whether the screen shows composed frames (`Screen::shows_frames`, fixed for the
-    /// screen's life). When it does not, nothing is ever composed and the damage of
-    /// drawing requests is not even worked out (see `handlers::draw::damage_drawable`).
+    /// Whether anything looks at composed frames: the screen (`Screen::shows_frames`) or
+    /// a web viewer. When nothing does, nothing is composed and the damage of drawing
+    /// requests is not even worked out (see `handlers::draw::damage_drawable`).
     pub frames_shown: bool,
     /// Device pixels per logical pixel, as the screen last reported.
     pub scale_factor: f64,
@@ -153,6 +156,7 @@ impl State {
             moves: moves::Moves::with_ttl(config.move_token_ttl),
             input: InputState::default(),
             framebuffer: Framebuffer::new(w, h),
+            viewers: viewers::Viewers::default(),
             scale_factor: screen.scale_factor(),
             frames_shown: screen.shows_frames(),
             screen,

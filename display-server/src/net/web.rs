@@ -1,0 +1,185 @@
+//! The web viewer's port, 8100+N (`--listen web`, protocol.md §21): HTTP/1.1 for the page
+//! and its script, both built into the binary, and the WebSocket a viewer watches and
+//! drives the screen through ([`super::web_viewer`]). Plain HTTP, or HTTPS with the
+//! display's certificate or the user's (`--web-cert`, `--web-key`).
+//!
+//! Each request head is judged by [`super::web_head::judge`] before anything of the
+//! display goes out; a connection serves a few requests (the page, then its script) and
+//! ends with the upgrade or a refusal.
+
+use super::keepalive::Keepalive;
+use super::web_head::{self, Route, Site};
+use super::web_viewer::{self, Viewing};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio_rustls::TlsAcceptor;
+
+/// The page: a canvas and the script.
+pub const PAGE: &str = include_str!("../../web/index.html");
+/// The page's script.
+pub const SCRIPT: &str = include_str!("../../web/app.js");
+/// The page's style sheet.
+pub const STYLE: &str = include_str!("../../web/app.css");
+/// How long a request head (or the TLS handshake before it) may take.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// Requests one connection may make before the WebSocket.
+const MAX_REQUESTS: usize = 16;
+
+/// What the web port serves with.
+pub struct WebPort {
+    /// The names this display answers to, and its scheme.
+    pub site: Site,
+    /// HTTPS: the acceptor with the certificate.
+    pub tls: Option<TlsAcceptor>,
+    /// The viewers' credentials and the way to the state thread.
+    pub viewing: Arc<Viewing>,
+}
+
+/// Accepts browsers' connections for ever.
+pub async fn accept(
+    listener: tokio::net::TcpListener,
+    port: Arc<WebPort>,
+    keepalive: Option<Keepalive>,
+) {
+    loop {
+        let (s, peer) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!("accept on the web port: {e}");
+                continue;
+            }
+        };
+        let _ = s.set_nodelay(true);
+        if let Some(k) = keepalive {
+            let _ = k.apply(&s);
+        }
+        // The address the browser reached is a name of this display too (a server on
+        // every address answers to each of them; a DNS name needs --web-host).
+        let mut site = port.site.clone();
+        if let Ok(local) = s.local_addr() {
+            let host = match local {
+                std::net::SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+                a => a.to_string(),
+            };
+            if !site.hosts.contains(&host) {
+                site.hosts.push(host);
+            }
+        }
+        let port = port.clone();
+        let peer = peer.to_string();
+        tokio::spawn(async move {
+            match &port.tls {
+                Some(acceptor) => {
+                    match tokio::time::timeout(HEAD_TIMEOUT, acceptor.accept(s)).await {
+                        Ok(Ok(tls)) => serve(tls, &site, &port, peer).await,
+                        Ok(Err(e)) => tracing::debug!(%peer, "web TLS handshake: {e}"),
+                        Err(_) => tracing::debug!(%peer, "web TLS handshake timed out"),
+                    }
+                }
+                None => serve(s, &site, &port, peer).await,
+            }
+        });
+    }
+}
+
+/// Serves one connection's requests: the page and script, until the WebSocket takes
+/// over or something is refused.
+async fn serve<S>(mut s: S, site: &Site, port: &WebPort, peer: String)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let mut buf: Vec<u8> = Vec::with_capacity(2048);
+    for _ in 0..MAX_REQUESTS {
+        let judged = loop {
+            match web_head::judge(&buf, site) {
+                Ok(Some(found)) => break Ok(found),
+                Err(r) => break Err(r),
+                Ok(None) => {}
+            }
+            let mut chunk = [0u8; 2048];
+            match tokio::time::timeout(HEAD_TIMEOUT, s.read(&mut chunk)).await {
+                Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return,
+                Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let (route, len) = match judged {
+            Ok(found) => found,
+            Err(r) => {
+                tracing::info!(%peer, status = r.status, reason = %r.reason, "web request refused");
+                let _ = s.write_all(&web_head::refusal(&r)).await;
+                let _ = s.shutdown().await;
+                return;
+            }
+        };
+        let rest = buf.split_off(len);
+        buf = rest;
+        let (body, kind) = match route {
+            Route::Page => (PAGE, "text/html; charset=utf-8"),
+            Route::Script => (SCRIPT, "text/javascript; charset=utf-8"),
+            Route::Style => (STYLE, "text/css; charset=utf-8"),
+            Route::Socket { accept } => {
+                if s.write_all(&web_head::switching(&accept)).await.is_err() {
+                    return;
+                }
+                web_viewer::serve(s, buf, port.viewing.clone(), peer).await;
+                return;
+            }
+        };
+        let head = format!(
+            "HTTP/1.1 200 OK\r\n{}Content-Type: {kind}\r\nContent-Length: {}\r\n\r\n",
+            web_head::SECURITY_HEADERS,
+            body.len()
+        );
+        if s.write_all(head.as_bytes()).await.is_err()
+            || s.write_all(body.as_bytes()).await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// The `Host` values a display on `addr`:`port` answers to: the address itself, and for
+/// loopback or every-address binds the loopback names and this machine's name, plus
+/// the names given (`--web-host`).
+pub fn site(addr: std::net::IpAddr, port: u16, secure: bool, extra: &[String]) -> Site {
+    let mut hosts = Vec::new();
+    let mut name = |h: String| {
+        let h = format!("{h}:{port}");
+        if !hosts.contains(&h) {
+            hosts.push(h);
+        }
+    };
+    match addr {
+        std::net::IpAddr::V6(a) => name(format!("[{a}]")),
+        a => name(a.to_string()),
+    }
+    if addr.is_loopback() || addr.is_unspecified() {
+        for h in ["127.0.0.1", "localhost", "[::1]"] {
+            name(h.into());
+        }
+    }
+    if addr.is_unspecified() {
+        if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+            name(h.trim().to_owned());
+        }
+    }
+    for h in extra {
+        name(h.clone());
+    }
+    Site { hosts, secure }
+}
+
+/// The address that opens display's web viewer on `addr`:`port` with credential
+/// `cookie`: loopback by its number, every address by this machine's name.
+pub fn url(addr: std::net::IpAddr, port: u16, secure: bool, cookie: &[u8]) -> String {
+    let scheme = if secure { "https" } else { "http" };
+    let host = match addr {
+        a if a.is_unspecified() => std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "localhost".into()),
+        std::net::IpAddr::V6(a) => format!("[{a}]"),
+        a => a.to_string(),
+    };
+    format!("{scheme}://{host}:{port}/#cookie={}", hex::encode(cookie))
+}

@@ -1,0 +1,310 @@
+//! One web viewer on its WebSocket (protocol.md §21): the credential first, then frames
+//! out and input in until the page goes.
+//!
+//! **Flow control.** The page acknowledges each frame once it has painted it; at most
+//! [`MAX_UNACKED`] frames are out unacknowledged. While the page is behind, the state
+//! thread only grows the viewer's dirty area (bounded, `state::viewers`), and the pixels
+//! are read when the page has room: a slow page gets fewer, later frames, and nothing
+//! queues up on the server. A page that stops reading altogether blocks only this task.
+//!
+//! **Input** goes to the state thread as the host window's does, in arrival order with
+//! every other viewer's and the window's. What this viewer holds down (keys, buttons) is
+//! released when it goes, so a closed tab leaves no key stuck.
+
+use super::web_frame;
+use super::web_input::{self, PageMessage, MAX_MESSAGE};
+use crate::auth::Cookie;
+use crate::command::{Command, InputEvent, ViewerId};
+use crate::input::Wheel;
+use futures_util::{SinkExt, StreamExt};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::{mpsc, oneshot, Notify};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+use yonder_protocol::request::Cursor;
+
+/// Frames sent and not yet acknowledged, at most.
+pub const MAX_UNACKED: usize = 2;
+/// How long a page has to present its credential.
+const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(10);
+/// Viewers at once, at most; one more is refused with the reason.
+pub const MAX_VIEWERS: usize = 32;
+/// The close code of a refused credential (the 4000s are the application's).
+pub const REFUSED: u16 = 4001;
+
+/// What the viewers' tasks share: the credentials and the way to the state thread.
+pub struct Viewing {
+    /// The trusted cookie: sees and drives.
+    pub trusted: Cookie,
+    /// The `:N+web` cookie: sees and drives.
+    pub web: Cookie,
+    /// The `:N+view` cookie: sees only.
+    pub view: Cookie,
+    /// To the state thread.
+    pub commands: mpsc::Sender<Command>,
+    /// Viewers connected now.
+    pub count: AtomicUsize,
+}
+
+/// What a credential admits to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Sees and drives.
+    Drive,
+    /// Sees only.
+    View,
+}
+
+impl Viewing {
+    /// What the hex `cookie` admits to, or why not. The ordinary cookie of apps admits
+    /// to nothing here: a viewer is the user at the display (protocol.md §21.3).
+    pub fn admit(&self, cookie: &str) -> Result<Access, String> {
+        let Some(bytes) = yonder_address::cookie_file::parse_cookie_hex(cookie) else {
+            return Err("no viewer credential: open the address yonder-server --print-web-url prints (it ends in #cookie=…)".into());
+        };
+        let eq = |c: &Cookie| crate::auth::cookies_equal(&bytes, c);
+        // Every comparison is made, so the time taken does not say which matched.
+        let (t, w, v) = (eq(&self.trusted), eq(&self.web), eq(&self.view));
+        match (t | w, v) {
+            (true, _) => Ok(Access::Drive),
+            (false, true) => Ok(Access::View),
+            _ => Err("this credential does not admit to the display (an app's cookie never does; use the :N+web or :N+view cookie)".into()),
+        }
+    }
+}
+
+/// Serves a viewer on a connection whose upgrade was answered; `read` is what came after
+/// the request head.
+pub async fn serve<S>(stream: S, read: Vec<u8>, viewing: Arc<Viewing>, peer: String)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE))
+        .max_frame_size(Some(MAX_MESSAGE));
+    let ws = WebSocketStream::from_partially_read(stream, read, Role::Server, Some(config)).await;
+    let (mut sink, mut source) = ws.split();
+    let access = match tokio::time::timeout(CREDENTIAL_TIMEOUT, source.next()).await {
+        Ok(Some(Ok(Message::Text(t)))) => match web_input::parse(&t) {
+            Ok(PageMessage::Hello { cookie }) => viewing.admit(&cookie),
+            _ => Err("the first message must be the credential".into()),
+        },
+        Ok(_) => Err("the first message must be the credential".into()),
+        Err(_) => Err("no credential within 10 seconds".into()),
+    };
+    let access = access.and_then(|a| {
+        let n = viewing.count.fetch_add(1, Ordering::AcqRel);
+        if n >= MAX_VIEWERS {
+            viewing.count.fetch_sub(1, Ordering::AcqRel);
+            return Err(format!("{MAX_VIEWERS} viewers watch already"));
+        }
+        Ok(a)
+    });
+    let access = match access {
+        Ok(a) => a,
+        Err(reason) => {
+            tracing::info!(%peer, %reason, "web viewer refused");
+            let msg = serde_json::json!({"t": "refused", "reason": reason}).to_string();
+            let _ = sink.send(Message::text(msg)).await;
+            let _ = sink
+                .send(Message::Close(Some(CloseFrame {
+                    code: CloseCode::from(REFUSED),
+                    reason: "refused".into(),
+                })))
+                .await;
+            return;
+        }
+    };
+    let mut viewer = Viewer {
+        viewing: viewing.clone(),
+        access,
+        wake: Arc::new(Notify::new()),
+        id: ViewerId(0),
+        screen: (0, 0),
+        wheel: Wheel::default(),
+        held_keys: Vec::new(),
+        held_buttons: Vec::new(),
+    };
+    let why = viewer.run(&mut sink, &mut source).await;
+    tracing::info!(%peer, viewer = viewer.id.0, %why, "web viewer gone");
+    viewer.release().await;
+    let _ = viewing
+        .commands
+        .send(Command::ViewerDetach(viewer.id))
+        .await;
+    viewing.count.fetch_sub(1, Ordering::AcqRel);
+    let _ = sink.close().await;
+}
+
+struct Viewer {
+    viewing: Arc<Viewing>,
+    access: Access,
+    wake: Arc<Notify>,
+    id: ViewerId,
+    /// The screen's size as last sent.
+    screen: (u32, u32),
+    wheel: Wheel,
+    /// Keysyms and buttons this viewer holds down.
+    held_keys: Vec<u32>,
+    held_buttons: Vec<u8>,
+}
+
+type Sink<S> = futures_util::stream::SplitSink<WebSocketStream<S>, Message>;
+type Source<S> = futures_util::stream::SplitStream<WebSocketStream<S>>;
+
+impl Viewer {
+    /// Attaches, then sends frames and takes input until the page or the server goes;
+    /// returns why it ended.
+    async fn run<S>(&mut self, sink: &mut Sink<S>, source: &mut Source<S>) -> String
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let attach = Command::ViewerAttach {
+            wake: self.wake.clone(),
+            reply: tx,
+        };
+        if self.viewing.commands.send(attach).await.is_err() {
+            return "the server is stopping".into();
+        }
+        let Ok((id, w, h)) = rx.await else {
+            return "the server is stopping".into();
+        };
+        (self.id, self.screen) = (id, (w, h));
+        let welcome = serde_json::json!({
+            "t": "welcome",
+            "width": w,
+            "height": h,
+            "view_only": self.access == Access::View,
+        });
+        if sink.send(Message::text(welcome.to_string())).await.is_err() {
+            return "the page went".into();
+        }
+        let mut unacked: VecDeque<u32> = VecDeque::new();
+        let mut seq = 0u32;
+        let mut cursor: Option<Cursor> = None;
+        loop {
+            tokio::select! {
+                msg = source.next() => {
+                    let text = match msg {
+                        Some(Ok(Message::Text(t))) => t,
+                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                        Some(Ok(Message::Close(_))) | None => return "the page went".into(),
+                        Some(Ok(_)) => return "a binary message from the page".into(),
+                        Some(Err(e)) => return format!("the socket failed: {e}"),
+                    };
+                    let msg = match web_input::parse(&text) {
+                        Ok(m) => m,
+                        Err(e) => return e.0,
+                    };
+                    match msg {
+                        PageMessage::Ack { seq } => {
+                            // Everything up to `seq` is painted.
+                            while unacked.front().is_some_and(|s| s.wrapping_sub(seq) as i32 <= 0) {
+                                unacked.pop_front();
+                            }
+                        }
+                        PageMessage::Hello { .. } => return "a second credential".into(),
+                        input => {
+                            if let Err(why) = self.input(&input).await {
+                                return why;
+                            }
+                        }
+                    }
+                }
+                _ = self.wake.notified(), if unacked.len() < MAX_UNACKED => {
+                    let (tx, rx) = oneshot::channel();
+                    let pull = Command::ViewerPull { viewer: self.id, reply: tx };
+                    if self.viewing.commands.send(pull).await.is_err() {
+                        return "the server is stopping".into();
+                    }
+                    let Ok(Some(frame)) = rx.await else {
+                        return "the server is stopping".into();
+                    };
+                    if cursor != Some(frame.cursor) {
+                        cursor = Some(frame.cursor);
+                        let m = serde_json::json!({"t": "cursor", "css": web_frame::css_cursor(frame.cursor)});
+                        if sink.send(Message::text(m.to_string())).await.is_err() {
+                            return "the page went".into();
+                        }
+                    }
+                    self.screen = (frame.width, frame.height);
+                    if frame.rects.is_empty() {
+                        continue;
+                    }
+                    seq = seq.wrapping_add(1);
+                    let n = seq;
+                    let Ok(bytes) = tokio::task::spawn_blocking(move || web_frame::encode(n, &frame)).await else {
+                        return "encoding a frame failed".into();
+                    };
+                    if sink.send(Message::binary(bytes)).await.is_err() {
+                        return "the page went".into();
+                    }
+                    unacked.push_back(n);
+                }
+            }
+        }
+    }
+
+    /// Hands a page's input to the state thread (nothing from a view-only viewer).
+    async fn input(&mut self, msg: &PageMessage) -> Result<(), String> {
+        if self.access == Access::View {
+            return Ok(());
+        }
+        for ev in web_input::input(msg, self.screen, &mut self.wheel) {
+            match &ev {
+                InputEvent::Key {
+                    keysym, pressed, ..
+                } => hold(&mut self.held_keys, *keysym, *pressed),
+                InputEvent::Button { button, pressed } if *button < 4 || *button > 7 => {
+                    hold(&mut self.held_buttons, *button, *pressed)
+                }
+                _ => {}
+            }
+            if self
+                .viewing
+                .commands
+                .send(Command::Input(ev))
+                .await
+                .is_err()
+            {
+                return Err("the server is stopping".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Releases what this viewer holds down.
+    async fn release(&mut self) {
+        let keys = self.held_keys.drain(..).map(|keysym| InputEvent::Key {
+            keysym,
+            text: String::new(),
+            pressed: false,
+            repeat: false,
+        });
+        let buttons = self
+            .held_buttons
+            .drain(..)
+            .map(|button| InputEvent::Button {
+                button,
+                pressed: false,
+            });
+        for ev in keys.chain(buttons).collect::<Vec<_>>() {
+            let _ = self.viewing.commands.send(Command::Input(ev)).await;
+        }
+    }
+}
+
+/// Notes `v` held down or let go.
+fn hold<T: PartialEq>(held: &mut Vec<T>, v: T, down: bool) {
+    held.retain(|h| *h != v);
+    if down && held.len() < 64 {
+        held.push(v);
+    }
+}

@@ -1,0 +1,161 @@
+//! The web viewers watching the screen (issue 14, protocol.md §21): for each, the screen
+//! area composed since it last took pixels, and how to wake its task.
+//!
+//! A viewer is not a client: it reads the composed framebuffer and sends host input.
+//! The state thread never waits on a viewer. It merges damage into the viewer's
+//! dirty area (a few rectangles, merged into their bounding box past
+//! [`MAX_DIRTY_RECTS`], so a viewer that does not take its pixels costs a constant amount
+//! of memory) and wakes its task; the task takes the pixels when the page has room for
+//! another frame (`net::web_viewer`).
+
+use std::sync::Arc;
+use tokio::sync::Notify;
+use yonder_protocol::Rect;
+
+/// Dirty rectangles kept apart before they merge into their bounding box.
+pub const MAX_DIRTY_RECTS: usize = 24;
+
+pub use crate::command::ViewerId;
+
+/// One viewer as the state thread sees it.
+pub struct Viewer {
+    /// Its number.
+    pub id: ViewerId,
+    /// What changed on the screen since it last took pixels.
+    dirty: Vec<Rect>,
+    /// Wakes its task when `dirty` gains something. A `Notify` keeps one wake-up when
+    /// nobody waits, so none is lost between the task's take and its next wait.
+    wake: Arc<Notify>,
+}
+
+/// Every viewer, in the order they came.
+#[derive(Default)]
+pub struct Viewers {
+    list: Vec<Viewer>,
+    next: u64,
+}
+
+impl Viewers {
+    /// Whether any viewer is watching (the screen is then composed even when headless).
+    pub fn any(&self) -> bool {
+        !self.list.is_empty()
+    }
+
+    /// How many are watching.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether none is watching.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Adds a viewer that has yet to see all of a `width` × `height` screen.
+    pub fn attach(&mut self, wake: Arc<Notify>, width: u32, height: u32) -> ViewerId {
+        self.next += 1;
+        let id = ViewerId(self.next);
+        self.list.push(Viewer {
+            id,
+            dirty: vec![Rect::new(0, 0, width, height)],
+            wake,
+        });
+        if let Some(v) = self.list.last() {
+            v.wake.notify_one();
+        }
+        id
+    }
+
+    /// Removes a viewer; false when it was not there.
+    pub fn detach(&mut self, id: ViewerId) -> bool {
+        let before = self.list.len();
+        self.list.retain(|v| v.id != id);
+        self.list.len() != before
+    }
+
+    /// Adds composed damage to every viewer's dirty area and wakes them.
+    pub fn damaged(&mut self, damage: &[Rect]) {
+        if damage.is_empty() {
+            return;
+        }
+        for v in &mut self.list {
+            for r in damage {
+                add(&mut v.dirty, *r);
+            }
+            v.wake.notify_one();
+        }
+    }
+
+    /// Marks all of a (resized) `width` × `height` screen dirty for every viewer.
+    pub fn all_dirty(&mut self, width: u32, height: u32) {
+        for v in &mut self.list {
+            v.dirty = vec![Rect::new(0, 0, width, height)];
+            v.wake.notify_one();
+        }
+    }
+
+    /// Wakes every viewer (something besides pixels changed: the pointer's shape).
+    pub fn wake_all(&self) {
+        for v in &self.list {
+            v.wake.notify_one();
+        }
+    }
+
+    /// Takes what viewer `id` has not seen; None when it is not attached.
+    pub fn take(&mut self, id: ViewerId) -> Option<Vec<Rect>> {
+        let v = self.list.iter_mut().find(|v| v.id == id)?;
+        Some(std::mem::take(&mut v.dirty))
+    }
+}
+
+/// Adds `r` to a dirty area: dropped when inside a rectangle there, replacing those
+/// inside it, and everything merged into one bounding box past [`MAX_DIRTY_RECTS`].
+fn add(dirty: &mut Vec<Rect>, r: Rect) {
+    if r.width == 0 || r.height == 0 || dirty.iter().any(|d| d.intersect(&r) == Some(r)) {
+        return;
+    }
+    dirty.retain(|d| r.intersect(d) != Some(*d));
+    dirty.push(r);
+    if dirty.len() > MAX_DIRTY_RECTS {
+        let all = dirty.iter().fold(dirty[0], |a, d| a.union(d));
+        *dirty = vec![all];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_viewer_that_never_takes_keeps_a_bounded_area() {
+        let mut v = Viewers::default();
+        let id = v.attach(Arc::new(Notify::new()), 100, 100);
+        assert_eq!(v.take(id), Some(vec![Rect::new(0, 0, 100, 100)]));
+        for i in 0..10_000 {
+            v.damaged(&[Rect::new(i % 97, i % 89, 1, 1)]);
+        }
+        let dirty = v.take(id).unwrap();
+        assert!(dirty.len() <= MAX_DIRTY_RECTS, "{}", dirty.len());
+        // Everything that changed is still in it.
+        for i in 0..10_000 {
+            let p = Rect::new(i % 97, i % 89, 1, 1);
+            assert!(dirty.iter().any(|d| d.intersect(&p) == Some(p)), "{p:?}");
+        }
+        assert_eq!(v.take(id), Some(vec![]));
+        assert!(v.detach(id));
+        assert_eq!(v.take(id), None);
+    }
+
+    #[test]
+    fn covered_damage_is_kept_once() {
+        let mut v = Viewers::default();
+        let id = v.attach(Arc::new(Notify::new()), 10, 10);
+        v.take(id);
+        v.damaged(&[
+            Rect::new(2, 2, 2, 2),
+            Rect::new(0, 0, 8, 8),
+            Rect::new(1, 1, 1, 1),
+        ]);
+        assert_eq!(v.take(id), Some(vec![Rect::new(0, 0, 8, 8)]));
+    }
+}

@@ -1,0 +1,269 @@
+//! The web viewer in a real browser (protocol.md §21): headless Chromium opens the
+//! display's page, and the tests read its canvas back and drive it with DevTools input.
+//! They skip without Chromium unless `YONDER_REQUIRE_BROWSER=1` (CI).
+
+use std::time::{Duration, Instant};
+use yonder::prelude::*;
+use yonder::{Connection, Incoming};
+use yonder_protocol::{EventMask, Rect};
+use yonder_server::ServerConfig;
+use yonder_test_support::browser::{Browser, Button, Page};
+use yonder_test_support::client::*;
+use yonder_test_support::server::*;
+use yonder_test_support::wm::{geometry, titled};
+
+fn web(c: &mut ServerConfig) {
+    c.listen_web = true;
+    c.web.port = Some(0);
+}
+
+/// A display serving web viewers, a browser, and the page opened with `url`.
+fn open(s: &TestServer, browser: &Browser, url: &str, w: u32, h: u32) -> Page {
+    let _ = s;
+    let mut page = browser.open(url, w, h);
+    page.wait_for(
+        "window.yonder && (window.yonder.frames > 0 || window.yonder.refused)",
+        Duration::from_secs(20),
+    );
+    page
+}
+
+/// Waits until the page's canvas equals the screen as GetImage reads it.
+fn wait_same(page: &mut Page, c: &Connection) {
+    let until = Instant::now() + Duration::from_secs(10);
+    loop {
+        let screen = screen(c);
+        let canvas = page.canvas();
+        assert_eq!(canvas.dimensions(), (SCREEN_W, SCREEN_H));
+        let diff = canvas
+            .enumerate_pixels()
+            .filter(|(x, y, p)| {
+                let v = (p[0] as u32) << 16 | (p[1] as u32) << 8 | p[2] as u32;
+                screen.at(*x as i32, *y as i32) != v
+            })
+            .count();
+        if diff == 0 {
+            return;
+        }
+        assert!(
+            Instant::now() < until,
+            "the page's canvas differs from the screen in {diff} pixels"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_page_shows_the_screen_pixel_for_pixel_and_follows_it() {
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let s = TestServer::start_with(web);
+    let c = s.connect_trusted();
+    let w = window(
+        &c,
+        Rect::new(40, 30, 200, 120),
+        0x3366CC,
+        EventMask::EXPOSURE,
+    );
+    let g = gc(&c, w, 0xF0E0D0);
+    c.poly_fill_rectangle(w, g, &[Rect::new(10, 10, 50, 40)]);
+    c.draw_text(
+        w,
+        g,
+        yonder_protocol::Point::new(20, 90),
+        "Yonder on the web: éß€",
+    );
+    c.sync().unwrap();
+    let url = s.handle.web_url.clone().expect("a web address");
+    let mut page = open(&s, &browser, &url, 1000, 800);
+    assert_eq!(page.stat("connected"), true);
+    wait_same(&mut page, &c);
+    // Later drawing reaches the page as damage, and only as damage.
+    let frames = page.stat("frames").as_u64().unwrap();
+    let bytes = page.stat("bytes").as_u64().unwrap();
+    c.poly_fill_rectangle(w, g, &[Rect::new(100, 20, 30, 30)]);
+    c.sync().unwrap();
+    wait_same(&mut page, &c);
+    let more = page.stat("bytes").as_u64().unwrap() - bytes;
+    assert!(page.stat("frames").as_u64().unwrap() > frames);
+    assert!(more < 2000, "a 30×30 change sent {more} bytes");
+    // Nothing travels while the screen is still.
+    let (f, b) = (page.stat("frames"), page.stat("bytes"));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!((page.stat("frames"), page.stat("bytes")), (f, b));
+}
+
+#[test]
+fn the_credential_is_checked_and_the_address_bar_forgets_it() {
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let s = TestServer::start_with(web);
+    let url = s.handle.web_url.clone().unwrap();
+    let base = url.split_once('#').unwrap().0.to_owned();
+    // The app cookie and the trusted cookie's neighbour: refused, no frame.
+    for (cookie, why) in [
+        (hex(&s.handle.cookie), "an app's cookie"),
+        (
+            "00112233445566778899aabbccddeeff".to_owned(),
+            "a wrong cookie",
+        ),
+    ] {
+        let mut page = open(&s, &browser, &format!("{base}#cookie={cookie}"), 800, 600);
+        let refused = page.stat("refused");
+        assert!(
+            refused
+                .as_str()
+                .is_some_and(|r| r.contains("does not admit")),
+            "{why}: {refused}"
+        );
+        assert_eq!(
+            page.stat("frames"),
+            0,
+            "{why}: no frame before the credential"
+        );
+        let shown = page.eval("document.getElementById('reason').textContent");
+        assert!(shown.as_str().unwrap().contains("Refused"), "{shown}");
+    }
+    // No credential at all: the page asks for it.
+    let mut page = browser.open(&base, 800, 600);
+    page.wait_for(
+        "!document.getElementById('ask').hidden",
+        Duration::from_secs(10),
+    );
+    // The right one: admitted, and gone from the address bar.
+    let mut page = open(&s, &browser, &url, 800, 600);
+    assert_eq!(page.stat("connected"), true);
+    let href = page.eval("location.href");
+    assert!(!href.as_str().unwrap().contains("cookie"), "{href}");
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+#[test]
+fn a_page_of_another_site_may_not_open_the_socket() {
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let s = TestServer::start_with(web);
+    let port = s.handle.web_port.unwrap();
+    // Served under another name (localhost is a name of this display; the test asks for
+    // the socket from a page whose origin is another one: a data: URL).
+    let mut page = browser.open("data:text/html,<p>elsewhere</p>", 400, 300);
+    let result = page.eval(&format!(
+        "new Promise((done) => {{ const ws = new WebSocket('ws://127.0.0.1:{port}/ws'); \
+         ws.onopen = () => done('open'); ws.onerror = () => done('refused'); }})"
+    ));
+    assert_eq!(result, "refused");
+}
+
+#[test]
+fn clicks_drags_keys_and_the_wheel_reach_the_display() {
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let s = TestServer::start_with(|c| {
+        web(c);
+        c.window_manager = true;
+    });
+    let c = s.connect();
+    let mask = EventMask::KEY_PRESS
+        | EventMask::KEY_RELEASE
+        | EventMask::BUTTON_PRESS
+        | EventMask::BUTTON_RELEASE
+        | EventMask::EXPOSURE
+        | EventMask::STRUCTURE_NOTIFY;
+    let w = titled(&c, Rect::new(0, 0, 200, 120), 0xEEEEEE, mask, "typed into");
+    let url = s.handle.web_url.clone().unwrap();
+    let mut page = open(&s, &browser, &url, 1000, 800);
+    let r = geometry(&c, w);
+    // A click in the window focuses it and reaches it as a button.
+    let p = page.at(r.x as f64 + 20.0, r.y as f64 + 20.0);
+    page.mouse("mouseMoved", p, Button::None);
+    page.mouse("mousePressed", p, Button::Left);
+    page.mouse("mouseReleased", p, Button::Left);
+    wait_for(
+        &c,
+        "the click",
+        |e| matches!(e, yonder_protocol::Event::ButtonPress(b) if b.button == 1 && (b.x, b.y) == (20, 20)),
+    );
+    // Keys, by what the layout made of them.
+    page.key("a", "KeyA", 65, "a", 0);
+    page.key("ß", "Minus", 189, "ß", 0);
+    let mut typed = String::new();
+    let until = Instant::now() + Duration::from_secs(5);
+    while typed != "aß" {
+        assert!(Instant::now() < until, "typed {typed:?}");
+        if let Some(Incoming::Event {
+            event: yonder_protocol::Event::KeyPress(k),
+            ..
+        }) = c
+            .wait_for_event_timeout(Duration::from_millis(200))
+            .unwrap()
+        {
+            typed.push_str(&k.text);
+        }
+    }
+    // The wheel: down is button 5.
+    page.wheel(p, 120.0);
+    wait_for(
+        &c,
+        "the wheel",
+        |e| matches!(e, yonder_protocol::Event::ButtonPress(b) if b.button == 5),
+    );
+}
+
+/// Sends a request head to the web port and returns the status line of the answer.
+fn status_of(port: u16, head: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(head.as_bytes()).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0; 1024];
+    while !got.windows(2).any(|w| w == b"\r\n") {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&got)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[test]
+fn requests_naming_another_site_are_refused_without_a_browser() {
+    let s = TestServer::start_with(web);
+    let port = s.handle.web_port.unwrap();
+    let upgrade = |host: &str, origin: &str| {
+        format!(
+            "GET /ws HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\n\
+             Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+             Sec-WebSocket-Version: 13\r\n\r\n"
+        )
+    };
+    let me = format!("127.0.0.1:{port}");
+    // Another site's page (no Sec-Fetch-Site: an old browser, or a script).
+    let st = status_of(port, &upgrade(&me, "http://evil.example"));
+    assert!(st.starts_with("HTTP/1.1 403"), "{st}");
+    // A rebound DNS name: the Host is not this display's.
+    let st = status_of(
+        port,
+        &upgrade(&format!("evil.example:{port}"), "http://evil.example"),
+    );
+    assert!(st.starts_with("HTTP/1.1 403"), "{st}");
+    // This display's own page: the upgrade is answered.
+    let st = status_of(port, &upgrade(&me, &format!("http://{me}")));
+    assert!(st.starts_with("HTTP/1.1 101"), "{st}");
+    let st = status_of(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n"),
+    );
+    assert!(st.starts_with("HTTP/1.1 200"), "{st}");
+}

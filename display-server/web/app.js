@@ -1,0 +1,248 @@
+// The Yonder web viewer (protocol.md §21): shows the display's screen in a canvas and
+// sends the keyboard, mouse, wheel and touch to it. Served by yonder-server itself; no
+// build step, no dependency.
+//
+// The credential comes in the address's fragment (#cookie=HEX), which browsers never
+// send to a server: it is read once, kept in memory and removed from the address bar.
+'use strict';
+
+(() => {
+  const canvas = document.getElementById('screen');
+  const ctx = canvas.getContext('2d', { alpha: false });
+  const keys = document.getElementById('keys');
+  const view = document.getElementById('view');
+  const state = document.getElementById('state');
+  const scaleButton = document.getElementById('scale');
+  const message = document.getElementById('message');
+  const reason = document.getElementById('reason');
+  const ask = document.getElementById('ask');
+
+  // What tests and bench/web.sh read: frames painted, bytes received, and the time of
+  // the last paint (performance.now(), taken in the animation frame after drawing).
+  const stats = { frames: 0, bytes: 0, rects: 0, lastPaint: 0, connected: false,
+    viewOnly: false, refused: null, width: 0, height: 0 };
+  window.yonder = stats;
+
+  let cookie = null;
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get('cookie')) {
+    cookie = hash.get('cookie');
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+
+  let ws = null;
+  let fit = true;
+  let refused = false;
+  let retry = 250;
+  // Frames are painted strictly in order: each waits for the one before.
+  let painting = Promise.resolve();
+
+  function show(text, askForCookie) {
+    reason.textContent = text;
+    ask.hidden = !askForCookie;
+    message.hidden = false;
+    canvas.hidden = true;
+    state.textContent = text;
+  }
+
+  function connect() {
+    if (!cookie) {
+      show('This display needs a viewer credential: open the address that ' +
+        '"yonder-server --print-web-url" prints, or paste the credential here.', true);
+      return;
+    }
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    ws = new WebSocket(`${scheme}//${location.host}/ws`);
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => ws.send(JSON.stringify({ t: 'hello', cookie }));
+    ws.onmessage = (e) => {
+      if (typeof e.data === 'string') {
+        text(JSON.parse(e.data));
+      } else {
+        stats.bytes += e.data.byteLength;
+        const data = e.data;
+        painting = painting.then(() => frame(data)).catch((err) => console.error(err));
+      }
+    };
+    ws.onclose = () => {
+      stats.connected = false;
+      releaseAll();
+      if (refused) return;
+      state.textContent = 'disconnected: trying again…';
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 5000);
+    };
+  }
+
+  function text(m) {
+    switch (m.t) {
+      case 'welcome':
+        retry = 250;
+        stats.connected = true;
+        stats.viewOnly = m.view_only;
+        message.hidden = true;
+        canvas.hidden = false;
+        resize(m.width, m.height);
+        state.textContent = `${location.host}: ${m.width}×${m.height}` +
+          (m.view_only ? ' (view only)' : '');
+        keys.focus();
+        break;
+      case 'refused':
+        refused = true;
+        stats.refused = m.reason;
+        show(`Refused: ${m.reason}`, false);
+        break;
+      case 'cursor':
+        canvas.style.cursor = m.css;
+        break;
+    }
+  }
+
+  function resize(w, h) {
+    if (canvas.width !== w || canvas.height !== h) {
+      canvas.width = w;
+      canvas.height = h;
+    }
+    stats.width = w;
+    stats.height = h;
+    layout();
+  }
+
+  // Fit: the whole screen in the page, never enlarged; 1:1: one screen pixel a CSS
+  // pixel, scrolled. The screen's own size never follows the page's.
+  function layout() {
+    const w = canvas.width;
+    const h = canvas.height;
+    let s = 1;
+    if (fit) {
+      s = Math.min(1, view.clientWidth / w, view.clientHeight / h);
+    }
+    canvas.style.width = `${Math.floor(w * s)}px`;
+    canvas.style.height = `${Math.floor(h * s)}px`;
+    view.classList.toggle('actual', !fit);
+    scaleButton.textContent = fit ? '1:1' : 'Fit';
+  }
+  window.addEventListener('resize', layout);
+  scaleButton.addEventListener('click', () => { fit = !fit; layout(); });
+
+  async function frame(buf) {
+    const d = new DataView(buf);
+    const seq = d.getUint32(1, true);
+    const w = d.getUint16(5, true);
+    const h = d.getUint16(7, true);
+    const n = d.getUint16(9, true);
+    resize(w, h);
+    let at = 11;
+    const rects = [];
+    for (let i = 0; i < n; i++) {
+      const x = d.getUint16(at, true);
+      const y = d.getUint16(at + 2, true);
+      const enc = d.getUint8(at + 8);
+      const len = d.getUint32(at + 9, true);
+      const bytes = new Uint8Array(buf, at + 13, len);
+      at += 13 + len;
+      rects.push({ x, y, enc, bytes });
+    }
+    // Decoded together (the browser decodes off the main thread), drawn in order.
+    const images = await Promise.all(rects.map((r) => createImageBitmap(
+      new Blob([r.bytes], { type: 'image/png' }),
+      { premultiplyAlpha: 'none', colorSpaceConversion: 'none' })));
+    rects.forEach((r, i) => {
+      ctx.drawImage(images[i], r.x, r.y);
+      images[i].close();
+    });
+    stats.rects += n;
+    requestAnimationFrame(() => {
+      stats.frames += 1;
+      stats.lastPaint = performance.now();
+      send({ t: 'ack', seq });
+    });
+  }
+
+  function send(m) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+  }
+
+  // Pointer: screen coordinates from the canvas's place and scale.
+  function at(e) {
+    const r = canvas.getBoundingClientRect();
+    return {
+      x: (e.clientX - r.left) * canvas.width / r.width,
+      y: (e.clientY - r.top) * canvas.height / r.height,
+    };
+  }
+  canvas.addEventListener('pointermove', (e) => {
+    const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [];
+    const last = events.length ? events[events.length - 1] : e;
+    send({ t: 'move', ...at(last) });
+  });
+  canvas.addEventListener('pointerdown', (e) => {
+    e.preventDefault();
+    keys.focus({ preventScroll: true });
+    canvas.setPointerCapture(e.pointerId);
+    send({ t: 'move', ...at(e) });
+    send({ t: 'button', b: e.button, down: true });
+  });
+  canvas.addEventListener('pointerup', (e) => {
+    send({ t: 'move', ...at(e) });
+    send({ t: 'button', b: e.button, down: false });
+  });
+  canvas.addEventListener('contextmenu', (e) => e.preventDefault());
+  canvas.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    send({ t: 'move', ...at(e) });
+    send({ t: 'wheel', dx: e.deltaX, dy: e.deltaY, mode: e.deltaMode });
+  }, { passive: false });
+
+  // Keyboard: keys by what the layout made of them (`key`), sent as they go down and
+  // up. Dead keys and input methods compose in the hidden text area; what they compose
+  // is sent as text.
+  const held = new Map();
+  let composing = false;
+  function typesNothing(e) {
+    return e.key === 'Dead' || e.key === 'Process' || e.keyCode === 229 || e.isComposing;
+  }
+  keys.addEventListener('keydown', (e) => {
+    if (typesNothing(e) || composing) return;
+    e.preventDefault();
+    held.set(e.code || e.key, e.key);
+    send({ t: 'key', key: e.key, code: e.code, location: e.location, down: true,
+      repeat: e.repeat });
+  });
+  keys.addEventListener('keyup', (e) => {
+    const key = held.get(e.code || e.key);
+    if (key === undefined) return;
+    e.preventDefault();
+    held.delete(e.code || e.key);
+    send({ t: 'key', key, code: e.code, location: e.location, down: false });
+  });
+  keys.addEventListener('compositionstart', () => { composing = true; });
+  keys.addEventListener('compositionend', (e) => {
+    composing = false;
+    if (e.data) send({ t: 'text', text: e.data });
+    keys.value = '';
+  });
+  keys.addEventListener('input', (e) => {
+    if (composing || e.isComposing) return;
+    if (e.data) send({ t: 'text', text: e.data });
+    keys.value = '';
+  });
+  function releaseAll() {
+    for (const [code, key] of held) send({ t: 'key', key, code, down: false });
+    held.clear();
+  }
+  window.addEventListener('blur', releaseAll);
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) releaseAll();
+  });
+
+  ask.addEventListener('submit', (e) => {
+    e.preventDefault();
+    cookie = document.getElementById('cookie').value.trim();
+    refused = false;
+    message.hidden = true;
+    connect();
+  });
+
+  connect();
+})();
