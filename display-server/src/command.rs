@@ -99,6 +99,18 @@ pub enum Command {
     },
     /// A web viewer's page went.
     ViewerDetach(ViewerId),
+    /// A driving web viewer asks for the screen to be `width` × `height` (its page's
+    /// size); refused on a screen whose size follows a window.
+    ViewerResize {
+        /// Which viewer.
+        viewer: ViewerId,
+        /// Width asked for.
+        width: u32,
+        /// Height asked for.
+        height: u32,
+        /// Whether it was done.
+        reply: oneshot::Sender<bool>,
+    },
     /// Stop the server; `restart`: a server will come back on this display, and the
     /// clients are told so (protocol.md §5.4).
     Shutdown {

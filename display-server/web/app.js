@@ -16,6 +16,7 @@
   const message = document.getElementById('message');
   const reason = document.getElementById('reason');
   const ask = document.getElementById('ask');
+  const fitScreen = document.getElementById('fitscreen');
 
   // What tests and bench/web.sh read: frames painted, bytes received, and the time of
   // the last paint (performance.now(), taken in the animation frame after drawing).
@@ -29,6 +30,8 @@
     cookie = hash.get('cookie');
     history.replaceState(null, '', location.pathname + location.search);
   }
+  // #…&resize=1: this viewer sets the screen's size to its page's, and keeps it so.
+  const followPage = hash.get('resize') === '1';
 
   let ws = null;
   let fit = true;
@@ -85,7 +88,12 @@
         resize(m.width, m.height);
         state.textContent = `${location.host}: ${m.width}×${m.height}` +
           (m.view_only ? ' (view only)' : '');
+        fitScreen.hidden = m.view_only;
         keys.focus();
+        if (followPage && !m.view_only) askForPageSize();
+        break;
+      case 'notice':
+        state.textContent = m.text;
         break;
       case 'refused':
         refused = true;
@@ -122,7 +130,18 @@
     view.classList.toggle('actual', !fit);
     scaleButton.textContent = fit ? '1:1' : 'Fit';
   }
-  window.addEventListener('resize', layout);
+  window.addEventListener('resize', () => {
+    layout();
+    if (followPage && !stats.viewOnly) {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(askForPageSize, 250);
+    }
+  });
+  let resizeTimer = 0;
+  function askForPageSize() {
+    send({ t: 'resize', w: Math.floor(view.clientWidth), h: Math.floor(view.clientHeight) });
+  }
+  fitScreen.addEventListener('click', askForPageSize);
   scaleButton.addEventListener('click', () => { fit = !fit; layout(); });
 
   async function frame(buf) {

@@ -82,6 +82,14 @@ pub fn apply_command(s: &mut State, cmd: Command) -> bool {
             let _ = reply.send(viewers::pull(s, viewer));
         }
         Command::ViewerDetach(viewer) => viewers::detach(s, viewer),
+        Command::ViewerResize {
+            viewer,
+            width,
+            height,
+            reply,
+        } => {
+            let _ = reply.send(viewers::resize(s, viewer, width, height));
+        }
         Command::Shutdown { restart } => {
             s.ending_restart |= restart;
             return true;

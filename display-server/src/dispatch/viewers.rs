@@ -4,7 +4,7 @@
 //! dirty area ([`crate::state::viewers`]).
 
 use crate::command::{ViewerFrame, ViewerId};
-use crate::dispatch;
+use crate::dispatch::{self, screen_change};
 use crate::state::State;
 use std::sync::Arc;
 use yonder_protocol::Rect;
@@ -53,6 +53,28 @@ pub fn pull(s: &mut State, id: ViewerId) -> Option<ViewerFrame> {
         rects,
         cursor: s.input.cursor,
     })
+}
+
+/// Viewer `id` asks for a `width` × `height` screen: the screen takes it when its size is
+/// the server's to change (headless), and the root window and every client follow as
+/// for a resized host window.
+pub fn resize(s: &mut State, id: ViewerId, width: u32, height: u32) -> bool {
+    let (width, height) = (
+        width.clamp(64, s.max_drawable_side),
+        height.clamp(64, s.max_drawable_side),
+    );
+    if !s.viewers.has(id) || !s.screen.resize_to(width, height) {
+        return false;
+    }
+    tracing::info!(
+        viewer = id.0,
+        width,
+        height,
+        "a web viewer resized the screen"
+    );
+    screen_change::resize_screen(s, width, height);
+    s.viewers.all_dirty(width, height);
+    true
 }
 
 /// A viewer goes; with the last one a headless screen stops being composed.

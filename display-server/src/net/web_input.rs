@@ -78,6 +78,13 @@ pub enum PageMessage {
         /// What was composed.
         text: String,
     },
+    /// Make the screen this size (the page's, when the user asks for it).
+    Resize {
+        /// Width in screen pixels.
+        w: u32,
+        /// Height in screen pixels.
+        h: u32,
+    },
 }
 
 /// Why a page's message is refused (the viewer then ends with this as the reason).
@@ -174,7 +181,9 @@ pub fn input(msg: &PageMessage, screen: (u32, u32), wheel: &mut Wheel) -> Vec<In
                 })
             })
             .collect(),
-        PageMessage::Hello { .. } | PageMessage::Ack { .. } => Vec::new(),
+        PageMessage::Hello { .. } | PageMessage::Ack { .. } | PageMessage::Resize { .. } => {
+            Vec::new()
+        }
     }
 }
 

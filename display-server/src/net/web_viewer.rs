@@ -211,6 +211,11 @@ impl Viewer {
                             }
                         }
                         PageMessage::Hello { .. } => return "a second credential".into(),
+                        PageMessage::Resize { w, h } => {
+                            if let Err(why) = self.resize(sink, w, h).await {
+                                return why;
+                            }
+                        }
                         input => {
                             if let Err(why) = self.input(&input).await {
                                 return why;
@@ -278,6 +283,36 @@ impl Viewer {
             }
         }
         Ok(())
+    }
+
+    /// Asks for the screen to be `w` × `h`; tells the page when that cannot be.
+    async fn resize<S>(&mut self, sink: &mut Sink<S>, w: u32, h: u32) -> Result<(), String>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let why = if self.access == Access::View {
+            "a view-only viewer cannot resize the screen"
+        } else {
+            let (tx, rx) = oneshot::channel();
+            let ask = Command::ViewerResize {
+                viewer: self.id,
+                width: w,
+                height: h,
+                reply: tx,
+            };
+            if self.viewing.commands.send(ask).await.is_err() {
+                return Err("the server is stopping".into());
+            }
+            match rx.await {
+                Ok(true) => return Ok(()),
+                Ok(false) => "this screen's size follows its window on the display's machine",
+                Err(_) => return Err("the server is stopping".into()),
+            }
+        };
+        let m = serde_json::json!({"t": "notice", "text": why});
+        sink.send(Message::text(m.to_string()))
+            .await
+            .map_err(|_| "the page went".to_string())
     }
 
     /// Releases what this viewer holds down.

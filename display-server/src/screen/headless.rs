@@ -6,7 +6,7 @@ use super::Screen;
 use crate::state::Framebuffer;
 use yonder_protocol::Rect;
 
-/// An in-memory screen of a fixed size.
+/// An in-memory screen, of the size it was made with until a web viewer asks for another.
 pub struct Headless {
     width: u32,
     height: u32,
@@ -36,5 +36,10 @@ impl Screen for Headless {
 
     fn shows_frames(&self) -> bool {
         false
+    }
+
+    fn resize_to(&mut self, width: u32, height: u32) -> bool {
+        (self.width, self.height) = (width, height);
+        true
     }
 }

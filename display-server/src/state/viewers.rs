@@ -101,6 +101,11 @@ impl Viewers {
         }
     }
 
+    /// Whether viewer `id` is attached.
+    pub fn has(&self, id: ViewerId) -> bool {
+        self.list.iter().any(|v| v.id == id)
+    }
+
     /// Takes what viewer `id` has not seen; None when it is not attached.
     pub fn take(&mut self, id: ViewerId) -> Option<Vec<Rect>> {
         let v = self.list.iter_mut().find(|v| v.id == id)?;
