@@ -1,0 +1,121 @@
+//! Apps driven from a browser (protocol.md §21): headless Chromium opens the display's
+//! web viewer and a test types into ydoc and moves a window through the page, as a user
+//! at a thin terminal would. Skips without Chromium unless `YONDER_REQUIRE_BROWSER=1`.
+
+use std::time::Duration;
+use yonder::prelude::*;
+use yonder_protocol::{atoms, Rect};
+use yonder_test_support::apps::*;
+use yonder_test_support::browser::{Browser, Button, Page};
+
+const YDOC: &str = env!("CARGO_BIN_EXE_ydoc");
+
+fn web_display(window_manager: bool) -> Display {
+    Display::start_with(|c| {
+        c.listen_web = true;
+        c.web.port = Some(0);
+        c.window_manager = window_manager;
+    })
+}
+
+fn open(browser: &Browser, d: &Display) -> Page {
+    let url = d.handle.web_url.clone().expect("a web address");
+    let mut page = browser.open(&url, 1200, 900);
+    page.wait_for(
+        "window.yonder && window.yonder.frames > 0",
+        Duration::from_secs(20),
+    );
+    page
+}
+
+/// DevTools' modifier bit for Control.
+const CTRL: u32 = 2;
+
+#[test]
+fn typing_in_the_page_reaches_ydoc_with_dead_keys_and_shortcuts() {
+    let _watchdog = watchdog("typing_in_the_page_reaches_ydoc_with_dead_keys_and_shortcuts");
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let d = web_display(false);
+    let _doc = d.spawn(
+        YDOC,
+        &["--exit-after", "60", "--size", "400x240", "web.ydoc"],
+    );
+    let w = d.window_of("ydoc");
+    let mut page = open(&browser, &d);
+    // Click into the document: the page takes the keyboard, ydoc the focus.
+    let p = page.at(200.0, 120.0);
+    page.mouse("mouseMoved", p, Button::None);
+    page.mouse("mousePressed", p, Button::Left);
+    page.mouse("mouseReleased", p, Button::Left);
+    // Plain keys, a German ß and a €, as a layout gives them (`key` is the character).
+    for (key, code, vk) in [
+        ("G", "KeyG", 71),
+        ("r", "KeyR", 82),
+        ("ü", "BracketLeft", 186),
+        ("ß", "Minus", 189),
+        ("e", "KeyE", 69),
+        (" ", "Space", 32),
+        ("€", "KeyE", 69),
+        (" ", "Space", 32),
+    ] {
+        page.key(key, code, vk, key, 0);
+    }
+    // A dead accent, then e: the browser composes é and the page sends what it composed.
+    page.key_event("rawKeyDown", "Dead", "Equal", 187, "", 0);
+    page.key_event("keyUp", "Dead", "Equal", 187, "", 0);
+    page.compose("´", "é");
+    // Ctrl+S saves; the file has every character.
+    page.key_event("rawKeyDown", "Control", "ControlLeft", 17, "", CTRL);
+    page.key("s", "KeyS", 83, "", CTRL);
+    page.key_event("keyUp", "Control", "ControlLeft", 17, "", 0);
+    let file = d.path("web.ydoc");
+    let mut saved = String::new();
+    eventually("ydoc saved what the page typed", || {
+        saved = std::fs::read_to_string(&file).unwrap_or_default();
+        saved.contains("Grüße € é")
+    });
+    // Ctrl+A, Ctrl+C: ydoc selects everything and owns the clipboard.
+    let clipboard = d.conn.intern_atom("CLIPBOARD", false).reply().unwrap().atom;
+    assert_ne!(
+        d.conn.get_selection_owner(clipboard).reply().unwrap().owner,
+        w
+    );
+    page.key_event("rawKeyDown", "Control", "ControlLeft", 17, "", CTRL);
+    page.key("a", "KeyA", 65, "", CTRL);
+    page.key("c", "KeyC", 67, "", CTRL);
+    page.key_event("keyUp", "Control", "ControlLeft", 17, "", 0);
+    eventually("ydoc owns the clipboard", || {
+        d.conn.get_selection_owner(clipboard).reply().unwrap().owner == w
+    });
+    let _ = atoms::PRIMARY;
+}
+
+#[test]
+fn dragging_a_title_bar_in_the_page_moves_the_window() {
+    let _watchdog = watchdog("dragging_a_title_bar_in_the_page_moves_the_window");
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let d = web_display(true);
+    let _doc = d.spawn(YDOC, &["--exit-after", "60", "--size", "300x200", "x.ydoc"]);
+    let w = d.window_of("ydoc");
+    let mut page = open(&browser, &d);
+    let before: Rect = d.conn.get_geometry(w).reply().unwrap().rect;
+    let title_y = before.y as f64 - yonder_server::wm::TITLE_HEIGHT as f64 / 2.0;
+    let from = page.at(before.x as f64 + 60.0, title_y);
+    let to = page.at(before.x as f64 + 260.0, title_y + 150.0);
+    page.mouse("mouseMoved", from, Button::None);
+    page.mouse("mousePressed", from, Button::Left);
+    for i in 1..=10 {
+        let f = i as f64 / 10.0;
+        let at = (from.0 + (to.0 - from.0) * f, from.1 + (to.1 - from.1) * f);
+        page.mouse("mouseMoved", at, Button::Left);
+    }
+    page.mouse("mouseReleased", to, Button::Left);
+    eventually("the window moved by the drag", || {
+        let r = d.conn.get_geometry(w).reply().unwrap().rect;
+        (r.x - before.x, r.y - before.y) == (200, 150)
+    });
+}
