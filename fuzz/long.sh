@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
         *) targets+=("$1"); shift ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state sessions socket_frames client_messages)
+[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state sessions socket_frames client_messages web_input)
 
 count_of() {
     case "$1" in
@@ -36,6 +36,7 @@ count_of() {
         frame_decode) echo 10000000 ;;
         socket_frames) echo 1000000 ;;
         client_messages) echo 500000 ;;
+        web_input) echo 2000000 ;;
         *) echo 1000000 ;;
     esac
 }
@@ -45,6 +46,7 @@ seeds_of() {
         frame_decode) echo ../protocol/tests/fuzz_regressions/frame_decode ;;
         socket_frames) echo ../display-server/tests/fuzz_regressions/socket_frames ;;
         client_messages) echo ../client-lib/tests/fuzz_regressions/client_messages ;;
+        web_input) echo ../display-server/tests/fuzz_regressions/web_input ;;
         *) echo "" ;;
     esac
 }

@@ -25,11 +25,11 @@ run() {
         -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
 }
 
-# FUZZ_TARGETS picks targets (default all six; CI runs all six). The targets are bins of
+# FUZZ_TARGETS picks targets (default all seven; CI runs all seven). The targets are bins of
 # one package, so the first build compiles every dependency (the server and the library
 # with sanitizer coverage, ~10 minutes on 2 cores) and each further target only links.
 # Their kept inputs are also replayed by `cargo test` in every run (see README.md).
-targets="${FUZZ_TARGETS:-frame_decode server_state sessions moves socket_frames client_messages}"
+targets="${FUZZ_TARGETS:-frame_decode server_state sessions moves socket_frames client_messages web_input}"
 for t in $targets; do
     case "$t" in
         frame_decode) run frame_decode ../protocol/tests/fuzz_regressions/frame_decode ;;
@@ -41,6 +41,7 @@ for t in $targets; do
         moves) run moves ../display-server/tests/fuzz_regressions/server_state ;;
         socket_frames) run socket_frames ../display-server/tests/fuzz_regressions/socket_frames ;;
         client_messages) run client_messages ../client-lib/tests/fuzz_regressions/client_messages ;;
+        web_input) run web_input ../display-server/tests/fuzz_regressions/web_input ;;
         *) echo "unknown fuzz target $t"; exit 2 ;;
     esac
 done

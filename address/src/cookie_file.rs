@@ -40,7 +40,7 @@ pub fn trusted_name(display: &str) -> String {
 }
 
 /// Suffix of the cookie-file name of a display's web-viewer cookie: `:3+web`. A browser
-/// presenting it sees the screen and drives it (protocol.md §21.3).
+/// presenting it sees the screen and drives it (protocol.md §20.3).
 pub const WEB_SUFFIX: &str = "+web";
 /// Suffix of the cookie-file name of a display's view-only cookie: `:3+view`. A browser
 /// presenting it sees the screen and cannot type or click.

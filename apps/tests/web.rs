@@ -1,4 +1,4 @@
-//! Apps driven from a browser (protocol.md §21): headless Chromium opens the display's
+//! Apps driven from a browser (protocol.md §20): headless Chromium opens the display's
 //! web viewer and a test types into ydoc and moves a window through the page, as a user
 //! at a thin terminal would. Skips without Chromium unless `YONDER_REQUIRE_BROWSER=1`.
 
@@ -9,6 +9,9 @@ use yonder_test_support::apps::*;
 use yonder_test_support::browser::{Browser, Button, Page};
 
 const YDOC: &str = env!("CARGO_BIN_EXE_ydoc");
+const HELLO: &str = env!("CARGO_BIN_EXE_hello");
+const YVIEW: &str = env!("CARGO_BIN_EXE_yview");
+const SHOT: &str = env!("CARGO_BIN_EXE_yonder-shot");
 
 fn web_display(window_manager: bool) -> Display {
     Display::start_with(|c| {
@@ -118,4 +121,54 @@ fn dragging_a_title_bar_in_the_page_moves_the_window() {
         let r = d.conn.get_geometry(w).reply().unwrap().rect;
         (r.x - before.x, r.y - before.y) == (200, 150)
     });
+}
+
+#[test]
+fn the_page_equals_yonder_shot_of_the_screen_with_the_apps_running() {
+    let _watchdog = watchdog("the_page_equals_yonder_shot_of_the_screen_with_the_apps_running");
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let d = web_display(true);
+    let _hello = d.spawn(HELLO, &["--exit-after", "60"]);
+    d.window_of("hello");
+    let _doc = d.spawn(YDOC, &["--exit-after", "60", "--size", "360x220", "a.ydoc"]);
+    d.window_of("ydoc");
+    // A photo-like picture: smooth gradients with grain.
+    let pic = image::RgbImage::from_fn(320, 200, |x, y| {
+        let grain = ((x * 7919 + y * 104729) % 23) as u8;
+        image::Rgb([
+            (x * 255 / 320) as u8 ^ grain,
+            (y * 255 / 200) as u8,
+            ((x + y) % 256) as u8,
+        ])
+    });
+    pic.save(d.path("photo.png")).unwrap();
+    let _view = d.spawn(YVIEW, &["--exit-after", "60", "photo.png"]);
+    d.window_of("yview");
+    let mut page = open(&browser, &d);
+    // The lossless path: the canvas is the screen, pixel for pixel (the apps are still,
+    // so a shot taken after the page caught up is the page's picture).
+    let mut diff = usize::MAX;
+    eventually("the page shows what yonder-shot reads", || {
+        std::thread::sleep(Duration::from_millis(300));
+        let shot = d.path("screen.png");
+        d.run(SHOT, &[shot.to_str().unwrap()])
+            .assert_success("yonder-shot");
+        let shot = image::open(&shot).unwrap().to_rgb8();
+        let canvas = page.canvas();
+        diff = if shot.dimensions() == canvas.dimensions() {
+            shot.pixels()
+                .zip(canvas.pixels())
+                .filter(|(a, b)| a != b)
+                .count()
+        } else {
+            usize::MAX
+        };
+        diff == 0
+    });
+    // The page as a user sees it, for the README (shots/ is kept out of git).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shots");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("web-viewer.png"), page.screenshot());
 }

@@ -10,7 +10,7 @@
 //! (protocol.md §19). The server decides trust only by which of the two a hello carries.
 //! A display serving web viewers (`--listen web`) has two more, which no client hello is
 //! admitted with: `:N+web` lets a browser see and drive the screen, `:N+view` only see it
-//! (protocol.md §21.3).
+//! (protocol.md §20.3).
 
 use std::path::{Path, PathBuf};
 pub use yonder_address::cookie_file::{

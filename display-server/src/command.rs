@@ -193,7 +193,7 @@ pub enum Credential {
     Secret,
 }
 
-/// A web viewer's number, unique for the server's life (protocol.md §21).
+/// A web viewer's number, unique for the server's life (protocol.md §20).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ViewerId(pub u64);
 

@@ -25,7 +25,7 @@ pub struct ServerConfig {
     pub listen_tls: bool,
     /// Address to bind TCP and TLS to (default all interfaces).
     pub tcp_addr: IpAddr,
-    /// Serve web viewers on port 8100+N (protocol.md §21).
+    /// Serve web viewers on port 8100+N (protocol.md §20).
     pub listen_web: bool,
     /// How web viewers are served.
     pub web: WebConfig,
@@ -149,7 +149,7 @@ pub const DEFAULT_DETACH_GRACE: std::time::Duration = std::time::Duration::from_
 /// Default of [`ServerConfig::max_output_buffer`]: 32 MiB.
 pub const DEFAULT_MAX_OUTPUT_BUFFER: usize = 32 << 20;
 
-/// How the web viewer's port is served (`--listen web`, protocol.md §21).
+/// How the web viewer's port is served (`--listen web`, protocol.md §20).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebConfig {
     /// The address to bind (default loopback: reach it through an SSH tunnel, or give

@@ -1,4 +1,4 @@
-//! The web viewer in a real browser (protocol.md §21): headless Chromium opens the
+//! The web viewer in a real browser (protocol.md §20): headless Chromium opens the
 //! display's page, and the tests read its canvas back and drive it with DevTools input.
 //! They skip without Chromium unless `YONDER_REQUIRE_BROWSER=1` (CI).
 

@@ -1,4 +1,4 @@
-// The Yonder web viewer (protocol.md §21): shows the display's screen in a canvas and
+// The Yonder web viewer (protocol.md §20): shows the display's screen in a canvas and
 // sends the keyboard, mouse, wheel and touch to it. Served by yonder-server itself; no
 // build step, no dependency.
 //
@@ -17,6 +17,10 @@
   const reason = document.getElementById('reason');
   const ask = document.getElementById('ask');
   const fitScreen = document.getElementById('fitscreen');
+
+  // Rectangle encodings (protocol.md §20.5).
+  const PNG = 0;
+  const SOLID = 1;
 
   // What tests and bench/web.sh read: frames painted, bytes received, and the time of
   // the last paint (performance.now(), taken in the animation frame after drawing).
@@ -147,28 +151,36 @@
   async function frame(buf) {
     const d = new DataView(buf);
     const seq = d.getUint32(1, true);
-    const w = d.getUint16(5, true);
-    const h = d.getUint16(7, true);
     const n = d.getUint16(9, true);
-    resize(w, h);
+    resize(d.getUint16(5, true), d.getUint16(7, true));
     let at = 11;
     const rects = [];
     for (let i = 0; i < n; i++) {
       const x = d.getUint16(at, true);
       const y = d.getUint16(at + 2, true);
+      const w = d.getUint16(at + 4, true);
+      const h = d.getUint16(at + 6, true);
       const enc = d.getUint8(at + 8);
       const len = d.getUint32(at + 9, true);
       const bytes = new Uint8Array(buf, at + 13, len);
       at += 13 + len;
-      rects.push({ x, y, enc, bytes });
+      rects.push({ x, y, w, h, enc, bytes });
     }
-    // Decoded together (the browser decodes off the main thread), drawn in order.
-    const images = await Promise.all(rects.map((r) => createImageBitmap(
-      new Blob([r.bytes], { type: 'image/png' }),
-      { premultiplyAlpha: 'none', colorSpaceConversion: 'none' })));
+    // Images are decoded together (the browser decodes off the main thread), and
+    // everything is drawn in order.
+    const images = await Promise.all(rects.map((r) => (r.enc === PNG
+      ? createImageBitmap(new Blob([r.bytes], { type: 'image/png' }),
+        { premultiplyAlpha: 'none', colorSpaceConversion: 'none' })
+      : null)));
     rects.forEach((r, i) => {
-      ctx.drawImage(images[i], r.x, r.y);
-      images[i].close();
+      if (r.enc === SOLID) {
+        const [red, green, blue] = r.bytes;
+        ctx.fillStyle = `rgb(${red},${green},${blue})`;
+        ctx.fillRect(r.x, r.y, r.w, r.h);
+      } else if (images[i]) {
+        ctx.drawImage(images[i], r.x, r.y);
+        images[i].close();
+      }
     });
     stats.rects += n;
     requestAnimationFrame(() => {

@@ -73,5 +73,5 @@ pub const TCP_PORT_BASE: u16 = 7100;
 /// `--listen tls`; the display name is `tls:HOST:N`).
 pub const TLS_PORT_BASE: u16 = 7600;
 /// The web viewer's port of display `N` is `WEB_PORT_BASE + N` (a server started with
-/// `--listen web`; protocol.md §21).
+/// `--listen web`; protocol.md §20).
 pub const WEB_PORT_BASE: u16 = 8100;

@@ -1,4 +1,4 @@
-//! A real browser for the web viewer's tests (protocol.md §21): headless Chromium from
+//! A real browser for the web viewer's tests (protocol.md §20): headless Chromium from
 //! Debian, driven through its DevTools protocol by a small blocking client. Input goes in
 //! through `Input.dispatchKeyEvent` / `dispatchMouseEvent`, which pages see as trusted
 //! events, and pixels come back from the page's canvas.
@@ -305,6 +305,16 @@ impl Page {
             .decode(b64)
             .expect("base64");
         image::load_from_memory(&png).expect("a PNG").to_rgb8()
+    }
+
+    /// A PNG of the whole tab as the browser shows it.
+    pub fn screenshot(&mut self) -> Vec<u8> {
+        let r = self
+            .cdp
+            .call("Page.captureScreenshot", json!({"format": "png"}));
+        base64::engine::general_purpose::STANDARD
+            .decode(r["data"].as_str().expect("screenshot data"))
+            .expect("base64")
     }
 
     /// The number `window.yonder.<field>` of the viewer's page.

@@ -12,7 +12,8 @@
 //! the whole screen as PNG. It ends
 //!
 //! * after `--exit-after SECONDS`, or else
-//! * right after the screenshot when its own server is headless (nothing to look at), or
+//! * right after the screenshot when its own server is headless (nothing to look at)
+//!   and not served to browsers (`--web`), or
 //! * when its own server's window is closed (the server exits), or on Ctrl-C, or
 //! * on a server it did not start, when every app it started has ended.
 //!
@@ -49,6 +50,11 @@ struct Args {
     /// Start the server headless even when a desktop display is present.
     #[arg(long)]
     headless: bool,
+    /// Serve the demo's own server to web browsers too (`yonder-server --listen web`) and
+    /// print the address to open; a headless demo then runs until Ctrl-C or
+    /// `--exit-after`.
+    #[arg(long)]
+    web: bool,
 }
 
 /// The screen of a server the demo starts.
@@ -169,7 +175,7 @@ fn bin_dir() -> Result<PathBuf, String> {
 }
 
 /// Starts `yonder-server` in `dir` and connects to it.
-fn start_server(dir: &Path, headless: bool) -> Result<Target, String> {
+fn start_server(dir: &Path, headless: bool, web: bool) -> Result<Target, String> {
     let path = bin_dir()?.join("yonder-server");
     if !path.exists() {
         return Err(format!(
@@ -180,7 +186,9 @@ fn start_server(dir: &Path, headless: bool) -> Result<Target, String> {
     let cookies = dir.join("cookies");
     let mode = if headless { "--headless" } else { "--window" };
     let mut child = Command::new(&path)
-        .args([mode, SCREEN, "--socket-dir"])
+        .args([mode, SCREEN])
+        .args(web.then_some(["--listen", "web"]).into_iter().flatten())
+        .arg("--socket-dir")
         .arg(dir)
         .arg("--cookie-file")
         .arg(&cookies)
@@ -212,6 +220,16 @@ fn start_server(dir: &Path, headless: bool) -> Result<Target, String> {
             .ok_or_else(|| format!("no cookie for {name} in {}", cookies.display()))
     };
     let cookie_hex = line(format!(":{number}"))?;
+    if web {
+        // The address `yonder-server --print-web-url` prints (protocol.md §20.2).
+        let port = number
+            .parse::<u16>()
+            .ok()
+            .and_then(|n| n.checked_add(yonder_protocol::WEB_PORT_BASE))
+            .ok_or("no web port for this display number")?;
+        let credential = line(format!(":{number}+web"))?;
+        println!("yonder-demo: open http://127.0.0.1:{port}/#cookie={credential} in a browser");
+    }
     // The demo itself takes the screenshot: it connects with the trusted cookie (the
     // apps it starts get the ordinary one, protocol.md §19).
     let trusted = yonder::auth::parse_cookie_hex(&line(format!(":{number}+trusted"))?)
@@ -442,14 +460,16 @@ fn run(args: Args) -> Result<(), String> {
         .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
     let target = match existing(&args)? {
         Some(t) => t,
-        None if desktop && !args.headless => start_server(dir.path(), false).or_else(|e| {
-            eprintln!(
-                "yonder-demo: no server window ({}); running headless",
-                e.trim()
-            );
-            start_server(dir.path(), true)
-        })?,
-        None => start_server(dir.path(), true)?,
+        None if desktop && !args.headless => {
+            start_server(dir.path(), false, args.web).or_else(|e| {
+                eprintln!(
+                    "yonder-demo: no server window ({}); running headless",
+                    e.trim()
+                );
+                start_server(dir.path(), true, args.web)
+            })?
+        }
+        None => start_server(dir.path(), true, args.web)?,
     };
     let own_headless = target.server.as_ref().map(|s| s.headless);
     let screen_w = target.conn.screen().map_err(|e| e.to_string())?.width;
@@ -481,7 +501,7 @@ fn run(args: Args) -> Result<(), String> {
             .is_some_and(|s| matches!(s.child.try_wait(), Ok(Some(_))));
         let done = match (&server, deadline.instant()) {
             (_, Some(_)) => server_gone,
-            (Some(s), None) if s.headless => true,
+            (Some(s), None) if s.headless && !args.web => true,
             (Some(_), None) => server_gone,
             (None, None) => apps.all_ended(),
         };

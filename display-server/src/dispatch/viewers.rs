@@ -1,4 +1,4 @@
-//! The state thread's side of the web viewers (protocol.md §21): one coming, one taking
+//! The state thread's side of the web viewers (protocol.md §20): one coming, one taking
 //! the pixels it has not seen, one going. While any viewer watches, the screen is composed
 //! even when no window shows it (headless), and composed damage is added to each viewer's
 //! dirty area ([`crate::state::viewers`]).

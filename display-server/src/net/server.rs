@@ -236,7 +236,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         (display_name.clone(), cookie),
         (auth::trusted_name(&display_name), trusted_cookie),
     ];
-    // The web viewers' two credentials (protocol.md §21.3), kept like the others.
+    // The web viewers' two credentials (protocol.md §20.3), kept like the others.
     let web_cookies = match listeners.web {
         Some(_) => {
             let mut pair = [[0; 16]; 2];

@@ -1,4 +1,4 @@
-//! The web viewer's port, 8100+N (`--listen web`, protocol.md §21): HTTP/1.1 for the page
+//! The web viewer's port, 8100+N (`--listen web`, protocol.md §20): HTTP/1.1 for the page
 //! and its script, both built into the binary, and the WebSocket a viewer watches and
 //! drives the screen through ([`super::web_viewer`]). Plain HTTP, or HTTPS with the
 //! display's certificate or the user's (`--web-cert`, `--web-key`).

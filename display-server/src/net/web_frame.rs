@@ -1,4 +1,4 @@
-//! What a web viewer is sent (protocol.md §21.5): a frame of changed rectangles as one
+//! What a web viewer is sent (protocol.md §20.5): a frame of changed rectangles as one
 //! binary WebSocket message, each rectangle encoded on its own, and the pointer's shape by
 //! its CSS name. Pure functions of the pixels; the viewer's task runs them off the
 //! runtime's threads (`spawn_blocking`), as PNG takes milliseconds on a large area.
@@ -11,6 +11,8 @@ use yonder_protocol::Rect;
 pub const FRAME: u8 = 1;
 /// A rectangle's encoding: PNG, 8-bit RGB, lossless.
 pub const PNG: u8 = 0;
+/// A rectangle's encoding: one color, its data the red, green and blue bytes.
+pub const SOLID: u8 = 1;
 
 /// The bytes of frame `seq`: `01`, seq (u32), the screen's width and height (u16 each),
 /// the rectangle count (u16); then per rectangle x, y, width, height (u16 each), the
@@ -27,8 +29,13 @@ pub fn encode(seq: u32, frame: &ViewerFrame) -> Vec<u8> {
         for v in [r.x as u32, r.y as u32, r.width, r.height] {
             out.extend_from_slice(&side(v).to_le_bytes());
         }
-        let data = png(*r, px);
-        out.push(PNG);
+        let (encoding, data) = match px.first() {
+            Some(&p) if px.iter().all(|q| *q == p) => {
+                (SOLID, vec![(p >> 16) as u8, (p >> 8) as u8, p as u8])
+            }
+            _ => (PNG, png(*r, px)),
+        };
+        out.push(encoding);
         out.extend_from_slice(&(data.len() as u32).to_le_bytes());
         out.extend_from_slice(&data);
     }
@@ -85,6 +92,36 @@ pub fn css_cursor(c: Cursor) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// protocol.md §20.5's example, byte for byte.
+    #[test]
+    fn golden_a_frame_of_one_solid_rectangle() {
+        let frame = ViewerFrame {
+            width: 1280,
+            height: 800,
+            rects: vec![(Rect::new(16, 32, 2, 2), vec![0x2e3440; 4])],
+            cursor: Cursor::Default,
+        };
+        let hex: String = encode(7, &frame)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            hex,
+            "01\
+             07000000\
+             0005\
+             2003\
+             0100\
+             1000\
+             2000\
+             0200\
+             0200\
+             01\
+             03000000\
+             2e3440"
+        );
+    }
 
     #[test]
     fn a_frame_carries_its_rectangles_losslessly() {

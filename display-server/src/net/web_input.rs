@@ -1,4 +1,4 @@
-//! What a web viewer's page says (protocol.md §21.4): its JSON messages parsed, and its
+//! What a web viewer's page says (protocol.md §20.4): its JSON messages parsed, and its
 //! input turned into the host input a window would give ([`InputEvent`]s). Pure functions,
 //! the fuzz target of the WebSocket's way in.
 //!

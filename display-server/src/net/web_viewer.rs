@@ -1,4 +1,4 @@
-//! One web viewer on its WebSocket (protocol.md §21): the credential first, then frames
+//! One web viewer on its WebSocket (protocol.md §20): the credential first, then frames
 //! out and input in until the page goes.
 //!
 //! **Flow control.** The page acknowledges each frame once it has painted it; at most
@@ -29,6 +29,9 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 use yonder_protocol::request::Cursor;
 
+/// The web viewer protocol's version (protocol.md §20), in the welcome. It is the
+/// page's and server's alone: both come from the same binary.
+pub const VERSION: u32 = 1;
 /// Frames sent and not yet acknowledged, at most.
 pub const MAX_UNACKED: usize = 2;
 /// How long a page has to present its credential.
@@ -63,7 +66,7 @@ pub enum Access {
 
 impl Viewing {
     /// What the hex `cookie` admits to, or why not. The ordinary cookie of apps admits
-    /// to nothing here: a viewer is the user at the display (protocol.md §21.3).
+    /// to nothing here: a viewer is the user at the display (protocol.md §20.3).
     pub fn admit(&self, cookie: &str) -> Result<Access, String> {
         let Some(bytes) = yonder_address::cookie_file::parse_cookie_hex(cookie) else {
             return Err("no viewer credential: open the address yonder-server --print-web-url prints (it ends in #cookie=…)".into());
@@ -179,6 +182,7 @@ impl Viewer {
         (self.id, self.screen) = (id, (w, h));
         let welcome = serde_json::json!({
             "t": "welcome",
+            "version": VERSION,
             "width": w,
             "height": h,
             "view_only": self.access == Access::View,

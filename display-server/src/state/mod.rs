@@ -80,7 +80,7 @@ pub struct State {
     pub input: InputState,
     /// The screen's framebuffer and pending damage.
     pub framebuffer: Framebuffer,
-    /// The web viewers watching the screen (protocol.md §21).
+    /// The web viewers watching the screen (protocol.md §20).
     pub viewers: viewers::Viewers,
     /// The screen backend.
     pub screen: Box<dyn Screen>,

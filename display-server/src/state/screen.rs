@@ -24,7 +24,7 @@ pub trait Screen: Send {
     }
     /// Shows this pointer shape (the screen has a real pointer only in a window).
     fn set_cursor(&mut self, _cursor: Cursor) {}
-    /// Takes a new size a web viewer asks for (protocol.md §21.4); false when this
+    /// Takes a new size a web viewer asks for (protocol.md §20.4); false when this
     /// screen's size is not the server's to change (a window's follows the window).
     fn resize_to(&mut self, _width: u32, _height: u32) -> bool {
         false

@@ -1,4 +1,4 @@
-//! The web viewers watching the screen (issue 14, protocol.md §21): for each, the screen
+//! The web viewers watching the screen (issue 14, protocol.md §20): for each, the screen
 //! area composed since it last took pixels, and how to wake its task.
 //!
 //! A viewer is not a client: it reads the composed framebuffer and sends host input.
