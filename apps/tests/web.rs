@@ -172,3 +172,108 @@ fn the_page_equals_yonder_shot_of_the_screen_with_the_apps_running() {
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join("web-viewer.png"), page.screenshot());
 }
+
+/// The blocks of a saved ydoc file, as their kinds and texts.
+fn blocks(bytes: &[u8]) -> Vec<String> {
+    let mut rest = bytes.strip_prefix(b"ydoc 1\n").unwrap_or(b"");
+    let mut out = Vec::new();
+    while let Some(nl) = rest.iter().position(|b| *b == b'\n') {
+        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
+        let Some((kind, len)) = header.split_once(' ') else {
+            break;
+        };
+        let Ok(len) = len.parse::<usize>() else { break };
+        let Some(content) = rest.get(nl + 1..nl + 1 + len) else {
+            break;
+        };
+        out.push(match kind {
+            "text" => String::from_utf8_lossy(content).into_owned(),
+            other => format!("[{other}]"),
+        });
+        rest = rest.get(nl + 2 + len..).unwrap_or(b"");
+    }
+    out
+}
+
+/// Ctrl+S in the page, until the file holds what `want` says.
+fn save_until(page: &mut Page, d: &Display, file: &str, want: impl Fn(&[String]) -> bool) {
+    let path = d.path(file);
+    let mut last = Vec::new();
+    eventually_within(Duration::from_secs(20), "ydoc saved it", || {
+        let _ = std::fs::remove_file(&path);
+        page.key_event("rawKeyDown", "Control", "ControlLeft", 17, "", CTRL);
+        page.key("s", "KeyS", 83, "", CTRL);
+        page.key_event("keyUp", "Control", "ControlLeft", 17, "", 0);
+        std::thread::sleep(Duration::from_millis(300));
+        last = blocks(&std::fs::read(&path).unwrap_or_default());
+        want(&last)
+    });
+}
+
+#[test]
+fn the_clipboard_goes_both_ways_between_the_browser_and_ydoc() {
+    let _watchdog = watchdog("the_clipboard_goes_both_ways_between_the_browser_and_ydoc");
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let d = web_display(false);
+    let port = d.handle.web_port.unwrap();
+    browser.grant_clipboard(&format!("http://127.0.0.1:{port}"));
+    let _doc = d.spawn(
+        YDOC,
+        &["--exit-after", "60", "--size", "400x240", "clip.ydoc"],
+    );
+    d.window_of("ydoc");
+    let mut page = open(&browser, &d);
+    let p = page.at(200.0, 120.0);
+    page.mouse("mousePressed", p, Button::Left);
+    page.mouse("mouseReleased", p, Button::Left);
+    for (key, code) in [("h", "KeyH"), ("i", "KeyI")] {
+        page.key(key, code, 0, key, 0);
+    }
+    // Copied in ydoc: on the browser's clipboard.
+    page.key_event("rawKeyDown", "Control", "ControlLeft", 17, "", CTRL);
+    page.key("a", "KeyA", 65, "", CTRL);
+    page.key("c", "KeyC", 67, "", CTRL);
+    page.key_event("keyUp", "Control", "ControlLeft", 17, "", 0);
+    page.wait_for("window.yonder.clipboards > 0", Duration::from_secs(10));
+    assert_eq!(page.eval("navigator.clipboard.readText()"), "hi");
+    // Copied in the browser: pasted into ydoc with Ctrl+V.
+    page.eval("navigator.clipboard.writeText(' and Grüße from the browser')");
+    page.key("End", "End", 35, "", 0);
+    page.key_event("rawKeyDown", "Control", "ControlLeft", 17, "", CTRL);
+    page.key_command("rawKeyDown", "v", "KeyV", 86, "", CTRL, &["paste"]);
+    page.key_event("keyUp", "v", "KeyV", 86, "", CTRL);
+    page.key_event("keyUp", "Control", "ControlLeft", 17, "", 0);
+    page.wait_for("window.yonder.pastes > 0", Duration::from_secs(10));
+    save_until(&mut page, &d, "clip.ydoc", |b| {
+        b.first()
+            .is_some_and(|t| t == "hi and Grüße from the browser")
+    });
+}
+
+#[test]
+fn a_picture_dropped_on_the_page_lands_in_ydoc() {
+    let _watchdog = watchdog("a_picture_dropped_on_the_page_lands_in_ydoc");
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let d = web_display(false);
+    let _doc = d.spawn(
+        YDOC,
+        &["--exit-after", "60", "--size", "400x300", "drop.ydoc"],
+    );
+    let w = d.window_of("ydoc");
+    let mut page = open(&browser, &d);
+    // A JPEG from the desktop: it arrives as PNG, the type ydoc takes.
+    let pic = image::RgbImage::from_fn(60, 40, |_, _| image::Rgb([20, 200, 60]));
+    let file = d.path("green.jpg");
+    pic.save(&file).unwrap();
+    let r = d.conn.get_geometry(w).reply().unwrap().rect;
+    let at = page.at(r.x as f64 + 100.0, r.y as f64 + 60.0);
+    page.drop_file(at, &file);
+    page.wait_for("window.yonder.drops > 0", Duration::from_secs(10));
+    save_until(&mut page, &d, "drop.ydoc", |b| {
+        b.iter().any(|k| k == "[image]")
+    });
+}

@@ -25,7 +25,8 @@
   // What tests and bench/web.sh read: frames painted, bytes received, and the time of
   // the last paint (performance.now(), taken in the animation frame after drawing).
   const stats = { frames: 0, bytes: 0, rects: 0, lastPaint: 0, connected: false,
-    viewOnly: false, refused: null, width: 0, height: 0 };
+    viewOnly: false, refused: null, width: 0, height: 0, clipboards: 0, pastes: 0,
+    drops: 0 };
   window.yonder = stats;
 
   let cookie = null;
@@ -98,6 +99,9 @@
         break;
       case 'notice':
         state.textContent = m.text;
+        break;
+      case 'clipboard':
+        toBrowserClipboard(m.items);
         break;
       case 'refused':
         refused = true;
@@ -235,6 +239,13 @@
   }
   keys.addEventListener('keydown', (e) => {
     if (typesNothing(e) || composing) return;
+    if (isPaste(e)) {
+      // The browser's paste event brings its clipboard: it goes to the display first,
+      // then the key (see 'paste' below).
+      pasteKey = { key: e.key, code: e.code, location: e.location };
+      pasteTimer = setTimeout(() => { if (pasteKey) pasteThen(null); }, 300);
+      return;
+    }
     e.preventDefault();
     held.set(e.code || e.key, e.key);
     send({ t: 'key', key: e.key, code: e.code, location: e.location, down: true,
@@ -258,6 +269,116 @@
     if (e.data) send({ t: 'text', text: e.data });
     keys.value = '';
   });
+  // Ctrl+V, Shift+Insert, Cmd+V: pastes.
+  let pasteKey = null;
+  let pasteTimer = 0;
+  function isPaste(e) {
+    return ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === 'v' || e.key === 'V')) ||
+      (e.shiftKey && e.key === 'Insert');
+  }
+  keys.addEventListener('paste', (e) => {
+    e.preventDefault();
+    pasteThen(e.clipboardData);
+  });
+  async function pasteThen(data) {
+    const k = pasteKey;
+    pasteKey = null;
+    clearTimeout(pasteTimer);
+    if (data) {
+      const items = [];
+      const text = data.getData('text/plain');
+      if (text) items.push({ mime: 'text/plain', bytes: new TextEncoder().encode(text) });
+      for (const item of data.items) {
+        if (item.kind === 'file' && item.type === 'image/png') {
+          const f = item.getAsFile();
+          if (f) items.push({ mime: 'image/png', bytes: new Uint8Array(await f.arrayBuffer()) });
+        }
+      }
+      if (items.length) {
+        sendChunks(items, (mime, chunk, last) => ({ t: 'clip', mime, data: chunk, last }));
+        stats.pastes += 1;
+      }
+    }
+    if (k) {
+      send({ t: 'key', ...k, down: true, repeat: false });
+      send({ t: 'key', ...k, down: false });
+    }
+  }
+
+  // Large content goes in chunks of 36 KiB (48 KiB of base64), the last one marked.
+  const CHUNK = 36 * 1024;
+  function sendChunks(items, message) {
+    items.forEach((item, i) => {
+      const n = Math.max(1, Math.ceil(item.bytes.length / CHUNK));
+      for (let c = 0; c < n; c++) {
+        const part = item.bytes.subarray(c * CHUNK, (c + 1) * CHUNK);
+        const last = i === items.length - 1 && c === n - 1;
+        send(message(item.mime, base64(part), last));
+      }
+    });
+  }
+  function base64(bytes) {
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(s);
+  }
+  function unbase64(text) {
+    const s = atob(text);
+    const out = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
+
+  // What an app copied, onto the browser's clipboard: through the asynchronous
+  // Clipboard API where the browser allows it (a secure context: HTTPS or loopback),
+  // else kept for the next copy the user makes in the page.
+  let lastCopy = null;
+  async function toBrowserClipboard(items) {
+    const blobs = {};
+    for (const it of items) {
+      const mime = it.mime === 'text/plain' ? 'text/plain' : it.mime;
+      blobs[mime] = new Blob([unbase64(it.data)], { type: mime });
+    }
+    lastCopy = blobs;
+    try {
+      if (navigator.clipboard && window.ClipboardItem) {
+        await navigator.clipboard.write([new ClipboardItem(blobs)]);
+      } else if (navigator.clipboard && blobs['text/plain']) {
+        await navigator.clipboard.writeText(await blobs['text/plain'].text());
+      } else {
+        return;
+      }
+      stats.clipboards += 1;
+    } catch (err) {
+      state.textContent = 'copied in the display: press Ctrl+C here to copy it to this computer';
+    }
+  }
+  document.addEventListener('copy', async (e) => {
+    if (!lastCopy || !lastCopy['text/plain']) return;
+    e.preventDefault();
+    e.clipboardData.setData('text/plain', await lastCopy['text/plain'].text());
+  });
+
+  // A file dropped on the screen: dragged onto the window under the drop point.
+  view.addEventListener('dragover', (e) => {
+    if (stats.viewOnly) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  });
+  view.addEventListener('drop', async (e) => {
+    if (stats.viewOnly) return;
+    e.preventDefault();
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    const p = at(e);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    sendChunks([{ mime: file.type || 'application/octet-stream', bytes }],
+      (mime, data, last) => ({ t: 'drop', x: p.x, y: p.y, mime, name: file.name, data, last }));
+    stats.drops += 1;
+  });
+
   function releaseAll() {
     for (const [code, key] of held) send({ t: 'key', key, code, down: false });
     held.clear();

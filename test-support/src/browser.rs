@@ -22,8 +22,9 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Browser {
     child: Child,
     port: u16,
-    /// The browser's own DevTools path (`/devtools/browser/ID`).
-    path: String,
+    /// The browser's own DevTools connection, kept open: permissions granted through it
+    /// last as long as it does.
+    cdp: std::sync::Mutex<Cdp>,
     _profile: tempfile::TempDir,
 }
 
@@ -98,15 +99,31 @@ impl Browser {
         Some(Browser {
             child,
             port,
-            path,
+            cdp: std::sync::Mutex::new(Cdp::connect(port, &path)),
             _profile: profile,
         })
     }
 
+    /// Lets pages of `origin` (`http://127.0.0.1:PORT`) read and write the clipboard
+    /// without asking (a user would be asked once).
+    pub fn grant_clipboard(&self, origin: &str) {
+        let mut browser = self.cdp.lock().unwrap();
+        for name in ["clipboard-read", "clipboard-write"] {
+            browser.call(
+                "Browser.setPermission",
+                json!({"origin": origin, "permission": {"name": name},
+                       "setting": "granted"}),
+            );
+        }
+    }
+
     /// Opens `url` in a new tab of `width` × `height` CSS pixels and waits for its load.
     pub fn open(&self, url: &str, width: u32, height: u32) -> Page {
-        let mut browser = Cdp::connect(self.port, &self.path);
-        let target = browser.call("Target.createTarget", json!({"url": "about:blank"}));
+        let target = self
+            .cdp
+            .lock()
+            .unwrap()
+            .call("Target.createTarget", json!({"url": "about:blank"}));
         let id = target["targetId"].as_str().expect("a target id").to_owned();
         let mut page = Page {
             cdp: Cdp::connect(self.port, &format!("/devtools/page/{id}")),
@@ -277,8 +294,24 @@ impl Page {
         text: &str,
         modifiers: u32,
     ) {
+        self.key_command(kind, key, code, vk, text, modifiers, &[]);
+    }
+
+    /// A key event that also runs the browser's editing `commands` (`"paste"`), as the
+    /// same keys would in a desktop browser.
+    #[allow(clippy::too_many_arguments)]
+    pub fn key_command(
+        &mut self,
+        kind: &str,
+        key: &str,
+        code: &str,
+        vk: u32,
+        text: &str,
+        modifiers: u32,
+        commands: &[&str],
+    ) {
         let mut p = json!({"type": kind, "key": key, "code": code,
-            "windowsVirtualKeyCode": vk, "modifiers": modifiers});
+            "windowsVirtualKeyCode": vk, "modifiers": modifiers, "commands": commands});
         if !text.is_empty() {
             p["text"] = json!(text);
             p["unmodifiedText"] = json!(text);
@@ -294,6 +327,19 @@ impl Page {
             json!({"text": preedit, "selectionStart": 1, "selectionEnd": 1}),
         );
         self.cdp.call("Input.insertText", json!({"text": text}));
+    }
+
+    /// Drops the file at `path` on page point (x, y), as a user dragging it from the
+    /// desktop would.
+    pub fn drop_file(&mut self, (x, y): (f64, f64), path: &std::path::Path) {
+        let data = json!({"items": [], "files": [path.to_str().expect("a UTF-8 path")],
+                          "dragOperationsMask": 1});
+        for kind in ["dragEnter", "dragOver", "drop"] {
+            self.cdp.call(
+                "Input.dispatchDragEvent",
+                json!({"type": kind, "x": x, "y": y, "data": data}),
+            );
+        }
     }
 
     /// The page's canvas as an image (what the viewer shows, at the screen's size).

@@ -14,6 +14,7 @@ pub mod read_half;
 pub mod server;
 pub mod tls;
 pub mod web;
+pub mod web_bridge;
 pub mod web_frame;
 pub mod web_head;
 pub mod web_input;

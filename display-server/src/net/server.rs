@@ -367,6 +367,10 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
                     view: view_cookie,
                     commands: cmd_tx.clone(),
                     count: AtomicUsize::new(0),
+                    bridge: crate::net::web_bridge::Lazy::new(
+                        format!("unix:{}", listeners.unix_path.display()),
+                        trusted_cookie,
+                    ),
                 }),
             });
             let l = tokio::net::TcpListener::from_std(l)?;

@@ -13,8 +13,11 @@ use crate::input::Wheel;
 use serde::Deserialize;
 use yonder_protocol::{keysym, Point};
 
-/// The longest message a page may send, in bytes; a longer one ends the viewer.
-pub const MAX_MESSAGE: usize = 4096;
+/// The longest message a page may send, in bytes; a longer one ends the viewer. Large
+/// content (a clipboard, a dropped file) comes in chunks of at most [`MAX_CHUNK`].
+pub const MAX_MESSAGE: usize = 64 * 1024;
+/// The most base64 characters of data one chunk may carry.
+pub const MAX_CHUNK: usize = 48 * 1024;
 /// The most characters one `text` message may type.
 pub const MAX_TEXT_CHARS: usize = 256;
 
@@ -78,6 +81,36 @@ pub enum PageMessage {
         /// What was composed.
         text: String,
     },
+    /// A chunk of the browser's clipboard, for a paste in the display: the bytes of one
+    /// type, in base64; `last` ends the whole clipboard, which then replaces the
+    /// display's.
+    Clip {
+        /// The MIME type: `text/plain` or `image/png`.
+        mime: String,
+        /// Base64 of up to 36 KiB.
+        data: String,
+        /// The clipboard is complete.
+        #[serde(default)]
+        last: bool,
+    },
+    /// A chunk of a file dropped on the page at screen point (x, y); `last` ends it, and
+    /// the display then gets it as a drag-and-drop.
+    Drop {
+        /// Screen x of the drop.
+        x: f64,
+        /// Screen y of the drop.
+        y: f64,
+        /// The file's MIME type as the browser names it.
+        mime: String,
+        /// The file's name.
+        #[serde(default)]
+        name: String,
+        /// Base64 of up to 36 KiB.
+        data: String,
+        /// The file is complete.
+        #[serde(default)]
+        last: bool,
+    },
     /// Make the screen this size (the page's, when the user asks for it).
     Resize {
         /// Width in screen pixels.
@@ -90,6 +123,20 @@ pub enum PageMessage {
 /// Why a page's message is refused (the viewer then ends with this as the reason).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadMessage(pub String);
+
+/// The bytes of a chunk's base64 `data`, or why not.
+pub fn chunk_bytes(data: &str) -> Result<Vec<u8>, BadMessage> {
+    use base64::Engine;
+    if data.len() > MAX_CHUNK {
+        return Err(BadMessage(format!(
+            "a chunk of {} base64 characters; at most {MAX_CHUNK}",
+            data.len()
+        )));
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| BadMessage(format!("a chunk that is not base64: {e}")))
+}
 
 /// Parses one text message of the page.
 pub fn parse(text: &str) -> Result<PageMessage, BadMessage> {
@@ -181,9 +228,11 @@ pub fn input(msg: &PageMessage, screen: (u32, u32), wheel: &mut Wheel) -> Vec<In
                 })
             })
             .collect(),
-        PageMessage::Hello { .. } | PageMessage::Ack { .. } | PageMessage::Resize { .. } => {
-            Vec::new()
-        }
+        PageMessage::Hello { .. }
+        | PageMessage::Ack { .. }
+        | PageMessage::Resize { .. }
+        | PageMessage::Clip { .. }
+        | PageMessage::Drop { .. } => Vec::new(),
     }
 }
 

@@ -11,6 +11,7 @@
 //! every other viewer's and the window's. What this viewer holds down (keys, buttons) is
 //! released when it goes, so a closed tab leaves no key stuck.
 
+use super::web_bridge::{self, Bridge, Clip, DropJob, MAX_CLIP};
 use super::web_frame;
 use super::web_input::{self, PageMessage, MAX_MESSAGE};
 use crate::auth::Cookie;
@@ -53,6 +54,8 @@ pub struct Viewing {
     pub commands: mpsc::Sender<Command>,
     /// Viewers connected now.
     pub count: AtomicUsize,
+    /// The clipboard and dropped files, shared by the driving viewers.
+    pub bridge: web_bridge::Lazy,
 }
 
 /// What a credential admits to.
@@ -133,6 +136,9 @@ where
         wheel: Wheel::default(),
         held_keys: Vec::new(),
         held_buttons: Vec::new(),
+        bridge: None,
+        clip_in: Clip::default(),
+        drop_in: None,
     };
     let why = viewer.run(&mut sink, &mut source).await;
     tracing::info!(%peer, viewer = viewer.id.0, %why, "web viewer gone");
@@ -156,6 +162,12 @@ struct Viewer {
     /// Keysyms and buttons this viewer holds down.
     held_keys: Vec<u32>,
     held_buttons: Vec<u8>,
+    /// The clipboard and drops (a driving viewer's).
+    bridge: Option<Arc<Bridge>>,
+    /// The page's clipboard as its chunks come.
+    clip_in: Clip,
+    /// A dropped file as its chunks come: where, its type and bytes.
+    drop_in: Option<(yonder_protocol::Point, String, Vec<u8>)>,
 }
 
 type Sink<S> = futures_util::stream::SplitSink<WebSocketStream<S>, Message>;
@@ -190,6 +202,14 @@ impl Viewer {
         if sink.send(Message::text(welcome.to_string())).await.is_err() {
             return "the page went".into();
         }
+        if self.access == Access::Drive {
+            let viewing = self.viewing.clone();
+            self.bridge = tokio::task::spawn_blocking(move || viewing.bridge.get())
+                .await
+                .ok()
+                .flatten();
+        }
+        let mut clips = self.bridge.as_ref().map(|b| b.to_pages.subscribe());
         let mut unacked: VecDeque<u32> = VecDeque::new();
         let mut seq = 0u32;
         let mut cursor: Option<Cursor> = None;
@@ -220,11 +240,38 @@ impl Viewer {
                                 return why;
                             }
                         }
+                        PageMessage::Clip { mime, data, last } => {
+                            if let Err(why) = self.clip(&mime, &data, last).await {
+                                return why;
+                            }
+                        }
+                        PageMessage::Drop { x, y, mime, data, last, .. } => {
+                            if let Err(why) = self.dropped(x, y, mime, &data, last).await {
+                                return why;
+                            }
+                        }
                         input => {
                             if let Err(why) = self.input(&input).await {
                                 return why;
                             }
                         }
+                    }
+                }
+                clip = next_clip(&mut clips) => {
+                    let items: Vec<_> = clip
+                        .items
+                        .iter()
+                        .map(|(mime, data)| {
+                            use base64::Engine;
+                            serde_json::json!({
+                                "mime": mime,
+                                "data": base64::engine::general_purpose::STANDARD.encode(data),
+                            })
+                        })
+                        .collect();
+                    let m = serde_json::json!({"t": "clipboard", "items": items});
+                    if sink.send(Message::text(m.to_string())).await.is_err() {
+                        return "the page went".into();
                     }
                 }
                 _ = self.wake.notified(), if unacked.len() < MAX_UNACKED => {
@@ -319,6 +366,135 @@ impl Viewer {
             .map_err(|_| "the page went".to_string())
     }
 
+    /// A chunk of the page's clipboard; the last one puts it on the display's.
+    async fn clip(&mut self, mime: &str, data: &str, last: bool) -> Result<(), String> {
+        let bytes = web_input::chunk_bytes(data).map_err(|e| e.0)?;
+        let Some(bridge) = self.bridge.clone() else {
+            return Ok(());
+        };
+        let mime = match mime {
+            web_bridge::TEXT | web_bridge::PNG => mime,
+            // Other types are not offered to apps.
+            _ if !last => return Ok(()),
+            _ => "",
+        };
+        if !mime.is_empty() {
+            let total: usize = self.clip_in.items.iter().map(|(_, d)| d.len()).sum();
+            if total + bytes.len() > MAX_CLIP {
+                return Err(format!("a clipboard over {} MiB", MAX_CLIP >> 20));
+            }
+            match self.clip_in.items.iter_mut().find(|(m, _)| m == mime) {
+                Some((_, d)) => d.extend_from_slice(&bytes),
+                None => self.clip_in.items.push((mime.to_owned(), bytes)),
+            }
+        }
+        if last {
+            let clip = std::mem::take(&mut self.clip_in);
+            if clip
+                .items
+                .iter()
+                .any(|(m, d)| m == web_bridge::TEXT && std::str::from_utf8(d).is_err())
+            {
+                return Err("clipboard text that is not UTF-8".into());
+            }
+            bridge.offer(clip).await;
+        }
+        Ok(())
+    }
+
+    /// A chunk of a file dropped on the page; with the last one it is dragged onto what
+    /// is at the drop point.
+    async fn dropped(
+        &mut self,
+        x: f64,
+        y: f64,
+        mime: String,
+        data: &str,
+        last: bool,
+    ) -> Result<(), String> {
+        let bytes = web_input::chunk_bytes(data).map_err(|e| e.0)?;
+        let Some(bridge) = self.bridge.clone() else {
+            return Ok(());
+        };
+        let at = match web_input::input(&PageMessage::Move { x, y }, self.screen, &mut self.wheel)
+            .first()
+        {
+            Some(InputEvent::Motion(p)) => *p,
+            _ => return Ok(()),
+        };
+        let file = self
+            .drop_in
+            .get_or_insert_with(|| (at, mime.clone(), Vec::new()));
+        if file.2.len() + bytes.len() > MAX_CLIP {
+            self.drop_in = None;
+            return Err(format!("a dropped file over {} MiB", MAX_CLIP >> 20));
+        }
+        file.2.extend_from_slice(&bytes);
+        if !last {
+            return Ok(());
+        }
+        let Some((at, mime, data)) = self.drop_in.take() else {
+            return Ok(());
+        };
+        // Pictures go as PNG, the type apps take (§17.2); text as UTF-8 text.
+        let (mime, data) = match mime.as_str() {
+            "image/png" => (mime, data),
+            m if m.starts_with("image/") => {
+                match tokio::task::spawn_blocking(move || to_png(&data)).await {
+                    Ok(Some(png)) => ("image/png".to_owned(), png),
+                    _ => return Ok(()),
+                }
+            }
+            "text/plain" | "" if std::str::from_utf8(&data).is_ok() => {
+                ("text/plain;charset=utf-8".to_owned(), data)
+            }
+            _ => (mime, data),
+        };
+        let (placed, placed_rx) = oneshot::channel();
+        let (dragging, dragging_rx) = oneshot::channel();
+        let (answered, answered_rx) = oneshot::channel();
+        let job = DropJob {
+            at,
+            mime,
+            data,
+            placed,
+            dragging,
+            answered,
+        };
+        if !bridge.drop_file(job) {
+            return Ok(());
+        }
+        let step = Duration::from_secs(3);
+        if !matches!(tokio::time::timeout(step, placed_rx).await, Ok(Ok(true))) {
+            return Ok(());
+        }
+        self.send_input(InputEvent::Motion(at)).await?;
+        let press = InputEvent::Button {
+            button: 1,
+            pressed: true,
+        };
+        self.send_input(press).await?;
+        if matches!(tokio::time::timeout(step, dragging_rx).await, Ok(Ok(true))) {
+            let off = yonder_protocol::Point::new(at.x + 1, at.y);
+            self.send_input(InputEvent::Motion(off)).await?;
+            self.send_input(InputEvent::Motion(at)).await?;
+            let _ = tokio::time::timeout(step, answered_rx).await;
+        }
+        let release = InputEvent::Button {
+            button: 1,
+            pressed: false,
+        };
+        self.send_input(release).await
+    }
+
+    async fn send_input(&self, ev: InputEvent) -> Result<(), String> {
+        self.viewing
+            .commands
+            .send(Command::Input(ev))
+            .await
+            .map_err(|_| "the server is stopping".to_string())
+    }
+
     /// Releases what this viewer holds down.
     async fn release(&mut self) {
         let keys = self.held_keys.drain(..).map(|keysym| InputEvent::Key {
@@ -346,4 +522,27 @@ fn hold<T: PartialEq>(held: &mut Vec<T>, v: T, down: bool) {
     if down && held.len() < 64 {
         held.push(v);
     }
+}
+
+/// The next clipboard the bridge hands out; never, without a bridge.
+async fn next_clip(rx: &mut Option<tokio::sync::broadcast::Receiver<Arc<Clip>>>) -> Arc<Clip> {
+    loop {
+        match rx {
+            Some(r) => match r.recv().await {
+                Ok(c) => return c,
+                // Missed some: the next is the latest anyway.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => *rx = None,
+            },
+            None => std::future::pending::<()>().await,
+        }
+    }
+}
+
+/// A picture of any type the `image` crate reads, as PNG.
+fn to_png(data: &[u8]) -> Option<Vec<u8>> {
+    let img = image::load_from_memory(data).ok()?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).ok()?;
+    Some(out.into_inner())
 }
