@@ -42,7 +42,8 @@ struct Args {
     /// credential and the screen then travel in clear).
     #[arg(long, conflicts_with = "web_cert")]
     web_plain: bool,
-    /// Another name browsers reach the web viewer by (a DNS name); repeat for several.
+    /// Another name browsers reach the web viewer by (a DNS name, or `NAME:PORT` through a
+    /// tunnel or proxy on another port); repeat for several.
     #[arg(long = "web-host", value_name = "NAME")]
     web_hosts: Vec<String>,
     /// Print the address that opens the display in a browser, credential included, and

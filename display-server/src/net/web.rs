@@ -143,30 +143,28 @@ where
 /// loopback or every-address binds the loopback names and this machine's name, plus
 /// the names given (`--web-host`).
 pub fn site(addr: std::net::IpAddr, port: u16, secure: bool, extra: &[String]) -> Site {
-    let mut hosts = Vec::new();
-    let mut name = |h: String| {
-        let h = format!("{h}:{port}");
-        if !hosts.contains(&h) {
-            hosts.push(h);
-        }
-    };
-    match addr {
-        std::net::IpAddr::V6(a) => name(format!("[{a}]")),
-        a => name(a.to_string()),
-    }
+    let mut names = vec![match addr {
+        std::net::IpAddr::V6(a) => format!("[{a}]"),
+        a => a.to_string(),
+    }];
     if addr.is_loopback() || addr.is_unspecified() {
-        for h in ["127.0.0.1", "localhost", "[::1]"] {
-            name(h.into());
-        }
+        names.extend(["127.0.0.1", "localhost", "[::1]"].map(String::from));
     }
     if addr.is_unspecified() {
         if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
-            name(h.trim().to_owned());
+            names.push(h.trim().to_owned());
         }
     }
-    for h in extra {
-        name(h.clone());
-    }
+    let mut hosts: Vec<String> = names.iter().map(|n| format!("{n}:{port}")).collect();
+    // `NAME:PORT` as given (a proxy or tunnel on another port), else NAME on this port.
+    hosts.extend(extra.iter().map(|h| match h.rsplit_once(':') {
+        Some((n, p)) if !n.is_empty() && !n.ends_with(':') && p.parse::<u16>().is_ok() => {
+            h.clone()
+        }
+        _ => format!("{h}:{port}"),
+    }));
+    let mut seen = std::collections::HashSet::new();
+    hosts.retain(|h| seen.insert(h.clone()));
     Site { hosts, secure }
 }
 

@@ -49,6 +49,13 @@ fn message(bytes: &[u8]) {
     let Ok(msg) = web_input::parse(&text) else {
         return;
     };
+    if let web_input::PageMessage::Clip { data, .. } | web_input::PageMessage::Drop { data, .. } =
+        &msg
+    {
+        if let Ok(bytes) = web_input::chunk_bytes(data) {
+            assert!(bytes.len() <= web_input::MAX_CHUNK / 4 * 3);
+        }
+    }
     let mut wheel = Wheel::default();
     for screen in [(1, 1), (1280, 800), (16384, 16384)] {
         let events = web_input::input(&msg, screen, &mut wheel);
