@@ -61,4 +61,13 @@ if ! grep -q "^SKIPPED" "$out/migrate"; then
         check "$out/migrate" "^\| namespace link \| $app \| A→B \| $num \| $num \|" "$app's A→B row"
     done
 fi
+echo "== bench/web.sh --smoke"
+bench/web.sh --smoke | tee "$out/web"
+for link in loopback "[0-9]+ ms RTT, [0-9]+ Mbit/s"; do
+    for w in "typing [0-9]+ characters in ydoc: bytes" "a stroke in ypaint: bytes" \
+        "dragging a window 500 px: bytes" "scrolling yfiles 10 notches: bytes"; do
+        check "$out/web" "^\| $link \| $w \| $num KiB \| $num KiB \| $num× \|$" "the $link row '$w'"
+    done
+    check "$out/web" "^\| $link \| key to pixels p50 \| $num ms \| $num ms \| $num× \|$" "the $link latency row"
+done
 echo "bench smoke: every script ran and printed its table"

@@ -119,6 +119,12 @@ impl Browser {
 
     /// Opens `url` in a new tab of `width` × `height` CSS pixels and waits for its load.
     pub fn open(&self, url: &str, width: u32, height: u32) -> Page {
+        self.open_with(url, width, height, None)
+    }
+
+    /// [`Browser::open`], with `script` run in the page before any of its own (to
+    /// instrument it).
+    pub fn open_with(&self, url: &str, width: u32, height: u32, script: Option<&str>) -> Page {
         let target = self
             .cdp
             .lock()
@@ -138,6 +144,12 @@ impl Browser {
             "Emulation.setFocusEmulationEnabled",
             json!({"enabled": true}),
         );
+        if let Some(script) = script {
+            page.cdp.call(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({"source": script}),
+            );
+        }
         page.cdp.call("Page.navigate", json!({"url": url}));
         page.wait_for(
             "document.readyState === 'complete'",

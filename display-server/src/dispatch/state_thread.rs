@@ -284,9 +284,13 @@ pub fn present(s: &mut State) {
             drag_icon: s.transfers.drag_icon(s.input.pointer),
             only_space: None,
         };
+        let before = viewers::before(s);
         let damage = compose::compose(&mut s.framebuffer, &scene);
         s.screen.present(&s.framebuffer, &damage);
-        s.viewers.damaged(&damage);
+        if let Some(before) = before {
+            let changed = viewers::changed(&s.framebuffer, before);
+            s.viewers.damaged(&changed);
+        }
     }
 }
 

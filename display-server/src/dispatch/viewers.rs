@@ -5,7 +5,7 @@
 
 use crate::command::{ViewerFrame, ViewerId};
 use crate::dispatch::{self, screen_change};
-use crate::state::State;
+use crate::state::{Framebuffer, State};
 use std::sync::Arc;
 use yonder_protocol::Rect;
 
@@ -75,6 +75,95 @@ pub fn resize(s: &mut State, id: ViewerId, width: u32, height: u32) -> bool {
     screen_change::resize_screen(s, width, height);
     s.viewers.all_dirty(width, height);
     true
+}
+
+/// Tiles compared to find what composing changed.
+const TILE: usize = 16;
+
+/// The framebuffer's pixels under its pending damage, before composing: what the viewers
+/// were last shown there.
+pub struct Before(Vec<(Rect, Vec<u32>)>);
+
+/// Keeps the pixels composing is about to repaint, when a viewer watches (None else).
+pub fn before(s: &State) -> Option<Before> {
+    if !s.viewers.any() {
+        return None;
+    }
+    let fb = &s.framebuffer;
+    let screen = Rect::new(0, 0, fb.width, fb.height);
+    let areas = fb
+        .pending()
+        .iter()
+        .filter_map(|r| r.intersect(&screen))
+        .map(|r| (r, rows(fb, r)))
+        .collect();
+    Some(Before(areas))
+}
+
+/// The pixels of `r` (inside the screen), row by row.
+fn rows(fb: &Framebuffer, r: Rect) -> Vec<u32> {
+    let mut px = Vec::with_capacity(r.width as usize * r.height as usize);
+    for y in r.y..r.y + r.height as i32 {
+        let start = y as usize * fb.width as usize + r.x as usize;
+        px.extend_from_slice(&fb.pixels[start..start + r.width as usize]);
+    }
+    px
+}
+
+/// What composing really changed within the areas of `before`, as rectangles of whole
+/// 16-pixel tiles (clipped to the areas): a window that redraws all of itself for one
+/// new character costs the viewers that character's tiles only.
+pub fn changed(fb: &Framebuffer, before: Before) -> Vec<Rect> {
+    let stride = fb.width as usize;
+    let mut out: Vec<Rect> = Vec::new();
+    for (r, old) in before.0 {
+        if r.x as u32 + r.width > fb.width || r.y as u32 + r.height > fb.height {
+            // The screen changed size meanwhile: all of it is new.
+            out.push(r);
+            continue;
+        }
+        let (w, h) = (r.width as usize, r.height as usize);
+        // Runs of changed tiles in the previous tile row, to grow downwards.
+        let mut above: Vec<usize> = Vec::new();
+        for ty in (0..h).step_by(TILE) {
+            let th = TILE.min(h - ty);
+            let mut row: Vec<Rect> = Vec::new();
+            for tx in (0..w).step_by(TILE) {
+                let tw = TILE.min(w - tx);
+                let differs = (ty..ty + th).any(|y| {
+                    let new = (r.y as usize + y) * stride + r.x as usize + tx;
+                    fb.pixels[new..new + tw] != old[y * w + tx..y * w + tx + tw]
+                });
+                if !differs {
+                    continue;
+                }
+                let x = r.x + tx as i32;
+                match row.last_mut() {
+                    Some(last) if last.x + last.width as i32 == x => last.width += tw as u32,
+                    _ => row.push(Rect::new(x, r.y + ty as i32, tw as u32, th as u32)),
+                }
+            }
+            let mut grown = Vec::new();
+            for run in row {
+                let joined = above.iter().copied().find(|&i| {
+                    let a = out[i];
+                    a.x == run.x && a.width == run.width && a.y + a.height as i32 == run.y
+                });
+                match joined {
+                    Some(i) => {
+                        out[i].height += run.height;
+                        grown.push(i);
+                    }
+                    None => {
+                        grown.push(out.len());
+                        out.push(run);
+                    }
+                }
+            }
+            above = grown;
+        }
+    }
+    out
 }
 
 /// A viewer goes; with the last one a headless screen stops being composed.

@@ -158,9 +158,7 @@ pub fn site(addr: std::net::IpAddr, port: u16, secure: bool, extra: &[String]) -
     let mut hosts: Vec<String> = names.iter().map(|n| format!("{n}:{port}")).collect();
     // `NAME:PORT` as given (a proxy or tunnel on another port), else NAME on this port.
     hosts.extend(extra.iter().map(|h| match h.rsplit_once(':') {
-        Some((n, p)) if !n.is_empty() && !n.ends_with(':') && p.parse::<u16>().is_ok() => {
-            h.clone()
-        }
+        Some((n, p)) if !n.is_empty() && !n.ends_with(':') && p.parse::<u16>().is_ok() => h.clone(),
         _ => format!("{h}:{port}"),
     }));
     let mut seen = std::collections::HashSet::new();

@@ -56,7 +56,8 @@ fn png(r: Rect, px: &[u32]) -> Vec<u8> {
         .flat_map(|p| [(p >> 16) as u8, (p >> 8) as u8, *p as u8])
         .collect();
     let mut out = Vec::new();
-    let enc = PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive);
+    let enc =
+        PngEncoder::new_with_quality(&mut out, CompressionType::Default, FilterType::Adaptive);
     // Only fails on a size that does not match the data, which `pull` makes consistent.
     if let Err(e) = enc.write_image(&rgb, r.width, r.height, image::ExtendedColorType::Rgb8) {
         tracing::error!("cannot encode a web frame: {e}");

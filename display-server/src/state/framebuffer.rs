@@ -63,6 +63,11 @@ impl Framebuffer {
         !self.damage.is_empty()
     }
 
+    /// The pending damage.
+    pub fn pending(&self) -> &[Rect] {
+        &self.damage
+    }
+
     /// Takes the pending damage (for composing it).
     pub fn take_damage(&mut self) -> Vec<Rect> {
         std::mem::take(&mut self.damage)

@@ -114,16 +114,32 @@ impl Viewers {
 }
 
 /// Adds `r` to a dirty area: dropped when inside a rectangle there, replacing those
-/// inside it, and everything merged into one bounding box past [`MAX_DIRTY_RECTS`].
+/// inside it; past [`MAX_DIRTY_RECTS`] the two rectangles whose union adds the least area
+/// become that union.
 fn add(dirty: &mut Vec<Rect>, r: Rect) {
     if r.width == 0 || r.height == 0 || dirty.iter().any(|d| d.intersect(&r) == Some(r)) {
         return;
     }
     dirty.retain(|d| r.intersect(d) != Some(*d));
     dirty.push(r);
-    if dirty.len() > MAX_DIRTY_RECTS {
-        let all = dirty.iter().fold(dirty[0], |a, d| a.union(d));
-        *dirty = vec![all];
+    while dirty.len() > MAX_DIRTY_RECTS {
+        let area = |r: &Rect| r.width as u64 * r.height as u64;
+        let mut best = (u64::MAX, 0, 1);
+        for i in 0..dirty.len() {
+            for j in i + 1..dirty.len() {
+                let u = dirty[i].union(&dirty[j]);
+                let cost = area(&u).saturating_sub(area(&dirty[i]) + area(&dirty[j]));
+                if cost < best.0 {
+                    best = (cost, i, j);
+                }
+            }
+        }
+        let (_, i, j) = best;
+        let u = dirty[i].union(&dirty[j]);
+        dirty.swap_remove(j);
+        dirty[i] = u;
+        // The union may now cover others.
+        dirty.retain(|d| d == &u || u.intersect(d) != Some(*d));
     }
 }
 
