@@ -273,8 +273,14 @@ fn run(side: &mut Side, args: &Args, round: usize) -> Figures {
     let p = side.at(files.x + 200, files.y + 150);
     side.page.mouse("mouseMoved", p, Button::None);
     for _ in 0..10 {
-        side.page
-            .wheel(p, if round.is_multiple_of(2) { 100.0 } else { -100.0 });
+        side.page.wheel(
+            p,
+            if round.is_multiple_of(2) {
+                100.0
+            } else {
+                -100.0
+            },
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     f.scroll = side.settle() - before;

@@ -213,6 +213,8 @@ impl Viewer {
         let mut unacked: VecDeque<u32> = VecDeque::new();
         let mut seq = 0u32;
         let mut cursor: Option<Cursor> = None;
+        // The connection's deflate stream (its page inflates with one of its own).
+        let mut stream = Some(web_frame::Stream::default());
         loop {
             tokio::select! {
                 msg = source.next() => {
@@ -296,9 +298,17 @@ impl Viewer {
                     }
                     seq = seq.wrapping_add(1);
                     let n = seq;
-                    let Ok(bytes) = tokio::task::spawn_blocking(move || web_frame::encode(n, &frame)).await else {
+                    let Some(mut z) = stream.take() else {
                         return "encoding a frame failed".into();
                     };
+                    let Ok((bytes, z)) = tokio::task::spawn_blocking(move || {
+                        let bytes = web_frame::encode(n, &frame, &mut z);
+                        (bytes, z)
+                    })
+                    .await else {
+                        return "encoding a frame failed".into();
+                    };
+                    stream = Some(z);
                     if sink.send(Message::binary(bytes)).await.is_err() {
                         return "the page went".into();
                     }
