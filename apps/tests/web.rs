@@ -121,6 +121,20 @@ fn dragging_a_title_bar_in_the_page_moves_the_window() {
         let r = d.conn.get_geometry(w).reply().unwrap().rect;
         (r.x - before.x, r.y - before.y) == (200, 150)
     });
+    // The page copied the moving window's pixels instead of receiving them again, and
+    // shows exactly the screen.
+    assert!(
+        page.stat("copies").as_u64().unwrap() > 0,
+        "no copy was used"
+    );
+    let (sw, sh) = page.canvas().dimensions();
+    eventually("the page shows the screen after the drag", || {
+        let screen = d.read_screen(Rect::new(0, 0, sw, sh));
+        let canvas = page.canvas();
+        canvas.enumerate_pixels().all(|(x, y, p)| {
+            screen.at(x as i32, y as i32) == u32::from_be_bytes([0, p[0], p[1], p[2]])
+        })
+    });
 }
 
 #[test]

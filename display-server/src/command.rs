@@ -204,6 +204,8 @@ pub struct ViewerFrame {
     pub width: u32,
     /// The screen's height now.
     pub height: u32,
+    /// Areas that moved, to copy first, in order: where to, and from where.
+    pub copies: Vec<(yonder_protocol::Rect, yonder_protocol::Point)>,
     /// The changed areas, each with its `0x00RRGGBB` pixels row by row.
     pub rects: Vec<(yonder_protocol::Rect, Vec<u32>)>,
     /// The pointer's shape now.

@@ -21,6 +21,7 @@
   // Rectangle encodings (protocol.md §20.5).
   const SOLID = 1;
   const ATLAS = 2;
+  const COPY = 3;
 
   // The connection's inflater: every frame's atlas comes through one deflate stream
   // (what earlier frames held makes later ones smaller), flushed at each frame's end.
@@ -55,7 +56,7 @@
   // the last paint (performance.now(), taken in the animation frame after drawing).
   const stats = { frames: 0, bytes: 0, rects: 0, lastPaint: 0, connected: false,
     viewOnly: false, refused: null, width: 0, height: 0, clipboards: 0, pastes: 0,
-    drops: 0 };
+    drops: 0, copies: 0 };
   window.yonder = stats;
 
   let cookie = null;
@@ -209,7 +210,12 @@
       atlas = await inflate(new Uint8Array(buf, at + 8, zlen), aw * ah * 3);
     }
     for (const r of rects) {
-      if (r.enc === SOLID) {
+      if (r.enc === COPY) {
+        const v = new DataView(r.bytes.buffer, r.bytes.byteOffset, 4);
+        ctx.drawImage(canvas, v.getUint16(0, true), v.getUint16(2, true), r.w, r.h,
+          r.x, r.y, r.w, r.h);
+        stats.copies += 1;
+      } else if (r.enc === SOLID) {
         const [red, green, blue] = r.bytes;
         ctx.fillStyle = `rgb(${red},${green},${blue})`;
         ctx.fillRect(r.x, r.y, r.w, r.h);

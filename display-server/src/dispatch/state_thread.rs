@@ -287,8 +287,10 @@ pub fn present(s: &mut State) {
         let before = viewers::before(s);
         let damage = compose::compose(&mut s.framebuffer, &scene);
         s.screen.present(&s.framebuffer, &damage);
+        let moves = s.viewers.take_moves();
         if let Some(before) = before {
-            let changed = viewers::changed(&s.framebuffer, before);
+            let (copies, changed) = viewers::changed(&s.framebuffer, before, &moves);
+            s.viewers.copied(&copies);
             s.viewers.damaged(&changed);
         }
     }

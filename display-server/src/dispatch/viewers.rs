@@ -5,9 +5,10 @@
 
 use crate::command::{ViewerFrame, ViewerId};
 use crate::dispatch::{self, screen_change};
+use crate::state::viewers::Copy;
 use crate::state::{Framebuffer, State};
 use std::sync::Arc;
-use yonder_protocol::Rect;
+use yonder_protocol::{Point, Rect};
 
 /// A viewer comes: the screen is composed from now on (a headless server composes all of
 /// it afresh, its framebuffer was left stale) and the viewer has all of it to see.
@@ -32,9 +33,13 @@ pub fn pull(s: &mut State, id: ViewerId) -> Option<ViewerFrame> {
     if s.framebuffer.has_damage() {
         dispatch::present(s);
     }
-    let dirty = s.viewers.take(id)?;
+    let (copies, dirty) = s.viewers.take(id)?;
     let fb = &s.framebuffer;
     let screen = Rect::new(0, 0, fb.width, fb.height);
+    let copies = copies
+        .into_iter()
+        .map(|c| (c.dst(), Point::new(c.src.x, c.src.y)))
+        .collect();
     let rects = dirty
         .iter()
         .filter_map(|r| r.intersect(&screen))
@@ -50,6 +55,7 @@ pub fn pull(s: &mut State, id: ViewerId) -> Option<ViewerFrame> {
     Some(ViewerFrame {
         width: fb.width,
         height: fb.height,
+        copies,
         rects,
         cursor: s.input.cursor,
     })
@@ -112,16 +118,46 @@ fn rows(fb: &Framebuffer, r: Rect) -> Vec<u32> {
 
 /// What composing really changed within the areas of `before`, as rectangles of whole
 /// 16-pixel tiles (clipped to the areas): a window that redraws all of itself for one
-/// new character costs the viewers that character's tiles only.
-pub fn changed(fb: &Framebuffer, before: Before) -> Vec<Rect> {
+/// new character costs the viewers that character's tiles only. With `moves` (windows
+/// that moved whole this burst), the pages are first told to copy those areas, and the
+/// tiles where they moved to are compared with the pixels that were copied there: a
+/// window dragged unchanged costs nothing but the area it uncovered.
+pub fn changed(fb: &Framebuffer, before: Before, moves: &[Copy]) -> (Vec<Copy>, Vec<Rect>) {
+    let screen = Rect::new(0, 0, fb.width, fb.height);
+    let resized = before
+        .0
+        .iter()
+        .any(|(r, _)| r.x as u32 + r.width > fb.width || r.y as u32 + r.height > fb.height);
+    if resized {
+        // The screen changed size meanwhile: all of it is new.
+        return (Vec::new(), before.0.into_iter().map(|(r, _)| r).collect());
+    }
+    // Each move clipped so that both ends are on the screen, kept only where composing
+    // repainted all of its destination.
+    let copies: Vec<Copy> = moves
+        .iter()
+        .filter_map(|c| {
+            let moved_screen = Rect::new(-c.dx, -c.dy, fb.width, fb.height);
+            let src = c.src.intersect(&screen)?.intersect(&moved_screen)?;
+            let c = Copy {
+                src,
+                dx: c.dx,
+                dy: c.dy,
+            };
+            let covered = before
+                .0
+                .iter()
+                .any(|(r, _)| r.intersect(&c.dst()) == Some(c.dst()));
+            (covered && (c.dx, c.dy) != (0, 0)).then_some(c)
+        })
+        .collect();
+    let old = Old {
+        fb,
+        before: &before,
+    };
     let stride = fb.width as usize;
     let mut out: Vec<Rect> = Vec::new();
-    for (r, old) in before.0 {
-        if r.x as u32 + r.width > fb.width || r.y as u32 + r.height > fb.height {
-            // The screen changed size meanwhile: all of it is new.
-            out.push(r);
-            continue;
-        }
+    for (r, kept) in &before.0 {
         let (w, h) = (r.width as usize, r.height as usize);
         // Runs of changed tiles in the previous tile row, to grow downwards.
         let mut above: Vec<usize> = Vec::new();
@@ -130,17 +166,31 @@ pub fn changed(fb: &Framebuffer, before: Before) -> Vec<Rect> {
             let mut row: Vec<Rect> = Vec::new();
             for tx in (0..w).step_by(TILE) {
                 let tw = TILE.min(w - tx);
-                let differs = (ty..ty + th).any(|y| {
-                    let new = (r.y as usize + y) * stride + r.x as usize + tx;
-                    fb.pixels[new..new + tw] != old[y * w + tx..y * w + tx + tw]
+                let x0 = r.x + tx as i32;
+                let tile = Rect::new(x0, r.y + ty as i32, tw as u32, th as u32);
+                let under_copy = copies.iter().any(|c| c.dst().intersect(&tile).is_some());
+                let differs = (ty..ty + th).any(|dy| {
+                    let y = r.y + dy as i32;
+                    let new = &fb.pixels[y as usize * stride + x0 as usize..][..tw];
+                    if !under_copy {
+                        return new != &kept[dy * w + tx..dy * w + tx + tw];
+                    }
+                    (0..tw).any(|i| {
+                        let x = x0 + i as i32;
+                        // Where a copy lands, the page has the pixel it copied.
+                        let from = copies
+                            .iter()
+                            .find(|c| c.dst().contains(Point::new(x, y)))
+                            .map_or((x, y), |c| (x - c.dx, y - c.dy));
+                        new[i] != old.at(from.0, from.1)
+                    })
                 });
                 if !differs {
                     continue;
                 }
-                let x = r.x + tx as i32;
                 match row.last_mut() {
-                    Some(last) if last.x + last.width as i32 == x => last.width += tw as u32,
-                    _ => row.push(Rect::new(x, r.y + ty as i32, tw as u32, th as u32)),
+                    Some(last) if last.x + last.width as i32 == x0 => last.width += tw as u32,
+                    _ => row.push(Rect::new(x0, r.y + ty as i32, tw as u32, th as u32)),
                 }
             }
             let mut grown = Vec::new();
@@ -163,7 +213,25 @@ pub fn changed(fb: &Framebuffer, before: Before) -> Vec<Rect> {
             above = grown;
         }
     }
-    out
+    (copies, out)
+}
+
+/// The framebuffer as it was before composing: the kept pixels under the damage, and
+/// elsewhere the framebuffer itself (composing changed nothing there).
+struct Old<'a> {
+    fb: &'a Framebuffer,
+    before: &'a Before,
+}
+
+impl Old<'_> {
+    fn at(&self, x: i32, y: i32) -> u32 {
+        for (r, px) in &self.before.0 {
+            if r.contains(Point::new(x, y)) {
+                return px[(y - r.y) as usize * r.width as usize + (x - r.x) as usize];
+            }
+        }
+        self.fb.pixels[y as usize * self.fb.width as usize + x as usize]
+    }
 }
 
 /// A viewer goes; with the last one a headless screen stops being composed.

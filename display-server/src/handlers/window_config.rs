@@ -57,6 +57,18 @@ pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) 
             ));
         }
     }
+    // A top-level window moved whole, on top of the others: the web viewers' pages
+    // can copy its pixels (protocol.md §20.5).
+    if !resized && new != old && parent == WindowId::ROOT && r.stack_mode.is_none() {
+        // Nothing mapped above it (unmapped windows above cover nothing).
+        let on_top = s.windows.get(&WindowId::ROOT).is_some_and(|root| {
+            let above = root.children.iter().skip_while(|c| **c != r.window).skip(1);
+            !above.filter_map(|c| s.windows.get(c)).any(|c| c.mapped)
+        });
+        if let (true, Some(src)) = (on_top, s.visible_rect_with_frame(r.window)) {
+            s.viewers.moved(r.window, src, new.x - old.x, new.y - old.y);
+        }
+    }
     s.damage_window(r.window);
     if resized {
         resize_surface(s, r.window, new.width, new.height)?;

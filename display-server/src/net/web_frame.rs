@@ -15,6 +15,10 @@ pub const SOLID: u8 = 1;
 /// y (u16).
 pub const ATLAS: u8 = 2;
 
+/// A rectangle's encoding: the page copies it from its own screen; its data is where
+/// from, x and y (u16). Copies come first in a frame, in order.
+pub const COPY: u8 = 3;
+
 /// The narrowest atlas: rectangles are laid in rows this wide at least.
 const ATLAS_MIN_WIDTH: u32 = 256;
 
@@ -57,7 +61,7 @@ impl Stream {
 }
 
 /// The bytes of frame `seq`: `01`, seq (u32), the screen's width and height (u16 each),
-/// the rectangle count (u16); then per rectangle x, y, width, height (u16 each), the
+/// the rectangle count (u16, copies included); then per rectangle x, y, width, height (u16 each), the
 /// encoding (u8), the data's length (u32) and the data; then the atlas: its width and
 /// height (u16 each; 0 × 0 when there is none), the length (u32) of its bytes and the
 /// bytes: its pixels, 3 bytes (red, green, blue) each row by row, through the
@@ -70,8 +74,18 @@ pub fn encode(seq: u32, frame: &ViewerFrame, z: &mut Stream) -> Vec<u8> {
     out.extend_from_slice(&seq.to_le_bytes());
     out.extend_from_slice(&side(frame.width).to_le_bytes());
     out.extend_from_slice(&side(frame.height).to_le_bytes());
-    let n = frame.rects.len().min(u16::MAX as usize);
-    out.extend_from_slice(&(n as u16).to_le_bytes());
+    let copies = &frame.copies[..frame.copies.len().min(256)];
+    let n = frame.rects.len().min(u16::MAX as usize - copies.len());
+    out.extend_from_slice(&((copies.len() + n) as u16).to_le_bytes());
+    for (dst, from) in copies {
+        for v in [dst.x as u32, dst.y as u32, dst.width, dst.height] {
+            out.extend_from_slice(&side(v).to_le_bytes());
+        }
+        out.push(COPY);
+        out.extend_from_slice(&4u32.to_le_bytes());
+        out.extend_from_slice(&side(from.x.max(0) as u32).to_le_bytes());
+        out.extend_from_slice(&side(from.y.max(0) as u32).to_le_bytes());
+    }
     let rects = &frame.rects[..n];
     let solid = |px: &[u32]| px.first().filter(|p| px.iter().all(|q| q == *p)).copied();
     let atlas = Atlas::pack(
@@ -209,6 +223,7 @@ mod tests {
         let frame = ViewerFrame {
             width: 1280,
             height: 800,
+            copies: vec![],
             rects: vec![(Rect::new(16, 32, 2, 2), vec![0x2e3440; 4])],
             cursor: Cursor::Default,
         };
@@ -289,6 +304,13 @@ mod tests {
                             }
                             px
                         }
+                        COPY => {
+                            let from = (
+                                u16::from_le_bytes([data[0], data[1]]),
+                                u16::from_le_bytes([data[2], data[3]]),
+                            );
+                            vec![from.0 as u32, from.1 as u32]
+                        }
                         other => panic!("encoding {other}"),
                     };
                     (r, px)
@@ -318,6 +340,7 @@ mod tests {
             let frame = ViewerFrame {
                 width: 1280,
                 height: 800,
+                copies: vec![],
                 rects: rects.clone(),
                 cursor: Cursor::Default,
             };
@@ -325,6 +348,24 @@ mod tests {
             assert_eq!(b[0], FRAME);
             assert_eq!(page.read(&b), rects, "round {round}");
         }
+    }
+
+    #[test]
+    fn copies_come_first_with_where_from() {
+        let frame = ViewerFrame {
+            width: 640,
+            height: 480,
+            copies: vec![(
+                Rect::new(120, 40, 300, 200),
+                yonder_protocol::Point::new(100, 40),
+            )],
+            rects: vec![(Rect::new(100, 40, 20, 200), vec![0x2e3440; 4000])],
+            cursor: Cursor::Default,
+        };
+        let got =
+            Page(flate2::Decompress::new(false)).read(&encode(1, &frame, &mut Stream::default()));
+        assert_eq!(got[0], (Rect::new(120, 40, 300, 200), vec![100, 40]));
+        assert_eq!(got[1], frame.rects[0]);
     }
 
     #[test]
@@ -336,6 +377,7 @@ mod tests {
         let frame = |x| ViewerFrame {
             width: 640,
             height: 480,
+            copies: vec![],
             rects: vec![(Rect::new(x, 0, 64, 64), px.clone())],
             cursor: Cursor::Default,
         };

@@ -17,12 +17,41 @@ pub const MAX_DIRTY_RECTS: usize = 24;
 
 pub use crate::command::ViewerId;
 
+/// Copies a viewer keeps for its next frame, at most; more become dirty areas.
+pub const MAX_COPIES: usize = 8;
+
+/// A screen area that moved: the page copies its own pixels from `src` to `src` moved
+/// by `dx`, `dy` instead of receiving them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Copy {
+    /// Where the pixels were.
+    pub src: Rect,
+    /// How far they moved, across.
+    pub dx: i32,
+    /// How far they moved, down.
+    pub dy: i32,
+}
+
+impl Copy {
+    /// Where the pixels are now.
+    pub fn dst(&self) -> Rect {
+        Rect::new(
+            self.src.x + self.dx,
+            self.src.y + self.dy,
+            self.src.width,
+            self.src.height,
+        )
+    }
+}
+
 /// One viewer as the state thread sees it.
 pub struct Viewer {
     /// Its number.
     pub id: ViewerId,
     /// What changed on the screen since it last took pixels.
     dirty: Vec<Rect>,
+    /// Areas that moved since, to copy before the dirty areas are painted.
+    copies: Vec<Copy>,
     /// Wakes its task when `dirty` gains something. A `Notify` keeps one wake-up when
     /// nobody waits, so none is lost between the task's take and its next wait.
     wake: Arc<Notify>,
@@ -33,6 +62,9 @@ pub struct Viewer {
 pub struct Viewers {
     list: Vec<Viewer>,
     next: u64,
+    /// Top-level windows moved whole during this burst (their visible area before the
+    /// first move, and the total move): hints for composing's copies.
+    moves: Vec<(yonder_protocol::WindowId, Copy)>,
 }
 
 impl Viewers {
@@ -58,6 +90,7 @@ impl Viewers {
         self.list.push(Viewer {
             id,
             dirty: vec![Rect::new(0, 0, width, height)],
+            copies: Vec::new(),
             wake,
         });
         if let Some(v) = self.list.last() {
@@ -86,9 +119,50 @@ impl Viewers {
         }
     }
 
+    /// Notes that top-level window `w`, whose visible area was `src`, moved by (dx, dy)
+    /// unobscured: a hint for [`crate::dispatch::viewers::changed`]; successive moves
+    /// of one window in a burst add up.
+    pub fn moved(&mut self, w: yonder_protocol::WindowId, src: Rect, dx: i32, dy: i32) {
+        if self.list.is_empty() {
+            return;
+        }
+        match self.moves.iter_mut().find(|(m, _)| *m == w) {
+            Some((_, c)) => {
+                c.dx += dx;
+                c.dy += dy;
+            }
+            None => self.moves.push((w, Copy { src, dx, dy })),
+        }
+    }
+
+    /// Takes the burst's moves.
+    pub fn take_moves(&mut self) -> Vec<Copy> {
+        self.moves.drain(..).map(|(_, c)| c).collect()
+    }
+
+    /// Adds screen areas that moved (already clipped to the screen) to every viewer:
+    /// kept as copies where the viewer's page has the moved pixels (nothing dirty under
+    /// the source), else their destination is dirty.
+    pub fn copied(&mut self, copies: &[Copy]) {
+        for v in &mut self.list {
+            for c in copies {
+                let stale = v.dirty.iter().any(|d| d.intersect(&c.src).is_some());
+                if stale || v.copies.len() >= MAX_COPIES {
+                    add(&mut v.dirty, c.dst());
+                } else {
+                    v.copies.push(*c);
+                }
+            }
+            if !copies.is_empty() {
+                v.wake.notify_one();
+            }
+        }
+    }
+
     /// Marks all of a (resized) `width` × `height` screen dirty for every viewer.
     pub fn all_dirty(&mut self, width: u32, height: u32) {
         for v in &mut self.list {
+            v.copies.clear();
             v.dirty = vec![Rect::new(0, 0, width, height)];
             v.wake.notify_one();
         }
@@ -106,10 +180,11 @@ impl Viewers {
         self.list.iter().any(|v| v.id == id)
     }
 
-    /// Takes what viewer `id` has not seen; None when it is not attached.
-    pub fn take(&mut self, id: ViewerId) -> Option<Vec<Rect>> {
+    /// Takes what viewer `id` has not seen: the copies to make first, then the dirty
+    /// areas; None when it is not attached.
+    pub fn take(&mut self, id: ViewerId) -> Option<(Vec<Copy>, Vec<Rect>)> {
         let v = self.list.iter_mut().find(|v| v.id == id)?;
-        Some(std::mem::take(&mut v.dirty))
+        Some((std::mem::take(&mut v.copies), std::mem::take(&mut v.dirty)))
     }
 }
 
@@ -151,18 +226,18 @@ mod tests {
     fn a_viewer_that_never_takes_keeps_a_bounded_area() {
         let mut v = Viewers::default();
         let id = v.attach(Arc::new(Notify::new()), 100, 100);
-        assert_eq!(v.take(id), Some(vec![Rect::new(0, 0, 100, 100)]));
+        assert_eq!(v.take(id), Some((vec![], vec![Rect::new(0, 0, 100, 100)])));
         for i in 0..10_000 {
             v.damaged(&[Rect::new(i % 97, i % 89, 1, 1)]);
         }
-        let dirty = v.take(id).unwrap();
+        let dirty = v.take(id).unwrap().1;
         assert!(dirty.len() <= MAX_DIRTY_RECTS, "{}", dirty.len());
         // Everything that changed is still in it.
         for i in 0..10_000 {
             let p = Rect::new(i % 97, i % 89, 1, 1);
             assert!(dirty.iter().any(|d| d.intersect(&p) == Some(p)), "{p:?}");
         }
-        assert_eq!(v.take(id), Some(vec![]));
+        assert_eq!(v.take(id), Some((vec![], vec![])));
         assert!(v.detach(id));
         assert_eq!(v.take(id), None);
     }
@@ -177,6 +252,26 @@ mod tests {
             Rect::new(0, 0, 8, 8),
             Rect::new(1, 1, 1, 1),
         ]);
-        assert_eq!(v.take(id), Some(vec![Rect::new(0, 0, 8, 8)]));
+        assert_eq!(v.take(id), Some((vec![], vec![Rect::new(0, 0, 8, 8)])));
+    }
+
+    #[test]
+    fn a_copy_is_kept_only_where_the_page_has_its_source() {
+        let mut v = Viewers::default();
+        let id = v.attach(Arc::new(Notify::new()), 100, 100);
+        v.take(id);
+        let c = Copy {
+            src: Rect::new(0, 0, 10, 10),
+            dx: 20,
+            dy: 0,
+        };
+        v.copied(&[c]);
+        assert_eq!(v.take(id), Some((vec![c], vec![])));
+        // Something under the source not yet sent: the destination is sent instead.
+        v.damaged(&[Rect::new(5, 5, 2, 2)]);
+        v.copied(&[c]);
+        let (copies, dirty) = v.take(id).unwrap();
+        assert!(copies.is_empty());
+        assert!(dirty.contains(&c.dst()), "{dirty:?}");
     }
 }
