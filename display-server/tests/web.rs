@@ -441,3 +441,40 @@ fn a_page_that_stops_reading_does_not_grow_the_server() {
     }
     eprintln!("grew {} KiB over 200 full-screen changes", grown >> 10);
 }
+
+#[test]
+fn https_with_a_certificate_the_user_gives() {
+    // A certificate and key as the user would bring them (here: made like a display's).
+    let certs = tempfile::tempdir().unwrap();
+    yonder_server::net::tls::Identity::load_or_create(certs.path(), 9).unwrap();
+    let cert = yonder_server::net::tls::cert_path(certs.path(), 9);
+    let key = yonder_server::net::tls::key_path(certs.path(), 9);
+    let Some(browser) = Browser::launch_with(&["--ignore-certificate-errors"]) else {
+        return;
+    };
+    let s = TestServer::start_with(|c| {
+        web(c);
+        c.web.cert = Some((cert, key));
+    });
+    let url = s.handle.web_url.clone().unwrap();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+    let c = s.connect_trusted();
+    let w = window(
+        &c,
+        Rect::new(30, 30, 100, 80),
+        0xCC3366,
+        EventMask::EXPOSURE,
+    );
+    let _ = w;
+    c.sync().unwrap();
+    let mut page = open(&s, &browser, &url, 1000, 800);
+    assert_eq!(page.eval("location.protocol"), "https:");
+    wait_same(&mut page, &c);
+    // Plain HTTP on that port gets no page.
+    let port = s.handle.web_port.unwrap();
+    let st = status_of(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+    );
+    assert!(!st.starts_with("HTTP/1.1 200"), "{st}");
+}

@@ -44,6 +44,12 @@ fn chromium() -> Option<PathBuf> {
 impl Browser {
     /// Starts headless Chromium, or None (skip) when it is not installed and not required.
     pub fn launch() -> Option<Browser> {
+        Browser::launch_with(&[])
+    }
+
+    /// [`Browser::launch`] with more command-line flags (e.g.
+    /// `--ignore-certificate-errors` for a self-signed certificate).
+    pub fn launch_with(flags: &[&str]) -> Option<Browser> {
         let Some(bin) = chromium() else {
             if std::env::var("YONDER_REQUIRE_BROWSER").as_deref() == Ok("1") {
                 panic!("YONDER_REQUIRE_BROWSER=1 but chromium is not installed (apt-get install chromium)");
@@ -71,6 +77,7 @@ impl Browser {
                 "--remote-debugging-port=0",
                 "--window-size=1400,1000",
             ])
+            .args(flags)
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
             .stdin(Stdio::null())

@@ -1,7 +1,9 @@
 //! What a web viewer is sent (protocol.md §20.5): a frame of changed rectangles as one
-//! binary WebSocket message, each rectangle encoded on its own, and the pointer's shape by
-//! its CSS name. Pure functions of the pixels; the viewer's task runs them off the
-//! runtime's threads (`spawn_blocking`), as PNG takes milliseconds on a large area.
+//! binary WebSocket message — copies of what the page shows, solid colors, and one atlas
+//! of pixels a frame through the viewer's deflate stream — and the pointer's shape by its
+//! CSS name. Pure functions of the pixels (and the stream); the viewer's task runs them
+//! off the runtime's threads (`spawn_blocking`), as deflating a large area takes
+//! milliseconds.
 
 use crate::command::ViewerFrame;
 use yonder_protocol::request::Cursor;

@@ -33,8 +33,14 @@ use yonder_protocol::request::Cursor;
 /// The web viewer protocol's version (protocol.md §20), in the welcome. It is the
 /// page's and server's alone: both come from the same binary.
 pub const VERSION: u32 = 1;
-/// Frames sent and not yet acknowledged, at most.
+/// Frames sent and not yet acknowledged, at most: two on a fast link (one is painted
+/// while the next travels), one when acknowledgements take longer than
+/// [`SLOW_ROUND_TRIP`] (a frame a round trip, each with the latest pixels, as VNC's
+/// update requests give: a slow link does not carry the states in between).
 pub const MAX_UNACKED: usize = 2;
+/// The frame round trip (sent to painted and acknowledged) past which one frame at a
+/// time is out.
+pub const SLOW_ROUND_TRIP: Duration = Duration::from_millis(40);
 /// How long a page has to present its credential.
 const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Viewers at once, at most; one more is refused with the reason.
@@ -210,7 +216,9 @@ impl Viewer {
                 .flatten();
         }
         let mut clips = self.bridge.as_ref().map(|b| b.to_pages.subscribe());
-        let mut unacked: VecDeque<u32> = VecDeque::new();
+        // Frames out: their numbers and when they went; and the smoothed round trip.
+        let mut unacked: VecDeque<(u32, std::time::Instant)> = VecDeque::new();
+        let mut round_trip = Duration::ZERO;
         let mut seq = 0u32;
         let mut cursor: Option<Cursor> = None;
         // The connection's deflate stream (its page inflates with one of its own).
@@ -232,8 +240,12 @@ impl Viewer {
                     match msg {
                         PageMessage::Ack { seq } => {
                             // Everything up to `seq` is painted.
-                            while unacked.front().is_some_and(|s| s.wrapping_sub(seq) as i32 <= 0) {
+                            while let Some(&(s, sent)) = unacked.front() {
+                                if s.wrapping_sub(seq) as i32 > 0 {
+                                    break;
+                                }
                                 unacked.pop_front();
+                                round_trip = (round_trip * 3 + sent.elapsed()) / 4;
                             }
                         }
                         PageMessage::Hello { .. } => return "a second credential".into(),
@@ -276,7 +288,7 @@ impl Viewer {
                         return "the page went".into();
                     }
                 }
-                _ = self.wake.notified(), if unacked.len() < MAX_UNACKED => {
+                _ = self.wake.notified(), if unacked.len() < depth(round_trip) => {
                     let (tx, rx) = oneshot::channel();
                     let pull = Command::ViewerPull { viewer: self.id, reply: tx };
                     if self.viewing.commands.send(pull).await.is_err() {
@@ -312,7 +324,7 @@ impl Viewer {
                     if sink.send(Message::binary(bytes)).await.is_err() {
                         return "the page went".into();
                     }
-                    unacked.push_back(n);
+                    unacked.push_back((n, std::time::Instant::now()));
                 }
             }
         }
@@ -531,6 +543,15 @@ fn hold<T: PartialEq>(held: &mut Vec<T>, v: T, down: bool) {
     held.retain(|h| *h != v);
     if down && held.len() < 64 {
         held.push(v);
+    }
+}
+
+/// How many frames may be out unacknowledged on a link of this frame round trip.
+fn depth(round_trip: Duration) -> usize {
+    if round_trip > SLOW_ROUND_TRIP {
+        1
+    } else {
+        MAX_UNACKED
     }
 }
 

@@ -18,7 +18,7 @@ pub const MAX_DIRTY_RECTS: usize = 24;
 pub use crate::command::ViewerId;
 
 /// Copies a viewer keeps for its next frame, at most; more become dirty areas.
-pub const MAX_COPIES: usize = 8;
+pub const MAX_COPIES: usize = 32;
 
 /// A screen area that moved: the page copies its own pixels from `src` to `src` moved
 /// by `dx`, `dy` instead of receiving them again.
@@ -140,18 +140,27 @@ impl Viewers {
         self.moves.drain(..).map(|(_, c)| c).collect()
     }
 
-    /// Adds screen areas that moved (already clipped to the screen) to every viewer:
-    /// kept as copies where the viewer's page has the moved pixels (nothing dirty under
-    /// the source), else their destination is dirty.
+    /// Adds screen areas that moved (already clipped to the screen) to every viewer, as
+    /// copies its page makes before painting the dirty areas. Where the page's pixels
+    /// under a copy's source are stale (dirty, not yet sent), the copy carries them along:
+    /// their moved place is dirty too. Past [`MAX_COPIES`], the destination is dirty.
     pub fn copied(&mut self, copies: &[Copy]) {
         for v in &mut self.list {
             for c in copies {
-                let stale = v.dirty.iter().any(|d| d.intersect(&c.src).is_some());
-                if stale || v.copies.len() >= MAX_COPIES {
+                if v.copies.len() >= MAX_COPIES {
                     add(&mut v.dirty, c.dst());
-                } else {
-                    v.copies.push(*c);
+                    continue;
                 }
+                let stale: Vec<Rect> = v
+                    .dirty
+                    .iter()
+                    .filter_map(|d| d.intersect(&c.src))
+                    .map(|d| Rect::new(d.x + c.dx, d.y + c.dy, d.width, d.height))
+                    .collect();
+                for d in stale {
+                    add(&mut v.dirty, d);
+                }
+                v.copies.push(*c);
             }
             if !copies.is_empty() {
                 v.wake.notify_one();
@@ -256,7 +265,7 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_is_kept_only_where_the_page_has_its_source() {
+    fn a_copy_carries_what_the_page_has_not_seen_yet() {
         let mut v = Viewers::default();
         let id = v.attach(Arc::new(Notify::new()), 100, 100);
         v.take(id);
@@ -267,11 +276,11 @@ mod tests {
         };
         v.copied(&[c]);
         assert_eq!(v.take(id), Some((vec![c], vec![])));
-        // Something under the source not yet sent: the destination is sent instead.
+        // Something under the source not yet sent: it is sent where it lands as well.
         v.damaged(&[Rect::new(5, 5, 2, 2)]);
         v.copied(&[c]);
         let (copies, dirty) = v.take(id).unwrap();
-        assert!(copies.is_empty());
-        assert!(dirty.contains(&c.dst()), "{dirty:?}");
+        assert_eq!(copies, vec![c]);
+        assert_eq!(dirty, vec![Rect::new(5, 5, 2, 2), Rect::new(25, 5, 2, 2)]);
     }
 }
