@@ -47,7 +47,7 @@ struct Args {
     #[arg(long = "web-host", value_name = "NAME")]
     web_hosts: Vec<String>,
     /// Print the address that opens the display in a browser, credential included, and
-    /// exit (the display must be served with --listen web and the same --web-* options).
+    /// exit (the display must be served with --listen web, and --web-addr and --web-cert as it is).
     #[arg(long)]
     print_web_url: bool,
     /// With --print-web-url: the view-only address (sees, cannot type or click).
@@ -161,18 +161,24 @@ fn hostname() -> String {
         .unwrap_or_else(|_| "localhost".into())
 }
 
+/// The display `--print-cookie` and `--print-web-url` speak of (the one given, else
+/// `YONDER_DISPLAY`'s, else :0) and the cookie file to read.
+fn display_and_cookies(display: Option<u32>, args: &Args) -> Result<(u32, PathBuf), String> {
+    let n = display
+        .or_else(|| {
+            std::env::var("YONDER_DISPLAY")
+                .ok()
+                .and_then(|d| parse_display(&d).ok())
+        })
+        .unwrap_or(0);
+    let path = auth::cookie_file_path(args.cookie_file.as_deref()).map_err(|e| e.to_string())?;
+    Ok((n, path))
+}
+
 fn run(args: Args) -> Result<(), String> {
     let display = args.display.as_deref().map(parse_display).transpose()?;
     if args.print_cookie {
-        let n = display
-            .or_else(|| {
-                std::env::var("YONDER_DISPLAY")
-                    .ok()
-                    .and_then(|d| parse_display(&d).ok())
-            })
-            .unwrap_or(0);
-        let path =
-            auth::cookie_file_path(args.cookie_file.as_deref()).map_err(|e| e.to_string())?;
+        let (n, path) = display_and_cookies(display, &args)?;
         let cookie = auth::read_cookie(&path, &format!(":{n}"))
             .ok_or_else(|| format!("no cookie for :{n} in {}", path.display()))?;
         let fingerprint = tls::stored_fingerprint(&tls::identity_dir(&path), n)
@@ -190,15 +196,7 @@ fn run(args: Args) -> Result<(), String> {
         hosts: args.web_hosts.clone(),
     };
     if args.print_web_url {
-        let n = display
-            .or_else(|| {
-                std::env::var("YONDER_DISPLAY")
-                    .ok()
-                    .and_then(|d| parse_display(&d).ok())
-            })
-            .unwrap_or(0);
-        let path =
-            auth::cookie_file_path(args.cookie_file.as_deref()).map_err(|e| e.to_string())?;
+        let (n, path) = display_and_cookies(display, &args)?;
         let suffix = if args.view_only {
             auth::VIEW_SUFFIX
         } else {

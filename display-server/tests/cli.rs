@@ -368,3 +368,40 @@ fn the_spec_synopsis_lists_every_option() {
         );
     }
 }
+
+#[test]
+fn print_web_url_gives_the_address_with_its_credential() {
+    let _watchdog = Watchdog::start(
+        "print_web_url_gives_the_address_with_its_credential",
+        WATCHDOG,
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let env = Env {
+        runtime_dir: tmp.path().to_path_buf(),
+        cookie_file: tmp.path().join("cookies"),
+    };
+    // Before the display served browsers there is no credential, and it says so.
+    let (status, _, err) = run(&env, &["--print-web-url", ":61"]);
+    assert!(!status.success());
+    assert!(err.contains("--listen web"), "{err}");
+    let mut server =
+        ServerProcess::spawn(env.command(&[":61", "--headless", "320x200", "--listen", "web"]));
+    assert_eq!(server.line(), "YONDER_DISPLAY=:61");
+    for (flags, line) in [(&[][..], ":61+web"), (&["--view-only"][..], ":61+view")] {
+        let args = [&["--print-web-url", ":61"][..], flags].concat();
+        let (status, out, err) = run(&env, &args);
+        assert!(status.success(), "{err}");
+        let cookie = env.cookie_hex(line).expect("the credential's line");
+        assert_eq!(out, format!("http://127.0.0.1:8161/#cookie={cookie}\n"));
+    }
+    // The page is served there.
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", 8161)).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:8161\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut page = String::new();
+    s.read_to_string(&mut page).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("<canvas id=\"screen\""), "{page}");
+    server.stop();
+}

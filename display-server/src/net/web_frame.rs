@@ -32,7 +32,7 @@ pub struct Stream(flate2::Compress);
 
 impl Default for Stream {
     fn default() -> Self {
-        Stream(flate2::Compress::new(flate2::Compression::new(6), false))
+        Stream(flate2::Compress::new(flate2::Compression::new(9), false))
     }
 }
 
