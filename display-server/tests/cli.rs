@@ -384,7 +384,7 @@ fn print_web_url_gives_the_address_with_its_credential() {
     let (status, _, err) = run(&env, &["--print-web-url", ":61"]);
     assert!(!status.success());
     assert!(err.contains("--listen web"), "{err}");
-    let mut server =
+    let server =
         ServerProcess::spawn(env.command(&[":61", "--headless", "320x200", "--listen", "web"]));
     assert_eq!(server.line(), "YONDER_DISPLAY=:61");
     for (flags, line) in [(&[][..], ":61+web"), (&["--view-only"][..], ":61+view")] {
