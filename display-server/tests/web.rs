@@ -478,3 +478,44 @@ fn https_with_a_certificate_the_user_gives() {
     );
     assert!(!st.starts_with("HTTP/1.1 200"), "{st}");
 }
+
+#[test]
+fn the_pointer_shape_follows_the_window_and_a_touch_is_a_click() {
+    let Some(browser) = Browser::launch() else {
+        return;
+    };
+    let s = TestServer::start_with(web);
+    let c = s.connect();
+    let w = c.new_window_id();
+    c.create_window(
+        w,
+        c.root(),
+        Rect::new(50, 50, 200, 100),
+        yonder_protocol::request::WindowAttributes {
+            background: Some(yonder_protocol::Color::rgb(0xFFFFFF)),
+            event_mask: Some(EventMask::BUTTON_PRESS | EventMask::BUTTON_RELEASE),
+            cursor: Some(yonder_protocol::request::Cursor::Text),
+            ..Default::default()
+        },
+    );
+    c.map_window(w);
+    c.sync().unwrap();
+    let url = s.handle.web_url.clone().unwrap();
+    let mut page = open(&s, &browser, &url, 1000, 800);
+    let cursor = "document.getElementById('screen').style.cursor";
+    let outside = page.at(10.0, 10.0);
+    page.mouse("mouseMoved", outside, Button::None);
+    page.wait_for(&format!("{cursor} === 'default'"), Duration::from_secs(5));
+    let inside = page.at(100.0, 80.0);
+    page.mouse("mouseMoved", inside, Button::None);
+    page.wait_for(&format!("{cursor} === 'text'"), Duration::from_secs(5));
+    // A finger's tap is button 1 where it touched.
+    let tap = page.at(60.0, 70.0);
+    page.touch("touchStart", tap);
+    page.touch("touchEnd", tap);
+    wait_for(
+        &c,
+        "the tap",
+        |e| matches!(e, yonder_protocol::Event::ButtonPress(b) if b.button == 1 && (b.x, b.y) == (10, 20)),
+    );
+}

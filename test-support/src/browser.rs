@@ -277,6 +277,20 @@ impl Page {
         );
     }
 
+    /// A finger touching (`touchStart`), moving (`touchMove`) or lifting (`touchEnd`) at
+    /// page point (x, y).
+    pub fn touch(&mut self, kind: &str, (x, y): (f64, f64)) {
+        let points = if kind == "touchEnd" {
+            json!([])
+        } else {
+            json!([{"x": x, "y": y, "id": 1}])
+        };
+        self.cdp.call(
+            "Input.dispatchTouchEvent",
+            json!({"type": kind, "touchPoints": points}),
+        );
+    }
+
     /// Turns the wheel at page point (x, y) by `dy` pixels (positive: down).
     pub fn wheel(&mut self, (x, y): (f64, f64), dy: f64) {
         self.cdp.call(
