@@ -291,8 +291,14 @@ fn run(args: Args) -> Result<(), String> {
     }
     let announce = |h: &yonder_server::ServerHandle| {
         println!("YONDER_DISPLAY={}", h.display);
-        if let Some(url) = &h.web_url {
-            eprintln!("yonder-server: open {url} in a browser to see and drive the display");
+        if let (Some(url), Some(n)) = (&h.web_url, h.web_port) {
+            // The credential stays out of logs: --print-web-url gives it on request.
+            let base = url.split_once('#').map_or(url.as_str(), |(b, _)| b);
+            eprintln!(
+                "yonder-server: web viewers on {base} (port {n}); `yonder-server \
+                 --print-web-url {}` prints the address to open",
+                h.display
+            );
         }
         let _ = std::io::stdout().flush();
     };

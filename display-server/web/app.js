@@ -101,7 +101,12 @@
       } else {
         stats.bytes += e.data.byteLength;
         const data = e.data;
-        painting = painting.then(() => frame(data)).catch((err) => console.error(err));
+        // A frame that cannot be painted leaves the page behind the server's stream:
+        // start afresh on a new connection.
+        painting = painting.then(() => frame(data)).catch((err) => {
+          console.error(err);
+          if (ws) ws.close();
+        });
       }
     };
     ws.onclose = () => {
@@ -202,12 +207,12 @@
       at += 13 + len;
       rects.push({ x, y, w, h, enc, bytes });
     }
-    const aw = d.getUint16(at, true);
-    const ah = d.getUint16(at + 2, true);
-    const zlen = d.getUint32(at + 4, true);
+    const aw = d.getUint32(at, true);
+    const ah = d.getUint32(at + 4, true);
+    const zlen = d.getUint32(at + 8, true);
     let atlas = null;
     if (aw && ah) {
-      atlas = await inflate(new Uint8Array(buf, at + 8, zlen), aw * ah * 3);
+      atlas = await inflate(new Uint8Array(buf, at + 12, zlen), aw * ah * 3);
     }
     for (const r of rects) {
       if (r.enc === COPY) {
@@ -301,16 +306,16 @@
       return;
     }
     e.preventDefault();
-    held.set(e.code || e.key, e.key);
+    held.set(e.code || e.key, { key: e.key, location: e.location });
     send({ t: 'key', key: e.key, code: e.code, location: e.location, down: true,
       repeat: e.repeat });
   });
   keys.addEventListener('keyup', (e) => {
-    const key = held.get(e.code || e.key);
-    if (key === undefined) return;
+    const k = held.get(e.code || e.key);
+    if (k === undefined) return;
     e.preventDefault();
     held.delete(e.code || e.key);
-    send({ t: 'key', key, code: e.code, location: e.location, down: false });
+    send({ t: 'key', key: k.key, code: e.code, location: k.location, down: false });
   });
   keys.addEventListener('compositionstart', () => { composing = true; });
   keys.addEventListener('compositionend', (e) => {
@@ -434,7 +439,9 @@
   });
 
   function releaseAll() {
-    for (const [code, key] of held) send({ t: 'key', key, code, down: false });
+    for (const [code, k] of held) {
+      send({ t: 'key', key: k.key, code, location: k.location, down: false });
+    }
     held.clear();
   }
   window.addEventListener('blur', releaseAll);

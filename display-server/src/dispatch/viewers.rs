@@ -33,9 +33,15 @@ pub fn pull(s: &mut State, id: ViewerId) -> Option<ViewerFrame> {
     if s.framebuffer.has_damage() {
         dispatch::present(s);
     }
-    let (copies, dirty) = s.viewers.take(id)?;
+    let (copies, mut dirty) = s.viewers.take(id)?;
     let fb = &s.framebuffer;
     let screen = Rect::new(0, 0, fb.width, fb.height);
+    // Overlapping areas are read once: past the screen's area in all, the bounding box.
+    let area: u64 = dirty.iter().map(|r| r.width as u64 * r.height as u64).sum();
+    if area > fb.width as u64 * fb.height as u64 {
+        let all = dirty.iter().fold(dirty[0], |a, r| a.union(r));
+        dirty = vec![all];
+    }
     let copies = copies
         .into_iter()
         .map(|c| (c.dst(), Point::new(c.src.x, c.src.y)))
@@ -79,7 +85,6 @@ pub fn resize(s: &mut State, id: ViewerId, width: u32, height: u32) -> bool {
         "a web viewer resized the screen"
     );
     screen_change::resize_screen(s, width, height);
-    s.viewers.all_dirty(width, height);
     true
 }
 
@@ -150,7 +155,17 @@ pub fn changed(fb: &Framebuffer, before: Before, moves: &[Copy]) -> (Vec<Copy>, 
                 .any(|(r, _)| r.intersect(&c.dst()) == Some(c.dst()));
             (covered && (c.dx, c.dy) != (0, 0)).then_some(c)
         })
-        .collect();
+        .fold(Vec::new(), |mut kept: Vec<Copy>, c| {
+            // The page copies in order: a copy touching an earlier one's destination
+            // would read or cover pixels that one moved; its area is compared as damage.
+            let clash = kept.iter().any(|k| {
+                k.dst().intersect(&c.src).is_some() || k.dst().intersect(&c.dst()).is_some()
+            });
+            if !clash {
+                kept.push(c);
+            }
+            kept
+        });
     let old = Old {
         fb,
         before: &before,

@@ -372,6 +372,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
                         trusted_cookie,
                     ),
                 }),
+                pending: Arc::new(tokio::sync::Semaphore::new(web::MAX_PENDING)),
             });
             let l = tokio::net::TcpListener::from_std(l)?;
             accepting.push(runtime.spawn(web::accept(l, port, keepalive)));

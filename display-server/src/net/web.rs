@@ -34,7 +34,13 @@ pub struct WebPort {
     pub tls: Option<TlsAcceptor>,
     /// The viewers' credentials and the way to the state thread.
     pub viewing: Arc<Viewing>,
+    /// Connections not yet admitted (no credential yet), at most [`MAX_PENDING`]: a
+    /// stranger who can reach the port cannot hold the server's descriptors.
+    pub pending: Arc<tokio::sync::Semaphore>,
 }
+
+/// Connections on the web port that have not presented a credential yet, at most.
+pub const MAX_PENDING: usize = 64;
 
 /// Accepts browsers' connections for ever.
 pub async fn accept(
@@ -66,18 +72,22 @@ pub async fn accept(
                 site.hosts.push(host);
             }
         }
+        let Ok(permit) = port.pending.clone().try_acquire_owned() else {
+            tracing::debug!(%peer, "too many web connections not yet admitted; closing one");
+            continue;
+        };
         let port = port.clone();
         let peer = peer.to_string();
         tokio::spawn(async move {
             match &port.tls {
                 Some(acceptor) => {
                     match tokio::time::timeout(HEAD_TIMEOUT, acceptor.accept(s)).await {
-                        Ok(Ok(tls)) => serve(tls, &site, &port, peer).await,
+                        Ok(Ok(tls)) => serve(tls, &site, &port, peer, permit).await,
                         Ok(Err(e)) => tracing::debug!(%peer, "web TLS handshake: {e}"),
                         Err(_) => tracing::debug!(%peer, "web TLS handshake timed out"),
                     }
                 }
-                None => serve(s, &site, &port, peer).await,
+                None => serve(s, &site, &port, peer, permit).await,
             }
         });
     }
@@ -85,12 +95,19 @@ pub async fn accept(
 
 /// Serves one connection's requests: the page and script, until the WebSocket takes
 /// over or something is refused.
-async fn serve<S>(mut s: S, site: &Site, port: &WebPort, peer: String)
-where
+async fn serve<S>(
+    mut s: S,
+    site: &Site,
+    port: &WebPort,
+    peer: String,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let mut buf: Vec<u8> = Vec::with_capacity(2048);
     for _ in 0..MAX_REQUESTS {
+        // The whole head within the time, however slowly its bytes come.
+        let deadline = tokio::time::Instant::now() + HEAD_TIMEOUT;
         let judged = loop {
             match web_head::judge(&buf, site) {
                 Ok(Some(found)) => break Ok(found),
@@ -98,7 +115,7 @@ where
                 Ok(None) => {}
             }
             let mut chunk = [0u8; 2048];
-            match tokio::time::timeout(HEAD_TIMEOUT, s.read(&mut chunk)).await {
+            match tokio::time::timeout_at(deadline, s.read(&mut chunk)).await {
                 Ok(Ok(0)) | Ok(Err(_)) | Err(_) => return,
                 Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
             }
@@ -122,7 +139,7 @@ where
                 if s.write_all(&web_head::switching(&accept)).await.is_err() {
                     return;
                 }
-                web_viewer::serve(s, buf, port.viewing.clone(), peer).await;
+                web_viewer::serve(s, buf, port.viewing.clone(), peer, permit).await;
                 return;
             }
         };
@@ -156,14 +173,34 @@ pub fn site(addr: std::net::IpAddr, port: u16, secure: bool, extra: &[String]) -
         }
     }
     let mut hosts: Vec<String> = names.iter().map(|n| format!("{n}:{port}")).collect();
-    // `NAME:PORT` as given (a proxy or tunnel on another port), else NAME on this port.
-    hosts.extend(extra.iter().map(|h| match h.rsplit_once(':') {
-        Some((n, p)) if !n.is_empty() && !n.ends_with(':') && p.parse::<u16>().is_ok() => h.clone(),
-        _ => format!("{h}:{port}"),
-    }));
+    let mut tls_hosts = Vec::new();
+    for h in extra {
+        // `https://NAME[:PORT]`: a reverse proxy ending TLS, its Host as the browser
+        // sends it (no port for 443); `http://NAME[:PORT]` likewise in clear.
+        if let Some(name) = h.strip_prefix("https://") {
+            hosts.push(name.trim_end_matches('/').to_owned());
+            tls_hosts.push(name.trim_end_matches('/').to_owned());
+            continue;
+        }
+        if let Some(name) = h.strip_prefix("http://") {
+            hosts.push(name.trim_end_matches('/').to_owned());
+            continue;
+        }
+        // `NAME:PORT` as given (a tunnel on another port), else NAME on this port.
+        hosts.push(match h.rsplit_once(':') {
+            Some((n, p)) if !n.is_empty() && !n.ends_with(':') && p.parse::<u16>().is_ok() => {
+                h.clone()
+            }
+            _ => format!("{h}:{port}"),
+        });
+    }
     let mut seen = std::collections::HashSet::new();
     hosts.retain(|h| seen.insert(h.clone()));
-    Site { hosts, secure }
+    Site {
+        hosts,
+        secure,
+        tls_hosts,
+    }
 }
 
 /// The address that opens display's web viewer on `addr`:`port` with credential
@@ -178,4 +215,40 @@ pub fn url(addr: std::net::IpAddr, port: u16, secure: bool, cookie: &[u8]) -> St
         a => a.to_string(),
     };
     format!("{scheme}://{host}:{port}/#cookie={}", hex::encode(cookie))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_display_answers_to_its_names_and_those_given() {
+        let extra = [
+            "box.example".to_owned(),
+            "127.0.0.1:9100".to_owned(),
+            "https://view.example".to_owned(),
+        ];
+        let s = site([127, 0, 0, 1].into(), 8103, false, &extra);
+        for h in [
+            "127.0.0.1:8103",
+            "localhost:8103",
+            "[::1]:8103",
+            "box.example:8103",
+        ] {
+            assert!(s.hosts.iter().any(|x| x == h), "{h}: {:?}", s.hosts);
+        }
+        assert!(s.hosts.iter().any(|x| x == "127.0.0.1:9100"));
+        assert!(s.hosts.iter().any(|x| x == "view.example"));
+        assert_eq!(s.tls_hosts, ["view.example"]);
+        // Behind a proxy ending TLS the page's origin is https, whatever the port speaks.
+        let head = "GET /ws HTTP/1.1\r\nHost: view.example\r\nOrigin: https://view.example\r\n\
+            Upgrade: websocket\r\nConnection: Upgrade\r\n\
+            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        assert!(matches!(
+            web_head::judge(head.as_bytes(), &s),
+            Ok(Some((Route::Socket { .. }, _)))
+        ));
+        let plain = head.replace("https://view", "http://view");
+        assert!(web_head::judge(plain.as_bytes(), &s).is_err());
+    }
 }

@@ -32,6 +32,9 @@ use yonder_protocol::{atoms, Atom, Event, EventMask, Rect, Timestamp, WindowId};
 /// The largest clipboard content carried either way, per type.
 pub const MAX_CLIP: usize = 16 << 20;
 
+/// How long the bridge stays with no driving viewer before it leaves.
+const IDLE: Duration = Duration::from_secs(5);
+
 /// The MIME type of text on the clipboard, as browsers and §17.2 name it.
 pub const TEXT: &str = "text/plain";
 /// The MIME type of a picture on the clipboard.
@@ -230,7 +233,19 @@ fn run(conn: Connection, to_pages: broadcast::Sender<Arc<Clip>>, jobs: mpsc::Rec
         got: Clip::default(),
         next_tag: 1,
     };
+    // With no driving viewer left for a while, the bridge leaves (it would otherwise
+    // convert every copy for nobody); the next viewer starts another.
+    let mut alone_since: Option<std::time::Instant> = None;
     loop {
+        if b.to_pages.receiver_count() > 0 {
+            alone_since = None;
+        } else if alone_since
+            .get_or_insert_with(std::time::Instant::now)
+            .elapsed()
+            > IDLE
+        {
+            return;
+        }
         while let Ok(job) = jobs.try_recv() {
             let ok = match job {
                 Job::Clip(clip, done) => {
@@ -351,7 +366,8 @@ impl State {
     fn event(&mut self, event: Event) {
         match event {
             Event::SelectionOwner(e) if e.selection == atoms::CLIPBOARD => {
-                if e.owner == self.window || e.owner == WindowId::NONE {
+                let nobody = self.to_pages.receiver_count() == 0;
+                if e.owner == self.window || e.owner == WindowId::NONE || nobody {
                     return;
                 }
                 // A new copy: ask what it offers, then for the types pages take.

@@ -65,7 +65,8 @@ impl Stream {
 /// The bytes of frame `seq`: `01`, seq (u32), the screen's width and height (u16 each),
 /// the rectangle count (u16, copies included); then per rectangle x, y, width, height (u16 each), the
 /// encoding (u8), the data's length (u32) and the data; then the atlas: its width and
-/// height (u16 each; 0 × 0 when there is none), the length (u32) of its bytes and the
+/// height (u32 each: rectangles laid in rows may pile higher than a screen; 0 × 0 when
+/// there is none), the length (u32) of its bytes and the
 /// bytes: its pixels, 3 bytes (red, green, blue) each row by row, through the
 /// connection's deflate stream. Little-endian throughout.
 ///
@@ -120,8 +121,8 @@ pub fn encode(seq: u32, frame: &ViewerFrame, z: &mut Stream) -> Vec<u8> {
     } else {
         z.deflate(&raw)
     };
-    out.extend_from_slice(&side(atlas.width).to_le_bytes());
-    out.extend_from_slice(&side(atlas.height).to_le_bytes());
+    out.extend_from_slice(&atlas.width.to_le_bytes());
+    out.extend_from_slice(&atlas.height.to_le_bytes());
     out.extend_from_slice(&(data.len() as u32).to_le_bytes());
     out.extend_from_slice(&data);
     out
@@ -245,8 +246,8 @@ mod tests {
              01\
              03000000\
              2e3440\
-             0000\
-             0000\
+             00000000\
+             00000000\
              00000000"
         );
     }
@@ -267,14 +268,14 @@ mod tests {
                 rects.push((r, b[at + 8], b[at + 13..at + 13 + len].to_vec()));
                 at += 13 + len;
             }
-            let aw = u16::from_le_bytes([b[at], b[at + 1]]) as usize;
-            let ah = u16::from_le_bytes([b[at + 2], b[at + 3]]) as usize;
-            let len = u32::from_le_bytes(b[at + 4..at + 8].try_into().unwrap()) as usize;
-            assert_eq!(b.len(), at + 8 + len);
+            let aw = u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+            let ah = u32::from_le_bytes(b[at + 4..at + 8].try_into().unwrap()) as usize;
+            let len = u32::from_le_bytes(b[at + 8..at + 12].try_into().unwrap()) as usize;
+            assert_eq!(b.len(), at + 12 + len);
             let mut atlas = vec![0u8; aw * ah * 3];
             let before = self.0.total_out();
             self.0
-                .decompress(&b[at + 8..], &mut atlas, flate2::FlushDecompress::Sync)
+                .decompress(&b[at + 12..], &mut atlas, flate2::FlushDecompress::Sync)
                 .unwrap();
             assert_eq!(
                 (self.0.total_out() - before) as usize,

@@ -58,6 +58,9 @@ pub struct Site {
     pub hosts: Vec<String>,
     /// HTTPS (the page's origin is `https://HOST`).
     pub secure: bool,
+    /// `Host` values reached through HTTPS that something else serves (a reverse proxy
+    /// ending TLS): their page's origin is `https://HOST` whatever `secure` says.
+    pub tls_hosts: Vec<String>,
 }
 
 impl Site {
@@ -71,7 +74,12 @@ impl Site {
 
     /// The origin of this display's page reached as `host`.
     fn origin(&self, host: &str) -> String {
-        let scheme = if self.secure { "https" } else { "http" };
+        let proxied = self.tls_hosts.iter().any(|h| h.eq_ignore_ascii_case(host));
+        let scheme = if self.secure || proxied {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{host}")
     }
 }
@@ -254,6 +262,7 @@ mod tests {
         Site {
             hosts: vec!["127.0.0.1:8100".into(), "localhost:8100".into()],
             secure: false,
+            tls_hosts: vec![],
         }
     }
 

@@ -41,6 +41,9 @@ pub const MAX_UNACKED: usize = 2;
 /// The frame round trip (sent to painted and acknowledged) past which one frame at a
 /// time is out.
 pub const SLOW_ROUND_TRIP: Duration = Duration::from_millis(40);
+/// How long a frame may take to go out before the page counts as gone (a link that
+/// vanished without closing would otherwise hold its viewer and held keys).
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a page has to present its credential.
 const CREDENTIAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Viewers at once, at most; one more is refused with the reason.
@@ -93,8 +96,13 @@ impl Viewing {
 
 /// Serves a viewer on a connection whose upgrade was answered; `read` is what came after
 /// the request head.
-pub async fn serve<S>(stream: S, read: Vec<u8>, viewing: Arc<Viewing>, peer: String)
-where
+pub async fn serve<S>(
+    stream: S,
+    read: Vec<u8>,
+    viewing: Arc<Viewing>,
+    peer: String,
+    pending: tokio::sync::OwnedSemaphorePermit,
+) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let config = WebSocketConfig::default()
@@ -118,6 +126,8 @@ where
         }
         Ok(a)
     });
+    // Admitted or not, it no longer waits at the door.
+    drop(pending);
     let access = match access {
         Ok(a) => a,
         Err(reason) => {
@@ -305,7 +315,7 @@ impl Viewer {
                         }
                     }
                     self.screen = (frame.width, frame.height);
-                    if frame.rects.is_empty() {
+                    if frame.rects.is_empty() && frame.copies.is_empty() {
                         continue;
                     }
                     seq = seq.wrapping_add(1);
@@ -321,8 +331,10 @@ impl Viewer {
                         return "encoding a frame failed".into();
                     };
                     stream = Some(z);
-                    if sink.send(Message::binary(bytes)).await.is_err() {
-                        return "the page went".into();
+                    match tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::binary(bytes))).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) => return "the page went".into(),
+                        Err(_) => return "the page did not take a frame for 30 s".into(),
                     }
                     unacked.push_back((n, std::time::Instant::now()));
                 }
@@ -572,7 +584,16 @@ async fn next_clip(rx: &mut Option<tokio::sync::broadcast::Receiver<Arc<Clip>>>)
 
 /// A picture of any type the `image` crate reads, as PNG.
 fn to_png(data: &[u8]) -> Option<Vec<u8>> {
-    let img = image::load_from_memory(data).ok()?;
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(data))
+        .with_guessed_format()
+        .ok()?;
+    // A small file may claim a huge picture: at most 64 Mpixels are decoded.
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(256 << 20);
+    limits.max_image_width = Some(16384);
+    limits.max_image_height = Some(16384);
+    reader.limits(limits);
+    let img = reader.decode().ok()?;
     let mut out = std::io::Cursor::new(Vec::new());
     img.write_to(&mut out, image::ImageFormat::Png).ok()?;
     Some(out.into_inner())

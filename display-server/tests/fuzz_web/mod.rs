@@ -24,8 +24,13 @@ pub fn run(data: &[u8]) {
 fn head(bytes: &[u8]) {
     for secure in [false, true] {
         let site = Site {
-            hosts: vec!["127.0.0.1:8100".into(), "localhost:8100".into()],
+            hosts: vec![
+                "127.0.0.1:8100".into(),
+                "localhost:8100".into(),
+                "example.com".into(),
+            ],
             secure,
+            tls_hosts: vec!["example.com".into()],
         };
         match web_head::judge(bytes, &site) {
             Ok(Some((route, len))) => {
