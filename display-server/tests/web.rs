@@ -477,6 +477,21 @@ fn https_with_a_certificate_the_user_gives() {
         &format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
     );
     assert!(!st.starts_with("HTTP/1.1 200"), "{st}");
+
+    // Beyond loopback without a certificate given: HTTPS with the display's own.
+    let s = TestServer::start_with(|c| {
+        web(c);
+        c.web.addr = [0, 0, 0, 0].into();
+    });
+    let url = s.handle.web_url.clone().unwrap();
+    assert!(url.starts_with("https://"), "{url}");
+    let port = s.handle.web_port.unwrap();
+    let credential = url.split_once('#').unwrap().1;
+    let c = s.connect_trusted();
+    let local = format!("https://127.0.0.1:{port}/#{credential}");
+    let mut page = open(&s, &browser, &local, 800, 600);
+    assert_eq!(page.stat("connected"), true);
+    wait_same(&mut page, &c);
 }
 
 #[test]
