@@ -59,7 +59,8 @@ pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) 
     }
     // A top-level window moved whole, on top of the others: the web viewers' pages
     // can copy its pixels (protocol.md §20.5).
-    if !resized && new != old && parent == WindowId::ROOT && r.stack_mode.is_none() {
+    let hint = s.viewers.any() && !resized && new != old;
+    if hint && parent == WindowId::ROOT && r.stack_mode.is_none() {
         // Nothing mapped above it (unmapped windows above cover nothing).
         let on_top = s.windows.get(&WindowId::ROOT).is_some_and(|root| {
             let above = root.children.iter().skip_while(|c| **c != r.window).skip(1);
