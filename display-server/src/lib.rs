@@ -32,7 +32,9 @@
 //! 12. `dispatch` — the one `match` over requests, and the state thread's work per command
 //!     and per burst (output handed over, damage composed and presented).
 //! 13. `net`, `auth`, `display` — sockets and tasks: start and stop, accept loops,
-//!     connections, TLS, keepalive; cookies; display names and socket paths.
+//!     connections, TLS, keepalive, the web viewers' port and sockets (and their
+//!     clipboard bridge, a client of the display); cookies; display names and socket
+//!     paths.
 //! 14. `screen` — the screen backends (headless, and winit, which owns the main thread and
 //!     starts the server).
 //!

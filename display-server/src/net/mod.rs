@@ -4,6 +4,7 @@
 //! handshake ([`tls`]) and TCP keepalive ([`keepalive`]); and the web viewer's port
 //! ([`web`]: request heads judged by [`web_head`], each viewer's socket in
 //! [`web_viewer`], its page's messages in [`web_input`] and its frames in [`web_frame`],
+//! the clipboard and dropped files through [`web_bridge`],
 //! protocol.md §20). It reaches the state thread only
 //! through [`crate::command::Command`]s on the channel in [`Shared`].
 
