@@ -414,6 +414,23 @@ fn a_page_that_stops_reading_does_not_grow_the_server() {
         "the server grew by {} MiB while a viewer did not read",
         grown >> 20
     );
+    // What the page was sent meanwhile: the welcome and at most two frames, never a
+    // frame per change (it acknowledged none).
+    stuck
+        .get_mut()
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let mut frames_sent = 0;
+    while let Ok(m) = stuck.read() {
+        if let Message::Binary(b) = m {
+            assert_eq!(b[0], 1, "a frame");
+            frames_sent += 1;
+        }
+    }
+    assert!(
+        (1..=2).contains(&frames_sent),
+        "{frames_sent} frames to a page that acknowledged none"
+    );
     // The display still answers, and another viewer still gets frames.
     let (mut fresh, _) = {
         let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();

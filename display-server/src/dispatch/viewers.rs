@@ -5,7 +5,7 @@
 
 use crate::command::{ViewerFrame, ViewerId};
 use crate::dispatch::{self, screen_change};
-use crate::state::viewers::Copy;
+use crate::state::viewers::CopyArea;
 use crate::state::{Framebuffer, State};
 use std::sync::Arc;
 use yonder_protocol::{Point, Rect};
@@ -49,14 +49,7 @@ pub fn pull(s: &mut State, id: ViewerId) -> Option<ViewerFrame> {
     let rects = dirty
         .iter()
         .filter_map(|r| r.intersect(&screen))
-        .map(|r| {
-            let mut px = Vec::with_capacity(r.width as usize * r.height as usize);
-            for y in r.y..r.y + r.height as i32 {
-                let start = y as usize * fb.width as usize + r.x as usize;
-                px.extend_from_slice(&fb.pixels[start..start + r.width as usize]);
-            }
-            (r, px)
-        })
+        .map(|r| (r, rows(fb, r)))
         .collect();
     Some(ViewerFrame {
         width: fb.width,
@@ -127,7 +120,7 @@ fn rows(fb: &Framebuffer, r: Rect) -> Vec<u32> {
 /// that moved whole this burst), the pages are first told to copy those areas, and the
 /// tiles where they moved to are compared with the pixels that were copied there: a
 /// window dragged unchanged costs nothing but the area it uncovered.
-pub fn changed(fb: &Framebuffer, before: Before, moves: &[Copy]) -> (Vec<Copy>, Vec<Rect>) {
+pub fn changed(fb: &Framebuffer, before: Before, moves: &[CopyArea]) -> (Vec<CopyArea>, Vec<Rect>) {
     let screen = Rect::new(0, 0, fb.width, fb.height);
     let resized = before
         .0
@@ -139,12 +132,12 @@ pub fn changed(fb: &Framebuffer, before: Before, moves: &[Copy]) -> (Vec<Copy>, 
     }
     // Each move clipped so that both ends are on the screen, kept only where composing
     // repainted all of its destination.
-    let copies: Vec<Copy> = moves
+    let copies: Vec<CopyArea> = moves
         .iter()
         .filter_map(|c| {
             let moved_screen = Rect::new(-c.dx, -c.dy, fb.width, fb.height);
             let src = c.src.intersect(&screen)?.intersect(&moved_screen)?;
-            let c = Copy {
+            let c = CopyArea {
                 src,
                 dx: c.dx,
                 dy: c.dy,
@@ -155,7 +148,7 @@ pub fn changed(fb: &Framebuffer, before: Before, moves: &[Copy]) -> (Vec<Copy>, 
                 .any(|(r, _)| r.intersect(&c.dst()) == Some(c.dst()));
             (covered && (c.dx, c.dy) != (0, 0)).then_some(c)
         })
-        .fold(Vec::new(), |mut kept: Vec<Copy>, c| {
+        .fold(Vec::new(), |mut kept: Vec<CopyArea>, c| {
             // The page copies in order: a copy touching an earlier one's destination
             // would read or cover pixels that one moved; its area is compared as damage.
             let clash = kept.iter().any(|k| {
@@ -170,65 +163,54 @@ pub fn changed(fb: &Framebuffer, before: Before, moves: &[Copy]) -> (Vec<Copy>, 
         fb,
         before: &before,
     };
-    let stride = fb.width as usize;
     let mut out: Vec<Rect> = Vec::new();
     for (r, kept) in &before.0 {
-        let (w, h) = (r.width as usize, r.height as usize);
-        // Runs of changed tiles in the previous tile row, to grow downwards.
+        // The rectangles of the tile row above, to grow downwards.
         let mut above: Vec<usize> = Vec::new();
-        for ty in (0..h).step_by(TILE) {
-            let th = TILE.min(h - ty);
+        for ty in (0..r.height).step_by(TILE) {
             let mut row: Vec<Rect> = Vec::new();
-            for tx in (0..w).step_by(TILE) {
-                let tw = TILE.min(w - tx);
-                let x0 = r.x + tx as i32;
-                let tile = Rect::new(x0, r.y + ty as i32, tw as u32, th as u32);
-                let under_copy = copies.iter().any(|c| c.dst().intersect(&tile).is_some());
-                let differs = (ty..ty + th).any(|dy| {
-                    let y = r.y + dy as i32;
-                    let new = &fb.pixels[y as usize * stride + x0 as usize..][..tw];
-                    if !under_copy {
-                        return new != &kept[dy * w + tx..dy * w + tx + tw];
-                    }
-                    (0..tw).any(|i| {
-                        let x = x0 + i as i32;
-                        // Where a copy lands, the page has the pixel it copied.
-                        let from = copies
-                            .iter()
-                            .find(|c| c.dst().contains(Point::new(x, y)))
-                            .map_or((x, y), |c| (x - c.dx, y - c.dy));
-                        new[i] != old.at(from.0, from.1)
-                    })
-                });
-                if !differs {
+            for tx in (0..r.width).step_by(TILE) {
+                let tile = Rect::new(
+                    r.x + tx as i32,
+                    r.y + ty as i32,
+                    (TILE as u32).min(r.width - tx),
+                    (TILE as u32).min(r.height - ty),
+                );
+                if !old.differs(tile, *r, kept, &copies) {
                     continue;
                 }
                 match row.last_mut() {
-                    Some(last) if last.x + last.width as i32 == x0 => last.width += tw as u32,
-                    _ => row.push(Rect::new(x0, r.y + ty as i32, tw as u32, th as u32)),
+                    Some(last) if last.x + last.width as i32 == tile.x => last.width += tile.width,
+                    _ => row.push(tile),
                 }
             }
-            let mut grown = Vec::new();
-            for run in row {
-                let joined = above.iter().copied().find(|&i| {
-                    let a = out[i];
-                    a.x == run.x && a.width == run.width && a.y + a.height as i32 == run.y
-                });
-                match joined {
-                    Some(i) => {
-                        out[i].height += run.height;
-                        grown.push(i);
-                    }
-                    None => {
-                        grown.push(out.len());
-                        out.push(run);
-                    }
-                }
-            }
-            above = grown;
+            above = join(&mut out, &above, row);
         }
     }
     (copies, out)
+}
+
+/// Adds a tile row's runs to `out`, each growing the rectangle of the row above (indices
+/// `above`) that has its span, else as a new one; returns the row's indices.
+fn join(out: &mut Vec<Rect>, above: &[usize], row: Vec<Rect>) -> Vec<usize> {
+    row.into_iter()
+        .map(|run| {
+            let grows = above.iter().copied().find(|&i| {
+                let a = out[i];
+                a.x == run.x && a.width == run.width && a.y + a.height as i32 == run.y
+            });
+            match grows {
+                Some(i) => {
+                    out[i].height += run.height;
+                    i
+                }
+                None => {
+                    out.push(run);
+                    out.len() - 1
+                }
+            }
+        })
+        .collect()
 }
 
 /// The framebuffer as it was before composing: the kept pixels under the damage, and
@@ -239,6 +221,30 @@ struct Old<'a> {
 }
 
 impl Old<'_> {
+    /// Whether `tile` (inside damage area `area`, whose old pixels are `kept`) now differs
+    /// from what the page shows there: the old pixels, or where a copy lands, the ones it
+    /// copied.
+    fn differs(&self, tile: Rect, area: Rect, kept: &[u32], copies: &[CopyArea]) -> bool {
+        let stride = self.fb.width as usize;
+        let under_copy = copies.iter().any(|c| c.dst().intersect(&tile).is_some());
+        (tile.y..tile.y + tile.height as i32).any(|y| {
+            let new =
+                &self.fb.pixels[y as usize * stride + tile.x as usize..][..tile.width as usize];
+            if !under_copy {
+                let at = (y - area.y) as usize * area.width as usize + (tile.x - area.x) as usize;
+                return new != &kept[at..at + tile.width as usize];
+            }
+            new.iter().enumerate().any(|(i, p)| {
+                let x = tile.x + i as i32;
+                let from = copies
+                    .iter()
+                    .find(|c| c.dst().contains(Point::new(x, y)))
+                    .map_or((x, y), |c| (x - c.dx, y - c.dy));
+                *p != self.at(from.0, from.1)
+            })
+        })
+    }
+
     fn at(&self, x: i32, y: i32) -> u32 {
         for (r, px) in &self.before.0 {
             if r.contains(Point::new(x, y)) {

@@ -196,17 +196,24 @@ impl Viewer {
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel();
-        let attach = Command::ViewerAttach {
-            wake: self.wake.clone(),
-            reply: tx,
-        };
-        if self.viewing.commands.send(attach).await.is_err() {
-            return "the server is stopping".into();
+        match self.watch(sink, source).await {
+            Ok(never) => match never {},
+            Err(why) => why,
         }
-        let Ok((id, w, h)) = rx.await else {
-            return "the server is stopping".into();
-        };
+    }
+
+    async fn watch<S>(
+        &mut self,
+        sink: &mut Sink<S>,
+        source: &mut Source<S>,
+    ) -> Result<std::convert::Infallible, String>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let wake = self.wake.clone();
+        let (id, w, h) = self
+            .ask(|reply| Command::ViewerAttach { wake, reply })
+            .await?;
         (self.id, self.screen) = (id, (w, h));
         let welcome = serde_json::json!({
             "t": "welcome",
@@ -215,9 +222,7 @@ impl Viewer {
             "height": h,
             "view_only": self.access == Access::View,
         });
-        if sink.send(Message::text(welcome.to_string())).await.is_err() {
-            return "the page went".into();
-        }
+        say(sink, welcome).await?;
         if self.access == Access::Drive {
             let viewing = self.viewing.clone();
             self.bridge = tokio::task::spawn_blocking(move || viewing.bridge.get())
@@ -226,120 +231,105 @@ impl Viewer {
                 .flatten();
         }
         let mut clips = self.bridge.as_ref().map(|b| b.to_pages.subscribe());
-        // Frames out: their numbers and when they went; and the smoothed round trip.
-        let mut unacked: VecDeque<(u32, std::time::Instant)> = VecDeque::new();
-        let mut round_trip = Duration::ZERO;
-        let mut seq = 0u32;
-        let mut cursor: Option<Cursor> = None;
-        // The connection's deflate stream (its page inflates with one of its own).
-        let mut stream = Some(web_frame::Stream::default());
+        let mut frames = Frames::new();
         loop {
             tokio::select! {
-                msg = source.next() => {
-                    let text = match msg {
-                        Some(Ok(Message::Text(t))) => t,
-                        Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                        Some(Ok(Message::Close(_))) | None => return "the page went".into(),
-                        Some(Ok(_)) => return "a binary message from the page".into(),
-                        Some(Err(e)) => return format!("the socket failed: {e}"),
-                    };
-                    let msg = match web_input::parse(&text) {
-                        Ok(m) => m,
-                        Err(e) => return e.0,
-                    };
-                    match msg {
-                        PageMessage::Ack { seq } => {
-                            // Everything up to `seq` is painted.
-                            while let Some(&(s, sent)) = unacked.front() {
-                                if s.wrapping_sub(seq) as i32 > 0 {
-                                    break;
-                                }
-                                unacked.pop_front();
-                                round_trip = (round_trip * 3 + sent.elapsed()) / 4;
-                            }
-                        }
-                        PageMessage::Hello { .. } => return "a second credential".into(),
-                        PageMessage::Resize { w, h } => {
-                            if let Err(why) = self.resize(sink, w, h).await {
-                                return why;
-                            }
-                        }
-                        PageMessage::Clip { mime, data, last } => {
-                            if let Err(why) = self.clip(&mime, &data, last).await {
-                                return why;
-                            }
-                        }
-                        PageMessage::Drop { x, y, mime, data, last, .. } => {
-                            if let Err(why) = self.dropped(x, y, mime, &data, last).await {
-                                return why;
-                            }
-                        }
-                        input => {
-                            if let Err(why) = self.input(&input).await {
-                                return why;
-                            }
-                        }
-                    }
-                }
-                clip = next_clip(&mut clips) => {
-                    let items: Vec<_> = clip
-                        .items
-                        .iter()
-                        .map(|(mime, data)| {
-                            use base64::Engine;
-                            serde_json::json!({
-                                "mime": mime,
-                                "data": base64::engine::general_purpose::STANDARD.encode(data),
-                            })
-                        })
-                        .collect();
-                    let m = serde_json::json!({"t": "clipboard", "items": items});
-                    if sink.send(Message::text(m.to_string())).await.is_err() {
-                        return "the page went".into();
-                    }
-                }
-                _ = self.wake.notified(), if unacked.len() < depth(round_trip) => {
-                    let (tx, rx) = oneshot::channel();
-                    let pull = Command::ViewerPull { viewer: self.id, reply: tx };
-                    if self.viewing.commands.send(pull).await.is_err() {
-                        return "the server is stopping".into();
-                    }
-                    let Ok(Some(frame)) = rx.await else {
-                        return "the server is stopping".into();
-                    };
-                    if cursor != Some(frame.cursor) {
-                        cursor = Some(frame.cursor);
-                        let m = serde_json::json!({"t": "cursor", "css": web_frame::css_cursor(frame.cursor)});
-                        if sink.send(Message::text(m.to_string())).await.is_err() {
-                            return "the page went".into();
-                        }
-                    }
-                    self.screen = (frame.width, frame.height);
-                    if frame.rects.is_empty() && frame.copies.is_empty() {
-                        continue;
-                    }
-                    seq = seq.wrapping_add(1);
-                    let n = seq;
-                    let Some(mut z) = stream.take() else {
-                        return "encoding a frame failed".into();
-                    };
-                    let Ok((bytes, z)) = tokio::task::spawn_blocking(move || {
-                        let bytes = web_frame::encode(n, &frame, &mut z);
-                        (bytes, z)
-                    })
-                    .await else {
-                        return "encoding a frame failed".into();
-                    };
-                    stream = Some(z);
-                    match tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::binary(bytes))).await {
-                        Ok(Ok(())) => {}
-                        Ok(Err(_)) => return "the page went".into(),
-                        Err(_) => return "the page did not take a frame for 30 s".into(),
-                    }
-                    unacked.push_back((n, std::time::Instant::now()));
-                }
+                msg = source.next() => self.heard(sink, msg, &mut frames).await?,
+                clip = next_clip(&mut clips) => say(sink, clipboard_message(&clip)).await?,
+                _ = self.wake.notified(), if frames.room() => self.send_frame(sink, &mut frames).await?,
             }
         }
+    }
+
+    /// One message from the page.
+    async fn heard<S>(
+        &mut self,
+        sink: &mut Sink<S>,
+        msg: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
+        frames: &mut Frames,
+    ) -> Result<(), String>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let text = match msg {
+            Some(Ok(Message::Text(t))) => t,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => return Ok(()),
+            Some(Ok(Message::Close(_))) | None => return Err("the page went".into()),
+            Some(Ok(_)) => return Err("a binary message from the page".into()),
+            Some(Err(e)) => return Err(format!("the socket failed: {e}")),
+        };
+        match web_input::parse(&text).map_err(|e| e.0)? {
+            PageMessage::Ack { seq } => {
+                frames.acked(seq);
+                Ok(())
+            }
+            PageMessage::Hello { .. } => Err("a second credential".into()),
+            PageMessage::Resize { w, h } => self.resize(sink, w, h).await,
+            PageMessage::Clip { mime, data, last } => self.clip(&mime, &data, last).await,
+            PageMessage::Drop {
+                x,
+                y,
+                mime,
+                data,
+                last,
+                ..
+            } => self.dropped(x, y, mime, &data, last).await,
+            input => self.input(&input).await,
+        }
+    }
+
+    /// Takes what the page has not seen and sends it: the pointer's shape when it
+    /// changed, and a frame when something did.
+    async fn send_frame<S>(&mut self, sink: &mut Sink<S>, frames: &mut Frames) -> Result<(), String>
+    where
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let viewer = self.id;
+        let Some(frame) = self
+            .ask(|reply| Command::ViewerPull { viewer, reply })
+            .await?
+        else {
+            return Err("the server is stopping".into());
+        };
+        if frames.cursor != Some(frame.cursor) {
+            frames.cursor = Some(frame.cursor);
+            let css = web_frame::css_cursor(frame.cursor);
+            say(sink, serde_json::json!({"t": "cursor", "css": css})).await?;
+        }
+        self.screen = (frame.width, frame.height);
+        if frame.rects.is_empty() && frame.copies.is_empty() {
+            return Ok(());
+        }
+        frames.seq = frames.seq.wrapping_add(1);
+        let seq = frames.seq;
+        let mut z = frames.stream.take().ok_or("encoding a frame failed")?;
+        let (bytes, z) = tokio::task::spawn_blocking(move || {
+            let bytes = web_frame::encode(seq, &frame, &mut z);
+            (bytes, z)
+        })
+        .await
+        .map_err(|_| "encoding a frame failed".to_string())?;
+        frames.stream = Some(z);
+        match tokio::time::timeout(SEND_TIMEOUT, sink.send(Message::binary(bytes))).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => return Err("the page went".into()),
+            Err(_) => return Err("the page did not take a frame for 30 s".into()),
+        }
+        frames.unacked.push_back((seq, std::time::Instant::now()));
+        Ok(())
+    }
+
+    /// Sends the state thread the command `make` builds around a reply channel, and
+    /// waits for the reply.
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, String> {
+        let (tx, rx) = oneshot::channel();
+        let stopping = || "the server is stopping".to_string();
+        self.viewing
+            .commands
+            .send(make(tx))
+            .await
+            .map_err(|_| stopping())?;
+        rx.await.map_err(|_| stopping())
     }
 
     /// Hands a page's input to the state thread (nothing from a view-only viewer).
@@ -357,15 +347,7 @@ impl Viewer {
                 }
                 _ => {}
             }
-            if self
-                .viewing
-                .commands
-                .send(Command::Input(ev))
-                .await
-                .is_err()
-            {
-                return Err("the server is stopping".into());
-            }
+            self.send_input(ev).await?;
         }
         Ok(())
     }
@@ -378,26 +360,19 @@ impl Viewer {
         let why = if self.access == Access::View {
             "a view-only viewer cannot resize the screen"
         } else {
-            let (tx, rx) = oneshot::channel();
-            let ask = Command::ViewerResize {
-                viewer: self.id,
+            let viewer = self.id;
+            let ask = |reply| Command::ViewerResize {
+                viewer,
                 width: w,
                 height: h,
-                reply: tx,
+                reply,
             };
-            if self.viewing.commands.send(ask).await.is_err() {
-                return Err("the server is stopping".into());
+            if self.ask(ask).await? {
+                return Ok(());
             }
-            match rx.await {
-                Ok(true) => return Ok(()),
-                Ok(false) => "this screen's size follows its window on the display's machine",
-                Err(_) => return Err("the server is stopping".into()),
-            }
+            "this screen's size follows its window on the display's machine"
         };
-        let m = serde_json::json!({"t": "notice", "text": why});
-        sink.send(Message::text(m.to_string()))
-            .await
-            .map_err(|_| "the page went".to_string())
+        say(sink, serde_json::json!({"t": "notice", "text": why})).await
     }
 
     /// A chunk of the page's clipboard; the last one puts it on the display's.
@@ -558,13 +533,76 @@ fn hold<T: PartialEq>(held: &mut Vec<T>, v: T, down: bool) {
     }
 }
 
-/// How many frames may be out unacknowledged on a link of this frame round trip.
-fn depth(round_trip: Duration) -> usize {
-    if round_trip > SLOW_ROUND_TRIP {
-        1
-    } else {
-        MAX_UNACKED
+/// The frames of one connection: those out and not yet acknowledged (with when they
+/// went), the smoothed round trip from a frame to its ack, the last number, the pointer
+/// shape the page has, and the deflate stream (its page inflates with one of its own).
+struct Frames {
+    unacked: VecDeque<(u32, std::time::Instant)>,
+    round_trip: Duration,
+    seq: u32,
+    cursor: Option<Cursor>,
+    /// Lent to the encoding thread while a frame is made (a stream is costly to make).
+    stream: Option<web_frame::Stream>,
+}
+
+impl Frames {
+    fn new() -> Frames {
+        Frames {
+            unacked: VecDeque::new(),
+            round_trip: Duration::ZERO,
+            seq: 0,
+            cursor: None,
+            stream: Some(web_frame::Stream::default()),
+        }
     }
+
+    /// Frame `seq` and every one before it are painted.
+    fn acked(&mut self, seq: u32) {
+        while let Some(&(s, sent)) = self.unacked.front() {
+            if s.wrapping_sub(seq) as i32 > 0 {
+                break;
+            }
+            self.unacked.pop_front();
+            self.round_trip = (self.round_trip * 3 + sent.elapsed()) / 4;
+        }
+    }
+
+    /// Whether another frame may go: [`MAX_UNACKED`] out on a fast link, one past
+    /// [`SLOW_ROUND_TRIP`].
+    fn room(&self) -> bool {
+        let depth = if self.round_trip > SLOW_ROUND_TRIP {
+            1
+        } else {
+            MAX_UNACKED
+        };
+        self.unacked.len() < depth
+    }
+}
+
+/// Sends the page a JSON message.
+async fn say<S>(sink: &mut Sink<S>, m: serde_json::Value) -> Result<(), String>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    sink.send(Message::text(m.to_string()))
+        .await
+        .map_err(|_| "the page went".to_string())
+}
+
+/// The `clipboard` message of what an app copied.
+fn clipboard_message(clip: &Clip) -> serde_json::Value {
+    use base64::Engine;
+    let items: Vec<_> = clip
+        .items
+        .iter()
+        .map(|(mime, data)| {
+            serde_json::json!({
+                "mime": mime,
+                "data": base64::engine::general_purpose::STANDARD.encode(data),
+            })
+        })
+        .collect();
+    serde_json::json!({"t": "clipboard", "items": items})
 }
 
 /// The next clipboard the bridge hands out; never, without a bridge.

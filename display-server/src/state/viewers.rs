@@ -23,7 +23,7 @@ pub const MAX_COPIES: usize = 32;
 /// A screen area that moved: the page copies its own pixels from `src` to `src` moved
 /// by `dx`, `dy` instead of receiving them again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Copy {
+pub struct CopyArea {
     /// Where the pixels were.
     pub src: Rect,
     /// How far they moved, across.
@@ -32,7 +32,7 @@ pub struct Copy {
     pub dy: i32,
 }
 
-impl Copy {
+impl CopyArea {
     /// Where the pixels are now.
     pub fn dst(&self) -> Rect {
         Rect::new(
@@ -51,7 +51,7 @@ pub struct Viewer {
     /// What changed on the screen since it last took pixels.
     dirty: Vec<Rect>,
     /// Areas that moved since, to copy before the dirty areas are painted.
-    copies: Vec<Copy>,
+    copies: Vec<CopyArea>,
     /// Wakes its task when `dirty` gains something. A `Notify` keeps one wake-up when
     /// nobody waits, so none is lost between the task's take and its next wait.
     wake: Arc<Notify>,
@@ -64,7 +64,7 @@ pub struct Viewers {
     next: u64,
     /// Top-level windows moved whole during this burst (their visible area before the
     /// first move, and the total move): hints for composing's copies.
-    moves: Vec<(yonder_protocol::WindowId, Copy)>,
+    moves: Vec<(yonder_protocol::WindowId, CopyArea)>,
 }
 
 impl Viewers {
@@ -131,12 +131,12 @@ impl Viewers {
                 c.dx += dx;
                 c.dy += dy;
             }
-            None => self.moves.push((w, Copy { src, dx, dy })),
+            None => self.moves.push((w, CopyArea { src, dx, dy })),
         }
     }
 
     /// Takes the burst's moves.
-    pub fn take_moves(&mut self) -> Vec<Copy> {
+    pub fn take_moves(&mut self) -> Vec<CopyArea> {
         self.moves.drain(..).map(|(_, c)| c).collect()
     }
 
@@ -144,7 +144,7 @@ impl Viewers {
     /// copies its page makes before painting the dirty areas. Where the page's pixels
     /// under a copy's source are stale (dirty, not yet sent), the copy carries them along:
     /// their moved place is dirty too. Past [`MAX_COPIES`], the destination is dirty.
-    pub fn copied(&mut self, copies: &[Copy]) {
+    pub fn copied(&mut self, copies: &[CopyArea]) {
         for v in &mut self.list {
             for c in copies {
                 if v.copies.len() >= MAX_COPIES {
@@ -191,7 +191,7 @@ impl Viewers {
 
     /// Takes what viewer `id` has not seen: the copies to make first, then the dirty
     /// areas; None when it is not attached.
-    pub fn take(&mut self, id: ViewerId) -> Option<(Vec<Copy>, Vec<Rect>)> {
+    pub fn take(&mut self, id: ViewerId) -> Option<(Vec<CopyArea>, Vec<Rect>)> {
         let v = self.list.iter_mut().find(|v| v.id == id)?;
         Some((std::mem::take(&mut v.copies), std::mem::take(&mut v.dirty)))
     }
@@ -269,7 +269,7 @@ mod tests {
         let mut v = Viewers::default();
         let id = v.attach(Arc::new(Notify::new()), 100, 100);
         v.take(id);
-        let c = Copy {
+        let c = CopyArea {
             src: Rect::new(0, 0, 10, 10),
             dx: 20,
             dy: 0,
