@@ -2,9 +2,9 @@
 //! kind ([`Kind::icon`]), or a thumbnail of an image file ([`thumbnail`]). The pictures are
 //! made on the client, so the same pixels serve the file browser's grid and a drag icon.
 
-use crate::pixels::{load, scale_to_fit};
 use image::{Rgba, RgbaImage};
 use std::path::Path;
+use yonder_toolkit::pixels::{load, scale_to_fit};
 
 /// Side of an icon.
 pub const ICON: u32 = 48;

@@ -15,12 +15,12 @@
 //!
 //! What the trash looks like on the screen is `ytrash`'s.
 
-use crate::transfer::{percent_decode, percent_encode};
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{self, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
+use yonder_toolkit::transfer::{percent_decode, percent_encode};
 
 /// `EXDEV`, rename's error across file systems (18 on Linux and the BSDs).
 const EXDEV: i32 = 18;

@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::{Connection, Incoming};
-use yonder_apps::transfer::{decode_atoms, decode_uri_list, percent_decode};
 use yonder_apps::trash::Trash;
 use yonder_protocol::request::{DndAction, DndActions, FakeKind, WindowAttributes};
 use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect, WindowId};
 use yonder_test_support::apps::*;
+use yonder_toolkit::transfer::{decode_atoms, decode_uri_list, percent_decode};
 
 const YFILES: &str = env!("CARGO_BIN_EXE_yfiles");
 const YTRASH: &str = env!("CARGO_BIN_EXE_ytrash");

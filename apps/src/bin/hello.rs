@@ -6,10 +6,11 @@ use clap::Parser;
 use std::time::Duration;
 use yonder::prelude::*;
 use yonder::{Connection, Incoming};
-use yonder_apps::{die, Deadline};
+use yonder_apps::die;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{atoms, Color, Event, EventMask, GcId, Point, Rect, Segment, WindowId};
+use yonder_toolkit::Deadline;
 
 /// Opens a window and draws every kind of primitive.
 #[derive(Parser)]

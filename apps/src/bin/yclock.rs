@@ -14,9 +14,10 @@ use std::f64::consts::PI;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use yonder::prelude::*;
 use yonder::Connection;
-use yonder_apps::ui::{next_step, Step, Window, WindowSpec};
-use yonder_apps::{die, Deadline, WindowArgs};
+use yonder_apps::{die, WindowArgs};
 use yonder_protocol::{Event, EventMask, Point, Rect, Segment};
+use yonder_toolkit::Deadline;
+use yonder_toolkit::{next_step, Step, Window, WindowSpec};
 
 /// Shows an analog clock.
 #[derive(Parser)]

@@ -27,13 +27,14 @@ use std::time::{Duration, Instant, SystemTime};
 use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::icons::{thumbnail, Kind, ICON};
-use yonder_apps::pixels::put_rgba;
-use yonder_apps::transfer::{encode_uri_list, DragEvent, DragSource, Offer};
-use yonder_apps::ui::{next_step, Step, Window, WindowSpec};
-use yonder_apps::{die, Deadline, WindowArgs};
+use yonder_apps::{die, WindowArgs};
 use yonder_protocol::event::ButtonEvent;
 use yonder_protocol::request::{DndAction, DndActions, GcValues};
 use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect};
+use yonder_toolkit::pixels::put_rgba;
+use yonder_toolkit::transfer::{encode_uri_list, DragEvent, DragSource, Offer};
+use yonder_toolkit::Deadline;
+use yonder_toolkit::{next_step, Step, Window, WindowSpec};
 
 /// Browses a directory.
 #[derive(Parser)]

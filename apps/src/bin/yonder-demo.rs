@@ -29,10 +29,11 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::{ConnectOptions, Connection};
-use yonder_apps::{die, Deadline};
+use yonder_apps::die;
 use yonder_protocol::reply::ListClientsReply;
 use yonder_protocol::request::ImageFormat;
 use yonder_protocol::Rect;
+use yonder_toolkit::Deadline;
 
 /// Starts a Yonder server (unless one is running) and the demo apps on it.
 #[derive(Parser)]

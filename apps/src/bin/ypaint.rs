@@ -10,7 +10,7 @@
 //! and the window follows the canvas's new size).
 //!
 //! `ypaint --embed-into 0xWIN [FILE]` runs as an embedded part of a container (`ydoc`),
-//! following the convention of [`yonder_apps::embed`]: the window is a child of the
+//! following the convention of [`yonder_toolkit::embed`]: the window is a child of the
 //! container's window `WIN` (so it has no frame), sized to the canvas plus the toolbar;
 //! the initial picture is FILE (a temporary file the container wrote; never written
 //! back). ypaint sends EMBED_READY to `WIN`; on ACTIVATE it takes the keyboard focus;
@@ -30,12 +30,13 @@ use image::RgbaImage;
 use std::path::{Path, PathBuf};
 use yonder::prelude::*;
 use yonder::Connection;
-use yonder_apps::embed::{self, parse_window, EmbedMessage};
-use yonder_apps::pixels::{load, put_rgba};
-use yonder_apps::ui::{next_step, Face, Step, Toolbar, Window, WindowSpec};
-use yonder_apps::{die, parse_size, Deadline, WindowArgs};
+use yonder_apps::{die, parse_size, WindowArgs};
 use yonder_protocol::request::{ConfigureWindow, ImageFormat, WindowAttributes};
 use yonder_protocol::{keysym, Event, EventMask, PixmapId, Point, Rect, Size, WindowId};
+use yonder_toolkit::embed::{self, parse_window, EmbedMessage};
+use yonder_toolkit::pixels::{load, put_rgba};
+use yonder_toolkit::Deadline;
+use yonder_toolkit::{next_step, Face, Step, Toolbar, Window, WindowSpec};
 
 /// Paints with the mouse and saves PNG files.
 #[derive(Parser)]

@@ -25,12 +25,13 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::Connection;
-use yonder_apps::transfer::{decode_uri_list, DropData, DropEvent, DropTarget};
 use yonder_apps::trash::{Item, Trash};
-use yonder_apps::ui::{next_step, Step, Window, WindowSpec};
-use yonder_apps::{die, Deadline, WindowArgs};
+use yonder_apps::{die, WindowArgs};
 use yonder_protocol::request::DndAction;
 use yonder_protocol::{atoms, keysym, Event, EventMask, Point, Rect};
+use yonder_toolkit::transfer::{decode_uri_list, DropData, DropEvent, DropTarget};
+use yonder_toolkit::Deadline;
+use yonder_toolkit::{next_step, Step, Window, WindowSpec};
 
 /// A trash can to drop files on.
 #[derive(Parser)]

@@ -18,12 +18,13 @@ use clap::Parser;
 use std::path::{Path, PathBuf};
 use yonder::prelude::*;
 use yonder::Connection;
-use yonder_apps::pixels::{load, put_rgba, scale_to_fit};
-use yonder_apps::transfer::{encode_uri_list, DragSource, Offer};
-use yonder_apps::ui::{max_window_size, next_step, Step, Window, WindowSpec};
-use yonder_apps::{die, Deadline, WindowArgs};
+use yonder_apps::{die, WindowArgs};
 use yonder_protocol::request::DndActions;
 use yonder_protocol::{atoms, keysym, Event, EventMask, Point, Rect};
+use yonder_toolkit::pixels::{load, put_rgba, scale_to_fit};
+use yonder_toolkit::transfer::{encode_uri_list, DragSource, Offer};
+use yonder_toolkit::Deadline;
+use yonder_toolkit::{max_window_size, next_step, Step, Window, WindowSpec};
 
 /// Shows an image file.
 #[derive(Parser)]

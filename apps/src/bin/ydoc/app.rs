@@ -13,9 +13,9 @@ use crate::render::{draw, Pictures, View};
 use std::path::PathBuf;
 use std::time::Instant;
 use yonder::Connection;
-use yonder_apps::ui::Window;
 use yonder_protocol::event::{ButtonEvent, KeyEvent};
 use yonder_protocol::{Event, ModMask, Point, Rect, Timestamp};
+use yonder_toolkit::Window;
 
 /// Two presses on a part closer than this (milliseconds) are a double click.
 const DOUBLE_CLICK_MS: u32 = 500;

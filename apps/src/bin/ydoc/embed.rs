@@ -1,4 +1,4 @@
-//! In-place editing of a part, the container's side of [`yonder_apps::embed`]:
+//! In-place editing of a part, the container's side of [`yonder_toolkit::embed`]:
 //!
 //! 1. ydoc creates a child window at the part's place (selecting SUBSTRUCTURE_NOTIFY on
 //!    it), writes the part's PNG to a temporary file and runs `ypaint --embed-into 0xWIN
@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use yonder::prelude::*;
 use yonder::Connection;
-use yonder_apps::embed::{read_content, EmbedMessage};
 use yonder_protocol::request::{ConfigureWindow, WindowAttributes};
 use yonder_protocol::{Color, Event, EventMask, Rect, Size, WindowId};
+use yonder_toolkit::embed::{read_content, EmbedMessage};
 
 /// How long a part may take to show up, and to go after DEACTIVATE.
 const START_LIMIT: Duration = Duration::from_secs(20);

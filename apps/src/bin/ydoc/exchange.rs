@@ -2,15 +2,15 @@
 //! selected text as `text/plain;charset=utf-8`; Ctrl+V converts CLIPBOARD to that type)
 //! and drops on the window (`image/png`, `text/uri-list` naming a PNG or JPEG file, and
 //! `text/plain;charset=utf-8`, taken with Copy), on top of the shared helpers of
-//! [`yonder_apps::transfer`]. What arrives is handed to the app as [`Incoming`]; where it
+//! [`yonder_toolkit::transfer`]. What arrives is handed to the app as [`Incoming`]; where it
 //! goes in the document is the app's decision.
 
 use crate::model::{Part, PartKind};
 use yonder::prelude::*;
 use yonder::{Connection, ReplyError};
-use yonder_apps::transfer::{decode_uri_list, DropTarget, Offer, Receiver};
 use yonder_protocol::request::DndAction;
 use yonder_protocol::{atoms, Event, Point, Timestamp, WindowId};
+use yonder_toolkit::transfer::{decode_uri_list, DropTarget, Offer, Receiver};
 
 /// Something that arrived for the document.
 #[derive(Debug)]
@@ -174,7 +174,7 @@ mod tests {
             .unwrap();
         let text = dir.path().join("notes.txt");
         std::fs::write(&text, "not a picture").unwrap();
-        let list = yonder_apps::transfer::encode_uri_list(&[&text, &jpeg]);
+        let list = yonder_toolkit::transfer::encode_uri_list(&[&text, &jpeg]);
         let Some(Dropped::Picture(p)) = accept_drop(atoms::TEXT_URI_LIST, list.as_bytes()) else {
             panic!("picture from a file")
         };
@@ -183,7 +183,7 @@ mod tests {
             image::guess_format(&p.png).ok(),
             Some(image::ImageFormat::Png)
         );
-        let only_text = yonder_apps::transfer::encode_uri_list(&[&text]);
+        let only_text = yonder_toolkit::transfer::encode_uri_list(&[&text]);
         assert!(accept_drop(atoms::TEXT_URI_LIST, only_text.as_bytes()).is_none());
     }
 }

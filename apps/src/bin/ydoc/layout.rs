@@ -92,7 +92,7 @@ pub fn layout(
             Block::Part(p) => {
                 let (w, h) = p.size();
                 let size = sized(i).unwrap_or_else(|| {
-                    let (w, h) = yonder_apps::pixels::fit(w, h, column, u32::MAX);
+                    let (w, h) = yonder_toolkit::pixels::fit(w, h, column, u32::MAX);
                     Size::new(w, h)
                 });
                 (size.height, Shape::Part(size))

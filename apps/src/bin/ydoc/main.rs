@@ -26,9 +26,10 @@ mod render;
 use clap::Parser;
 use std::path::PathBuf;
 use yonder::Connection;
-use yonder_apps::ui::{next_step, Step, Window, WindowSpec};
-use yonder_apps::{die, parse_size, Deadline, WindowArgs};
+use yonder_apps::{die, parse_size, WindowArgs};
 use yonder_protocol::{EventMask, Rect};
+use yonder_toolkit::Deadline;
+use yonder_toolkit::{next_step, Step, Window, WindowSpec};
 
 /// Edits compound documents: text with pictures edited in place.
 #[derive(Parser)]

@@ -10,9 +10,9 @@ use crate::model::{Document, Part};
 use image::imageops::FilterType;
 use std::collections::{HashMap, HashSet};
 use yonder::prelude::*;
-use yonder_apps::pixels::put_rgba;
-use yonder_apps::ui::Window;
 use yonder_protocol::{PixmapId, Point, Rect, Size};
+use yonder_toolkit::pixels::put_rgba;
+use yonder_toolkit::Window;
 
 /// The page.
 pub const PAPER: u32 = 0xffffff;

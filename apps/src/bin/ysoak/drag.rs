@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::{Connection, Incoming};
-use yonder_apps::transfer::{DragEvent, DragSource, DropEvent, DropTarget, Offer};
 use yonder_protocol::geometry::{DndAction, DndActions};
 use yonder_protocol::request::{FakeKind, WindowAttributes};
 use yonder_protocol::{atoms, Color, EventMask, Point, Rect, WindowId};
+use yonder_toolkit::transfer::{DragEvent, DragSource, DropEvent, DropTarget, Offer};
 
 const PAYLOAD: &[u8] = b"dropped by ysoak";
 

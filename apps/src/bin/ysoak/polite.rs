@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
 use yonder::{Connection, Incoming};
-use yonder_apps::transfer::{Offer, Receiver};
 use yonder_protocol::event::Event;
 use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{atoms, Atom, Color, EventMask, Point, Rect, Timestamp, WindowId};
+use yonder_toolkit::transfer::{Offer, Receiver};
 
 /// How long a conversion may take before it counts as a failure (its owner may be
 /// pausing between cycles; the server refuses it if the owner goes away).

@@ -1,20 +1,11 @@
-//! A tiny toolkit for the Yonder apps, on top of the `yonder` client library:
-//!
-//! * [`Window`] – a top-level window with a title, `WM_DELETE_WINDOW` support (the close
-//!   button of the server's window manager), one graphics context, and a back buffer: the
-//!   app draws a whole frame into a pixmap and [`Window::present`] copies it to the window
-//!   in one request, so the screen never shows a half-drawn frame.
-//! * [`next_step`] – one turn of an app's event loop: the next event, a wake-up time the
-//!   app asked for (a clock's next second), or the end (`--exit-after`, server gone).
-//! * [`Toolbar`] – a row of square buttons (color swatches, brush sizes), with hit testing
-//!   and highlighting of the chosen ones.
-//!
-//! It owns no policy of any app: what to draw and when is the app's.
+//! [`Window`]: a top-level window with a title, `WM_DELETE_WINDOW` support (the close
+//! button of the window manager), one graphics context, and a back buffer: the app draws a
+//! whole frame into a pixmap and [`Window::present`] copies it to the window in one
+//! request, so the screen never shows a half-drawn frame. A resize gives a new back
+//! buffer ([`Window::configure`]).
 
-use crate::{die, Deadline};
-use std::time::{Duration, Instant};
 use yonder::prelude::*;
-use yonder::{Connection, ConnectionError, Incoming};
+use yonder::{Connection, ConnectionError};
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::reply::TextExtentsReply;
@@ -261,147 +252,5 @@ impl<'c> Window<'c> {
     pub fn close(self) {
         self.conn.destroy_window(self.id);
         let _ = self.conn.sync();
-    }
-}
-
-/// What an app's event loop does next.
-#[derive(Debug)]
-pub enum Step {
-    /// Handle this event.
-    Event(Event),
-    /// The wake-up time given to [`next_step`] has come.
-    Wake,
-    /// End the app: `--exit-after` has run out or the server has gone.
-    Quit,
-}
-
-/// Waits for the next event, until `wake` at the latest. Request errors (a bug, not a
-/// user's mistake) are reported on stderr and the wait goes on; a server that closes the
-/// connection ends the app quietly, like a closed terminal ends a shell; any other
-/// connection failure ends it with a message.
-pub fn next_step(conn: &Connection, deadline: &Deadline, wake: Option<Instant>) -> Step {
-    loop {
-        if deadline.passed() {
-            return Step::Quit;
-        }
-        let now = Instant::now();
-        let cap = match wake {
-            Some(w) if w <= now => return Step::Wake,
-            Some(w) => w - now,
-            None => Duration::from_secs(3600),
-        };
-        match conn.wait_for_event_timeout(deadline.wait(cap)) {
-            Ok(Some(Incoming::Event { event, .. })) => return Step::Event(event),
-            Ok(Some(Incoming::Error(e))) => eprintln!("{}: {e}", conn.app_name()),
-            // The library resumes by itself; the windows come back with Exposes.
-            Ok(Some(_)) | Ok(None) => {}
-            Err(ConnectionError::Closed) => return Step::Quit,
-            Err(e) => die(conn.app_name(), e),
-        }
-    }
-}
-
-/// What a toolbar button shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Face {
-    /// A square of this color (`0xRRGGBB`).
-    Swatch(u32),
-    /// A black dot of this diameter on white: a brush size.
-    Dot(u32),
-    /// Dark text on white: a command ("Done", "↻").
-    Label(&'static str),
-}
-
-/// Side of a toolbar button.
-pub const BUTTON: u32 = 24;
-/// Space between toolbar buttons.
-const GAP: i32 = 6;
-/// Outline of a chosen button.
-const HIGHLIGHT: u32 = 0x1e66f5;
-/// Outline of the other buttons.
-const RIM: u32 = 0x9ca0b0;
-/// The toolbar's background.
-const TOOLBAR_BG: u32 = 0xe6e9ef;
-/// Text size and color of [`Face::Label`] buttons.
-const LABEL_PX: f32 = 13.0;
-const LABEL_INK: u32 = 0x4c4f69;
-
-/// A strip of square buttons laid out left to right.
-pub struct Toolbar {
-    /// The strip, window-relative.
-    pub rect: Rect,
-    /// The buttons' faces and places.
-    pub buttons: Vec<(Face, Rect)>,
-    next_x: i32,
-}
-
-impl Toolbar {
-    /// An empty toolbar filling `rect`.
-    pub fn new(rect: Rect) -> Toolbar {
-        Toolbar {
-            rect,
-            buttons: Vec::new(),
-            next_x: rect.x + GAP,
-        }
-    }
-
-    /// Adds a button after the last one; returns its index.
-    pub fn add(&mut self, face: Face) -> usize {
-        self.add_wide(face, BUTTON)
-    }
-
-    /// Adds a button `width` pixels wide (and [`BUTTON`] high) after the last one, for a
-    /// label longer than a glyph; returns its index.
-    pub fn add_wide(&mut self, face: Face, width: u32) -> usize {
-        let y = self.rect.y + (self.rect.height as i32 - BUTTON as i32) / 2;
-        self.buttons
-            .push((face, Rect::new(self.next_x, y, width, BUTTON)));
-        self.next_x += width as i32 + GAP;
-        self.buttons.len() - 1
-    }
-
-    /// Leaves extra room before the next button (between groups).
-    pub fn space(&mut self) {
-        self.next_x += 3 * GAP;
-    }
-
-    /// Where the next button would go: the free space starts here.
-    pub fn end(&self) -> i32 {
-        self.next_x
-    }
-
-    /// The button under `p`, if any.
-    pub fn hit(&self, p: Point) -> Option<usize> {
-        self.buttons.iter().position(|(_, r)| r.contains(p))
-    }
-
-    /// Draws the strip and its buttons into `d`; the buttons in `chosen` are highlighted.
-    pub fn draw(&self, win: &Window, d: Drawable, chosen: &[usize]) {
-        win.fill(d, TOOLBAR_BG, &[self.rect]);
-        for (i, (face, r)) in self.buttons.iter().enumerate() {
-            match *face {
-                Face::Swatch(rgb) => win.fill(d, rgb, &[*r]),
-                Face::Dot(diameter) => {
-                    win.fill(d, 0xffffff, &[*r]);
-                    let c = Point::new(r.x + r.width as i32 / 2, r.y + r.height as i32 / 2);
-                    win.disc(d, 0x000000, c, diameter.min(BUTTON - 4));
-                }
-                Face::Label(text) => {
-                    win.fill(d, 0xffffff, &[*r]);
-                    // Centered by an estimate of the advance (0.6 em a character), which
-                    // saves a round trip per button and is close enough for short labels.
-                    let guess = (text.chars().count() as f32 * LABEL_PX * 0.6) as i32;
-                    let x = r.x + (r.width as i32 - guess).max(0) / 2;
-                    let baseline = r.y + (r.height as i32 + LABEL_PX as i32 * 7 / 10) / 2;
-                    win.text(d, Point::new(x, baseline), LABEL_PX, LABEL_INK, text);
-                }
-            }
-            if chosen.contains(&i) {
-                let around = Rect::new(r.x - 3, r.y - 3, r.width + 6, r.height + 6);
-                win.outline(d, HIGHLIGHT, around, 2);
-            } else {
-                win.outline(d, RIM, *r, 1);
-            }
-        }
     }
 }

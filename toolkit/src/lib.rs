@@ -1,0 +1,39 @@
+//! `yonder-toolkit`: what most apps want on top of the `yonder` client library, the way a
+//! toolkit sits on Xlib. Everything here is made of ordinary requests and events; an app
+//! can use any part of it and do the rest with the library directly.
+//!
+//! * [`Window`] – a top-level (or embedded) window with a title, the close request, one
+//!   graphics context and a back buffer that follows resizes.
+//! * [`next_step`] and [`Deadline`] – one turn of the event loop: an event, a wake-up the
+//!   app asked for, or the end.
+//! * [`Toolbar`] – a row of square buttons with hit testing.
+//! * [`transfer`] – selections and drag-and-drop: offering data ([`transfer::Offer`]),
+//!   receiving it ([`transfer::Receiver`]), drag sources and drop targets,
+//!   `text/uri-list`.
+//! * [`embed`] – the embedding convention between a container and an in-place part.
+//! * [`pixels`] – decoding image files and sending pixels in bands that fit a frame.
+//!
+//! What is one app's own idea (a clock face, a paint canvas) stays in the app.
+//!
+//! # Layers
+//!
+//! Lowest first. A module may use the modules of its own line and of the lines above it,
+//! never one below, and no two modules may use each other (`tests/architecture.rs`).
+//!
+//! 1. `pixels`, `run`, `embed` — image files and pixels in bands; the loop step; the
+//!    embedding convention.
+//! 2. `window` — the window with its back buffer.
+//! 3. `toolbar`, `transfer` — buttons drawn into a window; selections and drag-and-drop
+//!    (a drag's icon is an image in a window of its own).
+#![deny(missing_docs)]
+
+pub mod embed;
+pub mod pixels;
+mod run;
+mod toolbar;
+pub mod transfer;
+mod window;
+
+pub use run::{next_step, Deadline, Step};
+pub use toolbar::{Face, Toolbar, BUTTON};
+pub use window::{max_window_size, Window, WindowSpec, FRAME_ROOM};
