@@ -10,7 +10,9 @@ use crate::error::{ConnectError, ConnectionError, MoveError};
 use crate::event::Incoming;
 use crate::fingerprint::Fingerprint;
 use crate::images::{ImageOptions, ImageStats, Images};
+use crate::ready::Waker;
 use crate::transport::{Transport, Via, Wait};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -137,8 +139,9 @@ impl Connection {
             app_name.clone(),
             opts.reconnect,
         )?;
-        let cookie = dialer.cookie()?;
+        // The socket first: with no server there, that is the news, not a missing cookie.
         let stream = dialer.dial()?;
+        let cookie = dialer.cookie()?;
         let id_space = random_id_space()?;
         // A lost link is resumed, and a restarted server gets the app's state replayed
         // (protocol.md §5.4), unless the app chose to end with its connection.
@@ -320,10 +323,7 @@ impl Connection {
 
     /// The next event or unclaimed error, waiting as long as it takes. Flushes first.
     pub fn wait_for_event(&self) -> Result<Incoming, ConnectionError> {
-        match self
-            .transport
-            .wait_until(Wait::Block, |st| st.take_event())?
-        {
+        match self.transport.wait_event(Wait::Block)? {
             Some(incoming) => Ok(incoming),
             None => Err(ConnectionError::Closed),
         }
@@ -333,7 +333,7 @@ impl Connection {
     /// Flushes first (which waits only if the server does not take our requests). When
     /// another thread is reading the socket, only the queue is looked at.
     pub fn poll_for_event(&self) -> Result<Option<Incoming>, ConnectionError> {
-        self.transport.wait_until(Wait::Poll, |st| st.take_event())
+        self.transport.wait_event(Wait::Poll)
     }
 
     /// The next event or unclaimed error, waiting at most `timeout` (`Ok(None)` when it
@@ -345,8 +345,16 @@ impl Connection {
         let deadline = Instant::now()
             .checked_add(timeout)
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(86400 * 365));
-        self.transport
-            .wait_until(Wait::Until(deadline), |st| st.take_event())
+        self.transport.wait_event(Wait::Until(deadline))
+    }
+
+    /// A [`Waker`] for other threads: its [`Waker::wake`] makes this connection's event
+    /// wait (or its descriptor, [`AsFd`]) return [`Incoming::Woken`], so a worker thread
+    /// can hand results to a loop that waits for events. Once an app has a waker, its
+    /// event waits poll the socket and then wait on the connection's descriptor, which
+    /// the waker raises.
+    pub fn waker(&self) -> Waker {
+        self.transport.waker()
     }
 
     /// The bytes of memory the library's journal of this app's server-side state holds
@@ -396,6 +404,40 @@ impl Connection {
         Q::Reply: ReplyType,
     {
         reply_request(&self.transport, request)
+    }
+}
+
+/// The connection's descriptor for event loops (tokio's `AsyncFd`, mio, calloop, glib,
+/// `poll`): readable when the connection may have something for the app. It is the same
+/// descriptor for the connection's life, across resumed and moved connections. When it
+/// is readable, call [`Connection::poll_for_event`] until it returns `Ok(None)`; only
+/// then wait on the descriptor again (like xcb's `xcb_poll_for_event`). Requests are
+/// buffered: flush ([`Connection::flush`]) before going to sleep, or the server never
+/// sees them (every `poll_for_event` flushes too).
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::os::fd::AsFd;
+/// use rustix::event::{poll, PollFd, PollFlags};
+/// let conn = yonder::Connection::connect(None)?;
+/// loop {
+///     while let Some(item) = conn.poll_for_event()? {
+///         println!("{item:?}");
+///     }
+///     let mut fds = [PollFd::new(&conn, PollFlags::IN)];
+///     poll(&mut fds, None)?;
+/// }
+/// # }
+/// ```
+impl AsFd for Connection {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.transport.fd()
+    }
+}
+
+impl AsRawFd for Connection {
+    fn as_raw_fd(&self) -> RawFd {
+        self.as_fd().as_raw_fd()
     }
 }
 

@@ -138,8 +138,6 @@ impl Dialer {
             app_name,
             reconnect,
         };
-        // The cookie first: without one there is nothing to try.
-        dialer.cookie()?;
         dialer.pin = match (&dialer.address, pin) {
             (Address::Tls { .. }, Some(p)) => Some(p),
             // Pinned or nothing: without a fingerprint no connection is attempted.

@@ -34,6 +34,9 @@ pub enum Incoming {
     /// for apps that care: the library resumes by itself, and an app that ignores these
     /// sees a pause.
     Display(DisplayChange),
+    /// Another thread called [`Waker::wake`](crate::Waker::wake) (only for apps that
+    /// made a [`Waker`](crate::Waker) with [`Connection::waker`](crate::Connection::waker)).
+    Woken,
 }
 
 /// What happened to the connection to the display.

@@ -14,7 +14,7 @@ use crate::tls::TlsStream;
 use std::io::{self, IoSlice, Read, Write};
 use std::mem::MaybeUninit;
 use std::net::TcpStream;
-use std::os::fd::BorrowedFd;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::net::UnixStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -102,6 +102,15 @@ impl Stream {
             &mut control,
             SendFlags::NOSIGNAL,
         )?)
+    }
+
+    /// The socket's descriptor (under the TLS, for a TLS stream).
+    pub(crate) fn fd(&self) -> BorrowedFd<'_> {
+        match self {
+            Stream::Unix(s) => s.as_fd(),
+            Stream::Tcp(s) => s.as_fd(),
+            Stream::Tls(s) => s.tcp().as_fd(),
+        }
     }
 
     /// Whether this is a Unix socket (a local server: shared memory may work).

@@ -64,9 +64,10 @@
 //!    server-side state, what a fresh server needs to recreate it (issue 12); QOI for raw
 //!    images on slow links; the exchange of two id spaces in encoded messages and the
 //!    atom numbers of each display (an app that moved keeps its ids and atoms).
-//! 3. `tls`, `io`, `output`, `dial` — bytes on the socket: the pinned-certificate TLS
-//!    stream, the socket and frame decoding, the output buffer and its writes (and the
-//!    written requests kept for a resume), reaching a display again and again.
+//! 3. `tls`, `io`, `output`, `dial`, `ready` — bytes on the socket: the pinned-certificate
+//!    TLS stream, the socket and frame decoding, the output buffer and its writes (and the
+//!    written requests kept for a resume), reaching a display again and again; the one
+//!    descriptor other event loops watch, and the wakers.
 //! 4. `transport`, `cookie` — the sending core: sequence numbers, buffering and flushing,
 //!    the reading token and every wait (`Transport`), and resuming a lost connection
 //!    (`transport::reconnect`); the cookies that collect a request's reply or error, and
@@ -99,6 +100,7 @@ mod lock;
 mod lossless;
 mod output;
 pub mod prelude;
+mod ready;
 mod renumber;
 mod requests;
 mod shm;
@@ -120,6 +122,7 @@ pub use fingerprint::Fingerprint;
 pub use images::{Compression, ImageOptions, ImageStats, SHM_MIN_BYTES};
 pub use io::MAX_INCOMING_FRAME;
 pub use journal::Replay;
+pub use ready::Waker;
 pub use requests::{
     DrawExt, InputExt, PropertyExt, RequestExt, ResourceExt, ShmExt, TransferExt, WindowExt,
     SELECTION_CHUNK,

@@ -335,7 +335,7 @@ impl Inner {
         lock(&self.state)
             .events
             .push_back(Incoming::Display(change));
-        self.changed.notify_all();
+        self.notify();
         self.migrating.store(false, Ordering::Release);
         result
     }
@@ -584,7 +584,7 @@ impl Inner {
         // Nobody waits for this answer: it is dropped when it comes.
         self.send_plain(&Request::Sync(Sync {}));
         let _ = self.flush();
-        self.changed.notify_all();
+        self.notify();
         redrawn
     }
 
@@ -692,7 +692,7 @@ impl Inner {
             *input = std::mem::replace(&mut far.input, Input::after_setup());
             input.set_renumber(&far.renumber);
             *lock(&self.renumber) = far.renumber.clone();
-            *lock(&self.stream) = Arc::new(far.stream);
+            self.set_stream(far.stream);
             let wire = far.swap.map_or(self.id_space, |s| s.wire);
             self.wire_space.store(wire, Ordering::Release);
         }
@@ -724,7 +724,7 @@ impl Inner {
         let _ = self.flush_locked(&mut out, None);
         let freeze = frozen.elapsed();
         drop(out);
-        self.changed.notify_all();
+        self.notify();
         Ok(Moved {
             freeze,
             body_bytes: 0,

@@ -36,6 +36,7 @@ use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Copy, Replay, Sent, Shared};
 use crate::lock::{lock, Condvar, Mutex};
 use crate::output::{Output, WRITE_TIMEOUT};
+use crate::ready::{Ready, Waker};
 use crate::renumber::Renumber;
 use crate::state::{message_seq, screen_of, State};
 use crate::swap::Swap;
@@ -103,6 +104,12 @@ pub(crate) struct Inner {
     state: Mutex<State>,
     /// Signalled whenever the reader has routed a batch, failed, or given the token back.
     changed: Condvar,
+    /// The descriptor for other event loops and the wakers (`ready`). Made with the
+    /// transport; raised only once the app asked for the descriptor or a waker (`armed`),
+    /// so that apps which do not use them pay no system call per read.
+    ready: Ready,
+    /// The app holds the descriptor or a waker: notifications raise `ready`.
+    armed: AtomicBool,
     /// The first setup reply, once it has arrived (what the first wait waits for).
     setup: OnceLock<Setup>,
     /// The setup of the display the app is on now: the first, then that of a restarted
@@ -207,6 +214,7 @@ impl Transport {
         display: String,
     ) -> io::Result<Transport> {
         stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+        let ready = Ready::new(&stream)?;
         let renumber = Arc::new(Renumber::same());
         let mut input = Input::default();
         input.set_renumber(&renumber);
@@ -216,6 +224,8 @@ impl Transport {
             input: Mutex::new(input),
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
+            ready,
+            armed: AtomicBool::new(false),
             setup: OnceLock::new(),
             setup_now: Mutex::new(None),
             requests_sent: AtomicU64::new(0),
@@ -585,7 +595,7 @@ impl Inner {
             }
             Ok(()) => {}
         }
-        self.changed.notify_all();
+        self.notify();
         if let Some(news) = news {
             self.journal.learn(news);
         }
@@ -709,7 +719,7 @@ impl Inner {
     /// Records a failure of the connection; returns the error in force.
     pub(crate) fn fail(&self, err: ConnectionError) -> ConnectionError {
         let err = lock(&self.state).fail(err);
-        self.changed.notify_all();
+        self.notify();
         err
     }
 
@@ -730,9 +740,78 @@ impl Inner {
         outcome.map_err(ReplyError::Protocol)
     }
 
+    /// Wakes the threads waiting on `changed` and, when the app uses the descriptor,
+    /// raises it if something waits in the queue (or the connection failed): what the
+    /// app's own poll leaves behind, an event read while another thread waited for a
+    /// reply, the display going and coming back.
+    fn notify(&self) {
+        self.changed.notify_all();
+        if self.armed.load(Ordering::Acquire) {
+            let st = lock(&self.state);
+            if !st.events.is_empty() || st.broken.is_some() {
+                self.ready.raise();
+            }
+        }
+    }
+
+    /// Puts `stream` in place of the socket (a resume or a move), and in the ready
+    /// descriptor's watch.
+    fn set_stream(&self, stream: Stream) {
+        let mut now = lock(&self.stream);
+        self.ready.watch(&stream);
+        *now = Arc::new(stream);
+    }
+
+    /// The descriptor other event loops poll (readable: call `poll_for_event` until it
+    /// returns nothing).
+    pub(crate) fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.armed.store(true, Ordering::Release);
+        self.ready.fd()
+    }
+
+    /// A waker for other threads.
+    pub(crate) fn waker(&self) -> Waker {
+        self.armed.store(true, Ordering::Release);
+        self.ready.waker()
+    }
+
+    /// The next event, unclaimed error or wake (`take`: the queue's and the waker's),
+    /// as `wait` allows. With the descriptor or a waker in use the wait is a poll of the
+    /// socket and then a wait on the descriptor, so that a waker interrupts it; without,
+    /// the reading thread blocks on the socket itself.
+    pub(crate) fn wait_event(&self, wait: Wait) -> Result<Option<Incoming>, ConnectionError> {
+        let armed = self.armed.load(Ordering::Acquire);
+        let ready = &self.ready;
+        let take = |st: &mut State| {
+            st.take_event()
+                .or_else(|| (armed && ready.take_woken()).then_some(Incoming::Woken))
+        };
+        if !armed {
+            return self.wait_until(wait, take);
+        }
+        loop {
+            // Lowered before the look: a raise after it is never lost.
+            ready.lower();
+            if let Some(x) = self.wait_until(Wait::Poll, take)? {
+                return Ok(Some(x));
+            }
+            let timeout = match wait {
+                Wait::Poll => return Ok(None),
+                Wait::Block => None,
+                Wait::Until(deadline) => match deadline.checked_duration_since(Instant::now()) {
+                    Some(left) if !left.is_zero() => Some(left),
+                    _ => return Ok(None),
+                },
+            };
+            if let Err(e) = ready.wait(timeout) {
+                return Err(self.fail(connection_error(e)));
+            }
+        }
+    }
+
     pub(crate) fn forget_seq(&self, seq: Seq) {
         if lock(&self.state).forget(seq.0) {
-            self.changed.notify_all();
+            self.notify();
         }
     }
 

@@ -64,6 +64,8 @@ impl Inner {
         st.detached = Some(Instant::now());
         st.events.push_back(Incoming::Display(DisplayChange::Lost));
         drop(st);
+        // The dead socket would keep the app's loop awake while the link is resumed.
+        self.ready.unwatch();
         let Some(me) = self.me.upgrade() else {
             return;
         };
@@ -74,7 +76,7 @@ impl Inner {
         if let Err(e) = spawned {
             self.fail(ConnectionError::from(e));
         }
-        self.changed.notify_all();
+        self.notify();
     }
 
     /// The reconnecting thread: attempts until back, given up, or dropped.
@@ -108,7 +110,7 @@ impl Inner {
                         resumed: back.resumed,
                     }));
                     drop(st);
-                    self.changed.notify_all();
+                    self.notify();
                     if self.debug_journal {
                         let bytes = self.journal.bytes();
                         let app = dialer.app_name();
@@ -251,7 +253,7 @@ impl Inner {
         input.set_swap(self.swap());
         input.set_renumber(&lock(&self.renumber));
         *lock(&self.input) = input;
-        *lock(&self.stream) = Arc::new(stream);
+        self.set_stream(stream);
         let watches = self.journal.watches_root_structure();
         // A fresh server shows the app's windows blank: the app hears so now, and its
         // redraw follows the replay at once instead of a round trip later, behind the
