@@ -76,8 +76,9 @@
 //!    segment (the one place with `unsafe`), compression, or the request itself.
 //! 6. `connection` — the [`Connection`]: the transport plus the image state; opening,
 //!    setup, ids, flushing, events.
-//! 7. `requests`, `prelude` — the typed request methods, one sealed trait per family,
-//!    implemented for `Connection`; the prelude that brings them into scope.
+//! 7. `requests`, `prelude`, `guide` — the typed request methods, one sealed trait per
+//!    family, implemented for `Connection`; the prelude that brings them into scope with
+//!    the everyday protocol types; the guide (documentation only).
 //!
 //! A request's way, e.g. `conn.poly_fill_rectangle(..)`: `requests/draw.rs` (encodes the
 //! slice straight into the output) → `transport.rs` (sequence number, buffering, flush)
@@ -92,6 +93,7 @@ mod dial;
 pub mod display;
 pub mod error;
 pub mod event;
+pub mod guide;
 pub use yonder_address::fingerprint;
 mod images;
 mod io;
@@ -127,5 +129,7 @@ pub use requests::{
     DrawExt, InputExt, PropertyExt, RequestExt, ResourceExt, ShmExt, TransferExt, WindowExt,
     SELECTION_CHUNK,
 };
-/// The wire protocol crate, re-exported so apps need only this one dependency.
+/// The wire protocol crate, re-exported so apps need only this one dependency: every
+/// message, event, reply and value type.
+#[doc(inline)]
 pub use yonder_protocol as protocol;

@@ -105,6 +105,33 @@ pub struct KeyEvent {
     pub repeat: bool,
 }
 
+impl KeyEvent {
+    /// The text this key inserts into a text field: `text` when it is printable and no
+    /// Control, Alt or Super key is held; else empty. `text` itself is what the keyboard
+    /// produced, control characters included: Backspace gives `"\u{8}"`, Return `"\r"`,
+    /// Tab `"\t"`, Escape `"\u{1b}"`, Delete `"\u{7f}"`, and Ctrl+C gives `"c"` with
+    /// [`ModMask::CONTROL`] held. Editing keys are recognised by [`KeyEvent::keysym`]
+    /// ([`crate::keysym`]) and shortcuts by [`KeyEvent::shortcut`], so an app needs no
+    /// filtering of its own.
+    pub fn typed(&self) -> &str {
+        let chord = ModMask::CONTROL | ModMask::MOD1 | ModMask::MOD4;
+        if self.modifiers.intersects(chord) || self.text.chars().any(char::is_control) {
+            return "";
+        }
+        &self.text
+    }
+
+    /// The shortcut this key is, when Control is held: the lowercase character of its
+    /// key (`Some('c')` for Ctrl+C and Ctrl+Shift+C alike), else `None`.
+    pub fn shortcut(&self) -> Option<char> {
+        if !self.modifiers.contains(ModMask::CONTROL) {
+            return None;
+        }
+        let c = crate::keysym::to_char(self.keysym)?;
+        (!c.is_control()).then(|| c.to_lowercase().next().unwrap_or(c))
+    }
+}
+
 /// A pointer button press or release; buttons 4/5 (6/7) are one wheel step up/down (left/right).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ButtonEvent {
@@ -484,4 +511,49 @@ pub struct MoveOutcomeEvent {
     pub moved: bool,
     /// Why not, when it did not.
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(keysym: u32, text: &str, modifiers: ModMask) -> KeyEvent {
+        KeyEvent {
+            window: WindowId(1),
+            time: Timestamp(0),
+            x: 0,
+            y: 0,
+            root_x: 0,
+            root_y: 0,
+            keysym,
+            text: text.into(),
+            modifiers,
+            repeat: false,
+        }
+    }
+
+    #[test]
+    fn typed_text_leaves_out_control_characters_and_chords() {
+        assert_eq!(key(0xe9, "é", ModMask::EMPTY).typed(), "é");
+        assert_eq!(key(0x41, "A", ModMask::SHIFT).typed(), "A");
+        assert_eq!(
+            key(crate::keysym::BACKSPACE, "\u{8}", ModMask::EMPTY).typed(),
+            ""
+        );
+        assert_eq!(key(crate::keysym::RETURN, "\r", ModMask::EMPTY).typed(), "");
+        assert_eq!(key(0x63, "c", ModMask::CONTROL).typed(), "");
+        assert_eq!(key(0x63, "c", ModMask::MOD1).typed(), "");
+    }
+
+    #[test]
+    fn shortcuts_are_the_key_with_control() {
+        assert_eq!(key(0x63, "c", ModMask::CONTROL).shortcut(), Some('c'));
+        let shifted = ModMask::CONTROL | ModMask::SHIFT;
+        assert_eq!(key(0x43, "C", shifted).shortcut(), Some('c'));
+        assert_eq!(key(0x63, "c", ModMask::EMPTY).shortcut(), None);
+        assert_eq!(
+            key(crate::keysym::TAB, "\t", ModMask::CONTROL).shortcut(),
+            None
+        );
+    }
 }

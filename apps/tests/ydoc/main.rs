@@ -23,8 +23,8 @@ mod text;
 
 use std::time::{Duration, Instant};
 use yonder::{Connection, Incoming};
-use yonder_protocol::request::{DndAction, DndActions, FakeKind, WindowAttributes};
-use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect, WindowId};
+use yonder_protocol::request::{DndAction, DndActions, FakeKind};
+use yonder_protocol::{keysym, Event, Rect, WindowId};
 use yonder_test_support::apps::*;
 use yonder_test_support::client::Pixels;
 

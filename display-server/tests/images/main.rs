@@ -15,7 +15,7 @@ use yonder::prelude::*;
 use yonder::{Compression, ConnectOptions, Connection, ImageOptions, ReplyError};
 use yonder_protocol::request::{GcValues, ImageFormat, PutImage, ShmAttach, ShmPutImage};
 use yonder_protocol::{
-    Drawable, ErrorCode, EventMask, GcId, PixmapId, Point, Rect, Request, ShmSegment, SHM_EXTENSION,
+    Drawable, ErrorCode, GcId, PixmapId, Rect, Request, ShmSegment, SHM_EXTENSION,
 };
 use yonder_test_support::client::*;
 use yonder_test_support::server::*;

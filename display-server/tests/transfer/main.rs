@@ -20,9 +20,7 @@ use yonder_protocol::event::{
 };
 use yonder_protocol::reply::MapState;
 use yonder_protocol::request::{Cursor, DndAction, DndActions, FakeKind, WindowAttributes};
-use yonder_protocol::{
-    atoms, keysym, Atom, Color, ErrorCode, Event, EventMask, PixmapId, Point, Rect, WindowId,
-};
+use yonder_protocol::{ErrorCode, Event, EventMask, Rect, WindowId};
 use yonder_server::screen::Screen;
 use yonder_server::state::Framebuffer;
 use yonder_test_support::client::*;
