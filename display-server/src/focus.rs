@@ -76,6 +76,34 @@ pub fn set_focus(s: &mut State, w: WindowId) {
     }
 }
 
+/// How long after the user's last key press a newly mapped window of another app does
+/// not take the focus, in milliseconds: a window that appears while the user types
+/// elsewhere must not swallow the keys meant for the window they type in.
+pub const TYPING_GUARD_MS: u32 = 1000;
+
+/// A managed top-level window was mapped for the first time: it takes the keyboard
+/// focus, as on desktops, so that keys typed right after an app starts reach it. Not
+/// when the user is typing (a key pressed in the last [`TYPING_GUARD_MS`]) into a window
+/// of another app: then the focus stays (focus-stealing prevention). A window of the
+/// app that has the focus (a dialog it opens) always takes it.
+pub fn focus_new_window(s: &mut State, w: WindowId) {
+    let focus = s.input.focus;
+    let now = s.now();
+    let typing = s
+        .input
+        .last_key
+        .is_some_and(|t| now.0.wrapping_sub(t.0) < TYPING_GUARD_MS);
+    let same_app = !focus.is_none()
+        && focus != WindowId::ROOT
+        && s.owner_of(focus.0).is_some()
+        && s.owner_of(focus.0) == s.owner_of(w.0);
+    if typing && !same_app {
+        tracing::debug!(window = %w, "new window mapped while the user types: focus stays");
+        return;
+    }
+    set_focus(s, w);
+}
+
 /// After `w` stopped being viewable: the focus reverts to the pointer root if it was
 /// inside, and a grab inside it ends.
 pub fn window_gone(s: &mut State, w: WindowId) {

@@ -228,6 +228,7 @@ fn key(s: &mut State, ks: u32, text: String, pressed: bool, repeat: bool) {
     let modifiers = s.input_mask();
     let bit = modifier_bit(ks);
     if pressed {
+        s.input.last_key = Some(s.now());
         s.input.modifiers |= bit;
     } else {
         s.input.modifiers = s.input.modifiers & !bit;

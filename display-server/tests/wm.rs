@@ -19,6 +19,9 @@ fn frame_shows_title_bar_close_button_and_borders_outside_the_window() {
     let r = Rect::new(60, 60, 120, 80);
     let w = titled(&app, r, 0x00FF00, EventMask::EMPTY, "Hello");
     assert_eq!(geometry(&app, w), r, "the client keeps its geometry");
+    // The new window took the focus: the frame of a window without it is checked here.
+    app.set_input_focus(app.root());
+    app.sync().unwrap();
     let scr = screen(&app);
     assert_eq!(
         scr.at(120, 37),
@@ -283,10 +286,11 @@ fn placement_cascades_windows_at_the_origin_and_keeps_title_bars_on_screen() {
             "{w:?} told where it went: {evs:?}"
         );
     }
+    // The last window mapped has the focus.
     let scr = screen(&app);
     assert_eq!(scr.at(ga.x + 30, ga.y - 20), INACTIVE_TITLE);
     assert_eq!(scr.at(gb.x + 30, gb.y - 20), INACTIVE_TITLE);
-    assert_eq!(scr.at(gc.x + 30, gc.y - 20), INACTIVE_TITLE);
+    assert_eq!(scr.at(gc.x + 30, gc.y - 20), ACTIVE_TITLE);
 }
 
 /// protocol.md §16.4: a requested client origin `(x, y)` other than `(0, 0)` is kept when
@@ -383,4 +387,75 @@ fn override_redirect_windows_are_left_alone() {
         vec![normal, menu, menu2],
         "the normal window stays below the menus"
     );
+}
+
+#[test]
+fn a_new_window_takes_the_focus_unless_the_user_types_into_another_app() {
+    let s = TestServer::start_managed();
+    let first = s.connect();
+    let second = s.connect();
+    let input = s.connect();
+    let focus = |c: &Connection| c.get_input_focus().reply().unwrap().window;
+    let key = |ks: u32| {
+        input.fake_input(FakeKind::KeyPress, ks, 0, 0);
+        input.fake_input(FakeKind::KeyRelease, ks, 0, 0);
+        input.sync().unwrap();
+    };
+    // The pointer is away from where the windows go: keys reach a window only through
+    // the focus.
+    input.fake_input(FakeKind::Motion, 0, 600, 400);
+    input.sync().unwrap();
+    let mask = EventMask::FOCUS_CHANGE | EventMask::KEY_PRESS;
+    let a = titled(&first, Rect::new(40, 60, 100, 80), 0xFF0000, mask, "A");
+    assert_eq!(focus(&first), a, "a new window takes the focus");
+    drain(&first);
+    key(u32::from(b'x'));
+    let evs = drain_events(&first);
+    assert!(
+        evs.iter()
+            .any(|e| matches!(e, Event::KeyPress(k) if k.window == a && k.text == "x")),
+        "a key typed right after the window appeared reaches it: {evs:?}"
+    );
+
+    // The user is typing into A when another app's window appears: it does not take the
+    // keys meant for A.
+    key(u32::from(b'y'));
+    let b = titled(&second, Rect::new(200, 60, 100, 80), 0x0000FF, mask, "B");
+    assert_eq!(
+        focus(&first),
+        a,
+        "a window mapped while the user types takes the focus"
+    );
+    key(u32::from(b'z'));
+    assert!(
+        drain_events(&first)
+            .iter()
+            .any(|e| matches!(e, Event::KeyPress(k) if k.window == a && k.text == "z")),
+        "the keys still go to A"
+    );
+    assert!(
+        !drain_events(&second)
+            .iter()
+            .any(|e| matches!(e, Event::KeyPress(_) | Event::FocusIn(_))),
+        "B got keys or the focus"
+    );
+
+    // A dialog of the app being typed into takes the focus even so.
+    key(u32::from(b'w'));
+    let dialog = titled(&first, Rect::new(60, 200, 80, 60), 0x00FF00, mask, "Dialog");
+    assert_eq!(
+        focus(&first),
+        dialog,
+        "the focused app's new window takes the focus"
+    );
+
+    // Once the user has stopped typing, a new window takes the focus again; one mapped
+    // again after an unmap does not.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let c = titled(&second, Rect::new(200, 200, 80, 60), 0x00FFFF, mask, "C");
+    assert_eq!(focus(&first), c);
+    second.unmap_window(b);
+    second.map_window(b);
+    second.sync().unwrap();
+    assert_eq!(focus(&first), c, "a window mapped again took the focus");
 }

@@ -34,6 +34,9 @@ mod toolbar;
 pub mod transfer;
 mod window;
 
+/// The server's fonts and its layout rule: text measured on the client, no round trip.
+pub use yonder_fonts as fonts;
+
 pub use run::{next_step, Deadline, Step};
 pub use toolbar::{Face, Toolbar, BUTTON};
 pub use window::{max_window_size, Window, WindowSpec, FRAME_ROOM};

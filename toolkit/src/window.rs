@@ -6,9 +6,9 @@
 
 use yonder::prelude::*;
 use yonder::{Connection, ConnectionError};
+use yonder_fonts::{Extents, Face, Metrics};
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::geometry::Arc;
-use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::{CapStyle, GcValues, JoinStyle, PropMode, WindowAttributes};
 use yonder_protocol::{
     atoms, Color, Drawable, Event, EventMask, GcId, PixmapId, Point, Rect, Size, WindowId,
@@ -209,18 +209,11 @@ impl<'c> Window<'c> {
         self.conn.draw_text(d, self.gc, origin, text);
     }
 
-    /// Measures `text` at `px` pixels (a round trip). A question asked while the display
-    /// was away gets no answer (`ReplyError::Lost`, protocol.md §5.4); the display is
-    /// back by then, so it is asked once more (else yclock drew its time off-center
-    /// until its next tick, seen by bench/reconnect.sh).
-    pub fn measure(&self, px: f32, text: &str) -> Option<TextExtentsReply> {
-        self.set_font(px);
-        match self.conn.query_text_extents(self.gc, text).reply() {
-            Err(yonder::ReplyError::Lost(_)) => {
-                self.conn.query_text_extents(self.gc, text).reply().ok()
-            }
-            r => r.ok(),
-        }
+    /// Measures `text` at `px` pixels, on the client: the server's font and layout rule
+    /// (`yonder-fonts`), so no round trip and the same numbers as the server's
+    /// QueryTextExtents.
+    pub fn measure(&self, px: f32, text: &str) -> Extents {
+        Metrics::of(Face::Sans).map_or_else(Extents::default, |m| m.extents(px, text))
     }
 
     fn set_font(&self, px: f32) {

@@ -103,18 +103,7 @@ fn polar(c: (f64, f64), radius: f64, turns: f64, fraction: f64) -> Point {
     )
 }
 
-/// The width of the time's text. The font's digits share one advance width, so every
-/// time is as wide as `00:00:00`: it is measured once, when first drawn. (Measuring each
-/// second would also stop the clock while its display is away: a round trip waits until
-/// the display is back, and the issue wants a clock that keeps ticking meanwhile.)
-fn text_width(win: &Window, known: &mut Option<u32>) -> u32 {
-    if known.is_none() {
-        *known = win.measure(TEXT_PX, "00:00:00").map(|e| e.width);
-    }
-    known.unwrap_or(0)
-}
-
-fn draw(win: &Window, t: Time, text_w: &mut Option<u32>) {
+fn draw(win: &Window, t: Time) {
     let size = win.size();
     let back = win.back();
     win.clear_back();
@@ -163,7 +152,9 @@ fn draw(win: &Window, t: Time, text_w: &mut Option<u32>) {
         win.disc(back, SECOND, center, 9);
     }
     let text = format!("{:02}:{:02}:{:02}", t.h, t.m, t.s);
-    let width = text_width(win, text_w);
+    // Measured on the client (the server's font, no round trip): a clock whose display
+    // is away keeps ticking.
+    let width = win.measure(TEXT_PX, &text).width;
     let x = (size.width as i32 - width as i32) / 2;
     let baseline = face_h as i32 + (TEXT_STRIP as i32 + TEXT_PX as i32) / 2 - 4;
     win.text(back, Point::new(x, baseline), TEXT_PX, INK, &text);
@@ -185,21 +176,20 @@ fn main() {
         },
     );
     let time = || args.time.unwrap_or_else(now);
-    let mut text_w = None;
-    draw(&win, time(), &mut text_w);
+    draw(&win, time());
     let mut wake = next_second();
     loop {
         match next_step(&conn, &deadline, Some(wake)) {
             Step::Quit => break,
             Step::Wake => {
-                draw(&win, time(), &mut text_w);
+                draw(&win, time());
                 wake = next_second();
             }
             Step::Event(e) if win.wants_close(&e) => break,
             Step::Event(Event::Expose(e)) if e.count == 0 => win.present(),
             Step::Event(Event::Configure(e)) => {
                 if win.configure(&e) {
-                    draw(&win, time(), &mut text_w);
+                    draw(&win, time());
                 }
             }
             Step::Event(_) => {}

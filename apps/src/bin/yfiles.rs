@@ -29,8 +29,9 @@ use yonder::Connection;
 use yonder_apps::icons::{thumbnail, Kind, ICON};
 use yonder_apps::{die, WindowArgs};
 use yonder_protocol::event::ButtonEvent;
-use yonder_protocol::request::{DndAction, DndActions, GcValues};
+use yonder_protocol::request::{DndAction, DndActions};
 use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect};
+use yonder_toolkit::fonts::{Face, Metrics};
 use yonder_toolkit::pixels::put_rgba;
 use yonder_toolkit::transfer::{encode_uri_list, DragEvent, DragSource, Offer};
 use yonder_toolkit::Deadline;
@@ -168,40 +169,18 @@ impl<'c> Browser<'c> {
         });
     }
 
-    /// Measures the names not measured yet (all queries first, then the replies: one
-    /// round trip) and shortens the long ones with an ellipsis.
+    /// Measures the names not measured yet (on the client, with the server's font: no
+    /// round trip) and shortens the long ones to their longest start that fits with an
+    /// ellipsis.
     fn fit_labels(&mut self) {
-        let conn = self.conn();
+        let Some(m) = Metrics::of(Face::Sans) else {
+            return;
+        };
         let max = CELL_W - 6;
-        let new: Vec<String> = self
-            .entries
-            .iter()
-            .map(|e| e.name.clone())
-            .filter(|n| !self.labels.contains_key(n))
-            .collect();
-        conn.change_gc(
-            self.win.gc,
-            GcValues {
-                font_size: Some(NAME_PX),
-                ..Default::default()
-            },
-        );
-        let cookies: Vec<_> = new
-            .iter()
-            .map(|n| conn.query_text_extents(self.win.gc, n))
-            .collect();
-        for (name, cookie) in new.into_iter().zip(cookies) {
-            let width = cookie.reply().map_or(max, |r| r.width as i32);
-            let label = if width <= max {
-                (name.clone(), width)
-            } else {
-                // Keep the share of characters that fits, less one for the ellipsis.
-                let chars = name.chars().count() as i32;
-                let keep = (chars * max / width.max(1) - 1).max(1) as usize;
-                let short: String = name.chars().take(keep).chain(['…']).collect();
-                (short, width * (keep as i32 + 1) / chars.max(1))
-            };
-            self.labels.insert(name, label);
+        for e in &self.entries {
+            if !self.labels.contains_key(&e.name) {
+                self.labels.insert(e.name.clone(), fit(&m, &e.name, max));
+            }
         }
     }
 
@@ -423,6 +402,22 @@ fn view(path: &Path, display: Option<&str>) {
         Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
         Err(e) => eprintln!("yfiles: cannot start yview: {e}"),
     }
+}
+
+/// `name` as it fits in `max` pixels at the labels' size, with its width: whole, or its
+/// longest start that fits followed by an ellipsis.
+fn fit(m: &Metrics, name: &str, max: i32) -> (String, i32) {
+    let width = |t: &str| m.width(NAME_PX, t) as i32;
+    let whole = width(name);
+    if whole <= max {
+        return (name.to_string(), whole);
+    }
+    let carets = m.carets(NAME_PX, name);
+    let room = max - width("…");
+    let keep = carets.iter().rposition(|&x| x <= room).unwrap_or(0).max(1);
+    let short: String = name.chars().take(keep).chain(['…']).collect();
+    let w = width(&short);
+    (short, w)
 }
 
 fn main() {

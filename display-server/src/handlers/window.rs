@@ -152,12 +152,15 @@ pub(crate) fn map_window(s: &mut State, _c: ClientId, r: MapWindow) -> HandlerRe
     if win.mapped {
         return Ok(None);
     }
-    wm_window_mapping(s, r.window);
+    let first = wm_window_mapping(s, r.window);
     s.windows.get_mut(&r.window).expect("checked").mapped = true;
     events::notify_map(s, r.window);
     if s.is_viewable(r.window) {
         s.damage_window(r.window);
         events::expose_subtree(s, r.window);
+        if first {
+            focus::focus_new_window(s, r.window);
+        }
         focus::update_pointer_window(s);
     }
     Ok(None)
@@ -257,13 +260,14 @@ pub(crate) fn reparent_window(s: &mut State, _c: ClientId, r: ReparentWindow) ->
 /// Hook: `w` is about to be mapped. The first time a managed window is mapped the
 /// window manager takes it into management and places it; a move is a ConfigureWindow
 /// (as the window manager's moves are), so the client gets its Configure event before
-/// its Map event, as under an X window manager.
-fn wm_window_mapping(s: &mut State, w: WindowId) {
-    if !s.is_manageable(w) {
-        return;
+/// its Map event, as under an X window manager. True when `w` was taken into
+/// management now (its first map).
+fn wm_window_mapping(s: &mut State, w: WindowId) -> bool {
+    if !s.is_manageable(w) || s.wm.managed.contains_key(&w) {
+        return false;
     }
     let Some(rect) = s.windows.get(&w).map(|x| x.rect) else {
-        return;
+        return false;
     };
     let screen = Size::new(s.framebuffer.width, s.framebuffer.height);
     if let Some(at) = s.wm.manage(w, rect, screen) {
@@ -278,4 +282,5 @@ fn wm_window_mapping(s: &mut State, w: WindowId) {
             tracing::debug!(window = %w, error = %e, "window manager configure failed");
         }
     }
+    true
 }

@@ -267,3 +267,31 @@ fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
         }
     }
 }
+
+/// A client measuring with `yonder-fonts` gets exactly what the server measures and
+/// draws by: widths, ink and line metrics, for kerned pairs, fractional sizes (the
+/// quarter-pixel steps), text outside ASCII (the cache's other path) and characters the
+/// font lacks.
+#[test]
+fn client_metrics_equal_the_servers() {
+    let client = yonder_fonts::Metrics::of(yonder_fonts::Face::Sans).expect("font");
+    let texts = [
+        "AVATAR To Ty Wa",
+        "Hello, World! gjpq",
+        "Ünïcødé ✓ €ß é",
+        "\u{10FFFF}\u{E000} missing",
+        "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
+        "",
+    ];
+    for size in [1.0, 7.3, 11.0, 12.5, 13.0, 14.0, 16.25, 40.0, 511.9, 600.0] {
+        for text in texts {
+            let s = text_extents(size, text);
+            let c = client.extents(size, text);
+            let same = (s.width, s.ascent, s.descent, s.font_ascent, s.font_descent)
+                == (c.width, c.ascent, c.descent, c.font_ascent, c.font_descent)
+                && (s.left, s.right) == (c.left, c.right);
+            assert!(same, "{size} px {text:?}: server {s:?}, client {c:?}");
+            assert_eq!(client.width(size, text), s.width, "{size} px {text:?}");
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! Text: the single embedded font (DejaVu Sans regular, loaded once), a bounded cache of
+//! Text: the embedded font (`yonder-fonts`' DejaVu Sans, parsed once), a bounded cache of
 //! glyph rasters keyed by (char, pixel size) with ASCII tables for the size in use, text
 //! layout shared by [`text_extents`] and [`draw_text`], and blending of glyph coverage
 //! into a pixmap (whole words at a time for the common opaque colour, through
@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use fontdue::{Font, FontSettings};
+use fontdue::Font;
 use tiny_skia::Pixmap;
+use yonder_fonts::{key_px, size_key, Face, Pen};
 
 use super::clip::Region;
 use super::compose::blend_pixel;
@@ -16,12 +17,6 @@ use super::glyph_blend::GlyphBlend;
 use super::raster::{word, words};
 use super::{premul, union_opt, IRect, Op, Style};
 
-/// Smallest and largest pixel sizes rendered: the range of a GC's `font_size`
-/// (`state::gc::FONT_SIZE_RANGE`, protocol.md §9.32), which the GC checks first.
-const MIN_PX: f32 = 1.0;
-const MAX_PX: f32 = 512.0;
-/// Sizes are quantised to 1/4 pixel for caching.
-const SIZE_STEPS: f32 = 4.0;
 /// The glyph cache is emptied when it holds more glyphs or raster bytes than this.
 const CACHE_MAX_GLYPHS: usize = 4096;
 const CACHE_MAX_BYTES: usize = 32 << 20;
@@ -93,17 +88,17 @@ struct GlyphCache {
 }
 
 struct FontData {
-    font: Font,
+    font: &'static Font,
     cache: Mutex<GlyphCache>,
 }
 
-/// The embedded font, parsed on first use (`None` only if parsing failed).
+/// The embedded font (`yonder-fonts`' Sans), parsed on first use (`None` only if
+/// parsing failed), with its glyph cache.
 fn font() -> Option<&'static FontData> {
     static FONT: OnceLock<Option<FontData>> = OnceLock::new();
     FONT.get_or_init(|| {
-        let font = Font::from_bytes(dejavu::sans::regular(), FontSettings::default()).ok()?;
         Some(FontData {
-            font,
+            font: Face::Sans.font()?,
             cache: Mutex::new(GlyphCache::default()),
         })
     })
@@ -124,14 +119,6 @@ pub fn warm_up() {
     if let Err(e) = spawned {
         tracing::warn!("cannot parse the font ahead ({e}); it is parsed at first use");
     }
-}
-
-/// Quantised size key, or `None` for non-positive / non-finite sizes.
-fn size_key(size_px: f32) -> Option<u32> {
-    if !size_px.is_finite() || size_px <= 0.0 {
-        return None;
-    }
-    Some((size_px.clamp(MIN_PX, MAX_PX) * SIZE_STEPS).round() as u32)
 }
 
 impl GlyphCache {
@@ -177,7 +164,7 @@ impl GlyphCache {
             return Arc::clone(g);
         }
         // Missing characters map to glyph 0, the font's notdef box.
-        let (m, coverage) = font.rasterize(ch, key as f32 / SIZE_STEPS);
+        let (m, coverage) = font.rasterize(ch, key_px(key));
         let ok = coverage.len() == m.width * m.height;
         let ink = if ok {
             ink_rows(&coverage, m.width)
@@ -208,23 +195,20 @@ impl GlyphCache {
     }
 }
 
-/// Lays out `text`, calling `f(pen_x, glyph)` for each glyph; returns the final pen position.
+/// Lays out `text` by the shared rule ([`Pen`]: clients measure with it too), calling
+/// `f(pen_x, glyph)` for each glyph; returns the final pen position.
 fn layout(fd: &FontData, key: u32, text: &str, mut f: impl FnMut(i64, &Glyph)) -> i64 {
-    let px = key as f32 / SIZE_STEPS;
+    let px = key_px(key);
     let mut cache = fd.cache.lock().unwrap_or_else(PoisonError::into_inner);
     cache.select(key);
-    let mut pen = 0.0f64;
-    let mut prev: Option<char> = None;
+    let mut pen = Pen::default();
     for ch in text.chars() {
-        if let Some(p) = prev {
-            pen += cache.kerning(&fd.font, p, ch, key, px) as f64;
-        }
-        let g = cache.glyph(&fd.font, ch, key);
-        f(pen.round() as i64, g);
-        pen += g.advance as f64;
-        prev = Some(ch);
+        let x = pen.place(ch, |a, b| cache.kerning(fd.font, a, b, key, px));
+        let g = cache.glyph(fd.font, ch, key);
+        f(x, g);
+        pen.advance(g.advance);
     }
-    pen.round() as i64
+    pen.end()
 }
 
 /// Measures `text` (UTF-8) at `size_px` pixels per em.
@@ -233,7 +217,7 @@ pub fn text_extents(size_px: f32, text: &str) -> TextExtents {
         return TextExtents::default();
     };
     let mut e = TextExtents::default();
-    if let Some(lm) = fd.font.horizontal_line_metrics(key as f32 / SIZE_STEPS) {
+    if let Some(lm) = fd.font.horizontal_line_metrics(key_px(key)) {
         e.font_ascent = lm.ascent.ceil() as i32;
         e.font_descent = (-lm.descent).ceil() as i32;
     }

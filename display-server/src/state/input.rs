@@ -2,7 +2,7 @@
 //! and the implicit grab are. What input does with it is `input`'s.
 
 use yonder_protocol::request::Cursor;
-use yonder_protocol::{ModMask, Point, WindowId};
+use yonder_protocol::{ModMask, Point, Timestamp, WindowId};
 
 /// The devices' state.
 #[derive(Debug)]
@@ -23,6 +23,8 @@ pub struct InputState {
     /// The focus window; NONE discards keys; ROOT means "the window under the pointer"
     /// (X's PointerRoot), the default.
     pub focus: WindowId,
+    /// When the last key was pressed (server time), for focus-stealing prevention.
+    pub last_key: Option<Timestamp>,
 }
 
 impl Default for InputState {
@@ -35,6 +37,7 @@ impl Default for InputState {
             grab: None,
             cursor: Cursor::Default,
             focus: WindowId::ROOT,
+            last_key: None,
         }
     }
 }

@@ -109,17 +109,19 @@ fn frames_are_redrawn_only_when_what_they_show_changes() {
         !s.state.framebuffer.has_damage(),
         "nothing changed, nothing redrawn"
     );
-    focus::set_focus(&mut s.state, w);
-    s.state.refresh_decorations();
-    assert!(s.state.framebuffer.has_damage(), "focus changes the frame");
-    assert!(
+    let active = |s: &Setup| {
         s.state.wm.managed[&w]
             .decoration
             .as_ref()
             .unwrap()
             .key
             .active
-    );
+    };
+    assert!(active(&s), "a new window has the focus");
+    focus::set_focus(&mut s.state, WindowId::ROOT);
+    s.state.refresh_decorations();
+    assert!(s.state.framebuffer.has_damage(), "focus changes the frame");
+    assert!(!active(&s));
     state_thread::present(&mut s.state);
     s.request(Request::ChangeProperty(ChangeProperty {
         window: w,

@@ -25,7 +25,7 @@ const WHEEL_STEP: i32 = 48;
 /// The running editor.
 pub struct App<'c> {
     win: Window<'c>,
-    m: Measurer<'c>,
+    m: Measurer,
     doc: Document,
     layout: Layout,
     ed: Editor,
@@ -52,7 +52,7 @@ impl<'c> App<'c> {
         display: Option<String>,
     ) -> Result<App<'c>, String> {
         let conn = win.conn();
-        let m = Measurer::new(conn, win.id).map_err(|e| e.to_string())?;
+        let m = Measurer::new().ok_or("the font cannot be parsed")?;
         let ex = Exchange::new(conn, win.id).map_err(|e| e.to_string())?;
         let mut app = App {
             ed: Editor::new(&doc),
