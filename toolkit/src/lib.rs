@@ -7,6 +7,9 @@
 //! * [`next_step`] and [`Deadline`] – one turn of the event loop: an event, a wake-up the
 //!   app asked for, or the end.
 //! * [`Toolbar`] – a row of square buttons with hit testing.
+//! * [`widgets`] – label, button, check box, text entry, list: drawn by the toolkit,
+//!   measured on the client, fed the app's events.
+//! * [`Clipboard`] – copy and paste of text and PNG images.
 //! * [`transfer`] – selections and drag-and-drop: offering data ([`transfer::Offer`]),
 //!   receiving it ([`transfer::Receiver`]), drag sources and drop targets,
 //!   `text/uri-list`.
@@ -23,20 +26,24 @@
 //! 1. `pixels`, `run`, `embed` — image files and pixels in bands; the loop step; the
 //!    embedding convention.
 //! 2. `window` — the window with its back buffer.
-//! 3. `toolbar`, `transfer` — buttons drawn into a window; selections and drag-and-drop
-//!    (a drag's icon is an image in a window of its own).
+//! 3. `toolbar`, `transfer`, `widgets` — buttons drawn into a window; selections and
+//!    drag-and-drop (a drag's icon is an image in a window of its own); the widgets.
+//! 4. `clipboard` — copy and paste on top of the selection helpers.
 #![deny(missing_docs)]
 
+mod clipboard;
 pub mod embed;
 pub mod pixels;
 mod run;
 mod toolbar;
 pub mod transfer;
+pub mod widgets;
 mod window;
 
 /// The server's fonts and its layout rule: text measured on the client, no round trip.
 pub use yonder_fonts as fonts;
 
+pub use clipboard::{Clipboard, Pasted};
 pub use run::{next_step, Deadline, Step};
 pub use toolbar::{Face, Toolbar, BUTTON};
 pub use window::{max_window_size, Window, WindowSpec, FRAME_ROOM};

@@ -192,6 +192,14 @@ impl<'c> Window<'c> {
         );
     }
 
+    /// Clips what the GC draws to `r` (window- or pixmap-relative), or not at all
+    /// (`None`).
+    pub fn clip(&self, r: Option<Rect>) {
+        let rects = r.map(|r| [r]);
+        self.conn
+            .set_clip_rectangles(self.gc, Point::new(0, 0), rects.as_ref().map(|a| &a[..]));
+    }
+
     /// Fills the whole back buffer with the window's background.
     pub fn clear_back(&self) {
         let Size { width, height } = self.size;

@@ -263,7 +263,7 @@ impl<'c> App<'c> {
             Effect::Save => self.save(),
             Effect::Copy => {
                 if let Some(text) = self.ed.selected_text(&self.doc) {
-                    self.ex.copy(self.conn(), text, k.time);
+                    self.ex.copy(self.conn(), text);
                     if k.keysym == 'x' as u32 || k.keysym == 'X' as u32 {
                         self.ed.cut(&mut self.doc);
                         self.changed();

@@ -1,16 +1,15 @@
-//! Data coming in and going out: the clipboard (Ctrl+C owns CLIPBOARD and offers the
-//! selected text as `text/plain;charset=utf-8`; Ctrl+V converts CLIPBOARD to that type)
-//! and drops on the window (`image/png`, `text/uri-list` naming a PNG or JPEG file, and
+//! Data coming in and going out: the clipboard (the toolkit's [`Clipboard`]: Ctrl+C
+//! copies the selected text, Ctrl+V pastes text) and drops on the window (`image/png`, `text/uri-list` naming a PNG or JPEG file, and
 //! `text/plain;charset=utf-8`, taken with Copy), on top of the shared helpers of
 //! [`yonder_toolkit::transfer`]. What arrives is handed to the app as [`Incoming`]; where it
 //! goes in the document is the app's decision.
 
 use crate::model::{Part, PartKind};
-use yonder::prelude::*;
 use yonder::{Connection, ReplyError};
 use yonder_protocol::request::DndAction;
-use yonder_protocol::{atoms, Event, Point, Timestamp, WindowId};
-use yonder_toolkit::transfer::{decode_uri_list, DropTarget, Offer, Receiver};
+use yonder_protocol::{atoms, Event, Point, WindowId};
+use yonder_toolkit::transfer::{decode_uri_list, DropTarget};
+use yonder_toolkit::{Clipboard, Pasted};
 
 /// Something that arrived for the document.
 #[derive(Debug)]
@@ -25,12 +24,7 @@ pub enum Incoming {
 
 /// The clipboard and drop-target side of one document window.
 pub struct Exchange {
-    window: WindowId,
-    /// What this window offers on CLIPBOARD, while it owns it.
-    clipboard: Option<Offer>,
-    receiver: Receiver,
-    /// The paste under way.
-    paste: Option<u32>,
+    clipboard: Clipboard,
     drops: DropTarget,
 }
 
@@ -46,28 +40,19 @@ impl Exchange {
     pub fn new(conn: &Connection, window: WindowId) -> Result<Exchange, ReplyError> {
         let drops = DropTarget::new(conn, window, &DROP_TYPES, &[DndAction::Copy])?;
         Ok(Exchange {
-            window,
-            clipboard: None,
-            receiver: Receiver::new(),
-            paste: None,
+            clipboard: Clipboard::new(window),
             drops,
         })
     }
 
-    /// Ctrl+C: owns CLIPBOARD, offering `text`.
-    pub fn copy(&mut self, conn: &Connection, text: String, time: Timestamp) {
-        self.clipboard = Some(Offer::new().with_bytes(atoms::TEXT_PLAIN_UTF8, text));
-        conn.set_selection_owner(atoms::CLIPBOARD, self.window, time);
-        let _ = conn.flush();
+    /// Ctrl+C: copies `text`.
+    pub fn copy(&mut self, conn: &Connection, text: String) {
+        self.clipboard.copy_text(conn, &text);
     }
 
     /// Ctrl+V: asks for the clipboard's text; it arrives as [`Incoming::Paste`].
     pub fn paste(&mut self, conn: &Connection) {
-        let tag =
-            self.receiver
-                .request(conn, atoms::CLIPBOARD, atoms::TEXT_PLAIN_UTF8, self.window);
-        self.paste = Some(tag);
-        let _ = conn.flush();
+        self.clipboard.paste_text(conn);
     }
 
     /// Takes the events of the clipboard and of drops; true when `e` was one of them.
@@ -89,35 +74,14 @@ impl Exchange {
         if taken.is_some() {
             return true;
         }
-        match e {
-            Event::SelectionRequest(r) if r.selection == atoms::CLIPBOARD => {
-                match &mut self.clipboard {
-                    Some(offer) => offer.answer(conn, r),
-                    None => {
-                        conn.refuse_selection(r.transfer);
-                    }
-                }
-                let _ = conn.flush();
-                true
-            }
-            Event::SelectionClear(c) if c.selection == atoms::CLIPBOARD => {
-                self.clipboard = None;
-                true
-            }
-            Event::SelectionData(s) if s.requestor == self.window => {
-                let Some(got) = self.receiver.take(s) else {
-                    return true;
-                };
-                if self.paste == Some(got.tag) {
-                    self.paste = None;
-                    if let Some(text) = got.data.and_then(|d| String::from_utf8(d).ok()) {
-                        out.push(Incoming::Paste(text));
-                    }
-                }
-                true
-            }
-            _ => false,
+        let clipboard_event = matches!(
+            e,
+            Event::SelectionRequest(_) | Event::SelectionClear(_) | Event::SelectionData(_)
+        );
+        if let Some(Pasted::Text(text)) = self.clipboard.event(conn, e) {
+            out.push(Incoming::Paste(text));
         }
+        clipboard_event
     }
 }
 
