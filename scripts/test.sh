@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --workspace --all-targets
 cargo test --workspace --no-fail-fast "$@"
+# The library's optional async feature (events awaited on tokio).
+cargo test -p yonder --features async --test async_events "$@"
 
 # Two network namespaces standing for two hosts: a drag between apps on either side
 # (needs root; prints SKIPPED otherwise).

@@ -216,9 +216,10 @@
 //! replies at once. An app with its own event loop (tokio's `AsyncFd`, mio, calloop,
 //! glib) watches the connection's descriptor ([`std::os::fd::AsFd`]): when it is
 //! readable, call [`Connection::poll_for_event`] until it returns `Ok(None)`. It is one
-//! descriptor for the connection's life, across resumed connections and moves. A
-//! [`crate::Waker`] ([`Connection::waker`]) lets another thread wake the event wait,
-//! which returns [`Incoming::Woken`]:
+//! descriptor for the connection's life, across resumed connections and moves. With the
+//! `async` feature, `AsyncEvents::new(&conn)?.next_event().await` waits for events on
+//! tokio. A [`crate::Waker`] ([`Connection::waker`]) lets another thread wake the event
+//! wait, which returns [`Incoming::Woken`]:
 //!
 //! ```no_run
 //! use yonder::prelude::*;

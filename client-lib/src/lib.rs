@@ -73,12 +73,14 @@
 //!    (`transport::reconnect`); the cookies that collect a request's reply or error, and
 //!    the sends that make them.
 //! 5. `shm`, `images` — how raw images travel over the transport: the shared-memory
-//!    segment (the one place with `unsafe`), compression, or the request itself.
+//!    segment (with `async_events`' registration with tokio, the only places with
+//!    `unsafe`), compression, or the request itself.
 //! 6. `connection` — the [`Connection`]: the transport plus the image state; opening,
 //!    setup, ids, flushing, events.
-//! 7. `requests`, `prelude`, `guide` — the typed request methods, one sealed trait per
-//!    family, implemented for `Connection`; the prelude that brings them into scope with
-//!    the everyday protocol types; the guide (documentation only).
+//! 7. `requests`, `prelude`, `guide`, `async_events` — the typed request methods, one
+//!    sealed trait per family, implemented for `Connection`; the prelude that brings them
+//!    into scope with the everyday protocol types; the guide (documentation only); events
+//!    awaited on tokio (the `async` feature).
 //!
 //! A request's way, e.g. `conn.poly_fill_rectangle(..)`: `requests/draw.rs` (encodes the
 //! slice straight into the output) → `transport.rs` (sequence number, buffering, flush)
@@ -86,6 +88,8 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "async")]
+mod async_events;
 pub mod auth;
 mod connection;
 pub mod cookie;
@@ -114,6 +118,8 @@ pub mod tls;
 mod transport;
 pub mod trust;
 
+#[cfg(feature = "async")]
+pub use async_events::AsyncEvents;
 pub use connection::{ConnectOptions, Connection};
 pub use cookie::{Cookie, ReplyType, VoidCookie};
 pub use dial::{Reconnect, DEFAULT_GIVE_UP};

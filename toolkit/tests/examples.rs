@@ -40,7 +40,10 @@ fn the_button_example_counts_clicks() {
             .collect::<Vec<u32>>()
     };
     let before = label(&d);
-    assert!(before.iter().any(|&c| c != theme::BACKGROUND), "no label text");
+    assert!(
+        before.iter().any(|&c| c != theme::BACKGROUND),
+        "no label text"
+    );
     d.click(origin.x + 30, origin.y + 30);
     eventually("the label changes after a click", || label(&d) != before);
     drop(app);
