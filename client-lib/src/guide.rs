@@ -134,10 +134,31 @@
 //!
 //! # 6. Text
 //!
-//! The server draws text with its font (DejaVu Sans) at the GC's `font_size` in pixels:
-//! [`DrawExt::draw_text`] puts the left end of the baseline at the origin.
-//! [`DrawExt::query_text_extents`] measures a string (a round trip: measure once and
-//! keep the result, not once per frame).
+//! The server draws text with its faces (DejaVu Sans, Sans Bold and Sans Mono, protocol
+//! 1.7: the GC's `font_face`) at the GC's `font_size` in pixels: [`DrawExt::draw_text`]
+//! puts the left end of the baseline at the origin. The setup lists the faces with a
+//! digest of each font (`conn.setup()?.fonts`), and protocol.md §9.52 says exactly where
+//! each glyph goes; so a client with the same font (the `yonder-fonts` crate, which the
+//! toolkit uses) measures text itself, with no round trip: widths, caret positions,
+//! line heights. [`DrawExt::query_text_extents`] asks the server instead (for a font the
+//! client lacks; several questions can be sent before the first answer is awaited).
+//!
+//! ```no_run
+//! use yonder::prelude::*;
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let conn = Connection::connect(None)?;
+//! # let win = conn.new_window_id();
+//! let gc = conn.new_gc_id();
+//! conn.create_gc(gc, win, GcValues {
+//!     font_size: Some(16.0),
+//!     font_face: Some(1), // DejaVu Sans Bold
+//!     ..Default::default()
+//! });
+//! conn.draw_text(win, gc, Point::new(10, 30), "A heading");
+//! let width = conn.query_text_extents(gc, "A heading").reply()?.width;
+//! # let _ = width;
+//! # Ok(()) }
+//! ```
 //!
 //! # 7. Clipboard and selections
 //!

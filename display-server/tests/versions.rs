@@ -457,3 +457,73 @@ fn windows_have_the_pixel_limit_too_and_the_setup_says_it() {
     assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Alloc, w2, 7));
     c.succeeds(grow(50));
 }
+
+/// Version 1.7's text faces: the setup names them (with their digests) only for 1.7
+/// clients; `font_face` from a 1.6 client is a Value error naming the face; a 1.7 client
+/// gets a Value error for a face the server lacks, and measures another width in Mono.
+#[test]
+fn text_faces_are_of_1_7() {
+    let s = TestServer::start();
+    let mut old = RawClient::connect(&s, 6);
+    assert!(old.setup.fonts.is_empty(), "a 1.6 client got fonts");
+    assert!(old.setup.session.is_some());
+    let gc = |c: &RawClient| GcId(c.id(1));
+    let with_face = |c: &RawClient, face: u8| {
+        Request::CreateGc(CreateGc {
+            id: gc(c),
+            drawable: Drawable(WindowId::ROOT.0),
+            values: GcValues {
+                font_face: Some(face),
+                ..GcValues::default()
+            },
+        })
+    };
+    let e = old.error_of(with_face(&old, 1));
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 1), "{e:?}");
+    assert!(e.message.contains("1.7"), "{}", e.message);
+
+    let mut new = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let names: Vec<(u8, &str)> = new
+        .setup
+        .fonts
+        .iter()
+        .map(|f| (f.face, f.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (0, "DejaVu Sans"),
+            (1, "DejaVu Sans Bold"),
+            (2, "DejaVu Sans Mono")
+        ]
+    );
+    let e = new.error_of(with_face(&new, 3));
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 3), "{e:?}");
+    new.succeeds(with_face(&new, 2));
+    let width = |c: &mut RawClient| {
+        c.send(&Request::QueryTextExtents(QueryTextExtents {
+            gc: gc(c),
+            text: "iiii".into(),
+        }));
+        match c.next_answer() {
+            ServerMessage::Reply {
+                reply: Reply::TextExtents(t),
+                ..
+            } => t.width,
+            other => panic!("{other:?}"),
+        }
+    };
+    let mono = width(&mut new);
+    new.succeeds(Request::ChangeGc(ChangeGc {
+        gc: gc(&new),
+        values: GcValues {
+            font_face: Some(0),
+            ..GcValues::default()
+        },
+    }));
+    let sans = width(&mut new);
+    assert!(
+        mono > sans,
+        "Mono's i ({mono}) is as narrow as Sans' ({sans})"
+    );
+}

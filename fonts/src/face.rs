@@ -88,6 +88,10 @@ mod tests {
             assert!(!digests[..i].contains(&digests[i]), "two faces, one digest");
         }
         assert_eq!(Face::from_number(3), None);
+        // DejaVu 2.37's files, as protocol.md's Setup example lists them.
+        assert_eq!(Face::Sans.digest(), 0xce25_2980_ec12_55ff);
+        assert_eq!(Face::SansBold.digest(), 0x97ab_1e0f_e396_b759);
+        assert_eq!(Face::Mono.digest(), 0xa033_78ea_050e_599b);
         // FNV-1a's published test vector.
         assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
     }

@@ -139,6 +139,24 @@ pub struct Setup {
     /// §5.4). Sent only to clients of 1.5 or later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<Session>,
+    /// Added in 1.7: the text faces the server draws with, by number (a GC's
+    /// `font_face`), each with a digest of its font data, so that a client measuring
+    /// text itself can tell whether it has the same fonts. Sent only to clients of 1.7
+    /// or later (after their `session`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fonts: Vec<FontFace>,
+}
+
+/// One text face of the server (protocol.md §5.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FontFace {
+    /// Its number: a GC's `font_face`.
+    pub face: u8,
+    /// The font's name, e.g. `"DejaVu Sans Bold"`.
+    pub name: String,
+    /// 64-bit FNV-1a of the font file's bytes: equal digests, the same font (and so the
+    /// same metrics, laid out as §9.44 says).
+    pub digest: u64,
 }
 
 /// One screen.

@@ -54,14 +54,14 @@ pub use error::{ErrorCode, ProtocolError};
 pub use event::Event;
 pub use frame::{encode_frame, frames, split_frame, FrameError, Frames, MAX_FRAME_LEN};
 pub use geometry::{Color, Point, Rect, Segment, Size};
-pub use handshake::{Hello, Refusal, Resume, Session, Setup, SetupResponse};
+pub use handshake::{FontFace, Hello, Refusal, Resume, Session, Setup, SetupResponse};
 pub use ids::*;
 pub use message::{decode_request, decode_request_of, DecodeError, ServerMessage};
 
 /// Protocol major version: a client and server must agree on it exactly.
 pub const PROTOCOL_MAJOR: u16 = 1;
 /// Protocol minor version: additions that older peers can ignore.
-pub const PROTOCOL_MINOR: u16 = 6;
+pub const PROTOCOL_MINOR: u16 = 7;
 /// The setup's `extensions` entry of a server that takes shared-memory images (ShmAttach,
 /// ShmDetach, ShmPutImage) on this connection: only Unix-socket connections get it.
 pub const SHM_EXTENSION: &str = "SHM";

@@ -174,5 +174,8 @@ pub fn setup_for(id_space: u32) -> Setup {
             .map(|(i, n)| (n.to_string(), atoms::predefined(i)))
             .collect(),
         session: None,
+        // Without a session there is no slot for the fonts (they follow it): a fake
+        // server names none, and clients measure through it as through a server of 1.6.
+        fonts: Vec::new(),
     }
 }

@@ -10,6 +10,7 @@
 //! * [`widgets`] – label, button, check box, text entry, list: drawn by the toolkit,
 //!   measured on the client, fed the app's events.
 //! * [`Clipboard`] – copy and paste of text and PNG images.
+//! * [`Scale`] – logical pixels on HiDPI screens.
 //! * [`transfer`] – selections and drag-and-drop: offering data ([`transfer::Offer`]),
 //!   receiving it ([`transfer::Receiver`]), drag sources and drop targets,
 //!   `text/uri-list`.
@@ -23,8 +24,8 @@
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (`tests/architecture.rs`).
 //!
-//! 1. `pixels`, `run`, `embed` — image files and pixels in bands; the loop step; the
-//!    embedding convention.
+//! 1. `pixels`, `run`, `embed`, `scale` — image files and pixels in bands; the loop step;
+//!    the embedding convention; logical pixels.
 //! 2. `window` — the window with its back buffer.
 //! 3. `toolbar`, `transfer`, `widgets` — buttons drawn into a window; selections and
 //!    drag-and-drop (a drag's icon is an image in a window of its own); the widgets.
@@ -35,6 +36,7 @@ mod clipboard;
 pub mod embed;
 pub mod pixels;
 mod run;
+mod scale;
 mod toolbar;
 pub mod transfer;
 pub mod widgets;
@@ -45,5 +47,6 @@ pub use yonder_fonts as fonts;
 
 pub use clipboard::{Clipboard, Pasted};
 pub use run::{next_step, Deadline, Step};
+pub use scale::Scale;
 pub use toolbar::{Face, Toolbar, BUTTON};
 pub use window::{max_window_size, Window, WindowSpec, FRAME_ROOM};

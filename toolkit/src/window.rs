@@ -9,6 +9,7 @@ use yonder::{Connection, ConnectionError};
 use yonder_fonts::{Extents, Face, Metrics};
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::geometry::Arc;
+use yonder_protocol::handshake::FontFace;
 use yonder_protocol::request::{CapStyle, GcValues, JoinStyle, PropMode, WindowAttributes};
 use yonder_protocol::{
     atoms, Color, Drawable, Event, EventMask, GcId, PixmapId, Point, Rect, Size, WindowId,
@@ -210,25 +211,80 @@ impl<'c> Window<'c> {
         );
     }
 
-    /// Draws `text` in `rgb` at `px` pixels with the left end of its baseline at `origin`.
+    /// Draws `text` in `rgb` at `px` pixels with the left end of its baseline at `origin`,
+    /// in DejaVu Sans.
     pub fn text(&self, d: impl Into<Drawable>, origin: Point, px: f32, rgb: u32, text: &str) {
-        self.set_font(px);
+        self.text_in(d, origin, Face::Sans, px, rgb, text);
+    }
+
+    /// Draws `text` in `face` (bold, monospace: protocol 1.7); a server of 1.6 or earlier
+    /// draws every face as Sans.
+    pub fn text_in(
+        &self,
+        d: impl Into<Drawable>,
+        origin: Point,
+        face: Face,
+        px: f32,
+        rgb: u32,
+        text: &str,
+    ) {
+        self.set_font(face, px);
         self.pen(rgb, 0);
         self.conn.draw_text(d, self.gc, origin, text);
     }
 
-    /// Measures `text` at `px` pixels, on the client: the server's font and layout rule
-    /// (`yonder-fonts`), so no round trip and the same numbers as the server's
-    /// QueryTextExtents.
+    /// Measures `text` in DejaVu Sans at `px` pixels: see [`Window::measure_in`].
     pub fn measure(&self, px: f32, text: &str) -> Extents {
-        Metrics::of(Face::Sans).map_or_else(Extents::default, |m| m.extents(px, text))
+        self.measure_in(Face::Sans, px, text)
     }
 
-    fn set_font(&self, px: f32) {
+    /// Measures `text` in `face` at `px` pixels. When the server's font for the face is
+    /// the toolkit's (the digests of its setup's `fonts`, protocol.md §5.2), on the client
+    /// by the server's layout rule (`yonder-fonts`): no round trip, the same numbers.
+    /// Otherwise (another build of the fonts, a server before 1.7) the server is asked
+    /// (QueryTextExtents), so what is drawn and measured still agree.
+    pub fn measure_in(&self, face: Face, px: f32, text: &str) -> Extents {
+        if self.fonts_agree(face) {
+            if let Some(m) = Metrics::of(face) {
+                return m.extents(px, text);
+            }
+        }
+        self.set_font(face, px);
+        let ask = || self.conn.query_text_extents(self.gc, text).reply();
+        // A question asked while the display was away gets no answer (protocol.md
+        // §5.4); it is back by then, so it is asked once more.
+        let reply = match ask() {
+            Err(yonder::ReplyError::Lost(_)) => ask(),
+            r => r,
+        };
+        reply.map_or_else(
+            |_| Extents::default(),
+            |r| Extents {
+                width: r.width,
+                ascent: r.ascent,
+                descent: r.descent,
+                font_ascent: r.font_ascent,
+                font_descent: r.font_descent,
+                left: 0,
+                right: r.width as i32,
+            },
+        )
+    }
+
+    /// Whether the display draws `face` with the toolkit's own font, so that text can be
+    /// measured on the client. Waits for the setup the first time.
+    pub fn fonts_agree(&self, face: Face) -> bool {
+        self.conn.setup().is_ok_and(|s| same_font(&s.fonts, face))
+    }
+
+    /// Sets the GC's text face (when the server has faces: 1.7) and size.
+    fn set_font(&self, face: Face, px: f32) {
+        let faces = self.conn.setup().is_ok_and(|s| !s.fonts.is_empty());
         self.conn.change_gc(
             self.gc,
             GcValues {
                 font_size: Some(px),
+                font_face: faces.then_some(face.number()),
                 ..Default::default()
             },
         );
@@ -253,5 +309,42 @@ impl<'c> Window<'c> {
     pub fn close(self) {
         self.conn.destroy_window(self.id);
         let _ = self.conn.sync();
+    }
+}
+
+/// Whether `fonts` (a setup's) has `face` with the toolkit's font's digest.
+fn same_font(fonts: &[FontFace], face: Face) -> bool {
+    fonts
+        .iter()
+        .any(|f| f.face == face.number() && f.digest == face.digest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fonts_agree_only_with_the_same_digest() {
+        let ours = |face: Face| FontFace {
+            face: face.number(),
+            name: face.name().into(),
+            digest: face.digest(),
+        };
+        let fonts = [ours(Face::Sans), ours(Face::Mono)];
+        assert!(same_font(&fonts, Face::Sans));
+        assert!(same_font(&fonts, Face::Mono));
+        assert!(
+            !same_font(&fonts, Face::SansBold),
+            "a face the server lacks"
+        );
+        let other = [FontFace {
+            digest: Face::Sans.digest() ^ 1,
+            ..ours(Face::Sans)
+        }];
+        assert!(!same_font(&other, Face::Sans), "another build of the font");
+        assert!(
+            !same_font(&[], Face::Sans),
+            "a server before 1.7 names none"
+        );
     }
 }

@@ -51,6 +51,7 @@ fn merge(to: &mut GcValues, from: &GcValues) {
         arc_mode,
         cap_style,
         join_style,
+        font_face,
     } = from;
     to.foreground = foreground.or(to.foreground);
     to.background = background.or(to.background);
@@ -62,9 +63,12 @@ fn merge(to: &mut GcValues, from: &GcValues) {
     to.arc_mode = arc_mode.or(to.arc_mode);
     to.cap_style = cap_style.or(to.cap_style);
     to.join_style = join_style.or(to.join_style);
+    to.font_face = font_face.or(to.font_face);
 }
 
-/// Every value set: the given ones, and the defaults of protocol.md for the others.
+/// Every value set: the given ones, and the defaults of protocol.md for the others;
+/// except `font_face` (of 1.7), left out unless the app gave it, so that a replay to a
+/// server of 1.6 or earlier carries only what the app used.
 fn complete(v: &GcValues) -> GcValues {
     let mut full = GcValues {
         foreground: Some(Color::BLACK),
@@ -77,6 +81,7 @@ fn complete(v: &GcValues) -> GcValues {
         arc_mode: Some(ArcMode::PieSlice),
         cap_style: Some(CapStyle::Butt),
         join_style: Some(JoinStyle::Miter),
+        font_face: None,
     };
     merge(&mut full, v);
     full

@@ -127,6 +127,7 @@ fn no_values(v: &GcValues) -> bool {
         arc_mode,
         cap_style,
         join_style,
+        font_face,
     } = v;
     foreground.is_none()
         & background.is_none()
@@ -138,6 +139,7 @@ fn no_values(v: &GcValues) -> bool {
         & arc_mode.is_none()
         & cap_style.is_none()
         & join_style.is_none()
+        & font_face.is_none()
 }
 
 /// Every request's [`Touch`]: the decision table of the module doc, as code.

@@ -12,6 +12,7 @@ use crate::events;
 use crate::render::{self, work, ArcSpec, IRect, Pixmap, Style};
 use crate::state::gc::{irect, prect};
 use crate::state::{scratch, State};
+use yonder_fonts::Face;
 use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::*;
 use yonder_protocol::{
@@ -404,13 +405,16 @@ fn draw_arcs(
 
 // DrawText: [drawable, gc, [x, y], text]
 pub(crate) fn draw_text(s: &mut State, _c: ClientId, r: DrawText) -> HandlerResult {
-    let size = s.gcs.get(&r.gc).map(|g| g.font_size).unwrap_or(14.0);
+    let (size, face) = s
+        .gcs
+        .get(&r.gc)
+        .map_or((14.0, Face::Sans), |g| (g.font_size, g.font_face));
     let items = work::Text {
         text: &r.text,
         size,
     };
     draw_items(s, r.drawable, r.gc, items, |pm, style| {
-        render::draw_text(pm, style, size, r.origin.x, r.origin.y, &r.text)
+        render::draw_text(pm, style, face, size, r.origin.x, r.origin.y, &r.text)
     })
 }
 
@@ -427,7 +431,7 @@ pub(crate) fn query_text_extents(
             format!("no graphics context {}", r.gc),
         )
     })?;
-    let e = render::text_extents(gc.font_size, &r.text);
+    let e = render::text_extents(gc.font_face, gc.font_size, &r.text);
     Ok(Some(Reply::TextExtents(TextExtentsReply {
         width: e.width,
         ascent: e.ascent,

@@ -47,6 +47,9 @@ pub(crate) fn free_pixmap(s: &mut State, _c: ClientId, r: FreePixmap) -> Handler
 pub(crate) fn create_gc(s: &mut State, c: ClientId, r: CreateGc) -> HandlerResult {
     s.check_new_id(c, r.id.0)?;
     s.check_drawable(r.drawable)?;
+    if r.values.font_face.is_some() {
+        s.check_gc_values(c, &r.values)?;
+    }
     let mut gc = Gc::default();
     gc.apply(&r.values)
         .map_err(|(bad, m)| fail(ErrorCode::Value, bad, m))?;
@@ -55,7 +58,10 @@ pub(crate) fn create_gc(s: &mut State, c: ClientId, r: CreateGc) -> HandlerResul
 }
 
 // ChangeGc: [gc, values]
-pub(crate) fn change_gc(s: &mut State, _c: ClientId, r: ChangeGc) -> HandlerResult {
+pub(crate) fn change_gc(s: &mut State, c: ClientId, r: ChangeGc) -> HandlerResult {
+    if r.values.font_face.is_some() {
+        s.check_gc_values(c, &r.values)?;
+    }
     check_gc(s, r.gc)?
         .apply(&r.values)
         .map_err(|(bad, m)| fail(ErrorCode::Value, bad, m))?;

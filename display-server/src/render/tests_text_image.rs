@@ -2,12 +2,13 @@
 
 use super::tests_shapes::{drawn, new_pm, rgba, RED};
 use super::*;
+use yonder_fonts::Face;
 
 #[test]
 fn text_draws_only_inside_its_extents() {
     for size in [12.0, 14.0, 16.0, 40.0] {
         for text in ["Hello, World! gjpq", "Ünïcødé ✓ \u{10FFFF}\u{E000}", "_"] {
-            let e = text_extents(size, text);
+            let e = text_extents(Face::Sans, size, text);
             assert!(
                 e.width > 0 && e.font_ascent > 0 && e.font_descent > 0,
                 "{e:?}"
@@ -18,7 +19,7 @@ fn text_draws_only_inside_its_extents() {
             );
             let (x, y) = (20, 60);
             let mut pm = new_pm(700, 120);
-            let d = draw_text(&mut pm, &Style::solid(RED), size, x, y, text).unwrap();
+            let d = draw_text(&mut pm, &Style::solid(RED), Face::Sans, size, x, y, text).unwrap();
             let px = drawn(&pm);
             assert!(px.len() > 5, "{text}");
             let inside = |px: i32, py: i32| {
@@ -37,17 +38,27 @@ fn text_draws_only_inside_its_extents() {
 fn text_is_legible_at_small_sizes() {
     // "l" at 13 px is a vertical stem of solid pixels.
     let mut pm = new_pm(20, 20);
-    draw_text(&mut pm, &Style::solid(0xFF00_0000), 13.0, 5, 15, "l");
+    draw_text(
+        &mut pm,
+        &Style::solid(0xFF00_0000),
+        Face::Sans,
+        13.0,
+        5,
+        15,
+        "l",
+    );
     let strong = drawn(&pm)
         .iter()
         .filter(|&&(x, y)| rgba(&pm, x as u32, y as u32)[3] > 150)
         .count();
     assert!(strong >= 7, "{strong}");
     // Different strings give different widths; a space advances without ink.
-    assert!(text_extents(14.0, "WWW").width > text_extents(14.0, "iii").width);
-    let sp = text_extents(14.0, " ");
+    assert!(
+        text_extents(Face::Sans, 14.0, "WWW").width > text_extents(Face::Sans, 14.0, "iii").width
+    );
+    let sp = text_extents(Face::Sans, 14.0, " ");
     assert!(sp.width > 0 && sp.left == 0 && sp.right == 0);
-    assert_eq!(text_extents(14.0, "").width, 0);
+    assert_eq!(text_extents(Face::Sans, 14.0, "").width, 0);
 }
 
 #[test]
@@ -58,7 +69,7 @@ fn text_honours_clip_and_op() {
         clip: Some(&clip),
         ..Style::solid(RED)
     };
-    draw_text(&mut pm, &s, 16.0, 2, 25, "MMMM");
+    draw_text(&mut pm, &s, Face::Sans, 16.0, 2, 25, "MMMM");
     let px = drawn(&pm);
     assert!(!px.is_empty() && px.iter().all(|&(x, _)| x < 12));
     // Source with a translucent colour replaces covered pixels instead of blending.
@@ -69,7 +80,7 @@ fn text_honours_clip_and_op() {
             op,
             ..Style::solid(0x8000_0000)
         };
-        draw_text(&mut pm, &s, 16.0, 2, 25, "MMMM");
+        draw_text(&mut pm, &s, Face::Sans, 16.0, 2, 25, "MMMM");
         let min_alpha = (0..40)
             .flat_map(|y| (0..60).map(move |x| (x, y)))
             .map(|(x, y)| rgba(&pm, x, y)[3])
@@ -86,16 +97,30 @@ fn absurd_text_requests_do_not_panic() {
     let mut pm = new_pm(10, 10);
     let s = Style::solid(RED);
     for size in [0.0, -5.0, f32::NAN, f32::INFINITY, 1e30, 0.01, 300.0] {
-        text_extents(size, "abc");
-        draw_text(&mut pm, &s, size, 0, 5, "abc");
-        draw_text(&mut pm, &s, size, i32::MAX, i32::MIN, "abc\n\t\0");
-        draw_text(&mut pm, &s, size, i32::MIN, i32::MAX, "");
+        text_extents(Face::Sans, size, "abc");
+        draw_text(&mut pm, &s, Face::Sans, size, 0, 5, "abc");
+        draw_text(
+            &mut pm,
+            &s,
+            Face::Sans,
+            size,
+            i32::MAX,
+            i32::MIN,
+            "abc\n\t\0",
+        );
+        draw_text(&mut pm, &s, Face::Sans, size, i32::MIN, i32::MAX, "");
     }
-    assert_eq!(draw_text(&mut pm, &s, f32::NAN, 0, 5, "abc"), None);
-    assert_eq!(text_extents(-1.0, "abc"), TextExtents::default());
+    assert_eq!(
+        draw_text(&mut pm, &s, Face::Sans, f32::NAN, 0, 5, "abc"),
+        None
+    );
+    assert_eq!(
+        text_extents(Face::Sans, -1.0, "abc"),
+        TextExtents::default()
+    );
     let long = "x".repeat(100_000);
-    assert!(text_extents(12.0, &long).width > 100_000);
-    draw_text(&mut pm, &s, 12.0, -50_000, 8, &long);
+    assert!(text_extents(Face::Sans, 12.0, &long).width > 100_000);
+    draw_text(&mut pm, &s, Face::Sans, 12.0, -50_000, 8, &long);
 }
 
 #[test]
@@ -215,12 +240,20 @@ fn opaque_text_word_route_matches_the_general_route() {
     }
     let text = "Hello, Wörld! 0123 {[()]} ÿ";
     for size in [9.0, 13.0, 21.5] {
-        draw_text(&mut fast, &Style::solid(0xFFE0_C010), size, 3, 30, text);
+        draw_text(
+            &mut fast,
+            &Style::solid(0xFFE0_C010),
+            Face::Sans,
+            size,
+            3,
+            30,
+            text,
+        );
         let s = Style {
             clip: Some(&clip),
             ..Style::solid(0xFFE0_C010)
         };
-        draw_text(&mut slow, &s, size, 3, 30, text);
+        draw_text(&mut slow, &s, Face::Sans, size, 3, 30, text);
     }
     assert_eq!(fast.data(), slow.data());
 }
@@ -249,12 +282,20 @@ fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
                 fill_solid(pm, IRect::new(0, 0, 120, 30), 0xFF10_2030);
                 fill_solid(pm, IRect::new(30, 0, 20, 30), 0xFF80_8080);
             }
-            draw_text(&mut fast, &Style::solid(0xFFE0_C010), size, x, y, text);
+            draw_text(
+                &mut fast,
+                &Style::solid(0xFFE0_C010),
+                Face::Sans,
+                size,
+                x,
+                y,
+                text,
+            );
             let s = Style {
                 clip: Some(&clip),
                 ..Style::solid(0xFFE0_C010)
             };
-            draw_text(&mut slow, &s, size, x, y, text);
+            draw_text(&mut slow, &s, Face::Sans, size, x, y, text);
             // The clip's missing corner pixel is the one allowed difference.
             let diff: Vec<usize> = (0..fast.data().len() / 4 - 1)
                 .filter(|&i| fast.data()[4 * i..4 * i + 4] != slow.data()[4 * i..4 * i + 4])
@@ -285,7 +326,7 @@ fn client_metrics_equal_the_servers() {
     ];
     for size in [1.0, 7.3, 11.0, 12.5, 13.0, 14.0, 16.25, 40.0, 511.9, 600.0] {
         for text in texts {
-            let s = text_extents(size, text);
+            let s = text_extents(Face::Sans, size, text);
             let c = client.extents(size, text);
             let same = (s.width, s.ascent, s.descent, s.font_ascent, s.font_descent)
                 == (c.width, c.ascent, c.descent, c.font_ascent, c.font_descent)

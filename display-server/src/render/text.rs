@@ -92,17 +92,19 @@ struct FontData {
     cache: Mutex<GlyphCache>,
 }
 
-/// The embedded font (`yonder-fonts`' Sans), parsed on first use (`None` only if
-/// parsing failed), with its glyph cache.
-fn font() -> Option<&'static FontData> {
-    static FONT: OnceLock<Option<FontData>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        Some(FontData {
-            font: Face::Sans.font()?,
-            cache: Mutex::new(GlyphCache::default()),
+/// The embedded font of `face` (`yonder-fonts`), parsed on first use (`None` only if
+/// parsing failed), with its own glyph cache.
+fn font(face: Face) -> Option<&'static FontData> {
+    static FONTS: [OnceLock<Option<FontData>>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    FONTS[face as usize]
+        .get_or_init(|| {
+            Some(FontData {
+                font: face.font()?,
+                cache: Mutex::new(GlyphCache::default()),
+            })
         })
-    })
-    .as_ref()
+        .as_ref()
 }
 
 /// Parses the embedded font on a thread of its own, now, rather than on the state
@@ -114,7 +116,9 @@ pub fn warm_up() {
     let spawned = std::thread::Builder::new()
         .name("yonder-font".into())
         .spawn(|| {
-            font();
+            for face in Face::ALL {
+                font(face);
+            }
         });
     if let Err(e) = spawned {
         tracing::warn!("cannot parse the font ahead ({e}); it is parsed at first use");
@@ -211,9 +215,9 @@ fn layout(fd: &FontData, key: u32, text: &str, mut f: impl FnMut(i64, &Glyph)) -
     pen.end()
 }
 
-/// Measures `text` (UTF-8) at `size_px` pixels per em.
-pub fn text_extents(size_px: f32, text: &str) -> TextExtents {
-    let (Some(fd), Some(key)) = (font(), size_key(size_px)) else {
+/// Measures `text` (UTF-8) in `face` at `size_px` pixels per em.
+pub fn text_extents(face: Face, size_px: f32, text: &str) -> TextExtents {
+    let (Some(fd), Some(key)) = (font(face), size_key(size_px)) else {
         return TextExtents::default();
     };
     let mut e = TextExtents::default();
@@ -260,12 +264,13 @@ fn glyph_area(g: &Glyph, pen_x: i64, base: i64, limit: IRect) -> Option<(IRect, 
 pub fn draw_text(
     pm: &mut Pixmap,
     s: &Style,
+    face: Face,
     size_px: f32,
     x: i32,
     y_baseline: i32,
     text: &str,
 ) -> Option<IRect> {
-    let fd = font()?;
+    let fd = font(face)?;
     let key = size_key(size_px)?;
     let region = Region::resolve(s.clip, pm);
     let limit = region.limit(pm)?;

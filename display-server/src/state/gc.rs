@@ -2,6 +2,7 @@
 //! rasterizer's clip mask cached per drawable size so repeated draws do not rebuild it.
 
 use crate::render::{CapStyle, Clip, IRect, JoinStyle, Op, Style};
+use yonder_fonts::Face;
 use yonder_protocol::request::{self as rq, ArcMode, CompositeOp, FillRule, GcValues};
 use yonder_protocol::{Color, Point, Rect};
 
@@ -18,6 +19,8 @@ pub struct Gc {
     pub antialias: bool,
     /// Text size in pixels.
     pub font_size: f32,
+    /// Text face.
+    pub font_face: Face,
     /// Compositing operator.
     pub op: CompositeOp,
     /// Polygon fill rule.
@@ -45,6 +48,7 @@ impl Default for Gc {
             line_width: 0,
             antialias: false,
             font_size: 14.0,
+            font_face: Face::Sans,
             op: CompositeOp::Over,
             fill_rule: FillRule::EvenOdd,
             arc_mode: ArcMode::PieSlice,
@@ -68,11 +72,17 @@ pub const FONT_SIZE_RANGE: std::ops::RangeInclusive<f32> = 1.0..=512.0;
 #[cold]
 #[inline(never)]
 fn out_of_range(v: &GcValues) -> (u64, &'static str) {
-    match (v.line_width, v.font_size) {
-        (Some(width), _) if width > MAX_LINE_WIDTH => {
+    match (v.line_width, v.font_size, v.font_face) {
+        (Some(width), _, _) if width > MAX_LINE_WIDTH => {
             (width as u64, "line_width must be at most 4096")
         }
-        (_, Some(size)) => (size as u64, "font_size must be between 1 and 512"),
+        (_, Some(size), _) if !FONT_SIZE_RANGE.contains(&size) => {
+            (size as u64, "font_size must be between 1 and 512")
+        }
+        (_, _, Some(face)) => (
+            u64::from(face),
+            "font_face must be a face of the setup's fonts: 0, 1 or 2",
+        ),
         _ => (0, "a GC value is out of range"),
     }
 }
@@ -86,8 +96,12 @@ impl Gc {
         // Check everything first: a failed request changes nothing.
         if v.font_size.is_some_and(|s| !FONT_SIZE_RANGE.contains(&s))
             || v.line_width.is_some_and(|w| w > MAX_LINE_WIDTH)
+            || v.font_face.is_some_and(|f| Face::from_number(f).is_none())
         {
             return Err(out_of_range(v));
+        }
+        if let Some(face) = v.font_face.and_then(Face::from_number) {
+            self.font_face = face;
         }
         macro_rules! set {
             ($($field:ident => $target:ident),*) => { $( if let Some(x) = v.$field { self.$target = x; } )* };

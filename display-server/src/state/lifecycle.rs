@@ -5,7 +5,8 @@
 use super::{Client, State};
 use crate::command::ClientLink;
 use tokio::sync::mpsc::UnboundedSender;
-use yonder_protocol::handshake::{Limits, PixelFormat, ScreenInfo, Session, Setup};
+use yonder_fonts::Face;
+use yonder_protocol::handshake::{FontFace, Limits, PixelFormat, ScreenInfo, Session, Setup};
 use yonder_protocol::request::CloseDownMode;
 use yonder_protocol::{atoms, ClientId, Hello, Seq, WindowId};
 
@@ -133,6 +134,17 @@ impl State {
                 false => Vec::new(),
             },
             session: (minor >= 5).then_some(session),
+            fonts: match minor >= 7 {
+                true => Face::ALL
+                    .iter()
+                    .map(|f| FontFace {
+                        face: f.number(),
+                        name: f.name().to_string(),
+                        digest: f.digest(),
+                    })
+                    .collect(),
+                false => Vec::new(),
+            },
         }
     }
 }

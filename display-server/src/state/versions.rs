@@ -6,7 +6,7 @@
 
 use super::State;
 use crate::command::fail;
-use yonder_protocol::request::{ImageFormat, WindowAttributes};
+use yonder_protocol::request::{GcValues, ImageFormat, WindowAttributes};
 use yonder_protocol::{ClientId, ErrorCode, EventMask, ProtocolError, Request, SINCE_MINOR};
 
 /// The Request error for `opcode`, of a later version than the connection's 1.`minor`
@@ -66,6 +66,23 @@ impl State {
                 cursor as u64,
                 "the cursor field of WindowAttributes is of version 1.1; this connection \
                  speaks 1.0, whose WindowAttributes has 3 fields",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A `font_face` (a field of 1.7) in GC values from a client of 1.6 or earlier is a
+    /// Value error naming the face.
+    pub fn check_gc_values(&self, c: ClientId, v: &GcValues) -> Result<(), ProtocolError> {
+        match v.font_face {
+            Some(face) if self.minor_of(c) < 7 => Err(fail(
+                ErrorCode::Value,
+                u64::from(face),
+                format!(
+                    "the font_face field of GcValues is of version 1.7; this connection \
+                     speaks 1.{}, whose GcValues has 10 fields",
+                    self.minor_of(c)
+                ),
             )),
             _ => Ok(()),
         }

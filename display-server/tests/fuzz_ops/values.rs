@@ -79,6 +79,8 @@ pub struct GcVals {
     pub arc_mode: Option<bool>,
     pub cap_style: Option<u8>,
     pub join_style: Option<u8>,
+    /// Any number: faces the server lacks must be Value errors.
+    pub font_face: Option<u8>,
 }
 
 impl GcVals {
@@ -117,6 +119,7 @@ impl GcVals {
             join_style: self
                 .join_style
                 .map(|j| [JoinStyle::Miter, JoinStyle::Round, JoinStyle::Bevel][j as usize % 3]),
+            font_face: self.font_face,
         }
     }
 }

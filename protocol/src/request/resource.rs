@@ -113,6 +113,11 @@ pub struct GcValues {
     pub cap_style: Option<CapStyle>,
     /// Line joins (default Miter).
     pub join_style: Option<JoinStyle>,
+    /// Added in 1.7: the text face, a number of the setup's `fonts` (0 DejaVu Sans, the
+    /// default; 1 DejaVu Sans Bold; 2 DejaVu Sans Mono). Left out of the encoding when
+    /// absent, so a GcValues without it is the ten fields of 1.6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_face: Option<u8>,
 }
 
 /// Creates a graphics context for drawables of the screen of `drawable`.

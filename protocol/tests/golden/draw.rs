@@ -54,6 +54,18 @@ pub(crate) fn requests() -> Vec<Golden> {
             "17000000922192cf5eed0001000000029ac0c0c0c0c001c0c00101",
         ),
         g(
+            "ChangeGc choosing a face",
+            req(Request::ChangeGc(ChangeGc {
+                gc: GC,
+                values: GcValues {
+                    font_size: Some(13.0),
+                    font_face: Some(2),
+                    ..GcValues::default()
+                },
+            })),
+            "1c000000922192cf5eed0001000000029bc0c0c0c0ca41500000c0c0c0c0c002",
+        ),
+        g(
             "SetClipRectangles",
             req(Request::SetClipRectangles(SetClipRectangles {
                 gc: GC,

@@ -152,5 +152,18 @@ pub(crate) fn setup() -> Setup {
             resumed: false,
             last_seq: 0,
         }),
+        // The reference server's faces: DejaVu 2.37 (yonder-fonts checks these digests).
+        fonts: [
+            (0, "DejaVu Sans", 0xce25_2980_ec12_55ff),
+            (1, "DejaVu Sans Bold", 0x97ab_1e0f_e396_b759),
+            (2, "DejaVu Sans Mono", 0xa033_78ea_050e_599b),
+        ]
+        .into_iter()
+        .map(|(face, name, digest)| FontFace {
+            face,
+            name: name.into(),
+            digest,
+        })
+        .collect(),
     }
 }

@@ -197,10 +197,11 @@ prop_compose! {
         arc_mode in prop::option::of(one_of(&[ArcMode::PieSlice, ArcMode::Chord])),
         cap_style in prop::option::of(one_of(&[CapStyle::Butt, CapStyle::Round, CapStyle::Square])),
         join_style in prop::option::of(one_of(&[JoinStyle::Miter, JoinStyle::Round, JoinStyle::Bevel])),
+        font_face in prop::option::of(any::<u8>()),
     ) -> GcValues {
         GcValues {
             foreground, background, line_width, antialias, font_size, op, fill_rule,
-            arc_mode, cap_style, join_style,
+            arc_mode, cap_style, join_style, font_face,
         }
     }
 }

@@ -453,8 +453,18 @@ prop_compose! {
         limits in (any::<u32>(), any::<u32>(), any::<Option<u64>>()), extensions in list(text()),
         atoms in list((text(), atom())),
         session in proptest::option::of((bytes(), any::<bool>(), any::<u64>())),
+        fonts in list((any::<u8>(), text(), any::<u64>())),
     ) -> Setup {
         let session = session.map(|(secret, resumed, last_seq)| Session { secret, resumed, last_seq });
+        // The fonts come after the session: a server sends them only with one (1.7
+        // clients always get a session).
+        let fonts = match session {
+            Some(_) => fonts
+                .into_iter()
+                .map(|(face, name, digest)| FontFace { face, name, digest })
+                .collect(),
+            None => Vec::new(),
+        };
         Setup {
             major, minor, vendor, client_id, id_space, screens,
             limits: Limits {
@@ -462,7 +472,7 @@ prop_compose! {
                 max_drawable_side: limits.1,
                 max_drawable_pixels: limits.2,
             },
-            extensions, atoms, session,
+            extensions, atoms, session, fonts,
         }
     }
 }

@@ -8,6 +8,7 @@
 
 use super::{frame_of, frame_strips, BORDER, CLOSE_WIDTH, GRIP, MOVE_WIDTH, TITLE_HEIGHT};
 use crate::render::{self, IRect, Pixmap, Style};
+use yonder_fonts::Face;
 use yonder_protocol::{Point, Rect};
 
 /// Title bar and border color of the focused window (`0xRRGGBB`).
@@ -90,7 +91,7 @@ impl Decoration {
         };
         let buttons = CLOSE_WIDTH + if key.movable { MOVE_WIDTH } else { 0 };
         let room = width as i64 - TEXT_LEFT as i64 - buttons as i64 - 4;
-        let ext = render::text_extents(TITLE_FONT_PX, "Mg");
+        let ext = render::text_extents(Face::Sans, TITLE_FONT_PX, "Mg");
         let baseline =
             (TITLE_HEIGHT as i32 - ext.font_ascent - ext.font_descent) / 2 + ext.font_ascent;
         let ink = Style::solid(opaque(fg));
@@ -100,16 +101,33 @@ impl Decoration {
                 // "Move to:" and each display, the entries underlined.
                 let mut x = TEXT_LEFT;
                 let end = TEXT_LEFT as i64 + room.max(0);
-                render::draw_text(&mut pm, &ink, TITLE_FONT_PX, x, baseline, MENU_LABEL);
-                x += render::text_extents(TITLE_FONT_PX, MENU_LABEL).width as i32 + MENU_GAP;
+                render::draw_text(
+                    &mut pm,
+                    &ink,
+                    Face::Sans,
+                    TITLE_FONT_PX,
+                    x,
+                    baseline,
+                    MENU_LABEL,
+                );
+                x += render::text_extents(Face::Sans, TITLE_FONT_PX, MENU_LABEL).width as i32
+                    + MENU_GAP;
                 for name in names {
                     let left = (end - x as i64).max(0) as u32;
                     let shown = fit_title(name, left);
                     if shown.is_empty() {
                         break;
                     }
-                    let w = render::text_extents(TITLE_FONT_PX, &shown).width as i32;
-                    render::draw_text(&mut pm, &ink, TITLE_FONT_PX, x, baseline, &shown);
+                    let w = render::text_extents(Face::Sans, TITLE_FONT_PX, &shown).width as i32;
+                    render::draw_text(
+                        &mut pm,
+                        &ink,
+                        Face::Sans,
+                        TITLE_FONT_PX,
+                        x,
+                        baseline,
+                        &shown,
+                    );
                     render::fill_solid(
                         &mut pm,
                         IRect::new(x, baseline + 2, w as u32, 1),
@@ -121,15 +139,31 @@ impl Decoration {
             }
             None => {
                 let fitted = fit_title(text, room.max(0) as u32);
-                render::draw_text(&mut pm, &ink, TITLE_FONT_PX, TEXT_LEFT, baseline, &fitted);
+                render::draw_text(
+                    &mut pm,
+                    &ink,
+                    Face::Sans,
+                    TITLE_FONT_PX,
+                    TEXT_LEFT,
+                    baseline,
+                    &fitted,
+                );
             }
         }
         if key.movable {
             // The move button: ⇄ centered left of the close button.
             let arrows = "⇄";
-            let w = render::text_extents(TITLE_FONT_PX, arrows).width as i32;
+            let w = render::text_extents(Face::Sans, TITLE_FONT_PX, arrows).width as i32;
             let x = width as i32 - CLOSE_WIDTH as i32 - MOVE_WIDTH as i32 / 2 - w / 2;
-            render::draw_text(&mut pm, &ink, TITLE_FONT_PX, x, baseline, arrows);
+            render::draw_text(
+                &mut pm,
+                &ink,
+                Face::Sans,
+                TITLE_FONT_PX,
+                x,
+                baseline,
+                arrows,
+            );
         }
         // The close button: an × centered in the last CLOSE_WIDTH pixels.
         let cx = width as i32 - CLOSE_WIDTH as i32 / 2;
@@ -239,7 +273,7 @@ pub fn fit_title(text: &str, max_width: u32) -> String {
         .take(MAX_TITLE_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let width = |s: &str| render::text_extents(TITLE_FONT_PX, s).width;
+    let width = |s: &str| render::text_extents(Face::Sans, TITLE_FONT_PX, s).width;
     let whole: String = chars.iter().collect();
     if width(&whole) <= max_width && chars.len() == text.chars().count() {
         return whole;
@@ -278,7 +312,7 @@ mod tests {
         let fitted = fit_title(long, 120);
         assert!(fitted.ends_with('…'), "{fitted:?}");
         assert!(long.starts_with(fitted.trim_end_matches('…')));
-        assert!(render::text_extents(TITLE_FONT_PX, &fitted).width <= 120);
+        assert!(render::text_extents(Face::Sans, TITLE_FONT_PX, &fitted).width <= 120);
         let longer = fit_title(long, 121 + 40);
         assert!(longer.chars().count() > fitted.chars().count());
         assert_eq!(fit_title(long, 2), "", "not even the ellipsis fits");
