@@ -340,3 +340,72 @@ fn synthetic_input_needs_the_server_flag_and_sent_events_are_marked() {
         }
     }
 }
+
+/// protocol.md §19.1: an ordinary client cannot paint the root window (the desktop's
+/// background would keep its paint after it left); ClearArea, which shows the background
+/// again, is allowed; a trusted client may paint there.
+#[test]
+fn only_trusted_clients_draw_into_the_root() {
+    let s = TestServer::start();
+    let app = s.connect();
+    let trusted = s.connect_trusted();
+    let root_pixel = |c: &Connection| read(c, c.root(), Rect::new(5, 5, 1, 1)).data[0];
+    let before = root_pixel(&trusted);
+    let gc = app.new_gc_id();
+    app.create_gc(
+        gc,
+        app.root(),
+        GcValues {
+            foreground: Some(Color::rgb(0xff0000)),
+            ..Default::default()
+        },
+    );
+    let fill = app.poly_fill_rectangle(app.root(), gc, &[Rect::new(0, 0, 50, 50)]);
+    assert_eq!(refused(fill.check()), ErrorCode::Access);
+    let text = app.draw_text(app.root(), gc, Point::new(5, 20), "graffiti");
+    assert_eq!(refused(text.check()), ErrorCode::Access);
+    let image = app.put_image(
+        app.root(),
+        gc,
+        Point::new(0, 0),
+        2,
+        2,
+        ImageFormat::Bgrx,
+        vec![0u8; 16],
+    );
+    assert_eq!(refused(image.check()), ErrorCode::Access);
+    let own = app.new_window_id();
+    app.create_window(
+        own,
+        app.root(),
+        Rect::new(100, 100, 20, 20),
+        WindowAttributes::default(),
+    );
+    let copy = app.copy_area(
+        own,
+        app.root(),
+        gc,
+        Rect::new(0, 0, 10, 10),
+        Point::new(0, 0),
+    );
+    assert_eq!(refused(copy.check()), ErrorCode::Access);
+    assert_eq!(root_pixel(&trusted), before, "the root was painted");
+    app.clear_area(app.root(), Rect::new(0, 0, 10, 10), false)
+        .check()
+        .expect("ClearArea shows the background again");
+
+    let tgc = trusted.new_gc_id();
+    trusted.create_gc(
+        tgc,
+        trusted.root(),
+        GcValues {
+            foreground: Some(Color::rgb(0x00ff00)),
+            ..Default::default()
+        },
+    );
+    trusted
+        .poly_fill_rectangle(trusted.root(), tgc, &[Rect::new(0, 0, 50, 50)])
+        .check()
+        .expect("a trusted client paints the root");
+    assert_eq!(root_pixel(&trusted) & 0xffffff, 0x00ff00);
+}

@@ -6,7 +6,7 @@
 
 use yonder::prelude::*;
 use yonder_protocol::request::{FakeKind, PropMode, WindowAttributes};
-use yonder_protocol::{atoms, Color, Event, EventMask, Point, Rect};
+use yonder_protocol::{atoms, Color, Event, EventMask, Point, Rect, Size};
 use yonder_server::wm::{ACTIVE_TITLE, BORDER, GRIP_COLOR, INACTIVE_TITLE, TITLE_HEIGHT};
 use yonder_test_support::client::*;
 use yonder_test_support::server::*;
@@ -150,6 +150,54 @@ fn resizing_from_the_grip() {
     // Not smaller than 32 × 32.
     drag(&input, 172, 142, 0, 0);
     assert_eq!(geometry(&app, w), Rect::new(40, 60, 32, 32));
+}
+
+/// protocol.md §16.2: a resize by the user keeps to the app's size hints
+/// (`WM_NORMAL_HINTS`): minimum, maximum and increments.
+#[test]
+fn resizing_keeps_to_the_size_hints() {
+    let s = TestServer::start_managed();
+    let app = s.connect_trusted();
+    let input = s.connect();
+    let w = titled(
+        &app,
+        Rect::new(40, 60, 100, 60),
+        0x0000FF,
+        EventMask::EMPTY,
+        "Hints",
+    );
+    let hints = yonder_server::wm::SizeHints {
+        min: Some(Size::new(90, 50)),
+        max: Some(Size::new(200, 150)),
+        increment: Some(Size::new(10, 10)),
+        base: Some(Size::new(0, 0)),
+        aspect: None,
+    };
+    let name = |n: &str| app.intern_atom(n, false).reply().unwrap().atom;
+    app.change_property(
+        w,
+        name("WM_NORMAL_HINTS"),
+        name("WM_SIZE_HINTS"),
+        PropMode::Replace,
+        hints.encode(),
+    );
+    app.sync().unwrap();
+    // The corner at (143, 123): far in, then far out.
+    drag(&input, 142, 122, 0, 0);
+    assert_eq!(geometry(&app, w), Rect::new(40, 60, 90, 50), "the minimum");
+    drag(&input, 133, 113, 600, 400);
+    assert_eq!(
+        geometry(&app, w),
+        Rect::new(40, 60, 200, 150),
+        "the maximum"
+    );
+    // In steps of 10: 200 - 27 = 173 becomes 170.
+    drag(&input, 243, 213, 216, 186);
+    assert_eq!(
+        geometry(&app, w),
+        Rect::new(40, 60, 170, 120),
+        "the increments"
+    );
 }
 
 #[test]

@@ -27,4 +27,4 @@ mod pen;
 
 pub use face::Face;
 pub use metrics::{Extents, LineMetrics, Metrics};
-pub use pen::{key_px, size_key, Pen, MAX_PX, MIN_PX, SIZE_STEPS};
+pub use pen::{finite, key_px, size_key, Pen, MAX_PX, MIN_PX, SIZE_STEPS};

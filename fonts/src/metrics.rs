@@ -3,7 +3,7 @@
 //! trip. Measurements are cached per size for ASCII, where most text is.
 
 use crate::face::Face;
-use crate::pen::{key_px, size_key, Pen};
+use crate::pen::{finite, key_px, size_key, Pen};
 use fontdue::Font;
 
 /// Measurements of a string, in pixels, relative to the origin on the baseline: the
@@ -77,7 +77,7 @@ impl Metrics {
                 self.font.horizontal_kern(a, b, px).unwrap_or(0.0)
             });
             f(x, ch);
-            pen.advance(self.font.metrics(ch, px).advance_width);
+            pen.advance(finite(self.font.metrics(ch, px).advance_width));
         }
         pen.end()
     }

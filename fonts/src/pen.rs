@@ -35,6 +35,7 @@ pub struct Pen {
 impl Pen {
     /// Where `ch`, the next character, is drawn (the rounded pen position), after the
     /// kerning between the previous character and it (`kern(previous, ch)`).
+    #[inline]
     pub fn place(&mut self, ch: char, kern: impl FnOnce(char, char) -> f32) -> i64 {
         if let Some(p) = self.prev {
             self.x += f64::from(kern(p, ch));
@@ -43,15 +44,25 @@ impl Pen {
         self.x.round() as i64
     }
 
-    /// Moves past the character just placed, by its advance width (0 if not finite).
+    /// Moves past the character just placed, by its advance width: a finite number
+    /// (a font's non-finite advance counts as 0: see [`finite`]).
+    #[inline]
     pub fn advance(&mut self, advance: f32) {
-        if advance.is_finite() {
-            self.x += f64::from(advance);
-        }
+        self.x += f64::from(advance);
     }
 
     /// The rounded pen position: the width of the text so far.
     pub fn end(&self) -> i64 {
         self.x.round() as i64
+    }
+}
+
+/// `v`, or 0 when it is not finite: what a glyph's advance or kerning counts as.
+#[inline]
+pub fn finite(v: f32) -> f32 {
+    if v.is_finite() {
+        v
+    } else {
+        0.0
     }
 }

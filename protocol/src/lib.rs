@@ -11,9 +11,9 @@
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (`tests/architecture.rs`).
 //!
-//! 1. `tagged`, `ids`, `geometry`, `atoms`, `keysym` — the `tagged!` macro; newtypes for
-//!    resource ids, atoms, coordinates, colors, masks and drag actions; the predefined
-//!    atoms and the keysym table.
+//! 1. `tagged`, `ids`, `geometry`, `atoms`, `keysym`, `hints` — the `tagged!` macro;
+//!    newtypes for resource ids, atoms, coordinates, colors, masks and drag actions; the
+//!    predefined atoms and the keysym table; the size hints a window manager honours.
 //! 2. `frame` — the length-prefixed framing and the sans-I/O frame splitter.
 //! 3. `event` — one struct per event and the [`Event`] enum.
 //! 4. `request`, `reply` — one struct per request, one per reply.
@@ -41,6 +41,7 @@ pub mod fast_encode;
 pub mod frame;
 pub mod geometry;
 pub mod handshake;
+pub mod hints;
 pub mod ids;
 pub mod keysym;
 pub mod message;

@@ -9,6 +9,7 @@
 //! ```
 
 use yonder::prelude::*;
+use yonder::protocol::hints::SizeHints;
 use yonder_toolkit::widgets::{theme, Button, EntryEvent, Item, List, ListEvent, TextEntry};
 use yonder_toolkit::{next_step, Clipboard, Deadline, Pasted, Step, Window, WindowSpec};
 
@@ -121,6 +122,13 @@ fn main() {
         events,
     };
     let win = Window::open(&conn, spec);
+    let min = Some(Size::new(240, 120));
+    let hints = SizeHints {
+        min,
+        ..SizeHints::default()
+    };
+    win.set_size_hints(&hints)
+        .unwrap_or_else(|e| eprintln!("todo: {e}"));
     let mut app = Todo {
         clipboard: Clipboard::new(win.id),
         win,

@@ -10,6 +10,7 @@ use yonder_fonts::{Extents, Face, Metrics};
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::handshake::FontFace;
+use yonder_protocol::hints::{SizeHints, WM_NORMAL_HINTS};
 use yonder_protocol::request::{CapStyle, GcValues, JoinStyle, PropMode, WindowAttributes};
 use yonder_protocol::{
     atoms, Color, Drawable, Event, EventMask, GcId, PixmapId, Point, Rect, Size, WindowId,
@@ -135,6 +136,18 @@ impl<'c> Window<'c> {
             .create_pixmap(self.back, self.id, new.width, new.height);
         self.size = new;
         true
+    }
+
+    /// Tells the window manager which sizes the window may have (minimum, maximum,
+    /// increments, aspect): the user's resizes keep to them (protocol.md §16.2). Waits
+    /// for the property's names the first time.
+    pub fn set_size_hints(&self, hints: &SizeHints) -> Result<(), yonder::ReplyError> {
+        let name = self.conn.intern_atom(WM_NORMAL_HINTS, false);
+        let type_ = self.conn.intern_atom("WM_SIZE_HINTS", false);
+        let (name, type_) = (name.reply()?.atom, type_.reply()?.atom);
+        self.conn
+            .change_property(self.id, name, type_, PropMode::Replace, hints.encode());
+        Ok(())
     }
 
     /// Whether `e` asks this app to end: the window manager's close request

@@ -228,6 +228,7 @@ pub(crate) fn clear_area(s: &mut State, _c: ClientId, r: ClearArea) -> HandlerRe
 
 // CopyArea: [src, dst, gc, [x, y, w, h], [dst_x, dst_y]]
 pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResult {
+    s.check_draw_target(c, r.dst)?;
     s.check_drawable(r.src)?;
     s.check_read_pixels(c, r.src, "CopyArea from")?;
     let (w, h) = s.check_drawable(r.dst)?;
@@ -255,7 +256,8 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
 }
 
 // PolyPoint: [drawable, gc, [[x, y]...]]
-pub(crate) fn poly_point(s: &mut State, _c: ClientId, r: PolyPoint) -> HandlerResult {
+pub(crate) fn poly_point(s: &mut State, c: ClientId, r: PolyPoint) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     let n = r.points.len();
     draw_points(s, r.drawable, r.gc, &r.points, |s, d, g, p| {
         draw_items(s, d, g, work::Points(n), |pm, style| {
@@ -265,7 +267,8 @@ pub(crate) fn poly_point(s: &mut State, _c: ClientId, r: PolyPoint) -> HandlerRe
 }
 
 // PolyLine: [drawable, gc, [[x, y]...]]
-pub(crate) fn poly_line(s: &mut State, _c: ClientId, r: PolyLine) -> HandlerResult {
+pub(crate) fn poly_line(s: &mut State, c: ClientId, r: PolyLine) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     draw_points(s, r.drawable, r.gc, &r.points, |s, d, g, p| {
         draw_items(s, d, g, work::PolyLine(p), |pm, style| {
             render::poly_line(pm, style, p)
@@ -274,7 +277,8 @@ pub(crate) fn poly_line(s: &mut State, _c: ClientId, r: PolyLine) -> HandlerResu
 }
 
 // PolySegment: [drawable, gc, [[x1, y1, x2, y2]...]]
-pub(crate) fn poly_segment(s: &mut State, _c: ClientId, r: PolySegment) -> HandlerResult {
+pub(crate) fn poly_segment(s: &mut State, c: ClientId, r: PolySegment) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     let mut segs = scratch::take(&mut s.scratch.segments);
     segs.extend(r.segments.iter().map(|s| (s.x1, s.y1, s.x2, s.y2)));
     let result = draw_items(s, r.drawable, r.gc, work::Segments(&segs), |pm, style| {
@@ -285,7 +289,8 @@ pub(crate) fn poly_segment(s: &mut State, _c: ClientId, r: PolySegment) -> Handl
 }
 
 // PolyRectangle: [drawable, gc, [[x, y, w, h]...]]
-pub(crate) fn poly_rectangle(s: &mut State, _c: ClientId, r: PolyRectangle) -> HandlerResult {
+pub(crate) fn poly_rectangle(s: &mut State, c: ClientId, r: PolyRectangle) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     draw_rects(s, r.drawable, r.gc, &r.rects, |s, d, g, v, sides| {
         draw_items(s, d, g, work::StrokeRects(v, sides), |pm, style| {
             render::stroke_rects(pm, style, v)
@@ -296,9 +301,10 @@ pub(crate) fn poly_rectangle(s: &mut State, _c: ClientId, r: PolyRectangle) -> H
 // PolyFillRectangle: [drawable, gc, [[x, y, w, h]...]]
 pub(crate) fn poly_fill_rectangle(
     s: &mut State,
-    _c: ClientId,
+    c: ClientId,
     r: PolyFillRectangle,
 ) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     draw_rects(s, r.drawable, r.gc, &r.rects, |s, d, g, v, sides| {
         draw_items(s, d, g, work::FillRects(v, sides), |pm, style| {
             render::fill_rects(pm, style, v)
@@ -307,7 +313,8 @@ pub(crate) fn poly_fill_rectangle(
 }
 
 // PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
-pub(crate) fn poly_arc(s: &mut State, _c: ClientId, r: PolyArc) -> HandlerResult {
+pub(crate) fn poly_arc(s: &mut State, c: ClientId, r: PolyArc) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v, sides| {
         draw_items(s, d, g, work::StrokeArcs(v, sides), |pm, style| {
             render::stroke_arcs(pm, style, v)
@@ -316,7 +323,8 @@ pub(crate) fn poly_arc(s: &mut State, _c: ClientId, r: PolyArc) -> HandlerResult
 }
 
 // PolyFillArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]
-pub(crate) fn poly_fill_arc(s: &mut State, _c: ClientId, r: PolyFillArc) -> HandlerResult {
+pub(crate) fn poly_fill_arc(s: &mut State, c: ClientId, r: PolyFillArc) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     draw_arcs(s, r.drawable, r.gc, &r.arcs, |s, d, g, v, sides| {
         draw_items(s, d, g, work::FillArcs(v, sides), |pm, style| {
             render::fill_arcs(pm, style, v)
@@ -325,7 +333,8 @@ pub(crate) fn poly_fill_arc(s: &mut State, _c: ClientId, r: PolyFillArc) -> Hand
 }
 
 // FillPoly: [drawable, gc, [[x, y]...]]
-pub(crate) fn fill_poly(s: &mut State, _c: ClientId, r: FillPoly) -> HandlerResult {
+pub(crate) fn fill_poly(s: &mut State, c: ClientId, r: FillPoly) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     draw_points(s, r.drawable, r.gc, &r.points, |s, d, g, p| {
         draw_items(s, d, g, work::Polygon(p), |pm, style| {
             render::fill_polygon(pm, style, p)
@@ -404,11 +413,12 @@ fn draw_arcs(
 }
 
 // DrawText: [drawable, gc, [x, y], text]
-pub(crate) fn draw_text(s: &mut State, _c: ClientId, r: DrawText) -> HandlerResult {
+pub(crate) fn draw_text(s: &mut State, c: ClientId, r: DrawText) -> HandlerResult {
+    s.check_draw_target(c, r.drawable)?;
     let (size, face) = s
         .gcs
         .get(&r.gc)
-        .map_or((14.0, Face::Sans), |g| (g.font_size, g.font_face));
+        .map_or((14.0, Face::Sans), |g| (g.font_size, g.face()));
     let items = work::Text {
         text: &r.text,
         size,
@@ -431,7 +441,7 @@ pub(crate) fn query_text_extents(
             format!("no graphics context {}", r.gc),
         )
     })?;
-    let e = render::text_extents(gc.font_face, gc.font_size, &r.text);
+    let e = render::text_extents(gc.face(), gc.font_size, &r.text);
     Ok(Some(Reply::TextExtents(TextExtentsReply {
         width: e.width,
         ascent: e.ascent,

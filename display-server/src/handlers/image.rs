@@ -56,6 +56,7 @@ pub(super) fn image_error(e: ImageError) -> ProtocolError {
 // PutImage: [drawable, gc, [x, y], width, height, format, data]
 pub(crate) fn put_image(s: &mut State, c: ClientId, r: PutImage) -> HandlerResult {
     s.check_drawable(r.drawable)?;
+    s.check_draw_target(c, r.drawable)?;
     s.check_image_format(c, r.format)?;
     if !s.gcs.contains_key(&r.gc) {
         return Err(fail(

@@ -87,6 +87,7 @@ pub(crate) fn shm_detach(s: &mut State, c: ClientId, r: ShmDetach) -> HandlerRes
 pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> HandlerResult {
     shm_segments(s, c, ShmPutImage::OPCODE)?;
     let (w, h) = s.check_drawable(r.drawable)?;
+    s.check_draw_target(c, r.drawable)?;
     if !s.gcs.contains_key(&r.gc) {
         return Err(fail(
             ErrorCode::Gc,

@@ -19,8 +19,8 @@ pub struct Gc {
     pub antialias: bool,
     /// Text size in pixels.
     pub font_size: f32,
-    /// Text face.
-    pub font_face: Face,
+    /// Text face: a number of `Face`, checked when set (see [`Gc::face`]).
+    pub font_face: u8,
     /// Compositing operator.
     pub op: CompositeOp,
     /// Polygon fill rule.
@@ -48,7 +48,7 @@ impl Default for Gc {
             line_width: 0,
             antialias: false,
             font_size: 14.0,
-            font_face: Face::Sans,
+            font_face: 0,
             op: CompositeOp::Over,
             fill_rule: FillRule::EvenOdd,
             arc_mode: ArcMode::PieSlice,
@@ -96,19 +96,22 @@ impl Gc {
         // Check everything first: a failed request changes nothing.
         if v.font_size.is_some_and(|s| !FONT_SIZE_RANGE.contains(&s))
             || v.line_width.is_some_and(|w| w > MAX_LINE_WIDTH)
-            || v.font_face.is_some_and(|f| Face::from_number(f).is_none())
+            || v.font_face
+                .is_some_and(|f| usize::from(f) >= Face::ALL.len())
         {
             return Err(out_of_range(v));
-        }
-        if let Some(face) = v.font_face.and_then(Face::from_number) {
-            self.font_face = face;
         }
         macro_rules! set {
             ($($field:ident => $target:ident),*) => { $( if let Some(x) = v.$field { self.$target = x; } )* };
         }
-        set!(font_size => font_size, line_width => line_width, foreground => foreground, background => background, antialias => antialias, op => op,
+        set!(font_size => font_size, font_face => font_face, line_width => line_width, foreground => foreground, background => background, antialias => antialias, op => op,
              fill_rule => fill_rule, arc_mode => arc_mode, cap_style => cap, join_style => join);
         Ok(())
+    }
+
+    /// The text face.
+    pub fn face(&self) -> Face {
+        Face::from_number(self.font_face).unwrap_or_default()
     }
 
     /// How many clip rectangles it holds.

@@ -8,7 +8,9 @@
 //!   and GetImage of its own window leaves out other clients' windows inside it;
 //! - selects input events ([`INPUT_EVENTS`]) only on its own windows;
 //! - receives input events only from sources it owns: propagation never hands a key or
-//!   pointer event that started in one client's window to another client's selection.
+//!   pointer event that started in one client's window to another client's selection;
+//! - draws nothing into the root window: the desktop's background is the user's, and a
+//!   paint there would outlive the client that made it.
 //!
 //! Each rule is enforced here, where the handlers and the event code ask; nothing else
 //! needs to know which clients are trusted.
@@ -34,6 +36,16 @@ impl State {
     /// Whether `c` connected with the display's trusted cookie.
     pub fn is_trusted(&self, c: ClientId) -> bool {
         self.clients.get(&c).is_some_and(|c| c.trusted)
+    }
+
+    /// Whether `c` may draw into `d`: anything but the root, which only trusted clients
+    /// may paint (ClearArea, which only shows the background again, is not drawing).
+    #[inline]
+    pub(crate) fn check_draw_target(&self, c: ClientId, d: Drawable) -> Result<(), ProtocolError> {
+        if d.0 != WindowId::ROOT.0 || self.is_trusted(c) {
+            return Ok(());
+        }
+        Err(root_drawing())
     }
 
     /// Whether `c` may read the pixels of `d` (GetImage, CopyArea's source): its own
@@ -90,4 +102,16 @@ impl State {
     ) -> bool {
         Some(client) == source_owner || self.is_trusted(client)
     }
+}
+
+/// The Access error for an untrusted client drawing into the root.
+#[cold]
+#[inline(never)]
+fn root_drawing() -> ProtocolError {
+    fail(
+        ErrorCode::Access,
+        WindowId::ROOT.0,
+        "drawing into the root window (the desktop's background, shown to every client and \
+         outliving this one) needs the display's trusted cookie",
+    )
 }

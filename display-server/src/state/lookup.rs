@@ -109,6 +109,16 @@ impl State {
         Ok(())
     }
 
+    /// The size hints of `w` (its `WM_NORMAL_HINTS`, protocol.md §16.2), none when it has
+    /// none.
+    pub fn size_hints(&self, w: WindowId) -> super::wm::SizeHints {
+        let property = self
+            .atoms
+            .lookup(super::wm::WM_NORMAL_HINTS)
+            .and_then(|a| self.windows.get(&w)?.properties.get(&a));
+        property.map_or_else(Default::default, |p| super::wm::SizeHints::parse(&p.data))
+    }
+
     /// The title of `w`: `_NET_WM_NAME`, else `WM_NAME` (read as UTF-8), else the name its
     /// app gave when connecting.
     pub fn window_title(&self, w: WindowId) -> String {

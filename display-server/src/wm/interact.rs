@@ -110,10 +110,15 @@ pub(crate) fn wm_motion(s: &mut State, p: Point) -> bool {
             );
         }
         DragKind::Resize { window, from, size } => {
-            let max = s.max_drawable_side.max(MIN_SIZE) as i64;
-            let grow = |side: u32, d: i32| (side as i64 + d as i64).clamp(MIN_SIZE as i64, max);
-            let width = grow(size.width, p.x - from.x) as u32;
-            let height = grow(size.height, p.y - from.y) as u32;
+            let max = s.max_drawable_side.max(MIN_SIZE);
+            let grow = |side: u32, d: i32| (side as i64 + d as i64).clamp(0, max as i64) as u32;
+            let want = Size::new(
+                grow(size.width, p.x - from.x),
+                grow(size.height, p.y - from.y),
+            );
+            // The app's size hints (minimum, maximum, increments, aspect), within the
+            // window manager's own bounds.
+            let Size { width, height } = s.size_hints(window).constrain(want, MIN_SIZE, max);
             let now = s.windows.get(&window).map(|x| x.rect.size());
             if now != Some(Size::new(width, height)) {
                 wm::wm_configure(

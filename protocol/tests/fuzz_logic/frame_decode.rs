@@ -2,7 +2,9 @@
 //! shared with the regression replay in `tests/fuzz_regressions.rs`: arbitrary bytes go
 //! through the frame splitter and every decoder. Nothing may panic, and whatever decodes
 //! must encode again to bytes that decode to the same encoding (a value the decoder
-//! accepts is one the encoder can send).
+//! accepts is one the encoder can send). The bytes are also read as a window's size hints
+//! (`WM_NORMAL_HINTS`, a property any client sets and the window manager reads): any
+//! value gives hints whose resizes stay within the window manager's bounds.
 
 use serde::Serialize;
 use yonder_protocol::frame::{encode_body, split_frame, MAX_FRAME_LEN};
@@ -11,6 +13,7 @@ use yonder_protocol::message::{decode_request, decode_server_message, DecodeErro
 
 /// Runs one input: the bytes as one body, then as a stream of frames.
 pub fn run(data: &[u8]) {
+    size_hints(data);
     decode_all(data);
     let mut at = 0;
     while let Ok(Some((start, end))) = split_frame(&data[at..], MAX_FRAME_LEN) {
@@ -52,4 +55,33 @@ fn stable<T: Serialize>(v: &T, decode: impl Fn(&[u8]) -> Option<T>) {
     let again = encode_body(v);
     let back = decode(&again).expect("a re-encoded message decodes");
     assert_eq!(encode_body(&back), again, "message re-encodes the same");
+}
+
+/// The bytes as size hints, constraining resizes to sizes from the bytes themselves.
+fn size_hints(data: &[u8]) {
+    use yonder_protocol::hints::SizeHints;
+    use yonder_protocol::Size;
+    let hints = SizeHints::parse(data);
+    let word = |i: usize| {
+        data.get(i..i + 4)
+            .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (floor, ceiling) = (32, 16384);
+    for want in [
+        Size::new(word(72), word(76)),
+        Size::new(0, 0),
+        Size::new(u32::MAX, u32::MAX),
+    ] {
+        let got = hints.constrain(want, floor, ceiling);
+        let within = |v: u32| (floor..=ceiling).contains(&v);
+        assert!(
+            within(got.width) && within(got.height),
+            "{hints:?} {want:?} {got:?}"
+        );
+    }
+    assert_eq!(
+        SizeHints::parse(&hints.encode()),
+        hints,
+        "hints re-encode the same"
+    );
 }

@@ -9,6 +9,7 @@ pub use decoration::{
     fit_title, Decoration, DecorationKey, ACTIVE_TEXT, ACTIVE_TITLE, GRIP_COLOR, INACTIVE_TEXT,
     INACTIVE_TITLE, NOT_RESPONDING_TEXT, NOT_RESPONDING_TITLE, TITLE_FONT_PX,
 };
+pub use yonder_protocol::hints::{SizeHints, WM_NORMAL_HINTS};
 
 use super::Window;
 use crate::command::Command;
