@@ -328,10 +328,7 @@ fn client_metrics_equal_the_servers() {
         for text in texts {
             let s = text_extents(Face::Sans, size, text);
             let c = client.extents(size, text);
-            let same = (s.width, s.ascent, s.descent, s.font_ascent, s.font_descent)
-                == (c.width, c.ascent, c.descent, c.font_ascent, c.font_descent)
-                && (s.left, s.right) == (c.left, c.right);
-            assert!(same, "{size} px {text:?}: server {s:?}, client {c:?}");
+            assert_eq!(s, c, "{size} px {text:?}");
             assert_eq!(client.width(size, text), s.width, "{size} px {text:?}");
         }
     }

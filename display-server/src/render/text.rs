@@ -21,24 +21,9 @@ use super::{premul, union_opt, IRect, Op, Style};
 const CACHE_MAX_GLYPHS: usize = 4096;
 const CACHE_MAX_BYTES: usize = 32 << 20;
 
-/// Measurements of a string, in pixels, relative to the origin on the baseline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub struct TextExtents {
-    /// Advance width: where the next string would start.
-    pub width: u32,
-    /// Ink extent above the baseline (largest over the glyphs drawn).
-    pub ascent: i32,
-    /// Ink extent below the baseline.
-    pub descent: i32,
-    /// The font's ascent at this size (line metrics, independent of the text).
-    pub font_ascent: i32,
-    /// The font's descent at this size, positive below the baseline.
-    pub font_descent: i32,
-    /// Leftmost ink column relative to the origin (X's `lbearing`; may be negative).
-    pub left: i32,
-    /// One past the rightmost ink column relative to the origin (X's `rbearing`).
-    pub right: i32,
-}
+/// Measurements of a string, in pixels, relative to the origin on the baseline: the
+/// type clients measure into too (`yonder-fonts`), so both sides fill the same fields.
+pub use yonder_fonts::Extents as TextExtents;
 
 /// A rasterized glyph: coverage bitmap plus placement.
 struct Glyph {

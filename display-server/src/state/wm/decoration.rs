@@ -95,39 +95,28 @@ impl Decoration {
         let baseline =
             (TITLE_HEIGHT as i32 - ext.font_ascent - ext.font_descent) / 2 + ext.font_ascent;
         let ink = Style::solid(opaque(fg));
+        // Title-bar text: one face and size, on one baseline.
+        let draw = |pm: &mut Pixmap, x: i32, text: &str| {
+            render::draw_text(pm, &ink, Face::Sans, TITLE_FONT_PX, x, baseline, text)
+        };
+        let text_width =
+            |text: &str| render::text_extents(Face::Sans, TITLE_FONT_PX, text).width as i32;
         let mut menu_items = Vec::new();
         match &key.menu {
             Some(names) => {
                 // "Move to:" and each display, the entries underlined.
                 let mut x = TEXT_LEFT;
                 let end = TEXT_LEFT as i64 + room.max(0);
-                render::draw_text(
-                    &mut pm,
-                    &ink,
-                    Face::Sans,
-                    TITLE_FONT_PX,
-                    x,
-                    baseline,
-                    MENU_LABEL,
-                );
-                x += render::text_extents(Face::Sans, TITLE_FONT_PX, MENU_LABEL).width as i32
-                    + MENU_GAP;
+                draw(&mut pm, x, MENU_LABEL);
+                x += text_width(MENU_LABEL) + MENU_GAP;
                 for name in names {
                     let left = (end - x as i64).max(0) as u32;
                     let shown = fit_title(name, left);
                     if shown.is_empty() {
                         break;
                     }
-                    let w = render::text_extents(Face::Sans, TITLE_FONT_PX, &shown).width as i32;
-                    render::draw_text(
-                        &mut pm,
-                        &ink,
-                        Face::Sans,
-                        TITLE_FONT_PX,
-                        x,
-                        baseline,
-                        &shown,
-                    );
+                    let w = text_width(&shown);
+                    draw(&mut pm, x, &shown);
                     render::fill_solid(
                         &mut pm,
                         IRect::new(x, baseline + 2, w as u32, 1),
@@ -139,31 +128,15 @@ impl Decoration {
             }
             None => {
                 let fitted = fit_title(text, room.max(0) as u32);
-                render::draw_text(
-                    &mut pm,
-                    &ink,
-                    Face::Sans,
-                    TITLE_FONT_PX,
-                    TEXT_LEFT,
-                    baseline,
-                    &fitted,
-                );
+                draw(&mut pm, TEXT_LEFT, &fitted);
             }
         }
         if key.movable {
             // The move button: ⇄ centered left of the close button.
             let arrows = "⇄";
-            let w = render::text_extents(Face::Sans, TITLE_FONT_PX, arrows).width as i32;
+            let w = text_width(arrows);
             let x = width as i32 - CLOSE_WIDTH as i32 - MOVE_WIDTH as i32 / 2 - w / 2;
-            render::draw_text(
-                &mut pm,
-                &ink,
-                Face::Sans,
-                TITLE_FONT_PX,
-                x,
-                baseline,
-                arrows,
-            );
+            draw(&mut pm, x, arrows);
         }
         // The close button: an × centered in the last CLOSE_WIDTH pixels.
         let cx = width as i32 - CLOSE_WIDTH as i32 / 2;
