@@ -129,7 +129,8 @@
 //! }
 //! ```
 //!
-//! Keyboard focus: the window manager focuses a window when it is clicked;
+//! Keyboard focus: the window manager focuses a top-level window when it is first mapped
+//! (unless the user is typing into another app) and when it is clicked;
 //! [`InputExt::set_input_focus`] asks for it.
 //!
 //! # 6. Text

@@ -8,8 +8,10 @@
 //! transport swaps it in with [`Ready::watch`]) and an eventfd that the transport
 //! signals whenever it queues something the app did not read itself (events read while
 //! another thread waited for a reply, the display going and coming back, the end), and
-//! that a [`Waker`] signals. It is made only when an app asks for it, so apps that do not
-//! use it pay nothing.
+//! that a [`Waker`] signals. It is made with the connection (three descriptors: the
+//! epoll instance, the eventfd and the socket's duplicate), but raised only once the app
+//! asked for the descriptor or a waker, so apps that do not use them pay no system call
+//! per read.
 
 use crate::io::Stream;
 use crate::lock::{lock, Mutex};

@@ -29,22 +29,25 @@ fn events_and_wakes_arrive_through_an_await() {
                 ..Default::default()
             },
         );
-        conn.map_window(win);
-        // Another task runs meanwhile: the await does not block the runtime.
-        let ticker = tokio::spawn(async {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            true
-        });
-        let expose = tokio::time::timeout(Duration::from_secs(10), async {
+        // The window is mapped by another future of the same task, 50 ms into the wait:
+        // the Expose can come only if the await gives the thread back meanwhile.
+        let map_later = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            conn.map_window(win);
+            conn.flush().expect("flush");
+        };
+        let expose = async {
             loop {
                 let item = events.next_event().await.expect("event");
                 if matches!(item.event(), Some(Event::Expose(e)) if e.window == win) {
                     return;
                 }
             }
-        });
-        expose.await.expect("no Expose within 10 s");
-        assert!(ticker.await.expect("ticker"));
+        };
+        let both = async { tokio::join!(map_later, expose) };
+        tokio::time::timeout(Duration::from_secs(10), both)
+            .await
+            .expect("no Expose within 10 s: the await blocked the runtime");
 
         let waker = conn.waker();
         std::thread::spawn(move || {

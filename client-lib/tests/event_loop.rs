@@ -178,10 +178,17 @@ fn the_descriptor_survives_a_resumed_connection() {
     assert!(lost, "no Lost before Back");
     assert!(wakes < 200, "{wakes} wakes while resuming: the loop spun");
     assert_eq!(conn.as_fd().as_raw_fd(), fd, "the descriptor changed");
-    // The new socket is watched: an event sent to the window wakes the loop.
+    // The new socket is watched: drained, the descriptor is quiet; an event sent to the
+    // window makes it readable before anything reads the socket.
+    while conn.poll_for_event().expect("poll").is_some() {}
+    assert!(
+        !readable(&conn, 300),
+        "readable with nothing to read after the resume"
+    );
     let other = s.connect();
     other.setup().expect("setup");
     poke(&other, win);
+    assert!(readable(&conn, 5000), "the resumed socket is not watched");
     expose_through_fd(&conn, win);
 }
 

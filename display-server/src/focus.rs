@@ -85,8 +85,12 @@ pub const TYPING_GUARD_MS: u32 = 1000;
 /// focus, as on desktops, so that keys typed right after an app starts reach it. Not
 /// when the user is typing (a key pressed in the last [`TYPING_GUARD_MS`]) into a window
 /// of another app: then the focus stays (focus-stealing prevention). A window of the
-/// app that has the focus (a dialog it opens) always takes it.
+/// app that has the focus (a dialog it opens) always takes it; a window whose `WM_HINTS`
+/// say it takes no input never does.
 pub fn focus_new_window(s: &mut State, w: WindowId) {
+    if !s.takes_focus(w) {
+        return;
+    }
     let focus = s.input.focus;
     let now = s.now();
     let typing = s

@@ -507,3 +507,39 @@ fn a_new_window_takes_the_focus_unless_the_user_types_into_another_app() {
     second.sync().unwrap();
     assert_eq!(focus(&first), c, "a window mapped again took the focus");
 }
+
+/// A window whose WM_HINTS say it takes no input (ICCCM's input flag with `input` 0) is
+/// not given the focus when it appears.
+#[test]
+fn a_window_that_takes_no_input_is_not_focused_on_map() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let a = titled(
+        &app,
+        Rect::new(40, 60, 100, 80),
+        0xFF0000,
+        EventMask::EMPTY,
+        "A",
+    );
+    assert_eq!(app.get_input_focus().reply().unwrap().window, a);
+    let b = app.new_window_id();
+    app.create_window(
+        b,
+        app.root(),
+        Rect::new(200, 60, 100, 80),
+        WindowAttributes::default(),
+    );
+    let hints: Vec<u8> = [1u32, 0, 0, 0, 0, 0, 0, 0, 0]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let name = app.intern_atom("WM_HINTS", false).reply().unwrap().atom;
+    app.change_property(b, name, name, PropMode::Replace, hints);
+    app.map_window(b);
+    app.sync().unwrap();
+    assert_eq!(
+        app.get_input_focus().reply().unwrap().window,
+        a,
+        "a window that takes no input took the focus"
+    );
+}

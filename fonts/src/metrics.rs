@@ -1,6 +1,6 @@
 //! Measuring text on the client, by the server's rule ([`Pen`]) with the server's fonts:
 //! widths, caret positions, hit testing, line metrics and ink extents, with no round
-//! trip. Measurements are cached per size for ASCII, where most text is.
+//! trip (fontdue computes each glyph's metrics from its outline: no raster, no cache).
 
 use crate::face::Face;
 use crate::pen::{finite, key_px, size_key, Pen};

@@ -155,7 +155,7 @@ pub struct FontFace {
     /// The font's name, e.g. `"DejaVu Sans Bold"`.
     pub name: String,
     /// 64-bit FNV-1a of the font file's bytes: equal digests, the same font (and so the
-    /// same metrics, laid out as §9.44 says).
+    /// same metrics, laid out as §9.52 says).
     pub digest: u64,
 }
 

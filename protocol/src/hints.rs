@@ -1,4 +1,5 @@
-//! Size hints (protocol.md §16.2): what an app says about the sizes its window may have,
+//! Window-manager hints (protocol.md §16.2). Size hints: what an app says about the sizes
+//! its window may have,
 //! in ICCCM's `WM_NORMAL_HINTS` property (type `WM_SIZE_HINTS`, 18 little-endian `u32`s:
 //! flags, 4 unused, minimum, maximum, increments, minimum and maximum aspect, base size,
 //! gravity). The window manager's resizes honour them; the app's own ConfigureWindow is
@@ -6,8 +7,23 @@
 
 use crate::geometry::Size;
 
-/// The property's name.
+/// The size hints' property.
 pub const WM_NORMAL_HINTS: &str = "WM_NORMAL_HINTS";
+/// ICCCM's general hints' property (type `WM_HINTS`, 9 little-endian `u32`s: flags,
+/// input, initial state, icon pixmap, icon window, icon position, icon mask, group).
+pub const WM_HINTS: &str = "WM_HINTS";
+
+/// What a window's `WM_HINTS` says of keyboard input: `Some(false)` when its input flag
+/// (1) is set and `input` is 0 (the window does not want the window manager to give it
+/// the focus), `Some(true)` when it asks for it, `None` when it says nothing.
+pub fn wants_input(data: &[u8]) -> Option<bool> {
+    let field = |i: usize| -> Option<u32> {
+        let b = data.get(i * 4..i * 4 + 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let flags = field(0)?;
+    (flags & 1 != 0).then(|| field(1).map(|input| input != 0))?
+}
 
 /// Flags of the first field (ICCCM's).
 const P_MIN_SIZE: u32 = 1 << 4;
@@ -32,8 +48,8 @@ pub struct SizeHints {
 }
 
 impl SizeHints {
-    /// Reads the property's bytes; a short or malformed value gives what it holds (no
-    /// hints at all for fewer than 18 fields' worth of flags and sizes).
+    /// Reads the property's bytes; a short or malformed value gives the hints whose fields
+    /// it holds whole (none at all for fewer than 4 bytes).
     pub fn parse(data: &[u8]) -> SizeHints {
         let field = |i: usize| -> Option<u32> {
             let b = data.get(i * 4..i * 4 + 4)?;
@@ -103,17 +119,24 @@ impl SizeHints {
         }
         if let Some(inc) = self.increment {
             let base = self.base.or(self.min).unwrap_or(Size::new(0, 0));
-            // Down to a step, or up to the first step at the minimum.
-            let step = |v: u32, b: u32, i: u32, a: u32| {
-                let a = a.max(floor);
+            // Down to a step, or up to the first step at the minimum; but never past the
+            // maximum for that (then the last step below it, or the minimum itself when
+            // no step fits between the two).
+            let step = |v: u32, b: u32, i: u32, a: u32, z: u32| {
+                let (a, z) = (a.max(floor), z.min(ceiling).max(a.max(floor)));
                 let down = b.saturating_add(v.saturating_sub(b) / i * i);
-                match down < a {
-                    true => b.saturating_add(a.saturating_sub(b).div_ceil(i).saturating_mul(i)),
-                    false => down,
+                if down >= a {
+                    return down;
+                }
+                let up = b.saturating_add(a.saturating_sub(b).div_ceil(i).saturating_mul(i));
+                if up <= z {
+                    up
+                } else {
+                    a
                 }
             };
-            w = step(w, base.width, inc.width, lo.width);
-            h = step(h, base.height, inc.height, lo.height);
+            w = step(w, base.width, inc.width, lo.width, hi.width);
+            h = step(h, base.height, inc.height, lo.height, hi.height);
         }
         // The window manager's bounds win over hints that ask for more.
         let bound = |v: u32| v.clamp(floor, ceiling.max(floor));
@@ -149,6 +172,18 @@ mod tests {
             "the maximum, on the steps"
         );
         assert_eq!(c(157, 133), Size::new(154, 124));
+        // No step between a minimum of 101 and a maximum of 120: the minimum.
+        let tight = SizeHints {
+            min: Some(Size::new(101, 101)),
+            max: Some(Size::new(120, 120)),
+            increment: Some(Size::new(50, 50)),
+            base: Some(Size::new(0, 0)),
+            aspect: None,
+        };
+        assert_eq!(
+            tight.constrain(Size::new(10, 500), 32, 16384),
+            Size::new(101, 101)
+        );
         // No hints: only the window manager's bounds.
         assert_eq!(
             SizeHints::default().constrain(Size::new(5, 50_000), 32, 16384),
@@ -161,6 +196,21 @@ mod tests {
             ..SizeHints::default()
         };
         assert_eq!(SizeHints::parse(&zero_inc.encode()).increment, None);
+    }
+
+    #[test]
+    fn the_input_hint_is_read() {
+        let hints = |flags: u32, input: u32| {
+            [flags, input, 0, 0, 0, 0, 0, 0, 0]
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect::<Vec<u8>>()
+        };
+        assert_eq!(wants_input(&hints(1, 0)), Some(false));
+        assert_eq!(wants_input(&hints(1, 1)), Some(true));
+        assert_eq!(wants_input(&hints(0, 0)), None, "no input flag");
+        assert_eq!(wants_input(&[1, 0, 0, 0]), None, "no input field");
+        assert_eq!(wants_input(&[]), None);
     }
 
     #[test]

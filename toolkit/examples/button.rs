@@ -1,3 +1,10 @@
+//! The README's first app: a window with a button that counts clicks (README.md,
+//! "Writing an app", shows this file from its first `use` on).
+//!
+//! ```text
+//! YONDER_DISPLAY=:0 cargo run -p yonder-toolkit --example button
+//! ```
+
 use yonder::prelude::*;
 use yonder_toolkit::widgets::{theme, Button, Label};
 use yonder_toolkit::{next_step, Deadline, Step, Window, WindowSpec};

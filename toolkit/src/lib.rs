@@ -48,5 +48,5 @@ pub use yonder_fonts as fonts;
 pub use clipboard::{Clipboard, Pasted};
 pub use run::{next_step, Deadline, Step};
 pub use scale::Scale;
-pub use toolbar::{Face, Toolbar, BUTTON};
+pub use toolbar::{ButtonFace, Toolbar, BUTTON};
 pub use window::{max_window_size, Window, WindowSpec, FRAME_ROOM};

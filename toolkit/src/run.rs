@@ -38,7 +38,8 @@ impl Deadline {
 pub enum Step {
     /// Handle this event.
     Event(Event),
-    /// The wake-up time given to [`next_step`] has come.
+    /// The wake-up time given to [`next_step`] has come, or another thread woke the
+    /// loop (`Connection::waker`).
     Wake,
     /// End the app: `--exit-after` has run out or the server has gone.
     Quit,
@@ -62,6 +63,8 @@ pub fn next_step(conn: &Connection, deadline: &Deadline, wake: Option<Instant>) 
         };
         match conn.wait_for_event_timeout(deadline.wait(cap)) {
             Ok(Some(Incoming::Event { event, .. })) => return Step::Event(event),
+            // Another thread's `Waker`: the app looks at what that thread handed over.
+            Ok(Some(Incoming::Woken)) => return Step::Wake,
             Ok(Some(Incoming::Error(e))) => eprintln!("{}: {e}", conn.app_name()),
             // The library resumes by itself; the windows come back with Exposes.
             Ok(Some(_)) | Ok(None) => {}

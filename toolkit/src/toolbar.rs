@@ -6,7 +6,7 @@ use yonder_protocol::{Drawable, Point, Rect};
 
 /// What a toolbar button shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Face {
+pub enum ButtonFace {
     /// A square of this color (`0xRRGGBB`).
     Swatch(u32),
     /// A black dot of this diameter on white: a brush size.
@@ -25,7 +25,7 @@ const HIGHLIGHT: u32 = 0x1e66f5;
 const RIM: u32 = 0x9ca0b0;
 /// The toolbar's background.
 const TOOLBAR_BG: u32 = 0xe6e9ef;
-/// Text size and color of [`Face::Label`] buttons.
+/// Text size and color of [`ButtonFace::Label`] buttons.
 const LABEL_PX: f32 = 13.0;
 const LABEL_INK: u32 = 0x4c4f69;
 
@@ -34,7 +34,7 @@ pub struct Toolbar {
     /// The strip, window-relative.
     pub rect: Rect,
     /// The buttons' faces and places.
-    pub buttons: Vec<(Face, Rect)>,
+    pub buttons: Vec<(ButtonFace, Rect)>,
     next_x: i32,
 }
 
@@ -49,13 +49,13 @@ impl Toolbar {
     }
 
     /// Adds a button after the last one; returns its index.
-    pub fn add(&mut self, face: Face) -> usize {
+    pub fn add(&mut self, face: ButtonFace) -> usize {
         self.add_wide(face, BUTTON)
     }
 
     /// Adds a button `width` pixels wide (and [`BUTTON`] high) after the last one, for a
     /// label longer than a glyph; returns its index.
-    pub fn add_wide(&mut self, face: Face, width: u32) -> usize {
+    pub fn add_wide(&mut self, face: ButtonFace, width: u32) -> usize {
         let y = self.rect.y + (self.rect.height as i32 - BUTTON as i32) / 2;
         self.buttons
             .push((face, Rect::new(self.next_x, y, width, BUTTON)));
@@ -83,13 +83,13 @@ impl Toolbar {
         win.fill(d, TOOLBAR_BG, &[self.rect]);
         for (i, (face, r)) in self.buttons.iter().enumerate() {
             match *face {
-                Face::Swatch(rgb) => win.fill(d, rgb, &[*r]),
-                Face::Dot(diameter) => {
+                ButtonFace::Swatch(rgb) => win.fill(d, rgb, &[*r]),
+                ButtonFace::Dot(diameter) => {
                     win.fill(d, 0xffffff, &[*r]);
                     let c = Point::new(r.x + r.width as i32 / 2, r.y + r.height as i32 / 2);
                     win.disc(d, 0x000000, c, diameter.min(BUTTON - 4));
                 }
-                Face::Label(text) => {
+                ButtonFace::Label(text) => {
                     win.fill(d, 0xffffff, &[*r]);
                     // Centered by an estimate of the advance (0.6 em a character), which
                     // saves a round trip per button and is close enough for short labels.

@@ -255,7 +255,8 @@ impl<'c> Window<'c> {
     /// the toolkit's (the digests of its setup's `fonts`, protocol.md §5.2), on the client
     /// by the server's layout rule (`yonder-fonts`): no round trip, the same numbers.
     /// Otherwise (another build of the fonts, a server before 1.7) the server is asked
-    /// (QueryTextExtents), so what is drawn and measured still agree.
+    /// (QueryTextExtents), so what is drawn and measured still agree; its reply has no
+    /// ink columns, so `left` is 0 and `right` the width then.
     pub fn measure_in(&self, face: Face, px: f32, text: &str) -> Extents {
         if self.fonts_agree(face) {
             if let Some(m) = Metrics::of(face) {

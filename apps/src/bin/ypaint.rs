@@ -36,7 +36,7 @@ use yonder_protocol::{keysym, Event, EventMask, PixmapId, Point, Rect, Size, Win
 use yonder_toolkit::embed::{self, parse_window, EmbedMessage};
 use yonder_toolkit::pixels::{load, put_rgba};
 use yonder_toolkit::Deadline;
-use yonder_toolkit::{next_step, Face, Step, Toolbar, Window, WindowSpec};
+use yonder_toolkit::{next_step, ButtonFace, Step, Toolbar, Window, WindowSpec};
 
 /// Paints with the mouse and saves PNG files.
 #[derive(Parser)]
@@ -320,16 +320,16 @@ fn main() {
     let conn = Connection::connect(w.display.as_deref()).unwrap_or_else(|e| die("ypaint", e));
     let mut toolbar = Toolbar::new(Rect::new(0, 0, 0, TOOLBAR_H));
     for rgb in PALETTE {
-        toolbar.add(Face::Swatch(rgb));
+        toolbar.add(ButtonFace::Swatch(rgb));
     }
     toolbar.space();
     for w in WIDTHS {
-        toolbar.add(Face::Dot(w));
+        toolbar.add(ButtonFace::Dot(w));
     }
     toolbar.space();
-    toolbar.add(Face::Label("↻"));
+    toolbar.add(ButtonFace::Label("↻"));
     if args.embed_into.is_some() {
-        toolbar.add_wide(Face::Label("Done"), DONE_W);
+        toolbar.add_wide(ButtonFace::Label("Done"), DONE_W);
     }
     let size = window_size(&toolbar, Size::new(cw, ch), args.embed_into.is_some());
     toolbar.rect.width = size.width;

@@ -25,6 +25,7 @@
 
 mod migrate;
 mod reconnect;
+mod wake;
 
 pub(crate) use migrate::Via;
 mod stats;
@@ -36,7 +37,7 @@ use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Copy, Replay, Sent, Shared};
 use crate::lock::{lock, Condvar, Mutex};
 use crate::output::{Output, WRITE_TIMEOUT};
-use crate::ready::{Ready, Waker};
+use crate::ready::Ready;
 use crate::renumber::Renumber;
 use crate::state::{message_seq, screen_of, State};
 use crate::swap::Swap;
@@ -738,75 +739,6 @@ impl Inner {
             }
         };
         outcome.map_err(ReplyError::Protocol)
-    }
-
-    /// Wakes the threads waiting on `changed` and, when the app uses the descriptor,
-    /// raises it if something waits in the queue (or the connection failed): what the
-    /// app's own poll leaves behind, an event read while another thread waited for a
-    /// reply, the display going and coming back.
-    fn notify(&self) {
-        self.changed.notify_all();
-        if self.armed.load(Ordering::Acquire) {
-            let st = lock(&self.state);
-            if !st.events.is_empty() || st.broken.is_some() {
-                self.ready.raise();
-            }
-        }
-    }
-
-    /// Puts `stream` in place of the socket (a resume or a move), and in the ready
-    /// descriptor's watch.
-    fn set_stream(&self, stream: Stream) {
-        let mut now = lock(&self.stream);
-        self.ready.watch(&stream);
-        *now = Arc::new(stream);
-    }
-
-    /// The descriptor other event loops poll (readable: call `poll_for_event` until it
-    /// returns nothing).
-    pub(crate) fn fd(&self) -> std::os::fd::BorrowedFd<'_> {
-        self.armed.store(true, Ordering::Release);
-        self.ready.fd()
-    }
-
-    /// A waker for other threads.
-    pub(crate) fn waker(&self) -> Waker {
-        self.armed.store(true, Ordering::Release);
-        self.ready.waker()
-    }
-
-    /// The next event, unclaimed error or wake (`take`: the queue's and the waker's),
-    /// as `wait` allows. With the descriptor or a waker in use the wait is a poll of the
-    /// socket and then a wait on the descriptor, so that a waker interrupts it; without,
-    /// the reading thread blocks on the socket itself.
-    pub(crate) fn wait_event(&self, wait: Wait) -> Result<Option<Incoming>, ConnectionError> {
-        let armed = self.armed.load(Ordering::Acquire);
-        let ready = &self.ready;
-        let take = |st: &mut State| {
-            st.take_event()
-                .or_else(|| (armed && ready.take_woken()).then_some(Incoming::Woken))
-        };
-        if !armed {
-            return self.wait_until(wait, take);
-        }
-        loop {
-            // Lowered before the look: a raise after it is never lost.
-            ready.lower();
-            if let Some(x) = self.wait_until(Wait::Poll, take)? {
-                return Ok(Some(x));
-            }
-            let timeout = match wait {
-                Wait::Poll => return Ok(None),
-                Wait::Block => None,
-                Wait::Until(deadline) => match deadline.checked_duration_since(Instant::now()) {
-                    Some(left) if !left.is_zero() => Some(left),
-                    _ => return Ok(None),
-                },
-            };
-            if let Err(e) = ready.wait(timeout) {
-                return Err(self.fail(connection_error(e)));
-            }
-        }
     }
 
     pub(crate) fn forget_seq(&self, seq: Seq) {

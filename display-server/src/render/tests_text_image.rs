@@ -315,7 +315,6 @@ fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
 /// font lacks.
 #[test]
 fn client_metrics_equal_the_servers() {
-    let client = yonder_fonts::Metrics::of(yonder_fonts::Face::Sans).expect("font");
     let texts = [
         "AVATAR To Ty Wa",
         "Hello, World! gjpq",
@@ -324,12 +323,19 @@ fn client_metrics_equal_the_servers() {
         "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii",
         "",
     ];
-    for size in [1.0, 7.3, 11.0, 12.5, 13.0, 14.0, 16.25, 40.0, 511.9, 600.0] {
-        for text in texts {
-            let s = text_extents(Face::Sans, size, text);
-            let c = client.extents(size, text);
-            assert_eq!(s, c, "{size} px {text:?}");
-            assert_eq!(client.width(size, text), s.width, "{size} px {text:?}");
+    for face in Face::ALL {
+        let client = yonder_fonts::Metrics::of(face).expect("font");
+        for size in [1.0, 7.3, 11.0, 12.5, 13.0, 14.0, 16.25, 40.0, 511.9, 600.0] {
+            for text in texts {
+                let s = text_extents(face, size, text);
+                let c = client.extents(size, text);
+                assert_eq!(s, c, "{face:?} {size} px {text:?}");
+                assert_eq!(
+                    client.width(size, text),
+                    s.width,
+                    "{face:?} {size} px {text:?}"
+                );
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Text: the embedded font (`yonder-fonts`' DejaVu Sans, parsed once), a bounded cache of
-//! glyph rasters keyed by (char, pixel size) with ASCII tables for the size in use, text
+//! Text: the embedded faces (`yonder-fonts`' DejaVu Sans, Sans Bold and Sans Mono, each
+//! parsed once), per face a bounded cache of glyph rasters keyed by (char, pixel size)
+//! with ASCII tables for the size in use, text
 //! layout shared by [`text_extents`] and [`draw_text`], and blending of glyph coverage
 //! into a pixmap (whole words at a time for the common opaque colour, through
 //! `glyph_blend.rs`, over each glyph row's inked columns only).
@@ -92,18 +93,18 @@ fn font(face: Face) -> Option<&'static FontData> {
         .as_ref()
 }
 
-/// Parses the embedded font on a thread of its own, now, rather than on the state
+/// Parses the default face (Sans) on a thread of its own, now, rather than on the state
 /// thread at the first text drawn. fontdue parses every glyph's outline up front (tens of
 /// milliseconds), and a restarted server gets its first text from every app at once, as
 /// they replay their state and redraw (bench/reconnect.sh): the state thread would stall
 /// them all meanwhile. Drawing before the parse is done waits for it (a `OnceLock`).
+/// Bold and Mono are parsed at their first use instead: each parsed face holds its
+/// outlines (about 10 MiB), and most sessions never draw them.
 pub fn warm_up() {
     let spawned = std::thread::Builder::new()
         .name("yonder-font".into())
         .spawn(|| {
-            for face in Face::ALL {
-                font(face);
-            }
+            font(Face::Sans);
         });
     if let Err(e) = spawned {
         tracing::warn!("cannot parse the font ahead ({e}); it is parsed at first use");

@@ -119,6 +119,16 @@ impl State {
         property.map_or_else(Default::default, |p| super::wm::SizeHints::parse(&p.data))
     }
 
+    /// Whether `w` lets the window manager give it the keyboard focus: not when its
+    /// `WM_HINTS` (ICCCM) sets the input flag with `input` 0 (protocol.md §16.2).
+    pub fn takes_focus(&self, w: WindowId) -> bool {
+        let property = self
+            .atoms
+            .lookup(yonder_protocol::hints::WM_HINTS)
+            .and_then(|a| self.windows.get(&w)?.properties.get(&a));
+        property.and_then(|p| yonder_protocol::hints::wants_input(&p.data)) != Some(false)
+    }
+
     /// The title of `w`: `_NET_WM_NAME`, else `WM_NAME` (read as UTF-8), else the name its
     /// app gave when connecting.
     pub fn window_title(&self, w: WindowId) -> String {

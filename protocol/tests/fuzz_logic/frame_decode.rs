@@ -78,6 +78,18 @@ fn size_hints(data: &[u8]) {
             within(got.width) && within(got.height),
             "{hints:?} {want:?} {got:?}"
         );
+        // Consistent minimum and maximum inside the bounds are kept (what the user sees:
+        // a window never resized past what its app allows).
+        if let (Some(lo), Some(hi)) = (hints.min, hints.max) {
+            let ok = |l: u32, h: u32| floor <= l && l <= h && h <= ceiling;
+            if ok(lo.width, hi.width) && ok(lo.height, hi.height) {
+                let fits = |v: u32, l: u32, h: u32| l <= v && v <= h;
+                assert!(
+                    fits(got.width, lo.width, hi.width) && fits(got.height, lo.height, hi.height),
+                    "{hints:?} {want:?} {got:?}"
+                );
+            }
+        }
     }
     assert_eq!(
         SizeHints::parse(&hints.encode()),

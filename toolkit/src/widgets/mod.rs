@@ -1,7 +1,9 @@
 //! Widgets: what the apps draw again and again, as small values the app owns, places
 //! (each has a public `rect`, window-relative) and feeds events to. Each draws itself
 //! into a drawable through the [`Window`]'s graphics context, and measures its text on
-//! the client (`yonder-fonts`), so neither layout nor typing waits for the server.
+//! the client (`yonder-fonts`), so neither layout nor typing waits for the server. On a
+//! display whose fonts are not the toolkit's ([`Window::fonts_agree`] is false) the
+//! widgets still lay out with the toolkit's, and a caret may stand off its glyph.
 //!
 //! * [`Label`] – a line of text.
 //! * [`Button`] – a push button: a click is a press and a release inside it.
