@@ -477,18 +477,19 @@ impl Journal {
 
     /// The requests that recreate the journaled state on a fresh server (see `replay`).
     pub(crate) fn replay(&self) -> Replay {
-        replay::build(self, Images::Raw, replay::Parts::All)
+        replay::build(self, Images::Raw, replay::Parts::All, true)
     }
 
-    /// [`Journal::replay`], with pixmap contents carried as `images` says.
-    pub(crate) fn replay_with(&self, images: Images) -> Replay {
-        replay::build(self, images, replay::Parts::All)
+    /// [`Journal::replay`], with pixmap contents carried as `images` says, for a server
+    /// that takes GC text faces (`faces`: version 1.7 or later) or not.
+    pub(crate) fn replay_with(&self, images: Images, faces: bool) -> Replay {
+        replay::build(self, images, replay::Parts::All, faces)
     }
 
     /// The replay a move sends first (protocol.md §5.5): everything but the map state
     /// and the selections, which [`Journal::appearance`] gives at the switch.
-    pub(crate) fn replay_hidden(&self, images: Images) -> Replay {
-        replay::build(self, images, replay::Parts::Hidden)
+    pub(crate) fn replay_hidden(&self, images: Images, faces: bool) -> Replay {
+        replay::build(self, images, replay::Parts::Hidden, faces)
     }
 
     /// What makes the app appear on a display that has its state, hidden: its windows

@@ -30,6 +30,8 @@ use yonder_protocol::{Drawable, GcId, PixmapId, Point, Request, Seq, Timestamp, 
 /// same id space. Made by [`Connection::journal_replay`](crate::Connection::journal_replay).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Replay {
+    /// The server takes GC text faces (1.7 or later): else they are left out.
+    faces: bool,
     frames: Vec<u8>,
     requests: u64,
     windows: Vec<WindowId>,
@@ -64,6 +66,24 @@ impl Replay {
     }
 
     fn push(&mut self, request: &Request) {
+        // A GC's text face is of 1.7: a server before it finds an eleventh GcValues
+        // field malformed (protocol.md §5.3), and draws every face as face 0 anyway.
+        let plain;
+        let request = match request {
+            Request::CreateGc(r) if !self.faces && r.values.font_face.is_some() => {
+                let mut r = r.clone();
+                r.values.font_face = None;
+                plain = Request::CreateGc(r);
+                &plain
+            }
+            Request::ChangeGc(r) if !self.faces && r.values.font_face.is_some() => {
+                let mut r = r.clone();
+                r.values.font_face = None;
+                plain = Request::ChangeGc(r);
+                &plain
+            }
+            r => r,
+        };
         encode_request_frame(request, &mut self.frames);
         self.requests += 1;
     }
@@ -85,8 +105,11 @@ pub(super) enum Parts {
 }
 
 /// The replay of `j` (see the module doc).
-pub(super) fn build(j: &Journal, images: Images, parts: Parts) -> Replay {
-    let mut out = Replay::default();
+pub(super) fn build(j: &Journal, images: Images, parts: Parts, faces: bool) -> Replay {
+    let mut out = Replay {
+        faces,
+        ..Replay::default()
+    };
     let root = Drawable(WindowId::ROOT.0);
     let pixmaps = j.pixmaps.all();
     // 1. Resources that windows and contents use.

@@ -423,7 +423,7 @@ fn a_long_log_is_checkpointed_and_keeps_what_came_after_the_get_image() {
     assert_eq!(put.gc, f.j.replay_gc());
     assert!(f.j.bytes() < 800 + 4096, "log gone: {}", f.j.bytes());
     // Over the network the base image goes as QOI, the same pixels in fewer bytes.
-    let packed = decode_all(f.j.replay_with(super::Images::Lossless).frames());
+    let packed = decode_all(f.j.replay_with(super::Images::Lossless, true).frames());
     let Request::PutImage(qoi) = &packed[3] else {
         unreachable!()
     };
@@ -616,4 +616,39 @@ fn drawing_with_a_gc_the_server_does_not_have_is_not_logged() {
     f.send(fill(p, gc, Rect::new(0, 0, 1, 1)));
     f.send(fill(p, GcId(id(99)), Rect::new(0, 0, 1, 1)));
     assert_eq!(names(&f.replay()), vec!["CreatePixmap"]);
+}
+
+/// A GC's text face (1.7) is replayed to a server that takes it, and left out for one
+/// before 1.7, which would find the eleventh GcValues field malformed (§5.3).
+#[test]
+fn text_faces_are_replayed_only_to_servers_that_take_them() {
+    let mut f = Feed::new();
+    f.send(CreateGc {
+        id: GcId(id(5)),
+        drawable: Drawable(WindowId::ROOT.0),
+        values: GcValues {
+            font_face: Some(2),
+            font_size: Some(13.0),
+            ..GcValues::default()
+        },
+    });
+    let faces = |replay: &Replay| -> Vec<Option<u8>> {
+        decode_all(replay.frames())
+            .into_iter()
+            .filter_map(|r| match r {
+                Request::CreateGc(c) => Some(c.values.font_face),
+                Request::ChangeGc(c) => Some(c.values.font_face),
+                _ => None,
+            })
+            .collect()
+    };
+    let new = faces(&f.j.replay_with(super::Images::Raw, true));
+    assert!(new.contains(&Some(2)), "{new:?}");
+    let old = faces(&f.j.replay_with(super::Images::Raw, false));
+    assert!(
+        !old.is_empty() && old.iter().all(Option::is_none),
+        "{old:?}"
+    );
+    let hidden = faces(&f.j.replay_hidden(super::Images::Raw, false));
+    assert!(hidden.iter().all(Option::is_none), "{hidden:?}");
 }

@@ -108,6 +108,8 @@ pub(crate) enum Via {
 
 /// The connection to B while the move is under way: its socket, read buffer and output.
 struct Far {
+    /// B's protocol minor version (what the replay may carry).
+    minor: u16,
     stream: Stream,
     input: Input,
     out: Output,
@@ -432,6 +434,7 @@ impl Inner {
         out.set_swap(swap);
         out.set_renumber(&renumber);
         let mut far = Far {
+            minor: setup.minor,
             stream,
             input,
             out,
@@ -512,7 +515,7 @@ impl Inner {
     ) -> Result<(usize, usize, u32), String> {
         let body = {
             let _out = lock(&self.out);
-            let body = self.journal.replay_hidden(images);
+            let body = self.journal.replay_hidden(images, far.minor >= 7);
             *lock(&self.copy) = Copy::new(compress);
             self.moving.store(true, Ordering::Release);
             body
