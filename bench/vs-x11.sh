@@ -52,17 +52,10 @@ fi
 missing=""
 command -v Xvfb >/dev/null || missing="$missing xvfb"
 command -v x11perf >/dev/null || missing="$missing x11-apps"
-if [ -n "$missing" ]; then
-    if [ "$(id -u)" != 0 ]; then
-        echo "vs-x11: please install:$missing" >&2
-        exit 1
-    fi
-    echo "vs-x11: installing$missing" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $missing >&2
-fi
+# shellcheck source=bench/packages.sh
+. "$ROOT/bench/packages.sh"
+# shellcheck disable=SC2086
+install_missing vs-x11 $missing
 echo "vs-x11: building (release)" >&2
 cargo build --release -q -p yonder-server -p yonder-apps >&2
 CARGO_TARGET_DIR="$ROOT/target/x11-latency" \

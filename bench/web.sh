@@ -36,17 +36,10 @@ command -v websockify >/dev/null || missing="$missing websockify"
 [ -f /usr/share/novnc/vnc.html ] || missing="$missing novnc"
 command -v chromium >/dev/null || missing="$missing chromium"
 command -v python3 >/dev/null || missing="$missing python3"
-if [ -n "$missing" ]; then
-    if [ "$(id -u)" != 0 ]; then
-        echo "web.sh: please install:$missing" >&2
-        exit 1
-    fi
-    echo "web.sh: installing$missing" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $missing >&2
-fi
+# shellcheck source=bench/packages.sh
+. "$ROOT/bench/packages.sh"
+# shellcheck disable=SC2086
+install_missing web.sh $missing
 echo "web.sh: building (release)" >&2
 cargo build --release -q -p yonder-server -p yonder-apps -p yonder-web-bench >&2
 BIN=$ROOT/target/release

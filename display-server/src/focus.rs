@@ -97,10 +97,10 @@ pub fn focus_new_window(s: &mut State, w: WindowId) {
         .input
         .last_key
         .is_some_and(|t| now.0.wrapping_sub(t.0) < TYPING_GUARD_MS);
-    let same_app = !focus.is_none()
-        && focus != WindowId::ROOT
-        && s.owner_of(focus.0).is_some()
-        && s.owner_of(focus.0) == s.owner_of(w.0);
+    // NONE and the root belong to no client.
+    let same_app = s
+        .owner_of(focus.0)
+        .is_some_and(|c| s.owner_of(w.0) == Some(c));
     if typing && !same_app {
         tracing::debug!(window = %w, "new window mapped while the user types: focus stays");
         return;

@@ -17,10 +17,7 @@ pub const WM_HINTS: &str = "WM_HINTS";
 /// (1) is set and `input` is 0 (the window does not want the window manager to give it
 /// the focus), `Some(true)` when it asks for it, `None` when it says nothing.
 pub fn wants_input(data: &[u8]) -> Option<bool> {
-    let field = |i: usize| -> Option<u32> {
-        let b = data.get(i * 4..i * 4 + 4)?;
-        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
+    let field = |i| word(data, i);
     let flags = field(0)?;
     (flags & 1 != 0).then(|| field(1).map(|input| input != 0))?
 }
@@ -31,6 +28,12 @@ const P_MAX_SIZE: u32 = 1 << 5;
 const P_RESIZE_INC: u32 = 1 << 6;
 const P_ASPECT: u32 = 1 << 7;
 const P_BASE_SIZE: u32 = 1 << 8;
+
+/// The `i`-th little-endian `u32` of a property's bytes, if they hold it whole.
+fn word(data: &[u8], i: usize) -> Option<u32> {
+    let b = data.get(i * 4..i * 4 + 4)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
 
 /// The hints that matter to resizing, as given (absent ones `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -51,10 +54,7 @@ impl SizeHints {
     /// Reads the property's bytes; a short or malformed value gives the hints whose fields
     /// it holds whole (none at all for fewer than 4 bytes).
     pub fn parse(data: &[u8]) -> SizeHints {
-        let field = |i: usize| -> Option<u32> {
-            let b = data.get(i * 4..i * 4 + 4)?;
-            Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        };
+        let field = |i| word(data, i);
         let size = |i: usize| -> Option<Size> { Some(Size::new(field(i)?, field(i + 1)?)) };
         let Some(flags) = field(0) else {
             return SizeHints::default();

@@ -112,21 +112,22 @@ impl State {
     /// The size hints of `w` (its `WM_NORMAL_HINTS`, protocol.md §16.2), none when it has
     /// none.
     pub fn size_hints(&self, w: WindowId) -> super::wm::SizeHints {
-        let property = self
-            .atoms
-            .lookup(super::wm::WM_NORMAL_HINTS)
-            .and_then(|a| self.windows.get(&w)?.properties.get(&a));
-        property.map_or_else(Default::default, |p| super::wm::SizeHints::parse(&p.data))
+        self.property_named(w, super::wm::WM_NORMAL_HINTS)
+            .map_or_else(Default::default, super::wm::SizeHints::parse)
     }
 
     /// Whether `w` lets the window manager give it the keyboard focus: not when its
     /// `WM_HINTS` (ICCCM) sets the input flag with `input` 0 (protocol.md §16.2).
     pub fn takes_focus(&self, w: WindowId) -> bool {
-        let property = self
-            .atoms
-            .lookup(yonder_protocol::hints::WM_HINTS)
-            .and_then(|a| self.windows.get(&w)?.properties.get(&a));
-        property.and_then(|p| yonder_protocol::hints::wants_input(&p.data)) != Some(false)
+        self.property_named(w, yonder_protocol::hints::WM_HINTS)
+            .and_then(yonder_protocol::hints::wants_input)
+            != Some(false)
+    }
+
+    /// The bytes of `w`'s property `name` (no such atom interned: none).
+    fn property_named(&self, w: WindowId, name: &str) -> Option<&[u8]> {
+        let atom = self.atoms.lookup(name)?;
+        Some(&self.windows.get(&w)?.properties.get(&atom)?.data)
     }
 
     /// The title of `w`: `_NET_WM_NAME`, else `WM_NAME` (read as UTF-8), else the name its
