@@ -395,7 +395,7 @@ fn the_window_managers_button_moves_a_document_with_its_part() {
     let (mut doc, doc_win, part, part_px) = document_with_part(&a);
     let client = a.conn.get_geometry(doc_win).reply().unwrap().rect;
     let right = client.x + client.width as i32 + 4;
-    let (x, y) = (right - 24 - 12, client.y - 12);
+    let (x, y) = (right - 48 - 12, client.y - 12);
     a.input(FakeKind::Motion, 0, x, y);
     a.input(FakeKind::ButtonPress, 1, x, y);
     a.input(FakeKind::ButtonRelease, 1, x, y);

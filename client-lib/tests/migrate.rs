@@ -1122,10 +1122,10 @@ fn the_window_managers_move_button_moves_an_app_to_the_display_chosen_in_its_men
             watch.fake_input(FakeKind::ButtonRelease, 1, x, y);
             watch.sync().unwrap();
         };
-        // The ⇄ button: left of the close button at the title bar's right end.
+        // The ⇄ button: left of the maximise and close buttons at the title bar's right end.
         let right = client.x + client.width as i32 + 4;
         let title_y = client.y - 24;
-        click(right - 24 - 12, title_y + 12);
+        click(right - 48 - 12, title_y + 12);
         // The menu opens in the title bar: its entries are underlined, in the order of
         // the displays; the second is C.
         let bar = Rect::new(client.x - 4, title_y, client.width + 8, 24);

@@ -4,8 +4,10 @@
 //! chain to the first window where some client selected them.
 
 use crate::state::State;
-use yonder_protocol::event::{DestroyEvent, ExposeEvent, MapEvent, UnmapEvent};
-use yonder_protocol::{ClientId, Event, EventMask, Point, Rect, ServerMessage, WindowId};
+use yonder_protocol::event::{
+    DestroyEvent, ExposeEvent, MapEvent, PropertyEvent, PropertyState, UnmapEvent,
+};
+use yonder_protocol::{Atom, ClientId, Event, EventMask, Point, Rect, ServerMessage, WindowId};
 
 /// Queues `event` for `client`, stamped with its last processed sequence number (not
 /// for a client that moved to another display: see `Client::moved_away`).
@@ -40,6 +42,22 @@ pub fn notify_structure(s: &mut State, w: WindowId, make: impl Fn(WindowId) -> E
             deliver(s, parent, EventMask::SUBSTRUCTURE_NOTIFY, make(parent));
         }
     }
+}
+
+/// PropertyNotify: `atom` of `window` changed or went (`state`).
+pub fn notify_property(s: &mut State, window: WindowId, atom: Atom, state: PropertyState) {
+    let time = s.now();
+    deliver(
+        s,
+        window,
+        EventMask::PROPERTY_CHANGE,
+        Event::Property(PropertyEvent {
+            window,
+            atom,
+            state,
+            time,
+        }),
+    );
 }
 
 /// MapNotify for `w`.

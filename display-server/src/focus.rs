@@ -88,7 +88,8 @@ pub const TYPING_GUARD_MS: u32 = 1000;
 /// app that has the focus (a dialog it opens) always takes it; a window whose `WM_HINTS`
 /// say it takes no input never does.
 pub fn focus_new_window(s: &mut State, w: WindowId) {
-    if !s.takes_focus(w) {
+    let kind_takes_it = s.wm.managed.get(&w).is_none_or(|m| m.kind.focused_on_map());
+    if !s.takes_focus(w) || !kind_takes_it {
         return;
     }
     let focus = s.input.focus;

@@ -47,9 +47,13 @@ fn frame_shows_title_bar_close_button_and_borders_outside_the_window() {
         "the close button's × is drawn"
     );
     assert_eq!(
-        ink(&app, Rect::new(120, 38, 30, 20), INACTIVE_TITLE),
+        ink(&app, Rect::new(120, 38, 10, 20), INACTIVE_TITLE),
         0,
-        "plain bar between title and ×"
+        "plain bar between title and the maximise button"
+    );
+    assert!(
+        ink(&app, Rect::new(cx - 30, cy - 6, 13, 13), INACTIVE_TITLE) > 10,
+        "the maximise button's square is drawn"
     );
     let own = read(&app, w, Rect::new(0, 0, 120, 80));
     assert_eq!(

@@ -1,9 +1,15 @@
-//! Window-manager hints (protocol.md §16.2). Size hints: what an app says about the sizes
+//! Window-manager hints (protocol.md §16.2, §16.7): the EWMH window type, states and icon
+//! (in `ewmh`), and the ICCCM hints here. Size hints: what an app says about the sizes
 //! its window may have,
 //! in ICCCM's `WM_NORMAL_HINTS` property (type `WM_SIZE_HINTS`, 18 little-endian `u32`s:
 //! flags, 4 unused, minimum, maximum, increments, minimum and maximum aspect, base size,
 //! gravity). The window manager's resizes honour them; the app's own ConfigureWindow is
 //! not constrained (as under X, hints guide the user, not the app).
+
+mod ewmh;
+
+pub use ewmh::{atom_list, Icon, Layer, WindowType, WmStates, MAX_ICON_SIDE};
+pub use ewmh::{NET_WM_ICON, NET_WM_STATE, NET_WM_WINDOW_TYPE};
 
 use crate::geometry::Size;
 

@@ -3,10 +3,13 @@
 //! can use any part of it and do the rest with the library directly.
 //!
 //! * [`Window`] – a top-level (or embedded) window with a title, the close request, one
-//!   graphics context and a back buffer that follows resizes.
+//!   graphics context and a back buffer that follows resizes; with [`Hints`], what it tells
+//!   the window manager (a dialog, a splash screen; size limits; maximised or fullscreen;
+//!   an icon).
 //! * [`next_step`] and [`Deadline`] – one turn of the event loop: an event, a wake-up the
 //!   app asked for, or the end.
-//! * [`Toolbar`] – a row of square buttons with hit testing.
+//! * [`Toolbar`] – a strip of square buttons chosen by a press (swatches, sizes), with
+//!   hit testing, and of command buttons.
 //! * [`widgets`] – label, button, check box, text entry, list: drawn by the toolkit,
 //!   measured on the client, fed the app's events.
 //! * [`Clipboard`] – copy and paste of text and PNG images.
@@ -49,4 +52,4 @@ pub use clipboard::{Clipboard, Pasted};
 pub use run::{next_step, Deadline, Step};
 pub use scale::Scale;
 pub use toolbar::{ButtonFace, Toolbar, BUTTON};
-pub use window::{max_window_size, Window, WindowSpec, FRAME_ROOM};
+pub use window::{max_window_size, Hints, Window, WindowSpec, FRAME_ROOM};

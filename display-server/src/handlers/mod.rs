@@ -4,6 +4,12 @@
 //! a failed request leaves the state untouched, and returns a reply or an error for the
 //! requesting client only. Only FakeInput lives elsewhere (`input::fake_input`):
 //! it feeds the device input that sits above the window manager.
+//!
+//! `wm_hints` is the window manager's side of the requests: what a first MapWindow, a
+//! change of a managed window's hints (ChangeProperty, DeleteProperty) and EWMH's
+//! `_NET_WM_STATE` request (SendEvent) do to the window (protocol.md §16.7). It lives
+//! with the handlers that call it, below `wm` (which calls it too, for the title bar's
+//! buttons and click-to-raise).
 
 pub mod atom;
 pub mod dnd;
@@ -18,3 +24,4 @@ pub mod selection;
 pub mod shm;
 pub mod window;
 pub mod window_config;
+pub mod wm_hints;

@@ -3,14 +3,15 @@
 
 use crate::command::{fail, HandlerResult};
 use crate::events;
+use crate::events::notify_property;
 use crate::state::quota::property_cost;
 use crate::state::{Property, State};
-use yonder_protocol::event::{PropertyEvent, PropertyState};
+use yonder_protocol::event::PropertyState;
 use yonder_protocol::reply::{ListPropertiesReply, PropertyReply};
 use yonder_protocol::request::{
     ChangeProperty, DeleteProperty, GetProperty, ListProperties, PropMode, SendEvent,
 };
-use yonder_protocol::{Atom, ClientId, ErrorCode, Event, EventMask, Reply, WindowId};
+use yonder_protocol::{Atom, ClientId, ErrorCode, Event, Reply, WindowId};
 
 /// Largest property value in bytes.
 pub const MAX_PROPERTY_LEN: usize = 8 * 1024 * 1024;
@@ -22,21 +23,6 @@ fn check_atom(s: &State, a: Atom) -> Result<(), yonder_protocol::ProtocolError> 
         .name(a)
         .map(|_| ())
         .ok_or_else(|| fail(ErrorCode::Atom, a.0 as u64, format!("no atom {}", a.0)))
-}
-
-fn notify_property(s: &mut State, window: WindowId, atom: Atom, state: PropertyState) {
-    let time = s.now();
-    events::deliver(
-        s,
-        window,
-        EventMask::PROPERTY_CHANGE,
-        Event::Property(PropertyEvent {
-            window,
-            atom,
-            state,
-            time,
-        }),
-    );
 }
 
 // ChangeProperty: [window, property, type, mode, data]
@@ -91,6 +77,7 @@ pub(crate) fn change_property(s: &mut State, _c: ClientId, r: ChangeProperty) ->
     }
     s.charge_property(r.window, add, release);
     notify_property(s, r.window, r.property, PropertyState::NewValue);
+    super::wm_hints::property_changed(s, r.window, r.property);
     Ok(None)
 }
 
@@ -107,6 +94,7 @@ pub(crate) fn delete_property(s: &mut State, _c: ClientId, r: DeleteProperty) ->
     if let Some(p) = removed {
         s.charge_property(r.window, 0, property_cost(p.data.len()));
         notify_property(s, r.window, r.property, PropertyState::Deleted);
+        super::wm_hints::property_changed(s, r.window, r.property);
     }
     Ok(None)
 }
@@ -170,6 +158,9 @@ pub(crate) fn send_event_request(s: &mut State, c: ClientId, r: SendEvent) -> Ha
     };
     for t in targets {
         events::send_event(s, t, r.event.clone(), true);
+    }
+    if let (Event::ClientMessage(m), WindowId::ROOT) = (&r.event, r.destination) {
+        super::wm_hints::client_message(s, m);
     }
     Ok(None)
 }

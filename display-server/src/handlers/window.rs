@@ -11,12 +11,11 @@ use crate::state::{State, Window};
 use crate::transfer::dnd;
 use crate::transfer::selection;
 use yonder_protocol::reply::{GeometryReply, MapState, QueryTreeReply, WindowAttributesReply};
+use yonder_protocol::request::ReparentWindow;
 use yonder_protocol::request::{
     ChangeWindowAttributes, CreateWindow, DestroyWindow, GetGeometry, GetWindowAttributes,
     MapWindow, QueryTree, UnmapWindow,
 };
-use yonder_protocol::request::{ConfigureWindow, ReparentWindow};
-use yonder_protocol::Size;
 use yonder_protocol::{ClientId, Color, Drawable, ErrorCode, EventMask, Rect, Reply, WindowId};
 
 // CreateWindow: [id, parent, [x, y, w, h], [background?, event_mask?, override_redirect?]]
@@ -152,7 +151,7 @@ pub(crate) fn map_window(s: &mut State, _c: ClientId, r: MapWindow) -> HandlerRe
     if win.mapped {
         return Ok(None);
     }
-    let first = wm_window_mapping(s, r.window);
+    let first = super::wm_hints::first_map(s, r.window);
     s.windows.get_mut(&r.window).expect("checked").mapped = true;
     events::notify_map(s, r.window);
     if s.is_viewable(r.window) {
@@ -255,32 +254,4 @@ pub(crate) fn reparent_window(s: &mut State, _c: ClientId, r: ReparentWindow) ->
         )?;
     }
     Ok(None)
-}
-
-/// Hook: `w` is about to be mapped. The first time a managed window is mapped the
-/// window manager takes it into management and places it; a move is a ConfigureWindow
-/// (as the window manager's moves are), so the client gets its Configure event before
-/// its Map event, as under an X window manager. True when `w` was taken into
-/// management now (its first map).
-fn wm_window_mapping(s: &mut State, w: WindowId) -> bool {
-    if !s.is_manageable(w) || s.wm.managed.contains_key(&w) {
-        return false;
-    }
-    let Some(rect) = s.windows.get(&w).map(|x| x.rect) else {
-        return false;
-    };
-    let screen = Size::new(s.framebuffer.width, s.framebuffer.height);
-    if let Some(at) = s.wm.manage(w, rect, screen) {
-        let change = ConfigureWindow {
-            window: w,
-            x: Some(at.x),
-            y: Some(at.y),
-            ..Default::default()
-        };
-        let owner = s.owner_of(w.0).unwrap_or_default();
-        if let Err(e) = window_config::configure_window(s, owner, change) {
-            tracing::debug!(window = %w, error = %e, "window manager configure failed");
-        }
-    }
-    true
 }

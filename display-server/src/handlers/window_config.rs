@@ -152,3 +152,14 @@ pub fn notify_configure(s: &mut State, w: WindowId) {
         })
     });
 }
+
+/// Applies a configuration to `w` through the ConfigureWindow handler, so moves and
+/// resizes made by the window manager damage, notify and expose exactly as a client's
+/// would. Errors (a size out of range) leave the window as it was.
+pub(crate) fn wm_configure(s: &mut State, w: WindowId, mut change: ConfigureWindow) {
+    change.window = w;
+    let owner = s.owner_of(w.0).unwrap_or_default();
+    if let Err(e) = configure_window(s, owner, change) {
+        tracing::debug!(window = %w, error = %e, "window manager configure failed");
+    }
+}

@@ -28,6 +28,8 @@ impl State {
                 menu: self.wm.managed[&w]
                     .menu
                     .then(|| self.wm.peers.iter().map(|p| p.display.clone()).collect()),
+                icon: self.wm.managed[&w].icon.clone(),
+                maximized: self.wm.managed[&w].states.maximized(),
             };
             let m = self.wm.managed.get_mut(&w).expect("listed");
             if m.decoration.as_ref().is_some_and(|d| d.key == key) {

@@ -124,8 +124,35 @@ impl State {
             != Some(false)
     }
 
+    /// `w`'s type: the first atom of its `_NET_WM_WINDOW_TYPE` that names a type, else
+    /// normal (protocol.md §16.7).
+    pub fn window_type(&self, w: WindowId) -> super::wm::WindowType {
+        use yonder_protocol::hints::{atom_list, NET_WM_WINDOW_TYPE};
+        self.property_named(w, NET_WM_WINDOW_TYPE)
+            .into_iter()
+            .flat_map(atom_list)
+            .find_map(|a| {
+                super::wm::WindowType::from_atom_name(self.atoms.name(yonder_protocol::Atom(a))?)
+            })
+            .unwrap_or_default()
+    }
+
+    /// The window `w` is transient for (`WM_TRANSIENT_FOR`, one little-endian `u64`), if it
+    /// names another existing top-level.
+    pub fn transient_for(&self, w: WindowId) -> Option<WindowId> {
+        let data = &self
+            .windows
+            .get(&w)?
+            .properties
+            .get(&atoms::WM_TRANSIENT_FOR)?
+            .data;
+        let parent = WindowId(u64::from_le_bytes(data.get(..8)?.try_into().ok()?));
+        let top = self.windows.get(&parent)?.parent == WindowId::ROOT;
+        (parent != w && top).then_some(parent)
+    }
+
     /// The bytes of `w`'s property `name` (no such atom interned: none).
-    fn property_named(&self, w: WindowId, name: &str) -> Option<&[u8]> {
+    pub(crate) fn property_named(&self, w: WindowId, name: &str) -> Option<&[u8]> {
         let atom = self.atoms.lookup(name)?;
         Some(&self.windows.get(&w)?.properties.get(&atom)?.data)
     }

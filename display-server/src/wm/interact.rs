@@ -13,7 +13,7 @@ use crate::focus;
 use crate::state::State;
 use crate::wm;
 use crate::wm::close;
-use yonder_protocol::request::{ConfigureWindow, StackMode};
+use yonder_protocol::request::ConfigureWindow;
 use yonder_protocol::{ModMask, Point, Size, WindowId};
 
 /// The button bits of a modifier mask (buttons 1–5).
@@ -62,7 +62,10 @@ pub(crate) fn wm_button(s: &mut State, button: u8, pressed: bool) -> bool {
         (1, _) => {
             raise_and_focus(s, w);
             let rect = s.windows.get(&w).map(|x| x.rect).unwrap_or_default();
+            // A maximised window stays where the window manager put it.
+            let placed = s.wm.managed.get(&w).is_some_and(|m| m.states.any());
             match part {
+                FramePart::Title | FramePart::Grip if placed => DragKind::Swallow,
                 FramePart::Title => DragKind::Move {
                     window: w,
                     from: p,
@@ -74,6 +77,7 @@ pub(crate) fn wm_button(s: &mut State, button: u8, pressed: bool) -> bool {
                     size: rect.size(),
                 },
                 FramePart::Close => DragKind::Close { window: w },
+                FramePart::Maximize => DragKind::Maximize { window: w },
                 FramePart::MoveButton => DragKind::MoveMenu { window: w },
                 FramePart::MenuItem(peer) => DragKind::MoveTo { window: w, peer },
                 FramePart::Border => DragKind::Swallow,
@@ -133,6 +137,7 @@ pub(crate) fn wm_motion(s: &mut State, p: Point) -> bool {
             }
         }
         DragKind::Close { .. }
+        | DragKind::Maximize { .. }
         | DragKind::MoveMenu { .. }
         | DragKind::MoveTo { .. }
         | DragKind::Swallow => {}
@@ -145,6 +150,9 @@ fn finish_drag(s: &mut State, kind: DragKind) {
     match kind {
         DragKind::Close { window } if here == Some((window, FramePart::Close)) => {
             close::wm_close_clicked(s, window);
+        }
+        DragKind::Maximize { window } if here == Some((window, FramePart::Maximize)) => {
+            wm::states::toggle_maximized(s, window);
         }
         DragKind::MoveMenu { window } if here == Some((window, FramePart::MoveButton)) => {
             wm::migrate::move_button_clicked(s, window);
@@ -168,29 +176,12 @@ fn click_to_focus(s: &mut State) {
     }
 }
 
-/// Raises `w` above every other normal top-level (override-redirect windows such as
-/// menus and tooltips stay above it) and gives it the focus, unless the focus already
-/// is inside it (a client may have focused one of its subwindows).
+/// Raises `w` to the top of its layer (override-redirect windows such as menus and
+/// tooltips stay above it, and so do docks above a normal window), its dialogs with it,
+/// and gives it the focus, unless the focus already is inside it (a client may have
+/// focused one of its subwindows).
 fn raise_and_focus(s: &mut State, w: WindowId) {
-    let above = s.windows.get(&WindowId::ROOT).and_then(|root| {
-        let at = root.children.iter().position(|c| *c == w)?;
-        root.children[at + 1..].iter().rev().copied().find(|c| {
-            s.windows
-                .get(c)
-                .is_some_and(|x| x.mapped && !x.override_redirect)
-        })
-    });
-    if let Some(sibling) = above {
-        wm::wm_configure(
-            s,
-            w,
-            ConfigureWindow {
-                stack_mode: Some(StackMode::Above),
-                sibling: Some(sibling),
-                ..Default::default()
-            },
-        );
-    }
+    wm::stack::raise(s, w);
     if !s.is_ancestor_or_self(w, s.input.focus) {
         focus::set_focus(s, w);
     }

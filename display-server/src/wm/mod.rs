@@ -14,7 +14,11 @@
 //! [`crate::compose`]; a window is taken into management when `handlers::window` maps it.
 //! This module does the rest:
 //!
-//! * `mod.rs`      – [`wm_configure`]: the window manager's moves, through ConfigureWindow
+//! * `mod.rs`      – the re-exports: the state (`crate::state::wm`), [`wm_configure`] (the
+//!   window manager's moves, through ConfigureWindow) and the hints' handling
+//!   (`crate::handlers::wm_hints`: the hints a window gives at its first map and after,
+//!   maximised and fullscreen states, stacking by layer), which requests reach below
+//!   this layer
 //! * `interact.rs` – click-to-focus, the move and resize drags, a press on the close button
 //! * `close.rs`    – the close button: WM_DELETE_WINDOW, "not responding", force quit
 //! * `migrate.rs`  – the move button (⇄) and its menu of other displays: moving an app
@@ -33,21 +37,8 @@ mod tests_state;
 pub use crate::state::wm::*;
 pub use close::{alarm, publish_deadline};
 
-use crate::handlers::window_config;
-use crate::state::State;
-use yonder_protocol::request::ConfigureWindow;
-use yonder_protocol::WindowId;
-
-/// Applies a configuration to `w` through the ConfigureWindow handler, so moves and
-/// resizes made by the window manager damage, notify and expose exactly as a client's
-/// would. Errors (a size out of range) leave the window as it was.
-pub(crate) fn wm_configure(s: &mut State, w: WindowId, mut change: ConfigureWindow) {
-    change.window = w;
-    let owner = s.owner_of(w.0).unwrap_or_default();
-    if let Err(e) = window_config::configure_window(s, owner, change) {
-        tracing::debug!(window = %w, error = %e, "window manager configure failed");
-    }
-}
+pub(crate) use crate::handlers::window_config::wm_configure;
+pub use crate::handlers::wm_hints::{stack, states};
 
 #[cfg(test)]
 mod tests {

@@ -219,6 +219,41 @@ impl Id {
     }
 }
 
+/// The name of an atom to intern: one the server acts on when a property or message
+/// carries it (the window manager's hints, protocol.md §16.2 and §16.7), or anything.
+#[derive(Arbitrary, Debug, Clone)]
+pub enum AtomName {
+    /// One of [`KNOWN_NAMES`].
+    Known(u8),
+    /// Anything.
+    Any(String),
+}
+
+/// Names whose atoms change what the server does.
+pub const KNOWN_NAMES: &[&str] = &[
+    "_NET_WM_STATE",
+    "_NET_WM_STATE_MAXIMIZED_HORZ",
+    "_NET_WM_STATE_MAXIMIZED_VERT",
+    "_NET_WM_STATE_FULLSCREEN",
+    "_NET_WM_WINDOW_TYPE",
+    "_NET_WM_WINDOW_TYPE_DIALOG",
+    "_NET_WM_WINDOW_TYPE_DOCK",
+    "_NET_WM_WINDOW_TYPE_SPLASH",
+    "_NET_WM_WINDOW_TYPE_DESKTOP",
+    "_NET_WM_ICON",
+    "WM_NORMAL_HINTS",
+    "WM_HINTS",
+];
+
+impl AtomName {
+    pub(crate) fn value(self) -> String {
+        match self {
+            AtomName::Known(i) => KNOWN_NAMES[i as usize % KNOWN_NAMES.len()].to_string(),
+            AtomName::Any(name) => name,
+        }
+    }
+}
+
 /// An atom: predefined, small or anything.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum AtomRef {

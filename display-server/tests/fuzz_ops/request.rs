@@ -32,7 +32,7 @@ pub enum Req {
     ReparentWindow(Id, Id, Coord, Coord),
     GetGeometry(Id),
     QueryTree(Id),
-    InternAtom(String, bool),
+    InternAtom(AtomName, bool),
     GetAtomName(AtomRef),
     ChangeProperty(Id, AtomRef, AtomRef, u8, Vec<u8>),
     DeleteProperty(Id, AtomRef),
@@ -159,7 +159,7 @@ impl Req {
             Req::GetGeometry(dr) => Request::GetGeometry(rq::GetGeometry { drawable: d(dr) }),
             Req::QueryTree(win) => Request::QueryTree(rq::QueryTree { window: w(win) }),
             Req::InternAtom(name, only_if_exists) => Request::InternAtom(rq::InternAtom {
-                name,
+                name: name.value(),
                 only_if_exists,
             }),
             Req::GetAtomName(a) => Request::GetAtomName(rq::GetAtomName { atom: a.value() }),

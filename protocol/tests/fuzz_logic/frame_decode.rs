@@ -4,7 +4,9 @@
 //! must encode again to bytes that decode to the same encoding (a value the decoder
 //! accepts is one the encoder can send). The bytes are also read as a window's size hints
 //! (`WM_NORMAL_HINTS`, a property any client sets and the window manager reads): any
-//! value gives hints whose resizes stay within the window manager's bounds.
+//! value gives hints whose resizes stay within the window manager's bounds. They are also
+//! read as a window's icons (`_NET_WM_ICON`, §16.7): every icon read is whole and within
+//! bounds, and encodes back to the bytes it came from.
 
 use serde::Serialize;
 use yonder_protocol::frame::{encode_body, split_frame, MAX_FRAME_LEN};
@@ -14,6 +16,7 @@ use yonder_protocol::message::{decode_request, decode_server_message, DecodeErro
 /// Runs one input: the bytes as one body, then as a stream of frames.
 pub fn run(data: &[u8]) {
     size_hints(data);
+    icons(data);
     decode_all(data);
     let mut at = 0;
     while let Ok(Some((start, end))) = split_frame(&data[at..], MAX_FRAME_LEN) {
@@ -96,4 +99,24 @@ fn size_hints(data: &[u8]) {
         hints,
         "hints re-encode the same"
     );
+}
+
+/// The bytes as `_NET_WM_ICON`: the icons read are a prefix of the bytes, each whole.
+fn icons(data: &[u8]) {
+    use yonder_protocol::hints::{Icon, MAX_ICON_SIDE};
+    let icons = Icon::parse_all(data);
+    let mut again = Vec::new();
+    for i in &icons {
+        assert!((1..=MAX_ICON_SIDE).contains(&i.width) && (1..=MAX_ICON_SIDE).contains(&i.height));
+        assert_eq!(i.argb.len(), i.width as usize * i.height as usize);
+        again.extend(i.encode());
+    }
+    assert_eq!(
+        &data[..again.len()],
+        &again[..],
+        "icons re-encode to their bytes"
+    );
+    if let Some(best) = Icon::best(data, 16) {
+        assert!(icons.contains(&best));
+    }
 }

@@ -1,13 +1,16 @@
-//! Drawing frames. A managed window's title bar (its background, the title text, the move
-//! button when there are other displays, or the menu of them, and the close button) is
+//! Drawing frames. A managed window's title bar (its background, its icon, the title
+//! text, the move button when there are other displays, or the menu of them, the
+//! maximise button and the close button) is
 //! drawn with [`crate::render`] into a pixmap cached per window, and
-//! redrawn only when what it shows changes: the title, focus, width or close state (the
-//! [`DecorationKey`]). The borders are flat color and are filled straight into the
+//! redrawn only when what it shows changes: the title, icon, focus, width, close or
+//! maximised state (the [`DecorationKey`]). The borders are flat color and are filled straight into the
 //! framebuffer while composing, so a frame costs a title-bar-sized pixmap, not a second
 //! copy of the whole window.
 
-use super::{frame_of, frame_strips, BORDER, CLOSE_WIDTH, GRIP, MOVE_WIDTH, TITLE_HEIGHT};
+use super::{frame_of, frame_strips, TitleIcon, BORDER, CLOSE_WIDTH, GRIP, ICON_SIDE};
+use super::{MAXIMIZE_WIDTH, MOVE_WIDTH, TITLE_HEIGHT};
 use crate::render::{self, IRect, Pixmap, Style};
+use std::sync::Arc;
 use yonder_fonts::Face;
 use yonder_protocol::{Point, Rect};
 
@@ -28,8 +31,10 @@ pub const TITLE_FONT_PX: f32 = 13.0;
 /// What the title bar says while the server offers to force-quit the app.
 pub const NOT_RESPONDING_TEXT: &str = "Not responding — click × again to force quit";
 
-/// Left margin of the title text.
+/// Left margin of the title text (and of the icon, when there is one).
 const TEXT_LEFT: i32 = 8;
+/// Room between the icon and the title text.
+const ICON_GAP: i32 = 6;
 /// Longest title considered, in characters (the rest could never fit anyway).
 const MAX_TITLE_CHARS: usize = 512;
 
@@ -48,6 +53,10 @@ pub struct DecorationKey {
     pub movable: bool,
     /// The menu of displays to move to, shown in place of the title when open.
     pub menu: Option<Vec<String>>,
+    /// The window's icon, shown left of the title.
+    pub icon: Option<Arc<TitleIcon>>,
+    /// The window is maximised (the button shows how to restore it).
+    pub maximized: bool,
 }
 
 /// What the open menu says first.
@@ -89,8 +98,26 @@ impl Decoration {
         } else {
             key.title.as_str()
         };
-        let buttons = CLOSE_WIDTH + if key.movable { MOVE_WIDTH } else { 0 };
-        let room = width as i64 - TEXT_LEFT as i64 - buttons as i64 - 4;
+        let buttons = CLOSE_WIDTH + MAXIMIZE_WIDTH + if key.movable { MOVE_WIDTH } else { 0 };
+        let left = match &key.icon {
+            Some(icon) => {
+                // Centred in an ICON_SIDE square at the left margin.
+                let p = &icon.pixmap;
+                let x = TEXT_LEFT + (ICON_SIDE - p.width()) as i32 / 2;
+                let y = (TITLE_HEIGHT - p.height()) as i32 / 2;
+                pm.draw_pixmap(
+                    x,
+                    y,
+                    p.as_ref(),
+                    &tiny_skia::PixmapPaint::default(),
+                    tiny_skia::Transform::identity(),
+                    None,
+                );
+                TEXT_LEFT + ICON_SIDE as i32 + ICON_GAP
+            }
+            None => TEXT_LEFT,
+        };
+        let room = width as i64 - left as i64 - buttons as i64 - 4;
         let ext = render::text_extents(Face::Sans, TITLE_FONT_PX, "Mg");
         let baseline =
             (TITLE_HEIGHT as i32 - ext.font_ascent - ext.font_descent) / 2 + ext.font_ascent;
@@ -105,8 +132,8 @@ impl Decoration {
         match &key.menu {
             Some(names) => {
                 // "Move to:" and each display, the entries underlined.
-                let mut x = TEXT_LEFT;
-                let end = TEXT_LEFT as i64 + room.max(0);
+                let mut x = left;
+                let end = left as i64 + room.max(0);
                 draw(&mut pm, x, MENU_LABEL);
                 x += text_width(MENU_LABEL) + MENU_GAP;
                 for name in names {
@@ -128,15 +155,39 @@ impl Decoration {
             }
             None => {
                 let fitted = fit_title(text, room.max(0) as u32);
-                draw(&mut pm, TEXT_LEFT, &fitted);
+                draw(&mut pm, left, &fitted);
             }
         }
         if key.movable {
-            // The move button: ⇄ centered left of the close button.
+            // The move button: ⇄ centered left of the maximise button.
             let arrows = "⇄";
             let w = text_width(arrows);
-            let x = width as i32 - CLOSE_WIDTH as i32 - MOVE_WIDTH as i32 / 2 - w / 2;
+            let x = width as i32
+                - (CLOSE_WIDTH + MAXIMIZE_WIDTH) as i32
+                - MOVE_WIDTH as i32 / 2
+                - w / 2;
             draw(&mut pm, x, arrows);
+        }
+        // The maximise button: a square, or two overlapping ones to restore.
+        let mx = width as i32 - CLOSE_WIDTH as i32 - MAXIMIZE_WIDTH as i32 / 2;
+        let my = TITLE_HEIGHT as i32 / 2;
+        let square = |pm: &mut Pixmap, x: i32, y: i32, side: u32| {
+            let s = side as i32;
+            for r in [
+                IRect::new(x, y, side, 2),
+                IRect::new(x, y + s - 1, side, 1),
+                IRect::new(x, y, 1, side),
+                IRect::new(x + s - 1, y, 1, side),
+            ] {
+                render::fill_solid(pm, r, opaque(fg));
+            }
+        };
+        if key.maximized {
+            square(&mut pm, mx - 3, my - 5, 7);
+            render::fill_solid(&mut pm, IRect::new(mx - 5, my - 3, 8, 8), opaque(bg));
+            square(&mut pm, mx - 5, my - 3, 8);
+        } else {
+            square(&mut pm, mx - 5, my - 5, 10);
         }
         // The close button: an × centered in the last CLOSE_WIDTH pixels.
         let cx = width as i32 - CLOSE_WIDTH as i32 / 2;
@@ -301,6 +352,8 @@ mod tests {
             not_responding,
             movable: false,
             menu: None,
+            icon: None,
+            maximized: false,
         };
         let px = |d: &Decoration| {
             d.title_bar
@@ -322,6 +375,7 @@ mod tests {
         };
         assert!(ink(&a, 0, 60) > 20, "the title is drawn");
         assert!(ink(&a, 96, 120) > 10, "the × is drawn");
-        assert_eq!(ink(&a, 60, 96), 0, "nothing between them");
+        assert!(ink(&a, 72, 96) > 10, "the maximise button is drawn");
+        assert_eq!(ink(&a, 60, 72), 0, "nothing between them");
     }
 }

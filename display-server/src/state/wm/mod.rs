@@ -4,17 +4,20 @@
 //! manager does with it (placement, click-to-focus, drags, closing) is `wm`'s.
 
 mod decoration;
+mod icon;
 
 pub use decoration::{
     fit_title, Decoration, DecorationKey, ACTIVE_TEXT, ACTIVE_TITLE, GRIP_COLOR, INACTIVE_TEXT,
     INACTIVE_TITLE, NOT_RESPONDING_TEXT, NOT_RESPONDING_TITLE, TITLE_FONT_PX,
 };
-pub use yonder_protocol::hints::{SizeHints, WM_NORMAL_HINTS};
+pub use icon::{TitleIcon, ICON_SIDE};
+pub use yonder_protocol::hints::{Layer, SizeHints, WindowType, WmStates, WM_NORMAL_HINTS};
 
 use super::Window;
 use crate::command::Command;
 use crate::config::Peer;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::watch;
@@ -26,7 +29,9 @@ pub const TITLE_HEIGHT: u32 = 24;
 pub const BORDER: u32 = 4;
 /// Width of the close button at the right end of the title bar.
 pub const CLOSE_WIDTH: u32 = 24;
-/// Width of the move button (⇄), left of the close button when there are peers.
+/// Width of the maximise button (□), left of the close button.
+pub const MAXIMIZE_WIDTH: u32 = 24;
+/// Width of the move button (⇄), left of the maximise button when there are peers.
 pub const MOVE_WIDTH: u32 = 24;
 /// Side of the resize grip: the frame's bottom-right corner square (outside the client).
 pub const GRIP: u32 = 16;
@@ -49,6 +54,44 @@ pub struct Managed {
     pub close: CloseState,
     /// The title bar shows the menu of displays to move the window to.
     pub menu: bool,
+    /// Its `_NET_WM_WINDOW_TYPE` when it was first mapped: whether it has a frame, takes
+    /// the focus, and its layer (protocol.md §16.7).
+    pub kind: WindowType,
+    /// Its maximised and fullscreen states, as the window manager carried them out.
+    pub states: WmStates,
+    /// Where it was before it was maximised or made fullscreen (while it is).
+    pub restore: Option<Rect>,
+    /// Its icon as the title bar shows it (`_NET_WM_ICON`), if it has one.
+    pub icon: Option<Arc<TitleIcon>>,
+}
+
+impl Managed {
+    /// A window of `kind` just taken into management, with `icon`.
+    pub fn new(kind: WindowType, icon: Option<TitleIcon>) -> Managed {
+        Managed {
+            decoration: None,
+            close: CloseState::Idle,
+            menu: false,
+            kind,
+            states: WmStates::default(),
+            restore: None,
+            icon: icon.map(Arc::new),
+        }
+    }
+
+    /// Whether it shows a frame (when mapped): its kind has one and it is not fullscreen.
+    pub fn framed(&self) -> bool {
+        self.kind.framed() && !self.states.fullscreen
+    }
+
+    /// Its layer in the stack of top-levels.
+    pub fn layer(&self) -> Layer {
+        if self.states.fullscreen {
+            Layer::Fullscreen
+        } else {
+            self.kind.layer()
+        }
+    }
 }
 
 /// Every piece of window-manager state, in one struct so that it is easy to enumerate.
@@ -102,7 +145,8 @@ impl Wm {
         }
         let f = frame_of(client);
         let from_right = f.right() - p.x as i64;
-        if from_right > CLOSE_WIDTH as i64 && from_right <= (CLOSE_WIDTH + MOVE_WIDTH) as i64 {
+        let start = (CLOSE_WIDTH + MAXIMIZE_WIDTH) as i64;
+        if from_right > start && from_right <= start + MOVE_WIDTH as i64 {
             return FramePart::MoveButton;
         }
         let x = (p.x as i64 - f.x as i64) as i32;
@@ -123,12 +167,13 @@ impl Wm {
         rx
     }
 
-    /// Whether `win` shows a frame now: a mapped, managed child of the root.
+    /// Whether `win` shows a frame now: a mapped, managed child of the root whose kind has
+    /// a frame and that is not fullscreen.
     pub fn is_framed(&self, win: &Window) -> bool {
         win.parent == WindowId::ROOT
             && win.mapped
             && !win.override_redirect
-            && self.managed.contains_key(&win.id)
+            && self.managed.get(&win.id).is_some_and(Managed::framed)
     }
 
     /// The frame to paint with `win`, if it shows one.
@@ -189,6 +234,8 @@ pub enum FramePart {
     Title,
     /// The close button at the title bar's right end.
     Close,
+    /// The maximise button left of the close button.
+    Maximize,
     /// The bottom-right corner: resizes the window.
     Grip,
     /// The move button (⇄) left of the close button, when there are peers: opens the
@@ -212,6 +259,8 @@ pub fn hit_test(client: Rect, p: Point) -> Option<FramePart> {
     if y < f.y as i64 + TITLE_HEIGHT as i64 {
         return Some(if x >= right - CLOSE_WIDTH as i64 {
             FramePart::Close
+        } else if x >= right - (CLOSE_WIDTH + MAXIMIZE_WIDTH) as i64 {
+            FramePart::Maximize
         } else {
             FramePart::Title
         });
@@ -248,6 +297,11 @@ pub enum DragKind {
         /// The window.
         window: WindowId,
     },
+    /// A press on the maximise button of `window`; a release on it toggles maximised.
+    Maximize {
+        /// The window.
+        window: WindowId,
+    },
     /// A press on the move button of `window`; a release on it opens the menu.
     MoveMenu {
         /// The window.
@@ -271,6 +325,7 @@ impl DragKind {
             DragKind::Move { window, .. }
             | DragKind::Resize { window, .. }
             | DragKind::Close { window }
+            | DragKind::Maximize { window }
             | DragKind::MoveMenu { window }
             | DragKind::MoveTo { window, .. } => Some(window),
             DragKind::Swallow => None,
@@ -327,24 +382,74 @@ pub fn place(requested: Point, size: Size, screen: Size, next_slot: &mut u32) ->
     )
 }
 
+/// Where a rectangle of `size` goes to be centred on `area`.
+fn centre(size: Size, area: Rect) -> Point {
+    let at = |start: i32, room: u32, len: u32| {
+        (start as i64 + (room as i64 - len as i64) / 2).clamp(i32::MIN as i64, i32::MAX as i64)
+            as i32
+    };
+    Point::new(
+        at(area.x, area.width, size.width),
+        at(area.y, area.height, size.height),
+    )
+}
+
+/// Where a window without a frame at `requested` goes: kept where it is when it is whole on
+/// the screen, else moved just enough that it is (its top-left corner at the screen's
+/// along a side where it is larger than the screen).
+pub fn place_bare(requested: Point, size: Size, screen: Size) -> Point {
+    let fit =
+        |at: i32, len: u32, screen: u32| (at as i64).min(screen as i64 - len as i64).max(0) as i32;
+    Point::new(
+        fit(requested.x, size.width, screen.width),
+        fit(requested.y, size.height, screen.height),
+    )
+}
+
 impl Wm {
     /// Takes `w` (a manageable window about to be mapped, at `rect`) into management the
-    /// first time it is mapped, and places it on a screen of `screen`: returns where its
-    /// client origin goes when that differs from where it is. None when it was managed
-    /// already (a window is placed once).
-    pub fn manage(&mut self, w: WindowId, rect: Rect, screen: Size) -> Option<Point> {
+    /// first time it is mapped, as `m` says (its kind, its icon), and places it on a screen
+    /// of `screen`: returns where its client origin goes when that differs from where it
+    /// is. A window at (0, 0) that is a dialog or a splash screen, or is transient for
+    /// another (whose frame, or rectangle if bare, is `over`), is centred over that window
+    /// or the screen; a window without a frame is only kept on the screen. None when it was
+    /// managed already (a window is placed once).
+    pub fn manage(
+        &mut self,
+        w: WindowId,
+        rect: Rect,
+        screen: Size,
+        m: Managed,
+        over: Option<Rect>,
+    ) -> Option<Point> {
         if self.managed.contains_key(&w) {
             return None;
         }
-        self.managed.insert(
-            w,
-            Managed {
-                decoration: None,
-                close: CloseState::Idle,
-                menu: false,
-            },
-        );
-        let at = place(rect.origin(), rect.size(), screen, &mut self.cascade);
+        let (framed, kind) = (m.framed(), m.kind);
+        self.managed.insert(w, m);
+        let centred = rect.origin() == Point::new(0, 0)
+            && (over.is_some() || matches!(kind, WindowType::Dialog | WindowType::Splash));
+        let area = over.unwrap_or(Rect::new(0, 0, screen.width, screen.height));
+        let at = if framed {
+            let requested = if centred {
+                let f = frame_of(Rect::new(0, 0, rect.width, rect.height));
+                let c = centre(f.size(), area);
+                Point::new(
+                    c.x.saturating_add(BORDER as i32),
+                    c.y.saturating_add(TITLE_HEIGHT as i32),
+                )
+            } else {
+                rect.origin()
+            };
+            place(requested, rect.size(), screen, &mut self.cascade)
+        } else {
+            let requested = if centred {
+                centre(rect.size(), area)
+            } else {
+                rect.origin()
+            };
+            place_bare(requested, rect.size(), screen)
+        };
         (at != rect.origin()).then_some(at)
     }
 
@@ -381,8 +486,10 @@ mod tests {
         assert_eq!(at(120, 25), None, "above the frame");
         assert_eq!(at(184, 60), None, "right of the frame");
         assert_eq!(at(96, 26), Some(FramePart::Title));
-        assert_eq!(at(150, 49), Some(FramePart::Title));
-        assert_eq!(at(159, 30), Some(FramePart::Title));
+        assert_eq!(at(120, 49), Some(FramePart::Title));
+        assert_eq!(at(135, 30), Some(FramePart::Title));
+        assert_eq!(at(136, 30), Some(FramePart::Maximize));
+        assert_eq!(at(159, 30), Some(FramePart::Maximize));
         assert_eq!(at(160, 30), Some(FramePart::Close));
         assert_eq!(at(183, 49), Some(FramePart::Close));
         assert_eq!(at(97, 80), Some(FramePart::Border));

@@ -2,7 +2,12 @@
 //! button of the window manager), one graphics context, and a back buffer: the app draws a
 //! whole frame into a pixmap and [`Window::present`] copies it to the window in one
 //! request, so the screen never shows a half-drawn frame. A resize gives a new back
-//! buffer ([`Window::configure`]).
+//! buffer ([`Window::configure`]). What the window tells the window manager (its kind,
+//! sizes, states and icon) is in `hints.rs`.
+
+mod hints;
+
+pub use hints::Hints;
 
 use yonder::prelude::*;
 use yonder::{Connection, ConnectionError};
@@ -10,7 +15,6 @@ use yonder_fonts::{Extents, Face, Metrics};
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::handshake::FontFace;
-use yonder_protocol::hints::{SizeHints, WM_NORMAL_HINTS};
 use yonder_protocol::request::{CapStyle, GcValues, JoinStyle, PropMode, WindowAttributes};
 use yonder_protocol::{
     atoms, Color, Drawable, Event, EventMask, GcId, PixmapId, Point, Rect, Size, WindowId,
@@ -64,6 +68,14 @@ impl<'c> Window<'c> {
     /// window: an embedded part inside its container). Not being top-level, the window
     /// gets no frame from the window manager.
     pub fn open_in(conn: &'c Connection, parent: WindowId, spec: WindowSpec) -> Window<'c> {
+        let w = Window::create(conn, parent, spec);
+        conn.map_window(w.id);
+        w
+    }
+
+    /// The window, its GC and back buffer, its title and `WM_PROTOCOLS`, not mapped yet
+    /// (hints the window manager reads at the first map go in first).
+    fn create(conn: &'c Connection, parent: WindowId, spec: WindowSpec) -> Window<'c> {
         let id = conn.new_window_id();
         let size = Size::new(spec.rect.width.max(1), spec.rect.height.max(1));
         conn.create_window(
@@ -97,7 +109,6 @@ impl<'c> Window<'c> {
         );
         let back = conn.new_pixmap_id();
         conn.create_pixmap(back, id, size.width, size.height);
-        conn.map_window(id);
         Window {
             conn,
             id,
@@ -136,18 +147,6 @@ impl<'c> Window<'c> {
             .create_pixmap(self.back, self.id, new.width, new.height);
         self.size = new;
         true
-    }
-
-    /// Tells the window manager which sizes the window may have (minimum, maximum,
-    /// increments, aspect): the user's resizes keep to them (protocol.md §16.2). Waits
-    /// for the property's names the first time.
-    pub fn set_size_hints(&self, hints: &SizeHints) -> Result<(), yonder::ReplyError> {
-        let name = self.conn.intern_atom(WM_NORMAL_HINTS, false);
-        let type_ = self.conn.intern_atom("WM_SIZE_HINTS", false);
-        let (name, type_) = (name.reply()?.atom, type_.reply()?.atom);
-        self.conn
-            .change_property(self.id, name, type_, PropMode::Replace, hints.encode());
-        Ok(())
     }
 
     /// Whether `e` asks this app to end: the window manager's close request

@@ -1,0 +1,132 @@
+//! Stacking by layer (protocol.md §16.7): desktops below every other window, docks,
+//! notifications and popups above normal windows, a fullscreen window above those, and
+//! override-redirect windows (menus, tooltips, drag icons) above all, where their clients
+//! put them. Raising a window puts it at the top of its layer, with the dialogs that are
+//! transient for it just above it.
+
+use crate::handlers::window_config;
+use crate::state::wm::Layer;
+use crate::state::State;
+use yonder_protocol::request::{ConfigureWindow, StackMode};
+use yonder_protocol::WindowId;
+
+/// The layer of the top-level `w`: its kind's and states' when managed, normal otherwise.
+fn layer(s: &State, w: WindowId) -> Layer {
+    s.wm.managed.get(&w).map_or(Layer::Normal, |m| m.layer())
+}
+
+/// Raises the top-level `w` to the top of its layer (above every mapped window of its
+/// layer and the layers below, below every one of a higher layer and every
+/// override-redirect window above it), then the mapped windows transient for it above it.
+pub(crate) fn raise(s: &mut State, w: WindowId) {
+    raise_one(s, w);
+    let transients: Vec<WindowId> = s
+        .windows
+        .get(&WindowId::ROOT)
+        .map(|root| root.children.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|&t| {
+            t != w
+                && s.windows.get(&t).is_some_and(|x| x.mapped)
+                && s.wm.managed.contains_key(&t)
+                && s.transient_for(t) == Some(w)
+        })
+        .collect();
+    for t in transients {
+        // A dialog's layer is the normal one at least: it stays above its window.
+        raise_one(s, t);
+    }
+}
+
+/// Moves the top-level `w` as little as keeps the layers in order: just below the lowest
+/// window of a higher layer when one is below it, else just above the topmost window of
+/// a lower layer when one is above it. For a window just mapped (its place among its
+/// own layer is its client's, or a restored checkpoint's) and one whose layer changed.
+pub(crate) fn fit_layer(s: &mut State, w: WindowId) {
+    let Some(root) = s.windows.get(&WindowId::ROOT) else {
+        return;
+    };
+    let Some(at) = root.children.iter().position(|c| *c == w) else {
+        return;
+    };
+    let mine = layer(s, w);
+    let others = others(s, w);
+    let higher_below = others.iter().any(|&(i, _, l)| i < at && l > mine);
+    let lower_above = others.iter().any(|&(i, _, l)| i > at && l < mine);
+    let change = if higher_below {
+        others
+            .iter()
+            .find(|(_, _, l)| *l > mine)
+            .map(|&(_, sibling, _)| (StackMode::Below, sibling))
+    } else if lower_above {
+        others
+            .iter()
+            .rev()
+            .find(|(_, _, l)| *l < mine)
+            .map(|&(_, sibling, _)| (StackMode::Above, sibling))
+    } else {
+        None
+    };
+    restack(s, w, change);
+}
+
+/// The mapped, non-override-redirect top-levels other than `w`, bottom to top, with their
+/// places among the root's children and their layers.
+fn others(s: &State, w: WindowId) -> Vec<(usize, WindowId, Layer)> {
+    let Some(root) = s.windows.get(&WindowId::ROOT) else {
+        return Vec::new();
+    };
+    root.children
+        .iter()
+        .enumerate()
+        .filter(|&(_, c)| {
+            *c != w
+                && s.windows
+                    .get(c)
+                    .is_some_and(|x| x.mapped && !x.override_redirect)
+        })
+        .map(|(i, c)| (i, *c, layer(s, *c)))
+        .collect()
+}
+
+/// Restacks `w` as `change` says, if it says anything.
+fn restack(s: &mut State, w: WindowId, change: Option<(StackMode, WindowId)>) {
+    if let Some((mode, sibling)) = change {
+        window_config::wm_configure(
+            s,
+            w,
+            ConfigureWindow {
+                stack_mode: Some(mode),
+                sibling: Some(sibling),
+                ..Default::default()
+            },
+        );
+    }
+}
+
+/// Raises `w` alone to the top of its layer.
+fn raise_one(s: &mut State, w: WindowId) {
+    let Some(root) = s.windows.get(&WindowId::ROOT) else {
+        return;
+    };
+    let Some(at) = root.children.iter().position(|c| *c == w) else {
+        return;
+    };
+    let mine = layer(s, w);
+    let others = others(s, w);
+    let higher = others.iter().find(|(_, _, l)| *l > mine);
+    let change = match higher {
+        // Just below the lowest window of a higher layer, when that is not already so.
+        Some(&(i, sibling, _)) => {
+            let between = others.iter().any(|&(j, _, _)| j > at && j < i);
+            (i < at || between).then_some((StackMode::Below, sibling))
+        }
+        // Above the topmost other one, when it is above.
+        None => others
+            .last()
+            .filter(|&&(i, _, _)| i > at)
+            .map(|&(_, sibling, _)| (StackMode::Above, sibling)),
+    };
+    restack(s, w, change);
+}

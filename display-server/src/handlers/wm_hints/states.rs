@@ -1,0 +1,141 @@
+//! Maximised and fullscreen windows (protocol.md §16.7): the geometry each state gives, the
+//! way back to where the window was, and `_NET_WM_STATE` kept saying what the window
+//! manager carried out, so that the app (and a bridge from X11) can read it.
+
+use super::stack;
+use crate::events;
+use crate::handlers::window_config;
+use crate::state::quota::property_cost;
+use crate::state::wm::{WmStates, BORDER, TITLE_HEIGHT};
+use crate::state::Property;
+use crate::state::State;
+use yonder_protocol::event::PropertyState;
+use yonder_protocol::hints::{atom_list, NET_WM_STATE};
+use yonder_protocol::request::ConfigureWindow;
+use yonder_protocol::{atoms, Atom, Rect, WindowId};
+
+/// Gives the managed window `w` the states `want`: a fullscreen window covers the screen,
+/// with no frame, above the other windows; a maximised one fills the screen (its frame
+/// within it) across, down, or both, as its size hints allow; leaving every state puts
+/// it back where it was before. Unchanged states do nothing.
+pub(crate) fn set_states(s: &mut State, w: WindowId, want: WmStates) {
+    let Some(m) = s.wm.managed.get(&w) else {
+        return;
+    };
+    let (was, restore) = (m.states, m.restore);
+    let Some(now) = s.windows.get(&w).map(|x| x.rect) else {
+        return;
+    };
+    if was == want {
+        return;
+    }
+    let home = restore.unwrap_or(now);
+    let target = geometry(s, w, want, home);
+    let m = s.wm.managed.get_mut(&w).expect("checked");
+    m.states = want;
+    m.restore = want.any().then_some(home);
+    // Where the frame was and is: the state may have taken it away or given it back.
+    s.framebuffer.damage(crate::state::wm::frame_of(now));
+    window_config::wm_configure(
+        s,
+        w,
+        ConfigureWindow {
+            x: Some(target.x),
+            y: Some(target.y),
+            width: Some(target.width),
+            height: Some(target.height),
+            ..Default::default()
+        },
+    );
+    if let Some(f) = s.visible_rect_with_frame(w) {
+        s.framebuffer.damage(f);
+    }
+    if want.fullscreen {
+        stack::raise(s, w);
+    } else if was.fullscreen {
+        stack::fit_layer(s, w);
+    }
+    publish(s, w, want);
+}
+
+/// The user's maximise button: maximised both ways, or back when it already is.
+pub(crate) fn toggle_maximized(s: &mut State, w: WindowId) {
+    let Some(now) = s.wm.managed.get(&w).map(|m| m.states) else {
+        return;
+    };
+    let on = !now.maximized();
+    let want = WmStates {
+        maximized_horz: on,
+        maximized_vert: on,
+        ..now
+    };
+    set_states(s, w, want);
+}
+
+/// The rectangle `w` takes with the states `want`, from `home` (where it is, or was before
+/// its current states).
+fn geometry(s: &State, w: WindowId, want: WmStates, home: Rect) -> Rect {
+    let (sw, sh) = (s.framebuffer.width, s.framebuffer.height);
+    if want.fullscreen {
+        return Rect::new(0, 0, sw, sh);
+    }
+    let mut r = home;
+    if want.maximized_horz {
+        r.x = BORDER as i32;
+        r.width = sw.saturating_sub(2 * BORDER).max(1);
+    }
+    if want.maximized_vert {
+        r.y = TITLE_HEIGHT as i32;
+        r.height = sh.saturating_sub(TITLE_HEIGHT + BORDER).max(1);
+    }
+    // The app's maximum size (and increments) still hold.
+    let size = s.size_hints(w).constrain(r.size(), 1, s.max_drawable_side);
+    Rect::new(r.x, r.y, size.width, size.height)
+}
+
+/// Writes `states` into `w`'s `_NET_WM_STATE`, keeping the atoms the window manager does
+/// not act on, when it says otherwise now. The change reaches the app as a
+/// PropertyNotify.
+fn publish(s: &mut State, w: WindowId, states: WmStates) {
+    let property = s.atoms.intern(NET_WM_STATE);
+    let names = states.names();
+    let mut list: Vec<u32> = s
+        .property_named(w, NET_WM_STATE)
+        .map(|d| atom_list(d).collect())
+        .unwrap_or_default();
+    let before = list.clone();
+    list.retain(|a| {
+        s.atoms
+            .name(Atom(*a))
+            .is_none_or(|n| !WmStates::is_state_name(n))
+    });
+    list.extend(names.iter().map(|n| s.atoms.intern(n).0));
+    if list == before {
+        return;
+    }
+    // Written as ChangeProperty would (charged to the window's owner), without its
+    // checks: the window and the atoms exist, and the value is small.
+    let data: Vec<u8> = list.iter().flat_map(|a| a.to_le_bytes()).collect();
+    let old_len = s
+        .windows
+        .get(&w)
+        .and_then(|x| x.properties.get(&property))
+        .map(|p| p.data.len());
+    let (add, release) = (property_cost(data.len()), old_len.map_or(0, property_cost));
+    if let Err(e) = s.check_property_quota(w, add, release) {
+        tracing::debug!(window = %w, error = %e, "cannot publish the window's states");
+        return;
+    }
+    let Some(win) = s.windows.get_mut(&w) else {
+        return;
+    };
+    win.properties.insert(
+        property,
+        Property {
+            type_: atoms::ATOM,
+            data,
+        },
+    );
+    s.charge_property(w, add, release);
+    events::notify_property(s, w, property, PropertyState::NewValue);
+}
