@@ -6,6 +6,7 @@
 //! * a drag cancelled with Escape leaves the file alone;
 //! * `ytrash` refuses a drag offering only text (this test is the drag source);
 //! * `ytrash` restores items from its list view (refusing to overwrite) and empties;
+//! * `yfiles` moves its selection by keys, opens with Return and trashes with Delete;
 //! * `yview`'s picture dragged onto a window of this test arrives as PNG bytes (in
 //!   several chunks).
 //!
@@ -610,4 +611,64 @@ fn yfiles_notices_new_files_and_browses_folders() {
     d.click(x, y);
     d.click(x, y);
     wait_title(&d, fw, &format!("yfiles — {}", files.display()));
+}
+
+#[test]
+fn yfiles_selects_by_keys_opens_with_return_and_trashes_with_delete() {
+    let _watchdog = watchdog("yfiles_selects_by_keys_opens_with_return_and_trashes_with_delete");
+    let d = Display::start();
+    let (files, note, trash) = files_and_trash(&d);
+    let sub = files.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    let (f, t) = (files.to_str().unwrap(), trash.to_str().unwrap());
+    let yfiles = d.spawn(
+        YFILES,
+        &[
+            "--trash",
+            t,
+            "--x",
+            "0",
+            "--y",
+            "0",
+            "--exit-after",
+            "120",
+            f,
+        ],
+    );
+    let fw = d.window_of("yfiles");
+    // "..", "sub", "note.txt".
+    eventually("yfiles shows the note", || {
+        d.read_window(fw).count_in(files_icon(2), |p| p != FILES_BG) > 200
+    });
+
+    // A click selects the note (the pointer stays over the window, which gets the
+    // keys); Delete moves it into the trash.
+    let (x, y) = center(files_icon(2));
+    d.click(x, y);
+    d.key(keysym::DELETE);
+    eventually("the note is in the trash", || {
+        trash.join("files/note.txt").exists() && !note.exists()
+    });
+    eventually("yfiles no longer shows the note", || {
+        d.read_window(fw).count_in(files_icon(2), |p| p != FILES_BG) == 0
+    });
+    assert!(yfiles.stdout().contains("trashed"), "{}", yfiles.stdout());
+
+    // The selection moved to the entry now last, "sub": Return opens it, Backspace
+    // comes back (selecting nothing), Right selects "sub" again.
+    d.key(keysym::RETURN);
+    wait_title(&d, fw, &format!("yfiles — {}", sub.display()));
+    d.key(keysym::BACKSPACE);
+    wait_title(&d, fw, &format!("yfiles — {}", files.display()));
+    d.key(keysym::RIGHT);
+    d.key(keysym::RETURN);
+    wait_title(&d, fw, &format!("yfiles — {}", sub.display()));
+
+    // ".." is never trashed.
+    d.key(keysym::HOME);
+    d.key(keysym::DELETE);
+    d.key(keysym::RETURN);
+    wait_title(&d, fw, &format!("yfiles — {}", files.display()));
+    assert_eq!(names_in(&trash.join("files")), ["note.txt"]);
+    assert!(sub.is_dir());
 }

@@ -5,7 +5,9 @@
 //! hidden. Title: "yfiles — DIR".
 //!
 //! * A click selects an entry; a double click opens it: a folder (or `..`) is browsed
-//!   into, an image is shown in `yview` (the binary next to this one).
+//!   into, an image is shown in `yview` (the binary next to this one). The arrows, Home,
+//!   End, Page Up and Page Down move the selection, Return opens it, Delete moves it to
+//!   the trash (the freedesktop one, see [`yonder_apps::trash`], or `--trash DIR`).
 //! * Dragging an entry (button 1 and 5 pixels of motion) offers it as `text/uri-list`
 //!   and `text/plain;charset=utf-8` (its path) with the actions Copy and Move, its icon
 //!   under the pointer. After a successful Move (the target, e.g. `ytrash`, moved the
@@ -13,11 +15,12 @@
 //! * The directory is polled every second and read again when its mtime changes. The
 //!   wheel scrolls; Backspace goes up.
 //!
-//! Layout (window coordinates; the tests rely on it): a [`HEADER_H`]-pixel strip with the
-//! path, then cells of [`CELL_W`] × [`CELL_H`] from (`MARGIN`, `HEADER_H + MARGIN`), as
-//! many columns as fit, left to right, then down. A cell's icon is [`ICON`] pixels square,
-//! centered, [`ICON_TOP`] pixels below the cell's top; the name's baseline is 14 pixels
-//! below the icon.
+//! The entries are the toolkit's [`List`] in its grid layout (an icon view), whose cells
+//! yfiles draws. Layout (window coordinates; the tests rely on it): a [`HEADER_H`]-pixel
+//! strip with the path, then cells of [`CELL_W`] × [`CELL_H`] from (`MARGIN`,
+//! `HEADER_H + MARGIN`), as many columns as fit, left to right, then down. A cell's icon
+//! is [`ICON`] pixels square, centered, [`ICON_TOP`] pixels below the cell's top; the
+//! name's baseline is 14 pixels below the icon.
 
 use clap::Parser;
 use image::RgbaImage;
@@ -27,13 +30,14 @@ use std::time::{Duration, Instant, SystemTime};
 use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::icons::{thumbnail, Kind, ICON};
+use yonder_apps::trash::Trash;
 use yonder_apps::{die, WindowArgs};
-use yonder_protocol::event::ButtonEvent;
 use yonder_protocol::request::{DndAction, DndActions};
-use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect};
+use yonder_protocol::{atoms, keysym, Event, EventMask, PixmapId, Point, Rect, Size};
 use yonder_toolkit::fonts::{Face, Metrics};
 use yonder_toolkit::pixels::put_rgba;
 use yonder_toolkit::transfer::{encode_uri_list, DragEvent, DragSource, Offer};
+use yonder_toolkit::widgets::{Item, List, ListEvent};
 use yonder_toolkit::Deadline;
 use yonder_toolkit::{next_step, Step, Window, WindowSpec};
 
@@ -42,6 +46,9 @@ use yonder_toolkit::{next_step, Step, Window, WindowSpec};
 struct Args {
     #[command(flatten)]
     window: WindowArgs,
+    /// Where Delete puts entries (default: $XDG_DATA_HOME/Trash or ~/.local/share/Trash).
+    #[arg(long, value_name = "DIR")]
+    trash: Option<PathBuf>,
     /// The directory to show (default: the current one).
     dir: Option<PathBuf>,
 }
@@ -59,8 +66,6 @@ const CELL_H: i32 = 80;
 const ICON_TOP: i32 = 6;
 /// Size of the names under the icons.
 const NAME_PX: f32 = 11.0;
-/// Two presses on the same entry within this many milliseconds open it.
-const DOUBLE_CLICK_MS: u32 = 400;
 /// How often the directory is looked at.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -94,20 +99,18 @@ struct Browser<'c> {
     dir: PathBuf,
     dir_mtime: Option<SystemTime>,
     entries: Vec<Entry>,
-    selected: Option<usize>,
-    /// How far the grid is scrolled up, in pixels.
-    scroll: i32,
+    /// The entries' cells, one item per entry: selection, double presses, drags, keys
+    /// and the wheel.
+    list: List,
     icons: HashMap<IconKey, Icon>,
     /// Each name as it fits under an icon, and its width.
     labels: HashMap<String, (String, i32)>,
     drag: DragSource,
-    /// The entry button 1 went down on.
-    pressed: Option<usize>,
-    /// The last press: which entry, when (server time).
-    last_click: Option<(usize, u32)>,
-    /// What the drag's target would do, shown in the header.
+    /// What the drag's target would do (or why Delete failed), shown in the header.
     status: String,
     display: Option<String>,
+    /// Where Delete puts entries.
+    trash: Option<PathBuf>,
 }
 
 impl<'c> Browser<'c> {
@@ -115,23 +118,24 @@ impl<'c> Browser<'c> {
         self.win.conn()
     }
 
-    /// Reads the directory again (keeping the selection by name).
+    /// Reads the directory again (the list keeps the selection by name).
     fn reload(&mut self) {
-        let keep = self
-            .selected
-            .and_then(|i| self.entries.get(i))
-            .map(|e| e.name.clone());
         self.dir_mtime = modified(&self.dir);
         self.entries = read_entries(&self.dir).unwrap_or_else(|e| {
             eprintln!("yfiles: {}: {e}", self.dir.display());
             Vec::new()
         });
-        self.selected = keep.and_then(|n| self.entries.iter().position(|e| e.name == n));
-        self.pressed = None;
-        self.last_click = None;
+        let items = self.entries.iter().map(|e| Item::text(&e.name)).collect();
+        self.list.set_items(items);
         self.load_icons();
         self.fit_labels();
-        self.scroll = self.scroll.clamp(0, self.max_scroll());
+    }
+
+    /// The list fills the window below the header.
+    fn place_list(&mut self) {
+        let size = self.win.size();
+        let h = size.height.saturating_sub(HEADER_H as u32);
+        self.list.rect = Rect::new(0, HEADER_H, size.width, h);
     }
 
     /// Makes the pixmaps of icons new entries need and frees those no entry uses.
@@ -184,47 +188,12 @@ impl<'c> Browser<'c> {
         }
     }
 
-    fn columns(&self) -> i32 {
-        ((self.win.size().width as i32 - 2 * MARGIN) / CELL_W).max(1)
-    }
-
-    /// Entry `i`'s cell, in window coordinates.
-    fn cell(&self, i: usize) -> Rect {
-        let cols = self.columns();
-        let (col, row) = (i as i32 % cols, i as i32 / cols);
-        Rect::new(
-            MARGIN + col * CELL_W,
-            HEADER_H + MARGIN + row * CELL_H - self.scroll,
-            CELL_W as u32,
-            CELL_H as u32,
-        )
-    }
-
-    fn max_scroll(&self) -> i32 {
-        let rows = (self.entries.len() as i32 + self.columns() - 1) / self.columns();
-        let content = rows * CELL_H + 2 * MARGIN;
-        (content - (self.win.size().height as i32 - HEADER_H)).max(0)
-    }
-
-    /// The entry under `p`, if any.
-    fn hit(&self, p: Point) -> Option<usize> {
-        if p.y < HEADER_H {
-            return None;
-        }
-        (0..self.entries.len()).find(|i| self.cell(*i).contains(p))
-    }
-
     fn redraw(&self) {
         let (win, back) = (&self.win, self.win.back());
         let conn = self.conn();
-        win.clear_back();
-        let height = win.size().height as i32;
-        for (i, e) in self.entries.iter().enumerate() {
-            let c = self.cell(i);
-            if c.y + CELL_H < HEADER_H || c.y > height {
-                continue;
-            }
-            if self.selected == Some(i) {
+        self.list.draw_with(win, back.into(), |i, c, selected| {
+            let e = &self.entries[i];
+            if selected {
                 let r = Rect::new(c.x + 2, c.y + 2, c.width - 4, c.height - 4);
                 win.fill(back, SELECTED, &[r]);
             }
@@ -236,8 +205,7 @@ impl<'c> Browser<'c> {
                 let at = Point::new(c.x + (CELL_W - w) / 2, c.y + ICON_TOP + ICON as i32 + 14);
                 win.text(back, at, NAME_PX, INK, label);
             }
-        }
-        // The header last, over any cell scrolled under it.
+        });
         let width = win.size().width;
         win.fill(back, HEADER_BG, &[Rect::new(0, 0, width, HEADER_H as u32)]);
         let header = format!("{}  {}", self.dir.display(), self.status);
@@ -245,35 +213,44 @@ impl<'c> Browser<'c> {
         win.present();
     }
 
-    fn press(&mut self, b: &ButtonEvent) {
-        let p = Point::new(b.x, b.y);
-        let Some(i) = self.hit(p) else {
-            self.selected = None;
-            self.last_click = None;
-            return self.redraw();
-        };
-        let double = self
-            .last_click
-            .is_some_and(|(j, t)| j == i && b.time.0.wrapping_sub(t) <= DOUBLE_CLICK_MS);
-        if double {
-            self.last_click = None;
-            return self.open(i);
+    /// Takes a pointer event: the list's, but a press on no entry clears the selection
+    /// and the release of button 1 may end a drag that never started.
+    fn pointer(&mut self, e: &Event) {
+        match e {
+            Event::ButtonPress(b)
+                if b.button == 1 && self.list.hit(Point::new(b.x, b.y)).is_none() =>
+            {
+                self.list.selected = None;
+                return self.redraw();
+            }
+            Event::ButtonRelease(b) if b.button == 1 => {
+                if let Some(d) = self.drag.release() {
+                    self.dragged(d);
+                }
+            }
+            _ => {}
         }
-        self.last_click = Some((i, b.time.0));
-        self.selected = Some(i);
-        if self.entries[i].name != ".." {
-            self.pressed = Some(i);
-            self.drag.press(p);
-        }
-        self.redraw();
+        let what = self.list.pointer(e);
+        self.act(what);
     }
 
-    fn motion(&mut self, p: Point) {
-        let Some(i) = self.pressed else { return };
-        if !self.drag.moved(p) {
+    /// Does what the list says.
+    fn act(&mut self, what: ListEvent) {
+        match what {
+            ListEvent::Activated(i) => self.open(i),
+            ListEvent::Drag(i) => self.start_drag(i),
+            ListEvent::Delete(i) => self.delete(i),
+            ListEvent::Moved | ListEvent::Toggled(_) => self.redraw(),
+            ListEvent::Ignored => {}
+        }
+    }
+
+    /// Offers entry `i` (not `..`) as its path, its icon under the pointer.
+    fn start_drag(&mut self, i: usize) {
+        let e = &self.entries[i];
+        if e.name == ".." {
             return;
         }
-        let e = &self.entries[i];
         let offer = Offer::new()
             .with_bytes(atoms::TEXT_URI_LIST, encode_uri_list(&[&e.path]))
             .with_bytes(
@@ -289,14 +266,33 @@ impl<'c> Browser<'c> {
             icon,
             Point::new(half, half),
         );
-        self.pressed = None;
     }
 
-    fn release(&mut self) {
-        self.pressed = None;
-        if let Some(d) = self.drag.release() {
-            self.dragged(d);
+    /// Moves entry `i` (not `..`) into the trash; the entry after it is selected then.
+    fn delete(&mut self, i: usize) {
+        if self.entries[i].name == ".." {
+            return;
         }
+        let path = &self.entries[i].path;
+        let put = match &self.trash {
+            Some(t) => Trash::open(t).and_then(|t| t.put(path)),
+            None => Err(std::io::Error::other("no trash: set HOME or use --trash")),
+        };
+        match put {
+            Ok(_) => {
+                println!("yfiles: trashed {}", path.display());
+                self.status.clear();
+            }
+            Err(e) => {
+                eprintln!("yfiles: cannot trash {}: {e}", path.display());
+                self.status = format!("not trashed: {e}");
+            }
+        }
+        self.reload();
+        if self.list.selected.is_none() {
+            self.list.select(i);
+        }
+        self.redraw();
     }
 
     fn dragged(&mut self, d: DragEvent) {
@@ -339,11 +335,11 @@ impl<'c> Browser<'c> {
 
     fn browse(&mut self, dir: PathBuf) {
         self.dir = dir;
-        self.selected = None;
-        self.scroll = 0;
         self.conn()
             .set_title(self.win.id, &format!("yfiles — {}", self.dir.display()));
+        self.list.selected = None;
         self.reload();
+        self.list.scroll_to(0);
         self.redraw();
     }
 }
@@ -444,21 +440,21 @@ fn main() {
                 | EventMask::SCROLL,
         },
     );
+    let cell = Size::new(CELL_W as u32, CELL_H as u32);
     let mut app = Browser {
         drag: DragSource::new(win.id),
         win,
         dir,
         dir_mtime: None,
         entries: Vec::new(),
-        selected: None,
-        scroll: 0,
+        list: List::grid(cell, MARGIN as u32),
         icons: HashMap::new(),
         labels: HashMap::new(),
-        pressed: None,
-        last_click: None,
         status: String::new(),
         display: w.display.clone(),
+        trash: args.trash.clone().or_else(Trash::default_dir),
     };
+    app.place_list();
     app.reload();
     app.redraw();
     let mut poll = Instant::now() + POLL;
@@ -485,25 +481,19 @@ fn main() {
         match e {
             Event::Expose(e) if e.count == 0 => app.win.present(),
             Event::Configure(e) if app.win.configure(&e) => {
-                app.scroll = app.scroll.clamp(0, app.max_scroll());
+                app.place_list();
                 app.redraw();
-            }
-            Event::ButtonPress(b) if b.button == 1 => app.press(&b),
-            Event::ButtonRelease(b) if b.button == 1 => app.release(),
-            Event::Motion(m) => app.motion(Point::new(m.x, m.y)),
-            Event::Scroll(s) => {
-                let to = (app.scroll - s.delta_y.round() as i32).clamp(0, app.max_scroll());
-                if to != app.scroll {
-                    app.scroll = to;
-                    app.redraw();
-                }
             }
             Event::KeyPress(k) if k.keysym == keysym::BACKSPACE => {
                 if let Some(up) = app.dir.parent().map(Path::to_path_buf) {
                     app.browse(up);
                 }
             }
-            _ => {}
+            Event::KeyPress(k) => {
+                let what = app.list.key(&k);
+                app.act(what);
+            }
+            e => app.pointer(&e),
         }
     }
     for icon in app.icons.values() {

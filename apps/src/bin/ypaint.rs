@@ -7,7 +7,8 @@
 //! size, else `--size`).
 //!
 //! The "↻" button rotates the picture a quarter turn clockwise (width and height swap,
-//! and the window follows the canvas's new size).
+//! and the window follows the canvas's new size). Colors and widths are chosen by a press
+//! on them; "↻" and "Done" are push buttons, clicked by a press and a release on them.
 //!
 //! `ypaint --embed-into 0xWIN [FILE]` runs as an embedded part of a container (`ydoc`),
 //! following the convention of [`yonder_toolkit::embed`]: the window is a child of the
@@ -36,7 +37,7 @@ use yonder_protocol::{keysym, Event, EventMask, PixmapId, Point, Rect, Size, Win
 use yonder_toolkit::embed::{self, parse_window, EmbedMessage};
 use yonder_toolkit::pixels::{load, put_rgba};
 use yonder_toolkit::Deadline;
-use yonder_toolkit::{next_step, ButtonFace, Step, Toolbar, Window, WindowSpec};
+use yonder_toolkit::{next_step, ButtonFace, Step, Toolbar, Window, WindowSpec, BUTTON};
 
 /// Paints with the mouse and saves PNG files.
 #[derive(Parser)]
@@ -66,14 +67,8 @@ const BACKGROUND: u32 = 0x9ca0b0;
 const PAPER: u32 = 0xffffff;
 /// Width of the "Done" button.
 const DONE_W: u32 = 44;
-
-/// What a toolbar button does, by index (the palette first, then the widths).
-enum Button {
-    Color(usize),
-    Width(usize),
-    Rotate,
-    Done,
-}
+/// The toolbar's first command button ("↻"; "Done" is the second).
+const ROTATE: usize = 0;
 
 struct Paint<'c> {
     win: Window<'c>,
@@ -133,24 +128,15 @@ impl Paint<'_> {
         }
     }
 
-    /// What toolbar button `i` does.
-    fn button(i: usize) -> Button {
-        let rotate = PALETTE.len() + WIDTHS.len();
-        match i {
-            _ if i < PALETTE.len() => Button::Color(i),
-            _ if i < rotate => Button::Width(i - PALETTE.len()),
-            _ if i == rotate => Button::Rotate,
-            _ => Button::Done,
-        }
-    }
-
-    fn press(&mut self, p: Point) {
-        if let Some(i) = self.toolbar.hit(p) {
-            match Paint::button(i) {
-                Button::Color(c) => self.color = c,
-                Button::Width(w) => self.width = w,
-                Button::Rotate => return self.rotate(),
-                Button::Done => return self.done(),
+    /// Button 1 went down at `p`: on the toolbar, chooses a color or a width (the palette
+    /// first, then the widths) or holds a command button; on the canvas, starts a stroke.
+    fn press(&mut self, e: &Event, p: Point) {
+        self.toolbar.clicked(e);
+        if p.y < TOOLBAR_H as i32 {
+            match self.toolbar.hit(p) {
+                Some(c) if c < PALETTE.len() => self.color = c,
+                Some(w) => self.width = w - PALETTE.len(),
+                None => {}
             }
             return self.redraw();
         }
@@ -178,10 +164,18 @@ impl Paint<'_> {
         self.show(around(from, to, w));
     }
 
-    /// The end of a stroke: an embedded part publishes the new picture.
-    fn release(&mut self) {
+    /// Button 1 came up: the end of a stroke (an embedded part publishes the new
+    /// picture) or of a click on a command button.
+    fn release(&mut self, e: &Event) {
         if self.last.take().is_some() {
-            self.publish(EmbedMessage::ContentChanged);
+            return self.publish(EmbedMessage::ContentChanged);
+        }
+        let clicked = self.toolbar.clicked(e);
+        self.redraw();
+        match clicked {
+            Some(ROTATE) => self.rotate(),
+            Some(_) => self.done(),
+            None => {}
         }
     }
 
@@ -327,9 +321,9 @@ fn main() {
         toolbar.add(ButtonFace::Dot(w));
     }
     toolbar.space();
-    toolbar.add(ButtonFace::Label("↻"));
+    toolbar.add_command("↻", BUTTON);
     if args.embed_into.is_some() {
-        toolbar.add_wide(ButtonFace::Label("Done"), DONE_W);
+        toolbar.add_command("Done", DONE_W);
     }
     let size = window_size(&toolbar, Size::new(cw, ch), args.embed_into.is_some());
     toolbar.rect.width = size.width;
@@ -411,8 +405,8 @@ fn main() {
                 app.toolbar.rect.width = e.rect.width;
                 app.redraw();
             }
-            Event::ButtonPress(b) if b.button == 1 => app.press(Point::new(b.x, b.y)),
-            Event::ButtonRelease(b) if b.button == 1 => app.release(),
+            Event::ButtonPress(ref b) if b.button == 1 => app.press(&e, Point::new(b.x, b.y)),
+            Event::ButtonRelease(ref b) if b.button == 1 => app.release(&e),
             Event::Motion(m) => app.drag(Point::new(m.x, m.y)),
             Event::KeyPress(k) if k.keysym == 's' as u32 || k.keysym == 'S' as u32 => app.save(),
             Event::KeyPress(k) if k.keysym == keysym::ESCAPE => app.done(),

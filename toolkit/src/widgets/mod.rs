@@ -10,17 +10,20 @@
 //! * [`Checkbox`] – a box with a label that a click toggles.
 //! * [`TextEntry`] – one line of editable text: caret, selection with the mouse and the
 //!   keyboard, clipboard shortcuts, horizontal scrolling.
-//! * [`List`] – rows of text, optionally with check boxes: a selection moved by the
-//!   keyboard and the mouse, scrolling.
+//! * [`List`] – rows of text, optionally with check boxes, or a grid of cells (an icon
+//!   view): a selection moved by the keyboard and the mouse, double presses, drags from
+//!   an item, scrolling; items drawn by the toolkit or by the app.
 //!
 //! The look is one [`theme`]; the app decides the layout and which widget has the
 //! keyboard (draw it `focused`).
 
 mod entry;
+#[cfg(test)]
+pub(crate) mod fake;
 mod list;
 
 pub use entry::{EntryEvent, TextEntry};
-pub use list::{Item, List, ListEvent};
+pub use list::{Item, Layout, List, ListEvent};
 
 use crate::window::Window;
 use yonder_fonts::{Face, Metrics};
