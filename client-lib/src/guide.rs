@@ -142,7 +142,10 @@
 //! each glyph goes; so a client with the same font (the `yonder-fonts` crate, which the
 //! toolkit uses) measures text itself, with no round trip: widths, caret positions,
 //! line heights. [`DrawExt::query_text_extents`] asks the server instead (for a font the
-//! client lacks; several questions can be sent before the first answer is awaited).
+//! client lacks; several questions can be sent before the first answer is awaited), and
+//! [`DrawExt::query_text_extents_batch`] asks about many texts in one request (protocol
+//! 1.8: every prefix of a line, for its caret positions). The toolkit's `Window` picks
+//! between the two ways by the digests.
 //!
 //! ```no_run
 //! use yonder::prelude::*;
@@ -157,7 +160,8 @@
 //! });
 //! conn.draw_text(win, gc, Point::new(10, 30), "A heading");
 //! let width = conn.query_text_extents(gc, "A heading").reply()?.width;
-//! # let _ = width;
+//! let carets = conn.query_text_extents_batch(gc, &["A", "A ", "A h"]).reply()?;
+//! # let _ = (width, carets);
 //! # Ok(()) }
 //! ```
 //!

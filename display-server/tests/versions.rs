@@ -527,3 +527,69 @@ fn text_faces_are_of_1_7() {
         "Mono's i ({mono}) is as narrow as Sans' ({sans})"
     );
 }
+
+/// protocol.md §9.54: QueryTextExtentsBatch (1.8) answers what QueryTextExtents answers
+/// for each text, in order, in one reply; more than 4096 texts are a Length error; to a
+/// 1.7 connection it is an unknown request.
+#[test]
+fn measuring_many_texts_at_once_is_of_1_8() {
+    let s = TestServer::start();
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let gc = GcId(c.id(1));
+    c.succeeds(Request::CreateGc(CreateGc {
+        id: gc,
+        drawable: Drawable(WindowId::ROOT.0),
+        values: GcValues {
+            font_size: Some(20.0),
+            font_face: Some(1),
+            ..GcValues::default()
+        },
+    }));
+    let texts = ["W", "Wi", "Wid", "", "Width ü"];
+    let one = |c: &mut RawClient, text: &str| {
+        c.send(&Request::QueryTextExtents(QueryTextExtents {
+            gc,
+            text: text.into(),
+        }));
+        match c.next_answer() {
+            ServerMessage::Reply {
+                reply: Reply::TextExtents(t),
+                ..
+            } => t,
+            other => panic!("{other:?}"),
+        }
+    };
+    let each: Vec<_> = texts.iter().map(|t| one(&mut c, t)).collect();
+    c.send(&Request::QueryTextExtentsBatch(QueryTextExtentsBatch {
+        gc,
+        texts: texts.iter().map(|t| t.to_string()).collect(),
+    }));
+    match c.next_answer() {
+        ServerMessage::Reply {
+            reply: Reply::TextExtentsBatch(b),
+            ..
+        } => assert_eq!(b.extents, each),
+        other => panic!("{other:?}"),
+    }
+    assert!(each[0].width < each[2].width && each[3].width == 0);
+    let e = c.error_of(Request::QueryTextExtentsBatch(QueryTextExtentsBatch {
+        gc,
+        texts: vec![String::new(); MAX_TEXT_BATCH + 1],
+    }));
+    assert_eq!(
+        (e.code, e.bad_value),
+        (ErrorCode::Length, MAX_TEXT_BATCH as u64 + 1)
+    );
+    let e = c.error_of(Request::QueryTextExtentsBatch(QueryTextExtentsBatch {
+        gc: GcId(c.id(9)),
+        texts: vec!["x".into()],
+    }));
+    assert_eq!(e.code, ErrorCode::Gc);
+
+    let mut old = RawClient::connect(&s, 7);
+    let e = old.error_of(Request::QueryTextExtentsBatch(QueryTextExtentsBatch {
+        gc: GcId(old.id(1)),
+        texts: vec!["x".into()],
+    }));
+    assert_eq!((e.code, e.bad_value), (ErrorCode::Request, 54));
+}

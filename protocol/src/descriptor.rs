@@ -152,6 +152,7 @@ requests! {
     51 => GetImage -> Image(ImageReply),
     52 => DrawText [Deferrable],
     53 => QueryTextExtents -> TextExtents(TextExtentsReply),
+    54 => QueryTextExtentsBatch -> TextExtentsBatch(TextExtentsBatchReply) since 8,
     60 => SetSelectionOwner since 2,
     61 => GetSelectionOwner -> SelectionOwner(SelectionOwnerReply) since 2,
     62 => ConvertSelection since 2,

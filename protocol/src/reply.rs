@@ -187,6 +187,13 @@ pub struct TextExtentsReply {
     pub font_descent: i32,
 }
 
+/// Answer to QueryTextExtentsBatch (version 1.8): the extents of each text, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextExtentsBatchReply {
+    /// One per text asked about.
+    pub extents: Vec<TextExtentsReply>,
+}
+
 /// Answer to GetSelectionOwner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SelectionOwnerReply {

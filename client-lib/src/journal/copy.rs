@@ -125,6 +125,7 @@ pub(crate) fn copied(request: &Request) -> bool {
         | R::MoveDone(_)
         | R::GetImage(_)
         | R::QueryTextExtents(_)
+        | R::QueryTextExtentsBatch(_)
         | R::GetSelectionOwner(_)
         | R::ConvertSelection(_)
         | R::SendSelectionData(_)

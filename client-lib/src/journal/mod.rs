@@ -31,7 +31,7 @@
 //! | SetSelectionOwner | who of our windows owns each selection |
 //! | ChangeSaveSet | the save-set (other clients' windows embedded in ours) |
 //! | the same drawing into a window, ClearArea | not journaled: windows are redrawn on Expose |
-//! | GetWindowAttributes, GetGeometry, QueryTree, InternAtom, GetAtomName, GetProperty, ListProperties, GetInputFocus, QueryPointer, Sync, ListClients, GetImage, QueryTextExtents, GetSelectionOwner | not journaled: queries |
+//! | GetWindowAttributes, GetGeometry, QueryTree, InternAtom, GetAtomName, GetProperty, ListProperties, GetInputFocus, QueryPointer, Sync, ListClients, GetImage, QueryTextExtents, QueryTextExtentsBatch, GetSelectionOwner | not journaled: queries |
 //! | SendEvent, ConvertSelection, SendSelectionData, StartDrag, DndStatus, DndFinish | not journaled: messages and transfers of the moment |
 //! | SetInputFocus, FakeInput | not journaled: input is the user's; focus spans clients (the server's checkpoint) |
 //! | ShmAttach, ShmDetach | not journaled: a segment is a descriptor of one connection; the image code attaches a new one |
@@ -195,6 +195,7 @@ pub(crate) fn touch(request: &Request) -> Touch {
         | R::ClearArea(_)
         | R::GetImage(_)
         | R::QueryTextExtents(_)
+        | R::QueryTextExtentsBatch(_)
         | R::GetSelectionOwner(_)
         | R::ConvertSelection(_)
         | R::SendSelectionData(_)

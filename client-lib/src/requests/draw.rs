@@ -10,10 +10,11 @@ use crate::cookie::{Cookie, VoidCookie};
 use crate::journal::Sent;
 use yonder_protocol::fast_encode::{poly_frame, PolyItem};
 use yonder_protocol::geometry::Arc;
-use yonder_protocol::reply::{ImageReply, TextExtentsReply};
+use yonder_protocol::reply::{ImageReply, TextExtentsBatchReply, TextExtentsReply};
 use yonder_protocol::request::{
     ClearArea, CopyArea, DrawText, FillPoly, GetImage, ImageFormat, PolyArc, PolyFillArc,
     PolyFillRectangle, PolyLine, PolyPoint, PolyRectangle, PolySegment, QueryTextExtents,
+    QueryTextExtentsBatch,
 };
 use yonder_protocol::{Drawable, GcId, NoReply, Point, Rect, RequestInfo, Segment, WindowId};
 
@@ -193,6 +194,21 @@ pub trait DrawExt: Sealed {
         self.conn().reply_request(QueryTextExtents {
             gc,
             text: text.to_string(),
+        })
+    }
+
+    /// Measures each of `texts` at the GC's face and font size, in one round trip
+    /// (protocol.md §9.54; a server of 1.8 or later: an older one answers with a Request
+    /// error, and [`DrawExt::query_text_extents`], pipelined, serves instead). At most
+    /// `MAX_TEXT_BATCH` (4096) texts.
+    fn query_text_extents_batch<S: AsRef<str>>(
+        &self,
+        gc: GcId,
+        texts: &[S],
+    ) -> Cookie<'_, TextExtentsBatchReply> {
+        self.conn().reply_request(QueryTextExtentsBatch {
+            gc,
+            texts: texts.iter().map(|t| t.as_ref().to_string()).collect(),
         })
     }
 

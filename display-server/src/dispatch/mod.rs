@@ -224,6 +224,7 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
         R::GetImage(r) => image::get_image(s, c, r),
         R::DrawText(r) => draw::draw_text(s, c, r),
         R::QueryTextExtents(r) => draw::query_text_extents(s, c, r),
+        R::QueryTextExtentsBatch(r) => draw::query_text_extents_batch(s, c, r),
         R::SetSelectionOwner(r) => selection::set_selection_owner(s, c, r),
         R::GetSelectionOwner(r) => selection::get_selection_owner(s, c, r),
         R::ConvertSelection(r) => selection::convert_selection(s, c, r),

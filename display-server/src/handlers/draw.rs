@@ -13,7 +13,7 @@ use crate::render::{self, work, ArcSpec, IRect, Pixmap, Style};
 use crate::state::gc::{irect, prect};
 use crate::state::{scratch, State};
 use yonder_fonts::Face;
-use yonder_protocol::reply::TextExtentsReply;
+use yonder_protocol::reply::{TextExtentsBatchReply, TextExtentsReply};
 use yonder_protocol::request::*;
 use yonder_protocol::{
     ClientId, Drawable, ErrorCode, GcId, Point, ProtocolError, Rect, Reply, WindowId,
@@ -434,21 +434,51 @@ pub(crate) fn query_text_extents(
     _c: ClientId,
     r: QueryTextExtents,
 ) -> HandlerResult {
-    let gc = s.gcs.get(&r.gc).ok_or_else(|| {
-        fail(
-            ErrorCode::Gc,
-            r.gc.0,
-            format!("no graphics context {}", r.gc),
-        )
-    })?;
+    let gc = text_gc(s, r.gc)?;
     let e = render::text_extents(gc.face(), gc.font_size, &r.text);
-    Ok(Some(Reply::TextExtents(TextExtentsReply {
+    Ok(Some(Reply::TextExtents(extents_reply(e))))
+}
+
+// QueryTextExtentsBatch: [gc, [text…]] → [[width, ascent, descent, font_ascent, font_descent]…]
+pub(crate) fn query_text_extents_batch(
+    s: &mut State,
+    _c: ClientId,
+    r: QueryTextExtentsBatch,
+) -> HandlerResult {
+    let gc = text_gc(s, r.gc)?;
+    if r.texts.len() > MAX_TEXT_BATCH {
+        return Err(fail(
+            ErrorCode::Length,
+            r.texts.len() as u64,
+            format!("at most {MAX_TEXT_BATCH} texts are measured at once"),
+        ));
+    }
+    let (face, size) = (gc.face(), gc.font_size);
+    let extents = r
+        .texts
+        .iter()
+        .map(|t| extents_reply(render::text_extents(face, size, t)))
+        .collect();
+    Ok(Some(Reply::TextExtentsBatch(TextExtentsBatchReply {
+        extents,
+    })))
+}
+
+/// The GC text is measured with, or a Gc error.
+fn text_gc(s: &State, gc: GcId) -> Result<&crate::state::Gc, ProtocolError> {
+    s.gcs
+        .get(&gc)
+        .ok_or_else(|| fail(ErrorCode::Gc, gc.0, format!("no graphics context {gc}")))
+}
+
+fn extents_reply(e: render::TextExtents) -> TextExtentsReply {
+    TextExtentsReply {
         width: e.width,
         ascent: e.ascent,
         descent: e.descent,
         font_ascent: e.font_ascent,
         font_descent: e.font_descent,
-    })))
+    }
 }
 
 #[cfg(test)]

@@ -217,3 +217,16 @@ pub struct QueryTextExtents {
     /// The text.
     pub text: String,
 }
+
+/// Measures several texts at the GC's face and font size in one round trip (version
+/// 1.8); reply [`crate::reply::TextExtentsBatchReply`], one extents per text, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueryTextExtentsBatch {
+    /// GC whose face and font size are used.
+    pub gc: GcId,
+    /// The texts (at most [`MAX_TEXT_BATCH`]).
+    pub texts: Vec<String>,
+}
+
+/// The most texts one QueryTextExtentsBatch may ask about.
+pub const MAX_TEXT_BATCH: usize = 4096;

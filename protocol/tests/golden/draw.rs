@@ -7,7 +7,7 @@ use yonder_protocol::event::*;
 use yonder_protocol::request::*;
 use yonder_protocol::*;
 
-/// CreatePixmap to QueryTextExtents.
+/// CreatePixmap to QueryTextExtentsBatch.
 pub(crate) fn requests() -> Vec<Golden> {
     vec![
         g(
@@ -256,6 +256,14 @@ pub(crate) fn requests() -> Vec<Golden> {
                 text: "Hello".into(),
             })),
             "12000000923592cf5eed000100000002a548656c6c6f",
+        ),
+        g(
+            "QueryTextExtentsBatch",
+            req(Request::QueryTextExtentsBatch(QueryTextExtentsBatch {
+                gc: GC,
+                texts: vec!["H".into(), "He".into(), "Hello".into()],
+            })),
+            "18000000923692cf5eed00010000000293a148a24865a548656c6c6f",
         ),
     ]
 }

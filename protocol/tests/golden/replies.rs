@@ -163,6 +163,31 @@ pub(crate) fn replies() -> Vec<Golden> {
             "0b000000930035923595260b000f04",
         ),
         g(
+            "TextExtentsBatch reply",
+            reply(
+                54,
+                Reply::TextExtentsBatch(TextExtentsBatchReply {
+                    extents: vec![
+                        TextExtentsReply {
+                            width: 10,
+                            ascent: 10,
+                            descent: 0,
+                            font_ascent: 15,
+                            font_descent: 4,
+                        },
+                        TextExtentsReply {
+                            width: 38,
+                            ascent: 11,
+                            descent: 0,
+                            font_ascent: 15,
+                            font_descent: 4,
+                        },
+                    ],
+                }),
+            ),
+            "1300000093003692369192950a0a000f0495260b000f04",
+        ),
+        g(
             "SelectionOwner reply",
             reply(61, Reply::SelectionOwner(SelectionOwnerReply { owner: WIN })),
             "0f00000093003d923d91cf5eed000100000001",

@@ -469,6 +469,9 @@ fn draw_request() -> BoxedStrategy<Request> {
         }),
         (gc(), text())
             .prop_map(|(gc, text)| { Request::QueryTextExtents(QueryTextExtents { gc, text }) }),
+        (gc(), prop::collection::vec(text(), 0..4)).prop_map(|(gc, texts)| {
+            Request::QueryTextExtentsBatch(QueryTextExtentsBatch { gc, texts })
+        }),
     ]
     .boxed()
 }

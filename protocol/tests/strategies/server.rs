@@ -105,6 +105,19 @@ pub fn reply() -> BoxedStrategy<Reply> {
                     font_descent,
                 })
             }),
+        prop::collection::vec(
+            (any::<u32>(), any::<i32>(), any::<i32>()).prop_map(|(width, ascent, descent)| {
+                TextExtentsReply {
+                    width,
+                    ascent,
+                    descent,
+                    font_ascent: ascent,
+                    font_descent: descent,
+                }
+            }),
+            0..3
+        )
+        .prop_map(|extents| Reply::TextExtentsBatch(TextExtentsBatchReply { extents })),
         window().prop_map(|owner| Reply::SelectionOwner(SelectionOwnerReply { owner })),
     ]
     .boxed()

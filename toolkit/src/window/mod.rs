@@ -6,15 +6,15 @@
 //! sizes, states and icon) is in `hints.rs`.
 
 mod hints;
+mod text;
 
 pub use hints::Hints;
 
 use yonder::prelude::*;
 use yonder::{Connection, ConnectionError};
-use yonder_fonts::{Extents, Face, Metrics};
+use yonder_fonts::Face;
 use yonder_protocol::event::ConfigureEvent;
 use yonder_protocol::geometry::Arc;
-use yonder_protocol::handshake::FontFace;
 use yonder_protocol::request::{CapStyle, GcValues, JoinStyle, PropMode, WindowAttributes};
 use yonder_protocol::{
     atoms, Color, Drawable, Event, EventMask, GcId, PixmapId, Point, Rect, Size, WindowId,
@@ -55,6 +55,8 @@ pub struct Window<'c> {
     back: PixmapId,
     size: Size,
     background: u32,
+    /// What the server answered when asked to measure text (fonts not the toolkit's).
+    measured: text::Measured,
 }
 
 impl<'c> Window<'c> {
@@ -116,6 +118,7 @@ impl<'c> Window<'c> {
             back,
             size,
             background: spec.background,
+            measured: Default::default(),
         }
     }
 
@@ -245,64 +248,6 @@ impl<'c> Window<'c> {
         self.conn.draw_text(d, self.gc, origin, text);
     }
 
-    /// Measures `text` in DejaVu Sans at `px` pixels: see [`Window::measure_in`].
-    pub fn measure(&self, px: f32, text: &str) -> Extents {
-        self.measure_in(Face::Sans, px, text)
-    }
-
-    /// Measures `text` in `face` at `px` pixels. When the server's font for the face is
-    /// the toolkit's (the digests of its setup's `fonts`, protocol.md §5.2), on the client
-    /// by the server's layout rule (`yonder-fonts`): no round trip, the same numbers.
-    /// Otherwise (another build of the fonts, a server before 1.7) the server is asked
-    /// (QueryTextExtents), so what is drawn and measured still agree; its reply has no
-    /// ink columns, so `left` is 0 and `right` the width then.
-    pub fn measure_in(&self, face: Face, px: f32, text: &str) -> Extents {
-        if self.fonts_agree(face) {
-            if let Some(m) = Metrics::of(face) {
-                return m.extents(px, text);
-            }
-        }
-        self.set_font(face, px);
-        let ask = || self.conn.query_text_extents(self.gc, text).reply();
-        // A question asked while the display was away gets no answer (protocol.md
-        // §5.4); it is back by then, so it is asked once more.
-        let reply = match ask() {
-            Err(yonder::ReplyError::Lost(_)) => ask(),
-            r => r,
-        };
-        reply.map_or_else(
-            |_| Extents::default(),
-            |r| Extents {
-                width: r.width,
-                ascent: r.ascent,
-                descent: r.descent,
-                font_ascent: r.font_ascent,
-                font_descent: r.font_descent,
-                left: 0,
-                right: r.width as i32,
-            },
-        )
-    }
-
-    /// Whether the display draws `face` with the toolkit's own font, so that text can be
-    /// measured on the client. Waits for the setup the first time.
-    pub fn fonts_agree(&self, face: Face) -> bool {
-        self.conn.setup().is_ok_and(|s| same_font(&s.fonts, face))
-    }
-
-    /// Sets the GC's text face (when the server has faces: 1.7) and size.
-    fn set_font(&self, face: Face, px: f32) {
-        let faces = self.conn.setup().is_ok_and(|s| !s.fonts.is_empty());
-        self.conn.change_gc(
-            self.gc,
-            GcValues {
-                font_size: Some(px),
-                font_face: faces.then_some(face.number()),
-                ..Default::default()
-            },
-        );
-    }
-
     /// Copies `r` of the back buffer to the same place in the window, and sends what is
     /// queued.
     pub fn present_rect(&self, r: Rect) {
@@ -322,42 +267,5 @@ impl<'c> Window<'c> {
     pub fn close(self) {
         self.conn.destroy_window(self.id);
         let _ = self.conn.sync();
-    }
-}
-
-/// Whether `fonts` (a setup's) has `face` with the toolkit's font's digest.
-fn same_font(fonts: &[FontFace], face: Face) -> bool {
-    fonts
-        .iter()
-        .any(|f| f.face == face.number() && f.digest == face.digest())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fonts_agree_only_with_the_same_digest() {
-        let ours = |face: Face| FontFace {
-            face: face.number(),
-            name: face.name().into(),
-            digest: face.digest(),
-        };
-        let fonts = [ours(Face::Sans), ours(Face::Mono)];
-        assert!(same_font(&fonts, Face::Sans));
-        assert!(same_font(&fonts, Face::Mono));
-        assert!(
-            !same_font(&fonts, Face::SansBold),
-            "a face the server lacks"
-        );
-        let other = [FontFace {
-            digest: Face::Sans.digest() ^ 1,
-            ..ours(Face::Sans)
-        }];
-        assert!(!same_font(&other, Face::Sans), "another build of the font");
-        assert!(
-            !same_font(&[], Face::Sans),
-            "a server before 1.7 names none"
-        );
     }
 }
