@@ -40,6 +40,7 @@ pub fn resize_screen(s: &mut State, width: u32, height: u32) {
     let p = s.input.pointer;
     s.input.pointer = Point::new(p.x.min(width as i32 - 1), p.y.min(height as i32 - 1));
     window_config::notify_configure(s, WindowId::ROOT);
+    crate::handlers::wm_hints::states::screen_resized(s);
     announce_screen(s);
     focus::update_pointer_window(s);
 }

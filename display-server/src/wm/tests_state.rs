@@ -232,3 +232,22 @@ fn children_and_the_root_are_not_managed() {
     assert_eq!(s.state.frame_rect(child), None);
     assert_eq!(s.state.frame_rect(top), Some(Rect::new(96, 26, 88, 88)));
 }
+
+#[test]
+fn a_maximised_window_follows_the_screen_and_goes_back_to_where_it_was() {
+    use yonder_protocol::hints::WmStates;
+    let mut s = setup(true);
+    let r = Rect::new(100, 50, 80, 60);
+    let w = s.window(1, r);
+    crate::handlers::wm_hints::states::set_states(&mut s.state, w, WmStates::MAXIMIZED);
+    let rect = |s: &Setup| s.state.windows[&w].rect;
+    assert_eq!(rect(&s), Rect::new(4, 24, 320 - 8, 240 - 28));
+    crate::dispatch::screen_change::resize_screen(&mut s.state, 400, 300);
+    assert_eq!(
+        rect(&s),
+        Rect::new(4, 24, 400 - 8, 300 - 28),
+        "it follows the screen"
+    );
+    crate::handlers::wm_hints::states::set_states(&mut s.state, w, WmStates::default());
+    assert_eq!(rect(&s), r, "back where it was");
+}

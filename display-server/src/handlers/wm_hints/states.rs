@@ -58,6 +58,31 @@ pub(crate) fn set_states(s: &mut State, w: WindowId, want: WmStates) {
     publish(s, w, want);
 }
 
+/// The screen changed size: maximised and fullscreen windows take the geometry their
+/// states give on the new screen (where they go back to is kept).
+pub(crate) fn screen_resized(s: &mut State) {
+    let placed: Vec<(WindowId, WmStates, Rect)> =
+        s.wm.managed
+            .iter()
+            .filter(|(_, m)| m.states.any())
+            .filter_map(|(w, m)| Some((*w, m.states, m.restore?)))
+            .collect();
+    for (w, states, home) in placed {
+        let target = geometry(s, w, states, home);
+        window_config::wm_configure(
+            s,
+            w,
+            ConfigureWindow {
+                x: Some(target.x),
+                y: Some(target.y),
+                width: Some(target.width),
+                height: Some(target.height),
+                ..Default::default()
+            },
+        );
+    }
+}
+
 /// The user's maximise button: maximised both ways, or back when it already is.
 pub(crate) fn toggle_maximized(s: &mut State, w: WindowId) {
     let Some(now) = s.wm.managed.get(&w).map(|m| m.states) else {
