@@ -5,7 +5,8 @@
 //!   leaves the directory, and both windows show it;
 //! * a drag cancelled with Escape leaves the file alone;
 //! * `ytrash` refuses a drag offering only text (this test is the drag source);
-//! * `ytrash` restores items from its list view (refusing to overwrite) and empties;
+//! * `ytrash` restores items from its list view (its Restore buttons, Return on the
+//!   selected row; refusing to overwrite) and empties;
 //! * `yfiles` moves its selection by keys, opens with Return and trashes with Delete;
 //! * `yview`'s picture dragged onto a window of this test arrives as PNG bytes (in
 //!   several chunks).
@@ -455,6 +456,14 @@ fn ytrash_restores_refuses_to_overwrite_and_empties() {
     assert_eq!(std::fs::read_to_string(&old).unwrap(), "new");
     assert_eq!(trash.items().unwrap().len(), 1);
     assert_eq!(d.title_of(tw), "ytrash — 1 item");
+
+    // The click selected the row (the pointer stays over the window, which gets the
+    // keys): Return tries it again, and is refused again.
+    d.key(keysym::RETURN);
+    eventually("ytrash refuses again", || {
+        ytrash.stderr().matches("not restored").count() == 2
+    });
+    assert_eq!(std::fs::read_to_string(&old).unwrap(), "new");
 
     // Empty deletes it for good.
     d.click(TRASH_W - 72 + 32, 5 + 11);

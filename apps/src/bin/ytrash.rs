@@ -12,13 +12,19 @@
 //! * the list: a header with "Back" and "Empty" (deletes everything in the trash for
 //!   good), then one row per item, oldest first, with its name, where it came from and a
 //!   "Restore" button (puts it back, refusing to overwrite what is there now; the reason
-//!   shows at the bottom). The wheel scrolls; Escape goes back.
+//!   shows at the bottom). A click selects a row, the arrows, Home, End, Page Up and
+//!   Page Down move the selection, Return restores the selected item. The wheel
+//!   scrolls; Escape goes back.
 //!
 //! The trash is looked at every second, so changes by other programs show.
 //!
-//! Layout of the list (window coordinates; the tests rely on it): "Back" is
-//! [`BACK`], "Empty" is `(width − 72, 5, 64, 22)`; row `i` starts at
-//! `LIST_TOP + ROW_H · i` and its "Restore" button is `(width − 80, row + 5, 72, 20)`.
+//! The buttons are the toolkit's [`Button`]s (a click is a press and a release on one),
+//! the rows the toolkit's [`List`] in a grid of one column, whose rows ytrash draws.
+//! Layout of the list (window coordinates; the tests rely on it): "Back" is [`BACK`],
+//! "Empty" is `(width − 72, 5, 64, 22)`; below a [`HEADER_H`]-pixel header, row `i`
+//! starts at `LIST_TOP + ROW_H · i` (`LIST_TOP` = `HEADER_H + MARGIN`), `MARGIN` pixels
+//! in from the sides, and its "Restore" button is `(width − 80, row + 5, 72, 20)`. The
+//! bottom [`STATUS_H`] pixels show what went wrong last.
 
 use clap::Parser;
 use std::path::PathBuf;
@@ -27,9 +33,11 @@ use yonder::prelude::*;
 use yonder::Connection;
 use yonder_apps::trash::{Item, Trash};
 use yonder_apps::{die, WindowArgs};
+use yonder_protocol::event::KeyEvent;
 use yonder_protocol::request::DndAction;
-use yonder_protocol::{atoms, keysym, Event, EventMask, Point, Rect};
+use yonder_protocol::{atoms, keysym, Drawable, Event, EventMask, Point, Rect, Size};
 use yonder_toolkit::transfer::{decode_uri_list, DropData, DropEvent, DropTarget};
+use yonder_toolkit::widgets::{self, theme, Button, Label, Layout, List, ListEvent};
 use yonder_toolkit::Deadline;
 use yonder_toolkit::{next_step, Step, Window, WindowSpec};
 
@@ -49,9 +57,12 @@ const HEIGHT: u32 = 280;
 const BACK: Rect = Rect::new(8, 5, 56, 22);
 /// Height of the list's header strip.
 const HEADER_H: i32 = 32;
-/// Where the list's first row starts, and each row's height.
-const LIST_TOP: i32 = 40;
-const ROW_H: i32 = 30;
+/// Space around the rows: the first starts `MARGIN` pixels below the header.
+const MARGIN: u32 = 8;
+/// Each row's height.
+const ROW_H: u32 = 30;
+/// Height of the strip at the bottom where the last failure shows.
+const STATUS_H: i32 = 24;
 /// How often the trash is looked at.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -75,8 +86,12 @@ struct TrashApp<'c> {
     trash: Trash,
     items: Vec<Item>,
     view: View,
-    /// How far the list is scrolled up, in pixels.
-    scroll: i32,
+    /// The items' rows, one per item: the selection (clicks, keys) and the wheel.
+    list: List,
+    back: Button,
+    empty: Button,
+    /// Each row's "Restore", placed on its row by [`TrashApp::place`].
+    restore: Vec<Button>,
     drop: DropTarget,
     /// The last thing that went wrong, shown at the bottom.
     message: String,
@@ -85,6 +100,21 @@ struct TrashApp<'c> {
 /// "1 item", "2 items".
 fn count(n: usize) -> String {
     format!("{n} item{}", if n == 1 { "" } else { "s" })
+}
+
+/// Where button 1 went down, if `e` is that.
+fn press(e: &Event) -> Option<Point> {
+    match e {
+        Event::ButtonPress(b) if b.button == 1 => Some(Point::new(b.x, b.y)),
+        _ => None,
+    }
+}
+
+/// `label` centred on `cx`, in a row of [`theme::ROW`] pixels from `top`.
+fn centred(mut label: Label, cx: i32, top: i32) -> Label {
+    let w = label.width();
+    label.rect = Rect::new(cx - w as i32 / 2, top, w, theme::ROW);
+    label
 }
 
 impl<'c> TrashApp<'c> {
@@ -101,8 +131,11 @@ impl<'c> TrashApp<'c> {
         if items == self.items {
             return false;
         }
+        let rows = items.iter().map(|i| i.name.to_string_lossy());
+        self.list.set_items(rows.map(widgets::Item::text).collect());
+        // New buttons: a press held on one must not restore whatever item took its row.
+        self.restore = vec![Button::new("Restore"); items.len()];
         self.items = items;
-        self.scroll = self.scroll.clamp(0, self.max_scroll());
         self.title();
         true
     }
@@ -113,21 +146,25 @@ impl<'c> TrashApp<'c> {
         self.conn().set_title(self.win.id, &title);
     }
 
-    fn max_scroll(&self) -> i32 {
-        let content = LIST_TOP + ROW_H * self.items.len() as i32 + 24;
-        (content - self.win.size().height as i32).max(0)
+    /// Lays the list view out for the window's size and the list's scroll.
+    fn place(&mut self) {
+        let Size { width, height } = self.win.size();
+        let rows_h = height.saturating_sub((HEADER_H + STATUS_H) as u32);
+        self.list.rect = Rect::new(0, HEADER_H, width, rows_h);
+        let cell = Size::new(width.saturating_sub(2 * MARGIN), ROW_H);
+        self.list.layout = Layout::Grid {
+            cell,
+            margin: MARGIN,
+        };
+        self.empty.rect = Rect::new(width as i32 - 72, 5, 64, 22);
+        for (i, b) in self.restore.iter_mut().enumerate() {
+            let row = self.list.item_rect(i);
+            b.rect = Rect::new(row.x + row.width as i32 - 72, row.y + 5, 72, 20);
+        }
     }
 
-    fn empty_button(&self) -> Rect {
-        Rect::new(self.win.size().width as i32 - 72, 5, 64, 22)
-    }
-
-    fn restore_button(&self, i: usize) -> Rect {
-        let top = LIST_TOP + ROW_H * i as i32 - self.scroll;
-        Rect::new(self.win.size().width as i32 - 80, top + 5, 72, 20)
-    }
-
-    fn redraw(&self) {
+    fn redraw(&mut self) {
+        self.place();
         self.win.clear_back();
         match self.view {
             View::Can => self.draw_can(),
@@ -188,88 +225,102 @@ impl<'c> TrashApp<'c> {
                 Rect::new(cx - 14, lid - 7, 28, 7),
             ],
         );
-        let text = count(self.items.len());
-        let w = (text.chars().count() as f32 * 16.0 * 0.55) as i32;
-        win.text(back, Point::new(cx - w / 2, 228), 16.0, INK, &text);
-        let hint = "click to open";
-        let w = (hint.len() as f32 * 11.0 * 0.55) as i32;
-        win.text(back, Point::new(cx - w / 2, 250), 11.0, FAINT, hint);
+        let d = back.into();
+        centred(Label::new(count(self.items.len())), cx, 210).draw(win, d);
+        centred(Label::faint("click to open"), cx, 234).draw(win, d);
     }
 
     fn draw_list(&self) {
-        let (win, back) = (&self.win, self.win.back());
+        let (win, d): (_, Drawable) = (&self.win, self.win.back().into());
         let width = win.size().width;
-        for (i, item) in self.items.iter().enumerate() {
-            let top = LIST_TOP + ROW_H * i as i32 - self.scroll;
-            if top + ROW_H < HEADER_H || top > win.size().height as i32 {
-                continue;
+        self.list.draw_with(win, d, |i, r, selected| {
+            if selected {
+                win.fill(d, theme::SELECTION, &[r]);
             }
+            let item = &self.items[i];
             let name = item.name.to_string_lossy();
-            win.text(back, Point::new(8, top + 13), 12.0, INK, &name);
+            win.text(d, Point::new(r.x + 4, r.y + 13), 12.0, INK, &name);
             let from = item.original.parent().unwrap_or(&item.original);
             let from = format!("from {}", from.display());
-            win.text(back, Point::new(8, top + 25), 10.0, FAINT, &from);
-            self.button(self.restore_button(i), "Restore");
-            let rule = Rect::new(0, top + ROW_H - 1, width, 1);
-            win.fill(back, HEADER_BG, &[rule]);
-        }
+            win.text(d, Point::new(r.x + 4, r.y + 25), 10.0, FAINT, &from);
+            self.restore[i].draw(win, d);
+            let rule = Rect::new(r.x, r.y + r.height as i32 - 1, r.width, 1);
+            win.fill(d, HEADER_BG, &[rule]);
+        });
         if self.items.is_empty() {
-            win.text(
-                back,
-                Point::new(8, LIST_TOP + 16),
-                12.0,
-                FAINT,
-                "The trash is empty.",
-            );
+            let mut note = Label::faint("The trash is empty.");
+            note.rect = self.list.item_rect(0);
+            note.draw(win, d);
         }
-        win.fill(back, HEADER_BG, &[Rect::new(0, 0, width, HEADER_H as u32)]);
+        win.fill(d, HEADER_BG, &[Rect::new(0, 0, width, HEADER_H as u32)]);
         if self.drop.hovering() == Some(true) {
             let all = Rect::new(0, 0, width, win.size().height);
-            win.outline(back, CAN_OPEN, all, 3);
+            win.outline(d, CAN_OPEN, all, 3);
         }
-        self.button(BACK, "Back");
-        self.button(self.empty_button(), "Empty");
-        let text = count(self.items.len());
-        win.text(back, Point::new(BACK.x + 66, 21), 13.0, INK, &text);
+        self.back.draw(win, d);
+        self.empty.draw(win, d);
+        let mut total = Label::new(count(self.items.len()));
+        total.rect = Rect::new(BACK.right() as i32 + 10, BACK.y, total.width(), BACK.height);
+        total.draw(win, d);
     }
 
-    /// A push button: `label` centered (by an estimate of its width) in a framed box.
-    fn button(&self, r: Rect, label: &str) {
-        let back = self.win.back();
-        self.win.fill(back, 0xffffff, &[r]);
-        self.win.outline(back, 0x9ca0b0, r, 1);
-        let w = (label.len() as f32 * 12.0 * 0.55) as i32;
-        let at = Point::new(
-            r.x + (r.width as i32 - w) / 2,
-            r.y + r.height as i32 / 2 + 4,
-        );
-        self.win.text(back, at, 12.0, INK, label);
-    }
-
-    fn click(&mut self, p: Point) {
-        self.message.clear();
+    /// Takes a pointer event (a press, a release, the wheel).
+    fn pointer(&mut self, e: &Event) {
+        if press(e).is_some() {
+            self.message.clear();
+        }
         match self.view {
-            View::Can => self.view = View::List,
-            View::List if BACK.contains(p) => self.view = View::Can,
-            View::List if self.empty_button().contains(p) => {
-                if let Err(e) = self.trash.empty() {
-                    self.fail(format!("cannot empty the trash: {e}"));
-                }
-                self.refresh();
-            }
-            View::List => {
-                let hit = (0..self.items.len()).find(|i| self.restore_button(*i).contains(p));
-                if let Some(i) = hit.filter(|_| p.y >= HEADER_H) {
-                    let name = self.items[i].name.clone();
-                    match self.trash.restore(&name) {
-                        Ok(to) => println!("ytrash: restored {}", to.display()),
-                        Err(e) => self.fail(format!("not restored: {e}")),
-                    }
-                    self.refresh();
-                }
-            }
+            View::Can if press(e).is_some() => self.view = View::List,
+            View::Can => return,
+            View::List => self.list_pointer(e),
         }
         self.redraw();
+    }
+
+    /// The list view's buttons and rows take `e`: a press selects the row under it (on
+    /// its "Restore" too), the wheel scrolls them.
+    fn list_pointer(&mut self, e: &Event) {
+        if self.back.clicked(e) {
+            self.view = View::Can;
+        } else if self.empty.clicked(e) {
+            if let Err(e) = self.trash.empty() {
+                self.fail(format!("cannot empty the trash: {e}"));
+            }
+            self.refresh();
+        } else {
+            // Rows scrolled under the header are not there to press.
+            let on_rows = press(e).is_none_or(|p| self.list.rect.contains(p));
+            let mut hit = None;
+            for (i, b) in self.restore.iter_mut().enumerate() {
+                if on_rows && b.clicked(e) {
+                    hit = Some(i);
+                }
+            }
+            self.list.pointer(e);
+            if let Some(i) = hit {
+                self.put_back(i);
+            }
+        }
+    }
+
+    /// Return and the arrows: the list's keys.
+    fn key(&mut self, k: &KeyEvent) {
+        match self.list.key(k) {
+            ListEvent::Activated(i) => self.put_back(i),
+            ListEvent::Moved => {}
+            _ => return,
+        }
+        self.redraw();
+    }
+
+    /// Puts item `i` back where it came from.
+    fn put_back(&mut self, i: usize) {
+        let name = self.items[i].name.clone();
+        match self.trash.restore(&name) {
+            Ok(to) => println!("ytrash: restored {}", to.display()),
+            Err(e) => self.fail(format!("not restored: {e}")),
+        }
+        self.refresh();
     }
 
     fn fail(&mut self, message: String) {
@@ -316,17 +367,25 @@ fn main() {
             title: "ytrash",
             rect: Rect::new(w.x, w.y, WIDTH, HEIGHT),
             background: BACKGROUND,
-            events: EventMask::KEY_PRESS | EventMask::BUTTON_PRESS | EventMask::SCROLL,
+            events: EventMask::KEY_PRESS
+                | EventMask::BUTTON_PRESS
+                | EventMask::BUTTON_RELEASE
+                | EventMask::SCROLL,
         },
     );
     let drop = DropTarget::new(&conn, win.id, &[atoms::TEXT_URI_LIST], &[DndAction::Move])
         .unwrap_or_else(|e| die("ytrash", e));
+    let mut back = Button::new("Back");
+    back.rect = BACK;
     let mut app = TrashApp {
         win,
         trash,
         items: Vec::new(),
         view: View::Can,
-        scroll: 0,
+        list: List::new(),
+        back,
+        empty: Button::new("Empty"),
+        restore: Vec::new(),
         drop,
         message: String::new(),
     };
@@ -361,18 +420,12 @@ fn main() {
         match e {
             Event::Expose(e) if e.count == 0 => app.win.present(),
             Event::Configure(e) if app.win.configure(&e) => app.redraw(),
-            Event::ButtonPress(b) if b.button == 1 => app.click(Point::new(b.x, b.y)),
             Event::KeyPress(k) if k.keysym == keysym::ESCAPE && app.view == View::List => {
                 app.view = View::Can;
                 app.redraw();
             }
-            Event::Scroll(s) if app.view == View::List => {
-                let to = (app.scroll - s.delta_y.round() as i32).clamp(0, app.max_scroll());
-                if to != app.scroll {
-                    app.scroll = to;
-                    app.redraw();
-                }
-            }
+            Event::KeyPress(k) if app.view == View::List => app.key(&k),
+            Event::ButtonPress(_) | Event::ButtonRelease(_) | Event::Scroll(_) => app.pointer(&e),
             _ => {}
         }
     }

@@ -5,7 +5,7 @@
 //! display whose fonts are not the toolkit's ([`Window::fonts_agree`] is false) the
 //! widgets still lay out with the toolkit's, and a caret may stand off its glyph.
 //!
-//! * [`Label`] – a line of text.
+//! * [`Label`] – a line of text, faint for hints and notes.
 //! * [`Button`] – a push button: a click is a press and a release inside it.
 //! * [`Checkbox`] – a box with a label that a click toggles.
 //! * [`TextEntry`] – one line of editable text: caret, selection with the mouse and the
@@ -91,6 +91,9 @@ pub struct Label {
     pub rect: Rect,
     /// The text.
     pub text: String,
+    /// Drawn in [`theme::FAINT`] rather than [`theme::INK`]: a hint, a note that a list
+    /// is empty, text set back from the rest.
+    pub faint: bool,
 }
 
 impl Label {
@@ -99,6 +102,23 @@ impl Label {
         Label {
             rect: Rect::default(),
             text: text.into(),
+            faint: false,
+        }
+    }
+
+    /// A label showing `text`, faint.
+    pub fn faint(text: impl Into<String>) -> Label {
+        Label {
+            faint: true,
+            ..Label::new(text)
+        }
+    }
+
+    /// The text's colour.
+    fn ink(&self) -> u32 {
+        match self.faint {
+            true => theme::FAINT,
+            false => theme::INK,
         }
     }
 
@@ -110,7 +130,7 @@ impl Label {
     /// Draws the label into `d`.
     pub fn draw(&self, win: &Window, d: Drawable) {
         let origin = Point::new(self.rect.x, baseline(self.rect));
-        win.text(d, origin, theme::TEXT_PX, theme::INK, &self.text);
+        win.text(d, origin, theme::TEXT_PX, self.ink(), &self.text);
     }
 }
 
@@ -217,5 +237,18 @@ fn draw_check(win: &Window, d: Drawable, row: Rect, checked: bool) {
             theme::ACCENT,
             &[Rect::new(b.x + 3, b.y + 3, b.width - 6, b.height - 6)],
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_faint_label_is_drawn_in_the_faint_ink() {
+        let (plain, faint) = (Label::new("3 items"), Label::faint("click to open"));
+        assert_eq!((plain.faint, plain.ink()), (false, theme::INK));
+        assert_eq!((faint.faint, faint.ink()), (true, theme::FAINT));
+        assert_eq!(faint.text, "click to open");
     }
 }
