@@ -7,8 +7,10 @@
 use yonder::prelude::*;
 use yonder::Connection;
 use yonder_fonts::{Face, Metrics};
+use yonder_protocol::request::ImageFormat;
 use yonder_protocol::{EventMask, Rect};
 use yonder_test_support::server::*;
+use yonder_toolkit::widgets::TextEntry;
 use yonder_toolkit::{Window, WindowSpec};
 
 /// How many requests `f` sends on `conn` (the sequence numbers of two markers around it).
@@ -54,6 +56,39 @@ fn carets_come_from_the_server_in_one_batch_when_the_fonts_differ() {
     assert_eq!(
         extents.width,
         Metrics::of(Face::Mono).unwrap().width(11.0, "iii")
+    );
+
+    // A text entry drawn on such a display asks once per new text, and its caret stands
+    // where the display's font puts it.
+    let mut entry = TextEntry::new();
+    entry.rect = Rect::new(0, 0, 100, 26);
+    entry.set_text("Hello");
+    let draw =
+        |entry: &TextEntry| requests_sent(&conn, || entry.draw(&win, win.back().into(), true));
+    let first = draw(&entry);
+    let second = draw(&entry);
+    assert_eq!(
+        first - second,
+        4,
+        "the line's and the carets' questions, each after its font"
+    );
+    entry.set_text("Hello!");
+    assert_eq!(
+        draw(&entry) - second,
+        2,
+        "only the new prefix is asked about"
+    );
+    win.present();
+    let caret = 6 + Metrics::of(Face::Sans).unwrap().carets(14.0, "Hello!")[6];
+    let row = conn
+        .get_image(win.id, Rect::new(0, 13, 100, 1), ImageFormat::Rgba)
+        .reply()
+        .unwrap()
+        .data;
+    let accent = |x: i32| &row[x as usize * 4..x as usize * 4 + 3] == [0x1e, 0x66, 0xf5];
+    assert!(
+        accent(caret) && accent(caret + 1),
+        "the caret after the last glyph"
     );
 
     std::env::remove_var("YONDER_MEASURE_ON_SERVER");

@@ -2,6 +2,8 @@
 
 use super::{baseline, metrics, press, theme};
 use crate::window::Window;
+use std::cell::RefCell;
+use yonder_fonts::Face;
 use yonder_protocol::event::KeyEvent;
 use yonder_protocol::{keysym, Drawable, Event, ModMask, Point, Rect};
 
@@ -43,6 +45,10 @@ pub struct TextEntry {
     scroll: i32,
     /// Button 1 went down in the entry and is held: motion selects.
     dragging: bool,
+    /// The carets of the text last drawn, as the display measured them: what a click
+    /// and the scrolling go by while the text is the same (on a display whose fonts are
+    /// not the toolkit's, they are the server's).
+    drawn: RefCell<Option<(String, Vec<i32>)>>,
 }
 
 impl TextEntry {
@@ -169,7 +175,7 @@ impl TextEntry {
     pub fn draw(&self, win: &Window, d: Drawable, focused: bool) {
         let r = self.rect;
         win.fill(d, theme::FIELD, &[r]);
-        let carets = self.carets();
+        let carets = win.carets_in(Face::Sans, theme::TEXT_PX, &self.text);
         let x0 = r.x + PAD - self.scroll;
         // Text, selection and caret are clipped to the field, inside its outline.
         let inner = Rect::new(
@@ -190,7 +196,7 @@ impl TextEntry {
         }
         win.text(
             d,
-            Point::new(x0, baseline(r)),
+            Point::new(x0, baseline(win, r)),
             theme::TEXT_PX,
             theme::INK,
             &self.text,
@@ -209,6 +215,7 @@ impl TextEntry {
             false => (theme::RIM, 1),
         };
         win.outline(d, rim, r, width);
+        *self.drawn.borrow_mut() = Some((self.text.clone(), carets));
     }
 
     fn chars(&self) -> usize {
@@ -247,7 +254,14 @@ impl TextEntry {
         true
     }
 
+    /// The caret positions: as last drawn while the text is the same, else by the
+    /// toolkit's metrics (until the next draw measures it on the display).
     fn carets(&self) -> Vec<i32> {
+        if let Some((text, carets)) = &*self.drawn.borrow() {
+            if *text == self.text {
+                return carets.clone();
+            }
+        }
         metrics().map_or_else(
             || vec![0; self.chars() + 1],
             |m| m.carets(theme::TEXT_PX, &self.text),
@@ -257,7 +271,10 @@ impl TextEntry {
     /// The caret position nearest to window x `x`.
     fn index_at(&self, x: i32) -> usize {
         let at = x - (self.rect.x + PAD - self.scroll);
-        metrics().map_or(0, |m| m.caret_at(theme::TEXT_PX, &self.text, at))
+        let carets = self.carets();
+        (0..carets.len())
+            .min_by_key(|&i| (carets[i] - at).abs())
+            .unwrap_or(0)
     }
 
     /// Scrolls so that the caret is inside the field.

@@ -419,7 +419,7 @@ fn draw_item(win: &Window, d: Drawable, item: &Item, r: Rect, selected: bool) {
             ink = theme::FAINT;
         }
     }
-    let origin = Point::new(x, baseline(r));
+    let origin = Point::new(x, baseline(win, r));
     win.text(d, origin, theme::TEXT_PX, ink, &item.text);
 }
 

@@ -2,8 +2,11 @@
 //! (each has a public `rect`, window-relative) and feeds events to. Each draws itself
 //! into a drawable through the [`Window`]'s graphics context, and measures its text on
 //! the client (`yonder-fonts`), so neither layout nor typing waits for the server. On a
-//! display whose fonts are not the toolkit's ([`Window::fonts_agree`] is false) the
-//! widgets still lay out with the toolkit's, and a caret may stand off its glyph.
+//! display whose fonts are not the toolkit's ([`Window::fonts_agree`] is false) they draw
+//! by the server's measures instead ([`Window::measure`], [`Window::carets_in`]: asked
+//! once per text, in one request, and kept), so text is centred and carets stand at
+//! their glyphs there too; only the widths they report for layout (`width()`) stay the
+//! toolkit's estimates.
 //!
 //! * [`Label`] – a line of text, faint for hints and notes.
 //! * [`Button`] – a push button: a click is a press and a release inside it.
@@ -60,12 +63,10 @@ fn metrics() -> Option<Metrics> {
     Metrics::of(Face::Sans)
 }
 
-/// The baseline that centres a line of text vertically in `r`.
-fn baseline(r: Rect) -> i32 {
-    let line = metrics()
-        .map(|m| m.line(theme::TEXT_PX))
-        .unwrap_or_default();
-    r.y + (r.height as i32 + line.ascent - line.descent) / 2
+/// The baseline that centres a line of text vertically in `r`, by the display's font.
+fn baseline(win: &Window, r: Rect) -> i32 {
+    let line = win.measure(theme::TEXT_PX, "");
+    r.y + (r.height as i32 + line.font_ascent - line.font_descent) / 2
 }
 
 /// Whether `e` is a press of button 1, and where (window-relative).
@@ -129,7 +130,7 @@ impl Label {
 
     /// Draws the label into `d`.
     pub fn draw(&self, win: &Window, d: Drawable) {
-        let origin = Point::new(self.rect.x, baseline(self.rect));
+        let origin = Point::new(self.rect.x, baseline(win, self.rect));
         win.text(d, origin, theme::TEXT_PX, self.ink(), &self.text);
     }
 }
@@ -180,9 +181,9 @@ impl Button {
         };
         win.fill(d, face, &[self.rect]);
         win.outline(d, theme::RIM, self.rect, 1);
-        let w = metrics().map_or(0, |m| m.width(theme::TEXT_PX, &self.label)) as i32;
+        let w = win.measure(theme::TEXT_PX, &self.label).width as i32;
         let x = self.rect.x + (self.rect.width as i32 - w) / 2;
-        let origin = Point::new(x, baseline(self.rect));
+        let origin = Point::new(x, baseline(win, self.rect));
         win.text(d, origin, theme::TEXT_PX, theme::INK, &self.label);
     }
 }
@@ -221,7 +222,7 @@ impl Checkbox {
     /// Draws the box and its label into `d`.
     pub fn draw(&self, win: &Window, d: Drawable) {
         draw_check(win, d, self.rect, self.checked);
-        let origin = Point::new(self.rect.x + 22, baseline(self.rect));
+        let origin = Point::new(self.rect.x + 22, baseline(win, self.rect));
         win.text(d, origin, theme::TEXT_PX, theme::INK, &self.label);
     }
 }
