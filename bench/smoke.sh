@@ -30,6 +30,13 @@ bench/latency.sh --smoke | tee "$out/latency"
 check "$out/latency" "^yonder hello: $num ms through the proxy \($num ms direct\)$" "Yonder's first frame"
 check "$out/latency" "^x11 xlogo: +$num ms through the proxy \($num ms direct\)$" "X11's first frame"
 
+echo "== bench/keystroke.sh --smoke"
+bench/keystroke.sh --smoke | tee "$out/keystroke"
+for way in "client metrics" "server round trip per key"; do
+    check "$out/keystroke" "^keystroke to caret, $way: p50 $num ms, p90 $num ms \([0-9]+ ms RTT\)$" "the $way figure through the proxy"
+    check "$out/keystroke" "^keystroke to caret, $way: p50 $num ms, p90 $num ms \(direct\)$" "the direct $way figure"
+done
+
 echo "== bench/instructions.sh --smoke"
 bench/instructions.sh --smoke | tee "$out/instructions"
 check "$out/instructions" "^noop +-?$num +-?$num$" "the noop row"

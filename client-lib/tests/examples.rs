@@ -149,3 +149,47 @@ fn first_frame_times_hello_windows_first_frame() {
         d.mapped_window_of("hello_window").is_none()
     });
 }
+
+#[test]
+fn keystroke_times_a_key_to_the_screen() {
+    let _watchdog = watchdog("keystroke_times_a_key_to_the_screen");
+    let d = Display::start();
+    // The watcher reads the root window: it needs the trusted cookie (protocol.md §19).
+    let trusted = hex::encode(d.handle.trusted_cookie);
+    // hello_window ends at a key press: its window going away is the change the watcher
+    // waits for.
+    let hello = example("hello_window");
+    let done = d
+        .spawn_with_cookie(
+            &example("keystroke"),
+            &[
+                "--rect",
+                "100,100,400,200",
+                "--ready",
+                "150,150,3366cc",
+                "--keys",
+                "1",
+                "--timeout",
+                "10",
+                "--",
+                &hello,
+                "--exit-after",
+                "20",
+            ],
+            &trusted,
+        )
+        .finish_within(Duration::from_secs(60));
+    done.assert_success("keystroke");
+    let lines: Vec<&str> = done.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", done.stdout);
+    let ms = |line: &str, prefix: &str, suffix: &str| {
+        line.strip_prefix(prefix)
+            .and_then(|l| l.strip_suffix(suffix))
+            .and_then(|ms| ms.parse::<f64>().ok())
+            .is_some_and(|ms| ms > 0.0 && ms < 10_000.0)
+    };
+    assert!(ms(lines[0], "key 1: ", " ms"), "{}", done.stdout);
+    assert!(ms(lines[1], "p50_ms ", ""), "{}", done.stdout);
+    assert!(ms(lines[2], "p90_ms ", ""), "{}", done.stdout);
+    assert_eq!(d.mapped_window_of("hello_window"), None);
+}

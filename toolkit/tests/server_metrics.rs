@@ -85,7 +85,7 @@ fn carets_come_from_the_server_in_one_batch_when_the_fonts_differ() {
         .reply()
         .unwrap()
         .data;
-    let accent = |x: i32| &row[x as usize * 4..x as usize * 4 + 3] == [0x1e, 0x66, 0xf5];
+    let accent = |x: i32| row[x as usize * 4..x as usize * 4 + 3] == [0x1e, 0x66, 0xf5];
     assert!(
         accent(caret) && accent(caret + 1),
         "the caret after the last glyph"
