@@ -1,0 +1,522 @@
+//! The X side: the bridge is its private X server's window manager and compositing
+//! manager (x11rb). It redirects every top-level window offscreen (Composite, automatic),
+//! watches their contents (Damage), maps what programs ask to map, and keeps each X
+//! window where its Yonder window is, so that the menus a program places relative to its
+//! window land at the right place, and input played at a window's position reaches it.
+//!
+//! One thread turns the loop: X events, then each program's Yonder events, then the
+//! damaged areas copied, then a wait on every connection's descriptor (`poll`). Each X
+//! program (an X client, by the resource-id base of its windows) has a Yonder connection
+//! of its own, opened with its first window and closed with its last, so the display's
+//! window manager, quotas and `yonder-info` see it as an app; the connections use the
+//! user's ordinary cookie, never the trusted one.
+
+use crate::input::{self, Keymap};
+use crate::mirror::Mirror;
+use crate::xserver::XServer;
+use rustix::event::{PollFd, PollFlags};
+use std::collections::HashMap;
+use std::os::fd::AsFd;
+use std::time::Duration;
+use x11rb::connection::{Connection as _, RequestConnection as _};
+use x11rb::protocol::composite::{self, ConnectionExt as _};
+use x11rb::protocol::damage::{self, ConnectionExt as _};
+use x11rb::protocol::xproto::{self, ConnectionExt as _};
+use x11rb::protocol::xtest::ConnectionExt as _;
+use x11rb::protocol::Event as XEvent;
+use x11rb::rust_connection::RustConnection;
+use yonder::prelude::*;
+use yonder::{ConnectOptions, Incoming};
+use yonder_protocol::request::ConfigureWindow;
+use yonder_protocol::{atoms, Rect, WindowId};
+
+/// How long the loop sleeps at most between looks at the program it runs.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Runs the bridge: Xvfb the size of the Yonder screen, `program` on it (if any), until
+/// the program ends (or, without one, forever).
+pub fn run(x_display: Option<u32>, program: &[String]) -> Result<(), String> {
+    let probe = Connection::connect_with(options("yonder-x11"))
+        .map_err(|e| format!("cannot connect to the Yonder display: {e}"))?;
+    let screen = probe.screen().map_err(|e| e.to_string())?;
+    let xs = XServer::start(screen.width, screen.height, x_display)?;
+    println!("yonder-x11: X programs use DISPLAY=:{}", xs.display);
+    let (x, screen_num) = x11rb::connect(Some(&format!(":{}", xs.display)))
+        .map_err(|e| format!("cannot connect to Xvfb :{}: {e}", xs.display))?;
+    let mut bridge = Bridge::new(x, screen_num)?;
+    let mut child = match program.is_empty() {
+        true => None,
+        false => Some(xs.spawn(program)?),
+    };
+    loop {
+        bridge.turn()?;
+        if let Some(c) = &mut child {
+            if let Ok(Some(status)) = c.try_wait() {
+                eprintln!("yonder-x11: {} ended ({status})", program[0]);
+                return Ok(());
+            }
+        }
+        bridge.wait(TICK);
+    }
+}
+
+/// Connection options for a Yonder connection named `app`.
+fn options(app: &str) -> ConnectOptions {
+    ConnectOptions {
+        app_name: Some(app.to_string()),
+        ..ConnectOptions::default()
+    }
+}
+
+/// One X program's Yonder side.
+struct App {
+    conn: Connection,
+    gc: GcId,
+    /// Its windows shown now.
+    windows: usize,
+}
+
+/// The atoms the bridge reads on X windows.
+struct Atoms {
+    wm_protocols: xproto::Atom,
+    wm_delete_window: xproto::Atom,
+    net_wm_name: xproto::Atom,
+    utf8_string: xproto::Atom,
+}
+
+/// The bridge's state: the X connection, the programs' Yonder connections and the
+/// windows shown.
+struct Bridge {
+    x: RustConnection,
+    root: xproto::Window,
+    /// The bits of an X resource id that a client chooses (the rest names the client).
+    id_mask: u32,
+    keymap: Keymap,
+    atoms: Atoms,
+    apps: HashMap<u32, App>,
+    mirrors: HashMap<xproto::Window, Mirror>,
+    /// Each Yonder window's X window.
+    by_yonder: HashMap<WindowId, xproto::Window>,
+    /// The X window last raised in the X server for input.
+    raised: Option<xproto::Window>,
+}
+
+impl Bridge {
+    /// Becomes the X server's window and compositing manager.
+    fn new(x: RustConnection, screen_num: usize) -> Result<Bridge, String> {
+        let root = x.setup().roots[screen_num].root;
+        let id_mask = x.setup().resource_id_mask;
+        let redirect = xproto::ChangeWindowAttributesAux::new().event_mask(
+            xproto::EventMask::SUBSTRUCTURE_REDIRECT | xproto::EventMask::SUBSTRUCTURE_NOTIFY,
+        );
+        x.change_window_attributes(root, &redirect)
+            .map_err(|e| e.to_string())?
+            .check()
+            .map_err(|e| format!("another window manager runs on this X server: {e}"))?;
+        for name in [
+            composite::X11_EXTENSION_NAME,
+            damage::X11_EXTENSION_NAME,
+            x11rb::protocol::xtest::X11_EXTENSION_NAME,
+        ] {
+            if !matches!(x.extension_information(name), Ok(Some(_))) {
+                return Err(format!("the X server has no {name} extension"));
+            }
+        }
+        // Each extension is told the version the bridge speaks before it is used.
+        let s = |e: x11rb::errors::ConnectionError| e.to_string();
+        let r = |e: x11rb::errors::ReplyError| e.to_string();
+        x.composite_query_version(0, 4)
+            .map_err(s)?
+            .reply()
+            .map_err(r)?;
+        x.damage_query_version(1, 1)
+            .map_err(s)?
+            .reply()
+            .map_err(r)?;
+        x.xtest_get_version(2, 2).map_err(s)?.reply().map_err(r)?;
+        x.composite_redirect_subwindows(root, composite::Redirect::AUTOMATIC)
+            .map_err(|e| e.to_string())?;
+        let intern = |name: &str| -> Result<xproto::Atom, String> {
+            Ok(x.intern_atom(false, name.as_bytes())
+                .map_err(|e| e.to_string())?
+                .reply()
+                .map_err(|e| e.to_string())?
+                .atom)
+        };
+        let atoms = Atoms {
+            wm_protocols: intern("WM_PROTOCOLS")?,
+            wm_delete_window: intern("WM_DELETE_WINDOW")?,
+            net_wm_name: intern("_NET_WM_NAME")?,
+            utf8_string: intern("UTF8_STRING")?,
+        };
+        let keymap = Keymap::load(&x)?;
+        x.flush().map_err(|e| e.to_string())?;
+        Ok(Bridge {
+            x,
+            root,
+            id_mask,
+            keymap,
+            atoms,
+            apps: HashMap::new(),
+            mirrors: HashMap::new(),
+            by_yonder: HashMap::new(),
+            raised: None,
+        })
+    }
+
+    /// One turn: every X event and Yonder event waiting, then the damage copied.
+    fn turn(&mut self) -> Result<(), String> {
+        while let Some(e) = self
+            .x
+            .poll_for_event()
+            .map_err(|e| format!("the X server went away: {e}"))?
+        {
+            self.x_event(e);
+        }
+        let bases: Vec<u32> = self.apps.keys().copied().collect();
+        for base in bases {
+            while let Some(app) = self.apps.get(&base) {
+                match app.conn.poll_for_event() {
+                    Ok(Some(Incoming::Event { event, .. })) => self.yonder_event(event),
+                    Ok(Some(_)) => {}
+                    Ok(None) => break,
+                    Err(e) => {
+                        eprintln!("yonder-x11: the display went away: {e}");
+                        return Err(e.to_string());
+                    }
+                }
+            }
+        }
+        self.copy_damage();
+        let _ = self.x.flush();
+        for app in self.apps.values() {
+            let _ = app.conn.flush();
+        }
+        Ok(())
+    }
+
+    /// Waits until a connection has something to read, or `limit`.
+    fn wait(&self, limit: Duration) {
+        let mut fds = vec![PollFd::new(self.x.stream(), PollFlags::IN)];
+        for app in self.apps.values() {
+            fds.push(PollFd::from_borrowed_fd(app.conn.as_fd(), PollFlags::IN));
+        }
+        let timeout = rustix::event::Timespec {
+            tv_sec: limit.as_secs() as i64,
+            tv_nsec: limit.subsec_nanos() as i64,
+        };
+        let _ = rustix::event::poll(&mut fds, Some(&timeout));
+    }
+
+    fn x_event(&mut self, e: XEvent) {
+        match e {
+            XEvent::MapRequest(e) => {
+                let _ = self.x.map_window(e.window);
+            }
+            XEvent::MapNotify(e) if e.event == self.root => {
+                self.show(e.window, e.override_redirect);
+            }
+            XEvent::UnmapNotify(e) if e.event == self.root => self.hide(e.window),
+            XEvent::DestroyNotify(e) if e.event == self.root => self.forget(e.window),
+            XEvent::ConfigureRequest(e) => self.configure_request(&e),
+            XEvent::ConfigureNotify(e) if e.event == self.root => {
+                let rect = Rect::new(e.x as i32, e.y as i32, e.width as u32, e.height as u32);
+                self.x_moved(e.window, rect);
+            }
+            XEvent::DamageNotify(e) => {
+                if let Some(m) = self.mirrors.get_mut(&e.drawable) {
+                    let a = e.area;
+                    m.damaged(Rect::new(
+                        a.x as i32,
+                        a.y as i32,
+                        a.width as u32,
+                        a.height as u32,
+                    ));
+                }
+            }
+            XEvent::PropertyNotify(e)
+                if e.atom == xproto::AtomEnum::WM_NAME.into()
+                    || e.atom == self.atoms.net_wm_name =>
+            {
+                self.retitle(e.window);
+            }
+            _ => {}
+        }
+    }
+
+    /// An X top-level was mapped: show it on the Yonder display, through its program's
+    /// connection (opened with its first window).
+    fn show(&mut self, xw: xproto::Window, override_redirect: bool) {
+        if self.mirrors.contains_key(&xw) {
+            if let Some(m) = self.mirrors.get(&xw) {
+                if let Some(app) = self.apps.get(&m.app) {
+                    app.conn.map_window(m.window);
+                }
+            }
+            return;
+        }
+        let Some(geometry) = self.x.get_geometry(xw).ok().and_then(|c| c.reply().ok()) else {
+            return;
+        };
+        let rect = Rect::new(
+            geometry.x as i32,
+            geometry.y as i32,
+            geometry.width.max(1) as u32,
+            geometry.height.max(1) as u32,
+        );
+        let base = xw & !self.id_mask;
+        if !self.apps.contains_key(&base) {
+            let name = self.program_name(xw);
+            let Ok(conn) = Connection::connect_with(options(&name)) else {
+                eprintln!("yonder-x11: cannot connect {name} to the Yonder display");
+                return;
+            };
+            let gc = conn.new_gc_id();
+            conn.create_gc(gc, conn.root(), Default::default());
+            self.apps.insert(
+                base,
+                App {
+                    conn,
+                    gc,
+                    windows: 0,
+                },
+            );
+        }
+        let watch =
+            xproto::ChangeWindowAttributesAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
+        let _ = self.x.change_window_attributes(xw, &watch);
+        let damage = self.x.generate_id().unwrap_or_default();
+        let _ = self
+            .x
+            .damage_create(damage, xw, damage::ReportLevel::BOUNDING_BOX);
+        let title = self.title(xw);
+        let app = self.apps.get_mut(&base).expect("inserted");
+        let m = Mirror::create(&app.conn, base, damage, rect, override_redirect, &title);
+        app.conn.map_window(m.window);
+        app.windows += 1;
+        self.by_yonder.insert(m.window, xw);
+        self.mirrors.insert(xw, m);
+    }
+
+    /// An X top-level was unmapped: so is its Yonder window.
+    fn hide(&mut self, xw: xproto::Window) {
+        if let Some(m) = self.mirrors.get(&xw) {
+            if let Some(app) = self.apps.get(&m.app) {
+                app.conn.unmap_window(m.window);
+            }
+        }
+    }
+
+    /// An X top-level is gone: its Yonder window goes, and its program's connection with
+    /// its last window.
+    fn forget(&mut self, xw: xproto::Window) {
+        let Some(m) = self.mirrors.remove(&xw) else {
+            return;
+        };
+        self.by_yonder.remove(&m.window);
+        if self.raised == Some(xw) {
+            self.raised = None;
+        }
+        let Some(app) = self.apps.get_mut(&m.app) else {
+            return;
+        };
+        app.conn.destroy_window(m.window);
+        app.windows -= 1;
+        if app.windows == 0 {
+            if let Some(app) = self.apps.remove(&m.app) {
+                let _ = app.conn.flush();
+            }
+        }
+    }
+
+    /// A program asks to move or resize its window: granted (the Yonder window follows
+    /// when the X server says it happened).
+    fn configure_request(&mut self, e: &xproto::ConfigureRequestEvent) {
+        let aux = xproto::ConfigureWindowAux::from_configure_request(e);
+        let _ = self.x.configure_window(e.window, &aux);
+    }
+
+    /// The X server moved or resized top-level `xw` to `rect`: its Yonder window follows.
+    fn x_moved(&mut self, xw: xproto::Window, rect: Rect) {
+        let Some(m) = self.mirrors.get_mut(&xw) else {
+            return;
+        };
+        if m.rect == rect {
+            return;
+        }
+        let resized = m.rect.size() != rect.size();
+        m.rect = rect;
+        if resized {
+            m.dirty = Some(Rect::new(0, 0, rect.width, rect.height));
+        }
+        if let Some(app) = self.apps.get(&m.app) {
+            app.conn.configure_window(ConfigureWindow {
+                window: m.window,
+                x: Some(rect.x),
+                y: Some(rect.y),
+                width: Some(rect.width.max(1)),
+                height: Some(rect.height.max(1)),
+                ..Default::default()
+            });
+        }
+    }
+
+    fn yonder_event(&mut self, e: Event) {
+        let Some(xw) = self.by_yonder.get(&e.window()).copied() else {
+            return;
+        };
+        let Some(rect) = self.mirrors.get(&xw).map(|m| m.rect) else {
+            return;
+        };
+        let at = |x: i32, y: i32| (rect.x + x, rect.y + y);
+        let pressed = matches!(e, Event::ButtonPress(_) | Event::KeyPress(_));
+        match e {
+            Event::Configure(c) if c.rect != rect => {
+                // The display's window manager placed, moved or resized the window: the
+                // X window goes to the same place, so that what its program places
+                // relative to it (menus) and where input is played line up.
+                let aux = xproto::ConfigureWindowAux::new()
+                    .x(c.rect.x)
+                    .y(c.rect.y)
+                    .width(c.rect.width)
+                    .height(c.rect.height);
+                let _ = self.x.configure_window(xw, &aux);
+            }
+            Event::Motion(m) => {
+                self.raise_for_input(xw);
+                input::motion(&self.x, self.root, at(m.x, m.y));
+            }
+            Event::ButtonPress(b) | Event::ButtonRelease(b) => {
+                self.raise_for_input(xw);
+                input::motion(&self.x, self.root, at(b.x, b.y));
+                input::button(&self.x, self.root, b.button, pressed);
+            }
+            Event::KeyPress(k) | Event::KeyRelease(k) => {
+                input::key(&self.x, &mut self.keymap, self.root, k.keysym, pressed);
+            }
+            Event::FocusIn(_) => {
+                let _ = self
+                    .x
+                    .set_input_focus(xproto::InputFocus::PARENT, xw, x11rb::CURRENT_TIME);
+            }
+            Event::ClientMessage(m)
+                if m.type_ == atoms::WM_PROTOCOLS
+                    && m.data.get(..4) == Some(&atoms::WM_DELETE_WINDOW.0.to_le_bytes()[..]) =>
+            {
+                self.close(xw);
+            }
+            _ => {}
+        }
+    }
+
+    /// Puts `xw` on top in the X server, so that input played at its place reaches it
+    /// whatever overlaps it there (the X server's stacking is not the display's).
+    fn raise_for_input(&mut self, xw: xproto::Window) {
+        if self.raised == Some(xw) {
+            return;
+        }
+        let aux = xproto::ConfigureWindowAux::new().stack_mode(xproto::StackMode::ABOVE);
+        let _ = self.x.configure_window(xw, &aux);
+        self.raised = Some(xw);
+    }
+
+    /// The display's close button on `xw`: WM_DELETE_WINDOW when the program takes it,
+    /// else the program's X connection is closed (as X window managers do).
+    fn close(&mut self, xw: xproto::Window) {
+        let takes_it = self
+            .x
+            .get_property(
+                false,
+                xw,
+                self.atoms.wm_protocols,
+                xproto::AtomEnum::ATOM,
+                0,
+                64,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .and_then(|r| {
+                r.value32()
+                    .map(|mut v| v.any(|a| a == self.atoms.wm_delete_window))
+            })
+            .unwrap_or(false);
+        if !takes_it {
+            let _ = self.x.kill_client(xw);
+            return;
+        }
+        let message = xproto::ClientMessageEvent::new(
+            32,
+            xw,
+            self.atoms.wm_protocols,
+            [self.atoms.wm_delete_window, x11rb::CURRENT_TIME, 0, 0, 0],
+        );
+        let _ = self
+            .x
+            .send_event(false, xw, xproto::EventMask::NO_EVENT, message);
+    }
+
+    /// Copies every mirror's damaged area to the display (the damage is cleared first,
+    /// so drawing that happens during the copy is damage for the next turn).
+    fn copy_damage(&mut self) {
+        for (xw, m) in self.mirrors.iter_mut() {
+            if m.dirty.is_none() {
+                continue;
+            }
+            let _ = self.x.damage_subtract(m.damage, x11rb::NONE, x11rb::NONE);
+            if let Some(app) = self.apps.get(&m.app) {
+                m.copy(&self.x, *xw, &app.conn, app.gc);
+            }
+        }
+    }
+
+    /// Sets the title of `xw`'s Yonder window again.
+    fn retitle(&mut self, xw: xproto::Window) {
+        let title = self.title(xw);
+        if let Some(m) = self.mirrors.get(&xw) {
+            if let Some(app) = self.apps.get(&m.app) {
+                app.conn.set_title(m.window, &title);
+            }
+        }
+    }
+
+    /// The title of `xw`: `_NET_WM_NAME`, else `WM_NAME`.
+    fn title(&self, xw: xproto::Window) -> String {
+        let read = |property: xproto::Atom, type_: xproto::Atom| {
+            self.x
+                .get_property(false, xw, property, type_, 0, 1024)
+                .ok()
+                .and_then(|c| c.reply().ok())
+                .filter(|r| !r.value.is_empty())
+                .map(|r| String::from_utf8_lossy(&r.value).into_owned())
+        };
+        read(self.atoms.net_wm_name, self.atoms.utf8_string)
+            .or_else(|| {
+                read(
+                    xproto::AtomEnum::WM_NAME.into(),
+                    xproto::AtomEnum::ANY.into(),
+                )
+            })
+            .unwrap_or_default()
+    }
+
+    /// The name `xw`'s program goes by on the display: the instance part of its
+    /// `WM_CLASS` (`xterm`, `xlogo`), else "x11 program".
+    fn program_name(&self, xw: xproto::Window) -> String {
+        self.x
+            .get_property(
+                false,
+                xw,
+                xproto::AtomEnum::WM_CLASS,
+                xproto::AtomEnum::STRING,
+                0,
+                256,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .and_then(|r| {
+                let instance = r.value.split(|b| *b == 0).next()?.to_vec();
+                (!instance.is_empty()).then(|| String::from_utf8_lossy(&instance).into_owned())
+            })
+            .unwrap_or_else(|| "x11 program".to_string())
+    }
+}

@@ -1,0 +1,107 @@
+//! Yonder input played into the bridge's X server with XTEST, as if from its own devices:
+//! the pointer moved to the root position that matches where the user points in the
+//! Yonder window, buttons, and keys. Yonder's keysyms are X's (protocol.md §14), so a key
+//! goes to a keycode of the X server's keymap that lists its keysym; a keysym the keymap
+//! lacks (a character the X keyboard cannot type) is given a keycode the keymap leaves
+//! empty, so that any character typed arrives.
+
+use std::collections::HashMap;
+use x11rb::connection::Connection as _;
+use x11rb::protocol::xproto::{self, ConnectionExt as _};
+use x11rb::protocol::xtest::ConnectionExt as _;
+use x11rb::rust_connection::RustConnection;
+
+/// The X server's keymap as the bridge uses it.
+pub struct Keymap {
+    min: u8,
+    per_code: usize,
+    syms: Vec<u32>,
+    /// Keysyms the bridge gave keycodes of their own.
+    added: HashMap<u32, u8>,
+}
+
+impl Keymap {
+    /// Reads the X server's keymap.
+    pub fn load(x: &RustConnection) -> Result<Keymap, String> {
+        let setup = x.setup();
+        let (min, max) = (setup.min_keycode, setup.max_keycode);
+        let reply = x
+            .get_keyboard_mapping(min, max - min + 1)
+            .map_err(|e| e.to_string())?
+            .reply()
+            .map_err(|e| e.to_string())?;
+        Ok(Keymap {
+            min,
+            per_code: reply.keysyms_per_keycode as usize,
+            syms: reply.keysyms,
+            added: HashMap::new(),
+        })
+    }
+
+    /// The keycode that types `keysym`: one of the keymap's, else a free one given it.
+    fn keycode(&mut self, x: &RustConnection, keysym: u32) -> Option<u8> {
+        if self.per_code == 0 || keysym == 0 {
+            return None;
+        }
+        let rows = self.syms.chunks(self.per_code);
+        let found = rows.clone().position(|r| r.contains(&keysym));
+        if let Some(i) = found {
+            return Some(self.min + i as u8);
+        }
+        if let Some(code) = self.added.get(&keysym) {
+            return Some(*code);
+        }
+        let free = rows.clone().position(|r| r.iter().all(|s| *s == 0))?;
+        let code = self.min + free as u8;
+        let mut row = vec![0; self.per_code];
+        row[0] = keysym;
+        row[1.min(self.per_code - 1)] = keysym;
+        x.change_keyboard_mapping(1, code, self.per_code as u8, &row)
+            .ok()?;
+        let at = free * self.per_code;
+        self.syms[at..at + self.per_code].copy_from_slice(&row);
+        self.added.insert(keysym, code);
+        Some(code)
+    }
+}
+
+/// Plays the pointer's move to root position (`x`, `y`).
+pub fn motion(x: &RustConnection, root: xproto::Window, at: (i32, i32)) {
+    let clamp = |v: i32| v.clamp(i16::MIN as i32, i16::MAX as i32) as i16;
+    let _ = x.xtest_fake_input(
+        xproto::MOTION_NOTIFY_EVENT,
+        0,
+        0,
+        root,
+        clamp(at.0),
+        clamp(at.1),
+        0,
+    );
+}
+
+/// Plays button `button` going down or up.
+pub fn button(x: &RustConnection, root: xproto::Window, button: u8, pressed: bool) {
+    let kind = match pressed {
+        true => xproto::BUTTON_PRESS_EVENT,
+        false => xproto::BUTTON_RELEASE_EVENT,
+    };
+    let _ = x.xtest_fake_input(kind, button, 0, root, 0, 0, 0);
+}
+
+/// Plays the key of `keysym` going down or up.
+pub fn key(
+    x: &RustConnection,
+    keymap: &mut Keymap,
+    root: xproto::Window,
+    keysym: u32,
+    pressed: bool,
+) {
+    let Some(code) = keymap.keycode(x, keysym) else {
+        return;
+    };
+    let kind = match pressed {
+        true => xproto::KEY_PRESS_EVENT,
+        false => xproto::KEY_RELEASE_EVENT,
+    };
+    let _ = x.xtest_fake_input(kind, code, 0, root, 0, 0, 0);
+}

@@ -1,0 +1,56 @@
+//! `yonder-x11`: unmodified X11 programs on a Yonder display.
+//!
+//! ```text
+//! yonder-x11 [--x-display N] [-- PROGRAM ARGS...]
+//! ```
+//!
+//! The bridge starts a private X server (Xvfb, the size of the Yonder screen), becomes its
+//! window and compositing manager, and shows each top-level X window as a Yonder window
+//! of the same size and title, each X program through a Yonder connection of its own (so
+//! the display's window manager, `yonder-info` and quotas see it as an app). X's
+//! `DISPLAY` and Yonder's `YONDER_DISPLAY` are separate name spaces: the bridge prints the
+//! X display its programs use, and runs PROGRAM there. With a PROGRAM it ends when that
+//! program does; without, on SIGINT or SIGTERM. If the bridge dies, even by SIGKILL, its
+//! X server and programs die with it.
+//!
+//! * `xserver.rs` – the private Xvfb and the programs started on it
+//! * `bridge.rs`  – the X side: managing and compositing X windows, the event loop
+//! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
+//! * `input.rs`   – Yonder input played into the X server (XTEST), keysyms to keycodes
+
+mod bridge;
+mod input;
+mod mirror;
+mod xserver;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (own, program) = match args.iter().position(|a| a == "--") {
+        Some(i) => (&args[..i], args[i + 1..].to_vec()),
+        None => (&args[..], Vec::new()),
+    };
+    let mut x_display = None;
+    let mut it = own.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--x-display" => x_display = it.next().and_then(|n| n.parse().ok()),
+            "-h" | "--help" => {
+                println!("usage: yonder-x11 [--x-display N] [-- PROGRAM ARGS...]");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("yonder-x11: unknown argument {other:?} (try --help)");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match bridge::run(x_display, &program) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("yonder-x11: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! `yonder-x11` with real X programs from Debian's x11-apps on a real Yonder server: their
+//! windows show as Yonder windows of their own apps with their pixels, pointer motion
+//! reaches them, the display's close button closes them, and a bridge killed without
+//! warning leaves no X server or program behind. Without Xvfb or x11-apps the tests skip
+//! (`SKIPPED:`), unless `YONDER_REQUIRE_XVFB=1` (CI).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+use yonder::prelude::*;
+use yonder_protocol::request::FakeKind;
+use yonder_test_support::apps::{eventually, eventually_within, watchdog, Display};
+use yonder_test_support::process::built_binary;
+
+/// Whether the X programs these tests run are installed; a skip message otherwise.
+fn have_x_programs() -> bool {
+    let have = |p: &str| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {p}")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if ["Xvfb", "xlogo", "xeyes"].iter().all(|p| have(p)) {
+        return true;
+    }
+    assert!(
+        std::env::var("YONDER_REQUIRE_XVFB").as_deref() != Ok("1"),
+        "Xvfb and x11-apps are required (apt-get install xvfb x11-apps)"
+    );
+    eprintln!("SKIPPED: yonder-x11 tests need Xvfb and x11-apps");
+    false
+}
+
+/// The bridge running `program` on display `d`.
+fn bridge(d: &Display, program: &[&str]) -> yonder_test_support::apps::App {
+    let bin = built_binary("yonder-x11");
+    let mut args = vec!["--"];
+    args.extend_from_slice(program);
+    d.spawn(&bin.to_string_lossy(), &args)
+}
+
+/// The X display number the bridge says its programs use.
+fn x_display_of(app: &yonder_test_support::apps::App) -> u32 {
+    let mut n = None;
+    eventually("the bridge names its X display", || {
+        let out = std::fs::read_to_string(&app.out).unwrap_or_default();
+        n = out
+            .lines()
+            .find_map(|l| l.strip_prefix("yonder-x11: X programs use DISPLAY=:"))
+            .and_then(|n| n.trim().parse().ok());
+        n.is_some()
+    });
+    n.unwrap()
+}
+
+#[test]
+fn xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it() {
+    if !have_x_programs() {
+        return;
+    }
+    let _w = watchdog("xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it");
+    let d = Display::start();
+    let app = bridge(
+        &d,
+        &[
+            "xlogo",
+            "-geometry",
+            "120x100",
+            "-bg",
+            "white",
+            "-fg",
+            "black",
+        ],
+    );
+    let w = d.window_of("xlogo");
+    assert_eq!(d.size_of(w), (120, 100));
+    // Its own pixels: the white background and the black logo.
+    eventually("xlogo's pixels reach the Yonder window", || {
+        let p = d.read_window(w);
+        p.count(0xFFFFFF) > 1000 && p.count(0x000000) > 500
+    });
+    assert!(d.client("xlogo").is_some(), "xlogo is a client of its own");
+    assert!(d.client("yonder-x11").is_some());
+    // The display's close button: xlogo takes WM_DELETE_WINDOW and ends; so does the
+    // bridge, whose program it was.
+    let finished = {
+        d.conn.send_event(
+            w,
+            yonder_protocol::EventMask::EMPTY,
+            yonder_protocol::Event::ClientMessage(yonder_protocol::event::ClientMessage {
+                window: w,
+                type_: yonder_protocol::atoms::WM_PROTOCOLS,
+                data: yonder_protocol::atoms::WM_DELETE_WINDOW
+                    .0
+                    .to_le_bytes()
+                    .to_vec(),
+            }),
+        );
+        d.conn.sync().unwrap();
+        app.finish_within(Duration::from_secs(10))
+    };
+    assert!(finished.status.success(), "{}", finished.stderr);
+    eventually("xlogo's window is gone", || {
+        d.mapped_window_of("xlogo").is_none()
+    });
+}
+
+#[test]
+fn xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind() {
+    if !have_x_programs() {
+        return;
+    }
+    let _w = watchdog("xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind");
+    let d = Display::start();
+    let app = bridge(&d, &["xeyes", "-geometry", "150x100"]);
+    let x = x_display_of(&app);
+    let w = d.window_of("xeyes");
+    let origin = d.conn.get_geometry(w).reply().unwrap().rect;
+    let mut before = d.read_window(w).data;
+    eventually("xeyes draws", || {
+        before = d.read_window(w).data;
+        before.iter().any(|p| *p != before[0])
+    });
+    // Pointer motion far left, then far right of the eyes: the pupils move.
+    d.input(FakeKind::Motion, 0, origin.x + 2, origin.y + 50);
+    eventually_within(Duration::from_secs(10), "the eyes look left", || {
+        let now = d.read_window(w).data;
+        let moved = now != before;
+        before = now;
+        moved
+    });
+    let left = d.read_window(w).data;
+    d.input(FakeKind::Motion, 0, origin.x + 148, origin.y + 50);
+    eventually_within(Duration::from_secs(10), "the eyes look right", || {
+        d.read_window(w).data != left
+    });
+
+    // SIGKILL: no chance to clean up; its X server and xeyes die with it.
+    let pid = app.child.id();
+    Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    drop(app);
+    let lock = format!("/tmp/.X{x}-lock");
+    eventually("the bridge's Xvfb is gone", || {
+        std::fs::read_to_string(&lock)
+            .ok()
+            .map(|p| Path::new(&format!("/proc/{}", p.trim())).exists())
+            != Some(true)
+    });
+    eventually("xeyes is gone from the display", || {
+        d.mapped_window_of("xeyes").is_none()
+    });
+}
