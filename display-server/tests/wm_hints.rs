@@ -9,7 +9,7 @@ use yonder::Connection;
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::hints::{Icon, WindowType, WmStates, NET_WM_ICON, NET_WM_STATE};
 use yonder_protocol::request::{PropMode, WindowAttributes};
-use yonder_protocol::{atoms, Atom, Color, Event, EventMask, Rect, Size};
+use yonder_protocol::{atoms, Atom, Color, Event, EventMask, Rect, Size, WindowId};
 use yonder_server::wm::{BORDER, INACTIVE_TITLE, TITLE_HEIGHT};
 use yonder_test_support::client::*;
 use yonder_test_support::server::*;
@@ -353,4 +353,120 @@ fn the_size_hints_hold_at_the_first_map() {
         |e| matches!(e, Event::Configure(c) if c.window == w && c.rect.size() == Size::new(120, 90)),
     );
     assert_eq!(geometry(&app, w), Rect::new(50, 60, 120, 90));
+}
+
+/// `_NET_WM_STATE` request `data`: action, two state atoms, source.
+fn state_request(conn: &Connection, w: WindowId, action: u32, a: &str, b: Option<&str>) {
+    let data: Vec<u8> = [action, atom(conn, a).0, b.map_or(0, |b| atom(conn, b).0), 1]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let message = Event::ClientMessage(ClientMessage {
+        window: w,
+        type_: atom(conn, NET_WM_STATE),
+        data,
+    });
+    conn.send_event(conn.root(), EventMask::SUBSTRUCTURE_NOTIFY, message);
+    conn.sync().unwrap();
+}
+
+#[test]
+fn ewmh_requests_add_toggle_and_remove_and_only_the_owner_steers() {
+    let s = TestServer::start_managed();
+    let app = s.connect();
+    let stranger = s.connect();
+    let r = Rect::new(60, 60, 120, 80);
+    let w = titled(&app, r, 0x00FF00, EventMask::EMPTY, "States");
+    let scr = screen_size(&app);
+    // Another untrusted client can neither maximise it by request nor by property.
+    state_request(
+        &stranger,
+        w,
+        1,
+        WmStates::MAXIMIZED_HORZ,
+        Some(WmStates::MAXIMIZED_VERT),
+    );
+    let both = atoms_bytes(&stranger, &[WmStates::FULLSCREEN]);
+    stranger.change_property(
+        w,
+        atom(&stranger, NET_WM_STATE),
+        atoms::ATOM,
+        PropMode::Replace,
+        both,
+    );
+    stranger.sync().unwrap();
+    assert_eq!(geometry(&app, w), r, "a stranger does not steer the window");
+    // Its own client: toggle across, add down, remove across, toggle down.
+    state_request(&app, w, 2, WmStates::MAXIMIZED_HORZ, None);
+    assert_eq!(
+        geometry(&app, w),
+        Rect::new(4, r.y, scr.width - 8, r.height)
+    );
+    state_request(&app, w, 1, WmStates::MAXIMIZED_VERT, None);
+    assert_eq!(
+        geometry(&app, w),
+        Rect::new(4, 24, scr.width - 8, scr.height - 28)
+    );
+    assert!(states(&app, w).maximized());
+    state_request(&app, w, 0, WmStates::MAXIMIZED_HORZ, None);
+    assert_eq!(
+        geometry(&app, w),
+        Rect::new(r.x, 24, r.width, scr.height - 28)
+    );
+    state_request(&app, w, 2, WmStates::MAXIMIZED_VERT, None);
+    assert_eq!(geometry(&app, w), r, "back where it was");
+    assert_eq!(states(&app, w), WmStates::default());
+}
+
+#[test]
+fn a_dialog_of_a_fullscreen_window_is_above_it_and_a_dialog_of_a_dialog_above_both() {
+    let s = TestServer::start_managed();
+    let app = s.connect_trusted();
+    let input = s.connect();
+    let fs = atoms_bytes(&app, &[WmStates::FULLSCREEN]);
+    let main = hinted(
+        &app,
+        Rect::new(10, 40, 100, 60),
+        0x0000FF,
+        &[(NET_WM_STATE, atoms::ATOM, fs)],
+    );
+    let dialog_of = |parent: WindowId, bg: u32| {
+        hinted(
+            &app,
+            Rect::new(0, 0, 80, 40),
+            bg,
+            &[
+                (
+                    "WM_TRANSIENT_FOR",
+                    atoms::WINDOW,
+                    parent.0.to_le_bytes().to_vec(),
+                ),
+                (
+                    "_NET_WM_WINDOW_TYPE",
+                    atoms::ATOM,
+                    atoms_bytes(&app, &[WindowType::Dialog.atom_name()]),
+                ),
+            ],
+        )
+    };
+    let dialog = dialog_of(main, 0xFF00FF);
+    assert_eq!(order(&app, &[main, dialog]), [main, dialog]);
+    let d = geometry(&app, dialog);
+    assert_eq!(
+        screen(&app).at(d.x + 40, d.y + 20),
+        0xFF00FF,
+        "the dialog shows"
+    );
+    let inner = dialog_of(dialog, 0x00FFFF);
+    assert_eq!(order(&app, &[main, dialog, inner]), [main, dialog, inner]);
+    // A click on the fullscreen window raises it with both dialogs, in order.
+    click(&input, 5, 5);
+    assert_eq!(order(&app, &[main, dialog, inner]), [main, dialog, inner]);
+    let i = geometry(&app, inner);
+    assert_eq!(screen(&app).at(i.x + 40, i.y + 20), 0x00FFFF);
+    assert_eq!(
+        screen(&app).at(2, 2),
+        0x0000FF,
+        "the fullscreen window around them"
+    );
 }

@@ -26,7 +26,7 @@ fn check_atom(s: &State, a: Atom) -> Result<(), yonder_protocol::ProtocolError> 
 }
 
 // ChangeProperty: [window, property, type, mode, data]
-pub(crate) fn change_property(s: &mut State, _c: ClientId, r: ChangeProperty) -> HandlerResult {
+pub(crate) fn change_property(s: &mut State, c: ClientId, r: ChangeProperty) -> HandlerResult {
     s.check_window(r.window)?;
     check_atom(s, r.property)?;
     check_atom(s, r.type_)?;
@@ -77,12 +77,12 @@ pub(crate) fn change_property(s: &mut State, _c: ClientId, r: ChangeProperty) ->
     }
     s.charge_property(r.window, add, release);
     notify_property(s, r.window, r.property, PropertyState::NewValue);
-    super::wm_hints::property_changed(s, r.window, r.property);
+    super::wm_hints::property_changed(s, c, r.window, r.property);
     Ok(None)
 }
 
 // DeleteProperty: [window, property]
-pub(crate) fn delete_property(s: &mut State, _c: ClientId, r: DeleteProperty) -> HandlerResult {
+pub(crate) fn delete_property(s: &mut State, c: ClientId, r: DeleteProperty) -> HandlerResult {
     s.check_window(r.window)?;
     check_atom(s, r.property)?;
     let removed = s
@@ -94,7 +94,7 @@ pub(crate) fn delete_property(s: &mut State, _c: ClientId, r: DeleteProperty) ->
     if let Some(p) = removed {
         s.charge_property(r.window, 0, property_cost(p.data.len()));
         notify_property(s, r.window, r.property, PropertyState::Deleted);
-        super::wm_hints::property_changed(s, r.window, r.property);
+        super::wm_hints::property_changed(s, c, r.window, r.property);
     }
     Ok(None)
 }
@@ -160,7 +160,7 @@ pub(crate) fn send_event_request(s: &mut State, c: ClientId, r: SendEvent) -> Ha
         events::send_event(s, t, r.event.clone(), true);
     }
     if let (Event::ClientMessage(m), WindowId::ROOT) = (&r.event, r.destination) {
-        super::wm_hints::client_message(s, m);
+        super::wm_hints::client_message(s, c, m);
     }
     Ok(None)
 }

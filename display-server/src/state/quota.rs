@@ -142,6 +142,29 @@ impl State {
         }
     }
 
+    /// Replaces property `name` of `window` with `value`, charged to the window's owner
+    /// (Alloc past the quota; nothing changes then). The caller checked the window, and
+    /// tells the clients (PropertyNotify).
+    pub(crate) fn replace_property(
+        &mut self,
+        window: WindowId,
+        name: yonder_protocol::Atom,
+        value: super::Property,
+    ) -> Result<(), yonder_protocol::ProtocolError> {
+        let old = self
+            .windows
+            .get(&window)
+            .and_then(|w| w.properties.get(&name));
+        let release = old.map_or(0, |p| property_cost(p.data.len()));
+        let add = property_cost(value.data.len());
+        self.check_property_quota(window, add, release)?;
+        if let Some(w) = self.windows.get_mut(&window) {
+            w.properties.insert(name, value);
+            self.charge_property(window, add, release);
+        }
+        Ok(())
+    }
+
     /// Removes window `w` from the table (not from its parent's children), crediting its
     /// owner with its properties. Its backing store is [`State::take_surface`]'s.
     pub(crate) fn take_window(&mut self, w: WindowId) -> Option<Window> {

@@ -152,7 +152,7 @@ fn finish_drag(s: &mut State, kind: DragKind) {
             close::wm_close_clicked(s, window);
         }
         DragKind::Maximize { window } if here == Some((window, FramePart::Maximize)) => {
-            wm::states::toggle_maximized(s, window);
+            crate::handlers::wm_hints::states::toggle_maximized(s, window);
         }
         DragKind::MoveMenu { window } if here == Some((window, FramePart::MoveButton)) => {
             wm::migrate::move_button_clicked(s, window);
@@ -181,7 +181,7 @@ fn click_to_focus(s: &mut State) {
 /// and gives it the focus, unless the focus already is inside it (a client may have
 /// focused one of its subwindows).
 fn raise_and_focus(s: &mut State, w: WindowId) {
-    wm::stack::raise(s, w);
+    crate::handlers::wm_hints::stack::raise(s, w);
     if !s.is_ancestor_or_self(w, s.input.focus) {
         focus::set_focus(s, w);
     }

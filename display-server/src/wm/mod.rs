@@ -4,22 +4,24 @@
 //!
 //! A window is *managed* when its parent is the root, it is not override-redirect, and it
 //! belongs to a client (not the server). A managed window gets, when it is first mapped, a
-//! place on the screen ([`place`]) and a *frame*: a title bar above it and a thin border
-//! around it, drawn by the server outside the window's own geometry (the client keeps the
-//! geometry it set; GetGeometry and Configure events never include the frame).
+//! place on the screen ([`place`]) and, unless its type is one shown bare (a dock, a
+//! splash screen, protocol.md §16.7) or it is fullscreen, a *frame*: a title bar above it
+//! and a thin border around it, drawn by the server outside the window's own geometry (the
+//! client keeps the geometry it set; GetGeometry and Configure events never include the
+//! frame).
 //!
 //! Its state is data in [`crate::state::wm`] (re-exported here): [`Wm`], the frame's
 //! measures ([`frame_of`], [`frame_strips`]), placement ([`place`]) and the drawn frames.
 //! The frames are redrawn by `State::refresh_decorations` and painted by
-//! [`crate::compose`]; a window is taken into management when `handlers::window` maps it.
-//! This module does the rest:
+//! [`crate::compose`]. What requests do to managed windows — the first map (hints read,
+//! placement, states), a change of their hints, EWMH's requests, maximised and fullscreen
+//! states, stacking by layer — is `crate::handlers::wm_hints`, below this layer because
+//! the request handlers call it. This module does the rest, what the user does:
 //!
-//! * `mod.rs`      – the re-exports: the state (`crate::state::wm`), [`wm_configure`] (the
-//!   window manager's moves, through ConfigureWindow) and the hints' handling
-//!   (`crate::handlers::wm_hints`: the hints a window gives at its first map and after,
-//!   maximised and fullscreen states, stacking by layer), which requests reach below
-//!   this layer
-//! * `interact.rs` – click-to-focus, the move and resize drags, a press on the close button
+//! * `mod.rs`      – the re-exports: the state, and [`wm_configure`] (the window manager's
+//!   moves, through ConfigureWindow)
+//! * `interact.rs` – click-to-focus, the move and resize drags, a press on the close or
+//!   the maximise button
 //! * `close.rs`    – the close button: WM_DELETE_WINDOW, "not responding", force quit
 //! * `migrate.rs`  – the move button (⇄) and its menu of other displays: moving an app
 //!
@@ -38,7 +40,6 @@ pub use crate::state::wm::*;
 pub use close::{alarm, publish_deadline};
 
 pub(crate) use crate::handlers::window_config::wm_configure;
-pub use crate::handlers::wm_hints::{stack, states};
 
 #[cfg(test)]
 mod tests {

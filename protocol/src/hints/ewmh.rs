@@ -236,41 +236,21 @@ impl Icon {
     /// that is malformed (a side of 0 or above [`MAX_ICON_SIDE`], or fewer pixels than its
     /// size says).
     pub fn parse_all(data: &[u8]) -> Vec<Icon> {
-        let mut icons = Vec::new();
-        let mut at = 0usize;
-        while let (Some(width), Some(height)) = (word(data, at), word(data, at + 1)) {
-            let side = 1..=MAX_ICON_SIDE;
-            if !side.contains(&width) || !side.contains(&height) {
-                break;
-            }
-            let n = width as usize * height as usize;
-            let start = at + 2;
-            if data.len() / 4 < start + n {
-                break;
-            }
-            let argb = (start..start + n).filter_map(|i| word(data, i)).collect();
-            icons.push(Icon {
-                width,
-                height,
-                argb,
-            });
-            at = start + n;
-        }
-        icons
+        headers(data).into_iter().map(|h| h.read(data)).collect()
     }
 
     /// The icon to show at `side` × `side` pixels: the smallest at least that large on
-    /// both sides, else the largest.
+    /// both sides, else the largest. Only that icon's pixels are read.
     pub fn best(data: &[u8], side: u32) -> Option<Icon> {
-        let icons = Icon::parse_all(data);
-        let area = |i: &Icon| i.width as u64 * i.height as u64;
-        let big_enough = icons
+        let all = headers(data);
+        let area = |h: &&Header| h.width as u64 * h.height as u64;
+        let big_enough = all
             .iter()
-            .filter(|i| i.width >= side && i.height >= side)
-            .min_by_key(|i| area(i));
+            .filter(|h| h.width >= side && h.height >= side)
+            .min_by_key(area);
         big_enough
-            .or_else(|| icons.iter().max_by_key(|i| area(i)))
-            .cloned()
+            .or_else(|| all.iter().max_by_key(area))
+            .map(|h| h.read(data))
     }
 
     /// The icon as the bytes of a `_NET_WM_ICON` value (append several for several sizes).
@@ -281,6 +261,51 @@ impl Icon {
             .flat_map(|v| v.to_le_bytes())
             .collect()
     }
+}
+
+/// Where one icon of a `_NET_WM_ICON` value is: its size, and its first pixel's word.
+struct Header {
+    width: u32,
+    height: u32,
+    start: usize,
+}
+
+impl Header {
+    /// The icon's pixels, copied out of `data`.
+    fn read(&self, data: &[u8]) -> Icon {
+        let n = self.width as usize * self.height as usize;
+        Icon {
+            width: self.width,
+            height: self.height,
+            argb: (self.start..self.start + n)
+                .filter_map(|i| word(data, i))
+                .collect(),
+        }
+    }
+}
+
+/// The icons of a `_NET_WM_ICON` value, without their pixels: a walk over the sizes.
+fn headers(data: &[u8]) -> Vec<Header> {
+    let mut found = Vec::new();
+    let mut at = 0usize;
+    while let (Some(width), Some(height)) = (word(data, at), word(data, at + 1)) {
+        let side = 1..=MAX_ICON_SIDE;
+        if !side.contains(&width) || !side.contains(&height) {
+            break;
+        }
+        let n = width as usize * height as usize;
+        let start = at + 2;
+        if data.len() / 4 < start + n {
+            break;
+        }
+        found.push(Header {
+            width,
+            height,
+            start,
+        });
+        at = start + n;
+    }
+    found
 }
 
 #[cfg(test)]

@@ -224,9 +224,38 @@ pub struct QueryTextExtents {
 pub struct QueryTextExtentsBatch {
     /// GC whose face and font size are used.
     pub gc: GcId,
-    /// The texts (at most [`MAX_TEXT_BATCH`]).
+    /// The texts (at most [`MAX_TEXT_BATCH`]). Decoding keeps one more than that at most
+    /// (so that the server can refuse the request) and skips the rest without storing
+    /// them: a frame of millions of empty strings costs no memory.
+    #[serde(deserialize_with = "bounded_texts")]
     pub texts: Vec<String>,
 }
 
 /// The most texts one QueryTextExtentsBatch may ask about.
 pub const MAX_TEXT_BATCH: usize = 4096;
+
+/// Reads an array of strings, keeping the first [`MAX_TEXT_BATCH`] + 1.
+fn bounded_texts<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Texts;
+    impl<'de> serde::de::Visitor<'de> for Texts {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of strings")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut kept = Vec::new();
+            while kept.len() <= MAX_TEXT_BATCH {
+                match seq.next_element::<String>()? {
+                    Some(t) => kept.push(t),
+                    None => return Ok(kept),
+                }
+            }
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(kept)
+        }
+    }
+    d.deserialize_seq(Texts)
+}

@@ -2,7 +2,7 @@
 
 use super::{baseline, metrics, press, theme};
 use crate::window::Window;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use yonder_fonts::Face;
 use yonder_protocol::event::KeyEvent;
 use yonder_protocol::{keysym, Drawable, Event, ModMask, Point, Rect};
@@ -41,8 +41,9 @@ pub struct TextEntry {
     caret: usize,
     /// The other end of the selection (equal to `caret`: none).
     anchor: usize,
-    /// Pixels of text scrolled out at the left.
-    scroll: i32,
+    /// Pixels of text scrolled out at the left (set again when drawn, by the display's
+    /// measures).
+    scroll: Cell<i32>,
     /// Button 1 went down in the entry and is held: motion selects.
     dragging: bool,
     /// The carets of the text last drawn, as the display measured them: what a click
@@ -176,7 +177,8 @@ impl TextEntry {
         let r = self.rect;
         win.fill(d, theme::FIELD, &[r]);
         let carets = win.carets_in(Face::Sans, theme::TEXT_PX, &self.text);
-        let x0 = r.x + PAD - self.scroll;
+        self.scroll.set(self.scrolled(&carets));
+        let x0 = r.x + PAD - self.scroll.get();
         // Text, selection and caret are clipped to the field, inside its outline.
         let inner = Rect::new(
             r.x + 2,
@@ -191,7 +193,7 @@ impl TextEntry {
             win.fill(
                 d,
                 theme::SELECTION,
-                &[Rect::new(l, inner.y, (rr - l) as u32, inner.height)],
+                &[Rect::new(l, inner.y, (rr - l).max(0) as u32, inner.height)],
             );
         }
         win.text(
@@ -270,7 +272,7 @@ impl TextEntry {
 
     /// The caret position nearest to window x `x`.
     fn index_at(&self, x: i32) -> usize {
-        let at = x - (self.rect.x + PAD - self.scroll);
+        let at = x - (self.rect.x + PAD - self.scroll.get());
         let carets = self.carets();
         (0..carets.len())
             .min_by_key(|&i| (carets[i] - at).abs())
@@ -279,15 +281,22 @@ impl TextEntry {
 
     /// Scrolls so that the caret is inside the field.
     fn follow_caret(&mut self) {
-        let carets = self.carets();
+        let scroll = self.scrolled(&self.carets());
+        self.scroll.set(scroll);
+    }
+
+    /// The scroll that shows the caret with `carets` (the least change from the current
+    /// one), and no more than the text's end past the field's right side.
+    fn scrolled(&self, carets: &[i32]) -> i32 {
+        let mut scroll = self.scroll.get();
         let x = carets[self.caret.min(carets.len() - 1)];
         let room = (self.rect.width as i32 - 2 * PAD).max(1);
-        if x - self.scroll > room {
-            self.scroll = x - room;
-        } else if x < self.scroll {
-            self.scroll = x;
+        if x - scroll > room {
+            scroll = x - room;
+        } else if x < scroll {
+            scroll = x;
         }
         let width = carets.last().copied().unwrap_or(0);
-        self.scroll = self.scroll.min((width - room).max(0)).max(0);
+        scroll.min((width - room).max(0)).max(0)
     }
 }

@@ -17,9 +17,9 @@ use yonder_protocol::{atoms, Atom, WindowId};
 /// The hints a window starts with. `Hints::default()` is a normal window with none.
 #[derive(Debug, Clone, Default)]
 pub struct Hints<'a> {
-    /// What kind of window it is: the window manager frames, focuses and stacks it
-    /// accordingly (a dialog is centred over the window it belongs to, a splash screen on
-    /// the screen, neither has… see [`WindowType`]).
+    /// What kind of window it is: the window manager frames, focuses, places and stacks
+    /// it accordingly (see [`WindowType`]: a dialog is framed and centred, a splash screen
+    /// is centred with no frame, a dock has no frame and stays above normal windows).
     pub kind: WindowType,
     /// The window it is a dialog for: centred over it, raised with it.
     pub transient_for: Option<WindowId>,
@@ -34,7 +34,8 @@ pub struct Hints<'a> {
 impl<'c> Window<'c> {
     /// Like [`Window::open`], with the window manager's hints set before the window is
     /// mapped (the first map is when the window manager reads its kind and the window it
-    /// belongs to). Waits one round trip, for the hints' atom names.
+    /// belongs to). Waits for the hints' atom names: a round trip for each hint given but
+    /// `transient_for`.
     pub fn open_hinted(
         conn: &'c Connection,
         spec: WindowSpec,
@@ -85,7 +86,8 @@ impl<'c> Window<'c> {
     /// Asks the window manager to maximise the window (across, down or both), make it
     /// fullscreen, or bring it back (`WmStates::default()`); before or after the map. The
     /// result arrives as a Configure event, and the user may change it again (the
-    /// title bar's maximise button).
+    /// title bar's maximise button). The window's `_NET_WM_STATE` is replaced: other
+    /// states set on it by someone else are dropped.
     pub fn set_states(&self, states: WmStates) -> Result<(), ReplyError> {
         let mut names = vec![NET_WM_STATE];
         names.extend(states.names());

@@ -16,13 +16,19 @@ use yonder_protocol::handshake::FontFace;
 use yonder_protocol::reply::TextExtentsReply;
 use yonder_protocol::request::{GcValues, MAX_TEXT_BATCH};
 
-/// The server's answers, by face, size (its bits) and text. Only used on a display whose
-/// fonts are not the toolkit's; emptied when it grows past [`MAX_KEPT`].
+/// The server's answers, by the server's font for the face (its digest, so that a
+/// display that changed — a restart, a move — is asked again), face, size (its bits) and
+/// text. Only used on a display whose fonts are not the toolkit's; emptied when it
+/// holds more than [`MAX_KEPT`].
 #[derive(Default)]
-pub(super) struct Measured(RefCell<HashMap<(u8, u32, String), Extents>>);
+pub(super) struct Measured(RefCell<HashMap<(u64, u8, u32, String), Extents>>);
 
 /// The most answers kept.
 const MAX_KEPT: usize = 8192;
+
+/// The most bytes of text one batch asks about (several batches go out together): well
+/// inside a frame's limit whatever the texts.
+const MAX_BATCH_BYTES: usize = 1 << 20;
 
 impl Window<'_> {
     /// Measures `text` in DejaVu Sans at `px` pixels: see [`Window::measure_in`].
@@ -46,7 +52,9 @@ impl Window<'_> {
     /// The caret positions in `text` in `face` at `px` pixels: the pen's x before each
     /// character and after the last (so one more than the characters). Measured like
     /// [`Window::measure_in`]: on the client, or by asking the server for the width of
-    /// every prefix in one round trip.
+    /// every prefix in one round trip (there a caret between a kerned pair stands where
+    /// the first character ends, a pixel or so off the next one's pen position; and a
+    /// line of n characters asks about n prefixes, about n²/2 bytes).
     pub fn carets_in(&self, face: Face, px: f32, text: &str) -> Vec<i32> {
         if let Some(m) = self.local_metrics(face) {
             return m.carets(px, text);
@@ -81,7 +89,23 @@ impl Window<'_> {
     /// pipelined QueryTextExtents from an older one. A question lost with the display (a
     /// restart, protocol.md §5.4) is asked once more; what stays unanswered measures 0.
     fn ask(&self, face: Face, px: f32, texts: &[&str]) -> Vec<Extents> {
-        let key = |t: &str| (face.number(), px.to_bits(), t.to_string());
+        let digest = self.conn.setup().ok().and_then(|s| {
+            s.fonts
+                .iter()
+                .find(|f| f.face == face.number())
+                .map(|f| f.digest)
+        });
+        let key = |t: &str| {
+            (
+                digest.unwrap_or(0),
+                face.number(),
+                px.to_bits(),
+                t.to_string(),
+            )
+        };
+        if self.measured.0.borrow().len() > MAX_KEPT {
+            self.measured.0.borrow_mut().clear();
+        }
         let missing: Vec<&str> = {
             let kept = self.measured.0.borrow();
             let mut m: Vec<&str> = texts
@@ -99,9 +123,6 @@ impl Window<'_> {
                 r => r,
             };
             let mut kept = self.measured.0.borrow_mut();
-            if kept.len() + missing.len() > MAX_KEPT {
-                kept.clear();
-            }
             if let Ok(answers) = answers {
                 for (t, r) in missing.iter().zip(answers) {
                     kept.insert(key(t), extents(&r));
@@ -119,8 +140,7 @@ impl Window<'_> {
     fn query(&self, texts: &[&str]) -> Result<Vec<TextExtentsReply>, yonder::ReplyError> {
         let batched = self.conn.setup().is_ok_and(|s| s.minor >= 8);
         if batched {
-            let cookies: Vec<_> = texts
-                .chunks(MAX_TEXT_BATCH)
+            let cookies: Vec<_> = batches(texts)
                 .map(|c| self.conn.query_text_extents_batch(self.gc, c))
                 .collect();
             let mut out = Vec::with_capacity(texts.len());
@@ -150,6 +170,30 @@ impl Window<'_> {
     }
 }
 
+/// `texts` in runs of at most `MAX_TEXT_BATCH` texts and about [`MAX_BATCH_BYTES`] bytes
+/// (a run holds one text at least).
+fn batches<'a>(texts: &'a [&'a str]) -> impl Iterator<Item = &'a [&'a str]> + 'a {
+    let mut rest = texts;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0;
+        let n = rest
+            .iter()
+            .take(MAX_TEXT_BATCH)
+            .take_while(|t| {
+                bytes += t.len() + 8;
+                bytes <= MAX_BATCH_BYTES
+            })
+            .count()
+            .max(1);
+        let (run, after) = rest.split_at(n);
+        rest = after;
+        Some(run)
+    })
+}
+
 /// The server's answer as the toolkit's extents (no ink columns: `left` 0, `right` the
 /// width).
 fn extents(r: &TextExtentsReply) -> Extents {
@@ -174,6 +218,20 @@ fn same_font(fonts: &[FontFace], face: Face) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_keep_within_the_count_and_the_bytes() {
+        let long = "x".repeat(400_000);
+        let texts: Vec<&str> = vec![&long, &long, &long, "a", "b"];
+        let runs: Vec<usize> = batches(&texts).map(|r| r.len()).collect();
+        assert_eq!(runs, [2, 3], "about a megabyte each");
+        let many = vec!["a"; MAX_TEXT_BATCH + 5];
+        let runs: Vec<usize> = batches(&many).map(|r| r.len()).collect();
+        assert_eq!(runs, [MAX_TEXT_BATCH, 5]);
+        let huge = "y".repeat(3 << 20);
+        assert_eq!(batches(&[huge.as_str()]).count(), 1, "one text at least");
+        assert_eq!(batches(&[]).count(), 0);
+    }
 
     #[test]
     fn fonts_agree_only_with_the_same_digest() {

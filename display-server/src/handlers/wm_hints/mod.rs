@@ -13,7 +13,7 @@ use crate::state::State;
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::hints::{atom_list, NET_WM_ICON, NET_WM_STATE};
 use yonder_protocol::request::ConfigureWindow;
-use yonder_protocol::{Atom, Rect, Size, WindowId};
+use yonder_protocol::{Atom, ClientId, Size, WindowId};
 
 /// Hook: `w` is about to be mapped. The first time a managed window is mapped the window
 /// manager takes it into management: it reads the window's hints, gives it the size its
@@ -39,26 +39,30 @@ pub(crate) fn first_map(s: &mut State, w: WindowId) -> bool {
     } else {
         hints.constrain(rect.size(), 1, s.max_drawable_side)
     };
+    if size != rect.size() {
+        let resize = ConfigureWindow {
+            width: Some(size.width),
+            height: Some(size.height),
+            ..Default::default()
+        };
+        window_config::wm_configure(s, w, resize);
+    }
+    // Placed with the size it has (the resize may have been refused: a quota).
+    let Some(sized) = s.windows.get(&w).map(|x| x.rect) else {
+        return false;
+    };
     let over = s
         .transient_for(w)
         .and_then(|p| s.visible_rect_with_frame(p));
-    let sized = Rect::new(rect.x, rect.y, size.width, size.height);
-    let at =
-        s.wm.manage(w, sized, screen, Managed::new(kind, icon), over)
-            .unwrap_or(sized.origin());
-    if at != rect.origin() || size != rect.size() {
+    let placed =
+        s.wm.manage(w, sized, screen, Managed::new(kind, icon), over);
+    if let Some(at) = placed {
         let change = ConfigureWindow {
-            window: w,
-            x: Some(at.x).filter(|_| at.x != rect.x),
-            y: Some(at.y).filter(|_| at.y != rect.y),
-            width: Some(size.width).filter(|_| size != rect.size()),
-            height: Some(size.height).filter(|_| size != rect.size()),
+            x: Some(at.x),
+            y: Some(at.y),
             ..Default::default()
         };
-        let owner = s.owner_of(w.0).unwrap_or_default();
-        if let Err(e) = window_config::configure_window(s, owner, change) {
-            tracing::debug!(window = %w, error = %e, "window manager configure failed");
-        }
+        window_config::wm_configure(s, w, change);
     }
     let asked = states_asked(s, w);
     if asked.any() {
@@ -71,8 +75,8 @@ pub(crate) fn first_map(s: &mut State, w: WindowId) -> bool {
 /// Hook: property `atom` of `w` changed or was deleted. The window manager follows a
 /// managed window's new icon and new states; its type is read once, at the first map
 /// (EWMH asks apps to set it before).
-pub(crate) fn property_changed(s: &mut State, w: WindowId, atom: Atom) {
-    if !s.wm.managed.contains_key(&w) {
+pub(crate) fn property_changed(s: &mut State, c: ClientId, w: WindowId, atom: Atom) {
+    if !s.wm.managed.contains_key(&w) || !may_steer(s, c, w) {
         return;
     }
     match s.atoms.name(atom) {
@@ -94,8 +98,9 @@ pub(crate) fn property_changed(s: &mut State, w: WindowId, atom: Atom) {
 /// little-endian `u32`s: the action, 0 remove, 1 add, 2 toggle; two state atoms, 0 for
 /// none; the source; unused) changes the states of the managed window it names.
 /// Malformed requests are ignored, as X window managers ignore them.
-pub(crate) fn client_message(s: &mut State, m: &ClientMessage) {
-    if s.atoms.name(m.type_) != Some(NET_WM_STATE) || !s.wm.managed.contains_key(&m.window) {
+pub(crate) fn client_message(s: &mut State, c: ClientId, m: &ClientMessage) {
+    let managed = s.wm.managed.contains_key(&m.window);
+    if s.atoms.name(m.type_) != Some(NET_WM_STATE) || !managed || !may_steer(s, c, m.window) {
         return;
     }
     let words: Vec<u32> = atom_list(&m.data).collect();
@@ -126,6 +131,14 @@ pub(crate) fn client_message(s: &mut State, m: &ClientMessage) {
         }
     }
     states::set_states(s, m.window, want);
+}
+
+/// Whether client `c` may change how the window manager shows `w` (its states, its
+/// icon): its owner, or a trusted client (a pager, a test harness). Another untrusted
+/// client's change of the property is kept, as X keeps it, but not acted on
+/// (protocol.md §19).
+fn may_steer(s: &State, c: ClientId, w: WindowId) -> bool {
+    s.owner_of(w.0) == Some(c) || s.is_trusted(c)
 }
 
 /// The states `w`'s `_NET_WM_STATE` asks for.

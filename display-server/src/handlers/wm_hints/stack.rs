@@ -1,8 +1,8 @@
 //! Stacking by layer (protocol.md §16.7): desktops below every other window, docks,
 //! notifications and popups above normal windows, a fullscreen window above those, and
 //! override-redirect windows (menus, tooltips, drag icons) above all, where their clients
-//! put them. Raising a window puts it at the top of its layer, with the dialogs that are
-//! transient for it just above it.
+//! put them. A dialog is in its window's layer at least. Raising a window puts it at the
+//! top of its layer, with the dialogs that are transient for it (and theirs) just above it.
 
 use crate::handlers::window_config;
 use crate::state::wm::Layer;
@@ -10,32 +10,56 @@ use crate::state::State;
 use yonder_protocol::request::{ConfigureWindow, StackMode};
 use yonder_protocol::WindowId;
 
-/// The layer of the top-level `w`: its kind's and states' when managed, normal otherwise.
+/// How many windows up a chain of `WM_TRANSIENT_FOR` is followed (a dialog of a dialog…);
+/// a longer chain, or a loop, stops there.
+const MAX_TRANSIENT_DEPTH: usize = 16;
+
+/// The layer of the top-level `w`: its kind's and states' when managed, normal otherwise;
+/// and a dialog's is at least its window's (a dialog of a fullscreen window is above it).
 fn layer(s: &State, w: WindowId) -> Layer {
-    s.wm.managed.get(&w).map_or(Layer::Normal, |m| m.layer())
+    let own = |w: WindowId| s.wm.managed.get(&w).map_or(Layer::Normal, |m| m.layer());
+    let mut layer = own(w);
+    let mut at = w;
+    for _ in 0..MAX_TRANSIENT_DEPTH {
+        let Some(parent) = s.transient_for(at) else {
+            break;
+        };
+        layer = layer.max(own(parent));
+        at = parent;
+    }
+    layer
 }
 
 /// Raises the top-level `w` to the top of its layer (above every mapped window of its
 /// layer and the layers below, below every one of a higher layer and every
-/// override-redirect window above it), then the mapped windows transient for it above it.
+/// override-redirect window above it), then the mapped windows transient for it above it,
+/// and theirs above them (a dialog of a dialog), each in its stacking order.
 pub(crate) fn raise(s: &mut State, w: WindowId) {
     raise_one(s, w);
-    let transients: Vec<WindowId> = s
-        .windows
-        .get(&WindowId::ROOT)
-        .map(|root| root.children.clone())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|&t| {
-            t != w
-                && s.windows.get(&t).is_some_and(|x| x.mapped)
-                && s.wm.managed.contains_key(&t)
-                && s.transient_for(t) == Some(w)
-        })
-        .collect();
-    for t in transients {
-        // A dialog's layer is the normal one at least: it stays above its window.
-        raise_one(s, t);
+    let mut done = vec![w];
+    let mut parents = vec![w];
+    for _ in 0..MAX_TRANSIENT_DEPTH {
+        let transients: Vec<WindowId> = s
+            .windows
+            .get(&WindowId::ROOT)
+            .map(|root| root.children.clone())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|&t| {
+                !done.contains(&t)
+                    && s.windows.get(&t).is_some_and(|x| x.mapped)
+                    && s.wm.managed.contains_key(&t)
+                    && s.transient_for(t).is_some_and(|p| parents.contains(&p))
+            })
+            .collect();
+        if transients.is_empty() {
+            break;
+        }
+        for &t in &transients {
+            raise_one(s, t);
+        }
+        done.extend(&transients);
+        parents = transients;
     }
 }
 

@@ -5,7 +5,6 @@
 use super::stack;
 use crate::events;
 use crate::handlers::window_config;
-use crate::state::quota::property_cost;
 use crate::state::wm::{WmStates, BORDER, TITLE_HEIGHT};
 use crate::state::Property;
 use crate::state::State;
@@ -36,17 +35,7 @@ pub(crate) fn set_states(s: &mut State, w: WindowId, want: WmStates) {
     m.restore = want.any().then_some(home);
     // Where the frame was and is: the state may have taken it away or given it back.
     s.framebuffer.damage(crate::state::wm::frame_of(now));
-    window_config::wm_configure(
-        s,
-        w,
-        ConfigureWindow {
-            x: Some(target.x),
-            y: Some(target.y),
-            width: Some(target.width),
-            height: Some(target.height),
-            ..Default::default()
-        },
-    );
+    set_rect(s, w, target);
     if let Some(f) = s.visible_rect_with_frame(w) {
         s.framebuffer.damage(f);
     }
@@ -69,17 +58,7 @@ pub(crate) fn screen_resized(s: &mut State) {
             .collect();
     for (w, states, home) in placed {
         let target = geometry(s, w, states, home);
-        window_config::wm_configure(
-            s,
-            w,
-            ConfigureWindow {
-                x: Some(target.x),
-                y: Some(target.y),
-                width: Some(target.width),
-                height: Some(target.height),
-                ..Default::default()
-            },
-        );
+        set_rect(s, w, target);
     }
 }
 
@@ -95,6 +74,18 @@ pub(crate) fn toggle_maximized(s: &mut State, w: WindowId) {
         ..now
     };
     set_states(s, w, want);
+}
+
+/// Moves and resizes `w` to `r`, as a ConfigureWindow of the window manager's.
+fn set_rect(s: &mut State, w: WindowId, r: Rect) {
+    let change = ConfigureWindow {
+        x: Some(r.x),
+        y: Some(r.y),
+        width: Some(r.width),
+        height: Some(r.height),
+        ..Default::default()
+    };
+    window_config::wm_configure(s, w, change);
 }
 
 /// The rectangle `w` takes with the states `want`, from `home` (where it is, or was before
@@ -138,29 +129,14 @@ fn publish(s: &mut State, w: WindowId, states: WmStates) {
     if list == before {
         return;
     }
-    // Written as ChangeProperty would (charged to the window's owner), without its
-    // checks: the window and the atoms exist, and the value is small.
     let data: Vec<u8> = list.iter().flat_map(|a| a.to_le_bytes()).collect();
-    let old_len = s
-        .windows
-        .get(&w)
-        .and_then(|x| x.properties.get(&property))
-        .map(|p| p.data.len());
-    let (add, release) = (property_cost(data.len()), old_len.map_or(0, property_cost));
-    if let Err(e) = s.check_property_quota(w, add, release) {
+    let value = Property {
+        type_: atoms::ATOM,
+        data,
+    };
+    if let Err(e) = s.replace_property(w, property, value) {
         tracing::debug!(window = %w, error = %e, "cannot publish the window's states");
         return;
     }
-    let Some(win) = s.windows.get_mut(&w) else {
-        return;
-    };
-    win.properties.insert(
-        property,
-        Property {
-            type_: atoms::ATOM,
-            data,
-        },
-    );
-    s.charge_property(w, add, release);
     events::notify_property(s, w, property, PropertyState::NewValue);
 }

@@ -355,7 +355,6 @@ pub fn place(requested: Point, size: Size, screen: Size, next_slot: &mut u32) ->
     if requested != Point::new(0, 0) {
         let (b, t) = (BORDER as i64, TITLE_HEIGHT as i64);
         // The frame's start along one side: kept if the frame fits there, else moved in.
-        let fit = |at: i64, len: i64, screen: i64| at.min(screen - len).max(0);
         let x = fit(requested.x as i64 - b, size.width as i64 + 2 * b, sw) + b;
         let y = fit(requested.y as i64 - t, size.height as i64 + t + b, sh) + t;
         return Point::new(
@@ -398,12 +397,17 @@ fn centre(size: Size, area: Rect) -> Point {
 /// the screen, else moved just enough that it is (its top-left corner at the screen's
 /// along a side where it is larger than the screen).
 pub fn place_bare(requested: Point, size: Size, screen: Size) -> Point {
-    let fit =
-        |at: i32, len: u32, screen: u32| (at as i64).min(screen as i64 - len as i64).max(0) as i32;
+    let along = |at: i32, len: u32, screen: u32| fit(at as i64, len as i64, screen as i64) as i32;
     Point::new(
-        fit(requested.x, size.width, screen.width),
-        fit(requested.y, size.height, screen.height),
+        along(requested.x, size.width, screen.width),
+        along(requested.y, size.height, screen.height),
     )
+}
+
+/// Where something of length `len` that asks to start at `at` starts on a side of length
+/// `screen`: where it asks when it fits there, else moved in just enough, else at 0.
+fn fit(at: i64, len: i64, screen: i64) -> i64 {
+    at.min(screen - len).max(0)
 }
 
 impl Wm {
