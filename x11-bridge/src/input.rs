@@ -18,7 +18,12 @@ pub struct Keymap {
     syms: Vec<u32>,
     /// Keysyms the bridge gave keycodes of their own.
     added: HashMap<u32, u8>,
+    /// The Shift keys held, as played (left, right).
+    shift: [bool; 2],
 }
+
+/// Shift_L and Shift_R.
+const SHIFTS: [u32; 2] = [0xffe1, 0xffe2];
 
 impl Keymap {
     /// Reads the X server's keymap.
@@ -35,21 +40,26 @@ impl Keymap {
             per_code: reply.keysyms_per_keycode as usize,
             syms: reply.keysyms,
             added: HashMap::new(),
+            shift: [false; 2],
         })
     }
 
-    /// The keycode that types `keysym`: one of the keymap's, else a free one given it.
-    fn keycode(&mut self, x: &RustConnection, keysym: u32) -> Option<u8> {
+    /// The keycode that types `keysym`, and whether it needs Shift: one of the keymap's
+    /// (its first two levels: plain and shifted), else a free one given it.
+    fn keycode(&mut self, x: &RustConnection, keysym: u32) -> Option<(u8, bool)> {
         if self.per_code == 0 || keysym == 0 {
             return None;
         }
         let rows = self.syms.chunks(self.per_code);
-        let found = rows.clone().position(|r| r.contains(&keysym));
-        if let Some(i) = found {
-            return Some(self.min + i as u8);
+        let found = rows
+            .clone()
+            .enumerate()
+            .find_map(|(i, r)| r.iter().take(2).position(|s| *s == keysym).map(|l| (i, l)));
+        if let Some((i, level)) = found {
+            return Some((self.min + i as u8, level == 1));
         }
         if let Some(code) = self.added.get(&keysym) {
-            return Some(*code);
+            return Some((*code, false));
         }
         let free = rows.clone().position(|r| r.iter().all(|s| *s == 0))?;
         let code = self.min + free as u8;
@@ -61,7 +71,7 @@ impl Keymap {
         let at = free * self.per_code;
         self.syms[at..at + self.per_code].copy_from_slice(&row);
         self.added.insert(keysym, code);
-        Some(code)
+        Some((code, false))
     }
 }
 
@@ -88,7 +98,9 @@ pub fn button(x: &RustConnection, root: xproto::Window, button: u8, pressed: boo
     let _ = x.xtest_fake_input(kind, button, 0, root, 0, 0, 0);
 }
 
-/// Plays the key of `keysym` going down or up.
+/// Plays the key of `keysym` going down or up. A character on a key's shifted level
+/// (`>`, `A`) typed with no Shift held (synthetic input, an input method's text) is
+/// played with Shift around it, so the program gets the character that was typed.
 pub fn key(
     x: &RustConnection,
     keymap: &mut Keymap,
@@ -96,12 +108,29 @@ pub fn key(
     keysym: u32,
     pressed: bool,
 ) {
-    let Some(code) = keymap.keycode(x, keysym) else {
+    if let Some(i) = SHIFTS.iter().position(|s| *s == keysym) {
+        keymap.shift[i] = pressed;
+    }
+    let Some((code, shifted)) = keymap.keycode(x, keysym) else {
         return;
     };
-    let kind = match pressed {
-        true => xproto::KEY_PRESS_EVENT,
-        false => xproto::KEY_RELEASE_EVENT,
+    let play = |code: u8, down: bool| {
+        let kind = match down {
+            true => xproto::KEY_PRESS_EVENT,
+            false => xproto::KEY_RELEASE_EVENT,
+        };
+        let _ = x.xtest_fake_input(kind, code, 0, root, 0, 0, 0);
     };
-    let _ = x.xtest_fake_input(kind, code, 0, root, 0, 0, 0);
+    let add_shift = shifted && pressed && !keymap.shift.contains(&true);
+    let shift = add_shift
+        .then(|| keymap.keycode(x, SHIFTS[0]))
+        .flatten()
+        .map(|(c, _)| c);
+    if let Some(s) = shift {
+        play(s, true);
+    }
+    play(code, pressed);
+    if let Some(s) = shift {
+        play(s, false);
+    }
 }

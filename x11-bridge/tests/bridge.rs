@@ -153,3 +153,104 @@ fn xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind() {
         d.mapped_window_of("xeyes").is_none()
     });
 }
+
+/// Whether `program` is installed; a skip message otherwise (a failure in CI).
+fn have(program: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("YONDER_REQUIRE_XVFB").as_deref() != Ok("1"),
+            "{program} is required"
+        );
+        eprintln!("SKIPPED: {program} is not installed");
+    }
+    found
+}
+
+#[test]
+fn typing_into_xterm_runs_the_command_and_shows_its_output() {
+    if !have_x_programs() || !have("xterm") {
+        return;
+    }
+    let _w = watchdog("typing_into_xterm_runs_the_command_and_shows_its_output");
+    let d = Display::start();
+    let _app = bridge(&d, &["xterm", "-geometry", "50x8", "-e", "sh"]);
+    let w = d.window_of("xterm");
+    let ink = |d: &Display| d.read_window(w).data.iter().filter(|p| **p == 0).count();
+    eventually("xterm shows its prompt", || ink(&d) > 20);
+    let before = ink(&d);
+    let origin = d.conn.get_geometry(w).reply().unwrap().rect;
+    d.click(origin.x + 20, origin.y + 20);
+    // `>` is on a shifted key: the bridge holds Shift for it.
+    d.type_text("echo hello-yonder > out.txt");
+    d.key(yonder_protocol::keysym::RETURN);
+    eventually("the command ran in xterm's shell", || {
+        std::fs::read_to_string(d.path("out.txt")).is_ok_and(|t| t == "hello-yonder\n")
+    });
+    eventually("the typed line shows in the Yonder window", || {
+        ink(&d) > before + 100
+    });
+}
+
+#[test]
+fn a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program() {
+    if !have_x_programs() || !have("zenity") {
+        return;
+    }
+    let _w =
+        watchdog("a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program");
+    let d = Display::start();
+    let app = bridge(
+        &d,
+        &[
+            "zenity",
+            "--forms",
+            "--title=Form",
+            "--add-combo=Fruit",
+            "--combo-values=apple|banana|cherry",
+        ],
+    );
+    let w = d.window_of("zenity");
+    let form = d.conn.get_geometry(w).reply().unwrap().rect;
+    // The combo box: right of its label, in the form's first row.
+    let combo = (form.x + 105, form.y + 53);
+    let popup = |d: &Display| {
+        d.top_levels().into_iter().find_map(|t| {
+            let a = d.conn.get_window_attributes(t).reply().ok()?;
+            let r = d.conn.get_geometry(t).reply().ok()?.rect;
+            let mapped = a.map_state != yonder_protocol::reply::MapState::Unmapped;
+            (mapped && a.override_redirect && r.height > 40 && r.width > 40).then_some(r)
+        })
+    };
+    let mut list = None;
+    eventually("the combo box's list opens", || {
+        if list.is_none() {
+            d.click(combo.0, combo.1);
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        list = popup(&d);
+        list.is_some()
+    });
+    let list = list.unwrap();
+    // Under the box (or over it, GTK puts the chosen row on the box), not at the
+    // screen's corner, and as wide as the box's column.
+    assert!(
+        (list.x - combo.0).abs() < 60 && (list.y - combo.1).abs() < 60,
+        "the list at {list:?}, the box at {combo:?}"
+    );
+    // The second of the three rows, then OK (the form's bottom-right button).
+    d.click(
+        list.x + list.width as i32 / 2,
+        list.y + list.height as i32 / 2,
+    );
+    eventually("the list closes", || popup(&d).is_none());
+    d.click(
+        form.x + form.width as i32 - 50,
+        form.y + form.height as i32 - 25,
+    );
+    let done = app.finish_within(Duration::from_secs(10));
+    assert_eq!(done.stdout.lines().last(), Some("banana"), "{}", done.stderr);
+}
