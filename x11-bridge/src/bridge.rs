@@ -11,6 +11,7 @@
 //! window manager, quotas and `yonder-info` see it as an app; the connections use the
 //! user's ordinary cookie, never the trusted one.
 
+use crate::hints::{self, HintAtoms};
 use crate::input::{self, Keymap};
 use crate::mirror::Mirror;
 use crate::xserver::XServer;
@@ -25,6 +26,7 @@ use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::protocol::xtest::ConnectionExt as _;
 use x11rb::protocol::Event as XEvent;
 use x11rb::rust_connection::RustConnection;
+use x11rb::wrapper::ConnectionExt as _;
 use yonder::prelude::*;
 use yonder::{ConnectOptions, Incoming};
 use yonder_protocol::request::ConfigureWindow;
@@ -81,7 +83,10 @@ struct Atoms {
     wm_protocols: xproto::Atom,
     wm_delete_window: xproto::Atom,
     net_wm_name: xproto::Atom,
+    net_wm_state: xproto::Atom,
     utf8_string: xproto::Atom,
+    /// The hints carried to Yonder windows.
+    hints: HintAtoms,
 }
 
 /// The bridge's state: the X connection, the programs' Yonder connections and the
@@ -147,8 +152,11 @@ impl Bridge {
             wm_protocols: intern("WM_PROTOCOLS")?,
             wm_delete_window: intern("WM_DELETE_WINDOW")?,
             net_wm_name: intern("_NET_WM_NAME")?,
+            net_wm_state: intern("_NET_WM_STATE")?,
             utf8_string: intern("UTF8_STRING")?,
+            hints: HintAtoms::intern(&x)?,
         };
+        announce_ewmh(&x, root, &atoms, &intern)?;
         let keymap = Keymap::load(&x)?;
         x.flush().map_err(|e| e.to_string())?;
         Ok(Bridge {
@@ -240,6 +248,12 @@ impl Bridge {
             {
                 self.retitle(e.window);
             }
+            XEvent::PropertyNotify(e) if self.atoms.hints.is_hint(e.atom) => {
+                self.copy_hints(e.window, Some(e.atom));
+            }
+            XEvent::ClientMessage(e) if e.type_ == self.atoms.net_wm_state => {
+                self.state_request(&e);
+            }
             _ => {}
         }
     }
@@ -290,12 +304,72 @@ impl Bridge {
             .x
             .damage_create(damage, xw, damage::ReportLevel::BOUNDING_BOX);
         let title = self.title(xw);
-        let app = self.apps.get_mut(&base).expect("inserted");
+        let app = self.apps.get(&base).expect("inserted");
         let m = Mirror::create(&app.conn, base, damage, rect, override_redirect, &title);
-        app.conn.map_window(m.window);
-        app.windows += 1;
         self.by_yonder.insert(m.window, xw);
         self.mirrors.insert(xw, m);
+        // The hints first: the display's window manager reads them at the first map.
+        self.copy_hints(xw, None);
+        if let Some(m) = self.mirrors.get(&xw) {
+            app.conn.map_window(m.window);
+        }
+        if let Some(app) = self.apps.get_mut(&base) {
+            app.windows += 1;
+        }
+    }
+
+    /// Copies `xw`'s hints (all, or the one `only`) to its Yonder window.
+    fn copy_hints(&self, xw: xproto::Window, only: Option<xproto::Atom>) {
+        let Some(m) = self.mirrors.get(&xw) else {
+            return;
+        };
+        let Some(app) = self.apps.get(&m.app) else {
+            return;
+        };
+        let window_of = |w: xproto::Window| self.mirrors.get(&w).map(|m| m.window);
+        hints::copy(
+            &self.x,
+            &self.atoms.hints,
+            xw,
+            &app.conn,
+            m.window,
+            only,
+            window_of,
+        );
+    }
+
+    /// EWMH's request to the window manager to change a window's states (a ClientMessage
+    /// to the root): passed on to the display's window manager as the same request about
+    /// the window's Yonder window (protocol.md §16.7), atoms translated.
+    fn state_request(&self, e: &xproto::ClientMessageEvent) {
+        let Some(m) = self.mirrors.get(&e.window) else {
+            return;
+        };
+        let Some(app) = self.apps.get(&m.app) else {
+            return;
+        };
+        let [action, first, second, source, _] = e.data.as_data32();
+        let translate = |a: u32| -> u32 {
+            let name = (a != 0)
+                .then(|| self.x.get_atom_name(a).ok()?.reply().ok())
+                .flatten();
+            name.and_then(|n| hints::yonder_atom(&app.conn, &String::from_utf8_lossy(&n.name)))
+                .map_or(0, |a| a.0)
+        };
+        let words = [action, translate(first), translate(second), source, 0];
+        let Some(type_) = hints::yonder_atom(&app.conn, "_NET_WM_STATE") else {
+            return;
+        };
+        let message = Event::ClientMessage(yonder_protocol::event::ClientMessage {
+            window: m.window,
+            type_,
+            data: words.iter().flat_map(|w| w.to_le_bytes()).collect(),
+        });
+        app.conn.send_event(
+            app.conn.root(),
+            yonder_protocol::EventMask::SUBSTRUCTURE_NOTIFY,
+            message,
+        );
     }
 
     /// An X top-level was unmapped: so is its Yonder window.
@@ -349,6 +423,11 @@ impl Bridge {
         if resized {
             m.dirty = Some(Rect::new(0, 0, rect.width, rect.height));
         }
+        if let Some(i) = m.asked.iter().position(|r| *r == rect) {
+            // What the display asked for: the Yonder window is there already.
+            m.asked.drain(..=i);
+            return;
+        }
         if let Some(app) = self.apps.get(&m.app) {
             app.conn.configure_window(ConfigureWindow {
                 window: m.window,
@@ -381,6 +460,13 @@ impl Bridge {
                     .width(c.rect.width)
                     .height(c.rect.height);
                 let _ = self.x.configure_window(xw, &aux);
+                if let Some(m) = self.mirrors.get_mut(&xw) {
+                    m.asked.push_back(c.rect);
+                    // A bound on what is remembered, if the X server drops some.
+                    if m.asked.len() > 64 {
+                        m.asked.pop_front();
+                    }
+                }
             }
             Event::Motion(m) => {
                 self.raise_for_input(xw);
@@ -519,4 +605,70 @@ impl Bridge {
             })
             .unwrap_or_else(|| "x11 program".to_string())
     }
+}
+
+/// Tells X programs that an EWMH window manager runs (toolkits look before they use
+/// `_NET_WM_STATE` and the like): `_NET_SUPPORTING_WM_CHECK` on the root and on a window
+/// of the bridge's own, named "yonder-x11", and `_NET_SUPPORTED` listing what it carries.
+fn announce_ewmh(
+    x: &RustConnection,
+    root: xproto::Window,
+    atoms: &Atoms,
+    intern: &impl Fn(&str) -> Result<xproto::Atom, String>,
+) -> Result<(), String> {
+    let e = |e: x11rb::errors::ConnectionError| e.to_string();
+    let check = x.generate_id().map_err(|e| e.to_string())?;
+    x.create_window(
+        0,
+        check,
+        root,
+        -1,
+        -1,
+        1,
+        1,
+        0,
+        xproto::WindowClass::INPUT_ONLY,
+        0,
+        &Default::default(),
+    )
+    .map_err(e)?;
+    let supporting = intern("_NET_SUPPORTING_WM_CHECK")?;
+    for w in [root, check] {
+        x.change_property32(
+            xproto::PropMode::REPLACE,
+            w,
+            supporting,
+            xproto::AtomEnum::WINDOW,
+            &[check],
+        )
+        .map_err(e)?;
+    }
+    x.change_property8(
+        xproto::PropMode::REPLACE,
+        check,
+        atoms.net_wm_name,
+        atoms.utf8_string,
+        b"yonder-x11",
+    )
+    .map_err(e)?;
+    let mut supported = vec![atoms.net_wm_name, atoms.net_wm_state, supporting];
+    for name in [
+        "_NET_WM_STATE_MAXIMIZED_HORZ",
+        "_NET_WM_STATE_MAXIMIZED_VERT",
+        "_NET_WM_STATE_FULLSCREEN",
+        "_NET_WM_WINDOW_TYPE",
+        "_NET_WM_ICON",
+    ] {
+        supported.push(intern(name)?);
+    }
+    let net_supported = intern("_NET_SUPPORTED")?;
+    x.change_property32(
+        xproto::PropMode::REPLACE,
+        root,
+        net_supported,
+        xproto::AtomEnum::ATOM,
+        &supported,
+    )
+    .map_err(e)?;
+    Ok(())
 }

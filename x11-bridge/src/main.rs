@@ -16,9 +16,11 @@
 //! * `xserver.rs` – the private Xvfb and the programs started on it
 //! * `bridge.rs`  – the X side: managing and compositing X windows, the event loop
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
+//! * `hints.rs`   – an X window's hints (size, type, states, icon, dialogs) carried over
 //! * `input.rs`   – Yonder input played into the X server (XTEST), keysyms to keycodes
 
 mod bridge;
+mod hints;
 mod input;
 mod mirror;
 mod xserver;

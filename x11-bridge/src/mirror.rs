@@ -34,6 +34,10 @@ pub struct Mirror {
     pub rect: Rect,
     /// What changed since the last copy (window coordinates).
     pub dirty: Option<Rect>,
+    /// Geometries the bridge asked the X server for because the display moved or resized
+    /// the Yonder window, oldest first: the X server's notes of them are not sent back
+    /// (during a drag, an older one would undo the newer).
+    pub asked: std::collections::VecDeque<Rect>,
 }
 
 impl Mirror {
@@ -71,6 +75,7 @@ impl Mirror {
             damage,
             rect,
             dirty: Some(Rect::new(0, 0, rect.width, rect.height)),
+            asked: Default::default(),
         }
     }
 

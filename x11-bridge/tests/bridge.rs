@@ -252,5 +252,48 @@ fn a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program(
         form.y + form.height as i32 - 25,
     );
     let done = app.finish_within(Duration::from_secs(10));
-    assert_eq!(done.stdout.lines().last(), Some("banana"), "{}", done.stderr);
+    assert_eq!(
+        done.stdout.lines().last(),
+        Some("banana"),
+        "{}",
+        done.stderr
+    );
+}
+
+#[test]
+fn a_resize_by_the_displays_window_manager_reaches_the_x_program_and_hints_carry_over() {
+    if !have_x_programs() {
+        return;
+    }
+    let _w = watchdog("a_resize_by_the_displays_window_manager_reaches_the_x_program");
+    let d = Display::start_with(|c| c.window_manager = true);
+    let _app = bridge(
+        &d,
+        &[
+            "xlogo",
+            "-geometry",
+            "100x100",
+            "-bg",
+            "white",
+            "-fg",
+            "black",
+        ],
+    );
+    let w = d.window_of("xlogo");
+    let class = d
+        .conn
+        .get_property(w, yonder_protocol::atoms::WM_CLASS, false)
+        .reply()
+        .unwrap();
+    assert_eq!(class.data, b"xlogo\0XLogo\0", "WM_CLASS carried over");
+    let black = |d: &Display| d.read_window(w).count(0x000000);
+    eventually("xlogo draws", || black(&d) > 300);
+    let small = black(&d);
+    // The grip: the frame's bottom-right corner, outside the window.
+    let r = d.conn.get_geometry(w).reply().unwrap().rect;
+    let grip = (r.x + r.width as i32 + 2, r.y + r.height as i32 + 2);
+    d.drag(grip, (grip.0 + 100, grip.1 + 80));
+    eventually("the Yonder window grew", || d.size_of(w) == (200, 180));
+    // xlogo draws its logo to its window's size: the X window got the new size.
+    eventually("the logo grew with the window", || black(&d) > small * 2);
 }
