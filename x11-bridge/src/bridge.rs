@@ -28,7 +28,7 @@ use x11rb::protocol::Event as XEvent;
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;
 use yonder::prelude::*;
-use yonder::{ConnectOptions, Incoming};
+use yonder::{ConnectOptions, DisplayChange, Incoming};
 use yonder_protocol::request::ConfigureWindow;
 use yonder_protocol::{atoms, Rect, WindowId};
 
@@ -41,6 +41,7 @@ pub fn run(x_display: Option<u32>, program: &[String]) -> Result<(), String> {
     let probe = Connection::connect_with(options("yonder-x11"))
         .map_err(|e| format!("cannot connect to the Yonder display: {e}"))?;
     let screen = probe.screen().map_err(|e| e.to_string())?;
+    drop(probe);
     let xs = XServer::start(screen.width, screen.height, x_display)?;
     println!("yonder-x11: X programs use DISPLAY=:{}", xs.display);
     let (x, screen_num) = x11rb::connect(Some(&format!(":{}", xs.display)))
@@ -186,6 +187,14 @@ impl Bridge {
             while let Some(app) = self.apps.get(&base) {
                 match app.conn.poll_for_event() {
                     Ok(Some(Incoming::Event { event, .. })) => self.yonder_event(event),
+                    Ok(Some(Incoming::Display(
+                        DisplayChange::Back { .. } | DisplayChange::Moved { .. },
+                    ))) => {
+                        // A display that came back, or another one: everything shown again.
+                        for m in self.mirrors.values_mut().filter(|m| m.app == base) {
+                            m.dirty = Some(Rect::new(0, 0, m.rect.width, m.rect.height));
+                        }
+                    }
                     Ok(Some(_)) => {}
                     Ok(None) => break,
                     Err(e) => {
@@ -466,6 +475,11 @@ impl Bridge {
                     if m.asked.len() > 64 {
                         m.asked.pop_front();
                     }
+                }
+            }
+            Event::Expose(x) => {
+                if let Some(m) = self.mirrors.get_mut(&xw) {
+                    m.damaged(x.rect);
                 }
             }
             Event::Motion(m) => {

@@ -10,8 +10,8 @@ use yonder::prelude::*;
 use yonder_protocol::request::{ImageFormat, PropMode, WindowAttributes};
 use yonder_protocol::{atoms, EventMask, Point, Rect, WindowId};
 
-/// The Yonder events a mirror takes: what the user does in it, and what the display's
-/// window manager does to it.
+/// The Yonder events a mirror takes: what the user does in it, what the display's window
+/// manager does to it, and what the display needs drawn again.
 pub const EVENTS: EventMask = EventMask(
     EventMask::KEY_PRESS.0
         | EventMask::KEY_RELEASE.0
@@ -19,6 +19,7 @@ pub const EVENTS: EventMask = EventMask(
         | EventMask::BUTTON_RELEASE.0
         | EventMask::POINTER_MOTION.0
         | EventMask::STRUCTURE_NOTIFY.0
+        | EventMask::EXPOSURE.0
         | EventMask::FOCUS_CHANGE.0,
 );
 

@@ -80,7 +80,6 @@ fn xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it() {
         p.count(0xFFFFFF) > 1000 && p.count(0x000000) > 500
     });
     assert!(d.client("xlogo").is_some(), "xlogo is a client of its own");
-    assert!(d.client("yonder-x11").is_some());
     // The display's close button: xlogo takes WM_DELETE_WINDOW and ends; so does the
     // bridge, whose program it was.
     let finished = {
@@ -296,4 +295,56 @@ fn a_resize_by_the_displays_window_manager_reaches_the_x_program_and_hints_carry
     eventually("the Yonder window grew", || d.size_of(w) == (200, 180));
     // xlogo draws its logo to its window's size: the X window got the new size.
     eventually("the logo grew with the window", || black(&d) > small * 2);
+}
+
+#[test]
+fn an_x_program_survives_its_display_server_killed_and_restarted() {
+    use yonder_test_support::apps::spawn;
+    use yonder_test_support::home::Home;
+    if !have_x_programs() {
+        return;
+    }
+    let _w = watchdog("an_x_program_survives_its_display_server_killed_and_restarted");
+    let home = Home::new(640, 480);
+    let mut server = home.serve();
+    let env = home.env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let bin = built_binary("yonder-x11");
+    let mut app = spawn(
+        &bin.to_string_lossy(),
+        &[
+            "--",
+            "xlogo",
+            "-geometry",
+            "90x90",
+            "-bg",
+            "white",
+            "-fg",
+            "black",
+        ],
+        home.dir.path(),
+        &env,
+    );
+    let o = home.observer();
+    let w = o.window_of("xlogo");
+    eventually("xlogo draws", || o.read_window(w).count(0x000000) > 300);
+    let before = o.read_window(w).data;
+
+    server.child.kill().expect("kill -9 the server");
+    server.child.wait().unwrap();
+    drop(o);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        app.child.try_wait().unwrap().is_none(),
+        "the bridge outlives its display server: {}",
+        std::fs::read_to_string(&app.err).unwrap_or_default()
+    );
+
+    let _server = home.serve();
+    let o = home.observer();
+    let again = o.window_of("xlogo");
+    assert_eq!(again, w, "the same window, made again by the library");
+    eventually("xlogo's pixels are back", || {
+        o.read_window(w).data == before
+    });
 }
