@@ -348,3 +348,38 @@ fn an_x_program_survives_its_display_server_killed_and_restarted() {
         o.read_window(w).data == before
     });
 }
+
+#[test]
+fn an_x_program_moves_to_another_display_and_goes_on_there() {
+    if !have_x_programs() || !have("xclock") {
+        return;
+    }
+    let _w = watchdog("an_x_program_moves_to_another_display_and_goes_on_there");
+    let a = Display::start();
+    let b = Display::start();
+    let _app = bridge(
+        &a,
+        &["xclock", "-digital", "-update", "1", "-strftime", "%T"],
+    );
+    let w = a.window_of("xclock");
+    let face = |d: &Display| d.read_window(w).data;
+    let first = face(&a);
+    eventually("xclock ticks on A", || face(&a) != first);
+    let lines = yonder_test_support::apps::cookie_lines(&[&a, &b]);
+    yonder_test_support::apps::move_window(
+        &built_binary("yonder-move").to_string_lossy(),
+        a.dir.path(),
+        w,
+        &a.handle.unix_display(),
+        &b.handle.unix_display(),
+        &lines,
+    );
+    eventually("xclock's window is on B", || {
+        b.conn.get_geometry(w).reply().is_ok()
+    });
+    eventually("and gone from A", || {
+        a.conn.get_geometry(w).reply().is_err()
+    });
+    let there = face(&b);
+    eventually("xclock ticks on B", || face(&b) != there);
+}
