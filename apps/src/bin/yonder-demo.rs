@@ -8,7 +8,8 @@
 //!
 //! Then it starts `hello`, `yclock`, `yview` (on a picture it makes), `ytrash`, `ypaint`,
 //! `ydoc` (on a sample document with a drawing part) and `yfiles` (on sample files) side by
-//! side, and after about three seconds, when headless or asked with `--screenshot`, saves
+//! side, and beside them an unmodified X11 program, `xclock`, through the bridge
+//! `yonder-x11` (when it, Xvfb and xclock are installed); and after about three seconds, when headless or asked with `--screenshot`, saves
 //! the whole screen as PNG. It ends
 //!
 //! * after `--exit-after SECONDS`, or else
@@ -395,10 +396,16 @@ fn launch(target: &Target, dir: &Path, screen_w: u32) -> Result<Apps, String> {
         ),
         ("yfiles", (400, 320), vec![files]),
     ];
-    let places = layout(&apps.iter().map(|a| a.1).collect::<Vec<_>>(), screen_w);
     let bin = bin_dir()?;
+    let bridge = bin.join("yonder-x11");
+    let x11 = bridge.exists() && on_path("Xvfb") && on_path("xclock");
+    let mut sizes: Vec<(u32, u32)> = apps.iter().map(|a| a.1).collect();
+    if x11 {
+        sizes.push(X11_CLOCK);
+    }
+    let places = layout(&sizes, screen_w);
     let mut started = Apps::default();
-    for ((name, _, own), (x, y)) in apps.into_iter().zip(places) {
+    for ((name, _, own), &(x, y)) in apps.into_iter().zip(&places) {
         let mut cmd = Command::new(bin.join(name));
         cmd.args(["--x", &x.to_string(), "--y", &y.to_string()]);
         if let Some(d) = &target.display_arg {
@@ -413,7 +420,33 @@ fn launch(target: &Target, dir: &Path, screen_w: u32) -> Result<Apps, String> {
             .map_err(|e| format!("cannot start {name}: {e}"))?;
         started.0.push((name.to_string(), child));
     }
+    if let (true, Some(&(x, y))) = (x11, places.get(7)) {
+        // An X11 program through the bridge; it shows as an app named `xclock`.
+        let (w, h) = X11_CLOCK;
+        let mut cmd = Command::new(&bridge);
+        cmd.args(["--", "xclock", "-update", "1"])
+            .args(["-geometry", &format!("{w}x{h}+{x}+{y}")])
+            .envs(target.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null());
+        if let Some(d) = &target.display_arg {
+            cmd.env("YONDER_DISPLAY", d);
+        }
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start yonder-x11: {e}"))?;
+        started.0.push(("xclock".to_string(), child));
+    }
     Ok(started)
+}
+
+/// The size of the X11 clock's window.
+const X11_CLOCK: (u32, u32) = (164, 164);
+
+/// Whether `program` is in a directory of `PATH`.
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
 }
 
 /// Waits until every app has a window on the display (or has ended, or time is up).
