@@ -383,3 +383,142 @@ fn an_x_program_moves_to_another_display_and_goes_on_there() {
     let there = face(&b);
     eventually("xclock ticks on B", || face(&b) != there);
 }
+
+#[test]
+fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use yonder_protocol::atoms;
+    if !have_x_programs() || !have("xterm") {
+        return;
+    }
+    let _w = watchdog("the_selection_goes_from_xterm_to_a_yonder_app_and_back");
+    let d = Display::start();
+    let _app = bridge(
+        &d,
+        &[
+            "xterm",
+            "-geometry",
+            "40x6",
+            "-e",
+            "sh",
+            "-c",
+            "echo copy-me; exec sh",
+        ],
+    );
+    let w = d.window_of("xterm");
+    let o = d.conn.get_geometry(w).reply().unwrap().rect;
+    eventually("xterm shows its first line", || {
+        d.read_window(w)
+            .count_in(yonder_protocol::Rect::new(0, 0, 100, 14), |p| p == 0)
+            > 20
+    });
+    // A triple click selects xterm's first line: xterm owns PRIMARY, and through the
+    // bridge so does its Yonder connection.
+    for _ in 0..3 {
+        d.click(o.x + 10, o.y + 6);
+    }
+    eventually("xterm's Yonder connection owns PRIMARY", || {
+        d.conn
+            .get_selection_owner(atoms::PRIMARY)
+            .reply()
+            .unwrap()
+            .owner
+            == w
+    });
+    // A Yonder app pastes it.
+    let me = d.conn.new_window_id();
+    d.conn.create_window(
+        me,
+        d.conn.root(),
+        yonder_protocol::Rect::new(0, 0, 1, 1),
+        Default::default(),
+    );
+    d.conn
+        .convert_selection(atoms::PRIMARY, atoms::TEXT_PLAIN_UTF8, me, 7);
+    d.conn.flush().unwrap();
+    let mut got = Vec::new();
+    let end = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        assert!(std::time::Instant::now() < end, "no selection data came");
+        match d.conn.poll_for_event().unwrap() {
+            Some(yonder::Incoming::Event {
+                event: yonder_protocol::Event::SelectionData(s),
+                ..
+            }) if s.tag == 7 => {
+                assert!(!s.refused, "the bridge refused the paste");
+                got.extend_from_slice(&s.data);
+                if s.done {
+                    break;
+                }
+            }
+            Some(_) => {}
+            None => std::thread::sleep(Duration::from_millis(10)),
+        }
+    }
+    assert_eq!(String::from_utf8_lossy(&got).trim(), "copy-me");
+
+    // Back: another Yonder app copies; a middle click pastes it into xterm's shell.
+    let stop = Arc::new(AtomicBool::new(false));
+    let owner = {
+        let stop = stop.clone();
+        let options = yonder::ConnectOptions {
+            display: Some(d.handle.unix_display()),
+            cookie: Some(d.handle.cookie.to_vec()),
+            ..Default::default()
+        };
+        std::thread::spawn(move || {
+            let c = yonder::Connection::connect_with(options).unwrap();
+            let win = c.new_window_id();
+            c.create_window(
+                win,
+                c.root(),
+                yonder_protocol::Rect::new(0, 0, 1, 1),
+                Default::default(),
+            );
+            c.set_selection_owner(atoms::PRIMARY, win, Default::default());
+            c.flush().unwrap();
+            while !stop.load(Ordering::Relaxed) {
+                match c.poll_for_event().unwrap() {
+                    Some(yonder::Incoming::Event {
+                        event: yonder_protocol::Event::SelectionRequest(r),
+                        ..
+                    }) => {
+                        match r.target {
+                            atoms::TEXT_PLAIN_UTF8 | atoms::UTF8_STRING => {
+                                c.send_selection_bytes(r.transfer, b"echo pasted-back > out.txt");
+                            }
+                            _ => {
+                                c.refuse_selection(r.transfer);
+                            }
+                        }
+                        c.flush().unwrap();
+                    }
+                    Some(_) => {}
+                    None => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        })
+    };
+    eventually("the other app owns PRIMARY", || {
+        d.conn
+            .get_selection_owner(atoms::PRIMARY)
+            .reply()
+            .unwrap()
+            .owner
+            != w
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    d.input(FakeKind::Motion, 0, o.x + 20, o.y + 40);
+    d.input(FakeKind::ButtonPress, 2, o.x + 20, o.y + 40);
+    d.input(FakeKind::ButtonRelease, 2, o.x + 20, o.y + 40);
+    // The paste goes through the bridge and the other app: Return once it has arrived
+    // (an early Return only runs an empty line).
+    eventually("the pasted command ran in xterm's shell", || {
+        d.key(yonder_protocol::keysym::RETURN);
+        std::thread::sleep(Duration::from_millis(200));
+        std::fs::read_to_string(d.path("out.txt")).is_ok_and(|t| t == "pasted-back\n")
+    });
+    stop.store(true, Ordering::Relaxed);
+    owner.join().unwrap();
+}

@@ -11,6 +11,8 @@
 //! window manager, quotas and `yonder-info` see it as an app; the connections use the
 //! user's ordinary cookie, never the trusted one.
 
+mod clipboard;
+
 use crate::hints::{self, HintAtoms};
 use crate::input::{self, Keymap};
 use crate::mirror::Mirror;
@@ -105,6 +107,8 @@ struct Bridge {
     by_yonder: HashMap<WindowId, xproto::Window>,
     /// The X window last raised in the X server for input.
     raised: Option<xproto::Window>,
+    /// The clipboard between the two sides.
+    clip: clipboard::Clipboard,
 }
 
 impl Bridge {
@@ -159,6 +163,7 @@ impl Bridge {
         };
         announce_ewmh(&x, root, &atoms, &intern)?;
         let keymap = Keymap::load(&x)?;
+        let clip = clipboard::Clipboard::new(&x, root)?;
         x.flush().map_err(|e| e.to_string())?;
         Ok(Bridge {
             x,
@@ -170,6 +175,7 @@ impl Bridge {
             mirrors: HashMap::new(),
             by_yonder: HashMap::new(),
             raised: None,
+            clip,
         })
     }
 
@@ -181,6 +187,18 @@ impl Bridge {
             .map_err(|e| format!("the X server went away: {e}"))?
         {
             self.x_event(e);
+        }
+        loop {
+            match self.clip.control().poll_for_event() {
+                Ok(Some(Incoming::Event { event, .. })) => match event {
+                    Event::SelectionOwner(o) => self.yonder_owner_changed(o.selection, o.owner),
+                    Event::SelectionData(d) => self.yonder_selection_data(&d),
+                    _ => {}
+                },
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => return Err(format!("the display went away: {e}")),
+            }
         }
         let bases: Vec<u32> = self.apps.keys().copied().collect();
         for base in bases {
@@ -206,6 +224,7 @@ impl Bridge {
         }
         self.copy_damage();
         let _ = self.x.flush();
+        let _ = self.clip.control().flush();
         for app in self.apps.values() {
             let _ = app.conn.flush();
         }
@@ -214,7 +233,10 @@ impl Bridge {
 
     /// Waits until a connection has something to read, or `limit`.
     fn wait(&self, limit: Duration) {
-        let mut fds = vec![PollFd::new(self.x.stream(), PollFlags::IN)];
+        let mut fds = vec![
+            PollFd::new(self.x.stream(), PollFlags::IN),
+            PollFd::from_borrowed_fd(self.clip.control().as_fd(), PollFlags::IN),
+        ];
         for app in self.apps.values() {
             fds.push(PollFd::from_borrowed_fd(app.conn.as_fd(), PollFlags::IN));
         }
@@ -251,6 +273,9 @@ impl Bridge {
                     ));
                 }
             }
+            XEvent::PropertyNotify(e) if !self.mirrors.contains_key(&e.window) => {
+                self.x_property_changed(&e);
+            }
             XEvent::PropertyNotify(e)
                 if e.atom == xproto::AtomEnum::WM_NAME.into()
                     || e.atom == self.atoms.net_wm_name =>
@@ -263,6 +288,9 @@ impl Bridge {
             XEvent::ClientMessage(e) if e.type_ == self.atoms.net_wm_state => {
                 self.state_request(&e);
             }
+            XEvent::XfixesSelectionNotify(e) => self.x_owner_changed(e.selection, e.owner),
+            XEvent::SelectionRequest(e) => self.x_wants_yonder_selection(e),
+            XEvent::SelectionNotify(e) => self.x_selection_converted(&e),
             _ => {}
         }
     }
@@ -458,6 +486,12 @@ impl Bridge {
         };
         let at = |x: i32, y: i32| (rect.x + x, rect.y + y);
         let pressed = matches!(e, Event::ButtonPress(_) | Event::KeyPress(_));
+        if let Event::SelectionRequest(r) = &e {
+            if let Some(app) = self.mirrors.get(&xw).map(|m| m.app) {
+                self.yonder_wants_x_selection(app, r);
+            }
+            return;
+        }
         match e {
             Event::Configure(c) if c.rect != rect => {
                 // The display's window manager placed, moved or resized the window: the

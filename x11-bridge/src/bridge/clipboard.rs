@@ -1,0 +1,452 @@
+//! The clipboard between X programs and Yonder apps: X's `CLIPBOARD` and `PRIMARY`
+//! bridged to Yonder's selections of the same names, both ways, lazily (nothing is copied
+//! until someone pastes) and typed (text as X's `UTF8_STRING`, `STRING` or `TEXT` and
+//! Yonder's `text/plain;charset=utf-8`; images as `image/png` on both sides).
+//!
+//! * An X program copies (XFixes tells the bridge that it owns the selection): its Yonder
+//!   connection takes the Yonder selection with one of its windows. A Yonder app that
+//!   pastes asks that connection (SelectionRequest); the bridge converts the X selection
+//!   into a property of its own X window, reads it (X's INCR protocol for large values),
+//!   and sends the bytes on (SendSelectionData).
+//! * A Yonder app copies (the bridge's own Yonder connection watches `OWNER_CHANGE`): the
+//!   bridge's X window takes the X selection. An X program that pastes asks the bridge
+//!   (SelectionRequest); the bridge converts the Yonder selection to its own Yonder
+//!   window, collects the chunks, and puts them in the requestor's property.
+//!
+//! Neither side sees the bridge's own ownership as someone else's copy, so nothing loops.
+
+use super::Bridge;
+use std::collections::HashMap;
+use x11rb::connection::{Connection as _, RequestConnection as _};
+use x11rb::protocol::xfixes::{self, ConnectionExt as _};
+use x11rb::protocol::xproto::{self, ConnectionExt as _};
+use x11rb::rust_connection::RustConnection;
+use x11rb::wrapper::ConnectionExt as _;
+use yonder::prelude::*;
+use yonder::Connection;
+use yonder_protocol::event::{SelectionDataEvent, SelectionRequestEvent};
+use yonder_protocol::{atoms, EventMask};
+
+/// The largest value carried (a larger one is refused).
+const MAX_VALUE: usize = 64 << 20;
+/// How many X conversions may be under way at once (one property each).
+const SLOTS: usize = 8;
+
+/// The X atoms the clipboard uses.
+struct XAtoms {
+    clipboard: xproto::Atom,
+    targets: xproto::Atom,
+    utf8_string: xproto::Atom,
+    text: xproto::Atom,
+    incr: xproto::Atom,
+    png: xproto::Atom,
+    /// The properties conversions into the bridge's X window go to.
+    slots: [xproto::Atom; SLOTS],
+}
+
+/// A Yonder app's paste of an X program's selection, under way on the X side.
+struct ToYonder {
+    /// The X program's Yonder connection (its resource-id base), which owns the
+    /// Yonder selection and answers.
+    app: u32,
+    transfer: u64,
+    /// What was asked of the X server: the selection and the target.
+    asked: (xproto::Atom, xproto::Atom),
+    /// The value so far, when it comes in pieces (INCR).
+    incr: Option<Vec<u8>>,
+}
+
+/// An X program's paste of a Yonder app's selection, waiting for the Yonder data.
+struct ToX {
+    request: xproto::SelectionRequestEvent,
+    data: Vec<u8>,
+}
+
+/// The clipboard's state.
+pub(super) struct Clipboard {
+    /// The bridge's own Yonder connection: it watches who owns the selections and
+    /// receives what X programs paste.
+    control: Connection,
+    /// Its window (never mapped): the requestor of its conversions.
+    requestor: WindowId,
+    /// The bridge's X window: owns X selections for Yonder apps, and receives
+    /// conversions of X selections.
+    xwin: xproto::Window,
+    atoms: XAtoms,
+    to_yonder: HashMap<xproto::Atom, ToYonder>,
+    to_x: HashMap<u32, ToX>,
+    next_tag: u32,
+}
+
+impl Clipboard {
+    /// Sets the clipboard up: the bridge's X window, XFixes' notes of owner changes, and
+    /// the Yonder connection that watches the display's.
+    pub(super) fn new(x: &RustConnection, root: xproto::Window) -> Result<Clipboard, String> {
+        let s = |e: x11rb::errors::ConnectionError| e.to_string();
+        let r = |e: x11rb::errors::ReplyError| e.to_string();
+        x.xfixes_query_version(5, 0)
+            .map_err(s)?
+            .reply()
+            .map_err(r)?;
+        let intern = |name: &str| -> Result<xproto::Atom, String> {
+            Ok(x.intern_atom(false, name.as_bytes())
+                .map_err(s)?
+                .reply()
+                .map_err(r)?
+                .atom)
+        };
+        let mut slots = [0; SLOTS];
+        for (i, slot) in slots.iter_mut().enumerate() {
+            *slot = intern(&format!("_YONDER_X11_SELECTION_{i}"))?;
+        }
+        let atoms = XAtoms {
+            clipboard: intern("CLIPBOARD")?,
+            targets: intern("TARGETS")?,
+            utf8_string: intern("UTF8_STRING")?,
+            text: intern("TEXT")?,
+            incr: intern("INCR")?,
+            png: intern("image/png")?,
+            slots,
+        };
+        let xwin = x.generate_id().map_err(|e| e.to_string())?;
+        let aux = xproto::CreateWindowAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
+        x.create_window(
+            0,
+            xwin,
+            root,
+            -1,
+            -1,
+            1,
+            1,
+            0,
+            xproto::WindowClass::INPUT_ONLY,
+            0,
+            &aux,
+        )
+        .map_err(s)?;
+        let mask = xfixes::SelectionEventMask::SET_SELECTION_OWNER;
+        for sel in [xproto::AtomEnum::PRIMARY.into(), atoms.clipboard] {
+            x.xfixes_select_selection_input(xwin, sel, mask)
+                .map_err(s)?;
+        }
+        let control = Connection::connect_with(super::options("yonder-x11"))
+            .map_err(|e| format!("cannot connect to the Yonder display: {e}"))?;
+        let requestor = control.new_window_id();
+        control.create_window(
+            requestor,
+            control.root(),
+            yonder_protocol::Rect::new(-10, -10, 1, 1),
+            yonder_protocol::request::WindowAttributes::default(),
+        );
+        let watch = yonder_protocol::request::WindowAttributes {
+            event_mask: Some(EventMask::OWNER_CHANGE),
+            ..Default::default()
+        };
+        control.change_window_attributes(control.root(), watch);
+        control.flush().map_err(|e| e.to_string())?;
+        Ok(Clipboard {
+            control,
+            requestor,
+            xwin,
+            atoms,
+            to_yonder: HashMap::new(),
+            to_x: HashMap::new(),
+            next_tag: 1,
+        })
+    }
+
+    /// The bridge's own Yonder connection, to be polled with the programs'.
+    pub(super) fn control(&self) -> &Connection {
+        &self.control
+    }
+
+    /// The X selection of a Yonder selection (CLIPBOARD, PRIMARY), if bridged.
+    fn x_selection(&self, sel: Atom) -> Option<xproto::Atom> {
+        match sel {
+            atoms::CLIPBOARD => Some(self.atoms.clipboard),
+            atoms::PRIMARY => Some(xproto::AtomEnum::PRIMARY.into()),
+            _ => None,
+        }
+    }
+
+    /// The Yonder selection of an X selection, if bridged.
+    fn yonder_selection(&self, sel: xproto::Atom) -> Option<Atom> {
+        if sel == self.atoms.clipboard {
+            Some(atoms::CLIPBOARD)
+        } else if sel == u32::from(xproto::AtomEnum::PRIMARY) {
+            Some(atoms::PRIMARY)
+        } else {
+            None
+        }
+    }
+}
+
+impl Bridge {
+    /// XFixes: `owner` now owns X selection `sel`. An X program's copy: its Yonder
+    /// connection takes the Yonder selection.
+    pub(super) fn x_owner_changed(&mut self, sel: xproto::Atom, owner: xproto::Window) {
+        let clip = &self.clip;
+        let Some(ysel) = clip.yonder_selection(sel) else {
+            return;
+        };
+        if owner == x11rb::NONE || owner == clip.xwin {
+            return;
+        }
+        let base = owner & !self.id_mask;
+        let window = self
+            .mirrors
+            .values()
+            .find(|m| m.app == base)
+            .map(|m| m.window);
+        let (Some(window), Some(app)) = (window, self.apps.get(&base)) else {
+            return;
+        };
+        app.conn
+            .set_selection_owner(ysel, window, Default::default());
+    }
+
+    /// A Yonder app pastes what X program `app`'s window `owner` holds.
+    pub(super) fn yonder_wants_x_selection(&mut self, app: u32, r: &SelectionRequestEvent) {
+        let Some(conn) = self.apps.get(&app).map(|a| &a.conn) else {
+            return;
+        };
+        let clip = &mut self.clip;
+        let a = &clip.atoms;
+        let x_target = match r.target {
+            atoms::TARGETS => {
+                let types = [atoms::TARGETS, atoms::TEXT_PLAIN_UTF8, atoms::UTF8_STRING];
+                let bytes: Vec<u8> = types.iter().flat_map(|t| t.0.to_le_bytes()).collect();
+                conn.send_selection_bytes(r.transfer, &bytes);
+                return;
+            }
+            atoms::TEXT_PLAIN_UTF8 | atoms::UTF8_STRING => a.utf8_string,
+            atoms::IMAGE_PNG => a.png,
+            _ => {
+                conn.refuse_selection(r.transfer);
+                return;
+            }
+        };
+        let (Some(sel), Some(slot)) = (
+            clip.x_selection(r.selection),
+            a.slots
+                .iter()
+                .copied()
+                .find(|s| !clip.to_yonder.contains_key(s)),
+        ) else {
+            conn.refuse_selection(r.transfer);
+            return;
+        };
+        let _ = self
+            .x
+            .convert_selection(clip.xwin, sel, x_target, slot, x11rb::CURRENT_TIME);
+        clip.to_yonder.insert(
+            slot,
+            ToYonder {
+                app,
+                transfer: r.transfer,
+                asked: (sel, x_target),
+                incr: None,
+            },
+        );
+    }
+
+    /// X's answer to a conversion the bridge asked for (property NONE: refused).
+    pub(super) fn x_selection_converted(&mut self, e: &xproto::SelectionNotifyEvent) {
+        if e.requestor != self.clip.xwin {
+            return;
+        }
+        if e.property == x11rb::NONE {
+            // Refused: the conversion of this selection and target under way.
+            let slot = self
+                .clip
+                .to_yonder
+                .iter()
+                .find(|(_, t)| t.asked == (e.selection, e.target))
+                .map(|(s, _)| *s);
+            if let Some(t) = slot.and_then(|s| self.clip.to_yonder.remove(&s)) {
+                self.refuse(t.app, t.transfer);
+            }
+            return;
+        }
+        self.read_slot(e.property, true);
+    }
+
+    /// A property of the bridge's X window changed: the next piece of an INCR value.
+    pub(super) fn x_property_changed(&mut self, e: &xproto::PropertyNotifyEvent) {
+        let piece = e.window == self.clip.xwin
+            && e.state == xproto::Property::NEW_VALUE
+            && self
+                .clip
+                .to_yonder
+                .get(&e.atom)
+                .is_some_and(|t| t.incr.is_some());
+        if piece {
+            self.read_slot(e.atom, false);
+        }
+    }
+
+    /// Reads slot `slot`'s property (deleting it), and sends a whole value on.
+    fn read_slot(&mut self, slot: xproto::Atom, first: bool) {
+        let reply = self
+            .x
+            .get_property(
+                true,
+                self.clip.xwin,
+                slot,
+                xproto::AtomEnum::ANY,
+                0,
+                (MAX_VALUE / 4) as u32,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok());
+        let Some(t) = self.clip.to_yonder.get_mut(&slot) else {
+            return;
+        };
+        let Some(reply) = reply else {
+            let t = self.clip.to_yonder.remove(&slot).expect("there");
+            self.refuse(t.app, t.transfer);
+            return;
+        };
+        if first && reply.type_ == self.clip.atoms.incr {
+            // The value comes in pieces, each a new value of the property.
+            t.incr = Some(Vec::new());
+            return;
+        }
+        match &mut t.incr {
+            Some(buf) if !reply.value.is_empty() => {
+                if buf.len() + reply.value.len() > MAX_VALUE {
+                    let t = self.clip.to_yonder.remove(&slot).expect("there");
+                    self.refuse(t.app, t.transfer);
+                } else {
+                    buf.extend_from_slice(&reply.value);
+                }
+            }
+            _ => {
+                let t = self.clip.to_yonder.remove(&slot).expect("there");
+                let data = t.incr.unwrap_or(reply.value);
+                if let Some(app) = self.apps.get(&t.app) {
+                    app.conn.send_selection_bytes(t.transfer, &data);
+                }
+            }
+        }
+    }
+
+    fn refuse(&self, app: u32, transfer: u64) {
+        if let Some(app) = self.apps.get(&app) {
+            app.conn.refuse_selection(transfer);
+        }
+    }
+
+    /// The display says who owns a selection now: a Yonder app's copy (not one of the
+    /// bridge's windows) makes the bridge's X window the X selection's owner.
+    pub(super) fn yonder_owner_changed(&mut self, sel: Atom, owner: WindowId) {
+        let ours = owner == self.clip.requestor || self.by_yonder.contains_key(&owner);
+        if owner.is_none() || ours {
+            return;
+        }
+        if let Some(xsel) = self.clip.x_selection(sel) {
+            let _ = self
+                .x
+                .set_selection_owner(self.clip.xwin, xsel, x11rb::CURRENT_TIME);
+        }
+    }
+
+    /// An X program pastes a Yonder app's selection.
+    pub(super) fn x_wants_yonder_selection(&mut self, mut e: xproto::SelectionRequestEvent) {
+        if e.property == x11rb::NONE {
+            // An obsolete requestor names no property: the target is used.
+            e.property = e.target;
+        }
+        let clip = &mut self.clip;
+        let a = &clip.atoms;
+        let string: xproto::Atom = xproto::AtomEnum::STRING.into();
+        let target = match e.target {
+            t if t == a.targets => {
+                let list = [a.targets, a.utf8_string, string, a.text, a.png];
+                let _ = self.x.change_property32(
+                    xproto::PropMode::REPLACE,
+                    e.requestor,
+                    e.property,
+                    xproto::AtomEnum::ATOM,
+                    &list,
+                );
+                notify(&self.x, &e, e.property);
+                return;
+            }
+            t if t == a.utf8_string || t == string || t == a.text => atoms::TEXT_PLAIN_UTF8,
+            t if t == a.png => atoms::IMAGE_PNG,
+            _ => {
+                notify(&self.x, &e, x11rb::NONE);
+                return;
+            }
+        };
+        let Some(sel) = clip.yonder_selection(e.selection) else {
+            notify(&self.x, &e, x11rb::NONE);
+            return;
+        };
+        let tag = clip.next_tag;
+        clip.next_tag = clip.next_tag.wrapping_add(1).max(1);
+        clip.control
+            .convert_selection(sel, target, clip.requestor, tag);
+        clip.to_x.insert(
+            tag,
+            ToX {
+                request: e,
+                data: Vec::new(),
+            },
+        );
+    }
+
+    /// A chunk of a Yonder selection the bridge asked for an X program.
+    pub(super) fn yonder_selection_data(&mut self, d: &SelectionDataEvent) {
+        if d.requestor != self.clip.requestor {
+            return;
+        }
+        let Some(p) = self.clip.to_x.get_mut(&d.tag) else {
+            return;
+        };
+        if !d.refused && p.data.len() + d.data.len() <= MAX_VALUE {
+            p.data.extend_from_slice(&d.data);
+        }
+        if !(d.done || d.refused) {
+            return;
+        }
+        let p = self.clip.to_x.remove(&d.tag).expect("there");
+        let e = p.request;
+        // A value the X server cannot take in one request is refused (no INCR sending).
+        let fits = p.data.len() + 64 < self.x.maximum_request_bytes();
+        if d.refused || !fits {
+            notify(&self.x, &e, x11rb::NONE);
+            return;
+        }
+        // Text goes as UTF8_STRING (what a requestor of TEXT accepts too), or as STRING
+        // when asked so; an image as image/png.
+        let a = &self.clip.atoms;
+        let type_ = match e.target {
+            t if t == a.text => a.utf8_string,
+            t => t,
+        };
+        let _ = self.x.change_property8(
+            xproto::PropMode::REPLACE,
+            e.requestor,
+            e.property,
+            type_,
+            &p.data,
+        );
+        notify(&self.x, &e, e.property);
+    }
+}
+
+/// Tells the X requestor of `e` that its value is in `property` (NONE: refused).
+fn notify(x: &RustConnection, e: &xproto::SelectionRequestEvent, property: xproto::Atom) {
+    let event = xproto::SelectionNotifyEvent {
+        response_type: xproto::SELECTION_NOTIFY_EVENT,
+        sequence: 0,
+        time: e.time,
+        requestor: e.requestor,
+        selection: e.selection,
+        target: e.target,
+        property,
+    };
+    let _ = x.send_event(false, e.requestor, xproto::EventMask::NO_EVENT, event);
+}
