@@ -8,7 +8,7 @@ use x11rb::protocol::xproto::{self, ConnectionExt as _, ImageFormat as XImageFor
 use x11rb::rust_connection::RustConnection;
 use yonder::prelude::*;
 use yonder_protocol::request::{ImageFormat, PropMode, WindowAttributes};
-use yonder_protocol::{atoms, EventMask, Point, Rect, WindowId};
+use yonder_protocol::{atoms, EventMask, Point, Rect, Size, WindowId};
 
 /// The Yonder events a mirror takes: what the user does in it, what the display's window
 /// manager does to it, and what the display needs drawn again.
@@ -22,6 +22,9 @@ pub const EVENTS: EventMask = EventMask(
         | EventMask::EXPOSURE.0
         | EventMask::FOCUS_CHANGE.0,
 );
+
+/// The most bytes of pixels one GetImage asks the X server for.
+pub const BAND_BYTES: usize = 4 << 20;
 
 /// A top-level X window shown on the Yonder display.
 pub struct Mirror {
@@ -55,7 +58,7 @@ impl Mirror {
         conn.create_window(
             window,
             conn.root(),
-            rect,
+            drawable(conn, rect),
             WindowAttributes {
                 event_mask: Some(EVENTS),
                 override_redirect: Some(override_redirect),
@@ -92,11 +95,44 @@ impl Mirror {
         });
     }
 
-    /// Copies what changed out of X window `xw` into the Yonder window, with `gc`.
-    pub fn copy(&mut self, x: &RustConnection, xw: xproto::Window, conn: &Connection, gc: GcId) {
-        let Some(r) = self.dirty.take() else {
+    /// Copies what changed out of X window `xw` into the Yonder window, with `gc`: only
+    /// what is on the X server's screen of `screen` (a window larger than the screen is
+    /// not copied whole), in bands of at most [`BAND_BYTES`], so that no program's window
+    /// costs the bridge more memory than that at a time.
+    pub fn copy(
+        &mut self,
+        x: &RustConnection,
+        xw: xproto::Window,
+        conn: &Connection,
+        gc: GcId,
+        screen: Size,
+    ) {
+        let Some(dirty) = self.dirty.take() else {
             return;
         };
+        // The screen, in the window's coordinates.
+        let on_screen = Rect::new(-self.rect.x, -self.rect.y, screen.width, screen.height);
+        let Some(r) = dirty.intersect(&on_screen) else {
+            return;
+        };
+        let rows = (BAND_BYTES / (r.width as usize * 4)).max(1) as u32;
+        let mut y = r.y;
+        while y < r.y.saturating_add_unsigned(r.height) {
+            let h = rows.min((r.y.saturating_add_unsigned(r.height) - y) as u32);
+            self.copy_band(x, xw, conn, gc, Rect::new(r.x, y, r.width, h));
+            y = y.saturating_add_unsigned(h);
+        }
+    }
+
+    /// Copies `r` (window coordinates, within the window) through GetImage and PutImage.
+    fn copy_band(
+        &self,
+        x: &RustConnection,
+        xw: xproto::Window,
+        conn: &Connection,
+        gc: GcId,
+        r: Rect,
+    ) {
         let clamp = |v: i32| v.clamp(0, i16::MAX as i32) as i16;
         let size = |v: u32| v.min(u16::MAX as u32) as u16;
         let reply = x
@@ -128,4 +164,19 @@ impl Mirror {
             image.data,
         );
     }
+}
+
+/// `rect` with each side within what the display lets a drawable have (a larger X window
+/// shows its top-left part).
+pub fn drawable(conn: &Connection, rect: Rect) -> Rect {
+    let max = conn
+        .setup()
+        .map_or(16384, |s| s.limits.max_drawable_side)
+        .max(1);
+    Rect::new(
+        rect.x,
+        rect.y,
+        rect.width.clamp(1, max),
+        rect.height.clamp(1, max),
+    )
 }

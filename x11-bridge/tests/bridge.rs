@@ -522,3 +522,143 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
     stop.store(true, Ordering::Relaxed);
     owner.join().unwrap();
 }
+
+/// A hostile X program: a window of the largest size X allows, hints that lie about
+/// their size or name nothing, a dialog of itself, a flood of selection changes. The
+/// bridge and the display go on, and a well-behaved program beside it still works.
+#[test]
+fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{self, ConnectionExt as _};
+    use x11rb::wrapper::ConnectionExt as _;
+    if !have_x_programs() {
+        return;
+    }
+    let _w = watchdog("a_hostile_x_program_harms_neither_the_bridge_nor_the_display");
+    let d = Display::start_with(|c| c.window_manager = true);
+    let mut app = bridge(
+        &d,
+        &[
+            "xlogo",
+            "-geometry",
+            "80x80",
+            "-bg",
+            "white",
+            "-fg",
+            "black",
+        ],
+    );
+    let n = x_display_of(&app);
+    let good = d.window_of("xlogo");
+    let (x, screen) =
+        x11rb::connect(Some(&format!(":{n}"))).expect("connect to the bridge's X server");
+    let root = x.setup().roots[screen].root;
+    let intern = |name: &str| {
+        x.intern_atom(false, name.as_bytes())
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom
+    };
+    let huge = x.generate_id().unwrap();
+    x.create_window(
+        0,
+        huge,
+        root,
+        0,
+        0,
+        32767,
+        32767,
+        0,
+        xproto::WindowClass::INPUT_OUTPUT,
+        0,
+        &Default::default(),
+    )
+    .unwrap();
+    let garbage = vec![0xA5u8; 200_000];
+    for (name, type_) in [
+        ("WM_NAME", "STRING"),
+        ("_NET_WM_NAME", "UTF8_STRING"),
+        ("WM_CLASS", "STRING"),
+    ] {
+        x.change_property8(
+            xproto::PropMode::REPLACE,
+            huge,
+            intern(name),
+            intern(type_),
+            &garbage,
+        )
+        .unwrap();
+    }
+    // An icon that says 1024 × 1024 and holds four pixels; size hints of three words;
+    // types and states that name no atom; a dialog of itself.
+    let words = |v: &[u32]| v.to_vec();
+    for (name, type_, value) in [
+        ("_NET_WM_ICON", "CARDINAL", words(&[1024, 1024, 1, 2, 3, 4])),
+        (
+            "WM_NORMAL_HINTS",
+            "WM_SIZE_HINTS",
+            words(&[0xFFFF_FFFF, 1, 2]),
+        ),
+        ("_NET_WM_WINDOW_TYPE", "ATOM", words(&[0xFFFF_FFF0, 12345])),
+        ("_NET_WM_STATE", "ATOM", words(&[0xFFFF_FFF1])),
+        ("WM_TRANSIENT_FOR", "WINDOW", words(&[huge])),
+    ] {
+        x.change_property32(
+            xproto::PropMode::REPLACE,
+            huge,
+            intern(name),
+            intern(type_),
+            &value,
+        )
+        .unwrap();
+    }
+    x.map_window(huge).unwrap();
+    let clipboard = intern("CLIPBOARD");
+    for _ in 0..500 {
+        x.set_selection_owner(huge, clipboard, x11rb::CURRENT_TIME)
+            .unwrap();
+        x.set_selection_owner(x11rb::NONE, clipboard, x11rb::CURRENT_TIME)
+            .unwrap();
+    }
+    x.flush().unwrap();
+    x.sync().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        app.child.try_wait().unwrap().is_none(),
+        "the bridge died: {}",
+        std::fs::read_to_string(&app.err).unwrap_or_default()
+    );
+    // The display answers, the well-behaved program's window is there and drawn.
+    let p = d.read_window(good);
+    assert!(p.count(0xFFFFFF) > 1000 && p.count(0x000000) > 100);
+    // And the bridge still serves X programs: the hostile window goes, another comes.
+    x.destroy_window(huge).unwrap();
+    let fine = x.generate_id().unwrap();
+    let aux = xproto::CreateWindowAux::new().background_pixel(0x00ff00);
+    x.create_window(
+        0,
+        fine,
+        root,
+        300,
+        200,
+        40,
+        30,
+        0,
+        xproto::WindowClass::INPUT_OUTPUT,
+        0,
+        &aux,
+    )
+    .unwrap();
+    x.map_window(fine).unwrap();
+    x.flush().unwrap();
+    eventually("a well-behaved window of the same client shows", || {
+        d.top_levels().into_iter().any(|w| {
+            d.conn
+                .get_geometry(w)
+                .reply()
+                .is_ok_and(|g| g.rect.size() == yonder_protocol::Size::new(40, 30))
+                && d.read_window(w).count(0x00FF00) == 40 * 30
+        })
+    });
+}

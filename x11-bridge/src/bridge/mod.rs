@@ -105,6 +105,8 @@ struct Bridge {
     mirrors: HashMap<xproto::Window, Mirror>,
     /// Each Yonder window's X window.
     by_yonder: HashMap<WindowId, xproto::Window>,
+    /// The X server's screen size.
+    screen: yonder_protocol::Size,
     /// The X window last raised in the X server for input.
     raised: Option<xproto::Window>,
     /// The clipboard between the two sides.
@@ -115,6 +117,10 @@ impl Bridge {
     /// Becomes the X server's window and compositing manager.
     fn new(x: RustConnection, screen_num: usize) -> Result<Bridge, String> {
         let root = x.setup().roots[screen_num].root;
+        let screen = {
+            let s = &x.setup().roots[screen_num];
+            yonder_protocol::Size::new(s.width_in_pixels as u32, s.height_in_pixels as u32)
+        };
         let id_mask = x.setup().resource_id_mask;
         let redirect = xproto::ChangeWindowAttributesAux::new().event_mask(
             xproto::EventMask::SUBSTRUCTURE_REDIRECT | xproto::EventMask::SUBSTRUCTURE_NOTIFY,
@@ -174,6 +180,7 @@ impl Bridge {
             apps: HashMap::new(),
             mirrors: HashMap::new(),
             by_yonder: HashMap::new(),
+            screen,
             raised: None,
             clip,
         })
@@ -466,12 +473,13 @@ impl Bridge {
             return;
         }
         if let Some(app) = self.apps.get(&m.app) {
+            let r = crate::mirror::drawable(&app.conn, rect);
             app.conn.configure_window(ConfigureWindow {
                 window: m.window,
-                x: Some(rect.x),
-                y: Some(rect.y),
-                width: Some(rect.width.max(1)),
-                height: Some(rect.height.max(1)),
+                x: Some(r.x),
+                y: Some(r.y),
+                width: Some(r.width),
+                height: Some(r.height),
                 ..Default::default()
             });
         }
@@ -598,7 +606,7 @@ impl Bridge {
             }
             let _ = self.x.damage_subtract(m.damage, x11rb::NONE, x11rb::NONE);
             if let Some(app) = self.apps.get(&m.app) {
-                m.copy(&self.x, *xw, &app.conn, app.gc);
+                m.copy(&self.x, *xw, &app.conn, app.gc, self.screen);
             }
         }
     }
