@@ -13,6 +13,17 @@
 //! program does; without, on SIGINT or SIGTERM. If the bridge dies, even by SIGKILL, its
 //! X server and programs die with it.
 //!
+//! # Layers
+//!
+//! Lowest first; a module uses only modules of the lines above its own.
+//!
+//! 1. `xserver`, `input`, `hints`, `mirror` — the private X server; input played into it;
+//!    hints carried over; one window's Yonder side.
+//! 2. `bridge` — the X side as window and compositing manager, the programs' Yonder
+//!    connections, the clipboard between the two, and the loop.
+//!
+//! # Files
+//!
 //! * `xserver.rs` – the private Xvfb and the programs started on it
 //! * `bridge.rs`  – the X side: managing and compositing X windows, the event loop
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
