@@ -30,35 +30,8 @@ cargo build --release -q -p yonder-server --bin yonder-server
 cargo build --release -q -p yonder --example keystroke -p yonder-toolkit --example entry
 bin=${CARGO_TARGET_DIR:-target}/release
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# Waits until file $1 has a line matching $2 (5 s at most).
-wait_for_line() {
-    for _ in $(seq 100); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.05; done
-    echo "keystroke.sh: timed out waiting for '$2' in $1" >&2
-    exit 1
-}
-
-# A free TCP port on 127.0.0.1 at or above $1.
-free_port() {
-    python3 - "$1" <<'PY'
-import socket, sys
-p = int(sys.argv[1])
-while True:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", p)); print(p); break
-        except OSError:
-            p += 1
-PY
-}
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 # --detach-grace 0: the watcher kills each entry when its keys are timed; a server keeping
 # it detached for its return (over TCP) would leave its window where the next one goes.

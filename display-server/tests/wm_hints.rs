@@ -142,17 +142,7 @@ fn fullscreen_asked_before_the_map_covers_the_screen_without_a_frame() {
     );
     assert_eq!(order(&app, &[w, under]), [under, w]);
     // Leaving fullscreen by EWMH's request to the root (action 0: remove).
-    let data: Vec<u8> = [0, atom(&app, WmStates::FULLSCREEN).0, 0, 1, 0]
-        .iter()
-        .flat_map(|v: &u32| v.to_le_bytes())
-        .collect();
-    let message = Event::ClientMessage(ClientMessage {
-        window: w,
-        type_: atom(&app, NET_WM_STATE),
-        data,
-    });
-    app.send_event(app.root(), EventMask::SUBSTRUCTURE_NOTIFY, message);
-    app.sync().unwrap();
+    state_request(&app, w, 0, WmStates::FULLSCREEN, None);
     // Back where the window manager placed it (the position asked for) with its frame.
     assert_eq!(geometry(&app, w), r);
     assert_eq!(states(&app, w), WmStates::default());

@@ -88,13 +88,7 @@ impl Clipboard {
             .map_err(s)?
             .reply()
             .map_err(r)?;
-        let intern = |name: &str| -> Result<xproto::Atom, String> {
-            Ok(x.intern_atom(false, name.as_bytes())
-                .map_err(s)?
-                .reply()
-                .map_err(r)?
-                .atom)
-        };
+        let intern = |name: &str| super::intern(x, name);
         let mut slots = [0; SLOTS];
         for (i, slot) in slots.iter_mut().enumerate() {
             *slot = intern(&format!("_YONDER_X11_SELECTION_{i}"))?;

@@ -152,13 +152,7 @@ impl Bridge {
         x.xtest_get_version(2, 2).map_err(s)?.reply().map_err(r)?;
         x.composite_redirect_subwindows(root, composite::Redirect::AUTOMATIC)
             .map_err(|e| e.to_string())?;
-        let intern = |name: &str| -> Result<xproto::Atom, String> {
-            Ok(x.intern_atom(false, name.as_bytes())
-                .map_err(|e| e.to_string())?
-                .reply()
-                .map_err(|e| e.to_string())?
-                .atom)
-        };
+        let intern = |name: &str| intern(&x, name);
         let atoms = Atoms {
             wm_protocols: intern("WM_PROTOCOLS")?,
             wm_delete_window: intern("WM_DELETE_WINDOW")?,
@@ -727,4 +721,13 @@ fn announce_ewmh(
     )
     .map_err(e)?;
     Ok(())
+}
+
+/// The X atom named `name`.
+fn intern(x: &RustConnection, name: &str) -> Result<xproto::Atom, String> {
+    Ok(x.intern_atom(false, name.as_bytes())
+        .map_err(|e| e.to_string())?
+        .reply()
+        .map_err(|e| e.to_string())?
+        .atom)
 }

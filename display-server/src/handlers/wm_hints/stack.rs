@@ -68,14 +68,9 @@ pub(crate) fn raise(s: &mut State, w: WindowId) {
 /// a lower layer when one is above it. For a window just mapped (its place among its
 /// own layer is its client's, or a restored checkpoint's) and one whose layer changed.
 pub(crate) fn fit_layer(s: &mut State, w: WindowId) {
-    let Some(root) = s.windows.get(&WindowId::ROOT) else {
+    let Some((at, mine, others)) = place_of(s, w) else {
         return;
     };
-    let Some(at) = root.children.iter().position(|c| *c == w) else {
-        return;
-    };
-    let mine = layer(s, w);
-    let others = others(s, w);
     let higher_below = others.iter().any(|&(i, _, l)| i < at && l > mine);
     let lower_above = others.iter().any(|&(i, _, l)| i > at && l < mine);
     let change = if higher_below {
@@ -95,9 +90,23 @@ pub(crate) fn fit_layer(s: &mut State, w: WindowId) {
     restack(s, w, change);
 }
 
+/// A top-level in the stack: its place among the root's children, and its layer.
+type Slot = (usize, WindowId, Layer);
+
+/// Where the top-level `w` is among the root's children, its layer, and the others.
+fn place_of(s: &State, w: WindowId) -> Option<(usize, Layer, Vec<Slot>)> {
+    let at = s
+        .windows
+        .get(&WindowId::ROOT)?
+        .children
+        .iter()
+        .position(|c| *c == w)?;
+    Some((at, layer(s, w), others(s, w)))
+}
+
 /// The mapped, non-override-redirect top-levels other than `w`, bottom to top, with their
 /// places among the root's children and their layers.
-fn others(s: &State, w: WindowId) -> Vec<(usize, WindowId, Layer)> {
+fn others(s: &State, w: WindowId) -> Vec<Slot> {
     let Some(root) = s.windows.get(&WindowId::ROOT) else {
         return Vec::new();
     };
@@ -131,14 +140,9 @@ fn restack(s: &mut State, w: WindowId, change: Option<(StackMode, WindowId)>) {
 
 /// Raises `w` alone to the top of its layer.
 fn raise_one(s: &mut State, w: WindowId) {
-    let Some(root) = s.windows.get(&WindowId::ROOT) else {
+    let Some((at, mine, others)) = place_of(s, w) else {
         return;
     };
-    let Some(at) = root.children.iter().position(|c| *c == w) else {
-        return;
-    };
-    let mine = layer(s, w);
-    let others = others(s, w);
     let higher = others.iter().find(|(_, _, l)| *l > mine);
     let change = match higher {
         // Just below the lowest window of a higher layer, when that is not already so.
