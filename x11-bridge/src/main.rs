@@ -17,8 +17,8 @@
 //!
 //! Lowest first; a module uses only modules of the lines above its own.
 //!
-//! 1. `xserver`, `input`, `hints`, `mirror` — the private X server; input played into it;
-//!    hints carried over; one window's Yonder side.
+//! 1. `xserver`, `input`, `hints`, `mirror`, `cursor` — the private X server; input played
+//!    into it; hints carried over; one window's Yonder side; X cursor names.
 //! 2. `bridge` — the X side as window and compositing manager, the programs' Yonder
 //!    connections, the clipboard between the two, and the loop.
 //!
@@ -28,9 +28,11 @@
 //! * `bridge.rs`  – the X side: managing and compositing X windows, the event loop
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
 //! * `hints.rs`   – an X window's hints (size, type, states, icon, dialogs) carried over
+//! * `cursor.rs`  – X cursor names to Yonder cursor shapes
 //! * `input.rs`   – Yonder input played into the X server (XTEST), keysyms to keycodes
 
 mod bridge;
+mod cursor;
 mod hints;
 mod input;
 mod mirror;

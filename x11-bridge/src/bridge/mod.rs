@@ -24,6 +24,7 @@ use std::time::Duration;
 use x11rb::connection::{Connection as _, RequestConnection as _};
 use x11rb::protocol::composite::{self, ConnectionExt as _};
 use x11rb::protocol::damage::{self, ConnectionExt as _};
+use x11rb::protocol::xfixes::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::protocol::xtest::ConnectionExt as _;
 use x11rb::protocol::Event as XEvent;
@@ -164,6 +165,9 @@ impl Bridge {
         announce_ewmh(&x, root, &atoms, &intern)?;
         let keymap = Keymap::load(&x)?;
         let clip = clipboard::Clipboard::new(&x, root)?;
+        // The cursor's name each time the X server shows another one.
+        x.xfixes_select_cursor_input(root, xfixes::CursorNotifyMask::DISPLAY_CURSOR)
+            .map_err(|e| e.to_string())?;
         x.flush().map_err(|e| e.to_string())?;
         Ok(Bridge {
             x,
@@ -290,6 +294,7 @@ impl Bridge {
                 self.state_request(&e);
             }
             XEvent::XfixesSelectionNotify(e) => self.x_owner_changed(e.selection, e.owner),
+            XEvent::XfixesCursorNotify(e) => self.cursor_changed(e.name),
             XEvent::SelectionRequest(e) => self.x_wants_yonder_selection(e),
             XEvent::SelectionNotify(e) => self.x_selection_converted(&e),
             _ => {}
@@ -542,6 +547,28 @@ impl Bridge {
                 self.close(xw);
             }
             _ => {}
+        }
+    }
+
+    /// The X server shows another cursor (its name, an atom; 0 for an unnamed one): the
+    /// Yonder window the pointer is in (the one input was last played to) takes the
+    /// nearest shape.
+    fn cursor_changed(&mut self, name: xproto::Atom) {
+        let Some(m) = self.raised.and_then(|xw| self.mirrors.get(&xw)) else {
+            return;
+        };
+        let name = (name != x11rb::NONE)
+            .then(|| self.x.get_atom_name(name).ok()?.reply().ok())
+            .flatten()
+            .map(|r| String::from_utf8_lossy(&r.name).into_owned())
+            .unwrap_or_default();
+        let shape = crate::cursor::from_name(&name);
+        if let Some(app) = self.apps.get(&m.app) {
+            let attrs = yonder_protocol::request::WindowAttributes {
+                cursor: Some(shape),
+                ..Default::default()
+            };
+            app.conn.change_window_attributes(m.window, attrs);
         }
     }
 
