@@ -20,6 +20,10 @@ pub struct Keymap {
     added: HashMap<u32, u8>,
     /// The Shift keys held, as played (left, right).
     shift: [bool; 2],
+    /// The keycodes and buttons played down and not up yet: released when the window
+    /// they went to loses the focus or goes, so that none stays down in the X server.
+    down: Vec<u8>,
+    buttons: Vec<u8>,
 }
 
 /// Shift_L and Shift_R.
@@ -41,6 +45,8 @@ impl Keymap {
             syms: reply.keysyms,
             added: HashMap::new(),
             shift: [false; 2],
+            down: Vec::new(),
+            buttons: Vec::new(),
         })
     }
 
@@ -75,6 +81,34 @@ impl Keymap {
     }
 }
 
+/// Reads the keymap again (a program changed it: MappingNotify), keeping what is held.
+pub fn reload(x: &RustConnection, keymap: &mut Keymap) {
+    if let Ok(fresh) = Keymap::load(x) {
+        let (shift, down, buttons) = (
+            keymap.shift,
+            std::mem::take(&mut keymap.down),
+            std::mem::take(&mut keymap.buttons),
+        );
+        *keymap = Keymap {
+            shift,
+            down,
+            buttons,
+            ..fresh
+        };
+    }
+}
+
+/// Releases every key and button the bridge holds down in the X server.
+pub fn release_all(x: &RustConnection, keymap: &mut Keymap, root: xproto::Window) {
+    for code in std::mem::take(&mut keymap.down) {
+        let _ = x.xtest_fake_input(xproto::KEY_RELEASE_EVENT, code, 0, root, 0, 0, 0);
+    }
+    for b in std::mem::take(&mut keymap.buttons) {
+        let _ = x.xtest_fake_input(xproto::BUTTON_RELEASE_EVENT, b, 0, root, 0, 0, 0);
+    }
+    keymap.shift = [false; 2];
+}
+
 /// Plays the pointer's move to root position (`x`, `y`).
 pub fn motion(x: &RustConnection, root: xproto::Window, at: (i32, i32)) {
     let clamp = |v: i32| v.clamp(i16::MIN as i32, i16::MAX as i32) as i16;
@@ -90,7 +124,17 @@ pub fn motion(x: &RustConnection, root: xproto::Window, at: (i32, i32)) {
 }
 
 /// Plays button `button` going down or up.
-pub fn button(x: &RustConnection, root: xproto::Window, button: u8, pressed: bool) {
+pub fn button(
+    x: &RustConnection,
+    keymap: &mut Keymap,
+    root: xproto::Window,
+    button: u8,
+    pressed: bool,
+) {
+    keymap.buttons.retain(|b| *b != button);
+    if pressed {
+        keymap.buttons.push(button);
+    }
     let kind = match pressed {
         true => xproto::BUTTON_PRESS_EVENT,
         false => xproto::BUTTON_RELEASE_EVENT,
@@ -128,6 +172,10 @@ pub fn key(
         .map(|(c, _)| c);
     if let Some(s) = shift {
         play(s, true);
+    }
+    keymap.down.retain(|c| *c != code);
+    if pressed {
+        keymap.down.push(code);
     }
     play(code, pressed);
     if let Some(s) = shift {

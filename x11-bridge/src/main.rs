@@ -10,8 +10,8 @@
 //! the display's window manager, `yonder-info` and quotas see it as an app). X's
 //! `DISPLAY` and Yonder's `YONDER_DISPLAY` are separate name spaces: the bridge prints the
 //! X display its programs use, and runs PROGRAM there. With a PROGRAM it ends when that
-//! program does; without, on SIGINT or SIGTERM. If the bridge dies, even by SIGKILL, its
-//! X server and programs die with it.
+//! program does; on SIGINT or SIGTERM, it stops the program and its X server. If the
+//! bridge dies otherwise, even by SIGKILL, its X server and programs die with it.
 //!
 //! # Layers
 //!
@@ -25,7 +25,8 @@
 //! # Files
 //!
 //! * `xserver.rs` – the private Xvfb and the programs started on it
-//! * `bridge.rs`  – the X side: managing and compositing X windows, the event loop
+//! * `bridge/`    – the X side: managing and compositing X windows, the event loop
+//!   (`mod.rs`), and the clipboard between the two sides (`clipboard.rs`)
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
 //! * `hints.rs`   – an X window's hints (size, type, states, icon, dialogs) carried over
 //! * `cursor.rs`  – X cursor names to Yonder cursor shapes
@@ -50,7 +51,16 @@ fn main() -> ExitCode {
     let mut it = own.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "--x-display" => x_display = it.next().and_then(|n| n.parse().ok()),
+            "--x-display" => match it
+                .next()
+                .and_then(|n| n.trim_start_matches(':').parse().ok())
+            {
+                Some(n) => x_display = Some(n),
+                None => {
+                    eprintln!("yonder-x11: --x-display takes a display number, as 5 or :5");
+                    return ExitCode::from(2);
+                }
+            },
             "-h" | "--help" => {
                 println!("usage: yonder-x11 [--x-display N] [-- PROGRAM ARGS...]");
                 return ExitCode::SUCCESS;

@@ -42,6 +42,9 @@ pub struct Mirror {
     /// the Yonder window, oldest first: the X server's notes of them are not sent back
     /// (during a drag, an older one would undo the newer).
     pub asked: std::collections::VecDeque<Rect>,
+    /// Geometries the bridge gave the Yonder window because the X window moved, oldest
+    /// first: the display's Configure events for them are not played back to X.
+    pub told: std::collections::VecDeque<Rect>,
 }
 
 impl Mirror {
@@ -80,6 +83,7 @@ impl Mirror {
             rect,
             dirty: Some(Rect::new(0, 0, rect.width, rect.height)),
             asked: Default::default(),
+            told: Default::default(),
         }
     }
 
@@ -179,4 +183,23 @@ pub fn drawable(conn: &Connection, rect: Rect) -> Rect {
         rect.width.clamp(1, max),
         rect.height.clamp(1, max),
     )
+}
+
+/// Notes `r` in `queue` (at most 64 kept: the oldest go, if the other side dropped some).
+pub fn remember(queue: &mut std::collections::VecDeque<Rect>, r: Rect) {
+    queue.push_back(r);
+    if queue.len() > 64 {
+        queue.pop_front();
+    }
+}
+
+/// Whether `r` is in `queue`; if so, it and everything before it is forgotten.
+pub fn recall(queue: &mut std::collections::VecDeque<Rect>, r: Rect) -> bool {
+    match queue.iter().position(|q| *q == r) {
+        Some(i) => {
+            queue.drain(..=i);
+            true
+        }
+        None => false,
+    }
 }

@@ -39,18 +39,19 @@ fn bridge(d: &Display, program: &[&str]) -> yonder_test_support::apps::App {
     d.spawn(&bin.to_string_lossy(), &args)
 }
 
-/// The X display number the bridge says its programs use.
-fn x_display_of(app: &yonder_test_support::apps::App) -> u32 {
-    let mut n = None;
+/// The X display number the bridge says its programs use, and its authority file.
+fn x_display_of(app: &yonder_test_support::apps::App) -> (u32, String) {
+    let mut found = None;
     eventually("the bridge names its X display", || {
         let out = std::fs::read_to_string(&app.out).unwrap_or_default();
-        n = out
-            .lines()
-            .find_map(|l| l.strip_prefix("yonder-x11: X programs use DISPLAY=:"))
-            .and_then(|n| n.trim().parse().ok());
-        n.is_some()
+        found = out.lines().find_map(|l| {
+            let rest = l.strip_prefix("yonder-x11: X programs use DISPLAY=:")?;
+            let (n, auth) = rest.split_once(" XAUTHORITY=")?;
+            Some((n.parse().ok()?, auth.to_string()))
+        });
+        found.is_some()
     });
-    n.unwrap()
+    found.unwrap()
 }
 
 #[test]
@@ -112,7 +113,7 @@ fn xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind() {
     let _w = watchdog("xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind");
     let d = Display::start();
     let app = bridge(&d, &["xeyes", "-geometry", "150x100"]);
-    let x = x_display_of(&app);
+    let (x, _) = x_display_of(&app);
     let w = d.window_of("xeyes");
     let origin = d.conn.get_geometry(w).reply().unwrap().rect;
     let mut before = d.read_window(w).data;
@@ -548,10 +549,37 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
             "black",
         ],
     );
-    let n = x_display_of(&app);
+    let (n, authority) = x_display_of(&app);
     let good = d.window_of("xlogo");
-    let (x, screen) =
-        x11rb::connect(Some(&format!(":{n}"))).expect("connect to the bridge's X server");
+    // Without the bridge's cookie, no connection (another local user has none).
+    let connect = |cookie: &[u8]| {
+        let path = format!("/tmp/.X11-unix/X{n}");
+        let stream = std::os::unix::net::UnixStream::connect(path).unwrap();
+        let (stream, _) = x11rb::rust_connection::DefaultStream::from_unix_stream(stream).unwrap();
+        let name = if cookie.is_empty() {
+            vec![]
+        } else {
+            b"MIT-MAGIC-COOKIE-1".to_vec()
+        };
+        x11rb::rust_connection::RustConnection::connect_to_stream_with_auth_info(
+            stream,
+            0,
+            name,
+            cookie.to_vec(),
+        )
+    };
+    assert!(
+        connect(&[]).is_err(),
+        "the bridge's X server admits a client without its cookie"
+    );
+    assert!(
+        connect(&[7; 16]).is_err(),
+        "the bridge's X server admits a wrong cookie"
+    );
+    // The authority file's one entry ends with the 16-byte cookie.
+    let file = std::fs::read(&authority).expect("the authority file");
+    let x = connect(&file[file.len() - 16..]).expect("connect to the bridge's X server");
+    let screen = 0;
     let root = x.setup().roots[screen].root;
     let intern = |name: &str| {
         x.intern_atom(false, name.as_bytes())
@@ -660,5 +688,34 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
                 .is_ok_and(|g| g.rect.size() == yonder_protocol::Size::new(40, 30))
                 && d.read_window(w).count(0x00FF00) == 40 * 30
         })
+    });
+}
+
+#[test]
+fn sigterm_ends_the_bridge_cleanly() {
+    if !have_x_programs() {
+        return;
+    }
+    let _w = watchdog("sigterm_ends_the_bridge_cleanly");
+    let d = Display::start();
+    let app = bridge(&d, &["xlogo"]);
+    let (n, authority) = x_display_of(&app);
+    d.window_of("xlogo");
+    Command::new("kill")
+        .arg(app.child.id().to_string())
+        .status()
+        .unwrap();
+    let done = app.finish_within(Duration::from_secs(10));
+    assert!(done.status.success(), "{}", done.stderr);
+    // Xvfb stopped with SIGTERM removes its lock; the bridge removes its authority file.
+    eventually("the X server's lock is gone", || {
+        !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+    });
+    assert!(
+        !Path::new(&authority).exists(),
+        "the authority file is left"
+    );
+    eventually("xlogo's window is gone", || {
+        d.mapped_window_of("xlogo").is_none()
     });
 }

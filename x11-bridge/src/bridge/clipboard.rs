@@ -13,7 +13,10 @@
 //!   (SelectionRequest); the bridge converts the Yonder selection to its own Yonder
 //!   window, collects the chunks, and puts them in the requestor's property.
 //!
-//! Neither side sees the bridge's own ownership as someone else's copy, so nothing loops.
+//! Neither side sees the bridge's own ownership as someone else's copy; a paste that would
+//! go round (an X program's selection asked through the bridge's X ownership, after a
+//! late note of a Yonder copy) is refused. A transfer that takes over 10 seconds counts as
+//! refused, so an owner that never answers holds nothing.
 
 use super::Bridge;
 use std::collections::HashMap;
@@ -31,6 +34,11 @@ use yonder_protocol::{atoms, EventMask};
 const MAX_VALUE: usize = 64 << 20;
 /// How many X conversions may be under way at once (one property each).
 const SLOTS: usize = 8;
+/// How many pastes by X programs may wait for Yonder data at once.
+const MAX_WAITING: usize = 64;
+/// How long a transfer may take before it counts as refused (an owner that never
+/// answers, an INCR that stalls).
+const TRANSFER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The X atoms the clipboard uses.
 struct XAtoms {
@@ -54,12 +62,15 @@ struct ToYonder {
     asked: (xproto::Atom, xproto::Atom),
     /// The value so far, when it comes in pieces (INCR).
     incr: Option<Vec<u8>>,
+    /// When it was asked for.
+    since: std::time::Instant,
 }
 
 /// An X program's paste of a Yonder app's selection, waiting for the Yonder data.
 struct ToX {
     request: xproto::SelectionRequestEvent,
     data: Vec<u8>,
+    since: std::time::Instant,
 }
 
 /// The clipboard's state.
@@ -76,6 +87,8 @@ pub(super) struct Clipboard {
     to_yonder: HashMap<xproto::Atom, ToYonder>,
     to_x: HashMap<u32, ToX>,
     next_tag: u32,
+    /// Who owns each bridged Yonder selection, as last told.
+    yonder_owner: HashMap<Atom, WindowId>,
 }
 
 impl Clipboard {
@@ -146,6 +159,7 @@ impl Clipboard {
             to_yonder: HashMap::new(),
             to_x: HashMap::new(),
             next_tag: 1,
+            yonder_owner: HashMap::new(),
         })
     }
 
@@ -208,7 +222,12 @@ impl Bridge {
         let a = &clip.atoms;
         let x_target = match r.target {
             atoms::TARGETS => {
-                let types = [atoms::TARGETS, atoms::TEXT_PLAIN_UTF8, atoms::UTF8_STRING];
+                let types = [
+                    atoms::TARGETS,
+                    atoms::TEXT_PLAIN_UTF8,
+                    atoms::UTF8_STRING,
+                    atoms::IMAGE_PNG,
+                ];
                 let bytes: Vec<u8> = types.iter().flat_map(|t| t.0.to_le_bytes()).collect();
                 conn.send_selection_bytes(r.transfer, &bytes);
                 return;
@@ -240,6 +259,7 @@ impl Bridge {
                 transfer: r.transfer,
                 asked: (sel, x_target),
                 incr: None,
+                since: std::time::Instant::now(),
             },
         );
     }
@@ -306,6 +326,13 @@ impl Bridge {
             t.incr = Some(Vec::new());
             return;
         }
+        if reply.bytes_after > 0 {
+            // Larger than the bridge carries.
+            let t = self.clip.to_yonder.remove(&slot).expect("there");
+            self.refuse(t.app, t.transfer);
+            return;
+        }
+        let latin1 = reply.type_ == u32::from(xproto::AtomEnum::STRING);
         match &mut t.incr {
             Some(buf) if !reply.value.is_empty() => {
                 if buf.len() + reply.value.len() > MAX_VALUE {
@@ -317,7 +344,15 @@ impl Bridge {
             }
             _ => {
                 let t = self.clip.to_yonder.remove(&slot).expect("there");
-                let data = t.incr.unwrap_or(reply.value);
+                let mut data = t.incr.unwrap_or(reply.value);
+                if latin1 {
+                    // X's STRING is Latin-1; Yonder's text is UTF-8.
+                    data = data
+                        .iter()
+                        .map(|&b| b as char)
+                        .collect::<String>()
+                        .into_bytes();
+                }
                 if let Some(app) = self.apps.get(&t.app) {
                     app.conn.send_selection_bytes(t.transfer, &data);
                 }
@@ -334,6 +369,7 @@ impl Bridge {
     /// The display says who owns a selection now: a Yonder app's copy (not one of the
     /// bridge's windows) makes the bridge's X window the X selection's owner.
     pub(super) fn yonder_owner_changed(&mut self, sel: Atom, owner: WindowId) {
+        self.clip.yonder_owner.insert(sel, owner);
         let ours = owner == self.clip.requestor || self.by_yonder.contains_key(&owner);
         if owner.is_none() || ours {
             return;
@@ -378,6 +414,16 @@ impl Bridge {
             notify(&self.x, &e, x11rb::NONE);
             return;
         };
+        // The Yonder selection is an X program's (a late note made the bridge the X owner):
+        // asking it would come back here. And a bound on pastes waiting.
+        let back_to_x = clip
+            .yonder_owner
+            .get(&sel)
+            .is_some_and(|o| self.by_yonder.contains_key(o));
+        if back_to_x || clip.to_x.len() >= MAX_WAITING {
+            notify(&self.x, &e, x11rb::NONE);
+            return;
+        }
         let tag = clip.next_tag;
         clip.next_tag = clip.next_tag.wrapping_add(1).max(1);
         clip.control
@@ -387,6 +433,7 @@ impl Bridge {
             ToX {
                 request: e,
                 data: Vec::new(),
+                since: std::time::Instant::now(),
             },
         );
     }
@@ -420,14 +467,54 @@ impl Bridge {
             t if t == a.text => a.utf8_string,
             t => t,
         };
+        let mut data = p.data;
+        if type_ == u32::from(xproto::AtomEnum::STRING) {
+            // X's STRING is Latin-1: what it cannot say becomes `?`.
+            let text = String::from_utf8_lossy(&data);
+            data = text
+                .chars()
+                .map(|c| u8::try_from(c).unwrap_or(b'?'))
+                .collect();
+        }
         let _ = self.x.change_property8(
             xproto::PropMode::REPLACE,
             e.requestor,
             e.property,
             type_,
-            &p.data,
+            &data,
         );
         notify(&self.x, &e, e.property);
+    }
+}
+
+impl Bridge {
+    /// Refuses the transfers that took longer than [`TRANSFER_TIMEOUT`], so that an owner
+    /// that never answers holds nothing for good.
+    pub(super) fn expire_transfers(&mut self) {
+        let late = |since: std::time::Instant| since.elapsed() > TRANSFER_TIMEOUT;
+        let slots: Vec<xproto::Atom> = self
+            .clip
+            .to_yonder
+            .iter()
+            .filter(|(_, t)| late(t.since))
+            .map(|(s, _)| *s)
+            .collect();
+        for slot in slots {
+            let t = self.clip.to_yonder.remove(&slot).expect("listed");
+            let _ = self.x.delete_property(self.clip.xwin, slot);
+            self.refuse(t.app, t.transfer);
+        }
+        let tags: Vec<u32> = self
+            .clip
+            .to_x
+            .iter()
+            .filter(|(_, p)| late(p.since))
+            .map(|(t, _)| *t)
+            .collect();
+        for tag in tags {
+            let p = self.clip.to_x.remove(&tag).expect("listed");
+            notify(&self.x, &p.request, x11rb::NONE);
+        }
     }
 }
 

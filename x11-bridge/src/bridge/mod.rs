@@ -46,15 +46,24 @@ pub fn run(x_display: Option<u32>, program: &[String]) -> Result<(), String> {
     let screen = probe.screen().map_err(|e| e.to_string())?;
     drop(probe);
     let xs = XServer::start(screen.width, screen.height, x_display)?;
-    println!("yonder-x11: X programs use DISPLAY=:{}", xs.display);
-    let (x, screen_num) = x11rb::connect(Some(&format!(":{}", xs.display)))
-        .map_err(|e| format!("cannot connect to Xvfb :{}: {e}", xs.display))?;
+    println!(
+        "yonder-x11: X programs use DISPLAY=:{} XAUTHORITY={}",
+        xs.display,
+        xs.authority().display()
+    );
+    // SIGINT and SIGTERM end the loop, so that the X server is stopped and its files
+    // removed (SIGKILL leaves that to PR_SET_PDEATHSIG).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, stop.clone()).map_err(|e| e.to_string())?;
+    }
+    let (x, screen_num) = connect_x(&xs)?;
     let mut bridge = Bridge::new(x, screen_num)?;
     let mut child = match program.is_empty() {
         true => None,
         false => Some(xs.spawn(program)?),
     };
-    loop {
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
         bridge.turn()?;
         if let Some(c) = &mut child {
             if let Ok(Some(status)) = c.try_wait() {
@@ -64,6 +73,12 @@ pub fn run(x_display: Option<u32>, program: &[String]) -> Result<(), String> {
         }
         bridge.wait(TICK);
     }
+    // Asked to end: the program too (it dies with the X server otherwise).
+    if let Some(c) = &mut child {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    Ok(())
 }
 
 /// Connection options for a Yonder connection named `app`.
@@ -78,8 +93,6 @@ fn options(app: &str) -> ConnectOptions {
 struct App {
     conn: Connection,
     gc: GcId,
-    /// Its windows shown now.
-    windows: usize,
 }
 
 /// The atoms the bridge reads on X windows.
@@ -164,6 +177,12 @@ impl Bridge {
         };
         announce_ewmh(&x, root, &atoms, &intern)?;
         let keymap = Keymap::load(&x)?;
+        // Keys repeat on the display's side (its repeated presses are played): the X
+        // server does not repeat them a second time.
+        let no_repeat =
+            xproto::ChangeKeyboardControlAux::new().auto_repeat_mode(xproto::AutoRepeatMode::OFF);
+        x.change_keyboard_control(&no_repeat)
+            .map_err(|e| e.to_string())?;
         let clip = clipboard::Clipboard::new(&x, root)?;
         // The cursor's name each time the X server shows another one.
         x.xfixes_select_cursor_input(root, xfixes::CursorNotifyMask::DISPLAY_CURSOR)
@@ -184,15 +203,44 @@ impl Bridge {
         })
     }
 
-    /// One turn: every X event and Yonder event waiting, then the damage copied.
+    /// One turn: every X event and Yonder event waiting, then the damage copied; again
+    /// while replies read on the way (GetImage's) brought X events with them, which the
+    /// wait that follows would not see (they are no longer on the socket).
     fn turn(&mut self) -> Result<(), String> {
-        while let Some(e) = self
-            .x
-            .poll_for_event()
-            .map_err(|e| format!("the X server went away: {e}"))?
-        {
-            self.x_event(e);
+        let mut next = self.next_x_event()?;
+        loop {
+            while let Some(e) = next {
+                self.x_event(e);
+                next = self.next_x_event()?;
+            }
+            self.control_events()?;
+            let bases: Vec<u32> = self.apps.keys().copied().collect();
+            for base in bases {
+                self.app_events(base);
+            }
+            self.expire_transfers();
+            self.copy_damage();
+            let _ = self.x.flush();
+            let _ = self.clip.control().flush();
+            for app in self.apps.values() {
+                let _ = app.conn.flush();
+            }
+            next = self.next_x_event()?;
+            if next.is_none() {
+                return Ok(());
+            }
         }
+    }
+
+    fn next_x_event(&self) -> Result<Option<XEvent>, String> {
+        self.x
+            .poll_for_event()
+            .map_err(|e| format!("the X server went away: {e}"))
+    }
+
+    /// The bridge's own Yonder connection's events (the clipboard's); its loss ends the
+    /// bridge (the display is gone for good: the library gave up on it).
+    fn control_events(&mut self) -> Result<(), String> {
         loop {
             match self.clip.control().poll_for_event() {
                 Ok(Some(Incoming::Event { event, .. })) => match event {
@@ -201,39 +249,60 @@ impl Bridge {
                     _ => {}
                 },
                 Ok(Some(_)) => {}
-                Ok(None) => break,
+                Ok(None) => return Ok(()),
                 Err(e) => return Err(format!("the display went away: {e}")),
             }
         }
-        let bases: Vec<u32> = self.apps.keys().copied().collect();
-        for base in bases {
-            while let Some(app) = self.apps.get(&base) {
-                match app.conn.poll_for_event() {
-                    Ok(Some(Incoming::Event { event, .. })) => self.yonder_event(event),
-                    Ok(Some(Incoming::Display(
-                        DisplayChange::Back { .. } | DisplayChange::Moved { .. },
-                    ))) => {
-                        // A display that came back, or another one: everything shown again.
-                        for m in self.mirrors.values_mut().filter(|m| m.app == base) {
-                            m.dirty = Some(Rect::new(0, 0, m.rect.width, m.rect.height));
-                        }
+    }
+
+    /// X program `base`'s Yonder events. Its connection's end (the display's force quit,
+    /// a refused resume) ends that program alone: its X connection is closed, as an X
+    /// window manager's force quit does.
+    fn app_events(&mut self, base: u32) {
+        while let Some(app) = self.apps.get(&base) {
+            match app.conn.poll_for_event() {
+                Ok(Some(Incoming::Event { event, .. })) => self.yonder_event(event),
+                Ok(Some(Incoming::Display(
+                    DisplayChange::Back { .. } | DisplayChange::Moved { .. },
+                ))) => {
+                    // A display that came back, or another one: everything shown again.
+                    for m in self.mirrors.values_mut().filter(|m| m.app == base) {
+                        m.dirty = Some(Rect::new(0, 0, m.rect.width, m.rect.height));
                     }
-                    Ok(Some(_)) => {}
-                    Ok(None) => break,
-                    Err(e) => {
-                        eprintln!("yonder-x11: the display went away: {e}");
-                        return Err(e.to_string());
-                    }
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => return,
+                Err(e) => {
+                    eprintln!(
+                        "yonder-x11: an X program's display connection ended ({e}): closing it"
+                    );
+                    self.end_program(base);
+                    return;
                 }
             }
         }
-        self.copy_damage();
-        let _ = self.x.flush();
-        let _ = self.clip.control().flush();
-        for app in self.apps.values() {
-            let _ = app.conn.flush();
+    }
+
+    /// Ends X program `base`: its X connection closed, its mirrors and Yonder connection
+    /// dropped.
+    fn end_program(&mut self, base: u32) {
+        let windows: Vec<xproto::Window> = self
+            .mirrors
+            .iter()
+            .filter(|(_, m)| m.app == base)
+            .map(|(xw, _)| *xw)
+            .collect();
+        if let Some(xw) = windows.first() {
+            let _ = self.x.kill_client(*xw);
         }
-        Ok(())
+        for xw in windows {
+            if let Some(m) = self.mirrors.remove(&xw) {
+                self.by_yonder.remove(&m.window);
+                let _ = self.x.damage_destroy(m.damage);
+            }
+        }
+        self.apps.remove(&base);
+        self.raised = None;
     }
 
     /// Waits until a connection has something to read, or `limit`.
@@ -295,6 +364,7 @@ impl Bridge {
             }
             XEvent::XfixesSelectionNotify(e) => self.x_owner_changed(e.selection, e.owner),
             XEvent::XfixesCursorNotify(e) => self.cursor_changed(e.name),
+            XEvent::MappingNotify(_) => input::reload(&self.x, &mut self.keymap),
             XEvent::SelectionRequest(e) => self.x_wants_yonder_selection(e),
             XEvent::SelectionNotify(e) => self.x_selection_converted(&e),
             _ => {}
@@ -330,14 +400,7 @@ impl Bridge {
             };
             let gc = conn.new_gc_id();
             conn.create_gc(gc, conn.root(), Default::default());
-            self.apps.insert(
-                base,
-                App {
-                    conn,
-                    gc,
-                    windows: 0,
-                },
-            );
+            self.apps.insert(base, App { conn, gc });
         }
         let watch =
             xproto::ChangeWindowAttributesAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
@@ -355,9 +418,6 @@ impl Bridge {
         self.copy_hints(xw, None);
         if let Some(m) = self.mirrors.get(&xw) {
             app.conn.map_window(m.window);
-        }
-        if let Some(app) = self.apps.get_mut(&base) {
-            app.windows += 1;
         }
     }
 
@@ -433,13 +493,15 @@ impl Bridge {
         self.by_yonder.remove(&m.window);
         if self.raised == Some(xw) {
             self.raised = None;
+            // What was held for it (the Return that closed a dialog) goes up.
+            input::release_all(&self.x, &mut self.keymap, self.root);
         }
-        let Some(app) = self.apps.get_mut(&m.app) else {
+        let Some(app) = self.apps.get(&m.app) else {
             return;
         };
         app.conn.destroy_window(m.window);
-        app.windows -= 1;
-        if app.windows == 0 {
+        // The program's last window: its connection ends.
+        if !self.mirrors.values().any(|other| other.app == m.app) {
             if let Some(app) = self.apps.remove(&m.app) {
                 let _ = app.conn.flush();
             }
@@ -466,13 +528,13 @@ impl Bridge {
         if resized {
             m.dirty = Some(Rect::new(0, 0, rect.width, rect.height));
         }
-        if let Some(i) = m.asked.iter().position(|r| *r == rect) {
+        if crate::mirror::recall(&mut m.asked, rect) {
             // What the display asked for: the Yonder window is there already.
-            m.asked.drain(..=i);
             return;
         }
         if let Some(app) = self.apps.get(&m.app) {
             let r = crate::mirror::drawable(&app.conn, rect);
+            crate::mirror::remember(&mut m.told, r);
             app.conn.configure_window(ConfigureWindow {
                 window: m.window,
                 x: Some(r.x),
@@ -500,7 +562,15 @@ impl Bridge {
             return;
         }
         match e {
-            Event::Configure(c) if c.rect != rect => {
+            Event::Configure(c) => {
+                let echo = self
+                    .mirrors
+                    .get_mut(&xw)
+                    .is_some_and(|m| crate::mirror::recall(&mut m.told, c.rect));
+                if echo || c.rect == rect {
+                    // The bridge's own change, come back (or nothing new).
+                    return;
+                }
                 // The display's window manager placed, moved or resized the window: the
                 // X window goes to the same place, so that what its program places
                 // relative to it (menus) and where input is played line up.
@@ -511,11 +581,7 @@ impl Bridge {
                     .height(c.rect.height);
                 let _ = self.x.configure_window(xw, &aux);
                 if let Some(m) = self.mirrors.get_mut(&xw) {
-                    m.asked.push_back(c.rect);
-                    // A bound on what is remembered, if the X server drops some.
-                    if m.asked.len() > 64 {
-                        m.asked.pop_front();
-                    }
+                    crate::mirror::remember(&mut m.asked, c.rect);
                 }
             }
             Event::Expose(x) => {
@@ -530,11 +596,12 @@ impl Bridge {
             Event::ButtonPress(b) | Event::ButtonRelease(b) => {
                 self.raise_for_input(xw);
                 input::motion(&self.x, self.root, at(b.x, b.y));
-                input::button(&self.x, self.root, b.button, pressed);
+                input::button(&self.x, &mut self.keymap, self.root, b.button, pressed);
             }
             Event::KeyPress(k) | Event::KeyRelease(k) => {
                 input::key(&self.x, &mut self.keymap, self.root, k.keysym, pressed);
             }
+            Event::FocusOut(_) => input::release_all(&self.x, &mut self.keymap, self.root),
             Event::FocusIn(_) => {
                 let _ = self
                     .x
@@ -757,4 +824,18 @@ fn intern(x: &RustConnection, name: &str) -> Result<xproto::Atom, String> {
         .reply()
         .map_err(|e| e.to_string())?
         .atom)
+}
+
+/// Connects to the bridge's X server on its Unix socket, with its cookie.
+fn connect_x(xs: &XServer) -> Result<(RustConnection, usize), String> {
+    let fail = |e: &dyn std::fmt::Display| format!("cannot connect to Xvfb :{}: {e}", xs.display);
+    let path = format!("/tmp/.X11-unix/X{}", xs.display);
+    let stream = std::os::unix::net::UnixStream::connect(&path).map_err(|e| fail(&e))?;
+    let (stream, _) =
+        x11rb::rust_connection::DefaultStream::from_unix_stream(stream).map_err(|e| fail(&e))?;
+    let name = crate::xserver::AUTH_NAME.to_vec();
+    let conn =
+        RustConnection::connect_to_stream_with_auth_info(stream, 0, name, xs.cookie.to_vec())
+            .map_err(|e| fail(&e))?;
+    Ok((conn, 0))
 }
