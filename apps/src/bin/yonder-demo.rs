@@ -79,39 +79,44 @@ struct OwnServer {
 
 impl Drop for OwnServer {
     fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
-        }
-        // SIGTERM lets it remove its socket and say goodbye to clients; `kill` is the
-        // portable way to send it without unsafe code.
-        let asked = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        let end = Instant::now() + if asked { STOP_TIMEOUT } else { Duration::ZERO };
-        while Instant::now() < end {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // SIGTERM lets it remove its socket and say goodbye to clients.
+        stop(&mut self.child);
     }
 }
 
-/// The apps this demo started; dropping this kills those still running.
+/// The apps this demo started; dropping this stops those still running.
 #[derive(Default)]
 struct Apps(Vec<(String, Child)>);
 
 impl Drop for Apps {
     fn drop(&mut self) {
         for (_, child) in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
+            stop(child);
         }
     }
+}
+
+/// Stops `child`: SIGTERM first (the X11 bridge then stops its X server and removes its
+/// files; an app just ends), SIGKILL if it is still there after [`STOP_TIMEOUT`].
+fn stop(child: &mut std::process::Child) {
+    if matches!(child.try_wait(), Ok(Some(_))) {
+        return;
+    }
+    // `kill` is the portable way to send SIGTERM without unsafe code.
+    let asked = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let end = Instant::now() + if asked { STOP_TIMEOUT } else { Duration::ZERO };
+    while Instant::now() < end {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 impl Apps {
