@@ -460,3 +460,38 @@ fn a_dialog_of_a_fullscreen_window_is_above_it_and_a_dialog_of_a_dialog_above_bo
         "the fullscreen window around them"
     );
 }
+
+#[test]
+fn a_press_focuses_a_fullscreen_window_but_not_a_dock() {
+    let s = TestServer::start_managed();
+    let app = s.connect_trusted();
+    let input = s.connect();
+    let focus = |c: &Connection| c.get_input_focus().reply().unwrap().window;
+    let dock_type = atoms_bytes(&app, &[WindowType::Dock.atom_name()]);
+    let dock = hinted(
+        &app,
+        Rect::new(0, 200, 320, 40),
+        0xFFFF00,
+        &[("_NET_WM_WINDOW_TYPE", atoms::ATOM, dock_type)],
+    );
+    app.set_input_focus(app.root());
+    app.sync().unwrap();
+    click(&input, 50, 220);
+    assert_eq!(
+        focus(&app),
+        app.root(),
+        "a press on a dock does not focus it"
+    );
+    let fs = atoms_bytes(&app, &[WmStates::FULLSCREEN]);
+    let full = hinted(
+        &app,
+        Rect::new(10, 40, 100, 60),
+        0x0000FF,
+        &[(NET_WM_STATE, atoms::ATOM, fs)],
+    );
+    app.set_input_focus(app.root());
+    app.sync().unwrap();
+    click(&input, 50, 50);
+    assert_eq!(focus(&app), full, "the fullscreen window took the focus");
+    assert_eq!(order(&app, &[dock, full]), [dock, full], "above the dock");
+}

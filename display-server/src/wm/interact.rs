@@ -164,14 +164,22 @@ fn finish_drag(s: &mut State, kind: DragKind) {
     }
 }
 
-/// Click-to-focus: a press inside a managed window (or one of its descendants) raises
-/// and focuses it. Override-redirect windows are left alone.
+/// Click-to-focus: a press inside a managed window of a framed kind (or one of its
+/// descendants) raises and focuses it, fullscreen too. Override-redirect windows, docks
+/// and the other bare kinds are left alone.
 fn click_to_focus(s: &mut State) {
     let path = s.ancestry(s.input.pointer_window);
     let Some(top) = path.get(1).copied() else {
         return;
     };
-    if s.windows.get(&top).is_some_and(|win| s.wm.is_framed(win)) {
+    // A window of a kind with a frame, fullscreen or not; docks, splash screens and
+    // pop-ups take presses without being raised or focused.
+    let framed_kind = s.windows.get(&top).is_some_and(|win| {
+        win.parent == yonder_protocol::WindowId::ROOT
+            && !win.override_redirect
+            && s.wm.managed.get(&top).is_some_and(|m| m.kind.framed())
+    });
+    if framed_kind {
         raise_and_focus(s, top);
     }
 }
