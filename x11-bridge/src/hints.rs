@@ -6,6 +6,7 @@
 //! window by its mirror. Copied when a window is first shown and again whenever the
 //! program changes one.
 
+use std::collections::HashMap;
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::rust_connection::RustConnection;
 use yonder::prelude::*;
@@ -38,6 +39,68 @@ const HINTS: [(&str, &str, Kind); 7] = [
 
 /// The largest value read, in 32-bit units (an icon of 512 × 512 and its sizes).
 const MAX_WORDS: u32 = 1 << 18;
+/// The most atoms of a list carried over (a window's types or states).
+const MAX_ATOMS: usize = 32;
+
+/// Atom translations kept, so that a hint costs no round trip once its names are known:
+/// X atoms' names (one X server), and Yonder atoms by name for each program (its
+/// connection's display; forgotten when it goes to another, whose numbers differ).
+#[derive(Default)]
+pub struct Names {
+    x: HashMap<u32, String>,
+    yonder: HashMap<(u32, String), yonder_protocol::Atom>,
+}
+
+impl Names {
+    /// The name of X atom `atom`.
+    pub fn x_name(&mut self, x: &RustConnection, atom: xproto::Atom) -> Option<String> {
+        if let Some(n) = self.x.get(&atom) {
+            return Some(n.clone());
+        }
+        let name = x.get_atom_name(atom).ok()?.reply().ok()?.name;
+        let name = String::from_utf8_lossy(&name).into_owned();
+        self.x.insert(atom, name.clone());
+        Some(name)
+    }
+
+    /// The Yonder atoms named `names` on program `app`'s connection `conn`; those not
+    /// known yet asked for together (one round trip).
+    pub fn yonder(
+        &mut self,
+        app: u32,
+        conn: &Connection,
+        names: &[&str],
+    ) -> Vec<Option<yonder_protocol::Atom>> {
+        let cookies: Vec<_> = names
+            .iter()
+            .map(|n| {
+                let known =
+                    predefined(n).or_else(|| self.yonder.get(&(app, n.to_string())).copied());
+                match known {
+                    Some(a) => Ok(a),
+                    None => Err(conn.intern_atom(n, false)),
+                }
+            })
+            .collect();
+        names
+            .iter()
+            .zip(cookies)
+            .map(|(n, c)| match c {
+                Ok(a) => Some(a),
+                Err(cookie) => {
+                    let a = cookie.reply().ok()?.atom;
+                    self.yonder.insert((app, n.to_string()), a);
+                    Some(a)
+                }
+            })
+            .collect()
+    }
+
+    /// Forgets program `app`'s Yonder atoms (its display changed).
+    pub fn forget(&mut self, app: u32) {
+        self.yonder.retain(|(a, _), _| *a != app);
+    }
+}
 
 /// The X atoms of the hints.
 pub struct HintAtoms(Vec<xproto::Atom>);
@@ -63,14 +126,24 @@ impl HintAtoms {
     }
 }
 
-/// Copies X window `xw`'s hints (all, or only `only`) to Yonder window `yw` on `conn`.
-/// `window_of` gives an X window's Yonder window.
+/// Where hints go: program `app`'s connection and window.
+pub struct Target<'a> {
+    /// The program (its resource-id base).
+    pub app: u32,
+    /// Its connection.
+    pub conn: &'a Connection,
+    /// The Yonder window.
+    pub window: WindowId,
+}
+
+/// Copies X window `xw`'s hints (all, or only `only`) to `to`. `window_of` gives an X
+/// window's Yonder window.
 pub fn copy(
     x: &RustConnection,
     atoms: &HintAtoms,
+    names: &mut Names,
     xw: xproto::Window,
-    conn: &Connection,
-    yw: WindowId,
+    to: Target,
     only: Option<xproto::Atom>,
     window_of: impl Fn(xproto::Window) -> Option<WindowId>,
 ) {
@@ -89,32 +162,41 @@ pub fn copy(
         let Some(reply) = cookie.and_then(|c| c.reply().ok()) else {
             continue;
         };
-        let name_atom = yonder_atom(conn, name);
+        let [name_atom, type_atom] = names.yonder(to.app, to.conn, &[name, type_name])[..] else {
+            continue;
+        };
         if reply.type_ == u32::from(xproto::AtomEnum::NONE) {
             if let Some(a) = name_atom {
-                conn.delete_property(yw, a);
+                to.conn.delete_property(to.window, a);
             }
             continue;
         }
         let data = match kind {
             Kind::Bytes => reply.value.clone(),
             Kind::Words => words(&reply).flat_map(u32::to_le_bytes).collect(),
-            Kind::Atoms => words(&reply)
-                .filter_map(|a| {
-                    let name = x.get_atom_name(a).ok()?.reply().ok()?.name;
-                    yonder_atom(conn, &String::from_utf8_lossy(&name))
-                })
-                .flat_map(|a| a.0.to_le_bytes())
-                .collect(),
+            Kind::Atoms => {
+                let listed: Vec<String> = words(&reply)
+                    .take(MAX_ATOMS)
+                    .filter_map(|a| names.x_name(x, a))
+                    .collect();
+                let listed: Vec<&str> = listed.iter().map(String::as_str).collect();
+                names
+                    .yonder(to.app, to.conn, &listed)
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|a| a.0.to_le_bytes())
+                    .collect()
+            }
             Kind::Window => match words(&reply).next().and_then(&window_of) {
                 Some(w) => w.0.to_le_bytes().to_vec(),
                 None => continue,
             },
         };
-        let (Some(name), Some(type_)) = (name_atom, yonder_atom(conn, type_name)) else {
+        let (Some(name), Some(type_)) = (name_atom, type_atom) else {
             continue;
         };
-        conn.change_property(yw, name, type_, PropMode::Replace, data);
+        to.conn
+            .change_property(to.window, name, type_, PropMode::Replace, data);
     }
 }
 
@@ -123,8 +205,8 @@ fn words(reply: &xproto::GetPropertyReply) -> impl Iterator<Item = u32> + '_ {
     reply.value32().into_iter().flatten()
 }
 
-/// The Yonder atom named `name` on `conn` (predefined ones without asking).
-pub fn yonder_atom(conn: &Connection, name: &str) -> Option<yonder_protocol::Atom> {
+/// The Yonder atom of a predefined name (protocol.md §6.2), known without asking.
+fn predefined(name: &str) -> Option<yonder_protocol::Atom> {
     match name {
         "WM_CLASS" => Some(atoms::WM_CLASS),
         "WM_TRANSIENT_FOR" => Some(atoms::WM_TRANSIENT_FOR),
@@ -132,6 +214,6 @@ pub fn yonder_atom(conn: &Connection, name: &str) -> Option<yonder_protocol::Ato
         "WINDOW" => Some(atoms::WINDOW),
         "ATOM" => Some(atoms::ATOM),
         "CARDINAL" => Some(atoms::CARDINAL),
-        _ => conn.intern_atom(name, false).reply().ok().map(|r| r.atom),
+        _ => None,
     }
 }

@@ -628,7 +628,13 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
             "WM_SIZE_HINTS",
             words(&[0xFFFF_FFFF, 1, 2]),
         ),
-        ("_NET_WM_WINDOW_TYPE", "ATOM", words(&[0xFFFF_FFF0, 12345])),
+        // Atoms that name nothing, then 100 000 real ones: not 100 000 round trips on
+        // either side.
+        (
+            "_NET_WM_WINDOW_TYPE",
+            "ATOM",
+            [words(&[0xFFFF_FFF0, 12345]), vec![1; 100_000]].concat(),
+        ),
         ("_NET_WM_STATE", "ATOM", words(&[0xFFFF_FFF1])),
         ("WM_TRANSIENT_FOR", "WINDOW", words(&[huge])),
     ] {

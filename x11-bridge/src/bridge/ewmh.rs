@@ -3,7 +3,6 @@
 //! the display's window manager as the same request about its Yonder window.
 
 use super::{Atoms, Bridge};
-use crate::hints;
 use x11rb::connection::Connection as _;
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::rust_connection::RustConnection;
@@ -14,7 +13,7 @@ impl Bridge {
     /// EWMH's request to the window manager to change a window's states (a ClientMessage
     /// to the root): passed on to the display's window manager as the same request about
     /// the window's Yonder window (protocol.md §16.7), atoms translated.
-    pub(super) fn state_request(&self, e: &xproto::ClientMessageEvent) {
+    pub(super) fn state_request(&mut self, e: &xproto::ClientMessageEvent) {
         let Some(m) = self.mirrors.get(&e.window) else {
             return;
         };
@@ -22,15 +21,14 @@ impl Bridge {
             return;
         };
         let [action, first, second, source, _] = e.data.as_data32();
-        let translate = |a: u32| -> u32 {
-            let name = (a != 0)
-                .then(|| self.x.get_atom_name(a).ok()?.reply().ok())
-                .flatten();
-            name.and_then(|n| hints::yonder_atom(&app.conn, &String::from_utf8_lossy(&n.name)))
-                .map_or(0, |a| a.0)
+        let mut translate = |a: u32| -> u32 {
+            let Some(name) = (a != 0).then(|| self.names.x_name(&self.x, a)).flatten() else {
+                return 0;
+            };
+            self.names.yonder(m.app, &app.conn, &[&name])[0].map_or(0, |a| a.0)
         };
         let words = [action, translate(first), translate(second), source, 0];
-        let Some(type_) = hints::yonder_atom(&app.conn, "_NET_WM_STATE") else {
+        let Some(type_) = self.names.yonder(m.app, &app.conn, &["_NET_WM_STATE"])[0] else {
             return;
         };
         let message = Event::ClientMessage(yonder_protocol::event::ClientMessage {

@@ -132,6 +132,8 @@ struct Bridge {
     raised: Option<xproto::Window>,
     /// The clipboard between the two sides.
     clip: clipboard::Clipboard,
+    /// Atom names and numbers known on either side.
+    names: crate::hints::Names,
 }
 
 impl Bridge {
@@ -207,6 +209,7 @@ impl Bridge {
             screen,
             raised: None,
             clip,
+            names: Default::default(),
         })
     }
 
@@ -272,7 +275,9 @@ impl Bridge {
                 Ok(Some(Incoming::Display(
                     DisplayChange::Back { .. } | DisplayChange::Moved { .. },
                 ))) => {
-                    // A display that came back, or another one: everything shown again.
+                    // A display that came back, or another one: everything shown again,
+                    // and its atoms asked for again (another display numbers them its way).
+                    self.names.forget(base);
                     for m in self.mirrors.values_mut().filter(|m| m.app == base) {
                         m.dirty = Some(Rect::new(0, 0, m.rect.width, m.rect.height));
                     }

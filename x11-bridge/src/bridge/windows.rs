@@ -59,26 +59,32 @@ impl Bridge {
         self.mirrors.insert(xw, m);
         // The hints first: the display's window manager reads them at the first map.
         self.copy_hints(xw, None);
-        if let Some(m) = self.mirrors.get(&xw) {
+        if let (Some(m), Some(app)) = (self.mirrors.get(&xw), self.apps.get(&base)) {
             app.conn.map_window(m.window);
         }
     }
 
     /// Copies `xw`'s hints (all, or the one `only`) to its Yonder window.
-    pub(super) fn copy_hints(&self, xw: xproto::Window, only: Option<xproto::Atom>) {
+    pub(super) fn copy_hints(&mut self, xw: xproto::Window, only: Option<xproto::Atom>) {
         let Some(m) = self.mirrors.get(&xw) else {
             return;
         };
         let Some(app) = self.apps.get(&m.app) else {
             return;
         };
-        let window_of = |w: xproto::Window| self.mirrors.get(&w).map(|m| m.window);
+        let mirrors = &self.mirrors;
+        let window_of = |w: xproto::Window| mirrors.get(&w).map(|m| m.window);
+        let to = hints::Target {
+            app: m.app,
+            conn: &app.conn,
+            window: m.window,
+        };
         hints::copy(
             &self.x,
             &self.atoms.hints,
+            &mut self.names,
             xw,
-            &app.conn,
-            m.window,
+            to,
             only,
             window_of,
         );
