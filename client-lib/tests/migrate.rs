@@ -103,6 +103,33 @@ fn outcome(mover: &Connection) -> MoveOutcomeEvent {
 
 /// The app's window on a display, seen by a trusted client there, or `None` if the
 /// display has no such window.
+/// Paints `rgb` until `watcher` sees it at (10, 10) of `seen_as` (the app's window as
+/// the watcher's display names it), within 5 seconds: the app's thread may be painting an
+/// Expose with the colour it read just before, and its request can come after this one.
+fn paint_until_shown(
+    conn: &Connection,
+    win: WindowId,
+    gc: GcId,
+    watcher: &Connection,
+    seen_as: WindowId,
+    rgb: u32,
+) {
+    let end = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        paint(conn, win, gc, rgb);
+        conn.sync().unwrap();
+        let now = shown(watcher, seen_as).unwrap().at(10, 10) & 0xffffff;
+        if now == rgb {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "{rgb:#x} never showed: {now:#x}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn shown(watcher: &Connection, win: WindowId) -> Option<Vec<u32>> {
     let rect = Rect::new(0, 0, 40, 24);
     let img = watcher
@@ -218,12 +245,7 @@ fn an_app_moves_to_another_display_and_back_with_its_window_and_pixels() {
         }
         // The app goes on, on B: its requests go there.
         colour.store(0x00aa44, Ordering::Release);
-        paint(&app.conn, app.win, app.gc, 0x00aa44);
-        app.conn.sync().unwrap();
-        assert_eq!(
-            shown(&watch_b, app.win).unwrap().at(10, 10) & 0xffffff,
-            0x00aa44
-        );
+        paint_until_shown(&app.conn, app.win, app.gc, &watch_b, app.win, 0x00aa44);
         assert_eq!(app.conn.display_name(), b.display());
 
         // And back to A, with the pixels it has now.
@@ -285,12 +307,7 @@ fn bad_tokens_are_refused_and_the_app_stays_intact() {
         refused(&brief, &token, "expired (tokens are valid 300 ms)");
         // The app is still on A, whole, and goes on drawing there.
         colour.store(0x3355ff, Ordering::Release);
-        paint(&app.conn, app.win, app.gc, 0x3355ff);
-        app.conn.sync().unwrap();
-        assert_eq!(
-            shown(&watch_a, app.win).unwrap().at(10, 10) & 0xffffff,
-            0x3355ff
-        );
+        paint_until_shown(&app.conn, app.win, app.gc, &watch_a, app.win, 0x3355ff);
         // Nothing of it was left on B.
         let on_b = b.connect_trusted().list_clients().reply().unwrap();
         assert!(
@@ -420,12 +437,7 @@ fn an_app_moves_itself_with_the_other_displays_cookie() {
         );
         // Drawn on B after the move; gone from A.
         colour.store(0x99aa33, Ordering::Release);
-        paint(&app.conn, app.win, app.gc, 0x99aa33);
-        app.conn.sync().unwrap();
-        assert_eq!(
-            shown(&watch_b, app.win).unwrap().at(10, 10) & 0xffffff,
-            0x99aa33
-        );
+        paint_until_shown(&app.conn, app.win, app.gc, &watch_b, app.win, 0x99aa33);
         // A hid it before it answered the switch's last Sync (the window itself goes
         // when the connection's end reaches A).
         assert!(
@@ -507,12 +519,7 @@ fn an_app_whose_id_space_is_taken_on_the_other_display_keeps_its_ids() {
         let tree = app.conn.query_tree(app.conn.root()).reply().unwrap();
         assert!(tree.children.contains(&app.win), "{:?}", tree.children);
         colour.store(0x1122ee, Ordering::Release);
-        paint(&app.conn, app.win, app.gc, 0x1122ee);
-        app.conn.sync().unwrap();
-        assert_eq!(
-            shown(&watch_b, there).unwrap().at(10, 10) & 0xffffff,
-            0x1122ee
-        );
+        paint_until_shown(&app.conn, app.win, app.gc, &watch_b, there, 0x1122ee);
         // And back to A, with its own space again.
         let o = move_app(&b, &a, moved.id, "test");
         assert!(o.moved, "the move back failed: {}", o.reason);
