@@ -96,6 +96,7 @@ impl IRect {
 
     /// Builds a rectangle from left/top/right/bottom edges (right and bottom exclusive).
     /// The edges are clamped into the representable range; returns `None` when empty.
+    #[inline]
     pub fn from_ltrb(left: i64, top: i64, right: i64, bottom: i64) -> Option<IRect> {
         let l = left.clamp(i32::MIN as i64, i32::MAX as i64);
         let t = top.clamp(i32::MIN as i64, i32::MAX as i64);
@@ -113,26 +114,31 @@ impl IRect {
     }
 
     /// True when the rectangle covers no pixel.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.width == 0 || self.height == 0
     }
 
     /// Exclusive right edge (`x + width`), computed without overflow.
+    #[inline]
     pub fn right(&self) -> i64 {
         self.x as i64 + self.width as i64
     }
 
     /// Exclusive bottom edge (`y + height`), computed without overflow.
+    #[inline]
     pub fn bottom(&self) -> i64 {
         self.y as i64 + self.height as i64
     }
 
     /// True when pixel `(x, y)` lies inside the rectangle.
+    #[inline]
     pub fn contains(&self, x: i32, y: i32) -> bool {
         x >= self.x && (x as i64) < self.right() && y >= self.y && (y as i64) < self.bottom()
     }
 
     /// The common part of two rectangles, or `None` if they do not overlap.
+    #[inline]
     pub fn intersect(&self, other: &IRect) -> Option<IRect> {
         IRect::from_ltrb(
             (self.x as i64).max(other.x as i64),
@@ -144,6 +150,7 @@ impl IRect {
 
     /// The smallest rectangle containing both (an empty rectangle is ignored).
     /// Sizes saturate at `u32::MAX`.
+    #[inline]
     pub fn union(&self, other: &IRect) -> IRect {
         if self.is_empty() {
             return *other;
@@ -169,6 +176,7 @@ impl IRect {
 }
 
 /// Union of two optional damage rectangles.
+#[inline]
 pub(crate) fn union_opt(a: Option<IRect>, b: Option<IRect>) -> Option<IRect> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.union(&b)),
