@@ -524,6 +524,102 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
     owner.join().unwrap();
 }
 
+/// The clipboard (X's CLIPBOARD, Yonder's CLIPBOARD) between xterm and ydoc, both ways:
+/// ydoc's Ctrl+C pasted into xterm's shell, xterm's selection pasted with Ctrl+V in ydoc.
+#[test]
+fn the_clipboard_goes_from_xterm_to_ydoc_and_back() {
+    use yonder_protocol::{atoms, keysym};
+    if !have_x_programs() || !have("xterm") {
+        return;
+    }
+    let _w = watchdog("the_clipboard_goes_from_xterm_to_ydoc_and_back");
+    let d = Display::start();
+    let command = "echo pasted-back > out.txt";
+    let file = format!("ydoc 1\ntext {}\n{command}\n", command.len());
+    std::fs::write(d.path("paper.ydoc"), file).unwrap();
+    let ydoc = built_binary("ydoc");
+    let _doc = d.spawn(
+        &ydoc.to_string_lossy(),
+        &[
+            "--size",
+            "330x150",
+            "--x",
+            "300",
+            "--y",
+            "300",
+            "paper.ydoc",
+        ],
+    );
+    let doc = d.window_of("ydoc");
+    // xterm's selections go to CLIPBOARD, and its middle click pastes CLIPBOARD.
+    let _app = bridge(
+        &d,
+        &[
+            "xterm",
+            "-xrm",
+            "XTerm*selectToClipboard: true",
+            "-geometry",
+            "40x6+0+0",
+            "-e",
+            "sh",
+            "-c",
+            "echo copy-me; exec sh",
+        ],
+    );
+    let w = d.window_of("xterm");
+    let o = d.conn.get_geometry(w).reply().unwrap().rect;
+    eventually("xterm shows its first line", || {
+        d.read_window(w)
+            .count_in(yonder_protocol::Rect::new(0, 0, 100, 14), |p| p == 0)
+            > 20
+    });
+    let owner = |d: &Display| {
+        d.conn
+            .get_selection_owner(atoms::CLIPBOARD)
+            .reply()
+            .unwrap()
+            .owner
+    };
+
+    // ydoc copies its first paragraph; a middle click pastes it into xterm's shell.
+    let g = d.conn.get_geometry(doc).reply().unwrap().rect;
+    d.click(g.x + 300, g.y + 20);
+    d.key(keysym::HOME);
+    d.chord(keysym::SHIFT_L, keysym::END);
+    d.chord(keysym::CONTROL_L, 'c' as u32);
+    eventually("ydoc owns CLIPBOARD", || {
+        let now = owner(&d);
+        now != w && now != yonder_protocol::WindowId::NONE
+    });
+    d.input(FakeKind::Motion, 0, o.x + 20, o.y + 40);
+    d.input(FakeKind::ButtonPress, 2, o.x + 20, o.y + 40);
+    d.input(FakeKind::ButtonRelease, 2, o.x + 20, o.y + 40);
+    eventually("the command copied in ydoc ran in xterm's shell", || {
+        d.key(keysym::RETURN);
+        std::thread::sleep(Duration::from_millis(200));
+        std::fs::read_to_string(d.path("out.txt")).is_ok_and(|t| t == "pasted-back\n")
+    });
+
+    // Back: xterm's first line selected; in ydoc, a new paragraph after the command and
+    // Ctrl+V; saved once the paste is in.
+    for _ in 0..3 {
+        d.click(o.x + 10, o.y + 6);
+    }
+    eventually("xterm's Yonder connection owns CLIPBOARD", || {
+        owner(&d) == w
+    });
+    d.click(g.x + 300, g.y + 20);
+    d.key(keysym::END);
+    d.key(keysym::RETURN);
+    d.chord(keysym::CONTROL_L, 'v' as u32);
+    let saved = d.path("paper.ydoc");
+    eventually("ydoc saves the text pasted from xterm", || {
+        d.chord(keysym::CONTROL_L, 's' as u32);
+        std::thread::sleep(Duration::from_millis(200));
+        std::fs::read_to_string(&saved).is_ok_and(|t| t.contains("\ncopy-me\n"))
+    });
+}
+
 /// A hostile X program: a window of the largest size X allows, hints that lie about
 /// their size or name nothing, a dialog of itself, a flood of selection changes. The
 /// bridge and the display go on, and a well-behaved program beside it still works.
