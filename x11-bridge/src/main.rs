@@ -17,9 +17,10 @@
 //!
 //! Lowest first; a module uses only modules of the lines above its own.
 //!
-//! 1. `xserver`, `input`, `hints`, `mirror`, `cursor` — the private X server; input played
+//! 1. `shadow` — a copy of what a Yonder window shows, to send only what changed.
+//! 2. `xserver`, `input`, `hints`, `mirror`, `cursor` — the private X server; input played
 //!    into it; hints carried over; one window's Yonder side; X cursor names.
-//! 2. `bridge` — the X side as window and compositing manager, the programs' Yonder
+//! 3. `bridge` — the X side as window and compositing manager, the programs' Yonder
 //!    connections, the clipboard between the two, and the loop.
 //!
 //! # Files
@@ -28,6 +29,7 @@
 //! * `bridge/`    – the X side: managing and compositing X windows, the event loop
 //!   (`mod.rs`), and the clipboard between the two sides (`clipboard.rs`)
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
+//! * `shadow.rs`  – what a Yonder window shows: changed rows and scrolls found
 //! * `hints.rs`   – an X window's hints (size, type, states, icon, dialogs) carried over
 //! * `cursor.rs`  – X cursor names to Yonder cursor shapes
 //! * `input.rs`   – Yonder input played into the X server (XTEST), keysyms to keycodes
@@ -37,6 +39,7 @@ mod cursor;
 mod hints;
 mod input;
 mod mirror;
+mod shadow;
 mod xserver;
 
 use std::process::ExitCode;

@@ -3,6 +3,7 @@
 //! override-redirect, at their exact place on the screen), its damaged areas copied out
 //! of the X server and put into the Yonder window, coalesced until the bridge's next turn.
 
+use crate::shadow::Shadow;
 use x11rb::protocol::damage::Damage;
 use x11rb::protocol::xproto::{self, ConnectionExt as _, ImageFormat as XImageFormat};
 use x11rb::rust_connection::RustConnection;
@@ -38,6 +39,8 @@ pub struct Mirror {
     pub rect: Rect,
     /// What changed since the last copy (window coordinates).
     pub dirty: Option<Rect>,
+    /// What the Yonder window shows: only what differs from it travels.
+    pub shadow: Shadow,
     /// Geometries the bridge asked the X server for because the display moved or resized
     /// the Yonder window, oldest first: the X server's notes of them are not sent back
     /// (during a drag, an older one would undo the newer).
@@ -82,9 +85,18 @@ impl Mirror {
             damage,
             rect,
             dirty: Some(Rect::new(0, 0, rect.width, rect.height)),
+            shadow: Shadow::default(),
             asked: Default::default(),
             told: Default::default(),
         }
+    }
+
+    /// Everything is to be copied and sent whole: the display lost the window's pixels
+    /// (it came back, it is another one, it exposed the window) or the window's size
+    /// changed.
+    pub fn redraw_all(&mut self) {
+        self.dirty = Some(Rect::new(0, 0, self.rect.width, self.rect.height));
+        self.shadow.forget();
     }
 
     /// Adds `area` (window coordinates) to what is to be copied.
@@ -128,9 +140,11 @@ impl Mirror {
         }
     }
 
-    /// Copies `r` (window coordinates, within the window) through GetImage and PutImage.
+    /// Copies `r` (window coordinates, within the window) through GetImage, and puts what
+    /// differs from what the Yonder window shows (a scroll as a copy of the window onto
+    /// itself, then the changed rows).
     fn copy_band(
-        &self,
+        &mut self,
         x: &RustConnection,
         xw: xproto::Window,
         conn: &Connection,
@@ -151,22 +165,34 @@ impl Mirror {
             )
             .ok()
             .and_then(|c| c.reply().ok());
-        let Some(image) = reply else {
+        let Some(mut image) = reply else {
             return;
         };
         // Depth 24 in 32 bits per pixel, least significant byte first: B, G, R, unused.
         if image.data.len() != r.width as usize * r.height as usize * 4 {
             return;
         }
-        conn.put_image(
-            self.window,
-            gc,
-            Point::new(r.x, r.y),
-            r.width,
-            r.height,
-            ImageFormat::Bgrx,
-            image.data,
-        );
+        let size = Size::new(self.rect.width, self.rect.height);
+        let plan = self.shadow.update(size, r, &image.data);
+        if let Some((src, dst)) = plan.scroll {
+            conn.copy_area(self.window, self.window, gc, src, dst);
+        }
+        for put in plan.puts {
+            let pixels = if put == r {
+                std::mem::take(&mut image.data)
+            } else {
+                crate::shadow::crop(r, &image.data, put)
+            };
+            conn.put_image(
+                self.window,
+                gc,
+                Point::new(put.x, put.y),
+                put.width,
+                put.height,
+                ImageFormat::Bgrx,
+                pixels,
+            );
+        }
     }
 }
 

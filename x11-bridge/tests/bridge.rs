@@ -54,6 +54,33 @@ fn x_display_of(app: &yonder_test_support::apps::App) -> (u32, String) {
     found.unwrap()
 }
 
+/// A connection to X display `n` with `cookie` (MIT-MAGIC-COOKIE-1; none if empty).
+fn x_connection(
+    n: u32,
+    cookie: &[u8],
+) -> Result<x11rb::rust_connection::RustConnection, x11rb::errors::ConnectError> {
+    let path = format!("/tmp/.X11-unix/X{n}");
+    let stream = std::os::unix::net::UnixStream::connect(path).unwrap();
+    let (stream, _) = x11rb::rust_connection::DefaultStream::from_unix_stream(stream).unwrap();
+    let name = if cookie.is_empty() {
+        vec![]
+    } else {
+        b"MIT-MAGIC-COOKIE-1".to_vec()
+    };
+    x11rb::rust_connection::RustConnection::connect_to_stream_with_auth_info(
+        stream,
+        0,
+        name,
+        cookie.to_vec(),
+    )
+}
+
+/// The cookie in the bridge's authority file (its one entry ends with the 16 bytes).
+fn x_cookie(authority: &str) -> Vec<u8> {
+    let file = std::fs::read(authority).expect("the authority file");
+    file[file.len() - 16..].to_vec()
+}
+
 #[test]
 fn xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it() {
     if !have_x_programs() {
@@ -524,6 +551,87 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
     owner.join().unwrap();
 }
 
+/// xterm scrolling line after line: the bridge sends each scroll as a copy of the window
+/// onto itself and only the rows that changed, and the Yonder window shows exactly what
+/// the X window does.
+#[test]
+fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{self, ConnectionExt as _};
+    if !have_x_programs() || !have("xterm") {
+        return;
+    }
+    let _w = watchdog("a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x");
+    let d = Display::start();
+    let app = bridge(
+        &d,
+        &[
+            "xterm",
+            "-geometry",
+            "30x8+0+0",
+            "-e",
+            "sh",
+            "-c",
+            "for i in $(seq 1 40); do echo line-$i; sleep 0.03; done; touch done; exec sh",
+        ],
+    );
+    let (n, authority) = x_display_of(&app);
+    let w = d.window_of("xterm");
+    eventually("the lines have all been written", || {
+        d.path("done").exists()
+    });
+    let x = x_connection(n, &x_cookie(&authority)).expect("connect to the bridge's X server");
+    let root = x.setup().roots[0].root;
+    let size = d.size_of(w);
+    // xterm's top-level X window: the mapped child of the root of the Yonder window's size.
+    let xw = x
+        .query_tree(root)
+        .unwrap()
+        .reply()
+        .unwrap()
+        .children
+        .into_iter()
+        .find(|c| {
+            let g = x.get_geometry(*c).unwrap().reply().unwrap();
+            let a = x.get_window_attributes(*c).unwrap().reply().unwrap();
+            a.map_state == xproto::MapState::VIEWABLE && (g.width as u32, g.height as u32) == size
+        })
+        .expect("xterm's X window");
+    eventually("the Yonder window shows what the X window does", || {
+        let image = x
+            .get_image(
+                xproto::ImageFormat::Z_PIXMAP,
+                xw,
+                0,
+                0,
+                size.0 as u16,
+                size.1 as u16,
+                !0,
+            )
+            .unwrap()
+            .reply()
+            .unwrap();
+        let theirs: Vec<u32> = image
+            .data
+            .chunks_exact(4)
+            .map(|p| u32::from_le_bytes([p[0], p[1], p[2], 0]))
+            .collect();
+        let ours = d.read_window(w).data;
+        ours.len() == theirs.len() && ours.iter().zip(&theirs).all(|(a, b)| a & 0xff_ffff == *b)
+    });
+    // And it is text: the last line written is there, in black on white.
+    let black = d
+        .read_window(w)
+        .data
+        .iter()
+        .filter(|p| **p & 0xff_ffff == 0)
+        .count();
+    assert!(
+        black > 100,
+        "xterm's window shows no text ({black} black pixels)"
+    );
+}
+
 /// The clipboard (X's CLIPBOARD, Yonder's CLIPBOARD) between xterm and ydoc, both ways:
 /// ydoc's Ctrl+C pasted into xterm's shell, xterm's selection pasted with Ctrl+V in ydoc.
 #[test]
@@ -648,22 +756,7 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
     let (n, authority) = x_display_of(&app);
     let good = d.window_of("xlogo");
     // Without the bridge's cookie, no connection (another local user has none).
-    let connect = |cookie: &[u8]| {
-        let path = format!("/tmp/.X11-unix/X{n}");
-        let stream = std::os::unix::net::UnixStream::connect(path).unwrap();
-        let (stream, _) = x11rb::rust_connection::DefaultStream::from_unix_stream(stream).unwrap();
-        let name = if cookie.is_empty() {
-            vec![]
-        } else {
-            b"MIT-MAGIC-COOKIE-1".to_vec()
-        };
-        x11rb::rust_connection::RustConnection::connect_to_stream_with_auth_info(
-            stream,
-            0,
-            name,
-            cookie.to_vec(),
-        )
-    };
+    let connect = |cookie: &[u8]| x_connection(n, cookie);
     assert!(
         connect(&[]).is_err(),
         "the bridge's X server admits a client without its cookie"
@@ -672,9 +765,7 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
         connect(&[7; 16]).is_err(),
         "the bridge's X server admits a wrong cookie"
     );
-    // The authority file's one entry ends with the 16-byte cookie.
-    let file = std::fs::read(&authority).expect("the authority file");
-    let x = connect(&file[file.len() - 16..]).expect("connect to the bridge's X server");
+    let x = connect(&x_cookie(&authority)).expect("connect to the bridge's X server");
     let screen = 0;
     let root = x.setup().roots[screen].root;
     let intern = |name: &str| {

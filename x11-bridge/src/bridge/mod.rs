@@ -279,7 +279,7 @@ impl Bridge {
                     // and its atoms asked for again (another display numbers them its way).
                     self.names.forget(base);
                     for m in self.mirrors.values_mut().filter(|m| m.app == base) {
-                        m.dirty = Some(Rect::new(0, 0, m.rect.width, m.rect.height));
+                        m.redraw_all();
                     }
                 }
                 Ok(Some(_)) => {}

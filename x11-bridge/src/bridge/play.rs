@@ -48,9 +48,11 @@ impl Bridge {
                     crate::mirror::remember(&mut m.asked, c.rect);
                 }
             }
-            Event::Expose(x) => {
+            Event::Expose(_) => {
+                // The display lost these pixels: what the bridge thinks it shows is no
+                // longer so.
                 if let Some(m) = self.mirrors.get_mut(&xw) {
-                    m.damaged(x.rect);
+                    m.redraw_all();
                 }
             }
             Event::Motion(m) => {

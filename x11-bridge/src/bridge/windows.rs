@@ -141,7 +141,7 @@ impl Bridge {
         let resized = m.rect.size() != rect.size();
         m.rect = rect;
         if resized {
-            m.dirty = Some(Rect::new(0, 0, rect.width, rect.height));
+            m.redraw_all();
         }
         if crate::mirror::recall(&mut m.asked, rect) {
             // What the display asked for: the Yonder window is there already.
