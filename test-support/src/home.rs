@@ -33,6 +33,12 @@ impl Home {
         }
     }
 
+    /// The next servers' screen is `width` × `height` (a display that comes back with
+    /// another size).
+    pub fn set_screen(&mut self, width: u32, height: u32) {
+        self.screen = format!("{width}x{height}");
+    }
+
     pub fn socket(&self) -> PathBuf {
         yonder_server::display::socket_path(&self.dir.path().join("sockets"), 0)
     }

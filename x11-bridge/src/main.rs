@@ -4,7 +4,8 @@
 //! yonder-x11 [--x-display N] [-- PROGRAM ARGS...]
 //! ```
 //!
-//! The bridge starts a private X server (Xvfb, the size of the Yonder screen), becomes its
+//! The bridge starts a private X server (Xvfb, the size of the Yonder screen and resized
+//! with it), becomes its
 //! window and compositing manager, and shows each top-level X window as a Yonder window
 //! of the same size and title, each X program through a Yonder connection of its own (so
 //! the display's window manager, `yonder-info` and quotas see it as an app). X's
@@ -18,14 +19,16 @@
 //! Lowest first; a module uses only modules of the lines above its own.
 //!
 //! 1. `shadow` — a copy of what a Yonder window shows, to send only what changed.
-//! 2. `xserver`, `input`, `hints`, `mirror`, `cursor` — the private X server; input played
-//!    into it; hints carried over; one window's Yonder side; X cursor names.
+//! 2. `xserver`, `screen`, `input`, `hints`, `mirror`, `cursor` — the private X server
+//!    and its screen's size; input played into it; hints carried over; one window's
+//!    Yonder side; X cursor names.
 //! 3. `bridge` — the X side as window and compositing manager, the programs' Yonder
 //!    connections, the clipboard between the two, and the loop.
 //!
 //! # Files
 //!
 //! * `xserver.rs` – the private Xvfb and the programs started on it
+//! * `screen.rs`  – the X screen's size kept equal to the Yonder screen's (RandR)
 //! * `bridge/`    – the X side: managing and compositing X windows, the event loop
 //!   (`mod.rs`), and the clipboard between the two sides (`clipboard.rs`)
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
@@ -39,6 +42,7 @@ mod cursor;
 mod hints;
 mod input;
 mod mirror;
+mod screen;
 mod shadow;
 mod xserver;
 

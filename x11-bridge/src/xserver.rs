@@ -1,5 +1,6 @@
 //! The bridge's private X server: Xvfb on a free X display number (it picks one and says
-//! which through `-displayfd`), the size of the Yonder screen, listening on its Unix socket
+//! which through `-displayfd`), with a framebuffer of the size asked (the screen's size is
+//! `screen`'s to set), listening on its Unix socket
 //! only and admitting only clients with its cookie (a fresh MIT-MAGIC-COOKIE-1 in an
 //! authority file of the bridge's, mode 0600: other local users cannot connect); and the
 //! programs started on it, with that file in `XAUTHORITY`. Each child gets SIGKILL when the bridge dies

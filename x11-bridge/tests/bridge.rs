@@ -333,7 +333,7 @@ fn an_x_program_survives_its_display_server_killed_and_restarted() {
         return;
     }
     let _w = watchdog("an_x_program_survives_its_display_server_killed_and_restarted");
-    let home = Home::new(640, 480);
+    let mut home = Home::new(640, 480);
     let mut server = home.serve();
     let env = home.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -353,6 +353,19 @@ fn an_x_program_survives_its_display_server_killed_and_restarted() {
         home.dir.path(),
         &env,
     );
+    let (n, authority) = x_display_of(&app);
+    let x = x_connection(n, &x_cookie(&authority)).expect("connect to the bridge's X server");
+    let x_screen = || {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xproto::ConnectionExt as _;
+        let g = x
+            .get_geometry(x.setup().roots[0].root)
+            .unwrap()
+            .reply()
+            .unwrap();
+        (g.width, g.height)
+    };
+    assert_eq!(x_screen(), (640, 480), "the X screen is the display's size");
     let o = home.observer();
     let w = o.window_of("xlogo");
     eventually("xlogo draws", || o.read_window(w).count(0x000000) > 300);
@@ -368,12 +381,17 @@ fn an_x_program_survives_its_display_server_killed_and_restarted() {
         std::fs::read_to_string(&app.err).unwrap_or_default()
     );
 
+    // It comes back with a larger screen: the X screen follows.
+    home.set_screen(800, 600);
     let _server = home.serve();
     let o = home.observer();
     let again = o.window_of("xlogo");
     assert_eq!(again, w, "the same window, made again by the library");
     eventually("xlogo's pixels are back", || {
         o.read_window(w).data == before
+    });
+    eventually("the X screen has the display's new size", || {
+        x_screen() == (800, 600)
     });
 }
 

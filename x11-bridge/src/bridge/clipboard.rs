@@ -145,8 +145,11 @@ impl Clipboard {
             yonder_protocol::Rect::new(-10, -10, 1, 1),
             yonder_protocol::request::WindowAttributes::default(),
         );
+        // Selection owners, and the screen's size (the bridge's loop follows it).
         let watch = yonder_protocol::request::WindowAttributes {
-            event_mask: Some(EventMask::OWNER_CHANGE),
+            event_mask: Some(EventMask(
+                EventMask::OWNER_CHANGE.0 | EventMask::STRUCTURE_NOTIFY.0,
+            )),
             ..Default::default()
         };
         control.change_window_attributes(control.root(), watch);

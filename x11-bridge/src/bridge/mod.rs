@@ -45,19 +45,17 @@ use yonder_protocol::{Rect, WindowId};
 /// How long the loop sleeps at most between looks at the program it runs.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Runs the bridge: Xvfb the size of the Yonder screen, `program` on it (if any), until
+/// Runs the bridge: Xvfb the size of the Yonder screen (and following it), `program` on
+/// it (if any), until
 /// the program ends (or, without one, forever).
 pub fn run(x_display: Option<u32>, program: &[String]) -> Result<(), String> {
     let probe = Connection::connect_with(options("yonder-x11"))
         .map_err(|e| format!("cannot connect to the Yonder display: {e}"))?;
     let screen = probe.screen().map_err(|e| e.to_string())?;
     drop(probe);
-    let xs = XServer::start(screen.width, screen.height, x_display)?;
-    println!(
-        "yonder-x11: X programs use DISPLAY=:{} XAUTHORITY={}",
-        xs.display,
-        xs.authority().display()
-    );
+    let yonder = yonder_protocol::Size::new(screen.width, screen.height);
+    let room = crate::screen::capacity(yonder);
+    let xs = XServer::start(room.width, room.height, x_display)?;
     // SIGINT and SIGTERM end the loop, so that the X server is stopped and its files
     // removed (SIGKILL leaves that to PR_SET_PDEATHSIG).
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -66,6 +64,14 @@ pub fn run(x_display: Option<u32>, program: &[String]) -> Result<(), String> {
     }
     let (x, screen_num) = connect_x(&xs)?;
     let mut bridge = Bridge::new(x, screen_num)?;
+    // The programs start on a screen of the display's size.
+    bridge.screen_changed(yonder);
+    // Said once X programs can start: managed, on a screen of the display's size.
+    println!(
+        "yonder-x11: X programs use DISPLAY=:{} XAUTHORITY={}",
+        xs.display,
+        xs.authority().display()
+    );
     let mut child = match program.is_empty() {
         true => None,
         false => Some(xs.spawn(program)?),
@@ -128,6 +134,9 @@ struct Bridge {
     by_yonder: HashMap<WindowId, xproto::Window>,
     /// The X server's screen size.
     screen: yonder_protocol::Size,
+    /// Its RandR output, by which it follows the Yonder screen's size (none: it keeps
+    /// the size it started with).
+    xscreen: Option<crate::screen::XScreen>,
     /// The X window last raised in the X server for input.
     raised: Option<xproto::Window>,
     /// The clipboard between the two sides.
@@ -193,6 +202,7 @@ impl Bridge {
         x.change_keyboard_control(&no_repeat)
             .map_err(|e| e.to_string())?;
         let clip = clipboard::Clipboard::new(&x, root)?;
+        let xscreen = crate::screen::XScreen::new(&x, root);
         // The cursor's name each time the X server shows another one.
         x.xfixes_select_cursor_input(root, xfixes::CursorNotifyMask::DISPLAY_CURSOR)
             .map_err(|e| e.to_string())?;
@@ -207,6 +217,7 @@ impl Bridge {
             mirrors: HashMap::new(),
             by_yonder: HashMap::new(),
             screen,
+            xscreen,
             raised: None,
             clip,
             names: Default::default(),
@@ -256,13 +267,37 @@ impl Bridge {
                 Ok(Some(Incoming::Event { event, .. })) => match event {
                     Event::SelectionOwner(o) => self.yonder_owner_changed(o.selection, o.owner),
                     Event::SelectionData(d) => self.yonder_selection_data(&d),
+                    Event::ScreenChange(s) => {
+                        self.screen_changed(yonder_protocol::Size::new(s.width, s.height))
+                    }
                     _ => {}
                 },
+                Ok(Some(Incoming::Display(
+                    DisplayChange::Back { .. } | DisplayChange::Moved { .. },
+                ))) => {
+                    // A display of another size, perhaps.
+                    if let Ok(s) = self.clip.control().screen() {
+                        self.screen_changed(yonder_protocol::Size::new(s.width, s.height));
+                    }
+                }
                 Ok(Some(_)) => {}
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(format!("the display went away: {e}")),
             }
         }
+    }
+
+    /// The Yonder screen is `size` now: so is the X screen, as far as its framebuffer
+    /// goes.
+    fn screen_changed(&mut self, size: yonder_protocol::Size) {
+        let Some(xs) = &mut self.xscreen else {
+            return;
+        };
+        match xs.resize(&self.x, size) {
+            Ok(now) => self.screen = now,
+            Err(e) => eprintln!("yonder-x11: cannot resize the X screen to {size:?}: {e}"),
+        }
+        let _ = self.x.flush();
     }
 
     /// X program `base`'s Yonder events. Its connection's end (the display's force quit,
