@@ -3,9 +3,10 @@
 //! override-redirect, at their exact place on the screen), its damaged areas copied out
 //! of the X server and put into the Yonder window, coalesced until the bridge's next turn.
 
+use crate::grab::Grabber;
 use crate::shadow::Shadow;
 use x11rb::protocol::damage::Damage;
-use x11rb::protocol::xproto::{self, ConnectionExt as _, ImageFormat as XImageFormat};
+use x11rb::protocol::xproto;
 use x11rb::rust_connection::RustConnection;
 use yonder::prelude::*;
 use yonder_protocol::request::{ImageFormat, PropMode, WindowAttributes};
@@ -117,7 +118,7 @@ impl Mirror {
     /// costs the bridge more memory than that at a time.
     pub fn copy(
         &mut self,
-        x: &RustConnection,
+        (x, grab): (&RustConnection, &mut Grabber),
         xw: xproto::Window,
         conn: &Connection,
         gc: GcId,
@@ -135,53 +136,35 @@ impl Mirror {
         let mut y = r.y;
         while y < r.y.saturating_add_unsigned(r.height) {
             let h = rows.min((r.y.saturating_add_unsigned(r.height) - y) as u32);
-            self.copy_band(x, xw, conn, gc, Rect::new(r.x, y, r.width, h));
+            self.copy_band((x, grab), xw, conn, gc, Rect::new(r.x, y, r.width, h));
             y = y.saturating_add_unsigned(h);
         }
     }
 
-    /// Copies `r` (window coordinates, within the window) through GetImage, and puts what
-    /// differs from what the Yonder window shows (a scroll as a copy of the window onto
-    /// itself, then the changed rows).
+    /// Copies `r` (window coordinates, within the window) out of the X server, and puts
+    /// what differs from what the Yonder window shows (a scroll as a copy of the window
+    /// onto itself, then the changed rows).
     fn copy_band(
         &mut self,
-        x: &RustConnection,
+        (x, grab): (&RustConnection, &mut Grabber),
         xw: xproto::Window,
         conn: &Connection,
         gc: GcId,
         r: Rect,
     ) {
-        let clamp = |v: i32| v.clamp(0, i16::MAX as i32) as i16;
-        let size = |v: u32| v.min(u16::MAX as u32) as u16;
-        let reply = x
-            .get_image(
-                XImageFormat::Z_PIXMAP,
-                xw,
-                clamp(r.x),
-                clamp(r.y),
-                size(r.width),
-                size(r.height),
-                !0,
-            )
-            .ok()
-            .and_then(|c| c.reply().ok());
-        let Some(mut image) = reply else {
+        let Some(image) = grab.grab(x, xw, r) else {
             return;
         };
-        // Depth 24 in 32 bits per pixel, least significant byte first: B, G, R, unused.
-        if image.data.len() != r.width as usize * r.height as usize * 4 {
-            return;
-        }
         let size = Size::new(self.rect.width, self.rect.height);
-        let plan = self.shadow.update(size, r, &image.data);
+        let plan = self.shadow.update(size, r, &image);
         if let Some((src, dst)) = plan.scroll {
             conn.copy_area(self.window, self.window, gc, src, dst);
         }
         for put in plan.puts {
             let pixels = if put == r {
-                std::mem::take(&mut image.data)
+                image.to_vec()
             } else {
-                crate::shadow::crop(r, &image.data, put)
+                crate::shadow::crop(r, &image, put)
             };
             conn.put_image(
                 self.window,

@@ -137,6 +137,8 @@ struct Bridge {
     /// Its RandR output, by which it follows the Yonder screen's size (none: it keeps
     /// the size it started with).
     xscreen: Option<crate::screen::XScreen>,
+    /// Takes the windows' pixels (one band at a time: one segment for all).
+    grab: crate::grab::Grabber,
     /// The X window last raised in the X server for input.
     raised: Option<xproto::Window>,
     /// The clipboard between the two sides.
@@ -203,6 +205,10 @@ impl Bridge {
             .map_err(|e| e.to_string())?;
         let clip = clipboard::Clipboard::new(&x, root)?;
         let xscreen = crate::screen::XScreen::new(&x, root);
+        let grab = crate::grab::Grabber::new(&x, crate::mirror::BAND_BYTES);
+        if !grab.shared() {
+            eprintln!("yonder-x11: the X server has no MIT-SHM 1.2: pixels come in replies");
+        }
         // The cursor's name each time the X server shows another one.
         x.xfixes_select_cursor_input(root, xfixes::CursorNotifyMask::DISPLAY_CURSOR)
             .map_err(|e| e.to_string())?;
@@ -218,6 +224,7 @@ impl Bridge {
             by_yonder: HashMap::new(),
             screen,
             xscreen,
+            grab,
             raised: None,
             clip,
             names: Default::default(),

@@ -170,7 +170,13 @@ impl Bridge {
             }
             let _ = self.x.damage_subtract(m.damage, x11rb::NONE, x11rb::NONE);
             if let Some(app) = self.apps.get(&m.app) {
-                m.copy(&self.x, *xw, &app.conn, app.gc, self.screen);
+                m.copy(
+                    (&self.x, &mut self.grab),
+                    *xw,
+                    &app.conn,
+                    app.gc,
+                    self.screen,
+                );
             }
         }
     }
