@@ -24,14 +24,15 @@
 //!    and its screen's size; input played into it; hints carried over; one window's
 //!    Yonder side; X cursor names.
 //! 3. `bridge` — the X side as window and compositing manager, the programs' Yonder
-//!    connections, the clipboard between the two, and the loop.
+//!    connections, the clipboard and drag-and-drop between the two, and the loop.
 //!
 //! # Files
 //!
 //! * `xserver.rs` – the private Xvfb and the programs started on it
 //! * `screen.rs`  – the X screen's size kept equal to the Yonder screen's (RandR)
 //! * `bridge/`    – the X side: managing and compositing X windows, the event loop
-//!   (`mod.rs`), and the clipboard between the two sides (`clipboard.rs`)
+//!   (`mod.rs`), the clipboard between the two sides (`clipboard.rs`), and Yonder drags
+//!   dropped on X programs (`dnd.rs`)
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
 //! * `shadow.rs`  – what a Yonder window shows: changed rows and scrolls found
 //! * `grab.rs`    – pixels out of the X server, through shared memory where it can

@@ -22,7 +22,8 @@ pub const EVENTS: EventMask = EventMask(
         | EventMask::POINTER_MOTION.0
         | EventMask::STRUCTURE_NOTIFY.0
         | EventMask::EXPOSURE.0
-        | EventMask::FOCUS_CHANGE.0,
+        | EventMask::FOCUS_CHANGE.0
+        | EventMask::DND.0,
 );
 
 /// The most bytes of pixels one GetImage asks the X server for.

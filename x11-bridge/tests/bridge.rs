@@ -650,6 +650,86 @@ fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
     );
 }
 
+/// A file dragged from yfiles onto a GTK 3 text entry (zenity's): the bridge plays the
+/// Yonder drag as XDND, GTK takes the file's path as text, and zenity prints it.
+#[test]
+fn a_file_dragged_from_yfiles_lands_in_a_gtk_entry() {
+    use yonder_protocol::{atoms, Rect};
+    if !have_x_programs() || !have("zenity") {
+        return;
+    }
+    let _w = watchdog("a_file_dragged_from_yfiles_lands_in_a_gtk_entry");
+    let d = Display::start_with(|c| {
+        c.screen_width = 1024;
+        c.screen_height = 768;
+    });
+    let files = d.path("files");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("dropped.txt"), "a file").unwrap();
+    let yfiles = built_binary("yfiles");
+    let _files = d.spawn(
+        &yfiles.to_string_lossy(),
+        &["--x", "0", "--y", "0", &files.to_string_lossy()],
+    );
+    let fw = d.window_of("yfiles");
+    let app = bridge(&d, &["zenity", "--entry", "--text=Drop here"]);
+    let zw = d.window_of("zenity");
+    let z = d.conn.get_geometry(zw).reply().unwrap().rect;
+    eventually("zenity has drawn its entry", || {
+        d.read_window(zw)
+            .count_in(Rect::new(0, 0, z.width, z.height), |p| p != 0xffffff)
+            > 500
+    });
+    // yfiles' second icon (the first is `..`): its layout's margins and cells.
+    let icon = (8 + 88 + 20 + 24, 28 + 8 + 6 + 24);
+    eventually("yfiles shows the file", || {
+        d.read_window(fw)
+            .count_in(Rect::new(icon.0 - 24, icon.1 - 24, 48, 48), |p| {
+                p != 0xffffff
+            })
+            > 100
+    });
+    d.input(FakeKind::Motion, 0, icon.0, icon.1);
+    d.input(FakeKind::ButtonPress, 1, icon.0, icon.1);
+    for k in 1..=4 {
+        d.input(FakeKind::Motion, 0, icon.0 + 3 * k, icon.1 + 2 * k);
+    }
+    eventually("yfiles has started the drag", || {
+        d.conn
+            .get_selection_owner(atoms::YONDER_DND)
+            .reply()
+            .unwrap()
+            .owner
+            == fw
+    });
+    // Over the entry (under the label), in steps, and dropped there.
+    let entry = (z.x + z.width as i32 / 2, z.y + 52);
+    let from = (icon.0 + 12, icon.1 + 8);
+    for i in 1..=10 {
+        d.input(
+            FakeKind::Motion,
+            0,
+            from.0 + (entry.0 - from.0) * i / 10,
+            from.1 + (entry.1 - from.1) * i / 10,
+        );
+        std::thread::sleep(Duration::from_millis(30));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    d.input(FakeKind::ButtonRelease, 1, entry.0, entry.1);
+    std::thread::sleep(Duration::from_millis(500));
+    d.click(entry.0, entry.1);
+    d.key(yonder_protocol::keysym::RETURN);
+    let done = app.finish_within(Duration::from_secs(10));
+    let path = files.join("dropped.txt");
+    assert_eq!(
+        done.stdout.lines().last().unwrap_or_default(),
+        path.to_string_lossy(),
+        "zenity printed no dropped path: {}",
+        done.stderr
+    );
+    assert!(path.exists(), "a copy, not a move: the file stays");
+}
+
 /// The clipboard (X's CLIPBOARD, Yonder's CLIPBOARD) between xterm and ydoc, both ways:
 /// ydoc's Ctrl+C pasted into xterm's shell, xterm's selection pasted with Ctrl+V in ydoc.
 #[test]

@@ -166,6 +166,11 @@ impl Clipboard {
         })
     }
 
+    /// The bridge's X window: the selections' owner and requestor, and the XDND source.
+    pub(super) fn xwin(&self) -> xproto::Window {
+        self.xwin
+    }
+
     /// The bridge's own Yonder connection, to be polled with the programs'.
     pub(super) fn control(&self) -> &Connection {
         &self.control
@@ -384,18 +389,26 @@ impl Bridge {
         }
     }
 
-    /// An X program pastes a Yonder app's selection.
+    /// An X program pastes a Yonder app's selection, or takes the data of a Yonder drag
+    /// dropped on it (`XdndSelection`: `YONDER_DND` in the drag's types, `dnd.rs`).
     pub(super) fn x_wants_yonder_selection(&mut self, mut e: xproto::SelectionRequestEvent) {
         if e.property == x11rb::NONE {
             // An obsolete requestor names no property: the target is used.
             e.property = e.target;
         }
+        let dnd = self.xdnd.is_selection(e.selection);
+        let dnd_types = self.dnd_x_types();
+        let dnd_type = self.dnd_yonder_type(e.target);
         let clip = &mut self.clip;
         let a = &clip.atoms;
         let string: xproto::Atom = xproto::AtomEnum::STRING.into();
         let target = match e.target {
             t if t == a.targets => {
-                let list = [a.targets, a.utf8_string, string, a.text, a.png];
+                let mut list = vec![a.targets];
+                match dnd {
+                    true => list.extend(dnd_types),
+                    false => list.extend([a.utf8_string, string, a.text, a.png]),
+                }
                 let _ = self.x.change_property32(
                     xproto::PropMode::REPLACE,
                     e.requestor,
@@ -406,6 +419,13 @@ impl Bridge {
                 notify(&self.x, &e, e.property);
                 return;
             }
+            _ if dnd => match dnd_type {
+                Some(t) => t,
+                None => {
+                    notify(&self.x, &e, x11rb::NONE);
+                    return;
+                }
+            },
             t if t == a.utf8_string || t == string || t == a.text => atoms::TEXT_PLAIN_UTF8,
             t if t == a.png => atoms::IMAGE_PNG,
             _ => {
@@ -413,7 +433,11 @@ impl Bridge {
                 return;
             }
         };
-        let Some(sel) = clip.yonder_selection(e.selection) else {
+        let sel = match dnd {
+            true => Some(atoms::YONDER_DND),
+            false => clip.yonder_selection(e.selection),
+        };
+        let Some(sel) = sel else {
             notify(&self.x, &e, x11rb::NONE);
             return;
         };
@@ -492,8 +516,10 @@ impl Bridge {
 
 impl Bridge {
     /// Refuses the transfers that took longer than [`TRANSFER_TIMEOUT`], so that an owner
-    /// that never answers holds nothing for good.
+    /// that never answers holds nothing for good; and fails a drop an X program never
+    /// finished.
     pub(super) fn expire_transfers(&mut self) {
+        self.expire_drop(TRANSFER_TIMEOUT);
         let late = |since: std::time::Instant| since.elapsed() > TRANSFER_TIMEOUT;
         let slots: Vec<xproto::Atom> = self
             .clip

@@ -16,8 +16,10 @@
 //! * `play.rs`      – what the display tells a mirror, played into the X server
 //! * `ewmh.rs`      – EWMH: the root's announcement, `_NET_WM_STATE` requests passed on
 //! * `clipboard.rs` – CLIPBOARD and PRIMARY between the two sides
+//! * `dnd.rs`       – Yonder drags dropped on X programs, as XDND
 
 mod clipboard;
+mod dnd;
 mod ewmh;
 mod play;
 mod windows;
@@ -139,6 +141,9 @@ struct Bridge {
     xscreen: Option<crate::screen::XScreen>,
     /// Takes the windows' pixels (one band at a time: one segment for all).
     grab: crate::grab::Grabber,
+    /// XDND's atoms, and the Yonder drag over an X program, if any.
+    xdnd: dnd::XdndAtoms,
+    drag: Option<dnd::Drag>,
     /// The X window last raised in the X server for input.
     raised: Option<xproto::Window>,
     /// The clipboard between the two sides.
@@ -206,6 +211,7 @@ impl Bridge {
         let clip = clipboard::Clipboard::new(&x, root)?;
         let xscreen = crate::screen::XScreen::new(&x, root);
         let grab = crate::grab::Grabber::new(&x, crate::mirror::BAND_BYTES);
+        let xdnd = dnd::XdndAtoms::intern(&x)?;
         if !grab.shared() {
             eprintln!("yonder-x11: the X server has no MIT-SHM 1.2: pixels come in replies");
         }
@@ -225,6 +231,8 @@ impl Bridge {
             screen,
             xscreen,
             grab,
+            xdnd,
+            drag: None,
             raised: None,
             clip,
             names: Default::default(),
@@ -416,6 +424,7 @@ impl Bridge {
             XEvent::ClientMessage(e) if e.type_ == self.atoms.net_wm_state => {
                 self.state_request(&e);
             }
+            XEvent::ClientMessage(e) if self.is_xdnd_message(&e) => self.xdnd_message(&e),
             XEvent::XfixesSelectionNotify(e) => self.x_owner_changed(e.selection, e.owner),
             XEvent::XfixesCursorNotify(e) => self.cursor_changed(e.name),
             XEvent::MappingNotify(_) => input::reload(&self.x, &mut self.keymap),

@@ -26,6 +26,10 @@ impl Bridge {
             return;
         }
         match e {
+            Event::DndEnter(d) => self.dnd_enter(xw, &d),
+            Event::DndPosition(d) => self.dnd_position(&d),
+            Event::DndLeave(d) => self.dnd_leave(d.target),
+            Event::DndDrop(d) => self.dnd_drop(&d),
             Event::Configure(c) => {
                 let echo = self
                     .mirrors
