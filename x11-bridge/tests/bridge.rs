@@ -571,7 +571,7 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
 
 /// xterm scrolling line after line: the bridge sends each scroll as a copy of the window
 /// onto itself and only the rows that changed, and the Yonder window shows exactly what
-/// the X window does.
+/// the X window does. And xterm's window is managed as ICCCM and EWMH say.
 #[test]
 fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
     use x11rb::connection::Connection as _;
@@ -648,6 +648,32 @@ fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
         black > 100,
         "xterm's window shows no text ({black} black pixels)"
     );
+
+    // Managed as ICCCM and EWMH say: WM_STATE Normal, and the display's focus given to
+    // the Yonder window is X's focus and _NET_ACTIVE_WINDOW.
+    let atom = |name: &str| {
+        x.intern_atom(false, name.as_bytes())
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom
+    };
+    let words = |w: u32, name: &str| -> Vec<u32> {
+        x.get_property(false, w, atom(name), xproto::AtomEnum::ANY, 0, 8)
+            .unwrap()
+            .reply()
+            .unwrap()
+            .value32()
+            .map(|v| v.collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(words(xw, "WM_STATE"), vec![1, 0], "WM_STATE is Normal");
+    d.conn.set_input_focus(w);
+    d.conn.sync().unwrap();
+    eventually("the X focus follows the display's", || {
+        x.get_input_focus().unwrap().reply().unwrap().focus == xw
+            && words(root, "_NET_ACTIVE_WINDOW") == vec![xw]
+    });
 }
 
 /// A file dragged from yfiles onto a GTK 3 text entry (zenity's): the bridge plays the

@@ -95,6 +95,7 @@ pub(super) fn announce_ewmh(
         "_NET_WM_STATE_FULLSCREEN",
         "_NET_WM_WINDOW_TYPE",
         "_NET_WM_ICON",
+        "_NET_ACTIVE_WINDOW",
     ] {
         supported.push(intern(name)?);
     }

@@ -17,10 +17,12 @@
 //! * `ewmh.rs`      – EWMH: the root's announcement, `_NET_WM_STATE` requests passed on
 //! * `clipboard.rs` – CLIPBOARD and PRIMARY between the two sides
 //! * `dnd.rs`       – Yonder drags dropped on X programs, as XDND
+//! * `focus.rs`     – the focus by ICCCM's input models, activation, `WM_STATE`
 
 mod clipboard;
 mod dnd;
 mod ewmh;
+mod focus;
 mod play;
 mod windows;
 
@@ -141,6 +143,9 @@ struct Bridge {
     xscreen: Option<crate::screen::XScreen>,
     /// Takes the windows' pixels (one band at a time: one segment for all).
     grab: crate::grab::Grabber,
+    /// The atoms of focus and states, and the mirror with the display's focus.
+    focus: focus::FocusAtoms,
+    focused: Option<xproto::Window>,
     /// XDND's atoms, and the Yonder drag over an X program, if any.
     xdnd: dnd::XdndAtoms,
     drag: Option<dnd::Drag>,
@@ -212,6 +217,7 @@ impl Bridge {
         let xscreen = crate::screen::XScreen::new(&x, root);
         let grab = crate::grab::Grabber::new(&x, crate::mirror::BAND_BYTES);
         let xdnd = dnd::XdndAtoms::intern(&x)?;
+        let focus = focus::FocusAtoms::intern(&x)?;
         if !grab.shared() {
             eprintln!("yonder-x11: the X server has no MIT-SHM 1.2: pixels come in replies");
         }
@@ -233,6 +239,8 @@ impl Bridge {
             grab,
             xdnd,
             drag: None,
+            focus,
+            focused: None,
             raised: None,
             clip,
             names: Default::default(),
@@ -425,6 +433,9 @@ impl Bridge {
                 self.state_request(&e);
             }
             XEvent::ClientMessage(e) if self.is_xdnd_message(&e) => self.xdnd_message(&e),
+            XEvent::ClientMessage(e) if e.type_ == self.focus.net_active_window => {
+                self.activate_request(&e);
+            }
             XEvent::XfixesSelectionNotify(e) => self.x_owner_changed(e.selection, e.owner),
             XEvent::XfixesCursorNotify(e) => self.cursor_changed(e.name),
             XEvent::MappingNotify(_) => input::reload(&self.x, &mut self.keymap),

@@ -71,12 +71,11 @@ impl Bridge {
             Event::KeyPress(k) | Event::KeyRelease(k) => {
                 input::key(&self.x, &mut self.keymap, self.root, k.keysym, pressed);
             }
-            Event::FocusOut(_) => input::release_all(&self.x, &mut self.keymap, self.root),
-            Event::FocusIn(_) => {
-                let _ = self
-                    .x
-                    .set_input_focus(xproto::InputFocus::PARENT, xw, x11rb::CURRENT_TIME);
+            Event::FocusOut(_) => {
+                input::release_all(&self.x, &mut self.keymap, self.root);
+                self.focus_out(xw);
             }
+            Event::FocusIn(_) => self.focus_in(xw),
             Event::ClientMessage(m)
                 if m.type_ == atoms::WM_PROTOCOLS
                     && m.data.get(..4) == Some(&atoms::WM_DELETE_WINDOW.0.to_le_bytes()[..]) =>

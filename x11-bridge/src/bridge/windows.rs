@@ -23,6 +23,9 @@ impl Bridge {
                     app.conn.map_window(m.window);
                 }
             }
+            if !override_redirect {
+                self.set_wm_state(xw, true);
+            }
             return;
         }
         let Some(geometry) = self.x.get_geometry(xw).ok().and_then(|c| c.reply().ok()) else {
@@ -62,6 +65,9 @@ impl Bridge {
         if let (Some(m), Some(app)) = (self.mirrors.get(&xw), self.apps.get(&base)) {
             app.conn.map_window(m.window);
         }
+        if !override_redirect {
+            self.set_wm_state(xw, true);
+        }
     }
 
     /// Copies `xw`'s hints (all, or the one `only`) to its Yonder window.
@@ -96,6 +102,7 @@ impl Bridge {
             if let Some(app) = self.apps.get(&m.app) {
                 app.conn.unmap_window(m.window);
             }
+            self.set_wm_state(xw, false);
         }
     }
 
@@ -106,6 +113,7 @@ impl Bridge {
             return;
         };
         self.by_yonder.remove(&m.window);
+        self.focus_out(xw);
         if self.raised == Some(xw) {
             self.raised = None;
             // What was held for it (the Return that closed a dialog) goes up.

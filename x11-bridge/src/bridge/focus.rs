@@ -1,0 +1,159 @@
+//! The keyboard focus and ICCCM's window states, as an X window manager keeps them.
+//!
+//! * **Focus follows the display's.** When a mirror gets the Yonder focus, its X window
+//!   gets X's, by ICCCM's input models (§4.1.7): SetInputFocus for a window whose
+//!   `WM_HINTS` input flag is set (or that has no `WM_HINTS`), and `WM_TAKE_FOCUS` for one
+//!   that lists it in `WM_PROTOCOLS` (both for "locally active" windows; only the message
+//!   for "globally active" ones; neither for "no input" ones). `_NET_ACTIVE_WINDOW` on the
+//!   X root names the window.
+//! * **Activation requests.** An X program's `_NET_ACTIVE_WINDOW` request (a ClientMessage
+//!   to the root) raises and focuses the Yonder window when the program already has the
+//!   focus (a dialog of its own, a window of its own switched to); a program in the
+//!   background cannot steal the focus from the user's app.
+//! * **`WM_STATE`** is Normal on each managed window that is shown, and Withdrawn once
+//!   it is unmapped, as ICCCM's window managers set it (toolkits and tools look at it).
+
+use super::Bridge;
+use x11rb::protocol::xproto::{self, ConnectionExt as _};
+use x11rb::wrapper::ConnectionExt as _;
+use yonder::prelude::*;
+use yonder_protocol::request::{ConfigureWindow, StackMode};
+
+/// ICCCM's `WM_STATE` values.
+const WITHDRAWN: u32 = 0;
+const NORMAL: u32 = 1;
+
+/// `WM_HINTS`' flag saying its input field is set.
+const INPUT_HINT: u32 = 1;
+
+/// The atoms of focus and states.
+pub(super) struct FocusAtoms {
+    wm_take_focus: xproto::Atom,
+    wm_state: xproto::Atom,
+    pub(super) net_active_window: xproto::Atom,
+}
+
+impl FocusAtoms {
+    pub(super) fn intern(x: &x11rb::rust_connection::RustConnection) -> Result<Self, String> {
+        let i = |name: &str| super::intern(x, name);
+        Ok(FocusAtoms {
+            wm_take_focus: i("WM_TAKE_FOCUS")?,
+            wm_state: i("WM_STATE")?,
+            net_active_window: i("_NET_ACTIVE_WINDOW")?,
+        })
+    }
+}
+
+impl Bridge {
+    /// Mirror `xw` has the display's focus: the X window gets X's, by its input model.
+    pub(super) fn focus_in(&mut self, xw: xproto::Window) {
+        self.focused = Some(xw);
+        let hints = self
+            .x
+            .get_property(
+                false,
+                xw,
+                xproto::AtomEnum::WM_HINTS,
+                xproto::AtomEnum::WM_HINTS,
+                0,
+                2,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok());
+        let words: Vec<u32> = hints
+            .as_ref()
+            .and_then(|p| p.value32())
+            .map(|v| v.collect())
+            .unwrap_or_default();
+        // No WM_HINTS, or no input field: the window takes input.
+        let input = match words.as_slice() {
+            [flags, input, ..] if flags & INPUT_HINT != 0 => *input != 0,
+            _ => true,
+        };
+        let take_focus = self
+            .x
+            .get_property(
+                false,
+                xw,
+                self.atoms.wm_protocols,
+                xproto::AtomEnum::ATOM,
+                0,
+                32,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .and_then(|p| {
+                p.value32()
+                    .map(|mut v| v.any(|a| a == self.focus.wm_take_focus))
+            })
+            .unwrap_or(false);
+        if input {
+            let _ = self
+                .x
+                .set_input_focus(xproto::InputFocus::PARENT, xw, x11rb::CURRENT_TIME);
+        }
+        if take_focus {
+            let data = [self.focus.wm_take_focus, x11rb::CURRENT_TIME, 0, 0, 0];
+            let event = xproto::ClientMessageEvent::new(32, xw, self.atoms.wm_protocols, data);
+            let _ = self
+                .x
+                .send_event(false, xw, xproto::EventMask::NO_EVENT, event);
+        }
+        self.set_active(xw);
+    }
+
+    /// Mirror `xw` lost the display's focus.
+    pub(super) fn focus_out(&mut self, xw: xproto::Window) {
+        if self.focused == Some(xw) {
+            self.focused = None;
+            self.set_active(x11rb::NONE);
+        }
+    }
+
+    /// `_NET_ACTIVE_WINDOW` on the X root.
+    fn set_active(&self, xw: xproto::Window) {
+        let _ = self.x.change_property32(
+            xproto::PropMode::REPLACE,
+            self.root,
+            self.focus.net_active_window,
+            xproto::AtomEnum::WINDOW,
+            &[xw],
+        );
+    }
+
+    /// An X program asks for `e.window` to be the active window: raised and focused on the
+    /// display if the focus is already in one of that program's windows.
+    pub(super) fn activate_request(&mut self, e: &xproto::ClientMessageEvent) {
+        let Some(m) = self.mirrors.get(&e.window) else {
+            return;
+        };
+        let focused_app = self
+            .focused
+            .and_then(|f| self.mirrors.get(&f))
+            .map(|f| f.app);
+        if focused_app != Some(m.app) {
+            return;
+        }
+        let Some(app) = self.apps.get(&m.app) else {
+            return;
+        };
+        app.conn.configure_window(ConfigureWindow {
+            window: m.window,
+            stack_mode: Some(StackMode::Above),
+            ..Default::default()
+        });
+        app.conn.set_input_focus(m.window);
+    }
+
+    /// ICCCM's `WM_STATE` of managed window `xw`: shown (Normal) or unmapped (Withdrawn).
+    pub(super) fn set_wm_state(&self, xw: xproto::Window, shown: bool) {
+        let state = if shown { NORMAL } else { WITHDRAWN };
+        let _ = self.x.change_property32(
+            xproto::PropMode::REPLACE,
+            xw,
+            self.focus.wm_state,
+            self.focus.wm_state,
+            &[state, x11rb::NONE],
+        );
+    }
+}
