@@ -13,6 +13,7 @@
 //!
 //! * `mod.rs`       – the state, setting up, the loop, and X events sent where they go
 //! * `windows.rs`   – X windows shown, hidden, forgotten, moved, retitled; damage copied
+//! * `connect.rs`   – each program's Yonder connection, opened off the loop
 //! * `play.rs`      – what the display tells a mirror, played into the X server
 //! * `ewmh.rs`      – EWMH: the root's announcement, `_NET_WM_STATE` requests passed on
 //! * `clipboard.rs` – CLIPBOARD and PRIMARY between the two sides
@@ -20,6 +21,7 @@
 //! * `focus.rs`     – the focus by ICCCM's input models, activation, `WM_STATE`
 
 mod clipboard;
+mod connect;
 mod dnd;
 mod ewmh;
 mod focus;
@@ -143,6 +145,8 @@ struct Bridge {
     xscreen: Option<crate::screen::XScreen>,
     /// Takes the windows' pixels (one band at a time: one segment for all).
     grab: crate::grab::Grabber,
+    /// The programs' connections being opened.
+    connector: connect::Connector,
     /// The atoms of focus and states, and the mirror with the display's focus.
     focus: focus::FocusAtoms,
     focused: Option<xproto::Window>,
@@ -218,6 +222,7 @@ impl Bridge {
         let grab = crate::grab::Grabber::new(&x, crate::mirror::BAND_BYTES);
         let xdnd = dnd::XdndAtoms::intern(&x)?;
         let focus = focus::FocusAtoms::intern(&x)?;
+        let connector = connect::Connector::new()?;
         if !grab.shared() {
             eprintln!("yonder-x11: the X server has no MIT-SHM 1.2: pixels come in replies");
         }
@@ -241,6 +246,7 @@ impl Bridge {
             drag: None,
             focus,
             focused: None,
+            connector,
             raised: None,
             clip,
             names: Default::default(),
@@ -258,6 +264,7 @@ impl Bridge {
                 next = self.next_x_event()?;
             }
             self.control_events()?;
+            self.connected();
             let bases: Vec<u32> = self.apps.keys().copied().collect();
             for base in bases {
                 self.app_events(base);
@@ -380,6 +387,7 @@ impl Bridge {
         let mut fds = vec![
             PollFd::new(self.x.stream(), PollFlags::IN),
             PollFd::from_borrowed_fd(self.clip.control().as_fd(), PollFlags::IN),
+            PollFd::from_borrowed_fd(self.connector.fd(), PollFlags::IN),
         ];
         for app in self.apps.values() {
             fds.push(PollFd::from_borrowed_fd(app.conn.as_fd(), PollFlags::IN));

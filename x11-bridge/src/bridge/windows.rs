@@ -2,7 +2,7 @@
 //! program's connection opened with its first window), hidden, forgotten, moved and
 //! resized either way, retitled, its hints carried over, and its damage copied.
 
-use super::{options, App, Bridge};
+use super::Bridge;
 use crate::hints;
 use crate::input;
 use crate::mirror::Mirror;
@@ -39,14 +39,10 @@ impl Bridge {
         );
         let base = xw & !self.id_mask;
         if !self.apps.contains_key(&base) {
+            // Shown once the program's connection is open (`connect.rs`).
             let name = self.program_name(xw);
-            let Ok(conn) = Connection::connect_with(options(&name)) else {
-                eprintln!("yonder-x11: cannot connect {name} to the Yonder display");
-                return;
-            };
-            let gc = conn.new_gc_id();
-            conn.create_gc(gc, conn.root(), Default::default());
-            self.apps.insert(base, App { conn, gc });
+            self.connector.wait(base, name, xw, override_redirect);
+            return;
         }
         let watch =
             xproto::ChangeWindowAttributesAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
@@ -104,11 +100,13 @@ impl Bridge {
             }
             self.set_wm_state(xw, false);
         }
+        self.connector.forget(xw);
     }
 
     /// An X top-level is gone: its Yonder window goes, and its program's connection with
     /// its last window.
     pub(super) fn forget(&mut self, xw: xproto::Window) {
+        self.connector.forget(xw);
         let Some(m) = self.mirrors.remove(&xw) else {
             return;
         };
