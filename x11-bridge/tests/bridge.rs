@@ -852,6 +852,133 @@ fn the_clipboard_goes_from_xterm_to_ydoc_and_back() {
     });
 }
 
+/// A Yonder app's 1 MiB selection pasted by an X program: it comes in pieces (ICCCM's
+/// INCR), whole and in order. The X program is this test, reading as ICCCM says.
+#[test]
+fn a_large_yonder_selection_reaches_an_x_program_in_pieces() {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{self, ConnectionExt as _};
+    use x11rb::protocol::Event as XEvent;
+    use yonder_protocol::atoms;
+    if !have_x_programs() {
+        return;
+    }
+    let _w = watchdog("a_large_yonder_selection_reaches_an_x_program_in_pieces");
+    let d = Display::start();
+    let app = bridge(&d, &["xlogo"]);
+    let (n, authority) = x_display_of(&app);
+    d.window_of("xlogo");
+    // A Yonder app owns CLIPBOARD with 1 MiB of text.
+    let text: Vec<u8> = (0..(1u32 << 20)).map(|i| b'a' + (i % 26) as u8).collect();
+    let owner = d.conn.new_window_id();
+    d.conn.create_window(
+        owner,
+        d.conn.root(),
+        yonder_protocol::Rect::new(0, 0, 1, 1),
+        Default::default(),
+    );
+    d.conn
+        .set_selection_owner(atoms::CLIPBOARD, owner, Default::default());
+    d.conn.sync().unwrap();
+
+    let x = x_connection(n, &x_cookie(&authority)).expect("connect to the bridge's X server");
+    let root = x.setup().roots[0].root;
+    let atom = |name: &str| {
+        x.intern_atom(false, name.as_bytes())
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom
+    };
+    let (clipboard, utf8, incr, prop) = (
+        atom("CLIPBOARD"),
+        atom("UTF8_STRING"),
+        atom("INCR"),
+        atom("PASTE"),
+    );
+    let me = x.generate_id().unwrap();
+    let aux = xproto::CreateWindowAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
+    x.create_window(
+        0,
+        me,
+        root,
+        0,
+        0,
+        1,
+        1,
+        0,
+        xproto::WindowClass::INPUT_ONLY,
+        0,
+        &aux,
+    )
+    .unwrap();
+    eventually("the bridge owns X's CLIPBOARD", || {
+        x.get_selection_owner(clipboard)
+            .unwrap()
+            .reply()
+            .unwrap()
+            .owner
+            != x11rb::NONE
+    });
+    x.convert_selection(me, clipboard, utf8, prop, x11rb::CURRENT_TIME)
+        .unwrap();
+    x.flush().unwrap();
+    let end = std::time::Instant::now() + Duration::from_secs(20);
+    let mut got: Vec<u8> = Vec::new();
+    let mut pieces = 0;
+    let mut in_pieces = false;
+    // Answers the Yonder side's request for the value meanwhile.
+    let mut answered = false;
+    loop {
+        assert!(std::time::Instant::now() < end, "the paste did not finish");
+        if !answered {
+            if let Some(yonder::Incoming::Event {
+                event: yonder_protocol::Event::SelectionRequest(r),
+                ..
+            }) = d.conn.poll_for_event().unwrap()
+            {
+                d.conn.send_selection_bytes(r.transfer, &text);
+                d.conn.flush().unwrap();
+                answered = true;
+            }
+        }
+        let Some(e) = x.poll_for_event().unwrap() else {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        };
+        let read = |x: &x11rb::rust_connection::RustConnection| {
+            x.get_property(true, me, prop, xproto::AtomEnum::ANY, 0, u32::MAX / 4)
+                .unwrap()
+                .reply()
+                .unwrap()
+        };
+        match e {
+            XEvent::SelectionNotify(s) => {
+                assert_eq!(s.property, prop, "the paste was refused");
+                let p = read(&x);
+                assert_eq!(p.type_, incr, "1 MiB comes in pieces");
+                in_pieces = true;
+            }
+            XEvent::PropertyNotify(p)
+                if in_pieces && p.atom == prop && p.state == xproto::Property::NEW_VALUE =>
+            {
+                let p = read(&x);
+                x.flush().unwrap();
+                if p.value.is_empty() {
+                    break;
+                }
+                assert_eq!(p.type_, utf8);
+                pieces += 1;
+                got.extend_from_slice(&p.value);
+            }
+            _ => {}
+        }
+    }
+    assert!(pieces >= 4, "{pieces} pieces");
+    assert_eq!(got.len(), text.len());
+    assert!(got == text, "the pieces are the value, in order");
+}
+
 /// A hostile X program: a window of the largest size X allows, hints that lie about
 /// their size or name nothing, a dialog of itself, a flood of selection changes. The
 /// bridge and the display go on, and a well-behaved program beside it still works.

@@ -11,7 +11,8 @@
 //! * A Yonder app copies (the bridge's own Yonder connection watches `OWNER_CHANGE`): the
 //!   bridge's X window takes the X selection. An X program that pastes asks the bridge
 //!   (SelectionRequest); the bridge converts the Yonder selection to its own Yonder
-//!   window, collects the chunks, and puts them in the requestor's property.
+//!   window, collects the chunks, and puts them in the requestor's property (in pieces,
+//!   INCR, when large: `incr.rs`).
 //!
 //! Neither side sees the bridge's own ownership as someone else's copy; a paste that would
 //! go round (an X program's selection asked through the bridge's X ownership, after a
@@ -20,7 +21,7 @@
 
 use super::Bridge;
 use std::collections::HashMap;
-use x11rb::connection::{Connection as _, RequestConnection as _};
+use x11rb::connection::Connection as _;
 use x11rb::protocol::xfixes::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::rust_connection::RustConnection;
@@ -169,6 +170,11 @@ impl Clipboard {
     /// The bridge's X window: the selections' owner and requestor, and the XDND source.
     pub(super) fn xwin(&self) -> xproto::Window {
         self.xwin
+    }
+
+    /// X's `INCR` type.
+    pub(super) fn incr_atom(&self) -> xproto::Atom {
+        self.atoms.incr
     }
 
     /// The bridge's own Yonder connection, to be polled with the programs'.
@@ -481,9 +487,7 @@ impl Bridge {
         }
         let p = self.clip.to_x.remove(&d.tag).expect("there");
         let e = p.request;
-        // A value the X server cannot take in one request is refused (no INCR sending).
-        let fits = p.data.len() + 64 < self.x.maximum_request_bytes();
-        if d.refused || !fits {
+        if d.refused {
             notify(&self.x, &e, x11rb::NONE);
             return;
         }
@@ -503,14 +507,8 @@ impl Bridge {
                 .map(|c| u8::try_from(c).unwrap_or(b'?'))
                 .collect();
         }
-        let _ = self.x.change_property8(
-            xproto::PropMode::REPLACE,
-            e.requestor,
-            e.property,
-            type_,
-            &data,
-        );
-        notify(&self.x, &e, e.property);
+        // Whole, or in pieces when large (`incr.rs`).
+        self.answer_x(&e, type_, data);
     }
 }
 
@@ -520,6 +518,7 @@ impl Bridge {
     /// finished.
     pub(super) fn expire_transfers(&mut self) {
         self.expire_drop(TRANSFER_TIMEOUT);
+        self.expire_incr();
         let late = |since: std::time::Instant| since.elapsed() > TRANSFER_TIMEOUT;
         let slots: Vec<xproto::Atom> = self
             .clip
@@ -548,7 +547,11 @@ impl Bridge {
 }
 
 /// Tells the X requestor of `e` that its value is in `property` (NONE: refused).
-fn notify(x: &RustConnection, e: &xproto::SelectionRequestEvent, property: xproto::Atom) {
+pub(super) fn notify(
+    x: &RustConnection,
+    e: &xproto::SelectionRequestEvent,
+    property: xproto::Atom,
+) {
     let event = xproto::SelectionNotifyEvent {
         response_type: xproto::SELECTION_NOTIFY_EVENT,
         sequence: 0,

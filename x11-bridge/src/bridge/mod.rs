@@ -17,6 +17,7 @@
 //! * `play.rs`      – what the display tells a mirror, played into the X server
 //! * `ewmh.rs`      – EWMH: the root's announcement, `_NET_WM_STATE` requests passed on
 //! * `clipboard.rs` – CLIPBOARD and PRIMARY between the two sides
+//! * `incr.rs`      – large values to X programs in pieces (INCR)
 //! * `dnd.rs`       – Yonder drags dropped on X programs, as XDND
 //! * `focus.rs`     – the focus by ICCCM's input models, activation, `WM_STATE`
 
@@ -25,6 +26,7 @@ mod connect;
 mod dnd;
 mod ewmh;
 mod focus;
+mod incr;
 mod play;
 mod windows;
 
@@ -145,6 +147,8 @@ struct Bridge {
     xscreen: Option<crate::screen::XScreen>,
     /// Takes the windows' pixels (one band at a time: one segment for all).
     grab: crate::grab::Grabber,
+    /// Large values going to X programs in pieces.
+    incr_out: incr::UnderWay,
     /// The programs' connections being opened.
     connector: connect::Connector,
     /// The atoms of focus and states, and the mirror with the display's focus.
@@ -247,6 +251,7 @@ impl Bridge {
             focus,
             focused: None,
             connector,
+            incr_out: Default::default(),
             raised: None,
             clip,
             names: Default::default(),
@@ -425,6 +430,7 @@ impl Bridge {
                     ));
                 }
             }
+            XEvent::PropertyNotify(e) if self.incr_read(&e) => {}
             XEvent::PropertyNotify(e) if !self.mirrors.contains_key(&e.window) => {
                 self.x_property_changed(&e);
             }
