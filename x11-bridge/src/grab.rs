@@ -10,7 +10,7 @@ use x11rb::rust_connection::RustConnection;
 use yonder_protocol::Rect;
 
 /// Takes pixels of X drawables, as Bgrx rows (depth 24 in 32 bits, least significant
-/// byte first).
+/// byte first; a depth-32 window's alpha byte is where x is, and is not used).
 pub struct Grabber {
     shm: Option<Segment>,
 }
@@ -53,7 +53,7 @@ impl Grabber {
                     .ok()?
                     .reply()
                     .ok()?;
-                if reply.depth != 24 || reply.size as usize != bytes {
+                if !matches!(reply.depth, 24 | 32) || reply.size as usize != bytes {
                     return None;
                 }
                 return Some(Cow::Borrowed(&s.map[..bytes]));
@@ -64,7 +64,8 @@ impl Grabber {
             .ok()?
             .reply()
             .ok()?;
-        (image.depth == 24 && image.data.len() == bytes).then_some(Cow::Owned(image.data))
+        (matches!(image.depth, 24 | 32) && image.data.len() == bytes)
+            .then_some(Cow::Owned(image.data))
     }
 }
 

@@ -29,6 +29,28 @@ pub const EVENTS: EventMask = EventMask(
 /// The most bytes of pixels one GetImage asks the X server for.
 pub const BAND_BYTES: usize = 4 << 20;
 
+/// What a window's copies took out of the X server and sent to the display (raw pixel
+/// bytes, before the library's compression).
+#[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Traffic {
+    pub grabbed: u64,
+    pub scrolls: u64,
+    pub puts: u64,
+    pub put: u64,
+}
+
+impl std::ops::Add for Traffic {
+    type Output = Traffic;
+    fn add(self, o: Traffic) -> Traffic {
+        Traffic {
+            grabbed: self.grabbed + o.grabbed,
+            scrolls: self.scrolls + o.scrolls,
+            puts: self.puts + o.puts,
+            put: self.put + o.put,
+        }
+    }
+}
+
 /// A top-level X window shown on the Yonder display.
 pub struct Mirror {
     /// The X client it belongs to (its resource-id base): its app.
@@ -43,6 +65,8 @@ pub struct Mirror {
     pub dirty: Option<Rect>,
     /// What the Yonder window shows: only what differs from it travels.
     pub shadow: Shadow,
+    /// What its copies took and sent.
+    pub traffic: Traffic,
     /// Geometries the bridge asked the X server for because the display moved or resized
     /// the Yonder window, oldest first: the X server's notes of them are not sent back
     /// (during a drag, an older one would undo the newer).
@@ -88,6 +112,7 @@ impl Mirror {
             rect,
             dirty: Some(Rect::new(0, 0, rect.width, rect.height)),
             shadow: Shadow::default(),
+            traffic: Traffic::default(),
             asked: Default::default(),
             told: Default::default(),
         }
@@ -158,10 +183,14 @@ impl Mirror {
         };
         let size = Size::new(self.rect.width, self.rect.height);
         let plan = self.shadow.update(size, r, &image);
+        self.traffic.grabbed += image.len() as u64;
         if let Some((src, dst)) = plan.scroll {
             conn.copy_area(self.window, self.window, gc, src, dst);
+            self.traffic.scrolls += 1;
         }
         for put in plan.puts {
+            self.traffic.puts += 1;
+            self.traffic.put += put.width as u64 * put.height as u64 * 4;
             let pixels = if put == r {
                 image.to_vec()
             } else {

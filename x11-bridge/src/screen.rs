@@ -37,6 +37,8 @@ pub struct XScreen {
     max: Size,
     /// The bridge's mode in use (none: Xvfb's own).
     mode: Option<randr::Mode>,
+    /// Modes made so far (their names are numbered).
+    made: u32,
     /// The screen's size now.
     pub size: Size,
 }
@@ -55,12 +57,16 @@ impl XScreen {
         let res = x.randr_get_screen_resources(root).ok()?.reply().ok()?;
         let range = x.randr_get_screen_size_range(root).ok()?.reply().ok()?;
         let geometry = x.get_geometry(root).ok()?.reply().ok()?;
+        // Another client's resize is heard of (and undone: the display decides).
+        x.randr_select_input(root, randr::NotifyMask::SCREEN_CHANGE)
+            .ok()?;
         Some(XScreen {
             root,
             output: *res.outputs.first()?,
             crtc: *res.crtcs.first()?,
             max: Size::new(range.max_width as u32, range.max_height as u32),
             mode: None,
+            made: 0,
             size: Size::new(geometry.width as u32, geometry.height as u32),
         })
     }
@@ -76,12 +82,15 @@ impl XScreen {
         }
         let s = |e: x11rb::errors::ConnectionError| e.to_string();
         let r = |e: x11rb::errors::ReplyError| e.to_string();
-        let name = format!("yonder-{w}x{h}");
+        // A name of its own each time: a mode left behind by a failed resize (the X server
+        // keeps it while it lives) never stands in the way of a later one.
+        self.made += 1;
+        let name = format!("yonder-{w}x{h}-{}", self.made);
         let info = randr::ModeInfo {
             id: 0,
             width: w,
             height: h,
-            dot_clock: 60 * w as u32 * h as u32,
+            dot_clock: (60 * w as u64 * h as u64).min(u32::MAX as u64) as u32,
             hsync_start: w,
             hsync_end: w,
             htotal: w,
@@ -98,6 +107,29 @@ impl XScreen {
             .reply()
             .map_err(r)?
             .mode;
+        match self.switch(x, mode, to) {
+            Ok(()) => {
+                if let Some(old) = self.mode.replace(mode) {
+                    let _ = x.randr_delete_output_mode(self.output, old);
+                    let _ = x.randr_destroy_mode(old);
+                }
+                self.size = to;
+                Ok(to)
+            }
+            Err(e) => {
+                // Not in use (or the X server refuses to drop it: then it stays).
+                let _ = x.randr_delete_output_mode(self.output, mode);
+                let _ = x.randr_destroy_mode(mode);
+                Err(e)
+            }
+        }
+    }
+
+    /// Puts `mode` (of size `to`) on the output, the screen resized around it.
+    fn switch(&self, x: &RustConnection, mode: randr::Mode, to: Size) -> Result<(), String> {
+        let s = |e: x11rb::errors::ConnectionError| e.to_string();
+        let r = |e: x11rb::errors::ReplyError| e.to_string();
+        let (w, h) = (to.width as u16, to.height as u16);
         x.randr_add_output_mode(self.output, mode)
             .map_err(s)?
             .check()
@@ -143,13 +175,13 @@ impl XScreen {
                 "the X server refused the size {w}x{h} ({status:?})"
             ));
         }
-        size_now(x, w, h)?;
-        if let Some(old) = self.mode.replace(mode) {
-            let _ = x.randr_delete_output_mode(self.output, old);
-            let _ = x.randr_destroy_mode(old);
-        }
-        self.size = to;
-        Ok(to)
+        size_now(x, w, h)
+    }
+
+    /// Another X client resized the screen (RandR's note says `now`): the next
+    /// [`XScreen::resize`] puts the display's size back.
+    pub fn changed_behind(&mut self, now: Size) {
+        self.size = now;
     }
 }
 

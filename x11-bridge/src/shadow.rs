@@ -17,6 +17,13 @@ use yonder_protocol::{Point, Rect, Size};
 /// The largest window with a copy: 4K, 33 MB (a larger one is sent without one).
 const MAX_PIXELS: u64 = 3840 * 2160;
 
+/// The most bytes all copies together hold: a program mapping hundreds of large windows
+/// gets its later ones sent without a copy, not the bridge out of memory.
+const BUDGET: usize = 256 << 20;
+
+/// The bytes the copies hold now (the bridge has one thread; atomic for `static`'s sake).
+static HELD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Rows changed before a scroll is looked for, and rows a scroll must move at least.
 const MIN_SCROLL_ROWS: u32 = 4;
 
@@ -69,11 +76,14 @@ impl Shadow {
             return whole;
         }
         if self.size != size {
+            self.release();
             self.size = size;
             self.known = vec![false; size.height as usize];
-            self.pixels = Vec::new();
-            if size.width as u64 * size.height as u64 <= MAX_PIXELS {
-                self.pixels = vec![0; size.width as usize * size.height as usize * PX];
+            let need = size.width as usize * size.height as usize * PX;
+            let held = HELD.load(std::sync::atomic::Ordering::Relaxed);
+            if size.width as u64 * size.height as u64 <= MAX_PIXELS && held + need <= BUDGET {
+                self.pixels = vec![0; need];
+                HELD.fetch_add(need, std::sync::atomic::Ordering::Relaxed);
             }
         }
         if self.pixels.is_empty() {
@@ -100,6 +110,12 @@ impl Shadow {
             }
         }
         plan
+    }
+
+    /// Gives the copy's bytes back to the budget.
+    fn release(&mut self) {
+        let n = std::mem::take(&mut self.pixels).len();
+        HELD.fetch_sub(n, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Byte offset of pixel (x, y).
@@ -189,10 +205,13 @@ impl Shadow {
         let block: Vec<u8> = (src_top..src_top + (b - a))
             .flat_map(|row| self.old_row(r, row).to_vec())
             .collect();
+        // The moved rows were known (the run compares known rows only); the rows they
+        // land on become known only if the copy covers their whole width.
+        let full_width = r.x == 0 && r.width == self.size.width;
         for (i, row) in block.chunks(n).enumerate() {
             let at = self.offset(r.x as usize, top + i);
             self.pixels[at..at + n].copy_from_slice(row);
-            self.known[top + i] = true;
+            self.known[top + i] |= full_width;
         }
         let src = Rect::new(r.x, src_top as i32, r.width, (b - a) as u32);
         Some((src, Point::new(r.x, top as i32)))
@@ -242,6 +261,12 @@ impl Shadow {
             return vec![all];
         }
         rects
+    }
+}
+
+impl Drop for Shadow {
+    fn drop(&mut self) {
+        self.release();
     }
 }
 

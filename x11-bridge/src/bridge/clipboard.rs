@@ -31,6 +31,10 @@ use yonder::Connection;
 use yonder_protocol::event::{SelectionDataEvent, SelectionRequestEvent};
 use yonder_protocol::{atoms, EventMask};
 
+/// The "program" whose copies the bridge's own connection answers for: X programs with
+/// no window on the display (no resource-id base is this).
+pub(super) const CONTROL: u32 = u32::MAX;
+
 /// The largest value carried (a larger one is refused).
 const MAX_VALUE: usize = 64 << 20;
 /// How many X conversions may be under way at once (one property each).
@@ -116,27 +120,7 @@ impl Clipboard {
             png: intern("image/png")?,
             slots,
         };
-        let xwin = x.generate_id().map_err(|e| e.to_string())?;
-        let aux = xproto::CreateWindowAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
-        x.create_window(
-            0,
-            xwin,
-            root,
-            -1,
-            -1,
-            1,
-            1,
-            0,
-            xproto::WindowClass::INPUT_ONLY,
-            0,
-            &aux,
-        )
-        .map_err(s)?;
-        let mask = xfixes::SelectionEventMask::SET_SELECTION_OWNER;
-        for sel in [xproto::AtomEnum::PRIMARY.into(), atoms.clipboard] {
-            x.xfixes_select_selection_input(xwin, sel, mask)
-                .map_err(s)?;
-        }
+        let xwin = make_xwin(x, root, atoms.clipboard)?;
         let control = Connection::connect_with(super::options("yonder-x11"))
             .map_err(|e| format!("cannot connect to the Yonder display: {e}"))?;
         let requestor = control.new_window_id();
@@ -170,6 +154,27 @@ impl Clipboard {
     /// The bridge's X window: the selections' owner and requestor, and the XDND source.
     pub(super) fn xwin(&self) -> xproto::Window {
         self.xwin
+    }
+
+    /// Another X client destroyed the bridge's X window (X lets any client): a new one,
+    /// which takes X's selections again for the Yonder apps that hold them; transfers
+    /// through the old one are refused.
+    pub(super) fn x_window_destroyed(
+        &mut self,
+        x: &RustConnection,
+        root: xproto::Window,
+    ) -> Result<Vec<(u32, u64)>, String> {
+        self.xwin = make_xwin(x, root, self.atoms.clipboard)?;
+        for (sel, owner) in &self.yonder_owner {
+            if let (Some(xsel), false) = (self.x_selection(*sel), owner.is_none()) {
+                let _ = x.set_selection_owner(self.xwin, xsel, x11rb::CURRENT_TIME);
+            }
+        }
+        Ok(self
+            .to_yonder
+            .drain()
+            .map(|(_, t)| (t.app, t.transfer))
+            .collect())
     }
 
     /// X's `INCR` type.
@@ -206,6 +211,8 @@ impl Clipboard {
 impl Bridge {
     /// XFixes: `owner` now owns X selection `sel`. An X program's copy: its Yonder
     /// connection takes the Yonder selection.
+    /// A program with no window on the display (`xclip`, a daemon) copies through the
+    /// bridge's own connection.
     pub(super) fn x_owner_changed(&mut self, sel: xproto::Atom, owner: xproto::Window) {
         let clip = &self.clip;
         let Some(ysel) = clip.yonder_selection(sel) else {
@@ -220,19 +227,33 @@ impl Bridge {
             .values()
             .find(|m| m.app == base)
             .map(|m| m.window);
-        let (Some(window), Some(app)) = (window, self.apps.get(&base)) else {
-            return;
-        };
-        app.conn
-            .set_selection_owner(ysel, window, Default::default());
+        match (window, self.apps.get(&base)) {
+            (Some(window), Some(app)) => {
+                app.conn
+                    .set_selection_owner(ysel, window, Default::default());
+            }
+            _ => {
+                clip.control
+                    .set_selection_owner(ysel, clip.requestor, Default::default());
+            }
+        }
+    }
+
+    /// The connection that answers for `app`'s copies: its own, or the bridge's
+    /// ([`CONTROL`]).
+    fn selection_conn(&self, app: u32) -> Option<&Connection> {
+        match app {
+            CONTROL => Some(&self.clip.control),
+            app => self.apps.get(&app).map(|a| &a.conn),
+        }
     }
 
     /// A Yonder app pastes what X program `app`'s window `owner` holds.
     pub(super) fn yonder_wants_x_selection(&mut self, app: u32, r: &SelectionRequestEvent) {
-        let Some(conn) = self.apps.get(&app).map(|a| &a.conn) else {
+        let Some(conn) = self.selection_conn(app) else {
             return;
         };
-        let clip = &mut self.clip;
+        let clip = &self.clip;
         let a = &clip.atoms;
         let x_target = match r.target {
             atoms::TARGETS => {
@@ -266,7 +287,7 @@ impl Bridge {
         let _ = self
             .x
             .convert_selection(clip.xwin, sel, x_target, slot, x11rb::CURRENT_TIME);
-        clip.to_yonder.insert(
+        self.clip.to_yonder.insert(
             slot,
             ToYonder {
                 app,
@@ -367,16 +388,17 @@ impl Bridge {
                         .collect::<String>()
                         .into_bytes();
                 }
-                if let Some(app) = self.apps.get(&t.app) {
-                    app.conn.send_selection_bytes(t.transfer, &data);
+                if let Some(conn) = self.selection_conn(t.app) {
+                    conn.send_selection_bytes(t.transfer, &data);
                 }
             }
         }
     }
 
-    fn refuse(&self, app: u32, transfer: u64) {
-        if let Some(app) = self.apps.get(&app) {
-            app.conn.refuse_selection(transfer);
+    /// Refuses a Yonder app's paste `transfer` answered for `app`.
+    pub(super) fn refuse(&self, app: u32, transfer: u64) {
+        if let Some(conn) = self.selection_conn(app) {
+            conn.refuse_selection(transfer);
         }
     }
 
@@ -402,6 +424,7 @@ impl Bridge {
             // An obsolete requestor names no property: the target is used.
             e.property = e.target;
         }
+        self.incr_replaced(e.requestor, e.property);
         let dnd = self.xdnd.is_selection(e.selection);
         let dnd_types = self.dnd_x_types();
         let dnd_type = self.dnd_yonder_type(e.target);
@@ -544,6 +567,38 @@ impl Bridge {
             notify(&self.x, &p.request, x11rb::NONE);
         }
     }
+}
+
+/// The bridge's X window for selections: owner, requestor, XDND source; XFixes tells it
+/// who owns PRIMARY and CLIPBOARD.
+fn make_xwin(
+    x: &RustConnection,
+    root: xproto::Window,
+    clipboard: xproto::Atom,
+) -> Result<xproto::Window, String> {
+    let s = |e: x11rb::errors::ConnectionError| e.to_string();
+    let xwin = x.generate_id().map_err(|e| e.to_string())?;
+    let aux = xproto::CreateWindowAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
+    x.create_window(
+        0,
+        xwin,
+        root,
+        -1,
+        -1,
+        1,
+        1,
+        0,
+        xproto::WindowClass::INPUT_ONLY,
+        0,
+        &aux,
+    )
+    .map_err(s)?;
+    let mask = xfixes::SelectionEventMask::SET_SELECTION_OWNER;
+    for sel in [xproto::AtomEnum::PRIMARY.into(), clipboard] {
+        x.xfixes_select_selection_input(xwin, sel, mask)
+            .map_err(s)?;
+    }
+    Ok(xwin)
 }
 
 /// Tells the X requestor of `e` that its value is in `property` (NONE: refused).

@@ -91,6 +91,10 @@ pub(super) struct Drag {
     types: Vec<(xproto::Atom, Atom)>,
     /// The action asked of the X program.
     action: DndAction,
+    /// The XDND version spoken with the target.
+    version: u32,
+    /// The target's last answer: the action it accepts, if it does.
+    status: Option<DndAction>,
     /// Dropped (when): waiting for XdndFinished.
     dropped: Option<std::time::Instant>,
 }
@@ -103,17 +107,17 @@ impl Bridge {
             return;
         };
         self.dnd_leave_x();
-        let aware = self
+        let version = self
             .x
             .get_property(false, xw, self.xdnd.aware, xproto::AtomEnum::ATOM, 0, 1)
             .ok()
             .and_then(|c| c.reply().ok())
-            .and_then(|p| p.value32().and_then(|mut v| v.next()))
-            .is_some_and(|version| version >= 3);
-        if !aware {
+            .and_then(|p| p.value32().and_then(|mut v| v.next()));
+        // The version both speak: the target's, at most the bridge's, at least 3.
+        let Some(version) = version.filter(|v| *v >= 3).map(|v| v.min(XDND_VERSION)) else {
             self.refuse_drag(app, e.target);
             return;
-        }
+        };
         let types = self.x_types(app, &e.types);
         let action = [DndAction::Copy, DndAction::Move, DndAction::Link]
             .into_iter()
@@ -137,7 +141,7 @@ impl Bridge {
         let first = |i: usize| list.get(i).copied().unwrap_or(0);
         let data = [
             xwin,
-            (XDND_VERSION << 24) | many as u32,
+            (version << 24) | many as u32,
             first(0),
             first(1),
             first(2),
@@ -149,6 +153,8 @@ impl Bridge {
             app,
             types,
             action,
+            version,
+            status: None,
             dropped: None,
         });
     }
@@ -190,7 +196,7 @@ impl Bridge {
     /// XdndStatus or XdndFinished from an X program (sent to the bridge's window).
     pub(super) fn xdnd_message(&mut self, e: &xproto::ClientMessageEvent) {
         let data = e.data.as_data32();
-        let Some(d) = self.drag.as_ref() else {
+        let Some(d) = self.drag.as_mut() else {
             return;
         };
         if data[0] != d.xw {
@@ -206,12 +212,15 @@ impl Bridge {
                 false => DndAction::None,
             };
             let accept = accept && action != DndAction::None;
+            d.status = accept.then_some(action);
             app.conn.dnd_status(d.target, accept, action);
         } else if e.type_ == self.xdnd.finished && d.dropped.is_some() {
-            let success = data[1] & 1 != 0;
-            let action = match success {
-                true => self.xdnd.yonder_action(data[2]),
-                false => DndAction::None,
+            // Before version 5 XdndFinished says nothing more: the drop went as the
+            // target's last status said.
+            let (success, action) = match d.version {
+                5.. if data[1] & 1 != 0 => (true, self.xdnd.yonder_action(data[2])),
+                5.. => (false, DndAction::None),
+                _ => (d.status.is_some(), d.status.unwrap_or(DndAction::None)),
             };
             app.conn.dnd_finish(d.target, success, action);
             self.drag = None;

@@ -46,13 +46,14 @@ impl Bridge {
 
 /// Tells X programs that an EWMH window manager runs (toolkits look before they use
 /// `_NET_WM_STATE` and the like): `_NET_SUPPORTING_WM_CHECK` on the root and on a window
-/// of the bridge's own, named "yonder-x11", and `_NET_SUPPORTED` listing what it carries.
+/// of the bridge's own, named "yonder-x11" (returned), and `_NET_SUPPORTED` listing what
+/// it carries.
 pub(super) fn announce_ewmh(
     x: &RustConnection,
     root: xproto::Window,
     atoms: &Atoms,
     intern: &impl Fn(&str) -> Result<xproto::Atom, String>,
-) -> Result<(), String> {
+) -> Result<xproto::Window, String> {
     let e = |e: x11rb::errors::ConnectionError| e.to_string();
     let check = x.generate_id().map_err(|e| e.to_string())?;
     x.create_window(
@@ -108,5 +109,5 @@ pub(super) fn announce_ewmh(
         &supported,
     )
     .map_err(e)?;
-    Ok(())
+    Ok(check)
 }

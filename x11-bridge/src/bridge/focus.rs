@@ -4,8 +4,9 @@
 //!   gets X's, by ICCCM's input models (§4.1.7): SetInputFocus for a window whose
 //!   `WM_HINTS` input flag is set (or that has no `WM_HINTS`), and `WM_TAKE_FOCUS` for one
 //!   that lists it in `WM_PROTOCOLS` (both for "locally active" windows; only the message
-//!   for "globally active" ones; neither for "no input" ones). `_NET_ACTIVE_WINDOW` on the
-//!   X root names the window.
+//!   for "globally active" ones; for "no input" ones, X's focus goes to nobody).
+//!   `_NET_ACTIVE_WINDOW` on the X root names the window. A program that takes X's focus
+//!   to a window not its own (XSetInputFocus) has it taken back at once.
 //! * **Activation requests.** An X program's `_NET_ACTIVE_WINDOW` request (a ClientMessage
 //!   to the root) raises and focuses the Yonder window when the program already has the
 //!   focus (a dialog of its own, a window of its own switched to); a program in the
@@ -48,6 +49,13 @@ impl Bridge {
     /// Mirror `xw` has the display's focus: the X window gets X's, by its input model.
     pub(super) fn focus_in(&mut self, xw: xproto::Window) {
         self.focused = Some(xw);
+        self.give_focus(xw);
+        self.set_active(xw);
+    }
+
+    /// X's focus to `xw` by its input model (nobody's, for a window that takes no input,
+    /// so that keys played go nowhere).
+    fn give_focus(&self, xw: xproto::Window) {
         let hints = self
             .x
             .get_property(
@@ -87,10 +95,11 @@ impl Bridge {
                     .map(|mut v| v.any(|a| a == self.focus.wm_take_focus))
             })
             .unwrap_or(false);
-        if input {
+        if input || !take_focus {
+            let to = if input { xw } else { x11rb::NONE };
             let _ = self
                 .x
-                .set_input_focus(xproto::InputFocus::PARENT, xw, x11rb::CURRENT_TIME);
+                .set_input_focus(xproto::InputFocus::PARENT, to, x11rb::CURRENT_TIME);
         }
         if take_focus {
             let data = [self.focus.wm_take_focus, x11rb::CURRENT_TIME, 0, 0, 0];
@@ -99,7 +108,46 @@ impl Bridge {
                 .x
                 .send_event(false, xw, xproto::EventMask::NO_EVENT, event);
         }
-        self.set_active(xw);
+    }
+
+    /// X's focus moved (a FocusIn or FocusOut on a mirror, not a grab's): if a program
+    /// took it from the window with the display's focus to a window not of the same
+    /// program, it goes back, so that the keys typed into one program cannot be read by
+    /// another that called XSetInputFocus.
+    pub(super) fn x_focus_moved(&mut self) {
+        let Some(f) = self.focused else {
+            return;
+        };
+        let Some(now) = self
+            .x
+            .get_input_focus()
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .map(|r| r.focus)
+        else {
+            return;
+        };
+        let top = self.top_level_of(now);
+        let app = |w: Option<xproto::Window>| w.and_then(|w| self.mirrors.get(&w)).map(|m| m.app);
+        if top == Some(f) || (top.is_some() && app(top) == app(Some(f))) {
+            return;
+        }
+        self.give_focus(f);
+    }
+
+    /// The top-level window `w` is in (a child of the root), if it is a window at all.
+    fn top_level_of(&self, mut w: xproto::Window) -> Option<xproto::Window> {
+        for _ in 0..64 {
+            if w == x11rb::NONE || w == self.root || w == 1 {
+                return None;
+            }
+            let parent = self.x.query_tree(w).ok()?.reply().ok()?.parent;
+            if parent == self.root {
+                return Some(w);
+            }
+            w = parent;
+        }
+        None
     }
 
     /// Mirror `xw` lost the display's focus.

@@ -53,14 +53,21 @@ impl Bridge {
             return;
         }
         let key = (e.requestor, e.property);
-        if self.incr_out.len() >= MAX_UNDER_WAY && !self.incr_out.contains_key(&key) {
+        // Not into the root: watching its properties would take the bridge's own mask on
+        // it (its window management) from it; no real requestor pastes into the root.
+        let full = self.incr_out.len() >= MAX_UNDER_WAY && !self.incr_out.contains_key(&key);
+        if full || e.requestor == self.root {
             super::clipboard::notify(&self.x, e, x11rb::NONE);
             return;
         }
         // The requestor's deletions of the property tell the bridge to go on. (On a
-        // mirrored window the bridge watches properties already: the same mask.)
-        let watch =
-            xproto::ChangeWindowAttributesAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
+        // mirrored window the bridge watches properties and the focus already: the same
+        // mask; the bridge selects nothing else on other windows but the root's.)
+        let mut mask = xproto::EventMask::PROPERTY_CHANGE;
+        if self.mirrors.contains_key(&e.requestor) {
+            mask |= xproto::EventMask::FOCUS_CHANGE;
+        }
+        let watch = xproto::ChangeWindowAttributesAux::new().event_mask(mask);
         let _ = self.x.change_window_attributes(e.requestor, &watch);
         let size = u32::try_from(data.len()).unwrap_or(u32::MAX);
         let _ = self.x.change_property32(
@@ -108,6 +115,12 @@ impl Bridge {
         o.sent = (sent < o.data.len()).then_some(end);
         o.since = Instant::now();
         true
+    }
+
+    /// A new answer goes to `requestor`'s `property`: a value still going there in pieces
+    /// stops (GTK reuses one property for every paste).
+    pub(super) fn incr_replaced(&mut self, requestor: xproto::Window, property: xproto::Atom) {
+        self.incr_out.remove(&(requestor, property));
     }
 
     /// Drops the values whose requestors stopped reading.

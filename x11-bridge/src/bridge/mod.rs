@@ -142,11 +142,17 @@ struct Bridge {
     by_yonder: HashMap<WindowId, xproto::Window>,
     /// The X server's screen size.
     screen: yonder_protocol::Size,
+    /// The bridge's EWMH check window.
+    ewmh_check: xproto::Window,
     /// Its RandR output, by which it follows the Yonder screen's size (none: it keeps
     /// the size it started with).
     xscreen: Option<crate::screen::XScreen>,
+    /// The Yonder screen's size, as last heard.
+    yonder_screen: yonder_protocol::Size,
     /// Takes the windows' pixels (one band at a time: one segment for all).
     grab: crate::grab::Grabber,
+    /// With `YONDER_X11_STATS` set: when the windows' traffic was last said, and what.
+    stats: Option<(std::time::Instant, crate::mirror::Traffic)>,
     /// Large values going to X programs in pieces.
     incr_out: incr::UnderWay,
     /// The programs' connections being opened.
@@ -213,7 +219,7 @@ impl Bridge {
             utf8_string: intern("UTF8_STRING")?,
             hints: HintAtoms::intern(&x)?,
         };
-        ewmh::announce_ewmh(&x, root, &atoms, &intern)?;
+        let ewmh_check = ewmh::announce_ewmh(&x, root, &atoms, &intern)?;
         let keymap = Keymap::load(&x)?;
         // Keys repeat on the display's side (its repeated presses are played): the X
         // server does not repeat them a second time.
@@ -245,6 +251,8 @@ impl Bridge {
             by_yonder: HashMap::new(),
             screen,
             xscreen,
+            ewmh_check,
+            yonder_screen: screen,
             grab,
             xdnd,
             drag: None,
@@ -252,6 +260,8 @@ impl Bridge {
             focused: None,
             connector,
             incr_out: Default::default(),
+            stats: std::env::var_os("YONDER_X11_STATS")
+                .map(|_| (std::time::Instant::now(), Default::default())),
             raised: None,
             clip,
             names: Default::default(),
@@ -276,6 +286,7 @@ impl Bridge {
             }
             self.expire_transfers();
             self.copy_damage();
+            self.report_traffic();
             let _ = self.x.flush();
             let _ = self.clip.control().flush();
             for app in self.apps.values() {
@@ -302,6 +313,9 @@ impl Bridge {
                 Ok(Some(Incoming::Event { event, .. })) => match event {
                     Event::SelectionOwner(o) => self.yonder_owner_changed(o.selection, o.owner),
                     Event::SelectionData(d) => self.yonder_selection_data(&d),
+                    Event::SelectionRequest(r) => {
+                        self.yonder_wants_x_selection(clipboard::CONTROL, &r)
+                    }
                     Event::ScreenChange(s) => {
                         self.screen_changed(yonder_protocol::Size::new(s.width, s.height))
                     }
@@ -322,15 +336,50 @@ impl Bridge {
         }
     }
 
+    /// Whether `w` is one of the bridge's own X windows.
+    fn is_own(&self, w: xproto::Window) -> bool {
+        w == self.clip.xwin() || w == self.ewmh_check
+    }
+
+    /// Another X client destroyed one of the bridge's windows (X lets any client): it is
+    /// made again, so that one program cannot take the clipboard, drag-and-drop or the
+    /// EWMH announcement from the others.
+    fn repair(&mut self, w: xproto::Window) {
+        if w == self.ewmh_check {
+            let intern = |name: &str| intern(&self.x, name);
+            match ewmh::announce_ewmh(&self.x, self.root, &self.atoms, &intern) {
+                Ok(check) => self.ewmh_check = check,
+                Err(e) => eprintln!("yonder-x11: cannot announce EWMH again: {e}"),
+            }
+        } else {
+            match self.clip.x_window_destroyed(&self.x, self.root) {
+                Ok(refused) => {
+                    for (app, transfer) in refused {
+                        self.refuse(app, transfer);
+                    }
+                }
+                Err(e) => eprintln!("yonder-x11: cannot make the clipboard's window again: {e}"),
+            }
+            // A drag over an X program went through the old window.
+            self.drag = None;
+        }
+        let _ = self.x.flush();
+    }
+
     /// The Yonder screen is `size` now: so is the X screen, as far as its framebuffer
     /// goes.
     fn screen_changed(&mut self, size: yonder_protocol::Size) {
+        self.yonder_screen = size;
         let Some(xs) = &mut self.xscreen else {
             return;
         };
         match xs.resize(&self.x, size) {
             Ok(now) => self.screen = now,
             Err(e) => eprintln!("yonder-x11: cannot resize the X screen to {size:?}: {e}"),
+        }
+        // What was off the X screen may be on it now.
+        for m in self.mirrors.values_mut() {
+            m.damaged(Rect::new(0, 0, m.rect.width, m.rect.height));
         }
         let _ = self.x.flush();
     }
@@ -413,6 +462,9 @@ impl Bridge {
                 self.show(e.window, e.override_redirect);
             }
             XEvent::UnmapNotify(e) if e.event == self.root => self.hide(e.window),
+            XEvent::DestroyNotify(e) if e.event == self.root && self.is_own(e.window) => {
+                self.repair(e.window);
+            }
             XEvent::DestroyNotify(e) if e.event == self.root => self.forget(e.window),
             XEvent::ConfigureRequest(e) => self.configure_request(&e),
             XEvent::ConfigureNotify(e) if e.event == self.root => {
@@ -449,6 +501,17 @@ impl Bridge {
             XEvent::ClientMessage(e) if self.is_xdnd_message(&e) => self.xdnd_message(&e),
             XEvent::ClientMessage(e) if e.type_ == self.focus.net_active_window => {
                 self.activate_request(&e);
+            }
+            XEvent::FocusIn(e) | XEvent::FocusOut(e) if e.mode == xproto::NotifyMode::NORMAL => {
+                self.x_focus_moved();
+            }
+            XEvent::RandrScreenChangeNotify(e) => {
+                let now = yonder_protocol::Size::new(e.width as u32, e.height as u32);
+                if let (Some(xs), true) = (&mut self.xscreen, now != self.screen) {
+                    // Another X client resized the screen: the display's size again.
+                    xs.changed_behind(now);
+                    self.screen_changed(self.yonder_screen);
+                }
             }
             XEvent::XfixesSelectionNotify(e) => self.x_owner_changed(e.selection, e.owner),
             XEvent::XfixesCursorNotify(e) => self.cursor_changed(e.name),

@@ -5,7 +5,7 @@
 use super::Bridge;
 use crate::hints;
 use crate::input;
-use crate::mirror::Mirror;
+use crate::mirror::{Mirror, Traffic};
 use x11rb::connection::Connection as _;
 use x11rb::protocol::damage::{self, ConnectionExt as _};
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
@@ -44,8 +44,8 @@ impl Bridge {
             self.connector.wait(base, name, xw, override_redirect);
             return;
         }
-        let watch =
-            xproto::ChangeWindowAttributesAux::new().event_mask(xproto::EventMask::PROPERTY_CHANGE);
+        let watch = xproto::ChangeWindowAttributesAux::new()
+            .event_mask(xproto::EventMask::PROPERTY_CHANGE | xproto::EventMask::FOCUS_CHANGE);
         let _ = self.x.change_window_attributes(xw, &watch);
         let damage = self.x.generate_id().unwrap_or_default();
         let _ = self
@@ -148,6 +148,10 @@ impl Bridge {
         m.rect = rect;
         if resized {
             m.redraw_all();
+        } else {
+            // What was off the X screen may be on it now: looked at again (rows the
+            // display already shows do not travel again).
+            m.damaged(Rect::new(0, 0, rect.width, rect.height));
         }
         if crate::mirror::recall(&mut m.asked, rect) {
             // What the display asked for: the Yonder window is there already.
@@ -185,6 +189,26 @@ impl Bridge {
                 );
             }
         }
+    }
+
+    /// With `YONDER_X11_STATS` set, says on stderr what the shown windows' copies took and
+    /// sent, at most once a second and only when it changed.
+    pub(super) fn report_traffic(&mut self) {
+        let Some((when, said)) = &mut self.stats else {
+            return;
+        };
+        let now = self
+            .mirrors
+            .values()
+            .fold(Traffic::default(), |t, m| t + m.traffic);
+        if now == *said || when.elapsed() < std::time::Duration::from_secs(1) {
+            return;
+        }
+        eprintln!(
+            "yonder-x11: stats: {} scrolls, {} puts, {} bytes put of {} grabbed",
+            now.scrolls, now.puts, now.put, now.grabbed
+        );
+        (*when, *said) = (std::time::Instant::now(), now);
     }
 
     /// Sets the title of `xw`'s Yonder window again.
