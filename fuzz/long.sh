@@ -28,7 +28,10 @@ while [ $# -gt 0 ]; do
         *) targets+=("$1"); shift ;;
     esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state sessions socket_frames client_messages web_input)
+[ ${#targets[@]} -gt 0 ] || targets=(frame_decode server_state sessions socket_frames client_messages web_input x_client)
+# x_client runs a real bridge: yonder-x11 built first.
+(cd .. && cargo build -q -p yonder-x11)
+export YONDER_X11="${CARGO_TARGET_DIR:-$PWD/../target}/debug/yonder-x11"
 
 count_of() {
     case "$1" in
@@ -37,6 +40,7 @@ count_of() {
         socket_frames) echo 1000000 ;;
         client_messages) echo 500000 ;;
         web_input) echo 2000000 ;;
+        x_client) echo 20000 ;;
         *) echo 1000000 ;;
     esac
 }
@@ -47,6 +51,7 @@ seeds_of() {
         socket_frames) echo ../display-server/tests/fuzz_regressions/socket_frames ;;
         client_messages) echo ../client-lib/tests/fuzz_regressions/client_messages ;;
         web_input) echo ../display-server/tests/fuzz_regressions/web_input ;;
+        x_client) echo ../x11-bridge/tests/fuzz_regressions/x_client ;;
         *) echo "" ;;
     esac
 }

@@ -25,11 +25,11 @@ run() {
         -max_total_time="$seconds" -rss_limit_mb=4096 -print_final_stats=1
 }
 
-# FUZZ_TARGETS picks targets (default all seven; CI runs all seven). The targets are bins of
+# FUZZ_TARGETS picks targets (default all eight; CI runs all eight). The targets are bins of
 # one package, so the first build compiles every dependency (the server and the library
 # with sanitizer coverage, ~10 minutes on 2 cores) and each further target only links.
 # Their kept inputs are also replayed by `cargo test` in every run (see README.md).
-targets="${FUZZ_TARGETS:-frame_decode server_state sessions moves socket_frames client_messages web_input}"
+targets="${FUZZ_TARGETS:-frame_decode server_state sessions moves socket_frames client_messages web_input x_client}"
 for t in $targets; do
     case "$t" in
         frame_decode) run frame_decode ../protocol/tests/fuzz_regressions/frame_decode ;;
@@ -42,6 +42,12 @@ for t in $targets; do
         socket_frames) run socket_frames ../display-server/tests/fuzz_regressions/socket_frames ;;
         client_messages) run client_messages ../client-lib/tests/fuzz_regressions/client_messages ;;
         web_input) run web_input ../display-server/tests/fuzz_regressions/web_input ;;
+        # A real bridge on a real Xvfb: yonder-x11 built first (a plain debug build).
+        x_client)
+            (cd .. && cargo build -q -p yonder-x11)
+            YONDER_X11="${CARGO_TARGET_DIR:-$PWD/../target}/debug/yonder-x11" \
+                run x_client ../x11-bridge/tests/fuzz_regressions/x_client
+            ;;
         *) echo "unknown fuzz target $t"; exit 2 ;;
     esac
 done

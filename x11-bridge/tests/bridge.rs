@@ -31,12 +31,38 @@ fn have_x_programs() -> bool {
     false
 }
 
-/// The bridge running `program` on display `d`.
+/// The bridge running `program` on display `d`, saying its traffic on stderr
+/// (`YONDER_X11_STATS`).
 fn bridge(d: &Display, program: &[&str]) -> yonder_test_support::apps::App {
     let bin = built_binary("yonder-x11");
     let mut args = vec!["--"];
     args.extend_from_slice(program);
-    d.spawn(&bin.to_string_lossy(), &args)
+    let display = d.handle.unix_display();
+    let cookie: String = d.handle.cookie.iter().map(|b| format!("{b:02x}")).collect();
+    yonder_test_support::apps::spawn(
+        &bin.to_string_lossy(),
+        &args,
+        d.dir.path(),
+        &[
+            ("YONDER_DISPLAY", display.as_str()),
+            ("YONDER_COOKIE", cookie.as_str()),
+            ("YONDER_X11_STATS", "1"),
+        ],
+    )
+}
+
+/// The bridge's last traffic line: scrolls, puts, bytes put, bytes grabbed.
+fn traffic(app: &yonder_test_support::apps::App) -> Option<[u64; 4]> {
+    let err = std::fs::read_to_string(&app.err).ok()?;
+    let line = err
+        .lines()
+        .rev()
+        .find_map(|l| l.strip_prefix("yonder-x11: stats: "))?;
+    let n: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    n.try_into().ok()
 }
 
 /// The X display number the bridge says its programs use, and its authority file.
@@ -569,9 +595,9 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
     owner.join().unwrap();
 }
 
-/// xterm scrolling line after line: the bridge sends each scroll as a copy of the window
-/// onto itself and only the rows that changed, and the Yonder window shows exactly what
-/// the X window does. And xterm's window is managed as ICCCM and EWMH say.
+/// xterm scrolling line after line: the Yonder window shows exactly what the X window
+/// does, and the bridge says it sent the scrolls as copies of the window onto itself and
+/// only the rows that changed. And xterm's window is managed as ICCCM and EWMH say.
 #[test]
 fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
     use x11rb::connection::Connection as _;
@@ -648,6 +674,11 @@ fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
         black > 100,
         "xterm's window shows no text ({black} black pixels)"
     );
+    // The scrolls went as copies, the lines scrolled in as the only pixels sent: less
+    // than a third of what was taken out of the X server.
+    eventually("the bridge says it scrolled", || {
+        traffic(&app).is_some_and(|[scrolls, _, put, grabbed]| scrolls >= 10 && put * 3 < grabbed)
+    });
 
     // Managed as ICCCM and EWMH say: WM_STATE Normal, and the display's focus given to
     // the Yonder window is X's focus and _NET_ACTIVE_WINDOW.
@@ -668,6 +699,21 @@ fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
             .unwrap_or_default()
     };
     assert_eq!(words(xw, "WM_STATE"), vec![1, 0], "WM_STATE is Normal");
+    // The focus elsewhere, then back on xterm's window.
+    let other = d.conn.new_window_id();
+    d.conn.create_window(
+        other,
+        d.conn.root(),
+        yonder_protocol::Rect::new(400, 300, 50, 50),
+        Default::default(),
+    );
+    d.conn.map_window(other);
+    d.conn.set_input_focus(other);
+    d.conn.sync().unwrap();
+    eventually("the X focus leaves xterm with the display's", || {
+        x.get_input_focus().unwrap().reply().unwrap().focus != xw
+            && words(root, "_NET_ACTIVE_WINDOW") != vec![xw]
+    });
     d.conn.set_input_focus(w);
     d.conn.sync().unwrap();
     eventually("the X focus follows the display's", || {
@@ -740,9 +786,18 @@ fn a_file_dragged_from_yfiles_lands_in_a_gtk_entry() {
         );
         std::thread::sleep(Duration::from_millis(30));
     }
+    // The entry's text area (inside its frame): dark pixels are text.
+    let text_area = Rect::new(entry.0 - z.x - 75, entry.1 - z.y - 8, 150, 16);
+    let dark = |d: &Display| {
+        d.read_window(zw)
+            .count_in(text_area, |p| (p >> 16 & 0xff) < 0x80)
+    };
+    let empty = dark(&d);
     std::thread::sleep(Duration::from_millis(300));
     d.input(FakeKind::ButtonRelease, 1, entry.0, entry.1);
-    std::thread::sleep(Duration::from_millis(500));
+    eventually("the dropped path shows in the entry", || {
+        dark(&d) > empty + 30
+    });
     d.click(entry.0, entry.1);
     d.key(yonder_protocol::keysym::RETURN);
     let done = app.finish_within(Duration::from_secs(10));
