@@ -42,6 +42,53 @@ const MAX_WORDS: u32 = 1 << 18;
 /// The most atoms of a list carried over (a window's types or states).
 const MAX_ATOMS: usize = 32;
 
+/// The Yonder atoms a program's hints usually need: asked for when its connection opens
+/// (off the loop, [`preload`]), so that showing its first windows costs no round trip.
+const PRELOAD: &[&str] = &[
+    "WM_NORMAL_HINTS",
+    "WM_SIZE_HINTS",
+    "WM_HINTS",
+    "_NET_WM_WINDOW_TYPE",
+    "_NET_WM_STATE",
+    "_NET_WM_ICON",
+    "_NET_WM_WINDOW_TYPE_NORMAL",
+    "_NET_WM_WINDOW_TYPE_DIALOG",
+    "_NET_WM_WINDOW_TYPE_UTILITY",
+    "_NET_WM_WINDOW_TYPE_MENU",
+    "_NET_WM_WINDOW_TYPE_POPUP_MENU",
+    "_NET_WM_WINDOW_TYPE_DROPDOWN_MENU",
+    "_NET_WM_WINDOW_TYPE_TOOLTIP",
+    "_NET_WM_WINDOW_TYPE_COMBO",
+    "_NET_WM_WINDOW_TYPE_NOTIFICATION",
+    "_NET_WM_WINDOW_TYPE_SPLASH",
+    "_NET_WM_WINDOW_TYPE_DOCK",
+    "_NET_WM_WINDOW_TYPE_TOOLBAR",
+    "_NET_WM_WINDOW_TYPE_DND",
+    "_NET_WM_WINDOW_TYPE_DESKTOP",
+    "_NET_WM_STATE_MAXIMIZED_HORZ",
+    "_NET_WM_STATE_MAXIMIZED_VERT",
+    "_NET_WM_STATE_FULLSCREEN",
+    "_NET_WM_STATE_MODAL",
+    "_NET_WM_STATE_ABOVE",
+    "_NET_WM_STATE_BELOW",
+    "_NET_WM_STATE_SKIP_TASKBAR",
+    "_NET_WM_STATE_SKIP_PAGER",
+    "_NET_WM_STATE_HIDDEN",
+    "_NET_WM_STATE_STICKY",
+    "_NET_WM_STATE_DEMANDS_ATTENTION",
+    "_NET_WM_STATE_FOCUSED",
+];
+
+/// [`PRELOAD`]'s atoms on `conn` (one round trip, on the thread that opened it).
+pub fn preload(conn: &Connection) -> Vec<(String, yonder_protocol::Atom)> {
+    let cookies: Vec<_> = PRELOAD.iter().map(|n| conn.intern_atom(n, false)).collect();
+    PRELOAD
+        .iter()
+        .zip(cookies)
+        .filter_map(|(n, c)| Some((n.to_string(), c.reply().ok()?.atom)))
+        .collect()
+}
+
 /// Atom translations kept, so that a hint costs no round trip once its names are known:
 /// X atoms' names (one X server), and Yonder atoms by name for each program (its
 /// connection's display; forgotten when it goes to another, whose numbers differ).
@@ -94,6 +141,13 @@ impl Names {
                 }
             })
             .collect()
+    }
+
+    /// Takes program `app`'s atoms asked for when its connection opened ([`preload`]).
+    pub fn seed(&mut self, app: u32, atoms: Vec<(String, yonder_protocol::Atom)>) {
+        for (name, atom) in atoms {
+            self.yonder.insert((app, name), atom);
+        }
     }
 
     /// Forgets program `app`'s Yonder atoms (its display changed).

@@ -29,6 +29,11 @@ pub const EVENTS: EventMask = EventMask(
 /// The most bytes of pixels one GetImage asks the X server for.
 pub const BAND_BYTES: usize = 4 << 20;
 
+/// The least time between two copies of a window (60 a second): what a program draws
+/// in a burst (xterm scrolling a command's output) travels as one frame, while a change
+/// after a still moment (a key's echo) goes at once.
+pub const FRAME: std::time::Duration = std::time::Duration::from_millis(16);
+
 /// What a window's copies took out of the X server and sent to the display (raw pixel
 /// bytes, before the library's compression).
 #[derive(Default, Clone, Copy, PartialEq, Eq, Debug)]
@@ -67,6 +72,8 @@ pub struct Mirror {
     pub shadow: Shadow,
     /// What its copies took and sent.
     pub traffic: Traffic,
+    /// When it was last copied.
+    pub copied: Option<std::time::Instant>,
     /// Geometries the bridge asked the X server for because the display moved or resized
     /// the Yonder window, oldest first: the X server's notes of them are not sent back
     /// (during a drag, an older one would undo the newer).
@@ -113,6 +120,7 @@ impl Mirror {
             dirty: Some(Rect::new(0, 0, rect.width, rect.height)),
             shadow: Shadow::default(),
             traffic: Traffic::default(),
+            copied: None,
             asked: Default::default(),
             told: Default::default(),
         }
@@ -124,6 +132,13 @@ impl Mirror {
     pub fn redraw_all(&mut self) {
         self.dirty = Some(Rect::new(0, 0, self.rect.width, self.rect.height));
         self.shadow.forget();
+    }
+
+    /// When its damage is to be copied: [`FRAME`] after the last copy, or `now` if it was
+    /// never copied (none: nothing to copy).
+    pub fn due(&self, now: std::time::Instant) -> Option<std::time::Instant> {
+        self.dirty?;
+        Some(self.copied.map_or(now, |t| t + FRAME))
     }
 
     /// Adds `area` (window coordinates) to what is to be copied.
@@ -153,6 +168,7 @@ impl Mirror {
         let Some(dirty) = self.dirty.take() else {
             return;
         };
+        self.copied = Some(std::time::Instant::now());
         // The screen, in the window's coordinates.
         let on_screen = Rect::new(-self.rect.x, -self.rect.y, screen.width, screen.height);
         let Some(r) = dirty.intersect(&on_screen) else {

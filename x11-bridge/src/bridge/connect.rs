@@ -1,8 +1,9 @@
 //! X programs' Yonder connections, opened off the loop: connecting takes round trips (two
 //! or more on a slow link), and the loop must not stop every other program's windows
 //! meanwhile. A program's first mapped window starts a thread that connects; the windows
-//! it maps meanwhile wait; when the connection is there (a byte on a pipe wakes the loop)
-//! they are shown, those still mapped. A failed connection shows nothing, and the
+//! it maps meanwhile wait; when the connection is there, with the Yonder atoms its hints
+//! will need asked for on the same thread (a byte on a pipe wakes the loop), they are
+//! shown, those still mapped. A failed connection shows nothing, and the
 //! program's next map tries again.
 
 use super::{options, App, Bridge};
@@ -15,8 +16,12 @@ use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use yonder::prelude::*;
 use yonder::Connection;
 
-/// A connection opened on a thread: the program (its resource-id base) and the result.
-type Opened = (u32, Result<Connection, String>);
+/// A connection opened on a thread: the program (its resource-id base) and the result,
+/// with the atoms its hints will need.
+type Opened = (u32, Result<(Connection, Atoms), String>);
+
+/// Yonder atoms by name.
+type Atoms = Vec<(String, yonder_protocol::Atom)>;
 
 /// A window waiting to be shown: the X window, and whether it is override-redirect.
 type Waiting = (xproto::Window, bool);
@@ -68,6 +73,10 @@ impl Connector {
             .name(format!("connect {name}"))
             .spawn(move || {
                 let opened = Connection::connect_with(options(&name))
+                    .map(|conn| {
+                        let atoms = crate::hints::preload(&conn);
+                        (conn, atoms)
+                    })
                     .map_err(|e| format!("cannot connect {name} to the Yonder display: {e}"));
                 let _ = tx.send((base, opened));
                 let _ = rustix::io::write(&*wake, &[1]);
@@ -103,7 +112,10 @@ impl Bridge {
     pub(super) fn connected(&mut self) {
         for ((base, opened), windows) in self.connector.opened() {
             let conn = match opened {
-                Ok(conn) => conn,
+                Ok((conn, atoms)) => {
+                    self.names.seed(base, atoms);
+                    conn
+                }
                 Err(e) => {
                     eprintln!("yonder-x11: {e}");
                     continue;

@@ -92,7 +92,8 @@ pub fn run(x_display: Option<u32>, program: &[String]) -> Result<(), String> {
                 return Ok(());
             }
         }
-        bridge.wait(TICK);
+        let limit = bridge.until_due(TICK);
+        bridge.wait(limit);
     }
     // Asked to end: the program too (it dies with the X server otherwise).
     if let Some(c) = &mut child {

@@ -171,11 +171,14 @@ impl Bridge {
         }
     }
 
-    /// Copies every mirror's damaged area to the display (the damage is cleared first,
-    /// so drawing that happens during the copy is damage for the next turn).
+    /// Copies every mirror's damaged area to the display, at most once a frame per window
+    /// (the damage is cleared first, so drawing that happens during the copy is damage
+    /// for the next turn).
     pub(super) fn copy_damage(&mut self) {
+        let now = std::time::Instant::now();
         for (xw, m) in self.mirrors.iter_mut() {
-            if m.dirty.is_none() {
+            // Nothing to copy, or copied less than a frame ago (the loop wakes when due).
+            if m.due(now).is_none_or(|due| due > now) {
                 continue;
             }
             let _ = self.x.damage_subtract(m.damage, x11rb::NONE, x11rb::NONE);
@@ -189,6 +192,16 @@ impl Bridge {
                 );
             }
         }
+    }
+
+    /// How long the loop may wait: `limit`, or less if a window's damage is due sooner.
+    pub(super) fn until_due(&self, limit: std::time::Duration) -> std::time::Duration {
+        let now = std::time::Instant::now();
+        self.mirrors
+            .values()
+            .filter_map(|m| m.due(now))
+            .map(|due| due.saturating_duration_since(now))
+            .fold(limit, std::cmp::Ord::min)
     }
 
     /// With `YONDER_X11_STATS` set, says on stderr what the shown windows' copies took and
