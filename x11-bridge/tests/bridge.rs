@@ -248,6 +248,29 @@ fn typing_into_xterm_runs_the_command_and_shows_its_output() {
     });
 }
 
+/// Keys typed on a display without a window manager go to the window under the pointer:
+/// an xterm that appears under a pointer that does not move gets them (X's focus goes
+/// to it with the first key, wherever X's own pointer was).
+#[test]
+fn keys_reach_an_xterm_that_appears_under_a_still_pointer() {
+    if !have_x_programs() || !have("xterm") {
+        return;
+    }
+    let _w = watchdog("keys_reach_an_xterm_that_appears_under_a_still_pointer");
+    let d = Display::start();
+    d.input(FakeKind::Motion, 0, 60, 40);
+    let _app = bridge(&d, &["xterm", "-geometry", "40x6+0+0", "-e", "sh"]);
+    let w = d.window_of("xterm");
+    eventually("xterm shows its prompt", || {
+        d.read_window(w).data.iter().filter(|p| **p == 0).count() > 20
+    });
+    d.type_text("echo still > out.txt");
+    d.key(yonder_protocol::keysym::RETURN);
+    eventually("the command ran in xterm's shell", || {
+        std::fs::read_to_string(d.path("out.txt")).is_ok_and(|t| t == "still\n")
+    });
+}
+
 #[test]
 fn a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program() {
     if !have_x_programs() || !have("zenity") {

@@ -69,6 +69,13 @@ impl Bridge {
                 input::button(&self.x, &mut self.keymap, self.root, b.button, pressed);
             }
             Event::KeyPress(k) | Event::KeyRelease(k) => {
+                // A key for a window that never got the display's focus (a display
+                // without a window manager sends keys to the window under the pointer):
+                // X's focus goes there first, or the key would go wherever X's pointer
+                // was last played.
+                if pressed && self.focused != Some(xw) {
+                    self.focus_in(xw);
+                }
                 input::key(&self.x, &mut self.keymap, self.root, k.keysym, pressed);
             }
             Event::FocusOut(_) => {
