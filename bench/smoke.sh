@@ -77,4 +77,18 @@ for link in loopback "[0-9]+ ms RTT, [0-9]+ Mbit/s"; do
     done
     check "$out/web" "^\| $link \| key to pixels p50 \| $num ms \| $num ms \| $num× \|$" "the $link latency row"
 done
+echo "== bench/x11-bridge.sh --smoke"
+# xterm and zenity through the X11 bridge, Xpra ("skipped" when it is not installed) and
+# X11 forwarding; fails by itself when one does not start.
+bench/x11-bridge.sh --smoke | tee "$out/x11-bridge"
+ms="$num ms"
+kib="$num KiB"
+for link in "local, no delay" "[0-9]+ ms RTT, [0-9]+ Mbit/s"; do
+    check "$out/x11-bridge" "^\| keystroke to pixels in xterm, p50 \| $link \| $ms \| ($ms|skipped) \| $ms \|$" "the $link keystroke row"
+    check "$out/x11-bridge" "^\| .seq 1 [0-9]+. in xterm: bytes, both ways[^|]* \| $link \| $kib \| ($kib|skipped) \| $kib \|$" "the $link seq bytes row"
+    check "$out/x11-bridge" "^\| zenity --info started into the session: first frame \| $link \| $ms \| ($ms|skipped) \| $ms \|$" "the $link zenity row"
+done
+check "$out/x11-bridge" "^\| zenity --info with a bridge of its own: first frame \| [^|]* \| $ms \|" "the zenity row with a bridge of its own"
+check "$out/x11-bridge" "^\| [0-9]+ xlogo started together: until all show \| [^|]* \| $ms \| ($ms|skipped) \| $ms \|$" "the xlogo row"
+check "$out/x11-bridge" "^\| the bridge / Xpra's server with xterm \+ [0-9]+ idle xlogo: RSS [^|]* \| [^|]* \| $num MiB \($num \+ $num\) \| ($num MiB \($num \+ $num\)|skipped) \| — \|$" "the memory row"
 echo "bench smoke: every script ran and printed its table"

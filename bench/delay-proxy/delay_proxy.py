@@ -9,28 +9,37 @@ with the default). Bandwidth is unlimited unless --rate-mbit sets one: then each
 also waits for the chunks before it to pass through a link of that rate, in each
 direction; with --shared-rate too, all connections share that link (one queue each way,
 as on one real line) instead of each having a link of that rate to itself.
-Half-closes travel with the same delay.
+Half-closes travel with the same delay. With --stats FILE, the bytes carried so far (all
+connections) are kept in FILE as one line `UP DOWN` (client to target, target to client),
+rewritten at most every 50 ms while they change.
 Standard library only; runs until killed (or --max-seconds pass). Prints `listening PORT`
 once it accepts connections.
 """
 
 import argparse
 import asyncio
+import os
 import socket
 import sys
 import time
 
 
-class Link:
-    """One direction of a link of `rate` bytes per second (0: unlimited): when it is free
-    again."""
+# The bytes carried so far by all connections: client to target, target to client.
+CARRIED = [0, 0]
 
-    def __init__(self, rate):
+
+class Link:
+    """One direction (`way`: 0 up, 1 down) of a link of `rate` bytes per second (0:
+    unlimited): when it is free again."""
+
+    def __init__(self, rate, way):
         self.rate = rate
+        self.way = way
         self.free = 0.0
 
     def carry(self, n, now):
         """The time at which `n` bytes read at `now` have passed through."""
+        CARRIED[self.way] += n
         if not self.rate:
             return now
         self.free = max(self.free, now) + n / self.rate
@@ -91,6 +100,19 @@ async def serve(client_reader, client_writer, target, delay, links):
         w.close()
 
 
+async def write_stats(path):
+    """Keeps `path` at `UP DOWN`, the bytes carried so far (replaced whole, so a reader
+    never sees half a line)."""
+    written = None
+    while True:
+        if CARRIED != written:
+            written = list(CARRIED)
+            with open(path + ".tmp", "w") as f:
+                f.write(f"{written[0]} {written[1]}\n")
+            os.replace(path + ".tmp", path)
+        await asyncio.sleep(0.05)
+
+
 async def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--listen", type=int, required=True, help="port to listen on (127.0.0.1)")
@@ -100,16 +122,21 @@ async def main():
     ap.add_argument("--shared-rate", action="store_true",
                     help="all connections share one link of --rate-mbit each way")
     ap.add_argument("--max-seconds", type=float, default=0, help="exit after this long (0: never)")
+    ap.add_argument("--stats", metavar="FILE",
+                    help="keep the bytes carried so far in FILE: `UP DOWN`")
     args = ap.parse_args()
     host, _, port = args.target.rpartition(":")
     target = (host or "127.0.0.1", int(port))
     delay = args.delay_ms / 1000.0
     rate = args.rate_mbit * 1e6 / 8
-    shared = (Link(rate), Link(rate))
-    links = (lambda: shared) if args.shared_rate else (lambda: (Link(rate), Link(rate)))
+    shared = (Link(rate, 0), Link(rate, 1))
+    links = (lambda: shared) if args.shared_rate else (lambda: (Link(rate, 0), Link(rate, 1)))
     server = await asyncio.start_server(
         lambda r, w: serve(r, w, target, delay, links), "127.0.0.1", args.listen
     )
+    if args.stats:
+        # Kept referenced: the loop holds its tasks only weakly.
+        stats = asyncio.get_running_loop().create_task(write_stats(args.stats))  # noqa: F841
     print(f"listening {args.listen}", flush=True)
     async with server:
         if args.max_seconds > 0:
