@@ -124,12 +124,47 @@ impl Env {
             yonder_protocol::Rect::new(0, 0, 1, 1),
             Default::default(),
         );
-        Env {
+        let env = Env {
             display,
             bridge,
             x_display,
             cookie,
             owner,
+        };
+        env.hold_clipboard(&env.connect());
+        env
+    }
+
+    /// The display's client copies (its large value): the bridge must take X's CLIPBOARD
+    /// for it, as seen from X connection `x`.
+    fn hold_clipboard(&self, x: &RustConnection) {
+        let clipboard = x
+            .intern_atom(false, b"CLIPBOARD")
+            .unwrap()
+            .reply()
+            .unwrap()
+            .atom;
+        let c = &self.display.conn;
+        c.set_selection_owner(
+            yonder_protocol::atoms::CLIPBOARD,
+            self.owner,
+            Default::default(),
+        );
+        c.sync().expect("the display answers");
+        let before = std::time::Instant::now();
+        while x
+            .get_selection_owner(clipboard)
+            .unwrap()
+            .reply()
+            .unwrap()
+            .owner
+            == x11rb::NONE
+        {
+            assert!(
+                before.elapsed() < Duration::from_secs(10),
+                "the bridge no longer takes X's CLIPBOARD for the display's copy"
+            );
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 
@@ -165,13 +200,6 @@ impl Env {
     /// One input's requests, from a connection of its own (closed at the end, which
     /// destroys its windows).
     fn play(&self, data: &[u8]) {
-        let c = &self.display.conn;
-        c.set_selection_owner(
-            yonder_protocol::atoms::CLIPBOARD,
-            self.owner,
-            Default::default(),
-        );
-        c.sync().expect("the display answers");
         let x = self.connect();
         let root = x.setup().roots[0].root;
         let atoms: Vec<u32> = NAMES
@@ -186,20 +214,6 @@ impl Env {
             .collect();
         // The bridge's own windows (the root's children not this client's).
         let theirs: Vec<u32> = x.query_tree(root).unwrap().reply().unwrap().children;
-        // The bridge holds X's CLIPBOARD for the display's owner before the requests.
-        let clipboard = atoms[NAMES.iter().position(|n| *n == "CLIPBOARD").unwrap()];
-        let before = std::time::Instant::now();
-        while x
-            .get_selection_owner(clipboard)
-            .unwrap()
-            .reply()
-            .unwrap()
-            .owner
-            == x11rb::NONE
-            && before.elapsed() < Duration::from_secs(1)
-        {
-            std::thread::sleep(Duration::from_millis(5));
-        }
         let mut mine: Vec<u32> = Vec::new();
         let mut r = Reader(data);
         for _ in 0..MAX_OPS {
@@ -366,33 +380,7 @@ impl Env {
         self.display.conn.sync().expect("the display answers");
         let x = self.connect();
         // The display's copy is X's CLIPBOARD's (held by the bridge) again.
-        let clipboard = x
-            .intern_atom(false, b"CLIPBOARD")
-            .unwrap()
-            .reply()
-            .unwrap()
-            .atom;
-        self.display.conn.set_selection_owner(
-            yonder_protocol::atoms::CLIPBOARD,
-            self.owner,
-            Default::default(),
-        );
-        self.display.conn.sync().expect("the display answers");
-        let before = std::time::Instant::now();
-        while x
-            .get_selection_owner(clipboard)
-            .unwrap()
-            .reply()
-            .unwrap()
-            .owner
-            == x11rb::NONE
-        {
-            assert!(
-                before.elapsed() < Duration::from_secs(10),
-                "the bridge no longer takes X's CLIPBOARD for the display's copy"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
+        self.hold_clipboard(&x);
         let root = x.setup().roots[0].root;
         let w = x.generate_id().unwrap();
         let aux = xproto::CreateWindowAux::new().background_pixel(0x336699);
