@@ -156,22 +156,14 @@ impl Names {
     }
 }
 
-/// The X atoms of the hints.
-pub struct HintAtoms(Vec<xproto::Atom>);
+/// The X atoms of the hints, in [`HINTS`]' order.
+pub struct HintAtoms([xproto::Atom; HINTS.len()]);
 
 impl HintAtoms {
-    /// Interns the hints' names on the X server.
+    /// Interns the hints' names on the X server (one round trip).
     pub fn intern(x: &RustConnection) -> Result<HintAtoms, String> {
-        let cookies: Vec<_> = HINTS
-            .iter()
-            .map(|(name, _, _)| x.intern_atom(false, name.as_bytes()))
-            .collect::<Result<_, _>>()
-            .map_err(|e| e.to_string())?;
-        let atoms = cookies
-            .into_iter()
-            .map(|c| c.reply().map(|r| r.atom).map_err(|e| e.to_string()))
-            .collect::<Result<_, _>>()?;
-        Ok(HintAtoms(atoms))
+        let names = HINTS.map(|(name, _, _)| name);
+        Ok(HintAtoms(crate::xatom::intern_all(x, names)?))
     }
 
     /// Whether `atom` is one of the hints.

@@ -18,8 +18,8 @@
 //!
 //! Lowest first; a module uses only modules of the lines above its own.
 //!
-//! 1. `shadow`, `grab` — a copy of what a Yonder window shows, to send only what
-//!    changed; pixels out of the X server (shared memory).
+//! 1. `shadow`, `grab`, `xatom` — a copy of what a Yonder window shows, to send only
+//!    what changed; pixels out of the X server (shared memory); X atoms by name.
 //! 2. `xserver`, `screen`, `input`, `hints`, `mirror`, `cursor` — the private X server
 //!    and its screen's size; input played into it; hints carried over; one window's
 //!    Yonder side; X cursor names.
@@ -36,6 +36,7 @@
 //! * `mirror.rs`  – one X window's Yonder window: contents, geometry, title
 //! * `shadow.rs`  – what a Yonder window shows: changed rows and scrolls found
 //! * `grab.rs`    – pixels out of the X server, through shared memory where it can
+//! * `xatom.rs`   – X atoms by name, a set of them in one round trip
 //! * `hints.rs`   – an X window's hints (size, type, states, icon, dialogs) carried over
 //! * `cursor.rs`  – X cursor names to Yonder cursor shapes
 //! * `input.rs`   – Yonder input played into the X server (XTEST), keysyms to keycodes
@@ -48,6 +49,7 @@ mod input;
 mod mirror;
 mod screen;
 mod shadow;
+mod xatom;
 mod xserver;
 
 use std::process::ExitCode;

@@ -90,13 +90,16 @@ impl Shadow {
             return whole;
         }
         let mut plan = Plan::default();
-        let changed = self.changed_rows(r, image, 0);
+        let mut changed = self.changed_rows(r, image, 0);
         if changed.iter().filter(|c| **c).count() as u32 >= MIN_SCROLL_ROWS {
-            if let Some(dy) = self.scroll_distance(r, image, &changed) {
-                plan.scroll = self.scroll(r, image, dy);
+            plan.scroll = self
+                .scroll_distance(r, image, &changed)
+                .and_then(|dy| self.scroll(r, image, dy));
+            if plan.scroll.is_some() {
+                // The copy's rows moved: compared again.
+                changed = self.changed_rows(r, image, 0);
             }
         }
-        let changed = self.changed_rows(r, image, 0);
         plan.puts = self.runs(r, image, &changed);
         // What the display will show.
         let full_width = r.x == 0 && r.width == size.width;

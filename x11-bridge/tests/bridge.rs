@@ -4,23 +4,31 @@
 //! warning leaves no X server or program behind. Without Xvfb or x11-apps the tests skip
 //! (`SKIPPED:`), unless `YONDER_REQUIRE_XVFB=1` (CI).
 
+#[path = "common/bridge_x.rs"]
+mod bridge_x;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
+use x11rb::rust_connection::RustConnection;
 use yonder::prelude::*;
 use yonder_protocol::request::FakeKind;
-use yonder_test_support::apps::{eventually, eventually_within, watchdog, Display};
-use yonder_test_support::process::built_binary;
+use yonder_protocol::WindowId;
+use yonder_server::ServerConfig;
+use yonder_test_support::apps::{eventually, eventually_within, watchdog, App, Display};
+use yonder_test_support::process::{built_binary, Watchdog};
+
+/// Whether `program` is on the `PATH`.
+fn installed(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
 
 /// Whether the X programs these tests run are installed; a skip message otherwise.
 fn have_x_programs() -> bool {
-    let have = |p: &str| {
-        Command::new("sh")
-            .args(["-c", &format!("command -v {p}")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if ["Xvfb", "xlogo", "xeyes"].iter().all(|p| have(p)) {
+    if ["Xvfb", "xlogo", "xeyes"].iter().all(|p| installed(p)) {
         return true;
     }
     assert!(
@@ -31,9 +39,46 @@ fn have_x_programs() -> bool {
     false
 }
 
+/// Whether `program` is installed; a skip message otherwise (a failure in CI).
+fn have(program: &str) -> bool {
+    let found = installed(program);
+    if !found {
+        assert!(
+            std::env::var("YONDER_REQUIRE_XVFB").as_deref() != Ok("1"),
+            "{program} is required"
+        );
+        eprintln!("SKIPPED: {program} is not installed");
+    }
+    found
+}
+
+/// Test `name`'s watchdog, if Xvfb, x11-apps and the programs it `needs` are installed
+/// (none: the test skips).
+fn ready(name: &'static str, needs: &[&str]) -> Option<Watchdog> {
+    if !have_x_programs() || !needs.iter().all(|p| have(p)) {
+        return None;
+    }
+    Some(watchdog(name))
+}
+
+/// [`ready`], and a display configured by `configure`.
+fn start_with(
+    name: &'static str,
+    needs: &[&str],
+    configure: impl FnOnce(&mut ServerConfig),
+) -> Option<(Watchdog, Display)> {
+    let w = ready(name, needs)?;
+    Some((w, Display::start_with(configure)))
+}
+
+/// [`ready`], and a display.
+fn start(name: &'static str, needs: &[&str]) -> Option<(Watchdog, Display)> {
+    start_with(name, needs, |_| {})
+}
+
 /// The bridge running `program` on display `d`, saying its traffic on stderr
 /// (`YONDER_X11_STATS`).
-fn bridge(d: &Display, program: &[&str]) -> yonder_test_support::apps::App {
+fn bridge(d: &Display, program: &[&str]) -> App {
     let bin = built_binary("yonder-x11");
     let mut args = vec!["--"];
     args.extend_from_slice(program);
@@ -52,7 +97,7 @@ fn bridge(d: &Display, program: &[&str]) -> yonder_test_support::apps::App {
 }
 
 /// The bridge's last traffic line: scrolls, puts, bytes put, bytes grabbed.
-fn traffic(app: &yonder_test_support::apps::App) -> Option<[u64; 4]> {
+fn traffic(app: &App) -> Option<[u64; 4]> {
     let err = std::fs::read_to_string(&app.err).ok()?;
     let line = err
         .lines()
@@ -65,67 +110,55 @@ fn traffic(app: &yonder_test_support::apps::App) -> Option<[u64; 4]> {
     n.try_into().ok()
 }
 
-/// The X display number the bridge says its programs use, and its authority file.
-fn x_display_of(app: &yonder_test_support::apps::App) -> (u32, String) {
-    let mut found = None;
-    eventually("the bridge names its X display", || {
-        let out = std::fs::read_to_string(&app.out).unwrap_or_default();
-        found = out.lines().find_map(|l| {
-            let rest = l.strip_prefix("yonder-x11: X programs use DISPLAY=:")?;
-            let (n, auth) = rest.split_once(" XAUTHORITY=")?;
-            Some((n.parse().ok()?, auth.to_string()))
-        });
-        found.is_some()
+/// A connection to the X server of the bridge `app`, with its cookie.
+fn x_of(app: &App) -> RustConnection {
+    let (n, authority) = bridge_x::display_of(app);
+    bridge_x::connect(n, &bridge_x::cookie(&authority)).expect("connect to the bridge's X server")
+}
+
+/// xterm with `args` through the bridge on `d`: the bridge, and xterm's Yonder window.
+fn xterm_on(d: &Display, args: &[&str]) -> (App, WindowId) {
+    let program = [&["xterm"], args].concat();
+    let app = bridge(d, &program);
+    (app, d.window_of("xterm"))
+}
+
+/// The black pixels of Yonder window `w` (xterm's text).
+fn ink(d: &Display, w: WindowId) -> usize {
+    d.read_window(w).data.iter().filter(|p| **p == 0).count()
+}
+
+/// Waits until xterm's window `w` shows its first line of text.
+fn first_line_shows(d: &Display, w: WindowId) {
+    eventually("xterm shows its first line", || {
+        d.read_window(w)
+            .count_in(yonder_protocol::Rect::new(0, 0, 100, 14), |p| p == 0)
+            > 20
     });
-    found.unwrap()
 }
 
-/// A connection to X display `n` with `cookie` (MIT-MAGIC-COOKIE-1; none if empty).
-fn x_connection(
-    n: u32,
-    cookie: &[u8],
-) -> Result<x11rb::rust_connection::RustConnection, x11rb::errors::ConnectError> {
-    let path = format!("/tmp/.X11-unix/X{n}");
-    let stream = std::os::unix::net::UnixStream::connect(path).unwrap();
-    let (stream, _) = x11rb::rust_connection::DefaultStream::from_unix_stream(stream).unwrap();
-    let name = if cookie.is_empty() {
-        vec![]
-    } else {
-        b"MIT-MAGIC-COOKIE-1".to_vec()
-    };
-    x11rb::rust_connection::RustConnection::connect_to_stream_with_auth_info(
-        stream,
-        0,
-        name,
-        cookie.to_vec(),
-    )
-}
-
-/// The cookie in the bridge's authority file (its one entry ends with the 16 bytes).
-fn x_cookie(authority: &str) -> Vec<u8> {
-    let file = std::fs::read(authority).expect("the authority file");
-    file[file.len() - 16..].to_vec()
+/// xlogo's command line for a window of `geometry`, black on white.
+fn xlogo(geometry: &str) -> [&str; 7] {
+    [
+        "xlogo",
+        "-geometry",
+        geometry,
+        "-bg",
+        "white",
+        "-fg",
+        "black",
+    ]
 }
 
 #[test]
 fn xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it() {
-    if !have_x_programs() {
+    let Some((_w, d)) = start(
+        "xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it",
+        &[],
+    ) else {
         return;
-    }
-    let _w = watchdog("xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it");
-    let d = Display::start();
-    let app = bridge(
-        &d,
-        &[
-            "xlogo",
-            "-geometry",
-            "120x100",
-            "-bg",
-            "white",
-            "-fg",
-            "black",
-        ],
-    );
+    };
+    let app = bridge(&d, &xlogo("120x100"));
     let w = d.window_of("xlogo");
     assert_eq!(d.size_of(w), (120, 100));
     // Its own pixels: the white background and the black logo.
@@ -160,13 +193,14 @@ fn xlogo_shows_as_an_app_of_its_own_and_the_close_button_ends_it() {
 
 #[test]
 fn xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind() {
-    if !have_x_programs() {
+    let Some((_w, d)) = start(
+        "xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind",
+        &[],
+    ) else {
         return;
-    }
-    let _w = watchdog("xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind");
-    let d = Display::start();
+    };
     let app = bridge(&d, &["xeyes", "-geometry", "150x100"]);
-    let (x, _) = x_display_of(&app);
+    let (x, _) = bridge_x::display_of(&app);
     let w = d.window_of("xeyes");
     let origin = d.conn.get_geometry(w).reply().unwrap().rect;
     let mut before = d.read_window(w).data;
@@ -207,34 +241,17 @@ fn xeyes_follows_the_pointer_and_a_killed_bridge_leaves_nothing_behind() {
     });
 }
 
-/// Whether `program` is installed; a skip message otherwise (a failure in CI).
-fn have(program: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("YONDER_REQUIRE_XVFB").as_deref() != Ok("1"),
-            "{program} is required"
-        );
-        eprintln!("SKIPPED: {program} is not installed");
-    }
-    found
-}
-
 #[test]
 fn typing_into_xterm_runs_the_command_and_shows_its_output() {
-    if !have_x_programs() || !have("xterm") {
+    let Some((_w, d)) = start(
+        "typing_into_xterm_runs_the_command_and_shows_its_output",
+        &["xterm"],
+    ) else {
         return;
-    }
-    let _w = watchdog("typing_into_xterm_runs_the_command_and_shows_its_output");
-    let d = Display::start();
-    let _app = bridge(&d, &["xterm", "-geometry", "50x8", "-e", "sh"]);
-    let w = d.window_of("xterm");
-    let ink = |d: &Display| d.read_window(w).data.iter().filter(|p| **p == 0).count();
-    eventually("xterm shows its prompt", || ink(&d) > 20);
-    let before = ink(&d);
+    };
+    let (_app, w) = xterm_on(&d, &["-geometry", "50x8", "-e", "sh"]);
+    eventually("xterm shows its prompt", || ink(&d, w) > 20);
+    let before = ink(&d, w);
     let origin = d.conn.get_geometry(w).reply().unwrap().rect;
     d.click(origin.x + 20, origin.y + 20);
     // `>` is on a shifted key: the bridge holds Shift for it.
@@ -244,7 +261,7 @@ fn typing_into_xterm_runs_the_command_and_shows_its_output() {
         std::fs::read_to_string(d.path("out.txt")).is_ok_and(|t| t == "hello-yonder\n")
     });
     eventually("the typed line shows in the Yonder window", || {
-        ink(&d) > before + 100
+        ink(&d, w) > before + 100
     });
 }
 
@@ -253,17 +270,15 @@ fn typing_into_xterm_runs_the_command_and_shows_its_output() {
 /// to it with the first key, wherever X's own pointer was).
 #[test]
 fn keys_reach_an_xterm_that_appears_under_a_still_pointer() {
-    if !have_x_programs() || !have("xterm") {
+    let Some((_w, d)) = start(
+        "keys_reach_an_xterm_that_appears_under_a_still_pointer",
+        &["xterm"],
+    ) else {
         return;
-    }
-    let _w = watchdog("keys_reach_an_xterm_that_appears_under_a_still_pointer");
-    let d = Display::start();
+    };
     d.input(FakeKind::Motion, 0, 60, 40);
-    let _app = bridge(&d, &["xterm", "-geometry", "40x6+0+0", "-e", "sh"]);
-    let w = d.window_of("xterm");
-    eventually("xterm shows its prompt", || {
-        d.read_window(w).data.iter().filter(|p| **p == 0).count() > 20
-    });
+    let (_app, w) = xterm_on(&d, &["-geometry", "40x6+0+0", "-e", "sh"]);
+    eventually("xterm shows its prompt", || ink(&d, w) > 20);
     d.type_text("echo still > out.txt");
     d.key(yonder_protocol::keysym::RETURN);
     eventually("the command ran in xterm's shell", || {
@@ -273,12 +288,12 @@ fn keys_reach_an_xterm_that_appears_under_a_still_pointer() {
 
 #[test]
 fn a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program() {
-    if !have_x_programs() || !have("zenity") {
+    let Some((_w, d)) = start(
+        "a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program",
+        &["zenity"],
+    ) else {
         return;
-    }
-    let _w =
-        watchdog("a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program");
-    let d = Display::start();
+    };
     let app = bridge(
         &d,
         &[
@@ -338,23 +353,14 @@ fn a_gtk_combo_box_opens_its_list_under_itself_and_a_choice_reaches_the_program(
 
 #[test]
 fn a_resize_by_the_displays_window_manager_reaches_the_x_program_and_hints_carry_over() {
-    if !have_x_programs() {
+    let Some((_w, d)) = start_with(
+        "a_resize_by_the_displays_window_manager_reaches_the_x_program",
+        &[],
+        |c| c.window_manager = true,
+    ) else {
         return;
-    }
-    let _w = watchdog("a_resize_by_the_displays_window_manager_reaches_the_x_program");
-    let d = Display::start_with(|c| c.window_manager = true);
-    let _app = bridge(
-        &d,
-        &[
-            "xlogo",
-            "-geometry",
-            "100x100",
-            "-bg",
-            "white",
-            "-fg",
-            "black",
-        ],
-    );
+    };
+    let _app = bridge(&d, &xlogo("100x100"));
     let w = d.window_of("xlogo");
     let class = d
         .conn
@@ -378,32 +384,20 @@ fn a_resize_by_the_displays_window_manager_reaches_the_x_program_and_hints_carry
 fn an_x_program_survives_its_display_server_killed_and_restarted() {
     use yonder_test_support::apps::spawn;
     use yonder_test_support::home::Home;
-    if !have_x_programs() {
+    let Some(_w) = ready(
+        "an_x_program_survives_its_display_server_killed_and_restarted",
+        &[],
+    ) else {
         return;
-    }
-    let _w = watchdog("an_x_program_survives_its_display_server_killed_and_restarted");
+    };
     let mut home = Home::new(640, 480);
     let mut server = home.serve();
     let env = home.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let bin = built_binary("yonder-x11");
-    let mut app = spawn(
-        &bin.to_string_lossy(),
-        &[
-            "--",
-            "xlogo",
-            "-geometry",
-            "90x90",
-            "-bg",
-            "white",
-            "-fg",
-            "black",
-        ],
-        home.dir.path(),
-        &env,
-    );
-    let (n, authority) = x_display_of(&app);
-    let x = x_connection(n, &x_cookie(&authority)).expect("connect to the bridge's X server");
+    let args = [["--"].as_slice(), &xlogo("90x90")].concat();
+    let mut app = spawn(&bin.to_string_lossy(), &args, home.dir.path(), &env);
+    let x = x_of(&app);
     let x_screen = || {
         use x11rb::connection::Connection as _;
         use x11rb::protocol::xproto::ConnectionExt as _;
@@ -446,10 +440,12 @@ fn an_x_program_survives_its_display_server_killed_and_restarted() {
 
 #[test]
 fn an_x_program_moves_to_another_display_and_goes_on_there() {
-    if !have_x_programs() || !have("xclock") {
+    let Some(_w) = ready(
+        "an_x_program_moves_to_another_display_and_goes_on_there",
+        &["xclock"],
+    ) else {
         return;
-    }
-    let _w = watchdog("an_x_program_moves_to_another_display_and_goes_on_there");
+    };
     let a = Display::start();
     let b = Display::start();
     let _app = bridge(
@@ -484,15 +480,15 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
     use yonder_protocol::atoms;
-    if !have_x_programs() || !have("xterm") {
+    let Some((_w, d)) = start(
+        "the_selection_goes_from_xterm_to_a_yonder_app_and_back",
+        &["xterm"],
+    ) else {
         return;
-    }
-    let _w = watchdog("the_selection_goes_from_xterm_to_a_yonder_app_and_back");
-    let d = Display::start();
-    let _app = bridge(
+    };
+    let (_app, w) = xterm_on(
         &d,
         &[
-            "xterm",
             "-geometry",
             "40x6",
             "-e",
@@ -501,13 +497,8 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
             "echo copy-me; exec sh",
         ],
     );
-    let w = d.window_of("xterm");
     let o = d.conn.get_geometry(w).reply().unwrap().rect;
-    eventually("xterm shows its first line", || {
-        d.read_window(w)
-            .count_in(yonder_protocol::Rect::new(0, 0, 100, 14), |p| p == 0)
-            > 20
-    });
+    first_line_shows(&d, w);
     // A triple click selects xterm's first line: xterm owns PRIMARY, and through the
     // bridge so does its Yonder connection.
     for _ in 0..3 {
@@ -625,15 +616,15 @@ fn the_selection_goes_from_xterm_to_a_yonder_app_and_back() {
 fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
     use x11rb::connection::Connection as _;
     use x11rb::protocol::xproto::{self, ConnectionExt as _};
-    if !have_x_programs() || !have("xterm") {
+    let Some((_w, d)) = start(
+        "a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x",
+        &["xterm"],
+    ) else {
         return;
-    }
-    let _w = watchdog("a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x");
-    let d = Display::start();
-    let app = bridge(
+    };
+    let (app, w) = xterm_on(
         &d,
         &[
-            "xterm",
             "-geometry",
             "30x8+0+0",
             "-e",
@@ -642,12 +633,10 @@ fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
             "for i in $(seq 1 40); do echo line-$i; sleep 0.03; done; touch done; exec sh",
         ],
     );
-    let (n, authority) = x_display_of(&app);
-    let w = d.window_of("xterm");
     eventually("the lines have all been written", || {
         d.path("done").exists()
     });
-    let x = x_connection(n, &x_cookie(&authority)).expect("connect to the bridge's X server");
+    let x = x_of(&app);
     let root = x.setup().roots[0].root;
     let size = d.size_of(w);
     // xterm's top-level X window: the mapped child of the root of the Yonder window's size.
@@ -750,14 +739,16 @@ fn a_scrolling_xterm_shows_the_same_pixels_on_the_display_as_in_x() {
 #[test]
 fn a_file_dragged_from_yfiles_lands_in_a_gtk_entry() {
     use yonder_protocol::{atoms, Rect};
-    if !have_x_programs() || !have("zenity") {
+    let Some((_w, d)) = start_with(
+        "a_file_dragged_from_yfiles_lands_in_a_gtk_entry",
+        &["zenity"],
+        |c| {
+            c.screen_width = 1024;
+            c.screen_height = 768;
+        },
+    ) else {
         return;
-    }
-    let _w = watchdog("a_file_dragged_from_yfiles_lands_in_a_gtk_entry");
-    let d = Display::start_with(|c| {
-        c.screen_width = 1024;
-        c.screen_height = 768;
-    });
+    };
     let files = d.path("files");
     std::fs::create_dir_all(&files).unwrap();
     std::fs::write(files.join("dropped.txt"), "a file").unwrap();
@@ -839,11 +830,9 @@ fn a_file_dragged_from_yfiles_lands_in_a_gtk_entry() {
 #[test]
 fn the_clipboard_goes_from_xterm_to_ydoc_and_back() {
     use yonder_protocol::{atoms, keysym};
-    if !have_x_programs() || !have("xterm") {
+    let Some((_w, d)) = start("the_clipboard_goes_from_xterm_to_ydoc_and_back", &["xterm"]) else {
         return;
-    }
-    let _w = watchdog("the_clipboard_goes_from_xterm_to_ydoc_and_back");
-    let d = Display::start();
+    };
     let command = "echo pasted-back > out.txt";
     let file = format!("ydoc 1\ntext {}\n{command}\n", command.len());
     std::fs::write(d.path("paper.ydoc"), file).unwrap();
@@ -862,10 +851,9 @@ fn the_clipboard_goes_from_xterm_to_ydoc_and_back() {
     );
     let doc = d.window_of("ydoc");
     // xterm's selections go to CLIPBOARD, and its middle click pastes CLIPBOARD.
-    let _app = bridge(
+    let (_app, w) = xterm_on(
         &d,
         &[
-            "xterm",
             "-xrm",
             "XTerm*selectToClipboard: true",
             "-geometry",
@@ -876,13 +864,8 @@ fn the_clipboard_goes_from_xterm_to_ydoc_and_back() {
             "echo copy-me; exec sh",
         ],
     );
-    let w = d.window_of("xterm");
     let o = d.conn.get_geometry(w).reply().unwrap().rect;
-    eventually("xterm shows its first line", || {
-        d.read_window(w)
-            .count_in(yonder_protocol::Rect::new(0, 0, 100, 14), |p| p == 0)
-            > 20
-    });
+    first_line_shows(&d, w);
     let owner = |d: &Display| {
         d.conn
             .get_selection_owner(atoms::CLIPBOARD)
@@ -938,13 +921,13 @@ fn a_large_yonder_selection_reaches_an_x_program_in_pieces() {
     use x11rb::protocol::xproto::{self, ConnectionExt as _};
     use x11rb::protocol::Event as XEvent;
     use yonder_protocol::atoms;
-    if !have_x_programs() {
+    let Some((_w, d)) = start(
+        "a_large_yonder_selection_reaches_an_x_program_in_pieces",
+        &[],
+    ) else {
         return;
-    }
-    let _w = watchdog("a_large_yonder_selection_reaches_an_x_program_in_pieces");
-    let d = Display::start();
+    };
     let app = bridge(&d, &["xlogo"]);
-    let (n, authority) = x_display_of(&app);
     d.window_of("xlogo");
     // A Yonder app owns CLIPBOARD with 1 MiB of text.
     let text: Vec<u8> = (0..(1u32 << 20)).map(|i| b'a' + (i % 26) as u8).collect();
@@ -959,7 +942,7 @@ fn a_large_yonder_selection_reaches_an_x_program_in_pieces() {
         .set_selection_owner(atoms::CLIPBOARD, owner, Default::default());
     d.conn.sync().unwrap();
 
-    let x = x_connection(n, &x_cookie(&authority)).expect("connect to the bridge's X server");
+    let x = x_of(&app);
     let root = x.setup().roots[0].root;
     let atom = |name: &str| {
         x.intern_atom(false, name.as_bytes())
@@ -1024,7 +1007,7 @@ fn a_large_yonder_selection_reaches_an_x_program_in_pieces() {
             std::thread::sleep(Duration::from_millis(5));
             continue;
         };
-        let read = |x: &x11rb::rust_connection::RustConnection| {
+        let read = |x: &RustConnection| {
             x.get_property(true, me, prop, xproto::AtomEnum::ANY, 0, u32::MAX / 4)
                 .unwrap()
                 .reply()
@@ -1065,27 +1048,18 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
     use x11rb::connection::Connection as _;
     use x11rb::protocol::xproto::{self, ConnectionExt as _};
     use x11rb::wrapper::ConnectionExt as _;
-    if !have_x_programs() {
+    let Some((_w, d)) = start_with(
+        "a_hostile_x_program_harms_neither_the_bridge_nor_the_display",
+        &[],
+        |c| c.window_manager = true,
+    ) else {
         return;
-    }
-    let _w = watchdog("a_hostile_x_program_harms_neither_the_bridge_nor_the_display");
-    let d = Display::start_with(|c| c.window_manager = true);
-    let mut app = bridge(
-        &d,
-        &[
-            "xlogo",
-            "-geometry",
-            "80x80",
-            "-bg",
-            "white",
-            "-fg",
-            "black",
-        ],
-    );
-    let (n, authority) = x_display_of(&app);
+    };
+    let mut app = bridge(&d, &xlogo("80x80"));
+    let (n, authority) = bridge_x::display_of(&app);
     let good = d.window_of("xlogo");
     // Without the bridge's cookie, no connection (another local user has none).
-    let connect = |cookie: &[u8]| x_connection(n, cookie);
+    let connect = |cookie: &[u8]| bridge_x::connect(n, cookie);
     assert!(
         connect(&[]).is_err(),
         "the bridge's X server admits a client without its cookie"
@@ -1094,7 +1068,7 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
         connect(&[7; 16]).is_err(),
         "the bridge's X server admits a wrong cookie"
     );
-    let x = connect(&x_cookie(&authority)).expect("connect to the bridge's X server");
+    let x = connect(&bridge_x::cookie(&authority)).expect("connect to the bridge's X server");
     let screen = 0;
     let root = x.setup().roots[screen].root;
     let intern = |name: &str| {
@@ -1215,13 +1189,11 @@ fn a_hostile_x_program_harms_neither_the_bridge_nor_the_display() {
 
 #[test]
 fn sigterm_ends_the_bridge_cleanly() {
-    if !have_x_programs() {
+    let Some((_w, d)) = start("sigterm_ends_the_bridge_cleanly", &[]) else {
         return;
-    }
-    let _w = watchdog("sigterm_ends_the_bridge_cleanly");
-    let d = Display::start();
+    };
     let app = bridge(&d, &["xlogo"]);
-    let (n, authority) = x_display_of(&app);
+    let (n, authority) = bridge_x::display_of(&app);
     d.window_of("xlogo");
     Command::new("kill")
         .arg(app.child.id().to_string())

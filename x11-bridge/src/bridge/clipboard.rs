@@ -57,6 +57,38 @@ struct XAtoms {
     slots: [xproto::Atom; SLOTS],
 }
 
+/// The names of [`XAtoms`]' atoms after the slots'.
+const NAMED: [&str; 6] = [
+    "CLIPBOARD",
+    "TARGETS",
+    "UTF8_STRING",
+    "TEXT",
+    "INCR",
+    "image/png",
+];
+
+impl XAtoms {
+    /// Interns them on the X server (one round trip).
+    fn intern(x: &RustConnection) -> Result<XAtoms, String> {
+        let names: [String; SLOTS + NAMED.len()] =
+            std::array::from_fn(|i| match i.checked_sub(SLOTS) {
+                None => format!("_YONDER_X11_SELECTION_{i}"),
+                Some(n) => NAMED[n].to_string(),
+            });
+        let [slots @ .., clipboard, targets, utf8_string, text, incr, png] =
+            crate::xatom::intern_all(x, names)?;
+        Ok(XAtoms {
+            clipboard,
+            targets,
+            utf8_string,
+            text,
+            incr,
+            png,
+            slots,
+        })
+    }
+}
+
 /// A Yonder app's paste of an X program's selection, under way on the X side.
 struct ToYonder {
     /// The X program's Yonder connection (its resource-id base), which owns the
@@ -106,20 +138,7 @@ impl Clipboard {
             .map_err(s)?
             .reply()
             .map_err(r)?;
-        let intern = |name: &str| super::intern(x, name);
-        let mut slots = [0; SLOTS];
-        for (i, slot) in slots.iter_mut().enumerate() {
-            *slot = intern(&format!("_YONDER_X11_SELECTION_{i}"))?;
-        }
-        let atoms = XAtoms {
-            clipboard: intern("CLIPBOARD")?,
-            targets: intern("TARGETS")?,
-            utf8_string: intern("UTF8_STRING")?,
-            text: intern("TEXT")?,
-            incr: intern("INCR")?,
-            png: intern("image/png")?,
-            slots,
-        };
+        let atoms = XAtoms::intern(x)?;
         let xwin = make_xwin(x, root, atoms.clipboard)?;
         let control = Connection::connect_with(super::options("yonder-x11"))
             .map_err(|e| format!("cannot connect to the Yonder display: {e}"))?;

@@ -38,21 +38,37 @@ pub(super) struct XdndAtoms {
 }
 
 impl XdndAtoms {
+    /// Interns them on the X server (one round trip).
     pub(super) fn intern(x: &x11rb::rust_connection::RustConnection) -> Result<Self, String> {
-        let i = |name: &str| super::intern(x, name);
+        let names = [
+            "XdndAware",
+            "XdndSelection",
+            "XdndEnter",
+            "XdndPosition",
+            "XdndStatus",
+            "XdndLeave",
+            "XdndDrop",
+            "XdndFinished",
+            "XdndTypeList",
+            "XdndActionCopy",
+            "XdndActionMove",
+            "XdndActionLink",
+        ];
+        let [aware, selection, enter, position, status, leave, drop, finished, type_list, copy, move_, link] =
+            crate::xatom::intern_all(x, names)?;
         Ok(XdndAtoms {
-            aware: i("XdndAware")?,
-            selection: i("XdndSelection")?,
-            enter: i("XdndEnter")?,
-            position: i("XdndPosition")?,
-            status: i("XdndStatus")?,
-            leave: i("XdndLeave")?,
-            drop: i("XdndDrop")?,
-            finished: i("XdndFinished")?,
-            type_list: i("XdndTypeList")?,
-            copy: i("XdndActionCopy")?,
-            move_: i("XdndActionMove")?,
-            link: i("XdndActionLink")?,
+            aware,
+            selection,
+            enter,
+            position,
+            status,
+            leave,
+            drop,
+            finished,
+            type_list,
+            copy,
+            move_,
+            link,
         })
     }
 
@@ -287,13 +303,11 @@ impl Bridge {
                     .and_then(|a| a.conn.get_atom_name(t).reply().ok().map(|r| r.name)),
             };
             let Some(name) = name else { continue };
-            if let Ok(x) = super::intern(&self.x, &name) {
+            if let Ok([x]) = crate::xatom::intern_all(&self.x, [name]) {
                 out.push((x, t));
             }
             if t == atoms::TEXT_PLAIN_UTF8 {
-                if let Ok(x) = super::intern(&self.x, "UTF8_STRING") {
-                    out.push((x, t));
-                }
+                out.push((self.atoms.utf8_string, t));
             }
         }
         out

@@ -52,9 +52,22 @@ pub(super) fn announce_ewmh(
     x: &RustConnection,
     root: xproto::Window,
     atoms: &Atoms,
-    intern: &impl Fn(&str) -> Result<xproto::Atom, String>,
 ) -> Result<xproto::Window, String> {
     let e = |e: x11rb::errors::ConnectionError| e.to_string();
+    let [supporting, net_supported, carried @ ..] = crate::xatom::intern_all(
+        x,
+        [
+            "_NET_SUPPORTING_WM_CHECK",
+            "_NET_SUPPORTED",
+            // What the bridge carries, besides `_NET_WM_NAME` and `_NET_WM_STATE`.
+            "_NET_WM_STATE_MAXIMIZED_HORZ",
+            "_NET_WM_STATE_MAXIMIZED_VERT",
+            "_NET_WM_STATE_FULLSCREEN",
+            "_NET_WM_WINDOW_TYPE",
+            "_NET_WM_ICON",
+            "_NET_ACTIVE_WINDOW",
+        ],
+    )?;
     let check = x.generate_id().map_err(|e| e.to_string())?;
     x.create_window(
         0,
@@ -70,7 +83,6 @@ pub(super) fn announce_ewmh(
         &Default::default(),
     )
     .map_err(e)?;
-    let supporting = intern("_NET_SUPPORTING_WM_CHECK")?;
     for w in [root, check] {
         x.change_property32(
             xproto::PropMode::REPLACE,
@@ -90,17 +102,7 @@ pub(super) fn announce_ewmh(
     )
     .map_err(e)?;
     let mut supported = vec![atoms.net_wm_name, atoms.net_wm_state, supporting];
-    for name in [
-        "_NET_WM_STATE_MAXIMIZED_HORZ",
-        "_NET_WM_STATE_MAXIMIZED_VERT",
-        "_NET_WM_STATE_FULLSCREEN",
-        "_NET_WM_WINDOW_TYPE",
-        "_NET_WM_ICON",
-        "_NET_ACTIVE_WINDOW",
-    ] {
-        supported.push(intern(name)?);
-    }
-    let net_supported = intern("_NET_SUPPORTED")?;
+    supported.extend(carried);
     x.change_property32(
         xproto::PropMode::REPLACE,
         root,

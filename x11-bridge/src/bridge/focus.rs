@@ -13,6 +13,8 @@
 //!   background cannot steal the focus from the user's app.
 //! * **`WM_STATE`** is Normal on each managed window that is shown, and Withdrawn once
 //!   it is unmapped, as ICCCM's window managers set it (toolkits and tools look at it).
+//! * **`WM_PROTOCOLS`**: whether a window speaks a protocol, `WM_TAKE_FOCUS` here and
+//!   `WM_DELETE_WINDOW` for the display's close button (`play.rs`).
 
 use super::Bridge;
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
@@ -27,6 +29,9 @@ const NORMAL: u32 = 1;
 /// `WM_HINTS`' flag saying its input field is set.
 const INPUT_HINT: u32 = 1;
 
+/// The most protocols read of a window's `WM_PROTOCOLS`.
+const MAX_PROTOCOLS: u32 = 64;
+
 /// The atoms of focus and states.
 pub(super) struct FocusAtoms {
     wm_take_focus: xproto::Atom,
@@ -35,12 +40,14 @@ pub(super) struct FocusAtoms {
 }
 
 impl FocusAtoms {
+    /// Interns them on the X server (one round trip).
     pub(super) fn intern(x: &x11rb::rust_connection::RustConnection) -> Result<Self, String> {
-        let i = |name: &str| super::intern(x, name);
+        let [wm_take_focus, wm_state, net_active_window] =
+            crate::xatom::intern_all(x, ["WM_TAKE_FOCUS", "WM_STATE", "_NET_ACTIVE_WINDOW"])?;
         Ok(FocusAtoms {
-            wm_take_focus: i("WM_TAKE_FOCUS")?,
-            wm_state: i("WM_STATE")?,
-            net_active_window: i("_NET_ACTIVE_WINDOW")?,
+            wm_take_focus,
+            wm_state,
+            net_active_window,
         })
     }
 }
@@ -78,23 +85,7 @@ impl Bridge {
             [flags, input, ..] if flags & INPUT_HINT != 0 => *input != 0,
             _ => true,
         };
-        let take_focus = self
-            .x
-            .get_property(
-                false,
-                xw,
-                self.atoms.wm_protocols,
-                xproto::AtomEnum::ATOM,
-                0,
-                32,
-            )
-            .ok()
-            .and_then(|c| c.reply().ok())
-            .and_then(|p| {
-                p.value32()
-                    .map(|mut v| v.any(|a| a == self.focus.wm_take_focus))
-            })
-            .unwrap_or(false);
+        let take_focus = self.speaks(xw, self.focus.wm_take_focus);
         if input || !take_focus {
             let to = if input { xw } else { x11rb::NONE };
             let _ = self
@@ -110,29 +101,60 @@ impl Bridge {
         }
     }
 
-    /// X's focus moved (a FocusIn or FocusOut on a mirror, not a grab's): if a program
-    /// took it from the window with the display's focus to a window not of the same
-    /// program, it goes back, so that the keys typed into one program cannot be read by
-    /// another that called XSetInputFocus.
-    pub(super) fn x_focus_moved(&mut self) {
+    /// Whether X window `xw` lists `protocol` in its `WM_PROTOCOLS` (ICCCM §4.1.2.7).
+    pub(super) fn speaks(&self, xw: xproto::Window, protocol: xproto::Atom) -> bool {
+        self.x
+            .get_property(
+                false,
+                xw,
+                self.atoms.wm_protocols,
+                xproto::AtomEnum::ATOM,
+                0,
+                MAX_PROTOCOLS,
+            )
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .and_then(|p| p.value32().map(|mut v| v.any(|a| a == protocol)))
+            .unwrap_or(false)
+    }
+
+    /// X's focus moved: focus event `e` on a mirror, not a grab's (a FocusIn if
+    /// `came_in`, else a FocusOut). If a program took the focus from the window with the
+    /// display's focus to a window not of the same program, it goes back, so that the
+    /// keys typed into one program cannot be read by another that called XSetInputFocus.
+    /// Where the focus is now: as the event says ([`Bridge::focus_told`]), else asked.
+    pub(super) fn x_focus_moved(&mut self, e: &xproto::FocusInEvent, came_in: bool) {
         let Some(f) = self.focused else {
             return;
         };
-        let Some(now) = self
-            .x
-            .get_input_focus()
-            .ok()
-            .and_then(|c| c.reply().ok())
-            .map(|r| r.focus)
-        else {
-            return;
+        let top = match self.focus_told(e, came_in) {
+            Some(top) => Some(top),
+            None => match self.x.get_input_focus().ok().and_then(|c| c.reply().ok()) {
+                Some(now) => self.top_level_of(now.focus),
+                None => return,
+            },
         };
-        let top = self.top_level_of(now);
         let app = |w: Option<xproto::Window>| w.and_then(|w| self.mirrors.get(&w)).map(|m| m.app);
         if top == Some(f) || (top.is_some() && app(top) == app(Some(f))) {
             return;
         }
         self.give_focus(f);
+    }
+
+    /// The top-level window X's focus is in when focus event `e` (a FocusIn if `came_in`)
+    /// says so itself, with no round trip: a FocusIn on a mirror (a top-level) says the
+    /// focus is on it or in it, unless it is the pointer's (the focus is PointerRoot); a
+    /// FocusOut says so only when the focus went down into one of its inferiors.
+    fn focus_told(&self, e: &xproto::FocusInEvent, came_in: bool) -> Option<xproto::Window> {
+        use xproto::NotifyDetail as D;
+        let in_it = match came_in {
+            true => matches!(
+                e.detail,
+                D::ANCESTOR | D::VIRTUAL | D::INFERIOR | D::NONLINEAR | D::NONLINEAR_VIRTUAL
+            ),
+            false => e.detail == D::INFERIOR,
+        };
+        (in_it && self.mirrors.contains_key(&e.event)).then_some(e.event)
     }
 
     /// The top-level window `w` is in (a child of the root), if it is a window at all.

@@ -128,6 +128,31 @@ struct Atoms {
     hints: HintAtoms,
 }
 
+impl Atoms {
+    /// Interns them on the X server (one round trip, and one for the hints).
+    fn intern(x: &RustConnection) -> Result<Atoms, String> {
+        let [wm_protocols, wm_delete_window, net_wm_name, net_wm_state, utf8_string] =
+            crate::xatom::intern_all(
+                x,
+                [
+                    "WM_PROTOCOLS",
+                    "WM_DELETE_WINDOW",
+                    "_NET_WM_NAME",
+                    "_NET_WM_STATE",
+                    "UTF8_STRING",
+                ],
+            )?;
+        Ok(Atoms {
+            wm_protocols,
+            wm_delete_window,
+            net_wm_name,
+            net_wm_state,
+            utf8_string,
+            hints: HintAtoms::intern(x)?,
+        })
+    }
+}
+
 /// The bridge's state: the X connection, the programs' Yonder connections and the
 /// windows shown.
 struct Bridge {
@@ -211,16 +236,8 @@ impl Bridge {
         x.xtest_get_version(2, 2).map_err(s)?.reply().map_err(r)?;
         x.composite_redirect_subwindows(root, composite::Redirect::AUTOMATIC)
             .map_err(|e| e.to_string())?;
-        let intern = |name: &str| intern(&x, name);
-        let atoms = Atoms {
-            wm_protocols: intern("WM_PROTOCOLS")?,
-            wm_delete_window: intern("WM_DELETE_WINDOW")?,
-            net_wm_name: intern("_NET_WM_NAME")?,
-            net_wm_state: intern("_NET_WM_STATE")?,
-            utf8_string: intern("UTF8_STRING")?,
-            hints: HintAtoms::intern(&x)?,
-        };
-        let ewmh_check = ewmh::announce_ewmh(&x, root, &atoms, &intern)?;
+        let atoms = Atoms::intern(&x)?;
+        let ewmh_check = ewmh::announce_ewmh(&x, root, &atoms)?;
         let keymap = Keymap::load(&x)?;
         // Keys repeat on the display's side (its repeated presses are played): the X
         // server does not repeat them a second time.
@@ -347,8 +364,7 @@ impl Bridge {
     /// EWMH announcement from the others.
     fn repair(&mut self, w: xproto::Window) {
         if w == self.ewmh_check {
-            let intern = |name: &str| intern(&self.x, name);
-            match ewmh::announce_ewmh(&self.x, self.root, &self.atoms, &intern) {
+            match ewmh::announce_ewmh(&self.x, self.root, &self.atoms) {
                 Ok(check) => self.ewmh_check = check,
                 Err(e) => eprintln!("yonder-x11: cannot announce EWMH again: {e}"),
             }
@@ -503,8 +519,11 @@ impl Bridge {
             XEvent::ClientMessage(e) if e.type_ == self.focus.net_active_window => {
                 self.activate_request(&e);
             }
-            XEvent::FocusIn(e) | XEvent::FocusOut(e) if e.mode == xproto::NotifyMode::NORMAL => {
-                self.x_focus_moved();
+            XEvent::FocusIn(e) if e.mode == xproto::NotifyMode::NORMAL => {
+                self.x_focus_moved(&e, true);
+            }
+            XEvent::FocusOut(e) if e.mode == xproto::NotifyMode::NORMAL => {
+                self.x_focus_moved(&e, false);
             }
             XEvent::RandrScreenChangeNotify(e) => {
                 let now = yonder_protocol::Size::new(e.width as u32, e.height as u32);
@@ -522,15 +541,6 @@ impl Bridge {
             _ => {}
         }
     }
-}
-
-/// The X atom named `name`.
-fn intern(x: &RustConnection, name: &str) -> Result<xproto::Atom, String> {
-    Ok(x.intern_atom(false, name.as_bytes())
-        .map_err(|e| e.to_string())?
-        .reply()
-        .map_err(|e| e.to_string())?
-        .atom)
 }
 
 /// Connects to the bridge's X server on its Unix socket, with its cookie.

@@ -129,24 +129,7 @@ impl Bridge {
     /// The display's close button on `xw`: WM_DELETE_WINDOW when the program takes it,
     /// else the program's X connection is closed (as X window managers do).
     pub(super) fn close(&mut self, xw: xproto::Window) {
-        let takes_it = self
-            .x
-            .get_property(
-                false,
-                xw,
-                self.atoms.wm_protocols,
-                xproto::AtomEnum::ATOM,
-                0,
-                64,
-            )
-            .ok()
-            .and_then(|c| c.reply().ok())
-            .and_then(|r| {
-                r.value32()
-                    .map(|mut v| v.any(|a| a == self.atoms.wm_delete_window))
-            })
-            .unwrap_or(false);
-        if !takes_it {
+        if !self.speaks(xw, self.atoms.wm_delete_window) {
             let _ = self.x.kill_client(xw);
             return;
         }

@@ -12,6 +12,9 @@
 //!
 //! One display and one bridge serve every input of a run (started at the first).
 
+#[path = "../common/bridge_x.rs"]
+mod bridge_x;
+
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -19,7 +22,7 @@ use x11rb::connection::Connection as _;
 use x11rb::protocol::xproto::{self, ConnectionExt as _};
 use x11rb::rust_connection::RustConnection;
 use yonder::prelude::*;
-use yonder_test_support::apps::{eventually, App, Display};
+use yonder_test_support::apps::{App, Display};
 
 /// The most requests one input makes.
 const MAX_OPS: usize = 64;
@@ -104,19 +107,8 @@ impl Env {
     fn start() -> Env {
         let display = Display::start();
         let bridge = display.spawn(&bridge_binary().to_string_lossy(), &[]);
-        let mut found = None;
-        eventually("the bridge names its X display", || {
-            let out = std::fs::read_to_string(&bridge.out).unwrap_or_default();
-            found = out.lines().find_map(|l| {
-                let rest = l.strip_prefix("yonder-x11: X programs use DISPLAY=:")?;
-                let (n, auth) = rest.split_once(" XAUTHORITY=")?;
-                Some((n.parse().ok()?, auth.to_string()))
-            });
-            found.is_some()
-        });
-        let (x_display, authority) = found.unwrap();
-        let file = std::fs::read(authority).expect("the authority file");
-        let cookie = file[file.len() - 16..].to_vec();
+        let (x_display, authority) = bridge_x::display_of(&bridge);
+        let cookie = bridge_x::cookie(&authority);
         let owner = display.conn.new_window_id();
         display.conn.create_window(
             owner,
@@ -184,17 +176,7 @@ impl Env {
     }
 
     fn connect(&self) -> RustConnection {
-        let path = format!("/tmp/.X11-unix/X{}", self.x_display);
-        let stream = std::os::unix::net::UnixStream::connect(path).expect("the X socket");
-        let (stream, _) =
-            x11rb::rust_connection::DefaultStream::from_unix_stream(stream).expect("a stream");
-        RustConnection::connect_to_stream_with_auth_info(
-            stream,
-            0,
-            b"MIT-MAGIC-COOKIE-1".to_vec(),
-            self.cookie.clone(),
-        )
-        .expect("connect to the bridge's X server")
+        bridge_x::connect(self.x_display, &self.cookie).expect("connect to the bridge's X server")
     }
 
     /// One input's requests, from a connection of its own (closed at the end, which
