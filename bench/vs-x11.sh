@@ -2,14 +2,18 @@
 # bench/vs-x11.sh: x11perf on Xvfb against yperf on a headless yonder-server, side by side,
 # with both servers and both clients pinned to one core. Prints one Markdown table (X11
 # ops/s, Yonder ops/s and their ratio, the median of several alternating rounds), round-trip
-# latency over a Unix socket and TCP for both, and the CPU use of idle servers.
+# latency over a Unix socket and TCP for both, the CPU use of idle servers, and a
+# window-count sweep: round-trip latency, create+map time and server memory as one client
+# maps more and more windows, on fresh servers (Yonder with and without its window manager,
+# and Xvfb), one at a time.
 #
 #   bench/vs-x11.sh [--rounds N] [--time SECONDS] [--only op,op] [--latency N] [--core C]
-#                   [--idle SECONDS] [--smoke]
+#                   [--idle SECONDS] [--sweep N,N,...|none] [--smoke]
 #
-# Defaults: 3 rounds of 2 s per op, 20000 round trips, 10 s per idle-CPU figure, core 0;
-# about 6 minutes once built. --smoke (CI) is one round of 0.2 s of noop, rect10 and
-# putimage100, 200 round trips and 1 s of idle: it checks that everything runs and the
+# Defaults: 3 rounds of 2 s per op, 20000 round trips, 10 s per idle-CPU figure, core 0,
+# a sweep over 100,1000,5000,10000 windows; about 6 minutes once built, plus the sweep's.
+# --smoke (CI) is one round of 0.2 s of noop, rect10 and putimage100, 200 round trips,
+# 1 s of idle and a sweep over 100,300 windows: it checks that everything runs and the
 # tables come out, and its figures mean nothing.
 # Needs Xvfb and x11perf (Debian: xvfb, x11-apps; installed when missing and run as root).
 # A benchmark: it prints figures and fails only when something cannot run at all.
@@ -23,6 +27,7 @@ ONLY=""
 LATENCY=20000
 CORE=0
 IDLE=10
+SWEEP=100,1000,5000,10000
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift 2 ;;
@@ -31,8 +36,10 @@ while [ $# -gt 0 ]; do
         --latency) LATENCY=$2; shift 2 ;;
         --core) CORE=$2; shift 2 ;;
         --idle) IDLE=$2; shift 2 ;;
-        --smoke) ROUNDS=1; TIME=0.2; ONLY=noop,rect10,putimage100; LATENCY=200; IDLE=1; shift ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        --sweep) SWEEP=$2; shift 2 ;;
+        --smoke) ROUNDS=1; TIME=0.2; ONLY=noop,rect10,putimage100; LATENCY=200; IDLE=1
+                 SWEEP=100,300; shift ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         *) echo "vs-x11: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -182,6 +189,44 @@ sleep 2
 IDLE_Y50=$(cpu10 "$IDLE_PID")
 wait "$STILL" || true
 
+# --- window-count sweep -----------------------------------------------------------------
+# Issue 17 §5, cost that does not grow with the number of windows: one client maps 32×32
+# windows up to each count of $SWEEP in turn (yperf --sweep, x11-latency --sweep) and
+# reports a JSON line per step. Each server is started afresh for it and runs alone,
+# pinned like the others, and is stopped before the next starts.
+if [ "$SWEEP" != none ]; then
+    echo "vs-x11: window-count sweep over $SWEEP windows" >&2
+    # The servers above are done with; stop them so that the sweep's have the core.
+    for p in $XVFB_PID $YONDER_PID $IDLE_PID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    sweep_yonder() { # name yonder-server-options... -> $TMP/sweep-NAME.json
+        local name=$1 dir=$TMP/sweep-$1 pid n
+        shift
+        $PIN "$SERVER" --headless 1280x800 "$@" --socket-dir "$dir" --cookie-file "$dir.cookies" \
+            >"$dir.out" 2>"$dir.log" &
+        pid=$!
+        PIDS="$PIDS $pid"
+        for _ in $(seq 100); do grep -q YONDER_DISPLAY "$dir.out" && break; sleep 0.1; done
+        n=$(sed -n 's/^YONDER_DISPLAY=://p' "$dir.out")
+        [ -n "$n" ] || { echo "vs-x11: yonder-server $* did not start" >&2; cat "$dir.log" >&2; exit 1; }
+        YONDER_COOKIE_FILE=$dir.cookies $PIN "$YPERF" --display "unix:$dir/display-$n" \
+            --sweep "$SWEEP" --server-pid "$pid" --json >"$TMP/sweep-$name.json" ||
+            echo "vs-x11: the sweep on yonder-server $* stopped early" >&2
+        kill "$pid"; wait "$pid" 2>/dev/null || true
+    }
+    sweep_yonder wm
+    sweep_yonder nowm --no-window-manager
+    $PIN Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -nolisten unix-abstract \
+        3>"$TMP/sweep-xdisplay" >"$TMP/sweep-xvfb.log" 2>&1 &
+    SWX_PID=$!
+    PIDS="$PIDS $SWX_PID"
+    for _ in $(seq 100); do [ -s "$TMP/sweep-xdisplay" ] && break; sleep 0.1; done
+    SWXN=$(head -1 "$TMP/sweep-xdisplay")
+    [ -n "$SWXN" ] || { echo "vs-x11: Xvfb did not start" >&2; cat "$TMP/sweep-xvfb.log" >&2; exit 1; }
+    DISPLAY=:$SWXN $PIN "$X11LAT" --sweep "$SWEEP" --server-pid "$SWX_PID" --json \
+        >"$TMP/sweep-x11.json" || echo "vs-x11: the sweep on Xvfb stopped early" >&2
+    kill "$SWX_PID"; wait "$SWX_PID" 2>/dev/null || true
+fi
+
 # --- report -----------------------------------------------------------------------------
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "## x11perf (Xvfb) against yperf (yonder-server), $(date -u +%Y-%m-%d)"
@@ -218,3 +263,60 @@ echo
 echo "CPU use over $IDLE s (from /proc/PID/stat, utime + stime): idle Xvfb $IDLE_X; idle"
 echo "yonder-server (headless, window manager on) $IDLE_Y; the same server with 50 still"
 echo "mapped windows of a connected client $IDLE_Y50."
+
+if [ "$SWEEP" != none ]; then
+    # SW[name,windows,field]: p50 (µs), ms (create+map), rss (KiB), from the JSON lines.
+    declare -A SW
+    for name in wm nowm x11; do
+        while read -r w p c r; do
+            SW[$name,$w,p50]=$p; SW[$name,$w,ms]=$c; SW[$name,$w,rss]=$r
+        done < <(sed -n 's/.*"windows":\([0-9]*\),"create_map_ms":\([0-9.]*\),.*"p50_us":\([0-9.]*\),.*"rss_kib":\([0-9]*\).*/\1 \3 \2 \4/p' \
+            "$TMP/sweep-$name.json" 2>/dev/null)
+    done
+    # field windows unit -> the field for Yonder WM on / no WM / Xvfb, "-" for a missing one
+    three() {
+        local out="" v name
+        for name in wm nowm x11; do
+            v=${SW[$name,$2,$1]:-}
+            if [ -n "$v" ]; then
+                v=$(awk -v f="$1" -v v="$v" 'BEGIN { if (f == "rss") v /= 1024; printf (f == "rss" || v < 10 ? "%.1f" : "%.0f"), v }')
+            fi
+            out="$out${out:+ / }${v:--}"
+        done
+        echo "$out $3"
+    }
+    us() { if [ -n "$1" ]; then echo "$1 µs"; else echo "-"; fi; }
+    # name first last -> the ratio of last's p50 to first's, or "-"
+    growth() {
+        awk -v a="${SW[$1,$2,p50]:-}" -v b="${SW[$1,$3,p50]:-}" \
+            'BEGIN { if (a == "" || b == "" || a == 0) print "-"; else printf "%.1f×", b / a }'
+    }
+    # name first last -> KiB of resident memory per window added from first to last, or "-"
+    per_window() {
+        awk -v a="${SW[$1,$2,rss]:-}" -v b="${SW[$1,$3,rss]:-}" -v n=$(($3 - $2)) \
+            'BEGIN { if (a == "" || b == "" || n <= 0) print "-"; else printf "%.1f KiB", (b - a) / n }'
+    }
+    COUNTS=$(echo "$SWEEP" | tr ',' ' ')
+    FIRST=${COUNTS%% *}
+    LAST=${COUNTS##* }
+    echo
+    echo "Window-count sweep (issue 17 §5): each server started afresh and alone on core $CORE, with"
+    echo "one client on the same core creating and mapping 32×32 top-level windows (a grid over the"
+    echo "screen, each with a background colour), cumulatively up to each count. Per step: the p50"
+    echo "of 50 round trips (Yonder: Sync; X11: GetInputFocus through x11rb), the time to create and"
+    echo "map the step's new windows, ended by a round trip (in ms), and the server's resident memory"
+    echo "(VmRSS, in MiB). Yonder runs \`--headless 1280x800\` with its window manager (the default,"
+    echo "which frames and places each window) and with \`--no-window-manager\`; Xvfb 1280x800x24."
+    echo
+    echo "| windows | Yonder (WM on) RTT p50 | Yonder (no WM) RTT p50 | Xvfb RTT p50 | create+map step (WM on / no WM / Xvfb) | RSS (WM on / no WM / Xvfb) |"
+    echo "|---:|---:|---:|---:|---:|---:|"
+    for w in $COUNTS; do
+        echo "| $w | $(us "${SW[wm,$w,p50]:-}") | $(us "${SW[nowm,$w,p50]:-}") | $(us "${SW[x11,$w,p50]:-}") | $(three ms "$w" ms) | $(three rss "$w" MiB) |"
+    done
+    echo
+    echo "Flatness, the RTT p50 at $LAST windows over that at $FIRST (the goal: flat within 2×):"
+    echo "Yonder with the window manager $(growth wm "$FIRST" "$LAST"), without it $(growth nowm "$FIRST" "$LAST"), Xvfb $(growth x11 "$FIRST" "$LAST")."
+    echo
+    echo "Memory per window, the RSS growth from $FIRST to $LAST windows over the windows added:"
+    echo "Yonder with the window manager $(per_window wm "$FIRST" "$LAST"), without it $(per_window nowm "$FIRST" "$LAST"), Xvfb $(per_window x11 "$FIRST" "$LAST")."
+fi

@@ -5,13 +5,16 @@
 use crate::events;
 use crate::state::State;
 use yonder_protocol::event::{CrossingEvent, FocusEvent};
-use yonder_protocol::{Event, EventMask, Point, WindowId};
+use yonder_protocol::{Event, EventMask, Point, Rect, WindowId};
 
 /// Recomputes the window under the pointer and sends Leave/Enter for the windows the
 /// pointer left and entered. Called after motion and after any change of the tree.
 /// While a grab is held, crossing events are not sent (X sends them only to the grab).
 pub fn update_pointer_window(s: &mut State) {
-    let new = s.window_at(s.input.pointer);
+    let p = s.input.pointer;
+    let top = s.top_at(p);
+    s.input.pointer_top = (p, top);
+    let new = s.window_below(top, p);
     let old = s.input.pointer_window;
     // While a grab (or a window manager drag) is held, crossing is not reported (X
     // reports it only to the grab); the windows crossed are announced when it ends.
@@ -50,6 +53,17 @@ pub fn update_pointer_window(s: &mut State) {
     }
 }
 
+/// After a change of the tree whose effect on the screen is confined to `area` (root
+/// coordinates, as [`State::visible_rect_with_frame`] gives it; None when nothing shown
+/// changed): what is under the pointer changed only if the pointer is in it, so the walk
+/// of [`update_pointer_window`] is skipped otherwise (mapping the ten-thousandth window
+/// does not look at the other 9,999).
+pub fn tree_changed_in(s: &mut State, area: Option<Rect>) {
+    if area.is_some_and(|a| a.contains(s.input.pointer)) {
+        update_pointer_window(s);
+    }
+}
+
 /// Moves the keyboard focus, sending FocusOut and FocusIn.
 pub fn set_focus(s: &mut State, w: WindowId) {
     let old = s.input.focus;
@@ -58,6 +72,14 @@ pub fn set_focus(s: &mut State, w: WindowId) {
     }
     s.input.focus = w;
     s.persist.mark();
+    // The frames that showed and show the focus.
+    let tops: Vec<WindowId> = [old, w]
+        .into_iter()
+        .filter_map(|x| s.top_level(x))
+        .collect();
+    for top in tops {
+        s.wm.restyle(top);
+    }
     if !old.is_none() {
         events::deliver(
             s,

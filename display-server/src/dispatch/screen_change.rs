@@ -32,6 +32,7 @@ pub fn resize_screen(s: &mut State, width: u32, height: u32) {
         root.rect = Rect::new(0, 0, width, height);
     }
     s.framebuffer.damage(Rect::new(0, 0, width, height));
+    s.wm.restyle_all();
     // The web viewers see all of the new screen (composing compares with a framebuffer
     // that is blank now), and copies of the old one no longer apply.
     s.viewers.all_dirty(width, height);

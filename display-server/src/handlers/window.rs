@@ -121,6 +121,7 @@ pub(crate) fn destroy_window(s: &mut State, _c: ClientId, r: DestroyWindow) -> H
 /// Destroys `w` and its descendants: damage, DestroyNotify innermost first, resources
 /// freed, focus and grab released. Used by DestroyWindow and by client cleanup.
 pub fn destroy_subtree(s: &mut State, w: WindowId) {
+    let area = s.visible_rect_with_frame(w);
     s.damage_window(w);
     focus::window_gone(s, w);
     if s.windows
@@ -142,7 +143,7 @@ pub fn destroy_subtree(s: &mut State, w: WindowId) {
         }
         s.take_surface(Drawable(x.0));
     }
-    focus::update_pointer_window(s);
+    focus::tree_changed_in(s, area);
 }
 
 // MapWindow: [window]
@@ -153,6 +154,7 @@ pub(crate) fn map_window(s: &mut State, _c: ClientId, r: MapWindow) -> HandlerRe
     }
     let first = super::wm_hints::first_map(s, r.window);
     s.windows.get_mut(&r.window).expect("checked").mapped = true;
+    s.wm.restyle(r.window);
     events::notify_map(s, r.window);
     if s.is_viewable(r.window) {
         s.damage_window(r.window);
@@ -160,7 +162,7 @@ pub(crate) fn map_window(s: &mut State, _c: ClientId, r: MapWindow) -> HandlerRe
         if first {
             focus::focus_new_window(s, r.window);
         }
-        focus::update_pointer_window(s);
+        focus::tree_changed_in(s, s.visible_rect_with_frame(r.window));
     }
     Ok(None)
 }
@@ -171,12 +173,13 @@ pub(crate) fn unmap_window(s: &mut State, _c: ClientId, r: UnmapWindow) -> Handl
     if !win.mapped || r.window == WindowId::ROOT {
         return Ok(None);
     }
+    let area = s.visible_rect_with_frame(r.window);
     s.damage_window(r.window);
     s.windows.get_mut(&r.window).expect("checked").mapped = false;
     events::notify_unmap(s, r.window);
     s.wm.window_unmapped(r.window);
     focus::window_gone(s, r.window);
-    focus::update_pointer_window(s);
+    focus::tree_changed_in(s, area);
     Ok(None)
 }
 
@@ -241,6 +244,8 @@ pub(crate) fn reparent_window(s: &mut State, _c: ClientId, r: ReparentWindow) ->
     win.parent = r.parent;
     win.rect.x = r.x;
     win.rect.y = r.y;
+    // The top-levels change: which of them holds the focus, which are framed.
+    s.wm.restyle_all();
     if old_parent == WindowId::ROOT {
         s.persist.mark();
     }

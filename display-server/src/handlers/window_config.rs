@@ -70,12 +70,14 @@ pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) 
             s.viewers.moved(r.window, src, new.x - old.x, new.y - old.y);
         }
     }
+    let before = s.visible_rect_with_frame(r.window);
     s.damage_window(r.window);
     if resized {
         resize_surface(s, r.window, new.width, new.height)?;
     }
     let win = s.windows.get_mut(&r.window).expect("checked");
     win.rect = new;
+    s.wm.restyle(r.window);
     if let Some(mode) = r.stack_mode {
         restack(s, r.window, parent, mode, r.sibling);
     }
@@ -85,8 +87,17 @@ pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) 
     if resized {
         events::expose_subtree(s, r.window);
     }
-    focus::update_pointer_window(s);
+    let after = s.visible_rect_with_frame(r.window);
+    focus::tree_changed_in(s, union(before, after));
     Ok(None)
+}
+
+/// Both areas' bounding box (either alone when the other is none).
+fn union(a: Option<Rect>, b: Option<Rect>) -> Option<Rect> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.union(&b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Replaces the backing store with one of the new size, keeping the old pixels at the

@@ -16,6 +16,12 @@ pub struct InputState {
     /// The window the pointer is in (deepest viewable) as last announced by enter/leave;
     /// frozen while a grab is held.
     pub pointer_window: WindowId,
+    /// The top-level at the pointer (its window or its frame is there; none over the bare
+    /// root), with the point it was found for: what the pointer's shape and the frames'
+    /// hit tests read, so that they do not walk every top-level after each burst. Found
+    /// again with the window under the pointer (motion, and any change of the tree where
+    /// the pointer is); another point is looked up afresh.
+    pub pointer_top: (Point, Option<WindowId>),
     /// The pointer shape last shown.
     pub cursor: Cursor,
     /// The window holding the implicit grab while a button is down.
@@ -34,6 +40,7 @@ impl Default for InputState {
             buttons: ModMask::EMPTY,
             modifiers: ModMask::EMPTY,
             pointer_window: WindowId::ROOT,
+            pointer_top: (Point::default(), None),
             grab: None,
             cursor: Cursor::Default,
             focus: WindowId::ROOT,

@@ -199,24 +199,21 @@ impl State {
 
     /// The frame at root point `p`, if the topmost thing there is a frame (not a window).
     pub fn frame_at(&self, p: Point) -> Option<(WindowId, FramePart)> {
-        let root = self.windows.get(&WindowId::ROOT)?;
-        for c in root.children.iter().rev() {
-            let Some(win) = self.windows.get(c) else {
-                continue;
-            };
-            if !win.mapped {
-                continue;
-            }
-            if win.rect.contains(p) {
-                return None;
-            }
-            if self.wm.is_framed(win) {
-                if let Some(part) = hit_test(win.rect, p) {
-                    return Some((*c, self.wm.refine(*c, win.rect, p, part)));
-                }
-            }
-        }
-        None
+        let (at, found) = self.input.pointer_top;
+        let top = if at == p {
+            debug_assert_eq!(
+                found,
+                self.top_at(p),
+                "the top-level at the pointer is stale: a change of the tree where the \
+                 pointer is did not find it again (focus::tree_changed_in)"
+            );
+            found
+        } else {
+            self.top_at(p)
+        }?;
+        let win = self.windows.get(&top)?;
+        let part = hit_test(win.rect, p)?;
+        Some((top, self.wm.refine(top, win.rect, p, part)))
     }
 
     /// Modifiers and buttons as reported in events.

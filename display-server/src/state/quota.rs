@@ -161,6 +161,7 @@ impl State {
         if let Some(w) = self.windows.get_mut(&window) {
             w.properties.insert(name, value);
             self.charge_property(window, add, release);
+            self.wm.restyle(window);
         }
         Ok(())
     }

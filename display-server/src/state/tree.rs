@@ -3,6 +3,7 @@
 //! frames (see `state::wm`) count where the screen is concerned: a frame hides what is
 //! below it, and damaging a managed window damages its frame too.
 
+use super::wm::frame_of;
 use super::State;
 use crate::command::fail;
 use yonder_protocol::event::ConfigureEvent;
@@ -179,8 +180,32 @@ impl State {
     /// The deepest viewable window containing the root point (the root if none other). A
     /// frame belongs to no client window: over one, this is the root.
     pub fn window_at(&self, p: Point) -> WindowId {
-        let mut w = WindowId::ROOT;
-        let mut origin = Point::new(0, 0);
+        self.window_below(self.top_at(p), p)
+    }
+
+    /// The topmost mapped child of the root whose window or frame contains root point `p`.
+    pub fn top_at(&self, p: Point) -> Option<WindowId> {
+        let root = self.windows.get(&WindowId::ROOT)?;
+        root.children.iter().rev().copied().find(|c| {
+            self.windows.get(c).is_some_and(|win| {
+                win.mapped
+                    && (win.rect.contains(p)
+                        || (self.wm.is_framed(win) && frame_of(win.rect).contains(p)))
+            })
+        })
+    }
+
+    /// The deepest viewable window containing root point `p` inside `top`, the top-level
+    /// there ([`State::top_at`]); the root when none is, or `p` is on `top`'s frame.
+    pub fn window_below(&self, top: Option<WindowId>, p: Point) -> WindowId {
+        let Some((mut w, mut origin)) = top
+            .and_then(|t| self.windows.get(&t).map(|win| (t, win.rect)))
+            .filter(|(_, r)| r.contains(p))
+            .map(|(t, r)| (t, r.origin()))
+        else {
+            return WindowId::ROOT;
+        };
+        // Below the top-levels there are no frames.
         'descend: loop {
             let Some(win) = self.windows.get(&w) else {
                 return WindowId::ROOT;
@@ -195,11 +220,19 @@ impl State {
                     origin = r.origin();
                     continue 'descend;
                 }
-                if self.frame_rect(*c).is_some_and(|f| f.contains(p)) {
-                    return WindowId::ROOT;
-                }
             }
             return w;
+        }
+    }
+
+    /// The child of the root that is `w` or holds it (none for the root and unknown ids).
+    pub fn top_level(&self, mut w: WindowId) -> Option<WindowId> {
+        loop {
+            let parent = self.windows.get(&w)?.parent;
+            if parent == WindowId::ROOT {
+                return Some(w);
+            }
+            w = parent;
         }
     }
 

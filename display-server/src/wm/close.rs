@@ -51,6 +51,7 @@ pub(crate) fn wm_close_clicked(s: &mut State, w: WindowId) {
     if let Some(m) = s.wm.managed.get_mut(&w) {
         m.close = next;
     }
+    s.wm.restyle(w);
     publish_deadline(s);
 }
 
@@ -92,10 +93,11 @@ fn force_quit(s: &mut State, w: WindowId) {
 /// to force-quit (the frames are redrawn before the next composition).
 pub fn wm_tick(s: &mut State) {
     let now = Instant::now();
-    for m in s.wm.managed.values_mut() {
+    for (w, m) in s.wm.managed.iter_mut() {
         if let CloseState::Asked { at } = m.close {
             if now.duration_since(at) >= CLOSE_TIMEOUT {
                 m.close = CloseState::NotResponding;
+                s.wm.stale.windows.insert(*w);
             }
         }
     }

@@ -22,6 +22,7 @@ pub(crate) fn move_button_clicked(s: &mut State, w: WindowId) {
     if let Some(m) = s.wm.managed.get_mut(&w) {
         m.menu = !m.menu;
     }
+    s.wm.restyle(w);
 }
 
 /// A click on entry `peer` of `w`'s menu: the menu closes, the move starts.
@@ -29,6 +30,7 @@ pub(crate) fn menu_item_clicked(s: &mut State, w: WindowId, peer: usize) {
     if let Some(m) = s.wm.managed.get_mut(&w) {
         m.menu = false;
     }
+    s.wm.restyle(w);
     start(s, w, peer);
 }
 

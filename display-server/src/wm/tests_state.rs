@@ -251,3 +251,58 @@ fn a_maximised_window_follows_the_screen_and_goes_back_to_where_it_was() {
     crate::handlers::wm_hints::states::set_states(&mut s.state, w, WmStates::default());
     assert_eq!(rect(&s), r, "back where it was");
 }
+
+#[test]
+fn what_is_under_a_still_pointer_follows_the_windows_mapped_moved_and_unmapped() {
+    use yonder_protocol::request::{ConfigureWindow, UnmapWindow};
+    let mut s = setup(true);
+    s.motion(50, 200);
+    // Many windows away from the pointer change nothing under it.
+    for n in 1..=40 {
+        s.window(
+            n,
+            Rect::new(150 + (n as i32 % 8) * 10, 40 + (n as i32 / 8) * 10, 20, 20),
+        );
+        assert_eq!(s.state.input.pointer_window, WindowId::ROOT);
+    }
+    // One mapped under it is entered; moved away, left.
+    let b = s.window(41, Rect::new(30, 180, 60, 40));
+    assert_eq!(s.state.input.pointer_window, b, "mapped under the pointer");
+    s.request(Request::ConfigureWindow(ConfigureWindow {
+        window: b,
+        x: Some(200),
+        ..Default::default()
+    }));
+    assert_eq!(s.state.input.pointer_window, WindowId::ROOT, "moved away");
+    // A frame's grip brought under it shapes the pointer; unmapped, the shape goes.
+    // Frame of a 40x40 window at (14, 164): (10, 140) to (58, 208), grip at its corner.
+    let a = WindowId(make_id(7, 1));
+    s.request(Request::ConfigureWindow(ConfigureWindow {
+        window: a,
+        x: Some(14),
+        y: Some(164),
+        width: Some(40),
+        height: Some(40),
+        ..Default::default()
+    }));
+    s.motion(56, 206);
+    s.motion(50, 200);
+    s.state.update_cursor();
+    assert_eq!(s.state.input.pointer_window, a, "inside the window");
+    s.request(Request::ConfigureWindow(ConfigureWindow {
+        window: a,
+        x: Some(10),
+        y: Some(160),
+        ..Default::default()
+    }));
+    s.state.update_cursor();
+    assert_eq!(
+        s.state.input.cursor,
+        Cursor::NwseResize,
+        "the window moved so that its grip is under the still pointer"
+    );
+    s.request(Request::UnmapWindow(UnmapWindow { window: a }));
+    s.state.update_cursor();
+    assert_eq!(s.state.input.cursor, Cursor::Default, "unmapped");
+    assert_eq!(s.state.input.pointer_window, WindowId::ROOT);
+}

@@ -1,6 +1,7 @@
 //! `yperf`: an x11perf-like benchmark for a Yonder server. Each operation (named like
 //! x11perf's: `rect10`, `seg100`, `putimage500`, ...) runs for a fixed time and is reported
-//! in objects per second; `--latency N` measures round trips instead.
+//! in objects per second; `--latency N` measures round trips instead, and `--sweep`
+//! round trips as the number of windows grows (`sweep.rs`).
 //!
 //! Every timed run ends with a round trip, and the time until its reply is part of the
 //! run: what is measured is the server drawing, not the client buffering. Before each
@@ -8,9 +9,12 @@
 //! What one repetition sends per operation is listed in `ops.rs` (and by `--list`).
 
 mod ops;
+mod rtt;
+mod sweep;
 
 use clap::Parser;
 use ops::{Op, Prepared, OPS, SIDE};
+use rtt::RoundTrips;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
@@ -49,6 +53,14 @@ struct Args {
     /// measuring what a server with open but idle windows costs).
     #[arg(long, value_name = "N", conflicts_with_all = ["latency", "reps"])]
     still_windows: Option<u32>,
+    /// Map 32×32 windows, cumulatively, up to each of these counts in turn; after each,
+    /// time creating and mapping them and 50 round trips (see `sweep.rs`).
+    #[arg(long, value_delimiter = ',', value_name = "N,N",
+          conflicts_with_all = ["latency", "reps", "still_windows"])]
+    sweep: Vec<u32>,
+    /// With --sweep: the server's process id, to report its resident memory at each step.
+    #[arg(long, value_name = "PID", requires = "sweep")]
+    server_pid: Option<u32>,
     /// List the operations and what each counts, then exit.
     #[arg(long)]
     list: bool,
@@ -150,35 +162,18 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
-/// The `q`-quantile (0..=1) of sorted samples, nearest rank.
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    let i = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i]
-}
-
 fn latency(conn: &Connection, n: u32, json: bool) {
-    for _ in 0..n.min(100) {
-        conn.sync().unwrap_or_else(|e| die("yperf", e));
-    }
-    let mut samples: Vec<Duration> = (0..n.max(1))
-        .map(|_| {
-            let t = Instant::now();
-            conn.sync().unwrap_or_else(|e| die("yperf", e));
-            t.elapsed()
-        })
-        .collect();
-    samples.sort();
-    let us = |d: Duration| d.as_secs_f64() * 1e6;
-    let (p50, p99) = (us(quantile(&samples, 0.5)), us(quantile(&samples, 0.99)));
+    let rtt = RoundTrips::measure(conn, n.min(100), n);
+    let (p50, p99) = (rtt.p50_us(), rtt.p99_us());
     if json {
         println!(
             "{{\"latency\":{{\"round_trips\":{},\"p50_us\":{p50:.1},\"p99_us\":{p99:.1}}}}}",
-            samples.len()
+            rtt.len()
         );
     } else {
         println!(
             "round trips: {}  p50 {p50:.1} µs  p99 {p99:.1} µs",
-            samples.len()
+            rtt.len()
         );
     }
 }
@@ -187,15 +182,8 @@ fn still_windows(conn: &Connection, n: u32, hold: Duration) {
     let gc = conn.new_gc_id();
     conn.create_gc(gc, conn.root(), GcValues::default());
     for i in 0..n as i32 {
-        let win = conn.new_window_id();
-        let attrs = WindowAttributes {
-            background: Some(Color::rgb(0x406080 + (i as u32) * 0x020202)),
-            event_mask: None,
-            override_redirect: None,
-            cursor: None,
-        };
         let r = Rect::new((i % 10) * 120, (i / 10) * 150, 110, 140);
-        conn.create_window(win, conn.root(), r, attrs);
+        let win = sweep::create_top_level(conn, r, Color::rgb(0x406080 + (i as u32) * 0x020202));
         conn.set_title(win, &format!("still {i}"));
         conn.map_window(win);
         conn.poly_fill_rectangle(win, gc, &[Rect::new(10, 10, 40, 30)]);
@@ -242,6 +230,10 @@ fn main() {
     }
     if let Some(n) = args.still_windows {
         still_windows(&conn, n, Duration::from_secs_f64(args.time));
+        return;
+    }
+    if !args.sweep.is_empty() {
+        sweep::sweep(&conn, &args.sweep, args.server_pid, args.json);
         return;
     }
     let ops = selected(&args.only);

@@ -76,6 +76,8 @@ pub(crate) fn first_map(s: &mut State, w: WindowId) -> bool {
 /// managed window's new icon and new states; its type is read once, at the first map
 /// (EWMH asks apps to set it before).
 pub(crate) fn property_changed(s: &mut State, c: ClientId, w: WindowId, atom: Atom) {
+    // Its title may be another.
+    s.wm.restyle(w);
     if !s.wm.managed.contains_key(&w) || !may_steer(s, c, w) {
         return;
     }

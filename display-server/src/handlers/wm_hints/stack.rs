@@ -68,6 +68,10 @@ pub(crate) fn raise(s: &mut State, w: WindowId) {
 /// a lower layer when one is above it. For a window just mapped (its place among its
 /// own layer is its client's, or a restored checkpoint's) and one whose layer changed.
 pub(crate) fn fit_layer(s: &mut State, w: WindowId) {
+    if s.wm.layered.is_empty() {
+        // Every top-level is in the normal layer: they are in order wherever `w` is.
+        return;
+    }
     let Some((at, mine, others)) = place_of(s, w) else {
         return;
     };
@@ -123,6 +127,22 @@ fn others(s: &State, w: WindowId) -> Vec<Slot> {
         .collect()
 }
 
+/// The topmost mapped, non-override-redirect top-level above `w`, looking down from the
+/// top of the stack (none when `w` is above them all).
+fn topmost_other(s: &State, w: WindowId) -> Option<WindowId> {
+    let root = s.windows.get(&WindowId::ROOT)?;
+    root.children
+        .iter()
+        .rev()
+        .take_while(|c| **c != w)
+        .copied()
+        .find(|c| {
+            s.windows
+                .get(c)
+                .is_some_and(|x| x.mapped && !x.override_redirect)
+        })
+}
+
 /// Restacks `w` as `change` says, if it says anything.
 fn restack(s: &mut State, w: WindowId, change: Option<(StackMode, WindowId)>) {
     if let Some((mode, sibling)) = change {
@@ -140,6 +160,16 @@ fn restack(s: &mut State, w: WindowId, change: Option<(StackMode, WindowId)>) {
 
 /// Raises `w` alone to the top of its layer.
 fn raise_one(s: &mut State, w: WindowId) {
+    let top_level = s
+        .windows
+        .get(&w)
+        .is_some_and(|x| x.parent == WindowId::ROOT);
+    if s.wm.layered.is_empty() && top_level {
+        // One layer: above the topmost other one, found from the top.
+        let above = topmost_other(s, w);
+        restack(s, w, above.map(|sibling| (StackMode::Above, sibling)));
+        return;
+    }
     let Some((at, mine, others)) = place_of(s, w) else {
         return;
     };

@@ -33,6 +33,8 @@ pub(crate) fn set_states(s: &mut State, w: WindowId, want: WmStates) {
     let m = s.wm.managed.get_mut(&w).expect("checked");
     m.states = want;
     m.restore = want.any().then_some(home);
+    s.wm.relayer(w);
+    s.wm.restyle(w);
     // Where the frame was and is: the state may have taken it away or given it back.
     s.framebuffer.damage(crate::state::wm::frame_of(now));
     set_rect(s, w, target);

@@ -16,7 +16,7 @@ pub use yonder_protocol::hints::{Layer, SizeHints, WindowType, WmStates, WM_NORM
 use super::Window;
 use crate::command::Command;
 use crate::config::Peer;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -121,6 +121,28 @@ pub struct Wm {
     /// Where a move's worker thread hands its token to the state thread (None when no
     /// server runs around the state: unit tests).
     pub commands: Option<mpsc::Sender<Command>>,
+    /// The frames that may show something else now (see [`Wm::restyle`]):
+    /// `State::refresh_decorations` looks at these alone, so a burst of requests costs
+    /// what it changed, not every window on the screen.
+    pub stale: Stale,
+    /// The managed windows whose own layer is not the normal one (desktops, docks,
+    /// fullscreen windows...; [`Managed::layer`]): while there are none, every top-level is
+    /// in the normal layer, and mapping or raising a window needs no look at the others'
+    /// layers (`handlers::wm_hints::stack`).
+    pub layered: HashSet<WindowId>,
+}
+
+/// Which frames `State::refresh_decorations` must look at again. What a frame shows
+/// ([`DecorationKey`]) follows its window's title properties, size, mapping, states,
+/// close state, icon and menu (each change marks that window), and the focus (marking
+/// the top-levels it left and entered); the displays to move to and the tree's shape
+/// (reparenting, a restoration, the screen's size) concern every frame at once.
+#[derive(Default)]
+pub struct Stale {
+    /// Top-level windows to look at.
+    pub windows: HashSet<WindowId>,
+    /// Look at every managed window.
+    pub all: bool,
 }
 
 impl Wm {
@@ -134,7 +156,38 @@ impl Wm {
             alarm: None,
             peers: Vec::new(),
             commands: None,
+            stale: Stale::default(),
+            layered: HashSet::new(),
         }
+    }
+
+    /// Notes `w`'s own layer (after it was managed or its states changed).
+    pub fn relayer(&mut self, w: WindowId) {
+        match self.managed.get(&w).map(Managed::layer) {
+            Some(l) if l != Layer::Normal => self.layered.insert(w),
+            _ => self.layered.remove(&w),
+        };
+    }
+
+    /// Marks `w`'s frame to be looked at before the next composition (something it may
+    /// show changed).
+    pub fn restyle(&mut self, w: WindowId) {
+        if self.enabled && !self.stale.all {
+            self.stale.windows.insert(w);
+        }
+    }
+
+    /// Marks every frame to be looked at before the next composition.
+    pub fn restyle_all(&mut self) {
+        self.stale.all = true;
+        self.stale.windows.clear();
+    }
+
+    /// Takes the frames to look at: `None` for all of them.
+    pub fn take_stale(&mut self) -> Option<Vec<WindowId>> {
+        let all = std::mem::take(&mut self.stale.all);
+        let marked = std::mem::take(&mut self.stale.windows);
+        (!all).then(|| marked.into_iter().collect())
     }
 
     /// Refines a title-bar hit (`Title`) of `w`'s frame around `client` at `p`: the move
@@ -431,6 +484,8 @@ impl Wm {
         }
         let (framed, kind) = (m.framed(), m.kind);
         self.managed.insert(w, m);
+        self.relayer(w);
+        self.restyle(w);
         let centred = rect.origin() == Point::new(0, 0)
             && (over.is_some() || matches!(kind, WindowType::Dialog | WindowType::Splash));
         let area = over.unwrap_or(Rect::new(0, 0, screen.width, screen.height));
@@ -462,11 +517,14 @@ impl Wm {
         if let Some(m) = self.managed.get_mut(&w) {
             m.close = CloseState::Idle;
         }
+        self.restyle(w);
     }
 
     /// Hook: `w` is being destroyed (its frame's damage was taken with the window's).
     pub fn window_destroyed(&mut self, w: WindowId) {
         self.managed.remove(&w);
+        self.layered.remove(&w);
+        self.stale.windows.remove(&w);
         if let Some(d) = &mut self.drag {
             if d.kind.window() == Some(w) {
                 // The press still owns the button until it is released.
