@@ -132,8 +132,8 @@ pub use io::MAX_INCOMING_FRAME;
 pub use journal::Replay;
 pub use ready::Waker;
 pub use requests::{
-    DrawExt, InputExt, PropertyExt, RequestExt, ResourceExt, ShmExt, TransferExt, WindowExt,
-    SELECTION_CHUNK,
+    DrawExt, InputExt, PropertyExt, RequestExt, ResourceExt, SharedImage, SharedImageError, ShmExt,
+    TransferExt, WindowExt, SELECTION_CHUNK,
 };
 /// The wire protocol crate, re-exported so apps need only this one dependency: every
 /// message, event, reply and value type.

@@ -42,6 +42,11 @@ impl Mapping {
         ))
     }
 
+    /// The segment's bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
     /// The segment's bytes, to write pixels into.
     pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
         &mut self.map

@@ -139,7 +139,7 @@ requests! {
     34 => SetClipRectangles,
     35 => FreeGc,
     40 => ClearArea,
-    41 => CopyArea,
+    41 => CopyArea [FastDecode, FastEncode],
     42 => PolyPoint [Deferrable, FastDecode, FastEncode],
     43 => PolyLine [Deferrable, FastDecode, FastEncode],
     44 => PolySegment [Deferrable, FastDecode, FastEncode],
@@ -163,7 +163,7 @@ requests! {
     67 => ChangeSaveSet since 2,
     70 => ShmAttach since 3,
     71 => ShmDetach since 3,
-    72 => ShmPutImage since 3,
+    72 => ShmPutImage [FastDecode, FastEncode] since 3,
 }
 
 /// A check at compile time: the rows are in ascending order of opcode, each opcode once.

@@ -1,6 +1,6 @@
 //! Hand-written decoding of the hottest request bodies, the rows flagged `FastDecode` in
 //! [`crate::descriptor`]: the poly drawing requests (PolyPoint … FillPoly), PutImage,
-//! ChangeGc without values and Sync.
+//! ChangeGc without values, Sync, CopyArea and ShmPutImage.
 //!
 //! Why by hand: through serde every coordinate costs a visitor call and a marker
 //! dispatch, several hundred instructions per rectangle. Here each integer is one marker
@@ -13,10 +13,10 @@
 
 use crate::descriptor::Request;
 use crate::geometry::{Arc, Point, Rect, Segment};
-use crate::ids::{Drawable, GcId};
+use crate::ids::{Drawable, GcId, ShmSegment};
 use crate::request::{
-    ChangeGc, FillPoly, GcValues, ImageFormat, PolyArc, PolyFillArc, PolyFillRectangle, PolyLine,
-    PolyPoint, PolyRectangle, PolySegment, PutImage, Sync,
+    ChangeGc, CopyArea, FillPoly, GcValues, ImageFormat, PolyArc, PolyFillArc, PolyFillRectangle,
+    PolyLine, PolyPoint, PolyRectangle, PolySegment, PutImage, ShmPutImage, Sync,
 };
 
 /// A cursor over a MessagePack body. Every method returns `None` for anything but the
@@ -162,14 +162,7 @@ impl<'a> Reader<'a> {
         let dst = self.point()?;
         let width = self.u32()?;
         let height = self.u32()?;
-        let format = match self.byte()? {
-            0 => ImageFormat::Bgrx,
-            1 => ImageFormat::Rgba,
-            2 => ImageFormat::Png,
-            3 => ImageFormat::Jpeg,
-            4 => ImageFormat::Qoi,
-            _ => return None,
-        };
+        let format = self.image_format()?;
         let len = match self.byte()? {
             0xc4 => self.byte()? as usize,
             0xc5 => u16::from_be_bytes(self.bytes()?) as usize,
@@ -187,6 +180,48 @@ impl<'a> Reader<'a> {
             height,
             format,
             data,
+        })
+    }
+
+    /// An image format, a positive fixint.
+    #[inline(always)]
+    fn image_format(&mut self) -> Option<ImageFormat> {
+        Some(match self.byte()? {
+            0 => ImageFormat::Bgrx,
+            1 => ImageFormat::Rgba,
+            2 => ImageFormat::Png,
+            3 => ImageFormat::Jpeg,
+            4 => ImageFormat::Qoi,
+            _ => return None,
+        })
+    }
+
+    /// A CopyArea body: `[src, dst, gc, src_rect, dst_origin]`.
+    fn copy_area(&mut self) -> Option<CopyArea> {
+        self.array_of(5)?;
+        Some(CopyArea {
+            src: Drawable(self.u64()?),
+            dst: Drawable(self.u64()?),
+            gc: GcId(self.u64()?),
+            src_rect: self.rect()?,
+            dst_origin: self.point()?,
+        })
+    }
+
+    /// A ShmPutImage body: `[drawable, gc, dst, width, height, format, segment, offset,
+    /// stride]`.
+    fn shm_put_image(&mut self) -> Option<ShmPutImage> {
+        self.array_of(9)?;
+        Some(ShmPutImage {
+            drawable: Drawable(self.u64()?),
+            gc: GcId(self.u64()?),
+            dst: self.point()?,
+            width: self.u32()?,
+            height: self.u32()?,
+            format: self.image_format()?,
+            segment: ShmSegment(self.u32()?),
+            offset: self.u64()?,
+            stride: self.u32()?,
         })
     }
 
@@ -318,6 +353,8 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             })
         }
         PutImage::OPCODE => Request::PutImage(r.put_image()?),
+        CopyArea::OPCODE => Request::CopyArea(r.copy_area()?),
+        ShmPutImage::OPCODE => Request::ShmPutImage(r.shm_put_image()?),
         _ => return None,
     };
     debug_assert!(
@@ -415,6 +452,26 @@ mod tests {
                 height: 1,
                 format: ImageFormat::Bgrx,
                 data: vec![1, 2, 3, 4],
+            }
+            .into(),
+            CopyArea::OPCODE => CopyArea {
+                src: d,
+                dst: Drawable(9),
+                gc,
+                src_rect: Rect::new(-1, 2, 300, 4),
+                dst_origin: Point::new(70_000, -70_000),
+            }
+            .into(),
+            ShmPutImage::OPCODE => ShmPutImage {
+                drawable: d,
+                gc,
+                dst: Point::new(5, 6),
+                width: 10,
+                height: 20,
+                format: ImageFormat::Rgba,
+                segment: ShmSegment(0xC000_0001),
+                offset: 1 << 40,
+                stride: 4000,
             }
             .into(),
             _ => return None,

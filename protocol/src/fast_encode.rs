@@ -1,6 +1,7 @@
 //! Hand-written encoding of the rows flagged `FastEncode` in [`crate::descriptor`]: the
-//! poly drawing requests (PolyPoint … FillPoly) and a ChangeGc without values, straight
-//! from a slice of items into the
+//! poly drawing requests (PolyPoint … FillPoly), a ChangeGc without values, CopyArea and
+//! ShmPutImage (one-object requests whose serde encoding cost more than the server's
+//! work for a small copy or put), straight from a slice of items into the
 //! output buffer: no `Request` is built (so no copy of the items) and no serde call is
 //! made per coordinate.
 //!
@@ -190,7 +191,23 @@ pub fn poly_frame<T: PolyItem>(
     out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
 }
 
-/// Appends one request frame: the poly requests by hand, every other through serde.
+/// Appends a frame of at most `max` bytes (its header included) whose body `body`
+/// writes.
+#[inline(always)]
+fn fixed_frame(out: &mut Vec<u8>, max: usize, body: impl FnOnce(&mut Writer<'_>)) {
+    let start = out.len();
+    out.resize(start + max, 0);
+    let mut w = Writer::new(&mut out[start..]);
+    w.put(&[0; HEADER_LEN]);
+    body(&mut w);
+    let written = w.len;
+    out.truncate(start + written);
+    let len = (written - HEADER_LEN) as u32;
+    out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
+}
+
+/// Appends one request frame: the rows flagged `FastEncode` by hand, every other through
+/// serde.
 pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
     let code = req.code();
     match req {
@@ -203,21 +220,35 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         Request::PolyFillArc(r) => poly_frame(code, r.drawable, r.gc, &r.arcs, out),
         Request::FillPoly(r) => poly_frame(code, r.drawable, r.gc, &r.points, out),
         // A no-op ChangeGc (ten nils): x11perf's noop, and common in apps that reset a GC.
-        Request::ChangeGc(r) if r.values == GcValues::default() => {
-            let start = out.len();
-            // At most 4 + 3 + 9 + 1 + 10 = 27 bytes.
-            out.resize(start + 27, 0);
-            let mut w = Writer::new(&mut out[start..]);
-            w.put(&[0; HEADER_LEN]);
+        // At most 4 + 3 + 9 + 1 + 10 = 27 bytes.
+        Request::ChangeGc(r) if r.values == GcValues::default() => fixed_frame(out, 27, |w| {
             w.put(&[0x92, code, 0x92]);
             w.uint(r.gc.0);
             w.put(&[0x9a]);
             w.put(&[0xc0; 10]);
-            let written = w.len;
-            out.truncate(start + written);
-            let len = (written - HEADER_LEN) as u32;
-            out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
-        }
+        }),
+        // At most 4 + 3 + 3·9 + 21 + 11 = 66 bytes.
+        Request::CopyArea(r) => fixed_frame(out, 66, |w| {
+            w.put(&[0x92, code, 0x95]);
+            w.uint(r.src.0);
+            w.uint(r.dst.0);
+            w.uint(r.gc.0);
+            r.src_rect.write(w);
+            r.dst_origin.write(w);
+        }),
+        // At most 4 + 3 + 2·9 + 11 + 2·5 + 1 + 5 + 9 + 5 = 66 bytes.
+        Request::ShmPutImage(r) => fixed_frame(out, 66, |w| {
+            w.put(&[0x92, code, 0x99]);
+            w.uint(r.drawable.0);
+            w.uint(r.gc.0);
+            r.dst.write(w);
+            w.uint(r.width as u64);
+            w.uint(r.height as u64);
+            w.uint(r.format as u64);
+            w.uint(r.segment.0 as u64);
+            w.uint(r.offset);
+            w.uint(r.stride as u64);
+        }),
         other => return encode_frame(other, out),
     }
     debug_assert!(

@@ -17,7 +17,7 @@ use yonder_protocol::frame::encode_frame;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::message::{decode_request, decode_request_via_serde};
 use yonder_protocol::request::*;
-use yonder_protocol::{Drawable, GcId, Request, Segment, REQUESTS};
+use yonder_protocol::{Drawable, GcId, Request, Segment, ShmSegment, REQUESTS};
 
 /// The hot opcodes (the table's `FastDecode` rows: Sync, ChangeGc, the poly requests,
 /// PutImage) and their known neighbours.
@@ -297,6 +297,42 @@ fn hot_request() -> impl Strategy<Value = Request> {
             values: GcValues::default()
         })),
         Just(Request::Sync(Sync {})),
+        (ids.clone(), any::<u64>(), rect(), point()).prop_map(
+            |((src, gc), dst, src_rect, dst_origin)| Request::CopyArea(CopyArea {
+                src,
+                dst: Drawable(dst),
+                gc,
+                src_rect,
+                dst_origin,
+            })
+        ),
+        (
+            ids.clone(),
+            point(),
+            (
+                any::<u32>(),
+                any::<u32>(),
+                any::<u32>(),
+                any::<u64>(),
+                any::<u32>()
+            ),
+            prop::sample::select(vec![ImageFormat::Bgrx, ImageFormat::Rgba, ImageFormat::Qoi]),
+        )
+            .prop_map(
+                |((drawable, gc), dst, (width, height, segment, offset, stride), format)| {
+                    Request::ShmPutImage(ShmPutImage {
+                        drawable,
+                        gc,
+                        dst,
+                        width,
+                        height,
+                        format,
+                        segment: ShmSegment(segment),
+                        offset,
+                        stride,
+                    })
+                }
+            ),
         (
             ids,
             point(),

@@ -161,7 +161,13 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
     let area = pixmap_rect(pm);
     let pw = pm.width();
     let data = pm.data_mut();
-    let direct = img.format() == ImageFormat::Bgrx && matches!(s.op, Op::Over | Op::Source);
+    // Opaque pixels replace what is under them: Bgrx rows are swizzled straight into
+    // place, and Rgba rows whose alpha is all 255 (the storage's own bytes, since
+    // premultiplying by 255 changes nothing) are copied as they are (the test reads the
+    // row once more, from the cache).
+    let replaces = matches!(s.op, Op::Over | Op::Source);
+    let direct = img.format() == ImageFormat::Bgrx && replaces;
+    let storage = img.format() == ImageFormat::Rgba && replaces;
     with_scratch(|row_buf| {
         region.for_pieces(area, IRect::new(x, y, w, h), |p| {
             // Inside the image: `p` lies within `x..x+w` × `y..y+h`.
@@ -176,6 +182,8 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
                 };
                 if direct {
                     swap_red_blue(src, dst, 255);
+                } else if storage && row_opaque(src) {
+                    dst.copy_from_slice(src);
                 } else {
                     row_buf.clear();
                     row_buf.resize(src.len(), 0);

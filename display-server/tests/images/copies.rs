@@ -156,3 +156,49 @@ fn overlapping_copies_and_copies_from_partly_outside_read_back_exactly() {
         assert_eq!(read_bgrx(&c, win, Rect::new(0, 0, ww, wh)), model, "{r:?}");
     }
 }
+
+#[test]
+fn opaque_rgba_rows_land_exactly_and_translucent_ones_blend() {
+    let s = TestServer::start();
+    let c = client(&s);
+    c.set_image_options(ImageOptions {
+        shared_memory: false,
+        compression: Compression::Never,
+    });
+    let w = window(&c, Rect::new(0, 0, 100, 40), 0xffffff, EventMask::EMPTY);
+    let g = gc(&c, w, 0);
+    // 64x12 RGBA: every third row half transparent, the others opaque.
+    let rgba: Vec<u8> = (0..64 * 12u32)
+        .flat_map(|i| {
+            let a = if (i / 64) % 3 == 1 { 128 } else { 255 };
+            [(i % 200) as u8, (i / 64 * 20) as u8, 40, a]
+        })
+        .collect();
+    c.put_image(
+        w,
+        g,
+        Point::new(3, 2),
+        64,
+        12,
+        ImageFormat::Rgba,
+        rgba.clone(),
+    );
+    let back = c
+        .get_image(w, Rect::new(3, 2, 64, 12), ImageFormat::Rgba)
+        .reply()
+        .unwrap()
+        .data;
+    for (row, (got, put)) in back.chunks(64 * 4).zip(rgba.chunks(64 * 4)).enumerate() {
+        if row % 3 == 1 {
+            // Over white: each channel lies between the source's and 255, alpha 255.
+            for (g, p) in got.chunks(4).zip(put.chunks(4)) {
+                assert_eq!(g[3], 255, "row {row}");
+                for k in 0..3 {
+                    assert!(g[k] > p[k] && g[k] < 255, "row {row}: {g:?} from {p:?}");
+                }
+            }
+        } else {
+            assert_eq!(got, put, "opaque row {row} lands as it was");
+        }
+    }
+}

@@ -12,7 +12,7 @@ mod shm;
 
 use std::os::fd::OwnedFd;
 use yonder::prelude::*;
-use yonder::{Compression, ConnectOptions, Connection, ImageOptions, ReplyError};
+use yonder::{Compression, ConnectOptions, Connection, ImageOptions, ReplyError, SharedImage};
 use yonder_protocol::request::{GcValues, ImageFormat, PutImage, ShmAttach, ShmPutImage};
 use yonder_protocol::{
     Drawable, ErrorCode, GcId, PixmapId, Rect, Request, ShmSegment, SHM_EXTENSION,

@@ -199,6 +199,61 @@ fn images_before_the_setup_and_small_images_go_in_the_request() {
     assert_eq!((stats.shared_memory, stats.plain), (0, 2));
 }
 
+/// Puts a 64x32 shared image whole, then part of it changed, into a window of `c`; checks
+/// what the window shows after each.
+fn put_shared_image_twice(c: &Connection, shared: bool) {
+    let w = window(c, Rect::new(0, 0, 300, 200), 0xffffff, EventMask::EMPTY);
+    let g = gc(c, w, 0);
+    let mut image = SharedImage::new(c, 64, 32, ImageFormat::Bgrx).unwrap();
+    assert_eq!(image.is_shared(), shared);
+    let first = picture(64, 32, 3);
+    image.pixels_mut(c).unwrap().copy_from_slice(&first);
+    image.put(c, w, g, Point::new(5, 6));
+    // Written again at once: the library waits until the server has read the first put.
+    let second = picture(64, 32, 4);
+    image.pixels_mut(c).unwrap().copy_from_slice(&second);
+    image.put_part(c, w, g, Rect::new(10, 4, 20, 8), Point::new(100, 50));
+    assert_eq!(
+        read_bgrx(c, w, Rect::new(5, 6, 64, 32)),
+        opaque(&first),
+        "the first put shows the pixels as they were when it was made"
+    );
+    let part: Vec<u8> = (4..12)
+        .flat_map(|y| second[(y * 64 + 10) * 4..(y * 64 + 30) * 4].to_vec())
+        .collect();
+    assert_eq!(read_bgrx(c, w, Rect::new(100, 50, 20, 8)), opaque(&part));
+    image.free(c);
+    assert!(c.sync().is_ok(), "the connection goes on");
+}
+
+#[test]
+fn a_shared_image_is_put_where_its_pixels_are() {
+    let s = TestServer::start();
+    let c = client(&s);
+    put_shared_image_twice(&c, true);
+    let stats = c.image_stats();
+    assert_eq!(
+        (stats.shared_memory, stats.plain),
+        (0, 0),
+        "no copy through put_image"
+    );
+}
+
+#[test]
+fn without_shared_memory_a_shared_image_travels_in_the_request() {
+    let s = TestServer::start_with(|cfg| cfg.shm = false);
+    let c = client(&s);
+    put_shared_image_twice(&c, false);
+    assert!(matches!(
+        SharedImage::new(&c, 0, 5, ImageFormat::Bgrx),
+        Err(yonder::SharedImageError::Size(0, 5))
+    ));
+    assert!(matches!(
+        SharedImage::new(&c, 5, 5, ImageFormat::Png),
+        Err(yonder::SharedImageError::Format(ImageFormat::Png))
+    ));
+}
+
 #[test]
 fn without_the_extension_images_fall_back_to_the_socket() {
     let s = TestServer::start_with(|cfg| cfg.shm = false);

@@ -8,7 +8,8 @@
 //! line per request, counted in characters.
 
 use yonder::prelude::*;
-use yonder::Connection;
+use yonder::{Connection, SharedImage};
+use yonder_apps::die;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::request::{GcValues, ImageFormat};
 use yonder_protocol::{GcId, PixmapId, Point, Rect, Segment, WindowId};
@@ -135,7 +136,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "putimage10",
-        what: "PutImage 10x10 Bgrx, pixels in the request",
+        what: "PutImage 10x10 Rgba opaque, pixels in the request",
         kind: Kind::PutImage {
             size: 10,
             shm: false,
@@ -143,7 +144,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "putimage100",
-        what: "PutImage 100x100 Bgrx, pixels in the request",
+        what: "PutImage 100x100 Rgba opaque, pixels in the request",
         kind: Kind::PutImage {
             size: 100,
             shm: false,
@@ -151,7 +152,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "putimage500",
-        what: "PutImage 500x500 Bgrx, pixels in the request",
+        what: "PutImage 500x500 Rgba opaque, pixels in the request",
         kind: Kind::PutImage {
             size: 500,
             shm: false,
@@ -159,7 +160,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "shmput10",
-        what: "PutImage 10x10 Bgrx, shared memory allowed",
+        what: "ShmPutImage 10x10 Rgba opaque from a SharedImage (written once, as x11perf's)",
         kind: Kind::PutImage {
             size: 10,
             shm: true,
@@ -167,7 +168,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "shmput100",
-        what: "PutImage 100x100 Bgrx, shared memory allowed",
+        what: "ShmPutImage 100x100 Rgba opaque from a SharedImage (written once, as x11perf's)",
         kind: Kind::PutImage {
             size: 100,
             shm: true,
@@ -175,7 +176,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "shmput500",
-        what: "PutImage 500x500 Bgrx, shared memory allowed",
+        what: "ShmPutImage 500x500 Rgba opaque from a SharedImage (written once, as x11perf's)",
         kind: Kind::PutImage {
             size: 500,
             shm: true,
@@ -203,6 +204,10 @@ pub const OPS: &[Op] = &[
     },
 ];
 
+/// The format of the images put: opaque RGBA, the order the server keeps pixels in, as
+/// x11perf puts its images in the screen's own format (ZPixmap at the screen's depth).
+const PUT_FORMAT: ImageFormat = ImageFormat::Rgba;
+
 /// The prepared data of one operation and the resources it draws with.
 pub struct Prepared {
     kind: Kind,
@@ -217,6 +222,9 @@ pub struct Prepared {
     arcs: Vec<Arc>,
     text: String,
     image: Vec<u8>,
+    /// The shm ops' image, in memory shared with the server (written once, as x11perf's
+    /// MIT-SHM image is).
+    shared: Option<SharedImage>,
     /// Positions visited in turn by one-object requests.
     spots: Vec<Point>,
     rep: usize,
@@ -248,6 +256,7 @@ impl Prepared {
             arcs: Vec::new(),
             text: String::new(),
             image: Vec::new(),
+            shared: None,
             spots: Vec::new(),
             rep: 0,
         };
@@ -324,7 +333,7 @@ impl Prepared {
                 p.image = (0..s * s)
                     .flat_map(|i| {
                         let (x, y) = ((i % s) as u8, (i / s) as u8);
-                        [x, y, x ^ y, 0]
+                        [x, y, x ^ y, 255]
                     })
                     .collect();
                 p.spots = grid(64, size, 3);
@@ -345,7 +354,7 @@ impl Prepared {
 
     /// Sets up what the operation needs beyond its data: the font size of the GCs for
     /// text, how raw images travel for images.
-    pub fn configure(&self, conn: &Connection) {
+    pub fn configure(&mut self, conn: &Connection) {
         match self.kind {
             Kind::Text { px } => {
                 for gc in self.gcs {
@@ -356,11 +365,23 @@ impl Prepared {
                     conn.change_gc(gc, values);
                 }
             }
-            Kind::PutImage { shm, .. } => conn.set_image_options(yonder::ImageOptions {
-                shared_memory: shm,
-                // Never compressed: the pixels travel as they are, as X's do.
-                compression: yonder::Compression::Never,
-            }),
+            Kind::PutImage { shm, size } => {
+                conn.set_image_options(yonder::ImageOptions {
+                    shared_memory: shm,
+                    // Never compressed: the pixels travel as they are, as X's do.
+                    compression: yonder::Compression::Never,
+                });
+                if shm {
+                    let s = size as u32;
+                    let mut image = SharedImage::new(conn, s, s, PUT_FORMAT)
+                        .unwrap_or_else(|e| die("yperf", e));
+                    image
+                        .pixels_mut(conn)
+                        .unwrap_or_else(|e| die("yperf", e))
+                        .copy_from_slice(&self.image);
+                    self.shared = Some(image);
+                }
+            }
             _ => {}
         }
     }
@@ -420,12 +441,20 @@ impl Prepared {
                 conn.draw_text(self.win, gc, o, &self.text);
                 self.text.len() as u64
             }
+            Kind::PutImage { .. } if self.shared.is_some() => {
+                let o = spot(&self.spots, self.rep);
+                // Put from where the pixels are, as x11perf's XShmPutImage does.
+                if let Some(image) = &mut self.shared {
+                    image.put(conn, self.win, gc, o);
+                }
+                1
+            }
             Kind::PutImage { size, .. } => {
                 let o = spot(&self.spots, self.rep);
                 let s = size as u32;
                 // The pixels are written once, where the library wants them (the frame or
                 // the shared segment), as Xlib copies the client's image once.
-                conn.put_image_with(self.win, gc, o, s, s, ImageFormat::Bgrx, |buf| {
+                conn.put_image_with(self.win, gc, o, s, s, PUT_FORMAT, |buf| {
                     buf.copy_from_slice(&self.image)
                 });
                 1
