@@ -24,6 +24,21 @@ for op in noop rect10 putimage100; do
 done
 check "$out/vs-x11" "^\| Unix socket \| $num µs \| $num µs \| $num µs \| $num µs \|$" "the Unix-socket latency row"
 check "$out/vs-x11" "^\| TCP \(127.0.0.1\) \| $num µs \| $num µs \| $num µs \| $num µs \|$" "the TCP latency row"
+for w in 100 300; do
+    check "$out/vs-x11" "^\| $w \| $num µs \| $num µs \| $num µs \| $num / $num / $num ms \| $num / $num / $num MiB \|$" "the sweep's $w-window row"
+done
+check "$out/vs-x11" "^Yonder with the window manager $num×, without it $num×, Xvfb $num×\.$" "the sweep's flatness line"
+# Its parts: bytes on the wire, many clients, interactive latency.
+for op in noop rect10 putimage100; do
+    check "$out/vs-x11" "^\| $op \| $num \| $num \| $num× \|$" "the $op bytes row"
+done
+for k in 1 2; do
+    check "$out/vs-x11" "^\| rect500 \| $k \| $num( [kM])? \| $num( [kM])? \| $num× \| $num× \|$" "the rect500 row for $k clients"
+done
+for input in 'key \(`xdotool key a`\)' 'click \(`xdotool click 1`\)' 'key within a refresh of the last change'; do
+    check "$out/vs-x11" "^\| $input \| $num ms \| $num ms \| $num ms \| $num ms \|$" "the interactive '$input' row"
+done
+check "$out/vs-x11" "^Yonder's p99 within one refresh interval of X11's p99: key (yes|NO) " "the refresh-interval line"
 
 echo "== bench/latency.sh --smoke"
 bench/latency.sh --smoke | tee "$out/latency"

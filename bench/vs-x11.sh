@@ -8,10 +8,17 @@
 # and Xvfb), one at a time.
 #
 #   bench/vs-x11.sh [--rounds N] [--time SECONDS] [--only op,op] [--latency N] [--core C]
-#                   [--idle SECONDS] [--sweep N,N,...|none] [--smoke]
+#                   [--idle SECONDS] [--sweep N,N,...|none] [--parts P,P,...|none] [--smoke]
 #
-# Defaults: 3 rounds of 2 s per op, 20000 round trips, 10 s per idle-CPU figure, core 0,
-# a sweep over 100,1000,5000,10000 windows; about 6 minutes once built, plus the sweep's.
+# After its own tables it prints the sections of its sibling scripts (--parts, default
+# all of them): bytes (vs-x11-bytes.sh, bytes on the wire per object), clients
+# (vs-x11-clients.sh, many clients at once on both cores) and interactive
+# (vs-x11-interactive.sh, input to pixels on a real screen); each runs its own servers
+# after this script's are gone, and gets --smoke with this script's.
+#
+# Defaults: 5 rounds of 2 s per op, 20000 round trips, 10 s per idle-CPU figure, core 0,
+# a sweep over 100,1000,5000,10000 windows; about 10 minutes once built, plus the sweep
+# and the parts.
 # --smoke (CI) is one round of 0.2 s of noop, rect10 and putimage100, 200 round trips,
 # 1 s of idle and a sweep over 100,300 windows: it checks that everything runs and the
 # tables come out, and its figures mean nothing.
@@ -21,13 +28,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-ROUNDS=3
+ROUNDS=5
 TIME=2
 ONLY=""
 LATENCY=20000
 CORE=0
 IDLE=10
 SWEEP=100,1000,5000,10000
+PARTS=bytes,clients,interactive
+SMOKE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift 2 ;;
@@ -37,9 +46,10 @@ while [ $# -gt 0 ]; do
         --core) CORE=$2; shift 2 ;;
         --idle) IDLE=$2; shift 2 ;;
         --sweep) SWEEP=$2; shift 2 ;;
+        --parts) PARTS=$2; shift 2 ;;
         --smoke) ROUNDS=1; TIME=0.2; ONLY=noop,rect10,putimage100; LATENCY=200; IDLE=1
-                 SWEEP=100,300; shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+                 SWEEP=100,300; SMOKE=--smoke; shift ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) echo "vs-x11: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -319,4 +329,21 @@ if [ "$SWEEP" != none ]; then
     echo
     echo "Memory per window, the RSS growth from $FIRST to $LAST windows over the windows added:"
     echo "Yonder with the window manager $(per_window wm "$FIRST" "$LAST"), without it $(per_window nowm "$FIRST" "$LAST"), Xvfb $(per_window x11 "$FIRST" "$LAST")."
+fi
+
+# --- the sibling scripts' sections ------------------------------------------------------
+# Run last, one after the other, with this script's servers gone: each starts its own.
+# A part that cannot run says so on stderr and leaves its section out; the rest go on.
+if [ "$PARTS" != none ]; then
+    for part in $(echo "$PARTS" | tr ',' ' '); do
+        case "$part" in
+            bytes) args=(bench/vs-x11-bytes.sh --section) ;;
+            clients) args=(bench/vs-x11-clients.sh) ;;
+            interactive) args=(bench/vs-x11-interactive.sh) ;;
+            *) echo "vs-x11: unknown part $part" >&2; continue ;;
+        esac
+        echo "vs-x11: $part" >&2
+        echo
+        "${args[@]}" $SMOKE || echo "vs-x11: the $part part did not run" >&2
+    done
 fi

@@ -11,7 +11,9 @@ direction; with --shared-rate too, all connections share that link (one queue ea
 as on one real line) instead of each having a link of that rate to itself.
 Half-closes travel with the same delay. With --stats FILE, the bytes carried so far (all
 connections) are kept in FILE as one line `UP DOWN` (client to target, target to client),
-rewritten at most every 50 ms while they change.
+rewritten at most every 50 ms while they change. With --conn-log FILE, each connection
+appends a line `UP DOWN` to FILE with its own bytes once both its directions have ended:
+exact figures per connection, for a client run to its end (bench/vs-x11-bytes.sh).
 Standard library only; runs until killed (or --max-seconds pass). Prints `listening PORT`
 once it accepts connections.
 """
@@ -48,12 +50,15 @@ class Link:
 
 async def pump(reader, writer, delay, link):
     """Copies reader to writer, each chunk `delay` seconds after it was read (and after
-    `link` has carried it)."""
+    `link` has carried it). Returns the number of bytes read."""
     queue = asyncio.Queue()
+    read = 0
 
     async def read_side():
+        nonlocal read
         while True:
             data = await reader.read(1 << 16)
+            read += len(data)
             now = link.carry(len(data), time.monotonic())
             queue.put_nowait((now + delay, data))
             if not data:
@@ -76,10 +81,12 @@ async def pump(reader, writer, delay, link):
         await asyncio.gather(read_side(), write_side())
     except (ConnectionError, OSError):
         pass
+    return read
 
 
-async def serve(client_reader, client_writer, target, delay, links):
-    """Forwards one connection; `links()` gives its two directions (up, down)."""
+async def serve(client_reader, client_writer, target, delay, links, conn_log):
+    """Forwards one connection; `links()` gives its two directions (up, down). With
+    `conn_log`, appends the connection's `UP DOWN` to that file when it has ended."""
     host, port = target
     try:
         server_reader, server_writer = await asyncio.open_connection(host, port)
@@ -92,12 +99,16 @@ async def serve(client_reader, client_writer, target, delay, links):
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     up, down = links()
-    await asyncio.gather(
+    carried = await asyncio.gather(
         pump(client_reader, server_writer, delay, up),
         pump(server_reader, client_writer, delay, down),
     )
     for w in (client_writer, server_writer):
         w.close()
+    if conn_log:
+        # One short append: a reader never sees half a line.
+        with open(conn_log, "a") as f:
+            f.write(f"{carried[0]} {carried[1]}\n")
 
 
 async def write_stats(path):
@@ -124,6 +135,8 @@ async def main():
     ap.add_argument("--max-seconds", type=float, default=0, help="exit after this long (0: never)")
     ap.add_argument("--stats", metavar="FILE",
                     help="keep the bytes carried so far in FILE: `UP DOWN`")
+    ap.add_argument("--conn-log", metavar="FILE",
+                    help="append `UP DOWN` to FILE for each connection when it ends")
     args = ap.parse_args()
     host, _, port = args.target.rpartition(":")
     target = (host or "127.0.0.1", int(port))
@@ -132,7 +145,7 @@ async def main():
     shared = (Link(rate, 0), Link(rate, 1))
     links = (lambda: shared) if args.shared_rate else (lambda: (Link(rate, 0), Link(rate, 1)))
     server = await asyncio.start_server(
-        lambda r, w: serve(r, w, target, delay, links), "127.0.0.1", args.listen
+        lambda r, w: serve(r, w, target, delay, links, args.conn_log), "127.0.0.1", args.listen
     )
     if args.stats:
         # Kept referenced: the loop holds its tasks only weakly.
