@@ -83,52 +83,34 @@ for f in "$SERVER" "$YPERF"; do
 done
 
 # --- servers and proxies ----------------------------------------------------------------
-TMP=$(mktemp -d)
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+# $tmp, pids, the cleanup at exit and free_port.
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 Xvfb -displayfd 3 -screen 0 1280x800x24 -listen tcp -nolisten unix-abstract \
-    3>"$TMP/xdisplay" >"$TMP/xvfb.log" 2>&1 &
-PIDS="$PIDS $!"
+    3>"$tmp/xdisplay" >"$tmp/xvfb.log" 2>&1 &
+pids+=($!)
 "$SERVER" --headless 1280x800 --no-window-manager --listen tcp --tcp-addr 127.0.0.1 \
-    --socket-dir "$TMP/s" --cookie-file "$TMP/cookies" >"$TMP/yonder.out" 2>"$TMP/yonder.log" &
-PIDS="$PIDS $!"
+    --socket-dir "$tmp/s" --cookie-file "$tmp/cookies" >"$tmp/yonder.out" 2>"$tmp/yonder.log" &
+pids+=($!)
 for _ in $(seq 100); do
-    [ -s "$TMP/xdisplay" ] && grep -q YONDER_DISPLAY "$TMP/yonder.out" && break
+    [ -s "$tmp/xdisplay" ] && grep -q YONDER_DISPLAY "$tmp/yonder.out" && break
     sleep 0.1
 done
-XN=$(head -1 "$TMP/xdisplay" 2>/dev/null || true)
-YN=$(sed -n 's/^YONDER_DISPLAY=://p' "$TMP/yonder.out")
-[ -n "$XN" ] && [ -n "$YN" ] || { echo "vs-x11-bytes: a server did not start" >&2; cat "$TMP"/*.log >&2; exit 1; }
-YCOOKIE=$("$SERVER" --print-cookie ":$YN" --cookie-file "$TMP/cookies" | awk '{print $2}')
+XN=$(head -1 "$tmp/xdisplay" 2>/dev/null || true)
+YN=$(sed -n 's/^YONDER_DISPLAY=://p' "$tmp/yonder.out")
+[ -n "$XN" ] && [ -n "$YN" ] || { echo "vs-x11-bytes: a server did not start" >&2; cat "$tmp"/*.log >&2; exit 1; }
+YCOOKIE=$("$SERVER" --print-cookie ":$YN" --cookie-file "$tmp/cookies" | awk '{print $2}')
 
-# A free TCP port on 127.0.0.1 at or above $1.
-free_port() {
-    python3 - "$1" <<'PY'
-import socket, sys
-p = int(sys.argv[1])
-while True:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", p)); print(p); break
-        except OSError:
-            p += 1
-PY
-}
 # name listen-port target-port: a proxy without delay whose log gets a line `UP DOWN` per
-# connection as it ends ($TMP/NAME.conns).
+# connection as it ends ($tmp/NAME.conns).
 proxy() {
-    : >"$TMP/$1.conns"
+    : >"$tmp/$1.conns"
     python3 "$PROXY" --listen "$2" --target "127.0.0.1:$3" --delay-ms 0 \
-        --conn-log "$TMP/$1.conns" >"$TMP/$1.proxy" 2>&1 &
-    PIDS="$PIDS $!"
-    for _ in $(seq 100); do grep -q listening "$TMP/$1.proxy" && return 0; sleep 0.05; done
-    echo "vs-x11-bytes: the $1 proxy did not start" >&2; cat "$TMP/$1.proxy" >&2; exit 1
+        --conn-log "$tmp/$1.conns" >"$tmp/$1.proxy" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do grep -q listening "$tmp/$1.proxy" && return 0; sleep 0.05; done
+    echo "vs-x11-bytes: the $1 proxy did not start" >&2; cat "$tmp/$1.proxy" >&2; exit 1
 }
 # Display numbers as protocol.md §2.1 and X map them to ports: X11 6000 + N, Yonder 7100 + N.
 XPORT=$(free_port 6100)
@@ -143,7 +125,7 @@ YVIA=127.0.0.1:$((YPORT - 7100))
 # log's only line and empties the log for the next (callers run it in a subshell: no
 # state is kept). After a failed run a second is enough: its client may not have connected.
 next_conn() {
-    local log=$TMP/$1.conns line
+    local log=$tmp/$1.conns line
     for _ in $(seq $((${2:-10} * 20))); do
         line=$(head -1 "$log")
         if [ -n "$line" ]; then
@@ -199,7 +181,7 @@ NSYNC=$(( 2 * A + $(syncs $((2 * A))) - A - $(syncs "$A") ))
 SYNC_UP=$(awk -v a="$u1" -v b="$u2" -v n="$NSYNC" 'BEGIN { printf "%.3f", (b - a) / n }')
 SYNC_DOWN=$(awk -v a="$d1" -v b="$d2" -v n="$NSYNC" 'BEGIN { printf "%.3f", (b - a) / n }')
 if [ "$u1" = 0 ] || [ "$u2" = 0 ]; then
-    echo "vs-x11-bytes: yperf does not run over TCP" >&2; cat "$TMP/yonder.log" >&2; exit 1
+    echo "vs-x11-bytes: yperf does not run over TCP" >&2; cat "$tmp/yonder.log" >&2; exit 1
 fi
 
 # --- the ops ----------------------------------------------------------------------------
