@@ -156,6 +156,16 @@ impl<'a> Reader<'a> {
     /// A PutImage body: through serde its bytes were read into a growing buffer and
     /// then copied again; here they are copied once, from the frame.
     fn put_image(&mut self) -> Option<PutImage> {
+        let (mut put, len) = self.put_image_head()?;
+        let end = self.pos.checked_add(len)?;
+        put.data = self.buf.get(self.pos..end)?.to_vec();
+        self.pos = end;
+        Some(put)
+    }
+
+    /// A PutImage body up to its pixels: the request without them, and their length (the
+    /// reader is then at their first byte).
+    fn put_image_head(&mut self) -> Option<(PutImage, usize)> {
         self.array_of(7)?;
         let drawable = Drawable(self.u64()?);
         let gc = GcId(self.u64()?);
@@ -169,18 +179,16 @@ impl<'a> Reader<'a> {
             0xc6 => u32::from_be_bytes(self.bytes()?) as usize,
             _ => return None,
         };
-        let end = self.pos.checked_add(len)?;
-        let data = self.buf.get(self.pos..end)?.to_vec();
-        self.pos = end;
-        Some(PutImage {
+        let put = PutImage {
             drawable,
             gc,
             dst,
             width,
             height,
             format,
-            data,
-        })
+            data: Vec::new(),
+        };
+        Some((put, len))
     }
 
     /// An image format, a positive fixint.
@@ -272,6 +280,21 @@ impl<'a> Reader<'a> {
         // One comparison of the ten bytes, not a loop over them.
         (self.bytes::<10>()? == [0xc0; 10]).then(GcValues::default)
     }
+}
+
+/// Where the pixels of a PutImage frame body are, read from its first bytes alone
+/// (`prefix`; the pixels need not have arrived): the request without its pixels, and
+/// their offset and length in the body. For a reader that receives a large image's pixels
+/// straight into their own buffer. None unless `prefix` holds the whole head of the plain
+/// form of a PutImage body (the pixels then go the usual way).
+pub fn put_image_head(prefix: &[u8]) -> Option<(PutImage, usize, usize)> {
+    let rest = match prefix {
+        [0x92, op, rest @ ..] if *op == PutImage::OPCODE => rest,
+        _ => return None,
+    };
+    let mut r = Reader { buf: rest, pos: 0 };
+    let (put, len) = r.put_image_head()?;
+    Some((put, 2 + r.pos, len))
 }
 
 /// Decodes the body (`rest`: the bytes after the opcode) of a request with `opcode`, if
@@ -486,5 +509,33 @@ mod tests {
             assert_eq!(body[..2], [0x92, d.opcode], "{}", d.name);
             assert_eq!(decode_hot(d.opcode, &body[2..]), Some(req), "{}", d.name);
         }
+    }
+
+    #[test]
+    fn a_put_images_head_says_where_its_pixels_are_before_they_arrive() {
+        let Some(Request::PutImage(put)) = sample(PutImage::OPCODE).map(|r| match r {
+            Request::PutImage(mut p) => {
+                p.data = (0..70_000u32).map(|i| i as u8).collect();
+                Request::PutImage(p)
+            }
+            other => other,
+        }) else {
+            panic!("a PutImage sample")
+        };
+        let body = rmp_serde::to_vec(&Request::PutImage(put.clone())).unwrap();
+        let (head, at, len) = put_image_head(&body[..40]).expect("the head is in 40 bytes");
+        assert_eq!((at + len, len), (body.len(), put.data.len()));
+        assert_eq!(&body[at..], &put.data[..]);
+        assert_eq!(
+            PutImage {
+                data: put.data.clone(),
+                ..head
+            },
+            put
+        );
+        // Cut inside the head, or another request: no answer.
+        assert!(put_image_head(&body[..5]).is_none());
+        let sync = rmp_serde::to_vec(&Request::Sync(Sync {})).unwrap();
+        assert!(put_image_head(&sync).is_none());
     }
 }

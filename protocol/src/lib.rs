@@ -53,6 +53,7 @@ pub use descriptor::{
 };
 pub use error::{ErrorCode, ProtocolError};
 pub use event::Event;
+pub use fast_decode::put_image_head;
 pub use frame::{encode_frame, frames, split_frame, FrameError, Frames, MAX_FRAME_LEN};
 pub use geometry::{Color, Point, Rect, Segment, Size};
 pub use handshake::{FontFace, Hello, Refusal, Resume, Session, Setup, SetupResponse};

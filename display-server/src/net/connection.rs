@@ -65,6 +65,10 @@ fn deferred(body: &[u8]) -> bool {
     }
 }
 
+/// Frame bodies at least this long that are a plain PutImage have their pixels received
+/// straight into the image's own buffer ([`receive_large_put`]).
+const LARGE_BODY: usize = 256 * 1024;
+
 /// What a request costs the state thread beyond its frame: the bytes of the pixels
 /// GetImage reads. Any u32 sides: the count saturates just past what one GetImage may
 /// read (the state thread refuses more), so it neither overflows nor skews the batch.
@@ -358,19 +362,8 @@ async fn read_loop(
         }
         buf.consume(consumed);
         if !batch.is_empty() {
-            // Waits while this connection already has its share of batches queued.
-            let Ok(permit) = permits.clone().acquire_owned().await else {
-                return End::fault("server shutting down".into());
-            };
-            let cmd = Command::Requests {
-                client,
-                link,
-                batch,
-                bodies,
-                permit,
-            };
-            if shared.commands.send(cmd).await.is_err() {
-                return End::fault("server shutting down".into());
+            if let Err(end) = hand_over(&permits, shared, (client, link), batch, bodies).await {
+                return end;
             }
         }
         if let Some(reason) = fatal {
@@ -380,12 +373,99 @@ async fn read_loop(
         if full {
             continue; // more whole frames may be waiting in the buffer
         }
+        match receive_large_put(rd, &mut buf, shared.max_frame_len).await {
+            Ok(Some(put)) => {
+                let batch = vec![Incoming::Request(put)];
+                if let Err(end) =
+                    hand_over(&permits, shared, (client, link), batch, Vec::new()).await
+                {
+                    return end;
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(end) => return end,
+        }
         match buf.read_from(rd).await {
             Ok(0) => return End::lost("connection closed by the client".into()),
             Ok(_) => {}
             Err(e) => return End::lost(format!("read error: {e}")),
         }
     }
+}
+
+/// Queues a batch for the state thread, once this connection's share of queued batches
+/// leaves room.
+async fn hand_over(
+    permits: &Arc<Semaphore>,
+    shared: &Shared,
+    (client, link): (yonder_protocol::ClientId, u64),
+    batch: Vec<Incoming>,
+    bodies: Vec<u8>,
+) -> Result<(), End> {
+    // Waits while this connection already has its share of batches queued.
+    let Ok(permit) = permits.clone().acquire_owned().await else {
+        return Err(End::fault("server shutting down".into()));
+    };
+    let cmd = Command::Requests {
+        client,
+        link,
+        batch,
+        bodies,
+        permit,
+    };
+    if shared.commands.send(cmd).await.is_err() {
+        return Err(End::fault("server shutting down".into()));
+    }
+    Ok(())
+}
+
+/// When the input starts with a large PutImage frame not yet whole (its header and the
+/// head of its body here, its pixels ending the body): receives its pixels from the
+/// socket straight into the image's own buffer, and returns the request. So a large
+/// image's pixels are copied by the kernel, then once into the drawable; gathered in the
+/// input buffer, they were also moved there as it was compacted and grown, and copied out
+/// again into the request, and those copies made putimage500's rate swing between runs
+/// (protocol.md §4's framing is unchanged: this is only where the bytes land). `None`:
+/// any other input, which takes the usual way (a frame over `max_len` is refused there).
+async fn receive_large_put(
+    rd: &mut ReadHalf,
+    buf: &mut InBuf,
+    max_len: usize,
+) -> Result<Option<Request>, End> {
+    let bytes = buf.bytes();
+    let Some(len) = bytes
+        .get(..frame::HEADER_LEN)
+        .map(|h| u32::from_le_bytes(h.try_into().expect("four bytes")) as usize)
+    else {
+        return Ok(None);
+    };
+    let whole = bytes.len() >= frame::HEADER_LEN + len;
+    if len < LARGE_BODY || len > max_len || whole {
+        return Ok(None);
+    }
+    let body = &bytes[frame::HEADER_LEN..];
+    let Some((mut put, at, n)) = yonder_protocol::put_image_head(body) else {
+        return Ok(None);
+    };
+    if at + n != len {
+        return Ok(None);
+    }
+    // Here: the head, and some of the pixels (not all: the frame is not whole).
+    let mut data = vec![0; n];
+    let have = body.len() - at;
+    data[..have].copy_from_slice(&body[at..]);
+    buf.consume(frame::HEADER_LEN + at + have);
+    let mut filled = have;
+    while filled < n {
+        match rd.read(&mut data[filled..]).await {
+            Ok(0) => return Err(End::lost("connection closed by the client".into())),
+            Ok(k) => filled += k,
+            Err(e) => return Err(End::lost(format!("read error: {e}"))),
+        }
+    }
+    put.data = data;
+    Ok(Some(Request::PutImage(put)))
 }
 
 /// Writes the client's output until the state thread drops its sender, crediting the
