@@ -59,8 +59,36 @@ pub fn update_pointer_window(s: &mut State) {
 /// of [`update_pointer_window`] is skipped otherwise (mapping the ten-thousandth window
 /// does not look at the other 9,999).
 pub fn tree_changed_in(s: &mut State, area: Option<Rect>) {
-    if area.is_some_and(|a| a.contains(s.input.pointer)) {
+    let Some(area) = area else {
+        return;
+    };
+    if area.contains(s.input.pointer) {
         update_pointer_window(s);
+        return;
+    }
+    // The top-level cached for another point (the pointer moved during a drag without
+    // looking again) is looked for again there too.
+    let (at, _) = s.input.pointer_top;
+    if area.contains(at) {
+        s.input.pointer_top = (at, s.top_at(at));
+    }
+}
+
+/// The bounding box of two areas, or the one there is (for [`tree_changed_in`]: where a
+/// window was and is).
+pub fn either_or_both(a: Option<Rect>, b: Option<Rect>) -> Option<Rect> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.union(&b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// [`tree_changed_in`], or, when the change ended a grab (its window went), the whole
+/// look again: the window under the pointer was frozen while the grab was held.
+pub fn tree_changed(s: &mut State, area: Option<Rect>, grab_ended: bool) {
+    match grab_ended {
+        true => update_pointer_window(s),
+        false => tree_changed_in(s, area),
     }
 }
 

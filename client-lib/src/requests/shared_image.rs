@@ -20,8 +20,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::connection::Connection;
 use crate::cookie::{self, VoidCookie};
 use crate::error::ConnectionError;
+use crate::journal::Sent;
 use crate::shm::Mapping;
 use crate::transport::Transport;
+use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::request::{ImageFormat, PutImage, ShmAttach, ShmDetach, ShmPutImage};
 use yonder_protocol::{
     Drawable, GcId, Point, Rect, Request, RequestInfo, ShmSegment, SHM_EXTENSION,
@@ -77,8 +79,11 @@ impl std::fmt::Debug for SharedImage {
 /// Why a [`SharedImage`] could not be made.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum SharedImageError {
-    /// A side is 0 or more than [`SharedImage::MAX_SIDE`].
-    #[error("a shared image has 1 to 16384 pixels on each side, not {0}x{1}")]
+    /// A side is 0 or more than [`SharedImage::MAX_SIDE`], or the image has more than
+    /// [`SharedImage::MAX_PIXELS`] pixels.
+    #[error(
+        "a shared image has 1 to 16384 pixels on each side and at most 64 Mi pixels, not {0}x{1}"
+    )]
     Size(u32, u32),
     /// Not a raw format.
     #[error("a shared image holds raw pixels (Bgrx or Rgba), not {0:?}")]
@@ -91,10 +96,13 @@ pub enum SharedImageError {
 impl SharedImage {
     /// The longest side (the server's limit for an image, protocol.md §9.50).
     pub const MAX_SIDE: u32 = 16384;
+    /// The most pixels (the server's limit for an image: 64 Mi).
+    pub const MAX_PIXELS: u64 = 64 << 20;
 
     /// A `width`×`height` image of raw `format` (Bgrx or Rgba), all zero bytes, shared
     /// with the server of `conn` when it can be (one round trip to know); waits for the
-    /// setup. Sides are 1 to [`SharedImage::MAX_SIDE`] pixels.
+    /// setup. Sides are 1 to [`SharedImage::MAX_SIDE`] pixels, at most
+    /// [`SharedImage::MAX_PIXELS`] in all.
     pub fn new(
         conn: &Connection,
         width: u32,
@@ -102,7 +110,8 @@ impl SharedImage {
         format: ImageFormat,
     ) -> Result<SharedImage, SharedImageError> {
         let side = 1..=Self::MAX_SIDE;
-        if !side.contains(&width) || !side.contains(&height) {
+        let pixels = width as u64 * height as u64;
+        if !side.contains(&width) || !side.contains(&height) || pixels > Self::MAX_PIXELS {
             return Err(SharedImageError::Size(width, height));
         }
         if !format.is_raw() {
@@ -192,11 +201,14 @@ impl SharedImage {
     ) -> VoidCookie<'c> {
         let whole = Rect::new(0, 0, self.width, self.height);
         self.put_part(conn, drawable, gc, whole, dst)
+            .expect("an image is never empty")
     }
 
-    /// Puts the part `src` of the image (cut to the image) into `drawable` at `dst`,
-    /// through `gc`'s clip: a ShmPutImage naming the pixels where they are, or where
-    /// memory is not shared a PutImage carrying them.
+    /// Puts the part `src` of the image into `drawable`, `src`'s top-left corner at
+    /// `dst`, through `gc`'s clip: a ShmPutImage naming the pixels where they are, or where
+    /// memory is not shared a PutImage carrying them. What of `src` lies outside the
+    /// image is left out (the rest keeps its place); None, and nothing sent, when that is
+    /// all of it.
     pub fn put_part<'c>(
         &mut self,
         conn: &'c Connection,
@@ -204,56 +216,98 @@ impl SharedImage {
         gc: GcId,
         src: Rect,
         dst: Point,
-    ) -> VoidCookie<'c> {
+    ) -> Option<VoidCookie<'c>> {
         let t = &conn.transport;
         let drawable = drawable.into();
-        let part = src
-            .intersect(&Rect::new(0, 0, self.width, self.height))
-            .unwrap_or(Rect::new(0, 0, 0, 0));
-        let stride = 4 * self.width as usize;
-        let offset = part.y as usize * stride + 4 * part.x as usize;
+        let part = src.intersect(&Rect::new(0, 0, self.width, self.height))?;
+        let dst = Point::new(
+            dst.x.saturating_add(part.x - src.x),
+            dst.y.saturating_add(part.y - src.y),
+        );
         if let Memory::Shared(s) = &mut self.memory {
             if s.session != t.new_sessions() {
-                match attach(t, s.segment, &s.fd, s.mapping.len()) {
+                // A new server: it attaches the segment, or the pixels go in requests
+                // from now on (a display without shared memory).
+                self.last_read = 0;
+                let offered = t.is_unix()
+                    && t.setup_if_arrived()
+                        .is_some_and(|setup| setup.extensions.iter().any(|e| e == SHM_EXTENSION));
+                let session = offered
+                    .then(|| attach(t, s.segment, &s.fd, s.mapping.len()))
+                    .flatten();
+                match session {
                     Some(session) => s.session = session,
-                    None => return self.put_own(conn, drawable, gc, part, dst),
+                    None => {
+                        let own = s.mapping.bytes()
+                            [..4 * self.width as usize * self.height as usize]
+                            .to_vec();
+                        self.memory = Memory::Own(own);
+                        return Some(self.put_own(conn, drawable, gc, part, dst));
+                    }
                 }
             }
-            let put = ShmPutImage {
-                drawable,
-                gc,
-                dst,
-                width: part.width,
-                height: part.height,
-                format: self.format,
-                segment: s.segment,
-                offset: offset as u64,
-                stride: stride as u32,
-            };
-            let cookie = conn.void_request(put);
-            self.last_read = cookie.seq().0;
-            return cookie;
         }
-        self.put_own(conn, drawable, gc, part, dst)
+        let Memory::Shared(s) = &self.memory else {
+            return Some(self.put_own(conn, drawable, gc, part, dst));
+        };
+        let stride = 4 * self.width as usize;
+        let offset = part.y as usize * stride + 4 * part.x as usize;
+        let put = ShmPutImage {
+            drawable,
+            gc,
+            dst,
+            width: part.width,
+            height: part.height,
+            format: self.format,
+            segment: s.segment,
+            offset: offset as u64,
+            stride: stride as u32,
+        };
+        let pixels = s.mapping.bytes();
+        let request = Request::ShmPutImage(put.clone());
+        // The journal keeps a copy of the pixels of a put into one of its pixmaps; they
+        // lie packed only when the part has whole rows.
+        let packed = &pixels[offset..offset + stride * part.height as usize];
+        let sent = match part.width == self.width {
+            true => Sent::ShmPut {
+                put: &put,
+                pixels: packed,
+            },
+            false => Sent::Request(&request),
+        };
+        let session = s.session;
+        let seq = t.send_encoded(Some(ShmPutImage::HAS_REPLY), None, sent, |buf| {
+            // A new session began since the check above: its server does not know the
+            // segment, so the pixels go in the request (`encode` runs under the output
+            // lock, which a new session takes too).
+            if t.new_sessions() != session {
+                let data = gather(pixels, stride, part);
+                let plain = Request::PutImage(PutImage {
+                    drawable,
+                    gc,
+                    dst,
+                    width: part.width,
+                    height: part.height,
+                    format: self.format,
+                    data,
+                });
+                return encode_request_frame(&plain, buf);
+            }
+            encode_request_frame(&request, buf)
+        });
+        self.last_read = seq.0;
+        Some(VoidCookie::new(t, seq))
     }
 
     /// Puts `part` with its pixels in the request.
     fn put_own<'c>(
-        &mut self,
+        &self,
         conn: &'c Connection,
         drawable: Drawable,
         gc: GcId,
         part: Rect,
         dst: Point,
     ) -> VoidCookie<'c> {
-        let stride = 4 * self.width as usize;
-        let row = 4 * part.width as usize;
-        let pixels = self.pixels();
-        let mut data = Vec::with_capacity(row * part.height as usize);
-        for y in part.y as usize..part.y as usize + part.height as usize {
-            let start = y * stride + 4 * part.x as usize;
-            data.extend_from_slice(&pixels[start..start + row]);
-        }
         conn.void_request(PutImage {
             drawable,
             gc,
@@ -261,7 +315,7 @@ impl SharedImage {
             width: part.width,
             height: part.height,
             format: self.format,
-            data,
+            data: gather(self.pixels(), 4 * self.width as usize, part),
         })
     }
 
@@ -278,6 +332,17 @@ impl SharedImage {
     fn len(&self) -> usize {
         4 * self.width as usize * self.height as usize
     }
+}
+
+/// The pixels of `part` of an image whose rows are `stride` bytes apart, packed.
+fn gather(pixels: &[u8], stride: usize, part: Rect) -> Vec<u8> {
+    let row = 4 * part.width as usize;
+    let mut data = Vec::with_capacity(row * part.height as usize);
+    for y in part.y as usize..part.y as usize + part.height as usize {
+        let start = y * stride + 4 * part.x as usize;
+        data.extend_from_slice(&pixels[start..start + row]);
+    }
+    data
 }
 
 /// Attaches `fd` as `segment` and checks that the server took it (one round trip);

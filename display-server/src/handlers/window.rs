@@ -55,8 +55,12 @@ pub(crate) fn change_window_attributes(
     if let Some(mask) = r.attributes.event_mask {
         s.check_select(c, r.window, mask)?;
     }
+    // A window manager frame may come or go with override-redirect: where it was.
+    let framed_area = r
+        .attributes
+        .override_redirect
+        .and_then(|_| s.visible_rect_with_frame(r.window));
     if r.attributes.override_redirect.is_some() {
-        // A window manager frame may come or go with it.
         s.damage_window(r.window);
     }
     let win = s.windows.get_mut(&r.window).expect("checked");
@@ -75,6 +79,9 @@ pub(crate) fn change_window_attributes(
     }
     if r.attributes.override_redirect.is_some() {
         s.damage_window(r.window);
+        s.wm.restyle(r.window);
+        let now = s.visible_rect_with_frame(r.window);
+        focus::tree_changed_in(s, focus::either_or_both(framed_area, now));
     }
     Ok(None)
 }
@@ -123,7 +130,9 @@ pub(crate) fn destroy_window(s: &mut State, _c: ClientId, r: DestroyWindow) -> H
 pub fn destroy_subtree(s: &mut State, w: WindowId) {
     let area = s.visible_rect_with_frame(w);
     s.damage_window(w);
+    let grabbed = s.input.grab.is_some();
     focus::window_gone(s, w);
+    let grab_ended = grabbed && s.input.grab.is_none();
     if s.windows
         .get(&w)
         .is_some_and(|x| x.parent == WindowId::ROOT)
@@ -143,7 +152,7 @@ pub fn destroy_subtree(s: &mut State, w: WindowId) {
         }
         s.take_surface(Drawable(x.0));
     }
-    focus::tree_changed_in(s, area);
+    focus::tree_changed(s, area, grab_ended);
 }
 
 // MapWindow: [window]
@@ -178,8 +187,9 @@ pub(crate) fn unmap_window(s: &mut State, _c: ClientId, r: UnmapWindow) -> Handl
     s.windows.get_mut(&r.window).expect("checked").mapped = false;
     events::notify_unmap(s, r.window);
     s.wm.window_unmapped(r.window);
+    let grabbed = s.input.grab.is_some();
     focus::window_gone(s, r.window);
-    focus::tree_changed_in(s, area);
+    focus::tree_changed(s, area, grabbed && s.input.grab.is_none());
     Ok(None)
 }
 

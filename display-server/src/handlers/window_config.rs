@@ -88,16 +88,8 @@ pub(crate) fn configure_window(s: &mut State, _c: ClientId, r: ConfigureWindow) 
         events::expose_subtree(s, r.window);
     }
     let after = s.visible_rect_with_frame(r.window);
-    focus::tree_changed_in(s, union(before, after));
+    focus::tree_changed_in(s, focus::either_or_both(before, after));
     Ok(None)
-}
-
-/// Both areas' bounding box (either alone when the other is none).
-fn union(a: Option<Rect>, b: Option<Rect>) -> Option<Rect> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.union(&b)),
-        (a, b) => a.or(b),
-    }
 }
 
 /// Replaces the backing store with one of the new size, keeping the old pixels at the

@@ -146,6 +146,9 @@ struct HostApp<F: FnMut(&ServerHandle)> {
     frame_interval: Duration,
     last_present: Option<Instant>,
     redraw_due: Option<Instant>,
+    /// The next redraw is one this side asked for (a frame is ready): it presents the
+    /// damage. Any other was asked by the host (an expose) and presents everything.
+    ours: bool,
 }
 
 impl<F: FnMut(&ServerHandle)> HostApp<F> {
@@ -213,6 +216,7 @@ impl<F: FnMut(&ServerHandle)> HostApp<F> {
 
     fn redraw(&mut self) {
         self.wake_pending.store(false, Ordering::Release);
+        let host = !std::mem::take(&mut self.ours);
         let Some(p) = self.presenter.as_mut() else {
             return;
         };
@@ -220,16 +224,13 @@ impl<F: FnMut(&ServerHandle)> HostApp<F> {
         let (Some(w), Some(h)) = (NonZeroU32::new(f.width), NonZeroU32::new(f.height)) else {
             return;
         };
-        if p.surface.resize(w, h).is_err() {
-            return;
-        }
-        let Ok(mut buffer) = p.surface.buffer_mut() else {
-            return;
+        let full = softbuffer::Rect {
+            x: 0,
+            y: 0,
+            width: w,
+            height: h,
         };
-        // The refresh slot starts now, not once the copy is done (else presents drift
-        // past the interval, to about 58 a second at 60 Hz).
-        self.last_present = Some(Instant::now());
-        let mut damage: Vec<softbuffer::Rect> = std::mem::take(&mut f.damage)
+        let changed: Vec<softbuffer::Rect> = std::mem::take(&mut f.damage)
             .into_iter()
             .filter_map(|d| {
                 // Cut to the frame: the copy below reads these rows.
@@ -245,23 +246,27 @@ impl<F: FnMut(&ServerHandle)> HostApp<F> {
                 })
             })
             .collect();
-        if damage.is_empty() {
-            // Asked by the host (the window was exposed), not by a change: all of it.
-            damage.push(softbuffer::Rect {
-                x: 0,
-                y: 0,
-                width: w,
-                height: h,
-            });
+        if !host && changed.is_empty() {
+            // Ours, and nothing on the screen changed: nothing to show.
+            return;
         }
-        if buffer.age() == 1 {
+        if p.surface.resize(w, h).is_err() {
+            return;
+        }
+        let Ok(mut buffer) = p.surface.buffer_mut() else {
+            return;
+        };
+        // The refresh slot starts now, not once the copy is done (else presents drift
+        // past the interval, to about 58 a second at 60 Hz).
+        self.last_present = Some(Instant::now());
+        if buffer.age() == 1 && !host {
             // The buffer holds the last frame presented: only what changed since is copied
             // (a whole 1280x800 frame is 4 MB, most of a small change's time).
             let stride = f.width as usize;
-            for r in &damage {
+            for r in &changed {
                 for row in r.y as usize..(r.y + r.height.get()) as usize {
-                    let span =
-                        row * stride + r.x as usize..row * stride + (r.x + r.width.get()) as usize;
+                    let start = row * stride + r.x as usize;
+                    let span = start..start + r.width.get() as usize;
                     buffer[span.clone()].copy_from_slice(&f.pixels[span]);
                 }
             }
@@ -269,6 +274,8 @@ impl<F: FnMut(&ServerHandle)> HostApp<F> {
             buffer.copy_from_slice(&f.pixels);
         }
         drop(f);
+        // A redraw the host asked for (the window was exposed) shows all of it.
+        let damage = if host { vec![full] } else { changed };
         if let Err(e) = buffer.present_with_damage(&damage) {
             tracing::warn!("present: {e}");
         }
@@ -281,6 +288,7 @@ impl<F: FnMut(&ServerHandle)> HostApp<F> {
             .map_or(Instant::now(), |t| t + self.frame_interval);
         if due <= Instant::now() {
             if let Some(p) = &self.presenter {
+                self.ours = true;
                 p.window.request_redraw();
             }
         } else {
@@ -305,6 +313,7 @@ impl<F: FnMut(&ServerHandle)> ApplicationHandler<HostEvent> for HostApp<F> {
             if self.redraw_due.take().is_some() {
                 el.set_control_flow(ControlFlow::Wait);
                 if let Some(p) = &self.presenter {
+                    self.ours = true;
                     p.window.request_redraw();
                 }
             }
@@ -402,6 +411,7 @@ pub fn run(config: ServerConfig, on_ready: impl FnMut(&ServerHandle)) -> Result<
         frame_interval: Duration::from_micros(16_667),
         last_present: None,
         redraw_due: None,
+        ours: false,
     };
     event_loop
         .run_app(&mut app)

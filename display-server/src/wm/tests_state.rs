@@ -306,3 +306,51 @@ fn what_is_under_a_still_pointer_follows_the_windows_mapped_moved_and_unmapped()
     assert_eq!(s.state.input.cursor, Cursor::Default, "unmapped");
     assert_eq!(s.state.input.pointer_window, WindowId::ROOT);
 }
+
+#[test]
+fn a_frame_that_comes_back_with_override_redirect_off_shows_what_changed_meanwhile() {
+    use yonder_protocol::request::ChangeWindowAttributes;
+    let mut s = setup(true);
+    let w = s.window(1, Rect::new(100, 50, 80, 60));
+    state_thread::present(&mut s.state);
+    let set_or = |s: &mut Setup, on: bool| {
+        s.request(Request::ChangeWindowAttributes(ChangeWindowAttributes {
+            window: w,
+            attributes: WindowAttributes {
+                override_redirect: Some(on),
+                ..Default::default()
+            },
+        }))
+    };
+    // The pointer on the title bar: the frame goes from under it.
+    s.motion(120, 30);
+    assert!(s.state.frame_at(Point::new(120, 30)).is_some());
+    set_or(&mut s, true);
+    s.state.update_cursor();
+    assert_eq!(
+        s.state.frame_at(Point::new(120, 30)),
+        None,
+        "no frame any more"
+    );
+    s.request(Request::ChangeProperty(ChangeProperty {
+        window: w,
+        property: atoms::WM_NAME,
+        type_: atoms::STRING,
+        mode: PropMode::Replace,
+        data: b"Meanwhile".to_vec(),
+    }));
+    state_thread::present(&mut s.state);
+    set_or(&mut s, false);
+    state_thread::present(&mut s.state);
+    let title = &s.state.wm.managed[&w]
+        .decoration
+        .as_ref()
+        .unwrap()
+        .key
+        .title;
+    assert_eq!(title, "Meanwhile");
+    assert!(
+        s.state.frame_at(Point::new(120, 30)).is_some(),
+        "the frame is back"
+    );
+}

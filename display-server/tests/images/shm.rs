@@ -222,6 +222,15 @@ fn put_shared_image_twice(c: &Connection, shared: bool) {
         .flat_map(|y| second[(y * 64 + 10) * 4..(y * 64 + 30) * 4].to_vec())
         .collect();
     assert_eq!(read_bgrx(c, w, Rect::new(100, 50, 20, 8)), opaque(&part));
+    // A part partly outside the image: the rest keeps its place; wholly outside: nothing.
+    image.put_part(c, w, g, Rect::new(-4, -2, 8, 6), Point::new(200, 100));
+    let corner: Vec<u8> = (0..4)
+        .flat_map(|y| second[y * 64 * 4..(y * 64 + 4) * 4].to_vec())
+        .collect();
+    assert_eq!(read_bgrx(c, w, Rect::new(204, 102, 4, 4)), opaque(&corner));
+    assert!(image
+        .put_part(c, w, g, Rect::new(64, 0, 5, 5), Point::new(0, 0))
+        .is_none());
     image.free(c);
     assert!(c.sync().is_ok(), "the connection goes on");
 }

@@ -41,6 +41,9 @@ pub(crate) fn set_states(s: &mut State, w: WindowId, want: WmStates) {
     if let Some(f) = s.visible_rect_with_frame(w) {
         s.framebuffer.damage(f);
     }
+    // The frame came or went even if the new rectangle was refused (a quota): what is
+    // under the pointer may be another thing.
+    crate::focus::tree_changed_in(s, Some(crate::state::wm::frame_of(now)));
     if want.fullscreen {
         stack::raise(s, w);
     } else if was.fullscreen {
