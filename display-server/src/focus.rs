@@ -160,8 +160,9 @@ pub fn focus_new_window(s: &mut State, w: WindowId) {
 }
 
 /// After `w` stopped being viewable: the focus reverts to the pointer root if it was
-/// inside, and a grab inside it ends.
-pub fn window_gone(s: &mut State, w: WindowId) {
+/// inside, and a grab inside it ends. True when it ended a grab (the caller then passes
+/// that to [`tree_changed`]).
+pub fn window_gone(s: &mut State, w: WindowId) -> bool {
     let focus = s.input.focus;
     if !focus.is_none()
         && focus != WindowId::ROOT
@@ -169,9 +170,11 @@ pub fn window_gone(s: &mut State, w: WindowId) {
     {
         set_focus(s, WindowId::ROOT);
     }
-    if let Some(g) = s.input.grab {
-        if !s.windows.contains_key(&g) || s.is_ancestor_or_self(w, g) {
+    match s.input.grab {
+        Some(g) if !s.windows.contains_key(&g) || s.is_ancestor_or_self(w, g) => {
             s.input.grab = None;
+            true
         }
+        _ => false,
     }
 }

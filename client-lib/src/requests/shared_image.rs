@@ -281,17 +281,8 @@ impl SharedImage {
             // segment, so the pixels go in the request (`encode` runs under the output
             // lock, which a new session takes too).
             if t.new_sessions() != session {
-                let data = gather(pixels, stride, part);
-                let plain = Request::PutImage(PutImage {
-                    drawable,
-                    gc,
-                    dst,
-                    width: part.width,
-                    height: part.height,
-                    format: self.format,
-                    data,
-                });
-                return encode_request_frame(&plain, buf);
+                let plain = self.plain_put(pixels, (drawable, gc), part, dst);
+                return encode_request_frame(&Request::PutImage(plain), buf);
             }
             encode_request_frame(&request, buf)
         });
@@ -308,15 +299,26 @@ impl SharedImage {
         part: Rect,
         dst: Point,
     ) -> VoidCookie<'c> {
-        conn.void_request(PutImage {
+        conn.void_request(self.plain_put(self.pixels(), (drawable, gc), part, dst))
+    }
+
+    /// The PutImage that carries `part` of this image's `pixels` to `dst`.
+    fn plain_put(
+        &self,
+        pixels: &[u8],
+        (drawable, gc): (Drawable, GcId),
+        part: Rect,
+        dst: Point,
+    ) -> PutImage {
+        PutImage {
             drawable,
             gc,
             dst,
             width: part.width,
             height: part.height,
             format: self.format,
-            data: gather(self.pixels(), 4 * self.width as usize, part),
-        })
+            data: gather(pixels, 4 * self.width as usize, part),
+        }
     }
 
     /// Detaches the segment from the server, and frees the pixels. An image dropped

@@ -130,9 +130,7 @@ pub(crate) fn destroy_window(s: &mut State, _c: ClientId, r: DestroyWindow) -> H
 pub fn destroy_subtree(s: &mut State, w: WindowId) {
     let area = s.visible_rect_with_frame(w);
     s.damage_window(w);
-    let grabbed = s.input.grab.is_some();
-    focus::window_gone(s, w);
-    let grab_ended = grabbed && s.input.grab.is_none();
+    let grab_ended = focus::window_gone(s, w);
     if s.windows
         .get(&w)
         .is_some_and(|x| x.parent == WindowId::ROOT)
@@ -187,9 +185,8 @@ pub(crate) fn unmap_window(s: &mut State, _c: ClientId, r: UnmapWindow) -> Handl
     s.windows.get_mut(&r.window).expect("checked").mapped = false;
     events::notify_unmap(s, r.window);
     s.wm.window_unmapped(r.window);
-    let grabbed = s.input.grab.is_some();
-    focus::window_gone(s, r.window);
-    focus::tree_changed(s, area, grabbed && s.input.grab.is_none());
+    let grab_ended = focus::window_gone(s, r.window);
+    focus::tree_changed(s, area, grab_ended);
     Ok(None)
 }
 

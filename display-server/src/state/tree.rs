@@ -3,7 +3,6 @@
 //! frames (see `state::wm`) count where the screen is concerned: a frame hides what is
 //! below it, and damaging a managed window damages its frame too.
 
-use super::wm::frame_of;
 use super::State;
 use crate::command::fail;
 use yonder_protocol::event::ConfigureEvent;
@@ -189,8 +188,7 @@ impl State {
         root.children.iter().rev().copied().find(|c| {
             self.windows.get(c).is_some_and(|win| {
                 win.mapped
-                    && (win.rect.contains(p)
-                        || (self.wm.is_framed(win) && frame_of(win.rect).contains(p)))
+                    && (win.rect.contains(p) || self.frame_rect(*c).is_some_and(|f| f.contains(p)))
             })
         })
     }
