@@ -267,8 +267,9 @@ echo "Notes. Yonder's frame is a 4-byte length and a MessagePack body (protocol.
 echo "integers take one byte, coordinates from 128 two or three, and each id (window, GC,"
 echo "pixmap) nine; X11's requests have fixed 16-bit fields padded to 4 bytes. A Yonder Sync"
 echo "is $(req "$SYNC_UP") bytes, its reply $(req "$SYNC_DOWN") on average (the sequence number in it grows)."
-echo "X11 has a 4-byte NoOperation; Yonder has none, and yperf's noop is a ChangeGc with no"
-echo "values; roundtrip is a Sync against x11perf's QueryPointer (X11 has no bare round trip)."
+echo "noop is X11's 4-byte NoOperation against Yonder's 7-byte one (protocol 1.9; a no-value"
+echo "ChangeGc before); roundtrip is a Sync against x11perf's QueryPointer (X11 has no bare"
+echo "round trip)."
 echo "Images travel raw on both (yperf turns off the library's QOI compression, the default on"
 echo "TCP; X11 ZPixmap at depth 24, 4 bytes a pixel)."
 if echo "$PAIRS" | grep -q shmput; then

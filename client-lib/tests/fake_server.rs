@@ -489,3 +489,30 @@ fn connect_errors_are_clear() {
         Err(ConnectError::BadCookie(_))
     ));
 }
+
+#[test]
+fn no_operation_sends_nothing_to_a_display_before_1_9() {
+    let server = Server::start(|peer| {
+        let hello = peer.hello();
+        let mut setup = setup_for(hello.id_space);
+        setup.minor = 8;
+        peer.setup(&SetupResponse::Accepted(setup));
+        // The first request after the NoOperations is number 1: none of them came.
+        match peer.request() {
+            Request::Sync(_) => peer.reply(1, Reply::Sync(SyncReply {})),
+            other => panic!("{other:?}"),
+        }
+        match peer.request() {
+            Request::SetCloseDownMode(_) => {}
+            other => panic!("{other:?}"),
+        }
+    });
+    let conn = server.connect();
+    conn.setup().unwrap();
+    for _ in 0..3 {
+        conn.no_operation();
+    }
+    conn.sync().unwrap();
+    drop(conn);
+    server.join();
+}

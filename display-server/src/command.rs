@@ -154,6 +154,10 @@ pub enum Incoming {
         /// The error's message.
         message: String,
     },
+    /// This many NoOperation requests in a row (version 1.9), counted by the reader from
+    /// their frames ([`yonder_protocol::request::NoOperation::BODY`]) without decoding:
+    /// each takes a sequence number and does nothing else.
+    NoOperations(u64),
     /// A frame body not yet decoded: these bytes of its batch's bodies (see
     /// `connection::deferred`), decoded on the state thread.
     Raw(std::ops::Range<usize>),

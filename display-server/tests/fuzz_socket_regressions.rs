@@ -6,6 +6,7 @@
 mod fuzz_socket;
 
 use fuzz_socket::{check, HelloKind, Input, Limit, Piece, Template};
+use yonder_protocol::request::NoOperation;
 use yonder_test_support::regressions;
 
 #[test]
@@ -48,6 +49,28 @@ fn frames_split_anywhere_decode_the_same() {
         }
         check(&mixed(unix, vec![7, 1, 300, 2], vec![]));
         check(&mixed(unix, vec![u16::MAX], vec![]));
+    }
+}
+
+#[test]
+fn no_operations_are_counted_in_runs_in_the_versions_that_have_them() {
+    let noop = || Piece::Body(NoOperation::BODY.to_vec());
+    for unix in [false, true] {
+        for minor in [8, yonder_protocol::PROTOCOL_MINOR] {
+            for reads in [vec![1, 2, 5], vec![u16::MAX]] {
+                let mut pieces = vec![noop(), noop(), noop(), Piece::Request(Template::Sync)];
+                pieces.extend([noop(), Piece::Request(Template::FillPoly(2)), noop()]);
+                // The same request in a form the reader does not count: decoded.
+                pieces.extend([Piece::Body(vec![0x92, 28, 0x80]), noop()]);
+                check(&Input {
+                    unix,
+                    limit: Limit::Default,
+                    hello: HelloKind::Valid(minor),
+                    pieces,
+                    reads,
+                });
+            }
+        }
     }
 }
 

@@ -593,3 +593,74 @@ fn measuring_many_texts_at_once_is_of_1_8() {
     }));
     assert_eq!((e.code, e.bad_value), (ErrorCode::Request, 54));
 }
+
+#[test]
+fn no_operation_is_of_1_9_and_takes_a_sequence_number_each() {
+    let s = TestServer::start();
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let missing = |c: &RawClient, n| {
+        Request::MapWindow(MapWindow {
+            window: WindowId(c.id(n)),
+        })
+    };
+    let error_seq = |c: &mut RawClient| match c.next_answer() {
+        ServerMessage::Error { seq, error } => {
+            assert_eq!(error.code, ErrorCode::Window);
+            seq.0
+        }
+        other => panic!("{other:?}"),
+    };
+    // A run the reader counts (sent in a few writes, so split across its reads), then a
+    // request that fails: its error names the run's length + 1.
+    for _ in 0..1000 {
+        c.send_body(&NoOperation::BODY);
+    }
+    c.send(&missing(&c, 1));
+    assert_eq!(error_seq(&mut c), 1001);
+    // One between two failing requests; one in another plain form (a map for its
+    // fields), which the state thread decodes and counts the same.
+    c.send_body(&NoOperation::BODY);
+    c.send(&missing(&c, 2));
+    assert_eq!(error_seq(&mut c), 1003);
+    c.send_body(&[0x92, 28, 0x80]);
+    c.send(&Request::Sync(Sync {}));
+    match c.next_answer() {
+        ServerMessage::Reply { seq, .. } => assert_eq!(seq.0, 1005),
+        other => panic!("{other:?}"),
+    }
+    // A 1.8 connection: a request of a later version.
+    let mut old = RawClient::connect(&s, 8);
+    old.send_body(&NoOperation::BODY);
+    match old.next_answer() {
+        ServerMessage::Error { seq, error } => assert_eq!(
+            (seq.0, error.code, error.bad_value),
+            (1, ErrorCode::Request, 28)
+        ),
+        other => panic!("{other:?}"),
+    }
+    old.succeeds(Request::GetInputFocus(GetInputFocus {}));
+}
+
+#[test]
+fn the_library_sends_no_operation_only_to_a_display_that_knows_it() {
+    use yonder::prelude::*;
+    let s = TestServer::start();
+    let conn = s.connect();
+    let synced = conn.send_sync();
+    let first = synced.seq().0;
+    synced.reply().unwrap();
+    for _ in 0..500 {
+        conn.no_operation();
+    }
+    // Each took a number, and the library's count and the server's agree: the error of
+    // the request after the run is the one its cookie waits for (counted differently, it
+    // would go to the event queue and `check` would find none).
+    let bogus = WindowId(yonder_protocol::make_id(conn.id_space(), 999));
+    let cookie = conn.map_window(bogus);
+    assert_eq!(cookie.seq().0, first + 501);
+    match cookie.check() {
+        Err(yonder::ReplyError::Protocol(e)) => assert_eq!(e.code, ErrorCode::Window),
+        other => panic!("{other:?}"),
+    }
+    assert!(drain(&conn).is_empty());
+}

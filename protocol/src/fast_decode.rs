@@ -1,6 +1,6 @@
 //! Hand-written decoding of the hottest request bodies, the rows flagged `FastDecode` in
 //! [`crate::descriptor`]: the poly drawing requests (PolyPoint … FillPoly), PutImage,
-//! ChangeGc without values, Sync, CopyArea and ShmPutImage.
+//! ChangeGc without values, Sync, NoOperation, CopyArea and ShmPutImage.
 //!
 //! Why by hand: through serde every coordinate costs a visitor call and a marker
 //! dispatch, several hundred instructions per rectangle. Here each integer is one marker
@@ -15,8 +15,9 @@ use crate::descriptor::Request;
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId, ShmSegment};
 use crate::request::{
-    ChangeGc, CopyArea, FillPoly, GcValues, ImageFormat, PolyArc, PolyFillArc, PolyFillRectangle,
-    PolyLine, PolyPoint, PolyRectangle, PolySegment, PutImage, ShmPutImage, Sync,
+    ChangeGc, CopyArea, FillPoly, GcValues, ImageFormat, NoOperation, PolyArc, PolyFillArc,
+    PolyFillRectangle, PolyLine, PolyPoint, PolyRectangle, PolySegment, PutImage, ShmPutImage,
+    Sync,
 };
 
 /// A cursor over a MessagePack body. Every method returns `None` for anything but the
@@ -318,6 +319,10 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             r.array_of(0)?;
             Request::Sync(Sync {})
         }
+        NoOperation::OPCODE => {
+            r.array_of(0)?;
+            Request::NoOperation(NoOperation {})
+        }
         ChangeGc::OPCODE => {
             r.array_of(2)?;
             let gc = GcId(r.u64()?);
@@ -421,6 +426,7 @@ mod tests {
         }];
         Some(match opcode {
             Sync::OPCODE => Sync {}.into(),
+            NoOperation::OPCODE => NoOperation {}.into(),
             ChangeGc::OPCODE => ChangeGc {
                 gc,
                 values: GcValues::default(),

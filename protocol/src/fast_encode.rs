@@ -14,7 +14,7 @@ use crate::descriptor::Request;
 use crate::frame::{encode_frame, HEADER_LEN};
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId};
-use crate::request::GcValues;
+use crate::request::{GcValues, NoOperation};
 
 /// An element of a poly request's list, written as the array of its fields.
 pub trait PolyItem {
@@ -219,6 +219,7 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         Request::PolyArc(r) => poly_frame(code, r.drawable, r.gc, &r.arcs, out),
         Request::PolyFillArc(r) => poly_frame(code, r.drawable, r.gc, &r.arcs, out),
         Request::FillPoly(r) => poly_frame(code, r.drawable, r.gc, &r.points, out),
+        Request::NoOperation(_) => out.extend_from_slice(&NoOperation::FRAME),
         // A no-op ChangeGc (ten nils): x11perf's noop, and common in apps that reset a GC.
         // At most 4 + 3 + 9 + 1 + 10 = 27 bytes.
         Request::ChangeGc(r) if r.values == GcValues::default() => fixed_frame(out, 27, |w| {

@@ -297,6 +297,7 @@ fn hot_request() -> impl Strategy<Value = Request> {
             values: GcValues::default()
         })),
         Just(Request::Sync(Sync {})),
+        Just(Request::NoOperation(NoOperation {})),
         (ids.clone(), any::<u64>(), rect(), point()).prop_map(
             |((src, gc), dst, src_rect, dst_origin)| Request::CopyArea(CopyArea {
                 src,

@@ -118,6 +118,7 @@ pub(crate) fn copied(request: &Request) -> bool {
         | R::QueryPointer(_)
         | R::FakeInput(_)
         | R::Sync(_)
+        | R::NoOperation(_)
         | R::ListClients(_)
         | R::SetCloseDownMode(_)
         | R::GrantMove(_)

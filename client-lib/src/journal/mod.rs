@@ -191,6 +191,7 @@ pub(crate) fn touch(request: &Request) -> Touch {
         | R::QueryPointer(_)
         | R::FakeInput(_)
         | R::Sync(_)
+        | R::NoOperation(_)
         | R::ListClients(_)
         | R::ClearArea(_)
         | R::GetImage(_)

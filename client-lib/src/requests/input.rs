@@ -54,6 +54,14 @@ pub trait InputExt: Sealed {
         sync(&self.conn().transport)
     }
 
+    /// Sends a NoOperation (protocol 1.9, X's NoOperation): a request that does nothing
+    /// but take a sequence number, for padding or to keep a connection busy. It has no
+    /// reply and cannot fail, so there is no cookie. On a display of an older version, or
+    /// before its setup has arrived, nothing is sent.
+    fn no_operation(&self) {
+        self.conn().transport.no_operation()
+    }
+
     /// Lists the connected clients.
     fn list_clients(&self) -> Cookie<'_, ListClientsReply> {
         self.conn().reply_request(ListClients {})

@@ -48,7 +48,7 @@ use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 use yonder_protocol::event::ClientMessage;
 use yonder_protocol::fast_encode::encode_request_frame;
-use yonder_protocol::request::{CloseDownMode, SetCloseDownMode, Sync};
+use yonder_protocol::request::{CloseDownMode, NoOperation, SetCloseDownMode, Sync};
 use yonder_protocol::{
     atoms, encode_frame, Event, Hello, Reply, Request, Seq, Setup, SetupResponse,
 };
@@ -408,6 +408,20 @@ impl Inner {
             let _ = self.flush_locked(&mut out, None);
         }
         Seq(seq)
+    }
+
+    /// Sends a NoOperation (protocol 1.9) without a cookie: it has no reply and cannot
+    /// fail, so nothing waits for it. On a display of an older version, or before the
+    /// display's setup has arrived, nothing is sent (there it would be a Request error).
+    pub(crate) fn no_operation(&self) {
+        let since = yonder_protocol::SINCE_MINOR[NoOperation::OPCODE as usize];
+        if self.display_minor.load(Ordering::Acquire) < since as u32 {
+            return;
+        }
+        let request = Request::NoOperation(NoOperation {});
+        self.send_encoded(None, None, Sent::Request(&request), |buf| {
+            buf.extend_from_slice(&NoOperation::FRAME)
+        });
     }
 
     /// Sends the GetImages of the checkpoints the journal wants, as the library's own

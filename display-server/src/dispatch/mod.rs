@@ -68,6 +68,10 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
         // remaining requests are dropped, not carried out for nobody.
         return;
     }
+    if let Incoming::NoOperations(n) = incoming {
+        c.seq.0 += n;
+        return;
+    }
     c.seq.0 += 1;
     let (seq, minor) = (c.seq, c.minor);
     s.request_in_hand = NO_REQUEST;
@@ -94,6 +98,8 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
         }
         // For `handle_raw`; without its batch's bytes it is no request.
         Incoming::Raw(_) => return,
+        // Counted above.
+        Incoming::NoOperations(_) => return,
         // Unknown to the connection's version: a request of a later one gets the message
         // that says so.
         Incoming::Unknown(op) if Request::is_known_code(op) => (op, Err(too_new(op, minor))),
@@ -198,6 +204,8 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
         R::GetInputFocus(r) => input::get_input_focus(s, c, r),
         R::QueryPointer(r) => input::query_pointer(s, c, r),
         R::FakeInput(r) => crate::input::fake_input(s, c, r),
+        // Does nothing; the reader counts most of them without decoding (`NoOperations`).
+        R::NoOperation(_) => Ok(None),
         R::Sync(r) => input::sync(s, c, r),
         R::ListClients(r) => input::list_clients(s, c, r),
         R::SetCloseDownMode(r) => input::set_close_down_mode(s, c, r),

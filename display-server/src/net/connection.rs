@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot, Semaphore};
+use yonder_protocol::request::NoOperation;
 use yonder_protocol::{
     decode_request_of, frame, DecodeError, Hello, Refusal, Request, SetupResponse,
 };
@@ -40,6 +41,10 @@ const MAX_BATCH_REQUESTS: usize = 64;
 /// batch of its own). So a batch's work for the state thread stays small whatever the
 /// requests, and other clients wait behind at most a few of them.
 const MAX_BATCH_COST: usize = 1 << 20;
+
+/// The version from which the reader counts NoOperation frames itself; an older
+/// connection's go to the state thread, which answers them as a request of a later version.
+const NO_OPERATION_SINCE: u16 = yonder_protocol::SINCE_MINOR[NoOperation::OPCODE as usize];
 
 /// Largest frame body whose decoding is left to the state thread (see [`deferred`]).
 const MAX_DEFERRED_BODY: usize = 4096;
@@ -319,6 +324,14 @@ async fn read_loop(
                 Ok(Some((start, end))) => {
                     let body = &buf.bytes()[consumed + start..consumed + end];
                     consumed += end;
+                    if body == NoOperation::BODY && minor >= NO_OPERATION_SINCE {
+                        // Counted, not decoded: a run of them is one entry of the batch.
+                        match batch.last_mut() {
+                            Some(Incoming::NoOperations(n)) => *n += 1,
+                            _ => batch.push(Incoming::NoOperations(1)),
+                        }
+                        continue;
+                    }
                     if deferred(body) {
                         if bodies.capacity() == 0 {
                             bodies.reserve(buf.bytes().len().min(8192));

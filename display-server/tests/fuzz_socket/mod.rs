@@ -34,7 +34,9 @@ use tokio::sync::mpsc;
 use yonder_protocol::descriptor::DEFERRABLE;
 use yonder_protocol::handshake::decode_hello;
 use yonder_protocol::message::{decode_request_of, DecodeError};
-use yonder_protocol::request::{FillPoly, GetImage, ImageFormat, PutImage, ShmAttach, Sync};
+use yonder_protocol::request::{
+    FillPoly, GetImage, ImageFormat, NoOperation, PutImage, ShmAttach, Sync,
+};
 use yonder_protocol::{
     frame, ClientId, Drawable, GcId, Hello, Point, Rect, Request, ShmSegment, PROTOCOL_MAJOR,
     PROTOCOL_MINOR, PROTOCOL_NAME,
@@ -515,6 +517,12 @@ async fn fake_state(mut rx: mpsc::Receiver<Command>, fd_ids: Vec<(u64, u64)>) ->
             }
             Command::Requests { batch, bodies, .. } => {
                 for inc in batch {
+                    // A run the reader counted: the model decodes each of them.
+                    if let Incoming::NoOperations(n) = inc {
+                        let one = frame::encode_body(&Request::NoOperation(NoOperation {}));
+                        items.extend((0..n).map(|_| Item::Request(one.clone())));
+                        continue;
+                    }
                     items.push(match inc {
                         Incoming::Request(r) => Item::Request(frame::encode_body(&r)),
                         Incoming::ShmAttach(r, fd) => {
@@ -527,6 +535,7 @@ async fn fake_state(mut rx: mpsc::Receiver<Command>, fd_ids: Vec<(u64, u64)>) ->
                             message,
                         } => Item::BadValue(opcode, value, message),
                         Incoming::Raw(range) => Item::Raw(bodies[range].to_vec()),
+                        Incoming::NoOperations(_) => unreachable!("expanded above"),
                     });
                 }
             }

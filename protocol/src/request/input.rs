@@ -59,6 +59,20 @@ pub struct FakeInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sync {}
 
+/// Does nothing (version 1.9; X's NoOperation). It has no reply and cannot fail, and it
+/// still takes a sequence number: a padding or keep-alive request, and the floor of what
+/// a request costs. Its frame is always the same 7 bytes ([`NoOperation::FRAME`]), which a
+/// server may count where it reads them without decoding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoOperation {}
+
+impl NoOperation {
+    /// Its whole frame: the length 3, then `[28, []]`.
+    pub const FRAME: [u8; 7] = [3, 0, 0, 0, 0x92, 28, 0x90];
+    /// Its body, the frame without the length.
+    pub const BODY: [u8; 3] = [0x92, 28, 0x90];
+}
+
 /// Lists the connected clients; reply [`crate::reply::ListClientsReply`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListClients {}

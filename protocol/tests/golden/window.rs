@@ -182,6 +182,11 @@ pub(crate) fn requests() -> Vec<Golden> {
         ),
         g("Sync", req(Request::Sync(Sync {})), "03000000921690"),
         g(
+            "NoOperation",
+            req(Request::NoOperation(NoOperation {})),
+            "03000000921c90",
+        ),
+        g(
             "ListClients",
             req(Request::ListClients(ListClients {})),
             "03000000921790",

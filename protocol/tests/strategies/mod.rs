@@ -317,6 +317,7 @@ fn input_request() -> BoxedStrategy<Request> {
         (one_of(FAKE_KINDS), any::<u32>(), any::<i32>(), any::<i32>())
             .prop_map(|(kind, detail, x, y)| Request::FakeInput(FakeInput { kind, detail, x, y })),
         Just(Request::Sync(Sync {})),
+        Just(Request::NoOperation(NoOperation {})),
         Just(Request::ListClients(ListClients {})),
         prop_oneof![Just(CloseDownMode::Destroy), Just(CloseDownMode::Retain)]
             .prop_map(|mode| Request::SetCloseDownMode(SetCloseDownMode { mode })),

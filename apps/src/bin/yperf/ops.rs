@@ -11,8 +11,8 @@ use yonder::prelude::*;
 use yonder::{Connection, SharedImage};
 use yonder_apps::die;
 use yonder_protocol::geometry::Arc;
-use yonder_protocol::request::{GcValues, ImageFormat};
-use yonder_protocol::{GcId, PixmapId, Point, Rect, Segment, WindowId};
+use yonder_protocol::request::{GcValues, ImageFormat, NoOperation};
+use yonder_protocol::{GcId, PixmapId, Point, Rect, Segment, WindowId, SINCE_MINOR};
 
 /// The test window's side, as x11perf's.
 pub const SIDE: i32 = 600;
@@ -66,7 +66,7 @@ pub struct Op {
 pub const OPS: &[Op] = &[
     Op {
         name: "noop",
-        what: "ChangeGc with no values (no NoOperation request exists)",
+        what: "NoOperation (a ChangeGc with no values on a display before 1.9)",
         kind: Kind::Noop,
     },
     Op {
@@ -228,6 +228,8 @@ pub struct Prepared {
     /// Positions visited in turn by one-object requests.
     spots: Vec<Point>,
     rep: usize,
+    /// noop: whether the display takes NoOperation (1.9), once known.
+    no_operation: Option<bool>,
 }
 
 /// `n` top-left corners of `side`-sized objects laid out in rows across the window,
@@ -259,6 +261,7 @@ impl Prepared {
             shared: None,
             spots: Vec::new(),
             rep: 0,
+            no_operation: None,
         };
         match op.kind {
             Kind::Noop | Kind::RoundTrip => {}
@@ -399,7 +402,14 @@ impl Prepared {
         let spot = |spots: &[Point], k: usize| spots[k % spots.len()];
         match self.kind {
             Kind::Noop => {
-                conn.change_gc(gc, GcValues::default());
+                let since = SINCE_MINOR[NoOperation::OPCODE as usize];
+                let no_operation = *self
+                    .no_operation
+                    .get_or_insert_with(|| conn.setup().is_ok_and(|s| s.minor >= since));
+                match no_operation {
+                    true => conn.no_operation(),
+                    false => drop(conn.change_gc(gc, GcValues::default())),
+                }
                 1
             }
             Kind::RoundTrip => {
