@@ -385,3 +385,50 @@ fn killed_client_resources_are_freed() {
         .children
         .is_empty());
 }
+
+#[test]
+fn a_leaving_clients_windows_go_and_the_others_keep_their_stacking() {
+    let s = TestServer::start();
+    let stays = s.connect_trusted();
+    let leaves = s.connect();
+    // Interleaved on the root's stack, with a child of one of the leaver's windows.
+    let mut kept = Vec::new();
+    for i in 0..6 {
+        let r = Rect::new(10 * i, 10 * i, 40, 40);
+        kept.push(window(&stays, r, 0x0000FF, EventMask::EMPTY));
+        let gone = window(&leaves, r, 0xFF0000, EventMask::EMPTY);
+        let child = leaves.new_window_id();
+        leaves.create_window(
+            child,
+            gone,
+            Rect::new(1, 1, 5, 5),
+            WindowAttributes::default(),
+        );
+        leaves.map_window(child);
+    }
+    // One of the kept windows raised to the top, above the leaver's last.
+    stays.configure_window(ConfigureWindow {
+        window: kept[2],
+        stack_mode: Some(StackMode::Above),
+        ..Default::default()
+    });
+    leaves.sync().unwrap();
+    stays.sync().unwrap();
+    drop(leaves);
+    let want = [kept[0], kept[1], kept[3], kept[4], kept[5], kept[2]];
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let tree = stays.query_tree(stays.root()).reply().unwrap();
+        if tree.children == want {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "root's children: {:?}",
+            tree.children
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The pixels agree: where the leaver's windows were, the kept ones show.
+    assert_eq!(screen(&stays).at(55, 55) & 0xFFFFFF, 0x0000FF);
+}

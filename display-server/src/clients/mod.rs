@@ -30,7 +30,21 @@ pub fn disconnect(s: &mut State, client: ClientId, reason: &str) {
     dnd::dnd_client_gone(s, client);
     selection::selections_client_gone(s, client);
     let (windows, pixmaps, gcs) = s.client_resources(client);
-    for w in windows {
+    // Top-levels first, the topmost first: each is then at the top of the root's stack
+    // when it goes, where taking it out costs nothing. In the map's order each removal
+    // shifted the rest of the stack: with 10,000 windows that was O(n²), ~200 M
+    // instructions of the state thread, every other client waiting.
+    let tops: Vec<WindowId> = s
+        .windows
+        .get(&WindowId::ROOT)
+        .map_or_else(Vec::new, |root| {
+            let stack = root.children.iter().rev();
+            stack
+                .filter(|w| s.owner_of(w.0) == Some(client))
+                .copied()
+                .collect()
+        });
+    for w in tops.into_iter().chain(windows) {
         if s.windows.contains_key(&w) {
             window::destroy_subtree(s, w);
         }

@@ -145,7 +145,11 @@ pub fn destroy_subtree(s: &mut State, w: WindowId) {
         dnd::dnd_window_gone(s, x);
         if let Some(win) = s.take_window(x) {
             if let Some(p) = s.windows.get_mut(&win.parent) {
-                p.children.retain(|k| *k != x);
+                // Looked for from the top of the stack, where a leaving client's windows
+                // are found first (see `clients::disconnect`); a child is there once.
+                if let Some(i) = p.children.iter().rposition(|k| *k == x) {
+                    p.children.remove(i);
+                }
             }
         }
         s.take_surface(Drawable(x.0));
