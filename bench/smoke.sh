@@ -55,6 +55,7 @@ done
 echo "== bench/instructions.sh --smoke"
 bench/instructions.sh --smoke | tee "$out/instructions"
 check "$out/instructions" "^noop +-?$num +-?$num$" "the noop row"
+check "$out/instructions" "^\| noop \| -noop \| -?$num \| -?$num \| -?$num \| -?$num \| -?$num× \|$" "the noop row against X"
 echo "== bench/soak.sh --smoke"
 # Fails by itself when the server dies or does not come back to its baseline.
 bench/soak.sh --smoke | tee "$out/soak"
