@@ -42,11 +42,14 @@ for t in $targets; do
         socket_frames) run socket_frames ../display-server/tests/fuzz_regressions/socket_frames ;;
         client_messages) run client_messages ../client-lib/tests/fuzz_regressions/client_messages ;;
         web_input) run web_input ../display-server/tests/fuzz_regressions/web_input ;;
-        # A real bridge on a real Xvfb: yonder-x11 built first (a plain debug build).
+        # A real bridge on a real Xvfb: yonder-x11 built first (a plain debug build),
+        # unless YONDER_X11 already names one (CI keeps the tests' build).
         x_client)
-            (cd .. && cargo build -q -p yonder-x11)
-            YONDER_X11="${CARGO_TARGET_DIR:-$PWD/../target}/debug/yonder-x11" \
-                run x_client ../x11-bridge/tests/fuzz_regressions/x_client
+            if [ -z "${YONDER_X11:-}" ] || [ ! -x "$YONDER_X11" ]; then
+                (cd .. && cargo build -q -p yonder-x11)
+                YONDER_X11="${CARGO_TARGET_DIR:-$PWD/../target}/debug/yonder-x11"
+            fi
+            YONDER_X11="$YONDER_X11" run x_client ../x11-bridge/tests/fuzz_regressions/x_client
             ;;
         *) echo "unknown fuzz target $t"; exit 2 ;;
     esac

@@ -132,7 +132,9 @@ pub fn fail(code: ErrorCode, bad_value: u64, message: impl Into<String>) -> Prot
     }
 }
 
-/// One decoded frame from a client: a request, or the opcode of one this server does not know.
+/// One entry of a client's batch: a decoded frame (a request, or the opcode of one this
+/// server does not know), a frame left for the state thread to decode, or a run of
+/// NoOperations counted by the reader.
 #[derive(Debug)]
 pub enum Incoming {
     /// A request.

@@ -132,7 +132,7 @@ requests! {
     25 => GrantMove -> MoveToken(MoveTokenReply) since 6,
     26 => MoveClient since 6,
     27 => MoveDone since 6,
-    28 => NoOperation [FastDecode, FastEncode] since 9,
+    28 => NoOperation [FastEncode] since 9,
     30 => CreatePixmap,
     31 => FreePixmap,
     32 => CreateGc,

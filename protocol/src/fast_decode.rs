@@ -1,6 +1,6 @@
 //! Hand-written decoding of the hottest request bodies, the rows flagged `FastDecode` in
 //! [`crate::descriptor`]: the poly drawing requests (PolyPoint … FillPoly), PutImage,
-//! ChangeGc without values, Sync, NoOperation, CopyArea and ShmPutImage.
+//! ChangeGc without values, Sync, CopyArea and ShmPutImage.
 //!
 //! Why by hand: through serde every coordinate costs a visitor call and a marker
 //! dispatch, several hundred instructions per rectangle. Here each integer is one marker
@@ -15,9 +15,8 @@ use crate::descriptor::Request;
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId, ShmSegment};
 use crate::request::{
-    ChangeGc, CopyArea, FillPoly, GcValues, ImageFormat, NoOperation, PolyArc, PolyFillArc,
-    PolyFillRectangle, PolyLine, PolyPoint, PolyRectangle, PolySegment, PutImage, ShmPutImage,
-    Sync,
+    ChangeGc, CopyArea, FillPoly, GcValues, ImageFormat, PolyArc, PolyFillArc, PolyFillRectangle,
+    PolyLine, PolyPoint, PolyRectangle, PolySegment, PutImage, ShmPutImage, Sync,
 };
 
 /// A cursor over a MessagePack body. Every method returns `None` for anything but the
@@ -206,11 +205,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A CopyArea body: `[src, dst, gc, src_rect, dst_origin]`. Kept out of line, as is
-    /// `shm_put_image`: inlined into `decode_hot`, the two cost noop (ChangeGc, the
-    /// smallest request) about 10 % of its rate with the same instruction count (direct
-    /// A/B, one yperf, seven alternations: 4.1-5.6 M/s inlined against 4.3-6.3 M/s out
-    /// of line, as before they were added), while a call is nothing beside a copy or a
-    /// put.
+    /// `shm_put_image`: inlined into `decode_hot`, the two cost a no-value ChangeGc (the
+    /// smallest request it decodes; yperf's noop before protocol 1.9) 10-15 % of its rate
+    /// with the same instruction count (direct A/B on one yperf: 5.4-5.6 M/s inlined
+    /// against 6.0-6.3 M/s out of line, as before they were added), while a call is
+    /// nothing beside a copy or a put.
     #[inline(never)]
     fn copy_area(&mut self) -> Option<CopyArea> {
         self.array_of(5)?;
@@ -319,10 +318,6 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             r.array_of(0)?;
             Request::Sync(Sync {})
         }
-        NoOperation::OPCODE => {
-            r.array_of(0)?;
-            Request::NoOperation(NoOperation {})
-        }
         ChangeGc::OPCODE => {
             r.array_of(2)?;
             let gc = GcId(r.u64()?);
@@ -426,7 +421,6 @@ mod tests {
         }];
         Some(match opcode {
             Sync::OPCODE => Sync {}.into(),
-            NoOperation::OPCODE => NoOperation {}.into(),
             ChangeGc::OPCODE => ChangeGc {
                 gc,
                 values: GcValues::default(),

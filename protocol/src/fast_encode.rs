@@ -220,7 +220,8 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         Request::PolyFillArc(r) => poly_frame(code, r.drawable, r.gc, &r.arcs, out),
         Request::FillPoly(r) => poly_frame(code, r.drawable, r.gc, &r.points, out),
         Request::NoOperation(_) => out.extend_from_slice(&NoOperation::FRAME),
-        // A no-op ChangeGc (ten nils): x11perf's noop, and common in apps that reset a GC.
+        // A no-op ChangeGc (ten nils): common in apps that reset a GC (and yperf's noop
+        // before NoOperation, protocol 1.9).
         // At most 4 + 3 + 9 + 1 + 10 = 27 bytes.
         Request::ChangeGc(r) if r.values == GcValues::default() => fixed_frame(out, 27, |w| {
             w.put(&[0x92, code, 0x92]);

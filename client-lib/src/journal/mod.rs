@@ -36,6 +36,8 @@
 //! | SetInputFocus, FakeInput | not journaled: input is the user's; focus spans clients (the server's checkpoint) |
 //! | ShmAttach, ShmDetach | not journaled: a segment is a descriptor of one connection; the image code attaches a new one |
 //! | SetCloseDownMode | not journaled: the library chooses it for the session (an app that ends with its connection never starts a new session) |
+//! | GrantMove, MoveClient, MoveDone | not journaled: moves of the moment, between displays |
+//! | NoOperation | not journaled: it does nothing |
 //!
 //! Not journaled either, as state that spans clients (the server's checkpoint, plan step
 //! 4): other clients' windows moved, restacked or mapped by this app, and where the
@@ -112,7 +114,7 @@ pub(crate) enum Touch {
     Drawing(Drawable),
 }
 
-/// Whether GC values give nothing (a no-op ChangeGc, x11perf's noop): each field
+/// Whether GC values give nothing (a no-op ChangeGc, as apps send to reset a GC): each field
 /// tested, which is cheaper than comparing with a default value built for it.
 #[inline(always)]
 fn no_values(v: &GcValues) -> bool {

@@ -414,12 +414,19 @@ impl Inner {
     /// fail, so nothing waits for it. On a display of an older version, or before the
     /// display's setup has arrived, nothing is sent (there it would be a Request error).
     pub(crate) fn no_operation(&self) {
-        let since = yonder_protocol::SINCE_MINOR[NoOperation::OPCODE as usize];
-        if self.display_minor.load(Ordering::Acquire) < since as u32 {
+        let since = yonder_protocol::SINCE_MINOR[NoOperation::OPCODE as usize] as u32;
+        if self.display_minor.load(Ordering::Acquire) < since {
             return;
         }
         let request = Request::NoOperation(NoOperation {});
         self.send_encoded(None, None, Sent::Request(&request), |buf| {
+            // A display of an older version took over since the check above (a new
+            // session or a move stores its version under the output lock, which `encode`
+            // runs under). The number is taken, so a request goes all the same: a Sync,
+            // whose reply nobody waits for and which is dropped when it comes.
+            if self.display_minor.load(Ordering::Acquire) < since {
+                return encode_request_frame(&Request::Sync(Sync {}), buf);
+            }
             buf.extend_from_slice(&NoOperation::FRAME)
         });
     }

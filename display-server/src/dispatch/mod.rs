@@ -68,11 +68,12 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
         // remaining requests are dropped, not carried out for nobody.
         return;
     }
+    // Wrapping: a client may start its numbering anywhere (a resume's `next_seq`).
     if let Incoming::NoOperations(n) = incoming {
-        c.seq.0 += n;
+        c.seq.0 = c.seq.0.wrapping_add(n);
         return;
     }
-    c.seq.0 += 1;
+    c.seq.0 = c.seq.0.wrapping_add(1);
     let (seq, minor) = (c.seq, c.minor);
     s.request_in_hand = NO_REQUEST;
     let (opcode, result) = match incoming {
@@ -204,8 +205,7 @@ fn dispatch(s: &mut State, c: ClientId, req: Request) -> HandlerResult {
         R::GetInputFocus(r) => input::get_input_focus(s, c, r),
         R::QueryPointer(r) => input::query_pointer(s, c, r),
         R::FakeInput(r) => crate::input::fake_input(s, c, r),
-        // Does nothing; the reader counts most of them without decoding (`NoOperations`).
-        R::NoOperation(_) => Ok(None),
+        R::NoOperation(r) => input::no_operation(s, c, r),
         R::Sync(r) => input::sync(s, c, r),
         R::ListClients(r) => input::list_clients(s, c, r),
         R::SetCloseDownMode(r) => input::set_close_down_mode(s, c, r),

@@ -9,7 +9,7 @@ use yonder_protocol::reply::{
     ClientInfo, InputFocusReply, ListClientsReply, QueryPointerReply, SyncReply,
 };
 use yonder_protocol::request::{
-    GetInputFocus, ListClients, QueryPointer, SetCloseDownMode, SetInputFocus, Sync,
+    GetInputFocus, ListClients, NoOperation, QueryPointer, SetCloseDownMode, SetInputFocus, Sync,
 };
 use yonder_protocol::{ClientId, ErrorCode, Reply, WindowId};
 
@@ -26,6 +26,12 @@ pub(crate) fn set_input_focus(s: &mut State, _c: ClientId, r: SetInputFocus) -> 
         }
     }
     focus::set_focus(s, r.window);
+    Ok(None)
+}
+
+// NoOperation: [] (1.9). Does nothing; the reader counts most of them without decoding
+// (`Incoming::NoOperations`), this takes the rest (another encoding of the same request).
+pub(crate) fn no_operation(_s: &mut State, _c: ClientId, _r: NoOperation) -> HandlerResult {
     Ok(None)
 }
 

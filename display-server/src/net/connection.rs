@@ -34,7 +34,8 @@ const MAX_WRITE_BATCH: usize = 1 << 20;
 /// With a few per connection, a client that floods requests is never more than a few
 /// batches ahead of anyone else in the state thread's queue.
 const BATCHES_IN_FLIGHT: usize = 4;
-/// Most requests in one batch.
+/// Most entries in one batch (a run of NoOperations is one entry; MAX_BATCH_COST bounds
+/// how many frames it may be).
 const MAX_BATCH_REQUESTS: usize = 64;
 /// A batch is closed once its cost reaches this: the bytes of its frames plus the bytes
 /// of the images its GetImage requests will read (a single costlier request makes a

@@ -280,6 +280,8 @@ pub enum End {
 pub struct Outcome {
     pub items: Vec<Item>,
     pub end: End,
+    /// The runs of NoOperations the reader counted, as it handed them over.
+    pub runs: Vec<u64>,
 }
 
 /// What the model expects: items, then the end (the error text, or `None` for the
@@ -369,8 +371,9 @@ pub fn run(data: &[u8]) {
     check(&input);
 }
 
-/// Runs one decoded input and checks it against the model.
-pub fn check(input: &Input) {
+/// Runs one decoded input and checks it against the model; gives what the fake state
+/// thread was handed.
+pub fn check(input: &Input) -> Outcome {
     let stream = input.stream();
     let limit = input.limit.bytes();
     let unix = input.unix;
@@ -382,7 +385,7 @@ pub fn check(input: &Input) {
     if model.refused {
         assert_eq!(outcome.end, End::Refused, "an invalid hello is refused");
         assert!(outcome.items.is_empty());
-        return;
+        return outcome;
     }
     let End::Disconnect(reason) = &outcome.end else {
         panic!("a valid hello was refused: {outcome:?}");
@@ -430,6 +433,7 @@ pub fn check(input: &Input) {
             _ => assert_eq!(got, want, "items in order, whatever the reads"),
         }
     }
+    outcome
 }
 
 /// A stream whose every read returns the next scheduled size; writes are kept.
@@ -508,6 +512,7 @@ fn shared(limit: usize) -> (Arc<Shared>, mpsc::Receiver<Command>) {
 /// client's output sender is kept until the end (dropping it would end the connection).
 async fn fake_state(mut rx: mpsc::Receiver<Command>, fd_ids: Vec<(u64, u64)>) -> Outcome {
     let mut items = Vec::new();
+    let mut runs = Vec::new();
     let mut keep = Vec::new();
     while let Some(cmd) = rx.recv().await {
         match cmd {
@@ -519,6 +524,7 @@ async fn fake_state(mut rx: mpsc::Receiver<Command>, fd_ids: Vec<(u64, u64)>) ->
                 for inc in batch {
                     // A run the reader counted: the model decodes each of them.
                     if let Incoming::NoOperations(n) = inc {
+                        runs.push(n);
                         let one = frame::encode_body(&Request::NoOperation(NoOperation {}));
                         items.extend((0..n).map(|_| Item::Request(one.clone())));
                         continue;
@@ -542,6 +548,7 @@ async fn fake_state(mut rx: mpsc::Receiver<Command>, fd_ids: Vec<(u64, u64)>) ->
             Command::Disconnect { reason, .. } => {
                 return Outcome {
                     items,
+                    runs,
                     end: End::Disconnect(reason),
                 }
             }
@@ -551,6 +558,7 @@ async fn fake_state(mut rx: mpsc::Receiver<Command>, fd_ids: Vec<(u64, u64)>) ->
     assert!(items.is_empty(), "requests without a connection");
     Outcome {
         items,
+        runs,
         end: End::Refused,
     }
 }

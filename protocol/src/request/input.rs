@@ -59,18 +59,18 @@ pub struct FakeInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Sync {}
 
-/// Does nothing (version 1.9; X's NoOperation). It has no reply and cannot fail, and it
-/// still takes a sequence number: a padding or keep-alive request, and the floor of what
-/// a request costs. Its frame is always the same 7 bytes ([`NoOperation::FRAME`]), which a
-/// server may count where it reads them without decoding.
+/// Does nothing (version 1.9; X's NoOperation). It has no reply, cannot fail on a 1.9
+/// connection, and still takes a sequence number: a padding or keep-alive request, and
+/// the floor of what a request costs. Senders use its shortest encoding, the 7 bytes of
+/// [`NoOperation::FRAME`], which a server may count where it reads them without decoding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NoOperation {}
 
 impl NoOperation {
-    /// Its whole frame: the length 3, then `[28, []]`.
+    /// Its whole frame in the shortest encoding: the length 3, then `[28, []]`.
     pub const FRAME: [u8; 7] = [3, 0, 0, 0, 0x92, 28, 0x90];
     /// Its body, the frame without the length.
-    pub const BODY: [u8; 3] = [0x92, 28, 0x90];
+    pub const BODY: [u8; 3] = [Self::FRAME[4], Self::FRAME[5], Self::FRAME[6]];
 }
 
 /// Lists the connected clients; reply [`crate::reply::ListClientsReply`].
