@@ -358,11 +358,22 @@ fn five_apps_survive_their_server_killed_and_go_on() {
     });
     assert_eq!(placement(&o, part), (container, part_rect), "the part");
     assert_eq!(clipboard(&o), doc_win, "ydoc owns the clipboard again");
-    assert_eq!(
-        placement(&o, container),
-        (doc_win, container_rect),
-        "the part's container"
-    );
+    // ydoc lays the container out from the part's size, as the Configure events of both
+    // apps' replays reach it: it may still be on its way to where it was (seen once in
+    // CI: 452×156, the layout of an earlier size, where the part was already back).
+    let end = Instant::now() + WAIT;
+    loop {
+        let now = placement(&o, container);
+        if now == (doc_win, container_rect) {
+            break;
+        }
+        assert!(
+            Instant::now() < end,
+            "the part's container: {now:?}, was {:?}",
+            (doc_win, container_rect)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     wait_pixels(&o, &pixels);
     eventually("the clock ticks on", || {
         o.read_window(clock_win).data != face
