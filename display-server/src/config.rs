@@ -51,6 +51,9 @@ pub struct ServerConfig {
     /// Pixels of drawing after which one client's batch stops and the other clients get
     /// their turn (see `dispatch::backlog`). Only tests change it.
     pub batch_work_budget: u64,
+    /// Threads that draw a large drawing's rows at once, the state thread's included
+    /// (see `render::bands`); 0: as many as the cores the server may run on.
+    pub render_threads: usize,
     /// Manage top-level windows: frames, placement, click-to-focus (see `wm`).
     pub window_manager: bool,
     /// Other displays the window manager offers to move a window to (a button on each
@@ -216,6 +219,7 @@ impl Default for ServerConfig {
             max_drawable_pixels: DEFAULT_MAX_DRAWABLE_PIXELS,
             max_request_pixels: DEFAULT_MAX_REQUEST_PIXELS,
             batch_work_budget: BATCH_WORK_BUDGET,
+            render_threads: 0,
             window_manager: true,
             peers: Vec::new(),
             shm: cfg!(target_os = "linux"),

@@ -89,6 +89,11 @@ struct Args {
     /// Most clients connected at once; one more is refused with the reason.
     #[arg(long, value_name = "N", default_value_t = yonder_server::config::DEFAULT_MAX_CLIENTS)]
     max_clients: usize,
+    /// Threads that draw a large drawing (a big fill, copy or image) at once, each its
+    /// own band of rows; 0 takes one per core the server may run on, 1 draws on the
+    /// state thread alone. The pixels are the same whatever the number.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    render_threads: usize,
     /// Mebibytes of window backing stores and pixmaps one client may hold; requests
     /// beyond it fail with Alloc.
     #[arg(long, value_name = "MIB", default_value_t = yonder_server::config::DEFAULT_CLIENT_MEMORY_QUOTA >> 20)]
@@ -245,6 +250,7 @@ fn run(args: Args) -> Result<(), String> {
             })
             .collect(),
         max_clients: args.max_clients.max(1),
+        render_threads: args.render_threads,
         client_memory_quota: args.client_memory_quota.saturating_mul(1 << 20),
         max_output_buffer: args.max_output_buffer.max(1).saturating_mul(1 << 20),
         max_request_pixels: args.max_request_pixels,

@@ -76,7 +76,10 @@ pub(crate) fn draw_items<I: work::Items>(
         }
     }
     let pm = s.surfaces.get_mut(&d).expect("checked");
-    let style = gc.style(w, h);
+    let style = Style {
+        workers: Some(&s.workers),
+        ..gc.style(w, h)
+    };
     let clipped = style.clip.is_some();
     let damage = f(pm, &style);
     let work = damage.map_or(0, |r| bound.min(n.saturating_mul(pixels(r).min(each))));
@@ -239,7 +242,10 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
             format!("no graphics context {}", r.gc),
         )
     })?;
-    let style = gc.style(w, h);
+    let style = Style {
+        workers: Some(&s.workers),
+        ..gc.style(w, h)
+    };
     let (sr, dx, dy) = (irect(r.src_rect), r.dst_origin.x, r.dst_origin.y);
     let damage = if r.src == r.dst {
         let pm = s.surfaces.get_mut(&r.dst).expect("checked");

@@ -114,7 +114,10 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     let img = render::RawImage::strided(raw_format, r.width, r.height, r.stride as usize, bytes)
         .map_err(image_error)?;
     // Not through `draw::draw`: the image borrows the client's segment meanwhile.
-    let style = s.gcs.get_mut(&r.gc).expect("checked above").style(w, h);
+    let style = render::Style {
+        workers: Some(&s.workers),
+        ..s.gcs.get_mut(&r.gc).expect("checked above").style(w, h)
+    };
     let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
     let clipped = style.clip.is_some();
     let damage = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img);

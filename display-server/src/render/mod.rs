@@ -19,6 +19,7 @@
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
 //! * `compose.rs` – pixel compositing: [`put_image`], [`put_raw`], [`copy_area`], [`copy_within`], [`fill_solid`]
 //! * `screen.rs`  – conversion to/from the XRGB screen framebuffer
+//! * `bands.rs`   – large drawings' rows split into bands drawn on several threads ([`Workers`])
 //! * `work.rs`    – upper bounds of the pixels a drawing request touches, before drawing
 //!
 //! Geometry follows X11: integer coordinates of lines and arcs name pixel centres, fills of
@@ -26,6 +27,7 @@
 //! drawing function returns the damaged area (clamped to the pixmap) or `None`.
 
 mod arcs;
+mod bands;
 mod clip;
 mod compose;
 mod ellipse;
@@ -44,6 +46,8 @@ pub mod work;
 #[cfg(test)]
 mod tests_arcs_clip;
 #[cfg(test)]
+mod tests_bands;
+#[cfg(test)]
 mod tests_cache;
 #[cfg(test)]
 mod tests_compose;
@@ -57,6 +61,7 @@ mod tests_shapes;
 mod tests_text_image;
 
 pub use arcs::{fill_arcs, stroke_arcs};
+pub use bands::Workers;
 pub use clip::Clip;
 pub use compose::{copy_area, copy_within, fill_solid, put_image, put_raw};
 pub use geom::ArcSpec;
@@ -267,6 +272,8 @@ pub struct Style<'a> {
     pub join: JoinStyle,
     /// Optional clip; must have been built for the target pixmap's size to be fast.
     pub clip: Option<&'a Clip>,
+    /// Threads that may draw a large drawing's rows at once; `None`: the caller's alone.
+    pub workers: Option<&'a Workers>,
 }
 
 impl Default for Style<'_> {
@@ -281,6 +288,7 @@ impl Default for Style<'_> {
             cap: CapStyle::Butt,
             join: JoinStyle::Miter,
             clip: None,
+            workers: None,
         }
     }
 }

@@ -8,8 +8,11 @@
 //! converter per call, which costs tens of thousands of instructions for a 10-pixel
 //! circle. An opaque span here is one `fill` of `u32`s.
 
+use std::ops::Range;
+
 use tiny_skia::{Pixmap, PremultipliedColorU8};
 
+use super::bands::{self, Workers};
 use super::clip::Region;
 use super::compose::blend_pixel;
 use super::{premul, IRect, Op, Style};
@@ -34,6 +37,27 @@ pub(crate) fn fill_words(out: &mut [u32], w: u32) {
     for p in chunks.into_remainder() {
         *p = w;
     }
+}
+
+/// Stores `w` in every word of a long `out` (a row of a large fill): with the processor's
+/// 256-bit stores where it has them (the standard library caches the check), a third
+/// faster than 128-bit ones on a 500×500 fill; short runs as [`fill_words`] does.
+#[inline]
+pub(crate) fn fill_long(out: &mut [u32], w: u32) {
+    #[cfg(target_arch = "x86_64")]
+    if out.len() >= 64 && std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the function only needs AVX2, which the processor was just found to have.
+        unsafe { fill_avx2(out, w) };
+        return;
+    }
+    out.fill(w);
+}
+
+/// `<[u32]>::fill` compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn fill_avx2(out: &mut [u32], w: u32) {
+    out.fill(w);
 }
 
 /// The word of a premultiplied colour.
@@ -195,7 +219,13 @@ impl<'a> Target<'a> {
 
 /// Fills integer rectangles with an opaque (or destination-independent) colour and no
 /// clip: the common case of PolyFillRectangle, as straight row fills.
-pub(crate) fn fill_rects_unclipped(pm: &mut Pixmap, w: u32, rects: &[IRect]) -> Option<IRect> {
+/// A large rectangle's rows are split among `workers` (see `bands`).
+pub(crate) fn fill_rects_unclipped(
+    pm: &mut Pixmap,
+    w: u32,
+    rects: &[IRect],
+    workers: Option<&Workers>,
+) -> Option<IRect> {
     let (pw, ph) = (pm.width() as i64, pm.height() as i64);
     let stride = pm.width() as usize;
     let px = words(pm);
@@ -210,10 +240,43 @@ pub(crate) fn fill_rects_unclipped(pm: &mut Pixmap, w: u32, rects: &[IRect]) -> 
         }
         (l, t, r, b) = (l.min(x0), t.min(y0), r.max(x1), b.max(y1));
         let (x0, x1) = (x0 as usize, x1 as usize);
-        for y in y0 as usize..y1 as usize {
-            let row = y * stride;
-            px[row + x0..row + x1].fill(w);
+        if workers.is_some() && (y1 - y0) as usize * (x1 - x0) >= bands::MIN_PIXELS {
+            let rows = y0 as usize..y1 as usize;
+            bands::for_rows(workers, px, stride, rows, x1 - x0, |_, row| {
+                fill_long(&mut row[x0..x1], w)
+            });
+            continue;
         }
+        fill_rows(px, stride, y0 as usize..y1 as usize, x0..x1, w);
     }
     IRect::from_ltrb(l, t, r, b)
+}
+
+/// Stores `w` in columns `cols` of each row of `rows` (rows of `stride` words): wide
+/// rows with 256-bit stores where the processor has them, as [`fill_long`].
+#[inline]
+fn fill_rows(px: &mut [u32], stride: usize, rows: Range<usize>, cols: Range<usize>, w: u32) {
+    #[cfg(target_arch = "x86_64")]
+    if cols.len() >= 64 && std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the function only needs AVX2, which the processor was just found to have.
+        unsafe { fill_rows_avx2(px, stride, rows, cols, w) };
+        return;
+    }
+    fill_rows_plain(px, stride, rows, cols, w);
+}
+
+/// [`fill_rows_plain`] compiled for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn fill_rows_avx2(px: &mut [u32], stride: usize, rows: Range<usize>, cols: Range<usize>, w: u32) {
+    fill_rows_plain(px, stride, rows, cols, w);
+}
+
+/// Inlined so each caller's target features apply.
+#[inline(always)]
+fn fill_rows_plain(px: &mut [u32], stride: usize, rows: Range<usize>, cols: Range<usize>, w: u32) {
+    for y in rows {
+        let row = y * stride;
+        px[row + cols.start..row + cols.end].fill(w);
+    }
 }

@@ -32,7 +32,7 @@ pub fn fill_rects(pm: &mut Pixmap, s: &Style, rects: &[IRect]) -> Option<IRect> 
 /// Rectangle filling with an already resolved clip region.
 fn fill_rects_in(pm: &mut Pixmap, s: &Style, region: &Region, rects: &[IRect]) -> Option<IRect> {
     if let (Region::All, Some(w)) = (region, direct_word(s)) {
-        return fill_rects_unclipped(pm, w, rects);
+        return fill_rects_unclipped(pm, w, rects, s.workers);
     }
     let area = pixmap_rect(pm);
     let color = premul(s.color);

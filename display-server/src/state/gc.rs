@@ -176,6 +176,7 @@ impl Gc {
                 rq::JoinStyle::Bevel => JoinStyle::Bevel,
             },
             clip,
+            workers: None,
         }
     }
 }

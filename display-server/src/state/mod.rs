@@ -101,6 +101,10 @@ pub struct State {
     pub max_request_pixels: u64,
     /// Pixels of drawing after which a client's batch stops for the others' turn.
     pub batch_work_budget: u64,
+    /// The rasterizer's threads, lent to each drawing through `render::Style::workers`.
+    /// Only the state thread draws; the others work inside a drawing it started and are
+    /// joined before it returns (see `render::bands`), so no pixmap needs a lock.
+    pub workers: crate::render::Workers,
     /// Pixels drawn so far in the current slice of a client's batch: drawing handlers add
     /// their work, the state thread resets it at each slice and stops the slice past
     /// [`State::batch_work_budget`] (see `dispatch::backlog`).
@@ -165,6 +169,7 @@ impl State {
             max_drawable_pixels: config.max_drawable_pixels,
             max_request_pixels: config.max_request_pixels,
             batch_work_budget: config.batch_work_budget,
+            workers: crate::render::Workers::new(config.render_threads),
             batch_work: 0,
             max_frame_len: config.max_frame_len,
             max_clients: config.max_clients,

@@ -1,0 +1,194 @@
+//! Large drawings on several cores (issue 17 §2): the rows one drawing writes are split
+//! into bands, each band drawn by its own thread, and all of them are joined before the
+//! drawing returns. [`Workers`] owns the threads; [`for_rows`] and [`run`] hand out the
+//! bands.
+//!
+//! Why bands of one drawing rather than drawables side by side: the state thread stays the
+//! one place where requests are checked and ordered, and a drawing is finished before the
+//! next request is looked at, exactly as with one thread. Nothing a request reads (another
+//! drawable for a CopyArea, the screen for the compositor) can see a half-drawn one, so no
+//! drawable has to be tracked, waited for or locked. What it needs instead is that a
+//! band's result does not depend on the other bands: every route here writes each row from
+//! the source's own pixels and the drawing's parameters alone (fills, copies, image puts);
+//! the one case where a row is read after another band could have written it (a copy
+//! inside one pixmap, moved up or down) takes a copy of those rows first
+//! (`compose::copy_within`). So the pixels are the same, bit for bit, with any number of
+//! threads; `tests/render_threads.rs` runs the same request streams with one and with two
+//! and compares them.
+//!
+//! Small drawings stay on the calling thread: handing over a band and joining it costs a
+//! few microseconds, what a fill of some 30 000 pixels takes.
+
+use std::ops::Range;
+
+/// Pixels a drawing must write for its rows to be split.
+pub(crate) const MIN_PIXELS: usize = 1 << 16;
+/// Rows a band has at least.
+const MIN_BAND_ROWS: usize = 16;
+
+/// The rasterizer's threads: the caller's (the state thread's) and `threads - 1` more in a
+/// pool of their own, used only between a drawing's start and its end.
+///
+/// Owned by `State` (each server its own, so servers in one test process do not share
+/// them); borrowed by a drawing through `Style::workers`. The pool's threads touch
+/// pixels only inside [`run`], which returns after all of them are done, so a pixmap is
+/// never written by two threads at once nor read while a band is being written.
+pub struct Workers {
+    threads: usize,
+    /// Built by the first drawing that splits (on the state thread, which becomes the
+    /// pool's thread 0), with that thread's id: a drawing on any other thread stays on it.
+    pool: std::sync::OnceLock<Option<(rayon::ThreadPool, std::thread::ThreadId)>>,
+}
+
+impl std::fmt::Debug for Workers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workers")
+            .field("threads", &self.threads)
+            .finish()
+    }
+}
+
+impl Workers {
+    /// Drawing on `threads` threads, the caller's included; 0 takes as many as the cores
+    /// this process may run on (`taskset` and cgroup limits count), 1 starts no thread.
+    pub fn new(threads: usize) -> Workers {
+        let threads = match threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        };
+        Workers {
+            threads,
+            pool: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Everything on the caller's thread.
+    pub fn serial() -> Workers {
+        Workers::new(1)
+    }
+
+    /// How many threads draw, the caller's included.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// The pool, when the calling thread is its thread 0 (built on the first call). If it
+    /// cannot be built, drawing stays on the caller's thread (logged). A thread can be
+    /// thread 0 of one pool in its life (rayon keeps it registered after the pool goes):
+    /// one `Workers` a state thread.
+    fn pool(&self) -> Option<&rayon::ThreadPool> {
+        if self.threads <= 1 {
+            return None;
+        }
+        let here = std::thread::current().id();
+        let built = self.pool.get_or_init(|| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(self.threads)
+                .use_current_thread()
+                .thread_name(|i| format!("yonder-raster-{i}"))
+                .build();
+            match pool {
+                Ok(pool) => Some((pool, here)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "no rasterizer threads; drawing on one");
+                    None
+                }
+            }
+        });
+        built
+            .as_ref()
+            .filter(|(_, owner)| *owner == here)
+            .map(|(pool, _)| pool)
+    }
+
+    /// Whether a drawing on this thread can split (the pool is, or is now, this thread's).
+    #[cfg(test)]
+    pub(crate) fn splits_here(&self) -> bool {
+        self.pool().is_some()
+    }
+
+    /// How many bands `rows` rows of `width` pixels are split into.
+    pub(crate) fn bands(&self, rows: usize, width: usize) -> usize {
+        if self.threads <= 1 || rows.saturating_mul(width) < MIN_PIXELS {
+            return 1;
+        }
+        self.threads.min(rows / MIN_BAND_ROWS).max(1)
+    }
+}
+
+/// How many bands a drawing of `rows` rows of `width` pixels gets from `workers`.
+pub(crate) fn bands(workers: Option<&Workers>, rows: usize, width: usize) -> usize {
+    workers.map_or(1, |w| w.bands(rows, width))
+}
+
+/// The rows of `range` split into `n` contiguous bands, as even as can be, in order.
+pub(crate) fn split(range: Range<usize>, n: usize) -> Vec<Range<usize>> {
+    let len = range.len();
+    let n = n.clamp(1, len.max(1));
+    (0..n)
+        .map(|i| range.start + len * i / n..range.start + len * (i + 1) / n)
+        .collect()
+}
+
+/// Calls `f` on every part, the first on the calling thread and the others on the pool's
+/// threads at the same time; returns once every call has.
+pub(crate) fn run<T: Send>(workers: Option<&Workers>, parts: Vec<T>, f: impl Fn(T) + Sync) {
+    let pool = workers.and_then(|w| w.pool());
+    match pool {
+        Some(pool) if parts.len() > 1 => {
+            let f = &f;
+            pool.in_place_scope(|scope| {
+                let mut parts = parts.into_iter();
+                let first = parts.next();
+                for part in parts {
+                    scope.spawn(move |_| f(part));
+                }
+                if let Some(first) = first {
+                    f(first);
+                }
+            });
+        }
+        _ => parts.into_iter().for_each(f),
+    }
+}
+
+/// Calls `f(y, row)` for every row `y` of `rows`, `row` being that row of `data` (rows of
+/// `stride` elements from the start of `data`), in bands on `workers` when the drawing is
+/// large (`width` is how many pixels of each row it writes). Within a band the rows go
+/// in order; rows past the end of `data` are skipped.
+pub(crate) fn for_rows<T: Send>(
+    workers: Option<&Workers>,
+    data: &mut [T],
+    stride: usize,
+    rows: Range<usize>,
+    width: usize,
+    f: impl Fn(usize, &mut [T]) + Sync,
+) {
+    if stride == 0 {
+        return;
+    }
+    let rows = rows.start..rows.end.min(data.len() / stride);
+    if rows.is_empty() {
+        return;
+    }
+    let n = bands(workers, rows.len(), width);
+    let whole = &mut data[rows.start * stride..rows.end * stride];
+    if n == 1 {
+        for (i, row) in whole.chunks_exact_mut(stride).enumerate() {
+            f(rows.start + i, row);
+        }
+        return;
+    }
+    let mut parts = Vec::with_capacity(n);
+    let mut rest = whole;
+    for band in split(rows, n) {
+        let (mine, after) = rest.split_at_mut(band.len() * stride);
+        parts.push((band.start, mine));
+        rest = after;
+    }
+    run(workers, parts, |(first, band): (usize, &mut [T])| {
+        for (i, row) in band.chunks_exact_mut(stride).enumerate() {
+            f(first + i, row);
+        }
+    });
+}
