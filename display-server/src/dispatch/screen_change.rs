@@ -27,6 +27,7 @@ pub fn resize_screen(s: &mut State, width: u32, height: u32) {
     if let Some(mut pm) = tiny_skia::Pixmap::new(width, height) {
         render::fill_solid(&mut pm, IRect::new(0, 0, width, height), bg.0);
         s.surfaces.insert(Drawable(WindowId::ROOT.0), pm);
+        s.opaque.forget(Drawable(WindowId::ROOT.0));
     }
     if let Some(root) = s.windows.get_mut(&WindowId::ROOT) {
         root.rect = Rect::new(0, 0, width, height);

@@ -80,10 +80,10 @@ pub(crate) fn draw_items<I: work::Items>(
         workers: Some(&s.workers),
         ..gc.style(w, h)
     };
-    let clipped = style.clip.is_some();
+    let (clipped, op) = (style.clip.is_some(), style.op);
     let damage = f(pm, &style);
     let work = damage.map_or(0, |r| bound.min(n.saturating_mul(pixels(r).min(each))));
-    drawn(s, d, g, clipped, damage, work);
+    drawn(s, d, (g, op), clipped, damage, work);
     Ok(None)
 }
 
@@ -94,12 +94,13 @@ pub(crate) fn draw_items<I: work::Items>(
 pub(crate) fn drawn(
     s: &mut State,
     d: Drawable,
-    g: GcId,
+    (g, op): (GcId, render::Op),
     clipped: bool,
     damage: Option<IRect>,
     work: u64,
 ) {
     s.batch_work += work;
+    s.opaque.drawn(d, op);
     if let Some(r) = damage {
         damage_drawable(s, d, r);
     }
@@ -221,6 +222,9 @@ pub(crate) fn clear_area(s: &mut State, _c: ClientId, r: ClearArea) -> HandlerRe
     if let Some(pm) = s.surfaces.get_mut(&Drawable(r.window.0)) {
         render::fill_solid(pm, irect(area), bg.0);
     }
+    if bg.alpha() != 255 {
+        s.opaque.forget(Drawable(r.window.0));
+    }
     s.batch_work += pixels(irect(area));
     s.damage_window_area(r.window, area);
     if r.exposures {
@@ -244,6 +248,7 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
     })?;
     let style = Style {
         workers: Some(&s.workers),
+        source_opaque: s.opaque.contains(r.src),
         ..gc.style(w, h)
     };
     let (sr, dx, dy) = (irect(r.src_rect), r.dst_origin.x, r.dst_origin.y);
@@ -256,8 +261,15 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
         };
         render::copy_area(src, dst, &style, sr, dx, dy)
     };
-    let clipped = style.clip.is_some();
-    drawn(s, r.dst, r.gc, clipped, damage, damage.map_or(0, pixels));
+    let (clipped, op) = (style.clip.is_some(), style.op);
+    drawn(
+        s,
+        r.dst,
+        (r.gc, op),
+        clipped,
+        damage,
+        damage.map_or(0, pixels),
+    );
     Ok(None)
 }
 
@@ -311,11 +323,18 @@ pub(crate) fn poly_fill_rectangle(
     r: PolyFillRectangle,
 ) -> HandlerResult {
     s.check_draw_target(c, r.drawable)?;
+    let mut paints_all = false;
     draw_rects(s, r.drawable, r.gc, &r.rects, |s, d, g, v, sides| {
         draw_items(s, d, g, work::FillRects(v, sides), |pm, style| {
+            paints_all = v.first().is_some_and(|r| render::paints_all(pm, style, *r));
             render::fill_rects(pm, style, v)
         })
-    })
+    })?;
+    // Only the first rectangle is looked at: the usual way to clear a pixmap is one fill.
+    if paints_all {
+        s.opaque.mark(r.drawable);
+    }
+    Ok(None)
 }
 
 // PolyArc: [drawable, gc, [[x, y, w, h, angle1, angle2]...]]

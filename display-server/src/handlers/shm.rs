@@ -119,10 +119,10 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
         ..s.gcs.get_mut(&r.gc).expect("checked above").style(w, h)
     };
     let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
-    let clipped = style.clip.is_some();
+    let (clipped, op) = (style.clip.is_some(), style.op);
     let damage = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img);
     let work = damage.map_or(0, draw::pixels);
-    draw::drawn(s, r.drawable, r.gc, clipped, damage, work);
+    draw::drawn(s, r.drawable, (r.gc, op), clipped, damage, work);
     Ok(None)
 }
 

@@ -36,6 +36,9 @@ pub(crate) fn create_window(s: &mut State, c: ClientId, r: CreateWindow) -> Hand
     }
     s.windows.insert(r.id, win);
     s.put_surface(Drawable(r.id.0), surface);
+    if background.alpha() == 255 {
+        s.opaque.mark(Drawable(r.id.0));
+    }
     if let Some(p) = s.windows.get_mut(&r.parent) {
         p.children.push(r.id);
     }

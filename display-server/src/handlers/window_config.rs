@@ -101,6 +101,8 @@ fn resize_surface(
     height: u32,
 ) -> Result<(), yonder_protocol::ProtocolError> {
     let bg = s.windows.get(&w).map(|x| x.background).unwrap_or_default();
+    // The old pixels and the background: opaque if both are.
+    let opaque = bg.alpha() == 255 && s.opaque.contains(Drawable(w.0));
     let mut fresh = s.new_surface(w.0, width, height, bg)?;
     if let Some(old) = s.surfaces.get(&Drawable(w.0)) {
         let all = IRect::new(0, 0, old.width(), old.height());
@@ -117,6 +119,9 @@ fn resize_surface(
         );
     }
     s.put_surface(Drawable(w.0), fresh);
+    if opaque {
+        s.opaque.mark(Drawable(w.0));
+    }
     Ok(())
 }
 

@@ -231,6 +231,7 @@ pub fn copy_area(
     let dw = dst.width();
     let src_data = src.data();
     let dst_data = dst.data_mut();
+    let op = copy_op(s);
     region.for_pieces(area, visible, |p| {
         let (sx, sy) = ((p.x as i64 - dx) as i32, (p.y as i64 - dy) as i32);
         let cols = columns(p);
@@ -244,7 +245,8 @@ pub fn copy_area(
             |y, row| {
                 let sr = row_range(sw, sx, sy + (y - p.y as usize) as i32, p.width);
                 if let (Some(sb), Some(db)) = (src_data.get(sr), row.get_mut(cols.clone())) {
-                    composite_row(s.op, sb, db);
+                    check_opaque(s, sb);
+                    composite_row(op, sb, db);
                 }
             },
         );
@@ -308,7 +310,8 @@ pub fn copy_within(
                     let sr = row_range(snap_stride, sx, sy + row, p.width);
                     let dr = row_range(w, p.x, p.y + row, p.width);
                     if let (Some(sb), Some(db)) = (buf.get(sr), data.get_mut(dr)) {
-                        composite_row(s.op, sb, db);
+                        check_opaque(s, sb);
+                        composite_row(copy_op(s), sb, db);
                     }
                 }
             })
@@ -317,6 +320,27 @@ pub fn copy_within(
         };
         damage
     })
+}
+
+/// The operator a copy composites its rows with: `Over` from a source known to be
+/// opaque replaces what is under it, as `Source` does, without testing each row.
+fn copy_op(s: &Style) -> Op {
+    match s.op {
+        Op::Over if s.source_opaque => Op::Source,
+        op => op,
+    }
+}
+
+/// In debug builds, that a row of a source said to be opaque is (a write that should
+/// have made the server forget it, `state::opaque`, and did not).
+#[inline]
+fn check_opaque(s: &Style, row: &[u8]) {
+    if cfg!(debug_assertions) && s.source_opaque {
+        assert!(
+            row_opaque(row),
+            "a drawable known to be opaque has a translucent pixel"
+        );
+    }
 }
 
 /// [`copy_within`] without a clip: the rows of `src` (a rectangle of the pixmap whose rows
@@ -339,6 +363,7 @@ fn move_rows(s: &Style, data: &mut [u8], stride: usize, src: IRect, dst: IRect) 
     }
     let (scols, dcols) = (columns(src), columns(dst));
     let separate = shift.unsigned_abs() as usize >= h;
+    let op = copy_op(s);
     let n = bands::bands(s.workers, h, dst.width as usize);
     if n > 1 && shift == 0 {
         bands::for_rows(
@@ -348,7 +373,8 @@ fn move_rows(s: &Style, data: &mut [u8], stride: usize, src: IRect, dst: IRect) 
             rows,
             dst.width as usize,
             |_, row| {
-                move_row(s.op, row, scols.clone(), dcols.start);
+                check_opaque(s, &row[scols.clone()]);
+                move_row(op, row, scols.clone(), dcols.start);
             },
         );
     } else if n > 1 && separate {
@@ -369,12 +395,9 @@ fn move_rows(s: &Style, data: &mut [u8], stride: usize, src: IRect, dst: IRect) 
             dst.width as usize,
             |y, row| {
                 let r = (y + first) as i64 - shift - read_base as i64;
-                let at = r as usize * stride;
-                composite_row(
-                    s.op,
-                    &read[at + scols.start..at + scols.end],
-                    &mut row[dcols.clone()],
-                );
+                let from = &read[r as usize * stride..][scols.clone()];
+                check_opaque(s, from);
+                composite_row(op, from, &mut row[dcols.clone()]);
             },
         );
     } else {
@@ -387,7 +410,8 @@ fn move_rows(s: &Style, data: &mut [u8], stride: usize, src: IRect, dst: IRect) 
             let at = (d as i64 - shift) as usize * stride;
             let sr = at + scols.start..at + scols.end;
             let dr = d * stride + dcols.start;
-            move_row(s.op, data, sr, dr);
+            check_opaque(s, &data[sr.clone()]);
+            move_row(op, data, sr, dr);
         }
     }
 }
@@ -440,6 +464,17 @@ fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
         });
     }
     res
+}
+
+/// Whether filling `r` with `s` leaves every pixel of `pm` opaque: `r` covers it, and an
+/// opaque colour replaces what was there (`Over` or `Source`, no clip).
+pub fn paints_all(pm: &Pixmap, s: &Style, r: IRect) -> bool {
+    let covers = r.x <= 0 && r.y <= 0 && r.right() >= pm.width() as i64;
+    covers
+        && r.bottom() >= pm.height() as i64
+        && matches!(s.op, Op::Over | Op::Source)
+        && s.color >> 24 == 0xFF
+        && s.clip.is_none()
 }
 
 /// Replaces the pixels of `r` (clamped to the pixmap) with `color`, ignoring any clip and

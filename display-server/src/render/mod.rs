@@ -63,7 +63,7 @@ mod tests_text_image;
 pub use arcs::{fill_arcs, stroke_arcs};
 pub use bands::Workers;
 pub use clip::Clip;
-pub use compose::{copy_area, copy_within, fill_solid, put_image, put_raw};
+pub use compose::{copy_area, copy_within, fill_solid, paints_all, put_image, put_raw};
 pub use geom::ArcSpec;
 pub use images::{
     decode_image, get_image, ImageError, ImageFormat, RawImage, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
@@ -274,6 +274,10 @@ pub struct Style<'a> {
     pub clip: Option<&'a Clip>,
     /// Threads that may draw a large drawing's rows at once; `None`: the caller's alone.
     pub workers: Option<&'a Workers>,
+    /// A copy's source is known to hold only opaque pixels (`state::opaque`): an `Over`
+    /// copy moves its rows as they are, without testing them (debug builds test anyway,
+    /// and fail on a translucent one).
+    pub source_opaque: bool,
 }
 
 impl Default for Style<'_> {
@@ -289,6 +293,7 @@ impl Default for Style<'_> {
             join: JoinStyle::Miter,
             clip: None,
             workers: None,
+            source_opaque: false,
         }
     }
 }

@@ -177,6 +177,7 @@ impl Gc {
             },
             clip,
             workers: None,
+            source_opaque: false,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod isolation;
 mod lifecycle;
 mod lookup;
 pub mod moves;
+pub mod opaque;
 pub mod persist;
 pub mod quota;
 mod recount;
@@ -68,6 +69,8 @@ pub struct State {
     pub windows: IdMap<WindowId, Window>,
     /// Pixels of every drawable: windows' backing stores and pixmaps, keyed by id.
     pub surfaces: IdMap<Drawable, Pixmap>,
+    /// Which of `surfaces` hold only opaque pixels (see `opaque`).
+    pub opaque: opaque::Opaque,
     /// Graphics contexts.
     pub gcs: IdMap<GcId, Gc>,
     /// Interned atoms.
@@ -154,6 +157,7 @@ impl State {
             next_client: 1,
             windows: IdMap::default(),
             surfaces: IdMap::default(),
+            opaque: Default::default(),
             gcs: IdMap::default(),
             atoms: Atoms::with_predefined(),
             transfers: Default::default(),
@@ -206,6 +210,7 @@ impl State {
             ROOT_BACKGROUND.0,
         );
         self.surfaces.insert(Drawable(WindowId::ROOT.0), pm);
+        self.opaque.forget(Drawable(WindowId::ROOT.0));
         self.framebuffer.damage(rect);
     }
 

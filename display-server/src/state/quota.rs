@@ -248,8 +248,10 @@ impl State {
         }
     }
 
-    /// Stores the pixels of `d` (replacing any), charging its owner.
+    /// Stores the pixels of `d` (replacing any), charging its owner. They are not known
+    /// to be opaque until the caller marks them (`State::opaque`).
     pub(crate) fn put_surface(&mut self, d: Drawable, pm: Pixmap) {
+        self.opaque.forget(d);
         let add = drawable_bytes(pm.width(), pm.height());
         let old = self.surfaces.insert(d, pm);
         if old.is_none() {
@@ -264,6 +266,7 @@ impl State {
     /// Removes the pixels of `d`, crediting its owner.
     pub(crate) fn take_surface(&mut self, d: Drawable) -> Option<Pixmap> {
         let old = self.surfaces.remove(&d)?;
+        self.opaque.forget(d);
         self.count_resource(d.0, false);
         if let Some(c) = self.owner_of(d.0).and_then(|c| self.clients.get_mut(&c)) {
             c.drawable_bytes = c
