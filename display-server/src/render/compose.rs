@@ -164,11 +164,13 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
     let data = pm.data_mut();
     // Opaque pixels replace what is under them: Bgrx rows are swizzled straight into
     // place, and Rgba rows whose alpha is all 255 (the storage's own bytes, since
-    // premultiplying by 255 changes nothing) are copied as they are (the test reads the
-    // row once more, from the cache).
+    // premultiplying by 255 changes nothing) are copied as they are. The whole image is
+    // tested first, in one pass (a test a row cost a 10×10 put a fifth of its
+    // instructions); if it is not all opaque, each row is (from the cache).
     let replaces = matches!(s.op, Op::Over | Op::Source);
     let direct = img.format() == ImageFormat::Bgrx && replaces;
     let storage = img.format() == ImageFormat::Rgba && replaces;
+    let opaque = storage && image_opaque(img);
     region.for_pieces(area, IRect::new(x, y, w, h), |p| {
         // Inside the image: `p` lies within `x..x+w` × `y..y+h`.
         let sx = (p.x as i64 - x as i64) as usize;
@@ -190,7 +192,7 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
                 };
                 if direct {
                     swap_red_blue(src, dst, 255);
-                } else if storage && row_opaque(src) {
+                } else if opaque || (storage && row_opaque(src)) {
                     dst.copy_from_slice(src);
                 } else {
                     with_row(|row_buf| {
@@ -203,6 +205,15 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
             },
         );
     })
+}
+
+/// Whether every pixel of `img` is opaque: packed rows in one scan.
+fn image_opaque(img: &RawImage) -> bool {
+    let (w, h) = img.size();
+    match img.row(0, 0, w as usize * h as usize) {
+        Some(all) if img.is_packed() => row_opaque(all),
+        _ => (0..h as usize).all(|y| img.row(0, y, w as usize).is_some_and(row_opaque)),
+    }
 }
 
 /// The bytes of columns `p.x..p.x+p.width` within a row (`p` inside its pixmap).

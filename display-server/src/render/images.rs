@@ -185,6 +185,11 @@ impl<'a> RawImage<'a> {
         (self.width, self.height)
     }
 
+    /// Whether the rows follow one another without a gap (`stride` = 4·width).
+    pub(crate) fn is_packed(&self) -> bool {
+        self.stride == self.width as usize * 4
+    }
+
     /// Bytes `x..x+w` of row `y` (which the caller keeps inside the image).
     pub(crate) fn row(&self, x: usize, y: usize, w: usize) -> Option<&'a [u8]> {
         let start = y.checked_mul(self.stride)?.checked_add(x * 4)?;

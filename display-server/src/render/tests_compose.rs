@@ -229,11 +229,21 @@ fn put_raw_matches_decode_then_put_image() {
         (i32::MAX, i32::MAX),
         (i32::MAX - 5, 3),
     ];
-    for format in [ImageFormat::Bgrx, ImageFormat::Rgba] {
-        let data = noise((w * h * 4) as usize, 7);
-        let img = decode_image(format, w, h, &data).unwrap();
-        let raw = RawImage::packed(format, w, h, &data).unwrap();
-        // The same pixels 24 bytes into rows of 76: a shared-memory layout.
+    // Translucent pixels anywhere, none (rows copied as they are), and only the last one
+    // (the whole image's test fails, each row's but the last passes).
+    let translucent = noise((w * h * 4) as usize, 7);
+    let mut opaque = translucent.clone();
+    opaque.iter_mut().skip(3).step_by(4).for_each(|a| *a = 255);
+    let mut last = opaque.clone();
+    *last.last_mut().unwrap() = 3;
+    let images = [ImageFormat::Bgrx, ImageFormat::Rgba]
+        .into_iter()
+        .flat_map(|f| [(f, &translucent), (f, &opaque), (f, &last)]);
+    for (format, data) in images {
+        let img = decode_image(format, w, h, data).unwrap();
+        let raw = RawImage::packed(format, w, h, data).unwrap();
+        // The same pixels 24 bytes into rows of 76 (a shared-memory layout), the gaps
+        // translucent.
         let stride = w as usize * 4 + 24;
         let mut strided = vec![0xEE; 24 + stride * h as usize];
         for y in 0..h as usize {
