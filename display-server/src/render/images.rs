@@ -185,6 +185,11 @@ impl<'a> RawImage<'a> {
         (self.width, self.height)
     }
 
+    /// The bytes from the first pixel on, and how far apart rows start.
+    pub(crate) fn bytes(&self) -> (&'a [u8], usize) {
+        (self.data, self.stride)
+    }
+
     /// Whether the rows follow one another without a gap (`stride` = 4·width).
     pub(crate) fn is_packed(&self) -> bool {
         self.stride == self.width as usize * 4
