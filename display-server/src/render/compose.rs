@@ -164,19 +164,41 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
     let data = pm.data_mut();
     // Opaque pixels replace what is under them: Bgrx rows are swizzled straight into
     // place, and Rgba rows whose alpha is all 255 (the storage's own bytes, since
-    // premultiplying by 255 changes nothing) are copied as they are. The whole image is
-    // tested first, in one pass (a test a row cost a 10×10 put a fifth of its
-    // instructions); if it is not all opaque, each row is (from the cache).
+    // premultiplying by 255 changes nothing) are copied as they are. A small image is
+    // tested whole first, in one pass (a test a row cost a 10×10 put a fifth of its
+    // instructions); a large one, or one not all opaque, a row at a time, just before
+    // the row is copied from the cache (a whole 500×500 image tested first and then
+    // copied, out of the cache by then, cost putimage500 and shmput500 a tenth).
     let replaces = matches!(s.op, Op::Over | Op::Source);
     let direct = img.format() == ImageFormat::Bgrx && replaces;
     let storage = img.format() == ImageFormat::Rgba && replaces;
-    let opaque = storage && image_opaque(img);
+    let small = w as usize * h as usize <= MAX_TESTED_WHOLE;
+    let opaque = storage && small && image_opaque(img);
+    // How each row goes into place.
+    let put_row = |src: &[u8], dst: &mut [u8]| {
+        if direct {
+            swap_red_blue(src, dst, 255);
+        } else if opaque || (storage && row_opaque(src)) {
+            dst.copy_from_slice(src);
+        } else {
+            with_row(|row_buf| {
+                row_buf.clear();
+                row_buf.resize(src.len(), 0);
+                img.premultiply_row(src, row_buf);
+                composite_row(s.op, row_buf, dst);
+            });
+        }
+    };
     region.for_pieces(area, IRect::new(x, y, w, h), |p| {
         // Inside the image: `p` lies within `x..x+w` × `y..y+h`.
-        let sx = (p.x as i64 - x as i64) as usize;
-        let sy = (p.y as i64 - y as i64) as usize;
-        if opaque && bands::bands(s.workers, p.height as usize, p.width as usize) == 1 {
-            copy_rows(data, pw as usize * 4, p, img, (sx, sy));
+        let from = (
+            (p.x as i64 - x as i64) as usize,
+            (p.y as i64 - y as i64) as usize,
+        );
+        if bands::bands(s.workers, p.height as usize, p.width as usize) == 1 {
+            let (bytes, src_stride) = img.bytes();
+            let source = (bytes, src_stride, from.1 * src_stride + from.0 * 4);
+            each_row(data, pw as usize * 4, p, source, put_row);
             return;
         }
         let cols = columns(p);
@@ -188,47 +210,42 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
             rows,
             p.width as usize,
             |y, row| {
-                let (Some(src), Some(dst)) = (
-                    img.row(sx, sy + (y - p.y as usize), p.width as usize),
-                    row.get_mut(cols.clone()),
-                ) else {
-                    return;
-                };
-                if direct {
-                    swap_red_blue(src, dst, 255);
-                } else if opaque || (storage && row_opaque(src)) {
-                    dst.copy_from_slice(src);
-                } else {
-                    with_row(|row_buf| {
-                        row_buf.clear();
-                        row_buf.resize(src.len(), 0);
-                        img.premultiply_row(src, row_buf);
-                        composite_row(s.op, row_buf, dst);
-                    });
+                let src = img.row(from.0, from.1 + (y - p.y as usize), p.width as usize);
+                if let (Some(src), Some(dst)) = (src, row.get_mut(cols.clone())) {
+                    put_row(src, dst);
                 }
             },
         );
     })
 }
 
-/// Copies `img`'s pixels from `from` on into piece `p` of `data` (rows `stride` bytes
-/// apart), row after row: an opaque put on one thread, with a row's cost down to its
-/// copy (the general route's row lookups cost a 100×100 put a fifth of its
-/// instructions).
-fn copy_rows(data: &mut [u8], stride: usize, p: IRect, img: &RawImage, from: (usize, usize)) {
+/// Calls `f(source row, destination row)` for each row of piece `p` of `data` (rows
+/// `stride` bytes apart), the source's rows `src_stride` bytes apart in `src` from byte
+/// `at` on, row after row on this thread: a plain loop, as the banded route's row
+/// lookups (the source's row, the destination's columns, the band's row) cost a
+/// 100×100 opaque put a fifth of its instructions and a 500×500 one 5 %.
+fn each_row(
+    data: &mut [u8],
+    stride: usize,
+    p: IRect,
+    (src, src_stride, mut at): (&[u8], usize, usize),
+    f: impl Fn(&[u8], &mut [u8]),
+) {
     let len = p.width as usize * 4;
-    let (src, src_stride) = img.bytes();
-    let mut at = from.1 * src_stride + from.0 * 4;
     let mut to = p.y as usize * stride + p.x as usize * 4;
     for _ in 0..p.height {
         let (Some(s), Some(d)) = (src.get(at..at + len), data.get_mut(to..to + len)) else {
             return;
         };
-        d.copy_from_slice(s);
+        f(s, d);
         at += src_stride;
         to += stride;
     }
 }
+
+/// The most pixels of a raw image tested for opacity as a whole (128 KiB, within the
+/// second-level cache).
+const MAX_TESTED_WHOLE: usize = 32 * 1024;
 
 /// Whether every pixel of `img` is opaque: packed rows in one scan.
 fn image_opaque(img: &RawImage) -> bool {
@@ -266,8 +283,17 @@ pub fn copy_area(
     let src_data = src.data();
     let dst_data = dst.data_mut();
     let op = copy_op(s);
+    let copy_row = |sb: &[u8], db: &mut [u8]| {
+        check_opaque(s, sb);
+        composite_row(op, sb, db);
+    };
     region.for_pieces(area, visible, |p| {
         let (sx, sy) = ((p.x as i64 - dx) as i32, (p.y as i64 - dy) as i32);
+        if bands::bands(s.workers, p.height as usize, p.width as usize) == 1 {
+            let source = (src_data, sw as usize * 4, row_range(sw, sx, sy, 0).start);
+            each_row(dst_data, dw as usize * 4, p, source, copy_row);
+            return;
+        }
         let cols = columns(p);
         let rows = p.y as usize..p.bottom() as usize;
         bands::for_rows(
@@ -279,8 +305,7 @@ pub fn copy_area(
             |y, row| {
                 let sr = row_range(sw, sx, sy + (y - p.y as usize) as i32, p.width);
                 if let (Some(sb), Some(db)) = (src_data.get(sr), row.get_mut(cols.clone())) {
-                    check_opaque(s, sb);
-                    composite_row(op, sb, db);
+                    copy_row(sb, db);
                 }
             },
         );
