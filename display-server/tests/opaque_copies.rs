@@ -24,6 +24,8 @@ fn gc_op(c: &yonder::Connection, w: WindowId, fg: u32, op: CompositeOp, aa: bool
     g
 }
 
+/// What fails here is the debug build's check of each row taken (the copy of an opaque
+/// source is exact either way): run in release, this test cannot fail.
 #[test]
 fn anything_drawn_over_an_opaque_window_copies_exactly() {
     let s = TestServer::start();
@@ -111,5 +113,90 @@ fn a_pixmap_filled_whole_is_opaque_until_an_xor() {
     c.poly_fill_rectangle(pm, xor, &[Rect::new(0, 0, 50, 50)]);
     c.copy_area(pm, w, green, Rect::new(0, 0, 50, 50), Point::new(100, 0));
     assert_eq!(read(&c, w, Rect::new(100, 0, 50, 50)).count(0xFF0000), 2500);
+    assert!(drain(&c).is_empty(), "no error");
+}
+
+#[test]
+fn a_resize_with_a_translucent_background_ends_the_knowledge() {
+    let s = TestServer::start();
+    let c = s.connect_trusted();
+    let w = window(&c, Rect::new(0, 0, 100, 50), 0x00FF00, EventMask(0));
+    let attrs = WindowAttributes {
+        background: Some(Color(0x00_00_00_00)),
+        ..Default::default()
+    };
+    c.change_window_attributes(w, attrs);
+    c.configure_window(yonder_protocol::request::ConfigureWindow {
+        window: w,
+        x: None,
+        y: None,
+        width: Some(200),
+        height: Some(50),
+        stack_mode: None,
+        sibling: None,
+    });
+    // The new columns are the transparent background: copied Over red, red stays.
+    let red = gc_op(&c, w, 0xFF_FF_00_00, CompositeOp::Over, false);
+    c.poly_fill_rectangle(w, red, &[Rect::new(0, 0, 50, 50)]);
+    c.copy_area(w, w, red, Rect::new(120, 0, 50, 50), Point::new(0, 0));
+    assert_eq!(read(&c, w, Rect::new(0, 0, 50, 50)).count(0xFF0000), 2500);
+    assert!(drain(&c).is_empty(), "no error");
+}
+
+#[test]
+fn a_pixmap_freed_and_made_again_starts_unknown() {
+    let s = TestServer::start();
+    let c = s.connect_trusted();
+    let w = window(&c, Rect::new(0, 0, 100, 50), 0xFF0000, EventMask(0));
+    let green = gc_op(&c, w, 0xFF_00_FF_00, CompositeOp::Over, false);
+    let pm = c.new_pixmap_id();
+    c.create_pixmap(pm, w, 50, 50);
+    c.poly_fill_rectangle(pm, green, &[Rect::new(0, 0, 50, 50)]);
+    c.free_pixmap(pm);
+    // The same id, new (transparent) pixels.
+    c.create_pixmap(pm, w, 50, 50);
+    c.copy_area(pm, w, green, Rect::new(0, 0, 50, 50), Point::new(0, 0));
+    assert_eq!(read(&c, w, Rect::new(0, 0, 50, 50)).count(0xFF0000), 2500);
+    assert!(drain(&c).is_empty(), "no error");
+}
+
+#[test]
+fn fills_that_leave_a_pixel_translucent_make_nothing_known() {
+    // A covering fill that is translucent, clipped, Add (not taken as keeping opacity),
+    // or not the request's first rectangle: the pixmap is not believed opaque, and a
+    // copy of it Over red shows the red through its transparent part.
+    let s = TestServer::start();
+    let c = s.connect_trusted();
+    let w = window(&c, Rect::new(0, 0, 100, 50), 0xFF0000, EventMask(0));
+    let translucent = gc_op(&c, w, 0x40_00_FF_00, CompositeOp::Over, false);
+    let clipped = gc_op(&c, w, 0xFF_00_FF_00, CompositeOp::Over, false);
+    c.set_clip_rectangles(clipped, Point::new(0, 0), Some(&[Rect::new(0, 0, 25, 50)]));
+    let add = gc_op(&c, w, 0xFF_00_FF_00, CompositeOp::Add, false);
+    let over = gc_op(&c, w, 0xFF_00_FF_00, CompositeOp::Over, false);
+    let cases: [(GcId, &[Rect]); 4] = [
+        (translucent, &[Rect::new(0, 0, 50, 50)]),
+        (clipped, &[Rect::new(0, 0, 50, 50)]),
+        (add, &[Rect::new(0, 0, 50, 25)]),
+        (over, &[Rect::new(0, 0, 50, 25), Rect::new(0, 0, 50, 50)]),
+    ];
+    for (i, (gc, rects)) in cases.into_iter().enumerate() {
+        let pm = c.new_pixmap_id();
+        c.create_pixmap(pm, w, 50, 50);
+        c.poly_fill_rectangle(pm, gc, rects);
+        // The last case's second rectangle covers everything: that pixmap is opaque in
+        // fact, just not known to be; the others keep a transparent part.
+        let red = gc_op(&c, w, 0xFF_FF_00_00, CompositeOp::Over, false);
+        c.poly_fill_rectangle(w, red, &[Rect::new(0, 0, 50, 50)]);
+        c.copy_area(pm, w, red, Rect::new(0, 0, 50, 50), Point::new(0, 0));
+        let p = read(&c, w, Rect::new(0, 0, 50, 50));
+        let red_left = p.count(0xFF0000);
+        match i {
+            0 => assert_eq!(red_left, 0, "translucent green over red everywhere"),
+            1 => assert_eq!(red_left, 25 * 50, "clipped: the right half stays red"),
+            2 => assert_eq!(red_left, 50 * 25, "Add: the bottom half stays red"),
+            _ => assert_eq!(p.count(0x00FF00), 2500, "two rectangles: green throughout"),
+        }
+        c.free_pixmap(pm);
+    }
     assert!(drain(&c).is_empty(), "no error");
 }

@@ -13,14 +13,8 @@ use yonder_protocol::{Color, EventMask, Point, Rect, WindowId};
 use yonder_test_support::client::*;
 use yonder_test_support::server::*;
 
-/// One client's drawing into its own 420×440 window at `at`; `seed` varies the pixels.
-fn stream(c: &Connection, at: Point, seed: u32) -> WindowId {
-    let w = window(
-        c,
-        Rect::new(at.x, at.y, 420, 440),
-        0x203040 + seed,
-        EventMask(0),
-    );
+/// One client's drawing into its own window `w`; `seed` varies the pixels.
+fn stream(c: &Connection, w: WindowId, seed: u32) {
     let gc_with = |fg: u32, op: CompositeOp| {
         let g = c.new_gc_id();
         let values = GcValues {
@@ -89,8 +83,23 @@ fn stream(c: &Connection, at: Point, seed: u32) -> WindowId {
         c.copy_area(w, w, over, r, Point::new(to.0, to.1));
     }
     c.copy_area(w, w, xor, Rect::new(0, 0, 400, 300), Point::new(12, 0));
+    // Through a clip of two large pieces (each split on its own): a put and a copy
+    // between drawables.
+    let clipped = gc_with(0xFF00_0000 | (0x884422 ^ seed), CompositeOp::Over);
+    let pieces = [Rect::new(0, 0, 400, 200), Rect::new(10, 230, 380, 200)];
+    c.set_clip_rectangles(clipped, Point::new(0, 0), Some(&pieces));
+    let bgrx: Vec<u8> = (0..iw * ih * 4).map(|i| (i * 7 % 253) as u8).collect();
+    c.put_image(
+        w,
+        clipped,
+        Point::new(5, 60),
+        iw,
+        ih,
+        ImageFormat::Bgrx,
+        bgrx,
+    );
+    c.copy_area(pm, w, clipped, Rect::new(0, 0, 400, 400), Point::new(0, 15));
     c.sync().unwrap();
-    w
 }
 
 /// Runs both streams at once on a server of `threads` rasterizer threads; the windows'
@@ -98,10 +107,13 @@ fn stream(c: &Connection, at: Point, seed: u32) -> WindowId {
 fn run(threads: usize) -> Vec<Vec<u32>> {
     let s = TestServer::start_with(|c| c.render_threads = threads);
     let (a, b) = (s.connect_trusted(), s.connect_trusted());
-    let (wa, wb) = thread::scope(|scope| {
-        let ta = scope.spawn(|| stream(&a, Point::new(0, 0), 1));
-        let tb = scope.spawn(|| stream(&b, Point::new(200, 150), 2));
-        (ta.join().unwrap(), tb.join().unwrap())
+    // The windows first, one after the other: their stacking is then the same in every
+    // run (the screen is compared too).
+    let wa = window(&a, Rect::new(0, 0, 420, 440), 0x203041, EventMask(0));
+    let wb = window(&b, Rect::new(200, 150, 420, 440), 0x203042, EventMask(0));
+    thread::scope(|scope| {
+        scope.spawn(|| stream(&a, wa, 1));
+        scope.spawn(|| stream(&b, wb, 2));
     });
     vec![
         read(&a, wa, Rect::new(0, 0, 420, 440)).data,

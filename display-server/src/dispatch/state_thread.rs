@@ -330,6 +330,9 @@ pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping) {
 }
 
 fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stopping) {
+    // This thread draws: large drawings split among it and the rasterizer's others.
+    let threads = state.workers.start();
+    tracing::debug!(threads, "rasterizer threads");
     // Set-aside work: a local of the loop, owned by this thread alone.
     let mut backlog = Backlog::default();
     loop {

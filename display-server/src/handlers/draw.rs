@@ -76,14 +76,13 @@ pub(crate) fn draw_items<I: work::Items>(
         }
     }
     let pm = s.surfaces.get_mut(&d).expect("checked");
-    let style = Style {
-        workers: Some(&s.workers),
-        ..gc.style(w, h)
-    };
-    let (clipped, op) = (style.clip.is_some(), style.op);
+    let style = gc.style(w, h).with_workers(&s.workers);
+    let clipped = style.clip.is_some();
+    // Before the drawing, so that one that fails half-way leaves nothing believed.
+    s.opaque.drawn(d, style.op);
     let damage = f(pm, &style);
     let work = damage.map_or(0, |r| bound.min(n.saturating_mul(pixels(r).min(each))));
-    drawn(s, d, (g, op), clipped, damage, work);
+    drawn(s, d, g, clipped, damage, work);
     Ok(None)
 }
 
@@ -94,13 +93,12 @@ pub(crate) fn draw_items<I: work::Items>(
 pub(crate) fn drawn(
     s: &mut State,
     d: Drawable,
-    (g, op): (GcId, render::Op),
+    g: GcId,
     clipped: bool,
     damage: Option<IRect>,
     work: u64,
 ) {
     s.batch_work += work;
-    s.opaque.drawn(d, op);
     if let Some(r) = damage {
         damage_drawable(s, d, r);
     }
@@ -247,10 +245,10 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
         )
     })?;
     let style = Style {
-        workers: Some(&s.workers),
         source_opaque: s.opaque.contains(r.src),
-        ..gc.style(w, h)
+        ..gc.style(w, h).with_workers(&s.workers)
     };
+    s.opaque.drawn(r.dst, style.op);
     let (sr, dx, dy) = (irect(r.src_rect), r.dst_origin.x, r.dst_origin.y);
     let damage = if r.src == r.dst {
         let pm = s.surfaces.get_mut(&r.dst).expect("checked");
@@ -261,15 +259,8 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
         };
         render::copy_area(src, dst, &style, sr, dx, dy)
     };
-    let (clipped, op) = (style.clip.is_some(), style.op);
-    drawn(
-        s,
-        r.dst,
-        (r.gc, op),
-        clipped,
-        damage,
-        damage.map_or(0, pixels),
-    );
+    let clipped = style.clip.is_some();
+    drawn(s, r.dst, r.gc, clipped, damage, damage.map_or(0, pixels));
     Ok(None)
 }
 

@@ -114,15 +114,16 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     let img = render::RawImage::strided(raw_format, r.width, r.height, r.stride as usize, bytes)
         .map_err(image_error)?;
     // Not through `draw::draw`: the image borrows the client's segment meanwhile.
-    let style = render::Style {
-        workers: Some(&s.workers),
-        ..s.gcs.get_mut(&r.gc).expect("checked above").style(w, h)
-    };
+    let gc = s.gcs.get_mut(&r.gc).expect("checked above");
+    let style = gc.style(w, h).with_workers(&s.workers);
+    // The client may change its memory while the server reads it: whatever the
+    // operator, what lands is not known to be opaque.
+    s.opaque.forget(r.drawable);
     let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
-    let (clipped, op) = (style.clip.is_some(), style.op);
+    let clipped = style.clip.is_some();
     let damage = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img);
     let work = damage.map_or(0, draw::pixels);
-    draw::drawn(s, r.drawable, (r.gc, op), clipped, damage, work);
+    draw::drawn(s, r.drawable, r.gc, clipped, damage, work);
     Ok(None)
 }
 

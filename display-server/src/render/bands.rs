@@ -8,21 +8,25 @@
 //! next request is looked at, exactly as with one thread. Nothing a request reads (another
 //! drawable for a CopyArea, the screen for the compositor) can see a half-drawn one, so no
 //! drawable has to be tracked, waited for or locked. What it needs instead is that a
-//! band's result does not depend on the other bands: every route here writes each row from
-//! the source's own pixels and the drawing's parameters alone (fills, copies, image puts);
-//! the one case where a row is read after another band could have written it (a copy
-//! inside one pixmap, moved up or down) takes a copy of those rows first
-//! (`compose::copy_within`). So the pixels are the same, bit for bit, with any number of
-//! threads; `tests/render_threads.rs` runs the same request streams with one and with two
-//! and compares them.
+//! band's result does not depend on the other bands: every route that splits writes each
+//! row from pixels no band writes and the drawing's parameters alone (fills, image puts,
+//! copies between drawables, and moves inside one drawable sideways or by at least their
+//! height); a move up or down by less, whose rows read rows another band would write,
+//! stays on one thread (`copies::move_rows`). So the pixels are the same, bit for bit,
+//! with any number of threads; `tests/render_threads.rs` runs the same request streams
+//! with one and with two and compares them.
 //!
 //! Small drawings stay on the calling thread: handing over a band and joining it costs a
-//! few microseconds, what a fill of some 30 000 pixels takes.
+//! few microseconds, what a fill of some 30 000 pixels takes; so does a band of a large
+//! one, which is never smaller than [`MIN_BAND_PIXELS`].
 
 use std::ops::Range;
 
 /// Pixels a drawing must write for its rows to be split.
 pub(crate) const MIN_PIXELS: usize = 1 << 16;
+/// Pixels a band has at least (on many cores a large drawing gets fewer bands than
+/// threads).
+const MIN_BAND_PIXELS: usize = 1 << 15;
 /// Rows a band has at least.
 const MIN_BAND_ROWS: usize = 16;
 
@@ -31,12 +35,13 @@ const MIN_BAND_ROWS: usize = 16;
 ///
 /// Owned by `State` (each server its own, so servers in one test process do not share
 /// them); borrowed by a drawing through `Style::workers`. The pool's threads touch
-/// pixels only inside [`run`], which returns after all of them are done, so a pixmap is
+/// pixels only inside `run`, which returns after all of them are done, so a pixmap is
 /// never written by two threads at once nor read while a band is being written.
 pub struct Workers {
     threads: usize,
-    /// Built by the first drawing that splits (on the state thread, which becomes the
-    /// pool's thread 0), with that thread's id: a drawing on any other thread stays on it.
+    /// Started by [`Workers::start`] on the thread that draws (the state thread, which
+    /// becomes the pool's thread 0), with that thread's id: a drawing on any other
+    /// thread, or before the start, stays on its own thread.
     pool: std::sync::OnceLock<Option<(rayon::ThreadPool, std::thread::ThreadId)>>,
 }
 
@@ -49,8 +54,9 @@ impl std::fmt::Debug for Workers {
 }
 
 impl Workers {
-    /// Drawing on `threads` threads, the caller's included; 0 takes as many as the cores
-    /// this process may run on (`taskset` and cgroup limits count), 1 starts no thread.
+    /// Drawing on `threads` threads, the caller's included, once started; 0 takes as many
+    /// as the cores this process may run on (`taskset` and cgroup limits count), 1 never
+    /// starts a thread.
     pub fn new(threads: usize) -> Workers {
         let threads = match threads {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -62,23 +68,14 @@ impl Workers {
         }
     }
 
-    /// Everything on the caller's thread.
-    pub fn serial() -> Workers {
-        Workers::new(1)
-    }
-
-    /// How many threads draw, the caller's included.
-    pub fn threads(&self) -> usize {
-        self.threads
-    }
-
-    /// The pool, when the calling thread is its thread 0 (built on the first call). If it
-    /// cannot be built, drawing stays on the caller's thread (logged). A thread can be
-    /// thread 0 of one pool in its life (rayon keeps it registered after the pool goes):
-    /// one `Workers` a state thread.
-    fn pool(&self) -> Option<&rayon::ThreadPool> {
+    /// Starts the pool with the calling thread as its thread 0: the thread that draws
+    /// from now on (the state thread, at the start of its loop). A thread can be thread 0
+    /// of one pool in its life (rayon keeps it registered after the pool goes), so this is
+    /// called once a state thread; if the pool cannot start, drawing stays on this thread
+    /// (logged). Returns how many threads draw.
+    pub fn start(&self) -> usize {
         if self.threads <= 1 {
-            return None;
+            return 1;
         }
         let here = std::thread::current().id();
         let built = self.pool.get_or_init(|| {
@@ -95,13 +92,16 @@ impl Workers {
                 }
             }
         });
-        built
-            .as_ref()
-            .filter(|(_, owner)| *owner == here)
-            .map(|(pool, _)| pool)
+        built.as_ref().map_or(1, |_| self.threads)
     }
 
-    /// Whether a drawing on this thread can split (the pool is, or is now, this thread's).
+    /// The pool, when the calling thread is its thread 0.
+    fn pool(&self) -> Option<&rayon::ThreadPool> {
+        let (pool, owner) = self.pool.get()?.as_ref()?;
+        (*owner == std::thread::current().id()).then_some(pool)
+    }
+
+    /// Whether a drawing on this thread can split.
     #[cfg(test)]
     pub(crate) fn splits_here(&self) -> bool {
         self.pool().is_some()
@@ -109,10 +109,12 @@ impl Workers {
 
     /// How many bands `rows` rows of `width` pixels are split into.
     pub(crate) fn bands(&self, rows: usize, width: usize) -> usize {
-        if self.threads <= 1 || rows.saturating_mul(width) < MIN_PIXELS {
+        let pixels = rows.saturating_mul(width);
+        if self.threads <= 1 || pixels < MIN_PIXELS {
             return 1;
         }
-        self.threads.min(rows / MIN_BAND_ROWS).max(1)
+        let most = (rows / MIN_BAND_ROWS).min(pixels / MIN_BAND_PIXELS);
+        self.threads.min(most).max(1)
     }
 }
 

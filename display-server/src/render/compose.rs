@@ -1,7 +1,8 @@
 //! Pixel compositing between pixmaps: the per-pixel operator math (shared with text and
-//! points), [`put_image`], [`put_raw`] (raw pixels without a pixmap), [`copy_area`], [`copy_within`] (overlap-safe scrolling) and
-//! [`fill_solid`]. All of these work on whole pixels, so the clip is applied exactly through
-//! its rectangle list rather than its mask.
+//! points), the opacity test of rows, [`put_raw`] (raw pixels without a pixmap) and
+//! [`fill_solid`], and the row walk ([`each_row`]) and scratch buffer the
+//! copies (`copies`) share. All of these work on whole pixels, so the clip is applied
+//! exactly through its rectangle list rather than its mask.
 
 use std::cell::RefCell;
 
@@ -109,8 +110,13 @@ fn words_opaque_portable(words: &[u32]) -> bool {
     small.remainder().iter().fold(0, |a, &w| a | (!w & ALPHA)) == 0
 }
 
+/// Whether every pixel of `pm` is opaque.
+pub fn all_opaque(pm: &Pixmap) -> bool {
+    row_opaque(pm.data())
+}
+
 /// Composites one row of premultiplied RGBA bytes (`src.len() == dst.len()`).
-fn composite_row(op: Op, src: &[u8], dst: &mut [u8]) {
+pub(super) fn composite_row(op: Op, src: &[u8], dst: &mut [u8]) {
     match op {
         Op::Source => dst.copy_from_slice(src),
         Op::Clear => dst.fill(0),
@@ -140,19 +146,13 @@ fn composite_row(op: Op, src: &[u8], dst: &mut [u8]) {
 }
 
 /// Byte range of row `y`, columns `x..x+w`, in a pixmap of `stride` pixels per row.
-fn row_range(stride: u32, x: i32, y: i32, w: u32) -> std::ops::Range<usize> {
+pub(super) fn row_range(stride: u32, x: i32, y: i32, w: u32) -> std::ops::Range<usize> {
     let start = (y as usize * stride as usize + x as usize) * 4;
     start..start + w as usize * 4
 }
 
-/// Draws `img` with its top-left corner at `(x, y)` (X PutImage), honouring `s.op`
-/// (`Over` blends by the image's alpha, `Source` replaces) and `s.clip`.
-pub fn put_image(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &Pixmap) -> Option<IRect> {
-    copy_area(img, pm, s, pixmap_rect(img), x, y)
-}
-
 /// Draws raw pixels with their top-left corner at `(x, y)`: the same pixels as
-/// [`decode_image`](super::decode_image) followed by [`put_image`], without the
+/// [`decode_image`](super::decode_image) followed by [`put_image`](super::put_image), without the
 /// intermediate pixmap. Opaque `Bgrx` with `Over` or `Source` (the common case) is one
 /// swizzle from the image's rows straight into the pixmap's; anything else converts one
 /// row at a time and composites it.
@@ -181,7 +181,7 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
         } else if opaque || (storage && row_opaque(src)) {
             dst.copy_from_slice(src);
         } else {
-            with_row(|row_buf| {
+            with_scratch(|row_buf| {
                 row_buf.clear();
                 row_buf.resize(src.len(), 0);
                 img.premultiply_row(src, row_buf);
@@ -195,43 +195,38 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
             (p.x as i64 - x as i64) as usize,
             (p.y as i64 - y as i64) as usize,
         );
-        if bands::bands(s.workers, p.height as usize, p.width as usize) == 1 {
-            let (bytes, src_stride) = img.bytes();
-            let source = (bytes, src_stride, from.1 * src_stride + from.0 * 4);
-            each_row(data, pw as usize * 4, p, source, put_row);
-            return;
-        }
-        let cols = columns(p);
-        let rows = p.y as usize..p.bottom() as usize;
-        bands::for_rows(
-            s.workers,
-            data,
-            pw as usize * 4,
-            rows,
-            p.width as usize,
-            |y, row| {
-                let src = img.row(from.0, from.1 + (y - p.y as usize), p.width as usize);
-                if let (Some(src), Some(dst)) = (src, row.get_mut(cols.clone())) {
-                    put_row(src, dst);
-                }
-            },
-        );
+        let (bytes, src_stride) = img.bytes();
+        let source = (bytes, src_stride, from.1 * src_stride + from.0 * 4);
+        each_row(s.workers, data, pw as usize * 4, p, source, put_row);
     })
 }
 
 /// Calls `f(source row, destination row)` for each row of piece `p` of `data` (rows
 /// `stride` bytes apart), the source's rows `src_stride` bytes apart in `src` from byte
-/// `at` on, row after row on this thread: a plain loop, as the banded route's row
-/// lookups (the source's row, the destination's columns, the band's row) cost a
-/// 100×100 opaque put a fifth of its instructions and a 500×500 one 5 %.
-fn each_row(
+/// `at` on. A large piece is split into bands drawn at once (`bands`); any other goes
+/// row after row on this thread, in a plain loop: the banded route's row lookups (the
+/// destination's columns, the band's row) cost a 100×100 opaque put a fifth of its
+/// instructions and a 500×500 one 5 %.
+pub(super) fn each_row(
+    workers: Option<&bands::Workers>,
     data: &mut [u8],
     stride: usize,
     p: IRect,
     (src, src_stride, mut at): (&[u8], usize, usize),
-    f: impl Fn(&[u8], &mut [u8]),
+    f: impl Fn(&[u8], &mut [u8]) + Sync,
 ) {
     let len = p.width as usize * 4;
+    if bands::bands(workers, p.height as usize, p.width as usize) > 1 {
+        let cols = columns(p);
+        let rows = p.y as usize..p.bottom() as usize;
+        bands::for_rows(workers, data, stride, rows, p.width as usize, |y, row| {
+            let at = at + (y - p.y as usize) * src_stride;
+            if let (Some(s), Some(d)) = (src.get(at..at + len), row.get_mut(cols.clone())) {
+                f(s, d);
+            }
+        });
+        return;
+    }
     let mut to = p.y as usize * stride + p.x as usize * 4;
     for _ in 0..p.height {
         let (Some(s), Some(d)) = (src.get(at..at + len), data.get_mut(to..to + len)) else {
@@ -257,59 +252,8 @@ fn image_opaque(img: &RawImage) -> bool {
 }
 
 /// The bytes of columns `p.x..p.x+p.width` within a row (`p` inside its pixmap).
-fn columns(p: IRect) -> std::ops::Range<usize> {
+pub(super) fn columns(p: IRect) -> std::ops::Range<usize> {
     p.x as usize * 4..p.right() as usize * 4
-}
-
-/// Copies `src_rect` of `src` to `(dst_x, dst_y)` in `dst` (X CopyArea) with `s.op` and
-/// `s.clip`. Parts of `src_rect` outside `src` are not copied.
-pub fn copy_area(
-    src: &Pixmap,
-    dst: &mut Pixmap,
-    s: &Style,
-    src_rect: IRect,
-    dst_x: i32,
-    dst_y: i32,
-) -> Option<IRect> {
-    let (dx, dy) = (
-        dst_x as i64 - src_rect.x as i64,
-        dst_y as i64 - src_rect.y as i64,
-    );
-    let visible = src_rect.intersect(&pixmap_rect(src))?.translate(dx, dy)?;
-    let region = Region::resolve(s.clip, dst);
-    let area = pixmap_rect(dst);
-    let sw = src.width();
-    let dw = dst.width();
-    let src_data = src.data();
-    let dst_data = dst.data_mut();
-    let op = copy_op(s);
-    let copy_row = |sb: &[u8], db: &mut [u8]| {
-        check_opaque(s, sb);
-        composite_row(op, sb, db);
-    };
-    region.for_pieces(area, visible, |p| {
-        let (sx, sy) = ((p.x as i64 - dx) as i32, (p.y as i64 - dy) as i32);
-        if bands::bands(s.workers, p.height as usize, p.width as usize) == 1 {
-            let source = (src_data, sw as usize * 4, row_range(sw, sx, sy, 0).start);
-            each_row(dst_data, dw as usize * 4, p, source, copy_row);
-            return;
-        }
-        let cols = columns(p);
-        let rows = p.y as usize..p.bottom() as usize;
-        bands::for_rows(
-            s.workers,
-            dst_data,
-            dw as usize * 4,
-            rows,
-            p.width as usize,
-            |y, row| {
-                let sr = row_range(sw, sx, sy + (y - p.y as usize) as i32, p.width);
-                if let (Some(sb), Some(db)) = (src_data.get(sr), row.get_mut(cols.clone())) {
-                    copy_row(sb, db);
-                }
-            },
-        );
-    })
 }
 
 thread_local! {
@@ -319,192 +263,8 @@ thread_local! {
 /// Larger snapshot buffers are released after use.
 const MAX_KEPT_SCRATCH: usize = 16 << 20;
 
-/// Copies `src_rect` to `(dst_x, dst_y)` inside one pixmap (scrolling). Overlapping source
-/// and destination are handled correctly: the result is as if the source were copied first.
-pub fn copy_within(
-    pm: &mut Pixmap,
-    s: &Style,
-    src_rect: IRect,
-    dst_x: i32,
-    dst_y: i32,
-) -> Option<IRect> {
-    let (dx, dy) = (
-        dst_x as i64 - src_rect.x as i64,
-        dst_y as i64 - src_rect.y as i64,
-    );
-    let area = pixmap_rect(pm);
-    let src_vis = src_rect.intersect(&area)?;
-    let visible = src_vis.translate(dx, dy)?;
-    let region = Region::resolve(s.clip, pm);
-    let dst_vis = visible.intersect(&region.limit(pm)?)?;
-    // The source pixels that will actually be read.
-    let needed = dst_vis.translate(-dx, -dy)?;
-    let w = pm.width();
-
-    if matches!(region, Region::All) {
-        move_rows(s, pm.data_mut(), w as usize * 4, needed, dst_vis);
-        return Some(dst_vis);
-    }
-
-    with_scratch(|buf| {
-        // Snapshot the needed source rows.
-        buf.clear();
-        for row in 0..needed.height as i32 {
-            if let Some(src) = pm
-                .data()
-                .get(row_range(w, needed.x, needed.y + row, needed.width))
-            {
-                buf.extend_from_slice(src);
-            }
-        }
-        let damage = if buf.len() == needed.width as usize * needed.height as usize * 4 {
-            let snap_stride = needed.width;
-            let data = pm.data_mut();
-            region.for_pieces(area, dst_vis, |p| {
-                let (sx, sy) = (
-                    (p.x as i64 - dx) as i32 - needed.x,
-                    (p.y as i64 - dy) as i32 - needed.y,
-                );
-                for row in 0..p.height as i32 {
-                    let sr = row_range(snap_stride, sx, sy + row, p.width);
-                    let dr = row_range(w, p.x, p.y + row, p.width);
-                    if let (Some(sb), Some(db)) = (buf.get(sr), data.get_mut(dr)) {
-                        check_opaque(s, sb);
-                        composite_row(copy_op(s), sb, db);
-                    }
-                }
-            })
-        } else {
-            None
-        };
-        damage
-    })
-}
-
-/// The operator a copy composites its rows with: `Over` from a source known to be
-/// opaque replaces what is under it, as `Source` does, without testing each row.
-fn copy_op(s: &Style) -> Op {
-    match s.op {
-        Op::Over if s.source_opaque => Op::Source,
-        op => op,
-    }
-}
-
-/// In debug builds, that a row of a source said to be opaque is (a write that should
-/// have made the server forget it, `state::opaque`, and did not).
-#[inline]
-fn check_opaque(s: &Style, row: &[u8]) {
-    if cfg!(debug_assertions) && s.source_opaque {
-        assert!(
-            row_opaque(row),
-            "a drawable known to be opaque has a translucent pixel"
-        );
-    }
-}
-
-/// [`copy_within`] without a clip: the rows of `src` (a rectangle of the pixmap whose rows
-/// are `data`, `stride` bytes each) go to `dst`, its translate, each row composited with
-/// `s.op` as if the whole source had been read first.
-///
-/// One thread goes row by row in the order that never reads an overwritten row (bottom
-/// up when moving down); opaque rows (or `Source`) move with memmove, others are
-/// composited from a copy of the row. A large copy whose rows each read only their own
-/// row (a move sideways) or rows it never writes (a move by its height or more) is split
-/// into bands drawn at once (`bands`). A move up or down by less than its height is not:
-/// each band would read rows another one writes, and copying those first (tried) made a
-/// 500×500 copy a third slower on two cores than on one.
-fn move_rows(s: &Style, data: &mut [u8], stride: usize, src: IRect, dst: IRect) {
-    let h = dst.height as usize;
-    let rows = dst.y as usize..dst.y as usize + h;
-    let shift = dst.y as i64 - src.y as i64;
-    if rows.end * stride > data.len() || (src.y as usize + h) * stride > data.len() {
-        return;
-    }
-    let (scols, dcols) = (columns(src), columns(dst));
-    let separate = shift.unsigned_abs() as usize >= h;
-    let op = copy_op(s);
-    let n = bands::bands(s.workers, h, dst.width as usize);
-    if n > 1 && shift == 0 {
-        bands::for_rows(
-            s.workers,
-            data,
-            stride,
-            rows,
-            dst.width as usize,
-            |_, row| {
-                check_opaque(s, &row[scols.clone()]);
-                move_row(op, row, scols.clone(), dcols.start);
-            },
-        );
-    } else if n > 1 && separate {
-        // The source rows lie wholly above or below the destination's.
-        let split = if shift > 0 { rows.start } else { rows.end };
-        let (above, below) = data.split_at_mut(split * stride);
-        let (read, write, first): (&[u8], &mut [u8], usize) = match shift > 0 {
-            true => (above, below, rows.start),
-            false => (below, above, 0),
-        };
-        let read_base = if shift > 0 { 0 } else { split };
-        let rel = rows.start - first..rows.end - first;
-        bands::for_rows(
-            s.workers,
-            write,
-            stride,
-            rel,
-            dst.width as usize,
-            |y, row| {
-                let r = (y + first) as i64 - shift - read_base as i64;
-                let from = &read[r as usize * stride..][scols.clone()];
-                check_opaque(s, from);
-                composite_row(op, from, &mut row[dcols.clone()]);
-            },
-        );
-    } else {
-        for i in 0..h {
-            let d = if shift > 0 {
-                rows.end - 1 - i
-            } else {
-                rows.start + i
-            };
-            let at = (d as i64 - shift) as usize * stride;
-            let sr = at + scols.start..at + scols.end;
-            let dr = d * stride + dcols.start;
-            check_opaque(s, &data[sr.clone()]);
-            move_row(op, data, sr, dr);
-        }
-    }
-}
-
-/// Composites the bytes `sr` of `data` onto those from `to` on (the same length), which
-/// may overlap them: opaque rows (or `Source`) with memmove, others from a copy.
-#[inline]
-fn move_row(op: Op, data: &mut [u8], sr: std::ops::Range<usize>, to: usize) {
-    if op == Op::Source || (op == Op::Over && row_opaque(&data[sr.clone()])) {
-        data.copy_within(sr, to);
-    } else {
-        with_row(|row| {
-            row.clear();
-            row.extend_from_slice(&data[sr.clone()]);
-            composite_row(op, row, &mut data[to..to + sr.len()]);
-        });
-    }
-}
-
-thread_local! {
-    /// Reusable copy of one row, per thread (each band's own).
-    static ROW: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` with the thread's reusable row buffer (a fresh one if it is unavailable).
-fn with_row<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
-    ROW.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut row) => f(&mut row),
-        Err(_) => f(&mut Vec::new()),
-    })
-}
-
 /// Runs `f` with the thread's reusable scratch buffer (a fresh one if it is unavailable).
-fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+pub(super) fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
     let taken = SCRATCH.try_with(|cell| {
         cell.try_borrow_mut()
             .ok()
@@ -523,17 +283,6 @@ fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
         });
     }
     res
-}
-
-/// Whether filling `r` with `s` leaves every pixel of `pm` opaque: `r` covers it, and an
-/// opaque colour replaces what was there (`Over` or `Source`, no clip).
-pub fn paints_all(pm: &Pixmap, s: &Style, r: IRect) -> bool {
-    let covers = r.x <= 0 && r.y <= 0 && r.right() >= pm.width() as i64;
-    covers
-        && r.bottom() >= pm.height() as i64
-        && matches!(s.op, Op::Over | Op::Source)
-        && s.color >> 24 == 0xFF
-        && s.clip.is_none()
 }
 
 /// Replaces the pixels of `r` (clamped to the pixmap) with `color`, ignoring any clip and

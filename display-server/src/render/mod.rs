@@ -17,7 +17,8 @@
 //! * `text.rs`    – the embedded DejaVu Sans font, glyph cache and text drawing
 //! * `glyph_blend.rs` – blending an opaque colour by glyph coverage, with memo tables
 //! * `images.rs`  – image decoding/encoding ([`decode_image`], [`get_image`])
-//! * `compose.rs` – pixel compositing: [`put_image`], [`put_raw`], [`copy_area`], [`copy_within`], [`fill_solid`]
+//! * `compose.rs` – pixel compositing: [`put_raw`], [`fill_solid`]
+//! * `copies.rs`  – [`copy_area`], [`put_image`] and [`copy_within`] (overlap-safe scrolling)
 //! * `screen.rs`  – conversion to/from the XRGB screen framebuffer
 //! * `bands.rs`   – large drawings' rows split into bands drawn on several threads ([`Workers`])
 //! * `work.rs`    – upper bounds of the pixels a drawing request touches, before drawing
@@ -30,6 +31,7 @@ mod arcs;
 mod bands;
 mod clip;
 mod compose;
+mod copies;
 mod ellipse;
 mod geom;
 mod glyph_blend;
@@ -63,13 +65,16 @@ mod tests_text_image;
 pub use arcs::{fill_arcs, stroke_arcs};
 pub use bands::Workers;
 pub use clip::Clip;
-pub use compose::{copy_area, copy_within, fill_solid, paints_all, put_image, put_raw};
+pub use compose::{all_opaque, fill_solid, put_raw};
+pub use copies::{copy_area, copy_within, put_image};
 pub use geom::ArcSpec;
 pub use images::{
     decode_image, get_image, ImageError, ImageFormat, RawImage, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
 };
 pub use screen::{blit_to_xrgb, xrgb_to_pixmap};
-pub use shapes::{draw_points, fill_polygon, fill_rects, poly_line, segments, stroke_rects};
+pub use shapes::{
+    draw_points, fill_polygon, fill_rects, paints_all, poly_line, segments, stroke_rects,
+};
 pub use text::{draw_text, text_extents, warm_up as warm_up_font, TextExtents};
 pub use tiny_skia::Pixmap;
 
@@ -298,7 +303,15 @@ impl Default for Style<'_> {
     }
 }
 
-impl Style<'_> {
+impl<'a> Style<'a> {
+    /// This style, its large drawings split among `workers`.
+    pub fn with_workers(self, workers: &'a Workers) -> Style<'a> {
+        Style {
+            workers: Some(workers),
+            ..self
+        }
+    }
+
     /// A default style (thin, aliased, `Over`, no clip) drawing with `color`.
     pub fn solid(color: u32) -> Self {
         Style {

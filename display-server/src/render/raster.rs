@@ -39,27 +39,6 @@ pub(crate) fn fill_words(out: &mut [u32], w: u32) {
     }
 }
 
-/// Stores `w` in every word of a long `out` (a row of a large fill): with the processor's
-/// 256-bit stores where it has them (the standard library caches the check), a third
-/// faster than 128-bit ones on a 500×500 fill; short runs as [`fill_words`] does.
-#[inline]
-pub(crate) fn fill_long(out: &mut [u32], w: u32) {
-    #[cfg(target_arch = "x86_64")]
-    if out.len() >= 64 && std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the function only needs AVX2, which the processor was just found to have.
-        unsafe { fill_avx2(out, w) };
-        return;
-    }
-    out.fill(w);
-}
-
-/// `<[u32]>::fill` compiled for AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn fill_avx2(out: &mut [u32], w: u32) {
-    out.fill(w);
-}
-
 /// The word of a premultiplied colour.
 pub(crate) fn word(c: PremultipliedColorU8) -> u32 {
     u32::from_ne_bytes([c.red(), c.green(), c.blue(), c.alpha()])
@@ -243,7 +222,7 @@ pub(crate) fn fill_rects_unclipped(
         if workers.is_some() && (y1 - y0) as usize * (x1 - x0) >= bands::MIN_PIXELS {
             let rows = y0 as usize..y1 as usize;
             bands::for_rows(workers, px, stride, rows, x1 - x0, |_, row| {
-                fill_long(&mut row[x0..x1], w)
+                fill_rows(row, 0, 0..1, x0..x1, w)
             });
             continue;
         }
@@ -252,8 +231,9 @@ pub(crate) fn fill_rects_unclipped(
     IRect::from_ltrb(l, t, r, b)
 }
 
-/// Stores `w` in columns `cols` of each row of `rows` (rows of `stride` words): wide
-/// rows with 256-bit stores where the processor has them, as [`fill_long`].
+/// Stores `w` in columns `cols` of each row of `rows` (rows of `stride` words): rows of
+/// 64 words or more with 256-bit stores where the processor has them (the standard
+/// library caches the check), a third faster than 128-bit ones on a 500×500 fill.
 #[inline]
 fn fill_rows(px: &mut [u32], stride: usize, rows: Range<usize>, cols: Range<usize>, w: u32) {
     #[cfg(target_arch = "x86_64")]

@@ -79,6 +79,17 @@ fn to_rect(p: IRect) -> Option<Rect> {
     Rect::from_xywh(p.x as f32, p.y as f32, p.width as f32, p.height as f32)
 }
 
+/// Whether filling `r` with `s` leaves every pixel of `pm` opaque: `r` covers it, and an
+/// opaque colour replaces what was there (`Over` or `Source`, no clip).
+pub fn paints_all(pm: &Pixmap, s: &Style, r: IRect) -> bool {
+    let covers = r.x <= 0 && r.y <= 0 && r.right() >= pm.width() as i64;
+    covers
+        && r.bottom() >= pm.height() as i64
+        && matches!(s.op, Op::Over | Op::Source)
+        && s.color >> 24 == 0xFF
+        && s.clip.is_none()
+}
+
 /// Outlines rectangles (X PolyRectangle): the outline runs through pixel centres
 /// `x..=x+width`, `y..=y+height`, so a thin outline covers `(w+1) × (h+1)` pixels.
 pub fn stroke_rects(pm: &mut Pixmap, s: &Style, rects: &[IRect]) -> Option<IRect> {

@@ -25,6 +25,8 @@ fn noisy(seed: u32) -> Pixmap {
 /// Two threads, the test's own the first (one pool a thread: one a test).
 fn two() -> Workers {
     let two = Workers::new(2);
+    assert!(!two.splits_here(), "not before the start");
+    assert_eq!(two.start(), 2);
     assert!(two.splits_here(), "the pool starts on this thread");
     two
 }
@@ -53,6 +55,9 @@ fn large_drawings_split_and_small_ones_do_not() {
     assert_eq!(w.bands(100, 100), 1, "below MIN_PIXELS");
     assert_eq!(w.bands(20, 5000), 1, "too few rows for two bands");
     assert_eq!(Workers::new(1).bands(300, 300), 1);
+    // On many cores, bands of at least 32 Ki pixels: a 256×256 fill gets two, not 16.
+    assert_eq!(Workers::new(32).bands(256, 256), 2);
+    assert_eq!(Workers::new(32).bands(1000, 1000), 30);
     assert_eq!(bands::split(10..21, 2), vec![10..15, 15..21]);
 }
 

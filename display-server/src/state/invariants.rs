@@ -3,7 +3,8 @@
 //! window tree is a tree rooted at the root, each window's parent and children agree,
 //! every window has a backing store of its size, the id spaces and the clients name each
 //! other, every running total matches its recount (`recount`), and the checkpoint's tables
-//! (`persist`, `restoring`) name only windows that exist. The check walks
+//! (`persist`, `restoring`) name only windows that exist, and every drawable believed
+//! opaque (`opaque`) exists and is. The check walks
 //! everything once; it is for the rare moment after a failure, never for the hot path.
 
 use super::State;
@@ -72,6 +73,8 @@ impl State {
         if let Some(r) = &self.restoring {
             r.check(exists)?;
         }
+        self.opaque
+            .check(|d| self.surfaces.get(&d).map(crate::render::all_opaque))?;
         self.check_counts()
     }
 }
@@ -101,5 +104,26 @@ mod tests {
         root.children.retain(|x| *x != w);
         let broken = s.check_invariants().unwrap_err();
         assert!(broken.contains("among its parent's children"), "{broken}");
+    }
+
+    #[test]
+    fn a_drawable_wrongly_believed_opaque_is_named() {
+        let (mut s, c, _rx) = state_with_client(64, 64, false);
+        let w = WindowId(make_id(7, 1));
+        let create = Request::CreateWindow(CreateWindow {
+            id: w,
+            parent: WindowId::ROOT,
+            rect: Rect::new(0, 0, 4, 4),
+            attributes: Default::default(),
+        });
+        crate::dispatch::handle_request(&mut s, c, Incoming::Request(create));
+        let d = yonder_protocol::Drawable(w.0);
+        assert!(s.opaque.contains(d), "white background: opaque");
+        assert_eq!(s.check_invariants(), Ok(()));
+        s.surfaces.get_mut(&d).unwrap().data_mut()[7] = 0;
+        let broken = s.check_invariants().unwrap_err();
+        assert!(broken.contains("believed opaque and is not"), "{broken}");
+        s.opaque.forget(d);
+        assert_eq!(s.check_invariants(), Ok(()));
     }
 }

@@ -5,13 +5,15 @@
 //! Why the knowledge holds: `Over` onto an opaque pixel leaves it opaque, whatever is
 //! drawn and with whatever coverage (result alpha `a + 255·(255 − a)/255 = 255`, exact
 //! in the rasterizer's arithmetic and in tiny-skia's), so only a drawing with another
-//! operator, a ClearArea with a translucent background, or new pixels (a new or resized
+//! operator, a ClearArea with a translucent background, a ShmPutImage (the client may
+//! change its memory while the server reads it), or new pixels (a new or resized
 //! surface) can end it. Those are the places that call [`Opaque::forget`]; a drawable is
 //! marked only where its every pixel was just made opaque: a window created or resized
 //! with an opaque background (keeping a marked window's old pixels), and a rectangle
 //! fill covering the whole drawable with an opaque colour. Debug builds check each row a
-//! copy takes for opaque (`render::compose`), so a write that should have forgotten and
-//! did not fails the tests.
+//! copy takes for opaque (`render::compose`), and `State::check_invariants` (after a
+//! failed request and after every fuzzing op) every pixel of every drawable in the set,
+//! so a write that should have forgotten and did not fails the tests.
 
 use super::id_hash::IdHashBuilder;
 use crate::render::Op;
@@ -40,7 +42,23 @@ impl Opaque {
         self.0.remove(&d);
     }
 
-    /// After a drawing into `d` with `op`: only `Over` keeps opaque pixels opaque.
+    /// `Err` naming the first drawable in the set that `opaque` says is gone (`None`) or
+    /// not wholly opaque.
+    pub fn check(&self, opaque: impl Fn(Drawable) -> Option<bool>) -> Result<(), String> {
+        for &d in &self.0 {
+            match opaque(d) {
+                Some(true) => {}
+                Some(false) => return Err(format!("{d} is believed opaque and is not")),
+                None => return Err(format!("{d} is believed opaque and has no pixels")),
+            }
+        }
+        Ok(())
+    }
+
+    /// Before a drawing into `d` with `op` (so that one failing half-way leaves nothing
+    /// believed): only `Over` is taken to keep opaque pixels opaque (`Add`, `Multiply`
+    /// and `Screen` would too, by the same arithmetic, but are rare enough not to be worth
+    /// proving in every route).
     #[inline]
     pub fn drawn(&mut self, d: Drawable, op: Op) {
         if op != Op::Over {
