@@ -86,9 +86,13 @@ mod tests {
     use yonder_protocol::request::CreateWindow;
     use yonder_protocol::{make_id, Rect, Request, WindowId};
 
-    #[test]
-    fn a_whole_state_passes_and_a_broken_tree_is_named() {
-        let (mut s, c, _rx) = state_with_client(64, 64, false);
+    /// A state with one client's 4×4 window (white: opaque), and the client's output.
+    fn state_with_window() -> (
+        crate::state::State,
+        WindowId,
+        tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
+    ) {
+        let (mut s, c, rx) = state_with_client(64, 64, false);
         let w = WindowId(make_id(7, 1));
         let create = Request::CreateWindow(CreateWindow {
             id: w,
@@ -97,6 +101,12 @@ mod tests {
             attributes: Default::default(),
         });
         crate::dispatch::handle_request(&mut s, c, Incoming::Request(create));
+        (s, w, rx)
+    }
+
+    #[test]
+    fn a_whole_state_passes_and_a_broken_tree_is_named() {
+        let (mut s, w, _rx) = state_with_window();
         assert!(s.windows.contains_key(&w));
         assert_eq!(s.check_invariants(), Ok(()));
         // A child its parent does not list.
@@ -108,15 +118,7 @@ mod tests {
 
     #[test]
     fn a_drawable_wrongly_believed_opaque_is_named() {
-        let (mut s, c, _rx) = state_with_client(64, 64, false);
-        let w = WindowId(make_id(7, 1));
-        let create = Request::CreateWindow(CreateWindow {
-            id: w,
-            parent: WindowId::ROOT,
-            rect: Rect::new(0, 0, 4, 4),
-            attributes: Default::default(),
-        });
-        crate::dispatch::handle_request(&mut s, c, Incoming::Request(create));
+        let (mut s, w, _rx) = state_with_window();
         let d = yonder_protocol::Drawable(w.0);
         assert!(s.opaque.contains(d), "white background: opaque");
         assert_eq!(s.check_invariants(), Ok(()));
