@@ -52,7 +52,11 @@ pub struct ServerConfig {
     /// their turn (see `dispatch::backlog`). Only tests change it.
     pub batch_work_budget: u64,
     /// Threads that draw a large drawing's rows at once, the state thread's included
-    /// (see `render::bands`); 0: as many as the cores the server may run on.
+    /// (see `render::bands`); 0: as many as the cores the server may run on, the
+    /// command line's default. [`ServerConfig::default`] has 1: a server embedded in a
+    /// test or a fuzzing harness starts no thread pool unless it asks (rayon keeps the
+    /// state thread's registration for the life of the thread, which leak checkers
+    /// report).
     pub render_threads: usize,
     /// Manage top-level windows: frames, placement, click-to-focus (see `wm`).
     pub window_manager: bool,
@@ -219,7 +223,7 @@ impl Default for ServerConfig {
             max_drawable_pixels: DEFAULT_MAX_DRAWABLE_PIXELS,
             max_request_pixels: DEFAULT_MAX_REQUEST_PIXELS,
             batch_work_budget: BATCH_WORK_BUDGET,
-            render_threads: 0,
+            render_threads: 1,
             window_manager: true,
             peers: Vec::new(),
             shm: cfg!(target_os = "linux"),
