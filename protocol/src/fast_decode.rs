@@ -136,20 +136,25 @@ impl<'a> Reader<'a> {
     }
 
     /// `[drawable, gc, [item, ...]]`, the body of every poly request.
-    #[inline(always)]
-    fn poly<T>(
-        &mut self,
-        item: impl Fn(&mut Self) -> Option<T>,
-    ) -> Option<(Drawable, GcId, Vec<T>)> {
+    ///
+    /// The items are read with the position in a local (a register), each by its type's
+    /// [`Item::read`]: through a `Reader` method per item, the position went back and forth
+    /// to memory and each item cost a call, about 100 instructions for a rectangle. Out of
+    /// line, one copy per item type: inside `decode_hot`, with all its arms, the loop kept
+    /// the position and the fields on the stack.
+    #[inline(never)]
+    fn poly<T: Item>(&mut self) -> Option<(Drawable, GcId, Vec<T>)> {
         self.array_of(3)?;
         let drawable = Drawable(self.u64()?);
         let gc = GcId(self.u64()?);
         let n = self.array_len()?;
+        let (buf, mut pos) = (self.buf, self.pos);
         // Each item takes at least 3 bytes: a hostile length cannot reserve much.
         let mut items = Vec::with_capacity(n.min(self.remaining() / 3));
         for _ in 0..n {
-            items.push(item(self)?);
+            items.push(T::read(buf, &mut pos)?);
         }
+        self.pos = pos;
         Some((drawable, gc, items))
     }
 
@@ -257,36 +262,122 @@ impl<'a> Reader<'a> {
         ))
     }
 
-    #[inline(always)]
-    fn segment(&mut self) -> Option<Segment> {
-        self.array_of(4)?;
-        Some(Segment {
-            x1: self.i32()?,
-            y1: self.i32()?,
-            x2: self.i32()?,
-            y2: self.i32()?,
-        })
-    }
-
-    #[inline(always)]
-    fn arc(&mut self) -> Option<Arc> {
-        self.array_of(6)?;
-        Some(Arc {
-            x: self.i32()?,
-            y: self.i32()?,
-            width: self.u32()?,
-            height: self.u32()?,
-            angle1: self.i32()?,
-            angle2: self.i32()?,
-        })
-    }
-
     /// GcValues with every field absent (ten `nil`s): what a no-op ChangeGc carries.
     fn empty_gc_values(&mut self) -> Option<GcValues> {
         self.array_of(10)?;
         // One comparison of the ten bytes, not a loop over them.
         (self.bytes::<10>()? == [0xc0; 10]).then(GcValues::default)
     }
+}
+
+/// An item of a poly request: a fixarray of integers.
+trait Item: Sized {
+    /// The item at `*pos` in `buf`, advancing `*pos` past it; `None` for any form but a
+    /// fixarray of the item's fields in their plain forms (the longer array forms fall back
+    /// to serde).
+    fn read(buf: &[u8], pos: &mut usize) -> Option<Self>;
+}
+
+/// Checks the fixarray header of `n` elements at `*pos` and steps over it.
+#[inline(always)]
+fn fixarray(buf: &[u8], pos: &mut usize, n: u8) -> Option<()> {
+    (*buf.get(*pos)? == 0x90 | n).then_some(())?;
+    *pos += 1;
+    Some(())
+}
+
+impl Item for Point {
+    #[inline(always)]
+    fn read(buf: &[u8], pos: &mut usize) -> Option<Point> {
+        fixarray(buf, pos, 2)?;
+        Some(Point::new(
+            field::<false>(buf, pos)?,
+            field::<false>(buf, pos)?,
+        ))
+    }
+}
+
+impl Item for Segment {
+    #[inline(always)]
+    fn read(buf: &[u8], pos: &mut usize) -> Option<Segment> {
+        fixarray(buf, pos, 4)?;
+        Some(Segment {
+            x1: field::<false>(buf, pos)?,
+            y1: field::<false>(buf, pos)?,
+            x2: field::<false>(buf, pos)?,
+            y2: field::<false>(buf, pos)?,
+        })
+    }
+}
+
+impl Item for Rect {
+    #[inline(always)]
+    fn read(buf: &[u8], pos: &mut usize) -> Option<Rect> {
+        fixarray(buf, pos, 4)?;
+        Some(Rect::new(
+            field::<false>(buf, pos)?,
+            field::<false>(buf, pos)?,
+            field::<true>(buf, pos)? as u32,
+            field::<true>(buf, pos)? as u32,
+        ))
+    }
+}
+
+impl Item for Arc {
+    #[inline(always)]
+    fn read(buf: &[u8], pos: &mut usize) -> Option<Arc> {
+        fixarray(buf, pos, 6)?;
+        Some(Arc {
+            x: field::<false>(buf, pos)?,
+            y: field::<false>(buf, pos)?,
+            width: field::<true>(buf, pos)? as u32,
+            height: field::<true>(buf, pos)? as u32,
+            angle1: field::<false>(buf, pos)?,
+            angle2: field::<false>(buf, pos)?,
+        })
+    }
+}
+
+/// One integer field of a poly item at `*pos` in `buf`, advancing `*pos` past it: the forms
+/// clients send for coordinates (fixints, 8- and 16-bit ones) inline, every other form out of
+/// line. The value fits an `i32`, or with `UNSIGNED` a `u32` (returned as its bits, to be
+/// cast back); `None` when it does not or when it is not an integer.
+#[inline(always)]
+fn field<const UNSIGNED: bool>(buf: &[u8], pos: &mut usize) -> Option<i32> {
+    let m = *buf.get(*pos)?;
+    let (v, len) = match m {
+        0x00..=0x7f => (m as i32, 1),
+        0xcc => (*buf.get(*pos + 1)? as i32, 2),
+        0xcd => {
+            let b: [u8; 2] = buf.get(*pos + 1..*pos + 3)?.try_into().ok()?;
+            (u16::from_be_bytes(b) as i32, 3)
+        }
+        0xe0..=0xff if !UNSIGNED => (m as i8 as i32, 1),
+        0xd0 if !UNSIGNED => (*buf.get(*pos + 1)? as i8 as i32, 2),
+        0xd1 if !UNSIGNED => {
+            let b: [u8; 2] = buf.get(*pos + 1..*pos + 3)?.try_into().ok()?;
+            (i16::from_be_bytes(b) as i32, 3)
+        }
+        // By value, not `&mut pos`: a pointer to it passed to a call would keep the
+        // position in memory for the whole loop.
+        _ => field_other(buf, *pos, UNSIGNED)?,
+    };
+    *pos += len;
+    Some(v)
+}
+
+/// [`field`]'s other forms, through [`Reader::int`], with the range checked: the value
+/// at `pos` and its length in bytes.
+#[inline(never)]
+fn field_other(buf: &[u8], pos: usize, unsigned: bool) -> Option<(i32, usize)> {
+    let mut r = Reader { buf, pos };
+    let v = r.int()?;
+    let bits = if unsigned {
+        u32::try_from(v).ok()? as i32
+    } else {
+        i32::try_from(v).ok()?
+    };
+    Some((bits, r.pos - pos))
 }
 
 /// Where the pixels of a PutImage frame body are, read from its first bytes alone
@@ -327,7 +418,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             })
         }
         PolyPoint::OPCODE => {
-            let (drawable, gc, points) = r.poly(Reader::point)?;
+            let (drawable, gc, points) = r.poly()?;
             Request::PolyPoint(PolyPoint {
                 drawable,
                 gc,
@@ -335,7 +426,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             })
         }
         PolyLine::OPCODE => {
-            let (drawable, gc, points) = r.poly(Reader::point)?;
+            let (drawable, gc, points) = r.poly()?;
             Request::PolyLine(PolyLine {
                 drawable,
                 gc,
@@ -343,7 +434,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             })
         }
         PolySegment::OPCODE => {
-            let (drawable, gc, segments) = r.poly(Reader::segment)?;
+            let (drawable, gc, segments) = r.poly()?;
             Request::PolySegment(PolySegment {
                 drawable,
                 gc,
@@ -351,7 +442,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             })
         }
         PolyRectangle::OPCODE => {
-            let (drawable, gc, rects) = r.poly(Reader::rect)?;
+            let (drawable, gc, rects) = r.poly()?;
             Request::PolyRectangle(PolyRectangle {
                 drawable,
                 gc,
@@ -359,7 +450,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             })
         }
         PolyFillRectangle::OPCODE => {
-            let (drawable, gc, rects) = r.poly(Reader::rect)?;
+            let (drawable, gc, rects) = r.poly()?;
             Request::PolyFillRectangle(PolyFillRectangle {
                 drawable,
                 gc,
@@ -367,15 +458,15 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
             })
         }
         PolyArc::OPCODE => {
-            let (drawable, gc, arcs) = r.poly(Reader::arc)?;
+            let (drawable, gc, arcs) = r.poly()?;
             Request::PolyArc(PolyArc { drawable, gc, arcs })
         }
         PolyFillArc::OPCODE => {
-            let (drawable, gc, arcs) = r.poly(Reader::arc)?;
+            let (drawable, gc, arcs) = r.poly()?;
             Request::PolyFillArc(PolyFillArc { drawable, gc, arcs })
         }
         FillPoly::OPCODE => {
-            let (drawable, gc, points) = r.poly(Reader::point)?;
+            let (drawable, gc, points) = r.poly()?;
             Request::FillPoly(FillPoly {
                 drawable,
                 gc,

@@ -220,27 +220,31 @@ pub(crate) fn fill_rects_unclipped(
             continue;
         }
         (l, t, r, b) = (l.min(x0), t.min(y0), r.max(x1), b.max(y1));
-        let (x0, x1) = (x0 as usize, x1 as usize);
-        if workers.is_some() && (y1 - y0) as usize * (x1 - x0) >= bands::MIN_PIXELS {
-            fill_banded(workers, px, stride, y0 as usize..y1 as usize, x0..x1, w);
+        let (x0, x1, y0, y1) = (x0 as usize, x1 as usize, y0 as usize, y1 as usize);
+        if x1 - x0 >= WIDE_ROW || y1 - y0 >= TALL {
+            fill_large(workers, px, stride, y0..y1, x0..x1, w);
             continue;
         }
-        if x1 - x0 >= WIDE_ROW {
-            fill_rows(px, stride, y0 as usize..y1 as usize, x0..x1, w);
-            continue;
-        }
-        for y in y0 as usize..y1 as usize {
-            let row = y * stride;
+        // Narrow and short (rect1, rect10): a row at a time, short runs word by word.
+        let mut row = y0 * stride;
+        for _ in y0..y1 {
             px[row + x0..row + x1].fill(w);
+            row += stride;
         }
     }
     IRect::from_ltrb(l, t, r, b)
 }
 
-/// A large rectangle's rows, split among `workers` (see `bands`). Out of line: in the
-/// loop of small rectangles it cost rect10 4 % more instructions.
+/// Rectangles at least this tall go to [`fill_large`] whatever their width: narrower
+/// than [`WIDE_ROW`], they are the only ones big enough to split among workers.
+const TALL: usize = bands::MIN_PIXELS / WIDE_ROW;
+
+/// A wide or tall rectangle's rows: split among `workers` when it is large enough (see
+/// `bands`), with 256-bit stores when wide. Out of line, so that the loop of small
+/// rectangles keeps its registers (rect1 is 1000 one-pixel rectangles a request): inlined,
+/// it cost each small one about 10 instructions.
 #[inline(never)]
-fn fill_banded(
+fn fill_large(
     workers: Option<&Workers>,
     px: &mut [u32],
     stride: usize,
@@ -249,9 +253,13 @@ fn fill_banded(
     w: u32,
 ) {
     let width = cols.len();
-    bands::for_rows(workers, px, stride, rows, width, |_, row| {
-        fill_rows(row, 0, 0..1, cols.clone(), w)
-    });
+    if workers.is_some() && rows.len() * width >= bands::MIN_PIXELS {
+        bands::for_rows(workers, px, stride, rows, width, |_, row| {
+            fill_rows(row, 0, 0..1, cols.clone(), w)
+        });
+    } else {
+        fill_rows(px, stride, rows, cols, w);
+    }
 }
 
 /// Rows at least this wide are filled with 256-bit stores where the processor has them.

@@ -83,6 +83,40 @@ fn fills_are_the_same_on_two_threads() {
     }
 }
 
+/// A rectangle narrower than a wide row but tall enough to split goes the large route:
+/// exactly its pixels change, with one thread and with two.
+#[test]
+fn a_tall_narrow_fill_covers_exactly_its_rectangle() {
+    let two = two();
+    for workers in [None, Some(&two)] {
+        let mut pm = new_pm(80, 2100);
+        let s = Style {
+            op: Op::Source,
+            color: 0x8012_3456,
+            workers,
+            ..Style::default()
+        };
+        // 40 × 2100 visible: 84 000 pixels, over MIN_PIXELS, in rows of 40 words.
+        fill_rects(&mut pm, &s, &[IRect::new(3, -5, 40, 2200)]);
+        let want = premul(0x8012_3456);
+        for (i, p) in pm.pixels().iter().enumerate() {
+            let x = i % 80;
+            let inside = (3..43).contains(&x);
+            let expected = if inside {
+                want
+            } else {
+                PremultipliedColorU8::TRANSPARENT
+            };
+            assert_eq!(
+                *p,
+                expected,
+                "pixel {i} (x {x}), threads {:?}",
+                workers.map(|w| w.threads())
+            );
+        }
+    }
+}
+
 #[test]
 fn puts_are_the_same_on_two_threads() {
     let two = two();
