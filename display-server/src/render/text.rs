@@ -14,7 +14,7 @@ use yonder_fonts::{key_px, size_key, Face, Pen};
 
 use super::clip::Region;
 use super::compose::blend_pixel;
-use super::glyph_blend::GlyphBlend;
+use super::glyph_blend::with_blend;
 use super::raster::{word, words};
 use super::{premul, union_opt, IRect, Op, Style};
 
@@ -274,42 +274,44 @@ pub fn draw_text(
     let mut damage = None;
     if let Some(c) = opaque {
         let pixels = words(pm);
-        let mut blend = GlyphBlend::new(c);
-        layout(fd, key, text, |pen, g| {
-            let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit) else {
-                return;
-            };
-            // Visible glyph columns `x0..x1`.
-            let x0 = (r.x as i64 - gx) as usize;
-            let x1 = x0 + r.width as usize;
-            for py in r.y..r.bottom() as i32 {
-                let gr = (py as i64 - gy) as usize;
-                // Only the row's inked columns.
-                let Some(&(l, rr)) = g.ink.get(gr) else {
-                    continue;
+        with_blend(c, |blend| {
+            layout(fd, key, text, |pen, g| {
+                let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit)
+                else {
+                    return;
                 };
-                let (l, rr) = ((l as usize).max(x0), (rr as usize).min(x1));
-                if l >= rr {
-                    continue;
-                }
-                let row = gr * g.width;
-                let dst = py as usize * stride + (gx + l as i64) as usize;
-                let n = rr - l;
-                let (Some(cov), Some(out)) = (
-                    g.coverage.get(row + l..row + rr),
-                    pixels.get_mut(dst..dst + n),
-                ) else {
-                    continue;
-                };
-                for (p, &k) in out.iter_mut().zip(cov) {
-                    match k {
-                        0 => {}
-                        255 => *p = c,
-                        k => *p = blend.mix(*p, k),
+                // Visible glyph columns `x0..x1`.
+                let x0 = (r.x as i64 - gx) as usize;
+                let x1 = x0 + r.width as usize;
+                for py in r.y..r.bottom() as i32 {
+                    let gr = (py as i64 - gy) as usize;
+                    // Only the row's inked columns.
+                    let Some(&(l, rr)) = g.ink.get(gr) else {
+                        continue;
+                    };
+                    let (l, rr) = ((l as usize).max(x0), (rr as usize).min(x1));
+                    if l >= rr {
+                        continue;
+                    }
+                    let row = gr * g.width;
+                    let dst = py as usize * stride + (gx + l as i64) as usize;
+                    let n = rr - l;
+                    let (Some(cov), Some(out)) = (
+                        g.coverage.get(row + l..row + rr),
+                        pixels.get_mut(dst..dst + n),
+                    ) else {
+                        continue;
+                    };
+                    for (p, &k) in out.iter_mut().zip(cov) {
+                        match k {
+                            0 => {}
+                            255 => *p = c,
+                            k => *p = blend.mix(*p, k),
+                        }
                     }
                 }
-            }
-            damage = union_opt(damage, Some(r));
+                damage = union_opt(damage, Some(r));
+            })
         });
         return damage;
     }
