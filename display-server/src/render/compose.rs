@@ -115,13 +115,32 @@ pub fn all_opaque(pm: &Pixmap) -> bool {
     row_opaque(pm.data())
 }
 
+/// Copies `src` into `dst`, a row of pixels (the same length): a short row, 16 to 64
+/// bytes, in 16-byte moves inline, the last one overlapping the one before; any other
+/// through `copy_from_slice`. A call to `memcpy` costs a 40-byte row (a 10×10 put's)
+/// about 30 instructions, the moves 10.
+#[inline(always)]
+pub(super) fn copy_row(dst: &mut [u8], src: &[u8]) {
+    let n = dst.len();
+    if !(16..=64).contains(&n) || src.len() != n {
+        dst.copy_from_slice(src);
+        return;
+    }
+    let mut i = 0;
+    while i + 16 < n {
+        dst[i..i + 16].copy_from_slice(&src[i..i + 16]);
+        i += 16;
+    }
+    dst[n - 16..].copy_from_slice(&src[n - 16..]);
+}
+
 /// Composites one row of premultiplied RGBA bytes (`src.len() == dst.len()`).
 pub(super) fn composite_row(op: Op, src: &[u8], dst: &mut [u8]) {
     match op {
-        Op::Source => dst.copy_from_slice(src),
+        Op::Source => copy_row(dst, src),
         Op::Clear => dst.fill(0),
         // An opaque source row covers the destination: a plain copy.
-        Op::Over if row_opaque(src) => dst.copy_from_slice(src),
+        Op::Over if row_opaque(src) => copy_row(dst, src),
         Op::Over => {
             for (s, d) in src.chunks_exact(4).zip(dst.chunks_exact_mut(4)) {
                 match s[3] {
@@ -179,7 +198,7 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
         if direct {
             swap_red_blue(src, dst, 255);
         } else if opaque || (storage && row_opaque(src)) {
-            dst.copy_from_slice(src);
+            copy_row(dst, src);
         } else {
             with_scratch(|row_buf| {
                 row_buf.clear();

@@ -327,3 +327,21 @@ fn opacity_of_rows_sees_every_pixel() {
         }
     }
 }
+
+/// Rows of every length a pixel row can have up to 20 pixels (the inline moves take 4 to
+/// 16 pixels, the last move overlapping) come out exactly as their source, and nothing
+/// around them is touched.
+#[test]
+fn short_rows_copy_exactly() {
+    for px in 0..=20usize {
+        let n = px * 4;
+        let src: Vec<u8> = (0..n).map(|i| (i * 7 + 3) as u8).collect();
+        let mut dst = vec![0xAAu8; n + 8];
+        compose::copy_row(&mut dst[4..4 + n], &src);
+        assert_eq!(&dst[4..4 + n], &src[..], "{px} pixels");
+        assert!(
+            dst[..4].iter().chain(&dst[4 + n..]).all(|&b| b == 0xAA),
+            "{px} pixels: bytes around the row changed"
+        );
+    }
+}
