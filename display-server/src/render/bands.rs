@@ -137,12 +137,22 @@ pub(crate) fn split(range: Range<usize>, n: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many drawings this thread has split among a pool: for tests that a route
+    /// splits (its pixels alone cannot tell). Per thread, so tests running at once do
+    /// not count each other's.
+    pub(crate) static SPLITS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Calls `f` on every part, the first on the calling thread and the others on the pool's
 /// threads at the same time; returns once every call has.
 pub(crate) fn run<T: Send>(workers: Option<&Workers>, parts: Vec<T>, f: impl Fn(T) + Sync) {
     let pool = workers.and_then(|w| w.pool());
     match pool {
         Some(pool) if parts.len() > 1 => {
+            #[cfg(test)]
+            SPLITS.with(|n| n.set(n.get() + 1));
             let f = &f;
             pool.in_place_scope(|scope| {
                 let mut parts = parts.into_iter();

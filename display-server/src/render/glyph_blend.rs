@@ -1,5 +1,5 @@
 //! Blending of one opaque colour into pixels by 8-bit coverage (anti-aliased glyphs),
-//! with per-call memo tables: the colour's share `c·k/255` per coverage `k`, and a
+//! with memo tables kept while the colour stays: the colour's share `c·k/255` per coverage `k`, and a
 //! small direct-mapped cache of whole results by (destination, coverage) — text sits
 //! on few distinct pixel values (a plain background, or the same text drawn again), so
 //! most partial pixels repeat a combination already computed.
@@ -62,7 +62,7 @@ impl GlyphBlend {
 
     /// Makes this the blender of `color`: its memo stays when the colour is the one it
     /// has (a colour's results never change), and is forgotten otherwise (the shares and
-    /// the slots' coverage, 1.25 KiB; results behind an empty slot are never read).
+    /// the slots' coverage, 2 KiB; results behind an empty slot are never read).
     pub(crate) fn set_color(&mut self, color: u32) {
         if color != self.color {
             self.color = color;
@@ -74,6 +74,9 @@ impl GlyphBlend {
     /// The colour word over destination `d` at coverage `k` (1..=254).
     #[inline]
     pub(crate) fn mix(&mut self, d: u32, k: u8) -> u32 {
+        // Coverage 0 marks an empty slot, whose destination and result may be another
+        // colour's (`set_color` clears only the coverage); 0 and 255 never get here.
+        debug_assert!((1..=254).contains(&k), "coverage {k}");
         let slot = ((d ^ (k as u32).wrapping_mul(0x0101_0101)).wrapping_mul(0x9E37_79B1) >> 22)
             as usize
             % SLOTS;
@@ -96,7 +99,7 @@ thread_local! {
     /// This thread's blender. Thread-local, not in `State`: text is drawn by free
     /// functions on pixmaps, on the state thread (the bands of `bands` never draw text),
     /// so in practice there is one; a thread-local needs no lock and no owner to thread it
-    /// through. Boxed: 13 KiB off the thread's stack.
+    /// through. Boxed: 10 KiB off the thread's stack.
     static BLEND: RefCell<Box<GlyphBlend>> = RefCell::new(Box::new(GlyphBlend::new(0)));
 }
 

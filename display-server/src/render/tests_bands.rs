@@ -84,7 +84,8 @@ fn fills_are_the_same_on_two_threads() {
 }
 
 /// A rectangle narrower than a wide row but tall enough to split goes the large route:
-/// exactly its pixels change, with one thread and with two.
+/// it is split on two threads, and exactly its pixels change, with one thread and with
+/// two.
 #[test]
 fn a_tall_narrow_fill_covers_exactly_its_rectangle() {
     let two = two();
@@ -97,7 +98,14 @@ fn a_tall_narrow_fill_covers_exactly_its_rectangle() {
             ..Style::default()
         };
         // 40 × 2100 visible: 84 000 pixels, over MIN_PIXELS, in rows of 40 words.
-        fill_rects(&mut pm, &s, &[IRect::new(3, -5, 40, 2200)]);
+        let splits = bands::SPLITS.get();
+        let damage = fill_rects(&mut pm, &s, &[IRect::new(3, -5, 40, 2200)]);
+        assert_eq!(damage, Some(IRect::new(3, 0, 40, 2100)));
+        assert_eq!(
+            bands::SPLITS.get() - splits,
+            usize::from(workers.is_some()),
+            "split on two threads only"
+        );
         let want = premul(0x8012_3456);
         for (i, p) in pm.pixels().iter().enumerate() {
             let x = i % 80;
