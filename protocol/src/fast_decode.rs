@@ -90,40 +90,20 @@ impl<'a> Reader<'a> {
         self.pos -= 1;
     }
 
-    // The three field readers below take the common encodings directly and leave the
-    // rest (wide forms, values out of range, non-integers) to `int`.
+    // The field readers below take the common encodings directly and leave the rest
+    // (wide forms, values out of range, non-integers) to `int`; `i32` and `u32` are the
+    // poly items' own.
 
+    /// An `i32` field in any integer form that holds it ([`items::field`]).
     #[inline(always)]
     fn i32(&mut self) -> Option<i32> {
-        let m = self.byte()?;
-        match m {
-            0x00..=0x7f => Some(m as i32),
-            0xe0..=0xff => Some(m as i8 as i32),
-            0xcc => Some(self.byte()? as i32),
-            0xcd => Some(u16::from_be_bytes(self.bytes()?) as i32),
-            0xd0 => Some(i8::from_be_bytes(self.bytes()?) as i32),
-            0xd1 => Some(i16::from_be_bytes(self.bytes()?) as i32),
-            0xd2 => Some(i32::from_be_bytes(self.bytes()?)),
-            _ => {
-                self.unread();
-                i32::try_from(self.int()?).ok()
-            }
-        }
+        items::field::<false>(self.buf, &mut self.pos)
     }
 
+    /// A `u32` field in any integer form that holds it ([`items::field`]).
     #[inline(always)]
     fn u32(&mut self) -> Option<u32> {
-        let m = self.byte()?;
-        match m {
-            0x00..=0x7f => Some(m as u32),
-            0xcc => Some(self.byte()? as u32),
-            0xcd => Some(u16::from_be_bytes(self.bytes()?) as u32),
-            0xce => Some(u32::from_be_bytes(self.bytes()?)),
-            _ => {
-                self.unread();
-                u32::try_from(self.int()?).ok()
-            }
-        }
+        items::field::<true>(self.buf, &mut self.pos).map(|v| v as u32)
     }
 
     #[inline(always)]

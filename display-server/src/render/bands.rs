@@ -95,11 +95,6 @@ impl Workers {
         built.as_ref().map_or(1, |_| self.threads)
     }
 
-    /// How many threads may draw, the caller's included.
-    pub(crate) fn threads(&self) -> usize {
-        self.threads
-    }
-
     /// The pool, when the calling thread is its thread 0.
     fn pool(&self) -> Option<&rayon::ThreadPool> {
         let (pool, owner) = self.pool.get()?.as_ref()?;

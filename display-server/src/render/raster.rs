@@ -208,8 +208,6 @@ pub(crate) fn fill_rects_unclipped(
     let (pw, ph) = (pm.width() as i64, pm.height() as i64);
     let stride = pm.width() as usize;
     let px = words(pm);
-    // Looked at once, not a rectangle (rect1 is 1000 one-pixel rectangles a request).
-    let workers = workers.filter(|w| w.threads() > 1);
     let (mut l, mut t, mut r, mut b) = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
     for rect in rects {
         let x0 = (rect.x as i64).max(0);
@@ -254,7 +252,7 @@ fn fill_large(
     w: u32,
 ) {
     let width = cols.len();
-    if workers.is_some() && rows.len() * width >= bands::MIN_PIXELS {
+    if bands::bands(workers, rows.len(), width) > 1 {
         bands::for_rows(workers, px, stride, rows, width, |_, row| {
             fill_rows(row, 0, 0..1, cols.clone(), w)
         });

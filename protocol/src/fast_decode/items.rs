@@ -80,7 +80,7 @@ impl Item for Arc {
 /// line. The value fits an `i32`, or with `UNSIGNED` a `u32` (returned as its bits, to be
 /// cast back); `None` when it does not or when it is not an integer.
 #[inline(always)]
-fn field<const UNSIGNED: bool>(buf: &[u8], pos: &mut usize) -> Option<i32> {
+pub(super) fn field<const UNSIGNED: bool>(buf: &[u8], pos: &mut usize) -> Option<i32> {
     let m = *buf.get(*pos)?;
     let (v, len) = match m {
         0x00..=0x7f => (m as i32, 1),
