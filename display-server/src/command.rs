@@ -254,3 +254,13 @@ pub enum InputEvent {
 /// within a few words, they are copied inline instead of by `memcpy` (see
 /// `Command::Connect::hello`).
 const _: () = assert!(std::mem::size_of::<Command>() <= 96);
+
+/// The message a panic was raised with (a request's on the state thread, a drawing's on
+/// a lane thread, a task's), as it is logged and told to the client.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|m| m.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}

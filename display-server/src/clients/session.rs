@@ -271,6 +271,8 @@ pub fn end_for_good(s: &mut State, client: ClientId) {
         restart: false,
     });
     send_event(s, client, event, false);
+    // Its drawings still on lanes are done before it hears anything (`state::surfaces`).
+    s.surfaces.settle_all(&s.workers);
     if let Some(c) = s.clients.get_mut(&client) {
         c.flush();
     }

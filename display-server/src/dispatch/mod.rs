@@ -132,14 +132,7 @@ pub fn handle_request(s: &mut State, client: ClientId, incoming: Incoming) {
     }
 }
 
-/// The message a panic was raised with.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|m| m.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".into())
-}
+pub use crate::command::panic_message;
 
 /// A request of client `c` panicked (a bug of the server's, whatever the request; the
 /// state thread catches it around each batch of `c`'s requests, see

@@ -233,6 +233,16 @@ fn apply_batch(
     false
 }
 
+/// Takes every drawable back from its lane (`state::surfaces`) with its drawings done,
+/// and disconnects each client one of whose drawings failed there, as
+/// [`dispatch::after_panic`] does for a failure on this thread.
+fn settle_lanes(s: &mut State) {
+    s.surfaces.settle_all(&s.workers);
+    for fault in s.surfaces.take_faults() {
+        dispatch::after_panic(s, fault.client, &fault.message);
+    }
+}
+
 /// Hands every client's queued frames to its writer. A client whose unread output
 /// passed its limit is disconnected instead (its socket closed at once, whether or
 /// not it reads), so a client that never reads cannot make the server's memory grow;
@@ -277,9 +287,10 @@ pub fn present(s: &mut State) {
         return;
     }
     if s.framebuffer.has_damage() {
+        s.surfaces.settle_all(&s.workers);
         let scene = Scene {
             windows: &s.windows,
-            surfaces: &s.surfaces,
+            surfaces: s.surfaces.settled(),
             wm: &s.wm,
             drag_icon: s.transfers.drag_icon(s.input.pointer),
             only_space: None,
@@ -364,6 +375,8 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stoppi
         if !stop && !backlog.is_empty() {
             serve_backlog(&mut state, &mut backlog);
         }
+        // The drawings still on lanes are done before anything is told of them.
+        settle_lanes(&mut state);
         // The checkpoint's work (a due write, a restoration's deadline) before the output
         // goes: a window put back makes events.
         restore::after_burst(&mut state);

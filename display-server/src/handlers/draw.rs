@@ -9,8 +9,10 @@
 
 use crate::command::{fail, HandlerResult};
 use crate::events;
+use crate::render::lanes::Job;
 use crate::render::{self, work, ArcSpec, IRect, Pixmap, Style};
 use crate::state::gc::{irect, prect};
+use crate::state::surfaces::LANE_MIN_PIXELS;
 use crate::state::{scratch, State};
 use yonder_fonts::Face;
 use yonder_protocol::reply::{TextExtentsBatchReply, TextExtentsReply};
@@ -250,6 +252,24 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
     };
     s.opaque.drawn(r.dst, style.op);
     let (sr, dx, dy) = (irect(r.src_rect), r.dst_origin.x, r.dst_origin.y);
+    if r.src == r.dst && style.clip.is_none() && s.workers.side_by_side() {
+        let damage = render::unclipped_within_damage(w, h, sr, dx, dy);
+        let work = damage.map_or(0, pixels);
+        if work >= LANE_MIN_PIXELS {
+            // A large copy inside one drawable: drawn on its lane.
+            let style = style.unclipped_alone();
+            let draw = move |pm: &mut Pixmap, workers: Option<&render::Workers>| {
+                render::copy_within(pm, &Style { workers, ..style }, sr, dx, dy);
+            };
+            let job = Job {
+                client: c,
+                draw: Box::new(draw),
+            };
+            s.surfaces.hand(&s.workers, r.dst, work, job);
+            drawn(s, r.dst, r.gc, false, damage, work);
+            return Ok(None);
+        }
+    }
     let damage = if r.src == r.dst {
         let pm = s.surfaces.get_mut(&r.dst).expect("checked");
         render::copy_within(pm, &style, sr, dx, dy)

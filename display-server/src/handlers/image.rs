@@ -116,7 +116,7 @@ pub(crate) fn get_image(s: &mut State, c: ClientId, r: GetImage) -> HandlerResul
         read_window(s, c, window, r.rect, read_format)?
     } else {
         render::get_image(
-            &s.surfaces[&Drawable(r.drawable.0)],
+            s.surfaces.get(&Drawable(r.drawable.0)).expect("checked"),
             irect(r.rect),
             read_format,
         )
@@ -144,9 +144,10 @@ fn read_window(
     s.refresh_decorations();
     let (rw, rh) = (rect.width, rect.height);
     let n = rw as usize * rh as usize;
+    s.surfaces.settle_all(&s.workers);
     let scene = Scene {
         windows: &s.windows,
-        surfaces: &s.surfaces,
+        surfaces: s.surfaces.settled(),
         wm: &s.wm,
         drag_icon: None,
         // An untrusted client sees its own windows only, not parts embedded

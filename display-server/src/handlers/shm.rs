@@ -9,10 +9,13 @@
 //! server through a segment; at worst it gets an error, or garbage pixels of its own.
 
 use std::os::fd::OwnedFd;
+use std::sync::Arc;
 
 use crate::command::{fail, HandlerResult};
 use crate::render;
+use crate::render::lanes::Job;
 use crate::shm::{Segment, MAX_SEGMENTS_PER_CLIENT, MAX_SEGMENT_SIZE};
+use crate::state::surfaces::LANE_MIN_PIXELS;
 use crate::state::State;
 use yonder_protocol::request::{ShmAttach, ShmDetach, ShmPutImage};
 use yonder_protocol::{ClientId, ErrorCode, ProtocolError, ShmSegment};
@@ -26,7 +29,7 @@ fn shm_segments(
     s: &mut State,
     c: ClientId,
     opcode: u8,
-) -> Result<&mut std::collections::HashMap<ShmSegment, Segment>, ProtocolError> {
+) -> Result<&mut std::collections::HashMap<ShmSegment, Arc<Segment>>, ProtocolError> {
     match s.clients.get_mut(&c) {
         Some(client) if client.shm_offered => Ok(&mut client.segments),
         _ => Err(fail(
@@ -70,7 +73,7 @@ pub(crate) fn shm_attach(
     let segment = fd
         .and_then(|fd| Segment::attach(fd, r.size))
         .map_err(|e| fail(ErrorCode::Access, r.segment.0 as u64, e.to_string()))?;
-    segments.insert(r.segment, segment);
+    segments.insert(r.segment, Arc::new(segment));
     Ok(None)
 }
 
@@ -110,7 +113,7 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
         .ok_or_else(|| no_segment(r.segment))?;
     let range = rect_bytes(&r, segment.len())?;
     // The rows are read where they are: no copy of the image is made.
-    let bytes = &segment.bytes()[range];
+    let bytes = &segment.bytes()[range.clone()];
     let img = render::RawImage::strided(raw_format, r.width, r.height, r.stride as usize, bytes)
         .map_err(image_error)?;
     // Not through `draw::draw`: the image borrows the client's segment meanwhile.
@@ -119,8 +122,29 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     // The client may change its memory while the server reads it: whatever the
     // operator, what lands is not known to be opaque.
     s.opaque.forget(r.drawable);
-    let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
     let clipped = style.clip.is_some();
+    let pixels = r.width as u64 * r.height as u64;
+    if !clipped && pixels >= LANE_MIN_PIXELS && s.workers.side_by_side() {
+        // Drawn on a lane, from the segment where it is (the lane keeps it mapped).
+        let damage = render::unclipped_put_damage((w, h), r.dst.x, r.dst.y, r.width, r.height);
+        let (style, segment) = (style.unclipped_alone(), segment.clone());
+        let (width, height, stride, dst) = (r.width, r.height, r.stride as usize, r.dst);
+        let draw = move |pm: &mut render::Pixmap, workers: Option<&render::Workers>| {
+            let bytes = &segment.bytes()[range];
+            let img = render::RawImage::strided(raw_format, width, height, stride, bytes)
+                .expect("checked before it was handed");
+            render::put_raw(pm, &render::Style { workers, ..style }, dst.x, dst.y, &img);
+        };
+        let job = Job {
+            client: c,
+            draw: Box::new(draw),
+        };
+        let work = damage.map_or(0, draw::pixels);
+        s.surfaces.hand(&s.workers, r.drawable, work, job);
+        draw::drawn(s, r.drawable, r.gc, false, damage, work);
+        return Ok(None);
+    }
+    let pm = s.surfaces.get_mut(&r.drawable).expect("checked");
     let damage = render::put_raw(pm, &style, r.dst.x, r.dst.y, &img);
     let work = damage.map_or(0, draw::pixels);
     draw::drawn(s, r.drawable, r.gc, clipped, damage, work);

@@ -128,7 +128,7 @@ fn drawing_damage_is_skipped_on_a_screen_without_frames() {
             shown,
             "frames shown: {shown}"
         );
-        let pm = &state.surfaces[&Drawable(win.0)];
+        let pm = state.surfaces.get(&Drawable(win.0)).unwrap();
         let inked = pm
             .pixels()
             .iter()
@@ -198,7 +198,7 @@ fn cached_clips_stay_within_their_budget_and_still_clip() {
         "the budget is used: {cached}"
     );
     // Every square drawn, and nothing between them.
-    let pixels = &state.surfaces[&Drawable(pm.0)];
+    let pixels = state.surfaces.get(&Drawable(pm.0)).unwrap();
     let red = |x: u32, y: u32| pixels.pixel(x, y).unwrap().red() == 255;
     for n in 0..40u32 {
         assert!(red(4 * n, 0) && red(4 * n + 1, 1), "square {n}");

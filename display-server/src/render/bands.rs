@@ -16,6 +16,12 @@
 //! with any number of threads; `tests/render_threads.rs` runs the same request streams
 //! with one and with two and compares them.
 //!
+//! Drawables side by side, the other half of §2, are `lanes`: a large drawing that reads
+//! only its own drawable is handed to that drawable's lane and drawn on a lane thread
+//! while the state thread goes on; whatever reads or writes the drawable later settles
+//! the lane first (`state::surfaces`). The state thread draws what is left of a lane
+//! with the band pool when it settles it.
+//!
 //! Small drawings stay on the calling thread: handing over a band and joining it costs a
 //! few microseconds, what a fill of some 30 000 pixels takes; so does a band of a large
 //! one, which is never smaller than [`MIN_BAND_PIXELS`].
@@ -43,6 +49,9 @@ pub struct Workers {
     /// becomes the pool's thread 0), with that thread's id: a drawing on any other
     /// thread, or before the start, stays on its own thread.
     pool: std::sync::OnceLock<Option<(rayon::ThreadPool, std::thread::ThreadId)>>,
+    /// `threads - 1` threads that draw drawables side by side (`lanes`), started with
+    /// the pool.
+    lanes: std::sync::OnceLock<super::lanes::LaneThreads>,
 }
 
 impl std::fmt::Debug for Workers {
@@ -65,6 +74,7 @@ impl Workers {
         Workers {
             threads,
             pool: std::sync::OnceLock::new(),
+            lanes: std::sync::OnceLock::new(),
         }
     }
 
@@ -92,6 +102,10 @@ impl Workers {
                 }
             }
         });
+        if built.is_some() {
+            self.lanes
+                .get_or_init(|| super::lanes::LaneThreads::start(self.threads - 1));
+        }
         built.as_ref().map_or(1, |_| self.threads)
     }
 
@@ -99,6 +113,21 @@ impl Workers {
     fn pool(&self) -> Option<&rayon::ThreadPool> {
         let (pool, owner) = self.pool.get()?.as_ref()?;
         (*owner == std::thread::current().id()).then_some(pool)
+    }
+
+    /// Whether drawings may be handed to lanes (`render::lanes`) from this thread: it is
+    /// the pool's thread 0 and the pool has another thread to draw them.
+    pub(crate) fn side_by_side(&self) -> bool {
+        self.threads > 1 && self.pool().is_some() && self.lanes.get().is_some()
+    }
+
+    /// Has a lane thread drain `lane` (see [`Workers::side_by_side`]: lanes are handed
+    /// out only when there are lane threads).
+    pub(crate) fn drain_lane(&self, lane: std::sync::Arc<super::lanes::Lane>) {
+        match self.lanes.get() {
+            Some(threads) => threads.ask(lane),
+            None => lane.drain(),
+        }
     }
 
     /// Whether a drawing on this thread can split.

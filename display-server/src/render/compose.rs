@@ -170,6 +170,19 @@ pub(super) fn row_range(stride: u32, x: i32, y: i32, w: u32) -> std::ops::Range<
     start..start + w as usize * 4
 }
 
+/// What an unclipped [`put_raw`] of a `width × height` image at `(x, y)` into a pixmap of
+/// `pm_size` changes (what it returns), worked out without the pixels: for a put handed
+/// to a lane.
+pub fn unclipped_put_damage(
+    pm_size: (u32, u32),
+    x: i32,
+    y: i32,
+    width: u32,
+    height: u32,
+) -> Option<IRect> {
+    IRect::new(x, y, width, height).intersect(&IRect::new(0, 0, pm_size.0, pm_size.1))
+}
+
 /// Draws raw pixels with their top-left corner at `(x, y)`: the same pixels as
 /// [`decode_image`](super::decode_image) followed by [`put_image`](super::put_image), without the
 /// intermediate pixmap. Opaque `Bgrx` with `Over` or `Source` (the common case) is one

@@ -50,6 +50,26 @@ pub fn copy_area(
     })
 }
 
+/// What an unclipped [`copy_within`] of a `width × height` pixmap changes (what it
+/// returns), worked out without the pixels: for a copy handed to a lane.
+pub fn unclipped_within_damage(
+    width: u32,
+    height: u32,
+    src_rect: IRect,
+    dst_x: i32,
+    dst_y: i32,
+) -> Option<IRect> {
+    let (dx, dy) = (
+        dst_x as i64 - src_rect.x as i64,
+        dst_y as i64 - src_rect.y as i64,
+    );
+    let area = IRect::new(0, 0, width, height);
+    src_rect
+        .intersect(&area)?
+        .translate(dx, dy)?
+        .intersect(&area)
+}
+
 /// Copies `src_rect` to `(dst_x, dst_y)` inside one pixmap (scrolling). Overlapping source
 /// and destination are handled correctly: the result is as if the source were copied first.
 pub fn copy_within(

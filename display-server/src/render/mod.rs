@@ -36,6 +36,7 @@ mod ellipse;
 mod geom;
 mod glyph_blend;
 mod images;
+pub mod lanes;
 mod lines;
 mod polyfill;
 mod raster;
@@ -65,8 +66,8 @@ mod tests_text_image;
 pub use arcs::{fill_arcs, stroke_arcs};
 pub use bands::Workers;
 pub use clip::Clip;
-pub use compose::{all_opaque, fill_solid, put_raw};
-pub use copies::{copy_area, copy_within, put_image};
+pub use compose::{all_opaque, fill_solid, put_raw, unclipped_put_damage};
+pub use copies::{copy_area, copy_within, put_image, unclipped_within_damage};
 pub use geom::ArcSpec;
 pub use images::{
     decode_image, get_image, ImageError, ImageFormat, RawImage, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE,
@@ -309,6 +310,26 @@ impl<'a> Style<'a> {
         Style {
             workers: Some(workers),
             ..self
+        }
+    }
+
+    /// This style for a drawing on a lane (`lanes`): nothing borrowed, so it has no clip
+    /// (clipped drawings are not handed to lanes) and no threads of its own (the lanes
+    /// are the parallelism).
+    pub fn unclipped_alone(&self) -> Style<'static> {
+        debug_assert!(self.clip.is_none(), "a clipped drawing on a lane");
+        Style {
+            color: self.color,
+            line_width: self.line_width,
+            antialias: self.antialias,
+            op: self.op,
+            even_odd: self.even_odd,
+            pie_slice: self.pie_slice,
+            cap: self.cap,
+            join: self.join,
+            clip: None,
+            workers: None,
+            source_opaque: self.source_opaque,
         }
     }
 

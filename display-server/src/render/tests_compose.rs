@@ -345,3 +345,38 @@ fn short_rows_copy_exactly() {
         );
     }
 }
+
+/// The damage worked out for a copy or put handed to a lane is what the drawing itself
+/// returns, wherever the rectangles lie (inside, across each edge, outside, empty).
+#[test]
+fn lane_damage_is_the_drawings_own() {
+    let spots = [-40, -3, 0, 5, 20, 36, 60];
+    let sizes = [0, 1, 7, 37, 90];
+    let (w, h) = (37, 29);
+    for &x in &spots {
+        for &y in &spots {
+            for &size in &sizes {
+                let r = IRect::new(x, y, size, size / 2 + 1);
+                for &(tx, ty) in &[(0, 0), (4, -6), (-50, 2), (30, 28)] {
+                    let mut pm = gradient(w, h);
+                    let drawn = copy_within(&mut pm, &Style::default(), r, tx, ty);
+                    let worked_out = unclipped_within_damage(w, h, r, tx, ty);
+                    assert_eq!(drawn, worked_out, "copy of {r:?} to ({tx}, {ty})");
+                }
+                let bytes = vec![255u8; (r.width * r.height * 4) as usize];
+                if let Ok(img) = RawImage::strided(
+                    ImageFormat::Rgba,
+                    r.width,
+                    r.height,
+                    r.width as usize * 4,
+                    &bytes,
+                ) {
+                    let mut pm = gradient(w, h);
+                    let drawn = put_raw(&mut pm, &Style::default(), x, y, &img);
+                    let worked_out = unclipped_put_damage((w, h), x, y, r.width, r.height);
+                    assert_eq!(drawn, worked_out, "put of {r:?}");
+                }
+            }
+        }
+    }
+}

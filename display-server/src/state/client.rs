@@ -54,8 +54,9 @@ pub struct Client {
     pub seq: Seq,
     /// Whether its setup offered the `SHM` extension (it is on a Unix socket).
     pub shm_offered: bool,
-    /// Its attached shared-memory segments, by its own numbers; unmapped when it goes.
-    pub segments: HashMap<ShmSegment, crate::shm::Segment>,
+    /// Its attached shared-memory segments, by its own numbers; unmapped when it goes
+    /// and no put still being drawn in a lane (`render::lanes`) reads them.
+    pub segments: HashMap<ShmSegment, std::sync::Arc<crate::shm::Segment>>,
     /// It presented the display's trusted cookie: no isolation (see `state::isolation`).
     pub trusted: bool,
     /// It came in with a migration token (protocol.md §5.5), not a cookie: it alone may

@@ -32,15 +32,12 @@ impl State {
                         "window {id} is not once among its parent's children"
                     ));
                 }
-                match self.surfaces.get(&Drawable(id.0)) {
+                match self.surfaces.size(&Drawable(id.0)) {
                     None => return Err(format!("window {id} has no backing store")),
-                    Some(pm) if (pm.width(), pm.height()) != (w.rect.width, w.rect.height) => {
+                    Some((pw, ph)) if (pw, ph) != (w.rect.width, w.rect.height) => {
                         return Err(format!(
                             "window {id}'s backing store is {}x{}, the window {}x{}",
-                            pm.width(),
-                            pm.height(),
-                            w.rect.width,
-                            w.rect.height
+                            pw, ph, w.rect.width, w.rect.height
                         ))
                     }
                     Some(_) => {}
@@ -73,8 +70,11 @@ impl State {
         if let Some(r) = &self.restoring {
             r.check(exists)?;
         }
-        self.opaque
-            .check(|d| self.surfaces.get(&d).map(crate::render::all_opaque))?;
+        self.opaque.check(|d| match self.surfaces.is_away(&d) {
+            // Being drawn on a lane: checked once settled.
+            true => Some(true),
+            false => self.surfaces.get_here(&d).map(crate::render::all_opaque),
+        })?;
         self.check_counts()
     }
 }

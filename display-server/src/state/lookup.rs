@@ -21,8 +21,7 @@ impl State {
     /// The drawable's size, or a Drawable error.
     pub fn check_drawable(&self, d: Drawable) -> Result<(u32, u32), ProtocolError> {
         self.surfaces
-            .get(&d)
-            .map(|p| (p.width(), p.height()))
+            .size(&d)
             .ok_or_else(|| fail(ErrorCode::Drawable, d.0, format!("no window or pixmap {d}")))
     }
 

@@ -25,6 +25,7 @@ mod recount;
 pub mod restoring;
 pub mod scratch;
 mod screen;
+pub mod surfaces;
 
 mod cursor;
 mod frames;
@@ -67,8 +68,10 @@ pub struct State {
     next_client: u32,
     /// The window tree (metadata; pixels live in `surfaces`).
     pub windows: IdMap<WindowId, Window>,
-    /// Pixels of every drawable: windows' backing stores and pixmaps, keyed by id.
-    pub surfaces: IdMap<Drawable, Pixmap>,
+    /// Pixels of every drawable: windows' backing stores and pixmaps, keyed by id; some
+    /// of them may be in a rasterizer thread's lane, drawn while this thread goes on
+    /// (see `surfaces`: every way to the pixels settles them first).
+    pub surfaces: surfaces::Surfaces,
     /// Which of `surfaces` hold only opaque pixels (see `opaque`).
     pub opaque: opaque::Opaque,
     /// Graphics contexts.
@@ -105,8 +108,10 @@ pub struct State {
     /// Pixels of drawing after which a client's batch stops for the others' turn.
     pub batch_work_budget: u64,
     /// The rasterizer's threads, lent to each drawing through `render::Style::workers`.
-    /// Only the state thread draws; the others work inside a drawing it started and are
-    /// joined before it returns (see `render::bands`), so no pixmap needs a lock.
+    /// The band pool's threads work inside a drawing the state thread started and are
+    /// joined before it returns (see `render::bands`); the lane threads draw a drawable
+    /// whose pixmap was moved to them (`surfaces`, `render::lanes`). Either way one
+    /// thread at a time holds a pixmap, so none needs a lock.
     pub workers: crate::render::Workers,
     /// Pixels drawn so far in the current slice of a client's batch: drawing handlers add
     /// their work, the state thread resets it at each slice and stops the slice past
@@ -156,7 +161,7 @@ impl State {
             spaces: IdMap::default(),
             next_client: 1,
             windows: IdMap::default(),
-            surfaces: IdMap::default(),
+            surfaces: Default::default(),
             opaque: Default::default(),
             gcs: IdMap::default(),
             atoms: Atoms::with_predefined(),

@@ -82,9 +82,9 @@ impl State {
         let mut root_property_bytes = 0;
         // Walk each table once, adding to the owner's entry.
         let owner = |raw: u64| by_space.get(&id_space_of(raw)).copied();
-        for (d, pm) in &self.surfaces {
+        for (d, (w, h)) in self.surfaces.sizes() {
             if let Some(c) = owner(d.0).and_then(|c| clients.get_mut(&c)) {
-                c.drawable_bytes += drawable_bytes(pm.width(), pm.height());
+                c.drawable_bytes += drawable_bytes(w, h);
                 c.resources += 1;
             }
         }

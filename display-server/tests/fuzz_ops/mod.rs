@@ -414,8 +414,8 @@ impl Harness {
             Rect::new(0, 0, c.width, c.height),
             "root is the screen"
         );
-        let rs = &st.surfaces[&Drawable(WindowId::ROOT.0)];
-        assert_eq!((rs.width(), rs.height()), (c.width, c.height));
+        let root = st.surfaces.size(&Drawable(WindowId::ROOT.0));
+        assert_eq!(root, Some((c.width, c.height)));
         let p = st.input.pointer;
         assert!(
             p.x >= 0 && p.y >= 0 && (p.x as u32) < c.width && (p.y as u32) < c.height,
