@@ -206,19 +206,14 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
     let storage = img.format() == ImageFormat::Rgba && replaces;
     let small = w as usize * h as usize <= MAX_TESTED_WHOLE;
     let opaque = storage && small && image_opaque(img);
-    // How each row goes into place.
+    // How each row goes into place: an image known opaque by a copy inlined in the row
+    // loop (a call a row, with its saved registers, cost a 100×100 put a fifth of its
+    // instructions), anything else out of line.
     let put_row = |src: &[u8], dst: &mut [u8]| {
-        if direct {
-            swap_red_blue(src, dst, 255);
-        } else if opaque || (storage && row_opaque(src)) {
+        if opaque {
             copy_row(dst, src);
         } else {
-            with_scratch(|row_buf| {
-                row_buf.clear();
-                row_buf.resize(src.len(), 0);
-                img.premultiply_row(src, row_buf);
-                composite_row(s.op, row_buf, dst);
-            });
+            put_row_tested(s.op, img, direct, storage, src, dst);
         }
     };
     region.for_pieces(area, IRect::new(x, y, w, h), |p| {
@@ -239,6 +234,7 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
 /// row after row on this thread, in a plain loop: the banded route's row lookups (the
 /// destination's columns, the band's row) cost a 100×100 opaque put a fifth of its
 /// instructions and a 500×500 one 5 %.
+#[inline]
 pub(super) fn each_row(
     workers: Option<&bands::Workers>,
     data: &mut [u8],
@@ -267,6 +263,25 @@ pub(super) fn each_row(
         f(s, d);
         at += src_stride;
         to += stride;
+    }
+}
+
+/// One row of a raw image into place, its opacity not known: `direct` (opaque Bgrx
+/// replacing what is under it) swizzled, `storage` (Rgba replacing) copied if the row is
+/// opaque, anything else premultiplied and composited with `op`.
+#[inline(never)]
+fn put_row_tested(op: Op, img: &RawImage, direct: bool, storage: bool, src: &[u8], dst: &mut [u8]) {
+    if direct {
+        swap_red_blue(src, dst, 255);
+    } else if storage && row_opaque(src) {
+        copy_row(dst, src);
+    } else {
+        with_scratch(|row_buf| {
+            row_buf.clear();
+            row_buf.resize(src.len(), 0);
+            img.premultiply_row(src, row_buf);
+            composite_row(op, row_buf, dst);
+        });
     }
 }
 
