@@ -302,7 +302,13 @@ pub(crate) fn frames_out(renumber: &Renumber, buf: &mut Vec<u8>, start: usize) {
             _ => None,
         };
         if opcode.is_some_and(|op| renumber.wants(op)) {
-            if let Ok(mut req) = yonder_protocol::message::decode_request(body) {
+            // Encoded a moment ago, its own ids relative if they are: read back in the
+            // space it was encoded for, and encoded again in it.
+            let space = yonder_protocol::encoding_space();
+            let decoded = yonder_protocol::decode_relative_to(space, || {
+                yonder_protocol::message::decode_request(body)
+            });
+            if let Ok(mut req) = decoded {
                 renumber.outgoing(&mut req);
                 let mut frame = Vec::with_capacity(len + 4);
                 yonder_protocol::fast_encode::encode_request_frame(&req, &mut frame);

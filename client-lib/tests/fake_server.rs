@@ -516,3 +516,42 @@ fn no_operation_sends_nothing_to_a_display_before_1_9() {
     drop(conn);
     server.join();
 }
+
+#[test]
+fn own_ids_go_relative_to_a_1_10_display_and_in_full_to_an_older_one() {
+    for minor in [10u16, 9] {
+        let (tx, rx) = mpsc::channel();
+        let server = Server::start(move |peer| {
+            let hello = peer.hello();
+            let mut setup = setup_for(hello.id_space);
+            setup.minor = minor;
+            peer.setup(&SetupResponse::Accepted(setup));
+            // The bytes as they came: two MapWindows, then a Sync.
+            tx.send((hello.id_space, peer.frame().unwrap(), peer.frame().unwrap()))
+                .unwrap();
+            match peer.request() {
+                Request::Sync(_) => peer.reply(3, Reply::Sync(SyncReply {})),
+                other => panic!("{other:?}"),
+            }
+            peer.frame();
+        });
+        let conn = server.connect();
+        conn.setup().unwrap();
+        let own = WindowId(yonder::protocol::make_id(conn.id_space(), 40));
+        conn.map_window(own);
+        conn.map_window(WindowId::ROOT);
+        conn.sync().unwrap();
+        let (space, mine, root) = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        assert_eq!(root, [0x92, 5, 0x91, 0x01], "another's id goes in full");
+        let mut full = vec![0x92, 5, 0x91, 0xcf];
+        full.extend(own.0.to_be_bytes());
+        assert_eq!(space, conn.id_space());
+        match minor {
+            // −40: the shortest signed form, `d0 d8`.
+            10 => assert_eq!(mine, [0x92, 5, 0x91, 0xd0, 0xd8], "relative on 1.10"),
+            _ => assert_eq!(mine, full, "in full before 1.10"),
+        }
+        drop(conn);
+        server.join();
+    }
+}

@@ -674,3 +674,45 @@ fn the_library_numbers_no_operations_as_the_server_does() {
     };
     assert_eq!((error.seq, error.error.code), (seq, ErrorCode::Window));
 }
+
+#[test]
+fn relative_ids_name_the_senders_own_whatever_its_version() {
+    let s = TestServer::start();
+    for minor in [yonder_protocol::PROTOCOL_MINOR, 9, 0] {
+        let mut c = RawClient::connect(&s, minor);
+        // A window 1 made with its id in full, then named relative, −1: mapped, and its
+        // geometry read through −1.
+        c.succeeds(create_window(
+            c.id(1),
+            Rect::new(5, 6, 70, 80),
+            WindowAttributes::default(),
+        ));
+        c.send_body(&[0x92, 5, 0x91, 0xff]); // MapWindow −1
+        c.send_body(&[0x92, 9, 0x91, 0xff]); // GetGeometry −1
+        match c.next_answer() {
+            ServerMessage::Reply {
+                reply: Reply::Geometry(g),
+                ..
+            } => assert_eq!((g.rect.x, g.rect.width), (5, 70), "1.{minor}"),
+            other => panic!("1.{minor}: {other:?}"),
+        }
+        // −200 (`d1`): an id of the sender's space that does not exist; its error names
+        // the full id.
+        c.send_body(&[0x92, 5, 0x91, 0xd1, 0xff, 0x38]);
+        match c.next_answer() {
+            ServerMessage::Error { error, .. } => {
+                assert_eq!(
+                    (error.code, error.bad_value),
+                    (ErrorCode::Window, c.id(200))
+                )
+            }
+            other => panic!("1.{minor}: {other:?}"),
+        }
+        // Past 32 bits: no id of anyone's, a malformed frame (§1).
+        c.send_body(&[0x92, 5, 0x91, 0xd3, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 0]);
+        assert!(
+            c.is_closed(),
+            "1.{minor}: a relative id past 32 bits ends the connection"
+        );
+    }
+}

@@ -119,6 +119,30 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A resource id: a `u64`, or a relative id −n where requests are decoded for an id
+    /// space (`ids::decode_relative_to`); anything else answers None (serde decides).
+    #[inline(always)]
+    fn id(&mut self) -> Option<u64> {
+        let m = self.byte()?;
+        let v = match m {
+            0x00..=0x7f => return Some(m as u64),
+            0xcf => return Some(u64::from_be_bytes(self.bytes()?)),
+            0xe0..=0xff => m as i8 as i64,
+            0xd0 => i8::from_be_bytes(self.bytes()?) as i64,
+            0xd1 => i16::from_be_bytes(self.bytes()?) as i64,
+            0xd2 => i32::from_be_bytes(self.bytes()?) as i64,
+            _ => {
+                self.unread();
+                return self.u64();
+            }
+        };
+        // A non-negative number in a signed form is that number, as serde reads it.
+        match v {
+            0.. => Some(v as u64),
+            _ => crate::ids::resolve_relative(v.unsigned_abs()),
+        }
+    }
+
     /// `[drawable, gc, [item, ...]]`, the body of every poly request.
     ///
     /// The items are read with the position in a local (a register), each by its type's
@@ -129,8 +153,8 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn poly<T: Item>(&mut self) -> Option<(Drawable, GcId, Vec<T>)> {
         self.array_of(3)?;
-        let drawable = Drawable(self.u64()?);
-        let gc = GcId(self.u64()?);
+        let drawable = Drawable(self.id()?);
+        let gc = GcId(self.id()?);
         let n = self.array_len()?;
         let (buf, mut pos) = (self.buf, self.pos);
         // Each item takes at least 3 bytes: a hostile length cannot reserve much.
@@ -156,8 +180,8 @@ impl<'a> Reader<'a> {
     /// reader is then at their first byte).
     fn put_image_head(&mut self) -> Option<(PutImage, usize)> {
         self.array_of(7)?;
-        let drawable = Drawable(self.u64()?);
-        let gc = GcId(self.u64()?);
+        let drawable = Drawable(self.id()?);
+        let gc = GcId(self.id()?);
         let dst = self.point()?;
         let width = self.u32()?;
         let height = self.u32()?;
@@ -203,9 +227,9 @@ impl<'a> Reader<'a> {
     fn copy_area(&mut self) -> Option<CopyArea> {
         self.array_of(5)?;
         Some(CopyArea {
-            src: Drawable(self.u64()?),
-            dst: Drawable(self.u64()?),
-            gc: GcId(self.u64()?),
+            src: Drawable(self.id()?),
+            dst: Drawable(self.id()?),
+            gc: GcId(self.id()?),
             src_rect: self.rect()?,
             dst_origin: self.point()?,
         })
@@ -217,8 +241,8 @@ impl<'a> Reader<'a> {
     fn shm_put_image(&mut self) -> Option<ShmPutImage> {
         self.array_of(9)?;
         Some(ShmPutImage {
-            drawable: Drawable(self.u64()?),
-            gc: GcId(self.u64()?),
+            drawable: Drawable(self.id()?),
+            gc: GcId(self.id()?),
             dst: self.point()?,
             width: self.u32()?,
             height: self.u32()?,
@@ -285,7 +309,7 @@ pub(crate) fn decode_hot(opcode: u8, rest: &[u8]) -> Option<Request> {
         }
         ChangeGc::OPCODE => {
             r.array_of(2)?;
-            let gc = GcId(r.u64()?);
+            let gc = GcId(r.id()?);
             Request::ChangeGc(ChangeGc {
                 gc,
                 values: r.empty_gc_values()?,

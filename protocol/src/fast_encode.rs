@@ -88,6 +88,32 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// A resource id: relative (−n, the shortest signed form, as `rmp` writes it) where
+    /// [`crate::ids::encode_relative_to`] says so, else the full `u64`.
+    #[inline(always)]
+    fn id(&mut self, raw: u64) {
+        let Some(n) = crate::ids::relative(raw) else {
+            return self.uint(raw);
+        };
+        let v = -(n as i64);
+        match v {
+            -32..=-1 => self.put(&[v as u8]),
+            -128..=-33 => self.put(&[0xd0, v as u8]),
+            -32768..=-129 => {
+                let b = (v as i16).to_be_bytes();
+                self.put(&[0xd1, b[0], b[1]]);
+            }
+            -0x8000_0000..=-32769 => {
+                let b = (v as i32).to_be_bytes();
+                self.put(&[0xd2, b[0], b[1], b[2], b[3]]);
+            }
+            _ => {
+                self.put(&[0xd3]);
+                self.put(&v.to_be_bytes());
+            }
+        }
+    }
+
     /// An array header: `rmp`'s `write_array_len` (fixarray, array 16, array 32).
     #[inline(always)]
     fn array_len(&mut self, n: u32) {
@@ -179,8 +205,8 @@ pub fn poly_frame<T: PolyItem>(
     w.put(&[0x92]);
     w.uint(opcode as u64);
     w.put(&[0x93]);
-    w.uint(drawable.0);
-    w.uint(gc.0);
+    w.id(drawable.0);
+    w.id(gc.0);
     w.array_len(n);
     for item in items {
         item.write(&mut w);
@@ -225,24 +251,24 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         // At most 4 + 3 + 9 + 1 + 10 = 27 bytes.
         Request::ChangeGc(r) if r.values == GcValues::default() => fixed_frame(out, 27, |w| {
             w.put(&[0x92, code, 0x92]);
-            w.uint(r.gc.0);
+            w.id(r.gc.0);
             w.put(&[0x9a]);
             w.put(&[0xc0; 10]);
         }),
         // At most 4 + 3 + 3·9 + 21 + 11 = 66 bytes.
         Request::CopyArea(r) => fixed_frame(out, 66, |w| {
             w.put(&[0x92, code, 0x95]);
-            w.uint(r.src.0);
-            w.uint(r.dst.0);
-            w.uint(r.gc.0);
+            w.id(r.src.0);
+            w.id(r.dst.0);
+            w.id(r.gc.0);
             r.src_rect.write(w);
             r.dst_origin.write(w);
         }),
         // At most 4 + 3 + 2·9 + 11 + 2·5 + 1 + 5 + 9 + 5 = 66 bytes.
         Request::ShmPutImage(r) => fixed_frame(out, 66, |w| {
             w.put(&[0x92, code, 0x99]);
-            w.uint(r.drawable.0);
-            w.uint(r.gc.0);
+            w.id(r.drawable.0);
+            w.id(r.gc.0);
             r.dst.write(w);
             w.uint(r.width as u64);
             w.uint(r.height as u64);

@@ -7,6 +7,16 @@
 //! 32-bit number it proposes in its hello, and `n` (nonzero) counts up. Windows, pixmaps
 //! and graphics contexts share one id space per client; space 0 is the server's own (the
 //! root window). Atoms are server-assigned 32-bit numbers with their own namespace.
+//!
+//! **Relative ids** (protocol 1.10, protocol.md §6.1): in a request, an id of the sender's
+//! own space may be written as the negative integer −n (1 to 5 bytes instead of 9). Which
+//! space is "own" is not in the message: the codec takes it from the thread that encodes
+//! or decodes, set for the duration of one call by [`encode_relative_to`] (the client
+//! library, writing a request to a 1.10 display) and [`decode_relative_to`] (the server,
+//! reading a client's request). Outside those calls ids are written in full and a
+//! negative id does not decode. Why a thread-local and not a parameter: the ids sit
+//! anywhere in the serde-derived request types, and threading a context through serde
+//! would mean a hand-written `DeserializeSeed` for each of them.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,21 +42,59 @@ macro_rules! id_type {
     };
 }
 
-id_type!(
+/// [`id_type!`] for the 64-bit resource ids, whose serde form may be relative (see the
+/// module's note).
+macro_rules! resource_id_type {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+        pub struct $name(pub u64);
+
+        impl $name {
+            /// The "no such thing" value, 0 on the wire.
+            pub const NONE: $name = $name(0);
+            /// Whether this is the NONE value.
+            pub fn is_none(self) -> bool { self.0 == 0 }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match relative(self.0) {
+                    Some(n) => s.serialize_i64(-(n as i64)),
+                    None => s.serialize_u64(self.0),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_u64(IdVisitor).map($name)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{:#x}", self.0)
+            }
+        }
+    };
+}
+
+resource_id_type!(
     /// A window. The root window of screen 0 is [`WindowId::ROOT`].
-    WindowId(u64)
+    WindowId
 );
-id_type!(
+resource_id_type!(
     /// An offscreen drawable.
-    PixmapId(u64)
+    PixmapId
 );
-id_type!(
+resource_id_type!(
     /// A graphics context: the drawing state (color, line width, clip...) used by draw requests.
-    GcId(u64)
+    GcId
 );
-id_type!(
+resource_id_type!(
     /// A window or a pixmap: anything that can be drawn into.
-    Drawable(u64)
+    Drawable
 );
 id_type!(
     /// An interned string, used for property names, types and message types.
@@ -90,6 +138,95 @@ pub fn id_space_of(raw_id: u64) -> u32 {
 /// The resource id number `n` in id space `space`.
 pub fn make_id(space: u32, n: u32) -> u64 {
     (space as u64) << ID_SPACE_SHIFT | n as u64
+}
+
+thread_local! {
+    /// The own id space of the request being encoded on this thread (0: none, ids in
+    /// full): see the module's note.
+    static ENCODING_FOR: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// The own id space of the request being decoded on this thread (0: none, a
+    /// relative id does not decode).
+    static DECODING_FOR: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Puts back a thread-local's value when dropped (also when `f` panics).
+struct Restore(&'static std::thread::LocalKey<std::cell::Cell<u32>>, u32);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        self.0.with(|c| c.set(self.1));
+    }
+}
+
+fn with_space<R>(
+    key: &'static std::thread::LocalKey<std::cell::Cell<u32>>,
+    space: u32,
+    f: impl FnOnce() -> R,
+) -> R {
+    let _restore = Restore(key, key.with(|c| c.replace(space)));
+    f()
+}
+
+/// Runs `f` (which encodes requests) writing the ids of id space `space` relative, as
+/// −n (protocol 1.10, §6.1); `space` 0 writes every id in full.
+pub fn encode_relative_to<R>(space: u32, f: impl FnOnce() -> R) -> R {
+    with_space(&ENCODING_FOR, space, f)
+}
+
+/// Runs `f` (which decodes requests) reading a relative id −n as `n` in id space
+/// `space` (protocol 1.10, §6.1); `space` 0 refuses relative ids.
+pub fn decode_relative_to<R>(space: u32, f: impl FnOnce() -> R) -> R {
+    with_space(&DECODING_FOR, space, f)
+}
+
+/// The id space requests are being encoded for on this thread (0: ids in full): a
+/// frame just encoded is decoded again in it (the library's atom renumbering).
+pub fn encoding_space() -> u32 {
+    ENCODING_FOR.with(|c| c.get())
+}
+
+/// `n` when `raw` is to be written relative: an id of the space being encoded for, with
+/// a nonzero number.
+#[inline(always)]
+pub fn relative(raw: u64) -> Option<u32> {
+    let space = ENCODING_FOR.with(|c| c.get());
+    (space != 0 && id_space_of(raw) == space && raw as u32 != 0).then_some(raw as u32)
+}
+
+/// The full id that the relative id −`n` names where requests are decoded now; None
+/// outside [`decode_relative_to`], or when `n` is 0 or past 32 bits.
+#[inline(always)]
+pub fn resolve_relative(n: u64) -> Option<u64> {
+    let space = DECODING_FOR.with(|c| c.get());
+    let n = u32::try_from(n).ok().filter(|n| *n != 0)?;
+    (space != 0).then(|| make_id(space, n))
+}
+
+/// Reads an id: a `u64`, or a negative integer where relative ids apply.
+struct IdVisitor;
+
+impl serde::de::Visitor<'_> for IdVisitor {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a resource id: a u64, or -n for the sender's own id n (1.10)")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+        if v >= 0 {
+            return Ok(v as u64);
+        }
+        resolve_relative(v.unsigned_abs()).ok_or_else(|| {
+            E::custom(format!(
+                "relative id {v}: only a request's ids may be relative, and only -1 to -{}",
+                u32::MAX
+            ))
+        })
+    }
 }
 
 /// A request's sequence number: the n-th request a client sent after its hello is number n

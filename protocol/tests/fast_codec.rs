@@ -690,3 +690,90 @@ fn every_item_field_in_every_form_decodes_like_serde() {
     }
     assert_eq!(checked, 16 * 24 * 8 * 2);
 }
+
+/// An id of space `space` or of another, with a number at each edge of the relative
+/// forms (1 byte to −32, `d0` to −128, `d1` to −32 768, `d2` to −2³¹, `d3` beyond) or any.
+fn id_near(space: u32) -> impl Strategy<Value = u64> {
+    let edges = vec![
+        1u32,
+        31,
+        32,
+        33,
+        127,
+        128,
+        129,
+        32767,
+        32768,
+        32769,
+        0x7fff_ffff,
+        0x8000_0000,
+        0x8000_0001,
+        u32::MAX,
+        0,
+    ];
+    let n = prop_oneof![prop::sample::select(edges), any::<u32>()];
+    let other = prop_oneof![Just(space.wrapping_add(1)), Just(0u32), any::<u32>()];
+    (prop_oneof![3 => Just(space), 1 => other], n).prop_map(|(s, n)| yonder_protocol::make_id(s, n))
+}
+
+/// Requests with ids of the space below and of others: hot ones (hand-written codec)
+/// and one through serde alone.
+fn requests_with_ids(space: u32) -> impl Strategy<Value = Request> {
+    let id = move || id_near(space);
+    prop_oneof![
+        (id(), id(), prop::collection::vec(rect(), 0..3)).prop_map(|(d, g, rects)| {
+            Request::PolyFillRectangle(PolyFillRectangle {
+                drawable: Drawable(d),
+                gc: GcId(g),
+                rects,
+            })
+        }),
+        (id(), id(), id(), rect(), point()).prop_map(|(s, d, g, src_rect, dst_origin)| {
+            Request::CopyArea(CopyArea {
+                src: Drawable(s),
+                dst: Drawable(d),
+                gc: GcId(g),
+                src_rect,
+                dst_origin,
+            })
+        }),
+        id().prop_map(|w| Request::MapWindow(MapWindow {
+            window: yonder_protocol::WindowId(w)
+        })),
+        (id(), id()).prop_map(|(g, d)| Request::CreateGc(CreateGc {
+            id: GcId(g),
+            drawable: Drawable(d),
+            values: GcValues::default(),
+        })),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Relative ids (protocol 1.10): both encoders write the same bytes, both decoders
+    /// read back the request in the same space, and the frame is no longer than with
+    /// every id in full.
+    #[test]
+    fn relative_ids_encode_like_serde_and_decode_back(
+        (space, req) in any::<u32>()
+            .prop_filter("a client's space is nonzero", |s| *s != 0)
+            .prop_flat_map(|s| (Just(s), requests_with_ids(s)))
+    ) {
+        let (mut fast, mut serde) = (Vec::new(), Vec::new());
+        yonder_protocol::encode_relative_to(space, || {
+            encode_request_frame(&req, &mut fast);
+            encode_frame(&req, &mut serde);
+        });
+        prop_assert_eq!(&fast, &serde);
+        let mut full = Vec::new();
+        encode_frame(&req, &mut full);
+        prop_assert!(fast.len() <= full.len());
+        let body = &fast[4..];
+        let decoded = yonder_protocol::decode_relative_to(space, || decode_request(body));
+        let via_serde =
+            yonder_protocol::decode_relative_to(space, || decode_request_via_serde(body));
+        prop_assert_eq!(decoded, Ok(req.clone()));
+        prop_assert_eq!(via_serde, Ok(req));
+    }
+}

@@ -28,6 +28,23 @@ fn frame_decode_smoke() {
     frame_decode::run(&[1, 0, 0, 0]);
     frame_decode::run(&[0xff, 0xff, 0xff, 0xff, 0x92]);
     frame_decode::run(&[3, 0, 0, 0, 0x92, 22, 0x90]);
+    // Relative ids (§6.1) in the space the first four bytes make: MapWindow −1, a
+    // PolyFillRectangle −1 −2, a CopyArea with each relative form, and out of range.
+    frame_decode::run(&[4, 0, 0, 0, 0x92, 5, 0x91, 0xff]);
+    frame_decode::run(&[
+        11, 0, 0, 0, 0x92, 46, 0x93, 0xff, 0xfe, 0x91, 0x94, 10, 10, 100, 50,
+    ]);
+    let mut copy = vec![
+        0x92, 41, 0x95, 0xd0, 0x80, 0xd1, 0x80, 0x00, 0xd2, 0x80, 0, 0, 0,
+    ];
+    copy.extend([0x94, 0, 0, 1, 1, 0x92, 0, 0]);
+    let mut framed = (copy.len() as u32).to_le_bytes().to_vec();
+    framed.extend(&copy);
+    frame_decode::run(&framed);
+    frame_decode::run(&[
+        11, 0, 0, 0, 0x92, 5, 0x91, 0xd3, 0xff, 0xff, 0xff, 0xfe, 0, 0, 0, 0,
+    ]);
+    frame_decode::run(&[4, 0, 0, 0, 0x92, 5, 0x91, 0xd0, 0x00]);
 }
 
 /// Deeply nested arrays and maps where a request or event body belongs: the decoder must

@@ -20,6 +20,8 @@ pub const COOKIE: [u8; 16] = [7; 16];
 pub struct Peer<S> {
     pub stream: S,
     buf: Vec<u8>,
+    /// The client's id space, from its hello: its requests' relative ids are in it.
+    space: u32,
 }
 
 impl<S: Read + Write> Peer<S> {
@@ -27,6 +29,7 @@ impl<S: Read + Write> Peer<S> {
         Peer {
             stream,
             buf: Vec::new(),
+            space: 0,
         }
     }
 
@@ -52,11 +55,14 @@ impl<S: Read + Write> Peer<S> {
     }
 
     pub fn hello(&mut self) -> Hello {
-        rmp_serde::from_slice(&self.frame().expect("hello")).unwrap()
+        let hello: Hello = rmp_serde::from_slice(&self.frame().expect("hello")).unwrap();
+        self.space = hello.id_space;
+        hello
     }
 
     pub fn request(&mut self) -> Request {
-        decode_request(&self.frame().expect("a request")).unwrap()
+        let body = self.frame().expect("a request");
+        yonder_protocol::decode_relative_to(self.space, || decode_request(&body)).unwrap()
     }
 
     pub fn send_bytes(&mut self, bytes: &[u8]) {

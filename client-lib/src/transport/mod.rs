@@ -53,6 +53,9 @@ use yonder_protocol::{
     atoms, encode_frame, Event, Hello, Reply, Request, Seq, Setup, SetupResponse,
 };
 
+/// The protocol minor version from which a request's own ids may be relative (§6.1).
+const RELATIVE_IDS_SINCE: u32 = 10;
+
 /// How long dropping the connection keeps trying to send what is left.
 const DROP_FLUSH_LIMIT: Duration = Duration::from_secs(1);
 
@@ -396,7 +399,15 @@ impl Inner {
         if let Some(expects_reply) = cookie {
             lock(&self.state).track(seq, expects_reply);
         }
-        let full = out.push(fd, &encode);
+        // To a 1.10 display the app's own ids go relative (−n, §6.1): the frame kept for
+        // the output only; the journal's and a move's copies are encoded in full, for
+        // a display of any version (and `swap` leaves relative ids alone: they are in
+        // whatever space the connection has).
+        let space = match self.display_minor.load(Ordering::Acquire) >= RELATIVE_IDS_SINCE {
+            true => self.id_space,
+            false => 0,
+        };
+        let full = yonder_protocol::encode_relative_to(space, || out.push(fd, &encode));
         if self.moving.load(Ordering::Relaxed) {
             lock(&self.copy).note(sent, &encode);
         }

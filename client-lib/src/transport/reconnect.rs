@@ -241,7 +241,7 @@ impl Inner {
         }
         let mut renumbered = Vec::new();
         for (first, frame) in again.into_iter() {
-            if !only_asks(&frame) {
+            if !only_asks(&frame, self.id_space) {
                 continue;
             }
             renumbered.push((first, out.next_seq()));
@@ -293,10 +293,14 @@ impl Inner {
 
 /// Whether the request `frame` holds may be sent again whatever became of it: it only
 /// asks. A list of the queries, so that a request of a later version with a reply and an
-/// effect is never sent twice by default.
-fn only_asks(frame: &[u8]) -> bool {
+/// effect is never sent twice by default. Its own ids may be relative (§6.1): read in
+/// the app's `space` (which ids they are does not matter here, only what it asks).
+fn only_asks(frame: &[u8], space: u32) -> bool {
     use Request as R;
-    match yonder_protocol::message::decode_request(&frame[4.min(frame.len())..]) {
+    let body = &frame[4.min(frame.len())..];
+    match yonder_protocol::decode_relative_to(space, || {
+        yonder_protocol::message::decode_request(body)
+    }) {
         Ok(R::GetProperty(r)) => !r.delete,
         Ok(
             R::GetWindowAttributes(_)

@@ -24,12 +24,15 @@ const NO_REQUEST: u8 = 0xFF;
 
 /// Applies one request of `client` that came as its raw frame `body` (an
 /// [`Incoming::Raw`] of a batch): decodes it first, as the client's version `minor`
-/// reads it. A body that does not decode ends the connection, as it would have in the
-/// reader.
-pub fn handle_raw(s: &mut State, client: ClientId, minor: u16, body: &[u8]) {
+/// reads it, its relative ids in the client's id `space` (§6.1). A body that does not
+/// decode ends the connection, as it would have in the reader.
+pub fn handle_raw(s: &mut State, client: ClientId, (minor, space): (u16, u32), body: &[u8]) {
     // Not yet known: a failure while decoding names no earlier request.
     s.request_in_hand = NO_REQUEST;
-    match yonder_protocol::decode_request_of(body, minor) {
+    let decoded = yonder_protocol::decode_relative_to(space, || {
+        yonder_protocol::decode_request_of(body, minor)
+    });
+    match decoded {
         Ok(req) => handle_request(s, client, Incoming::Request(req)),
         Err(DecodeError::UnknownOpcode(op)) => handle_request(s, client, Incoming::Unknown(op)),
         Err(DecodeError::BadValue {
@@ -268,20 +271,20 @@ mod tests {
         });
         let mut framed = Vec::new();
         yonder_protocol::fast_encode::encode_request_frame(&req, &mut framed);
-        handle_raw(&mut s, c, PROTOCOL_MINOR, &framed[4..]);
+        handle_raw(&mut s, c, (PROTOCOL_MINOR, 7), &framed[4..]);
         // Counted, and answered like the decoded request (a Drawable error here).
         assert_eq!(s.clients[&c].seq.0, 1);
         assert!(s.clients[&c].overflow.is_none());
         // An unknown opcode is an error, not a disconnect.
-        handle_raw(&mut s, c, PROTOCOL_MINOR, &[0x92, 0x7e, 0x90]);
+        handle_raw(&mut s, c, (PROTOCOL_MINOR, 7), &[0x92, 0x7e, 0x90]);
         assert_eq!(s.clients[&c].seq.0, 2);
         assert!(s.clients[&c].overflow.is_none());
         // A malformed body ends the connection; later requests are dropped.
-        handle_raw(&mut s, c, PROTOCOL_MINOR, &[0x92, 49, 0xc1]);
+        handle_raw(&mut s, c, (PROTOCOL_MINOR, 7), &[0x92, 49, 0xc1]);
         assert!(s.clients[&c].overflow.is_some());
-        handle_raw(&mut s, c, PROTOCOL_MINOR, &framed[4..]);
+        handle_raw(&mut s, c, (PROTOCOL_MINOR, 7), &framed[4..]);
         assert_eq!(s.clients[&c].seq.0, 2, "nothing applied after it");
         // An empty body too (no panic).
-        handle_raw(&mut s, c, PROTOCOL_MINOR, &[]);
+        handle_raw(&mut s, c, (PROTOCOL_MINOR, 7), &[]);
     }
 }

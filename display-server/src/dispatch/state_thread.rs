@@ -213,6 +213,7 @@ fn apply_batch(
     bodies: &[u8],
 ) -> bool {
     let minor = s.minor_of(client);
+    let space = s.clients.get(&client).map_or(0, |c| c.id_space);
     let budget = s.batch_work_budget;
     // A client being moved away: when its requests stop here (a move's freeze, timed on
     // the servers' clocks; see `handlers::migrate::MOVE_TIMES`).
@@ -222,7 +223,7 @@ fn apply_batch(
     while let Some(req) = rest.next() {
         match req {
             Incoming::Raw(r) => {
-                dispatch::handle_raw(s, client, minor, bodies.get(r).unwrap_or_default())
+                dispatch::handle_raw(s, client, (minor, space), bodies.get(r).unwrap_or_default())
             }
             req => dispatch::handle_request(s, client, req),
         }

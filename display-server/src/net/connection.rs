@@ -21,7 +21,8 @@ use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{mpsc, oneshot, Semaphore};
 use yonder_protocol::request::NoOperation;
 use yonder_protocol::{
-    decode_request_of, frame, DecodeError, Hello, Refusal, Request, SetupResponse,
+    decode_relative_to, decode_request_of, frame, DecodeError, Hello, Refusal, Request,
+    SetupResponse,
 };
 
 /// How long a new connection may take to send its hello.
@@ -157,6 +158,8 @@ async fn serve_halves<W>(
         credential,
         outbox: outbox.clone(),
     };
+    // The connection's id space: its requests' relative ids are in it (§6.1).
+    let space = hello.id_space;
     if shared
         .commands
         .send(Command::Connect {
@@ -188,7 +191,7 @@ async fn serve_halves<W>(
     // same Disconnect as any other end: the client's resources are freed, and it does
     // not linger in the state holding a slot.
     let End { reason, lost } = tokio::select! {
-        read = CatchPanic::new(read_loop(&mut rd, buf, (client, serial), minor, &shared)) => {
+        read = CatchPanic::new(read_loop(&mut rd, buf, (client, serial), (minor, space), &shared)) => {
             read.unwrap_or_else(|e| {
                 tracing::error!(client = client.0, error = %e, "the server failed reading a connection");
                 End::fault(format!("the server failed reading the connection: {e}"))
@@ -303,7 +306,7 @@ async fn read_loop(
     rd: &mut ReadHalf,
     mut buf: InBuf,
     (client, link): (yonder_protocol::ClientId, u64),
-    minor: u16,
+    (minor, space): (u16, u32),
     shared: &Shared,
 ) -> End {
     let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
@@ -342,7 +345,7 @@ async fn read_loop(
                         batch.push(Incoming::Raw(from..bodies.len()));
                         continue;
                     }
-                    match decode_request_of(body, minor) {
+                    match decode_relative_to(space, || decode_request_of(body, minor)) {
                         // Its descriptor came with the frame's first byte: it is queued.
                         Ok(Request::ShmAttach(r)) => {
                             batch.push(Incoming::ShmAttach(r, rd.take_fd()))
@@ -387,7 +390,7 @@ async fn read_loop(
         if full {
             continue; // more whole frames may be waiting in the buffer
         }
-        match receive_large_put(rd, &mut buf, shared.max_frame_len).await {
+        match receive_large_put(rd, &mut buf, shared.max_frame_len, space).await {
             Ok(Some(put)) => {
                 let batch = vec![Incoming::Request(put)];
                 if let Err(end) =
@@ -446,6 +449,7 @@ async fn receive_large_put(
     rd: &mut ReadHalf,
     buf: &mut InBuf,
     max_len: usize,
+    space: u32,
 ) -> Result<Option<Request>, End> {
     let bytes = buf.bytes();
     let Some(len) = bytes
@@ -459,7 +463,8 @@ async fn receive_large_put(
         return Ok(None);
     }
     let body = &bytes[frame::HEADER_LEN..];
-    let Some((mut put, at, n)) = yonder_protocol::put_image_head(body) else {
+    let head = decode_relative_to(space, || yonder_protocol::put_image_head(body));
+    let Some((mut put, at, n)) = head else {
         return Ok(None);
     };
     if at + n != len {

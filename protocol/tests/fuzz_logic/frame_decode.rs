@@ -6,7 +6,9 @@
 //! (`WM_NORMAL_HINTS`, a property any client sets and the window manager reads): any
 //! value gives hints whose resizes stay within the window manager's bounds. They are also
 //! read as a window's icons (`_NET_WM_ICON`, §16.7): every icon read is whole and within
-//! bounds, and encodes back to the bytes it came from.
+//! bounds, and encodes back to the bytes it came from. Every body is also decoded as a
+//! request of a client whose id space is the input's first four bytes (relative ids,
+//! §6.1): what decodes names the same ids written relative or in full.
 
 use serde::Serialize;
 use yonder_protocol::frame::{encode_body, split_frame, MAX_FRAME_LEN};
@@ -17,6 +19,13 @@ use yonder_protocol::message::{decode_request, decode_server_message, DecodeErro
 pub fn run(data: &[u8]) {
     size_hints(data);
     icons(data);
+    let space = data
+        .get(..4)
+        .map_or(1, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]).max(1));
+    let decode_all = |body: &[u8]| {
+        decode_all(body);
+        relative(space, body);
+    };
     decode_all(data);
     let mut at = 0;
     while let Ok(Some((start, end))) = split_frame(&data[at..], MAX_FRAME_LEN) {
@@ -50,6 +59,30 @@ fn decode_all(body: &[u8]) {
     if let Ok(setup) = decode_setup_response(body) {
         stable(&setup, |b| decode_setup_response(b).ok());
     }
+}
+
+/// `body` as a request of a client of id space `space`: one that decodes encodes again,
+/// relative or in full, to bytes that decode to it (in full: on a connection of any
+/// space, the ids being whole).
+fn relative(space: u32, body: &[u8]) {
+    use yonder_protocol::{decode_relative_to, encode_relative_to};
+    let Ok(req) = decode_relative_to(space, || decode_request(body)) else {
+        return;
+    };
+    let short = encode_relative_to(space, || encode_body(&req));
+    let back = decode_relative_to(space, || decode_request(&short));
+    assert_eq!(
+        back.as_ref(),
+        Ok(&req),
+        "relative re-encoding decodes the same"
+    );
+    let full = encode_body(&req);
+    assert!(short.len() <= full.len(), "relative ids are never longer");
+    assert_eq!(
+        decode_request(&full).as_ref(),
+        Ok(&req),
+        "in full it decodes the same"
+    );
 }
 
 /// Encoding `v` and decoding it gives a value that encodes to the same bytes (compared as

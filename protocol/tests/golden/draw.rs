@@ -2,7 +2,7 @@
 //! text; and the shared-memory requests (1.3).
 
 use super::session::*;
-use super::Golden;
+use super::{Golden, Msg};
 use yonder_protocol::event::*;
 use yonder_protocol::request::*;
 use yonder_protocol::*;
@@ -165,6 +165,18 @@ pub(crate) fn requests() -> Vec<Golden> {
                 rects: vec![Rect::new(0, 0, 640, 32), Rect::new(0, 448, 640, 32)],
             })),
             "26000000922e93cf5eed000100000001cf5eed00010000000292940000cd0280209400cd01c0cd028020",
+        ),
+        g(
+            "PolyFillRectangle, relative ids",
+            Msg::OwnRequest(
+                SPACE,
+                Request::PolyFillRectangle(PolyFillRectangle {
+                    drawable: win(),
+                    gc: GC,
+                    rects: vec![Rect::new(10, 10, 100, 50)],
+                }),
+            ),
+            "0b000000922e93fffe91940a0a6432",
         ),
         g(
             "PolyArc",

@@ -2,7 +2,7 @@
 //! and synthetic input.
 
 use super::session::*;
-use super::Golden;
+use super::{Golden, Msg};
 use yonder_protocol::event::*;
 use yonder_protocol::request::*;
 use yonder_protocol::*;
@@ -55,6 +55,11 @@ pub(crate) fn requests() -> Vec<Golden> {
             "MapWindow",
             req(Request::MapWindow(MapWindow { window: WIN })),
             "0c000000920591cf5eed000100000001",
+        ),
+        g(
+            "MapWindow, relative id",
+            Msg::OwnRequest(SPACE, Request::MapWindow(MapWindow { window: WIN })),
+            "04000000920591ff",
         ),
         g(
             "UnmapWindow",
