@@ -155,6 +155,9 @@ impl<'a> Reader<'a> {
         self.array_of(3)?;
         let drawable = Drawable(self.id()?);
         let gc = GcId(self.id()?);
+        if let Some(items) = self.packed::<T>() {
+            return Some((drawable, gc, items?));
+        }
         let n = self.array_len()?;
         let (buf, mut pos) = (self.buf, self.pos);
         // Each item takes at least 3 bytes: a hostile length cannot reserve much.
@@ -164,6 +167,33 @@ impl<'a> Reader<'a> {
         }
         self.pos = pos;
         Some((drawable, gc, items))
+    }
+
+    /// A poly request's items packed in a `bin` (1.10, `crate::packed`): `Some(None)` when
+    /// the list is a `bin` that does not decode as this item type's, `None` when it is no
+    /// `bin` (the reader is left where it was).
+    #[inline(always)]
+    fn packed<T: Item>(&mut self) -> Option<Option<Vec<T>>> {
+        let (buf, at) = (self.buf, self.pos);
+        let word = |n: usize| buf.get(at + 1..at + 1 + n);
+        let (header, len) = match *buf.get(at)? {
+            0xc4 => (2, word(1).map(|b| b[0] as usize)),
+            0xc5 => (
+                3,
+                word(2).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize),
+            ),
+            0xc6 => (
+                5,
+                word(4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize),
+            ),
+            _ => return None,
+        };
+        let bin = len.and_then(|len| buf.get(at + header..(at + header).checked_add(len)?));
+        let Some(bin) = bin else {
+            return Some(None);
+        };
+        self.pos = at + header + bin.len();
+        Some(T::unpacked(bin))
     }
 
     /// A PutImage body: through serde its bytes were read into a growing buffer and

@@ -14,6 +14,7 @@ use crate::descriptor::Request;
 use crate::frame::{encode_frame, HEADER_LEN};
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId};
+use crate::packed::Packed;
 use crate::request::{GcValues, NoOperation};
 
 /// An element of a poly request's list, written as the array of its fields.
@@ -22,6 +23,43 @@ pub trait PolyItem {
     const MAX_LEN: usize;
     /// Writes the item's MessagePack form.
     fn write(&self, w: &mut Writer<'_>);
+    /// Rewrites the list of `items` that `w` holds as an array from `list` on, packed,
+    /// where that is shorter (`crate::packed`); items that never travel packed keep it.
+    #[inline(always)]
+    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize)
+    where
+        Self: Sized,
+    {
+        let _ = (items, w, list);
+    }
+}
+
+/// [`PolyItem::repack`] for the items that may travel packed: the array was written as
+/// it is usually the shorter (small coordinates); only a list that is shorter packed is
+/// written again, over it.
+#[inline(always)]
+fn repack<T: Packed>(items: &[T], w: &mut Writer<'_>, list: usize) {
+    if !crate::packed::shorter_packed(items, w.len - list) {
+        return;
+    }
+    w.len = list;
+    let bytes = items.len() * T::SIZE;
+    match bytes {
+        0..=0xff => w.put(&[0xc4, bytes as u8]),
+        0x100..=0xffff => {
+            let b = (bytes as u16).to_be_bytes();
+            w.put(&[0xc5, b[0], b[1]]);
+        }
+        _ => {
+            let b = (bytes as u32).to_be_bytes();
+            w.put(&[0xc6, b[0], b[1], b[2], b[3]]);
+        }
+    }
+    for item in items {
+        let at = w.len;
+        item.pack(&mut w.buf[at..at + T::SIZE]);
+        w.len += T::SIZE;
+    }
 }
 
 /// Writes MessagePack straight into room the caller made at the end of the output (a
@@ -132,6 +170,11 @@ impl<'a> Writer<'a> {
 }
 
 impl PolyItem for Point {
+    #[inline(always)]
+    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize) {
+        repack(items, w, list);
+    }
+
     const MAX_LEN: usize = 1 + 2 * 5;
 
     #[inline]
@@ -143,6 +186,11 @@ impl PolyItem for Point {
 }
 
 impl PolyItem for Rect {
+    #[inline(always)]
+    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize) {
+        repack(items, w, list);
+    }
+
     const MAX_LEN: usize = 1 + 4 * 5;
 
     #[inline]
@@ -156,6 +204,11 @@ impl PolyItem for Rect {
 }
 
 impl PolyItem for Segment {
+    #[inline(always)]
+    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize) {
+        repack(items, w, list);
+    }
+
     const MAX_LEN: usize = 1 + 4 * 5;
 
     #[inline]
@@ -207,10 +260,12 @@ pub fn poly_frame<T: PolyItem>(
     w.put(&[0x93]);
     w.id(drawable.0);
     w.id(gc.0);
+    let list = w.len;
     w.array_len(n);
     for item in items {
         item.write(&mut w);
     }
+    T::repack(items, &mut w, list);
     let written = w.len;
     out.truncate(start + written);
     let len = (written - HEADER_LEN) as u32;

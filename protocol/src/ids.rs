@@ -167,8 +167,9 @@ fn with_space<R>(
     f()
 }
 
-/// Runs `f` (which encodes requests) writing the ids of id space `space` relative, as
-/// −n (protocol 1.10, §6.1); `space` 0 writes every id in full.
+/// Runs `f` (which encodes requests for a 1.10 display) writing the ids of id space
+/// `space` relative, as −n (§6.1), and the poly requests' items packed where shorter
+/// (`packed`, §8.2); `space` 0 writes every id in full and every list as an array.
 pub fn encode_relative_to<R>(space: u32, f: impl FnOnce() -> R) -> R {
     with_space(&ENCODING_FOR, space, f)
 }
@@ -179,8 +180,9 @@ pub fn decode_relative_to<R>(space: u32, f: impl FnOnce() -> R) -> R {
     with_space(&DECODING_FOR, space, f)
 }
 
-/// The id space requests are being encoded for on this thread (0: ids in full): a
-/// frame just encoded is decoded again in it (the library's atom renumbering).
+/// The id space requests are being encoded for on this thread, for a 1.10 display (0:
+/// ids in full and items in arrays, for a display of any version): a frame just encoded
+/// is decoded again in it (the library's atom renumbering).
 pub fn encoding_space() -> u32 {
     ENCODING_FOR.with(|c| c.get())
 }

@@ -14,7 +14,8 @@
 //! 1. `tagged`, `ids`, `geometry`, `atoms`, `keysym`, `hints` — the `tagged!` macro;
 //!    newtypes for resource ids, atoms, coordinates, colors, masks and drag actions; the
 //!    predefined atoms and the keysym table; the size hints a window manager honours.
-//! 2. `frame` — the length-prefixed framing and the sans-I/O frame splitter.
+//! 2. `frame`, `packed` — the length-prefixed framing and the sans-I/O frame splitter;
+//!    the packed form of a poly request's points, segments and rectangles (1.10).
 //! 3. `event` — one struct per event and the [`Event`] enum.
 //! 4. `request`, `reply` — one struct per request, one per reply.
 //! 5. `descriptor` — the one table of requests (opcode, name, reply, flags) and what is
@@ -45,6 +46,7 @@ pub mod hints;
 pub mod ids;
 pub mod keysym;
 pub mod message;
+pub mod packed;
 pub mod reply;
 pub mod request;
 

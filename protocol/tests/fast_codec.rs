@@ -777,3 +777,122 @@ proptest! {
         prop_assert_eq!(via_serde, Ok(req));
     }
 }
+
+/// A coordinate: mostly on a screen (where packing pays), sometimes past 16 bits.
+fn coordinate() -> impl Strategy<Value = i32> {
+    prop_oneof![
+        4 => 0..1920i32,
+        1 => -40..40i32,
+        1 => -40_000..40_000i32,
+        1 => prop::sample::select(vec![-32769, -32768, 32767, 32768, i32::MIN, i32::MAX]),
+    ]
+}
+
+fn size() -> impl Strategy<Value = u32> {
+    prop_oneof![4 => 0..1920u32, 1 => prop::sample::select(vec![65535, 65536, u32::MAX])]
+}
+
+/// Poly requests whose lists may go packed (1.10, §8.2).
+fn packable_request() -> impl Strategy<Value = Request> {
+    let d = Drawable(yonder_protocol::make_id(7, 1));
+    let g = GcId(yonder_protocol::make_id(7, 2));
+    let point =
+        || (coordinate(), coordinate()).prop_map(|(x, y)| yonder_protocol::Point::new(x, y));
+    prop_oneof![
+        prop::collection::vec(
+            (coordinate(), coordinate(), coordinate(), coordinate()),
+            0..40
+        )
+        .prop_map(move |v| Request::PolySegment(PolySegment {
+            drawable: d,
+            gc: g,
+            segments: v
+                .into_iter()
+                .map(|(x1, y1, x2, y2)| Segment { x1, y1, x2, y2 })
+                .collect(),
+        })),
+        prop::collection::vec(point(), 0..300).prop_map(move |points| {
+            Request::PolyLine(PolyLine {
+                drawable: d,
+                gc: g,
+                points,
+            })
+        }),
+        prop::collection::vec((coordinate(), coordinate(), size(), size()), 0..40).prop_map(
+            move |v| Request::PolyFillRectangle(PolyFillRectangle {
+                drawable: d,
+                gc: g,
+                rects: v
+                    .into_iter()
+                    .map(|(x, y, w, h)| yonder_protocol::Rect::new(x, y, w, h))
+                    .collect(),
+            })
+        ),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// Packed items (1.10): for a 1.10 display both encoders choose the same form and
+    /// write the same bytes, never more than the array form, and both decoders read the
+    /// request back; for an older display (no space) the lists stay arrays.
+    #[test]
+    fn packed_items_encode_like_serde_and_decode_back(req in packable_request()) {
+        let (mut fast, mut serde) = (Vec::new(), Vec::new());
+        yonder_protocol::encode_relative_to(7, || {
+            encode_request_frame(&req, &mut fast);
+            encode_frame(&req, &mut serde);
+        });
+        prop_assert_eq!(&fast, &serde);
+        let mut arrays = Vec::new();
+        encode_request_frame(&req, &mut arrays);
+        // The ids relative (−1, −2: 16 bytes fewer than in full), the list never longer.
+        prop_assert!(fast.len() + 16 <= arrays.len(), "{} against {}", fast.len(), arrays.len());
+        for body in [&fast[4..], &arrays[4..]] {
+            let decoded = yonder_protocol::decode_relative_to(7, || decode_request(body));
+            let via_serde =
+                yonder_protocol::decode_relative_to(7, || decode_request_via_serde(body));
+            prop_assert_eq!(decoded, Ok(req.clone()));
+            prop_assert_eq!(via_serde, Ok(req.clone()));
+        }
+    }
+}
+
+/// A `bin` that is not a whole number of items, or under an arc request, is malformed to
+/// both decoders alike.
+#[test]
+fn a_bin_of_partial_items_is_refused_by_both_decoders() {
+    for (op, bin) in [
+        (PolySegment::OPCODE, vec![0u8; 7]),
+        (PolyLine::OPCODE, vec![0u8; 6]),
+        (PolyFillRectangle::OPCODE, vec![1u8; 9]),
+        (PolyArc::OPCODE, vec![0u8; 12]),
+    ] {
+        let mut body = vec![0x92, op, 0x93, 0x01, 0x02, 0xc4, bin.len() as u8];
+        body.extend(&bin);
+        assert!(decode_request(&body).is_err(), "opcode {op}");
+        assert_eq!(decode_request(&body), decode_request_via_serde(&body));
+    }
+    // A whole one decodes, the same both ways.
+    let body = [
+        0x92,
+        PolyPoint::OPCODE,
+        0x93,
+        1,
+        2,
+        0xc4,
+        4,
+        0x2c,
+        0x01,
+        0xfb,
+        0xff,
+    ];
+    let want = Request::PolyPoint(PolyPoint {
+        drawable: Drawable(1),
+        gc: GcId(2),
+        points: vec![yonder_protocol::Point::new(300, -5)],
+    });
+    assert_eq!(decode_request(&body), Ok(want.clone()));
+    assert_eq!(decode_request_via_serde(&body), Ok(want));
+}

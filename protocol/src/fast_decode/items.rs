@@ -13,6 +13,12 @@ pub(super) trait Item: Sized {
     /// fixarray of the item's fields in their plain forms (the longer array forms fall back
     /// to serde).
     fn read(buf: &[u8], pos: &mut usize) -> Option<Self>;
+    /// The items packed in `bin` (1.10, `crate::packed`); None where the bytes are not a
+    /// whole number of this type's packed items, or the type never travels packed.
+    fn unpacked(bin: &[u8]) -> Option<Vec<Self>> {
+        let _ = bin;
+        None
+    }
 }
 
 /// Checks the fixarray header of `n` elements at `*pos` and steps over it.
@@ -24,6 +30,10 @@ fn fixarray(buf: &[u8], pos: &mut usize, n: u8) -> Option<()> {
 }
 
 impl Item for Point {
+    fn unpacked(bin: &[u8]) -> Option<Vec<Point>> {
+        crate::packed::unpack_all(bin)
+    }
+
     #[inline(always)]
     fn read(buf: &[u8], pos: &mut usize) -> Option<Point> {
         fixarray(buf, pos, 2)?;
@@ -35,6 +45,10 @@ impl Item for Point {
 }
 
 impl Item for Segment {
+    fn unpacked(bin: &[u8]) -> Option<Vec<Segment>> {
+        crate::packed::unpack_all(bin)
+    }
+
     #[inline(always)]
     fn read(buf: &[u8], pos: &mut usize) -> Option<Segment> {
         fixarray(buf, pos, 4)?;
@@ -48,6 +62,10 @@ impl Item for Segment {
 }
 
 impl Item for Rect {
+    fn unpacked(bin: &[u8]) -> Option<Vec<Rect>> {
+        crate::packed::unpack_all(bin)
+    }
+
     #[inline(always)]
     fn read(buf: &[u8], pos: &mut usize) -> Option<Rect> {
         fixarray(buf, pos, 4)?;

@@ -43,6 +43,7 @@ pub struct PolyPoint {
     /// GC.
     pub gc: GcId,
     /// The points.
+    #[serde(with = "crate::packed::items")]
     pub points: Vec<Point>,
 }
 
@@ -54,6 +55,7 @@ pub struct PolyLine {
     /// GC.
     pub gc: GcId,
     /// The vertices.
+    #[serde(with = "crate::packed::items")]
     pub points: Vec<Point>,
 }
 
@@ -65,6 +67,7 @@ pub struct PolySegment {
     /// GC.
     pub gc: GcId,
     /// The segments.
+    #[serde(with = "crate::packed::items")]
     pub segments: Vec<Segment>,
 }
 
@@ -76,6 +79,7 @@ pub struct PolyRectangle {
     /// GC.
     pub gc: GcId,
     /// The rectangles.
+    #[serde(with = "crate::packed::items")]
     pub rects: Vec<Rect>,
 }
 
@@ -87,6 +91,7 @@ pub struct PolyFillRectangle {
     /// GC.
     pub gc: GcId,
     /// The rectangles.
+    #[serde(with = "crate::packed::items")]
     pub rects: Vec<Rect>,
 }
 
@@ -120,6 +125,7 @@ pub struct FillPoly {
     /// GC.
     pub gc: GcId,
     /// The vertices (at least 3 for anything to show).
+    #[serde(with = "crate::packed::items")]
     pub points: Vec<Point>,
 }
 

@@ -167,6 +167,31 @@ pub(crate) fn requests() -> Vec<Golden> {
             "26000000922e93cf5eed000100000001cf5eed00010000000292940000cd0280209400cd01c0cd028020",
         ),
         g(
+            "PolySegment, packed",
+            Msg::OwnRequest(
+                SPACE,
+                Request::PolySegment(PolySegment {
+                    drawable: win(),
+                    gc: GC,
+                    segments: vec![
+                        Segment {
+                            x1: 300,
+                            y1: 200,
+                            x2: 310,
+                            y2: 210,
+                        },
+                        Segment {
+                            x1: -5,
+                            y1: 1000,
+                            x2: 640,
+                            y2: 480,
+                        },
+                    ],
+                }),
+            ),
+            "17000000922c93fffec4102c01c8003601d200fbffe8038002e001",
+        ),
+        g(
             "PolyFillRectangle, relative ids",
             Msg::OwnRequest(
                 SPACE,

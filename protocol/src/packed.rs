@@ -1,0 +1,274 @@
+//! Packed items (protocol 1.10, protocol.md §8.2): the points, segments and rectangles of
+//! a poly request as one MessagePack `bin` of 16-bit little-endian fields, X11's own
+//! size, instead of an array of arrays whose coordinates from 128 on take 3 bytes each.
+//! Either form may be sent; encoders send the shorter (the array on a tie), so both of
+//! this crate's encoders, serde's (through [`items`]) and the hand-written one
+//! (`fast_encode`), decide with [`packs`] and write the same bytes. Items are packed only
+//! for a 1.10 display: while requests are encoded for one (`ids::encode_relative_to`,
+//! which the library sets for the frames it sends to a 1.10 display), never otherwise.
+
+use crate::geometry::{Point, Rect, Segment};
+use serde::de::{SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An item that may travel packed.
+pub trait Packed: Sized {
+    /// Bytes of one packed item (2 per field).
+    const SIZE: usize;
+    /// The item's fields as 16-bit little-endian integers into `out` (`SIZE` bytes), if
+    /// every one fits (coordinates `i16`, sizes `u16`).
+    fn pack(&self, out: &mut [u8]) -> bool;
+    /// Whether every field fits its 16 bits.
+    fn fits(&self) -> bool;
+    /// The item from its `SIZE` packed bytes.
+    fn unpack(b: &[u8]) -> Self;
+    /// Bytes of the item as a MessagePack array of its fields (shortest forms).
+    fn array_len(&self) -> usize;
+}
+
+/// Bytes of `v` in MessagePack's shortest form.
+fn sint_len(v: i32) -> usize {
+    match v {
+        -32..=127 => 1,
+        -128..=255 => 2,
+        -32768..=65535 => 3,
+        _ => 5,
+    }
+}
+
+fn uint_len(v: u32) -> usize {
+    match v {
+        0..=127 => 1,
+        128..=255 => 2,
+        256..=65535 => 3,
+        _ => 5,
+    }
+}
+
+fn i16_le(v: i32, out: &mut [u8]) -> bool {
+    match i16::try_from(v) {
+        Ok(v) => {
+            out.copy_from_slice(&v.to_le_bytes());
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn u16_le(v: u32, out: &mut [u8]) -> bool {
+    match u16::try_from(v) {
+        Ok(v) => {
+            out.copy_from_slice(&v.to_le_bytes());
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether every one of `v` fits an `i16`.
+#[inline(always)]
+fn i16s(v: &[i32]) -> bool {
+    v.iter().all(|v| (-32768..=32767).contains(v))
+}
+
+fn read_i16(b: &[u8], i: usize) -> i32 {
+    i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32
+}
+
+fn read_u16(b: &[u8], i: usize) -> u32 {
+    u16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as u32
+}
+
+impl Packed for Point {
+    const SIZE: usize = 4;
+
+    #[inline]
+    fn pack(&self, out: &mut [u8]) -> bool {
+        i16_le(self.x, &mut out[0..2]) & i16_le(self.y, &mut out[2..4])
+    }
+
+    #[inline]
+    fn fits(&self) -> bool {
+        i16s(&[self.x, self.y])
+    }
+
+    #[inline]
+    fn unpack(b: &[u8]) -> Point {
+        Point::new(read_i16(b, 0), read_i16(b, 1))
+    }
+
+    #[inline]
+    fn array_len(&self) -> usize {
+        1 + sint_len(self.x) + sint_len(self.y)
+    }
+}
+
+impl Packed for Segment {
+    const SIZE: usize = 8;
+
+    #[inline]
+    fn pack(&self, out: &mut [u8]) -> bool {
+        i16_le(self.x1, &mut out[0..2])
+            & i16_le(self.y1, &mut out[2..4])
+            & i16_le(self.x2, &mut out[4..6])
+            & i16_le(self.y2, &mut out[6..8])
+    }
+
+    #[inline]
+    fn fits(&self) -> bool {
+        i16s(&[self.x1, self.y1, self.x2, self.y2])
+    }
+
+    #[inline]
+    fn unpack(b: &[u8]) -> Segment {
+        Segment {
+            x1: read_i16(b, 0),
+            y1: read_i16(b, 1),
+            x2: read_i16(b, 2),
+            y2: read_i16(b, 3),
+        }
+    }
+
+    #[inline]
+    fn array_len(&self) -> usize {
+        1 + sint_len(self.x1) + sint_len(self.y1) + sint_len(self.x2) + sint_len(self.y2)
+    }
+}
+
+impl Packed for Rect {
+    const SIZE: usize = 8;
+
+    #[inline]
+    fn pack(&self, out: &mut [u8]) -> bool {
+        i16_le(self.x, &mut out[0..2])
+            & i16_le(self.y, &mut out[2..4])
+            & u16_le(self.width, &mut out[4..6])
+            & u16_le(self.height, &mut out[6..8])
+    }
+
+    #[inline]
+    fn fits(&self) -> bool {
+        i16s(&[self.x, self.y]) && (self.width | self.height) <= u16::MAX as u32
+    }
+
+    #[inline]
+    fn unpack(b: &[u8]) -> Rect {
+        Rect::new(
+            read_i16(b, 0),
+            read_i16(b, 1),
+            read_u16(b, 2),
+            read_u16(b, 3),
+        )
+    }
+
+    #[inline]
+    fn array_len(&self) -> usize {
+        1 + sint_len(self.x) + sint_len(self.y) + uint_len(self.width) + uint_len(self.height)
+    }
+}
+
+/// Bytes of a MessagePack array header of `n` elements.
+fn array_header_len(n: usize) -> usize {
+    match n {
+        0..=15 => 1,
+        16..=0xffff => 3,
+        _ => 5,
+    }
+}
+
+/// Bytes of a MessagePack bin header of `n` bytes.
+pub fn bin_header_len(n: usize) -> usize {
+    match n {
+        0..=0xff => 2,
+        0x100..=0xffff => 3,
+        _ => 5,
+    }
+}
+
+/// Whether `items` go packed: every field fits 16 bits and the `bin` is shorter than the
+/// array (protocol.md §8.2).
+#[inline]
+pub fn packs<T: Packed>(items: &[T]) -> bool {
+    let array = array_header_len(items.len()) + items.iter().map(T::array_len).sum::<usize>();
+    shorter_packed(items, array)
+}
+
+/// Whether `items`, `array` bytes as an array, go packed (see [`packs`]).
+#[inline]
+pub fn shorter_packed<T: Packed>(items: &[T], array: usize) -> bool {
+    if crate::ids::encoding_space() == 0 {
+        return false;
+    }
+    let bytes = items.len() * T::SIZE;
+    bin_header_len(bytes) + bytes < array && items.iter().all(T::fits)
+}
+
+/// The items packed in `bin`; None unless its length is a whole number of items.
+pub fn unpack_all<T: Packed>(bin: &[u8]) -> Option<Vec<T>> {
+    bin.len().is_multiple_of(T::SIZE).then(|| bin.chunks_exact(T::SIZE).map(T::unpack).collect())
+}
+
+/// Serde's form of a poly request's item list (`#[serde(with = "crate::packed::items")]`):
+/// written packed where [`packs`] says so, read in either form.
+pub mod items {
+    use super::*;
+
+    /// Writes `items` as a `bin` of packed items or as an array.
+    pub fn serialize<T: Packed + Serialize, S: Serializer>(
+        items: &[T],
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        if !packs(items) {
+            return items.serialize(s);
+        }
+        let mut bin = vec![0u8; items.len() * T::SIZE];
+        for (item, out) in items.iter().zip(bin.chunks_exact_mut(T::SIZE)) {
+            item.pack(out);
+        }
+        s.serialize_bytes(&bin)
+    }
+
+    /// Reads an array of items or a `bin` of packed ones.
+    pub fn deserialize<'de, T: Packed + Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<T>, D::Error> {
+        d.deserialize_any(ItemsVisitor(std::marker::PhantomData))
+    }
+
+    struct ItemsVisitor<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: Packed + Deserialize<'de>> Visitor<'de> for ItemsVisitor<T> {
+        type Value = Vec<T>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(
+                f,
+                "an array of items, or a bin of items packed in {} bytes each",
+                T::SIZE
+            )
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            // A hostile length reserves little: the items are counted as they come.
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(items)
+        }
+
+        fn visit_bytes<E: serde::de::Error>(self, bin: &[u8]) -> Result<Vec<T>, E> {
+            unpack_all(bin).ok_or_else(|| {
+                E::custom(format!(
+                    "packed items of {} bytes each in a bin of {} bytes",
+                    T::SIZE,
+                    bin.len()
+                ))
+            })
+        }
+
+        fn visit_byte_buf<E: serde::de::Error>(self, bin: Vec<u8>) -> Result<Vec<T>, E> {
+            self.visit_bytes(&bin)
+        }
+    }
+}
