@@ -264,8 +264,10 @@ for pair in $PAIRS; do
 done
 echo
 echo "Notes. Yonder's frame is a 4-byte length and a MessagePack body (protocol.md §4): small"
-echo "integers take one byte, coordinates from 128 two or three, and each id (window, GC,"
-echo "pixmap) nine; X11's requests have fixed 16-bit fields padded to 4 bytes. A Yonder Sync"
+echo "integers take one byte, coordinates from 128 two or three; the client's own ids (window,"
+echo "GC, pixmap) go relative, one byte for its first 32 (protocol 1.10, §6.1), and the points,"
+echo "segments and rectangles of a poly request go packed in 16-bit fields where that is"
+echo "shorter (§8.2); X11's requests have fixed 16-bit fields padded to 4 bytes. A Yonder Sync"
 echo "is $(req "$SYNC_UP") bytes, its reply $(req "$SYNC_DOWN") on average (the sequence number in it grows)."
 echo "noop is X11's 4-byte NoOperation against Yonder's 7-byte one (protocol 1.9; a no-value"
 echo "ChangeGc before); roundtrip is a Sync against x11perf's QueryPointer (X11 has no bare"

@@ -17,32 +17,19 @@ use crate::ids::{Drawable, GcId};
 use crate::packed::Packed;
 use crate::request::{GcValues, NoOperation};
 
-/// An element of a poly request's list, written as the array of its fields.
-pub trait PolyItem {
+/// An element of a poly request's list, written as the array of its fields, or packed
+/// (`crate::packed`) where that is shorter.
+pub trait PolyItem: Packed {
     /// The most bytes [`PolyItem::write`] writes.
     const MAX_LEN: usize;
     /// Writes the item's MessagePack form.
     fn write(&self, w: &mut Writer<'_>);
-    /// Rewrites the list of `items` that `w` holds as an array from `list` on, packed,
-    /// where that is shorter (`crate::packed`); items that never travel packed keep it.
-    #[inline(always)]
-    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize)
-    where
-        Self: Sized,
-    {
-        let _ = (items, w, list);
-    }
 }
 
-/// [`PolyItem::repack`] for the items that may travel packed: the array was written as
-/// it is usually the shorter (small coordinates); only a list that is shorter packed is
-/// written again, over it.
+/// Writes `items` packed (`crate::packed`): the `bin` header and each item's fields
+/// (every one fits).
 #[inline(always)]
-fn repack<T: Packed>(items: &[T], w: &mut Writer<'_>, list: usize) {
-    if !crate::packed::shorter_packed(items, w.len - list) {
-        return;
-    }
-    w.len = list;
+fn put_packed<T: Packed>(items: &[T], w: &mut Writer<'_>) {
     let bytes = items.len() * T::SIZE;
     match bytes {
         0..=0xff => w.put(&[0xc4, bytes as u8]),
@@ -55,11 +42,11 @@ fn repack<T: Packed>(items: &[T], w: &mut Writer<'_>, list: usize) {
             w.put(&[0xc6, b[0], b[1], b[2], b[3]]);
         }
     }
-    for item in items {
-        let at = w.len;
-        item.pack(&mut w.buf[at..at + T::SIZE]);
-        w.len += T::SIZE;
+    let out = &mut w.buf[w.len..w.len + bytes];
+    for (item, o) in items.iter().zip(out.chunks_exact_mut(T::SIZE)) {
+        item.put(o);
     }
+    w.len += bytes;
 }
 
 /// Writes MessagePack straight into room the caller made at the end of the output (a
@@ -170,11 +157,6 @@ impl<'a> Writer<'a> {
 }
 
 impl PolyItem for Point {
-    #[inline(always)]
-    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize) {
-        repack(items, w, list);
-    }
-
     const MAX_LEN: usize = 1 + 2 * 5;
 
     #[inline]
@@ -186,11 +168,6 @@ impl PolyItem for Point {
 }
 
 impl PolyItem for Rect {
-    #[inline(always)]
-    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize) {
-        repack(items, w, list);
-    }
-
     const MAX_LEN: usize = 1 + 4 * 5;
 
     #[inline]
@@ -204,11 +181,6 @@ impl PolyItem for Rect {
 }
 
 impl PolyItem for Segment {
-    #[inline(always)]
-    fn repack(items: &[Self], w: &mut Writer<'_>, list: usize) {
-        repack(items, w, list);
-    }
-
     const MAX_LEN: usize = 1 + 4 * 5;
 
     #[inline]
@@ -260,12 +232,22 @@ pub fn poly_frame<T: PolyItem>(
     w.put(&[0x93]);
     w.id(drawable.0);
     w.id(gc.0);
+    // The form likely to win is tried first (`packed::likely`); the other is written
+    // only if it wins, so each list is written once but where the first item misleads.
     let list = w.len;
-    w.array_len(n);
-    for item in items {
-        item.write(&mut w);
+    let likely = crate::packed::likely(items.first());
+    if likely && crate::packed::packs(items) {
+        put_packed(items, &mut w);
+    } else {
+        w.array_len(n);
+        for item in items {
+            item.write(&mut w);
+        }
+        if !likely && crate::packed::shorter_packed(items, w.len - list) {
+            w.len = list;
+            put_packed(items, &mut w);
+        }
     }
-    T::repack(items, &mut w, list);
     let written = w.len;
     out.truncate(start + written);
     let len = (written - HEADER_LEN) as u32;

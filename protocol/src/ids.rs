@@ -9,11 +9,11 @@
 //! root window). Atoms are server-assigned 32-bit numbers with their own namespace.
 //!
 //! **Relative ids** (protocol 1.10, protocol.md §6.1): in a request, an id of the sender's
-//! own space may be written as the negative integer −n (1 to 5 bytes instead of 9). Which
-//! space is "own" is not in the message: the codec takes it from the thread that encodes
-//! or decodes, set for the duration of one call by [`encode_relative_to`] (the client
-//! library, writing a request to a 1.10 display) and [`decode_relative_to`] (the server,
-//! reading a client's request). Outside those calls ids are written in full and a
+//! own space may be written as the negative integer −n (1 to 5 bytes instead of 9, 9
+//! past 2³¹). Which space is "own" is not in the message: the codec takes it from the
+//! thread that encodes or decodes, set for the duration of one call by
+//! [`encode_relative_to`] (the client library, writing a request to a 1.10 display) and
+//! [`decode_relative_to`] (the server, reading a client's request). Outside those calls ids are written in full and a
 //! negative id does not decode. Why a thread-local and not a parameter: the ids sit
 //! anywhere in the serde-derived request types, and threading a context through serde
 //! would mean a hand-written `DeserializeSeed` for each of them.
@@ -153,11 +153,15 @@ thread_local! {
 struct Restore(&'static std::thread::LocalKey<std::cell::Cell<u32>>, u32);
 
 impl Drop for Restore {
+    #[inline(always)]
     fn drop(&mut self) {
         self.0.with(|c| c.set(self.1));
     }
 }
 
+/// Inlined into each caller: it wraps every request the library sends, where a call
+/// and its frame cost a NoOperation a third of its instructions.
+#[inline(always)]
 fn with_space<R>(
     key: &'static std::thread::LocalKey<std::cell::Cell<u32>>,
     space: u32,
@@ -170,12 +174,14 @@ fn with_space<R>(
 /// Runs `f` (which encodes requests for a 1.10 display) writing the ids of id space
 /// `space` relative, as −n (§6.1), and the poly requests' items packed where shorter
 /// (`packed`, §8.2); `space` 0 writes every id in full and every list as an array.
+#[inline(always)]
 pub fn encode_relative_to<R>(space: u32, f: impl FnOnce() -> R) -> R {
     with_space(&ENCODING_FOR, space, f)
 }
 
 /// Runs `f` (which decodes requests) reading a relative id −n as `n` in id space
 /// `space` (protocol 1.10, §6.1); `space` 0 refuses relative ids.
+#[inline(always)]
 pub fn decode_relative_to<R>(space: u32, f: impl FnOnce() -> R) -> R {
     with_space(&DECODING_FOR, space, f)
 }

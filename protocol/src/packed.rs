@@ -7,7 +7,7 @@
 //! for a 1.10 display: while requests are encoded for one (`ids::encode_relative_to`,
 //! which the library sets for the frames it sends to a 1.10 display), never otherwise.
 
-use crate::geometry::{Point, Rect, Segment};
+use crate::geometry::{Arc, Point, Rect, Segment};
 use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -15,9 +15,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub trait Packed: Sized {
     /// Bytes of one packed item (2 per field).
     const SIZE: usize;
-    /// The item's fields as 16-bit little-endian integers into `out` (`SIZE` bytes), if
-    /// every one fits (coordinates `i16`, sizes `u16`).
-    fn pack(&self, out: &mut [u8]) -> bool;
+    /// The item's fields as 16-bit little-endian integers into `out` (`SIZE` bytes); every
+    /// one must fit ([`Packed::fits`]: coordinates `i16`, sizes `u16`).
+    fn put(&self, out: &mut [u8]);
     /// Whether every field fits its 16 bits.
     fn fits(&self) -> bool;
     /// The item from its `SIZE` packed bytes.
@@ -45,23 +45,11 @@ fn uint_len(v: u32) -> usize {
     }
 }
 
-fn i16_le(v: i32, out: &mut [u8]) -> bool {
-    match i16::try_from(v) {
-        Ok(v) => {
-            out.copy_from_slice(&v.to_le_bytes());
-            true
-        }
-        Err(_) => false,
-    }
-}
-
-fn u16_le(v: u32, out: &mut [u8]) -> bool {
-    match u16::try_from(v) {
-        Ok(v) => {
-            out.copy_from_slice(&v.to_le_bytes());
-            true
-        }
-        Err(_) => false,
+/// The low 16 bits of each of `v`, little-endian, into `out` (`2·N` bytes).
+#[inline(always)]
+fn le16<const N: usize>(out: &mut [u8], v: [i32; N]) {
+    for (o, v) in out.chunks_exact_mut(2).zip(v) {
+        o.copy_from_slice(&(v as u16).to_le_bytes());
     }
 }
 
@@ -83,8 +71,8 @@ impl Packed for Point {
     const SIZE: usize = 4;
 
     #[inline]
-    fn pack(&self, out: &mut [u8]) -> bool {
-        i16_le(self.x, &mut out[0..2]) & i16_le(self.y, &mut out[2..4])
+    fn put(&self, out: &mut [u8]) {
+        le16(out, [self.x, self.y]);
     }
 
     #[inline]
@@ -107,11 +95,8 @@ impl Packed for Segment {
     const SIZE: usize = 8;
 
     #[inline]
-    fn pack(&self, out: &mut [u8]) -> bool {
-        i16_le(self.x1, &mut out[0..2])
-            & i16_le(self.y1, &mut out[2..4])
-            & i16_le(self.x2, &mut out[4..6])
-            & i16_le(self.y2, &mut out[6..8])
+    fn put(&self, out: &mut [u8]) {
+        le16(out, [self.x1, self.y1, self.x2, self.y2]);
     }
 
     #[inline]
@@ -139,11 +124,8 @@ impl Packed for Rect {
     const SIZE: usize = 8;
 
     #[inline]
-    fn pack(&self, out: &mut [u8]) -> bool {
-        i16_le(self.x, &mut out[0..2])
-            & i16_le(self.y, &mut out[2..4])
-            & u16_le(self.width, &mut out[4..6])
-            & u16_le(self.height, &mut out[6..8])
+    fn put(&self, out: &mut [u8]) {
+        le16(out, [self.x, self.y, self.width as i32, self.height as i32]);
     }
 
     #[inline]
@@ -167,6 +149,37 @@ impl Packed for Rect {
     }
 }
 
+/// Arcs never travel packed (no field of theirs "fits" the packed form): implemented so
+/// that every poly item goes through one encoder (`fast_encode::poly_frame`).
+impl Packed for Arc {
+    const SIZE: usize = 12;
+
+    #[inline]
+    fn put(&self, _out: &mut [u8]) {
+        unreachable!("arcs never fit the packed form")
+    }
+
+    #[inline]
+    fn fits(&self) -> bool {
+        false
+    }
+
+    #[inline]
+    fn unpack(_b: &[u8]) -> Arc {
+        unreachable!("arcs are never unpacked")
+    }
+
+    #[inline]
+    fn array_len(&self) -> usize {
+        1 + sint_len(self.x)
+            + sint_len(self.y)
+            + uint_len(self.width)
+            + uint_len(self.height)
+            + sint_len(self.angle1)
+            + sint_len(self.angle2)
+    }
+}
+
 /// Bytes of a MessagePack array header of `n` elements.
 fn array_header_len(n: usize) -> usize {
     match n {
@@ -186,11 +199,29 @@ pub fn bin_header_len(n: usize) -> usize {
 }
 
 /// Whether `items` go packed: every field fits 16 bits and the `bin` is shorter than the
-/// array (protocol.md §8.2).
+/// array (protocol.md §8.2). Only while encoding for a 1.10 display.
 #[inline]
 pub fn packs<T: Packed>(items: &[T]) -> bool {
-    let array = array_header_len(items.len()) + items.iter().map(T::array_len).sum::<usize>();
-    shorter_packed(items, array)
+    if crate::ids::encoding_space() == 0 {
+        return false;
+    }
+    let mut array = array_header_len(items.len());
+    for item in items {
+        if !item.fits() {
+            return false;
+        }
+        array += item.array_len();
+    }
+    let bytes = items.len() * T::SIZE;
+    bin_header_len(bytes) + bytes < array
+}
+
+/// Whether a list that starts with `first` is likely to go packed: an encoder that
+/// writes one form and rewrites it in the other when [`packs`] disagrees starts with
+/// this one (the result is the same either way).
+#[inline]
+pub fn likely<T: Packed>(first: Option<&T>) -> bool {
+    first.is_some_and(|i| i.array_len() > T::SIZE)
 }
 
 /// Whether `items`, `array` bytes as an array, go packed (see [`packs`]).
@@ -205,7 +236,9 @@ pub fn shorter_packed<T: Packed>(items: &[T], array: usize) -> bool {
 
 /// The items packed in `bin`; None unless its length is a whole number of items.
 pub fn unpack_all<T: Packed>(bin: &[u8]) -> Option<Vec<T>> {
-    bin.len().is_multiple_of(T::SIZE).then(|| bin.chunks_exact(T::SIZE).map(T::unpack).collect())
+    bin.len()
+        .is_multiple_of(T::SIZE)
+        .then(|| bin.chunks_exact(T::SIZE).map(T::unpack).collect())
 }
 
 /// Serde's form of a poly request's item list (`#[serde(with = "crate::packed::items")]`):
@@ -223,7 +256,7 @@ pub mod items {
         }
         let mut bin = vec![0u8; items.len() * T::SIZE];
         for (item, out) in items.iter().zip(bin.chunks_exact_mut(T::SIZE)) {
-            item.pack(out);
+            item.put(out);
         }
         s.serialize_bytes(&bin)
     }

@@ -245,8 +245,10 @@ impl Inner {
                 continue;
             }
             renumbered.push((first, out.next_seq()));
-            // The kept frames went out with the app's ids and atoms the display's already.
-            out.push_as_sent(&frame);
+            // The kept frames went out with the app's ids and atoms the display's already;
+            // to a display before 1.10 a frame written for a 1.10 one goes in full.
+            let wire = self.wire_space.load(Ordering::Acquire);
+            out.push_as_sent(&for_version(frame, minor, wire));
         }
         self.requests_sent.store(out.last_seq(), Ordering::Release);
         let mut input = Input::after_setup();
@@ -288,6 +290,26 @@ impl Inner {
         back.resumed = session.resumed;
         back.done = SystemTime::now();
         Ok(back)
+    }
+}
+
+/// `frame` as a display of version 1.`minor` reads it: as it is from 1.10 on; before, with
+/// its relative ids (§6.1, in the connection's id space `wire`, as they went out) and
+/// packed items (§8.2) written in full. A frame that does not decode stays as it is.
+fn for_version(frame: Vec<u8>, minor: u16, wire: u32) -> Vec<u8> {
+    if minor >= super::RELATIVE_IDS_SINCE as u16 {
+        return frame;
+    }
+    let body = &frame[4.min(frame.len())..];
+    match yonder_protocol::decode_relative_to(wire, || {
+        yonder_protocol::message::decode_request(body)
+    }) {
+        Ok(request) => {
+            let mut full = Vec::with_capacity(frame.len());
+            yonder_protocol::fast_encode::encode_request_frame(&request, &mut full);
+            full
+        }
+        Err(_) => frame,
     }
 }
 
@@ -358,5 +380,38 @@ impl Write for StreamIo<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.0.flush_pending()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_version;
+
+    /// A kept GetGeometry of the app's window 1 and a packed PolyPoint, as they went to a
+    /// 1.10 display: sent again as they are to another 1.10 one, in full to a 1.9 one.
+    #[test]
+    fn kept_frames_go_in_full_to_a_display_before_1_10() {
+        let wire = 0x5eed_0001u32;
+        let geometry = vec![4, 0, 0, 0, 0x92, 9, 0x91, 0xff];
+        let packed = vec![
+            11, 0, 0, 0, 0x92, 42, 0x93, 0xff, 0xfe, 0xc4, 4, 0x2c, 0x01, 0xc8, 0,
+        ];
+        for frame in [&geometry, &packed] {
+            assert_eq!(&for_version(frame.clone(), 10, wire), frame);
+        }
+        let mut full = vec![12, 0, 0, 0, 0x92, 9, 0x91, 0xcf];
+        full.extend(yonder_protocol::make_id(wire, 1).to_be_bytes());
+        assert_eq!(for_version(geometry, 9, wire), full);
+        let old = for_version(packed, 9, wire);
+        let body = &old[4..];
+        let request = yonder_protocol::message::decode_request(body).expect("no space needed");
+        match request {
+            yonder_protocol::Request::PolyPoint(p) => {
+                assert_eq!(p.drawable.0, yonder_protocol::make_id(wire, 1));
+                assert_eq!(p.points, vec![yonder_protocol::Point::new(300, 200)]);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!body.contains(&0xc4), "the points in an array: {body:02x?}");
     }
 }

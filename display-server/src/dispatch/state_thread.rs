@@ -240,7 +240,10 @@ fn apply_batch(
 fn settle_lanes(s: &mut State) {
     s.surfaces.settle_all(&s.workers);
     for fault in s.surfaces.take_faults() {
-        dispatch::after_panic(s, fault.client, &fault.message);
+        // The failed request is the lane's, not the one this thread applied last.
+        s.request_in_hand = fault.opcode;
+        let message = format!("{} (drawn on a lane)", fault.message);
+        dispatch::after_panic(s, fault.client, &message);
     }
 }
 

@@ -263,6 +263,7 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
             };
             let job = Job {
                 client: c,
+                opcode: CopyArea::OPCODE,
                 draw: Box::new(draw),
             };
             s.surfaces.hand(&s.workers, r.dst, work, job);

@@ -123,10 +123,11 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     // operator, what lands is not known to be opaque.
     s.opaque.forget(r.drawable);
     let clipped = style.clip.is_some();
-    let pixels = r.width as u64 * r.height as u64;
-    if !clipped && pixels >= LANE_MIN_PIXELS && s.workers.side_by_side() {
-        // Drawn on a lane, from the segment where it is (the lane keeps it mapped).
-        let damage = render::unclipped_put_damage((w, h), r.dst.x, r.dst.y, r.width, r.height);
+    // What an unclipped put changes: large enough, it is drawn on a lane, from the
+    // segment where it is (the lane keeps it mapped).
+    let damage = render::unclipped_put_damage((w, h), r.dst.x, r.dst.y, r.width, r.height);
+    let work = damage.map_or(0, draw::pixels);
+    if !clipped && work >= LANE_MIN_PIXELS && s.workers.side_by_side() {
         let (style, segment) = (style.unclipped_alone(), segment.clone());
         let (width, height, stride, dst) = (r.width, r.height, r.stride as usize, r.dst);
         let draw = move |pm: &mut render::Pixmap, workers: Option<&render::Workers>| {
@@ -137,9 +138,9 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
         };
         let job = Job {
             client: c,
+            opcode: ShmPutImage::OPCODE,
             draw: Box::new(draw),
         };
-        let work = damage.map_or(0, draw::pixels);
         s.surfaces.hand(&s.workers, r.drawable, work, job);
         draw::drawn(s, r.drawable, r.gc, false, damage, work);
         return Ok(None);

@@ -3,7 +3,7 @@
 //!
 //! A [`Lane`] holds a drawable's pixmap and a queue of drawings ([`Job`]s) to apply to
 //! it in order. The state thread ([`Lane::push`]) appends drawings and, when the lane is
-//! idle, asks the pool (`Workers::spawn`) to drain it; a rasterizer thread
+//! idle, asks a lane thread (`Workers::drain_lane`, [`LaneThreads::ask`]) to drain it; a rasterizer thread
 //! ([`Lane::drain`]) takes the pixmap and the first job, draws without the lock, puts the
 //! pixmap back, and repeats until the queue is empty. [`Lane::settle`] gives the state
 //! thread the pixmap back with every job applied: it draws the jobs no thread has taken
@@ -33,6 +33,8 @@ use super::Workers;
 pub struct Job {
     /// Whose request this is.
     pub client: ClientId,
+    /// The request's opcode (named in the log if the drawing fails).
+    pub opcode: u8,
     /// Draws into the drawable's pixmap.
     pub draw: Draw,
 }
@@ -47,11 +49,15 @@ pub type Draw = Box<dyn FnOnce(&mut Pixmap, Option<&Workers>) + Send>;
 pub struct Fault {
     /// Whose request failed.
     pub client: ClientId,
+    /// The request's opcode.
+    pub opcode: u8,
     /// The panic's message.
     pub message: String,
 }
 
-/// What the lane's lock guards: see the module's note.
+/// What the lane's lock guards. Why a lock: the state thread and a lane thread both
+/// change these, together, a few times per drawing of thousands of pixels; the pixmap is
+/// moved out while it is drawn, so no drawing holds the lock (see the module's note).
 struct Inner {
     /// The pixmap, or `None` while someone draws it.
     pixmap: Option<Pixmap>,
@@ -167,9 +173,13 @@ pub struct LaneThreads {
     queue: Arc<Queue>,
 }
 
-/// The lanes asked for, and whether the threads must end.
+/// What the lane threads share with the state thread. Why a lock and a condition
+/// variable: the state thread pushes a lane at most once per lane activation and the
+/// threads wait for one; a few operations per burst of drawings, never per pixel.
 struct Queue {
+    /// The lanes asked for, oldest first, and whether the threads must end.
     asked: Mutex<(VecDeque<Arc<Lane>>, bool)>,
+    /// Signalled when a lane is asked for or the threads must end.
     ready: Condvar,
 }
 
@@ -234,10 +244,15 @@ impl Queue {
 
 /// Draws `job`, catching a panic as its client's fault.
 fn run(job: Job, pixmap: &mut Pixmap, workers: Option<&Workers>) -> Option<Fault> {
-    let Job { client, draw } = job;
+    let Job {
+        client,
+        opcode,
+        draw,
+    } = job;
     let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| draw(pixmap, workers)));
     done.err().map(|payload| Fault {
         client,
+        opcode,
         message: crate::command::panic_message(payload.as_ref()),
     })
 }
@@ -249,6 +264,7 @@ mod tests {
     fn job(client: u32, draw: impl FnOnce(&mut Pixmap, Option<&Workers>) + Send + 'static) -> Job {
         Job {
             client: ClientId(client),
+            opcode: 41,
             draw: Box::new(draw),
         }
     }
@@ -277,6 +293,7 @@ mod tests {
             assert_eq!(&pm.data()[..2], &[10, 11]);
             let fault = Fault {
                 client: ClientId(2),
+                opcode: 41,
                 message: "a bug".into(),
             };
             assert_eq!(faults, vec![fault]);

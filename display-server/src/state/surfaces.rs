@@ -35,6 +35,8 @@ const MOST_QUEUED_PIXELS: u64 = 1 << 26;
 
 /// A drawable whose pixmap is in a lane.
 struct Away {
+    /// The lane, shared with the lane thread drawing it (see `render::lanes` for why it
+    /// is behind a lock).
     lane: Arc<Lane>,
     /// The pixmap's width and height.
     size: (u32, u32),
@@ -45,7 +47,9 @@ struct Away {
 /// The drawables' pixels (see the module's note).
 #[derive(Default)]
 pub struct Surfaces {
+    /// The pixels of every drawable no lane holds.
     here: IdMap<Drawable, Pixmap>,
+    /// The drawables whose pixels a lane holds, with their drawings queued there.
     away: IdMap<Drawable, Away>,
     /// Faults of lane jobs, until the state thread reports them (`take_faults`).
     faults: Vec<Fault>,

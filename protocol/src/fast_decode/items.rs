@@ -14,7 +14,9 @@ pub(super) trait Item: Sized {
     /// to serde).
     fn read(buf: &[u8], pos: &mut usize) -> Option<Self>;
     /// The items packed in `bin` (1.10, `crate::packed`); None where the bytes are not a
-    /// whole number of this type's packed items, or the type never travels packed.
+    /// whole number of this type's packed items. The default answers None: right for the
+    /// items that never travel packed (arcs: a `bin` there is malformed, as serde finds);
+    /// the packable ones override it.
     fn unpacked(bin: &[u8]) -> Option<Vec<Self>> {
         let _ = bin;
         None

@@ -161,6 +161,22 @@ pub(crate) fn requests() -> Vec<Golden> {
             "20000000921193cf7a11ce000000000100922193cf7a11ce00000000010dc4040e000000",
         ),
         g(
+            "SendEvent, relative ids",
+            Msg::OwnRequest(
+                SPACE,
+                Request::SendEvent(SendEvent {
+                    destination: WIN,
+                    event_mask: EventMask::EMPTY,
+                    event: Event::ClientMessage(ClientMessage {
+                        window: WIN,
+                        type_: atoms::WM_PROTOCOLS,
+                        data: atoms::WM_DELETE_WINDOW.0.to_le_bytes().to_vec(),
+                    }),
+                }),
+            ),
+            "10000000921193ff00922193ff0dc4040e000000",
+        ),
+        g(
             "SetInputFocus",
             req(Request::SetInputFocus(SetInputFocus { window: WIN })),
             "0c000000921291cf5eed000100000001",
