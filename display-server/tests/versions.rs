@@ -696,6 +696,21 @@ fn relative_ids_name_the_senders_own_whatever_its_version() {
             } => assert_eq!((g.rect.x, g.rect.width), (5, 70), "1.{minor}"),
             other => panic!("1.{minor}: {other:?}"),
         }
+        // The MapWindow −1 mapped window 1 itself: asked by its full id.
+        c.send(&Request::GetWindowAttributes(GetWindowAttributes {
+            window: WindowId(c.id(1)),
+        }));
+        match c.next_answer() {
+            ServerMessage::Reply {
+                reply: Reply::WindowAttributes(a),
+                ..
+            } => assert_eq!(
+                a.map_state,
+                yonder_protocol::reply::MapState::Viewable,
+                "1.{minor}"
+            ),
+            other => panic!("1.{minor}: {other:?}"),
+        }
         // −200 (`d1`): an id of the sender's space that does not exist; its error names
         // the full id.
         c.send_body(&[0x92, 5, 0x91, 0xd1, 0xff, 0x38]);

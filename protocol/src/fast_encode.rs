@@ -19,11 +19,46 @@ use crate::request::{GcValues, NoOperation};
 
 /// An element of a poly request's list, written as the array of its fields, or packed
 /// (`crate::packed`) where that is shorter.
-pub trait PolyItem: Packed {
+pub trait PolyItem: Sized {
     /// The most bytes [`PolyItem::write`] writes.
     const MAX_LEN: usize;
     /// Writes the item's MessagePack form.
     fn write(&self, w: &mut Writer<'_>);
+    /// Writes a list of items. The default writes the array: right for the items that
+    /// never travel packed (arcs); the packable ones override it with
+    /// [`write_packable`].
+    #[inline(always)]
+    fn write_list(items: &[Self], w: &mut Writer<'_>) {
+        write_array(items, w);
+    }
+}
+
+/// Writes `items` as a MessagePack array of their own forms.
+#[inline(always)]
+fn write_array<T: PolyItem>(items: &[T], w: &mut Writer<'_>) {
+    // `poly_frame` checked that the count fits.
+    w.array_len(items.len() as u32);
+    for item in items {
+        item.write(w);
+    }
+}
+
+/// Writes `items` in the shorter of the array and the packed form (`crate::packed`).
+/// The form likely to win is tried first (`packed::likely`); the other is written only
+/// if it wins, so each list is written once but where the first item misleads.
+#[inline(always)]
+fn write_packable<T: PolyItem + Packed>(items: &[T], w: &mut Writer<'_>) {
+    let list = w.len;
+    let likely = crate::packed::likely(items.first());
+    if likely && crate::packed::packs(items) {
+        put_packed(items, w);
+    } else {
+        write_array(items, w);
+        if !likely && crate::packed::shorter_packed(items, w.len - list) {
+            w.len = list;
+            put_packed(items, w);
+        }
+    }
 }
 
 /// Writes `items` packed (`crate::packed`): the `bin` header and each item's fields
@@ -157,9 +192,14 @@ impl<'a> Writer<'a> {
 }
 
 impl PolyItem for Point {
+    #[inline(always)]
+    fn write_list(items: &[Self], w: &mut Writer<'_>) {
+        write_packable(items, w);
+    }
+
     const MAX_LEN: usize = 1 + 2 * 5;
 
-    #[inline]
+    #[inline(always)]
     fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x92]);
         i.sint(self.x);
@@ -168,9 +208,14 @@ impl PolyItem for Point {
 }
 
 impl PolyItem for Rect {
+    #[inline(always)]
+    fn write_list(items: &[Self], w: &mut Writer<'_>) {
+        write_packable(items, w);
+    }
+
     const MAX_LEN: usize = 1 + 4 * 5;
 
-    #[inline]
+    #[inline(always)]
     fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x94]);
         i.sint(self.x);
@@ -181,9 +226,14 @@ impl PolyItem for Rect {
 }
 
 impl PolyItem for Segment {
+    #[inline(always)]
+    fn write_list(items: &[Self], w: &mut Writer<'_>) {
+        write_packable(items, w);
+    }
+
     const MAX_LEN: usize = 1 + 4 * 5;
 
-    #[inline]
+    #[inline(always)]
     fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x94]);
         i.sint(self.x1);
@@ -196,7 +246,7 @@ impl PolyItem for Segment {
 impl PolyItem for Arc {
     const MAX_LEN: usize = 1 + 6 * 5;
 
-    #[inline]
+    #[inline(always)]
     fn write(&self, i: &mut Writer<'_>) {
         i.put(&[0x96]);
         i.sint(self.x);
@@ -221,7 +271,10 @@ pub fn poly_frame<T: PolyItem>(
     let start = out.len();
     // More than u32::MAX items cannot be framed (the frame limit is far lower); serde
     // would fail the same way, so this mirrors `encode_frame`'s contract.
-    let n = u32::try_from(items.len()).expect("a poly request holds fewer than 2^32 items");
+    assert!(
+        u32::try_from(items.len()).is_ok(),
+        "a poly request holds fewer than 2^32 items"
+    );
     // Room for the longest head and items (at most 2^32 × 31 bytes: no overflow), written
     // in place and cut back to what was written.
     out.resize(start + HEAD_MAX + items.len() * T::MAX_LEN, 0);
@@ -232,22 +285,7 @@ pub fn poly_frame<T: PolyItem>(
     w.put(&[0x93]);
     w.id(drawable.0);
     w.id(gc.0);
-    // The form likely to win is tried first (`packed::likely`); the other is written
-    // only if it wins, so each list is written once but where the first item misleads.
-    let list = w.len;
-    let likely = crate::packed::likely(items.first());
-    if likely && crate::packed::packs(items) {
-        put_packed(items, &mut w);
-    } else {
-        w.array_len(n);
-        for item in items {
-            item.write(&mut w);
-        }
-        if !likely && crate::packed::shorter_packed(items, w.len - list) {
-            w.len = list;
-            put_packed(items, &mut w);
-        }
-    }
+    T::write_list(items, &mut w);
     let written = w.len;
     out.truncate(start + written);
     let len = (written - HEADER_LEN) as u32;

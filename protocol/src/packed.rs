@@ -7,7 +7,7 @@
 //! for a 1.10 display: while requests are encoded for one (`ids::encode_relative_to`,
 //! which the library sets for the frames it sends to a 1.10 display), never otherwise.
 
-use crate::geometry::{Arc, Point, Rect, Segment};
+use crate::geometry::{Point, Rect, Segment};
 use serde::de::{SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -149,37 +149,6 @@ impl Packed for Rect {
     }
 }
 
-/// Arcs never travel packed (no field of theirs "fits" the packed form): implemented so
-/// that every poly item goes through one encoder (`fast_encode::poly_frame`).
-impl Packed for Arc {
-    const SIZE: usize = 12;
-
-    #[inline]
-    fn put(&self, _out: &mut [u8]) {
-        unreachable!("arcs never fit the packed form")
-    }
-
-    #[inline]
-    fn fits(&self) -> bool {
-        false
-    }
-
-    #[inline]
-    fn unpack(_b: &[u8]) -> Arc {
-        unreachable!("arcs are never unpacked")
-    }
-
-    #[inline]
-    fn array_len(&self) -> usize {
-        1 + sint_len(self.x)
-            + sint_len(self.y)
-            + uint_len(self.width)
-            + uint_len(self.height)
-            + sint_len(self.angle1)
-            + sint_len(self.angle2)
-    }
-}
-
 /// Bytes of a MessagePack array header of `n` elements.
 fn array_header_len(n: usize) -> usize {
     match n {
@@ -202,18 +171,8 @@ pub fn bin_header_len(n: usize) -> usize {
 /// array (protocol.md §8.2). Only while encoding for a 1.10 display.
 #[inline]
 pub fn packs<T: Packed>(items: &[T]) -> bool {
-    if crate::ids::encoding_space() == 0 {
-        return false;
-    }
-    let mut array = array_header_len(items.len());
-    for item in items {
-        if !item.fits() {
-            return false;
-        }
-        array += item.array_len();
-    }
-    let bytes = items.len() * T::SIZE;
-    bin_header_len(bytes) + bytes < array
+    let array = array_header_len(items.len()) + items.iter().map(T::array_len).sum::<usize>();
+    shorter_packed(items, array)
 }
 
 /// Whether a list that starts with `first` is likely to go packed: an encoder that

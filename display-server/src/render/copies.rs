@@ -27,10 +27,7 @@ pub fn copy_area(
     dst_x: i32,
     dst_y: i32,
 ) -> Option<IRect> {
-    let (dx, dy) = (
-        dst_x as i64 - src_rect.x as i64,
-        dst_y as i64 - src_rect.y as i64,
-    );
+    let (dx, dy) = shift(src_rect, dst_x, dst_y);
     let visible = src_rect.intersect(&pixmap_rect(src))?.translate(dx, dy)?;
     let region = Region::resolve(s.clip, dst);
     let area = pixmap_rect(dst);
@@ -59,10 +56,7 @@ pub fn unclipped_within_damage(
     dst_x: i32,
     dst_y: i32,
 ) -> Option<IRect> {
-    let (dx, dy) = (
-        dst_x as i64 - src_rect.x as i64,
-        dst_y as i64 - src_rect.y as i64,
-    );
+    let (dx, dy) = shift(src_rect, dst_x, dst_y);
     let area = IRect::new(0, 0, width, height);
     src_rect
         .intersect(&area)?
@@ -79,23 +73,21 @@ pub fn copy_within(
     dst_x: i32,
     dst_y: i32,
 ) -> Option<IRect> {
-    let (dx, dy) = (
-        dst_x as i64 - src_rect.x as i64,
-        dst_y as i64 - src_rect.y as i64,
-    );
+    let (dx, dy) = shift(src_rect, dst_x, dst_y);
     let area = pixmap_rect(pm);
-    let src_vis = src_rect.intersect(&area)?;
-    let visible = src_vis.translate(dx, dy)?;
-    let region = Region::resolve(s.clip, pm);
-    let dst_vis = visible.intersect(&region.limit(pm)?)?;
-    // The source pixels that will actually be read.
-    let needed = dst_vis.translate(-dx, -dy)?;
     let w = pm.width();
-
+    let region = Region::resolve(s.clip, pm);
     if matches!(region, Region::All) {
+        // The same damage a lane is told of before the drawing.
+        let dst_vis = unclipped_within_damage(w, pm.height(), src_rect, dst_x, dst_y)?;
+        let needed = dst_vis.translate(-dx, -dy)?;
         move_rows(s, pm.data_mut(), w as usize * 4, needed, dst_vis);
         return Some(dst_vis);
     }
+    let visible = src_rect.intersect(&area)?.translate(dx, dy)?;
+    let dst_vis = visible.intersect(&region.limit(pm)?)?;
+    // The source pixels that will actually be read.
+    let needed = dst_vis.translate(-dx, -dy)?;
 
     with_scratch(|buf| {
         // Snapshot the needed source rows.
@@ -130,6 +122,15 @@ pub fn copy_within(
         };
         damage
     })
+}
+
+/// How far a copy of `src_rect` to `(dst_x, dst_y)` moves each pixel, wide enough that
+/// no coordinate overflows.
+fn shift(src_rect: IRect, dst_x: i32, dst_y: i32) -> (i64, i64) {
+    (
+        dst_x as i64 - src_rect.x as i64,
+        dst_y as i64 - src_rect.y as i64,
+    )
 }
 
 /// The operator a copy composites its rows with: `Over` from a source known to be

@@ -70,11 +70,8 @@ impl State {
         if let Some(r) = &self.restoring {
             r.check(exists)?;
         }
-        self.opaque.check(|d| match self.surfaces.is_away(&d) {
-            // Being drawn on a lane: checked once settled.
-            true => Some(true),
-            false => self.surfaces.get_here(&d).map(crate::render::all_opaque),
-        })?;
+        self.opaque
+            .check(|d| self.surfaces.opaque_unless_away(&d))?;
         self.check_counts()
     }
 }

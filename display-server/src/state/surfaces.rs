@@ -110,10 +110,13 @@ impl Surfaces {
         here.chain(self.away.iter().map(|(d, a)| (*d, a.size)))
     }
 
-    /// The pixels of `d` if no lane holds them, without settling (for checks that may
-    /// skip a drawable being drawn).
-    pub fn get_here(&self, d: &Drawable) -> Option<&Pixmap> {
-        self.here.get(d)
+    /// Whether every pixel of `d` is opaque, without settling: a drawable being drawn on
+    /// a lane counts as opaque (it is checked once settled); None if `d` does not exist.
+    pub fn opaque_unless_away(&self, d: &Drawable) -> Option<bool> {
+        match self.here.get(d) {
+            Some(p) => Some(crate::render::all_opaque(p)),
+            None => self.away.contains_key(d).then_some(true),
+        }
     }
 
     /// Every drawable's pixels, for the compositor: after [`Surfaces::settle_all`] (a
@@ -123,7 +126,8 @@ impl Surfaces {
         &self.here
     }
 
-    /// Whether `d`'s drawing is under way in a lane.
+    /// Whether `d`'s drawing is under way in a lane (for tests of the lanes).
+    #[cfg(test)]
     pub fn is_away(&self, d: &Drawable) -> bool {
         self.away.contains_key(d)
     }
