@@ -145,7 +145,10 @@
 //! client lacks; several questions can be sent before the first answer is awaited), and
 //! [`DrawExt::query_text_extents_batch`] asks about many texts in one request (protocol
 //! 1.8: every prefix of a line, for its caret positions). The toolkit's `Window` picks
-//! between the two ways by the digests.
+//! between the two ways by the digests. Text is antialiased unless the GC's
+//! `text_antialias` is false (protocol 1.11): each pixel then is the foreground or
+//! untouched, as with X's core fonts (crisp terminal text, and the cheapest to draw);
+//! measurements are the same either way.
 //!
 //! ```no_run
 //! use yonder::prelude::*;

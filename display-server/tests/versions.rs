@@ -528,6 +528,96 @@ fn text_faces_are_of_1_7() {
     );
 }
 
+/// Version 1.11's text without antialiasing: `text_antialias` from a 1.10 (or 1.6)
+/// client is a Value error naming it; a 1.11 client's text drawn without it is only
+/// foreground and untouched pixels, read back, where the default antialiased text has
+/// pixels between.
+#[test]
+fn text_without_antialiasing_is_of_1_11() {
+    let s = TestServer::start();
+    let with = |c: &RawClient, n: u32, aa: bool| {
+        Request::CreateGc(CreateGc {
+            id: GcId(c.id(n)),
+            drawable: Drawable(WindowId::ROOT.0),
+            values: GcValues {
+                font_size: Some(13.0),
+                text_antialias: Some(aa),
+                ..GcValues::default()
+            },
+        })
+    };
+    for (minor, fields) in [(10, "11 fields"), (6, "10 fields")] {
+        let mut old = RawClient::connect(&s, minor);
+        let e = old.error_of(with(&old, 1, false));
+        assert_eq!((e.code, e.bad_value), (ErrorCode::Value, 0), "{e:?}");
+        assert!(
+            e.message.contains("1.11") && e.message.contains(fields),
+            "{}",
+            e.message
+        );
+    }
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let (w, h) = (200u32, 24u32);
+    let white = GcId(c.id(9));
+    c.succeeds(Request::CreateGc(CreateGc {
+        id: white,
+        drawable: Drawable(WindowId::ROOT.0),
+        values: GcValues {
+            foreground: Some(yonder_protocol::Color(0xffff_ffff)),
+            ..GcValues::default()
+        },
+    }));
+    // Per GC, the grey levels its text leaves on white: black, white, between.
+    let levels = |c: &mut RawClient, n: u32, gc: Request| {
+        c.succeeds(gc);
+        let p = Drawable(c.id(100 + n));
+        c.succeeds(Request::CreatePixmap(CreatePixmap {
+            id: PixmapId(p.0),
+            drawable: Drawable(WindowId::ROOT.0),
+            width: w,
+            height: h,
+        }));
+        c.succeeds(Request::PolyFillRectangle(PolyFillRectangle {
+            drawable: p,
+            gc: white,
+            rects: vec![Rect::new(0, 0, w, h)],
+        }));
+        c.succeeds(Request::DrawText(DrawText {
+            drawable: p,
+            gc: GcId(c.id(n)),
+            origin: Point::new(2, 16),
+            text: "Hello, World! gjpq @&%".into(),
+        }));
+        c.send(&Request::GetImage(GetImage {
+            drawable: p,
+            rect: Rect::new(0, 0, w, h),
+            format: ImageFormat::Bgrx,
+        }));
+        let img = match c.next_answer() {
+            ServerMessage::Reply {
+                reply: Reply::Image(img),
+                ..
+            } => img,
+            other => panic!("{other:?}"),
+        };
+        let mut count = [0usize; 3];
+        for px in img.data.chunks(4) {
+            count[match px[..3] {
+                [0, 0, 0] => 0,
+                [255, 255, 255] => 1,
+                _ => 2,
+            }] += 1;
+        }
+        count
+    };
+    let gc = with(&c, 1, false);
+    let crisp = levels(&mut c, 1, gc);
+    assert!(crisp[0] > 100 && crisp[2] == 0, "{crisp:?}");
+    let gc = with(&c, 2, true);
+    let smooth = levels(&mut c, 2, gc);
+    assert!(smooth[2] > 100, "{smooth:?}");
+}
+
 /// protocol.md §9.54: QueryTextExtentsBatch (1.8) answers what QueryTextExtents answers
 /// for each text, in order, in one reply; more than 4096 texts are a Length error; to a
 /// 1.7 connection it is an unknown request.

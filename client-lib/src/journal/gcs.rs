@@ -52,6 +52,7 @@ fn merge(to: &mut GcValues, from: &GcValues) {
         cap_style,
         join_style,
         font_face,
+        text_antialias,
     } = from;
     to.foreground = foreground.or(to.foreground);
     to.background = background.or(to.background);
@@ -64,11 +65,12 @@ fn merge(to: &mut GcValues, from: &GcValues) {
     to.cap_style = cap_style.or(to.cap_style);
     to.join_style = join_style.or(to.join_style);
     to.font_face = font_face.or(to.font_face);
+    to.text_antialias = text_antialias.or(to.text_antialias);
 }
 
 /// Every value set: the given ones, and the defaults of protocol.md for the others;
-/// except `font_face` (of 1.7), left out unless the app gave it, so that a replay to a
-/// server of 1.6 or earlier carries only what the app used.
+/// except `font_face` (of 1.7) and `text_antialias` (of 1.11), left out unless the app
+/// gave them, so that a replay to an older server carries only what the app used.
 fn complete(v: &GcValues) -> GcValues {
     let mut full = GcValues {
         foreground: Some(Color::BLACK),
@@ -82,6 +84,7 @@ fn complete(v: &GcValues) -> GcValues {
         cap_style: Some(CapStyle::Butt),
         join_style: Some(JoinStyle::Miter),
         font_face: None,
+        text_antialias: None,
     };
     merge(&mut full, v);
     full

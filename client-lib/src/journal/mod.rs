@@ -130,6 +130,7 @@ fn no_values(v: &GcValues) -> bool {
         cap_style,
         join_style,
         font_face,
+        text_antialias,
     } = v;
     foreground.is_none()
         & background.is_none()
@@ -142,6 +143,7 @@ fn no_values(v: &GcValues) -> bool {
         & cap_style.is_none()
         & join_style.is_none()
         & font_face.is_none()
+        & text_antialias.is_none()
 }
 
 /// Every request's [`Touch`]: the decision table of the module doc, as code.
@@ -481,19 +483,24 @@ impl Journal {
 
     /// The requests that recreate the journaled state on a fresh server (see `replay`).
     pub(crate) fn replay(&self) -> Replay {
-        replay::build(self, Images::Raw, replay::Parts::All, true)
+        replay::build(
+            self,
+            Images::Raw,
+            replay::Parts::All,
+            yonder_protocol::PROTOCOL_MINOR,
+        )
     }
 
     /// [`Journal::replay`], with pixmap contents carried as `images` says, for a server
-    /// that takes GC text faces (`faces`: version 1.7 or later) or not.
-    pub(crate) fn replay_with(&self, images: Images, faces: bool) -> Replay {
-        replay::build(self, images, replay::Parts::All, faces)
+    /// of version 1.`minor` (GC values it does not know are left out).
+    pub(crate) fn replay_with(&self, images: Images, minor: u16) -> Replay {
+        replay::build(self, images, replay::Parts::All, minor)
     }
 
     /// The replay a move sends first (protocol.md §5.5): everything but the map state
     /// and the selections, which [`Journal::appearance`] gives at the switch.
-    pub(crate) fn replay_hidden(&self, images: Images, faces: bool) -> Replay {
-        replay::build(self, images, replay::Parts::Hidden, faces)
+    pub(crate) fn replay_hidden(&self, images: Images, minor: u16) -> Replay {
+        replay::build(self, images, replay::Parts::Hidden, minor)
     }
 
     /// What makes the app appear on a display that has its state, hidden: its windows

@@ -20,8 +20,8 @@
 use super::Journal;
 use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::request::{
-    ChangeSaveSet, ChangeWindowAttributes, CompositeOp, CreateGc, CreatePixmap, CreateWindow,
-    FreeGc, GcValues, ImageFormat, MapWindow, PutImage, SetSelectionOwner,
+    ChangeGc, ChangeSaveSet, ChangeWindowAttributes, CompositeOp, CreateGc, CreatePixmap,
+    CreateWindow, FreeGc, GcValues, ImageFormat, MapWindow, PutImage, SetSelectionOwner,
 };
 use yonder_protocol::{Drawable, GcId, PixmapId, Point, Request, Seq, Timestamp, WindowId};
 
@@ -30,8 +30,8 @@ use yonder_protocol::{Drawable, GcId, PixmapId, Point, Request, Seq, Timestamp, 
 /// same id space. Made by [`Connection::journal_replay`](crate::Connection::journal_replay).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Replay {
-    /// The server takes GC text faces (1.7 or later): else they are left out.
-    faces: bool,
+    /// The server's minor version: GC values of later versions are left out.
+    minor: u16,
     frames: Vec<u8>,
     requests: u64,
     windows: Vec<WindowId>,
@@ -66,22 +66,31 @@ impl Replay {
     }
 
     fn push(&mut self, request: &Request) {
-        // A GC's text face is of 1.7: a server before it finds an eleventh GcValues
-        // field malformed (protocol.md §5.3), and draws every face as face 0 anyway.
+        // A GC's text face is of 1.7 and its text antialiasing of 1.11: an older server
+        // finds the GcValues' later fields malformed (protocol.md §5.3), and draws with
+        // their defaults anyway.
         let plain;
         let request = match request {
-            Request::CreateGc(r) if !self.faces && r.values.font_face.is_some() => {
-                let mut r = r.clone();
-                r.values.font_face = None;
-                plain = Request::CreateGc(r);
-                &plain
-            }
-            Request::ChangeGc(r) if !self.faces && r.values.font_face.is_some() => {
-                let mut r = r.clone();
-                r.values.font_face = None;
-                plain = Request::ChangeGc(r);
-                &plain
-            }
+            Request::CreateGc(r) => match r.values.for_minor(self.minor) {
+                Some(values) => {
+                    plain = Request::CreateGc(CreateGc {
+                        values,
+                        ..r.clone()
+                    });
+                    &plain
+                }
+                None => request,
+            },
+            Request::ChangeGc(r) => match r.values.for_minor(self.minor) {
+                Some(values) => {
+                    plain = Request::ChangeGc(ChangeGc {
+                        values,
+                        ..r.clone()
+                    });
+                    &plain
+                }
+                None => request,
+            },
             r => r,
         };
         encode_request_frame(request, &mut self.frames);
@@ -105,9 +114,9 @@ pub(super) enum Parts {
 }
 
 /// The replay of `j` (see the module doc).
-pub(super) fn build(j: &Journal, images: Images, parts: Parts, faces: bool) -> Replay {
+pub(super) fn build(j: &Journal, images: Images, parts: Parts, minor: u16) -> Replay {
     let mut out = Replay {
-        faces,
+        minor,
         ..Replay::default()
     };
     let root = Drawable(WindowId::ROOT.0);

@@ -172,13 +172,13 @@ impl Shared {
     }
 
     /// [`Shared::replay`], with pixmap contents carried as `images` says.
-    pub(crate) fn replay_with(&self, images: Images, faces: bool) -> Replay {
-        lock(&self.journal).replay_with(images, faces)
+    pub(crate) fn replay_with(&self, images: Images, minor: u16) -> Replay {
+        lock(&self.journal).replay_with(images, minor)
     }
 
     /// The replay a move sends first (see [`Journal::replay_hidden`]).
-    pub(crate) fn replay_hidden(&self, images: Images, faces: bool) -> Replay {
-        lock(&self.journal).replay_hidden(images, faces)
+    pub(crate) fn replay_hidden(&self, images: Images, minor: u16) -> Replay {
+        lock(&self.journal).replay_hidden(images, minor)
     }
 
     /// What makes the app appear at a move's switch (see [`Journal::appearance`]).

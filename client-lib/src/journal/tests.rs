@@ -4,7 +4,7 @@ use super::*;
 use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::message::decode_request;
 use yonder_protocol::request::*;
-use yonder_protocol::{Color, EventMask, Point, Timestamp};
+use yonder_protocol::{Color, EventMask, Point, Timestamp, PROTOCOL_MINOR};
 
 const SPACE: u32 = 0x77;
 
@@ -423,7 +423,10 @@ fn a_long_log_is_checkpointed_and_keeps_what_came_after_the_get_image() {
     assert_eq!(put.gc, f.j.replay_gc());
     assert!(f.j.bytes() < 800 + 4096, "log gone: {}", f.j.bytes());
     // Over the network the base image goes as QOI, the same pixels in fewer bytes.
-    let packed = decode_all(f.j.replay_with(super::Images::Lossless, true).frames());
+    let packed = decode_all(
+        f.j.replay_with(super::Images::Lossless, PROTOCOL_MINOR)
+            .frames(),
+    );
     let Request::PutImage(qoi) = &packed[3] else {
         unreachable!()
     };
@@ -618,10 +621,11 @@ fn drawing_with_a_gc_the_server_does_not_have_is_not_logged() {
     assert_eq!(names(&f.replay()), vec!["CreatePixmap"]);
 }
 
-/// A GC's text face (1.7) is replayed to a server that takes it, and left out for one
-/// before 1.7, which would find the eleventh GcValues field malformed (§5.3).
+/// A GC's text face (1.7) and text antialiasing (1.11) are replayed to a server that
+/// takes them, and left out for one before, which would find the GcValues' later fields
+/// malformed (§5.3).
 #[test]
-fn text_faces_are_replayed_only_to_servers_that_take_them() {
+fn later_gc_values_are_replayed_only_to_servers_that_take_them() {
     let mut f = Feed::new();
     f.send(CreateGc {
         id: GcId(id(5)),
@@ -632,23 +636,35 @@ fn text_faces_are_replayed_only_to_servers_that_take_them() {
             ..GcValues::default()
         },
     });
-    let faces = |replay: &Replay| -> Vec<Option<u8>> {
+    f.send(ChangeGc {
+        gc: GcId(id(5)),
+        values: GcValues {
+            text_antialias: Some(false),
+            ..GcValues::default()
+        },
+    });
+    // Per GC request of the replay: its face and text antialiasing.
+    let later = |replay: &Replay| -> Vec<(Option<u8>, Option<bool>)> {
         decode_all(replay.frames())
             .into_iter()
             .filter_map(|r| match r {
-                Request::CreateGc(c) => Some(c.values.font_face),
-                Request::ChangeGc(c) => Some(c.values.font_face),
+                Request::CreateGc(c) => Some(c.values),
+                Request::ChangeGc(c) => Some(c.values),
                 _ => None,
             })
+            .map(|v| (v.font_face, v.text_antialias))
             .collect()
     };
-    let new = faces(&f.j.replay_with(super::Images::Raw, true));
-    assert!(new.contains(&Some(2)), "{new:?}");
-    let old = faces(&f.j.replay_with(super::Images::Raw, false));
+    let new = later(&f.j.replay_with(super::Images::Raw, PROTOCOL_MINOR));
+    assert!(new.contains(&(Some(2), Some(false))), "{new:?}");
+    let v10 = later(&f.j.replay_with(super::Images::Raw, 10));
+    assert!(v10.contains(&(Some(2), None)), "{v10:?}");
+    assert!(v10.iter().all(|v| v.1.is_none()), "{v10:?}");
+    let old = later(&f.j.replay_with(super::Images::Raw, 6));
     assert!(
-        !old.is_empty() && old.iter().all(Option::is_none),
+        !old.is_empty() && old.iter().all(|v| *v == (None, None)),
         "{old:?}"
     );
-    let hidden = faces(&f.j.replay_hidden(super::Images::Raw, false));
-    assert!(hidden.iter().all(Option::is_none), "{hidden:?}");
+    let hidden = later(&f.j.replay_hidden(super::Images::Raw, 6));
+    assert!(hidden.iter().all(|v| *v == (None, None)), "{hidden:?}");
 }

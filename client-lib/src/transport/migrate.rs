@@ -515,7 +515,7 @@ impl Inner {
     ) -> Result<(usize, usize, u32), String> {
         let body = {
             let _out = lock(&self.out);
-            let body = self.journal.replay_hidden(images, far.minor >= 7);
+            let body = self.journal.replay_hidden(images, far.minor);
             *lock(&self.copy) = Copy::new(compress);
             self.moving.store(true, Ordering::Release);
             body

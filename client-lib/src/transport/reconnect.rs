@@ -226,7 +226,7 @@ impl Inner {
                     true => Images::Lossless,
                     false => Images::Raw,
                 };
-                let replay = self.journal.replay_with(images, minor >= 7);
+                let replay = self.journal.replay_with(images, minor);
                 back.build = built.elapsed();
                 back.replay_requests = replay.requests();
                 back.replay_bytes = replay.frames().len();

@@ -266,6 +266,9 @@ pub struct Style<'a> {
     pub line_width: u32,
     /// Anti-alias edges of lines, arcs and polygons.
     pub antialias: bool,
+    /// Anti-alias text; without, each glyph pixel is the colour or untouched (X's core
+    /// fonts).
+    pub text_antialias: bool,
     /// Compositing operator.
     pub op: Op,
     /// Polygon fill rule: even-odd (true) or winding (false).
@@ -292,6 +295,7 @@ impl Default for Style<'_> {
             color: 0xFF00_0000,
             line_width: 0,
             antialias: false,
+            text_antialias: true,
             op: Op::Over,
             even_odd: true,
             pie_slice: true,
@@ -322,6 +326,7 @@ impl<'a> Style<'a> {
             color: self.color,
             line_width: self.line_width,
             antialias: self.antialias,
+            text_antialias: self.text_antialias,
             op: self.op,
             even_odd: self.even_odd,
             pie_slice: self.pie_slice,

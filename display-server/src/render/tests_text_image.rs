@@ -239,28 +239,84 @@ fn opaque_text_word_route_matches_the_general_route() {
         fill_solid(pm, IRect::new(50, 0, 60, 40), 0x8010_1010);
     }
     let text = "Hello, Wörld! 0123 {[()]} ÿ";
-    for size in [9.0, 13.0, 21.5] {
+    for (size, text_antialias) in [(9.0, true), (13.0, true), (21.5, true), (13.0, false)] {
+        let ink = Style {
+            text_antialias,
+            ..Style::solid(0xFFE0_C010)
+        };
         draw_text(
             &mut fast,
-            &Style::solid(0xFFE0_C010),
+            &ink,
             Face::Sans,
             size,
             3,
-            30,
+            30 + size as i32 / 4,
             text,
         );
         let s = Style {
             clip: Some(&clip),
-            ..Style::solid(0xFFE0_C010)
+            ..ink
         };
-        draw_text(&mut slow, &s, Face::Sans, size, 3, 30, text);
+        draw_text(
+            &mut slow,
+            &s,
+            Face::Sans,
+            size,
+            3,
+            30 + size as i32 / 4,
+            text,
+        );
     }
     assert_eq!(fast.data(), slow.data());
 }
 
+/// Text without antialiasing (X's core fonts) leaves every pixel either untouched or the
+/// foreground, in each face and on either route; antialiased text has pixels between.
+#[test]
+fn text_without_antialiasing_is_foreground_or_nothing() {
+    let (bg, fg) = (0xFF20_4060u32, 0xFFE0_C010u32);
+    let clip = Clip::from_rects(&[IRect::new(0, 0, 300, 40)], 300, 40);
+    let text = "Hello, Wörld! gjpq 0123 @&%";
+    for face in Face::ALL {
+        for (text_antialias, clipped) in [(false, false), (false, true), (true, false)] {
+            let mut pm = new_pm(300, 40);
+            fill_solid(&mut pm, IRect::new(0, 0, 300, 40), bg);
+            let s = Style {
+                text_antialias,
+                clip: clipped.then_some(&clip),
+                ..Style::solid(fg)
+            };
+            let damage = draw_text(&mut pm, &s, face, 13.0, 2, 25, text).unwrap();
+            // RGBA bytes (opaque: premultiplied is straight).
+            let (fg_px, bg_px) = ([0xe0, 0xc0, 0x10, 0xff], [0x20, 0x40, 0x60, 0xff]);
+            let px: Vec<&[u8]> = pm.data().chunks(4).collect();
+            let inked = px.iter().filter(|&&p| p == fg_px).count();
+            let between = px.iter().filter(|&&p| p != fg_px && p != bg_px).count();
+            assert!(
+                inked + between > 150,
+                "{face:?} aa {text_antialias}: {inked} inked"
+            );
+            assert_eq!(between == 0, !text_antialias, "{face:?}: {between} between");
+            // The glyphs' boxes are the damage, and the advances those of the extents.
+            for (i, &p) in px.iter().enumerate() {
+                let (x, y) = ((i % 300) as i32, (i / 300) as i32);
+                if p != bg_px {
+                    assert!(damage.contains(x, y), "{face:?} ({x}, {y}) {damage:?}");
+                }
+            }
+            let e = text_extents(face, 13.0, text);
+            assert!(
+                damage.right() <= 2 + i64::from(e.right) + 1,
+                "{damage:?} {e:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
-    // As above, with text running off every edge (rows and inked columns cut short).
+    // As above, with text running off every edge (rows and inked columns cut short);
+    // 13 pixels without antialiasing (the runs cut short).
     let clip = Clip::from_rects(
         &[IRect::new(0, 0, 120, 29), IRect::new(0, 29, 119, 1)],
         120,
@@ -282,18 +338,14 @@ fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
                 fill_solid(pm, IRect::new(0, 0, 120, 30), 0xFF10_2030);
                 fill_solid(pm, IRect::new(30, 0, 20, 30), 0xFF80_8080);
             }
-            draw_text(
-                &mut fast,
-                &Style::solid(0xFFE0_C010),
-                Face::Sans,
-                size,
-                x,
-                y,
-                text,
-            );
+            let ink = Style {
+                text_antialias: size != 13.0,
+                ..Style::solid(0xFFE0_C010)
+            };
+            draw_text(&mut fast, &ink, Face::Sans, size, x, y, text);
             let s = Style {
                 clip: Some(&clip),
-                ..Style::solid(0xFFE0_C010)
+                ..ink
             };
             draw_text(&mut slow, &s, Face::Sans, size, x, y, text);
             // The clip's missing corner pixel is the one allowed difference.

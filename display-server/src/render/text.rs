@@ -3,7 +3,9 @@
 //! with ASCII tables for the size in use, text
 //! layout shared by [`text_extents`] and [`draw_text`], and blending of glyph coverage
 //! into a pixmap (whole words at a time for the common opaque colour, through
-//! `glyph_blend.rs`, over each glyph row's inked columns only).
+//! `glyph_blend.rs`, over each glyph row's inked columns only). Text without
+//! antialiasing (`Style::text_antialias` false, X's core fonts) has glyphs of their own:
+//! the coverage thresholded at half, drawn as runs of whole pixels.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -36,6 +38,57 @@ struct Glyph {
     coverage: Vec<u8>,
     /// Per row, the columns `l..r` holding all its non-zero coverage (`l == r`: none).
     ink: Vec<(u16, u16)>,
+    /// A glyph without antialiasing (coverage 0 or 255 only): its inked pixels as runs,
+    /// row by row; empty for an antialiased one.
+    runs: Vec<Run>,
+    /// A glyph without antialiasing at most 32 pixels wide: per row, its inked columns as
+    /// bits (bit `i`: column `i`), how a whole glyph is drawn; empty otherwise.
+    masks: Vec<u32>,
+}
+
+/// Per row of a `width`-wide coverage bitmap of 0 and 255, its inked columns as bits;
+/// empty if the glyph is wider than 32.
+fn masks_of(coverage: &[u8], width: usize) -> Vec<u32> {
+    if width == 0 || width > 32 {
+        return Vec::new();
+    }
+    let bits =
+        |row: &[u8]| (row.iter().enumerate()).fold(0, |m, (i, &k)| m | u32::from(k != 0) << i);
+    coverage.chunks(width).map(bits).collect()
+}
+
+/// Columns `l..r` of glyph row `row`, all fully covered.
+#[derive(Clone, Copy)]
+struct Run {
+    row: u16,
+    l: u16,
+    r: u16,
+}
+
+/// The runs of full coverage of a `width`-wide coverage bitmap holding only 0 and 255.
+fn runs_of(coverage: &[u8], width: usize) -> Vec<Run> {
+    let mut runs = Vec::new();
+    if width == 0 {
+        return runs;
+    }
+    // Glyphs are at most a few hundred pixels a side (sizes are clamped).
+    let narrow = |v: usize| v.min(u16::MAX as usize) as u16;
+    for (row, cov) in coverage.chunks(width).enumerate() {
+        let mut x = 0;
+        while let Some(l) = cov[x..].iter().position(|&k| k != 0).map(|l| x + l) {
+            let r = cov[l..]
+                .iter()
+                .position(|&k| k == 0)
+                .map_or(width, |r| l + r);
+            runs.push(Run {
+                row: narrow(row),
+                l: narrow(l),
+                r: narrow(r),
+            });
+            x = r;
+        }
+    }
+    runs
 }
 
 /// Per row of a `width`-wide coverage bitmap, the extent of its non-zero coverage.
@@ -61,13 +114,17 @@ fn ink_rows(coverage: &[u8], width: usize) -> Vec<(u16, u16)> {
 /// costs an index instead of a hash lookup, glyph and kerning alike.
 const ASCII: usize = 128;
 
+/// A glyph's cache key: its character, its size key and whether it is antialiased.
+type GlyphKey = (char, u32, bool);
+
 #[derive(Default)]
 struct GlyphCache {
-    map: HashMap<(char, u32), Arc<Glyph>>,
+    map: HashMap<GlyphKey, Arc<Glyph>>,
     bytes: usize,
     /// The size key the ASCII tables are for (0: none yet).
     ascii_key: u32,
-    /// Glyphs of ASCII characters at `ascii_key`.
+    /// Glyphs of ASCII characters at `ascii_key`: antialiased at `c`, without at
+    /// `ASCII + c`.
     ascii: Vec<Option<Arc<Glyph>>>,
     /// Kerning of ASCII pairs at `ascii_key`, `[left * ASCII + right]`; NaN: not known yet.
     kern: Vec<f32>,
@@ -117,26 +174,27 @@ impl GlyphCache {
         if self.ascii_key != key {
             self.ascii_key = key;
             self.ascii.clear();
-            self.ascii.resize(ASCII, None);
+            self.ascii.resize(2 * ASCII, None);
             self.kern.clear();
             self.kern.resize(ASCII * ASCII, f32::NAN);
         }
     }
 
-    /// The glyph of `ch` at the selected size `key`. Inlined into the layout loop: it is
-    /// the per-character hot path of DrawText (perf showed it as a call costing 4 % of
-    /// aa10text once the loop went through `Pen`).
+    /// The glyph of `ch` at the selected size `key`, antialiased or not (`aa`). Inlined
+    /// into the layout loop: it is the per-character hot path of DrawText (perf showed it
+    /// as a call costing 4 % of aa10text once the loop went through `Pen`).
     #[inline(always)]
-    fn glyph(&mut self, font: &Font, ch: char, key: u32) -> &Glyph {
+    fn glyph(&mut self, font: &Font, ch: char, key: u32, aa: bool) -> &Glyph {
         let c = ch as usize;
         if c < ASCII && self.ascii_key == key {
-            if self.ascii[c].is_none() {
-                self.ascii[c] = Some(self.get(font, ch, key));
+            let slot = if aa { c } else { ASCII + c };
+            if self.ascii[slot].is_none() {
+                self.ascii[slot] = Some(self.get(font, (ch, key, aa)));
             }
-            return self.ascii[c].as_deref().expect("just filled");
+            return self.ascii[slot].as_deref().expect("just filled");
         }
-        self.get(font, ch, key);
-        &self.map[&(ch, key)]
+        self.get(font, (ch, key, aa));
+        &self.map[&(ch, key, aa)]
     }
 
     /// Kerning between `a` and `b` at the selected size `key` (`px` pixels).
@@ -152,17 +210,28 @@ impl GlyphCache {
         font.horizontal_kern(a, b, px).unwrap_or(0.0)
     }
 
-    fn get(&mut self, font: &Font, ch: char, key: u32) -> Arc<Glyph> {
-        if let Some(g) = self.map.get(&(ch, key)) {
+    fn get(&mut self, font: &Font, at: GlyphKey) -> Arc<Glyph> {
+        if let Some(g) = self.map.get(&at) {
             return Arc::clone(g);
         }
+        let (ch, key, aa) = at;
         // Missing characters map to glyph 0, the font's notdef box.
-        let (m, coverage) = font.rasterize(ch, key_px(key));
+        let (m, mut coverage) = font.rasterize(ch, key_px(key));
         let ok = coverage.len() == m.width * m.height;
-        let ink = if ok {
-            ink_rows(&coverage, m.width)
-        } else {
-            Vec::new()
+        if !aa {
+            // Without antialiasing a pixel is inked when the glyph covers half of it.
+            for k in &mut coverage {
+                *k = if *k >= 128 { 255 } else { 0 };
+            }
+        }
+        let (ink, runs, masks) = match ok {
+            true if aa => (ink_rows(&coverage, m.width), Vec::new(), Vec::new()),
+            true => (
+                ink_rows(&coverage, m.width),
+                runs_of(&coverage, m.width),
+                masks_of(&coverage, m.width),
+            ),
+            false => (Vec::new(), Vec::new(), Vec::new()),
         };
         let glyph = Arc::new(Glyph {
             xmin: m.xmin,
@@ -176,6 +245,8 @@ impl GlyphCache {
             },
             coverage: if ok { coverage } else { Vec::new() },
             ink,
+            runs,
+            masks,
         });
         if self.map.len() >= CACHE_MAX_GLYPHS || self.bytes + glyph.coverage.len() > CACHE_MAX_BYTES
         {
@@ -183,21 +254,22 @@ impl GlyphCache {
             self.bytes = 0;
         }
         self.bytes += glyph.coverage.len();
-        self.map.insert((ch, key), Arc::clone(&glyph));
+        self.map.insert(at, Arc::clone(&glyph));
         glyph
     }
 }
 
 /// Lays out `text` by the shared rule ([`Pen`]: clients measure with it too), calling
-/// `f(pen_x, glyph)` for each glyph; returns the final pen position.
-fn layout(fd: &FontData, key: u32, text: &str, mut f: impl FnMut(i64, &Glyph)) -> i64 {
+/// `f(pen_x, glyph)` for each glyph, antialiased or not (`aa`: the same advances);
+/// returns the final pen position.
+fn layout(fd: &FontData, key: u32, aa: bool, text: &str, mut f: impl FnMut(i64, &Glyph)) -> i64 {
     let px = key_px(key);
     let mut cache = fd.cache.lock().unwrap_or_else(PoisonError::into_inner);
     cache.select(key);
     let mut pen = Pen::default();
     for ch in text.chars() {
         let x = pen.place(ch, |a, b| cache.kerning(fd.font, a, b, key, px));
-        let g = cache.glyph(fd.font, ch, key);
+        let g = cache.glyph(fd.font, ch, key, aa);
         f(x, g);
         pen.advance(g.advance);
     }
@@ -215,7 +287,8 @@ pub fn text_extents(face: Face, size_px: f32, text: &str) -> TextExtents {
         e.font_descent = (-lm.descent).ceil() as i32;
     }
     let mut ink: Option<(i64, i64, i64, i64)> = None; // left, right, ascent, descent
-    let end = layout(fd, key, text, |pen, g| {
+                                                      // Extents are those of the antialiased glyphs, whatever a GC draws with.
+    let end = layout(fd, key, true, text, |pen, g| {
         if g.width == 0 || g.height == 0 {
             return;
         }
@@ -272,10 +345,71 @@ pub fn draw_text(
     };
     let stride = pm.width() as usize;
     let mut damage = None;
+    let aa = s.text_antialias;
+    if let (Some(c), false) = (opaque, aa) {
+        // Without antialiasing: a whole glyph (the common case) row by row, each inked
+        // bit a pixel, as X draws its glyphs; a glyph cut by the edge, or wider than 32,
+        // as its runs of pixels, cut to what is visible.
+        let pixels = words(pm);
+        let (lx, ly, lr, lb) = (
+            limit.x as i64,
+            limit.y as i64,
+            limit.right(),
+            limit.bottom(),
+        );
+        // The whole glyphs' box, kept as edges (cheaper than a rectangle a glyph).
+        let mut whole = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
+        layout(fd, key, false, text, |pen, g| {
+            let gx = x as i64 + pen + g.xmin as i64;
+            let gy = y_baseline as i64 - (g.ymin as i64 + g.height as i64);
+            let (gr, gb) = (gx + g.width as i64, gy + g.height as i64);
+            let inside = gx >= lx && gy >= ly && gr <= lr && gb <= lb;
+            if inside && !g.masks.is_empty() {
+                let Some(area) = pixels.get_mut(gy as usize * stride + gx as usize..) else {
+                    return;
+                };
+                for (line, &mask) in area.chunks_mut(stride).zip(&g.masks) {
+                    let mut m = mask;
+                    while m != 0 {
+                        if let Some(p) = line.get_mut(m.trailing_zeros() as usize) {
+                            *p = c;
+                        }
+                        m &= m - 1;
+                    }
+                }
+                whole = (
+                    whole.0.min(gx),
+                    whole.1.min(gy),
+                    whole.2.max(gr),
+                    whole.3.max(gb),
+                );
+                return;
+            }
+            let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit) else {
+                return;
+            };
+            // Visible glyph columns `x0..x1` and rows `y0..y1`.
+            let (x0, x1) = (r.x as i64 - gx, r.right() - gx);
+            let (y0, y1) = (r.y as i64 - gy, r.bottom() - gy);
+            for run in &g.runs {
+                let row = i64::from(run.row);
+                let (l, rr) = (i64::from(run.l).max(x0), i64::from(run.r).min(x1));
+                if row < y0 || row >= y1 || l >= rr {
+                    continue;
+                }
+                let dst = (gy + row) as usize * stride + (gx + l) as usize;
+                if let Some(out) = pixels.get_mut(dst..dst + (rr - l) as usize) {
+                    out.fill(c);
+                }
+            }
+            damage = union_opt(damage, Some(r));
+        });
+        return union_opt(damage, IRect::from_ltrb(whole.0, whole.1, whole.2, whole.3));
+    }
     if let Some(c) = opaque {
         let pixels = words(pm);
         with_blend(c, |blend| {
-            layout(fd, key, text, |pen, g| {
+            layout(fd, key, true, text, |pen, g| {
                 let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit)
                 else {
                     return;
@@ -316,7 +450,7 @@ pub fn draw_text(
         return damage;
     }
     let pixels = pm.pixels_mut();
-    layout(fd, key, text, |pen, g| {
+    layout(fd, key, aa, text, |pen, g| {
         let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit) else {
             return;
         };

@@ -19,6 +19,8 @@ pub struct Gc {
     pub antialias: bool,
     /// Text size in pixels.
     pub font_size: f32,
+    /// Anti-aliased text (1.11).
+    pub text_antialias: bool,
     /// Text face: a number of `Face`, checked when set (see [`Gc::face`]).
     pub font_face: u8,
     /// Compositing operator.
@@ -49,6 +51,7 @@ impl Default for Gc {
             antialias: false,
             font_size: 14.0,
             font_face: 0,
+            text_antialias: true,
             op: CompositeOp::Over,
             fill_rule: FillRule::EvenOdd,
             arc_mode: ArcMode::PieSlice,
@@ -104,7 +107,7 @@ impl Gc {
         macro_rules! set {
             ($($field:ident => $target:ident),*) => { $( if let Some(x) = v.$field { self.$target = x; } )* };
         }
-        set!(font_size => font_size, font_face => font_face, line_width => line_width, foreground => foreground, background => background, antialias => antialias, op => op,
+        set!(font_size => font_size, font_face => font_face, line_width => line_width, foreground => foreground, background => background, antialias => antialias, text_antialias => text_antialias, op => op,
              fill_rule => fill_rule, arc_mode => arc_mode, cap_style => cap, join_style => join);
         Ok(())
     }
@@ -162,6 +165,7 @@ impl Gc {
             color: self.foreground.0,
             line_width: self.line_width,
             antialias: self.antialias,
+            text_antialias: self.text_antialias,
             op: op_of(self.op),
             even_odd: self.fill_rule == FillRule::EvenOdd,
             pie_slice: self.arc_mode == ArcMode::PieSlice,

@@ -71,19 +71,27 @@ impl State {
         }
     }
 
-    /// A `font_face` (a field of 1.7) in GC values from a client of 1.6 or earlier is a
-    /// Value error naming the face.
+    /// A `font_face` (a field of 1.7) in GC values from a client of 1.6 or earlier, or a
+    /// `text_antialias` (of 1.11) from one of 1.10 or earlier, is a Value error naming
+    /// the value.
     pub fn check_gc_values(&self, c: ClientId, v: &GcValues) -> Result<(), ProtocolError> {
-        match v.font_face {
-            Some(face) if self.minor_of(c) < 7 => Err(fail(
+        let minor = self.minor_of(c);
+        let later = |field: &str, since: u16, value: u64, fields: u8| {
+            Err(fail(
                 ErrorCode::Value,
-                u64::from(face),
+                value,
                 format!(
-                    "the font_face field of GcValues is of version 1.7; this connection \
-                     speaks 1.{}, whose GcValues has 10 fields",
-                    self.minor_of(c)
+                    "the {field} field of GcValues is of version 1.{since}; this connection \
+                     speaks 1.{minor}, whose GcValues has {fields} fields"
                 ),
-            )),
+            ))
+        };
+        match (v.font_face, v.text_antialias) {
+            (Some(face), _) if minor < 7 => later("font_face", 7, u64::from(face), 10),
+            (_, Some(aa)) if minor < 11 => {
+                let fields = if minor < 7 { 10 } else { 11 };
+                later("text_antialias", 11, u64::from(aa), fields)
+            }
             _ => Ok(()),
         }
     }

@@ -81,6 +81,7 @@ pub struct GcVals {
     pub join_style: Option<u8>,
     /// Any number: faces the server lacks must be Value errors.
     pub font_face: Option<u8>,
+    pub text_antialias: Option<bool>,
 }
 
 impl GcVals {
@@ -101,6 +102,7 @@ impl GcVals {
             background: self.background.map(Color),
             line_width: self.line_width.map(Dim::value),
             antialias: self.antialias,
+            text_antialias: self.text_antialias,
             font_size: self.font_size,
             op: self.op.map(|o| OPS[o as usize % OPS.len()]),
             fill_rule: self.fill_rule.map(|w| {

@@ -91,7 +91,11 @@ pub enum JoinStyle {
 
 /// Graphics-context values. In [`CreateGc`] an absent value takes the default shown; in
 /// [`ChangeGc`] an absent value stays as it is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+///
+/// Encoded as an array of 10, 11 or 12 elements (protocol.md §9.32): the fields added by
+/// later versions are left out from the end while absent, so that what an older server
+/// reads is what it knows (serialized by hand: serde's derive could skip only the last).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct GcValues {
     /// Drawing color (default opaque black).
     pub foreground: Option<Color>,
@@ -116,8 +120,64 @@ pub struct GcValues {
     /// Added in 1.7: the text face, a number of the setup's `fonts` (0 DejaVu Sans, the
     /// default; 1 DejaVu Sans Bold; 2 DejaVu Sans Mono). Left out of the encoding when
     /// absent, so a GcValues without it is the ten fields of 1.6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub font_face: Option<u8>,
+    /// Added in 1.11: whether text is antialiased (default true). False draws each glyph
+    /// pixel in the foreground or not at all, as X's core fonts do: crisp terminal text,
+    /// and the cheapest text to draw. Left out of the encoding when absent (with
+    /// `font_face` too when that is absent as well).
+    #[serde(default)]
+    pub text_antialias: Option<bool>,
+}
+
+impl GcValues {
+    /// Elements of the encoding: the ten of 1.6, and the later fields up to the last one
+    /// present.
+    pub fn encoded_len(&self) -> usize {
+        match (self.font_face, self.text_antialias) {
+            (_, Some(_)) => 12,
+            (Some(_), None) => 11,
+            (None, None) => 10,
+        }
+    }
+
+    /// These values without the fields of versions after 1.`minor` (for a replay to an
+    /// older server, which draws with their defaults anyway); None if there are none to
+    /// leave out.
+    pub fn for_minor(&self, minor: u16) -> Option<GcValues> {
+        let face = self.font_face.is_some() && minor < 7;
+        let aa = self.text_antialias.is_some() && minor < 11;
+        (face || aa).then(|| GcValues {
+            font_face: if face { None } else { self.font_face },
+            text_antialias: if aa { None } else { self.text_antialias },
+            ..self.clone()
+        })
+    }
+}
+
+impl Serialize for GcValues {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let n = self.encoded_len();
+        let mut t = s.serialize_tuple(n)?;
+        t.serialize_element(&self.foreground)?;
+        t.serialize_element(&self.background)?;
+        t.serialize_element(&self.line_width)?;
+        t.serialize_element(&self.antialias)?;
+        t.serialize_element(&self.font_size)?;
+        t.serialize_element(&self.op)?;
+        t.serialize_element(&self.fill_rule)?;
+        t.serialize_element(&self.arc_mode)?;
+        t.serialize_element(&self.cap_style)?;
+        t.serialize_element(&self.join_style)?;
+        if n > 10 {
+            t.serialize_element(&self.font_face)?;
+        }
+        if n > 11 {
+            t.serialize_element(&self.text_antialias)?;
+        }
+        t.end()
+    }
 }
 
 /// Creates a graphics context for drawables of the screen of `drawable`.

@@ -66,6 +66,17 @@ pub(crate) fn requests() -> Vec<Golden> {
             "1c000000922192cf5eed0001000000029bc0c0c0c0ca41500000c0c0c0c0c002",
         ),
         g(
+            "ChangeGc turning text antialiasing off",
+            req(Request::ChangeGc(ChangeGc {
+                gc: GC,
+                values: GcValues {
+                    text_antialias: Some(false),
+                    ..GcValues::default()
+                },
+            })),
+            "19000000922192cf5eed0001000000029cc0c0c0c0c0c0c0c0c0c0c0c2",
+        ),
+        g(
             "SetClipRectangles",
             req(Request::SetClipRectangles(SetClipRectangles {
                 gc: GC,

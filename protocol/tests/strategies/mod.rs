@@ -198,10 +198,11 @@ prop_compose! {
         cap_style in prop::option::of(one_of(&[CapStyle::Butt, CapStyle::Round, CapStyle::Square])),
         join_style in prop::option::of(one_of(&[JoinStyle::Miter, JoinStyle::Round, JoinStyle::Bevel])),
         font_face in prop::option::of(any::<u8>()),
+        text_antialias in prop::option::of(any::<bool>()),
     ) -> GcValues {
         GcValues {
             foreground, background, line_width, antialias, font_size, op, fill_rule,
-            arc_mode, cap_style, join_style, font_face,
+            arc_mode, cap_style, join_style, font_face, text_antialias,
         }
     }
 }

@@ -38,8 +38,9 @@ pub enum Kind {
     FilledCircles { size: i32, n: usize },
     /// FillPoly of one triangle whose area is `size`².
     Triangle { size: i32 },
-    /// DrawText of an 80-character line at `px` pixels (counted in characters).
-    Text { px: f32 },
+    /// DrawText of an 80-character line at `px` pixels (counted in characters),
+    /// antialiased (`aa`, as Xft draws) or not (as X's core fonts).
+    Text { px: f32, aa: bool },
     /// PutImage of a raw Bgrx square of side `size`: in the request (`shm` false, like
     /// X's PutImage) or from shared memory (like MIT-SHM's ShmPutImage).
     PutImage { size: i32, shm: bool },
@@ -126,13 +127,16 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "ftext",
-        what: "character in an 80-character line (server font, 13 px)",
-        kind: Kind::Text { px: 13.0 },
+        what: "character in an 80-character line (server font, 13 px, not antialiased)",
+        kind: Kind::Text {
+            px: 13.0,
+            aa: false,
+        },
     },
     Op {
         name: "aa10text",
-        what: "character in an 80-character line (server font, 10 px)",
-        kind: Kind::Text { px: 10.0 },
+        what: "character in an 80-character line (server font, 10 px, antialiased)",
+        kind: Kind::Text { px: 10.0, aa: true },
     },
     Op {
         name: "putimage10",
@@ -355,14 +359,16 @@ impl Prepared {
         p
     }
 
-    /// Sets up what the operation needs beyond its data: the font size of the GCs for
-    /// text, how raw images travel for images.
+    /// Sets up what the operation needs beyond its data: the font size and antialiasing
+    /// of the GCs for text (set only where not the default: 1.11), how raw images travel
+    /// for images.
     pub fn configure(&mut self, conn: &Connection) {
         match self.kind {
-            Kind::Text { px } => {
+            Kind::Text { px, aa } => {
                 for gc in self.gcs {
                     let values = GcValues {
                         font_size: Some(px),
+                        text_antialias: (!aa).then_some(false),
                         ..Default::default()
                     };
                     conn.change_gc(gc, values);
