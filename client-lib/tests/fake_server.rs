@@ -555,3 +555,51 @@ fn own_ids_go_relative_to_a_1_10_display_and_in_full_to_an_older_one() {
         server.join();
     }
 }
+
+/// A GC's values of a later version than the display's are left out of what the
+/// library sends (protocol.md §5.3: an older display finds them malformed): to a 1.10
+/// display `text_antialias` (1.11) goes without, to a 1.6 one `font_face` (1.7) too.
+#[test]
+fn gc_values_of_later_versions_are_left_out_for_an_older_display() {
+    for minor in [yonder::protocol::PROTOCOL_MINOR, 10, 6] {
+        let (tx, rx) = mpsc::channel();
+        let server = Server::start(move |peer| {
+            let hello = peer.hello();
+            let mut setup = setup_for(hello.id_space);
+            setup.minor = minor;
+            peer.setup(&SetupResponse::Accepted(setup));
+            let gc = peer.request();
+            match peer.request() {
+                Request::Sync(_) => peer.reply(2, Reply::Sync(SyncReply {})),
+                other => panic!("{other:?}"),
+            }
+            tx.send(gc).unwrap();
+            peer.frame();
+        });
+        let conn = server.connect();
+        conn.setup().unwrap();
+        let gc = conn.new_gc_id();
+        conn.create_gc(
+            gc,
+            WindowId::ROOT,
+            GcValues {
+                font_face: Some(2),
+                text_antialias: Some(false),
+                ..GcValues::default()
+            },
+        );
+        conn.sync().unwrap();
+        let got = match rx.recv_timeout(Duration::from_secs(10)).unwrap() {
+            Request::CreateGc(r) => (r.values.font_face, r.values.text_antialias),
+            other => panic!("{other:?}"),
+        };
+        let expected = match minor {
+            10 => (Some(2), None),
+            6 => (None, None),
+            _ => (Some(2), Some(false)),
+        };
+        assert_eq!(got, expected, "1.{minor}");
+        drop(conn);
+        server.join();
+    }
+}

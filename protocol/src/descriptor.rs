@@ -215,3 +215,33 @@ pub const SINCE_MINOR: [u16; 256] = {
     }
     t
 };
+
+impl Request {
+    /// This request as a server of version 1.`minor` takes it: the GcValues of CreateGc
+    /// and ChangeGc without the fields of later versions ([`GcValues::for_minor`]); None
+    /// when nothing is left out (every other request).
+    pub fn for_minor(&self, minor: u16) -> Option<Request> {
+        use Request as R;
+        match self {
+            R::CreateGc(r) => r.values.for_minor(minor).map(|values| {
+                R::CreateGc(CreateGc {
+                    values,
+                    ..r.clone()
+                })
+            }),
+            R::ChangeGc(r) => r.values.for_minor(minor).map(|values| {
+                R::ChangeGc(ChangeGc {
+                    values,
+                    ..r.clone()
+                })
+            }),
+            _ => None,
+        }
+    }
+
+    /// Whether a request of `opcode` may hold fields of a later version than some
+    /// server's (see [`Request::for_minor`]): the others need no look.
+    pub fn may_hold_later_fields(opcode: u8) -> bool {
+        opcode == CreateGc::OPCODE || opcode == ChangeGc::OPCODE
+    }
+}

@@ -24,12 +24,28 @@ pub trait PolyItem: Sized {
     const MAX_LEN: usize;
     /// Writes the item's MessagePack form.
     fn write(&self, w: &mut Writer<'_>);
-    /// Writes a list of items. The default writes the array: right for the items that
-    /// never travel packed (arcs); the packable ones override it with
-    /// [`write_packable`].
+    /// Whether the list surely goes packed, decided before it is written: it is likely
+    /// to (`crate::packed::likely`), and does (`crate::packed::packs`). The default (the
+    /// items that never travel packed: arcs) is false.
     #[inline(always)]
-    fn write_list(items: &[Self], w: &mut Writer<'_>) {
+    fn packs(items: &[Self]) -> bool {
+        let _ = items;
+        false
+    }
+    /// Writes a list of items: packed when `packed` (from [`PolyItem::packs`]); else as
+    /// the array, rewritten packed where that turns out shorter after all (a list whose
+    /// sampled items misled `likely`). The default writes the array; the packable ones
+    /// override it.
+    #[inline(always)]
+    fn write_list(items: &[Self], w: &mut Writer<'_>, packed: bool) {
+        let _ = packed;
         write_array(items, w);
+    }
+    /// Bytes of one item in the form `packed` says, at most.
+    #[inline(always)]
+    fn max_len(packed: bool) -> usize {
+        let _ = packed;
+        Self::MAX_LEN
     }
 }
 
@@ -43,22 +59,36 @@ fn write_array<T: PolyItem>(items: &[T], w: &mut Writer<'_>) {
     }
 }
 
-/// Writes `items` in the shorter of the array and the packed form (`crate::packed`).
-/// The form likely to win is tried first (`packed::likely`); the other is written only
-/// if it wins, so each list is written once but where the first item misleads.
-#[inline(always)]
-fn write_packable<T: PolyItem + Packed>(items: &[T], w: &mut Writer<'_>) {
-    let list = w.len;
-    let likely = crate::packed::likely(items.first());
-    if likely && crate::packed::packs(items) {
-        put_packed(items, w);
-    } else {
-        write_array(items, w);
-        if !likely && crate::packed::shorter_packed(items, w.len - list) {
-            w.len = list;
-            put_packed(items, w);
+/// [`PolyItem`]'s methods for the items that may travel packed.
+macro_rules! packable {
+    () => {
+        #[inline(always)]
+        fn packs(items: &[Self]) -> bool {
+            crate::packed::likely(items) && crate::packed::packs(items)
         }
-    }
+
+        #[inline(always)]
+        fn write_list(items: &[Self], w: &mut Writer<'_>, packed: bool) {
+            if packed {
+                put_packed(items, w);
+                return;
+            }
+            let list = w.len;
+            write_array(items, w);
+            if !crate::packed::likely(items) && crate::packed::shorter_packed(items, w.len - list) {
+                w.len = list;
+                put_packed(items, w);
+            }
+        }
+
+        #[inline(always)]
+        fn max_len(packed: bool) -> usize {
+            match packed {
+                true => <Self as Packed>::SIZE,
+                false => Self::MAX_LEN,
+            }
+        }
+    };
 }
 
 /// Writes `items` packed (`crate::packed`): the `bin` header and each item's fields
@@ -192,10 +222,7 @@ impl<'a> Writer<'a> {
 }
 
 impl PolyItem for Point {
-    #[inline(always)]
-    fn write_list(items: &[Self], w: &mut Writer<'_>) {
-        write_packable(items, w);
-    }
+    packable!();
 
     const MAX_LEN: usize = 1 + 2 * 5;
 
@@ -208,10 +235,7 @@ impl PolyItem for Point {
 }
 
 impl PolyItem for Rect {
-    #[inline(always)]
-    fn write_list(items: &[Self], w: &mut Writer<'_>) {
-        write_packable(items, w);
-    }
+    packable!();
 
     const MAX_LEN: usize = 1 + 4 * 5;
 
@@ -226,10 +250,7 @@ impl PolyItem for Rect {
 }
 
 impl PolyItem for Segment {
-    #[inline(always)]
-    fn write_list(items: &[Self], w: &mut Writer<'_>) {
-        write_packable(items, w);
-    }
+    packable!();
 
     const MAX_LEN: usize = 1 + 4 * 5;
 
@@ -277,7 +298,10 @@ pub fn poly_frame<T: PolyItem>(
     );
     // Room for the longest head and items (at most 2^32 × 31 bytes: no overflow), written
     // in place and cut back to what was written.
-    out.resize(start + HEAD_MAX + items.len() * T::MAX_LEN, 0);
+    // The form is decided first where it can be: the room (zeroed, a cost per byte) is
+    // then only what that form may take (a packed segment 8 bytes, its array up to 21).
+    let packed = T::packs(items);
+    out.resize(start + HEAD_MAX + items.len() * T::max_len(packed), 0);
     let mut w = Writer::new(&mut out[start..]);
     w.put(&[0; HEADER_LEN]);
     w.put(&[0x92]);
@@ -285,7 +309,7 @@ pub fn poly_frame<T: PolyItem>(
     w.put(&[0x93]);
     w.id(drawable.0);
     w.id(gc.0);
-    T::write_list(items, &mut w);
+    T::write_list(items, &mut w, packed);
     let written = w.len;
     out.truncate(start + written);
     let len = (written - HEADER_LEN) as u32;

@@ -171,16 +171,26 @@ pub fn bin_header_len(n: usize) -> usize {
 /// array (protocol.md §8.2). Only while encoding for a 1.10 display.
 #[inline]
 pub fn packs<T: Packed>(items: &[T]) -> bool {
+    // Not for the journal's frames, nor for a display before 1.10: no pass over the items.
+    if crate::ids::encoding_space() == 0 {
+        return false;
+    }
     let array = array_header_len(items.len()) + items.iter().map(T::array_len).sum::<usize>();
     shorter_packed(items, array)
 }
 
-/// Whether a list that starts with `first` is likely to go packed: an encoder that
-/// writes one form and rewrites it in the other when [`packs`] disagrees starts with
-/// this one (the result is the same either way).
+/// Whether `items` are likely to go packed: one of three of them (the first, the middle
+/// and the last: a list's first items are often near the origin, where arrays are
+/// short) is shorter packed. An encoder that decides by this which form to try first
+/// (and how much room to make) writes the same bytes either way: [`packs`] decides.
 #[inline]
-pub fn likely<T: Packed>(first: Option<&T>) -> bool {
-    first.is_some_and(|i| i.array_len() > T::SIZE)
+pub fn likely<T: Packed>(items: &[T]) -> bool {
+    let shorter = |i: &T| i.array_len() > T::SIZE;
+    match items {
+        [] => false,
+        [one] => shorter(one),
+        [first, .., last] => shorter(first) || shorter(&items[items.len() / 2]) || shorter(last),
+    }
 }
 
 /// Whether `items`, `array` bytes as an array, go packed (see [`packs`]).

@@ -5,7 +5,8 @@
 //! (focus, synthetic input, events sent to others, selection transfers, drag-and-drop,
 //! shared-memory segments), and map state and selection ownership, which the switch
 //! sets from the journal (windows stay unmapped until then). A ShmPutImage from the
-//! library's own segment is copied as the PutImage of its pixels.
+//! library's own segment is copied as the PutImage of its pixels. A GC's values of a
+//! later version than the new display's are left out (`Request::for_minor`).
 //!
 //! Pure data: the transport feeds it under its output lock, after the request went to
 //! the first display, and the mover takes the frames.
@@ -22,14 +23,17 @@ pub(crate) struct Copy {
     requests: u64,
     /// Pixels from shared memory go compressed (the new display is over the network).
     compress: bool,
+    /// The new display's minor version.
+    minor: u16,
 }
 
 impl Copy {
-    /// An empty copy; `compress`: images read from shared memory go as QOI where that
-    /// is smaller.
-    pub(crate) fn new(compress: bool) -> Copy {
+    /// An empty copy for a display of version 1.`minor`; `compress`: images read from
+    /// shared memory go as QOI where that is smaller.
+    pub(crate) fn new(compress: bool, minor: u16) -> Copy {
         Copy {
             compress,
+            minor,
             ..Copy::default()
         }
     }
@@ -38,7 +42,10 @@ impl Copy {
     pub(crate) fn note(&mut self, sent: Sent<'_>, encode: &dyn Fn(&mut Vec<u8>)) {
         match sent {
             Sent::Draw { .. } => encode(&mut self.frames),
-            Sent::Request(r) if copied(r) => encode(&mut self.frames),
+            Sent::Request(r) if copied(r) => match r.for_minor(self.minor) {
+                Some(plain) => encode_request_frame(&plain, &mut self.frames),
+                None => encode(&mut self.frames),
+            },
             Sent::Request(_) => return,
             Sent::ShmPut { put, pixels } => {
                 let packed = match self.compress {
@@ -136,5 +143,46 @@ pub(crate) fn copied(request: &Request) -> bool {
         | R::ShmAttach(_)
         | R::ShmDetach(_)
         | R::ShmPutImage(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use yonder_protocol::message::decode_request;
+    use yonder_protocol::request::{ChangeGc, GcValues};
+    use yonder_protocol::GcId;
+
+    /// A move to an older display copies a GC's values without those of later versions;
+    /// to a display of this version, as the app gave them.
+    #[test]
+    fn gc_values_of_later_versions_are_left_out_for_an_older_display() {
+        let r = Request::ChangeGc(ChangeGc {
+            gc: GcId(7),
+            values: GcValues {
+                font_face: Some(1),
+                text_antialias: Some(false),
+                ..GcValues::default()
+            },
+        });
+        let encode = |buf: &mut Vec<u8>| encode_request_frame(&r, buf);
+        for (minor, expected) in [
+            (yonder_protocol::PROTOCOL_MINOR, (Some(1), Some(false))),
+            (10, (Some(1), None)),
+            (6, (None, None)),
+        ] {
+            let mut copy = Copy::new(false, minor);
+            copy.note(Sent::Request(&r), &encode);
+            let (frames, n) = copy.take();
+            assert_eq!(n, 1);
+            match decode_request(&frames[4..]).unwrap() {
+                Request::ChangeGc(c) => assert_eq!(
+                    (c.values.font_face, c.values.text_antialias),
+                    expected,
+                    "1.{minor}"
+                ),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

@@ -68,9 +68,9 @@ fn merge(to: &mut GcValues, from: &GcValues) {
     to.text_antialias = text_antialias.or(to.text_antialias);
 }
 
-/// Every value set: the given ones, and the defaults of protocol.md for the others;
-/// except `font_face` (of 1.7) and `text_antialias` (of 1.11), left out unless the app
-/// gave them, so that a replay to an older server carries only what the app used.
+/// Every value set: the given ones, and the defaults of protocol.md for the others (a
+/// replay to an older server leaves out the fields of later versions,
+/// `Request::for_minor`).
 fn complete(v: &GcValues) -> GcValues {
     let mut full = GcValues {
         foreground: Some(Color::BLACK),
@@ -83,8 +83,8 @@ fn complete(v: &GcValues) -> GcValues {
         arc_mode: Some(ArcMode::PieSlice),
         cap_style: Some(CapStyle::Butt),
         join_style: Some(JoinStyle::Miter),
-        font_face: None,
-        text_antialias: None,
+        font_face: Some(0),
+        text_antialias: Some(true),
     };
     merge(&mut full, v);
     full

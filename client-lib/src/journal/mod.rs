@@ -146,6 +146,20 @@ fn no_values(v: &GcValues) -> bool {
         & text_antialias.is_none()
 }
 
+/// The request of `frame` (one whole request frame, as the journal keeps them) as a
+/// server of version 1.`minor` takes it, when that leaves something out
+/// (`Request::for_minor`: a GC's values of later versions); None when the frame goes as
+/// it is.
+pub(crate) fn frame_for_minor(frame: &[u8], minor: u16) -> Option<Request> {
+    // `[opcode, body]`, the opcode a positive fixint below 128.
+    let opcode = *frame.get(5)?;
+    if minor >= yonder_protocol::PROTOCOL_MINOR || !Request::may_hold_later_fields(opcode) {
+        return None;
+    }
+    let request = yonder_protocol::message::decode_request(frame.get(4..)?).ok()?;
+    request.for_minor(minor)
+}
+
 /// Every request's [`Touch`]: the decision table of the module doc, as code.
 #[inline(always)]
 pub(crate) fn touch(request: &Request) -> Touch {

@@ -20,8 +20,8 @@
 use super::Journal;
 use yonder_protocol::fast_encode::encode_request_frame;
 use yonder_protocol::request::{
-    ChangeGc, ChangeSaveSet, ChangeWindowAttributes, CompositeOp, CreateGc, CreatePixmap,
-    CreateWindow, FreeGc, GcValues, ImageFormat, MapWindow, PutImage, SetSelectionOwner,
+    ChangeSaveSet, ChangeWindowAttributes, CompositeOp, CreateGc, CreatePixmap, CreateWindow,
+    FreeGc, GcValues, ImageFormat, MapWindow, PutImage, SetSelectionOwner,
 };
 use yonder_protocol::{Drawable, GcId, PixmapId, Point, Request, Seq, Timestamp, WindowId};
 
@@ -69,35 +69,19 @@ impl Replay {
         // A GC's text face is of 1.7 and its text antialiasing of 1.11: an older server
         // finds the GcValues' later fields malformed (protocol.md §5.3), and draws with
         // their defaults anyway.
-        let plain;
-        let request = match request {
-            Request::CreateGc(r) => match r.values.for_minor(self.minor) {
-                Some(values) => {
-                    plain = Request::CreateGc(CreateGc {
-                        values,
-                        ..r.clone()
-                    });
-                    &plain
-                }
-                None => request,
-            },
-            Request::ChangeGc(r) => match r.values.for_minor(self.minor) {
-                Some(values) => {
-                    plain = Request::ChangeGc(ChangeGc {
-                        values,
-                        ..r.clone()
-                    });
-                    &plain
-                }
-                None => request,
-            },
-            r => r,
-        };
+        let plain = request.for_minor(self.minor);
+        let request = plain.as_ref().unwrap_or(request);
         encode_request_frame(request, &mut self.frames);
         self.requests += 1;
     }
 
     fn push_frame(&mut self, frame: &[u8]) {
+        // A GC snapshot in a pixmap's log holds every value: those of a later version
+        // than the server's are left out, as in `push`.
+        if let Some(plain) = super::frame_for_minor(frame, self.minor) {
+            self.push(&plain);
+            return;
+        }
         self.frames.extend_from_slice(frame);
         self.requests += 1;
     }

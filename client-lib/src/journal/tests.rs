@@ -668,3 +668,53 @@ fn later_gc_values_are_replayed_only_to_servers_that_take_them() {
     let hidden = later(&f.j.replay_hidden(super::Images::Raw, 6));
     assert!(hidden.iter().all(|v| *v == (None, None)), "{hidden:?}");
 }
+
+/// The GC snapshots a pixmap's log keeps (whole frames) follow the same rule, and give
+/// the GC every value of its state then: text drawn before antialiasing was turned off
+/// is replayed antialiased.
+#[test]
+fn gc_snapshots_in_pixmap_logs_hold_every_value_the_server_takes() {
+    let (mut f, p, gc) = pixmap_feed(40, 20);
+    let text = |gc| DrawText {
+        drawable: Drawable(p.0),
+        gc,
+        origin: Point::new(1, 15),
+        text: "ab".into(),
+    };
+    f.send(text(gc));
+    f.send(ChangeGc {
+        gc,
+        values: GcValues {
+            text_antialias: Some(false),
+            ..GcValues::default()
+        },
+    });
+    f.send(text(gc));
+    // Per request of the replay: a GC's text antialiasing, or None for a drawing.
+    let states = |minor: u16| -> Vec<Option<Option<bool>>> {
+        decode_all(f.j.replay_with(super::Images::Raw, minor).frames())
+            .into_iter()
+            .filter_map(|r| match r {
+                Request::CreateGc(c) => Some(Some(c.values.text_antialias)),
+                Request::ChangeGc(c) => Some(Some(c.values.text_antialias)),
+                Request::DrawText(_) => Some(None),
+                _ => None,
+            })
+            .collect()
+    };
+    let new = states(PROTOCOL_MINOR);
+    // Before each text, its GC's state: antialiased, then not.
+    let before_texts: Vec<_> = new
+        .windows(2)
+        .filter(|w| w[1].is_none())
+        .map(|w| w[0])
+        .collect();
+    assert_eq!(
+        before_texts,
+        [Some(Some(true)), Some(Some(false))],
+        "{new:?}"
+    );
+    let old = states(10);
+    assert_eq!(old.iter().filter(|s| s.is_none()).count(), 2, "{old:?}");
+    assert!(old.iter().flatten().all(Option::is_none), "{old:?}");
+}

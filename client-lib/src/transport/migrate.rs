@@ -516,7 +516,7 @@ impl Inner {
         let body = {
             let _out = lock(&self.out);
             let body = self.journal.replay_hidden(images, far.minor);
-            *lock(&self.copy) = Copy::new(compress);
+            *lock(&self.copy) = Copy::new(compress, far.minor);
             self.moving.store(true, Ordering::Release);
             body
         };

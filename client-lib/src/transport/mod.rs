@@ -409,8 +409,26 @@ impl Inner {
             true => self.id_space,
             false => 0,
         };
-        let full = match sent {
-            Sent::Request(Request::NoOperation(_)) => out.push(fd, &encode),
+        // A GC's values of a later version than the display's are left out (§5.3: it
+        // would find them malformed), from this frame only; before the setup has arrived
+        // the version is not known, and they go as the app gave them.
+        let minor = self
+            .display_minor
+            .load(Ordering::Acquire)
+            .min(u16::MAX as u32) as u16;
+        let plain = match sent {
+            Sent::Request(r)
+                if minor < yonder_protocol::PROTOCOL_MINOR && self.setup.get().is_some() =>
+            {
+                r.for_minor(minor)
+            }
+            _ => None,
+        };
+        let full = match (sent, &plain) {
+            (Sent::Request(Request::NoOperation(_)), _) => out.push(fd, &encode),
+            (_, Some(plain)) => yonder_protocol::encode_relative_to(space, || {
+                out.push(fd, |buf: &mut Vec<u8>| encode_request_frame(plain, buf))
+            }),
             _ => yonder_protocol::encode_relative_to(space, || out.push(fd, &encode)),
         };
         if self.moving.load(Ordering::Relaxed) {

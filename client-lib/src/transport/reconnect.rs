@@ -295,9 +295,14 @@ impl Inner {
 
 /// `frame` as a display of version 1.`minor` reads it: as it is from 1.10 on; before, with
 /// its relative ids (§6.1, in the connection's id space `wire`, as they went out) and
-/// packed items (§8.2) written in full. A frame that does not decode stays as it is.
+/// packed items (§8.2) written in full; and a GC's values of a later version than the
+/// display's left out (`Request::for_minor`). A frame that does not decode stays as it is.
 fn for_version(frame: Vec<u8>, minor: u16, wire: u32) -> Vec<u8> {
-    if minor >= super::RELATIVE_IDS_SINCE as u16 {
+    let later = minor < yonder_protocol::PROTOCOL_MINOR
+        && frame
+            .get(5)
+            .is_some_and(|&opcode| Request::may_hold_later_fields(opcode));
+    if minor >= super::RELATIVE_IDS_SINCE as u16 && !later {
         return frame;
     }
     let body = &frame[4.min(frame.len())..];
@@ -305,6 +310,7 @@ fn for_version(frame: Vec<u8>, minor: u16, wire: u32) -> Vec<u8> {
         yonder_protocol::message::decode_request(body)
     }) {
         Ok(request) => {
+            let request = request.for_minor(minor).unwrap_or(request);
             let mut full = Vec::with_capacity(frame.len());
             yonder_protocol::fast_encode::encode_request_frame(&request, &mut full);
             full

@@ -244,28 +244,14 @@ fn opaque_text_word_route_matches_the_general_route() {
             text_antialias,
             ..Style::solid(0xFFE0_C010)
         };
-        draw_text(
-            &mut fast,
-            &ink,
-            Face::Sans,
-            size,
-            3,
-            30 + size as i32 / 4,
-            text,
-        );
+        let y = 30 + size as i32 / 4;
+        let fast_damage = draw_text(&mut fast, &ink, Face::Sans, size, 3, y, text);
         let s = Style {
             clip: Some(&clip),
             ..ink
         };
-        draw_text(
-            &mut slow,
-            &s,
-            Face::Sans,
-            size,
-            3,
-            30 + size as i32 / 4,
-            text,
-        );
+        let slow_damage = draw_text(&mut slow, &s, Face::Sans, size, 3, y, text);
+        assert_eq!(fast_damage, slow_damage, "{size} {text_antialias}");
     }
     assert_eq!(fast.data(), slow.data());
 }
@@ -315,8 +301,9 @@ fn text_without_antialiasing_is_foreground_or_nothing() {
 
 #[test]
 fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
-    // As above, with text running off every edge (rows and inked columns cut short);
-    // 13 pixels without antialiasing (the runs cut short).
+    // As above, with text running off every edge (rows and inked columns cut short),
+    // and without antialiasing (runs cut short; at 40 pixels glyphs wider than 32, whole
+    // ones drawn by their runs rather than their row masks).
     let clip = Clip::from_rects(
         &[IRect::new(0, 0, 120, 29), IRect::new(0, 29, 119, 1)],
         120,
@@ -331,7 +318,7 @@ fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
         (i32::MIN, 10),
         (5, i32::MAX),
     ] {
-        for size in [10.0, 13.0, 40.0] {
+        for (size, text_antialias) in [(10.0, true), (13.0, false), (40.0, true), (40.0, false)] {
             let mut fast = new_pm(120, 30);
             let mut slow = new_pm(120, 30);
             for pm in [&mut fast, &mut slow] {
@@ -339,15 +326,19 @@ fn opaque_text_word_route_matches_the_general_route_at_the_edges() {
                 fill_solid(pm, IRect::new(30, 0, 20, 30), 0xFF80_8080);
             }
             let ink = Style {
-                text_antialias: size != 13.0,
+                text_antialias,
                 ..Style::solid(0xFFE0_C010)
             };
-            draw_text(&mut fast, &ink, Face::Sans, size, x, y, text);
+            let fast_damage = draw_text(&mut fast, &ink, Face::Sans, size, x, y, text);
             let s = Style {
                 clip: Some(&clip),
                 ..ink
             };
-            draw_text(&mut slow, &s, Face::Sans, size, x, y, text);
+            let slow_damage = draw_text(&mut slow, &s, Face::Sans, size, x, y, text);
+            assert_eq!(
+                fast_damage, slow_damage,
+                "({x}, {y}) {size} {text_antialias}"
+            );
             // The clip's missing corner pixel is the one allowed difference.
             let diff: Vec<usize> = (0..fast.data().len() / 4 - 1)
                 .filter(|&i| fast.data()[4 * i..4 * i + 4] != slow.data()[4 * i..4 * i + 4])

@@ -36,7 +36,8 @@ struct Glyph {
     height: usize,
     advance: f32,
     coverage: Vec<u8>,
-    /// Per row, the columns `l..r` holding all its non-zero coverage (`l == r`: none).
+    /// An antialiased glyph: per row, the columns `l..r` holding all its non-zero
+    /// coverage (`l == r`: none); empty for one without antialiasing.
     ink: Vec<(u16, u16)>,
     /// A glyph without antialiasing (coverage 0 or 255 only): its inked pixels as runs,
     /// row by row; empty for an antialiased one.
@@ -55,6 +56,16 @@ fn masks_of(coverage: &[u8], width: usize) -> Vec<u32> {
     let bits =
         |row: &[u8]| (row.iter().enumerate()).fold(0, |m, (i, &k)| m | u32::from(k != 0) << i);
     coverage.chunks(width).map(bits).collect()
+}
+
+impl Glyph {
+    /// The heap memory it holds (what the cache's bound counts).
+    fn heap_bytes(&self) -> usize {
+        self.coverage.len()
+            + self.ink.len() * std::mem::size_of::<(u16, u16)>()
+            + self.runs.len() * std::mem::size_of::<Run>()
+            + self.masks.len() * std::mem::size_of::<u32>()
+    }
 }
 
 /// Columns `l..r` of glyph row `row`, all fully covered.
@@ -224,10 +235,11 @@ impl GlyphCache {
                 *k = if *k >= 128 { 255 } else { 0 };
             }
         }
+        // Inked columns for the antialiased route, runs and masks for the other.
         let (ink, runs, masks) = match ok {
             true if aa => (ink_rows(&coverage, m.width), Vec::new(), Vec::new()),
             true => (
-                ink_rows(&coverage, m.width),
+                Vec::new(),
                 runs_of(&coverage, m.width),
                 masks_of(&coverage, m.width),
             ),
@@ -248,12 +260,12 @@ impl GlyphCache {
             runs,
             masks,
         });
-        if self.map.len() >= CACHE_MAX_GLYPHS || self.bytes + glyph.coverage.len() > CACHE_MAX_BYTES
-        {
+        let bytes = glyph.heap_bytes();
+        if self.map.len() >= CACHE_MAX_GLYPHS || self.bytes + bytes > CACHE_MAX_BYTES {
             self.map.clear();
             self.bytes = 0;
         }
-        self.bytes += glyph.coverage.len();
+        self.bytes += bytes;
         self.map.insert(at, Arc::clone(&glyph));
         glyph
     }
@@ -286,8 +298,9 @@ pub fn text_extents(face: Face, size_px: f32, text: &str) -> TextExtents {
         e.font_ascent = lm.ascent.ceil() as i32;
         e.font_descent = (-lm.descent).ceil() as i32;
     }
-    let mut ink: Option<(i64, i64, i64, i64)> = None; // left, right, ascent, descent
-                                                      // Extents are those of the antialiased glyphs, whatever a GC draws with.
+    // Left, right, ascent, descent.
+    let mut ink: Option<(i64, i64, i64, i64)> = None;
+    // Extents are those of the antialiased glyphs, whatever a GC draws with.
     let end = layout(fd, key, true, text, |pen, g| {
         if g.width == 0 || g.height == 0 {
             return;
@@ -321,8 +334,9 @@ fn glyph_area(g: &Glyph, pen_x: i64, base: i64, limit: IRect) -> Option<(IRect, 
     Some((r.intersect(&limit)?, gx, gy))
 }
 
-/// Draws `text` (UTF-8) with its origin at `(x, y_baseline)`, blending anti-aliased glyph
-/// coverage with `s.color` using `s.op` and `s.clip`. Returns the damaged area.
+/// Draws `text` (UTF-8) with its origin at `(x, y_baseline)`, blending glyph coverage
+/// (antialiased, or 0 and 255 only without `s.text_antialias`) with `s.color` using
+/// `s.op` and `s.clip`. Returns the damaged area: the visible part of every glyph's box.
 pub fn draw_text(
     pm: &mut Pixmap,
     s: &Style,

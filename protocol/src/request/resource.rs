@@ -119,7 +119,8 @@ pub struct GcValues {
     pub join_style: Option<JoinStyle>,
     /// Added in 1.7: the text face, a number of the setup's `fonts` (0 DejaVu Sans, the
     /// default; 1 DejaVu Sans Bold; 2 DejaVu Sans Mono). Left out of the encoding when
-    /// absent, so a GcValues without it is the ten fields of 1.6.
+    /// absent and `text_antialias` is too, so a GcValues without either is the ten
+    /// fields of 1.6.
     #[serde(default)]
     pub font_face: Option<u8>,
     /// Added in 1.11: whether text is antialiased (default true). False draws each glyph

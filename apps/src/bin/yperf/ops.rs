@@ -360,15 +360,16 @@ impl Prepared {
     }
 
     /// Sets up what the operation needs beyond its data: the font size and antialiasing
-    /// of the GCs for text (set only where not the default: 1.11), how raw images travel
-    /// for images.
+    /// of the GCs for text (antialiasing is of 1.11: a display before it antialiases all
+    /// text), how raw images travel for images.
     pub fn configure(&mut self, conn: &Connection) {
         match self.kind {
             Kind::Text { px, aa } => {
+                let chooses = conn.setup().is_ok_and(|s| s.minor >= 11);
                 for gc in self.gcs {
                     let values = GcValues {
                         font_size: Some(px),
-                        text_antialias: (!aa).then_some(false),
+                        text_antialias: chooses.then_some(aa),
                         ..Default::default()
                     };
                     conn.change_gc(gc, values);
