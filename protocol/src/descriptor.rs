@@ -149,7 +149,7 @@ requests! {
     47 => PolyArc [Deferrable, FastDecode, FastEncode],
     48 => PolyFillArc [Deferrable, FastDecode, FastEncode],
     49 => FillPoly [Deferrable, FastDecode, FastEncode],
-    50 => PutImage [Deferrable, FastDecode],
+    50 => PutImage [Deferrable, FastDecode, FastEncode],
     51 => GetImage -> Image(ImageReply),
     52 => DrawText [Deferrable],
     53 => QueryTextExtents -> TextExtents(TextExtentsReply),
