@@ -323,6 +323,24 @@ pub fn poly_frame<T: PolyItem>(
     out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
 }
 
+/// The fields PutImage and ShmPutImage begin with: target, GC, where, size, format.
+#[inline(always)]
+fn image_head(
+    w: &mut Writer<'_>,
+    drawable: Drawable,
+    gc: GcId,
+    dst: crate::geometry::Point,
+    (width, height): (u32, u32),
+    format: crate::request::ImageFormat,
+) {
+    w.id(drawable.0);
+    w.id(gc.0);
+    dst.write(w);
+    w.uint(width as u64);
+    w.uint(height as u64);
+    w.uint(format as u64);
+}
+
 /// Appends a frame of at most `max` bytes (its header included) whose body `body`
 /// writes.
 #[inline(always)]
@@ -377,12 +395,7 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
             let start = out.len();
             fixed_frame(out, 52, |w| {
                 w.put(&[0x92, code, 0x97]);
-                w.id(r.drawable.0);
-                w.id(r.gc.0);
-                r.dst.write(w);
-                w.uint(r.width as u64);
-                w.uint(r.height as u64);
-                w.uint(r.format as u64);
+                image_head(w, r.drawable, r.gc, r.dst, (r.width, r.height), r.format);
                 w.bin_len(r.data.len());
             });
             out.extend_from_slice(&r.data);
@@ -392,12 +405,7 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         // At most 4 + 3 + 2·9 + 11 + 2·5 + 1 + 5 + 9 + 5 = 66 bytes.
         Request::ShmPutImage(r) => fixed_frame(out, 66, |w| {
             w.put(&[0x92, code, 0x99]);
-            w.id(r.drawable.0);
-            w.id(r.gc.0);
-            r.dst.write(w);
-            w.uint(r.width as u64);
-            w.uint(r.height as u64);
-            w.uint(r.format as u64);
+            image_head(w, r.drawable, r.gc, r.dst, (r.width, r.height), r.format);
             w.uint(r.segment.0 as u64);
             w.uint(r.offset);
             w.uint(r.stride as u64);
