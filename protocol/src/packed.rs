@@ -24,25 +24,73 @@ pub trait Packed: Sized {
     fn unpack(b: &[u8]) -> Self;
     /// Bytes of the item as a MessagePack array of its fields (shortest forms).
     fn array_len(&self) -> usize;
+    /// Bytes of `items` as MessagePack arrays (without the list's header), and whether
+    /// every field of every one fits: [`Packed::array_len`] and [`Packed::fits`] summed,
+    /// in one pass the compiler vectorises (`scan_fields`).
+    fn scan(items: &[Self]) -> (usize, bool);
 }
 
-/// Bytes of `v` in MessagePack's shortest form.
+/// The bias that makes a field's range `0..65536` (fits 16 bits): a signed field's.
+const SIGNED: u32 = 32768;
+/// The same for an unsigned field.
+const UNSIGNED: u32 = 0;
+
+/// [`Packed::scan`] of items whose fields are `fields(item)` (`bias`: [`SIGNED`] or
+/// [`UNSIGNED`] per field; an unsigned field as `i32` has the same MessagePack length as
+/// [`sint_len`] gives, its top values wrapping to lengths of 5). Each field has lanes of
+/// its own, summed at the end: the loop is then the same operations on N lanes, which
+/// the compiler turns into vector instructions (a per-item sum of `sint_len` was 37 of
+/// a packed segment's 78 client instructions).
+#[inline(always)]
+fn scan_fields<T, const N: usize>(
+    items: &[T],
+    fields: impl Fn(&T) -> [i32; N],
+    bias: [u32; N],
+) -> (usize, bool) {
+    let mut len = [0u32; N];
+    let mut over = [0u32; N];
+    // A u32 lane holds the lengths of 2^32 / 5 items, more than any frame does.
+    for chunk in items.chunks(1 << 28) {
+        let mut l = [0u32; N];
+        for item in chunk {
+            let v = fields(item);
+            for j in 0..N {
+                // `sint_len`'s unsigned compares as signed ones (the top bit flipped
+                // within the added constant): SSE2 compares signed words only.
+                let v = v[j];
+                l[j] += (v.wrapping_add(i32::MIN + 32) > i32::MIN + 159) as u32
+                    + (v.wrapping_add(i32::MIN + 128) > i32::MIN + 383) as u32
+                    + 2 * (v.wrapping_add(i32::MIN + 32768) > i32::MIN + 98303) as u32;
+                over[j] |= (v as u32).wrapping_add(bias[j]) >> 16;
+            }
+        }
+        for j in 0..N {
+            len[j] += l[j];
+        }
+    }
+    let fields_len: usize = len.iter().map(|&l| l as usize).sum();
+    (
+        items.len() * (1 + N) + fields_len,
+        over.iter().all(|&o| o == 0),
+    )
+}
+
+/// Bytes of `v` in MessagePack's shortest form: 1 for −32..=127, 2 for −128..=255,
+/// 3 for −32768..=65535, 5 else. Without branches (three compares of shifted values),
+/// so that the sum over a list is a straight line the compiler vectorises: a branchy
+/// `match` cost a packed segment's encoding 37 client instructions of its 78.
+#[inline(always)]
 fn sint_len(v: i32) -> usize {
-    match v {
-        -32..=127 => 1,
-        -128..=255 => 2,
-        -32768..=65535 => 3,
-        _ => 5,
-    }
+    let u = v as u32;
+    1 + (u.wrapping_add(32) > 159) as usize
+        + (u.wrapping_add(128) > 383) as usize
+        + 2 * (u.wrapping_add(32768) > 98303) as usize
 }
 
+/// Bytes of `v` in MessagePack's shortest form, without branches (see [`sint_len`]).
+#[inline(always)]
 fn uint_len(v: u32) -> usize {
-    match v {
-        0..=127 => 1,
-        128..=255 => 2,
-        256..=65535 => 3,
-        _ => 5,
-    }
+    1 + (v > 127) as usize + (v > 255) as usize + 2 * (v > 65535) as usize
 }
 
 /// The low 16 bits of each of `v`, little-endian, into `out` (`2·N` bytes).
@@ -53,10 +101,12 @@ fn le16<const N: usize>(out: &mut [u8], v: [i32; N]) {
     }
 }
 
-/// Whether every one of `v` fits an `i16`.
+/// Whether every one of `v` fits an `i16` (without branches, as [`sint_len`]).
 #[inline(always)]
-fn i16s(v: &[i32]) -> bool {
-    v.iter().all(|v| (-32768..=32767).contains(v))
+fn i16s<const N: usize>(v: [i32; N]) -> bool {
+    v.iter().fold(true, |all, &v| {
+        all & ((v as u32).wrapping_add(32768) < 65536)
+    })
 }
 
 fn read_i16(b: &[u8], i: usize) -> i32 {
@@ -77,7 +127,7 @@ impl Packed for Point {
 
     #[inline]
     fn fits(&self) -> bool {
-        i16s(&[self.x, self.y])
+        i16s([self.x, self.y])
     }
 
     #[inline]
@@ -88,6 +138,11 @@ impl Packed for Point {
     #[inline]
     fn array_len(&self) -> usize {
         1 + sint_len(self.x) + sint_len(self.y)
+    }
+
+    #[inline]
+    fn scan(items: &[Self]) -> (usize, bool) {
+        scan_fields(items, |p| [p.x, p.y], [SIGNED; 2])
     }
 }
 
@@ -101,7 +156,7 @@ impl Packed for Segment {
 
     #[inline]
     fn fits(&self) -> bool {
-        i16s(&[self.x1, self.y1, self.x2, self.y2])
+        i16s([self.x1, self.y1, self.x2, self.y2])
     }
 
     #[inline]
@@ -118,6 +173,11 @@ impl Packed for Segment {
     fn array_len(&self) -> usize {
         1 + sint_len(self.x1) + sint_len(self.y1) + sint_len(self.x2) + sint_len(self.y2)
     }
+
+    #[inline]
+    fn scan(items: &[Self]) -> (usize, bool) {
+        scan_fields(items, |s| [s.x1, s.y1, s.x2, s.y2], [SIGNED; 4])
+    }
 }
 
 impl Packed for Rect {
@@ -130,7 +190,7 @@ impl Packed for Rect {
 
     #[inline]
     fn fits(&self) -> bool {
-        i16s(&[self.x, self.y]) && (self.width | self.height) <= u16::MAX as u32
+        i16s([self.x, self.y]) & ((self.width | self.height) <= u16::MAX as u32)
     }
 
     #[inline]
@@ -146,6 +206,12 @@ impl Packed for Rect {
     #[inline]
     fn array_len(&self) -> usize {
         1 + sint_len(self.x) + sint_len(self.y) + uint_len(self.width) + uint_len(self.height)
+    }
+
+    #[inline]
+    fn scan(items: &[Self]) -> (usize, bool) {
+        let fields = |r: &Rect| [r.x, r.y, r.width as i32, r.height as i32];
+        scan_fields(items, fields, [SIGNED, SIGNED, UNSIGNED, UNSIGNED])
     }
 }
 
@@ -175,8 +241,9 @@ pub fn packs<T: Packed>(items: &[T]) -> bool {
     if crate::ids::encoding_space() == 0 {
         return false;
     }
-    let array = array_header_len(items.len()) + items.iter().map(T::array_len).sum::<usize>();
-    shorter_packed(items, array)
+    let (items_len, fit) = T::scan(items);
+    let bytes = items.len() * T::SIZE;
+    fit && bin_header_len(bytes) + bytes < array_header_len(items.len()) + items_len
 }
 
 /// Whether `items` are likely to go packed: one of three of them (the first, the middle

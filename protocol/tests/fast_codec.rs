@@ -896,3 +896,101 @@ fn a_bin_of_partial_items_is_refused_by_both_decoders() {
     assert_eq!(decode_request(&body), Ok(want.clone()));
     assert_eq!(decode_request_via_serde(&body), Ok(want));
 }
+
+/// Values at every boundary of MessagePack's integer forms and of 16 bits, and beside.
+fn edgy() -> impl Strategy<Value = i32> {
+    let edges = [
+        i32::MIN,
+        -65537,
+        -32769,
+        -32768,
+        -129,
+        -128,
+        -33,
+        -32,
+        -1,
+        0,
+        127,
+        128,
+        255,
+        256,
+        32767,
+        32768,
+        65535,
+        65536,
+        i32::MAX,
+    ];
+    prop_oneof![
+        prop::sample::select(edges.to_vec())
+            .prop_flat_map(|e| e.saturating_sub(1)..=e.saturating_add(1)),
+        -300i32..300,
+        any::<i32>(),
+    ]
+}
+
+/// Whether a list goes packed, by protocol.md §8.2's rule, from the array written by
+/// rmp itself: every field fits 16 bits and the bin is shorter.
+fn reference_packs(fields: &[Vec<i64>], signed: &[bool]) -> bool {
+    let mut array = Vec::new();
+    rmp::encode::write_array_len(&mut array, fields.len() as u32).unwrap();
+    let mut fit = true;
+    for item in fields {
+        rmp::encode::write_array_len(&mut array, item.len() as u32).unwrap();
+        for (&v, &s) in item.iter().zip(signed) {
+            match s {
+                true => rmp::encode::write_sint(&mut array, v).map(drop).unwrap(),
+                false => rmp::encode::write_uint(&mut array, v as u64)
+                    .map(drop)
+                    .unwrap(),
+            }
+            fit &= match s {
+                true => (-32768..=32767).contains(&v),
+                false => (0..=65535).contains(&v),
+            };
+        }
+    }
+    let bytes = fields.len() * 2 * signed.len();
+    let header = match bytes {
+        0..=0xff => 2,
+        0x100..=0xffff => 3,
+        _ => 5,
+    };
+    fit && header + bytes < array.len()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The encoders' packing decision (one branch-free pass) is the rule's, checked
+    /// against arrays rmp writes, at every boundary of the integer forms.
+    #[test]
+    fn packing_is_decided_by_the_arrays_rmp_writes(
+        v in prop::collection::vec((edgy(), edgy(), edgy(), edgy()), 0..40),
+        small in prop::collection::vec((-40i32..140, -40i32..140, 0u32..300, 0u32..300), 0..40),
+    ) {
+        use yonder_protocol::packed::packs;
+        use yonder_protocol::{Point, Segment};
+        let packs_in_1_10 = |f: &dyn Fn() -> bool| yonder_protocol::encode_relative_to(1, f);
+        let segs: Vec<Segment> =
+            v.iter().map(|&(x1, y1, x2, y2)| Segment { x1, y1, x2, y2 }).collect();
+        let fields: Vec<Vec<i64>> =
+            v.iter().map(|&(a, b, c, d)| vec![a as i64, b as i64, c as i64, d as i64]).collect();
+        prop_assert_eq!(packs_in_1_10(&|| packs(&segs)), reference_packs(&fields, &[true; 4]));
+        let points: Vec<Point> = v.iter().map(|&(x, y, _, _)| Point::new(x, y)).collect();
+        let fields: Vec<Vec<i64>> = v.iter().map(|&(x, y, _, _)| vec![x as i64, y as i64]).collect();
+        prop_assert_eq!(packs_in_1_10(&|| packs(&points)), reference_packs(&fields, &[true; 2]));
+        for list in [
+            v.iter().map(|&(x, y, w, h)| (x, y, w as u32, h as u32)).collect::<Vec<_>>(),
+            small.clone(),
+        ] {
+            let rects: Vec<yonder_protocol::Rect> =
+                list.iter().map(|&(x, y, w, h)| yonder_protocol::Rect::new(x, y, w, h)).collect();
+            let fields: Vec<Vec<i64>> =
+                list.iter().map(|&(x, y, w, h)| vec![x as i64, y as i64, w as i64, h as i64]).collect();
+            let signed = [true, true, false, false];
+            prop_assert_eq!(packs_in_1_10(&|| packs(&rects)), reference_packs(&fields, &signed));
+        }
+        // Not for the journal's frames, nor for a display before 1.10.
+        prop_assert!(!packs(&segs));
+    }
+}

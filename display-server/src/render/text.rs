@@ -194,8 +194,11 @@ impl GlyphCache {
     /// The glyph of `ch` at the selected size `key`, antialiased or not (`aa`). Inlined
     /// into the layout loop: it is the per-character hot path of DrawText (perf showed it
     /// as a call costing 4 % of aa10text once the loop went through `Pen`).
+    /// `AA` is a constant so that the layout loop keeps no register for it (as an
+    /// argument it cost aa10text's blending loop an instruction a pixel, 4 %).
     #[inline(always)]
-    fn glyph(&mut self, font: &Font, ch: char, key: u32, aa: bool) -> &Glyph {
+    fn glyph<const AA: bool>(&mut self, font: &Font, ch: char, key: u32) -> &Glyph {
+        let aa = AA;
         let c = ch as usize;
         if c < ASCII && self.ascii_key == key {
             let slot = if aa { c } else { ASCII + c };
@@ -272,16 +275,21 @@ impl GlyphCache {
 }
 
 /// Lays out `text` by the shared rule ([`Pen`]: clients measure with it too), calling
-/// `f(pen_x, glyph)` for each glyph, antialiased or not (`aa`: the same advances);
+/// `f(pen_x, glyph)` for each glyph, antialiased or not (`AA`: the same advances);
 /// returns the final pen position.
-fn layout(fd: &FontData, key: u32, aa: bool, text: &str, mut f: impl FnMut(i64, &Glyph)) -> i64 {
+fn layout<const AA: bool>(
+    fd: &FontData,
+    key: u32,
+    text: &str,
+    mut f: impl FnMut(i64, &Glyph),
+) -> i64 {
     let px = key_px(key);
     let mut cache = fd.cache.lock().unwrap_or_else(PoisonError::into_inner);
     cache.select(key);
     let mut pen = Pen::default();
     for ch in text.chars() {
         let x = pen.place(ch, |a, b| cache.kerning(fd.font, a, b, key, px));
-        let g = cache.glyph(fd.font, ch, key, aa);
+        let g = cache.glyph::<AA>(fd.font, ch, key);
         f(x, g);
         pen.advance(g.advance);
     }
@@ -301,7 +309,7 @@ pub fn text_extents(face: Face, size_px: f32, text: &str) -> TextExtents {
     // Left, right, ascent, descent.
     let mut ink: Option<(i64, i64, i64, i64)> = None;
     // Extents are those of the antialiased glyphs, whatever a GC draws with.
-    let end = layout(fd, key, true, text, |pen, g| {
+    let end = layout::<true>(fd, key, text, |pen, g| {
         if g.width == 0 || g.height == 0 {
             return;
         }
@@ -373,7 +381,7 @@ pub fn draw_text(
         );
         // The whole glyphs' box, kept as edges (cheaper than a rectangle a glyph).
         let mut whole = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
-        layout(fd, key, false, text, |pen, g| {
+        layout::<false>(fd, key, text, |pen, g| {
             let gx = x as i64 + pen + g.xmin as i64;
             let gy = y_baseline as i64 - (g.ymin as i64 + g.height as i64);
             let (gr, gb) = (gx + g.width as i64, gy + g.height as i64);
@@ -423,7 +431,7 @@ pub fn draw_text(
     if let Some(c) = opaque {
         let pixels = words(pm);
         with_blend(c, |blend| {
-            layout(fd, key, true, text, |pen, g| {
+            layout::<true>(fd, key, text, |pen, g| {
                 let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit)
                 else {
                     return;
@@ -464,7 +472,7 @@ pub fn draw_text(
         return damage;
     }
     let pixels = pm.pixels_mut();
-    layout(fd, key, aa, text, |pen, g| {
+    let mut each = |pen: i64, g: &Glyph| {
         let Some((r, gx, gy)) = glyph_area(g, x as i64 + pen, y_baseline as i64, limit) else {
             return;
         };
@@ -485,6 +493,10 @@ pub fn draw_text(
             }
         }
         damage = union_opt(damage, Some(r));
-    });
+    };
+    match aa {
+        true => layout::<true>(fd, key, text, &mut each),
+        false => layout::<false>(fd, key, text, &mut each),
+    };
     damage
 }
