@@ -24,29 +24,33 @@ pub trait PolyItem: Sized {
     const MAX_LEN: usize;
     /// Writes the item's MessagePack form.
     fn write(&self, w: &mut Writer<'_>);
-    /// Whether the list surely goes packed, decided before it is written: it is likely
-    /// to (`crate::packed::likely`), and does (`crate::packed::packs`). The default (the
-    /// items that never travel packed: arcs) is false.
+    /// The list's form, and its bytes in it at most, header included. The default (the
+    /// items that never travel packed: arcs) is the array, at its longest.
     #[inline(always)]
-    fn packs(items: &[Self]) -> bool {
-        let _ = items;
-        false
+    fn form(items: &[Self]) -> (ListForm, usize) {
+        (ListForm::Array, 5 + items.len() * Self::MAX_LEN)
     }
-    /// Writes a list of items: packed when `packed` (from [`PolyItem::packs`]); else as
-    /// the array, rewritten packed where that turns out shorter after all (a list whose
-    /// sampled items misled `likely`). The default writes the array; the packable ones
-    /// override it.
+    /// Writes a list of items in the form [`PolyItem::form`] gave. The default writes the
+    /// array; the packable ones override it.
     #[inline(always)]
-    fn write_list(items: &[Self], w: &mut Writer<'_>, packed: bool) {
-        let _ = packed;
+    fn write_list(items: &[Self], w: &mut Writer<'_>, form: ListForm) {
+        let _ = form;
         write_array(items, w);
     }
-    /// Bytes of one item in the form `packed` says, at most.
-    #[inline(always)]
-    fn max_len(packed: bool) -> usize {
-        let _ = packed;
-        Self::MAX_LEN
-    }
+}
+
+/// How a poly request's list is written.
+#[derive(Clone, Copy)]
+pub enum ListForm {
+    /// Packed (`crate::packed::form` said so).
+    Packed,
+    /// As the array (it says so, or the items never travel packed).
+    Array,
+    /// As the array, rewritten packed if that turns out shorter: the items sampled
+    /// (`crate::packed::likely`) were all shorter as arrays, as a list of small
+    /// rectangles is, whose every pass costs (a pass to decide cost rect1 a seventh of
+    /// its client instructions).
+    Unsure,
 }
 
 /// Writes `items` as a MessagePack array of their own forms.
@@ -59,33 +63,37 @@ fn write_array<T: PolyItem>(items: &[T], w: &mut Writer<'_>) {
     }
 }
 
-/// [`PolyItem`]'s methods for the items that may travel packed.
+/// [`PolyItem`]'s methods for the items that may travel packed: the form decided
+/// before anything is written where the sampled items say the list may well go packed
+/// (`crate::packed::form`, one branch-free pass), so that the room made is what that
+/// form takes; else written as the array and checked after.
 macro_rules! packable {
     () => {
         #[inline(always)]
-        fn packs(items: &[Self]) -> bool {
-            crate::packed::likely(items) && crate::packed::packs(items)
+        fn form(items: &[Self]) -> (ListForm, usize) {
+            // A short list is scanned whole: sampling would cost as much.
+            if items.len() > 8 && !crate::packed::likely(items) {
+                return (ListForm::Unsure, 5 + items.len() * Self::MAX_LEN);
+            }
+            match crate::packed::form(items) {
+                (true, len) => (ListForm::Packed, len),
+                (false, len) => (ListForm::Array, len),
+            }
         }
 
         #[inline(always)]
-        fn write_list(items: &[Self], w: &mut Writer<'_>, packed: bool) {
-            if packed {
-                put_packed(items, w);
-                return;
-            }
+        fn write_list(items: &[Self], w: &mut Writer<'_>, form: ListForm) {
             let list = w.len;
-            write_array(items, w);
-            if !crate::packed::likely(items) && crate::packed::shorter_packed(items, w.len - list) {
-                w.len = list;
-                put_packed(items, w);
-            }
-        }
-
-        #[inline(always)]
-        fn max_len(packed: bool) -> usize {
-            match packed {
-                true => <Self as Packed>::SIZE,
-                false => Self::MAX_LEN,
+            match form {
+                ListForm::Packed => put_packed(items, w),
+                ListForm::Array => write_array(items, w),
+                ListForm::Unsure => {
+                    write_array(items, w);
+                    if crate::packed::shorter_packed(items, w.len - list) {
+                        w.len = list;
+                        put_packed(items, w);
+                    }
+                }
             }
         }
     };
@@ -303,12 +311,11 @@ pub fn poly_frame<T: PolyItem>(
         u32::try_from(items.len()).is_ok(),
         "a poly request holds fewer than 2^32 items"
     );
-    // Room for the longest head and items (at most 2^32 × 31 bytes: no overflow), written
-    // in place and cut back to what was written.
-    // The form is decided first where it can be: the room (zeroed, a cost per byte) is
-    // then only what that form may take (a packed segment 8 bytes, its array up to 21).
-    let packed = T::packs(items);
-    out.resize(start + HEAD_MAX + items.len() * T::max_len(packed), 0);
+    // Room for the longest head and the list (at most 2^32 × 31 bytes: no overflow),
+    // written in place and cut back to what was written. The form is decided first: the
+    // room (zeroed, a cost per byte) is then what the list takes in it.
+    let (form, list) = T::form(items);
+    out.resize(start + HEAD_MAX + list, 0);
     let mut w = Writer::new(&mut out[start..]);
     w.put(&[0; HEADER_LEN]);
     w.put(&[0x92]);
@@ -316,7 +323,7 @@ pub fn poly_frame<T: PolyItem>(
     w.put(&[0x93]);
     w.id(drawable.0);
     w.id(gc.0);
-    T::write_list(items, &mut w, packed);
+    T::write_list(items, &mut w, form);
     let written = w.len;
     out.truncate(start + written);
     let len = (written - HEADER_LEN) as u32;

@@ -16,37 +16,47 @@ pub trait Packed: Sized {
     /// Bytes of one packed item (2 per field).
     const SIZE: usize;
     /// The item's fields as 16-bit little-endian integers into `out` (`SIZE` bytes); every
-    /// one must fit ([`Packed::fits`]: coordinates `i16`, sizes `u16`).
+    /// one must fit (coordinates `i16`, sizes `u16`: [`Packed::scan`] says whether they do).
     fn put(&self, out: &mut [u8]);
-    /// Whether every field fits its 16 bits.
-    fn fits(&self) -> bool;
     /// The item from its `SIZE` packed bytes.
     fn unpack(b: &[u8]) -> Self;
-    /// Bytes of the item as a MessagePack array of its fields (shortest forms).
-    fn array_len(&self) -> usize;
-    /// Bytes of `items` as MessagePack arrays (without the list's header), and whether
-    /// every field of every one fits: [`Packed::array_len`] and [`Packed::fits`] summed,
-    /// in one pass the compiler vectorises (`scan_fields`).
+    /// Bytes of `items` as MessagePack arrays (each field in its shortest form; without
+    /// the list's header), and whether every field of every one fits its 16 bits, in one
+    /// pass the compiler vectorises (`scan_fields`).
     fn scan(items: &[Self]) -> (usize, bool);
 }
 
-/// The bias that makes a field's range `0..65536` (fits 16 bits): a signed field's.
-const SIGNED: u32 = 32768;
-/// The same for an unsigned field.
-const UNSIGNED: u32 = 0;
+/// A field's kind, for [`scan_fields`]: a signed coordinate, or an unsigned size.
+const SIGNED: bool = true;
+const UNSIGNED: bool = false;
 
-/// [`Packed::scan`] of items whose fields are `fields(item)` (`bias`: [`SIGNED`] or
-/// [`UNSIGNED`] per field; an unsigned field as `i32` has the same MessagePack length as
-/// [`sint_len`] gives, its top values wrapping to lengths of 5). Each field has lanes of
+/// [`Packed::scan`] of items whose fields are `fields(item)` (`signed`: [`SIGNED`] or
+/// [`UNSIGNED`] per field, the unsigned ones given as their bits in an `i32`). A field's
+/// MessagePack length is 1, 2, 3 or 5 bytes, for a signed one as it lies in −32..=127,
+/// −128..=255, −32768..=65535 or beyond, for an unsigned one in 0..=127, ..=255,
+/// ..=65535 or beyond; it is counted without branches, as three range tests, each an
+/// unsigned compare of the value shifted by the range's start. Each field has lanes of
 /// its own, summed at the end: the loop is then the same operations on N lanes, which
-/// the compiler turns into vector instructions (a per-item sum of `sint_len` was 37 of
-/// a packed segment's 78 client instructions).
+/// the compiler turns into vector instructions (a per-item sum of branchy lengths was 37
+/// of a packed segment's 78 client instructions).
 #[inline(always)]
 fn scan_fields<T, const N: usize>(
     items: &[T],
     fields: impl Fn(&T) -> [i32; N],
-    bias: [u32; N],
+    signed: [bool; N],
 ) -> (usize, bool) {
+    // Per lane: the ranges' starts (negated) and lengths less one, of the 1-, 2- and
+    // 3-byte forms and of 16 bits; written as signed compares (the top bit flipped within
+    // the constants): SSE2 compares signed words only.
+    let flip = |v: u32| (v ^ 0x8000_0000) as i32;
+    let range = |s: bool, signed: (u32, u32), unsigned: (u32, u32)| match s {
+        true => (signed.0, flip(signed.1)),
+        false => (unsigned.0, flip(unsigned.1)),
+    };
+    let r1 = signed.map(|s| range(s, (32, 159), (0, 127)));
+    let r2 = signed.map(|s| range(s, (128, 383), (0, 255)));
+    let r3 = signed.map(|s| range(s, (32768, 98303), (0, 65535)));
+    let fit = signed.map(|s| if s { 32768u32 } else { 0 });
     let mut len = [0u32; N];
     let mut over = [0u32; N];
     // A u32 lane holds the lengths of 2^32 / 5 items, more than any frame does.
@@ -55,13 +65,10 @@ fn scan_fields<T, const N: usize>(
         for item in chunk {
             let v = fields(item);
             for j in 0..N {
-                // `sint_len`'s unsigned compares as signed ones (the top bit flipped
-                // within the added constant): SSE2 compares signed words only.
-                let v = v[j];
-                l[j] += (v.wrapping_add(i32::MIN + 32) > i32::MIN + 159) as u32
-                    + (v.wrapping_add(i32::MIN + 128) > i32::MIN + 383) as u32
-                    + 2 * (v.wrapping_add(i32::MIN + 32768) > i32::MIN + 98303) as u32;
-                over[j] |= (v as u32).wrapping_add(bias[j]) >> 16;
+                let u = v[j] as u32;
+                let beyond = |(start, last): (u32, i32)| flip(u.wrapping_add(start)) > last;
+                l[j] += beyond(r1[j]) as u32 + beyond(r2[j]) as u32 + 2 * beyond(r3[j]) as u32;
+                over[j] |= u.wrapping_add(fit[j]) >> 16;
             }
         }
         for j in 0..N {
@@ -75,38 +82,12 @@ fn scan_fields<T, const N: usize>(
     )
 }
 
-/// Bytes of `v` in MessagePack's shortest form: 1 for −32..=127, 2 for −128..=255,
-/// 3 for −32768..=65535, 5 else. Without branches (three compares of shifted values),
-/// so that the sum over a list is a straight line the compiler vectorises: a branchy
-/// `match` cost a packed segment's encoding 37 client instructions of its 78.
-#[inline(always)]
-fn sint_len(v: i32) -> usize {
-    let u = v as u32;
-    1 + (u.wrapping_add(32) > 159) as usize
-        + (u.wrapping_add(128) > 383) as usize
-        + 2 * (u.wrapping_add(32768) > 98303) as usize
-}
-
-/// Bytes of `v` in MessagePack's shortest form, without branches (see [`sint_len`]).
-#[inline(always)]
-fn uint_len(v: u32) -> usize {
-    1 + (v > 127) as usize + (v > 255) as usize + 2 * (v > 65535) as usize
-}
-
 /// The low 16 bits of each of `v`, little-endian, into `out` (`2·N` bytes).
 #[inline(always)]
 fn le16<const N: usize>(out: &mut [u8], v: [i32; N]) {
     for (o, v) in out.chunks_exact_mut(2).zip(v) {
         o.copy_from_slice(&(v as u16).to_le_bytes());
     }
-}
-
-/// Whether every one of `v` fits an `i16` (without branches, as [`sint_len`]).
-#[inline(always)]
-fn i16s<const N: usize>(v: [i32; N]) -> bool {
-    v.iter().fold(true, |all, &v| {
-        all & ((v as u32).wrapping_add(32768) < 65536)
-    })
 }
 
 fn read_i16(b: &[u8], i: usize) -> i32 {
@@ -126,18 +107,8 @@ impl Packed for Point {
     }
 
     #[inline]
-    fn fits(&self) -> bool {
-        i16s([self.x, self.y])
-    }
-
-    #[inline]
     fn unpack(b: &[u8]) -> Point {
         Point::new(read_i16(b, 0), read_i16(b, 1))
-    }
-
-    #[inline]
-    fn array_len(&self) -> usize {
-        1 + sint_len(self.x) + sint_len(self.y)
     }
 
     #[inline]
@@ -155,11 +126,6 @@ impl Packed for Segment {
     }
 
     #[inline]
-    fn fits(&self) -> bool {
-        i16s([self.x1, self.y1, self.x2, self.y2])
-    }
-
-    #[inline]
     fn unpack(b: &[u8]) -> Segment {
         Segment {
             x1: read_i16(b, 0),
@@ -167,11 +133,6 @@ impl Packed for Segment {
             x2: read_i16(b, 2),
             y2: read_i16(b, 3),
         }
-    }
-
-    #[inline]
-    fn array_len(&self) -> usize {
-        1 + sint_len(self.x1) + sint_len(self.y1) + sint_len(self.x2) + sint_len(self.y2)
     }
 
     #[inline]
@@ -189,11 +150,6 @@ impl Packed for Rect {
     }
 
     #[inline]
-    fn fits(&self) -> bool {
-        i16s([self.x, self.y]) & ((self.width | self.height) <= u16::MAX as u32)
-    }
-
-    #[inline]
     fn unpack(b: &[u8]) -> Rect {
         Rect::new(
             read_i16(b, 0),
@@ -201,11 +157,6 @@ impl Packed for Rect {
             read_u16(b, 2),
             read_u16(b, 3),
         )
-    }
-
-    #[inline]
-    fn array_len(&self) -> usize {
-        1 + sint_len(self.x) + sint_len(self.y) + uint_len(self.width) + uint_len(self.height)
     }
 
     #[inline]
@@ -238,21 +189,33 @@ pub fn bin_header_len(n: usize) -> usize {
 #[inline]
 pub fn packs<T: Packed>(items: &[T]) -> bool {
     // Not for the journal's frames, nor for a display before 1.10: no pass over the items.
-    if crate::ids::encoding_space() == 0 {
-        return false;
-    }
+    crate::ids::encoding_space() != 0 && form(items).0
+}
+
+/// The form `items` go in and their bytes in it, header included: `(true, bin)` when
+/// they go packed ([`packs`]), else `(false, array)`. One pass over the items
+/// ([`Packed::scan`]), so an encoder knows before it writes which form it writes and
+/// how much room that takes.
+#[inline]
+pub fn form<T: Packed>(items: &[T]) -> (bool, usize) {
     let (items_len, fit) = T::scan(items);
+    let array = array_header_len(items.len()) + items_len;
     let bytes = items.len() * T::SIZE;
-    fit && bin_header_len(bytes) + bytes < array_header_len(items.len()) + items_len
+    let bin = bin_header_len(bytes) + bytes;
+    match crate::ids::encoding_space() != 0 && fit && bin < array {
+        true => (true, bin),
+        false => (false, array),
+    }
 }
 
 /// Whether `items` are likely to go packed: one of three of them (the first, the middle
 /// and the last: a list's first items are often near the origin, where arrays are
-/// short) is shorter packed. An encoder that decides by this which form to try first
-/// (and how much room to make) writes the same bytes either way: [`packs`] decides.
+/// short) is shorter packed. An encoder may decide by this whether to pass over the
+/// items before it writes them ([`form`]) or to write the array and check after
+/// ([`shorter_packed`]); it writes the same bytes either way.
 #[inline]
 pub fn likely<T: Packed>(items: &[T]) -> bool {
-    let shorter = |i: &T| i.array_len() > T::SIZE;
+    let shorter = |i: &T| T::scan(std::slice::from_ref(i)).0 > T::SIZE;
     match items {
         [] => false,
         [one] => shorter(one),
@@ -260,14 +223,11 @@ pub fn likely<T: Packed>(items: &[T]) -> bool {
     }
 }
 
-/// Whether `items`, `array` bytes as an array, go packed (see [`packs`]).
+/// Whether `items`, written as an array of `array` bytes, go packed (see [`packs`]).
 #[inline]
 pub fn shorter_packed<T: Packed>(items: &[T], array: usize) -> bool {
-    if crate::ids::encoding_space() == 0 {
-        return false;
-    }
     let bytes = items.len() * T::SIZE;
-    bin_header_len(bytes) + bytes < array && items.iter().all(T::fits)
+    crate::ids::encoding_space() != 0 && bin_header_len(bytes) + bytes < array && T::scan(items).1
 }
 
 /// The items packed in `bin`; None unless its length is a whole number of items.

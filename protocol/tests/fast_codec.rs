@@ -928,12 +928,75 @@ fn edgy() -> impl Strategy<Value = i32> {
     ]
 }
 
-/// Whether a list goes packed, by protocol.md §8.2's rule, from the array written by
-/// rmp itself: every field fits 16 bits and the bin is shorter.
-fn reference_packs(fields: &[Vec<i64>], signed: &[bool]) -> bool {
+/// The form a list goes in, by protocol.md §8.2's rule, from the array written by rmp
+/// itself: packed when every field fits 16 bits and the bin is shorter; and the list's
+/// bytes in that form, header included.
+fn reference_form(fields: &[Vec<i64>], signed: &[bool]) -> (bool, usize) {
+    let fit = fields.iter().all(|item| {
+        item.iter().zip(signed).all(|(&v, &s)| match s {
+            true => (-32768..=32767).contains(&v),
+            false => (0..=65535).contains(&v),
+        })
+    });
+    let array = array_len(fields, signed);
+    let bytes = fields.len() * 2 * signed.len();
+    let header = match bytes {
+        0..=0xff => 2,
+        0x100..=0xffff => 3,
+        _ => 5,
+    };
+    match fit && header + bytes < array {
+        true => (true, header + bytes),
+        false => (false, array),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// The encoders' packing decision and the list's length (one branch-free pass) are
+    /// the rule's, checked against arrays rmp writes, at every boundary of the integer
+    /// forms, for a 1.10 display and for an older one (arrays only).
+    #[test]
+    fn packing_is_decided_by_the_arrays_rmp_writes(
+        v in prop::collection::vec((edgy(), edgy(), edgy(), edgy()), 0..40),
+        small in prop::collection::vec((-40i32..140, -40i32..140, 0u32..300, 0u32..300), 0..40),
+    ) {
+        use yonder_protocol::packed::{form, packs};
+        use yonder_protocol::{Point, Rect, Segment};
+        let in_1_10 = |f: &dyn Fn() -> (bool, usize)| yonder_protocol::encode_relative_to(1, f);
+        let segs: Vec<Segment> =
+            v.iter().map(|&(x1, y1, x2, y2)| Segment { x1, y1, x2, y2 }).collect();
+        let fields: Vec<Vec<i64>> =
+            v.iter().map(|&(a, b, c, d)| vec![a as i64, b as i64, c as i64, d as i64]).collect();
+        prop_assert_eq!(in_1_10(&|| form(&segs)), reference_form(&fields, &[true; 4]));
+        prop_assert_eq!(form(&segs), (false, array_len(&fields, &[true; 4])));
+        let points: Vec<Point> = v.iter().map(|&(x, y, _, _)| Point::new(x, y)).collect();
+        let fields: Vec<Vec<i64>> = v.iter().map(|&(x, y, _, _)| vec![x as i64, y as i64]).collect();
+        prop_assert_eq!(in_1_10(&|| form(&points)), reference_form(&fields, &[true; 2]));
+        prop_assert_eq!(form(&points), (false, array_len(&fields, &[true; 2])));
+        for list in [
+            v.iter().map(|&(x, y, w, h)| (x, y, w as u32, h as u32)).collect::<Vec<_>>(),
+            small.clone(),
+        ] {
+            let rects: Vec<Rect> = list.iter().map(|&(x, y, w, h)| Rect::new(x, y, w, h)).collect();
+            let fields: Vec<Vec<i64>> =
+                list.iter().map(|&(x, y, w, h)| vec![x as i64, y as i64, w as i64, h as i64]).collect();
+            let signed = [true, true, false, false];
+            let expected = reference_form(&fields, &signed);
+            prop_assert_eq!(in_1_10(&|| form(&rects)), expected);
+            prop_assert_eq!(yonder_protocol::encode_relative_to(1, || packs(&rects)), expected.0);
+            prop_assert_eq!(form(&rects), (false, array_len(&fields, &signed)));
+        }
+        // Not for the journal's frames, nor for a display before 1.10.
+        prop_assert!(!packs(&segs));
+    }
+}
+
+/// Bytes of the list as the array rmp writes.
+fn array_len(fields: &[Vec<i64>], signed: &[bool]) -> usize {
     let mut array = Vec::new();
     rmp::encode::write_array_len(&mut array, fields.len() as u32).unwrap();
-    let mut fit = true;
     for item in fields {
         rmp::encode::write_array_len(&mut array, item.len() as u32).unwrap();
         for (&v, &s) in item.iter().zip(signed) {
@@ -943,54 +1006,7 @@ fn reference_packs(fields: &[Vec<i64>], signed: &[bool]) -> bool {
                     .map(drop)
                     .unwrap(),
             }
-            fit &= match s {
-                true => (-32768..=32767).contains(&v),
-                false => (0..=65535).contains(&v),
-            };
         }
     }
-    let bytes = fields.len() * 2 * signed.len();
-    let header = match bytes {
-        0..=0xff => 2,
-        0x100..=0xffff => 3,
-        _ => 5,
-    };
-    fit && header + bytes < array.len()
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1024))]
-
-    /// The encoders' packing decision (one branch-free pass) is the rule's, checked
-    /// against arrays rmp writes, at every boundary of the integer forms.
-    #[test]
-    fn packing_is_decided_by_the_arrays_rmp_writes(
-        v in prop::collection::vec((edgy(), edgy(), edgy(), edgy()), 0..40),
-        small in prop::collection::vec((-40i32..140, -40i32..140, 0u32..300, 0u32..300), 0..40),
-    ) {
-        use yonder_protocol::packed::packs;
-        use yonder_protocol::{Point, Segment};
-        let packs_in_1_10 = |f: &dyn Fn() -> bool| yonder_protocol::encode_relative_to(1, f);
-        let segs: Vec<Segment> =
-            v.iter().map(|&(x1, y1, x2, y2)| Segment { x1, y1, x2, y2 }).collect();
-        let fields: Vec<Vec<i64>> =
-            v.iter().map(|&(a, b, c, d)| vec![a as i64, b as i64, c as i64, d as i64]).collect();
-        prop_assert_eq!(packs_in_1_10(&|| packs(&segs)), reference_packs(&fields, &[true; 4]));
-        let points: Vec<Point> = v.iter().map(|&(x, y, _, _)| Point::new(x, y)).collect();
-        let fields: Vec<Vec<i64>> = v.iter().map(|&(x, y, _, _)| vec![x as i64, y as i64]).collect();
-        prop_assert_eq!(packs_in_1_10(&|| packs(&points)), reference_packs(&fields, &[true; 2]));
-        for list in [
-            v.iter().map(|&(x, y, w, h)| (x, y, w as u32, h as u32)).collect::<Vec<_>>(),
-            small.clone(),
-        ] {
-            let rects: Vec<yonder_protocol::Rect> =
-                list.iter().map(|&(x, y, w, h)| yonder_protocol::Rect::new(x, y, w, h)).collect();
-            let fields: Vec<Vec<i64>> =
-                list.iter().map(|&(x, y, w, h)| vec![x as i64, y as i64, w as i64, h as i64]).collect();
-            let signed = [true, true, false, false];
-            prop_assert_eq!(packs_in_1_10(&|| packs(&rects)), reference_packs(&fields, &signed));
-        }
-        // Not for the journal's frames, nor for a display before 1.10.
-        prop_assert!(!packs(&segs));
-    }
+    array.len()
 }
