@@ -65,6 +65,24 @@ impl Server {
     }
 }
 
+/// Answers the client's hello with a setup of version 1.`minor`; returns the client's
+/// id space.
+fn accept_as(peer: &mut Peer, minor: u16) -> u32 {
+    let hello = peer.hello();
+    let mut setup = setup_for(hello.id_space);
+    setup.minor = minor;
+    peer.setup(&SetupResponse::Accepted(setup));
+    hello.id_space
+}
+
+/// Takes the next request, which must be a Sync, and answers it as request `seq`.
+fn answer_sync(peer: &mut Peer, seq: u64) {
+    match peer.request() {
+        Request::Sync(_) => peer.reply(seq, Reply::Sync(SyncReply {})),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn hello_setup_and_a_typed_reply() {
     let server = Server::start(|peer| {
@@ -493,15 +511,9 @@ fn connect_errors_are_clear() {
 #[test]
 fn no_operation_sends_nothing_to_a_display_before_1_9() {
     let server = Server::start(|peer| {
-        let hello = peer.hello();
-        let mut setup = setup_for(hello.id_space);
-        setup.minor = 8;
-        peer.setup(&SetupResponse::Accepted(setup));
+        accept_as(peer, 8);
         // The first request after the NoOperations is number 1: none of them came.
-        match peer.request() {
-            Request::Sync(_) => peer.reply(1, Reply::Sync(SyncReply {})),
-            other => panic!("{other:?}"),
-        }
+        answer_sync(peer, 1);
         match peer.request() {
             Request::SetCloseDownMode(_) => {}
             other => panic!("{other:?}"),
@@ -522,17 +534,11 @@ fn own_ids_go_relative_to_a_1_10_display_and_in_full_to_an_older_one() {
     for minor in [10u16, 9] {
         let (tx, rx) = mpsc::channel();
         let server = Server::start(move |peer| {
-            let hello = peer.hello();
-            let mut setup = setup_for(hello.id_space);
-            setup.minor = minor;
-            peer.setup(&SetupResponse::Accepted(setup));
+            let space = accept_as(peer, minor);
             // The bytes as they came: two MapWindows, then a Sync.
-            tx.send((hello.id_space, peer.frame().unwrap(), peer.frame().unwrap()))
+            tx.send((space, peer.frame().unwrap(), peer.frame().unwrap()))
                 .unwrap();
-            match peer.request() {
-                Request::Sync(_) => peer.reply(3, Reply::Sync(SyncReply {})),
-                other => panic!("{other:?}"),
-            }
+            answer_sync(peer, 3);
             peer.frame();
         });
         let conn = server.connect();
@@ -564,15 +570,9 @@ fn gc_values_of_later_versions_are_left_out_for_an_older_display() {
     for minor in [yonder::protocol::PROTOCOL_MINOR, 10, 6] {
         let (tx, rx) = mpsc::channel();
         let server = Server::start(move |peer| {
-            let hello = peer.hello();
-            let mut setup = setup_for(hello.id_space);
-            setup.minor = minor;
-            peer.setup(&SetupResponse::Accepted(setup));
+            accept_as(peer, minor);
             let gc = peer.request();
-            match peer.request() {
-                Request::Sync(_) => peer.reply(2, Reply::Sync(SyncReply {})),
-                other => panic!("{other:?}"),
-            }
+            answer_sync(peer, 2);
             tx.send(gc).unwrap();
             peer.frame();
         });

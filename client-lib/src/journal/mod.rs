@@ -146,14 +146,23 @@ fn no_values(v: &GcValues) -> bool {
         & text_antialias.is_none()
 }
 
+/// Whether request `frame` may hold fields of a later version than 1.`minor` (a GC's
+/// values: `Request::may_hold_later_fields`), which a display of that version would
+/// find malformed. Reads only the opcode: `[opcode, body]` after the length, the opcode
+/// a positive fixint below 128.
+pub(crate) fn may_hold_later_fields(frame: &[u8], minor: u16) -> bool {
+    minor < yonder_protocol::PROTOCOL_MINOR
+        && frame
+            .get(5)
+            .is_some_and(|&opcode| Request::may_hold_later_fields(opcode))
+}
+
 /// The request of `frame` (one whole request frame, as the journal keeps them) as a
 /// server of version 1.`minor` takes it, when that leaves something out
 /// (`Request::for_minor`: a GC's values of later versions); None when the frame goes as
 /// it is.
 pub(crate) fn frame_for_minor(frame: &[u8], minor: u16) -> Option<Request> {
-    // `[opcode, body]`, the opcode a positive fixint below 128.
-    let opcode = *frame.get(5)?;
-    if minor >= yonder_protocol::PROTOCOL_MINOR || !Request::may_hold_later_fields(opcode) {
+    if !may_hold_later_fields(frame, minor) {
         return None;
     }
     let request = yonder_protocol::message::decode_request(frame.get(4..)?).ok()?;

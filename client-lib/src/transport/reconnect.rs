@@ -298,10 +298,7 @@ impl Inner {
 /// packed items (§8.2) written in full; and a GC's values of a later version than the
 /// display's left out (`Request::for_minor`). A frame that does not decode stays as it is.
 fn for_version(frame: Vec<u8>, minor: u16, wire: u32) -> Vec<u8> {
-    let later = minor < yonder_protocol::PROTOCOL_MINOR
-        && frame
-            .get(5)
-            .is_some_and(|&opcode| Request::may_hold_later_fields(opcode));
+    let later = crate::journal::may_hold_later_fields(&frame, minor);
     if minor >= super::RELATIVE_IDS_SINCE as u16 && !later {
         return frame;
     }

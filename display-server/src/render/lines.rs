@@ -168,30 +168,18 @@ impl Fast {
     }
 
     /// Draws segment `a`–`b` as [`thin_segment`] does when both ends lie inside the
-    /// drawable (every pixel of it then does too), into `px`, and adds its box to
-    /// `damage` (left, top, right, bottom); returns false, drawing nothing, otherwise.
-    /// The caller keeps the pixels and the damage in hand from one segment to the next:
-    /// taking them from the target for each cost a 10-pixel segment a tenth of its
-    /// instructions, and so did a short-circuit test of both ends (the box's four
-    /// compares, which the damage needs anyway, say the same).
-    #[inline(always)]
-    fn segment(
-        &self,
-        px: &mut [u32],
-        damage: &mut (i64, i64, i64, i64),
-        a: (i32, i32),
-        b: (i32, i32),
-        skip_last: bool,
-    ) -> bool {
+    /// drawable (every pixel of it then does too); returns false, drawing nothing,
+    /// otherwise.
+    #[inline]
+    fn segment(&self, t: &mut Target, a: (i32, i32), b: (i32, i32), skip_last: bool) -> bool {
         let (x1, y1, x2, y2) = (a.0 as i64, a.1 as i64, b.0 as i64, b.1 as i64);
-        let (l, r) = (x1.min(x2), x1.max(x2));
-        let (top, bottom) = (y1.min(y2), y1.max(y2));
-        if (l < self.x0) | (r >= self.x1) | (top < self.y0) | (bottom >= self.y1) {
+        let inside = |x: i64, y: i64| x >= self.x0 && x < self.x1 && y >= self.y0 && y < self.y1;
+        if !(inside(x1, y1) && inside(x2, y2)) {
             return false;
         }
-        let (adx, ady) = (r - l, bottom - top);
-        let sx = if x2 < x1 { -1 } else { 1 };
-        let sy = if y2 < y1 { -self.stride } else { self.stride };
+        let (dx, dy) = (x2 - x1, y2 - y1);
+        let (adx, ady) = (dx.abs(), dy.abs());
+        let (sx, sy) = (dx.signum(), dy.signum() * self.stride);
         let (n, m, maj_d, min_d) = if adx >= ady {
             (adx, ady, sx, sy)
         } else {
@@ -202,15 +190,11 @@ impl Fast {
         if count <= 0 {
             return true;
         }
-        *damage = (
-            damage.0.min(l),
-            damage.1.min(top),
-            damage.2.max(r + 1),
-            damage.3.max(bottom + 1),
-        );
+        t.add_damage(x1.min(x2), y1.min(y2), x1.max(x2) + 1, y1.max(y2) + 1);
         let (den, step) = (2 * n, 2 * m);
         let mut err = n;
         let mut idx = y1 * self.stride + x1;
+        let px = t.words_mut();
         for _ in 0..count {
             if let Some(p) = px.get_mut(idx as usize) {
                 *p = self.word;
@@ -224,31 +208,16 @@ impl Fast {
         }
         true
     }
-
-    /// Draws `each` segment (ends and whether the last point is left out) by
-    /// [`Fast::segment`], or by [`thin_segment`] where it reaches outside the drawable.
-    #[inline(always)]
-    fn segments(&self, t: &mut Target, each: impl Iterator<Item = ((i32, i32), (i32, i32), bool)>) {
-        let mut damage = (i64::MAX, i64::MAX, i64::MIN, i64::MIN);
-        for (a, b, skip_last) in each {
-            if !self.segment(t.words_mut(), &mut damage, a, b, skip_last) {
-                thin_segment(t, a, b, skip_last);
-            }
-        }
-        if damage.0 < damage.2 {
-            t.add_damage(damage.0, damage.1, damage.2, damage.3);
-        }
-    }
 }
 
 /// Draws thin segments, each with both end points.
 pub(crate) fn thin_segments(t: &mut Target, segs: &[(i32, i32, i32, i32)]) {
-    let each = segs
-        .iter()
-        .map(|&(x1, y1, x2, y2)| ((x1, y1), (x2, y2), false));
-    match Fast::of(t) {
-        Some(fast) => fast.segments(t, each),
-        None => each.for_each(|(a, b, skip_last)| thin_segment(t, a, b, skip_last)),
+    let fast = Fast::of(t);
+    for &(x1, y1, x2, y2) in segs {
+        let (a, b) = ((x1, y1), (x2, y2));
+        if !fast.is_some_and(|f| f.segment(t, a, b, false)) {
+            thin_segment(t, a, b, false);
+        }
     }
 }
 
@@ -257,12 +226,11 @@ pub(crate) fn thin_segments(t: &mut Target, segs: &[(i32, i32, i32, i32)]) {
 pub(crate) fn thin_poly_line(t: &mut Target, pts: &[(i32, i32)]) {
     let closed = pts.len() > 2 && pts.first() == pts.last();
     let n = pts.len();
-    let each = pts
-        .windows(2)
-        .enumerate()
-        .map(|(i, w)| (w[0], w[1], i + 2 != n || closed));
-    match Fast::of(t) {
-        Some(fast) => fast.segments(t, each),
-        None => each.for_each(|(a, b, skip_last)| thin_segment(t, a, b, skip_last)),
+    let fast = Fast::of(t);
+    for (i, w) in pts.windows(2).enumerate() {
+        let skip_last = i + 2 != n || closed;
+        if !fast.is_some_and(|f| f.segment(t, w[0], w[1], skip_last)) {
+            thin_segment(t, w[0], w[1], skip_last);
+        }
     }
 }

@@ -76,22 +76,21 @@ impl State {
     /// the value.
     pub fn check_gc_values(&self, c: ClientId, v: &GcValues) -> Result<(), ProtocolError> {
         let minor = self.minor_of(c);
-        let later = |field: &str, since: u16, value: u64, fields: u8| {
+        let later = |field: &str, since: u16, value: u64| {
             Err(fail(
                 ErrorCode::Value,
                 value,
                 format!(
                     "the {field} field of GcValues is of version 1.{since}; this connection \
-                     speaks 1.{minor}, whose GcValues has {fields} fields"
+                     speaks 1.{minor}, whose GcValues has {} fields",
+                    GcValues::fields_of(minor)
                 ),
             ))
         };
+        let (face_since, aa_since) = (GcValues::FONT_FACE_SINCE, GcValues::TEXT_ANTIALIAS_SINCE);
         match (v.font_face, v.text_antialias) {
-            (Some(face), _) if minor < 7 => later("font_face", 7, u64::from(face), 10),
-            (_, Some(aa)) if minor < 11 => {
-                let fields = if minor < 7 { 10 } else { 11 };
-                later("text_antialias", 11, u64::from(aa), fields)
-            }
+            (Some(face), _) if minor < face_since => later("font_face", face_since, face.into()),
+            (_, Some(aa)) if minor < aa_since => later("text_antialias", aa_since, aa.into()),
             _ => Ok(()),
         }
     }

@@ -132,6 +132,18 @@ pub struct GcValues {
 }
 
 impl GcValues {
+    /// The minor version `font_face` came in (1.7).
+    pub const FONT_FACE_SINCE: u16 = 7;
+    /// The minor version `text_antialias` came in (1.11).
+    pub const TEXT_ANTIALIAS_SINCE: u16 = 11;
+
+    /// Elements of the encoding a display of version 1.`minor` takes at most: the ten of
+    /// 1.6, and one for each later field of its version or before.
+    pub fn fields_of(minor: u16) -> usize {
+        10 + usize::from(minor >= Self::FONT_FACE_SINCE)
+            + usize::from(minor >= Self::TEXT_ANTIALIAS_SINCE)
+    }
+
     /// Elements of the encoding: the ten of 1.6, and the later fields up to the last one
     /// present.
     pub fn encoded_len(&self) -> usize {
@@ -146,8 +158,8 @@ impl GcValues {
     /// older server, which draws with their defaults anyway); None if there are none to
     /// leave out.
     pub fn for_minor(&self, minor: u16) -> Option<GcValues> {
-        let face = self.font_face.is_some() && minor < 7;
-        let aa = self.text_antialias.is_some() && minor < 11;
+        let face = self.font_face.is_some() && minor < Self::FONT_FACE_SINCE;
+        let aa = self.text_antialias.is_some() && minor < Self::TEXT_ANTIALIAS_SINCE;
         (face || aa).then(|| GcValues {
             font_face: if face { None } else { self.font_face },
             text_antialias: if aa { None } else { self.text_antialias },
