@@ -260,9 +260,20 @@ fn polygon_fill_matches_its_reference() {
         seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
         (seed >> 8) as i32 % m
     };
-    for i in 0..600 {
+    // Far vertices too (up to polyfill's largest coordinates): long, steep and shallow
+    // edges whose crossings are stepped over many rows outside the drawable.
+    let far = [-(1 << 24), -(1 << 20), -70_001, 70_003, 1 << 20, 1 << 24];
+    for i in 0..800 {
         let n = 3 + next(6) as usize;
         let mut pts: Vec<(i32, i32)> = (0..n).map(|_| (next(60) - 10, next(50) - 10)).collect();
+        if i >= 600 {
+            let k = next(n as i32) as usize;
+            pts[k] = match next(3) {
+                0 => (far[next(6) as usize], next(50) - 10),
+                1 => (next(60) - 10, far[next(6) as usize]),
+                _ => (far[next(6) as usize], far[next(6) as usize]),
+            };
+        }
         if i % 7 == 0 {
             pts[1].1 = pts[0].1; // horizontal edge
         }
