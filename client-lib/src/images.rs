@@ -262,6 +262,9 @@ impl Images {
         }
         let mut data = std::mem::take(&mut lock(&self.state).buffer);
         data.clear();
+        // Exactly the image's length (a resize alone may double the capacity, past
+        // what is kept).
+        data.reserve_exact(len.unwrap_or(0));
         data.resize(len.unwrap_or(0), 0);
         if let Some(fill) = fill {
             fill(&mut data);

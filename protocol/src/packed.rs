@@ -57,9 +57,9 @@ fn scan_fields<T, const N: usize>(
     let r2 = signed.map(|s| range(s, (128, 383), (0, 255)));
     let r3 = signed.map(|s| range(s, (32768, 98303), (0, 65535)));
     let fit = signed.map(|s| if s { 32768u32 } else { 0 });
-    let mut len = [0u32; N];
+    let mut len = [0usize; N];
     let mut over = [0u32; N];
-    // A u32 lane holds the lengths of 2^32 / 5 items, more than any frame does.
+    // A chunk's u32 lanes hold at most 4 · 2^28 extra bytes; the totals are usize.
     for chunk in items.chunks(1 << 28) {
         let mut l = [0u32; N];
         for item in chunk {
@@ -72,10 +72,10 @@ fn scan_fields<T, const N: usize>(
             }
         }
         for j in 0..N {
-            len[j] += l[j];
+            len[j] += l[j] as usize;
         }
     }
-    let fields_len: usize = len.iter().map(|&l| l as usize).sum();
+    let fields_len: usize = len.iter().sum();
     (
         items.len() * (1 + N) + fields_len,
         over.iter().all(|&o| o == 0),

@@ -454,6 +454,52 @@ fn slice_encoder_matches_the_request_encoder() {
     assert_eq!(fast, serde);
 }
 
+/// A list whose sampled items (first, middle, last) are short as arrays but which is
+/// shorter packed as a whole is written as the array, then rewritten packed: the same
+/// bytes as serde's, and a bin. Also with more than one bin header's worth of items.
+#[test]
+fn a_list_that_misleads_the_sample_still_goes_packed() {
+    for n in [9usize, 41] {
+        let segs: Vec<Segment> = (0..n)
+            .map(
+                |i| match i % 4 == 0 && (i == 0 || i == n / 2 || i == n - 1) {
+                    true => Segment {
+                        x1: 0,
+                        y1: 0,
+                        x2: 1,
+                        y2: 1,
+                    },
+                    false => Segment {
+                        x1: 1000,
+                        y1: 1000,
+                        x2: 1000,
+                        y2: 1000,
+                    },
+                },
+            )
+            .collect();
+        let (d, g) = (Drawable(0x1234_5678_9abc), GcId(7));
+        let (mut fast, mut serde) = (Vec::new(), Vec::new());
+        yonder_protocol::encode_relative_to(1, || {
+            poly_frame(PolySegment::OPCODE, d, g, &segs, &mut fast);
+            let req = Request::PolySegment(PolySegment {
+                drawable: d,
+                gc: g,
+                segments: segs.clone(),
+            });
+            encode_frame(&req, &mut serde);
+        });
+        assert_eq!(fast, serde, "{n} segments");
+        // The list is the frame's end: a bin of 8 bytes a segment after its header.
+        let header = match u8::try_from(8 * n) {
+            Ok(len) => vec![0xc4, len],
+            Err(_) => [vec![0xc5], (8 * n as u16).to_be_bytes().to_vec()].concat(),
+        };
+        let bin = &fast[fast.len() - 8 * n - header.len()..];
+        assert_eq!(bin[..header.len()], header[..], "{n} segments go packed");
+    }
+}
+
 #[test]
 fn opcode_constants_match_the_enum() {
     let (drawable, gc) = (Drawable(1), GcId(2));

@@ -261,12 +261,13 @@ fn polygon_fill_matches_its_reference() {
         (seed >> 8) as i32 % m
     };
     // Far vertices too (up to polyfill's largest coordinates): long, steep and shallow
-    // edges whose crossings are stepped over many rows outside the drawable.
+    // edges whose crossings start far from their first vertex and take large steps
+    // and remainders from row to row; some with two far vertices (an edge 2^25 wide).
     let far = [-(1 << 24), -(1 << 20), -70_001, 70_003, 1 << 20, 1 << 24];
     for i in 0..800 {
         let n = 3 + next(6) as usize;
         let mut pts: Vec<(i32, i32)> = (0..n).map(|_| (next(60) - 10, next(50) - 10)).collect();
-        if i >= 600 {
+        for _ in 0..(i >= 600) as usize + (i >= 700) as usize {
             let k = next(n as i32) as usize;
             pts[k] = match next(3) {
                 0 => (far[next(6) as usize], next(50) - 10),

@@ -449,7 +449,7 @@ impl Prepared {
                 self.arcs.len() as u64
             }
             Kind::Triangle { .. } => {
-                let k = self.rep % (self.points.len() / 3);
+                let k = self.rep % (self.points.len() / 3).max(1);
                 conn.fill_poly(self.win, gc, &self.points[3 * k..3 * k + 3]);
                 1
             }
