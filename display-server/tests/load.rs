@@ -207,3 +207,63 @@ fn two_hundred_clients_and_a_hostile_one() {
         tree.children
     );
 }
+
+/// The Unix socket's connections are served by the state thread itself, between commands
+/// (`net::server`), while TCP connections hand their requests over from the runtime's
+/// workers. A TCP client that keeps the command queue full of heavy drawing must not
+/// starve them: a Unix client's round trips all come back while the flood goes on.
+#[test]
+fn a_tcp_flood_does_not_starve_the_unix_socket() {
+    const ROUND_TRIPS: usize = 50;
+    let s = TestServer::start_with(|c| {
+        c.listen_tcp = true;
+        c.tcp_addr = [127, 0, 0, 1].into();
+    });
+    let flooder = Connection::connect_with(yonder::ConnectOptions {
+        display: Some(format!("127.0.0.1:{}", s.handle.number)),
+        ..s.options()
+    })
+    .expect("connect over tcp");
+    let w = window(&flooder, Rect::new(0, 0, 16, 16), 0, EventMask::EMPTY);
+    let p = flooder.new_pixmap_id();
+    flooder.create_pixmap(p, w, 256, 256).check().unwrap();
+    let g = gc(&flooder, w, 0x336699);
+    let stop = &AtomicBool::new(false);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let fills = std::thread::scope(|scope| {
+        let flood = scope.spawn(move || {
+            // Never synced: the queue stays full for as long as the test runs. Dropping
+            // the connection at the end gives up what is still buffered (within 1 s).
+            let mut fills = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                flooder.poly_fill_rectangle(p, g, &[Rect::new(0, 0, 256, 256)]);
+                fills += 1;
+            }
+            fills
+        });
+        // Let the flood fill the queue first.
+        std::thread::sleep(Duration::from_millis(200));
+        scope.spawn(|| {
+            let c = s.connect();
+            let t = Instant::now();
+            for _ in 0..ROUND_TRIPS {
+                c.sync().expect("a round trip over the Unix socket");
+            }
+            println!(
+                "{ROUND_TRIPS} round trips beside the flood: {:?}",
+                t.elapsed()
+            );
+            let _ = done_tx.send(());
+        });
+        // Served, each takes about 30 ms here; starved (the Unix socket read only when
+        // the queue runs dry), they took over a second each, which this bound catches.
+        let served = done_rx.recv_timeout(Duration::from_secs(30));
+        stop.store(true, Ordering::Relaxed);
+        assert!(
+            served.is_ok(),
+            "the Unix client's round trips did not come back beside the TCP flood"
+        );
+        flood.join().expect("the flooding thread")
+    });
+    assert!(fills > 1000, "the flood sent only {fills} fills");
+}

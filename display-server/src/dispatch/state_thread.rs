@@ -14,7 +14,8 @@ use crate::input;
 use crate::restore;
 use crate::state::State;
 use crate::wm::close;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use tokio::sync::mpsc;
 use yonder_protocol::ClientId;
 
@@ -24,6 +25,11 @@ const COMMANDS_PER_FRAME: usize = 256;
 /// queued during a burst wait for its end, so one client's costly requests (say large
 /// GetImages) must not make a burst long for everyone else.
 const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Longest stretch of a burst without a turn for the local connections (see
+/// [`LocalIo`]): a Unix client's request waits at most about this long to join a busy
+/// burst.
+const LOCAL_TURN: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Applies one command; returns true when the server must stop. A batch of requests is
 /// applied whole, slice after slice (the run loop sets the rest of a long one aside
@@ -322,18 +328,39 @@ pub fn disconnect_all(s: &mut State) {
     }
 }
 
+/// How long a stopping server waits for its connections' writers to hand over the last
+/// output (a client that does not read is not waited for longer).
+pub const WRITERS_DRAIN: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The connections served on the state thread itself (see `net::server` for why): a
+/// current-thread tokio runtime whose tasks (the Unix socket's accept loop, and each of
+/// its connections' reader and writer) run only while this thread waits for a command,
+/// and the count of the server's writer tasks still running.
+///
+/// Why a runtime of the state thread's own: a request that arrives while the thread
+/// waits is read, decoded and applied by the thread the kernel wakes, with no hand-off
+/// to another (one thread wake-up and one context switch fewer a round trip, as in X's
+/// single loop). The tasks cannot run while the thread applies commands; their clients'
+/// bytes wait in the socket meanwhile, which is the throttle the command queue was.
+pub struct LocalIo {
+    /// The runtime; only the state thread drives it.
+    pub runtime: tokio::runtime::Runtime,
+    /// The writer tasks still running (shared with `net::server`'s stop).
+    pub writers: Arc<AtomicUsize>,
+}
+
 /// The state thread's loop (see `net::server` for why it is a thread of its own): apply
 /// commands in arrival order until told to stop (a `Shutdown` command, or `stopping`);
 /// after each burst, hand every client its output and present the damage. A client's
 /// heavy drawing is applied in slices between the others' commands (see
-/// `dispatch::backlog`).
-pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping) {
+/// `dispatch::backlog`). While it waits, it serves the connections of `io`.
+pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping, io: LocalIo) {
     // A failure outside a client's batch (disconnecting a client, host input, composing)
     // has no client to blame and may leave anything half-done: the server ends (status
     // 70, like a failed invariant check) rather than live on without its state thread,
     // accepting connections it never serves.
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_loop(state, rx, stopping)
+        run_loop(state, rx, stopping, &io.runtime)
     }));
     if let Err(payload) = ran {
         tracing::error!(
@@ -342,22 +369,39 @@ pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping) {
         );
         std::process::exit(70);
     }
+    // Every client was told the server ends and let go: the local writers hand that
+    // over before the runtime, and with it every connection, is dropped.
+    io.runtime.block_on(async {
+        let until = tokio::time::Instant::now() + WRITERS_DRAIN;
+        while io.writers.load(Ordering::Acquire) > 0 && tokio::time::Instant::now() < until {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    });
 }
 
-fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stopping) {
+fn run_loop(
+    mut state: State,
+    mut rx: mpsc::Receiver<Command>,
+    stopping: &Stopping,
+    local: &tokio::runtime::Runtime,
+) {
     // This thread draws: large drawings split among it and the rasterizer's others.
     let threads = state.workers.start();
     tracing::debug!(threads, "rasterizer threads");
     // Set-aside work: a local of the loop, owned by this thread alone.
     let mut backlog = Backlog::default();
     loop {
-        // Wait for a command only when there is no set-aside work to go on with.
+        // Wait for a command only when there is no set-aside work to go on with; the
+        // local connections run meanwhile, and get a turn in any case.
         let first = match backlog.is_empty() {
-            true => match rx.blocking_recv() {
+            true => match local.block_on(next_command(&mut rx)) {
                 Some(cmd) => Some(cmd),
                 None => break,
             },
-            false => None,
+            false => {
+                local.block_on(local_turn());
+                None
+            }
         };
         let burst = std::time::Instant::now();
         let mut stop = stopping.now.load(Ordering::Acquire);
@@ -366,7 +410,14 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stoppi
             stop |= step(&mut state, &mut backlog, cmd);
             n = 1;
         }
+        let mut turn = burst;
         while !stop && n < COMMANDS_PER_FRAME && burst.elapsed() < BURST_TIME {
+            if turn.elapsed() >= LOCAL_TURN {
+                // A long burst of other senders' commands: the local connections read
+                // what came meanwhile, so that theirs join this burst.
+                local.block_on(local_turn());
+                turn = std::time::Instant::now();
+            }
             match rx.try_recv() {
                 Ok(cmd) => {
                     stop =
@@ -401,6 +452,25 @@ fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: &Stoppi
     // Written while the clients' windows still exist: they are what comes back.
     state.final_checkpoint();
     disconnect_all(&mut state);
+}
+
+/// The next command, running the local connections' tasks until one comes. When
+/// commands already wait, those tasks still get their turn first (a yield), so that the
+/// other senders (TCP connections, input, alarms) cannot starve them.
+async fn next_command(rx: &mut mpsc::Receiver<Command>) -> Option<Command> {
+    if !rx.is_empty() {
+        local_turn().await;
+    }
+    rx.recv().await
+}
+
+/// Lets the local connections whose sockets are ready run once, without waiting. Two
+/// yields: the current-thread runtime polls its reactor (without blocking) when the
+/// awaiting future yields, which only schedules the tasks whose sockets are ready; the
+/// second yield lets them run before the future is polled again.
+async fn local_turn() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
 }
 
 /// How the server is told to stop from outside the state thread, between any two

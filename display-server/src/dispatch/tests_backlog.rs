@@ -241,7 +241,11 @@ fn the_run_loop_serves_another_client_between_a_heavy_batchs_slices() {
         .ok()
         .unwrap();
     drop(tx);
-    run_loop(s, rx, &Stopping::default());
+    let local = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    run_loop(s, rx, &Stopping::default(), &local);
     let seen = interned(&mut out_a);
     assert_eq!(seen.len(), 1);
     assert_ne!(seen[0], Atom::NONE, "B's request came before A's last");

@@ -1,12 +1,20 @@
 //! Starting and stopping a server: claim the display, write the cookie, start the state
-//! thread (its loop is [`crate::dispatch::run`]) and the tokio runtime that accepts
-//! connections.
+//! thread (its loop is [`crate::dispatch::run`]) and the tokio runtimes that accept and
+//! serve connections.
 //!
 //! Threads and why:
 //! - the **state thread** owns [`State`] and applies every request in order. Drawing is
 //!   CPU-bound, so it runs on its own OS thread instead of blocking async workers;
-//! - the **tokio runtime** runs one reader task and one writer task per client. A slow or
-//!   stuck client only ever blocks its own tasks;
+//! - the **Unix socket's connections are served on the state thread** (its own
+//!   current-thread runtime, [`LocalIo`]): their reader and writer tasks run while the
+//!   thread waits for a command, so a request that arrives at an idle server is read,
+//!   applied and answered by the one thread the kernel wakes. A hand-off to another
+//!   thread cost every round trip a wake-up and a context switch (a Sync took 23 %
+//!   longer that way, with everything on one core). A slow or stuck client still only
+//!   blocks its own tasks: every read and write is nonblocking;
+//! - the **tokio runtime** (two workers) serves TCP, TLS and the web viewers, whose TLS
+//!   and WebSocket work should not take the state thread's time, and the signals and
+//!   alarms;
 //! - they talk through one bounded command channel (readers wait when the state thread is
 //!   behind, which throttles a flooding client at its socket) and per-client unbounded
 //!   output channels (the state thread never waits on a socket).
@@ -20,13 +28,12 @@ use crate::config::ServerConfig;
 use crate::dispatch;
 use crate::display;
 use crate::state::{Screen, State};
+use dispatch::state_thread::{LocalIo, WRITERS_DRAIN};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
-/// How long a stopping server waits for its writers to hand over the last output.
-const WRITERS_DRAIN: std::time::Duration = std::time::Duration::from_millis(500);
 /// How many commands may wait for the state thread before readers pause.
 const COMMAND_QUEUE: usize = 1024;
 
@@ -285,11 +292,28 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         crate::restore::open(&mut state, &listeners.unix_path, config.forget_state)?;
     let stopping = Arc::new(dispatch::Stopping::default());
     let writers = Arc::new(AtomicUsize::new(0));
+    // The Unix socket is served on the state thread (see the module doc): its listener
+    // and connections belong to that thread's runtime.
+    let local = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let local_handle = local.handle().clone();
+    let unix = {
+        let _guard = local.enter();
+        tokio::net::UnixListener::from_std(listeners.unix)?
+    };
     let state_thread = std::thread::Builder::new()
         .name("yonder-state".into())
         .spawn({
             let stopping = stopping.clone();
-            move || dispatch::run(state, cmd_rx, &stopping)
+            let writers = writers.clone();
+            move || {
+                let io = LocalIo {
+                    runtime: local,
+                    writers,
+                };
+                dispatch::run(state, cmd_rx, &stopping, io)
+            }
         })?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -322,9 +346,9 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         signals = Some(listen_for_signals());
         runtime.spawn(crate::wm::alarm(alarm, cmd_tx.clone()));
         runtime.spawn(crate::wm::alarm(checkpoint_alarm, cmd_tx.clone()));
-        let unix = tokio::net::UnixListener::from_std(listeners.unix)?;
         let sh = shared.clone();
-        accepting.push(runtime.spawn(async move {
+        // Each connection's tasks are spawned on the runtime of the loop that accepts it.
+        accepting.push(local_handle.spawn(async move {
             loop {
                 match unix.accept().await {
                     Ok((s, _)) => {
