@@ -208,22 +208,28 @@ fn two_hundred_clients_and_a_hostile_one() {
     );
 }
 
-/// The Unix socket's connections are served by the state thread itself, between commands
-/// (`net::server`), while TCP connections hand their requests over from the runtime's
-/// workers. A TCP client that keeps the command queue full of heavy drawing must not
-/// starve them: a Unix client's round trips all come back while the flood goes on.
+/// The Unix socket's and plain TCP's connections are served by the state thread itself,
+/// between commands (`net::server`), while TLS connections hand their requests over from
+/// the runtime's workers. A TLS client that keeps the command queue full of heavy
+/// drawing must not starve them: a Unix client's round trips all come back while the
+/// flood goes on.
 #[test]
-fn a_tcp_flood_does_not_starve_the_unix_socket() {
+fn a_tls_flood_does_not_starve_the_unix_socket() {
     const ROUND_TRIPS: usize = 50;
     let s = TestServer::start_with(|c| {
-        c.listen_tcp = true;
+        c.listen_tls = true;
         c.tcp_addr = [127, 0, 0, 1].into();
     });
+    let fingerprint = s
+        .handle
+        .tls_fingerprint
+        .expect("a TLS server's fingerprint");
     let flooder = Connection::connect_with(yonder::ConnectOptions {
-        display: Some(format!("127.0.0.1:{}", s.handle.number)),
+        display: Some(format!("tls:127.0.0.1:{}", s.handle.number)),
+        fingerprint: Some(yonder::Fingerprint(fingerprint)),
         ..s.options()
     })
-    .expect("connect over tcp");
+    .expect("connect over tls");
     let w = window(&flooder, Rect::new(0, 0, 16, 16), 0, EventMask::EMPTY);
     let p = flooder.new_pixmap_id();
     flooder.create_pixmap(p, w, 256, 256).check().unwrap();
@@ -261,7 +267,7 @@ fn a_tcp_flood_does_not_starve_the_unix_socket() {
         stop.store(true, Ordering::Relaxed);
         assert!(
             served.is_ok(),
-            "the Unix client's round trips did not come back beside the TCP flood"
+            "the Unix client's round trips did not come back beside the TLS flood"
         );
         flood.join().expect("the flooding thread")
     });

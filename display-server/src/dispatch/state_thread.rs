@@ -333,8 +333,9 @@ pub fn disconnect_all(s: &mut State) {
 pub const WRITERS_DRAIN: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// The connections served on the state thread itself (see `net::server` for why): a
-/// current-thread tokio runtime whose tasks (the Unix socket's accept loop, and each of
-/// its connections' reader and writer) run only while this thread waits for a command,
+/// current-thread tokio runtime whose tasks (the accept loops of the Unix socket and plain
+/// TCP, and each of their connections' reader and writer) run only while this thread
+/// waits for a command or gives them a turn,
 /// and the count of the server's writer tasks still running.
 ///
 /// Why a runtime of the state thread's own: a request that arrives while the thread
@@ -455,8 +456,8 @@ fn run_loop(
 }
 
 /// The next command, running the local connections' tasks until one comes. When
-/// commands already wait, those tasks still get their turn first (a yield), so that the
-/// other senders (TCP connections, input, alarms) cannot starve them.
+/// commands already wait, those tasks still get their turn first, so that the other
+/// senders (TLS connections, web viewers, input, alarms) cannot starve them.
 async fn next_command(rx: &mut mpsc::Receiver<Command>) -> Option<Command> {
     if !rx.is_empty() {
         local_turn().await;

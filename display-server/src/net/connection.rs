@@ -8,9 +8,10 @@
 //! On a Unix socket the reader also receives file descriptors ([`ReadHalf`]) and pairs
 //! each decoded ShmAttach with the oldest one (protocol 1.3, shared-memory images).
 //!
-//! The same code serves on either runtime (see `net::server`): a Unix connection's tasks
-//! run on the state thread while it waits, a TCP one's on the runtime's workers. Nothing
-//! here may block its thread: on the state thread that would stop the server.
+//! The same code serves on either runtime (see `net::server`): a Unix or plain TCP
+//! connection's tasks run on the state thread while it waits, a TLS one's on the
+//! runtime's workers. Nothing here may block its thread: on the state thread that would
+//! stop the server.
 
 use super::catch::CatchPanic;
 use super::read_half::{InBuf, ReadHalf};
