@@ -233,13 +233,13 @@ impl Images {
             images.stats.raw_bytes += data.len() as u64;
             images.stats.sent_bytes += data.len() as u64;
         }
+        // As `cookie::void_request` sends it, keeping the request: its buffer serves again.
         let request = Request::PutImage(plain(put, data));
         let seq = t.send_tracked(&request, Some(PutImage::HAS_REPLY));
-        let data = match request {
-            Request::PutImage(p) => Some(p.data),
-            _ => None,
+        let Request::PutImage(sent) = request else {
+            unreachable!("built as a PutImage just above")
         };
-        (VoidCookie::new(t, seq), data)
+        (VoidCookie::new(t, seq), Some(sent.data))
     }
 
     /// Puts a raw image that `fill` draws (see `DrawExt::put_image_with`): straight into

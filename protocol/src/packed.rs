@@ -200,12 +200,27 @@ pub fn packs<T: Packed>(items: &[T]) -> bool {
 pub fn form<T: Packed>(items: &[T]) -> (bool, usize) {
     let (items_len, fit) = T::scan(items);
     let array = array_header_len(items.len()) + items_len;
-    let bytes = items.len() * T::SIZE;
-    let bin = bin_header_len(bytes) + bytes;
-    match crate::ids::encoding_space() != 0 && fit && bin < array {
+    let bin = bin_len::<T>(items.len());
+    match goes_packed(bin, array, || fit) {
         true => (true, bin),
         false => (false, array),
     }
+}
+
+/// Bytes of `n` items packed in a `bin`, header included.
+#[inline]
+fn bin_len<T: Packed>(n: usize) -> usize {
+    let bytes = n * T::SIZE;
+    bin_header_len(bytes) + bytes
+}
+
+/// The packing rule (protocol.md §8.2) for a list that takes `bin` bytes packed and
+/// `array` bytes as an array: packed only while encoding for a 1.10 display, when the
+/// `bin` is shorter and every field fits 16 bits (`fits`, asked last: it may be a pass
+/// over the items).
+#[inline]
+fn goes_packed(bin: usize, array: usize, fits: impl FnOnce() -> bool) -> bool {
+    crate::ids::encoding_space() != 0 && bin < array && fits()
 }
 
 /// Whether `items` are likely to go packed: one of three of them (the first, the middle
@@ -226,8 +241,7 @@ pub fn likely<T: Packed>(items: &[T]) -> bool {
 /// Whether `items`, written as an array of `array` bytes, go packed (see [`packs`]).
 #[inline]
 pub fn shorter_packed<T: Packed>(items: &[T], array: usize) -> bool {
-    let bytes = items.len() * T::SIZE;
-    crate::ids::encoding_space() != 0 && bin_header_len(bytes) + bytes < array && T::scan(items).1
+    goes_packed(bin_len::<T>(items.len()), array, || T::scan(items).1)
 }
 
 /// The items packed in `bin`; None unless its length is a whole number of items.

@@ -198,17 +198,16 @@ impl GlyphCache {
     /// argument it cost aa10text's blending loop an instruction a pixel, 4 %).
     #[inline(always)]
     fn glyph<const AA: bool>(&mut self, font: &Font, ch: char, key: u32) -> &Glyph {
-        let aa = AA;
         let c = ch as usize;
         if c < ASCII && self.ascii_key == key {
-            let slot = if aa { c } else { ASCII + c };
+            let slot = if AA { c } else { ASCII + c };
             if self.ascii[slot].is_none() {
-                self.ascii[slot] = Some(self.get(font, (ch, key, aa)));
+                self.ascii[slot] = Some(self.get(font, (ch, key, AA)));
             }
             return self.ascii[slot].as_deref().expect("just filled");
         }
-        self.get(font, (ch, key, aa));
-        &self.map[&(ch, key, aa)]
+        self.get(font, (ch, key, AA));
+        &self.map[&(ch, key, AA)]
     }
 
     /// Kerning between `a` and `b` at the selected size `key` (`px` pixels).
