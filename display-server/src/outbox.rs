@@ -5,14 +5,16 @@
 //! Why a counter shared by two threads: the state thread must know how much a client
 //! already owes before it queues more (a client that never reads would otherwise make
 //! the server's memory grow without end, see `--max-output-buffer`), and only the writer
-//! task knows when bytes have left. An [`AtomicUsize`] is all they share: the state
-//! thread adds what it hands over, the writer subtracts what it wrote. Nobody waits on
-//! it, and no lock is held across an `.await`.
+//! task knows when bytes have left. (A Unix or plain TCP connection's writer runs on the
+//! state thread itself, see `net::server`; a TLS one's on another.) An [`AtomicUsize`]
+//! is all they share: the state thread adds what it hands over, the writer subtracts
+//! what it wrote. The connection's reader also waits on it ([`Outbox::room`]) before it
+//! hands over more requests; no lock is held across an `.await`.
 //!
 //! The short way for replies: on a Unix socket the outbox also holds the socket's write
 //! half, and when nothing waits at the writer (`queued` is 0) the state thread writes a
 //! flush itself with one nonblocking `try_write`, sparing a round trip the hop to the
-//! writer task (one thread wake-up fewer, as in X's single loop). Whatever that write
+//! writer task. Whatever that write
 //! does not take goes to the writer as before, so the order on the wire holds (the
 //! writer has nothing older), and a client that never reads still never blocks the
 //! state thread. The writer task writes through the same half ([`SharedUnixWrite`]).
@@ -37,6 +39,11 @@ pub struct Outbox {
     closed: AtomicBool,
     /// Wakes the reader and writer tasks when the connection is closed.
     notify: Notify,
+    /// Wakes a reader waiting in [`Outbox::room`] when the writer wrote.
+    progress: Notify,
+    /// Set when a reader waited in [`Outbox::room`] for `stall` and nothing was written;
+    /// cleared by the next write.
+    stalled: AtomicBool,
     /// The Unix socket's write half, for the state thread's direct writes (None for
     /// TCP and TLS, whose writes stay with the writer task).
     direct: Option<Arc<OwnedWriteHalf>>,
@@ -86,6 +93,33 @@ impl Outbox {
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |q| {
                 Some(q.saturating_sub(n))
             });
+        self.stalled.store(false, Ordering::Release);
+        self.progress.notify_waiters();
+    }
+
+    /// Waits while more than `mark` bytes wait at the writer and the writer keeps
+    /// writing: the connection's reader calls it before it hands over more requests, so
+    /// that a client whose replies are large (pipelined GetImages) is read only as fast
+    /// as it reads them. The writer may run only when the state thread waits (see
+    /// `net::server`); without this pause the state thread could answer batch after
+    /// batch while the first answers were still being written, and take a client that
+    /// reads for one that does not (`--max-output-buffer`). A client that does not read
+    /// at all still meets that limit: after `stall` without a write the wait gives up,
+    /// and does not wait again until the writer has written.
+    pub async fn room(&self, mark: usize, stall: std::time::Duration) {
+        while self.queued() > mark && !self.stalled.load(Ordering::Acquire) && !self.is_closed() {
+            let progress = self.progress.notified();
+            tokio::pin!(progress);
+            progress.as_mut().enable();
+            // Looked at again now that a write cannot go unnoticed.
+            if self.queued() <= mark {
+                return;
+            }
+            if tokio::time::timeout(stall, progress).await.is_err() {
+                self.stalled.store(true, Ordering::Release);
+                return;
+            }
+        }
     }
 
     /// Ends the connection from the server's side: the reader stops reading and the

@@ -326,3 +326,37 @@ fn a_client_flooded_with_events_it_never_reads_is_disconnected() {
     other.sync().unwrap();
     assert!(!app_names(&other).contains(&"never-reads".to_string()));
 }
+
+/// The other side of the cap on unread output: a client that reads is not taken for one
+/// that does not, however large the replies it asks for at once. 40 GetImages of a
+/// 1000×800 window are 128 MB of replies, four times `--max-output-buffer`, all asked
+/// before the first is read; the server reads such a client's requests only as fast as
+/// it reads its replies (`Outbox::room`), and every reply comes.
+#[test]
+fn a_client_that_reads_gets_every_reply_of_pipelined_large_requests() {
+    let _one = serial();
+    let s = TestServer::start();
+    let c = s.connect();
+    let w = yonder_test_support::client::window(
+        &c,
+        Rect::new(0, 0, 1000, 800),
+        0x123456,
+        EventMask::EMPTY,
+    );
+    c.sync().unwrap();
+    let cookies: Vec<_> = (0..40)
+        .map(|_| c.get_image(w, Rect::new(0, 0, 1000, 800), ImageFormat::Rgba))
+        .collect();
+    for (i, cookie) in cookies.into_iter().enumerate() {
+        let image = cookie
+            .reply()
+            .unwrap_or_else(|e| panic!("reply {i} of 40: {e}"));
+        assert_eq!(image.data.len(), 1000 * 800 * 4, "reply {i}");
+        assert_eq!(
+            &image.data[..4],
+            &[0x12, 0x34, 0x56, 0xFF],
+            "reply {i}'s pixel"
+        );
+    }
+    c.sync().expect("still connected");
+}

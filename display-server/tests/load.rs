@@ -238,7 +238,8 @@ fn a_tls_flood_does_not_starve_the_unix_socket() {
     let (done_tx, done_rx) = std::sync::mpsc::channel();
     let fills = std::thread::scope(|scope| {
         let flood = scope.spawn(move || {
-            // Never synced: the queue stays full for as long as the test runs. Dropping
+            // Never synced: the command queue never runs dry (the TLS connection keeps
+            // its four batches in flight) for as long as the test runs. Dropping
             // the connection at the end gives up what is still buffered (within 1 s).
             let mut fills = 0u64;
             while !stop.load(Ordering::Relaxed) {

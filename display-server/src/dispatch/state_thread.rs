@@ -26,9 +26,10 @@ const COMMANDS_PER_FRAME: usize = 256;
 /// GetImages) must not make a burst long for everyone else.
 const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
 
-/// Longest stretch of a burst without a turn for the local connections (see
-/// [`LocalIo`]): a Unix client's request waits at most about this long to join a busy
-/// burst.
+/// Longest stretch of a burst between two commands without a turn for the local
+/// connections (see [`LocalIo`]). Turns come between commands only: one long command
+/// (a heavy batch, the set-aside work), the lanes' settling or the present still makes
+/// a Unix client's request wait for it.
 const LOCAL_TURN: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Applies one command; returns true when the server must stop. A batch of requests is
@@ -342,7 +343,8 @@ pub const WRITERS_DRAIN: std::time::Duration = std::time::Duration::from_millis(
 /// waits is read, decoded and applied by the thread the kernel wakes, with no hand-off
 /// to another (one thread wake-up and one context switch fewer a round trip, as in X's
 /// single loop). The tasks cannot run while the thread applies commands; their clients'
-/// bytes wait in the socket meanwhile, which is the throttle the command queue was.
+/// bytes wait in the socket meanwhile (the bounded command queue and each connection's
+/// batches in flight still throttle a flooding client as before).
 pub struct LocalIo {
     /// The runtime; only the state thread drives it.
     pub runtime: tokio::runtime::Runtime,
@@ -373,6 +375,8 @@ pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping, io: L
     // Every client was told the server ends and let go: the local writers hand that
     // over before the runtime, and with it every connection, is dropped.
     io.runtime.block_on(async {
+        // A turn first: a connection accepted in the last burst starts its writer then.
+        local_turn().await;
         let until = tokio::time::Instant::now() + WRITERS_DRAIN;
         while io.writers.load(Ordering::Acquire) > 0 && tokio::time::Instant::now() < until {
             tokio::time::sleep(std::time::Duration::from_millis(2)).await;
@@ -465,7 +469,9 @@ async fn next_command(rx: &mut mpsc::Receiver<Command>) -> Option<Command> {
     rx.recv().await
 }
 
-/// Lets the local connections whose sockets are ready run once, without waiting. Two
+/// Lets the local connections whose sockets are ready run, without waiting (tokio runs up
+/// to 61 tasks between two looks at the reactor: with more connections ready, the rest
+/// run at the next turn). Two
 /// yields: the current-thread runtime polls its reactor (without blocking) when the
 /// awaiting future yields, which only schedules the tasks whose sockets are ready; the
 /// second yield lets them run before the future is polled again.

@@ -30,6 +30,9 @@ use yonder_protocol::{
     SetupResponse,
 };
 
+/// How long a reader waits for its client's unwritten output to shrink while nothing is
+/// written, before it takes the client for one that does not read ([`Outbox::room`]).
+const OUTPUT_STALL: Duration = Duration::from_secs(1);
 /// How long a new connection may take to send its hello.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest hello frame.
@@ -66,7 +69,9 @@ const OWNS_MEMORY: [bool; 256] = yonder_protocol::descriptor::DEFERRABLE;
 /// and freed on the state thread, and the allocator makes such cross-thread frees and
 /// the refills they cause cost several times a same-thread pair, for a one-triangle
 /// request as much as its decoding. Decoded where it is applied, its memory comes and
-/// goes on one thread. Only those requests ([`OWNS_MEMORY`]) are deferred: for the
+/// goes on one thread. (A Unix or plain TCP connection's reader now runs on the state
+/// thread itself, where the copy spares nothing; it is kept for TLS, and left to be
+/// measured for the others.) Only those requests ([`OWNS_MEMORY`]) are deferred: for the
 /// others the copy of their bytes would cost more than it spares. Large bodies stay
 /// here too (an image would be copied once more), and so does any envelope that is
 /// not the plain `[opcode, body]` form.
@@ -183,12 +188,11 @@ async fn serve_halves<W>(
         Ok(Err(reason)) => return refuse(&mut wr, &peer, &reason).await,
         Err(_) => return,
     };
-    let writing = shared.writers.clone();
-    writing.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    let writing = Writing::start(shared.writers.clone());
     let out = outbox.clone();
     tokio::spawn(async move {
         write_loop(wr, rx, out).await;
-        writing.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+        drop(writing);
     });
     // The state thread closes the outbox when it disconnects the client itself (unread
     // output past the limit): the client is already gone from the state then.
@@ -196,7 +200,7 @@ async fn serve_halves<W>(
     // same Disconnect as any other end: the client's resources are freed, and it does
     // not linger in the state holding a slot.
     let End { reason, lost } = tokio::select! {
-        read = CatchPanic::new(read_loop(&mut rd, buf, (client, serial), (minor, space), &shared)) => {
+        read = CatchPanic::new(read_loop(&mut rd, buf, (client, serial), (minor, space), &shared, &outbox)) => {
             read.unwrap_or_else(|e| {
                 tracing::error!(client = client.0, error = %e, "the server failed reading a connection");
                 End::fault(format!("the server failed reading the connection: {e}"))
@@ -313,6 +317,7 @@ async fn read_loop(
     (client, link): (yonder_protocol::ClientId, u64),
     (minor, space): (u16, u32),
     shared: &Shared,
+    outbox: &Outbox,
 ) -> End {
     let permits = Arc::new(Semaphore::new(BATCHES_IN_FLIGHT));
     loop {
@@ -384,7 +389,9 @@ async fn read_loop(
         }
         buf.consume(consumed);
         if !batch.is_empty() {
-            if let Err(end) = hand_over(&permits, shared, (client, link), batch, bodies).await {
+            if let Err(end) =
+                hand_over(&permits, shared, outbox, (client, link), batch, bodies).await
+            {
                 return end;
             }
         }
@@ -399,7 +406,7 @@ async fn read_loop(
             Ok(Some(put)) => {
                 let batch = vec![Incoming::Request(put)];
                 if let Err(end) =
-                    hand_over(&permits, shared, (client, link), batch, Vec::new()).await
+                    hand_over(&permits, shared, outbox, (client, link), batch, Vec::new()).await
                 {
                     return end;
                 }
@@ -417,14 +424,16 @@ async fn read_loop(
 }
 
 /// Queues a batch for the state thread, once this connection's share of queued batches
-/// leaves room.
+/// leaves room, and its unwritten output too (see [`Outbox::room`]).
 async fn hand_over(
     permits: &Arc<Semaphore>,
     shared: &Shared,
+    outbox: &Outbox,
     (client, link): (yonder_protocol::ClientId, u64),
     batch: Vec<Incoming>,
     bodies: Vec<u8>,
 ) -> Result<(), End> {
+    outbox.room(shared.output_pause, OUTPUT_STALL).await;
     // Waits while this connection already has its share of batches queued.
     let Ok(permit) = permits.clone().acquire_owned().await else {
         return Err(End::fault("server shutting down".into()));
@@ -490,6 +499,23 @@ async fn receive_large_put(
     }
     put.data = data;
     Ok(Some(Request::PutImage(put)))
+}
+
+/// A running writer task, counted in `Shared::writers` until it ends, also when its
+/// runtime drops it unfinished (a stopping server's waits on the count then end).
+struct Writing(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Writing {
+    fn start(count: Arc<std::sync::atomic::AtomicUsize>) -> Writing {
+        count.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Writing(count)
+    }
+}
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// Writes the client's output until the state thread drops its sender, crediting the

@@ -40,6 +40,10 @@ pub struct Shared {
     pub shm: bool,
     /// The next connection's serial ([`crate::command::ClientLink::serial`]).
     pub serials: std::sync::atomic::AtomicU64,
+    /// Unwritten output past which a connection's reader waits before it hands over
+    /// more requests ([`crate::outbox::Outbox::room`]): a quarter of
+    /// `--max-output-buffer`.
+    pub output_pause: usize,
     /// Writer tasks still running: a stopping server lets them hand over what its
     /// clients were last sent (ServerEnding among it) before the runtime goes.
     pub writers: std::sync::Arc<std::sync::atomic::AtomicUsize>,

@@ -293,8 +293,8 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         crate::restore::open(&mut state, &listeners.unix_path, config.forget_state)?;
     let stopping = Arc::new(dispatch::Stopping::default());
     let writers = Arc::new(AtomicUsize::new(0));
-    // The Unix socket is served on the state thread (see the module doc): its listener
-    // and connections belong to that thread's runtime.
+    // The Unix socket and plain TCP are served on the state thread (see the module doc):
+    // their listeners and connections belong to that thread's runtime.
     let local = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -327,6 +327,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
         trusted_cookie,
         commands: cmd_tx.clone(),
         max_frame_len: config.max_frame_len,
+        output_pause: config.max_output_buffer / 4,
         shm: config.shm,
         serials: AtomicU64::new(1),
         writers: writers.clone(),
@@ -344,6 +345,22 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
     let mut accepting = Vec::new();
     {
         let _guard = runtime.enter();
+        // Every listener is taken by its runtime before any accept loop starts: a start
+        // that fails here leaves nothing served.
+        let tcp = listeners
+            .tcp
+            .map(|t| {
+                let _local = local_handle.enter();
+                tokio::net::TcpListener::from_std(t)
+            })
+            .transpose()?;
+        let tls = tls
+            .map(|(t, port, _)| tokio::net::TcpListener::from_std(t).map(|l| (l, port)))
+            .transpose()?;
+        let web_listener = listeners
+            .web
+            .map(tokio::net::TcpListener::from_std)
+            .transpose()?;
         signals = Some(listen_for_signals());
         runtime.spawn(crate::wm::alarm(alarm, cmd_tx.clone()));
         runtime.spawn(crate::wm::alarm(checkpoint_alarm, cmd_tx.clone()));
@@ -359,7 +376,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
                 }
             }
         }));
-        if let Some(t) = listeners.tcp {
+        if let Some(tcp) = tcp {
             tracing::warn!(
                 port = tcp_port,
                 "plain TCP is unencrypted: the cookie and everything drawn travel in clear; \
@@ -367,18 +384,13 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
             );
             // Plain TCP is served on the state thread too; TLS is not (its encryption
             // would take the state thread's time).
-            let tcp = {
-                let _guard = local_handle.enter();
-                tokio::net::TcpListener::from_std(t)?
-            };
             accepting.push(local_handle.spawn(accept_tcp(tcp, None, keepalive, shared.clone())));
         }
-        if let Some((t, port, _)) = tls {
-            let tcp = tokio::net::TcpListener::from_std(t)?;
+        if let Some((tcp, port)) = tls {
             accepting.push(runtime.spawn(accept_tcp(tcp, Some(port), keepalive, shared.clone())));
         }
         if let (Some(l), Some([web_cookie, view_cookie]), Some(port)) =
-            (listeners.web, web_cookies, web_port)
+            (web_listener, web_cookies, web_port)
         {
             let secure = config.web.secure();
             if !secure && !config.web.addr.is_loopback() {
@@ -404,7 +416,6 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
                 }),
                 pending: Arc::new(tokio::sync::Semaphore::new(web::MAX_PENDING)),
             });
-            let l = tokio::net::TcpListener::from_std(l)?;
             accepting.push(runtime.spawn(web::accept(l, port, keepalive)));
         }
     }

@@ -501,6 +501,7 @@ fn shared(limit: usize) -> (Arc<Shared>, mpsc::Receiver<Command>) {
         trusted_cookie: *b"fuzz-trusted-xyz",
         commands,
         max_frame_len: limit,
+        output_pause: 8 << 20,
         shm: true,
         serials: std::sync::atomic::AtomicU64::new(1),
         writers: Default::default(),
