@@ -7,9 +7,11 @@
 //! the server's memory grow without end, see `--max-output-buffer`), and only the writer
 //! task knows when bytes have left. (A Unix or plain TCP connection's writer runs on the
 //! state thread itself, see `net::server`; a TLS one's on another.) An [`AtomicUsize`]
-//! is all they share: the state thread adds what it hands over, the writer subtracts
-//! what it wrote. The connection's reader also waits on it ([`Outbox::room`]) before it
-//! hands over more requests; no lock is held across an `.await`.
+//! is the heart of what they share: the state thread adds what it hands over, the writer
+//! subtracts what it wrote. The connection's reader also waits on it ([`Outbox::room`])
+//! before it hands over more requests, with the bytes not yet handed, whether the writer
+//! still runs, and a [`Notify`] the writer wakes it with; no lock is held across an
+//! `.await`.
 //!
 //! The short way for replies: on a Unix socket the outbox also holds the socket's write
 //! half, and when nothing waits at the writer (`queued` is 0) the state thread writes a
@@ -35,6 +37,10 @@ use tokio::sync::Notify;
 pub struct Outbox {
     /// Bytes handed to the writer and not yet written to the socket.
     queued: AtomicUsize,
+    /// Bytes the state thread has queued for the client and not yet handed over (its
+    /// `Client::out`, as of its last message): [`Outbox::room`] counts them too, so a
+    /// reader given a turn in the middle of a burst sees what the burst has answered.
+    unflushed: AtomicUsize,
     /// Set once by [`Outbox::close`]; never cleared.
     closed: AtomicBool,
     /// Wakes the reader and writer tasks when the connection is closed.
@@ -44,6 +50,10 @@ pub struct Outbox {
     /// Set when a reader waited in [`Outbox::room`] for `stall` and nothing was written;
     /// cleared by the next write.
     stalled: AtomicBool,
+    /// Set when the writer task has stopped (the socket failed, or the connection
+    /// ended): nothing queued will be written any more, so [`Outbox::room`] does not
+    /// wait.
+    writer_ended: AtomicBool,
     /// The Unix socket's write half, for the state thread's direct writes (None for
     /// TCP and TLS, whose writes stay with the writer task).
     direct: Option<Arc<OwnedWriteHalf>>,
@@ -86,6 +96,23 @@ impl Outbox {
         self.queued.fetch_add(n, Ordering::AcqRel);
     }
 
+    /// The state thread's bytes for the client not yet handed over (see the field).
+    pub fn set_unflushed(&self, n: usize) {
+        self.unflushed.store(n, Ordering::Relaxed);
+    }
+
+    /// The writer task has stopped (see the field).
+    pub fn writer_ended(&self) {
+        self.writer_ended.store(true, Ordering::Release);
+        self.progress.notify_waiters();
+    }
+
+    /// Bytes on their way that a reader's [`Outbox::room`] weighs: handed to the writer
+    /// and not yet written, and not yet handed.
+    fn owed(&self) -> usize {
+        self.queued() + self.unflushed.load(Ordering::Relaxed)
+    }
+
     /// The writer wrote `n` bytes (or dropped them with the connection).
     pub fn written(&self, n: usize) {
         let _ = self
@@ -97,8 +124,8 @@ impl Outbox {
         self.progress.notify_waiters();
     }
 
-    /// Waits while more than `mark` bytes wait at the writer and the writer keeps
-    /// writing: the connection's reader calls it before it hands over more requests, so
+    /// Waits while more than `mark` bytes are owed the client (at the writer, or not yet
+    /// handed to it) and the writer keeps writing: the connection's reader calls it before it hands over more requests, so
     /// that a client whose replies are large (pipelined GetImages) is read only as fast
     /// as it reads them. The writer may run only when the state thread waits (see
     /// `net::server`); without this pause the state thread could answer batch after
@@ -107,12 +134,18 @@ impl Outbox {
     /// at all still meets that limit: after `stall` without a write the wait gives up,
     /// and does not wait again until the writer has written.
     pub async fn room(&self, mark: usize, stall: std::time::Duration) {
-        while self.queued() > mark && !self.stalled.load(Ordering::Acquire) && !self.is_closed() {
+        let waits = || {
+            self.owed() > mark
+                && !self.stalled.load(Ordering::Acquire)
+                && !self.writer_ended.load(Ordering::Acquire)
+                && !self.is_closed()
+        };
+        while waits() {
             let progress = self.progress.notified();
             tokio::pin!(progress);
             progress.as_mut().enable();
             // Looked at again now that a write cannot go unnoticed.
-            if self.queued() <= mark {
+            if !waits() {
                 return;
             }
             if tokio::time::timeout(stall, progress).await.is_err() {

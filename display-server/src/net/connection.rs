@@ -534,10 +534,18 @@ async fn write_loop<W: AsyncWrite + Unpin>(
                     Err(_) => break,
                 }
             }
-            if wr.write_all(&chunk).await.is_err() {
-                return false;
+            // Credited write by write, so that a reader waiting in `Outbox::room` sees
+            // a client that reads slowly (a large reply over a slow link) as reading.
+            let mut rest = &chunk[..];
+            while !rest.is_empty() {
+                match wr.write(rest).await {
+                    Ok(0) | Err(_) => return false,
+                    Ok(n) => {
+                        outbox.written(n);
+                        rest = &rest[n..];
+                    }
+                }
             }
-            outbox.written(chunk.len());
         }
         true
     };
@@ -545,6 +553,7 @@ async fn write_loop<W: AsyncWrite + Unpin>(
         done = written => done,
         _ = outbox.closed() => false,
     };
+    outbox.writer_ended();
     if finished {
         let _ = wr.shutdown().await;
         // The state thread has let go of the client (it dropped the sender): the reader

@@ -212,6 +212,7 @@ impl Client {
                 self.max_output
             ));
         }
+        self.outbox.set_unflushed(self.out.len());
     }
 
     /// Hands the queued frames to the writer. A closed channel means the connection is
@@ -222,6 +223,7 @@ impl Client {
     pub fn flush(&mut self) {
         if !self.out.is_empty() {
             let mut chunk = std::mem::take(&mut self.out);
+            self.outbox.set_unflushed(0);
             let direct = self.outbox.try_write_direct(&chunk);
             if direct == chunk.len() {
                 // All written: keep the buffer for the next batch unless it grew large.
