@@ -42,8 +42,8 @@
 //!
 //! A client's frame is read by its connection task ([`net::connection`]; a Unix or plain
 //! TCP socket's runs on the state thread itself while it waits, see [`net::server`]; on
-//! Unix sockets [`net::read_half`] also takes the file descriptors of shared-memory segments, which
-//! [`shm`] maps), decoded (or, for common drawing requests, kept raw) and sent in a
+//! Unix sockets [`net::read_half`] also takes the file descriptors of shared-memory
+//! segments, which [`shm`] maps), decoded (or, for common drawing requests, kept raw) and sent in a
 //! [`command::Command::Requests`] batch over the command channel to the state thread
 //! ([`dispatch::run`], started by [`net::server`]). There [`dispatch::apply_command`] hands
 //! each request to [`dispatch::handle_request`], whose one `match` delegates to a function

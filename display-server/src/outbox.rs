@@ -125,8 +125,8 @@ impl Outbox {
     }
 
     /// Waits while more than `mark` bytes are owed the client (at the writer, or not yet
-    /// handed to it) and the writer keeps writing: the connection's reader calls it before it hands over more requests, so
-    /// that a client whose replies are large (pipelined GetImages) is read only as fast
+    /// handed to it) and the writer keeps writing: the connection's reader calls it
+    /// before it hands over more requests, so that a client whose replies are large (pipelined GetImages) is read only as fast
     /// as it reads them. The writer may run only when the state thread waits (see
     /// `net::server`); without this pause the state thread could answer batch after
     /// batch while the first answers were still being written, and take a client that

@@ -336,8 +336,8 @@ pub const WRITERS_DRAIN: std::time::Duration = std::time::Duration::from_millis(
 /// The connections served on the state thread itself (see `net::server` for why): a
 /// current-thread tokio runtime whose tasks (the accept loops of the Unix socket and plain
 /// TCP, and each of their connections' reader and writer) run only while this thread
-/// waits for a command or gives them a turn,
-/// and the count of the server's writer tasks still running.
+/// waits for a command or gives them a turn, and the count of the server's writer tasks
+/// still running.
 ///
 /// Why a runtime of the state thread's own: a request that arrives while the thread
 /// waits is read, decoded and applied by the thread the kernel wakes, with no hand-off
@@ -471,8 +471,7 @@ async fn next_command(rx: &mut mpsc::Receiver<Command>) -> Option<Command> {
 
 /// Lets the local connections whose sockets are ready run, without waiting (tokio runs up
 /// to 61 tasks between two looks at the reactor: with more connections ready, the rest
-/// run at the next turn). Two
-/// yields: the current-thread runtime polls its reactor (without blocking) when the
+/// run at the next turn). Two yields: the current-thread runtime polls its reactor (without blocking) when the
 /// awaiting future yields, which only schedules the tasks whose sockets are ready; the
 /// second yield lets them run before the future is polled again.
 async fn local_turn() {

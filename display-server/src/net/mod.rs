@@ -1,6 +1,6 @@
 //! The network side, on tokio runtimes (the Unix socket's and plain TCP's on the state
-//! thread, TLS and the web's on the runtime's workers; [`server`] says why): the accept loops and the server's start and
-//! stop ([`server`]), each client's connection (its reader and writer tasks,
+//! thread, TLS and the web's on the runtime's workers; [`server`] says why): the accept
+//! loops and the server's start and stop ([`server`]), each client's connection (its reader and writer tasks,
 //! [`connection`], with [`read_half`] taking file descriptors off Unix sockets), the TLS
 //! handshake ([`tls`]) and TCP keepalive ([`keepalive`]); and the web viewer's port
 //! ([`web`]: request heads judged by [`web_head`], each viewer's socket in
