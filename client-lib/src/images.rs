@@ -261,11 +261,14 @@ impl Images {
             }
         }
         let mut data = std::mem::take(&mut lock(&self.state).buffer);
-        data.clear();
-        // Exactly the image's length (a resize alone may double the capacity, past
-        // what is kept).
-        data.reserve_exact(len.unwrap_or(0));
-        data.resize(len.unwrap_or(0), 0);
+        let len = len.unwrap_or(0);
+        // The last image's bytes stay where `fill` overwrites them (zeroing a 500×500
+        // image's megabyte cost as much as filling it); only a longer image's new part
+        // is zeroed, its capacity exactly the length (a resize alone may double the
+        // capacity, past what is kept).
+        data.truncate(len);
+        data.reserve_exact(len - data.len());
+        data.resize(len, 0);
         if let Some(fill) = fill {
             fill(&mut data);
         }

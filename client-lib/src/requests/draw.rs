@@ -243,6 +243,8 @@ pub trait DrawExt: Sealed {
     /// the 4·width·height bytes to write, rows top to bottom without padding. On a local
     /// server with shared memory those bytes are in the segment itself, so the pixels are
     /// never copied at all; otherwise they are sent as [`DrawExt::put_image`] would.
+    /// What the bytes hold before `fill` writes them is not specified (an earlier image's
+    /// pixels, or zeros): `fill` writes every one, as it would into a reused buffer.
     #[allow(clippy::too_many_arguments)] // put_image's arguments
     fn put_image_with(
         &self,

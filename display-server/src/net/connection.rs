@@ -485,15 +485,15 @@ async fn receive_large_put(
         return Ok(None);
     }
     // Here: the head, and some of the pixels (not all: the frame is not whole).
-    let mut data = vec![0; n];
-    let have = body.len() - at;
-    data[..have].copy_from_slice(&body[at..]);
-    buf.consume(frame::HEADER_LEN + at + have);
-    let mut filled = have;
-    while filled < n {
-        match rd.read(&mut data[filled..]).await {
+    // Exactly `n` bytes of capacity (`Vec::with_capacity` guarantees it), filled by the
+    // reads without being zeroed first: the reads stop at the frame's end.
+    let mut data = Vec::with_capacity(n);
+    data.extend_from_slice(&body[at..]);
+    buf.consume(frame::HEADER_LEN + at + data.len());
+    while data.len() < n {
+        match rd.read_spare(&mut data).await {
             Ok(0) => return Err(End::lost("connection closed by the client".into())),
-            Ok(k) => filled += k,
+            Ok(_) => {}
             Err(e) => return Err(End::lost(format!("read error: {e}"))),
         }
     }
