@@ -93,6 +93,10 @@ fn thin_lines_are_the_rounded_lines_with_both_ends() {
         ((30, 3), (37, 20)),  // steep
         ((40, 40), (70, 29)), // shallow, rightwards and up
         ((50, 60), (50, 60)), // a point
+        ((12, 30), (3, 30)),  // leftwards along a row
+        ((8, 45), (8, 33)),   // up a column
+        ((30, 50), (22, 42)), // up and left, diagonal
+        ((60, 20), (45, 25)), // shallow, leftwards and down
     ];
     let want: BTreeSet<Px> = segs.into_iter().flat_map(thin_line).collect();
     assert!(want.contains(&(21, 3)) && want.contains(&(21, 8)) && !want.contains(&(21, 9)));
@@ -102,6 +106,16 @@ fn thin_lines_are_the_rounded_lines_with_both_ends() {
         c.poly_segment(p, g, &segs.map(seg));
         assert_same(&ink(&c, p, WHITE), &want, &format!("line width {width}"));
     }
+    // A closed poly-line, opaque: its segments' pixels.
+    let joints = [(50, 5), (65, 5), (65, 20), (55, 27), (42, 12), (50, 5)];
+    let want: BTreeSet<Px> = joints
+        .windows(2)
+        .flat_map(|w| thin_line((w[0], w[1])))
+        .collect();
+    let p = canvas(&c, WHITE);
+    let g = gc(&c, p, 0xFF00_00FF, |_| {});
+    c.poly_line(p, g, &points(&joints));
+    assert_same(&ink(&c, p, WHITE), &want, "poly-line");
 }
 
 #[test]
