@@ -7,10 +7,11 @@
 //! Lowest first. A module may use the modules of its own line and of the lines above it,
 //! never one below, and no two modules may use each other (directly or around a cycle).
 //!
-//! 1. `config`, `command`, `outbox`, `secret` — plain data shared by every thread: the
-//!    server's settings, the messages between threads (commands, decoded requests, input,
-//!    handler results), a client's output accounting shared by the state thread and its
-//!    writer, and random secrets compared in constant time (cookies, sessions).
+//! 1. `config`, `command`, `outbox`, `secret`, `spare_pixels` — plain data shared by
+//!    every thread: the server's settings, the messages between threads (commands, decoded
+//!    requests, input, handler results), a client's output accounting shared by the state
+//!    thread and its writer, random secrets compared in constant time (cookies, sessions),
+//!    and the buffers large images' pixels are read into, used again.
 //! 2. `render`, `shm`, `checkpoint` — pixels and bytes with no server state: the
 //!    rasterizer, mapped shared-memory segments, and the display's checkpoint files.
 //! 3. `state` — everything the server knows, as data owned by the state thread: clients,
@@ -82,6 +83,7 @@ pub mod restore;
 pub mod screen;
 pub mod secret;
 pub mod shm;
+pub mod spare_pixels;
 pub mod state;
 pub mod transfer;
 pub mod wm;

@@ -10,6 +10,7 @@ use crate::command::{fail, HandlerResult};
 use crate::compose::{paint_tree, Scene};
 use crate::handlers::draw;
 use crate::render::{self, ImageError};
+use crate::spare_pixels;
 use crate::state::gc::irect;
 use crate::state::State;
 use yonder_protocol::reply::ImageReply;
@@ -68,10 +69,15 @@ pub(crate) fn put_image(s: &mut State, c: ClientId, r: PutImage) -> HandlerResul
     if r.format.is_raw() {
         // Raw pixels go from the request straight into the drawable.
         let f = format(r.format).expect("raw formats are the renderer's");
-        let img = render::RawImage::packed(f, r.width, r.height, &r.data).map_err(image_error)?;
-        return draw::draw(s, r.drawable, r.gc, |pm, style| {
-            render::put_raw(pm, style, r.dst.x, r.dst.y, &img)
-        });
+        let drawn = match render::RawImage::packed(f, r.width, r.height, &r.data) {
+            Ok(img) => draw::draw(s, r.drawable, r.gc, |pm, style| {
+                render::put_raw(pm, style, r.dst.x, r.dst.y, &img)
+            }),
+            Err(e) => Err(image_error(e)),
+        };
+        // A large image's buffer serves the next one (`spare_pixels`).
+        spare_pixels::give_back(r.data);
+        return drawn;
     }
     let img = match format(r.format) {
         Some(f) => render::decode_image(f, r.width, r.height, &r.data).map_err(image_error)?,

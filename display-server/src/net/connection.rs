@@ -20,6 +20,7 @@ use crate::auth;
 use crate::command::{ClientLink, Command, Credential, Incoming};
 use crate::handlers::image::MAX_GET_IMAGE_PIXELS;
 use crate::outbox::{Outbox, SharedUnixWrite};
+use crate::spare_pixels;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
@@ -485,15 +486,17 @@ async fn receive_large_put(
         return Ok(None);
     }
     // Here: the head, and some of the pixels (not all: the frame is not whole).
-    // Exactly `n` bytes of capacity (`Vec::with_capacity` guarantees it), filled by the
-    // reads without being zeroed first: the reads stop at the frame's end.
-    let mut data = Vec::with_capacity(n);
-    data.extend_from_slice(&body[at..]);
-    buf.consume(frame::HEADER_LEN + at + data.len());
-    while data.len() < n {
-        match rd.read_spare(&mut data).await {
+    // A buffer an earlier large put left (its bytes are all overwritten below), or a
+    // new one: zeroing a fresh megabyte cost as much as reading it.
+    let mut data = spare_pixels::take(n);
+    let have = body.len() - at;
+    data[..have].copy_from_slice(&body[at..]);
+    buf.consume(frame::HEADER_LEN + at + have);
+    let mut filled = have;
+    while filled < n {
+        match rd.read(&mut data[filled..]).await {
             Ok(0) => return Err(End::lost("connection closed by the client".into())),
-            Ok(_) => {}
+            Ok(k) => filled += k,
             Err(e) => return Err(End::lost(format!("read error: {e}"))),
         }
     }

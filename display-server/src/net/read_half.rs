@@ -10,8 +10,7 @@
 //! only once all of its bytes are here, so its descriptor is queued by then.
 //!
 //! Every read of a Unix socket goes through `recvmsg` (a plain `read` would make the
-//! kernel close descriptors silently), from the hello on, but for the pixels of a large
-//! image, inside one frame ([`ReadHalf::read_spare`]).
+//! kernel close descriptors silently), from the hello on.
 //!
 //! [`InBuf`] holds what was read and not yet decoded. Its storage is zeroed once, when it
 //! grows, and never per read; consumed frames only move a start offset, and the
@@ -67,29 +66,6 @@ impl ReadHalf {
                 let sock = half.as_ref();
                 sock.readable().await?;
                 match sock.try_io(Interest::READABLE, || recv(sock, buf, fds)) {
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                    other => return other,
-                }
-            },
-        }
-    }
-
-    /// Reads some bytes into the spare capacity of `data`, which must have some, without
-    /// zeroing it first and never past it; 0 means the peer closed its side. For the
-    /// pixels of a large image (`receive_large_put`): they lie inside one frame, so no
-    /// descriptor comes with them from a client that follows §15.3, and a plain read
-    /// serves on a Unix socket too. A descriptor a client sends with them anyway is
-    /// closed by the kernel, as a plain read does; the connection goes on.
-    pub async fn read_spare(&mut self, data: &mut Vec<u8>) -> io::Result<usize> {
-        debug_assert!(
-            data.len() < data.capacity(),
-            "no spare capacity to read into"
-        );
-        match self {
-            ReadHalf::Plain(r) => r.read_buf(data).await,
-            ReadHalf::Unix { half, .. } => loop {
-                half.readable().await?;
-                match half.try_read_buf(data) {
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
                     other => return other,
                 }
