@@ -106,6 +106,18 @@ fn thin_lines_are_the_rounded_lines_with_both_ends() {
         c.poly_segment(p, g, &segs.map(seg));
         assert_same(&ink(&c, p, WHITE), &want, &format!("line width {width}"));
     }
+    // The same with one segment running off the pixmap (each segment then tested on
+    // its own): the others as before, and that one's pixels inside.
+    let off = ((70, 60), (95, 72));
+    let inside = |&(x, y): &Px| (0..SIDE).contains(&x) && (0..SIDE).contains(&y);
+    let mut want_off = want.clone();
+    want_off.extend(thin_line(off).into_iter().filter(inside));
+    let p = canvas(&c, WHITE);
+    let g = gc(&c, p, 0xFF00_00FF, |_| {});
+    let mut with_off = segs.map(seg).to_vec();
+    with_off.push(seg(off));
+    c.poly_segment(p, g, &with_off);
+    assert_same(&ink(&c, p, WHITE), &want_off, "one segment off the pixmap");
     // A closed poly-line, opaque: its segments' pixels.
     let joints = [(50, 5), (65, 5), (65, 20), (55, 27), (42, 12), (50, 5)];
     let want: BTreeSet<Px> = joints
