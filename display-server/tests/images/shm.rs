@@ -478,3 +478,115 @@ fn descriptors_without_shm_attach_frames_close_only_that_connection() {
     let w = window(&c, Rect::new(0, 0, 20, 20), 0x654321, EventMask::EMPTY);
     assert_eq!(read(&c, w, Rect::new(0, 0, 20, 20)).count(0x654321), 400);
 }
+
+/// A descriptor that comes with a write starting inside a large put's pixels (allowed:
+/// it comes with the write that carries its ShmAttach's first byte, protocol.md §4) is
+/// kept for that ShmAttach, although the server reads those pixels straight into the
+/// image's own buffer: the put and a ShmPutImage from the segment both land.
+#[test]
+fn a_descriptor_sent_inside_a_large_puts_pixels_reaches_its_shm_attach() {
+    use rustix::net::{SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
+    use std::io::{Read, Write};
+    use std::mem::MaybeUninit;
+    use std::os::fd::AsFd;
+    use yonder_protocol::message::decode_server_message;
+    use yonder_protocol::{encode_frame, Hello, ServerMessage};
+
+    let s = TestServer::start();
+    let c = client(&s);
+    let (w, h) = (400u32, 300u32);
+    let (p, g) = pixmap(&c, w, h);
+    c.sync().unwrap();
+    // Another client, by hand, draws into that pixmap (resources are shared, §6.1).
+    let mut sock = std::os::unix::net::UnixStream::connect(&s.handle.socket_path).unwrap();
+    let mut out = Vec::new();
+    encode_frame(
+        &Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            cookie: s.handle.cookie.to_vec(),
+            app_name: "fd-inside-pixels".into(),
+            id_space: 0x0f0f_0002,
+            resume: None,
+            token: None,
+        },
+        &mut out,
+    );
+    // 480 000 bytes of pixels: over the 256 KiB from which they are read on their own.
+    let big = picture(w, h, 11);
+    let put = PutImage {
+        drawable: p.into(),
+        gc: g,
+        dst: Point::new(0, 0),
+        width: w,
+        height: h,
+        format: ImageFormat::Bgrx,
+        data: big.clone(),
+    };
+    encode_frame(&Request::PutImage(put), &mut out);
+    // The segment: a 20×10 picture.
+    let small = picture(20, 10, 12);
+    let mut file = std::fs::File::from(memfd(4096, true));
+    file.write_all(&small).unwrap();
+    let fd = OwnedFd::from(file);
+    let mut tail = Vec::new();
+    let attach = ShmAttach {
+        segment: ShmSegment(1),
+        size: 4096,
+    };
+    encode_frame(&Request::ShmAttach(attach), &mut tail);
+    let shm_put = ShmPutImage {
+        drawable: p.into(),
+        gc: g,
+        dst: Point::new(5, 7),
+        width: 20,
+        height: 10,
+        format: ImageFormat::Bgrx,
+        segment: ShmSegment(1),
+        offset: 0,
+        stride: 80,
+    };
+    encode_frame(&Request::ShmPutImage(shm_put), &mut tail);
+    encode_frame(&Request::Sync(yonder_protocol::request::Sync {}), &mut tail);
+    // All but the put's last 1000 bytes in plain writes; those bytes, the ShmAttach and
+    // the rest in one write that carries the descriptor.
+    let split = out.len() - 1000;
+    sock.write_all(&out[..split]).unwrap();
+    let mut rest = out[split..].to_vec();
+    rest.extend_from_slice(&tail);
+    let fds = [fd.as_fd()];
+    let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+    let mut control = SendAncillaryBuffer::new(&mut space);
+    control.push(SendAncillaryMessage::ScmRights(&fds));
+    let io = [std::io::IoSlice::new(&rest)];
+    let sent = rustix::net::sendmsg(&sock, &io, &mut control, SendFlags::NOSIGNAL).unwrap();
+    sock.write_all(&rest[sent..]).unwrap();
+    // The setup, then the Sync's reply: no error before it.
+    sock.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut frame = || {
+        let mut len = [0u8; 4];
+        sock.read_exact(&mut len).unwrap();
+        let mut body = vec![0; u32::from_le_bytes(len) as usize];
+        sock.read_exact(&mut body).unwrap();
+        body
+    };
+    frame();
+    let answer = decode_server_message(&frame()).unwrap();
+    assert!(
+        matches!(answer, ServerMessage::Reply { .. }),
+        "the Sync's reply, not {answer:?}"
+    );
+    // The put, with the segment's picture over it.
+    let mut want = opaque(&big);
+    let small = opaque(&small);
+    for row in 0..10usize {
+        let at = ((7 + row) * w as usize + 5) * 4;
+        want[at..at + 80].copy_from_slice(&small[row * 80..row * 80 + 80]);
+    }
+    assert!(
+        read_bgrx(&c, p, Rect::new(0, 0, w, h)) == want,
+        "pixels as put"
+    );
+}
