@@ -421,30 +421,36 @@ fn bad_shared_memory_requests_get_errors_and_the_server_goes_on() {
     c.sync().unwrap();
 }
 
+/// The framed hello of a client written by hand, of `app_name` in `id_space`.
+fn raw_hello(s: &TestServer, app_name: &str, id_space: u32) -> Vec<u8> {
+    let mut hello = Vec::new();
+    yonder_protocol::encode_frame(
+        &yonder_protocol::Hello {
+            protocol: yonder_protocol::PROTOCOL_NAME.into(),
+            major: yonder_protocol::PROTOCOL_MAJOR,
+            minor: yonder_protocol::PROTOCOL_MINOR,
+            cookie: s.handle.cookie.to_vec(),
+            app_name: app_name.into(),
+            id_space,
+            resume: None,
+            token: None,
+        },
+        &mut hello,
+    );
+    hello
+}
+
 #[test]
 fn descriptors_without_shm_attach_frames_close_only_that_connection() {
     use rustix::net::{SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
     use std::io::Read;
     use std::mem::MaybeUninit;
     use std::os::fd::AsFd;
-    use yonder_protocol::{encode_frame, Hello};
+    use yonder_protocol::encode_frame;
 
     let s = TestServer::start();
     let mut sock = std::os::unix::net::UnixStream::connect(&s.handle.socket_path).unwrap();
-    let mut hello = Vec::new();
-    encode_frame(
-        &Hello {
-            protocol: yonder_protocol::PROTOCOL_NAME.into(),
-            major: yonder_protocol::PROTOCOL_MAJOR,
-            minor: yonder_protocol::PROTOCOL_MINOR,
-            cookie: s.handle.cookie.to_vec(),
-            app_name: "fd-flood".into(),
-            id_space: 0x0f0f_0001,
-            resume: None,
-            token: None,
-        },
-        &mut hello,
-    );
+    let hello = raw_hello(&s, "fd-flood", 0x0f0f_0001);
     std::io::Write::write_all(&mut sock, &hello).unwrap();
     // Sync frames, each carrying a descriptor that no ShmAttach will ever claim.
     let mut sync = Vec::new();
@@ -490,7 +496,7 @@ fn a_descriptor_sent_inside_a_large_puts_pixels_reaches_its_shm_attach() {
     use std::mem::MaybeUninit;
     use std::os::fd::AsFd;
     use yonder_protocol::message::decode_server_message;
-    use yonder_protocol::{encode_frame, Hello, ServerMessage};
+    use yonder_protocol::{encode_frame, ServerMessage};
 
     let s = TestServer::start();
     let c = client(&s);
@@ -499,20 +505,7 @@ fn a_descriptor_sent_inside_a_large_puts_pixels_reaches_its_shm_attach() {
     c.sync().unwrap();
     // Another client, by hand, draws into that pixmap (resources are shared, §6.1).
     let mut sock = std::os::unix::net::UnixStream::connect(&s.handle.socket_path).unwrap();
-    let mut out = Vec::new();
-    encode_frame(
-        &Hello {
-            protocol: yonder_protocol::PROTOCOL_NAME.into(),
-            major: yonder_protocol::PROTOCOL_MAJOR,
-            minor: yonder_protocol::PROTOCOL_MINOR,
-            cookie: s.handle.cookie.to_vec(),
-            app_name: "fd-inside-pixels".into(),
-            id_space: 0x0f0f_0002,
-            resume: None,
-            token: None,
-        },
-        &mut out,
-    );
+    let mut out = raw_hello(&s, "fd-inside-pixels", 0x0f0f_0002);
     // 480 000 bytes of pixels: over the 256 KiB from which they are read on their own.
     let big = picture(w, h, 11);
     let put = PutImage {
