@@ -153,43 +153,6 @@ struct Fast {
     word: u32,
 }
 
-/// The bounding box of the end points of the segments drawn by the direct route (a
-/// left-out last point included), `l..r` × `t..b` (empty while `l >= r`), kept in
-/// registers across a request and added to the target's damage once at its end.
-struct Drawn {
-    l: i64,
-    t: i64,
-    r: i64,
-    b: i64,
-}
-
-impl Drawn {
-    fn new() -> Drawn {
-        Drawn {
-            l: i64::MAX,
-            t: i64::MAX,
-            r: i64::MIN,
-            b: i64::MIN,
-        }
-    }
-
-    /// Adds the box of a segment's two end points (both inclusive).
-    #[inline]
-    fn add(&mut self, (x1, y1): (i64, i64), (x2, y2): (i64, i64)) {
-        self.l = self.l.min(x1.min(x2));
-        self.t = self.t.min(y1.min(y2));
-        self.r = self.r.max(x1.max(x2) + 1);
-        self.b = self.b.max(y1.max(y2) + 1);
-    }
-
-    /// Hands the box to `t`'s damage.
-    fn into_damage(self, t: &mut Target) {
-        if self.l < self.r {
-            t.add_damage(self.l, self.t, self.r, self.b);
-        }
-    }
-}
-
 impl Fast {
     /// The direct route's parameters, if `t` has no clip and a destination-independent
     /// colour, and its area lies inside its pixels (always so for a well-made target).
@@ -227,25 +190,21 @@ impl Fast {
         self.inside(l, t) && self.inside(r, b)
     }
 
-    /// Draws segment `a`–`b` into `px` (the target's pixels) as [`thin_segment`] does
-    /// when both ends lie inside the area (every pixel of it then does too), adding its
-    /// box to `drawn`; returns false, drawing nothing, otherwise.
+    /// Draws segment `a`–`b` into `t` (the target `self` was made from) as
+    /// [`thin_segment`] does when both ends lie inside the area (every pixel of it then
+    /// does too), its ends' box added to the damage; returns false, drawing nothing,
+    /// otherwise.
     #[inline(always)]
-    fn segment(
-        &self,
-        px: &mut [u32],
-        drawn: &mut Drawn,
-        a: (i32, i32),
-        b: (i32, i32),
-        skip_last: bool,
-    ) -> bool {
+    fn segment(&self, t: &mut Target, a: (i32, i32), b: (i32, i32), skip_last: bool) -> bool {
         let inside = |(x, y): (i32, i32)| self.inside(x as i64, y as i64);
         if !(inside(a) && inside(b)) {
             return false;
         }
-        drawn.add((a.0 as i64, a.1 as i64), (b.0 as i64, b.1 as i64));
-        // SAFETY: both ends were just found inside the area; `px` is the target's.
-        unsafe { self.draw(px, a, b, skip_last) };
+        let (l, r) = (a.0.min(b.0) as i64, a.0.max(b.0) as i64);
+        let (top, bottom) = (a.1.min(b.1) as i64, a.1.max(b.1) as i64);
+        t.add_damage(l, top, r + 1, bottom + 1);
+        // SAFETY: both ends were just found inside the area; the pixels are the target's.
+        unsafe { self.draw(t.words_mut(), a, b, skip_last) };
         true
     }
 
@@ -295,30 +254,13 @@ impl Fast {
     }
 }
 
-/// The box `l..=r` × `t..=b` of the ends of `segs`, as `(l, t, r, b)`; `None` for no
-/// segment. One pass of minima and maxima, which the compiler does in vector registers.
-fn extent_of_segments(segs: &[(i32, i32, i32, i32)]) -> Option<(i64, i64, i64, i64)> {
-    let first = segs.first()?;
-    let (mut l, mut t, mut r, mut b) = (first.0, first.1, first.0, first.1);
-    for &(x1, y1, x2, y2) in segs {
-        l = l.min(x1).min(x2);
-        t = t.min(y1).min(y2);
-        r = r.max(x1).max(x2);
-        b = b.max(y1).max(y2);
-    }
-    Some((l as i64, t as i64, r as i64, b as i64))
-}
-
-/// [`extent_of_segments`] for the joints of a poly-line.
-fn extent_of_points(pts: &[(i32, i32)]) -> Option<(i64, i64, i64, i64)> {
-    let first = pts.first()?;
-    let (mut l, mut t, mut r, mut b) = (first.0, first.1, first.0, first.1);
-    for &(x, y) in pts {
-        l = l.min(x);
-        t = t.min(y);
-        r = r.max(x);
-        b = b.max(y);
-    }
+/// The box `l..=r` × `t..=b` of `pts`, as `(l, t, r, b)`; `None` for no point. One pass
+/// of minima and maxima.
+fn extent(mut pts: impl Iterator<Item = (i32, i32)>) -> Option<(i64, i64, i64, i64)> {
+    let (x, y) = pts.next()?;
+    let (l, t, r, b) = pts.fold((x, y, x, y), |(l, t, r, b), (x, y)| {
+        (l.min(x), t.min(y), r.max(x), b.max(y))
+    });
     Some((l as i64, t as i64, r as i64, b as i64))
 }
 
@@ -373,7 +315,12 @@ pub(crate) fn thin_segments(t: &mut Target, segs: &[(i32, i32, i32, i32)]) {
         }
         return;
     };
-    if let Some(e) = extent_of_segments(segs).filter(|&e| fast.contains(e)) {
+    if let Some(e) = extent(
+        segs.iter()
+            .flat_map(|&(x1, y1, x2, y2)| [(x1, y1), (x2, y2)]),
+    )
+    .filter(|&e| fast.contains(e))
+    {
         let px = t.words_mut();
         for &(x1, y1, x2, y2) in segs {
             // SAFETY: every end lies in the extent, which lies inside the area; `px` is
@@ -383,14 +330,12 @@ pub(crate) fn thin_segments(t: &mut Target, segs: &[(i32, i32, i32, i32)]) {
         t.add_damage(e.0, e.1, e.2 + 1, e.3 + 1);
         return;
     }
-    let mut drawn = Drawn::new();
     for &(x1, y1, x2, y2) in segs {
         let (a, b) = ((x1, y1), (x2, y2));
-        if !fast.segment(t.words_mut(), &mut drawn, a, b, false) {
+        if !fast.segment(t, a, b, false) {
             thin_segment(t, a, b, false);
         }
     }
-    drawn.into_damage(t);
 }
 
 /// Draws a thin poly-line through `pts`: every joint once, both ends included (a closed
@@ -401,7 +346,7 @@ pub(crate) fn thin_poly_line(t: &mut Target, pts: &[(i32, i32)]) {
     let n = pts.len();
     let fast = Fast::of(t);
     if let Some(fast) = fast {
-        if let Some(e) = extent_of_points(pts).filter(|&e| fast.contains(e)) {
+        if let Some(e) = extent(pts.iter().copied()).filter(|&e| fast.contains(e)) {
             let px = t.words_mut();
             for (i, w) in pts.windows(2).enumerate() {
                 let skip_last = i + 2 != n || closed;
@@ -415,14 +360,10 @@ pub(crate) fn thin_poly_line(t: &mut Target, pts: &[(i32, i32)]) {
             return;
         }
     }
-    let mut drawn = Drawn::new();
     for (i, w) in pts.windows(2).enumerate() {
         let skip_last = i + 2 != n || closed;
-        let direct =
-            fast.is_some_and(|f| f.segment(t.words_mut(), &mut drawn, w[0], w[1], skip_last));
-        if !direct {
+        if !fast.is_some_and(|f| f.segment(t, w[0], w[1], skip_last)) {
             thin_segment(t, w[0], w[1], skip_last);
         }
     }
-    drawn.into_damage(t);
 }
