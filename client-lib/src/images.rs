@@ -1,4 +1,4 @@
-//! How raw images travel: [`DrawExt::put_image`](crate::DrawExt::put_image) picks, for each `Bgrx`/`Rgba` image,
+//! How raw images travel: [`DrawExt::put_image`](crate::DrawExt::put_image) picks, for each raw image,
 //! the cheapest way the connection allows. Nothing here ever waits for the setup reply:
 //! an image put before it arrives goes in the request, so a first frame costs no round
 //! trip.
@@ -313,6 +313,14 @@ impl Images {
         };
         let pixels = &mut arena.mapping.bytes_mut()[offset..offset + len];
         fill(pixels);
+        // A display older than 1.12 takes the same picture as Rgba (§5.3).
+        let format = match format.for_minor(t.display_minor()) {
+            Some(older) => {
+                yonder_protocol::request::opaque_alpha(pixels);
+                older
+            }
+            None => format,
+        };
         let pixels: &[u8] = pixels;
         let put = ShmPutImage {
             drawable,
@@ -336,8 +344,9 @@ impl Images {
             // output lock held, which a new session takes too).
             if t.new_sessions() != session {
                 let args = (drawable, gc, dst, width, height, format);
-                let plain = Request::PutImage(plain(args, pixels.to_vec()));
-                return encode_request_frame(&plain, buf);
+                let plain = plain(args, pixels.to_vec());
+                let plain = plain.for_minor(t.display_minor()).unwrap_or(plain);
+                return encode_request_frame(&Request::PutImage(plain), buf);
             }
             encode_request_frame(&request, buf)
         });

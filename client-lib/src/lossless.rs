@@ -7,10 +7,14 @@ use yonder_protocol::request::ImageFormat;
 /// QOI of a raw image, if that is at least 1/8 smaller.
 pub(crate) fn qoi(format: ImageFormat, width: u32, height: u32, data: &[u8]) -> Option<Vec<u8>> {
     let encoded = match format {
-        ImageFormat::Bgrx => {
+        ImageFormat::Bgrx | ImageFormat::Rgbx => {
+            let order = match format {
+                ImageFormat::Bgrx => [2, 1, 0],
+                _ => [0, 1, 2],
+            };
             let mut rgb = Vec::with_capacity(data.len() / 4 * 3);
             for p in data.chunks_exact(4) {
-                rgb.extend_from_slice(&[p[2], p[1], p[0]]);
+                rgb.extend_from_slice(&order.map(|i| p[i]));
             }
             qoi::encode_to_vec(&rgb, width, height)
         }

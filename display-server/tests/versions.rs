@@ -821,3 +821,71 @@ fn relative_ids_name_the_senders_own_whatever_its_version() {
         );
     }
 }
+
+/// Version 1.12's `Rgbx`: from a 1.11 connection a Value error naming the format, in
+/// PutImage and ShmPutImage alike; never readable with GetImage.
+#[test]
+fn rgbx_images_are_of_1_12() {
+    let s = TestServer::start();
+    let mut old = RawClient::connect(&s, 11);
+    let w = old.id(1);
+    old.succeeds(create_window(w, Rect::new(0, 0, 8, 8), Default::default()));
+    let gc = old.id(2);
+    old.succeeds(Request::CreateGc(CreateGc {
+        id: GcId(gc),
+        drawable: Drawable(w),
+        values: GcValues::default(),
+    }));
+    let e = old.error_of(put_image(
+        w,
+        gc,
+        (1, 1),
+        ImageFormat::Rgbx,
+        vec![1, 2, 3, 0],
+    ));
+    assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Value, 5, 50));
+    assert!(e.message.contains("1.12"), "{}", e.message);
+    let e = old.error_of(Request::ShmPutImage(ShmPutImage {
+        drawable: Drawable(w),
+        gc: GcId(gc),
+        dst: Point::new(0, 0),
+        width: 1,
+        height: 1,
+        format: ImageFormat::Rgbx,
+        segment: ShmSegment(1),
+        offset: 0,
+        stride: 4,
+    }));
+    assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Value, 5, 72));
+    // The same picture as Rgba works there.
+    old.succeeds(put_image(
+        w,
+        gc,
+        (1, 1),
+        ImageFormat::Rgba,
+        vec![1, 2, 3, 255],
+    ));
+
+    let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
+    let w = c.id(1);
+    c.succeeds(create_window(w, Rect::new(0, 0, 8, 8), Default::default()));
+    let gc = c.id(2);
+    c.succeeds(Request::CreateGc(CreateGc {
+        id: GcId(gc),
+        drawable: Drawable(w),
+        values: GcValues::default(),
+    }));
+    c.succeeds(put_image(
+        w,
+        gc,
+        (1, 1),
+        ImageFormat::Rgbx,
+        vec![1, 2, 3, 0],
+    ));
+    let e = c.error_of(Request::GetImage(GetImage {
+        drawable: Drawable(w),
+        rect: Rect::new(0, 0, 1, 1),
+        format: ImageFormat::Rgbx,
+    }));
+    assert_eq!((e.code, e.bad_value, e.opcode), (ErrorCode::Value, 5, 51));
+}

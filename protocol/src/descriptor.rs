@@ -218,8 +218,9 @@ pub const SINCE_MINOR: [u16; 256] = {
 
 impl Request {
     /// This request as a server of version 1.`minor` takes it: the GcValues of CreateGc
-    /// and ChangeGc without the fields of later versions ([`GcValues::for_minor`]); None
-    /// when nothing is left out (every other request).
+    /// and ChangeGc without the fields of later versions ([`GcValues::for_minor`]), a
+    /// PutImage's `Rgbx` pixels before 1.12 as the `Rgba` of the same picture
+    /// ([`PutImage::for_minor`]); None when nothing changes (every other request).
     pub fn for_minor(&self, minor: u16) -> Option<Request> {
         use Request as R;
         match self {
@@ -235,6 +236,7 @@ impl Request {
                     ..r.clone()
                 })
             }),
+            R::PutImage(r) => r.for_minor(minor).map(R::PutImage),
             _ => None,
         }
     }
@@ -242,6 +244,6 @@ impl Request {
     /// Whether a request of `opcode` may hold fields of a later version than some
     /// server's (see [`Request::for_minor`]): the others need no look.
     pub fn may_hold_later_fields(opcode: u8) -> bool {
-        opcode == CreateGc::OPCODE || opcode == ChangeGc::OPCODE
+        opcode == CreateGc::OPCODE || opcode == ChangeGc::OPCODE || opcode == PutImage::OPCODE
     }
 }

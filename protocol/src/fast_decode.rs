@@ -243,6 +243,7 @@ impl<'a> Reader<'a> {
             2 => ImageFormat::Png,
             3 => ImageFormat::Jpeg,
             4 => ImageFormat::Qoi,
+            5 => ImageFormat::Rgbx,
             _ => return None,
         })
     }

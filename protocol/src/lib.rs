@@ -65,7 +65,7 @@ pub use message::{decode_request, decode_request_of, DecodeError, ServerMessage}
 /// Protocol major version: a client and server must agree on it exactly.
 pub const PROTOCOL_MAJOR: u16 = 1;
 /// Protocol minor version: additions that older peers can ignore.
-pub const PROTOCOL_MINOR: u16 = 11;
+pub const PROTOCOL_MINOR: u16 = 12;
 /// The setup's `extensions` entry of a server that takes shared-memory images (ShmAttach,
 /// ShmDetach, ShmPutImage) on this connection: only Unix-socket connections get it.
 pub const SHM_EXTENSION: &str = "SHM";

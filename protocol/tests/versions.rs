@@ -65,6 +65,7 @@ fn image_formats_are_of_the_version_protocol_md_names() {
         ImageFormat::Png,
         ImageFormat::Jpeg,
         ImageFormat::Qoi,
+        ImageFormat::Rgbx,
     ];
     for f in formats {
         let name = format!("{} `{f:?}`", f as u8);
@@ -82,4 +83,35 @@ fn the_version_marks_are_read_as_meant() {
     assert_eq!(since("Scroll (1.1; Yonder's own bit"), 1);
     assert_eq!(since("KeyPress"), 0);
     assert_eq!(since("(1.12)"), 12);
+}
+
+#[test]
+fn an_rgbx_put_goes_to_an_older_server_as_the_same_opaque_rgba_picture() {
+    use yonder_protocol::request::PutImage;
+    use yonder_protocol::{Drawable, GcId, Point, Request};
+    let put = |format, data: &[u8]| {
+        Request::PutImage(PutImage {
+            drawable: Drawable(7),
+            gc: GcId(9),
+            dst: Point::new(1, 2),
+            width: 2,
+            height: 1,
+            format,
+            data: data.to_vec(),
+        })
+    };
+    let rgbx = put(ImageFormat::Rgbx, &[10, 20, 30, 0, 40, 50, 60, 7]);
+    let as_rgba = put(ImageFormat::Rgba, &[10, 20, 30, 255, 40, 50, 60, 255]);
+    for minor in 0..ImageFormat::Rgbx.since_minor() {
+        assert_eq!(rgbx.for_minor(minor), Some(as_rgba.clone()), "1.{minor}");
+    }
+    assert_eq!(rgbx.for_minor(12), None);
+    assert_eq!(rgbx.for_minor(PROTOCOL_MINOR), None);
+    // Other formats go to any server as they are.
+    assert_eq!(
+        put(ImageFormat::Rgba, &[1, 2, 3, 4, 5, 6, 7, 8]).for_minor(3),
+        None
+    );
+    let opcode = yonder_protocol::request::PutImage::OPCODE;
+    assert!(Request::may_hold_later_fields(opcode));
 }

@@ -56,7 +56,7 @@ impl Copy {
                     Some(qoi) => (ImageFormat::Qoi, qoi),
                     None => (put.format, pixels.to_vec()),
                 };
-                let plain = Request::PutImage(PutImage {
+                let plain = PutImage {
                     drawable: put.drawable,
                     gc: put.gc,
                     dst: put.dst,
@@ -64,8 +64,9 @@ impl Copy {
                     height: put.height,
                     format,
                     data,
-                });
-                encode_request_frame(&plain, &mut self.frames);
+                };
+                let plain = plain.for_minor(self.minor).unwrap_or(plain);
+                encode_request_frame(&Request::PutImage(plain), &mut self.frames);
             }
         }
         self.requests += 1;

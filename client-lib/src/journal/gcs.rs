@@ -209,7 +209,8 @@ impl Gcs {
         self.get(id).is_some_and(|g| {
             g.unclipped()
                 && (g.op() == CompositeOp::Source
-                    || g.op() == CompositeOp::Over && format == ImageFormat::Bgrx)
+                    || g.op() == CompositeOp::Over
+                        && matches!(format, ImageFormat::Bgrx | ImageFormat::Rgbx))
         })
     }
 

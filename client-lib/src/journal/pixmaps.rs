@@ -265,7 +265,7 @@ impl Pixmaps {
         let Some(pm) = self.map.get_mut(&p) else {
             return;
         };
-        let sized = matches!(r.format, ImageFormat::Bgrx | ImageFormat::Rgba);
+        let sized = r.format.is_raw();
         let covers = sized
             && r.dst.x <= 0
             && r.dst.y <= 0

@@ -718,3 +718,37 @@ fn gc_snapshots_in_pixmap_logs_hold_every_value_the_server_takes() {
     assert_eq!(old.iter().filter(|s| s.is_none()).count(), 2, "{old:?}");
     assert!(old.iter().flatten().all(Option::is_none), "{old:?}");
 }
+
+/// An `Rgbx` put into a pixmap is replayed as it was to a 1.12 display, and as the `Rgba`
+/// of the same opaque picture (fourth bytes 255) to an older one, which has no `Rgbx`.
+#[test]
+fn rgbx_puts_are_replayed_as_rgba_to_an_older_display() {
+    let (mut f, p, gc) = pixmap_feed(4, 1);
+    // A partial put (the pixmap is 4 wide), so the log keeps it after the creations.
+    f.send(PutImage {
+        drawable: Drawable(p.0),
+        gc,
+        dst: Point::new(1, 0),
+        width: 2,
+        height: 1,
+        format: ImageFormat::Rgbx,
+        data: vec![10, 20, 30, 0, 40, 50, 60, 7],
+    });
+    let puts = |minor: u16| -> Vec<(ImageFormat, Vec<u8>)> {
+        decode_all(f.j.replay_with(super::Images::Raw, minor).frames())
+            .into_iter()
+            .filter_map(|r| match r {
+                Request::PutImage(p) => Some((p.format, p.data)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(
+        puts(PROTOCOL_MINOR),
+        [(ImageFormat::Rgbx, vec![10, 20, 30, 0, 40, 50, 60, 7])]
+    );
+    assert_eq!(
+        puts(11),
+        [(ImageFormat::Rgba, vec![10, 20, 30, 255, 40, 50, 60, 255])]
+    );
+}

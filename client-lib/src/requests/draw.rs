@@ -213,8 +213,10 @@ pub trait DrawExt: Sealed {
     }
 
     /// Puts an image into `drawable` with its top-left at `dst`. Raw formats (`Bgrx`,
-    /// `Rgba`) need `data` of exactly 4·width·height bytes; for `Png`, `Jpeg` and `Qoi`
-    /// see [`ImageFormat`] (PNG and JPEG: pass 0, 0). Keep an in-request image under the
+    /// `Rgba`, `Rgbx`) need `data` of exactly 4·width·height bytes; for `Png`, `Jpeg` and
+    /// `Qoi` see [`ImageFormat`] (PNG and JPEG: pass 0, 0). An opaque image is cheapest
+    /// as `Rgbx`: the server then need not look at each pixel's alpha (a display older
+    /// than protocol 1.12 gets it as `Rgba`, the library setting the fourth bytes). Keep an in-request image under the
     /// setup's `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to
     /// avoid a copy.
     ///

@@ -86,7 +86,7 @@ pub enum SharedImageError {
     )]
     Size(u32, u32),
     /// Not a raw format.
-    #[error("a shared image holds raw pixels (Bgrx or Rgba), not {0:?}")]
+    #[error("a shared image holds raw pixels (Bgrx, Rgba or Rgbx), not {0:?}")]
     Format(ImageFormat),
     /// The connection failed.
     #[error(transparent)]
@@ -99,7 +99,7 @@ impl SharedImage {
     /// The most pixels (the server's limit for an image: 64 Mi).
     pub const MAX_PIXELS: u64 = 64 << 20;
 
-    /// A `width`×`height` image of raw `format` (Bgrx or Rgba), all zero bytes, shared
+    /// A `width`×`height` image of raw `format` (Bgrx, Rgba or Rgbx), all zero bytes, shared
     /// with the server of `conn` when it can be (one round trip to know); waits for the
     /// setup. Sides are 1 to [`SharedImage::MAX_SIDE`] pixels, at most
     /// [`SharedImage::MAX_PIXELS`] in all.
@@ -250,6 +250,11 @@ impl SharedImage {
         let Memory::Shared(s) = &self.memory else {
             return Some(self.put_own(conn, drawable, gc, part, dst));
         };
+        if self.format.for_minor(t.display_minor()).is_some() {
+            // `Rgbx` on a display older than 1.12: the app's pixels stay as they are,
+            // and a copy goes in the request as `Rgba` (§5.3).
+            return Some(self.put_own(conn, drawable, gc, part, dst));
+        }
         let stride = 4 * self.width as usize;
         let offset = part.y as usize * stride + 4 * part.x as usize;
         let put = ShmPutImage {
@@ -282,6 +287,7 @@ impl SharedImage {
             // lock, which a new session takes too).
             if t.new_sessions() != session {
                 let plain = self.plain_put(pixels, (drawable, gc), part, dst);
+                let plain = plain.for_minor(t.display_minor()).unwrap_or(plain);
                 return encode_request_frame(&Request::PutImage(plain), buf);
             }
             encode_request_frame(&request, buf)

@@ -302,6 +302,11 @@ impl Inner {
         lock(&self.state).last_seq
     }
 
+    /// The minor version of the display the app is on now (0 before the first setup).
+    pub(crate) fn display_minor(&self) -> u16 {
+        self.display_minor.load(Ordering::Acquire) as u16
+    }
+
     /// The setup of the display the app is on, if the first has arrived; never waits.
     pub(crate) fn setup_if_arrived(&self) -> Option<Arc<Setup>> {
         lock(&self.setup_now).clone()
@@ -433,9 +438,11 @@ impl Inner {
     }
 
     /// Pushes a request's frame for a display of an older version than the library's
-    /// (`minor`): a GC's values of a later version are left out (§5.3: it would find
-    /// them malformed), from this frame only. Before the setup has arrived the version
-    /// is not known, and they go as the app gave them. Returns whether the output is full.
+    /// (`minor`): a GC's values of a later version are left out and `Rgbx` pixels go as
+    /// `Rgba` (§5.3: it would find them malformed), from this frame only. Before the
+    /// setup has arrived the version is not known: an image goes in the form every
+    /// version takes (`Rgbx` as `Rgba`, a first frame costs no round trip), GC values as
+    /// the app gave them. Returns whether the output is full.
     #[cold]
     fn push_for_older(
         &self,
@@ -448,6 +455,7 @@ impl Inner {
     ) -> bool {
         let plain = match sent {
             Sent::Request(r) if self.setup.get().is_some() => r.for_minor(minor as u16),
+            Sent::Request(r @ Request::PutImage(_)) => r.for_minor(0),
             _ => None,
         };
         yonder_protocol::encode_relative_to(space, || match &plain {

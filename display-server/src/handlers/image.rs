@@ -27,6 +27,7 @@ pub(super) fn format(f: ImageFormat) -> Option<render::ImageFormat> {
         ImageFormat::Rgba => Some(render::ImageFormat::Rgba),
         ImageFormat::Png => Some(render::ImageFormat::Png),
         ImageFormat::Jpeg => Some(render::ImageFormat::Jpeg),
+        ImageFormat::Rgbx => Some(render::ImageFormat::Rgbx),
         ImageFormat::Qoi => None,
     }
 }
@@ -110,7 +111,10 @@ pub(crate) fn get_image(s: &mut State, c: ClientId, r: GetImage) -> HandlerResul
             ),
         ));
     }
-    let Some(read_format) = format(r.format).filter(|f| *f != render::ImageFormat::Jpeg) else {
+    let readable = |f: &render::ImageFormat| {
+        !matches!(f, render::ImageFormat::Jpeg | render::ImageFormat::Rgbx)
+    };
+    let Some(read_format) = format(r.format).filter(readable) else {
         return Err(fail(
             ErrorCode::Value,
             r.format as u64,

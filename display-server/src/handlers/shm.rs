@@ -17,7 +17,7 @@ use crate::render::lanes::Job;
 use crate::shm::{Segment, MAX_SEGMENTS_PER_CLIENT, MAX_SEGMENT_SIZE};
 use crate::state::surfaces::LANE_MIN_PIXELS;
 use crate::state::State;
-use yonder_protocol::request::{ShmAttach, ShmDetach, ShmPutImage};
+use yonder_protocol::request::{ImageFormat, ShmAttach, ShmDetach, ShmPutImage};
 use yonder_protocol::{ClientId, ErrorCode, ProtocolError, ShmSegment};
 
 use super::image::{format, image_error};
@@ -104,10 +104,14 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
             fail(
                 ErrorCode::Value,
                 r.format as u64,
-                "shared-memory images are Bgrx or Rgba",
+                "shared-memory images are Bgrx, Rgba or Rgbx",
             )
         })?;
-    let segment = s.clients[&c]
+    let client = &s.clients[&c];
+    if r.format.since_minor() > client.minor {
+        s.check_image_format(c, r.format)?;
+    }
+    let segment = client
         .segments
         .get(&r.segment)
         .ok_or_else(|| no_segment(r.segment))?;
@@ -120,8 +124,12 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     let gc = s.gcs.get_mut(&r.gc).expect("checked above");
     let style = gc.style(w, h).with_workers(&s.workers);
     // The client may change its memory while the server reads it: whatever the
-    // operator, what lands is not known to be opaque.
-    s.opaque.forget(r.drawable);
+    // operator, what lands from Rgba is not known to be opaque (a row found opaque may
+    // change before it is copied). Rgbx's alpha is set whatever the memory holds.
+    match r.format {
+        ImageFormat::Rgbx => s.opaque.drawn(r.drawable, style.op),
+        _ => s.opaque.forget(r.drawable),
+    }
     let clipped = style.clip.is_some();
     // What an unclipped put changes: large enough, it is drawn on a lane, from the
     // segment where it is (the lane keeps it mapped).
@@ -202,7 +210,6 @@ fn rect_bytes(r: &ShmPutImage, len: u64) -> Result<std::ops::Range<usize>, Proto
 #[cfg(test)]
 mod tests {
     use super::*;
-    use yonder_protocol::request::ImageFormat;
     use yonder_protocol::{Drawable, GcId, Point};
 
     fn put(width: u32, height: u32, offset: u64, stride: u32) -> ShmPutImage {

@@ -10,7 +10,7 @@ use tiny_skia::{Pixmap, PremultipliedColorU8};
 
 use super::bands;
 use super::clip::Region;
-use super::images::{swap_red_blue, RawImage};
+use super::images::{Convert, RawImage, Rows};
 use super::{mul255, pixmap_rect, premul, IRect, ImageFormat, Op, Style};
 
 /// Composites premultiplied `src` onto `dst` with `op`, scaled by `coverage` (0..=255).
@@ -185,25 +185,34 @@ pub fn unclipped_put_damage(
 
 /// Draws raw pixels with their top-left corner at `(x, y)`: the same pixels as
 /// [`decode_image`](super::decode_image) followed by [`put_image`](super::put_image), without the
-/// intermediate pixmap. Opaque `Bgrx` with `Over` or `Source` (the common case) is one
-/// swizzle from the image's rows straight into the pixmap's; anything else converts one
-/// row at a time and composites it.
+/// intermediate pixmap. Opaque `Bgrx` or `Rgbx` with `Over` or `Source` (the common case)
+/// is one conversion (a swizzle, or alpha set) from the image's rows straight into the
+/// pixmap's; anything else converts one row at a time and composites it.
 pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Option<IRect> {
     let (w, h) = img.size();
     let region = Region::resolve(s.clip, pm);
     let area = pixmap_rect(pm);
     let pw = pm.width();
     let data = pm.data_mut();
-    // Opaque pixels replace what is under them: Bgrx rows are swizzled straight into
-    // place, and Rgba rows whose alpha is all 255 (the storage's own bytes, since
+    // Opaque pixels replace what is under them: Bgrx and Rgbx rows are converted straight
+    // into place (one call for all the rows of a piece drawn on this thread), and Rgba rows whose alpha is all 255 (the storage's own bytes, since
     // premultiplying by 255 changes nothing) are copied as they are. A small image is
     // tested whole first, in one pass (a test a row cost a 10×10 put a fifth of its
     // instructions); a large one, or one not all opaque, a row at a time, just before
     // the row is copied from the cache (a whole 500×500 image tested first and then
     // copied, out of the cache by then, cost putimage500 and shmput500 a tenth).
     let replaces = matches!(s.op, Op::Over | Op::Source);
-    let direct = img.format() == ImageFormat::Bgrx && replaces;
-    let storage = img.format() == ImageFormat::Rgba && replaces;
+    let direct = match img.format() {
+        ImageFormat::Bgrx => Some(Convert::SwapRedBlue(255)),
+        ImageFormat::Rgbx => Some(Convert::SetAlpha),
+        _ => None,
+    }
+    .filter(|_| replaces);
+    // Rgbx rows of a few pixels are tested and copied as Rgba ones are (the call into
+    // the AVX2 code, even once for all the rows, cost a 10×10 put 3 % of its
+    // instructions): a copy when their fourth bytes are 255, as they usually are.
+    let narrow_rgbx = direct == Some(Convert::SetAlpha) && w < NARROW;
+    let storage = (img.format() == ImageFormat::Rgba || narrow_rgbx) && replaces;
     let small = w as usize * h as usize <= MAX_TESTED_WHOLE;
     let opaque = storage && small && image_opaque(img);
     // How each row goes into place: an image known opaque by a copy inlined in the row
@@ -223,8 +232,29 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
             (p.y as i64 - y as i64) as usize,
         );
         let (bytes, src_stride) = img.bytes();
-        let source = (bytes, src_stride, from.1 * src_stride + from.0 * 4);
-        each_row(s.workers, data, pw as usize * 4, p, source, put_row);
+        let at = from.1 * src_stride + from.0 * 4;
+        let (width, height) = (p.width as usize, p.height as usize);
+        match direct {
+            Some(how) if !narrow_rgbx && bands::bands(s.workers, height, width) <= 1 => Rows {
+                src: bytes,
+                src_at: at,
+                src_stride,
+                dst: &mut *data,
+                dst_at: (p.y as usize * pw as usize + p.x as usize) * 4,
+                dst_stride: pw as usize * 4,
+                width,
+                height,
+            }
+            .convert(how),
+            _ => each_row(
+                s.workers,
+                data,
+                pw as usize * 4,
+                p,
+                (bytes, src_stride, at),
+                put_row,
+            ),
+        }
     })
 }
 
@@ -266,13 +296,20 @@ pub(super) fn each_row(
     }
 }
 
-/// One row of a raw image into place, its opacity not known: `direct` (opaque Bgrx
-/// replacing what is under it) swizzled, `storage` (Rgba replacing) copied if the row is
-/// opaque, anything else premultiplied and composited with `op`.
+/// One row of a raw image into place, its opacity not known: `direct` (opaque Bgrx or
+/// Rgbx replacing what is under it) converted, `storage` (Rgba replacing) copied if the
+/// row is opaque, anything else premultiplied and composited with `op`.
 #[inline(never)]
-fn put_row_tested(op: Op, img: &RawImage, direct: bool, storage: bool, src: &[u8], dst: &mut [u8]) {
-    if direct {
-        swap_red_blue(src, dst, 255);
+fn put_row_tested(
+    op: Op,
+    img: &RawImage,
+    direct: Option<Convert>,
+    storage: bool,
+    src: &[u8],
+    dst: &mut [u8],
+) {
+    if let Some(how) = direct {
+        Rows::one(src, dst).convert(how);
     } else if storage && row_opaque(src) {
         copy_row(dst, src);
     } else {
@@ -284,6 +321,9 @@ fn put_row_tested(op: Op, img: &RawImage, direct: bool, storage: bool, src: &[u8
         });
     }
 }
+
+/// Rgbx images narrower than this (in pixels) go as Rgba ones do.
+const NARROW: u32 = 16;
 
 /// The most pixels of a raw image tested for opacity as a whole (128 KiB, within the
 /// second-level cache).

@@ -1,6 +1,7 @@
 //! Image data in and out of pixmaps: [`ImageFormat`], [`ImageError`], [`decode_image`]
-//! (raw BGRX / RGBA buffers, PNG, JPEG) and [`get_image`] (BGRX, RGBA, PNG), with the size
-//! limits that keep a client from making the server allocate unbounded memory.
+//! (raw BGRX / RGBA / RGBX buffers, PNG, JPEG) and [`get_image`] (BGRX, RGBA, PNG), with
+//! the size limits that keep a client from making the server allocate unbounded memory,
+//! and the word conversions of raw rows into stored ones ([`convert_words`]).
 
 use std::io::Cursor;
 
@@ -26,6 +27,8 @@ pub enum ImageFormat {
     Png,
     /// JPEG file data (decode only).
     Jpeg,
+    /// 4 bytes per pixel R, G, B, X (decode only); opaque: the fourth byte is ignored.
+    Rgbx,
 }
 
 /// Why an image could not be decoded or encoded.
@@ -169,13 +172,16 @@ impl<'a> RawImage<'a> {
     }
 
     fn check(format: ImageFormat, width: u32, height: u32) -> Result<(), ImageError> {
-        if !matches!(format, ImageFormat::Bgrx | ImageFormat::Rgba) {
+        if !matches!(
+            format,
+            ImageFormat::Bgrx | ImageFormat::Rgba | ImageFormat::Rgbx
+        ) {
             return Err(ImageError::Unsupported(format));
         }
         check_size(width, height)
     }
 
-    /// The format (`Bgrx` or `Rgba`).
+    /// The format (`Bgrx`, `Rgba` or `Rgbx`).
     pub fn format(&self) -> ImageFormat {
         self.format
     }
@@ -205,6 +211,7 @@ impl<'a> RawImage<'a> {
     pub(crate) fn premultiply_row(&self, src: &[u8], dst: &mut [u8]) {
         match self.format {
             ImageFormat::Bgrx => swap_red_blue(src, dst, 255),
+            ImageFormat::Rgbx => set_alpha(src, dst),
             _ => {
                 for (d, p) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
                     d.copy_from_slice(&premultiply([p[0], p[1], p[2], p[3]]));
@@ -215,7 +222,8 @@ impl<'a> RawImage<'a> {
 }
 
 /// Decodes `data` into a premultiplied pixmap. `width`/`height` describe raw formats
-/// (`Bgrx`, `Rgba`) and are ignored for `Png`/`Jpeg`, whose files carry their own size.
+/// (`Bgrx`, `Rgba`, `Rgbx`) and are ignored for `Png`/`Jpeg`, whose files carry their own
+/// size.
 pub fn decode_image(
     format: ImageFormat,
     width: u32,
@@ -223,7 +231,7 @@ pub fn decode_image(
     data: &[u8],
 ) -> Result<Pixmap, ImageError> {
     match format {
-        ImageFormat::Bgrx | ImageFormat::Rgba => {
+        ImageFormat::Bgrx | ImageFormat::Rgba | ImageFormat::Rgbx => {
             check_size(width, height)?;
             let expected = width as u64 * height as u64 * 4;
             if data.len() as u64 != expected {
@@ -234,9 +242,12 @@ pub fn decode_image(
                     height,
                 });
             }
-            if format == ImageFormat::Bgrx {
+            if format != ImageFormat::Rgba {
                 let mut out = vec![0; data.len()];
-                swap_red_blue(data, &mut out, 255);
+                match format {
+                    ImageFormat::Bgrx => swap_red_blue(data, &mut out, 255),
+                    _ => set_alpha(data, &mut out),
+                }
                 return pixmap_from_vec(out, width, height);
             }
             let mut out = Vec::with_capacity(data.len());
@@ -287,71 +298,155 @@ fn pixmap_from_vec(data: Vec<u8>, width: u32, height: u32) -> Result<Pixmap, Ima
 
 /// Copies 4-byte pixels from `src` to `dst` (same length) swapping the first and third
 /// byte and setting the fourth to `alpha`: BGRX to opaque RGBA and back, and premultiplied
-/// RGBA to the `0x00RRGGBB` screen words (little-endian). Written on `u32` words so the
-/// compiler turns it into vector operations (bytes 0 and 2 trade places by a 16-bit
-/// rotation, which is a 16-bit lane shuffle).
+/// RGBA to the `0x00RRGGBB` screen words (little-endian).
 pub(crate) fn swap_red_blue(src: &[u8], dst: &mut [u8], alpha: u8) {
-    let words = (
-        bytemuck::try_cast_slice::<u8, u32>(src),
-        bytemuck::try_cast_slice_mut::<u8, u32>(dst),
-    );
-    if let (Ok(src), Ok(dst)) = words {
-        swap_red_blue_words(src, dst, alpha);
-        return;
+    Rows::one(src, dst).convert(Convert::SwapRedBlue(alpha));
+}
+
+/// Copies 4-byte pixels from `src` to `dst` (same length) setting the fourth byte to 255:
+/// RGBX to opaque RGBA, the stored bytes (premultiplying by 255 changes nothing).
+pub(crate) fn set_alpha(src: &[u8], dst: &mut [u8]) {
+    Rows::one(src, dst).convert(Convert::SetAlpha);
+}
+
+/// What [`Rows::convert`] does to each 4-byte pixel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Convert {
+    /// The first and third bytes trade places, the fourth becomes the value given.
+    SwapRedBlue(u8),
+    /// The fourth byte becomes 255, the others stay.
+    SetAlpha,
+}
+
+/// `height` rows of `width` pixels to convert: row `r` of `src` starts at byte
+/// `src_at + r·src_stride`, of `dst` at `dst_at + r·dst_stride`.
+pub(crate) struct Rows<'s, 'd> {
+    pub src: &'s [u8],
+    pub src_at: usize,
+    pub src_stride: usize,
+    pub dst: &'d mut [u8],
+    pub dst_at: usize,
+    pub dst_stride: usize,
+    pub width: usize,
+    pub height: usize,
+}
+
+impl<'s, 'd> Rows<'s, 'd> {
+    /// One row: all of `src` into `dst` (as many pixels as the shorter holds).
+    pub(crate) fn one(src: &'s [u8], dst: &'d mut [u8]) -> Rows<'s, 'd> {
+        let width = src.len().min(dst.len()) / 4;
+        Rows {
+            src,
+            src_at: 0,
+            src_stride: 0,
+            dst,
+            dst_at: 0,
+            dst_stride: 0,
+            width,
+            height: 1,
+        }
     }
-    for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-        d[0] = s[2];
-        d[1] = s[1];
-        d[2] = s[0];
-        d[3] = alpha;
+
+    /// Converts every row (up to the first that does not lie inside its slice), written so
+    /// the compiler turns it into vector operations. Where the processor has AVX2 (checked
+    /// once for all the rows, then cached by the standard library) the same loops are
+    /// compiled for it: eight pixels per byte shuffle (or OR) instead of four, and an
+    /// image of narrow rows pays no call a row.
+    pub(crate) fn convert(self, how: Convert) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the function only needs AVX2, which the processor was just found to
+            // have.
+            unsafe { convert_avx2(self, how) };
+            return;
+        }
+        convert_portable(self, how);
     }
 }
 
-/// [`swap_red_blue`] on pixels already seen as native-endian words. Where the processor
-/// has AVX2 (checked once, then cached by the standard library) the same loop is compiled
-/// for it: eight pixels per byte shuffle instead of four per shift-and-mask sequence.
-pub(crate) fn swap_red_blue_words(src: &[u32], dst: &mut [u32], alpha: u8) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the function only needs AVX2, which the processor was just found to have.
-        unsafe { swap_red_blue_avx2(src, dst, alpha) };
-        return;
-    }
-    swap_red_blue_portable(src, dst, alpha);
-}
-
-/// [`swap_red_blue_portable`] compiled for AVX2.
+/// [`convert_portable`] compiled for AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn swap_red_blue_avx2(src: &[u32], dst: &mut [u32], alpha: u8) {
-    swap_red_blue_portable(src, dst, alpha);
+fn convert_avx2(rows: Rows, how: Convert) {
+    convert_portable(rows, how);
 }
 
-/// The swizzle loop itself, inlined into each caller so that it is compiled for the
-/// caller's target features.
+/// The conversion loops themselves, inlined into each caller so that they are compiled
+/// for the caller's target features. A row whose bytes are aligned to words goes a word at
+/// a time, any other a byte at a time.
 #[inline(always)]
-fn swap_red_blue_portable(src: &[u32], dst: &mut [u32], alpha: u8) {
-    // Bytes 0 and 2 rotate into each other's place (on either endianness: they are two
-    // bytes apart), byte 1 stays, byte 3 becomes `alpha`.
-    let a = u32::from_ne_bytes([0, 0, 0, alpha]);
-    let outer = u32::from_ne_bytes([255, 0, 255, 0]);
-    let keep = u32::from_ne_bytes([0, 255, 0, 0]);
-    let swap = |w: u32| (w & outer).rotate_left(16) | (w & keep) | a;
+fn convert_portable(rows: Rows, how: Convert) {
+    let len = rows.width * 4;
+    let (mut at, mut to) = (rows.src_at, rows.dst_at);
+    for _ in 0..rows.height {
+        let src = rows.src.get(at..at.saturating_add(len));
+        let dst = rows.dst.get_mut(to..to.saturating_add(len));
+        let (Some(src), Some(dst)) = (src, dst) else {
+            return;
+        };
+        let words = (
+            bytemuck::try_cast_slice::<u8, u32>(src),
+            bytemuck::try_cast_slice_mut::<u8, u32>(dst),
+        );
+        match words {
+            (Ok(src), Ok(dst)) => convert_words(src, dst, how),
+            _ => convert_bytes(src, dst, how),
+        }
+        at = at.saturating_add(rows.src_stride);
+        to = to.saturating_add(rows.dst_stride);
+    }
+}
+
+/// One row of native-endian words.
+#[inline(always)]
+fn convert_words(src: &[u32], dst: &mut [u32], how: Convert) {
+    match how {
+        Convert::SwapRedBlue(alpha) => {
+            // Bytes 0 and 2 rotate into each other's place (on either endianness: they
+            // are two bytes apart), byte 1 stays, byte 3 becomes `alpha`.
+            let a = u32::from_ne_bytes([0, 0, 0, alpha]);
+            let outer = u32::from_ne_bytes([255, 0, 255, 0]);
+            let keep = u32::from_ne_bytes([0, 255, 0, 0]);
+            map_words(src, dst, |w| (w & outer).rotate_left(16) | (w & keep) | a);
+        }
+        Convert::SetAlpha => {
+            let opaque = u32::from_ne_bytes([0, 0, 0, 255]);
+            for (d, &w) in dst.iter_mut().zip(src) {
+                *d = w | opaque;
+            }
+        }
+    }
+}
+
+/// One row of bytes not aligned to words.
+#[inline(always)]
+fn convert_bytes(src: &[u8], dst: &mut [u8], how: Convert) {
+    for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
+        let [r, g, b] = [s[0], s[1], s[2]];
+        d.copy_from_slice(&match how {
+            Convert::SwapRedBlue(alpha) => [b, g, r, alpha],
+            Convert::SetAlpha => [r, g, b, 255],
+        });
+    }
+}
+
+/// `dst[i] = f(src[i])` in blocks of 8 (one AVX2 register) so that rows of any width stay
+/// mostly in vector code; the last few pixels one by one.
+#[inline(always)]
+fn map_words(src: &[u32], dst: &mut [u32], f: impl Fn(u32) -> u32) {
     let n = src.len().min(dst.len());
     let (src, dst) = (&src[..n], &mut dst[..n]);
-    // Blocks of 8 (one AVX2 register) so that rows of any width stay mostly in vector
-    // code; the last few pixels one by one.
     let mut d8 = dst.chunks_exact_mut(8);
     let mut s8 = src.chunks_exact(8);
     for (d, s) in (&mut d8).zip(&mut s8) {
         let d: &mut [u32; 8] = d.try_into().expect("a block of 8");
         let s: &[u32; 8] = s.try_into().expect("a block of 8");
         for (d, &w) in d.iter_mut().zip(s) {
-            *d = swap(w);
+            *d = f(w);
         }
     }
     for (d, &w) in d8.into_remainder().iter_mut().zip(s8.remainder()) {
-        *d = swap(w);
+        *d = f(w);
     }
 }
 
@@ -397,7 +492,7 @@ pub fn get_image(pm: &Pixmap, r: IRect, format: ImageFormat) -> Result<Vec<u8>, 
             height: pm.height(),
         });
     }
-    if format == ImageFormat::Jpeg {
+    if matches!(format, ImageFormat::Jpeg | ImageFormat::Rgbx) {
         return Err(ImageError::Unsupported(format));
     }
     let stride = pm.width() as usize * 4;
@@ -435,16 +530,62 @@ mod tests {
     use super::*;
 
     #[test]
-    fn portable_and_dispatched_swizzles_agree() {
+    fn conversions_agree_on_every_route() {
         let src: Vec<u32> = (0..77u32).map(|i| i.wrapping_mul(0x9E37_79B9)).collect();
-        for n in [0, 1, 7, 8, 31, 32, 33, 77] {
-            let (mut a, mut b) = (vec![0; n], vec![0; n]);
-            swap_red_blue_words(&src[..n], &mut a, 0x80);
-            swap_red_blue_portable(&src[..n], &mut b, 0x80);
-            assert_eq!(a, b);
-            for (o, &w) in b.iter().zip(&src) {
+        let bytes: Vec<u8> = bytemuck::cast_slice(&src).to_vec();
+        for how in [Convert::SwapRedBlue(0x80), Convert::SetAlpha] {
+            let want = |w: u32| {
                 let p = w.to_ne_bytes();
-                assert_eq!(o.to_ne_bytes(), [p[2], p[1], p[0], 0x80]);
+                match how {
+                    Convert::SwapRedBlue(a) => [p[2], p[1], p[0], a],
+                    Convert::SetAlpha => [p[0], p[1], p[2], 255],
+                }
+            };
+            for n in [0, 1, 7, 8, 31, 32, 33, 77] {
+                // Dispatched (AVX2 where there is) and portable, words and bytes.
+                let mut a = vec![0u32; n];
+                Rows::one(
+                    bytemuck::cast_slice(&src[..n]),
+                    bytemuck::cast_slice_mut(&mut a),
+                )
+                .convert(how);
+                let mut b = vec![0u32; n];
+                convert_portable(
+                    Rows::one(
+                        bytemuck::cast_slice(&src[..n]),
+                        bytemuck::cast_slice_mut(&mut b),
+                    ),
+                    how,
+                );
+                let mut c = vec![0u8; 4 * n + 1];
+                convert_bytes(&bytes[..4 * n], &mut c[1..], how);
+                assert_eq!(a, b);
+                assert_eq!(bytemuck::cast_slice::<u32, u8>(&a), &c[1..]);
+                for (o, &w) in a.iter().zip(&src) {
+                    assert_eq!(o.to_ne_bytes(), want(w), "{how:?}");
+                }
+            }
+            // Rows: 3 of 5 pixels from a 7-pixel-wide source at (1, 2) into a 6-wide
+            // destination at (0, 1); nothing else changes.
+            let mut dst = vec![0u32; 6 * 5];
+            Rows {
+                src: bytemuck::cast_slice(&src),
+                src_at: (2 * 7 + 1) * 4,
+                src_stride: 7 * 4,
+                dst: bytemuck::cast_slice_mut(&mut dst),
+                dst_at: 6 * 4,
+                dst_stride: 6 * 4,
+                width: 5,
+                height: 3,
+            }
+            .convert(how);
+            for (i, o) in dst.iter().enumerate() {
+                let (x, y) = (i % 6, i / 6);
+                let expected = match (x, y) {
+                    (0..5, 1..4) => want(src[(y + 1) * 7 + x + 1]),
+                    _ => [0; 4],
+                };
+                assert_eq!(o.to_ne_bytes(), expected, "{how:?} at ({x}, {y})");
             }
         }
     }

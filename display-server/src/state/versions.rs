@@ -98,7 +98,12 @@ impl State {
     /// A Value error (naming the format) for an image format of a later version than
     /// client `c`'s (`Qoi` is of 1.3).
     pub fn check_image_format(&self, c: ClientId, f: ImageFormat) -> Result<(), ProtocolError> {
-        let (since, minor) = (f.since_minor(), self.minor_of(c));
+        // Formats of 1.0 need no look at the client (a lookup a put).
+        let since = f.since_minor();
+        if since == 0 {
+            return Ok(());
+        }
+        let minor = self.minor_of(c);
         if since <= minor {
             return Ok(());
         }

@@ -257,7 +257,7 @@ pub(crate) fn segment(v: u8) -> yonder_protocol::ShmSegment {
 
 pub(crate) fn image_format(v: u8) -> rq::ImageFormat {
     use rq::ImageFormat as F;
-    [F::Bgrx, F::Rgba, F::Png, F::Jpeg, F::Qoi][v as usize % 5]
+    [F::Bgrx, F::Rgba, F::Png, F::Jpeg, F::Qoi, F::Rgbx][v as usize % 6]
 }
 
 pub(crate) fn dnd_action(v: u8) -> rq::DndAction {

@@ -235,6 +235,75 @@ fn put_shared_image_twice(c: &Connection, shared: bool) {
     assert!(c.sync().is_ok(), "the connection goes on");
 }
 
+/// `Rgbx` (protocol 1.12): the fourth byte is ignored and the pixels land opaque, over
+/// a white window, whichever way they travel: in the request (narrow, tested as `Rgba`
+/// then set a row at a time; and wide), from the library's segment, from a shared image;
+/// and with a non-replacing operator.
+#[test]
+fn rgbx_images_land_opaque_whatever_their_fourth_bytes() {
+    let s = TestServer::start();
+    let c = client(&s);
+    let w = window(&c, Rect::new(0, 0, 300, 200), 0xffffff, EventMask::EMPTY);
+    let g = gc(&c, w, 0);
+    // picture's fourth byte is 0x5a: translucent, were it alpha.
+    let rgbx = |iw, ih, seed| -> Vec<u8> {
+        picture(iw, ih, seed)
+            .chunks_exact(4)
+            .flat_map(|p| [p[2], p[1], p[0], p[3]])
+            .collect()
+    };
+    let check = |rect: Rect, px: &[u8]| {
+        let img = c.get_image(w, rect, ImageFormat::Rgba).reply().unwrap();
+        let want: Vec<u8> = px
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        assert!(img.data == want, "{rect:?}: not the pixels put, opaque");
+    };
+    let mut x = 0;
+    for (iw, ih) in [(3u32, 2u32), (40, 9), (100, 60)] {
+        let px = rgbx(iw, ih, iw);
+        c.put_image(
+            w,
+            g,
+            Point::new(x, 0),
+            iw,
+            ih,
+            ImageFormat::Rgbx,
+            px.clone(),
+        );
+        check(Rect::new(x, 0, iw, ih), &px);
+        x += iw as i32 + 1;
+    }
+    assert_eq!(
+        c.image_stats().shared_memory,
+        1,
+        "the 100x60 image went by the segment"
+    );
+    let mut image = SharedImage::new(&c, 20, 10, ImageFormat::Rgbx).unwrap();
+    let px = rgbx(20, 10, 9);
+    image.pixels_mut(&c).unwrap().copy_from_slice(&px);
+    image.put(&c, w, g, Point::new(0, 100));
+    check(Rect::new(0, 100, 20, 10), &px);
+    // Xor of an image with itself, both opaque: nothing left (the window shows black).
+    c.change_gc(
+        g,
+        GcValues {
+            op: Some(yonder_protocol::request::CompositeOp::Xor),
+            ..GcValues::default()
+        },
+    );
+    image.put(&c, w, g, Point::new(0, 100));
+    let img = c
+        .get_image(w, Rect::new(0, 100, 20, 10), ImageFormat::Rgba)
+        .reply()
+        .unwrap();
+    let black = img.data.chunks_exact(4).all(|p| p[..3] == [0, 0, 0]);
+    assert!(black, "Xor over itself clears");
+    image.free(&c);
+    assert!(c.sync().is_ok());
+}
+
 #[test]
 fn a_shared_image_is_put_where_its_pixels_are() {
     let s = TestServer::start();

@@ -145,20 +145,35 @@ pub enum ImageFormat {
     /// slow links. Its header's width and height must equal the request's; RGB data is
     /// opaque, RGBA data has straight alpha like [`ImageFormat::Rgba`].
     Qoi = 4,
+    /// 4 bytes per pixel: R, G, B, unused (version 1.12; put only). Opaque whatever the
+    /// fourth byte holds, as X's depth-24 images are: the server stores the pixels as
+    /// they come, alpha set, without looking for translucent ones first.
+    Rgbx = 5,
 }
 
 impl ImageFormat {
-    /// Whether the format is raw pixels, 4 bytes each (`Bgrx`, `Rgba`).
+    /// Whether the format is raw pixels, 4 bytes each (`Bgrx`, `Rgba`, `Rgbx`).
     pub fn is_raw(self) -> bool {
-        matches!(self, ImageFormat::Bgrx | ImageFormat::Rgba)
+        matches!(
+            self,
+            ImageFormat::Bgrx | ImageFormat::Rgba | ImageFormat::Rgbx
+        )
     }
 
     /// The minor version (of major 1) that added the format (protocol.md §5.3).
     pub fn since_minor(self) -> u16 {
         match self {
             ImageFormat::Qoi => 3,
+            ImageFormat::Rgbx => 12,
             _ => 0,
         }
+    }
+
+    /// The format in which a server of version 1.`minor` takes pixels of this one, when
+    /// it is another: `Rgba` for `Rgbx` before 1.12, the pixels' fourth bytes set to 255
+    /// first ([`opaque_alpha`]). None when the format goes as it is.
+    pub fn for_minor(self, minor: u16) -> Option<ImageFormat> {
+        (self == ImageFormat::Rgbx && minor < self.since_minor()).then_some(ImageFormat::Rgba)
     }
 }
 
@@ -187,10 +202,31 @@ pub struct PutImage {
     pub data: Vec<u8>,
 }
 
+impl PutImage {
+    /// This put as a server of version 1.`minor` takes it: `Rgbx` pixels before 1.12 go
+    /// as `Rgba` with every fourth byte 255 ([`opaque_alpha`]), the same picture. None
+    /// when nothing changes.
+    pub fn for_minor(&self, minor: u16) -> Option<PutImage> {
+        let format = self.format.for_minor(minor)?;
+        let mut put = self.clone();
+        put.format = format;
+        opaque_alpha(&mut put.data);
+        Some(put)
+    }
+}
+
+/// Sets the fourth byte of every 4-byte pixel to 255: `Rgbx` pixels become the `Rgba`
+/// pixels of the same opaque picture (for a server older than 1.12, which has no `Rgbx`).
+pub fn opaque_alpha(pixels: &mut [u8]) {
+    for p in pixels.chunks_exact_mut(4) {
+        p[3] = 255;
+    }
+}
+
 /// Reads pixels back; reply [`crate::reply::ImageReply`]. For a window the result is what
 /// the window shows: its own pixels with its mapped descendants drawn over them (not
 /// including siblings or other windows that overlap it). The rectangle must lie inside the
-/// drawable (Match error otherwise). Format Jpeg is a Value error.
+/// drawable (Match error otherwise). The put-only formats (Jpeg, Qoi, Rgbx) are Value errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GetImage {
     /// Source.

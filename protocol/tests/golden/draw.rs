@@ -279,6 +279,20 @@ pub(crate) fn requests() -> Vec<Golden> {
             "35000000923297cf5eed000100000001cf5eed000100000002920808020104c418716f6966000000020000000103005a790000000000000001",
         ),
         g(
+            "PutImage Rgbx",
+            req(Request::PutImage(PutImage {
+                drawable: win(),
+                gc: GC,
+                dst: Point::new(8, 8),
+                width: 2,
+                height: 1,
+                format: ImageFormat::Rgbx,
+                // The same two pixels, opaque whatever the fourth byte: R, G, B, x.
+                data: vec![0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x00],
+            })),
+            "25000000923297cf5eed000100000001cf5eed000100000002920808020105c408ff0000000000ff00",
+        ),
+        g(
             "GetImage",
             req(Request::GetImage(GetImage {
                 drawable: win(),

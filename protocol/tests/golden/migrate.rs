@@ -34,7 +34,7 @@ pub(crate) fn messages() -> Vec<Golden> {
                 }),
                 token: Some(token()),
             }),
-            "3e00000098a6796f6e646572010bc400a568656c6c6fce5eed000193c400cf0000000100000138cf0000000100000138c4107e57ab1e0ddba11c0ffee15900d5eed5",
+            "3e00000098a6796f6e646572010cc400a568656c6c6fce5eed000193c400cf0000000100000138cf0000000100000138c4107e57ab1e0ddba11c0ffee15900d5eed5",
         ),
         g(
             "GrantMove",

@@ -149,6 +149,7 @@ pub const IMAGE_FORMATS: &[ImageFormat] = &[
     ImageFormat::Png,
     ImageFormat::Jpeg,
     ImageFormat::Qoi,
+    ImageFormat::Rgbx,
 ];
 /// Every drag-and-drop action.
 pub const DND_ACTIONS: &[DndAction] = &[

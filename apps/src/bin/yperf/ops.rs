@@ -140,7 +140,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "putimage10",
-        what: "PutImage 10x10 Rgba opaque, pixels in the request",
+        what: "PutImage 10x10 Rgbx, pixels in the request",
         kind: Kind::PutImage {
             size: 10,
             shm: false,
@@ -148,7 +148,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "putimage100",
-        what: "PutImage 100x100 Rgba opaque, pixels in the request",
+        what: "PutImage 100x100 Rgbx, pixels in the request",
         kind: Kind::PutImage {
             size: 100,
             shm: false,
@@ -156,7 +156,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "putimage500",
-        what: "PutImage 500x500 Rgba opaque, pixels in the request",
+        what: "PutImage 500x500 Rgbx, pixels in the request",
         kind: Kind::PutImage {
             size: 500,
             shm: false,
@@ -164,7 +164,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "shmput10",
-        what: "ShmPutImage 10x10 Rgba opaque from a SharedImage (written once, as x11perf's)",
+        what: "ShmPutImage 10x10 Rgbx from a SharedImage (written once, as x11perf's)",
         kind: Kind::PutImage {
             size: 10,
             shm: true,
@@ -172,7 +172,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "shmput100",
-        what: "ShmPutImage 100x100 Rgba opaque from a SharedImage (written once, as x11perf's)",
+        what: "ShmPutImage 100x100 Rgbx from a SharedImage (written once, as x11perf's)",
         kind: Kind::PutImage {
             size: 100,
             shm: true,
@@ -180,7 +180,7 @@ pub const OPS: &[Op] = &[
     },
     Op {
         name: "shmput500",
-        what: "ShmPutImage 500x500 Rgba opaque from a SharedImage (written once, as x11perf's)",
+        what: "ShmPutImage 500x500 Rgbx from a SharedImage (written once, as x11perf's)",
         kind: Kind::PutImage {
             size: 500,
             shm: true,
@@ -208,9 +208,10 @@ pub const OPS: &[Op] = &[
     },
 ];
 
-/// The format of the images put: opaque RGBA, the order the server keeps pixels in, as
-/// x11perf puts its images in the screen's own format (ZPixmap at the screen's depth).
-const PUT_FORMAT: ImageFormat = ImageFormat::Rgba;
+/// The format of the images put: RGBX, opaque by format and in the order the server keeps
+/// pixels in, as x11perf puts its images in the screen's own format (ZPixmap at depth 24,
+/// whose pad byte X ignores).
+const PUT_FORMAT: ImageFormat = ImageFormat::Rgbx;
 
 /// The prepared data of one operation and the resources it draws with.
 pub struct Prepared {
