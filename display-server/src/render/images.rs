@@ -141,6 +141,8 @@ impl<'a> RawImage<'a> {
     }
 
     /// Rows `stride` bytes apart (at least a row); `data` must reach the last pixel.
+    /// Inlined: a call cost a 10×10 shared-memory put 1.5 % of its instructions.
+    #[inline(always)]
     pub fn strided(
         format: ImageFormat,
         width: u32,
@@ -171,6 +173,7 @@ impl<'a> RawImage<'a> {
         }
     }
 
+    #[inline]
     fn check(format: ImageFormat, width: u32, height: u32) -> Result<(), ImageError> {
         if !matches!(
             format,

@@ -153,6 +153,7 @@ pub enum ImageFormat {
 
 impl ImageFormat {
     /// Whether the format is raw pixels, 4 bytes each (`Bgrx`, `Rgba`, `Rgbx`).
+    #[inline]
     pub fn is_raw(self) -> bool {
         matches!(
             self,
@@ -161,6 +162,7 @@ impl ImageFormat {
     }
 
     /// The minor version (of major 1) that added the format (protocol.md §5.3).
+    #[inline]
     pub fn since_minor(self) -> u16 {
         match self {
             ImageFormat::Qoi => 3,
@@ -172,6 +174,7 @@ impl ImageFormat {
     /// The format in which a server of version 1.`minor` takes pixels of this one, when
     /// it is another: `Rgba` for `Rgbx` before 1.12, the pixels' fourth bytes set to 255
     /// first ([`opaque_alpha`]). None when the format goes as it is.
+    #[inline]
     pub fn for_minor(self, minor: u16) -> Option<ImageFormat> {
         (self == ImageFormat::Rgbx && minor < self.since_minor()).then_some(ImageFormat::Rgba)
     }
