@@ -342,7 +342,12 @@ fn hot_request() -> impl Strategy<Value = Request> {
                 any::<u64>(),
                 any::<u32>()
             ),
-            prop::sample::select(vec![ImageFormat::Bgrx, ImageFormat::Rgba, ImageFormat::Qoi]),
+            prop::sample::select(vec![
+                ImageFormat::Bgrx,
+                ImageFormat::Rgba,
+                ImageFormat::Qoi,
+                ImageFormat::Rgbx,
+            ]),
         )
             .prop_map(
                 |((drawable, gc), dst, (width, height, segment, offset, stride), format)| {

@@ -241,7 +241,7 @@ pub trait DrawExt: Sealed {
             .put(&self.conn().transport, put, data.into())
     }
 
-    /// Puts a raw image (`Bgrx` or `Rgba`, else a Value error) that `fill` draws: it gets
+    /// Puts a raw image (`Bgrx`, `Rgba` or `Rgbx`, else a Value error) that `fill` draws: it gets
     /// the 4·width·height bytes to write, rows top to bottom without padding. On a local
     /// server with shared memory those bytes are in the segment itself, so the pixels are
     /// never copied at all; otherwise they are sent as [`DrawExt::put_image`] would.

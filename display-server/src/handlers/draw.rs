@@ -113,8 +113,11 @@ pub(crate) fn drawn(
 /// counted at that bound without looking at its items; above it the estimate of
 /// `render::work` counts it (a few instructions an item), so that a request of 100
 /// small circles does not count as 100 times the drawable and end its batch's slice.
-/// A batch of such requests (64 at most) stays within the budget.
-const COUNTED_AT_BOUND: u64 = crate::config::BATCH_WORK_BUDGET / 64;
+/// Not tied to the budget (`config::BATCH_WORK_BUDGET`, 4 Mpixels): at a 64th of it,
+/// every request of 1000 thin segments was estimated, 25 instructions a segment more
+/// (seg10 147 → 172). A batch of such requests may end its slice after two of them, at
+/// the cost of a burst's end.
+const COUNTED_AT_BOUND: u64 = 1 << 21;
 
 /// The pixels of `r`: the work (`State::batch_work`) of a drawing that damaged it once.
 pub(crate) fn pixels(r: IRect) -> u64 {

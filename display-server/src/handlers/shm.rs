@@ -17,7 +17,7 @@ use crate::render::lanes::Job;
 use crate::shm::{Segment, MAX_SEGMENTS_PER_CLIENT, MAX_SEGMENT_SIZE};
 use crate::state::surfaces::LANE_MIN_PIXELS;
 use crate::state::State;
-use yonder_protocol::request::{ImageFormat, ShmAttach, ShmDetach, ShmPutImage};
+use yonder_protocol::request::{ShmAttach, ShmDetach, ShmPutImage};
 use yonder_protocol::{ClientId, ErrorCode, ProtocolError, ShmSegment};
 
 use super::image::{format, image_error};
@@ -123,12 +123,12 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
     // Not through `draw::draw`: the image borrows the client's segment meanwhile.
     let gc = s.gcs.get_mut(&r.gc).expect("checked above");
     let style = gc.style(w, h).with_workers(&s.workers);
-    // The client may change its memory while the server reads it: whatever the
-    // operator, what lands from Rgba is not known to be opaque (a row found opaque may
-    // change before it is copied). Rgbx's alpha is set whatever the memory holds.
-    match r.format {
-        ImageFormat::Rgbx => s.opaque.drawn(r.drawable, style.op),
-        _ => s.opaque.forget(r.drawable),
+    // The client may change its memory while the server reads it: what lands from an
+    // image whose alpha is tested (a row found opaque may change before it is copied) is
+    // not known to be opaque; one whose alpha is set as each pixel is read is.
+    match render::put_raw_sets_alpha(&img) {
+        true => s.opaque.drawn(r.drawable, style.op),
+        false => s.opaque.forget(r.drawable),
     }
     let clipped = style.clip.is_some();
     // What an unclipped put changes: large enough, it is drawn on a lane, from the
@@ -210,6 +210,7 @@ fn rect_bytes(r: &ShmPutImage, len: u64) -> Result<std::ops::Range<usize>, Proto
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yonder_protocol::request::ImageFormat;
     use yonder_protocol::{Drawable, GcId, Point};
 
     fn put(width: u32, height: u32, offset: u64, stride: u32) -> ShmPutImage {

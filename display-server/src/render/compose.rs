@@ -258,6 +258,18 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
     })
 }
 
+/// Whether [`put_raw`] of `img` with `Over` or `Source` stores only opaque pixels even
+/// when the image's bytes change while it reads them (shared memory): so where each
+/// pixel is read once and its alpha set (`Bgrx`, and `Rgbx` wide enough not to go as
+/// `Rgba` does), not where the alpha is tested first and the bytes copied after.
+pub fn put_raw_sets_alpha(img: &RawImage) -> bool {
+    match img.format() {
+        ImageFormat::Bgrx => true,
+        ImageFormat::Rgbx => img.size().0 >= NARROW,
+        _ => false,
+    }
+}
+
 /// Calls `f(source row, destination row)` for each row of piece `p` of `data` (rows
 /// `stride` bytes apart), the source's rows `src_stride` bytes apart in `src` from byte
 /// `at` on. A large piece is split into bands drawn at once (`bands`); any other goes

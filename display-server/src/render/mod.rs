@@ -66,7 +66,7 @@ mod tests_text_image;
 pub use arcs::{fill_arcs, stroke_arcs};
 pub use bands::Workers;
 pub use clip::Clip;
-pub use compose::{all_opaque, fill_solid, put_raw, unclipped_put_damage};
+pub use compose::{all_opaque, fill_solid, put_raw, put_raw_sets_alpha, unclipped_put_damage};
 pub use copies::{copy_area, copy_within, put_image, unclipped_within_damage};
 pub use geom::ArcSpec;
 pub use images::{

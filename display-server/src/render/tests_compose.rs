@@ -215,8 +215,14 @@ fn noise(n: usize, seed: u32) -> Vec<u8> {
 
 #[test]
 fn put_raw_matches_decode_then_put_image() {
+    // 13 wide: Rgbx goes as Rgba does (narrow); 21: its rows converted in one pass.
+    for (w, h) in [(13u32, 9u32), (21, 9)] {
+        put_raw_matches_decode_then_put_image_at(w, h);
+    }
+}
+
+fn put_raw_matches_decode_then_put_image_at(w: u32, h: u32) {
     let clip = Clip::from_rects(&[IRect::new(0, 0, 30, 7), IRect::new(3, 12, 9, 11)], 30, 25);
-    let (w, h) = (13u32, 9u32);
     let spots = [
         (0, 0),
         (5, 4),
@@ -236,7 +242,7 @@ fn put_raw_matches_decode_then_put_image() {
     opaque.iter_mut().skip(3).step_by(4).for_each(|a| *a = 255);
     let mut last = opaque.clone();
     *last.last_mut().unwrap() = 3;
-    let images = [ImageFormat::Bgrx, ImageFormat::Rgba]
+    let images = [ImageFormat::Bgrx, ImageFormat::Rgba, ImageFormat::Rgbx]
         .into_iter()
         .flat_map(|f| [(f, &translucent), (f, &opaque), (f, &last)]);
     for (format, data) in images {
@@ -266,7 +272,7 @@ fn put_raw_matches_decode_then_put_image() {
                     for raw in [&raw, &strided] {
                         let mut pm = base.clone();
                         let got = put_raw(&mut pm, &s, x, y, raw);
-                        let what = format!("{format:?} {op:?} clip={clipped} at {x},{y}");
+                        let what = format!("{format:?} {w}x{h} {op:?} clip={clipped} at {x},{y}");
                         assert_eq!(got, want, "{what}");
                         assert_eq!(pm.data(), expect.data(), "{what}");
                     }
@@ -377,6 +383,33 @@ fn lane_damage_is_the_drawings_own() {
                     assert_eq!(drawn, worked_out, "put of {r:?}");
                 }
             }
+        }
+    }
+}
+
+/// What `put_raw_sets_alpha` promises (the server then keeps believing a window opaque
+/// after a shared-memory put): every pixel stored opaque whatever the bytes, because each
+/// is read once with its alpha set; narrow Rgbx and Rgba, tested first, promise nothing.
+#[test]
+fn put_raw_sets_alpha_only_where_it_does() {
+    for (format, w, sets) in [
+        (ImageFormat::Bgrx, 3, true),
+        (ImageFormat::Bgrx, 21, true),
+        (ImageFormat::Rgbx, 15, false),
+        (ImageFormat::Rgbx, 16, true),
+        (ImageFormat::Rgbx, 21, true),
+        (ImageFormat::Rgba, 21, false),
+    ] {
+        let data = noise(w * 5 * 4, 3);
+        let img = RawImage::packed(format, w as u32, 5, &data).unwrap();
+        assert_eq!(put_raw_sets_alpha(&img), sets, "{format:?} {w}");
+        if sets {
+            let mut pm = decode_image(ImageFormat::Rgba, 30, 8, &noise(30 * 8 * 4, 5)).unwrap();
+            let s = Style::default();
+            put_raw(&mut pm, &s, 2, 1, &img);
+            let stored = get_image(&pm, IRect::new(2, 1, w as u32, 5), ImageFormat::Rgba);
+            let opaque = stored.unwrap().chunks_exact(4).all(|p| p[3] == 255);
+            assert!(opaque, "{format:?} {w}");
         }
     }
 }

@@ -5,8 +5,9 @@
 //! Why the knowledge holds: `Over` onto an opaque pixel leaves it opaque, whatever is
 //! drawn and with whatever coverage (result alpha `a + 255·(255 − a)/255 = 255`, exact
 //! in the rasterizer's arithmetic and in tiny-skia's), so only a drawing with another
-//! operator, a ClearArea with a translucent background, a ShmPutImage (the client may
-//! change its memory while the server reads it), or new pixels (a new or resized
+//! operator, a ClearArea with a translucent background, a ShmPutImage whose alpha is
+//! tested rather than set (the client may change its memory while the server reads it:
+//! `render::put_raw_sets_alpha`), or new pixels (a new or resized
 //! surface) can end it. Those are the places that call [`Opaque::forget`]; a drawable is
 //! marked only where its every pixel was just made opaque: a window created or resized
 //! with an opaque background (keeping a marked window's old pixels), and a rectangle
