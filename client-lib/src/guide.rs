@@ -223,9 +223,9 @@
 //! server, lossless compression over TCP, else the request itself
 //! ([`crate::ImageOptions`]). [`DrawExt::get_image`] reads pixels back. An image known
 //! to be opaque (a photograph, a video frame, a rendered page) is cheapest as
-//! [`ImageFormat::Rgbx`](yonder_protocol::request::ImageFormat::Rgbx) (protocol 1.12): the
-//! server stores it without looking at each pixel's alpha, which `Rgba` needs (the
-//! library sends it as `Rgba` to an older display).
+//! [`ImageFormat::Rgbx`] (protocol 1.12): the server stores it without looking at each
+//! pixel's alpha, which `Rgba` needs (the library sends it as `Rgba` to an older
+//! display).
 //!
 //! # 10. When the display goes away
 //!
