@@ -827,15 +827,19 @@ fn relative_ids_name_the_senders_own_whatever_its_version() {
 #[test]
 fn rgbx_images_are_of_1_12() {
     let s = TestServer::start();
+    // A window and a GC on it, of client `c`.
+    let window_and_gc = |c: &mut RawClient| {
+        let (w, gc) = (c.id(1), c.id(2));
+        c.succeeds(create_window(w, Rect::new(0, 0, 8, 8), Default::default()));
+        c.succeeds(Request::CreateGc(CreateGc {
+            id: GcId(gc),
+            drawable: Drawable(w),
+            values: GcValues::default(),
+        }));
+        (w, gc)
+    };
     let mut old = RawClient::connect(&s, 11);
-    let w = old.id(1);
-    old.succeeds(create_window(w, Rect::new(0, 0, 8, 8), Default::default()));
-    let gc = old.id(2);
-    old.succeeds(Request::CreateGc(CreateGc {
-        id: GcId(gc),
-        drawable: Drawable(w),
-        values: GcValues::default(),
-    }));
+    let (w, gc) = window_and_gc(&mut old);
     let e = old.error_of(put_image(
         w,
         gc,
@@ -867,14 +871,7 @@ fn rgbx_images_are_of_1_12() {
     ));
 
     let mut c = RawClient::connect(&s, yonder_protocol::PROTOCOL_MINOR);
-    let w = c.id(1);
-    c.succeeds(create_window(w, Rect::new(0, 0, 8, 8), Default::default()));
-    let gc = c.id(2);
-    c.succeeds(Request::CreateGc(CreateGc {
-        id: GcId(gc),
-        drawable: Drawable(w),
-        values: GcValues::default(),
-    }));
+    let (w, gc) = window_and_gc(&mut c);
     c.succeeds(put_image(
         w,
         gc,

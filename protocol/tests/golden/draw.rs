@@ -250,46 +250,30 @@ pub(crate) fn requests() -> Vec<Golden> {
         ),
         g(
             "PutImage",
-            req(Request::PutImage(PutImage {
-                drawable: win(),
-                gc: GC,
-                dst: Point::new(8, 8),
-                width: 2,
-                height: 1,
-                format: ImageFormat::Bgrx,
-                // A red pixel, then a blue one: B, G, R, x.
-                data: vec![0x00, 0x00, 0xff, 0x00, 0xff, 0x00, 0x00, 0x00],
-            })),
+            // A red pixel, then a blue one: B, G, R, x.
+            put_two_pixels(
+                ImageFormat::Bgrx,
+                vec![0x00, 0x00, 0xff, 0x00, 0xff, 0x00, 0x00, 0x00],
+            ),
             "25000000923297cf5eed000100000001cf5eed000100000002920808020100c4080000ff00ff000000",
         ),
         g(
             "PutImage Qoi",
-            req(Request::PutImage(PutImage {
-                drawable: win(),
-                gc: GC,
-                dst: Point::new(8, 8),
-                width: 2,
-                height: 1,
-                format: ImageFormat::Qoi,
-                // The same two pixels as a QOI file: header "qoif", 2, 1, 3 channels,
-                // sRGB; QOI_OP_DIFF 5a (red) and 79 (blue); the end marker.
-                data: hex::decode("716f6966000000020000000103005a790000000000000001")
-                    .unwrap(),
-            })),
+            // The same two pixels as a QOI file: header "qoif", 2, 1, 3 channels, sRGB;
+            // QOI_OP_DIFF 5a (red) and 79 (blue); the end marker.
+            put_two_pixels(
+                ImageFormat::Qoi,
+                hex::decode("716f6966000000020000000103005a790000000000000001").unwrap(),
+            ),
             "35000000923297cf5eed000100000001cf5eed000100000002920808020104c418716f6966000000020000000103005a790000000000000001",
         ),
         g(
             "PutImage Rgbx",
-            req(Request::PutImage(PutImage {
-                drawable: win(),
-                gc: GC,
-                dst: Point::new(8, 8),
-                width: 2,
-                height: 1,
-                format: ImageFormat::Rgbx,
-                // The same two pixels, opaque whatever the fourth byte: R, G, B, x.
-                data: vec![0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x00],
-            })),
+            // The same two pixels, opaque whatever the fourth byte: R, G, B, x.
+            put_two_pixels(
+                ImageFormat::Rgbx,
+                vec![0xff, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x00],
+            ),
             "25000000923297cf5eed000100000001cf5eed000100000002920808020105c408ff0000000000ff00",
         ),
         g(
@@ -379,4 +363,17 @@ pub(crate) fn shm_requests() -> Vec<Golden> {
             "28000000921193cf5eed00010000000100922193cf5eed00010000000117c40c0100000002000000010017ed",
         ),
     ]
+}
+
+/// The PutImage of the examples: a 2×1 image at (8, 8) in the window, through the GC.
+fn put_two_pixels(format: ImageFormat, data: Vec<u8>) -> Msg {
+    req(Request::PutImage(PutImage {
+        drawable: win(),
+        gc: GC,
+        dst: Point::new(8, 8),
+        width: 2,
+        height: 1,
+        format,
+        data,
+    }))
 }
