@@ -1,7 +1,7 @@
-//! How raw images travel: [`DrawExt::put_image`](crate::DrawExt::put_image) picks, for each raw image,
-//! the cheapest way the connection allows. Nothing here ever waits for the setup reply:
-//! an image put before it arrives goes in the request, so a first frame costs no round
-//! trip.
+//! How raw images travel: [`DrawExt::put_image`](crate::DrawExt::put_image) picks, for
+//! each raw image, the cheapest way the connection allows. Nothing here ever waits for the
+//! setup reply: an image put before it arrives goes in the request, so a first frame costs
+//! no round trip.
 //!
 //! 1. **Shared memory** (local clients, protocol 1.3 `SHM`): when the server offered `SHM`
 //!    and the image has at least [`SHM_MIN_BYTES`], the pixels go into a memfd segment the

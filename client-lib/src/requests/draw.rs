@@ -216,9 +216,9 @@ pub trait DrawExt: Sealed {
     /// `Rgba`, `Rgbx`) need `data` of exactly 4·width·height bytes; for `Png`, `Jpeg` and
     /// `Qoi` see [`ImageFormat`] (PNG and JPEG: pass 0, 0). An opaque image is cheapest
     /// as `Rgbx`: the server then need not look at each pixel's alpha (a display older
-    /// than protocol 1.12 gets it as `Rgba`, the library setting the fourth bytes). Keep an in-request image under the
-    /// setup's `limits.max_frame_len`: send large images in bands. Pass a `Vec<u8>` to
-    /// avoid a copy.
+    /// than protocol 1.12 gets it as `Rgba`, the library setting the fourth bytes). Keep
+    /// an in-request image under the setup's `limits.max_frame_len`: send large images in
+    /// bands. Pass a `Vec<u8>` to avoid a copy.
     ///
     /// A raw image travels the cheapest way this connection allows (see
     /// [`Connection::set_image_options`]): from shared memory on a local server that

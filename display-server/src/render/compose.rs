@@ -195,8 +195,9 @@ pub fn put_raw(pm: &mut Pixmap, s: &Style, x: i32, y: i32, img: &RawImage) -> Op
     let pw = pm.width();
     let data = pm.data_mut();
     // Opaque pixels replace what is under them: Bgrx and Rgbx rows are converted straight
-    // into place (one call for all the rows of a piece drawn on this thread), and Rgba rows whose alpha is all 255 (the storage's own bytes, since
-    // premultiplying by 255 changes nothing) are copied as they are. A small image is
+    // into place (one call for all the rows of a piece drawn on this thread), and Rgba
+    // rows whose alpha is all 255 (the storage's own bytes, since premultiplying by 255
+    // changes nothing) are copied as they are. A small image is
     // tested whole first, in one pass (a test a row cost a 10×10 put a fifth of its
     // instructions); a large one, or one not all opaque, a row at a time, just before
     // the row is copied from the cache (a whole 500×500 image tested first and then
