@@ -275,7 +275,21 @@ fn five_apps_survive_their_server_killed_and_go_on() {
     });
     let part = part.unwrap();
     let (container, part_rect) = placement(&o, part);
-    let (doc_of_container, container_rect) = placement(&o, container);
+    // ydoc lays the container out at the part's size once it has asked the server for
+    // it, which may come after the part took the focus: read at once, CI once recorded
+    // 200x120 (the picture's own size, before ydoc knew the part's), which nothing after
+    // the restart brings back.
+    let mut laid_out = None;
+    eventually(
+        "ydoc laid the part's container out at the part's size",
+        || {
+            let now = placement(&o, container);
+            let done = now.1.size() == part_rect.size();
+            laid_out = Some(now);
+            done
+        },
+    );
+    let (doc_of_container, container_rect) = laid_out.unwrap();
     assert_eq!(doc_of_container, doc_win, "ydoc made the part's container");
     let needle = format!("--embed-into {:#x}", container.0);
     let found = processes_with(&needle);
