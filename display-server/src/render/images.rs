@@ -1,7 +1,7 @@
 //! Image data in and out of pixmaps: [`ImageFormat`], [`ImageError`], [`decode_image`]
 //! (raw BGRX / RGBA / RGBX buffers, PNG, JPEG) and [`get_image`] (BGRX, RGBA, PNG), with
 //! the size limits that keep a client from making the server allocate unbounded memory,
-//! and the word conversions of raw rows into stored ones ([`convert_words`]).
+//! and the word conversions of raw rows into stored ones ([`Rows::convert`]).
 
 use std::io::Cursor;
 
