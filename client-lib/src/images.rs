@@ -16,7 +16,12 @@
 //!    failed, which is forwarded), an image of at least 4 KiB is sent as QOI when that
 //!    is at least 1/8 smaller. QOI won the measurement (`bench/README.md`, protocol.md
 //!    §15.2): lossless, UI pixels ~70× and photos 1.6–2× smaller, at 0.7–6 GB/s.
-//! 3. **In the request**, as before.
+//! 3. **In the request**, as before. An image of at least `output::DIRECT_MIN` (32 KiB)
+//!    to a display of this version is not copied into the output buffer: its frame's
+//!    head is, and the pixels follow from the app's own memory in the same `writev`, as
+//!    Xlib's XPutImage writes an XImage (`Transport::send_put`). At 500×500 the two copies
+//!    this saves (the app's image into the library's buffer, that into the output) cost
+//!    more than the server's whole put.
 //!
 //! **Reuse rule.** The server reads a segment while it processes the ShmPutImage and never
 //! later, so a part of the segment may be written again once a message with that
@@ -207,39 +212,24 @@ fn raw_len(width: u32, height: u32) -> Option<usize> {
 impl Images {
     /// Puts an image (see `DrawExt::put_image`): a raw one of the right length the
     /// cheapest way the connection allows, anything else in the request.
-    pub(crate) fn put<'c>(&self, t: &'c Transport, put: Put, data: Vec<u8>) -> VoidCookie<'c> {
-        self.put_owned(t, put, data).0
-    }
-
-    /// [`Images::put`], giving back `data` when it was sent in a plain PutImage's frame
-    /// (the request is encoded, so its bytes are free again).
-    fn put_owned<'c>(
-        &self,
-        t: &'c Transport,
-        put: Put,
-        data: Vec<u8>,
-    ) -> (VoidCookie<'c>, Option<Vec<u8>>) {
+    pub(crate) fn put<'c>(&self, t: &'c Transport, put: Put, data: &[u8]) -> VoidCookie<'c> {
         let (_, _, _, width, height, format) = put;
         let raw = format.is_raw() && raw_len(width, height) == Some(data.len());
         if raw {
-            if let Some(cookie) = self.put_from_shm(t, put, |px| px.copy_from_slice(&data)) {
-                return (cookie, Some(data));
+            if let Some(cookie) = self.put_from_shm(t, put, |px| px.copy_from_slice(data)) {
+                return cookie;
             }
-            if let Some(cookie) = self.put_compressed(t, put, &data) {
-                return (cookie, Some(data));
+            if let Some(cookie) = self.put_compressed(t, put, data) {
+                return cookie;
             }
             let mut images = lock(&self.state);
             images.stats.plain += 1;
             images.stats.raw_bytes += data.len() as u64;
             images.stats.sent_bytes += data.len() as u64;
         }
-        // As `cookie::void_request` sends it, keeping the request: its buffer serves again.
-        let request = Request::PutImage(plain(put, data));
-        let seq = t.send_tracked(&request, Some(PutImage::HAS_REPLY));
-        let Request::PutImage(sent) = request else {
-            unreachable!("built as a PutImage just above")
-        };
-        (VoidCookie::new(t, seq), Some(sent.data))
+        // In the request: a large image's pixels go to the socket from `data` itself.
+        let seq = t.send_put(&plain(put, Vec::new()), data);
+        VoidCookie::new(t, seq)
     }
 
     /// Puts a raw image that `fill` draws (see `DrawExt::put_image_with`): straight into
@@ -272,9 +262,9 @@ impl Images {
         if let Some(fill) = fill {
             fill(&mut data);
         }
-        let (cookie, back) = self.put_owned(t, put, data);
-        if let Some(back) = back.filter(|b| b.capacity() <= KEPT_BUFFER_MAX) {
-            lock(&self.state).buffer = back;
+        let cookie = self.put(t, put, &data);
+        if data.capacity() <= KEPT_BUFFER_MAX {
+            lock(&self.state).buffer = data;
         }
         cookie
     }

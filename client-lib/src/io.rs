@@ -72,6 +72,17 @@ impl Stream {
         }
     }
 
+    /// Writes (some of) `first` then `second`, in one call where the stream allows it
+    /// (`writev`; a TLS stream takes `first` alone).
+    pub(crate) fn write_pair(&self, first: &[u8], second: &[u8]) -> io::Result<usize> {
+        let both = [io::IoSlice::new(first), io::IoSlice::new(second)];
+        match self {
+            Stream::Unix(s) => (&*s).write_vectored(&both),
+            Stream::Tcp(s) => (&*s).write_vectored(&both),
+            Stream::Tls(s) => s.write(first),
+        }
+    }
+
     /// Sends what earlier writes left in the stream (only TLS keeps any). `WouldBlock` or
     /// `TimedOut`: some is still waiting; call again (after reading, see `transport`).
     pub(crate) fn flush_pending(&self) -> io::Result<()> {

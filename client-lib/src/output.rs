@@ -23,6 +23,10 @@ use std::time::{Duration, Instant};
 
 /// The output buffer is flushed as soon as it holds this much.
 pub(crate) const FLUSH_THRESHOLD: usize = 64 * 1024;
+/// A PutImage's pixels at least this long go to the socket from where they are, after
+/// their frame's head, not copied into the buffer first ([`Output::write_all`]'s tail):
+/// at 500×500 the copy cost as much as the server's whole put.
+pub(crate) const DIRECT_MIN: usize = 32 * 1024;
 /// How long one write call may block before the writer checks for incoming data.
 pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_millis(5);
 /// Most bytes of written requests kept for sending again after a resume; past it the
@@ -109,6 +113,22 @@ impl Output {
             swap.frames(&mut self.buf[start..]);
         }
         self.buf.len() >= FLUSH_THRESHOLD
+    }
+
+    /// Whether the last frame pushed may end in a tail written from elsewhere
+    /// ([`Output::write_all`]): not while frames are rewritten as they are pushed (their
+    /// ids or atoms), which needs them whole.
+    #[inline]
+    pub(crate) fn takes_tail(&self) -> bool {
+        !self.dead && self.swap.is_none() && self.renumber.is_none()
+    }
+
+    /// Appends `tail` to the buffer: the rest of the last frame, which cannot be written
+    /// from where it is (it is kept for a resume).
+    pub(crate) fn append_tail(&mut self, tail: &[u8]) {
+        if !self.dead {
+            self.buf.extend_from_slice(tail);
+        }
     }
 
     /// From now on, every frame pushed has `swap`'s two id spaces exchanged (`None`:
@@ -245,9 +265,12 @@ impl Output {
         self.fds.clear();
     }
 
-    /// Writes everything buffered. When a write cannot proceed (it timed out or would
-    /// block) `on_block` runs and the write is tried again, until `give_up` passes. An
-    /// error leaves the buffer as it is; the caller decides (see `transport`).
+    /// Writes everything buffered, then `tail`: the rest of the last frame, written from
+    /// where it is (a large image's pixels; empty for none). When a write cannot proceed
+    /// (it timed out or would block) `on_block` runs and the write is tried again, until
+    /// `give_up` passes. An error leaves the buffer as it was, `tail` appended (whole
+    /// frames, for a resume); the caller decides (see `transport`). Kept for a resume,
+    /// the tail is copied into the buffer first.
     ///
     /// Inlined into the transport's flush, its only caller: as a separate call it cost
     /// each flush ~65 more instructions, 1.5 % of a round trip (callgrind, `yperf --latency`).
@@ -256,42 +279,18 @@ impl Output {
         &mut self,
         stream: &Stream,
         give_up: Option<Instant>,
+        mut tail: &[u8],
         mut on_block: impl FnMut(),
     ) -> io::Result<()> {
-        let mut written = 0;
-        loop {
-            // Plain writes stop at the next descriptor's frame, which starts a sendmsg.
-            let next_fd = self.fds.front().map(|(at, _)| *at);
-            let sent = match next_fd {
-                // All handed over; a TLS stream may still hold encrypted bytes, and they
-                // may wait for the socket like any write.
-                _ if written == self.buf.len() => match stream.flush_pending() {
-                    Ok(()) => break,
-                    Err(e) => Err(e),
-                },
-                Some(at) if at == written => {
-                    let fd = self.fds.front().map(|(_, fd)| fd.as_fd()).expect("front");
-                    let n = stream.send_with_fd(&self.buf[written..], fd);
-                    if matches!(n, Ok(n) if n > 0) {
-                        // On its way: our copy of the descriptor can close.
-                        self.fds.pop_front();
-                    }
-                    n
-                }
-                Some(at) => stream.write(&self.buf[written..at]),
-                None => stream.write(&self.buf[written..]),
-            };
-            match sent {
-                Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
-                Ok(n) => written += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if is_would_block(&e) => {
-                    if give_up.is_some_and(|t| Instant::now() >= t) {
-                        return Err(e);
-                    }
-                    on_block();
-                }
-                Err(e) => return Err(e),
+        if self.retain && !tail.is_empty() {
+            self.buf.extend_from_slice(tail);
+            tail = &[];
+        }
+        match self.write_loop(stream, give_up, tail, &mut on_block) {
+            Ok(()) => {}
+            Err(e) => {
+                self.buf.extend_from_slice(tail);
+                return Err(e);
             }
         }
         debug_assert!(self.fds.is_empty());
@@ -325,6 +324,56 @@ impl Output {
             self.buf.shrink_to(2 * FLUSH_THRESHOLD);
         }
         Ok(())
+    }
+}
+
+impl Output {
+    /// [`Output::write_all`]'s writes: the buffer, then `tail`, in as few calls as the
+    /// socket takes (the two together in one `writev` where no descriptor is due).
+    #[inline]
+    fn write_loop(
+        &mut self,
+        stream: &Stream,
+        give_up: Option<Instant>,
+        tail: &[u8],
+        on_block: &mut impl FnMut(),
+    ) -> io::Result<()> {
+        let (len, total) = (self.buf.len(), self.buf.len() + tail.len());
+        let mut written = 0;
+        loop {
+            // Plain writes stop at the next descriptor's frame, which starts a sendmsg.
+            let next_fd = self.fds.front().map(|(at, _)| *at);
+            let sent = match next_fd {
+                // All handed over; a TLS stream may still hold encrypted bytes, and they
+                // may wait for the socket like any write.
+                _ if written == total => return stream.flush_pending(),
+                Some(at) if at == written => {
+                    let fd = self.fds.front().map(|(_, fd)| fd.as_fd()).expect("front");
+                    let n = stream.send_with_fd(&self.buf[written..], fd);
+                    if matches!(n, Ok(n) if n > 0) {
+                        // On its way: our copy of the descriptor can close.
+                        self.fds.pop_front();
+                    }
+                    n
+                }
+                Some(at) => stream.write(&self.buf[written..at]),
+                None if written >= len => stream.write(&tail[written - len..]),
+                None if tail.is_empty() => stream.write(&self.buf[written..]),
+                None => stream.write_pair(&self.buf[written..], tail),
+            };
+            match sent {
+                Ok(0) => return Err(io::Error::from(io::ErrorKind::WriteZero)),
+                Ok(n) => written += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if is_would_block(&e) => {
+                    if give_up.is_some_and(|t| Instant::now() >= t) {
+                        return Err(e);
+                    }
+                    on_block();
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 

@@ -14,7 +14,10 @@ use yonder::protocol::{
     atoms, make_id, ErrorCode, Event, Point, Rect, Reply, Request, Seq, SetupResponse, WindowId,
     PROTOCOL_MAJOR, PROTOCOL_MINOR,
 };
-use yonder::{ConnectError, ConnectOptions, Connection, ConnectionError, Incoming, ReplyError};
+use yonder::{
+    Compression, ConnectError, ConnectOptions, Connection, ConnectionError, ImageOptions, Incoming,
+    ReplyError,
+};
 use yonder_test_support::fake::{setup_for, COOKIE};
 
 /// The server's end of one connection.
@@ -556,6 +559,76 @@ fn own_ids_go_relative_to_a_1_10_display_and_in_full_to_an_older_one() {
             // −40: the shortest signed form, `d0 d8`.
             10 => assert_eq!(mine, [0x92, 5, 0x91, 0xd0, 0xd8], "relative on 1.10"),
             _ => assert_eq!(mine, full, "in full before 1.10"),
+        }
+        drop(conn);
+        server.join();
+    }
+}
+
+/// `Rgbx` images, small (in the output buffer) and large (their pixels written from the
+/// app's own memory after their frame's head), reach a display of this version as they
+/// were given, and a 1.11 display as the `Rgba` of the same opaque picture; each frame is
+/// whole (the Sync after them decodes).
+#[test]
+fn rgbx_images_small_and_large_go_as_rgba_to_a_display_before_1_12() {
+    let sizes = [(2u32, 1u32), (100, 100), (300, 30)];
+    let picture =
+        |(w, h): (u32, u32)| -> Vec<u8> { (0..w * h * 4).map(|i| (i * 7 % 251) as u8).collect() };
+    for minor in [yonder::protocol::PROTOCOL_MINOR, 11] {
+        let (tx, rx) = mpsc::channel();
+        let server = Server::start(move |peer| {
+            accept_as(peer, minor);
+            let puts: Vec<Request> = sizes.iter().map(|_| peer.request()).collect();
+            answer_sync(peer, sizes.len() as u64 + 1);
+            tx.send(puts).unwrap();
+            peer.frame();
+        });
+        let conn = server.connect();
+        conn.setup().unwrap();
+        conn.set_image_options(ImageOptions {
+            shared_memory: false,
+            compression: Compression::Never,
+        });
+        let gc = conn.new_gc_id();
+        for (w, h) in sizes {
+            let pic = picture((w, h));
+            conn.put_image(
+                conn.root(),
+                gc,
+                Point::new(1, 2),
+                w,
+                h,
+                ImageFormat::Rgbx,
+                &pic,
+            );
+        }
+        conn.sync().unwrap();
+        let puts = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        for (put, size) in puts.into_iter().zip(sizes) {
+            let Request::PutImage(put) = put else {
+                panic!("{put:?}")
+            };
+            let mut expected = picture(size);
+            let format = match minor {
+                11 => {
+                    expected
+                        .iter_mut()
+                        .skip(3)
+                        .step_by(4)
+                        .for_each(|a| *a = 255);
+                    ImageFormat::Rgba
+                }
+                _ => ImageFormat::Rgbx,
+            };
+            assert_eq!(
+                (put.format, put.width, put.height, put.dst),
+                (format, size.0, size.1, Point::new(1, 2)),
+                "1.{minor}"
+            );
+            assert!(
+                put.data == expected,
+                "1.{minor} {size:?}: the pixels differ"
+            );
         }
         drop(conn);
         server.join();

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 use yonder::prelude::*;
-use yonder::protocol::request::WindowAttributes;
+use yonder::protocol::request::{ImageFormat, WindowAttributes};
 use yonder::protocol::{Color, EventMask, Rect};
 use yonder::{ConnectOptions, Connection, ConnectionError, DisplayChange, Incoming, Reconnect};
 use yonder_test_support::proxy::Proxy;
@@ -103,6 +103,80 @@ fn a_cut_link_is_resumed_and_the_app_goes_on_with_its_window() {
         .collect();
     assert_eq!(mine.len(), 1, "{:?}", clients.clients);
     assert!(mine[0].detached_secs.is_none());
+}
+
+/// Large images in the request (their pixels written from the app's memory where the
+/// link allows it) survive a cut: one put just before the cut (kept for sending again),
+/// one put while the link is down (kept with the requests waiting), each followed by a
+/// small fill over part of it. After the resume the window shows all four, in order.
+#[test]
+fn large_images_put_around_a_cut_link_show_after_the_resume() {
+    let s = tcp_server();
+    let proxy = Proxy::start(s.handle.tcp_port.unwrap());
+    let watcher = s.connect_trusted();
+    let conn = through(&s, &proxy, Reconnect::default());
+    conn.set_image_options(yonder::ImageOptions {
+        shared_memory: false,
+        compression: yonder::Compression::Never,
+    });
+    let win = conn.new_window_id();
+    conn.create_window(
+        win,
+        conn.root(),
+        Rect::new(10, 10, 240, 100),
+        WindowAttributes {
+            background: Some(Color::rgb(0x000000)),
+            event_mask: Some(EventMask::EXPOSURE),
+            ..Default::default()
+        },
+    );
+    conn.map_window(win);
+    let gc = conn.new_gc_id();
+    conn.create_gc(gc, win, Default::default());
+    conn.sync().expect("sync before the cut");
+    // 110×100 Rgbx: 44,000 bytes each, past the size written from where it is.
+    let picture = |rgb: [u8; 3]| -> Vec<u8> { [rgb[0], rgb[1], rgb[2], 0].repeat(110 * 100) };
+    let fill = |conn: &Connection, x: i32, rgb: u32| {
+        conn.change_gc(
+            gc,
+            yonder::protocol::request::GcValues {
+                foreground: Some(Color::rgb(rgb)),
+                ..Default::default()
+            },
+        );
+        conn.poly_fill_rectangle(win, gc, &[Rect::new(x, 0, 10, 10)]);
+    };
+    let put = |conn: &Connection, x: i32, rgb: [u8; 3]| {
+        let at = yonder::protocol::Point::new(x, 0);
+        conn.put_image(win, gc, at, 110, 100, ImageFormat::Rgbx, picture(rgb));
+    };
+    put(&conn, 0, [0x11, 0x22, 0x33]);
+    fill(&conn, 0, 0x445566);
+    conn.flush().expect("written before the cut");
+    proxy.cut();
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Lost)
+    );
+    put(&conn, 120, [0x77, 0x88, 0x99]);
+    fill(&conn, 120, 0xaabbcc);
+    conn.flush().expect("sending while detached is fine");
+    assert_eq!(
+        next_change(&conn).unwrap(),
+        Incoming::Display(DisplayChange::Back { resumed: true })
+    );
+    conn.sync().expect("a round trip after the resume");
+    let pixels = yonder_test_support::client::read(&watcher, win, Rect::new(0, 0, 240, 100));
+    let at = |x, y| pixels.at(x, y) & 0xffffff;
+    assert_eq!(at(5, 5), 0x445566, "the fill after the first image");
+    assert_eq!(at(50, 50), 0x112233, "the image put just before the cut");
+    assert_eq!(at(125, 5), 0xaabbcc, "the fill after the second image");
+    assert_eq!(
+        at(200, 50),
+        0x778899,
+        "the image put while the link was down"
+    );
+    assert_eq!(at(235, 50), 0x000000, "the background beside them");
 }
 
 #[test]

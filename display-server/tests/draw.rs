@@ -173,15 +173,7 @@ fn put_image_raw_png_jpeg_and_get_image_formats() {
     let g = gc(&c, w, 0);
     // Raw Bgrx: a 2x2 image of red, green, blue, gray.
     let raw = [0, 0, 255, 0, 0, 255, 0, 0, 255, 0, 0, 0, 128, 128, 128, 0];
-    c.put_image(
-        w,
-        g,
-        Point::new(1, 1),
-        2,
-        2,
-        ImageFormat::Bgrx,
-        raw.to_vec(),
-    );
+    c.put_image(w, g, Point::new(1, 1), 2, 2, ImageFormat::Bgrx, raw);
     // Rgba with half alpha over white.
     c.put_image(
         w,

@@ -15,7 +15,7 @@ use crate::frame::{encode_frame, HEADER_LEN};
 use crate::geometry::{Arc, Point, Rect, Segment};
 use crate::ids::{Drawable, GcId};
 use crate::packed::Packed;
-use crate::request::{GcValues, NoOperation};
+use crate::request::{GcValues, NoOperation, PutImage};
 
 /// An element of a poly request's list, written as the array of its fields, or packed
 /// (`crate::packed`) where that is shorter.
@@ -348,6 +348,25 @@ fn image_head(
     w.uint(format as u64);
 }
 
+/// Appends a PutImage frame up to its pixels: everything [`encode_request_frame`] writes
+/// for `r` but its last `data_len` bytes, which the frame's length counts and the caller
+/// writes right after (`r.data` itself is neither written nor read). A client writes a
+/// large image's pixels to the socket from where they are with it, as Xlib does, rather
+/// than copying them into its output buffer.
+///
+/// At most 4 + 3 + 2·9 + 11 + 2·5 + 1 + 5 = 52 bytes.
+#[inline]
+pub fn put_image_frame_head(r: &PutImage, data_len: usize, out: &mut Vec<u8>) {
+    let start = out.len();
+    fixed_frame(out, 52, |w| {
+        w.put(&[0x92, PutImage::OPCODE, 0x97]);
+        image_head(w, r.drawable, r.gc, r.dst, (r.width, r.height), r.format);
+        w.bin_len(data_len);
+    });
+    let len = (out.len() - start - HEADER_LEN + data_len) as u32;
+    out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
+}
+
 /// Appends a frame of at most `max` bytes (its header included) whose body `body`
 /// writes.
 #[inline(always)]
@@ -399,15 +418,8 @@ pub fn encode_request_frame(req: &Request, out: &mut Vec<u8>) {
         // then the bytes as they are: through serde a small image's put cost its client
         // 2 k instructions.
         Request::PutImage(r) => {
-            let start = out.len();
-            fixed_frame(out, 52, |w| {
-                w.put(&[0x92, code, 0x97]);
-                image_head(w, r.drawable, r.gc, r.dst, (r.width, r.height), r.format);
-                w.bin_len(r.data.len());
-            });
+            put_image_frame_head(r, r.data.len(), out);
             out.extend_from_slice(&r.data);
-            let len = (out.len() - start - HEADER_LEN) as u32;
-            out[start..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
         }
         // At most 4 + 3 + 2·9 + 11 + 2·5 + 1 + 5 + 9 + 5 = 66 bytes.
         Request::ShmPutImage(r) => fixed_frame(out, 66, |w| {

@@ -12,7 +12,7 @@ mod strategies;
 
 use proptest::prelude::*;
 use strategies::{point, rect, request};
-use yonder_protocol::fast_encode::{encode_request_frame, poly_frame};
+use yonder_protocol::fast_encode::{encode_request_frame, poly_frame, put_image_frame_head};
 use yonder_protocol::frame::encode_frame;
 use yonder_protocol::geometry::Arc;
 use yonder_protocol::message::{decode_request, decode_request_via_serde};
@@ -405,6 +405,21 @@ proptest! {
         let mut serde = Vec::new();
         encode_frame(&req, &mut serde);
         prop_assert_eq!(fast, serde);
+    }
+
+    /// A client writing a large image's pixels from where they are sends the head, then
+    /// the pixels: together, the very frame of the whole request.
+    #[test]
+    fn a_put_image_head_then_its_pixels_is_the_whole_frame(req in hot_request()) {
+        if let Request::PutImage(put) = &req {
+            let mut whole = Vec::new();
+            encode_frame(&req, &mut whole);
+            let bare = PutImage { data: Vec::new(), ..put.clone() };
+            let mut split = vec![0xee];
+            put_image_frame_head(&bare, put.data.len(), &mut split);
+            split.extend_from_slice(&put.data);
+            prop_assert_eq!(&split[1..], &whole[..]);
+        }
     }
 
     #[test]

@@ -126,15 +126,7 @@ fn draw(conn: &Connection, win: WindowId, gc: GcId, png: &[u8]) {
         Point::new(20, 200),
         "Hello, Yonder! Press a key to quit.",
     );
-    conn.put_image(
-        win,
-        gc,
-        Point::new(320, 200),
-        0,
-        0,
-        ImageFormat::Png,
-        png.to_vec(),
-    );
+    conn.put_image(win, gc, Point::new(320, 200), 0, 0, ImageFormat::Png, png);
 }
 
 fn main() {

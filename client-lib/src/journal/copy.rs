@@ -13,7 +13,7 @@
 
 use super::Sent;
 use yonder_protocol::fast_encode::encode_request_frame;
-use yonder_protocol::request::{ImageFormat, PutImage};
+use yonder_protocol::request::{opaque_alpha, ImageFormat, PutImage};
 use yonder_protocol::Request;
 
 /// The frames to copy, oldest first.
@@ -47,6 +47,18 @@ impl Copy {
                 None => encode(&mut self.frames),
             },
             Sent::Request(_) => return,
+            Sent::Put { head, data } => match head.format.for_minor(self.minor) {
+                Some(format) => {
+                    let mut plain = PutImage {
+                        format,
+                        data: data.to_vec(),
+                        ..head.clone()
+                    };
+                    opaque_alpha(&mut plain.data);
+                    encode_request_frame(&Request::PutImage(plain), &mut self.frames)
+                }
+                None => encode(&mut self.frames),
+            },
             Sent::ShmPut { put, pixels } => {
                 let packed = match self.compress {
                     true => crate::lossless::qoi(put.format, put.width, put.height, pixels),

@@ -7,7 +7,7 @@ use super::{filter_bit, touch, Images, Journal, News, Replay, Touch};
 use crate::lock::lock;
 use crate::lock::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use yonder_protocol::request::ShmPutImage;
+use yonder_protocol::request::{PutImage, ShmPutImage};
 use yonder_protocol::{Drawable, GcId, PixmapId, Rect, Request, Seq, WindowId};
 
 /// What the transport sent, as the journal needs to know it.
@@ -25,6 +25,14 @@ pub(crate) enum Sent<'a> {
         gc: GcId,
         /// The filled rectangles of a PolyFillRectangle.
         fills: &'a [Rect],
+    },
+    /// A PutImage whose pixels are given apart (`images`), so that a large one can go to
+    /// the socket from where they are: `head` is the request with `data` empty.
+    Put {
+        /// The request without its pixels.
+        head: &'a PutImage,
+        /// Its pixels.
+        data: &'a [u8],
     },
     /// A ShmPutImage from the library's own segment (`images`), with the pixels it
     /// reads there (rows packed): a pixmap's log keeps a copy of them, as a PutImage.
@@ -71,6 +79,7 @@ impl Shared {
         let target = match sent {
             Sent::Draw { drawable, .. } => drawable,
             Sent::ShmPut { put, .. } => put.drawable,
+            Sent::Put { head, .. } => head.drawable,
             Sent::Request(r) => match touch(r) {
                 Touch::Nothing => return false,
                 Touch::Drawing(d) => d,
@@ -115,6 +124,9 @@ impl Shared {
                 fills,
             } => j.draw(seq, drawable, gc, fills, encode),
             Sent::ShmPut { put, pixels } => j.shm_put(seq, put, pixels),
+            // The log keeps the frame `encode` writes, pixels and all; only the head's
+            // fields are read.
+            Sent::Put { head, .. } => j.record(seq, &Request::PutImage(head.clone()), encode),
         }
         j.wants_checkpoint()
     }

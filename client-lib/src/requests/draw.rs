@@ -218,7 +218,9 @@ pub trait DrawExt: Sealed {
     /// as `Rgbx`: the server then need not look at each pixel's alpha (a display older
     /// than protocol 1.12 gets it as `Rgba`, the library setting the fourth bytes). Keep
     /// an in-request image under the setup's `limits.max_frame_len`: send large images in
-    /// bands. Pass a `Vec<u8>` to avoid a copy.
+    /// bands. `data` is only borrowed: a large image in the request goes to the socket
+    /// from it, as Xlib's XPutImage writes from the XImage (no copy into the library's
+    /// buffer).
     ///
     /// A raw image travels the cheapest way this connection allows (see
     /// [`Connection::set_image_options`]): from shared memory on a local server that
@@ -233,12 +235,12 @@ pub trait DrawExt: Sealed {
         width: u32,
         height: u32,
         format: ImageFormat,
-        data: impl Into<Vec<u8>>,
+        data: impl AsRef<[u8]>,
     ) -> VoidCookie<'_> {
         let put = (drawable.into(), gc, dst, width, height, format);
         self.conn()
             .images
-            .put(&self.conn().transport, put, data.into())
+            .put(&self.conn().transport, put, data.as_ref())
     }
 
     /// Puts a raw image (`Bgrx`, `Rgba` or `Rgbx`, else a Value error) that `fill` draws: it gets

@@ -165,7 +165,7 @@ impl Far {
             failed,
             other_errors,
         };
-        out.write_all(stream, Some(give_up), || {
+        out.write_all(stream, Some(give_up), &[], || {
             let _ = read_far(input, stream, ReadMode::Poll, &mut sink, 0);
         })
         .map_err(|e| format!("writing to the display failed: {e}"))?;
@@ -219,6 +219,7 @@ impl Far {
         let _ = self.out.write_all(
             &self.stream,
             Some(Instant::now() + Duration::from_secs(1)),
+            &[],
             || {},
         );
         let _ = self.stream.shutdown();

@@ -36,7 +36,7 @@ use crate::event::Incoming;
 use crate::io::{Filled, Input, Msg, ReadMode, Stream};
 use crate::journal::{Copy, Replay, Sent, Shared};
 use crate::lock::{lock, Condvar, Mutex};
-use crate::output::{Output, WRITE_TIMEOUT};
+use crate::output::{Output, DIRECT_MIN, WRITE_TIMEOUT};
 use crate::ready::Ready;
 use crate::renumber::Renumber;
 use crate::state::{message_seq, screen_of, State};
@@ -47,10 +47,12 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 use yonder_protocol::event::ClientMessage;
-use yonder_protocol::fast_encode::encode_request_frame;
-use yonder_protocol::request::{CloseDownMode, NoOperation, SetCloseDownMode, Sync};
+use yonder_protocol::fast_encode::{encode_request_frame, put_image_frame_head};
+use yonder_protocol::request::{
+    opaque_alpha, CloseDownMode, NoOperation, PutImage, SetCloseDownMode, Sync,
+};
 use yonder_protocol::{
-    atoms, encode_frame, Event, Hello, Reply, Request, Seq, Setup, SetupResponse,
+    atoms, encode_frame, Event, Hello, Reply, Request, RequestInfo, Seq, Setup, SetupResponse,
 };
 
 /// The protocol minor version from which a request's own ids may be relative (§6.1).
@@ -374,6 +376,18 @@ impl Inner {
         self.send_tracked_with_fd(request, cookie, None)
     }
 
+    /// Sends a PutImage with a cookie: `head` is the request with its `data` empty, the
+    /// pixels are `data`. A large image to a display of this version goes to the socket
+    /// from `data` itself, after its head (Xlib's XPutImage writes its pixels so too);
+    /// every other as [`Transport::send_tracked`] would send the whole request.
+    pub(crate) fn send_put(&self, head: &PutImage, data: &[u8]) -> Seq {
+        let sent = Sent::Put { head, data };
+        self.send_encoded(Some(PutImage::HAS_REPLY), None, sent, |buf| {
+            put_image_frame_head(head, data.len(), buf);
+            buf.extend_from_slice(data);
+        })
+    }
+
     /// [`Transport::send_tracked`], with a file descriptor sent along with the frame's
     /// first byte (Unix sockets only; the caller checks).
     pub(crate) fn send_tracked_with_fd(
@@ -404,6 +418,9 @@ impl Inner {
         if let Some(expects_reply) = cookie {
             lock(&self.state).track(seq, expects_reply);
         }
+        // A large image's pixels, written to the socket from where they are, right after
+        // their head (below).
+        let mut tail: &[u8] = &[];
         // A NoOperation has no ids and no values: it goes as it is (the per-thread id
         // setting cost it 7 % of its instructions, and the version checks below 5 %).
         let full = match sent {
@@ -418,19 +435,34 @@ impl Inner {
                     true => self.id_space,
                     false => 0,
                 };
-                match minor < yonder_protocol::PROTOCOL_MINOR as u32 {
-                    true => self.push_for_older(&mut out, fd, sent, minor, space, &encode),
-                    false => yonder_protocol::encode_relative_to(space, || out.push(fd, &encode)),
+                match (minor < yonder_protocol::PROTOCOL_MINOR as u32, sent) {
+                    (true, _) => self.push_for_older(&mut out, fd, sent, minor, space, &encode),
+                    (false, Sent::Put { head, data })
+                        if data.len() >= DIRECT_MIN && out.takes_tail() =>
+                    {
+                        tail = data;
+                        yonder_protocol::encode_relative_to(space, || {
+                            out.push(fd, |buf| put_image_frame_head(head, data.len(), buf))
+                        })
+                    }
+                    (false, _) => {
+                        yonder_protocol::encode_relative_to(space, || out.push(fd, &encode))
+                    }
                 }
             }
         };
         if self.moving.load(Ordering::Relaxed) {
             lock(&self.copy).note(sent, &encode);
         }
+        if !tail.is_empty() {
+            // The pixels follow their head at once: no other frame may come between.
+            // A failure is recorded in the state and reported by the next wait.
+            let _ = self.flush_with_tail(&mut out, None, tail);
+        }
         if self.journal.note(Seq(seq), sent, &encode) {
             self.send_checkpoints(&mut out);
         }
-        if full {
+        if full && tail.is_empty() {
             // A failure is recorded in the state and reported by the next wait.
             let _ = self.flush_locked(&mut out, None);
         }
@@ -453,9 +485,21 @@ impl Inner {
         space: u32,
         encode: &impl Fn(&mut Vec<u8>),
     ) -> bool {
+        // Before the setup, an image as version 1.0 takes it.
+        let known = self.setup.get().is_some();
+        let image_minor = if known { minor as u16 } else { 0 };
         let plain = match sent {
-            Sent::Request(r) if self.setup.get().is_some() => r.for_minor(minor as u16),
+            Sent::Request(r) if known => r.for_minor(minor as u16),
             Sent::Request(r @ Request::PutImage(_)) => r.for_minor(0),
+            Sent::Put { head, data } => head.format.for_minor(image_minor).map(|format| {
+                let mut plain = PutImage {
+                    format,
+                    data: data.to_vec(),
+                    ..head.clone()
+                };
+                opaque_alpha(&mut plain.data);
+                Request::PutImage(plain)
+            }),
             _ => None,
         };
         yonder_protocol::encode_relative_to(space, || match &plain {
@@ -525,6 +569,18 @@ impl Inner {
         out: &mut Output,
         give_up: Option<Instant>,
     ) -> Result<(), ConnectionError> {
+        self.flush_with_tail(out, give_up, &[])
+    }
+
+    /// [`Transport::flush_locked`], then `tail`: the rest of the last frame buffered,
+    /// written from where it is (see [`Output::write_all`]). Where it cannot be written
+    /// now (no connection) it joins the buffer, so that what is kept is whole frames.
+    fn flush_with_tail(
+        &self,
+        out: &mut Output,
+        give_up: Option<Instant>,
+        tail: &[u8],
+    ) -> Result<(), ConnectionError> {
         if out.is_dead() {
             return Err(self.fail(ConnectionError::Closed));
         }
@@ -557,10 +613,11 @@ impl Inner {
         }
         if detached {
             // No connection: kept for the resume instead (see `reconnect`).
+            out.append_tail(tail);
             out.park();
             return Ok(());
         }
-        match out.write_all(&self.stream(), give_up, || self.drain_if_idle()) {
+        match out.write_all(&self.stream(), give_up, tail, || self.drain_if_idle()) {
             Ok(()) => Ok(()),
             Err(e) => {
                 // What the server said before it closed comes first: a refusal says why,
@@ -690,7 +747,7 @@ impl Inner {
         out.next_seq();
         out.push(None, |buf| encode_request_frame(&goodbye, buf));
         let stream = self.stream();
-        let _ = out.write_all(&stream, Some(Instant::now() + DROP_FLUSH_LIMIT), || {});
+        let _ = out.write_all(&stream, Some(Instant::now() + DROP_FLUSH_LIMIT), &[], || {});
         out.kill();
         let _ = stream.shutdown();
     }

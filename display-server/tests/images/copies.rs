@@ -202,3 +202,67 @@ fn opaque_rgba_rows_land_exactly_and_translucent_ones_blend() {
         }
     }
 }
+
+/// Large images in the request go out in pieces (the frame's head from the library's
+/// buffer, the pixels from the app's memory): pipelined with small requests before and
+/// after them, into a window and into a pixmap copied onto it, with no round trip
+/// between, every request lands in its place.
+#[test]
+fn large_puts_keep_their_place_among_small_requests() {
+    let s = TestServer::start();
+    let c = client(&s);
+    c.set_image_options(ImageOptions {
+        shared_memory: false,
+        compression: Compression::Never,
+    });
+    let win = window(&c, Rect::new(5, 5, 240, 100), 0, EventMask::default());
+    let g = gc(&c, win, 0x102030);
+    let (pix, pg) = pixmap(&c, 110, 100);
+    let (a, b) = (picture(110, 100, 1), picture(110, 100, 2));
+    c.poly_fill_rectangle(win, g, &[Rect::new(0, 0, 240, 100)]);
+    c.put_image(win, g, Point::new(0, 0), 110, 100, ImageFormat::Bgrx, &a);
+    c.poly_fill_rectangle(win, g, &[Rect::new(10, 10, 5, 5)]);
+    c.put_image(
+        win,
+        g,
+        Point::new(20, 20),
+        1,
+        1,
+        ImageFormat::Bgrx,
+        [1, 2, 3, 0],
+    );
+    c.put_image(
+        pix,
+        pg,
+        Point::new(0, 0),
+        110,
+        100,
+        ImageFormat::Bgrx,
+        b.clone(),
+    );
+    c.copy_area(pix, win, g, Rect::new(0, 0, 110, 100), Point::new(120, 0));
+    c.poly_fill_rectangle(win, g, &[Rect::new(130, 10, 5, 5)]);
+    let got = read_bgrx(&c, win, Rect::new(0, 0, 240, 100));
+    let (a, b) = (opaque(&a), opaque(&b));
+    let px = |buf: &[u8], w: usize, x: usize, y: usize| buf[(y * w + x) * 4..][..4].to_vec();
+    assert_eq!(
+        px(&got, 240, 12, 12),
+        [0x30, 0x20, 0x10, 0],
+        "the fill after A"
+    );
+    assert_eq!(px(&got, 240, 20, 20), [1, 2, 3, 0], "the small put after A");
+    assert_eq!(
+        px(&got, 240, 132, 12),
+        [0x30, 0x20, 0x10, 0],
+        "the fill after B"
+    );
+    assert_eq!(
+        px(&got, 240, 115, 50),
+        [0x30, 0x20, 0x10, 0],
+        "the first fill"
+    );
+    for (x, y) in [(0, 0), (50, 60), (109, 99), (30, 5)] {
+        assert_eq!(px(&got, 240, x, y), px(&a, 110, x, y), "A at {x},{y}");
+        assert_eq!(px(&got, 240, 120 + x, y), px(&b, 110, x, y), "B at {x},{y}");
+    }
+}

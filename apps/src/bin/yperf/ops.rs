@@ -470,11 +470,9 @@ impl Prepared {
             Kind::PutImage { size, .. } => {
                 let o = spot(&self.spots, self.rep);
                 let s = size as u32;
-                // The pixels are written once, where the library wants them (the frame or
-                // the shared segment), as Xlib copies the client's image once.
-                conn.put_image_with(self.win, gc, o, s, s, PUT_FORMAT, |buf| {
-                    buf.copy_from_slice(&self.image)
-                });
+                // From the image itself, as x11perf's XPutImage sends its XImage: the
+                // library writes a large one's pixels to the socket from where they are.
+                conn.put_image(self.win, gc, o, s, s, PUT_FORMAT, &self.image);
                 1
             }
             Kind::GetImage { size } => {
