@@ -407,10 +407,21 @@ fn convert_words(src: &[u32], dst: &mut [u32], how: Convert) {
         Convert::SwapRedBlue(alpha) => {
             // Bytes 0 and 2 rotate into each other's place (on either endianness: they
             // are two bytes apart), byte 1 stays, byte 3 becomes `alpha`.
+            // Bytes 0 and 2 trade places, byte 1 stays, byte 3 becomes `alpha`: the bytes
+            // reversed, then turned by one byte (which way depends on the byte order),
+            // which the compiler makes one byte shuffle (`vpshufb`, 8 pixels) and an OR.
+            // (Masks, a rotation by 16 and ORs in blocks of 8 compiled to shifts: twice
+            // the instructions.)
             let a = u32::from_ne_bytes([0, 0, 0, alpha]);
-            let outer = u32::from_ne_bytes([255, 0, 255, 0]);
-            let keep = u32::from_ne_bytes([0, 255, 0, 0]);
-            map_words(src, dst, |w| (w & outer).rotate_left(16) | (w & keep) | a);
+            let rgb = u32::from_ne_bytes([255, 255, 255, 0]);
+            for (d, &w) in dst.iter_mut().zip(src) {
+                let reversed = w.swap_bytes();
+                let turned = match cfg!(target_endian = "little") {
+                    true => reversed.rotate_right(8),
+                    false => reversed.rotate_left(8),
+                };
+                *d = (turned & rgb) | a;
+            }
         }
         Convert::SetAlpha => {
             let opaque = u32::from_ne_bytes([0, 0, 0, 255]);
@@ -430,26 +441,6 @@ fn convert_bytes(src: &[u8], dst: &mut [u8], how: Convert) {
             Convert::SwapRedBlue(alpha) => [b, g, r, alpha],
             Convert::SetAlpha => [r, g, b, 255],
         });
-    }
-}
-
-/// `dst[i] = f(src[i])` in blocks of 8 (one AVX2 register) so that rows of any width stay
-/// mostly in vector code; the last few pixels one by one.
-#[inline(always)]
-fn map_words(src: &[u32], dst: &mut [u32], f: impl Fn(u32) -> u32) {
-    let n = src.len().min(dst.len());
-    let (src, dst) = (&src[..n], &mut dst[..n]);
-    let mut d8 = dst.chunks_exact_mut(8);
-    let mut s8 = src.chunks_exact(8);
-    for (d, s) in (&mut d8).zip(&mut s8) {
-        let d: &mut [u32; 8] = d.try_into().expect("a block of 8");
-        let s: &[u32; 8] = s.try_into().expect("a block of 8");
-        for (d, &w) in d.iter_mut().zip(s) {
-            *d = f(w);
-        }
-    }
-    for (d, &w) in d8.into_remainder().iter_mut().zip(s8.remainder()) {
-        *d = f(w);
     }
 }
 
