@@ -123,7 +123,15 @@ fn overlapping_copies_and_copies_from_partly_outside_read_back_exactly() {
         }
     };
     let r = Rect::new(10, 8, 40, 30);
-    for (dx, dy) in [(5, 3), (-5, -3), (5, -3), (-5, 3), (0, 7), (9, 0)] {
+    let near = [(5, 3), (-5, -3), (5, -3), (-5, 3), (0, 7), (9, 0)].map(|d| (r, d));
+    // Moves by the height or more (the source rows wholly above or below the
+    // destination's), one of them partly off the bottom edge.
+    let far = [
+        (Rect::new(4, 2, 30, 14), (1, 20)),
+        (Rect::new(10, 30, 30, 14), (3, -25)),
+        (Rect::new(20, 5, 40, 10), (-7, 33)),
+    ];
+    for (r, (dx, dy)) in near.into_iter().chain(far) {
         let to = Point::new(r.x + dx, r.y + dy);
         c.copy_area(win, win, g, r, to);
         let snap = model.clone();
