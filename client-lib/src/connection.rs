@@ -52,6 +52,9 @@ pub struct ConnectOptions {
 ///
 /// Requests are buffered and sent when the buffer passes 64 KiB, when the app waits for
 /// anything, and on [`Connection::flush`]; dropping the connection flushes what is left.
+/// An image of 32 KiB or more put in the request goes at once, with what is buffered
+/// before it: its pixels are written from the app's memory, not copied into the buffer
+/// (on a local display of this library's version).
 ///
 /// The typed request methods (`create_window`, `poly_fill_rectangle`, `put_image`, ...)
 /// are listed below under *Trait Implementations*, one trait per family of requests;

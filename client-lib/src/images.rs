@@ -17,7 +17,8 @@
 //!    is at least 1/8 smaller. QOI won the measurement (`bench/README.md`, protocol.md
 //!    §15.2): lossless, UI pixels ~70× and photos 1.6–2× smaller, at 0.7–6 GB/s.
 //! 3. **In the request**, as before. An image of at least `output::DIRECT_MIN` (32 KiB)
-//!    to a display of this version is not copied into the output buffer: its frame's
+//!    to a display of this version, on a link that keeps no copy of what it writes for
+//!    a resume (a local socket), is not copied into the output buffer: its frame's
 //!    head is, and the pixels follow from the app's own memory in the same `writev`, as
 //!    Xlib's XPutImage writes an XImage (`Transport::send_put`). At 500×500 the two copies
 //!    this saves (the app's image into the library's buffer, that into the output) cost

@@ -117,10 +117,11 @@ impl Output {
 
     /// Whether the last frame pushed may end in a tail written from elsewhere
     /// ([`Output::write_all`]): not while frames are rewritten as they are pushed (their
-    /// ids or atoms), which needs them whole.
+    /// ids or atoms), which needs them whole, nor while written frames are kept for a
+    /// resume (the tail would be copied into the buffer all the same).
     #[inline]
     pub(crate) fn takes_tail(&self) -> bool {
-        !self.dead && self.swap.is_none() && self.renumber.is_none()
+        !self.dead && !self.retain && self.swap.is_none() && self.renumber.is_none()
     }
 
     /// Appends `tail` to the buffer: the rest of the last frame, which cannot be written
@@ -346,7 +347,10 @@ impl Output {
             let sent = match next_fd {
                 // All handed over; a TLS stream may still hold encrypted bytes, and they
                 // may wait for the socket like any write.
-                _ if written == total => return stream.flush_pending(),
+                _ if written == total => match stream.flush_pending() {
+                    Ok(()) => return Ok(()),
+                    Err(e) => Err(e),
+                },
                 Some(at) if at == written => {
                     let fd = self.fds.front().map(|(_, fd)| fd.as_fd()).expect("front");
                     let n = stream.send_with_fd(&self.buf[written..], fd);

@@ -105,16 +105,18 @@ fn a_cut_link_is_resumed_and_the_app_goes_on_with_its_window() {
     assert!(mine[0].detached_secs.is_none());
 }
 
-/// Large images in the request (their pixels written from the app's memory where the
-/// link allows it) survive a cut: one put just before the cut (kept for sending again),
-/// one put while the link is down (kept with the requests waiting), each followed by a
-/// small fill over part of it. After the resume the window shows all four, in order.
+/// Large images in the request survive a cut: one put just before the cut, in the first
+/// write after the setup (where the link starts keeping what it writes for a resume, so
+/// the frame must be whole by then, not a head whose pixels wait in the app's memory),
+/// and one put while the link is down (kept with the requests waiting), each followed by
+/// a small fill over part of it. After the resume the window shows all four, in order.
 #[test]
 fn large_images_put_around_a_cut_link_show_after_the_resume() {
     let s = tcp_server();
     let proxy = Proxy::start(s.handle.tcp_port.unwrap());
     let watcher = s.connect_trusted();
     let conn = through(&s, &proxy, Reconnect::default());
+    conn.wait_for_setup().expect("setup");
     conn.set_image_options(yonder::ImageOptions {
         shared_memory: false,
         compression: yonder::Compression::Never,
@@ -133,7 +135,6 @@ fn large_images_put_around_a_cut_link_show_after_the_resume() {
     conn.map_window(win);
     let gc = conn.new_gc_id();
     conn.create_gc(gc, win, Default::default());
-    conn.sync().expect("sync before the cut");
     // 110×100 Rgbx: 44,000 bytes each, past the size written from where it is.
     let picture = |rgb: [u8; 3]| -> Vec<u8> { [rgb[0], rgb[1], rgb[2], 0].repeat(110 * 100) };
     let fill = |conn: &Connection, x: i32, rgb: u32| {

@@ -77,7 +77,7 @@ pub fn put_rgba(
     while y < h {
         let rows = band.min(h - y);
         let start = y as usize * row_bytes;
-        let data = raw[start..start + rows as usize * row_bytes].to_vec();
+        let data = &raw[start..start + rows as usize * row_bytes];
         conn.put_image(
             drawable,
             gc,

@@ -207,10 +207,12 @@ impl Mirror {
         for put in plan.puts {
             self.traffic.puts += 1;
             self.traffic.put += put.width as u64 * put.height as u64 * 4;
-            let pixels = if put == r {
-                image.to_vec()
+            let cropped;
+            let pixels: &[u8] = if put == r {
+                &image
             } else {
-                crate::shadow::crop(r, &image, put)
+                cropped = crate::shadow::crop(r, &image, put);
+                &cropped
             };
             conn.put_image(
                 self.window,

@@ -219,8 +219,9 @@ pub trait DrawExt: Sealed {
     /// than protocol 1.12 gets it as `Rgba`, the library setting the fourth bytes). Keep
     /// an in-request image under the setup's `limits.max_frame_len`: send large images in
     /// bands. `data` is only borrowed: a large image in the request goes to the socket
-    /// from it, as Xlib's XPutImage writes from the XImage (no copy into the library's
-    /// buffer).
+    /// from it, as Xlib's XPutImage writes from the XImage, where the link allows it (a
+    /// display of this library's version, not a network link kept for a resume, which
+    /// keeps a copy of what it writes).
     ///
     /// A raw image travels the cheapest way this connection allows (see
     /// [`Connection::set_image_options`]): from shared memory on a local server that

@@ -459,10 +459,13 @@ impl Inner {
             // A failure is recorded in the state and reported by the next wait.
             let _ = self.flush_with_tail(&mut out, None, tail);
         }
-        if self.journal.note(Seq(seq), sent, &encode) {
+        let checkpoints = self.journal.note(Seq(seq), sent, &encode);
+        if checkpoints {
             self.send_checkpoints(&mut out);
         }
-        if full && tail.is_empty() {
+        // After a tail, written above, what is left is the checkpoints' GetImages: they
+        // go with the large put, as they did when its frame filled the buffer.
+        if (full && tail.is_empty()) || (checkpoints && !tail.is_empty()) {
             // A failure is recorded in the state and reported by the next wait.
             let _ = self.flush_locked(&mut out, None);
         }
@@ -594,6 +597,19 @@ impl Inner {
                 refused,
             )
         };
+        let resumable = self.resumable.load(Ordering::Acquire);
+        // Only a network link can break under a live server and be resumed with the
+        // session; a local socket ends with its server, and a new one replays instead.
+        let retained = resumable && self.network.load(Ordering::Acquire);
+        // Whatever is pushed, kept or counted from here on must see whole frames: the
+        // tail joins the buffer unless it is written now.
+        let tail = match broken.is_some() || detached || retained {
+            true => {
+                out.append_tail(tail);
+                &[][..]
+            }
+            false => tail,
+        };
         if let Some(e) = broken {
             if refused {
                 self.end_refused_session(out);
@@ -602,10 +618,7 @@ impl Inner {
             out.kill();
             return Err(e);
         }
-        let resumable = self.resumable.load(Ordering::Acquire);
-        // Only a network link can break under a live server and be resumed with the
-        // session; a local socket ends with its server, and a new one replays instead.
-        if resumable && self.network.load(Ordering::Acquire) {
+        if retained {
             if !out.retains() {
                 out.start_retaining();
             }
@@ -613,7 +626,6 @@ impl Inner {
         }
         if detached {
             // No connection: kept for the resume instead (see `reconnect`).
-            out.append_tail(tail);
             out.park();
             return Ok(());
         }

@@ -407,8 +407,6 @@ fn convert_portable(rows: Rows, how: Convert) {
 fn convert_words(src: &[u32], dst: &mut [u32], how: Convert) {
     match how {
         Convert::SwapRedBlue(alpha) => {
-            // Bytes 0 and 2 rotate into each other's place (on either endianness: they
-            // are two bytes apart), byte 1 stays, byte 3 becomes `alpha`.
             // Bytes 0 and 2 trade places, byte 1 stays, byte 3 becomes `alpha`: the bytes
             // reversed, then turned by one byte (which way depends on the byte order),
             // which the compiler makes one byte shuffle (`vpshufb`, 8 pixels) and an OR.

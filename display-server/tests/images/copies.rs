@@ -129,7 +129,7 @@ fn overlapping_copies_and_copies_from_partly_outside_read_back_exactly() {
     let far = [
         (Rect::new(4, 2, 30, 14), (1, 20)),
         (Rect::new(10, 30, 30, 14), (3, -25)),
-        (Rect::new(20, 5, 40, 10), (-7, 33)),
+        (Rect::new(20, 5, 40, 10), (-7, 36)),
     ];
     for (r, (dx, dy)) in near.into_iter().chain(far) {
         let to = Point::new(r.x + dx, r.y + dy);
