@@ -168,6 +168,12 @@ impl<'c> App<'c> {
             if let Some(reaction) = s.handle(self.win.conn(), &e) {
                 match reaction {
                     Some(Reaction::Relayout) => self.changed(),
+                    Some(Reaction::Ready) => {
+                        self.changed();
+                        if let Some(s) = &self.session {
+                            s.activate(self.win.conn());
+                        }
+                    }
                     Some(Reaction::Content(png)) => self.replace_part(png),
                     Some(Reaction::Done) => self.end_session(),
                     None => {}

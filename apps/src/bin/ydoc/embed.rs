@@ -44,6 +44,9 @@ enum Phase {
 pub enum Reaction {
     /// The part's size changed: lay out again.
     Relayout,
+    /// The part is ready: lay out again for its size, then [`Session::activate`] it (its
+    /// container in place before the part has the focus).
+    Ready,
     /// The part's new content (PNG).
     Content(Vec<u8>),
     /// The user is done: the app should [`Session::deactivate`].
@@ -126,6 +129,16 @@ impl Session {
         })
     }
 
+    /// Gives the ready part the focus and tells it it is active (after the app has laid
+    /// out its container for the part's size: an app or a test that waits for the focus
+    /// then finds the container in place).
+    pub fn activate(&self, conn: &Connection) {
+        if let (Some(part), Phase::Active) = (self.part, &self.phase) {
+            EmbedMessage::Activate.send(conn, part);
+            conn.set_input_focus(part);
+        }
+    }
+
     /// Whether the part is being edited (not starting, not ending).
     pub fn is_active(&self) -> bool {
         self.phase == Phase::Active
@@ -192,11 +205,9 @@ impl Session {
                     .get_input_focus()
                     .reply()
                     .map_or(WindowId::ROOT, |f| f.window);
-                EmbedMessage::Activate.send(conn, part);
-                conn.set_input_focus(part);
                 let size = conn.get_geometry(part).reply().ok()?.rect.size();
                 self.size = Some(size);
-                Some(Reaction::Relayout)
+                Some(Reaction::Ready)
             }
             (EmbedMessage::ContentChanged, Phase::Active) => {
                 self.read(conn, true).map(Reaction::Content)
