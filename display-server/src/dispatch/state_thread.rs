@@ -357,17 +357,28 @@ pub struct LocalIo {
 /// after each burst, hand every client its output and present the damage. A client's
 /// heavy drawing is applied in slices between the others' commands (see
 /// `dispatch::backlog`). While it waits, it serves the connections of `io`.
-pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping, io: LocalIo) {
+///
+/// The loop is a task of `io`'s runtime, beside the connections' tasks, rather than the
+/// future the runtime blocks on: a reader that hands it a command wakes a task of the
+/// same thread, which tokio queues and runs as soon as the reader yields. The future the
+/// runtime blocks on would be flagged instead, and the runtime would first look at its
+/// reactor once more (an `epoll_wait` a round trip, of the four it takes).
+pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: Arc<Stopping>, io: LocalIo) {
     // A failure outside a client's batch (disconnecting a client, host input, composing)
     // has no client to blame and may leave anything half-done: the server ends (status
     // 70, like a failed invariant check) rather than live on without its state thread,
-    // accepting connections it never serves.
-    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run_loop(state, rx, stopping, &io.runtime)
-    }));
-    if let Err(payload) = ran {
+    // accepting connections it never serves. (The task's panic comes back as its
+    // `JoinError`.)
+    let ran = io
+        .runtime
+        .block_on(io.runtime.spawn(run_loop(state, rx, stopping)));
+    if let Err(failed) = ran {
+        let message = match failed.try_into_panic() {
+            Ok(payload) => dispatch::panic_message(payload.as_ref()).to_string(),
+            Err(failed) => failed.to_string(),
+        };
         tracing::error!(
-            failure = dispatch::panic_message(payload.as_ref()),
+            failure = message,
             "the server failed outside any client's request; exiting"
         );
         std::process::exit(70);
@@ -384,12 +395,7 @@ pub fn run(state: State, rx: mpsc::Receiver<Command>, stopping: &Stopping, io: L
     });
 }
 
-fn run_loop(
-    mut state: State,
-    mut rx: mpsc::Receiver<Command>,
-    stopping: &Stopping,
-    local: &tokio::runtime::Runtime,
-) {
+async fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: Arc<Stopping>) {
     // This thread draws: large drawings split among it and the rasterizer's others.
     let threads = state.workers.start();
     tracing::debug!(threads, "rasterizer threads");
@@ -399,12 +405,12 @@ fn run_loop(
         // Wait for a command only when there is no set-aside work to go on with; the
         // local connections run meanwhile, and get a turn in any case.
         let first = match backlog.is_empty() {
-            true => match local.block_on(next_command(&mut rx)) {
+            true => match next_command(&mut rx).await {
                 Some(cmd) => Some(cmd),
                 None => break,
             },
             false => {
-                local.block_on(local_turn());
+                local_turn().await;
                 None
             }
         };
@@ -420,7 +426,7 @@ fn run_loop(
             if turn.elapsed() >= LOCAL_TURN {
                 // A long burst of other senders' commands: the local connections read
                 // what came meanwhile, so that theirs join this burst.
-                local.block_on(local_turn());
+                local_turn().await;
                 turn = std::time::Instant::now();
             }
             match rx.try_recv() {
@@ -471,9 +477,10 @@ async fn next_command(rx: &mut mpsc::Receiver<Command>) -> Option<Command> {
 
 /// Lets the local connections whose sockets are ready run, without waiting (tokio runs up
 /// to 61 tasks between two looks at the reactor: with more connections ready, the rest
-/// run at the next turn). Two yields: the current-thread runtime polls its reactor (without blocking) when the
-/// awaiting future yields, which only schedules the tasks whose sockets are ready; the
-/// second yield lets them run before the future is polled again.
+/// run at the next turn). Two yields: when the task that yields is the only one ready,
+/// the current-thread runtime polls its reactor (without blocking), which only
+/// schedules the tasks whose sockets are ready; the second yield lets them run before
+/// the loop goes on.
 async fn local_turn() {
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;

@@ -245,7 +245,7 @@ fn the_run_loop_serves_another_client_between_a_heavy_batchs_slices() {
         .enable_all()
         .build()
         .unwrap();
-    run_loop(s, rx, &Stopping::default(), &local);
+    local.block_on(run_loop(s, rx, Arc::default()));
     let seen = interned(&mut out_a);
     assert_eq!(seen.len(), 1);
     assert_ne!(seen[0], Atom::NONE, "B's request came before A's last");

@@ -65,9 +65,28 @@ impl ReadHalf {
             ReadHalf::Unix { half, fds } => loop {
                 let sock = half.as_ref();
                 sock.readable().await?;
-                match sock.try_io(Interest::READABLE, || recv(sock, buf, fds)) {
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                    other => return other,
+                // A short read that brought no descriptor emptied the socket: its
+                // readiness is cleared with it (the closure's WouldBlock, which tokio
+                // clears only if no new data came meanwhile), so the next read waits
+                // for more rather than make a `recvmsg` that can only fail (one system
+                // call of the five a round trip took). Tokio's own `AsyncRead` does the
+                // same. A read that brought descriptors is not taken as proof: Linux
+                // ends a read after the data that carried them, whatever follows
+                // (the test `a_read_that_brings_descriptors_is_not_taken_for_an_empty_socket`).
+                let mut drained = None;
+                let read = sock.try_io(Interest::READABLE, || {
+                    let had = fds.len();
+                    let n = recv(sock, buf, fds)?;
+                    if n > 0 && n < buf.len() && fds.len() == had {
+                        drained = Some(n);
+                        return Err(io::ErrorKind::WouldBlock.into());
+                    }
+                    Ok(n)
+                });
+                match (read, drained) {
+                    (_, Some(n)) => return Ok(n),
+                    (Err(e), None) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                    (other, None) => return other,
                 }
             },
         }
@@ -209,5 +228,63 @@ mod tests {
             seen.extend_from_slice(buf.bytes());
         });
         assert_eq!(seen, input);
+    }
+
+    /// Requests, then a frame whose descriptor comes in a `sendmsg` of its own, then
+    /// more requests, all in the socket before the first read: the reads get every byte
+    /// and the descriptor with no more data coming, although the first one is short.
+    #[test]
+    fn a_read_that_brings_descriptors_is_not_taken_for_an_empty_socket() {
+        use rustix::net::{SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
+        use std::io::Write;
+        use std::os::fd::AsFd;
+
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (mut ours, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        let (plain, with_fd, after) = (vec![1u8; 100], vec![2u8; 30], vec![3u8; 50]);
+        ours.write_all(&plain).unwrap();
+        let file = std::fs::File::open("/dev/null").unwrap();
+        let fds = [file.as_fd()];
+        let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+        let mut control = SendAncillaryBuffer::new(&mut space);
+        control.push(SendAncillaryMessage::ScmRights(&fds));
+        let io = [io::IoSlice::new(&with_fd)];
+        let sent = rustix::net::sendmsg(&ours, &io, &mut control, SendFlags::NOSIGNAL).unwrap();
+        assert_eq!(sent, with_fd.len());
+        ours.write_all(&after).unwrap();
+        let want = [plain, with_fd, after].concat();
+        rt.block_on(async {
+            theirs.set_nonblocking(true).unwrap();
+            let stream = tokio::net::UnixStream::from_std(theirs).unwrap();
+            let (rd, _wr) = stream.into_split();
+            let mut rd = ReadHalf::unix(rd);
+            let mut got = Vec::new();
+            let mut reads = 0;
+            while got.len() < want.len() {
+                let mut buf = [0u8; 4096];
+                let wait = std::time::Duration::from_secs(5);
+                let n = tokio::time::timeout(wait, rd.read(&mut buf))
+                    .await
+                    .expect("every byte read with no more data coming")
+                    .unwrap();
+                got.extend_from_slice(&buf[..n]);
+                reads += 1;
+            }
+            assert_eq!(got, want);
+            assert!(
+                reads >= 2,
+                "the kernel ends a read after a descriptor's data"
+            );
+            assert!(rd.take_fd().is_some(), "the descriptor");
+            // Everything read and nothing more coming: the next read waits.
+            let mut buf = [0u8; 16];
+            let wait = std::time::Duration::from_millis(50);
+            assert!(tokio::time::timeout(wait, rd.read(&mut buf)).await.is_err());
+            drop(ours);
+            assert_eq!(rd.read(&mut buf).await.unwrap(), 0, "the peer closed");
+        });
     }
 }

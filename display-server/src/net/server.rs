@@ -313,7 +313,7 @@ pub fn start(config: ServerConfig, screen: Box<dyn Screen>) -> std::io::Result<S
                     runtime: local,
                     writers,
                 };
-                dispatch::run(state, cmd_rx, &stopping, io)
+                dispatch::run(state, cmd_rx, stopping, io)
             }
         })?;
 

@@ -381,6 +381,33 @@ fn convert_avx2(rows: Rows, how: Convert) {
 /// a time, any other a byte at a time.
 #[inline(always)]
 fn convert_portable(rows: Rows, how: Convert) {
+    // Both buffers, every row's start and both strides on word boundaries (as a
+    // drawable's rows always are): the buffers are taken as words once, so that a row
+    // costs its two bounds checks and the loop (a check of each row's bytes cost more
+    // than a 100-pixel row's conversion).
+    let aligned = [rows.src_at, rows.src_stride, rows.dst_at, rows.dst_stride]
+        .iter()
+        .all(|n| n % 4 == 0);
+    if aligned {
+        if let (Ok(src), Ok(dst)) = (
+            bytemuck::try_cast_slice::<u8, u32>(rows.src),
+            bytemuck::try_cast_slice_mut::<u8, u32>(&mut *rows.dst),
+        ) {
+            let (src_stride, dst_stride) = (rows.src_stride / 4, rows.dst_stride / 4);
+            let (mut at, mut to) = (rows.src_at / 4, rows.dst_at / 4);
+            for _ in 0..rows.height {
+                let src = src.get(at..at.saturating_add(rows.width));
+                let dst = dst.get_mut(to..to.saturating_add(rows.width));
+                let (Some(src), Some(dst)) = (src, dst) else {
+                    return;
+                };
+                convert_words(src, dst, how);
+                at = at.saturating_add(src_stride);
+                to = to.saturating_add(dst_stride);
+            }
+            return;
+        }
+    }
     let len = rows.width * 4;
     let (mut at, mut to) = (rows.src_at, rows.dst_at);
     for _ in 0..rows.height {
