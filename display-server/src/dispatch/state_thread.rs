@@ -477,10 +477,11 @@ async fn next_command(rx: &mut mpsc::Receiver<Command>) -> Option<Command> {
 
 /// Lets the local connections whose sockets are ready run, without waiting (tokio runs up
 /// to 61 tasks between two looks at the reactor: with more connections ready, the rest
-/// run at the next turn). Two yields: when the task that yields is the only one ready,
-/// the current-thread runtime polls its reactor (without blocking), which only
-/// schedules the tasks whose sockets are ready; the second yield lets them run before
-/// the loop goes on.
+/// run at the next turn). A yield defers the loop's task until the runtime has looked
+/// at its reactor (without blocking), and the tasks whose sockets are ready are queued
+/// ahead of it: in the run loop, which is a task, one yield lets them run. Where this
+/// is the future the runtime blocks on (the writers' drain in [`run`], the tests), that
+/// future is polled before the queued tasks, and the second yield lets them run first.
 async fn local_turn() {
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;

@@ -54,7 +54,7 @@ pub fn copy_area(
         let banded = bands::bands(s.workers, p.height as usize, p.width as usize) > 1;
         match op {
             Op::Source if !banded => {
-                check_opaque_rows(s, src_data, source, p);
+                check_opaque_rows(s, src_data, source.1, source.2, p);
                 Rows {
                     src: src_data,
                     src_at: source.2,
@@ -171,7 +171,7 @@ fn copy_op(s: &Style) -> Op {
 /// [`check_opaque`] for each row of the `p`-sized area of `src` that starts at `at`
 /// (rows `stride` bytes apart).
 #[inline]
-fn check_opaque_rows(s: &Style, src: &[u8], (_, stride, at): (&[u8], usize, usize), p: IRect) {
+fn check_opaque_rows(s: &Style, src: &[u8], stride: usize, at: usize, p: IRect) {
     if cfg!(debug_assertions) && s.source_opaque {
         let len = p.width as usize * 4;
         for r in 0..p.height as usize {
@@ -242,11 +242,11 @@ fn move_rows(s: &Style, data: &mut [u8], stride: usize, src: IRect, dst: IRect) 
             // One thread, replacing: every row in one vector loop (a memmove a row cost a
             // 100×100 copy a tenth of its time in calls).
             let src_at = (rows.start as i64 - shift) as usize - read_base;
-            let at = (read, stride, src_at * stride + scols.start);
-            check_opaque_rows(s, read, at, dst);
+            let at = src_at * stride + scols.start;
+            check_opaque_rows(s, read, stride, at, dst);
             return Rows {
                 src: read,
-                src_at: at.2,
+                src_at: at,
                 src_stride: stride,
                 dst: write,
                 dst_at: rel.start * stride + dcols.start,
