@@ -133,6 +133,7 @@ fn step(s: &mut State, backlog: &mut Backlog, cmd: Command) -> bool {
                     },
                 );
             }
+            answer_now(s, client);
             false
         }
         cmd => apply_command(s, cmd),
@@ -174,6 +175,7 @@ fn serve_backlog(s: &mut State, backlog: &mut Backlog) {
                 break;
             }
         }
+        answer_now(s, client);
         backlog.end_turn(client, queue);
     }
 }
@@ -241,11 +243,29 @@ fn apply_batch(
     false
 }
 
-/// Takes every drawable back from its lane (`state::surfaces`) with its drawings done,
-/// and disconnects each client one of whose drawings failed there, as
-/// [`dispatch::after_panic`] does for a failure on this thread.
-fn settle_lanes(s: &mut State) {
-    s.surfaces.settle_all(&s.workers);
+/// Hands `client` the output its requests just queued (replies, errors, events) without
+/// waiting for the burst's end, when every drawing it handed to a lane is done; else the
+/// output waits (see [`flush_clients`]). A client to be disconnected waits for the end.
+///
+/// Why not wait for the end: a burst lasts while commands keep coming, up to
+/// [`BURST_TIME`], and a client that floods the server with drawing keeps it going; a
+/// round trip of another client in that burst took the whole burst.
+fn answer_now(s: &mut State, client: ClientId) {
+    let Some(c) = s.clients.get(&client) else {
+        return;
+    };
+    if !c.has_output() || c.overflow.is_some() || !s.surfaces.done_for(client, &s.workers) {
+        return;
+    }
+    if let Some(c) = s.clients.get_mut(&client) {
+        c.flush();
+    }
+}
+
+/// Blames each client one of whose drawings failed on a lane (settled since the last
+/// call), as [`dispatch::after_panic`] does for a failure on this thread: it is
+/// disconnected at the next flush.
+fn report_lane_faults(s: &mut State) {
     for fault in s.surfaces.take_faults() {
         // The failed request is the lane's, not the one this thread applied last.
         s.request_in_hand = fault.opcode;
@@ -254,11 +274,18 @@ fn settle_lanes(s: &mut State) {
     }
 }
 
-/// Hands every client's queued frames to its writer. A client whose unread output
-/// passed its limit is disconnected instead (its socket closed at once, whether or
-/// not it reads), so a client that never reads cannot make the server's memory grow;
-/// one that sent a frame that does not decode gets its owed output, then the end.
+/// Hands every client's queued frames to its writer, once every drawing it handed to a
+/// lane is done (until then they wait in its buffer, counted against its output limit).
+/// A client whose unread output passed its limit is disconnected instead (its socket
+/// closed at once, whether or not it reads), so a client that never reads cannot make
+/// the server's memory grow; one that sent a frame that does not decode gets its owed
+/// output, then the end.
 pub fn flush_clients(s: &mut State) {
+    // A drawing that failed on a lane ends its client as one that failed here does.
+    if s.surfaces.any_away() {
+        s.surfaces.settle_faulted(&s.workers);
+        report_lane_faults(s);
+    }
     // Disconnecting makes events for others (Destroy, ...), which may in turn push
     // another non-reader over; each round removes at least one client.
     loop {
@@ -284,8 +311,14 @@ pub fn flush_clients(s: &mut State) {
             clients::disconnect(s, id, &reason);
         }
     }
+    // What a client hears tells it its requests were applied: its output waits until
+    // its drawings on lanes are done (`state::surfaces`); the lane thread that finishes
+    // them wakes the loop, which comes back here.
+    let (surfaces, workers) = (&s.surfaces, &s.workers);
     for c in s.clients.values_mut() {
-        c.flush();
+        if c.has_output() && surfaces.done_for(c.id, workers) {
+            c.flush();
+        }
     }
 }
 
@@ -321,6 +354,8 @@ pub fn present(s: &mut State) {
 /// Ends every client (at shutdown): those of 1.5 or later first hear why
 /// (ServerEnding, with `State::ending_restart`), then each is disconnected.
 pub fn disconnect_all(s: &mut State) {
+    // Every drawing done, so that every client's last output goes.
+    s.surfaces.settle_all(&s.workers);
     session::server_ending(s, s.ending_restart);
     flush_clients(s);
     let ids: Vec<ClientId> = s.clients.keys().copied().collect();
@@ -401,13 +436,17 @@ async fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: A
     tracing::debug!(threads, "rasterizer threads");
     // Set-aside work: a local of the loop, owned by this thread alone.
     let mut backlog = Backlog::default();
+    let lanes_done = state.surfaces.lanes_done();
     loop {
         // Wait for a command only when there is no set-aside work to go on with; the
-        // local connections run meanwhile, and get a turn in any case.
+        // local connections run meanwhile, and get a turn in any case. A lane's
+        // drawing that some client's output waited for ends the wait too: the burst's
+        // end hands that output over.
         let first = match backlog.is_empty() {
-            true => match next_command(&mut rx).await {
-                Some(cmd) => Some(cmd),
-                None => break,
+            true => match next_command(&mut rx, &lanes_done).await {
+                Next::Command(cmd) => Some(cmd),
+                Next::LanesDone => None,
+                Next::Closed => break,
             },
             false => {
                 local_turn().await;
@@ -441,8 +480,6 @@ async fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: A
         if !stop && !backlog.is_empty() {
             serve_backlog(&mut state, &mut backlog);
         }
-        // The drawings still on lanes are done before anything is told of them.
-        settle_lanes(&mut state);
         // The checkpoint's work (a due write, a restoration's deadline) before the output
         // goes: a window put back makes events.
         restore::after_burst(&mut state);
@@ -465,14 +502,29 @@ async fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: A
     disconnect_all(&mut state);
 }
 
-/// The next command, running the local connections' tasks until one comes. When
-/// commands already wait, those tasks still get their turn first, so that the other
-/// senders (TLS connections, web viewers, input, alarms) cannot starve them.
-async fn next_command(rx: &mut mpsc::Receiver<Command>) -> Option<Command> {
+/// What ends the state thread's wait ([`next_command`]).
+enum Next {
+    /// A command to apply.
+    Command(Command),
+    /// A drawing on a lane that a client's output waits for is done.
+    LanesDone,
+    /// Every sender is gone.
+    Closed,
+}
+
+/// The next command, running the local connections' tasks until one comes or a lane
+/// finishes a drawing some output waits for (`lanes_done`). When commands already wait,
+/// those tasks still get their turn first, so that the other senders (TLS connections,
+/// web viewers, input, alarms) cannot starve them.
+async fn next_command(rx: &mut mpsc::Receiver<Command>, lanes_done: &tokio::sync::Notify) -> Next {
     if !rx.is_empty() {
         local_turn().await;
     }
-    rx.recv().await
+    tokio::select! {
+        biased;
+        cmd = rx.recv() => cmd.map_or(Next::Closed, Next::Command),
+        () = lanes_done.notified() => Next::LanesDone,
+    }
 }
 
 /// Lets the local connections whose sockets are ready run, without waiting (tokio runs up

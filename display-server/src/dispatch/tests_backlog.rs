@@ -256,3 +256,28 @@ fn the_run_loop_serves_another_client_between_a_heavy_batchs_slices() {
     assert_ne!(seen[0], Atom::NONE, "B's request came before A's last");
     assert_eq!(permits.available_permits(), 8);
 }
+
+#[test]
+fn a_reply_goes_out_after_its_batch_not_at_the_bursts_end() {
+    let (mut s, [a, b], [mut out_a, mut out_b]) = two_clients();
+    flush_clients(&mut s);
+    let permits = Arc::new(Semaphore::new(4));
+    let mut backlog = Backlog::default();
+    // B draws a budget's worth (cut in slices) and says nothing; A asks for a reply.
+    let heavy_b = vec![heavy(8), heavy(8), heavy(8)];
+    step(&mut s, &mut backlog, batch(b, heavy_b, &permits));
+    step(&mut s, &mut backlog, batch(a, vec![intern("A")], &permits));
+    assert_eq!(
+        interned(&mut out_a),
+        vec![atom(&s, "A")],
+        "A's reply went with its batch"
+    );
+    assert!(backlog.has(b), "while B's drawing still waits");
+    // B's own reply, asked for behind its drawing, goes after its last slice.
+    step(&mut s, &mut backlog, batch(b, vec![intern("B")], &permits));
+    assert!(interned(&mut out_b).is_empty());
+    while !backlog.is_empty() {
+        serve_backlog(&mut s, &mut backlog);
+    }
+    assert_eq!(interned(&mut out_b), vec![atom(&s, "B")]);
+}

@@ -267,9 +267,10 @@ pub(crate) fn copy_area(s: &mut State, c: ClientId, r: CopyArea) -> HandlerResul
             let job = Job {
                 client: c,
                 opcode: CopyArea::OPCODE,
+                pixels: work,
                 draw: Box::new(draw),
             };
-            s.surfaces.hand(&s.workers, r.dst, work, job);
+            s.surfaces.hand(&s.workers, r.dst, job);
             drawn(s, r.dst, r.gc, false, damage, work);
             return Ok(None);
         }

@@ -147,9 +147,10 @@ pub(crate) fn shm_put_image(s: &mut State, c: ClientId, r: ShmPutImage) -> Handl
         let job = Job {
             client: c,
             opcode: ShmPutImage::OPCODE,
+            pixels: work,
             draw: Box::new(draw),
         };
-        s.surfaces.hand(&s.workers, r.drawable, work, job);
+        s.surfaces.hand(&s.workers, r.drawable, job);
         draw::drawn(s, r.drawable, r.gc, false, damage, work);
         return Ok(None);
     }

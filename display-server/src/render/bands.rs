@@ -126,7 +126,9 @@ impl Workers {
     pub(crate) fn drain_lane(&self, lane: std::sync::Arc<super::lanes::Lane>) {
         match self.lanes.get() {
             Some(threads) => threads.ask(lane),
-            None => lane.drain(),
+            None => {
+                lane.drain(u64::MAX);
+            }
         }
     }
 

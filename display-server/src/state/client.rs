@@ -215,6 +215,11 @@ impl Client {
         self.outbox.set_unflushed(self.out.len());
     }
 
+    /// Whether output waits to be handed over by [`Client::flush`].
+    pub fn has_output(&self) -> bool {
+        !self.out.is_empty()
+    }
+
     /// Hands the queued frames to the writer. A closed channel means the connection is
     /// already gone; its reader will report the disconnect.
     ///

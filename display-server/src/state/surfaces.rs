@@ -13,25 +13,31 @@
 //! have left, in request order, across drawables too. The sizes stay known while a
 //! drawable is away: checking a request needs no pixels.
 //!
-//! The state thread settles every lane at the end of each burst, before any client's
-//! output goes: a reply or event that tells a client its request was applied (which
-//! `yonder::SharedImage` takes as "the segment was read") never overtakes the drawing.
+//! A client's output waits until every drawing it handed to a lane is done
+//! ([`Surfaces::done_for`]): a reply or event that tells a client its request was
+//! applied (which `yonder::SharedImage` takes as "the segment was read") never
+//! overtakes the drawing. The state thread does not wait meanwhile: it goes on with
+//! other clients' requests, the lanes go on drawing, and the lane thread that finishes
+//! the drawing wakes the state thread to hand the output over. A lane lives on while
+//! drawings keep coming and nobody else looks at its pixels.
 
 use super::IdMap;
 use crate::render::lanes::{Fault, Job, Lane};
 use crate::render::Workers;
 use std::sync::Arc;
 use tiny_skia::Pixmap;
-use yonder_protocol::Drawable;
+use yonder_protocol::{ClientId, Drawable};
 
 /// Fewest pixels of a drawing handed to a lane: below it, handing it over (a lock, an
 /// allocation, maybe a wake-up) would cost more than the drawing.
 pub const LANE_MIN_PIXELS: u64 = 4096;
 
-/// Most pixels of drawing queued on one lane: past it the state thread settles the lane
-/// (draws with it) before it queues more, so queued work, and the shared segments and
-/// memory it holds, stay bounded whatever the clients send.
-const MOST_QUEUED_PIXELS: u64 = 1 << 26;
+/// Most pixels of drawing waiting on one lane: past it the state thread settles the lane
+/// (draws with it) before it queues more, so waiting work, and the shared segments and
+/// memory it holds, stay bounded whatever the clients send. (A lane lives on while its
+/// drawable's drawings keep coming and nobody looks at its pixels, so the bound is on
+/// what waits, not on what was ever handed.)
+const MOST_WAITING_PIXELS: u64 = 1 << 26;
 
 /// A drawable whose pixmap is in a lane.
 struct Away {
@@ -40,8 +46,10 @@ struct Away {
     lane: Arc<Lane>,
     /// The pixmap's width and height.
     size: (u32, u32),
-    /// Pixels of the drawings handed to the lane so far.
-    queued: u64,
+    /// The clients whose drawings were handed to the lane (a few at most: a client
+    /// draws into its own windows), each with its last drawing's number there, so that
+    /// a client's output waits only for its own drawings ([`Surfaces::done_for`]).
+    clients: Vec<(ClientId, u64)>,
 }
 
 /// The drawables' pixels (see the module's note).
@@ -53,6 +61,11 @@ pub struct Surfaces {
     away: IdMap<Drawable, Away>,
     /// Faults of lane jobs, until the state thread reports them (`take_faults`).
     faults: Vec<Fault>,
+    /// Notified by a lane thread when a drawing the state thread waits for is done
+    /// ([`Surfaces::done_for`]); the state thread's loop waits on it beside its
+    /// commands. A `Notify` because the lane threads are not the runtime's: it keeps
+    /// one wake-up that comes while nobody waits.
+    lanes_done: Arc<tokio::sync::Notify>,
 }
 
 impl Surfaces {
@@ -133,42 +146,43 @@ impl Surfaces {
     }
 
     /// Hands the drawing `job` of `d` (whose pixels exist) to `d`'s lane, to be drawn on
-    /// one of `workers`' threads after the drawings handed before it; `pixels` is its
-    /// work, which bounds what may queue up. Drawn at once, here, when `workers` has no
-    /// other thread.
-    pub fn hand(&mut self, workers: &Workers, d: Drawable, pixels: u64, job: Job) {
+    /// one of `workers`' threads after the drawings handed before it; its pixels bound
+    /// what may wait there. Drawn at once, here, when `workers` has no other thread.
+    pub fn hand(&mut self, workers: &Workers, d: Drawable, job: Job) {
         if !workers.side_by_side() {
             if let Some(pm) = self.get_mut(&d) {
                 (job.draw)(pm, Some(workers));
             }
             return;
         }
-        if self
-            .away
-            .get(&d)
-            .is_some_and(|a| a.queued >= MOST_QUEUED_PIXELS)
-        {
-            self.settle_with(&d, Some(workers));
-        }
         if !self.away.contains_key(&d) {
             let Some(pm) = self.here.remove(&d) else {
                 return;
             };
             let size = (pm.width(), pm.height());
-            let lane = Lane::new(pm);
+            let done = self.lanes_done.clone();
+            let lane = Lane::new(pm, Arc::new(move || done.notify_one()));
             self.away.insert(
                 d,
                 Away {
                     lane,
                     size,
-                    queued: 0,
+                    clients: Vec::new(),
                 },
             );
         }
         let away = self.away.get_mut(&d).expect("just put there");
-        away.queued += pixels;
-        if away.lane.push(job) {
+        let client = job.client;
+        let pushed = away.lane.push(job);
+        match away.clients.iter_mut().find(|(c, _)| *c == client) {
+            Some((_, last)) => *last = pushed.seq,
+            None => away.clients.push((client, pushed.seq)),
+        }
+        if pushed.ask {
             workers.drain_lane(away.lane.clone());
+        }
+        if pushed.waiting >= MOST_WAITING_PIXELS {
+            self.settle_with(&d, Some(workers));
         }
     }
 
@@ -196,6 +210,49 @@ impl Surfaces {
             let Some(d) = idle.or_else(|| self.away.iter().next()).map(|(d, _)| *d) else {
                 return;
             };
+            self.settle_with(&d, Some(workers));
+        }
+    }
+
+    /// Whether every drawing `client` handed to a lane is done, so that what it hears
+    /// now tells it the truth. The state thread draws those no thread is drawing (on a
+    /// lane no lane thread has reached yet), up to the client's last; where a thread is
+    /// drawing, it wakes the state thread when it is done ([`Surfaces::lanes_done`]).
+    /// Nothing is taken back from the lanes: they go on with the next drawings.
+    pub fn done_for(&self, client: ClientId, workers: &Workers) -> bool {
+        self.away.values().all(|a| {
+            let Some((_, seq)) = a.clients.iter().find(|(c, _)| *c == client) else {
+                return true;
+            };
+            let (done, ask) = a.lane.help(*seq, Some(workers));
+            if ask {
+                workers.drain_lane(a.lane.clone());
+            }
+            done
+        })
+    }
+
+    /// What the state thread's loop waits on, beside its commands, for drawings that
+    /// clients' output waits for ([`Surfaces::done_for`]).
+    pub fn lanes_done(&self) -> Arc<tokio::sync::Notify> {
+        self.lanes_done.clone()
+    }
+
+    /// Whether any drawable's pixels are on a lane.
+    pub fn any_away(&self) -> bool {
+        !self.away.is_empty()
+    }
+
+    /// Takes back from the lanes every drawable one of whose drawings failed, so that
+    /// the fault is reported ([`Surfaces::take_faults`]) without waiting for someone to
+    /// look at its pixels.
+    pub fn settle_faulted(&mut self, workers: &Workers) {
+        while let Some(d) = self
+            .away
+            .iter()
+            .find(|(_, a)| a.lane.faulted())
+            .map(|(d, _)| *d)
+        {
             self.settle_with(&d, Some(workers));
         }
     }

@@ -93,18 +93,17 @@ fn pixels(s: &mut State, d: Drawable) -> Vec<u8> {
     s.surfaces.get(&d).expect("exists").data().to_vec()
 }
 
-/// Runs the two clients' requests in a fixed order on a state of `threads` threads;
-/// the pixels read at each check, and how many copies found their drawable away.
-fn run(threads: usize) -> (Vec<Vec<u8>>, usize) {
-    let (mut s, [a, b], _outs) = state(threads);
-    let mut away = 0;
-    let apply = |s: &mut State, c: ClientId, r: Request| {
-        dispatch::handle_request(s, c, Incoming::Request(r));
-    };
-    for (c, space) in [(a, 7), (b, 8)] {
+/// Applies client `c`'s request `r`.
+fn apply(s: &mut State, c: ClientId, r: Request) {
+    dispatch::handle_request(s, c, Incoming::Request(r));
+}
+
+/// Each client's window (mapped) and pixmap, striped, and its GC.
+fn setup(s: &mut State, clients: [ClientId; 2]) {
+    for (c, space) in [(clients[0], 7), (clients[1], 8)] {
         let w = WindowId(win(space).0);
         apply(
-            &mut s,
+            s,
             c,
             Request::CreateWindow(CreateWindow {
                 id: w,
@@ -113,9 +112,9 @@ fn run(threads: usize) -> (Vec<Vec<u8>>, usize) {
                 attributes: WindowAttributes::default(),
             }),
         );
-        apply(&mut s, c, Request::MapWindow(MapWindow { window: w }));
+        apply(s, c, Request::MapWindow(MapWindow { window: w }));
         apply(
-            &mut s,
+            s,
             c,
             Request::CreatePixmap(CreatePixmap {
                 id: PixmapId(pix(space).0),
@@ -125,7 +124,7 @@ fn run(threads: usize) -> (Vec<Vec<u8>>, usize) {
             }),
         );
         apply(
-            &mut s,
+            s,
             c,
             Request::CreateGc(CreateGc {
                 id: gc(space),
@@ -142,11 +141,19 @@ fn run(threads: usize) -> (Vec<Vec<u8>>, usize) {
                     Rect::new(0, i as i32 * 21, 300, 9),
                 ];
                 for r in fill(d, gc(space), colour, stripes) {
-                    apply(&mut s, c, r);
+                    apply(s, c, r);
                 }
             }
         }
     }
+}
+
+/// Runs the two clients' requests in a fixed order on a state of `threads` threads;
+/// the pixels read at each check, and how many copies found their drawable away.
+fn run(threads: usize) -> (Vec<Vec<u8>>, usize) {
+    let (mut s, [a, b], _outs) = state(threads);
+    let mut away = 0;
+    setup(&mut s, [a, b]);
     let mut seen = Vec::new();
     let lane_copy = |s: &mut State, c: ClientId, d: Drawable, g, r, to, away: &mut usize| {
         apply(s, c, copy(d, d, g, r, to));
@@ -274,4 +281,184 @@ fn lanes_draw_what_one_thread_draws() {
         colours.dedup();
         assert!(colours.len() > 8, "read {i}: {} colours", colours.len());
     }
+}
+
+/// Hands client `c`'s job on drawable `d`'s lane that waits, once a lane thread is
+/// drawing it (which this waits for), until the gate returned is opened (or dropped).
+fn gated(s: &mut State, c: ClientId, d: Drawable) -> std::sync::mpsc::Sender<()> {
+    let (open, gate) = std::sync::mpsc::channel();
+    let (entered, inside) = std::sync::mpsc::channel();
+    let job = crate::render::lanes::Job {
+        client: c,
+        opcode: 62,
+        pixels: super::LANE_MIN_PIXELS,
+        draw: Box::new(move |_, _| {
+            let _ = entered.send(());
+            let _ = gate.recv();
+        }),
+    };
+    s.surfaces.hand(&s.workers, d, job);
+    inside
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("a lane thread draws it");
+    open
+}
+
+fn ask(s: &mut State, c: ClientId, name: &str) {
+    let r = yonder_protocol::request::InternAtom {
+        name: name.into(),
+        only_if_exists: false,
+    };
+    apply(s, c, Request::InternAtom(r));
+}
+
+/// Calls `flush_clients` until `out` has something (bounded: a lane thread finishes
+/// a copy long before); whether it did.
+fn heard(s: &mut State, out: &mut UnboundedReceiver<Vec<u8>>) -> bool {
+    for _ in 0..5000 {
+        dispatch::flush_clients(s);
+        if out.try_recv().is_ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    false
+}
+
+/// What a client hears waits for its own drawings on lanes, and only for those, while
+/// nothing is taken back from the lanes; the pixels are those of one thread.
+#[test]
+fn a_clients_output_waits_for_its_own_drawings_on_lanes_only() {
+    std::thread::spawn(|| {
+        let (mut s, [a, b], mut outs) = state(2);
+        setup(&mut s, [a, b]);
+        // What the setup told them (Expose events).
+        dispatch::flush_clients(&mut s);
+        for out in &mut outs {
+            while out.try_recv().is_ok() {}
+        }
+        let (wa, wb) = (win(7), win(8));
+        apply(
+            &mut s,
+            a,
+            copy(wa, wa, gc(7), Rect::new(0, 0, 250, 200), (9, 17)),
+        );
+        let open = gated(&mut s, a, wa);
+        apply(
+            &mut s,
+            b,
+            copy(wb, wb, gc(8), Rect::new(5, 5, 250, 200), (0, 0)),
+        );
+        ask(&mut s, a, "A_ASKS");
+        ask(&mut s, b, "B_ASKS");
+        // The one lane thread is held in A's drawing: B's is drawn by the state thread.
+        assert!(heard(&mut s, &mut outs[1]), "B's reply went");
+        dispatch::flush_clients(&mut s);
+        assert!(outs[0].try_recv().is_err(), "A's waits for its drawing");
+        assert!(
+            s.surfaces.is_away(&wa) && s.surfaces.is_away(&wb),
+            "none settled"
+        );
+        open.send(()).unwrap();
+        assert!(heard(&mut s, &mut outs[0]), "then A's went");
+        assert!(s.surfaces.is_away(&wa), "and its lane goes on");
+        let two = [pixels(&mut s, wa), pixels(&mut s, wb)];
+        let (mut one, [a, b], _outs) = state(1);
+        setup(&mut one, [a, b]);
+        apply(
+            &mut one,
+            a,
+            copy(wa, wa, gc(7), Rect::new(0, 0, 250, 200), (9, 17)),
+        );
+        apply(
+            &mut one,
+            b,
+            copy(wb, wb, gc(8), Rect::new(5, 5, 250, 200), (0, 0)),
+        );
+        assert!(two == [pixels(&mut one, wa), pixels(&mut one, wb)]);
+    })
+    .join()
+    .unwrap();
+}
+
+/// The state thread's loop, idle, is woken when a drawing some client's output waits
+/// for is done on a lane, and hands the output over: nothing else comes to wake it.
+#[test]
+fn the_loop_hands_over_output_when_the_lane_it_waited_for_is_done() {
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let (got, mut outs) = std::thread::spawn(move || {
+        let (mut s, [a, b], mut outs) = state(2);
+        setup(&mut s, [a, b]);
+        dispatch::flush_clients(&mut s);
+        for out in &mut outs {
+            while out.try_recv().is_ok() {}
+        }
+        let open = gated(&mut s, a, win(7));
+        ask(&mut s, a, "A_ASKS");
+        // As at a burst's end: A's reply waits for the lane thread.
+        dispatch::flush_clients(&mut s);
+        assert!(outs[0].try_recv().is_err());
+        let mut out_a = outs.remove(0);
+        let waiter = std::thread::spawn(move || {
+            // The loop runs and goes idle; then the lane finishes.
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            open.send(()).unwrap();
+            let got = (0..5000).any(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                out_a.try_recv().is_ok()
+            });
+            let _ = tx.blocking_send(crate::command::Command::Shutdown { restart: false });
+            got
+        });
+        let io = dispatch::state_thread::LocalIo {
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            writers: Default::default(),
+        };
+        dispatch::run(s, rx, Default::default(), io);
+        (waiter.join().unwrap(), outs)
+    })
+    .join()
+    .unwrap();
+    assert!(got, "A's reply went while the loop had nothing else to do");
+    assert!(outs[0].try_recv().is_ok(), "B heard the server end");
+}
+
+#[test]
+fn a_drawing_that_fails_on_a_lane_ends_its_client_at_the_next_flush() {
+    std::thread::spawn(|| {
+        let (mut s, [a, b], _outs) = state(2);
+        setup(&mut s, [a, b]);
+        // What the setup told them: B has nothing more to hear.
+        dispatch::flush_clients(&mut s);
+        let wb = win(8);
+        apply(
+            &mut s,
+            b,
+            copy(wb, wb, gc(8), Rect::new(0, 0, 250, 200), (3, 3)),
+        );
+        let job = crate::render::lanes::Job {
+            client: b,
+            opcode: 62,
+            pixels: super::LANE_MIN_PIXELS,
+            draw: Box::new(|_, _| panic!("a bug on a lane")),
+        };
+        s.surfaces.hand(&s.workers, wb, job);
+        // Until the lane thread has drawn it (bounded: the lane thread is idle else).
+        for _ in 0..2000 {
+            if s.surfaces.away.get(&wb).is_some_and(|w| w.lane.faulted()) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(s.surfaces.is_away(&wb), "B's lane drew the failing job");
+        dispatch::flush_clients(&mut s);
+        assert!(!s.clients.contains_key(&b), "B is disconnected");
+        assert!(s.clients.contains_key(&a), "A is not");
+        assert_eq!(s.check_invariants(), Ok(()));
+    })
+    .join()
+    .unwrap();
 }
