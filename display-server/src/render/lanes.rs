@@ -10,9 +10,9 @@
 //!
 //! Each job has a number on its lane, and the lane counts the jobs done. A client's
 //! output waits until its last job there is done ([`Lane::help`]): the state thread
-//! draws the jobs up to it itself when no thread is drawing the lane, and otherwise
-//! goes on with other work; the thread that finishes the job wakes it (the lane's
-//! [`Wake`]). [`Lane::settle`] gives the state thread the pixmap back with every job
+//! goes on with other work meanwhile, and the thread that finishes the job wakes it
+//! (the lane's [`Wake`]); it draws the jobs itself only when no thread will (one
+//! found it holding the pixmap and left). [`Lane::settle`] gives the state thread the pixmap back with every job
 //! applied, for anything else that reads or writes the drawable: it draws the jobs no
 //! thread has taken yet itself and waits only for one a thread is drawing (so with one
 //! core nothing ever waits on a queue).
@@ -234,18 +234,26 @@ impl Lane {
         }
     }
 
-    /// For the state thread: whether job `seq` ([`Pushed::seq`]) is done, drawing the
-    /// jobs up to it here, with `workers`, when no thread is drawing the lane (so that a
-    /// client's output need not wait for a lane thread busy with other lanes). When a
-    /// thread is drawing it, that thread calls the lane's `wake` once the job is done.
-    /// The second answer: jobs remain that no thread has been asked to draw, and the
-    /// caller must ask one (the lane is marked asked).
+    /// For the state thread: whether job `seq` ([`Pushed::seq`]) is done. When a thread
+    /// has been asked to drain the lane (or is drawing it), that thread calls the lane's
+    /// `wake` once the job is done; otherwise the jobs up to it are drawn here, with
+    /// `workers`. The second answer: jobs remain that no thread has been asked to draw,
+    /// and the caller must ask one (the lane is marked asked).
+    ///
+    /// Why not draw here whenever no thread holds the pixmap: with more lanes than lane
+    /// threads, most lanes wait for a thread at any time, and the state thread drew
+    /// them for every client that asked for an answer, falling behind with reading
+    /// and applying requests while the lane threads went idle.
     pub fn help(&self, seq: u64, workers: Option<&Workers>) -> (bool, bool) {
         let mut inner = self.lock();
         loop {
             if inner.done >= seq {
                 let ask = !inner.jobs.is_empty() && !std::mem::replace(&mut inner.asked, true);
                 return (true, ask);
+            }
+            if inner.asked {
+                inner.watch_for(seq);
+                return (false, false);
             }
             let Some(mut pixmap) = inner.pixmap.take() else {
                 inner.watch_for(seq);
@@ -492,11 +500,13 @@ mod tests {
         assert_eq!(faults.len(), 1);
     }
 
-    /// A lane thread's turn ends after its pixels with jobs left; the state thread's
-    /// help draws up to the job it needs and leaves the rest to a thread it must ask.
+    /// A lane thread's turn ends after its pixels with jobs left; the state thread
+    /// waits for the job it needs while a thread is asked for the lane (and is woken),
+    /// and draws up to it itself only when no thread will, asking one for the rest.
     #[test]
-    fn a_turn_ends_with_jobs_left_and_help_draws_only_what_is_needed() {
-        let lane = lane(&Arc::default());
+    fn a_turn_ends_with_jobs_left_and_help_draws_only_when_no_thread_will() {
+        let woken = Arc::new(AtomicUsize::new(0));
+        let lane = lane(&woken);
         let add = |n| Job {
             pixels: 10,
             ..job(1, move |pm, _| pm.data_mut()[0] = pm.data()[0] * 2 + n)
@@ -507,12 +517,20 @@ mod tests {
         assert!(lane.drain(15), "two jobs drawn, three left");
         assert_eq!(
             lane.help(3, None),
-            (true, false),
-            "job 3 drawn; still asked"
+            (false, false),
+            "a thread is asked: wait"
         );
-        assert!(lane.drain(10), "job 4 in the next turn");
-        assert!(!lane.drain(u64::MAX), "then the last: no more turns");
-        assert_eq!(lane.help(5, None), (true, false));
+        assert!(lane.drain(10), "job 3 in the next turn");
+        assert_eq!(woken.load(Ordering::SeqCst), 1);
+        assert_eq!(lane.help(3, None), (true, false));
+        // As when a thread found the pixmap held and left.
+        lane.lock().asked = false;
+        assert_eq!(
+            lane.help(4, None),
+            (true, true),
+            "job 4 drawn here; ask for 5"
+        );
+        assert!(!lane.drain(u64::MAX), "job 5, then none left");
         let (pm, _) = lane.settle(None);
         assert_eq!(pm.data()[0], (((2 + 2) * 2 + 3) * 2 + 4) * 2 + 5);
     }

@@ -215,9 +215,9 @@ impl Surfaces {
     }
 
     /// Whether every drawing `client` handed to a lane is done, so that what it hears
-    /// now tells it the truth. The state thread draws those no thread is drawing (on a
-    /// lane no lane thread has reached yet), up to the client's last; where a thread is
-    /// drawing, it wakes the state thread when it is done ([`Surfaces::lanes_done`]).
+    /// now tells it the truth; if not, the lane thread that finishes the first one not
+    /// done wakes the state thread ([`Surfaces::lanes_done`]). (The state thread draws
+    /// them itself only on a lane no thread will drain, see `Lane::help`.)
     /// Nothing is taken back from the lanes: they go on with the next drawings.
     pub fn done_for(&self, client: ClientId, workers: &Workers) -> bool {
         self.away.values().all(|a| {

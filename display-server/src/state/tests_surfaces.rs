@@ -351,7 +351,7 @@ fn a_clients_output_waits_for_its_own_drawings_on_lanes_only() {
         );
         ask(&mut s, a, "A_ASKS");
         ask(&mut s, b, "B_ASKS");
-        // The one lane thread is held in A's drawing: B's is drawn by the state thread.
+        // One lane thread is held in A's drawing; B's lane is drawn meanwhile.
         assert!(heard(&mut s, &mut outs[1]), "B's reply went");
         dispatch::flush_clients(&mut s);
         assert!(outs[0].try_recv().is_err(), "A's waits for its drawing");
