@@ -51,8 +51,10 @@
 //! in [`handlers`] taking `&mut State`; the handler checks its arguments against [`state`],
 //! draws through [`render`] into the drawable's backing store and marks the damage in the
 //! framebuffer. A reply, event or error is queued on the client ([`state::Client`]) and
-//! handed to its writer task at the end of the burst, when [`dispatch::present`] also has
-//! [`compose`] paint the damage and gives the framebuffer to the [`screen`] backend. A
+//! handed to its writer task after the client's batch, or at the end of the burst, once
+//! the drawings it handed to lanes are done (`render::lanes`); at the burst's end
+//! [`dispatch::present`] also has [`compose`] paint the damage and gives the framebuffer
+//! to the [`screen`] backend. A
 //! PolyFillRectangle crosses `net/connection.rs` → `command.rs` →
 //! `dispatch/state_thread.rs` → `dispatch/mod.rs` → `handlers/draw.rs` (with
 //! `state/lookup.rs`, `state/gc.rs`, `state/tree.rs`, `state/framebuffer.rs`) →

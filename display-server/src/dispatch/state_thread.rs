@@ -21,15 +21,16 @@ use yonder_protocol::ClientId;
 
 /// Commands applied between two compositions when many are waiting.
 const COMMANDS_PER_FRAME: usize = 256;
-/// Longest stretch of commands before every client's output is handed over: replies
-/// queued during a burst wait for its end, so one client's costly requests (say large
-/// GetImages) must not make a burst long for everyone else.
+/// Longest stretch of commands before the burst's end: the events other clients'
+/// requests queue for a client, and the damage to present, wait for it, so one
+/// client's costly requests (say large GetImages) must not make a burst long for
+/// everyone else. (A client's replies go right after its batch, see [`answer_now`].)
 const BURST_TIME: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Longest stretch of a burst between two commands without a turn for the local
 /// connections (see [`LocalIo`]). Turns come between commands only: one long command
-/// (a heavy batch, the set-aside work), the lanes' settling or the present still makes
-/// a Unix client's request wait for it.
+/// (a heavy batch, the set-aside work), a lane the state thread settles (to read its
+/// drawable) or the present still makes a Unix client's request wait for it.
 const LOCAL_TURN: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Applies one command; returns true when the server must stop. A batch of requests is
@@ -250,15 +251,19 @@ fn apply_batch(
 /// Why not wait for the end: a burst lasts while commands keep coming, up to
 /// [`BURST_TIME`], and a client that floods the server with drawing keeps it going; a
 /// round trip of another client in that burst took the whole burst.
-fn answer_now(s: &mut State, client: ClientId) {
+pub(crate) fn answer_now(s: &mut State, client: ClientId) {
     let Some(c) = s.clients.get(&client) else {
         return;
     };
-    if !c.has_output() || c.overflow.is_some() || !s.surfaces.done_for(client, &s.workers) {
+    if !c.has_output() || c.overflow.is_some() {
         return;
     }
+    let done = s.surfaces.done_for(client, &s.workers);
     if let Some(c) = s.clients.get_mut(&client) {
-        c.flush();
+        match done {
+            true => c.flush(),
+            false => c.answer_waits = true,
+        }
     }
 }
 
@@ -311,12 +316,15 @@ pub fn flush_clients(s: &mut State) {
             clients::disconnect(s, id, &reason);
         }
     }
-    // What a client hears tells it its requests were applied: its output waits until
-    // its drawings on lanes are done (`state::surfaces`); the lane thread that finishes
-    // them wakes the loop, which comes back here.
+    // What answers a client's requests tells it they were applied: that output waits
+    // until its drawings on lanes are done (`state::surfaces`); the lane thread that
+    // finishes them wakes the loop, which comes back here. Output that answers nothing
+    // of its own (events of other clients' requests, input) goes at once: a client
+    // that keeps its lanes busy would otherwise hear nothing until it paused, and it
+    // tells it nothing of its own drawings.
     let (surfaces, workers) = (&s.surfaces, &s.workers);
     for c in s.clients.values_mut() {
-        if c.has_output() && surfaces.done_for(c.id, workers) {
+        if c.has_output() && (!c.answer_waits || surfaces.done_for(c.id, workers)) {
             c.flush();
         }
     }

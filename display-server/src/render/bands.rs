@@ -55,7 +55,8 @@ pub struct Workers {
     /// state thread drew the lanes no thread had reached, when their clients waited
     /// for an answer, and fell behind with its own work: 8 clients copying inside
     /// their windows at times got 28 k copies/s at 100 % CPU, against 64 k at 165 %.)
-    lanes: std::sync::OnceLock<super::lanes::LaneThreads>,
+    /// `None` inside when no thread started: nothing is handed to lanes then.
+    lanes: std::sync::OnceLock<Option<super::lanes::LaneThreads>>,
 }
 
 impl std::fmt::Debug for Workers {
@@ -122,15 +123,15 @@ impl Workers {
     /// Whether drawings may be handed to lanes (`render::lanes`) from this thread: it is
     /// the pool's thread 0 and the pool has another thread to draw them.
     pub(crate) fn side_by_side(&self) -> bool {
-        self.threads > 1 && self.pool().is_some() && self.lanes.get().is_some()
+        self.threads > 1 && self.pool().is_some() && matches!(self.lanes.get(), Some(Some(_)))
     }
 
     /// Has a lane thread drain `lane` (see [`Workers::side_by_side`]: lanes are handed
     /// out only when there are lane threads).
     pub(crate) fn drain_lane(&self, lane: std::sync::Arc<super::lanes::Lane>) {
         match self.lanes.get() {
-            Some(threads) => threads.ask(lane),
-            None => {
+            Some(Some(threads)) => threads.ask(lane),
+            _ => {
                 lane.drain(u64::MAX);
             }
         }

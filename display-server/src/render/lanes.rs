@@ -12,7 +12,7 @@
 //! output waits until its last job there is done ([`Lane::help`]): the state thread
 //! goes on with other work meanwhile, and the thread that finishes the job wakes it
 //! (the lane's [`Wake`]); it draws the jobs itself only when no thread will (one
-//! found it holding the pixmap and left). [`Lane::settle`] gives the state thread the pixmap back with every job
+//! found the pixmap held by the state thread, settling or helping, and left). [`Lane::settle`] gives the state thread the pixmap back with every job
 //! applied, for anything else that reads or writes the drawable: it draws the jobs no
 //! thread has taken yet itself and waits only for one a thread is drawing (so with one
 //! core nothing ever waits on a queue).
@@ -75,8 +75,9 @@ struct Inner {
     jobs: VecDeque<Job>,
     /// Their pixels, together.
     pending: u64,
-    /// A rasterizer thread has been asked to drain the lane and has not yet found it
-    /// empty: no need to ask again.
+    /// A lane thread has been asked to drain the lane (it is queued, or being drawn)
+    /// and has not yet found it empty or held by the state thread: no need to ask
+    /// again.
     asked: bool,
     /// Jobs that panicked, for the state thread.
     faults: Vec<Fault>,
@@ -320,8 +321,9 @@ pub struct LaneThreads {
 }
 
 /// What the lane threads share with the state thread. Why a lock and a condition
-/// variable: the state thread pushes a lane at most once per lane activation and the
-/// threads wait for one; a few operations per burst of drawings, never per pixel.
+/// variable: the state thread queues a lane when it gets drawings while no thread has
+/// been asked for it, a lane thread puts it back after each turn, and the threads wait
+/// for one: a few operations per turn of drawing, never per pixel.
 struct Queue {
     /// The lanes asked for, oldest first, and whether the threads must end.
     asked: Mutex<(VecDeque<Arc<Lane>>, bool)>,
@@ -330,23 +332,25 @@ struct Queue {
 }
 
 impl LaneThreads {
-    /// Starts `n` threads (none if that fails: lanes are then drained by the state
-    /// thread when it settles them).
-    pub fn start(n: usize) -> LaneThreads {
+    /// Starts `n` threads; `None` when none started (then no drawing is handed to a
+    /// lane: with no thread to drain it, its client's output would wait for ever).
+    pub fn start(n: usize) -> Option<LaneThreads> {
         let queue = Arc::new(Queue {
             asked: Mutex::new((VecDeque::new(), false)),
             ready: Condvar::new(),
         });
+        let mut started = 0;
         for i in 0..n {
             let queue = queue.clone();
-            let started = std::thread::Builder::new()
+            let spawned = std::thread::Builder::new()
                 .name(format!("yonder-lane-{i}"))
                 .spawn(move || queue.serve());
-            if let Err(e) = started {
-                tracing::warn!(error = %e, "a lane thread did not start");
+            match spawned {
+                Ok(_) => started += 1,
+                Err(e) => tracing::warn!(error = %e, "a lane thread did not start"),
             }
         }
-        LaneThreads { queue }
+        (started > 0).then_some(LaneThreads { queue })
     }
 
     /// Has a thread drain `lane`.
@@ -422,8 +426,6 @@ mod tests {
         }
     }
 
-    /// Jobs run in order whoever draws them; one that panics is its client's fault, and
-    /// those after it still draw.
     /// A lane whose wake-ups are counted in `woken`.
     fn lane(woken: &Arc<AtomicUsize>) -> Arc<Lane> {
         let woken = woken.clone();

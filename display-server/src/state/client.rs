@@ -96,6 +96,11 @@ pub struct Client {
     /// Frames encoded during the current batch; handed to the writer in one piece by
     /// [`Client::flush`], so many small events cost one channel send.
     out: Vec<u8>,
+    /// `out` holds what the client's own requests answered (replies, errors, their
+    /// events) while some of its drawings were still on lanes: it waits until they are
+    /// done (`dispatch`'s flush; `state::surfaces`). Output without it (events other
+    /// clients' requests made) goes at once.
+    pub answer_waits: bool,
     /// To the connection's writer task. Unbounded so that the state thread never waits
     /// for a slow client; the writer drops the client if it falls too far behind.
     tx: UnboundedSender<Vec<u8>>,
@@ -131,6 +136,7 @@ impl Client {
             detached: None,
             link: 0,
             out: Vec::new(),
+            answer_waits: false,
             tx,
         }
     }
@@ -157,6 +163,7 @@ impl Client {
         }
         self.detached = None;
         self.out = Vec::new();
+        self.answer_waits = false;
         self.overflow = None;
         self.malformed = false;
         self.tx = tx;
@@ -226,6 +233,7 @@ impl Client {
     /// On a Unix socket with nothing waiting at the writer, the frames are first offered
     /// to the socket directly (see [`Outbox::try_write_direct`]); only the rest is handed.
     pub fn flush(&mut self) {
+        self.answer_waits = false;
         if !self.out.is_empty() {
             let mut chunk = std::mem::take(&mut self.out);
             self.outbox.set_unflushed(0);

@@ -304,12 +304,14 @@ fn gated(s: &mut State, c: ClientId, d: Drawable) -> std::sync::mpsc::Sender<()>
     open
 }
 
+/// A batch of client `c` asking for a reply, ended as the state thread ends one.
 fn ask(s: &mut State, c: ClientId, name: &str) {
     let r = yonder_protocol::request::InternAtom {
         name: name.into(),
         only_if_exists: false,
     };
     apply(s, c, Request::InternAtom(r));
+    dispatch::state_thread::answer_now(s, c);
 }
 
 /// Calls `flush_clients` until `out` has something (bounded: a lane thread finishes
@@ -325,8 +327,9 @@ fn heard(s: &mut State, out: &mut UnboundedReceiver<Vec<u8>>) -> bool {
     false
 }
 
-/// What a client hears waits for its own drawings on lanes, and only for those, while
-/// nothing is taken back from the lanes; the pixels are those of one thread.
+/// What answers a client's requests waits for its own drawings on lanes, and only for
+/// those, while nothing is taken back from the lanes; an event that answers nothing of
+/// its own does not wait; the pixels are those of one thread.
 #[test]
 fn a_clients_output_waits_for_its_own_drawings_on_lanes_only() {
     std::thread::spawn(|| {
@@ -344,6 +347,15 @@ fn a_clients_output_waits_for_its_own_drawings_on_lanes_only() {
             copy(wa, wa, gc(7), Rect::new(0, 0, 250, 200), (9, 17)),
         );
         let open = gated(&mut s, a, wa);
+        // An event that answers nothing of A's own goes while its lane is busy.
+        let event =
+            yonder_protocol::Event::ServerEnding(yonder_protocol::event::ServerEndingEvent {
+                root: WindowId::ROOT,
+                restart: false,
+            });
+        crate::events::send_event(&mut s, a, event, true);
+        dispatch::flush_clients(&mut s);
+        assert!(outs[0].try_recv().is_ok(), "A's event went at once");
         apply(
             &mut s,
             b,
@@ -395,7 +407,7 @@ fn the_loop_hands_over_output_when_the_lane_it_waited_for_is_done() {
         }
         let open = gated(&mut s, a, win(7));
         ask(&mut s, a, "A_ASKS");
-        // As at a burst's end: A's reply waits for the lane thread.
+        // A's reply waits for the lane thread, at the burst's end too.
         dispatch::flush_clients(&mut s);
         assert!(outs[0].try_recv().is_err());
         let mut out_a = outs.remove(0);
@@ -446,14 +458,17 @@ fn a_drawing_that_fails_on_a_lane_ends_its_client_at_the_next_flush() {
             draw: Box::new(|_, _| panic!("a bug on a lane")),
         };
         s.surfaces.hand(&s.workers, wb, job);
-        // Until the lane thread has drawn it (bounded: the lane thread is idle else).
-        for _ in 0..2000 {
+        // Until a lane thread has drawn it (bounded: the lane threads are idle else).
+        for _ in 0..20_000 {
             if s.surfaces.away.get(&wb).is_some_and(|w| w.lane.faulted()) {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
-        assert!(s.surfaces.is_away(&wb), "B's lane drew the failing job");
+        assert!(
+            s.surfaces.away.get(&wb).is_some_and(|w| w.lane.faulted()),
+            "B's lane drew the failing job"
+        );
         dispatch::flush_clients(&mut s);
         assert!(!s.clients.contains_key(&b), "B is disconnected");
         assert!(s.clients.contains_key(&a), "A is not");
