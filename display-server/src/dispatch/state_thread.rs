@@ -279,8 +279,9 @@ fn report_lane_faults(s: &mut State) {
     }
 }
 
-/// Hands every client's queued frames to its writer, once every drawing it handed to a
-/// lane is done (until then they wait in its buffer, counted against its output limit).
+/// Hands every client's queued frames to its writer; frames that answer its own requests
+/// once every drawing it handed to a lane is done (until then they wait in its buffer,
+/// counted against its output limit).
 /// A client whose unread output passed its limit is disconnected instead (its socket
 /// closed at once, whether or not it reads), so a client that never reads cannot make
 /// the server's memory grow; one that sent a frame that does not decode gets its owed

@@ -13,13 +13,14 @@
 //! have left, in request order, across drawables too. The sizes stay known while a
 //! drawable is away: checking a request needs no pixels.
 //!
-//! A client's output waits until every drawing it handed to a lane is done
-//! ([`Surfaces::done_for`]): a reply or event that tells a client its request was
-//! applied (which `yonder::SharedImage` takes as "the segment was read") never
-//! overtakes the drawing. The state thread does not wait meanwhile: it goes on with
-//! other clients' requests, the lanes go on drawing, and the lane thread that finishes
-//! the drawing wakes the state thread to hand the output over. A lane lives on while
-//! drawings keep coming and nobody else looks at its pixels.
+//! Output that answers a client's own requests waits until every drawing it handed to
+//! a lane is done ([`Surfaces::done_for`]): a reply or event that tells a client its
+//! request was applied (which `yonder::SharedImage` takes as "the segment was read")
+//! never overtakes the drawing. The state thread does not wait meanwhile: it goes on
+//! with other clients' requests, the lanes go on drawing, and the lane thread that
+//! finishes the drawing wakes the state thread to hand the output over (`dispatch`'s
+//! flush). A lane lives on while drawings keep coming and nobody else looks at its
+//! pixels.
 
 use super::IdMap;
 use crate::render::lanes::{Fault, Job, Lane};
