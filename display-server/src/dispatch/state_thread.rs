@@ -252,18 +252,15 @@ fn apply_batch(
 /// [`BURST_TIME`], and a client that floods the server with drawing keeps it going; a
 /// round trip of another client in that burst took the whole burst.
 pub(crate) fn answer_now(s: &mut State, client: ClientId) {
-    let Some(c) = s.clients.get(&client) else {
+    let Some(c) = s.clients.get_mut(&client) else {
         return;
     };
     if !c.has_output() || c.overflow.is_some() {
         return;
     }
-    let done = s.surfaces.done_for(client, &s.workers);
-    if let Some(c) = s.clients.get_mut(&client) {
-        match done {
-            true => c.flush(),
-            false => c.answer_waits = true,
-        }
+    match s.surfaces.done_for(client, &s.workers) {
+        true => c.flush(),
+        false => c.answer_waits = true,
     }
 }
 
@@ -452,7 +449,8 @@ async fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: A
         // drawing that some client's output waited for ends the wait too: the burst's
         // end hands that output over.
         let first = match backlog.is_empty() {
-            true => match next_command(&mut rx, &lanes_done).await {
+            true => match next_command(&mut rx, answers_wait(&state).then_some(&*lanes_done)).await
+            {
                 Next::Command(cmd) => Some(cmd),
                 Next::LanesDone => None,
                 Next::Closed => break,
@@ -511,6 +509,13 @@ async fn run_loop(mut state: State, mut rx: mpsc::Receiver<Command>, stopping: A
     disconnect_all(&mut state);
 }
 
+/// Whether some client's answer waits for its drawings on lanes: only then does the
+/// idle loop listen for the lanes too (registering with the `Notify` at every wait cost
+/// a round trip 280 server instructions of its 8,000).
+fn answers_wait(s: &State) -> bool {
+    s.clients.values().any(|c| c.answer_waits)
+}
+
 /// What ends the state thread's wait ([`next_command`]).
 enum Next {
     /// A command to apply.
@@ -521,14 +526,20 @@ enum Next {
     Closed,
 }
 
-/// The next command, running the local connections' tasks until one comes or a lane
-/// finishes a drawing some output waits for (`lanes_done`). When commands already wait,
-/// those tasks still get their turn first, so that the other senders (TLS connections,
-/// web viewers, input, alarms) cannot starve them.
-async fn next_command(rx: &mut mpsc::Receiver<Command>, lanes_done: &tokio::sync::Notify) -> Next {
+/// The next command, running the local connections' tasks until one comes or, when
+/// given `lanes_done`, a lane finishes a drawing some output waits for. When commands
+/// already wait, those tasks still get their turn first, so that the other senders (TLS
+/// connections, web viewers, input, alarms) cannot starve them.
+async fn next_command(
+    rx: &mut mpsc::Receiver<Command>,
+    lanes_done: Option<&tokio::sync::Notify>,
+) -> Next {
     if !rx.is_empty() {
         local_turn().await;
     }
+    let Some(lanes_done) = lanes_done else {
+        return rx.recv().await.map_or(Next::Closed, Next::Command);
+    };
     tokio::select! {
         biased;
         cmd = rx.recv() => cmd.map_or(Next::Closed, Next::Command),

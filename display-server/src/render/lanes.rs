@@ -9,13 +9,14 @@
 //! turn is over ([`TURN_PIXELS`]: then the other lanes asked for go first).
 //!
 //! Each job has a number on its lane, and the lane counts the jobs done. A client's
-//! output waits until its last job there is done ([`Lane::help`]): the state thread
+//! answer waits until its last job there is done ([`Lane::help`]): the state thread
 //! goes on with other work meanwhile, and the thread that finishes the job wakes it
-//! (the lane's [`Wake`]); it draws the jobs itself only when no thread will (one
-//! found the pixmap held by the state thread, settling or helping, and left). [`Lane::settle`] gives the state thread the pixmap back with every job
-//! applied, for anything else that reads or writes the drawable: it draws the jobs no
-//! thread has taken yet itself and waits only for one a thread is drawing (so with one
-//! core nothing ever waits on a queue).
+//! (the lane's [`Wake`]); it draws the jobs itself only when no thread will (one found
+//! the pixmap held by the state thread, settling or helping, and left).
+//! [`Lane::settle`] gives the state thread the pixmap back with every job applied, for
+//! anything else that reads or writes the drawable: it draws the jobs no thread has
+//! taken yet itself and waits only for one a thread is drawing (so with one core
+//! nothing ever waits on a queue).
 //!
 //! Why a mutex and a condition variable: the lane's parts (the pixmap, the queue,
 //! whether a thread was asked, the counts) change together, by two threads, a few times
